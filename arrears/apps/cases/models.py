@@ -1,0 +1,208 @@
+"""Collection strategies (ladders), cases, their history, next actions, and runs.
+
+A case is the collection file of one debtor in one currency (DOMAIN.md "Words"). The rules
+that move cases live in `arrears.domain.ladder` and `arrears.domain.batch.daily_run`; these
+models store what the run decided and why.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from arrears.apps.ledger.models import Company, Debtor, OpenItem
+from arrears.domain.ladder import Channel, Mode, Role
+
+
+class Strategy(models.Model):
+    """A ladder and the segment of debtors it applies to (lowest priority first)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="strategies")
+    code = models.SlugField(max_length=32)
+    name = models.CharField(max_length=200)
+    mode = models.CharField(
+        max_length=16,
+        choices=[(m.value, m.value) for m in Mode],
+        help_text="sequential: one step per run; jump: straight to the step the age implies",
+    )
+    priority = models.PositiveIntegerField(default=100)
+    risk_tiers = models.JSONField(default=list, blank=True)
+    countries = models.JSONField(default=list, blank=True)
+    min_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    max_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "strategies"
+        constraints = [
+            models.UniqueConstraint(fields=["company", "code"], name="strategy_code_per_company")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StrategyStep(models.Model):
+    """One rung of a ladder; see `arrears.domain.ladder.Step` for what each field means."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    code = models.SlugField(max_length=32)
+    name = models.CharField(max_length=200)
+    min_days_past_due = models.IntegerField()
+    min_gap_days = models.PositiveIntegerField(default=0)
+    min_overdue_amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    min_broken_promises = models.PositiveIntegerField(null=True, blank=True)
+    channel = models.CharField(max_length=16, choices=[(c.value, c.value) for c in Channel])
+    role = models.CharField(max_length=16, choices=[(r.value, r.value) for r in Role])
+    follow_up_days = models.PositiveIntegerField(default=7)
+
+    class Meta:
+        ordering = ["strategy", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "position"], name="step_position"),
+            models.UniqueConstraint(fields=["strategy", "code"], name="step_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ClosedReason(models.TextChoices):
+    PAID = "paid"
+    WRITTEN_OFF = "written_off"
+
+
+class Case(models.Model):
+    """The collection file of one debtor in one currency: owner, step, next action (§1-2)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="cases")
+    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="cases")
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    closed_reason = models.CharField(max_length=16, choices=ClosedReason.choices, blank=True)
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    strategy_code = models.CharField(max_length=32, blank=True)
+    step = models.SmallIntegerField(null=True, blank=True)
+    step_code = models.CharField(max_length=32, blank=True)
+    step_on = models.DateField(null=True, blank=True)
+    open_minor = models.BigIntegerField(default=0)
+    overdue_minor = models.BigIntegerField(default=0)
+    oldest_dpd = models.IntegerField(null=True, blank=True)
+    driving_item = models.ForeignKey(
+        OpenItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    next_action_on = models.DateField(null=True, blank=True)
+    next_action = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["debtor", "currency"], name="one_case_per_currency")
+        ]
+        indexes = [models.Index(fields=["company", "status", "next_action_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.debtor.code} {self.currency}"
+
+
+class Run(models.Model):
+    """One daily run for one company and as-of date."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="runs")
+    as_of = models.DateField()
+    dry_run = models.BooleanField(default=False)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, default="running")  # running, done, failed
+    summary = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    def __str__(self) -> str:
+        return f"run {self.pk} as of {self.as_of}"
+
+
+class RunLock(models.Model):
+    """Held while a run writes, so two runs for a company cannot overlap."""
+
+    company = models.OneToOneField(Company, on_delete=models.CASCADE, primary_key=True)
+    run_id = models.BigIntegerField()
+    holder = models.CharField(max_length=200)
+    acquired_at = models.DateTimeField()
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened"
+    STEP = "step"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+class CaseEvent(models.Model):
+    """A change to a case, with its reason: rule, inputs and run (answers "why is it here?")."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.PROTECT)
+    on = models.DateField()
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    from_step = models.CharField(max_length=32, blank=True)
+    to_step = models.CharField(max_length=32, blank=True)
+    reason = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        ordering = ["case", "on", "id"]
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Action(models.Model):
+    """A dated thing to do on a case: send the letter, make the call, hand over."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.PROTECT)
+    step_code = models.CharField(max_length=32)
+    channel = models.CharField(max_length=16, choices=[(c.value, c.value) for c in Channel])
+    role = models.CharField(max_length=16, choices=[(r.value, r.value) for r in Role])
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=16, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "step_code", "due_on"], name="one_action_per_step_and_day"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+
+class HoldChange(models.Model):
+    """A credit hold set or lifted on a debtor (§3), with the rule and the figures behind it."""
+
+    debtor = models.ForeignKey(Debtor, on_delete=models.CASCADE, related_name="hold_changes")
+    run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.PROTECT)
+    on = models.DateField()
+    hold = models.BooleanField()
+    reason = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        ordering = ["debtor", "on", "id"]

@@ -1,0 +1,146 @@
+"""Moving frames in and out of the database in bulk, on the Django connection.
+
+The ORM handles one object at a time; the daily run and imports move a million rows, so they
+go through here: SQLite via the driver's `executemany`, PostgreSQL via `COPY`. Everything runs
+on Django's own connection, so it joins the caller's transaction (and the test's).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+from django.db import connection
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _raw() -> Any:
+    connection.ensure_connection()
+    return connection.connection
+
+
+def read_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Run a SELECT whose columns are `schema`'s keys, in order, and return a typed frame.
+
+    Dates and booleans are read as text/ints and cast, so both databases give the same frame.
+    """
+    wire = {
+        name: (pl.String() if dt in (pl.Date(), pl.Boolean()) else dt) for name, dt in schema.items()
+    }
+    if is_postgres():
+        buf = io.BytesIO()
+        with _raw().cursor() as cur:
+            with cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+                for chunk in copy:
+                    buf.write(chunk)
+        buf.seek(0)
+        if buf.getbuffer().nbytes == 0:
+            frame = pl.DataFrame(schema=wire)
+        else:
+            frame = pl.read_csv(buf, has_header=False, schema=wire)
+    else:
+        cur = _raw().cursor()
+        try:
+            cur.execute(sql.replace("%s", "?"), list(params))
+            rows = cur.fetchall()
+        finally:
+            cur.close()
+        typed = {n: (None if dt in (pl.Date(), pl.Boolean()) else dt) for n, dt in schema.items()}
+        frame = pl.DataFrame(rows, schema=list(typed.items()), orient="row", infer_schema_length=None)
+    return _cast_wire(frame, schema)
+
+
+def _cast_wire(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Dates and booleans arrive as text (COPY, computed SQLite columns) or typed (Django's
+    SQLite converters for declared columns); make them the schema's types either way."""
+    casts = []
+    for name, dt in schema.items():
+        have = frame.schema[name]
+        if dt == pl.Date() and have != pl.Date():
+            casts.append(pl.col(name).cast(pl.String).str.to_date("%Y-%m-%d", strict=True))
+        elif dt == pl.Boolean() and have != pl.Boolean():
+            casts.append(pl.col(name).cast(pl.String).is_in(["t", "true", "1", "True"]))
+    return frame.with_columns(casts) if casts else frame
+
+
+def _sqlite_rows(frame: pl.DataFrame) -> list[tuple[Any, ...]]:
+    """Rows with dates as ISO text (how Django stores them in SQLite) and JSON as text."""
+    out = frame.with_columns(
+        [pl.col(c).dt.strftime("%Y-%m-%d") for c, dt in frame.schema.items() if dt == pl.Date()]
+        + [
+            pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S%.f")
+            for c, dt in frame.schema.items()
+            if isinstance(dt, pl.Datetime)
+        ]
+    )
+    return out.rows()
+
+
+def insert_frame(table: str, frame: pl.DataFrame) -> int:
+    """Append the frame's rows to `table` (columns named as in the frame). Returns the count."""
+    if frame.height == 0:
+        return 0
+    cols = ", ".join(frame.columns)
+    if is_postgres():
+        buf = io.BytesIO()
+        frame.write_csv(buf, include_header=False, null_value="\\N", datetime_format="%Y-%m-%dT%H:%M:%S%.f%z")
+        with _raw().cursor() as cur:
+            with cur.copy(
+                f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            ) as copy:
+                copy.write(buf.getvalue())
+    else:
+        marks = ", ".join("?" * len(frame.columns))
+        cur = _raw().cursor()
+        try:
+            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", _sqlite_rows(frame))
+        finally:
+            cur.close()
+    return frame.height
+
+
+def update_frame(table: str, frame: pl.DataFrame, key: str = "id") -> int:
+    """Set the frame's columns on the rows of `table` whose `key` matches. Returns the count."""
+    if frame.height == 0:
+        return 0
+    sets = [c for c in frame.columns if c != key]
+    if is_postgres():
+        tmp = f"tmp_upd_{table}"
+        with _raw().cursor() as cur:
+            cur.execute(
+                f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT {key}, {', '.join(sets)} "
+                f"FROM {table} WITH NO DATA"
+            )
+        insert_frame(tmp, frame.select(key, *sets))
+        assignments = ", ".join(f"{c} = s.{c}" for c in sets)
+        with _raw().cursor() as cur:
+            cur.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM {tmp} AS s WHERE t.{key} = s.{key}"
+            )
+            cur.execute(f"DROP TABLE {tmp}")
+    else:
+        assignments = ", ".join(f"{c} = ?" for c in sets)
+        rows = _sqlite_rows(frame.select(*sets, key))
+        cur = _raw().cursor()
+        try:
+            cur.executemany(f"UPDATE {table} SET {assignments} WHERE {key} = ?", rows)
+        finally:
+            cur.close()
+    return frame.height
+
+
+def delete_ids(table: str, ids: Sequence[int], key: str = "id") -> int:
+    """Delete rows by key, in chunks that stay under SQLite's parameter limit."""
+    n = 0
+    with connection.cursor() as cur:
+        for i in range(0, len(ids), 900):
+            chunk = list(ids[i : i + 900])
+            marks = ", ".join(["%s"] * len(chunk))
+            cur.execute(f"DELETE FROM {table} WHERE {key} IN ({marks})", chunk)
+            n += len(chunk)
+    return n

@@ -1,0 +1,212 @@
+"""The ledger mirrored from the ERP: creditor company, debtors, open items, payments.
+
+Amounts are integer minor units (`*_minor`) with the currency beside them: exact, and fast in
+bulk. `arrears.domain.money.Money` turns them back into Decimals for display and rules.
+The ERP is the book of record: imports mirror it, keyed on the ERP's natural keys.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from arrears.domain.money import Money
+
+
+class Company(models.Model):
+    """The creditor: the company whose receivables we collect."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    currency = models.CharField(max_length=3)
+    jurisdiction = models.CharField(max_length=8, help_text="e.g. DE, FR, GB, EU, CN")
+    hold_when_over_limit = models.BooleanField(default=True)
+    hold_after_days_past_due = models.PositiveIntegerField(null=True, blank=True, default=60)
+
+    class Meta:
+        verbose_name_plural = "companies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RiskTier(models.TextChoices):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Debtor(models.Model):
+    """A customer that owes money; one owner (a collector) at any moment (§1)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="debtors")
+    code = models.CharField(max_length=64, help_text="the ERP's customer number")
+    name = models.CharField(max_length=200)
+    registration_number = models.CharField(max_length=64, blank=True)
+    vat_number = models.CharField(max_length=32, blank=True)
+    country = models.CharField(max_length=2)
+    language = models.CharField(max_length=8, default="en")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    credit_limit_minor = models.BigIntegerField(null=True, blank=True)  # company currency
+    risk_tier = models.CharField(max_length=16, choices=RiskTier.choices, default=RiskTier.MEDIUM)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="debtors",
+    )
+    on_hold = models.BooleanField(default=False)
+    manual_hold = models.BooleanField(default=False, help_text="set by a person; runs keep it")
+    broken_promises = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "code"], name="debtor_code_per_company")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def credit_limit(self) -> Money | None:
+        if self.credit_limit_minor is None:
+            return None
+        return Money.from_minor(self.credit_limit_minor, self.company.currency)
+
+
+class Contact(models.Model):
+    """A person at the debtor we talk to."""
+
+    debtor = models.ForeignKey(Debtor, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    is_primary = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ItemKind(models.TextChoices):
+    INVOICE = "invoice"
+    DEBIT_NOTE = "debit_note"
+    INSTALMENT = "instalment"
+    CREDIT_NOTE = "credit_note"
+
+
+DUNNABLE_KINDS = (ItemKind.INVOICE, ItemKind.DEBIT_NOTE, ItemKind.INSTALMENT)
+
+
+class OpenItem(models.Model):
+    """An invoice, debit note, instalment or credit note, and where it stands on the ladder.
+
+    Credit notes are never dunned; their open amount reduces the debtor's exposure.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="items")
+    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="items")
+    number = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16, choices=ItemKind.choices, default=ItemKind.INVOICE)
+    issue_date = models.DateField()
+    due_date = models.DateField()
+    currency = models.CharField(max_length=3)
+    original_minor = models.BigIntegerField()
+    open_minor = models.BigIntegerField()
+    payment_terms = models.CharField(max_length=64, blank=True)
+    excluded_minor = models.BigIntegerField(default=0, help_text="disputed or in a plan")
+    # Ladder position, written by the daily run.
+    strategy_code = models.CharField(max_length=32, blank=True)
+    step = models.SmallIntegerField(null=True, blank=True)
+    step_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], name="item_number_per_company")
+        ]
+        indexes = [models.Index(fields=["company", "open_minor"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}"
+
+    @property
+    def open_amount(self) -> Money:
+        return Money.from_minor(self.open_minor, self.currency)
+
+    @property
+    def original_amount(self) -> Money:
+        return Money.from_minor(self.original_minor, self.currency)
+
+
+class Payment(models.Model):
+    """Money received from a debtor, as the ERP booked it."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="payments")
+    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="payments")
+    reference = models.CharField(max_length=64)
+    received_on = models.DateField()
+    currency = models.CharField(max_length=3)
+    amount_minor = models.BigIntegerField()
+    unapplied_minor = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "reference"], name="payment_reference_per_company"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Allocation(models.Model):
+    """The part of a payment applied to one item."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
+    item = models.ForeignKey(OpenItem, on_delete=models.PROTECT, related_name="allocations")
+    amount_minor = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "item"], name="one_allocation_per_item")
+        ]
+
+
+class ExchangeRate(models.Model):
+    """Company-currency units per unit of `currency`, valid from a date (at most 6 decimals)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="rates")
+    currency = models.CharField(max_length=3)
+    rate = models.DecimalField(max_digits=18, decimal_places=6)
+    valid_from = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "currency", "valid_from"], name="one_rate_per_day"
+            )
+        ]
+
+
+class ImportKind(models.TextChoices):
+    DEBTORS = "debtors"
+    ITEMS = "items"
+    PAYMENTS = "payments"
+
+
+class ImportBatch(models.Model):
+    """One imported file and what it changed."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT)
+    kind = models.CharField(max_length=16, choices=ImportKind.choices)
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    created = models.PositiveIntegerField()
+    updated = models.PositiveIntegerField()
+    unchanged = models.PositiveIntegerField()
+    changes = models.JSONField(default=dict)  # column -> number of rows where it changed
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )

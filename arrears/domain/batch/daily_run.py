@@ -1,0 +1,333 @@
+"""§1-3 The daily run as one columnar decision: every open item's ladder step, every case's
+step and dated next action, every debtor's credit hold, from the ledger as it stands on `as_of`.
+
+`decide` is pure: frames in, frames out, no I/O. Rows are independent across debtors, so
+`decide(partition)` for any partition of debtors equals the matching rows of `decide(all)`.
+`arrears.domain.ladder.next_step` is the one-item version the desk uses; a property test keeps
+the two in agreement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+
+from arrears.domain.batch.frames import CREDITS_SCHEMA, DEBTORS_SCHEMA, ITEMS_SCHEMA, conform
+from arrears.domain.credit_hold import HoldPolicy, HoldRule
+from arrears.domain.fx import SCALE
+from arrears.domain.ladder import LadderError, Strategy
+from arrears.domain.money import exponent
+
+CASE_KEY = ["debtor_id", "currency"]
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    """Everything a run decides with besides the ledger."""
+
+    as_of: date
+    company_currency: str
+    strategies: tuple[Strategy, ...]
+    hold_policy: HoldPolicy
+    factors: dict[str, int]  # currency -> fx.conversion_factor into the company currency
+
+
+@dataclass(frozen=True, slots=True)
+class Decisions:
+    items: pl.DataFrame  # one row per open dunnable item, with its new step
+    cases: pl.DataFrame  # one row per (debtor, currency) with a dunnable balance
+    holds: pl.DataFrame  # one row per debtor with open items or a hold
+
+
+def _to_company(col: str, currency_factor: str = "factor") -> pl.Expr:
+    """Half-up conversion of integer minor units (see fx.convert_minor)."""
+    x = pl.col(col).cast(pl.Int128) * pl.col(currency_factor).cast(pl.Int128)
+    half = SCALE // 2
+    rounded = (x.abs() + half) // SCALE
+    return (pl.when(x < 0).then(-rounded).otherwise(rounded)).cast(pl.Int64)
+
+
+def _amount_minor(amount: object, currency: str) -> int:
+    from decimal import Decimal
+
+    return int(Decimal(str(amount)).scaleb(exponent(currency)))
+
+
+def _choose(strategies: tuple[Strategy, ...], company_currency: str) -> pl.Expr:
+    """Strategy code per case: the first (by priority) whose segment matches."""
+    expr: pl.Expr | None = None
+    chain = None
+    for s in sorted(strategies, key=lambda s: s.priority):
+        seg = s.segment
+        mask = pl.lit(True)
+        if seg.risk_tiers:
+            mask &= pl.col("risk_tier").is_in(sorted(seg.risk_tiers))
+        if seg.countries:
+            mask &= pl.col("country").is_in(sorted(seg.countries))
+        if seg.min_amount is not None:
+            mask &= pl.col("open_company") >= _amount_minor(seg.min_amount, company_currency)
+        if seg.max_amount is not None:
+            mask &= pl.col("open_company") < _amount_minor(seg.max_amount, company_currency)
+        chain = pl.when(mask).then(pl.lit(s.code)) if chain is None else chain.when(mask).then(
+            pl.lit(s.code)
+        )
+    if chain is None:
+        raise LadderError("no strategies configured")
+    expr = chain.otherwise(pl.lit(None, dtype=pl.String))
+    return expr
+
+
+def _by_step(values: list[object], index: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """values[index] as an expression (null when out of range)."""
+    return pl.lit(pl.Series(values, dtype=dtype)).get(index.cast(pl.Int64), null_on_oob=True)
+
+
+def _strategy_exprs(s: Strategy, as_of: date, company_currency: str) -> tuple[pl.Expr, ...]:
+    """(new step, next climb date) for items of strategy `s`."""
+    n = len(s.steps)
+    cur = pl.col("step").fill_null(-1)
+    triggers = []
+    for st in s.steps:
+        t = (pl.col("dpd") >= st.min_days_past_due) & (
+            pl.col("overdue_company") >= _amount_minor(st.min_overdue_amount, company_currency)
+        )
+        if st.min_broken_promises is not None:
+            t |= pl.col("broken_promises") >= st.min_broken_promises
+        triggers.append(t)
+    if s.mode == "jump":
+        target = pl.max_horizontal(
+            [pl.when(triggers[k] & (cur < k)).then(k).otherwise(cur) for k in range(n)]
+        )
+    else:
+        nxt = pl.when((cur == -1) & triggers[0]).then(0)
+        for k in range(1, n):
+            nxt = nxt.when((cur == k - 1) & triggers[k]).then(k)
+        target = nxt.otherwise(cur)
+    gaps = [st.min_gap_days for st in s.steps]
+    gap_ok = pl.col("step_on").is_null() | (
+        (pl.lit(as_of) - pl.col("step_on")).dt.total_days()
+        >= _by_step(gaps, target.clip(0), pl.Int64())
+    )
+    keep = (
+        (pl.col("step_on") >= pl.lit(as_of)).fill_null(False)  # decided today already
+        | ~gap_ok
+        | (pl.col("dunnable_minor") <= 0)
+        | (target <= cur)
+    )
+    new_step = pl.when(keep).then(pl.col("step")).otherwise(target).cast(pl.Int32)
+    return new_step, pl.lit(n, dtype=pl.Int32)
+
+
+def _next_climb(strategies: dict[str, Strategy]) -> pl.Expr:
+    """Earliest date an item's next step can be taken on age and gap alone."""
+    chain = None
+    for code, s in strategies.items():
+        dpds = [st.min_days_past_due for st in s.steps]
+        gaps = [st.min_gap_days for st in s.steps]
+        nxt = pl.col("new_step").fill_null(-1) + 1
+        by_age = pl.col("due_date") + pl.duration(days=_by_step(dpds, nxt, pl.Int64()))
+        by_gap = pl.col("new_step_on") + pl.duration(days=_by_step(gaps, nxt, pl.Int64()))
+        on = pl.max_horizontal(by_age, by_gap)
+        cond = pl.col("strategy") == code
+        chain = pl.when(cond).then(on) if chain is None else chain.when(cond).then(on)
+    assert chain is not None
+    return chain.otherwise(None)
+
+
+def _step_attr(strategies: dict[str, Strategy], attr: str, dtype: pl.DataType) -> pl.Expr:
+    """An attribute of the case's current step (code, follow-up days...)."""
+    chain = None
+    for code, s in strategies.items():
+        vals = [getattr(st, attr) for st in s.steps]
+        v = _by_step(vals, pl.col("step"), dtype)
+        cond = pl.col("strategy") == code
+        chain = pl.when(cond).then(v) if chain is None else chain.when(cond).then(v)
+    assert chain is not None
+    return chain.otherwise(None)
+
+
+def _factors(config: RunConfig) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"currency": list(config.factors), "factor": list(config.factors.values())},
+        schema={"currency": pl.String, "factor": pl.Int64},
+    )
+
+
+def _check_rates(items: pl.DataFrame, config: RunConfig) -> None:
+    missing = sorted(set(items["currency"].unique().to_list()) - set(config.factors))
+    if missing:
+        raise LadderError(
+            f"no exchange rate into {config.company_currency} for {', '.join(missing)}"
+        )
+
+
+def decide(
+    items: pl.DataFrame, credits: pl.DataFrame, debtors: pl.DataFrame, config: RunConfig
+) -> Decisions:
+    """Decide the whole run. See the module docstring; the rules are in `ladder.py`."""
+    as_of, cc = config.as_of, config.company_currency
+    by_code = {s.code: s for s in config.strategies}
+    items = conform(items, ITEMS_SCHEMA)
+    credits = conform(credits, CREDITS_SCHEMA)
+    debtors = conform(debtors, DEBTORS_SCHEMA)
+    _check_rates(items, config)
+    factors = _factors(config)
+
+    items = items.with_columns(
+        dpd=(pl.lit(as_of) - pl.col("due_date")).dt.total_days().cast(pl.Int32),
+        dunnable_minor=(pl.col("open_minor") - pl.col("excluded_minor")).clip(0),
+    )
+    cases = (
+        items.group_by(CASE_KEY)
+        .agg(
+            open_minor=pl.col("open_minor").sum(),
+            dunnable_minor=pl.col("dunnable_minor").sum(),
+            overdue_minor=pl.col("dunnable_minor").filter(pl.col("dpd") >= 1).sum(),
+        )
+        .join(factors, on="currency", how="left")
+        .with_columns(
+            open_company=_to_company("dunnable_minor"),
+            overdue_company=_to_company("overdue_minor"),
+        )
+        .join(debtors, on="debtor_id", how="left")
+        .with_columns(
+            broken_promises=pl.col("broken_promises").fill_null(0),
+            risk_tier=pl.col("risk_tier").fill_null(""),
+            country=pl.col("country").fill_null(""),
+        )
+        .with_columns(strategy=_choose(config.strategies, cc))
+    )
+    unmatched = cases.filter(pl.col("strategy").is_null())
+    if unmatched.height:
+        raise LadderError(
+            f"{unmatched.height} cases match no strategy (first: debtor "
+            f"{unmatched['debtor_id'][0]}): add a catch-all strategy"
+        )
+
+    items = items.join(
+        cases.select(*CASE_KEY, "strategy", "overdue_company", "broken_promises"),
+        on=CASE_KEY,
+        how="left",
+    )
+    new_step = None
+    for code, s in by_code.items():
+        ns, _ = _strategy_exprs(s, as_of, cc)
+        cond = pl.col("strategy") == code
+        new_step = pl.when(cond).then(ns) if new_step is None else new_step.when(cond).then(ns)
+    assert new_step is not None
+    items = items.with_columns(new_step=new_step.otherwise(pl.col("step")).cast(pl.Int32))
+    changed = pl.col("new_step").ne_missing(pl.col("step"))
+    items = items.with_columns(
+        changed=changed,
+        new_step_on=pl.when(changed).then(pl.lit(as_of)).otherwise(pl.col("step_on")),
+    )
+    items = items.with_columns(next_climb_on=_next_climb(by_code))
+
+    case_rows = _cases(items, cases, by_code, as_of)
+    holds = _holds(items, credits, debtors, factors, config)
+    out_items = items.select(
+        "item_id", "debtor_id", "currency", "strategy", "dpd",
+        pl.col("step").alias("old_step"), pl.col("new_step").alias("step"),
+        pl.col("new_step_on").alias("step_on"), "changed",
+    )
+    return Decisions(items=out_items, cases=case_rows, holds=holds)
+
+
+def _cases(
+    items: pl.DataFrame, cases: pl.DataFrame, by_code: dict[str, Strategy], as_of: date
+) -> pl.DataFrame:
+    """Case step (highest item step), the item that drives it, and the dated next action."""
+    live = items.filter(pl.col("dunnable_minor") > 0)
+    agg = (
+        live.sort(["new_step", "dpd", "item_id"], descending=[True, True, False], nulls_last=True)
+        .group_by(CASE_KEY, maintain_order=True)
+        .agg(
+            step=pl.col("new_step").first(),
+            step_on=pl.col("new_step_on").first(),
+            driving_item_id=pl.col("item_id").first(),
+            driving_dpd=pl.col("dpd").first(),
+            oldest_dpd=pl.col("dpd").max(),
+            items=pl.len(),
+            stepped_today=pl.col("changed").any(),
+            next_climb_on=pl.col("next_climb_on").filter(pl.col("next_climb_on") > as_of).min(),
+        )
+    )
+    out = cases.join(agg, on=CASE_KEY, how="left").with_columns(
+        step_code=_step_attr(by_code, "code", pl.String()),
+        follow_up=_step_attr(by_code, "follow_up_days", pl.Int64()),
+    )
+    review_on = pl.col("step_on") + pl.duration(days=pl.col("follow_up"))
+    fallback = pl.lit(as_of + timedelta(days=7))  # fully excluded balance: look again in a week
+    climb_first = pl.col("next_climb_on").is_not_null() & (
+        review_on.is_null() | (pl.col("next_climb_on") < review_on)
+    )
+    out = out.with_columns(
+        next_action_on=pl.when(climb_first)
+        .then(pl.col("next_climb_on"))
+        .otherwise(pl.coalesce(review_on, fallback)),
+        next_action=pl.when(climb_first)
+        .then(pl.lit("climb"))
+        .when(review_on.is_not_null())
+        .then(pl.lit("review"))
+        .otherwise(pl.lit("review")),
+    )
+    return out.select(
+        *CASE_KEY, "strategy", "step", "step_code", "step_on", "stepped_today",
+        "open_minor", "dunnable_minor", "overdue_minor", "overdue_company", "oldest_dpd",
+        "driving_item_id", "driving_dpd", "broken_promises", "items",
+        "next_action_on", "next_action",
+    ).sort(CASE_KEY)
+
+
+def _holds(
+    items: pl.DataFrame,
+    credits: pl.DataFrame,
+    debtors: pl.DataFrame,
+    factors: pl.DataFrame,
+    config: RunConfig,
+) -> pl.DataFrame:
+    """Credit hold per debtor (§3): exposure over limit, or oldest item too old."""
+    policy: HoldPolicy = config.hold_policy
+    per_case = (
+        pl.concat(
+            [
+                items.group_by(CASE_KEY).agg(pl.col("open_minor").sum().alias("m")),
+                credits.group_by(CASE_KEY).agg((-pl.col("credit_minor")).sum().alias("m")),
+            ]
+        )
+        .group_by(CASE_KEY)
+        .agg(pl.col("m").sum())
+        .join(factors, on="currency", how="left")
+        .with_columns(company=_to_company("m"))
+    )
+    exposure = per_case.group_by("debtor_id").agg(exposure_minor=pl.col("company").sum())
+    oldest = (
+        items.filter(pl.col("dunnable_minor") > 0)
+        .group_by("debtor_id")
+        .agg(oldest_dpd=pl.col("dpd").max())
+    )
+    d = (
+        debtors.join(exposure, on="debtor_id", how="left")
+        .join(oldest, on="debtor_id", how="left")
+        .with_columns(exposure_minor=pl.col("exposure_minor").fill_null(0))
+    )
+    over = pl.lit(False)
+    if policy.hold_when_over_limit:
+        over = (pl.col("exposure_minor") > pl.col("credit_limit_minor")).fill_null(False)
+    old = pl.lit(False)
+    if policy.hold_after_days_past_due is not None:
+        old = (pl.col("oldest_dpd") > policy.hold_after_days_past_due).fill_null(False)
+    reasons = pl.concat_list(
+        pl.when(over).then(pl.lit(str(HoldRule.OVER_LIMIT))).otherwise(None),
+        pl.when(old).then(pl.lit(str(HoldRule.TOO_OLD))).otherwise(None),
+    ).list.drop_nulls()
+    d = d.with_columns(reasons=reasons).with_columns(
+        hold=pl.col("manual_hold") | (pl.col("reasons").list.len() > 0)
+    )
+    d = d.with_columns(changed=pl.col("hold") != pl.col("on_hold"))
+    return d.filter(pl.col("exposure_minor").ne(0) | pl.col("on_hold") | pl.col("hold")).select(
+        "debtor_id", "hold", "on_hold", "manual_hold", "changed", "reasons",
+        "exposure_minor", "credit_limit_minor", "oldest_dpd",
+    ).sort("debtor_id")

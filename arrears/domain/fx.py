@@ -1,0 +1,34 @@
+"""Conversion into the company currency for thresholds, limits and reports.
+
+A rate says how many company-currency units one unit of the foreign currency buys, with at
+most `RATE_DECIMALS` decimals. Batch conversion is integer arithmetic (Int128) with half-up
+rounding to the company currency's minor unit, so it is exact and matches `convert_minor`.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from arrears.domain.money import MoneyError, exponent
+
+RATE_DECIMALS = 6
+SCALE = 10**9  # fixed-point scale of conversion factors; > 10**RATE_DECIMALS leaves room
+
+
+def conversion_factor(currency: str, company_currency: str, rate: Decimal) -> int:
+    """Integer factor F so that company_minor = round_half_up(minor * F / SCALE)."""
+    if rate <= 0:
+        raise MoneyError(f"exchange rate for {currency} must be positive, got {rate}")
+    if rate != rate.quantize(Decimal(1).scaleb(-RATE_DECIMALS)):
+        raise MoneyError(f"exchange rate {rate} has more than {RATE_DECIMALS} decimals")
+    shift = exponent(company_currency) - exponent(currency)
+    factor = rate.scaleb(shift) * SCALE
+    if factor != factor.to_integral_value():
+        raise MoneyError(f"exchange rate {rate} for {currency} cannot be applied exactly")
+    return int(factor)
+
+
+def convert_minor(minor: int, factor: int) -> int:
+    """Scalar twin of the batch conversion: half-up (away from zero) to the minor unit."""
+    q = (Decimal(minor) * factor / SCALE).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return int(q)

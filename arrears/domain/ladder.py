@@ -1,0 +1,227 @@
+"""§2-3 The escalation ladder: configurable steps, their triggers, and how an item climbs.
+
+A *strategy* is an ordered list of *steps* (courtesy reminder, reminder, call, firm demand,
+final notice, legal). A step is reached by an open item when
+
+* the item is at least `min_days_past_due` days past due (negative: before the due date), and
+* the case's overdue amount, in the company currency, is at least `min_overdue_amount`;
+
+or, for a step with `min_broken_promises`, as soon as the case has that many broken promises
+(§7: a broken promise moves the case up at once, whatever the item's age).
+
+A step is taken only `min_gap_days` after the item's previous step. Steps never go down.
+
+Two modes decide how far an item may climb in one run (other tools leave this implicit, and
+users trip over it, so we make it a named setting):
+
+* ``sequential``: one step per run at most, even if the item's age implies a later step: a
+  debtor always gets the reminder before the final notice.
+* ``jump``: straight to the highest step whose trigger holds (the step the age implies),
+  skipping steps that would no longer make sense.
+
+In both modes a missed run is caught up once: the next run decides from the ledger as it is,
+so a week without runs produces one action, not seven.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Mode(StrEnum):
+    SEQUENTIAL = "sequential"
+    JUMP = "jump"
+
+
+class Channel(StrEnum):
+    LETTER = "letter"
+    EMAIL = "email"
+    PHONE = "phone"
+    TASK = "task"
+
+
+class Role(StrEnum):
+    COLLECTOR = "collector"
+    CREDIT_MANAGER = "credit_manager"
+    LEGAL = "legal"
+
+
+class LadderError(ValueError):
+    """A strategy that cannot be run as configured."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One rung of the ladder."""
+
+    code: str
+    name: str
+    min_days_past_due: int
+    channel: Channel
+    role: Role
+    min_gap_days: int = 0
+    min_overdue_amount: Decimal = Decimal(0)
+    min_broken_promises: int | None = None
+    follow_up_days: int = 7  # review cadence while the case waits at this step
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Which cases a strategy applies to; an empty field matches everything."""
+
+    risk_tiers: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
+    min_amount: Decimal | None = None  # case open amount, company currency
+    max_amount: Decimal | None = None
+
+    def matches(self, *, risk_tier: str, country: str, amount: Decimal) -> bool:
+        return (
+            (not self.risk_tiers or risk_tier in self.risk_tiers)
+            and (not self.countries or country in self.countries)
+            and (self.min_amount is None or amount >= self.min_amount)
+            and (self.max_amount is None or amount < self.max_amount)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    """A ladder and the segment of cases it applies to; lower `priority` is tried first."""
+
+    code: str
+    name: str
+    mode: Mode
+    steps: tuple[Step, ...]
+    segment: Segment = field(default_factory=Segment)
+    priority: int = 100
+
+    def __post_init__(self) -> None:
+        validate_steps(self.steps, self.code)
+
+
+def validate_steps(steps: tuple[Step, ...], strategy: str) -> None:
+    """Refuse ladders a run could not follow: empty, unordered, duplicate codes, bad gaps."""
+    if not steps:
+        raise LadderError(f"strategy {strategy}: a ladder needs at least one step")
+    codes = [s.code for s in steps]
+    if len(set(codes)) != len(codes):
+        raise LadderError(f"strategy {strategy}: step codes must be unique: {codes}")
+    for prev, nxt in zip(steps, steps[1:], strict=False):
+        if nxt.min_days_past_due < prev.min_days_past_due:
+            raise LadderError(
+                f"strategy {strategy}: step {nxt.code} triggers earlier "
+                f"({nxt.min_days_past_due} days) than the step before it ({prev.code})"
+            )
+    for s in steps:
+        if s.min_gap_days < 0 or s.follow_up_days < 1:
+            raise LadderError(f"strategy {strategy}: step {s.code}: gaps must be >= 0, follow-up >= 1")
+
+
+def choose_strategy(
+    strategies: tuple[Strategy, ...], *, risk_tier: str, country: str, amount: Decimal
+) -> Strategy:
+    """The first strategy (by priority) whose segment matches the case."""
+    for s in sorted(strategies, key=lambda s: s.priority):
+        if s.segment.matches(risk_tier=risk_tier, country=country, amount=amount):
+            return s
+    raise LadderError("no strategy matches this case: add a catch-all strategy")
+
+
+def step_triggered(
+    step: Step, *, days_past_due: int, overdue_amount: Decimal, broken_promises: int
+) -> bool:
+    """The level test: does this step's trigger hold for the item (a pure predicate)?"""
+    if step.min_broken_promises is not None and broken_promises >= step.min_broken_promises:
+        return True
+    return days_past_due >= step.min_days_past_due and overdue_amount >= step.min_overdue_amount
+
+
+@dataclass(frozen=True, slots=True)
+class ItemState:
+    """Where an item stands on the ladder: `step` is an index into the steps, or None."""
+
+    due_date: date
+    step: int | None = None
+    step_on: date | None = None
+
+
+def next_step(
+    strategy: Strategy,
+    item: ItemState,
+    *,
+    as_of: date,
+    overdue_amount: Decimal,
+    broken_promises: int,
+) -> int | None:
+    """The step the item should be at after today's run (its current one if nothing changes)."""
+    current = -1 if item.step is None else item.step
+    if item.step_on is not None and item.step_on >= as_of:
+        return item.step  # already decided today (or later): a repeated run changes nothing
+    dpd = (as_of - item.due_date).days
+    candidates = range(current + 1, len(strategy.steps))
+    if strategy.mode is Mode.SEQUENTIAL:
+        candidates = range(current + 1, min(current + 2, len(strategy.steps)))
+    target = current
+    for i in candidates:
+        if step_triggered(
+            strategy.steps[i],
+            days_past_due=dpd,
+            overdue_amount=overdue_amount,
+            broken_promises=broken_promises,
+        ):
+            target = i
+    if target == current:
+        return item.step
+    gap = strategy.steps[target].min_gap_days
+    if item.step_on is not None and (as_of - item.step_on).days < gap:
+        return item.step
+    return target
+
+
+def next_step_date(strategy: Strategy, item: ItemState) -> date | None:
+    """Earliest date the item's next step can be taken on age alone (None at the top)."""
+    current = -1 if item.step is None else item.step
+    if current + 1 >= len(strategy.steps):
+        return None
+    nxt = strategy.steps[current + 1]
+    on = item.due_date + timedelta(days=nxt.min_days_past_due)
+    if item.step_on is not None:
+        on = max(on, item.step_on + timedelta(days=nxt.min_gap_days))
+    return on
+
+
+DEFAULT_STEPS: tuple[Step, ...] = (
+    Step("courtesy", "Courtesy reminder", -5, Channel.EMAIL, Role.COLLECTOR, follow_up_days=5),
+    Step("reminder", "Reminder", 1, Channel.EMAIL, Role.COLLECTOR, min_gap_days=3),
+    Step("call", "Phone call", 10, Channel.PHONE, Role.COLLECTOR, min_gap_days=5,
+         follow_up_days=3),
+    Step("firm_demand", "Firm demand", 20, Channel.LETTER, Role.COLLECTOR, min_gap_days=7,
+         min_broken_promises=1),
+    Step("final_notice", "Final notice", 35, Channel.LETTER, Role.CREDIT_MANAGER,
+         min_gap_days=10, min_broken_promises=2),
+    Step("legal", "Hand-over to legal", 60, Channel.TASK, Role.LEGAL, min_gap_days=14,
+         min_overdue_amount=Decimal(250), follow_up_days=14),
+)
+
+DEFAULT_STRATEGY = Strategy("default", "Standard ladder", Mode.SEQUENTIAL, DEFAULT_STEPS)
+
+HIGH_RISK_STRATEGY = Strategy(
+    "high_risk",
+    "High-risk debtors: shorter, jumps to the step the age implies",
+    Mode.JUMP,
+    (
+        Step("reminder", "Reminder", 1, Channel.EMAIL, Role.COLLECTOR),
+        Step("call", "Phone call", 5, Channel.PHONE, Role.COLLECTOR, min_gap_days=2,
+             follow_up_days=2),
+        Step("final_notice", "Final notice", 15, Channel.LETTER, Role.CREDIT_MANAGER,
+             min_gap_days=5, min_broken_promises=1),
+        Step("legal", "Hand-over to legal", 30, Channel.TASK, Role.LEGAL, min_gap_days=7,
+             follow_up_days=14),
+    ),
+    segment=Segment(risk_tiers=frozenset({"high"})),
+    priority=10,
+)
+
+DEFAULT_STRATEGIES: tuple[Strategy, ...] = (HIGH_RISK_STRATEGY, DEFAULT_STRATEGY)

@@ -1,0 +1,61 @@
+"""Small builders for test data. Every fixture world has a second company and collector, so
+that tests can check what must stay out of reach."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+from arrears.apps.accounts.services import user_ensure
+from arrears.apps.ledger.models import Company, Debtor, OpenItem
+from arrears.domain.ladder import Role
+
+_seq = itertools.count(1)
+
+
+def company(code: str = "acme", currency: str = "EUR", **kw: Any) -> Company:
+    defaults = {"name": f"{code.title()} GmbH", "currency": currency, "jurisdiction": "DE"}
+    defaults.update(kw)
+    return Company.objects.get_or_create(code=code, defaults=defaults)[0]
+
+
+def collector(username: str = "cora") -> Any:
+    return user_ensure(username=username, role=Role.COLLECTOR)
+
+
+def debtor(company_: Company, code: str | None = None, **kw: Any) -> Debtor:
+    n = next(_seq)
+    defaults: dict[str, Any] = {
+        "code": code or f"D{n:05d}",
+        "name": f"Debtor {n}",
+        "country": "DE",
+        "risk_tier": "medium",
+    }
+    defaults.update(kw)
+    return Debtor.objects.create(company=company_, **defaults)
+
+
+def item(
+    debtor_: Debtor,
+    *,
+    due: date,
+    amount: int = 100_00,
+    open_: int | None = None,
+    number: str | None = None,
+    currency: str | None = None,
+    kind: str = "invoice",
+    **kw: Any,
+) -> OpenItem:
+    return OpenItem.objects.create(
+        company=debtor_.company,
+        debtor=debtor_,
+        number=number or f"INV-{next(_seq):06d}",
+        kind=kind,
+        issue_date=due - timedelta(days=30),
+        due_date=due,
+        currency=currency or debtor_.company.currency,
+        original_minor=amount,
+        open_minor=amount if open_ is None else open_,
+        **kw,
+    )
