@@ -93,7 +93,7 @@ class Case(models.Model):
     step_on = models.DateField(null=True, blank=True)
     open_minor = models.BigIntegerField(default=0)
     overdue_minor = models.BigIntegerField(default=0)
-    oldest_dpd = models.IntegerField(null=True, blank=True)
+    oldest_due_on = models.DateField(null=True, blank=True)
     driving_item = models.ForeignKey(
         OpenItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
