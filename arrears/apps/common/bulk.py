@@ -19,6 +19,10 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
 def _raw() -> Any:
     connection.ensure_connection()
     return connection.connection
@@ -85,20 +89,25 @@ def insert_frame(table: str, frame: pl.DataFrame) -> int:
     """Append the frame's rows to `table` (columns named as in the frame). Returns the count."""
     if frame.height == 0:
         return 0
-    cols = ", ".join(frame.columns)
+    cols = ", ".join(_q(c) for c in frame.columns)
     if is_postgres():
         buf = io.BytesIO()
-        frame.write_csv(buf, include_header=False, null_value="\\N", datetime_format="%Y-%m-%dT%H:%M:%S%.f%z")
+        frame.write_csv(
+            buf,
+            include_header=False,
+            null_value="\\N",
+            datetime_format="%Y-%m-%dT%H:%M:%S%.f%z",
+        )
         with _raw().cursor() as cur:
             with cur.copy(
-                f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+                f"COPY {_q(table)} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
             ) as copy:
                 copy.write(buf.getvalue())
     else:
         marks = ", ".join("?" * len(frame.columns))
         cur = _raw().cursor()
         try:
-            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", _sqlite_rows(frame))
+            cur.executemany(f"INSERT INTO {_q(table)} ({cols}) VALUES ({marks})", _sqlite_rows(frame))
         finally:
             cur.close()
     return frame.height
@@ -113,22 +122,23 @@ def update_frame(table: str, frame: pl.DataFrame, key: str = "id") -> int:
         tmp = f"tmp_upd_{table}"
         with _raw().cursor() as cur:
             cur.execute(
-                f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT {key}, {', '.join(sets)} "
-                f"FROM {table} WITH NO DATA"
+                f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT {_q(key)}, "
+                f"{', '.join(_q(c) for c in sets)} FROM {_q(table)} WITH NO DATA"
             )
         insert_frame(tmp, frame.select(key, *sets))
-        assignments = ", ".join(f"{c} = s.{c}" for c in sets)
+        assignments = ", ".join(f"{_q(c)} = s.{_q(c)}" for c in sets)
         with _raw().cursor() as cur:
             cur.execute(
-                f"UPDATE {table} AS t SET {assignments} FROM {tmp} AS s WHERE t.{key} = s.{key}"
+                f"UPDATE {_q(table)} AS t SET {assignments} FROM {tmp} AS s "
+                f"WHERE t.{_q(key)} = s.{_q(key)}"
             )
             cur.execute(f"DROP TABLE {tmp}")
     else:
-        assignments = ", ".join(f"{c} = ?" for c in sets)
+        assignments = ", ".join(f"{_q(c)} = ?" for c in sets)
         rows = _sqlite_rows(frame.select(*sets, key))
         cur = _raw().cursor()
         try:
-            cur.executemany(f"UPDATE {table} SET {assignments} WHERE {key} = ?", rows)
+            cur.executemany(f"UPDATE {_q(table)} SET {assignments} WHERE {_q(key)} = ?", rows)
         finally:
             cur.close()
     return frame.height
@@ -141,6 +151,6 @@ def delete_ids(table: str, ids: Sequence[int], key: str = "id") -> int:
         for i in range(0, len(ids), 900):
             chunk = list(ids[i : i + 900])
             marks = ", ".join(["%s"] * len(chunk))
-            cur.execute(f"DELETE FROM {table} WHERE {key} IN ({marks})", chunk)
+            cur.execute(f"DELETE FROM {_q(table)} WHERE {_q(key)} IN ({marks})", chunk)
             n += len(chunk)
     return n

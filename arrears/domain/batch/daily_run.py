@@ -45,8 +45,8 @@ def _to_company(col: str, currency_factor: str = "factor") -> pl.Expr:
     """Half-up conversion of integer minor units (see fx.convert_minor)."""
     x = pl.col(col).cast(pl.Int128) * pl.col(currency_factor).cast(pl.Int128)
     half = SCALE // 2
-    rounded = (x.abs() + half) // SCALE
-    return (pl.when(x < 0).then(-rounded).otherwise(rounded)).cast(pl.Int64)
+    rounded = ((x.abs() + half) // SCALE).cast(pl.Int64)
+    return pl.when(x < 0).then(-rounded).otherwise(rounded)
 
 
 def _amount_minor(amount: object, currency: str) -> int:

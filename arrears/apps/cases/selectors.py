@@ -1,0 +1,177 @@
+"""Reads for cases: strategies as domain objects, the run's input frames, explanations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+
+from arrears.apps.common.bulk import read_frame
+from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, ExchangeRate, ItemKind, OpenItem
+from arrears.domain.money import format_minor
+from arrears.apps.cases.models import Case, CaseEvent, CaseStatus, HoldChange, Strategy as StrategyRow
+from arrears.domain.credit_hold import HoldPolicy
+from arrears.domain.fx import conversion_factor
+from arrears.domain.ladder import Channel, Mode, Role, Segment, Step, Strategy
+
+
+def strategies_for(*, company: Company) -> tuple[Strategy, ...]:
+    """The company's ladders as domain objects (validated on construction)."""
+    out = []
+    rows = StrategyRow.objects.filter(company=company).prefetch_related("steps")
+    for row in rows:
+        steps = tuple(
+            Step(
+                code=s.code,
+                name=s.name,
+                min_days_past_due=s.min_days_past_due,
+                channel=Channel(s.channel),
+                role=Role(s.role),
+                min_gap_days=s.min_gap_days,
+                min_overdue_amount=Decimal(s.min_overdue_amount),
+                min_broken_promises=s.min_broken_promises,
+                follow_up_days=s.follow_up_days,
+            )
+            for s in row.steps.order_by("position")
+        )
+        segment = Segment(
+            risk_tiers=frozenset(row.risk_tiers),
+            countries=frozenset(row.countries),
+            min_amount=row.min_amount,
+            max_amount=row.max_amount,
+        )
+        out.append(Strategy(row.code, row.name, Mode(row.mode), steps, segment, row.priority))
+    return tuple(out)
+
+
+def hold_policy_for(*, company: Company) -> HoldPolicy:
+    return HoldPolicy(
+        hold_when_over_limit=company.hold_when_over_limit,
+        hold_after_days_past_due=company.hold_after_days_past_due,
+    )
+
+
+def conversion_factors(*, company: Company, as_of: date) -> dict[str, int]:
+    """Factor per currency from the latest rate valid on `as_of` (company currency: 1)."""
+    factors = {company.currency: conversion_factor(company.currency, company.currency, Decimal(1))}
+    rates = ExchangeRate.objects.filter(company=company, valid_from__lte=as_of).order_by(
+        "currency", "valid_from"
+    )
+    for r in rates:  # later rows overwrite earlier ones: the latest valid rate wins
+        if r.currency != company.currency:
+            factors[r.currency] = conversion_factor(r.currency, company.currency, r.rate)
+    return factors
+
+
+_KINDS = ", ".join(f"'{k.value}'" for k in DUNNABLE_KINDS)
+
+
+def run_items(*, company: Company) -> pl.DataFrame:
+    """Open dunnable items with their ladder position."""
+    return read_frame(
+        "SELECT id, debtor_id, currency, due_date, open_minor, excluded_minor, step, step_on, "
+        f"strategy_code FROM ledger_openitem WHERE company_id = %s AND open_minor > 0 "
+        f"AND kind IN ({_KINDS})",
+        [company.pk],
+        {
+            "item_id": pl.Int64(), "debtor_id": pl.Int64(), "currency": pl.String(),
+            "due_date": pl.Date(), "open_minor": pl.Int64(), "excluded_minor": pl.Int64(),
+            "step": pl.Int32(), "step_on": pl.Date(), "strategy_code": pl.String(),
+        },
+    )
+
+
+def run_credits(*, company: Company) -> pl.DataFrame:
+    """Open credit notes and unapplied payments per debtor and currency."""
+    return read_frame(
+        "SELECT debtor_id, currency, SUM(m) FROM ("
+        " SELECT debtor_id, currency, open_minor AS m FROM ledger_openitem"
+        f" WHERE company_id = %s AND kind = '{ItemKind.CREDIT_NOTE.value}' AND open_minor > 0"
+        " UNION ALL SELECT debtor_id, currency, unapplied_minor AS m FROM ledger_payment"
+        " WHERE company_id = %s AND unapplied_minor > 0) c GROUP BY debtor_id, currency",
+        [company.pk, company.pk],
+        {"debtor_id": pl.Int64(), "currency": pl.String(), "credit_minor": pl.Int64()},
+    )
+
+
+def run_debtors(*, company: Company) -> pl.DataFrame:
+    return read_frame(
+        "SELECT id, risk_tier, country, credit_limit_minor, on_hold, manual_hold, "
+        "broken_promises, owner_id FROM ledger_debtor WHERE company_id = %s",
+        [company.pk],
+        {
+            "debtor_id": pl.Int64(), "risk_tier": pl.String(), "country": pl.String(),
+            "credit_limit_minor": pl.Int64(), "on_hold": pl.Boolean(),
+            "manual_hold": pl.Boolean(), "broken_promises": pl.Int32(), "owner_id": pl.Int64(),
+        },
+    )
+
+
+CASE_COLUMNS: dict[str, pl.DataType] = {
+    "case_id": pl.Int64(), "debtor_id": pl.Int64(), "currency": pl.String(),
+    "status": pl.String(), "strategy_code": pl.String(), "step": pl.Int32(),
+    "step_code": pl.String(), "step_on": pl.Date(), "open_minor": pl.Int64(),
+    "overdue_minor": pl.Int64(), "oldest_due_on": pl.Date(), "driving_item_id": pl.Int64(),
+    "next_action_on": pl.Date(), "next_action": pl.String(),
+}
+
+
+def run_cases(*, company: Company) -> pl.DataFrame:
+    """Every case of the company, open or closed, as the run last left it."""
+    cols = ", ".join("id" if c == "case_id" else c for c in CASE_COLUMNS)
+    return read_frame(
+        f"SELECT {cols} FROM cases_case WHERE company_id = %s", [company.pk], CASE_COLUMNS
+    )
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a case stands where it stands: its state and the events that put it there."""
+
+    case: Case
+    events: list[CaseEvent]
+    holds: list[HoldChange]
+
+
+def case_explain(*, company: Company, debtor_code: str, currency: str | None = None) -> list[Explanation]:
+    """The cases of one debtor (one per currency) with their history, newest last."""
+    cases = Case.objects.filter(company=company, debtor__code=debtor_code).select_related(
+        "debtor", "debtor__owner", "driving_item"
+    )
+    if currency:
+        cases = cases.filter(currency=currency)
+    out = []
+    for case in cases.order_by("-status", "currency"):
+        events = list(case.events.select_related("run").order_by("on", "id"))
+        holds = list(HoldChange.objects.filter(debtor=case.debtor).order_by("on", "id"))
+        out.append(Explanation(case=case, events=events, holds=holds))
+    return out
+
+
+def open_cases_count(*, company: Company) -> int:
+    return Case.objects.filter(company=company, status=CaseStatus.OPEN).count()
+
+
+def describe_event(e: CaseEvent) -> str:
+    """One line a collector can read: what changed, by which rule, on which figures."""
+    run = f" (run {e.run_id})" if e.run_id else ""
+    r = e.reason
+    if e.kind == "step":
+        i, t = r.get("inputs", {}), r.get("trigger", {})
+        item = OpenItem.objects.filter(pk=i.get("driving_item_id")).first()
+        due = f"item {item.number} due {item.due_date}, " if item else ""
+        return (
+            f"{e.on} step {e.from_step or '(none)'} -> {e.to_step}{run}: {r.get('mode')} ladder "
+            f"{r.get('strategy')}; {due}{i.get('days_past_due')} days past due, overdue "
+            f"{format_minor(i.get('overdue_minor', 0), i.get('currency', 'EUR'))}, broken promises "
+            f"{i.get('broken_promises')}; trigger: >= {t.get('min_days_past_due')} days past due, "
+            f">= {t.get('min_overdue_amount')} overdue, gap {t.get('min_gap_days')} days"
+            + (
+                f", or >= {t['min_broken_promises']} broken promises"
+                if t.get("min_broken_promises") is not None
+                else ""
+            )
+        )
+    return f"{e.on} {e.kind}{run}: {r.get('rule', '')}"

@@ -1,0 +1,182 @@
+"""The daily run (§1-3): load the ledger in bulk, let the domain decide, store the changes.
+
+Repeatable: the domain leaves an item alone once it has been decided for `as_of`, and every
+write below is a difference against what is stored, so running the same date twice writes
+nothing. Catch-up: a run decides from the ledger as it stands, so after missed days it acts
+once. Atomic: all writes are one transaction; the lock keeps two runs apart.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from arrears.apps.accounts.services import audit_record
+from arrears.apps.cases import selectors
+from arrears.apps.cases.models import Run
+from arrears.apps.cases.services.lock import run_lock
+from arrears.apps.cases.services.run_plan import RunPlan, plan_run
+from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
+from arrears.apps.ledger.models import Company, Debtor
+from arrears.domain.batch.daily_run import RunConfig, decide
+
+BACKWARDS = "runs go forward: the last run for {company} was as of {last}, not after {as_of}"
+
+
+class RunRefused(ValueError):
+    """The run cannot start as asked (an as-of date before the last run, a bad ladder...)."""
+
+
+@dataclass
+class RunResult:
+    """What a run decided, for the terminal and the audit trail."""
+
+    run_id: int | None
+    as_of: date
+    dry_run: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    by_step: dict[str, int] = field(default_factory=dict)
+    actions_by_channel: dict[str, int] = field(default_factory=dict)
+    orphans: list[str] = field(default_factory=list)  # debtor codes of open cases, no owner
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def run_daily(
+    *,
+    company: Company,
+    as_of: date,
+    dry_run: bool = False,
+    actor: Any = None,
+    break_lock: bool = False,
+) -> RunResult:
+    """Decide and store today's steps, next actions and credit holds for every open case."""
+    last = (
+        Run.objects.filter(company=company, dry_run=False, status="done").order_by("-as_of").first()
+    )
+    if last is not None and as_of < last.as_of:
+        raise RunRefused(BACKWARDS.format(company=company.code, last=last.as_of, as_of=as_of))
+    if dry_run:
+        plan, timings = _plan(company, as_of)
+        return _result(plan, None, as_of, dry_run=True, timings=timings)
+    run = Run.objects.create(
+        company=company, as_of=as_of, started_at=timezone.now(), actor=_user(actor)
+    )
+    try:
+        with run_lock(company=company, run_id=run.pk, break_lock=break_lock):
+            with transaction.atomic():
+                plan, timings = _plan(company, as_of)
+                t = time.perf_counter()
+                _apply(plan, company=company, run=run)
+                timings["write"] = time.perf_counter() - t
+                result = _result(plan, run.pk, as_of, dry_run=False, timings=timings)
+                _finish(run, result, actor)
+    except Exception:
+        Run.objects.filter(pk=run.pk).update(status="failed", finished_at=timezone.now())
+        raise
+    return result
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
+    t0 = time.perf_counter()
+    strategies = selectors.strategies_for(company=company)
+    if not strategies:
+        raise RunRefused(f"{company.code} has no collection strategy: run `arrears setup` first")
+    config = RunConfig(
+        as_of=as_of,
+        company_currency=company.currency,
+        strategies=strategies,
+        hold_policy=selectors.hold_policy_for(company=company),
+        factors=selectors.conversion_factors(company=company, as_of=as_of),
+    )
+    items = selectors.run_items(company=company)
+    credits = selectors.run_credits(company=company)
+    debtors = selectors.run_debtors(company=company)
+    cases = selectors.run_cases(company=company)
+    t1 = time.perf_counter()
+    try:
+        decisions = decide(items, credits, debtors, config)
+    except ValueError as e:
+        raise RunRefused(str(e)) from e
+    t2 = time.perf_counter()
+    plan = plan_run(decisions, items=items, debtors=debtors, cases=cases, config=config)
+    t3 = time.perf_counter()
+    return plan, {"read": t1 - t0, "decide": t2 - t1, "plan": t3 - t2}
+
+
+def _apply(plan: RunPlan, *, company: Company, run: Run) -> None:
+    now = timezone.now()
+    update_frame("ledger_openitem", plan.item_updates)
+    insert_frame(
+        "cases_case",
+        plan.case_inserts.with_columns(company_id=pl.lit(company.pk, dtype=pl.Int64)),
+    )
+    update_frame("cases_case", plan.case_updates)
+    ids = read_frame(
+        "SELECT id, debtor_id, currency FROM cases_case WHERE company_id = %s",
+        [company.pk],
+        {"case_id": pl.Int64(), "debtor_id": pl.Int64(), "currency": pl.String()},
+    )
+    key = ["debtor_id", "currency"]
+    events = plan.events.join(ids, on=key).select(
+        pl.col("case_id"), pl.lit(run.pk).alias("run_id"), pl.lit(plan.as_of).alias("on"),
+        "kind", "from_step", "to_step", "reason", pl.lit(now).alias("created_at"),
+    )
+    insert_frame("cases_caseevent", events)
+    actions = plan.actions.join(ids, on=key).select(
+        "case_id", pl.lit(run.pk).alias("run_id"), "step_code", "channel", "role",
+        pl.lit(plan.as_of).alias("due_on"), pl.lit("open").alias("status"),
+    )
+    insert_frame("cases_action", actions)
+    update_frame("ledger_debtor", plan.hold_updates)
+    insert_frame(
+        "cases_holdchange",
+        plan.hold_changes.with_columns(
+            run_id=pl.lit(run.pk), on=pl.lit(plan.as_of), created_at=pl.lit(now)
+        ),
+    )
+
+
+def _result(
+    plan: RunPlan, run_id: int | None, as_of: date, *, dry_run: bool, timings: dict[str, float]
+) -> RunResult:
+    orphan_ids = plan.orphan_debtor_ids[:20]
+    codes = list(Debtor.objects.filter(id__in=orphan_ids).values_list("code", flat=True))
+    return RunResult(
+        run_id=run_id,
+        as_of=as_of,
+        dry_run=dry_run,
+        counts=plan.counts,
+        by_step=plan.by_step,
+        actions_by_channel=plan.actions_by_channel,
+        orphans=sorted(codes),
+        seconds={k: round(v, 3) for k, v in timings.items()},
+    )
+
+
+def _finish(run: Run, result: RunResult, actor: Any) -> None:
+    summary = {
+        "counts": result.counts,
+        "by_step": result.by_step,
+        "actions_by_channel": result.actions_by_channel,
+        "orphans": result.orphans,
+    }
+    Run.objects.filter(pk=run.pk).update(
+        status="done", finished_at=timezone.now(), summary=summary
+    )
+    audit_record(
+        action="run.completed",
+        actor=actor,
+        object_type="run",
+        object_id=run.pk,
+        detail={"as_of": run.as_of.isoformat(), **summary},
+    )

@@ -1,0 +1,234 @@
+"""Turn the domain's decisions into the differences to store: pure Polars, no I/O.
+
+Only what differs from the stored state is written, which is what makes a repeated run a
+no-op. Every case change carries its reason (rule, inputs, strategy) for `arrears explain`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from arrears.domain.batch.daily_run import CASE_KEY, Decisions, RunConfig
+from arrears.domain.ladder import Strategy
+
+CASE_FIELDS = [
+    "strategy_code", "step", "step_code", "step_on", "open_minor", "overdue_minor",
+    "oldest_due_on", "driving_item_id", "next_action_on", "next_action",
+]
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    as_of: date
+    item_updates: pl.DataFrame  # id, step, step_on, strategy_code
+    case_inserts: pl.DataFrame  # new cases (company_id added on write)
+    case_updates: pl.DataFrame  # id + changed case columns
+    events: pl.DataFrame  # debtor_id, currency, kind, from_step, to_step, reason (JSON text)
+    actions: pl.DataFrame  # debtor_id, currency, step_code, channel, role
+    hold_updates: pl.DataFrame  # id, on_hold
+    hold_changes: pl.DataFrame  # debtor_id, hold, reason
+    counts: dict[str, int]
+    by_step: dict[str, int]
+    actions_by_channel: dict[str, int]
+    orphan_debtor_ids: list[int]
+
+
+def steps_frame(strategies: tuple[Strategy, ...]) -> pl.DataFrame:
+    """One row per (strategy, step index) with what the step is and does."""
+    rows = [
+        {
+            "strategy": s.code, "mode": s.mode.value, "step": i, "step_code": st.code,
+            "channel": st.channel.value, "role": st.role.value,
+            "min_days_past_due": st.min_days_past_due, "min_gap_days": st.min_gap_days,
+            "min_overdue_amount": str(st.min_overdue_amount),
+            "min_broken_promises": st.min_broken_promises,
+        }
+        for s in strategies
+        for i, st in enumerate(s.steps)
+    ]
+    return pl.DataFrame(rows, schema_overrides={"step": pl.Int32, "min_broken_promises": pl.Int64})
+
+
+def plan_run(
+    decisions: Decisions,
+    *,
+    items: pl.DataFrame,
+    debtors: pl.DataFrame,
+    cases: pl.DataFrame,
+    config: RunConfig,
+) -> RunPlan:
+    as_of = config.as_of
+    steps = steps_frame(config.strategies)
+    item_updates = _item_updates(decisions.items, items)
+    new = _decided_cases(decisions.cases, steps, as_of)
+    inserts, updates, events = _case_changes(new, cases, steps, as_of)
+    actions = (
+        decisions.items.filter(pl.col("changed") & pl.col("step").is_not_null())
+        .group_by([*CASE_KEY, "strategy", "step"])
+        .agg()
+        .join(steps, on=["strategy", "step"])
+        .select(*CASE_KEY, "step_code", "channel", "role")
+        .sort([*CASE_KEY, "step_code"])
+    )
+    holds = decisions.holds.filter(pl.col("changed"))
+    hold_updates = holds.select(pl.col("debtor_id").alias("id"), pl.col("hold").alias("on_hold"))
+    hold_changes = holds.select(
+        "debtor_id",
+        "hold",
+        reason=pl.struct(
+            rules="reasons", exposure_minor="exposure_minor",
+            credit_limit_minor="credit_limit_minor", oldest_days_past_due="oldest_dpd",
+            manual_hold="manual_hold", currency=pl.lit(config.company_currency),
+        ).struct.json_encode(),
+    )
+    orphans = new.join(debtors.select("debtor_id", "owner_id"), on="debtor_id", how="left")
+    orphans = orphans.filter(pl.col("owner_id").is_null())
+    by_step = (
+        new.group_by(pl.col("step").fill_null(-1), pl.col("step_code").replace("", "(not yet)"))
+        .len()
+        .sort("step", "step_code")
+    )
+    counts = {
+        "items": items.height,
+        "items_stepped": int(decisions.items["changed"].sum()),
+        "cases_open": new.height,
+        "cases_opened": events.filter(pl.col("kind") == "opened").height,
+        "cases_reopened": events.filter(pl.col("kind") == "reopened").height,
+        "cases_closed": events.filter(pl.col("kind") == "closed").height,
+        "case_steps_changed": events.filter(pl.col("kind") == "step").height,
+        "holds_set": holds.filter(pl.col("hold")).height,
+        "holds_lifted": holds.filter(~pl.col("hold")).height,
+        "actions_created": actions.height,
+        "next_actions_due": new.filter(pl.col("next_action_on") <= as_of).height,
+        "without_next_action": new.filter(pl.col("next_action_on").is_null()).height,
+        "without_owner": orphans.height,
+    }
+    return RunPlan(
+        as_of=as_of,
+        item_updates=item_updates,
+        case_inserts=inserts,
+        case_updates=updates,
+        events=events,
+        actions=actions,
+        hold_updates=hold_updates,
+        hold_changes=hold_changes,
+        counts=counts,
+        by_step=dict(zip(by_step["step_code"], by_step["len"], strict=True)),
+        actions_by_channel=dict(actions.group_by("channel").len().sort("channel").iter_rows()),
+        orphan_debtor_ids=orphans["debtor_id"].to_list(),
+    )
+
+
+def _item_updates(decided: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
+    old = items.select(pl.col("item_id"), pl.col("strategy_code").alias("old_strategy"))
+    return (
+        decided.join(old, on="item_id")
+        .filter(pl.col("changed") | pl.col("strategy").ne_missing(pl.col("old_strategy")))
+        .select(
+            pl.col("item_id").alias("id"),
+            pl.col("step").cast(pl.Int16),
+            "step_on",
+            pl.col("strategy").alias("strategy_code"),
+        )
+    )
+
+
+def _decided_cases(decided: pl.DataFrame, steps: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Case rows as they should be stored after this run."""
+    following = steps.select(
+        "strategy", (pl.col("step") - 1).alias("step"), pl.col("step_code").alias("next_code")
+    )
+    return (
+        decided.join(following, on=["strategy", "step"], how="left")
+        .join(
+            steps.filter(pl.col("step") == 0).select("strategy", pl.col("step_code").alias("first")),
+            on="strategy",
+            how="left",
+        )
+        .with_columns(
+            strategy_code=pl.col("strategy"),
+            oldest_due_on=pl.lit(as_of) - pl.duration(days=pl.col("oldest_dpd")),
+            next_action=pl.when(pl.col("next_action") == "climb")
+            .then(pl.concat_str(pl.lit("step:"), pl.coalesce("next_code", "first")))
+            .otherwise(pl.concat_str(pl.lit("review:"), pl.col("step_code").fill_null("none"))),
+        )
+        .with_columns(pl.col("step_code").fill_null(""))
+        .select(*CASE_KEY, *CASE_FIELDS, "driving_dpd", "broken_promises", "overdue_company")
+    )
+
+
+def _case_changes(
+    new: pl.DataFrame, old: pl.DataFrame, steps: pl.DataFrame, as_of: date
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(inserts, updates, events) from decided cases against stored ones."""
+    j = new.join(old, on=CASE_KEY, how="full", coalesce=True, suffix="_old")
+    present = pl.col("strategy_code").is_not_null()
+    was_open = pl.col("status") == "open"
+    inserts = j.filter(present & pl.col("case_id").is_null()).select(
+        *CASE_KEY, *CASE_FIELDS, status=pl.lit("open"), closed_reason=pl.lit(""),
+        opened_on=pl.lit(as_of), closed_on=pl.lit(None, dtype=pl.Date),
+    )
+    differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}_old")) for c in CASE_FIELDS])
+    keep_open = j.filter(present & pl.col("case_id").is_not_null() & (differs | ~was_open))
+    updates_open = keep_open.select(
+        pl.col("case_id").alias("id"), *CASE_FIELDS, status=pl.lit("open"),
+        closed_reason=pl.lit(""), closed_on=pl.lit(None, dtype=pl.Date),
+    )
+    closing = j.filter(~present & was_open)
+    updates_closed = closing.select(
+        pl.col("case_id").alias("id"),
+        *[pl.col(f"{c}_old").alias(c) for c in CASE_FIELDS],
+        status=pl.lit("closed"), closed_reason=pl.lit("paid"), closed_on=pl.lit(as_of),
+    ).with_columns(
+        next_action_on=pl.lit(None, dtype=pl.Date), next_action=pl.lit(""),
+        open_minor=pl.lit(0, dtype=pl.Int64), overdue_minor=pl.lit(0, dtype=pl.Int64),
+    )
+    updates = pl.concat([updates_open, updates_closed], how="vertical_relaxed")
+    events = _events(j, steps, present, was_open)
+    return inserts, updates, events
+
+
+def _events(
+    j: pl.DataFrame, steps: pl.DataFrame, present: pl.Expr, was_open: pl.Expr
+) -> pl.DataFrame:
+    trig = steps.select(
+        pl.col("strategy").alias("strategy_code"), "step", "mode", "min_days_past_due",
+        "min_gap_days", "min_overdue_amount", "min_broken_promises",
+    )
+    j = j.join(trig, on=["strategy_code", "step"], how="left")
+    reason = pl.struct(
+        rule=pl.lit("ladder"), strategy="strategy_code", mode="mode",
+        trigger=pl.struct(
+            "min_days_past_due", "min_gap_days", "min_overdue_amount", "min_broken_promises"
+        ),
+        inputs=pl.struct(
+            driving_item_id="driving_item_id", days_past_due="driving_dpd",
+            overdue_minor="overdue_minor", overdue_company_minor="overdue_company",
+            currency="currency", broken_promises="broken_promises",
+        ),
+    ).struct.json_encode()
+    plain = pl.struct(rule=pl.lit("balance"), open_minor="open_minor").struct.json_encode()
+    base = [*CASE_KEY]
+    opened = j.filter(present & pl.col("case_id").is_null()).select(
+        *base, kind=pl.lit("opened"), from_step=pl.lit(""), to_step=pl.lit(""), reason=plain
+    )
+    reopened = j.filter(present & pl.col("case_id").is_not_null() & ~was_open).select(
+        *base, kind=pl.lit("reopened"), from_step=pl.lit(""), to_step=pl.lit(""), reason=plain
+    )
+    stepped = j.filter(
+        present
+        & pl.col("step").is_not_null()
+        & pl.col("step_code").ne_missing(pl.col("step_code_old"))
+    ).select(
+        *base, kind=pl.lit("step"), from_step=pl.col("step_code_old").fill_null(""),
+        to_step=pl.col("step_code"), reason=reason,
+    )
+    closed = j.filter(~present & was_open).select(
+        *base, kind=pl.lit("closed"), from_step=pl.col("step_code_old").fill_null(""),
+        to_step=pl.lit(""),
+        reason=pl.struct(rule=pl.lit("paid_in_full"), open_minor=pl.lit(0)).struct.json_encode(),
+    )
+    return pl.concat([opened, reopened, stepped, closed]).sort([*CASE_KEY, "kind"])

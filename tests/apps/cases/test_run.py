@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from arrears.apps.cases.models import Action, Case, CaseEvent, HoldChange, Run, RunLock
+from arrears.apps.cases.services import RunLocked, RunRefused, run_daily, strategies_install_defaults
+from arrears.apps.ledger.models import OpenItem
+from arrears.apps.ledger.services import exchange_rate_set
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = date(2026, 11, 25)
+
+
+@pytest.fixture
+def company():
+    c = factories.company()
+    strategies_install_defaults(company=c)
+    return c
+
+
+@pytest.fixture
+def cora():
+    return factories.collector("cora")
+
+
+def _counts():
+    return (
+        Case.objects.count(), CaseEvent.objects.count(), Action.objects.count(),
+        HoldChange.objects.count(),
+        list(OpenItem.objects.order_by("id").values_list("step", "step_on")),
+        list(Case.objects.order_by("id").values_list("step_code", "next_action_on", "status")),
+    )
+
+
+def test_first_run_opens_one_case_per_debtor_and_currency_with_a_dated_next_action(company, cora):
+    d = factories.debtor(company, owner=cora)
+    factories.item(d, due=AS_OF - timedelta(days=15))
+    factories.item(d, due=AS_OF - timedelta(days=3))
+    factories.item(d, due=AS_OF + timedelta(days=20), currency="USD")
+    exchange_rate_set(company=company, currency="USD", rate=__import__("decimal").Decimal("0.9"), valid_from=AS_OF)
+    result = run_daily(company=company, as_of=AS_OF)
+    cases = Case.objects.filter(debtor=d).order_by("currency")
+    assert [c.currency for c in cases] == ["EUR", "USD"]
+    assert all(c.status == "open" and c.next_action_on for c in cases)
+    assert result.counts["cases_opened"] == 2
+    assert result.counts["without_next_action"] == 0
+
+
+def test_repeating_a_run_for_the_same_date_changes_nothing(company, cora):
+    d = factories.debtor(company, owner=cora, credit_limit_minor=50_00)
+    factories.item(d, due=AS_OF - timedelta(days=70))
+    factories.item(d, due=AS_OF - timedelta(days=2))
+    first = run_daily(company=company, as_of=AS_OF)
+    before = _counts()
+    again = run_daily(company=company, as_of=AS_OF)
+    assert _counts() == before
+    assert first.counts["items_stepped"] == 2
+    assert again.counts["items_stepped"] == 0
+    assert again.counts["actions_created"] == 0 and again.counts["holds_set"] == 0
+
+
+def test_sequential_ladder_takes_one_step_per_run_even_after_missed_runs(company, cora):
+    d = factories.debtor(company, owner=cora)
+    item = factories.item(d, due=AS_OF - timedelta(days=1))
+    run_daily(company=company, as_of=AS_OF)  # courtesy reminder (sequential: first rung)
+    # 40 days without a run: the item's age implies final notice, but one step is taken.
+    later = AS_OF + timedelta(days=40)
+    result = run_daily(company=company, as_of=later)
+    item.refresh_from_db()
+    assert item.step == 1 and item.step_on == later
+    assert result.counts["actions_created"] == 1
+    assert Action.objects.filter(case__debtor=d, due_on=later).count() == 1
+
+
+def test_jump_ladder_goes_straight_to_the_step_the_age_implies(company, cora):
+    d = factories.debtor(company, owner=cora, risk_tier="high")  # high-risk ladder jumps
+    item = factories.item(d, due=AS_OF - timedelta(days=20))
+    run_daily(company=company, as_of=AS_OF)
+    item.refresh_from_db()
+    case = Case.objects.get(debtor=d)
+    assert (item.strategy_code, case.step_code) == ("high_risk", "final_notice")
+
+
+def test_a_run_before_the_last_run_is_refused(company, cora):
+    factories.item(factories.debtor(company, owner=cora), due=AS_OF)
+    run_daily(company=company, as_of=AS_OF)
+    with pytest.raises(RunRefused, match="runs go forward"):
+        run_daily(company=company, as_of=AS_OF - timedelta(days=1))
+
+
+def test_a_second_run_is_refused_while_the_lock_is_held_and_writes_nothing(company, cora):
+    factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
+    RunLock.objects.create(company=company, run_id=999, holder="other host", acquired_at=timezone.now())
+    with pytest.raises(RunLocked, match="other host"):
+        run_daily(company=company, as_of=AS_OF)
+    assert Case.objects.count() == 0
+    assert Run.objects.get().status == "failed"
+    result = run_daily(company=company, as_of=AS_OF, break_lock=True)
+    assert result.counts["cases_opened"] == 1
+    assert not RunLock.objects.exists()
+
+
+def test_dry_run_shows_what_would_change_and_changes_nothing(company, cora):
+    factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
+    before = _counts()
+    result = run_daily(company=company, as_of=AS_OF, dry_run=True)
+    assert result.dry_run and result.counts["cases_opened"] == 1
+    assert result.counts["actions_created"] == 1
+    assert _counts() == before and not Run.objects.exists()
+
+
+def test_every_step_change_is_recorded_with_its_rule_and_inputs(company, cora):
+    d = factories.debtor(company, owner=cora, risk_tier="high")
+    item = factories.item(d, due=AS_OF - timedelta(days=20), amount=1234_56)
+    run = run_daily(company=company, as_of=AS_OF)
+    event = CaseEvent.objects.get(case__debtor=d, kind="step")
+    assert event.run_id == run.run_id and event.to_step == "final_notice"
+    assert event.reason["strategy"] == "high_risk" and event.reason["mode"] == "jump"
+    assert event.reason["inputs"]["driving_item_id"] == item.pk
+    assert event.reason["inputs"]["days_past_due"] == 20
+    assert event.reason["inputs"]["overdue_minor"] == 1234_56
+    assert event.reason["trigger"]["min_days_past_due"] == 15
+
+
+def test_a_paid_case_closes_and_reopens_when_a_new_item_falls_due(company, cora):
+    d = factories.debtor(company, owner=cora)
+    item = factories.item(d, due=AS_OF - timedelta(days=5))
+    run_daily(company=company, as_of=AS_OF)
+    OpenItem.objects.filter(pk=item.pk).update(open_minor=0)
+    run_daily(company=company, as_of=AS_OF + timedelta(days=1))
+    case = Case.objects.get(debtor=d)
+    assert (case.status, case.closed_reason, case.next_action_on) == ("closed", "paid", None)
+    factories.item(d, due=AS_OF + timedelta(days=3))
+    run_daily(company=company, as_of=AS_OF + timedelta(days=2))
+    case.refresh_from_db()
+    assert case.status == "open" and case.next_action_on is not None
+    assert list(case.events.values_list("kind", flat=True)).count("reopened") == 1
+
+
+def test_credit_hold_is_set_over_limit_and_lifted_when_paid_down(company, cora):
+    d = factories.debtor(company, owner=cora, credit_limit_minor=100_00)
+    item = factories.item(d, due=AS_OF + timedelta(days=10), amount=150_00)
+    run_daily(company=company, as_of=AS_OF)
+    d.refresh_from_db()
+    assert d.on_hold
+    change = HoldChange.objects.get(debtor=d)
+    assert change.reason["rules"] == ["exposure_over_credit_limit"]
+    assert change.reason["exposure_minor"] == 150_00
+    OpenItem.objects.filter(pk=item.pk).update(open_minor=90_00)
+    result = run_daily(company=company, as_of=AS_OF + timedelta(days=1))
+    d.refresh_from_db()
+    assert not d.on_hold and result.counts["holds_lifted"] == 1
+
+
+def test_a_manual_hold_is_never_lifted_by_the_run(company, cora):
+    d = factories.debtor(company, owner=cora, on_hold=True, manual_hold=True)
+    factories.item(d, due=AS_OF + timedelta(days=10))
+    run_daily(company=company, as_of=AS_OF)
+    d.refresh_from_db()
+    assert d.on_hold
+
+
+def test_credit_hold_is_set_when_the_oldest_item_is_past_the_hold_age(company, cora):
+    d = factories.debtor(company, owner=cora)
+    factories.item(d, due=AS_OF - timedelta(days=61))
+    result = run_daily(company=company, as_of=AS_OF)
+    d.refresh_from_db()
+    assert d.on_hold and result.counts["holds_set"] == 1
+
+
+def test_the_run_reports_open_cases_without_an_owner(company, cora):
+    d = factories.debtor(company, code="NOBODY")
+    factories.item(d, due=AS_OF - timedelta(days=5))
+    factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
+    result = run_daily(company=company, as_of=AS_OF)
+    assert result.counts["without_owner"] == 1 and result.orphans == ["NOBODY"]
+
+
+def test_an_item_in_a_currency_without_exchange_rate_is_refused_clearly(company, cora):
+    factories.item(factories.debtor(company, owner=cora), due=AS_OF, currency="CHF")
+    with pytest.raises(RunRefused, match="no exchange rate into EUR for CHF"):
+        run_daily(company=company, as_of=AS_OF)
+    assert Case.objects.count() == 0
+
+
+def test_runs_of_one_company_never_touch_another(company, cora):
+    other = factories.company("globex")
+    strategies_install_defaults(company=other)
+    theirs = factories.item(factories.debtor(other, owner=cora), due=AS_OF - timedelta(days=5))
+    factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
+    run_daily(company=company, as_of=AS_OF)
+    theirs.refresh_from_db()
+    assert theirs.step is None and not Case.objects.filter(company=other).exists()
