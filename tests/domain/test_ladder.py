@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from arrears.domain.ladder import (
+    DEFAULT_STRATEGIES,
+    DEFAULT_STRATEGY,
+    HIGH_RISK_STRATEGY,
+    Channel,
+    ItemState,
+    LadderError,
+    Mode,
+    Role,
+    Step,
+    Strategy,
+    choose_strategy,
+    next_step,
+    next_step_date,
+    step_triggered,
+)
+
+AS_OF = date(2026, 11, 25)
+
+
+def _next(strategy, due_days_ago, step=None, step_days_ago=None, amount="100", broken=0):
+    state = ItemState(
+        due_date=AS_OF - timedelta(days=due_days_ago),
+        step=step,
+        step_on=None if step_days_ago is None else AS_OF - timedelta(days=step_days_ago),
+    )
+    return next_step(
+        strategy, state, as_of=AS_OF, overdue_amount=Decimal(amount), broken_promises=broken
+    )
+
+
+def test_courtesy_reminder_is_due_before_the_due_date():
+    assert _next(DEFAULT_STRATEGY, due_days_ago=-5) == 0
+    assert _next(DEFAULT_STRATEGY, due_days_ago=-6) is None
+
+
+def test_sequential_ladder_climbs_one_step_even_when_age_implies_more():
+    assert _next(DEFAULT_STRATEGY, due_days_ago=90, step=0, step_days_ago=30) == 1
+
+
+def test_jump_ladder_goes_to_the_highest_triggered_step():
+    assert _next(HIGH_RISK_STRATEGY, due_days_ago=20) == 2
+
+
+def test_a_step_waits_for_its_minimum_gap_after_the_previous_step():
+    assert _next(DEFAULT_STRATEGY, due_days_ago=15, step=1, step_days_ago=4) == 1
+    assert _next(DEFAULT_STRATEGY, due_days_ago=15, step=1, step_days_ago=5) == 2
+
+
+def test_an_item_decided_today_is_left_alone_so_a_repeat_run_changes_nothing():
+    assert _next(DEFAULT_STRATEGY, due_days_ago=90, step=1, step_days_ago=0) == 1
+
+
+def test_broken_promises_trigger_a_step_whatever_the_age():
+    firm = DEFAULT_STRATEGY.steps[3]
+    assert not step_triggered(firm, days_past_due=12, overdue_amount=Decimal(1), broken_promises=0)
+    assert step_triggered(firm, days_past_due=12, overdue_amount=Decimal(1), broken_promises=1)
+
+
+def test_legal_hand_over_needs_the_minimum_overdue_amount():
+    legal = DEFAULT_STRATEGY.steps[5]
+    assert not step_triggered(legal, days_past_due=90, overdue_amount=Decimal("249.99"), broken_promises=0)
+    assert step_triggered(legal, days_past_due=90, overdue_amount=Decimal(250), broken_promises=0)
+
+
+def test_steps_never_go_down():
+    assert _next(DEFAULT_STRATEGY, due_days_ago=-30, step=3, step_days_ago=10) == 3
+
+
+def test_next_step_date_is_the_later_of_age_and_gap():
+    state = ItemState(due_date=AS_OF, step=0, step_on=AS_OF)
+    assert next_step_date(DEFAULT_STRATEGY, state) == AS_OF + timedelta(days=3)
+    top = ItemState(due_date=AS_OF, step=5, step_on=AS_OF)
+    assert next_step_date(DEFAULT_STRATEGY, top) is None
+
+
+def test_strategy_is_chosen_by_segment_and_priority():
+    pick = choose_strategy(DEFAULT_STRATEGIES, risk_tier="high", country="DE", amount=Decimal(1))
+    assert pick.code == "high_risk"
+    pick = choose_strategy(DEFAULT_STRATEGIES, risk_tier="low", country="DE", amount=Decimal(1))
+    assert pick.code == "default"
+
+
+@pytest.mark.parametrize(
+    ("steps", "message"),
+    [
+        ((), "at least one step"),
+        (
+            (
+                Step("a", "A", 5, Channel.EMAIL, Role.COLLECTOR),
+                Step("b", "B", 1, Channel.EMAIL, Role.COLLECTOR),
+            ),
+            "triggers earlier",
+        ),
+        (
+            (
+                Step("a", "A", 1, Channel.EMAIL, Role.COLLECTOR),
+                Step("a", "A2", 5, Channel.EMAIL, Role.COLLECTOR),
+            ),
+            "unique",
+        ),
+    ],
+)
+def test_ladders_that_cannot_be_run_are_refused(steps, message):
+    with pytest.raises(LadderError, match=message):
+        Strategy("x", "X", Mode.SEQUENTIAL, steps)

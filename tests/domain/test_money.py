@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from arrears.domain.fx import SCALE, conversion_factor, convert_minor
+from arrears.domain.money import Money, MoneyError, format_minor, parse_amount
+
+
+def test_minor_units_round_trip_per_currency_exponent():
+    assert Money.of("12.34", "EUR").to_minor() == 1234
+    assert Money.of("1234", "JPY").to_minor() == 1234
+    assert Money.of("1.234", "KWD").to_minor() == 1234
+    assert Money.from_minor(1234, "KWD").amount == Decimal("1.234")
+
+
+def test_amounts_finer_than_the_currency_are_refused_not_rounded():
+    with pytest.raises(MoneyError, match="more decimals than EUR allows"):
+        Money.of("1.005", "EUR").to_minor()
+
+
+def test_unknown_currency_is_refused():
+    with pytest.raises(MoneyError, match="unknown currency 'XYZ'"):
+        Money.of(1, "XYZ")
+
+
+def test_quantize_rounds_half_up():
+    assert Money.of("2.345", "EUR").quantize().amount == Decimal("2.35")
+    assert Money.of("-2.345", "EUR").quantize().amount == Decimal("-2.35")
+
+
+def test_different_currencies_never_add():
+    with pytest.raises(MoneyError, match="cannot combine"):
+        _ = Money.of(1, "EUR") + Money.of(1, "USD")
+
+
+@pytest.mark.parametrize("text", ["1,50", "1.000,50", "1e3", "", "--1", "1-", "abc", "."])
+def test_amount_text_with_wrong_separators_is_refused(text):
+    with pytest.raises(MoneyError, match="is not an amount"):
+        parse_amount(text)
+
+
+def test_format_minor_shows_currency_and_decimals():
+    assert format_minor(123456, "EUR") == "EUR 1,234.56"
+    assert format_minor(5, "JPY") == "JPY 5"
+
+
+@given(st.integers(-10**12, 10**12), st.decimals("0.000001", "1000", places=6))
+def test_conversion_is_the_exact_decimal_product_rounded_half_up(minor, rate):
+    f = conversion_factor("USD", "EUR", rate)
+    exact = Decimal(minor) * rate
+    assert convert_minor(minor, f) == int(exact.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    assert f % 1 == 0 and f > 0 and SCALE > 0
