@@ -25,13 +25,17 @@ class HoldPolicy:
 
 
 def hold_reasons(
-    policy: HoldPolicy, *, exposure_minor: int, credit_limit_minor: int | None, oldest_dpd: int | None
+    policy: HoldPolicy,
+    *,
+    exposure_minor: int,
+    credit_limit_minor: int | None,
+    oldest_dpd: int | None,
 ) -> list[HoldRule]:
     """The rules that call for a hold right now (empty: no hold needed)."""
     reasons = []
-    if policy.hold_when_over_limit and credit_limit_minor is not None:
-        if exposure_minor > credit_limit_minor:
-            reasons.append(HoldRule.OVER_LIMIT)
+    limit = credit_limit_minor
+    if policy.hold_when_over_limit and limit is not None and exposure_minor > limit:
+        reasons.append(HoldRule.OVER_LIMIT)
     age = policy.hold_after_days_past_due
     if age is not None and oldest_dpd is not None and oldest_dpd > age:
         reasons.append(HoldRule.TOO_OLD)

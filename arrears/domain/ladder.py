@@ -116,7 +116,9 @@ def validate_steps(steps: tuple[Step, ...], strategy: str) -> None:
             )
     for s in steps:
         if s.min_gap_days < 0 or s.follow_up_days < 1:
-            raise LadderError(f"strategy {strategy}: step {s.code}: gaps must be >= 0, follow-up >= 1")
+            raise LadderError(
+                f"strategy {strategy}: step {s.code}: gaps must be >= 0, follow-up >= 1"
+            )
 
 
 def choose_strategy(
@@ -195,14 +197,35 @@ def next_step_date(strategy: Strategy, item: ItemState) -> date | None:
 DEFAULT_STEPS: tuple[Step, ...] = (
     Step("courtesy", "Courtesy reminder", -5, Channel.EMAIL, Role.COLLECTOR, follow_up_days=5),
     Step("reminder", "Reminder", 1, Channel.EMAIL, Role.COLLECTOR, min_gap_days=3),
-    Step("call", "Phone call", 10, Channel.PHONE, Role.COLLECTOR, min_gap_days=5,
-         follow_up_days=3),
-    Step("firm_demand", "Firm demand", 20, Channel.LETTER, Role.COLLECTOR, min_gap_days=7,
-         min_broken_promises=1),
-    Step("final_notice", "Final notice", 35, Channel.LETTER, Role.CREDIT_MANAGER,
-         min_gap_days=10, min_broken_promises=2),
-    Step("legal", "Hand-over to legal", 60, Channel.TASK, Role.LEGAL, min_gap_days=14,
-         min_overdue_amount=Decimal(250), follow_up_days=14),
+    Step("call", "Phone call", 10, Channel.PHONE, Role.COLLECTOR, min_gap_days=5, follow_up_days=3),
+    Step(
+        "firm_demand",
+        "Firm demand",
+        20,
+        Channel.LETTER,
+        Role.COLLECTOR,
+        min_gap_days=7,
+        min_broken_promises=1,
+    ),
+    Step(
+        "final_notice",
+        "Final notice",
+        35,
+        Channel.LETTER,
+        Role.CREDIT_MANAGER,
+        min_gap_days=10,
+        min_broken_promises=2,
+    ),
+    Step(
+        "legal",
+        "Hand-over to legal",
+        60,
+        Channel.TASK,
+        Role.LEGAL,
+        min_gap_days=14,
+        min_overdue_amount=Decimal(250),
+        follow_up_days=14,
+    ),
 )
 
 DEFAULT_STRATEGY = Strategy("default", "Standard ladder", Mode.SEQUENTIAL, DEFAULT_STEPS)
@@ -213,12 +236,27 @@ HIGH_RISK_STRATEGY = Strategy(
     Mode.JUMP,
     (
         Step("reminder", "Reminder", 1, Channel.EMAIL, Role.COLLECTOR),
-        Step("call", "Phone call", 5, Channel.PHONE, Role.COLLECTOR, min_gap_days=2,
-             follow_up_days=2),
-        Step("final_notice", "Final notice", 15, Channel.LETTER, Role.CREDIT_MANAGER,
-             min_gap_days=5, min_broken_promises=1),
-        Step("legal", "Hand-over to legal", 30, Channel.TASK, Role.LEGAL, min_gap_days=7,
-             follow_up_days=14),
+        Step(
+            "call", "Phone call", 5, Channel.PHONE, Role.COLLECTOR, min_gap_days=2, follow_up_days=2
+        ),
+        Step(
+            "final_notice",
+            "Final notice",
+            15,
+            Channel.LETTER,
+            Role.CREDIT_MANAGER,
+            min_gap_days=5,
+            min_broken_promises=1,
+        ),
+        Step(
+            "legal",
+            "Hand-over to legal",
+            30,
+            Channel.TASK,
+            Role.LEGAL,
+            min_gap_days=7,
+            follow_up_days=14,
+        ),
     ),
     segment=Segment(risk_tiers=frozenset({"high"})),
     priority=10,

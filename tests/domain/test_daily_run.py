@@ -90,7 +90,10 @@ def _scalar_steps(items_f, debtors_f):
             new = r["step"]
             if r["dunn"] > 0:
                 new = next_step(
-                    strat, state, as_of=AS_OF, overdue_amount=Decimal(overdue).scaleb(-2),
+                    strat,
+                    state,
+                    as_of=AS_OF,
+                    overdue_amount=Decimal(overdue).scaleb(-2),
                     broken_promises=d[debtor_id]["broken_promises"],
                 )
             out[r["item_id"]] = (strat.code, new)
@@ -139,8 +142,10 @@ def test_batch_credit_holds_agree_with_the_hold_rule(items, debtors):
         live = mine.filter(pl.col("open_minor") > pl.col("excluded_minor"))
         oldest = max(((AS_OF - dd).days for dd in live["due_date"]), default=None)
         expected = hold_reasons(
-            HoldPolicy(), exposure_minor=exposure,
-            credit_limit_minor=h["credit_limit_minor"], oldest_dpd=oldest,
+            HoldPolicy(),
+            exposure_minor=exposure,
+            credit_limit_minor=h["credit_limit_minor"],
+            oldest_dpd=oldest,
         )
         assert h["exposure_minor"] == exposure
         assert h["hold"] == bool(expected)
@@ -149,8 +154,15 @@ def test_batch_credit_holds_agree_with_the_hold_rule(items, debtors):
 def test_every_case_gets_a_dated_next_action():
     items_f, debtors_f = _frames(
         [
-            {"debtor_id": 1, "currency": "EUR", "due_offset": o, "open_minor": 100,
-             "excluded_minor": 0, "step": None, "step_age": 0}
+            {
+                "debtor_id": 1,
+                "currency": "EUR",
+                "due_offset": o,
+                "open_minor": 100,
+                "excluded_minor": 0,
+                "step": None,
+                "step_age": 0,
+            }
             for o in (-100, -3, 0, 1, 45, 400)
         ],
         [{"risk_tier": "low", "broken_promises": 0, "credit_limit_minor": None}] * 6,
@@ -161,8 +173,17 @@ def test_every_case_gets_a_dated_next_action():
 
 def test_credit_notes_reduce_exposure_in_the_hold_decision():
     items_f, debtors_f = _frames(
-        [{"debtor_id": 1, "currency": "EUR", "due_offset": -10, "open_minor": 150_00,
-          "excluded_minor": 0, "step": None, "step_age": 0}],
+        [
+            {
+                "debtor_id": 1,
+                "currency": "EUR",
+                "due_offset": -10,
+                "open_minor": 150_00,
+                "excluded_minor": 0,
+                "step": None,
+                "step_age": 0,
+            }
+        ],
         [{"risk_tier": "low", "broken_promises": 0, "credit_limit_minor": 100_00}] * 6,
     )
     credits = pl.DataFrame({"debtor_id": [1], "currency": ["EUR"], "credit_minor": [60_00]})

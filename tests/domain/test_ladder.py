@@ -66,7 +66,9 @@ def test_broken_promises_trigger_a_step_whatever_the_age():
 
 def test_legal_hand_over_needs_the_minimum_overdue_amount():
     legal = DEFAULT_STRATEGY.steps[5]
-    assert not step_triggered(legal, days_past_due=90, overdue_amount=Decimal("249.99"), broken_promises=0)
+    assert not step_triggered(
+        legal, days_past_due=90, overdue_amount=Decimal("249.99"), broken_promises=0
+    )
     assert step_triggered(legal, days_past_due=90, overdue_amount=Decimal(250), broken_promises=0)
 
 

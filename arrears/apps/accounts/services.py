@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 
 from arrears.apps.accounts.models import AuditEvent
 from arrears.domain.ladder import Role
@@ -20,7 +20,7 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Record a change; every write service calls this inside its transaction."""
-    user = actor if isinstance(actor, AbstractBaseUser) else None
+    user: Any = actor if isinstance(actor, AbstractBaseUser) else None
     return AuditEvent.objects.create(
         actor=user,
         action=action,

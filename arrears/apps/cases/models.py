@@ -136,6 +136,9 @@ class RunLock(models.Model):
     holder = models.CharField(max_length=200)
     acquired_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return f"lock {self.company_id} by run {self.run_id}"
+
 
 class EventKind(models.TextChoices):
     OPENED = "opened"
@@ -161,6 +164,9 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["case", "on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.kind} {self.from_step}->{self.to_step}"
 
 
 class ActionStatus(models.TextChoices):
@@ -190,6 +196,9 @@ class Action(models.Model):
         ]
         indexes = [models.Index(fields=["status", "due_on"])]
 
+    def __str__(self) -> str:
+        return f"{self.step_code} by {self.channel} on {self.due_on}"
+
 
 class HoldChange(models.Model):
     """A credit hold set or lifted on a debtor (§3), with the rule and the figures behind it."""
@@ -206,3 +215,6 @@ class HoldChange(models.Model):
 
     class Meta:
         ordering = ["debtor", "on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} hold {'set' if self.hold else 'lifted'}"

@@ -8,13 +8,21 @@ from decimal import Decimal
 
 import polars as pl
 
+from arrears.apps.cases.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    HoldChange,
+)
+from arrears.apps.cases.models import (
+    Strategy as StrategyRow,
+)
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, ExchangeRate, ItemKind, OpenItem
-from arrears.domain.money import format_minor
-from arrears.apps.cases.models import Case, CaseEvent, CaseStatus, HoldChange, Strategy as StrategyRow
 from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import conversion_factor
 from arrears.domain.ladder import Channel, Mode, Role, Segment, Step, Strategy
+from arrears.domain.money import format_minor
 
 
 def strategies_for(*, company: Company) -> tuple[Strategy, ...]:
@@ -76,9 +84,15 @@ def run_items(*, company: Company) -> pl.DataFrame:
         f"AND kind IN ({_KINDS})",
         [company.pk],
         {
-            "item_id": pl.Int64(), "debtor_id": pl.Int64(), "currency": pl.String(),
-            "due_date": pl.Date(), "open_minor": pl.Int64(), "excluded_minor": pl.Int64(),
-            "step": pl.Int32(), "step_on": pl.Date(), "strategy_code": pl.String(),
+            "item_id": pl.Int64(),
+            "debtor_id": pl.Int64(),
+            "currency": pl.String(),
+            "due_date": pl.Date(),
+            "open_minor": pl.Int64(),
+            "excluded_minor": pl.Int64(),
+            "step": pl.Int32(),
+            "step_on": pl.Date(),
+            "strategy_code": pl.String(),
         },
     )
 
@@ -102,19 +116,33 @@ def run_debtors(*, company: Company) -> pl.DataFrame:
         "broken_promises, owner_id FROM ledger_debtor WHERE company_id = %s",
         [company.pk],
         {
-            "debtor_id": pl.Int64(), "risk_tier": pl.String(), "country": pl.String(),
-            "credit_limit_minor": pl.Int64(), "on_hold": pl.Boolean(),
-            "manual_hold": pl.Boolean(), "broken_promises": pl.Int32(), "owner_id": pl.Int64(),
+            "debtor_id": pl.Int64(),
+            "risk_tier": pl.String(),
+            "country": pl.String(),
+            "credit_limit_minor": pl.Int64(),
+            "on_hold": pl.Boolean(),
+            "manual_hold": pl.Boolean(),
+            "broken_promises": pl.Int32(),
+            "owner_id": pl.Int64(),
         },
     )
 
 
 CASE_COLUMNS: dict[str, pl.DataType] = {
-    "case_id": pl.Int64(), "debtor_id": pl.Int64(), "currency": pl.String(),
-    "status": pl.String(), "strategy_code": pl.String(), "step": pl.Int32(),
-    "step_code": pl.String(), "step_on": pl.Date(), "open_minor": pl.Int64(),
-    "overdue_minor": pl.Int64(), "oldest_due_on": pl.Date(), "driving_item_id": pl.Int64(),
-    "next_action_on": pl.Date(), "next_action": pl.String(),
+    "case_id": pl.Int64(),
+    "debtor_id": pl.Int64(),
+    "currency": pl.String(),
+    "status": pl.String(),
+    "strategy_code": pl.String(),
+    "step": pl.Int32(),
+    "step_code": pl.String(),
+    "step_on": pl.Date(),
+    "open_minor": pl.Int64(),
+    "overdue_minor": pl.Int64(),
+    "oldest_due_on": pl.Date(),
+    "driving_item_id": pl.Int64(),
+    "next_action_on": pl.Date(),
+    "next_action": pl.String(),
 }
 
 
@@ -135,7 +163,9 @@ class Explanation:
     holds: list[HoldChange]
 
 
-def case_explain(*, company: Company, debtor_code: str, currency: str | None = None) -> list[Explanation]:
+def case_explain(
+    *, company: Company, debtor_code: str, currency: str | None = None
+) -> list[Explanation]:
     """The cases of one debtor (one per currency) with their history, newest last."""
     cases = Case.objects.filter(company=company, debtor__code=debtor_code).select_related(
         "debtor", "debtor__owner", "driving_item"

@@ -34,14 +34,17 @@ def read_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) 
     Dates and booleans are read as text/ints and cast, so both databases give the same frame.
     """
     wire = {
-        name: (pl.String() if dt in (pl.Date(), pl.Boolean()) else dt) for name, dt in schema.items()
+        name: (pl.String() if dt in (pl.Date(), pl.Boolean()) else dt)
+        for name, dt in schema.items()
     }
     if is_postgres():
         buf = io.BytesIO()
-        with _raw().cursor() as cur:
-            with cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
-                for chunk in copy:
-                    buf.write(chunk)
+        with (
+            _raw().cursor() as cur,
+            cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
+        ):
+            for chunk in copy:
+                buf.write(chunk)
         buf.seek(0)
         if buf.getbuffer().nbytes == 0:
             frame = pl.DataFrame(schema=wire)
@@ -55,7 +58,9 @@ def read_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) 
         finally:
             cur.close()
         typed = {n: (None if dt in (pl.Date(), pl.Boolean()) else dt) for n, dt in schema.items()}
-        frame = pl.DataFrame(rows, schema=list(typed.items()), orient="row", infer_schema_length=None)
+        frame = pl.DataFrame(
+            rows, schema=list(typed.items()), orient="row", infer_schema_length=None
+        )
     return _cast_wire(frame, schema)
 
 
@@ -98,16 +103,18 @@ def insert_frame(table: str, frame: pl.DataFrame) -> int:
             null_value="\\N",
             datetime_format="%Y-%m-%dT%H:%M:%S%.f%z",
         )
-        with _raw().cursor() as cur:
-            with cur.copy(
-                f"COPY {_q(table)} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-            ) as copy:
-                copy.write(buf.getvalue())
+        with (
+            _raw().cursor() as cur,
+            cur.copy(f"COPY {_q(table)} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy,
+        ):
+            copy.write(buf.getvalue())
     else:
         marks = ", ".join("?" * len(frame.columns))
         cur = _raw().cursor()
         try:
-            cur.executemany(f"INSERT INTO {_q(table)} ({cols}) VALUES ({marks})", _sqlite_rows(frame))
+            cur.executemany(
+                f"INSERT INTO {_q(table)} ({cols}) VALUES ({marks})", _sqlite_rows(frame)
+            )
         finally:
             cur.close()
     return frame.height

@@ -31,7 +31,10 @@ def company_setup(
         company.name, company.jurisdiction = name, jurisdiction
         company.save(update_fields=["name", "jurisdiction"])
     audit_record(
-        action="company.setup", actor=actor, object_type="company", object_id=company.pk,
+        action="company.setup",
+        actor=actor,
+        object_type="company",
+        object_id=company.pk,
         detail={"created": created, "currency": currency, "jurisdiction": jurisdiction},
     )
     return company
@@ -47,7 +50,10 @@ def exchange_rate_set(
         company=company, currency=currency, valid_from=valid_from, defaults={"rate": rate}
     )
     audit_record(
-        action="fx.set", actor=actor, object_type="company", object_id=company.pk,
+        action="fx.set",
+        actor=actor,
+        object_type="company",
+        object_id=company.pk,
         detail={"currency": currency, "rate": str(rate), "valid_from": valid_from.isoformat()},
     )
     return obj

@@ -9,15 +9,18 @@ the two in agreement.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, cast
 
 import polars as pl
 
 from arrears.domain.batch.frames import CREDITS_SCHEMA, DEBTORS_SCHEMA, ITEMS_SCHEMA, conform
 from arrears.domain.credit_hold import HoldPolicy, HoldRule
 from arrears.domain.fx import SCALE
-from arrears.domain.ladder import LadderError, Strategy
+from arrears.domain.ladder import LadderError, Mode, Segment, Strategy
 from arrears.domain.money import exponent
 
 CASE_KEY = ["debtor_id", "currency"]
@@ -49,44 +52,57 @@ def _to_company(col: str, currency_factor: str = "factor") -> pl.Expr:
     return pl.when(x < 0).then(-rounded).otherwise(rounded)
 
 
-def _amount_minor(amount: object, currency: str) -> int:
-    from decimal import Decimal
+def _amount_minor(amount: Decimal, currency: str) -> int:
+    """A configured threshold in company-currency minor units (thresholds are whole cents)."""
+    return int(amount.scaleb(exponent(currency)))
 
-    return int(Decimal(str(amount)).scaleb(exponent(currency)))
+
+def _switch(branches: Sequence[tuple[pl.Expr, pl.Expr]], otherwise: pl.Expr) -> pl.Expr:
+    """when(c1).then(v1).when(c2).then(v2)...otherwise(x): the first matching branch wins."""
+    chain: Any = pl
+    for cond, value in branches:
+        chain = chain.when(cond).then(value)
+    return cast(pl.Expr, chain.otherwise(otherwise))
+
+
+def _per_strategy(
+    strategies: dict[str, Strategy], expr: Callable[[Strategy], pl.Expr], otherwise: pl.Expr
+) -> pl.Expr:
+    """`expr(s)` on the rows whose strategy is `s`."""
+    return _switch([(pl.col("strategy") == c, expr(s)) for c, s in strategies.items()], otherwise)
+
+
+def _segment_mask(seg: Segment, company_currency: str) -> pl.Expr:
+    mask = pl.lit(True)
+    if seg.risk_tiers:
+        mask &= pl.col("risk_tier").is_in(sorted(seg.risk_tiers))
+    if seg.countries:
+        mask &= pl.col("country").is_in(sorted(seg.countries))
+    if seg.min_amount is not None:
+        mask &= pl.col("open_company") >= _amount_minor(seg.min_amount, company_currency)
+    if seg.max_amount is not None:
+        mask &= pl.col("open_company") < _amount_minor(seg.max_amount, company_currency)
+    return mask
 
 
 def _choose(strategies: tuple[Strategy, ...], company_currency: str) -> pl.Expr:
     """Strategy code per case: the first (by priority) whose segment matches."""
-    expr: pl.Expr | None = None
-    chain = None
-    for s in sorted(strategies, key=lambda s: s.priority):
-        seg = s.segment
-        mask = pl.lit(True)
-        if seg.risk_tiers:
-            mask &= pl.col("risk_tier").is_in(sorted(seg.risk_tiers))
-        if seg.countries:
-            mask &= pl.col("country").is_in(sorted(seg.countries))
-        if seg.min_amount is not None:
-            mask &= pl.col("open_company") >= _amount_minor(seg.min_amount, company_currency)
-        if seg.max_amount is not None:
-            mask &= pl.col("open_company") < _amount_minor(seg.max_amount, company_currency)
-        chain = pl.when(mask).then(pl.lit(s.code)) if chain is None else chain.when(mask).then(
-            pl.lit(s.code)
-        )
-    if chain is None:
+    if not strategies:
         raise LadderError("no strategies configured")
-    expr = chain.otherwise(pl.lit(None, dtype=pl.String))
-    return expr
+    ordered = sorted(strategies, key=lambda s: s.priority)
+    return _switch(
+        [(_segment_mask(s.segment, company_currency), pl.lit(s.code)) for s in ordered],
+        pl.lit(None, dtype=pl.String),
+    )
 
 
-def _by_step(values: list[object], index: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+def _by_step(values: Sequence[object], index: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     """values[index] as an expression (null when out of range)."""
     return pl.lit(pl.Series(values, dtype=dtype)).get(index.cast(pl.Int64), null_on_oob=True)
 
 
-def _strategy_exprs(s: Strategy, as_of: date, company_currency: str) -> tuple[pl.Expr, ...]:
-    """(new step, next climb date) for items of strategy `s`."""
-    n = len(s.steps)
+def _new_step(s: Strategy, as_of: date, company_currency: str) -> pl.Expr:
+    """The step each item of strategy `s` should be at after today (ladder.next_step, batched)."""
     cur = pl.col("step").fill_null(-1)
     triggers = []
     for st in s.steps:
@@ -96,15 +112,12 @@ def _strategy_exprs(s: Strategy, as_of: date, company_currency: str) -> tuple[pl
         if st.min_broken_promises is not None:
             t |= pl.col("broken_promises") >= st.min_broken_promises
         triggers.append(t)
-    if s.mode == "jump":
+    if s.mode == Mode.JUMP:
         target = pl.max_horizontal(
-            [pl.when(triggers[k] & (cur < k)).then(k).otherwise(cur) for k in range(n)]
+            [pl.when(t & (cur < k)).then(k).otherwise(cur) for k, t in enumerate(triggers)]
         )
     else:
-        nxt = pl.when((cur == -1) & triggers[0]).then(0)
-        for k in range(1, n):
-            nxt = nxt.when((cur == k - 1) & triggers[k]).then(k)
-        target = nxt.otherwise(cur)
+        target = _switch([((cur == k - 1) & t, pl.lit(k)) for k, t in enumerate(triggers)], cur)
     gaps = [st.min_gap_days for st in s.steps]
     gap_ok = pl.col("step_on").is_null() | (
         (pl.lit(as_of) - pl.col("step_on")).dt.total_days()
@@ -116,36 +129,26 @@ def _strategy_exprs(s: Strategy, as_of: date, company_currency: str) -> tuple[pl
         | (pl.col("dunnable_minor") <= 0)
         | (target <= cur)
     )
-    new_step = pl.when(keep).then(pl.col("step")).otherwise(target).cast(pl.Int32)
-    return new_step, pl.lit(n, dtype=pl.Int32)
+    return pl.when(keep).then(pl.col("step")).otherwise(target).cast(pl.Int32)
 
 
-def _next_climb(strategies: dict[str, Strategy]) -> pl.Expr:
+def _next_climb(s: Strategy) -> pl.Expr:
     """Earliest date an item's next step can be taken on age and gap alone."""
-    chain = None
-    for code, s in strategies.items():
-        dpds = [st.min_days_past_due for st in s.steps]
-        gaps = [st.min_gap_days for st in s.steps]
-        nxt = pl.col("new_step").fill_null(-1) + 1
-        by_age = pl.col("due_date") + pl.duration(days=_by_step(dpds, nxt, pl.Int64()))
-        by_gap = pl.col("new_step_on") + pl.duration(days=_by_step(gaps, nxt, pl.Int64()))
-        on = pl.max_horizontal(by_age, by_gap)
-        cond = pl.col("strategy") == code
-        chain = pl.when(cond).then(on) if chain is None else chain.when(cond).then(on)
-    assert chain is not None
-    return chain.otherwise(None)
+    nxt = pl.col("new_step").fill_null(-1) + 1
+    dpds = [st.min_days_past_due for st in s.steps]
+    gaps = [st.min_gap_days for st in s.steps]
+    by_age = pl.col("due_date") + pl.duration(days=_by_step(dpds, nxt, pl.Int64()))
+    by_gap = pl.col("new_step_on") + pl.duration(days=_by_step(gaps, nxt, pl.Int64()))
+    return pl.max_horizontal(by_age, by_gap)
 
 
 def _step_attr(strategies: dict[str, Strategy], attr: str, dtype: pl.DataType) -> pl.Expr:
     """An attribute of the case's current step (code, follow-up days...)."""
-    chain = None
-    for code, s in strategies.items():
-        vals = [getattr(st, attr) for st in s.steps]
-        v = _by_step(vals, pl.col("step"), dtype)
-        cond = pl.col("strategy") == code
-        chain = pl.when(cond).then(v) if chain is None else chain.when(cond).then(v)
-    assert chain is not None
-    return chain.otherwise(None)
+    return _per_strategy(
+        strategies,
+        lambda s: _by_step([getattr(st, attr) for st in s.steps], pl.col("step"), dtype),
+        pl.lit(None, dtype=dtype),
+    )
 
 
 def _factors(config: RunConfig) -> pl.DataFrame:
@@ -211,26 +214,29 @@ def decide(
         on=CASE_KEY,
         how="left",
     )
-    new_step = None
-    for code, s in by_code.items():
-        ns, _ = _strategy_exprs(s, as_of, cc)
-        cond = pl.col("strategy") == code
-        new_step = pl.when(cond).then(ns) if new_step is None else new_step.when(cond).then(ns)
-    assert new_step is not None
-    items = items.with_columns(new_step=new_step.otherwise(pl.col("step")).cast(pl.Int32))
+    new_step = _per_strategy(by_code, lambda s: _new_step(s, as_of, cc), pl.col("step"))
+    items = items.with_columns(new_step=new_step.cast(pl.Int32))
     changed = pl.col("new_step").ne_missing(pl.col("step"))
     items = items.with_columns(
         changed=changed,
         new_step_on=pl.when(changed).then(pl.lit(as_of)).otherwise(pl.col("step_on")),
     )
-    items = items.with_columns(next_climb_on=_next_climb(by_code))
+    items = items.with_columns(
+        next_climb_on=_per_strategy(by_code, _next_climb, pl.lit(None, dtype=pl.Date))
+    )
 
     case_rows = _cases(items, cases, by_code, as_of)
     holds = _holds(items, credits, debtors, factors, config)
     out_items = items.select(
-        "item_id", "debtor_id", "currency", "strategy", "dpd",
-        pl.col("step").alias("old_step"), pl.col("new_step").alias("step"),
-        pl.col("new_step_on").alias("step_on"), "changed",
+        "item_id",
+        "debtor_id",
+        "currency",
+        "strategy",
+        "dpd",
+        pl.col("step").alias("old_step"),
+        pl.col("new_step").alias("step"),
+        pl.col("new_step_on").alias("step_on"),
+        "changed",
     )
     return Decisions(items=out_items, cases=case_rows, holds=holds)
 
@@ -274,10 +280,23 @@ def _cases(
         .otherwise(pl.lit("review")),
     )
     return out.select(
-        *CASE_KEY, "strategy", "step", "step_code", "step_on", "stepped_today",
-        "open_minor", "dunnable_minor", "overdue_minor", "overdue_company", "oldest_dpd",
-        "driving_item_id", "driving_dpd", "broken_promises", "items",
-        "next_action_on", "next_action",
+        *CASE_KEY,
+        "strategy",
+        "step",
+        "step_code",
+        "step_on",
+        "stepped_today",
+        "open_minor",
+        "dunnable_minor",
+        "overdue_minor",
+        "overdue_company",
+        "oldest_dpd",
+        "driving_item_id",
+        "driving_dpd",
+        "broken_promises",
+        "items",
+        "next_action_on",
+        "next_action",
     ).sort(CASE_KEY)
 
 
@@ -327,7 +346,18 @@ def _holds(
         hold=pl.col("manual_hold") | (pl.col("reasons").list.len() > 0)
     )
     d = d.with_columns(changed=pl.col("hold") != pl.col("on_hold"))
-    return d.filter(pl.col("exposure_minor").ne(0) | pl.col("on_hold") | pl.col("hold")).select(
-        "debtor_id", "hold", "on_hold", "manual_hold", "changed", "reasons",
-        "exposure_minor", "credit_limit_minor", "oldest_dpd",
-    ).sort("debtor_id")
+    return (
+        d.filter(pl.col("exposure_minor").ne(0) | pl.col("on_hold") | pl.col("hold"))
+        .select(
+            "debtor_id",
+            "hold",
+            "on_hold",
+            "manual_hold",
+            "changed",
+            "reasons",
+            "exposure_minor",
+            "credit_limit_minor",
+            "oldest_dpd",
+        )
+        .sort("debtor_id")
+    )

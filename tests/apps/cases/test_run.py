@@ -6,7 +6,12 @@ import pytest
 from django.utils import timezone
 
 from arrears.apps.cases.models import Action, Case, CaseEvent, HoldChange, Run, RunLock
-from arrears.apps.cases.services import RunLocked, RunRefused, run_daily, strategies_install_defaults
+from arrears.apps.cases.services import (
+    RunLocked,
+    RunRefused,
+    run_daily,
+    strategies_install_defaults,
+)
 from arrears.apps.ledger.models import OpenItem
 from arrears.apps.ledger.services import exchange_rate_set
 from tests import factories
@@ -30,7 +35,9 @@ def cora():
 
 def _counts():
     return (
-        Case.objects.count(), CaseEvent.objects.count(), Action.objects.count(),
+        Case.objects.count(),
+        CaseEvent.objects.count(),
+        Action.objects.count(),
         HoldChange.objects.count(),
         list(OpenItem.objects.order_by("id").values_list("step", "step_on")),
         list(Case.objects.order_by("id").values_list("step_code", "next_action_on", "status")),
@@ -42,7 +49,9 @@ def test_first_run_opens_one_case_per_debtor_and_currency_with_a_dated_next_acti
     factories.item(d, due=AS_OF - timedelta(days=15))
     factories.item(d, due=AS_OF - timedelta(days=3))
     factories.item(d, due=AS_OF + timedelta(days=20), currency="USD")
-    exchange_rate_set(company=company, currency="USD", rate=__import__("decimal").Decimal("0.9"), valid_from=AS_OF)
+    exchange_rate_set(
+        company=company, currency="USD", rate=__import__("decimal").Decimal("0.9"), valid_from=AS_OF
+    )
     result = run_daily(company=company, as_of=AS_OF)
     cases = Case.objects.filter(debtor=d).order_by("currency")
     assert [c.currency for c in cases] == ["EUR", "USD"]
@@ -95,7 +104,9 @@ def test_a_run_before_the_last_run_is_refused(company, cora):
 
 def test_a_second_run_is_refused_while_the_lock_is_held_and_writes_nothing(company, cora):
     factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
-    RunLock.objects.create(company=company, run_id=999, holder="other host", acquired_at=timezone.now())
+    RunLock.objects.create(
+        company=company, run_id=999, holder="other host", acquired_at=timezone.now()
+    )
     with pytest.raises(RunLocked, match="other host"):
         run_daily(company=company, as_of=AS_OF)
     assert Case.objects.count() == 0

@@ -6,172 +6,427 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ledger', '0001_initial'),
+        ("ledger", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RunLock',
+            name="RunLock",
             fields=[
-                ('company', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, serialize=False, to='ledger.company')),
-                ('run_id', models.BigIntegerField()),
-                ('holder', models.CharField(max_length=200)),
-                ('acquired_at', models.DateTimeField()),
+                (
+                    "company",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        serialize=False,
+                        to="ledger.company",
+                    ),
+                ),
+                ("run_id", models.BigIntegerField()),
+                ("holder", models.CharField(max_length=200)),
+                ("acquired_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=8)),
-                ('closed_reason', models.CharField(blank=True, choices=[('paid', 'Paid'), ('written_off', 'Written Off')], max_length=16)),
-                ('opened_on', models.DateField()),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('strategy_code', models.CharField(blank=True, max_length=32)),
-                ('step', models.SmallIntegerField(blank=True, null=True)),
-                ('step_code', models.CharField(blank=True, max_length=32)),
-                ('step_on', models.DateField(blank=True, null=True)),
-                ('open_minor', models.BigIntegerField(default=0)),
-                ('overdue_minor', models.BigIntegerField(default=0)),
-                ('oldest_due_on', models.DateField(blank=True, null=True)),
-                ('next_action_on', models.DateField(blank=True, null=True)),
-                ('next_action', models.CharField(blank=True, max_length=64)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='ledger.company')),
-                ('debtor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='ledger.debtor')),
-                ('driving_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='ledger.openitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "closed_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[("paid", "Paid"), ("written_off", "Written Off")],
+                        max_length=16,
+                    ),
+                ),
+                ("opened_on", models.DateField()),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("strategy_code", models.CharField(blank=True, max_length=32)),
+                ("step", models.SmallIntegerField(blank=True, null=True)),
+                ("step_code", models.CharField(blank=True, max_length=32)),
+                ("step_on", models.DateField(blank=True, null=True)),
+                ("open_minor", models.BigIntegerField(default=0)),
+                ("overdue_minor", models.BigIntegerField(default=0)),
+                ("oldest_due_on", models.DateField(blank=True, null=True)),
+                ("next_action_on", models.DateField(blank=True, null=True)),
+                ("next_action", models.CharField(blank=True, max_length=64)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="ledger.company",
+                    ),
+                ),
+                (
+                    "debtor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="ledger.debtor",
+                    ),
+                ),
+                (
+                    "driving_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="ledger.openitem",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Run',
+            name="Run",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField()),
-                ('dry_run', models.BooleanField(default=False)),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(default='running', max_length=16)),
-                ('summary', models.JSONField(default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='runs', to='ledger.company')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_of", models.DateField()),
+                ("dry_run", models.BooleanField(default=False)),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("status", models.CharField(default="running", max_length=16)),
+                ("summary", models.JSONField(default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="runs",
+                        to="ledger.company",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='HoldChange',
+            name="HoldChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField()),
-                ('hold', models.BooleanField()),
-                ('reason', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('debtor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hold_changes', to='ledger.debtor')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='cases.run')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField()),
+                ("hold", models.BooleanField()),
+                ("reason", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "debtor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hold_changes",
+                        to="ledger.debtor",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="cases.run",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['debtor', 'on', 'id'],
+                "ordering": ["debtor", "on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField()),
-                ('kind', models.CharField(choices=[('opened', 'Opened'), ('step', 'Step'), ('closed', 'Closed'), ('reopened', 'Reopened')], max_length=16)),
-                ('from_step', models.CharField(blank=True, max_length=32)),
-                ('to_step', models.CharField(blank=True, max_length=32)),
-                ('reason', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.case')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='cases.run')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Opened"),
+                            ("step", "Step"),
+                            ("closed", "Closed"),
+                            ("reopened", "Reopened"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("from_step", models.CharField(blank=True, max_length=32)),
+                ("to_step", models.CharField(blank=True, max_length=32)),
+                ("reason", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="cases.run",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'on', 'id'],
+                "ordering": ["case", "on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step_code', models.CharField(max_length=32)),
-                ('channel', models.CharField(choices=[('letter', 'letter'), ('email', 'email'), ('phone', 'phone'), ('task', 'task')], max_length=16)),
-                ('role', models.CharField(choices=[('collector', 'collector'), ('credit_manager', 'credit_manager'), ('legal', 'legal')], max_length=16)),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=16)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='cases.case')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='cases.run')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("step_code", models.CharField(max_length=32)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("letter", "letter"),
+                            ("email", "email"),
+                            ("phone", "phone"),
+                            ("task", "task"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("collector", "collector"),
+                            ("credit_manager", "credit_manager"),
+                            ("legal", "legal"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled")],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="cases.run",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Strategy',
+            name="Strategy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32)),
-                ('name', models.CharField(max_length=200)),
-                ('mode', models.CharField(choices=[('sequential', 'sequential'), ('jump', 'jump')], help_text='sequential: one step per run; jump: straight to the step the age implies', max_length=16)),
-                ('priority', models.PositiveIntegerField(default=100)),
-                ('risk_tiers', models.JSONField(blank=True, default=list)),
-                ('countries', models.JSONField(blank=True, default=list)),
-                ('min_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True)),
-                ('max_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='strategies', to='ledger.company')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=32)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("sequential", "sequential"), ("jump", "jump")],
+                        help_text="sequential: one step per run; jump: straight to the step the age implies",
+                        max_length=16,
+                    ),
+                ),
+                ("priority", models.PositiveIntegerField(default=100)),
+                ("risk_tiers", models.JSONField(blank=True, default=list)),
+                ("countries", models.JSONField(blank=True, default=list)),
+                (
+                    "min_amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True),
+                ),
+                (
+                    "max_amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="strategies",
+                        to="ledger.company",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'strategies',
+                "verbose_name_plural": "strategies",
             },
         ),
         migrations.CreateModel(
-            name='StrategyStep',
+            name="StrategyStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('code', models.SlugField(max_length=32)),
-                ('name', models.CharField(max_length=200)),
-                ('min_days_past_due', models.IntegerField()),
-                ('min_gap_days', models.PositiveIntegerField(default=0)),
-                ('min_overdue_amount', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('min_broken_promises', models.PositiveIntegerField(blank=True, null=True)),
-                ('channel', models.CharField(choices=[('letter', 'letter'), ('email', 'email'), ('phone', 'phone'), ('task', 'task')], max_length=16)),
-                ('role', models.CharField(choices=[('collector', 'collector'), ('credit_manager', 'credit_manager'), ('legal', 'legal')], max_length=16)),
-                ('follow_up_days', models.PositiveIntegerField(default=7)),
-                ('strategy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='cases.strategy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("code", models.SlugField(max_length=32)),
+                ("name", models.CharField(max_length=200)),
+                ("min_days_past_due", models.IntegerField()),
+                ("min_gap_days", models.PositiveIntegerField(default=0)),
+                (
+                    "min_overdue_amount",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=18),
+                ),
+                ("min_broken_promises", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("letter", "letter"),
+                            ("email", "email"),
+                            ("phone", "phone"),
+                            ("task", "task"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("collector", "collector"),
+                            ("credit_manager", "credit_manager"),
+                            ("legal", "legal"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("follow_up_days", models.PositiveIntegerField(default=7)),
+                (
+                    "strategy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="cases.strategy",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['strategy', 'position'],
+                "ordering": ["strategy", "position"],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['company', 'status', 'next_action_on'], name='cases_case_company_2612d2_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["company", "status", "next_action_on"], name="cases_case_company_2612d2_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(fields=('debtor', 'currency'), name='one_case_per_currency'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                fields=("debtor", "currency"), name="one_case_per_currency"
+            ),
         ),
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['status', 'due_on'], name='cases_actio_status_97ac84_idx'),
+            model_name="action",
+            index=models.Index(fields=["status", "due_on"], name="cases_actio_status_97ac84_idx"),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.UniqueConstraint(fields=('case', 'step_code', 'due_on'), name='one_action_per_step_and_day'),
+            model_name="action",
+            constraint=models.UniqueConstraint(
+                fields=("case", "step_code", "due_on"), name="one_action_per_step_and_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='strategy',
-            constraint=models.UniqueConstraint(fields=('company', 'code'), name='strategy_code_per_company'),
+            model_name="strategy",
+            constraint=models.UniqueConstraint(
+                fields=("company", "code"), name="strategy_code_per_company"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='strategystep',
-            constraint=models.UniqueConstraint(fields=('strategy', 'position'), name='step_position'),
+            model_name="strategystep",
+            constraint=models.UniqueConstraint(
+                fields=("strategy", "position"), name="step_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='strategystep',
-            constraint=models.UniqueConstraint(fields=('strategy', 'code'), name='step_code'),
+            model_name="strategystep",
+            constraint=models.UniqueConstraint(fields=("strategy", "code"), name="step_code"),
         ),
     ]

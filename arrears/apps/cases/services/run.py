@@ -68,14 +68,16 @@ def run_daily(
         company=company, as_of=as_of, started_at=timezone.now(), actor=_user(actor)
     )
     try:
-        with run_lock(company=company, run_id=run.pk, break_lock=break_lock):
-            with transaction.atomic():
-                plan, timings = _plan(company, as_of)
-                t = time.perf_counter()
-                _apply(plan, company=company, run=run)
-                timings["write"] = time.perf_counter() - t
-                result = _result(plan, run.pk, as_of, dry_run=False, timings=timings)
-                _finish(run, result, actor)
+        with (
+            run_lock(company=company, run_id=run.pk, break_lock=break_lock),
+            transaction.atomic(),
+        ):
+            plan, timings = _plan(company, as_of)
+            t = time.perf_counter()
+            _apply(plan, company=company, run=run)
+            timings["write"] = time.perf_counter() - t
+            result = _result(plan, run.pk, as_of, dry_run=False, timings=timings)
+            _finish(run, result, actor)
     except Exception:
         Run.objects.filter(pk=run.pk).update(status="failed", finished_at=timezone.now())
         raise
@@ -128,13 +130,24 @@ def _apply(plan: RunPlan, *, company: Company, run: Run) -> None:
     )
     key = ["debtor_id", "currency"]
     events = plan.events.join(ids, on=key).select(
-        pl.col("case_id"), pl.lit(run.pk).alias("run_id"), pl.lit(plan.as_of).alias("on"),
-        "kind", "from_step", "to_step", "reason", pl.lit(now).alias("created_at"),
+        pl.col("case_id"),
+        pl.lit(run.pk).alias("run_id"),
+        pl.lit(plan.as_of).alias("on"),
+        "kind",
+        "from_step",
+        "to_step",
+        "reason",
+        pl.lit(now).alias("created_at"),
     )
     insert_frame("cases_caseevent", events)
     actions = plan.actions.join(ids, on=key).select(
-        "case_id", pl.lit(run.pk).alias("run_id"), "step_code", "channel", "role",
-        pl.lit(plan.as_of).alias("due_on"), pl.lit("open").alias("status"),
+        "case_id",
+        pl.lit(run.pk).alias("run_id"),
+        "step_code",
+        "channel",
+        "role",
+        pl.lit(plan.as_of).alias("due_on"),
+        pl.lit("open").alias("status"),
     )
     insert_frame("cases_action", actions)
     update_frame("ledger_debtor", plan.hold_updates)
@@ -170,9 +183,7 @@ def _finish(run: Run, result: RunResult, actor: Any) -> None:
         "actions_by_channel": result.actions_by_channel,
         "orphans": result.orphans,
     }
-    Run.objects.filter(pk=run.pk).update(
-        status="done", finished_at=timezone.now(), summary=summary
-    )
+    Run.objects.filter(pk=run.pk).update(status="done", finished_at=timezone.now(), summary=summary)
     audit_record(
         action="run.completed",
         actor=actor,

@@ -15,8 +15,16 @@ from arrears.domain.batch.daily_run import CASE_KEY, Decisions, RunConfig
 from arrears.domain.ladder import Strategy
 
 CASE_FIELDS = [
-    "strategy_code", "step", "step_code", "step_on", "open_minor", "overdue_minor",
-    "oldest_due_on", "driving_item_id", "next_action_on", "next_action",
+    "strategy_code",
+    "step",
+    "step_code",
+    "step_on",
+    "open_minor",
+    "overdue_minor",
+    "oldest_due_on",
+    "driving_item_id",
+    "next_action_on",
+    "next_action",
 ]
 
 
@@ -40,9 +48,14 @@ def steps_frame(strategies: tuple[Strategy, ...]) -> pl.DataFrame:
     """One row per (strategy, step index) with what the step is and does."""
     rows = [
         {
-            "strategy": s.code, "mode": s.mode.value, "step": i, "step_code": st.code,
-            "channel": st.channel.value, "role": st.role.value,
-            "min_days_past_due": st.min_days_past_due, "min_gap_days": st.min_gap_days,
+            "strategy": s.code,
+            "mode": s.mode.value,
+            "step": i,
+            "step_code": st.code,
+            "channel": st.channel.value,
+            "role": st.role.value,
+            "min_days_past_due": st.min_days_past_due,
+            "min_gap_days": st.min_gap_days,
             "min_overdue_amount": str(st.min_overdue_amount),
             "min_broken_promises": st.min_broken_promises,
         }
@@ -79,9 +92,12 @@ def plan_run(
         "debtor_id",
         "hold",
         reason=pl.struct(
-            rules="reasons", exposure_minor="exposure_minor",
-            credit_limit_minor="credit_limit_minor", oldest_days_past_due="oldest_dpd",
-            manual_hold="manual_hold", currency=pl.lit(config.company_currency),
+            rules="reasons",
+            exposure_minor="exposure_minor",
+            credit_limit_minor="credit_limit_minor",
+            oldest_days_past_due="oldest_dpd",
+            manual_hold="manual_hold",
+            currency=pl.lit(config.company_currency),
         ).struct.json_encode(),
     )
     orphans = new.join(debtors.select("debtor_id", "owner_id"), on="debtor_id", how="left")
@@ -144,7 +160,9 @@ def _decided_cases(decided: pl.DataFrame, steps: pl.DataFrame, as_of: date) -> p
     return (
         decided.join(following, on=["strategy", "step"], how="left")
         .join(
-            steps.filter(pl.col("step") == 0).select("strategy", pl.col("step_code").alias("first")),
+            steps.filter(pl.col("step") == 0).select(
+                "strategy", pl.col("step_code").alias("first")
+            ),
             on="strategy",
             how="left",
         )
@@ -168,23 +186,34 @@ def _case_changes(
     present = pl.col("strategy_code").is_not_null()
     was_open = pl.col("status") == "open"
     inserts = j.filter(present & pl.col("case_id").is_null()).select(
-        *CASE_KEY, *CASE_FIELDS, status=pl.lit("open"), closed_reason=pl.lit(""),
-        opened_on=pl.lit(as_of), closed_on=pl.lit(None, dtype=pl.Date),
+        *CASE_KEY,
+        *CASE_FIELDS,
+        status=pl.lit("open"),
+        closed_reason=pl.lit(""),
+        opened_on=pl.lit(as_of),
+        closed_on=pl.lit(None, dtype=pl.Date),
     )
     differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}_old")) for c in CASE_FIELDS])
     keep_open = j.filter(present & pl.col("case_id").is_not_null() & (differs | ~was_open))
     updates_open = keep_open.select(
-        pl.col("case_id").alias("id"), *CASE_FIELDS, status=pl.lit("open"),
-        closed_reason=pl.lit(""), closed_on=pl.lit(None, dtype=pl.Date),
+        pl.col("case_id").alias("id"),
+        *CASE_FIELDS,
+        status=pl.lit("open"),
+        closed_reason=pl.lit(""),
+        closed_on=pl.lit(None, dtype=pl.Date),
     )
     closing = j.filter(~present & was_open)
     updates_closed = closing.select(
         pl.col("case_id").alias("id"),
         *[pl.col(f"{c}_old").alias(c) for c in CASE_FIELDS],
-        status=pl.lit("closed"), closed_reason=pl.lit("paid"), closed_on=pl.lit(as_of),
+        status=pl.lit("closed"),
+        closed_reason=pl.lit("paid"),
+        closed_on=pl.lit(as_of),
     ).with_columns(
-        next_action_on=pl.lit(None, dtype=pl.Date), next_action=pl.lit(""),
-        open_minor=pl.lit(0, dtype=pl.Int64), overdue_minor=pl.lit(0, dtype=pl.Int64),
+        next_action_on=pl.lit(None, dtype=pl.Date),
+        next_action=pl.lit(""),
+        open_minor=pl.lit(0, dtype=pl.Int64),
+        overdue_minor=pl.lit(0, dtype=pl.Int64),
     )
     updates = pl.concat([updates_open, updates_closed], how="vertical_relaxed")
     events = _events(j, steps, present, was_open)
@@ -195,19 +224,29 @@ def _events(
     j: pl.DataFrame, steps: pl.DataFrame, present: pl.Expr, was_open: pl.Expr
 ) -> pl.DataFrame:
     trig = steps.select(
-        pl.col("strategy").alias("strategy_code"), "step", "mode", "min_days_past_due",
-        "min_gap_days", "min_overdue_amount", "min_broken_promises",
+        pl.col("strategy").alias("strategy_code"),
+        "step",
+        "mode",
+        "min_days_past_due",
+        "min_gap_days",
+        "min_overdue_amount",
+        "min_broken_promises",
     )
     j = j.join(trig, on=["strategy_code", "step"], how="left")
     reason = pl.struct(
-        rule=pl.lit("ladder"), strategy="strategy_code", mode="mode",
+        rule=pl.lit("ladder"),
+        strategy="strategy_code",
+        mode="mode",
         trigger=pl.struct(
             "min_days_past_due", "min_gap_days", "min_overdue_amount", "min_broken_promises"
         ),
         inputs=pl.struct(
-            driving_item_id="driving_item_id", days_past_due="driving_dpd",
-            overdue_minor="overdue_minor", overdue_company_minor="overdue_company",
-            currency="currency", broken_promises="broken_promises",
+            driving_item_id="driving_item_id",
+            days_past_due="driving_dpd",
+            overdue_minor="overdue_minor",
+            overdue_company_minor="overdue_company",
+            currency="currency",
+            broken_promises="broken_promises",
         ),
     ).struct.json_encode()
     plain = pl.struct(rule=pl.lit("balance"), open_minor="open_minor").struct.json_encode()
@@ -223,11 +262,16 @@ def _events(
         & pl.col("step").is_not_null()
         & pl.col("step_code").ne_missing(pl.col("step_code_old"))
     ).select(
-        *base, kind=pl.lit("step"), from_step=pl.col("step_code_old").fill_null(""),
-        to_step=pl.col("step_code"), reason=reason,
+        *base,
+        kind=pl.lit("step"),
+        from_step=pl.col("step_code_old").fill_null(""),
+        to_step=pl.col("step_code"),
+        reason=reason,
     )
     closed = j.filter(~present & was_open).select(
-        *base, kind=pl.lit("closed"), from_step=pl.col("step_code_old").fill_null(""),
+        *base,
+        kind=pl.lit("closed"),
+        from_step=pl.col("step_code_old").fill_null(""),
         to_step=pl.lit(""),
         reason=pl.struct(rule=pl.lit("paid_in_full"), open_minor=pl.lit(0)).struct.json_encode(),
     )

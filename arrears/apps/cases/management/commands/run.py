@@ -24,7 +24,9 @@ class Command(BaseCommand):
         company = company_option(o["company"])
         try:
             result = run_daily(
-                company=company, as_of=o["as_of"] or date.today(), dry_run=o["dry_run"],
+                company=company,
+                as_of=o["as_of"] or date.today(),
+                dry_run=o["dry_run"],
                 break_lock=o["break_lock"],
             )
         except (RunLocked, RunRefused) as e:

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         try:
             company = company_setup(
-                code=o["company"], name=o["name"], currency=o["currency"].upper(),
+                code=o["company"],
+                name=o["name"],
+                currency=o["currency"].upper(),
                 jurisdiction=o["jurisdiction"].upper(),
             )
         except (ValueError, MoneyError) as e:
