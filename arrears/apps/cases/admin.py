@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from arrears.apps.cases.models import (
+    Action,
+    Case,
+    CaseEvent,
+    HoldChange,
+    Run,
+    Strategy,
+    StrategyStep,
+)
+
+
+class StrategyStepInline(admin.TabularInline):
+    model = StrategyStep
+    extra = 0
+
+
+@admin.register(Strategy)
+class StrategyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "mode", "priority", "company"]
+    inlines = [StrategyStepInline]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["debtor", "currency", "status", "step_code", "next_action_on", "next_action"]
+    list_filter = ["status", "step_code", "currency"]
+    search_fields = ["debtor__code", "debtor__name"]
+    raw_id_fields = ["debtor", "driving_item"]
+
+
+@admin.register(Run)
+class RunAdmin(admin.ModelAdmin):
+    list_display = ["id", "company", "as_of", "status", "started_at", "finished_at"]
+
+
+admin.site.register(CaseEvent)
+admin.site.register(Action)
+admin.site.register(HoldChange)

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from arrears.apps.ledger.models import Company, Debtor, ExchangeRate, ImportBatch, OpenItem, Payment
+
+
+@admin.register(Debtor)
+class DebtorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "country", "risk_tier", "owner", "on_hold"]
+    list_filter = ["risk_tier", "on_hold", "country"]
+    search_fields = ["code", "name", "vat_number"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(OpenItem)
+class OpenItemAdmin(admin.ModelAdmin):
+    list_display = ["number", "kind", "debtor", "due_date", "currency", "open_minor", "step"]
+    search_fields = ["number", "debtor__code"]
+    raw_id_fields = ["debtor"]
+
+
+admin.site.register(Company)
+admin.site.register(Payment)
+admin.site.register(ExchangeRate)
+admin.site.register(ImportBatch)

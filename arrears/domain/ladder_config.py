@@ -1,0 +1,143 @@
+"""§2-3 Ladders as a file a credit manager can read and edit (TOML), and back.
+
+```toml
+[[strategy]]
+code = "default"
+name = "Standard ladder"
+mode = "sequential"          # or "jump"
+priority = 100
+risk_tiers = []              # empty: any
+countries = []
+# min_amount = "0.00"        # case open amount, company currency
+[[strategy.step]]
+code = "reminder"
+name = "Reminder"
+min_days_past_due = 1
+min_gap_days = 3
+min_overdue_amount = "0"
+# min_broken_promises = 1
+channel = "email"            # letter, email, phone, task
+role = "collector"           # collector, credit_manager, legal
+follow_up_days = 7
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from arrears.domain.ladder import Channel, LadderError, Mode, Role, Segment, Step, Strategy
+
+_STEP_KEYS = {
+    "code", "name", "min_days_past_due", "min_gap_days", "min_overdue_amount",
+    "min_broken_promises", "channel", "role", "follow_up_days",
+}  # fmt: skip
+_STRATEGY_KEYS = {
+    "code", "name", "mode", "priority", "risk_tiers", "countries", "min_amount", "max_amount",
+    "step",
+}  # fmt: skip
+
+
+def _dec(value: Any, where: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise LadderError(f"{where}: {value!r} is not an amount") from None
+
+
+def _enum(kind: type[Channel] | type[Role] | type[Mode], value: Any, where: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)
+        raise LadderError(f"{where}: {value!r} is not one of {allowed}") from None
+
+
+def _step(raw: dict[str, Any], where: str) -> Step:
+    unknown = set(raw) - _STEP_KEYS
+    if unknown:
+        raise LadderError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
+    try:
+        return Step(
+            code=str(raw["code"]),
+            name=str(raw["name"]),
+            min_days_past_due=int(raw["min_days_past_due"]),
+            channel=_enum(Channel, raw["channel"], where),
+            role=_enum(Role, raw["role"], where),
+            min_gap_days=int(raw.get("min_gap_days", 0)),
+            min_overdue_amount=_dec(raw.get("min_overdue_amount", 0), where),
+            min_broken_promises=raw.get("min_broken_promises"),
+            follow_up_days=int(raw.get("follow_up_days", 7)),
+        )
+    except KeyError as e:
+        raise LadderError(f"{where}: missing {e.args[0]!r}") from None
+
+
+def strategies_from_toml(text: str) -> tuple[Strategy, ...]:
+    """Parse and validate a ladder file; errors name the strategy and step."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise LadderError(f"not a valid TOML file: {e}") from None
+    out = []
+    for n, raw in enumerate(data.get("strategy", []), start=1):
+        where = f"strategy {raw.get('code', n)}"
+        unknown = set(raw) - _STRATEGY_KEYS
+        if unknown:
+            raise LadderError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
+        steps = tuple(
+            _step(s, f"{where}, step {s.get('code', i)}")
+            for i, s in enumerate(raw.get("step", []), start=1)
+        )
+        seg = Segment(
+            risk_tiers=frozenset(raw.get("risk_tiers", [])),
+            countries=frozenset(raw.get("countries", [])),
+            min_amount=_dec(raw["min_amount"], where) if "min_amount" in raw else None,
+            max_amount=_dec(raw["max_amount"], where) if "max_amount" in raw else None,
+        )
+        mode = _enum(Mode, raw.get("mode", "sequential"), where)
+        code, name = str(raw.get("code", "")), str(raw.get("name", ""))
+        if not code or not name:
+            raise LadderError(f"{where}: a strategy needs a code and a name")
+        out.append(Strategy(code, name, mode, steps, seg, int(raw.get("priority", 100))))
+    if not out:
+        raise LadderError("the file defines no [[strategy]]")
+    if len({s.code for s in out}) != len(out):
+        raise LadderError("strategy codes must be unique")
+    if not any(s.segment == Segment() for s in out):
+        raise LadderError("one strategy must match every case (no segment): add a catch-all")
+    return tuple(out)
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, Decimal):
+        return f'"{v}"'
+    if isinstance(v, list | tuple | frozenset):
+        return "[" + ", ".join(_toml_value(x) for x in sorted(v)) + "]"
+    return str(v)
+
+
+def strategies_to_toml(strategies: tuple[Strategy, ...]) -> str:
+    """The inverse of `strategies_from_toml` (round-trips exactly)."""
+    lines: list[str] = []
+    for s in strategies:
+        lines += ["[[strategy]]", f"code = {_toml_value(s.code)}", f"name = {_toml_value(s.name)}"]
+        lines += [f'mode = "{s.mode.value}"', f"priority = {s.priority}"]
+        lines += [f"risk_tiers = {_toml_value(s.segment.risk_tiers)}"]
+        lines += [f"countries = {_toml_value(s.segment.countries)}"]
+        for key in ("min_amount", "max_amount"):
+            if getattr(s.segment, key) is not None:
+                lines.append(f"{key} = {_toml_value(getattr(s.segment, key))}")
+        for st in s.steps:
+            lines += ["", "[[strategy.step]]"]
+            for key in sorted(_STEP_KEYS):
+                value = getattr(st, key)
+                if value is not None:
+                    value = value.value if isinstance(value, Channel | Role) else value
+                    lines.append(f"{key} = {_toml_value(value)}")
+        lines.append("")
+    return "\n".join(lines)
