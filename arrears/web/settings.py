@@ -6,6 +6,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
+
+django_stubs_ext.monkeypatch()  # lets admin classes be typed (ModelAdmin[Model]) at run time
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("ARREARS_DATA_DIR", BASE_DIR / "var"))

@@ -4,7 +4,7 @@ from arrears.apps.accounts.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the audit trail is never edited."""
 
     list_display = ["at", "actor", "action", "object_type", "object_id"]

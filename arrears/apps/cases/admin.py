@@ -11,19 +11,19 @@ from arrears.apps.cases.models import (
 )
 
 
-class StrategyStepInline(admin.TabularInline):
+class StrategyStepInline(admin.TabularInline[StrategyStep, Strategy]):
     model = StrategyStep
     extra = 0
 
 
 @admin.register(Strategy)
-class StrategyAdmin(admin.ModelAdmin):
+class StrategyAdmin(admin.ModelAdmin[Strategy]):
     list_display = ["code", "name", "mode", "priority", "company"]
     inlines = [StrategyStepInline]
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(admin.ModelAdmin[Case]):
     list_display = ["debtor", "currency", "status", "step_code", "next_action_on", "next_action"]
     list_filter = ["status", "step_code", "currency"]
     search_fields = ["debtor__code", "debtor__name"]
@@ -31,7 +31,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Run)
-class RunAdmin(admin.ModelAdmin):
+class RunAdmin(admin.ModelAdmin[Run]):
     list_display = ["id", "company", "as_of", "status", "started_at", "finished_at"]
 
 

@@ -4,7 +4,7 @@ from arrears.apps.ledger.models import Company, Debtor, ExchangeRate, ImportBatc
 
 
 @admin.register(Debtor)
-class DebtorAdmin(admin.ModelAdmin):
+class DebtorAdmin(admin.ModelAdmin[Debtor]):
     list_display = ["code", "name", "country", "risk_tier", "owner", "on_hold"]
     list_filter = ["risk_tier", "on_hold", "country"]
     search_fields = ["code", "name", "vat_number"]
@@ -12,7 +12,7 @@ class DebtorAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpenItem)
-class OpenItemAdmin(admin.ModelAdmin):
+class OpenItemAdmin(admin.ModelAdmin[OpenItem]):
     list_display = ["number", "kind", "debtor", "due_date", "currency", "open_minor", "step"]
     search_fields = ["number", "debtor__code"]
     raw_id_fields = ["debtor"]
