@@ -1,0 +1,55 @@
+"""Reads for reports: the ledger as frames, and the ageing report composed from them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import polars as pl
+from django.contrib.auth import get_user_model
+
+from arrears.apps.cases.selectors import conversion_factors
+from arrears.apps.common.bulk import read_frame
+from arrears.apps.ledger.models import Company, Debtor, OpenItem, Payment
+from arrears.domain.ageing import ITEMS_SCHEMA, Buckets, Conversion, ageing
+
+# Open items and unapplied payments (a credit, like a credit note: DOMAIN.md "open item"),
+# with the debtor's code, name and owner. Payments age from the day they were received.
+_ITEMS_SQL = """
+SELECT i.debtor_id, d.code, d.name, u.username, i.currency, i.due_date, i.open_minor, i.kind
+FROM {item} i JOIN {debtor} d ON d.id = i.debtor_id LEFT JOIN {user} u ON u.id = d.owner_id
+WHERE i.company_id = %s AND i.open_minor <> 0
+UNION ALL
+SELECT p.debtor_id, d.code, d.name, u.username, p.currency, p.received_on, p.unapplied_minor,
+       'unapplied_payment'
+FROM {payment} p JOIN {debtor} d ON d.id = p.debtor_id LEFT JOIN {user} u ON u.id = d.owner_id
+WHERE p.company_id = %s AND p.unapplied_minor <> 0
+"""
+
+
+def ageing_items(*, company: Company) -> pl.DataFrame:
+    """The company's open items and unapplied payments in one query (ageing.ITEMS_SCHEMA)."""
+    sql = _ITEMS_SQL.format(
+        item=OpenItem._meta.db_table,
+        debtor=Debtor._meta.db_table,
+        payment=Payment._meta.db_table,
+        user=get_user_model()._meta.db_table,
+    )
+    return read_frame(sql, [company.pk, company.pk], ITEMS_SCHEMA)
+
+
+def ageing_report(
+    *,
+    company: Company,
+    as_of: date,
+    buckets: Buckets,
+    by: Sequence[str],
+    in_company_currency: bool = False,
+) -> pl.DataFrame:
+    """The ageing report of a company (see `arrears.domain.ageing.ageing`)."""
+    conversion = None
+    if in_company_currency:
+        factors = conversion_factors(company=company, as_of=as_of)
+        conversion = Conversion(company.currency, factors)
+    items = ageing_items(company=company)
+    return ageing(items, as_of=as_of, buckets=buckets, by=by, conversion=conversion)

@@ -1,0 +1,82 @@
+"""Reads for the ageing report: the open ledger of one company as a frame."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+from arrears.apps.ledger.models import Payment
+from arrears.apps.ledger.services import exchange_rate_set
+from arrears.apps.reports.selectors import ageing_items, ageing_report
+from arrears.domain.ageing import DEFAULT_BUCKETS, ITEMS_SCHEMA
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = date(2026, 3, 31)
+
+
+def _payment(debtor, *, unapplied: int, currency: str = "EUR", reference: str = "P-1") -> Payment:
+    return Payment.objects.create(
+        company=debtor.company,
+        debtor=debtor,
+        reference=reference,
+        received_on=AS_OF,
+        currency=currency,
+        amount_minor=unapplied,
+        unapplied_minor=unapplied,
+    )
+
+
+def test_ageing_items_carries_debtor_code_name_and_owner_username():
+    acme = factories.company()
+    cora = factories.collector("cora")
+    d = factories.debtor(acme, code="C-1", name="Brick AG", owner=cora)
+    factories.item(d, due=AS_OF, amount=150_00, number="INV-1")
+    frame = ageing_items(company=acme)
+    assert frame.schema == pl.Schema(ITEMS_SCHEMA)
+    assert frame.rows() == [
+        (d.pk, "C-1", "Brick AG", "cora", "EUR", AS_OF, 150_00, "invoice"),
+    ]
+
+
+def test_ageing_items_leaves_out_settled_items_and_other_companies():
+    acme, other = factories.company(), factories.company("other")
+    mine = factories.debtor(acme)
+    factories.item(mine, due=AS_OF, amount=10_00, open_=0)
+    factories.item(mine, due=AS_OF, amount=20_00, open_=5_00)
+    factories.item(factories.debtor(other), due=AS_OF, amount=99_00)
+    frame = ageing_items(company=acme)
+    assert frame.select("debtor_id", "open_minor").rows() == [(mine.pk, 5_00)]
+
+
+def test_ageing_items_lists_credit_notes_and_unapplied_payments_of_debtors_without_owner():
+    acme = factories.company()
+    d = factories.debtor(acme)
+    factories.item(d, due=AS_OF, amount=30_00, kind="credit_note")
+    _payment(d, unapplied=12_00)
+    _payment(d, unapplied=0, reference="P-2")  # fully applied: not open
+    frame = ageing_items(company=acme).sort("kind")
+    assert frame.select("owner", "kind", "due_date", "open_minor").rows() == [
+        (None, "credit_note", AS_OF, 30_00),
+        (None, "unapplied_payment", AS_OF, 12_00),
+    ]
+
+
+def test_ageing_report_converts_at_the_latest_rate_valid_on_the_as_of_date():
+    acme = factories.company()
+    d = factories.debtor(acme)
+    factories.item(d, due=AS_OF - timedelta(days=10), amount=10_01, currency="USD")
+    exchange_rate_set(
+        company=acme, currency="USD", rate=Decimal("0.9"), valid_from=date(2026, 1, 1)
+    )
+    exchange_rate_set(company=acme, currency="USD", rate=Decimal("0.5"), valid_from=AS_OF)
+    exchange_rate_set(company=acme, currency="USD", rate=Decimal("2"), valid_from=date(2026, 4, 1))
+    report = ageing_report(
+        company=acme, as_of=AS_OF, buckets=DEFAULT_BUCKETS, by=["debtor"], in_company_currency=True
+    )
+    total = report.filter(pl.col("row") == "total")
+    assert total.select("currency", "1-30", "total").rows() == [("EUR", 5_01, 5_01)]
