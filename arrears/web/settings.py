@@ -76,7 +76,10 @@ DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _de
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work during a run; IMMEDIATE makes writers queue instead of failing.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"  # 256 MB page cache, at most
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }

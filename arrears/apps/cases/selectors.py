@@ -79,9 +79,9 @@ _KINDS = ", ".join(f"'{k.value}'" for k in DUNNABLE_KINDS)
 def run_items(*, company: Company) -> pl.DataFrame:
     """Open dunnable items with their ladder position."""
     return read_frame(
-        "SELECT id, debtor_id, currency, due_date, open_minor, excluded_minor, step, step_on, "
-        f"strategy_code FROM ledger_openitem WHERE company_id = %s AND open_minor > 0 "
-        f"AND kind IN ({_KINDS})",
+        "SELECT id AS item_id, debtor_id, currency, due_date, open_minor, excluded_minor, step, "
+        "step_on, strategy_code FROM ledger_openitem "
+        f"WHERE +company_id = %s AND open_minor > 0 AND kind IN ({_KINDS})",
         [company.pk],
         {
             "item_id": pl.Int64(),
@@ -100,9 +100,9 @@ def run_items(*, company: Company) -> pl.DataFrame:
 def run_credits(*, company: Company) -> pl.DataFrame:
     """Open credit notes and unapplied payments per debtor and currency."""
     return read_frame(
-        "SELECT debtor_id, currency, SUM(m) FROM ("
+        "SELECT debtor_id, currency, SUM(m) AS credit_minor FROM ("
         " SELECT debtor_id, currency, open_minor AS m FROM ledger_openitem"
-        f" WHERE company_id = %s AND kind = '{ItemKind.CREDIT_NOTE.value}' AND open_minor > 0"
+        f" WHERE +company_id = %s AND kind = '{ItemKind.CREDIT_NOTE.value}' AND open_minor > 0"
         " UNION ALL SELECT debtor_id, currency, unapplied_minor AS m FROM ledger_payment"
         " WHERE company_id = %s AND unapplied_minor > 0) c GROUP BY debtor_id, currency",
         [company.pk, company.pk],
@@ -112,7 +112,7 @@ def run_credits(*, company: Company) -> pl.DataFrame:
 
 def run_debtors(*, company: Company) -> pl.DataFrame:
     return read_frame(
-        "SELECT id, risk_tier, country, credit_limit_minor, on_hold, manual_hold, "
+        "SELECT id AS debtor_id, risk_tier, country, credit_limit_minor, on_hold, manual_hold, "
         "broken_promises, owner_id FROM ledger_debtor WHERE company_id = %s",
         [company.pk],
         {
@@ -148,7 +148,7 @@ CASE_COLUMNS: dict[str, pl.DataType] = {
 
 def run_cases(*, company: Company) -> pl.DataFrame:
     """Every case of the company, open or closed, as the run last left it."""
-    cols = ", ".join("id" if c == "case_id" else c for c in CASE_COLUMNS)
+    cols = ", ".join("id AS case_id" if c == "case_id" else c for c in CASE_COLUMNS)
     return read_frame(
         f"SELECT {cols} FROM cases_case WHERE company_id = %s", [company.pk], CASE_COLUMNS
     )

@@ -29,7 +29,7 @@ def _raw() -> Any:
 
 
 def read_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Run a SELECT whose columns are `schema`'s keys, in order, and return a typed frame.
+    """Run a SELECT whose columns are named as `schema`'s keys, in order: a typed frame.
 
     Dates and booleans are read as text/ints and cast, so both databases give the same frame.
     """
@@ -51,17 +51,31 @@ def read_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) 
         else:
             frame = pl.read_csv(buf, has_header=False, schema=wire)
     else:
-        cur = _raw().cursor()
-        try:
-            cur.execute(sql.replace("%s", "?"), list(params))
-            rows = cur.fetchall()
-        finally:
-            cur.close()
-        typed = {n: (None if dt in (pl.Date(), pl.Boolean()) else dt) for n, dt in schema.items()}
-        frame = pl.DataFrame(
-            rows, schema=list(typed.items()), orient="row", infer_schema_length=None
-        )
+        frame = _sqlite_read(sql, params, schema, wire)
     return _cast_wire(frame, schema)
+
+
+def _sqlite_read(
+    sql: str, params: Sequence[Any], schema: dict[str, pl.DataType], wire: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    """SQLite: select dates and booleans as plain text/integers. Expressions carry no declared
+    type, so Django's per-value Python converters are skipped; Polars parses whole columns."""
+    outer = []
+    for name, dt in schema.items():
+        if dt == pl.Date():
+            outer.append(f"CAST(q.{_q(name)} AS TEXT)")
+        elif dt == pl.Boolean():
+            outer.append(f"CAST(q.{_q(name)} AS INTEGER)")
+        else:
+            outer.append(f"q.{_q(name)}")
+    cur = _raw().cursor()
+    try:
+        cur.execute(f"SELECT {', '.join(outer)} FROM ({sql}) AS q".replace("%s", "?"), params)
+        rows = cur.fetchall()
+    finally:
+        cur.close()
+    wire = {n: (pl.Int64() if dt == pl.Boolean() else wire[n]) for n, dt in schema.items()}
+    return pl.DataFrame(rows, schema=wire, orient="row")
 
 
 def _cast_wire(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:

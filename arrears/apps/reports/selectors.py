@@ -16,7 +16,8 @@ from arrears.domain.ageing import ITEMS_SCHEMA, Buckets, Conversion, ageing
 # Open items and unapplied payments (a credit, like a credit note: DOMAIN.md "open item"),
 # with the debtor's code, name and owner. Payments age from the day they were received.
 _ITEMS_SQL = """
-SELECT i.debtor_id, d.code, d.name, u.username, i.currency, i.due_date, i.open_minor, i.kind
+SELECT i.debtor_id, d.code AS debtor_code, d.name AS debtor_name, u.username AS owner,
+       i.currency, i.due_date, i.open_minor, i.kind
 FROM {item} i JOIN {debtor} d ON d.id = i.debtor_id LEFT JOIN {user} u ON u.id = d.owner_id
 WHERE i.company_id = %s AND i.open_minor <> 0
 UNION ALL

@@ -124,7 +124,7 @@ def _apply(plan: RunPlan, *, company: Company, run: Run) -> None:
     )
     update_frame("cases_case", plan.case_updates)
     ids = read_frame(
-        "SELECT id, debtor_id, currency FROM cases_case WHERE company_id = %s",
+        "SELECT id AS case_id, debtor_id, currency FROM cases_case WHERE company_id = %s",
         [company.pk],
         {"case_id": pl.Int64(), "debtor_id": pl.Int64(), "currency": pl.String()},
     )
