@@ -8,15 +8,8 @@ from decimal import Decimal
 
 import polars as pl
 
-from arrears.apps.cases.models import (
-    Case,
-    CaseEvent,
-    CaseStatus,
-    HoldChange,
-)
-from arrears.apps.cases.models import (
-    Strategy as StrategyRow,
-)
+from arrears.apps.cases.models import Case, CaseEvent, CaseStatus, HoldChange, Run
+from arrears.apps.cases.models import Strategy as StrategyRow
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, ExchangeRate, ItemKind, OpenItem
 from arrears.domain.credit_hold import HoldPolicy
@@ -205,3 +198,21 @@ def describe_event(e: CaseEvent) -> str:
             )
         )
     return f"{e.on} {e.kind}{run}: {r.get('rule', '')}"
+
+
+def company_overview(*, as_of: date) -> list[dict[str, object]]:
+    """Per company: open cases, next actions due by `as_of`, the last run."""
+    out: list[dict[str, object]] = []
+    for company in Company.objects.order_by("name"):
+        open_cases = Case.objects.filter(company=company, status=CaseStatus.OPEN)
+        out.append(
+            {
+                "company": company,
+                "open_cases": open_cases.count(),
+                "due": open_cases.filter(next_action_on__lte=as_of).count(),
+                "last_run": Run.objects.filter(company=company, dry_run=False)
+                .order_by("-as_of", "-id")
+                .first(),
+            }
+        )
+    return out

@@ -173,61 +173,32 @@ def decide(
     as_of, cc = config.as_of, config.company_currency
     by_code = {s.code: s for s in config.strategies}
     items = conform(items, ITEMS_SCHEMA)
-    credits = conform(credits, CREDITS_SCHEMA)
-    debtors = conform(debtors, DEBTORS_SCHEMA)
     _check_rates(items, config)
     factors = _factors(config)
-
-    items = items.with_columns(
+    lf = items.lazy().with_columns(
         dpd=(pl.lit(as_of) - pl.col("due_date")).dt.total_days().cast(pl.Int32),
         dunnable_minor=(pl.col("open_minor") - pl.col("excluded_minor")).clip(0),
     )
-    cases = (
-        items.group_by(CASE_KEY)
-        .agg(
-            open_minor=pl.col("open_minor").sum(),
-            dunnable_minor=pl.col("dunnable_minor").sum(),
-            overdue_minor=pl.col("dunnable_minor").filter(pl.col("dpd") >= 1).sum(),
-        )
-        .join(factors, on="currency", how="left")
-        .with_columns(
-            open_company=_to_company("dunnable_minor"),
-            overdue_company=_to_company("overdue_minor"),
-        )
-        .join(debtors, on="debtor_id", how="left")
-        .with_columns(
-            broken_promises=pl.col("broken_promises").fill_null(0),
-            risk_tier=pl.col("risk_tier").fill_null(""),
-            country=pl.col("country").fill_null(""),
-        )
-        .with_columns(strategy=_choose(config.strategies, cc))
-    )
-    unmatched = cases.filter(pl.col("strategy").is_null())
-    if unmatched.height:
-        raise LadderError(
-            f"{unmatched.height} cases match no strategy (first: debtor "
-            f"{unmatched['debtor_id'][0]}): add a catch-all strategy"
-        )
-
-    items = items.join(
-        cases.select(*CASE_KEY, "strategy", "overdue_company", "broken_promises"),
+    debtors = conform(debtors, DEBTORS_SCHEMA)
+    cases = _case_totals(lf, factors, debtors, config)
+    lf = lf.join(
+        cases.lazy().select(*CASE_KEY, "strategy", "overdue_company", "broken_promises"),
         on=CASE_KEY,
         how="left",
     )
     new_step = _per_strategy(by_code, lambda s: _new_step(s, as_of, cc), pl.col("step"))
-    items = items.with_columns(new_step=new_step.cast(pl.Int32))
     changed = pl.col("new_step").ne_missing(pl.col("step"))
-    items = items.with_columns(
-        changed=changed,
-        new_step_on=pl.when(changed).then(pl.lit(as_of)).otherwise(pl.col("step_on")),
+    lf = (
+        lf.with_columns(new_step=new_step.cast(pl.Int32))
+        .with_columns(
+            changed=changed,
+            new_step_on=pl.when(changed).then(pl.lit(as_of)).otherwise(pl.col("step_on")),
+        )
+        .with_columns(
+            next_climb_on=_per_strategy(by_code, _next_climb, pl.lit(None, dtype=pl.Date))
+        )
     )
-    items = items.with_columns(
-        next_climb_on=_per_strategy(by_code, _next_climb, pl.lit(None, dtype=pl.Date))
-    )
-
-    case_rows = _cases(items, cases, by_code, as_of)
-    holds = _holds(items, credits, debtors, factors, config)
-    out_items = items.select(
+    out_items = lf.select(
         "item_id",
         "debtor_id",
         "currency",
@@ -238,31 +209,74 @@ def decide(
         pl.col("new_step_on").alias("step_on"),
         "changed",
     )
-    return Decisions(items=out_items, cases=case_rows, holds=holds)
+    case_rows = _cases(lf, cases, by_code, as_of)
+    holds = _holds(cases, conform(credits, CREDITS_SCHEMA), debtors, factors, config)
+    got = pl.collect_all([out_items, case_rows])
+    return Decisions(items=got[0], cases=got[1], holds=holds)
+
+
+def _case_totals(
+    lf: pl.LazyFrame, factors: pl.DataFrame, debtors: pl.DataFrame, config: RunConfig
+) -> pl.DataFrame:
+    """Per case: balances (own and company currency), the debtor's facts, its strategy."""
+    cases = (
+        lf.group_by(CASE_KEY)
+        .agg(
+            open_minor=pl.col("open_minor").sum(),
+            dunnable_minor=pl.col("dunnable_minor").sum(),
+            overdue_minor=pl.col("dunnable_minor").filter(pl.col("dpd") >= 1).sum(),
+            oldest_dpd=pl.col("dpd").filter(pl.col("dunnable_minor") > 0).max(),
+        )
+        .join(factors.lazy(), on="currency", how="left")
+        .with_columns(
+            open_company=_to_company("dunnable_minor"),
+            overdue_company=_to_company("overdue_minor"),
+        )
+        .join(debtors.lazy(), on="debtor_id", how="left")
+        .with_columns(
+            broken_promises=pl.col("broken_promises").fill_null(0),
+            risk_tier=pl.col("risk_tier").fill_null(""),
+            country=pl.col("country").fill_null(""),
+        )
+        .with_columns(strategy=_choose(config.strategies, config.company_currency))
+        .collect()
+    )
+    unmatched = cases.filter(pl.col("strategy").is_null())
+    if unmatched.height:
+        raise LadderError(
+            f"{unmatched.height} cases match no strategy (first: debtor "
+            f"{unmatched['debtor_id'][0]}): add a catch-all strategy"
+        )
+    return cases
 
 
 def _cases(
-    items: pl.DataFrame, cases: pl.DataFrame, by_code: dict[str, Strategy], as_of: date
-) -> pl.DataFrame:
+    lf: pl.LazyFrame, cases: pl.DataFrame, by_code: dict[str, Strategy], as_of: date
+) -> pl.LazyFrame:
     """Case step (highest item step), the item that drives it, and the dated next action."""
-    live = items.filter(pl.col("dunnable_minor") > 0)
+    # The driving item: highest step, then most days past due, then lowest id (deterministic).
+    rank = pl.col("new_step").fill_null(-1).cast(pl.Int64) * 1_000_000 + pl.col("dpd")
+    top = rank == rank.max()
     agg = (
-        live.sort(["new_step", "dpd", "item_id"], descending=[True, True, False], nulls_last=True)
-        .group_by(CASE_KEY, maintain_order=True)
+        lf.filter(pl.col("dunnable_minor") > 0)
+        .group_by(CASE_KEY)
         .agg(
-            step=pl.col("new_step").first(),
-            step_on=pl.col("new_step_on").first(),
-            driving_item_id=pl.col("item_id").first(),
-            driving_dpd=pl.col("dpd").first(),
-            oldest_dpd=pl.col("dpd").max(),
+            step=pl.col("new_step").max(),
+            step_on=pl.col("new_step_on").filter(top).max(),
+            driving_item_id=pl.col("item_id").filter(top).min(),
+            driving_dpd=pl.col("dpd").filter(top).max(),
             items=pl.len(),
             stepped_today=pl.col("changed").any(),
             next_climb_on=pl.col("next_climb_on").filter(pl.col("next_climb_on") > as_of).min(),
         )
     )
-    out = cases.join(agg, on=CASE_KEY, how="left").with_columns(
-        step_code=_step_attr(by_code, "code", pl.String()),
-        follow_up=_step_attr(by_code, "follow_up_days", pl.Int64()),
+    out = (
+        cases.lazy()
+        .join(agg, on=CASE_KEY, how="left")
+        .with_columns(
+            step_code=_step_attr(by_code, "code", pl.String()),
+            follow_up=_step_attr(by_code, "follow_up_days", pl.Int64()),
+        )
     )
     review_on = pl.col("step_on") + pl.duration(days=pl.col("follow_up"))
     fallback = pl.lit(as_of + timedelta(days=7))  # fully excluded balance: look again in a week
@@ -273,11 +287,7 @@ def _cases(
         next_action_on=pl.when(climb_first)
         .then(pl.col("next_climb_on"))
         .otherwise(pl.coalesce(review_on, fallback)),
-        next_action=pl.when(climb_first)
-        .then(pl.lit("climb"))
-        .when(review_on.is_not_null())
-        .then(pl.lit("review"))
-        .otherwise(pl.lit("review")),
+        next_action=pl.when(climb_first).then(pl.lit("climb")).otherwise(pl.lit("review")),
     )
     return out.select(
         *CASE_KEY,
@@ -301,7 +311,7 @@ def _cases(
 
 
 def _holds(
-    items: pl.DataFrame,
+    cases: pl.DataFrame,
     credits: pl.DataFrame,
     debtors: pl.DataFrame,
     factors: pl.DataFrame,
@@ -312,8 +322,8 @@ def _holds(
     per_case = (
         pl.concat(
             [
-                items.group_by(CASE_KEY).agg(pl.col("open_minor").sum().alias("m")),
-                credits.group_by(CASE_KEY).agg((-pl.col("credit_minor")).sum().alias("m")),
+                cases.select(*CASE_KEY, m=pl.col("open_minor")),
+                credits.group_by(CASE_KEY).agg(m=(-pl.col("credit_minor")).sum()),
             ]
         )
         .group_by(CASE_KEY)
@@ -322,11 +332,7 @@ def _holds(
         .with_columns(company=_to_company("m"))
     )
     exposure = per_case.group_by("debtor_id").agg(exposure_minor=pl.col("company").sum())
-    oldest = (
-        items.filter(pl.col("dunnable_minor") > 0)
-        .group_by("debtor_id")
-        .agg(oldest_dpd=pl.col("dpd").max())
-    )
+    oldest = cases.group_by("debtor_id").agg(oldest_dpd=pl.col("oldest_dpd").max())
     d = (
         debtors.join(exposure, on="debtor_id", how="left")
         .join(oldest, on="debtor_id", how="left")
