@@ -1,0 +1,237 @@
+"""§8 Excuses are a sign of weakness; meet each with a prepared answer.
+
+The catalogue holds the seven excuses of DOMAIN.md §8 and a few more, each with the answer a
+collector says (firm, concise, no hedging: §10) and the follow-up it implies: what to do and in
+how many business days the next action falls. `outcome_stats` learns from the log which
+excuses end in payment: per excuse, the share of cases paid within 30 days of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+import polars as pl
+
+from arrears.domain.dates import add_business_days
+
+UNKNOWN_EXCUSE = "unknown excuse code(s) {codes}: use one of the catalogue's codes"
+MISSING_COLUMNS = "the {frame} frame lacks column(s) {columns}"
+BAD_WINDOW = "the window must be at least one day, not {days}"
+
+
+class ExcuseError(ValueError):
+    """An excuse log that cannot be read."""
+
+
+class Excuse(StrEnum):
+    NO_MONEY = "no_money"
+    OTHERS_OWE_US = "others_owe_us"
+    INVOICE_NOT_RECEIVED = "invoice_not_received"
+    SIGNATORY_AWAY = "signatory_away"
+    PAYMENT_IN_PROCESS = "payment_in_process"
+    GOODS_PROBLEM = "goods_problem"
+    PAY_WHEN_BUSINESS_PICKS_UP = "pay_when_business_picks_up"
+    ALREADY_PAID = "already_paid"
+    MISSING_PURCHASE_ORDER = "missing_purchase_order"
+    NEXT_PAYMENT_RUN = "next_payment_run"
+    SALES_PROMISED_OTHER_TERMS = "sales_promised_other_terms"
+
+
+class FollowUpAction(StrEnum):
+    """What the collector does next."""
+
+    CALL_BACK = "call_back"
+    SEND_INVOICE_COPY = "send_invoice_copy"
+    VERIFY_PAYMENT = "verify_payment"
+    OPEN_DISPUTE = "open_dispute"
+    PROPOSE_SET_OFF = "propose_set_off"
+    ASK_PLAN = "ask_plan"
+    CONFIRM_WITH_SALES = "confirm_with_sales"
+
+
+@dataclass(frozen=True, slots=True)
+class ExcuseAnswer:
+    """The prepared answer to one excuse and the follow-up it sets."""
+
+    excuse: Excuse
+    heard: str  # how the debtor puts it
+    answer: str  # what the collector says
+    action: FollowUpAction
+    next_in_business_days: int
+
+
+CATALOGUE: dict[Excuse, ExcuseAnswer] = {
+    a.excuse: a
+    for a in (
+        ExcuseAnswer(
+            Excuse.NO_MONEY,
+            "We have no money / cash-flow problems.",
+            "Then pay part of it today and we fix dates for the rest now. Interest keeps "
+            "running on every day the balance stays open.",
+            FollowUpAction.ASK_PLAN,
+            1,
+        ),
+        ExcuseAnswer(
+            Excuse.OTHERS_OWE_US,
+            "Others owe us money.",
+            "What your customers owe you is between you and them. Where we owe you, we set it "
+            "off today. For the rest I need a date.",
+            FollowUpAction.PROPOSE_SET_OFF,
+            2,
+        ),
+        ExcuseAnswer(
+            Excuse.INVOICE_NOT_RECEIVED,
+            "We never received the invoice.",
+            "I am sending you a copy now. Confirm that you have it, and pay within 48 hours.",
+            FollowUpAction.SEND_INVOICE_COPY,
+            2,
+        ),
+        ExcuseAnswer(
+            Excuse.SIGNATORY_AWAY,
+            "The person who signs / pays is away.",
+            "Who is the deputy? Put me through to them. We fix the payment date today.",
+            FollowUpAction.CALL_BACK,
+            1,
+        ),
+        ExcuseAnswer(
+            Excuse.PAYMENT_IN_PROCESS,
+            "It is being processed / the payment is on its way.",
+            "Give me the payment reference, the amount and the value date now, so I can check it.",
+            FollowUpAction.VERIFY_PAYMENT,
+            2,
+        ),
+        ExcuseAnswer(
+            Excuse.GOODS_PROBLEM,
+            "There is a problem with the goods.",
+            "Tell me which items and what amount. I open a dispute for that part with a "
+            "deadline; the undisputed part is due now.",
+            FollowUpAction.OPEN_DISPUTE,
+            1,
+        ),
+        ExcuseAnswer(
+            Excuse.PAY_WHEN_BUSINESS_PICKS_UP,
+            "We will pay when business picks up.",
+            "We carried you on credit and we pay the interest on it. This is not a favour you "
+            "do us. I need a date.",
+            FollowUpAction.CALL_BACK,
+            1,
+        ),
+        ExcuseAnswer(
+            Excuse.ALREADY_PAID,
+            "We have already paid.",
+            "Send me the remittance: date, amount and the account you paid to. I check it today.",
+            FollowUpAction.VERIFY_PAYMENT,
+            1,
+        ),
+        ExcuseAnswer(
+            Excuse.MISSING_PURCHASE_ORDER,
+            "The invoice lacks our purchase-order number.",
+            "Give me the number now. I send the invoice with it today, and the due date stays.",
+            FollowUpAction.SEND_INVOICE_COPY,
+            2,
+        ),
+        ExcuseAnswer(
+            Excuse.NEXT_PAYMENT_RUN,
+            "It goes in our next payment run.",
+            "This invoice is overdue, so it goes in the run this week. Which day is it, and "
+            "who approves it?",
+            FollowUpAction.VERIFY_PAYMENT,
+            3,
+        ),
+        ExcuseAnswer(
+            Excuse.SALES_PROMISED_OTHER_TERMS,
+            "Your salesperson promised us other terms.",
+            "The terms on the contract and invoice apply. I check with sales today; until then "
+            "the amount is due as invoiced.",
+            FollowUpAction.CONFIRM_WITH_SALES,
+            1,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NextAction:
+    """The dated follow-up an excuse sets on the case."""
+
+    action: FollowUpAction
+    on: date
+    answer: str
+
+
+def answer_for(excuse: Excuse) -> ExcuseAnswer:
+    """The prepared answer to an excuse."""
+    return CATALOGUE[excuse]
+
+
+def next_action(
+    excuse: Excuse, *, as_of: date, holidays: frozenset[date] = frozenset()
+) -> NextAction:
+    """The follow-up an excuse heard on `as_of` sets (e.g. invoice copy: 2 business days)."""
+    a = CATALOGUE[excuse]
+    return NextAction(
+        a.action, add_business_days(as_of, a.next_in_business_days, holidays), a.answer
+    )
+
+
+EXCUSE_LOG_COLUMNS = ("case_id", "excuse", "logged_on")
+PAYMENT_COLUMNS = ("case_id", "received_on", "amount_minor")
+
+
+def outcome_stats(
+    excuses: pl.DataFrame, payments: pl.DataFrame, *, as_of: date, window_days: int = 30
+) -> pl.DataFrame:
+    """Per excuse: cases, how many paid within `window_days` of it, and the share in percent.
+
+    A case counts once per excuse, from the first day that excuse was logged; only excuses
+    whose window has closed by `as_of` count, so a recent excuse does not look like a failure.
+    "Paid" means any payment on the case in [logged_on, logged_on + window_days].
+    """
+    if window_days < 1:
+        raise ExcuseError(BAD_WINDOW.format(days=window_days))
+    _require(excuses, EXCUSE_LOG_COLUMNS, "excuse log")
+    _require(payments, PAYMENT_COLUMNS, "payments")
+    unknown = set(excuses["excuse"].unique().to_list()) - {str(e) for e in Excuse}
+    if unknown:
+        raise ExcuseError(UNKNOWN_EXCUSE.format(codes=sorted(unknown)))
+    cutoff = as_of - timedelta(days=window_days)
+    first = (
+        excuses.select(EXCUSE_LOG_COLUMNS)
+        .filter(pl.col("logged_on") <= cutoff)
+        .group_by("case_id", "excuse")
+        .agg(pl.col("logged_on").min())
+    )
+    return (
+        _paid_within(first, payments, window_days)
+        .group_by("excuse")
+        .agg(pl.len().cast(pl.Int64).alias("cases"), pl.col("paid").sum().cast(pl.Int64))
+        .with_columns(share_pct=_share_pct(pl.col("paid"), pl.col("cases")))
+        .sort("excuse")
+        .select("excuse", "cases", "paid", "share_pct")
+    )
+
+
+def _paid_within(first: pl.DataFrame, payments: pl.DataFrame, window_days: int) -> pl.DataFrame:
+    """Per (case, excuse): was anything paid in [logged_on, logged_on + window_days]?"""
+    received = pl.col("received_on")
+    end = pl.col("logged_on") + pl.duration(days=window_days)
+    return (
+        first.join(payments.filter(pl.col("amount_minor") > 0), on="case_id", how="left")
+        .with_columns(hit=(received >= pl.col("logged_on")) & (received <= end))
+        .group_by("case_id", "excuse")
+        .agg(pl.col("hit").fill_null(False).any().alias("paid"))
+    )
+
+
+def _share_pct(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
+    """part / whole as a percentage with 2 decimals, rounded half-up in integer basis points."""
+    basis_points = (part * 20_000 + whole) // (2 * whole)
+    return (basis_points.cast(pl.Decimal(14, 2)) / 100).cast(pl.Decimal(14, 2))
+
+
+def _require(frame: pl.DataFrame, columns: tuple[str, ...], name: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ExcuseError(MISSING_COLUMNS.format(frame=name, columns=missing))

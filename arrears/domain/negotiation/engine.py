@@ -1,0 +1,368 @@
+"""§5 Refuse the first proposal; §6 persist, concede only on conditions and less each time.
+
+`respond` answers a debtor's proposal with a recommendation the collector can follow or
+override:
+
+1. The first proposal of a negotiation is countered even when it is acceptable: the counter asks
+   for an earlier first date, a larger first payment and a shorter plan (`CounterPolicy`), kept
+   within the walk-away point, with a reason from the configured list. Only a proposal with
+   nothing left to improve (the whole balance today) is accepted at once.
+2. A later proposal at least as good as the creditor's standing position is accepted.
+3. Otherwise the position moves towards the proposal by a concession that may give up at most
+   ``first_share * ratio**(k-1)`` of the room between the opening counter and the walk-away
+   point (k = 1, 2, ...), never more than the concession before it on the same point, and only
+   in exchange for a condition not yet asked for. A proposal within reach of that concession is
+   accepted on the conditions; otherwise the concession is offered.
+4. A proposal beyond the walk-away point needs a credit manager's approval; the collector may
+   still offer the concession within their own authority.
+5. When no concession is left (all made, nothing left to ask, or no room), the collector holds.
+
+A poor promise-keeping record tightens everything: an earlier walk-away point and smaller
+concessions (`config.tightening`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from arrears.domain.money import Money, exponent
+from arrears.domain.negotiation.config import (
+    CONDITION_ASKS,
+    Condition,
+    CounterPolicy,
+    CounterReason,
+    NegotiationConfig,
+    choose_condition,
+    choose_reason,
+    tightening,
+    walk_away_for,
+)
+from arrears.domain.negotiation.history import (
+    Action,
+    ApprovalRequest,
+    NegotiationError,
+    NegotiationHistory,
+)
+from arrears.domain.negotiation.terms import Limit, Terms, WalkAway
+from arrears.domain.promises import PromiseRecord
+
+PROPOSAL_CURRENCY = "the proposal is in {got}, the balance in {want}"
+PROPOSAL_IN_PAST = "the proposed first date {on} is before today ({as_of})"
+PROPOSAL_ABOVE_BALANCE = "the proposal ({total}) is more than the open balance ({balance})"
+NOTHING_OWED = "there is no open balance to negotiate ({balance})"
+ALREADY_AGREED = "this negotiation ended in an agreement: start a new one"
+
+DEFAULT_CONFIG = NegotiationConfig()
+
+
+@dataclass(frozen=True, slots=True)
+class NegotiationContext:
+    """The case as it stands when the debtor proposes."""
+
+    as_of: date
+    balance: Money  # the open, undisputed balance being negotiated
+    risk_tier: str
+    record: PromiseRecord
+    collector: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """What the engine advises, and the words for it."""
+
+    action: Action
+    proposal: Terms
+    terms: Terms  # to offer (counter, concession, hold) or to agree (accept)
+    script: str  # what the collector says to the debtor
+    note: str  # why, for the collector
+    walk_away: WalkAway
+    anchor: date
+    balance: Money
+    reason: CounterReason | None = None
+    condition: Condition | None = None  # asked for by this step
+    conditions: tuple[Condition, ...] = ()  # all the debtor gives for these terms
+    approval: ApprovalRequest | None = None
+
+
+def respond(
+    proposal: Terms,
+    *,
+    context: NegotiationContext,
+    history: NegotiationHistory,
+    config: NegotiationConfig = DEFAULT_CONFIG,
+) -> Recommendation:
+    """The recommended answer to the debtor's proposal (see the module docstring)."""
+    _validate(proposal, context, history)
+    anchor = history.started_on or context.as_of
+    wa = walk_away_for(
+        config, risk_tier=context.risk_tier, balance=context.balance, record=context.record
+    )
+    base = _Base(proposal, context, history, config, wa, anchor)
+    return _later(base) if history.positions else _first(base)
+
+
+def _later(b: _Base) -> Recommendation:
+    """Steps 2-5 of the module docstring: accept, concede, hold or ask for approval."""
+    proposal, history = b.proposal, b.history
+    asked = history.conditions_asked
+    approved = any(proposal.at_least_as_good_as(t) for t in history.approved)
+    if approved or proposal.at_least_as_good_as(history.positions[-1]):
+        note = "approved by the credit manager" if approved else "as good as our position"
+        return b.rec(Action.ACCEPT, proposal, _agree(proposal, asked), note, conditions=asked)
+    step = _concession(b)
+    exceeded = b.wa.exceeded(proposal, anchor=b.anchor, balance=b.context.balance)
+    if exceeded:
+        return _needs_approval(b, step, exceeded)
+    if step is None:
+        return _hold(b, "no concession left to make")
+    new, cond = step
+    if proposal.at_least_as_good_as(new):
+        need = (*asked, cond)
+        script = _agree(proposal, need)
+        return b.rec(
+            Action.ACCEPT,
+            proposal,
+            script,
+            "within this concession",
+            condition=cond,
+            conditions=need,
+        )
+    script = f"I can move to {new.describe()}, if you {CONDITION_ASKS[cond]}."
+    return b.rec(
+        Action.CONCEDE, new, script, f"concession {history.concessions + 1}", condition=cond
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Base:
+    proposal: Terms
+    context: NegotiationContext
+    history: NegotiationHistory
+    config: NegotiationConfig
+    wa: WalkAway
+    anchor: date
+
+    def rec(
+        self,
+        action: Action,
+        terms: Terms,
+        script: str,
+        note: str,
+        *,
+        reason: CounterReason | None = None,
+        condition: Condition | None = None,
+        conditions: tuple[Condition, ...] = (),
+        approval: ApprovalRequest | None = None,
+    ) -> Recommendation:
+        return Recommendation(
+            action,
+            self.proposal,
+            terms,
+            script,
+            note,
+            self.wa,
+            self.anchor,
+            self.context.balance,
+            reason,
+            condition,
+            conditions,
+            approval,
+        )
+
+    def reason(self) -> CounterReason:
+        return choose_reason(
+            self.config.reasons, risk_tier=self.context.risk_tier, used=self.history.reasons_used
+        )
+
+
+def _validate(proposal: Terms, context: NegotiationContext, history: NegotiationHistory) -> None:
+    balance = context.balance
+    if balance.to_minor() <= 0:
+        raise NegotiationError(NOTHING_OWED.format(balance=balance))
+    if proposal.currency != balance.currency:
+        raise NegotiationError(
+            PROPOSAL_CURRENCY.format(got=proposal.currency, want=balance.currency)
+        )
+    if proposal.first_on < context.as_of:
+        raise NegotiationError(PROPOSAL_IN_PAST.format(on=proposal.first_on, as_of=context.as_of))
+    if balance < proposal.total:
+        raise NegotiationError(PROPOSAL_ABOVE_BALANCE.format(total=proposal.total, balance=balance))
+    if history.accepted is not None:
+        raise NegotiationError(ALREADY_AGREED)
+
+
+def _first(b: _Base) -> Recommendation:
+    opening = counter_terms(
+        b.proposal,
+        anchor=b.anchor,
+        as_of=b.context.as_of,
+        balance=b.context.balance,
+        walk_away=b.wa,
+        policy=b.config.counter,
+    )
+    if b.proposal.at_least_as_good_as(opening):
+        return b.rec(Action.ACCEPT, b.proposal, _agree(b.proposal, ()), "nothing better to ask for")
+    reason = b.reason()
+    script = f"{reason.text} I need {opening.describe()}."
+    return b.rec(
+        Action.COUNTER,
+        opening,
+        script,
+        "first proposal: countered even if acceptable",
+        reason=reason,
+    )
+
+
+def counter_terms(
+    proposal: Terms,
+    *,
+    anchor: date,
+    as_of: date,
+    balance: Money,
+    walk_away: WalkAway,
+    policy: CounterPolicy,
+) -> Terms:
+    """The opening counter: earlier, larger and shorter than the proposal, within walk-away."""
+    days = (proposal.first_on - anchor).days
+    first_days = min(_floor(days * (1 - policy.earlier_share)), walk_away.max_days_to_first)
+    first_on = min(proposal.first_on, max(as_of, anchor + timedelta(days=first_days)))
+    gap = balance.amount - proposal.first_amount.amount
+    step = max(policy.round_up_to, Decimal(1).scaleb(-exponent(balance.currency)))
+    wanted = _ceil_to(proposal.first_amount.amount + gap * policy.raise_share, step)
+    amount = max(Money(wanted, balance.currency), walk_away.smallest_first(balance))
+    amount = min(amount, balance, key=lambda m: m.amount)
+    last_days = min(
+        _floor((proposal.last_on - anchor).days * (1 - policy.shorten_share)),
+        walk_away.max_days_to_last,
+    )
+    last_on = min(proposal.last_on, anchor + timedelta(days=last_days))
+    return _shape(first_on, amount, last_on, proposal)
+
+
+def _shape(first_on: date, first: Money, last_on: date, like: Terms) -> Terms:
+    """Terms from the three negotiated points, covering what `like` covers (at least `first`)."""
+    total = like.total if first < like.total else first
+    span = (last_on - first_on).days
+    n = min(max(like.instalments, 1), span)
+    if first == total or n <= 0:
+        return Terms.single(first_on, total)
+    return Terms(first_on, first, last_on, total, n)
+
+
+def _concession(b: _Base) -> tuple[Terms, Condition] | None:
+    """The next concession towards the proposal, and the condition it is tied to."""
+    h, q, ctx = b.history, b.proposal, b.context
+    k = h.concessions + 1
+    if k > b.config.concessions.max_concessions:
+        return None
+    cond = choose_condition(
+        b.config.conditions,
+        risk_tier=ctx.risk_tier,
+        record=ctx.record,
+        balance=ctx.balance,
+        is_plan=q.is_plan,
+        asked=h.conditions_asked,
+    )
+    if cond is None:
+        return None
+    caps = concession_caps(b, k)
+    cur = h.positions[-1]
+    give_first = min(caps[0], max(0, (q.first_on - cur.first_on).days))
+    give_amount = min(caps[1], max(0, cur.first_amount.to_minor() - q.first_amount.to_minor()))
+    give_last = min(caps[2], max(0, (q.last_on - cur.last_on).days))
+    if not (give_first or give_amount or give_last):
+        return None
+    new = _shape(
+        max(
+            ctx.as_of, cur.first_on + timedelta(days=give_first)
+        ),  # an offer never lies in the past
+        cur.first_amount - Money.from_minor(give_amount, cur.currency),
+        cur.last_on + timedelta(days=give_last),
+        q,
+    )
+    return new, cond
+
+
+def concession_caps(b: _Base, k: int) -> tuple[int, int, int]:
+    """How far the k-th concession may go: (days on the first date, minor units on the first
+    payment, days on the last date), each below the previous concession on that point."""
+    opening, wa, balance = b.history.positions[0], b.wa, b.context.balance
+    c = b.config.concessions
+    share = (
+        c.first_share * c.ratio ** (k - 1) * (1 - tightening(b.context.record, b.config.strictness))
+    )
+    rooms = (
+        max(0, (wa.latest_first(b.anchor) - opening.first_on).days),
+        max(0, opening.first_amount.to_minor() - wa.smallest_first(balance).to_minor()),
+        max(0, (wa.latest_last(b.anchor) - opening.last_on).days),
+    )
+    previous = previous_concessions(b.history.positions)
+    caps = []
+    for room, prev in zip(rooms, previous, strict=True):
+        cap = _floor(share * room)
+        caps.append(cap if prev is None else min(cap, prev - 1))
+    return caps[0], caps[1], caps[2]
+
+
+def previous_concessions(positions: tuple[Terms, ...]) -> tuple[int | None, int | None, int | None]:
+    """The last non-zero concession made on each point (None: none made yet)."""
+    last: list[int | None] = [None, None, None]
+    for before, after in zip(positions, positions[1:], strict=False):
+        moves = (
+            (after.first_on - before.first_on).days,
+            before.first_amount.to_minor() - after.first_amount.to_minor(),
+            (after.last_on - before.last_on).days,
+        )
+        for i, m in enumerate(moves):
+            if m > 0:
+                last[i] = m
+    return last[0], last[1], last[2]
+
+
+def _needs_approval(
+    b: _Base, step: tuple[Terms, Condition] | None, exceeded: tuple[Limit, ...]
+) -> Recommendation:
+    request = ApprovalRequest(
+        b.proposal,
+        b.context.balance,
+        b.context.risk_tier,
+        b.wa,
+        b.anchor,
+        exceeded,
+        b.context.collector,
+        b.context.as_of,
+    )
+    head = "I cannot agree to that on my own authority; I will put it to our credit manager."
+    note = "beyond the walk-away point: " + ", ".join(str(e) for e in exceeded)
+    if step is None:
+        current = b.history.positions[-1]
+        script = f"{head} My offer stands: {current.describe()}."
+        return b.rec(Action.NEEDS_APPROVAL, current, script, note, approval=request)
+    new, cond = step
+    script = f"{head} What I can offer is {new.describe()}, if you {CONDITION_ASKS[cond]}."
+    return b.rec(Action.NEEDS_APPROVAL, new, script, note, condition=cond, approval=request)
+
+
+def _hold(b: _Base, note: str) -> Recommendation:
+    reason = b.reason()
+    current = b.history.positions[-1]
+    script = f"{reason.text} My offer stands: {current.describe()}."
+    return b.rec(Action.HOLD, current, script, note, reason=reason)
+
+
+def _agree(terms: Terms, conditions: tuple[Condition, ...]) -> str:
+    if not conditions:
+        return f"Agreed: {terms.describe()}."
+    asks = ", and ".join(CONDITION_ASKS[c] for c in conditions)
+    return f"Agreed: {terms.describe()}, provided you {asks}."
+
+
+def _floor(x: Decimal | int) -> int:
+    return int(Decimal(x).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _ceil_to(amount: Decimal, step: Decimal) -> Decimal:
+    """`amount` rounded up to a multiple of `step` (a counter never asks for less)."""
+    return (amount / step).to_integral_value(rounding=ROUND_CEILING) * step

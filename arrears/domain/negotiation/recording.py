@@ -1,0 +1,123 @@
+"""§5-6 Writing an exchange into the history: the proposal, then what the collector did.
+
+The collector follows the recommendation or overrides it with a reason. An override is free
+within the collector's authority and recorded as such; it can never take terms past the
+walk-away point without a credit manager's approval.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from arrears.domain.negotiation.engine import Recommendation
+from arrears.domain.negotiation.history import (
+    Action,
+    ApprovalDecision,
+    EventKind,
+    NegotiationError,
+    NegotiationEvent,
+    NegotiationHistory,
+    Override,
+)
+from arrears.domain.negotiation.terms import Terms
+
+BEYOND_WALK_AWAY = "{terms} go beyond the walk-away point ({limits}): request approval"
+SAME_AS_RECOMMENDED = "the override chooses what the engine recommended: follow it instead"
+
+
+def record_exchange(
+    history: NegotiationHistory,
+    rec: Recommendation,
+    *,
+    proposed_by: str,
+    collector: str,
+    on: date,
+    override: Override | None = None,
+) -> NegotiationHistory:
+    """The history extended by the debtor's proposal and the collector's answer."""
+    proposal = NegotiationEvent(EventKind.PROPOSAL, on, proposed_by, rec.proposal)
+    if override is None:
+        return history.append(proposal, *_followed(rec, collector, on))
+    _check_override(history, rec, override)
+    marker = NegotiationEvent(
+        EventKind.OVERRIDE,
+        override.on,
+        override.by,
+        override.terms,
+        override.condition,
+        reason=override.reason,
+        recommended=rec.action,
+    )
+    return history.append(proposal, marker, _chosen(history, override))
+
+
+def _followed(rec: Recommendation, by: str, on: date) -> tuple[NegotiationEvent, ...]:
+    code = rec.reason.code if rec.reason else ""
+    text = rec.reason.text if rec.reason else ""
+    match rec.action:
+        case Action.COUNTER:
+            return (
+                NegotiationEvent(
+                    EventKind.COUNTER, on, by, rec.terms, reason=text, reason_code=code
+                ),
+            )
+        case Action.CONCEDE:
+            return (NegotiationEvent(EventKind.CONCESSION, on, by, rec.terms, rec.condition),)
+        case Action.HOLD:
+            return (
+                NegotiationEvent(EventKind.HOLD, on, by, rec.terms, reason=text, reason_code=code),
+            )
+        case Action.ACCEPT:
+            return (
+                NegotiationEvent(
+                    EventKind.ACCEPTANCE, on, by, rec.terms, conditions=rec.conditions
+                ),
+            )
+        case Action.NEEDS_APPROVAL:
+            limits = ", ".join(rec.approval.exceeded) if rec.approval else ""
+            asked = NegotiationEvent(
+                EventKind.APPROVAL_REQUESTED, on, by, rec.proposal, reason=limits
+            )
+            if rec.condition is None:
+                return (asked,)
+            offer = NegotiationEvent(EventKind.CONCESSION, on, by, rec.terms, rec.condition)
+            return (asked, offer)
+
+
+def _check_override(history: NegotiationHistory, rec: Recommendation, ov: Override) -> None:
+    if ov.chosen is rec.action and ov.terms == rec.terms and ov.condition == rec.condition:
+        raise NegotiationError(SAME_AS_RECOMMENDED)
+    if ov.chosen in (Action.NEEDS_APPROVAL, Action.HOLD):
+        return
+    limits = rec.walk_away.exceeded(ov.terms, anchor=rec.anchor, balance=rec.balance)
+    if limits and not any(ov.terms.at_least_as_good_as(t) for t in history.approved):
+        raise NegotiationError(
+            BEYOND_WALK_AWAY.format(terms=ov.terms.describe(), limits=", ".join(limits))
+        )
+
+
+def _chosen(history: NegotiationHistory, ov: Override) -> NegotiationEvent:
+    kind = {
+        Action.COUNTER: EventKind.COUNTER,
+        Action.CONCEDE: EventKind.CONCESSION,
+        Action.HOLD: EventKind.HOLD,
+        Action.ACCEPT: EventKind.ACCEPTANCE,
+        Action.NEEDS_APPROVAL: EventKind.APPROVAL_REQUESTED,
+    }[ov.chosen]
+    conditions = history.conditions_asked
+    if ov.chosen is Action.ACCEPT and ov.condition is not None:
+        conditions = (*conditions, ov.condition)
+    condition = ov.condition if ov.chosen is Action.CONCEDE else None
+    return NegotiationEvent(
+        kind, ov.on, ov.by, ov.terms, condition, conditions if kind is EventKind.ACCEPTANCE else ()
+    )
+
+
+def record_decision(history: NegotiationHistory, decision: ApprovalDecision) -> NegotiationHistory:
+    """The history extended by a credit manager's decision on an approval request."""
+    kind = EventKind.APPROVAL_GRANTED if decision.approved else EventKind.APPROVAL_REFUSED
+    terms: Terms = decision.approved_terms
+    event = NegotiationEvent(
+        kind, decision.decided_on, decision.decided_by, terms, reason=decision.reason
+    )
+    return history.append(event)

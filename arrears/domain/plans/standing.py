@@ -1,0 +1,157 @@
+"""§7 Payment plans, keeping one: instalments matched against payments; default, acceleration.
+
+Receipts since the plan was agreed are matched against the instalments like items (oldest
+first). An instalment not fully paid by its due date plus the grace defaults the plan; with the
+acceleration clause the remaining balance falls due at once (interest of periods that have not
+run is not charged), the case is followed up the next business day and climbs the ladder. While
+the plan is in good standing the ladder skips what it covers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from arrears.domain.dates import add_business_days, next_business_day
+from arrears.domain.matching import Receipt, items_as_obligations, match_receipts, spread
+from arrears.domain.money import Money
+from arrears.domain.plans.model import Instalment, PaymentPlan, PlanState, sum_money
+
+
+@dataclass(frozen=True, slots=True)
+class InstalmentStatus:
+    instalment: Instalment
+    deadline: date
+    paid: Money
+    settled_on: date | None
+
+    @property
+    def open(self) -> Money:
+        return self.instalment.amount - self.paid
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStatus:
+    """Where a plan stands on `as_of`."""
+
+    plan: PaymentPlan
+    as_of: date
+    state: PlanState
+    instalments: tuple[InstalmentStatus, ...]
+    defaulted_on: date | None  # the deadline of the first instalment missed
+
+    @property
+    def paid(self) -> Money:
+        return sum_money((s.paid for s in self.instalments), self.plan.currency)
+
+    @property
+    def remaining(self) -> Money:
+        return self.plan.total - self.paid
+
+    @property
+    def remaining_principal(self) -> Money:
+        """Open principal, counting each payment to an instalment's interest first."""
+        return sum_money(
+            (
+                s.open if s.open < s.instalment.principal else s.instalment.principal
+                for s in self.instalments
+            ),
+            self.plan.currency,
+        )
+
+    @property
+    def due_now(self) -> Money:
+        """What the debtor owes today: overdue instalments, or everything once accelerated."""
+        cur = self.plan.currency
+        if self.state is PlanState.DEFAULTED and self.plan.acceleration_clause:
+            assert self.defaulted_on is not None
+            return sum_money(
+                (_accelerated(s, self.defaulted_on, cur) for s in self.instalments), cur
+            )
+        late = [s.open for s in self.instalments if s.deadline < self.as_of]
+        return sum_money(late, cur)
+
+
+def _accelerated(s: InstalmentStatus, defaulted_on: date, currency: str) -> Money:
+    """An instalment's part of the accelerated balance: interest of periods that have not run
+    is not charged, so later instalments fall due for their open principal only."""
+    if s.instalment.due_on <= defaulted_on:
+        return s.open
+    principal = s.instalment.principal.to_minor() - s.paid.to_minor()
+    return Money.from_minor(max(0, principal), currency)
+
+
+def plan_status(
+    plan: PaymentPlan,
+    receipts: Iterable[Receipt],
+    *,
+    as_of: date,
+    holidays: frozenset[date] = frozenset(),
+) -> PlanStatus:
+    """Match the receipts since the plan was agreed against its instalments, oldest first."""
+    counted = [r for r in receipts if plan.agreed_on <= r.received_on <= as_of]
+    m = match_receipts(plan.obligations(), counted, currency=plan.currency)
+    statuses = tuple(
+        InstalmentStatus(
+            i,
+            add_business_days(i.due_on, plan.grace_business_days, holidays),
+            s.matched,
+            s.settled_on,
+        )
+        for i, s in zip(plan.instalments, m.obligations, strict=True)
+    )
+    defaulted = next(
+        (
+            s.deadline
+            for s in statuses
+            if s.deadline < as_of and (s.settled_on is None or s.settled_on > s.deadline)
+        ),
+        None,
+    )
+    if defaulted is not None:
+        state = PlanState.DEFAULTED
+    elif all(s.settled_on is not None for s in statuses):
+        state = PlanState.COMPLETED
+    else:
+        state = PlanState.GOOD_STANDING
+    return PlanStatus(plan, as_of, state, statuses, defaulted)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDefault:
+    """What a defaulted plan sets off: the balance due at once, a call, a climb up the ladder."""
+
+    plan_key: str
+    defaulted_on: date
+    follow_up_on: date
+    due_at_once: Money
+    missed_seq: int
+    escalate: bool = True  # counts as a broken promise for the ladder's triggers
+
+
+def plan_default(
+    status: PlanStatus, *, holidays: frozenset[date] = frozenset()
+) -> PlanDefault | None:
+    """The consequences of a default (None while the plan stands or once it is completed)."""
+    if status.state is not PlanState.DEFAULTED or status.defaulted_on is None:
+        return None
+    missed = next(s for s in status.instalments if s.deadline == status.defaulted_on)
+    return PlanDefault(
+        status.plan.key,
+        status.defaulted_on,
+        next_business_day(status.defaulted_on, holidays),
+        status.due_now,
+        missed.instalment.seq,
+    )
+
+
+def plan_exclusions(
+    status: PlanStatus, open_items: Mapping[str, tuple[date, Money]]
+) -> dict[str, Money]:
+    """Per covered item, the part the ladder skips: the plan's open principal while in good
+    standing, laid over the items oldest first; nothing once it defaulted or completed."""
+    covered = items_as_obligations(open_items, status.plan.item_keys)
+    if status.state is not PlanState.GOOD_STANDING:
+        return {o.key: Money.from_minor(0, o.amount.currency) for o in covered}
+    return spread(status.remaining_principal, covered)

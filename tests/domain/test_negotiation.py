@@ -1,0 +1,368 @@
+"""§5 Refuse the first proposal; §6 concede only on conditions, less each time, within limits."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from arrears.domain.money import Money
+from arrears.domain.negotiation import (
+    ROW_COLUMNS,
+    Action,
+    ApprovalDecision,
+    ConcessionPolicy,
+    Condition,
+    ConditionPolicy,
+    EventKind,
+    Limit,
+    NegotiationConfig,
+    NegotiationConfigError,
+    NegotiationContext,
+    NegotiationError,
+    NegotiationHistory,
+    Override,
+    Terms,
+    TermsError,
+    choose_condition,
+    record_decision,
+    record_exchange,
+    respond,
+    walk_away_for,
+)
+from arrears.domain.negotiation.engine import (
+    PROPOSAL_ABOVE_BALANCE,
+    PROPOSAL_IN_PAST,
+    previous_concessions,
+)
+from arrears.domain.negotiation.history import NO_OVERRIDE_REASON, OWN_APPROVAL
+from arrears.domain.promises import PromiseRecord
+
+MON = date(2025, 3, 3)
+CONFIG = NegotiationConfig()
+CLEAN = PromiseRecord()
+
+
+def eur(amount: str | int) -> Money:
+    return Money.of(amount, "EUR")
+
+
+def day(n: int) -> date:
+    return MON + timedelta(days=n)
+
+
+def ctx(balance: str = "8000", tier: str = "medium", record: PromiseRecord | None = None):
+    return NegotiationContext(MON, eur(balance), tier, record or PromiseRecord(), "alice")
+
+
+def plan(first: int, amount: str, last: int, total: str = "8000", n: int = 3) -> Terms:
+    return Terms.plan(day(first), eur(amount), day(last), eur(total), n)
+
+
+def exchange(history, proposal, context=None):
+    rec = respond(proposal, context=context or ctx(), history=history)
+    return rec, record_exchange(history, rec, proposed_by="Mr Debtor", collector="alice", on=MON)
+
+
+def test_first_proposal_is_countered_even_when_acceptable():
+    proposal = Terms.single(day(12), eur("8000"))  # within the walk-away point (14 days)
+    rec = respond(proposal, context=ctx(), history=NegotiationHistory())
+    assert not rec.walk_away.exceeded(proposal, anchor=MON, balance=eur("8000"))
+    assert rec.action is Action.COUNTER
+    assert rec.terms == Terms.single(day(6), eur("8000"))
+
+
+def test_counter_asks_for_an_earlier_date_a_larger_first_payment_and_a_shorter_plan():
+    rec = respond(plan(10, "2000", 80), context=ctx(), history=NegotiationHistory())
+    # Half the wait, half of what the first payment leaves, half the plan length.
+    assert rec.terms == plan(5, "5000", 40)
+    assert rec.script == (
+        "Our company needs this cash now to meet its own payments. I need EUR 5,000.00 by "
+        "8 March 2025 and the remaining EUR 3,000.00 by 12 April 2025."
+    )
+
+
+def test_counter_amount_is_rounded_up_to_whole_units_and_never_above_the_balance():
+    rec = respond(
+        Terms.single(day(3), eur("1000.01")), context=ctx("1500.03"), history=NegotiationHistory()
+    )
+    assert rec.terms.first_amount == eur("1251")  # 1000.01 + 250.01 = 1250.02, rounded up
+    rec = respond(
+        Terms.single(day(3), eur("1500")), context=ctx("1500.03"), history=NegotiationHistory()
+    )
+    assert rec.terms.first_amount == eur("1500.03")
+
+
+def test_counter_stays_within_the_walk_away_point():
+    rec = respond(plan(100, "100", 400), context=ctx(), history=NegotiationHistory())
+    assert rec.action is Action.COUNTER
+    assert rec.walk_away.exceeded(rec.terms, anchor=MON, balance=eur("8000")) == ()
+
+
+def test_counter_reason_comes_from_the_configured_list_for_the_risk_tier():
+    rec = respond(plan(10, "2000", 80), context=ctx(tier="high"), history=NegotiationHistory())
+    assert rec.reason is not None and rec.reason.code == "credit_carried"
+    assert rec.script.startswith("We supplied you on credit in good faith")
+
+
+def test_paying_everything_today_is_accepted_at_once():
+    rec = respond(Terms.single(MON, eur("8000")), context=ctx(), history=NegotiationHistory())
+    assert rec.action is Action.ACCEPT
+
+
+def test_a_later_proposal_as_good_as_the_counter_is_accepted():
+    _, h = exchange(NegotiationHistory(), plan(10, "2000", 80))
+    rec, h = exchange(h, plan(4, "5000", 40))
+    assert rec.action is Action.ACCEPT
+    assert h.accepted == plan(4, "5000", 40)
+
+
+def test_concessions_shrink_and_each_buys_a_new_condition():
+    h = NegotiationHistory()
+    _, h = exchange(h, plan(10, "2000", 80))
+    recs = []
+    for _ in range(4):
+        rec, h = exchange(h, plan(10, "2000", 80))
+        recs.append(rec)
+    assert [r.action for r in recs] == [Action.CONCEDE] * 3 + [Action.HOLD]
+    assert [r.terms for r in recs[:3]] == [
+        plan(9, "3500", 65),
+        plan(10, "2750", 77),
+        plan(10, "2375", 80),
+    ]
+    assert [r.condition for r in recs[:3]] == [
+        Condition.ACCELERATION_CLAUSE,
+        Condition.WRITTEN_ACKNOWLEDGEMENT,
+        Condition.PAYMENT_TODAY,
+    ]
+    assert recs[0].script.endswith(
+        "if you sign the plan with an acceleration clause: "
+        "one missed date makes the whole balance due."
+    )
+    assert recs[3].script.startswith("Our policy on overdue accounts")  # a reason not yet used
+
+
+def test_accepting_within_a_concession_requires_every_condition_asked_so_far():
+    h = NegotiationHistory()
+    _, h = exchange(h, plan(10, "2000", 80))
+    _, h = exchange(h, plan(10, "2000", 80))  # concession 1: acceleration clause
+    rec, h = exchange(h, plan(10, "3000", 70))  # within concession 2
+    assert rec.action is Action.ACCEPT
+    assert rec.conditions == (Condition.ACCELERATION_CLAUSE, Condition.WRITTEN_ACKNOWLEDGEMENT)
+    assert h.events[-1].conditions == rec.conditions
+    assert "provided you sign the plan" in rec.script
+
+
+def test_a_proposal_beyond_the_walk_away_point_needs_approval():
+    h = NegotiationHistory()
+    _, h = exchange(h, plan(10, "2000", 80))
+    rec, h = exchange(h, plan(30, "500", 200))
+    assert rec.action is Action.NEEDS_APPROVAL
+    assert rec.approval is not None
+    assert rec.approval.exceeded == (
+        Limit.FIRST_TOO_LATE,
+        Limit.FIRST_TOO_SMALL,
+        Limit.PLAN_TOO_LONG,
+    )
+    assert rec.approval.requested_by == "alice"
+    assert [e.kind for e in h.events[-2:]] == [EventKind.APPROVAL_REQUESTED, EventKind.CONCESSION]
+
+
+def test_approved_terms_are_accepted_and_a_refusal_is_recorded():
+    h = NegotiationHistory()
+    _, h = exchange(h, plan(10, "2000", 80))
+    far = plan(30, "500", 200)
+    rec, h = exchange(h, far)
+    assert rec.approval is not None
+    with pytest.raises(NegotiationError, match=re.escape(OWN_APPROVAL.format(who="alice"))):
+        ApprovalDecision(rec.approval, True, "alice", MON, "fine")
+    h = record_decision(h, ApprovalDecision(rec.approval, True, "carol", MON, "long customer"))
+    again, _ = exchange(h, far)
+    assert again.action is Action.ACCEPT
+
+
+def test_a_worse_promise_record_makes_the_next_negotiation_stricter():
+    clean, poor = PromiseRecord(), PromiseRecord(given=3, broken=2)
+    wa_clean = walk_away_for(CONFIG, risk_tier="medium", balance=eur("8000"), record=clean)
+    wa_poor = walk_away_for(CONFIG, risk_tier="medium", balance=eur("8000"), record=poor)
+    assert wa_poor.max_days_to_first < wa_clean.max_days_to_first
+    assert wa_poor.max_days_to_last < wa_clean.max_days_to_last
+    assert wa_poor.min_first_share > wa_clean.min_first_share
+
+    def first_concession(record):
+        c = ctx(record=record)
+        _, h = exchange(NegotiationHistory(), Terms.single(day(12), eur("8000")), c)
+        rec, _ = exchange(h, Terms.single(day(12), eur("8000")), c)
+        return (rec.terms.first_on - h.positions[0].first_on).days
+
+    assert first_concession(poor) < first_concession(clean)
+
+
+def test_condition_choice_follows_plan_record_tier_and_amount():
+    policy = ConditionPolicy()
+
+    def pick(tier="medium", record=CLEAN, balance="1000", is_plan=False, asked=()):
+        return choose_condition(
+            policy,
+            risk_tier=tier,
+            record=record,
+            balance=eur(balance),
+            is_plan=is_plan,
+            asked=asked,
+        )
+
+    assert pick() is Condition.WRITTEN_ACKNOWLEDGEMENT
+    assert pick(is_plan=True) is Condition.ACCELERATION_CLAUSE
+    assert pick(record=PromiseRecord(given=1, broken=1)) is Condition.PAYMENT_TODAY
+    assert pick(tier="high", balance="60000") is Condition.GUARANTOR
+    assert pick(asked=tuple(Condition)) is None
+
+
+def test_bad_proposals_are_refused_with_a_clear_error():
+    h = NegotiationHistory()
+    with pytest.raises(
+        NegotiationError, match=re.escape(PROPOSAL_IN_PAST.format(on=day(-1), as_of=MON))
+    ):
+        respond(Terms.single(day(-1), eur("10")), context=ctx(), history=h)
+    msg = PROPOSAL_ABOVE_BALANCE.format(total=eur("9000"), balance=eur("8000"))
+    with pytest.raises(NegotiationError, match=re.escape(msg)):
+        respond(Terms.single(day(1), eur("9000")), context=ctx(), history=h)
+    with pytest.raises(NegotiationError, match="in USD, the balance in EUR"):
+        respond(Terms.single(day(1), Money.of("1", "USD")), context=ctx(), history=h)
+
+
+def test_terms_that_do_not_describe_a_schedule_are_refused():
+    with pytest.raises(TermsError, match="more than the total"):
+        Terms(day(1), eur("10"), day(1), eur("5"))
+    with pytest.raises(TermsError, match="need a later date"):
+        Terms(day(1), eur("5"), day(1), eur("10"))
+    with pytest.raises(TermsError, match="do not fit"):
+        Terms(day(1), eur("5"), day(3), eur("10"), 5)
+
+
+def test_terms_expand_into_parts_that_add_up_exactly():
+    t = Terms.plan(day(0), eur("100"), day(90), eur("1000.01"), 3)
+    parts = t.parts()
+    assert [p.on for p in parts] == [day(0), day(30), day(60), day(90)]
+    assert [p.amount for p in parts] == [eur("100"), eur("300"), eur("300"), eur("300.01")]
+
+
+def test_an_override_is_recorded_with_its_reason():
+    proposal = Terms.single(day(12), eur("8000"))
+    rec = respond(proposal, context=ctx(), history=NegotiationHistory())
+    with pytest.raises(NegotiationError, match=re.escape(NO_OVERRIDE_REASON)):
+        Override(Action.ACCEPT, proposal, " ", "alice", MON)
+    ov = Override(Action.ACCEPT, proposal, "debtor paid early for ten years", "alice", MON)
+    h = record_exchange(
+        NegotiationHistory(), rec, proposed_by="Mr Debtor", collector="alice", on=MON, override=ov
+    )
+    assert [e.kind for e in h.events] == [
+        EventKind.PROPOSAL,
+        EventKind.OVERRIDE,
+        EventKind.ACCEPTANCE,
+    ]
+    assert h.events[1].recommended is Action.COUNTER
+    assert h.events[1].reason == "debtor paid early for ten years"
+
+
+def test_an_override_cannot_pass_the_walk_away_point_without_approval():
+    proposal = plan(30, "500", 200)
+    rec = respond(proposal, context=ctx(), history=NegotiationHistory())
+    ov = Override(Action.ACCEPT, proposal, "good customer", "alice", MON)
+    with pytest.raises(NegotiationError, match="beyond the walk-away point"):
+        record_exchange(
+            NegotiationHistory(), rec, proposed_by="x", collector="alice", on=MON, override=ov
+        )
+
+
+def test_a_concession_without_a_condition_is_refused():
+    with pytest.raises(NegotiationError, match="must buy something"):
+        Override(Action.CONCEDE, Terms.single(day(1), eur("1")), "why not", "alice", MON)
+
+
+def test_the_history_is_immutable_closes_on_acceptance_and_exports_rows():
+    h0 = NegotiationHistory()
+    _, h1 = exchange(h0, plan(10, "2000", 80))
+    assert h0.events == ()
+    _, h2 = exchange(h1, plan(5, "5000", 40))
+    with pytest.raises(NegotiationError, match="start a new one"):
+        exchange(h2, plan(5, "5000", 40))
+    frame = pl.DataFrame(h2.rows())
+    assert tuple(frame.columns) == ROW_COLUMNS
+    assert frame["kind"].to_list() == ["proposal", "counter", "proposal", "acceptance"]
+    assert frame["first_amount"].to_list()[1] == Decimal("5000")
+
+
+def test_a_config_whose_concessions_would_not_shrink_is_refused():
+    with pytest.raises(NegotiationConfigError, match="must shrink"):
+        NegotiationConfig(concessions=ConcessionPolicy(ratio=Decimal(1)))
+
+
+# --- properties over whole negotiations -------------------------------------------------------
+
+proposals = st.builds(
+    lambda first, share, extra, n: (first, share, extra, n),
+    st.integers(0, 60),
+    st.integers(1, 100),
+    st.integers(0, 200),
+    st.integers(0, 6),
+)
+
+
+def _terms(balance: Money, p: tuple[int, int, int, int]) -> Terms:
+    first, share, extra, n = p
+    amount = Money.from_minor(max(1, balance.to_minor() * share // 100), "EUR")
+    if amount == balance or n == 0 or extra < n:
+        return Terms.single(day(first), amount)
+    return Terms(day(first), amount, day(first + extra), balance, n)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(["low", "medium", "high"]),
+    st.integers(0, 3),
+    st.integers(100, 5_000_000),
+    st.lists(proposals, min_size=1, max_size=7),
+)
+def test_concessions_always_shrink_stay_within_walk_away_and_buy_new_conditions(
+    tier, broken, balance_minor, props
+):
+    balance = Money.from_minor(balance_minor, "EUR")
+    context = NegotiationContext(
+        MON, balance, tier, PromiseRecord(given=broken, broken=broken), "alice"
+    )
+    h = NegotiationHistory()
+    for i, p in enumerate(props):
+        rec = respond(_terms(balance, p), context=context, history=h)
+        if i == 0:
+            assert rec.action in (Action.COUNTER, Action.ACCEPT)
+        if rec.action in (Action.COUNTER, Action.CONCEDE, Action.NEEDS_APPROVAL):
+            assert not rec.walk_away.exceeded(rec.terms, anchor=MON, balance=balance)
+        h = record_exchange(h, rec, proposed_by="d", collector="alice", on=MON)
+        if rec.action is Action.ACCEPT:
+            break
+    asked = h.conditions_asked
+    assert len(asked) == len(set(asked)) <= CONFIG.concessions.max_concessions
+    moves: list[list[int]] = [[], [], []]
+    positions = h.positions
+    for before, after in zip(positions, positions[1:], strict=False):
+        got = previous_concessions((before, after))
+        for dim, m in enumerate(got):
+            if m is not None and (dim < 2 or (before.is_plan and after.is_plan)):
+                moves[dim].append(m)
+    for seq in moves:
+        assert all(b < a for a, b in zip(seq, seq[1:], strict=False)), seq
+
+
+def test_a_negotiation_resumed_days_later_never_offers_a_date_in_the_past():
+    _, h = exchange(NegotiationHistory(), Terms.single(day(4), eur("8000")))  # counter: day 2
+    later = NegotiationContext(day(5), eur("8000"), "medium", CLEAN, "alice")
+    rec = respond(Terms.single(day(12), eur("8000")), context=later, history=h)
+    assert rec.action is Action.CONCEDE
+    assert rec.terms.first_on >= day(5)
+    assert rec.walk_away.latest_first(rec.anchor) == day(14)  # still counted from the start
