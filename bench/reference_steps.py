@@ -1,0 +1,118 @@
+"""A hand-written Polars query for the item steps of the default ladders: the yardstick the
+daily run's `decide` is timed against (and checked with: both must give the same steps).
+
+Written independently of `arrears.domain.batch.daily_run`, from the rules in
+`arrears/domain/ladder.py` and the default ladders spelled out below as plain numbers: one
+join for the case figures, then `when/then` per step. It computes item steps only (no case
+rows, next actions or credit holds), so it is the least work a run could do for that column.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from arrears.domain.fx import SCALE
+
+# (min days past due, min overdue in company minor units, min broken promises, min gap days)
+DEFAULT_LADDER = (
+    (-5, 0, None, 0),  # courtesy
+    (1, 0, None, 3),  # reminder
+    (10, 0, None, 5),  # call
+    (20, 0, 1, 7),  # firm demand
+    (35, 0, 2, 10),  # final notice
+    (60, 250_00, None, 14),  # legal
+)
+HIGH_RISK_LADDER = (
+    (1, 0, None, 0),  # reminder
+    (5, 0, None, 2),  # call
+    (15, 0, 1, 5),  # final notice
+    (30, 0, None, 7),  # legal
+)
+
+
+def _trigger(rung: tuple[int, int, int | None, int]) -> pl.Expr:
+    min_dpd, min_overdue, min_broken, _ = rung
+    hit = (pl.col("dpd") >= min_dpd) & (pl.col("overdue_company") >= min_overdue)
+    if min_broken is not None:
+        hit = hit | (pl.col("broken_promises") >= min_broken)
+    return hit
+
+
+def _sequential(ladder: tuple[tuple[int, int, int | None, int], ...]) -> pl.Expr:
+    """One rung up if the next rung's trigger holds."""
+    target = pl.col("cur")
+    for k in reversed(range(len(ladder))):
+        target = pl.when((pl.col("cur") == k - 1) & _trigger(ladder[k])).then(k).otherwise(target)
+    return target
+
+
+def _jump(ladder: tuple[tuple[int, int, int | None, int], ...]) -> pl.Expr:
+    """The highest rung above the current one whose trigger holds."""
+    target = pl.col("cur")
+    for k in range(len(ladder)):
+        target = pl.when((pl.col("cur") < k) & _trigger(ladder[k])).then(k).otherwise(target)
+    return target
+
+
+def _gap(ladder: tuple[tuple[int, int, int | None, int], ...]) -> pl.Expr:
+    gap = pl.lit(0)
+    for k, rung in enumerate(ladder):
+        gap = pl.when(pl.col("target") == k).then(rung[3]).otherwise(gap)
+    return gap
+
+
+def reference_steps(
+    items: pl.DataFrame,
+    debtors: pl.DataFrame,
+    factors: dict[str, int],
+    as_of: date,
+) -> pl.DataFrame:
+    """item_id, step: the step each open item should be at after the run on `as_of`."""
+    rates = pl.DataFrame({"currency": list(factors), "factor": list(factors.values())})
+    it = items.with_columns(
+        dpd=(pl.lit(as_of) - pl.col("due_date")).dt.total_days(),
+        dunnable=(pl.col("open_minor") - pl.col("excluded_minor")).clip(lower_bound=0),
+    )
+    overdue = (
+        it.filter(pl.col("dpd") >= 1)
+        .group_by("debtor_id", "currency")
+        .agg(pl.col("dunnable").sum().alias("overdue"))
+        .join(rates, on="currency")
+        .with_columns(
+            # half-up to the company's minor unit; amounts here are never negative
+            overdue_company=(
+                (pl.col("overdue").cast(pl.Int128) * pl.col("factor") + SCALE // 2) // SCALE
+            ).cast(pl.Int64)
+        )
+        .select("debtor_id", "currency", "overdue_company")
+    )
+    it = (
+        it.join(overdue, on=["debtor_id", "currency"], how="left")
+        .join(debtors.select("debtor_id", "risk_tier", "broken_promises"), on="debtor_id")
+        .with_columns(
+            overdue_company=pl.col("overdue_company").fill_null(0),
+            broken_promises=pl.col("broken_promises").fill_null(0),
+            high=pl.col("risk_tier") == "high",
+            cur=pl.col("step").fill_null(-1),
+        )
+    )
+    it = it.with_columns(
+        target=pl.when("high").then(_jump(HIGH_RISK_LADDER)).otherwise(_sequential(DEFAULT_LADDER))
+    )
+    gap = pl.when("high").then(_gap(HIGH_RISK_LADDER)).otherwise(_gap(DEFAULT_LADDER))
+    waited = (pl.lit(as_of) - pl.col("step_on")).dt.total_days()
+    moves = (
+        (pl.col("target") > pl.col("cur"))
+        & (pl.col("dunnable") > 0)
+        & (pl.col("step_on").is_null() | ((pl.col("step_on") < as_of) & (waited >= gap)))
+    )
+    return it.select(
+        "item_id",
+        pl.when(moves)
+        .then(pl.col("target"))
+        .otherwise(pl.col("step"))
+        .cast(pl.Int32)
+        .alias("step"),
+    )
