@@ -52,7 +52,10 @@ class Debtor(models.Model):
     credit_limit_minor = models.BigIntegerField(null=True, blank=True)  # company currency
     risk_tier = models.CharField(max_length=16, choices=RiskTier.choices, default=RiskTier.MEDIUM)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="debtors",
     )
     on_hold = models.BooleanField(default=False)
@@ -171,6 +174,9 @@ class Allocation(models.Model):
             models.UniqueConstraint(fields=["payment", "item"], name="one_allocation_per_item")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.payment_id} -> {self.item_id}: {self.amount_minor}"
+
 
 class ExchangeRate(models.Model):
     """Company-currency units per unit of `currency`, valid from a date (at most 6 decimals)."""
@@ -186,6 +192,9 @@ class ExchangeRate(models.Model):
                 fields=["company", "currency", "valid_from"], name="one_rate_per_day"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.rate} from {self.valid_from}"
 
 
 class ImportKind(models.TextChoices):
@@ -210,3 +219,6 @@ class ImportBatch(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.rows} rows)"

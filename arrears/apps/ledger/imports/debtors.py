@@ -1,0 +1,351 @@
+"""The debtors file: customers keyed on `debtor_code`, with group parent, limit, owner and
+primary contact.
+
+A column absent from the file is left alone on existing debtors; a column present with an
+empty cell clears the field (or sets its default). The contact is the exception: empty
+contact cells keep the contact we have, since collectors add contacts too.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from django.contrib.auth import get_user_model
+
+from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
+from arrears.apps.ledger.imports.amounts import parse_amount
+from arrears.apps.ledger.imports.columns import (
+    NOT_A_COUNTRY,
+    NOT_A_LANGUAGE,
+    NOT_AN_EMAIL,
+    Spec,
+    check_choice,
+    check_pattern,
+    check_unique,
+    max_length,
+    prepare,
+)
+from arrears.apps.ledger.imports.errors import Problems, say
+from arrears.apps.ledger.imports.items import company_debtors
+from arrears.apps.ledger.imports.read import Table
+from arrears.apps.ledger.imports.upsert import (
+    Diff,
+    ImportSummary,
+    Progress,
+    diff,
+    summarize,
+    write_chunks,
+)
+from arrears.apps.ledger.models import Company, Contact, Debtor, RiskTier
+from arrears.domain.money import exponent
+
+UNKNOWN_OWNER = "no user {value!r}: create the collector's account first"
+UNKNOWN_PARENT = "unknown parent {value!r}: not in this file and not imported before"
+PARENT_LOOP = "the group parent {value!r} leads back to this debtor: groups cannot loop"
+GROUP_TOO_DEEP = "the group above this debtor is more than {depth} levels deep"
+CONTACT_NAME_MISSING = "required when contact_email or contact_phone is given"
+CONTACT_NAME_COLUMN = "required when the file has contact_email or contact_phone"
+
+MAX_DEPTH = 32
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+TEXT_COLUMNS = ("registration_number", "vat_number")
+DEBTOR_COLUMNS = (
+    "name",
+    "registration_number",
+    "vat_number",
+    "country",
+    "language",
+    "parent_code",
+    "credit_limit_minor",
+    "risk_tier",
+    "owner",
+)
+CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone")
+
+SPEC = Spec(
+    kind="debtors",
+    required=("debtor_code", "name", "country"),
+    optional=(
+        "registration_number",
+        "vat_number",
+        "language",
+        "parent_code",
+        "credit_limit",
+        "risk_tier",
+        "owner",
+        *CONTACT_COLUMNS,
+    ),
+    lengths={
+        "debtor_code": max_length(Debtor, "code"),
+        "name": max_length(Debtor, "name"),
+        "registration_number": max_length(Debtor, "registration_number"),
+        "vat_number": max_length(Debtor, "vat_number"),
+        "parent_code": max_length(Debtor, "code"),
+        "contact_name": max_length(Contact, "name"),
+        "contact_email": max_length(Contact, "email"),
+        "contact_phone": max_length(Contact, "phone"),
+    },
+)
+
+_S: pl.DataType = pl.String()
+_I: pl.DataType = pl.Int64()
+_EXISTING = {
+    "id": _I,
+    "debtor_code": _S,
+    "name": _S,
+    "registration_number": _S,
+    "vat_number": _S,
+    "country": _S,
+    "language": _S,
+    "parent_code": _S,
+    "credit_limit_minor": _I,
+    "risk_tier": _S,
+    "owner": _S,
+}
+_CONTACTS = {"contact_id": _I, "debtor_code": _S, **dict.fromkeys(CONTACT_COLUMNS, _S)}
+
+
+def _user_table() -> tuple[str, str]:
+    """The user table and its username column (the user model may be swapped)."""
+    user = get_user_model()
+    field = user._meta.get_field(user.USERNAME_FIELD)
+    return user._meta.db_table, str(getattr(field, "column", user.USERNAME_FIELD))
+
+
+def _existing(company: Company) -> pl.DataFrame:
+    """The company's debtors in file terms (parent and owner by code and username), each with
+    its primary contact (the oldest, if several)."""
+    users, username = _user_table()
+    debtors = read_frame(
+        "SELECT d.id, d.code AS debtor_code, d.name, d.registration_number, d.vat_number, "
+        "d.country, d.language, p.code AS parent_code, d.credit_limit_minor, d.risk_tier, "
+        f"u.{username} AS owner "
+        "FROM ledger_debtor d LEFT JOIN ledger_debtor p ON p.id = d.parent_id "
+        f"LEFT JOIN {users} u ON u.id = d.owner_id WHERE d.company_id = %s",
+        [company.pk],
+        _EXISTING,
+    )
+    contacts = read_frame(
+        "SELECT c.id AS contact_id, d.code AS debtor_code, c.name AS contact_name, "
+        "c.email AS contact_email, c.phone AS contact_phone FROM ledger_contact c "
+        "JOIN ledger_debtor d ON d.id = c.debtor_id "
+        "WHERE d.company_id = %s AND c.is_primary ORDER BY c.id",
+        [company.pk],
+        _CONTACTS,
+    ).unique("debtor_code", keep="first", maintain_order=True)
+    # No contact yet reads as empty e-mail and phone, so adding one counts only what it says.
+    return debtors.join(contacts, on="debtor_code", how="left").with_columns(
+        pl.col("contact_email", "contact_phone").fill_null("")
+    )
+
+
+def _users() -> pl.DataFrame:
+    users, username = _user_table()
+    sql = f"SELECT id AS owner_id, {username} AS owner FROM {users}"
+    return read_frame(sql, [], {"owner_id": pl.Int64(), "owner": pl.String()})
+
+
+def validate(table: Table, *, company: Company, existing: pl.DataFrame) -> pl.DataFrame:
+    """The file as typed columns, or `ImportRejected` listing every problem."""
+    p = Problems()
+    f = prepare(table, SPEC, p)
+    f = check_pattern(f, p, "country", r"^[A-Z]{2}$", NOT_A_COUNTRY)
+    f = check_pattern(f, p, "language", r"^[a-z]{2}$", NOT_A_LANGUAGE)
+    f = check_pattern(f, p, "contact_email", EMAIL, NOT_AN_EMAIL)
+    f = check_choice(f, p, "risk_tier", RiskTier.values, RiskTier.MEDIUM.value)
+    if "credit_limit" in f.columns:
+        cur = company.currency
+        f = parse_amount(
+            f,
+            p,
+            "credit_limit",
+            into="credit_limit_minor",
+            exp=pl.lit(exponent(cur)),
+            currency=pl.lit(cur),
+            minimum="zero",
+        )
+    if "owner" in f.columns:
+        f = f.join(_users(), on="owner", how="left", maintain_order="left")
+        unknown = pl.col("owner").is_not_null() & pl.col("owner_id").is_null()
+        p.add(f, unknown, "owner", say(UNKNOWN_OWNER, value=pl.col("owner")))
+    _check_contacts(f, p)
+    check_unique(f, p, ["debtor_code"], "debtor_code")
+    if "parent_code" in f.columns:
+        _check_parents(f, p, existing)
+    p.raise_if_any()
+    return f
+
+
+def _check_contacts(f: pl.DataFrame, p: Problems) -> None:
+    others = [c for c in ("contact_email", "contact_phone") if c in f.columns]
+    if not others:
+        return
+    if "contact_name" not in f.columns:
+        p.add_one(1, "contact_name", CONTACT_NAME_COLUMN)
+        return
+    given = pl.any_horizontal([pl.col(c).is_not_null() for c in others])
+    p.add(f, given & pl.col("contact_name").is_null(), "contact_name", CONTACT_NAME_MISSING)
+
+
+def _check_parents(f: pl.DataFrame, p: Problems, existing: pl.DataFrame) -> None:
+    """Parents must exist (in the file or already) and groups must not loop."""
+    codes = pl.concat([f["debtor_code"], existing["debtor_code"]]).unique()
+    parent = pl.col("parent_code")
+    unknown = parent.is_not_null() & ~parent.is_in(codes.implode())
+    p.add(f, unknown, "parent_code", say(UNKNOWN_PARENT, value=parent))
+    # Links after the import: the file's, and the database's for debtors not in the file.
+    links = pl.concat(
+        [
+            f.select("debtor_code", "parent_code"),
+            existing.select("debtor_code", "parent_code").join(
+                f.select("debtor_code"), on="debtor_code", how="anti"
+            ),
+        ]
+    ).filter(pl.col("parent_code").is_not_null() & pl.col("debtor_code").is_not_null())
+    step = links.select(pl.col("debtor_code").alias("at"), pl.col("parent_code").alias("next"))
+    walk = f.filter(parent.is_not_null() & ~unknown).select(
+        "_row", pl.col("debtor_code").alias("start"), parent.alias("at"), parent
+    )
+    for _ in range(MAX_DEPTH):
+        p.add(walk, pl.col("at") == pl.col("start"), "parent_code", say(PARENT_LOOP, value=parent))
+        walk = walk.filter(pl.col("at") != pl.col("start")).join(step, on="at")
+        walk = walk.select("_row", "start", pl.col("next").alias("at"), "parent_code")
+        if walk.height == 0:
+            return
+    p.add(walk, pl.lit(True), "parent_code", GROUP_TOO_DEEP.format(depth=MAX_DEPTH))
+
+
+def _target(f: pl.DataFrame, existing: pl.DataFrame) -> pl.DataFrame:
+    """The file's rows in the database's terms, ready to compare with `_existing`."""
+    fills = [pl.col(c).fill_null("") for c in TEXT_COLUMNS if c in f.columns]
+    if "language" in f.columns:
+        fills.append(pl.col("language").fill_null("en"))
+    t = f.with_columns(fills)
+    if "contact_name" in t.columns:
+        # No contact in the row: keep the one we have (compare equal to it).
+        db = existing.select(
+            "debtor_code", *[pl.col(c).alias(f"{c}__keep") for c in CONTACT_COLUMNS]
+        )
+        t = t.join(db, on="debtor_code", how="left", maintain_order="left")
+        keep = pl.col("contact_name").is_null()
+        t = t.with_columns(
+            pl.when(keep).then(pl.col(f"{c}__keep")).otherwise(pl.col(c).fill_null("")).alias(c)
+            for c in CONTACT_COLUMNS
+            if c in t.columns
+        )
+    keep_cols = ["debtor_code", *DEBTOR_COLUMNS, *CONTACT_COLUMNS, "owner_id"]
+    return t.select(c for c in keep_cols if c in t.columns)
+
+
+def import_debtors(
+    table: Table, *, company: Company, progress: Progress | None = None
+) -> ImportSummary:
+    """Validate the whole file, then insert new debtors, update changed ones, and their
+    parents and primary contacts."""
+    existing = _existing(company)
+    f = validate(table, company=company, existing=existing)
+    target = _target(f, existing)
+    compare = [c for c in (*DEBTOR_COLUMNS, *CONTACT_COLUMNS) if c in target.columns]
+    d = diff(target, existing, key=["debtor_code"], compare=compare)
+    _write(d, company=company, existing=existing, progress=progress)
+    return summarize("debtors", d.flags, d.counts({"credit_limit_minor": "credit_limit"}))
+
+
+_NEW_DEBTOR = {
+    "registration_number": pl.lit(""),
+    "vat_number": pl.lit(""),
+    "language": pl.lit("en"),
+    "risk_tier": pl.lit(RiskTier.MEDIUM.value),
+    "credit_limit_minor": pl.lit(None, dtype=pl.Int64),
+    "owner_id": pl.lit(None, dtype=pl.Int64),
+}
+_INSERT = (
+    "company_id",
+    "code",
+    "name",
+    "registration_number",
+    "vat_number",
+    "country",
+    "language",
+    "parent_id",
+    "credit_limit_minor",
+    "risk_tier",
+    "owner_id",
+    "on_hold",
+    "manual_hold",
+    "broken_promises",
+)
+
+
+def _write(d: Diff, *, company: Company, existing: pl.DataFrame, progress: Progress | None) -> None:
+    """New debtors first (without parents, which may be new too), then parents, changes and
+    contacts, which need the new debtors' ids."""
+    new = d.new.rename({"debtor_code": "code"}).with_columns(
+        company_id=pl.lit(company.pk, dtype=pl.Int64),
+        parent_id=pl.lit(None, dtype=pl.Int64),
+        on_hold=pl.lit(False),
+        manual_hold=pl.lit(False),
+        broken_promises=pl.lit(0, dtype=pl.Int64),
+    )
+    new = new.with_columns(v.alias(k) for k, v in _NEW_DEBTOR.items() if k not in new.columns)
+    total = new.height + d.changed.height
+    if progress:
+        progress(0, total)
+    write_chunks(
+        "ledger_debtor", new.select(_INSERT), update=False, done=0, total=total, progress=None
+    )
+    ids = company_debtors(company).select(
+        pl.col("id").alias("debtor_id"), pl.col("code").alias("debtor_code")
+    )
+    _write_debtor_changes(d, ids)
+    _write_contacts(d, ids, existing)
+    if progress:
+        progress(total, total)
+
+
+def _changed(d: Diff, columns: tuple[str, ...]) -> pl.DataFrame:
+    """Rows of `d.changed` where one of `columns` changed (those the file has)."""
+    flags = [f"{c}__changed" for c in columns if f"{c}__changed" in d.changed.columns]
+    if not flags:
+        return d.changed.clear()
+    return d.changed.filter(pl.any_horizontal(flags))
+
+
+def _write_debtor_changes(d: Diff, ids: pl.DataFrame) -> None:
+    parents = ids.rename({"debtor_id": "parent_id", "debtor_code": "parent_code"})
+    changed = _changed(d, DEBTOR_COLUMNS)
+    cols = [c for c in DEBTOR_COLUMNS if c in changed.columns]
+    if "parent_code" in cols:
+        changed = changed.join(parents, on="parent_code", how="left")
+        new_parents = d.new.filter(pl.col("parent_code").is_not_null()).join(ids, on="debtor_code")
+        new_parents = new_parents.join(parents, on="parent_code").select(
+            pl.col("debtor_id").alias("id"), "parent_id"
+        )
+        update_frame("ledger_debtor", new_parents)
+    names = {"parent_code": "parent_id", "owner": "owner_id"}
+    update_frame("ledger_debtor", changed.select("id", *[names.get(c, c) for c in cols]))
+
+
+def _write_contacts(d: Diff, ids: pl.DataFrame, existing: pl.DataFrame) -> None:
+    if "contact_name" not in d.new.columns:
+        return
+    have = existing.select("debtor_code", "contact_id")
+    changed = _changed(d, CONTACT_COLUMNS).drop("id").join(have, on="debtor_code", how="left")
+    cols = [c for c in CONTACT_COLUMNS if c in changed.columns]
+    named = {c: c.removeprefix("contact_") for c in cols}
+    update_frame(
+        "ledger_contact",
+        changed.filter(pl.col("contact_id").is_not_null())
+        .select(pl.col("contact_id").alias("id"), *cols)
+        .rename(named),
+    )
+    fresh = pl.concat(
+        [
+            d.new.select("debtor_code", *cols),
+            changed.filter(pl.col("contact_id").is_null()).select("debtor_code", *cols),
+        ]
+    ).filter(pl.col("contact_name").is_not_null())
+    fresh = fresh.join(ids, on="debtor_code").drop("debtor_code").rename(named)
+    fresh = fresh.with_columns(
+        pl.lit("").alias(c) for c in ("email", "phone") if c not in fresh.columns
+    )
+    insert_frame("ledger_contact", fresh.with_columns(is_primary=pl.lit(True)))

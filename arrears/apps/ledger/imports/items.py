@@ -1,0 +1,149 @@
+"""The items file: invoices, debit notes, instalments and credit notes, keyed on `number`.
+
+The import owns what the ERP knows (debtor, dates, amounts, kind, terms); the ladder columns
+the daily run writes (strategy_code, step, step_on) and `excluded_minor` are never touched.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from arrears.apps.common.bulk import read_frame
+from arrears.apps.ledger.imports.amounts import parse_amount
+from arrears.apps.ledger.imports.columns import (
+    Spec,
+    check_choice,
+    check_currency,
+    check_unique,
+    max_length,
+    parse_dates,
+    prepare,
+    resolve_debtors,
+)
+from arrears.apps.ledger.imports.errors import Problems, say
+from arrears.apps.ledger.imports.read import Table
+from arrears.apps.ledger.imports.upsert import (
+    ImportSummary,
+    Progress,
+    diff,
+    summarize,
+    write_chunks,
+)
+from arrears.apps.ledger.models import Company, Debtor, ItemKind, OpenItem
+
+OPEN_OVER_ORIGINAL = "open amount {open} is more than the original amount {original}"
+DUE_BEFORE_ISSUE = "due date {due} is before the issue date {issue}"
+
+SPEC = Spec(
+    kind="items",
+    required=(
+        "number",
+        "debtor_code",
+        "issue_date",
+        "due_date",
+        "currency",
+        "original_amount",
+        "open_amount",
+    ),
+    optional=("kind", "payment_terms"),
+    lengths={
+        "number": max_length(OpenItem, "number"),
+        "debtor_code": max_length(Debtor, "code"),
+        "payment_terms": max_length(OpenItem, "payment_terms"),
+    },
+)
+
+# Database column -> file column, for the summary's per-column change counts.
+FILE_NAMES = {
+    "debtor_id": "debtor_code",
+    "original_minor": "original_amount",
+    "open_minor": "open_amount",
+}
+_EXISTING = {
+    "id": pl.Int64(),
+    "number": pl.String(),
+    "debtor_id": pl.Int64(),
+    "kind": pl.String(),
+    "issue_date": pl.Date(),
+    "due_date": pl.Date(),
+    "currency": pl.String(),
+    "original_minor": pl.Int64(),
+    "open_minor": pl.Int64(),
+    "payment_terms": pl.String(),
+}
+_DEFAULTS = {
+    "kind": pl.lit(ItemKind.INVOICE.value),
+    "payment_terms": pl.lit(""),
+    "excluded_minor": pl.lit(0, dtype=pl.Int64),
+    "strategy_code": pl.lit(""),
+    "step": pl.lit(None, dtype=pl.Int16),
+    "step_on": pl.lit(None, dtype=pl.Date),
+}
+
+
+def company_debtors(company: Company) -> pl.DataFrame:
+    """id and code of every debtor of the company."""
+    sql = "SELECT id, code FROM ledger_debtor WHERE company_id = %s"
+    return read_frame(sql, [company.pk], {"id": pl.Int64(), "code": pl.String()})
+
+
+def validate(table: Table, *, company: Company) -> pl.DataFrame:
+    """The file as typed columns, or `ImportRejected` listing every problem."""
+    p = Problems()
+    f = prepare(table, SPEC, p)
+    f = check_choice(f, p, "kind", ItemKind.values, ItemKind.INVOICE.value)
+    exp = check_currency(f, p, "currency")
+    cur = pl.col("currency")
+    f = parse_amount(
+        f, p, "original_amount", into="original_minor", exp=exp, currency=cur, minimum="positive"
+    )
+    f = parse_amount(f, p, "open_amount", into="open_minor", exp=exp, currency=cur, minimum="zero")
+    f = parse_dates(f, p, "issue_date", "due_date")
+    p.add(
+        f,
+        (pl.col("original_minor") > 0) & (pl.col("open_minor") > pl.col("original_minor")),
+        "open_amount",
+        say(OPEN_OVER_ORIGINAL, open=pl.col("open_amount"), original=pl.col("original_amount")),
+    )
+    p.add(
+        f,
+        pl.col("due_date") < pl.col("issue_date"),
+        "due_date",
+        say(DUE_BEFORE_ISSUE, due=pl.col("due_date"), issue=pl.col("issue_date")),
+    )
+    check_unique(f, p, ["number"], "number")
+    f = resolve_debtors(f, p, company_debtors(company))
+    p.raise_if_any()
+    return f
+
+
+def import_items(
+    table: Table, *, company: Company, progress: Progress | None = None
+) -> ImportSummary:
+    """Validate the whole file, then insert new items and update changed ones."""
+    f = validate(table, company=company)
+    compare = [c for c in _EXISTING if c not in ("id", "number") and c in f.columns + ["debtor_id"]]
+    if "payment_terms" in f.columns:
+        f = f.with_columns(pl.col("payment_terms").fill_null(""))
+    target = f.select("number", *compare)
+    sql = f"SELECT {', '.join(_EXISTING)} FROM ledger_openitem WHERE company_id = %s"
+    d = diff(target, read_frame(sql, [company.pk], _EXISTING), key=["number"], compare=compare)
+    new = d.new.with_columns(
+        company_id=pl.lit(company.pk, dtype=pl.Int64),
+        **{k: v for k, v in _DEFAULTS.items() if k not in d.new.columns},
+    )
+    total = new.height + d.changed.height
+    if progress:
+        progress(0, total)
+    done = write_chunks(
+        "ledger_openitem", new, update=False, done=0, total=total, progress=progress
+    )
+    write_chunks(
+        "ledger_openitem",
+        d.changed.select("id", *compare),
+        update=True,
+        done=done,
+        total=total,
+        progress=progress,
+    )
+    return summarize("items", d.flags, d.counts(FILE_NAMES))

@@ -1,0 +1,86 @@
+"""`import_file`: one file in, all or nothing, recorded as an `ImportBatch` and an audit event."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from arrears.apps.accounts.services import audit_record
+from arrears.apps.ledger.imports.debtors import import_debtors
+from arrears.apps.ledger.imports.items import import_items
+from arrears.apps.ledger.imports.payments import import_payments
+from arrears.apps.ledger.imports.read import Table, read_table
+from arrears.apps.ledger.imports.upsert import ImportSummary, Progress
+from arrears.apps.ledger.models import Company, ImportBatch, ImportKind
+
+UNKNOWN_KIND = "unknown kind of file {kind!r}: use debtors, items or payments"
+
+Importer = Callable[..., ImportSummary]
+_IMPORTERS: dict[str, Importer] = {
+    ImportKind.DEBTORS: import_debtors,
+    ImportKind.ITEMS: import_items,
+    ImportKind.PAYMENTS: import_payments,
+}
+
+
+def import_file(
+    *,
+    company: Company,
+    kind: str,
+    path: Path,
+    actor: Any = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import a debtors, items or payments file (CSV or XLSX) for `company`.
+
+    Raises `ImportRejected` (every error with row and column) and writes nothing if any row
+    is wrong. `progress(done, total)` is called with (0, total) once the file is validated,
+    then as rows are written, every 100,000 rows.
+    """
+    importer = _IMPORTERS.get(kind)
+    if importer is None:
+        raise ValueError(UNKNOWN_KIND.format(kind=kind))
+    table: Table = read_table(path)
+    with transaction.atomic():
+        # One import per company at a time: a second waits here rather than racing the diff.
+        Company.objects.select_for_update().filter(pk=company.pk).first()
+        summary = importer(table, company=company, progress=progress)
+        _record(company=company, path=path, summary=summary, actor=actor)
+    return summary
+
+
+def _record(*, company: Company, path: Path, summary: ImportSummary, actor: Any) -> None:
+    user: Any = actor if isinstance(actor, AbstractBaseUser) else None
+    batch = ImportBatch.objects.create(
+        company=company,
+        kind=summary.kind,
+        filename=path.name[:255],
+        sha256=_sha256(path),
+        rows=summary.rows,
+        created=summary.created,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+        changes=summary.changes,
+        actor=user,
+    )
+    audit_record(
+        action=f"import.{summary.kind}",
+        actor=actor,
+        object_type="importbatch",
+        object_id=batch.pk,
+        detail={**asdict(summary), "company": company.code, "filename": batch.filename},
+    )
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -1,0 +1,43 @@
+"""`arrears import {debtors,items,payments} FILE`: mirror the ERP's file, all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from arrears.apps.common.cli import add_company_option, company_option
+from arrears.apps.ledger.imports import ImportRejected, import_file
+from arrears.apps.ledger.models import ImportKind
+
+LARGE = 100_000  # files with at least this many rows to write get progress lines
+
+
+class Command(BaseCommand):
+    help = "Import debtors, items or payments from a CSV (UTF-8) or XLSX file (all or nothing)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("kind", choices=ImportKind.values)
+        parser.add_argument("file", type=Path)
+        add_company_option(parser)
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        company = company_option(o["company"])
+        if not o["file"].is_file():
+            raise CommandError(f"no such file: {o['file']}")
+        try:
+            summary = import_file(
+                company=company, kind=o["kind"], path=o["file"], progress=self._progress
+            )
+        except ImportRejected as e:
+            raise CommandError(f"{o['file']}: {e}", returncode=1) from None
+        self.stdout.write(str(summary))
+
+    def _progress(self, done: int, total: int) -> None:
+        if total < LARGE:
+            return
+        if done == 0:
+            self.stderr.write(f"file validated; {total:,} rows to write")
+        else:
+            self.stderr.write(f"written {done:,} / {total:,} rows")
