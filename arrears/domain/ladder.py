@@ -43,6 +43,10 @@ class Channel(StrEnum):
     TASK = "task"
 
 
+# A person must act on these; letters and emails are sent by the system.
+PERSON_CHANNELS = frozenset({Channel.PHONE, Channel.TASK})
+
+
 class Role(StrEnum):
     COLLECTOR = "collector"
     CREDIT_MANAGER = "credit_manager"

@@ -14,7 +14,7 @@ from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, ExchangeRate, ItemKind, OpenItem
 from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import conversion_factor
-from arrears.domain.ladder import Channel, Mode, Role, Segment, Step, Strategy
+from arrears.domain.ladder import PERSON_CHANNELS, Channel, Mode, Role, Segment, Step, Strategy
 from arrears.domain.money import format_minor
 
 
@@ -144,6 +144,23 @@ def run_cases(*, company: Company) -> pl.DataFrame:
     cols = ", ".join("id AS case_id" if c == "case_id" else c for c in CASE_COLUMNS)
     return read_frame(
         f"SELECT {cols} FROM cases_case WHERE company_id = %s", [company.pk], CASE_COLUMNS
+    )
+
+
+def run_person_actions(*, company: Company) -> pl.DataFrame:
+    """Open actions a person must do (calls, tasks): they stay the case's next action."""
+    channels = ", ".join(f"'{c.value}'" for c in sorted(PERSON_CHANNELS))
+    return read_frame(
+        "SELECT c.debtor_id, c.currency, a.due_on AS person_on, a.step_code AS person_step "
+        "FROM cases_action a JOIN cases_case c ON c.id = a.case_id "
+        f"WHERE c.company_id = %s AND a.status = 'open' AND a.channel IN ({channels})",
+        [company.pk],
+        {
+            "debtor_id": pl.Int64(),
+            "currency": pl.String(),
+            "person_on": pl.Date(),
+            "person_step": pl.String(),
+        },
     )
 
 

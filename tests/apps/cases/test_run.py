@@ -207,3 +207,27 @@ def test_runs_of_one_company_never_touch_another(company, cora):
     run_daily(company=company, as_of=AS_OF)
     theirs.refresh_from_db()
     assert theirs.step is None and not Case.objects.filter(company=other).exists()
+
+
+def test_a_call_to_make_is_the_next_action_until_it_is_done(company, cora):
+    d = factories.debtor(company, owner=cora, risk_tier="high")  # jumps to the call at 5-14 days
+    factories.item(d, due=AS_OF - timedelta(days=6))
+    run_daily(company=company, as_of=AS_OF)
+    case = Case.objects.get(debtor=d)
+    assert (case.next_action, case.next_action_on) == ("do:call", AS_OF)
+    run_daily(company=company, as_of=AS_OF + timedelta(days=1))
+    case.refresh_from_db()
+    assert (case.next_action, case.next_action_on) == ("do:call", AS_OF)  # still owed: overdue
+    Action.objects.filter(case=case).update(status="done")
+    run_daily(company=company, as_of=AS_OF + timedelta(days=2))
+    case.refresh_from_db()
+    assert case.next_action.startswith(("step:", "review:")) and case.next_action_on > AS_OF
+
+
+def test_an_email_step_does_not_wait_for_a_person(company, cora):
+    d = factories.debtor(company, owner=cora)
+    factories.item(d, due=AS_OF + timedelta(days=5))  # courtesy reminder by email today
+    run_daily(company=company, as_of=AS_OF)
+    case = Case.objects.get(debtor=d)
+    # No "do:" action: the next thing is the courtesy step's review (5 days), before the reminder.
+    assert (case.next_action, case.next_action_on) == ("review:courtesy", AS_OF + timedelta(days=5))

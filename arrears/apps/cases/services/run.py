@@ -104,13 +104,21 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
     credits = selectors.run_credits(company=company)
     debtors = selectors.run_debtors(company=company)
     cases = selectors.run_cases(company=company)
+    person_actions = selectors.run_person_actions(company=company)
     t1 = time.perf_counter()
     try:
         decisions = decide(items, credits, debtors, config)
     except ValueError as e:
         raise RunRefused(str(e)) from e
     t2 = time.perf_counter()
-    plan = plan_run(decisions, items=items, debtors=debtors, cases=cases, config=config)
+    plan = plan_run(
+        decisions,
+        items=items,
+        debtors=debtors,
+        cases=cases,
+        person_actions=person_actions,
+        config=config,
+    )
     t3 = time.perf_counter()
     return plan, {"read": t1 - t0, "decide": t2 - t1, "plan": t3 - t2}
 

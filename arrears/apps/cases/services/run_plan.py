@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 
 from arrears.domain.batch.daily_run import CASE_KEY, Decisions, RunConfig
-from arrears.domain.ladder import Strategy
+from arrears.domain.ladder import PERSON_CHANNELS, Strategy
 
 CASE_FIELDS = [
     "strategy_code",
@@ -71,13 +71,12 @@ def plan_run(
     items: pl.DataFrame,
     debtors: pl.DataFrame,
     cases: pl.DataFrame,
+    person_actions: pl.DataFrame,
     config: RunConfig,
 ) -> RunPlan:
     as_of = config.as_of
     steps = steps_frame(config.strategies)
     item_updates = _item_updates(decisions.items, items)
-    new = _decided_cases(decisions.cases, steps, as_of)
-    inserts, updates, events = _case_changes(new, cases, steps, as_of)
     actions = (
         decisions.items.filter(pl.col("changed") & pl.col("step").is_not_null())
         .group_by([*CASE_KEY, "strategy", "step"])
@@ -86,6 +85,9 @@ def plan_run(
         .select(*CASE_KEY, "step_code", "channel", "role")
         .sort([*CASE_KEY, "step_code"])
     )
+    person = _person_next(person_actions, actions, as_of)
+    new = _decided_cases(decisions.cases, steps, person, as_of)
+    inserts, updates, events = _case_changes(new, cases, steps, as_of)
     holds = decisions.holds.filter(pl.col("changed"))
     hold_updates = holds.select(pl.col("debtor_id").alias("id"), pl.col("hold").alias("on_hold"))
     hold_changes = holds.select(
@@ -152,8 +154,27 @@ def _item_updates(decided: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _decided_cases(decided: pl.DataFrame, steps: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    """Case rows as they should be stored after this run."""
+def _person_next(open_: pl.DataFrame, new: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Per case, the earliest call or task a person still has to do (open, or created now)."""
+    today = new.filter(pl.col("channel").is_in(sorted(PERSON_CHANNELS))).select(
+        *CASE_KEY, person_on=pl.lit(as_of), person_step=pl.col("step_code")
+    )
+    both = pl.concat([open_.select(today.columns), today])
+    return (
+        both.sort([*CASE_KEY, "person_on", "person_step"])
+        .group_by(CASE_KEY, maintain_order=True)
+        .first()
+    )
+
+
+def _decided_cases(
+    decided: pl.DataFrame, steps: pl.DataFrame, person: pl.DataFrame, as_of: date
+) -> pl.DataFrame:
+    """Case rows as they should be stored after this run.
+
+    The next action is the earliest of: a call or task still to do, the next step's date, or
+    the review of the current step.
+    """
     following = steps.select(
         "strategy", (pl.col("step") - 1).alias("step"), pl.col("step_code").alias("next_code")
     )
@@ -172,6 +193,19 @@ def _decided_cases(decided: pl.DataFrame, steps: pl.DataFrame, as_of: date) -> p
             next_action=pl.when(pl.col("next_action") == "climb")
             .then(pl.concat_str(pl.lit("step:"), pl.coalesce("next_code", "first")))
             .otherwise(pl.concat_str(pl.lit("review:"), pl.col("step_code").fill_null("none"))),
+        )
+        .join(person, on=CASE_KEY, how="left")
+        .with_columns(
+            first_person=pl.col("person_on").is_not_null()
+            & (pl.col("person_on") <= pl.col("next_action_on"))
+        )
+        .with_columns(
+            next_action=pl.when("first_person")
+            .then(pl.concat_str(pl.lit("do:"), pl.col("person_step")))
+            .otherwise(pl.col("next_action")),
+            next_action_on=pl.when("first_person")
+            .then(pl.col("person_on"))
+            .otherwise(pl.col("next_action_on")),
         )
         .with_columns(pl.col("step_code").fill_null(""))
         .select(*CASE_KEY, *CASE_FIELDS, "driving_dpd", "broken_promises", "overdue_company")
