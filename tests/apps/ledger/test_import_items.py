@@ -238,3 +238,26 @@ def test_a_long_list_of_errors_is_capped_and_says_how_many_more(acme, tmp_path):
     assert len(info.value.errors) == 50 and info.value.total == 120
     assert str(info.value).splitlines()[-1] == "  ... and 70 more"
     assert "row 2, column currency: unknown currency 'EUX'" in str(info.value)
+
+
+def test_a_complete_open_items_file_closes_the_items_it_no_longer_lists(acme, tmp_path):
+    second = "INV-2,,D2,2026-09-01,2026-10-01,EUR,50.00,50.00,"
+    import_file(company=acme, kind="items", path=items(tmp_path, GOOD, second))
+    summary = import_file(company=acme, kind="items", path=items(tmp_path, GOOD), complete=True)
+    assert summary.closed == 1 and "1 absent and closed" in str(summary)
+    assert OpenItem.objects.get(number="INV-2").open_minor == 0
+    assert OpenItem.objects.get(number="INV-1").open_minor == 6050
+    again = import_file(company=acme, kind="items", path=items(tmp_path, GOOD), complete=True)
+    assert again.closed == 0
+
+
+def test_without_complete_an_item_missing_from_the_file_stays_as_it_was(acme, tmp_path):
+    second = "INV-2,,D2,2026-09-01,2026-10-01,EUR,50.00,50.00,"
+    import_file(company=acme, kind="items", path=items(tmp_path, GOOD, second))
+    import_file(company=acme, kind="items", path=items(tmp_path, GOOD))
+    assert OpenItem.objects.get(number="INV-2").open_minor == 5000
+
+
+def test_complete_is_refused_for_other_kinds_of_file(acme, tmp_path):
+    with pytest.raises(ValueError, match="items files only"):
+        import_file(company=acme, kind="debtors", path=items(tmp_path, GOOD), complete=True)

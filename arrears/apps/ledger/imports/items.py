@@ -6,9 +6,11 @@ the daily run writes (strategy_code, step, step_on) and `excluded_minor` are nev
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
-from arrears.apps.common.bulk import read_frame
+from arrears.apps.common.bulk import read_frame, update_frame
 from arrears.apps.ledger.imports.amounts import parse_amount
 from arrears.apps.ledger.imports.columns import (
     Spec,
@@ -118,9 +120,14 @@ def validate(table: Table, *, company: Company) -> pl.DataFrame:
 
 
 def import_items(
-    table: Table, *, company: Company, progress: Progress | None = None
+    table: Table, *, company: Company, progress: Progress | None = None, complete: bool = False
 ) -> ImportSummary:
-    """Validate the whole file, then insert new items and update changed ones."""
+    """Validate the whole file, then insert new items and update changed ones.
+
+    `complete`: the file lists every open item (the usual ERP "open items" export), so an
+    item still open here but absent from the file was settled in the ERP: its open amount
+    becomes 0, and the next run closes the case if nothing else is open.
+    """
     f = validate(table, company=company)
     compare = [c for c in _EXISTING if c not in ("id", "number") and c in f.columns + ["debtor_id"]]
     if "payment_terms" in f.columns:
@@ -146,4 +153,12 @@ def import_items(
         total=total,
         progress=progress,
     )
-    return summarize("items", d.flags, d.counts(FILE_NAMES))
+    closed = _close_absent(company, f["number"]) if complete else 0
+    return replace(summarize("items", d.flags, d.counts(FILE_NAMES)), closed=closed)
+
+
+def _close_absent(company: Company, numbers: pl.Series) -> int:
+    sql = "SELECT id, number FROM ledger_openitem WHERE company_id = %s AND open_minor <> 0"
+    open_ = read_frame(sql, [company.pk], {"id": pl.Int64(), "number": pl.String()})
+    gone = open_.filter(~pl.col("number").is_in(numbers.implode()))
+    return update_frame("ledger_openitem", gone.select("id", open_minor=pl.lit(0, dtype=pl.Int64)))

@@ -20,6 +20,7 @@ from arrears.apps.ledger.imports.upsert import ImportSummary, Progress
 from arrears.apps.ledger.models import Company, ImportBatch, ImportKind
 
 UNKNOWN_KIND = "unknown kind of file {kind!r}: use debtors, items or payments"
+COMPLETE_ITEMS_ONLY = "--complete applies to items files only"
 
 Importer = Callable[..., ImportSummary]
 _IMPORTERS: dict[str, Importer] = {
@@ -36,21 +37,26 @@ def import_file(
     path: Path,
     actor: Any = None,
     progress: Progress | None = None,
+    complete: bool = False,
 ) -> ImportSummary:
     """Import a debtors, items or payments file (CSV or XLSX) for `company`.
 
     Raises `ImportRejected` (every error with row and column) and writes nothing if any row
     is wrong. `progress(done, total)` is called with (0, total) once the file is validated,
-    then as rows are written, every 100,000 rows.
+    then as rows are written, every 100,000 rows. `complete` (items only): the file is the
+    ERP's full list of open items, and open items missing from it are closed.
     """
     importer = _IMPORTERS.get(kind)
     if importer is None:
         raise ValueError(UNKNOWN_KIND.format(kind=kind))
+    if complete and kind != ImportKind.ITEMS:
+        raise ValueError(COMPLETE_ITEMS_ONLY)
     table: Table = read_table(path)
     with transaction.atomic():
         # One import per company at a time: a second waits here rather than racing the diff.
         Company.objects.select_for_update().filter(pk=company.pk).first()
-        summary = importer(table, company=company, progress=progress)
+        extra = {"complete": True} if complete else {}
+        summary = importer(table, company=company, progress=progress, **extra)
         _record(company=company, path=path, summary=summary, actor=actor)
     return summary
 

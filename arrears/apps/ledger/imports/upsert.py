@@ -32,11 +32,13 @@ class ImportSummary:
     updated: int
     unchanged: int
     changes: dict[str, int] = field(default_factory=dict)
+    closed: int = 0  # items absent from a complete open-items file, set to open 0
 
     def __str__(self) -> str:
         lines = [
             f"{self.kind}: {self.rows:,} rows: {self.created:,} created, "
             f"{self.updated:,} updated, {self.unchanged:,} unchanged"
+            + (f", {self.closed:,} absent and closed (paid in the ERP)" if self.closed else "")
         ]
         lines += [f"  {col}: changed in {n:,} rows" for col, n in self.changes.items() if n]
         return "\n".join(lines)

@@ -20,6 +20,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("kind", choices=ImportKind.values)
         parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--complete",
+            action="store_true",
+            help="items: the file lists every open item; close open items missing from it",
+        )
         add_company_option(parser)
 
     def handle(self, *args: Any, **o: Any) -> None:
@@ -28,10 +33,16 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {o['file']}")
         try:
             summary = import_file(
-                company=company, kind=o["kind"], path=o["file"], progress=self._progress
+                company=company,
+                kind=o["kind"],
+                path=o["file"],
+                progress=self._progress,
+                complete=o["complete"],
             )
         except ImportRejected as e:
             raise CommandError(f"{o['file']}: {e}", returncode=1) from None
+        except ValueError as e:
+            raise CommandError(str(e)) from None
         self.stdout.write(str(summary))
 
     def _progress(self, done: int, total: int) -> None:
