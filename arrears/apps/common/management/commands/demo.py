@@ -6,7 +6,7 @@ nothing, so a second `arrears demo` reports the same state and writes nothing ne
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,14 +17,17 @@ from django.core.management.base import BaseCommand, CommandError
 
 from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.management.commands.run import format_result
+from arrears.apps.cases.models import Run
 from arrears.apps.cases.services import (
     RunLocked,
     RunRefused,
+    RunResult,
     run_daily,
     strategies_install_defaults,
 )
 from arrears.apps.common.cli import iso_date
 from arrears.apps.ledger.imports import ImportRejected, import_file
+from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.services import company_setup, exchange_rate_set
 from arrears.demo.generate import generate_ledger, write_csv
 from arrears.domain.ladder import Role
@@ -41,6 +44,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--as-of", type=iso_date, default=None, help="YYYY-MM-DD")
         parser.add_argument("--out", type=Path, default=None, help="where to write the CSVs")
+        parser.add_argument(
+            "--history-weeks",
+            type=int,
+            default=8,
+            help="weekly runs before today, so the ladder holds a realistic history",
+        )
 
     def handle(self, *args: Any, **o: Any) -> None:
         as_of = o["as_of"] or date.today()
@@ -72,7 +81,7 @@ class Command(BaseCommand):
                 f"{s.updated:,} updated, {s.unchanged:,} unchanged"
             )
         try:
-            result = run_daily(company=company, as_of=as_of)
+            result = self._runs(company, as_of, o["history_weeks"])
         except (RunLocked, RunRefused) as e:
             raise CommandError(str(e)) from None
         self.stdout.write(format_result(result))
@@ -80,3 +89,14 @@ class Command(BaseCommand):
             "\nnext: `arrears explain <debtor code>` (why is an account at its step?), "
             "`arrears ageing`, `arrears run --dry-run`"
         )
+
+    def _runs(self, company: Company, as_of: date, weeks: int) -> RunResult:
+        """Weekly runs over the past weeks (skipped when already done), then today's run."""
+        last = Run.objects.filter(company=company, status="done").order_by("-as_of").first()
+        past = [as_of - timedelta(weeks=w) for w in range(weeks, 0, -1)]
+        past = [d for d in past if last is None or d > last.as_of]
+        for day in past:
+            run_daily(company=company, as_of=day)
+        if past:
+            self.stdout.write(f"ran {len(past)} weekly runs from {past[0]} to build a history")
+        return run_daily(company=company, as_of=as_of)
