@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "arrears.apps.ledger",
     "arrears.apps.cases",
     "arrears.apps.reports",
+    "arrears.apps.negotiation",
 ]
 
 MIDDLEWARE = [

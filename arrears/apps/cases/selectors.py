@@ -126,6 +126,7 @@ CASE_COLUMNS: dict[str, pl.DataType] = {
     "debtor_id": pl.Int64(),
     "currency": pl.String(),
     "status": pl.String(),
+    "closed_reason": pl.String(),
     "strategy_code": pl.String(),
     "step": pl.Int32(),
     "step_code": pl.String(),

@@ -24,6 +24,7 @@ from arrears.apps.cases.services.lock import run_lock
 from arrears.apps.cases.services.run_plan import RunPlan, plan_run
 from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
 from arrears.apps.ledger.models import Company, Debtor
+from arrears.apps.negotiation.services import negotiation_sweep
 from arrears.domain.batch.daily_run import RunConfig, decide
 
 BACKWARDS = "runs go forward: the last run for {company} was as of {last}, not after {as_of}"
@@ -62,6 +63,7 @@ def run_daily(
     if last is not None and as_of < last.as_of:
         raise RunRefused(BACKWARDS.format(company=company.code, last=last.as_of, as_of=as_of))
     if dry_run:
+        negotiation_sweep(company=company, as_of=as_of, dry_run=True)  # rolls itself back
         plan, timings = _plan(company, as_of)
         return _result(plan, None, as_of, dry_run=True, timings=timings)
     run = Run.objects.create(
@@ -72,6 +74,7 @@ def run_daily(
             run_lock(company=company, run_id=run.pk, break_lock=break_lock),
             transaction.atomic(),
         ):
+            negotiation_sweep(company=company, as_of=as_of, run=run)  # §5-8: the ladder's inputs
             plan, timings = _plan(company, as_of)
             t = time.perf_counter()
             _apply(plan, company=company, run=run)

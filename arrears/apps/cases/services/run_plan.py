@@ -105,9 +105,11 @@ def plan_run(
     orphans = new.join(debtors.select("debtor_id", "owner_id"), on="debtor_id", how="left")
     orphans = orphans.filter(pl.col("owner_id").is_null())
     by_step = (
-        new.group_by(pl.col("step").fill_null(-1), pl.col("step_code").replace("", "(not yet)"))
+        new.group_by("step_code")
         .len()
-        .sort("step", "step_code")
+        .with_columns(order=pl.col("step_code").replace_strict(_step_order(config), default=-1))
+        .sort("order", "step_code")
+        .with_columns(pl.col("step_code").replace("", "(not yet)"))
     )
     counts = {
         "items": items.height,
@@ -138,6 +140,15 @@ def plan_run(
         actions_by_channel=dict(actions.group_by("channel").len().sort("channel").iter_rows()),
         orphan_debtor_ids=orphans["debtor_id"].to_list(),
     )
+
+
+def _step_order(config: RunConfig) -> dict[str, int]:
+    """Step codes in ladder order, longest ladder first, so mixed strategies read naturally."""
+    order: dict[str, int] = {}
+    for s in sorted(config.strategies, key=lambda s: -len(s.steps)):
+        for st in s.steps:
+            order.setdefault(st.code, len(order))
+    return order
 
 
 def _item_updates(decided: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
@@ -208,7 +219,14 @@ def _decided_cases(
             .otherwise(pl.col("next_action_on")),
         )
         .with_columns(pl.col("step_code").fill_null(""))
-        .select(*CASE_KEY, *CASE_FIELDS, "driving_dpd", "broken_promises", "overdue_company")
+        .select(
+            *CASE_KEY,
+            *CASE_FIELDS,
+            "driving_dpd",
+            "broken_promises",
+            "overdue_company",
+            "dunnable_minor",
+        )
     )
 
 
@@ -217,7 +235,9 @@ def _case_changes(
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(inserts, updates, events) from decided cases against stored ones."""
     j = new.join(old, on=CASE_KEY, how="full", coalesce=True, suffix="_old")
-    present = pl.col("strategy_code").is_not_null()
+    # A case closed as written off stays closed while nothing on it is dunnable (§2).
+    written_off = (pl.col("closed_reason") == "written_off") & (pl.col("dunnable_minor") <= 0)
+    present = pl.col("strategy_code").is_not_null() & ~written_off.fill_null(False)
     was_open = pl.col("status") == "open"
     inserts = j.filter(present & pl.col("case_id").is_null()).select(
         *CASE_KEY,

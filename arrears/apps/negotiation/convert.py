@@ -1,0 +1,201 @@
+"""Rows to domain values and back: the case's open items, receipts, promises, plans, disputes.
+
+Item keys in the domain are item numbers, so the domain's messages name what the collector
+sees. Receipts are the ledger's allocations of payments to the case's items (§7: matched "by
+allocation to the case's items, in order").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from arrears.apps.cases.models import Case
+from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, OpenItem
+from arrears.apps.negotiation.models import (
+    Dispute,
+    DisputePart,
+    DisputeStatus,
+    NegotiationEvent,
+    PaymentPlan,
+    PromiseToPay,
+)
+from arrears.domain.disputes import Dispute as DomainDispute
+from arrears.domain.disputes import DisputedPart, DisputeReason
+from arrears.domain.matching import Receipt
+from arrears.domain.money import Money
+from arrears.domain.negotiation import (
+    Condition,
+    EventKind,
+    NegotiationHistory,
+    Terms,
+)
+from arrears.domain.negotiation import (
+    NegotiationEvent as DomainEvent,
+)
+from arrears.domain.negotiation.history import Action
+from arrears.domain.plans import DayCount, Instalment, InterestTerms
+from arrears.domain.plans import PaymentPlan as DomainPlan
+from arrears.domain.promises import PromiseChannel, PromisePart
+from arrears.domain.promises import PromiseToPay as DomainPromise
+
+
+def m(minor: int, currency: str) -> Money:
+    return Money.from_minor(minor, currency)
+
+
+def open_items(case: Case) -> list[OpenItem]:
+    """The case's open dunnable items, oldest due first."""
+    return list(
+        OpenItem.objects.filter(
+            debtor_id=case.debtor_id,
+            currency=case.currency,
+            kind__in=DUNNABLE_KINDS,
+            open_minor__gt=0,
+        ).order_by("due_date", "id")
+    )
+
+
+def disputed_minor(case: Case) -> dict[int, int]:
+    """Per item id, the amount in open disputes."""
+    rows = (
+        DisputePart.objects.filter(dispute__case=case, dispute__status=DisputeStatus.OPEN)
+        .values("item_id")
+        .annotate(total=Sum("amount_minor"))
+    )
+    return {r["item_id"]: r["total"] for r in rows}
+
+
+def undisputed(case: Case, items: Iterable[OpenItem]) -> dict[str, Money]:
+    """Per item number, the open amount not in an open dispute: what can be promised."""
+    held = disputed_minor(case)
+    return {i.number: m(max(0, i.open_minor - held.get(i.pk, 0)), case.currency) for i in items}
+
+
+def receipts(case: Case, item_ids: Iterable[int] | None = None) -> list[Receipt]:
+    """Allocations of payments to the case's items (or to `item_ids`), as receipts."""
+    qs = Allocation.objects.filter(
+        item__debtor_id=case.debtor_id, item__currency=case.currency, amount_minor__gt=0
+    )
+    if item_ids is not None:
+        qs = qs.filter(item_id__in=list(item_ids))
+    rows = qs.values_list(
+        "payment__reference", "payment__received_on", "amount_minor", "item__number"
+    )
+    return [Receipt(ref, on, m(amount, case.currency), number) for ref, on, amount, number in rows]
+
+
+def promise_domain(p: PromiseToPay) -> DomainPromise:
+    parts = tuple(PromisePart(x.on, m(x.amount_minor, p.currency)) for x in p.parts.all())
+    return DomainPromise(
+        key=f"P{p.pk}",
+        given_on=p.given_on,
+        parts=parts,
+        channel=PromiseChannel(p.channel),
+        given_by=p.given_by,
+        taken_by=p.taken_by.get_username(),
+        item_keys=frozenset(i.number for i in p.items.all()),
+        cancelled_on=p.cancelled_on,
+    )
+
+
+def plan_domain(p: PaymentPlan) -> DomainPlan:
+    cur = p.currency
+    interest = None
+    if p.annual_rate is not None:
+        interest = InterestTerms(Decimal(p.annual_rate), DayCount(p.day_count or "act/365"))
+    instalments = tuple(
+        Instalment(i.seq, i.due_on, m(i.principal_minor, cur), m(i.interest_minor, cur))
+        for i in p.instalments.all()
+    )
+    return DomainPlan(
+        key=f"PL{p.pk}",
+        agreed_on=p.agreed_on,
+        principal=m(p.principal_minor, cur),
+        instalments=instalments,
+        interest=interest,
+        item_keys=frozenset(i.number for i in p.items.all()),
+        acceleration_clause=p.acceleration_clause,
+        grace_business_days=p.grace_business_days,
+    )
+
+
+def dispute_domain(d: Dispute) -> DomainDispute:
+    parts = tuple(
+        DisputedPart(x.item.number, m(x.amount_minor, d.currency))
+        for x in d.parts.select_related("item")
+    )
+    return DomainDispute(
+        key=f"D{d.pk}",
+        parts=parts,
+        reason=DisputeReason(d.reason),
+        owner=d.owner.get_username(),
+        opened_on=d.opened_on,
+        deadline=d.deadline,
+    )
+
+
+def history_domain(rows: Iterable[NegotiationEvent], currency: str) -> NegotiationHistory:
+    """The stored events as the domain's immutable history."""
+    events = []
+    for r in rows:
+        terms = None
+        if r.first_on is not None and r.first_minor is not None:
+            assert r.last_on is not None and r.total_minor is not None
+            terms = Terms(
+                r.first_on,
+                m(r.first_minor, currency),
+                r.last_on,
+                m(r.total_minor, currency),
+                r.instalments or 0,
+            )
+        events.append(
+            DomainEvent(
+                kind=EventKind(r.kind),
+                on=r.on,
+                by=r.by,
+                terms=terms,
+                condition=Condition(r.condition) if r.condition else None,
+                conditions=tuple(Condition(c) for c in r.conditions),
+                reason=r.reason,
+                reason_code=r.reason_code,
+                recommended=Action(r.recommended) if r.recommended else None,
+            )
+        )
+    return NegotiationHistory(tuple(events))
+
+
+def terms_fields(t: Terms | None) -> dict[str, object]:
+    """A `Terms` as the NegotiationEvent / Approval columns."""
+    if t is None:
+        return {}
+    return {
+        "first_on": t.first_on,
+        "first_minor": t.first_amount.to_minor(),
+        "last_on": t.last_on,
+        "total_minor": t.total.to_minor(),
+        "instalments": t.instalments,
+    }
+
+
+def terms_json(t: Terms) -> dict[str, object]:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in terms_fields(t).items()}
+
+
+def terms_from_json(d: dict[str, object], currency: str) -> Terms:
+    def day(k: str) -> date:
+        return date.fromisoformat(str(d[k]))
+
+    def minor(k: str) -> int:
+        return int(str(d[k]))
+
+    return Terms(
+        day("first_on"),
+        m(minor("first_minor"), currency),
+        day("last_on"),
+        m(minor("total_minor"), currency),
+        minor("instalments"),
+    )

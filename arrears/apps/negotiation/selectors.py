@@ -1,0 +1,160 @@
+"""Reads for the negotiation desk: promise-keeping records, the case summary the web desk and
+`arrears explain` show, the approval queue, negotiation histories and excuse statistics."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import polars as pl
+from django.db.models import Count, Q, Sum
+
+from arrears.apps.cases.models import Case
+from arrears.apps.common.bulk import read_frame
+from arrears.apps.ledger.models import Company, Debtor
+from arrears.apps.negotiation.convert import history_domain
+from arrears.apps.negotiation.models import (
+    Approval,
+    DecisionStatus,
+    Dispute,
+    DisputeStatus,
+    ExcuseLog,
+    Negotiation,
+    PaymentPlan,
+    PlanStatus,
+    PromiseToPay,
+)
+from arrears.apps.negotiation.policy import promise_policy
+from arrears.domain.excuses import outcome_stats
+from arrears.domain.money import format_minor
+from arrears.domain.negotiation import ROW_COLUMNS
+from arrears.domain.promises import PromiseRecord, PromiseState
+
+
+def promise_record_for(*, debtor: Debtor, as_of: date) -> PromiseRecord:
+    """The debtor's promise-keeping record over the policy's window (§7), as last swept."""
+    policy = promise_policy()
+    qs = PromiseToPay.objects.filter(case__debtor=debtor, given_on__lte=as_of)
+    if policy.record_window_days is not None:
+        qs = qs.filter(given_on__gte=as_of - timedelta(days=policy.record_window_days))
+    counts = dict(qs.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    late = qs.filter(state=PromiseState.KEPT).aggregate(s=Sum("days_late"))["s"] or 0
+    return PromiseRecord(
+        given=sum(counts.values()),
+        kept=counts.get(PromiseState.KEPT, 0),
+        partly_kept=counts.get(PromiseState.PARTLY_KEPT, 0),
+        broken=counts.get(PromiseState.BROKEN, 0),
+        open=counts.get(PromiseState.OPEN, 0),
+        cancelled=counts.get(PromiseState.CANCELLED, 0),
+        days_late=late,
+        partly_kept_counts_as_broken=policy.partly_kept_counts_as_broken,
+    )
+
+
+@dataclass(frozen=True)
+class CaseNegotiation:
+    """Everything the desk shows beside a case: record, commitments, disputes, approvals."""
+
+    record: PromiseRecord
+    defaulted_plans: int
+    promises: list[PromiseToPay] = field(default_factory=list)
+    plans: list[PaymentPlan] = field(default_factory=list)
+    disputes: list[Dispute] = field(default_factory=list)
+    approvals: list[Approval] = field(default_factory=list)
+    excuses: list[ExcuseLog] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """Plain lines for the terminal (`arrears explain`)."""
+        out = [f"promise record: {self.record.summary()}; defaulted plans {self.defaulted_plans}"]
+        for p in self.promises:
+            total = format_minor(p.total_minor, p.currency)
+            out.append(f"promise P{p.pk} given {p.given_on} by {p.given_by}: {total}, {p.state}")
+        for pl_ in self.plans:
+            total = format_minor(pl_.principal_minor, pl_.currency)
+            out.append(f"plan PL{pl_.pk} agreed {pl_.agreed_on}: {total}, {pl_.status}")
+        for d in self.disputes:
+            out.append(f"dispute D{d.pk} ({d.reason}) deadline {d.deadline}, {d.status}")
+        for a in self.approvals:
+            out.append(f"awaiting approval A{a.pk}: {a.kind} asked by {a.requested_by}")
+        for e in self.excuses:
+            out.append(f"excuse {e.logged_on}: {e.excuse}")
+        return out
+
+
+def case_negotiation(*, case: Case, as_of: date) -> CaseNegotiation:
+    """The negotiation side of one case, for the web desk and `arrears explain`."""
+    return CaseNegotiation(
+        record=promise_record_for(debtor=case.debtor, as_of=as_of),
+        defaulted_plans=PaymentPlan.objects.filter(
+            case__debtor=case.debtor, status=PlanStatus.DEFAULTED
+        ).count(),
+        promises=list(PromiseToPay.objects.filter(case=case).order_by("-given_on", "-id")[:5]),
+        plans=list(PaymentPlan.objects.filter(case=case).order_by("-agreed_on", "-id")[:3]),
+        disputes=list(
+            Dispute.objects.filter(case=case, status=DisputeStatus.OPEN).select_related("owner")
+        ),
+        approvals=list(
+            Approval.objects.filter(case=case, status=DecisionStatus.REQUESTED).select_related(
+                "requested_by"
+            )
+        ),
+        excuses=list(ExcuseLog.objects.filter(case=case).order_by("-logged_on", "-id")[:5]),
+    )
+
+
+def approval_queue(*, company: Company) -> list[Approval]:
+    """What waits for a credit manager's decision, oldest first."""
+    return list(
+        Approval.objects.filter(case__company=company, status=DecisionStatus.REQUESTED)
+        .select_related("case", "case__debtor", "requested_by")
+        .order_by("requested_on", "id")
+    )
+
+
+def negotiation_rows(*, case: Case) -> list[dict[str, object]]:
+    """Every negotiation of the case as flat rows (ROW_COLUMNS plus the negotiation id)."""
+    out: list[dict[str, object]] = []
+    for n in Negotiation.objects.filter(case=case).order_by("started_on", "id"):
+        history = history_domain(n.events.order_by("seq"), case.currency)
+        out += [{"negotiation": n.pk, **row} for row in history.rows()]
+    return out
+
+
+def negotiation_csv(*, case: Case) -> str:
+    """The case's negotiation history as CSV (for the file, the auditor, the lawyer)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=["negotiation", *ROW_COLUMNS], lineterminator="\n")
+    writer.writeheader()
+    for row in negotiation_rows(case=case):
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buf.getvalue()
+
+
+def excuse_stats(*, company: Company, as_of: date, window_days: int = 30) -> pl.DataFrame:
+    """Per excuse: cases, how many paid within the window after it, and the share (§8)."""
+    excuses = read_frame(
+        "SELECT e.case_id, e.excuse, e.logged_on FROM negotiation_excuselog e "
+        "JOIN cases_case c ON c.id = e.case_id WHERE c.company_id = %s",
+        [company.pk],
+        {"case_id": pl.Int64(), "excuse": pl.String(), "logged_on": pl.Date()},
+    )
+    payments = read_frame(
+        "SELECT c.id AS case_id, p.received_on, a.amount_minor FROM ledger_allocation a "
+        "JOIN ledger_payment p ON p.id = a.payment_id "
+        "JOIN ledger_openitem i ON i.id = a.item_id "
+        "JOIN cases_case c ON c.debtor_id = i.debtor_id AND c.currency = i.currency "
+        "WHERE c.company_id = %s AND c.id IN (SELECT case_id FROM negotiation_excuselog)",
+        [company.pk],
+        {"case_id": pl.Int64(), "received_on": pl.Date(), "amount_minor": pl.Int64()},
+    )
+    return outcome_stats(excuses, payments, as_of=as_of, window_days=window_days)
+
+
+def open_disputes(*, company: Company, owner: Any = None) -> list[Dispute]:
+    qs = Dispute.objects.filter(case__company=company, status=DisputeStatus.OPEN)
+    if owner is not None:
+        qs = qs.filter(Q(owner=owner) | Q(escalated_to=owner))
+    return list(qs.select_related("case__debtor", "owner").order_by("deadline", "id"))

@@ -1,0 +1,38 @@
+"""Writes for the negotiation desk (§5-8): one module per area, re-exported here."""
+
+from arrears.apps.negotiation.services.approvals import approval_decide
+from arrears.apps.negotiation.services.common import NotAllowed, Refused, case_ensure
+from arrears.apps.negotiation.services.disputes import dispute_open, dispute_resolve
+from arrears.apps.negotiation.services.excuses import ExcuseResult, excuse_log
+from arrears.apps.negotiation.services.negotiation import (
+    OverrideIn,
+    ProposalResult,
+    negotiation_balance,
+    negotiation_propose,
+)
+from arrears.apps.negotiation.services.plans import plan_create
+from arrears.apps.negotiation.services.promises import promise_cancel, promise_create
+from arrears.apps.negotiation.services.sweep import SweepResult, negotiation_sweep
+from arrears.apps.negotiation.services.writeoffs import case_handover, writeoff_request
+
+__all__ = [
+    "ExcuseResult",
+    "NotAllowed",
+    "OverrideIn",
+    "ProposalResult",
+    "Refused",
+    "SweepResult",
+    "approval_decide",
+    "case_ensure",
+    "case_handover",
+    "dispute_open",
+    "dispute_resolve",
+    "excuse_log",
+    "negotiation_balance",
+    "negotiation_propose",
+    "negotiation_sweep",
+    "plan_create",
+    "promise_cancel",
+    "promise_create",
+    "writeoff_request",
+]

@@ -1,0 +1,141 @@
+"""The credit manager's approval queue: terms beyond the walk-away point, plans, write-offs.
+
+Only a credit manager decides, never the one who asked (four eyes), always with a reason; the
+decision is recorded on the request, in the case history and in the audit trail.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from arrears.apps.accounts.services import audit_record
+from arrears.apps.negotiation import convert as load
+from arrears.apps.negotiation.models import (
+    Approval,
+    ApprovalKind,
+    DecisionStatus,
+    NegotiationEvent,
+    PlanStatus,
+    WriteOff,
+)
+from arrears.apps.negotiation.services.common import (
+    NotAllowed,
+    Refused,
+    case_event,
+    require_credit_manager,
+)
+from arrears.apps.negotiation.services.disputes import dispute_settle
+from arrears.apps.negotiation.services.writeoffs import open_dispute_of
+from arrears.domain.disputes import DisputeOutcome, resolve_dispute
+from arrears.domain.negotiation import (
+    ApprovalDecision,
+    ApprovalRequest,
+    Limit,
+    WalkAway,
+    record_decision,
+)
+
+DECIDED = "approval A{key} was already {status} on {on}"
+NO_REASON = "a decision needs its reason"
+OWN_REQUEST = "{user} asked for this and cannot approve it too: another credit manager decides"
+
+
+def approval_decide(
+    *, approval: Approval, actor: Any, approve: bool, reason: str, as_of: date
+) -> Approval:
+    """Approve or refuse a request in the queue (credit managers only, not the requester)."""
+    require_credit_manager(actor, "approve or refuse")
+    if approval.requested_by_id == actor.pk:
+        raise NotAllowed(OWN_REQUEST.format(user=actor.get_username()))
+    if approval.status != DecisionStatus.REQUESTED:
+        raise Refused(
+            DECIDED.format(key=approval.pk, status=approval.status, on=approval.decided_on)
+        )
+    if not reason.strip():
+        raise Refused(NO_REASON)
+    with transaction.atomic():
+        kind = ApprovalKind(approval.kind)
+        if kind is ApprovalKind.TERMS:
+            _decide_terms(approval, actor, approve, reason, as_of)
+        elif kind is ApprovalKind.PLAN and approval.plan is not None:
+            approval.plan.status = PlanStatus.GOOD_STANDING if approve else PlanStatus.REFUSED
+            approval.plan.save(update_fields=["status"])
+        elif approval.write_off is not None:
+            _decide_write_off(approval.write_off, actor, approve, as_of)
+        approval.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED
+        approval.decided_by = actor
+        approval.decided_on = as_of
+        approval.decision_reason = reason
+        approval.save(update_fields=["status", "decided_by", "decided_on", "decision_reason"])
+        detail = {
+            "rule": f"{kind}_{approval.status}",
+            "approval": approval.pk,
+            "reason": reason,
+            "requested_by": approval.requested_by.get_username(),
+        }
+        case_event(approval.case, on=as_of, kind="approval", reason=detail, actor=actor)
+        audit_record(
+            action=f"approval.{approval.status}",
+            actor=actor,
+            object_type="approval",
+            object_id=approval.pk,
+            detail=detail,
+        )
+    return approval
+
+
+def _decide_terms(approval: Approval, actor: Any, approve: bool, reason: str, on: date) -> None:
+    """Write the decision into the negotiation history; approved terms are then accepted."""
+    neg = approval.negotiation
+    assert neg is not None
+    d, cur = approval.detail, approval.case.currency
+    first, share, last = d["walk_away"]
+    request = ApprovalRequest(
+        terms=load.terms_from_json(d["terms"], cur),
+        balance=load.m(int(d["balance_minor"]), cur),
+        risk_tier=str(d["risk_tier"]),
+        walk_away=WalkAway(int(first), Decimal(share), int(last)),
+        anchor=date.fromisoformat(d["anchor"]),
+        exceeded=tuple(Limit(x) for x in d["exceeded"]),
+        requested_by=approval.requested_by.get_username(),
+        requested_on=approval.requested_on,
+    )
+    decision = ApprovalDecision(request, approve, actor.get_username(), on, reason)
+    stored = list(neg.events.order_by("seq"))
+    history = record_decision(load.history_domain(stored, cur), decision)
+    e = history.events[-1]
+    NegotiationEvent.objects.create(
+        negotiation=neg,
+        seq=len(stored) + 1,
+        kind=str(e.kind),
+        on=e.on,
+        by=e.by,
+        reason=e.reason,
+        **load.terms_fields(e.terms),
+    )
+
+
+def _decide_write_off(row: WriteOff, actor: Any, approve: bool, on: date) -> None:
+    """An approved write-off keeps its parts off the ladder until finance books it."""
+    row.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED
+    row.decided_on = on
+    row.save(update_fields=["status", "decided_on"])
+    if not approve:
+        return
+    for part in row.parts.select_related("item"):
+        part.open_at_minor = part.item.open_minor
+        part.save(update_fields=["open_at_minor"])
+    dispute = open_dispute_of(row)
+    if dispute is not None:
+        resolved = resolve_dispute(
+            load.dispute_domain(dispute),
+            outcome=DisputeOutcome.WRITTEN_OFF,
+            on=on,
+            by=row.requested_by.get_username(),
+            approved_by=actor.get_username(),
+        )
+        dispute_settle(dispute, resolved, actor=actor, on=on)

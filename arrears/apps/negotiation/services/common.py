@@ -1,0 +1,115 @@
+"""What every negotiation service shares: who may act, finding the case, recording history.
+
+Object-level permission (§1, one owner): a collector acts only on the cases of debtors they
+own; a credit manager acts on any case and is the only one who approves. Users hold roles as
+Django groups named after `arrears.domain.ladder.Role` values.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, CaseStatus, Run
+from arrears.apps.ledger.models import Debtor
+from arrears.domain.ladder import Channel, Role
+
+NOT_OWNER = "{user} does not own debtor {debtor}: only its owner or a credit manager may act on it"
+NOT_CREDIT_MANAGER = "{user} is not a credit manager: only a credit manager may {what}"
+OWN_REQUEST = "{user} asked for this and cannot approve it too: another credit manager decides"
+NO_USER = "say who acts: an unknown or anonymous user cannot act on a case"
+CASE_CLOSED = "the {currency} case of {debtor} is closed ({reason}): nothing to negotiate"
+CURRENCY = "{what} is in {got}, but the case is in {want}"
+
+
+class NotAllowed(PermissionError):
+    """The user may not do this (role or ownership)."""
+
+
+class Refused(ValueError):
+    """Input the desk cannot accept; nothing was written."""
+
+
+def has_role(user: Any, role: Role) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.groups.filter(name=str(role)).exists())
+
+
+def require_case_access(user: Any, case: Case) -> None:
+    """The debtor's owner or a credit manager; anyone else is refused."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise NotAllowed(NO_USER)
+    if case.debtor.owner_id == user.pk or has_role(user, Role.CREDIT_MANAGER):
+        return
+    raise NotAllowed(NOT_OWNER.format(user=user.get_username(), debtor=case.debtor.code))
+
+
+def require_credit_manager(user: Any, what: str) -> None:
+    if not has_role(user, Role.CREDIT_MANAGER):
+        name = user.get_username() if user is not None else "nobody"
+        raise NotAllowed(NOT_CREDIT_MANAGER.format(user=name, what=what))
+
+
+def require_open(case: Case) -> None:
+    if case.status != CaseStatus.OPEN:
+        raise Refused(
+            CASE_CLOSED.format(
+                currency=case.currency, debtor=case.debtor.code, reason=case.closed_reason
+            )
+        )
+
+
+def require_currency(what: str, got: str, case: Case) -> None:
+    if got != case.currency:
+        raise Refused(CURRENCY.format(what=what, got=got, want=case.currency))
+
+
+def case_ensure(*, debtor: Debtor, currency: str, on: date) -> Case:
+    """The debtor's case in `currency`, opened now if the daily run has not opened it yet."""
+    case, created = Case.objects.get_or_create(
+        debtor=debtor,
+        currency=currency,
+        defaults={"company": debtor.company, "opened_on": on},
+    )
+    if created:
+        case_event(case, on=on, kind="opened", reason={"rule": "negotiation_desk"})
+    return case
+
+
+def case_event(
+    case: Case,
+    *,
+    on: date,
+    kind: str,
+    reason: dict[str, Any],
+    actor: Any = None,
+    run: Run | None = None,
+) -> CaseEvent:
+    """One line of the case's history with the rule and figures behind it."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return CaseEvent.objects.create(case=case, run=run, on=on, kind=kind, reason=reason, actor=user)
+
+
+def follow_up(
+    case: Case,
+    *,
+    step_code: str,
+    due_on: date,
+    channel: Channel = Channel.PHONE,
+    role: Role = Role.COLLECTOR,
+    run: Run | None = None,
+) -> Action:
+    """A dated next action on the case; one per code and day, so repeating adds nothing."""
+    action, _ = Action.objects.get_or_create(
+        case=case,
+        step_code=step_code,
+        due_on=due_on,
+        defaults={
+            "run": run,
+            "channel": str(channel),
+            "role": str(role),
+            "status": ActionStatus.OPEN,
+        },
+    )
+    return action

@@ -1,0 +1,196 @@
+"""§8 Disputes: separate the contested part of items, with an owner and a deadline; resolve it.
+
+Only the disputed part leaves dunning (the sweep writes it into `OpenItem.excluded_minor`). A
+credit (note or partial) stays off the ladder until finance books it; a write-off outcome goes
+to the credit manager's approval queue first (services/writeoffs.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from arrears.apps.accounts.services import audit_record
+from arrears.apps.cases.models import Case
+from arrears.apps.negotiation import convert as load
+from arrears.apps.negotiation.models import Dispute, DisputePart, DisputeStatus
+from arrears.apps.negotiation.policy import dispute_policy
+from arrears.apps.negotiation.services.common import (
+    NotAllowed,
+    Refused,
+    case_event,
+    has_role,
+    require_case_access,
+    require_currency,
+    require_open,
+)
+from arrears.apps.negotiation.services.writeoffs import writeoff_request
+from arrears.domain.disputes import Dispute as DomainDispute
+from arrears.domain.disputes import (
+    DisputedPart,
+    DisputeOutcome,
+    DisputeReason,
+    default_deadline,
+    resolve_dispute,
+    settlement,
+    validate_dispute,
+)
+from arrears.domain.ladder import Role
+from arrears.domain.money import Money
+
+NOT_RESOLVER = "{user} may not resolve dispute D{key}: its owner, their manager or a credit manager"
+NOT_OPEN = "dispute D{key} is already {status}"
+
+
+def dispute_open(
+    *,
+    case: Case,
+    actor: Any,
+    parts: Sequence[tuple[str, Money]],
+    reason: DisputeReason,
+    as_of: date,
+    owner: Any = None,
+    deadline: date | None = None,
+    note: str = "",
+) -> Dispute:
+    """Open a dispute on (item number, amount) parts; the same dispute twice is stored once."""
+    require_case_access(actor, case)
+    require_open(case)
+    for _, amount in parts:
+        require_currency("the disputed amount", amount.currency, case)
+    owner = owner or actor
+    dispute = DomainDispute(
+        key="new",
+        parts=tuple(DisputedPart(k, a) for k, a in parts),
+        reason=DisputeReason(reason),
+        owner=owner.get_username(),
+        opened_on=as_of,
+        deadline=deadline or default_deadline(as_of, dispute_policy()),
+    )
+    with transaction.atomic():
+        items = {i.number: i for i in load.open_items(case)}
+        others = list(Dispute.objects.filter(case=case, status=DisputeStatus.OPEN))
+        for row in others:
+            d = load.dispute_domain(row)
+            if (d.parts, d.reason, d.opened_on) == (dispute.parts, dispute.reason, as_of):
+                return row
+        open_amounts = {k: load.m(i.open_minor, case.currency) for k, i in items.items()}
+        validate_dispute(
+            dispute,
+            as_of=as_of,
+            open_items=open_amounts,
+            others=[load.dispute_domain(r) for r in others],
+        )
+        row = Dispute.objects.create(
+            case=case,
+            reason=str(dispute.reason),
+            note=note,
+            owner=owner,
+            opened_on=as_of,
+            deadline=dispute.deadline,
+            currency=case.currency,
+        )
+        DisputePart.objects.bulk_create(
+            DisputePart(dispute=row, item=items[p.item_key], amount_minor=p.amount.to_minor())
+            for p in dispute.parts
+        )
+        detail = {
+            "rule": "dispute_opened",
+            "dispute": row.pk,
+            "reason": str(reason),
+            "owner": dispute.owner,
+            "deadline": dispute.deadline.isoformat(),
+            "parts": [[p.item_key, p.amount.to_minor()] for p in dispute.parts],
+            "currency": case.currency,
+        }
+        case_event(case, on=as_of, kind="dispute", reason=detail, actor=actor)
+        audit_record(
+            action="dispute.opened",
+            actor=actor,
+            object_type="dispute",
+            object_id=row.pk,
+            detail=detail,
+        )
+    return row
+
+
+def _may_resolve(user: Any, row: Dispute) -> bool:
+    return user.pk in (row.owner_id, row.escalated_to_id) or has_role(user, Role.CREDIT_MANAGER)
+
+
+def dispute_resolve(
+    *,
+    dispute: Dispute,
+    actor: Any,
+    outcome: DisputeOutcome,
+    as_of: date,
+    credited: Money | None = None,
+    reason: str = "",
+) -> Dispute:
+    """Close a dispute: credit note, partial credit or rejection. A write-off is requested
+    instead (the dispute stays open until a credit manager approves it)."""
+    if not _may_resolve(actor, dispute):
+        raise NotAllowed(NOT_RESOLVER.format(user=actor.get_username(), key=dispute.pk))
+    if dispute.status != DisputeStatus.OPEN:
+        raise Refused(NOT_OPEN.format(key=dispute.pk, status=dispute.status))
+    if DisputeOutcome(outcome) is DisputeOutcome.WRITTEN_OFF:
+        parts = [
+            (p.item.number, load.m(p.amount_minor, dispute.currency))
+            for p in dispute.parts.select_related("item")
+        ]
+        writeoff_request(
+            case=dispute.case,
+            actor=actor,
+            as_of=as_of,
+            parts=parts,
+            dispute=dispute,
+            reason=reason or f"dispute D{dispute.pk} written off",
+        )
+        return dispute
+    with transaction.atomic():
+        resolved = resolve_dispute(
+            load.dispute_domain(dispute),
+            outcome=DisputeOutcome(outcome),
+            on=as_of,
+            by=actor.get_username(),
+            credited=credited,
+        )
+        dispute_settle(dispute, resolved, actor=actor, on=as_of)
+    return dispute
+
+
+def dispute_settle(row: Dispute, resolved: DomainDispute, *, actor: Any, on: date) -> None:
+    """Store a domain resolution: outcome, credited parts (kept off the ladder until booked)."""
+    assert resolved.resolution is not None
+    split = settlement(resolved)
+    for part in row.parts.select_related("item"):
+        credit = split.credited.get(part.item.number)
+        part.credited_minor = credit.to_minor() if credit else 0
+        part.open_at_minor = part.item.open_minor
+        part.save(update_fields=["credited_minor", "open_at_minor"])
+    r = resolved.resolution
+    row.status = DisputeStatus.RESOLVED
+    row.outcome = str(r.outcome)
+    row.resolved_on = r.on
+    row.resolved_by = actor
+    row.credited_minor = r.credited.to_minor()
+    row.save(update_fields=["status", "outcome", "resolved_on", "resolved_by", "credited_minor"])
+    detail = {
+        "rule": "dispute_resolved",
+        "dispute": row.pk,
+        "outcome": str(r.outcome),
+        "credited_minor": r.credited.to_minor(),
+        "currency": row.currency,
+        "approved_by": r.approved_by,
+    }
+    case_event(row.case, on=on, kind="dispute", reason=detail, actor=actor)
+    audit_record(
+        action="dispute.resolved",
+        actor=actor,
+        object_type="dispute",
+        object_id=row.pk,
+        detail=detail,
+    )

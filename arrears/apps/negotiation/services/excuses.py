@@ -1,0 +1,70 @@
+"""§8 Logging a contact and the excuse heard: the prepared answer and a dated follow-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from arrears.apps.accounts.services import audit_record
+from arrears.apps.cases.models import Action, Case
+from arrears.apps.negotiation.models import ExcuseLog
+from arrears.apps.negotiation.services.common import case_event, follow_up, require_case_access
+from arrears.domain.excuses import Excuse, ExcuseAnswer, FollowUpAction, answer_for, next_action
+from arrears.domain.ladder import Channel
+
+CHANNELS = {
+    FollowUpAction.SEND_INVOICE_COPY: Channel.EMAIL,
+    FollowUpAction.OPEN_DISPUTE: Channel.TASK,
+    FollowUpAction.CONFIRM_WITH_SALES: Channel.TASK,
+}
+
+
+@dataclass(frozen=True)
+class ExcuseResult:
+    log: ExcuseLog
+    answer: ExcuseAnswer
+    action: Action
+
+
+def excuse_log(
+    *, case: Case, actor: Any, excuse: Excuse, as_of: date, contact: str = "", note: str = ""
+) -> ExcuseResult:
+    """Record the excuse on the case, suggest the answer, set the follow-up (once a day)."""
+    require_case_access(actor, case)
+    excuse = Excuse(excuse)
+    nxt = next_action(excuse, as_of=as_of)
+    with transaction.atomic():
+        log, created = ExcuseLog.objects.get_or_create(
+            case=case,
+            excuse=str(excuse),
+            logged_on=as_of,
+            defaults={"contact": contact, "note": note, "by": actor, "next_action_on": nxt.on},
+        )
+        action = follow_up(
+            case,
+            step_code=f"excuse_{nxt.action}",
+            due_on=nxt.on,
+            channel=CHANNELS.get(nxt.action, Channel.PHONE),
+        )
+        if created:
+            detail = {
+                "rule": "excuse",
+                "excuse": str(excuse),
+                "contact": contact,
+                "note": note,
+                "answer": nxt.answer,
+                "follow_up": str(nxt.action),
+                "follow_up_on": nxt.on.isoformat(),
+            }
+            case_event(case, on=as_of, kind="excuse", reason=detail, actor=actor)
+            audit_record(
+                action="excuse.logged",
+                actor=actor,
+                object_type="excuse",
+                object_id=log.pk,
+                detail=detail,
+            )
+    return ExcuseResult(log, answer_for(excuse), action)

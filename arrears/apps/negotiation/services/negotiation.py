@@ -1,0 +1,238 @@
+"""§5-6 The desk's negotiation: enter the debtor's proposal, get and record the engine's answer.
+
+The collector follows the recommendation or overrides it with a reason; either way the whole
+exchange is stored as the case's negotiation history. Terms beyond the walk-away point go to the
+credit manager's approval queue. An acceptance becomes a commitment at once: a promise to pay
+(one payment) or a payment plan (several).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from arrears.apps.accounts.services import audit_record
+from arrears.apps.cases.models import Case
+from arrears.apps.negotiation import convert as load
+from arrears.apps.negotiation.models import (
+    Approval,
+    ApprovalKind,
+    Negotiation,
+    NegotiationEvent,
+    NegotiationStatus,
+    PaymentPlan,
+    PromiseToPay,
+)
+from arrears.apps.negotiation.selectors import promise_record_for
+from arrears.apps.negotiation.services.common import (
+    case_event,
+    require_case_access,
+    require_currency,
+    require_open,
+)
+from arrears.apps.negotiation.services.plans import plan_create
+from arrears.apps.negotiation.services.promises import promise_create
+from arrears.domain.money import Money
+from arrears.domain.negotiation import (
+    Condition,
+    EventKind,
+    NegotiationContext,
+    NegotiationHistory,
+    Override,
+    Recommendation,
+    Terms,
+    record_exchange,
+    respond,
+)
+from arrears.domain.negotiation.history import Action
+from arrears.domain.plans.model import sum_money
+from arrears.domain.promises import PromiseChannel
+
+
+@dataclass(frozen=True)
+class OverrideIn:
+    """The collector departs from the recommendation: what they chose instead, and why."""
+
+    chosen: Action
+    terms: Terms
+    reason: str
+    condition: Condition | None = None
+
+
+@dataclass(frozen=True)
+class ProposalResult:
+    negotiation: Negotiation
+    recommendation: Recommendation
+    recorded: tuple[str, ...]  # the event kinds written after the proposal
+    approval: Approval | None = None
+    promise: PromiseToPay | None = None
+    plan: PaymentPlan | None = None
+
+
+def negotiation_balance(case: Case) -> Money:
+    """What is negotiated: the case's open balance outside open disputes."""
+    items = load.open_items(case)
+    return sum_money(load.undisputed(case, items).values(), case.currency)
+
+
+def negotiation_propose(
+    *,
+    case: Case,
+    actor: Any,
+    proposal: Terms,
+    proposed_by: str,
+    as_of: date,
+    override: OverrideIn | None = None,
+    channel: PromiseChannel = PromiseChannel.PHONE,
+) -> ProposalResult:
+    """Record the debtor's proposal and the answer (recommended, or overridden with a reason)."""
+    require_case_access(actor, case)
+    require_open(case)
+    require_currency("the proposal", proposal.currency, case)
+    who = actor.get_username()
+    with transaction.atomic():
+        neg = _current(case, actor, as_of)
+        stored = list(neg.events.order_by("seq"))
+        history = load.history_domain(stored, case.currency)
+        context = NegotiationContext(
+            as_of=as_of,
+            balance=negotiation_balance(case),
+            risk_tier=case.debtor.risk_tier,
+            record=promise_record_for(debtor=case.debtor, as_of=as_of),
+            collector=who,
+        )
+        rec = respond(proposal, context=context, history=history)
+        ov = None
+        if override is not None:
+            ov = Override(
+                override.chosen, override.terms, override.reason, who, as_of, override.condition
+            )
+        new = record_exchange(
+            history, rec, proposed_by=proposed_by, collector=who, on=as_of, override=ov
+        )
+        added = new.events[len(history.events) :]
+        _store_events(neg, added, start=len(stored), script=rec.script)
+        result = _consequences(case, actor, neg, new, rec, proposed_by, as_of, channel)
+        detail = _detail(rec, added, override)
+        case_event(case, on=as_of, kind="negotiation", reason=detail, actor=actor)
+        audit_record(
+            action="negotiation.proposal",
+            actor=actor,
+            object_type="negotiation",
+            object_id=neg.pk,
+            detail=detail,
+        )
+    return ProposalResult(neg, rec, tuple(str(e.kind) for e in added[1:]), *result)
+
+
+def _current(case: Case, actor: Any, as_of: date) -> Negotiation:
+    neg = (
+        Negotiation.objects.filter(case=case, status=NegotiationStatus.OPEN).order_by("-id").first()
+    )
+    if neg is None:
+        neg = Negotiation.objects.create(case=case, started_on=as_of, started_by=actor)
+    return neg
+
+
+def _store_events(neg: Negotiation, events: Any, *, start: int, script: str) -> None:
+    rows = []
+    for k, e in enumerate(events):
+        rows.append(
+            NegotiationEvent(
+                negotiation=neg,
+                seq=start + k + 1,
+                kind=str(e.kind),
+                on=e.on,
+                by=e.by,
+                condition=str(e.condition) if e.condition else "",
+                conditions=[str(c) for c in e.conditions],
+                reason=e.reason,
+                reason_code=e.reason_code,
+                recommended=str(e.recommended) if e.recommended else "",
+                script=script if k == 1 else "",
+                **load.terms_fields(e.terms),
+            )
+        )
+    NegotiationEvent.objects.bulk_create(rows)
+
+
+def _consequences(
+    case: Case,
+    actor: Any,
+    neg: Negotiation,
+    history: NegotiationHistory,
+    rec: Recommendation,
+    proposed_by: str,
+    as_of: date,
+    channel: PromiseChannel,
+) -> tuple[Approval | None, PromiseToPay | None, PaymentPlan | None]:
+    last = history.events[-1]
+    asked = [e for e in history.events[-2:] if e.kind is EventKind.APPROVAL_REQUESTED]
+    if asked:
+        return _ask_approval(case, actor, neg, rec, as_of), None, None
+    if last.kind is not EventKind.ACCEPTANCE or last.terms is None:
+        return None, None, None
+    neg.status = NegotiationStatus.AGREED
+    neg.save(update_fields=["status"])
+    terms = last.terms
+    if not terms.is_plan:
+        promise = promise_create(
+            case=case,
+            actor=actor,
+            parts=[(terms.first_on, terms.first_amount)],
+            given_by=proposed_by,
+            channel=channel,
+            as_of=as_of,
+            negotiation=neg,
+        )
+        return None, promise, None
+    plan = plan_create(
+        case=case,
+        actor=actor,
+        as_of=as_of,
+        parts=[(p.on, p.amount) for p in terms.parts()],
+        principal=terms.total,
+        negotiation=neg,
+        pre_approved=True,
+    )  # our plans always carry the acceleration clause; asking for it makes it explicit
+    return None, None, plan
+
+
+def _ask_approval(
+    case: Case, actor: Any, neg: Negotiation, rec: Recommendation, as_of: date
+) -> Approval:
+    wa = rec.walk_away
+    detail = {
+        "terms": load.terms_json(rec.proposal),
+        "describe": rec.proposal.describe(),
+        "exceeded": [str(x) for x in (rec.approval.exceeded if rec.approval else ())],
+        "balance_minor": rec.balance.to_minor(),
+        "currency": rec.balance.currency,
+        "risk_tier": case.debtor.risk_tier,
+        "anchor": rec.anchor.isoformat(),
+        "walk_away": [wa.max_days_to_first, str(wa.min_first_share), wa.max_days_to_last],
+    }
+    return Approval.objects.create(
+        case=case,
+        kind=ApprovalKind.TERMS,
+        requested_by=actor,
+        requested_on=as_of,
+        detail=detail,
+        negotiation=neg,
+    )
+
+
+def _detail(rec: Recommendation, added: Any, override: OverrideIn | None) -> dict[str, Any]:
+    return {
+        "rule": "negotiation",
+        "proposal": rec.proposal.describe(),
+        "recommended": str(rec.action),
+        "recommended_terms": rec.terms.describe(),
+        "reason_code": rec.reason.code if rec.reason else "",
+        "condition": str(rec.condition) if rec.condition else "",
+        "recorded": [str(e.kind) for e in added],
+        "override": override.reason if override else "",
+    }

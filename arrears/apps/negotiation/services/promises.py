@@ -1,0 +1,194 @@
+"""§7 Recording and withdrawing promises to pay (the sweep judges them: services/sweep.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from arrears.apps.accounts.services import audit_record
+from arrears.apps.cases.models import Case
+from arrears.apps.negotiation import convert as load
+from arrears.apps.negotiation.models import (
+    Negotiation,
+    PaymentPlan,
+    PlanStatus,
+    PromisePart,
+    PromiseToPay,
+)
+from arrears.apps.negotiation.policy import promise_policy
+from arrears.apps.negotiation.services.common import (
+    Refused,
+    case_event,
+    require_case_access,
+    require_currency,
+    require_open,
+)
+from arrears.domain.matching import Receipt
+from arrears.domain.money import Money
+from arrears.domain.promises import (
+    PromiseChannel,
+    PromisePolicy,
+    PromiseState,
+    PromiseStatus,
+    cancel_promise,
+    evaluate_promise,
+    validate_promise,
+)
+from arrears.domain.promises import PromisePart as DomainPart
+from arrears.domain.promises import PromiseToPay as DomainPromise
+
+PLAN_COVERS = "plan {plan} already covers these items: a promise cannot stand beside it"
+
+
+def promise_evaluate(
+    p: PromiseToPay, receipts: Sequence[Receipt], *, as_of: date, policy: PromisePolicy
+) -> PromiseStatus:
+    """The promise's state on `as_of` from the receipts on the items it covers."""
+    domain = load.promise_domain(p)
+    if domain.item_keys:
+        receipts = [r for r in receipts if r.item_key in domain.item_keys]
+    return evaluate_promise(domain, receipts, as_of=as_of, policy=policy)
+
+
+def _standing(case: Case, as_of: date) -> list[tuple[PromiseToPay, PromiseStatus]]:
+    policy = promise_policy()
+    got = load.receipts(case)
+    rows = PromiseToPay.objects.filter(case=case, state=PromiseState.OPEN).prefetch_related(
+        "parts", "items"
+    )
+    return [(p, promise_evaluate(p, got, as_of=as_of, policy=policy)) for p in rows]
+
+
+def promise_create(
+    *,
+    case: Case,
+    actor: Any,
+    parts: Sequence[tuple[date, Money]],
+    given_by: str,
+    channel: PromiseChannel,
+    as_of: date,
+    given_on: date | None = None,
+    item_numbers: Sequence[str] = (),
+    negotiation: Negotiation | None = None,
+) -> PromiseToPay:
+    """Record a promise after checking it (not in the past, within the balance, no overlap).
+
+    Entering the same promise again returns the one already recorded.
+    """
+    require_case_access(actor, case)
+    require_open(case)
+    for _, amount in parts:
+        require_currency("the promised amount", amount.currency, case)
+    promise = DomainPromise(
+        key="new",
+        given_on=given_on or as_of,
+        parts=tuple(DomainPart(on, amount) for on, amount in parts),
+        channel=PromiseChannel(channel),
+        given_by=given_by,
+        taken_by=actor.get_username(),
+        item_keys=frozenset(item_numbers),
+    )
+    with transaction.atomic():
+        items = load.open_items(case)
+        standing = _standing(case, as_of)
+        for row, status in standing:
+            if _same(status.promise, promise):
+                return row
+        validate_promise(
+            promise,
+            as_of=as_of,
+            open_items=load.undisputed(case, items),
+            standing=[s for _, s in standing],
+        )
+        _refuse_beside_plan(case, promise.item_keys)
+        row = _store(case, actor, promise, items, negotiation)
+        detail = {
+            "rule": "promise_given",
+            "promise": row.pk,
+            "parts": [[p.on.isoformat(), p.amount.to_minor()] for p in promise.parts],
+            "currency": case.currency,
+            "given_by": given_by,
+            "taken_by": promise.taken_by,
+            "channel": str(channel),
+            "items": sorted(promise.item_keys),
+        }
+        case_event(case, on=as_of, kind="promise", reason=detail, actor=actor)
+        audit_record(
+            action="promise.created",
+            actor=actor,
+            object_type="promise",
+            object_id=row.pk,
+            detail=detail,
+        )
+    return row
+
+
+def _same(a: DomainPromise, b: DomainPromise) -> bool:
+    return (a.given_on, a.parts, a.item_keys, a.given_by) == (
+        b.given_on,
+        b.parts,
+        b.item_keys,
+        b.given_by,
+    )
+
+
+def _refuse_beside_plan(case: Case, keys: frozenset[str]) -> None:
+    live = (PlanStatus.GOOD_STANDING, PlanStatus.PENDING_APPROVAL)
+    for plan in PaymentPlan.objects.filter(case=case, status__in=live).prefetch_related("items"):
+        theirs = {i.number for i in plan.items.all()}
+        if not keys or not theirs or keys & theirs:
+            raise Refused(PLAN_COVERS.format(plan=f"PL{plan.pk}"))
+
+
+def _store(
+    case: Case,
+    actor: Any,
+    promise: DomainPromise,
+    items: list[Any],
+    negotiation: Negotiation | None,
+) -> PromiseToPay:
+    row = PromiseToPay.objects.create(
+        case=case,
+        given_on=promise.given_on,
+        channel=str(promise.channel),
+        given_by=promise.given_by,
+        taken_by=actor,
+        currency=case.currency,
+        total_minor=promise.total.to_minor(),
+        negotiation=negotiation,
+    )
+    PromisePart.objects.bulk_create(
+        PromisePart(promise=row, on=p.on, amount_minor=p.amount.to_minor()) for p in promise.parts
+    )
+    if promise.item_keys:
+        row.items.set([i for i in items if i.number in promise.item_keys])
+    return row
+
+
+def promise_cancel(*, promise: PromiseToPay, actor: Any, as_of: date, reason: str) -> PromiseToPay:
+    """Withdraw a standing promise (e.g. replaced by a plan); a failed one stays failed."""
+    case = promise.case
+    require_case_access(actor, case)
+    if not reason.strip():
+        raise Refused("say why the promise is withdrawn")
+    with transaction.atomic():
+        status = promise_evaluate(
+            promise, load.receipts(case), as_of=as_of, policy=promise_policy()
+        )
+        cancel_promise(status, on=as_of)
+        promise.state = PromiseState.CANCELLED
+        promise.cancelled_on = promise.closed_on = as_of
+        promise.save(update_fields=["state", "cancelled_on", "closed_on"])
+        detail = {"rule": "promise_cancelled", "promise": promise.pk, "reason": reason}
+        case_event(case, on=as_of, kind="promise", reason=detail, actor=actor)
+        audit_record(
+            action="promise.cancelled",
+            actor=actor,
+            object_type="promise",
+            object_id=promise.pk,
+            detail=detail,
+        )
+    return promise

@@ -1,0 +1,313 @@
+"""§5-8 in the daily run: judge every standing promise and plan, escalate overdue disputes, and
+write what the ladder reads (`OpenItem.excluded_minor`, `Debtor.broken_promises`).
+
+Called by `run_daily` inside its transaction, before the ladder decides, so a promise broken
+today moves the case up the ladder today. Promises and plans are judged one by one (they scale
+with the negotiations, not the ledger) on receipts read in one query; the ladder's inputs are
+computed over the whole ledger in columns (`sweep_frames`). Each change is recorded once (an
+event with its reason, a follow-up the next business day): repeating a date changes nothing.
+A dry run does all of it inside a transaction it rolls back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+
+from arrears.apps.accounts.services import audit_record
+from arrears.apps.cases.models import Case, CaseStatus, ClosedReason, Run
+from arrears.apps.common.bulk import read_frame
+from arrears.apps.ledger.models import DUNNABLE_KINDS, Company
+from arrears.apps.negotiation import convert as load
+from arrears.apps.negotiation.models import (
+    Dispute,
+    DisputeStatus,
+    Instalment,
+    PaymentPlan,
+    PlanStatus,
+    PromiseToPay,
+    ReportingLine,
+    WriteOff,
+)
+from arrears.apps.negotiation.policy import promise_policy
+from arrears.apps.negotiation.services import sweep_frames as frames
+from arrears.apps.negotiation.services.common import case_event, follow_up
+from arrears.apps.negotiation.services.promises import promise_evaluate
+from arrears.domain.ladder import Channel, Role
+from arrears.domain.matching import Receipt, spread_over_items
+from arrears.domain.money import Money
+from arrears.domain.plans import PlanState, plan_default, plan_exclusions, plan_status
+from arrears.domain.promises import PromisePolicy, PromiseState, hold_back
+from arrears.domain.promises import follow_up as promise_follow_up
+
+_KINDS = ", ".join(f"'{k.value}'" for k in DUNNABLE_KINDS)
+
+
+@dataclass
+class SweepResult:
+    as_of: date
+    dry_run: bool
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class _Ctx:
+    as_of: date
+    run: Run | None
+    policy: PromisePolicy
+    receipts: dict[int, list[Receipt]]
+    items: dict[int, dict[str, tuple[int, date, Money]]]  # case -> number -> (id, due, open)
+    held: list[dict[str, int]] = field(default_factory=list)  # item_id, minor
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def negotiation_sweep(
+    *, company: Company, as_of: date, run: Run | None = None, dry_run: bool = False
+) -> SweepResult:
+    """Judge promises and plans, escalate disputes, store the ladder's inputs (see module)."""
+    with transaction.atomic():
+        ctx = _context(company, as_of, run)
+        _promises(company, ctx)
+        _plans(company, ctx)
+        _disputes(company, ctx)
+        pending = frames.write_offs_pending(company, as_of)
+        ctx.counts["items_excluded_changed"] = frames.exclusions_write(
+            company,
+            [
+                frames.disputed(company, as_of),
+                frames.credits_pending(company, as_of),
+                pending,
+                pl.DataFrame(ctx.held, schema=frames.ITEM_MINOR),
+            ],
+        )
+        ctx.counts["debtors_broken_changed"] = frames.broken_counts_write(
+            company, as_of, ctx.policy
+        )
+        _close_written_off(company, ctx, pending)
+        if dry_run:
+            transaction.set_rollback(True)  # a dry run shows what would change, keeps nothing
+        elif any(ctx.counts.values()):
+            audit_record(
+                action="negotiation.sweep",
+                object_type="company",
+                object_id=company.pk,
+                detail={"as_of": as_of.isoformat(), **ctx.counts},
+            )
+    return SweepResult(as_of, dry_run, ctx.counts)
+
+
+def _context(company: Company, as_of: date, run: Run | None) -> _Ctx:
+    standing = (
+        "SELECT case_id FROM negotiation_promisetopay WHERE state = 'open' UNION "
+        "SELECT case_id FROM negotiation_paymentplan WHERE status = 'good_standing'"
+    )
+    got = read_frame(
+        "SELECT c.id AS case_id, p.reference, p.received_on, a.amount_minor, i.number, "
+        "c.currency "
+        "FROM ledger_allocation a JOIN ledger_payment p ON p.id = a.payment_id "
+        "JOIN ledger_openitem i ON i.id = a.item_id "
+        "JOIN cases_case c ON c.debtor_id = i.debtor_id AND c.currency = i.currency "
+        f"WHERE c.company_id = %s AND a.amount_minor > 0 AND c.id IN ({standing})",
+        [company.pk],
+        {
+            "case_id": pl.Int64(),
+            "reference": pl.String(),
+            "received_on": pl.Date(),
+            "amount_minor": pl.Int64(),
+            "number": pl.String(),
+            "currency": pl.String(),
+        },
+    )
+    items = read_frame(
+        "SELECT c.id AS case_id, i.id AS item_id, i.number, i.due_date, i.open_minor, c.currency "
+        "FROM ledger_openitem i JOIN cases_case c "
+        "ON c.debtor_id = i.debtor_id AND c.currency = i.currency "
+        f"WHERE c.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS}) "
+        f"AND c.id IN ({standing})",
+        [company.pk],
+        {
+            "case_id": pl.Int64(),
+            "item_id": pl.Int64(),
+            "number": pl.String(),
+            "due_date": pl.Date(),
+            "open_minor": pl.Int64(),
+            "currency": pl.String(),
+        },
+    )
+    receipts: dict[int, list[Receipt]] = defaultdict(list)
+    for case_id, ref, on, minor, number, cur in got.iter_rows():
+        receipts[case_id].append(Receipt(ref, on, Money.from_minor(minor, cur), number))
+    by_case: dict[int, dict[str, tuple[int, date, Money]]] = defaultdict(dict)
+    for case_id, item_id, number, due, minor, cur in items.sort("due_date", "item_id").iter_rows():
+        by_case[case_id][number] = (item_id, due, Money.from_minor(minor, cur))
+    return _Ctx(as_of, run, promise_policy(), receipts, by_case)
+
+
+def _hold(ctx: _Ctx, case_id: int, parts: dict[str, Money]) -> None:
+    items = ctx.items.get(case_id, {})
+    for number, amount in parts.items():
+        if number in items and amount.to_minor() > 0:
+            ctx.held.append({"item_id": items[number][0], "minor": amount.to_minor()})
+
+
+def _open_items(ctx: _Ctx, case_id: int) -> dict[str, tuple[date, Money]]:
+    return {k: (due, amount) for k, (_, due, amount) in ctx.items.get(case_id, {}).items()}
+
+
+def _promises(company: Company, ctx: _Ctx) -> None:
+    rows = (
+        PromiseToPay.objects.filter(
+            case__company=company, state=PromiseState.OPEN, given_on__lte=ctx.as_of
+        )
+        .select_related("case", "taken_by")
+        .prefetch_related("parts", "items")
+    )
+    for p in rows:
+        ctx.counts["promises_judged"] += 1
+        s = promise_evaluate(p, ctx.receipts.get(p.case_id, []), as_of=ctx.as_of, policy=ctx.policy)
+        hold = hold_back(s)
+        if hold is not None:
+            _hold(
+                ctx,
+                p.case_id,
+                spread_over_items(hold.amount, _open_items(ctx, p.case_id), hold.item_keys),
+            )
+        if (s.state, s.paid.to_minor(), s.days_late) == (p.state, p.paid_minor, p.days_late):
+            continue
+        p.state, p.paid_minor, p.days_late = str(s.state), s.paid.to_minor(), s.days_late
+        p.closed_on, p.evaluated_on = s.closed_on, ctx.as_of
+        p.save(update_fields=["state", "paid_minor", "days_late", "closed_on", "evaluated_on"])
+        if s.state is not PromiseState.OPEN:
+            _promise_closed(p, s, ctx)
+
+
+def _promise_closed(p: PromiseToPay, s: Any, ctx: _Ctx) -> None:
+    ctx.counts[f"promises_{s.state}"] += 1
+    detail: dict[str, Any] = {
+        "rule": f"promise_{s.state}",
+        "promise": p.pk,
+        "paid_minor": s.paid.to_minor(),
+        "total_minor": p.total_minor,
+        "currency": p.currency,
+        "days_late": s.days_late,
+    }
+    fu = promise_follow_up(s, policy=ctx.policy)
+    if fu is not None:
+        detail.update(
+            failed_on=fu.failed_on.isoformat(),
+            shortfall_minor=fu.shortfall.to_minor(),
+            escalate=fu.escalate,
+            follow_up_on=fu.follow_up_on.isoformat(),
+        )
+        follow_up(p.case, step_code="promise_follow_up", due_on=fu.follow_up_on, run=ctx.run)
+    case_event(p.case, on=ctx.as_of, kind="promise", reason=detail, run=ctx.run)
+
+
+def _plans(company: Company, ctx: _Ctx) -> None:
+    rows = (
+        PaymentPlan.objects.filter(
+            case__company=company, status=PlanStatus.GOOD_STANDING, agreed_on__lte=ctx.as_of
+        )
+        .select_related("case")
+        .prefetch_related("instalments", "items")
+    )
+    for plan in rows:
+        ctx.counts["plans_judged"] += 1
+        s = plan_status(load.plan_domain(plan), ctx.receipts.get(plan.case_id, []), as_of=ctx.as_of)
+        _instalments(plan, s)
+        _hold(ctx, plan.case_id, plan_exclusions(s, _open_items(ctx, plan.case_id)))
+        if s.state is PlanState.GOOD_STANDING:
+            continue
+        plan.status = str(s.state)
+        plan.evaluated_on = ctx.as_of
+        detail: dict[str, Any] = {
+            "rule": f"plan_{s.state}",
+            "plan": plan.pk,
+            "paid_minor": s.paid.to_minor(),
+            "currency": plan.currency,
+        }
+        d = plan_default(s)
+        if d is not None:
+            plan.defaulted_on, plan.due_at_once_minor = d.defaulted_on, d.due_at_once.to_minor()
+            detail.update(
+                defaulted_on=d.defaulted_on.isoformat(),
+                missed=d.missed_seq,
+                due_at_once_minor=d.due_at_once.to_minor(),
+                acceleration_clause=plan.acceleration_clause,
+                escalate=d.escalate,
+            )
+            follow_up(
+                plan.case, step_code="plan_default_follow_up", due_on=d.follow_up_on, run=ctx.run
+            )
+        plan.save(update_fields=["status", "evaluated_on", "defaulted_on", "due_at_once_minor"])
+        ctx.counts[f"plans_{s.state}"] += 1
+        case_event(plan.case, on=ctx.as_of, kind="plan", reason=detail, run=ctx.run)
+
+
+def _instalments(plan: PaymentPlan, s: Any) -> None:
+    """Instalments are tracked like items: what is paid on each and when it was settled."""
+    changed = []
+    for row, st in zip(plan.instalments.all(), s.instalments, strict=True):
+        if (row.paid_minor, row.settled_on) != (st.paid.to_minor(), st.settled_on):
+            row.paid_minor, row.settled_on = st.paid.to_minor(), st.settled_on
+            changed.append(row)
+    Instalment.objects.bulk_update(changed, ["paid_minor", "settled_on"])
+
+
+def _disputes(company: Company, ctx: _Ctx) -> None:
+    """A dispute past its deadline goes to its owner's manager (or, lacking one, to the
+    credit managers: an unowned escalation is a defect the event records)."""
+    rows = Dispute.objects.filter(
+        case__company=company,
+        status=DisputeStatus.OPEN,
+        deadline__lt=ctx.as_of,
+        escalated_on__isnull=True,
+    ).select_related("case", "owner")
+    for d in rows:
+        line = ReportingLine.objects.filter(user=d.owner).select_related("manager").first()
+        manager = line.manager if line else None
+        d.escalated_to, d.escalated_on = manager, ctx.as_of
+        d.save(update_fields=["escalated_to", "escalated_on"])
+        detail = {
+            "rule": "dispute_overdue",
+            "dispute": d.pk,
+            "deadline": d.deadline.isoformat(),
+            "days_over": (ctx.as_of - d.deadline).days,
+            "owner": d.owner.get_username(),
+            "escalated_to": manager.get_username() if manager else "",
+            "defect": "" if manager else "owner has no manager: credit managers decide",
+        }
+        case_event(d.case, on=ctx.as_of, kind="dispute", reason=detail, run=ctx.run)
+        follow_up(
+            d.case,
+            step_code="dispute_escalation",
+            due_on=ctx.as_of,
+            channel=Channel.TASK,
+            role=Role.CREDIT_MANAGER,
+            run=ctx.run,
+        )
+        ctx.counts["disputes_escalated"] += 1
+
+
+def _close_written_off(company: Company, ctx: _Ctx, pending: pl.DataFrame) -> None:
+    """§2 A case whose whole balance is written off closes as written off, not as paid."""
+    ids = frames.fully_written_off(company, ctx.as_of, pending)["case_id"].to_list()
+    for case in Case.objects.filter(pk__in=ids):
+        offs = WriteOff.objects.filter(case=case, status="approved", closed_case_on__isnull=True)
+        detail = {"rule": "written_off", "write_offs": sorted(offs.values_list("pk", flat=True))}
+        offs.update(closed_case_on=ctx.as_of)
+        Case.objects.filter(pk=case.pk).update(
+            status=CaseStatus.CLOSED,
+            closed_reason=ClosedReason.WRITTEN_OFF,
+            closed_on=ctx.as_of,
+            next_action_on=None,
+            next_action="",
+            overdue_minor=0,
+        )
+        case_event(case, on=ctx.as_of, kind="closed", reason=detail, run=ctx.run)
+        ctx.counts["cases_written_off"] += 1

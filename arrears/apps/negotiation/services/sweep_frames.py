@@ -1,0 +1,167 @@
+"""The columnar half of the sweep: what the ladder reads, computed over the whole ledger in SQL
+and Polars and written as differences (so a repeated sweep writes nothing).
+
+* `OpenItem.excluded_minor`: open disputed parts + promise hold-backs + plan-covered principal
+  in good standing + credits and write-offs approved but not yet booked, capped at the open
+  amount. A credit or write-off counts until the ledger shows it booked: the fall in the item's
+  open amount since the decision that payments do not explain.
+* `Debtor.broken_promises`: broken (and, by policy, partly kept) promises plus defaulted plans,
+  given or agreed within the record window.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+
+from arrears.apps.common.bulk import read_frame, update_frame
+from arrears.apps.ledger.models import Company
+from arrears.domain.promises import PromisePolicy, PromiseState
+
+ITEM_MINOR: dict[str, pl.DataType] = {"item_id": pl.Int64(), "minor": pl.Int64()}
+
+_OPEN_DISPUTES = (
+    "SELECT dp.item_id, dp.amount_minor AS minor FROM negotiation_disputepart dp "
+    "JOIN negotiation_dispute d ON d.id = dp.dispute_id "
+    "JOIN cases_case c ON c.id = d.case_id "
+    "WHERE c.company_id = %s AND d.status = 'open' AND d.opened_on <= %s"
+)
+
+# An approved credit or write-off part, its item now, and what was paid on the item since.
+_PENDING = (
+    "SELECT x.item_id, x.amount AS minor, x.open_at, i.open_minor AS open_now, "
+    " (SELECT COALESCE(SUM(a.amount_minor), 0) FROM ledger_allocation a "
+    "  JOIN ledger_payment p ON p.id = a.payment_id "
+    "  WHERE a.item_id = x.item_id AND p.received_on >= x.decided_on) AS paid_since "
+    "FROM ({parts}) x JOIN ledger_openitem i ON i.id = x.item_id WHERE i.company_id = %s"
+)
+_CREDIT_PARTS = (
+    "SELECT dp.item_id, dp.credited_minor AS amount, dp.open_at_minor AS open_at, "
+    "d.resolved_on AS decided_on FROM negotiation_disputepart dp "
+    "JOIN negotiation_dispute d ON d.id = dp.dispute_id "
+    "WHERE d.status = 'resolved' AND dp.credited_minor > 0 AND d.resolved_on <= %s"
+)
+_WRITE_OFF_PARTS = (
+    "SELECT wp.item_id, wp.amount_minor AS amount, wp.open_at_minor AS open_at, "
+    "w.decided_on FROM negotiation_writeoffpart wp "
+    "JOIN negotiation_writeoff w ON w.id = wp.write_off_id "
+    "WHERE w.status = 'approved' AND w.decided_on <= %s"
+)
+PENDING_SCHEMA: dict[str, pl.DataType] = {
+    "item_id": pl.Int64(),
+    "minor": pl.Int64(),
+    "open_at": pl.Int64(),
+    "open_now": pl.Int64(),
+    "paid_since": pl.Int64(),
+}
+
+
+def disputed(company: Company, as_of: date) -> pl.DataFrame:
+    return read_frame(_OPEN_DISPUTES, [company.pk, as_of], ITEM_MINOR)
+
+
+def _pending(parts_sql: str, company: Company, as_of: date) -> pl.DataFrame:
+    """Per part: what is still to be booked (amount less the unexplained fall in open)."""
+    frame = read_frame(_PENDING.format(parts=parts_sql), [as_of, company.pk], PENDING_SCHEMA)
+    booked = (pl.col("open_at") - pl.col("open_now") - pl.col("paid_since")).clip(0)
+    return frame.select("item_id", minor=(pl.col("minor") - booked).clip(0))
+
+
+def credits_pending(company: Company, as_of: date) -> pl.DataFrame:
+    return _pending(_CREDIT_PARTS, company, as_of)
+
+
+def write_offs_pending(company: Company, as_of: date) -> pl.DataFrame:
+    return _pending(_WRITE_OFF_PARTS, company, as_of)
+
+
+def exclusions_write(company: Company, parts: list[pl.DataFrame]) -> int:
+    """Store each item's new excluded part where it differs; returns the items changed."""
+    wanted = (
+        pl.concat([p.select(list(ITEM_MINOR)).cast(ITEM_MINOR) for p in parts])  # type: ignore[arg-type]
+        .group_by("item_id")
+        .agg(pl.col("minor").sum())
+    )
+    stored = read_frame(
+        "SELECT id AS item_id, open_minor, excluded_minor FROM ledger_openitem "
+        "WHERE company_id = %s AND (excluded_minor <> 0 OR open_minor > 0)",
+        [company.pk],
+        {"item_id": pl.Int64(), "open_minor": pl.Int64(), "excluded_minor": pl.Int64()},
+    )
+    new = (
+        stored.join(wanted, on="item_id", how="left")
+        .with_columns(
+            new=pl.min_horizontal(pl.col("minor").fill_null(0), pl.col("open_minor").clip(0))
+        )
+        .filter(pl.col("new") != pl.col("excluded_minor"))
+        .select(pl.col("item_id").alias("id"), pl.col("new").alias("excluded_minor"))
+    )
+    return update_frame("ledger_openitem", new)
+
+
+def broken_counts_write(company: Company, as_of: date, policy: PromisePolicy) -> int:
+    """Store each debtor's broken-promise count where it differs; returns the debtors changed."""
+    states = [PromiseState.BROKEN.value]
+    if policy.partly_kept_counts_as_broken:
+        states.append(PromiseState.PARTLY_KEPT.value)
+    days = policy.record_window_days
+    since = as_of - timedelta(days=days) if days is not None else date.min
+    marks = ", ".join(["%s"] * len(states))
+    sql = (
+        "SELECT d.id, d.broken_promises AS old, COALESCE(x.n, 0) AS n FROM ledger_debtor d "
+        "LEFT JOIN (SELECT c.debtor_id, COUNT(*) AS n FROM ("
+        f" SELECT case_id FROM negotiation_promisetopay WHERE state IN ({marks})"
+        "  AND given_on >= %s AND given_on <= %s"
+        " UNION ALL SELECT case_id FROM negotiation_paymentplan WHERE status = 'defaulted'"
+        "  AND agreed_on >= %s AND agreed_on <= %s"
+        ") t JOIN cases_case c ON c.id = t.case_id GROUP BY c.debtor_id) x ON x.debtor_id = d.id "
+        "WHERE d.company_id = %s"
+    )
+    frame = read_frame(
+        sql,
+        [*states, since, as_of, since, as_of, company.pk],
+        {"id": pl.Int64(), "old": pl.Int64(), "n": pl.Int64()},
+    )
+    changed = frame.filter(pl.col("old") != pl.col("n")).select(
+        "id", pl.col("n").alias("broken_promises")
+    )
+    return update_frame("ledger_debtor", changed)
+
+
+def fully_written_off(company: Company, as_of: date, pending: pl.DataFrame) -> pl.DataFrame:
+    """Open cases with an approved write-off not yet closing a case, whose whole open dunnable
+    balance is written off (or that have nothing open left): they close as written off."""
+    cases = read_frame(
+        "SELECT DISTINCT c.id AS case_id, c.debtor_id, c.currency FROM cases_case c "
+        "JOIN negotiation_writeoff w ON w.case_id = c.id WHERE c.company_id = %s "
+        "AND c.status = 'open' AND w.status = 'approved' AND w.closed_case_on IS NULL "
+        "AND w.decided_on <= %s",
+        [company.pk, as_of],
+        {"case_id": pl.Int64(), "debtor_id": pl.Int64(), "currency": pl.String()},
+    )
+    if cases.is_empty():
+        return cases.select("case_id")
+    items = read_frame(
+        "SELECT id AS item_id, debtor_id, currency, open_minor FROM ledger_openitem "
+        "WHERE company_id = %s AND open_minor > 0 AND kind <> 'credit_note'",
+        [company.pk],
+        {
+            "item_id": pl.Int64(),
+            "debtor_id": pl.Int64(),
+            "currency": pl.String(),
+            "open_minor": pl.Int64(),
+        },
+    )
+    off = pending.group_by("item_id").agg(pl.col("minor").sum())
+    left = (
+        items.join(off, on="item_id", how="left")
+        .with_columns(rest=(pl.col("open_minor") - pl.col("minor").fill_null(0)).clip(0))
+        .group_by("debtor_id", "currency")
+        .agg(pl.col("rest").sum())
+    )
+    return (
+        cases.join(left, on=["debtor_id", "currency"], how="left")
+        .filter(pl.col("rest").fill_null(0) == 0)
+        .select("case_id")
+    )

@@ -1,0 +1,186 @@
+"""§1-2 Write-offs (requested by anyone on the case, approved only by a credit manager) and
+hand-overs to legal or an agency (a credit manager's decision that changes the owner)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from arrears.apps.accounts.services import audit_record
+from arrears.apps.cases.models import Case
+from arrears.apps.negotiation import convert as load
+from arrears.apps.negotiation.models import (
+    Approval,
+    ApprovalKind,
+    Dispute,
+    DisputeStatus,
+    Handover,
+    HandoverTarget,
+    WriteOff,
+    WriteOffPart,
+)
+from arrears.apps.negotiation.services.common import (
+    Refused,
+    case_event,
+    follow_up,
+    has_role,
+    require_case_access,
+    require_credit_manager,
+    require_currency,
+    require_open,
+)
+from arrears.domain.dates import next_business_day
+from arrears.domain.ladder import Channel, Role
+from arrears.domain.money import Money
+
+NO_REASON = "a {what} needs its reason"
+UNKNOWN_ITEM = "item {key!r} is not open on this case"
+ABOVE_OPEN = "{amount} written off on item {key!r} is more than its open amount {open}"
+NOT_POSITIVE = "the amount written off on item {key!r} must be positive, not {amount}"
+NOTHING = "nothing is open on this case to write off"
+NOT_LEGAL = "{user} is not in the legal group: a hand-over to legal goes to a legal user"
+SAME_OWNER = "{user} already owns this debtor"
+
+
+def writeoff_request(
+    *,
+    case: Case,
+    actor: Any,
+    reason: str,
+    as_of: date,
+    parts: Sequence[tuple[str, Money]] = (),
+    dispute: Dispute | None = None,
+) -> WriteOff:
+    """Ask a credit manager to write off (item number, amount) parts; none: the whole case."""
+    require_case_access(actor, case)
+    require_open(case)
+    if not reason.strip():
+        raise Refused(NO_REASON.format(what="write-off"))
+    with transaction.atomic():
+        items = {i.number: i for i in load.open_items(case)}
+        chosen = _parts(case, items, parts)
+        row = WriteOff.objects.create(
+            case=case, reason=reason, requested_by=actor, requested_on=as_of, dispute=dispute
+        )
+        WriteOffPart.objects.bulk_create(
+            WriteOffPart(write_off=row, item=items[k], amount_minor=a) for k, a in chosen
+        )
+        detail = {
+            "rule": "write_off_requested",
+            "write_off": row.pk,
+            "reason": reason,
+            "parts": [[k, a] for k, a in chosen],
+            "currency": case.currency,
+            "dispute": dispute.pk if dispute else None,
+        }
+        Approval.objects.create(
+            case=case,
+            kind=ApprovalKind.WRITE_OFF,
+            requested_by=actor,
+            requested_on=as_of,
+            detail=detail,
+            write_off=row,
+        )
+        case_event(case, on=as_of, kind="write_off", reason=detail, actor=actor)
+        audit_record(
+            action="write_off.requested",
+            actor=actor,
+            object_type="write_off",
+            object_id=row.pk,
+            detail=detail,
+        )
+    return row
+
+
+def _parts(
+    case: Case, items: dict[str, Any], parts: Sequence[tuple[str, Money]]
+) -> list[tuple[str, int]]:
+    if not parts:
+        chosen = [(k, i.open_minor) for k, i in items.items()]
+        if not chosen:
+            raise Refused(NOTHING)
+        return chosen
+    out = []
+    for key, amount in parts:
+        require_currency("the amount written off", amount.currency, case)
+        if key not in items:
+            raise Refused(UNKNOWN_ITEM.format(key=key))
+        minor = amount.to_minor()
+        if minor <= 0:
+            raise Refused(NOT_POSITIVE.format(key=key, amount=amount))
+        if minor > items[key].open_minor:
+            raise Refused(
+                ABOVE_OPEN.format(
+                    amount=amount, key=key, open=load.m(items[key].open_minor, case.currency)
+                )
+            )
+        out.append((key, minor))
+    return out
+
+
+def case_handover(
+    *,
+    case: Case,
+    actor: Any,
+    to: HandoverTarget,
+    new_owner: Any,
+    reason: str,
+    as_of: date,
+    agency: str = "",
+) -> Handover:
+    """Hand the debtor's account to legal or an agency: a new owner, recorded with a reason."""
+    require_credit_manager(actor, "hand an account over to legal or an agency")
+    require_open(case)
+    if not reason.strip():
+        raise Refused(NO_REASON.format(what="hand-over"))
+    target = HandoverTarget(to)
+    if target is HandoverTarget.LEGAL and not has_role(new_owner, Role.LEGAL):
+        raise Refused(NOT_LEGAL.format(user=new_owner.get_username()))
+    debtor = case.debtor
+    if debtor.owner_id == new_owner.pk:
+        raise Refused(SAME_OWNER.format(user=new_owner.get_username()))
+    with transaction.atomic():
+        row = Handover.objects.create(
+            case=case,
+            to=target,
+            agency=agency,
+            from_owner=debtor.owner,
+            to_owner=new_owner,
+            on=as_of,
+            reason=reason,
+            by=actor,
+        )
+        debtor.owner = new_owner
+        debtor.save(update_fields=["owner"])
+        detail = {
+            "rule": "handover",
+            "to": str(target),
+            "agency": agency,
+            "reason": reason,
+            "from_owner": row.from_owner.get_username() if row.from_owner else "",
+            "to_owner": new_owner.get_username(),
+        }
+        case_event(case, on=as_of, kind="handover", reason=detail, actor=actor)
+        follow_up(
+            case,
+            step_code=f"handover_{target}",
+            due_on=next_business_day(as_of),
+            channel=Channel.TASK,
+            role=Role.LEGAL,
+        )
+        audit_record(
+            action="case.handover",
+            actor=actor,
+            object_type="case",
+            object_id=case.pk,
+            detail=detail,
+        )
+    return row
+
+
+def open_dispute_of(row: WriteOff) -> Dispute | None:
+    d = row.dispute
+    return d if d is not None and d.status == DisputeStatus.OPEN else None

@@ -1,0 +1,99 @@
+"""A small world for the negotiation desk: a company on the default ladder, a debtor owned by
+collector cora with overdue items and a case, a second collector (carl) who must be refused,
+two credit managers (maria, mike) and a legal user (lena)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from arrears.apps.accounts.services import user_ensure
+from arrears.apps.cases.models import Case
+from arrears.apps.cases.services import run_daily, strategies_install_defaults
+from arrears.apps.ledger.models import Allocation, Company, Debtor, OpenItem, Payment
+from arrears.apps.negotiation.models import ReportingLine
+from arrears.domain.ladder import Role
+from arrears.domain.money import Money
+from tests import factories
+
+AS_OF = date(2026, 11, 25)  # a Wednesday
+_refs = itertools.count(1)
+
+
+def eur(amount: str) -> Money:
+    return Money.of(amount, "EUR")
+
+
+@dataclass
+class World:
+    company: Company
+    cora: Any
+    carl: Any
+    maria: Any
+    mike: Any
+    lena: Any
+    debtor: Debtor
+    old: OpenItem  # EUR 600, 30 days overdue
+    new: OpenItem  # EUR 400, 5 days overdue
+    case: Case
+
+    def refresh(self) -> World:
+        self.case.refresh_from_db()
+        self.debtor.refresh_from_db()
+        self.old.refresh_from_db()
+        self.new.refresh_from_db()
+        return self
+
+
+def world(as_of: date = AS_OF, run: bool = True) -> World:
+    company = factories.company()
+    strategies_install_defaults(company=company)
+    cora, carl = factories.collector("cora"), factories.collector("carl")
+    maria = user_ensure(username="maria", role=Role.CREDIT_MANAGER)
+    mike = user_ensure(username="mike", role=Role.CREDIT_MANAGER)
+    lena = user_ensure(username="lena", role=Role.LEGAL)
+    ReportingLine.objects.get_or_create(user=cora, defaults={"manager": maria})
+    debtor = factories.debtor(company, owner=cora)
+    old = factories.item(debtor, due=as_of - timedelta(days=30), amount=600_00, number="INV-OLD")
+    new = factories.item(debtor, due=as_of - timedelta(days=5), amount=400_00, number="INV-NEW")
+    if run:
+        run_daily(company=company, as_of=as_of)
+    case = Case.objects.get(debtor=debtor, currency="EUR")
+    return World(company, cora, carl, maria, mike, lena, debtor, old, new, case)
+
+
+def pay(item: OpenItem, amount_minor: int, on: date, *, reduce_open: bool = True) -> Payment:
+    """A payment allocated to one item, as the ERP import would mirror it."""
+    p = Payment.objects.create(
+        company=item.company,
+        debtor=item.debtor,
+        reference=f"PAY-{next(_refs):05d}",
+        received_on=on,
+        currency=item.currency,
+        amount_minor=amount_minor,
+    )
+    Allocation.objects.create(payment=p, item=item, amount_minor=amount_minor)
+    if reduce_open:
+        item.open_minor -= amount_minor
+        item.save(update_fields=["open_minor"])
+    return p
+
+
+def pay_split(parts: list[tuple[OpenItem, int]], on: date) -> Payment:
+    """One payment allocated across several items."""
+    first = parts[0][0]
+    p = Payment.objects.create(
+        company=first.company,
+        debtor=first.debtor,
+        reference=f"PAY-{next(_refs):05d}",
+        received_on=on,
+        currency=first.currency,
+        amount_minor=sum(a for _, a in parts),
+    )
+    for item, amount in parts:
+        Allocation.objects.create(payment=p, item=item, amount_minor=amount)
+        item.open_minor -= amount
+        item.save(update_fields=["open_minor"])
+    return p

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from arrears.apps.cases.models import Action, CaseEvent
+from arrears.apps.negotiation.models import Approval, Dispute, ReportingLine
+from arrears.apps.negotiation.services import (
+    NotAllowed,
+    approval_decide,
+    dispute_open,
+    dispute_resolve,
+    negotiation_sweep,
+)
+from arrears.domain.disputes import DisputeError, DisputeOutcome, DisputeReason
+from arrears.domain.money import Money
+from tests.apps.negotiation.support import AS_OF, eur
+
+pytestmark = pytest.mark.django_db
+
+
+def _open(w, parts=(("INV-OLD", "200"),), actor=None, **kw):
+    return dispute_open(
+        case=w.case,
+        actor=actor or w.cora,
+        parts=[(k, eur(a)) for k, a in parts],
+        reason=DisputeReason.GOODS_DAMAGED,
+        as_of=AS_OF,
+        **kw,
+    )
+
+
+def test_a_dispute_gets_an_owner_and_a_deadline_ten_business_days_out(w):
+    d = _open(w)
+    assert (d.owner, d.deadline, d.status) == (w.cora, date(2026, 12, 9), "open")
+    assert CaseEvent.objects.filter(case=w.case, kind="dispute").count() == 1
+
+
+def test_only_the_disputed_part_is_excluded_from_dunning(w):
+    _open(w, parts=(("INV-OLD", "200"), ("INV-NEW", "50")))
+    negotiation_sweep(company=w.company, as_of=AS_OF)
+    w.refresh()
+    assert (w.old.excluded_minor, w.new.excluded_minor) == (200_00, 50_00)
+
+
+def test_a_dispute_above_the_undisputed_open_amount_is_refused(w):
+    _open(w, parts=(("INV-OLD", "500"),))
+    with pytest.raises(DisputeError, match="more than its undisputed open amount"):
+        _open(w, parts=(("INV-OLD", "100.01"),))
+
+
+def test_a_dispute_in_another_currency_is_refused(w):
+    with pytest.raises(ValueError, match="USD"):
+        dispute_open(
+            case=w.case,
+            actor=w.cora,
+            parts=[("INV-OLD", Money.of("5", "USD"))],
+            reason=DisputeReason.QUALITY,
+            as_of=AS_OF,
+        )
+
+
+def test_the_same_dispute_twice_is_stored_once(w):
+    assert _open(w) == _open(w)
+    assert Dispute.objects.count() == 1
+
+
+def test_a_dispute_past_its_deadline_is_escalated_to_the_owner_s_manager_once(w):
+    d = _open(w)
+    for _ in range(2):
+        negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    d.refresh_from_db()
+    assert (d.escalated_to, d.escalated_on) == (w.maria, date(2026, 12, 10))
+    assert (
+        Action.objects.filter(
+            case=w.case, step_code="dispute_escalation", role="credit_manager"
+        ).count()
+        == 1
+    )
+
+
+def test_an_owner_without_a_manager_is_escalated_to_the_credit_managers_as_a_defect(w):
+    ReportingLine.objects.all().delete()
+    _open(w)
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    event = CaseEvent.objects.filter(kind="dispute").last()
+    assert event.reason["defect"] and event.reason["escalated_to"] == ""
+
+
+def test_a_rejected_dispute_returns_its_part_to_dunning(w):
+    d = _open(w)
+    negotiation_sweep(company=w.company, as_of=AS_OF)
+    dispute_resolve(dispute=d, actor=w.cora, outcome=DisputeOutcome.REJECTED, as_of=AS_OF)
+    negotiation_sweep(company=w.company, as_of=AS_OF)
+    w.refresh()
+    assert w.old.excluded_minor == 0 and d.outcome == "rejected"
+
+
+def test_a_credit_stays_off_the_ladder_until_finance_books_it(w):
+    d = _open(w)
+    dispute_resolve(
+        dispute=d,
+        actor=w.cora,
+        outcome=DisputeOutcome.PARTIAL_CREDIT,
+        credited=eur("150"),
+        as_of=AS_OF,
+    )
+    negotiation_sweep(company=w.company, as_of=AS_OF)
+    w.refresh()
+    assert w.old.excluded_minor == 150_00
+    w.old.open_minor -= 150_00  # the credit note is booked in the ERP and imported
+    w.old.save()
+    negotiation_sweep(company=w.company, as_of=date(2026, 11, 26))
+    w.refresh()
+    assert w.old.excluded_minor == 0
+
+
+def test_a_written_off_outcome_waits_for_a_credit_manager(w):
+    d = _open(w)
+    dispute_resolve(
+        dispute=d,
+        actor=w.cora,
+        outcome=DisputeOutcome.WRITTEN_OFF,
+        as_of=AS_OF,
+        reason="goods destroyed in transit",
+    )
+    d.refresh_from_db()
+    assert d.status == "open"
+    approval_decide(
+        approval=Approval.objects.get(kind="write_off"),
+        actor=w.maria,
+        approve=True,
+        reason="carrier insolvent",
+        as_of=AS_OF,
+    )
+    d.refresh_from_db()
+    assert (d.status, d.outcome, d.credited_minor) == ("resolved", "written_off", 200_00)
+
+
+def test_a_second_collector_may_neither_open_nor_resolve(w):
+    with pytest.raises(NotAllowed):
+        _open(w, actor=w.carl)
+    d = _open(w)
+    with pytest.raises(NotAllowed):
+        dispute_resolve(dispute=d, actor=w.carl, outcome=DisputeOutcome.REJECTED, as_of=AS_OF)

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from arrears.apps.cases.models import CaseEvent
+from arrears.apps.negotiation.models import (
+    Approval,
+    NegotiationEvent,
+    PaymentPlan,
+    PromiseToPay,
+)
+from arrears.apps.negotiation.selectors import approval_queue, negotiation_csv, negotiation_rows
+from arrears.apps.negotiation.services import (
+    NotAllowed,
+    OverrideIn,
+    approval_decide,
+    negotiation_propose,
+)
+from arrears.domain.money import Money
+from arrears.domain.negotiation import NegotiationError, Terms
+from arrears.domain.negotiation.history import Action
+from tests.apps.negotiation.support import AS_OF, eur
+
+pytestmark = pytest.mark.django_db
+
+
+def _days(n: int):
+    return AS_OF + timedelta(days=n)
+
+
+def _all_in(days: int) -> Terms:
+    return Terms.single(_days(days), eur("1000"))
+
+
+def _propose(w, terms, actor=None, override=None, on=AS_OF):
+    return negotiation_propose(
+        case=w.case,
+        actor=actor or w.cora,
+        proposal=terms,
+        proposed_by="Mr Weber",
+        as_of=on,
+        override=override,
+    )
+
+
+def test_the_first_proposal_is_countered_with_a_reason_even_when_acceptable(w):
+    r = _propose(w, _all_in(12))
+    rec = r.recommendation
+    assert rec.action is Action.COUNTER and rec.reason is not None
+    assert rec.terms.first_on == _days(6)
+    assert r.recorded == ("counter",)
+    assert rec.reason.text in rec.script
+
+
+def test_the_whole_exchange_is_stored_in_order_with_the_script(w):
+    _propose(w, _all_in(12))
+    _propose(w, _all_in(12))
+    kinds = list(NegotiationEvent.objects.order_by("seq").values_list("kind", flat=True))
+    assert kinds == ["proposal", "counter", "proposal", "concession"]
+    assert NegotiationEvent.objects.get(seq=2).script.startswith("Our")
+    assert CaseEvent.objects.filter(case=w.case, kind="negotiation").count() == 2
+
+
+def test_concessions_are_conditional_and_shrink(w):
+    _propose(w, _all_in(12))
+    first = _propose(w, _all_in(12)).recommendation
+    second = _propose(w, _all_in(13)).recommendation
+    assert first.action is Action.CONCEDE and first.condition is not None
+    assert second.condition not in (None, first.condition)
+    moved = (first.terms.first_on - _days(6)).days
+    assert 0 < (second.terms.first_on - first.terms.first_on).days < moved
+
+
+def test_terms_beyond_the_walk_away_point_go_to_the_credit_manager(w):
+    _propose(w, _all_in(12))
+    r = _propose(w, _all_in(40))
+    assert r.recommendation.action is Action.NEEDS_APPROVAL
+    assert r.approval is not None and approval_queue(company=w.company) == [r.approval]
+    assert "first_payment_too_late" in r.approval.detail["exceeded"]
+
+
+def test_approved_terms_are_then_accepted_and_become_a_promise(w):
+    _propose(w, _all_in(12))
+    asked = _propose(w, _all_in(40)).approval
+    approval_decide(
+        approval=asked, actor=w.maria, approve=True, reason="long customer", as_of=AS_OF
+    )
+    r = _propose(w, _all_in(40))
+    assert r.recommendation.action is Action.ACCEPT
+    assert r.promise is not None and r.promise.total_minor == 1000_00
+    assert r.promise.negotiation == r.negotiation and r.negotiation.status == "agreed"
+    kinds = [row["kind"] for row in negotiation_rows(case=w.case)]
+    assert "approval_granted" in kinds and kinds[-1] == "acceptance"
+
+
+def test_a_refusal_is_recorded_and_the_terms_stay_beyond_reach(w):
+    _propose(w, _all_in(12))
+    asked = _propose(w, _all_in(40)).approval
+    approval_decide(approval=asked, actor=w.maria, approve=False, reason="too risky", as_of=AS_OF)
+    asked.refresh_from_db()
+    assert (asked.status, asked.decided_by, asked.decision_reason) == (
+        "refused",
+        w.maria,
+        "too risky",
+    )
+    assert _propose(w, _all_in(40)).recommendation.action is Action.NEEDS_APPROVAL
+
+
+def test_a_collector_cannot_approve(w):
+    _propose(w, _all_in(12))
+    asked = _propose(w, _all_in(40)).approval
+    with pytest.raises(NotAllowed, match="not a credit manager"):
+        approval_decide(approval=asked, actor=w.cora, approve=True, reason="ok", as_of=AS_OF)
+
+
+def test_a_credit_manager_cannot_approve_their_own_request(w):
+    _propose(w, _all_in(12), actor=w.maria)
+    asked = _propose(w, _all_in(40), actor=w.maria).approval
+    with pytest.raises(NotAllowed, match="cannot approve it too"):
+        approval_decide(approval=asked, actor=w.maria, approve=True, reason="ok", as_of=AS_OF)
+    approval_decide(approval=asked, actor=w.mike, approve=True, reason="ok", as_of=AS_OF)
+
+
+def test_a_decision_is_made_once(w):
+    _propose(w, _all_in(12))
+    asked = _propose(w, _all_in(40)).approval
+    approval_decide(approval=asked, actor=w.maria, approve=False, reason="no", as_of=AS_OF)
+    with pytest.raises(ValueError, match="already refused"):
+        approval_decide(approval=asked, actor=w.mike, approve=True, reason="yes", as_of=AS_OF)
+
+
+def test_an_override_is_recorded_with_its_reason(w):
+    ov = OverrideIn(Action.ACCEPT, _all_in(12), "debtor pays reliably, big customer")
+    r = _propose(w, _all_in(12), override=ov)
+    assert r.promise is not None
+    over = NegotiationEvent.objects.get(kind="override")
+    assert over.reason == "debtor pays reliably, big customer" and over.recommended == "counter"
+
+
+def test_an_override_beyond_the_walk_away_point_is_refused_without_approval(w):
+    ov = OverrideIn(Action.ACCEPT, _all_in(40), "I like them")
+    with pytest.raises(NegotiationError, match="beyond the walk-away"):
+        _propose(w, _all_in(40), override=ov)
+    assert not NegotiationEvent.objects.exists() and not PromiseToPay.objects.exists()
+
+
+def test_an_accepted_plan_becomes_a_payment_plan(w):
+    plan = Terms(_days(2), eur("400"), _days(60), eur("1000"), 2)
+    ov = OverrideIn(Action.ACCEPT, plan, "agreed with the CFO on the phone")
+    r = _propose(w, plan, override=ov)
+    assert r.plan is not None and r.plan.status == "good_standing"
+    assert [i.principal_minor for i in r.plan.instalments.all()] == [400_00, 300_00, 300_00]
+    assert PaymentPlan.objects.count() == 1
+
+
+def test_a_proposal_in_another_currency_is_refused(w):
+    with pytest.raises(ValueError, match="USD"):
+        _propose(w, Terms.single(_days(3), Money.of("100", "USD")))
+
+
+def test_a_proposal_above_the_balance_is_refused(w):
+    with pytest.raises(NegotiationError, match="more than the open balance"):
+        _propose(w, Terms.single(_days(3), eur("1500")))
+
+
+def test_a_second_collector_may_not_negotiate_on_cora_s_debtor(w):
+    with pytest.raises(NotAllowed):
+        _propose(w, _all_in(12), actor=w.carl)
+
+
+def test_the_history_exports_as_csv_with_one_row_per_event(w):
+    _propose(w, _all_in(12))
+    text = negotiation_csv(case=w.case)
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("negotiation,seq,on,kind,by,currency")
+    assert len(lines) == 3 and ",counter," in lines[2]
+    assert Approval.objects.count() == 0

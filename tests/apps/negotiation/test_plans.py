@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from arrears.apps.cases.models import Action, CaseEvent
+from arrears.apps.cases.services import run_daily
+from arrears.apps.negotiation.models import Approval, PaymentPlan
+from arrears.apps.negotiation.services import (
+    NotAllowed,
+    approval_decide,
+    negotiation_sweep,
+    plan_create,
+)
+from arrears.domain.plans import PlanError
+from tests.apps.negotiation.support import AS_OF, eur, pay
+
+pytestmark = pytest.mark.django_db
+DEC, JAN = date(2026, 12, 4), date(2027, 1, 4)
+
+
+def _plan(w, **kw):
+    kw.setdefault("due_dates", [DEC, JAN])
+    return plan_create(case=w.case, actor=kw.pop("actor", w.cora), as_of=AS_OF, **kw)
+
+
+def test_a_plan_covers_the_undisputed_balance_in_equal_instalments(w):
+    plan = _plan(w)
+    rows = list(plan.instalments.values_list("seq", "due_on", "principal_minor"))
+    assert rows == [(1, DEC, 500_00), (2, JAN, 500_00)]
+    assert plan.status == "good_standing" and plan.acceleration_clause
+    assert CaseEvent.objects.filter(case=w.case, kind="plan").count() == 1
+
+
+def test_a_plan_with_a_down_payment_and_interest_adds_up_exactly(w):
+    plan = _plan(w, down_payment=eur("100"), annual_rate=Decimal("0.08"))
+    rows = list(plan.instalments.values_list("seq", "principal_minor", "interest_minor"))
+    assert rows[0] == (0, 100_00, 0)
+    assert sum(r[1] for r in rows) == 1000_00 and all(r[2] >= 0 for r in rows[1:])
+    assert sum(r[2] for r in rows) > 0
+
+
+def test_hand_entered_instalments_that_do_not_add_up_are_refused(w):
+    with pytest.raises(PlanError, match="adds up to"):
+        _plan(w, due_dates=(), parts=[(DEC, eur("500")), (JAN, eur("400"))], principal=eur("1000"))
+    assert not PaymentPlan.objects.exists()
+
+
+def test_a_plan_starting_in_the_past_is_refused(w):
+    with pytest.raises(PlanError, match="before the plan was agreed"):
+        _plan(w, due_dates=[date(2026, 11, 1), DEC])
+
+
+def test_a_plan_above_the_balance_is_refused(w):
+    with pytest.raises(PlanError, match="more than the balance"):
+        _plan(w, principal=eur("1200"))
+
+
+def test_the_same_plan_entered_twice_is_stored_once(w):
+    assert _plan(w) == _plan(w)
+
+
+def test_a_plan_beyond_the_walk_away_point_waits_for_approval(w):
+    plan = _plan(w, due_dates=[date(2027, 3, 1), date(2027, 6, 1)])
+    assert plan.status == "pending_approval"
+    approval = Approval.objects.get(plan=plan)
+    with pytest.raises(NotAllowed):
+        approval_decide(approval=approval, actor=w.cora, approve=True, reason="x", as_of=AS_OF)
+    approval_decide(approval=approval, actor=w.maria, approve=True, reason="seasonal", as_of=AS_OF)
+    plan.refresh_from_db()
+    assert plan.status == "good_standing"
+
+
+def test_a_plan_pending_approval_keeps_nothing_off_the_ladder(w):
+    _plan(w, due_dates=[date(2027, 3, 1), date(2027, 6, 1)])
+    negotiation_sweep(company=w.company, as_of=AS_OF)
+    w.refresh()
+    assert (w.old.excluded_minor, w.new.excluded_minor) == (0, 0)
+
+
+def test_a_plan_in_good_standing_keeps_its_open_principal_off_the_ladder(w):
+    _plan(w)
+    negotiation_sweep(company=w.company, as_of=AS_OF)
+    w.refresh()
+    assert (w.old.excluded_minor, w.new.excluded_minor) == (600_00, 400_00)
+
+
+def test_instalments_are_matched_against_payments_like_items(w):
+    plan = _plan(w)
+    pay(w.old, 500_00, DEC)
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    first = plan.instalments.get(seq=1)
+    assert (first.paid_minor, first.settled_on) == (500_00, DEC)
+    w.refresh()
+    assert w.old.excluded_minor + w.new.excluded_minor == 500_00  # what the plan still covers
+
+
+def test_a_missed_instalment_defaults_the_plan_and_accelerates_the_rest(w):
+    plan = _plan(w)
+    pay(w.old, 200_00, DEC)
+    run_daily(company=w.company, as_of=date(2026, 12, 10))  # grace 3 business days: 9 Dec
+    plan.refresh_from_db()
+    w.refresh()
+    assert (plan.status, plan.defaulted_on, plan.due_at_once_minor) == (
+        "defaulted",
+        date(2026, 12, 9),
+        800_00,
+    )
+    assert w.debtor.broken_promises == 1
+    assert (w.old.excluded_minor, w.new.excluded_minor) == (0, 0)
+    assert Action.objects.filter(
+        case=w.case, step_code="plan_default_follow_up", due_on=date(2026, 12, 10)
+    ).exists()
+
+
+def test_a_second_collector_may_not_agree_a_plan(w):
+    with pytest.raises(NotAllowed):
+        _plan(w, actor=w.carl)
+
+
+def test_a_plan_needs_either_dates_or_instalments(w):
+    with pytest.raises(ValueError, match="either"):
+        _plan(w, due_dates=(), parts=())

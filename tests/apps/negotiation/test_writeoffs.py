@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from arrears.apps.cases.models import Action, Case, CaseEvent
+from arrears.apps.cases.services import run_daily
+from arrears.apps.negotiation.models import Approval, Handover
+from arrears.apps.negotiation.services import (
+    NotAllowed,
+    approval_decide,
+    case_handover,
+    writeoff_request,
+)
+from arrears.apps.negotiation.services.writeoffs import ABOVE_OPEN
+from arrears.domain.money import Money
+from tests.apps.negotiation.support import AS_OF, eur
+
+pytestmark = pytest.mark.django_db
+NEXT = date(2026, 11, 26)
+
+
+def _write_off_all(w, actor=None):
+    wo = writeoff_request(
+        case=w.case, actor=actor or w.cora, reason="debtor insolvent", as_of=AS_OF
+    )
+    return wo, Approval.objects.get(write_off=wo)
+
+
+def test_a_write_off_request_waits_in_the_approval_queue(w):
+    wo, approval = _write_off_all(w)
+    assert (wo.status, approval.kind) == ("requested", "write_off")
+    assert list(wo.parts.values_list("amount_minor", flat=True)) == [600_00, 400_00]
+
+
+def test_a_write_off_needs_a_reason(w):
+    with pytest.raises(ValueError, match="reason"):
+        writeoff_request(case=w.case, actor=w.cora, reason=" ", as_of=AS_OF)
+
+
+def test_a_write_off_above_the_item_s_open_amount_is_refused(w):
+    with pytest.raises(ValueError, match=ABOVE_OPEN.split("{")[1].split("}")[1][:10]):
+        writeoff_request(
+            case=w.case, actor=w.cora, reason="x", as_of=AS_OF, parts=[("INV-NEW", eur("400.01"))]
+        )
+
+
+def test_a_write_off_in_another_currency_is_refused(w):
+    with pytest.raises(ValueError, match="USD"):
+        writeoff_request(
+            case=w.case,
+            actor=w.cora,
+            reason="x",
+            as_of=AS_OF,
+            parts=[("INV-NEW", Money.of("1", "USD"))],
+        )
+
+
+def test_a_collector_cannot_approve_a_write_off(w):
+    _, approval = _write_off_all(w)
+    with pytest.raises(NotAllowed):
+        approval_decide(approval=approval, actor=w.cora, approve=True, reason="x", as_of=AS_OF)
+
+
+def test_an_approved_write_off_of_the_whole_balance_closes_the_case_as_written_off(w):
+    _, approval = _write_off_all(w)
+    approval_decide(
+        approval=approval, actor=w.maria, approve=True, reason="insolvency filed", as_of=AS_OF
+    )
+    run_daily(company=w.company, as_of=NEXT)
+    w.refresh()
+    assert (w.case.status, w.case.closed_reason) == ("closed", "written_off")
+    assert (w.old.excluded_minor, w.new.excluded_minor) == (600_00, 400_00)
+    assert not Action.objects.filter(case=w.case, due_on=NEXT, run__isnull=False).exists()
+
+
+def test_a_written_off_case_stays_closed_when_finance_books_the_write_off(w):
+    _, approval = _write_off_all(w)
+    approval_decide(approval=approval, actor=w.maria, approve=True, reason="insolvent", as_of=AS_OF)
+    run_daily(company=w.company, as_of=NEXT)
+    w.old.open_minor = w.new.open_minor = 0  # booked in the ERP
+    w.old.save()
+    w.new.save()
+    run_daily(company=w.company, as_of=date(2026, 11, 27))
+    w.refresh()
+    assert (w.case.status, w.case.closed_reason) == ("closed", "written_off")
+    assert CaseEvent.objects.filter(case=w.case, kind="closed").count() == 1
+
+
+def test_a_partial_write_off_keeps_the_case_open_and_dunning_the_rest(w):
+    wo = writeoff_request(
+        case=w.case,
+        actor=w.cora,
+        reason="price dispute settled",
+        as_of=AS_OF,
+        parts=[("INV-OLD", eur("100"))],
+    )
+    approval_decide(
+        approval=Approval.objects.get(write_off=wo),
+        actor=w.maria,
+        approve=True,
+        reason="ok",
+        as_of=AS_OF,
+    )
+    run_daily(company=w.company, as_of=NEXT)
+    w.refresh()
+    assert w.case.status == "open" and w.old.excluded_minor == 100_00
+
+
+def test_a_refused_write_off_excludes_nothing(w):
+    _, approval = _write_off_all(w)
+    approval_decide(
+        approval=approval, actor=w.maria, approve=False, reason="keep pushing", as_of=AS_OF
+    )
+    run_daily(company=w.company, as_of=NEXT)
+    w.refresh()
+    assert w.case.status == "open" and w.old.excluded_minor == 0
+
+
+def test_a_handover_to_legal_changes_the_owner_and_is_recorded(w):
+    h = case_handover(
+        case=w.case,
+        actor=w.maria,
+        to="legal",
+        new_owner=w.lena,
+        reason="final notice ignored",
+        as_of=AS_OF,
+    )
+    w.refresh()
+    assert w.debtor.owner == w.lena and h.from_owner == w.cora
+    assert CaseEvent.objects.filter(case=w.case, kind="handover").exists()
+    assert Action.objects.filter(case=w.case, step_code="handover_legal", role="legal").exists()
+
+
+def test_a_collector_cannot_hand_over(w):
+    with pytest.raises(NotAllowed):
+        case_handover(
+            case=w.case, actor=w.cora, to="legal", new_owner=w.lena, reason="x", as_of=AS_OF
+        )
+    assert not Handover.objects.exists()
+
+
+def test_a_handover_to_legal_must_go_to_a_legal_user(w):
+    with pytest.raises(ValueError, match="legal group"):
+        case_handover(
+            case=w.case, actor=w.maria, to="legal", new_owner=w.carl, reason="x", as_of=AS_OF
+        )
+
+
+def test_after_a_handover_the_old_owner_is_refused_and_the_new_one_may_act(w):
+    case_handover(
+        case=w.case,
+        actor=w.maria,
+        to="agency",
+        new_owner=w.carl,
+        agency="Inkasso AG",
+        reason="no contact for 60 days",
+        as_of=AS_OF,
+    )
+    case = Case.objects.get(pk=w.case.pk)
+    with pytest.raises(NotAllowed):
+        writeoff_request(case=case, actor=w.cora, reason="x", as_of=AS_OF)
+    assert writeoff_request(case=case, actor=w.carl, reason="x", as_of=AS_OF)
