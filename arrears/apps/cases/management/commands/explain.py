@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from arrears.apps.cases.selectors import case_explain, describe_event
 from arrears.apps.common.cli import add_company_option, company_option
+from arrears.apps.negotiation.selectors import case_negotiation
 from arrears.domain.money import format_minor
 
 
@@ -36,6 +38,8 @@ class Command(BaseCommand):
                 f"  next action: {c.next_action} on {c.next_action_on}\n"
                 f"  credit hold: {'YES' if c.debtor.on_hold else 'no'}"
             )
+            for line in case_negotiation(case=c, as_of=date.today()).lines():  # §5-8
+                self.stdout.write(f"  {line}")
             self.stdout.write("  history:")
             for e in ex.events:
                 self.stdout.write(f"    {describe_event(e)}")

@@ -29,6 +29,7 @@ from arrears.apps.common.cli import iso_date
 from arrears.apps.ledger.imports import ImportRejected, import_file
 from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.services import company_setup, exchange_rate_set
+from arrears.apps.negotiation.services.demo import negotiation_demo_seed
 from arrears.demo.generate import generate_ledger, write_csv
 from arrears.domain.ladder import Role
 
@@ -80,6 +81,9 @@ class Command(BaseCommand):
                 f"imported {kind}: {s.rows:,} rows, {s.created:,} created, "
                 f"{s.updated:,} updated, {s.unchanged:,} unchanged"
             )
+        self.stdout.write(
+            negotiation_demo_seed(company=company, as_of=as_of, seed=o["seed"]).summary()
+        )
         try:
             result = self._runs(company, as_of, o["history_weeks"])
         except (RunLocked, RunRefused) as e:

@@ -1,0 +1,92 @@
+"""Shared parsing for the desk's commands: who acts, which case, dated amounts, clean errors."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from arrears.apps.cases.models import Case
+from arrears.apps.common.cli import add_company_option, company_option, iso_date
+from arrears.apps.ledger.models import Company
+from arrears.domain.money import Money, MoneyError, parse_amount
+
+NO_CASE = "debtor {code!r} has no {currency} case (unknown debtor, or no run yet)"
+NO_USER = "unknown user {name!r}: give --user USERNAME of a collector or credit manager"
+BAD_PAIR = "{text!r} is not {what} (use {form})"
+
+
+def pair(what: str, form: str, left: Callable[[str], Any]) -> Callable[[str], tuple[Any, str]]:
+    """argparse type for 'LEFT:AMOUNT' (the amount stays text until the currency is known)."""
+
+    def parse(text: str) -> tuple[Any, str]:
+        head, sep, amount = text.rpartition(":")
+        if not sep or not head:
+            raise argparse.ArgumentTypeError(BAD_PAIR.format(text=text, what=what, form=form))
+        try:
+            parse_amount(amount)
+            return left(head), amount
+        except (ValueError, argparse.ArgumentTypeError):
+            raise argparse.ArgumentTypeError(
+                BAD_PAIR.format(text=text, what=what, form=form)
+            ) from None
+
+    return parse
+
+
+dated_amount = pair("a dated amount", "YYYY-MM-DD:AMOUNT", iso_date)
+item_amount = pair("an item amount", "ITEM-NUMBER:AMOUNT", str)
+
+
+def add_case_options(parser: argparse.ArgumentParser, *, debtor: bool = True) -> None:
+    if debtor:
+        parser.add_argument("debtor", help="the debtor's code")
+        parser.add_argument("--currency", help="the case currency (default: the company's)")
+    parser.add_argument("--user", required=True, help="who acts (username)")
+    parser.add_argument("--as-of", type=iso_date, default=None, help="YYYY-MM-DD (default today)")
+    add_company_option(parser)
+
+
+class DeskCommand(BaseCommand):
+    """A desk command: the refusals of the services become clean command errors."""
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        try:
+            self.act(company_option(o["company"]), user_named(o["user"]), o)
+        except (ValueError, PermissionError, MoneyError) as e:
+            raise CommandError(str(e)) from None
+
+    def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+def as_of(o: dict[str, Any]) -> date:
+    return o["as_of"] or date.today()
+
+
+def user_named(name: str) -> Any:
+    try:
+        return get_user_model().objects.get(username=name)
+    except get_user_model().DoesNotExist:
+        raise CommandError(NO_USER.format(name=name)) from None
+
+
+def case_of(company: Company, o: dict[str, Any]) -> Case:
+    """The debtor's case in the currency asked (the daily run opens cases)."""
+    currency = o.get("currency") or company.currency
+    case = (
+        Case.objects.select_related("debtor", "debtor__owner")
+        .filter(company=company, debtor__code=o["debtor"], currency=currency)
+        .first()
+    )
+    if case is None:
+        raise CommandError(NO_CASE.format(code=o["debtor"], currency=currency))
+    return case
+
+
+def money(amount: str, currency: str) -> Money:
+    return Money(parse_amount(amount), currency)

@@ -1,0 +1,36 @@
+"""`arrears negotiation-history DEBTOR [--csv]`: the case's whole negotiation, in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from arrears.apps.common.cli import add_company_option, company_option
+from arrears.apps.negotiation.cli import case_of
+from arrears.apps.negotiation.selectors import negotiation_csv, negotiation_rows
+
+
+class Command(BaseCommand):
+    help = "Print a case's negotiation history (proposals, counters, approvals), or as CSV."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("debtor")
+        parser.add_argument("--currency")
+        parser.add_argument("--csv", action="store_true", help="CSV on standard output")
+        add_company_option(parser)
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        case = case_of(company_option(o["company"]), o)
+        if o["csv"]:
+            self.stdout.write(negotiation_csv(case=case), ending="")
+            return
+        for r in negotiation_rows(case=case):
+            terms = f" {r['first_amount']} by {r['first_on']}" if r["first_on"] else ""
+            if r["instalments"]:
+                terms += f", total {r['total']} by {r['last_on']} ({r['instalments']} more)"
+            extra = " ".join(str(r[k]) for k in ("condition", "reason") if r[k])
+            self.stdout.write(
+                f"#{r['negotiation']}.{r['seq']} {r['on']} {r['kind']:<18} "
+                f"{r['by']}:{terms} {extra}".rstrip()
+            )

@@ -1,0 +1,61 @@
+"""`arrears plan DEBTOR --first-due 2026-12-15 --count 6 [--down 500] [--rate 0.08] --user U`
+(equal monthly instalments) or `--part DATE:AMOUNT ...` (entered by hand)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from arrears.apps.common.cli import iso_date
+from arrears.apps.ledger.models import Company
+from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
+from arrears.apps.negotiation.cli import money as to_money
+from arrears.apps.negotiation.services import plan_create
+from arrears.domain.money import format_minor
+from arrears.domain.plans import DayCount, monthly_dates
+
+
+class Command(DeskCommand):
+    help = "Agree a payment plan; beyond the walk-away point it waits for approval."
+
+    def add_arguments(self, parser: Any) -> None:
+        add_case_options(parser)
+        parser.add_argument("--first-due", type=iso_date, help="first monthly instalment")
+        parser.add_argument("--count", type=int, default=0, help="number of monthly instalments")
+        parser.add_argument(
+            "--part",
+            type=dated_amount,
+            action="append",
+            default=[],
+            help="YYYY-MM-DD:AMOUNT instalments entered by hand",
+        )
+        parser.add_argument("--principal", help="amount covered (default: undisputed balance)")
+        parser.add_argument("--down", help="down payment due today")
+        parser.add_argument("--rate", type=Decimal, help="annual simple interest, 0.08 = 8 %%")
+        parser.add_argument("--day-count", default="act/365", choices=[str(d) for d in DayCount])
+        parser.add_argument("--no-acceleration", action="store_true")
+        parser.add_argument("--item", action="append", default=[], help="item number(s) covered")
+
+    def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
+        case = case_of(company, o)
+        cur = case.currency
+        dates = monthly_dates(o["first_due"], o["count"]) if o["first_due"] else ()
+        plan = plan_create(
+            case=case,
+            actor=user,
+            as_of=as_of(o),
+            due_dates=dates,
+            parts=[(d, to_money(a, cur)) for d, a in o["part"]],
+            principal=to_money(o["principal"], cur) if o["principal"] else None,
+            down_payment=to_money(o["down"], cur) if o["down"] else None,
+            annual_rate=o["rate"],
+            day_count=DayCount(o["day_count"]),
+            acceleration_clause=not o["no_acceleration"],
+            item_numbers=o["item"],
+        )
+        self.stdout.write(f"plan PL{plan.pk} ({plan.status}):")
+        for i in plan.instalments.all():
+            amount = format_minor(i.principal_minor + i.interest_minor, cur)
+            self.stdout.write(
+                f"  #{i.seq} {i.due_on} {amount} (interest {format_minor(i.interest_minor, cur)})"
+            )

@@ -1,0 +1,45 @@
+"""`arrears promise DEBTOR --part 2026-12-04:500.00 --contact NAME --user U`: record a promise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arrears.apps.ledger.models import Company
+from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
+from arrears.apps.negotiation.cli import money as to_money
+from arrears.apps.negotiation.services import promise_create
+from arrears.domain.money import format_minor
+from arrears.domain.promises import PromiseChannel
+
+
+class Command(DeskCommand):
+    help = "Record a promise to pay (one or more dated amounts) taken from the debtor's contact."
+
+    def add_arguments(self, parser: Any) -> None:
+        add_case_options(parser)
+        parser.add_argument(
+            "--part",
+            type=dated_amount,
+            action="append",
+            required=True,
+            help="YYYY-MM-DD:AMOUNT, repeat for several dates",
+        )
+        parser.add_argument("--contact", required=True, help="who at the debtor promised")
+        parser.add_argument("--channel", default="phone", choices=[str(c) for c in PromiseChannel])
+        parser.add_argument("--item", action="append", default=[], help="item number(s) covered")
+
+    def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
+        case = case_of(company, o)
+        p = promise_create(
+            case=case,
+            actor=user,
+            parts=[(d, to_money(a, case.currency)) for d, a in o["part"]],
+            given_by=o["contact"],
+            channel=PromiseChannel(o["channel"]),
+            as_of=as_of(o),
+            item_numbers=o["item"],
+        )
+        self.stdout.write(
+            f"promise P{p.pk}: {format_minor(p.total_minor, p.currency)} "
+            f"({p.state}); the ladder holds back the promised amount until then"
+        )

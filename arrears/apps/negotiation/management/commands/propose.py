@@ -1,0 +1,81 @@
+"""`arrears propose DEBTOR --first 2026-12-10:400 [--rest 2027-02-10:1000 --instalments 2]`:
+enter the debtor's proposal, print the engine's recommendation and the script to say."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arrears.apps.ledger.models import Company
+from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
+from arrears.apps.negotiation.cli import money as to_money
+from arrears.apps.negotiation.services import OverrideIn, ProposalResult, negotiation_propose
+from arrears.domain.negotiation import Condition, Terms
+from arrears.domain.negotiation.history import Action
+
+
+class Command(DeskCommand):
+    help = "Enter the debtor's proposal; print the recommendation, its reason and the script."
+
+    def add_arguments(self, parser: Any) -> None:
+        add_case_options(parser)
+        parser.add_argument(
+            "--first", type=dated_amount, required=True, help="first payment YYYY-MM-DD:AMOUNT"
+        )
+        parser.add_argument(
+            "--rest",
+            type=dated_amount,
+            help="for a plan: last date and the TOTAL covered, YYYY-MM-DD:TOTAL",
+        )
+        parser.add_argument("--instalments", type=int, default=1, help="payments after the first")
+        parser.add_argument("--contact", required=True, help="who at the debtor proposes")
+        parser.add_argument(
+            "--override",
+            choices=[str(a) for a in Action],
+            help="do this instead of the recommendation (needs --reason)",
+        )
+        parser.add_argument("--reason", default="", help="why the collector overrides")
+        parser.add_argument("--condition", choices=[str(c) for c in Condition])
+
+    def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
+        case = case_of(company, o)
+        cur = case.currency
+        (first_on, first), rest = o["first"], o["rest"]
+        if rest is None:
+            terms = Terms.single(first_on, to_money(first, cur))
+        else:
+            terms = Terms(
+                first_on, to_money(first, cur), rest[0], to_money(rest[1], cur), o["instalments"]
+            )
+        override = None
+        if o["override"]:
+            cond = Condition(o["condition"]) if o["condition"] else None
+            override = OverrideIn(Action(o["override"]), terms, o["reason"], cond)
+        r = negotiation_propose(
+            case=case,
+            actor=user,
+            proposal=terms,
+            proposed_by=o["contact"],
+            as_of=as_of(o),
+            override=override,
+        )
+        self.stdout.write(describe(r))
+
+
+def describe(r: ProposalResult) -> str:
+    rec = r.recommendation
+    lines = [
+        f"proposal: {rec.proposal.describe()}",
+        f"recommendation: {rec.action} — {rec.note}",
+        f"  say: {rec.script}",
+        f"  walk-away: first payment by {rec.walk_away.latest_first(rec.anchor)}, at least "
+        f"{rec.walk_away.smallest_first(rec.balance)}, plan ends by "
+        f"{rec.walk_away.latest_last(rec.anchor)}",
+        f"recorded: {', '.join(r.recorded)}",
+    ]
+    if r.approval:
+        lines.append(f"approval A{r.approval.pk} waits for a credit manager (`arrears approve`)")
+    if r.promise:
+        lines.append(f"agreed: promise P{r.promise.pk} recorded")
+    if r.plan:
+        lines.append(f"agreed: plan PL{r.plan.pk} recorded ({r.plan.status})")
+    return "\n".join(lines)

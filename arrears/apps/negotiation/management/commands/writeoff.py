@@ -1,0 +1,31 @@
+"""`arrears writeoff DEBTOR --reason "insolvent" --user U [--part INV-1:100]`: ask a credit
+manager to write off the case (or parts of items); `arrears approve` decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arrears.apps.ledger.models import Company
+from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, item_amount
+from arrears.apps.negotiation.cli import money as to_money
+from arrears.apps.negotiation.services import writeoff_request
+
+
+class Command(DeskCommand):
+    help = "Request a write-off (whole case or item parts); a credit manager approves it."
+
+    def add_arguments(self, parser: Any) -> None:
+        add_case_options(parser)
+        parser.add_argument("--reason", required=True)
+        parser.add_argument("--part", type=item_amount, action="append", default=[])
+
+    def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
+        case = case_of(company, o)
+        wo = writeoff_request(
+            case=case,
+            actor=user,
+            reason=o["reason"],
+            as_of=as_of(o),
+            parts=[(k, to_money(a, case.currency)) for k, a in o["part"]],
+        )
+        self.stdout.write(f"write-off W{wo.pk} requested: waits for a credit manager")

@@ -1,0 +1,256 @@
+"""Seed the demo ledger with negotiations (§5-8) so the daily run has something to judge.
+
+Deterministic for a seed: a share of the debtors with overdue items, chosen by a seeded random
+generator over their codes, each gets one story told through the desk's own services (so the
+data obeys every rule): a promise that will break, one still standing, one already kept, a plan
+in good standing, one about to default, an overdue dispute, a fresh one, a negotiation waiting
+for approval, excuses, and write-offs (some approved). Runs once per company: repeating the demo
+adds nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Sum
+
+from arrears.apps.accounts.services import user_ensure
+from arrears.apps.cases.models import Case
+from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, Company, Debtor, OpenItem
+from arrears.apps.negotiation.models import Approval, DecisionStatus, PromiseToPay, ReportingLine
+from arrears.apps.negotiation.services.approvals import approval_decide
+from arrears.apps.negotiation.services.common import case_ensure
+from arrears.apps.negotiation.services.disputes import dispute_open
+from arrears.apps.negotiation.services.excuses import excuse_log
+from arrears.apps.negotiation.services.negotiation import negotiation_propose
+from arrears.apps.negotiation.services.plans import plan_create
+from arrears.apps.negotiation.services.promises import promise_create
+from arrears.apps.negotiation.services.writeoffs import writeoff_request
+from arrears.domain.disputes import DisputeReason
+from arrears.domain.excuses import Excuse
+from arrears.domain.ladder import Role
+from arrears.domain.money import Money
+from arrears.domain.negotiation import Terms
+from arrears.domain.plans import monthly_dates
+from arrears.domain.promises import PromiseChannel
+
+MAX_DEBTORS = 600  # enough to see every story; the seeding goes through the services one by one
+
+
+class Seeded(Counter[str]):
+    """Stories told, by name."""
+
+    def summary(self) -> str:
+        if not self:
+            return "negotiations: already seeded, nothing added"
+        return "negotiations seeded: " + ", ".join(f"{k} {v}" for k, v in sorted(self.items()))
+
+
+def negotiation_demo_seed(
+    *, company: Company, as_of: date, seed: int = 7, per_mille: int = 80
+) -> Seeded:
+    """Tell one negotiation story on each chosen debtor (see the module docstring)."""
+    done = Seeded()
+    if PromiseToPay.objects.filter(case__company=company).exists():
+        return done  # seeded before: the demo is safe to repeat
+    manager = user_ensure(username="maria", role=Role.CREDIT_MANAGER)
+    debtors = _candidates(company, as_of)
+    rng = random.Random(seed)
+    chosen = rng.sample(debtors, min(len(debtors) * per_mille // 1000, MAX_DEBTORS))
+    for k, debtor in enumerate(sorted(chosen, key=lambda d: d.code)):
+        ReportingLine.objects.get_or_create(user=debtor.owner, defaults={"manager": manager})
+        story = STORIES[k % len(STORIES)]
+        try:
+            story(_Ctx(debtor, company.currency, as_of, rng, manager))
+            done[story.__name__.lstrip("_")] += 1
+        except (ValueError, PermissionError):
+            done["skipped"] += 1  # e.g. nothing left to promise after the generated payments
+    return done
+
+
+def _candidates(company: Company, as_of: date) -> list[Debtor]:
+    ids = (
+        OpenItem.objects.filter(
+            company=company,
+            currency=company.currency,
+            kind__in=DUNNABLE_KINDS,
+            open_minor__gt=0,
+            due_date__lt=as_of - timedelta(days=10),
+            debtor__owner__isnull=False,
+        )
+        .values_list("debtor_id", flat=True)
+        .distinct()
+    )
+    return list(Debtor.objects.filter(id__in=ids).select_related("owner").order_by("code"))
+
+
+class _Ctx:
+    def __init__(
+        self, debtor: Debtor, currency: str, as_of: date, rng: random.Random, manager: Any
+    ) -> None:
+        self.debtor, self.as_of, self.rng, self.manager = debtor, as_of, rng, manager
+        self.start = as_of - timedelta(days=21)
+        self.case: Case = case_ensure(debtor=debtor, currency=currency, on=self.start)
+        self.user = debtor.owner
+        items = OpenItem.objects.filter(
+            debtor=debtor, currency=currency, kind__in=DUNNABLE_KINDS, open_minor__gt=0
+        )
+        self.balance = items.aggregate(s=Sum("open_minor"))["s"] or 0
+        self.oldest = items.order_by("due_date", "id").first()
+
+    def money(self, share_pct: int) -> Money:
+        minor = max(1, self.balance * share_pct // 100)
+        return Money.from_minor(minor, self.case.currency)
+
+    def day(self, offset: int) -> date:
+        return self.as_of + timedelta(days=offset)
+
+
+def _broken_promise(c: _Ctx) -> None:
+    promise_create(
+        case=c.case,
+        actor=c.user,
+        parts=[(c.day(-14), c.money(50))],
+        given_by="Accounts payable",
+        channel=PromiseChannel.PHONE,
+        as_of=c.start,
+    )
+
+
+def _standing_promise(c: _Ctx) -> None:
+    promise_create(
+        case=c.case,
+        actor=c.user,
+        parts=[(c.day(3), c.money(40)), (c.day(17), c.money(30))],
+        given_by="Finance director",
+        channel=PromiseChannel.EMAIL,
+        as_of=c.day(-1),
+    )
+
+
+def _kept_promise(c: _Ctx) -> None:
+    """A promise the generated payments keep: given three days before a payment arrived."""
+    paid = (
+        Allocation.objects.filter(
+            item__debtor=c.debtor,
+            item__currency=c.case.currency,
+            payment__received_on__gt=c.day(-20),
+            payment__received_on__lt=c.day(-2),
+        )
+        .values("payment__received_on")
+        .annotate(total=Sum("amount_minor"))
+        .order_by("payment__received_on")
+        .first()
+    )
+    if paid is None or paid["total"] > c.balance:
+        return _standing_promise(c)
+    on = paid["payment__received_on"]
+    promise_create(
+        case=c.case,
+        actor=c.user,
+        parts=[(on, Money.from_minor(paid["total"], c.case.currency))],
+        given_by="Bookkeeper",
+        channel=PromiseChannel.PHONE,
+        as_of=on - timedelta(3),
+    )
+
+
+def _plan_in_good_standing(c: _Ctx) -> None:
+    plan = plan_create(
+        case=c.case, actor=c.user, as_of=c.day(-2), due_dates=monthly_dates(c.day(7), 3)
+    )
+    _approve_pending(c, Approval.objects.filter(plan=plan))
+
+
+def _plan_defaulting(c: _Ctx) -> None:
+    plan = plan_create(
+        case=c.case, actor=c.user, as_of=c.start, due_dates=monthly_dates(c.day(-14), 3)
+    )
+    _approve_pending(c, Approval.objects.filter(plan=plan), on=c.start)
+
+
+def _overdue_dispute(c: _Ctx) -> None:
+    assert c.oldest is not None
+    dispute_open(
+        case=c.case,
+        actor=c.user,
+        reason=DisputeReason.GOODS_DAMAGED,
+        as_of=c.start,
+        parts=[
+            (
+                c.oldest.number,
+                Money.from_minor(max(1, c.oldest.open_minor * 4 // 10), c.case.currency),
+            )
+        ],
+    )
+
+
+def _fresh_dispute(c: _Ctx) -> None:
+    assert c.oldest is not None
+    dispute_open(
+        case=c.case,
+        actor=c.user,
+        reason=DisputeReason.WRONG_PRICE,
+        as_of=c.day(-2),
+        parts=[
+            (c.oldest.number, Money.from_minor(max(1, c.oldest.open_minor // 5), c.case.currency))
+        ],
+    )
+
+
+def _negotiation(c: _Ctx) -> None:
+    """Counter, a conditional concession, then terms beyond the walk-away point."""
+    whole = Money.from_minor(c.balance, c.case.currency)
+    on = c.day(-3)
+    for days in (20, 20, 75):
+        negotiation_propose(
+            case=c.case,
+            actor=c.user,
+            proposal=Terms.single(on + timedelta(days), whole),
+            proposed_by="Managing director",
+            as_of=on,
+        )
+
+
+def _excuses(c: _Ctx) -> None:
+    excuses = list(Excuse)
+    for offset in (-45, -38, -4):
+        excuse_log(case=c.case, actor=c.user, excuse=c.rng.choice(excuses), as_of=c.day(offset))
+
+
+def _write_off(c: _Ctx) -> None:
+    wo = writeoff_request(
+        case=c.case, actor=c.user, reason="debtor insolvent, no assets", as_of=c.day(-5)
+    )
+    if c.rng.random() < 0.5:
+        _approve_pending(c, Approval.objects.filter(write_off=wo), on=c.day(-4))
+
+
+def _approve_pending(c: _Ctx, approvals: Any, on: date | None = None) -> None:
+    for a in approvals.filter(status=DecisionStatus.REQUESTED):
+        approval_decide(
+            approval=a,
+            actor=c.manager,
+            approve=True,
+            reason="demo: agreed",
+            as_of=on or c.as_of - timedelta(days=1),
+        )
+
+
+STORIES: tuple[Callable[[_Ctx], None], ...] = (
+    _broken_promise,
+    _standing_promise,
+    _plan_in_good_standing,
+    _overdue_dispute,
+    _negotiation,
+    _plan_defaulting,
+    _kept_promise,
+    _excuses,
+    _fresh_dispute,
+    _broken_promise,
+    _write_off,
+)
