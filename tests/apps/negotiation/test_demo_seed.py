@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from arrears.apps.cases.services import run_daily
+from arrears.apps.ledger.models import Debtor
+from arrears.apps.negotiation.models import Dispute, PaymentPlan, PromiseToPay
+from arrears.apps.negotiation.services.demo import negotiation_demo_seed
+from tests import factories
+from tests.apps.negotiation.support import AS_OF
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ledger(w):
+    for k in range(40):
+        d = factories.debtor(w.company, code=f"S{k:03d}", owner=w.cora)
+        factories.item(d, due=AS_OF - timedelta(days=20 + k), amount=(k + 1) * 100_00)
+    return w
+
+
+def _chosen():
+    return sorted(PromiseToPay.objects.values_list("case__debtor__code", flat=True))
+
+
+def test_the_demo_seed_tells_every_story_and_the_run_judges_them(ledger):
+    seeded = negotiation_demo_seed(company=ledger.company, as_of=AS_OF, per_mille=500)
+    assert seeded["broken_promise"] and seeded["plan_defaulting"] and seeded["overdue_dispute"]
+    run_daily(company=ledger.company, as_of=AS_OF)
+    assert PromiseToPay.objects.filter(state="broken").exists()
+    assert PaymentPlan.objects.filter(status="defaulted").exists()
+    assert Dispute.objects.filter(escalated_to=ledger.maria).exists()
+    assert Debtor.objects.filter(broken_promises__gt=0).exists()
+
+
+def test_the_demo_seed_is_deterministic_and_runs_once(ledger):
+    negotiation_demo_seed(company=ledger.company, as_of=AS_OF, seed=3, per_mille=300)
+    first = _chosen()
+    again = negotiation_demo_seed(company=ledger.company, as_of=AS_OF, seed=3, per_mille=300)
+    assert first and not again and _chosen() == first
+
+
+def test_the_same_seed_picks_the_same_debtors(ledger):
+    from arrears.apps.negotiation.services import demo
+
+    picked = []
+    for _ in range(2):
+        debtors = demo._candidates(ledger.company, AS_OF)
+        picked.append([d.code for d in demo.random.Random(5).sample(debtors, 7)])
+    assert picked[0] == picked[1]
