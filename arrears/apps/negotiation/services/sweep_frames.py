@@ -83,10 +83,16 @@ def exclusions_write(company: Company, parts: list[pl.DataFrame]) -> int:
         .group_by("item_id")
         .agg(pl.col("minor").sum())
     )
+    # Only items already excluded or on a case the desk has touched can change: the read
+    # scales with the negotiations, not with the ledger.
     stored = read_frame(
         "SELECT id AS item_id, open_minor, excluded_minor FROM ledger_openitem "
-        "WHERE company_id = %s AND (excluded_minor <> 0 OR open_minor > 0)",
-        [company.pk],
+        "WHERE company_id = %s AND (excluded_minor <> 0 OR debtor_id IN ("
+        " SELECT c.debtor_id FROM cases_case c WHERE c.company_id = %s AND c.id IN ("
+        "  SELECT case_id FROM negotiation_promisetopay UNION SELECT case_id FROM "
+        "  negotiation_paymentplan UNION SELECT case_id FROM negotiation_dispute UNION "
+        "  SELECT case_id FROM negotiation_writeoff)))",
+        [company.pk, company.pk],
         {"item_id": pl.Int64(), "open_minor": pl.Int64(), "excluded_minor": pl.Int64()},
     )
     new = (
