@@ -366,3 +366,16 @@ def test_a_negotiation_resumed_days_later_never_offers_a_date_in_the_past():
     assert rec.action is Action.CONCEDE
     assert rec.terms.first_on >= day(5)
     assert rec.walk_away.latest_first(rec.anchor) == day(14)  # still counted from the start
+
+
+def test_no_empty_concession_when_the_first_date_already_sits_at_the_walk_away_point():
+    # 20 000 owed by a medium-risk debtor: walk-away 10 days. A single payment in 20 days is
+    # countered at day 10; insisting leaves nothing to give on a single payment's date, so the
+    # engine asks for approval without pretending to concede (no condition bought for nothing).
+    c = ctx("20000")
+    proposal = Terms.single(day(20), eur("20000"))
+    first = respond(proposal, context=c, history=NegotiationHistory())
+    h = record_exchange(NegotiationHistory(), first, proposed_by="x", collector="alice", on=MON)
+    again = respond(proposal, context=c, history=h)
+    assert again.action is Action.NEEDS_APPROVAL
+    assert again.condition is None and again.terms == first.terms

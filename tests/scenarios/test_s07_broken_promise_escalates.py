@@ -12,6 +12,7 @@ from arrears.apps.cases.models import Action, Case
 from arrears.apps.cases.services import run_daily
 from arrears.apps.negotiation.selectors import promise_record_for
 from arrears.apps.negotiation.services import negotiation_propose, plan_create, promise_create
+from arrears.apps.negotiation.services.plans import PlanIn
 from arrears.domain.negotiation import Terms
 from arrears.domain.promises import PromiseChannel
 from tests import factories
@@ -89,7 +90,7 @@ def test_a_defaulted_plan_accelerates_and_counts_as_a_broken_promise(w):
         case=w.case,
         actor=w.cora,
         as_of=AS_OF,
-        due_dates=[date(2026, 12, 4), date(2027, 1, 4), date(2027, 2, 4)],
+        schedule=PlanIn(due_dates=[date(2026, 12, 4), date(2027, 1, 4), date(2027, 2, 4)]),
     )
     run_daily(company=w.company, as_of=date(2026, 12, 1))
     w.refresh()

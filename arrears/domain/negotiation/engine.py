@@ -282,6 +282,8 @@ def _concession(b: _Base) -> tuple[Terms, Condition] | None:
         cur.last_on + timedelta(days=give_last),
         q,
     )
+    if new == cur:  # e.g. a later last date on a single payment: nothing given, nothing to buy
+        return None
     return new, cond
 
 

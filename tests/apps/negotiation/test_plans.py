@@ -14,6 +14,7 @@ from arrears.apps.negotiation.services import (
     negotiation_sweep,
     plan_create,
 )
+from arrears.apps.negotiation.services.plans import PlanIn
 from arrears.domain.plans import PlanError
 from tests.apps.negotiation.support import AS_OF, eur, pay
 
@@ -23,7 +24,8 @@ DEC, JAN = date(2026, 12, 4), date(2027, 1, 4)
 
 def _plan(w, **kw):
     kw.setdefault("due_dates", [DEC, JAN])
-    return plan_create(case=w.case, actor=kw.pop("actor", w.cora), as_of=AS_OF, **kw)
+    actor = kw.pop("actor", w.cora)
+    return plan_create(case=w.case, actor=actor, as_of=AS_OF, schedule=PlanIn(**kw))
 
 
 def test_a_plan_covers_the_undisputed_balance_in_equal_instalments(w):

@@ -17,7 +17,7 @@ from arrears.apps.negotiation.services import (
     promise_create,
 )
 from arrears.apps.negotiation.services.common import CURRENCY
-from arrears.apps.negotiation.services.plans import PROMISE_STANDS
+from arrears.apps.negotiation.services.plans import PROMISE_STANDS, PlanIn
 from arrears.apps.negotiation.services.promises import PLAN_COVERS
 from arrears.domain.disputes import DisputeReason
 from arrears.domain.money import Money
@@ -26,7 +26,7 @@ from tests import factories
 from tests.apps.negotiation.support import AS_OF, eur, pay, pay_split
 
 pytestmark = pytest.mark.django_db
-FRI = date(2026, 11, 27)
+FRI, DEC11 = date(2026, 11, 27), date(2026, 12, 11)
 
 
 def _promise(w, parts=None, actor=None, **kw):
@@ -115,11 +115,11 @@ def test_a_credit_manager_may_record_a_promise_on_any_debtor(w):
 def test_a_promise_is_refused_beside_a_plan_and_a_plan_beside_a_promise(w):
     _promise(w)
     with pytest.raises(ValueError, match=PROMISE_STANDS.split("{")[0][:10]):
-        plan_create(case=w.case, actor=w.cora, as_of=AS_OF, due_dates=[FRI, date(2026, 12, 11)])
+        plan_create(case=w.case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[FRI, DEC11]))
 
 
 def test_a_promise_is_refused_beside_a_plan(w):
-    plan_create(case=w.case, actor=w.cora, as_of=AS_OF, due_dates=[FRI, date(2026, 12, 11)])
+    plan_create(case=w.case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[FRI, DEC11]))
     with pytest.raises(ValueError, match=PLAN_COVERS.split("{")[0][:4]):
         _promise(w)
 

@@ -10,7 +10,7 @@ from arrears.apps.negotiation.services.negotiation import (
     negotiation_balance,
     negotiation_propose,
 )
-from arrears.apps.negotiation.services.plans import plan_create
+from arrears.apps.negotiation.services.plans import PlanIn, plan_create
 from arrears.apps.negotiation.services.promises import promise_cancel, promise_create
 from arrears.apps.negotiation.services.sweep import SweepResult, negotiation_sweep
 from arrears.apps.negotiation.services.writeoffs import case_handover, writeoff_request
@@ -19,6 +19,7 @@ __all__ = [
     "ExcuseResult",
     "NotAllowed",
     "OverrideIn",
+    "PlanIn",
     "ProposalResult",
     "Refused",
     "SweepResult",

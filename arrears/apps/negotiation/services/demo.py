@@ -27,7 +27,7 @@ from arrears.apps.negotiation.services.common import case_ensure
 from arrears.apps.negotiation.services.disputes import dispute_open
 from arrears.apps.negotiation.services.excuses import excuse_log
 from arrears.apps.negotiation.services.negotiation import negotiation_propose
-from arrears.apps.negotiation.services.plans import plan_create
+from arrears.apps.negotiation.services.plans import PlanIn, plan_create
 from arrears.apps.negotiation.services.promises import promise_create
 from arrears.apps.negotiation.services.writeoffs import writeoff_request
 from arrears.domain.disputes import DisputeReason
@@ -161,14 +161,20 @@ def _kept_promise(c: _Ctx) -> None:
 
 def _plan_in_good_standing(c: _Ctx) -> None:
     plan = plan_create(
-        case=c.case, actor=c.user, as_of=c.day(-2), due_dates=monthly_dates(c.day(7), 3)
+        case=c.case,
+        actor=c.user,
+        as_of=c.day(-2),
+        schedule=PlanIn(due_dates=monthly_dates(c.day(7), 3)),
     )
     _approve_pending(c, Approval.objects.filter(plan=plan))
 
 
 def _plan_defaulting(c: _Ctx) -> None:
     plan = plan_create(
-        case=c.case, actor=c.user, as_of=c.start, due_dates=monthly_dates(c.day(-14), 3)
+        case=c.case,
+        actor=c.user,
+        as_of=c.start,
+        schedule=PlanIn(due_dates=monthly_dates(c.day(-14), 3)),
     )
     _approve_pending(c, Approval.objects.filter(plan=plan), on=c.start)
 

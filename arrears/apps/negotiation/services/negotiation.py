@@ -33,7 +33,7 @@ from arrears.apps.negotiation.services.common import (
     require_currency,
     require_open,
 )
-from arrears.apps.negotiation.services.plans import plan_create
+from arrears.apps.negotiation.services.plans import PlanIn, plan_create
 from arrears.apps.negotiation.services.promises import promise_create
 from arrears.domain.money import Money
 from arrears.domain.negotiation import (
@@ -193,8 +193,7 @@ def _consequences(
         case=case,
         actor=actor,
         as_of=as_of,
-        parts=[(p.on, p.amount) for p in terms.parts()],
-        principal=terms.total,
+        schedule=PlanIn(parts=[(p.on, p.amount) for p in terms.parts()], principal=terms.total),
         negotiation=neg,
         pre_approved=True,
     )  # our plans always carry the acceleration clause; asking for it makes it explicit

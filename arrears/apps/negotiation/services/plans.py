@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -49,65 +50,87 @@ PROMISE_STANDS = "promise P{key} still stands on these items: cancel it before a
 PLAN_STANDS = "plan PL{key} already covers these items"
 
 
+@dataclass(frozen=True)
+class PlanIn:
+    """A plan as the collector enters it: equal instalments on `due_dates` (with an optional
+    down payment today and interest), or hand-entered `parts`; principal by default the
+    undisputed balance of the items covered (`item_numbers`, none: the whole case)."""
+
+    due_dates: Sequence[date] = ()
+    parts: Sequence[tuple[date, Money]] = ()
+    principal: Money | None = None
+    down_payment: Money | None = None
+    annual_rate: Decimal | None = None
+    day_count: DayCount = DayCount.ACT_365_FIXED
+    acceleration_clause: bool = True
+    grace_business_days: int = 3
+    item_numbers: Sequence[str] = ()
+
+    def build(self, *, agreed_on: date, default_principal: Money) -> DomainPlan:
+        if bool(self.due_dates) == bool(self.parts):
+            raise Refused(SCHEDULE)
+        principal = self.principal or default_principal
+        keys = frozenset(self.item_numbers)
+        accel, grace = self.acceleration_clause, self.grace_business_days
+        if self.parts:
+            for _, amount in self.parts:
+                if amount.currency != principal.currency:
+                    raise Refused(f"instalment {amount} is not in {principal.currency}")
+            return plan_from_parts(
+                key="new",
+                principal=principal,
+                agreed_on=agreed_on,
+                parts=self.parts,
+                item_keys=keys,
+                acceleration_clause=accel,
+                grace_business_days=grace,
+            )
+        rate = self.annual_rate
+        interest = InterestTerms(rate, self.day_count) if rate is not None else None
+        return build_plan(
+            key="new",
+            principal=principal,
+            agreed_on=agreed_on,
+            due_dates=self.due_dates,
+            down_payment=self.down_payment,
+            interest=interest,
+            item_keys=keys,
+            acceleration_clause=accel,
+            grace_business_days=grace,
+        )
+
+
 def plan_create(
     *,
     case: Case,
     actor: Any,
     as_of: date,
-    principal: Money | None = None,
-    due_dates: Sequence[date] = (),
-    parts: Sequence[tuple[date, Money]] = (),
-    down_payment: Money | None = None,
-    annual_rate: Decimal | None = None,
-    day_count: DayCount = DayCount.ACT_365_FIXED,
-    acceleration_clause: bool = True,
-    grace_business_days: int = 3,
-    item_numbers: Sequence[str] = (),
+    schedule: PlanIn,
     negotiation: Negotiation | None = None,
     pre_approved: bool = False,
 ) -> PaymentPlan:
-    """Agree a plan on the case (default principal: the undisputed balance it covers).
-
-    Beyond the walk-away point it waits in the approval queue (`pending_approval`) and keeps
-    nothing off the ladder until approved. The same plan entered twice is stored once.
-    """
+    """Agree a plan on the case. Beyond the walk-away point it waits in the approval queue
+    (`pending_approval`) and keeps nothing off the ladder until approved. The same plan
+    entered twice is stored once."""
     require_case_access(actor, case)
     require_open(case)
-    if bool(due_dates) == bool(parts):
-        raise Refused(SCHEDULE)
     with transaction.atomic():
         items = load.open_items(case)
         free = load.undisputed(case, items)
-        keys = frozenset(item_numbers)
-        covered = [a for k, a in free.items() if not keys or k in keys]
-        principal = principal or sum_money(covered, case.currency)
-        require_currency("the plan", principal.currency, case)
-        plan = _build(
-            principal,
-            as_of,
-            due_dates,
-            parts,
-            down_payment,
-            annual_rate,
-            day_count,
-            keys,
-            acceleration_clause,
-            grace_business_days,
-        )
+        keys = frozenset(schedule.item_numbers)
+        covered = sum_money([a for k, a in free.items() if not keys or k in keys], case.currency)
+        plan = schedule.build(agreed_on=as_of, default_principal=covered)
+        require_currency("the plan", plan.currency, case)
         validate_plan(plan, as_of=as_of, open_items=free)
         existing = _same_plan(case, plan)
         if existing is not None:
             return existing
         _refuse_overlap(case, keys)
-        request = _approval(case, plan, actor, as_of, sum_money(covered, case.currency))
-        status = (
-            PlanStatus.PENDING_APPROVAL
-            if request and not pre_approved
-            else (PlanStatus.GOOD_STANDING)
-        )
+        request = None if pre_approved else _approval(case, plan, actor, as_of, covered)
+        status = PlanStatus.PENDING_APPROVAL if request else PlanStatus.GOOD_STANDING
         row = _store(case, actor, plan, items, status, negotiation)
         detail = _detail(row, plan, request)
-        if status is PlanStatus.PENDING_APPROVAL:
+        if request:
             Approval.objects.create(
                 case=case,
                 kind=ApprovalKind.PLAN,
@@ -121,45 +144,6 @@ def plan_create(
             action="plan.created", actor=actor, object_type="plan", object_id=row.pk, detail=detail
         )
     return row
-
-
-def _build(
-    principal: Money,
-    as_of: date,
-    due_dates: Sequence[date],
-    parts: Sequence[tuple[date, Money]],
-    down: Money | None,
-    rate: Decimal | None,
-    day_count: DayCount,
-    keys: frozenset[str],
-    acceleration: bool,
-    grace: int,
-) -> DomainPlan:
-    if parts:
-        for _, amount in parts:
-            if amount.currency != principal.currency:
-                raise Refused(f"instalment {amount} is not in {principal.currency}")
-        return plan_from_parts(
-            key="new",
-            principal=principal,
-            agreed_on=as_of,
-            parts=parts,
-            item_keys=keys,
-            acceleration_clause=acceleration,
-            grace_business_days=grace,
-        )
-    interest = InterestTerms(rate, day_count) if rate is not None else None
-    return build_plan(
-        key="new",
-        principal=principal,
-        agreed_on=as_of,
-        due_dates=due_dates,
-        down_payment=down,
-        interest=interest,
-        item_keys=keys,
-        acceleration_clause=acceleration,
-        grace_business_days=grace,
-    )
 
 
 def _same_plan(case: Case, plan: DomainPlan) -> PaymentPlan | None:

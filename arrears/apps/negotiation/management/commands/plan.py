@@ -10,7 +10,7 @@ from arrears.apps.common.cli import iso_date
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
 from arrears.apps.negotiation.cli import money as to_money
-from arrears.apps.negotiation.services import plan_create
+from arrears.apps.negotiation.services import PlanIn, plan_create
 from arrears.domain.money import format_minor
 from arrears.domain.plans import DayCount, monthly_dates
 
@@ -44,14 +44,16 @@ class Command(DeskCommand):
             case=case,
             actor=user,
             as_of=as_of(o),
-            due_dates=dates,
-            parts=[(d, to_money(a, cur)) for d, a in o["part"]],
-            principal=to_money(o["principal"], cur) if o["principal"] else None,
-            down_payment=to_money(o["down"], cur) if o["down"] else None,
-            annual_rate=o["rate"],
-            day_count=DayCount(o["day_count"]),
-            acceleration_clause=not o["no_acceleration"],
-            item_numbers=o["item"],
+            schedule=PlanIn(
+                due_dates=dates,
+                parts=[(d, to_money(a, cur)) for d, a in o["part"]],
+                principal=to_money(o["principal"], cur) if o["principal"] else None,
+                down_payment=to_money(o["down"], cur) if o["down"] else None,
+                annual_rate=o["rate"],
+                day_count=DayCount(o["day_count"]),
+                acceleration_clause=not o["no_acceleration"],
+                item_numbers=o["item"],
+            ),
         )
         self.stdout.write(f"plan PL{plan.pk} ({plan.status}):")
         for i in plan.instalments.all():
