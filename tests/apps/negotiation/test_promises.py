@@ -46,7 +46,7 @@ def test_a_promise_is_stored_with_its_parts_people_and_an_event(w):
     assert p.total_minor == 500_00 and p.taken_by == w.cora and p.given_by == "Mr Weber"
     assert [x.amount_minor for x in p.parts.all()] == [300_00, 200_00]
     assert CaseEvent.objects.filter(case=w.case, kind="promise").count() == 1
-    assert AuditEvent.objects.filter(action="promise.created").count() == 1
+    assert AuditEvent.objects.filter(action="negotiation.promise_given").count() == 1
 
 
 def test_entering_the_same_promise_twice_stores_it_once(w):

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db import transaction
 
-from arrears.apps.accounts.services import audit_record
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
@@ -25,7 +24,7 @@ from arrears.apps.negotiation.models import (
 from arrears.apps.negotiation.services.common import (
     NotAllowed,
     Refused,
-    case_event,
+    record_change,
     require_credit_manager,
 )
 from arrears.apps.negotiation.services.disputes import dispute_settle
@@ -77,13 +76,8 @@ def approval_decide(
             "reason": reason,
             "requested_by": approval.requested_by.get_username(),
         }
-        case_event(approval.case, on=as_of, kind="approval", reason=detail, actor=actor)
-        audit_record(
-            action=f"approval.{approval.status}",
-            actor=actor,
-            object_type="approval",
-            object_id=approval.pk,
-            detail=detail,
+        record_change(
+            approval.case, actor=actor, on=as_of, kind="approval", obj=approval, detail=detail
         )
     return approval
 

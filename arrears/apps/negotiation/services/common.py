@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, CaseStatus, Run
 from arrears.apps.ledger.models import Debtor
 from arrears.domain.ladder import Channel, Role
@@ -89,6 +90,20 @@ def case_event(
     """One line of the case's history with the rule and figures behind it."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return CaseEvent.objects.create(case=case, run=run, on=on, kind=kind, reason=reason, actor=user)
+
+
+def record_change(
+    case: Case, *, actor: Any, on: date, kind: str, obj: Any, detail: dict[str, Any]
+) -> None:
+    """The change in the case's history and in the audit trail, with the same detail."""
+    case_event(case, on=on, kind=kind, reason=detail, actor=actor)
+    audit_record(
+        action=f"negotiation.{detail['rule']}",
+        actor=actor,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        detail=detail,
+    )
 
 
 def follow_up(

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import transaction
 
-from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Case
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import Dispute, DisputePart, DisputeStatus
@@ -21,8 +20,8 @@ from arrears.apps.negotiation.policy import dispute_policy
 from arrears.apps.negotiation.services.common import (
     NotAllowed,
     Refused,
-    case_event,
     has_role,
+    record_change,
     require_case_access,
     require_currency,
     require_open,
@@ -63,12 +62,12 @@ def dispute_open(
         require_currency("the disputed amount", amount.currency, case)
     owner = owner or actor
     dispute = DomainDispute(
-        key="new",
-        parts=tuple(DisputedPart(k, a) for k, a in parts),
-        reason=DisputeReason(reason),
-        owner=owner.get_username(),
-        opened_on=as_of,
-        deadline=deadline or default_deadline(as_of, dispute_policy()),
+        "new",
+        tuple(DisputedPart(k, a) for k, a in parts),
+        DisputeReason(reason),
+        owner.get_username(),
+        as_of,
+        deadline or default_deadline(as_of, dispute_policy()),
     )
     with transaction.atomic():
         items = {i.number: i for i in load.open_items(case)}
@@ -84,19 +83,7 @@ def dispute_open(
             open_items=open_amounts,
             others=[load.dispute_domain(r) for r in others],
         )
-        row = Dispute.objects.create(
-            case=case,
-            reason=str(dispute.reason),
-            note=note,
-            owner=owner,
-            opened_on=as_of,
-            deadline=dispute.deadline,
-            currency=case.currency,
-        )
-        DisputePart.objects.bulk_create(
-            DisputePart(dispute=row, item=items[p.item_key], amount_minor=p.amount.to_minor())
-            for p in dispute.parts
-        )
+        row = _store(case, dispute, owner, items, note)
         detail = {
             "rule": "dispute_opened",
             "dispute": row.pk,
@@ -106,14 +93,26 @@ def dispute_open(
             "parts": [[p.item_key, p.amount.to_minor()] for p in dispute.parts],
             "currency": case.currency,
         }
-        case_event(case, on=as_of, kind="dispute", reason=detail, actor=actor)
-        audit_record(
-            action="dispute.opened",
-            actor=actor,
-            object_type="dispute",
-            object_id=row.pk,
-            detail=detail,
-        )
+        record_change(case, actor=actor, on=as_of, kind="dispute", obj=row, detail=detail)
+    return row
+
+
+def _store(
+    case: Case, dispute: DomainDispute, owner: Any, items: dict[str, Any], note: str
+) -> Dispute:
+    row = Dispute.objects.create(
+        case=case,
+        reason=str(dispute.reason),
+        note=note,
+        owner=owner,
+        opened_on=dispute.opened_on,
+        deadline=dispute.deadline,
+        currency=case.currency,
+    )
+    DisputePart.objects.bulk_create(
+        DisputePart(dispute=row, item=items[p.item_key], amount_minor=p.amount.to_minor())
+        for p in dispute.parts
+    )
     return row
 
 
@@ -186,11 +185,4 @@ def dispute_settle(row: Dispute, resolved: DomainDispute, *, actor: Any, on: dat
         "currency": row.currency,
         "approved_by": r.approved_by,
     }
-    case_event(row.case, on=on, kind="dispute", reason=detail, actor=actor)
-    audit_record(
-        action="dispute.resolved",
-        actor=actor,
-        object_type="dispute",
-        object_id=row.pk,
-        detail=detail,
-    )
+    record_change(row.case, actor=actor, on=on, kind="dispute", obj=row, detail=detail)

@@ -8,10 +8,9 @@ from typing import Any
 
 from django.db import transaction
 
-from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Action, Case
 from arrears.apps.negotiation.models import ExcuseLog
-from arrears.apps.negotiation.services.common import case_event, follow_up, require_case_access
+from arrears.apps.negotiation.services.common import follow_up, record_change, require_case_access
 from arrears.domain.excuses import Excuse, ExcuseAnswer, FollowUpAction, answer_for, next_action
 from arrears.domain.ladder import Channel
 
@@ -59,12 +58,5 @@ def excuse_log(
                 "follow_up": str(nxt.action),
                 "follow_up_on": nxt.on.isoformat(),
             }
-            case_event(case, on=as_of, kind="excuse", reason=detail, actor=actor)
-            audit_record(
-                action="excuse.logged",
-                actor=actor,
-                object_type="excuse",
-                object_id=log.pk,
-                detail=detail,
-            )
+            record_change(case, actor=actor, on=as_of, kind="excuse", obj=log, detail=detail)
     return ExcuseResult(log, answer_for(excuse), action)

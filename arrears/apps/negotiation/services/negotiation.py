@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db import transaction
 
-from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Case
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
@@ -28,7 +27,7 @@ from arrears.apps.negotiation.models import (
 )
 from arrears.apps.negotiation.selectors import promise_record_for
 from arrears.apps.negotiation.services.common import (
-    case_event,
+    record_change,
     require_case_access,
     require_currency,
     require_open,
@@ -117,14 +116,7 @@ def negotiation_propose(
         _store_events(neg, added, start=len(stored), script=rec.script)
         result = _consequences(case, actor, neg, new, rec, proposed_by, as_of, channel)
         detail = _detail(rec, added, override)
-        case_event(case, on=as_of, kind="negotiation", reason=detail, actor=actor)
-        audit_record(
-            action="negotiation.proposal",
-            actor=actor,
-            object_type="negotiation",
-            object_id=neg.pk,
-            detail=detail,
-        )
+        record_change(case, actor=actor, on=as_of, kind="negotiation", obj=neg, detail=detail)
     return ProposalResult(neg, rec, tuple(str(e.kind) for e in added[1:]), *result)
 
 
@@ -226,7 +218,7 @@ def _ask_approval(
 
 def _detail(rec: Recommendation, added: Any, override: OverrideIn | None) -> dict[str, Any]:
     return {
-        "rule": "negotiation",
+        "rule": "proposal",
         "proposal": rec.proposal.describe(),
         "recommended": str(rec.action),
         "recommended_terms": rec.terms.describe(),

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db import transaction
 
-from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Case
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
@@ -26,7 +25,7 @@ from arrears.apps.negotiation.policy import negotiation_config
 from arrears.apps.negotiation.selectors import promise_record_for
 from arrears.apps.negotiation.services.common import (
     Refused,
-    case_event,
+    record_change,
     require_case_access,
     require_currency,
     require_open,
@@ -139,10 +138,7 @@ def plan_create(
                 detail=detail,
                 plan=row,
             )
-        case_event(case, on=as_of, kind="plan", reason=detail, actor=actor)
-        audit_record(
-            action="plan.created", actor=actor, object_type="plan", object_id=row.pk, detail=detail
-        )
+        record_change(case, actor=actor, on=as_of, kind="plan", obj=row, detail=detail)
     return row
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db import transaction
 
-from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Case
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
@@ -21,7 +20,7 @@ from arrears.apps.negotiation.models import (
 from arrears.apps.negotiation.policy import promise_policy
 from arrears.apps.negotiation.services.common import (
     Refused,
-    case_event,
+    record_change,
     require_case_access,
     require_currency,
     require_open,
@@ -75,21 +74,19 @@ def promise_create(
     negotiation: Negotiation | None = None,
 ) -> PromiseToPay:
     """Record a promise after checking it (not in the past, within the balance, no overlap).
-
-    Entering the same promise again returns the one already recorded.
-    """
+    Entering the same promise again returns the one already recorded."""
     require_case_access(actor, case)
     require_open(case)
     for _, amount in parts:
         require_currency("the promised amount", amount.currency, case)
     promise = DomainPromise(
-        key="new",
-        given_on=given_on or as_of,
-        parts=tuple(DomainPart(on, amount) for on, amount in parts),
-        channel=PromiseChannel(channel),
-        given_by=given_by,
-        taken_by=actor.get_username(),
-        item_keys=frozenset(item_numbers),
+        "new",
+        given_on or as_of,
+        tuple(DomainPart(on, amount) for on, amount in parts),
+        PromiseChannel(channel),
+        given_by,
+        actor.get_username(),
+        frozenset(item_numbers),
     )
     with transaction.atomic():
         items = load.open_items(case)
@@ -115,14 +112,7 @@ def promise_create(
             "channel": str(channel),
             "items": sorted(promise.item_keys),
         }
-        case_event(case, on=as_of, kind="promise", reason=detail, actor=actor)
-        audit_record(
-            action="promise.created",
-            actor=actor,
-            object_type="promise",
-            object_id=row.pk,
-            detail=detail,
-        )
+        record_change(case, actor=actor, on=as_of, kind="promise", obj=row, detail=detail)
     return row
 
 
@@ -183,12 +173,5 @@ def promise_cancel(*, promise: PromiseToPay, actor: Any, as_of: date, reason: st
         promise.cancelled_on = promise.closed_on = as_of
         promise.save(update_fields=["state", "cancelled_on", "closed_on"])
         detail = {"rule": "promise_cancelled", "promise": promise.pk, "reason": reason}
-        case_event(case, on=as_of, kind="promise", reason=detail, actor=actor)
-        audit_record(
-            action="promise.cancelled",
-            actor=actor,
-            object_type="promise",
-            object_id=promise.pk,
-            detail=detail,
-        )
+        record_change(case, actor=actor, on=as_of, kind="promise", obj=promise, detail=detail)
     return promise

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db import transaction
 
-from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Case
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
@@ -24,9 +23,9 @@ from arrears.apps.negotiation.models import (
 )
 from arrears.apps.negotiation.services.common import (
     Refused,
-    case_event,
     follow_up,
     has_role,
+    record_change,
     require_case_access,
     require_credit_manager,
     require_currency,
@@ -84,14 +83,7 @@ def writeoff_request(
             detail=detail,
             write_off=row,
         )
-        case_event(case, on=as_of, kind="write_off", reason=detail, actor=actor)
-        audit_record(
-            action="write_off.requested",
-            actor=actor,
-            object_type="write_off",
-            object_id=row.pk,
-            detail=detail,
-        )
+        record_change(case, actor=actor, on=as_of, kind="write_off", obj=row, detail=detail)
     return row
 
 
@@ -147,36 +139,30 @@ def case_handover(
             case=case,
             to=target,
             agency=agency,
+            on=as_of,
             from_owner=debtor.owner,
             to_owner=new_owner,
-            on=as_of,
             reason=reason,
             by=actor,
         )
         debtor.owner = new_owner
         debtor.save(update_fields=["owner"])
+        old = row.from_owner.get_username() if row.from_owner else ""
         detail = {
             "rule": "handover",
             "to": str(target),
             "agency": agency,
             "reason": reason,
-            "from_owner": row.from_owner.get_username() if row.from_owner else "",
+            "from_owner": old,
             "to_owner": new_owner.get_username(),
         }
-        case_event(case, on=as_of, kind="handover", reason=detail, actor=actor)
+        record_change(case, actor=actor, on=as_of, kind="handover", obj=row, detail=detail)
         follow_up(
             case,
             step_code=f"handover_{target}",
             due_on=next_business_day(as_of),
             channel=Channel.TASK,
             role=Role.LEGAL,
-        )
-        audit_record(
-            action="case.handover",
-            actor=actor,
-            object_type="case",
-            object_id=case.pk,
-            detail=detail,
         )
     return row
 
