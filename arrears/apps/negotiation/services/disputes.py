@@ -61,14 +61,10 @@ def dispute_open(
     for _, amount in parts:
         require_currency("the disputed amount", amount.currency, case)
     owner = owner or actor
-    dispute = DomainDispute(
-        "new",
-        tuple(DisputedPart(k, a) for k, a in parts),
-        DisputeReason(reason),
-        owner.get_username(),
-        as_of,
-        deadline or default_deadline(as_of, dispute_policy()),
-    )
+    deadline = deadline or default_deadline(as_of, dispute_policy())
+    parts_ = tuple(DisputedPart(k, a) for k, a in parts)
+    reason = DisputeReason(reason)
+    dispute = DomainDispute("new", parts_, reason, owner.get_username(), as_of, deadline)
     with transaction.atomic():
         items = {i.number: i for i in load.open_items(case)}
         others = list(Dispute.objects.filter(case=case, status=DisputeStatus.OPEN))

@@ -79,15 +79,10 @@ def promise_create(
     require_open(case)
     for _, amount in parts:
         require_currency("the promised amount", amount.currency, case)
-    promise = DomainPromise(
-        "new",
-        given_on or as_of,
-        tuple(DomainPart(on, amount) for on, amount in parts),
-        PromiseChannel(channel),
-        given_by,
-        actor.get_username(),
-        frozenset(item_numbers),
-    )
+    parts_ = tuple(DomainPart(on, amount) for on, amount in parts)
+    who, items_ = actor.get_username(), frozenset(item_numbers)
+    channel = PromiseChannel(channel)
+    promise = DomainPromise("new", given_on or as_of, parts_, channel, given_by, who, items_)
     with transaction.atomic():
         items = load.open_items(case)
         standing = _standing(case, as_of)

@@ -124,16 +124,8 @@ def case_handover(
     agency: str = "",
 ) -> Handover:
     """Hand the debtor's account to legal or an agency: a new owner, recorded with a reason."""
-    require_credit_manager(actor, "hand an account over to legal or an agency")
-    require_open(case)
-    if not reason.strip():
-        raise Refused(NO_REASON.format(what="hand-over"))
-    target = HandoverTarget(to)
-    if target is HandoverTarget.LEGAL and not has_role(new_owner, Role.LEGAL):
-        raise Refused(NOT_LEGAL.format(user=new_owner.get_username()))
+    target = _check_handover(case, actor, HandoverTarget(to), new_owner, reason)
     debtor = case.debtor
-    if debtor.owner_id == new_owner.pk:
-        raise Refused(SAME_OWNER.format(user=new_owner.get_username()))
     with transaction.atomic():
         row = Handover.objects.create(
             case=case,
@@ -165,6 +157,20 @@ def case_handover(
             role=Role.LEGAL,
         )
     return row
+
+
+def _check_handover(
+    case: Case, actor: Any, target: HandoverTarget, new_owner: Any, reason: str
+) -> HandoverTarget:
+    require_credit_manager(actor, "hand an account over to legal or an agency")
+    require_open(case)
+    if not reason.strip():
+        raise Refused(NO_REASON.format(what="hand-over"))
+    if target is HandoverTarget.LEGAL and not has_role(new_owner, Role.LEGAL):
+        raise Refused(NOT_LEGAL.format(user=new_owner.get_username()))
+    if case.debtor.owner_id == new_owner.pk:
+        raise Refused(SAME_OWNER.format(user=new_owner.get_username()))
+    return target
 
 
 def open_dispute_of(row: WriteOff) -> Dispute | None:
