@@ -41,7 +41,7 @@ def promise_record_for(*, debtor: Debtor, as_of: date) -> PromiseRecord:
     if policy.record_window_days is not None:
         qs = qs.filter(given_on__gte=as_of - timedelta(days=policy.record_window_days))
     counts = dict(qs.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
-    late = qs.filter(state=PromiseState.KEPT).aggregate(s=Sum("days_late"))["s"] or 0
+    late = qs.aggregate(s=Sum("days_late"))["s"] or 0
     return PromiseRecord(
         given=sum(counts.values()),
         kept=counts.get(PromiseState.KEPT, 0),

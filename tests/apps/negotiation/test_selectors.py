@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from arrears.apps.cases.services import run_daily
+from arrears.apps.negotiation.selectors import (
+    approval_queue,
+    case_negotiation,
+    open_disputes,
+    promise_record_for,
+)
+from arrears.apps.negotiation.services import (
+    dispute_open,
+    negotiation_sweep,
+    promise_create,
+    writeoff_request,
+)
+from arrears.domain.disputes import DisputeReason
+from arrears.domain.promises import PromiseChannel
+from tests import factories
+from tests.apps.negotiation.support import AS_OF, eur, pay
+
+pytestmark = pytest.mark.django_db
+FRI = date(2026, 11, 27)
+
+
+def _promise(w, amount="100", item="INV-OLD"):
+    return promise_create(
+        case=w.case,
+        actor=w.cora,
+        parts=[(FRI, eur(amount))],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+        item_numbers=[item],
+    )
+
+
+def test_the_promise_record_counts_states_and_days_late(w):
+    _promise(w, item="INV-OLD")
+    _promise(w, item="INV-NEW")
+    pay(w.old, 100_00, date(2026, 11, 30))  # 3 days after the promised date, within grace
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    record = promise_record_for(debtor=w.debtor, as_of=date(2026, 12, 3))
+    assert (record.given, record.kept, record.broken, record.days_late) == (2, 1, 1, 3)
+    assert record.summary().startswith("2 promises: 1 kept")
+
+
+def test_the_record_forgets_promises_older_than_the_window(w):
+    _promise(w)
+    assert promise_record_for(debtor=w.debtor, as_of=AS_OF + timedelta(days=366)).given == 0
+
+
+def test_the_case_summary_shows_record_commitments_disputes_and_approvals(w):
+    _promise(w)
+    dispute_open(
+        case=w.case,
+        actor=w.cora,
+        parts=[("INV-NEW", eur("50"))],
+        reason=DisputeReason.QUALITY,
+        as_of=AS_OF,
+    )
+    writeoff_request(case=w.case, actor=w.cora, reason="x", as_of=AS_OF)
+    summary = case_negotiation(case=w.case, as_of=AS_OF)
+    assert len(summary.promises) == len(summary.disputes) == len(summary.approvals) == 1
+    assert any(line.startswith("promise record") for line in summary.lines())
+
+
+def test_the_approval_queue_is_one_query_however_long(w, django_assert_num_queries):
+    for _ in range(3):
+        d = factories.debtor(w.company, owner=w.cora)
+        factories.item(d, due=AS_OF - timedelta(days=9))
+    run_daily(company=w.company, as_of=AS_OF)
+    for case in w.company.cases.all():
+        writeoff_request(case=case, actor=w.cora, reason="x", as_of=AS_OF)
+    with django_assert_num_queries(1):
+        queue = approval_queue(company=w.company)
+        assert [a.case.debtor.code for a in queue]
+    assert len(queue) == 4
+
+
+def test_open_disputes_of_an_owner_include_those_escalated_to_them(w):
+    dispute_open(
+        case=w.case,
+        actor=w.cora,
+        parts=[("INV-NEW", eur("50"))],
+        reason=DisputeReason.QUALITY,
+        as_of=AS_OF,
+    )
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    assert len(open_disputes(company=w.company, owner=w.maria)) == 1
+    assert open_disputes(company=w.company, owner=w.carl) == []
