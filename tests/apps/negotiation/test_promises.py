@@ -225,3 +225,17 @@ def test_the_daily_run_moves_the_case_up_the_ladder_when_a_promise_breaks(w):
     run_daily(company=w.company, as_of=date(2026, 12, 2))
     steps = dict(Case.objects.filter(debtor__in=[risky, calm]).values_list("debtor", "step_code"))
     assert steps == {risky.pk: "final_notice", calm.pk: "call"}  # 13 days: age alone says call
+
+
+def test_a_promise_and_a_dispute_on_the_same_item_hold_back_both(w):
+    dispute_open(
+        case=w.case,
+        actor=w.cora,
+        parts=[("INV-OLD", eur("200"))],
+        reason=DisputeReason.QUALITY,
+        as_of=AS_OF,
+    )
+    _promise(w, parts=[(FRI, eur("700"))])  # of the EUR 800 not in dispute
+    negotiation_sweep(company=w.company, as_of=AS_OF)
+    w.refresh()
+    assert w.old.excluded_minor + w.new.excluded_minor == 900_00  # only EUR 100 is dunned

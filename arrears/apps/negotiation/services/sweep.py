@@ -101,18 +101,24 @@ def negotiation_sweep(
     return SweepResult(as_of, dry_run, ctx.counts)
 
 
+_STANDING = (
+    "SELECT case_id FROM negotiation_promisetopay WHERE state = 'open' UNION "
+    "SELECT case_id FROM negotiation_paymentplan WHERE status = 'good_standing'"
+)
+
+
 def _context(company: Company, as_of: date, run: Run | None) -> _Ctx:
-    standing = (
-        "SELECT case_id FROM negotiation_promisetopay WHERE state = 'open' UNION "
-        "SELECT case_id FROM negotiation_paymentplan WHERE status = 'good_standing'"
-    )
+    return _Ctx(as_of, run, promise_policy(), _receipts(company), _items(company, as_of))
+
+
+def _receipts(company: Company) -> dict[int, list[Receipt]]:
+    """Per case with a standing promise or plan: the allocations of payments to its items."""
     got = read_frame(
         "SELECT c.id AS case_id, p.reference, p.received_on, a.amount_minor, i.number, "
-        "c.currency "
-        "FROM ledger_allocation a JOIN ledger_payment p ON p.id = a.payment_id "
+        "c.currency FROM ledger_allocation a JOIN ledger_payment p ON p.id = a.payment_id "
         "JOIN ledger_openitem i ON i.id = a.item_id "
         "JOIN cases_case c ON c.debtor_id = i.debtor_id AND c.currency = i.currency "
-        f"WHERE c.company_id = %s AND a.amount_minor > 0 AND c.id IN ({standing})",
+        f"WHERE c.company_id = %s AND a.amount_minor > 0 AND c.id IN ({_STANDING})",
         [company.pk],
         {
             "case_id": pl.Int64(),
@@ -123,12 +129,21 @@ def _context(company: Company, as_of: date, run: Run | None) -> _Ctx:
             "currency": pl.String(),
         },
     )
+    out: dict[int, list[Receipt]] = defaultdict(list)
+    for case_id, ref, on, minor, number, cur in got.iter_rows():
+        out[case_id].append(Receipt(ref, on, Money.from_minor(minor, cur), number))
+    return out
+
+
+def _items(company: Company, as_of: date) -> dict[int, dict[str, tuple[int, date, Money]]]:
+    """Per case with a standing promise or plan: its open items outside open disputes (what a
+    promise or plan can hold back), oldest first."""
     items = read_frame(
         "SELECT c.id AS case_id, i.id AS item_id, i.number, i.due_date, i.open_minor, c.currency "
         "FROM ledger_openitem i JOIN cases_case c "
         "ON c.debtor_id = i.debtor_id AND c.currency = i.currency "
         f"WHERE c.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS}) "
-        f"AND c.id IN ({standing})",
+        f"AND c.id IN ({_STANDING})",
         [company.pk],
         {
             "case_id": pl.Int64(),
@@ -139,13 +154,18 @@ def _context(company: Company, as_of: date, run: Run | None) -> _Ctx:
             "currency": pl.String(),
         },
     )
-    receipts: dict[int, list[Receipt]] = defaultdict(list)
-    for case_id, ref, on, minor, number, cur in got.iter_rows():
-        receipts[case_id].append(Receipt(ref, on, Money.from_minor(minor, cur), number))
-    by_case: dict[int, dict[str, tuple[int, date, Money]]] = defaultdict(dict)
-    for case_id, item_id, number, due, minor, cur in items.sort("due_date", "item_id").iter_rows():
-        by_case[case_id][number] = (item_id, due, Money.from_minor(minor, cur))
-    return _Ctx(as_of, run, promise_policy(), receipts, by_case)
+    disputed = frames.disputed(company, as_of).group_by("item_id").agg(pl.col("minor").sum())
+    free = (
+        items.join(disputed, on="item_id", how="left")
+        .with_columns(open_minor=pl.col("open_minor") - pl.col("minor").fill_null(0))
+        .filter(pl.col("open_minor") > 0)
+        .sort("due_date", "item_id")
+        .select("case_id", "item_id", "number", "due_date", "open_minor", "currency")
+    )
+    out: dict[int, dict[str, tuple[int, date, Money]]] = defaultdict(dict)
+    for case_id, item_id, number, due, minor, cur in free.iter_rows():
+        out[case_id][number] = (item_id, due, Money.from_minor(minor, cur))
+    return out
 
 
 def _hold(ctx: _Ctx, case_id: int, parts: dict[str, Money]) -> None:
