@@ -150,8 +150,10 @@ def fully_written_off(company: Company, as_of: date, pending: pl.DataFrame) -> p
         return cases.select("case_id")
     items = read_frame(
         "SELECT id AS item_id, debtor_id, currency, open_minor FROM ledger_openitem "
-        "WHERE company_id = %s AND open_minor > 0 AND kind <> 'credit_note'",
-        [company.pk],
+        "WHERE company_id = %s AND open_minor > 0 AND kind <> 'credit_note' AND debtor_id IN ("
+        " SELECT c.debtor_id FROM cases_case c JOIN negotiation_writeoff w ON w.case_id = c.id"
+        " WHERE c.company_id = %s AND w.status = 'approved' AND w.closed_case_on IS NULL)",
+        [company.pk, company.pk],
         {
             "item_id": pl.Int64(),
             "debtor_id": pl.Int64(),
