@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from arrears.apps.accounts.models import AuditEvent
+from arrears.apps.cases.models import Action, Case, CaseEvent
+from arrears.apps.cases.services import run_daily
+from arrears.apps.ledger.models import Debtor, OpenItem
+from arrears.apps.negotiation.models import Dispute, PaymentPlan, PromiseToPay
+from arrears.apps.negotiation.services import (
+    PlanIn,
+    approval_decide,
+    dispute_open,
+    plan_create,
+    promise_create,
+    writeoff_request,
+)
+from arrears.domain.disputes import DisputeReason
+from arrears.domain.promises import PromiseChannel
+from tests import factories
+from tests.apps.negotiation.support import AS_OF, eur
+
+pytestmark = pytest.mark.django_db
+LATER = date(2026, 12, 10)
+
+
+def _state():
+    return (
+        CaseEvent.objects.count(),
+        Action.objects.count(),
+        AuditEvent.objects.exclude(action="run.completed").count(),
+        list(OpenItem.objects.order_by("id").values_list("excluded_minor", "step")),
+        list(Debtor.objects.order_by("id").values_list("broken_promises", flat=True)),
+        list(PromiseToPay.objects.order_by("id").values_list("state", "paid_minor")),
+        list(PaymentPlan.objects.order_by("id").values_list("status", "due_at_once_minor")),
+        list(Dispute.objects.order_by("id").values_list("escalated_on", flat=True)),
+        list(Case.objects.order_by("id").values_list("status", "closed_reason")),
+    )
+
+
+def test_a_run_repeated_for_the_same_date_changes_nothing_on_the_desk(w):
+    promise_create(
+        case=w.case,
+        actor=w.cora,
+        parts=[(date(2026, 11, 27), eur("100"))],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+        item_numbers=["INV-NEW"],
+    )
+    dispute_open(
+        case=w.case,
+        actor=w.cora,
+        parts=[("INV-OLD", eur("100"))],
+        reason=DisputeReason.QUALITY,
+        as_of=AS_OF,
+    )
+    other = factories.debtor(w.company, owner=w.cora)
+    factories.item(other, due=AS_OF, amount=300_00)
+    third = factories.debtor(w.company, owner=w.cora)
+    factories.item(third, due=AS_OF, amount=200_00)
+    run_daily(company=w.company, as_of=AS_OF)
+    plan_create(
+        case=Case.objects.get(debtor=other),
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(due_dates=[date(2026, 12, 1), date(2026, 12, 15)]),
+    )
+    wo = writeoff_request(
+        case=Case.objects.get(debtor=third), actor=w.cora, reason="gone", as_of=AS_OF
+    )
+    approval_decide(
+        approval=wo.approval_set.get(), actor=w.maria, approve=True, reason="ok", as_of=AS_OF
+    )
+    run_daily(company=w.company, as_of=LATER)
+    before = _state()
+    run_daily(company=w.company, as_of=LATER)
+    assert _state() == before
+    assert "broken" in str(before[5]) and "defaulted" in str(before[6])
+    assert ("closed", "written_off") in before[8]
+
+
+def test_a_dry_run_changes_nothing_on_the_desk(w):
+    promise_create(
+        case=w.case,
+        actor=w.cora,
+        parts=[(date(2026, 11, 27), eur("100"))],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+    )
+    before = _state()
+    run_daily(company=w.company, as_of=LATER, dry_run=True)
+    assert _state() == before
