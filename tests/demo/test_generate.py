@@ -12,7 +12,6 @@ import pytest
 from arrears.demo import DemoLedger, generate_ledger, write_csv
 from arrears.demo.decision import decision_frames, run_config
 from arrears.domain.batch.daily_run import decide
-from arrears.domain.credit_hold import HoldRule
 from tests.demo.conftest import AS_OF, with_minor
 
 
@@ -185,7 +184,7 @@ def test_some_debtors_are_over_their_credit_limit_and_some_have_none(
     big_ledger: DemoLedger,
 ) -> None:
     decisions = decide(*decision_frames(big_ledger), run_config(big_ledger))
-    over = decisions.holds.filter(pl.col("reasons").list.contains(str(HoldRule.OVER_LIMIT))).height
+    over = decisions.holds.filter(pl.col("over_limit")).height
     assert 0.02 < over / big_ledger.debtors.height < 0.3
     assert big_ledger.debtors["credit_limit"].null_count() > 0
 

@@ -18,7 +18,7 @@ from typing import Any, cast
 import polars as pl
 
 from arrears.domain.batch.frames import CREDITS_SCHEMA, DEBTORS_SCHEMA, ITEMS_SCHEMA, conform
-from arrears.domain.credit_hold import HoldPolicy, HoldRule
+from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import SCALE
 from arrears.domain.ladder import LadderError, Mode, Segment, Strategy
 from arrears.domain.money import exponent
@@ -172,7 +172,7 @@ def decide(
     """Decide the whole run. See the module docstring; the rules are in `ladder.py`."""
     as_of, cc = config.as_of, config.company_currency
     by_code = {s.code: s for s in config.strategies}
-    items = conform(items, ITEMS_SCHEMA)
+    items = conform(items, ITEMS_SCHEMA).sort("item_id")
     _check_rates(items, config)
     factors = _factors(config)
     lf = items.lazy().with_columns(
@@ -185,6 +185,7 @@ def decide(
         cases.lazy().select(*CASE_KEY, "strategy", "overdue_company", "broken_promises"),
         on=CASE_KEY,
         how="left",
+        maintain_order="left",  # keeps items in id order: ties in _cases go to the lowest id
     )
     new_step = _per_strategy(by_code, lambda s: _new_step(s, as_of, cc), pl.col("step"))
     changed = pl.col("new_step").ne_missing(pl.col("step"))
@@ -224,8 +225,8 @@ def _case_totals(
         .agg(
             open_minor=pl.col("open_minor").sum(),
             dunnable_minor=pl.col("dunnable_minor").sum(),
-            overdue_minor=pl.col("dunnable_minor").filter(pl.col("dpd") >= 1).sum(),
-            oldest_dpd=pl.col("dpd").filter(pl.col("dunnable_minor") > 0).max(),
+            overdue_minor=pl.when(pl.col("dpd") >= 1).then(pl.col("dunnable_minor")).sum(),
+            oldest_dpd=pl.when(pl.col("dunnable_minor") > 0).then(pl.col("dpd")).max(),
         )
         .join(factors.lazy(), on="currency", how="left")
         .with_columns(
@@ -254,20 +255,21 @@ def _cases(
     lf: pl.LazyFrame, cases: pl.DataFrame, by_code: dict[str, Strategy], as_of: date
 ) -> pl.LazyFrame:
     """Case step (highest item step), the item that drives it, and the dated next action."""
-    # The driving item: highest step, then most days past due, then lowest id (deterministic).
-    rank = pl.col("new_step").fill_null(-1).cast(pl.Int64) * 1_000_000 + pl.col("dpd")
-    top = rank == rank.max()
+    # The driving item: highest step, then most days past due; ties go to the lowest item id
+    # (items are sorted by id and a group keeps row order, so arg_max finds the first).
+    top = (pl.col("new_step").fill_null(-1).cast(pl.Int64) * 1_000_000 + pl.col("dpd")).arg_max()
+    climb = pl.col("next_climb_on")
     agg = (
         lf.filter(pl.col("dunnable_minor") > 0)
         .group_by(CASE_KEY)
         .agg(
             step=pl.col("new_step").max(),
-            step_on=pl.col("new_step_on").filter(top).max(),
-            driving_item_id=pl.col("item_id").filter(top).min(),
-            driving_dpd=pl.col("dpd").filter(top).max(),
+            step_on=pl.col("new_step_on").get(top),
+            driving_item_id=pl.col("item_id").get(top),
+            driving_dpd=pl.col("dpd").get(top),
             items=pl.len(),
-            stepped_today=pl.col("changed").any(),
-            next_climb_on=pl.col("next_climb_on").filter(pl.col("next_climb_on") > as_of).min(),
+            stepped_today=pl.col("changed").max(),
+            next_climb_on=pl.when(climb > as_of).then(climb).min(),
         )
     )
     out = (
@@ -344,12 +346,8 @@ def _holds(
     old = pl.lit(False)
     if policy.hold_after_days_past_due is not None:
         old = (pl.col("oldest_dpd") > policy.hold_after_days_past_due).fill_null(False)
-    reasons = pl.concat_list(
-        pl.when(over).then(pl.lit(str(HoldRule.OVER_LIMIT))).otherwise(None),
-        pl.when(old).then(pl.lit(str(HoldRule.TOO_OLD))).otherwise(None),
-    ).list.drop_nulls()
-    d = d.with_columns(reasons=reasons).with_columns(
-        hold=pl.col("manual_hold") | (pl.col("reasons").list.len() > 0)
+    d = d.with_columns(over_limit=over, too_old=old).with_columns(
+        hold=pl.col("manual_hold") | pl.col("over_limit") | pl.col("too_old")
     )
     d = d.with_columns(changed=pl.col("hold") != pl.col("on_hold"))
     return (
@@ -360,7 +358,8 @@ def _holds(
             "on_hold",
             "manual_hold",
             "changed",
-            "reasons",
+            "over_limit",  # HoldRule.OVER_LIMIT
+            "too_old",  # HoldRule.TOO_OLD
             "exposure_minor",
             "credit_limit_minor",
             "oldest_dpd",

@@ -12,6 +12,7 @@ from datetime import date
 import polars as pl
 
 from arrears.domain.batch.daily_run import CASE_KEY, Decisions, RunConfig
+from arrears.domain.credit_hold import HoldRule
 from arrears.domain.ladder import PERSON_CHANNELS, Strategy
 
 CASE_FIELDS = [
@@ -94,7 +95,10 @@ def plan_run(
         "debtor_id",
         "hold",
         reason=pl.struct(
-            rules="reasons",
+            rules=pl.concat_list(
+                pl.when("over_limit").then(pl.lit(str(HoldRule.OVER_LIMIT))),
+                pl.when("too_old").then(pl.lit(str(HoldRule.TOO_OLD))),
+            ).list.drop_nulls(),
             exposure_minor="exposure_minor",
             credit_limit_minor="credit_limit_minor",
             oldest_days_past_due="oldest_dpd",
