@@ -158,3 +158,69 @@ def open_disputes(*, company: Company, owner: Any = None) -> list[Dispute]:
     if owner is not None:
         qs = qs.filter(Q(owner=owner) | Q(escalated_to=owner))
     return list(qs.select_related("case__debtor", "owner").order_by("deadline", "id"))
+
+
+DESK_EVENTS = {
+    "promise_given": "promise P{promise} given by {given_by} ({channel}, taken by {taken_by}): "
+    "{parts}",
+    "promise_kept": "promise P{promise} kept: {paid} paid, {days_late} days late",
+    "promise_broken": "promise P{promise} broken: {paid} of {total} paid by {failed_on}; "
+    "follow-up {follow_up_on}",
+    "promise_partly_kept": "promise P{promise} partly kept: {paid} of {total} paid by "
+    "{failed_on}; follow-up {follow_up_on}",
+    "promise_cancelled": "promise P{promise} withdrawn: {reason}",
+    "proposal": "negotiation: debtor proposed {proposal}; engine: {recommended} "
+    "({recommended_terms}); recorded {recorded}",
+    "plan_agreed": "plan PL{plan} agreed: {instalments}",
+    "plan_needs_approval": "plan PL{plan} beyond the walk-away point ({exceeded}): "
+    "waits for approval",
+    "plan_defaulted": "plan PL{plan} defaulted on {defaulted_on} (instalment {missed}): "
+    "{due_at_once} due at once",
+    "plan_completed": "plan PL{plan} completed: {paid} paid",
+    "dispute_opened": "dispute D{dispute} ({reason}) opened, owner {owner}, deadline "
+    "{deadline}: {parts}",
+    "dispute_overdue": "dispute D{dispute} {days_over} days past its deadline {deadline}: "
+    "escalated to {escalated_to} {defect}",
+    "dispute_resolved": "dispute D{dispute} resolved: {outcome}, {credited} credited",
+    "excuse": "excuse {excuse} ({contact}); answer given; follow-up {follow_up} on {follow_up_on}",
+    "write_off_requested": "write-off W{write_off} requested: {reason}",
+    "written_off": "closed as written off (write-offs {write_offs})",
+    "handover": "handed over to {to} {agency} ({from_owner} -> {to_owner}): {reason}",
+}
+
+
+def describe_desk_event(e: Any) -> str | None:
+    """One readable line for an event the desk or the sweep wrote (None: not a desk event)."""
+    r = e.reason or {}
+    rule = str(r.get("rule", ""))
+    template = DESK_EVENTS.get(rule)
+    if template is None:
+        if e.kind != "approval":
+            return None
+        template = "decision: {rule} by a credit manager: {reason}"
+    cur = r.get("currency", "")
+    values = {k: _text(v) for k, v in r.items()}
+    for key in ("paid", "total", "due_at_once", "credited", "shortfall"):
+        if f"{key}_minor" in r and cur:
+            values[key] = format_minor(int(r[f"{key}_minor"]), cur)
+    if "parts" in r and cur:
+        values["parts"] = ", ".join(f"{format_minor(int(a), cur)} on {k}" for k, a in r["parts"])
+    if "instalments" in r and cur:
+        values["instalments"] = ", ".join(
+            f"{format_minor(int(a), cur)} on {d}" for d, a in r["instalments"]
+        )
+    run = f" (run {e.run_id})" if e.run_id else ""
+    return f"{e.on} {e.kind}{run}: " + template.format_map(_Blank(values)).strip()
+
+
+def _text(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, list) and all(not isinstance(x, list) for x in v):
+        return ", ".join(str(x) for x in v)
+    return v
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"

@@ -8,6 +8,7 @@ from arrears.apps.cases.services import run_daily
 from arrears.apps.negotiation.selectors import (
     approval_queue,
     case_negotiation,
+    describe_desk_event,
     open_disputes,
     promise_record_for,
 )
@@ -92,3 +93,15 @@ def test_open_disputes_of_an_owner_include_those_escalated_to_them(w):
     negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
     assert len(open_disputes(company=w.company, owner=w.maria)) == 1
     assert open_disputes(company=w.company, owner=w.carl) == []
+
+
+def test_desk_events_read_as_sentences_with_amounts(w):
+    _promise(w, amount="250")
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    lines = [describe_desk_event(e) for e in w.case.events.order_by("id")]
+    assert any(
+        line and "promise P" in line and "EUR 250.00 on 2026-11-27" in line for line in lines
+    )
+    assert any(line and "broken: EUR 0.00 of EUR 250.00" in line for line in lines)
+    opened = w.case.events.filter(kind="opened").first()
+    assert describe_desk_event(opened) is None

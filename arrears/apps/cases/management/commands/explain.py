@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from arrears.apps.cases.selectors import case_explain, describe_event
 from arrears.apps.common.cli import add_company_option, company_option
-from arrears.apps.negotiation.selectors import case_negotiation
+from arrears.apps.negotiation.selectors import case_negotiation, describe_desk_event
 from arrears.domain.money import format_minor
 
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {line}")
             self.stdout.write("  history:")
             for e in ex.events:
-                self.stdout.write(f"    {describe_event(e)}")
+                self.stdout.write(f"    {describe_desk_event(e) or describe_event(e)}")
             for h in ex.holds:
                 what = "hold set" if h.hold else "hold lifted"
                 self.stdout.write(f"    {h.on} {what}: {', '.join(h.reason.get('rules', []))}")
