@@ -177,3 +177,13 @@ def test_the_history_exports_as_csv_with_one_row_per_event(w):
     assert lines[0].startswith("negotiation,seq,on,kind,by,currency")
     assert len(lines) == 3 and ",counter," in lines[2]
     assert Approval.objects.count() == 0
+
+
+def test_an_approval_decided_after_the_negotiation_was_agreed_stays_on_the_request(w):
+    _propose(w, _all_in(12))
+    asked = _propose(w, _all_in(40)).approval
+    _propose(w, _all_in(12), override=OverrideIn(Action.ACCEPT, _all_in(12), "took 12 days"))
+    approval_decide(approval=asked, actor=w.maria, approve=True, reason="late", as_of=AS_OF)
+    asked.refresh_from_db()
+    assert asked.status == "approved"
+    assert [r["kind"] for r in negotiation_rows(case=w.case)][-1] == "acceptance"

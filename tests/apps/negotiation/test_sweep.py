@@ -31,7 +31,7 @@ def _state():
         CaseEvent.objects.count(),
         Action.objects.count(),
         AuditEvent.objects.exclude(action="run.completed").count(),
-        list(OpenItem.objects.order_by("id").values_list("excluded_minor", "step")),
+        list(OpenItem.objects.order_by("id").values_list("excluded_minor", flat=True)),
         list(Debtor.objects.order_by("id").values_list("broken_promises", flat=True)),
         list(PromiseToPay.objects.order_by("id").values_list("state", "paid_minor")),
         list(PaymentPlan.objects.order_by("id").values_list("status", "due_at_once_minor")),

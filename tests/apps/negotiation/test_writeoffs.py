@@ -162,3 +162,23 @@ def test_after_a_handover_the_old_owner_is_refused_and_the_new_one_may_act(w):
     with pytest.raises(NotAllowed):
         writeoff_request(case=case, actor=w.cora, reason="x", as_of=AS_OF)
     assert writeoff_request(case=case, actor=w.carl, reason="x", as_of=AS_OF)
+
+
+def test_a_standing_promise_is_withdrawn_when_the_case_is_written_off(w):
+    from arrears.apps.negotiation.services import promise_create
+    from arrears.domain.promises import PromiseChannel
+
+    p = promise_create(
+        case=w.case,
+        actor=w.cora,
+        parts=[(date(2026, 12, 4), eur("100"))],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+    )
+    _, approval = _write_off_all(w)
+    approval_decide(approval=approval, actor=w.maria, approve=True, reason="insolvent", as_of=AS_OF)
+    run_daily(company=w.company, as_of=date(2026, 12, 10))
+    p.refresh_from_db()
+    w.refresh()
+    assert p.state == "cancelled" and w.debtor.broken_promises == 0

@@ -17,7 +17,9 @@ from arrears.apps.negotiation.models import (
     Approval,
     ApprovalKind,
     DecisionStatus,
+    Negotiation,
     NegotiationEvent,
+    NegotiationStatus,
     PlanStatus,
     WriteOff,
 )
@@ -84,8 +86,10 @@ def approval_decide(
 
 def _decide_terms(approval: Approval, actor: Any, approve: bool, reason: str, on: date) -> None:
     """Write the decision into the negotiation history; approved terms are then accepted."""
-    neg = approval.negotiation
-    assert neg is not None
+    assert approval.negotiation_id is not None
+    neg = Negotiation.objects.get(pk=approval.negotiation_id)  # fresh: it may have moved on
+    if neg.status != NegotiationStatus.OPEN:
+        return  # agreed meanwhile on other terms: the decision stays on the request only
     d, cur = approval.detail, approval.case.currency
     first, share, last = d["walk_away"]
     request = ApprovalRequest(

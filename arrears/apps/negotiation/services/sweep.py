@@ -72,10 +72,11 @@ def negotiation_sweep(
     """Judge promises and plans, escalate disputes, store the ladder's inputs (see module)."""
     with transaction.atomic():
         ctx = _context(company, as_of, run)
+        pending = frames.write_offs_pending(company, as_of)
+        _close_written_off(company, ctx, pending)  # first: nothing breaks on a closed case
         _promises(company, ctx)
         _plans(company, ctx)
         _disputes(company, ctx)
-        pending = frames.write_offs_pending(company, as_of)
         ctx.counts["items_excluded_changed"] = frames.exclusions_write(
             company,
             [
@@ -88,7 +89,6 @@ def negotiation_sweep(
         ctx.counts["debtors_broken_changed"] = frames.broken_counts_write(
             company, as_of, ctx.policy
         )
-        _close_written_off(company, ctx, pending)
         if dry_run:
             transaction.set_rollback(True)  # a dry run shows what would change, keeps nothing
         elif any(ctx.counts.values()):
@@ -321,6 +321,10 @@ def _close_written_off(company: Company, ctx: _Ctx, pending: pl.DataFrame) -> No
         offs = WriteOff.objects.filter(case=case, status="approved", closed_case_on__isnull=True)
         detail = {"rule": "written_off", "write_offs": sorted(offs.values_list("pk", flat=True))}
         offs.update(closed_case_on=ctx.as_of)
+        # Nothing is left to promise: a standing promise must not break on a closed case.
+        PromiseToPay.objects.filter(case=case, state=PromiseState.OPEN).update(
+            state=PromiseState.CANCELLED, cancelled_on=ctx.as_of, closed_on=ctx.as_of
+        )
         Case.objects.filter(pk=case.pk).update(
             status=CaseStatus.CLOSED,
             closed_reason=ClosedReason.WRITTEN_OFF,
