@@ -8,6 +8,8 @@ case currency. Who did what is a user (`*_by`), except the debtor's contact, whi
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.conf import settings
 from django.db import models
 
@@ -22,8 +24,8 @@ from arrears.domain.promises import PromiseChannel, PromiseState
 USER = settings.AUTH_USER_MODEL
 
 
-def _choices(enum: type) -> list[tuple[str, str]]:
-    return [(str(v), str(v)) for v in enum]  # type: ignore[attr-defined]
+def _choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
+    return [(str(v), str(v)) for v in enum]
 
 
 class PromiseToPay(models.Model):

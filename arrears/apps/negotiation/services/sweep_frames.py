@@ -79,7 +79,7 @@ def write_offs_pending(company: Company, as_of: date) -> pl.DataFrame:
 def exclusions_write(company: Company, parts: list[pl.DataFrame]) -> int:
     """Store each item's new excluded part where it differs; returns the items changed."""
     wanted = (
-        pl.concat([p.select(list(ITEM_MINOR)).cast(ITEM_MINOR) for p in parts])  # type: ignore[arg-type]
+        pl.concat([p.select(pl.col("item_id", "minor").cast(pl.Int64)) for p in parts])
         .group_by("item_id")
         .agg(pl.col("minor").sum())
     )
