@@ -186,6 +186,22 @@ def next_step(
     return target
 
 
+def carry_over(old: Strategy | None, step: int | None, new: Strategy) -> int | None:
+    """An item whose case moves to another strategy (say, its debtor became high-risk) keeps
+    its place: the new step with the same code, else the highest new step that triggers no
+    later than the old one did. A step of a strategy that no longer exists starts over."""
+    if step is None or old is None or step >= len(old.steps):
+        return None
+    if old.code == new.code:
+        return step
+    was = old.steps[step]
+    for i, st in enumerate(new.steps):
+        if st.code == was.code:
+            return i
+    earlier = [i for i, st in enumerate(new.steps) if st.min_days_past_due <= was.min_days_past_due]
+    return earlier[-1] if earlier else None
+
+
 def next_step_date(strategy: Strategy, item: ItemState) -> date | None:
     """Earliest date the item's next step can be taken on age alone (None at the top)."""
     current = -1 if item.step is None else item.step

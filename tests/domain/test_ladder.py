@@ -16,6 +16,7 @@ from arrears.domain.ladder import (
     Role,
     Step,
     Strategy,
+    carry_over,
     choose_strategy,
     next_step,
     next_step_date,
@@ -113,3 +114,14 @@ def test_strategy_is_chosen_by_segment_and_priority():
 def test_ladders_that_cannot_be_run_are_refused(steps, message):
     with pytest.raises(LadderError, match=message):
         Strategy("x", "X", Mode.SEQUENTIAL, steps)
+
+
+def test_a_step_carries_over_by_code_into_another_strategy():
+    # default "call" (2) is "call" (1) on the high-risk ladder
+    assert carry_over(DEFAULT_STRATEGY, 2, HIGH_RISK_STRATEGY) == 1
+    # default "firm_demand" (3, 20 days) has no twin: the highest high-risk step by then
+    assert carry_over(DEFAULT_STRATEGY, 3, HIGH_RISK_STRATEGY) == 2
+    # courtesy (-5 days) has nothing as early on the high-risk ladder: start over
+    assert carry_over(DEFAULT_STRATEGY, 0, HIGH_RISK_STRATEGY) is None
+    assert carry_over(None, 3, DEFAULT_STRATEGY) is None
+    assert carry_over(DEFAULT_STRATEGY, 4, DEFAULT_STRATEGY) == 4

@@ -67,6 +67,24 @@ class StrategyStep(models.Model):
         return self.name
 
 
+class ItemStep(models.Model):
+    """Where an open item stands on its strategy's ladder (§2-3), written by the daily run.
+
+    Kept apart from the ERP's item row: a busy day rewrites only this narrow table (no ledger
+    indexes to maintain), and the import never has to know the ladder exists.
+    """
+
+    item = models.OneToOneField(
+        OpenItem, primary_key=True, on_delete=models.CASCADE, related_name="ladder"
+    )
+    strategy_code = models.CharField(max_length=32)
+    step = models.SmallIntegerField()
+    step_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"item {self.item_id}: {self.strategy_code} step {self.step} since {self.step_on}"
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open"
     CLOSED = "closed"

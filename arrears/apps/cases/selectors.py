@@ -70,11 +70,12 @@ _KINDS = ", ".join(f"'{k.value}'" for k in DUNNABLE_KINDS)
 
 
 def run_items(*, company: Company) -> pl.DataFrame:
-    """Open dunnable items with their ladder position."""
+    """Open dunnable items with their place on the ladder."""
     return read_frame(
-        "SELECT id AS item_id, debtor_id, currency, due_date, open_minor, excluded_minor, step, "
-        "step_on, strategy_code FROM ledger_openitem "
-        f"WHERE +company_id = %s AND open_minor > 0 AND kind IN ({_KINDS})",
+        "SELECT i.id AS item_id, i.debtor_id, i.currency, i.due_date, i.open_minor, "
+        "i.excluded_minor, s.step, s.step_on, s.strategy_code "
+        "FROM ledger_openitem i LEFT JOIN cases_itemstep s ON s.item_id = i.id "
+        f"WHERE +i.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS})",
         [company.pk],
         {
             "item_id": pl.Int64(),

@@ -13,7 +13,7 @@ class DebtorAdmin(admin.ModelAdmin[Debtor]):
 
 @admin.register(OpenItem)
 class OpenItemAdmin(admin.ModelAdmin[OpenItem]):
-    list_display = ["number", "kind", "debtor", "due_date", "currency", "open_minor", "step"]
+    list_display = ["number", "kind", "debtor", "due_date", "currency", "open_minor"]
     search_fields = ["number", "debtor__code"]
     raw_id_fields = ["debtor"]
 

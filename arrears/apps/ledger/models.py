@@ -117,10 +117,7 @@ class OpenItem(models.Model):
     open_minor = models.BigIntegerField()
     payment_terms = models.CharField(max_length=64, blank=True)
     excluded_minor = models.BigIntegerField(default=0, help_text="disputed or in a plan")
-    # Ladder position, written by the daily run.
-    strategy_code = models.CharField(max_length=32, blank=True)
-    step = models.SmallIntegerField(null=True, blank=True)
-    step_on = models.DateField(null=True, blank=True)
+    # Its place on the ladder is the run's, not the ERP's: see cases.ItemStep.
 
     class Meta:
         constraints = [

@@ -20,7 +20,7 @@ import polars as pl
 from arrears.domain.batch.frames import CREDITS_SCHEMA, DEBTORS_SCHEMA, ITEMS_SCHEMA, conform
 from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import SCALE
-from arrears.domain.ladder import LadderError, Mode, Segment, Strategy
+from arrears.domain.ladder import LadderError, Mode, Segment, Strategy, carry_over
 from arrears.domain.money import exponent
 
 CASE_KEY = ["debtor_id", "currency"]
@@ -142,6 +142,22 @@ def _next_climb(s: Strategy) -> pl.Expr:
     return pl.max_horizontal(by_age, by_gap)
 
 
+def _carried_over(strategies: tuple[Strategy, ...]) -> pl.Expr:
+    """The item's step in its case's strategy (`ladder.carry_over`) where the strategy changed."""
+    by_code = {s.code: s for s in strategies}
+    branches = []
+    for old in strategies:
+        n = len(old.steps)
+        for new in strategies:
+            if new.code != old.code:
+                mapped = [carry_over(old, i, new) for i in range(n)]
+                cond = (pl.col("strategy_code") == old.code) & (pl.col("strategy") == new.code)
+                branches.append((cond, _by_step(mapped, pl.col("step"), pl.Int32())))
+    known = pl.col("strategy_code").is_in(list(by_code))
+    unknown = pl.col("strategy_code").is_not_null() & ~known
+    return _switch([(unknown, pl.lit(None, dtype=pl.Int32)), *branches], pl.col("step"))
+
+
 def _step_attr(strategies: dict[str, Strategy], attr: str, dtype: pl.DataType) -> pl.Expr:
     """An attribute of the case's current step (code, follow-up days...)."""
     return _per_strategy(
@@ -187,13 +203,19 @@ def decide(
         how="left",
         maintain_order="left",  # keeps items in id order: ties in _cases go to the lowest id
     )
+    lf = lf.with_columns(
+        old_step=pl.col("step"), step=_carried_over(config.strategies).cast(pl.Int32)
+    )
     new_step = _per_strategy(by_code, lambda s: _new_step(s, as_of, cc), pl.col("step"))
-    changed = pl.col("new_step").ne_missing(pl.col("step"))
+    stepped = pl.col("new_step").ne_missing(pl.col("step"))
     lf = (
         lf.with_columns(new_step=new_step.cast(pl.Int32))
         .with_columns(
-            changed=changed,
-            new_step_on=pl.when(changed).then(pl.lit(as_of)).otherwise(pl.col("step_on")),
+            stepped=stepped,
+            changed=stepped
+            | pl.col("new_step").ne_missing(pl.col("old_step"))
+            | pl.col("strategy").ne_missing(pl.col("strategy_code")),
+            new_step_on=pl.when(stepped).then(pl.lit(as_of)).otherwise(pl.col("step_on")),
         )
         .with_columns(
             next_climb_on=_per_strategy(by_code, _next_climb, pl.lit(None, dtype=pl.Date))
@@ -205,10 +227,11 @@ def decide(
         "currency",
         "strategy",
         "dpd",
-        pl.col("step").alias("old_step"),
+        "old_step",
         pl.col("new_step").alias("step"),
         pl.col("new_step_on").alias("step_on"),
-        "changed",
+        "stepped",  # climbed the ladder today: an action is due
+        "changed",  # anything to store (a climb, or a step carried into a new strategy)
     )
     case_rows = _cases(lf, cases, by_code, as_of)
     holds = _holds(cases, conform(credits, CREDITS_SCHEMA), debtors, factors, config)
@@ -268,7 +291,7 @@ def _cases(
             driving_item_id=pl.col("item_id").get(top),
             driving_dpd=pl.col("dpd").get(top),
             items=pl.len(),
-            stepped_today=pl.col("changed").max(),
+            stepped_today=pl.col("stepped").max(),
             next_climb_on=pl.when(climb > as_of).then(climb).min(),
         )
     )

@@ -13,6 +13,7 @@ ITEMS_SCHEMA: dict[str, pl.DataType] = {
     "excluded_minor": pl.Int64(),  # part not to be dunned (disputed, covered by a plan)
     "step": pl.Int32(),  # current ladder step index, null if none yet
     "step_on": pl.Date(),  # date the current step was taken
+    "strategy_code": pl.String(),  # the strategy `step` indexes into (null: none yet)
 }
 
 CREDITS_SCHEMA: dict[str, pl.DataType] = {

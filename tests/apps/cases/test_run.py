@@ -5,7 +5,15 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from arrears.apps.cases.models import Action, Case, CaseEvent, HoldChange, Run, RunLock
+from arrears.apps.cases.models import (
+    Action,
+    Case,
+    CaseEvent,
+    HoldChange,
+    ItemStep,
+    Run,
+    RunLock,
+)
 from arrears.apps.cases.services import (
     RunLocked,
     RunRefused,
@@ -39,7 +47,7 @@ def _counts():
         CaseEvent.objects.count(),
         Action.objects.count(),
         HoldChange.objects.count(),
-        list(OpenItem.objects.order_by("id").values_list("step", "step_on")),
+        list(ItemStep.objects.order_by("item_id").values_list("item_id", "step", "step_on")),
         list(Case.objects.order_by("id").values_list("step_code", "next_action_on", "status")),
     )
 
@@ -80,8 +88,8 @@ def test_sequential_ladder_takes_one_step_per_run_even_after_missed_runs(company
     # 40 days without a run: the item's age implies final notice, but one step is taken.
     later = AS_OF + timedelta(days=40)
     result = run_daily(company=company, as_of=later)
-    item.refresh_from_db()
-    assert item.step == 1 and item.step_on == later
+    step = ItemStep.objects.get(item=item)
+    assert step.step == 1 and step.step_on == later
     assert result.counts["actions_created"] == 1
     assert Action.objects.filter(case__debtor=d, due_on=later).count() == 1
 
@@ -90,9 +98,13 @@ def test_jump_ladder_goes_straight_to_the_step_the_age_implies(company, cora):
     d = factories.debtor(company, owner=cora, risk_tier="high")  # high-risk ladder jumps
     item = factories.item(d, due=AS_OF - timedelta(days=20))
     run_daily(company=company, as_of=AS_OF)
-    item.refresh_from_db()
     case = Case.objects.get(debtor=d)
-    assert (item.strategy_code, case.step_code) == ("high_risk", "final_notice")
+    step = ItemStep.objects.get(item=item)
+    assert (step.strategy_code, case.strategy_code, case.step_code) == (
+        "high_risk",
+        "high_risk",
+        "final_notice",
+    )
 
 
 def test_a_run_before_the_last_run_is_refused(company, cora):
@@ -205,8 +217,8 @@ def test_runs_of_one_company_never_touch_another(company, cora):
     theirs = factories.item(factories.debtor(other, owner=cora), due=AS_OF - timedelta(days=5))
     factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
     run_daily(company=company, as_of=AS_OF)
-    theirs.refresh_from_db()
-    assert theirs.step is None and not Case.objects.filter(company=other).exists()
+    assert not ItemStep.objects.filter(item=theirs).exists()
+    assert not Case.objects.filter(company=other).exists()
 
 
 def test_a_call_to_make_is_the_next_action_until_it_is_done(company, cora):
@@ -231,3 +243,20 @@ def test_an_email_step_does_not_wait_for_a_person(company, cora):
     case = Case.objects.get(debtor=d)
     # No "do:" action: the next thing is the courtesy step's review (5 days), before the reminder.
     assert (case.next_action, case.next_action_on) == ("review:courtesy", AS_OF + timedelta(days=5))
+
+
+def test_an_item_keeps_its_place_when_its_debtor_moves_to_another_ladder(company, cora):
+    d = factories.debtor(company, owner=cora)
+    item = factories.item(d, due=AS_OF - timedelta(days=1))
+    run_daily(company=company, as_of=AS_OF)
+    run_daily(company=company, as_of=AS_OF + timedelta(days=11))  # reminder (default ladder)
+    assert ItemStep.objects.get(item=item).step == 1
+    d.risk_tier = "high"
+    d.save()
+    # The high-risk ladder has its own reminder (index 0); from there it jumps to what the
+    # age implies once the gap allows: 13 days past due is a call on the high-risk ladder.
+    result = run_daily(company=company, as_of=AS_OF + timedelta(days=13))
+    step = ItemStep.objects.get(item=item)
+    assert (step.strategy_code, step.step) == ("high_risk", 1)
+    assert Case.objects.get(debtor=d).step_code == "call"
+    assert result.counts["items_stepped"] == 1

@@ -6,13 +6,23 @@ import polars as pl
 import pytest
 
 from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
-from arrears.apps.ledger.models import OpenItem
+from arrears.apps.ledger.models import Debtor, OpenItem
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA = {"id": pl.Int64(), "number": pl.String(), "due_date": pl.Date(), "step": pl.Int32()}
-SQL = "SELECT id, number, due_date, step FROM ledger_openitem WHERE company_id = %s ORDER BY id"
+SCHEMA = {
+    "id": pl.Int64(),
+    "number": pl.String(),
+    "due_date": pl.Date(),
+    "step": pl.Int32(),
+    "held": pl.Boolean(),
+}
+SQL = (
+    "SELECT i.id, i.number, i.due_date, s.step, d.on_hold AS held FROM ledger_openitem i "
+    "JOIN ledger_debtor d ON d.id = i.debtor_id "
+    "LEFT JOIN cases_itemstep s ON s.item_id = i.id WHERE i.company_id = %s ORDER BY i.id"
+)
 
 
 def test_read_frame_returns_typed_columns_on_either_database():
@@ -24,6 +34,7 @@ def test_read_frame_returns_typed_columns_on_either_database():
     assert frame["number"].to_list() == ["A1"]
     assert frame["due_date"].to_list() == [date(2026, 1, 31)]
     assert frame["step"].to_list() == [None]
+    assert frame["held"].to_list() == [False]
 
 
 def test_read_frame_of_nothing_is_an_empty_typed_frame():
@@ -38,36 +49,42 @@ def test_update_frame_sets_columns_by_key_and_leaves_other_rows_alone():
     b = factories.item(d, due=date(2026, 2, 28))
     update_frame(
         "ledger_openitem",
-        pl.DataFrame({"id": [a.pk], "step": [3], "step_on": [date(2026, 3, 1)]}),
+        pl.DataFrame({"id": [a.pk], "open_minor": [7], "due_date": [date(2026, 3, 1)]}),
     )
     a.refresh_from_db()
     b.refresh_from_db()
-    assert (a.step, a.step_on) == (3, date(2026, 3, 1))
-    assert (b.step, b.step_on) == (None, None)
+    assert (a.open_minor, a.due_date) == (7, date(2026, 3, 1))
+    assert (b.open_minor, b.due_date) == (100_00, date(2026, 2, 28))
 
 
 def test_insert_frame_appends_rows_with_nulls_and_dates():
     c = factories.company()
-    d = factories.debtor(c)
     frame = pl.DataFrame(
         {
             "company_id": [c.pk],
-            "debtor_id": [d.pk],
-            "number": ["X-1"],
-            "kind": ["invoice"],
-            "issue_date": [date(2026, 1, 1)],
-            "due_date": [date(2026, 1, 31)],
-            "currency": ["EUR"],
-            "original_minor": [12345],
-            "open_minor": [12345],
-            "payment_terms": [""],
-            "excluded_minor": [0],
-            "strategy_code": [""],
-            "step": [None],
-            "step_on": [None],
+            "code": ["N1"],
+            "name": ['Quote "and" comma, Ltd'],
+            "registration_number": [""],
+            "vat_number": [""],
+            "country": ["DE"],
+            "language": ["de"],
+            "parent_id": [None],
+            "credit_limit_minor": [None],
+            "risk_tier": ["low"],
+            "owner_id": [None],
+            "on_hold": [True],
+            "manual_hold": [False],
+            "broken_promises": [0],
         },
-        schema_overrides={"step": pl.Int16, "step_on": pl.Date},
+        schema_overrides={
+            "parent_id": pl.Int64,
+            "credit_limit_minor": pl.Int64,
+            "owner_id": pl.Int64,
+        },
     )
-    assert insert_frame("ledger_openitem", frame) == 1
-    item = OpenItem.objects.get(number="X-1")
-    assert item.due_date == date(2026, 1, 31) and item.step is None
+    assert insert_frame("ledger_debtor", frame) == 1
+    debtor = Debtor.objects.get(code="N1")
+    assert debtor.name == 'Quote "and" comma, Ltd' and debtor.on_hold
+    assert (debtor.credit_limit_minor, debtor.owner_id, debtor.parent_id) == (None, None, None)
+    item = factories.item(debtor, due=date(2026, 1, 31))
+    assert OpenItem.objects.get(pk=item.pk).due_date == date(2026, 1, 31)

@@ -128,7 +128,8 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
 
 def _apply(plan: RunPlan, *, company: Company, run: Run) -> None:
     now = timezone.now()
-    update_frame("ledger_openitem", plan.item_updates)
+    insert_frame("cases_itemstep", plan.step_inserts)
+    update_frame("cases_itemstep", plan.step_updates, key="item_id")
     insert_frame(
         "cases_case",
         plan.case_inserts.with_columns(company_id=pl.lit(company.pk, dtype=pl.Int64)),

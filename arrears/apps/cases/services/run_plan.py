@@ -32,7 +32,8 @@ CASE_FIELDS = [
 @dataclass(frozen=True)
 class RunPlan:
     as_of: date
-    item_updates: pl.DataFrame  # id, step, step_on, strategy_code
+    step_inserts: pl.DataFrame  # item_id, strategy_code, step, step_on: first step of an item
+    step_updates: pl.DataFrame  # the same columns, for items already on the ladder
     case_inserts: pl.DataFrame  # new cases (company_id added on write)
     case_updates: pl.DataFrame  # id + changed case columns
     events: pl.DataFrame  # debtor_id, currency, kind, from_step, to_step, reason (JSON text)
@@ -77,9 +78,9 @@ def plan_run(
 ) -> RunPlan:
     as_of = config.as_of
     steps = steps_frame(config.strategies)
-    item_updates = _item_updates(decisions.items, items)
+    step_inserts, step_updates = _item_steps(decisions.items)
     actions = (
-        decisions.items.filter(pl.col("changed") & pl.col("step").is_not_null())
+        decisions.items.filter(pl.col("stepped") & pl.col("step").is_not_null())
         .group_by([*CASE_KEY, "strategy", "step"])
         .agg()
         .join(steps, on=["strategy", "step"])
@@ -117,7 +118,7 @@ def plan_run(
     )
     counts = {
         "items": items.height,
-        "items_stepped": int(decisions.items["changed"].sum()),
+        "items_stepped": int(decisions.items["stepped"].sum()),
         "cases_open": new.height,
         "cases_opened": events.filter(pl.col("kind") == "opened").height,
         "cases_reopened": events.filter(pl.col("kind") == "reopened").height,
@@ -132,7 +133,8 @@ def plan_run(
     }
     return RunPlan(
         as_of=as_of,
-        item_updates=item_updates,
+        step_inserts=step_inserts,
+        step_updates=step_updates,
         case_inserts=inserts,
         case_updates=updates,
         events=events,
@@ -155,18 +157,16 @@ def _step_order(config: RunConfig) -> dict[str, int]:
     return order
 
 
-def _item_updates(decided: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
-    old = items.select(pl.col("item_id"), pl.col("strategy_code").alias("old_strategy"))
-    return (
-        decided.join(old, on="item_id")
-        .filter(pl.col("changed") | pl.col("strategy").ne_missing(pl.col("old_strategy")))
-        .select(
-            pl.col("item_id").alias("id"),
-            pl.col("step").cast(pl.Int16),
-            "step_on",
-            pl.col("strategy").alias("strategy_code"),
-        )
+def _item_steps(decided: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(inserts, updates) for cases_itemstep: a row appears when an item takes its first step."""
+    rows = decided.filter(pl.col("changed") & pl.col("step").is_not_null()).select(
+        pl.col("item_id"),
+        pl.col("strategy").alias("strategy_code"),
+        pl.col("step").cast(pl.Int16),
+        "step_on",
+        first=pl.col("old_step").is_null(),
     )
+    return rows.filter("first").drop("first"), rows.filter(~pl.col("first")).drop("first")
 
 
 def _person_next(open_: pl.DataFrame, new: pl.DataFrame, as_of: date) -> pl.DataFrame:

@@ -1,7 +1,7 @@
 """The items file: invoices, debit notes, instalments and credit notes, keyed on `number`.
 
-The import owns what the ERP knows (debtor, dates, amounts, kind, terms); the ladder columns
-the daily run writes (strategy_code, step, step_on) and `excluded_minor` are never touched.
+The import owns what the ERP knows (debtor, dates, amounts, kind, terms); the item's place on
+the ladder (cases.ItemStep) and `excluded_minor` are arrears' own and never touched.
 """
 
 from __future__ import annotations
@@ -77,9 +77,6 @@ _DEFAULTS = {
     "kind": pl.lit(ItemKind.INVOICE.value),
     "payment_terms": pl.lit(""),
     "excluded_minor": pl.lit(0, dtype=pl.Int64),
-    "strategy_code": pl.lit(""),
-    "step": pl.lit(None, dtype=pl.Int16),
-    "step_on": pl.lit(None, dtype=pl.Date),
 }
 
 
