@@ -15,6 +15,7 @@ from arrears.apps.negotiation.services import (
     plan_create,
 )
 from arrears.apps.negotiation.services.plans import PlanIn
+from arrears.domain.money import Money
 from arrears.domain.plans import PlanError
 from tests.apps.negotiation.support import AS_OF, eur, pay
 
@@ -125,3 +126,8 @@ def test_a_second_collector_may_not_agree_a_plan(w):
 def test_a_plan_needs_either_dates_or_instalments(w):
     with pytest.raises(ValueError, match="either"):
         _plan(w, due_dates=(), parts=())
+
+
+def test_instalments_in_another_currency_are_refused(w):
+    with pytest.raises(ValueError, match="USD"):
+        _plan(w, due_dates=(), parts=[(DEC, Money.of("500", "USD"))], principal=eur("500"))

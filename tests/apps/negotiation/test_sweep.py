@@ -13,6 +13,7 @@ from arrears.apps.negotiation.services import (
     PlanIn,
     approval_decide,
     dispute_open,
+    negotiation_sweep,
     plan_create,
     promise_create,
     writeoff_request,
@@ -94,3 +95,18 @@ def test_a_dry_run_changes_nothing_on_the_desk(w):
     before = _state()
     run_daily(company=w.company, as_of=LATER, dry_run=True)
     assert _state() == before
+
+
+def test_a_repeated_sweep_with_standing_promises_leaves_no_new_audit_rows(w):
+    promise_create(
+        case=w.case,
+        actor=w.cora,
+        parts=[(date(2026, 12, 4), eur("100"))],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+    )
+    negotiation_sweep(company=w.company, as_of=AS_OF)
+    before = _state()
+    again = negotiation_sweep(company=w.company, as_of=AS_OF)
+    assert again.counts["promises_judged"] == 1 and _state() == before

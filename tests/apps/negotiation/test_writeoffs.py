@@ -11,10 +11,12 @@ from arrears.apps.negotiation.services import (
     NotAllowed,
     approval_decide,
     case_handover,
+    promise_create,
     writeoff_request,
 )
 from arrears.apps.negotiation.services.writeoffs import ABOVE_OPEN
 from arrears.domain.money import Money
+from arrears.domain.promises import PromiseChannel
 from tests.apps.negotiation.support import AS_OF, eur
 
 pytestmark = pytest.mark.django_db
@@ -165,9 +167,6 @@ def test_after_a_handover_the_old_owner_is_refused_and_the_new_one_may_act(w):
 
 
 def test_a_standing_promise_is_withdrawn_when_the_case_is_written_off(w):
-    from arrears.apps.negotiation.services import promise_create
-    from arrears.domain.promises import PromiseChannel
-
     p = promise_create(
         case=w.case,
         actor=w.cora,

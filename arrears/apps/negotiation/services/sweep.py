@@ -91,7 +91,7 @@ def negotiation_sweep(
         )
         if dry_run:
             transaction.set_rollback(True)  # a dry run shows what would change, keeps nothing
-        elif any(ctx.counts.values()):
+        elif any(n for k, n in ctx.counts.items() if not k.endswith("_judged")):
             audit_record(
                 action="negotiation.sweep",
                 object_type="company",
