@@ -205,6 +205,8 @@ def test_without_an_acceleration_clause_only_overdue_instalments_fall_due():
     s = plan_status(simple_plan(acceleration_clause=False), [], as_of=date(2025, 4, 9))
     assert s.state is PlanState.DEFAULTED
     assert s.due_now == eur("300")
+    # The later instalments stay off the ladder until they fall due.
+    assert plan_exclusions(s, {"inv-1": (date(2025, 1, 10), eur("900"))}) == {"inv-1": eur("600")}
 
 
 def test_a_late_payment_does_not_undo_a_default():

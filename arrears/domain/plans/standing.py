@@ -61,6 +61,18 @@ class PlanStatus:
         )
 
     @property
+    def principal_not_yet_due(self) -> Money:
+        """Open principal of the instalments whose deadline has not passed."""
+        return sum_money(
+            (
+                s.open if s.open < s.instalment.principal else s.instalment.principal
+                for s in self.instalments
+                if s.deadline >= self.as_of
+            ),
+            self.plan.currency,
+        )
+
+    @property
     def due_now(self) -> Money:
         """What the debtor owes today: overdue instalments, or everything once accelerated."""
         cur = self.plan.currency
@@ -150,8 +162,12 @@ def plan_exclusions(
     status: PlanStatus, open_items: Mapping[str, tuple[date, Money]]
 ) -> dict[str, Money]:
     """Per covered item, the part the ladder skips: the plan's open principal while in good
-    standing, laid over the items oldest first; nothing once it defaulted or completed."""
+    standing, laid over the items oldest first. Once defaulted, nothing with the acceleration
+    clause (everything is due); without it, the open principal of the instalments not yet due
+    (only the overdue ones are dunned). Nothing once completed."""
     covered = items_as_obligations(open_items, status.plan.item_keys)
-    if status.state is not PlanState.GOOD_STANDING:
-        return {o.key: Money.from_minor(0, o.amount.currency) for o in covered}
-    return spread(status.remaining_principal, covered)
+    if status.state is PlanState.GOOD_STANDING:
+        return spread(status.remaining_principal, covered)
+    if status.state is PlanState.DEFAULTED and not status.plan.acceleration_clause:
+        return spread(status.principal_not_yet_due, covered)
+    return {o.key: Money.from_minor(0, o.amount.currency) for o in covered}

@@ -131,3 +131,15 @@ def test_a_plan_needs_either_dates_or_instalments(w):
 def test_instalments_in_another_currency_are_refused(w):
     with pytest.raises(ValueError, match="USD"):
         _plan(w, due_dates=(), parts=[(DEC, Money.of("500", "USD"))], principal=eur("500"))
+
+
+def test_without_acceleration_a_default_duns_only_the_missed_instalment(w):
+    plan = _plan(w, acceleration_clause=False)
+    run_daily(company=w.company, as_of=date(2026, 12, 10))
+    plan.refresh_from_db()
+    w.refresh()
+    assert (plan.status, plan.due_at_once_minor) == ("defaulted", 500_00)
+    assert w.old.excluded_minor + w.new.excluded_minor == 500_00  # January's instalment waits
+    run_daily(company=w.company, as_of=date(2026, 12, 10))
+    w.refresh()
+    assert w.old.excluded_minor + w.new.excluded_minor == 500_00

@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
+from django.db.models import Q
 
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Case, CaseStatus, ClosedReason, Run
@@ -41,7 +42,7 @@ from arrears.apps.negotiation.services.promises import promise_evaluate
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.matching import Receipt, spread_over_items
 from arrears.domain.money import Money
-from arrears.domain.plans import PlanState, plan_default, plan_exclusions, plan_status
+from arrears.domain.plans import plan_default, plan_exclusions, plan_status
 from arrears.domain.promises import PromisePolicy, PromiseState, hold_back
 from arrears.domain.promises import follow_up as promise_follow_up
 
@@ -103,7 +104,8 @@ def negotiation_sweep(
 
 _STANDING = (
     "SELECT case_id FROM negotiation_promisetopay WHERE state = 'open' UNION "
-    "SELECT case_id FROM negotiation_paymentplan WHERE status = 'good_standing'"
+    "SELECT case_id FROM negotiation_paymentplan WHERE status = 'good_standing' "
+    "OR (status = 'defaulted' AND NOT acceleration_clause)"
 )
 
 
@@ -229,10 +231,12 @@ def _promise_closed(p: PromiseToPay, s: Any, ctx: _Ctx) -> None:
 
 
 def _plans(company: Company, ctx: _Ctx) -> None:
+    # A defaulted plan without the acceleration clause still shields its later instalments.
+    live = Q(status=PlanStatus.GOOD_STANDING) | Q(
+        status=PlanStatus.DEFAULTED, acceleration_clause=False
+    )
     rows = (
-        PaymentPlan.objects.filter(
-            case__company=company, status=PlanStatus.GOOD_STANDING, agreed_on__lte=ctx.as_of
-        )
+        PaymentPlan.objects.filter(live, case__company=company, agreed_on__lte=ctx.as_of)
         .select_related("case")
         .prefetch_related("instalments", "items")
     )
@@ -241,7 +245,7 @@ def _plans(company: Company, ctx: _Ctx) -> None:
         s = plan_status(load.plan_domain(plan), ctx.receipts.get(plan.case_id, []), as_of=ctx.as_of)
         _instalments(plan, s)
         _hold(ctx, plan.case_id, plan_exclusions(s, _open_items(ctx, plan.case_id)))
-        if s.state is PlanState.GOOD_STANDING:
+        if str(s.state) == plan.status:
             continue
         plan.status = str(s.state)
         plan.evaluated_on = ctx.as_of
