@@ -25,6 +25,7 @@ from arrears.apps.negotiation.models import (
     PaymentPlan,
     PromiseToPay,
 )
+from arrears.apps.negotiation.policy import negotiation_config
 from arrears.apps.negotiation.selectors import promise_record_for
 from arrears.apps.negotiation.services.common import (
     record_change,
@@ -103,7 +104,7 @@ def negotiation_propose(
             record=promise_record_for(debtor=case.debtor, as_of=as_of),
             collector=who,
         )
-        rec = respond(proposal, context=context, history=history)
+        rec = respond(proposal, context=context, history=history, config=negotiation_config())
         ov = None
         if override is not None:
             ov = Override(
@@ -121,9 +122,8 @@ def negotiation_propose(
 
 
 def _current(case: Case, actor: Any, as_of: date) -> Negotiation:
-    neg = (
-        Negotiation.objects.filter(case=case, status=NegotiationStatus.OPEN).order_by("-id").first()
-    )
+    open_ = Negotiation.objects.filter(case=case, status=NegotiationStatus.OPEN)
+    neg = open_.select_for_update().order_by("-id").first()  # one exchange at a time
     if neg is None:
         neg = Negotiation.objects.create(case=case, started_on=as_of, started_by=actor)
     return neg
