@@ -66,6 +66,11 @@ def require_currency(what: str, got: str, case: Case) -> None:
         raise Refused(CURRENCY.format(what=what, got=got, want=case.currency))
 
 
+def case_lock(case: Case) -> None:
+    """Serialise the desk's writes on one case (two collectors, one overlap check)."""
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+
+
 def case_ensure(*, debtor: Debtor, currency: str, on: date) -> Case:
     """The debtor's case in `currency`, opened now if the daily run has not opened it yet."""
     case, created = Case.objects.get_or_create(

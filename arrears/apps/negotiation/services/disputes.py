@@ -20,6 +20,7 @@ from arrears.apps.negotiation.policy import dispute_policy
 from arrears.apps.negotiation.services.common import (
     NotAllowed,
     Refused,
+    case_lock,
     has_role,
     record_change,
     require_case_access,
@@ -66,6 +67,7 @@ def dispute_open(
     reason = DisputeReason(reason)
     dispute = DomainDispute("new", parts_, reason, owner.get_username(), as_of, deadline)
     with transaction.atomic():
+        case_lock(case)
         items = {i.number: i for i in load.open_items(case)}
         others = list(Dispute.objects.filter(case=case, status=DisputeStatus.OPEN))
         for row in others:

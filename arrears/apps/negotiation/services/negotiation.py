@@ -28,6 +28,7 @@ from arrears.apps.negotiation.models import (
 from arrears.apps.negotiation.policy import negotiation_config
 from arrears.apps.negotiation.selectors import promise_record_for
 from arrears.apps.negotiation.services.common import (
+    case_lock,
     record_change,
     require_case_access,
     require_currency,
@@ -94,6 +95,7 @@ def negotiation_propose(
     require_currency("the proposal", proposal.currency, case)
     who = actor.get_username()
     with transaction.atomic():
+        case_lock(case)
         neg = _current(case, actor, as_of)
         stored = list(neg.events.order_by("seq"))
         history = load.history_domain(stored, case.currency)
@@ -123,7 +125,7 @@ def negotiation_propose(
 
 def _current(case: Case, actor: Any, as_of: date) -> Negotiation:
     open_ = Negotiation.objects.filter(case=case, status=NegotiationStatus.OPEN)
-    neg = open_.select_for_update().order_by("-id").first()  # one exchange at a time
+    neg = open_.order_by("-id").first()
     if neg is None:
         neg = Negotiation.objects.create(case=case, started_on=as_of, started_by=actor)
     return neg

@@ -25,6 +25,7 @@ from arrears.apps.negotiation.policy import negotiation_config
 from arrears.apps.negotiation.selectors import promise_record_for
 from arrears.apps.negotiation.services.common import (
     Refused,
+    case_lock,
     record_change,
     require_case_access,
     require_currency,
@@ -114,6 +115,7 @@ def plan_create(
     require_case_access(actor, case)
     require_open(case)
     with transaction.atomic():
+        case_lock(case)
         items = load.open_items(case)
         free = load.undisputed(case, items)
         keys = frozenset(schedule.item_numbers)

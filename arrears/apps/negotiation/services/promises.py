@@ -20,6 +20,7 @@ from arrears.apps.negotiation.models import (
 from arrears.apps.negotiation.policy import promise_policy
 from arrears.apps.negotiation.services.common import (
     Refused,
+    case_lock,
     record_change,
     require_case_access,
     require_currency,
@@ -84,6 +85,7 @@ def promise_create(
     channel = PromiseChannel(channel)
     promise = DomainPromise("new", given_on or as_of, parts_, channel, given_by, who, items_)
     with transaction.atomic():
+        case_lock(case)
         items = load.open_items(case)
         standing = _standing(case, as_of)
         for row, status in standing:

@@ -23,6 +23,7 @@ from arrears.apps.negotiation.models import (
 )
 from arrears.apps.negotiation.services.common import (
     Refused,
+    case_lock,
     follow_up,
     has_role,
     record_change,
@@ -59,6 +60,7 @@ def writeoff_request(
     if not reason.strip():
         raise Refused(NO_REASON.format(what="write-off"))
     with transaction.atomic():
+        case_lock(case)
         items = {i.number: i for i in load.open_items(case)}
         chosen = _parts(case, items, parts)
         row = WriteOff.objects.create(
