@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -34,21 +35,36 @@ from arrears.domain.negotiation import ROW_COLUMNS
 from arrears.domain.promises import PromiseRecord, PromiseState
 
 
-def promise_record_for(*, debtor: Debtor, as_of: date) -> PromiseRecord:
-    """The debtor's promise-keeping record over the policy's window (§7), as last swept."""
+def promise_record_for(*, debtor: Debtor, as_of: date, with_plans: bool = False) -> PromiseRecord:
+    """The debtor's promise-keeping record over the policy's window (§7), as last swept.
+
+    `with_plans` counts plans as promises too (defaulted: broken, completed: kept, standing:
+    open): what the negotiation engine judges the debtor by.
+    """
     policy = promise_policy()
-    qs = PromiseToPay.objects.filter(case__debtor=debtor, given_on__lte=as_of)
-    if policy.record_window_days is not None:
-        qs = qs.filter(given_on__gte=as_of - timedelta(days=policy.record_window_days))
-    counts = dict(qs.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    window = policy.record_window_days
+    since = as_of - timedelta(days=window) if window is not None else date.min
+    qs = PromiseToPay.objects.filter(case__debtor=debtor, given_on__lte=as_of, given_on__gte=since)
+    counts = Counter(
+        dict(qs.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    )
+    if with_plans:
+        plans = PaymentPlan.objects.filter(
+            case__debtor=debtor, agreed_on__lte=as_of, agreed_on__gte=since
+        ).exclude(status__in=[PlanStatus.REFUSED, PlanStatus.PENDING_APPROVAL])
+        as_promise = {"defaulted": "broken", "completed": "kept", "good_standing": "open"}
+        for status, n in (
+            plans.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        ):
+            counts[as_promise[status]] += n
     late = qs.aggregate(s=Sum("days_late"))["s"] or 0
     return PromiseRecord(
         given=sum(counts.values()),
-        kept=counts.get(PromiseState.KEPT, 0),
-        partly_kept=counts.get(PromiseState.PARTLY_KEPT, 0),
-        broken=counts.get(PromiseState.BROKEN, 0),
-        open=counts.get(PromiseState.OPEN, 0),
-        cancelled=counts.get(PromiseState.CANCELLED, 0),
+        kept=counts[PromiseState.KEPT],
+        partly_kept=counts[PromiseState.PARTLY_KEPT],
+        broken=counts[PromiseState.BROKEN],
+        open=counts[PromiseState.OPEN],
+        cancelled=counts[PromiseState.CANCELLED],
         days_late=late,
         partly_kept_counts_as_broken=policy.partly_kept_counts_as_broken,
     )

@@ -13,8 +13,10 @@ from arrears.apps.negotiation.selectors import (
     promise_record_for,
 )
 from arrears.apps.negotiation.services import (
+    PlanIn,
     dispute_open,
     negotiation_sweep,
+    plan_create,
     promise_create,
     writeoff_request,
 )
@@ -105,3 +107,16 @@ def test_desk_events_read_as_sentences_with_amounts(w):
     assert any(line and "broken: EUR 0.00 of EUR 250.00" in line for line in lines)
     opened = w.case.events.filter(kind="opened").first()
     assert describe_desk_event(opened) is None
+
+
+def test_the_negotiation_record_counts_a_defaulted_plan_as_a_broken_promise(w):
+    plan_create(
+        case=w.case,
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(due_dates=[date(2026, 12, 1), date(2027, 1, 4)]),
+    )
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    on = date(2026, 12, 10)
+    assert promise_record_for(debtor=w.debtor, as_of=on).broken == 0
+    assert promise_record_for(debtor=w.debtor, as_of=on, with_plans=True).broken == 1

@@ -103,7 +103,7 @@ def negotiation_propose(
             as_of=as_of,
             balance=negotiation_balance(case),
             risk_tier=case.debtor.risk_tier,
-            record=promise_record_for(debtor=case.debtor, as_of=as_of),
+            record=promise_record_for(debtor=case.debtor, as_of=as_of, with_plans=True),
             collector=who,
         )
         rec = respond(proposal, context=context, history=history, config=negotiation_config())

@@ -172,7 +172,7 @@ def _approval(
     case: Case, plan: DomainPlan, actor: Any, as_of: date, balance: Money
 ) -> dict[str, Any] | None:
     """The limits a plan goes beyond (None: within the collector's authority)."""
-    record = promise_record_for(debtor=case.debtor, as_of=as_of)
+    record = promise_record_for(debtor=case.debtor, as_of=as_of, with_plans=True)
     wa = walk_away_for(
         negotiation_config(), risk_tier=case.debtor.risk_tier, balance=balance, record=record
     )
