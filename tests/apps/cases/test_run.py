@@ -260,3 +260,17 @@ def test_an_item_keeps_its_place_when_its_debtor_moves_to_another_ladder(company
     assert (step.strategy_code, step.step) == ("high_risk", 1)
     assert Case.objects.get(debtor=d).step_code == "call"
     assert result.counts["items_stepped"] == 1
+
+
+def test_a_case_that_climbs_cancels_its_older_undone_actions(company, cora):
+    d = factories.debtor(company, owner=cora, risk_tier="high")
+    factories.item(d, due=AS_OF - timedelta(days=6))
+    run_daily(company=company, as_of=AS_OF)  # high-risk: straight to the call
+    call = Action.objects.get(case__debtor=d, step_code="call")
+    later = AS_OF + timedelta(days=10)  # 16 days past due: final notice, the call never made
+    run_daily(company=company, as_of=later)
+    call.refresh_from_db()
+    case = Case.objects.get(debtor=d)
+    assert call.status == "cancelled" and case.step_code == "final_notice"
+    assert not case.next_action.startswith("do:call")
+    assert Action.objects.get(case=case, step_code="final_notice").status == "open"

@@ -161,6 +161,7 @@ def _apply(plan: RunPlan, *, company: Company, run: Run) -> None:
         pl.lit(plan.as_of).alias("due_on"),
         pl.lit("open").alias("status"),
     )
+    _cancel_overtaken(plan, company=company)
     insert_frame("cases_action", actions)
     update_frame("ledger_debtor", plan.hold_updates)
     insert_frame(
@@ -169,6 +170,21 @@ def _apply(plan: RunPlan, *, company: Company, run: Run) -> None:
             run_id=pl.lit(run.pk), on=pl.lit(plan.as_of), created_at=pl.lit(now)
         ),
     )
+
+
+def _cancel_overtaken(plan: RunPlan, *, company: Company) -> None:
+    """Open actions from before today on cases that climbed today are cancelled."""
+    if plan.superseded.height == 0:
+        return
+    open_ = read_frame(
+        "SELECT a.id, c.debtor_id, c.currency FROM cases_action a "
+        "JOIN cases_case c ON c.id = a.case_id "
+        "WHERE c.company_id = %s AND a.status = 'open' AND a.due_on < %s",
+        [company.pk, plan.as_of.isoformat()],
+        {"id": pl.Int64(), "debtor_id": pl.Int64(), "currency": pl.String()},
+    )
+    gone = open_.join(plan.superseded, on=["debtor_id", "currency"], how="semi")
+    update_frame("cases_action", gone.select("id", status=pl.lit("cancelled")))
 
 
 def _result(

@@ -38,6 +38,7 @@ class RunPlan:
     case_updates: pl.DataFrame  # id + changed case columns
     events: pl.DataFrame  # debtor_id, currency, kind, from_step, to_step, reason (JSON text)
     actions: pl.DataFrame  # debtor_id, currency, step_code, channel, role
+    superseded: pl.DataFrame  # debtor_id, currency: cases whose older open actions are cancelled
     hold_updates: pl.DataFrame  # id, on_hold
     hold_changes: pl.DataFrame  # debtor_id, hold, reason
     counts: dict[str, int]
@@ -87,7 +88,14 @@ def plan_run(
         .select(*CASE_KEY, "step_code", "channel", "role")
         .sort([*CASE_KEY, "step_code"])
     )
-    person = _person_next(person_actions, actions, as_of)
+    superseded = _climbed(decisions.cases, cases)
+    overtaken = person_actions.join(superseded, on=CASE_KEY, how="semi").filter(
+        pl.col("person_on") < as_of
+    )
+    still_open = person_actions.join(
+        overtaken, on=[*CASE_KEY, "person_on", "person_step"], how="anti"
+    )
+    person = _person_next(still_open, actions, as_of)
     new = _decided_cases(decisions.cases, steps, person, as_of)
     inserts, updates, events = _case_changes(new, cases, steps, as_of)
     holds = decisions.holds.filter(pl.col("changed"))
@@ -139,6 +147,7 @@ def plan_run(
         case_updates=updates,
         events=events,
         actions=actions,
+        superseded=superseded,
         hold_updates=hold_updates,
         hold_changes=hold_changes,
         counts=counts,
@@ -167,6 +176,15 @@ def _item_steps(decided: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         first=pl.col("old_step").is_null(),
     )
     return rows.filter("first").drop("first"), rows.filter(~pl.col("first")).drop("first")
+
+
+def _climbed(decided: pl.DataFrame, old: pl.DataFrame) -> pl.DataFrame:
+    """Cases whose step changes today. Their older open actions (a call never made, a reminder
+    never sent) are overtaken by the new step and cancelled: the worklist shows the new one."""
+    climbed = decided.filter(pl.col("step").is_not_null()).join(
+        old.select(*CASE_KEY, old_code="step_code"), on=CASE_KEY, how="left"
+    )
+    return climbed.filter(pl.col("step_code").ne_missing(pl.col("old_code"))).select(CASE_KEY)
 
 
 def _person_next(open_: pl.DataFrame, new: pl.DataFrame, as_of: date) -> pl.DataFrame:
