@@ -9,7 +9,8 @@ final notice, legal). A step is reached by an open item when
 or, for a step with `min_broken_promises`, as soon as the case has that many broken promises
 (§7: a broken promise moves the case up at once, whatever the item's age).
 
-A step is taken only `min_gap_days` after the item's previous step. Steps never go down.
+A step is taken only `min_gap_days` after the item's previous step, unless broken promises
+trigger it: a broken promise escalates at once. Steps never go down.
 
 Two modes decide how far an item may climb in one run (other tools leave this implicit, and
 users trip over it, so we make it a named setting):
@@ -180,8 +181,9 @@ def next_step(
             target = i
     if target == current:
         return item.step
-    gap = strategy.steps[target].min_gap_days
-    if item.step_on is not None and (as_of - item.step_on).days < gap:
+    step = strategy.steps[target]
+    urgent = step.min_broken_promises is not None and broken_promises >= step.min_broken_promises
+    if not urgent and item.step_on is not None and (as_of - item.step_on).days < step.min_gap_days:
         return item.step
     return target
 

@@ -125,3 +125,9 @@ def test_a_step_carries_over_by_code_into_another_strategy():
     assert carry_over(DEFAULT_STRATEGY, 0, HIGH_RISK_STRATEGY) is None
     assert carry_over(None, 3, DEFAULT_STRATEGY) is None
     assert carry_over(DEFAULT_STRATEGY, 4, DEFAULT_STRATEGY) == 4
+
+
+def test_a_broken_promise_escalates_without_waiting_for_the_gap():
+    # firm demand waits 7 days after the call, unless a promise was broken
+    assert _next(DEFAULT_STRATEGY, due_days_ago=12, step=2, step_days_ago=1) == 2
+    assert _next(DEFAULT_STRATEGY, due_days_ago=12, step=2, step_days_ago=1, broken=1) == 3

@@ -159,10 +159,20 @@ class RunLock(models.Model):
 
 
 class EventKind(models.TextChoices):
+    # written by the daily run
     OPENED = "opened"
     STEP = "step"
     CLOSED = "closed"
     REOPENED = "reopened"
+    # written by the negotiation desk (arrears.apps.negotiation)
+    PROMISE = "promise"
+    NEGOTIATION = "negotiation"
+    PLAN = "plan"
+    DISPUTE = "dispute"
+    EXCUSE = "excuse"
+    APPROVAL = "approval"
+    WRITE_OFF = "write_off"
+    HANDOVER = "handover"
 
 
 class CaseEvent(models.Model):

@@ -39,7 +39,9 @@ class RiskTier(models.TextChoices):
 class Debtor(models.Model):
     """A customer that owes money; one owner (a collector) at any moment (§1)."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="debtors")
+    company = models.ForeignKey(  # indexed by the unique (company, code) index
+        Company, on_delete=models.PROTECT, related_name="debtors", db_index=False
+    )
     code = models.CharField(max_length=64, help_text="the ERP's customer number")
     name = models.CharField(max_length=200)
     registration_number = models.CharField(max_length=64, blank=True)
@@ -106,7 +108,10 @@ class OpenItem(models.Model):
     Credit notes are never dunned; their open amount reduces the debtor's exposure.
     """
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="items")
+    # No index of its own: the unique (company, number) index leads with company.
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="items", db_index=False
+    )
     debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="items")
     number = models.CharField(max_length=64)
     kind = models.CharField(max_length=16, choices=ItemKind.choices, default=ItemKind.INVOICE)
@@ -123,7 +128,6 @@ class OpenItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["company", "number"], name="item_number_per_company")
         ]
-        indexes = [models.Index(fields=["company", "open_minor"])]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.number}"
@@ -140,7 +144,9 @@ class OpenItem(models.Model):
 class Payment(models.Model):
     """Money received from a debtor, as the ERP booked it."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="payments")
+    company = models.ForeignKey(  # indexed by the unique (company, reference) index
+        Company, on_delete=models.PROTECT, related_name="payments", db_index=False
+    )
     debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="payments")
     reference = models.CharField(max_length=64)
     received_on = models.DateField()

@@ -119,9 +119,17 @@ def _new_step(s: Strategy, as_of: date, company_currency: str) -> pl.Expr:
     else:
         target = _switch([((cur == k - 1) & t, pl.lit(k)) for k, t in enumerate(triggers)], cur)
     gaps = [st.min_gap_days for st in s.steps]
-    gap_ok = pl.col("step_on").is_null() | (
-        (pl.lit(as_of) - pl.col("step_on")).dt.total_days()
-        >= _by_step(gaps, target.clip(0), pl.Int64())
+    broken = [st.min_broken_promises for st in s.steps]
+    urgent = (pl.col("broken_promises") >= _by_step(broken, target.clip(0), pl.Int64())).fill_null(
+        False
+    )  # a broken promise escalates at once, whatever the gap
+    gap_ok = (
+        pl.col("step_on").is_null()
+        | urgent
+        | (
+            (pl.lit(as_of) - pl.col("step_on")).dt.total_days()
+            >= _by_step(gaps, target.clip(0), pl.Int64())
+        )
     )
     keep = (
         (pl.col("step_on") >= pl.lit(as_of)).fill_null(False)  # decided today already

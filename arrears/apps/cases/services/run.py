@@ -24,7 +24,7 @@ from arrears.apps.cases.services.lock import run_lock
 from arrears.apps.cases.services.run_plan import RunPlan, plan_run
 from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
 from arrears.apps.ledger.models import Company, Debtor
-from arrears.apps.negotiation.services import negotiation_sweep
+from arrears.apps.negotiation.services import SweepResult, negotiation_sweep
 from arrears.domain.batch.daily_run import RunConfig, decide
 
 BACKWARDS = "runs go forward: the last run for {company} was as of {last}, not after {as_of}"
@@ -45,6 +45,7 @@ class RunResult:
     by_step: dict[str, int] = field(default_factory=dict)
     actions_by_channel: dict[str, int] = field(default_factory=dict)
     orphans: list[str] = field(default_factory=list)  # debtor codes of open cases, no owner
+    negotiation: dict[str, int] = field(default_factory=dict)  # promises kept/broken, plans...
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -62,10 +63,11 @@ def run_daily(
     )
     if last is not None and as_of < last.as_of:
         raise RunRefused(BACKWARDS.format(company=company.code, last=last.as_of, as_of=as_of))
-    if dry_run:
-        negotiation_sweep(company=company, as_of=as_of, dry_run=True)  # rolls itself back
-        plan, timings = _plan(company, as_of)
-        return _result(plan, None, as_of, dry_run=True, timings=timings)
+    if dry_run:  # everything a real run would do, then rolled back: an exact preview
+        with transaction.atomic():
+            sweep, plan, timings = _sweep_and_plan(company, as_of, None)
+            transaction.set_rollback(True)
+        return _result(plan, None, as_of, dry_run=True, timings=timings, sweep=sweep)
     run = Run.objects.create(
         company=company, as_of=as_of, started_at=timezone.now(), actor=_user(actor)
     )
@@ -74,17 +76,27 @@ def run_daily(
             run_lock(company=company, run_id=run.pk, break_lock=break_lock),
             transaction.atomic(),
         ):
-            negotiation_sweep(company=company, as_of=as_of, run=run)  # §5-8: the ladder's inputs
-            plan, timings = _plan(company, as_of)
+            sweep, plan, timings = _sweep_and_plan(company, as_of, run)
             t = time.perf_counter()
             _apply(plan, company=company, run=run)
             timings["write"] = time.perf_counter() - t
-            result = _result(plan, run.pk, as_of, dry_run=False, timings=timings)
+            result = _result(plan, run.pk, as_of, dry_run=False, timings=timings, sweep=sweep)
             _finish(run, result, actor)
     except Exception:
         Run.objects.filter(pk=run.pk).update(status="failed", finished_at=timezone.now())
         raise
     return result
+
+
+def _sweep_and_plan(
+    company: Company, as_of: date, run: Run | None
+) -> tuple[SweepResult, RunPlan, dict[str, float]]:
+    """§5-8 first (promises, plans, disputes set the ladder's inputs), then the ladder."""
+    t = time.perf_counter()
+    sweep = negotiation_sweep(company=company, as_of=as_of, run=run)
+    sweep_seconds = time.perf_counter() - t
+    plan, timings = _plan(company, as_of)
+    return sweep, plan, {"negotiation": sweep_seconds, **timings}
 
 
 def _user(actor: Any) -> Any:
@@ -188,7 +200,13 @@ def _cancel_overtaken(plan: RunPlan, *, company: Company) -> None:
 
 
 def _result(
-    plan: RunPlan, run_id: int | None, as_of: date, *, dry_run: bool, timings: dict[str, float]
+    plan: RunPlan,
+    run_id: int | None,
+    as_of: date,
+    *,
+    dry_run: bool,
+    timings: dict[str, float],
+    sweep: SweepResult,
 ) -> RunResult:
     orphan_ids = plan.orphan_debtor_ids[:20]
     codes = list(Debtor.objects.filter(id__in=orphan_ids).values_list("code", flat=True))
@@ -200,6 +218,7 @@ def _result(
         by_step=plan.by_step,
         actions_by_channel=plan.actions_by_channel,
         orphans=sorted(codes),
+        negotiation={k: v for k, v in sorted(sweep.counts.items()) if v},
         seconds={k: round(v, 3) for k, v in timings.items()},
     )
 
@@ -210,6 +229,7 @@ def _finish(run: Run, result: RunResult, actor: Any) -> None:
         "by_step": result.by_step,
         "actions_by_channel": result.actions_by_channel,
         "orphans": result.orphans,
+        "negotiation": result.negotiation,
     }
     Run.objects.filter(pk=run.pk).update(status="done", finished_at=timezone.now(), summary=summary)
     audit_record(

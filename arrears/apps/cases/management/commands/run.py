@@ -46,6 +46,10 @@ def format_result(r: RunResult) -> str:
         "  cases by ladder step:",
         *(f"    {step:<16} {n:>9,}" for step, n in r.by_step.items()),
         f"  credit holds set {c['holds_set']:,}, lifted {c['holds_lifted']:,}",
+        "  negotiation: "
+        + (
+            ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in r.negotiation.items()) or "nothing"
+        ),
         f"  actions created {c['actions_created']:,}: "
         + (", ".join(f"{k} {v:,}" for k, v in r.actions_by_channel.items()) or "none"),
         f"  next actions due today or overdue {c['next_actions_due']:,}",
