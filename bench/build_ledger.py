@@ -10,6 +10,7 @@ import argparse
 import json
 import time
 from datetime import date
+from typing import Any
 
 from arrears.demo import generate_ledger, write_csv
 from bench.common import Built, add_ledger_args, ledger_folder, load_built
@@ -28,7 +29,7 @@ def build(items: int, seed: int, as_of: date, *, quiet: bool = False) -> Built:
     generated = time.perf_counter() - t
     paths = write_csv(ledger, folder)
     written = time.perf_counter() - t - generated
-    meta = {
+    meta: dict[str, Any] = {
         "items": items,
         "seed": seed,
         "as_of": as_of.isoformat(),

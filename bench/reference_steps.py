@@ -42,17 +42,19 @@ def _trigger(rung: tuple[int, int, int | None, int]) -> pl.Expr:
 
 def _sequential(ladder: tuple[tuple[int, int, int | None, int], ...]) -> pl.Expr:
     """One rung up if the next rung's trigger holds."""
-    target = pl.col("cur")
+    cur = pl.col("step").fill_null(-1)
+    target = cur
     for k in reversed(range(len(ladder))):
-        target = pl.when((pl.col("cur") == k - 1) & _trigger(ladder[k])).then(k).otherwise(target)
+        target = pl.when((cur == k - 1) & _trigger(ladder[k])).then(k).otherwise(target)
     return target
 
 
 def _jump(ladder: tuple[tuple[int, int, int | None, int], ...]) -> pl.Expr:
     """The highest rung above the current one whose trigger holds."""
-    target = pl.col("cur")
+    cur = pl.col("step").fill_null(-1)
+    target = cur
     for k in range(len(ladder)):
-        target = pl.when((pl.col("cur") < k) & _trigger(ladder[k])).then(k).otherwise(target)
+        target = pl.when((cur < k) & _trigger(ladder[k])).then(k).otherwise(target)
     return target
 
 
@@ -61,6 +63,16 @@ def _gap(ladder: tuple[tuple[int, int, int | None, int], ...]) -> pl.Expr:
     for k, rung in enumerate(ladder):
         gap = pl.when(pl.col("target") == k).then(rung[3]).otherwise(gap)
     return gap
+
+
+def _urgent(ladder: tuple[tuple[int, int, int | None, int], ...]) -> pl.Expr:
+    """Broken promises trigger the target step: it is taken at once, whatever the gap."""
+    hit = pl.lit(False)
+    for k, (_, _, min_broken, _) in enumerate(ladder):
+        if min_broken is not None:
+            reached = pl.col("broken_promises") >= min_broken
+            hit = pl.when(pl.col("target") == k).then(reached).otherwise(hit)
+    return hit
 
 
 def reference_steps(
@@ -95,24 +107,27 @@ def reference_steps(
             overdue_company=pl.col("overdue_company").fill_null(0),
             broken_promises=pl.col("broken_promises").fill_null(0),
             high=pl.col("risk_tier") == "high",
-            cur=pl.col("step").fill_null(-1),
         )
     )
-    it = it.with_columns(
-        target=pl.when("high").then(_jump(HIGH_RISK_LADDER)).otherwise(_sequential(DEFAULT_LADDER))
-    )
+    return it.with_columns(target=target()).select("item_id", new_step(as_of).alias("step"))
+
+
+def target() -> pl.Expr:
+    """The step the triggers call for, from the columns `step` (in the case's strategy), `dpd`,
+    `overdue_company`, `broken_promises` and `high` (the high-risk ladder applies)."""
+    return pl.when("high").then(_jump(HIGH_RISK_LADDER)).otherwise(_sequential(DEFAULT_LADDER))
+
+
+def new_step(as_of: date) -> pl.Expr:
+    """The step after today's run: `target` once its gap has passed (at once when broken
+    promises trigger it), if the item is dunnable; also reads `step`, `step_on`, `dunnable`,
+    `broken_promises` and `high`."""
     gap = pl.when("high").then(_gap(HIGH_RISK_LADDER)).otherwise(_gap(DEFAULT_LADDER))
+    urgent = pl.when("high").then(_urgent(HIGH_RISK_LADDER)).otherwise(_urgent(DEFAULT_LADDER))
     waited = (pl.lit(as_of) - pl.col("step_on")).dt.total_days()
     moves = (
-        (pl.col("target") > pl.col("cur"))
+        (pl.col("target") > pl.col("step").fill_null(-1))
         & (pl.col("dunnable") > 0)
-        & (pl.col("step_on").is_null() | ((pl.col("step_on") < as_of) & (waited >= gap)))
+        & (pl.col("step_on").is_null() | ((pl.col("step_on") < as_of) & ((waited >= gap) | urgent)))
     )
-    return it.select(
-        "item_id",
-        pl.when(moves)
-        .then(pl.col("target"))
-        .otherwise(pl.col("step"))
-        .cast(pl.Int32)
-        .alias("step"),
-    )
+    return pl.when(moves).then(pl.col("target")).otherwise(pl.col("step")).cast(pl.Int32)
