@@ -144,3 +144,20 @@ def test_a_second_collector_may_neither_open_nor_resolve(w):
     d = _open(w)
     with pytest.raises(NotAllowed):
         dispute_resolve(dispute=d, actor=w.carl, outcome=DisputeOutcome.REJECTED, as_of=AS_OF)
+
+
+def test_a_disputed_part_written_off_is_excluded_once(w):
+    d = _open(w)
+    dispute_resolve(
+        dispute=d, actor=w.cora, outcome=DisputeOutcome.WRITTEN_OFF, as_of=AS_OF, reason="lost"
+    )
+    approval_decide(
+        approval=Approval.objects.get(kind="write_off"),
+        actor=w.maria,
+        approve=True,
+        reason="carrier insolvent",
+        as_of=AS_OF,
+    )
+    negotiation_sweep(company=w.company, as_of=AS_OF)
+    w.refresh()
+    assert w.old.excluded_minor == 200_00  # the write-off part; the dispute's credit is the same

@@ -3,7 +3,8 @@ and Polars and written as differences (so a repeated sweep writes nothing).
 
 * `OpenItem.excluded_minor`: open disputed parts + promise hold-backs + plan-covered principal
   in good standing + credits and write-offs approved but not yet booked, capped at the open
-  amount. A credit or write-off counts until the ledger shows it booked: the fall in the item's
+  amount. A dispute written off counts through its write-off parts only (never also as a
+  credit). A credit or write-off counts until the ledger shows it booked: the fall in the item's
   open amount since the decision that payments do not explain.
 * `Debtor.broken_promises`: broken (and, by policy, partly kept) promises plus defaulted plans,
   given or agreed within the record window.
@@ -40,7 +41,8 @@ _CREDIT_PARTS = (
     "SELECT dp.item_id, dp.credited_minor AS amount, dp.open_at_minor AS open_at, "
     "d.resolved_on AS decided_on FROM negotiation_disputepart dp "
     "JOIN negotiation_dispute d ON d.id = dp.dispute_id "
-    "WHERE d.status = 'resolved' AND dp.credited_minor > 0 AND d.resolved_on <= %s"
+    "WHERE d.status = 'resolved' AND dp.credited_minor > 0 AND d.resolved_on <= %s "
+    "AND d.outcome <> 'written_off'"  # its write-off parts stand for it: counted once
 )
 _WRITE_OFF_PARTS = (
     "SELECT wp.item_id, wp.amount_minor AS amount, wp.open_at_minor AS open_at, "
