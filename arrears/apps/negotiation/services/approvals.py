@@ -30,7 +30,11 @@ from arrears.apps.negotiation.services.common import (
     require_credit_manager,
 )
 from arrears.apps.negotiation.services.disputes import dispute_settle
-from arrears.apps.negotiation.services.writeoffs import open_dispute_of
+from arrears.apps.negotiation.services.writeoffs import (
+    open_dispute_of,
+    write_off_check,
+    write_off_reserved,
+)
 from arrears.domain.disputes import DisputeOutcome, resolve_dispute
 from arrears.domain.negotiation import (
     ApprovalDecision,
@@ -119,6 +123,10 @@ def _decide_terms(approval: Approval, actor: Any, approve: bool, reason: str, on
 
 def _decide_write_off(row: WriteOff, actor: Any, approve: bool, on: date) -> None:
     """An approved write-off keeps its parts off the ladder until finance books it."""
+    if approve:  # money approved meanwhile on another request cannot be written off again
+        chosen = [(p.item.number, p.amount_minor) for p in row.parts.select_related("item")]
+        items = {i.number: i for i in load.open_items(row.case)}
+        write_off_check(row.case, items, chosen, write_off_reserved(row.case, besides=row))
     row.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED
     row.decided_on = on
     row.save(update_fields=["status", "decided_on"])

@@ -8,12 +8,15 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Sum
 
 from arrears.apps.cases.models import Case
+from arrears.apps.ledger.models import Allocation
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
     ApprovalKind,
+    DecisionStatus,
     Dispute,
     DisputeStatus,
     Handover,
@@ -40,7 +43,14 @@ NO_REASON = "a {what} needs its reason"
 UNKNOWN_ITEM = "item {key!r} is not open on this case"
 ABOVE_OPEN = "{amount} written off on item {key!r} is more than its open amount {open}"
 NOT_POSITIVE = "the amount written off on item {key!r} must be positive, not {amount}"
-NOTHING = "nothing is open on this case to write off"
+NOTHING = (
+    "nothing is left to write off on this case: what is open is already written off or "
+    "awaiting approval of a write-off"
+)
+BEYOND_LEFT = (
+    "{amount} written off on item {key!r} is more than is left to write off there: {left} "
+    "({open} open, {reserved} already written off or awaiting approval)"
+)
 NOT_LEGAL = "{user} is not in the legal group: a hand-over to legal goes to a legal user"
 SAME_OWNER = "{user} already owns this debtor"
 
@@ -62,7 +72,7 @@ def writeoff_request(
     with transaction.atomic():
         case_lock(case)
         items = {i.number: i for i in load.open_items(case)}
-        chosen = _parts(case, items, parts)
+        chosen = _parts(case, items, parts, write_off_reserved(case))
         row = WriteOff.objects.create(
             case=case, reason=reason, requested_by=actor, requested_on=as_of, dispute=dispute
         )
@@ -89,11 +99,73 @@ def writeoff_request(
     return row
 
 
+def write_off_reserved(case: Case, *, besides: WriteOff | None = None) -> dict[int, int]:
+    """Per item id, what is already written off and not yet booked, or awaiting approval: the
+    same money cannot be written off twice (`besides`: the request being decided)."""
+    parts = WriteOffPart.objects.filter(
+        write_off__case=case,
+        write_off__status__in=[DecisionStatus.REQUESTED, DecisionStatus.APPROVED],
+    ).select_related("write_off", "item")
+    if besides is not None:
+        parts = parts.exclude(write_off=besides)
+    out: dict[int, int] = {}
+    for p in parts:
+        left = p.amount_minor
+        w = p.write_off
+        if w.status == DecisionStatus.APPROVED and w.decided_on is not None:
+            paid = (
+                Allocation.objects.filter(
+                    item_id=p.item_id, payment__received_on__gte=w.decided_on
+                ).aggregate(s=Sum("amount_minor"))["s"]
+                or 0
+            )
+            booked = max(0, (p.open_at_minor or p.item.open_minor) - p.item.open_minor - paid)
+            left = max(0, left - booked)
+        out[p.item_id] = out.get(p.item_id, 0) + left
+    return out
+
+
+def write_off_check(
+    case: Case, items: dict[str, Any], chosen: Sequence[tuple[str, int]], reserved: dict[int, int]
+) -> None:
+    """Refuse any part above the item's open amount less what is reserved by other write-offs."""
+    for key, minor in chosen:
+        item = items.get(key)
+        if item is None:
+            raise Refused(UNKNOWN_ITEM.format(key=key))
+        if minor > item.open_minor:
+            raise Refused(
+                ABOVE_OPEN.format(
+                    amount=load.m(minor, case.currency),
+                    key=key,
+                    open=load.m(item.open_minor, case.currency),
+                )
+            )
+        held = reserved.get(item.pk, 0)
+        if minor > item.open_minor - held:
+            raise Refused(
+                BEYOND_LEFT.format(
+                    amount=load.m(minor, case.currency),
+                    key=key,
+                    left=load.m(max(0, item.open_minor - held), case.currency),
+                    open=load.m(item.open_minor, case.currency),
+                    reserved=load.m(held, case.currency),
+                )
+            )
+
+
 def _parts(
-    case: Case, items: dict[str, Any], parts: Sequence[tuple[str, Money]]
+    case: Case,
+    items: dict[str, Any],
+    parts: Sequence[tuple[str, Money]],
+    reserved: dict[int, int],
 ) -> list[tuple[str, int]]:
     if not parts:
-        chosen = [(k, i.open_minor) for k, i in items.items()]
+        chosen = [
+            (k, i.open_minor - reserved.get(i.pk, 0))
+            for k, i in items.items()
+            if i.open_minor > reserved.get(i.pk, 0)
+        ]
         if not chosen:
             raise Refused(NOTHING)
         return chosen
@@ -105,13 +177,8 @@ def _parts(
         minor = amount.to_minor()
         if minor <= 0:
             raise Refused(NOT_POSITIVE.format(key=key, amount=amount))
-        if minor > items[key].open_minor:
-            raise Refused(
-                ABOVE_OPEN.format(
-                    amount=amount, key=key, open=load.m(items[key].open_minor, case.currency)
-                )
-            )
         out.append((key, minor))
+    write_off_check(case, items, out, reserved)
     return out
 
 
