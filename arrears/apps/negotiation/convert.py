@@ -16,12 +16,14 @@ from django.db.models import Sum
 from arrears.apps.cases.models import Case
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, OpenItem
 from arrears.apps.negotiation.models import (
+    DecisionStatus,
     Dispute,
     DisputePart,
     DisputeStatus,
     NegotiationEvent,
     PaymentPlan,
     PromiseToPay,
+    WriteOffPart,
 )
 from arrears.domain.disputes import Dispute as DomainDispute
 from arrears.domain.disputes import DisputedPart, DisputeReason
@@ -69,9 +71,51 @@ def disputed_minor(case: Case) -> dict[int, int]:
     return {r["item_id"]: r["total"] for r in rows}
 
 
-def undisputed(case: Case, items: Iterable[OpenItem]) -> dict[str, Money]:
-    """Per item number, the open amount not in an open dispute: what can be promised."""
+def not_yet_booked(item: OpenItem, amount: int, open_at: int | None, decided_on: date) -> int:
+    """What of a credit or write-off decided on `decided_on` the ledger does not show booked
+    yet: the amount less the fall in the item's open amount since that payments do not explain
+    (the same rule as the sweep's `sweep_frames._pending`)."""
+    paid = (
+        Allocation.objects.filter(item_id=item.pk, payment__received_on__gte=decided_on).aggregate(
+            s=Sum("amount_minor")
+        )["s"]
+        or 0
+    )
+    start = item.open_minor if open_at is None else open_at
+    return max(0, amount - max(0, start - item.open_minor - paid))
+
+
+def decided_away_minor(case: Case) -> dict[int, int]:
+    """Per item id, approved write-offs and dispute credits not yet booked: money the debtor no
+    longer owes, though the ledger still shows it open."""
+    out: dict[int, int] = {}
+    offs = WriteOffPart.objects.filter(
+        write_off__case=case, write_off__status=DecisionStatus.APPROVED
+    ).select_related("write_off", "item")
+    for w in offs:
+        assert w.write_off.decided_on is not None
+        left = not_yet_booked(w.item, w.amount_minor, w.open_at_minor, w.write_off.decided_on)
+        out[w.item_id] = out.get(w.item_id, 0) + left
+    credits = (
+        DisputePart.objects.filter(
+            dispute__case=case, dispute__status=DisputeStatus.RESOLVED, credited_minor__gt=0
+        )
+        .exclude(dispute__outcome="written_off")  # its write-off parts stand for it
+        .select_related("dispute", "item")
+    )
+    for c in credits:
+        assert c.dispute.resolved_on is not None
+        left = not_yet_booked(c.item, c.credited_minor, c.open_at_minor, c.dispute.resolved_on)
+        out[c.item_id] = out.get(c.item_id, 0) + left
+    return out
+
+
+def negotiable(case: Case, items: Iterable[OpenItem]) -> dict[str, Money]:
+    """Per item number, the open amount outside open disputes and outside approved write-offs
+    and credits not yet booked: what can be promised, planned or negotiated."""
     held = disputed_minor(case)
+    for item_id, minor in decided_away_minor(case).items():
+        held[item_id] = held.get(item_id, 0) + minor
     return {i.number: m(max(0, i.open_minor - held.get(i.pk, 0)), case.currency) for i in items}
 
 

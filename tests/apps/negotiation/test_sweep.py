@@ -13,6 +13,7 @@ from arrears.apps.negotiation.services import (
     PlanIn,
     approval_decide,
     dispute_open,
+    negotiation_balance,
     negotiation_sweep,
     plan_create,
     promise_create,
@@ -110,3 +111,59 @@ def test_a_repeated_sweep_with_standing_promises_leaves_no_new_audit_rows(w):
     before = _state()
     again = negotiation_sweep(company=w.company, as_of=AS_OF)
     assert again.counts["promises_judged"] == 1 and _state() == before
+
+
+def _write_off(w, key, amount):
+    wo = writeoff_request(
+        case=w.case, actor=w.cora, reason="x", as_of=AS_OF, parts=[(key, eur(amount))]
+    )
+    approval_decide(
+        approval=wo.approval_set.get(), actor=w.maria, approve=True, reason="ok", as_of=AS_OF
+    )
+
+
+def test_a_promise_is_held_back_over_what_is_not_written_off(w):
+    promise_create(
+        case=w.case,
+        actor=w.cora,
+        parts=[(date(2026, 12, 4), eur("500"))],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+    )
+    _write_off(w, "INV-OLD", "200")
+    negotiation_sweep(company=w.company, as_of=AS_OF)
+    w.refresh()
+    # 400 of INV-OLD and 100 of INV-NEW are promised; 200 of INV-OLD is written off
+    assert (w.old.excluded_minor, w.new.excluded_minor) == (600_00, 100_00)
+
+
+def test_a_plan_is_held_back_over_what_is_not_written_off(w):
+    plan_create(
+        case=w.case,
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(
+            parts=[(date(2026, 12, 1), eur("250")), (date(2026, 12, 15), eur("250"))],
+            principal=eur("500"),
+        ),
+    )
+    _write_off(w, "INV-OLD", "300")
+    negotiation_sweep(company=w.company, as_of=AS_OF)
+    w.refresh()
+    assert (w.old.excluded_minor, w.new.excluded_minor) == (600_00, 200_00)
+
+
+def test_written_off_money_is_not_negotiated_or_promised(w):
+    _write_off(w, "INV-NEW", "400")
+    assert negotiation_balance(w.case) == eur("600")
+    with pytest.raises(ValueError):
+        promise_create(
+            case=w.case,
+            actor=w.cora,
+            parts=[(date(2026, 12, 4), eur("700"))],
+            given_by="Mr Weber",
+            channel=PromiseChannel.PHONE,
+            as_of=AS_OF,
+        )
+    assert not PromiseToPay.objects.exists()

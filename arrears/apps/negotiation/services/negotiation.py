@@ -74,9 +74,10 @@ class ProposalResult:
 
 
 def negotiation_balance(case: Case) -> Money:
-    """What is negotiated: the case's open balance outside open disputes."""
+    """What is negotiated: the case's open balance outside open disputes and approved
+    write-offs and credits not yet booked."""
     items = load.open_items(case)
-    return sum_money(load.undisputed(case, items).values(), case.currency)
+    return sum_money(load.negotiable(case, items).values(), case.currency)
 
 
 def negotiation_propose(

@@ -54,7 +54,7 @@ PLAN_STANDS = "plan PL{key} already covers these items"
 class PlanIn:
     """A plan as the collector enters it: equal instalments on `due_dates` (with an optional
     down payment today and interest), or hand-entered `parts`; principal by default the
-    undisputed balance of the items covered (`item_numbers`, none: the whole case)."""
+    negotiable balance (outside disputes and write-offs) of the items covered (`item_numbers`, none: the whole case)."""
 
     due_dates: Sequence[date] = ()
     parts: Sequence[tuple[date, Money]] = ()
@@ -117,7 +117,7 @@ def plan_create(
     with transaction.atomic():
         case_lock(case)
         items = load.open_items(case)
-        free = load.undisputed(case, items)
+        free = load.negotiable(case, items)
         keys = frozenset(schedule.item_numbers)
         covered = sum_money([a for k, a in free.items() if not keys or k in keys], case.currency)
         plan = schedule.build(agreed_on=as_of, default_principal=covered)

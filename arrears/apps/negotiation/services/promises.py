@@ -94,7 +94,7 @@ def promise_create(
         validate_promise(
             promise,
             as_of=as_of,
-            open_items=load.undisputed(case, items),
+            open_items=load.negotiable(case, items),
             standing=[s for _, s in standing],
         )
         _refuse_beside_plan(case, promise.item_keys)

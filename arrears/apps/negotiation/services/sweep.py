@@ -63,6 +63,7 @@ class _Ctx:
     policy: PromisePolicy
     receipts: dict[int, list[Receipt]]
     items: dict[int, dict[str, tuple[int, date, Money]]]  # case -> number -> (id, due, open)
+    disputed: pl.DataFrame  # item_id, minor: open disputed parts
     held: list[dict[str, int]] = field(default_factory=list)  # item_id, minor
     counts: Counter[str] = field(default_factory=Counter)
 
@@ -72,8 +73,9 @@ def negotiation_sweep(
 ) -> SweepResult:
     """Judge promises and plans, escalate disputes, store the ladder's inputs (see module)."""
     with transaction.atomic():
-        ctx = _context(company, as_of, run)
         pending = frames.write_offs_pending(company, as_of)
+        credits = frames.credits_pending(company, as_of)
+        ctx = _context(company, as_of, run, decided=[pending, credits])
         _close_written_off(company, ctx, pending)  # first: nothing breaks on a closed case
         _promises(company, ctx)
         _plans(company, ctx)
@@ -81,8 +83,8 @@ def negotiation_sweep(
         ctx.counts["items_excluded_changed"] = frames.exclusions_write(
             company,
             [
-                frames.disputed(company, as_of),
-                frames.credits_pending(company, as_of),
+                ctx.disputed,
+                credits,
                 pending,
                 pl.DataFrame(ctx.held, schema=frames.ITEM_MINOR),
             ],
@@ -109,8 +111,12 @@ _STANDING = (
 )
 
 
-def _context(company: Company, as_of: date, run: Run | None) -> _Ctx:
-    return _Ctx(as_of, run, promise_policy(), _receipts(company), _items(company, as_of))
+def _context(
+    company: Company, as_of: date, run: Run | None, *, decided: list[pl.DataFrame]
+) -> _Ctx:
+    disputed = frames.disputed(company, as_of)
+    items = _items(company, [disputed, *decided])
+    return _Ctx(as_of, run, promise_policy(), _receipts(company), items, disputed)
 
 
 def _receipts(company: Company) -> dict[int, list[Receipt]]:
@@ -137,9 +143,12 @@ def _receipts(company: Company) -> dict[int, list[Receipt]]:
     return out
 
 
-def _items(company: Company, as_of: date) -> dict[int, dict[str, tuple[int, date, Money]]]:
-    """Per case with a standing promise or plan: its open items outside open disputes (what a
-    promise or plan can hold back), oldest first."""
+def _items(
+    company: Company, excluded: list[pl.DataFrame]
+) -> dict[int, dict[str, tuple[int, date, Money]]]:
+    """Per case with a standing promise or plan: its open items outside open disputes and
+    approved write-offs and credits not yet booked (what a promise or plan can hold back, so
+    no euro is excluded twice), oldest first."""
     items = read_frame(
         "SELECT c.id AS case_id, i.id AS item_id, i.number, i.due_date, i.open_minor, c.currency "
         "FROM ledger_openitem i JOIN cases_case c "
@@ -156,9 +165,9 @@ def _items(company: Company, as_of: date) -> dict[int, dict[str, tuple[int, date
             "currency": pl.String(),
         },
     )
-    disputed = frames.disputed(company, as_of).group_by("item_id").agg(pl.col("minor").sum())
+    held = pl.concat(excluded).group_by("item_id").agg(pl.col("minor").sum())
     free = (
-        items.join(disputed, on="item_id", how="left")
+        items.join(held, on="item_id", how="left")
         .with_columns(open_minor=pl.col("open_minor") - pl.col("minor").fill_null(0))
         .filter(pl.col("open_minor") > 0)
         .sort("due_date", "item_id")

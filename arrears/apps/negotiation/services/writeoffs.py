@@ -8,10 +8,8 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
 
 from arrears.apps.cases.models import Case
-from arrears.apps.ledger.models import Allocation
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
@@ -110,17 +108,9 @@ def write_off_reserved(case: Case, *, besides: WriteOff | None = None) -> dict[i
         parts = parts.exclude(write_off=besides)
     out: dict[int, int] = {}
     for p in parts:
-        left = p.amount_minor
-        w = p.write_off
+        w, left = p.write_off, p.amount_minor
         if w.status == DecisionStatus.APPROVED and w.decided_on is not None:
-            paid = (
-                Allocation.objects.filter(
-                    item_id=p.item_id, payment__received_on__gte=w.decided_on
-                ).aggregate(s=Sum("amount_minor"))["s"]
-                or 0
-            )
-            booked = max(0, (p.open_at_minor or p.item.open_minor) - p.item.open_minor - paid)
-            left = max(0, left - booked)
+            left = load.not_yet_booked(p.item, p.amount_minor, p.open_at_minor, w.decided_on)
         out[p.item_id] = out.get(p.item_id, 0) + left
     return out
 
