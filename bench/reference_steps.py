@@ -41,11 +41,16 @@ def _trigger(rung: tuple[int, int, int | None, int]) -> pl.Expr:
 
 
 def _sequential(ladder: tuple[tuple[int, int, int | None, int], ...]) -> pl.Expr:
-    """One rung up if the next rung's trigger holds."""
+    """One rung up if the next rung's trigger holds; straight to the highest rung that broken
+    promises trigger, if that is further."""
     cur = pl.col("step").fill_null(-1)
     target = cur
     for k in reversed(range(len(ladder))):
         target = pl.when((cur == k - 1) & _trigger(ladder[k])).then(k).otherwise(target)
+    for k, (_, _, min_broken, _) in enumerate(ladder):
+        if min_broken is not None:
+            jump = (cur < k) & (pl.col("broken_promises") >= min_broken) & (target < k)
+            target = pl.when(jump).then(k).otherwise(target)
     return target
 
 

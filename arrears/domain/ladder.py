@@ -7,7 +7,8 @@ final notice, legal). A step is reached by an open item when
 * the case's overdue amount, in the company currency, is at least `min_overdue_amount`;
 
 or, for a step with `min_broken_promises`, as soon as the case has that many broken promises
-(§7: a broken promise moves the case up at once, whatever the item's age).
+(§7: a broken promise moves the case up at once, whatever the item's age, straight to that
+step even on a sequential ladder, and without waiting for the gap).
 
 A step is taken only `min_gap_days` after the item's previous step, unless broken promises
 trigger it: a broken promise escalates at once. Steps never go down.
@@ -167,25 +168,27 @@ def next_step(
     if item.step_on is not None and item.step_on >= as_of:
         return item.step  # already decided today (or later): a repeated run changes nothing
     dpd = (as_of - item.due_date).days
-    candidates = range(current + 1, len(strategy.steps))
-    if strategy.mode is Mode.SEQUENTIAL:
-        candidates = range(current + 1, min(current + 2, len(strategy.steps)))
     target = current
-    for i in candidates:
-        if step_triggered(
-            strategy.steps[i],
-            days_past_due=dpd,
-            overdue_amount=overdue_amount,
-            broken_promises=broken_promises,
+    for i in range(current + 1, len(strategy.steps)):
+        step = strategy.steps[i]
+        reachable = strategy.mode is Mode.JUMP or i == current + 1 or _urgent(step, broken_promises)
+        if reachable and step_triggered(
+            step, days_past_due=dpd, overdue_amount=overdue_amount, broken_promises=broken_promises
         ):
             target = i
     if target == current:
         return item.step
     step = strategy.steps[target]
-    urgent = step.min_broken_promises is not None and broken_promises >= step.min_broken_promises
-    if not urgent and item.step_on is not None and (as_of - item.step_on).days < step.min_gap_days:
+    too_soon = item.step_on is not None and (as_of - item.step_on).days < step.min_gap_days
+    if too_soon and not _urgent(step, broken_promises):
         return item.step
     return target
+
+
+def _urgent(step: Step, broken_promises: int) -> bool:
+    """§7 A broken promise moves the case up at once: to the step it triggers, even past the
+    next rung of a sequential ladder and without waiting for the gap."""
+    return step.min_broken_promises is not None and broken_promises >= step.min_broken_promises
 
 
 def carry_over(old: Strategy | None, step: int | None, new: Strategy) -> int | None:

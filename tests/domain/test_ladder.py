@@ -131,3 +131,10 @@ def test_a_broken_promise_escalates_without_waiting_for_the_gap():
     # firm demand waits 7 days after the call, unless a promise was broken
     assert _next(DEFAULT_STRATEGY, due_days_ago=12, step=2, step_days_ago=1) == 2
     assert _next(DEFAULT_STRATEGY, due_days_ago=12, step=2, step_days_ago=1, broken=1) == 3
+
+
+def test_a_broken_promise_moves_a_sequential_ladder_straight_to_the_step_it_triggers():
+    # at the reminder (1), 3 days past due: one broken promise means firm demand (3) at once
+    assert _next(DEFAULT_STRATEGY, due_days_ago=3, step=1, step_days_ago=2) == 1
+    assert _next(DEFAULT_STRATEGY, due_days_ago=3, step=1, step_days_ago=2, broken=1) == 3
+    assert _next(DEFAULT_STRATEGY, due_days_ago=3, step=1, step_days_ago=2, broken=2) == 4

@@ -116,8 +116,15 @@ def _new_step(s: Strategy, as_of: date, company_currency: str) -> pl.Expr:
         target = pl.max_horizontal(
             [pl.when(t & (cur < k)).then(k).otherwise(cur) for k, t in enumerate(triggers)]
         )
-    else:
+    else:  # the next rung, or further where broken promises trigger a step (ladder._urgent)
         target = _switch([((cur == k - 1) & t, pl.lit(k)) for k, t in enumerate(triggers)], cur)
+        jumps = [
+            pl.when((cur < k) & (pl.col("broken_promises") >= st.min_broken_promises)).then(k)
+            for k, st in enumerate(s.steps)
+            if st.min_broken_promises is not None
+        ]
+        if jumps:
+            target = pl.max_horizontal(target, *jumps)
     gaps = [st.min_gap_days for st in s.steps]
     broken = [st.min_broken_promises for st in s.steps]
     urgent = (pl.col("broken_promises") >= _by_step(broken, target.clip(0), pl.Int64())).fill_null(

@@ -274,3 +274,41 @@ def test_a_case_that_climbs_cancels_its_older_undone_actions(company, cora):
     assert call.status == "cancelled" and case.step_code == "final_notice"
     assert not case.next_action.startswith("do:call")
     assert Action.objects.get(case=case, step_code="final_notice").status == "open"
+
+
+def test_climbing_leaves_tasks_that_are_not_ladder_steps_open(company, cora):
+    d = factories.debtor(company, owner=cora, risk_tier="high")
+    factories.item(d, due=AS_OF - timedelta(days=6))
+    run_daily(company=company, as_of=AS_OF)
+    case = Case.objects.get(debtor=d)
+    follow_up = Action.objects.create(
+        case=case, step_code="promise_follow_up", channel="phone", role="collector", due_on=AS_OF
+    )
+    run_daily(company=company, as_of=AS_OF + timedelta(days=10))  # climbs to final notice
+    follow_up.refresh_from_db()
+    case.refresh_from_db()
+    assert follow_up.status == "open"
+    assert (case.next_action, case.next_action_on) == ("do:promise_follow_up", AS_OF)
+
+
+def test_a_broken_promise_takes_a_sequential_case_straight_to_the_firm_demand(company, cora):
+    from arrears.apps.negotiation.services import promise_create
+    from arrears.domain.money import Money
+    from arrears.domain.promises import PromiseChannel
+
+    d = factories.debtor(company, owner=cora)  # the default ladder climbs one rung per run
+    factories.item(d, due=AS_OF - timedelta(days=2), amount=500_00)
+    run_daily(company=company, as_of=AS_OF)  # courtesy
+    run_daily(company=company, as_of=AS_OF + timedelta(days=3))  # reminder
+    case = Case.objects.get(debtor=d)
+    promise_create(
+        case=case,
+        actor=cora,
+        parts=[(AS_OF + timedelta(days=4), Money.of("500", "EUR"))],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF + timedelta(days=3),
+    )
+    run_daily(company=company, as_of=AS_OF + timedelta(days=12))  # unpaid, past the grace
+    case.refresh_from_db()
+    assert case.step_code == "firm_demand"  # not just the next rung (the call)

@@ -185,17 +185,24 @@ def _apply(plan: RunPlan, *, company: Company, run: Run) -> None:
 
 
 def _cancel_overtaken(plan: RunPlan, *, company: Company) -> None:
-    """Open actions from before today on cases that climbed today are cancelled."""
+    """Open ladder actions from before today on cases that climbed today are cancelled."""
     if plan.superseded.height == 0:
         return
     open_ = read_frame(
-        "SELECT a.id, c.debtor_id, c.currency FROM cases_action a "
+        "SELECT a.id, c.debtor_id, c.currency, a.step_code FROM cases_action a "
         "JOIN cases_case c ON c.id = a.case_id "
         "WHERE c.company_id = %s AND a.status = 'open' AND a.due_on < %s",
         [company.pk, plan.as_of.isoformat()],
-        {"id": pl.Int64(), "debtor_id": pl.Int64(), "currency": pl.String()},
+        {
+            "id": pl.Int64(),
+            "debtor_id": pl.Int64(),
+            "currency": pl.String(),
+            "step_code": pl.String(),
+        },
     )
-    gone = open_.join(plan.superseded, on=["debtor_id", "currency"], how="semi")
+    gone = open_.filter(pl.col("step_code").is_in(plan.ladder_codes)).join(
+        plan.superseded, on=["debtor_id", "currency"], how="semi"
+    )
     update_frame("cases_action", gone.select("id", status=pl.lit("cancelled")))
 
 

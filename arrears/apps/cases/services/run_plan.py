@@ -39,6 +39,7 @@ class RunPlan:
     events: pl.DataFrame  # debtor_id, currency, kind, from_step, to_step, reason (JSON text)
     actions: pl.DataFrame  # debtor_id, currency, step_code, channel, role
     superseded: pl.DataFrame  # debtor_id, currency: cases whose older open actions are cancelled
+    ladder_codes: tuple[str, ...]  # the step codes of every strategy (not the desk's own tasks)
     hold_updates: pl.DataFrame  # id, on_hold
     hold_changes: pl.DataFrame  # debtor_id, hold, reason
     counts: dict[str, int]
@@ -89,8 +90,9 @@ def plan_run(
         .sort([*CASE_KEY, "step_code"])
     )
     superseded = _climbed(decisions.cases, cases)
+    codes = sorted(_step_order(config))
     overtaken = person_actions.join(superseded, on=CASE_KEY, how="semi").filter(
-        pl.col("person_on") < as_of
+        (pl.col("person_on") < as_of) & pl.col("person_step").is_in(codes)
     )
     still_open = person_actions.join(
         overtaken, on=[*CASE_KEY, "person_on", "person_step"], how="anti"
@@ -148,6 +150,7 @@ def plan_run(
         events=events,
         actions=actions,
         superseded=superseded,
+        ladder_codes=tuple(codes),
         hold_updates=hold_updates,
         hold_changes=hold_changes,
         counts=counts,
@@ -179,8 +182,9 @@ def _item_steps(decided: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _climbed(decided: pl.DataFrame, old: pl.DataFrame) -> pl.DataFrame:
-    """Cases whose step changes today. Their older open actions (a call never made, a reminder
-    never sent) are overtaken by the new step and cancelled: the worklist shows the new one."""
+    """Cases whose step changes today. Their older open ladder actions (a call never made, a
+    reminder never sent) are overtaken by the new step and cancelled: the worklist shows the
+    new one. The desk's own tasks (a promise follow-up, a dispute escalation) stay."""
     climbed = decided.filter(pl.col("step").is_not_null()).join(
         old.select(*CASE_KEY, old_code="step_code"), on=CASE_KEY, how="left"
     )
