@@ -167,13 +167,17 @@ def answer_for(excuse: Excuse) -> ExcuseAnswer:
 
 
 def next_action(
-    excuse: Excuse, *, as_of: date, holidays: frozenset[date] = frozenset()
+    excuse: Excuse,
+    *,
+    as_of: date,
+    holidays: frozenset[date] = frozenset(),
+    days: int | None = None,
 ) -> NextAction:
-    """The follow-up an excuse heard on `as_of` sets (e.g. invoice copy: 2 business days)."""
+    """The follow-up an excuse heard on `as_of` sets (e.g. invoice copy: 2 business days);
+    `days` is the company's own delay for it (the catalogue's when None)."""
     a = CATALOGUE[excuse]
-    return NextAction(
-        a.action, add_business_days(as_of, a.next_in_business_days, holidays), a.answer
-    )
+    wait = a.next_in_business_days if days is None else days
+    return NextAction(a.action, add_business_days(as_of, wait, holidays), a.answer)
 
 
 EXCUSE_LOG_COLUMNS = ("case_id", "excuse", "logged_on")

@@ -35,6 +35,12 @@ from arrears.domain.negotiation import (
     respond,
     walk_away_for,
 )
+from arrears.domain.negotiation.document import (
+    DeskPolicy,
+    PolicyDocumentError,
+    policy_document,
+    policy_from_document,
+)
 from arrears.domain.negotiation.engine import (
     PROPOSAL_ABOVE_BALANCE,
     PROPOSAL_IN_PAST,
@@ -379,3 +385,28 @@ def test_no_empty_concession_when_the_first_date_already_sits_at_the_walk_away_p
     again = respond(proposal, context=c, history=h)
     assert again.action is Action.NEEDS_APPROVAL
     assert again.condition is None and again.terms == first.terms
+
+
+def test_the_default_policy_document_reads_back_as_the_default_policy():
+    assert policy_from_document(policy_document(DeskPolicy())) == DeskPolicy()
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ({"counter": {"earlier": "0.5"}}, "counter.earlier: unknown field"),
+        ({"walk_away": []}, "walk_away: needs a catch-all rule"),
+        (
+            {"walk_away": [{"risk_tier": "", "min_balance": 0, "max_days_to_first": 7}]},
+            "walk_away[0].max_days_to_last: missing",
+        ),
+        ({"concessions": {"ratio": 1}}, "ratio must be below 1"),
+        ({"reasons": []}, "reasons: the list of counter reasons is empty"),
+        ({"excuse_follow_up_days": {"bad_weather": 1}}, "excuse_follow_up_days.bad_weather"),
+        ({"promise": {"grace_business_days": -1}}, "promise.grace_business_days: -1"),
+    ],
+)
+def test_a_policy_document_with_a_bad_field_is_refused_naming_it(doc, message):
+    with pytest.raises(PolicyDocumentError) as got:
+        policy_from_document(doc)
+    assert message in str(got.value)

@@ -50,6 +50,7 @@ class PromiseToPay(models.Model):
     negotiation = models.ForeignKey(
         "Negotiation", null=True, blank=True, on_delete=models.SET_NULL, related_name="promises"
     )
+    conditions = models.JSONField(default=list, blank=True)  # Condition values agreed with it
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -77,6 +78,7 @@ class PromisePart(models.Model):
 class NegotiationStatus(models.TextChoices):
     OPEN = "open"
     AGREED = "agreed"
+    CLOSED = "closed"  # ended without an agreement (by the collector, or idle too long)
 
 
 class Negotiation(models.Model):
@@ -88,6 +90,8 @@ class Negotiation(models.Model):
         max_length=8, choices=NegotiationStatus.choices, default=NegotiationStatus.OPEN
     )
     started_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    closed_on = models.DateField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"negotiation {self.pk} on {self.case} ({self.status})"
@@ -129,6 +133,7 @@ class PlanStatus(models.TextChoices):
     COMPLETED = "completed"
     DEFAULTED = "defaulted"
     REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
 
 
 class PaymentPlan(models.Model):
@@ -151,6 +156,8 @@ class PaymentPlan(models.Model):
     due_at_once_minor = models.BigIntegerField(null=True, blank=True)
     evaluated_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    conditions = models.JSONField(default=list, blank=True)  # Condition values agreed with it
+    withdrawn_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"plan {self.pk} on {self.case} ({self.status})"
@@ -255,6 +262,7 @@ class DecisionStatus(models.TextChoices):
     REQUESTED = "requested"
     APPROVED = "approved"
     REFUSED = "refused"
+    WITHDRAWN = "withdrawn"  # taken back before a decision (replaced, agreed, cancelled)
 
 
 class WriteOff(models.Model):
@@ -353,3 +361,32 @@ class ReportingLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} reports to {self.manager_id}"
+
+
+class NegotiationPolicy(models.Model):
+    """A company's desk policy document (`arrears.domain.negotiation.document`): only the fields
+    it changes; everything else keeps the documented defaults. Validated before it is stored."""
+
+    company = models.OneToOneField(
+        "ledger.Company", on_delete=models.CASCADE, related_name="negotiation_policy"
+    )
+    document = models.JSONField(default=dict)
+    loaded_at = models.DateTimeField(auto_now=True)
+    loaded_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"negotiation policy of {self.company_id}"
+
+
+class ItemAcceleration(models.Model):
+    """§6-7 An item a defaulted plan with an acceleration clause made due at once: the ladder
+    duns it as due on `accelerated_on` (when that is earlier than its own due date)."""
+
+    item = models.OneToOneField(OpenItem, on_delete=models.CASCADE, related_name="acceleration")
+    plan = models.ForeignKey(PaymentPlan, on_delete=models.CASCADE, related_name="accelerations")
+    accelerated_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.item_id} due at once from {self.accelerated_on}"

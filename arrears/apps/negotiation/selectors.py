@@ -41,7 +41,7 @@ def promise_record_for(*, debtor: Debtor, as_of: date, with_plans: bool = False)
     `with_plans` counts plans as promises too (defaulted: broken, completed: kept, standing:
     open): what the negotiation engine judges the debtor by.
     """
-    policy = promise_policy()
+    policy = promise_policy(debtor.company)
     window = policy.record_window_days
     since = as_of - timedelta(days=window) if window is not None else date.min
     qs = PromiseToPay.objects.filter(case__debtor=debtor, given_on__lte=as_of, given_on__gte=since)

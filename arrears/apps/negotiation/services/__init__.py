@@ -11,6 +11,7 @@ from arrears.apps.negotiation.services.negotiation import (
     negotiation_propose,
 )
 from arrears.apps.negotiation.services.plans import PlanIn, plan_create
+from arrears.apps.negotiation.services.policy import negotiation_policy_load
 from arrears.apps.negotiation.services.promises import promise_cancel, promise_create
 from arrears.apps.negotiation.services.sweep import SweepResult, negotiation_sweep
 from arrears.apps.negotiation.services.writeoffs import case_handover, writeoff_request
@@ -30,6 +31,7 @@ __all__ = [
     "dispute_resolve",
     "excuse_log",
     "negotiation_balance",
+    "negotiation_policy_load",
     "negotiation_propose",
     "negotiation_sweep",
     "plan_create",

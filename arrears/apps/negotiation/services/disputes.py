@@ -62,7 +62,7 @@ def dispute_open(
     for _, amount in parts:
         require_currency("the disputed amount", amount.currency, case)
     owner = owner or actor
-    deadline = deadline or default_deadline(as_of, dispute_policy())
+    deadline = deadline or default_deadline(as_of, dispute_policy(case.company))
     parts_ = tuple(DisputedPart(k, a) for k, a in parts)
     reason = DisputeReason(reason)
     dispute = DomainDispute("new", parts_, reason, owner.get_username(), as_of, deadline)

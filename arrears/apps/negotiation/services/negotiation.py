@@ -107,7 +107,9 @@ def negotiation_propose(
             record=promise_record_for(debtor=case.debtor, as_of=as_of, with_plans=True),
             collector=who,
         )
-        rec = respond(proposal, context=context, history=history, config=negotiation_config())
+        rec = respond(
+            proposal, context=context, history=history, config=negotiation_config(case.company)
+        )
         ov = None
         if override is not None:
             ov = Override(

@@ -21,7 +21,7 @@ from arrears.apps.negotiation.models import (
     PlanStatus,
     PromiseToPay,
 )
-from arrears.apps.negotiation.policy import negotiation_config
+from arrears.apps.negotiation.policy import desk_policy, negotiation_config
 from arrears.apps.negotiation.selectors import promise_record_for
 from arrears.apps.negotiation.services.common import (
     Refused,
@@ -63,15 +63,18 @@ class PlanIn:
     annual_rate: Decimal | None = None
     day_count: DayCount = DayCount.ACT_365_FIXED
     acceleration_clause: bool = True
-    grace_business_days: int = 3
+    grace_business_days: int | None = None  # None: the company's policy
     item_numbers: Sequence[str] = ()
 
-    def build(self, *, agreed_on: date, default_principal: Money) -> DomainPlan:
+    def build(
+        self, *, agreed_on: date, default_principal: Money, policy_grace: int = 3
+    ) -> DomainPlan:
         if bool(self.due_dates) == bool(self.parts):
             raise Refused(SCHEDULE)
         principal = self.principal or default_principal
         keys = frozenset(self.item_numbers)
         accel, grace = self.acceleration_clause, self.grace_business_days
+        grace = policy_grace if grace is None else grace
         if self.parts:
             for _, amount in self.parts:
                 if amount.currency != principal.currency:
@@ -120,7 +123,8 @@ def plan_create(
         free = load.negotiable(case, items)
         keys = frozenset(schedule.item_numbers)
         covered = sum_money([a for k, a in free.items() if not keys or k in keys], case.currency)
-        plan = schedule.build(agreed_on=as_of, default_principal=covered)
+        grace = desk_policy(case.company).plan_grace_business_days
+        plan = schedule.build(agreed_on=as_of, default_principal=covered, policy_grace=grace)
         require_currency("the plan", plan.currency, case)
         validate_plan(plan, as_of=as_of, open_items=free)
         existing = _same_plan(case, plan)
@@ -174,7 +178,10 @@ def _approval(
     """The limits a plan goes beyond (None: within the collector's authority)."""
     record = promise_record_for(debtor=case.debtor, as_of=as_of, with_plans=True)
     wa = walk_away_for(
-        negotiation_config(), risk_tier=case.debtor.risk_tier, balance=balance, record=record
+        negotiation_config(case.company),
+        risk_tier=case.debtor.risk_tier,
+        balance=balance,
+        record=record,
     )
     req = approval_request(
         plan,

@@ -54,7 +54,7 @@ def promise_evaluate(
 
 
 def _standing(case: Case, as_of: date) -> list[tuple[PromiseToPay, PromiseStatus]]:
-    policy = promise_policy()
+    policy = promise_policy(case.company)
     got = load.receipts(case)
     rows = PromiseToPay.objects.filter(case=case, state=PromiseState.OPEN).prefetch_related(
         "parts", "items"
@@ -163,7 +163,7 @@ def promise_cancel(*, promise: PromiseToPay, actor: Any, as_of: date, reason: st
         raise Refused("say why the promise is withdrawn")
     with transaction.atomic():
         status = promise_evaluate(
-            promise, load.receipts(case), as_of=as_of, policy=promise_policy()
+            promise, load.receipts(case), as_of=as_of, policy=promise_policy(case.company)
         )
         cancel_promise(status, on=as_of)
         promise.state = PromiseState.CANCELLED

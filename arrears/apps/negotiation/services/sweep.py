@@ -116,7 +116,7 @@ def _context(
 ) -> _Ctx:
     disputed = frames.disputed(company, as_of)
     items = _items(company, [disputed, *decided])
-    return _Ctx(as_of, run, promise_policy(), _receipts(company), items, disputed)
+    return _Ctx(as_of, run, promise_policy(company), _receipts(company), items, disputed)
 
 
 def _receipts(company: Company) -> dict[int, list[Receipt]]:
