@@ -312,3 +312,28 @@ def test_a_broken_promise_takes_a_sequential_case_straight_to_the_firm_demand(co
     run_daily(company=company, as_of=AS_OF + timedelta(days=12))  # unpaid, past the grace
     case.refresh_from_db()
     assert case.step_code == "firm_demand"  # not just the next rung (the call)
+
+
+def test_a_run_that_crashes_midway_leaves_nothing_and_the_rerun_acts_once(
+    company, cora, monkeypatch
+):
+    from arrears.apps.cases.services import run as run_module
+
+    factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
+    real_update = run_module.update_frame
+
+    def crash_on_holds(table, frame, key="id"):
+        if table == "ledger_debtor":  # after cases, events and actions were written
+            raise RuntimeError("power cut")
+        return real_update(table, frame, key=key)
+
+    monkeypatch.setattr(run_module, "update_frame", crash_on_holds)
+    with pytest.raises(RuntimeError, match="power cut"):
+        run_daily(company=company, as_of=AS_OF)
+    assert (Case.objects.count(), CaseEvent.objects.count(), Action.objects.count()) == (0, 0, 0)
+    assert Run.objects.get().status == "failed" and not RunLock.objects.exists()
+
+    monkeypatch.setattr(run_module, "update_frame", real_update)
+    run_daily(company=company, as_of=AS_OF)
+    run_daily(company=company, as_of=AS_OF)
+    assert Action.objects.count() == 1
