@@ -9,8 +9,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Max
 
-from arrears.apps.cases.models import Case
+from arrears.apps.cases.models import Case, Run
 from arrears.apps.common.cli import add_company_option, company_option, iso_date
 from arrears.apps.ledger.models import Company
 from arrears.domain.money import Money, MoneyError, parse_amount
@@ -18,6 +19,11 @@ from arrears.domain.money import Money, MoneyError, parse_amount
 NO_CASE = "debtor {code!r} has no {currency} case (unknown debtor, or no run yet)"
 NO_USER = "unknown user {name!r}: give --user USERNAME of a collector or credit manager"
 BAD_PAIR = "{text!r} is not {what} (use {form})"
+AFTER_TODAY = "--as-of {day} is after today ({today}): the desk records what happened, not plans"
+BEFORE_RUN = (
+    "--as-of {day} is before the last daily run of {company} ({last}): the run already judged "
+    "that day; record it as of {last} or later"
+)
 
 
 def pair(what: str, form: str, left: Callable[[str], Any]) -> Callable[[str], tuple[Any, str]]:
@@ -64,8 +70,21 @@ class DeskCommand(BaseCommand):
         raise NotImplementedError
 
 
-def as_of(o: dict[str, Any]) -> date:
-    return o["as_of"] or date.today()
+def today() -> date:
+    """The real day (a seam the tests move)."""
+    return date.today()
+
+
+def as_of(o: dict[str, Any], company: Company) -> date:
+    """The day a desk write is dated: today by default; never after today (nothing is known
+    yet) nor before the company's last daily run (the run already judged that day)."""
+    day, now = o.get("as_of") or today(), today()
+    if day > now:
+        raise CommandError(AFTER_TODAY.format(day=day, today=now))
+    last = Run.objects.filter(company=company, dry_run=False).aggregate(d=Max("as_of"))["d"]
+    if last is not None and day < last:
+        raise CommandError(BEFORE_RUN.format(day=day, last=last, company=company.code))
+    return day
 
 
 def user_named(name: str) -> Any:

@@ -51,7 +51,9 @@ def promise_record_for(*, debtor: Debtor, as_of: date, with_plans: bool = False)
     if with_plans:
         plans = PaymentPlan.objects.filter(
             case__debtor=debtor, agreed_on__lte=as_of, agreed_on__gte=since
-        ).exclude(status__in=[PlanStatus.REFUSED, PlanStatus.PENDING_APPROVAL])
+        ).exclude(
+            status__in=[PlanStatus.REFUSED, PlanStatus.PENDING_APPROVAL, PlanStatus.WITHDRAWN]
+        )
         as_promise = {"defaulted": "broken", "completed": "kept", "good_standing": "open"}
         for status, n in (
             plans.values_list("status").annotate(n=Count("id")).values_list("status", "n")
@@ -128,6 +130,26 @@ def approval_queue(*, company: Company) -> list[Approval]:
         .select_related("case", "case__debtor", "requested_by")
         .order_by("requested_on", "id")
     )
+
+
+def describe_approval(a: Approval) -> str:
+    """What a request asks, from its stored detail (no query): for terms the terms and the
+    limits passed; for a plan the amount, instalments, items and limits; for a write-off the
+    amount, the items and the reason."""
+    d, cur = a.detail, str(a.detail.get("currency", a.case.currency))
+    beyond = ", ".join(d.get("exceeded", []))
+    if a.kind == "terms":
+        return f"{d.get('describe', '')}; beyond: {beyond}"
+    if a.kind == "plan":
+        items = ", ".join(d.get("items", [])) or "whole case"
+        dates = [day for day, _ in d.get("instalments", [])]
+        span = f"{len(dates)} instalments {dates[0]}..{dates[-1]}" if dates else "no instalments"
+        total = format_minor(int(d.get("principal_minor", 0)), cur)
+        return f"plan {total} in {span} on {items}; beyond: {beyond}"
+    parts = d.get("parts", [])
+    total = format_minor(sum(int(x) for _, x in parts), cur)
+    items = ", ".join(f"{k} {format_minor(int(x), cur)}" for k, x in parts)
+    return f"write off {total} on {items}; reason: {d.get('reason', '')}"
 
 
 def negotiation_rows(*, case: Case) -> list[dict[str, object]]:

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 import pytest
 
+from arrears.apps.cases.models import Action as Action_
 from arrears.apps.cases.models import CaseEvent
 from arrears.apps.negotiation.models import (
     Approval,
+    Negotiation,
     NegotiationEvent,
     PaymentPlan,
     PromiseToPay,
@@ -18,8 +20,10 @@ from arrears.apps.negotiation.services import (
     approval_decide,
     negotiation_propose,
 )
+from arrears.apps.negotiation.services.approvals import TERMS_PAST
+from arrears.apps.negotiation.services.negotiation import AGREED, COVERED
 from arrears.domain.money import Money
-from arrears.domain.negotiation import NegotiationError, Terms
+from arrears.domain.negotiation import Condition, NegotiationError, Terms
 from arrears.domain.negotiation.history import Action
 from tests.apps.negotiation.support import AS_OF, eur
 
@@ -179,11 +183,78 @@ def test_the_history_exports_as_csv_with_one_row_per_event(w):
     assert Approval.objects.count() == 0
 
 
-def test_an_approval_decided_after_the_negotiation_was_agreed_stays_on_the_request(w):
+def test_an_agreement_withdraws_the_negotiation_s_open_request(w):
     _propose(w, _all_in(12))
     asked = _propose(w, _all_in(40)).approval
     _propose(w, _all_in(12), override=OverrideIn(Action.ACCEPT, _all_in(12), "took 12 days"))
-    approval_decide(approval=asked, actor=w.maria, approve=True, reason="late", as_of=AS_OF)
     asked.refresh_from_db()
-    assert asked.status == "approved"
+    assert (asked.status, asked.decision_reason) == ("withdrawn", AGREED)
+    with pytest.raises(ValueError, match="already withdrawn"):
+        approval_decide(approval=asked, actor=w.maria, approve=True, reason="late", as_of=AS_OF)
     assert [r["kind"] for r in negotiation_rows(case=w.case)][-1] == "acceptance"
+
+
+def test_a_new_request_replaces_the_open_one_of_the_negotiation(w):
+    _propose(w, _all_in(12))
+    first = _propose(w, _all_in(40)).approval
+    second = _propose(w, _all_in(35)).approval
+    first.refresh_from_db()
+    assert first.status == "withdrawn" and first.decision_reason.startswith("replaced by")
+    assert approval_queue(company=w.company) == [second]
+    assert second.detail["replaces"] == [first.pk]
+    assert CaseEvent.objects.filter(reason__rule="approval_replaced").count() == 1
+
+
+def test_granting_terms_whose_first_payment_is_past_is_refused(w):
+    _propose(w, _all_in(12))
+    asked = _propose(w, _all_in(40)).approval
+    later = _days(41)
+    want = TERMS_PAST.format(key=asked.pk, first_on=_days(40), as_of=later)
+    with pytest.raises(ValueError) as got:
+        approval_decide(approval=asked, actor=w.maria, approve=True, reason="ok", as_of=later)
+    assert str(got.value) == want
+    asked.refresh_from_db()
+    assert asked.status == "requested"
+
+
+def test_the_credit_manager_s_decision_is_in_the_negotiation_history(w):
+    _propose(w, _all_in(12))
+    asked = _propose(w, _all_in(40)).approval
+    approval_decide(approval=asked, actor=w.maria, approve=False, reason="no", as_of=AS_OF)
+    last = negotiation_rows(case=w.case)[-1]
+    assert (last["kind"], last["by"], last["reason"]) == ("approval_refused", "maria", "no")
+
+
+def test_a_standing_promise_is_named_before_the_engine_runs(w):
+    ov = OverrideIn(Action.ACCEPT, _all_in(12), "pays reliably")
+    p = _propose(w, _all_in(12), override=ov).promise
+    with pytest.raises(ValueError) as got:
+        _propose(w, _all_in(10))
+    assert str(got.value) == COVERED.format(what=f"promise P{p.pk}", how=f"promise-cancel {p.pk}")
+    assert NegotiationEvent.objects.count() == 3  # nothing of the refused proposal
+
+
+def test_an_idle_negotiation_is_closed_and_the_next_proposal_starts_afresh(w):
+    _propose(w, _all_in(12))
+    r = _propose(w, Terms.single(_days(45), eur("1000")), on=_days(35))
+    assert r.recommendation.action is Action.COUNTER  # a first proposal again, not beyond reach
+    old = Negotiation.objects.order_by("id").first()
+    assert (old.status, old.closed_on) == ("closed", _days(35))
+    assert "no exchange for 35 days" in old.closed_reason
+
+
+def test_accepted_conditions_are_carried_into_the_promise_with_tasks_to_verify(w):
+    terms = _all_in(12)
+    ov = OverrideIn(Action.ACCEPT, terms, "pays reliably", Condition.WRITTEN_ACKNOWLEDGEMENT)
+    p = _propose(w, terms, override=ov).promise
+    assert p.conditions == ["written_acknowledgement"]
+    task = Action_.objects.get(case=w.case, step_code="verify_written_acknowledgement")
+    assert (task.channel, task.due_on) == ("task", _days(1))
+
+
+def test_a_payment_today_condition_makes_the_first_payment_due_today(w):
+    plan = Terms(_days(5), eur("400"), _days(60), eur("1000"), 2)
+    ov = OverrideIn(Action.ACCEPT, plan, "CFO agreed", Condition.PAYMENT_TODAY)
+    r = _propose(w, plan, override=ov)
+    assert r.plan is not None and r.plan.conditions == ["payment_today"]
+    assert r.plan.instalments.order_by("seq").first().due_on == AS_OF

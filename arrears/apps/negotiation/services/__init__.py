@@ -14,6 +14,12 @@ from arrears.apps.negotiation.services.plans import PlanIn, plan_create
 from arrears.apps.negotiation.services.policy import negotiation_policy_load
 from arrears.apps.negotiation.services.promises import promise_cancel, promise_create
 from arrears.apps.negotiation.services.sweep import SweepResult, negotiation_sweep
+from arrears.apps.negotiation.services.withdrawals import (
+    approval_withdraw,
+    negotiation_close,
+    plan_withdraw,
+    writeoff_cancel,
+)
 from arrears.apps.negotiation.services.writeoffs import case_handover, writeoff_request
 
 __all__ = [
@@ -25,17 +31,21 @@ __all__ = [
     "Refused",
     "SweepResult",
     "approval_decide",
+    "approval_withdraw",
     "case_ensure",
     "case_handover",
     "dispute_open",
     "dispute_resolve",
     "excuse_log",
     "negotiation_balance",
+    "negotiation_close",
     "negotiation_policy_load",
     "negotiation_propose",
     "negotiation_sweep",
     "plan_create",
+    "plan_withdraw",
     "promise_cancel",
     "promise_create",
+    "writeoff_cancel",
     "writeoff_request",
 ]

@@ -26,8 +26,10 @@ from arrears.apps.negotiation.models import (
 from arrears.apps.negotiation.services.common import (
     NotAllowed,
     Refused,
+    case_lock,
     record_change,
     require_credit_manager,
+    require_open,
 )
 from arrears.apps.negotiation.services.disputes import dispute_settle
 from arrears.apps.negotiation.services.writeoffs import (
@@ -47,6 +49,11 @@ from arrears.domain.negotiation import (
 DECIDED = "approval A{key} was already {status} on {on}"
 NO_REASON = "a decision needs its reason"
 OWN_REQUEST = "{user} asked for this and cannot approve it too: another credit manager decides"
+TERMS_PAST = (
+    "approval A{key} asks for a first payment on {first_on}, before {as_of}: those terms can no "
+    "longer be kept; refuse it and let the collector agree new terms"
+)
+NEGOTIATION_NOT_OPEN = "approval A{key} belongs to a negotiation already {status}: refuse it"
 
 
 def approval_decide(
@@ -56,14 +63,19 @@ def approval_decide(
     require_credit_manager(actor, "approve or refuse")
     if approval.requested_by_id == actor.pk:
         raise NotAllowed(OWN_REQUEST.format(user=actor.get_username()))
-    if approval.status != DecisionStatus.REQUESTED:
-        raise Refused(
-            DECIDED.format(key=approval.pk, status=approval.status, on=approval.decided_on)
-        )
     if not reason.strip():
         raise Refused(NO_REASON)
     with transaction.atomic():
+        case_lock(approval.case)
+        approval.refresh_from_db()  # it may have been withdrawn or replaced meanwhile
+        if approval.status != DecisionStatus.REQUESTED:
+            raise Refused(
+                DECIDED.format(key=approval.pk, status=approval.status, on=approval.decided_on)
+            )
+        require_open(approval.case)
         kind = ApprovalKind(approval.kind)
+        if approve:
+            _refuse_stale(approval, kind, as_of)
         if kind is ApprovalKind.TERMS:
             _decide_terms(approval, actor, approve, reason, as_of)
         elif kind is ApprovalKind.PLAN and approval.plan is not None:
@@ -88,12 +100,29 @@ def approval_decide(
     return approval
 
 
+def _refuse_stale(approval: Approval, kind: ApprovalKind, as_of: date) -> None:
+    """Terms or a plan whose first payment is already past cannot be granted as asked."""
+    if kind is ApprovalKind.WRITE_OFF:
+        return
+    if kind is ApprovalKind.PLAN:
+        plan = approval.plan
+        dues = [i.due_on for i in plan.instalments.all()] if plan is not None else []
+        first_on = min(dues, default=as_of)
+    else:
+        first_on = date.fromisoformat(str(approval.detail["terms"]["first_on"]))
+    if first_on < as_of:
+        raise Refused(TERMS_PAST.format(key=approval.pk, first_on=first_on, as_of=as_of))
+    neg = approval.negotiation
+    if neg is not None and neg.status != NegotiationStatus.OPEN:
+        raise Refused(NEGOTIATION_NOT_OPEN.format(key=approval.pk, status=neg.status))
+
+
 def _decide_terms(approval: Approval, actor: Any, approve: bool, reason: str, on: date) -> None:
     """Write the decision into the negotiation history; approved terms are then accepted."""
     assert approval.negotiation_id is not None
     neg = Negotiation.objects.get(pk=approval.negotiation_id)  # fresh: it may have moved on
     if neg.status != NegotiationStatus.OPEN:
-        return  # agreed meanwhile on other terms: the decision stays on the request only
+        return  # a refusal of a request left on an ended negotiation stays on the request
     d, cur = approval.detail, approval.case.currency
     first, share, last = d["walk_away"]
     request = ApprovalRequest(

@@ -7,13 +7,16 @@ Django groups named after `arrears.domain.ladder.Role` values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, CaseStatus, Run
 from arrears.apps.ledger.models import Debtor
+from arrears.domain.dates import next_business_day
 from arrears.domain.ladder import Channel, Role
+from arrears.domain.negotiation import Condition
 
 NOT_OWNER = "{user} does not own debtor {debtor}: only its owner or a credit manager may act on it"
 NOT_CREDIT_MANAGER = "{user} is not a credit manager: only a credit manager may {what}"
@@ -109,6 +112,27 @@ def record_change(
         object_id=obj.pk,
         detail=detail,
     )
+
+
+# Conditions someone must check: each becomes a dated task the next business day (§6).
+VERIFY = frozenset(
+    {
+        Condition.WRITTEN_ACKNOWLEDGEMENT,
+        Condition.DIRECT_DEBIT_MANDATE,
+        Condition.POST_DATED_PAYMENT_ORDER,
+        Condition.GUARANTOR,
+    }
+)
+
+
+def conditions_follow_up(case: Case, conditions: Sequence[str], *, on: date) -> list[Action]:
+    """A `verify_<condition>` task for each condition that needs checking (a signed
+    acknowledgement, a mandate, a payment order, a guarantor), due the next business day."""
+    return [
+        follow_up(case, step_code=f"verify_{c}", due_on=next_business_day(on), channel=Channel.TASK)
+        for c in conditions
+        if Condition(c) in VERIFY
+    ]
 
 
 def follow_up(

@@ -11,7 +11,12 @@ from django.db import transaction
 from arrears.apps.cases.models import Action, Case
 from arrears.apps.negotiation.models import ExcuseLog
 from arrears.apps.negotiation.policy import desk_policy
-from arrears.apps.negotiation.services.common import follow_up, record_change, require_case_access
+from arrears.apps.negotiation.services.common import (
+    follow_up,
+    record_change,
+    require_case_access,
+    require_open,
+)
 from arrears.domain.excuses import Excuse, ExcuseAnswer, FollowUpAction, answer_for, next_action
 from arrears.domain.ladder import Channel
 
@@ -34,6 +39,7 @@ def excuse_log(
 ) -> ExcuseResult:
     """Record the excuse on the case, suggest the answer, set the follow-up (once a day)."""
     require_case_access(actor, case)
+    require_open(case)
     excuse = Excuse(excuse)
     days = desk_policy(case.company).follow_up_days(excuse)
     nxt = next_action(excuse, as_of=as_of, days=days)

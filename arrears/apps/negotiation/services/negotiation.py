@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 
 from arrears.apps.cases.models import Case
 from arrears.apps.negotiation import convert as load
@@ -23,11 +24,13 @@ from arrears.apps.negotiation.models import (
     NegotiationEvent,
     NegotiationStatus,
     PaymentPlan,
+    PlanStatus,
     PromiseToPay,
 )
-from arrears.apps.negotiation.policy import negotiation_config
+from arrears.apps.negotiation.policy import desk_policy, negotiation_config
 from arrears.apps.negotiation.selectors import promise_record_for
 from arrears.apps.negotiation.services.common import (
+    Refused,
     case_lock,
     record_change,
     require_case_access,
@@ -36,6 +39,7 @@ from arrears.apps.negotiation.services.common import (
 )
 from arrears.apps.negotiation.services.plans import PlanIn, plan_create
 from arrears.apps.negotiation.services.promises import promise_create
+from arrears.apps.negotiation.services.withdrawals import approvals_withdraw, negotiation_end
 from arrears.domain.money import Money
 from arrears.domain.negotiation import (
     Condition,
@@ -50,7 +54,15 @@ from arrears.domain.negotiation import (
 )
 from arrears.domain.negotiation.history import Action
 from arrears.domain.plans.model import sum_money
-from arrears.domain.promises import PromiseChannel
+from arrears.domain.promises import PromiseChannel, PromiseState
+
+COVERED = (
+    "{what} already commits the debtor on this case: withdraw it first "
+    "(`arrears {how} --reason WHY`), then negotiate new terms"
+)
+IDLE = "no exchange for {days} days since {last} (the policy closes after {idle})"
+AGREED = "the negotiation was agreed"
+REPLACED = "replaced by a new request for {terms}"
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,7 @@ def negotiation_propose(
     who = actor.get_username()
     with transaction.atomic():
         case_lock(case)
+        _refuse_covered(case)
         neg = _current(case, actor, as_of)
         stored = list(neg.events.order_by("seq"))
         history = load.history_domain(stored, case.currency)
@@ -126,9 +139,30 @@ def negotiation_propose(
     return ProposalResult(neg, rec, tuple(str(e.kind) for e in added[1:]), *result)
 
 
+def _refuse_covered(case: Case) -> None:
+    """A standing promise or plan already commits the debtor: an acceptance could not become
+    a commitment beside it, so say so before the engine runs."""
+    p = PromiseToPay.objects.filter(case=case, state=PromiseState.OPEN).order_by("id").first()
+    if p is not None:
+        raise Refused(COVERED.format(what=f"promise P{p.pk}", how=f"promise-cancel {p.pk}"))
+    live = (PlanStatus.GOOD_STANDING, PlanStatus.PENDING_APPROVAL)
+    q = PaymentPlan.objects.filter(case=case, status__in=live).order_by("id").first()
+    if q is not None:
+        raise Refused(COVERED.format(what=f"plan PL{q.pk}", how=f"plan-withdraw {q.pk}"))
+
+
 def _current(case: Case, actor: Any, as_of: date) -> Negotiation:
+    """The case's open negotiation, or a new one. One idle longer than the policy's
+    `idle_days` (since its last event) is closed first: its anchor and concessions are stale."""
     open_ = Negotiation.objects.filter(case=case, status=NegotiationStatus.OPEN)
     neg = open_.order_by("-id").first()
+    idle = desk_policy(case.company).idle_days
+    if neg is not None and idle is not None:
+        last = neg.events.aggregate(on=Max("on"))["on"] or neg.started_on
+        if (as_of - last).days > idle:
+            reason = IDLE.format(days=(as_of - last).days, last=last, idle=idle)
+            negotiation_end(neg, actor=actor, on=as_of, reason=reason, rule="expired")
+            neg = None
     if neg is None:
         neg = Negotiation.objects.create(case=case, started_on=as_of, started_by=actor)
     return neg
@@ -174,7 +208,11 @@ def _consequences(
         return None, None, None
     neg.status = NegotiationStatus.AGREED
     neg.save(update_fields=["status"])
+    approvals_withdraw(
+        Approval.objects.filter(negotiation=neg), actor=actor, on=as_of, reason=AGREED
+    )
     terms = last.terms
+    conditions = [str(c) for c in last.conditions]
     if not terms.is_plan:
         promise = promise_create(
             case=case,
@@ -184,6 +222,7 @@ def _consequences(
             channel=channel,
             as_of=as_of,
             negotiation=neg,
+            conditions=conditions,
         )
         return None, promise, None
     plan = plan_create(
@@ -193,6 +232,7 @@ def _consequences(
         schedule=PlanIn(parts=[(p.on, p.amount) for p in terms.parts()], principal=terms.total),
         negotiation=neg,
         pre_approved=True,
+        conditions=conditions,
     )  # our plans always carry the acceleration clause; asking for it makes it explicit
     return None, None, plan
 
@@ -211,6 +251,15 @@ def _ask_approval(
         "anchor": rec.anchor.isoformat(),
         "walk_away": [wa.max_days_to_first, str(wa.min_first_share), wa.max_days_to_last],
     }
+    # One open request per negotiation: the new proposal replaces the one still waiting.
+    replaced = approvals_withdraw(
+        Approval.objects.filter(negotiation=neg, kind=ApprovalKind.TERMS),
+        actor=actor,
+        on=as_of,
+        reason=REPLACED.format(terms=rec.proposal.describe()),
+        rule="approval_replaced",
+    )
+    detail["replaces"] = replaced
     return Approval.objects.create(
         case=case,
         kind=ApprovalKind.TERMS,

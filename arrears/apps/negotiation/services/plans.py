@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -26,13 +26,14 @@ from arrears.apps.negotiation.selectors import promise_record_for
 from arrears.apps.negotiation.services.common import (
     Refused,
     case_lock,
+    conditions_follow_up,
     record_change,
     require_case_access,
     require_currency,
     require_open,
 )
 from arrears.domain.money import Money
-from arrears.domain.negotiation import walk_away_for
+from arrears.domain.negotiation import Condition, walk_away_for
 from arrears.domain.plans import (
     DayCount,
     InterestTerms,
@@ -111,10 +112,16 @@ def plan_create(
     schedule: PlanIn,
     negotiation: Negotiation | None = None,
     pre_approved: bool = False,
+    conditions: Sequence[str] = (),
 ) -> PaymentPlan:
     """Agree a plan on the case. Beyond the walk-away point it waits in the approval queue
     (`pending_approval`) and keeps nothing off the ladder until approved. The same plan
-    entered twice is stored once."""
+    entered twice is stored once. `conditions` are stored; "payment today" makes the first
+    instalment due today, the others that need checking become tasks (as for promises)."""
+    conditions = [str(Condition(c)) for c in conditions]
+    if str(Condition.PAYMENT_TODAY) in conditions and schedule.parts:
+        first, *rest = schedule.parts
+        schedule = replace(schedule, parts=[(min(first[0], as_of), first[1]), *rest])
     require_case_access(actor, case)
     require_open(case)
     with transaction.atomic():
@@ -134,7 +141,11 @@ def plan_create(
         request = None if pre_approved else _approval(case, plan, actor, as_of, covered)
         status = PlanStatus.PENDING_APPROVAL if request else PlanStatus.GOOD_STANDING
         row = _store(case, actor, plan, items, status, negotiation)
-        detail = _detail(row, plan, request)
+        if conditions:
+            row.conditions = conditions
+            row.save(update_fields=["conditions"])
+            conditions_follow_up(case, conditions, on=as_of)
+        detail = {**_detail(row, plan, request), "conditions": conditions}
         if request:
             Approval.objects.create(
                 case=case,
@@ -149,8 +160,9 @@ def plan_create(
 
 
 def _same_plan(case: Case, plan: DomainPlan) -> PaymentPlan | None:
+    gone = (PlanStatus.REFUSED, PlanStatus.WITHDRAWN)
     for row in PaymentPlan.objects.filter(case=case, agreed_on=plan.agreed_on).exclude(
-        status=PlanStatus.REFUSED
+        status__in=gone
     ):
         if load.plan_domain(row).instalments == plan.instalments:
             return row
@@ -245,5 +257,6 @@ def _detail(row: PaymentPlan, plan: DomainPlan, request: dict[str, Any] | None) 
         "currency": plan.currency,
         "instalments": [[i.due_on.isoformat(), i.amount.to_minor()] for i in plan.instalments],
         "acceleration_clause": plan.acceleration_clause,
+        "items": sorted(plan.item_keys),
         **(request or {}),
     }

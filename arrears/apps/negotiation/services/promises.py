@@ -21,6 +21,7 @@ from arrears.apps.negotiation.policy import promise_policy
 from arrears.apps.negotiation.services.common import (
     Refused,
     case_lock,
+    conditions_follow_up,
     record_change,
     require_case_access,
     require_currency,
@@ -28,6 +29,7 @@ from arrears.apps.negotiation.services.common import (
 )
 from arrears.domain.matching import Receipt
 from arrears.domain.money import Money
+from arrears.domain.negotiation import Condition
 from arrears.domain.promises import (
     PromiseChannel,
     PromisePolicy,
@@ -73,9 +75,16 @@ def promise_create(
     given_on: date | None = None,
     item_numbers: Sequence[str] = (),
     negotiation: Negotiation | None = None,
+    conditions: Sequence[str] = (),
 ) -> PromiseToPay:
     """Record a promise after checking it (not in the past, within the balance, no overlap).
-    Entering the same promise again returns the one already recorded."""
+    Entering the same promise again returns the one already recorded. `conditions` (§6, what
+    the debtor gave for the terms) are stored; "payment today" makes the first part due today,
+    and a written acknowledgement, mandate, payment order or guarantor becomes a task to
+    verify it."""
+    conditions = [str(Condition(c)) for c in conditions]
+    if str(Condition.PAYMENT_TODAY) in conditions and parts:
+        parts = [(min(parts[0][0], as_of), parts[0][1]), *parts[1:]]
     require_case_access(actor, case)
     require_open(case)
     for _, amount in parts:
@@ -98,7 +107,8 @@ def promise_create(
             standing=[s for _, s in standing],
         )
         _refuse_beside_plan(case, promise.item_keys)
-        row = _store(case, actor, promise, items, negotiation)
+        row = _store(case, actor, promise, items, negotiation, conditions)
+        conditions_follow_up(case, conditions, on=as_of)
         detail = {
             "rule": "promise_given",
             "promise": row.pk,
@@ -108,6 +118,7 @@ def promise_create(
             "taken_by": promise.taken_by,
             "channel": str(channel),
             "items": sorted(promise.item_keys),
+            "conditions": conditions,
         }
         record_change(case, actor=actor, on=as_of, kind="promise", obj=row, detail=detail)
     return row
@@ -136,8 +147,10 @@ def _store(
     promise: DomainPromise,
     items: list[Any],
     negotiation: Negotiation | None,
+    conditions: list[str],
 ) -> PromiseToPay:
     row = PromiseToPay.objects.create(
+        conditions=conditions,
         case=case,
         given_on=promise.given_on,
         channel=str(promise.channel),

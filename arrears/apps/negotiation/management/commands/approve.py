@@ -1,21 +1,22 @@
-"""`arrears approve` lists the approval queue; `arrears approve ID --grant|--refuse --reason R
---user U` decides (credit managers only, never their own request)."""
+"""`arrears approve` lists the approval queue (what each request asks: terms, or a plan's or
+write-off's amount, items and reason); `arrears approve ID --grant|--refuse --reason R --user U`
+decides (credit managers only, never their own request)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from arrears.apps.common.cli import add_company_option, company_option, iso_date
-from arrears.apps.negotiation.cli import user_named
+from arrears.apps.ledger.models import Company
+from arrears.apps.negotiation.cli import DeskCommand, as_of
 from arrears.apps.negotiation.models import Approval
-from arrears.apps.negotiation.selectors import approval_queue
+from arrears.apps.negotiation.selectors import approval_queue, describe_approval
 from arrears.apps.negotiation.services import approval_decide
 
 
-class Command(BaseCommand):
+class Command(DeskCommand):
     help = "The credit manager's approval queue, and decisions on it."
 
     def add_arguments(self, parser: Any) -> None:
@@ -29,28 +30,26 @@ class Command(BaseCommand):
         add_company_option(parser)
 
     def handle(self, *args: Any, **o: Any) -> None:
-        company = company_option(o["company"])
         if o["id"] is None:
-            for a in approval_queue(company=company):
+            for a in approval_queue(company=company_option(o["company"])):
                 self.stdout.write(
                     f"A{a.pk} {a.requested_on} {a.kind:<10} {a.case.debtor.code} "
-                    f"asked by {a.requested_by}: {a.detail.get('describe', '')} "
-                    f"{', '.join(a.detail.get('exceeded', []))}"
+                    f"asked by {a.requested_by}: {describe_approval(a)}"
                 )
             return
         if not (o["grant"] or o["refuse"]) or not o["user"]:
             raise CommandError("give --grant or --refuse, --reason and --user")
+        super().handle(*args, **o)
+
+    def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
         approval = Approval.objects.filter(pk=o["id"], case__company=company).first()
         if approval is None:
             raise CommandError(f"no approval A{o['id']} for {company.code}")
-        try:
-            a = approval_decide(
-                approval=approval,
-                actor=user_named(o["user"]),
-                approve=o["grant"],
-                reason=o["reason"],
-                as_of=o["as_of"] or date.today(),
-            )
-        except (ValueError, PermissionError) as e:
-            raise CommandError(str(e)) from None
+        a = approval_decide(
+            approval=approval,
+            actor=user,
+            approve=o["grant"],
+            reason=o["reason"],
+            as_of=as_of(o, company),
+        )
         self.stdout.write(f"A{a.pk} {a.status} by {a.decided_by}")

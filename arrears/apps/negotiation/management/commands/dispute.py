@@ -47,7 +47,7 @@ class Command(DeskCommand):
                 dispute=d,
                 actor=user,
                 outcome=DisputeOutcome(o["outcome"]),
-                as_of=as_of(o),
+                as_of=as_of(o, company),
                 credited=credited,
                 reason=o["why"],
             )
@@ -60,7 +60,7 @@ class Command(DeskCommand):
             actor=user,
             parts=[(k, to_money(a, case.currency)) for k, a in o["part"]],
             reason=DisputeReason(o["reason"]),
-            as_of=as_of(o),
+            as_of=as_of(o, company),
             deadline=o["deadline"],
             note=o["note"],
         )

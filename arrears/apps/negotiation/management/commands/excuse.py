@@ -1,21 +1,23 @@
 """`arrears excuse DEBTOR no_money --user U` logs a contact and prints the answer to give;
-`arrears excuse --list` shows the catalogue, `arrears excuse --stats` what each excuse led to."""
+`arrears excuse --list` shows the catalogue (with the company's follow-up delays),
+`arrears excuse --stats` what each excuse led to."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from arrears.apps.common.cli import add_company_option, company_option, iso_date
-from arrears.apps.negotiation.cli import case_of, user_named
+from arrears.apps.ledger.models import Company
+from arrears.apps.negotiation.cli import DeskCommand, as_of, case_of, today
+from arrears.apps.negotiation.policy import desk_policy
 from arrears.apps.negotiation.selectors import excuse_stats
 from arrears.apps.negotiation.services import excuse_log
 from arrears.domain.excuses import CATALOGUE, Excuse
 
 
-class Command(BaseCommand):
+class Command(DeskCommand):
     help = "Log the excuse a debtor gave (prints the prepared answer), or list / rate excuses."
 
     def add_arguments(self, parser: Any) -> None:
@@ -31,32 +33,39 @@ class Command(BaseCommand):
         add_company_option(parser)
 
     def handle(self, *args: Any, **o: Any) -> None:
-        if o["list"]:
-            for a in CATALOGUE.values():
-                self.stdout.write(f"{a.excuse}: {a.heard}\n  say: {a.answer}\n  then: {a.action}")
-            return
-        company = company_option(o["company"])
-        as_of = o["as_of"] or date.today()
-        if o["stats"]:
-            for row in excuse_stats(company=company, as_of=as_of).iter_rows(named=True):
-                self.stdout.write(
-                    f"{row['excuse']:<28} cases {row['cases']:>6}  paid within "
-                    f"30 days {row['paid']:>6}  ({row['share_pct']} %)"
-                )
+        if o["list"] or o["stats"]:
+            company = company_option(o["company"])
+            self._read(company, o)
             return
         if not (o["debtor"] and o["excuse"] and o["user"]):
             raise CommandError("give DEBTOR EXCUSE --user U (or --list / --stats)")
-        try:
-            r = excuse_log(
-                case=case_of(company, o),
-                actor=user_named(o["user"]),
-                excuse=Excuse(o["excuse"]),
-                as_of=as_of,
-                contact=o["contact"],
-                note=o["note"],
+        super().handle(*args, **o)
+
+    def _read(self, company: Company, o: dict[str, Any]) -> None:
+        if o["list"]:
+            policy = desk_policy(company)
+            for a in CATALOGUE.values():
+                days = policy.follow_up_days(a.excuse)
+                self.stdout.write(
+                    f"{a.excuse}: {a.heard}\n  say: {a.answer}\n"
+                    f"  then: {a.action} in {days} business day{'s' if days != 1 else ''}"
+                )
+            return
+        for row in excuse_stats(company=company, as_of=o["as_of"] or today()).iter_rows(named=True):
+            self.stdout.write(
+                f"{row['excuse']:<28} cases {row['cases']:>6}  paid within "
+                f"30 days {row['paid']:>6}  ({row['share_pct']} %)"
             )
-        except (ValueError, PermissionError) as e:
-            raise CommandError(str(e)) from None
+
+    def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
+        r = excuse_log(
+            case=case_of(company, o),
+            actor=user,
+            excuse=Excuse(o["excuse"]),
+            as_of=as_of(o, company),
+            contact=o["contact"],
+            note=o["note"],
+        )
         self.stdout.write(
             f"say: {r.answer.answer}\nnext: {r.action.step_code} on {r.action.due_on}"
         )

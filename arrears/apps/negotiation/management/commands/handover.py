@@ -28,7 +28,7 @@ class Command(DeskCommand):
             to=HandoverTarget(o["to"]),
             new_owner=user_named(o["owner"]),
             reason=o["reason"],
-            as_of=as_of(o),
+            as_of=as_of(o, company),
             agency=o["agency"],
         )
         self.stdout.write(f"handed over to {h.to} ({h.to_owner}) from {h.from_owner}")

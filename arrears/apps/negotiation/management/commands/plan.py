@@ -43,7 +43,7 @@ class Command(DeskCommand):
         plan = plan_create(
             case=case,
             actor=user,
-            as_of=as_of(o),
+            as_of=as_of(o, company),
             schedule=PlanIn(
                 due_dates=dates,
                 parts=[(d, to_money(a, cur)) for d, a in o["part"]],

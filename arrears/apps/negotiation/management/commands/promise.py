@@ -36,7 +36,7 @@ class Command(DeskCommand):
             parts=[(d, to_money(a, case.currency)) for d, a in o["part"]],
             given_by=o["contact"],
             channel=PromiseChannel(o["channel"]),
-            as_of=as_of(o),
+            as_of=as_of(o, company),
             item_numbers=o["item"],
         )
         self.stdout.write(

@@ -55,7 +55,7 @@ class Command(DeskCommand):
             actor=user,
             proposal=terms,
             proposed_by=o["contact"],
-            as_of=as_of(o),
+            as_of=as_of(o, company),
             override=override,
         )
         self.stdout.write(describe(r))

@@ -25,7 +25,7 @@ class Command(DeskCommand):
             case=case,
             actor=user,
             reason=o["reason"],
-            as_of=as_of(o),
+            as_of=as_of(o, company),
             parts=[(k, to_money(a, case.currency)) for k, a in o["part"]],
         )
         self.stdout.write(f"write-off W{wo.pk} requested: waits for a credit manager")

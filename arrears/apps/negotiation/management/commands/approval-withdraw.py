@@ -1,0 +1,29 @@
+"""`arrears approval-withdraw ID --reason WHY --user U`: take back an open approval request (a
+plan waiting on it is withdrawn, a write-off request cancelled)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from arrears.apps.ledger.models import Company
+from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of
+from arrears.apps.negotiation.models import Approval
+from arrears.apps.negotiation.services import approval_withdraw
+
+
+class Command(DeskCommand):
+    help = "Withdraw an open approval request, with the reason."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("id", type=int, help="the request number (A7: 7)")
+        parser.add_argument("--reason", required=True)
+        add_case_options(parser, debtor=False)
+
+    def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
+        a = Approval.objects.filter(pk=o["id"], case__company=company).first()
+        if a is None:
+            raise CommandError(f"no approval A{o['id']} for {company.code}")
+        a = approval_withdraw(approval=a, actor=user, as_of=as_of(o, company), reason=o["reason"])
+        self.stdout.write(f"A{a.pk}: {a.status}")

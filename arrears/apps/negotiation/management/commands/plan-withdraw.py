@@ -1,0 +1,29 @@
+"""`arrears plan-withdraw ID --reason WHY --user U`: withdraw a plan waiting for approval or in
+good standing (its approval request is withdrawn with it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from arrears.apps.ledger.models import Company
+from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of
+from arrears.apps.negotiation.models import PaymentPlan
+from arrears.apps.negotiation.services import plan_withdraw
+
+
+class Command(DeskCommand):
+    help = "Withdraw a pending or standing payment plan, with the reason."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("id", type=int, help="the plan number (PL7: 7)")
+        parser.add_argument("--reason", required=True)
+        add_case_options(parser, debtor=False)
+
+    def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
+        plan = PaymentPlan.objects.filter(pk=o["id"], case__company=company).first()
+        if plan is None:
+            raise CommandError(f"no plan PL{o['id']} for {company.code}")
+        plan = plan_withdraw(plan=plan, actor=user, as_of=as_of(o, company), reason=o["reason"])
+        self.stdout.write(f"plan PL{plan.pk}: {plan.status}")

@@ -1,0 +1,29 @@
+"""`arrears writeoff-cancel ID --reason WHY --user U`: cancel a write-off request before a
+credit manager decides it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from arrears.apps.ledger.models import Company
+from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of
+from arrears.apps.negotiation.models import WriteOff
+from arrears.apps.negotiation.services import writeoff_cancel
+
+
+class Command(DeskCommand):
+    help = "Cancel a write-off request that waits for approval, with the reason."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("id", type=int, help="the write-off number (W3: 3)")
+        parser.add_argument("--reason", required=True)
+        add_case_options(parser, debtor=False)
+
+    def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
+        w = WriteOff.objects.filter(pk=o["id"], case__company=company).first()
+        if w is None:
+            raise CommandError(f"no write-off W{o['id']} for {company.code}")
+        w = writeoff_cancel(write_off=w, actor=user, as_of=as_of(o, company), reason=o["reason"])
+        self.stdout.write(f"write-off W{w.pk}: {w.status}")

@@ -1,0 +1,164 @@
+"""§5-8 Taking back what the desk started: a plan, a negotiation, an approval request, a
+write-off request. Each needs a reason, is recorded once (repeating it changes nothing) and
+withdraws the approval requests that depended on it.
+
+Withdrawals are allowed on a closed case too: they only take back, nothing new is promised, and
+a request left behind on a closed case would otherwise wait in the queue for ever.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from arrears.apps.negotiation.models import (
+    Approval,
+    ApprovalKind,
+    DecisionStatus,
+    Negotiation,
+    NegotiationStatus,
+    PaymentPlan,
+    PlanStatus,
+    WriteOff,
+)
+from arrears.apps.negotiation.services.common import (
+    Refused,
+    case_lock,
+    record_change,
+    require_case_access,
+)
+
+NO_REASON = "say why the {what} is withdrawn"
+PLAN_NOT_LIVE = "plan PL{key} is {status}: only a pending or standing plan can be withdrawn"
+NEGOTIATION_DONE = "negotiation N{key} is already {status}"
+APPROVAL_DECIDED = "approval A{key} is already {status}: only an open request can be withdrawn"
+WRITE_OFF_DECIDED = "write-off W{key} is already {status}: only a requested one can be cancelled"
+
+
+def _reason(reason: str, what: str) -> None:
+    if not reason.strip():
+        raise Refused(NO_REASON.format(what=what))
+
+
+def approvals_withdraw(
+    requests: Any, *, actor: Any, on: date, reason: str, rule: str = "approval_withdrawn"
+) -> list[int]:
+    """Withdraw the open requests in `requests` (a queryset); each is recorded on its case."""
+    done = []
+    for a in requests.filter(status=DecisionStatus.REQUESTED).select_related("case"):
+        a.status, a.decided_on, a.decision_reason = DecisionStatus.WITHDRAWN, on, reason
+        a.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        a.save(update_fields=["status", "decided_on", "decision_reason", "decided_by"])
+        detail = {"rule": rule, "approval": a.pk, "kind": a.kind, "reason": reason}
+        record_change(a.case, actor=actor, on=on, kind="approval", obj=a, detail=detail)
+        done.append(a.pk)
+    return done
+
+
+def plan_withdraw(*, plan: PaymentPlan, actor: Any, as_of: date, reason: str) -> PaymentPlan:
+    """Withdraw a plan waiting for approval or in good standing (e.g. replaced by a promise);
+    a defaulted, completed or refused plan stays as it is."""
+    require_case_access(actor, plan.case)
+    _reason(reason, "plan")
+    with transaction.atomic():
+        case_lock(plan.case)
+        plan.refresh_from_db()
+        if plan.status == PlanStatus.WITHDRAWN:
+            return plan
+        if plan.status not in (PlanStatus.PENDING_APPROVAL, PlanStatus.GOOD_STANDING):
+            raise Refused(PLAN_NOT_LIVE.format(key=plan.pk, status=plan.status))
+        plan.status, plan.withdrawn_on = PlanStatus.WITHDRAWN, as_of
+        plan.save(update_fields=["status", "withdrawn_on"])
+        approvals_withdraw(Approval.objects.filter(plan=plan), actor=actor, on=as_of, reason=reason)
+        detail = {"rule": "plan_withdrawn", "plan": plan.pk, "reason": reason}
+        record_change(plan.case, actor=actor, on=as_of, kind="plan", obj=plan, detail=detail)
+    return plan
+
+
+def negotiation_close(
+    *, negotiation: Negotiation, actor: Any, as_of: date, reason: str
+) -> Negotiation:
+    """End an open negotiation without an agreement; its open approval requests are withdrawn.
+    The next proposal starts a new negotiation (a first proposal, countered)."""
+    require_case_access(actor, negotiation.case)
+    _reason(reason, "negotiation")
+    with transaction.atomic():
+        case_lock(negotiation.case)
+        negotiation.refresh_from_db()
+        if negotiation.status == NegotiationStatus.CLOSED:
+            return negotiation
+        if negotiation.status != NegotiationStatus.OPEN:
+            raise Refused(NEGOTIATION_DONE.format(key=negotiation.pk, status=negotiation.status))
+        negotiation_end(negotiation, actor=actor, on=as_of, reason=reason)
+    return negotiation
+
+
+def negotiation_end(
+    negotiation: Negotiation, *, actor: Any, on: date, reason: str, rule: str = "closed"
+) -> None:
+    """Close an open negotiation (inside the caller's transaction) and record it."""
+    negotiation.status = NegotiationStatus.CLOSED
+    negotiation.closed_on, negotiation.closed_reason = on, reason
+    negotiation.save(update_fields=["status", "closed_on", "closed_reason"])
+    approvals_withdraw(
+        Approval.objects.filter(negotiation=negotiation), actor=actor, on=on, reason=reason
+    )
+    detail = {"rule": f"negotiation_{rule}", "negotiation": negotiation.pk, "reason": reason}
+    record_change(
+        negotiation.case, actor=actor, on=on, kind="negotiation", obj=negotiation, detail=detail
+    )
+
+
+def approval_withdraw(*, approval: Approval, actor: Any, as_of: date, reason: str) -> Approval:
+    """Take back an open request: a plan waiting on it is withdrawn, a write-off cancelled."""
+    require_case_access(actor, approval.case)
+    _reason(reason, "approval request")
+    with transaction.atomic():
+        case_lock(approval.case)
+        approval.refresh_from_db()
+        if approval.status == DecisionStatus.WITHDRAWN:
+            return approval
+        if approval.status != DecisionStatus.REQUESTED:
+            raise Refused(APPROVAL_DECIDED.format(key=approval.pk, status=approval.status))
+        approvals_withdraw(
+            Approval.objects.filter(pk=approval.pk), actor=actor, on=as_of, reason=reason
+        )
+        if approval.kind == ApprovalKind.PLAN and approval.plan is not None:
+            plan = approval.plan
+            if plan.status == PlanStatus.PENDING_APPROVAL:
+                plan.status, plan.withdrawn_on = PlanStatus.WITHDRAWN, as_of
+                plan.save(update_fields=["status", "withdrawn_on"])
+        if approval.kind == ApprovalKind.WRITE_OFF and approval.write_off is not None:
+            _write_off_withdrawn(approval.write_off)
+        approval.refresh_from_db()
+    return approval
+
+
+def _write_off_withdrawn(row: WriteOff) -> None:
+    if row.status == DecisionStatus.REQUESTED:
+        row.status = DecisionStatus.WITHDRAWN
+        row.save(update_fields=["status"])
+
+
+def writeoff_cancel(*, write_off: WriteOff, actor: Any, as_of: date, reason: str) -> WriteOff:
+    """Cancel a write-off request before it is decided; its approval request is withdrawn."""
+    require_case_access(actor, write_off.case)
+    _reason(reason, "write-off request")
+    with transaction.atomic():
+        case_lock(write_off.case)
+        write_off.refresh_from_db()
+        if write_off.status == DecisionStatus.WITHDRAWN:
+            return write_off
+        if write_off.status != DecisionStatus.REQUESTED:
+            raise Refused(WRITE_OFF_DECIDED.format(key=write_off.pk, status=write_off.status))
+        _write_off_withdrawn(write_off)
+        approvals_withdraw(
+            Approval.objects.filter(write_off=write_off), actor=actor, on=as_of, reason=reason
+        )
+        detail = {"rule": "write_off_cancelled", "write_off": write_off.pk, "reason": reason}
+        record_change(
+            write_off.case, actor=actor, on=as_of, kind="write_off", obj=write_off, detail=detail
+        )
+    return write_off
