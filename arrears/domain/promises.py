@@ -87,6 +87,9 @@ class PromiseToPay:
     taken_by: str  # the collector
     item_keys: frozenset[str] = frozenset()
     cancelled_on: date | None = None
+    # Receipts dated the day it was given that had already reduced the balance it was checked
+    # against: they are not money paid towards it (only payments after it was entered count).
+    already_counted: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.parts:
@@ -177,7 +180,12 @@ def deadline(on: date, policy: PromisePolicy, holidays: frozenset[date] = frozen
 
 
 def _match(promise: PromiseToPay, receipts: Iterable[Receipt], until: date) -> Matching:
-    counted = [r for r in receipts if promise.given_on <= r.received_on <= until]
+    counted = [
+        r
+        for r in receipts
+        if promise.given_on <= r.received_on <= until
+        and not (r.received_on == promise.given_on and r.reference in promise.already_counted)
+    ]
     return match_receipts(promise.obligations(), counted, currency=promise.currency)
 
 

@@ -287,3 +287,12 @@ def test_promise_matching_never_counts_money_twice_or_loses_it(receipts, days):
     assert s.paid.to_minor() == min(counted, p.total.to_minor())
     assert all(0 <= x.paid.to_minor() <= x.part.amount.to_minor() for x in s.parts)
     assert evaluate_promise(p, list(reversed(receipts)), as_of=as_of) == s
+
+
+def test_a_receipt_already_counted_on_the_day_given_does_not_count_towards_the_promise():
+    from dataclasses import replace
+
+    p = replace(promise((FRI, "100")), already_counted=frozenset({"morning"}))
+    got = [paid(MON, "100", "morning"), paid(MON, "40", "afternoon")]
+    s = evaluate_promise(p, got, as_of=date(2025, 3, 12))
+    assert (s.state, s.paid) == (PromiseState.PARTLY_KEPT, eur("40"))

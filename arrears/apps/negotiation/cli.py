@@ -17,6 +17,7 @@ from arrears.apps.ledger.models import Company
 from arrears.domain.money import Money, MoneyError, parse_amount
 
 NO_CASE = "debtor {code!r} has no {currency} case (unknown debtor, or no run yet)"
+MANY_CASES = "debtor {code!r} has cases in {have}: say which with --currency"
 NO_USER = "unknown user {name!r}: give --user USERNAME of a collector or credit manager"
 BAD_PAIR = "{text!r} is not {what} (use {form})"
 AFTER_TODAY = "--as-of {day} is after today ({today}): the desk records what happened, not plans"
@@ -95,13 +96,21 @@ def user_named(name: str) -> Any:
 
 
 def case_of(company: Company, o: dict[str, Any]) -> Case:
-    """The debtor's case in the currency asked (the daily run opens cases)."""
-    currency = o.get("currency") or company.currency
-    case = (
-        Case.objects.select_related("debtor", "debtor__owner")
-        .filter(company=company, debtor__code=o["debtor"], currency=currency)
-        .first()
+    """The debtor's case in the currency asked; without --currency its only case, or (when it
+    has several) the one in the company's currency (the daily run opens cases)."""
+    cases = Case.objects.select_related("debtor", "debtor__owner").filter(
+        company=company, debtor__code=o["debtor"]
     )
+    currency = o.get("currency")
+    if not currency:
+        found = list(cases)
+        if len(found) == 1:
+            return found[0]
+        currency = company.currency
+        if found and not any(c.currency == currency for c in found):
+            have = ", ".join(sorted(c.currency for c in found))
+            raise CommandError(MANY_CASES.format(code=o["debtor"], have=have))
+    case = cases.filter(currency=currency).first()
     if case is None:
         raise CommandError(NO_CASE.format(code=o["debtor"], currency=currency))
     return case

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from arrears.apps.cases.models import Case
-from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, OpenItem
+from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, OpenItem, Payment
 from arrears.apps.negotiation.models import (
     DecisionStatus,
     Dispute,
@@ -43,6 +43,8 @@ from arrears.domain.plans import DayCount, Instalment, InterestTerms
 from arrears.domain.plans import PaymentPlan as DomainPlan
 from arrears.domain.promises import PromiseChannel, PromisePart
 from arrears.domain.promises import PromiseToPay as DomainPromise
+
+ON_ACCOUNT = ""  # the item key of money received on account (not applied to an item)
 
 
 def m(minor: int, currency: str) -> Money:
@@ -129,7 +131,19 @@ def receipts(case: Case, item_ids: Iterable[int] | None = None) -> list[Receipt]
     rows = qs.values_list(
         "payment__reference", "payment__received_on", "amount_minor", "item__number"
     )
-    return [Receipt(ref, on, m(amount, case.currency), number) for ref, on, amount, number in rows]
+    got = [Receipt(ref, on, m(amount, case.currency), number) for ref, on, amount, number in rows]
+    if item_ids is None:  # money on account counts towards commitments on the whole case
+        on_account = Payment.objects.filter(
+            debtor_id=case.debtor_id, currency=case.currency, unapplied_minor__gt=0
+        ).values_list("reference", "received_on", "unapplied_minor")
+        got += [Receipt(ref, on, m(a, case.currency), ON_ACCOUNT) for ref, on, a in on_account]
+    return got
+
+
+def received_on_day(case: Case, on: date) -> list[str]:
+    """References of the case's receipts dated `on` already known: they are in the balance a
+    commitment entered on `on` is checked against, so they do not count towards it."""
+    return sorted({r.reference for r in receipts(case) if r.received_on == on})
 
 
 def promise_domain(p: PromiseToPay) -> DomainPromise:
@@ -143,6 +157,7 @@ def promise_domain(p: PromiseToPay) -> DomainPromise:
         taken_by=p.taken_by.get_username(),
         item_keys=frozenset(i.number for i in p.items.all()),
         cancelled_on=p.cancelled_on,
+        already_counted=frozenset(p.already_counted),
     )
 
 
@@ -164,6 +179,7 @@ def plan_domain(p: PaymentPlan) -> DomainPlan:
         item_keys=frozenset(i.number for i in p.items.all()),
         acceleration_clause=p.acceleration_clause,
         grace_business_days=p.grace_business_days,
+        already_counted=frozenset(p.already_counted),
     )
 
 

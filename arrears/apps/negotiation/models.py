@@ -51,6 +51,8 @@ class PromiseToPay(models.Model):
         "Negotiation", null=True, blank=True, on_delete=models.SET_NULL, related_name="promises"
     )
     conditions = models.JSONField(default=list, blank=True)  # Condition values agreed with it
+    # payment references of the day it was given already in the balance it was checked against
+    already_counted = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -157,6 +159,7 @@ class PaymentPlan(models.Model):
     evaluated_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     conditions = models.JSONField(default=list, blank=True)  # Condition values agreed with it
+    already_counted = models.JSONField(default=list, blank=True)  # as on PromiseToPay
     withdrawn_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:

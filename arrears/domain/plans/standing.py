@@ -102,7 +102,12 @@ def plan_status(
     holidays: frozenset[date] = frozenset(),
 ) -> PlanStatus:
     """Match the receipts since the plan was agreed against its instalments, oldest first."""
-    counted = [r for r in receipts if plan.agreed_on <= r.received_on <= as_of]
+    counted = [
+        r
+        for r in receipts
+        if plan.agreed_on <= r.received_on <= as_of
+        and not (r.received_on == plan.agreed_on and r.reference in plan.already_counted)
+    ]
     m = match_receipts(plan.obligations(), counted, currency=plan.currency)
     statuses = tuple(
         InstalmentStatus(

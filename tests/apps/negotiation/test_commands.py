@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.models import Action
+from arrears.apps.cases.models import Action, Case
 from arrears.apps.negotiation import cli
 from arrears.apps.negotiation.models import (
     Approval,
@@ -20,6 +20,7 @@ from arrears.apps.negotiation.models import (
     WriteOff,
 )
 from arrears.domain.excuses import CATALOGUE, Excuse
+from tests import factories
 from tests.apps.negotiation.support import AS_OF
 
 pytestmark = pytest.mark.django_db
@@ -352,3 +353,11 @@ def test_excuse_list_shows_each_follow_up_and_its_delay(w):
     out = _run("excuse", "--list")
     assert "then: send_invoice_copy in 2 business days" in out
     assert "then: ask_plan in 1 business day\n" in out + "\n"
+
+
+def test_commands_use_the_debtor_s_only_case_whatever_its_currency(w):
+    usd = factories.debtor(w.company, owner=w.cora, code="D-USD")
+    factories.item(usd, due=AS_OF, amount=500_00, number="US-1", currency="USD")
+    Case.objects.create(company=w.company, debtor=usd, currency="USD", opened_on=AS_OF)
+    _run("excuse", "D-USD", "no_money", "--user", "cora", "--as-of", DAY)
+    assert ExcuseLog.objects.get().case.currency == "USD"

@@ -14,7 +14,7 @@ from arrears.apps.negotiation.services import (
     negotiation_sweep,
     plan_create,
 )
-from arrears.apps.negotiation.services.plans import PlanIn
+from arrears.apps.negotiation.services.plans import PARTS_AND_TERMS, PlanIn
 from arrears.domain.money import Money
 from arrears.domain.plans import PlanError
 from tests.apps.negotiation.support import AS_OF, eur, pay
@@ -143,3 +143,26 @@ def test_without_acceleration_a_default_duns_only_the_missed_instalment(w):
     run_daily(company=w.company, as_of=date(2026, 12, 10))
     w.refresh()
     assert w.old.excluded_minor + w.new.excluded_minor == 500_00
+
+
+def test_a_payment_already_in_the_balance_when_the_plan_was_agreed_does_not_count(w):
+    pay(w.old, 200_00, AS_OF)  # imported before the plan: the plan covers the 800 left
+    plan = _plan(
+        w,
+        due_dates=(),
+        parts=[(date(2026, 11, 30), eur("400")), (date(2026, 12, 30), eur("400"))],
+    )
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 7))
+    plan.refresh_from_db()
+    assert plan.status == "defaulted"
+    assert plan.instalments.get(seq=1).paid_minor == 0
+
+
+def test_plan_parts_with_a_down_payment_or_a_rate_are_refused(w):
+    with pytest.raises(ValueError) as got:
+        _plan(w, due_dates=(), parts=[(DEC, eur("1000"))], down_payment=eur("100"))
+    assert str(got.value) == PARTS_AND_TERMS
+    with pytest.raises(ValueError) as got:
+        _plan(w, due_dates=(), parts=[(DEC, eur("1000"))], annual_rate=Decimal("0.08"))
+    assert str(got.value) == PARTS_AND_TERMS
+    assert not PaymentPlan.objects.exists()

@@ -7,6 +7,7 @@ import pytest
 from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.cases.models import Action, Case, CaseEvent
 from arrears.apps.cases.services import run_daily
+from arrears.apps.ledger.models import Payment
 from arrears.apps.negotiation.models import PromiseToPay
 from arrears.apps.negotiation.services import (
     NotAllowed,
@@ -148,12 +149,53 @@ def test_a_payment_received_before_the_promise_was_given_does_not_count(w):
     assert (p.state, p.paid_minor) == ("broken", 0)
 
 
-def test_a_payment_made_before_the_promise_was_entered_but_after_it_was_given_counts(w):
-    pay(w.old, 300_00, AS_OF)  # paid in the morning, the promise typed in later that day
+def test_a_payment_already_in_the_balance_when_the_promise_was_entered_does_not_count(w):
+    pay(w.old, 300_00, AS_OF)  # imported in the morning: the promise is checked against 700
     p = _promise(w, parts=[(FRI, eur("300"))])
+    assert p.already_counted == [Payment.objects.get().reference]
     negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
     p.refresh_from_db()
-    assert p.state == "kept"
+    assert (p.state, p.paid_minor) == ("broken", 0)
+
+
+def test_a_payment_of_the_same_day_imported_after_the_promise_counts(w):
+    p = _promise(w, parts=[(FRI, eur("300"))])
+    pay(w.old, 300_00, AS_OF)  # received today, known only after the promise was entered
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    p.refresh_from_db()
+    assert (p.state, p.paid_minor) == ("kept", 300_00)
+
+
+def test_money_on_account_counts_towards_a_promise_on_the_whole_case(w):
+    p = _promise(w, parts=[(FRI, eur("300"))])
+    Payment.objects.create(
+        company=w.company,
+        debtor=w.debtor,
+        reference="ON-ACCOUNT-1",
+        received_on=FRI,
+        currency="EUR",
+        amount_minor=300_00,
+        unapplied_minor=300_00,
+    )
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    p.refresh_from_db()
+    assert (p.state, p.paid_minor) == ("kept", 300_00)
+
+
+def test_money_on_account_does_not_count_towards_a_promise_on_some_items(w):
+    p = _promise(w, parts=[(FRI, eur("300"))], item_numbers=["INV-OLD"])
+    Payment.objects.create(
+        company=w.company,
+        debtor=w.debtor,
+        reference="ON-ACCOUNT-1",
+        received_on=FRI,
+        currency="EUR",
+        amount_minor=300_00,
+        unapplied_minor=300_00,
+    )
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    p.refresh_from_db()
+    assert p.state == "broken"
 
 
 def test_a_partly_paid_promise_is_partly_kept_and_counts_as_broken(w):

@@ -47,6 +47,10 @@ from arrears.domain.plans.model import sum_money
 from arrears.domain.promises import PromiseState
 
 SCHEDULE = "give either the due dates of equal instalments or the instalments themselves"
+PARTS_AND_TERMS = (
+    "instalments entered by hand carry no down payment or interest: put the down payment in as "
+    "the first instalment, or give due dates (equal instalments) to add a down payment or a rate"
+)
 PROMISE_STANDS = "promise P{key} still stands on these items: cancel it before agreeing a plan"
 PLAN_STANDS = "plan PL{key} already covers these items"
 
@@ -72,6 +76,8 @@ class PlanIn:
     ) -> DomainPlan:
         if bool(self.due_dates) == bool(self.parts):
             raise Refused(SCHEDULE)
+        if self.parts and (self.down_payment is not None or self.annual_rate is not None):
+            raise Refused(PARTS_AND_TERMS)
         principal = self.principal or default_principal
         keys = frozenset(self.item_numbers)
         accel, grace = self.acceleration_clause, self.grace_business_days
@@ -230,6 +236,7 @@ def _store(
         day_count=str(plan.interest.day_count) if plan.interest else "",
         acceleration_clause=plan.acceleration_clause,
         grace_business_days=plan.grace_business_days,
+        already_counted=load.received_on_day(case, plan.agreed_on),
         status=status,
         created_by=actor,
     )

@@ -151,6 +151,7 @@ def _store(
 ) -> PromiseToPay:
     row = PromiseToPay.objects.create(
         conditions=conditions,
+        already_counted=load.received_on_day(case, promise.given_on),
         case=case,
         given_on=promise.given_on,
         channel=str(promise.channel),

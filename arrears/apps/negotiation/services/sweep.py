@@ -126,8 +126,13 @@ def _receipts(company: Company) -> dict[int, list[Receipt]]:
         "c.currency FROM ledger_allocation a JOIN ledger_payment p ON p.id = a.payment_id "
         "JOIN ledger_openitem i ON i.id = a.item_id "
         "JOIN cases_case c ON c.debtor_id = i.debtor_id AND c.currency = i.currency "
-        f"WHERE c.company_id = %s AND a.amount_minor > 0 AND c.id IN ({_STANDING})",
-        [company.pk],
+        f"WHERE c.company_id = %s AND a.amount_minor > 0 AND c.id IN ({_STANDING}) "
+        # money on account counts towards commitments on the whole case (docs/negotiation.md)
+        "UNION ALL SELECT c.id, p.reference, p.received_on, p.unapplied_minor, '', c.currency "
+        "FROM ledger_payment p JOIN cases_case c "
+        "ON c.debtor_id = p.debtor_id AND c.currency = p.currency "
+        f"WHERE c.company_id = %s AND p.unapplied_minor > 0 AND c.id IN ({_STANDING})",
+        [company.pk, company.pk],
         {
             "case_id": pl.Int64(),
             "reference": pl.String(),
@@ -251,7 +256,11 @@ def _plans(company: Company, ctx: _Ctx) -> None:
     )
     for plan in rows:
         ctx.counts["plans_judged"] += 1
-        s = plan_status(load.plan_domain(plan), ctx.receipts.get(plan.case_id, []), as_of=ctx.as_of)
+        domain = load.plan_domain(plan)
+        got = ctx.receipts.get(plan.case_id, [])
+        if domain.item_keys:  # a plan on some items counts only what was paid on them
+            got = [r for r in got if r.item_key in domain.item_keys]
+        s = plan_status(domain, got, as_of=ctx.as_of)
         _instalments(plan, s)
         _hold(ctx, plan.case_id, plan_exclusions(s, _open_items(ctx, plan.case_id)))
         if str(s.state) == plan.status:

@@ -31,4 +31,5 @@ class Command(DeskCommand):
             as_of=as_of(o, company),
             agency=o["agency"],
         )
-        self.stdout.write(f"handed over to {h.to} ({h.to_owner}) from {h.from_owner}")
+        before = h.from_owner.get_username() if h.from_owner else "no owner"
+        self.stdout.write(f"handed over to {h.to} ({h.to_owner}) from {before}")

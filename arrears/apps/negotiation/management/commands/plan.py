@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.management.base import CommandError
+
 from arrears.apps.common.cli import iso_date
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
@@ -13,6 +15,8 @@ from arrears.apps.negotiation.cli import money as to_money
 from arrears.apps.negotiation.services import PlanIn, plan_create
 from arrears.domain.money import format_minor
 from arrears.domain.plans import DayCount, monthly_dates
+
+COUNT = "--count {count}: a plan on --first-due needs 1 or more monthly instalments"
 
 
 class Command(DeskCommand):
@@ -37,6 +41,10 @@ class Command(DeskCommand):
         parser.add_argument("--item", action="append", default=[], help="item number(s) covered")
 
     def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
+        if o["first_due"] and o["count"] < 1:
+            raise CommandError(COUNT.format(count=o["count"]))
+        if o["count"] and not o["first_due"]:
+            raise CommandError("--count needs --first-due (the first monthly instalment)")
         case = case_of(company, o)
         cur = case.currency
         dates = monthly_dates(o["first_due"], o["count"]) if o["first_due"] else ()
