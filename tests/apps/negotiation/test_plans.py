@@ -7,7 +7,7 @@ import pytest
 
 from arrears.apps.cases.models import Action, CaseEvent
 from arrears.apps.cases.services import run_daily
-from arrears.apps.negotiation.models import Approval, PaymentPlan
+from arrears.apps.negotiation.models import Approval, ItemAcceleration, PaymentPlan
 from arrears.apps.negotiation.services import (
     NotAllowed,
     approval_decide,
@@ -17,6 +17,7 @@ from arrears.apps.negotiation.services import (
 from arrears.apps.negotiation.services.plans import PARTS_AND_TERMS, PlanIn
 from arrears.domain.money import Money
 from arrears.domain.plans import PlanError
+from tests import factories
 from tests.apps.negotiation.support import AS_OF, eur, pay
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +167,22 @@ def test_plan_parts_with_a_down_payment_or_a_rate_are_refused(w):
         _plan(w, due_dates=(), parts=[(DEC, eur("1000"))], annual_rate=Decimal("0.08"))
     assert str(got.value) == PARTS_AND_TERMS
     assert not PaymentPlan.objects.exists()
+
+
+def test_an_accelerated_default_makes_covered_items_not_yet_due_due_at_once(w):
+    later = factories.item(w.debtor, due=date(2027, 2, 1), amount=300_00, number="INV-LATER")
+    plan = _plan(w)  # covers the whole case, INV-LATER too
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))  # grace ends 9 Dec
+    plan.refresh_from_db()
+    assert plan.status == "defaulted"
+    acc = ItemAcceleration.objects.get()
+    assert (acc.item_id, acc.plan_id, acc.accelerated_on) == (later.pk, plan.pk, date(2026, 12, 9))
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 11))
+    assert ItemAcceleration.objects.count() == 1
+
+
+def test_without_acceleration_no_item_is_made_due_early(w):
+    factories.item(w.debtor, due=date(2027, 2, 1), amount=300_00, number="INV-LATER")
+    _plan(w, acceleration_clause=False)
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    assert not ItemAcceleration.objects.exists()

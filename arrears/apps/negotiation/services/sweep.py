@@ -29,6 +29,7 @@ from arrears.apps.negotiation.models import (
     Dispute,
     DisputeStatus,
     Instalment,
+    ItemAcceleration,
     PaymentPlan,
     PlanStatus,
     PromiseToPay,
@@ -286,9 +287,28 @@ def _plans(company: Company, ctx: _Ctx) -> None:
             follow_up(
                 plan.case, step_code="plan_default_follow_up", due_on=d.follow_up_on, run=ctx.run
             )
+            if plan.acceleration_clause:
+                detail["accelerated_items"] = _accelerate(
+                    plan, domain.item_keys, d.defaulted_on, ctx
+                )
         plan.save(update_fields=["status", "evaluated_on", "defaulted_on", "due_at_once_minor"])
         ctx.counts[f"plans_{s.state}"] += 1
         case_event(plan.case, on=ctx.as_of, kind="plan", reason=detail, run=ctx.run)
+
+
+def _accelerate(plan: PaymentPlan, keys: frozenset[str], on: date, ctx: _Ctx) -> list[str]:
+    """§6-7 The acceleration clause: every covered item is due at once from the default. The
+    ladder reads `ItemAcceleration.accelerated_on` as the item's due date when it is earlier."""
+    items = ctx.items.get(plan.case_id, {})
+    later = {
+        k: (i, due) for k, (i, due, _) in items.items() if (not keys or k in keys) and due > on
+    }
+    for item_id, _ in later.values():
+        ItemAcceleration.objects.update_or_create(
+            item_id=item_id, defaults={"plan": plan, "accelerated_on": on}
+        )
+    ctx.counts["items_accelerated"] += len(later)
+    return sorted(later)
 
 
 def _instalments(plan: PaymentPlan, s: Any) -> None:
