@@ -3,10 +3,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import F
 
+from arrears.apps.cases.models import CaseEvent
 from arrears.apps.cases.services import run_daily
 from arrears.apps.ledger.models import Debtor
-from arrears.apps.negotiation.models import Dispute, PaymentPlan, PromiseToPay
+from arrears.apps.negotiation.models import Dispute, Handover, PaymentPlan, PromiseToPay, WriteOff
 from arrears.apps.negotiation.services.demo import negotiation_demo_seed
 from tests import factories
 from tests.apps.negotiation.support import AS_OF
@@ -41,3 +44,18 @@ def test_the_demo_seed_is_deterministic_and_runs_once(ledger):
     first = _chosen()
     again = negotiation_demo_seed(company=ledger.company, as_of=AS_OF, seed=3, per_mille=300)
     assert first and not again and _chosen() == first
+
+
+def test_the_demo_seed_tells_a_share_of_the_debtors_including_write_offs_and_hand_overs(ledger):
+    seeded = negotiation_demo_seed(company=ledger.company, as_of=AS_OF, per_mille=400)
+    assert sum(seeded.values()) == 41 * 400 // 1000  # of the 41 debtors overdue 10+ days
+    assert seeded["write_off"] and seeded["handover"]
+    assert Handover.objects.exists() and WriteOff.objects.exists()
+    assert get_user_model().objects.filter(username="inkasso", groups__name="agency").exists()
+    assert get_user_model().objects.filter(username="lena", groups__name="legal").exists()
+
+
+def test_no_desk_event_of_the_demo_is_dated_before_its_case_opened(ledger):
+    negotiation_demo_seed(company=ledger.company, as_of=AS_OF, per_mille=1000)
+    early = CaseEvent.objects.filter(on__lt=F("case__opened_on"))
+    assert not early.exists(), list(early.values_list("kind", "on", "case__opened_on")[:5])

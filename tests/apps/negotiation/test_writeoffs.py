@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from arrears.apps.cases.models import Action, Case, CaseEvent
 from arrears.apps.cases.services import run_daily
@@ -14,7 +16,8 @@ from arrears.apps.negotiation.services import (
     promise_create,
     writeoff_request,
 )
-from arrears.apps.negotiation.services.writeoffs import ABOVE_OPEN, BEYOND_LEFT
+from arrears.apps.negotiation.services.common import AGENCY
+from arrears.apps.negotiation.services.writeoffs import ABOVE_OPEN, BEYOND_LEFT, NOT_AGENCY
 from arrears.domain.money import Money
 from arrears.domain.promises import PromiseChannel
 from tests.apps.negotiation.support import AS_OF, eur
@@ -230,12 +233,19 @@ def test_a_handover_to_legal_must_go_to_a_legal_user(w):
         )
 
 
+def _agency_user(name="inkasso"):
+    user = get_user_model().objects.create(username=name)
+    user.groups.add(Group.objects.get_or_create(name=AGENCY)[0])
+    return user
+
+
 def test_after_a_handover_the_old_owner_is_refused_and_the_new_one_may_act(w):
+    agency = _agency_user()
     case_handover(
         case=w.case,
         actor=w.maria,
         to="agency",
-        new_owner=w.carl,
+        new_owner=agency,
         agency="Inkasso AG",
         reason="no contact for 60 days",
         as_of=AS_OF,
@@ -243,7 +253,26 @@ def test_after_a_handover_the_old_owner_is_refused_and_the_new_one_may_act(w):
     case = Case.objects.get(pk=w.case.pk)
     with pytest.raises(NotAllowed):
         writeoff_request(case=case, actor=w.cora, reason="x", as_of=AS_OF)
-    assert writeoff_request(case=case, actor=w.carl, reason="x", as_of=AS_OF)
+    assert writeoff_request(case=case, actor=agency, reason="x", as_of=AS_OF)
+
+
+def test_a_handover_to_an_agency_must_go_to_an_agency_user(w):
+    with pytest.raises(ValueError) as got:
+        case_handover(
+            case=w.case, actor=w.maria, to="agency", new_owner=w.carl, reason="x", as_of=AS_OF
+        )
+    assert str(got.value) == NOT_AGENCY.format(user="carl", group=AGENCY)
+    assert not Handover.objects.exists()
+
+
+def test_a_handover_is_recorded_on_every_open_case_of_the_debtor(w):
+    usd = Case.objects.create(company=w.company, debtor=w.debtor, currency="USD", opened_on=AS_OF)
+    case_handover(
+        case=w.case, actor=w.maria, to="legal", new_owner=w.lena, reason="sue", as_of=AS_OF
+    )
+    assert sorted(Handover.objects.values_list("case_id", flat=True)) == sorted([w.case.pk, usd.pk])
+    assert CaseEvent.objects.filter(case=usd, kind="handover").count() == 1
+    assert Action.objects.filter(case=usd, step_code="handover_legal").exists()
 
 
 def test_a_standing_promise_is_withdrawn_when_the_case_is_written_off(w):

@@ -34,7 +34,12 @@ class Refused(ValueError):
     """Input the desk cannot accept; nothing was written."""
 
 
-def has_role(user: Any, role: Role) -> bool:
+# The group of users standing for a collection agency. A role like `Role`'s, kept here until
+# `arrears.domain.ladder.Role` gains it (the ladder module is not the desk's to change).
+AGENCY = "agency"
+
+
+def has_role(user: Any, role: Role | str) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return bool(user.groups.filter(name=str(role)).exists())
@@ -141,7 +146,7 @@ def follow_up(
     step_code: str,
     due_on: date,
     channel: Channel = Channel.PHONE,
-    role: Role = Role.COLLECTOR,
+    role: Role | str = Role.COLLECTOR,
     run: Run | None = None,
 ) -> Action:
     """A dated next action on the case; one per code and day, so repeating adds nothing."""

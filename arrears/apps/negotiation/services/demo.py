@@ -4,8 +4,9 @@ Deterministic for a seed: a share of the debtors with overdue items, chosen by a
 generator over their codes, each gets one story told through the desk's own services (so the
 data obeys every rule): a promise that will break, one still standing, one already kept, a plan
 in good standing, one about to default, an overdue dispute, a fresh one, a negotiation waiting
-for approval, excuses, and write-offs (some approved). Runs once per company: repeating the demo
-adds nothing.
+for approval, excuses, write-offs (some approved) and hand-overs to legal or an agency. Every
+desk event is dated on or after the day its case opened. Runs once per company: repeating the
+demo adds nothing. The demo gets a legal user (lena) and an agency user (inkasso).
 """
 
 from __future__ import annotations
@@ -16,20 +17,28 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models import Sum
 
 from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.models import Case
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, Company, Debtor, OpenItem
-from arrears.apps.negotiation.models import Approval, DecisionStatus, PromiseToPay, ReportingLine
+from arrears.apps.negotiation.models import (
+    Approval,
+    DecisionStatus,
+    HandoverTarget,
+    PromiseToPay,
+    ReportingLine,
+)
 from arrears.apps.negotiation.services.approvals import approval_decide
-from arrears.apps.negotiation.services.common import case_ensure
+from arrears.apps.negotiation.services.common import AGENCY, case_ensure
 from arrears.apps.negotiation.services.disputes import dispute_open
 from arrears.apps.negotiation.services.excuses import excuse_log
 from arrears.apps.negotiation.services.negotiation import negotiation_propose
 from arrears.apps.negotiation.services.plans import PlanIn, plan_create
 from arrears.apps.negotiation.services.promises import promise_create
-from arrears.apps.negotiation.services.writeoffs import writeoff_request
+from arrears.apps.negotiation.services.writeoffs import case_handover, writeoff_request
 from arrears.domain.disputes import DisputeReason
 from arrears.domain.excuses import Excuse
 from arrears.domain.ladder import Role
@@ -51,13 +60,18 @@ class Seeded(Counter[str]):
 
 
 def negotiation_demo_seed(
-    *, company: Company, as_of: date, seed: int = 7, per_mille: int = 80
+    *, company: Company, as_of: date, seed: int = 7, per_mille: int = 250
 ) -> Seeded:
     """Tell one negotiation story on each chosen debtor (see the module docstring)."""
     done = Seeded()
     if PromiseToPay.objects.filter(case__company=company).exists():
         return done  # seeded before: the demo is safe to repeat
     manager = user_ensure(username="maria", role=Role.CREDIT_MANAGER)
+    user_ensure(username="lena", role=Role.LEGAL, first_name="Lena (legal)")
+    agency, _ = get_user_model().objects.get_or_create(
+        username="inkasso", defaults={"first_name": "Inkasso AG"}
+    )
+    agency.groups.add(Group.objects.get_or_create(name=AGENCY)[0])
     debtors = _candidates(company, as_of)
     rng = random.Random(seed)
     chosen = rng.sample(debtors, min(len(debtors) * per_mille // 1000, MAX_DEBTORS))
@@ -93,8 +107,11 @@ class _Ctx:
         self, debtor: Debtor, currency: str, as_of: date, rng: random.Random, manager: Any
     ) -> None:
         self.debtor, self.as_of, self.rng, self.manager = debtor, as_of, rng, manager
-        self.start = as_of - timedelta(days=21)
-        self.case: Case = case_ensure(debtor=debtor, currency=currency, on=self.start)
+        self.case: Case = case_ensure(
+            debtor=debtor, currency=currency, on=as_of - timedelta(days=21)
+        )
+        # nothing on the desk before the case existed
+        self.start = max(as_of - timedelta(days=21), self.case.opened_on)
         self.user = debtor.owner
         items = OpenItem.objects.filter(
             debtor=debtor, currency=currency, kind__in=DUNNABLE_KINDS, open_minor__gt=0
@@ -107,7 +124,7 @@ class _Ctx:
         return Money.from_minor(minor, self.case.currency)
 
     def day(self, offset: int) -> date:
-        return self.as_of + timedelta(days=offset)
+        return max(self.as_of + timedelta(days=offset), self.start)
 
 
 def _broken_promise(c: _Ctx) -> None:
@@ -138,7 +155,7 @@ def _kept_promise(c: _Ctx) -> None:
         Allocation.objects.filter(
             item__debtor=c.debtor,
             item__currency=c.case.currency,
-            payment__received_on__gt=c.day(-20),
+            payment__received_on__gt=c.start + timedelta(days=3),
             payment__received_on__lt=c.day(-2),
         )
         .values("payment__received_on")
@@ -224,7 +241,7 @@ def _negotiation(c: _Ctx) -> None:
 
 def _excuses(c: _Ctx) -> None:
     excuses = list(Excuse)
-    for offset in (-45, -38, -4):
+    for offset in (-20, -13, -4):
         excuse_log(case=c.case, actor=c.user, excuse=c.rng.choice(excuses), as_of=c.day(offset))
 
 
@@ -234,6 +251,21 @@ def _write_off(c: _Ctx) -> None:
     )
     if c.rng.random() < 0.5:
         _approve_pending(c, Approval.objects.filter(write_off=wo), on=c.day(-4))
+
+
+def _handover(c: _Ctx) -> None:
+    """A silent debtor goes to legal, or to the collection agency."""
+    to_legal = c.rng.random() < 0.5
+    who = "lena" if to_legal else "inkasso"
+    case_handover(
+        case=c.case,
+        actor=c.manager,
+        to=HandoverTarget.LEGAL if to_legal else HandoverTarget.AGENCY,
+        new_owner=get_user_model().objects.get(username=who),
+        reason="no answer to the final notice",
+        as_of=c.day(-3),
+        agency="" if to_legal else "Inkasso AG",
+    )
 
 
 def _approve_pending(c: _Ctx, approvals: Any, on: date | None = None) -> None:
@@ -259,4 +291,5 @@ STORIES: tuple[Callable[[_Ctx], None], ...] = (
     _fresh_dispute,
     _broken_promise,
     _write_off,
+    _handover,
 )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from arrears.apps.cases.models import Case
+from arrears.apps.cases.models import Case, CaseStatus
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
@@ -23,6 +23,7 @@ from arrears.apps.negotiation.models import (
     WriteOffPart,
 )
 from arrears.apps.negotiation.services.common import (
+    AGENCY,
     Refused,
     case_lock,
     follow_up,
@@ -50,6 +51,10 @@ BEYOND_LEFT = (
     "({open} open, {reserved} already written off or awaiting approval)"
 )
 NOT_LEGAL = "{user} is not in the legal group: a hand-over to legal goes to a legal user"
+NOT_AGENCY = (
+    "{user} is not in the {group} group: a hand-over to an agency goes to the user standing for "
+    "the agency"
+)
 SAME_OWNER = "{user} already owns this debtor"
 
 
@@ -182,40 +187,51 @@ def case_handover(
     as_of: date,
     agency: str = "",
 ) -> Handover:
-    """Hand the debtor's account to legal or an agency: a new owner, recorded with a reason."""
+    """Hand the debtor's account to legal or an agency: a new owner for the debtor, recorded
+    with the reason on every open case of the debtor (each locked while it is written).
+    Returns the hand-over of `case`."""
     target = _check_handover(case, actor, HandoverTarget(to), new_owner, reason)
     debtor = case.debtor
+    role = Role.LEGAL if target is HandoverTarget.LEGAL else AGENCY
     with transaction.atomic():
-        row = Handover.objects.create(
-            case=case,
-            to=target,
-            agency=agency,
-            on=as_of,
-            from_owner=debtor.owner,
-            to_owner=new_owner,
-            reason=reason,
-            by=actor,
+        cases = list(
+            Case.objects.select_for_update()
+            .filter(debtor=debtor, status=CaseStatus.OPEN)
+            .order_by("id")
         )
+        old = debtor.owner
+        rows = {}
+        for c in cases:
+            rows[c.pk] = row = Handover.objects.create(
+                case=c,
+                to=target,
+                agency=agency,
+                on=as_of,
+                from_owner=old,
+                to_owner=new_owner,
+                reason=reason,
+                by=actor,
+            )
+            detail = {
+                "rule": "handover",
+                "to": str(target),
+                "agency": agency,
+                "reason": reason,
+                "from_owner": old.get_username() if old else "",
+                "to_owner": new_owner.get_username(),
+                "cases": [x.pk for x in cases],
+            }
+            record_change(c, actor=actor, on=as_of, kind="handover", obj=row, detail=detail)
+            follow_up(
+                c,
+                step_code=f"handover_{target}",
+                due_on=next_business_day(as_of),
+                channel=Channel.TASK,
+                role=role,
+            )
         debtor.owner = new_owner
         debtor.save(update_fields=["owner"])
-        old = row.from_owner.get_username() if row.from_owner else ""
-        detail = {
-            "rule": "handover",
-            "to": str(target),
-            "agency": agency,
-            "reason": reason,
-            "from_owner": old,
-            "to_owner": new_owner.get_username(),
-        }
-        record_change(case, actor=actor, on=as_of, kind="handover", obj=row, detail=detail)
-        follow_up(
-            case,
-            step_code=f"handover_{target}",
-            due_on=next_business_day(as_of),
-            channel=Channel.TASK,
-            role=Role.LEGAL,
-        )
-    return row
+    return rows[case.pk]
 
 
 def _check_handover(
@@ -227,6 +243,8 @@ def _check_handover(
         raise Refused(NO_REASON.format(what="hand-over"))
     if target is HandoverTarget.LEGAL and not has_role(new_owner, Role.LEGAL):
         raise Refused(NOT_LEGAL.format(user=new_owner.get_username()))
+    if target is HandoverTarget.AGENCY and not has_role(new_owner, AGENCY):
+        raise Refused(NOT_AGENCY.format(user=new_owner.get_username(), group=AGENCY))
     if case.debtor.owner_id == new_owner.pk:
         raise Refused(SAME_OWNER.format(user=new_owner.get_username()))
     return target
