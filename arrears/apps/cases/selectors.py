@@ -70,7 +70,25 @@ _KINDS = ", ".join(f"'{k.value}'" for k in DUNNABLE_KINDS)
 
 
 def run_items(*, company: Company) -> pl.DataFrame:
-    """Open dunnable items with their place on the ladder."""
+    """Open dunnable items with their place on the ladder; an item a defaulted plan made due at
+    once (§6-7 acceleration) is dunned from that date."""
+    items = _open_items(company)
+    accelerated = read_frame(
+        "SELECT x.item_id, x.accelerated_on FROM negotiation_itemacceleration x "
+        "JOIN ledger_openitem i ON i.id = x.item_id WHERE i.company_id = %s",
+        [company.pk],
+        {"item_id": pl.Int64(), "accelerated_on": pl.Date()},
+    )
+    if accelerated.height == 0:
+        return items
+    return (
+        items.join(accelerated, on="item_id", how="left", maintain_order="left")
+        .with_columns(due_date=pl.min_horizontal("due_date", "accelerated_on"))
+        .drop("accelerated_on")
+    )
+
+
+def _open_items(company: Company) -> pl.DataFrame:
     return read_frame(
         "SELECT i.id AS item_id, i.debtor_id, i.currency, i.due_date, i.open_minor, "
         "i.excluded_minor, s.step, s.step_on, s.strategy_code "

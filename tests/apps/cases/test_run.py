@@ -337,3 +337,22 @@ def test_a_run_that_crashes_midway_leaves_nothing_and_the_rerun_acts_once(
     run_daily(company=company, as_of=AS_OF)
     run_daily(company=company, as_of=AS_OF)
     assert Action.objects.count() == 1
+
+
+def test_items_a_defaulted_plan_accelerated_are_dunned_as_due_at_once():
+    from arrears.apps.negotiation.services import plan_create
+    from arrears.apps.negotiation.services.plans import PlanIn
+    from tests.apps.negotiation.support import world
+
+    w = world()  # a case with two overdue items, run on 25 Nov
+    later = factories.item(w.debtor, due=date(2027, 2, 1), amount=300_00, number="INV-LATER")
+    plan_create(
+        case=w.case,
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(due_dates=[date(2026, 12, 4), date(2027, 1, 4)]),
+    )
+    run_daily(company=w.company, as_of=date(2026, 12, 14))  # first instalment missed: default
+    run_daily(company=w.company, as_of=date(2026, 12, 21))
+    step = ItemStep.objects.get(item=later)  # due in February, yet on the ladder already
+    assert step.step is not None and step.step >= 1  # past the courtesy reminder: overdue
