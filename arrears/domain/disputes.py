@@ -31,6 +31,9 @@ ALREADY_RESOLVED = "dispute {key!r} was already resolved on {on} ({outcome})"
 RESOLVED_BEFORE_OPENED = "a dispute cannot be resolved ({on}) before it was opened ({opened})"
 CREDIT_MISMATCH = "a {outcome} credits {want}, not {got}"
 PARTIAL_OUT_OF_RANGE = "a partial credit is more than nothing and less than {total}, not {got}"
+PARTIAL_WITHOUT_AMOUNT = (
+    "a partial credit needs the amount credited: more than nothing and less than {total}"
+)
 WRITE_OFF_UNAPPROVED = "a write-off needs the approval of someone entitled, other than {by}"
 NO_MANAGER = "dispute owner {owner!r} has no manager to escalate to: assign one"
 
@@ -234,7 +237,9 @@ def resolve_dispute(
 def _credited(dispute: Dispute, outcome: DisputeOutcome, credited: Money | None) -> Money:
     total, zero = dispute.total, Money.from_minor(0, dispute.currency)
     if outcome is DisputeOutcome.PARTIAL_CREDIT:
-        if credited is None or credited.currency != dispute.currency:
+        if credited is None:
+            raise DisputeError(PARTIAL_WITHOUT_AMOUNT.format(total=total))
+        if credited.currency != dispute.currency:
             raise DisputeError(PARTIAL_OUT_OF_RANGE.format(total=total, got=credited))
         if not (zero < credited and credited < total):
             raise DisputeError(PARTIAL_OUT_OF_RANGE.format(total=total, got=credited))

@@ -10,6 +10,7 @@ import pytest
 from arrears.domain.disputes import (
     ABOVE_OPEN,
     NO_MANAGER,
+    PARTIAL_WITHOUT_AMOUNT,
     Dispute,
     DisputedPart,
     DisputeError,
@@ -174,3 +175,11 @@ def test_a_dispute_is_resolved_only_once():
 
 def test_the_default_deadline_is_ten_business_days():
     assert default_deadline(OPENED) == DEADLINE
+
+
+def test_a_partial_credit_without_an_amount_asks_for_it():
+    d = dispute(("inv-1", "200"))
+    with pytest.raises(DisputeError) as got:
+        resolve_dispute(d, outcome=DisputeOutcome.PARTIAL_CREDIT, on=DEADLINE, by="bob")
+    assert str(got.value) == PARTIAL_WITHOUT_AMOUNT.format(total=eur("200"))
+    assert "None" not in str(got.value)
