@@ -224,6 +224,12 @@ DESK_EVENTS = {
     "write_off_requested": "write-off W{write_off} requested: {reason}",
     "written_off": "closed as written off (write-offs {write_offs})",
     "handover": "handed over to {to} {agency} ({from_owner} -> {to_owner}): {reason}",
+    "plan_withdrawn": "plan PL{plan} withdrawn: {reason}",
+    "negotiation_closed": "negotiation N{negotiation} closed without agreement: {reason}",
+    "negotiation_expired": "negotiation N{negotiation} expired: {reason}",
+    "approval_withdrawn": "approval request A{approval} ({kind}) withdrawn: {reason}",
+    "approval_replaced": "approval request A{approval} ({kind}) {reason}",
+    "write_off_cancelled": "write-off W{write_off} cancelled: {reason}",
 }
 
 

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from arrears.apps.cases.models import CaseEvent
 from arrears.apps.cases.services import run_daily
 from arrears.apps.negotiation.selectors import (
     approval_queue,
@@ -18,6 +19,7 @@ from arrears.apps.negotiation.services import (
     negotiation_sweep,
     plan_create,
     promise_create,
+    writeoff_cancel,
     writeoff_request,
 )
 from arrears.domain.disputes import DisputeReason
@@ -120,3 +122,13 @@ def test_the_negotiation_record_counts_a_defaulted_plan_as_a_broken_promise(w):
     on = date(2026, 12, 10)
     assert promise_record_for(debtor=w.debtor, as_of=on).broken == 0
     assert promise_record_for(debtor=w.debtor, as_of=on, with_plans=True).broken == 1
+
+
+def test_withdrawals_read_as_sentences(w):
+    wo = writeoff_request(case=w.case, actor=w.cora, reason="insolvent", as_of=AS_OF)
+    writeoff_cancel(write_off=wo, actor=w.cora, as_of=AS_OF, reason="debtor paid")
+    lines = [describe_desk_event(e) for e in CaseEvent.objects.filter(case=w.case).order_by("id")]
+    assert f"{AS_OF} write_off: write-off W{wo.pk} cancelled: debtor paid" in lines
+    assert any(
+        "approval request A" in (x or "") and "withdrawn: debtor paid" in (x or "") for x in lines
+    )
