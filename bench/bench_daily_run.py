@@ -13,7 +13,9 @@ have moved items up the ladder. Prints items/s for each end-to-end run.
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -24,7 +26,6 @@ from bench.common import (
     add_ledger_args,
     db_name,
     db_tag,
-    median_seconds,
     timed,
     use_database,
 )
@@ -49,19 +50,35 @@ def _inputs(company: Any, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame, pl.D
     return items, s.run_credits(company=company), s.run_debtors(company=company), config
 
 
+def interleaved_medians(
+    fns: dict[str, Callable[[], Any]], repeat: int
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """Median seconds of each function over `repeat` rounds after a warm-up round, taking
+    them in turn (A B C A B C ...) so that a change in the machine's load hits all alike."""
+    results = {name: fn() for name, fn in fns.items()}
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            results[name] = fn()
+            times[name].append(time.perf_counter() - t)
+    return {name: statistics.median(ts) for name, ts in times.items()}, results
+
+
 def compare_decide(company: Any, as_of: date, label: str) -> dict[str, float]:
     """Median seconds of decide and of both references on the loaded frames; they agree."""
     from arrears.domain.batch.daily_run import decide
 
     with timed(f"load run frames ({label})"):
         items, credits, debtors, config = _inputs(company, as_of)
-    t_decide, decisions = median_seconds(lambda: decide(items, credits, debtors, config), REPEAT)
-    t_steps, steps = median_seconds(
-        lambda: reference_steps(items, debtors, config.factors, as_of), REPEAT
-    )
-    t_run, ref = median_seconds(
-        lambda: reference_run(items, credits, debtors, config.factors, as_of), REPEAT
-    )
+    fns = {
+        "decide": lambda: decide(items, credits, debtors, config),
+        "steps": lambda: reference_steps(items, debtors, config.factors, as_of),
+        "run": lambda: reference_run(items, credits, debtors, config.factors, as_of),
+    }
+    seconds, results = interleaved_medians(fns, REPEAT)
+    t_decide, t_steps, t_run = seconds["decide"], seconds["steps"], seconds["run"]
+    decisions, steps, ref = results["decide"], results["steps"], results["run"]
     both = decisions.items.select("item_id", "step").join(steps, on="item_id", suffix="_ref")
     wrong = both.filter(pl.col("step").ne_missing(pl.col("step_ref")))
     assert both.height == items.height == steps.height, (both.height, items.height)
@@ -73,7 +90,7 @@ def compare_decide(company: Any, as_of: date, label: str) -> dict[str, float]:
         f"  {items.height:,} open items, {moved:,} step up, {decisions.cases.height:,} cases, "
         f"{decisions.holds.height:,} debtor hold rows; both references agree on every column"
     )
-    print(f"{'decide (median of ' + str(REPEAT) + ')':<44} {t_decide:8.3f} s")
+    print(f"{'decide (median of ' + str(REPEAT) + ', interleaved)':<44} {t_decide:8.3f} s")
     print(f"{'reference item steps (median)':<44} {t_steps:8.3f} s")
     print(f"{'reference whole decision (median)':<44} {t_run:8.3f} s")
     print(f"{'decide / reference item steps':<44} {t_decide / t_steps:8.2f} x")
