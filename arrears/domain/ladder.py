@@ -53,6 +53,7 @@ class Role(StrEnum):
     COLLECTOR = "collector"
     CREDIT_MANAGER = "credit_manager"
     LEGAL = "legal"
+    AGENCY = "agency"  # an outside collection agency a case is handed over to
 
 
 class LadderError(ValueError):

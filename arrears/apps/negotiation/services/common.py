@@ -34,9 +34,7 @@ class Refused(ValueError):
     """Input the desk cannot accept; nothing was written."""
 
 
-# The group of users standing for a collection agency. A role like `Role`'s, kept here until
-# `arrears.domain.ladder.Role` gains it (the ladder module is not the desk's to change).
-AGENCY = "agency"
+AGENCY = Role.AGENCY.value  # the group of users standing for a collection agency
 
 
 def has_role(user: Any, role: Role | str) -> bool:
