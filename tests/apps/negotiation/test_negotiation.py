@@ -258,3 +258,15 @@ def test_a_payment_today_condition_makes_the_first_payment_due_today(w):
     r = _propose(w, plan, override=ov)
     assert r.plan is not None and r.plan.conditions == ["payment_today"]
     assert r.plan.instalments.order_by("seq").first().due_on == AS_OF
+
+
+def test_invoices_not_yet_due_are_not_negotiated(w):
+    from tests import factories
+
+    factories.item(w.debtor, due=_days(20), amount=47_000_00, number="INV-LATER")
+    r = _propose(w, Terms.single(_days(2), eur("1000")))
+    rec = r.recommendation
+    assert rec.balance == eur("1000")
+    assert rec.action is Action.COUNTER and r.approval is None
+    with pytest.raises(ValueError):
+        _propose(w, Terms.single(_days(2), eur("1000.01")))

@@ -85,10 +85,12 @@ class ProposalResult:
     plan: PaymentPlan | None = None
 
 
-def negotiation_balance(case: Case) -> Money:
-    """What is negotiated: the case's open balance outside open disputes and approved
-    write-offs and credits not yet booked."""
-    items = load.open_items(case)
+def negotiation_balance(case: Case, as_of: date) -> Money:
+    """What is negotiated: what is due on `as_of` (the open balance of items past their due
+    date), outside open disputes and approved write-offs and credits not yet booked. Invoices
+    not yet due are not in arrears: they are neither asked for nor counted in the walk-away
+    point's smallest first payment."""
+    items = [i for i in load.open_items(case) if i.due_date < as_of]
     return sum_money(load.negotiable(case, items).values(), case.currency)
 
 
@@ -115,7 +117,7 @@ def negotiation_propose(
         history = load.history_domain(stored, case.currency)
         context = NegotiationContext(
             as_of=as_of,
-            balance=negotiation_balance(case),
+            balance=negotiation_balance(case, as_of),
             risk_tier=case.debtor.risk_tier,
             record=promise_record_for(debtor=case.debtor, as_of=as_of, with_plans=True),
             collector=who,
