@@ -35,8 +35,8 @@ HIGH_RISK_LADDER = (
 def _trigger(rung: tuple[int, int, int | None, int]) -> pl.Expr:
     min_dpd, min_overdue, min_broken, _ = rung
     hit = (pl.col("dpd") >= min_dpd) & (pl.col("overdue_company") >= min_overdue)
-    if min_broken is not None:
-        hit = hit | (pl.col("broken_promises") >= min_broken)
+    if min_broken is not None:  # broken promises escalate overdue items only
+        hit = hit | ((pl.col("dpd") >= 1) & (pl.col("broken_promises") >= min_broken))
     return hit
 
 
@@ -49,7 +49,12 @@ def _sequential(ladder: tuple[tuple[int, int, int | None, int], ...]) -> pl.Expr
         target = pl.when((cur == k - 1) & _trigger(ladder[k])).then(k).otherwise(target)
     for k, (_, _, min_broken, _) in enumerate(ladder):
         if min_broken is not None:
-            jump = (cur < k) & (pl.col("broken_promises") >= min_broken) & (target < k)
+            jump = (
+                (cur < k)
+                & (pl.col("dpd") >= 1)
+                & (pl.col("broken_promises") >= min_broken)
+                & (target < k)
+            )
             target = pl.when(jump).then(k).otherwise(target)
     return target
 
@@ -75,7 +80,7 @@ def _urgent(ladder: tuple[tuple[int, int, int | None, int], ...]) -> pl.Expr:
     hit = pl.lit(False)
     for k, (_, _, min_broken, _) in enumerate(ladder):
         if min_broken is not None:
-            reached = pl.col("broken_promises") >= min_broken
+            reached = (pl.col("dpd") >= 1) & (pl.col("broken_promises") >= min_broken)
             hit = pl.when(pl.col("target") == k).then(reached).otherwise(hit)
     return hit
 

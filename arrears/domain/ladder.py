@@ -7,8 +7,9 @@ final notice, legal). A step is reached by an open item when
 * the case's overdue amount, in the company currency, is at least `min_overdue_amount`;
 
 or, for a step with `min_broken_promises`, as soon as the case has that many broken promises
-(§7: a broken promise moves the case up at once, whatever the item's age, straight to that
-step even on a sequential ladder, and without waiting for the gap).
+and the item is past due (§7: a broken promise moves what is overdue up at once, straight to
+that step even on a sequential ladder, and without waiting for the gap; invoices not yet due
+are not dunned for it).
 
 A step is taken only `min_gap_days` after the item's previous step, unless broken promises
 trigger it: a broken promise escalates at once. Steps never go down.
@@ -142,7 +143,7 @@ def step_triggered(
     step: Step, *, days_past_due: int, overdue_amount: Decimal, broken_promises: int
 ) -> bool:
     """The level test: does this step's trigger hold for the item (a pure predicate)?"""
-    if step.min_broken_promises is not None and broken_promises >= step.min_broken_promises:
+    if days_past_due >= 1 and _urgent(step, broken_promises):
         return True
     return days_past_due >= step.min_days_past_due and overdue_amount >= step.min_overdue_amount
 
@@ -172,7 +173,11 @@ def next_step(
     target = current
     for i in range(current + 1, len(strategy.steps)):
         step = strategy.steps[i]
-        reachable = strategy.mode is Mode.JUMP or i == current + 1 or _urgent(step, broken_promises)
+        reachable = (
+            strategy.mode is Mode.JUMP
+            or i == current + 1
+            or (dpd >= 1 and _urgent(step, broken_promises))
+        )
         if reachable and step_triggered(
             step, days_past_due=dpd, overdue_amount=overdue_amount, broken_promises=broken_promises
         ):
@@ -181,7 +186,7 @@ def next_step(
         return item.step
     step = strategy.steps[target]
     too_soon = item.step_on is not None and (as_of - item.step_on).days < step.min_gap_days
-    if too_soon and not _urgent(step, broken_promises):
+    if too_soon and not (dpd >= 1 and _urgent(step, broken_promises)):
         return item.step
     return target
 

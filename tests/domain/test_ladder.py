@@ -138,3 +138,8 @@ def test_a_broken_promise_moves_a_sequential_ladder_straight_to_the_step_it_trig
     assert _next(DEFAULT_STRATEGY, due_days_ago=3, step=1, step_days_ago=2) == 1
     assert _next(DEFAULT_STRATEGY, due_days_ago=3, step=1, step_days_ago=2, broken=1) == 3
     assert _next(DEFAULT_STRATEGY, due_days_ago=3, step=1, step_days_ago=2, broken=2) == 4
+
+
+def test_a_broken_promise_never_escalates_an_invoice_not_yet_due():
+    assert _next(DEFAULT_STRATEGY, due_days_ago=-3, broken=2) == 0  # only the courtesy reminder
+    assert _next(HIGH_RISK_STRATEGY, due_days_ago=-3, broken=2) is None

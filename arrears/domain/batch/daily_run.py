@@ -109,8 +109,8 @@ def _new_step(s: Strategy, as_of: date, company_currency: str) -> pl.Expr:
         t = (pl.col("dpd") >= st.min_days_past_due) & (
             pl.col("overdue_company") >= _amount_minor(st.min_overdue_amount, company_currency)
         )
-        if st.min_broken_promises is not None:
-            t |= pl.col("broken_promises") >= st.min_broken_promises
+        if st.min_broken_promises is not None:  # overdue items only (ladder.step_triggered)
+            t |= (pl.col("dpd") >= 1) & (pl.col("broken_promises") >= st.min_broken_promises)
         triggers.append(t)
     if s.mode == Mode.JUMP:
         target = pl.max_horizontal(
@@ -119,7 +119,11 @@ def _new_step(s: Strategy, as_of: date, company_currency: str) -> pl.Expr:
     else:  # the next rung, or further where broken promises trigger a step (ladder._urgent)
         target = _switch([((cur == k - 1) & t, pl.lit(k)) for k, t in enumerate(triggers)], cur)
         jumps = [
-            pl.when((cur < k) & (pl.col("broken_promises") >= st.min_broken_promises)).then(k)
+            pl.when(
+                (cur < k)
+                & (pl.col("dpd") >= 1)
+                & (pl.col("broken_promises") >= st.min_broken_promises)
+            ).then(k)
             for k, st in enumerate(s.steps)
             if st.min_broken_promises is not None
         ]
@@ -127,9 +131,9 @@ def _new_step(s: Strategy, as_of: date, company_currency: str) -> pl.Expr:
             target = pl.max_horizontal(target, *jumps)
     gaps = [st.min_gap_days for st in s.steps]
     broken = [st.min_broken_promises for st in s.steps]
-    urgent = (pl.col("broken_promises") >= _by_step(broken, target.clip(0), pl.Int64())).fill_null(
-        False
-    )  # a broken promise escalates at once, whatever the gap
+    urgent = (pl.col("dpd") >= 1) & (
+        pl.col("broken_promises") >= _by_step(broken, target.clip(0), pl.Int64())
+    ).fill_null(False)  # a broken promise escalates what is overdue at once, whatever the gap
     gap_ok = (
         pl.col("step_on").is_null()
         | urgent

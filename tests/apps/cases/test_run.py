@@ -356,3 +356,22 @@ def test_items_a_defaulted_plan_accelerated_are_dunned_as_due_at_once():
     run_daily(company=w.company, as_of=date(2026, 12, 21))
     step = ItemStep.objects.get(item=later)  # due in February, yet on the ladder already
     assert step.step is not None and step.step >= 1  # past the courtesy reminder: overdue
+
+
+def test_a_case_handed_over_to_legal_is_no_longer_dunned_by_the_ladder():
+    from arrears.apps.negotiation.services import case_handover
+    from tests.apps.negotiation.support import world
+
+    w = world()  # two overdue items, run on 25 Nov
+    case_handover(
+        case=w.case, actor=w.maria, to="legal", new_owner=w.lena, reason="ignored", as_of=AS_OF
+    )
+    before = Action.objects.filter(case=w.case).exclude(step_code="handover_legal").count()
+    for days in (7, 14, 21, 28, 35):
+        run_daily(company=w.company, as_of=AS_OF + timedelta(days=days))
+    w.refresh()
+    after = Action.objects.filter(case=w.case).exclude(step_code="handover_legal").count()
+    assert after == before  # no more letters, emails or calls of our own
+    assert (w.old.excluded_minor, w.new.excluded_minor) == (600_00, 400_00)
+    case = Case.objects.get(pk=w.case.pk)
+    assert case.status == "open" and case.next_action_on is not None  # still owned, still dated

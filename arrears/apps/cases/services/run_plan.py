@@ -117,6 +117,11 @@ def plan_run(
             currency=pl.lit(config.company_currency),
         ).struct.json_encode(),
     )
+    written_off = cases.filter(pl.col("closed_reason") == "written_off").select(CASE_KEY)
+    stays_closed = new.join(written_off, on=CASE_KEY, how="semi").filter(
+        pl.col("dunnable_minor") <= 0
+    )
+    new = new.join(stays_closed, on=CASE_KEY, how="anti")  # the open cases after this run
     orphans = new.join(debtors.select("debtor_id", "owner_id"), on="debtor_id", how="left")
     orphans = orphans.filter(pl.col("owner_id").is_null())
     by_step = (

@@ -6,6 +6,7 @@ and Polars and written as differences (so a repeated sweep writes nothing).
   amount. A dispute written off counts through its write-off parts only (never also as a
   credit). A credit or write-off counts until the ledger shows it booked: the fall in the item's
   open amount since the decision that payments do not explain.
+* ... and every open item of a case handed over to legal or an agency (§1: it is theirs now).
 * `Debtor.broken_promises`: broken (and, by policy, partly kept) promises plus defaulted plans,
   given or agreed within the record window.
 """
@@ -78,8 +79,21 @@ def write_offs_pending(company: Company, as_of: date) -> pl.DataFrame:
     return _pending(_WRITE_OFF_PARTS, company, as_of)
 
 
+# §1 A case handed over to legal or an agency is theirs: our own ladder stops dunning it.
+_HANDED_OVER = (
+    "SELECT i.id AS item_id, i.open_minor AS minor FROM ledger_openitem i "
+    "JOIN cases_case c ON c.debtor_id = i.debtor_id AND c.currency = i.currency "
+    "WHERE c.company_id = %s AND i.open_minor > 0 "
+    "AND c.id IN (SELECT case_id FROM negotiation_handover)"
+)
+
+
 def exclusions_write(company: Company, parts: list[pl.DataFrame]) -> int:
-    """Store each item's new excluded part where it differs; returns the items changed."""
+    """Store each item's new excluded part where it differs; returns the items changed.
+
+    Besides `parts`, every open item of a handed-over case is excluded whole.
+    """
+    parts = [*parts, read_frame(_HANDED_OVER, [company.pk], ITEM_MINOR)]
     wanted = (
         pl.concat([p.select(pl.col("item_id", "minor").cast(pl.Int64)) for p in parts])
         .group_by("item_id")
@@ -93,7 +107,8 @@ def exclusions_write(company: Company, parts: list[pl.DataFrame]) -> int:
         " SELECT c.debtor_id FROM cases_case c WHERE c.company_id = %s AND c.id IN ("
         "  SELECT case_id FROM negotiation_promisetopay UNION SELECT case_id FROM "
         "  negotiation_paymentplan UNION SELECT case_id FROM negotiation_dispute UNION "
-        "  SELECT case_id FROM negotiation_writeoff)))",
+        "  SELECT case_id FROM negotiation_writeoff UNION "
+        "  SELECT case_id FROM negotiation_handover)))",
         [company.pk, company.pk],
         {"item_id": pl.Int64(), "open_minor": pl.Int64(), "excluded_minor": pl.Int64()},
     )
