@@ -7,12 +7,13 @@ override:
    for an earlier first date, a larger first payment and a shorter plan (`CounterPolicy`), kept
    within the walk-away point, with a reason from the configured list. Only a proposal with
    nothing left to improve (the whole balance today) is accepted at once.
-2. A later proposal at least as good as the creditor's standing position is accepted.
+2. A later proposal at least as good as the creditor's standing position is accepted, on the
+   condition of the first position it is as good as (`NegotiationHistory.conditions_for`).
 3. Otherwise the position moves towards the proposal by a concession that may give up at most
    ``first_share * ratio**(k-1)`` of the room between the opening counter and the walk-away
    point (k = 1, 2, ...), never more than the concession before it on the same point, and only
    in exchange for a condition not yet asked for. A proposal within reach of that concession is
-   accepted on the conditions; otherwise the concession is offered.
+   accepted on its condition; otherwise the concession is offered.
 4. A proposal beyond the walk-away point needs a credit manager's approval; the collector may
    still offer the concession within their own authority.
 5. When no concession is left (all made, nothing left to ask, or no room), the collector holds.
@@ -106,10 +107,10 @@ def respond(
 def _later(b: _Base) -> Recommendation:
     """Steps 2-5 of the module docstring: accept, concede, hold or ask for approval."""
     proposal, history = b.proposal, b.history
-    asked = history.conditions_asked
     approved = any(proposal.at_least_as_good_as(t) for t in history.approved)
     if approved or proposal.at_least_as_good_as(history.positions[-1]):
         note = "approved by the credit manager" if approved else "as good as our position"
+        asked = history.conditions_for(proposal)
         return b.rec(Action.ACCEPT, proposal, _agree(proposal, asked), note, conditions=asked)
     step = _concession(b)
     exceeded = b.wa.exceeded(proposal, anchor=b.anchor, balance=b.context.balance)
@@ -119,7 +120,7 @@ def _later(b: _Base) -> Recommendation:
         return _hold(b, "no concession left to make")
     new, cond = step
     if proposal.at_least_as_good_as(new):
-        need = (*asked, cond)
+        need = (cond,)  # the concession taken; earlier offers the debtor refused bind nothing
         script = _agree(proposal, need)
         return b.rec(
             Action.ACCEPT,

@@ -192,6 +192,16 @@ class NegotiationHistory:
     def conditions_asked(self) -> tuple[Condition, ...]:
         return tuple(e.condition for e in self._of(EventKind.CONCESSION) if e.condition)
 
+    def conditions_for(self, terms: Terms) -> tuple[Condition, ...]:
+        """What the debtor gives for `terms`: the condition of the first position (the opening
+        counter, then each concession) they are at least as good as. Nothing for terms as good
+        as the counter; a concession's condition binds only terms that needed that concession,
+        never terms the debtor reached without it."""
+        for e in self._of(EventKind.COUNTER, EventKind.CONCESSION):
+            if e.terms is not None and terms.at_least_as_good_as(e.terms):
+                return (e.condition,) if e.condition else ()
+        return ()
+
     @property
     def reasons_used(self) -> tuple[str, ...]:
         return tuple(e.reason_code for e in self.events if e.reason_code)

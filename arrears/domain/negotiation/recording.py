@@ -104,8 +104,8 @@ def _chosen(history: NegotiationHistory, ov: Override) -> NegotiationEvent:
         Action.ACCEPT: EventKind.ACCEPTANCE,
         Action.NEEDS_APPROVAL: EventKind.APPROVAL_REQUESTED,
     }[ov.chosen]
-    conditions = history.conditions_asked
-    if ov.chosen is Action.ACCEPT and ov.condition is not None:
+    conditions = history.conditions_for(ov.terms)
+    if ov.chosen is Action.ACCEPT and ov.condition is not None and ov.condition not in conditions:
         conditions = (*conditions, ov.condition)
     condition = ov.condition if ov.chosen is Action.CONCEDE else None
     return NegotiationEvent(

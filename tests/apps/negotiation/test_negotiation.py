@@ -252,12 +252,33 @@ def test_accepted_conditions_are_carried_into_the_promise_with_tasks_to_verify(w
     assert (task.channel, task.due_on) == ("task", _days(1))
 
 
-def test_a_payment_today_condition_makes_the_first_payment_due_today(w):
+def test_a_payment_today_condition_keeps_the_agreed_dates_and_is_verified_next_day(w):
     plan = Terms(_days(5), eur("400"), _days(60), eur("1000"), 2)
     ov = OverrideIn(Action.ACCEPT, plan, "CFO agreed", Condition.PAYMENT_TODAY)
     r = _propose(w, plan, override=ov)
     assert r.plan is not None and r.plan.conditions == ["payment_today"]
-    assert r.plan.instalments.order_by("seq").first().due_on == AS_OF
+    assert r.plan.instalments.order_by("seq").first().due_on == _days(5)
+    task = Action_.objects.get(case=w.case, step_code="verify_payment_today")
+    assert (task.channel, task.due_on) == ("task", _days(1))
+
+
+def test_a_promise_on_payment_today_keeps_its_date(w):
+    terms = _all_in(10)
+    ov = OverrideIn(Action.ACCEPT, terms, "pays today", Condition.PAYMENT_TODAY)
+    p = _propose(w, terms, override=ov).promise
+    assert p.conditions == ["payment_today"]
+    assert [x.on for x in p.parts.all()] == [_days(10)]
+
+
+def test_an_acceptance_carries_only_the_condition_of_the_offer_taken(w):
+    _propose(w, _all_in(12))  # counter: 6 days
+    offer = _propose(w, _all_in(12)).recommendation  # concession 1 on a condition
+    assert offer.action is Action.CONCEDE and offer.condition is not None
+    r = _propose(w, _all_in(6))  # back to the opening counter: the concession not taken
+    assert r.recommendation.action is Action.ACCEPT
+    assert r.recommendation.conditions == ()
+    assert r.promise is not None and r.promise.conditions == []
+    assert not Action_.objects.filter(case=w.case, step_code__startswith="verify_").exists()
 
 
 def test_invoices_not_yet_due_are_not_negotiated(w):

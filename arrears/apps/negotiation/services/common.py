@@ -120,6 +120,7 @@ def record_change(
 # Conditions someone must check: each becomes a dated task the next business day (§6).
 VERIFY = frozenset(
     {
+        Condition.PAYMENT_TODAY,
         Condition.WRITTEN_ACKNOWLEDGEMENT,
         Condition.DIRECT_DEBIT_MANDATE,
         Condition.POST_DATED_PAYMENT_ORDER,
@@ -129,8 +130,9 @@ VERIFY = frozenset(
 
 
 def conditions_follow_up(case: Case, conditions: Sequence[str], *, on: date) -> list[Action]:
-    """A `verify_<condition>` task for each condition that needs checking (a signed
-    acknowledgement, a mandate, a payment order, a guarantor), due the next business day."""
+    """A `verify_<condition>` task for each condition that needs checking (a payment today, a
+    signed acknowledgement, a mandate, a payment order, a guarantor), due the next business
+    day."""
     return [
         follow_up(case, step_code=f"verify_{c}", due_on=next_business_day(on), channel=Channel.TASK)
         for c in conditions

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -122,12 +122,9 @@ def plan_create(
 ) -> PaymentPlan:
     """Agree a plan on the case. Beyond the walk-away point it waits in the approval queue
     (`pending_approval`) and keeps nothing off the ladder until approved. The same plan
-    entered twice is stored once. `conditions` are stored; "payment today" makes the first
-    instalment due today, the others that need checking become tasks (as for promises)."""
+    entered twice is stored once. `conditions` are stored and the dates kept as agreed; those
+    that need checking (payment today among them) become tasks (as for promises)."""
     conditions = [str(Condition(c)) for c in conditions]
-    if str(Condition.PAYMENT_TODAY) in conditions and schedule.parts:
-        first, *rest = schedule.parts
-        schedule = replace(schedule, parts=[(min(first[0], as_of), first[1]), *rest])
     require_case_access(actor, case)
     require_open(case)
     with transaction.atomic():

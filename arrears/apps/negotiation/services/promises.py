@@ -79,12 +79,10 @@ def promise_create(
 ) -> PromiseToPay:
     """Record a promise after checking it (not in the past, within the balance, no overlap).
     Entering the same promise again returns the one already recorded. `conditions` (§6, what
-    the debtor gave for the terms) are stored; "payment today" makes the first part due today,
-    and a written acknowledgement, mandate, payment order or guarantor becomes a task to
-    verify it."""
+    the debtor gave for the terms) are stored and the dates kept as given; a condition to check
+    (payment today, a written acknowledgement, mandate, payment order or guarantor) becomes a
+    task to verify it the next business day."""
     conditions = [str(Condition(c)) for c in conditions]
-    if str(Condition.PAYMENT_TODAY) in conditions and parts:
-        parts = [(min(parts[0][0], as_of), parts[0][1]), *parts[1:]]
     require_case_access(actor, case)
     require_open(case)
     for _, amount in parts:
