@@ -161,6 +161,9 @@ class PaymentPlan(models.Model):
     conditions = models.JSONField(default=list, blank=True)  # Condition values agreed with it
     already_counted = models.JSONField(default=list, blank=True)  # as on PromiseToPay
     withdrawn_on = models.DateField(null=True, blank=True)
+    # Item numbers the plan covered when agreed (for a whole-case plan, the case's open items
+    # then): the acceleration clause reaches these and no item booked later.
+    covered_items = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"plan {self.pk} on {self.case} ({self.status})"

@@ -181,6 +181,29 @@ def test_an_accelerated_default_makes_covered_items_not_yet_due_due_at_once(w):
     assert ItemAcceleration.objects.count() == 1
 
 
+def test_an_accelerated_default_leaves_invoices_booked_after_the_plan_alone(w):
+    before = factories.item(w.debtor, due=date(2027, 2, 1), amount=300_00, number="INV-BEFORE")
+    plan = _plan(w)  # a whole-case plan: the items open today
+    assert plan.covered_items == ["INV-BEFORE", "INV-NEW", "INV-OLD"]
+    factories.item(w.debtor, due=date(2027, 3, 1), amount=700_00, number="INV-AFTER")
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    plan.refresh_from_db()
+    assert plan.status == "defaulted"
+    assert list(ItemAcceleration.objects.values_list("item_id", flat=True)) == [before.pk]
+    event = CaseEvent.objects.get(case=w.case, reason__rule="plan_defaulted")
+    assert event.reason["accelerated_items"] == ["INV-BEFORE"]
+
+
+def test_an_accelerated_plan_on_some_items_reaches_only_those(w):
+    inside = factories.item(w.debtor, due=date(2027, 2, 1), amount=300_00, number="INV-IN")
+    factories.item(w.debtor, due=date(2027, 2, 1), amount=300_00, number="INV-OUT")
+    plan = _plan(w, item_numbers=["INV-OLD", "INV-IN"], principal=eur("900"))
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    plan.refresh_from_db()
+    assert plan.status == "defaulted"
+    assert list(ItemAcceleration.objects.values_list("item_id", flat=True)) == [inside.pk]
+
+
 def test_without_acceleration_no_item_is_made_due_early(w):
     factories.item(w.debtor, due=date(2027, 2, 1), amount=300_00, number="INV-LATER")
     _plan(w, acceleration_clause=False)

@@ -223,6 +223,7 @@ def _store(
     status: PlanStatus,
     negotiation: Negotiation | None,
 ) -> PaymentPlan:
+    keys = plan.item_keys
     row = PaymentPlan.objects.create(
         case=case,
         negotiation=negotiation,
@@ -234,6 +235,7 @@ def _store(
         acceleration_clause=plan.acceleration_clause,
         grace_business_days=plan.grace_business_days,
         already_counted=load.received_on_day(case, plan.agreed_on),
+        covered_items=sorted(i.number for i in items if not keys or i.number in keys),
         status=status,
         created_by=actor,
     )

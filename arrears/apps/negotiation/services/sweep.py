@@ -23,7 +23,7 @@ from django.db.models import Q
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Case, CaseStatus, ClosedReason, Run
 from arrears.apps.common.bulk import read_frame
-from arrears.apps.ledger.models import DUNNABLE_KINDS, Company
+from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Dispute,
@@ -297,18 +297,35 @@ def _plans(company: Company, ctx: _Ctx) -> None:
 
 
 def _accelerate(plan: PaymentPlan, keys: frozenset[str], on: date, ctx: _Ctx) -> list[str]:
-    """§6-7 The acceleration clause: every covered item is due at once from the default. The
-    ladder reads `ItemAcceleration.accelerated_on` as the item's due date when it is earlier."""
+    """§6-7 The acceleration clause: every item the plan covered is due at once from the
+    default: its items, or for a whole-case plan the case's items open when it was agreed
+    (`covered_items`), never an invoice booked later. The ladder reads
+    `ItemAcceleration.accelerated_on` as the item's due date when it is earlier."""
     items = ctx.items.get(plan.case_id, {})
-    later = {
-        k: (i, due) for k, (i, due, _) in items.items() if (not keys or k in keys) and due > on
-    }
+    covered = _covered(plan, keys, items)
+    later = {k: (i, due) for k, (i, due, _) in items.items() if k in covered and due > on}
     for item_id, _ in later.values():
         ItemAcceleration.objects.update_or_create(
             item_id=item_id, defaults={"plan": plan, "accelerated_on": on}
         )
     ctx.counts["items_accelerated"] += len(later)
     return sorted(later)
+
+
+def _covered(
+    plan: PaymentPlan, keys: frozenset[str], items: dict[str, tuple[int, date, Money]]
+) -> frozenset[str]:
+    if keys:
+        return keys
+    if plan.covered_items:
+        return frozenset(plan.covered_items)
+    # A plan stored before `covered_items`: the items issued by the day it was agreed.
+    ids = [i for i, _, _ in items.values()]
+    return frozenset(
+        OpenItem.objects.filter(id__in=ids, issue_date__lte=plan.agreed_on).values_list(
+            "number", flat=True
+        )
+    )
 
 
 def _instalments(plan: PaymentPlan, s: Any) -> None:
