@@ -21,7 +21,7 @@ from arrears.apps.negotiation.services import (
     writeoff_request,
 )
 from arrears.apps.negotiation.services.common import CASE_CLOSED
-from arrears.apps.negotiation.services.withdrawals import PLAN_NOT_LIVE
+from arrears.apps.negotiation.services.withdrawals import PLAN_DEFAULTED, PLAN_NOT_LIVE
 from arrears.domain.excuses import Excuse
 from arrears.domain.negotiation import Terms
 from tests.apps.negotiation.support import AS_OF, eur
@@ -148,3 +148,20 @@ def test_a_closed_case_refuses_excuses_and_approvals(w):
     assert str(got.value) == want
     wo.refresh_from_db()
     assert wo.status == "requested"
+
+
+def test_a_plan_defaulted_since_the_last_sweep_cannot_be_withdrawn(w):
+    plan = plan_create(
+        case=w.case,
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(due_dates=[date(2026, 12, 1), date(2026, 12, 8)]),
+    )
+    assert plan.status == "good_standing"  # stored; nothing paid by 1 Dec plus grace
+    later = date(2026, 12, 10)
+    with pytest.raises(ValueError) as got:
+        plan_withdraw(plan=plan, actor=w.cora, as_of=later, reason="start again")
+    assert str(got.value) == PLAN_DEFAULTED.format(key=plan.pk, on=date(2026, 12, 4), seq=1)
+    plan.refresh_from_db()
+    assert (plan.status, plan.withdrawn_on) == ("good_standing", None)
+    assert not CaseEvent.objects.filter(reason__rule="plan_withdrawn").exists()

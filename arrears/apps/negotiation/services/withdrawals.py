@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
     ApprovalKind,
@@ -29,9 +30,14 @@ from arrears.apps.negotiation.services.common import (
     record_change,
     require_case_access,
 )
+from arrears.domain.plans import PlanState, plan_default, plan_status
 
 NO_REASON = "say why the {what} is withdrawn"
 PLAN_NOT_LIVE = "plan PL{key} is {status}: only a pending or standing plan can be withdrawn"
+PLAN_DEFAULTED = (
+    "plan PL{key} defaulted on {on} (instalment {seq} not paid in time): a defaulted plan "
+    "cannot be withdrawn"
+)
 NEGOTIATION_DONE = "negotiation N{key} is already {status}"
 APPROVAL_DECIDED = "approval A{key} is already {status}: only an open request can be withdrawn"
 WRITE_OFF_DECIDED = "write-off W{key} is already {status}: only a requested one can be cancelled"
@@ -59,7 +65,8 @@ def approvals_withdraw(
 
 def plan_withdraw(*, plan: PaymentPlan, actor: Any, as_of: date, reason: str) -> PaymentPlan:
     """Withdraw a plan waiting for approval or in good standing (e.g. replaced by a promise);
-    a defaulted, completed or refused plan stays as it is."""
+    a defaulted, completed or refused plan stays as it is. A standing plan is judged on `as_of`
+    first: one that has defaulted since the last sweep is refused too."""
     require_case_access(actor, plan.case)
     _reason(reason, "plan")
     with transaction.atomic():
@@ -69,12 +76,29 @@ def plan_withdraw(*, plan: PaymentPlan, actor: Any, as_of: date, reason: str) ->
             return plan
         if plan.status not in (PlanStatus.PENDING_APPROVAL, PlanStatus.GOOD_STANDING):
             raise Refused(PLAN_NOT_LIVE.format(key=plan.pk, status=plan.status))
+        if plan.status == PlanStatus.GOOD_STANDING:
+            _refuse_failed(plan, as_of)
         plan.status, plan.withdrawn_on = PlanStatus.WITHDRAWN, as_of
         plan.save(update_fields=["status", "withdrawn_on"])
         approvals_withdraw(Approval.objects.filter(plan=plan), actor=actor, on=as_of, reason=reason)
         detail = {"rule": "plan_withdrawn", "plan": plan.pk, "reason": reason}
         record_change(plan.case, actor=actor, on=as_of, kind="plan", obj=plan, detail=detail)
     return plan
+
+
+def _refuse_failed(plan: PaymentPlan, as_of: date) -> None:
+    """The stored status is only as fresh as the last sweep: judge the plan on `as_of` (as
+    `promise_cancel` does) so a default the sweep has not recorded yet cannot be withdrawn."""
+    domain = load.plan_domain(plan)
+    got = load.receipts(plan.case)
+    if domain.item_keys:  # a plan on some items counts only what was paid on them
+        got = [r for r in got if r.item_key in domain.item_keys]
+    s = plan_status(domain, got, as_of=as_of)
+    d = plan_default(s)
+    if d is not None:
+        raise Refused(PLAN_DEFAULTED.format(key=plan.pk, on=d.defaulted_on, seq=d.missed_seq))
+    if s.state is not PlanState.GOOD_STANDING:
+        raise Refused(PLAN_NOT_LIVE.format(key=plan.pk, status=s.state))
 
 
 def negotiation_close(
