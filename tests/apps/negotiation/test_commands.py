@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 from arrears.apps.cases.models import Action, Case
 from arrears.apps.negotiation import cli
+from arrears.apps.negotiation.management.commands.excuse import NO_STATS
 from arrears.apps.negotiation.models import (
     Approval,
     Dispute,
@@ -361,3 +362,11 @@ def test_commands_use_the_debtor_s_only_case_whatever_its_currency(w):
     Case.objects.create(company=w.company, debtor=usd, currency="USD", opened_on=AS_OF)
     _run("excuse", "D-USD", "no_money", "--user", "cora", "--as-of", DAY)
     assert ExcuseLog.objects.get().case.currency == "USD"
+
+
+def test_excuse_stats_says_so_when_no_window_has_closed_yet(w):
+    _run("excuse", w.debtor.code, "no_money", "--user", "cora", "--as-of", DAY)
+    out = _run("excuse", "--stats", "--as-of", DAY)
+    assert out.strip() == NO_STATS.format(days=30, cutoff=date(2026, 10, 26), as_of=AS_OF)
+    later = _run("excuse", "--stats", "--as-of", "2026-12-26")
+    assert later.startswith("no_money") and "cases      1" in later

@@ -59,3 +59,12 @@ def test_no_desk_event_of_the_demo_is_dated_before_its_case_opened(ledger):
     negotiation_demo_seed(company=ledger.company, as_of=AS_OF, per_mille=1000)
     early = CaseEvent.objects.filter(on__lt=F("case__opened_on"))
     assert not early.exists(), list(early.values_list("kind", "on", "case__opened_on")[:5])
+
+
+def test_the_demo_seed_logs_excuses_old_enough_for_the_statistics(ledger):
+    from arrears.apps.negotiation.selectors import excuse_stats
+
+    seeded = negotiation_demo_seed(company=ledger.company, as_of=AS_OF, per_mille=1000)
+    assert seeded["excuses"]
+    stats = excuse_stats(company=ledger.company, as_of=AS_OF)
+    assert not stats.is_empty() and stats["cases"].sum() > 0

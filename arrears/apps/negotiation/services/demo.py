@@ -79,7 +79,8 @@ def negotiation_demo_seed(
         ReportingLine.objects.get_or_create(user=debtor.owner, defaults={"manager": manager})
         story = STORIES[k % len(STORIES)]
         try:
-            story(_Ctx(debtor, company.currency, as_of, rng, manager))
+            days_back = DAYS_BACK.get(story, 21)
+            story(_Ctx(debtor, company.currency, as_of, rng, manager, days_back))
             done[story.__name__.lstrip("_")] += 1
         except (ValueError, PermissionError):
             done["skipped"] += 1  # e.g. nothing left to promise after the generated payments
@@ -104,20 +105,30 @@ def _candidates(company: Company, as_of: date) -> list[Debtor]:
 
 class _Ctx:
     def __init__(
-        self, debtor: Debtor, currency: str, as_of: date, rng: random.Random, manager: Any
+        self,
+        debtor: Debtor,
+        currency: str,
+        as_of: date,
+        rng: random.Random,
+        manager: Any,
+        days_back: int = 21,
     ) -> None:
         self.debtor, self.as_of, self.rng, self.manager = debtor, as_of, rng, manager
-        self.case: Case = case_ensure(
-            debtor=debtor, currency=currency, on=as_of - timedelta(days=21)
-        )
-        # nothing on the desk before the case existed
-        self.start = max(as_of - timedelta(days=21), self.case.opened_on)
-        self.user = debtor.owner
         items = OpenItem.objects.filter(
             debtor=debtor, currency=currency, kind__in=DUNNABLE_KINDS, open_minor__gt=0
         )
         self.balance = items.aggregate(s=Sum("open_minor"))["s"] or 0
         self.oldest = items.order_by("due_date", "id").first()
+        # the desk's story starts `days_back` days ago; a longer one not before anything was
+        # overdue (nor later than the usual three weeks)
+        opened = as_of - timedelta(days=days_back)
+        if days_back > 21 and self.oldest is not None:
+            usual = as_of - timedelta(days=21)
+            opened = max(opened, min(self.oldest.due_date + timedelta(days=1), usual))
+        self.case: Case = case_ensure(debtor=debtor, currency=currency, on=opened)
+        # nothing on the desk before the case existed
+        self.start = max(opened, self.case.opened_on)
+        self.user = debtor.owner
 
     def money(self, share_pct: int) -> Money:
         minor = max(1, self.balance * share_pct // 100)
@@ -240,8 +251,10 @@ def _negotiation(c: _Ctx) -> None:
 
 
 def _excuses(c: _Ctx) -> None:
+    """Excuses over two months (the case opens earlier, `DAYS_BACK`): those logged more than 30
+    days ago have a closed window, so `arrears excuse --stats` has outcomes to show."""
     excuses = list(Excuse)
-    for offset in (-20, -13, -4):
+    for offset in (-55, -44, -33, -20, -13, -4):
         excuse_log(case=c.case, actor=c.user, excuse=c.rng.choice(excuses), as_of=c.day(offset))
 
 
@@ -293,3 +306,5 @@ STORIES: tuple[Callable[[_Ctx], None], ...] = (
     _write_off,
     _handover,
 )
+# How far back a story's desk events go (default three weeks).
+DAYS_BACK: dict[Callable[[_Ctx], None], int] = {_excuses: 60}

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -15,6 +16,12 @@ from arrears.apps.negotiation.policy import desk_policy
 from arrears.apps.negotiation.selectors import excuse_stats
 from arrears.apps.negotiation.services import excuse_log
 from arrears.domain.excuses import CATALOGUE, Excuse
+
+STATS_WINDOW_DAYS = 30
+NO_STATS = (
+    "no excuse statistics yet: no excuse has a closed {days}-day window on {as_of} "
+    "(only excuses logged on or before {cutoff} count)"
+)
 
 
 class Command(DeskCommand):
@@ -51,7 +58,13 @@ class Command(DeskCommand):
                     f"  then: {a.action} in {days} business day{'s' if days != 1 else ''}"
                 )
             return
-        for row in excuse_stats(company=company, as_of=o["as_of"] or today()).iter_rows(named=True):
+        day = o["as_of"] or today()
+        stats = excuse_stats(company=company, as_of=day, window_days=STATS_WINDOW_DAYS)
+        if stats.is_empty():
+            cutoff = day - timedelta(days=STATS_WINDOW_DAYS)
+            self.stdout.write(NO_STATS.format(days=STATS_WINDOW_DAYS, cutoff=cutoff, as_of=day))
+            return
+        for row in stats.iter_rows(named=True):
             self.stdout.write(
                 f"{row['excuse']:<28} cases {row['cases']:>6}  paid within "
                 f"30 days {row['paid']:>6}  ({row['share_pct']} %)"
