@@ -153,18 +153,44 @@ def describe_approval(a: Approval) -> str:
 
 
 def negotiation_rows(*, case: Case) -> list[dict[str, object]]:
-    """Every negotiation of the case as flat rows (ROW_COLUMNS plus the negotiation id)."""
+    """Every negotiation of the case as flat rows (ROW_COLUMNS plus the negotiation id, and for
+    an acceptance the `commitment` stored from it: the promise or plan, dates and amounts)."""
     out: list[dict[str, object]] = []
     for n in Negotiation.objects.filter(case=case).order_by("started_on", "id"):
         history = history_domain(n.events.order_by("seq"), case.currency)
-        out += [{"negotiation": n.pk, **row} for row in history.rows()]
+        stored = _commitments(n)
+        for row in history.rows():
+            done = stored if row["kind"] == "acceptance" else ""
+            out.append({"negotiation": n.pk, **row, "commitment": done})
     return out
+
+
+def _commitments(n: Negotiation) -> str:
+    """The promises and plans an agreed negotiation became, as the ledger holds them."""
+    said = []
+    for p in n.promises.prefetch_related("parts").order_by("id"):
+        parts = ", ".join(
+            f"{format_minor(x.amount_minor, p.currency)} on {x.on}" for x in p.parts.all()
+        )
+        said.append(f"promise P{p.pk} ({p.state}): {parts}" + _conditions(p.conditions))
+    for q in n.plans.prefetch_related("instalments").order_by("id"):
+        dues = ", ".join(
+            f"{format_minor(i.principal_minor + i.interest_minor, q.currency)} on {i.due_on}"
+            for i in q.instalments.all()
+        )
+        said.append(f"plan PL{q.pk} ({q.status}): {dues}" + _conditions(q.conditions))
+    return "; ".join(said)
+
+
+def _conditions(conditions: list[str]) -> str:
+    return f" on condition of {', '.join(conditions)}" if conditions else ""
 
 
 def negotiation_csv(*, case: Case) -> str:
     """The case's negotiation history as CSV (for the file, the auditor, the lawyer)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=["negotiation", *ROW_COLUMNS], lineterminator="\n")
+    columns = ["negotiation", *ROW_COLUMNS, "commitment"]
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in negotiation_rows(case=case):
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
@@ -223,7 +249,7 @@ DESK_EVENTS = {
     "excuse": "excuse {excuse} ({contact}); answer given; follow-up {follow_up} on {follow_up_on}",
     "write_off_requested": "write-off W{write_off} requested: {reason}",
     "written_off": "closed as written off (write-offs {write_offs})",
-    "handover": "handed over to {to} {agency} ({from_owner} -> {to_owner}): {reason}",
+    "handover": "handed over to {to}{agency_named} ({from_owner} -> {to_owner}): {reason}",
     "plan_withdrawn": "plan PL{plan} withdrawn: {reason}",
     "negotiation_closed": "negotiation N{negotiation} closed without agreement: {reason}",
     "negotiation_expired": "negotiation N{negotiation} expired: {reason}",
@@ -253,6 +279,8 @@ def describe_desk_event(e: Any) -> str | None:
         values["instalments"] = ", ".join(
             f"{format_minor(int(a), cur)} on {d}" for d, a in r["instalments"]
         )
+    if rule == "handover":
+        values["agency_named"] = f" {r['agency']}" if r.get("agency") else ""
     run = f" (run {e.run_id})" if e.run_id else ""
     return f"{e.on} {e.kind}{run}: " + template.format_map(_Blank(values)).strip()
 

@@ -49,6 +49,7 @@ class EventKind(StrEnum):
     APPROVAL_REQUESTED = "approval_requested"
     APPROVAL_GRANTED = "approval_granted"
     APPROVAL_REFUSED = "approval_refused"
+    APPROVAL_WITHDRAWN = "approval_withdrawn"  # a request taken back (e.g. replaced by a new one)
 
 
 @dataclass(frozen=True, slots=True)

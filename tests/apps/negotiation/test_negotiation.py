@@ -205,6 +205,31 @@ def test_a_new_request_replaces_the_open_one_of_the_negotiation(w):
     assert CaseEvent.objects.filter(reason__rule="approval_replaced").count() == 1
 
 
+def test_the_replaced_request_is_in_the_exported_history(w):
+    _propose(w, _all_in(12))
+    first = _propose(w, _all_in(40)).approval
+    r = _propose(w, _all_in(35))
+    rows = negotiation_rows(case=w.case)
+    kinds = [x["kind"] for x in rows]
+    assert kinds[-4:] == ["proposal", "approval_withdrawn", "approval_requested", "concession"]
+    gone = rows[-3]
+    assert gone["reason"] == f"A{first.pk} replaced by a new request for {_all_in(35).describe()}"
+    assert gone["first_on"] == _days(40)
+    stored = NegotiationEvent.objects.get(kind="approval_requested", seq=rows[-2]["seq"])
+    assert stored.script == r.recommendation.script
+    assert "approval_withdrawn" in negotiation_csv(case=w.case)
+
+
+def test_the_history_shows_the_commitment_an_acceptance_became(w):
+    ov = OverrideIn(Action.ACCEPT, _all_in(12), "pays reliably", Condition.PAYMENT_TODAY)
+    p = _propose(w, _all_in(12), override=ov).promise
+    last = negotiation_rows(case=w.case)[-1]
+    want = f"promise P{p.pk} (open): EUR 1,000.00 on {_days(12)} on condition of payment_today"
+    assert (last["kind"], last["commitment"]) == ("acceptance", want)
+    lines = negotiation_csv(case=w.case).strip().splitlines()
+    assert lines[0].endswith(",recommended,commitment") and lines[-1].endswith(f'"{want}"')
+
+
 def test_granting_terms_whose_first_payment_is_past_is_refused(w):
     _propose(w, _all_in(12))
     asked = _propose(w, _all_in(40)).approval

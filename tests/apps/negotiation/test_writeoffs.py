@@ -290,3 +290,19 @@ def test_a_standing_promise_is_withdrawn_when_the_case_is_written_off(w):
     p.refresh_from_db()
     w.refresh()
     assert p.state == "cancelled" and w.debtor.broken_promises == 0
+
+
+def test_a_handover_without_an_agency_name_reads_with_single_spaces(w):
+    from arrears.apps.negotiation.selectors import describe_desk_event
+
+    case_handover(
+        case=w.case,
+        actor=w.maria,
+        to="legal",
+        new_owner=w.lena,
+        reason="final notice ignored",
+        as_of=AS_OF,
+    )
+    line = describe_desk_event(CaseEvent.objects.get(case=w.case, kind="handover"))
+    assert line is not None and "handed over to legal (cora -> lena): final notice" in line
+    assert "  " not in line

@@ -8,7 +8,7 @@ credit manager's approval queue. An acceptance becomes a commitment at once: a p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -20,6 +20,7 @@ from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
     ApprovalKind,
+    DecisionStatus,
     Negotiation,
     NegotiationEvent,
     NegotiationStatus,
@@ -134,7 +135,7 @@ def negotiation_propose(
             history, rec, proposed_by=proposed_by, collector=who, on=as_of, override=ov
         )
         added = new.events[len(history.events) :]
-        _store_events(neg, added, start=len(stored), script=rec.script)
+        _store_events(neg, _with_replaced(neg, added, rec), start=len(stored), script=rec.script)
         result = _consequences(case, actor, neg, new, rec, proposed_by, as_of, channel)
         detail = _detail(rec, added, override)
         record_change(case, actor=actor, on=as_of, kind="negotiation", obj=neg, detail=detail)
@@ -170,8 +171,35 @@ def _current(case: Case, actor: Any, as_of: date) -> Negotiation:
     return neg
 
 
+def _with_replaced(neg: Negotiation, added: Any, rec: Recommendation) -> list[Any]:
+    """The events to store: a new approval request is preceded by the withdrawal of the one it
+    replaces (`_ask_approval` withdraws it), so the exported history shows both."""
+    out = list(added)
+    at = next((k for k, e in enumerate(out) if e.kind is EventKind.APPROVAL_REQUESTED), None)
+    if at is None:
+        return out
+    waiting = Approval.objects.filter(
+        negotiation=neg, kind=ApprovalKind.TERMS, status=DecisionStatus.REQUESTED
+    ).order_by("id")
+    asked = out[at]
+    gone = [
+        replace(
+            asked,
+            kind=EventKind.APPROVAL_WITHDRAWN,
+            terms=load.terms_from_json(a.detail["terms"], neg.case.currency),
+            reason=f"A{a.pk} " + REPLACED.format(terms=rec.proposal.describe()),
+            reason_code="",
+        )
+        for a in waiting
+    ]
+    return out[:at] + gone + out[at:]
+
+
 def _store_events(neg: Negotiation, events: Any, *, start: int, script: str) -> None:
     rows = []
+    said = next(  # the script goes with the answer: the first event after the proposal
+        (k for k, e in enumerate(events) if k and e.kind is not EventKind.APPROVAL_WITHDRAWN), None
+    )
     for k, e in enumerate(events):
         rows.append(
             NegotiationEvent(
@@ -185,7 +213,7 @@ def _store_events(neg: Negotiation, events: Any, *, start: int, script: str) -> 
                 reason=e.reason,
                 reason_code=e.reason_code,
                 recommended=str(e.recommended) if e.recommended else "",
-                script=script if k == 1 else "",
+                script=script if k == said else "",
                 **load.terms_fields(e.terms),
             )
         )

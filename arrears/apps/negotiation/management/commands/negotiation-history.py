@@ -29,7 +29,7 @@ class Command(BaseCommand):
             terms = f" {r['first_amount']} by {r['first_on']}" if r["first_on"] else ""
             if r["instalments"]:
                 terms += f", total {r['total']} by {r['last_on']} ({r['instalments']} more)"
-            extra = " ".join(str(r[k]) for k in ("condition", "reason") if r[k])
+            extra = " ".join(str(r[k]) for k in ("condition", "reason", "commitment") if r[k])
             self.stdout.write(
                 f"#{r['negotiation']}.{r['seq']} {r['on']} {r['kind']:<18} "
                 f"{r['by']}:{terms} {extra}".rstrip()
