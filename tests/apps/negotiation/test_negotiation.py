@@ -316,3 +316,12 @@ def test_invoices_not_yet_due_are_not_negotiated(w):
     assert rec.action is Action.COUNTER and r.approval is None
     with pytest.raises(ValueError):
         _propose(w, Terms.single(_days(2), eur("1000.01")))
+
+
+def test_a_negotiated_plan_covers_what_was_due_not_invoices_not_yet_due(w):
+    from tests import factories
+
+    factories.item(w.debtor, due=_days(20), amount=5_000_00, number="INV-LATER")
+    plan = Terms(_days(2), eur("400"), _days(60), eur("1000"), 2)
+    r = _propose(w, plan, override=OverrideIn(Action.ACCEPT, plan, "agreed with the CFO"))
+    assert r.plan is not None and r.plan.covered_items == ["INV-NEW", "INV-OLD"]

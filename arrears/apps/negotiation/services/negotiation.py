@@ -263,6 +263,7 @@ def _consequences(
         negotiation=neg,
         pre_approved=True,
         conditions=conditions,
+        overdue_only=True,  # what was negotiated: the balance due (`negotiation_balance`)
     )  # our plans always carry the acceleration clause; asking for it makes it explicit
     return None, None, plan
 

@@ -119,8 +119,10 @@ def plan_create(
     negotiation: Negotiation | None = None,
     pre_approved: bool = False,
     conditions: Sequence[str] = (),
+    overdue_only: bool = False,
 ) -> PaymentPlan:
-    """Agree a plan on the case. Beyond the walk-away point it waits in the approval queue
+    """Agree a plan on the case. `overdue_only` (a plan agreed in a negotiation, which covers
+    what is due): the items it covers are those overdue on `as_of`, not invoices not yet due. Beyond the walk-away point it waits in the approval queue
     (`pending_approval`) and keeps nothing off the ladder until approved. The same plan
     entered twice is stored once. `conditions` are stored and the dates kept as agreed; those
     that need checking (payment today among them) become tasks (as for promises)."""
@@ -143,7 +145,12 @@ def plan_create(
         _refuse_overlap(case, keys)
         request = None if pre_approved else _approval(case, plan, actor, as_of, covered)
         status = PlanStatus.PENDING_APPROVAL if request else PlanStatus.GOOD_STANDING
-        row = _store(case, actor, plan, items, status, negotiation)
+        covered_items = sorted(
+            i.number
+            for i in items
+            if (not keys or i.number in keys) and (not overdue_only or i.due_date < as_of)
+        )
+        row = _store(case, actor, plan, items, status, negotiation, covered_items)
         if conditions:
             row.conditions = conditions
             row.save(update_fields=["conditions"])
@@ -222,8 +229,8 @@ def _store(
     items: list[Any],
     status: PlanStatus,
     negotiation: Negotiation | None,
+    covered: list[str],
 ) -> PaymentPlan:
-    keys = plan.item_keys
     row = PaymentPlan.objects.create(
         case=case,
         negotiation=negotiation,
@@ -235,7 +242,7 @@ def _store(
         acceleration_clause=plan.acceleration_clause,
         grace_business_days=plan.grace_business_days,
         already_counted=load.received_on_day(case, plan.agreed_on),
-        covered_items=sorted(i.number for i in items if not keys or i.number in keys),
+        covered_items=covered,
         status=status,
         created_by=actor,
     )
