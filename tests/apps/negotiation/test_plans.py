@@ -209,3 +209,12 @@ def test_without_acceleration_no_item_is_made_due_early(w):
     _plan(w, acceleration_clause=False)
     negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
     assert not ItemAcceleration.objects.exists()
+
+
+def test_a_plan_stored_before_covered_items_accelerates_only_items_issued_by_its_day(w):
+    before = factories.item(w.debtor, due=date(2026, 12, 20), amount=300_00, number="INV-BEFORE")
+    plan = _plan(w)
+    PaymentPlan.objects.filter(pk=plan.pk).update(covered_items=[])  # as an older row
+    factories.item(w.debtor, due=date(2027, 3, 1), amount=700_00, number="INV-AFTER")  # 30 Jan
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    assert list(ItemAcceleration.objects.values_list("item_id", flat=True)) == [before.pk]
