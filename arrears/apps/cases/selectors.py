@@ -210,10 +210,6 @@ def case_explain(
     return out
 
 
-def open_cases_count(*, company: Company) -> int:
-    return Case.objects.filter(company=company, status=CaseStatus.OPEN).count()
-
-
 def describe_event(e: CaseEvent) -> str:
     """One line a collector can read: what changed, by which rule, on which figures."""
     run = f" (run {e.run_id})" if e.run_id else ""
