@@ -35,7 +35,7 @@ from arrears.apps.negotiation.services.approvals import approval_decide
 from arrears.apps.negotiation.services.common import AGENCY, case_ensure
 from arrears.apps.negotiation.services.disputes import dispute_open
 from arrears.apps.negotiation.services.excuses import excuse_log
-from arrears.apps.negotiation.services.negotiation import negotiation_propose
+from arrears.apps.negotiation.services.negotiation import negotiation_balance, negotiation_propose
 from arrears.apps.negotiation.services.plans import PlanIn, plan_create
 from arrears.apps.negotiation.services.promises import promise_create
 from arrears.apps.negotiation.services.writeoffs import case_handover, writeoff_request
@@ -238,8 +238,8 @@ def _fresh_dispute(c: _Ctx) -> None:
 
 def _negotiation(c: _Ctx) -> None:
     """Counter, a conditional concession, then terms beyond the walk-away point."""
-    whole = Money.from_minor(c.balance, c.case.currency)
     on = c.day(-3)
+    whole = negotiation_balance(c.case, on)  # what is due: invoices not yet due are not asked
     for days in (20, 20, 75):
         negotiation_propose(
             case=c.case,
