@@ -375,3 +375,15 @@ def test_a_case_handed_over_to_legal_is_no_longer_dunned_by_the_ladder():
     assert (w.old.excluded_minor, w.new.excluded_minor) == (600_00, 400_00)
     case = Case.objects.get(pk=w.case.pk)
     assert case.status == "open" and case.next_action_on is not None  # still owned, still dated
+
+
+def test_a_case_gets_one_action_a_day_for_the_firmest_step_reached(company, cora):
+    d = factories.debtor(company, owner=cora, risk_tier="high")  # jump ladder
+    factories.item(d, due=AS_OF - timedelta(days=20))  # final notice
+    factories.item(d, due=AS_OF - timedelta(days=6))  # the call
+    factories.item(d, due=AS_OF - timedelta(days=2))  # a reminder
+    result = run_daily(company=company, as_of=AS_OF)
+    assert list(Action.objects.filter(case__debtor=d).values_list("step_code", flat=True)) == [
+        "final_notice"
+    ]
+    assert result.counts["items_stepped"] == 3 and result.counts["actions_created"] == 1

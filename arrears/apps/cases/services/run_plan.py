@@ -81,10 +81,12 @@ def plan_run(
     as_of = config.as_of
     steps = steps_frame(config.strategies)
     step_inserts, step_updates = _item_steps(decisions.items)
+    # One contact per case and day: the firmest step any of its items reached today (a letter
+    # at final notice already covers the invoice that only reached the reminder).
     actions = (
         decisions.items.filter(pl.col("stepped") & pl.col("step").is_not_null())
-        .group_by([*CASE_KEY, "strategy", "step"])
-        .agg()
+        .group_by([*CASE_KEY, "strategy"])
+        .agg(pl.col("step").max())
         .join(steps, on=["strategy", "step"])
         .select(*CASE_KEY, "step_code", "channel", "role")
         .sort([*CASE_KEY, "step_code"])
