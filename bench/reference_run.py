@@ -105,6 +105,7 @@ def _case_figures(it: pl.LazyFrame, rates: pl.LazyFrame, debtors: pl.LazyFrame) 
             pl.col("dunnable").sum().alias("dunnable_minor"),
             pl.when(overdue).then(pl.col("dunnable")).sum().alias("overdue_minor"),
             pl.when(pl.col("dunnable") > 0).then(pl.col("dpd")).max().alias("oldest_dpd"),
+            pl.col("dpd").max().alias("oldest_open_dpd"),  # the hold counts every open item
         )
         .join(rates, on="currency", how="left")
         .with_columns(overdue_company=_half_up("overdue_minor"))
@@ -241,7 +242,7 @@ def _holds(
     cases: pl.LazyFrame, credits: pl.LazyFrame, debtors: pl.LazyFrame, rates: pl.LazyFrame
 ) -> pl.LazyFrame:
     """Exposure = open items less credits, per currency converted to the company currency;
-    hold when over the credit limit or the oldest dunnable item is past the hold age; a manual
+    hold when over the credit limit or the oldest open item is past the hold age; a manual
     hold stays. One row per debtor with an exposure, a hold, or a hold to lift."""
     net = (
         pl.concat(
@@ -256,7 +257,7 @@ def _holds(
         .group_by("debtor_id")
         .agg(_half_up("m").sum().alias("exposure_minor"))
     )
-    oldest = cases.group_by("debtor_id").agg(pl.col("oldest_dpd").max())
+    oldest = cases.group_by("debtor_id").agg(pl.col("oldest_open_dpd").max().alias("oldest_dpd"))
     d = (
         debtors.join(net, on="debtor_id", how="left")
         .join(oldest, on="debtor_id", how="left")

@@ -1,6 +1,7 @@
 """§3 Credit holds: exposure and age drive holds. A debtor is put on hold when its exposure
 (open items less credits, in company currency) exceeds its credit limit, or when its oldest
-dunnable item is more than `hold_after_days_past_due` days past due. The run lifts only holds
+open item is more than `hold_after_days_past_due` days past due (an item covered by a plan or
+a promise is still owed, so it still counts). The run lifts only holds
 it set itself; a hold a credit manager set by hand stays until a person lifts it.
 """
 

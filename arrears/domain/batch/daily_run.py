@@ -269,6 +269,8 @@ def _case_totals(
             dunnable_minor=pl.col("dunnable_minor").sum(),
             overdue_minor=pl.when(pl.col("dpd") >= 1).then(pl.col("dunnable_minor")).sum(),
             oldest_dpd=pl.when(pl.col("dunnable_minor") > 0).then(pl.col("dpd")).max(),
+            # §3 the hold looks at every open item: one in a plan or promised is still owed
+            oldest_open_dpd=pl.col("dpd").max(),
         )
         .join(factors.lazy(), on="currency", how="left")
         .with_columns(
@@ -376,7 +378,7 @@ def _holds(
         .with_columns(company=_to_company("m"))
     )
     exposure = per_case.group_by("debtor_id").agg(exposure_minor=pl.col("company").sum())
-    oldest = cases.group_by("debtor_id").agg(oldest_dpd=pl.col("oldest_dpd").max())
+    oldest = cases.group_by("debtor_id").agg(oldest_dpd=pl.col("oldest_open_dpd").max())
     d = (
         debtors.join(exposure, on="debtor_id", how="left")
         .join(oldest, on="debtor_id", how="left")

@@ -387,3 +387,23 @@ def test_a_case_gets_one_action_a_day_for_the_firmest_step_reached(company, cora
         "final_notice"
     ]
     assert result.counts["items_stepped"] == 3 and result.counts["actions_created"] == 1
+
+
+def test_an_old_item_held_back_by_a_plan_or_promise_keeps_the_credit_hold(company, cora):
+    d = factories.debtor(company, owner=cora)
+    item = factories.item(d, due=AS_OF - timedelta(days=61))
+    run_daily(company=company, as_of=AS_OF)
+    OpenItem.objects.filter(pk=item.pk).update(excluded_minor=item.open_minor)  # in a plan
+    result = run_daily(company=company, as_of=AS_OF + timedelta(days=1))
+    d.refresh_from_db()
+    assert d.on_hold and result.counts["holds_lifted"] == 0
+
+
+def test_a_lifted_hold_says_why(company, cora):
+    d = factories.debtor(company, owner=cora, credit_limit_minor=100_00)
+    item = factories.item(d, due=AS_OF + timedelta(days=10), amount=150_00)
+    run_daily(company=company, as_of=AS_OF)
+    OpenItem.objects.filter(pk=item.pk).update(open_minor=50_00)
+    run_daily(company=company, as_of=AS_OF + timedelta(days=1))
+    lifted = HoldChange.objects.get(debtor=d, hold=False)
+    assert lifted.reason["rules"] == ["exposure_within_limit_and_no_old_items"]

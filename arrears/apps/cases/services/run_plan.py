@@ -111,6 +111,7 @@ def plan_run(
             rules=pl.concat_list(
                 pl.when("over_limit").then(pl.lit(str(HoldRule.OVER_LIMIT))),
                 pl.when("too_old").then(pl.lit(str(HoldRule.TOO_OLD))),
+                pl.when(~pl.col("hold")).then(pl.lit(str(HoldRule.CLEARED))),
             ).list.drop_nulls(),
             exposure_minor="exposure_minor",
             credit_limit_minor="credit_limit_minor",
