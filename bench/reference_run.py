@@ -171,12 +171,12 @@ def _steps_frame() -> pl.LazyFrame:
     )
 
 
-def _driving_items(dunnable: pl.LazyFrame) -> pl.LazyFrame:
+def _driving_items(items: pl.LazyFrame) -> pl.LazyFrame:
     """Per case, the item at the highest step; of those the most days past due; of those
     the lowest id."""
     s = pl.col("new_step").fill_null(-1)
     return (
-        dunnable.filter(s == s.max().over(KEY))
+        items.filter(s == s.max().over(KEY))
         .filter(pl.col("dpd") == pl.col("dpd").max().over(KEY))
         .group_by(KEY)
         .agg(
@@ -192,16 +192,16 @@ def _case_rows(it: pl.LazyFrame, cases: pl.LazyFrame, as_of: date) -> pl.LazyFra
     is the earlier of the next climb and the review of the current step (or a look in a week
     when nothing can be dunned)."""
     climb = pl.col("next_climb_on")
-    dunnable = it.filter(pl.col("dunnable") > 0)
+    live = pl.col("dunnable") > 0  # held-back items keep the case's step but cannot climb
     per_case = (
-        dunnable.group_by(KEY)
+        it.group_by(KEY)
         .agg(
             step=pl.col("new_step").max(),
-            items=pl.len(),
+            items=live.sum(),
             stepped_today=pl.col("stepped").any(),
-            next_climb_on=pl.when(climb > as_of).then(climb).min(),
+            next_climb_on=pl.when(live & (climb > as_of)).then(climb).min(),
         )
-        .join(_driving_items(dunnable), on=KEY)
+        .join(_driving_items(it), on=KEY)
     )
     review_on = pl.col("step_on") + pl.duration(days=pl.col("follow_up"))
     climb_first = climb.is_not_null() & (review_on.is_null() | (climb < review_on))

@@ -303,18 +303,17 @@ def _cases(
     # (items are sorted by id and a group keeps row order, so arg_max finds the first).
     top = (pl.col("new_step").fill_null(-1).cast(pl.Int64) * 1_000_000 + pl.col("dpd")).arg_max()
     climb = pl.col("next_climb_on")
-    agg = (
-        lf.filter(pl.col("dunnable_minor") > 0)
-        .group_by(CASE_KEY)
-        .agg(
-            step=pl.col("new_step").max(),
-            step_on=pl.col("new_step_on").get(top),
-            driving_item_id=pl.col("item_id").get(top),
-            driving_dpd=pl.col("dpd").get(top),
-            items=pl.len(),
-            stepped_today=pl.col("stepped").max(),
-            next_climb_on=pl.when(climb > as_of).then(climb).min(),
-        )
+    # Items held back (promised, in a plan, disputed) keep their step, so the case keeps its
+    # place while the desk's commitment stands; only dunnable items can climb further.
+    live = pl.col("dunnable_minor") > 0
+    agg = lf.group_by(CASE_KEY).agg(
+        step=pl.col("new_step").max(),
+        step_on=pl.col("new_step_on").get(top),
+        driving_item_id=pl.col("item_id").get(top),
+        driving_dpd=pl.col("dpd").get(top),
+        items=live.sum(),
+        stepped_today=pl.col("stepped").max(),
+        next_climb_on=pl.when(live & (climb > as_of)).then(climb).min(),
     )
     out = (
         cases.lazy()

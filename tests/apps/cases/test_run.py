@@ -407,3 +407,17 @@ def test_a_lifted_hold_says_why(company, cora):
     run_daily(company=company, as_of=AS_OF + timedelta(days=1))
     lifted = HoldChange.objects.get(debtor=d, hold=False)
     assert lifted.reason["rules"] == ["exposure_within_limit_and_no_old_items"]
+
+
+def test_a_case_keeps_its_step_while_its_items_are_held_back(company, cora):
+    d = factories.debtor(company, owner=cora, risk_tier="high")
+    item = factories.item(d, due=AS_OF - timedelta(days=20))
+    run_daily(company=company, as_of=AS_OF)  # final notice
+    OpenItem.objects.filter(pk=item.pk).update(excluded_minor=item.open_minor)  # promised
+    run_daily(company=company, as_of=AS_OF + timedelta(days=1))
+    case = Case.objects.get(debtor=d)
+    assert case.step_code == "final_notice"
+    assert list(case.events.filter(kind="step").values_list("to_step", flat=True)) == [
+        "final_notice"
+    ]
+    assert case.next_action.startswith("review:")  # nothing to climb while the promise stands
