@@ -92,7 +92,8 @@ def plan_run(
         .sort([*CASE_KEY, "step_code"])
     )
     superseded = _climbed(decisions.cases, cases)
-    codes = sorted(_step_order(config))
+    order = _step_order(config)
+    codes = sorted(order)
     overtaken = person_actions.join(superseded, on=CASE_KEY, how="semi").filter(
         (pl.col("person_on") < as_of) & pl.col("person_step").is_in(codes)
     )
@@ -130,7 +131,7 @@ def plan_run(
     by_step = (
         new.group_by("step_code")
         .len()
-        .with_columns(order=pl.col("step_code").replace_strict(_step_order(config), default=-1))
+        .with_columns(order=pl.col("step_code").replace_strict(order, default=-1))
         .sort("order", "step_code")
         .with_columns(pl.col("step_code").replace("", "(not yet)"))
     )
