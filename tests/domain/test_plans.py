@@ -183,14 +183,14 @@ def test_a_plan_in_good_standing_keeps_the_covered_items_off_the_ladder():
 
 def test_a_missed_instalment_after_grace_defaults_and_accelerates_the_balance():
     p = simple_plan(interest=InterestTerms(Decimal("0.12")))
-    # 3 April instalment unpaid; grace 3 business days -> 8 April; default seen on 9 April.
+    # 3 April instalment unpaid; grace 3 business days -> 8 April; default on 9 April.
     assert plan_status(p, [], as_of=date(2025, 4, 8)).state is PlanState.GOOD_STANDING
     s = plan_status(p, [], as_of=date(2025, 4, 9))
     assert s.state is PlanState.DEFAULTED
     d = plan_default(s)
     assert d is not None
     assert (d.defaulted_on, d.follow_up_on, d.missed_seq, d.escalate) == (
-        date(2025, 4, 8),
+        date(2025, 4, 9),
         date(2025, 4, 9),
         1,
         True,
@@ -199,6 +199,38 @@ def test_a_missed_instalment_after_grace_defaults_and_accelerates_the_balance():
     first = p.instalments[0]
     assert d.due_at_once == first.amount + eur("600")
     assert plan_exclusions(s, {"inv-1": (date(2025, 1, 10), eur("900"))}) == {"inv-1": eur("0")}
+
+
+def test_a_plan_defaults_on_the_first_day_after_grace_not_on_its_last_day():
+    # Due Tuesday 1 April; grace 3 business days -> Friday 4 April is the last day a payment
+    # still keeps it. The debtor is late beyond grace from Saturday 5 April: the default is
+    # dated then (as a promise is broken from the day after its deadline), and the call is due
+    # the next business day after the grace, Monday 7 April.
+    p = simple_plan(due_dates=monthly_dates(date(2025, 4, 1), 3))
+    paid_on_last_day = [Receipt("a", date(2025, 4, 4), eur("300"))]
+    assert plan_status(p, paid_on_last_day, as_of=date(2025, 4, 5)).state is (
+        PlanState.GOOD_STANDING
+    )
+    assert plan_status(p, [], as_of=date(2025, 4, 4)).state is PlanState.GOOD_STANDING
+    s = plan_status(p, [], as_of=date(2025, 4, 5))
+    assert (s.state, s.defaulted_on) == (PlanState.DEFAULTED, date(2025, 4, 5))
+    d = plan_default(s)
+    assert d is not None
+    assert (d.defaulted_on, d.follow_up_on, d.missed_seq) == (
+        date(2025, 4, 5),
+        date(2025, 4, 7),
+        1,
+    )
+    # Seen later, the default keeps its date.
+    assert plan_status(p, [], as_of=date(2025, 5, 20)).defaulted_on == date(2025, 4, 5)
+
+
+def test_a_default_dated_the_day_after_grace_still_charges_no_interest_of_periods_not_run():
+    # The missed instalment (due by the end of grace) in full; the later ones principal only.
+    p = simple_plan(interest=InterestTerms(Decimal("0.12")))
+    d = plan_default(plan_status(p, [], as_of=date(2025, 5, 20)))
+    assert d is not None and d.defaulted_on == date(2025, 4, 9)
+    assert d.due_at_once == p.instalments[0].amount + eur("600")
 
 
 def test_without_an_acceleration_clause_only_overdue_instalments_fall_due():

@@ -1,17 +1,20 @@
 """§7 Payment plans, keeping one: instalments matched against payments; default, acceleration.
 
 Receipts since the plan was agreed are matched against the instalments like items (oldest
-first). An instalment not fully paid by its due date plus the grace defaults the plan; with the
-acceleration clause the remaining balance falls due at once (interest of periods that have not
-run is not charged), the case is followed up the next business day and climbs the ladder. While
-the plan is in good standing the ladder skips what it covers.
+first). An instalment not fully paid by its *deadline* (its due date plus the grace, the last day
+a payment still keeps it) defaults the plan. The default is dated the day after that deadline,
+the first day the debtor is late beyond the grace (as a promise is broken from the day after its
+deadline): with the acceleration clause the remaining balance falls due at once on that day
+(interest of periods that have not run is not charged), the case is followed up the next
+business day after the deadline and climbs the ladder. While the plan is in good standing the
+ladder skips what it covers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from arrears.domain.dates import add_business_days, next_business_day
 from arrears.domain.matching import Receipt, items_as_obligations, match_receipts, spread
@@ -39,7 +42,7 @@ class PlanStatus:
     as_of: date
     state: PlanState
     instalments: tuple[InstalmentStatus, ...]
-    defaulted_on: date | None  # the deadline of the first instalment missed
+    defaulted_on: date | None  # the day after the deadline of the first instalment missed
 
     @property
     def paid(self) -> Money:
@@ -87,8 +90,9 @@ class PlanStatus:
 
 def _accelerated(s: InstalmentStatus, defaulted_on: date, currency: str) -> Money:
     """An instalment's part of the accelerated balance: interest of periods that have not run
-    is not charged, so later instalments fall due for their open principal only."""
-    if s.instalment.due_on <= defaulted_on:
+    is not charged, so instalments due after the missed deadline fall due for their open
+    principal only (those due by it, the missed one included, in full)."""
+    if s.instalment.due_on < defaulted_on:
         return s.open
     principal = s.instalment.principal.to_minor() - s.paid.to_minor()
     return Money.from_minor(max(0, principal), currency)
@@ -118,14 +122,8 @@ def plan_status(
         )
         for i, s in zip(plan.instalments, m.obligations, strict=True)
     )
-    defaulted = next(
-        (
-            s.deadline
-            for s in statuses
-            if s.deadline < as_of and (s.settled_on is None or s.settled_on > s.deadline)
-        ),
-        None,
-    )
+    missed = _first_missed(statuses, as_of)
+    defaulted = None if missed is None else missed.deadline + timedelta(days=1)
     if defaulted is not None:
         state = PlanState.DEFAULTED
     elif all(s.settled_on is not None for s in statuses):
@@ -135,13 +133,25 @@ def plan_status(
     return PlanStatus(plan, as_of, state, statuses, defaulted)
 
 
+def _first_missed(statuses: Iterable[InstalmentStatus], as_of: date) -> InstalmentStatus | None:
+    """The first instalment whose deadline passed (before `as_of`) without it fully paid by it."""
+    return next(
+        (
+            s
+            for s in statuses
+            if s.deadline < as_of and (s.settled_on is None or s.settled_on > s.deadline)
+        ),
+        None,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class PlanDefault:
     """What a defaulted plan sets off: the balance due at once, a call, a climb up the ladder."""
 
     plan_key: str
-    defaulted_on: date
-    follow_up_on: date
+    defaulted_on: date  # the first day after the missed instalment's grace
+    follow_up_on: date  # the next business day after that grace (= on or after defaulted_on)
     due_at_once: Money
     missed_seq: int
     escalate: bool = True  # counts as a broken promise for the ladder's triggers
@@ -153,11 +163,12 @@ def plan_default(
     """The consequences of a default (None while the plan stands or once it is completed)."""
     if status.state is not PlanState.DEFAULTED or status.defaulted_on is None:
         return None
-    missed = next(s for s in status.instalments if s.deadline == status.defaulted_on)
+    missed = _first_missed(status.instalments, status.as_of)
+    assert missed is not None  # a defaulted plan always has its missed instalment
     return PlanDefault(
         status.plan.key,
         status.defaulted_on,
-        next_business_day(status.defaulted_on, holidays),
+        next_business_day(missed.deadline, holidays),
         status.due_now,
         missed.instalment.seq,
     )

@@ -109,7 +109,7 @@ def test_a_missed_instalment_defaults_the_plan_and_accelerates_the_rest(w):
     w.refresh()
     assert (plan.status, plan.defaulted_on, plan.due_at_once_minor) == (
         "defaulted",
-        date(2026, 12, 9),
+        date(2026, 12, 10),  # the first day after grace
         800_00,
     )
     assert w.debtor.broken_promises == 1
@@ -176,7 +176,8 @@ def test_an_accelerated_default_makes_covered_items_not_yet_due_due_at_once(w):
     plan.refresh_from_db()
     assert plan.status == "defaulted"
     acc = ItemAcceleration.objects.get()
-    assert (acc.item_id, acc.plan_id, acc.accelerated_on) == (later.pk, plan.pk, date(2026, 12, 9))
+    # due at once from the default, the first day after grace (10 Dec), not its last day
+    assert (acc.item_id, acc.plan_id, acc.accelerated_on) == (later.pk, plan.pk, date(2026, 12, 10))
     negotiation_sweep(company=w.company, as_of=date(2026, 12, 11))
     assert ItemAcceleration.objects.count() == 1
 

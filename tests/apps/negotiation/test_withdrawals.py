@@ -157,11 +157,11 @@ def test_a_plan_defaulted_since_the_last_sweep_cannot_be_withdrawn(w):
         as_of=AS_OF,
         schedule=PlanIn(due_dates=[date(2026, 12, 1), date(2026, 12, 8)]),
     )
-    assert plan.status == "good_standing"  # stored; nothing paid by 1 Dec plus grace
+    assert plan.status == "good_standing"  # stored; nothing paid by 1 Dec plus grace (4 Dec)
     later = date(2026, 12, 10)
     with pytest.raises(ValueError) as got:
         plan_withdraw(plan=plan, actor=w.cora, as_of=later, reason="start again")
-    assert str(got.value) == PLAN_DEFAULTED.format(key=plan.pk, on=date(2026, 12, 4), seq=1)
+    assert str(got.value) == PLAN_DEFAULTED.format(key=plan.pk, on=date(2026, 12, 5), seq=1)
     plan.refresh_from_db()
     assert (plan.status, plan.withdrawn_on) == ("good_standing", None)
     assert not CaseEvent.objects.filter(reason__rule="plan_withdrawn").exists()
