@@ -17,6 +17,7 @@ from arrears.apps.negotiation.services.common import (
     require_case_access,
     require_open,
 )
+from arrears.apps.negotiation.services.handovers import role_for_case
 from arrears.domain.excuses import Excuse, ExcuseAnswer, FollowUpAction, answer_for, next_action
 from arrears.domain.ladder import Channel
 
@@ -55,6 +56,7 @@ def excuse_log(
             step_code=f"excuse_{nxt.action}",
             due_on=nxt.on,
             channel=CHANNELS.get(nxt.action, Channel.PHONE),
+            role=role_for_case(case),  # legal's or the agency's once handed over
         )
         if created:
             detail = {

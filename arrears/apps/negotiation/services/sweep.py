@@ -39,6 +39,7 @@ from arrears.apps.negotiation.models import (
 from arrears.apps.negotiation.policy import promise_policy
 from arrears.apps.negotiation.services import sweep_frames as frames
 from arrears.apps.negotiation.services.common import case_event, follow_up
+from arrears.apps.negotiation.services.handovers import role_for_case
 from arrears.apps.negotiation.services.promises import promise_evaluate
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.matching import Receipt, spread_over_items
@@ -241,7 +242,13 @@ def _promise_closed(p: PromiseToPay, s: Any, ctx: _Ctx) -> None:
             escalate=fu.escalate,
             follow_up_on=fu.follow_up_on.isoformat(),
         )
-        follow_up(p.case, step_code="promise_follow_up", due_on=fu.follow_up_on, run=ctx.run)
+        follow_up(
+            p.case,
+            step_code="promise_follow_up",
+            due_on=fu.follow_up_on,
+            role=role_for_case(p.case),  # legal's or the agency's once handed over
+            run=ctx.run,
+        )
     case_event(p.case, on=ctx.as_of, kind="promise", reason=detail, run=ctx.run)
 
 
@@ -285,7 +292,11 @@ def _plans(company: Company, ctx: _Ctx) -> None:
                 escalate=d.escalate,
             )
             follow_up(
-                plan.case, step_code="plan_default_follow_up", due_on=d.follow_up_on, run=ctx.run
+                plan.case,
+                step_code="plan_default_follow_up",
+                due_on=d.follow_up_on,
+                role=role_for_case(plan.case),  # legal's or the agency's once handed over
+                run=ctx.run,
             )
             if plan.acceleration_clause:
                 detail["accelerated_items"] = _accelerate(

@@ -34,6 +34,7 @@ from arrears.apps.negotiation.services.common import (
     require_currency,
     require_open,
 )
+from arrears.apps.negotiation.services.handovers import handover_role
 from arrears.domain.dates import next_business_day
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.money import Money
@@ -192,7 +193,7 @@ def case_handover(
     Returns the hand-over of `case`."""
     target = _check_handover(case, actor, HandoverTarget(to), new_owner, reason)
     debtor = case.debtor
-    role = Role.LEGAL if target is HandoverTarget.LEGAL else AGENCY
+    role = handover_role(target)  # the new owner's: later desk tasks follow (role_for_case)
     with transaction.atomic():
         cases = list(
             Case.objects.select_for_update()
