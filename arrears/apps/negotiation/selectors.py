@@ -8,6 +8,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import polars as pl
@@ -30,8 +31,8 @@ from arrears.apps.negotiation.models import (
 )
 from arrears.apps.negotiation.policy import promise_policy
 from arrears.domain.excuses import outcome_stats
-from arrears.domain.money import format_minor
-from arrears.domain.negotiation import ROW_COLUMNS
+from arrears.domain.money import Money, format_minor
+from arrears.domain.negotiation import ROW_COLUMNS, Limit, WalkAway
 from arrears.domain.promises import PromiseRecord, PromiseState
 
 
@@ -133,23 +134,143 @@ def approval_queue(*, company: Company) -> list[Approval]:
 
 
 def describe_approval(a: Approval) -> str:
-    """What a request asks, from its stored detail (no query): for terms the terms and the
-    limits passed; for a plan the amount, instalments, items and limits; for a write-off the
-    amount, the items and the reason."""
-    d, cur = a.detail, str(a.detail.get("currency", a.case.currency))
-    beyond = ", ".join(d.get("exceeded", []))
+    """What a request asks in one line, from its stored detail (no query): the terms, a plan's
+    or a promise's amount and items, a write-off's amount, items and reason."""
+    d, cur = a.detail, _currency(a)
+    items = ", ".join(d.get("items", [])) or "whole case"
     if a.kind == "terms":
-        return f"{d.get('describe', '')}; beyond: {beyond}"
+        return f"terms {d.get('describe', '')}".rstrip()
     if a.kind == "plan":
-        items = ", ".join(d.get("items", [])) or "whole case"
-        dates = [day for day, _ in d.get("instalments", [])]
-        span = f"{len(dates)} instalments {dates[0]}..{dates[-1]}" if dates else "no instalments"
-        total = format_minor(int(d.get("principal_minor", 0)), cur)
-        return f"plan {total} in {span} on {items}; beyond: {beyond}"
+        return f"plan {format_minor(int(d.get('principal_minor', 0)), cur)} on {items}"
+    if a.kind == "promise":
+        promised = sum(int(x) for _, x in d.get("parts", []))
+        return f"promise {format_minor(promised, cur)} on {items}"
     parts = d.get("parts", [])
     total = format_minor(sum(int(x) for _, x in parts), cur)
-    items = ", ".join(f"{k} {format_minor(int(x), cur)}" for k, x in parts)
-    return f"write off {total} on {items}; reason: {d.get('reason', '')}"
+    on = ", ".join(f"{k} {format_minor(int(x), cur)}" for k, x in parts)
+    return f"write off {total} on {on}; reason: {d.get('reason', '')}"
+
+
+def approval_lines(a: Approval) -> list[str]:
+    """A request as the approval queue shows it, from its stored detail (no query): who asked
+    for what on which case and when; for terms, a plan or a promise the schedule (first payment
+    and date, total, last date, number of payments), the walk-away limits it goes beyond with
+    the figure asked beside each limit, and the limits themselves."""
+    head = (
+        f"A{a.pk} {a.kind} {a.case.debtor.code} ({a.case.currency}) asked by "
+        f"{a.requested_by} on {a.requested_on}: {describe_approval(a)}"
+    )
+    sched = _schedule(a)
+    out = [head]
+    if sched is not None:
+        out.append(f"    {sched.describe()}")
+    out.extend(f"    {line}" for line in _walk_away_lines(a, sched))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Schedule:
+    """The dated payments a request asks for, reduced to what the walk-away point judges."""
+
+    first_on: date
+    first: Money
+    last_on: date
+    total: Money
+    payments: int  # the first payment included
+
+    def describe(self) -> str:
+        if self.payments == 1:
+            return f"one payment of {self.total} on {self.first_on}"
+        return (
+            f"first payment {self.first} on {self.first_on}; total {self.total}, "
+            f"last payment {self.last_on}, {self.payments} payments"
+        )
+
+
+def _currency(a: Approval) -> str:
+    return str(a.detail.get("currency", a.case.currency))
+
+
+def _schedule(a: Approval) -> _Schedule | None:
+    """Terms from `detail["terms"]`; a plan from its `instalments`, a promise from its `parts`
+    (both [[iso date, minor], ...]). None for a write-off or a detail without them."""
+    d, cur = a.detail, _currency(a)
+    try:
+        if a.kind == "terms":
+            t = d["terms"]
+            return _Schedule(
+                date.fromisoformat(str(t["first_on"])),
+                Money.from_minor(int(t["first_minor"]), cur),
+                date.fromisoformat(str(t["last_on"])),
+                Money.from_minor(int(t["total_minor"]), cur),
+                int(t.get("instalments", 0)) + 1,
+            )
+        dated = {"plan": "instalments", "promise": "parts"}.get(a.kind)
+        if dated is None or not d.get(dated):
+            return None
+        rows = sorted((date.fromisoformat(str(day)), int(x)) for day, x in d[dated])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return _Schedule(
+        rows[0][0],
+        Money.from_minor(rows[0][1], cur),
+        rows[-1][0],
+        Money.from_minor(sum(x for _, x in rows), cur),
+        len(rows),
+    )
+
+
+LIMIT_WORDS: dict[str, str] = {
+    Limit.FIRST_TOO_LATE: "first payment too late",
+    Limit.FIRST_TOO_SMALL: "first payment too small",
+    Limit.PLAN_TOO_LONG: "plan too long",
+}
+
+
+def _walk_away_lines(a: Approval, sched: _Schedule | None) -> list[str]:
+    """What the request goes beyond (with the figure asked and the limit) and the walk-away
+    limits, measured from the request's anchor (stored, else the day it was asked) and, for the
+    smallest first payment, its balance (when stored)."""
+    d = a.detail
+    exceeded = [str(x) for x in d.get("exceeded", [])]
+    try:
+        days_first, share, days_last = d["walk_away"]
+        wa = WalkAway(int(days_first), Decimal(str(share)), int(days_last))
+        anchor = date.fromisoformat(str(d["anchor"])) if d.get("anchor") else a.requested_on
+    except (KeyError, TypeError, ValueError, InvalidOperation):
+        words = ", ".join(LIMIT_WORDS.get(x, x) for x in exceeded)
+        return [f"beyond the walk-away point: {words}"] if exceeded else []
+    pct = f"{(wa.min_first_share * 100).normalize():f} %"
+    least = f"at least {pct} of the balance"
+    if d.get("balance_minor") is not None:
+        balance = Money.from_minor(int(d["balance_minor"]), _currency(a))
+        least = f"at least {pct} = {wa.smallest_first(balance)}"
+    first_by, last_by = wa.latest_first(anchor), wa.latest_last(anchor)
+    limits: dict[str, str] = {
+        Limit.FIRST_TOO_LATE: f"by {first_by} at the latest",
+        Limit.FIRST_TOO_SMALL: least,
+        Limit.PLAN_TOO_LONG: f"no later than {last_by}",
+    }
+    asked: dict[str, str] = {}
+    if sched is not None:
+        asked = {
+            Limit.FIRST_TOO_LATE: f"{sched.first_on} asked",
+            Limit.FIRST_TOO_SMALL: f"{sched.first} asked",
+            Limit.PLAN_TOO_LONG: f"last payment {sched.last_on} asked",
+        }
+    beyond = []
+    for x in exceeded:
+        if x not in limits:
+            beyond.append(x)
+            continue
+        figure = f"{asked[x]}, " if x in asked else ""
+        beyond.append(f"{LIMIT_WORDS[x]} ({figure}limit {limits[x]})")
+    out = [f"beyond the walk-away point: {'; '.join(beyond)}"] if beyond else []
+    out.append(
+        f"walk-away limits: first payment by {first_by} at the latest, {least}, "
+        f"plan no longer than {last_by}"
+    )
+    return out
 
 
 def negotiation_rows(*, case: Case) -> list[dict[str, object]]:

@@ -1,6 +1,8 @@
-"""`arrears approve` lists the approval queue (what each request asks: terms, or a plan's or
-write-off's amount, items and reason); `arrears approve ID --grant|--refuse --reason R --user U`
-decides (credit managers only, never their own request)."""
+"""`arrears approve` lists the approval queue: each request's kind, case, who asked and when,
+and what it asks (for terms, a plan or a promise: the first payment and its date, the total, the
+last date and the number of payments, the walk-away limits it goes beyond and those limits; for
+a write-off the amount, items and reason); `arrears approve ID --grant|--refuse --reason R
+--user U` decides (credit managers only, never their own request)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from arrears.apps.common.cli import add_company_option, company_option, iso_date
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, as_of
 from arrears.apps.negotiation.models import Approval
-from arrears.apps.negotiation.selectors import approval_queue, describe_approval
+from arrears.apps.negotiation.selectors import approval_lines, approval_queue
 from arrears.apps.negotiation.services import approval_decide
 
 
@@ -32,10 +34,7 @@ class Command(DeskCommand):
     def handle(self, *args: Any, **o: Any) -> None:
         if o["id"] is None:
             for a in approval_queue(company=company_option(o["company"])):
-                self.stdout.write(
-                    f"A{a.pk} {a.requested_on} {a.kind:<10} {a.case.debtor.code} "
-                    f"asked by {a.requested_by}: {describe_approval(a)}"
-                )
+                self.stdout.write("\n".join(approval_lines(a)))
             return
         if not (o["grant"] or o["refuse"]) or not o["user"]:
             raise CommandError("give --grant or --refuse, --reason and --user")
