@@ -109,13 +109,8 @@ def _case_figures(it: pl.LazyFrame, rates: pl.LazyFrame, debtors: pl.LazyFrame) 
         )
         .join(rates, on="currency", how="left")
         .with_columns(overdue_company=_half_up("overdue_minor"))
-        .join(
-            debtors.select("debtor_id", "risk_tier", "broken_promises"), on="debtor_id", how="left"
-        )
-        .with_columns(
-            high=(pl.col("risk_tier") == "high").fill_null(False),
-            broken_promises=pl.col("broken_promises").fill_null(0),
-        )
+        .join(debtors.select("debtor_id", "risk_tier"), on="debtor_id", how="left")
+        .with_columns(high=(pl.col("risk_tier") == "high").fill_null(False))
         .with_columns(
             strategy=pl.when("high").then(pl.lit("high_risk")).otherwise(pl.lit("default"))
         )
@@ -134,7 +129,7 @@ def _next_climb(ladder: Ladder) -> pl.Expr:
 
 
 def _items(it: pl.LazyFrame, cases: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
-    facts = cases.select(*KEY, "strategy", "high", "overdue_company", "broken_promises")
+    facts = cases.select(*KEY, "strategy", "high", "overdue_company")
     it = (
         it.join(facts, on=KEY, how="left")
         .with_columns(old_step=pl.col("step"), step=_carried_step())
@@ -173,7 +168,7 @@ def _steps_frame() -> pl.LazyFrame:
 
 def _driving_items(items: pl.LazyFrame) -> pl.LazyFrame:
     """Per case, the item at the highest step; of those the most days past due; of those
-    the lowest id."""
+    the lowest id. Its broken-promise count is the one `explain` shows for the case."""
     s = pl.col("new_step").fill_null(-1)
     return (
         items.filter(s == s.max().over(KEY))
@@ -183,6 +178,7 @@ def _driving_items(items: pl.LazyFrame) -> pl.LazyFrame:
             pl.col("item_id").min().alias("driving_item_id"),
             pl.col("dpd").first().alias("driving_dpd"),
             pl.col("step_on_after").get(pl.col("item_id").arg_min()).alias("step_on"),
+            pl.col("broken_promises").get(pl.col("item_id").arg_min()).alias("broken_promises"),
         )
     )
 
@@ -301,9 +297,13 @@ def reference_run(
     )
     if "strategy_code" not in items.columns:
         items = items.with_columns(strategy_code=pl.lit(None, dtype=pl.String))
+    if "broken_promises" not in items.columns:
+        items = items.with_columns(broken_promises=pl.lit(0, dtype=pl.Int32))
     it = items.lazy().with_columns(
         dpd=(pl.lit(as_of) - pl.col("due_date")).dt.total_days().cast(pl.Int32),
         dunnable=(pl.col("open_minor") - pl.col("excluded_minor")).clip(lower_bound=0),
+        # per item: breaks on its case after it fell due (the sweep's `OpenItem.broken_promises`)
+        broken_promises=pl.col("broken_promises").fill_null(0),
     )
     cases = _case_figures(it, rates, debtors.lazy())
     stepped = _items(it, cases, as_of)

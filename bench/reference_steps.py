@@ -93,6 +93,8 @@ def reference_steps(
 ) -> pl.DataFrame:
     """item_id, step: the step each open item should be at after the run on `as_of`."""
     rates = pl.DataFrame({"currency": list(factors), "factor": list(factors.values())})
+    if "broken_promises" not in items.columns:
+        items = items.with_columns(broken_promises=pl.lit(0, dtype=pl.Int32))
     it = items.with_columns(
         dpd=(pl.lit(as_of) - pl.col("due_date")).dt.total_days(),
         dunnable=(pl.col("open_minor") - pl.col("excluded_minor")).clip(lower_bound=0),
@@ -112,10 +114,10 @@ def reference_steps(
     )
     it = (
         it.join(overdue, on=["debtor_id", "currency"], how="left")
-        .join(debtors.select("debtor_id", "risk_tier", "broken_promises"), on="debtor_id")
+        .join(debtors.select("debtor_id", "risk_tier"), on="debtor_id")
         .with_columns(
             overdue_company=pl.col("overdue_company").fill_null(0),
-            broken_promises=pl.col("broken_promises").fill_null(0),
+            broken_promises=pl.col("broken_promises").fill_null(0),  # the item's own count
             high=pl.col("risk_tier") == "high",
         )
     )

@@ -49,6 +49,7 @@ def decision_frames(ledger: DemoLedger) -> tuple[pl.DataFrame, pl.DataFrame, pl.
         "due_date",
         "open_minor",
         pl.lit(0, dtype=pl.Int64).alias("excluded_minor"),
+        pl.lit(0, dtype=pl.Int32).alias("broken_promises"),
         pl.lit(None, dtype=pl.Int32).alias("step"),
         pl.lit(None, dtype=pl.Date).alias("step_on"),
     )
@@ -78,7 +79,6 @@ def _debtor_frame(ledger: DemoLedger) -> pl.DataFrame:
         minor_from_text("credit_limit", "_ccy", [cc]).alias("credit_limit_minor"),
         pl.lit(False).alias("on_hold"),
         pl.lit(False).alias("manual_hold"),
-        pl.lit(0, dtype=pl.Int32).alias("broken_promises"),
     )
 
 

@@ -6,10 +6,12 @@ final notice, legal). A step is reached by an open item when
 * the item is at least `min_days_past_due` days past due (negative: before the due date), and
 * the case's overdue amount, in the company currency, is at least `min_overdue_amount`;
 
-or, for a step with `min_broken_promises`, as soon as the case has that many broken promises
-and the item is past due (§7: a broken promise moves what is overdue up at once, straight to
-that step even on a sequential ladder, and without waiting for the gap; invoices not yet due
-are not dunned for it).
+or, for a step with `min_broken_promises`, as soon as the item's case (same debtor and
+currency) has that many broken promises that broke after the item fell due, and the item is
+past due (§7: a broken promise moves what was overdue up at once, straight to that step even
+on a sequential ladder, and without waiting for the gap; an invoice falling due later, or
+another currency's case, is not dunned for it). The negotiation sweep stores that count per
+item (`OpenItem.broken_promises`); here it is the `broken_promises` argument.
 
 A step is taken only `min_gap_days` after the item's previous step, unless broken promises
 trigger it: a broken promise escalates at once. Steps never go down.

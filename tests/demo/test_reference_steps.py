@@ -44,5 +44,5 @@ def test_reference_agrees_with_decide_on_items_already_up_the_ladder(
     moved = items.drop("step", "step_on").join(
         first.select("item_id", "step", "step_on"), on="item_id"
     )
-    debtors = debtors.with_columns(broken_promises=(pl.col("debtor_id") % 4).cast(pl.Int32))
+    moved = moved.with_columns(broken_promises=(pl.col("item_id") % 4).cast(pl.Int32))
     assert _disagreements(moved, debtors, big_ledger, days=later) == 0

@@ -31,12 +31,13 @@ item_st = st.fixed_dictionaries(
         "excluded_minor": st.sampled_from([0, 0, 0, 50_00, 10_000_00]),
         "step": st.one_of(st.none(), st.integers(0, 3)),
         "step_age": st.integers(0, 60),
+        # breaks on the item's case after it fell due: items of one case may differ
+        "broken_promises": st.sampled_from([0, 0, 0, 1, 2, 3]),
     }
 )
 debtor_st = st.fixed_dictionaries(
     {
         "risk_tier": st.sampled_from(["low", "medium", "high"]),
-        "broken_promises": st.integers(0, 3),
         "credit_limit_minor": st.one_of(st.none(), st.integers(0, 20_000_00)),
     }
 )
@@ -54,12 +55,19 @@ def _frames(items, debtors):
                 "due_date": AS_OF - timedelta(days=it["due_offset"]),
                 "open_minor": it["open_minor"],
                 "excluded_minor": it["excluded_minor"],
+                "broken_promises": it.get("broken_promises", 0),
                 "step": step,
                 "step_on": None if step is None else AS_OF - timedelta(days=it["step_age"]),
             }
         )
     items_f = pl.DataFrame(
-        rows, schema_overrides={"step": pl.Int32, "step_on": pl.Date, "due_date": pl.Date}
+        rows,
+        schema_overrides={
+            "step": pl.Int32,
+            "step_on": pl.Date,
+            "due_date": pl.Date,
+            "broken_promises": pl.Int32,
+        },
     )
     debtors_f = pl.DataFrame(
         [{"debtor_id": n + 1, "country": "DE", **d} for n, d in enumerate(debtors)],
@@ -94,7 +102,7 @@ def _scalar_steps(items_f, debtors_f):
                     state,
                     as_of=AS_OF,
                     overdue_amount=Decimal(overdue).scaleb(-2),
-                    broken_promises=d[debtor_id]["broken_promises"],
+                    broken_promises=r["broken_promises"],
                 )
             out[r["item_id"]] = (strat.code, new)
     return out
@@ -164,7 +172,7 @@ def test_every_case_gets_a_dated_next_action():
             }
             for o in (-100, -3, 0, 1, 45, 400)
         ],
-        [{"risk_tier": "low", "broken_promises": 0, "credit_limit_minor": None}] * 6,
+        [{"risk_tier": "low", "credit_limit_minor": None}] * 6,
     )
     cases = decide(items_f, pl.DataFrame(), debtors_f, CONFIG).cases
     assert cases["next_action_on"].null_count() == 0
@@ -183,9 +191,34 @@ def test_credit_notes_reduce_exposure_in_the_hold_decision():
                 "step_age": 0,
             }
         ],
-        [{"risk_tier": "low", "broken_promises": 0, "credit_limit_minor": 100_00}] * 6,
+        [{"risk_tier": "low", "credit_limit_minor": 100_00}] * 6,
     )
     credits = pl.DataFrame({"debtor_id": [1], "currency": ["EUR"], "credit_minor": [60_00]})
     holds = decide(items_f, credits, debtors_f, CONFIG).holds
     assert holds.row(0, named=True)["exposure_minor"] == 90_00
     assert not holds.row(0, named=True)["hold"]
+
+
+def test_a_broken_promise_escalates_only_the_items_that_carry_it():
+    # one case, two items 12 days overdue at the reminder: the sweep counted the break only
+    # for the first (the second fell due after it broke)
+    items_f, debtors_f = _frames(
+        [
+            {
+                "debtor_id": 1,
+                "currency": "EUR",
+                "due_offset": 12,
+                "open_minor": 100_00,
+                "excluded_minor": 0,
+                "step": 1,
+                "step_age": 1,
+                "broken_promises": broken,
+            }
+            for broken in (1, 0)
+        ],
+        [{"risk_tier": "low", "credit_limit_minor": None}] * 6,
+    )
+    got = decide(items_f, pl.DataFrame(), debtors_f, CONFIG)
+    assert got.items.sort("item_id")["step"].to_list() == [3, 1]  # firm demand; waits its gap
+    case = got.cases.row(0, named=True)
+    assert (case["step_code"], case["broken_promises"]) == ("firm_demand", 1)

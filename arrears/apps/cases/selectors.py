@@ -91,7 +91,7 @@ def run_items(*, company: Company) -> pl.DataFrame:
 def _open_items(company: Company) -> pl.DataFrame:
     return read_frame(
         "SELECT i.id AS item_id, i.debtor_id, i.currency, i.due_date, i.open_minor, "
-        "i.excluded_minor, s.step, s.step_on, s.strategy_code "
+        "i.excluded_minor, i.broken_promises, s.step, s.step_on, s.strategy_code "
         "FROM ledger_openitem i LEFT JOIN cases_itemstep s ON s.item_id = i.id "
         f"WHERE +i.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS})",
         [company.pk],
@@ -102,6 +102,7 @@ def _open_items(company: Company) -> pl.DataFrame:
             "due_date": pl.Date(),
             "open_minor": pl.Int64(),
             "excluded_minor": pl.Int64(),
+            "broken_promises": pl.Int32(),
             "step": pl.Int32(),
             "step_on": pl.Date(),
             "strategy_code": pl.String(),
@@ -125,7 +126,7 @@ def run_credits(*, company: Company) -> pl.DataFrame:
 def run_debtors(*, company: Company) -> pl.DataFrame:
     return read_frame(
         "SELECT id AS debtor_id, risk_tier, country, credit_limit_minor, on_hold, manual_hold, "
-        "broken_promises, owner_id FROM ledger_debtor WHERE company_id = %s",
+        "owner_id FROM ledger_debtor WHERE company_id = %s",
         [company.pk],
         {
             "debtor_id": pl.Int64(),
@@ -134,7 +135,6 @@ def run_debtors(*, company: Company) -> pl.DataFrame:
             "credit_limit_minor": pl.Int64(),
             "on_hold": pl.Boolean(),
             "manual_hold": pl.Boolean(),
-            "broken_promises": pl.Int32(),
             "owner_id": pl.Int64(),
         },
     )

@@ -62,7 +62,6 @@ class Debtor(models.Model):
     )
     on_hold = models.BooleanField(default=False)
     manual_hold = models.BooleanField(default=False, help_text="set by a person; runs keep it")
-    broken_promises = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -122,6 +121,9 @@ class OpenItem(models.Model):
     open_minor = models.BigIntegerField()
     payment_terms = models.CharField(max_length=64, blank=True)
     excluded_minor = models.BigIntegerField(default=0, help_text="disputed or in a plan")
+    # §7 Broken promises and defaulted plans on the item's case (same debtor and currency)
+    # within the record window that broke after the item fell due: the ladder's trigger.
+    broken_promises = models.PositiveIntegerField(default=0)
     # Its place on the ladder is the run's, not the ERP's: see cases.ItemStep.
 
     class Meta:

@@ -213,11 +213,12 @@ def decide(
     lf = items.lazy().with_columns(
         dpd=(pl.lit(as_of) - pl.col("due_date")).dt.total_days().cast(pl.Int32),
         dunnable_minor=(pl.col("open_minor") - pl.col("excluded_minor")).clip(0),
+        broken_promises=pl.col("broken_promises").fill_null(0),  # per item: its case's breaks
     )
     debtors = conform(debtors, DEBTORS_SCHEMA)
     cases = _case_totals(lf, factors, debtors, config)
     lf = lf.join(
-        cases.lazy().select(*CASE_KEY, "strategy", "overdue_company", "broken_promises"),
+        cases.lazy().select(*CASE_KEY, "strategy", "overdue_company"),
         on=CASE_KEY,
         how="left",
         maintain_order="left",  # keeps items in id order: ties in _cases go to the lowest id
@@ -279,7 +280,6 @@ def _case_totals(
         )
         .join(debtors.lazy(), on="debtor_id", how="left")
         .with_columns(
-            broken_promises=pl.col("broken_promises").fill_null(0),
             risk_tier=pl.col("risk_tier").fill_null(""),
             country=pl.col("country").fill_null(""),
         )
@@ -311,6 +311,7 @@ def _cases(
         step_on=pl.col("new_step_on").get(top),
         driving_item_id=pl.col("item_id").get(top),
         driving_dpd=pl.col("dpd").get(top),
+        broken_promises=pl.col("broken_promises").get(top),  # the driving item's, for explain
         items=live.sum(),
         stepped_today=pl.col("stepped").max(),
         next_climb_on=pl.when(live & (climb > as_of)).then(climb).min(),

@@ -11,6 +11,8 @@ ITEMS_SCHEMA: dict[str, pl.DataType] = {
     "due_date": pl.Date(),
     "open_minor": pl.Int64(),  # open balance of a dunnable item (invoice, debit note, instalment)
     "excluded_minor": pl.Int64(),  # part not to be dunned (disputed, covered by a plan)
+    # §7 breaks on the item's case that came after it fell due (within the record window)
+    "broken_promises": pl.Int32(),
     "step": pl.Int32(),  # current ladder step index, null if none yet
     "step_on": pl.Date(),  # date the current step was taken
     "strategy_code": pl.String(),  # the strategy `step` indexes into (null: none yet)
@@ -29,7 +31,6 @@ DEBTORS_SCHEMA: dict[str, pl.DataType] = {
     "credit_limit_minor": pl.Int64(),  # company currency; null: no limit
     "on_hold": pl.Boolean(),
     "manual_hold": pl.Boolean(),  # set by a person: the run never lifts it
-    "broken_promises": pl.Int32(),
 }
 
 

@@ -74,7 +74,6 @@ def test_insert_frame_appends_rows_with_nulls_and_dates():
             "owner_id": [None],
             "on_hold": [True],
             "manual_hold": [False],
-            "broken_promises": [0],
         },
         schema_overrides={
             "parent_id": pl.Int64,

@@ -272,7 +272,6 @@ _INSERT = (
     "owner_id",
     "on_hold",
     "manual_hold",
-    "broken_promises",
 )
 
 
@@ -284,7 +283,6 @@ def _write(d: Diff, *, company: Company, existing: pl.DataFrame, progress: Progr
         parent_id=pl.lit(None, dtype=pl.Int64),
         on_hold=pl.lit(False),
         manual_hold=pl.lit(False),
-        broken_promises=pl.lit(0, dtype=pl.Int64),
     )
     new = new.with_columns(v.alias(k) for k, v in _NEW_DEBTOR.items() if k not in new.columns)
     total = new.height + d.changed.height

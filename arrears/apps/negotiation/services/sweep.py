@@ -1,5 +1,5 @@
 """§5-8 in the daily run: judge every standing promise and plan, escalate overdue disputes, and
-write what the ladder reads (`OpenItem.excluded_minor`, `Debtor.broken_promises`).
+write what the ladder reads (`OpenItem.excluded_minor`, `OpenItem.broken_promises`).
 
 Called by `run_daily` inside its transaction, before the ladder decides, so a promise broken
 today moves the case up the ladder today. Promises and plans are judged one by one (they scale
@@ -91,9 +91,7 @@ def negotiation_sweep(
                 pl.DataFrame(ctx.held, schema=frames.ITEM_MINOR),
             ],
         )
-        ctx.counts["debtors_broken_changed"] = frames.broken_counts_write(
-            company, as_of, ctx.policy
-        )
+        ctx.counts["items_broken_changed"] = frames.broken_counts_write(company, as_of, ctx.policy)
         if dry_run:
             transaction.set_rollback(True)  # a dry run shows what would change, keeps nothing
         elif any(n for k, n in ctx.counts.items() if not k.endswith("_judged")):

@@ -7,8 +7,9 @@ and Polars and written as differences (so a repeated sweep writes nothing).
   credit). A credit or write-off counts until the ledger shows it booked: the fall in the item's
   open amount since the decision that payments do not explain.
 * ... and every open item of a case handed over to legal or an agency (§1: it is theirs now).
-* `Debtor.broken_promises`: broken (and, by policy, partly kept) promises plus defaulted plans,
-  given or agreed within the record window.
+* `OpenItem.broken_promises`: per open item, the broken (and, by policy, partly kept) promises
+  plus defaulted plans on its case (same debtor and currency), given or agreed within the record
+  window, that broke after the item fell due (the item was overdue when the promise broke).
 """
 
 from __future__ import annotations
@@ -123,33 +124,92 @@ def exclusions_write(company: Company, parts: list[pl.DataFrame]) -> int:
     return update_frame("ledger_openitem", new)
 
 
+# §7 What counts as a break: broken (by policy also partly kept) promises given, and plans in
+# default agreed, within the record window. With each: the deadline a promise failed on
+# (`closed_on`), the day a plan defaulted (`defaulted_on`: the first day late beyond the grace),
+# the day it was judged, and the day it was given or agreed.
+_BREAKS = (
+    "SELECT c.debtor_id, c.currency, t.failed_on, t.defaulted_on, t.evaluated_on, t.started_on "
+    "FROM (SELECT case_id, closed_on AS failed_on, CAST(NULL AS DATE) AS defaulted_on, "
+    "  evaluated_on, given_on AS started_on FROM negotiation_promisetopay"
+    "  WHERE state IN ({marks}) AND given_on >= %s AND given_on <= %s"
+    " UNION ALL SELECT case_id, NULL, defaulted_on, evaluated_on, agreed_on"
+    "  FROM negotiation_paymentplan"
+    "  WHERE status = 'defaulted' AND agreed_on >= %s AND agreed_on <= %s"
+    ") t JOIN cases_case c ON c.id = t.case_id WHERE c.company_id = %s"
+)
+BREAKS_SCHEMA: dict[str, pl.DataType] = {
+    "debtor_id": pl.Int64(),
+    "currency": pl.String(),
+    "failed_on": pl.Date(),
+    "defaulted_on": pl.Date(),
+    "evaluated_on": pl.Date(),
+    "started_on": pl.Date(),
+}
+# Items whose count may change: those counted now, and the open items of debtors with a break.
+# The due date is the ladder's: an item a defaulted plan accelerated is due from that day.
+_COUNTED_ITEMS = (
+    "SELECT i.id, i.debtor_id, i.currency, i.open_minor, i.kind, i.broken_promises AS old, "
+    "CASE WHEN x.accelerated_on < i.due_date THEN x.accelerated_on ELSE i.due_date END AS due "
+    "FROM ledger_openitem i LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
+    "WHERE i.company_id = %s AND (i.broken_promises <> 0 OR (i.open_minor > 0 AND i.debtor_id IN ("
+    " SELECT b.debtor_id FROM ({breaks}) b)))"
+)
+COUNTED_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.Int64(),
+    "debtor_id": pl.Int64(),
+    "currency": pl.String(),
+    "open_minor": pl.Int64(),
+    "kind": pl.String(),
+    "old": pl.Int64(),
+    "due": pl.Date(),
+}
+
+
 def broken_counts_write(company: Company, as_of: date, policy: PromisePolicy) -> int:
-    """Store each debtor's broken-promise count where it differs; returns the debtors changed."""
+    """Store each open item's broken-promise count where it differs; returns the items changed.
+
+    A break counts for an item of its own case only if the item was already overdue (at
+    least a day past its due date, an accelerated one's included) on the first day the
+    commitment counted as broken: the day after the deadline a promise failed on, the day a
+    plan defaulted; lacking those, the day it was judged, else the day after it was given. An
+    invoice falling due later climbs the ladder on its own age. Closed items hold 0.
+    """
     states = [PromiseState.BROKEN.value]
     if policy.partly_kept_counts_as_broken:
         states.append(PromiseState.PARTLY_KEPT.value)
     days = policy.record_window_days
     since = as_of - timedelta(days=days) if days is not None else date.min
-    marks = ", ".join(["%s"] * len(states))
-    sql = (
-        "SELECT d.id, d.broken_promises AS old, COALESCE(x.n, 0) AS n FROM ledger_debtor d "
-        "LEFT JOIN (SELECT c.debtor_id, COUNT(*) AS n FROM ("
-        f" SELECT case_id FROM negotiation_promisetopay WHERE state IN ({marks})"
-        "  AND given_on >= %s AND given_on <= %s"
-        " UNION ALL SELECT case_id FROM negotiation_paymentplan WHERE status = 'defaulted'"
-        "  AND agreed_on >= %s AND agreed_on <= %s"
-        ") t JOIN cases_case c ON c.id = t.case_id GROUP BY c.debtor_id) x ON x.debtor_id = d.id "
-        "WHERE d.company_id = %s"
+    breaks_sql = _BREAKS.format(marks=", ".join(["%s"] * len(states)))
+    breaks_params = [*states, since, as_of, since, as_of, company.pk]
+    breaks = read_frame(breaks_sql, breaks_params, BREAKS_SCHEMA)
+    items = read_frame(
+        _COUNTED_ITEMS.format(breaks=breaks_sql), [company.pk, *breaks_params], COUNTED_SCHEMA
     )
-    frame = read_frame(
-        sql,
-        [*states, since, as_of, since, as_of, company.pk],
-        {"id": pl.Int64(), "old": pl.Int64(), "n": pl.Int64()},
+    day = pl.duration(days=1)
+    broke_from = pl.coalesce(
+        pl.col("failed_on") + day,
+        "defaulted_on",
+        "evaluated_on",
+        pl.col("started_on") + day,
     )
-    changed = frame.filter(pl.col("old") != pl.col("n")).select(
-        "id", pl.col("n").alias("broken_promises")
+    counts = (
+        items.filter((pl.col("open_minor") > 0) & (pl.col("kind") != "credit_note"))
+        .join(
+            breaks.select("debtor_id", "currency", broke_from=broke_from),
+            on=["debtor_id", "currency"],
+        )
+        .filter(pl.col("due") < pl.col("broke_from"))  # overdue (dpd >= 1) when it broke
+        .group_by("id")
+        .agg(n=pl.len().cast(pl.Int64))
     )
-    return update_frame("ledger_debtor", changed)
+    changed = (
+        items.join(counts, on="id", how="left")
+        .with_columns(pl.col("n").fill_null(0))
+        .filter(pl.col("n") != pl.col("old"))
+        .select("id", pl.col("n").alias("broken_promises"))
+    )
+    return update_frame("ledger_openitem", changed)
 
 
 def fully_written_off(company: Company, as_of: date, pending: pl.DataFrame) -> pl.DataFrame:
