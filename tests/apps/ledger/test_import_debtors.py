@@ -201,3 +201,58 @@ def test_another_companys_debtor_is_not_a_parent(acme, tmp_path):
     import_file(company=other, kind="debtors", path=debtors(tmp_path, PARENT))
     errors = refused(acme, "debtors", debtors(tmp_path, CHILD))
     assert where(errors) == [(2, "parent_code")]
+
+
+def _handed_over_world():
+    from arrears.apps.negotiation.services import case_handover
+    from tests.apps.negotiation.support import AS_OF, world
+
+    w = world()  # debtor owned by cora, an open case; lena is legal, carl another collector
+    case_handover(
+        case=w.case, actor=w.maria, to="legal", new_owner=w.lena, reason="ignored", as_of=AS_OF
+    )
+    other = factories.debtor(w.company, owner=w.cora)
+    return w, other
+
+
+def _owners_file(tmp_path, rows):
+    lines = [f"{d.code},{name},{d.country},{owner}" for d, name, owner in rows]
+    return debtors(tmp_path, *lines, header="debtor_code,name,country,owner")
+
+
+def test_the_import_keeps_the_owner_of_a_debtor_handed_over_to_legal(tmp_path):
+    w, other = _handed_over_world()
+    path = _owners_file(tmp_path, [(w.debtor, "Renamed GmbH", "cora"), (other, other.name, "carl")])
+    summary = import_file(company=w.company, kind="debtors", path=path)
+    w.debtor.refresh_from_db()
+    other.refresh_from_db()
+    assert (w.debtor.owner, w.debtor.name) == (w.lena, "Renamed GmbH")  # the rest is the ERP's
+    assert other.owner == w.carl
+    assert summary.notes == (f"owner kept for 1 handed-over debtors: {w.debtor.code}",)
+    assert f"owner kept for 1 handed-over debtors: {w.debtor.code}" in str(summary)
+    assert (summary.updated, summary.changes["owner"]) == (2, 1)
+
+    before = list(Debtor.objects.order_by("id").values())
+    again = import_file(company=w.company, kind="debtors", path=path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert list(Debtor.objects.order_by("id").values()) == before
+    assert again.notes == summary.notes  # it still says why the file's owner is not taken
+
+
+def test_a_refused_file_changes_no_owner_of_a_handed_over_debtor(tmp_path):
+    w, other = _handed_over_world()
+    path = _owners_file(tmp_path, [(w.debtor, w.debtor.name, "cora"), (other, "x", "nobody")])
+    assert where(refused(w.company, "debtors", path)) == [(3, "owner")]
+    w.debtor.refresh_from_db()
+    assert w.debtor.owner == w.lena
+
+
+def test_once_the_handed_over_case_is_closed_the_erp_owner_applies_again(tmp_path):
+    from arrears.apps.cases.models import Case
+
+    w, _ = _handed_over_world()
+    Case.objects.filter(pk=w.case.pk).update(status="closed", closed_reason="paid")
+    path = _owners_file(tmp_path, [(w.debtor, w.debtor.name, "cora")])
+    summary = import_file(company=w.company, kind="debtors", path=path)
+    w.debtor.refresh_from_db()
+    assert w.debtor.owner == w.cora and summary.notes == ()

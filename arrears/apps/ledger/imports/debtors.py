@@ -3,13 +3,18 @@ primary contact.
 
 A column absent from the file is left alone on existing debtors; a column present with an
 empty cell clears the field (or sets its default). The contact is the exception: empty
-contact cells keep the contact we have, since collectors add contacts too.
+contact cells keep the contact we have, since collectors add contacts too. So is the owner of
+a debtor handed over to legal or an agency (§1): the account is theirs while a case of the
+debtor that was handed over is open, and the summary names the debtors whose owner was kept.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
 from arrears.apps.ledger.imports.amounts import parse_amount
@@ -44,6 +49,8 @@ PARENT_LOOP = "the group parent {value!r} leads back to this debtor: groups cann
 GROUP_TOO_DEEP = "the group above this debtor is more than {depth} levels deep"
 CONTACT_NAME_MISSING = "required when contact_email or contact_phone is given"
 CONTACT_NAME_COLUMN = "required when the file has contact_email or contact_phone"
+OWNER_KEPT = "owner kept for {n} handed-over debtors: {codes}"
+NAMED_AT_MOST = 10  # debtor codes the summary lists before "..."
 
 MAX_DEPTH = 32
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -243,11 +250,64 @@ def import_debtors(
     parents and primary contacts."""
     existing = _existing(company)
     f = validate(table, company=company, existing=existing)
-    target = _target(f, existing)
+    target, kept = _keep_handed_over_owners(_target(f, existing), existing, company)
     compare = [c for c in (*DEBTOR_COLUMNS, *CONTACT_COLUMNS) if c in target.columns]
     d = diff(target, existing, key=["debtor_code"], compare=compare)
     _write(d, company=company, existing=existing, progress=progress)
-    return summarize("debtors", d.flags, d.counts({"credit_limit_minor": "credit_limit"}))
+    summary = summarize("debtors", d.flags, d.counts({"credit_limit_minor": "credit_limit"}))
+    if not kept:
+        return summary
+    codes = ", ".join(kept[:NAMED_AT_MOST]) + (", ..." if len(kept) > NAMED_AT_MOST else "")
+    return replace(summary, notes=(OWNER_KEPT.format(n=len(kept), codes=codes),))
+
+
+# §1 The negotiation desk's hand-over (legal or an agency) on one of the debtor's open cases.
+# Read as SQL by table name: the ledger is below the cases and the desk and imports neither.
+_HANDOVER_TABLES = ("negotiation_handover", "cases_case")
+_HANDED_OVER = (
+    "SELECT d.code AS debtor_code, d.owner_id FROM ledger_debtor d WHERE d.company_id = %s "
+    "AND EXISTS (SELECT 1 FROM cases_case c JOIN negotiation_handover h ON h.case_id = c.id "
+    "WHERE c.debtor_id = d.id AND c.status = 'open')"
+)
+
+
+def _handed_over(company: Company) -> pl.DataFrame:
+    """Debtors handed over to legal or an agency, with the owner the hand-over gave them."""
+    schema: dict[str, pl.DataType] = {"debtor_code": _S, "owner_id": _I}
+    if not set(_HANDOVER_TABLES) <= set(connection.introspection.table_names()):
+        return pl.DataFrame(schema=schema)  # the desk is not installed: nothing handed over
+    return read_frame(_HANDED_OVER, [company.pk], schema)
+
+
+def _keep_handed_over_owners(
+    target: pl.DataFrame, existing: pl.DataFrame, company: Company
+) -> tuple[pl.DataFrame, list[str]]:
+    """The file's rows with the owner of handed-over debtors kept as it is (the ERP's owner
+    would undo the hand-over), and the codes of the debtors whose owner the file changes."""
+    if "owner" not in target.columns:
+        return target, []
+    handed = _handed_over(company)
+    if handed.is_empty():
+        return target, []
+    stored = existing.select("debtor_code", pl.col("owner").alias("owner__kept")).join(
+        handed.select("debtor_code", pl.col("owner_id").alias("owner_id__kept")),
+        on="debtor_code",
+    )
+    t = target.join(
+        stored.with_columns(handed__=pl.lit(True)),
+        on="debtor_code",
+        how="left",
+        maintain_order="left",
+    )
+    keep = pl.col("handed__").fill_null(False)
+    kept = t.filter(keep & pl.col("owner").ne_missing(pl.col("owner__kept")))
+    t = t.with_columns(
+        owner=pl.when(keep).then(pl.col("owner__kept")).otherwise(pl.col("owner")),
+        owner_id=pl.when(keep).then(pl.col("owner_id__kept")).otherwise(pl.col("owner_id")),
+    )
+    return t.drop("owner__kept", "owner_id__kept", "handed__"), sorted(
+        kept["debtor_code"].to_list()
+    )
 
 
 _NEW_DEBTOR = {

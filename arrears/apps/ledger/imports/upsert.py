@@ -33,6 +33,7 @@ class ImportSummary:
     unchanged: int
     changes: dict[str, int] = field(default_factory=dict)
     closed: int = 0  # items absent from a complete open-items file, set to open 0
+    notes: tuple[str, ...] = ()  # what the import kept from the file, and why
 
     def __str__(self) -> str:
         lines = [
@@ -41,6 +42,7 @@ class ImportSummary:
             + (f", {self.closed:,} absent and closed (paid in the ERP)" if self.closed else "")
         ]
         lines += [f"  {col}: changed in {n:,} rows" for col, n in self.changes.items() if n]
+        lines += [f"  {note}" for note in self.notes]
         return "\n".join(lines)
 
 
