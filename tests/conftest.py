@@ -6,3 +6,14 @@ import pytest
 @pytest.fixture(autouse=True)
 def _quiet_hypothesis_db(settings):  # noqa: PT004 - settings fixture keeps tests isolated
     return settings
+
+
+@pytest.fixture(autouse=True)
+def _desk_clock(monkeypatch):
+    """Tests date desk writes freely (scenarios run weeks ahead of the real day); the tests
+    of the bound move this seam back to a fixed today."""
+    from datetime import date
+
+    from arrears.apps.negotiation.services import common
+
+    monkeypatch.setattr(common, "today", lambda: date(2099, 12, 31))

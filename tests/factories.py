@@ -45,6 +45,7 @@ def item(
     number: str | None = None,
     currency: str | None = None,
     kind: str = "invoice",
+    issue_date: date | None = None,  # default: 30 days before it falls due
     **kw: Any,
 ) -> OpenItem:
     return OpenItem.objects.create(
@@ -52,7 +53,7 @@ def item(
         debtor=debtor_,
         number=number or f"INV-{next(_seq):06d}",
         kind=kind,
-        issue_date=due - timedelta(days=30),
+        issue_date=issue_date or due - timedelta(days=30),
         due_date=due,
         currency=currency or debtor_.company.currency,
         original_minor=amount,

@@ -57,6 +57,10 @@ class PromiseState(StrEnum):
     PARTLY_KEPT = "partly_kept"
     BROKEN = "broken"
     CANCELLED = "cancelled"
+    # Set by the desk, never by `evaluate_promise`: a promise beyond the walk-away point waits
+    # for a credit manager (§5) and holds nothing off the ladder until approved.
+    PENDING_APPROVAL = "pending_approval"
+    REFUSED = "refused"
 
 
 class PromiseChannel(StrEnum):
@@ -294,18 +298,21 @@ def validate_promise(
     as_of: date,
     open_items: Mapping[str, Money],
     standing: Iterable[PromiseStatus] = (),
+    credit: Money | None = None,
 ) -> None:
     """Refuse a new promise that is dated in the past, exceeds what it covers, or overlaps.
 
     `open_items` is the case's open (undisputed) balance per item; `standing` the statuses of
-    the debtor's other promises on `as_of` (only open ones can overlap).
+    the debtor's other promises on `as_of` (only open ones can overlap); `credit` the debtor's
+    money we already hold (open credit notes, money on account), which a promise on the whole
+    case cannot be asked to pay again (a promise on named items is checked against them).
     """
     if promise.given_on > as_of:
         raise PromiseError(GIVEN_IN_FUTURE.format(given=promise.given_on, as_of=as_of))
     for p in promise.parts:
         if p.on < as_of:
             raise PromiseError(PROMISE_IN_PAST.format(on=p.on, as_of=as_of))
-    covered = _covered_balance(promise, open_items)
+    covered = net_of_credit(_covered_balance(promise, open_items), promise.item_keys, credit)
     if covered < promise.total:
         raise PromiseError(ABOVE_BALANCE.format(promised=promise.total, balance=covered))
     for other in standing:
@@ -329,6 +336,16 @@ def _covered_balance(promise: PromiseToPay, open_items: Mapping[str, Money]) -> 
                 raise PromiseError(PART_CURRENCY.format(amount=amount, currency=promise.currency))
             total = total + amount
     return total
+
+
+def net_of_credit(balance: Money, item_keys: frozenset[str], credit: Money | None) -> Money:
+    """What a whole-case commitment may cover: the balance less the credit we hold, never
+    below zero. A commitment on named items keeps their balance: the credit is not theirs."""
+    if item_keys or credit is None or credit.to_minor() <= 0:
+        return balance
+    if credit.currency != balance.currency:
+        raise ValueError(f"the credit {credit} is not in {balance.currency}")
+    return Money.from_minor(max(0, balance.to_minor() - credit.to_minor()), balance.currency)
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> bool:

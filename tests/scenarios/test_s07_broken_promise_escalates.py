@@ -59,13 +59,13 @@ def test_a_promise_holds_the_ladder_then_breaks_and_escalates(w):
 
 
 def test_the_next_negotiation_is_stricter_after_a_broken_promise(w):
-    def walk_away_days() -> int:
+    def walk_away_days(on=AS_OF) -> int:
         rec = negotiation_propose(
             case=w.case,
             actor=w.cora,
-            proposal=Terms.single(AS_OF + timedelta(days=12), eur("1000")),
+            proposal=Terms.single(on + timedelta(days=12), eur("1000")),
             proposed_by="Mr Weber",
-            as_of=AS_OF,
+            as_of=on,
         ).recommendation
         return rec.walk_away.max_days_to_first
 
@@ -82,7 +82,7 @@ def test_the_next_negotiation_is_stricter_after_a_broken_promise(w):
     )
     run_daily(company=w.company, as_of=WED)
     w.case.negotiations.update(status="agreed")  # start a fresh negotiation
-    assert walk_away_days() < before
+    assert walk_away_days(WED) < before
 
 
 def test_a_defaulted_plan_accelerates_and_counts_as_a_broken_promise(w):

@@ -9,22 +9,20 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Max
 
-from arrears.apps.cases.models import Case, Run
+from arrears.apps.cases.models import Case
 from arrears.apps.common.cli import add_company_option, company_option, iso_date
 from arrears.apps.ledger.models import Company
+from arrears.apps.negotiation.services import common
+from arrears.apps.negotiation.services.common import require_desk_day
 from arrears.domain.money import Money, MoneyError, parse_amount
 
 NO_CASE = "debtor {code!r} has no {currency} case (unknown debtor, or no run yet)"
 MANY_CASES = "debtor {code!r} has cases in {have}: say which with --currency"
 NO_USER = "unknown user {name!r}: give --user USERNAME of a collector or credit manager"
 BAD_PAIR = "{text!r} is not {what} (use {form})"
-AFTER_TODAY = "--as-of {day} is after today ({today}): the desk records what happened, not plans"
-BEFORE_RUN = (
-    "--as-of {day} is before the last daily run of {company} ({last}): the run already judged "
-    "that day; record it as of {last} or later"
-)
+AFTER_TODAY = "--as-of " + common.AFTER_TODAY
+BEFORE_RUN = "--as-of " + common.BEFORE_RUN
 
 
 def pair(what: str, form: str, left: Callable[[str], Any]) -> Callable[[str], tuple[Any, str]]:
@@ -77,14 +75,13 @@ def today() -> date:
 
 
 def as_of(o: dict[str, Any], company: Company) -> date:
-    """The day a desk write is dated: today by default; never after today (nothing is known
-    yet) nor before the company's last daily run (the run already judged that day)."""
-    day, now = o.get("as_of") or today(), today()
-    if day > now:
-        raise CommandError(AFTER_TODAY.format(day=day, today=now))
-    last = Run.objects.filter(company=company, dry_run=False).aggregate(d=Max("as_of"))["d"]
-    if last is not None and day < last:
-        raise CommandError(BEFORE_RUN.format(day=day, last=last, company=company.code))
+    """The day a desk write is dated: today by default, within the bounds every desk write
+    keeps (`services.common.require_desk_day`)."""
+    day = o.get("as_of") or today()
+    try:
+        require_desk_day(company, day, now=today())
+    except ValueError as e:
+        raise CommandError(f"--as-of {e}") from None
     return day
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from arrears.apps.cases.models import Case
-from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, OpenItem, Payment
+from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, ItemKind, OpenItem, Payment
 from arrears.apps.negotiation.models import (
     DecisionStatus,
     Dispute,
@@ -51,16 +51,38 @@ def m(minor: int, currency: str) -> Money:
     return Money.from_minor(minor, currency)
 
 
-def open_items(case: Case) -> list[OpenItem]:
-    """The case's open dunnable items, oldest due first."""
-    return list(
-        OpenItem.objects.filter(
-            debtor_id=case.debtor_id,
-            currency=case.currency,
-            kind__in=DUNNABLE_KINDS,
-            open_minor__gt=0,
-        ).order_by("due_date", "id")
+def open_items(case: Case, as_of: date | None = None) -> list[OpenItem]:
+    """The case's open dunnable items, oldest due first; with `as_of`, only those issued by
+    then (a commitment entered for an earlier day cannot cover an invoice issued after it)."""
+    qs = OpenItem.objects.filter(
+        debtor_id=case.debtor_id,
+        currency=case.currency,
+        kind__in=DUNNABLE_KINDS,
+        open_minor__gt=0,
     )
+    if as_of is not None:
+        qs = qs.filter(issue_date__lte=as_of)
+    return list(qs.order_by("due_date", "id"))
+
+
+def credit_minor(case: Case, as_of: date) -> int:
+    """Open credit notes and money on account in the case's currency on `as_of`: the debtor's
+    own money we hold, netted from what a whole-case commitment may cover (as the daily run
+    nets it from the overdue balance)."""
+    notes = OpenItem.objects.filter(
+        debtor_id=case.debtor_id,
+        currency=case.currency,
+        kind=ItemKind.CREDIT_NOTE,
+        open_minor__gt=0,
+        issue_date__lte=as_of,
+    ).aggregate(s=Sum("open_minor"))["s"]
+    on_account = Payment.objects.filter(
+        debtor_id=case.debtor_id,
+        currency=case.currency,
+        unapplied_minor__gt=0,
+        received_on__lte=as_of,
+    ).aggregate(s=Sum("unapplied_minor"))["s"]
+    return (notes or 0) + (on_account or 0)
 
 
 def disputed_minor(case: Case) -> dict[int, int]:

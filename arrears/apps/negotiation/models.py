@@ -305,6 +305,7 @@ class WriteOffPart(models.Model):
 
 class ApprovalKind(models.TextChoices):
     TERMS = "terms"  # negotiated terms beyond the walk-away point
+    PROMISE = "promise"  # a promise entered directly, beyond the walk-away point
     PLAN = "plan"
     WRITE_OFF = "write_off"
 
@@ -322,6 +323,7 @@ class Approval(models.Model):
     detail = models.JSONField(default=dict)  # what is asked, and the limits it goes beyond
     negotiation = models.ForeignKey(Negotiation, null=True, blank=True, on_delete=models.PROTECT)
     plan = models.ForeignKey(PaymentPlan, null=True, blank=True, on_delete=models.PROTECT)
+    promise = models.ForeignKey(PromiseToPay, null=True, blank=True, on_delete=models.PROTECT)
     write_off = models.ForeignKey(WriteOff, null=True, blank=True, on_delete=models.PROTECT)
     decided_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -45,7 +45,9 @@ def promise_record_for(*, debtor: Debtor, as_of: date, with_plans: bool = False)
     policy = promise_policy(debtor.company)
     window = policy.record_window_days
     since = as_of - timedelta(days=window) if window is not None else date.min
-    qs = PromiseToPay.objects.filter(case__debtor=debtor, given_on__lte=as_of, given_on__gte=since)
+    qs = PromiseToPay.objects.filter(
+        case__debtor=debtor, given_on__lte=as_of, given_on__gte=since
+    ).exclude(state__in=[PromiseState.PENDING_APPROVAL, PromiseState.REFUSED])  # not given yet
     counts = Counter(
         dict(qs.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     )

@@ -14,6 +14,7 @@ one frame of reference.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
@@ -78,6 +79,19 @@ class Terms:
     def single(cls, on: date, amount: Money) -> Terms:
         """One payment: a date proposal (the whole balance) or an amount proposal (a part)."""
         return cls(on, amount, on, amount)
+
+    @classmethod
+    def from_parts(cls, parts: Sequence[PromisePart]) -> Terms:
+        """A promise's dated parts as terms, to test against the walk-away point: the first
+        part, then the rest by the last part's date in one instalment per later part."""
+        ordered = sorted(parts, key=lambda p: p.on)
+        first, last = ordered[0], ordered[-1]
+        if len(ordered) == 1:
+            return cls.single(first.on, first.amount)
+        total = first.amount
+        for p in ordered[1:]:
+            total = total + p.amount
+        return cls(first.on, first.amount, last.on, total, len(ordered) - 1)
 
     @classmethod
     def plan(

@@ -4,7 +4,9 @@ Principal: each instalment gets financed / n rounded half-up to the minor unit; 
 the remainder. Interest (optional): simple, on the principal still outstanding, actual days over
 365 (ACT/365 fixed) or 360; each instalment carries the running total of exact interest rounded
 half-up, less what the instalments before it carry, so the last takes what remains and no
-instalment's interest is negative. A plan is then checked against the case (not in the past,
+instalment's interest is negative. Interest never runs on money not yet due: an invoice the
+plan finances before its due date bears interest from the day after it falls due (instalments
+pay what was due first). A plan is then checked against the case (not in the past,
 not above the balance it covers) and against the walk-away point (beyond it: approval).
 """
 
@@ -31,6 +33,7 @@ from arrears.domain.plans.model import (
     PlanError,
     sum_money,
 )
+from arrears.domain.promises import net_of_credit
 
 
 def _half_up(x: Decimal) -> int:
@@ -48,9 +51,11 @@ def build_plan(
     item_keys: frozenset[str] = frozenset(),
     acceleration_clause: bool = True,
     grace_business_days: int = 3,
+    not_yet_due: Sequence[tuple[date, Money]] = (),
 ) -> PaymentPlan:
     """A plan of equal principal instalments on `due_dates`, after an optional down payment
-    due the day the plan is agreed; interest (if any) as the module docstring describes."""
+    due the day the plan is agreed; interest (if any) as the module docstring describes.
+    `not_yet_due`: the (due date, amount) of covered invoices not yet due when it is agreed."""
     cur = principal.currency
     down = down_payment.to_minor() if down_payment is not None else 0
     financed = principal.to_minor() - down
@@ -60,7 +65,8 @@ def build_plan(
     if financed <= 0:
         raise PlanError(DOWN_TOO_LARGE.format(down=down_payment, principal=principal))
     parts = _principal_parts(financed, n, cur)
-    rates = _interest(parts, agreed_on, due_dates, interest) if interest else [0] * n
+    later = [(d, a.to_minor()) for d, a in not_yet_due]
+    rates = _interest(parts, agreed_on, due_dates, interest, later) if interest else [0] * n
     zero = Money.from_minor(0, cur)
     out = [Instalment(0, agreed_on, Money.from_minor(down, cur), zero)] if down else []
     for k, (on, p, r) in enumerate(zip(due_dates, parts, rates, strict=True), start=1):
@@ -87,7 +93,11 @@ def _principal_parts(financed: int, n: int, currency: str) -> list[int]:
 
 
 def _interest(
-    parts: Sequence[int], agreed_on: date, due_dates: Sequence[date], terms: InterestTerms
+    parts: Sequence[int],
+    agreed_on: date,
+    due_dates: Sequence[date],
+    terms: InterestTerms,
+    not_yet_due: Sequence[tuple[date, int]] = (),
 ) -> list[int]:
     """Interest per instalment in minor units: cumulative half-up rounding (module docstring)."""
     outstanding = sum(parts)
@@ -96,14 +106,28 @@ def _interest(
     out = []
     start = agreed_on
     for part, on in zip(parts, due_dates, strict=True):
-        days = max(0, (on - start).days)
-        running += Decimal(outstanding) * terms.annual_rate * days / terms.year_days
+        days = _bearing_days(outstanding, start, on, not_yet_due)
+        running += Decimal(days) * terms.annual_rate / terms.year_days
         share = _half_up(running) - carried
         out.append(share)
         carried += share
         outstanding -= part
         start = on
     return out
+
+
+def _bearing_days(
+    outstanding: int, start: date, end: date, not_yet_due: Sequence[tuple[date, int]]
+) -> int:
+    """Sum over the days t in (start, end] of the principal bearing interest on t: what is
+    outstanding less what is not yet due on t (an invoice due on d bears from d + 1)."""
+    cuts = sorted({d for d, _ in not_yet_due if start <= d < end})
+    total, a = 0, start
+    for c in [*cuts, end]:
+        later = sum(amount for d, amount in not_yet_due if d >= c)  # not due on (a, c]
+        total += max(0, outstanding - later) * max(0, (c - a).days)
+        a = c
+    return total
 
 
 def plan_from_parts(
@@ -147,8 +171,15 @@ def _month_days(year: int, month: int) -> int:
     return (nxt - date(year, month, 1)).days
 
 
-def validate_plan(plan: PaymentPlan, *, as_of: date, open_items: Mapping[str, Money]) -> None:
-    """Refuse a new plan that starts in the past or covers more than is open on its items."""
+def validate_plan(
+    plan: PaymentPlan,
+    *,
+    as_of: date,
+    open_items: Mapping[str, Money],
+    credit: Money | None = None,
+) -> None:
+    """Refuse a new plan that starts in the past or covers more than is open on its items
+    (on the whole case: less the `credit` we hold, as for promises)."""
     first = plan.instalments[0].due_on
     if first < as_of:
         raise PlanError(IN_PAST.format(on=first, as_of=as_of))
@@ -159,7 +190,7 @@ def validate_plan(plan: PaymentPlan, *, as_of: date, open_items: Mapping[str, Mo
     for m in covered:
         if m.currency != plan.currency:
             raise PlanError(INSTALMENT_CURRENCY.format(seq="-", got=m.currency, want=plan.currency))
-    balance = sum_money(covered, plan.currency)
+    balance = net_of_credit(sum_money(covered, plan.currency), plan.item_keys, credit)
     if balance < plan.principal:
         raise PlanError(ABOVE_BALANCE.format(principal=plan.principal, balance=balance))
 

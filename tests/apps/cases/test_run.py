@@ -345,12 +345,17 @@ def test_items_a_defaulted_plan_accelerated_are_dunned_as_due_at_once():
     from tests.apps.negotiation.support import world
 
     w = world()  # a case with two overdue items, run on 25 Nov
-    later = factories.item(w.debtor, due=date(2027, 2, 1), amount=300_00, number="INV-LATER")
-    plan_create(
+    later = factories.item(
+        w.debtor, due=date(2027, 2, 1), amount=300_00, number="INV-LATER", issue_date=AS_OF
+    )
+    plan_create(  # the plan finances the February invoice too
         case=w.case,
         actor=w.cora,
         as_of=AS_OF,
-        schedule=PlanIn(due_dates=[date(2026, 12, 4), date(2027, 1, 4)]),
+        schedule=PlanIn(
+            due_dates=[date(2026, 12, 4), date(2027, 1, 4)],
+            item_numbers=["INV-OLD", "INV-NEW", "INV-LATER"],
+        ),
     )
     run_daily(company=w.company, as_of=date(2026, 12, 14))  # first instalment missed: default
     run_daily(company=w.company, as_of=date(2026, 12, 21))

@@ -14,6 +14,7 @@ from arrears.apps.cases.models import Case
 from arrears.apps.cases.services import run_daily, strategies_install_defaults
 from arrears.apps.ledger.models import Allocation, Company, Debtor, OpenItem, Payment
 from arrears.apps.negotiation.models import ReportingLine
+from arrears.apps.negotiation.services import case_ensure
 from arrears.domain.ladder import Role
 from arrears.domain.money import Money
 from tests import factories
@@ -60,7 +61,9 @@ def world(as_of: date = AS_OF, run: bool = True) -> World:
     new = factories.item(debtor, due=as_of - timedelta(days=5), amount=400_00, number="INV-NEW")
     if run:
         run_daily(company=company, as_of=as_of)
-    case = Case.objects.get(debtor=debtor, currency="EUR")
+        case = Case.objects.get(debtor=debtor, currency="EUR")
+    else:  # no run yet: the desk opens the case (as the demo's seed does)
+        case = case_ensure(debtor=debtor, currency="EUR", on=as_of)
     return World(company, cora, carl, maria, mike, lena, debtor, old, new, case)
 
 

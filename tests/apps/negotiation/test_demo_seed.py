@@ -12,13 +12,14 @@ from arrears.apps.ledger.models import OpenItem
 from arrears.apps.negotiation.models import Dispute, Handover, PaymentPlan, PromiseToPay, WriteOff
 from arrears.apps.negotiation.services.demo import negotiation_demo_seed
 from tests import factories
-from tests.apps.negotiation.support import AS_OF
+from tests.apps.negotiation.support import AS_OF, world
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ledger(w):
+def ledger(db):
+    w = world(run=False)  # the demo seeds its past stories before any run, as `arrears demo`
     for k in range(40):
         d = factories.debtor(w.company, code=f"S{k:03d}", owner=w.cora)
         factories.item(d, due=AS_OF - timedelta(days=20 + k), amount=(k + 1) * 100_00)

@@ -123,11 +123,6 @@ def test_a_dispute_escalated_after_a_handover_still_goes_to_the_credit_managers(
     assert _role(w, "dispute_escalation") == "credit_manager"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="verify_<condition> tasks are made by services.common.conditions_follow_up, whose "
-    "follow_up defaults to the collector role: it needs role=role_for_case(case) there",
-)
 def test_a_condition_check_after_a_handover_to_legal_goes_to_legal(w):
     _to_legal(w)
     promise_create(

@@ -191,7 +191,9 @@ def test_an_agreement_withdraws_the_negotiation_s_open_request(w):
     assert (asked.status, asked.decision_reason) == ("withdrawn", AGREED)
     with pytest.raises(ValueError, match="already withdrawn"):
         approval_decide(approval=asked, actor=w.maria, approve=True, reason="late", as_of=AS_OF)
-    assert [r["kind"] for r in negotiation_rows(case=w.case)][-1] == "acceptance"
+    rows = negotiation_rows(case=w.case)  # the request's end is in the history, after it
+    assert [r["kind"] for r in rows][-2:] == ["acceptance", "approval_withdrawn"]
+    assert rows[-1]["reason"] == f"A{asked.pk} {AGREED}"
 
 
 def test_a_new_request_replaces_the_open_one_of_the_negotiation(w):

@@ -24,6 +24,11 @@ pytestmark = pytest.mark.django_db
 DEC, JAN = date(2026, 12, 4), date(2027, 1, 4)
 
 
+def _not_yet_due(w, number, due=date(2027, 2, 1), amount=300_00):
+    """An invoice issued today, due in February: not in arrears yet."""
+    return factories.item(w.debtor, due=due, amount=amount, number=number, issue_date=AS_OF)
+
+
 def _plan(w, **kw):
     kw.setdefault("due_dates", [DEC, JAN])
     actor = kw.pop("actor", w.cora)
@@ -170,8 +175,8 @@ def test_plan_parts_with_a_down_payment_or_a_rate_are_refused(w):
 
 
 def test_an_accelerated_default_makes_covered_items_not_yet_due_due_at_once(w):
-    later = factories.item(w.debtor, due=date(2027, 2, 1), amount=300_00, number="INV-LATER")
-    plan = _plan(w)  # covers the whole case, INV-LATER too
+    later = _not_yet_due(w, "INV-LATER")
+    plan = _plan(w, item_numbers=["INV-OLD", "INV-NEW", "INV-LATER"])  # financed early
     negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))  # grace ends 9 Dec
     plan.refresh_from_db()
     assert plan.status == "defaulted"
@@ -182,22 +187,32 @@ def test_an_accelerated_default_makes_covered_items_not_yet_due_due_at_once(w):
     assert ItemAcceleration.objects.count() == 1
 
 
+def test_a_plan_without_items_covers_what_is_due_and_its_default_accelerates_nothing_else(w):
+    _not_yet_due(w, "INV-BEFORE")
+    plan = _plan(w)  # what is due today: not the invoice not yet due
+    assert plan.covered_items == ["INV-NEW", "INV-OLD"] and plan.principal_minor == 1000_00
+    factories.item(w.debtor, due=date(2027, 3, 1), amount=700_00, number="INV-AFTER")
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    plan.refresh_from_db()
+    assert plan.status == "defaulted"
+    assert not ItemAcceleration.objects.exists()
+    event = CaseEvent.objects.get(case=w.case, reason__rule="plan_defaulted")
+    assert event.reason["accelerated_items"] == []
+
+
 def test_an_accelerated_default_leaves_invoices_booked_after_the_plan_alone(w):
-    before = factories.item(w.debtor, due=date(2027, 2, 1), amount=300_00, number="INV-BEFORE")
-    plan = _plan(w)  # a whole-case plan: the items open today
-    assert plan.covered_items == ["INV-BEFORE", "INV-NEW", "INV-OLD"]
+    before = _not_yet_due(w, "INV-BEFORE")
+    plan = _plan(w, item_numbers=["INV-OLD", "INV-NEW", "INV-BEFORE"])
     factories.item(w.debtor, due=date(2027, 3, 1), amount=700_00, number="INV-AFTER")
     negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
     plan.refresh_from_db()
     assert plan.status == "defaulted"
     assert list(ItemAcceleration.objects.values_list("item_id", flat=True)) == [before.pk]
-    event = CaseEvent.objects.get(case=w.case, reason__rule="plan_defaulted")
-    assert event.reason["accelerated_items"] == ["INV-BEFORE"]
 
 
 def test_an_accelerated_plan_on_some_items_reaches_only_those(w):
-    inside = factories.item(w.debtor, due=date(2027, 2, 1), amount=300_00, number="INV-IN")
-    factories.item(w.debtor, due=date(2027, 2, 1), amount=300_00, number="INV-OUT")
+    inside = _not_yet_due(w, "INV-IN")
+    _not_yet_due(w, "INV-OUT")
     plan = _plan(w, item_numbers=["INV-OLD", "INV-IN"], principal=eur("900"))
     negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
     plan.refresh_from_db()
@@ -206,8 +221,8 @@ def test_an_accelerated_plan_on_some_items_reaches_only_those(w):
 
 
 def test_without_acceleration_no_item_is_made_due_early(w):
-    factories.item(w.debtor, due=date(2027, 2, 1), amount=300_00, number="INV-LATER")
-    _plan(w, acceleration_clause=False)
+    _not_yet_due(w, "INV-LATER")
+    _plan(w, acceleration_clause=False, item_numbers=["INV-OLD", "INV-NEW", "INV-LATER"])
     negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
     assert not ItemAcceleration.objects.exists()
 

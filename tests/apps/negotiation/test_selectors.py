@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 FRI = date(2026, 11, 27)
 
 
-def _promise(w, amount="100", item="INV-OLD"):
+def _promise(w, amount="150", item="INV-OLD"):  # within the walk-away point (25 %)
     return promise_create(
         case=w.case,
         actor=w.cora,
@@ -46,7 +46,7 @@ def _promise(w, amount="100", item="INV-OLD"):
 def test_the_promise_record_counts_states_and_days_late(w):
     _promise(w, item="INV-OLD")
     _promise(w, item="INV-NEW")
-    pay(w.old, 100_00, date(2026, 11, 30))  # 3 days after the promised date, within grace
+    pay(w.old, 150_00, date(2026, 11, 30))  # 3 days after the promised date, within grace
     negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
     record = promise_record_for(debtor=w.debtor, as_of=date(2026, 12, 3))
     assert (record.given, record.kept, record.broken, record.days_late) == (2, 1, 1, 3)

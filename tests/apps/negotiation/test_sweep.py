@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -45,7 +45,7 @@ def test_a_run_repeated_for_the_same_date_changes_nothing_on_the_desk(w):
     promise_create(
         case=w.case,
         actor=w.cora,
-        parts=[(date(2026, 11, 27), eur("100"))],
+        parts=[(date(2026, 11, 27), eur("250"))],
         given_by="Mr Weber",
         channel=PromiseChannel.PHONE,
         as_of=AS_OF,
@@ -59,7 +59,7 @@ def test_a_run_repeated_for_the_same_date_changes_nothing_on_the_desk(w):
         as_of=AS_OF,
     )
     other = factories.debtor(w.company, owner=w.cora)
-    factories.item(other, due=AS_OF, amount=300_00)
+    factories.item(other, due=AS_OF - timedelta(days=1), amount=300_00)
     third = factories.debtor(w.company, owner=w.cora)
     factories.item(third, due=AS_OF, amount=200_00)
     run_daily(company=w.company, as_of=AS_OF)
@@ -88,7 +88,7 @@ def test_a_dry_run_changes_nothing_on_the_desk(w):
     promise_create(
         case=w.case,
         actor=w.cora,
-        parts=[(date(2026, 11, 27), eur("100"))],
+        parts=[(date(2026, 11, 27), eur("250"))],
         given_by="Mr Weber",
         channel=PromiseChannel.PHONE,
         as_of=AS_OF,
@@ -102,7 +102,7 @@ def test_a_repeated_sweep_with_standing_promises_leaves_no_new_audit_rows(w):
     promise_create(
         case=w.case,
         actor=w.cora,
-        parts=[(date(2026, 12, 4), eur("100"))],
+        parts=[(date(2026, 12, 4), eur("250"))],
         given_by="Mr Weber",
         channel=PromiseChannel.PHONE,
         as_of=AS_OF,

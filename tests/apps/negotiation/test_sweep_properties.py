@@ -109,7 +109,7 @@ def _commit(w, c: dict, free: dict[str, int]) -> int:
     if c["kind"] == "none" or amount <= 0:
         return 0
     if c["kind"] == "promise":
-        promise_create(
+        p = promise_create(
             case=w.case,
             actor=w.cora,
             parts=[(date(2026, 12, 4), eur_minor(amount))],
@@ -118,6 +118,8 @@ def _commit(w, c: dict, free: dict[str, int]) -> int:
             as_of=AS_OF,
             item_numbers=list(c["items"]),
         )
+        for a in Approval.objects.filter(promise=p):  # beyond the walk-away point: approve it
+            approval_decide(approval=a, actor=w.maria, approve=True, reason="ok", as_of=AS_OF)
     else:
         plan = plan_create(
             case=w.case,

@@ -1,13 +1,13 @@
 """Writes for the negotiation desk (§5-8): one module per area, re-exported here."""
 
 from arrears.apps.negotiation.services.approvals import approval_decide
+from arrears.apps.negotiation.services.balances import negotiation_balance
 from arrears.apps.negotiation.services.common import NotAllowed, Refused, case_ensure
 from arrears.apps.negotiation.services.disputes import dispute_open, dispute_resolve
 from arrears.apps.negotiation.services.excuses import ExcuseResult, excuse_log
 from arrears.apps.negotiation.services.negotiation import (
     OverrideIn,
     ProposalResult,
-    negotiation_balance,
     negotiation_propose,
 )
 from arrears.apps.negotiation.services.plans import PlanIn, plan_create

@@ -21,6 +21,7 @@ from arrears.apps.negotiation.models import (
     NegotiationEvent,
     NegotiationStatus,
     PlanStatus,
+    PromiseToPay,
     WriteOff,
 )
 from arrears.apps.negotiation.services.common import (
@@ -29,6 +30,7 @@ from arrears.apps.negotiation.services.common import (
     case_lock,
     record_change,
     require_credit_manager,
+    require_desk_day,
     require_open,
 )
 from arrears.apps.negotiation.services.disputes import dispute_settle
@@ -45,6 +47,7 @@ from arrears.domain.negotiation import (
     WalkAway,
     record_decision,
 )
+from arrears.domain.promises import PromiseState
 
 DECIDED = "approval A{key} was already {status} on {on}"
 NO_REASON = "a decision needs its reason"
@@ -65,6 +68,7 @@ def approval_decide(
         raise NotAllowed(OWN_REQUEST.format(user=actor.get_username()))
     if not reason.strip():
         raise Refused(NO_REASON)
+    require_desk_day(approval.case.company, as_of)
     with transaction.atomic():
         case_lock(approval.case)
         approval.refresh_from_db()  # it may have been withdrawn or replaced meanwhile
@@ -81,6 +85,8 @@ def approval_decide(
         elif kind is ApprovalKind.PLAN and approval.plan is not None:
             approval.plan.status = PlanStatus.GOOD_STANDING if approve else PlanStatus.REFUSED
             approval.plan.save(update_fields=["status"])
+        elif kind is ApprovalKind.PROMISE and approval.promise is not None:
+            _decide_promise(approval.promise, approve, as_of)
         elif approval.write_off is not None:
             _decide_write_off(approval.write_off, actor, approve, as_of)
         approval.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED
@@ -108,6 +114,10 @@ def _refuse_stale(approval: Approval, kind: ApprovalKind, as_of: date) -> None:
         plan = approval.plan
         dues = [i.due_on for i in plan.instalments.all()] if plan is not None else []
         first_on = min(dues, default=as_of)
+    elif kind is ApprovalKind.PROMISE:
+        promise = approval.promise
+        dues = [p.on for p in promise.parts.all()] if promise is not None else []
+        first_on = min(dues, default=as_of)
     else:
         first_on = date.fromisoformat(str(approval.detail["terms"]["first_on"]))
     if first_on < as_of:
@@ -115,6 +125,17 @@ def _refuse_stale(approval: Approval, kind: ApprovalKind, as_of: date) -> None:
     neg = approval.negotiation
     if neg is not None and neg.status != NegotiationStatus.OPEN:
         raise Refused(NEGOTIATION_NOT_OPEN.format(key=approval.pk, status=neg.status))
+
+
+def _decide_promise(promise: PromiseToPay, approve: bool, on: date) -> None:
+    """An approved promise stands from now on (the sweep judges it like any other); a refused
+    one never held anything off the ladder and stays refused."""
+    if promise.state != PromiseState.PENDING_APPROVAL:
+        return  # cancelled meanwhile: the decision stays on the request
+    promise.state = PromiseState.OPEN if approve else PromiseState.REFUSED
+    if not approve:
+        promise.closed_on = on
+    promise.save(update_fields=["state", "closed_on"])
 
 
 def _decide_terms(approval: Approval, actor: Any, approve: bool, reason: str, on: date) -> None:

@@ -11,9 +11,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from django.db.models import Max
+
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, CaseStatus, Run
-from arrears.apps.ledger.models import Debtor
+from arrears.apps.ledger.models import Company, Debtor
+from arrears.apps.negotiation.services.handovers import role_for_case
 from arrears.domain.dates import next_business_day
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.negotiation import Condition
@@ -24,6 +27,13 @@ OWN_REQUEST = "{user} asked for this and cannot approve it too: another credit m
 NO_USER = "say who acts: an unknown or anonymous user cannot act on a case"
 CASE_CLOSED = "the {currency} case of {debtor} is closed ({reason}): nothing to negotiate"
 CURRENCY = "{what} is in {got}, but the case is in {want}"
+
+
+AFTER_TODAY = "{day} is after today ({today}): the desk records what happened, not plans"
+BEFORE_RUN = (
+    "{day} is before the last daily run of {company} ({last}): the run already judged that "
+    "day; record it as of {last} or later"
+)
 
 
 class NotAllowed(PermissionError):
@@ -56,6 +66,23 @@ def require_credit_manager(user: Any, what: str) -> None:
     if not has_role(user, Role.CREDIT_MANAGER):
         name = user.get_username() if user is not None else "nobody"
         raise NotAllowed(NOT_CREDIT_MANAGER.format(user=name, what=what))
+
+
+def today() -> date:
+    """The real day (a seam the tests move)."""
+    return date.today()
+
+
+def require_desk_day(company: Company, day: date, *, now: date | None = None) -> None:
+    """A desk write is dated on a day the desk can speak for: never after today (nothing is
+    known yet), nor before the company's last daily run (the run already judged that day, and
+    a commitment back-dated behind it would change what the run decided)."""
+    now = now or today()
+    if day > now:
+        raise Refused(AFTER_TODAY.format(day=day, today=now))
+    last = Run.objects.filter(company=company, dry_run=False).aggregate(d=Max("as_of"))["d"]
+    if last is not None and day < last:
+        raise Refused(BEFORE_RUN.format(day=day, last=last, company=company.code))
 
 
 def require_open(case: Case) -> None:
@@ -146,10 +173,13 @@ def follow_up(
     step_code: str,
     due_on: date,
     channel: Channel = Channel.PHONE,
-    role: Role | str = Role.COLLECTOR,
+    role: Role | str | None = None,
     run: Run | None = None,
 ) -> Action:
-    """A dated next action on the case; one per code and day, so repeating adds nothing."""
+    """A dated next action on the case; one per code and day, so repeating adds nothing.
+    Without `role`, whoever owns the case now (`handovers.role_for_case`)."""
+    if role is None:
+        role = role_for_case(case)
     action, _ = Action.objects.get_or_create(
         case=case,
         step_code=step_code,

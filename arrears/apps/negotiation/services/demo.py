@@ -32,10 +32,11 @@ from arrears.apps.negotiation.models import (
     ReportingLine,
 )
 from arrears.apps.negotiation.services.approvals import approval_decide
+from arrears.apps.negotiation.services.balances import negotiation_balance
 from arrears.apps.negotiation.services.common import AGENCY, case_ensure
 from arrears.apps.negotiation.services.disputes import dispute_open
 from arrears.apps.negotiation.services.excuses import excuse_log
-from arrears.apps.negotiation.services.negotiation import negotiation_balance, negotiation_propose
+from arrears.apps.negotiation.services.negotiation import negotiation_propose
 from arrears.apps.negotiation.services.plans import PlanIn, plan_create
 from arrears.apps.negotiation.services.promises import promise_create
 from arrears.apps.negotiation.services.writeoffs import case_handover, writeoff_request

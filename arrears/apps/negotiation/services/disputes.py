@@ -25,6 +25,7 @@ from arrears.apps.negotiation.services.common import (
     record_change,
     require_case_access,
     require_currency,
+    require_desk_day,
     require_open,
 )
 from arrears.apps.negotiation.services.writeoffs import writeoff_request
@@ -58,6 +59,7 @@ def dispute_open(
 ) -> Dispute:
     """Open a dispute on (item number, amount) parts; the same dispute twice is stored once."""
     require_case_access(actor, case)
+    require_desk_day(case.company, as_of)
     require_open(case)
     for _, amount in parts:
         require_currency("the disputed amount", amount.currency, case)
@@ -131,6 +133,7 @@ def dispute_resolve(
     instead (the dispute stays open until a credit manager approves it)."""
     if not _may_resolve(actor, dispute):
         raise NotAllowed(NOT_RESOLVER.format(user=actor.get_username(), key=dispute.pk))
+    require_desk_day(dispute.case.company, as_of)
     if dispute.status != DisputeStatus.OPEN:
         raise Refused(NOT_OPEN.format(key=dispute.pk, status=dispute.status))
     if DisputeOutcome(outcome) is DisputeOutcome.WRITTEN_OFF:

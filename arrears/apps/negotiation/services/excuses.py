@@ -15,9 +15,9 @@ from arrears.apps.negotiation.services.common import (
     follow_up,
     record_change,
     require_case_access,
+    require_desk_day,
     require_open,
 )
-from arrears.apps.negotiation.services.handovers import role_for_case
 from arrears.domain.excuses import Excuse, ExcuseAnswer, FollowUpAction, answer_for, next_action
 from arrears.domain.ladder import Channel
 
@@ -40,6 +40,7 @@ def excuse_log(
 ) -> ExcuseResult:
     """Record the excuse on the case, suggest the answer, set the follow-up (once a day)."""
     require_case_access(actor, case)
+    require_desk_day(case.company, as_of)
     require_open(case)
     excuse = Excuse(excuse)
     days = desk_policy(case.company).follow_up_days(excuse)
@@ -56,7 +57,6 @@ def excuse_log(
             step_code=f"excuse_{nxt.action}",
             due_on=nxt.on,
             channel=CHANNELS.get(nxt.action, Channel.PHONE),
-            role=role_for_case(case),  # legal's or the agency's once handed over
         )
         if created:
             detail = {

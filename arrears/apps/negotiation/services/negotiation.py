@@ -30,18 +30,23 @@ from arrears.apps.negotiation.models import (
 )
 from arrears.apps.negotiation.policy import desk_policy, negotiation_config
 from arrears.apps.negotiation.selectors import promise_record_for
+from arrears.apps.negotiation.services.balances import negotiation_balance
 from arrears.apps.negotiation.services.common import (
     Refused,
     case_lock,
     record_change,
     require_case_access,
     require_currency,
+    require_desk_day,
     require_open,
 )
 from arrears.apps.negotiation.services.plans import PlanIn, plan_create
 from arrears.apps.negotiation.services.promises import promise_create
-from arrears.apps.negotiation.services.withdrawals import approvals_withdraw, negotiation_end
-from arrears.domain.money import Money
+from arrears.apps.negotiation.services.withdrawals import (
+    REPLACED_RULE,
+    approvals_withdraw,
+    negotiation_end,
+)
 from arrears.domain.negotiation import (
     Condition,
     EventKind,
@@ -54,7 +59,6 @@ from arrears.domain.negotiation import (
     respond,
 )
 from arrears.domain.negotiation.history import Action
-from arrears.domain.plans.model import sum_money
 from arrears.domain.promises import PromiseChannel, PromiseState
 
 COVERED = (
@@ -86,15 +90,6 @@ class ProposalResult:
     plan: PaymentPlan | None = None
 
 
-def negotiation_balance(case: Case, as_of: date) -> Money:
-    """What is negotiated: what is due on `as_of` (the open balance of items past their due
-    date), outside open disputes and approved write-offs and credits not yet booked. Invoices
-    not yet due are not in arrears: they are neither asked for nor counted in the walk-away
-    point's smallest first payment."""
-    items = [i for i in load.open_items(case) if i.due_date < as_of]
-    return sum_money(load.negotiable(case, items).values(), case.currency)
-
-
 def negotiation_propose(
     *,
     case: Case,
@@ -107,6 +102,7 @@ def negotiation_propose(
 ) -> ProposalResult:
     """Record the debtor's proposal and the answer (recommended, or overridden with a reason)."""
     require_case_access(actor, case)
+    require_desk_day(case.company, as_of)
     require_open(case)
     require_currency("the proposal", proposal.currency, case)
     who = actor.get_username()
@@ -145,7 +141,8 @@ def negotiation_propose(
 def _refuse_covered(case: Case) -> None:
     """A standing promise or plan already commits the debtor: an acceptance could not become
     a commitment beside it, so say so before the engine runs."""
-    p = PromiseToPay.objects.filter(case=case, state=PromiseState.OPEN).order_by("id").first()
+    waiting = (PromiseState.OPEN, PromiseState.PENDING_APPROVAL)
+    p = PromiseToPay.objects.filter(case=case, state__in=waiting).order_by("id").first()
     if p is not None:
         raise Refused(COVERED.format(what=f"promise P{p.pk}", how=f"promise-cancel {p.pk}"))
     live = (PlanStatus.GOOD_STANDING, PlanStatus.PENDING_APPROVAL)
@@ -263,8 +260,7 @@ def _consequences(
         negotiation=neg,
         pre_approved=True,
         conditions=conditions,
-        overdue_only=True,  # what was negotiated: the balance due (`negotiation_balance`)
-    )  # our plans always carry the acceleration clause; asking for it makes it explicit
+    )  # a plan covers what is due, as `negotiation_balance` counts it  # our plans always carry the acceleration clause; asking for it makes it explicit
     return None, None, plan
 
 
@@ -288,7 +284,7 @@ def _ask_approval(
         actor=actor,
         on=as_of,
         reason=REPLACED.format(terms=rec.proposal.describe()),
-        rule="approval_replaced",
+        rule=REPLACED_RULE,
     )
     detail["replaces"] = replaced
     return Approval.objects.create(

@@ -23,6 +23,7 @@ from arrears.apps.negotiation.models import (
 )
 from arrears.apps.negotiation.policy import desk_policy, negotiation_config
 from arrears.apps.negotiation.selectors import promise_record_for
+from arrears.apps.negotiation.services.balances import overdue
 from arrears.apps.negotiation.services.common import (
     Refused,
     case_lock,
@@ -30,8 +31,10 @@ from arrears.apps.negotiation.services.common import (
     record_change,
     require_case_access,
     require_currency,
+    require_desk_day,
     require_open,
 )
+from arrears.apps.negotiation.services.promises import overlaps
 from arrears.domain.money import Money
 from arrears.domain.negotiation import Condition, walk_away_for
 from arrears.domain.plans import (
@@ -43,15 +46,23 @@ from arrears.domain.plans import (
     validate_plan,
 )
 from arrears.domain.plans import PaymentPlan as DomainPlan
-from arrears.domain.plans.model import sum_money
-from arrears.domain.promises import PromiseState
+from arrears.domain.plans.model import UNKNOWN_ITEM, PlanError, sum_money
+from arrears.domain.promises import PromiseState, net_of_credit
 
 SCHEDULE = "give either the due dates of equal instalments or the instalments themselves"
 PARTS_AND_TERMS = (
     "instalments entered by hand carry no down payment or interest: put the down payment in as "
     "the first instalment, or give due dates (equal instalments) to add a down payment or a rate"
 )
-PROMISE_STANDS = "promise P{key} still stands on these items: cancel it before agreeing a plan"
+PROMISE_STANDS = (
+    "promise P{key} still stands (or waits for approval) on these items: cancel it before "
+    "agreeing a plan"
+)
+NOTHING_DUE = (
+    "nothing is due on {on} (less the credit we hold): name the items to plan (`--item`) to "
+    "finance invoices not yet due"
+)
+NOTHING_OPEN = "nothing is open on the items named, outside disputes and write-offs"
 PLAN_STANDS = "plan PL{key} already covers these items"
 
 
@@ -59,7 +70,8 @@ PLAN_STANDS = "plan PL{key} already covers these items"
 class PlanIn:
     """A plan as the collector enters it: equal instalments on `due_dates` (with an optional
     down payment today and interest), or hand-entered `parts`; principal by default the
-    negotiable balance (outside disputes and write-offs) of the items covered (`item_numbers`, none: the whole case)."""
+    negotiable balance (outside disputes and write-offs) of the items covered (`item_numbers`;
+    none: what is due, less the credit we hold)."""
 
     due_dates: Sequence[date] = ()
     parts: Sequence[tuple[date, Money]] = ()
@@ -72,7 +84,12 @@ class PlanIn:
     item_numbers: Sequence[str] = ()
 
     def build(
-        self, *, agreed_on: date, default_principal: Money, policy_grace: int = 3
+        self,
+        *,
+        agreed_on: date,
+        default_principal: Money,
+        policy_grace: int = 3,
+        not_yet_due: Sequence[tuple[date, Money]] = (),
     ) -> DomainPlan:
         if bool(self.due_dates) == bool(self.parts):
             raise Refused(SCHEDULE)
@@ -107,6 +124,7 @@ class PlanIn:
             item_keys=keys,
             acceleration_clause=accel,
             grace_business_days=grace,
+            not_yet_due=not_yet_due,
         )
 
 
@@ -119,38 +137,45 @@ def plan_create(
     negotiation: Negotiation | None = None,
     pre_approved: bool = False,
     conditions: Sequence[str] = (),
-    overdue_only: bool = False,
 ) -> PaymentPlan:
-    """Agree a plan on the case. `overdue_only` (a plan agreed in a negotiation, which covers
-    what is due): the items it covers are those overdue on `as_of`, not invoices not yet due. Beyond the walk-away point it waits in the approval queue
+    """Agree a plan on the case. It covers what is due on `as_of` (the items past their due
+    date, less the credit we hold), or the items named (`schedule.item_numbers`), which may
+    include invoices not yet due: those bear interest only once due. Only items issued by
+    `as_of` count. Beyond the walk-away point it waits in the approval queue
     (`pending_approval`) and keeps nothing off the ladder until approved. The same plan
     entered twice is stored once. `conditions` are stored and the dates kept as agreed; those
     that need checking (payment today among them) become tasks (as for promises)."""
     conditions = [str(Condition(c)) for c in conditions]
     require_case_access(actor, case)
+    require_desk_day(case.company, as_of)
     require_open(case)
     with transaction.atomic():
         case_lock(case)
-        items = load.open_items(case)
+        items = load.open_items(case, as_of)
         free = load.negotiable(case, items)
         keys = frozenset(schedule.item_numbers)
-        covered = sum_money([a for k, a in free.items() if not keys or k in keys], case.currency)
+        chosen = [i for i in items if i.number in keys] if keys else overdue(items, as_of)
+        covered = {i.number: free[i.number] for i in chosen}
+        credit = None if keys else load.m(load.credit_minor(case, as_of), case.currency)
+        balance = net_of_credit(sum_money(covered.values(), case.currency), keys, credit)
+        for key in sorted(keys - free.keys()):  # named, but not open (or not issued) then
+            raise PlanError(UNKNOWN_ITEM.format(key=key))
+        if balance.to_minor() <= 0:
+            raise Refused(NOTHING_DUE.format(on=as_of) if not keys else NOTHING_OPEN)
+        later = [(i.due_date, free[i.number]) for i in chosen if i.due_date >= as_of]
         grace = desk_policy(case.company).plan_grace_business_days
-        plan = schedule.build(agreed_on=as_of, default_principal=covered, policy_grace=grace)
+        plan = schedule.build(
+            agreed_on=as_of, default_principal=balance, policy_grace=grace, not_yet_due=later
+        )
         require_currency("the plan", plan.currency, case)
-        validate_plan(plan, as_of=as_of, open_items=free)
+        validate_plan(plan, as_of=as_of, open_items=free if keys else covered, credit=credit)
         existing = _same_plan(case, plan)
         if existing is not None:
             return existing
         _refuse_overlap(case, keys)
-        request = None if pre_approved else _approval(case, plan, actor, as_of, covered)
+        request = None if pre_approved else _approval(case, plan, actor, as_of, balance)
         status = PlanStatus.PENDING_APPROVAL if request else PlanStatus.GOOD_STANDING
-        covered_items = sorted(
-            i.number
-            for i in items
-            if (not keys or i.number in keys) and (not overdue_only or i.due_date < as_of)
-        )
-        row = _store(case, actor, plan, items, status, negotiation, covered_items)
+        row = _store(case, actor, plan, items, status, negotiation, sorted(covered))
         if conditions:
             row.conditions = conditions
             row.save(update_fields=["conditions"])
@@ -180,17 +205,15 @@ def _same_plan(case: Case, plan: DomainPlan) -> PaymentPlan | None:
 
 
 def _refuse_overlap(case: Case, keys: frozenset[str]) -> None:
-    def overlaps(theirs: set[str]) -> bool:
-        return not keys or not theirs or bool(keys & theirs)
-
-    for p in PromiseToPay.objects.filter(case=case, state=PromiseState.OPEN).prefetch_related(
-        "items"
-    ):
-        if overlaps({i.number for i in p.items.all()}):
+    """No second commitment on the same items: a promise (standing or waiting for approval)
+    or another live plan."""
+    waiting = (PromiseState.OPEN, PromiseState.PENDING_APPROVAL)
+    for p in PromiseToPay.objects.filter(case=case, state__in=waiting).prefetch_related("items"):
+        if overlaps(keys, {i.number for i in p.items.all()}):
             raise Refused(PROMISE_STANDS.format(key=p.pk))
     live = (PlanStatus.GOOD_STANDING, PlanStatus.PENDING_APPROVAL)
     for q in PaymentPlan.objects.filter(case=case, status__in=live).prefetch_related("items"):
-        if overlaps({i.number for i in q.items.all()}):
+        if overlaps(keys, {i.number for i in q.items.all()}):
             raise Refused(PLAN_STANDS.format(key=q.pk))
 
 
@@ -219,6 +242,8 @@ def _approval(
     return {
         "exceeded": [str(x) for x in req.exceeded],
         "walk_away": [wa.max_days_to_first, str(wa.min_first_share), wa.max_days_to_last],
+        "anchor": as_of.isoformat(),
+        "balance_minor": balance.to_minor(),
     }
 
 

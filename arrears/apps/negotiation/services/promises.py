@@ -11,13 +11,17 @@ from django.db import transaction
 from arrears.apps.cases.models import Case
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
+    Approval,
+    ApprovalKind,
     Negotiation,
     PaymentPlan,
     PlanStatus,
     PromisePart,
     PromiseToPay,
 )
-from arrears.apps.negotiation.policy import promise_policy
+from arrears.apps.negotiation.policy import negotiation_config, promise_policy
+from arrears.apps.negotiation.selectors import promise_record_for
+from arrears.apps.negotiation.services.balances import negotiation_balance
 from arrears.apps.negotiation.services.common import (
     Refused,
     case_lock,
@@ -25,11 +29,14 @@ from arrears.apps.negotiation.services.common import (
     record_change,
     require_case_access,
     require_currency,
+    require_desk_day,
     require_open,
 )
+from arrears.apps.negotiation.services.withdrawals import approvals_withdraw, promise_withdrawn
 from arrears.domain.matching import Receipt
 from arrears.domain.money import Money
-from arrears.domain.negotiation import Condition
+from arrears.domain.negotiation import Condition, Terms, walk_away_for
+from arrears.domain.plans.model import sum_money
 from arrears.domain.promises import (
     PromiseChannel,
     PromisePolicy,
@@ -43,6 +50,10 @@ from arrears.domain.promises import PromisePart as DomainPart
 from arrears.domain.promises import PromiseToPay as DomainPromise
 
 PLAN_COVERS = "plan {plan} already covers these items: a promise cannot stand beside it"
+PROMISE_WAITS = (
+    "promise P{key} on these items waits for a credit manager's approval: withdraw it "
+    "(`arrears promise-cancel {key} --reason WHY`) or wait for the decision"
+)
 
 
 def promise_evaluate(
@@ -77,13 +88,17 @@ def promise_create(
     negotiation: Negotiation | None = None,
     conditions: Sequence[str] = (),
 ) -> PromiseToPay:
-    """Record a promise after checking it (not in the past, within the balance, no overlap).
-    Entering the same promise again returns the one already recorded. `conditions` (§6, what
-    the debtor gave for the terms) are stored and the dates kept as given; a condition to check
-    (payment today, a written acknowledgement, mandate, payment order or guarantor) becomes a
-    task to verify it the next business day."""
+    """Record a promise after checking it (not in the past, within the balance less the credit
+    we hold, no overlap). Entering the same promise again returns the one already recorded.
+    A promise entered directly (not the outcome of a negotiation, which the engine already
+    judged) is held against the walk-away point: beyond it, it waits in the credit manager's
+    approval queue (`pending_approval`) and holds nothing off the ladder until approved.
+    `conditions` (§6, what the debtor gave for the terms) are stored and the dates kept as
+    given; a condition to check (payment today, a written acknowledgement, mandate, payment
+    order or guarantor) becomes a task to verify it the next business day."""
     conditions = [str(Condition(c)) for c in conditions]
     require_case_access(actor, case)
+    require_desk_day(case.company, as_of)
     require_open(case)
     for _, amount in parts:
         require_currency("the promised amount", amount.currency, case)
@@ -93,22 +108,29 @@ def promise_create(
     promise = DomainPromise("new", given_on or as_of, parts_, channel, given_by, who, items_)
     with transaction.atomic():
         case_lock(case)
-        items = load.open_items(case)
+        items = load.open_items(case, as_of)
         standing = _standing(case, as_of)
         for row, status in standing:
             if _same(status.promise, promise):
                 return row
+        for row in _pending(case):
+            if _same(load.promise_domain(row), promise):
+                return row
+        free = load.negotiable(case, items)
+        credit = load.m(load.credit_minor(case, as_of), case.currency)
         validate_promise(
             promise,
             as_of=as_of,
-            open_items=load.negotiable(case, items),
+            open_items=free,
             standing=[s for _, s in standing],
+            credit=credit,
         )
-        _refuse_beside_plan(case, promise.item_keys)
-        row = _store(case, actor, promise, items, negotiation, conditions)
+        _refuse_beside(case, promise.item_keys)
+        ask = None if negotiation is not None else _beyond_walk_away(case, promise, free, as_of)
+        row = _store(case, actor, promise, items, negotiation, conditions, pending=bool(ask))
         conditions_follow_up(case, conditions, on=as_of)
         detail = {
-            "rule": "promise_given",
+            "rule": "promise_needs_approval" if ask else "promise_given",
             "promise": row.pk,
             "parts": [[p.on.isoformat(), p.amount.to_minor()] for p in promise.parts],
             "currency": case.currency,
@@ -117,9 +139,48 @@ def promise_create(
             "channel": str(channel),
             "items": sorted(promise.item_keys),
             "conditions": conditions,
+            **(ask or {}),
         }
+        if ask:
+            Approval.objects.create(
+                case=case,
+                kind=ApprovalKind.PROMISE,
+                requested_by=actor,
+                requested_on=as_of,
+                detail=detail,
+                promise=row,
+            )
         record_change(case, actor=actor, on=as_of, kind="promise", obj=row, detail=detail)
     return row
+
+
+def _beyond_walk_away(
+    case: Case, promise: DomainPromise, free: dict[str, Money], as_of: date
+) -> dict[str, Any] | None:
+    """The walk-away limits a promise goes beyond, measured as the negotiation engine measures
+    a proposal: from today, against what is due (on the items named, or on the case less the
+    credit we hold). None: within the collector's own authority."""
+    if promise.item_keys:
+        balance = sum_money([a for k, a in free.items() if k in promise.item_keys], case.currency)
+    else:
+        balance = negotiation_balance(case, as_of)
+    wa = walk_away_for(
+        negotiation_config(case.company),
+        risk_tier=case.debtor.risk_tier,
+        balance=balance,
+        record=promise_record_for(debtor=case.debtor, as_of=as_of, with_plans=True),
+    )
+    terms = Terms.from_parts(promise.parts)
+    exceeded = wa.exceeded(terms, anchor=as_of, balance=balance)
+    if not exceeded:
+        return None
+    return {
+        "exceeded": [str(x) for x in exceeded],
+        "walk_away": [wa.max_days_to_first, str(wa.min_first_share), wa.max_days_to_last],
+        "anchor": as_of.isoformat(),
+        "balance_minor": balance.to_minor(),
+        "describe": terms.describe(),
+    }
 
 
 def _same(a: DomainPromise, b: DomainPromise) -> bool:
@@ -131,12 +192,25 @@ def _same(a: DomainPromise, b: DomainPromise) -> bool:
     )
 
 
-def _refuse_beside_plan(case: Case, keys: frozenset[str]) -> None:
+def _pending(case: Case) -> list[PromiseToPay]:
+    rows = PromiseToPay.objects.filter(case=case, state=PromiseState.PENDING_APPROVAL)
+    return list(rows.prefetch_related("parts", "items"))
+
+
+def _refuse_beside(case: Case, keys: frozenset[str]) -> None:
+    """No second commitment on the same items: a plan, or a promise waiting for approval."""
+    for p in _pending(case):
+        if overlaps(keys, {i.number for i in p.items.all()}):
+            raise Refused(PROMISE_WAITS.format(key=p.pk))
     live = (PlanStatus.GOOD_STANDING, PlanStatus.PENDING_APPROVAL)
     for plan in PaymentPlan.objects.filter(case=case, status__in=live).prefetch_related("items"):
-        theirs = {i.number for i in plan.items.all()}
-        if not keys or not theirs or keys & theirs:
+        if overlaps(keys, {i.number for i in plan.items.all()}):
             raise Refused(PLAN_COVERS.format(plan=f"PL{plan.pk}"))
+
+
+def overlaps(keys: frozenset[str] | set[str], theirs: frozenset[str] | set[str]) -> bool:
+    """Two commitments overlap when either covers the whole case or they share an item."""
+    return not keys or not theirs or bool(set(keys) & set(theirs))
 
 
 def _store(
@@ -146,8 +220,11 @@ def _store(
     items: list[Any],
     negotiation: Negotiation | None,
     conditions: list[str],
+    *,
+    pending: bool,
 ) -> PromiseToPay:
     row = PromiseToPay.objects.create(
+        state=PromiseState.PENDING_APPROVAL if pending else PromiseState.OPEN,
         conditions=conditions,
         already_counted=load.received_on_day(case, promise.given_on),
         case=case,
@@ -171,16 +248,24 @@ def promise_cancel(*, promise: PromiseToPay, actor: Any, as_of: date, reason: st
     """Withdraw a standing promise (e.g. replaced by a plan); a failed one stays failed."""
     case = promise.case
     require_case_access(actor, case)
+    require_desk_day(case.company, as_of)
     if not reason.strip():
         raise Refused("say why the promise is withdrawn")
     with transaction.atomic():
-        status = promise_evaluate(
-            promise, load.receipts(case), as_of=as_of, policy=promise_policy(case.company)
-        )
-        cancel_promise(status, on=as_of)
-        promise.state = PromiseState.CANCELLED
-        promise.cancelled_on = promise.closed_on = as_of
-        promise.save(update_fields=["state", "cancelled_on", "closed_on"])
+        case_lock(case)
+        promise.refresh_from_db()
+        if promise.state == PromiseState.PENDING_APPROVAL:  # its request goes with it
+            promise_withdrawn(promise, on=as_of)
+            requests = Approval.objects.filter(promise=promise)
+            approvals_withdraw(requests, actor=actor, on=as_of, reason=reason)
+        else:
+            status = promise_evaluate(
+                promise, load.receipts(case), as_of=as_of, policy=promise_policy(case.company)
+            )
+            cancel_promise(status, on=as_of)
+            promise.state = PromiseState.CANCELLED
+            promise.cancelled_on = promise.closed_on = as_of
+            promise.save(update_fields=["state", "cancelled_on", "closed_on"])
         detail = {"rule": "promise_cancelled", "promise": promise.pk, "reason": reason}
         record_change(case, actor=actor, on=as_of, kind="promise", obj=promise, detail=detail)
     return promise

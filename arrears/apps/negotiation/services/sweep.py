@@ -26,6 +26,8 @@ from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
+    Approval,
+    ApprovalKind,
     Dispute,
     DisputeStatus,
     Instalment,
@@ -39,8 +41,8 @@ from arrears.apps.negotiation.models import (
 from arrears.apps.negotiation.policy import promise_policy
 from arrears.apps.negotiation.services import sweep_frames as frames
 from arrears.apps.negotiation.services.common import case_event, follow_up
-from arrears.apps.negotiation.services.handovers import role_for_case
 from arrears.apps.negotiation.services.promises import promise_evaluate
+from arrears.apps.negotiation.services.withdrawals import approvals_withdraw
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.matching import Receipt, spread_over_items
 from arrears.domain.money import Money
@@ -244,7 +246,6 @@ def _promise_closed(p: PromiseToPay, s: Any, ctx: _Ctx) -> None:
             p.case,
             step_code="promise_follow_up",
             due_on=fu.follow_up_on,
-            role=role_for_case(p.case),  # legal's or the agency's once handed over
             run=ctx.run,
         )
     case_event(p.case, on=ctx.as_of, kind="promise", reason=detail, run=ctx.run)
@@ -268,7 +269,10 @@ def _plans(company: Company, ctx: _Ctx) -> None:
             got = [r for r in got if r.item_key in domain.item_keys]
         s = plan_status(domain, got, as_of=ctx.as_of)
         _instalments(plan, s)
-        _hold(ctx, plan.case_id, plan_exclusions(s, _open_items(ctx, plan.case_id)))
+        # only what it covers: not an invoice booked, or one not yet due, left outside it
+        covered = _covered(plan, domain.item_keys, ctx.items.get(plan.case_id, {}))
+        open_ = {k: v for k, v in _open_items(ctx, plan.case_id).items() if k in covered}
+        _hold(ctx, plan.case_id, plan_exclusions(s, open_))
         if str(s.state) == plan.status:
             continue
         plan.status = str(s.state)
@@ -293,7 +297,6 @@ def _plans(company: Company, ctx: _Ctx) -> None:
                 plan.case,
                 step_code="plan_default_follow_up",
                 due_on=d.follow_up_on,
-                role=role_for_case(plan.case),  # legal's or the agency's once handed over
                 run=ctx.run,
             )
             if plan.acceleration_clause:
@@ -389,9 +392,20 @@ def _close_written_off(company: Company, ctx: _Ctx, pending: pl.DataFrame) -> No
         offs = WriteOff.objects.filter(case=case, status="approved", closed_case_on__isnull=True)
         detail = {"rule": "written_off", "write_offs": sorted(offs.values_list("pk", flat=True))}
         offs.update(closed_case_on=ctx.as_of)
-        # Nothing is left to promise: a standing promise must not break on a closed case.
-        PromiseToPay.objects.filter(case=case, state=PromiseState.OPEN).update(
+        # Nothing is left to promise: a standing promise must not break on a closed case,
+        # and one waiting for approval goes with its request.
+        live = (PromiseState.OPEN, PromiseState.PENDING_APPROVAL)
+        PromiseToPay.objects.filter(case=case, state__in=live).update(
             state=PromiseState.CANCELLED, cancelled_on=ctx.as_of, closed_on=ctx.as_of
+        )
+        PaymentPlan.objects.filter(case=case, status=PlanStatus.PENDING_APPROVAL).update(
+            status=PlanStatus.WITHDRAWN, withdrawn_on=ctx.as_of
+        )
+        approvals_withdraw(
+            Approval.objects.filter(case=case).exclude(kind=ApprovalKind.WRITE_OFF),
+            actor=None,
+            on=ctx.as_of,
+            reason="the case closed as written off",
         )
         Case.objects.filter(pk=case.pk).update(
             status=CaseStatus.CLOSED,

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
@@ -19,9 +20,11 @@ from arrears.apps.negotiation.models import (
     ApprovalKind,
     DecisionStatus,
     Negotiation,
+    NegotiationEvent,
     NegotiationStatus,
     PaymentPlan,
     PlanStatus,
+    PromiseToPay,
     WriteOff,
 )
 from arrears.apps.negotiation.services.common import (
@@ -29,8 +32,11 @@ from arrears.apps.negotiation.services.common import (
     case_lock,
     record_change,
     require_case_access,
+    require_desk_day,
 )
+from arrears.domain.negotiation import EventKind
 from arrears.domain.plans import PlanState, plan_default, plan_status
+from arrears.domain.promises import PromiseState
 
 NO_REASON = "say why the {what} is withdrawn"
 PLAN_NOT_LIVE = "plan PL{key} is {status}: only a pending or standing plan can be withdrawn"
@@ -59,8 +65,32 @@ def approvals_withdraw(
         a.save(update_fields=["status", "decided_on", "decision_reason", "decided_by"])
         detail = {"rule": rule, "approval": a.pk, "kind": a.kind, "reason": reason}
         record_change(a.case, actor=actor, on=on, kind="approval", obj=a, detail=detail)
+        if a.kind == ApprovalKind.TERMS and a.negotiation_id and rule != REPLACED_RULE:
+            _history_withdrawn(a, actor=actor, on=on, reason=reason)
         done.append(a.pk)
     return done
+
+
+REPLACED_RULE = "approval_replaced"  # the negotiation's own exchange records the replacement
+
+
+def _history_withdrawn(a: Approval, *, actor: Any, on: date, reason: str) -> None:
+    """The withdrawal in the negotiation's history too, so an exported history shows every
+    request's end (agreed otherwise, closed, expired, taken back)."""
+    assert a.negotiation_id is not None
+    events = NegotiationEvent.objects.filter(negotiation_id=a.negotiation_id)
+    seq = (events.aggregate(s=Max("seq"))["s"] or 0) + 1
+    by = actor.get_username() if getattr(actor, "is_authenticated", False) else "system"
+    terms = load.terms_from_json(a.detail["terms"], a.case.currency)
+    NegotiationEvent.objects.create(
+        negotiation_id=a.negotiation_id,
+        seq=seq,
+        kind=str(EventKind.APPROVAL_WITHDRAWN),
+        on=on,
+        by=by,
+        reason=f"A{a.pk} {reason}",
+        **load.terms_fields(terms),
+    )
 
 
 def plan_withdraw(*, plan: PaymentPlan, actor: Any, as_of: date, reason: str) -> PaymentPlan:
@@ -68,6 +98,7 @@ def plan_withdraw(*, plan: PaymentPlan, actor: Any, as_of: date, reason: str) ->
     a defaulted, completed or refused plan stays as it is. A standing plan is judged on `as_of`
     first: one that has defaulted since the last sweep is refused too."""
     require_case_access(actor, plan.case)
+    require_desk_day(plan.case.company, as_of)
     _reason(reason, "plan")
     with transaction.atomic():
         case_lock(plan.case)
@@ -107,6 +138,7 @@ def negotiation_close(
     """End an open negotiation without an agreement; its open approval requests are withdrawn.
     The next proposal starts a new negotiation (a first proposal, countered)."""
     require_case_access(actor, negotiation.case)
+    require_desk_day(negotiation.case.company, as_of)
     _reason(reason, "negotiation")
     with transaction.atomic():
         case_lock(negotiation.case)
@@ -138,6 +170,7 @@ def negotiation_end(
 def approval_withdraw(*, approval: Approval, actor: Any, as_of: date, reason: str) -> Approval:
     """Take back an open request: a plan waiting on it is withdrawn, a write-off cancelled."""
     require_case_access(actor, approval.case)
+    require_desk_day(approval.case.company, as_of)
     _reason(reason, "approval request")
     with transaction.atomic():
         case_lock(approval.case)
@@ -154,10 +187,20 @@ def approval_withdraw(*, approval: Approval, actor: Any, as_of: date, reason: st
             if plan.status == PlanStatus.PENDING_APPROVAL:
                 plan.status, plan.withdrawn_on = PlanStatus.WITHDRAWN, as_of
                 plan.save(update_fields=["status", "withdrawn_on"])
+        if approval.kind == ApprovalKind.PROMISE and approval.promise is not None:
+            promise_withdrawn(approval.promise, on=as_of)
         if approval.kind == ApprovalKind.WRITE_OFF and approval.write_off is not None:
             _write_off_withdrawn(approval.write_off)
         approval.refresh_from_db()
     return approval
+
+
+def promise_withdrawn(promise: PromiseToPay, *, on: date) -> None:
+    """A promise still waiting for approval is cancelled with its request."""
+    if promise.state == PromiseState.PENDING_APPROVAL:
+        promise.state = PromiseState.CANCELLED
+        promise.cancelled_on = promise.closed_on = on
+        promise.save(update_fields=["state", "cancelled_on", "closed_on"])
 
 
 def _write_off_withdrawn(row: WriteOff) -> None:
@@ -169,6 +212,7 @@ def _write_off_withdrawn(row: WriteOff) -> None:
 def writeoff_cancel(*, write_off: WriteOff, actor: Any, as_of: date, reason: str) -> WriteOff:
     """Cancel a write-off request before it is decided; its approval request is withdrawn."""
     require_case_access(actor, write_off.case)
+    require_desk_day(write_off.case.company, as_of)
     _reason(reason, "write-off request")
     with transaction.atomic():
         case_lock(write_off.case)

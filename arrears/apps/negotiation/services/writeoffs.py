@@ -32,6 +32,7 @@ from arrears.apps.negotiation.services.common import (
     require_case_access,
     require_credit_manager,
     require_currency,
+    require_desk_day,
     require_open,
 )
 from arrears.apps.negotiation.services.handovers import handover_role
@@ -70,6 +71,7 @@ def writeoff_request(
 ) -> WriteOff:
     """Ask a credit manager to write off (item number, amount) parts; none: the whole case."""
     require_case_access(actor, case)
+    require_desk_day(case.company, as_of)
     require_open(case)
     if not reason.strip():
         raise Refused(NO_REASON.format(what="write-off"))
@@ -192,6 +194,7 @@ def case_handover(
     with the reason on every open case of the debtor (each locked while it is written).
     Returns the hand-over of `case`."""
     target = _check_handover(case, actor, HandoverTarget(to), new_owner, reason)
+    require_desk_day(case.company, as_of)
     debtor = case.debtor
     role = handover_role(target)  # the new owner's: later desk tasks follow (role_for_case)
     with transaction.atomic():

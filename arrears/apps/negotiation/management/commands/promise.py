@@ -39,7 +39,13 @@ class Command(DeskCommand):
             as_of=as_of(o, company),
             item_numbers=o["item"],
         )
+        head = f"promise P{p.pk}: {format_minor(p.total_minor, p.currency)} ({p.state})"
+        asked = p.approval_set.filter(status="requested").first()
+        if asked is None:
+            self.stdout.write(f"{head}; the ladder holds back the promised amount until then")
+            return
+        limits = ", ".join(asked.detail.get("exceeded", []))
         self.stdout.write(
-            f"promise P{p.pk}: {format_minor(p.total_minor, p.currency)} "
-            f"({p.state}); the ladder holds back the promised amount until then"
+            f"{head}: beyond the walk-away point ({limits}); approval A{asked.pk} waits for a "
+            "credit manager (`arrears approve`), and the ladder goes on until it is approved"
         )

@@ -1,0 +1,160 @@
+"""§5 A promise entered directly is held against the walk-away point, as a proposal is."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from arrears.apps.negotiation.models import Approval, PromiseToPay
+from arrears.apps.negotiation.selectors import promise_record_for
+from arrears.apps.negotiation.services import (
+    Refused,
+    approval_decide,
+    approval_withdraw,
+    negotiation_propose,
+    negotiation_sweep,
+    plan_create,
+    promise_cancel,
+    promise_create,
+)
+from arrears.apps.negotiation.services.plans import PlanIn
+from arrears.domain.negotiation import Terms
+from arrears.domain.promises import PromiseChannel
+from tests.apps.negotiation.support import AS_OF, eur
+
+pytestmark = pytest.mark.django_db
+FRI, NEXT_YEAR = date(2026, 11, 27), date(2027, 11, 25)
+
+
+def _promise(w, parts, **kw):
+    return promise_create(
+        case=w.case,
+        actor=kw.pop("actor", w.cora),
+        parts=parts,
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=kw.pop("as_of", AS_OF),
+        **kw,
+    )
+
+
+def _excluded(w):
+    w.refresh()
+    return w.old.excluded_minor + w.new.excluded_minor
+
+
+def test_a_promise_a_year_out_waits_for_a_credit_manager_and_holds_nothing_back(w):
+    p = _promise(w, [(NEXT_YEAR, eur("1000"))])  # medium tier: first payment within 14 days
+    assert p.state == "pending_approval"
+    a = Approval.objects.get(promise=p)
+    assert (a.kind, a.status, a.requested_by) == ("promise", "requested", w.cora)
+    assert a.detail["exceeded"] == ["first_payment_too_late", "plan_too_long"]
+    assert a.detail["walk_away"] == [14, "0.2500", 90] and a.detail["balance_minor"] == 1000_00
+    negotiation_sweep(company=w.company, as_of=AS_OF)
+    assert _excluded(w) == 0  # the ladder goes on until a credit manager agrees
+
+
+def test_a_promise_within_the_walk_away_point_stands_at_once(w):
+    p = _promise(w, [(FRI, eur("250"))])
+    assert p.state == "open" and not Approval.objects.exists()
+
+
+def test_a_first_payment_below_the_smallest_share_needs_approval(w):
+    p = _promise(w, [(FRI, eur("100")), (date(2026, 12, 20), eur("900"))])
+    assert p.state == "pending_approval"
+    assert Approval.objects.get(promise=p).detail["exceeded"] == ["first_payment_too_small"]
+
+
+def test_an_approved_promise_stands_and_holds_back_the_promised_amount(w):
+    p = _promise(w, [(date(2026, 12, 30), eur("1000"))])
+    a = Approval.objects.get(promise=p)
+    with pytest.raises(PermissionError):  # the requester cannot approve
+        approval_decide(approval=a, actor=w.cora, approve=True, reason="ok", as_of=AS_OF)
+    approval_decide(approval=a, actor=w.maria, approve=True, reason="good payer", as_of=AS_OF)
+    p.refresh_from_db()
+    assert p.state == "open"
+    negotiation_sweep(company=w.company, as_of=AS_OF)
+    assert _excluded(w) == 1000_00
+    assert promise_record_for(debtor=w.debtor, as_of=AS_OF).given == 1
+
+
+def test_a_refused_promise_is_not_counted_as_given_and_frees_the_items(w):
+    p = _promise(w, [(NEXT_YEAR, eur("1000"))])
+    assert promise_record_for(debtor=w.debtor, as_of=AS_OF).given == 0
+    a = Approval.objects.get(promise=p)
+    approval_decide(approval=a, actor=w.maria, approve=False, reason="too long", as_of=AS_OF)
+    p.refresh_from_db()
+    assert (p.state, p.closed_on) == ("refused", AS_OF)
+    assert promise_record_for(debtor=w.debtor, as_of=AS_OF).given == 0
+    assert _promise(w, [(FRI, eur("400"))]).state == "open"  # new terms may be agreed
+
+
+def test_a_waiting_promise_blocks_a_second_commitment_on_the_same_items(w):
+    p = _promise(w, [(NEXT_YEAR, eur("1000"))])
+    with pytest.raises(Refused, match=f"promise P{p.pk} on these items waits"):
+        _promise(w, [(FRI, eur("300"))])
+    with pytest.raises(Refused, match=f"promise P{p.pk} still stands"):
+        plan_create(case=w.case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[FRI]))
+    with pytest.raises(Refused, match=f"promise P{p.pk}"):
+        negotiation_propose(
+            case=w.case,
+            actor=w.cora,
+            proposal=Terms.single(FRI, eur("1000")),
+            proposed_by="Mr Weber",
+            as_of=AS_OF,
+        )
+
+
+def test_the_same_waiting_promise_entered_twice_is_stored_once(w):
+    first = _promise(w, [(NEXT_YEAR, eur("1000"))])
+    assert _promise(w, [(NEXT_YEAR, eur("1000"))]) == first
+    assert PromiseToPay.objects.count() == Approval.objects.count() == 1
+
+
+def test_cancelling_a_waiting_promise_withdraws_its_request(w):
+    p = _promise(w, [(NEXT_YEAR, eur("1000"))])
+    promise_cancel(promise=p, actor=w.cora, as_of=AS_OF, reason="debtor paid instead")
+    p.refresh_from_db()
+    a = Approval.objects.get(promise=p)
+    assert (p.state, a.status) == ("cancelled", "withdrawn")
+
+
+def test_withdrawing_the_request_cancels_the_waiting_promise(w):
+    p = _promise(w, [(NEXT_YEAR, eur("1000"))])
+    approval_withdraw(
+        approval=Approval.objects.get(promise=p), actor=w.cora, as_of=AS_OF, reason="wrong date"
+    )
+    p.refresh_from_db()
+    assert p.state == "cancelled"
+
+
+def test_a_promise_whose_first_date_has_passed_cannot_be_approved(w):
+    p = _promise(w, [(date(2026, 12, 30), eur("1000"))])
+    a = Approval.objects.get(promise=p)
+    with pytest.raises(Refused, match="can no longer be kept"):
+        approval_decide(approval=a, actor=w.maria, approve=True, reason="ok", as_of=NEXT_YEAR)
+
+
+def test_the_promise_command_says_a_promise_beyond_the_walk_away_point_waits(w):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "promise",
+        w.debtor.code,
+        "--part",
+        "2027-11-25:1000.00",
+        "--contact",
+        "Mr Weber",
+        "--user",
+        "cora",
+        "--as-of",
+        AS_OF.isoformat(),
+        stdout=out,
+    )
+    a = Approval.objects.get()
+    assert f"approval A{a.pk} waits for a credit manager" in out.getvalue()
+    assert "first_payment_too_late" in out.getvalue()

@@ -1,0 +1,159 @@
+"""§5-7 What a promise, plan or negotiation is measured against: what is due on the day it is
+entered (items issued by then, past their due date), less the debtor's money we hold; invoices
+not yet due only when named, and then without interest before they fall due."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from arrears.apps.ledger.models import Payment
+from arrears.apps.negotiation.models import Approval
+from arrears.apps.negotiation.selectors import negotiation_rows
+from arrears.apps.negotiation.services import (
+    Refused,
+    approval_withdraw,
+    negotiation_balance,
+    negotiation_close,
+    negotiation_propose,
+    plan_create,
+    promise_create,
+)
+from arrears.apps.negotiation.services.plans import PlanIn
+from arrears.domain.negotiation import Terms
+from arrears.domain.plans import PlanError
+from arrears.domain.promises import PromiseChannel, PromiseError
+from tests import factories
+from tests.apps.negotiation.support import AS_OF, eur
+
+pytestmark = pytest.mark.django_db
+DEC, JAN, FEB = date(2026, 12, 4), date(2027, 1, 4), date(2027, 2, 4)
+
+
+def _credit_note(w, amount_minor):
+    return factories.item(
+        w.debtor, due=AS_OF - timedelta(days=3), amount=amount_minor, kind="credit_note"
+    )
+
+
+def _on_account(w, amount_minor, on=AS_OF - timedelta(days=2)):
+    return Payment.objects.create(
+        company=w.company,
+        debtor=w.debtor,
+        reference="PAY-ON-ACCOUNT",
+        received_on=on,
+        currency="EUR",
+        amount_minor=amount_minor,
+        unapplied_minor=amount_minor,
+    )
+
+
+def test_the_negotiated_balance_nets_open_credit_notes_and_money_on_account(w):
+    _credit_note(w, 150_00)
+    _on_account(w, 50_00)
+    assert negotiation_balance(w.case, AS_OF) == eur("800")
+
+
+def test_money_received_after_the_day_negotiated_is_not_netted(w):
+    _on_account(w, 50_00, on=AS_OF + timedelta(days=1))
+    assert negotiation_balance(w.case, AS_OF) == eur("1000")
+
+
+def test_a_whole_case_promise_cannot_ask_again_for_money_we_hold(w):
+    _credit_note(w, 200_00)
+    with pytest.raises(PromiseError, match="more than the open balance it covers"):
+        promise_create(
+            case=w.case,
+            actor=w.cora,
+            parts=[(DEC, eur("1000"))],
+            given_by="Mr Weber",
+            channel=PromiseChannel.PHONE,
+            as_of=AS_OF,
+        )
+
+
+def test_a_plan_without_items_finances_what_is_due_less_the_credit_we_hold(w):
+    _on_account(w, 100_00)
+    plan = plan_create(case=w.case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[DEC]))
+    assert plan.principal_minor == 900_00
+
+
+def test_a_back_dated_plan_covers_only_invoices_issued_by_its_day(w):
+    agreed = AS_OF + timedelta(days=3)  # entered a week later, dated the day it was agreed
+    factories.item(  # issued after the plan was agreed, already overdue when it is entered
+        w.debtor,
+        due=AS_OF + timedelta(days=5),
+        amount=500_00,
+        number="INV-LATER",
+        issue_date=AS_OF + timedelta(days=4),
+    )
+    plan = plan_create(
+        case=w.case, actor=w.cora, as_of=agreed, schedule=PlanIn(due_dates=[DEC, JAN])
+    )
+    assert plan.covered_items == ["INV-NEW", "INV-OLD"] and plan.principal_minor == 1000_00
+    with pytest.raises(PlanError, match="INV-LATER"):
+        plan_create(
+            case=w.case,
+            actor=w.cora,
+            as_of=agreed,
+            schedule=PlanIn(due_dates=[DEC], item_numbers=["INV-LATER"]),
+        )
+
+
+def test_a_plan_with_nothing_due_asks_for_the_items_to_finance(w):
+    other = factories.debtor(w.company, owner=w.cora)
+    factories.item(other, due=AS_OF + timedelta(days=20), amount=300_00, issue_date=AS_OF)
+    from arrears.apps.negotiation.services import case_ensure
+
+    case = case_ensure(debtor=other, currency="EUR", on=AS_OF)
+    with pytest.raises(Refused, match="nothing is due on 2026-11-25"):
+        plan_create(case=case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[DEC]))
+
+
+def test_an_invoice_not_yet_due_financed_by_a_plan_bears_interest_only_once_due(w):
+    factories.item(
+        w.debtor, due=JAN, amount=1000_00, number="INV-JAN", issue_date=AS_OF
+    )  # due 4 Jan
+    rate = Decimal("0.10")
+    both = plan_create(
+        case=w.case,
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(
+            due_dates=[FEB], annual_rate=rate, item_numbers=["INV-OLD", "INV-NEW", "INV-JAN"]
+        ),
+    )
+    assert both.covered_items == ["INV-JAN", "INV-NEW", "INV-OLD"]
+    (only,) = both.instalments.all()
+    # EUR 1000 due now for 71 days, EUR 1000 more from 5 Jan to 4 Feb (31 days), ACT/365
+    expected = (Decimal(1000_00) * 71 + Decimal(1000_00) * 31) * rate / 365
+    assert only.interest_minor == int(expected.quantize(Decimal(1)))
+    assert only.principal_minor == 2000_00
+
+
+def test_a_withdrawn_request_is_in_the_exported_negotiation_history(w):
+    def propose(days):
+        return negotiation_propose(
+            case=w.case,
+            actor=w.cora,
+            proposal=Terms.single(AS_OF + timedelta(days=days), eur("1000")),
+            proposed_by="Mr Weber",
+            as_of=AS_OF,
+        )
+
+    propose(12)  # the first proposal is countered
+    asked = propose(60).approval
+    assert asked is not None
+    approval_withdraw(approval=asked, actor=w.cora, as_of=AS_OF, reason="debtor called back")
+    rows = negotiation_rows(case=w.case)
+    assert rows[-1]["kind"] == "approval_withdrawn"
+    assert rows[-1]["reason"] == f"A{asked.pk} debtor called back"
+    assert rows[-1]["first_on"] == AS_OF + timedelta(days=60)
+    again = propose(50).approval
+    assert again is not None
+    negotiation_close(negotiation=again.negotiation, actor=w.cora, as_of=AS_OF, reason="silent")
+    rows = negotiation_rows(case=w.case)
+    assert rows[-1]["kind"] == "approval_withdrawn" and rows[-1]["reason"] == f"A{again.pk} silent"
+    assert Approval.objects.filter(status="withdrawn").count() == 2
