@@ -82,10 +82,9 @@ def test_a_plan_request_shows_its_schedule_from_its_instalments_and_the_limits(w
         "plan too long (last payment 2027-05-03 asked, limit no later than 2027-02-23)"
         in (lines[2])
     )
-    # A plan's request does not store its balance: the share is shown without an amount.
     assert lines[3] == (
         "    walk-away limits: first payment by 2026-12-09 at the latest, "
-        "at least 25 % of the balance, plan no longer than 2027-02-23"
+        "at least 25 % = EUR 250.00, plan no longer than 2027-02-23"
     )
 
 
