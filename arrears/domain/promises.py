@@ -19,7 +19,8 @@ standing side by side.
 
 While a promise stands the ladder holds back the promised amount (`hold_back`); a failed
 promise is followed up the next business day after its deadline and counts as broken for the
-ladder (`follow_up`, `PromiseRecord.broken_for_ladder`). Each debtor's `PromiseRecord`
+ladder (`follow_up`): on its own case, for the items already past due when it broke (the sweep
+counts it per item). Each debtor's `PromiseRecord`
 (given, kept, broken, days late) makes the next negotiation stricter (see negotiation).
 """
 
@@ -377,7 +378,8 @@ class PromiseRecord:
 
     @property
     def broken_for_ladder(self) -> int:
-        """The broken-promise count the ladder's triggers read."""
+        """The debtor's failed promises as the ladder counts them (partly kept ones by policy);
+        the ladder itself reads the count per item, on the item's own case."""
         return self.broken + (self.partly_kept if self.partly_kept_counts_as_broken else 0)
 
     @property
