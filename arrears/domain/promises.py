@@ -62,6 +62,7 @@ class PromiseState(StrEnum):
     # for a credit manager (§5) and holds nothing off the ladder until approved.
     PENDING_APPROVAL = "pending_approval"
     REFUSED = "refused"
+    WITHDRAWN = "withdrawn"  # taken back while it waited: never given, never counted
 
 
 class PromiseChannel(StrEnum):
@@ -361,6 +362,12 @@ def cancel_promise(status: PromiseStatus, *, on: date) -> PromiseToPay:
     return PromiseToPay(
         p.key, p.given_on, p.parts, p.channel, p.given_by, p.taken_by, p.item_keys, on
     )
+
+
+# States of a promise that never stood: not part of the debtor's promise-keeping record.
+NEVER_STOOD = frozenset(
+    {PromiseState.PENDING_APPROVAL, PromiseState.REFUSED, PromiseState.WITHDRAWN}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from arrears.apps.negotiation.policy import promise_policy
 from arrears.domain.excuses import outcome_stats
 from arrears.domain.money import Money, format_minor
 from arrears.domain.negotiation import ROW_COLUMNS, Limit, WalkAway
-from arrears.domain.promises import PromiseRecord, PromiseState
+from arrears.domain.promises import NEVER_STOOD, PromiseRecord, PromiseState
 
 
 def promise_record_for(*, debtor: Debtor, as_of: date, with_plans: bool = False) -> PromiseRecord:
@@ -47,7 +47,7 @@ def promise_record_for(*, debtor: Debtor, as_of: date, with_plans: bool = False)
     since = as_of - timedelta(days=window) if window is not None else date.min
     qs = PromiseToPay.objects.filter(
         case__debtor=debtor, given_on__lte=as_of, given_on__gte=since
-    ).exclude(state__in=[PromiseState.PENDING_APPROVAL, PromiseState.REFUSED])  # not given yet
+    ).exclude(state__in=NEVER_STOOD)
     counts = Counter(
         dict(qs.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     )

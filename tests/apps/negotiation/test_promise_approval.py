@@ -117,7 +117,7 @@ def test_cancelling_a_waiting_promise_withdraws_its_request(w):
     promise_cancel(promise=p, actor=w.cora, as_of=AS_OF, reason="debtor paid instead")
     p.refresh_from_db()
     a = Approval.objects.get(promise=p)
-    assert (p.state, a.status) == ("cancelled", "withdrawn")
+    assert (p.state, a.status) == ("withdrawn", "withdrawn")
 
 
 def test_withdrawing_the_request_cancels_the_waiting_promise(w):
@@ -126,7 +126,7 @@ def test_withdrawing_the_request_cancels_the_waiting_promise(w):
         approval=Approval.objects.get(promise=p), actor=w.cora, as_of=AS_OF, reason="wrong date"
     )
     p.refresh_from_db()
-    assert p.state == "cancelled"
+    assert p.state == "withdrawn"
 
 
 def test_a_promise_whose_first_date_has_passed_cannot_be_approved(w):
@@ -158,3 +158,81 @@ def test_the_promise_command_says_a_promise_beyond_the_walk_away_point_waits(w):
     a = Approval.objects.get()
     assert f"approval A{a.pk} waits for a credit manager" in out.getvalue()
     assert "first_payment_too_late" in out.getvalue()
+
+
+def test_a_promise_withdrawn_while_it_waited_is_not_in_the_promise_record(w):
+    p = _promise(w, [(NEXT_YEAR, eur("1000"))])
+    promise_cancel(promise=p, actor=w.cora, as_of=AS_OF, reason="entered by mistake")
+    assert promise_record_for(debtor=w.debtor, as_of=AS_OF).given == 0
+
+
+def test_a_request_whose_first_date_passed_leaves_the_queue_with_the_daily_run(w):
+    from arrears.apps.cases.services import run_daily
+    from arrears.apps.negotiation.selectors import approval_queue
+
+    p = _promise(w, [(date(2026, 11, 30), eur("50"))], item_numbers=["INV-NEW"])  # too small
+    plan = plan_create(
+        case=w.case,
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(due_dates=[date(2026, 12, 1), date(2027, 11, 1)], item_numbers=["INV-OLD"]),
+    )
+    assert p.state == "pending_approval" and plan.status == "pending_approval"
+    assert len(approval_queue(company=w.company)) == 2
+    run_daily(company=w.company, as_of=date(2026, 11, 30))  # the promise's date: still decidable
+    assert len(approval_queue(company=w.company)) == 2
+    run_daily(company=w.company, as_of=date(2026, 12, 2))
+    assert approval_queue(company=w.company) == []
+    p.refresh_from_db()
+    plan.refresh_from_db()
+    assert (p.state, plan.status) == ("withdrawn", "withdrawn")
+    a = Approval.objects.get(promise=p)
+    assert a.decision_reason.startswith("its first payment date (2026-11-30) passed")
+    again = run_daily(company=w.company, as_of=date(2026, 12, 2))
+    assert again is not None and Approval.objects.filter(status="withdrawn").count() == 2
+
+
+def test_a_promise_on_an_invoice_outside_a_plan_may_stand_beside_it(w):
+    from tests import factories
+
+    plan = plan_create(
+        case=w.case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[date(2026, 12, 4)])
+    )
+    assert plan.covered_items == ["INV-NEW", "INV-OLD"]
+    factories.item(
+        w.debtor, due=date(2026, 11, 20), amount=200_00, number="INV-LATE", issue_date=AS_OF
+    )
+    with pytest.raises(Refused, match="name them with --item"):
+        _promise(w, [(FRI, eur("200"))])  # the whole case: the plan's items too
+    p = _promise(w, [(FRI, eur("200"))], item_numbers=["INV-LATE"])
+    assert p.state == "open"
+
+
+def test_a_negotiation_beside_a_plan_is_about_the_invoices_outside_it(w):
+    from tests import factories
+
+    plan_create(
+        case=w.case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[date(2026, 12, 4)])
+    )
+
+    def propose(terms, **kw):
+        return negotiation_propose(
+            case=w.case, actor=w.cora, proposal=terms, proposed_by="Mr Weber", as_of=AS_OF, **kw
+        )
+
+    with pytest.raises(Refused, match="plan PL"):  # nothing due outside the plan
+        propose(Terms.single(FRI, eur("100")))
+    factories.item(
+        w.debtor, due=date(2026, 11, 20), amount=200_00, number="INV-LATE", issue_date=AS_OF
+    )
+    r = propose(Terms.single(FRI, eur("200")))
+    assert r.recommendation.balance == eur("200")
+    from arrears.apps.negotiation.services import OverrideIn
+    from arrears.domain.negotiation.history import Action
+
+    done = propose(
+        Terms.single(FRI, eur("200")),
+        override=OverrideIn(Action.ACCEPT, Terms.single(FRI, eur("200")), "pays Friday"),
+    )
+    assert done.promise is not None
+    assert [i.number for i in done.promise.items.all()] == ["INV-LATE"]

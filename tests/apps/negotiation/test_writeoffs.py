@@ -279,11 +279,12 @@ def test_a_standing_promise_is_withdrawn_when_the_case_is_written_off(w):
     p = promise_create(
         case=w.case,
         actor=w.cora,
-        parts=[(date(2026, 12, 4), eur("100"))],
+        parts=[(date(2026, 12, 4), eur("250"))],  # within the walk-away point: it stands
         given_by="Mr Weber",
         channel=PromiseChannel.PHONE,
         as_of=AS_OF,
     )
+    assert p.state == "open"
     _, approval = _write_off_all(w)
     approval_decide(approval=approval, actor=w.maria, approve=True, reason="insolvent", as_of=AS_OF)
     run_daily(company=w.company, as_of=date(2026, 12, 10))

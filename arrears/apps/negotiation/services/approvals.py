@@ -34,6 +34,7 @@ from arrears.apps.negotiation.services.common import (
     require_open,
 )
 from arrears.apps.negotiation.services.disputes import dispute_settle
+from arrears.apps.negotiation.services.withdrawals import first_payment_on
 from arrears.apps.negotiation.services.writeoffs import (
     open_dispute_of,
     write_off_check,
@@ -79,7 +80,7 @@ def approval_decide(
         require_open(approval.case)
         kind = ApprovalKind(approval.kind)
         if approve:
-            _refuse_stale(approval, kind, as_of)
+            _refuse_stale(approval, as_of)
         if kind is ApprovalKind.TERMS:
             _decide_terms(approval, actor, approve, reason, as_of)
         elif kind is ApprovalKind.PLAN and approval.plan is not None:
@@ -106,21 +107,11 @@ def approval_decide(
     return approval
 
 
-def _refuse_stale(approval: Approval, kind: ApprovalKind, as_of: date) -> None:
-    """Terms or a plan whose first payment is already past cannot be granted as asked."""
-    if kind is ApprovalKind.WRITE_OFF:
-        return
-    if kind is ApprovalKind.PLAN:
-        plan = approval.plan
-        dues = [i.due_on for i in plan.instalments.all()] if plan is not None else []
-        first_on = min(dues, default=as_of)
-    elif kind is ApprovalKind.PROMISE:
-        promise = approval.promise
-        dues = [p.on for p in promise.parts.all()] if promise is not None else []
-        first_on = min(dues, default=as_of)
-    else:
-        first_on = date.fromisoformat(str(approval.detail["terms"]["first_on"]))
-    if first_on < as_of:
+def _refuse_stale(approval: Approval, as_of: date) -> None:
+    """Terms, a plan or a promise whose first payment is already past cannot be granted as
+    asked (the daily run withdraws such requests; this guards the day itself)."""
+    first_on = first_payment_on(approval)
+    if first_on is not None and first_on < as_of:
         raise Refused(TERMS_PAST.format(key=approval.pk, first_on=first_on, as_of=as_of))
     neg = approval.negotiation
     if neg is not None and neg.status != NegotiationStatus.OPEN:

@@ -1,16 +1,21 @@
-"""§5-6 What a commitment is measured against: what is due, less the debtor's money we hold."""
+"""§5-6 What a commitment is measured against: what is due, less the debtor's money we hold, and
+outside what a live plan already covers."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from arrears.apps.cases.models import Case
 from arrears.apps.negotiation import convert as load
+from arrears.apps.negotiation.models import PaymentPlan, PlanStatus
 from arrears.domain.money import Money
 from arrears.domain.plans.model import sum_money
 from arrears.domain.promises import net_of_credit
+
+LIVE_PLAN = (PlanStatus.GOOD_STANDING, PlanStatus.PENDING_APPROVAL)
 
 
 def overdue(items: Sequence[Any], as_of: date) -> list[Any]:
@@ -18,13 +23,49 @@ def overdue(items: Sequence[Any], as_of: date) -> list[Any]:
     return [i for i in items if i.due_date < as_of]
 
 
-def negotiation_balance(case: Case, as_of: date) -> Money:
-    """What is negotiated: what is due on `as_of` (the open balance of items issued by then
-    and past their due date), outside open disputes and approved write-offs and credits not
-    yet booked, less the debtor's money we hold (open credit notes, money on account), as the
-    daily run nets it. Invoices not yet due are not in arrears: they are neither asked for nor
-    counted in the walk-away point's smallest first payment."""
-    items = overdue(load.open_items(case, as_of), as_of)
+def plan_scope(plan: PaymentPlan) -> frozenset[str]:
+    """The item numbers a plan covers: those named, else those it covered when agreed (empty:
+    an old whole-case row, which covers everything)."""
+    named = {i.number for i in plan.items.all()}
+    return frozenset(named or plan.covered_items)
+
+
+def live_plans(case: Case) -> list[PaymentPlan]:
+    rows = PaymentPlan.objects.filter(case=case, status__in=LIVE_PLAN).order_by("id")
+    return list(rows.prefetch_related("items"))
+
+
+@dataclass(frozen=True)
+class Negotiable:
+    """What a negotiation on the case is about on a day."""
+
+    balance: Money
+    items: tuple[str, ...]  # the items it covers; empty: the whole case (no live plan)
+    plans: tuple[PaymentPlan, ...]  # live plans it stays outside of
+
+
+def negotiable_on(case: Case, as_of: date) -> Negotiable:
+    """What is due on `as_of` (items issued by then and past their due date), outside open
+    disputes and approved write-offs and credits not yet booked, and outside the items a live
+    plan covers. Without a live plan, less the debtor's money we hold (open credit notes, money
+    on account), as the daily run nets it; beside a plan that money stays for the plan (it was
+    netted when the plan was agreed). Invoices not yet due are not in arrears: they are neither
+    asked for nor counted in the walk-away point's smallest first payment."""
+    plans = live_plans(case)
+    taken: set[str] = set()
+    for p in plans:
+        scope = plan_scope(p)
+        if not scope:  # an old whole-case plan: nothing is left outside it
+            return Negotiable(Money.from_minor(0, case.currency), (), tuple(plans))
+        taken |= scope
+    items = [i for i in overdue(load.open_items(case, as_of), as_of) if i.number not in taken]
     due = sum_money(load.negotiable(case, items).values(), case.currency)
+    if plans:
+        return Negotiable(due, tuple(sorted(i.number for i in items)), tuple(plans))
     credit = load.m(load.credit_minor(case, as_of), case.currency)
-    return net_of_credit(due, frozenset(), credit)
+    return Negotiable(net_of_credit(due, frozenset(), credit), (), ())
+
+
+def negotiation_balance(case: Case, as_of: date) -> Money:
+    """The balance a negotiation on the case is about (`negotiable_on`)."""
+    return negotiable_on(case, as_of).balance

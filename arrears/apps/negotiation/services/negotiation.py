@@ -25,12 +25,11 @@ from arrears.apps.negotiation.models import (
     NegotiationEvent,
     NegotiationStatus,
     PaymentPlan,
-    PlanStatus,
     PromiseToPay,
 )
 from arrears.apps.negotiation.policy import desk_policy, negotiation_config
 from arrears.apps.negotiation.selectors import promise_record_for
-from arrears.apps.negotiation.services.balances import negotiation_balance
+from arrears.apps.negotiation.services.balances import Negotiable, negotiable_on
 from arrears.apps.negotiation.services.common import (
     Refused,
     case_lock,
@@ -108,13 +107,14 @@ def negotiation_propose(
     who = actor.get_username()
     with transaction.atomic():
         case_lock(case)
-        _refuse_covered(case)
+        scope = negotiable_on(case, as_of)
+        _refuse_covered(case, scope)
         neg = _current(case, actor, as_of)
         stored = list(neg.events.order_by("seq"))
         history = load.history_domain(stored, case.currency)
         context = NegotiationContext(
             as_of=as_of,
-            balance=negotiation_balance(case, as_of),
+            balance=scope.balance,
             risk_tier=case.debtor.risk_tier,
             record=promise_record_for(debtor=case.debtor, as_of=as_of, with_plans=True),
             collector=who,
@@ -132,22 +132,22 @@ def negotiation_propose(
         )
         added = new.events[len(history.events) :]
         _store_events(neg, _with_replaced(neg, added, rec), start=len(stored), script=rec.script)
-        result = _consequences(case, actor, neg, new, rec, proposed_by, as_of, channel)
+        result = _consequences(case, actor, neg, new, rec, proposed_by, as_of, channel, scope.items)
         detail = _detail(rec, added, override)
         record_change(case, actor=actor, on=as_of, kind="negotiation", obj=neg, detail=detail)
     return ProposalResult(neg, rec, tuple(str(e.kind) for e in added[1:]), *result)
 
 
-def _refuse_covered(case: Case) -> None:
-    """A standing promise or plan already commits the debtor: an acceptance could not become
-    a commitment beside it, so say so before the engine runs."""
+def _refuse_covered(case: Case, scope: Negotiable) -> None:
+    """A standing promise, or a live plan covering everything due, already commits the debtor:
+    an acceptance could not become a commitment beside it, so say so before the engine runs.
+    Invoices that fell due outside a plan are negotiated on their own."""
     waiting = (PromiseState.OPEN, PromiseState.PENDING_APPROVAL)
     p = PromiseToPay.objects.filter(case=case, state__in=waiting).order_by("id").first()
     if p is not None:
         raise Refused(COVERED.format(what=f"promise P{p.pk}", how=f"promise-cancel {p.pk}"))
-    live = (PlanStatus.GOOD_STANDING, PlanStatus.PENDING_APPROVAL)
-    q = PaymentPlan.objects.filter(case=case, status__in=live).order_by("id").first()
-    if q is not None:
+    if scope.plans and not scope.items:
+        q = scope.plans[0]
         raise Refused(COVERED.format(what=f"plan PL{q.pk}", how=f"plan-withdraw {q.pk}"))
 
 
@@ -226,6 +226,7 @@ def _consequences(
     proposed_by: str,
     as_of: date,
     channel: PromiseChannel,
+    items: tuple[str, ...],
 ) -> tuple[Approval | None, PromiseToPay | None, PaymentPlan | None]:
     last = history.events[-1]
     asked = [e for e in history.events[-2:] if e.kind is EventKind.APPROVAL_REQUESTED]
@@ -250,13 +251,18 @@ def _consequences(
             as_of=as_of,
             negotiation=neg,
             conditions=conditions,
+            item_numbers=items,
         )
         return None, promise, None
     plan = plan_create(
         case=case,
         actor=actor,
         as_of=as_of,
-        schedule=PlanIn(parts=[(p.on, p.amount) for p in terms.parts()], principal=terms.total),
+        schedule=PlanIn(
+            parts=[(p.on, p.amount) for p in terms.parts()],
+            principal=terms.total,
+            item_numbers=items,
+        ),
         negotiation=neg,
         pre_approved=True,
         conditions=conditions,

@@ -23,7 +23,7 @@ from arrears.apps.negotiation.models import (
 )
 from arrears.apps.negotiation.policy import desk_policy, negotiation_config
 from arrears.apps.negotiation.selectors import promise_record_for
-from arrears.apps.negotiation.services.balances import overdue
+from arrears.apps.negotiation.services.balances import live_plans, overdue, plan_scope
 from arrears.apps.negotiation.services.common import (
     Refused,
     case_lock,
@@ -211,9 +211,8 @@ def _refuse_overlap(case: Case, keys: frozenset[str]) -> None:
     for p in PromiseToPay.objects.filter(case=case, state__in=waiting).prefetch_related("items"):
         if overlaps(keys, {i.number for i in p.items.all()}):
             raise Refused(PROMISE_STANDS.format(key=p.pk))
-    live = (PlanStatus.GOOD_STANDING, PlanStatus.PENDING_APPROVAL)
-    for q in PaymentPlan.objects.filter(case=case, status__in=live).prefetch_related("items"):
-        if overlaps(keys, {i.number for i in q.items.all()}):
+    for q in live_plans(case):
+        if overlaps(keys, plan_scope(q)):
             raise Refused(PLAN_STANDS.format(key=q.pk))
 
 

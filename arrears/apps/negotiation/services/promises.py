@@ -14,14 +14,16 @@ from arrears.apps.negotiation.models import (
     Approval,
     ApprovalKind,
     Negotiation,
-    PaymentPlan,
-    PlanStatus,
     PromisePart,
     PromiseToPay,
 )
 from arrears.apps.negotiation.policy import negotiation_config, promise_policy
 from arrears.apps.negotiation.selectors import promise_record_for
-from arrears.apps.negotiation.services.balances import negotiation_balance
+from arrears.apps.negotiation.services.balances import (
+    live_plans,
+    negotiation_balance,
+    plan_scope,
+)
 from arrears.apps.negotiation.services.common import (
     Refused,
     case_lock,
@@ -49,7 +51,10 @@ from arrears.domain.promises import (
 from arrears.domain.promises import PromisePart as DomainPart
 from arrears.domain.promises import PromiseToPay as DomainPromise
 
-PLAN_COVERS = "plan {plan} already covers these items: a promise cannot stand beside it"
+PLAN_COVERS = (
+    "plan {plan} already covers these items: a promise cannot stand beside it (for invoices "
+    "outside the plan, name them with --item)"
+)
 PROMISE_WAITS = (
     "promise P{key} on these items waits for a credit manager's approval: withdraw it "
     "(`arrears promise-cancel {key} --reason WHY`) or wait for the decision"
@@ -202,9 +207,8 @@ def _refuse_beside(case: Case, keys: frozenset[str]) -> None:
     for p in _pending(case):
         if overlaps(keys, {i.number for i in p.items.all()}):
             raise Refused(PROMISE_WAITS.format(key=p.pk))
-    live = (PlanStatus.GOOD_STANDING, PlanStatus.PENDING_APPROVAL)
-    for plan in PaymentPlan.objects.filter(case=case, status__in=live).prefetch_related("items"):
-        if overlaps(keys, {i.number for i in plan.items.all()}):
+    for plan in live_plans(case):
+        if overlaps(keys, plan_scope(plan)):
             raise Refused(PLAN_COVERS.format(plan=f"PL{plan.pk}"))
 
 

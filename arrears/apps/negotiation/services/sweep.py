@@ -42,7 +42,7 @@ from arrears.apps.negotiation.policy import promise_policy
 from arrears.apps.negotiation.services import sweep_frames as frames
 from arrears.apps.negotiation.services.common import case_event, follow_up
 from arrears.apps.negotiation.services.promises import promise_evaluate
-from arrears.apps.negotiation.services.withdrawals import approvals_withdraw
+from arrears.apps.negotiation.services.withdrawals import approvals_withdraw, requests_expire
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.matching import Receipt, spread_over_items
 from arrears.domain.money import Money
@@ -81,6 +81,7 @@ def negotiation_sweep(
         credits = frames.credits_pending(company, as_of)
         ctx = _context(company, as_of, run, decided=[pending, credits])
         _close_written_off(company, ctx, pending)  # first: nothing breaks on a closed case
+        ctx.counts["requests_expired"] += len(requests_expire(company, on=as_of))
         _promises(company, ctx)
         _plans(company, ctx)
         _disputes(company, ctx)
@@ -394,9 +395,11 @@ def _close_written_off(company: Company, ctx: _Ctx, pending: pl.DataFrame) -> No
         offs.update(closed_case_on=ctx.as_of)
         # Nothing is left to promise: a standing promise must not break on a closed case,
         # and one waiting for approval goes with its request.
-        live = (PromiseState.OPEN, PromiseState.PENDING_APPROVAL)
-        PromiseToPay.objects.filter(case=case, state__in=live).update(
+        PromiseToPay.objects.filter(case=case, state=PromiseState.OPEN).update(
             state=PromiseState.CANCELLED, cancelled_on=ctx.as_of, closed_on=ctx.as_of
+        )
+        PromiseToPay.objects.filter(case=case, state=PromiseState.PENDING_APPROVAL).update(
+            state=PromiseState.WITHDRAWN, cancelled_on=ctx.as_of, closed_on=ctx.as_of
         )
         PaymentPlan.objects.filter(case=case, status=PlanStatus.PENDING_APPROVAL).update(
             status=PlanStatus.WITHDRAWN, withdrawn_on=ctx.as_of

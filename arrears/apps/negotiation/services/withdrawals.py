@@ -179,26 +179,67 @@ def approval_withdraw(*, approval: Approval, actor: Any, as_of: date, reason: st
             return approval
         if approval.status != DecisionStatus.REQUESTED:
             raise Refused(APPROVAL_DECIDED.format(key=approval.pk, status=approval.status))
-        approvals_withdraw(
-            Approval.objects.filter(pk=approval.pk), actor=actor, on=as_of, reason=reason
-        )
-        if approval.kind == ApprovalKind.PLAN and approval.plan is not None:
-            plan = approval.plan
-            if plan.status == PlanStatus.PENDING_APPROVAL:
-                plan.status, plan.withdrawn_on = PlanStatus.WITHDRAWN, as_of
-                plan.save(update_fields=["status", "withdrawn_on"])
-        if approval.kind == ApprovalKind.PROMISE and approval.promise is not None:
-            promise_withdrawn(approval.promise, on=as_of)
-        if approval.kind == ApprovalKind.WRITE_OFF and approval.write_off is not None:
-            _write_off_withdrawn(approval.write_off)
+        request_withdraw(approval, actor=actor, on=as_of, reason=reason)
         approval.refresh_from_db()
     return approval
 
 
+def request_withdraw(
+    approval: Approval, *, actor: Any, on: date, reason: str, rule: str = "approval_withdrawn"
+) -> None:
+    """Withdraw an open request with what waits on it: a plan or a promise waiting for approval
+    is withdrawn too, a write-off request cancelled (inside the caller's transaction)."""
+    requests = Approval.objects.filter(pk=approval.pk)
+    approvals_withdraw(requests, actor=actor, on=on, reason=reason, rule=rule)
+    if approval.kind == ApprovalKind.PLAN and approval.plan is not None:
+        plan = approval.plan
+        if plan.status == PlanStatus.PENDING_APPROVAL:
+            plan.status, plan.withdrawn_on = PlanStatus.WITHDRAWN, on
+            plan.save(update_fields=["status", "withdrawn_on"])
+    if approval.kind == ApprovalKind.PROMISE and approval.promise is not None:
+        promise_withdrawn(approval.promise, on=on)
+    if approval.kind == ApprovalKind.WRITE_OFF and approval.write_off is not None:
+        _write_off_withdrawn(approval.write_off)
+
+
+def first_payment_on(approval: Approval) -> date | None:
+    """The first payment date a request for terms, a plan or a promise asks for (None: a
+    write-off, which has none)."""
+    if approval.kind == ApprovalKind.PLAN and approval.plan is not None:
+        return min((i.due_on for i in approval.plan.instalments.all()), default=None)
+    if approval.kind == ApprovalKind.PROMISE and approval.promise is not None:
+        return min((p.on for p in approval.promise.parts.all()), default=None)
+    if approval.kind == ApprovalKind.TERMS:
+        return date.fromisoformat(str(approval.detail["terms"]["first_on"]))
+    return None
+
+
+EXPIRED = "its first payment date ({on}) passed before a decision: the terms can no longer be kept"
+
+
+def requests_expire(company: Any, *, on: date) -> list[int]:
+    """§5 Requests nobody can grant any more (their first payment date has passed) leave the
+    queue: withdrawn with the reason, with the plan or promise waiting on them. The daily run
+    calls this, so a credit manager's queue holds only what can still be decided."""
+    waiting = Approval.objects.filter(
+        case__company=company,
+        status=DecisionStatus.REQUESTED,
+        kind__in=[ApprovalKind.TERMS, ApprovalKind.PLAN, ApprovalKind.PROMISE],
+    ).select_related("case", "plan", "promise")
+    done = []
+    for a in waiting.prefetch_related("plan__instalments", "promise__parts"):
+        first = first_payment_on(a)
+        if first is not None and first < on:
+            reason = EXPIRED.format(on=first)
+            request_withdraw(a, actor=None, on=on, reason=reason, rule="approval_expired")
+            done.append(a.pk)
+    return done
+
+
 def promise_withdrawn(promise: PromiseToPay, *, on: date) -> None:
-    """A promise still waiting for approval is cancelled with its request."""
+    """A promise still waiting for approval is withdrawn with its request (it never stood)."""
     if promise.state == PromiseState.PENDING_APPROVAL:
-        promise.state = PromiseState.CANCELLED
+        promise.state = PromiseState.WITHDRAWN
         promise.cancelled_on = promise.closed_on = on
         promise.save(update_fields=["state", "cancelled_on", "closed_on"])
 

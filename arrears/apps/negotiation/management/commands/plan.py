@@ -63,9 +63,20 @@ class Command(DeskCommand):
                 item_numbers=o["item"],
             ),
         )
-        self.stdout.write(f"plan PL{plan.pk} ({plan.status}):")
+        covers = ", ".join(plan.covered_items)
+        self.stdout.write(
+            f"plan PL{plan.pk} ({plan.status}): {format_minor(plan.principal_minor, cur)} "
+            f"on {covers}:"
+        )
         for i in plan.instalments.all():
             amount = format_minor(i.principal_minor + i.interest_minor, cur)
             self.stdout.write(
                 f"  #{i.seq} {i.due_on} {amount} (interest {format_minor(i.interest_minor, cur)})"
+            )
+        asked = plan.approval_set.filter(status="requested").first()
+        if asked is not None:
+            limits = ", ".join(asked.detail.get("exceeded", []))
+            self.stdout.write(
+                f"beyond the walk-away point ({limits}): approval A{asked.pk} waits for a credit "
+                "manager (`arrears approve`); the ladder goes on until it is approved"
             )
