@@ -236,3 +236,28 @@ def test_a_negotiation_beside_a_plan_is_about_the_invoices_outside_it(w):
     )
     assert done.promise is not None
     assert [i.number for i in done.promise.items.all()] == ["INV-LATE"]
+
+
+def test_the_plan_command_names_the_request_a_plan_beyond_the_walk_away_point_waits_on(w):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "plan",
+        w.debtor.code,
+        "--first-due",
+        "2027-03-01",
+        "--count",
+        "3",
+        "--user",
+        "cora",
+        "--as-of",
+        AS_OF.isoformat(),
+        stdout=out,
+    )
+    a = Approval.objects.get(kind="plan")
+    said = out.getvalue()
+    assert "(pending_approval): EUR 1,000.00 on INV-NEW, INV-OLD:" in said
+    assert f"approval A{a.pk} waits for a credit manager" in said
