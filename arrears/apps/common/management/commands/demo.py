@@ -89,6 +89,11 @@ class Command(BaseCommand):
         except (RunLocked, RunRefused) as e:
             raise CommandError(str(e)) from None
         self.stdout.write(format_result(result))
+        if result.counts.get("without_owner"):
+            self.stdout.write(
+                "  (the demo leaves 1 % of its debtors without an owner on purpose: the run "
+                "reports such cases as defects for a credit manager to assign)"
+            )
         self.stdout.write(
             "\nnext: `arrears explain <debtor code>` (why is an account at its step?), "
             "`arrears ageing`, `arrears run --dry-run`"
