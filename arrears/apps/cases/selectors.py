@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import polars as pl
+from django.db import connection
 
 from arrears.apps.cases.models import Case, CaseEvent, CaseStatus, HoldChange, Run
 from arrears.apps.cases.models import Strategy as StrategyRow
@@ -210,6 +211,62 @@ def case_explain(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class CaseBalance:
+    """What a case's items owe on a day, as the ledger stands."""
+
+    currency: str
+    open_minor: int
+    overdue_minor: int
+    oldest_due_on: date | None
+    as_of: date
+
+    def describe(self) -> str:
+        return (
+            f"open {format_minor(self.open_minor, self.currency)}, overdue "
+            f"{format_minor(self.overdue_minor, self.currency)}; oldest due {self.oldest_due_on}"
+        )
+
+
+def case_balance(*, case: Case, as_of: date) -> CaseBalance:
+    """Open and overdue on the case's items (an item a defaulted plan made due at once is due
+    from then), whatever the desk holds off the ladder: what the debtor owes, where
+    `Case.open_minor` / `overdue_minor` are what the run duns (nothing, once handed over)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT i.due_date, x.accelerated_on, i.open_minor FROM ledger_openitem i "
+            "LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
+            f"WHERE i.debtor_id = %s AND i.currency = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS})",
+            [case.debtor_id, case.currency],
+        )
+        rows = cur.fetchall()
+    open_minor = overdue_minor = 0
+    oldest: date | None = None
+    for due, accelerated, minor in rows:
+        due = _day(due)
+        if accelerated is not None:
+            due = min(due, _day(accelerated))
+        open_minor += minor
+        if due < as_of:
+            overdue_minor += minor
+            oldest = due if oldest is None else min(oldest, due)
+    return CaseBalance(case.currency, open_minor, overdue_minor, oldest, as_of)
+
+
+def _day(value: object) -> date:
+    """A date column as a date (SQLite's driver returns text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+CLOSED_REASONS = {"paid": "paid in full", "written_off": "written off"}
+
+_RUN_EVENTS = {
+    "opened": "case opened: {open} open",
+    "reopened": "case reopened: {open} open again",
+    "closed": "case closed: paid in full",
+}
+
+
 def describe_event(e: CaseEvent) -> str:
     """One line a collector can read: what changed, by which rule, on which figures."""
     run = f" (run {e.run_id})" if e.run_id else ""
@@ -230,7 +287,14 @@ def describe_event(e: CaseEvent) -> str:
                 else ""
             )
         )
-    return f"{e.on} {e.kind}{run}: {r.get('rule', '')}"
+    rule = str(r.get("rule", ""))
+    if rule == "negotiation_desk":
+        return f"{e.on} {e.kind}{run}: case opened by the negotiation desk"
+    if rule in ("balance", "paid_in_full") and e.kind in _RUN_EVENTS:
+        cur = e.case.currency if e.case_id else "EUR"
+        text = _RUN_EVENTS[e.kind].format(open=format_minor(int(r.get("open_minor") or 0), cur))
+        return f"{e.on} {e.kind}{run}: {text}"
+    return f"{e.on} {e.kind}{run}: {rule}"
 
 
 def company_overview(*, as_of: date) -> list[dict[str, object]]:

@@ -15,6 +15,7 @@ import polars as pl
 from django.db.models import Count, Q, Sum
 
 from arrears.apps.cases.models import Case
+from arrears.apps.cases.selectors import CaseBalance, case_balance
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import Company, Debtor
 from arrears.apps.negotiation.convert import history_domain
@@ -24,6 +25,7 @@ from arrears.apps.negotiation.models import (
     Dispute,
     DisputeStatus,
     ExcuseLog,
+    Handover,
     Negotiation,
     PaymentPlan,
     PlanStatus,
@@ -86,10 +88,35 @@ class CaseNegotiation:
     disputes: list[Dispute] = field(default_factory=list)
     approvals: list[Approval] = field(default_factory=list)
     excuses: list[ExcuseLog] = field(default_factory=list)
+    handover: Handover | None = None  # the latest: the case is legal's or the agency's
+    balance: CaseBalance | None = None  # from the items, for a case handed over
 
-    def lines(self) -> list[str]:
-        """Plain lines for the terminal (`arrears explain`)."""
-        out = [f"promise record: {self.record.summary()}; defaulted plans {self.defaulted_plans}"]
+    def handed_over(self) -> str | None:
+        """'handed over to legal (lena) on DATE, no longer dunned by our ladder', or None."""
+        h = self.handover
+        if h is None:
+            return None
+        to = f"{h.to} {h.agency}" if h.agency else str(h.to)
+        owner = h.to_owner.get_username() if h.to_owner else "?"
+        return f"handed over to {to} ({owner}) on {h.on}, no longer dunned by our ladder"
+
+    def handover_lines(self) -> list[str]:
+        """Who has a handed-over case since when (and why), and what its items owe."""
+        said, h = self.handed_over(), self.handover
+        if said is None or h is None:
+            return []
+        out = [f"{said} (by {h.by.get_username()}: {h.reason})"]
+        if self.balance is not None:
+            out.append(f"{self.balance.describe()} (from the items on {self.balance.as_of})")
+        return out
+
+    def lines(self, *, with_handover: bool = True) -> list[str]:
+        """Plain lines for the terminal (`arrears explain`, which shows the hand-over in the
+        case's own lines: `with_handover=False`)."""
+        out = self.handover_lines() if with_handover else []
+        out.append(
+            f"promise record: {self.record.summary()}; defaulted plans {self.defaulted_plans}"
+        )
         for p in self.promises:
             total = format_minor(p.total_minor, p.currency)
             out.append(f"promise P{p.pk} given {p.given_on} by {p.given_by}: {total}, {p.state}")
@@ -106,7 +133,14 @@ class CaseNegotiation:
 
 
 def case_negotiation(*, case: Case, as_of: date) -> CaseNegotiation:
-    """The negotiation side of one case, for the web desk and `arrears explain`."""
+    """The negotiation side of one case, for the web desk and `arrears explain`; a case handed
+    over names who has it since when, and what its items owe (the run no longer counts them)."""
+    handover = (
+        Handover.objects.filter(case=case)
+        .select_related("to_owner", "by")
+        .order_by("-on", "-pk")
+        .first()
+    )
     return CaseNegotiation(
         record=promise_record_for(debtor=case.debtor, as_of=as_of),
         defaulted_plans=PaymentPlan.objects.filter(
@@ -123,6 +157,8 @@ def case_negotiation(*, case: Case, as_of: date) -> CaseNegotiation:
             )
         ),
         excuses=list(ExcuseLog.objects.filter(case=case).order_by("-logged_on", "-id")[:5]),
+        handover=handover,
+        balance=case_balance(case=case, as_of=as_of) if handover is not None else None,
     )
 
 
@@ -359,8 +395,8 @@ DESK_EVENTS = {
     "proposal": "negotiation: debtor proposed {proposal}; engine: {recommended} "
     "({recommended_terms}); recorded {recorded}",
     "plan_agreed": "plan PL{plan} agreed: {instalments}",
-    "plan_needs_approval": "plan PL{plan} beyond the walk-away point ({exceeded}): "
-    "waits for approval",
+    "plan_needs_approval": "plan PL{plan} ({instalments}) waits for approval A{approval}: "
+    "beyond the walk-away point ({limits})",
     "plan_defaulted": "plan PL{plan} defaulted on {defaulted_on} (instalment {missed}): "
     "{due_at_once} due at once",
     "plan_completed": "plan PL{plan} completed: {paid} paid",
@@ -379,20 +415,48 @@ DESK_EVENTS = {
     "approval_withdrawn": "approval request A{approval} ({kind}) withdrawn: {reason}",
     "approval_replaced": "approval request A{approval} ({kind}) {reason}",
     "write_off_cancelled": "write-off W{write_off} cancelled: {reason}",
+    "promise_needs_approval": "promise P{promise} given by {given_by} ({channel}, taken by "
+    "{taken_by}): {parts}; waits for approval A{approval}: beyond the walk-away point "
+    "({limits})",
+    "approval_expired": "approval request A{approval} ({kind}) withdrawn by the daily run: "
+    "{reason}",
 }
+
+# §5-7 A credit manager's decision on a request, by the request's kind (rule `{kind}_{status}`).
+DECISIONS = {
+    "terms_approved": "the terms of negotiation N{negotiation} may be accepted",
+    "terms_refused": "the terms of negotiation N{negotiation} are refused",
+    "plan_approved": "plan PL{plan} stands from now on",
+    "plan_refused": "plan PL{plan} refused: the ladder goes on",
+    "promise_approved": "promise P{promise} ({promised}) stands from now on",
+    "promise_refused": "promise P{promise} ({promised}) refused: not counted in the "
+    "promise-keeping record, the ladder goes on",
+    "write_off_approved": "write-off W{write_off} ({promised}) approved",
+    "write_off_refused": "write-off W{write_off} ({promised}) refused",
+}
+_VERDICTS = {"approved": "granted", "refused": "refused"}
+_DESK_KINDS = frozenset(
+    {"promise", "negotiation", "plan", "dispute", "excuse", "approval", "write_off", "handover"}
+)
 
 
 def describe_desk_event(e: Any) -> str | None:
     """One readable line for an event the desk or the sweep wrote (None: not a desk event)."""
     r = e.reason or {}
     rule = str(r.get("rule", ""))
+    run = f" (run {e.run_id})" if e.run_id else ""
+    if rule in DECISIONS:
+        return f"{e.on} {e.kind}{run}: {_decision(e, rule)}"
     template = DESK_EVENTS.get(rule)
     if template is None:
-        if e.kind != "approval":
+        if e.kind not in _DESK_KINDS:
             return None
-        template = "decision: {rule} by a credit manager: {reason}"
+        template = rule.replace("_", " ") + (": {reason}" if r.get("reason") else "")
     cur = r.get("currency", "")
     values = {k: _text(v) for k, v in r.items()}
+    if rule in ("promise_needs_approval", "plan_needs_approval"):
+        values["limits"] = ", ".join(LIMIT_WORDS.get(x, x) for x in r.get("exceeded", []))
+        values["approval"] = _request_of(rule, r)
     for key in ("paid", "total", "due_at_once", "credited", "shortfall"):
         if f"{key}_minor" in r and cur:
             values[key] = format_minor(int(r[f"{key}_minor"]), cur)
@@ -404,8 +468,58 @@ def describe_desk_event(e: Any) -> str | None:
         )
     if rule == "handover":
         values["agency_named"] = f" {r['agency']}" if r.get("agency") else ""
-    run = f" (run {e.run_id})" if e.run_id else ""
+        values["reason"] = str(r.get("reason", "")) + _cancelled(r.get("cancelled_actions"))
     return f"{e.on} {e.kind}{run}: " + template.format_map(_Blank(values)).strip()
+
+
+def _request_of(rule: str, r: dict[str, Any]) -> Any:
+    """The approval request a promise or plan waits for (its event predates the request)."""
+    if rule == "promise_needs_approval":
+        found = Approval.objects.filter(promise_id=r.get("promise"), kind="promise")
+    else:
+        found = Approval.objects.filter(plan_id=r.get("plan"), kind="plan")
+    return found.order_by("id").values_list("pk", flat=True).first() or "?"
+
+
+def _cancelled(actions: Any) -> str:
+    """The collector's actions a hand-over cancelled, as the hand-over event lists them."""
+    if not actions:
+        return ""
+    said = ", ".join(f"{code} ({channel}) due {on}" for code, channel, on in actions)
+    return f"; the collector's open actions cancelled: {said}"
+
+
+def _decision(e: Any, rule: str) -> str:
+    """'A7 (promise) granted by maria (asked by cora): promise P12 (EUR 500.00) stands from now
+    on; reason: ...' from the decision event and its request."""
+    r = e.reason or {}
+    a = Approval.objects.filter(pk=int(r.get("approval") or 0)).first()
+    kind, verdict = rule.rsplit("_", 1)
+    values: dict[str, Any] = {}
+    if a is not None:
+        values = {
+            "negotiation": a.negotiation_id,
+            "plan": a.plan_id,
+            "promise": a.promise_id,
+            "write_off": a.write_off_id,
+            "promised": _asked(a),
+        }
+    who = e.actor.get_username() if e.actor_id else "a credit manager"
+    what = DECISIONS[rule].format_map(_Blank(values))
+    return (
+        f"A{r.get('approval', '?')} ({kind}) {_VERDICTS.get(verdict, verdict)} by {who} "
+        f"(asked by {r.get('requested_by', '?')}): {what}; reason: {r.get('reason', '')}"
+    )
+
+
+def _asked(a: Approval) -> str:
+    """The amount a request of a promise or a write-off asks for, from its stored parts."""
+    parts = a.detail.get("parts", [])
+    try:
+        total = sum(int(x) for _, x in parts)
+    except (TypeError, ValueError):
+        return "?"
+    return format_minor(total, _currency(a))
 
 
 def _text(v: Any) -> Any:

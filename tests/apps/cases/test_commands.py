@@ -84,3 +84,11 @@ def test_commands_ask_which_company_when_there_are_several(company):
     factories.company("globex")
     with pytest.raises(CommandError, match="several companies"):
         _call("run", "--as-of", "2026-11-25")
+
+
+def test_explain_says_what_opened_the_case_not_a_rule_code(company):
+    d = factories.debtor(company, owner=factories.collector(), code="C077")
+    factories.item(d, due=AS_OF - timedelta(days=20))
+    _call("run", "--as-of", "2026-11-25")
+    out = _call("explain", "C077")
+    assert "case opened: EUR" in out and ": balance" not in out

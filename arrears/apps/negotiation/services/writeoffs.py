@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from arrears.apps.cases.models import Case, CaseStatus
+from arrears.apps.cases.models import Action, ActionStatus, Case, CaseStatus
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
@@ -37,7 +37,7 @@ from arrears.apps.negotiation.services.common import (
 )
 from arrears.apps.negotiation.services.handovers import handover_role
 from arrears.domain.dates import next_business_day
-from arrears.domain.ladder import Channel, Role
+from arrears.domain.ladder import PERSON_CHANNELS, Channel, Role
 from arrears.domain.money import Money
 
 NO_REASON = "a {what} needs its reason"
@@ -192,6 +192,11 @@ def case_handover(
 ) -> Handover:
     """Hand the debtor's account to legal or an agency: a new owner for the debtor, recorded
     with the reason on every open case of the debtor (each locked while it is written).
+
+    Our ladder stops there (the sweep excludes a handed-over case's items), so the collector's
+    open actions on each case (a call never made, a reminder never sent, a follow-up) are
+    cancelled and listed in the hand-over event, and the case's next action becomes the new
+    owner's first task (`handover_<to>`), as the daily run will keep it.
     Returns the hand-over of `case`."""
     target = _check_handover(case, actor, HandoverTarget(to), new_owner, reason)
     require_desk_day(case.company, as_of)
@@ -224,6 +229,7 @@ def case_handover(
                 "from_owner": old.get_username() if old else "",
                 "to_owner": new_owner.get_username(),
                 "cases": [x.pk for x in cases],
+                "cancelled_actions": _collector_actions_cancel(c),
             }
             record_change(c, actor=actor, on=as_of, kind="handover", obj=row, detail=detail)
             follow_up(
@@ -233,9 +239,34 @@ def case_handover(
                 channel=Channel.TASK,
                 role=role,
             )
+            _next_action_after_handover(c)
         debtor.owner = new_owner
         debtor.save(update_fields=["owner"])
     return rows[case.pk]
+
+
+def _collector_actions_cancel(case: Case) -> list[list[str]]:
+    """Cancel the collector's open actions on a case handed over: [[step code, channel, due
+    date], ...] as the hand-over event records them."""
+    mine = Action.objects.filter(case=case, status=ActionStatus.OPEN, role=Role.COLLECTOR)
+    gone = [[a.step_code, a.channel, a.due_on.isoformat()] for a in mine.order_by("due_on", "id")]
+    mine.update(status=ActionStatus.CANCELLED)
+    return gone
+
+
+def _next_action_after_handover(case: Case) -> None:
+    """The case's next action as the daily run chooses it for a case nobody dunns any more: the
+    earliest call or task still open (the new owner's hand-over task at the latest)."""
+    first = (
+        Action.objects.filter(
+            case=case, status=ActionStatus.OPEN, channel__in=[str(c) for c in PERSON_CHANNELS]
+        )
+        .order_by("due_on", "step_code")
+        .first()
+    )
+    if first is not None:
+        case.next_action, case.next_action_on = f"do:{first.step_code}", first.due_on
+        case.save(update_fields=["next_action", "next_action_on"])
 
 
 def _check_handover(

@@ -7,9 +7,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from arrears.apps.cases.selectors import case_explain, describe_event
+from arrears.apps.cases.models import Action, Case, CaseStatus
+from arrears.apps.cases.selectors import CLOSED_REASONS, case_explain, describe_event
 from arrears.apps.common.cli import add_company_option, company_option
-from arrears.apps.negotiation.selectors import case_negotiation, describe_desk_event
+from arrears.apps.negotiation.selectors import (
+    CaseNegotiation,
+    case_negotiation,
+    describe_desk_event,
+)
 from arrears.domain.money import format_minor
 
 
@@ -26,19 +31,14 @@ class Command(BaseCommand):
         found = case_explain(company=company, debtor_code=o["debtor"], currency=o["currency"])
         if not found:
             raise CommandError(f"debtor {o['debtor']} has no case (nothing open, or no run yet)")
+        today = date.today()
         for ex in found:
             c = ex.case
-            owner = c.debtor.owner.username if c.debtor.owner else "NO OWNER (defect)"
-            self.stdout.write(
-                f"{c.debtor.code} {c.debtor.name} — {c.currency} case, {c.status}\n"
-                f"  owner {owner}; open {format_minor(c.open_minor, c.currency)}, overdue "
-                f"{format_minor(c.overdue_minor, c.currency)}; oldest due {c.oldest_due_on}\n"
-                f"  step: {c.step_code or '(not yet)'} since {c.step_on} "
-                f"(strategy {c.strategy_code})\n"
-                f"  next action: {c.next_action} on {c.next_action_on}\n"
-                f"  credit hold: {'YES' if c.debtor.on_hold else 'no'}"
-            )
-            for line in case_negotiation(case=c, as_of=date.today()).lines():  # §5-8
+            desk = case_negotiation(case=c, as_of=today)  # §5-8
+            self.stdout.write(f"{c.debtor.code} {c.debtor.name} — {c.currency} case, {c.status}")
+            for line in _state_lines(c, desk):
+                self.stdout.write(f"  {line}")
+            for line in desk.lines(with_handover=False):
                 self.stdout.write(f"  {line}")
             self.stdout.write("  history:")
             for e in ex.events:
@@ -46,3 +46,52 @@ class Command(BaseCommand):
             for h in ex.holds:
                 what = "hold set" if h.hold else "hold lifted"
                 self.stdout.write(f"    {h.on} {what}: {', '.join(h.reason.get('rules', []))}")
+
+
+def _state_lines(c: Case, desk: CaseNegotiation) -> list[str]:
+    """Owner, balance, step and next action, as they stand: a closed case says so instead of
+    a live step; a case handed over shows what its items owe (the run no longer counts them)
+    and that our ladder stopped."""
+    owner = c.debtor.owner.username if c.debtor.owner else "NO OWNER (defect)"
+    hold = f"credit hold: {'YES' if c.debtor.on_hold else 'no'}"
+    strategy = f"(strategy {c.strategy_code})" if c.strategy_code else ""
+    if c.status == CaseStatus.CLOSED:
+        why = CLOSED_REASONS.get(c.closed_reason, c.closed_reason or "no reason recorded")
+        return [
+            f"closed on {c.closed_on} ({why}); owner {owner}; open "
+            f"{format_minor(c.open_minor, c.currency)}",
+            f"last step: {c.step_code or '(none)'} since {c.step_on} {strategy}".rstrip(),
+            "next action: none (closed)",
+            hold,
+        ]
+    handed = desk.handover_lines()
+    if handed:
+        return [
+            f"owner {owner}; {handed[0]}",
+            *handed[1:],
+            f"ladder stopped at {c.step_code or '(no step)'} since {c.step_on} {strategy}".rstrip(),
+            _next_action(c),
+            hold,
+        ]
+    return [
+        f"owner {owner}; open {format_minor(c.open_minor, c.currency)}, overdue "
+        f"{format_minor(c.overdue_minor, c.currency)}; oldest due {c.oldest_due_on}",
+        f"step: {c.step_code or '(not yet)'} since {c.step_on} {strategy}".rstrip(),
+        _next_action(c),
+        hold,
+    ]
+
+
+def _next_action(c: Case) -> str:
+    """The next action, with whose it is when it is a call or task ("do:...")."""
+    said = f"next action: {c.next_action} on {c.next_action_on}"
+    if not c.next_action.startswith("do:") or c.next_action_on is None:
+        return said
+    role = (
+        Action.objects.filter(
+            case=c, step_code=c.next_action[3:], due_on=c.next_action_on, status="open"
+        )
+        .values_list("role", flat=True)
+        .first()
+    )
+    return f"{said} ({role})" if role else said
