@@ -43,6 +43,39 @@ def pair(what: str, form: str, left: Callable[[str], Any]) -> Callable[[str], tu
     return parse
 
 
+BAD_ID = "{text!r} is not {what} number (use {prefix}7 or 7)"
+OTHER_ID = "{text!r} names {other}, not {what}: give {prefix}7 or 7"
+# The prefixes the desk's outputs put before its numbers, longest first (PL before P).
+ID_PREFIXES = {"PL": "a plan", "A": "an approval request", "P": "a promise", "W": "a write-off"}
+ID_PREFIXES |= {"N": "a negotiation", "D": "a dispute"}
+
+
+def record_id(prefix: str, what: str) -> Callable[[str], int]:
+    """argparse type for a desk number as the outputs show it (`A7`) or bare (`7`); another
+    prefix (a plan's `PL3` where a promise is asked) is refused by name."""
+
+    def parse(text: str) -> int:
+        t = text.strip()
+        head = t.rstrip("0123456789")
+        digits = t[len(head) :]
+        if not digits or (head and head.upper() not in ID_PREFIXES):
+            raise argparse.ArgumentTypeError(BAD_ID.format(text=text, what=what, prefix=prefix))
+        if head and head.upper() != prefix:
+            other = ID_PREFIXES[head.upper()]
+            raise argparse.ArgumentTypeError(
+                OTHER_ID.format(text=text, other=other, what=what, prefix=prefix)
+            )
+        return int(digits)
+
+    return parse
+
+
+approval_id = record_id("A", "an approval request")
+promise_id = record_id("P", "a promise")
+plan_id = record_id("PL", "a plan")
+write_off_id = record_id("W", "a write-off")
+dispute_id = record_id("D", "a dispute")
+
 dated_amount = pair("a dated amount", "YYYY-MM-DD:AMOUNT", iso_date)
 item_amount = pair("an item amount", "ITEM-NUMBER:AMOUNT", str)
 

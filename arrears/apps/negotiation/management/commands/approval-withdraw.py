@@ -8,16 +8,18 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.ledger.models import Company
-from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of
-from arrears.apps.negotiation.models import Approval
+from arrears.apps.negotiation.cli import DeskCommand, add_case_options, approval_id, as_of
+from arrears.apps.negotiation.models import Approval, DecisionStatus
 from arrears.apps.negotiation.services import approval_withdraw
+
+ALREADY = "A{key} was already withdrawn on {on} (reason: {reason}); nothing changed"
 
 
 class Command(DeskCommand):
     help = "Withdraw an open approval request, with the reason."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("id", type=int, help="the request number (A7: 7)")
+        parser.add_argument("id", type=approval_id, help="the request number (A7 or 7)")
         parser.add_argument("--reason", required=True)
         add_case_options(parser, debtor=False)
 
@@ -25,5 +27,8 @@ class Command(DeskCommand):
         a = Approval.objects.filter(pk=o["id"], case__company=company).first()
         if a is None:
             raise CommandError(f"no approval A{o['id']} for {company.code}")
+        if a.status == DecisionStatus.WITHDRAWN:  # the service leaves it as it is
+            self.stdout.write(ALREADY.format(key=a.pk, on=a.decided_on, reason=a.decision_reason))
+            return
         a = approval_withdraw(approval=a, actor=user, as_of=as_of(o, company), reason=o["reason"])
         self.stdout.write(f"A{a.pk}: {a.status}")

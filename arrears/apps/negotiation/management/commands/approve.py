@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 
 from arrears.apps.common.cli import add_company_option, company_option, iso_date
 from arrears.apps.ledger.models import Company
-from arrears.apps.negotiation.cli import DeskCommand, as_of
+from arrears.apps.negotiation.cli import DeskCommand, approval_id, as_of
 from arrears.apps.negotiation.models import Approval
 from arrears.apps.negotiation.selectors import approval_lines, approval_queue
 from arrears.apps.negotiation.services import approval_decide
@@ -22,7 +22,7 @@ class Command(DeskCommand):
     help = "The credit manager's approval queue, and decisions on it."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("id", nargs="?", type=int)
+        parser.add_argument("id", nargs="?", type=approval_id, help="the request number (A7 or 7)")
         verdict = parser.add_mutually_exclusive_group()
         verdict.add_argument("--grant", action="store_true")
         verdict.add_argument("--refuse", action="store_true")

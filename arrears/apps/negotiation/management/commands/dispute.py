@@ -9,7 +9,14 @@ from django.core.management.base import CommandError
 
 from arrears.apps.common.cli import iso_date
 from arrears.apps.ledger.models import Company
-from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, item_amount
+from arrears.apps.negotiation.cli import (
+    DeskCommand,
+    add_case_options,
+    as_of,
+    case_of,
+    dispute_id,
+    item_amount,
+)
 from arrears.apps.negotiation.cli import money as to_money
 from arrears.apps.negotiation.models import Dispute
 from arrears.apps.negotiation.services import dispute_open, dispute_resolve
@@ -31,7 +38,7 @@ class Command(DeskCommand):
         parser.add_argument("--reason", choices=[str(r) for r in DisputeReason])
         parser.add_argument("--deadline", type=iso_date)
         parser.add_argument("--note", default="")
-        parser.add_argument("--resolve", type=int, help="the dispute number to resolve")
+        parser.add_argument("--resolve", type=dispute_id, help="the dispute to resolve (D12 or 12)")
         parser.add_argument("--outcome", choices=[str(x) for x in DisputeOutcome])
         parser.add_argument("--credited", help="amount credited, for a partial credit")
         parser.add_argument("--why", default="", help="the reason for a write-off")

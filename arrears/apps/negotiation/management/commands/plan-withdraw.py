@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.ledger.models import Company
-from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of
-from arrears.apps.negotiation.models import PaymentPlan
+from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, plan_id
+from arrears.apps.negotiation.models import PaymentPlan, PlanStatus
 from arrears.apps.negotiation.services import plan_withdraw
 
 
@@ -17,7 +17,7 @@ class Command(DeskCommand):
     help = "Withdraw a pending or standing payment plan, with the reason."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("id", type=int, help="the plan number (PL7: 7)")
+        parser.add_argument("id", type=plan_id, help="the plan number (PL7 or 7)")
         parser.add_argument("--reason", required=True)
         add_case_options(parser, debtor=False)
 
@@ -25,5 +25,10 @@ class Command(DeskCommand):
         plan = PaymentPlan.objects.filter(pk=o["id"], case__company=company).first()
         if plan is None:
             raise CommandError(f"no plan PL{o['id']} for {company.code}")
+        if plan.status == PlanStatus.WITHDRAWN:  # the service leaves it as it is
+            self.stdout.write(
+                f"PL{plan.pk} was already withdrawn on {plan.withdrawn_on}; nothing changed"
+            )
+            return
         plan = plan_withdraw(plan=plan, actor=user, as_of=as_of(o, company), reason=o["reason"])
         self.stdout.write(f"plan PL{plan.pk}: {plan.status}")

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.ledger.models import Company
-from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of
+from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, promise_id
 from arrears.apps.negotiation.models import PromiseToPay
 from arrears.apps.negotiation.services import promise_cancel
 
@@ -17,7 +17,7 @@ class Command(DeskCommand):
     help = "Withdraw a standing promise to pay, with the reason."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("id", type=int, help="the promise number (P12: 12)")
+        parser.add_argument("id", type=promise_id, help="the promise number (P12 or 12)")
         parser.add_argument("--reason", required=True)
         add_case_options(parser, debtor=False)
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.ledger.models import Company
-from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of
-from arrears.apps.negotiation.models import WriteOff
+from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, write_off_id
+from arrears.apps.negotiation.models import DecisionStatus, WriteOff
 from arrears.apps.negotiation.services import writeoff_cancel
 
 
@@ -17,7 +17,7 @@ class Command(DeskCommand):
     help = "Cancel a write-off request that waits for approval, with the reason."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("id", type=int, help="the write-off number (W3: 3)")
+        parser.add_argument("id", type=write_off_id, help="the write-off number (W3 or 3)")
         parser.add_argument("--reason", required=True)
         add_case_options(parser, debtor=False)
 
@@ -25,5 +25,8 @@ class Command(DeskCommand):
         w = WriteOff.objects.filter(pk=o["id"], case__company=company).first()
         if w is None:
             raise CommandError(f"no write-off W{o['id']} for {company.code}")
+        if w.status == DecisionStatus.WITHDRAWN:  # the service leaves it as it is
+            self.stdout.write(f"W{w.pk} was already cancelled; nothing changed")
+            return
         w = writeoff_cancel(write_off=w, actor=user, as_of=as_of(o, company), reason=o["reason"])
         self.stdout.write(f"write-off W{w.pk}: {w.status}")
