@@ -132,8 +132,8 @@ def test_concessions_shrink_and_each_buys_a_new_condition():
     h = NegotiationHistory()
     _, h = exchange(h, plan(10, "2000", 80))
     recs = []
-    for _ in range(4):
-        rec, h = exchange(h, plan(10, "2000", 80))
+    for k in range(4):  # the debtor moves a little each time: a concession needs movement
+        rec, h = exchange(h, plan(10, str(2001 + k), 80))
         recs.append(rec)
     assert [r.action for r in recs] == [Action.CONCEDE] * 3 + [Action.HOLD]
     assert [r.terms for r in recs[:3]] == [
@@ -156,7 +156,7 @@ def test_concessions_shrink_and_each_buys_a_new_condition():
 def test_accepting_within_a_concession_requires_only_that_concession_s_condition():
     h = NegotiationHistory()
     _, h = exchange(h, plan(10, "2000", 80))
-    _, h = exchange(h, plan(10, "2000", 80))  # concession 1: acceleration clause, refused
+    _, h = exchange(h, plan(10, "2001", 80))  # concession 1: acceleration clause, refused
     rec, h = exchange(h, plan(10, "3000", 70))  # within concession 2
     assert rec.action is Action.ACCEPT
     assert rec.conditions == (Condition.WRITTEN_ACKNOWLEDGEMENT,)
@@ -166,7 +166,7 @@ def test_accepting_within_a_concession_requires_only_that_concession_s_condition
 
 def test_a_proposal_beyond_the_walk_away_point_needs_approval():
     h = NegotiationHistory()
-    _, h = exchange(h, plan(10, "2000", 80))
+    _, h = exchange(h, plan(40, "400", 300))  # the debtor then moves on every point
     rec, h = exchange(h, plan(30, "500", 200))
     assert rec.action is Action.NEEDS_APPROVAL
     assert rec.approval is not None
@@ -202,8 +202,8 @@ def test_a_worse_promise_record_makes_the_next_negotiation_stricter():
 
     def first_concession(record):
         c = ctx(record=record)
-        _, h = exchange(NegotiationHistory(), Terms.single(day(12), eur("8000")), c)
-        rec, _ = exchange(h, Terms.single(day(12), eur("8000")), c)
+        _, h = exchange(NegotiationHistory(), Terms.single(day(12), eur("6000")), c)
+        rec, _ = exchange(h, Terms.single(day(12), eur("6500")), c)  # moves: a larger payment
         return (rec.terms.first_on - h.positions[0].first_on).days
 
     assert first_concession(poor) < first_concession(clean)
@@ -366,9 +366,9 @@ def test_concessions_always_shrink_stay_within_walk_away_and_buy_new_conditions(
 
 
 def test_a_negotiation_resumed_days_later_never_offers_a_date_in_the_past():
-    _, h = exchange(NegotiationHistory(), Terms.single(day(4), eur("8000")))  # counter: day 2
+    _, h = exchange(NegotiationHistory(), Terms.single(day(4), eur("6000")))  # counter: day 2
     later = NegotiationContext(day(5), eur("8000"), "medium", CLEAN, "alice")
-    rec = respond(Terms.single(day(12), eur("8000")), context=later, history=h)
+    rec = respond(Terms.single(day(12), eur("6500")), context=later, history=h)
     assert rec.action is Action.CONCEDE
     assert rec.terms.first_on >= day(5)
     assert rec.walk_away.latest_first(rec.anchor) == day(14)  # still counted from the start
@@ -410,3 +410,282 @@ def test_a_policy_document_with_a_bad_field_is_refused_naming_it(doc, message):
     with pytest.raises(PolicyDocumentError) as got:
         policy_from_document(doc)
     assert message in str(got.value)
+
+
+# --- a counter keeps the plan's shape; conditions fit the terms; no concession without movement
+
+
+def test_a_plan_is_countered_with_a_plan_of_the_same_total():
+    # The desk's repro: 2,000 first, 20,000 in all by the last of 4 instalments, on 52,286 due.
+    # The counter used to be one payment of 27,143: above what the plan covers.
+    proposal = Terms.plan(day(20), eur("2000"), day(140), eur("20000"), 4)
+    rec = respond(proposal, context=ctx("52286", "low"), history=NegotiationHistory())
+    assert rec.action is Action.COUNTER
+    t = rec.terms
+    assert t.is_plan and t.total == eur("20000") and t.instalments == 4
+    assert t.first_amount == eur("11000")  # 2,000 + half of the 18,000 the first leaves
+    assert (t.first_on, t.last_on) == (day(10), day(70))
+    assert not rec.walk_away.exceeded(t, anchor=MON, balance=eur("52286"))
+
+
+def test_a_plan_counter_meets_the_smallest_first_payment_within_the_plan_s_total():
+    proposal = Terms.plan(day(20), eur("2000"), day(140), eur("20000"), 4)
+    rec = respond(proposal, context=ctx("52286", "high"), history=NegotiationHistory())
+    # 50 % of 52,286 is 26,143: more than the plan covers, so that payment alone is asked
+    assert rec.terms == Terms.single(day(7), eur("26143"))
+    rec = respond(proposal, context=ctx("52286", "medium"), history=NegotiationHistory())
+    assert rec.terms.first_amount == eur("15685.80")  # 30 %: within the plan's 20,000
+    assert rec.terms.total == eur("20000") and rec.terms.is_plan
+
+
+def test_rounding_never_turns_a_plan_counter_into_one_payment():
+    proposal = Terms.plan(day(10), eur("1000"), day(40), eur("1000.50"), 1)
+    rec = respond(proposal, context=ctx("4000", "low"), history=NegotiationHistory())
+    assert rec.terms.is_plan and rec.terms.total == eur("1000.50")
+    assert rec.terms.first_amount == eur("1000.25")
+
+
+def test_a_plan_counter_keeps_a_day_between_the_first_payment_and_the_rest():
+    # first in 4 days, the rest the day after: halved, both would fall on day 2
+    proposal = Terms.plan(day(4), eur("2000"), day(5), eur("8000"), 1)
+    rec = respond(proposal, context=ctx(), history=NegotiationHistory())
+    assert rec.terms.is_plan and rec.terms.total == eur("8000")
+    assert rec.terms.last_on > rec.terms.first_on
+
+
+def test_a_concession_to_a_plan_stays_a_plan_of_its_total():
+    c = ctx("52286", "low")
+    h = NegotiationHistory()
+    _, h = exchange(h, Terms.plan(day(20), eur("11000"), day(110), eur("20000"), 4), c)
+    assert h.positions[0] == Terms.plan(day(10), eur("15500"), day(55), eur("20000"), 4)
+    rec, _ = exchange(h, Terms.plan(day(20), eur("11500"), day(110), eur("20000"), 4), c)
+    assert rec.action is Action.CONCEDE
+    assert rec.terms.is_plan and rec.terms.total == eur("20000")
+    assert rec.condition is Condition.ACCELERATION_CLAUSE
+
+
+def test_no_concession_asks_for_more_than_a_plan_covers():
+    # countered at 5,000 first of 8,000; the debtor now names a plan of 3,000 in all
+    _, h = exchange(NegotiationHistory(), plan(10, "2000", 80))
+    rec, _ = exchange(h, plan(9, "2000", 80, total="3000"))
+    assert rec.action is Action.HOLD
+    assert rec.terms == h.positions[-1]
+
+
+def test_the_acceleration_clause_is_never_asked_for_a_single_payment():
+    policy = ConditionPolicy()
+    asked = (
+        Condition.WRITTEN_ACKNOWLEDGEMENT,
+        Condition.PAYMENT_TODAY,
+        Condition.DIRECT_DEBIT_MANDATE,
+    )
+    got = choose_condition(
+        policy, risk_tier="medium", record=CLEAN, balance=eur("1000"), is_plan=False, asked=asked
+    )
+    assert got is Condition.POST_DATED_PAYMENT_ORDER
+    order_first = ConditionPolicy(order=(Condition.ACCELERATION_CLAUSE,))
+    got = choose_condition(
+        order_first, risk_tier="medium", record=CLEAN, balance=eur("1000"), is_plan=False, asked=()
+    )
+    assert got is None
+
+
+def test_a_single_payment_concession_is_never_tied_to_the_acceleration_clause():
+    config = NegotiationConfig(concessions=ConcessionPolicy(max_concessions=6))
+    h = NegotiationHistory()
+    recs = []
+    for amount in ("2000", "2010", "2020", "2030", "2040", "2050", "2060"):
+        rec = respond(Terms.single(day(14), eur(amount)), context=ctx(), history=h, config=config)
+        h = record_exchange(h, rec, proposed_by="d", collector="alice", on=MON)
+        recs.append(rec)
+    conds = [r.condition for r in recs if r.condition]
+    assert len(conds) == 5 and Condition.ACCELERATION_CLAUSE not in conds
+    assert recs[-1].action is Action.HOLD  # only the acceleration clause was left to ask
+
+
+def test_an_acceptance_of_a_single_payment_drops_an_acceleration_clause_asked_for_a_plan():
+    _, h = exchange(NegotiationHistory(), plan(10, "2000", 80))  # counter plan(5, 5000, 40)
+    offer, h = exchange(h, plan(10, "2001", 80))  # concession on the acceleration clause
+    assert offer.condition is Condition.ACCELERATION_CLAUSE
+    rec, h = exchange(h, Terms.single(day(9), eur("8000")))  # all of it, by the concession's day
+    assert rec.action is Action.ACCEPT and rec.conditions == ()
+    assert h.events[-1].conditions == ()
+
+
+def test_an_unchanged_proposal_is_held_without_a_concession():
+    _, h = exchange(NegotiationHistory(), plan(10, "2000", 80))
+    rec, h2 = exchange(h, plan(10, "2000", 80))
+    assert rec.action is Action.HOLD and rec.condition is None
+    assert rec.terms == h.positions[-1]
+    assert rec.script.endswith(f"My offer stands: {h.positions[-1].describe()}.")
+    assert h2.concessions == 0
+
+
+def test_a_worse_proposal_is_held_without_a_concession():
+    _, h = exchange(NegotiationHistory(), plan(10, "2000", 80))
+    rec, _ = exchange(h, plan(12, "2000", 80))
+    assert rec.action is Action.HOLD and rec.terms == h.positions[-1]
+
+
+def test_moving_on_one_point_is_enough_for_a_concession():
+    _, h = exchange(NegotiationHistory(), plan(10, "2000", 80))
+    rec, _ = exchange(h, plan(12, "2000", 79))  # a later first date, but ends a day sooner
+    assert rec.action is Action.CONCEDE
+
+
+def test_terms_already_with_the_credit_manager_are_not_asked_again():
+    _, h = exchange(NegotiationHistory(), plan(40, "400", 300))
+    far = plan(30, "500", 200)
+    asked, h = exchange(h, far)
+    assert asked.action is Action.NEEDS_APPROVAL and asked.condition is not None
+    rec, h2 = exchange(h, far)
+    assert rec.action is Action.HOLD and rec.approval is None and rec.condition is None
+    assert rec.note.startswith("already with the credit manager")
+    assert "already with our credit manager" in rec.script
+    assert rec.terms == h.positions[-1]  # the concession offered with the request stands
+    assert [e.kind for e in h2.events[len(h.events) :]] == [EventKind.PROPOSAL, EventKind.HOLD]
+
+
+def test_terms_the_credit_manager_refused_are_not_asked_again():
+    _, h = exchange(NegotiationHistory(), plan(40, "400", 300))
+    far = plan(30, "500", 200)
+    asked, h = exchange(h, far)
+    assert asked.approval is not None
+    h = record_decision(h, ApprovalDecision(asked.approval, False, "carol", MON, "too risky"))
+    rec, _ = exchange(h, far)
+    assert rec.action is Action.HOLD and rec.approval is None
+    assert "declined" in rec.script
+
+
+def test_an_unchanged_proposal_beyond_the_walk_away_point_not_yet_asked_goes_to_approval():
+    _, h = exchange(NegotiationHistory(), plan(30, "500", 200))  # countered: nothing asked
+    rec, _ = exchange(h, plan(30, "500", 200))
+    assert rec.action is Action.NEEDS_APPROVAL and rec.condition is None
+    assert rec.terms == h.positions[-1]
+
+
+def test_an_approved_repeat_is_still_accepted():
+    _, h = exchange(NegotiationHistory(), plan(40, "400", 300))
+    far = plan(30, "500", 200)
+    asked, h = exchange(h, far)
+    assert asked.approval is not None
+    h = record_decision(h, ApprovalDecision(asked.approval, True, "carol", MON, "fine"))
+    rec, _ = exchange(h, far)
+    assert rec.action is Action.ACCEPT
+
+
+# --- properties: shapes, conditions and movement ---------------------------------------------
+
+plan_proposals = st.tuples(
+    st.integers(0, 60),  # first date
+    st.integers(1, 99),  # first payment, % of the total
+    st.integers(1, 100),  # total, % of the balance
+    st.integers(1, 200),  # days from the first to the last
+    st.integers(1, 6),  # instalments
+)
+
+
+def _plan_terms(balance: Money, p: tuple[int, int, int, int, int]) -> Terms | None:
+    first, share, cover, extra, n = p
+    total = max(2, balance.to_minor() * cover // 100)
+    amount = max(1, total * share // 100)
+    if amount >= total or extra < n:
+        return None
+    return Terms(
+        day(first),
+        Money.from_minor(amount, "EUR"),
+        day(first + extra),
+        Money.from_minor(total, "EUR"),
+        n,
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["low", "medium", "high"]),
+    st.integers(0, 3),
+    st.integers(100, 5_000_000),
+    plan_proposals,
+)
+def test_a_counter_never_asks_for_more_than_the_debtor_proposed_to_cover(
+    tier, broken, balance_minor, p
+):
+    balance = Money.from_minor(balance_minor, "EUR")
+    proposal = _plan_terms(balance, p)
+    if proposal is None:
+        return
+    context = NegotiationContext(
+        MON, balance, tier, PromiseRecord(given=broken, broken=broken), "alice"
+    )
+    rec = respond(proposal, context=context, history=NegotiationHistory())
+    smallest = rec.walk_away.smallest_first(balance)
+    assert not rec.walk_away.exceeded(rec.terms, anchor=MON, balance=balance)
+    if smallest < proposal.total:
+        # a plan of the same total, better or equal on every point
+        assert rec.terms.total == proposal.total and rec.terms.is_plan
+        assert rec.terms.at_least_as_good_as(proposal)
+    else:  # the walk-away point asks more than the plan covers: only that payment
+        assert rec.terms == Terms.single(rec.terms.first_on, smallest)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(["low", "medium", "high"]),
+    st.integers(0, 3),
+    st.integers(100, 5_000_000),
+    st.lists(st.one_of(plan_proposals, proposals), min_size=1, max_size=8),
+)
+def test_an_acceleration_clause_is_only_ever_attached_to_plan_terms(
+    tier, broken, balance_minor, props
+):
+    balance = Money.from_minor(balance_minor, "EUR")
+    context = NegotiationContext(
+        MON, balance, tier, PromiseRecord(given=broken, broken=broken), "alice"
+    )
+    config = NegotiationConfig(concessions=ConcessionPolicy(max_concessions=6))
+    h = NegotiationHistory()
+    for p in props:
+        terms = _plan_terms(balance, p) if len(p) == 5 else _terms(balance, p)
+        if terms is None:
+            continue
+        rec = respond(terms, context=context, history=h, config=config)
+        if rec.condition is Condition.ACCELERATION_CLAUSE:
+            assert rec.terms.is_plan and rec.proposal.is_plan
+        if Condition.ACCELERATION_CLAUSE in rec.conditions:
+            assert rec.terms.is_plan
+        offered = rec.action in (Action.CONCEDE, Action.NEEDS_APPROVAL)
+        new_terms = rec.terms != (h.positions[-1] if h.positions else None)
+        if rec.proposal.is_plan and offered and new_terms:  # never more than the plan covers
+            assert rec.terms.total <= max(rec.proposal.total, rec.walk_away.smallest_first(balance))
+        h = record_exchange(h, rec, proposed_by="d", collector="alice", on=MON)
+        if rec.action is Action.ACCEPT:
+            break
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(["low", "medium", "high"]),
+    st.integers(0, 3),
+    st.integers(100, 5_000_000),
+    st.lists(proposals, min_size=1, max_size=6),
+)
+def test_an_unchanged_proposal_never_earns_a_concession(tier, broken, balance_minor, props):
+    balance = Money.from_minor(balance_minor, "EUR")
+    context = NegotiationContext(
+        MON, balance, tier, PromiseRecord(given=broken, broken=broken), "alice"
+    )
+    h = NegotiationHistory()
+    for p in props:
+        terms = _terms(balance, p)
+        rec = respond(terms, context=context, history=h)
+        h = record_exchange(h, rec, proposed_by="d", collector="alice", on=MON)
+        if rec.action is Action.ACCEPT:
+            return
+        again = respond(terms, context=context, history=h)
+        if again.action is Action.ACCEPT:
+            return
+        assert again.action in (Action.HOLD, Action.NEEDS_APPROVAL)
+        assert again.condition is None and again.terms == h.positions[-1]
+        if rec.action is Action.NEEDS_APPROVAL:  # asked once: never again for the same terms
+            assert again.action is Action.HOLD and again.approval is None
+        h = record_exchange(h, again, proposed_by="d", collector="alice", on=MON)

@@ -209,11 +209,13 @@ def choose_condition(
     is_plan: bool,
     asked: Sequence[Condition],
 ) -> Condition | None:
-    """The condition to ask for next, or None when every condition has been asked for.
+    """The condition to ask for next, or None when every condition that fits has been asked.
 
     The tier's order, then: a plan needs its acceleration clause first; after a failed promise,
     money and payment orders come before words; a large balance of a risky debtor needs a
     guarantor early. Each concession buys something new, so a condition is asked only once.
+    `is_plan` describes the terms the condition binds: an acceleration clause makes the rest of
+    a plan due at once, so it is never asked for a single payment.
     """
     order = list(policy.order)
     front: list[Condition] = []
@@ -224,6 +226,8 @@ def choose_condition(
     if is_plan:
         front.insert(0, Condition.ACCELERATION_CLAUSE)
     ranked = list(dict.fromkeys(front + order))
+    if not is_plan:
+        ranked = [c for c in ranked if c is not Condition.ACCELERATION_CLAUSE]
     return next((c for c in ranked if c not in asked), None)
 
 

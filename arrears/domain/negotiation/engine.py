@@ -6,17 +6,27 @@ override:
 1. The first proposal of a negotiation is countered even when it is acceptable: the counter asks
    for an earlier first date, a larger first payment and a shorter plan (`CounterPolicy`), kept
    within the walk-away point, with a reason from the configured list. Only a proposal with
-   nothing left to improve (the whole balance today) is accepted at once.
-2. A later proposal at least as good as the creditor's standing position is accepted, on the
-   condition of the first position it is as good as (`NegotiationHistory.conditions_for`).
-3. Otherwise the position moves towards the proposal by a concession that may give up at most
+   nothing left to improve (the whole balance today) is accepted at once. A plan is countered
+   with a plan of the same total (the amount covered is the debtor's to name): its first
+   payment grows within that total, never beyond it, unless the walk-away point's smallest first
+   payment is more than the plan covers (then that payment alone is asked for).
+2. A later proposal at least as good as the creditor's standing position (or as terms a credit
+   manager approved) is accepted, on the condition of the first position it is as good as
+   (`NegotiationHistory.conditions_for`), where that condition applies to the terms.
+3. A concession is made only in exchange for movement: a proposal no better for the creditor
+   than the debtor's previous one on any negotiated point (the same, or worse) is answered by
+   holding the position (and terms already waiting for a credit manager are not asked again).
+4. Otherwise the position moves towards the proposal by a concession that may give up at most
    ``first_share * ratio**(k-1)`` of the room between the opening counter and the walk-away
    point (k = 1, 2, ...), never more than the concession before it on the same point, and only
-   in exchange for a condition not yet asked for. A proposal within reach of that concession is
-   accepted on its condition; otherwise the concession is offered.
-4. A proposal beyond the walk-away point needs a credit manager's approval; the collector may
-   still offer the concession within their own authority.
-5. When no concession is left (all made, nothing left to ask, or no room), the collector holds.
+   in exchange for a condition not yet asked for that applies to the terms offered (no
+   acceleration clause on a single payment). A concession to a plan stays a plan of the
+   proposal's total. A proposal within reach of that concession is accepted on its condition;
+   otherwise the concession is offered.
+5. A proposal beyond the walk-away point needs a credit manager's approval; the collector may
+   still offer the concession within their own authority. The same terms are never put to the
+   credit manager twice: while they wait (or once refused) the collector holds.
+6. When no concession is left (all made, nothing left to ask, or no room), the collector holds.
 
 A poor promise-keeping record tightens everything: an earlier walk-away point and smaller
 concessions (`config.tightening`).
@@ -43,6 +53,7 @@ from arrears.domain.negotiation.config import (
 from arrears.domain.negotiation.history import (
     Action,
     ApprovalRequest,
+    EventKind,
     NegotiationError,
     NegotiationHistory,
 )
@@ -105,19 +116,27 @@ def respond(
 
 
 def _later(b: _Base) -> Recommendation:
-    """Steps 2-5 of the module docstring: accept, concede, hold or ask for approval."""
+    """Steps 2-6 of the module docstring: accept, hold, concede or ask for approval."""
     proposal, history = b.proposal, b.history
     approved = any(proposal.at_least_as_good_as(t) for t in history.approved)
     if approved or proposal.at_least_as_good_as(history.positions[-1]):
         note = "approved by the credit manager" if approved else "as good as our position"
-        asked = history.conditions_for(proposal)
+        asked = fitting_conditions(history.conditions_for(proposal), proposal)
         return b.rec(Action.ACCEPT, proposal, _agree(proposal, asked), note, conditions=asked)
-    step = _concession(b)
     exceeded = b.wa.exceeded(proposal, anchor=b.anchor, balance=b.context.balance)
+    moved = moved_towards_us(previous_proposal(history), proposal)
+    waiting = waiting_request(history)
+    if exceeded and waiting == proposal:
+        return _hold(b, ALREADY_WAITING, waiting=waiting)
+    if exceeded and proposal in refused_requests(history):
+        return _hold(b, ALREADY_REFUSED, refused=proposal)
+    if not moved and waiting is not None:
+        return _hold(b, NOT_MOVED, waiting=waiting)
+    step = _concession(b) if moved else None  # a concession only in exchange for movement
     if exceeded:
         return _needs_approval(b, step, exceeded)
     if step is None:
-        return _hold(b, "no concession left to make")
+        return _hold(b, "no concession left to make" if moved else NOT_MOVED)
     new, cond = step
     if proposal.at_least_as_good_as(new):
         need = (cond,)  # the concession taken; earlier offers the debtor refused bind nothing
@@ -134,6 +153,67 @@ def _later(b: _Base) -> Recommendation:
     return b.rec(
         Action.CONCEDE, new, script, f"concession {history.concessions + 1}", condition=cond
     )
+
+
+NOT_MOVED = "the debtor did not move: no concession without movement"
+ALREADY_WAITING = "already with the credit manager: the same terms are not asked twice"
+ALREADY_REFUSED = "the credit manager refused these terms: they are not asked again"
+
+
+def previous_proposal(history: NegotiationHistory) -> Terms | None:
+    """The debtor's last proposal in this negotiation (None: none recorded)."""
+    return next(
+        (e.terms for e in reversed(history.events) if e.kind is EventKind.PROPOSAL and e.terms),
+        None,
+    )
+
+
+def moved_towards_us(before: Terms | None, now: Terms) -> bool:
+    """Whether `now` is better for the creditor than `before` on at least one negotiated point:
+    an earlier first date, a larger first payment or an earlier last date. The same proposal,
+    or a worse one, is no movement (no earlier proposal: any proposal is)."""
+    if before is None:
+        return True
+    return (
+        now.first_on < before.first_on
+        or before.first_amount < now.first_amount
+        or now.last_on < before.last_on
+    )
+
+
+_ENDS_A_REQUEST = (EventKind.APPROVAL_GRANTED, EventKind.APPROVAL_REFUSED, EventKind.ACCEPTANCE)
+
+
+def waiting_request(history: NegotiationHistory) -> Terms | None:
+    """The terms of the approval request still waiting for a credit manager (one at a time: a
+    decision ends it, and so does its withdrawal; a new request replaces it)."""
+    waiting: Terms | None = None
+    for e in history.events:
+        if e.kind is EventKind.APPROVAL_REQUESTED:
+            waiting = e.terms
+        elif e.kind in _ENDS_A_REQUEST or (
+            e.kind is EventKind.APPROVAL_WITHDRAWN and e.terms == waiting
+        ):
+            waiting = None
+    return waiting
+
+
+def refused_requests(history: NegotiationHistory) -> tuple[Terms, ...]:
+    """Terms a credit manager refused in this negotiation."""
+    return tuple(
+        e.terms for e in history.events if e.kind is EventKind.APPROVAL_REFUSED and e.terms
+    )
+
+
+def fitting_conditions(conditions: tuple[Condition, ...], terms: Terms) -> tuple[Condition, ...]:
+    """The conditions that apply to `terms`: an acceleration clause binds only a plan."""
+    return tuple(c for c in conditions if condition_applies(c, terms))
+
+
+def condition_applies(condition: Condition, terms: Terms) -> bool:
+    """An acceleration clause makes the rest of a plan due at once; a single payment has no rest,
+    so the clause means nothing there. Every other condition applies to any terms."""
+    return terms.is_plan or condition is not Condition.ACCELERATION_CLAUSE
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,14 +305,27 @@ def counter_terms(
     walk_away: WalkAway,
     policy: CounterPolicy,
 ) -> Terms:
-    """The opening counter: earlier, larger and shorter than the proposal, within walk-away."""
+    """The opening counter: earlier, larger and shorter than the proposal, within walk-away.
+
+    A plan is countered with a plan of the same total: its first payment takes a larger share of
+    what the plan covers, never more than the plan covers, unless the walk-away point's smallest
+    first payment is more than that (then that payment alone). A single payment is all it
+    covers, so a larger first payment is a larger single payment (up to the balance)."""
     days = (proposal.first_on - anchor).days
     first_days = min(_floor(days * (1 - policy.earlier_share)), walk_away.max_days_to_first)
     first_on = min(proposal.first_on, max(as_of, anchor + timedelta(days=first_days)))
-    gap = balance.amount - proposal.first_amount.amount
-    step = max(policy.round_up_to, Decimal(1).scaleb(-exponent(balance.currency)))
-    wanted = _ceil_to(proposal.first_amount.amount + gap * policy.raise_share, step)
-    amount = max(Money(wanted, balance.currency), walk_away.smallest_first(balance))
+    minor = Decimal(1).scaleb(-exponent(balance.currency))
+    ceiling = proposal.total if proposal.is_plan else balance  # what a larger first can reach
+    gap = ceiling.amount - proposal.first_amount.amount
+    step = max(policy.round_up_to, minor)
+    raised = proposal.first_amount.amount + gap * policy.raise_share
+    wanted = _ceil_to(raised, step)
+    if proposal.is_plan and wanted >= ceiling.amount and raised < ceiling.amount:
+        # rounding must not turn the plan into one payment: round to the minor unit instead,
+        # leaving at least one minor unit for the rest
+        wanted = min(_ceil_to(raised, minor), ceiling.amount - minor)
+    amount = min(Money(wanted, balance.currency), ceiling, key=lambda m: m.amount)
+    amount = max(amount, walk_away.smallest_first(balance), key=lambda m: m.amount)
     amount = min(amount, balance, key=lambda m: m.amount)
     last_days = min(
         _floor((proposal.last_on - anchor).days * (1 - policy.shorten_share)),
@@ -243,13 +336,16 @@ def counter_terms(
 
 
 def _shape(first_on: date, first: Money, last_on: date, like: Terms) -> Terms:
-    """Terms from the three negotiated points, covering what `like` covers (at least `first`)."""
-    total = like.total if first < like.total else first
-    span = (last_on - first_on).days
-    n = min(max(like.instalments, 1), span)
-    if first == total or n <= 0:
-        return Terms.single(first_on, total)
-    return Terms(first_on, first, last_on, total, n)
+    """Terms from the three negotiated points, covering what `like` covers (at least `first`).
+
+    A first payment below what `like` covers leaves a rest, paid as a plan by `last_on` in
+    `like`'s instalments (fewer if the days are too few; the rest is never due the same day as
+    the first payment, so a plan stays a plan)."""
+    if like.total <= first:
+        return Terms.single(first_on, first)
+    last_on = max(last_on, first_on + timedelta(days=1))
+    n = min(max(like.instalments, 1), (last_on - first_on).days)
+    return Terms(first_on, first, last_on, like.total, n)
 
 
 def _concession(b: _Base) -> tuple[Terms, Condition] | None:
@@ -258,16 +354,6 @@ def _concession(b: _Base) -> tuple[Terms, Condition] | None:
     k = h.concessions + 1
     if k > b.config.concessions.max_concessions:
         return None
-    cond = choose_condition(
-        b.config.conditions,
-        risk_tier=ctx.risk_tier,
-        record=ctx.record,
-        balance=ctx.balance,
-        is_plan=q.is_plan,
-        asked=h.conditions_asked,
-    )
-    if cond is None:
-        return None
     caps = concession_caps(b, k)
     cur = h.positions[-1]
     give_first = min(caps[0], max(0, (q.first_on - cur.first_on).days))
@@ -275,15 +361,31 @@ def _concession(b: _Base) -> tuple[Terms, Condition] | None:
     give_last = min(caps[2], max(0, (q.last_on - cur.last_on).days))
     if not (give_first or give_amount or give_last):
         return None
+    first = cur.first_amount - Money.from_minor(give_amount, cur.currency)
+    if q.is_plan and q.total <= first:
+        # the plan covers no more than the first payment this concession still needs: a
+        # concession never asks for more than a plan covers, nor gives up more than it may
+        return None
     new = _shape(
         max(
             ctx.as_of, cur.first_on + timedelta(days=give_first)
         ),  # an offer never lies in the past
-        cur.first_amount - Money.from_minor(give_amount, cur.currency),
+        first,
         cur.last_on + timedelta(days=give_last),
         q,
     )
     if new == cur:  # e.g. a later last date on a single payment: nothing given, nothing to buy
+        return None
+    cond = choose_condition(
+        b.config.conditions,
+        risk_tier=ctx.risk_tier,
+        record=ctx.record,
+        balance=ctx.balance,
+        # the condition binds the terms offered and, within this concession, the proposal
+        is_plan=new.is_plan and q.is_plan,
+        asked=h.conditions_asked,
+    )
+    if cond is None:
         return None
     return new, cond
 
@@ -348,9 +450,25 @@ def _needs_approval(
     return b.rec(Action.NEEDS_APPROVAL, new, script, note, condition=cond, approval=request)
 
 
-def _hold(b: _Base, note: str) -> Recommendation:
-    reason = b.reason()
+def _hold(
+    b: _Base, note: str, *, waiting: Terms | None = None, refused: Terms | None = None
+) -> Recommendation:
     current = b.history.positions[-1]
+    if waiting is not None:
+        whose = "That proposal" if waiting == b.proposal else "Your proposal of"
+        what = "" if waiting == b.proposal else f" {waiting.describe()}"
+        script = (
+            f"{whose}{what} is already with our credit manager. Until they decide, my offer "
+            f"stands: {current.describe()}."
+        )
+        return b.rec(Action.HOLD, current, script, note)
+    if refused is not None:
+        script = (
+            f"Our credit manager has declined {refused.describe()}. My offer stands: "
+            f"{current.describe()}."
+        )
+        return b.rec(Action.HOLD, current, script, note)
+    reason = b.reason()
     script = f"{reason.text} My offer stands: {current.describe()}."
     return b.rec(Action.HOLD, current, script, note, reason=reason)
 
