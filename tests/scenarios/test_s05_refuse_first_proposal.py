@@ -34,8 +34,9 @@ def test_cora_counters_an_acceptable_first_offer_and_gets_an_earlier_date(w):
     assert first.terms.first_on == AS_OF + timedelta(days=6)  # concrete: half the time
     assert first.reason is not None and first.script.startswith(first.reason.text)
 
-    # He insists on 12 days: cora moves, but only part of the way and only for something.
-    second = _says(w, 12).recommendation
+    # He comes closer, to 11 days: cora moves, but only part of the way and only for something
+    # (insisting on the same 12 days would earn nothing: a concession needs movement).
+    second = _says(w, 11).recommendation
     assert second.action is Action.CONCEDE and second.condition is not None
     assert second.terms.first_on == AS_OF + timedelta(days=10)
     # He takes the offer, and gives what it was tied to: the debt is agreed as a promise.

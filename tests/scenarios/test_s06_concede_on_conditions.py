@@ -22,8 +22,8 @@ from tests.apps.negotiation.support import AS_OF, eur
 pytestmark = pytest.mark.django_db
 
 
-def _in(days: int) -> Terms:
-    return Terms.single(AS_OF + timedelta(days=days), eur("1000"))
+def _in(days: int, amount: str = "1000") -> Terms:
+    return Terms.single(AS_OF + timedelta(days=days), eur(amount))
 
 
 def _says(w, terms, **kw):
@@ -38,9 +38,10 @@ def _says(w, terms, **kw):
 
 
 def test_each_concession_buys_something_new_and_gives_less(w):
-    _says(w, _in(13))  # countered
-    one = _says(w, _in(13)).recommendation
-    two = _says(w, _in(13)).recommendation
+    _says(w, _in(13, "400"))  # countered
+    # he moves each time (a larger payment): a concession is only made for movement
+    one = _says(w, _in(13, "450")).recommendation
+    two = _says(w, _in(13, "460")).recommendation
     assert one.action is two.action is Action.CONCEDE
     assert one.condition and two.condition and one.condition != two.condition
     counter_day = AS_OF + timedelta(days=6)
@@ -75,7 +76,8 @@ def test_a_collector_may_override_within_her_authority_and_the_reason_is_kept(w)
     r = _says(w, _in(13), override=OverrideIn(Action.ACCEPT, _in(13), why))
     assert r.promise is not None
     override = NegotiationEvent.objects.get(kind="override")
-    assert (override.reason, override.recommended, override.by) == (why, "concede", "cora")
+    # the debtor repeated his proposal: the engine held (no concession without movement)
+    assert (override.reason, override.recommended, override.by) == (why, "hold", "cora")
 
 
 def test_a_second_collector_cannot_negotiate_on_cora_s_account(w):
