@@ -689,3 +689,20 @@ def test_an_unchanged_proposal_never_earns_a_concession(tier, broken, balance_mi
         if rec.action is Action.NEEDS_APPROVAL:  # asked once: never again for the same terms
             assert again.action is Action.HOLD and again.approval is None
         h = record_exchange(h, again, proposed_by="d", collector="alice", on=MON)
+
+
+def test_an_override_cannot_tie_a_single_payment_to_an_acceleration_clause():
+    proposal = Terms.single(day(12), eur("8000"))
+    rec = respond(proposal, context=ctx(), history=NegotiationHistory())
+    ov = Override(
+        Action.ACCEPT, proposal, "signs today", "alice", MON, Condition.ACCELERATION_CLAUSE
+    )
+    with pytest.raises(NegotiationError, match="binds only a plan"):
+        record_exchange(
+            NegotiationHistory(), rec, proposed_by="x", collector="alice", on=MON, override=ov
+        )
+    fits = Override(Action.ACCEPT, proposal, "signs today", "alice", MON, Condition.GUARANTOR)
+    h = record_exchange(
+        NegotiationHistory(), rec, proposed_by="x", collector="alice", on=MON, override=fits
+    )
+    assert h.events[-1].conditions == (Condition.GUARANTOR,)

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from arrears.domain.negotiation.engine import Recommendation
+from arrears.domain.negotiation.engine import (
+    Recommendation,
+    condition_applies,
+    fitting_conditions,
+)
 from arrears.domain.negotiation.history import (
     Action,
     ApprovalDecision,
@@ -23,6 +27,10 @@ from arrears.domain.negotiation.terms import Terms
 
 BEYOND_WALK_AWAY = "{terms} go beyond the walk-away point ({limits}): request approval"
 SAME_AS_RECOMMENDED = "the override chooses what the engine recommended: follow it instead"
+CONDITION_MISFIT = (
+    "{condition} does not apply to {terms}: an acceleration clause binds only a plan (the rest "
+    "falls due at once); ask for another condition"
+)
 
 
 def record_exchange(
@@ -87,6 +95,10 @@ def _followed(rec: Recommendation, by: str, on: date) -> tuple[NegotiationEvent,
 def _check_override(history: NegotiationHistory, rec: Recommendation, ov: Override) -> None:
     if ov.chosen is rec.action and ov.terms == rec.terms and ov.condition == rec.condition:
         raise NegotiationError(SAME_AS_RECOMMENDED)
+    if ov.condition is not None and not condition_applies(ov.condition, ov.terms):
+        raise NegotiationError(
+            CONDITION_MISFIT.format(condition=ov.condition, terms=ov.terms.describe())
+        )
     if ov.chosen in (Action.NEEDS_APPROVAL, Action.HOLD):
         return
     limits = rec.walk_away.exceeded(ov.terms, anchor=rec.anchor, balance=rec.balance)
@@ -104,7 +116,7 @@ def _chosen(history: NegotiationHistory, ov: Override) -> NegotiationEvent:
         Action.ACCEPT: EventKind.ACCEPTANCE,
         Action.NEEDS_APPROVAL: EventKind.APPROVAL_REQUESTED,
     }[ov.chosen]
-    conditions = history.conditions_for(ov.terms)
+    conditions = fitting_conditions(history.conditions_for(ov.terms), ov.terms)
     if ov.chosen is Action.ACCEPT and ov.condition is not None and ov.condition not in conditions:
         conditions = (*conditions, ov.condition)
     condition = ov.condition if ov.chosen is Action.CONCEDE else None

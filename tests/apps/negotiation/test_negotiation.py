@@ -60,7 +60,7 @@ def test_the_first_proposal_is_countered_with_a_reason_even_when_acceptable(w):
 
 def test_the_whole_exchange_is_stored_in_order_with_the_script(w):
     _propose(w, _all_in(12))
-    _propose(w, _all_in(12))
+    _propose(w, _all_in(11))  # the debtor moves: a concession
     kinds = list(NegotiationEvent.objects.order_by("seq").values_list("kind", flat=True))
     assert kinds == ["proposal", "counter", "proposal", "concession"]
     assert NegotiationEvent.objects.get(seq=2).script.startswith("Our")
@@ -68,9 +68,12 @@ def test_the_whole_exchange_is_stored_in_order_with_the_script(w):
 
 
 def test_concessions_are_conditional_and_shrink(w):
-    _propose(w, _all_in(12))
-    first = _propose(w, _all_in(12)).recommendation
-    second = _propose(w, _all_in(13)).recommendation
+    def part(amount):  # a part of the balance in 13 days: the debtor raises it each time
+        return Terms.single(_days(13), eur(amount))
+
+    _propose(w, part("400"))
+    first = _propose(w, part("450")).recommendation  # each concession answers a move
+    second = _propose(w, part("460")).recommendation
     assert first.action is Action.CONCEDE and first.condition is not None
     assert second.condition not in (None, first.condition)
     moved = (first.terms.first_on - _days(6)).days
@@ -109,7 +112,8 @@ def test_a_refusal_is_recorded_and_the_terms_stay_beyond_reach(w):
         w.maria,
         "too risky",
     )
-    assert _propose(w, _all_in(40)).recommendation.action is Action.NEEDS_APPROVAL
+    again = _propose(w, _all_in(40)).recommendation  # the same terms: refused, not re-asked
+    assert again.action is Action.HOLD and not Approval.objects.filter(status="requested")
 
 
 def test_a_collector_cannot_approve(w):
@@ -299,7 +303,7 @@ def test_a_promise_on_payment_today_keeps_its_date(w):
 
 def test_an_acceptance_carries_only_the_condition_of_the_offer_taken(w):
     _propose(w, _all_in(12))  # counter: 6 days
-    offer = _propose(w, _all_in(12)).recommendation  # concession 1 on a condition
+    offer = _propose(w, _all_in(11)).recommendation  # concession 1 on a condition
     assert offer.action is Action.CONCEDE and offer.condition is not None
     r = _propose(w, _all_in(6))  # back to the opening counter: the concession not taken
     assert r.recommendation.action is Action.ACCEPT

@@ -266,7 +266,7 @@ def _consequences(
         negotiation=neg,
         pre_approved=True,
         conditions=conditions,
-    )  # a plan covers what is due, as `negotiation_balance` counts it  # our plans always carry the acceleration clause; asking for it makes it explicit
+    )  # what was negotiated (`negotiable_on`); our plans always carry the acceleration clause
     return None, None, plan
 
 
