@@ -11,7 +11,10 @@ from typing import Any
 from arrears.apps.cases.models import Case
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import PaymentPlan, PlanStatus
+from arrears.apps.negotiation.policy import negotiation_config
+from arrears.apps.negotiation.selectors import promise_record_for
 from arrears.domain.money import Money
+from arrears.domain.negotiation import Limit, Terms, WalkAway, walk_away_for
 from arrears.domain.plans.model import sum_money
 from arrears.domain.promises import net_of_credit
 
@@ -69,3 +72,33 @@ def negotiable_on(case: Case, as_of: date) -> Negotiable:
 def negotiation_balance(case: Case, as_of: date) -> Money:
     """The balance a negotiation on the case is about (`negotiable_on`)."""
     return negotiable_on(case, as_of).balance
+
+
+def beyond_walk_away(
+    case: Case, terms: Terms, *, balance: Money, as_of: date
+) -> dict[str, Any] | None:
+    """The walk-away limits terms entered on the desk go beyond, measured as the engine
+    measures a proposal: from `as_of`, against `balance`, with the debtor's record. None:
+    within the collector's own authority; else the approval request's detail."""
+    wa = walk_away_for(
+        negotiation_config(case.company),
+        risk_tier=case.debtor.risk_tier,
+        balance=balance,
+        record=promise_record_for(debtor=case.debtor, as_of=as_of, with_plans=True),
+    )
+    exceeded = wa.exceeded(terms, anchor=as_of, balance=balance)
+    if not exceeded:
+        return None
+    return walk_away_detail(wa, exceeded, anchor=as_of, balance=balance)
+
+
+def walk_away_detail(
+    wa: WalkAway, exceeded: Sequence[Limit], *, anchor: date, balance: Money
+) -> dict[str, Any]:
+    """How an approval request stores the limits it goes beyond (the queue reads these)."""
+    return {
+        "exceeded": [str(x) for x in exceeded],
+        "walk_away": [wa.max_days_to_first, str(wa.min_first_share), wa.max_days_to_last],
+        "anchor": anchor.isoformat(),
+        "balance_minor": balance.to_minor(),
+    }

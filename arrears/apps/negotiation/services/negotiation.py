@@ -29,7 +29,11 @@ from arrears.apps.negotiation.models import (
 )
 from arrears.apps.negotiation.policy import desk_policy, negotiation_config
 from arrears.apps.negotiation.selectors import promise_record_for
-from arrears.apps.negotiation.services.balances import Negotiable, negotiable_on
+from arrears.apps.negotiation.services.balances import (
+    Negotiable,
+    negotiable_on,
+    walk_away_detail,
+)
 from arrears.apps.negotiation.services.common import (
     Refused,
     case_lock,
@@ -273,16 +277,13 @@ def _consequences(
 def _ask_approval(
     case: Case, actor: Any, neg: Negotiation, rec: Recommendation, as_of: date
 ) -> Approval:
-    wa = rec.walk_away
+    exceeded = rec.approval.exceeded if rec.approval else ()
     detail = {
         "terms": load.terms_json(rec.proposal),
         "describe": rec.proposal.describe(),
-        "exceeded": [str(x) for x in (rec.approval.exceeded if rec.approval else ())],
-        "balance_minor": rec.balance.to_minor(),
         "currency": rec.balance.currency,
         "risk_tier": case.debtor.risk_tier,
-        "anchor": rec.anchor.isoformat(),
-        "walk_away": [wa.max_days_to_first, str(wa.min_first_share), wa.max_days_to_last],
+        **walk_away_detail(rec.walk_away, exceeded, anchor=rec.anchor, balance=rec.balance),
     }
     # One open request per negotiation: the new proposal replaces the one still waiting.
     replaced = approvals_withdraw(

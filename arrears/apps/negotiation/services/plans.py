@@ -21,9 +21,13 @@ from arrears.apps.negotiation.models import (
     PlanStatus,
     PromiseToPay,
 )
-from arrears.apps.negotiation.policy import desk_policy, negotiation_config
-from arrears.apps.negotiation.selectors import promise_record_for
-from arrears.apps.negotiation.services.balances import live_plans, overdue, plan_scope
+from arrears.apps.negotiation.policy import desk_policy
+from arrears.apps.negotiation.services.balances import (
+    beyond_walk_away,
+    live_plans,
+    overdue,
+    plan_scope,
+)
 from arrears.apps.negotiation.services.common import (
     Refused,
     case_lock,
@@ -36,11 +40,10 @@ from arrears.apps.negotiation.services.common import (
 )
 from arrears.apps.negotiation.services.promises import overlaps
 from arrears.domain.money import Money
-from arrears.domain.negotiation import Condition, walk_away_for
+from arrears.domain.negotiation import Condition
 from arrears.domain.plans import (
     DayCount,
     InterestTerms,
-    approval_request,
     build_plan,
     plan_from_parts,
     validate_plan,
@@ -173,7 +176,11 @@ def plan_create(
         if existing is not None:
             return existing
         _refuse_overlap(case, keys)
-        request = None if pre_approved else _approval(case, plan, actor, as_of, balance)
+        request = (
+            None
+            if pre_approved
+            else beyond_walk_away(case, plan.terms(), balance=balance, as_of=as_of)
+        )
         status = PlanStatus.PENDING_APPROVAL if request else PlanStatus.GOOD_STANDING
         row = _store(case, actor, plan, items, status, negotiation, sorted(covered))
         if conditions:
@@ -214,36 +221,6 @@ def _refuse_overlap(case: Case, keys: frozenset[str]) -> None:
     for q in live_plans(case):
         if overlaps(keys, plan_scope(q)):
             raise Refused(PLAN_STANDS.format(key=q.pk))
-
-
-def _approval(
-    case: Case, plan: DomainPlan, actor: Any, as_of: date, balance: Money
-) -> dict[str, Any] | None:
-    """The limits a plan goes beyond (None: within the collector's authority)."""
-    record = promise_record_for(debtor=case.debtor, as_of=as_of, with_plans=True)
-    wa = walk_away_for(
-        negotiation_config(case.company),
-        risk_tier=case.debtor.risk_tier,
-        balance=balance,
-        record=record,
-    )
-    req = approval_request(
-        plan,
-        walk_away=wa,
-        anchor=as_of,
-        balance=balance,
-        risk_tier=case.debtor.risk_tier,
-        requested_by=actor.get_username(),
-        requested_on=as_of,
-    )
-    if req is None:
-        return None
-    return {
-        "exceeded": [str(x) for x in req.exceeded],
-        "walk_away": [wa.max_days_to_first, str(wa.min_first_share), wa.max_days_to_last],
-        "anchor": as_of.isoformat(),
-        "balance_minor": balance.to_minor(),
-    }
 
 
 def _store(

@@ -17,9 +17,9 @@ from arrears.apps.negotiation.models import (
     PromisePart,
     PromiseToPay,
 )
-from arrears.apps.negotiation.policy import negotiation_config, promise_policy
-from arrears.apps.negotiation.selectors import promise_record_for
+from arrears.apps.negotiation.policy import promise_policy
 from arrears.apps.negotiation.services.balances import (
+    beyond_walk_away,
     live_plans,
     negotiation_balance,
     plan_scope,
@@ -37,7 +37,7 @@ from arrears.apps.negotiation.services.common import (
 from arrears.apps.negotiation.services.withdrawals import approvals_withdraw, promise_withdrawn
 from arrears.domain.matching import Receipt
 from arrears.domain.money import Money
-from arrears.domain.negotiation import Condition, Terms, walk_away_for
+from arrears.domain.negotiation import Condition, Terms
 from arrears.domain.plans.model import sum_money
 from arrears.domain.promises import (
     PromiseChannel,
@@ -169,23 +169,9 @@ def _beyond_walk_away(
         balance = sum_money([a for k, a in free.items() if k in promise.item_keys], case.currency)
     else:
         balance = negotiation_balance(case, as_of)
-    wa = walk_away_for(
-        negotiation_config(case.company),
-        risk_tier=case.debtor.risk_tier,
-        balance=balance,
-        record=promise_record_for(debtor=case.debtor, as_of=as_of, with_plans=True),
-    )
     terms = Terms.from_parts(promise.parts)
-    exceeded = wa.exceeded(terms, anchor=as_of, balance=balance)
-    if not exceeded:
-        return None
-    return {
-        "exceeded": [str(x) for x in exceeded],
-        "walk_away": [wa.max_days_to_first, str(wa.min_first_share), wa.max_days_to_last],
-        "anchor": as_of.isoformat(),
-        "balance_minor": balance.to_minor(),
-        "describe": terms.describe(),
-    }
+    ask = beyond_walk_away(case, terms, balance=balance, as_of=as_of)
+    return None if ask is None else {**ask, "describe": terms.describe()}
 
 
 def _same(a: DomainPromise, b: DomainPromise) -> bool:
