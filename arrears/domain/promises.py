@@ -396,7 +396,8 @@ class PromiseRecord:
     def summary(self) -> str:
         return (
             f"{self.given} promises: {self.kept} kept, {self.partly_kept} partly kept, "
-            f"{self.broken} broken, {self.open} open; {self.days_late} days late"
+            f"{self.broken} broken, {self.open} open, {self.cancelled} cancelled; "
+            f"{self.days_late} days late"
         )
 
 

@@ -706,3 +706,49 @@ def test_an_override_cannot_tie_a_single_payment_to_an_acceleration_clause():
         NegotiationHistory(), rec, proposed_by="x", collector="alice", on=MON, override=fits
     )
     assert h.events[-1].conditions == (Condition.GUARANTOR,)
+
+
+def test_a_concession_keeps_the_points_the_debtor_already_offers_better():
+    context = ctx(balance="30000", tier="low")
+    h = NegotiationHistory()
+    for terms in (
+        Terms(day(17), eur("5000"), day(107), eur("30000"), 3),
+        Terms(day(12), eur("6000"), day(97), eur("30000"), 3),
+    ):
+        rec, h = exchange(h, terms, context)
+    ours = h.positions[-1]
+    whole = Terms.single(ours.first_on + timedelta(days=1), eur("30000"))  # all, a day later
+    rec = respond(whole, context=context, history=h)
+    assert not rec.terms.is_plan  # the debtor's single payment is not turned into a plan
+    assert rec.terms.first_amount == eur("30000") and rec.terms.first_on <= whole.first_on
+    assert rec.action is Action.ACCEPT  # a day's concession reaches it: agreed, on a condition
+    assert rec.conditions and Condition.ACCELERATION_CLAUSE not in rec.conditions
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(["low", "medium", "high"]),
+    st.integers(0, 3),
+    st.integers(100, 5_000_000),
+    st.lists(proposals, min_size=2, max_size=6),
+)
+def test_a_concession_is_never_worse_for_us_than_what_the_debtor_offered(
+    tier, broken, balance_minor, props
+):
+    balance = Money.from_minor(balance_minor, "EUR")
+    context = NegotiationContext(
+        MON, balance, tier, PromiseRecord(given=broken, broken=broken), "alice"
+    )
+    h = NegotiationHistory()
+    for p in props:
+        proposal = _terms(balance, p)
+        rec = respond(proposal, context=context, history=h)
+        if rec.action is Action.CONCEDE:
+            new = rec.terms
+            assert new.first_on <= proposal.first_on
+            assert new.first_amount >= proposal.first_amount
+            assert new.last_on <= proposal.last_on
+            assert new.is_plan or not proposal.is_plan or new.first_amount >= proposal.total
+        h = record_exchange(h, rec, proposed_by="d", collector="alice", on=MON)
+        if rec.action is Action.ACCEPT:
+            break

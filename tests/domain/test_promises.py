@@ -263,7 +263,9 @@ def test_the_record_counts_promises_and_days_late_within_its_window():
     r = promise_record(statuses, as_of=date(2025, 4, 1))
     assert (r.given, r.kept, r.broken, r.partly_kept, r.days_late) == (3, 1, 1, 1, 3)
     assert r.broken_for_ladder == 2
-    assert r.summary() == "3 promises: 1 kept, 1 partly kept, 1 broken, 0 open; 3 days late"
+    assert r.summary() == (
+        "3 promises: 1 kept, 1 partly kept, 1 broken, 0 open, 0 cancelled; 3 days late"
+    )
     assert promise_record(statuses, as_of=date(2026, 4, 1)).given == 0  # a year on: forgotten
 
 

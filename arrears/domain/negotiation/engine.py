@@ -361,19 +361,17 @@ def _concession(b: _Base) -> tuple[Terms, Condition] | None:
     give_last = min(caps[2], max(0, (q.last_on - cur.last_on).days))
     if not (give_first or give_amount or give_last):
         return None
-    first = cur.first_amount - Money.from_minor(give_amount, cur.currency)
+    # On each point the concession moves from our position towards the debtor's, but never
+    # past it: where the debtor already offers better (earlier, larger, shorter), their point
+    # stands. The proposal's form stays too: a single payment is not made a plan.
+    first = max(cur.first_amount - Money.from_minor(give_amount, cur.currency), q.first_amount)
     if q.is_plan and q.total <= first:
         # the plan covers no more than the first payment this concession still needs: a
         # concession never asks for more than a plan covers, nor gives up more than it may
         return None
-    new = _shape(
-        max(
-            ctx.as_of, cur.first_on + timedelta(days=give_first)
-        ),  # an offer never lies in the past
-        first,
-        cur.last_on + timedelta(days=give_last),
-        q,
-    )
+    first_on = min(cur.first_on + timedelta(days=give_first), q.first_on)
+    last_on = min(cur.last_on + timedelta(days=give_last), q.last_on)
+    new = _shape(max(ctx.as_of, first_on), first, last_on, q)  # an offer never lies in the past
     if new == cur:  # e.g. a later last date on a single payment: nothing given, nothing to buy
         return None
     cond = choose_condition(

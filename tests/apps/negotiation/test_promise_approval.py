@@ -157,7 +157,8 @@ def test_the_promise_command_says_a_promise_beyond_the_walk_away_point_waits(w):
     )
     a = Approval.objects.get()
     assert f"approval A{a.pk} waits for a credit manager" in out.getvalue()
-    assert "first_payment_too_late" in out.getvalue()
+    assert "beyond the walk-away point: first payment too late" in out.getvalue()
+    assert "walk-away limits: first payment by 2026-12-09 at the latest" in out.getvalue()
 
 
 def test_a_promise_withdrawn_while_it_waited_is_not_in_the_promise_record(w):
@@ -261,3 +262,4 @@ def test_the_plan_command_names_the_request_a_plan_beyond_the_walk_away_point_wa
     said = out.getvalue()
     assert "(pending_approval): EUR 1,000.00 on INV-NEW, INV-OLD:" in said
     assert f"approval A{a.pk} waits for a credit manager" in said
+    assert "plan too long" in said and "walk-away limits:" in said

@@ -62,7 +62,7 @@ def test_a_promise_in_the_past_is_refused_and_nothing_is_written(w):
 
 
 def test_a_promise_above_the_open_balance_is_refused(w):
-    with pytest.raises(PromiseError, match="more than the open balance"):
+    with pytest.raises(PromiseError, match="more than is due on the case"):
         _promise(w, parts=[(FRI, eur("1000.01"))])
 
 
@@ -74,7 +74,7 @@ def test_a_promise_cannot_cover_the_disputed_part(w):
         reason=DisputeReason.QUALITY,
         as_of=AS_OF,
     )
-    with pytest.raises(PromiseError, match="more than the open balance"):
+    with pytest.raises(PromiseError, match="more than is due on the case"):
         _promise(w, parts=[(FRI, eur("900"))])
 
 

@@ -63,7 +63,7 @@ def test_money_received_after_the_day_negotiated_is_not_netted(w):
 
 def test_a_whole_case_promise_cannot_ask_again_for_money_we_hold(w):
     _credit_note(w, 200_00)
-    with pytest.raises(PromiseError, match="more than the open balance it covers"):
+    with pytest.raises(PromiseError, match="more than is due on the case"):
         promise_create(
             case=w.case,
             actor=w.cora,
@@ -157,3 +157,66 @@ def test_a_withdrawn_request_is_in_the_exported_negotiation_history(w):
     rows = negotiation_rows(case=w.case)
     assert rows[-1]["kind"] == "approval_withdrawn" and rows[-1]["reason"] == f"A{again.pk} silent"
     assert Approval.objects.filter(status="withdrawn").count() == 2
+
+
+def test_a_whole_case_promise_covers_what_is_due_not_invoices_not_yet_due(w):
+    factories.item(w.debtor, due=JAN, amount=5000_00, number="INV-JAN", issue_date=AS_OF)
+
+    def promise(amount, **kw):
+        return promise_create(
+            case=w.case,
+            actor=w.cora,
+            parts=[(DEC, eur(amount))],
+            given_by="Mr Weber",
+            channel=PromiseChannel.PHONE,
+            as_of=AS_OF,
+            **kw,
+        )
+
+    with pytest.raises(PromiseError, match="name them with --item"):
+        promise("1500")  # EUR 1,000 is due; the January invoice is not
+    p = promise("1500", item_numbers=["INV-JAN"])  # named: the invoice not yet due
+    assert p.state == "open"  # EUR 1,500 is 30 % of the EUR 5,000 named
+
+
+def test_the_case_history_shows_the_exchange_before_the_promise_it_became(w):
+    from arrears.apps.cases.models import CaseEvent
+    from arrears.apps.negotiation.services import OverrideIn
+    from arrears.domain.negotiation.history import Action
+
+    terms = Terms.single(DEC, eur("1000"))
+    negotiation_propose(
+        case=w.case,
+        actor=w.cora,
+        proposal=terms,
+        proposed_by="Mr Weber",
+        as_of=AS_OF,
+        override=OverrideIn(Action.ACCEPT, terms, "pays in full"),
+    )
+    kinds = list(
+        CaseEvent.objects.filter(case=w.case, kind__in=["negotiation", "promise"])
+        .order_by("id")
+        .values_list("kind", flat=True)
+    )
+    assert kinds == ["negotiation", "promise"]
+
+
+def test_propose_refuses_instalments_without_a_rest(w):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--instalments is for a plan"):
+        call_command(
+            "propose",
+            w.debtor.code,
+            "--first",
+            "2026-12-04:500",
+            "--instalments",
+            "3",
+            "--contact",
+            "X",
+            "--user",
+            "cora",
+            "--as-of",
+            AS_OF.isoformat(),
+        )

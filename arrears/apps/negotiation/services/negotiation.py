@@ -136,9 +136,10 @@ def negotiation_propose(
         )
         added = new.events[len(history.events) :]
         _store_events(neg, _with_replaced(neg, added, rec), start=len(stored), script=rec.script)
-        result = _consequences(case, actor, neg, new, rec, proposed_by, as_of, channel, scope.items)
+        # the exchange first in the case history, then what it set off (request, commitment)
         detail = _detail(rec, added, override)
         record_change(case, actor=actor, on=as_of, kind="negotiation", obj=neg, detail=detail)
+        result = _consequences(case, actor, neg, new, rec, proposed_by, as_of, channel, scope.items)
     return ProposalResult(neg, rec, tuple(str(e.kind) for e in added[1:]), *result)
 
 

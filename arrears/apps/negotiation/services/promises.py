@@ -22,6 +22,7 @@ from arrears.apps.negotiation.services.balances import (
     beyond_walk_away,
     live_plans,
     negotiation_balance,
+    overdue,
     plan_scope,
 )
 from arrears.apps.negotiation.services.common import (
@@ -41,11 +42,13 @@ from arrears.domain.negotiation import Condition, Terms
 from arrears.domain.plans.model import sum_money
 from arrears.domain.promises import (
     PromiseChannel,
+    PromiseError,
     PromisePolicy,
     PromiseState,
     PromiseStatus,
     cancel_promise,
     evaluate_promise,
+    net_of_credit,
     validate_promise,
 )
 from arrears.domain.promises import PromisePart as DomainPart
@@ -123,6 +126,11 @@ def promise_create(
                 return row
         free = load.negotiable(case, items)
         credit = load.m(load.credit_minor(case, as_of), case.currency)
+        if not promise.item_keys:  # the whole case: what is due (invoices named may be later)
+            free = {i.number: free[i.number] for i in overdue(items, as_of)}
+            _refuse_above_due(
+                promise, net_of_credit(sum_money(free.values(), case.currency), frozenset(), credit)
+            )
         validate_promise(
             promise,
             as_of=as_of,
@@ -157,6 +165,17 @@ def promise_create(
             )
         record_change(case, actor=actor, on=as_of, kind="promise", obj=row, detail=detail)
     return row
+
+
+ABOVE_DUE = (
+    "the promise ({promised}) is more than is due on the case ({due}, less the credit we hold): "
+    "to promise invoices not yet due, name them with --item"
+)
+
+
+def _refuse_above_due(promise: DomainPromise, due: Money) -> None:
+    if due < promise.total:
+        raise PromiseError(ABOVE_DUE.format(promised=promise.total, due=due))
 
 
 def _beyond_walk_away(

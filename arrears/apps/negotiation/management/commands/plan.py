@@ -12,6 +12,7 @@ from arrears.apps.common.cli import iso_date
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
 from arrears.apps.negotiation.cli import money as to_money
+from arrears.apps.negotiation.selectors import approval_lines
 from arrears.apps.negotiation.services import PlanIn, plan_create
 from arrears.domain.money import format_minor
 from arrears.domain.plans import DayCount, monthly_dates
@@ -75,8 +76,9 @@ class Command(DeskCommand):
             )
         asked = plan.approval_set.filter(status="requested").first()
         if asked is not None:
-            limits = ", ".join(asked.detail.get("exceeded", []))
             self.stdout.write(
-                f"beyond the walk-away point ({limits}): approval A{asked.pk} waits for a credit "
-                "manager (`arrears approve`); the ladder goes on until it is approved"
+                f"approval A{asked.pk} waits for a credit manager (`arrears approve`); the "
+                "ladder goes on until it is approved"
             )
+            for line in approval_lines(asked)[2:]:  # the limits passed, and the limits
+                self.stdout.write(line)

@@ -7,6 +7,7 @@ from typing import Any
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
 from arrears.apps.negotiation.cli import money as to_money
+from arrears.apps.negotiation.selectors import approval_lines
 from arrears.apps.negotiation.services import promise_create
 from arrears.domain.money import format_minor
 from arrears.domain.promises import PromiseChannel
@@ -44,8 +45,9 @@ class Command(DeskCommand):
         if asked is None:
             self.stdout.write(f"{head}; the ladder holds back the promised amount until then")
             return
-        limits = ", ".join(asked.detail.get("exceeded", []))
         self.stdout.write(
-            f"{head}: beyond the walk-away point ({limits}); approval A{asked.pk} waits for a "
-            "credit manager (`arrears approve`), and the ladder goes on until it is approved"
+            f"{head}: approval A{asked.pk} waits for a credit manager (`arrears approve`), and "
+            "the ladder goes on until it is approved"
         )
+        for line in approval_lines(asked)[2:]:  # the limits passed, and the limits
+            self.stdout.write(line)

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.management.base import CommandError
+
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
 from arrears.apps.negotiation.cli import money as to_money
 from arrears.apps.negotiation.services import OverrideIn, ProposalResult, negotiation_propose
 from arrears.domain.negotiation import Condition, Terms
 from arrears.domain.negotiation.history import Action
+
+INSTALMENTS_WITHOUT_REST = (
+    "--instalments is for a plan: give --rest LAST_DATE:TOTAL too (without --rest the proposal "
+    "is one payment)"
+)
 
 
 class Command(DeskCommand):
@@ -26,7 +33,9 @@ class Command(DeskCommand):
             type=dated_amount,
             help="for a plan: last date and the TOTAL covered, YYYY-MM-DD:TOTAL",
         )
-        parser.add_argument("--instalments", type=int, default=1, help="payments after the first")
+        parser.add_argument(
+            "--instalments", type=int, help="for a plan: payments after the first (default 1)"
+        )
         parser.add_argument("--contact", required=True, help="who at the debtor proposes")
         parser.add_argument(
             "--override",
@@ -41,11 +50,12 @@ class Command(DeskCommand):
         cur = case.currency
         (first_on, first), rest = o["first"], o["rest"]
         if rest is None:
+            if o["instalments"] is not None:
+                raise CommandError(INSTALMENTS_WITHOUT_REST)
             terms = Terms.single(first_on, to_money(first, cur))
         else:
-            terms = Terms(
-                first_on, to_money(first, cur), rest[0], to_money(rest[1], cur), o["instalments"]
-            )
+            n = 1 if o["instalments"] is None else o["instalments"]
+            terms = Terms(first_on, to_money(first, cur), rest[0], to_money(rest[1], cur), n)
         override = None
         if o["override"]:
             cond = Condition(o["condition"]) if o["condition"] else None
