@@ -224,8 +224,13 @@ class CaseBalance:
     def describe(self) -> str:
         return (
             f"open {format_minor(self.open_minor, self.currency)}, overdue "
-            f"{format_minor(self.overdue_minor, self.currency)}; oldest due {self.oldest_due_on}"
+            f"{format_minor(self.overdue_minor, self.currency)}; {oldest_due(self.oldest_due_on)}"
         )
+
+
+def oldest_due(on: date | None) -> str:
+    """'oldest due DATE', or that nothing is overdue (never 'None')."""
+    return f"oldest due {on}" if on is not None else "nothing overdue"
 
 
 def case_balance(*, case: Case, as_of: date) -> CaseBalance:
@@ -260,6 +265,70 @@ def _day(value: object) -> date:
 
 CLOSED_REASONS = {"paid": "paid in full", "written_off": "written off"}
 
+# §5-8 How a stored code reads to a collector or a credit manager, where plain `say` (the code
+# with spaces for underscores) is not the best word. Machine formats (CSV, the JSON of
+# `CaseEvent.reason`) keep the codes; every line a person reads goes through `say`.
+WORDS: dict[str, str] = {
+    # promise and plan states, case and approval kinds
+    "good_standing": "in good standing",
+    "partly_kept": "partly kept",
+    "pending_approval": "waiting for approval",
+    "write_off": "write-off",
+    "credit_manager": "credit manager",
+    # the engine's recommendation, negotiation events, walk-away limits
+    "needs_approval": "needs approval",
+    "approval_requested": "approval requested",
+    "first_payment_too_late": "first payment too late",
+    "first_payment_too_small": "first payment too small",
+    "plan_too_long": "plan too long",
+    # dispute outcomes and conditions
+    "credit_note": "credit note",
+    "direct_debit_mandate": "direct-debit mandate",
+    "post_dated_payment_order": "post-dated payment order",
+    # excuses and what the collector does next
+    "goods_problem": "problem with the goods",
+    "pay_when_business_picks_up": "will pay when business picks up",
+    "call_back": "call back",
+    "send_invoice_copy": "send a copy of the invoice",
+    "verify_payment": "verify the payment",
+    "open_dispute": "open a dispute",
+    "propose_set_off": "propose a set-off",
+    "ask_plan": "ask for a payment plan",
+    "confirm_with_sales": "confirm with sales",
+    # the desk's actions
+    "promise_follow_up": "promise follow-up",
+    "plan_default_follow_up": "defaulted plan follow-up",
+    "dispute_escalation": "overdue dispute: decide",
+    "handover_legal": "hand-over to legal",
+    "handover_agency": "hand-over to the agency",
+    # credit-hold rules
+    "exposure_over_credit_limit": "exposure over the credit limit",
+    "oldest_item_past_hold_age": "oldest item past the hold age",
+    "exposure_within_limit_and_no_old_items": "exposure within the limit, no old items",
+}
+
+
+def say(value: object) -> str:
+    """A stored code in plain words: `wrong_price` -> "wrong price", `good_standing` -> "in good
+    standing" (WORDS); an excuse's follow-up action (`excuse_call_back`) as its action; None and
+    "" as ""."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text in WORDS:
+        return WORDS[text]
+    if text.startswith("excuse_") and text[7:] in WORDS:
+        return WORDS[text[7:]]
+    return text.replace("_", " ")
+
+
+def say_all(values: object) -> str:
+    """A list of codes in words, comma-separated ("" for none)."""
+    if not isinstance(values, list | tuple):
+        return say(values)
+    return ", ".join(say(v) for v in values)
+
+
 _RUN_EVENTS = {
     "opened": "case opened: {open} open",
     "reopened": "case reopened: {open} open again",
@@ -275,9 +344,10 @@ def describe_event(e: CaseEvent) -> str:
         i, t = r.get("inputs", {}), r.get("trigger", {})
         item = OpenItem.objects.filter(pk=i.get("driving_item_id")).first()
         due = f"item {item.number} due {item.due_date}, " if item else ""
+        came = say(e.from_step) if e.from_step else "no step"
         return (
-            f"{e.on} step {e.from_step or '(none)'} -> {e.to_step}{run}: {r.get('mode')} ladder "
-            f"{r.get('strategy')}; {due}{i.get('days_past_due')} days past due, overdue "
+            f"{e.on} step {came} -> {say(e.to_step)}{run}: {say(r.get('mode'))} ladder "
+            f"{say(r.get('strategy'))}; {due}{i.get('days_past_due')} days past due, overdue "
             f"{format_minor(i.get('overdue_minor', 0), i.get('currency', 'EUR'))}, broken promises "
             f"{i.get('broken_promises')}; trigger: >= {t.get('min_days_past_due')} days past due, "
             f">= {t.get('min_overdue_amount')} overdue, gap {t.get('min_gap_days')} days"
@@ -289,12 +359,12 @@ def describe_event(e: CaseEvent) -> str:
         )
     rule = str(r.get("rule", ""))
     if rule == "negotiation_desk":
-        return f"{e.on} {e.kind}{run}: case opened by the negotiation desk"
+        return f"{e.on} {say(e.kind)}{run}: case opened by the negotiation desk"
     if rule in ("balance", "paid_in_full") and e.kind in _RUN_EVENTS:
         cur = e.case.currency if e.case_id else "EUR"
         text = _RUN_EVENTS[e.kind].format(open=format_minor(int(r.get("open_minor") or 0), cur))
-        return f"{e.on} {e.kind}{run}: {text}"
-    return f"{e.on} {e.kind}{run}: {rule}"
+        return f"{e.on} {say(e.kind)}{run}: {text}"
+    return f"{e.on} {say(e.kind)}{run}: {say(rule) or 'no rule recorded'}"
 
 
 def company_overview(*, as_of: date) -> list[dict[str, object]]:

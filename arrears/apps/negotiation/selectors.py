@@ -15,7 +15,7 @@ import polars as pl
 from django.db.models import Count, Q, Sum
 
 from arrears.apps.cases.models import Case
-from arrears.apps.cases.selectors import CaseBalance, case_balance
+from arrears.apps.cases.selectors import CaseBalance, case_balance, say, say_all
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import Company, Debtor
 from arrears.apps.negotiation.convert import history_domain
@@ -97,7 +97,7 @@ class CaseNegotiation:
         if h is None:
             return None
         to = f"{h.to} {h.agency}" if h.agency else str(h.to)
-        owner = h.to_owner.get_username() if h.to_owner else "?"
+        owner = h.to_owner.get_username() if h.to_owner else "no owner named"
         return f"handed over to {to} ({owner}) on {h.on}, no longer dunned by our ladder"
 
     def handover_lines(self) -> list[str]:
@@ -119,17 +119,37 @@ class CaseNegotiation:
         )
         for p in self.promises:
             total = format_minor(p.total_minor, p.currency)
-            out.append(f"promise P{p.pk} given {p.given_on} by {p.given_by}: {total}, {p.state}")
+            out.append(
+                f"promise P{p.pk} given {p.given_on} by {p.given_by}: {total}, {say(p.state)}"
+            )
         for pl_ in self.plans:
             total = format_minor(pl_.principal_minor, pl_.currency)
-            out.append(f"plan PL{pl_.pk} agreed {pl_.agreed_on}: {total}, {pl_.status}")
-        for d in self.disputes:
-            out.append(f"dispute D{d.pk} ({d.reason}) deadline {d.deadline}, {d.status}")
+            out.append(f"plan PL{pl_.pk} agreed {pl_.agreed_on}: {total}, {say(pl_.status)}")
+        out.extend(describe_dispute(d) for d in self.disputes)
         for a in self.approvals:
-            out.append(f"awaiting approval A{a.pk}: {a.kind} asked by {a.requested_by}")
+            out.append(
+                f"awaiting approval A{a.pk}: {describe_approval(a)} (asked by {a.requested_by} "
+                f"on {a.requested_on})"
+            )
         for e in self.excuses:
-            out.append(f"excuse {e.logged_on}: {e.excuse}")
+            contact = f" ({e.contact})" if e.contact else ""
+            out.append(f"excuse {e.logged_on}: {say(e.excuse)}{contact}")
         return out
+
+
+def describe_dispute(d: Dispute) -> str:
+    """'dispute D49: EUR 120.00 on INV-0001 (wrong price), owner cora, deadline 2026-12-01,
+    open' (its parts prefetched, with their items)."""
+    parts = ", ".join(
+        f"{format_minor(p.amount_minor, d.currency)} on {p.item.number}" for p in d.parts.all()
+    )
+    owner = d.owner.get_username() if d.owner_id else "no owner"
+    manager = d.escalated_to
+    escalated = f", escalated to {manager.get_username()}" if manager is not None else ""
+    return (
+        f"dispute D{d.pk}: {parts or 'no items recorded'} ({say(d.reason)}), owner {owner}"
+        f"{escalated}, deadline {d.deadline}, {say(d.status)}"
+    )
 
 
 def case_negotiation(*, case: Case, as_of: date) -> CaseNegotiation:
@@ -149,12 +169,15 @@ def case_negotiation(*, case: Case, as_of: date) -> CaseNegotiation:
         promises=list(PromiseToPay.objects.filter(case=case).order_by("-given_on", "-id")[:5]),
         plans=list(PaymentPlan.objects.filter(case=case).order_by("-agreed_on", "-id")[:3]),
         disputes=list(
-            Dispute.objects.filter(case=case, status=DisputeStatus.OPEN).select_related("owner")
+            Dispute.objects.filter(case=case, status=DisputeStatus.OPEN)
+            .select_related("owner", "escalated_to")
+            .prefetch_related("parts__item")
+            .order_by("deadline", "id")
         ),
         approvals=list(
-            Approval.objects.filter(case=case, status=DecisionStatus.REQUESTED).select_related(
-                "requested_by"
-            )
+            Approval.objects.filter(case=case, status=DecisionStatus.REQUESTED)
+            .select_related("requested_by", "case")
+            .order_by("requested_on", "id")
         ),
         excuses=list(ExcuseLog.objects.filter(case=case).order_by("-logged_on", "-id")[:5]),
         handover=handover,
@@ -195,7 +218,7 @@ def approval_lines(a: Approval) -> list[str]:
     and date, total, last date, number of payments), the walk-away limits it goes beyond with
     the figure asked beside each limit, and the limits themselves."""
     head = (
-        f"A{a.pk} {a.kind} {a.case.debtor.code} ({a.case.currency}) asked by "
+        f"A{a.pk} {say(a.kind)} {a.case.debtor.code} ({a.case.currency}) asked by "
         f"{a.requested_by} on {a.requested_on}: {describe_approval(a)}"
     )
     sched = _schedule(a)
@@ -276,7 +299,7 @@ def _walk_away_lines(a: Approval, sched: _Schedule | None) -> list[str]:
         wa = WalkAway(int(days_first), Decimal(str(share)), int(days_last))
         anchor = date.fromisoformat(str(d["anchor"])) if d.get("anchor") else a.requested_on
     except (KeyError, TypeError, ValueError, InvalidOperation):
-        words = ", ".join(LIMIT_WORDS.get(x, x) for x in exceeded)
+        words = ", ".join(LIMIT_WORDS.get(x, say(x)) for x in exceeded)
         return [f"beyond the walk-away point: {words}"] if exceeded else []
     pct = f"{(wa.min_first_share * 100).normalize():f} %"
     least = f"at least {pct} of the balance"
@@ -299,7 +322,7 @@ def _walk_away_lines(a: Approval, sched: _Schedule | None) -> list[str]:
     beyond = []
     for x in exceeded:
         if x not in limits:
-            beyond.append(x)
+            beyond.append(say(x))
             continue
         figure = f"{asked[x]}, " if x in asked else ""
         beyond.append(f"{LIMIT_WORDS[x]} ({figure}limit {limits[x]})")
@@ -311,38 +334,41 @@ def _walk_away_lines(a: Approval, sched: _Schedule | None) -> list[str]:
     return out
 
 
-def negotiation_rows(*, case: Case) -> list[dict[str, object]]:
+def negotiation_rows(*, case: Case, plain: bool = False) -> list[dict[str, object]]:
     """Every negotiation of the case as flat rows (ROW_COLUMNS plus the negotiation id, and for
-    an acceptance the `commitment` stored from it: the promise or plan, dates and amounts)."""
+    an acceptance the `commitment` stored from it: the promise or plan, dates and amounts).
+    `plain`: the commitment's states and conditions in words, for the terminal (the CSV keeps
+    the codes)."""
     out: list[dict[str, object]] = []
     for n in Negotiation.objects.filter(case=case).order_by("started_on", "id"):
         history = history_domain(n.events.order_by("seq"), case.currency)
-        stored = _commitments(n)
+        stored = _commitments(n, plain=plain)
         for row in history.rows():
             done = stored if row["kind"] == "acceptance" else ""
             out.append({"negotiation": n.pk, **row, "commitment": done})
     return out
 
 
-def _commitments(n: Negotiation) -> str:
+def _commitments(n: Negotiation, *, plain: bool = False) -> str:
     """The promises and plans an agreed negotiation became, as the ledger holds them."""
+    word = say if plain else str
     said = []
     for p in n.promises.prefetch_related("parts").order_by("id"):
         parts = ", ".join(
             f"{format_minor(x.amount_minor, p.currency)} on {x.on}" for x in p.parts.all()
         )
-        said.append(f"promise P{p.pk} ({p.state}): {parts}" + _conditions(p.conditions))
+        said.append(f"promise P{p.pk} ({word(p.state)}): {parts}" + _conditions(p.conditions, word))
     for q in n.plans.prefetch_related("instalments").order_by("id"):
         dues = ", ".join(
             f"{format_minor(i.principal_minor + i.interest_minor, q.currency)} on {i.due_on}"
             for i in q.instalments.all()
         )
-        said.append(f"plan PL{q.pk} ({q.status}): {dues}" + _conditions(q.conditions))
+        said.append(f"plan PL{q.pk} ({word(q.status)}): {dues}" + _conditions(q.conditions, word))
     return "; ".join(said)
 
 
-def _conditions(conditions: list[str]) -> str:
-    return f" on condition of {', '.join(conditions)}" if conditions else ""
+def _conditions(conditions: list[str], word: Any = str) -> str:
+    return f" on condition of {', '.join(word(c) for c in conditions)}" if conditions else ""
 
 
 def negotiation_csv(*, case: Case) -> str:
@@ -392,22 +418,22 @@ DESK_EVENTS = {
     "promise_partly_kept": "promise P{promise} partly kept: {paid} of {total} paid by "
     "{failed_on}; follow-up {follow_up_on}",
     "promise_cancelled": "promise P{promise} withdrawn: {reason}",
-    "proposal": "negotiation: debtor proposed {proposal}; engine: {recommended} "
-    "({recommended_terms}); recorded {recorded}",
+    "proposal": "debtor proposed {proposal}; engine: {recommended} ({recommended_terms}); "
+    "recorded {recorded}",
     "plan_agreed": "plan PL{plan} agreed: {instalments}",
     "plan_needs_approval": "plan PL{plan} ({instalments}) waits for approval A{approval}: "
     "beyond the walk-away point ({limits})",
-    "plan_defaulted": "plan PL{plan} defaulted on {defaulted_on} (instalment {missed}): "
+    "plan_defaulted": "plan PL{plan} defaulted on {defaulted_on} ({missed} missed): "
     "{due_at_once} due at once",
     "plan_completed": "plan PL{plan} completed: {paid} paid",
-    "dispute_opened": "dispute D{dispute} ({reason}) opened, owner {owner}, deadline "
-    "{deadline}: {parts}",
+    "dispute_opened": "dispute D{dispute} opened: {parts} ({reason}), owner {owner}, deadline "
+    "{deadline}",
     "dispute_overdue": "dispute D{dispute} {days_over} days past its deadline {deadline}: "
-    "escalated to {escalated_to} {defect}",
+    "{escalated}",
     "dispute_resolved": "dispute D{dispute} resolved: {outcome}, {credited} credited",
-    "excuse": "excuse {excuse} ({contact}); answer given; follow-up {follow_up} on {follow_up_on}",
+    "excuse": "{excuse}{contact}; answer given; follow-up: {follow_up} on {follow_up_on}",
     "write_off_requested": "write-off W{write_off} requested: {reason}",
-    "written_off": "closed as written off (write-offs {write_offs})",
+    "written_off": "closed as written off ({write_offs})",
     "handover": "handed over to {to}{agency_named} ({from_owner} -> {to_owner}): {reason}",
     "plan_withdrawn": "plan PL{plan} withdrawn: {reason}",
     "negotiation_closed": "negotiation N{negotiation} closed without agreement: {reason}",
@@ -445,17 +471,22 @@ def describe_desk_event(e: Any) -> str | None:
     r = e.reason or {}
     rule = str(r.get("rule", ""))
     run = f" (run {e.run_id})" if e.run_id else ""
+    kind = say(e.kind)
     if rule in DECISIONS:
-        return f"{e.on} {e.kind}{run}: {_decision(e, rule)}"
+        return f"{e.on} {kind}{run}: {_decision(e, rule)}"
     template = DESK_EVENTS.get(rule)
     if template is None:
         if e.kind not in _DESK_KINDS:
             return None
-        template = rule.replace("_", " ") + (": {reason}" if r.get("reason") else "")
+        template = say(rule) + (": {reason}" if r.get("reason") else "")
     cur = r.get("currency", "")
     values = {k: _text(v) for k, v in r.items()}
+    for key in _CODES:
+        if key in r:
+            values[key] = say_all(r[key])
+    values.update(_worded(rule, r))
     if rule in ("promise_needs_approval", "plan_needs_approval"):
-        values["limits"] = ", ".join(LIMIT_WORDS.get(x, x) for x in r.get("exceeded", []))
+        values["limits"] = ", ".join(LIMIT_WORDS.get(x, say(x)) for x in r.get("exceeded", []))
         values["approval"] = _request_of(rule, r)
     for key in ("paid", "total", "due_at_once", "credited", "shortfall"):
         if f"{key}_minor" in r and cur:
@@ -469,7 +500,50 @@ def describe_desk_event(e: Any) -> str | None:
     if rule == "handover":
         values["agency_named"] = f" {r['agency']}" if r.get("agency") else ""
         values["reason"] = str(r.get("reason", "")) + _cancelled(r.get("cancelled_actions"))
-    return f"{e.on} {e.kind}{run}: " + template.format_map(_Blank(values)).strip()
+    return f"{e.on} {kind}{run}: " + template.format_map(_Blank(values)).strip()
+
+
+# Reason keys whose values are codes (enum values): said in words in every desk line.
+_CODES = (
+    "recommended",
+    "recorded",
+    "reason_code",
+    "condition",
+    "conditions",
+    "channel",
+    "excuse",
+    "follow_up",
+    "outcome",
+    "state",
+    "status",
+    "kind",
+    "to",
+)
+
+
+def _worded(rule: str, r: dict[str, Any]) -> dict[str, str]:
+    """The values of one desk event a template cannot say as stored: a missed down payment,
+    the write-offs that closed a case, an absent contact, owner or manager."""
+    out: dict[str, str] = {}
+    if rule == "plan_defaulted":
+        missed = r.get("missed")
+        out["missed"] = "down payment" if missed == 0 else f"instalment {missed or '?'}"
+    if rule == "written_off":
+        offs = [f"W{x}" for x in r.get("write_offs") or []]
+        out["write_offs"] = (
+            f"write-off{'s' if len(offs) > 1 else ''} {', '.join(offs)}" if offs else "write-off"
+        )
+    if rule == "dispute_opened":
+        out["reason"] = say(r.get("reason"))
+    if rule == "excuse":
+        out["contact"] = f" ({r['contact']})" if r.get("contact") else ""
+    if rule == "dispute_overdue":
+        who, defect = r.get("escalated_to"), r.get("defect")
+        out["escalated"] = f"escalated to {who}" if who else f"not escalated: {defect or '?'}"
+    if rule == "handover":
+        out["from_owner"] = str(r.get("from_owner") or "no owner")
+        out["to_owner"] = str(r.get("to_owner") or "no owner")
+    return out
 
 
 def _request_of(rule: str, r: dict[str, Any]) -> Any:
@@ -485,7 +559,7 @@ def _cancelled(actions: Any) -> str:
     """The collector's actions a hand-over cancelled, as the hand-over event lists them."""
     if not actions:
         return ""
-    said = ", ".join(f"{code} ({channel}) due {on}" for code, channel, on in actions)
+    said = ", ".join(f"{say(code)} ({say(channel)}) due {on}" for code, channel, on in actions)
     return f"; the collector's open actions cancelled: {said}"
 
 
@@ -507,7 +581,7 @@ def _decision(e: Any, rule: str) -> str:
     who = e.actor.get_username() if e.actor_id else "a credit manager"
     what = DECISIONS[rule].format_map(_Blank(values))
     return (
-        f"A{r.get('approval', '?')} ({kind}) {_VERDICTS.get(verdict, verdict)} by {who} "
+        f"A{r.get('approval', '?')} ({say(kind)}) {_VERDICTS.get(verdict, verdict)} by {who} "
         f"(asked by {r.get('requested_by', '?')}): {what}; reason: {r.get('reason', '')}"
     )
 

@@ -54,7 +54,7 @@ def test_explain_names_the_rule_the_item_and_the_figures(company):
     factories.item(d, due=AS_OF - timedelta(days=20), number="INV-9", amount=500_00)
     _call("run", "--as-of", "2026-11-25")
     out = _call("explain", "C042")
-    assert "step: final_notice since 2026-11-25 (strategy high_risk)" in out
+    assert "step: final notice since 2026-11-25 (strategy high risk)" in out
     assert "item INV-9 due 2026-11-05, 20 days past due, overdue EUR 500.00" in out
     assert "trigger: >= 15 days past due" in out
 

@@ -105,7 +105,7 @@ def test_explain_shows_who_has_a_handed_over_case_and_what_its_items_owe(w):
     assert "open EUR 1,000.00, overdue EUR 1,000.00; oldest due 2026-10-26" in out
     assert "overdue EUR 0.00" not in out and "oldest due None" not in out
     assert "ladder stopped at courtesy since 2026-11-25" in out
-    assert "next action: do:handover_legal on 2026-11-26 (legal)" in out
+    assert "next action: hand-over to legal on 2026-11-26 (legal)" in out
 
 
 def test_case_negotiation_shows_the_handover_with_the_figures_of_the_items(w):

@@ -128,7 +128,7 @@ def test_withdrawals_read_as_sentences(w):
     wo = writeoff_request(case=w.case, actor=w.cora, reason="insolvent", as_of=AS_OF)
     writeoff_cancel(write_off=wo, actor=w.cora, as_of=AS_OF, reason="debtor paid")
     lines = [describe_desk_event(e) for e in CaseEvent.objects.filter(case=w.case).order_by("id")]
-    assert f"{AS_OF} write_off: write-off W{wo.pk} cancelled: debtor paid" in lines
+    assert f"{AS_OF} write-off: write-off W{wo.pk} cancelled: debtor paid" in lines
     assert any(
         "approval request A" in (x or "") and "withdrawn: debtor paid" in (x or "") for x in lines
     )

@@ -8,7 +8,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from arrears.apps.cases.models import Action, Case, CaseStatus
-from arrears.apps.cases.selectors import CLOSED_REASONS, case_explain, describe_event
+from arrears.apps.cases.selectors import (
+    CLOSED_REASONS,
+    case_explain,
+    describe_event,
+    oldest_due,
+    say,
+    say_all,
+)
 from arrears.apps.common.cli import add_company_option, company_option
 from arrears.apps.negotiation.selectors import (
     CaseNegotiation,
@@ -35,7 +42,9 @@ class Command(BaseCommand):
         for ex in found:
             c = ex.case
             desk = case_negotiation(case=c, as_of=today)  # §5-8
-            self.stdout.write(f"{c.debtor.code} {c.debtor.name} — {c.currency} case, {c.status}")
+            self.stdout.write(
+                f"{c.debtor.code} {c.debtor.name} — {c.currency} case, {say(c.status)}"
+            )
             for line in _state_lines(c, desk):
                 self.stdout.write(f"  {line}")
             for line in desk.lines(with_handover=False):
@@ -45,7 +54,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"    {describe_desk_event(e) or describe_event(e)}")
             for h in ex.holds:
                 what = "hold set" if h.hold else "hold lifted"
-                self.stdout.write(f"    {h.on} {what}: {', '.join(h.reason.get('rules', []))}")
+                rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"
+                self.stdout.write(f"    {h.on} {what}: {rules}")
 
 
 def _state_lines(c: Case, desk: CaseNegotiation) -> list[str]:
@@ -54,44 +64,65 @@ def _state_lines(c: Case, desk: CaseNegotiation) -> list[str]:
     and that our ladder stopped."""
     owner = c.debtor.owner.username if c.debtor.owner else "NO OWNER (defect)"
     hold = f"credit hold: {'YES' if c.debtor.on_hold else 'no'}"
-    strategy = f"(strategy {c.strategy_code})" if c.strategy_code else ""
+    strategy = f"(strategy {say(c.strategy_code)})" if c.strategy_code else ""
     if c.status == CaseStatus.CLOSED:
-        why = CLOSED_REASONS.get(c.closed_reason, c.closed_reason or "no reason recorded")
+        why = CLOSED_REASONS.get(c.closed_reason, say(c.closed_reason) or "no reason recorded")
+        last = _step(c, "last step: {step} since {on}", "last step: none (the ladder took no step)")
         return [
             f"closed on {c.closed_on} ({why}); owner {owner}; open "
             f"{format_minor(c.open_minor, c.currency)}",
-            f"last step: {c.step_code or '(none)'} since {c.step_on} {strategy}".rstrip(),
+            f"{last} {strategy}".rstrip(),
             "next action: none (closed)",
             hold,
         ]
     handed = desk.handover_lines()
     if handed:
+        stopped = _step(
+            c, "ladder stopped at {step} since {on}", "ladder stopped before its first step"
+        )
         return [
             f"owner {owner}; {handed[0]}",
             *handed[1:],
-            f"ladder stopped at {c.step_code or '(no step)'} since {c.step_on} {strategy}".rstrip(),
+            f"{stopped} {strategy}".rstrip(),
             _next_action(c),
             hold,
         ]
     return [
         f"owner {owner}; open {format_minor(c.open_minor, c.currency)}, overdue "
-        f"{format_minor(c.overdue_minor, c.currency)}; oldest due {c.oldest_due_on}",
-        f"step: {c.step_code or '(not yet)'} since {c.step_on} {strategy}".rstrip(),
+        f"{format_minor(c.overdue_minor, c.currency)}; {oldest_due(c.oldest_due_on)}",
+        f"{_step(c, 'step: {step} since {on}', 'step: none yet')} {strategy}".rstrip(),
         _next_action(c),
         hold,
     ]
 
 
+def _step(c: Case, taken: str, none: str) -> str:
+    """The case's ladder step in words with its date, or `none` when it took no step yet."""
+    if not c.step_code:
+        return none
+    return taken.format(step=say(c.step_code), on=c.step_on or "an unrecorded day")
+
+
 def _next_action(c: Case) -> str:
-    """The next action, with whose it is when it is a call or task ("do:...")."""
-    said = f"next action: {c.next_action} on {c.next_action_on}"
-    if not c.next_action.startswith("do:") or c.next_action_on is None:
+    """The next action in words ("do:promise_follow_up" -> "promise follow-up", "step:reminder"
+    -> "ladder step reminder", "review:..." -> "review the case"), with whose it is when it is a
+    call or task."""
+    kind, _, code = c.next_action.partition(":")
+    if not c.next_action or c.next_action_on is None:
+        return "next action: none"
+    if kind == "step":
+        said = f"next action: ladder step {say(code)} on {c.next_action_on}"
+    elif kind == "review":
+        said = f"next action: review the case on {c.next_action_on}"
+    elif kind == "do":
+        said = f"next action: {say(code)} on {c.next_action_on}"
+    else:
+        said = f"next action: {say(c.next_action)} on {c.next_action_on}"
+    if kind != "do":
         return said
     role = (
-        Action.objects.filter(
-            case=c, step_code=c.next_action[3:], due_on=c.next_action_on, status="open"
-        )
+        Action.objects.filter(case=c, step_code=code, due_on=c.next_action_on, status="open")
         .values_list("role", flat=True)
         .first()
     )
-    return f"{said} ({role})" if role else said
+    return f"{said} ({say(role)})" if role else said

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from arrears.apps.cases.selectors import say
 from arrears.apps.common.cli import add_company_option, company_option, iso_date
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, approval_id, as_of
@@ -51,4 +52,4 @@ class Command(DeskCommand):
             reason=o["reason"],
             as_of=as_of(o, company),
         )
-        self.stdout.write(f"A{a.pk} {a.status} by {a.decided_by}")
+        self.stdout.write(f"A{a.pk} {say(a.status)} by {a.decided_by}")

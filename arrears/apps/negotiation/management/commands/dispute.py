@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from arrears.apps.cases.selectors import say
 from arrears.apps.common.cli import iso_date
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import (
@@ -58,7 +59,8 @@ class Command(DeskCommand):
                 credited=credited,
                 reason=o["why"],
             )
-            self.stdout.write(f"dispute D{d.pk}: {d.status} {d.outcome or '(write-off asked)'}")
+            said = say(d.outcome) if d.outcome else "write-off asked"
+            self.stdout.write(f"dispute D{d.pk}: {say(d.status)} ({said})")
             return
         if not o["part"] or not o["reason"]:
             raise CommandError("give at least one --part and the --reason")
@@ -71,7 +73,8 @@ class Command(DeskCommand):
             deadline=o["deadline"],
             note=o["note"],
         )
+        parts = ", ".join(f"{to_money(a, case.currency)} on {k}" for k, a in o["part"])
         self.stdout.write(
-            f"dispute D{d.pk} open, owner {d.owner}, deadline {d.deadline}; "
-            "only the disputed part leaves dunning"
+            f"dispute D{d.pk} open: {parts} ({say(d.reason)}), owner {d.owner}, deadline "
+            f"{d.deadline}; only the disputed part leaves dunning"
         )

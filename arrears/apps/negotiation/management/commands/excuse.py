@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from arrears.apps.cases.selectors import say
 from arrears.apps.common.cli import add_company_option, company_option, iso_date
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, as_of, case_of, today
@@ -80,5 +81,5 @@ class Command(DeskCommand):
             note=o["note"],
         )
         self.stdout.write(
-            f"say: {r.answer.answer}\nnext: {r.action.step_code} on {r.action.due_on}"
+            f"say: {r.answer.answer}\nnext: {say(r.action.step_code)} on {r.action.due_on}"
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from arrears.apps.cases.selectors import say
 from arrears.apps.common.cli import add_company_option, company_option
 from arrears.apps.negotiation.cli import case_of
 from arrears.apps.negotiation.selectors import negotiation_csv, negotiation_rows
@@ -25,12 +26,22 @@ class Command(BaseCommand):
         if o["csv"]:
             self.stdout.write(negotiation_csv(case=case), ending="")
             return
-        for r in negotiation_rows(case=case):
+        for r in negotiation_rows(case=case, plain=True):
             terms = f" {r['first_amount']} by {r['first_on']}" if r["first_on"] else ""
             if r["instalments"]:
                 terms += f", total {r['total']} by {r['last_on']} ({r['instalments']} more)"
-            extra = " ".join(str(r[k]) for k in ("condition", "reason", "commitment") if r[k])
+            extra = " ".join(_words(r[k]) for k in ("condition", "reason", "commitment") if r[k])
             self.stdout.write(
-                f"#{r['negotiation']}.{r['seq']} {r['on']} {r['kind']:<18} "
+                f"#{r['negotiation']}.{r['seq']} {r['on']} {say(r['kind']):<18} "
                 f"{r['by']}:{terms} {extra}".rstrip()
             )
+
+
+def _words(value: object) -> str:
+    """A condition, the walk-away limits a request went beyond ("first_payment_too_late,
+    plan_too_long") or free text: codes in words, text as written."""
+    text = str(value)
+    parts = [p.strip() for p in text.split(",")]
+    if all(p and p.isidentifier() and p.islower() for p in parts):
+        return ", ".join(say(p) for p in parts)
+    return text
