@@ -45,3 +45,11 @@ def test_running_the_demo_twice_changes_nothing_the_second_time(tmp_path):
     assert CaseEvent.objects.count() == events
     assert "of which moved up the ladder today 0" in again
     assert " 0 created, 0 updated" in again
+
+
+def test_the_demo_s_case_histories_start_with_their_opening(tmp_path):
+    _demo(tmp_path)  # the first weekly run opens the cases, then the desk's stories
+    for case in Case.objects.all():
+        opened = case.events.filter(kind="opened").order_by("on").first()
+        assert opened is not None
+        assert not case.events.filter(on__lt=opened.on).exists(), case.debtor.code

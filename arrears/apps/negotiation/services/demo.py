@@ -118,7 +118,6 @@ class _Ctx:
         items = OpenItem.objects.filter(
             debtor=debtor, currency=currency, kind__in=DUNNABLE_KINDS, open_minor__gt=0
         )
-        self.balance = items.aggregate(s=Sum("open_minor"))["s"] or 0
         self.oldest = items.order_by("due_date", "id").first()
         # the desk's story starts `days_back` days ago; a longer one not before anything was
         # overdue (nor later than the usual three weeks)
@@ -131,9 +130,15 @@ class _Ctx:
         self.start = max(opened, self.case.opened_on)
         self.user = debtor.owner
 
-    def money(self, share_pct: int) -> Money:
-        minor = max(1, self.balance * share_pct // 100)
-        return Money.from_minor(minor, self.case.currency)
+    def once_due(self) -> date:
+        """The story's first day on which something is due (a commitment covers what is)."""
+        assert self.oldest is not None
+        return max(self.start, self.oldest.due_date + timedelta(days=1))
+
+    def money(self, share_pct: int, on: date) -> Money:
+        """A share of what is due on `on` (what a promise on the whole case may cover)."""
+        due = negotiation_balance(self.case, on).to_minor()
+        return Money.from_minor(max(1, due * share_pct // 100), self.case.currency)
 
     def day(self, offset: int) -> date:
         return max(self.as_of + timedelta(days=offset), self.start)
@@ -143,10 +148,10 @@ def _broken_promise(c: _Ctx) -> None:
     promise_create(
         case=c.case,
         actor=c.user,
-        parts=[(c.day(-14), c.money(50))],
+        parts=[(max(c.day(-14), c.once_due()), c.money(50, c.once_due()))],
         given_by="Accounts payable",
         channel=PromiseChannel.PHONE,
-        as_of=c.start,
+        as_of=c.once_due(),
     )
 
 
@@ -154,7 +159,7 @@ def _standing_promise(c: _Ctx) -> None:
     promise_create(
         case=c.case,
         actor=c.user,
-        parts=[(c.day(3), c.money(40)), (c.day(17), c.money(30))],
+        parts=[(c.day(3), c.money(40, c.day(-1))), (c.day(17), c.money(30, c.day(-1)))],
         given_by="Finance director",
         channel=PromiseChannel.EMAIL,
         as_of=c.day(-1),
@@ -175,9 +180,11 @@ def _kept_promise(c: _Ctx) -> None:
         .order_by("payment__received_on")
         .first()
     )
-    if paid is None or paid["total"] > c.balance:
+    if paid is None:
         return _standing_promise(c)
     on = paid["payment__received_on"]
+    if paid["total"] > c.money(100, on - timedelta(3)).to_minor():  # more than was due then
+        return _standing_promise(c)
     promise_create(
         case=c.case,
         actor=c.user,
@@ -199,13 +206,14 @@ def _plan_in_good_standing(c: _Ctx) -> None:
 
 
 def _plan_defaulting(c: _Ctx) -> None:
+    agreed = c.once_due()  # a plan covers what is due: agreed once something is
     plan = plan_create(
         case=c.case,
         actor=c.user,
-        as_of=c.start,
-        schedule=PlanIn(due_dates=monthly_dates(c.day(-14), 3)),
+        as_of=agreed,
+        schedule=PlanIn(due_dates=monthly_dates(max(c.day(-14), agreed), 3)),
     )
-    _approve_pending(c, Approval.objects.filter(plan=plan), on=c.start)
+    _approve_pending(c, Approval.objects.filter(plan=plan), on=agreed)
 
 
 def _overdue_dispute(c: _Ctx) -> None:

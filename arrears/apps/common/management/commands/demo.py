@@ -81,11 +81,14 @@ class Command(BaseCommand):
                 f"imported {kind}: {s.rows:,} rows, {s.created:,} created, "
                 f"{s.updated:,} updated, {s.unchanged:,} unchanged"
             )
-        self.stdout.write(
-            negotiation_demo_seed(company=company, as_of=as_of, seed=o["seed"]).summary()
-        )
+        history = self._history(company, as_of, o["history_weeks"])
         try:
-            result = self._runs(company, as_of, o["history_weeks"])
+            if history:  # the first run opens the cases the desk's stories then work on
+                run_daily(company=company, as_of=history[0])
+            self.stdout.write(
+                negotiation_demo_seed(company=company, as_of=as_of, seed=o["seed"]).summary()
+            )
+            result = self._runs(company, as_of, history)
         except (RunLocked, RunRefused) as e:
             raise CommandError(str(e)) from None
         self.stdout.write(format_result(result))
@@ -99,13 +102,18 @@ class Command(BaseCommand):
             "`arrears ageing`, `arrears run --dry-run`"
         )
 
-    def _runs(self, company: Company, as_of: date, weeks: int) -> RunResult:
-        """Weekly runs over the past weeks (skipped when already done), then today's run."""
+    def _history(self, company: Company, as_of: date, weeks: int) -> list[date]:
+        """The weekly runs over the past weeks not done yet (a repeated demo skips them)."""
         last = Run.objects.filter(company=company, status="done").order_by("-as_of").first()
         past = [as_of - timedelta(weeks=w) for w in range(weeks, 0, -1)]
-        past = [d for d in past if last is None or d > last.as_of]
-        for day in past:
+        return [d for d in past if last is None or d > last.as_of]
+
+    def _runs(self, company: Company, as_of: date, history: list[date]) -> RunResult:
+        """The weekly runs of the history (the first already done), then today's run."""
+        for day in history[1:]:
             run_daily(company=company, as_of=day)
-        if past:
-            self.stdout.write(f"ran {len(past)} weekly runs from {past[0]} to build a history")
+        if history:
+            self.stdout.write(
+                f"ran {len(history)} weekly runs from {history[0]} to build a history"
+            )
         return run_daily(company=company, as_of=as_of)
