@@ -104,7 +104,10 @@ def _check_override(history: NegotiationHistory, rec: Recommendation, ov: Overri
     limits = rec.walk_away.exceeded(ov.terms, anchor=rec.anchor, balance=rec.balance)
     if limits and not any(ov.terms.at_least_as_good_as(t) for t in history.approved):
         raise NegotiationError(
-            BEYOND_WALK_AWAY.format(terms=ov.terms.describe(), limits=", ".join(limits))
+            BEYOND_WALK_AWAY.format(
+                terms=ov.terms.describe(),
+                limits=", ".join(str(x).replace("_", " ") for x in limits),
+            )
         )
 
 

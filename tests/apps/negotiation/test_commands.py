@@ -101,7 +101,7 @@ def test_plan_approve_and_history_commands_work_together(w):
         "--as-of",
         DAY,
     )
-    assert "pending_approval" in out
+    assert "waiting for approval" in out
     queue = _run("approve", "--as-of", DAY)
     approval = Approval.objects.get()
     assert f"A{approval.pk}" in queue
@@ -355,8 +355,8 @@ def test_the_approval_queue_shows_a_write_off_s_amount_items_and_reason(w):
 
 def test_excuse_list_shows_each_follow_up_and_its_delay(w):
     out = _run("excuse", "--list")
-    assert "then: send_invoice_copy in 2 business days" in out
-    assert "then: ask_plan in 1 business day\n" in out + "\n"
+    assert "then: send a copy of the invoice (send_invoice_copy) in 2 business days" in out
+    assert "then: ask for a payment plan (ask_plan) in 1 business day\n" in out + "\n"
 
 
 def test_commands_use_the_debtor_s_only_case_whatever_its_currency(w):
@@ -372,4 +372,4 @@ def test_excuse_stats_says_so_when_no_window_has_closed_yet(w):
     out = _run("excuse", "--stats", "--as-of", DAY)
     assert out.strip() == NO_STATS.format(days=30, cutoff=date(2026, 10, 26), as_of=AS_OF)
     later = _run("excuse", "--stats", "--as-of", "2026-12-26")
-    assert later.startswith("no_money") and "cases      1" in later
+    assert later.startswith("no money (no_money)") and "cases      1" in later

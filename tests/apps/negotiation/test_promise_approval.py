@@ -260,6 +260,6 @@ def test_the_plan_command_names_the_request_a_plan_beyond_the_walk_away_point_wa
     )
     a = Approval.objects.get(kind="plan")
     said = out.getvalue()
-    assert "(pending_approval): EUR 1,000.00 on INV-NEW, INV-OLD:" in said
+    assert "(waiting for approval): EUR 1,000.00 on INV-NEW, INV-OLD:" in said
     assert f"approval A{a.pk} waits for a credit manager" in said
     assert "plan too long" in said and "walk-away limits:" in said

@@ -1,6 +1,7 @@
 """`arrears excuse DEBTOR no_money --user U` logs a contact and prints the answer to give;
 `arrears excuse --list` shows the catalogue (with the company's follow-up delays),
-`arrears excuse --stats` what each excuse led to."""
+`arrears excuse --stats` what each excuse led to. The excuse may come before or after the
+options (`arrears excuse DEBTOR --user U no_money`)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,13 @@ NO_STATS = (
 
 class Command(DeskCommand):
     help = "Log the excuse a debtor gave (prints the prepared answer), or list / rate excuses."
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> Any:
+        """DEBTOR and EXCUSE may stand anywhere among the options: argparse's intermixed
+        parsing reads the options first, then the words left over as the positionals."""
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.parse_args = parser.parse_intermixed_args  # type: ignore[method-assign]
+        return parser
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("debtor", nargs="?")
@@ -55,8 +63,8 @@ class Command(DeskCommand):
             for a in CATALOGUE.values():
                 days = policy.follow_up_days(a.excuse)
                 self.stdout.write(
-                    f"{a.excuse}: {a.heard}\n  say: {a.answer}\n"
-                    f"  then: {a.action} in {days} business day{'s' if days != 1 else ''}"
+                    f"{_named(a.excuse)}: {a.heard}\n  say: {a.answer}\n"
+                    f"  then: {_named(a.action)} in {days} business day{'s' if days != 1 else ''}"
                 )
             return
         day = o["as_of"] or today()
@@ -65,9 +73,11 @@ class Command(DeskCommand):
             cutoff = day - timedelta(days=STATS_WINDOW_DAYS)
             self.stdout.write(NO_STATS.format(days=STATS_WINDOW_DAYS, cutoff=cutoff, as_of=day))
             return
-        for row in stats.iter_rows(named=True):
+        rows = list(stats.iter_rows(named=True))
+        wide = max(28, *(len(_named(row["excuse"])) for row in rows))
+        for row in rows:
             self.stdout.write(
-                f"{row['excuse']:<28} cases {row['cases']:>6}  paid within "
+                f"{_named(row['excuse']):<{wide}} cases {row['cases']:>6}  paid within "
                 f"30 days {row['paid']:>6}  ({row['share_pct']} %)"
             )
 
@@ -83,3 +93,8 @@ class Command(DeskCommand):
         self.stdout.write(
             f"say: {r.answer.answer}\nnext: {say(r.action.step_code)} on {r.action.due_on}"
         )
+
+
+def _named(code: object) -> str:
+    """A code as its plain label, with the code (what users type) in brackets."""
+    return f"{say(code)} ({code})" if say(code) != str(code) else str(code)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from arrears.apps.cases.selectors import say
 from arrears.apps.common.cli import iso_date
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
@@ -66,7 +67,7 @@ class Command(DeskCommand):
         )
         covers = ", ".join(plan.covered_items)
         self.stdout.write(
-            f"plan PL{plan.pk} ({plan.status}): {format_minor(plan.principal_minor, cur)} "
+            f"plan PL{plan.pk} ({say(plan.status)}): {format_minor(plan.principal_minor, cur)} "
             f"on {covers}:"
         )
         for i in plan.instalments.all():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from arrears.apps.cases.selectors import say
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
 from arrears.apps.negotiation.cli import money as to_money
@@ -40,7 +41,7 @@ class Command(DeskCommand):
             as_of=as_of(o, company),
             item_numbers=o["item"],
         )
-        head = f"promise P{p.pk}: {format_minor(p.total_minor, p.currency)} ({p.state})"
+        head = f"promise P{p.pk}: {format_minor(p.total_minor, p.currency)} ({say(p.state)})"
         asked = p.approval_set.filter(status="requested").first()
         if asked is None:
             self.stdout.write(f"{head}; the ladder holds back the promised amount until then")
