@@ -220,3 +220,49 @@ def test_propose_refuses_instalments_without_a_rest(w):
             "--as-of",
             AS_OF.isoformat(),
         )
+
+
+def test_promising_an_invoice_not_yet_due_on_time_needs_no_approval(w):
+    factories.item(w.debtor, due=FEB, amount=900_00, number="INV-FEB", issue_date=AS_OF)
+    on_time = promise_create(
+        case=w.case,
+        actor=w.cora,
+        parts=[(FEB, eur("900"))],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+        item_numbers=["INV-FEB"],
+    )
+    assert on_time.state == "open" and not Approval.objects.exists()
+
+
+def test_a_plan_of_invoices_not_yet_due_counts_its_limits_from_their_due_date(w):
+    factories.item(w.debtor, due=FEB, amount=900_00, number="INV-FEB", issue_date=AS_OF)
+    plan = plan_create(
+        case=w.case,
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(due_dates=[FEB, FEB + timedelta(days=28)], item_numbers=["INV-FEB"]),
+    )
+    assert plan.status == "good_standing"
+
+
+def _write_off(w, **kw):
+    from arrears.apps.negotiation.services import writeoff_request
+
+    return writeoff_request(case=w.case, actor=w.cora, reason="insolvent", as_of=AS_OF, **kw)
+
+
+def test_a_whole_case_write_off_takes_what_is_due_less_the_credit_we_hold(w):
+    factories.item(w.debtor, due=FEB, amount=900_00, number="INV-FEB", issue_date=AS_OF)
+    _credit_note(w, 150_00)
+    wo = _write_off(w)
+    parts = dict(wo.parts.values_list("item__number", "amount_minor"))
+    # INV-FEB is not due; the credit comes off the newest overdue item (INV-NEW, 400)
+    assert parts == {"INV-OLD": 600_00, "INV-NEW": 250_00}
+
+
+def test_a_whole_case_write_off_is_refused_when_our_credit_covers_what_is_due(w):
+    _credit_note(w, 1000_00)
+    with pytest.raises(Refused, match="covers what is due"):
+        _write_off(w)

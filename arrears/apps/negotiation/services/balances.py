@@ -75,11 +75,14 @@ def negotiation_balance(case: Case, as_of: date) -> Money:
 
 
 def beyond_walk_away(
-    case: Case, terms: Terms, *, balance: Money, as_of: date
+    case: Case, terms: Terms, *, balance: Money, as_of: date, items: Sequence[Any] = ()
 ) -> dict[str, Any] | None:
     """The walk-away limits terms entered on the desk go beyond, measured as the engine
-    measures a proposal: from `as_of`, against `balance`, with the debtor's record. None:
-    within the collector's own authority; else the approval request's detail."""
+    measures a proposal: from `as_of`, against `balance`, with the debtor's record. Terms on
+    named `items` none of which is due yet count from the first of their due dates: paying an
+    invoice on time needs nobody's approval. None: within the collector's own authority; else
+    the approval request's detail."""
+    as_of = max(as_of, min((i.due_date for i in items), default=as_of))
     wa = walk_away_for(
         negotiation_config(case.company),
         risk_tier=case.debtor.risk_tier,

@@ -179,7 +179,9 @@ def plan_create(
         request = (
             None
             if pre_approved
-            else beyond_walk_away(case, plan.terms(), balance=balance, as_of=as_of)
+            else beyond_walk_away(
+                case, plan.terms(), balance=balance, as_of=as_of, items=chosen if keys else ()
+            )
         )
         status = PlanStatus.PENDING_APPROVAL if request else PlanStatus.GOOD_STANDING
         row = _store(case, actor, plan, items, status, negotiation, sorted(covered))

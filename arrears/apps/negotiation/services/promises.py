@@ -139,7 +139,8 @@ def promise_create(
             credit=credit,
         )
         _refuse_beside(case, promise.item_keys)
-        ask = None if negotiation is not None else _beyond_walk_away(case, promise, free, as_of)
+        named = [i for i in items if i.number in promise.item_keys]
+        ask = None if negotiation else _beyond_walk_away(case, promise, free, as_of, named)
         row = _store(case, actor, promise, items, negotiation, conditions, pending=bool(ask))
         conditions_follow_up(case, conditions, on=as_of)
         detail = {
@@ -179,7 +180,7 @@ def _refuse_above_due(promise: DomainPromise, due: Money) -> None:
 
 
 def _beyond_walk_away(
-    case: Case, promise: DomainPromise, free: dict[str, Money], as_of: date
+    case: Case, promise: DomainPromise, free: dict[str, Money], as_of: date, named: list[Any]
 ) -> dict[str, Any] | None:
     """The walk-away limits a promise goes beyond, measured as the negotiation engine measures
     a proposal: from today, against what is due (on the items named, or on the case less the
@@ -189,7 +190,7 @@ def _beyond_walk_away(
     else:
         balance = negotiation_balance(case, as_of)
     terms = Terms.from_parts(promise.parts)
-    ask = beyond_walk_away(case, terms, balance=balance, as_of=as_of)
+    ask = beyond_walk_away(case, terms, balance=balance, as_of=as_of, items=named)
     return None if ask is None else {**ask, "describe": terms.describe()}
 
 

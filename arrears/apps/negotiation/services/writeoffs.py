@@ -22,6 +22,7 @@ from arrears.apps.negotiation.models import (
     WriteOff,
     WriteOffPart,
 )
+from arrears.apps.negotiation.services.balances import overdue
 from arrears.apps.negotiation.services.common import (
     AGENCY,
     Refused,
@@ -58,6 +59,14 @@ NOT_AGENCY = (
     "the agency"
 )
 SAME_OWNER = "{user} already owns this debtor"
+NOTHING_DUE = (
+    "nothing is due on the case to write off (invoices not yet due are written off by naming "
+    "them with --part)"
+)
+CREDIT_COVERS = (
+    "the debtor's money we hold (open credit notes, money on account) covers what is due: "
+    "nothing to write off; have the credit applied in the ERP"
+)
 
 
 def writeoff_request(
@@ -77,8 +86,12 @@ def writeoff_request(
         raise Refused(NO_REASON.format(what="write-off"))
     with transaction.atomic():
         case_lock(case)
-        items = {i.number: i for i in load.open_items(case)}
-        chosen = _parts(case, items, parts, write_off_reserved(case))
+        items = {i.number: i for i in load.open_items(case, as_of)}
+        if parts:
+            chosen = _parts(case, items, parts, write_off_reserved(case))
+        else:
+            due = {i.number: i for i in overdue(list(items.values()), as_of)}
+            chosen = _whole_case(due, write_off_reserved(case), load.credit_minor(case, as_of))
         row = WriteOff.objects.create(
             case=case, reason=reason, requested_by=actor, requested_on=as_of, dispute=dispute
         )
@@ -152,21 +165,39 @@ def write_off_check(
             )
 
 
+def _whole_case(
+    items: dict[str, Any], reserved: dict[int, int], credit: int
+) -> list[tuple[str, int]]:
+    """A write-off of the whole case: what is due (items past their due date; an invoice not
+    yet due is named to be written off), less what other write-offs hold, less the debtor's
+    money we hold (open credit notes, money on account), taken from the newest items, so the
+    oldest debt is what is written off."""
+    chosen = [
+        [k, i.open_minor - reserved.get(i.pk, 0)]
+        for k, i in items.items()
+        if i.open_minor > reserved.get(i.pk, 0)
+    ]
+    left = credit
+    for part in reversed(chosen):  # items come oldest due first
+        take = min(left, int(part[1]))
+        part[1] = int(part[1]) - take
+        left -= take
+    out = [(str(k), int(a)) for k, a in chosen if int(a) > 0]
+    if not items:
+        raise Refused(NOTHING_DUE)
+    if not chosen:
+        raise Refused(NOTHING)
+    if not out:
+        raise Refused(CREDIT_COVERS)
+    return out
+
+
 def _parts(
     case: Case,
     items: dict[str, Any],
     parts: Sequence[tuple[str, Money]],
     reserved: dict[int, int],
 ) -> list[tuple[str, int]]:
-    if not parts:
-        chosen = [
-            (k, i.open_minor - reserved.get(i.pk, 0))
-            for k, i in items.items()
-            if i.open_minor > reserved.get(i.pk, 0)
-        ]
-        if not chosen:
-            raise Refused(NOTHING)
-        return chosen
     out = []
     for key, amount in parts:
         require_currency("the amount written off", amount.currency, case)
