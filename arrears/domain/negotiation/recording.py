@@ -28,7 +28,7 @@ from arrears.domain.negotiation.terms import Terms
 BEYOND_WALK_AWAY = "{terms} go beyond the walk-away point ({limits}): request approval"
 SAME_AS_RECOMMENDED = "the override chooses what the engine recommended: follow it instead"
 CONDITION_MISFIT = (
-    "{condition} does not apply to {terms}: an acceleration clause binds only a plan (the rest "
+    "the {condition} does not apply to {terms}: an acceleration clause binds only a plan (the rest "
     "falls due at once); ask for another condition"
 )
 
@@ -97,7 +97,9 @@ def _check_override(history: NegotiationHistory, rec: Recommendation, ov: Overri
         raise NegotiationError(SAME_AS_RECOMMENDED)
     if ov.condition is not None and not condition_applies(ov.condition, ov.terms):
         raise NegotiationError(
-            CONDITION_MISFIT.format(condition=ov.condition, terms=ov.terms.describe())
+            CONDITION_MISFIT.format(
+                condition=str(ov.condition).replace("_", " "), terms=ov.terms.describe()
+            )
         )
     if ov.chosen in (Action.NEEDS_APPROVAL, Action.HOLD):
         return
