@@ -752,3 +752,35 @@ def test_a_concession_is_never_worse_for_us_than_what_the_debtor_offered(
         h = record_exchange(h, rec, proposed_by="d", collector="alice", on=MON)
         if rec.action is Action.ACCEPT:
             break
+
+
+def test_a_hold_override_records_our_standing_offer_and_needs_one():
+    proposal = Terms.single(day(12), eur("8000"))
+    rec = respond(proposal, context=ctx(), history=NegotiationHistory())
+    hold = Override(Action.HOLD, proposal, "firm", "alice", MON)
+    with pytest.raises(NegotiationError, match="nothing to hold"):
+        record_exchange(
+            NegotiationHistory(), rec, proposed_by="x", collector="alice", on=MON, override=hold
+        )
+    _, h = exchange(NegotiationHistory(), proposal)  # countered: our offer stands
+    later = Terms.single(day(11), eur("8000"))
+    rec = respond(later, context=ctx(), history=h)
+    h2 = record_exchange(
+        h,
+        rec,
+        proposed_by="x",
+        collector="alice",
+        on=MON,
+        override=Override(Action.HOLD, later, "firm", "alice", MON),
+    )
+    assert h2.events[-1].kind is EventKind.HOLD and h2.events[-1].terms == h.positions[-1]
+
+
+def test_a_counter_with_the_debtors_own_terms_is_refused_as_an_acceptance():
+    proposal = Terms.single(day(12), eur("8000"))
+    rec = respond(proposal, context=ctx(), history=NegotiationHistory())
+    ov = Override(Action.COUNTER, proposal, "same", "alice", MON)
+    with pytest.raises(NegotiationError, match="is an acceptance"):
+        record_exchange(
+            NegotiationHistory(), rec, proposed_by="x", collector="alice", on=MON, override=ov
+        )

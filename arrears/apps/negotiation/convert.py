@@ -85,13 +85,12 @@ def credit_minor(case: Case, as_of: date) -> int:
     return (notes or 0) + (on_account or 0)
 
 
-def disputed_minor(case: Case) -> dict[int, int]:
-    """Per item id, the amount in open disputes."""
-    rows = (
-        DisputePart.objects.filter(dispute__case=case, dispute__status=DisputeStatus.OPEN)
-        .values("item_id")
-        .annotate(total=Sum("amount_minor"))
-    )
+def disputed_minor(case: Case, *, besides: Dispute | None = None) -> dict[int, int]:
+    """Per item id, the amount in open disputes (`besides`: but this one)."""
+    qs = DisputePart.objects.filter(dispute__case=case, dispute__status=DisputeStatus.OPEN)
+    if besides is not None:
+        qs = qs.exclude(dispute=besides)
+    rows = qs.values("item_id").annotate(total=Sum("amount_minor"))
     return {r["item_id"]: r["total"] for r in rows}
 
 
@@ -112,6 +111,11 @@ def not_yet_booked(item: OpenItem, amount: int, open_at: int | None, decided_on:
 def decided_away_minor(case: Case) -> dict[int, int]:
     """Per item id, approved write-offs and dispute credits not yet booked: money the debtor no
     longer owes, though the ledger still shows it open."""
+    return add_up(written_off_unbooked(case), credited_unbooked(case))
+
+
+def written_off_unbooked(case: Case) -> dict[int, int]:
+    """Per item id, approved write-offs the ledger does not show booked yet."""
     out: dict[int, int] = {}
     offs = WriteOffPart.objects.filter(
         write_off__case=case, write_off__status=DecisionStatus.APPROVED
@@ -120,6 +124,12 @@ def decided_away_minor(case: Case) -> dict[int, int]:
         assert w.write_off.decided_on is not None
         left = not_yet_booked(w.item, w.amount_minor, w.open_at_minor, w.write_off.decided_on)
         out[w.item_id] = out.get(w.item_id, 0) + left
+    return out
+
+
+def credited_unbooked(case: Case) -> dict[int, int]:
+    """Per item id, dispute credits (credit note, partial credit) not booked yet."""
+    out: dict[int, int] = {}
     credits = (
         DisputePart.objects.filter(
             dispute__case=case, dispute__status=DisputeStatus.RESOLVED, credited_minor__gt=0
@@ -134,12 +144,19 @@ def decided_away_minor(case: Case) -> dict[int, int]:
     return out
 
 
+def add_up(*parts: dict[int, int]) -> dict[int, int]:
+    """Per item id, the sum of several per-item amounts."""
+    out: dict[int, int] = {}
+    for part in parts:
+        for item_id, minor in part.items():
+            out[item_id] = out.get(item_id, 0) + minor
+    return out
+
+
 def negotiable(case: Case, items: Iterable[OpenItem]) -> dict[str, Money]:
     """Per item number, the open amount outside open disputes and outside approved write-offs
     and credits not yet booked: what can be promised, planned or negotiated."""
-    held = disputed_minor(case)
-    for item_id, minor in decided_away_minor(case).items():
-        held[item_id] = held.get(item_id, 0) + minor
+    held = add_up(disputed_minor(case), decided_away_minor(case))
     return {i.number: m(max(0, i.open_minor - held.get(i.pk, 0)), case.currency) for i in items}
 
 

@@ -26,6 +26,11 @@ from arrears.domain.negotiation.history import (
 from arrears.domain.negotiation.terms import Terms
 
 BEYOND_WALK_AWAY = "{terms} go beyond the walk-away point ({limits}): request approval"
+NOTHING_TO_HOLD = "no offer of ours stands yet: there is nothing to hold (counter instead)"
+OWN_TERMS = (
+    "a {action} with the debtor's own terms is an acceptance: choose accept, or give the terms "
+    "we offer"
+)
 SAME_AS_RECOMMENDED = "the override chooses what the engine recommended: follow it instead"
 CONDITION_MISFIT = (
     "the {condition} does not apply to {terms}: an acceleration clause binds only a plan (the rest "
@@ -95,6 +100,10 @@ def _followed(rec: Recommendation, by: str, on: date) -> tuple[NegotiationEvent,
 def _check_override(history: NegotiationHistory, rec: Recommendation, ov: Override) -> None:
     if ov.chosen is rec.action and ov.terms == rec.terms and ov.condition == rec.condition:
         raise NegotiationError(SAME_AS_RECOMMENDED)
+    if ov.chosen is Action.HOLD and not history.positions:
+        raise NegotiationError(NOTHING_TO_HOLD)
+    if ov.chosen in (Action.COUNTER, Action.CONCEDE) and ov.terms == rec.proposal:
+        raise NegotiationError(OWN_TERMS.format(action=ov.chosen))
     if ov.condition is not None and not condition_applies(ov.condition, ov.terms):
         raise NegotiationError(
             CONDITION_MISFIT.format(
@@ -121,6 +130,8 @@ def _chosen(history: NegotiationHistory, ov: Override) -> NegotiationEvent:
         Action.ACCEPT: EventKind.ACCEPTANCE,
         Action.NEEDS_APPROVAL: EventKind.APPROVAL_REQUESTED,
     }[ov.chosen]
+    if ov.chosen is Action.HOLD:  # a hold repeats our standing offer, whatever was typed
+        return NegotiationEvent(EventKind.HOLD, ov.on, ov.by, history.positions[-1])
     conditions = fitting_conditions(history.conditions_for(ov.terms), ov.terms)
     if ov.chosen is Action.ACCEPT and ov.condition is not None and ov.condition not in conditions:
         conditions = (*conditions, ov.condition)

@@ -86,13 +86,20 @@ def test_an_accepting_override_says_agreed_terms_and_keeps_the_recommendation_as
     assert not CODE.findall(out)
 
 
-def test_an_override_with_other_terms_says_the_terms_chosen(w):
+def test_a_hold_override_repeats_our_standing_offer_not_the_debtors(w):
+    _propose(w, "--first", "2026-12-07:1000")  # countered: our offer now stands
     out = _propose(
-        w, "--first", "2026-12-07:1000", "--override", "hold", "--reason", "end of quarter"
+        w, "--first", "2026-12-06:1000", "--override", "hold", "--reason", "end of quarter"
     )
-    assert "recommended: counter — " in out
-    assert "say: My offer stands: EUR 1,000.00 by " in out
     assert "chosen instead: hold — end of quarter" in out
+    said = out.split("say: ")[1]
+    assert said.startswith("My offer stands: EUR 1,000.00 by ")
+    assert "6 December" not in said  # the debtor's date is not our offer
+
+
+def test_a_hold_override_before_any_offer_of_ours_is_refused(w):
+    with pytest.raises(CommandError, match="nothing to hold"):
+        _propose(w, "--first", "2026-12-07:1000", "--override", "hold", "--reason", "x")
 
 
 def test_an_override_beyond_the_walk_away_point_is_refused_in_words(w):

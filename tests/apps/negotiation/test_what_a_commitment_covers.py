@@ -266,3 +266,63 @@ def test_a_whole_case_write_off_is_refused_when_our_credit_covers_what_is_due(w)
     _credit_note(w, 1000_00)
     with pytest.raises(Refused, match="covers what is due"):
         _write_off(w)
+
+
+def test_a_write_off_leaves_open_disputes_and_dispute_credits_to_their_dispute(w):
+    from arrears.apps.negotiation.services import dispute_open, dispute_resolve
+    from arrears.domain.disputes import DisputeOutcome, DisputeReason
+
+    credited = dispute_open(
+        case=w.case,
+        actor=w.cora,
+        parts=[("INV-OLD", eur("100"))],
+        reason=DisputeReason.WRONG_PRICE,
+        as_of=AS_OF,
+    )
+    dispute_resolve(dispute=credited, actor=w.cora, outcome=DisputeOutcome.CREDIT_NOTE, as_of=AS_OF)
+    dispute_open(
+        case=w.case,
+        actor=w.cora,
+        parts=[("INV-NEW", eur("50"))],
+        reason=DisputeReason.QUALITY,
+        as_of=AS_OF,
+    )
+    wo = _write_off(w)
+    parts = dict(wo.parts.values_list("item__number", "amount_minor"))
+    assert parts == {"INV-OLD": 500_00, "INV-NEW": 350_00}
+    with pytest.raises(Refused, match="more than is left to write off"):
+        _write_off(w, parts=[("INV-NEW", eur("1"))])  # the rest is disputed or asked for
+
+
+def test_a_dispute_cannot_cover_money_a_write_off_already_takes(w):
+    from arrears.apps.negotiation.services import dispute_open
+    from arrears.domain.disputes import DisputeReason
+
+    _write_off(w, parts=[("INV-OLD", eur("550"))])
+    with pytest.raises(ValueError):
+        dispute_open(
+            case=w.case,
+            actor=w.cora,
+            parts=[("INV-OLD", eur("60"))],
+            reason=DisputeReason.QUALITY,
+            as_of=AS_OF,
+        )
+
+
+def test_a_whole_case_promise_may_stand_beside_a_plan_on_invoices_not_yet_due(w):
+    factories.item(w.debtor, due=FEB, amount=900_00, number="INV-FEB", issue_date=AS_OF)
+    plan_create(
+        case=w.case,
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(due_dates=[FEB], item_numbers=["INV-FEB"]),
+    )
+    p = promise_create(
+        case=w.case,
+        actor=w.cora,
+        parts=[(DEC, eur("1000"))],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+    )
+    assert p.state == "open"

@@ -38,7 +38,7 @@ from arrears.apps.negotiation.services.withdrawals import first_payment_on
 from arrears.apps.negotiation.services.writeoffs import (
     open_dispute_of,
     write_off_check,
-    write_off_reserved,
+    write_off_held,
 )
 from arrears.domain.disputes import DisputeOutcome, resolve_dispute
 from arrears.domain.negotiation import (
@@ -167,7 +167,8 @@ def _decide_write_off(row: WriteOff, actor: Any, approve: bool, on: date) -> Non
     if approve:  # money approved meanwhile on another request cannot be written off again
         chosen = [(p.item.number, p.amount_minor) for p in row.parts.select_related("item")]
         items = {i.number: i for i in load.open_items(row.case)}
-        write_off_check(row.case, items, chosen, write_off_reserved(row.case, besides=row))
+        held = write_off_held(row.case, besides=row, dispute=row.dispute)
+        write_off_check(row.case, items, chosen, held)
     row.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED
     row.decided_on = on
     row.save(update_fields=["status", "decided_on"])

@@ -28,7 +28,7 @@ from arrears.apps.negotiation.services.common import (
     require_desk_day,
     require_open,
 )
-from arrears.apps.negotiation.services.writeoffs import writeoff_request
+from arrears.apps.negotiation.services.writeoffs import write_off_reserved, writeoff_request
 from arrears.domain.disputes import Dispute as DomainDispute
 from arrears.domain.disputes import (
     DisputedPart,
@@ -76,7 +76,12 @@ def dispute_open(
             d = load.dispute_domain(row)
             if (d.parts, d.reason, d.opened_on) == (dispute.parts, dispute.reason, as_of):
                 return row
-        open_amounts = {k: load.m(i.open_minor, case.currency) for k, i in items.items()}
+        # what write-offs and dispute credits already take off an item is not disputable
+        gone = load.add_up(write_off_reserved(case), load.credited_unbooked(case))
+        open_amounts = {
+            k: load.m(max(0, i.open_minor - gone.get(i.pk, 0)), case.currency)
+            for k, i in items.items()
+        }
         validate_dispute(
             dispute,
             as_of=as_of,

@@ -175,7 +175,7 @@ def plan_create(
         existing = _same_plan(case, plan)
         if existing is not None:
             return existing
-        _refuse_overlap(case, keys)
+        _refuse_overlap(case, keys or frozenset(covered))  # without items: what is due
         request = (
             None
             if pre_approved

@@ -138,7 +138,8 @@ def promise_create(
             standing=[s for _, s in standing],
             credit=credit,
         )
-        _refuse_beside(case, promise.item_keys)
+        # a whole-case promise covers what is due: that is what it must not share with a plan
+        _refuse_beside(case, promise.item_keys or frozenset(free))
         named = [i for i in items if i.number in promise.item_keys]
         ask = None if negotiation else _beyond_walk_away(case, promise, free, as_of, named)
         row = _store(case, actor, promise, items, negotiation, conditions, pending=bool(ask))

@@ -51,7 +51,7 @@ NOTHING = (
 )
 BEYOND_LEFT = (
     "{amount} written off on item {key!r} is more than is left to write off there: {left} "
-    "({open} open, {reserved} already written off or awaiting approval)"
+    "({open} open, {reserved} already written off, awaiting approval, disputed or credited)"
 )
 NOT_LEGAL = "{user} is not in the legal group: a hand-over to legal goes to a legal user"
 NOT_AGENCY = (
@@ -88,10 +88,11 @@ def writeoff_request(
         case_lock(case)
         items = {i.number: i for i in load.open_items(case, as_of)}
         if parts:
-            chosen = _parts(case, items, parts, write_off_reserved(case))
+            chosen = _parts(case, items, parts, write_off_held(case, dispute=dispute))
         else:
             due = {i.number: i for i in overdue(list(items.values()), as_of)}
-            chosen = _whole_case(due, write_off_reserved(case), load.credit_minor(case, as_of))
+            held = write_off_held(case, dispute=dispute)
+            chosen = _whole_case(due, held, load.credit_minor(case, as_of))
         row = WriteOff.objects.create(
             case=case, reason=reason, requested_by=actor, requested_on=as_of, dispute=dispute
         )
@@ -134,6 +135,19 @@ def write_off_reserved(case: Case, *, besides: WriteOff | None = None) -> dict[i
             left = load.not_yet_booked(p.item, p.amount_minor, p.open_at_minor, w.decided_on)
         out[p.item_id] = out.get(p.item_id, 0) + left
     return out
+
+
+def write_off_held(
+    case: Case, *, besides: WriteOff | None = None, dispute: Dispute | None = None
+) -> dict[int, int]:
+    """Per item id, what a write-off cannot take: other write-offs (`write_off_reserved`), open
+    disputes but the one it settles (`dispute`), and dispute credits not booked yet, so no
+    money is taken off an item twice."""
+    return load.add_up(
+        write_off_reserved(case, besides=besides),
+        load.disputed_minor(case, besides=dispute),
+        load.credited_unbooked(case),
+    )
 
 
 def write_off_check(

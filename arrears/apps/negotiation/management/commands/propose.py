@@ -14,6 +14,7 @@ from arrears.apps.cases.selectors import say, say_all
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
 from arrears.apps.negotiation.cli import money as to_money
+from arrears.apps.negotiation.convert import history_domain
 from arrears.apps.negotiation.services import OverrideIn, ProposalResult, negotiation_propose
 from arrears.domain.negotiation import CONDITION_ASKS, Condition, Terms
 from arrears.domain.negotiation.history import Action
@@ -124,8 +125,10 @@ def _chosen_line(r: ProposalResult, ov: OverrideIn) -> str:
             return f"Agreed: {terms}{given}."
         case Action.CONCEDE if ov.condition is not None:
             return f"I can move to {terms}, if you {CONDITION_ASKS[ov.condition]}."
-        case Action.HOLD:
-            return f"My offer stands: {terms}."
+        case Action.HOLD:  # our standing offer, as recorded
+            rows = r.negotiation.events.order_by("seq")
+            held = history_domain(rows, r.negotiation.case.currency).events[-1].terms
+            return f"My offer stands: {held.describe() if held else terms}."
         case Action.NEEDS_APPROVAL:
             return f"I will put {terms} to our credit manager."
         case _:
