@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 
@@ -25,6 +26,7 @@ from arrears.apps.negotiation.models import (
     PromiseToPay,
     WriteOffPart,
 )
+from arrears.domain.booking import Decided, unbooked
 from arrears.domain.disputes import Dispute as DomainDispute
 from arrears.domain.disputes import DisputedPart, DisputeReason
 from arrears.domain.matching import Receipt
@@ -94,42 +96,17 @@ def disputed_minor(case: Case, *, besides: Dispute | None = None) -> dict[int, i
     return {r["item_id"]: r["total"] for r in rows}
 
 
-def not_yet_booked(item: OpenItem, amount: int, open_at: int | None, decided_on: date) -> int:
-    """What of a credit or write-off decided on `decided_on` the ledger does not show booked
-    yet: the amount less the fall in the item's open amount since that payments do not explain
-    (the same rule as the sweep's `sweep_frames._pending`)."""
-    paid = (
-        Allocation.objects.filter(item_id=item.pk, payment__received_on__gte=decided_on).aggregate(
-            s=Sum("amount_minor")
-        )["s"]
-        or 0
-    )
-    start = item.open_minor if open_at is None else open_at
-    return max(0, amount - max(0, start - item.open_minor - paid))
+def _paid_since(item_id: int, on: date) -> int:
+    rows = Allocation.objects.filter(item_id=item_id, payment__received_on__gte=on)
+    return int(rows.aggregate(s=Sum("amount_minor"))["s"] or 0)
 
 
-def decided_away_minor(case: Case) -> dict[int, int]:
-    """Per item id, approved write-offs and dispute credits not yet booked: money the debtor no
-    longer owes, though the ledger still shows it open."""
-    return add_up(written_off_unbooked(case), credited_unbooked(case))
-
-
-def written_off_unbooked(case: Case) -> dict[int, int]:
-    """Per item id, approved write-offs the ledger does not show booked yet."""
-    out: dict[int, int] = {}
+def unbooked_by_kind(case: Case) -> tuple[dict[int, int], dict[int, int]]:
+    """Per item id, (approved write-offs, dispute credits) the ledger does not show booked yet
+    (`arrears.domain.booking`: one fall in the open amount books the decisions in order)."""
     offs = WriteOffPart.objects.filter(
         write_off__case=case, write_off__status=DecisionStatus.APPROVED
     ).select_related("write_off", "item")
-    for w in offs:
-        assert w.write_off.decided_on is not None
-        left = not_yet_booked(w.item, w.amount_minor, w.open_at_minor, w.write_off.decided_on)
-        out[w.item_id] = out.get(w.item_id, 0) + left
-    return out
-
-
-def credited_unbooked(case: Case) -> dict[int, int]:
-    """Per item id, dispute credits (credit note, partial credit) not booked yet."""
-    out: dict[int, int] = {}
     credits = (
         DisputePart.objects.filter(
             dispute__case=case, dispute__status=DisputeStatus.RESOLVED, credited_minor__gt=0
@@ -137,11 +114,44 @@ def credited_unbooked(case: Case) -> dict[int, int]:
         .exclude(dispute__outcome="written_off")  # its write-off parts stand for it
         .select_related("dispute", "item")
     )
+    rows: list[tuple[str, Any, int, int | None, date]] = []
+    for w in offs:
+        assert w.write_off.decided_on is not None
+        rows.append(("write_off", w, w.amount_minor, w.open_at_minor, w.write_off.decided_on))
     for c in credits:
         assert c.dispute.resolved_on is not None
-        left = not_yet_booked(c.item, c.credited_minor, c.open_at_minor, c.dispute.resolved_on)
-        out[c.item_id] = out.get(c.item_id, 0) + left
-    return out
+        rows.append(("credit", c, c.credited_minor, c.open_at_minor, c.dispute.resolved_on))
+    by_item: dict[int, list[tuple[str, Any, int, int | None, date]]] = {}
+    for row in rows:
+        by_item.setdefault(row[1].item_id, []).append(row)
+    written: dict[int, int] = {}
+    credited: dict[int, int] = {}
+    for item_id, parts in by_item.items():
+        decided = [
+            Decided(on, (kind, part.pk), amount, open_at, _paid_since(item_id, on))
+            for kind, part, amount, open_at, on in parts
+        ]
+        left = unbooked(decided, parts[0][1].item.open_minor)
+        for (kind, _, _, _, _), minor in zip(parts, left, strict=True):
+            into = written if kind == "write_off" else credited
+            into[item_id] = into.get(item_id, 0) + minor
+    return written, credited
+
+
+def decided_away_minor(case: Case) -> dict[int, int]:
+    """Per item id, approved write-offs and dispute credits not yet booked: money the debtor no
+    longer owes, though the ledger still shows it open."""
+    return add_up(*unbooked_by_kind(case))
+
+
+def written_off_unbooked(case: Case) -> dict[int, int]:
+    """Per item id, approved write-offs the ledger does not show booked yet."""
+    return unbooked_by_kind(case)[0]
+
+
+def credited_unbooked(case: Case) -> dict[int, int]:
+    """Per item id, dispute credits (credit note, partial credit) not booked yet."""
+    return unbooked_by_kind(case)[1]
 
 
 def add_up(*parts: dict[int, int]) -> dict[int, int]:

@@ -326,3 +326,80 @@ def test_a_whole_case_promise_may_stand_beside_a_plan_on_invoices_not_yet_due(w)
         as_of=AS_OF,
     )
     assert p.state == "open"
+
+
+def test_a_booked_dispute_credit_does_not_also_book_a_write_off_on_the_same_item(w):
+    from arrears.apps.cases.services import run_daily
+    from arrears.apps.negotiation.services import approval_decide, dispute_open, dispute_resolve
+    from arrears.domain.disputes import DisputeOutcome, DisputeReason
+
+    d = dispute_open(
+        case=w.case,
+        actor=w.cora,
+        parts=[("INV-OLD", eur("200"))],
+        reason=DisputeReason.WRONG_PRICE,
+        as_of=AS_OF,
+    )
+    dispute_resolve(
+        dispute=d,
+        actor=w.cora,
+        outcome=DisputeOutcome.PARTIAL_CREDIT,
+        credited=eur("100"),
+        as_of=AS_OF,
+    )
+    wo = _write_off(w, parts=[("INV-OLD", eur("500")), ("INV-NEW", eur("400"))])
+    approval_decide(
+        approval=wo.approval_set.get(), actor=w.maria, approve=True, reason="gone", as_of=AS_OF
+    )
+    w.old.open_minor = 500_00  # finance books the EUR 100 credit note only
+    w.old.save(update_fields=["open_minor"])
+    run_daily(company=w.company, as_of=DEC)
+    w.refresh()
+    assert w.old.excluded_minor == 500_00  # the write-off still waits to be booked
+    assert (w.case.status, w.case.closed_reason) == ("closed", "written_off")
+
+
+def _dispute(w, item, amount):
+    from arrears.apps.negotiation.services import dispute_open
+    from arrears.domain.disputes import DisputeReason
+
+    return dispute_open(
+        case=w.case,
+        actor=w.cora,
+        parts=[(item, eur(amount))],
+        reason=DisputeReason.QUALITY,
+        as_of=AS_OF,
+    )
+
+
+def test_a_dispute_cannot_take_money_a_standing_promise_counts_on(w):
+    p = promise_create(
+        case=w.case,
+        actor=w.cora,
+        parts=[(DEC, eur("1000"))],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+    )
+    with pytest.raises(Refused, match=f"promise P{p.pk} counts on money this dispute"):
+        _dispute(w, "INV-OLD", "100")
+
+
+def test_a_dispute_beside_a_smaller_promise_is_fine(w):
+    promise_create(
+        case=w.case,
+        actor=w.cora,
+        parts=[(DEC, eur("250"))],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+    )
+    assert _dispute(w, "INV-OLD", "100").status == "open"
+
+
+def test_a_dispute_cannot_take_money_a_plan_in_good_standing_still_finances(w):
+    plan = plan_create(
+        case=w.case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[DEC, JAN])
+    )
+    with pytest.raises(Refused, match=f"plan PL{plan.pk} counts on money"):
+        _dispute(w, "INV-NEW", "50")

@@ -77,8 +77,7 @@ def negotiation_sweep(
 ) -> SweepResult:
     """Judge promises and plans, escalate disputes, store the ladder's inputs (see module)."""
     with transaction.atomic():
-        pending = frames.write_offs_pending(company, as_of)
-        credits = frames.credits_pending(company, as_of)
+        pending, credits = frames.pending(company, as_of)
         ctx = _context(company, as_of, run, decided=[pending, credits])
         _close_written_off(company, ctx, pending)  # first: nothing breaks on a closed case
         ctx.counts["requests_expired"] += len(requests_expire(company, on=as_of))

@@ -33,27 +33,33 @@ _OPEN_DISPUTES = (
 
 # An approved credit or write-off part, its item now, and what was paid on the item since.
 _PENDING = (
-    "SELECT x.item_id, x.amount AS minor, x.open_at, i.open_minor AS open_now, "
+    "SELECT x.item_id, x.kind, x.part_id, x.decided_on, x.amount AS minor, x.open_at, "
+    "i.open_minor AS open_now, "
     " (SELECT COALESCE(SUM(a.amount_minor), 0) FROM ledger_allocation a "
     "  JOIN ledger_payment p ON p.id = a.payment_id "
     "  WHERE a.item_id = x.item_id AND p.received_on >= x.decided_on) AS paid_since "
     "FROM ({parts}) x JOIN ledger_openitem i ON i.id = x.item_id WHERE i.company_id = %s"
 )
 _CREDIT_PARTS = (
-    "SELECT dp.item_id, dp.credited_minor AS amount, dp.open_at_minor AS open_at, "
+    "SELECT dp.item_id, 'credit' AS kind, dp.id AS part_id, dp.credited_minor AS amount, "
+    "dp.open_at_minor AS open_at, "
     "d.resolved_on AS decided_on FROM negotiation_disputepart dp "
     "JOIN negotiation_dispute d ON d.id = dp.dispute_id "
     "WHERE d.status = 'resolved' AND dp.credited_minor > 0 AND d.resolved_on <= %s "
     "AND d.outcome <> 'written_off'"  # its write-off parts stand for it: counted once
 )
 _WRITE_OFF_PARTS = (
-    "SELECT wp.item_id, wp.amount_minor AS amount, wp.open_at_minor AS open_at, "
+    "SELECT wp.item_id, 'write_off' AS kind, wp.id AS part_id, wp.amount_minor AS amount, "
+    "wp.open_at_minor AS open_at, "
     "w.decided_on FROM negotiation_writeoffpart wp "
     "JOIN negotiation_writeoff w ON w.id = wp.write_off_id "
     "WHERE w.status = 'approved' AND w.decided_on <= %s"
 )
 PENDING_SCHEMA: dict[str, pl.DataType] = {
     "item_id": pl.Int64(),
+    "kind": pl.String(),
+    "part_id": pl.Int64(),
+    "decided_on": pl.Date(),
     "minor": pl.Int64(),
     "open_at": pl.Int64(),
     "open_now": pl.Int64(),
@@ -65,19 +71,23 @@ def disputed(company: Company, as_of: date) -> pl.DataFrame:
     return read_frame(_OPEN_DISPUTES, [company.pk, as_of], ITEM_MINOR)
 
 
-def _pending(parts_sql: str, company: Company, as_of: date) -> pl.DataFrame:
-    """Per part: what is still to be booked (amount less the unexplained fall in open)."""
-    frame = read_frame(_PENDING.format(parts=parts_sql), [as_of, company.pk], PENDING_SCHEMA)
-    booked = (pl.col("open_at") - pl.col("open_now") - pl.col("paid_since")).clip(0)
-    return frame.select("item_id", minor=(pl.col("minor") - booked).clip(0))
-
-
-def credits_pending(company: Company, as_of: date) -> pl.DataFrame:
-    return _pending(_CREDIT_PARTS, company, as_of)
-
-
-def write_offs_pending(company: Company, as_of: date) -> pl.DataFrame:
-    return _pending(_WRITE_OFF_PARTS, company, as_of)
+def pending(company: Company, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(write-offs, credits): per part, what is still to be booked. The fall in an item's open
+    amount since its first decision, less payments since then, books the decisions waiting on
+    it in the order they were made, each once (`arrears.domain.booking`, batched)."""
+    sql = f"{_CREDIT_PARTS} UNION ALL {_WRITE_OFF_PARTS}"
+    frame = read_frame(_PENDING.format(parts=sql), [as_of, as_of, company.pk], PENDING_SCHEMA)
+    item = "item_id"
+    first_open = pl.col("open_at").fill_null(pl.col("open_now")).first().over(item)
+    booked = (first_open - pl.col("open_now") - pl.col("paid_since").first().over(item)).clip(0)
+    before = pl.col("minor").cum_sum().over(item) - pl.col("minor")
+    left = frame.sort(item, "decided_on", "kind", "part_id").with_columns(
+        minor=pl.col("minor") - (booked - before).clip(0, pl.col("minor"))
+    )
+    parts = [
+        left.filter(pl.col("kind") == k).select(item, "minor") for k in ("write_off", "credit")
+    ]
+    return parts[0], parts[1]
 
 
 # §1 A case handed over to legal or an agency is theirs: our own ladder stops dunning it.

@@ -122,19 +122,15 @@ def writeoff_request(
 def write_off_reserved(case: Case, *, besides: WriteOff | None = None) -> dict[int, int]:
     """Per item id, what is already written off and not yet booked, or awaiting approval: the
     same money cannot be written off twice (`besides`: the request being decided)."""
-    parts = WriteOffPart.objects.filter(
-        write_off__case=case,
-        write_off__status__in=[DecisionStatus.REQUESTED, DecisionStatus.APPROVED],
-    ).select_related("write_off", "item")
+    asked = WriteOffPart.objects.filter(
+        write_off__case=case, write_off__status=DecisionStatus.REQUESTED
+    )
     if besides is not None:
-        parts = parts.exclude(write_off=besides)
+        asked = asked.exclude(write_off=besides)
     out: dict[int, int] = {}
-    for p in parts:
-        w, left = p.write_off, p.amount_minor
-        if w.status == DecisionStatus.APPROVED and w.decided_on is not None:
-            left = load.not_yet_booked(p.item, p.amount_minor, p.open_at_minor, w.decided_on)
-        out[p.item_id] = out.get(p.item_id, 0) + left
-    return out
+    for item_id, minor in asked.values_list("item_id", "amount_minor"):
+        out[item_id] = out.get(item_id, 0) + minor
+    return load.add_up(out, load.written_off_unbooked(case))
 
 
 def write_off_held(
