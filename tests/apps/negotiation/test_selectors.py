@@ -67,7 +67,9 @@ def test_the_case_summary_shows_record_commitments_disputes_and_approvals(w):
         reason=DisputeReason.QUALITY,
         as_of=AS_OF,
     )
-    writeoff_request(case=w.case, actor=w.cora, reason="x", as_of=AS_OF)
+    writeoff_request(  # beside the promise on INV-OLD
+        case=w.case, actor=w.cora, reason="x", as_of=AS_OF, parts=[("INV-NEW", eur("50"))]
+    )
     summary = case_negotiation(case=w.case, as_of=AS_OF)
     assert len(summary.promises) == len(summary.disputes) == len(summary.approvals) == 1
     assert any(line.startswith("promise record") for line in summary.lines())

@@ -403,3 +403,25 @@ def test_a_dispute_cannot_take_money_a_plan_in_good_standing_still_finances(w):
     )
     with pytest.raises(Refused, match=f"plan PL{plan.pk} counts on money"):
         _dispute(w, "INV-NEW", "50")
+
+
+def test_a_plan_without_items_does_not_count_payments_of_invoices_outside_it(w):
+    from arrears.apps.negotiation.services import negotiation_sweep
+    from tests.apps.negotiation.support import pay
+
+    plan = plan_create(
+        case=w.case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[DEC, JAN])
+    )
+    later = factories.item(w.debtor, due=DEC, amount=500_00, number="INV-DEC", issue_date=AS_OF)
+    pay(later, 500_00, DEC)  # the December invoice paid on time: not a plan instalment
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    plan.refresh_from_db()
+    assert plan.status == "defaulted"
+
+
+def test_a_write_off_cannot_take_money_a_live_plan_still_finances(w):
+    plan = plan_create(
+        case=w.case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[DEC, JAN])
+    )
+    with pytest.raises(Refused, match=f"plan PL{plan.pk} counts on money this write-off"):
+        _write_off(w)

@@ -13,6 +13,7 @@ from arrears.apps.negotiation.services import (
     NotAllowed,
     approval_decide,
     case_handover,
+    promise_cancel,
     promise_create,
     writeoff_request,
 )
@@ -275,7 +276,7 @@ def test_a_handover_is_recorded_on_every_open_case_of_the_debtor(w):
     assert Action.objects.filter(case=usd, step_code="handover_legal").exists()
 
 
-def test_a_standing_promise_is_withdrawn_when_the_case_is_written_off(w):
+def test_a_write_off_cannot_take_money_a_standing_promise_counts_on(w):
     p = promise_create(
         case=w.case,
         actor=w.cora,
@@ -285,12 +286,15 @@ def test_a_standing_promise_is_withdrawn_when_the_case_is_written_off(w):
         as_of=AS_OF,
     )
     assert p.state == "open"
+    with pytest.raises(ValueError, match=f"promise P{p.pk} counts on money this write-off"):
+        _write_off_all(w)
+    promise_cancel(promise=p, actor=w.cora, as_of=AS_OF, reason="insolvent: nothing will come")
     _, approval = _write_off_all(w)
     approval_decide(approval=approval, actor=w.maria, approve=True, reason="insolvent", as_of=AS_OF)
     run_daily(company=w.company, as_of=date(2026, 12, 10))
-    p.refresh_from_db()
     w.refresh()
-    assert p.state == "cancelled" and (w.old.broken_promises, w.new.broken_promises) == (0, 0)
+    assert (w.case.status, w.case.closed_reason) == ("closed", "written_off")
+    assert (w.old.broken_promises, w.new.broken_promises) == (0, 0)
 
 
 def test_a_handover_without_an_agency_name_reads_with_single_spaces(w):

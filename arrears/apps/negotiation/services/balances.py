@@ -10,13 +10,16 @@ from typing import Any
 
 from arrears.apps.cases.models import Case
 from arrears.apps.negotiation import convert as load
-from arrears.apps.negotiation.models import PaymentPlan, PlanStatus
+from arrears.apps.negotiation.models import PaymentPlan, PlanStatus, PromiseToPay
 from arrears.apps.negotiation.policy import negotiation_config
 from arrears.apps.negotiation.selectors import promise_record_for
+from arrears.apps.negotiation.services.common import Refused
+from arrears.domain.matching import Receipt
 from arrears.domain.money import Money
 from arrears.domain.negotiation import Limit, Terms, WalkAway, walk_away_for
+from arrears.domain.plans import plan_status
 from arrears.domain.plans.model import sum_money
-from arrears.domain.promises import net_of_credit
+from arrears.domain.promises import PromiseState, net_of_credit
 
 LIVE_PLAN = (PlanStatus.GOOD_STANDING, PlanStatus.PENDING_APPROVAL)
 
@@ -105,3 +108,59 @@ def walk_away_detail(
         "anchor": anchor.isoformat(),
         "balance_minor": balance.to_minor(),
     }
+
+
+def plan_receipts(plan: PaymentPlan, got: Sequence[Receipt]) -> list[Receipt]:
+    """The receipts a plan counts: on the items it names; for a plan without named items, on
+    the items it covered when agreed and money on account (never a payment of an invoice that
+    fell due later); an old row without covered items, everything on the case."""
+    named = {i.number for i in plan.items.all()}
+    if named:
+        return [r for r in got if r.item_key in named]
+    if plan.covered_items:
+        scope = set(plan.covered_items) | {load.ON_ACCOUNT}
+        return [r for r in got if r.item_key in scope]
+    return list(got)
+
+
+UNDER_COMMITMENT = (
+    "{what} counts on money {taking} would take ({need} still to pay, {left} left on what it "
+    "covers): withdraw it first (`arrears {how}`), then agree new terms"
+)
+
+
+def refuse_under_commitment(
+    case: Case, items: dict[str, Any], taken: dict[str, int], as_of: date, *, what: str
+) -> None:
+    """A standing promise or live plan must still be payable from what `taken` (a dispute, a
+    write-off: item number -> minor units) leaves: otherwise paying everything left would break
+    it, or it would default on money we no longer ask for."""
+    free = load.negotiable(case, items.values())
+
+    def left(scope: set[str]) -> int:
+        return sum(free[k].to_minor() - taken.get(k, 0) for k in scope if k in free)
+
+    def refuse(who: str, need: Money, scope: set[str], how: str) -> None:
+        raise Refused(
+            UNDER_COMMITMENT.format(
+                what=who, taking=what, need=need, left=load.m(left(scope), case.currency), how=how
+            )
+        )
+
+    due = {i.number for i in overdue(list(items.values()), as_of)}
+    live = (PromiseState.OPEN, PromiseState.PENDING_APPROVAL)
+    for p in PromiseToPay.objects.filter(case=case, state__in=live).prefetch_related("items"):
+        scope = {i.number for i in p.items.all()} or due
+        need = p.total_minor - p.paid_minor
+        if scope & taken.keys() and left(scope) < need:
+            refuse(
+                f"promise P{p.pk}", load.m(need, case.currency), scope, f"promise-cancel P{p.pk}"
+            )
+    for plan in live_plans(case):
+        scope = set(plan_scope(plan)) or set(items)
+        if not scope & taken.keys():
+            continue
+        got = plan_receipts(plan, load.receipts(case))
+        owed = plan_status(load.plan_domain(plan), got, as_of=as_of).remaining_principal
+        if left(scope) < owed.to_minor():
+            refuse(f"plan PL{plan.pk}", owed, scope, f"plan-withdraw PL{plan.pk}")

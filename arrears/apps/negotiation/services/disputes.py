@@ -15,9 +15,9 @@ from django.db import transaction
 
 from arrears.apps.cases.models import Case
 from arrears.apps.negotiation import convert as load
-from arrears.apps.negotiation.models import Dispute, DisputePart, DisputeStatus, PromiseToPay
+from arrears.apps.negotiation.models import Dispute, DisputePart, DisputeStatus
 from arrears.apps.negotiation.policy import dispute_policy
-from arrears.apps.negotiation.services.balances import live_plans, overdue, plan_scope
+from arrears.apps.negotiation.services.balances import refuse_under_commitment
 from arrears.apps.negotiation.services.common import (
     NotAllowed,
     Refused,
@@ -42,8 +42,6 @@ from arrears.domain.disputes import (
 )
 from arrears.domain.ladder import Role
 from arrears.domain.money import Money
-from arrears.domain.plans import plan_status
-from arrears.domain.promises import PromiseState
 
 NOT_RESOLVER = "{user} may not resolve dispute D{key}: its owner, their manager or a credit manager"
 NOT_OPEN = "dispute D{key} is already {status}"
@@ -91,7 +89,8 @@ def dispute_open(
             open_items=open_amounts,
             others=[load.dispute_domain(r) for r in others],
         )
-        _refuse_under_commitment(case, items, dispute, as_of)
+        taken = {p.item_key: p.amount.to_minor() for p in dispute.parts}
+        refuse_under_commitment(case, items, taken, as_of, what="this dispute")
         row = _store(case, dispute, owner, items, note)
         detail = {
             "rule": "dispute_opened",
@@ -196,55 +195,3 @@ def dispute_settle(row: Dispute, resolved: DomainDispute, *, actor: Any, on: dat
         "approved_by": r.approved_by,
     }
     record_change(row.case, actor=actor, on=on, kind="dispute", obj=row, detail=detail)
-
-
-UNDER_COMMITMENT = (
-    "{what} counts on money this dispute would take ({need} still to pay, {left} left "
-    "undisputed on what it covers): withdraw it first (`arrears {how}`), then agree new terms on "
-    "what is not disputed"
-)
-
-
-def _refuse_under_commitment(
-    case: Case, items: dict[str, Any], dispute: DomainDispute, as_of: date
-) -> None:
-    """A standing promise or live plan must still be payable from what stays undisputed:
-    otherwise paying everything undisputed would break it."""
-    free = load.negotiable(case, items.values())
-    taken = {p.item_key: p.amount.to_minor() for p in dispute.parts}
-
-    def left(scope: set[str]) -> int:
-        return sum(free[k].to_minor() - taken.get(k, 0) for k in scope if k in free)
-
-    due = {i.number for i in overdue(list(items.values()), as_of)}
-    live = (PromiseState.OPEN, PromiseState.PENDING_APPROVAL)
-    for p in PromiseToPay.objects.filter(case=case, state__in=live).prefetch_related("items"):
-        scope = {i.number for i in p.items.all()} or due
-        need = p.total_minor - p.paid_minor
-        if not (scope & taken.keys()) or left(scope) >= need:
-            continue
-        raise Refused(
-            UNDER_COMMITMENT.format(
-                what=f"promise P{p.pk}",
-                need=load.m(need, case.currency),
-                left=load.m(left(scope), case.currency),
-                how=f"promise-cancel P{p.pk} --reason WHY",
-            )
-        )
-    for plan in live_plans(case):
-        scope = set(plan_scope(plan)) or set(items)
-        if not (scope & taken.keys()):
-            continue
-        named = {i.number for i in plan.items.all()}  # a plan on items counts their receipts
-        got = [r for r in load.receipts(case) if not named or r.item_key in named]
-        owed = plan_status(load.plan_domain(plan), got, as_of=as_of).remaining_principal
-        if left(scope) >= owed.to_minor():
-            continue
-        raise Refused(
-            UNDER_COMMITMENT.format(
-                what=f"plan PL{plan.pk}",
-                need=owed,
-                left=load.m(left(scope), case.currency),
-                how=f"plan-withdraw PL{plan.pk} --reason WHY",
-            )
-        )

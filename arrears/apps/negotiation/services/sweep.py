@@ -40,6 +40,7 @@ from arrears.apps.negotiation.models import (
 )
 from arrears.apps.negotiation.policy import promise_policy
 from arrears.apps.negotiation.services import sweep_frames as frames
+from arrears.apps.negotiation.services.balances import plan_receipts
 from arrears.apps.negotiation.services.common import case_event, follow_up
 from arrears.apps.negotiation.services.promises import promise_evaluate
 from arrears.apps.negotiation.services.withdrawals import approvals_withdraw, requests_expire
@@ -265,8 +266,7 @@ def _plans(company: Company, ctx: _Ctx) -> None:
         ctx.counts["plans_judged"] += 1
         domain = load.plan_domain(plan)
         got = ctx.receipts.get(plan.case_id, [])
-        if domain.item_keys:  # a plan on some items counts only what was paid on them
-            got = [r for r in got if r.item_key in domain.item_keys]
+        got = plan_receipts(plan, got)  # never a payment of an invoice outside it
         s = plan_status(domain, got, as_of=ctx.as_of)
         _instalments(plan, s)
         # only what it covers: not an invoice booked, or one not yet due, left outside it

@@ -27,6 +27,7 @@ from arrears.apps.negotiation.models import (
     PromiseToPay,
     WriteOff,
 )
+from arrears.apps.negotiation.services.balances import plan_receipts
 from arrears.apps.negotiation.services.common import (
     Refused,
     case_lock,
@@ -122,8 +123,7 @@ def _refuse_failed(plan: PaymentPlan, as_of: date) -> None:
     `promise_cancel` does) so a default the sweep has not recorded yet cannot be withdrawn."""
     domain = load.plan_domain(plan)
     got = load.receipts(plan.case)
-    if domain.item_keys:  # a plan on some items counts only what was paid on them
-        got = [r for r in got if r.item_key in domain.item_keys]
+    got = plan_receipts(plan, got)  # never a payment of an invoice outside it
     s = plan_status(domain, got, as_of=as_of)
     d = plan_default(s)
     if d is not None:

@@ -22,7 +22,7 @@ from arrears.apps.negotiation.models import (
     WriteOff,
     WriteOffPart,
 )
-from arrears.apps.negotiation.services.balances import overdue
+from arrears.apps.negotiation.services.balances import overdue, refuse_under_commitment
 from arrears.apps.negotiation.services.common import (
     AGENCY,
     Refused,
@@ -93,6 +93,11 @@ def writeoff_request(
             due = {i.number: i for i in overdue(list(items.values()), as_of)}
             held = write_off_held(case, dispute=dispute)
             chosen = _whole_case(due, held, load.credit_minor(case, as_of))
+        if dispute is None:  # a dispute's own money is outside every commitment already
+            taken: dict[str, int] = {}
+            for key, minor in chosen:
+                taken[key] = taken.get(key, 0) + minor
+            refuse_under_commitment(case, items, taken, as_of, what="this write-off")
         row = WriteOff.objects.create(
             case=case, reason=reason, requested_by=actor, requested_on=as_of, dispute=dispute
         )
