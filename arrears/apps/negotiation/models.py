@@ -53,6 +53,9 @@ class PromiseToPay(models.Model):
     conditions = models.JSONField(default=list, blank=True)  # Condition values agreed with it
     # payment references of the day it was given already in the balance it was checked against
     already_counted = models.JSONField(default=list, blank=True)
+    # a promise on the whole case: the items due when it was given (what it was measured
+    # against); it counts their payments and money on account, never a later invoice's
+    covered_items = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

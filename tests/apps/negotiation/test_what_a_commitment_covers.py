@@ -425,3 +425,24 @@ def test_a_write_off_cannot_take_money_a_live_plan_still_finances(w):
     )
     with pytest.raises(Refused, match=f"plan PL{plan.pk} counts on money this write-off"):
         _write_off(w)
+
+
+def test_a_whole_case_promise_is_not_kept_by_paying_an_invoice_outside_it(w):
+    from arrears.apps.negotiation.services import negotiation_sweep
+    from tests.apps.negotiation.support import pay
+
+    later = factories.item(w.debtor, due=JAN, amount=500_00, number="INV-JAN", issue_date=AS_OF)
+    p = promise_create(
+        case=w.case,
+        actor=w.cora,
+        parts=[(DEC, eur("1000"))],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+    )
+    assert p.covered_items == ["INV-NEW", "INV-OLD"]
+    pay(later, 500_00, date(2026, 12, 2))  # the January invoice paid early
+    pay(w.old, 500_00, date(2026, 12, 2))
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    p.refresh_from_db()
+    assert (p.state, p.paid_minor) == ("partly_kept", 500_00)

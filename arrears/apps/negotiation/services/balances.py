@@ -150,7 +150,7 @@ def refuse_under_commitment(
     due = {i.number for i in overdue(list(items.values()), as_of)}
     live = (PromiseState.OPEN, PromiseState.PENDING_APPROVAL)
     for p in PromiseToPay.objects.filter(case=case, state__in=live).prefetch_related("items"):
-        scope = {i.number for i in p.items.all()} or due
+        scope = {i.number for i in p.items.all()} or set(p.covered_items) or due
         need = p.total_minor - p.paid_minor
         if scope & taken.keys() and left(scope) < need:
             refuse(

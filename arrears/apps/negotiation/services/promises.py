@@ -67,11 +67,24 @@ PROMISE_WAITS = (
 def promise_evaluate(
     p: PromiseToPay, receipts: Sequence[Receipt], *, as_of: date, policy: PromisePolicy
 ) -> PromiseStatus:
-    """The promise's state on `as_of` from the receipts on the items it covers."""
+    """The promise's state on `as_of` from the receipts on the items it covers: those it
+    names, or for a promise on the whole case the items due when it was given and money on
+    account (never a payment of an invoice that fell due later)."""
     domain = load.promise_domain(p)
-    if domain.item_keys:
-        receipts = [r for r in receipts if r.item_key in domain.item_keys]
+    scope = promise_scope(p)
+    if scope:
+        receipts = [r for r in receipts if r.item_key in scope]
     return evaluate_promise(domain, receipts, as_of=as_of, policy=policy)
+
+
+def promise_scope(p: PromiseToPay) -> frozenset[str]:
+    """The item keys whose receipts a promise counts (empty: an old whole-case row, all)."""
+    named = frozenset(i.number for i in p.items.all())
+    if named:
+        return named
+    if p.covered_items:
+        return frozenset([*p.covered_items, load.ON_ACCOUNT])
+    return frozenset()
 
 
 def _standing(case: Case, as_of: date) -> list[tuple[PromiseToPay, PromiseStatus]]:
@@ -143,6 +156,9 @@ def promise_create(
         named = [i for i in items if i.number in promise.item_keys]
         ask = None if negotiation else _beyond_walk_away(case, promise, free, as_of, named)
         row = _store(case, actor, promise, items, negotiation, conditions, pending=bool(ask))
+        if not promise.item_keys:  # what it was measured against: the items due today
+            row.covered_items = sorted(free)
+            row.save(update_fields=["covered_items"])
         conditions_follow_up(case, conditions, on=as_of)
         detail = {
             "rule": "promise_needs_approval" if ask else "promise_given",

@@ -42,7 +42,7 @@ from arrears.apps.negotiation.policy import promise_policy
 from arrears.apps.negotiation.services import sweep_frames as frames
 from arrears.apps.negotiation.services.balances import plan_receipts
 from arrears.apps.negotiation.services.common import case_event, follow_up
-from arrears.apps.negotiation.services.promises import promise_evaluate
+from arrears.apps.negotiation.services.promises import promise_evaluate, promise_scope
 from arrears.apps.negotiation.services.withdrawals import approvals_withdraw, requests_expire
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.matching import Receipt, spread_over_items
@@ -211,11 +211,11 @@ def _promises(company: Company, ctx: _Ctx) -> None:
         s = promise_evaluate(p, ctx.receipts.get(p.case_id, []), as_of=ctx.as_of, policy=ctx.policy)
         hold = hold_back(s)
         if hold is not None:
-            _hold(
-                ctx,
-                p.case_id,
-                spread_over_items(hold.amount, _open_items(ctx, p.case_id), hold.item_keys),
-            )
+            scope = promise_scope(p) - {load.ON_ACCOUNT}  # only the items it counts on
+            open_ = {
+                k: v for k, v in _open_items(ctx, p.case_id).items() if not scope or k in scope
+            }
+            _hold(ctx, p.case_id, spread_over_items(hold.amount, open_, hold.item_keys))
         if (s.state, s.paid.to_minor(), s.days_late) == (p.state, p.paid_minor, p.days_late):
             continue
         p.state, p.paid_minor, p.days_late = str(s.state), s.paid.to_minor(), s.days_late
