@@ -171,10 +171,7 @@ def _decide_write_off(row: WriteOff, actor: Any, approve: bool, on: date) -> Non
         held = write_off_held(row.case, besides=row, dispute=row.dispute)
         write_off_check(row.case, items, chosen, held)
         if row.dispute is None:  # a promise or plan agreed meanwhile still counts on it
-            taken: dict[str, int] = {}
-            for key, minor in chosen:
-                taken[key] = taken.get(key, 0) + minor
-            refuse_under_commitment(row.case, items, taken, on, what="this write-off")
+            refuse_under_commitment(row.case, items, chosen, on, what="this write-off")
     row.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED
     row.decided_on = on
     row.save(update_fields=["status", "decided_on"])

@@ -130,12 +130,15 @@ UNDER_COMMITMENT = (
 
 
 def refuse_under_commitment(
-    case: Case, items: dict[str, Any], taken: dict[str, int], as_of: date, *, what: str
+    case: Case, items: dict[str, Any], parts: Sequence[tuple[str, int]], as_of: date, *, what: str
 ) -> None:
-    """A standing promise or live plan must still be payable from what `taken` (a dispute, a
-    write-off: item number -> minor units) leaves: otherwise paying everything left would break
-    it, or it would default on money we no longer ask for."""
+    """A standing promise or live plan must still be payable from what `parts` (a dispute's, a
+    write-off's: item number and minor units) leave: otherwise paying everything left would
+    break it, or it would default on money we no longer ask for."""
     free = load.negotiable(case, items.values())
+    taken: dict[str, int] = {}
+    for key, minor in parts:
+        taken[key] = taken.get(key, 0) + minor
 
     def left(scope: set[str]) -> int:
         return sum(free[k].to_minor() - taken.get(k, 0) for k in scope if k in free)

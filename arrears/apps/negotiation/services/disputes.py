@@ -89,7 +89,7 @@ def dispute_open(
             open_items=open_amounts,
             others=[load.dispute_domain(r) for r in others],
         )
-        taken = {p.item_key: p.amount.to_minor() for p in dispute.parts}
+        taken = [(p.item_key, p.amount.to_minor()) for p in dispute.parts]
         refuse_under_commitment(case, items, taken, as_of, what="this dispute")
         row = _store(case, dispute, owner, items, note)
         detail = {

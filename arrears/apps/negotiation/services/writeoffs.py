@@ -94,10 +94,7 @@ def writeoff_request(
             held = write_off_held(case, dispute=dispute)
             chosen = _whole_case(due, held, load.credit_minor(case, as_of))
         if dispute is None:  # a dispute's own money is outside every commitment already
-            taken: dict[str, int] = {}
-            for key, minor in chosen:
-                taken[key] = taken.get(key, 0) + minor
-            refuse_under_commitment(case, items, taken, as_of, what="this write-off")
+            refuse_under_commitment(case, items, chosen, as_of, what="this write-off")
         row = WriteOff.objects.create(
             case=case, reason=reason, requested_by=actor, requested_on=as_of, dispute=dispute
         )
