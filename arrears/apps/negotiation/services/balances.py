@@ -110,17 +110,26 @@ def walk_away_detail(
     }
 
 
-def plan_receipts(plan: PaymentPlan, got: Sequence[Receipt]) -> list[Receipt]:
-    """The receipts a plan counts: on the items it names; for a plan without named items, on
-    the items it covered when agreed and money on account (never a payment of an invoice that
-    fell due later); an old row without covered items, everything on the case."""
-    named = {i.number for i in plan.items.all()}
+def receipt_scope(named: set[str], covered: Sequence[str]) -> frozenset[str]:
+    """The item keys whose receipts a promise or plan counts: the items it names; without
+    named items, those it covered when agreed and money on account (never a payment of an
+    invoice that fell due later). Empty: an old row without covered items, everything."""
     if named:
-        return [r for r in got if r.item_key in named]
-    if plan.covered_items:
-        scope = set(plan.covered_items) | {load.ON_ACCOUNT}
-        return [r for r in got if r.item_key in scope]
-    return list(got)
+        return frozenset(named)
+    if covered:
+        return frozenset([*covered, load.ON_ACCOUNT])
+    return frozenset()
+
+
+def plan_receipts(plan: PaymentPlan, got: Sequence[Receipt]) -> list[Receipt]:
+    """The receipts a plan counts (`receipt_scope`)."""
+    scope = receipt_scope({i.number for i in plan.items.all()}, plan.covered_items)
+    return [r for r in got if not scope or r.item_key in scope]
+
+
+def promise_scope(p: PromiseToPay) -> frozenset[str]:
+    """The item keys whose receipts a promise counts (`receipt_scope`; empty: all)."""
+    return receipt_scope({i.number for i in p.items.all()}, p.covered_items)
 
 
 UNDER_COMMITMENT = (
@@ -153,17 +162,19 @@ def refuse_under_commitment(
     due = {i.number for i in overdue(list(items.values()), as_of)}
     live = (PromiseState.OPEN, PromiseState.PENDING_APPROVAL)
     for p in PromiseToPay.objects.filter(case=case, state__in=live).prefetch_related("items"):
-        scope = {i.number for i in p.items.all()} or set(p.covered_items) or due
+        scope = set(promise_scope(p) - {load.ON_ACCOUNT}) or due
         need = p.total_minor - p.paid_minor
         if scope & taken.keys() and left(scope) < need:
             refuse(
                 f"promise P{p.pk}", load.m(need, case.currency), scope, f"promise-cancel P{p.pk}"
             )
+    received: list[Receipt] | None = None  # read once, only if a plan is concerned
     for plan in live_plans(case):
         scope = set(plan_scope(plan)) or set(items)
         if not scope & taken.keys():
             continue
-        got = plan_receipts(plan, load.receipts(case))
+        received = load.receipts(case) if received is None else received
+        got = plan_receipts(plan, received)
         owed = plan_status(load.plan_domain(plan), got, as_of=as_of).remaining_principal
         if left(scope) < owed.to_minor():
             refuse(f"plan PL{plan.pk}", owed, scope, f"plan-withdraw PL{plan.pk}")

@@ -24,6 +24,7 @@ from arrears.apps.negotiation.services.balances import (
     negotiation_balance,
     overdue,
     plan_scope,
+    promise_scope,
 )
 from arrears.apps.negotiation.services.common import (
     Refused,
@@ -75,16 +76,6 @@ def promise_evaluate(
     if scope:
         receipts = [r for r in receipts if r.item_key in scope]
     return evaluate_promise(domain, receipts, as_of=as_of, policy=policy)
-
-
-def promise_scope(p: PromiseToPay) -> frozenset[str]:
-    """The item keys whose receipts a promise counts (empty: an old whole-case row, all)."""
-    named = frozenset(i.number for i in p.items.all())
-    if named:
-        return named
-    if p.covered_items:
-        return frozenset([*p.covered_items, load.ON_ACCOUNT])
-    return frozenset()
 
 
 def _standing(case: Case, as_of: date) -> list[tuple[PromiseToPay, PromiseStatus]]:

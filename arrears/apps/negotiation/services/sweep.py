@@ -40,9 +40,9 @@ from arrears.apps.negotiation.models import (
 )
 from arrears.apps.negotiation.policy import promise_policy
 from arrears.apps.negotiation.services import sweep_frames as frames
-from arrears.apps.negotiation.services.balances import plan_receipts
+from arrears.apps.negotiation.services.balances import plan_receipts, promise_scope
 from arrears.apps.negotiation.services.common import case_event, follow_up
-from arrears.apps.negotiation.services.promises import promise_evaluate, promise_scope
+from arrears.apps.negotiation.services.promises import promise_evaluate
 from arrears.apps.negotiation.services.withdrawals import approvals_withdraw, requests_expire
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.matching import Receipt, spread_over_items
