@@ -144,16 +144,6 @@ def decided_away_minor(case: Case) -> dict[int, int]:
     return add_up(*unbooked_by_kind(case))
 
 
-def written_off_unbooked(case: Case) -> dict[int, int]:
-    """Per item id, approved write-offs the ledger does not show booked yet."""
-    return unbooked_by_kind(case)[0]
-
-
-def credited_unbooked(case: Case) -> dict[int, int]:
-    """Per item id, dispute credits (credit note, partial credit) not booked yet."""
-    return unbooked_by_kind(case)[1]
-
-
 def add_up(*parts: dict[int, int]) -> dict[int, int]:
     """Per item id, the sum of several per-item amounts."""
     out: dict[int, int] = {}

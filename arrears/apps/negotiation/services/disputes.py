@@ -29,7 +29,7 @@ from arrears.apps.negotiation.services.common import (
     require_desk_day,
     require_open,
 )
-from arrears.apps.negotiation.services.writeoffs import write_off_reserved, writeoff_request
+from arrears.apps.negotiation.services.writeoffs import taken_off, writeoff_request
 from arrears.domain.disputes import Dispute as DomainDispute
 from arrears.domain.disputes import (
     DisputedPart,
@@ -78,7 +78,7 @@ def dispute_open(
             if (d.parts, d.reason, d.opened_on) == (dispute.parts, dispute.reason, as_of):
                 return row
         # what write-offs and dispute credits already take off an item is not disputable
-        gone = load.add_up(write_off_reserved(case), load.credited_unbooked(case))
+        gone = taken_off(case)
         open_amounts = {
             k: load.m(max(0, i.open_minor - gone.get(i.pk, 0)), case.currency)
             for k, i in items.items()

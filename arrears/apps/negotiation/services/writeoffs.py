@@ -121,9 +121,11 @@ def writeoff_request(
     return row
 
 
-def write_off_reserved(case: Case, *, besides: WriteOff | None = None) -> dict[int, int]:
-    """Per item id, what is already written off and not yet booked, or awaiting approval: the
-    same money cannot be written off twice (`besides`: the request being decided)."""
+def taken_off(case: Case, *, besides: WriteOff | None = None) -> dict[int, int]:
+    """Per item id, what write-offs and dispute credits already take off it: write-offs
+    awaiting approval (`besides`: but the request being decided), and approved write-offs and
+    dispute credits the ledger does not show booked yet. Neither a write-off nor a dispute may
+    take the same money again."""
     asked = WriteOffPart.objects.filter(
         write_off__case=case, write_off__status=DecisionStatus.REQUESTED
     )
@@ -132,20 +134,15 @@ def write_off_reserved(case: Case, *, besides: WriteOff | None = None) -> dict[i
     out: dict[int, int] = {}
     for item_id, minor in asked.values_list("item_id", "amount_minor"):
         out[item_id] = out.get(item_id, 0) + minor
-    return load.add_up(out, load.written_off_unbooked(case))
+    return load.add_up(out, *load.unbooked_by_kind(case))
 
 
 def write_off_held(
     case: Case, *, besides: WriteOff | None = None, dispute: Dispute | None = None
 ) -> dict[int, int]:
-    """Per item id, what a write-off cannot take: other write-offs (`write_off_reserved`), open
-    disputes but the one it settles (`dispute`), and dispute credits not booked yet, so no
-    money is taken off an item twice."""
-    return load.add_up(
-        write_off_reserved(case, besides=besides),
-        load.disputed_minor(case, besides=dispute),
-        load.credited_unbooked(case),
-    )
+    """Per item id, what a write-off cannot take: what is taken off already (`taken_off`) and
+    open disputes but the one it settles (`dispute`), so no money leaves an item twice."""
+    return load.add_up(taken_off(case, besides=besides), load.disputed_minor(case, besides=dispute))
 
 
 def write_off_check(
