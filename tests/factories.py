@@ -20,8 +20,9 @@ def company(code: str = "acme", currency: str = "EUR", **kw: Any) -> Company:
     return Company.objects.get_or_create(code=code, defaults=defaults)[0]
 
 
-def collector(username: str = "cora") -> Any:
-    return user_ensure(username=username, role=Role.COLLECTOR)
+def collector(username: str = "cora", company_: Company | None = None) -> Any:
+    """A collector; a member of `company_` when given."""
+    return user_ensure(username=username, role=Role.COLLECTOR, company=company_)
 
 
 def debtor(company_: Company, code: str | None = None, **kw: Any) -> Debtor:

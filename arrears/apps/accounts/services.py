@@ -1,14 +1,31 @@
-"""Writes for accounts: audit records and role membership."""
+"""Writes for accounts: people and their roles in companies, access tokens, the audit trail.
+
+Every service takes the acting person, checks access inside its transaction (`access.require`)
+and records an audit event. The very first administrator is the only person created without
+one (`administrator_bootstrap`, called by `arrears setup` on a new installation).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
 
-from arrears.apps.accounts.models import AuditEvent
-from arrears.domain.ladder import Role
+from arrears.apps.accounts.access import person_id, require
+from arrears.apps.accounts.models import AccessToken, AuditEvent, Membership
+from arrears.domain.access import PersonRole, Verb
+from arrears.domain.refusal import NotAllowed, Refusal
+
+TOKEN_PREFIX = "arr_"
+TOKEN_DAYS = 90  # a token lives this long unless asked otherwise
+MAX_TOKEN_DAYS = 366
 
 
 def audit_record(
@@ -30,12 +47,354 @@ def audit_record(
     )
 
 
-def user_ensure(*, username: str, role: Role, email: str = "", first_name: str = "") -> Any:
-    """Create (or find) a user holding the given role; no password: they log in once set."""
-    user_model = get_user_model()
-    user, _ = user_model.objects.get_or_create(
-        username=username, defaults={"email": email, "first_name": first_name}
+# --- people -----------------------------------------------------------------------------
+
+
+def user_ensure(
+    *, username: str, role: Any, email: str = "", first_name: str = "", company: Any = None
+) -> Any:
+    """Create (or find) a user holding the given role as a group (the desk's older check)
+    and, given a company, as a membership there. For tests and the demo's set-up."""
+    from django.contrib.auth.models import Group
+
+    person = _person_ensure(username=username, email=email, name=first_name)
+    person.groups.add(Group.objects.get_or_create(name=str(role))[0])
+    if company is not None:
+        Membership.objects.get_or_create(
+            person=person, company_id=company.pk, defaults={"role": PersonRole(str(role))}
+        )
+    return person
+
+
+def _person_ensure(*, username: str, email: str = "", name: str = "") -> Any:
+    username = username.strip()
+    if not username or len(username) > 150 or any(c.isspace() for c in username):
+        raise Refusal("accounts.bad_username", username=username)
+    first, _, last = name.strip().partition(" ")
+    person, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"email": email.strip(), "first_name": first, "last_name": last}
     )
-    group, _ = Group.objects.get_or_create(name=str(role))
-    user.groups.add(group)
-    return user
+    if not created and not person.is_active:
+        person.is_active = True
+        person.save(update_fields=["is_active"])
+    return person
+
+
+def administrator_bootstrap(*, company_id: int, username: str, email: str = "") -> Any:
+    """The first administrator of a new installation; refused once any administrator exists
+    (from then on, administrators add people)."""
+    with transaction.atomic():
+        if Membership.objects.filter(role=PersonRole.ADMINISTRATOR).exists():
+            raise Refusal("accounts.already_set_up")
+        person = _person_ensure(username=username, email=email)
+        Membership.objects.create(
+            person=person, company_id=company_id, role=PersonRole.ADMINISTRATOR
+        )
+        audit_record(
+            action="accounts.bootstrap",
+            actor=person,
+            object_type="membership",
+            object_id=person.pk,
+            detail={"company_id": company_id, "username": username},
+        )
+    return person
+
+
+def administrator_any_exists() -> bool:
+    return Membership.objects.filter(role=PersonRole.ADMINISTRATOR, active=True).exists()
+
+
+def company_administrator_add(*, actor: Any, company_id: int) -> None:
+    """An administrator who creates a new company administers it too."""
+    with transaction.atomic():
+        if not Membership.objects.filter(
+            person_id=person_id(actor), role=PersonRole.ADMINISTRATOR, active=True
+        ).exists():
+            raise NotAllowed("access.wrong_role", person=actor.get_username(), verb="administer")
+        Membership.objects.get_or_create(
+            person=actor, company_id=company_id, defaults={"role": PersonRole.ADMINISTRATOR}
+        )
+        audit_record(
+            action="accounts.company_administrator",
+            actor=actor,
+            object_type="membership",
+            object_id=actor.pk,
+            detail={"company_id": company_id},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MemberChange:
+    """What a people service did: to whom, in which company, from which role to which."""
+
+    username: str
+    company_id: int
+    role: PersonRole
+    was: PersonRole | None
+    active: bool
+    created: bool
+
+
+def member_add(
+    *,
+    actor: Any,
+    company_id: int,
+    username: str,
+    role: PersonRole | str,
+    email: str = "",
+    name: str = "",
+    reports_to: str = "",
+) -> MemberChange:
+    """Give a person (new or known) a role in the company; the same call twice changes
+    nothing; a deactivated member is made active again with the role given."""
+    role = _role(role)
+    with transaction.atomic():
+        require(actor, Verb.ADMINISTER, company_id=company_id, what="add people")
+        person = _person_ensure(username=username, email=email, name=name)
+        m, created = Membership.objects.select_for_update().get_or_create(
+            person=person, company_id=company_id, defaults={"role": role}
+        )
+        was = None if created else PersonRole(m.role)
+        if not created and m.active and m.role != role:
+            raise Refusal("accounts.already_member", username=username, role=m.role)
+        m.role, m.active = role, True
+        if reports_to:
+            m.reports_to = _reporting_target(m, reports_to)
+        m.save()
+        change = MemberChange(person.get_username(), company_id, role, was, True, created)
+        _audit_member("accounts.member_add", actor, m, change)
+    return change
+
+
+def member_role_change(
+    *, actor: Any, company_id: int, username: str, role: PersonRole | str
+) -> MemberChange:
+    """Change the role a member holds in the company (never the last administrator's)."""
+    role = _role(role)
+    with transaction.atomic():
+        require(actor, Verb.ADMINISTER, company_id=company_id, what="change roles")
+        m = _membership(company_id, username)
+        was = PersonRole(m.role)
+        if was is PersonRole.ADMINISTRATOR and role is not was:
+            _keep_an_administrator(company_id, m)
+        m.role = role
+        m.save(update_fields=["role"])
+        change = MemberChange(username, company_id, role, was, m.active, False)
+        _audit_member("accounts.member_role", actor, m, change)
+    return change
+
+
+def member_deactivate(*, actor: Any, company_id: int, username: str) -> MemberChange:
+    """End a person's role in the company; with no active role left anywhere, their tokens
+    stop working. The last administrator of a company stays."""
+    with transaction.atomic():
+        require(actor, Verb.ADMINISTER, company_id=company_id, what="deactivate people")
+        m = _membership(company_id, username)
+        if m.role == PersonRole.ADMINISTRATOR:
+            _keep_an_administrator(company_id, m)
+        m.active = False
+        m.save(update_fields=["active"])
+        Membership.objects.filter(reports_to=m.person, company_id=company_id).update(
+            reports_to=None
+        )
+        if not Membership.objects.filter(person=m.person, active=True).exists():
+            m.person.is_active = False
+            m.person.save(update_fields=["is_active"])
+        change = MemberChange(username, company_id, PersonRole(m.role), None, False, False)
+        _audit_member("accounts.member_deactivate", actor, m, change)
+    return change
+
+
+def reports_to_set(*, actor: Any, company_id: int, username: str, manager: str) -> MemberChange:
+    """Say who a member reports to in the company (`manager` empty: nobody)."""
+    with transaction.atomic():
+        require(actor, Verb.ADMINISTER, company_id=company_id, what="set reporting lines")
+        m = _membership(company_id, username)
+        m.reports_to = _reporting_target(m, manager) if manager else None
+        m.save(update_fields=["reports_to"])
+        change = MemberChange(username, company_id, PersonRole(m.role), None, m.active, False)
+        _audit_member("accounts.reports_to", actor, m, change, manager=manager)
+    return change
+
+
+def _role(role: PersonRole | str) -> PersonRole:
+    try:
+        return PersonRole(role)
+    except ValueError:
+        raise Refusal("accounts.unknown_role", role=str(role)) from None
+
+
+def _membership(company_id: int, username: str) -> Membership:
+    m = (
+        Membership.objects.select_for_update()
+        .select_related("person")
+        .filter(company_id=company_id, person__username=username)
+        .first()
+    )
+    if m is None:
+        raise Refusal("accounts.not_a_member", username=username, company_id=company_id)
+    return m
+
+
+def _keep_an_administrator(company_id: int, leaving: Membership) -> None:
+    others = Membership.objects.filter(
+        company_id=company_id, role=PersonRole.ADMINISTRATOR, active=True
+    ).exclude(pk=leaving.pk)
+    if not others.exists():
+        raise Refusal("accounts.last_administrator", username=leaving.person.get_username())
+
+
+def _reporting_target(m: Membership, manager: str) -> Any:
+    target = _membership(m.company_id, manager)
+    if target.person_id == m.person_id or not target.active:
+        raise Refusal("accounts.bad_manager", username=m.person.get_username(), manager=manager)
+    seen, up = {m.person_id}, target  # a line that comes back to the member is a loop
+    while up is not None:
+        if up.person_id in seen:
+            raise Refusal("accounts.bad_manager", username=m.person.get_username(), manager=manager)
+        seen.add(up.person_id)
+        up = (
+            Membership.objects.filter(person_id=up.reports_to_id, company_id=m.company_id).first()
+            if up.reports_to_id
+            else None
+        )
+    return target.person
+
+
+def _audit_member(
+    action: str, actor: Any, m: Membership, change: MemberChange, **more: str
+) -> None:
+    audit_record(
+        action=action,
+        actor=actor,
+        object_type="membership",
+        object_id=m.pk,
+        detail={
+            "company_id": change.company_id,
+            "username": change.username,
+            "role": str(change.role),
+            "was": str(change.was or ""),
+            "active": change.active,
+            **more,
+        },
+    )
+
+
+# --- access tokens ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewToken:
+    """A token just made: `secret` is shown this once and never stored."""
+
+    id: int
+    prefix: str
+    secret: str
+    expires_at: datetime
+
+
+def require_self_or_admin(actor: Any, person: Any) -> None:
+    """The person themself, or an administrator of a company the person belongs to."""
+    pid = person_id(actor)
+    if pid == person.pk:
+        return
+    theirs = set(Membership.objects.filter(person=person).values_list("company_id", flat=True))
+    admin_of = set(
+        Membership.objects.filter(
+            person_id=pid, role=PersonRole.ADMINISTRATOR, active=True
+        ).values_list("company_id", flat=True)
+    )
+    if not theirs & admin_of:
+        raise NotAllowed(
+            "access.not_yours", person=actor.get_username(), other=person.get_username()
+        )
+
+
+def _digest(text: str) -> str:
+    # Tokens are 32 random bytes: a plain SHA-256 is enough (no dictionary to guess from).
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def token_create(
+    *,
+    actor: Any,
+    name: str,
+    person: Any = None,
+    days: int = TOKEN_DAYS,
+    now: datetime | None = None,
+) -> NewToken:
+    """A new personal access token for the actor (or, by an administrator, for a member)."""
+    whose = person or actor
+    if not name.strip() or len(name) > 100:
+        raise Refusal("accounts.bad_token_name", name=name)
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise Refusal("accounts.bad_token_days", days=days, most=MAX_TOKEN_DAYS)
+    now = now or timezone.now()
+    with transaction.atomic():
+        require_self_or_admin(actor, whose)
+        if not whose.is_active:
+            raise Refusal("accounts.person_inactive", username=whose.get_username())
+        prefix = secrets.token_hex(4)
+        secret = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+        row = AccessToken.objects.create(
+            person=whose,
+            name=name.strip(),
+            prefix=prefix,
+            digest=_digest(secret),
+            expires_at=now + timedelta(days=days),
+        )
+        audit_record(
+            action="accounts.token_create",
+            actor=actor,
+            object_type="accesstoken",
+            object_id=row.pk,
+            detail={"person": whose.get_username(), "prefix": prefix, "days": days},
+        )
+    return NewToken(row.pk, prefix, secret, row.expires_at)
+
+
+def token_revoke(*, actor: Any, prefix: str, now: datetime | None = None) -> str:
+    """Revoke a token by its prefix (the list shows it); revoking twice changes nothing."""
+    with transaction.atomic():
+        row = (
+            AccessToken.objects.select_for_update()
+            .select_related("person")
+            .filter(prefix=prefix.removeprefix(TOKEN_PREFIX))
+            .first()
+        )
+        if row is None:
+            raise Refusal("accounts.no_token", prefix=prefix)
+        require_self_or_admin(actor, row.person)
+        if row.revoked_at is None:
+            row.revoked_at = now or timezone.now()
+            row.save(update_fields=["revoked_at"])
+            audit_record(
+                action="accounts.token_revoke",
+                actor=actor,
+                object_type="accesstoken",
+                object_id=row.pk,
+                detail={"person": row.person.get_username(), "prefix": row.prefix},
+            )
+    return row.prefix
+
+
+def token_authenticate(secret: str, *, now: datetime | None = None) -> Any:
+    """The person a token stands for, or `NotAllowed` (unknown, revoked, expired, inactive)."""
+    secret = secret.strip()
+    prefix = secret.removeprefix(TOKEN_PREFIX).split("_", 1)[0]
+    row = (
+        AccessToken.objects.select_related("person").filter(prefix=prefix).first()
+        if secret.startswith(TOKEN_PREFIX)
+        else None
+    )
+    if row is None or not secrets.compare_digest(row.digest, _digest(secret)):
+        raise NotAllowed("access.token_unknown")
+    now = now or timezone.now()
+    if row.revoked_at is not None:
+        raise NotAllowed("access.token_revoked", prefix=row.prefix)
+    if row.expires_at <= now:
+        raise NotAllowed("access.token_expired", prefix=row.prefix, on=row.expires_at.date())
+    if not row.person.is_active:
+        raise NotAllowed("access.inactive", person=row.person.get_username())
+    AccessToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.person

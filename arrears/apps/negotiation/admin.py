@@ -12,7 +12,6 @@ from arrears.apps.negotiation.models import (
     PaymentPlan,
     PromisePart,
     PromiseToPay,
-    ReportingLine,
     WriteOff,
     WriteOffPart,
 )
@@ -102,4 +101,3 @@ class ExcuseLogAdmin(admin.ModelAdmin[ExcuseLog]):
 
 
 admin.site.register(Handover)
-admin.site.register(ReportingLine)

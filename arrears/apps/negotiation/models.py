@@ -364,16 +364,6 @@ class Handover(models.Model):
         return f"hand-over of {self.case} to {self.to} on {self.on}"
 
 
-class ReportingLine(models.Model):
-    """Who a user's manager is: overdue disputes are escalated along it (§1: never unowned)."""
-
-    user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="reporting_line")
-    manager = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="reports")
-
-    def __str__(self) -> str:
-        return f"{self.user_id} reports to {self.manager_id}"
-
-
 class NegotiationPolicy(models.Model):
     """A company's desk policy document (`arrears.domain.negotiation.document`): only the fields
     it changes; everything else keeps the documented defaults. Validated before it is stored."""

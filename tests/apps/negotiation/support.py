@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from arrears.apps.accounts.models import Membership
 from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.models import Case
 from arrears.apps.cases.services import run_daily, strategies_install_defaults
 from arrears.apps.ledger.models import Allocation, Company, Debtor, OpenItem, Payment
-from arrears.apps.negotiation.models import ReportingLine
 from arrears.apps.negotiation.services import case_ensure
 from arrears.domain.ladder import Role
 from arrears.domain.money import Money
@@ -51,11 +51,11 @@ class World:
 def world(as_of: date = AS_OF, run: bool = True) -> World:
     company = factories.company()
     strategies_install_defaults(company=company)
-    cora, carl = factories.collector("cora"), factories.collector("carl")
-    maria = user_ensure(username="maria", role=Role.CREDIT_MANAGER)
-    mike = user_ensure(username="mike", role=Role.CREDIT_MANAGER)
-    lena = user_ensure(username="lena", role=Role.LEGAL)
-    ReportingLine.objects.get_or_create(user=cora, defaults={"manager": maria})
+    cora, carl = factories.collector("cora", company), factories.collector("carl", company)
+    maria = user_ensure(username="maria", role=Role.CREDIT_MANAGER, company=company)
+    mike = user_ensure(username="mike", role=Role.CREDIT_MANAGER, company=company)
+    lena = user_ensure(username="lena", role=Role.LEGAL, company=company)
+    Membership.objects.filter(person=cora, company=company).update(reports_to=maria)
     debtor = factories.debtor(company, owner=cora)
     old = factories.item(debtor, due=as_of - timedelta(days=30), amount=600_00, number="INV-OLD")
     new = factories.item(debtor, due=as_of - timedelta(days=5), amount=400_00, number="INV-NEW")

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
+from arrears.apps.accounts.models import Membership
 from arrears.apps.cases.models import Action, CaseEvent
-from arrears.apps.negotiation.models import Approval, Dispute, ReportingLine
+from arrears.apps.negotiation.models import Approval, Dispute
 from arrears.apps.negotiation.services import (
     NotAllowed,
     approval_decide,
@@ -81,7 +82,7 @@ def test_a_dispute_past_its_deadline_is_escalated_to_the_owner_s_manager_once(w)
 
 
 def test_an_owner_without_a_manager_is_escalated_to_the_credit_managers_as_a_defect(w):
-    ReportingLine.objects.all().delete()
+    Membership.objects.update(reports_to=None)
     _open(w)
     negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
     event = CaseEvent.objects.filter(kind="dispute").last()

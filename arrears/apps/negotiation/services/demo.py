@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Sum
 
+from arrears.apps.accounts.models import Membership
 from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.models import Case
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, Company, Debtor, OpenItem
@@ -29,7 +30,6 @@ from arrears.apps.negotiation.models import (
     DecisionStatus,
     HandoverTarget,
     PromiseToPay,
-    ReportingLine,
 )
 from arrears.apps.negotiation.services.approvals import approval_decide
 from arrears.apps.negotiation.services.balances import negotiation_balance
@@ -67,8 +67,8 @@ def negotiation_demo_seed(
     done = Seeded()
     if PromiseToPay.objects.filter(case__company=company).exists():
         return done  # seeded before: the demo is safe to repeat
-    manager = user_ensure(username="maria", role=Role.CREDIT_MANAGER)
-    user_ensure(username="lena", role=Role.LEGAL, first_name="Lena (legal)")
+    manager = user_ensure(username="maria", role=Role.CREDIT_MANAGER, company=company)
+    user_ensure(username="lena", role=Role.LEGAL, first_name="Lena (legal)", company=company)
     agency, _ = get_user_model().objects.get_or_create(
         username="inkasso", defaults={"first_name": "Inkasso AG"}
     )
@@ -77,7 +77,9 @@ def negotiation_demo_seed(
     rng = random.Random(seed)
     chosen = rng.sample(debtors, min(len(debtors) * per_mille // 1000, MAX_DEBTORS))
     for k, debtor in enumerate(sorted(chosen, key=lambda d: d.code)):
-        ReportingLine.objects.get_or_create(user=debtor.owner, defaults={"manager": manager})
+        Membership.objects.filter(
+            person=debtor.owner, company=company, reports_to__isnull=True
+        ).update(reports_to=manager)
         story = STORIES[k % len(STORIES)]
         try:
             days_back = DAYS_BACK.get(story, 21)

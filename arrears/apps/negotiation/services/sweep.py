@@ -20,6 +20,7 @@ import polars as pl
 from django.db import transaction
 from django.db.models import Q
 
+from arrears.apps.accounts.selectors import manager_of
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Case, CaseStatus, ClosedReason, Run
 from arrears.apps.common.bulk import read_frame
@@ -35,7 +36,6 @@ from arrears.apps.negotiation.models import (
     PaymentPlan,
     PlanStatus,
     PromiseToPay,
-    ReportingLine,
     WriteOff,
 )
 from arrears.apps.negotiation.policy import promise_policy
@@ -360,8 +360,7 @@ def _disputes(company: Company, ctx: _Ctx) -> None:
         escalated_on__isnull=True,
     ).select_related("case", "owner")
     for d in rows:
-        line = ReportingLine.objects.filter(user=d.owner).select_related("manager").first()
-        manager = line.manager if line else None
+        manager = manager_of(d.owner_id, company.pk)
         d.escalated_to, d.escalated_on = manager, ctx.as_of
         d.save(update_fields=["escalated_to", "escalated_on"])
         detail = {

@@ -65,8 +65,12 @@ class Command(BaseCommand):
                 company=company, currency=code, rate=rate, valid_from=date(2000, 1, 1)
             )
         for name in COLLECTORS:
-            user_ensure(username=name, role=Role.COLLECTOR, email=f"{name}@demo.example")
-        user_ensure(username="maria", role=Role.CREDIT_MANAGER, email="maria@demo.example")
+            user_ensure(
+                username=name, role=Role.COLLECTOR, email=f"{name}@demo.example", company=company
+            )
+        user_ensure(
+            username="maria", role=Role.CREDIT_MANAGER, email="maria@demo.example", company=company
+        )
         self.stdout.write(f"generating {o['items']:,} items (seed {o['seed']}) into {out}")
         ledger = generate_ledger(
             items=o["items"], seed=o["seed"], as_of=as_of, collectors=COLLECTORS

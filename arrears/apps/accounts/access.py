@@ -1,0 +1,110 @@
+"""Access in one place: who may read, change or approve what, per company and role.
+
+Every service and selector asks here, inside its transaction and after locking the row it
+guards (so the answer is about the row as it is now). The rule itself is the pure
+`arrears.domain.access.decide`; this module only looks up the person's membership.
+Companies and owners are passed as ids, so accounts imports no other app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arrears.apps.accounts.models import AccessPolicy, Membership
+from arrears.domain.access import NOT_A_MEMBER, PersonRole, Verb, decide
+from arrears.domain.refusal import NotAllowed
+
+ANONYMOUS = "access.anonymous"
+
+
+def person_id(person: Any) -> int:
+    """The person's id, refusing anyone not authenticated."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        raise NotAllowed(ANONYMOUS)
+    return int(person.pk)
+
+
+def role_in(person: Any, company_id: int) -> PersonRole | None:
+    """The role the person holds in the company (an inactive membership counts as none)."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return None
+    row = Membership.objects.filter(person_id=person.pk, company_id=company_id, active=True)
+    role = row.values_list("role", flat=True).first()
+    return PersonRole(role) if role else None
+
+
+def has_role(person: Any, company_id: int, *roles: PersonRole | str) -> bool:
+    role = role_in(person, company_id)
+    return role is not None and role in {PersonRole(r) for r in roles}
+
+
+def require(
+    person: Any,
+    verb: Verb,
+    *,
+    company_id: int,
+    owner_id: int | None = None,
+    requester_id: int | None = None,
+    what: str = "",
+) -> PersonRole:
+    """The person's role in the company if they may do `verb`; else `NotAllowed` with the
+    code and figures (who, what, which company) the presenters put into words."""
+    pid = person_id(person)
+    membership = (
+        Membership.objects.filter(person_id=pid, company_id=company_id)
+        .values_list("role", "active")
+        .first()
+    )
+    role = PersonRole(membership[0]) if membership else None
+    others = verb is Verb.READ_OTHERS and _collectors_read_others(company_id)
+    denial = decide(
+        role,
+        verb,
+        active=bool(membership and membership[1]),
+        owns=owner_id == pid,
+        requested=requester_id == pid,
+        others_readable=others,
+    )
+    if denial is not None:
+        raise NotAllowed(
+            denial.code,
+            person=person.get_username(),
+            role=str(role or ""),
+            verb=str(verb),
+            company_id=company_id,
+            what=what,
+        )
+    assert role is not None
+    return role
+
+
+def companies_of(person: Any, *verbs: Verb) -> list[int]:
+    """The ids of the companies where the person may do every one of `verbs` (READ if none)."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return []
+    rows = Membership.objects.filter(person_id=person.pk, active=True).values_list(
+        "company_id", "role"
+    )
+    wanted = verbs or (Verb.READ,)
+    return [
+        cid
+        for cid, role in rows
+        if all(decide(PersonRole(role), v, owns=True) is None for v in wanted)
+    ]
+
+
+def require_member(person: Any, company_id: int) -> PersonRole:
+    """Any active role in the company (the least any read asks)."""
+    role = role_in(person, company_id)
+    if role is None:
+        person_id(person)
+        raise NotAllowed(NOT_A_MEMBER.code, person=person.get_username(), company_id=company_id)
+    return role
+
+
+def _collectors_read_others(company_id: int) -> bool:
+    return bool(
+        AccessPolicy.objects.filter(company_id=company_id)
+        .values_list("collectors_read_others", flat=True)
+        .first()
+    )

@@ -1,0 +1,71 @@
+"""The words for accounts and access: refusals about people, roles and tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arrears.domain.access import PersonRole, Verb, roles_allowed
+
+ROLE_WORDS = {
+    PersonRole.COLLECTOR: "collector",
+    PersonRole.CREDIT_MANAGER: "credit manager",
+    PersonRole.SALES: "sales",
+    PersonRole.FINANCE: "finance",
+    PersonRole.LEGAL: "legal",
+    PersonRole.AGENCY: "collection agency",
+    PersonRole.ADMINISTRATOR: "administrator",
+}
+
+VERB_WORDS = {
+    "read": "read this company's accounts",
+    "read_others": "read accounts owned by someone else",
+    "read_notes": "read negotiation notes",
+    "change_case": "act on a case",
+    "approve": "approve or refuse requests",
+    "set_policy": "change the company's collection policy",
+    "administer": "administer the company (people, tokens, imports, the daily run)",
+}
+
+WORDS = {
+    "access.anonymous": "say who you are: give a personal access token (ARREARS_TOKEN or "
+    "`arrears login`); nobody acts anonymously",
+    "access.not_a_member": "{person} holds no role in this company: nothing here is theirs to "
+    "see or change",
+    "access.inactive": "{person} is no longer active here: an administrator can restore them",
+    "access.wrong_role": "{person} is {role_words}: only {allowed} may {verb_words}",
+    "access.not_owner": "{person} does not own this account: only its owner or a credit "
+    "manager may {verb_words}",
+    "access.own_request": "{person} asked for this and cannot approve it too: another credit "
+    "manager decides",
+    "access.not_yours": "{person} may only manage their own tokens (administrators: those of "
+    "their companies' people), not {other}'s",
+    "access.token_unknown": "this access token is not known (mistyped, or never issued)",
+    "access.token_revoked": "access token {prefix} was revoked: ask for a new one",
+    "access.token_expired": "access token {prefix} expired on {on}: make a new one",
+    "accounts.already_set_up": "this installation already has an administrator: ask them to "
+    "add you (arrears people add)",
+    "accounts.bad_username": "{username!r} is not a username (no spaces, 1 to 150 characters)",
+    "accounts.already_member": "{username} is already {role} here: change the role instead",
+    "accounts.unknown_role": "{role!r} is not a role: use one of " + ", ".join(PersonRole),
+    "accounts.not_a_member": "{username} holds no role in this company",
+    "accounts.last_administrator": "{username} is the company's last administrator: make "
+    "someone else administrator first",
+    "accounts.bad_manager": "{manager} cannot be {username}'s manager (not an active member, "
+    "the same person, or a line that loops back)",
+    "accounts.bad_token_name": "a token needs a name of 1 to 100 characters (where it is used)",
+    "accounts.bad_token_days": "a token lives 1 to {most} days, not {days}",
+    "accounts.person_inactive": "{username} is not active: no token can be made for them",
+    "accounts.no_token": "no token {prefix}: `arrears token list` shows yours",
+}
+
+
+def enrich(figures: dict[str, Any]) -> dict[str, Any]:
+    """Roles and verbs in words, and who may do the verb at all."""
+    role, verb = figures.get("role", ""), figures.get("verb", "")
+    out = dict(figures)
+    out["role_words"] = ROLE_WORDS.get(PersonRole(role), role) if role else "no role here"
+    if verb:
+        out["verb_words"] = figures.get("what") or VERB_WORDS.get(verb, verb)
+        allowed = [ROLE_WORDS[r] + "s" for r in roles_allowed(Verb(verb))]
+        out["allowed"] = " or ".join(allowed)
+    return out
