@@ -248,7 +248,8 @@ def _reporting_target(m: Membership, manager: str) -> Any:
     target = _membership(m.company_id, manager)
     if target.person_id == m.person_id or not target.active:
         raise Refusal("accounts.bad_manager", username=m.person.get_username(), manager=manager)
-    seen, up = {m.person_id}, target  # a line that comes back to the member is a loop
+    up: Membership | None = target
+    seen = {m.person_id}  # a line that comes back to the member is a loop
     while up is not None:
         if up.person_id in seen:
             raise Refusal("accounts.bad_manager", username=m.person.get_username(), manager=manager)
