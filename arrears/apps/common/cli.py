@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 from datetime import date
+from pathlib import Path
+from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
+
+from arrears.apps.accounts.services import token_authenticate
 
 from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.selectors import CompanyNotFound, company_resolve
+from arrears.domain.refusal import Refusal
+from arrears.words import say
 
 
 def iso_date(text: str) -> date:
@@ -28,3 +35,60 @@ def company_option(code: str | None) -> Company:
         return company_resolve(code)
     except CompanyNotFound as e:
         raise CommandError(str(e)) from None
+
+
+# --- who is at the terminal ---------------------------------------------------------------
+
+TOKEN_ENV = "ARREARS_TOKEN"
+TOKEN_FILE_ENV = "ARREARS_TOKEN_FILE"
+NO_TOKEN = (
+    "who are you? give your personal access token: `arrears login` (saves it in {path}) or "
+    "set ARREARS_TOKEN; an administrator makes one with `arrears token create --person YOU`"
+)
+
+
+def token_file() -> Path:
+    """Where `arrears login` keeps the token: $ARREARS_TOKEN_FILE, else in the user's home."""
+    named = os.environ.get(TOKEN_FILE_ENV)
+    if named:
+        return Path(named)
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "arrears" / "token"
+
+
+def terminal_token() -> str | None:
+    """The token the terminal presents: $ARREARS_TOKEN, else the token file's first line."""
+    text = os.environ.get(TOKEN_ENV, "").strip()
+    if text:
+        return text
+    path = token_file()
+    try:
+        return path.read_text(encoding="utf-8").strip().splitlines()[0].strip() or None
+    except (OSError, UnicodeDecodeError, IndexError):
+        return None
+
+
+def terminal_person() -> Any:
+    """The authenticated person at the terminal, or a clean command error saying how to log in."""
+    secret = terminal_token()
+    if not secret:
+        raise CommandError(NO_TOKEN.format(path=token_file()))
+    try:
+        return token_authenticate(secret)
+    except Refusal as e:
+        raise CommandError(say(e)) from None
+
+
+class PersonCommand(BaseCommand):
+    """A command that acts as the authenticated person at the terminal. Subclasses write
+    `act(person, options)`; refusals become clean command errors in the app's words."""
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        person = terminal_person()
+        try:
+            self.act(person, o)
+        except Refusal as e:
+            raise CommandError(say(e)) from None
+
+    def act(self, person: Any, o: dict[str, Any]) -> None:
+        raise NotImplementedError
