@@ -11,7 +11,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from arrears.apps.accounts.services import token_authenticate
-
 from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.selectors import CompanyNotFound, company_resolve
 from arrears.domain.refusal import Refusal
