@@ -46,8 +46,11 @@ def say(refusal: Refusal) -> str:
     """The refusal in words: its code's template filled with its figures."""
     template = _WORDS.get(refusal.code)
     if template is None:
-        return str(refusal)
+        return refusal.plain()
     figures = dict(refusal.figures)
     if refusal.code in _ENRICH:
         figures = _ENRICH[refusal.code](figures)
     return string.Formatter().vformat(template, (), _Figures(figures))
+
+
+Refusal.presenter = say

@@ -17,3 +17,10 @@ def _desk_clock(monkeypatch):
     from arrears.apps.negotiation.services import common
 
     monkeypatch.setattr(common, "today", lambda: date(2099, 12, 31))
+
+
+@pytest.fixture(autouse=True)
+def _no_token_from_home(monkeypatch, tmp_path):
+    """A test never reads the developer's own token file, nor a token left in the shell."""
+    monkeypatch.setenv("ARREARS_TOKEN_FILE", str(tmp_path / "no-token"))
+    monkeypatch.delenv("ARREARS_TOKEN", raising=False)

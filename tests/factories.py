@@ -9,20 +9,29 @@ from typing import Any
 
 from arrears.apps.accounts.services import user_ensure
 from arrears.apps.ledger.models import Company, Debtor, OpenItem
+from arrears.domain.access import PersonRole
 from arrears.domain.ladder import Role
 
 _seq = itertools.count(1)
 
 
 def company(code: str = "acme", currency: str = "EUR", **kw: Any) -> Company:
+    """A company with an administrator, `admin` (the same person in every test company)."""
     defaults = {"name": f"{code.title()} GmbH", "currency": currency, "jurisdiction": "DE"}
     defaults.update(kw)
-    return Company.objects.get_or_create(code=code, defaults=defaults)[0]
+    made = Company.objects.get_or_create(code=code, defaults=defaults)[0]
+    user_ensure(username="admin", role=PersonRole.ADMINISTRATOR, company=made)
+    return made
 
 
 def collector(username: str = "cora", company_: Company | None = None) -> Any:
     """A collector; a member of `company_` when given."""
     return user_ensure(username=username, role=Role.COLLECTOR, company=company_)
+
+
+def credit_manager(username: str = "maria", company_: Company | None = None) -> Any:
+    """A credit manager; a member of `company_` when given."""
+    return user_ensure(username=username, role=Role.CREDIT_MANAGER, company=company_)
 
 
 def debtor(company_: Company, code: str | None = None, **kw: Any) -> Debtor:

@@ -7,11 +7,18 @@ a web page, an API error body or a letter. Tests assert codes and figures.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 
 class Refusal(Exception):
-    """Nothing was written: `code` says why (`promise.above_due`), `figures` with what."""
+    """Nothing was written: `code` says why (`promise.above_due`), `figures` with what.
+
+    `presenter` is set by `arrears.words` when the apps start, so that even `str(refusal)` in a
+    log reads as the person would read it; without it, the code and figures.
+    """
+
+    presenter: ClassVar[Callable[[Refusal], str] | None] = None
 
     def __init__(self, code: str, /, **figures: Any) -> None:
         self.code = code
@@ -19,7 +26,12 @@ class Refusal(Exception):
         super().__init__(code)
 
     def __str__(self) -> str:
-        # Words come from the presenters; this is the fallback for logs and tracebacks.
+        if Refusal.presenter is not None:
+            return Refusal.presenter(self)
+        return self.plain()
+
+    def plain(self) -> str:
+        """The code and figures, as a log line."""
         shown = ", ".join(f"{k}={v}" for k, v in self.figures.items())
         return f"{self.code} ({shown})" if shown else self.code
 

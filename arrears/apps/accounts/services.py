@@ -53,12 +53,10 @@ def audit_record(
 def user_ensure(
     *, username: str, role: Any, email: str = "", first_name: str = "", company: Any = None
 ) -> Any:
-    """Create (or find) a user holding the given role as a group (the desk's older check)
-    and, given a company, as a membership there. For tests and the demo's set-up."""
-    from django.contrib.auth.models import Group
-
+    """Create (or find) a person holding `role` in `company` (none: a person without a role),
+    without asking who acts: for tests and fixtures only; people are added by
+    administrators with `member_add`."""
     person = _person_ensure(username=username, email=email, name=first_name)
-    person.groups.add(Group.objects.get_or_create(name=str(role))[0])
     if company is not None:
         Membership.objects.get_or_create(
             person=person, company_id=company.pk, defaults={"role": PersonRole(str(role))}

@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 from django.db import connection
 
+from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Case, CaseEvent, CaseStatus, HoldChange, Run
 from arrears.apps.cases.models import Strategy as StrategyRow
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, ExchangeRate, ItemKind, OpenItem
+from arrears.domain.access import Verb
 from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import conversion_factor
 from arrears.domain.ladder import PERSON_CHANNELS, Channel, Mode, Role, Segment, Step, Strategy
@@ -195,9 +198,11 @@ class Explanation:
 
 
 def case_explain(
-    *, company: Company, debtor_code: str, currency: str | None = None
+    *, actor: Any, company: Company, debtor_code: str, currency: str | None = None
 ) -> list[Explanation]:
-    """The cases of one debtor (one per currency) with their history, newest last."""
+    """The cases of one debtor (one per currency) with their history, newest last: for a
+    member who may read them (a collector reads another's only if the company allows it)."""
+    require(actor, Verb.READ, company_id=company.pk)
     cases = Case.objects.filter(company=company, debtor__code=debtor_code).select_related(
         "debtor", "debtor__owner", "driving_item"
     )
@@ -205,6 +210,7 @@ def case_explain(
         cases = cases.filter(currency=currency)
     out = []
     for case in cases.order_by("-status", "currency"):
+        require(actor, Verb.READ_OTHERS, company_id=company.pk, owner_id=case.debtor.owner_id)
         events = list(case.events.select_related("run").order_by("on", "id"))
         holds = list(HoldChange.objects.filter(debtor=case.debtor).order_by("on", "id"))
         out.append(Explanation(case=case, events=events, holds=holds))

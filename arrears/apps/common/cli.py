@@ -10,9 +10,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from arrears.apps.accounts.access import companies_of, require
 from arrears.apps.accounts.services import token_authenticate
 from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.selectors import CompanyNotFound, company_resolve
+from arrears.domain.access import Verb
 from arrears.domain.refusal import Refusal
 from arrears.words import say
 
@@ -29,9 +31,11 @@ def add_company_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--company", help="company code (default: the only company)")
 
 
-def company_option(code: str | None) -> Company:
+def company_option(code: str | None, person: Any = None) -> Company:
+    """The company the command is about; given the person at the terminal, one of theirs."""
+    among = None if person is None else companies_of(person)
     try:
-        return company_resolve(code)
+        return company_resolve(code, among=among)
     except CompanyNotFound as e:
         raise CommandError(str(e)) from None
 
@@ -91,3 +95,9 @@ class PersonCommand(BaseCommand):
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
         raise NotImplementedError
+
+    def company_for(self, person: Any, o: dict[str, Any], verb: Verb = Verb.READ) -> Company:
+        """The company named by --company (or the person's only one), if they may `verb` there."""
+        company = company_option(o.get("company"), person)
+        require(person, verb, company_id=company.pk)
+        return company

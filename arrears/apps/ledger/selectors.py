@@ -6,25 +6,28 @@ from arrears.apps.ledger.models import Company
 
 NO_COMPANY = "no company yet: create one with `arrears setup --company CODE ...` or `arrears demo`"
 WHICH_COMPANY = "there are several companies ({codes}): say which with --company"
-UNKNOWN_COMPANY = "unknown company {code!r} (known: {codes})"
+UNKNOWN_COMPANY = "unknown company {code!r} (yours: {codes})"
+NOT_A_MEMBER = "you hold no role in any company: ask an administrator to add you"
 
 
 class CompanyNotFound(LookupError):
     pass
 
 
-def company_resolve(code: str | None = None) -> Company:
-    """The company named by `code`, or the only one when no code is given."""
+def company_resolve(code: str | None = None, *, among: list[int] | None = None) -> Company:
+    """The company named by `code`, or the only one when no code is given. With `among` (the
+    companies a person belongs to), only those: the others are not even named."""
+    known = Company.objects.all() if among is None else Company.objects.filter(pk__in=among)
     if code:
         try:
-            return Company.objects.get(code=code)
+            return known.get(code=code)
         except Company.DoesNotExist:
-            codes = ", ".join(Company.objects.values_list("code", flat=True)) or "none"
+            codes = ", ".join(known.values_list("code", flat=True)) or "none"
             raise CompanyNotFound(UNKNOWN_COMPANY.format(code=code, codes=codes)) from None
-    companies = list(Company.objects.all()[:2])
+    companies = list(known.order_by("code")[:2])
     if not companies:
-        raise CompanyNotFound(NO_COMPANY)
+        raise CompanyNotFound(NO_COMPANY if among is None else NOT_A_MEMBER)
     if len(companies) > 1:
-        codes = ", ".join(Company.objects.values_list("code", flat=True))
+        codes = ", ".join(known.order_by("code").values_list("code", flat=True))
         raise CompanyNotFound(WHICH_COMPANY.format(codes=codes))
     return companies[0]

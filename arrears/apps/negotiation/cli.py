@@ -11,15 +11,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from arrears.apps.cases.models import Case
-from arrears.apps.common.cli import add_company_option, company_option, iso_date
+from arrears.apps.common.cli import add_company_option, company_option, iso_date, terminal_person
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.services import common
 from arrears.apps.negotiation.services.common import require_desk_day
 from arrears.domain.money import Money, MoneyError, parse_amount
+from arrears.domain.refusal import Refusal
+from arrears.words import say as say_refusal
 
 NO_CASE = "debtor {code!r} has no {currency} case (unknown debtor, or no run yet)"
 MANY_CASES = "debtor {code!r} has cases in {have}: say which with --currency"
-NO_USER = "unknown user {name!r}: give --user USERNAME of a collector or credit manager"
 BAD_PAIR = "{text!r} is not {what} (use {form})"
 AFTER_TODAY = "--as-of " + common.AFTER_TODAY
 BEFORE_RUN = "--as-of " + common.BEFORE_RUN
@@ -84,17 +85,20 @@ def add_case_options(parser: argparse.ArgumentParser, *, debtor: bool = True) ->
     if debtor:
         parser.add_argument("debtor", help="the debtor's code")
         parser.add_argument("--currency", help="the case currency (default: the company's)")
-    parser.add_argument("--user", required=True, help="who acts (username)")
     parser.add_argument("--as-of", type=iso_date, default=None, help="YYYY-MM-DD (default today)")
     add_company_option(parser)
 
 
 class DeskCommand(BaseCommand):
-    """A desk command: the refusals of the services become clean command errors."""
+    """A desk command, acting as the person whose access token the terminal presents (never
+    as a name typed on the command line): the refusals of the services become clean errors."""
 
     def handle(self, *args: Any, **o: Any) -> None:
+        person = terminal_person()
         try:
-            self.act(company_option(o["company"]), user_named(o["user"]), o)
+            self.act(company_option(o["company"], person), person, o)
+        except Refusal as e:
+            raise CommandError(say_refusal(e)) from None
         except (ValueError, PermissionError, MoneyError) as e:
             raise CommandError(str(e)) from None
 
@@ -118,11 +122,20 @@ def as_of(o: dict[str, Any], company: Company) -> date:
     return day
 
 
-def user_named(name: str) -> Any:
-    try:
-        return get_user_model().objects.get(username=name)
-    except get_user_model().DoesNotExist:
-        raise CommandError(NO_USER.format(name=name)) from None
+NO_MEMBER = "{name!r} holds no role in {company}"
+
+
+def member_named(company: Company, name: str) -> Any:
+    """A member of the company named as the target of an action (a new owner), not as who
+    acts: who acts is always the person the token stands for."""
+    found = (
+        get_user_model()
+        .objects.filter(username=name, memberships__company=company, memberships__active=True)
+        .first()
+    )
+    if found is None:
+        raise CommandError(NO_MEMBER.format(name=name, company=company.code))
+    return found
 
 
 def case_of(company: Company, o: dict[str, Any]) -> Case:

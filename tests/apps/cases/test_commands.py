@@ -1,25 +1,22 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from io import StringIO
+from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from arrears.apps.cases.models import RunLock, Strategy
 from arrears.apps.cases.services import strategies_install_defaults
-from tests import factories
+from tests import factories, terminal
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 11, 25)
 
 
-def _call(*args: str) -> str:
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
+def _call(*args: str, as_: Any = "admin") -> str:
+    return terminal.run(*args, as_=as_)
 
 
 @pytest.fixture
@@ -67,7 +64,8 @@ def test_explain_an_unknown_debtor_says_so(company):
 def test_ladder_export_then_load_keeps_the_strategies(company, tmp_path):
     path = tmp_path / "ladder.toml"
     path.write_text(_call("ladder", "export"))
-    assert "loaded 2 strategies" in _call("ladder", "load", str(path))
+    factories.credit_manager("maria", company)
+    assert "loaded 2 strategies" in _call("ladder", "load", str(path), as_="maria")
     assert Strategy.objects.filter(company=company).count() == 2
     assert "Final notice" in _call("ladder", "show")
 
@@ -75,8 +73,9 @@ def test_ladder_export_then_load_keeps_the_strategies(company, tmp_path):
 def test_loading_a_broken_ladder_file_changes_nothing(company, tmp_path):
     path = tmp_path / "ladder.toml"
     path.write_text(_call("ladder", "export").replace('"letter"', '"pigeon"'))
+    factories.credit_manager("maria", company)
     with pytest.raises(CommandError, match="'pigeon' is not one of"):
-        _call("ladder", "load", str(path))
+        _call("ladder", "load", str(path), as_="maria")
     assert Strategy.objects.filter(company=company).count() == 2
 
 

@@ -37,8 +37,8 @@ def company():
 
 
 @pytest.fixture
-def cora():
-    return factories.collector("cora")
+def cora(company):
+    return factories.collector("cora", company)
 
 
 def _counts():

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from arrears.apps.negotiation.models import Approval
 from arrears.apps.negotiation.selectors import approval_lines, approval_queue
@@ -20,6 +19,7 @@ from arrears.apps.negotiation.services import (
     writeoff_request,
 )
 from arrears.domain.negotiation import Terms
+from tests import terminal
 from tests.apps.negotiation.support import AS_OF, eur
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +166,7 @@ def test_the_queue_is_shown_without_a_query_per_request(w, django_assert_num_que
 def test_the_approve_command_lists_each_request_with_its_schedule_and_limits(w):
     _terms_request(w)
     out = StringIO()
-    call_command("approve", stdout=out)
+    terminal.run("approve", stdout=out)
     assert out.getvalue().splitlines()[1:] == [
         "    first payment EUR 100.00 on 2027-01-04; total EUR 1,000.00, last payment 2027-03-25, "
         "4 payments",

@@ -52,8 +52,8 @@ def test_the_demo_seed_tells_a_share_of_the_debtors_including_write_offs_and_han
     assert sum(seeded.values()) == 41 * 400 // 1000  # of the 41 debtors overdue 10+ days
     assert seeded["write_off"] and seeded["handover"]
     assert Handover.objects.exists() and WriteOff.objects.exists()
-    assert get_user_model().objects.filter(username="inkasso", groups__name="agency").exists()
-    assert get_user_model().objects.filter(username="lena", groups__name="legal").exists()
+    assert get_user_model().objects.filter(username="inkasso", memberships__role="agency").exists()
+    assert get_user_model().objects.filter(username="lena", memberships__role="legal").exists()
 
 
 def test_no_desk_event_of_the_demo_is_dated_before_its_case_opened(ledger):

@@ -7,13 +7,13 @@ lists excuses and follow-ups by label, with the code users type in brackets."""
 from __future__ import annotations
 
 import re
-from io import StringIO
+from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from arrears.apps.negotiation.models import ExcuseLog, NegotiationEvent, PaymentPlan
+from tests import terminal
 from tests.apps.negotiation.support import AS_OF
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +21,8 @@ DAY = AS_OF.isoformat()
 CODE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
 
 
-def _run(*args: str) -> str:
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
+def _run(*args: str, as_: Any = "admin") -> str:
+    return terminal.run(*args, as_=as_)
 
 
 def _propose(w, *args: str) -> str:

@@ -4,10 +4,9 @@ figures and requests, a closed case as closed, numbers as the outputs show them 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from io import StringIO
+from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from arrears.apps.cases.models import Case, CaseEvent
@@ -23,6 +22,7 @@ from arrears.apps.negotiation.services import (
 from arrears.apps.negotiation.services.plans import PlanIn
 from arrears.apps.negotiation.services.withdrawals import requests_expire
 from arrears.domain.promises import PromiseChannel
+from tests import terminal
 from tests.apps.negotiation.support import AS_OF, eur, pay
 
 pytestmark = pytest.mark.django_db
@@ -30,10 +30,8 @@ DAY = AS_OF.isoformat()
 NEXT_YEAR = date(2027, 11, 25)
 
 
-def _run(*args: str) -> str:
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
+def _run(*args: str, as_: Any = "admin") -> str:
+    return terminal.run(*args, as_=as_)
 
 
 def _waiting_promise(w) -> PromiseToPay:

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from arrears.apps.cases.models import Action, Case, CaseEvent
 from arrears.apps.cases.services import run_daily
@@ -16,6 +15,7 @@ from arrears.apps.negotiation.selectors import case_negotiation, describe_desk_e
 from arrears.apps.negotiation.services import case_handover
 from arrears.apps.negotiation.services.common import follow_up
 from arrears.domain.ladder import Channel, Role
+from tests import terminal
 from tests.apps.negotiation.support import AS_OF
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def _to_legal(w) -> None:
 
 def _explain(w) -> str:
     out = StringIO()
-    call_command("explain", w.debtor.code, stdout=out)
+    terminal.run("explain", w.debtor.code, stdout=out)
     return out.getvalue()
 
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
+from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.models import Action, Case
 from arrears.apps.negotiation.services import (
     PlanIn,
@@ -19,7 +18,6 @@ from arrears.apps.negotiation.services import (
     plan_create,
     promise_create,
 )
-from arrears.apps.negotiation.services.common import AGENCY
 from arrears.apps.negotiation.services.handovers import role_for_case
 from arrears.domain.disputes import DisputeReason
 from arrears.domain.excuses import Excuse
@@ -30,10 +28,8 @@ from tests.apps.negotiation.support import AS_OF, eur
 pytestmark = pytest.mark.django_db
 
 
-def _agency_user(name: str = "inkasso"):
-    user = get_user_model().objects.create(username=name)
-    user.groups.add(Group.objects.get_or_create(name=AGENCY)[0])
-    return user
+def _agency_user(w, name="inkasso"):
+    return user_ensure(username=name, role=Role.AGENCY, company=w.company)
 
 
 def _to_legal(w) -> None:
@@ -43,7 +39,7 @@ def _to_legal(w) -> None:
 
 
 def _to_agency(w):
-    agency = _agency_user()
+    agency = _agency_user(w)
     case_handover(
         case=w.case,
         actor=w.maria,

@@ -119,7 +119,7 @@ def test_a_refusal_is_recorded_and_the_terms_stay_beyond_reach(w):
 def test_a_collector_cannot_approve(w):
     _propose(w, _all_in(12))
     asked = _propose(w, _all_in(40)).approval
-    with pytest.raises(NotAllowed, match="not a credit manager"):
+    with pytest.raises(NotAllowed, match="only credit managers may approve"):
         approval_decide(approval=asked, actor=w.cora, approve=True, reason="ok", as_of=AS_OF)
 
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from io import StringIO
+from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from arrears.apps.cases.models import Case, CaseEvent
 from arrears.apps.cases.selectors import say
@@ -40,7 +39,7 @@ from arrears.domain.disputes import DisputeReason
 from arrears.domain.excuses import Excuse
 from arrears.domain.negotiation.terms import Terms
 from arrears.domain.promises import PromiseChannel
-from tests import factories
+from tests import factories, terminal
 from tests.apps.negotiation.support import AS_OF, eur, pay
 
 pytestmark = pytest.mark.django_db
@@ -48,10 +47,8 @@ CODE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
 LATER = AS_OF + timedelta(days=12)
 
 
-def _run(*args: str) -> str:
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
+def _run(*args: str, as_: Any = "admin") -> str:
+    return terminal.run(*args, as_=as_)
 
 
 def _grant_all(w, on: date) -> None:

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from io import StringIO
+from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from arrears.apps.accounts.models import AuditEvent
@@ -22,7 +21,7 @@ from arrears.apps.negotiation.services import (
 from arrears.domain.excuses import Excuse
 from arrears.domain.negotiation import Terms
 from arrears.domain.negotiation.document import PolicyDocumentError
-from tests import factories
+from tests import factories, terminal
 from tests.apps.negotiation.support import AS_OF, eur
 
 pytestmark = pytest.mark.django_db
@@ -42,10 +41,8 @@ GENEROUS = {
 }
 
 
-def _run(*args: str) -> str:
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
+def _run(*args: str, as_: Any = "admin") -> str:
+    return terminal.run(*args, as_=as_)
 
 
 def test_a_company_s_policy_document_replaces_the_defaults_only_for_that_company(w):

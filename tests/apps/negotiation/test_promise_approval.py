@@ -21,6 +21,7 @@ from arrears.apps.negotiation.services import (
 from arrears.apps.negotiation.services.plans import PlanIn
 from arrears.domain.negotiation import Terms
 from arrears.domain.promises import PromiseChannel
+from tests import terminal
 from tests.apps.negotiation.support import AS_OF, eur
 
 pytestmark = pytest.mark.django_db
@@ -139,10 +140,8 @@ def test_a_promise_whose_first_date_has_passed_cannot_be_approved(w):
 def test_the_promise_command_says_a_promise_beyond_the_walk_away_point_waits(w):
     from io import StringIO
 
-    from django.core.management import call_command
-
     out = StringIO()
-    call_command(
+    terminal.run(
         "promise",
         w.debtor.code,
         "--part",
@@ -242,10 +241,8 @@ def test_a_negotiation_beside_a_plan_is_about_the_invoices_outside_it(w):
 def test_the_plan_command_names_the_request_a_plan_beyond_the_walk_away_point_waits_on(w):
     from io import StringIO
 
-    from django.core.management import call_command
-
     out = StringIO()
-    call_command(
+    terminal.run(
         "plan",
         w.debtor.code,
         "--first-due",

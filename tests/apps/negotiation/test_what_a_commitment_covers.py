@@ -25,7 +25,7 @@ from arrears.apps.negotiation.services.plans import PlanIn
 from arrears.domain.negotiation import Terms
 from arrears.domain.plans import PlanError
 from arrears.domain.promises import PromiseChannel, PromiseError
-from tests import factories
+from tests import factories, terminal
 from tests.apps.negotiation.support import AS_OF, eur
 
 pytestmark = pytest.mark.django_db
@@ -202,11 +202,10 @@ def test_the_case_history_shows_the_exchange_before_the_promise_it_became(w):
 
 
 def test_propose_refuses_instalments_without_a_rest(w):
-    from django.core.management import call_command
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="--instalments is for a plan"):
-        call_command(
+        terminal.run(
             "propose",
             w.debtor.code,
             "--first",

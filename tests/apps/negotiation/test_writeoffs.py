@@ -3,9 +3,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
+from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.models import Action, Case, CaseEvent
 from arrears.apps.cases.services import run_daily
 from arrears.apps.negotiation.models import Approval, Handover, WriteOff
@@ -19,6 +18,7 @@ from arrears.apps.negotiation.services import (
 )
 from arrears.apps.negotiation.services.common import AGENCY
 from arrears.apps.negotiation.services.writeoffs import ABOVE_OPEN, BEYOND_LEFT, NOT_AGENCY
+from arrears.domain.ladder import Role
 from arrears.domain.money import Money
 from arrears.domain.promises import PromiseChannel
 from tests.apps.negotiation.support import AS_OF, eur
@@ -228,20 +228,18 @@ def test_a_collector_cannot_hand_over(w):
 
 
 def test_a_handover_to_legal_must_go_to_a_legal_user(w):
-    with pytest.raises(ValueError, match="legal group"):
+    with pytest.raises(ValueError, match="not legal in this company"):
         case_handover(
             case=w.case, actor=w.maria, to="legal", new_owner=w.carl, reason="x", as_of=AS_OF
         )
 
 
-def _agency_user(name="inkasso"):
-    user = get_user_model().objects.create(username=name)
-    user.groups.add(Group.objects.get_or_create(name=AGENCY)[0])
-    return user
+def _agency_user(w, name="inkasso"):
+    return user_ensure(username=name, role=Role.AGENCY, company=w.company)
 
 
 def test_after_a_handover_the_old_owner_is_refused_and_the_new_one_may_act(w):
-    agency = _agency_user()
+    agency = _agency_user(w)
     case_handover(
         case=w.case,
         actor=w.maria,

@@ -8,11 +8,10 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from tests import factories
+from tests import factories, terminal
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +41,7 @@ def acme():
 
 def ageing(*args: str) -> str:
     out = StringIO()
-    call_command("ageing", "--company", "acme", "--as-of", AS_OF.isoformat(), *args, stdout=out)
+    terminal.run("ageing", "--company", "acme", "--as-of", AS_OF.isoformat(), *args, stdout=out)
     return out.getvalue()
 
 
@@ -150,12 +149,12 @@ def test_top_shows_the_largest_debtor_and_sums_the_rest(acme):
 
 def test_company_must_be_named_when_there_are_several(acme):
     with pytest.raises(CommandError, match="several companies"):
-        call_command("ageing", stdout=StringIO())
+        terminal.run("ageing", stdout=StringIO())
 
 
 def test_unknown_company_is_refused(acme):
     with pytest.raises(CommandError, match="unknown company 'nope'"):
-        call_command("ageing", "--company", "nope", stdout=StringIO())
+        terminal.run("ageing", "--company", "nope", stdout=StringIO())
 
 
 def test_bad_bucket_spec_is_refused_with_the_reason(acme):

@@ -2,7 +2,7 @@
 
 from arrears.apps.negotiation.services.approvals import approval_decide
 from arrears.apps.negotiation.services.balances import negotiation_balance
-from arrears.apps.negotiation.services.common import NotAllowed, Refused, case_ensure
+from arrears.apps.negotiation.services.common import Refused, case_ensure
 from arrears.apps.negotiation.services.disputes import dispute_open, dispute_resolve
 from arrears.apps.negotiation.services.excuses import ExcuseResult, excuse_log
 from arrears.apps.negotiation.services.negotiation import (
@@ -21,6 +21,7 @@ from arrears.apps.negotiation.services.withdrawals import (
     writeoff_cancel,
 )
 from arrears.apps.negotiation.services.writeoffs import case_handover, writeoff_request
+from arrears.domain.refusal import NotAllowed
 
 __all__ = [
     "ExcuseResult",

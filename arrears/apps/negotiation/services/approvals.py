@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from arrears.apps.accounts import access
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
@@ -26,11 +27,9 @@ from arrears.apps.negotiation.models import (
 )
 from arrears.apps.negotiation.services.balances import refuse_under_commitment
 from arrears.apps.negotiation.services.common import (
-    NotAllowed,
     Refused,
     case_lock,
     record_change,
-    require_credit_manager,
     require_desk_day,
     require_open,
 )
@@ -41,6 +40,7 @@ from arrears.apps.negotiation.services.writeoffs import (
     write_off_check,
     write_off_held,
 )
+from arrears.domain.access import Verb
 from arrears.domain.disputes import DisputeOutcome, resolve_dispute
 from arrears.domain.negotiation import (
     ApprovalDecision,
@@ -53,7 +53,6 @@ from arrears.domain.promises import PromiseState
 
 DECIDED = "approval A{key} was already {status} on {on}"
 NO_REASON = "a decision needs its reason"
-OWN_REQUEST = "{user} asked for this and cannot approve it too: another credit manager decides"
 TERMS_PAST = (
     "approval A{key} asks for a first payment on {first_on}, before {as_of}: those terms can no "
     "longer be kept; refuse it and let the collector agree new terms"
@@ -61,19 +60,29 @@ TERMS_PAST = (
 NEGOTIATION_NOT_OPEN = "approval A{key} belongs to a negotiation already {status}: refuse it"
 
 
+def _require_approver(actor: Any, approval: Approval) -> None:
+    """A credit manager of the case's company who did not ask for it (four eyes, §6)."""
+    access.require(
+        actor,
+        Verb.APPROVE,
+        company_id=approval.case.company_id,
+        requester_id=approval.requested_by_id,
+        what="approve or refuse",
+    )
+
+
 def approval_decide(
     *, approval: Approval, actor: Any, approve: bool, reason: str, as_of: date
 ) -> Approval:
     """Approve or refuse a request in the queue (credit managers only, not the requester)."""
-    require_credit_manager(actor, "approve or refuse")
-    if approval.requested_by_id == actor.pk:
-        raise NotAllowed(OWN_REQUEST.format(user=actor.get_username()))
+    _require_approver(actor, approval)
     if not reason.strip():
         raise Refused(NO_REASON)
     require_desk_day(approval.case.company, as_of)
     with transaction.atomic():
         case_lock(approval.case)
         approval.refresh_from_db()  # it may have been withdrawn or replaced meanwhile
+        _require_approver(actor, approval)
         if approval.status != DecisionStatus.REQUESTED:
             raise Refused(
                 DECIDED.format(key=approval.pk, status=approval.status, on=approval.decided_on)

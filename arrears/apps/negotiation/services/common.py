@@ -13,18 +13,16 @@ from typing import Any
 
 from django.db.models import Max
 
+from arrears.apps.accounts import access
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, CaseStatus, Run
 from arrears.apps.ledger.models import Company, Debtor
 from arrears.apps.negotiation.services.handovers import role_for_case
+from arrears.domain.access import Verb
 from arrears.domain.dates import next_business_day
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.negotiation import Condition
 
-NOT_OWNER = "{user} does not own debtor {debtor}: only its owner or a credit manager may act on it"
-NOT_CREDIT_MANAGER = "{user} is not a credit manager: only a credit manager may {what}"
-OWN_REQUEST = "{user} asked for this and cannot approve it too: another credit manager decides"
-NO_USER = "say who acts: an unknown or anonymous user cannot act on a case"
 CASE_CLOSED = "the {currency} case of {debtor} is closed ({reason}): nothing to negotiate"
 CURRENCY = "{what} is in {got}, but the case is in {want}"
 
@@ -36,10 +34,6 @@ BEFORE_RUN = (
 )
 
 
-class NotAllowed(PermissionError):
-    """The user may not do this (role or ownership)."""
-
-
 class Refused(ValueError):
     """Input the desk cannot accept; nothing was written."""
 
@@ -47,25 +41,28 @@ class Refused(ValueError):
 AGENCY = Role.AGENCY.value  # the group of users standing for a collection agency
 
 
-def has_role(user: Any, role: Role | str) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.groups.filter(name=str(role)).exists())
+def has_role(user: Any, role: Role | str, company_id: int) -> bool:
+    """The person holds `role` in the company (roles in other companies do not count)."""
+    return access.has_role(user, company_id, str(role))
 
 
 def require_case_access(user: Any, case: Case) -> None:
-    """The debtor's owner or a credit manager; anyone else is refused."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        raise NotAllowed(NO_USER)
-    if case.debtor.owner_id == user.pk or has_role(user, Role.CREDIT_MANAGER):
-        return
-    raise NotAllowed(NOT_OWNER.format(user=user.get_username(), debtor=case.debtor.code))
+    """The debtor's owner (collector, legal, agency) or a credit manager of the case's
+    company; anyone else is refused (`arrears.domain.access`)."""
+    access.require(
+        user,
+        Verb.CHANGE_CASE,
+        company_id=case.company_id,
+        owner_id=case.debtor.owner_id,
+        what=f"act on {case.debtor.code}'s case",
+    )
 
 
-def require_credit_manager(user: Any, what: str) -> None:
-    if not has_role(user, Role.CREDIT_MANAGER):
-        name = user.get_username() if user is not None else "nobody"
-        raise NotAllowed(NOT_CREDIT_MANAGER.format(user=name, what=what))
+def require_credit_manager(
+    user: Any, what: str, company_id: int, verb: Verb = Verb.APPROVE
+) -> None:
+    """A credit manager of the company (approvals, policy, hand-overs)."""
+    access.require(user, verb, company_id=company_id, what=what)
 
 
 def today() -> date:
@@ -99,9 +96,20 @@ def require_currency(what: str, got: str, case: Case) -> None:
         raise Refused(CURRENCY.format(what=what, got=got, want=case.currency))
 
 
-def case_lock(case: Case) -> None:
-    """Serialise the desk's writes on one case (two collectors, one overlap check)."""
-    Case.objects.select_for_update().filter(pk=case.pk).first()
+def case_lock(case: Case, *, actor: Any = None, open_: bool = True) -> None:
+    """Serialise the desk's writes on one case (two collectors, one overlap check). Given the
+    actor, who may act (and, with `open_`, whether the case is open) is asked again of the
+    locked row: the owner or the status may have changed since the case was read."""
+    locked = Case.objects.select_for_update().filter(pk=case.pk).first()
+    if actor is None or locked is None:
+        return
+    case.status, case.closed_reason = locked.status, locked.closed_reason
+    case.debtor.owner_id = (
+        Debtor.objects.filter(pk=case.debtor_id).values_list("owner_id", flat=True).first()
+    )
+    require_case_access(actor, case)
+    if open_:
+        require_open(case)
 
 
 def case_ensure(*, debtor: Debtor, currency: str, on: date) -> Case:

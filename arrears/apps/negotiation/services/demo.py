@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db.models import Sum
 
 from arrears.apps.accounts.models import Membership
@@ -33,7 +32,7 @@ from arrears.apps.negotiation.models import (
 )
 from arrears.apps.negotiation.services.approvals import approval_decide
 from arrears.apps.negotiation.services.balances import negotiation_balance
-from arrears.apps.negotiation.services.common import AGENCY, case_ensure
+from arrears.apps.negotiation.services.common import case_ensure
 from arrears.apps.negotiation.services.disputes import dispute_open
 from arrears.apps.negotiation.services.excuses import excuse_log
 from arrears.apps.negotiation.services.negotiation import negotiation_propose
@@ -69,10 +68,7 @@ def negotiation_demo_seed(
         return done  # seeded before: the demo is safe to repeat
     manager = user_ensure(username="maria", role=Role.CREDIT_MANAGER, company=company)
     user_ensure(username="lena", role=Role.LEGAL, first_name="Lena (legal)", company=company)
-    agency, _ = get_user_model().objects.get_or_create(
-        username="inkasso", defaults={"first_name": "Inkasso AG"}
-    )
-    agency.groups.add(Group.objects.get_or_create(name=AGENCY)[0])
+    user_ensure(username="inkasso", role=Role.AGENCY, first_name="Inkasso AG", company=company)
     debtors = _candidates(company, as_of)
     rng = random.Random(seed)
     chosen = rng.sample(debtors, min(len(debtors) * per_mille // 1000, MAX_DEBTORS))

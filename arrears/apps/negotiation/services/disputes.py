@@ -13,13 +13,13 @@ from typing import Any
 
 from django.db import transaction
 
+from arrears.apps.accounts.access import role_in
 from arrears.apps.cases.models import Case
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import Dispute, DisputePart, DisputeStatus
 from arrears.apps.negotiation.policy import dispute_policy
 from arrears.apps.negotiation.services.balances import refuse_under_commitment
 from arrears.apps.negotiation.services.common import (
-    NotAllowed,
     Refused,
     case_lock,
     has_role,
@@ -42,6 +42,7 @@ from arrears.domain.disputes import (
 )
 from arrears.domain.ladder import Role
 from arrears.domain.money import Money
+from arrears.domain.refusal import NotAllowed
 
 NOT_RESOLVER = "{user} may not resolve dispute D{key}: its owner, their manager or a credit manager"
 NOT_OPEN = "dispute D{key} is already {status}"
@@ -70,7 +71,7 @@ def dispute_open(
     reason = DisputeReason(reason)
     dispute = DomainDispute("new", parts_, reason, owner.get_username(), as_of, deadline)
     with transaction.atomic():
-        case_lock(case)
+        case_lock(case, actor=actor)
         items = {i.number: i for i in load.open_items(case)}
         others = list(Dispute.objects.filter(case=case, status=DisputeStatus.OPEN))
         for row in others:
@@ -125,7 +126,12 @@ def _store(
 
 
 def _may_resolve(user: Any, row: Dispute) -> bool:
-    return user.pk in (row.owner_id, row.escalated_to_id) or has_role(user, Role.CREDIT_MANAGER)
+    """Its owner or the manager it was escalated to, while a member of the company; or a
+    credit manager of the company."""
+    company_id = row.case.company_id
+    if user.pk in (row.owner_id, row.escalated_to_id) and role_in(user, company_id) is not None:
+        return True
+    return has_role(user, Role.CREDIT_MANAGER, company_id)
 
 
 def dispute_resolve(

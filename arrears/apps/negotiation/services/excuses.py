@@ -12,6 +12,7 @@ from arrears.apps.cases.models import Action, Case
 from arrears.apps.negotiation.models import ExcuseLog
 from arrears.apps.negotiation.policy import desk_policy
 from arrears.apps.negotiation.services.common import (
+    case_lock,
     follow_up,
     record_change,
     require_case_access,
@@ -46,6 +47,7 @@ def excuse_log(
     days = desk_policy(case.company).follow_up_days(excuse)
     nxt = next_action(excuse, as_of=as_of, days=days)
     with transaction.atomic():
+        case_lock(case, actor=actor)
         log, created = ExcuseLog.objects.get_or_create(
             case=case,
             excuse=str(excuse),

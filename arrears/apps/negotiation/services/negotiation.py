@@ -110,7 +110,7 @@ def negotiation_propose(
     require_currency("the proposal", proposal.currency, case)
     who = actor.get_username()
     with transaction.atomic():
-        case_lock(case)
+        case_lock(case, actor=actor)
         scope = negotiable_on(case, as_of)
         _refuse_covered(case, scope)
         neg = _current(case, actor, as_of)

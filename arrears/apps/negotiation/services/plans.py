@@ -153,7 +153,7 @@ def plan_create(
     require_desk_day(case.company, as_of)
     require_open(case)
     with transaction.atomic():
-        case_lock(case)
+        case_lock(case, actor=actor)
         items = load.open_items(case, as_of)
         free = load.negotiable(case, items)
         keys = frozenset(schedule.item_numbers)

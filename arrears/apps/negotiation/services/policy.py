@@ -12,6 +12,7 @@ from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.models import NegotiationPolicy
 from arrears.apps.negotiation.policy import merge, site_document
 from arrears.apps.negotiation.services.common import require_credit_manager
+from arrears.domain.access import Verb
 from arrears.domain.negotiation.document import policy_document, policy_from_document
 
 
@@ -21,7 +22,7 @@ def negotiation_policy_load(
     """Replace the company's policy document; a document with a bad field is refused (the
     domain's `PolicyDocumentError` names it) and nothing is stored. The same document again
     changes nothing."""
-    require_credit_manager(actor, "change the negotiation policy")
+    require_credit_manager(actor, "change the negotiation policy", company.pk, Verb.SET_POLICY)
     policy_from_document(merge(site_document(), document))  # refuses before writing
     stored = policy_document(policy_from_document(document))  # normalised: decimals as text
     wanted = {k: stored[k] for k in document}

@@ -119,7 +119,7 @@ def promise_create(
     channel = PromiseChannel(channel)
     promise = DomainPromise("new", given_on or as_of, parts_, channel, given_by, who, items_)
     with transaction.atomic():
-        case_lock(case)
+        case_lock(case, actor=actor)
         items = load.open_items(case, as_of)
         standing = _standing(case, as_of)
         for row, status in standing:
@@ -270,7 +270,7 @@ def promise_cancel(*, promise: PromiseToPay, actor: Any, as_of: date, reason: st
     if not reason.strip():
         raise Refused("say why the promise is withdrawn")
     with transaction.atomic():
-        case_lock(case)
+        case_lock(case, actor=actor, open_=False)
         promise.refresh_from_db()
         if promise.state == PromiseState.PENDING_APPROVAL:  # its request goes with it
             promise_withdrawn(promise, on=as_of)

@@ -102,7 +102,7 @@ def plan_withdraw(*, plan: PaymentPlan, actor: Any, as_of: date, reason: str) ->
     require_desk_day(plan.case.company, as_of)
     _reason(reason, "plan")
     with transaction.atomic():
-        case_lock(plan.case)
+        case_lock(plan.case, actor=actor, open_=False)
         plan.refresh_from_db()
         if plan.status == PlanStatus.WITHDRAWN:
             return plan
@@ -141,7 +141,7 @@ def negotiation_close(
     require_desk_day(negotiation.case.company, as_of)
     _reason(reason, "negotiation")
     with transaction.atomic():
-        case_lock(negotiation.case)
+        case_lock(negotiation.case, actor=actor, open_=False)
         negotiation.refresh_from_db()
         if negotiation.status == NegotiationStatus.CLOSED:
             return negotiation
@@ -173,7 +173,7 @@ def approval_withdraw(*, approval: Approval, actor: Any, as_of: date, reason: st
     require_desk_day(approval.case.company, as_of)
     _reason(reason, "approval request")
     with transaction.atomic():
-        case_lock(approval.case)
+        case_lock(approval.case, actor=actor, open_=False)
         approval.refresh_from_db()
         if approval.status == DecisionStatus.WITHDRAWN:
             return approval
@@ -256,7 +256,7 @@ def writeoff_cancel(*, write_off: WriteOff, actor: Any, as_of: date, reason: str
     require_desk_day(write_off.case.company, as_of)
     _reason(reason, "write-off request")
     with transaction.atomic():
-        case_lock(write_off.case)
+        case_lock(write_off.case, actor=actor, open_=False)
         write_off.refresh_from_db()
         if write_off.status == DecisionStatus.WITHDRAWN:
             return write_off

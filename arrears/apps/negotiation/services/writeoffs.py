@@ -37,6 +37,7 @@ from arrears.apps.negotiation.services.common import (
     require_open,
 )
 from arrears.apps.negotiation.services.handovers import handover_role
+from arrears.domain.access import Verb
 from arrears.domain.dates import next_business_day
 from arrears.domain.ladder import PERSON_CHANNELS, Channel, Role
 from arrears.domain.money import Money
@@ -53,9 +54,9 @@ BEYOND_LEFT = (
     "{amount} written off on item {key!r} is more than is left to write off there: {left} "
     "({open} open, {reserved} already written off, awaiting approval, disputed or credited)"
 )
-NOT_LEGAL = "{user} is not in the legal group: a hand-over to legal goes to a legal user"
+NOT_LEGAL = "{user} is not legal in this company: a hand-over to legal goes to a legal member"
 NOT_AGENCY = (
-    "{user} is not in the {group} group: a hand-over to an agency goes to the user standing for "
+    "{user} is not the {group} in this company: a hand-over to an agency goes to the member standing for "
     "the agency"
 )
 SAME_OWNER = "{user} already owns this debtor"
@@ -85,7 +86,7 @@ def writeoff_request(
     if not reason.strip():
         raise Refused(NO_REASON.format(what="write-off"))
     with transaction.atomic():
-        case_lock(case)
+        case_lock(case, actor=actor)
         items = {i.number: i for i in load.open_items(case, as_of)}
         if parts:
             chosen = _parts(case, items, parts, write_off_held(case, dispute=dispute))
@@ -312,13 +313,15 @@ def _next_action_after_handover(case: Case) -> None:
 def _check_handover(
     case: Case, actor: Any, target: HandoverTarget, new_owner: Any, reason: str
 ) -> HandoverTarget:
-    require_credit_manager(actor, "hand an account over to legal or an agency")
+    require_credit_manager(
+        actor, "hand an account over to legal or an agency", case.company_id, Verb.SET_POLICY
+    )
     require_open(case)
     if not reason.strip():
         raise Refused(NO_REASON.format(what="hand-over"))
-    if target is HandoverTarget.LEGAL and not has_role(new_owner, Role.LEGAL):
+    if target is HandoverTarget.LEGAL and not has_role(new_owner, Role.LEGAL, case.company_id):
         raise Refused(NOT_LEGAL.format(user=new_owner.get_username()))
-    if target is HandoverTarget.AGENCY and not has_role(new_owner, AGENCY):
+    if target is HandoverTarget.AGENCY and not has_role(new_owner, AGENCY, case.company_id):
         raise Refused(NOT_AGENCY.format(user=new_owner.get_username(), group=AGENCY))
     if case.debtor.owner_id == new_owner.pk:
         raise Refused(SAME_OWNER.format(user=new_owner.get_username()))

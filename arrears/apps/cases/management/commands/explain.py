@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from arrears.apps.accounts.access import role_in
 from arrears.apps.cases.models import Action, Case, CaseStatus
 from arrears.apps.cases.selectors import (
     CLOSED_REASONS,
@@ -16,16 +17,17 @@ from arrears.apps.cases.selectors import (
     say,
     say_all,
 )
-from arrears.apps.common.cli import add_company_option, company_option
+from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.negotiation.selectors import (
     CaseNegotiation,
     case_negotiation,
     describe_desk_event,
 )
+from arrears.domain.access import Verb, decide
 from arrears.domain.money import format_minor
 
 
-class Command(BaseCommand):
+class Command(PersonCommand):
     help = "Explain a debtor's cases: step, the rule and figures that put it there, history."
 
     def add_arguments(self, parser: Any) -> None:
@@ -33,9 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--currency")
         add_company_option(parser)
 
-    def handle(self, *args: Any, **o: Any) -> None:
-        company = company_option(o["company"])
-        found = case_explain(company=company, debtor_code=o["debtor"], currency=o["currency"])
+    def act(self, person: Any, o: dict[str, Any]) -> None:
+        company = self.company_for(person, o)
+        found = case_explain(
+            actor=person, company=company, debtor_code=o["debtor"], currency=o["currency"]
+        )
+        notes = decide(role_in(person, company.pk), Verb.READ_NOTES) is None  # not sales
         if not found:
             raise CommandError(f"debtor {o['debtor']} has no case (nothing open, or no run yet)")
         today = date.today()
@@ -47,11 +52,14 @@ class Command(BaseCommand):
             )
             for line in _state_lines(c, desk):
                 self.stdout.write(f"  {line}")
-            for line in desk.lines(with_handover=False):
+            for line in desk.lines(with_handover=False) if notes else ():
                 self.stdout.write(f"  {line}")
             self.stdout.write("  history:")
             for e in ex.events:
-                self.stdout.write(f"    {describe_desk_event(e) or describe_event(e)}")
+                desk_line = describe_desk_event(e)
+                if desk_line and not notes:
+                    continue  # sales sees the state, not the negotiation
+                self.stdout.write(f"    {desk_line or describe_event(e)}")
             for h in ex.holds:
                 what = "hold set" if h.hold else "hold lifted"
                 rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"

@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from arrears.apps.cases.selectors import strategies_for
 from arrears.apps.cases.services.strategies import strategies_install
-from arrears.apps.common.cli import add_company_option, company_option
+from arrears.apps.common.cli import PersonCommand, add_company_option
+from arrears.domain.access import Verb
 from arrears.domain.ladder import LadderError
 from arrears.domain.ladder_config import strategies_from_toml, strategies_to_toml
 
 
-class Command(BaseCommand):
+class Command(PersonCommand):
     help = "Show, export (TOML) or load (TOML, replacing all) the collection strategies."
 
     def add_arguments(self, parser: Any) -> None:
@@ -22,8 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("file", nargs="?", type=Path, help="TOML file for load")
         add_company_option(parser)
 
-    def handle(self, *args: Any, **o: Any) -> None:
-        company = company_option(o["company"])
+    def act(self, person: Any, o: dict[str, Any]) -> None:
+        load = o["action"] == "load"
+        company = self.company_for(person, o, Verb.SET_POLICY if load else Verb.READ)
         if o["action"] == "load":
             if o["file"] is None:
                 raise CommandError("load needs a TOML file (see `arrears ladder export`)")
@@ -31,7 +33,7 @@ class Command(BaseCommand):
                 strategies = strategies_from_toml(o["file"].read_text(encoding="utf-8"))
             except (LadderError, OSError, UnicodeDecodeError) as e:
                 raise CommandError(f"{o['file']}: {e}") from None
-            strategies_install(company=company, strategies=strategies)
+            strategies_install(company=company, strategies=strategies, actor=person)
             self.stdout.write(f"loaded {len(strategies)} strategies for {company.code}")
             return
         strategies = strategies_for(company=company)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from arrears.apps.cases.services import RunLocked, RunRefused, RunResult, run_daily
-from arrears.apps.common.cli import add_company_option, company_option, iso_date
+from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
+from arrears.domain.access import Verb
 
 
-class Command(BaseCommand):
+class Command(PersonCommand):
     help = "Run the collection ladder for every open case as of a date (default: today)."
 
     def add_arguments(self, parser: Any) -> None:
@@ -20,10 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="show, change nothing")
         parser.add_argument("--break-lock", action="store_true", help="clear a dead run's lock")
 
-    def handle(self, *args: Any, **o: Any) -> None:
-        company = company_option(o["company"])
+    def act(self, person: Any, o: dict[str, Any]) -> None:
+        company = self.company_for(person, o, Verb.ADMINISTER)
         try:
             result = run_daily(
+                actor=person,
                 company=company,
                 as_of=o["as_of"] or date.today(),
                 dry_run=o["dry_run"],

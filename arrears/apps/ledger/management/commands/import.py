@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from arrears.apps.common.cli import add_company_option, company_option
+from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.ledger.imports import ImportRejected, import_file
 from arrears.apps.ledger.models import ImportKind
+from arrears.domain.access import Verb
 
 LARGE = 100_000  # files with at least this many rows to write get progress lines
 
 
-class Command(BaseCommand):
+class Command(PersonCommand):
     help = "Import debtors, items or payments from a CSV (UTF-8) or XLSX file (all or nothing)."
 
     def add_arguments(self, parser: Any) -> None:
@@ -27,13 +28,14 @@ class Command(BaseCommand):
         )
         add_company_option(parser)
 
-    def handle(self, *args: Any, **o: Any) -> None:
-        company = company_option(o["company"])
+    def act(self, person: Any, o: dict[str, Any]) -> None:
+        company = self.company_for(person, o, Verb.ADMINISTER)
         if not o["file"].is_file():
             raise CommandError(f"no such file: {o['file']}")
         try:
             summary = import_file(
                 company=company,
+                actor=person,
                 kind=o["kind"],
                 path=o["file"],
                 progress=self._progress,

@@ -10,13 +10,17 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from arrears.apps.accounts.access import require
 from arrears.apps.cases.selectors import say
-from arrears.apps.common.cli import add_company_option, company_option, iso_date
+from arrears.apps.common.cli import add_company_option, company_option, iso_date, terminal_person
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, approval_id, as_of
 from arrears.apps.negotiation.models import Approval
 from arrears.apps.negotiation.selectors import approval_lines, approval_queue
 from arrears.apps.negotiation.services import approval_decide
+from arrears.domain.access import Verb
+from arrears.domain.refusal import Refusal
+from arrears.words import say as say_refusal
 
 
 class Command(DeskCommand):
@@ -28,17 +32,22 @@ class Command(DeskCommand):
         verdict.add_argument("--grant", action="store_true")
         verdict.add_argument("--refuse", action="store_true")
         parser.add_argument("--reason", default="")
-        parser.add_argument("--user")
         parser.add_argument("--as-of", type=iso_date, default=None)
         add_company_option(parser)
 
     def handle(self, *args: Any, **o: Any) -> None:
         if o["id"] is None:
-            for a in approval_queue(company=company_option(o["company"])):
+            person = terminal_person()
+            company = company_option(o["company"], person)
+            try:
+                require(person, Verb.READ_NOTES, company_id=company.pk)
+            except Refusal as e:
+                raise CommandError(say_refusal(e)) from None
+            for a in approval_queue(company=company):
                 self.stdout.write("\n".join(approval_lines(a)))
             return
-        if not (o["grant"] or o["refuse"]) or not o["user"]:
-            raise CommandError("give --grant or --refuse, --reason and --user")
+        if not (o["grant"] or o["refuse"]):
+            raise CommandError("give --grant or --refuse, and --reason")
         super().handle(*args, **o)
 
     def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:

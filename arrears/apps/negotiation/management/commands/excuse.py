@@ -10,8 +10,9 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from arrears.apps.accounts.access import role_in
 from arrears.apps.cases.selectors import say
-from arrears.apps.common.cli import add_company_option, company_option, iso_date
+from arrears.apps.common.cli import add_company_option, company_option, iso_date, terminal_person
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, as_of, case_of, today
 from arrears.apps.negotiation.policy import desk_policy
@@ -50,11 +51,14 @@ class Command(DeskCommand):
 
     def handle(self, *args: Any, **o: Any) -> None:
         if o["list"] or o["stats"]:
-            company = company_option(o["company"])
+            person = terminal_person()
+            company = company_option(o["company"], person)
+            if role_in(person, company.pk) is None:
+                raise CommandError(f"{person.get_username()} holds no role in {company.code}")
             self._read(company, o)
             return
-        if not (o["debtor"] and o["excuse"] and o["user"]):
-            raise CommandError("give DEBTOR EXCUSE --user U (or --list / --stats)")
+        if not (o["debtor"] and o["excuse"]):
+            raise CommandError("give DEBTOR EXCUSE (or --list / --stats)")
         super().handle(*args, **o)
 
     def _read(self, company: Company, o: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from arrears.apps.ledger.models import Company
-from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, user_named
+from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, member_named
 from arrears.apps.negotiation.models import HandoverTarget
 from arrears.apps.negotiation.services import case_handover
 
@@ -26,7 +26,7 @@ class Command(DeskCommand):
             case=case_of(company, o),
             actor=user,
             to=HandoverTarget(o["to"]),
-            new_owner=user_named(o["owner"]),
+            new_owner=member_named(company, o["owner"]),
             reason=o["reason"],
             as_of=as_of(o, company),
             agency=o["agency"],

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
+from arrears.apps.accounts.access import require
 from arrears.apps.cases.selectors import say
-from arrears.apps.common.cli import add_company_option, company_option
+from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.negotiation.cli import case_of
 from arrears.apps.negotiation.selectors import negotiation_csv, negotiation_rows
+from arrears.domain.access import Verb
 
 
-class Command(BaseCommand):
+class Command(PersonCommand):
     help = "Print a case's negotiation history (proposals, counters, approvals), or as CSV."
 
     def add_arguments(self, parser: Any) -> None:
@@ -21,8 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--csv", action="store_true", help="CSV on standard output")
         add_company_option(parser)
 
-    def handle(self, *args: Any, **o: Any) -> None:
-        case = case_of(company_option(o["company"]), o)
+    def act(self, person: Any, o: dict[str, Any]) -> None:
+        company = self.company_for(person, o, Verb.READ_NOTES)
+        case = case_of(company, o)
+        require(person, Verb.READ_OTHERS, company_id=company.pk, owner_id=case.debtor.owner_id)
         if o["csv"]:
             self.stdout.write(negotiation_csv(case=case), ending="")
             return

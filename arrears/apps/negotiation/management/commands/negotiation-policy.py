@@ -1,4 +1,4 @@
-"""`arrears negotiation-policy show|export|load FILE [--user U]`: the company's desk policy
+"""`arrears negotiation-policy show|export|load FILE`: the company's desk policy
 (walk-away table, concessions, strictness, conditions, reasons, plan grace, excuse follow-ups);
 `load` takes JSON or TOML and stores only the fields it names (credit managers only)."""
 
@@ -9,10 +9,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from arrears.apps.common.cli import add_company_option, company_option
-from arrears.apps.negotiation.cli import user_named
+from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.negotiation.policy import company_document, desk_policy
 from arrears.apps.negotiation.services import negotiation_policy_load
 from arrears.domain.negotiation.document import policy_document
@@ -34,23 +33,22 @@ def read_document(path: Path) -> dict[str, Any]:
     return got
 
 
-class Command(BaseCommand):
+class Command(PersonCommand):
     help = "Show, export or load the company's negotiation policy."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("action", choices=["show", "export", "load"])
         parser.add_argument("file", nargs="?", type=Path, help="the document to load")
-        parser.add_argument("--user", help="who loads it (a credit manager)")
         add_company_option(parser)
 
-    def handle(self, *args: Any, **o: Any) -> None:
-        company = company_option(o["company"])
+    def act(self, person: Any, o: dict[str, Any]) -> None:
+        company = self.company_for(person, o)
         if o["action"] == "load":
-            if o["file"] is None or not o["user"]:
-                raise CommandError("give the FILE to load and --user (a credit manager)")
+            if o["file"] is None:
+                raise CommandError("give the FILE to load")
             doc = read_document(o["file"])
             try:
-                negotiation_policy_load(company=company, actor=user_named(o["user"]), document=doc)
+                negotiation_policy_load(company=company, actor=person, document=doc)
             except (ValueError, PermissionError) as e:
                 raise CommandError(str(e)) from None
             self.stdout.write(f"negotiation policy of {company.code}: {', '.join(sorted(doc))}")

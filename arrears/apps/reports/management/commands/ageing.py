@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
-from arrears.apps.common.cli import add_company_option, company_option, iso_date
+from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.apps.reports.exports import render_table, write_csv, write_xlsx
 from arrears.apps.reports.selectors import ageing_report
 from arrears.domain.ageing import DEFAULT_BUCKETS, DIMENSIONS, AgeingError, Buckets, ageing_top
@@ -22,7 +22,7 @@ def buckets_arg(text: str) -> Buckets:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
-class Command(BaseCommand):
+class Command(PersonCommand):
     help = "Show open balances per age bucket, by debtor, owner and/or currency."
 
     def add_arguments(self, parser: Any) -> None:
@@ -46,8 +46,8 @@ class Command(BaseCommand):
         parser.add_argument("--xlsx", metavar="FILE", help="also write the report as XLSX")
         parser.add_argument("--top", type=int, metavar="N", help="the N largest per currency")
 
-    def handle(self, *args: Any, **o: Any) -> None:
-        company = company_option(o["company"])
+    def act(self, person: Any, o: dict[str, Any]) -> None:
+        company = self.company_for(person, o)
         as_of = o["as_of"] or timezone.localdate()
         by = list(dict.fromkeys(o["by"] or ["debtor"]))
         try:

@@ -1,0 +1,90 @@
+"""`arrears people add|list|role|deactivate|reports-to`: who works in a company, in what role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arrears.apps.accounts.presentation import ROLE_WORDS
+from arrears.apps.accounts.selectors import people_list
+from arrears.apps.accounts.services import (
+    MemberChange,
+    member_add,
+    member_deactivate,
+    member_role_change,
+    reports_to_set,
+)
+from arrears.apps.common.cli import PersonCommand, add_company_option, company_option
+from arrears.domain.access import PersonRole
+
+ROLES = [str(r) for r in PersonRole]
+
+
+class Command(PersonCommand):
+    help = "Add, list, change the role of and deactivate people; set who reports to whom."
+
+    def add_arguments(self, parser: Any) -> None:
+        sub = parser.add_subparsers(dest="verb", required=True)
+        add = sub.add_parser("add", help="give a person (new or known) a role in the company")
+        add.add_argument("username")
+        add.add_argument("--role", required=True, choices=ROLES)
+        add.add_argument("--email", default="")
+        add.add_argument("--name", default="", help="full name")
+        add.add_argument("--reports-to", default="", help="their manager's username")
+        listing = sub.add_parser("list", help="the company's people")
+        listing.add_argument("--all", action="store_true", help="inactive people too")
+        role = sub.add_parser("role", help="change a member's role")
+        role.add_argument("username")
+        role.add_argument("role", choices=ROLES)
+        off = sub.add_parser("deactivate", help="end a member's role in the company")
+        off.add_argument("username")
+        line = sub.add_parser("reports-to", help="set a member's manager ('' for nobody)")
+        line.add_argument("username")
+        line.add_argument("manager")
+        for p in (add, listing, role, off, line):
+            add_company_option(p)
+
+    def act(self, person: Any, o: dict[str, Any]) -> None:
+        company = company_option(o["company"], person)
+        verb, cid = o["verb"], company.pk
+        if verb == "list":
+            rows = people_list(actor=person, company_id=cid, include_inactive=o["all"])
+            for r in rows:
+                line = f"{r.username:<16} {ROLE_WORDS[r.role]:<18} {r.name or '-':<24}"
+                line += f" reports to {r.reports_to}" if r.reports_to else ""
+                self.stdout.write(line + ("" if r.active else "  (inactive)"))
+            self.stdout.write(f"{len(rows)} people in {company.code}")
+            return
+        if verb == "add":
+            change = member_add(
+                actor=person,
+                company_id=cid,
+                username=o["username"],
+                role=o["role"],
+                email=o["email"],
+                name=o["name"],
+                reports_to=o["reports_to"],
+            )
+        elif verb == "role":
+            change = member_role_change(
+                actor=person, company_id=cid, username=o["username"], role=o["role"]
+            )
+        elif verb == "deactivate":
+            change = member_deactivate(actor=person, company_id=cid, username=o["username"])
+        else:
+            change = reports_to_set(
+                actor=person, company_id=cid, username=o["username"], manager=o["manager"]
+            )
+        self.stdout.write(said(change, company.code, verb))
+
+
+def said(c: MemberChange, company: str, verb: str) -> str:
+    role = ROLE_WORDS[c.role]
+    if verb == "add":
+        return f"{c.username} is {role} in {company}" + (" (new person)" if c.created else "")
+    if verb == "role":
+        return (
+            f"{c.username} is now {role} in {company} (was {ROLE_WORDS[c.was] if c.was else '-'})"
+        )
+    if verb == "deactivate":
+        return f"{c.username} no longer acts in {company}"
+    return f"{c.username}'s reporting line in {company} is set"
