@@ -269,3 +269,11 @@ def test_tabs_and_line_breaks_inside_cells_are_kept(acme, tmp_path):
     row = GOOD_ITEM.replace("30 days net", '"30 days\tnet\nno skonto"')
     import_file(company=acme, kind="items", path=items_file(tmp_path, [row]))
     assert OpenItem.objects.get(company=acme).payment_terms == "30 days\tnet\nno skonto"
+
+
+def test_a_cell_reading_backslash_n_is_stored_as_that_text_on_postgresql_too(acme, tmp_path):
+    # COPY's NULL marker: unquoted, PostgreSQL read it as NULL (payment_terms NOT NULL: crash).
+    factories.debtor(acme, code="D1")
+    row = GOOD_ITEM.replace("30 days net", "\\N")
+    import_file(company=acme, kind="items", path=items_file(tmp_path, [row]))
+    assert OpenItem.objects.get(company=acme).payment_terms == "\\N"
