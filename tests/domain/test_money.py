@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -7,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from arrears.domain.fx import SCALE, conversion_factor, convert_minor
-from arrears.domain.money import Money, MoneyError, format_minor, parse_amount
+from arrears.domain.money import AMOUNT_PATTERN, Money, MoneyError, format_minor, parse_amount
 
 
 def test_minor_units_round_trip_per_currency_exponent():
@@ -54,3 +55,14 @@ def test_conversion_is_the_exact_decimal_product_rounded_half_up(minor, rate):
     exact = Decimal(minor) * rate
     assert convert_minor(minor, f) == int(exact.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
     assert f % 1 == 0 and f > 0 and SCALE > 0
+
+
+@pytest.mark.parametrize(
+    "text", ["\u0661\u0662", "\uff11\uff12", "1\u00b2", "+5", "5.", ".5", "1 000"]
+)
+def test_an_amount_is_ascii_digits_by_the_same_rule_as_the_import(text):
+    # One rule for the desk and the import (AMOUNT_PATTERN): Arabic-Indic or full-width digits
+    # read as numbers by Decimal are refused, as the import refuses them.
+    with pytest.raises(MoneyError, match="is not an amount"):
+        parse_amount(text)
+    assert not re.fullmatch(AMOUNT_PATTERN, text)

@@ -111,10 +111,13 @@ def insert_frame(table: str, frame: pl.DataFrame) -> int:
     cols = ", ".join(_q(c) for c in frame.columns)
     if is_postgres():
         buf = io.BytesIO()
+        # Text is always quoted: COPY reads only an unquoted \N as NULL, so a value that is
+        # the text "\N" (an ERP's empty marker, say) stays that text.
         frame.write_csv(
             buf,
             include_header=False,
             null_value="\\N",
+            quote_style="non_numeric",
             datetime_format="%Y-%m-%dT%H:%M:%S%.f%z",
         )
         with (

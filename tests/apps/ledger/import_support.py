@@ -50,3 +50,34 @@ def refused(company: Company, kind: str, path: Path) -> list[RowError]:
 
 def where(errors: list[RowError]) -> list[tuple[int, str]]:
     return [(e.row, e.column) for e in errors]
+
+
+def ledger_world() -> Company:
+    """acme, the company the tests import into, beside a second company with a debtor, an item
+    and a payment of its own, and two collectors: what an import must never reach."""
+    from datetime import date
+
+    from tests import factories
+
+    factories.collector("cora")
+    factories.collector("otto")
+    rival = factories.company("rival")
+    d = factories.debtor(rival, code="R1")
+    item = factories.item(d, due=date(2026, 10, 1), number="R-INV-1")
+    payment = Payment.objects.create(
+        company=rival,
+        debtor=d,
+        reference="R-PAY-1",
+        received_on=date(2026, 10, 5),
+        currency="EUR",
+        amount_minor=100_00,
+        unapplied_minor=0,
+    )
+    Allocation.objects.create(payment=payment, item=item, amount_minor=100_00)
+    return factories.company()
+
+
+def ledger_snapshot() -> dict[str, list[dict[str, object]]]:
+    """Every row of the ledger tables an import writes, to compare before and after."""
+    models = (Debtor, Contact, OpenItem, Payment, Allocation, ImportBatch, AuditEvent)
+    return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}

@@ -8,7 +8,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arrears.apps.ledger.imports.amounts import parse_amount
+from arrears.apps.ledger.imports.amounts import MAX_DIGITS, parse_amount
 from arrears.apps.ledger.imports.errors import ROW, Problems
 from arrears.domain.money import CURRENCY_EXPONENTS, Money, MoneyError
 
@@ -46,12 +46,13 @@ def parse(pairs: list[tuple[str, str]]) -> tuple[list[int | None], Problems]:
 
 
 def exact_minor(text: str, currency: str) -> int | None:
-    """The reference: Decimal and Money, refusing inexact amounts and 19+ digit minor units."""
+    """The reference: Decimal and Money, refusing inexact amounts and amounts of more than
+    MAX_DIGITS digits in minor units."""
     try:
         minor = Money(Decimal(text), currency).to_minor()
     except (MoneyError, InvalidOperation):
         return None
-    return minor if abs(minor) < 10**18 else None
+    return minor if abs(minor) < 10**MAX_DIGITS else None
 
 
 @settings(max_examples=150, deadline=None)

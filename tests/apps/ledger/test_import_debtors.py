@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from arrears.apps.ledger.imports import import_file
-from arrears.apps.ledger.imports.amounts import TOO_LARGE
+from arrears.apps.ledger.imports.amounts import MAX_DIGITS, TOO_LARGE
 from arrears.apps.ledger.imports.columns import (
     NOT_A_COUNTRY,
     NOT_A_LANGUAGE,
@@ -163,7 +163,7 @@ def test_credit_limit_takes_the_company_currency_decimals(tmp_path):
 def test_a_huge_credit_limit_is_refused(acme, tmp_path):
     path = debtors(tmp_path, "X1,X,DE,1" + "0" * 20, header="debtor_code,name,country,credit_limit")
     errors = refused(acme, "debtors", path)
-    assert errors[0].message == TOO_LARGE.format(amount="1" + "0" * 20, digits=18)
+    assert errors[0].message == TOO_LARGE.format(amount="1" + "0" * 20, digits=MAX_DIGITS)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.cases.models import ItemStep
 from arrears.apps.ledger.imports import ImportRejected, import_file
-from arrears.apps.ledger.imports.amounts import NOT_POSITIVE, TOO_LARGE
+from arrears.apps.ledger.imports.amounts import MAX_DIGITS, NOT_POSITIVE, TOO_LARGE
 from arrears.apps.ledger.imports.columns import (
     DUPLICATE,
     MISSING_COLUMN,
@@ -157,7 +157,7 @@ def test_trailing_zeros_beyond_the_currency_decimals_are_exact_and_accepted(acme
 def test_an_amount_too_large_for_minor_units_is_refused(acme, tmp_path):
     errors = refused(acme, "items", items(tmp_path, GOOD.replace("100.00", "1" + "0" * 17)))
     assert where(errors) == [(2, "original_amount")]
-    assert errors[0].message == TOO_LARGE.format(amount="1" + "0" * 17, digits=18)
+    assert errors[0].message == TOO_LARGE.format(amount="1" + "0" * 17, digits=MAX_DIGITS)
 
 
 @pytest.mark.parametrize("text", ["01.10.2026", "2026-1-5", "2026-02-30", "2026/10/01"])

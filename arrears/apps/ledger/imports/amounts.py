@@ -12,13 +12,25 @@ from typing import Literal
 import polars as pl
 import polars.selectors as cs
 
-from arrears.apps.ledger.imports.errors import Problems, say
-from arrears.domain.money import NOT_A_NUMBER, TOO_MANY_DECIMALS
+from arrears.apps.ledger.imports.errors import ROW, Problems, say
+from arrears.domain.money import (
+    AMOUNT_PATTERN,
+    MAX_MINOR_DIGITS,
+    MAX_MINOR_TOTAL,
+    NOT_A_NUMBER,
+    TOO_MANY_DECIMALS,
+)
 
-AMOUNT_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
-MAX_DIGITS = 18  # any 18-digit count of minor units fits a 64-bit integer
+__all__ = ["AMOUNT_PATTERN", "MAX_DIGITS", "check_total", "minor_text", "parse_amount"]
+
+MAX_DIGITS = MAX_MINOR_DIGITS  # one amount, in minor units (EUR 9,999,999,999,999.99)
+MAX_TOTAL = MAX_MINOR_TOTAL  # the company's amounts of one kind and currency, summed
 
 TOO_LARGE = "{amount} is too large (at most {digits} digits in minor units)"
+TOTAL_TOO_LARGE = (
+    "with this row the company's {what} in {currency} add up to more than {limit} minor units, "
+    "the most a total can hold"
+)
 NOT_POSITIVE = "must be greater than 0, not {amount}"
 NEGATIVE = "must not be negative, not {amount}"
 
@@ -83,3 +95,32 @@ def minor_text(minor: pl.Expr, exp: pl.Expr) -> pl.Expr:
     frac = (minor.abs() % scale).cast(pl.String).str.zfill(exp)
     sign = pl.when(minor < 0).then(pl.lit("-")).otherwise(pl.lit(""))
     return pl.when(exp > 0).then(sign + whole + "." + frac).otherwise(sign + whole)
+
+
+def check_total(
+    frame: pl.DataFrame,
+    problems: Problems,
+    column: str,
+    *,
+    minor: str,
+    already: pl.DataFrame,
+    what: str,
+) -> None:
+    """Refuse the row at which the company's total of `minor` in a currency passes `MAX_TOTAL`.
+
+    `frame` holds the rows to add (in file order, with `currency`); `already` the rest of the
+    company's amounts (`currency`, `minor`), which the file does not replace. Summed exactly,
+    in 128-bit integers: a 64-bit sum would wrap around to a negative total unnoticed.
+    """
+    wide = pl.col(minor).cast(pl.Int128).fill_null(0)
+    base = already.group_by("currency").agg(_t_base=pl.col(minor).cast(pl.Int128).sum())
+    f = frame.select(ROW, "currency", wide.alias("_t_add")).join(
+        base, on="currency", how="left", maintain_order="left"
+    )
+    f = f.with_columns(
+        _t_run=pl.col("_t_base").fill_null(0) + pl.col("_t_add").cum_sum().over("currency")
+    )
+    over = pl.col("_t_run") > MAX_TOTAL
+    bad = over & (over.cum_sum().over("currency") == 1)  # the first row past it
+    msg = say(TOTAL_TOO_LARGE, what=what, currency=pl.col("currency"), limit=f"{MAX_TOTAL:,}")
+    problems.add(f, pl.col("currency").is_not_null() & bad, column, msg)

@@ -24,6 +24,10 @@ SEMICOLONS = (
     "Save it as 'CSV UTF-8 (comma delimited)'"
 )
 REQUIRED = "required: the cell is empty"
+CONTROL_CHARACTER = (
+    "contains the control character {code}, which cannot be stored: remove it "
+    "(a tab or a line break inside a value is fine)"
+)
 TOO_LONG = "longer than {limit} characters ({length})"
 NOT_ONE_OF = "{value!r} is not one of: {allowed}"
 NOT_A_DATE = "{value!r} is not a date (use YYYY-MM-DD, e.g. 2026-01-31)"
@@ -64,11 +68,31 @@ def prepare(table: Table, spec: Spec, problems: Problems) -> pl.DataFrame:
     frame = table.frame.select(ROW, *[c for c in spec.columns if c in table.header])
     for name in spec.required:
         problems.add(frame, pl.col(name).is_null(), name, REQUIRED)
+    if not table.clean:
+        check_controls(frame, problems)
     for name, limit in spec.lengths.items():
         if name in frame.columns:
             n = pl.col(name).str.len_chars()
             problems.add(frame, n > limit, name, say(TOO_LONG, limit=limit, length=n))
     return frame
+
+
+# Unicode's control characters (category Cc: C0, DEL, C1) but tab and line feed. NUL breaks
+# PostgreSQL's COPY; the others are invisible junk from broken exports.
+CONTROL = r"[\x00-\x08\x0B-\x1F\x7F-\x9F]"
+_CONTROL_NAMES = {
+    chr(c): f"U+{c:04X}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))
+}
+
+
+def check_controls(frame: pl.DataFrame, problems: Problems) -> None:
+    """Refuse control characters in every text cell, naming the first one of each cell."""
+    for name in frame.columns:
+        if name == ROW:
+            continue
+        text = pl.col(name)
+        code = text.str.extract(f"({CONTROL})").replace_strict(_CONTROL_NAMES, default="?")
+        problems.add(frame, text.str.contains(CONTROL), name, say(CONTROL_CHARACTER, code=code))
 
 
 def _check_header(header: Sequence[str], spec: Spec) -> None:

@@ -194,11 +194,16 @@ def _check_contacts(f: pl.DataFrame, p: Problems) -> None:
 
 
 def _check_parents(f: pl.DataFrame, p: Problems, existing: pl.DataFrame) -> None:
-    """Parents must exist (in the file or already) and groups must not loop."""
+    """Parents must exist (in the file or already) and groups must not loop.
+
+    A repeated code is refused first: the group walk needs one parent per code (and each
+    repeat would otherwise stand for a second path up the same group)."""
     codes = pl.concat([f["debtor_code"], existing["debtor_code"]]).unique()
     parent = pl.col("parent_code")
     unknown = parent.is_not_null() & ~parent.is_in(codes.implode())
     p.add(f, unknown, "parent_code", say(UNKNOWN_PARENT, value=parent))
+    if f["debtor_code"].drop_nulls().is_duplicated().any():
+        return  # refused as duplicates (check_unique); the groups are read once they are not
     # Links after the import: the file's, and the database's for debtors not in the file.
     links = pl.concat(
         [
@@ -208,17 +213,41 @@ def _check_parents(f: pl.DataFrame, p: Problems, existing: pl.DataFrame) -> None
             ),
         ]
     ).filter(pl.col("parent_code").is_not_null() & pl.col("debtor_code").is_not_null())
-    step = links.select(pl.col("debtor_code").alias("at"), pl.col("parent_code").alias("next"))
-    walk = f.filter(parent.is_not_null() & ~unknown).select(
-        "_row", pl.col("debtor_code").alias("start"), parent.alias("at"), parent
+    looped, too_deep = group_walk(
+        dict(zip(links["debtor_code"], links["parent_code"], strict=True))
     )
-    for _ in range(MAX_DEPTH):
-        p.add(walk, pl.col("at") == pl.col("start"), "parent_code", say(PARENT_LOOP, value=parent))
-        walk = walk.filter(pl.col("at") != pl.col("start")).join(step, on="at")
-        walk = walk.select("_row", "start", pl.col("next").alias("at"), "parent_code")
-        if walk.height == 0:
-            return
-    p.add(walk, pl.lit(True), "parent_code", GROUP_TOO_DEEP.format(depth=MAX_DEPTH))
+    walked = f.filter(parent.is_not_null() & ~unknown)
+    code = pl.col("debtor_code")
+    p.add(walked, code.is_in(list(looped)), "parent_code", say(PARENT_LOOP, value=parent))
+    deep = code.is_in(list(too_deep)) & ~code.is_in(list(looped))
+    p.add(walked, deep, "parent_code", GROUP_TOO_DEEP.format(depth=MAX_DEPTH))
+
+
+def group_walk(parents: dict[str, str], limit: int = MAX_DEPTH) -> tuple[set[str], set[str]]:
+    """The codes on a loop of parent links, and those with more than `limit` levels above them
+    (or a loop above them). Linear: every code is walked once, its depth kept for the codes
+    below it."""
+    depth: dict[str, float] = {}  # levels above a code; infinite on or below a loop
+    looped: set[str] = set()
+    for start in parents:
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        at: str | None = start
+        while at is not None and at not in depth and at not in on_path:
+            on_path[at] = len(path)
+            path.append(at)
+            at = parents.get(at)
+        if at is None:
+            above = -1.0  # the last code on the path has no parent: no levels above it
+        elif at in depth:
+            above = depth[at]
+        else:  # back at a code of this path: the codes from there on are a loop
+            looped.update(path[on_path[at] :])
+            above = float("inf")
+        for code in reversed(path):
+            above = above + 1
+            depth[code] = above
+    return looped, {c for c, d in depth.items() if d > limit}
 
 
 def _target(f: pl.DataFrame, existing: pl.DataFrame) -> pl.DataFrame:

@@ -12,7 +12,7 @@ from dataclasses import replace
 import polars as pl
 
 from arrears.apps.common.bulk import read_frame, update_frame
-from arrears.apps.ledger.imports.amounts import parse_amount
+from arrears.apps.ledger.imports.amounts import check_total, parse_amount
 from arrears.apps.ledger.imports.columns import (
     Spec,
     check_choice,
@@ -88,8 +88,19 @@ def company_debtors(company: Company) -> pl.DataFrame:
     return read_frame(sql, [company.pk], {"id": pl.Int64(), "code": pl.String()})
 
 
-def validate(table: Table, *, company: Company) -> pl.DataFrame:
-    """The file as typed columns, or `ImportRejected` listing every problem."""
+def existing_items(company: Company) -> pl.DataFrame:
+    """The company's items as stored, in the columns the import compares."""
+    sql = f"SELECT {', '.join(_EXISTING)} FROM ledger_openitem WHERE company_id = %s"
+    return read_frame(sql, [company.pk], _EXISTING)
+
+
+def validate(
+    table: Table, *, company: Company, existing: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """The file as typed columns, or `ImportRejected` listing every problem. `existing` (the
+    company's items, read if not given) are the amounts the file adds to."""
+    if existing is None:
+        existing = existing_items(company)
     p = Problems()
     f = prepare(table, SPEC, p)
     f = check_choice(f, p, "kind", ItemKind.values, ItemKind.INVOICE.value)
@@ -113,6 +124,9 @@ def validate(table: Table, *, company: Company) -> pl.DataFrame:
         say(DUE_BEFORE_ISSUE, due=pl.col("due_date"), issue=pl.col("issue_date")),
     )
     check_unique(f, p, ["number"], "number")
+    # Every sum of the company's items (a debtor's, a case's, the ageing's) stays storable.
+    kept = existing.join(f.select("number"), on="number", how="anti")
+    check_total(f, p, "original_amount", minor="original_minor", already=kept, what="items")
     f = resolve_debtors(f, p, company_debtors(company))
     p.raise_if_any()
     return f
@@ -127,13 +141,13 @@ def import_items(
     item still open here but absent from the file was settled in the ERP: its open amount
     becomes 0, and the next run closes the case if nothing else is open.
     """
-    f = validate(table, company=company)
+    existing = existing_items(company)
+    f = validate(table, company=company, existing=existing)
     compare = [c for c in _EXISTING if c not in ("id", "number") and c in f.columns + ["debtor_id"]]
     if "payment_terms" in f.columns:
         f = f.with_columns(pl.col("payment_terms").fill_null(""))
     target = f.select("number", *compare)
-    sql = f"SELECT {', '.join(_EXISTING)} FROM ledger_openitem WHERE company_id = %s"
-    d = diff(target, read_frame(sql, [company.pk], _EXISTING), key=["number"], compare=compare)
+    d = diff(target, existing, key=["number"], compare=compare)
     new = d.new.with_columns(
         company_id=pl.lit(company.pk, dtype=pl.Int64),
         **{k: v for k, v in _DEFAULTS.items() if k not in d.new.columns},

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from arrears.apps.common.bulk import delete_ids, insert_frame, read_frame, update_frame
-from arrears.apps.ledger.imports.amounts import minor_text, parse_amount
+from arrears.apps.ledger.imports.amounts import check_total, minor_text, parse_amount
 from arrears.apps.ledger.imports.columns import (
     Spec,
     check_currency,
@@ -64,8 +64,19 @@ _ALLOCATIONS = {"id": _I, "payment_id": _I, "item_id": _I, "amount_minor": _I}
 _ITEMS = {"item_id": _I, "item_number": _S, "item_debtor": _S, "item_currency": _S}
 
 
-def validate(table: Table, *, company: Company) -> pl.DataFrame:
-    """The file as typed columns, or `ImportRejected` listing every problem."""
+def existing_payments(company: Company) -> pl.DataFrame:
+    """The company's payments as stored."""
+    sql = f"SELECT {', '.join(_PAYMENTS)} FROM ledger_payment WHERE company_id = %s"
+    return read_frame(sql, [company.pk], _PAYMENTS)
+
+
+def validate(
+    table: Table, *, company: Company, existing: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """The file as typed columns, or `ImportRejected` listing every problem. `existing` (the
+    company's payments, read if not given) are the amounts the file adds to."""
+    if existing is None:
+        existing = existing_payments(company)
     p = Problems()
     f = prepare(table, SPEC, p)
     f = f.with_columns(
@@ -93,6 +104,10 @@ def validate(table: Table, *, company: Company) -> pl.DataFrame:
     check_unique(f.filter(item.is_null()), p, ["reference"], "reference")
     _check_header_agrees(f, p)
     _check_allocations(f, p)
+    # Every sum of the company's payments (and so of their allocations) stays storable.
+    kept = existing.join(f.select("reference").unique(), on="reference", how="anti")
+    first = f.filter(pl.col(ROW) == pl.col(ROW).min().over("reference"))
+    check_total(first, p, "amount", minor="amount_minor", already=kept, what="payments")
     f = resolve_debtors(f, p, company_debtors(company))
     f = _check_items(f, p, company)
     p.raise_if_any()
@@ -123,9 +138,10 @@ def _check_header_agrees(f: pl.DataFrame, p: Problems) -> None:
 
 
 def _check_allocations(f: pl.DataFrame, p: Problems) -> None:
-    """The rows of a payment allocate at most its amount (reported on its first row)."""
+    """The rows of a payment allocate at most its amount (reported on its first row). Summed
+    exactly (128-bit): a 64-bit sum of large allocations wraps around below the amount."""
     g = f.with_columns(
-        _allocated=pl.col("allocated_minor").sum().over("reference"),
+        _allocated=pl.col("allocated_minor").cast(pl.Int128).sum().over("reference"),
         _first=pl.col(ROW) == pl.col(ROW).min().over("reference"),
     )
     allocated, amount = pl.col("_allocated"), pl.col("amount_minor")
@@ -176,14 +192,14 @@ def import_payments(
     table: Table, *, company: Company, progress: Progress | None = None
 ) -> ImportSummary:
     """Validate the whole file, then upsert payments and their allocations."""
-    f = validate(table, company=company)
+    existing = existing_payments(company)
+    f = validate(table, company=company, existing=existing)
     header = f.group_by("reference", maintain_order=True).agg(
         pl.col("debtor_id", "received_on", "currency", "amount_minor").first(),
         (pl.col("amount_minor").first() - pl.col("allocated_minor").sum()).alias("unapplied_minor"),
     )
     compare = ["debtor_id", "received_on", "currency", "amount_minor", "unapplied_minor"]
-    sql = f"SELECT {', '.join(_PAYMENTS)} FROM ledger_payment WHERE company_id = %s"
-    pd = diff(header, read_frame(sql, [company.pk], _PAYMENTS), key=["reference"], compare=compare)
+    pd = diff(header, existing, key=["reference"], compare=compare)
     if progress:
         progress(0, f.height)
     insert_frame("ledger_payment", pd.new.with_columns(company_id=pl.lit(company.pk)))

@@ -1,16 +1,17 @@
 """Reading a CSV or XLSX file into one frame of strings, so both share one validation.
 
 Every cell arrives as text, stripped, empty as null; `ROW` numbers rows as a spreadsheet
-does (header = 1). Problems with the file as a whole (empty, not UTF-8, ragged rows, not a
-spreadsheet) are refused here, before any value is looked at.
+does (header = 1). Problems with the file as a whole (empty, not UTF-8, ragged rows, an empty
+header, not a spreadsheet) are refused here, before any value is looked at. CSV line ends may
+be LF, CRLF or a lone CR (Excel for Mac's "CSV (Macintosh)"): all read as LF.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,9 +20,10 @@ from typing import Any
 
 import polars as pl
 
-from arrears.apps.ledger.imports.errors import ROW, Problems, reject, say
+from arrears.apps.ledger.imports.errors import ROW, ImportRejected, Problems, reject, say
 
 EMPTY_FILE = "the file is empty: expected a header row naming the columns, then data rows"
+EMPTY_HEADER = "the header row is empty: the first line must name the columns"
 NO_ROWS = "the file has a header but no data rows"
 NOT_UTF8 = (
     "the file is not UTF-8 text (byte 0x{byte:02X} cannot be read); "
@@ -34,19 +36,26 @@ TOO_MANY_FIELDS = (
     "the row has {have} fields but the header has {want} (a ',' inside a value must be quoted)"
 )
 UNREADABLE_CSV = "the file cannot be read as CSV: {detail}"
+HEADER_UNREADABLE = "the header has {want} fields but the rows are read as {have}"
 NOT_XLSX = "the file cannot be read as XLSX ({detail}); save it as .xlsx or as CSV UTF-8"
 UNKNOWN_SUFFIX = "unknown file type {suffix!r}: use .csv (UTF-8) or .xlsx"
 VALUE_WITHOUT_HEADER = "a value in column {cell}, which has no name in the header row"
 
 _BOM = b"\xef\xbb\xbf"
+# Bytes that may begin a control character in UTF-8 text: C0 controls but tab and LF, DEL, and
+# 0xC2, the lead byte of U+0080 to U+00BF (the C1 controls, but also NBSP, '£', '§', ...).
+_CONTROL_BYTES = frozenset([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, 0xC2])
+_OTHER_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 
 
 @dataclass(frozen=True)
 class Table:
-    """The header as written (repeats and all, for the header check) and the rows as text."""
+    """The header as written (repeats and all, for the header check) and the rows as text.
+    `clean`: the text is known to hold no control characters (none of their bytes occur)."""
 
     header: list[str]
     frame: pl.DataFrame
+    clean: bool = False
 
 
 def read_table(path: Path) -> Table:
@@ -61,10 +70,12 @@ def read_table(path: Path) -> Table:
 
 def read_csv_bytes(data: bytes) -> Table:
     data = data.removeprefix(_BOM)  # Excel's "CSV UTF-8" starts with one
+    if b"\r" in data:  # Windows (CRLF) and old Mac (CR) line ends, in quoted values too
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     if not data.strip():
         raise reject(1, "", EMPTY_FILE)
     text = _decode(data)
-    header = [h.strip() for h in next(csv.reader([text.split("\n", 1)[0].rstrip("\r")]))]
+    header = _header(text)
     if not _fields_add_up(text, len(header)):
         _check_field_counts(text, header)
     try:
@@ -72,8 +83,25 @@ def read_csv_bytes(data: bytes) -> Table:
     except pl.exceptions.PolarsError as e:
         _check_field_counts(text, header)  # names the ragged rows, if that was it
         raise reject(1, "", UNREADABLE_CSV.format(detail=str(e).splitlines()[0])) from None
+    if frame.width != len(header):  # the csv module and Polars read the header differently
+        _check_field_counts(text, header)
+        detail = HEADER_UNREADABLE.format(want=len(header), have=frame.width)
+        raise reject(1, "", UNREADABLE_CSV.format(detail=detail))
     frame.columns = [f"{i}:{h}" for i, h in enumerate(header)]  # unique even if repeated
-    return _finish(frame, header)
+    clean = not data.translate(None, _OTHER_BYTES)  # a fast scan; else the cells are checked
+    return _finish(frame, header, clean=clean)
+
+
+def _header(text: str) -> list[str]:
+    """The header row's names, stripped; refused if it names nothing (a blank first line)."""
+    try:
+        first = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as e:
+        raise reject(1, "", UNREADABLE_CSV.format(detail=e)) from None
+    header = [h.strip() for h in first]
+    if not any(header):
+        raise reject(1, "", EMPTY_HEADER)
+    return header
 
 
 def _decode(data: bytes) -> str:
@@ -136,7 +164,7 @@ def _field_counts(text: str) -> pl.DataFrame:
     )
 
 
-def _finish(frame: pl.DataFrame, header: list[str]) -> Table:
+def _finish(frame: pl.DataFrame, header: list[str], *, clean: bool = False) -> Table:
     """Strip cells, make empty null, number rows, drop blank rows and unnamed empty columns
     (spreadsheets leave them behind), restore header names."""
     cells = [pl.col(c).str.strip_chars().replace("", None) for c in frame.columns]
@@ -159,26 +187,48 @@ def _finish(frame: pl.DataFrame, header: list[str]) -> Table:
     out = out.rename(renames)
     if out.height == 0:
         raise reject(2, "", NO_ROWS)
-    return Table(header=[h for _, h in named], frame=out)
+    return Table(header=[h for _, h in named], frame=out, clean=clean)
 
 
 def _read_xlsx(path: Path) -> Table:
     import openpyxl  # only needed for spreadsheets
 
+    # Any failure inside openpyxl means an unreadable file (a truncated or altered zip, a
+    # sheet that is not XML, ...), whatever it raises: refuse it, never crash.
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise reject(1, "", NOT_XLSX.format(detail=type(e).__name__)) from None
+    except Exception as e:
+        raise _not_xlsx(e) from None
     try:
-        rows = book.worksheets[0].iter_rows(min_row=1, values_only=True)
-        header, columns = _xlsx_columns(rows)
+        try:
+            rows = book.worksheets[0].iter_rows(min_row=1, values_only=True)
+        except Exception as e:
+            raise _not_xlsx(e) from None
+        header, columns = _xlsx_columns(_guarded(rows))
     finally:
-        book.close()
+        with contextlib.suppress(Exception):
+            book.close()
     frame = pl.DataFrame(
         {f"{i}:{h}": col for i, (h, col) in enumerate(zip(header, columns, strict=True))},
         schema={f"{i}:{h}": pl.String for i, h in enumerate(header)},
     )
     return _finish(frame, header)
+
+
+def _not_xlsx(error: Exception) -> ImportRejected:
+    return reject(1, "", NOT_XLSX.format(detail=type(error).__name__))
+
+
+def _guarded(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """The sheet's rows; openpyxl reads them lazily, so a broken sheet fails mid-way."""
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as e:
+            raise _not_xlsx(e) from None
+        yield row
 
 
 def _xlsx_columns(rows: Iterable[Sequence[Any]]) -> tuple[list[str], list[list[str]]]:
