@@ -38,7 +38,7 @@ def _line(currency: str = "EUR", **reasons: int | str) -> WorklistLine:
         due_on=date(2026, 11, 25),
         currency=currency,
         company_currency="EUR",
-        reasons=Reasons(**r),  # type: ignore[arg-type]
+        reasons=Reasons(**r),
     )
 
 
