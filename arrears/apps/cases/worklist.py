@@ -235,7 +235,7 @@ _ITEMS = (
     "CASE WHEN x.accelerated_on < i.due_date THEN x.accelerated_on ELSE i.due_date END AS due_date, "
     "i.open_minor, i.excluded_minor, i.broken_promises "
     "FROM ledger_openitem i LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
-    f"WHERE i.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS}) "
+    f"WHERE +i.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS}) "
     "AND i.debtor_id IN ({debtors})"
 )
 
