@@ -205,7 +205,8 @@ def _ask(
         f"JOIN {Debtor._meta.db_table} d ON d.id = c.debtor_id"
     )
     where = f"c.company_id = %s AND c.status = %s AND a.status = %s AND a.due_on <= %s AND {whose}"
-    params: list[Any] = [company_id, CaseStatus.OPEN.value, ActionStatus.OPEN.value, on, *ids]
+    params: list[Any] = [company_id, CaseStatus.OPEN.value, ActionStatus.OPEN.value, on.isoformat()]
+    params += ids
     params += roles
     for column, value in (("a.channel", channel), ("a.step_code", step), ("c.currency", currency)):
         if value is not None:
