@@ -1,7 +1,7 @@
 """Time the worklist's scoring of every open action against a plain Polars computation of the
 same scores, and the worklist selector end to end for one collector and for a whole team.
 
-    .venv/bin/python -m bench.bench_worklist [--items N] [--seed S] [--as-of YYYY-MM-DD]
+    .venv/bin/python -m bench.bench_worklist [--items N] [--seed S] [--as-of YYYY-MM-DD] [--again]
 
 Works on a copy of the database bench_import left (SQLite or PostgreSQL, as bench_import
 did). Runs the daily run on the as-of date and three days later, so that the open actions
@@ -155,18 +155,23 @@ def selector(company: Any, on: date) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_ledger_args(parser)
+    parser.add_argument(
+        "--again", action="store_true", help="reuse the database an earlier call left (no runs)"
+    )
     o = parser.parse_args()
     source = db_name(o.items, o.seed, o.as_of, "imported")
-    url = use_database(db_name(o.items, o.seed, o.as_of, "worklist"), copy_of=source)
-    print(f"database: {db_tag()} {url} (a copy of {source})")
+    name = db_name(o.items, o.seed, o.as_of, "worklist")
+    url = use_database(name, copy_of=None if o.again else source)
+    print(f"database: {db_tag()} {url}" + ("" if o.again else f" (a copy of {source})"))
     from arrears.apps.cases.services import run_daily
     from arrears.apps.ledger.models import Company
 
     company = Company.objects.get(code=COMPANY)
     on = o.as_of + timedelta(days=3)
-    with timed("run_daily on the as-of date and 3 days later"):
-        run_daily(company=company, as_of=o.as_of)
-        run_daily(company=company, as_of=on)
+    if not o.again:
+        with timed("run_daily on the as-of date and 3 days later"):
+            run_daily(company=company, as_of=o.as_of)
+            run_daily(company=company, as_of=on)
     print(f"-- scoring every open action on {on}")
     compare(company, on)
     print("-- the selector, end to end")
