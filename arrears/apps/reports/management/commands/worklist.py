@@ -1,0 +1,48 @@
+"""`arrears worklist`: today's and overdue actions, highest priority first, with their reasons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from arrears.apps.cases.worklist import worklist
+from arrears.apps.common.cli import PersonCommand, add_company_option, company_option, iso_date
+from arrears.apps.reports.worklist_exports import render_table, write_csv, write_xlsx
+from arrears.domain.ladder import Channel
+from arrears.domain.scoring import BUCKET_CODES
+
+
+class Command(PersonCommand):
+    help = "Show your worklist (or a collector's, or your team's): what to do today, in order."
+
+    def add_arguments(self, parser: Any) -> None:
+        add_company_option(parser)
+        whose = parser.add_mutually_exclusive_group()
+        whose.add_argument("--for", dest="owner", metavar="USERNAME", help="a collector's list")
+        whose.add_argument("--team", action="store_true", help="the people who report to you")
+        parser.add_argument("--on", type=iso_date, default=None, help="YYYY-MM-DD (today)")
+        parser.add_argument("--channel", help=", ".join(Channel))
+        parser.add_argument("--step", help="a ladder step or desk action code, e.g. call")
+        parser.add_argument("--bucket", help="days overdue: " + ", ".join(BUCKET_CODES))
+        parser.add_argument("--currency", help="the cases' currency, e.g. EUR")
+        parser.add_argument("--csv", metavar="FILE", help="also write the list as CSV")
+        parser.add_argument("--xlsx", metavar="FILE", help="also write the list as XLSX")
+
+    def act(self, person: Any, o: dict[str, Any]) -> None:
+        company = company_option(o["company"])
+        on = o["on"] or timezone.localdate()
+        filters = {k: o[k] for k in ("owner", "team", "channel", "step", "bucket", "currency")}
+        lines = worklist(actor=person, company_id=company.pk, on=on, **filters)
+        try:
+            if o["csv"]:
+                write_csv(lines, o["csv"])
+            if o["xlsx"]:
+                write_xlsx(lines, o["xlsx"])
+        except (ValueError, OSError) as e:  # too many rows for a sheet, unwritable file
+            raise CommandError(str(e)) from None
+        whose = f"{o['owner']}'s" if o["owner"] else "Your team's" if o["team"] else "Your"
+        n = f"{len(lines):,} action{'' if len(lines) == 1 else 's'}"
+        title = f"{whose} worklist at {company.code} on {on}: {n}"
+        self.stdout.write(render_table(lines, title=title) if lines else title)

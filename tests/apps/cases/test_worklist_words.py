@@ -1,0 +1,68 @@
+"""How a worklist line's reasons and the worklist's refusals read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from arrears import words
+from arrears.apps.cases.worklist import WorklistLine
+from arrears.apps.cases.worklist_words import reasons_words, why_words
+from arrears.domain.ladder import Channel, Role
+from arrears.domain.refusal import Refusal
+from arrears.domain.scoring import Reasons
+
+
+def _line(currency: str = "EUR", **reasons: int | str) -> WorklistLine:
+    r = {
+        "overdue_minor": 1_000_00,
+        "overdue_company_minor": 1_000_00,
+        "days_overdue": 1,
+        "broken_promises": 0,
+        "days_late": 0,
+        "expected_minor": 98_90,
+        "score": 98_90,
+        "bucket": "1-30",
+        **reasons,
+    }
+    return WorklistLine(
+        rank=1,
+        action_id=1,
+        case_id=1,
+        debtor_id=1,
+        debtor_code="D1",
+        debtor_name="D1 GmbH",
+        owner="cora",
+        step_code="reminder",
+        channel=Channel.LETTER,
+        role=Role.COLLECTOR,
+        due_on=date(2026, 11, 25),
+        currency=currency,
+        company_currency="EUR",
+        reasons=Reasons(**r),
+    )
+
+
+def test_reasons_read_as_one_sentence_with_every_figure():
+    line = _line(days_overdue=45, broken_promises=2, days_late=1, bucket="31-60")
+    assert reasons_words(line) == (
+        "EUR 1,000.00 overdue, 1 day late, oldest 45 days overdue (31-60), 2 broken promises: "
+        "expect EUR 98.90"
+    )
+
+
+def test_a_foreign_currency_case_shows_both_amounts():
+    line = _line("USD", overdue_company_minor=923_46)
+    assert reasons_words(line).startswith("USD 1,000.00 (EUR 923.46) overdue, due today, oldest")
+
+
+def test_a_case_with_nothing_overdue_says_so():
+    assert why_words(_line(days_overdue=0, bucket="not-due", expected_minor=0)) == (
+        "nothing overdue: expect EUR 0.00"
+    )
+
+
+def test_the_worklists_refusals_have_words():
+    no_rate = Refusal("worklist.no_rate", currencies="GBP, CHF")
+    assert words.say(no_rate).startswith("no exchange rate into the company currency for GBP, CHF")
+    unknown = Refusal("worklist.unknown_filter", name="bucket", value="9", choices="1-30, 90+")
+    assert words.say(unknown) == "'9' is not a bucket the worklist knows: use one of 1-30, 90+"
