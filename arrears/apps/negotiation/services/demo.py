@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
 from arrears.apps.accounts.models import Membership
-from arrears.apps.accounts.services import user_ensure
+from arrears.apps.accounts.services import member_add, user_ensure
 from arrears.apps.cases.models import Case
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, Company, Debtor, OpenItem
 from arrears.apps.negotiation.models import (
@@ -39,9 +39,9 @@ from arrears.apps.negotiation.services.negotiation import negotiation_propose
 from arrears.apps.negotiation.services.plans import PlanIn, plan_create
 from arrears.apps.negotiation.services.promises import promise_create
 from arrears.apps.negotiation.services.writeoffs import case_handover, writeoff_request
+from arrears.domain.access import PersonRole
 from arrears.domain.disputes import DisputeReason
 from arrears.domain.excuses import Excuse
-from arrears.domain.ladder import Role
 from arrears.domain.money import Money
 from arrears.domain.negotiation import Terms
 from arrears.domain.plans import monthly_dates
@@ -60,15 +60,23 @@ class Seeded(Counter[str]):
 
 
 def negotiation_demo_seed(
-    *, company: Company, as_of: date, seed: int = 7, per_mille: int = 250
+    *, company: Company, as_of: date, seed: int = 7, per_mille: int = 250, admin: Any = None
 ) -> Seeded:
     """Tell one negotiation story on each chosen debtor (see the module docstring)."""
     done = Seeded()
     if PromiseToPay.objects.filter(case__company=company).exists():
         return done  # seeded before: the demo is safe to repeat
-    manager = user_ensure(username="maria", role=Role.CREDIT_MANAGER, company=company)
-    user_ensure(username="lena", role=Role.LEGAL, first_name="Lena (legal)", company=company)
-    user_ensure(username="inkasso", role=Role.AGENCY, first_name="Inkasso AG", company=company)
+    people = [
+        ("maria", PersonRole.CREDIT_MANAGER, "Maria"),
+        ("lena", PersonRole.LEGAL, "Lena (legal)"),
+        ("inkasso", PersonRole.AGENCY, "Inkasso AG"),
+    ]
+    for username, role, name in people:
+        if admin is None:  # tests that seed without the demo command's administrator
+            user_ensure(username=username, role=role, first_name=name, company=company)
+        elif role_in_company(username, company) != role:
+            member_add(actor=admin, company_id=company.pk, username=username, role=role, name=name)
+    manager = get_user_model().objects.get(username="maria")
     debtors = _candidates(company, as_of)
     rng = random.Random(seed)
     chosen = rng.sample(debtors, min(len(debtors) * per_mille // 1000, MAX_DEBTORS))
@@ -315,3 +323,12 @@ STORIES: tuple[Callable[[_Ctx], None], ...] = (
 )
 # How far back a story's desk events go (default three weeks).
 DAYS_BACK: dict[Callable[[_Ctx], None], int] = {_excuses: 60}
+
+
+def role_in_company(username: str, company: Company) -> PersonRole | None:
+    role = (
+        Membership.objects.filter(person__username=username, company=company, active=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return PersonRole(role) if role else None

@@ -6,6 +6,7 @@ nothing, so a second `arrears demo` reports the same state and writes nothing ne
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +16,15 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from arrears.apps.accounts.services import user_ensure
+from arrears.apps.accounts.models import Membership
+from arrears.apps.accounts.services import (
+    administrator_any_exists,
+    administrator_bootstrap,
+    company_administrator_add,
+    member_add,
+    token_authenticate,
+    token_create,
+)
 from arrears.apps.cases.management.commands.run import format_result
 from arrears.apps.cases.models import Run
 from arrears.apps.cases.services import (
@@ -25,15 +34,24 @@ from arrears.apps.cases.services import (
     run_daily,
     strategies_install_defaults,
 )
-from arrears.apps.common.cli import iso_date
+from arrears.apps.common.cli import iso_date, terminal_person
 from arrears.apps.ledger.imports import ImportRejected, import_file
 from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.services import company_setup, exchange_rate_set
 from arrears.apps.negotiation.services.demo import negotiation_demo_seed
 from arrears.demo.generate import generate_ledger, write_csv
-from arrears.domain.ladder import Role
+from arrears.domain.access import PersonRole
+from arrears.domain.refusal import Refusal
+from arrears.words import say
 
 COLLECTORS = ("alice", "bob", "carol", "dave")
+# The credit manager first: the collectors report to her.
+PEOPLE = [("maria", PersonRole.CREDIT_MANAGER)] + [(n, PersonRole.COLLECTOR) for n in COLLECTORS]
+DEMO_ADMIN = "admin"
+NOT_A_DEMO = (
+    "this installation has administrators and none of them administers the demo company: run "
+    "the demo as an administrator (ARREARS_TOKEN), or in its own database (ARREARS_DATA_DIR)"
+)
 DEMO_RATES = {"USD": Decimal("0.92"), "GBP": Decimal("1.17"), "JPY": Decimal("0.0061")}
 
 
@@ -64,13 +82,20 @@ class Command(BaseCommand):
             exchange_rate_set(
                 company=company, currency=code, rate=rate, valid_from=date(2000, 1, 1)
             )
-        for name in COLLECTORS:
-            user_ensure(
-                username=name, role=Role.COLLECTOR, email=f"{name}@demo.example", company=company
-            )
-        user_ensure(
-            username="maria", role=Role.CREDIT_MANAGER, email="maria@demo.example", company=company
-        )
+        try:
+            admin = _demo_administrator(company)
+            for name, role in PEOPLE:
+                member_add(
+                    actor=admin,
+                    company_id=company.pk,
+                    username=name,
+                    role=role,
+                    email=f"{name}@demo.example",
+                    reports_to="maria" if role is PersonRole.COLLECTOR else "",
+                )
+        except Refusal as e:
+            raise CommandError(say(e)) from None
+        tokens = _demo_tokens(admin, Path(settings.DATA_DIR) / "demo" / "tokens")
         self.stdout.write(f"generating {o['items']:,} items (seed {o['seed']}) into {out}")
         ledger = generate_ledger(
             items=o["items"], seed=o["seed"], as_of=as_of, collectors=COLLECTORS
@@ -89,9 +114,10 @@ class Command(BaseCommand):
         try:
             if history:  # the first run opens the cases the desk's stories then work on
                 run_daily(company=company, as_of=history[0])
-            self.stdout.write(
-                negotiation_demo_seed(company=company, as_of=as_of, seed=o["seed"]).summary()
+            seeded = negotiation_demo_seed(
+                company=company, as_of=as_of, seed=o["seed"], admin=admin
             )
+            self.stdout.write(seeded.summary())
             result = self._runs(company, as_of, history)
         except (RunLocked, RunRefused) as e:
             raise CommandError(str(e)) from None
@@ -102,8 +128,11 @@ class Command(BaseCommand):
                 "reports such cases as defects for a credit manager to assign)"
             )
         self.stdout.write(
-            "\nnext: `arrears explain <debtor code>` (why is an account at its step?), "
-            "`arrears ageing`, `arrears run --dry-run`"
+            f"\nthe demo's people have access tokens in {tokens}/ (one file each: admin, maria "
+            f"the credit manager, collectors {', '.join(COLLECTORS)}); act as one with\n"
+            f"  export ARREARS_TOKEN=$(cat {tokens}/alice)\n"
+            "next: `arrears worklist` (alice's day), `arrears explain <debtor code>` (why is an "
+            "account at its step?), `arrears ageing`, `arrears people list` (as admin)"
         )
 
     def _history(self, company: Company, as_of: date, weeks: int) -> list[date]:
@@ -121,3 +150,47 @@ class Command(BaseCommand):
                 f"ran {len(history)} weekly runs from {history[0]} to build a history"
             )
         return run_daily(company=company, as_of=as_of)
+
+
+def _demo_administrator(company: Company) -> Any:
+    """Who sets the demo up: on a new installation its first administrator (`admin`); after
+    that the demo company's administrator; on an installation with other administrators, the
+    person at the terminal, who must be one of them."""
+    if not administrator_any_exists():
+        return administrator_bootstrap(company_id=company.pk, username=DEMO_ADMIN)
+    own = (
+        Membership.objects.filter(company=company, role=PersonRole.ADMINISTRATOR, active=True)
+        .select_related("person")
+        .order_by("id")
+        .first()
+    )
+    if own is not None:
+        return own.person
+    try:
+        person = terminal_person()
+    except CommandError:
+        raise CommandError(NOT_A_DEMO) from None
+    company_administrator_add(actor=person, company_id=company.pk)
+    return person
+
+
+def _demo_tokens(admin: Any, folder: Path) -> Path:
+    """A token file for each demo person (kept while its token still works): the demo's
+    people are made to be tried, so their tokens sit beside the demo's data, mode 600."""
+    folder.mkdir(parents=True, exist_ok=True)
+    people = [(admin.get_username(), None)] + [(n, n) for n, _ in PEOPLE]
+    from django.contrib.auth import get_user_model
+
+    for name, username in people:
+        path = folder / name
+        try:
+            token_authenticate(path.read_text(encoding="utf-8"))
+            continue
+        except (OSError, Refusal):
+            pass
+        person = admin if username is None else get_user_model().objects.get(username=username)
+        secret = token_create(actor=admin, person=person, name="demo").secret
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(secret + "\n")
+    return folder

@@ -1,4 +1,9 @@
-"""`arrears setup`: create the database tables, the company and its default ladders."""
+"""`arrears setup`: create the database tables, a company, its default ladders, and on a new
+installation its first administrator (whose access token is printed once).
+
+On an installation that has an administrator already, setup acts as the person at the
+terminal, who must be an administrator: of the company to change it, of any company to add one.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,25 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from arrears.apps.accounts.access import require
+from arrears.apps.accounts.services import (
+    administrator_any_exists,
+    administrator_bootstrap,
+    company_administrator_add,
+    token_create,
+)
 from arrears.apps.cases.services import strategies_install_defaults
+from arrears.apps.common.cli import terminal_person
+from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.services import company_setup
+from arrears.domain.access import Verb
 from arrears.domain.money import MoneyError
+from arrears.domain.refusal import Refusal
+from arrears.words import say
+
+NEEDS_ADMIN = "a new installation needs its first administrator: add --admin USERNAME"
 
 
 class Command(BaseCommand):
@@ -20,17 +40,47 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True)
         parser.add_argument("--currency", required=True, help="ISO 4217, e.g. EUR")
         parser.add_argument("--jurisdiction", required=True, help="e.g. DE, FR, GB, EU")
+        parser.add_argument("--admin", default="", help="new installation: the first administrator")
+        parser.add_argument("--email", default="", help="the first administrator's email")
 
     def handle(self, *args: Any, **o: Any) -> None:
         call_command("migrate", verbosity=0, interactive=False)
+        first = not administrator_any_exists()
+        if first and not o["admin"]:
+            raise CommandError(NEEDS_ADMIN)
+        person = None if first else terminal_person()
         try:
-            company = company_setup(
-                code=o["company"],
-                name=o["name"],
-                currency=o["currency"].upper(),
-                jurisdiction=o["jurisdiction"].upper(),
-            )
+            with transaction.atomic():  # a refused setup leaves no company behind
+                company = self._company(person, o)
+                if first:
+                    person = administrator_bootstrap(
+                        company_id=company.pk, username=o["admin"], email=o["email"]
+                    )
+                strategies_install_defaults(company=company)
+                token = token_create(actor=person, name="setup") if first else None
+        except Refusal as e:
+            raise CommandError(say(e)) from None
         except (ValueError, MoneyError) as e:
             raise CommandError(str(e)) from None
-        strategies_install_defaults(company=company)
         self.stdout.write(f"company {company.code} ({company.name}, {company.currency}) ready")
+        if token is not None and person is not None:
+            self.stdout.write(
+                f"first administrator: {person.get_username()}; their access token (shown once):"
+                f"\n{token.secret}\nsave it with `arrears login` (paste it) or export "
+                "ARREARS_TOKEN=..."
+            )
+
+    def _company(self, person: Any, o: dict[str, Any]) -> Company:
+        existing = Company.objects.filter(code=o["company"]).first()
+        if person is not None and existing is not None:
+            require(person, Verb.ADMINISTER, company_id=existing.pk, what="change the company")
+        company = company_setup(
+            code=o["company"],
+            name=o["name"],
+            currency=o["currency"].upper(),
+            jurisdiction=o["jurisdiction"].upper(),
+            actor=person,
+        )
+        if person is not None and existing is None:
+            company_administrator_add(actor=person, company_id=company.pk)
+        return company
