@@ -29,7 +29,7 @@ DEBUG = os.environ.get("ARREARS_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("ARREARS_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "arrears.web.admin.ArrearsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

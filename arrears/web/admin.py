@@ -1,0 +1,49 @@
+"""The admin reads; services write.
+
+Every arrears model is read-only in the Django admin: changes go through the services, which
+check access, lock rows and record the audit trail; an edit in the admin would pass all three.
+The project's admin site makes each registered arrears model read-only as it is registered, so
+no app can forget (Django's own users and groups stay editable for superusers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+
+ARREARS_APPS = frozenset({"accounts", "ledger", "cases", "negotiation", "reports", "common"})
+
+
+class ReadOnly:
+    """Mixed into each arrears ModelAdmin: view, never add, change or delete."""
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlySite(admin.AdminSite):
+    site_header = "arrears (read only: changes go through the desk and the commands)"
+
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        models = (
+            [model_or_iterable]
+            if isinstance(model_or_iterable, type)
+            else list(model_or_iterable)
+        )
+        for model in models:
+            base = admin_class or admin.ModelAdmin
+            if model._meta.app_label in ARREARS_APPS and not issubclass(base, ReadOnly):
+                base = type(f"ReadOnly{base.__name__}", (ReadOnly, base), {})
+            super().register(model, base, **options)
+
+
+class ArrearsAdminConfig(AdminConfig):
+    default_site = "arrears.web.admin.ReadOnlySite"
