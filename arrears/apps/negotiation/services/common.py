@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.db.models import Max
-
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, CaseStatus, Run
+from arrears.apps.cases.selectors import last_run
+from arrears.apps.common import clock
 from arrears.apps.ledger.models import Company, Debtor
 from arrears.apps.negotiation.services.handovers import role_for_case
-from arrears.domain.dates import next_business_day
+from arrears.domain.dates import FIRST_DAY, next_business_day
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.negotiation import Condition
 
@@ -30,6 +30,7 @@ CURRENCY = "{what} is in {got}, but the case is in {want}"
 
 
 AFTER_TODAY = "{day} is after today ({today}): the desk records what happened, not plans"
+TOO_EARLY = "{day} is before {first}: no ledger goes back that far (a mistyped year?)"
 BEFORE_RUN = (
     "{day} is before the last daily run of {company} ({last}): the run already judged that "
     "day; record it as of {last} or later"
@@ -69,20 +70,23 @@ def require_credit_manager(user: Any, what: str) -> None:
 
 
 def today() -> date:
-    """The real day (a seam the tests move)."""
-    return date.today()
+    """The real day (a seam the tests move; `clock.today` unless moved here)."""
+    return clock.today()
 
 
 def require_desk_day(company: Company, day: date, *, now: date | None = None) -> None:
     """A desk write is dated on a day the desk can speak for: never after today (nothing is
-    known yet), nor before the company's last daily run (the run already judged that day, and
-    a commitment back-dated behind it would change what the run decided)."""
+    known yet), nor before the company's last finished daily run (`cases.selectors.last_run`:
+    the run already judged that day, and a commitment back-dated behind it would change what
+    the run decided; a failed run judged nothing), nor before `FIRST_DAY`."""
     now = now or today()
     if day > now:
         raise Refused(AFTER_TODAY.format(day=day, today=now))
-    last = Run.objects.filter(company=company, dry_run=False).aggregate(d=Max("as_of"))["d"]
-    if last is not None and day < last:
-        raise Refused(BEFORE_RUN.format(day=day, last=last, company=company.code))
+    if day < FIRST_DAY:
+        raise Refused(TOO_EARLY.format(day=day, first=FIRST_DAY))
+    last = last_run(company=company)
+    if last is not None and day < last.as_of:
+        raise Refused(BEFORE_RUN.format(day=day, last=last.as_of, company=company.code))
 
 
 def require_open(case: Case) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from arrears.apps.cases.services import RunLocked, RunRefused, RunResult, run_daily
+from arrears.apps.common import clock
 from arrears.apps.common.cli import add_company_option, company_option, iso_date
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         try:
             result = run_daily(
                 company=company,
-                as_of=o["as_of"] or date.today(),
+                as_of=o["as_of"] or clock.today(),
                 dry_run=o["dry_run"],
                 break_lock=o["break_lock"],
             )
