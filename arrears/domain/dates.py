@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 # The earliest day anything is dated on (a run's or a desk write's as-of date, a date typed in
@@ -9,6 +10,25 @@ from datetime import date, timedelta
 # date computed back from a day (record windows, grace periods, catch-up) stays far above
 # `date.min` instead of crashing on it.
 FIRST_DAY = date(1900, 1, 1)
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+NOT_A_DATE = "{text!r} is not a date (use YYYY-MM-DD)"
+DATE_TOO_EARLY = "{day} is before {first}: no ledger goes back that far (a mistyped year?)"
+
+
+def parse_date(text: str) -> date:
+    """A date written YYYY-MM-DD, and nothing else: not the compact `20261204` nor the week
+    date `2026-W49-5` that `date.fromisoformat` also reads, nor a day before `FIRST_DAY`."""
+    if not ISO_DATE.fullmatch(text):
+        raise ValueError(NOT_A_DATE.format(text=text))
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(NOT_A_DATE.format(text=text)) from None
+    if day < FIRST_DAY:
+        raise ValueError(DATE_TOO_EARLY.format(day=day, first=FIRST_DAY))
+    return day
 
 
 def next_business_day(day: date, holidays: frozenset[date] = frozenset()) -> date:

@@ -9,14 +9,15 @@ from django.core.management.base import CommandError
 
 from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.selectors import CompanyNotFound, company_resolve
+from arrears.domain.dates import parse_date
 
 
 def iso_date(text: str) -> date:
-    """argparse type for YYYY-MM-DD."""
+    """argparse type for YYYY-MM-DD, strictly (`arrears.domain.dates.parse_date`)."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+        return parse_date(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def add_company_option(parser: argparse.ArgumentParser) -> None:

@@ -17,7 +17,7 @@ from arrears.apps.cases.selectors import last_run
 from arrears.apps.common import clock
 from arrears.apps.ledger.models import Company, Debtor
 from arrears.apps.negotiation.services.handovers import role_for_case
-from arrears.domain.dates import FIRST_DAY, next_business_day
+from arrears.domain.dates import DATE_TOO_EARLY, FIRST_DAY, next_business_day
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.negotiation import Condition
 
@@ -30,7 +30,7 @@ CURRENCY = "{what} is in {got}, but the case is in {want}"
 
 
 AFTER_TODAY = "{day} is after today ({today}): the desk records what happened, not plans"
-TOO_EARLY = "{day} is before {first}: no ledger goes back that far (a mistyped year?)"
+TOO_EARLY = DATE_TOO_EARLY
 BEFORE_RUN = (
     "{day} is before the last daily run of {company} ({last}): the run already judged that "
     "day; record it as of {last} or later"
