@@ -7,8 +7,9 @@ unit via `Money.quantize`. Batch code works in integer minor units, which are ex
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, getcontext
 
 # ISO 4217 active codes. Exponent 2 unless listed in the exceptions below.
 _ISO_CODES = [
@@ -197,6 +198,23 @@ CURRENCY_EXPONENTS: dict[str, int] = {c: _EXPONENT_EXCEPTIONS.get(c, 2) for c in
 UNKNOWN_CURRENCY = "unknown currency {code!r} (expected an ISO 4217 code such as EUR)"
 TOO_MANY_DECIMALS = "{amount} has more decimals than {currency} allows ({exponent})"
 NOT_A_NUMBER = "{text!r} is not an amount (use digits with '.' as the decimal separator)"
+TOO_LARGE = "{text} is too large: at most {digits} digits before the decimal point"
+NOT_A_RATE = "{text!r} is not a rate (use digits with '.' as the decimal separator: 0.08 = 8 %)"
+RATE_ABOVE_ONE = "{text} is not a rate a year: at most 1 (100 %), e.g. 0.08 for 8 %"
+RATE_NEGATIVE = "{text} is not a rate a year: 0 or more, e.g. 0.08 for 8 %"
+NOT_FINITE = "an amount must be a finite number, not {amount}"
+
+# What an amount looks like, after surrounding whitespace: ASCII digits, an optional leading
+# '-', '.' as the decimal separator with digits on both sides; no exponent, no thousands
+# separator, no other script's digits. The ledger import reads its cells by the same pattern
+# (`apps/ledger/imports/amounts.py`, AMOUNT_PATTERN; a test keeps the two equal).
+AMOUNT_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+_AMOUNT = re.compile(AMOUNT_PATTERN, re.ASCII)
+# The largest amount anyone may enter: at most 13 digits before the decimal point (below
+# 10**13 major units). In minor units that is at most 16 digits (3 decimals), so sums of many
+# such amounts still fit the 64-bit integer columns.
+MAX_DIGITS = 13
+MAX_AMOUNT = Decimal(10) ** MAX_DIGITS
 
 
 class MoneyError(ValueError):
@@ -211,16 +229,37 @@ def exponent(currency: str) -> int:
         raise MoneyError(UNKNOWN_CURRENCY.format(code=currency)) from None
 
 
-def parse_amount(text: str) -> Decimal:
-    """Parse '1234.50' strictly: '.' decimal separator, no thousands separators, no exponent."""
+def parse_decimal(text: str, *, problem: str = NOT_A_NUMBER) -> Decimal:
+    """'1234.50' strictly (`AMOUNT_PATTERN`): never NaN, Infinity, an exponent or a digit of
+    another script; `problem` is the refusal (with `{text}`)."""
     t = text.strip()
-    ok = t and all(ch.isdigit() or ch in ".-" for ch in t) and t.count(".") <= 1
-    if not ok or t.lstrip("-") in ("", ".") or "-" in t[1:]:
-        raise MoneyError(NOT_A_NUMBER.format(text=text))
-    try:
-        return Decimal(t)
-    except InvalidOperation:  # pragma: no cover - filtered above
-        raise MoneyError(NOT_A_NUMBER.format(text=text)) from None
+    if not _AMOUNT.fullmatch(t):
+        raise MoneyError(problem.format(text=text))
+    return Decimal(t)
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount as people type it (`parse_decimal`), below `MAX_AMOUNT` either way."""
+    d = parse_decimal(text)
+    if abs(d) >= MAX_AMOUNT:
+        raise MoneyError(TOO_LARGE.format(text=_short(text.strip()), digits=MAX_DIGITS))
+    return d
+
+
+def parse_rate(text: str) -> Decimal:
+    """A rate a year as a plain decimal (0.08 = 8 %), 0 to 1; a company's own maximum
+    (its negotiation policy) is checked where the rate is used."""
+    d = parse_decimal(text, problem=NOT_A_RATE)
+    if d > 1:
+        raise MoneyError(RATE_ABOVE_ONE.format(text=_short(text.strip())))
+    if d < 0:
+        raise MoneyError(RATE_NEGATIVE.format(text=_short(text.strip())))
+    return d
+
+
+def _short(text: str, keep: int = 40) -> str:
+    """Long input said by its start and length, so a refusal stays one readable line."""
+    return text if len(text) <= keep else f"{text[:keep]}... ({len(text)} characters)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +273,8 @@ class Money:
         exponent(self.currency)
         if not isinstance(self.amount, Decimal):
             raise MoneyError(f"amount must be a Decimal, not {type(self.amount).__name__}")
+        if not self.amount.is_finite():
+            raise MoneyError(NOT_FINITE.format(amount=self.amount))
 
     @classmethod
     def of(cls, amount: str | int | Decimal, currency: str) -> Money:
@@ -282,8 +323,18 @@ class Money:
         return self.amount <= other.amount
 
     def __str__(self) -> str:
+        """'EUR 1,234.50'. Never fails, whatever the size: refusals of absurd amounts print
+        them. Beyond `_SHOWN_DIGITS` digits the amount is shown in scientific notation."""
         exp = exponent(self.currency)
-        return f"{self.currency} {self.amount.quantize(Decimal(1).scaleb(-exp)):,}"
+        a = self.amount
+        if a.adjusted() >= _SHOWN_DIGITS:
+            return f"{self.currency} {a:E}"
+        context = getcontext().copy()
+        context.prec = max(context.prec, a.adjusted() + exp + 2)
+        return f"{self.currency} {a.quantize(Decimal(1).scaleb(-exp), context=context):,}"
+
+
+_SHOWN_DIGITS = 40  # digits before the decimal point shown in full
 
 
 def format_minor(minor: int, currency: str) -> str:

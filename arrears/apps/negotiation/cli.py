@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -15,7 +16,7 @@ from arrears.apps.common.cli import add_company_option, company_option, iso_date
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.services import common
 from arrears.apps.negotiation.services.common import require_desk_day
-from arrears.domain.money import Money, MoneyError, parse_amount
+from arrears.domain.money import Money, MoneyError, parse_amount, parse_decimal, parse_rate
 
 NO_CASE = "debtor {code!r} has no {currency} case (unknown debtor, or no run yet)"
 MANY_CASES = "debtor {code!r} has cases in {have}: say which with --currency"
@@ -29,18 +30,30 @@ def pair(what: str, form: str, left: Callable[[str], Any]) -> Callable[[str], tu
     """argparse type for 'LEFT:AMOUNT' (the amount stays text until the currency is known)."""
 
     def parse(text: str) -> tuple[Any, str]:
+        bad = argparse.ArgumentTypeError(BAD_PAIR.format(text=text, what=what, form=form))
         head, sep, amount = text.rpartition(":")
         if not sep or not head:
-            raise argparse.ArgumentTypeError(BAD_PAIR.format(text=text, what=what, form=form))
+            raise bad
         try:
-            parse_amount(amount)
-            return left(head), amount
+            parse_decimal(amount)
+            value = left(head)
         except (ValueError, argparse.ArgumentTypeError):
-            raise argparse.ArgumentTypeError(
-                BAD_PAIR.format(text=text, what=what, form=form)
-            ) from None
+            raise bad from None
+        try:
+            parse_amount(amount)  # in bounds: said as such
+        except MoneyError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+        return value, amount
 
     return parse
+
+
+def rate(text: str) -> Decimal:
+    """argparse type for a rate a year (0.08 = 8 %): `arrears.domain.money.parse_rate`."""
+    try:
+        return parse_rate(text)
+    except MoneyError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 BAD_ID = "{text!r} is not {what} number (use {prefix}7 or 7)"
