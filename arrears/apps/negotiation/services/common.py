@@ -7,7 +7,7 @@ Django groups named after `arrears.domain.ladder.Role` values.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,9 +16,11 @@ from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, Cas
 from arrears.apps.cases.selectors import last_run
 from arrears.apps.common import clock
 from arrears.apps.ledger.models import Company, Debtor
+from arrears.apps.negotiation.policy import desk_policy
 from arrears.apps.negotiation.services.handovers import role_for_case
-from arrears.domain.dates import DATE_TOO_EARLY, FIRST_DAY, next_business_day
+from arrears.domain.dates import DATE_TOO_EARLY, FIRST_DAY, days_after, next_business_day
 from arrears.domain.ladder import Channel, Role
+from arrears.domain.money import MAX_AMOUNT, MAX_DIGITS, Money
 from arrears.domain.negotiation import Condition
 
 NOT_OWNER = "{user} does not own debtor {debtor}: only its owner or a credit manager may act on it"
@@ -35,6 +37,14 @@ BEFORE_RUN = (
     "{day} is before the last daily run of {company} ({last}): the run already judged that "
     "day; record it as of {last} or later"
 )
+BEYOND_HORIZON = (
+    "{what} ({day}) is more than {days} days after {as_of}: the company's policy keeps the "
+    "desk's dates within {days} days of the day they are entered (horizon_days)"
+)
+AMOUNT_TOO_LARGE = (
+    "{what} ({amount}) is too large: at most {digits} digits before the decimal point"
+)
+NAMED_TWICE = "item {key!r} is named twice in {what}: name each item once"
 
 
 class NotAllowed(PermissionError):
@@ -87,6 +97,36 @@ def require_desk_day(company: Company, day: date, *, now: date | None = None) ->
     last = last_run(company=company)
     if last is not None and day < last.as_of:
         raise Refused(BEFORE_RUN.format(day=day, last=last.as_of, company=company.code))
+
+
+def require_within_horizon(
+    company: Company, as_of: date, dated: Iterable[tuple[str, date]]
+) -> None:
+    """Every date a desk write names (a promised payment, an instalment, a first payment, a
+    deadline) lies at most the policy's `horizon_days` after `as_of`: a date further ahead is
+    a typing error, and stored it would be read by every daily run from then on."""
+    days = desk_policy(company).horizon_days
+    last = days_after(as_of, days)
+    for what, day in dated:
+        if day > last:
+            raise Refused(BEYOND_HORIZON.format(what=what, day=day, days=days, as_of=as_of))
+
+
+def require_amounts(what: str, amounts: Iterable[Money | None]) -> None:
+    """No amount on the desk reaches `MAX_AMOUNT` (13 digits before the decimal point), as
+    the commands read them: what is stored, summed and printed stays within its columns."""
+    for amount in amounts:
+        if amount is not None and abs(amount.amount) >= MAX_AMOUNT:
+            raise Refused(AMOUNT_TOO_LARGE.format(what=what, amount=amount, digits=MAX_DIGITS))
+
+
+def refuse_named_twice(keys: Iterable[str], what: str) -> None:
+    """Each item at most once in a write's parts or items (one amount per item)."""
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            raise Refused(NAMED_TWICE.format(key=key, what=what))
+        seen.add(key)
 
 
 def require_open(case: Case) -> None:
