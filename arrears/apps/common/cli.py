@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from typing import Any
 
 from django.core.management.base import CommandError
 
@@ -18,6 +19,23 @@ def iso_date(text: str) -> date:
         return parse_date(text)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
+
+
+NO_VALUE = "--{option}=--: '--' alone is not a value"
+
+
+def option_lists(parser: argparse.ArgumentParser) -> frozenset[str]:
+    """The options whose value is a list (repeated: `action="append"`)."""
+    return frozenset(a.dest for a in parser._actions if isinstance(a, argparse._AppendAction))
+
+
+def refuse_empty_values(options: dict[str, Any], lists: frozenset[str]) -> None:
+    """argparse reads `--reason=--` as an empty list instead of the text '--' (it drops the
+    '--' as the end of options): refuse it rather than pass a list where text is expected."""
+    for dest, value in options.items():
+        values = value if dest in lists and isinstance(value, list) else [value]
+        if any(isinstance(v, list) for v in values):
+            raise CommandError(NO_VALUE.format(option=dest.replace("_", "-")))
 
 
 def add_company_option(parser: argparse.ArgumentParser) -> None:

@@ -9,10 +9,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from arrears.apps.cases.models import Case
-from arrears.apps.common.cli import add_company_option, company_option, iso_date
+from arrears.apps.common.cli import (
+    add_company_option,
+    company_option,
+    iso_date,
+    option_lists,
+    refuse_empty_values,
+)
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.services import common
 from arrears.apps.negotiation.services.common import require_desk_day
@@ -105,7 +111,15 @@ def add_case_options(parser: argparse.ArgumentParser, *, debtor: bool = True) ->
 class DeskCommand(BaseCommand):
     """A desk command: the refusals of the services become clean command errors."""
 
+    lists: frozenset[str] = frozenset()
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        self.lists = option_lists(parser)
+        return parser
+
     def handle(self, *args: Any, **o: Any) -> None:
+        refuse_empty_values(o, self.lists)
         try:
             self.act(company_option(o["company"]), user_named(o["user"]), o)
         except (ValueError, PermissionError, MoneyError) as e:

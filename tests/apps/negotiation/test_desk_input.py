@@ -653,3 +653,25 @@ def test_a_proposal_without_a_contact_is_refused(w, contact):
             proposed_by=contact,
             as_of=AS_OF,
         )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["writeoff", "D", "--reason=--"],
+        ["promise", "D", "--part=--", "--contact=X"],
+        ["promise", "D", "--part=2026-11-30:10", "--contact=--"],
+        ["excuse", "D", "no_money", "--contact=--"],
+    ],
+)
+def test_an_option_given_as_two_dashes_is_refused_not_read_as_a_list(w, args):
+    """argparse reads `--reason=--` as an empty list: it crashed the write-off service."""
+    code, _, *rest = args
+    said = _refused(code, w.debtor.code, *rest, "--user=cora", "--company=acme", f"--as-of={DAY}")
+    assert said.endswith("'--' alone is not a value")
+
+
+def test_the_run_refuses_an_as_of_given_as_two_dashes(w):
+    assert (
+        _refused("run", "--as-of=--", "--company=acme") == "--as-of=--: '--' alone is not a value"
+    )

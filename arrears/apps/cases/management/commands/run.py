@@ -8,7 +8,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from arrears.apps.cases.services import RunLocked, RunRefused, RunResult, run_daily
 from arrears.apps.common import clock
-from arrears.apps.common.cli import add_company_option, company_option, iso_date
+from arrears.apps.common.cli import (
+    add_company_option,
+    company_option,
+    iso_date,
+    refuse_empty_values,
+)
 
 
 class Command(BaseCommand):
@@ -21,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--break-lock", action="store_true", help="clear a dead run's lock")
 
     def handle(self, *args: Any, **o: Any) -> None:
+        refuse_empty_values(o, frozenset())
         company = company_option(o["company"])
         try:
             result = run_daily(

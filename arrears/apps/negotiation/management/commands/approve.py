@@ -11,7 +11,12 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.cases.selectors import say
-from arrears.apps.common.cli import add_company_option, company_option, iso_date
+from arrears.apps.common.cli import (
+    add_company_option,
+    company_option,
+    iso_date,
+    refuse_empty_values,
+)
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, approval_id, as_of
 from arrears.apps.negotiation.models import Approval
@@ -33,6 +38,7 @@ class Command(DeskCommand):
         add_company_option(parser)
 
     def handle(self, *args: Any, **o: Any) -> None:
+        refuse_empty_values(o, self.lists)
         if o["id"] is None:
             for a in approval_queue(company=company_option(o["company"])):
                 self.stdout.write("\n".join(approval_lines(a)))

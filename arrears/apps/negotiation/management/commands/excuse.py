@@ -11,7 +11,12 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.cases.selectors import say
-from arrears.apps.common.cli import add_company_option, company_option, iso_date
+from arrears.apps.common.cli import (
+    add_company_option,
+    company_option,
+    iso_date,
+    refuse_empty_values,
+)
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, as_of, case_of, today
 from arrears.apps.negotiation.policy import desk_policy
@@ -49,6 +54,7 @@ class Command(DeskCommand):
         add_company_option(parser)
 
     def handle(self, *args: Any, **o: Any) -> None:
+        refuse_empty_values(o, self.lists)
         if o["list"] or o["stats"]:
             company = company_option(o["company"])
             self._read(company, o)
