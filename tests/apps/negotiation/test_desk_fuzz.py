@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 from arrears.apps.cases.services import run_daily, strategies_install_defaults
 from arrears.apps.common import clock
 from arrears.apps.negotiation import cli
+from arrears.apps.negotiation.models import Approval, Dispute, PaymentPlan, PromiseToPay, WriteOff
 from arrears.apps.negotiation.services import common
 from tests import factories
 from tests.apps.negotiation.support import AS_OF, World, world
@@ -41,6 +42,7 @@ from tests.tables import snapshot
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
+LAST = "@last"  # an id placeholder: the newest approval, promise, plan... when called
 TODAY = AS_OF + timedelta(days=9)  # the real day, as the desk and the run see it here
 EXAMPLES = int(os.environ.get("ARREARS_DESK_FUZZ_EXAMPLES", "30"))
 REPORT = os.environ.get("ARREARS_DESK_FUZZ_REPORT", "")
@@ -172,7 +174,7 @@ users = mostly(
 debtors = mostly(st.just("D00001"), st.sampled_from(["OTHER-1", "NOPE", ""]))  # D00001: the world's
 companies = mostly(st.just(["--company=acme"]), st.sampled_from([["--company=other"], []]))
 ids = mostly(
-    st.integers(1, 6).map(str),
+    st.one_of(st.just(LAST), st.integers(1, 6).map(str)),
     st.one_of(
         st.sampled_from(["A1", "P1", "PL1", "W1", "D1", "x", "-1", "0", "99999999999999999999"]),
         texts,
@@ -183,6 +185,21 @@ counts = mostly(
 ).map(str)
 contacts = mostly(st.just("Mr Weber"), texts)
 reasons = mostly(st.just("the reason"), texts)
+
+
+LATEST = {  # what `@last` names, per command: the newest row the call can act on
+    "approve": Approval,
+    "approval-withdraw": Approval,
+    "promise-cancel": PromiseToPay,
+    "plan-withdraw": PaymentPlan,
+    "writeoff-cancel": WriteOff,
+    "dispute": Dispute,
+}
+
+
+def _latest(command: str) -> str:
+    row = LATEST[command].objects.order_by("-pk").first()
+    return str(row.pk) if row else "1"
 
 
 def _opt(name: str, value: str) -> str:
@@ -329,6 +346,8 @@ def run_call(draw: Any) -> list[str]:
 def _call(w: World, args: list[str]) -> None:
     """One call: success, or a refusal that names its reason and changed nothing."""
     args = [w.debtor.code if a == "D00001" else a for a in args]
+    if any(LAST in a for a in args):
+        args = [a.replace(LAST, _latest(args[0])) for a in args]
     before = snapshot()
     try:
         call_command(*args, stdout=StringIO(), stderr=StringIO())
