@@ -10,13 +10,13 @@ def _quiet_hypothesis_db(settings):  # noqa: PT004 - settings fixture keeps test
 
 @pytest.fixture(autouse=True)
 def _desk_clock(monkeypatch):
-    """Tests date desk writes freely (scenarios run weeks ahead of the real day); the tests
-    of the bound move this seam back to a fixed today."""
+    """Tests date desk writes and daily runs freely (scenarios run weeks ahead of the real day);
+    the tests of the bound move this seam back to a fixed today."""
     from datetime import date
 
-    from arrears.apps.negotiation.services import common
+    from arrears.apps.common import clock
 
-    monkeypatch.setattr(common, "today", lambda: date(2099, 12, 31))
+    monkeypatch.setattr(clock, "today", lambda: date(2099, 12, 31))
 
 
 @pytest.fixture(autouse=True)

@@ -16,15 +16,47 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from arrears.apps.accounts.models import AccessToken
 from arrears.apps.accounts.services import token_create
 from arrears.apps.common.cli import TOKEN_ENV
 
 
+_MADE: dict[int, str] = {}
+
+
 def token_for(person: Any) -> str:
-    """A fresh personal access token for the person (their own, made by themselves)."""
+    """The person's personal access token (their own, made by themselves): made once, then
+    reused while it still works, so a test can count rows around a command."""
     if isinstance(person, str):
         person = get_user_model().objects.get(username=person)
-    return token_create(actor=person, name="test terminal").secret
+    made = _MADE.get(person.pk)
+    if made is not None:
+        prefix = made.removeprefix("arr_").split("_", 1)[0]
+        if AccessToken.objects.filter(prefix=prefix, person=person).exists():
+            return made
+    _MADE[person.pk] = token_create(actor=person, name="test terminal").secret
+    return _MADE[person.pk]
+
+
+NOBODY = "-"  # `token=NOBODY`: the terminal presents no token at all
+
+
+def prepare(args: Any) -> tuple[list[str], str]:
+    """Take `--user NAME` (or `--user=NAME`) out of the args and make that person's token now,
+    before a test counts rows (a token is a row too): (args, token). An unknown name gets no
+    token: the command then meets nobody at the terminal."""
+    args_, name = [str(a) for a in args], None
+    for i, a in enumerate(args_):
+        if a == "--user" and i + 1 < len(args_):
+            name = args_[i + 1]
+            del args_[i : i + 2]
+            break
+        if a.startswith("--user="):
+            name = a.removeprefix("--user=")
+            del args_[i]
+            break
+    known = name is not None and get_user_model().objects.filter(username=name).exists()
+    return args_, token_for(name) if known else NOBODY
 
 
 def run(
@@ -41,7 +73,10 @@ def run(
     old = os.environ.get(TOKEN_ENV)
     if token is not None:  # made beforehand, e.g. to count the rows a refusal leaves alone
         as_ = ""
-        os.environ[TOKEN_ENV] = token
+        if token == NOBODY:
+            os.environ.pop(TOKEN_ENV, None)
+        else:
+            os.environ[TOKEN_ENV] = token
     elif as_ is not None:
         os.environ[TOKEN_ENV] = token_for(as_)
     try:

@@ -34,13 +34,12 @@ class ReadOnlySite(admin.AdminSite):
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
         models = (
-            [model_or_iterable]
-            if isinstance(model_or_iterable, type)
-            else list(model_or_iterable)
+            [model_or_iterable] if isinstance(model_or_iterable, type) else list(model_or_iterable)
         )
         for model in models:
             base = admin_class or admin.ModelAdmin
-            if model._meta.app_label in ARREARS_APPS and not issubclass(base, ReadOnly):
+            label = getattr(model, "_meta").app_label  # noqa: B009 - a model class
+            if label in ARREARS_APPS and not issubclass(base, ReadOnly):
                 base = type(f"ReadOnly{base.__name__}", (ReadOnly, base), {})
             super().register(model, base, **options)
 

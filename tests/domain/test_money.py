@@ -8,7 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from arrears.domain.fx import SCALE, conversion_factor, convert_minor
-from arrears.domain.money import AMOUNT_PATTERN, Money, MoneyError, format_minor, parse_amount
+from arrears.domain.money import (
+    AMOUNT_PATTERN,
+    Money,
+    MoneyError,
+    format_minor,
+    parse_amount,
+    parse_rate,
+)
 
 
 def test_minor_units_round_trip_per_currency_exponent():
@@ -66,3 +73,50 @@ def test_an_amount_is_ascii_digits_by_the_same_rule_as_the_import(text):
     with pytest.raises(MoneyError, match="is not an amount"):
         parse_amount(text)
     assert not re.fullmatch(AMOUNT_PATTERN, text)
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        ("1E+26", "EUR 100,000,000,000,000,000,000,000,000.00"),
+        ("999999999999999999999999999.999", "EUR 1,000,000,000,000,000,000,000,000,000.00"),
+        ("-1E+30", "EUR -1,000,000,000,000,000,000,000,000,000,000.00"),
+        ("1E+999999", "EUR 1E+999999"),
+        ("1E-999999", "EUR 0.00"),
+    ],
+)
+def test_money_prints_any_amount_without_failing(amount, shown):
+    assert str(Money(Decimal(amount), "EUR")) == shown
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_money_str_never_fails(d):
+    assert str(Money(d, "KWD")).startswith("KWD ")
+
+
+@pytest.mark.parametrize("amount", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_money_holds_only_finite_amounts(amount):
+    with pytest.raises(MoneyError, match="finite"):
+        Money(Decimal(amount), "EUR")
+
+
+@pytest.mark.parametrize("text", ["10000000000000", "-10000000000000", "1" + "0" * 30])
+def test_amounts_of_13_digits_or_more_are_refused_when_read(text):
+    with pytest.raises(MoneyError, match="too large: at most 13 digits"):
+        parse_amount(text)
+
+
+def test_the_largest_amount_read_has_13_digits():
+    assert parse_amount(" 9999999999999.999 ") == Decimal("9999999999999.999")
+
+
+@pytest.mark.parametrize("text", ["abc", "NaN", "Infinity", "1e400", "1E+999999", "٠.٠٨", ""])
+def test_a_rate_is_read_by_the_amount_pattern(text):
+    with pytest.raises(MoneyError, match="is not a rate"):
+        parse_rate(text)
+
+
+@pytest.mark.parametrize("text", ["100", "1.0001", "-0.01"])
+def test_a_rate_is_a_share_of_one_a_year(text):
+    with pytest.raises(MoneyError, match="is not a rate a year"):
+        parse_rate(text)

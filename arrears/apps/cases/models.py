@@ -128,6 +128,14 @@ class Case(models.Model):
         return f"{self.debtor.code} {self.currency}"
 
 
+class RunStatus(models.TextChoices):
+    """A run's state (`Run.status` is plain text; these are its values)."""
+
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class Run(models.Model):
     """One daily run for one company and as-of date."""
 

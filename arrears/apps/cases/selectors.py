@@ -11,7 +11,7 @@ import polars as pl
 from django.db import connection
 
 from arrears.apps.accounts.access import require
-from arrears.apps.cases.models import Case, CaseEvent, CaseStatus, HoldChange, Run
+from arrears.apps.cases.models import Case, CaseEvent, CaseStatus, HoldChange, Run, RunStatus
 from arrears.apps.cases.models import Strategy as StrategyRow
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, ExchangeRate, ItemKind, OpenItem
@@ -49,6 +49,14 @@ def strategies_for(*, company: Company) -> tuple[Strategy, ...]:
         )
         out.append(Strategy(row.code, row.name, Mode(row.mode), steps, segment, row.priority))
     return tuple(out)
+
+
+def last_run(*, company: Company) -> Run | None:
+    """The company's last daily run: the finished (`done`) real run with the latest as-of
+    date. A dry run writes nothing and a failed run decided nothing, so neither counts: the
+    next run goes on from the last finished one, and the desk dates its writes after it."""
+    done = Run.objects.filter(company=company, dry_run=False, status=RunStatus.DONE)
+    return done.order_by("-as_of", "-id").first()
 
 
 def hold_policy_for(*, company: Company) -> HoldPolicy:

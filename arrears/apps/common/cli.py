@@ -15,16 +15,34 @@ from arrears.apps.accounts.services import token_authenticate
 from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.selectors import CompanyNotFound, company_resolve
 from arrears.domain.access import Verb
+from arrears.domain.dates import parse_date
 from arrears.domain.refusal import Refusal
 from arrears.words import say
 
 
 def iso_date(text: str) -> date:
-    """argparse type for YYYY-MM-DD."""
+    """argparse type for YYYY-MM-DD, strictly (`arrears.domain.dates.parse_date`)."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+        return parse_date(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+NO_VALUE = "--{option}=--: '--' alone is not a value"
+
+
+def option_lists(parser: argparse.ArgumentParser) -> frozenset[str]:
+    """The options whose value is a list (repeated: `action="append"`)."""
+    return frozenset(a.dest for a in parser._actions if isinstance(a, argparse._AppendAction))
+
+
+def refuse_empty_values(options: dict[str, Any], lists: frozenset[str]) -> None:
+    """argparse reads `--reason=--` as an empty list instead of the text '--' (it drops the
+    '--' as the end of options): refuse it rather than pass a list where text is expected."""
+    for dest, value in options.items():
+        values = value if dest in lists and isinstance(value, list) else [value]
+        if any(isinstance(v, list) for v in values):
+            raise CommandError(NO_VALUE.format(option=dest.replace("_", "-")))
 
 
 def add_company_option(parser: argparse.ArgumentParser) -> None:

@@ -5,17 +5,25 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from arrears.apps.cases.models import Case
-from arrears.apps.common.cli import add_company_option, company_option, iso_date, terminal_person
+from arrears.apps.common.cli import (
+    add_company_option,
+    company_option,
+    iso_date,
+    option_lists,
+    refuse_empty_values,
+    terminal_person,
+)
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.services import common
 from arrears.apps.negotiation.services.common import require_desk_day
-from arrears.domain.money import Money, MoneyError, parse_amount
+from arrears.domain.money import Money, MoneyError, parse_amount, parse_decimal, parse_rate
 from arrears.domain.refusal import Refusal
 from arrears.words import say as say_refusal
 
@@ -30,18 +38,30 @@ def pair(what: str, form: str, left: Callable[[str], Any]) -> Callable[[str], tu
     """argparse type for 'LEFT:AMOUNT' (the amount stays text until the currency is known)."""
 
     def parse(text: str) -> tuple[Any, str]:
+        bad = argparse.ArgumentTypeError(BAD_PAIR.format(text=text, what=what, form=form))
         head, sep, amount = text.rpartition(":")
         if not sep or not head:
-            raise argparse.ArgumentTypeError(BAD_PAIR.format(text=text, what=what, form=form))
+            raise bad
         try:
-            parse_amount(amount)
-            return left(head), amount
+            parse_decimal(amount)
+            value = left(head)
         except (ValueError, argparse.ArgumentTypeError):
-            raise argparse.ArgumentTypeError(
-                BAD_PAIR.format(text=text, what=what, form=form)
-            ) from None
+            raise bad from None
+        try:
+            parse_amount(amount)  # in bounds: said as such
+        except MoneyError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+        return value, amount
 
     return parse
+
+
+def rate(text: str) -> Decimal:
+    """argparse type for a rate a year (0.08 = 8 %): `arrears.domain.money.parse_rate`."""
+    try:
+        return parse_rate(text)
+    except MoneyError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 BAD_ID = "{text!r} is not {what} number (use {prefix}7 or 7)"
@@ -93,8 +113,16 @@ class DeskCommand(BaseCommand):
     """A desk command, acting as the person whose access token the terminal presents (never
     as a name typed on the command line): the refusals of the services become clean errors."""
 
+    lists: frozenset[str] = frozenset()
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        self.lists = option_lists(parser)
+        return parser
+
     def handle(self, *args: Any, **o: Any) -> None:
         person = terminal_person()
+        refuse_empty_values(o, self.lists)
         try:
             self.act(company_option(o["company"], person), person, o)
         except Refusal as e:

@@ -2,11 +2,12 @@
 
 `DeskPolicy` gathers what the desk decides by: the negotiation engine's `NegotiationConfig`
 (walk-away table, counter and concession shares, strictness, conditions, counter reasons), the
-promise and dispute policies, the plan grace days, the excuse follow-up delays and how long an
-open negotiation may stay idle. `policy_from_document` turns a plain mapping (JSON or TOML
-read by the adapter) into it, naming the exact field that is wrong; `policy_document` gives the
-document back (the defaults, for `arrears negotiation-policy export`). Fields left out keep
-their defaults, so a company writes only what it changes.
+promise and dispute policies, the plan grace days, the excuse follow-up delays, how long an
+open negotiation may stay idle, how far ahead a desk date may lie and the highest plan rate.
+`policy_from_document` turns a plain mapping (JSON or TOML read by the adapter) into it, naming
+the exact field that is wrong; `policy_document` gives the document back (the defaults, for
+`arrears negotiation-policy export`). Fields left out keep their defaults, so a company writes
+only what it changes.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ BAD_FIELD = "negotiation policy: {path}: {problem}"
 UNKNOWN = "unknown field (known: {known})"
 
 DEFAULT_IDLE_DAYS = 30
+# How far ahead of the day it is entered a date on the desk may lie (a promised payment, an
+# instalment, a first payment, a dispute deadline): about five years. A policy may set 1 day
+# to 100 years; beyond that a date is a typing error, not an agreement.
+DEFAULT_HORIZON_DAYS = 1826
+MAX_HORIZON_DAYS = 36525
+# The highest interest a plan may carry, a year (0.20 = 20 %); a policy may set 0 to 1.
+DEFAULT_MAX_PLAN_RATE = Decimal("0.20")
 
 
 class PolicyDocumentError(NegotiationConfigError):
@@ -50,6 +58,8 @@ class DeskPolicy:
         default_factory=lambda: {e: a.next_in_business_days for e, a in CATALOGUE.items()}
     )
     idle_days: int | None = DEFAULT_IDLE_DAYS  # an open negotiation idle this long is closed
+    horizon_days: int = DEFAULT_HORIZON_DAYS  # a desk date lies at most this far ahead
+    max_plan_rate: Decimal = DEFAULT_MAX_PLAN_RATE  # the highest interest a year on a plan
 
     def follow_up_days(self, excuse: Excuse) -> int:
         return self.excuse_follow_up_days.get(excuse, CATALOGUE[excuse].next_in_business_days)
@@ -129,6 +139,13 @@ def _section(obj: Any, doc: Any, path: str, parsers: Mapping[str, Parser]) -> An
     table = _table(path.rstrip("."), doc)
     _known(path, table, set(parsers))
     return replace(obj, **{k: parsers[k](f"{path}{k}", v) for k, v in table.items()})
+
+
+def _horizon(path: str, v: Any) -> int:
+    days = _days(path, v)
+    if not 1 <= days <= MAX_HORIZON_DAYS:
+        raise _fail(path, f"{v!r} must be between 1 and {MAX_HORIZON_DAYS} days")
+    return days
 
 
 def _nullable_days(path: str, v: Any) -> int | None:
@@ -251,6 +268,8 @@ _TOP = {
     "plan_grace_business_days",
     "excuse_follow_up_days",
     "idle_days",
+    "horizon_days",
+    "max_plan_rate",
 }
 
 
@@ -295,6 +314,10 @@ def policy_from_document(doc: Mapping[str, Any]) -> DeskPolicy:
         out = replace(out, excuse_follow_up_days=days)
     if "idle_days" in top:
         out = replace(out, idle_days=_nullable_days("idle_days", top["idle_days"]))
+    if "horizon_days" in top:
+        out = replace(out, horizon_days=_horizon("horizon_days", top["horizon_days"]))
+    if "max_plan_rate" in top:
+        out = replace(out, max_plan_rate=_share("max_plan_rate", top["max_plan_rate"]))
     return out
 
 
@@ -330,4 +353,6 @@ def policy_document(policy: DeskPolicy) -> dict[str, Any]:
         "plan_grace_business_days": policy.plan_grace_business_days,
         "excuse_follow_up_days": {str(e): d for e, d in policy.excuse_follow_up_days.items()},
         "idle_days": policy.idle_days,
+        "horizon_days": policy.horizon_days,
+        "max_plan_rate": str(policy.max_plan_rate),
     }

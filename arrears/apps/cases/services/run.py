@@ -19,15 +19,23 @@ from django.utils import timezone
 
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases import selectors
-from arrears.apps.cases.models import Run
+from arrears.apps.cases.models import Run, RunStatus
 from arrears.apps.cases.services.lock import run_lock
 from arrears.apps.cases.services.run_plan import RunPlan, plan_run
+from arrears.apps.common import clock
 from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
 from arrears.apps.ledger.models import Company, Debtor
 from arrears.apps.negotiation.services import SweepResult, negotiation_sweep
 from arrears.domain.batch.daily_run import RunConfig, decide
+from arrears.domain.dates import FIRST_DAY
 
 BACKWARDS = "runs go forward: the last run for {company} was as of {last}, not after {as_of}"
+RUN_AFTER_TODAY = (
+    "the as-of date {as_of} is after today ({today}): a run judges days that have happened"
+)
+RUN_TOO_EARLY = (
+    "the as-of date {as_of} is before {first}: no ledger goes back that far (a mistyped year?)"
+)
 
 
 class RunRefused(ValueError):
@@ -57,10 +65,17 @@ def run_daily(
     actor: Any = None,
     break_lock: bool = False,
 ) -> RunResult:
-    """Decide and store today's steps, next actions and credit holds for every open case."""
-    last = (
-        Run.objects.filter(company=company, dry_run=False, status="done").order_by("-as_of").first()
-    )
+    """Decide and store today's steps, next actions and credit holds for every open case.
+
+    Refused, writing nothing, for an as-of date after today (`clock.today`), before
+    `FIRST_DAY`, or before the last finished run (`selectors.last_run`: a failed run blocks
+    nothing). A run that fails once started is kept as `failed`, with nothing it decided."""
+    now = clock.today()
+    if as_of > now:
+        raise RunRefused(RUN_AFTER_TODAY.format(as_of=as_of, today=now))
+    if as_of < FIRST_DAY:
+        raise RunRefused(RUN_TOO_EARLY.format(as_of=as_of, first=FIRST_DAY))
+    last = selectors.last_run(company=company)
     if last is not None and as_of < last.as_of:
         raise RunRefused(BACKWARDS.format(company=company.code, last=last.as_of, as_of=as_of))
     if dry_run:  # everything a real run would do, then rolled back: an exact preview
@@ -83,7 +98,7 @@ def run_daily(
             result = _result(plan, run.pk, as_of, dry_run=False, timings=timings, sweep=sweep)
             _finish(run, result, actor)
     except Exception:
-        Run.objects.filter(pk=run.pk).update(status="failed", finished_at=timezone.now())
+        Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now())
         raise
     return result
 
@@ -238,7 +253,9 @@ def _finish(run: Run, result: RunResult, actor: Any) -> None:
         "orphans": result.orphans,
         "negotiation": result.negotiation,
     }
-    Run.objects.filter(pk=run.pk).update(status="done", finished_at=timezone.now(), summary=summary)
+    Run.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, finished_at=timezone.now(), summary=summary
+    )
     audit_record(
         action="run.completed",
         actor=actor,

@@ -7,20 +7,22 @@ Django groups named after `arrears.domain.ladder.Role` values.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
-
-from django.db.models import Max
 
 from arrears.apps.accounts import access
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, CaseStatus, Run
+from arrears.apps.cases.selectors import last_run
+from arrears.apps.common import clock
 from arrears.apps.ledger.models import Company, Debtor
+from arrears.apps.negotiation.policy import desk_policy
 from arrears.apps.negotiation.services.handovers import role_for_case
 from arrears.domain.access import Verb
-from arrears.domain.dates import next_business_day
+from arrears.domain.dates import DATE_TOO_EARLY, FIRST_DAY, days_after, next_business_day
 from arrears.domain.ladder import Channel, Role
+from arrears.domain.money import MAX_AMOUNT, MAX_DIGITS, Money
 from arrears.domain.negotiation import Condition
 
 CASE_CLOSED = "the {currency} case of {debtor} is closed ({reason}): nothing to negotiate"
@@ -28,10 +30,19 @@ CURRENCY = "{what} is in {got}, but the case is in {want}"
 
 
 AFTER_TODAY = "{day} is after today ({today}): the desk records what happened, not plans"
+TOO_EARLY = DATE_TOO_EARLY
 BEFORE_RUN = (
     "{day} is before the last daily run of {company} ({last}): the run already judged that "
     "day; record it as of {last} or later"
 )
+BEYOND_HORIZON = (
+    "{what} ({day}) is more than {days} days after {as_of}: the company's policy keeps the "
+    "desk's dates within {days} days of the day they are entered (horizon_days)"
+)
+AMOUNT_TOO_LARGE = (
+    "{what} ({amount}) is too large: at most {digits} digits before the decimal point"
+)
+NAMED_TWICE = "item {key!r} is named twice in {what}: name each item once"
 
 
 class Refused(ValueError):
@@ -66,20 +77,53 @@ def require_credit_manager(
 
 
 def today() -> date:
-    """The real day (a seam the tests move)."""
-    return date.today()
+    """The real day (a seam the tests move; `clock.today` unless moved here)."""
+    return clock.today()
 
 
 def require_desk_day(company: Company, day: date, *, now: date | None = None) -> None:
     """A desk write is dated on a day the desk can speak for: never after today (nothing is
-    known yet), nor before the company's last daily run (the run already judged that day, and
-    a commitment back-dated behind it would change what the run decided)."""
+    known yet), nor before the company's last finished daily run (`cases.selectors.last_run`:
+    the run already judged that day, and a commitment back-dated behind it would change what
+    the run decided; a failed run judged nothing), nor before `FIRST_DAY`."""
     now = now or today()
     if day > now:
         raise Refused(AFTER_TODAY.format(day=day, today=now))
-    last = Run.objects.filter(company=company, dry_run=False).aggregate(d=Max("as_of"))["d"]
-    if last is not None and day < last:
-        raise Refused(BEFORE_RUN.format(day=day, last=last, company=company.code))
+    if day < FIRST_DAY:
+        raise Refused(TOO_EARLY.format(day=day, first=FIRST_DAY))
+    last = last_run(company=company)
+    if last is not None and day < last.as_of:
+        raise Refused(BEFORE_RUN.format(day=day, last=last.as_of, company=company.code))
+
+
+def require_within_horizon(
+    company: Company, as_of: date, dated: Iterable[tuple[str, date]]
+) -> None:
+    """Every date a desk write names (a promised payment, an instalment, a first payment, a
+    deadline) lies at most the policy's `horizon_days` after `as_of`: a date further ahead is
+    a typing error, and stored it would be read by every daily run from then on."""
+    days = desk_policy(company).horizon_days
+    last = days_after(as_of, days)
+    for what, day in dated:
+        if day > last:
+            raise Refused(BEYOND_HORIZON.format(what=what, day=day, days=days, as_of=as_of))
+
+
+def require_amounts(what: str, amounts: Iterable[Money | None]) -> None:
+    """No amount on the desk reaches `MAX_AMOUNT` (13 digits before the decimal point), as
+    the commands read them: what is stored, summed and printed stays within its columns."""
+    for amount in amounts:
+        if amount is not None and abs(amount.amount) >= MAX_AMOUNT:
+            raise Refused(AMOUNT_TOO_LARGE.format(what=what, amount=amount, digits=MAX_DIGITS))
+
+
+def refuse_named_twice(keys: Iterable[str], what: str) -> None:
+    """Each item at most once in a write's parts or items (one amount per item)."""
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            raise Refused(NAMED_TWICE.format(key=key, what=what))
+        seen.add(key)
 
 
 def require_open(case: Case) -> None:

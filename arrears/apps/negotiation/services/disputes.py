@@ -24,10 +24,12 @@ from arrears.apps.negotiation.services.common import (
     case_lock,
     has_role,
     record_change,
+    require_amounts,
     require_case_access,
     require_currency,
     require_desk_day,
     require_open,
+    require_within_horizon,
 )
 from arrears.apps.negotiation.services.writeoffs import taken_off, writeoff_request
 from arrears.domain.disputes import Dispute as DomainDispute
@@ -65,8 +67,10 @@ def dispute_open(
     require_open(case)
     for _, amount in parts:
         require_currency("the disputed amount", amount.currency, case)
+    require_amounts("the disputed amount", (amount for _, amount in parts))
     owner = owner or actor
     deadline = deadline or default_deadline(as_of, dispute_policy(case.company))
+    require_within_horizon(case.company, as_of, [("the dispute's deadline", deadline)])
     parts_ = tuple(DisputedPart(k, a) for k, a in parts)
     reason = DisputeReason(reason)
     dispute = DomainDispute("new", parts_, reason, owner.get_username(), as_of, deadline)
@@ -148,6 +152,7 @@ def dispute_resolve(
     if not _may_resolve(actor, dispute):
         raise NotAllowed(NOT_RESOLVER.format(user=actor.get_username(), key=dispute.pk))
     require_desk_day(dispute.case.company, as_of)
+    require_amounts("the amount credited", [credited])
     if dispute.status != DisputeStatus.OPEN:
         raise Refused(NOT_OPEN.format(key=dispute.pk, status=dispute.status))
     if DisputeOutcome(outcome) is DisputeOutcome.WRITTEN_OFF:

@@ -38,10 +38,12 @@ from arrears.apps.negotiation.services.common import (
     Refused,
     case_lock,
     record_change,
+    require_amounts,
     require_case_access,
     require_currency,
     require_desk_day,
     require_open,
+    require_within_horizon,
 )
 from arrears.apps.negotiation.services.plans import PlanIn, plan_create
 from arrears.apps.negotiation.services.promises import promise_create
@@ -71,6 +73,7 @@ COVERED = (
 IDLE = "no exchange for {days} days since {last} (the policy closes after {idle})"
 AGREED = "the negotiation was agreed"
 REPLACED = "replaced by a new request for {terms}"
+NO_CONTACT = "say who at the debtor made the proposal (the contact)"
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,11 @@ def negotiation_propose(
     require_desk_day(case.company, as_of)
     require_open(case)
     require_currency("the proposal", proposal.currency, case)
+    if not proposed_by.strip():
+        raise Refused(NO_CONTACT)
+    for terms in (proposal, override.terms if override else None):
+        if terms is not None:
+            _refuse_out_of_bounds(case, as_of, terms)
     who = actor.get_username()
     with transaction.atomic():
         case_lock(case, actor=actor)
@@ -141,6 +149,12 @@ def negotiation_propose(
         record_change(case, actor=actor, on=as_of, kind="negotiation", obj=neg, detail=detail)
         result = _consequences(case, actor, neg, new, rec, proposed_by, as_of, channel, scope.items)
     return ProposalResult(neg, rec, tuple(str(e.kind) for e in added[1:]), *result)
+
+
+def _refuse_out_of_bounds(case: Case, as_of: date, terms: Terms) -> None:
+    require_amounts("the proposed amount", (terms.first_amount, terms.total))
+    dated = (("the first payment", terms.first_on), ("the last payment", terms.last_on))
+    require_within_horizon(case.company, as_of, dated)
 
 
 def _refuse_covered(case: Case, scope: Negotiable) -> None:

@@ -33,10 +33,13 @@ from arrears.apps.negotiation.services.common import (
     case_lock,
     conditions_follow_up,
     record_change,
+    refuse_named_twice,
+    require_amounts,
     require_case_access,
     require_currency,
     require_desk_day,
     require_open,
+    require_within_horizon,
 )
 from arrears.apps.negotiation.services.promises import overlaps
 from arrears.domain.money import Money
@@ -67,6 +70,12 @@ NOTHING_DUE = (
 )
 NOTHING_OPEN = "nothing is open on the items named, outside disputes and write-offs"
 PLAN_STANDS = "plan PL{key} already covers these items"
+RATE_TOO_HIGH = (
+    "an interest rate of {rate} a year is above the company's maximum of {most} "
+    "(max_plan_rate; 0.08 = 8 %)"
+)
+RATE_NEGATIVE = "an interest rate of {rate} a year is below 0"
+RATE_NOT_FINITE = "an interest rate of {rate} is not a number"
 
 
 @dataclass(frozen=True)
@@ -152,6 +161,7 @@ def plan_create(
     require_case_access(actor, case)
     require_desk_day(case.company, as_of)
     require_open(case)
+    _refuse_out_of_bounds(case, as_of, schedule)
     with transaction.atomic():
         case_lock(case, actor=actor)
         items = load.open_items(case, as_of)
@@ -201,6 +211,26 @@ def plan_create(
             )
         record_change(case, actor=actor, on=as_of, kind="plan", obj=row, detail=detail)
     return row
+
+
+def _refuse_out_of_bounds(case: Case, as_of: date, schedule: PlanIn) -> None:
+    """Amounts below `MAX_AMOUNT`, dates within the policy's horizon, each item named once,
+    and a rate from 0 to the policy's `max_plan_rate`."""
+    amounts = [schedule.principal, schedule.down_payment, *(a for _, a in schedule.parts)]
+    require_amounts("the plan's amount", amounts)
+    dated = [*schedule.due_dates, *(on for on, _ in schedule.parts)]
+    require_within_horizon(case.company, as_of, (("an instalment", on) for on in dated))
+    refuse_named_twice(schedule.item_numbers, "the plan")
+    rate = schedule.annual_rate
+    if rate is None:
+        return
+    if not rate.is_finite():
+        raise Refused(RATE_NOT_FINITE.format(rate=rate))
+    if rate < 0:
+        raise Refused(RATE_NEGATIVE.format(rate=rate))
+    most = desk_policy(case.company).max_plan_rate
+    if rate > most:
+        raise Refused(RATE_TOO_HIGH.format(rate=rate, most=most))
 
 
 def _same_plan(case: Case, plan: DomainPlan) -> PaymentPlan | None:

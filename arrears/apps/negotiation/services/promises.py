@@ -31,10 +31,13 @@ from arrears.apps.negotiation.services.common import (
     case_lock,
     conditions_follow_up,
     record_change,
+    refuse_named_twice,
+    require_amounts,
     require_case_access,
     require_currency,
     require_desk_day,
     require_open,
+    require_within_horizon,
 )
 from arrears.apps.negotiation.services.withdrawals import approvals_withdraw, promise_withdrawn
 from arrears.domain.matching import Receipt
@@ -114,6 +117,9 @@ def promise_create(
     require_open(case)
     for _, amount in parts:
         require_currency("the promised amount", amount.currency, case)
+    require_amounts("the promised amount", (amount for _, amount in parts))
+    require_within_horizon(case.company, as_of, (("a promised payment", on) for on, _ in parts))
+    refuse_named_twice(item_numbers, "the promise")
     parts_ = tuple(DomainPart(on, amount) for on, amount in parts)
     who, items_ = actor.get_username(), frozenset(item_numbers)
     channel = PromiseChannel(channel)

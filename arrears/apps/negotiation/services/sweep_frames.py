@@ -14,12 +14,13 @@ and Polars and written as differences (so a repeated sweep writes nothing).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
 from arrears.apps.common.bulk import read_frame, update_frame
 from arrears.apps.ledger.models import Company
+from arrears.domain.dates import days_before
 from arrears.domain.promises import PromisePolicy, PromiseState
 
 ITEM_MINOR: dict[str, pl.DataType] = {"item_id": pl.Int64(), "minor": pl.Int64()}
@@ -189,7 +190,7 @@ def broken_counts_write(company: Company, as_of: date, policy: PromisePolicy) ->
     if policy.partly_kept_counts_as_broken:
         states.append(PromiseState.PARTLY_KEPT.value)
     days = policy.record_window_days
-    since = as_of - timedelta(days=days) if days is not None else date.min
+    since = days_before(as_of, days) if days is not None else date.min
     breaks_sql = _BREAKS.format(marks=", ".join(["%s"] * len(states)))
     breaks_params = [*states, since, as_of, since, as_of, company.pk]
     breaks = read_frame(breaks_sql, breaks_params, BREAKS_SCHEMA)

@@ -30,6 +30,8 @@ from arrears.apps.negotiation.services.common import (
     follow_up,
     has_role,
     record_change,
+    refuse_named_twice,
+    require_amounts,
     require_case_access,
     require_credit_manager,
     require_currency,
@@ -85,6 +87,8 @@ def writeoff_request(
     require_open(case)
     if not reason.strip():
         raise Refused(NO_REASON.format(what="write-off"))
+    require_amounts("the amount written off", (amount for _, amount in parts))
+    refuse_named_twice((key for key, _ in parts), "the write-off")
     with transaction.atomic():
         case_lock(case, actor=actor)
         items = {i.number: i for i in load.open_items(case, as_of)}
@@ -149,8 +153,13 @@ def write_off_held(
 def write_off_check(
     case: Case, items: dict[str, Any], chosen: Sequence[tuple[str, int]], reserved: dict[int, int]
 ) -> None:
-    """Refuse any part above the item's open amount less what is reserved by other write-offs."""
+    """Refuse any part above the item's open amount less what is reserved by other write-offs;
+    parts on the same item (a request stored before items were refused when named twice)
+    count together."""
+    summed: dict[str, int] = {}
     for key, minor in chosen:
+        summed[key] = summed.get(key, 0) + minor
+    for key, minor in summed.items():
         item = items.get(key)
         if item is None:
             raise Refused(UNKNOWN_ITEM.format(key=key))

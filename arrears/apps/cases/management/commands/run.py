@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.management.base import CommandError
 
 from arrears.apps.cases.services import RunLocked, RunRefused, RunResult, run_daily
-from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
+from arrears.apps.common import clock
+from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date, refuse_empty_values
 from arrears.domain.access import Verb
 
 
@@ -22,12 +22,13 @@ class Command(PersonCommand):
         parser.add_argument("--break-lock", action="store_true", help="clear a dead run's lock")
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
+        refuse_empty_values(o, frozenset())
         company = self.company_for(person, o, Verb.ADMINISTER)
         try:
             result = run_daily(
                 actor=person,
                 company=company,
-                as_of=o["as_of"] or date.today(),
+                as_of=o["as_of"] or clock.today(),
                 dry_run=o["dry_run"],
                 break_lock=o["break_lock"],
             )

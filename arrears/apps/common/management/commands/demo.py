@@ -26,7 +26,7 @@ from arrears.apps.accounts.services import (
     token_create,
 )
 from arrears.apps.cases.management.commands.run import format_result
-from arrears.apps.cases.models import Run
+from arrears.apps.cases.selectors import last_run
 from arrears.apps.cases.services import (
     RunLocked,
     RunRefused,
@@ -34,6 +34,7 @@ from arrears.apps.cases.services import (
     run_daily,
     strategies_install_defaults,
 )
+from arrears.apps.common import clock
 from arrears.apps.common.cli import iso_date, terminal_person
 from arrears.apps.ledger.imports import ImportRejected, import_file
 from arrears.apps.ledger.models import Company
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **o: Any) -> None:
-        as_of = o["as_of"] or date.today()
+        as_of = o["as_of"] or clock.today()
         out = o["out"] or Path(settings.DATA_DIR) / "demo"
         call_command("migrate", verbosity=0, interactive=False)
         company = company_setup(
@@ -137,7 +138,7 @@ class Command(BaseCommand):
 
     def _history(self, company: Company, as_of: date, weeks: int) -> list[date]:
         """The weekly runs over the past weeks not done yet (a repeated demo skips them)."""
-        last = Run.objects.filter(company=company, status="done").order_by("-as_of").first()
+        last = last_run(company=company)
         past = [as_of - timedelta(weeks=w) for w in range(weeks, 0, -1)]
         return [d for d in past if last is None or d > last.as_of]
 

@@ -12,7 +12,13 @@ from django.core.management.base import CommandError
 
 from arrears.apps.accounts.access import role_in
 from arrears.apps.cases.selectors import say
-from arrears.apps.common.cli import add_company_option, company_option, iso_date, terminal_person
+from arrears.apps.common.cli import (
+    add_company_option,
+    company_option,
+    iso_date,
+    refuse_empty_values,
+    terminal_person,
+)
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, as_of, case_of, today
 from arrears.apps.negotiation.policy import desk_policy
@@ -50,6 +56,7 @@ class Command(DeskCommand):
         add_company_option(parser)
 
     def handle(self, *args: Any, **o: Any) -> None:
+        refuse_empty_values(o, self.lists)
         if o["list"] or o["stats"]:
             person = terminal_person()
             company = company_option(o["company"], person)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -11,7 +10,14 @@ from django.core.management.base import CommandError
 from arrears.apps.cases.selectors import say
 from arrears.apps.common.cli import iso_date
 from arrears.apps.ledger.models import Company
-from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
+from arrears.apps.negotiation.cli import (
+    DeskCommand,
+    add_case_options,
+    as_of,
+    case_of,
+    dated_amount,
+    rate,
+)
 from arrears.apps.negotiation.cli import money as to_money
 from arrears.apps.negotiation.selectors import approval_lines
 from arrears.apps.negotiation.services import PlanIn, plan_create
@@ -19,6 +25,8 @@ from arrears.domain.money import format_minor
 from arrears.domain.plans import DayCount, monthly_dates
 
 COUNT = "--count {count}: a plan on --first-due needs 1 or more monthly instalments"
+MAX_COUNT = 1200  # a hundred years of monthly instalments, the longest horizon a policy sets
+TOO_MANY = "--count {count}: at most {most} monthly instalments"
 
 
 class Command(DeskCommand):
@@ -37,7 +45,7 @@ class Command(DeskCommand):
         )
         parser.add_argument("--principal", help="amount covered (default: undisputed balance)")
         parser.add_argument("--down", help="down payment due today")
-        parser.add_argument("--rate", type=Decimal, help="annual simple interest, 0.08 = 8 %%")
+        parser.add_argument("--rate", type=rate, help="annual simple interest, 0.08 = 8 %%")
         parser.add_argument("--day-count", default="act/365", choices=[str(d) for d in DayCount])
         parser.add_argument("--no-acceleration", action="store_true")
         parser.add_argument("--item", action="append", default=[], help="item number(s) covered")
@@ -45,6 +53,8 @@ class Command(DeskCommand):
     def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
         if o["first_due"] and o["count"] < 1:
             raise CommandError(COUNT.format(count=o["count"]))
+        if o["count"] > MAX_COUNT:
+            raise CommandError(TOO_MANY.format(count=o["count"], most=MAX_COUNT))
         if o["count"] and not o["first_due"]:
             raise CommandError("--count needs --first-due (the first monthly instalment)")
         case = case_of(company, o)
