@@ -90,6 +90,9 @@ TRANSITIONS: dict[ActionKind, dict[ActionState, frozenset[ActionState]]] = {
     ActionKind.MESSAGE: {_S.QUEUED: frozenset({_S.SENT, _S.FAILED, _S.CANCELLED})},
 }
 
+# A case with no ladder step yet is reviewed at this cadence (as the run looks at it again).
+NO_STEP_REVIEW_DAYS = 7
+
 # A call whose debtor did not pick up is tried again the next business day.
 RETRY = frozenset({Outcome.NO_ANSWER, Outcome.LEFT_MESSAGE})
 
