@@ -294,6 +294,8 @@ WORDS: dict[str, str] = {
     # promise and plan states, case and approval kinds
     "good_standing": "in good standing",
     "partly_kept": "partly kept",
+    # what came of a call or a task (arrears.domain.actions.Outcome)
+    "left_message": "left a message",
     "pending_approval": "waiting for approval",
     "write_off": "write-off",
     "credit_manager": "credit manager",
