@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arrears.domain.actions import (
@@ -150,6 +150,7 @@ def test_a_done_task_schedules_nothing():
     )
 
 
+@settings(deadline=None)  # Polars' first call in a process is slow
 @given(
     channel=st.sampled_from(["phone", "task"]),
     step_code=st.sampled_from([REVIEW, "call", "promise_follow_up", "verify_guarantor"]),
@@ -160,6 +161,7 @@ def test_the_batch_next_kind_agrees_with_the_one_action_version(channel, step_co
     assert NextActionKind(batch) is next_kind(channel, step_code)
 
 
+@settings(deadline=None)
 @given(channel=st.sampled_from([c.value for c in Channel]))
 def test_the_batch_first_state_agrees_with_the_one_action_version(channel):
     frame = pl.DataFrame({"channel": [channel]})

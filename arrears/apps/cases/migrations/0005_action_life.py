@@ -64,6 +64,14 @@ def forward(apps, schema_editor):
     Action.objects.filter(status__in=["open", "queued"], case__status="closed").update(
         status="cancelled", cancelled_reason="case_closed", cancelled_on=Subquery(closed_on)
     )
+    _settle(schema_editor)
+
+
+def _settle(schema_editor):
+    """PostgreSQL: check the deferred constraints now, so the same transaction may go on to
+    alter the tables these updates touched ("pending trigger events")."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def backward(apps, schema_editor):
@@ -83,6 +91,7 @@ def backward(apps, schema_editor):
         next_action=Concat(Value("do:"), "next_action_step_code")
     )
     Action.objects.filter(status="queued").update(status="open")
+    _settle(schema_editor)
 
 
 
