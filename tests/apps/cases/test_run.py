@@ -437,3 +437,15 @@ def test_a_case_keeps_its_step_while_its_items_are_held_back(company, cora):
         "final_notice"
     ]
     assert case.next_action_kind == "review"  # nothing to climb while the promise stands
+
+
+def test_an_item_imported_after_today_s_run_that_reaches_a_step_already_pending_adds_nothing(
+    company, cora
+):
+    d = factories.debtor(company, owner=cora, risk_tier="high")
+    factories.item(d, due=AS_OF - timedelta(days=6))
+    run_daily(company=company, as_of=AS_OF)  # the call, due today
+    factories.item(d, due=AS_OF - timedelta(days=7))  # imported later the same day: a call too
+    again = run_daily(company=company, as_of=AS_OF)
+    assert again.counts["actions_created"] == 0
+    assert Action.objects.filter(case__debtor=d, step_code="call").count() == 1

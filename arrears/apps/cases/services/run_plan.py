@@ -99,6 +99,12 @@ def plan_run(
         .agg(pl.col("step").max())
         .join(steps, on=["strategy", "step"])
         .select(*CASE_KEY, "step_code", "channel", "role")
+        # an item imported since today's earlier run reached a step already pending today
+        .join(
+            pending.filter(pl.col("due_on") == as_of).select(*CASE_KEY, "step_code"),
+            on=[*CASE_KEY, "step_code"],
+            how="anti",
+        )
         .sort([*CASE_KEY, "step_code"])
     )
     order = _step_order(config)
