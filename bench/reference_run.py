@@ -209,7 +209,7 @@ def _case_rows(it: pl.LazyFrame, cases: pl.LazyFrame, as_of: date) -> pl.LazyFra
             next_action_on=pl.when(climb_first)
             .then(climb)
             .otherwise(review_on.fill_null(fallback)),
-            next_action=pl.when(climb_first).then(pl.lit("climb")).otherwise(pl.lit("review")),
+            next_action_kind=pl.when(climb_first).then(pl.lit("step")).otherwise(pl.lit("review")),
         )
         .select(
             *KEY,
@@ -228,7 +228,8 @@ def _case_rows(it: pl.LazyFrame, cases: pl.LazyFrame, as_of: date) -> pl.LazyFra
             "broken_promises",
             "items",
             "next_action_on",
-            "next_action",
+            "next_action_kind",
+            "next_climb_on",
         )
         .sort(KEY)
     )

@@ -20,7 +20,6 @@ from arrears.apps.accounts.models import AccessToken
 from arrears.apps.accounts.services import token_create
 from arrears.apps.common.cli import TOKEN_ENV
 
-
 _MADE: dict[int, str] = {}
 
 

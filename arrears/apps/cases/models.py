@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from arrears.apps.ledger.models import Company, Debtor, OpenItem
+from arrears.domain.actions import ActionState, NextActionKind, Outcome
 from arrears.domain.ladder import Channel, Mode, Role
 
 
@@ -115,8 +116,20 @@ class Case(models.Model):
     driving_item = models.ForeignKey(
         OpenItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The dated next action (§2), as the run last chose it: a ladder step, a review of the
+    # case, or an open call or task (`arrears.domain.actions.NextActionKind`), with the step
+    # code (the action's code for a call or task, `review` for a review), channel and role.
     next_action_on = models.DateField(null=True, blank=True)
-    next_action = models.CharField(max_length=64, blank=True)
+    next_action_kind = models.CharField(
+        max_length=8, choices=[(k.value, k.value) for k in NextActionKind], blank=True
+    )
+    next_action_step_code = models.CharField(max_length=32, blank=True)
+    next_action_channel = models.CharField(
+        max_length=16, choices=[(c.value, c.value) for c in Channel], blank=True
+    )
+    next_action_role = models.CharField(
+        max_length=16, choices=[(r.value, r.value) for r in Role], blank=True
+    )
 
     class Meta:
         constraints = [
@@ -134,6 +147,15 @@ class RunStatus(models.TextChoices):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+# The typed next action's columns besides its date (written together, cleared together).
+NEXT_ACTION_FIELDS = (
+    "next_action_kind",
+    "next_action_step_code",
+    "next_action_channel",
+    "next_action_role",
+)
 
 
 class Run(models.Model):
@@ -181,6 +203,8 @@ class EventKind(models.TextChoices):
     APPROVAL = "approval"
     WRITE_OFF = "write_off"
     HANDOVER = "handover"
+    # a person completed or cancelled an action (arrears.apps.cases.services.actions)
+    ACTION = "action"
 
 
 class CaseEvent(models.Model):
@@ -206,13 +230,25 @@ class CaseEvent(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open"
-    DONE = "done"
-    CANCELLED = "cancelled"
+    """`arrears.domain.actions.ActionState`: the life of an action and its allowed moves."""
+
+    OPEN = ActionState.OPEN.value
+    DONE = ActionState.DONE.value
+    QUEUED = ActionState.QUEUED.value
+    SENT = ActionState.SENT.value
+    FAILED = ActionState.FAILED.value
+    CANCELLED = ActionState.CANCELLED.value
+
+
+PENDING_STATUSES = (ActionStatus.OPEN, ActionStatus.QUEUED)  # still to be done or sent
 
 
 class Action(models.Model):
-    """A dated thing to do on a case: send the letter, make the call, hand over."""
+    """A dated thing to do on a case: send the letter, make the call, review the case.
+
+    A person's action is open, then done (with an outcome) or cancelled (with a reason); a
+    message is queued, then sent, failed or cancelled (`arrears.domain.actions`).
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
     run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.PROTECT)
@@ -223,17 +259,36 @@ class Action(models.Model):
     status = models.CharField(
         max_length=16, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )
+    outcome = models.CharField(
+        max_length=16, choices=[(o.value, o.value) for o in Outcome], blank=True
+    )
+    note = models.TextField(blank=True)
+    done_on = models.DateField(null=True, blank=True)  # done, sent or failed on
+    # who completed or cancelled it (none: the run, or the case closing)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cancelled_on = models.DateField(null=True, blank=True)
+    # `case_closed`, `overtaken` (the case climbed past its step), or what a person wrote
+    cancelled_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [
+            # One pending action per step and day (a done call may be tried again that day).
             models.UniqueConstraint(
-                fields=["case", "step_code", "due_on"], name="one_action_per_step_and_day"
+                fields=["case", "step_code", "due_on"],
+                condition=models.Q(status__in=["open", "queued"]),
+                name="one_pending_action_per_step_and_day",
             )
         ]
         indexes = [models.Index(fields=["status", "due_on"])]
 
     def __str__(self) -> str:
-        return f"{self.step_code} by {self.channel} on {self.due_on}"
+        return f"{self.step_code} by {self.channel} on {self.due_on} ({self.status})"
 
 
 class HoldChange(models.Model):

@@ -11,14 +11,25 @@ import polars as pl
 from django.db import connection
 
 from arrears.apps.accounts.access import require
-from arrears.apps.cases.models import Case, CaseEvent, CaseStatus, HoldChange, Run, RunStatus
+from arrears.apps.cases.models import (
+    Action,
+    ActionStatus,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    EventKind,
+    HoldChange,
+    Run,
+    RunStatus,
+)
 from arrears.apps.cases.models import Strategy as StrategyRow
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, ExchangeRate, ItemKind, OpenItem
 from arrears.domain.access import Verb
+from arrears.domain.actions import CASE_CLOSED, OVERTAKEN
 from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import conversion_factor
-from arrears.domain.ladder import PERSON_CHANNELS, Channel, Mode, Role, Segment, Step, Strategy
+from arrears.domain.ladder import Channel, Mode, Role, Segment, Step, Strategy
 from arrears.domain.money import format_minor
 
 
@@ -167,7 +178,10 @@ CASE_COLUMNS: dict[str, pl.DataType] = {
     "oldest_due_on": pl.Date(),
     "driving_item_id": pl.Int64(),
     "next_action_on": pl.Date(),
-    "next_action": pl.String(),
+    "next_action_kind": pl.String(),
+    "next_action_step_code": pl.String(),
+    "next_action_channel": pl.String(),
+    "next_action_role": pl.String(),
 }
 
 
@@ -179,19 +193,22 @@ def run_cases(*, company: Company) -> pl.DataFrame:
     )
 
 
-def run_person_actions(*, company: Company) -> pl.DataFrame:
-    """Open actions a person must do (calls, tasks): they stay the case's next action."""
-    channels = ", ".join(f"'{c.value}'" for c in sorted(PERSON_CHANNELS))
+def run_pending_actions(*, company: Company) -> pl.DataFrame:
+    """Actions still to be done (open) or sent (queued): a person's stay the case's next action
+    until done; the run cancels those a climb overtook or whose case closed."""
     return read_frame(
-        "SELECT c.debtor_id, c.currency, a.due_on AS person_on, a.step_code AS person_step "
+        "SELECT a.id, c.debtor_id, c.currency, a.due_on, a.step_code, a.channel, a.role "
         "FROM cases_action a JOIN cases_case c ON c.id = a.case_id "
-        f"WHERE c.company_id = %s AND a.status = 'open' AND a.channel IN ({channels})",
+        "WHERE c.company_id = %s AND a.status IN ('open', 'queued')",
         [company.pk],
         {
+            "id": pl.Int64(),
             "debtor_id": pl.Int64(),
             "currency": pl.String(),
-            "person_on": pl.Date(),
-            "person_step": pl.String(),
+            "due_on": pl.Date(),
+            "step_code": pl.String(),
+            "channel": pl.String(),
+            "role": pl.String(),
         },
     )
 
@@ -203,6 +220,10 @@ class Explanation:
     case: Case
     events: list[CaseEvent]
     holds: list[HoldChange]
+    actions: list[Action]  # the latest, oldest first, with their state and outcome
+
+
+EXPLAIN_ACTIONS = 10  # how many of a case's latest actions explain shows
 
 
 def case_explain(
@@ -221,7 +242,9 @@ def case_explain(
         require(actor, Verb.READ_OTHERS, company_id=company.pk, owner_id=case.debtor.owner_id)
         events = list(case.events.select_related("run").order_by("on", "id"))
         holds = list(HoldChange.objects.filter(debtor=case.debtor).order_by("on", "id"))
-        out.append(Explanation(case=case, events=events, holds=holds))
+        latest = case.actions.select_related("done_by").order_by("-due_on", "-id")
+        actions = list(reversed(latest[:EXPLAIN_ACTIONS]))
+        out.append(Explanation(case=case, events=events, holds=holds, actions=actions))
     return out
 
 
@@ -286,6 +309,8 @@ WORDS: dict[str, str] = {
     # promise and plan states, case and approval kinds
     "good_standing": "in good standing",
     "partly_kept": "partly kept",
+    # what came of a call or a task (arrears.domain.actions.Outcome)
+    "left_message": "left a message",
     "pending_approval": "waiting for approval",
     "write_off": "write-off",
     "credit_manager": "credit manager",
@@ -350,10 +375,48 @@ _RUN_EVENTS = {
 }
 
 
+def describe_action(a: Action) -> str:
+    """An action and where its life stands: "A12 call (phone, collector) due 2026-11-25: done
+    on 2026-11-26 by cora: no answer; note: ..."."""
+    head = f"A{a.pk} {say(a.step_code)} ({a.channel}, {say(a.role)}) due {a.due_on}: "
+    if a.status == ActionStatus.DONE:
+        by = f" by {a.done_by.get_username()}" if a.done_by else ""
+        note = f"; note: {a.note}" if a.note else ""
+        return f"{head}done on {a.done_on}{by}: {say(a.outcome)}{note}"
+    if a.status == ActionStatus.CANCELLED:
+        why = CANCEL_WORDS.get(a.cancelled_reason, a.cancelled_reason) or "no reason recorded"
+        on = f" on {a.cancelled_on}" if a.cancelled_on else ""
+        return f"{head}cancelled{on}: {why}"
+    if a.status in (ActionStatus.SENT, ActionStatus.FAILED):
+        return f"{head}{a.status} on {a.done_on}"
+    return f"{head}{a.status}"
+
+
+CANCEL_WORDS = {
+    CASE_CLOSED: "the case closed",
+    OVERTAKEN: "overtaken: the case climbed to a later step",
+    "handover": "the case was handed over",
+}
+
+
+def _describe_action_event(e: CaseEvent, run: str) -> str:
+    """A person completed or cancelled an action (`services.actions`)."""
+    r = e.reason
+    what = f"{say(r.get('step_code'))} (A{r.get('action')}, {r.get('channel')})"
+    if r.get("rule") == "action_cancelled":
+        return f"{e.on} action{run}: {what} cancelled: {r.get('reason', '')}"
+    note = f"; note: {r['note']}" if r.get("note") else ""
+    nxt = r.get("follow_up")
+    then = f"; next: {say(nxt['step_code'])} on {nxt['due_on']}" if nxt else ""
+    return f"{e.on} action{run}: {what} done: {say(r.get('outcome'))}{note}{then}"
+
+
 def describe_event(e: CaseEvent) -> str:
     """One line a collector can read: what changed, by which rule, on which figures."""
     run = f" (run {e.run_id})" if e.run_id else ""
     r = e.reason
+    if e.kind == EventKind.ACTION:
+        return _describe_action_event(e, run)
     if e.kind == "step":
         i, t = r.get("inputs", {}), r.get("trigger", {})
         item = OpenItem.objects.filter(pk=i.get("driving_item_id")).first()

@@ -204,8 +204,18 @@ def _ask(
         f"{Action._meta.db_table} a JOIN {Case._meta.db_table} c ON c.id = a.case_id "
         f"JOIN {Debtor._meta.db_table} d ON d.id = c.debtor_id"
     )
-    where = f"c.company_id = %s AND c.status = %s AND a.status = %s AND a.due_on <= %s AND {whose}"
-    params: list[Any] = [company_id, CaseStatus.OPEN.value, ActionStatus.OPEN.value, on.isoformat()]
+    # Pending: to do (open) or to send (queued: nothing sends letters yet, so they are work).
+    where = (
+        f"c.company_id = %s AND c.status = %s AND a.status IN (%s, %s) AND a.due_on <= %s "
+        f"AND {whose}"
+    )
+    params: list[Any] = [
+        company_id,
+        CaseStatus.OPEN.value,
+        ActionStatus.OPEN.value,
+        ActionStatus.QUEUED.value,
+        on.isoformat(),
+    ]
     params += ids
     params += roles
     for column, value in (("a.channel", channel), ("a.step_code", step), ("c.currency", currency)):

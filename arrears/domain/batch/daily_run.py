@@ -17,6 +17,7 @@ from typing import Any, cast
 
 import polars as pl
 
+from arrears.domain.actions import NextActionKind
 from arrears.domain.batch.frames import CREDITS_SCHEMA, DEBTORS_SCHEMA, ITEMS_SCHEMA, conform
 from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import SCALE
@@ -333,7 +334,9 @@ def _cases(
         next_action_on=pl.when(climb_first)
         .then(pl.col("next_climb_on"))
         .otherwise(pl.coalesce(review_on, fallback)),
-        next_action=pl.when(climb_first).then(pl.lit("climb")).otherwise(pl.lit("review")),
+        next_action_kind=pl.when(climb_first)
+        .then(pl.lit(NextActionKind.STEP.value))
+        .otherwise(pl.lit(NextActionKind.REVIEW.value)),
     )
     return out.select(
         *CASE_KEY,
@@ -352,7 +355,8 @@ def _cases(
         "broken_promises",
         "items",
         "next_action_on",
-        "next_action",
+        "next_action_kind",  # step (the next climb) or review (of the current step)
+        "next_climb_on",  # the next climb alone: a review already scheduled may come first
     ).sort(CASE_KEY)
 
 

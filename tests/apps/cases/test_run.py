@@ -41,6 +41,17 @@ def cora(company):
     return factories.collector("cora", company)
 
 
+def _next(case):
+    """The case's typed next action: kind, step code, channel, role, date."""
+    return (
+        case.next_action_kind,
+        case.next_action_step_code,
+        case.next_action_channel,
+        case.next_action_role,
+        case.next_action_on,
+    )
+
+
 def _counts():
     return (
         Case.objects.count(),
@@ -226,14 +237,14 @@ def test_a_call_to_make_is_the_next_action_until_it_is_done(company, cora):
     factories.item(d, due=AS_OF - timedelta(days=6))
     run_daily(company=company, as_of=AS_OF)
     case = Case.objects.get(debtor=d)
-    assert (case.next_action, case.next_action_on) == ("do:call", AS_OF)
+    assert _next(case) == ("call", "call", "phone", "collector", AS_OF)
     run_daily(company=company, as_of=AS_OF + timedelta(days=1))
     case.refresh_from_db()
-    assert (case.next_action, case.next_action_on) == ("do:call", AS_OF)  # still owed: overdue
+    assert _next(case) == ("call", "call", "phone", "collector", AS_OF)  # still owed: overdue
     Action.objects.filter(case=case).update(status="done")
     run_daily(company=company, as_of=AS_OF + timedelta(days=2))
     case.refresh_from_db()
-    assert case.next_action.startswith(("step:", "review:")) and case.next_action_on > AS_OF
+    assert case.next_action_kind in ("step", "review") and case.next_action_on > AS_OF
 
 
 def test_an_email_step_does_not_wait_for_a_person(company, cora):
@@ -241,8 +252,8 @@ def test_an_email_step_does_not_wait_for_a_person(company, cora):
     factories.item(d, due=AS_OF + timedelta(days=5))  # courtesy reminder by email today
     run_daily(company=company, as_of=AS_OF)
     case = Case.objects.get(debtor=d)
-    # No "do:" action: the next thing is the courtesy step's review (5 days), before the reminder.
-    assert (case.next_action, case.next_action_on) == ("review:courtesy", AS_OF + timedelta(days=5))
+    # No call or task: the next thing is the courtesy step's review (5 days), before the reminder.
+    assert _next(case) == ("review", "review", "task", "collector", AS_OF + timedelta(days=5))
 
 
 def test_an_item_keeps_its_place_when_its_debtor_moves_to_another_ladder(company, cora):
@@ -272,8 +283,8 @@ def test_a_case_that_climbs_cancels_its_older_undone_actions(company, cora):
     call.refresh_from_db()
     case = Case.objects.get(debtor=d)
     assert call.status == "cancelled" and case.step_code == "final_notice"
-    assert not case.next_action.startswith("do:call")
-    assert Action.objects.get(case=case, step_code="final_notice").status == "open"
+    assert (case.next_action_kind, case.next_action_step_code) != ("call", "call")
+    assert Action.objects.get(case=case, step_code="final_notice").status == "queued"  # a letter
 
 
 def test_climbing_leaves_tasks_that_are_not_ladder_steps_open(company, cora):
@@ -288,7 +299,7 @@ def test_climbing_leaves_tasks_that_are_not_ladder_steps_open(company, cora):
     follow_up.refresh_from_db()
     case.refresh_from_db()
     assert follow_up.status == "open"
-    assert (case.next_action, case.next_action_on) == ("do:promise_follow_up", AS_OF)
+    assert _next(case) == ("call", "promise_follow_up", "phone", "collector", AS_OF)
 
 
 def test_a_broken_promise_takes_a_sequential_case_straight_to_the_firm_demand(company, cora):
@@ -425,4 +436,16 @@ def test_a_case_keeps_its_step_while_its_items_are_held_back(company, cora):
     assert list(case.events.filter(kind="step").values_list("to_step", flat=True)) == [
         "final_notice"
     ]
-    assert case.next_action.startswith("review:")  # nothing to climb while the promise stands
+    assert case.next_action_kind == "review"  # nothing to climb while the promise stands
+
+
+def test_an_item_imported_after_today_s_run_that_reaches_a_step_already_pending_adds_nothing(
+    company, cora
+):
+    d = factories.debtor(company, owner=cora, risk_tier="high")
+    factories.item(d, due=AS_OF - timedelta(days=6))
+    run_daily(company=company, as_of=AS_OF)  # the call, due today
+    factories.item(d, due=AS_OF - timedelta(days=7))  # imported later the same day: a call too
+    again = run_daily(company=company, as_of=AS_OF)
+    assert again.counts["actions_created"] == 0
+    assert Action.objects.filter(case__debtor=d, step_code="call").count() == 1

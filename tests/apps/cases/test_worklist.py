@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from arrears.apps.accounts.models import AccessPolicy, Membership
 from arrears.apps.accounts.services import user_ensure
-from arrears.apps.cases.models import Action, ActionStatus, Case, CaseStatus
+from arrears.apps.cases.models import PENDING_STATUSES, Action, ActionStatus, Case, CaseStatus
 from arrears.apps.cases.services import run_daily, strategies_install_defaults
 from arrears.apps.cases.worklist import worklist
 from arrears.apps.common.bulk import read_frame
@@ -285,6 +285,6 @@ def test_the_worklist_lists_what_the_daily_run_created(w):
     d = debtor_of(w, w.cora, "RUN", (20, 300_00))
     run_daily(company=w.acme, as_of=ON)
     lines = worklist(actor=w.cora, company_id=w.acme.pk, on=ON)
-    created = Action.objects.filter(case__debtor=d, status=ActionStatus.OPEN)
+    created = Action.objects.filter(case__debtor=d, status__in=PENDING_STATUSES)
     assert [x.action_id for x in lines] == [a.pk for a in created] != []
     assert lines[0].reasons.days_overdue == 20

@@ -161,6 +161,22 @@ def test_an_approved_write_off_of_the_whole_balance_closes_the_case_as_written_o
     assert not Action.objects.filter(case=w.case, due_on=NEXT, run__isnull=False).exists()
 
 
+def test_a_case_closed_as_written_off_cancels_its_pending_actions(w):
+    task = Action.objects.create(
+        case=w.case, step_code="verify_guarantor", channel="task", role="collector", due_on=AS_OF
+    )
+    _, approval = _write_off_all(w)
+    approval_decide(approval=approval, actor=w.maria, approve=True, reason="insolvent", as_of=AS_OF)
+    run_daily(company=w.company, as_of=NEXT)
+    task.refresh_from_db()
+    assert (task.status, task.cancelled_reason, task.cancelled_on) == (
+        "cancelled",
+        "case_closed",
+        NEXT,
+    )
+    assert not Action.objects.filter(case=w.case, status__in=["open", "queued"]).exists()
+
+
 def test_a_written_off_case_stays_closed_when_finance_books_the_write_off(w):
     _, approval = _write_off_all(w)
     approval_decide(approval=approval, actor=w.maria, approve=True, reason="insolvent", as_of=AS_OF)

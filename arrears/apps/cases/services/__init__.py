@@ -1,13 +1,17 @@
-"""Writes for cases: the daily run, the run lock, strategy installation."""
+"""Writes for cases: the daily run, the run lock, strategy installation, actions done."""
 
+from arrears.apps.cases.services.actions import Completed, action_cancel, action_complete
 from arrears.apps.cases.services.lock import RunLocked, run_lock
 from arrears.apps.cases.services.run import RunRefused, RunResult, run_daily
 from arrears.apps.cases.services.strategies import strategies_install_defaults
 
 __all__ = [
+    "Completed",
     "RunLocked",
     "RunRefused",
     "RunResult",
+    "action_cancel",
+    "action_complete",
     "run_daily",
     "run_lock",
     "strategies_install_defaults",

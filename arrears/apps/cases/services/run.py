@@ -26,6 +26,7 @@ from arrears.apps.common import clock
 from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
 from arrears.apps.ledger.models import Company, Debtor
 from arrears.apps.negotiation.services import SweepResult, negotiation_sweep
+from arrears.domain.actions import ActionState, first_state_expr
 from arrears.domain.batch.daily_run import RunConfig, decide
 from arrears.domain.dates import FIRST_DAY
 
@@ -134,7 +135,7 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
     credits = selectors.run_credits(company=company)
     debtors = selectors.run_debtors(company=company)
     cases = selectors.run_cases(company=company)
-    person_actions = selectors.run_person_actions(company=company)
+    pending = selectors.run_pending_actions(company=company)
     t1 = time.perf_counter()
     try:
         decisions = decide(items, credits, debtors, config)
@@ -146,7 +147,7 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
         items=items,
         debtors=debtors,
         cases=cases,
-        person_actions=person_actions,
+        pending=pending,
         config=config,
     )
     t3 = time.perf_counter()
@@ -179,16 +180,26 @@ def _apply(plan: RunPlan, *, company: Company, run: Run) -> None:
         pl.lit(now).alias("created_at"),
     )
     insert_frame("cases_caseevent", events)
-    actions = plan.actions.join(ids, on=key).select(
-        "case_id",
-        pl.lit(run.pk).alias("run_id"),
-        "step_code",
-        "channel",
-        "role",
-        pl.lit(plan.as_of).alias("due_on"),
-        pl.lit("open").alias("status"),
+    # ended first: a review booked today may take the day of one cancelled today
+    update_frame("cases_action", plan.cancels)
+    ladder = plan.actions.with_columns(due_on=pl.lit(plan.as_of), status=first_state_expr())
+    reviews = plan.reviews.with_columns(status=pl.lit(ActionState.OPEN.value))
+    actions = (
+        pl.concat([ladder, reviews.select(ladder.columns)])
+        .join(ids, on=key)
+        .select(
+            "case_id",
+            pl.lit(run.pk).alias("run_id"),
+            "step_code",
+            "channel",
+            "role",
+            "due_on",
+            "status",
+            outcome=pl.lit(""),
+            note=pl.lit(""),
+            cancelled_reason=pl.lit(""),
+        )
     )
-    _cancel_overtaken(plan, company=company)
     insert_frame("cases_action", actions)
     update_frame("ledger_debtor", plan.hold_updates)
     insert_frame(
@@ -197,28 +208,6 @@ def _apply(plan: RunPlan, *, company: Company, run: Run) -> None:
             run_id=pl.lit(run.pk), on=pl.lit(plan.as_of), created_at=pl.lit(now)
         ),
     )
-
-
-def _cancel_overtaken(plan: RunPlan, *, company: Company) -> None:
-    """Open ladder actions from before today on cases that climbed today are cancelled."""
-    if plan.superseded.height == 0:
-        return
-    open_ = read_frame(
-        "SELECT a.id, c.debtor_id, c.currency, a.step_code FROM cases_action a "
-        "JOIN cases_case c ON c.id = a.case_id "
-        "WHERE c.company_id = %s AND a.status = 'open' AND a.due_on < %s",
-        [company.pk, plan.as_of.isoformat()],
-        {
-            "id": pl.Int64(),
-            "debtor_id": pl.Int64(),
-            "currency": pl.String(),
-            "step_code": pl.String(),
-        },
-    )
-    gone = open_.filter(pl.col("step_code").is_in(plan.ladder_codes)).join(
-        plan.superseded, on=["debtor_id", "currency"], how="semi"
-    )
-    update_frame("cases_action", gone.select("id", status=pl.lit("cancelled")))
 
 
 def _result(

@@ -11,9 +11,17 @@ from datetime import date
 
 import polars as pl
 
+from arrears.apps.cases.services.run_actions import (
+    NEXT_ACTION,
+    cancellations,
+    next_action,
+    person_next,
+    reviews_due,
+    steps_for_next,
+)
 from arrears.domain.batch.daily_run import CASE_KEY, Decisions, RunConfig
 from arrears.domain.credit_hold import HoldRule
-from arrears.domain.ladder import PERSON_CHANNELS, Strategy
+from arrears.domain.ladder import Strategy
 
 CASE_FIELDS = [
     "strategy_code",
@@ -25,7 +33,7 @@ CASE_FIELDS = [
     "oldest_due_on",
     "driving_item_id",
     "next_action_on",
-    "next_action",
+    *NEXT_ACTION,
 ]
 
 
@@ -37,9 +45,9 @@ class RunPlan:
     case_inserts: pl.DataFrame  # new cases (company_id added on write)
     case_updates: pl.DataFrame  # id + changed case columns
     events: pl.DataFrame  # debtor_id, currency, kind, from_step, to_step, reason (JSON text)
-    actions: pl.DataFrame  # debtor_id, currency, step_code, channel, role
-    superseded: pl.DataFrame  # debtor_id, currency: cases whose older open actions are cancelled
-    ladder_codes: tuple[str, ...]  # the step codes of every strategy (not the desk's own tasks)
+    actions: pl.DataFrame  # debtor_id, currency, step_code, channel, role: today's ladder steps
+    reviews: pl.DataFrame  # the same and due_on: reviews of the step that fell due
+    cancels: pl.DataFrame  # id, status, cancelled_reason, cancelled_on: pending actions ended
     hold_updates: pl.DataFrame  # id, on_hold
     hold_changes: pl.DataFrame  # debtor_id, hold, reason
     counts: dict[str, int]
@@ -75,9 +83,11 @@ def plan_run(
     items: pl.DataFrame,
     debtors: pl.DataFrame,
     cases: pl.DataFrame,
-    person_actions: pl.DataFrame,
+    pending: pl.DataFrame,
     config: RunConfig,
 ) -> RunPlan:
+    """The run's differences to store. `pending`: the company's open and queued actions (id,
+    debtor_id, currency, due_on, step_code, channel, role)."""
     as_of = config.as_of
     steps = steps_frame(config.strategies)
     step_inserts, step_updates = _item_steps(decisions.items)
@@ -89,18 +99,30 @@ def plan_run(
         .agg(pl.col("step").max())
         .join(steps, on=["strategy", "step"])
         .select(*CASE_KEY, "step_code", "channel", "role")
+        # an item imported since today's earlier run reached a step already pending today
+        .join(
+            pending.filter(pl.col("due_on") == as_of).select(*CASE_KEY, "step_code"),
+            on=[*CASE_KEY, "step_code"],
+            how="anti",
+        )
         .sort([*CASE_KEY, "step_code"])
     )
-    superseded = _climbed(decisions.cases, cases)
     order = _step_order(config)
-    codes = sorted(order)
-    overtaken = person_actions.join(superseded, on=CASE_KEY, how="semi").filter(
-        (pl.col("person_on") < as_of) & pl.col("person_step").is_in(codes)
+    # A case closed as written off stays closed while nothing on it is dunnable (§2).
+    written_off = cases.filter(pl.col("closed_reason") == "written_off").select(CASE_KEY)
+    stays_closed = (
+        decisions.cases.join(written_off, on=CASE_KEY, how="semi")
+        .filter(pl.col("dunnable_minor") <= 0)
+        .select(CASE_KEY)
     )
-    still_open = person_actions.join(
-        overtaken, on=[*CASE_KEY, "person_on", "person_step"], how="anti"
+    cancels = cancellations(
+        pending,
+        climbed=_climbed(decisions.cases, cases),
+        open_cases=decisions.cases.select(CASE_KEY).join(stays_closed, on=CASE_KEY, how="anti"),
+        ladder_codes=sorted(order),
+        as_of=as_of,
     )
-    person = _person_next(still_open, actions, as_of)
+    person = person_next(pending, cancels, actions, as_of)
     new = _decided_cases(decisions.cases, steps, person, as_of)
     inserts, updates, events = _case_changes(new, cases, steps, as_of)
     holds = decisions.holds.filter(pl.col("changed"))
@@ -121,11 +143,8 @@ def plan_run(
             currency=pl.lit(config.company_currency),
         ).struct.json_encode(),
     )
-    written_off = cases.filter(pl.col("closed_reason") == "written_off").select(CASE_KEY)
-    stays_closed = new.join(written_off, on=CASE_KEY, how="semi").filter(
-        pl.col("dunnable_minor") <= 0
-    )
     new = new.join(stays_closed, on=CASE_KEY, how="anti")  # the open cases after this run
+    reviews = reviews_due(new, as_of)
     orphans = new.join(debtors.select("debtor_id", "owner_id"), on="debtor_id", how="left")
     orphans = orphans.filter(pl.col("owner_id").is_null())
     by_step = (
@@ -146,6 +165,8 @@ def plan_run(
         "holds_set": holds.filter(pl.col("hold")).height,
         "holds_lifted": holds.filter(~pl.col("hold")).height,
         "actions_created": actions.height,
+        "reviews_due": reviews.height,
+        "actions_cancelled": cancels.height,
         "next_actions_due": new.filter(pl.col("next_action_on") <= as_of).height,
         "without_next_action": new.filter(pl.col("next_action_on").is_null()).height,
         "without_owner": orphans.height,
@@ -158,8 +179,8 @@ def plan_run(
         case_updates=updates,
         events=events,
         actions=actions,
-        superseded=superseded,
-        ladder_codes=tuple(codes),
+        reviews=reviews,
+        cancels=cancels,
         hold_updates=hold_updates,
         hold_changes=hold_changes,
         counts=counts,
@@ -191,68 +212,29 @@ def _item_steps(decided: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _climbed(decided: pl.DataFrame, old: pl.DataFrame) -> pl.DataFrame:
-    """Cases whose step changes today. Their older open ladder actions (a call never made, a
-    reminder never sent) are overtaken by the new step and cancelled: the worklist shows the
-    new one. The desk's own tasks (a promise follow-up, a dispute escalation) stay."""
+    """Cases whose step changes today (`run_actions.cancellations` ends what they overtook)."""
     climbed = decided.filter(pl.col("step").is_not_null()).join(
         old.select(*CASE_KEY, old_code="step_code"), on=CASE_KEY, how="left"
     )
     return climbed.filter(pl.col("step_code").ne_missing(pl.col("old_code"))).select(CASE_KEY)
 
 
-def _person_next(open_: pl.DataFrame, new: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    """Per case, the earliest call or task a person still has to do (open, or created now)."""
-    today = new.filter(pl.col("channel").is_in(sorted(PERSON_CHANNELS))).select(
-        *CASE_KEY, person_on=pl.lit(as_of), person_step=pl.col("step_code")
-    )
-    both = pl.concat([open_.select(today.columns), today])
-    return (
-        both.sort([*CASE_KEY, "person_on", "person_step"])
-        .group_by(CASE_KEY, maintain_order=True)
-        .first()
-    )
-
-
 def _decided_cases(
     decided: pl.DataFrame, steps: pl.DataFrame, person: pl.DataFrame, as_of: date
 ) -> pl.DataFrame:
-    """Case rows as they should be stored after this run.
-
-    The next action is the earliest of: a call or task still to do, the next step's date, or
-    the review of the current step.
-    """
-    following = steps.select(
-        "strategy", (pl.col("step") - 1).alias("step"), pl.col("step_code").alias("next_code")
-    )
+    """Case rows as they should be stored after this run, with their typed next action
+    (`run_actions.next_action`)."""
+    following, first, here = steps_for_next(steps)
     return (
         decided.join(following, on=["strategy", "step"], how="left")
-        .join(
-            steps.filter(pl.col("step") == 0).select(
-                "strategy", pl.col("step_code").alias("first")
-            ),
-            on="strategy",
-            how="left",
-        )
+        .join(first, on="strategy", how="left")
+        .join(here, on=["strategy", "step"], how="left")
+        .join(person, on=CASE_KEY, how="left")
         .with_columns(
             strategy_code=pl.col("strategy"),
             oldest_due_on=pl.lit(as_of) - pl.duration(days=pl.col("oldest_dpd")),
-            next_action=pl.when(pl.col("next_action") == "climb")
-            .then(pl.concat_str(pl.lit("step:"), pl.coalesce("next_code", "first")))
-            .otherwise(pl.concat_str(pl.lit("review:"), pl.col("step_code").fill_null("none"))),
         )
-        .join(person, on=CASE_KEY, how="left")
-        .with_columns(
-            first_person=pl.col("person_on").is_not_null()
-            & (pl.col("person_on") <= pl.col("next_action_on"))
-        )
-        .with_columns(
-            next_action=pl.when("first_person")
-            .then(pl.concat_str(pl.lit("do:"), pl.col("person_step")))
-            .otherwise(pl.col("next_action")),
-            next_action_on=pl.when("first_person")
-            .then(pl.col("person_on"))
-            .otherwise(pl.col("next_action_on")),
-        )
+        .with_columns(next_action())
         .with_columns(pl.col("step_code").fill_null(""))
         .select(
             *CASE_KEY,
@@ -261,6 +243,7 @@ def _decided_cases(
             "broken_promises",
             "overdue_company",
             "dunnable_minor",
+            "review_due",
         )
     )
 
@@ -300,7 +283,7 @@ def _case_changes(
         closed_on=pl.lit(as_of),
     ).with_columns(
         next_action_on=pl.lit(None, dtype=pl.Date),
-        next_action=pl.lit(""),
+        **{c: pl.lit("") for c in NEXT_ACTION},
         open_minor=pl.lit(0, dtype=pl.Int64),
         overdue_minor=pl.lit(0, dtype=pl.Int64),
     )

@@ -413,7 +413,10 @@ def _close_written_off(company: Company, ctx: _Ctx, pending: pl.DataFrame) -> No
             closed_reason=ClosedReason.WRITTEN_OFF,
             closed_on=ctx.as_of,
             next_action_on=None,
-            next_action="",
+            next_action_kind="",
+            next_action_step_code="",
+            next_action_channel="",
+            next_action_role="",
             overdue_minor=0,
         )
         case_event(case, on=ctx.as_of, kind="closed", reason=detail, run=ctx.run)

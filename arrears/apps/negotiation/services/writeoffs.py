@@ -9,7 +9,14 @@ from typing import Any
 
 from django.db import transaction
 
-from arrears.apps.cases.models import Action, ActionStatus, Case, CaseStatus
+from arrears.apps.cases.models import (
+    NEXT_ACTION_FIELDS,
+    PENDING_STATUSES,
+    Action,
+    ActionStatus,
+    Case,
+    CaseStatus,
+)
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
@@ -40,6 +47,7 @@ from arrears.apps.negotiation.services.common import (
 )
 from arrears.apps.negotiation.services.handovers import handover_role
 from arrears.domain.access import Verb
+from arrears.domain.actions import next_kind
 from arrears.domain.dates import next_business_day
 from arrears.domain.ladder import PERSON_CHANNELS, Channel, Role
 from arrears.domain.money import Money
@@ -279,7 +287,7 @@ def case_handover(
                 "from_owner": old.get_username() if old else "",
                 "to_owner": new_owner.get_username(),
                 "cases": [x.pk for x in cases],
-                "cancelled_actions": _collector_actions_cancel(c),
+                "cancelled_actions": _collector_actions_cancel(c, on=as_of),
             }
             record_change(c, actor=actor, on=as_of, kind="handover", obj=row, detail=detail)
             follow_up(
@@ -295,12 +303,12 @@ def case_handover(
     return rows[case.pk]
 
 
-def _collector_actions_cancel(case: Case) -> list[list[str]]:
-    """Cancel the collector's open actions on a case handed over: [[step code, channel, due
-    date], ...] as the hand-over event records them."""
-    mine = Action.objects.filter(case=case, status=ActionStatus.OPEN, role=Role.COLLECTOR)
+def _collector_actions_cancel(case: Case, *, on: date) -> list[list[str]]:
+    """Cancel the collector's pending actions (open, or queued messages) on a case handed over:
+    [[step code, channel, due date], ...] as the hand-over event records them."""
+    mine = Action.objects.filter(case=case, status__in=PENDING_STATUSES, role=Role.COLLECTOR)
     gone = [[a.step_code, a.channel, a.due_on.isoformat()] for a in mine.order_by("due_on", "id")]
-    mine.update(status=ActionStatus.CANCELLED)
+    mine.update(status=ActionStatus.CANCELLED, cancelled_reason="handover", cancelled_on=on)
     return gone
 
 
@@ -315,8 +323,11 @@ def _next_action_after_handover(case: Case) -> None:
         .first()
     )
     if first is not None:
-        case.next_action, case.next_action_on = f"do:{first.step_code}", first.due_on
-        case.save(update_fields=["next_action", "next_action_on"])
+        case.next_action_on = first.due_on
+        case.next_action_kind = next_kind(first.channel, first.step_code)
+        case.next_action_step_code = first.step_code
+        case.next_action_channel, case.next_action_role = first.channel, first.role
+        case.save(update_fields=["next_action_on", *NEXT_ACTION_FIELDS])
 
 
 def _check_handover(

@@ -8,10 +8,11 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.accounts.access import role_in
-from arrears.apps.cases.models import Action, Case, CaseStatus
+from arrears.apps.cases.models import Case, CaseStatus
 from arrears.apps.cases.selectors import (
     CLOSED_REASONS,
     case_explain,
+    describe_action,
     describe_event,
     oldest_due,
     say,
@@ -24,6 +25,7 @@ from arrears.apps.negotiation.selectors import (
     describe_desk_event,
 )
 from arrears.domain.access import Verb, decide
+from arrears.domain.actions import NextActionKind
 from arrears.domain.money import format_minor
 
 
@@ -64,6 +66,10 @@ class Command(PersonCommand):
                 what = "hold set" if h.hold else "hold lifted"
                 rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"
                 self.stdout.write(f"    {h.on} {what}: {rules}")
+            if ex.actions:
+                self.stdout.write(f"  actions (the last {len(ex.actions)}):")
+                for a in ex.actions:
+                    self.stdout.write(f"    {describe_action(a)}")
 
 
 def _state_lines(c: Case, desk: CaseNegotiation) -> list[str]:
@@ -112,25 +118,14 @@ def _step(c: Case, taken: str, none: str) -> str:
 
 
 def _next_action(c: Case) -> str:
-    """The next action in words ("do:promise_follow_up" -> "promise follow-up", "step:reminder"
-    -> "ladder step reminder", "review:..." -> "review the case"), with whose it is when it is a
-    call or task."""
-    kind, _, code = c.next_action.partition(":")
-    if not c.next_action or c.next_action_on is None:
+    """The typed next action in words ("ladder step reminder on ...", "review the case on ...",
+    "promise follow-up on ... (collector)"), with whose it is when it is a call or task."""
+    on, kind, code = c.next_action_on, c.next_action_kind, c.next_action_step_code
+    if not kind or on is None:
         return "next action: none"
-    if kind == "step":
-        said = f"next action: ladder step {say(code)} on {c.next_action_on}"
-    elif kind == "review":
-        said = f"next action: review the case on {c.next_action_on}"
-    elif kind == "do":
-        said = f"next action: {say(code)} on {c.next_action_on}"
-    else:
-        said = f"next action: {say(c.next_action)} on {c.next_action_on}"
-    if kind != "do":
-        return said
-    role = (
-        Action.objects.filter(case=c, step_code=code, due_on=c.next_action_on, status="open")
-        .values_list("role", flat=True)
-        .first()
-    )
-    return f"{said} ({say(role)})" if role else said
+    if kind == NextActionKind.STEP:
+        return f"next action: ladder step {say(code)} on {on}"
+    if kind == NextActionKind.REVIEW:
+        return f"next action: review the case on {on}"
+    said = f"next action: {say(code)} on {on}"
+    return f"{said} ({say(c.next_action_role)})" if c.next_action_role else said

@@ -55,6 +55,8 @@ def format_result(r: RunResult) -> str:
         ),
         f"  actions created {c['actions_created']:,}: "
         + (", ".join(f"{k} {v:,}" for k, v in r.actions_by_channel.items()) or "none"),
+        f"  reviews booked {c.get('reviews_due', 0):,}; pending actions cancelled "
+        f"{c.get('actions_cancelled', 0):,} (overtaken by a step, or the case closed)",
         f"  next actions due today or overdue {c['next_actions_due']:,}",
     ]
     if c["without_owner"]:

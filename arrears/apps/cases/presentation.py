@@ -1,0 +1,39 @@
+"""The words for cases: refusals about actions (completing and cancelling them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arrears.domain.actions import EARLIEST_BEFORE_DUE
+
+KIND_WORDS = {"call": "call", "task": "task", "review": "review", "message": "letter or email"}
+
+WORDS = {
+    "action.unknown": "there is no action {action}: `arrears explain DEBTOR` lists a case's "
+    "actions with their numbers",
+    "action.not_open": "action {action} is already {status_words}: it cannot be done or "
+    "cancelled again",
+    "action.wrong_state": "action {action} is a {kind_words}: it cannot become {to} (it is "
+    "{status})",
+    "action.unknown_outcome": "{outcome!r} is not how a {kind_words} ends: use one of {allowed}",
+    "action.after_today": "{day} is after today ({today}): record what happened, not what is "
+    "planned",
+    "action.too_early": "{day} is more than "
+    + str(EARLIEST_BEFORE_DUE.days)
+    + " days before action {action} fell due ({due_on}): the earliest day is {earliest}",
+    "action.case_closed": "the {currency} case of {debtor} is closed ({reason}): its actions "
+    "are over",
+    "action.no_reason": "say why action {action} is cancelled (--reason)",
+    "action.reason_too_long": "a reason is at most {most} characters",
+}
+
+
+def enrich(figures: dict[str, Any]) -> dict[str, Any]:
+    """Kinds and states in words ("done (no answer)", "letter or email")."""
+    out = dict(figures)
+    kind = str(figures.get("kind", ""))
+    out["kind_words"] = KIND_WORDS.get(kind, kind)
+    status, outcome = str(figures.get("status", "")), str(figures.get("outcome") or "")
+    said = f"{status} ({outcome.replace('_', ' ')})" if outcome and status == "done" else status
+    out["status_words"] = said
+    return out
