@@ -24,3 +24,11 @@ def _no_token_from_home(monkeypatch, tmp_path):
     """A test never reads the developer's own token file, nor a token left in the shell."""
     monkeypatch.setenv("ARREARS_TOKEN_FILE", str(tmp_path / "no-token"))
     monkeypatch.delenv("ARREARS_TOKEN", raising=False)
+
+
+# No wall-clock deadlines in tests (speed is measured in bench/): a property test that takes
+# longer on a busy machine is not wrong.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("arrears", deadline=None)
+_hypothesis_settings.load_profile("arrears")
