@@ -33,7 +33,8 @@ class Verb(StrEnum):
     CHANGE_CASE = "change_case"  # record a call, a promise, a plan... on a case
     APPROVE = "approve"  # decide what a collector may not decide alone (four eyes)
     SET_POLICY = "set_policy"  # ladders, negotiation policy, hand-overs to legal or agency
-    ADMINISTER = "administer"  # people, tokens, imports, the daily run, assigning debtors
+    ASSIGN = "assign"  # give a debtor an owner (one, or all unowned by a rule), §1 hand-offs
+    ADMINISTER = "administer"  # people, tokens, imports, the daily run
 
 
 # The role that may do a verb at all; CHANGE_CASE and READ_OTHERS add conditions below.
@@ -46,6 +47,7 @@ _ALLOWED: dict[Verb, frozenset[PersonRole]] = {
     ),
     Verb.APPROVE: frozenset({PersonRole.CREDIT_MANAGER}),
     Verb.SET_POLICY: frozenset({PersonRole.CREDIT_MANAGER}),
+    Verb.ASSIGN: frozenset({PersonRole.CREDIT_MANAGER, PersonRole.ADMINISTRATOR}),
     Verb.ADMINISTER: frozenset({PersonRole.ADMINISTRATOR}),
 }
 

@@ -23,6 +23,7 @@ VERB_WORDS = {
     "change_case": "act on a case",
     "approve": "approve or refuse requests",
     "set_policy": "change the company's collection policy",
+    "assign": "give debtors an owner",
     "administer": "administer the company (people, tokens, imports, the daily run)",
 }
 

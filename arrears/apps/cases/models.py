@@ -309,3 +309,29 @@ class HoldChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} hold {'set' if self.hold else 'lifted'}"
+
+
+class Handoff(models.Model):
+    """A debtor given to a new owner (§1: hand-offs are explicit, recorded events with a
+    reason): by hand, or by a rule for the unowned (round robin, country, segment)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="handoffs")
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    on = models.DateField()
+    rule = models.CharField(max_length=16)  # "by_hand" or an `AssignRule`
+    key = models.CharField(max_length=64, blank=True)  # the country or tier that decided
+    reason = models.CharField(max_length=500)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["debtor", "on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.debtor_id} to {self.to_owner_id} on {self.on}"

@@ -1,4 +1,5 @@
-"""The words for cases: refusals about actions (completing and cancelling them)."""
+"""The words for cases: refusals about actions (completing and cancelling them) and about
+giving debtors an owner."""
 
 from __future__ import annotations
 
@@ -25,6 +26,14 @@ WORDS = {
     "are over",
     "action.no_reason": "say why action {action} is cancelled (--reason)",
     "action.reason_too_long": "a reason is at most {most} characters",
+    "assign.no_reason": "say why (a hand-off is recorded with its reason)",
+    "assign.no_debtor": "there is no debtor {debtor} in this company",
+    "assign.not_an_owner": "{person} cannot own debtors in {company}: owners are the company's "
+    "active collectors and credit managers",
+    "assign.no_collectors": "the company has no active collector to share the debtors among",
+    "assign.no_map": "say which country or risk tier goes to whom, e.g. DE=cora,AT=carl",
+    "assign.bad_pair": "{pair!r} is not KEY=USERNAME",
+    "assign.key_twice": "{key!r} is named twice in the map",
 }
 
 
