@@ -15,7 +15,12 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv[1:] if argv is None else argv)
-    execute_from_command_line(["arrears", *(args or ["help"])])
+    try:
+        execute_from_command_line(["arrears", *(args or ["help"])])
+    except BrokenPipeError:  # `arrears explain X | head`: the reader has seen enough
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -69,6 +69,25 @@ def manager_of(person_id: int, company_id: int) -> Any:
     return m.reports_to if still.exists() else None
 
 
+# Who may own a debtor's account: a portfolio's collector or credit manager, or the legal
+# member or agency a case was handed over to.
+OWNING_ROLES = (
+    PersonRole.COLLECTOR,
+    PersonRole.CREDIT_MANAGER,
+    PersonRole.LEGAL,
+    PersonRole.AGENCY,
+)
+
+
+def active_owner_ids(company_id: int) -> set[int]:
+    """The people who may own accounts in the company now (active, in an owning role)."""
+    return set(
+        Membership.objects.filter(
+            company_id=company_id, active=True, role__in=[str(r) for r in OWNING_ROLES]
+        ).values_list("person_id", flat=True)
+    )
+
+
 def reports_of(person_id: int, company_id: int) -> list[int]:
     """The ids of the active members who report to the person in the company."""
     return list(

@@ -11,6 +11,7 @@ import polars as pl
 from django.db import connection
 
 from arrears.apps.accounts.access import require
+from arrears.apps.accounts.selectors import active_owner_ids
 from arrears.apps.cases.models import (
     Action,
     ActionStatus,
@@ -147,7 +148,10 @@ def run_credits(*, company: Company) -> pl.DataFrame:
 
 
 def run_debtors(*, company: Company) -> pl.DataFrame:
-    return read_frame(
+    """The company's debtors as the run reads them. An owner who holds no active role here
+    any more (deactivated, or never a member) owns nothing: `owner_id` is null, so the run
+    reports the case as without an owner (§1) and `assign --unowned` finds it."""
+    frame = read_frame(
         "SELECT id AS debtor_id, risk_tier, country, credit_limit_minor, on_hold, manual_hold, "
         "owner_id FROM ledger_debtor WHERE company_id = %s",
         [company.pk],
@@ -160,6 +164,10 @@ def run_debtors(*, company: Company) -> pl.DataFrame:
             "manual_hold": pl.Boolean(),
             "owner_id": pl.Int64(),
         },
+    )
+    active = pl.Series(sorted(active_owner_ids(company.pk)), dtype=pl.Int64)
+    return frame.with_columns(
+        owner_id=pl.when(pl.col("owner_id").is_in(active.implode())).then(pl.col("owner_id"))
     )
 
 

@@ -25,6 +25,7 @@ NAME_WIDTH = 28  # terminal only: long names are cut so that the reasons stay in
 
 HEADER = [
     "rank",
+    "action number",
     "debtor",
     "name",
     "owner",
@@ -44,13 +45,14 @@ HEADER = [
     "score",
     "reasons",
 ]
-_AMOUNTS = {9: "currency", 11: "company", 16: "company"}  # column -> whose decimals
+_AMOUNTS = {10: "currency", 12: "company", 17: "company"}  # column -> whose decimals
 
 
 def _cells(line: WorklistLine) -> list[object]:
     r = line.reasons
     return [
         line.rank,
+        f"A{line.action_id}",
         line.debtor_code,
         line.debtor_name,
         line.owner,
@@ -94,10 +96,12 @@ def _cut(text: str) -> str:
 def render_table(lines: Sequence[WorklistLine], *, title: str) -> str:
     """A plain-text table: rank, debtor, name, owner, action, channel, due, late, overdue,
     and why the line stands where it does."""
-    header = ["#", "debtor", "name", "owner", "action", "channel", "due", "late", "overdue", "why"]
+    header = ["#", "no.", "debtor", "name", "owner", "action", "channel", "due", "late"]
+    header += ["overdue", "why"]
     body = [
         [
             str(x.rank),
+            f"A{x.action_id}",
             x.debtor_code,
             _cut(x.debtor_name),
             x.owner or "(no owner)",
@@ -111,7 +115,7 @@ def render_table(lines: Sequence[WorklistLine], *, title: str) -> str:
         for x in lines
     ]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    right = {0, 8}  # rank and amount
+    right = {0, 9}  # rank and amount
 
     def line(cells: list[str]) -> str:
         parts = [

@@ -112,3 +112,22 @@ def test_the_administrator_may_assign_too(w):
         actor=admin, company=acme, debtor_code="U0", owner="cora", reason="x", on=ON
     )
     assert done.given == {"cora": 1}
+
+
+def test_a_deactivated_owner_s_debtors_are_reported_unowned_and_handed_on(w):
+    from arrears.apps.accounts.services import member_deactivate
+    from arrears.apps.cases.services import run_daily, strategies_install_defaults
+
+    acme, cora, carl, _, maria, owned, *_ = w
+    strategies_install_defaults(company=acme)
+    factories.item(owned, due=date(2026, 10, 1))
+    admin = get_user_model().objects.get(username="admin")
+    debtors_assign_unowned(actor=maria, company=acme, rule="round_robin", reason="x", on=ON)
+    member_deactivate(actor=admin, company_id=acme.pk, username="cora")
+    result = run_daily(company=acme, as_of=ON)
+    assert "OWNED" in result.orphans  # §1: an account whose owner left is a defect
+    done = debtors_assign_unowned(
+        actor=maria, company=acme, rule="round_robin", reason="cora left", on=ON
+    )
+    assert done.given == {"carl": 2}  # OWNED and the one cora had been given
+    assert Handoff.objects.filter(from_owner=cora, to_owner=carl).count() == 2

@@ -10,10 +10,10 @@ from typing import Any
 import polars as pl
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from arrears.apps.accounts.access import require
-from arrears.apps.accounts.selectors import members_with_role
+from arrears.apps.accounts.selectors import active_owner_ids, members_with_role
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Handoff
 from arrears.apps.ledger.models import Company, Debtor
@@ -76,9 +76,12 @@ def debtors_assign_unowned(
         require(actor, Verb.ASSIGN, company_id=company.pk, what="give debtors an owner")
         names = collectors or [p.get_username() for p in members_with_role(company.pk, *OWNERS[:1])]
         people = {n: _owner(company, n) for n in {*names, *(mapping or {}).values()}}
+        # Unowned: no owner, or one who holds no active owning role here any more (§1).
+        active = active_owner_ids(company.pk)
         unowned = list(
             Debtor.objects.select_for_update()
-            .filter(company=company, owner__isnull=True)
+            .filter(Q(owner__isnull=True) | ~Q(owner_id__in=active), company=company)
+            .select_related("owner")
             .order_by("code")
         )
         frame = pl.DataFrame(

@@ -96,7 +96,6 @@ class Command(BaseCommand):
                 )
         except Refusal as e:
             raise CommandError(say(e)) from None
-        tokens = _demo_tokens(admin, Path(settings.DATA_DIR) / "demo" / "tokens")
         self.stdout.write(f"generating {o['items']:,} items (seed {o['seed']}) into {out}")
         ledger = generate_ledger(
             items=o["items"], seed=o["seed"], as_of=as_of, collectors=COLLECTORS
@@ -119,6 +118,7 @@ class Command(BaseCommand):
                 company=company, as_of=as_of, seed=o["seed"], admin=admin
             )
             self.stdout.write(seeded.summary())
+            tokens = _demo_tokens(admin, Path(settings.DATA_DIR) / "demo" / "tokens")
             result = self._runs(company, as_of, history)
         except (RunLocked, RunRefused) as e:
             raise CommandError(str(e)) from None
@@ -130,7 +130,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"\nthe demo's people have access tokens in {tokens}/ (one file each: admin, maria "
-            f"the credit manager, collectors {', '.join(COLLECTORS)}); act as one with\n"
+            f"the credit manager, collectors {', '.join(COLLECTORS)}, lena (legal), inkasso (the "
+            "agency)); act as one with\n"
             f"  export ARREARS_TOKEN=$(cat {tokens}/alice)\n"
             "next: `arrears worklist` (alice's day), `arrears explain <debtor code>` (why is an "
             "account at its step?), `arrears ageing`, `arrears people list` (as admin)"
@@ -180,6 +181,7 @@ def _demo_tokens(admin: Any, folder: Path) -> Path:
     people are made to be tried, so their tokens sit beside the demo's data, mode 600."""
     folder.mkdir(parents=True, exist_ok=True)
     people = [(admin.get_username(), None)] + [(n, n) for n, _ in PEOPLE]
+    people += [("lena", "lena"), ("inkasso", "inkasso")]  # legal and the agency (the stories)
     from django.contrib.auth import get_user_model
 
     for name, username in people:
