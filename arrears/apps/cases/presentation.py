@@ -15,7 +15,7 @@ WORDS = {
     "action.not_open": "action {action} is already {status_words}: it cannot be done or "
     "cancelled again",
     "action.wrong_state": "action {action} is a {kind_words}: it cannot become {to} (it is "
-    "{status})",
+    "{status}); a queued letter or email is recorded as sent or failed instead",
     "action.unknown_outcome": "{outcome!r} is not how a {kind_words} ends: use one of {allowed}",
     "action.after_today": "{day} is after today ({today}): record what happened, not what is "
     "planned",
