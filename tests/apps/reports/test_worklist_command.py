@@ -91,7 +91,7 @@ def test_another_collectors_list_is_refused_in_words(acme, monkeypatch):
 
 def test_the_other_companys_collector_is_refused_in_words(acme, monkeypatch):
     as_(monkeypatch, "otto")
-    with pytest.raises(CommandError, match="otto holds no role in this company"):
+    with pytest.raises(CommandError, match=r"unknown company 'acme' \(yours: rival\)"):
         run()
 
 

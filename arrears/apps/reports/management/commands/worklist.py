@@ -31,7 +31,7 @@ class Command(PersonCommand):
         parser.add_argument("--xlsx", metavar="FILE", help="also write the list as XLSX")
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
-        company = company_option(o["company"])
+        company = company_option(o["company"], person)  # only theirs are named
         on = o["on"] or timezone.localdate()
         filters = {k: o[k] for k in ("owner", "team", "channel", "step", "bucket", "currency")}
         lines = worklist(actor=person, company_id=company.pk, on=on, **filters)
