@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 from django.db import connection
 
-from arrears.apps.accounts.access import may, require
+from arrears.apps.accounts.access import companies_of, may, require
 from arrears.apps.cases.models import (
     Action,
     ActionStatus,
@@ -452,10 +452,11 @@ def describe_event(e: CaseEvent) -> str:
     return f"{e.on} {say(e.kind)}{run}: {say(rule) or 'no rule recorded'}"
 
 
-def company_overview(*, as_of: date) -> list[dict[str, object]]:
-    """Per company: open cases, next actions due by `as_of`, the last run."""
+def company_overview(*, actor: Any, as_of: date) -> list[dict[str, object]]:
+    """Per company the person belongs to (`companies_of`: no other is listed, nor named): open
+    cases, next actions due by `as_of`, the last run. Nobody's companies: an empty list."""
     out: list[dict[str, object]] = []
-    for company in Company.objects.order_by("name"):
+    for company in Company.objects.filter(pk__in=companies_of(actor)).order_by("name"):
         open_cases = Case.objects.filter(company=company, status=CaseStatus.OPEN)
         out.append(
             {
