@@ -69,6 +69,7 @@ INACTIVE = Denial("access.inactive")
 WRONG_ROLE = Denial("access.wrong_role")
 NOT_OWNER = Denial("access.not_owner")
 OWN_REQUEST = Denial("access.own_request")
+NOT_ACTION_ROLE = Denial("action.not_your_role")
 
 
 def roles_allowed(verb: Verb) -> list[PersonRole]:
@@ -104,3 +105,26 @@ def decide(
     if verb is Verb.APPROVE and requested:
         return OWN_REQUEST
     return None
+
+
+def decide_action(
+    role: PersonRole | None, action_role: str, *, active: bool = True, owns: bool = False
+) -> Denial | None:
+    """None if a person holding `role` may complete or cancel an action the ladder or the desk
+    gave to `action_role` (a `Step.role`: collector, credit manager, legal, agency), else why not.
+
+    §1 each role does its own work: a credit manager any action of the company (they act on
+    every case); anyone else only the actions of their own role: a collector or an agency on
+    the debtors they own, legal on any case (the ladder gives legal its step on every case,
+    and legal's worklist lists them). So the owning collector cannot tick off the credit
+    manager's final notice or legal's hand-over task. `owns`: the person owns the case's debtor.
+    """
+    denial = decide(role, Verb.CHANGE_CASE, active=active, owns=True)  # a member who acts
+    if denial is not None or role in _ANY_CASE:
+        return denial
+    assert role is not None
+    if action_role != role.value:
+        return NOT_ACTION_ROLE
+    if role in _SEE_ALL:
+        return None
+    return decide(role, Verb.CHANGE_CASE, active=active, owns=owns)

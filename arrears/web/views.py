@@ -11,4 +11,6 @@ from arrears.apps.cases.selectors import company_overview
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"companies": company_overview(as_of=date.today())})
+    """The person's companies at a glance (login required: LoginRequiredMiddleware)."""
+    companies = company_overview(actor=request.user, as_of=date.today())
+    return render(request, "home.html", {"companies": companies})

@@ -45,7 +45,7 @@ def test_cora_counters_an_acceptable_first_offer_and_gets_an_earlier_date(w):
     assert third.recommendation.conditions == (second.condition,)
     assert third.promise.total_minor == 1000_00
 
-    kinds = [r["kind"] for r in negotiation_rows(case=w.case)]
+    kinds = [r["kind"] for r in negotiation_rows(actor=w.cora, case=w.case)]
     assert kinds[:2] == ["proposal", "counter"] and kinds[-1] == "acceptance"
 
 

@@ -54,7 +54,7 @@ def test_beyond_the_walk_away_point_the_credit_manager_decides_not_the_collector
     _says(w, _in(13))
     asked = _says(w, _in(45))
     assert asked.recommendation.action is Action.NEEDS_APPROVAL
-    assert approval_queue(company=w.company) == [asked.approval]
+    assert approval_queue(actor=w.maria, company=w.company) == [asked.approval]
     with pytest.raises(NotAllowed):  # carl, another collector, cannot approve either
         approval_decide(
             approval=asked.approval, actor=w.carl, approve=True, reason="ok", as_of=AS_OF

@@ -52,7 +52,7 @@ def test_invoice_not_received_gets_a_copy_and_a_date_within_two_business_days(w)
 def test_credit_managers_learn_which_excuses_end_in_payment(w):
     excuse_log(case=w.case, actor=w.cora, excuse=Excuse.PAYMENT_IN_PROCESS, as_of=AS_OF)
     pay(w.new, 400_00, AS_OF + timedelta(days=3))
-    stats = excuse_stats(company=w.company, as_of=AS_OF + timedelta(days=40))
+    stats = excuse_stats(actor=w.cora, company=w.company, as_of=AS_OF + timedelta(days=40))
     assert stats.filter(excuse="payment_in_process")["paid"].to_list() == [1]
 
 

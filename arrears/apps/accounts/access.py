@@ -8,10 +8,10 @@ Companies and owners are passed as ids, so accounts imports no other app.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from arrears.apps.accounts.models import AccessPolicy, Membership
-from arrears.domain.access import NOT_A_MEMBER, PersonRole, Verb, decide
+from arrears.domain.access import NOT_A_MEMBER, Denial, PersonRole, Verb, decide, decide_action
 from arrears.domain.refusal import NotAllowed
 
 ANONYMOUS = "access.anonymous"
@@ -50,32 +50,101 @@ def require(
     """The person's role in the company if they may do `verb`; else `NotAllowed` with the
     code and figures (who, what, which company) the presenters put into words."""
     pid = person_id(person)
-    membership = (
-        Membership.objects.filter(person_id=pid, company_id=company_id)
-        .values_list("role", "active")
-        .first()
-    )
-    role = PersonRole(membership[0]) if membership else None
+    role, active = _membership(pid, company_id)
     others = verb is Verb.READ_OTHERS and _collectors_read_others(company_id)
     denial = decide(
         role,
         verb,
-        active=bool(membership and membership[1]),
+        active=active,
         owns=owner_id == pid,
         requested=requester_id == pid,
         others_readable=others,
     )
     if denial is not None:
-        raise NotAllowed(
-            denial.code,
-            person=person.get_username(),
-            role=str(role or ""),
-            verb=str(verb),
+        _refuse(denial, person, role, verb, company_id=company_id, what=what)
+    assert role is not None
+    return role
+
+
+def may(person: Any, verb: Verb, *, company_id: int, owner_id: int | None = None) -> bool:
+    """`require` as a yes or no, for what a face shows beside what it was allowed to read (a
+    case's state to sales, without its negotiation notes)."""
+    try:
+        require(person, verb, company_id=company_id, owner_id=owner_id)
+    except NotAllowed:
+        return False
+    return True
+
+
+def require_action(
+    person: Any,
+    *,
+    action_id: int,
+    action_role: str,
+    company_id: int,
+    owner_id: int | None,
+    what: str = "",
+) -> PersonRole:
+    """The person's role if they may complete or cancel an action given to `action_role`
+    (`arrears.domain.access.decide_action`); else `NotAllowed` with the action and its role."""
+    pid = person_id(person)
+    role, active = _membership(pid, company_id)
+    denial = decide_action(role, action_role, active=active, owns=owner_id == pid)
+    if denial is not None:
+        _refuse(
+            denial,
+            person,
+            role,
+            Verb.CHANGE_CASE,
             company_id=company_id,
             what=what,
+            action=action_id,
+            action_role=action_role,
         )
     assert role is not None
     return role
+
+
+def readable_owner(person: Any, role: PersonRole, company_id: int) -> int | None:
+    """Whose cases a list may show a person holding `role` in the company: None for all of
+    them (a credit manager, legal, finance...; a collector where the company allows it), else
+    the person's own id (a collector or an agency: the debtors they own)."""
+    if decide(role, Verb.READ_OTHERS) is None:
+        return None
+    if decide(role, Verb.READ_OTHERS, others_readable=_collectors_read_others(company_id)) is None:
+        return None
+    return int(person.pk)
+
+
+def _membership(pid: int, company_id: int) -> tuple[PersonRole | None, bool]:
+    """The person's role in the company (None: no membership) and whether it is active."""
+    row = (
+        Membership.objects.filter(person_id=pid, company_id=company_id)
+        .values_list("role", "active")
+        .first()
+    )
+    return (PersonRole(row[0]), bool(row[1])) if row else (None, False)
+
+
+def _refuse(
+    denial: Denial,
+    person: Any,
+    role: PersonRole | None,
+    verb: Verb,
+    *,
+    company_id: int,
+    what: str,
+    **more: Any,
+) -> NoReturn:
+    raise NotAllowed(
+        denial.code,
+        person=person.get_username(),
+        role=str(role or ""),
+        verb=str(verb),
+        company_id=company_id,
+        what=what,
+        **more,
+    )
 
 
 def companies_of(person: Any, *verbs: Verb) -> list[int]:

@@ -1,10 +1,12 @@
-"""The words for cases: refusals about actions (completing and cancelling them) and about
-giving debtors an owner."""
+"""The words for cases: refusals about actions (completing and cancelling them, and whose
+role's they are) and about giving debtors an owner."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from arrears.apps.accounts.presentation import ROLE_WORDS
+from arrears.domain.access import PersonRole
 from arrears.domain.actions import EARLIEST_BEFORE_DUE
 
 KIND_WORDS = {"call": "call", "task": "task", "review": "review", "message": "letter or email"}
@@ -34,6 +36,8 @@ WORDS = {
     "assign.no_map": "say which country or risk tier goes to whom, e.g. DE=cora,AT=carl",
     "assign.bad_pair": "{pair!r} is not KEY=USERNAME",
     "assign.key_twice": "{key!r} is named twice in the map",
+    "action.not_your_role": "action {action} is for {action_role_words}: {person} "
+    "({role_words}) may not complete or cancel it; {who_may} does",
 }
 
 
@@ -45,4 +49,29 @@ def enrich(figures: dict[str, Any]) -> dict[str, Any]:
     status, outcome = str(figures.get("status", "")), str(figures.get("outcome") or "")
     said = f"{status} ({outcome.replace('_', ' ')})" if outcome and status == "done" else status
     out["status_words"] = said
+    if "action_role" in figures:
+        out.update(_role_words(str(figures["action_role"]), str(figures.get("role") or "")))
     return out
+
+
+_ROLES: dict[str, str] = {r.value: w for r, w in ROLE_WORDS.items()}
+
+
+def _role_words(action_role: str, role: str) -> dict[str, str]:
+    """Whose an action is, who asked, and who does it instead, in words."""
+    theirs = _ROLES.get(action_role, action_role) or "?"
+    who_may = "a credit manager"
+    if action_role and action_role != PersonRole.CREDIT_MANAGER:
+        who_may = f"{_a(theirs)} or a credit manager"
+    return {
+        "action_role_words": _a(theirs),
+        "role_words": _ROLES.get(role, role) or "no role here",
+        "who_may": who_may,
+    }
+
+
+def _a(word: str) -> str:
+    """'a collector', 'an agency', 'legal' (a department, no article)."""
+    if word == ROLE_WORDS[PersonRole.LEGAL]:
+        return word
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"

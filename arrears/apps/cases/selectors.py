@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 from django.db import connection
 
-from arrears.apps.accounts.access import require
+from arrears.apps.accounts.access import companies_of, may, require
 from arrears.apps.accounts.selectors import active_owner_ids
 from arrears.apps.cases.models import (
     Action,
@@ -61,6 +61,12 @@ def strategies_for(*, company: Company) -> tuple[Strategy, ...]:
         )
         out.append(Strategy(row.code, row.name, Mode(row.mode), steps, segment, row.priority))
     return tuple(out)
+
+
+def strategies_read(*, actor: Any, company: Company) -> tuple[Strategy, ...]:
+    """The company's ladders, to any of its members (`arrears ladder show|export`)."""
+    require(actor, Verb.READ, company_id=company.pk)
+    return strategies_for(company=company)
 
 
 def last_run(*, company: Company) -> Run | None:
@@ -229,6 +235,7 @@ class Explanation:
     events: list[CaseEvent]
     holds: list[HoldChange]
     actions: list[Action]  # the latest, oldest first, with their state and outcome
+    notes: bool  # the reader may read its negotiation notes too (not sales): shown beside it
 
 
 EXPLAIN_ACTIONS = 10  # how many of a case's latest actions explain shows
@@ -240,6 +247,7 @@ def case_explain(
     """The cases of one debtor (one per currency) with their history, newest last: for a
     member who may read them (a collector reads another's only if the company allows it)."""
     require(actor, Verb.READ, company_id=company.pk)
+    notes = may(actor, Verb.READ_NOTES, company_id=company.pk)
     cases = Case.objects.filter(company=company, debtor__code=debtor_code).select_related(
         "debtor", "debtor__owner", "driving_item"
     )
@@ -252,7 +260,7 @@ def case_explain(
         holds = list(HoldChange.objects.filter(debtor=case.debtor).order_by("on", "id"))
         latest = case.actions.select_related("done_by").order_by("-due_on", "-id")
         actions = list(reversed(latest[:EXPLAIN_ACTIONS]))
-        out.append(Explanation(case=case, events=events, holds=holds, actions=actions))
+        out.append(Explanation(case, events, holds, actions, notes))
     return out
 
 
@@ -452,10 +460,11 @@ def describe_event(e: CaseEvent) -> str:
     return f"{e.on} {say(e.kind)}{run}: {say(rule) or 'no rule recorded'}"
 
 
-def company_overview(*, as_of: date) -> list[dict[str, object]]:
-    """Per company: open cases, next actions due by `as_of`, the last run."""
+def company_overview(*, actor: Any, as_of: date) -> list[dict[str, object]]:
+    """Per company the person belongs to (`companies_of`: no other is listed, nor named): open
+    cases, next actions due by `as_of`, the last run. Nobody's companies: an empty list."""
     out: list[dict[str, object]] = []
-    for company in Company.objects.order_by("name"):
+    for company in Company.objects.filter(pk__in=companies_of(actor)).order_by("name"):
         open_cases = Case.objects.filter(company=company, status=CaseStatus.OPEN)
         out.append(
             {

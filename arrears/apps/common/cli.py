@@ -114,8 +114,11 @@ class PersonCommand(BaseCommand):
     def act(self, person: Any, o: dict[str, Any]) -> None:
         raise NotImplementedError
 
-    def company_for(self, person: Any, o: dict[str, Any], verb: Verb = Verb.READ) -> Company:
-        """The company named by --company (or the person's only one), if they may `verb` there."""
+    def company_for(self, person: Any, o: dict[str, Any], verb: Verb | None = None) -> Company:
+        """The company named by --company (or the person's only one: others are not even
+        named); with `verb`, if they may do it there (for the writes whose service takes no
+        person yet). Reads need no verb: the selector asks itself."""
         company = company_option(o.get("company"), person)
-        require(person, verb, company_id=company.pk)
+        if verb is not None:
+            require(person, verb, company_id=company.pk)
         return company

@@ -1,5 +1,10 @@
 """Reads for the negotiation desk: promise-keeping records, the case summary the web desk and
-`arrears explain` show, the approval queue, negotiation histories and excuse statistics."""
+`arrears explain` show, the approval queue, negotiation histories and excuse statistics.
+
+Every read a face calls takes the acting person and asks `arrears.apps.accounts.access`
+itself: negotiation notes (proposals, promises, excuses, requests) are READ_NOTES (never
+sales), another collector's case READ_OTHERS, and nobody reads another company's. The helpers
+the services share (`promise_record_for`) take no person: the service asked."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from typing import Any
 import polars as pl
 from django.db.models import Count, Q, Sum
 
+from arrears.apps.accounts.access import readable_owner, require
 from arrears.apps.cases.models import Case
 from arrears.apps.cases.selectors import CaseBalance, case_balance, say, say_all
 from arrears.apps.common.bulk import read_frame
@@ -31,10 +37,12 @@ from arrears.apps.negotiation.models import (
     PlanStatus,
     PromiseToPay,
 )
-from arrears.apps.negotiation.policy import promise_policy
+from arrears.apps.negotiation.policy import company_document, desk_policy, promise_policy
+from arrears.domain.access import Verb
 from arrears.domain.excuses import outcome_stats
 from arrears.domain.money import Money, format_minor
 from arrears.domain.negotiation import ROW_COLUMNS, Limit, WalkAway
+from arrears.domain.negotiation.document import DeskPolicy
 from arrears.domain.promises import NEVER_STOOD, PromiseRecord, PromiseState
 
 
@@ -78,16 +86,10 @@ def promise_record_for(*, debtor: Debtor, as_of: date, with_plans: bool = False)
 
 
 @dataclass(frozen=True)
-class CaseNegotiation:
-    """Everything the desk shows beside a case: record, commitments, disputes, approvals."""
+class CaseHandover:
+    """Who has a case handed over since when, and what its items owe: part of the case's
+    state (sales reads it too), where the rest of `CaseNegotiation` is notes."""
 
-    record: PromiseRecord
-    defaulted_plans: int
-    promises: list[PromiseToPay] = field(default_factory=list)
-    plans: list[PaymentPlan] = field(default_factory=list)
-    disputes: list[Dispute] = field(default_factory=list)
-    approvals: list[Approval] = field(default_factory=list)
-    excuses: list[ExcuseLog] = field(default_factory=list)
     handover: Handover | None = None  # the latest: the case is legal's or the agency's
     balance: CaseBalance | None = None  # from the items, for a case handed over
 
@@ -100,7 +102,7 @@ class CaseNegotiation:
         owner = h.to_owner.get_username() if h.to_owner else "no owner named"
         return f"handed over to {to} ({owner}) on {h.on}, no longer dunned by our ladder"
 
-    def handover_lines(self) -> list[str]:
+    def lines(self) -> list[str]:
         """Who has a handed-over case since when (and why), and what its items owe."""
         said, h = self.handed_over(), self.handover
         if said is None or h is None:
@@ -109,6 +111,26 @@ class CaseNegotiation:
         if self.balance is not None:
             out.append(f"{self.balance.describe()} (from the items on {self.balance.as_of})")
         return out
+
+
+@dataclass(frozen=True)
+class CaseNegotiation:
+    """Everything the desk shows beside a case: record, commitments, disputes, approvals."""
+
+    record: PromiseRecord
+    defaulted_plans: int
+    promises: list[PromiseToPay] = field(default_factory=list)
+    plans: list[PaymentPlan] = field(default_factory=list)
+    disputes: list[Dispute] = field(default_factory=list)
+    approvals: list[Approval] = field(default_factory=list)
+    excuses: list[ExcuseLog] = field(default_factory=list)
+    handing: CaseHandover = field(default_factory=CaseHandover)
+
+    def handed_over(self) -> str | None:
+        return self.handing.handed_over()
+
+    def handover_lines(self) -> list[str]:
+        return self.handing.lines()
 
     def lines(self, *, with_handover: bool = True) -> list[str]:
         """Plain lines for the terminal (`arrears explain`, which shows the hand-over in the
@@ -152,15 +174,37 @@ def describe_dispute(d: Dispute) -> str:
     )
 
 
-def case_negotiation(*, case: Case, as_of: date) -> CaseNegotiation:
-    """The negotiation side of one case, for the web desk and `arrears explain`; a case handed
-    over names who has it since when, and what its items owe (the run no longer counts them)."""
+def _require_notes(actor: Any, case: Case) -> None:
+    """The person may read this case's negotiation: notes in its company (not sales), and a
+    case they do not own only if they may read others' (a collector: if the company allows)."""
+    require(actor, Verb.READ_NOTES, company_id=case.company_id)
+    require(actor, Verb.READ_OTHERS, company_id=case.company_id, owner_id=case.debtor.owner_id)
+
+
+def case_handover(*, actor: Any, case: Case, as_of: date) -> CaseHandover:
+    """Whether the case is handed over, to whom, and what its items owe: for anyone who may
+    read the case (sales included: it is the case's state, not a note)."""
+    require(actor, Verb.READ, company_id=case.company_id)
+    require(actor, Verb.READ_OTHERS, company_id=case.company_id, owner_id=case.debtor.owner_id)
+    return _handover(case, as_of)
+
+
+def _handover(case: Case, as_of: date) -> CaseHandover:
     handover = (
         Handover.objects.filter(case=case)
         .select_related("to_owner", "by")
         .order_by("-on", "-pk")
         .first()
     )
+    balance = case_balance(case=case, as_of=as_of) if handover is not None else None
+    return CaseHandover(handover, balance)
+
+
+def case_negotiation(*, actor: Any, case: Case, as_of: date) -> CaseNegotiation:
+    """The negotiation side of one case, for the web desk and `arrears explain`, to a person
+    who may read its notes; a case handed over names who has it since when, and what its items
+    owe (the run no longer counts them)."""
+    _require_notes(actor, case)
     return CaseNegotiation(
         record=promise_record_for(debtor=case.debtor, as_of=as_of),
         defaulted_plans=PaymentPlan.objects.filter(
@@ -180,17 +224,21 @@ def case_negotiation(*, case: Case, as_of: date) -> CaseNegotiation:
             .order_by("requested_on", "id")
         ),
         excuses=list(ExcuseLog.objects.filter(case=case).order_by("-logged_on", "-id")[:5]),
-        handover=handover,
-        balance=case_balance(case=case, as_of=as_of) if handover is not None else None,
+        handing=_handover(case, as_of),
     )
 
 
-def approval_queue(*, company: Company) -> list[Approval]:
-    """What waits for a credit manager's decision, oldest first."""
+def approval_queue(*, actor: Any, company: Company) -> list[Approval]:
+    """What waits for a credit manager's decision, oldest first: to a person who may read
+    negotiation notes in the company (not sales); a collector who may not read others' cases
+    sees only the requests on the debtors they own. A constant number of queries."""
+    role = require(actor, Verb.READ_NOTES, company_id=company.pk)
+    queue = Approval.objects.filter(case__company=company, status=DecisionStatus.REQUESTED)
+    owner = readable_owner(actor, role, company.pk)
+    if owner is not None:
+        queue = queue.filter(case__debtor__owner_id=owner)
     return list(
-        Approval.objects.filter(case__company=company, status=DecisionStatus.REQUESTED)
-        .select_related("case", "case__debtor", "requested_by")
-        .order_by("requested_on", "id")
+        queue.select_related("case", "case__debtor", "requested_by").order_by("requested_on", "id")
     )
 
 
@@ -213,7 +261,9 @@ def describe_approval(a: Approval) -> str:
 
 
 def approval_lines(a: Approval) -> list[str]:
-    """A request as the approval queue shows it, from its stored detail (no query): who asked
+    """A request as the approval queue shows it, from its stored detail (no query, so no access
+    check either: it words a request the person already read through a checked path, the
+    queue or the service that made it): who asked
     for what on which case and when; for terms, a plan or a promise the schedule (first payment
     and date, total, last date, number of payments), the walk-away limits it goes beyond with
     the figure asked beside each limit, and the limits themselves."""
@@ -334,11 +384,16 @@ def _walk_away_lines(a: Approval, sched: _Schedule | None) -> list[str]:
     return out
 
 
-def negotiation_rows(*, case: Case, plain: bool = False) -> list[dict[str, object]]:
+def negotiation_rows(*, actor: Any, case: Case, plain: bool = False) -> list[dict[str, object]]:
     """Every negotiation of the case as flat rows (ROW_COLUMNS plus the negotiation id, and for
-    an acceptance the `commitment` stored from it: the promise or plan, dates and amounts).
-    `plain`: the commitment's states and conditions in words, for the terminal (the CSV keeps
-    the codes)."""
+    an acceptance the `commitment` stored from it: the promise or plan, dates and amounts), to
+    a person who may read its notes. `plain`: the commitment's states and conditions in words,
+    for the terminal (the CSV keeps the codes)."""
+    _require_notes(actor, case)
+    return _rows(case, plain=plain)
+
+
+def _rows(case: Case, *, plain: bool) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for n in Negotiation.objects.filter(case=case).order_by("started_on", "id"):
         history = history_domain(n.events.order_by("seq"), case.currency)
@@ -371,19 +426,25 @@ def _conditions(conditions: list[str], word: Any = str) -> str:
     return f" on condition of {', '.join(word(c) for c in conditions)}" if conditions else ""
 
 
-def negotiation_csv(*, case: Case) -> str:
-    """The case's negotiation history as CSV (for the file, the auditor, the lawyer)."""
+def negotiation_csv(*, actor: Any, case: Case) -> str:
+    """The case's negotiation history as CSV (for the file, the auditor, the lawyer), to a
+    person who may read its notes."""
+    _require_notes(actor, case)
     buf = io.StringIO()
     columns = ["negotiation", *ROW_COLUMNS, "commitment"]
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    for row in negotiation_rows(case=case):
+    for row in _rows(case, plain=False):
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
     return buf.getvalue()
 
 
-def excuse_stats(*, company: Company, as_of: date, window_days: int = 30) -> pl.DataFrame:
-    """Per excuse: cases, how many paid within the window after it, and the share (§8)."""
+def excuse_stats(
+    *, actor: Any, company: Company, as_of: date, window_days: int = 30
+) -> pl.DataFrame:
+    """Per excuse: cases, how many paid within the window after it, and the share (§8): the
+    company's figure, to a person who may read its negotiation notes (what debtors said)."""
+    require(actor, Verb.READ_NOTES, company_id=company.pk)
     excuses = read_frame(
         "SELECT e.case_id, e.excuse, e.logged_on FROM negotiation_excuselog e "
         "JOIN cases_case c ON c.id = e.case_id WHERE c.company_id = %s",
@@ -400,6 +461,21 @@ def excuse_stats(*, company: Company, as_of: date, window_days: int = 30) -> pl.
         {"case_id": pl.Int64(), "received_on": pl.Date(), "amount_minor": pl.Int64()},
     )
     return outcome_stats(excuses, payments, as_of=as_of, window_days=window_days)
+
+
+@dataclass(frozen=True)
+class PolicyShown:
+    """The desk policy the company follows, and the fields it sets itself."""
+
+    policy: DeskPolicy
+    own: dict[str, Any]
+
+
+def negotiation_policy_read(*, actor: Any, company: Company) -> PolicyShown:
+    """The company's negotiation policy (walk-away points, follow-up delays...), to any member:
+    the rules every desk works by, not a note."""
+    require(actor, Verb.READ, company_id=company.pk)
+    return PolicyShown(desk_policy(company), company_document(company))
 
 
 def open_disputes(*, company: Company, owner: Any = None) -> list[Dispute]:

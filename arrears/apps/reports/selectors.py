@@ -1,16 +1,23 @@
-"""Reads for reports: the ledger as frames, and the ageing report composed from them."""
+"""Reads for reports: the ledger as frames, and the ageing report composed from them.
+
+Ageing is a company figure (DOMAIN.md "Who uses it": every role reads the company's state,
+sales and collectors included), so it asks READ of the company, for every member: the
+report by owner or by debtor shows the whole company's ledger, never another company's."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import polars as pl
 from django.contrib.auth import get_user_model
 
+from arrears.apps.accounts.access import require
 from arrears.apps.cases.selectors import conversion_factors
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import Company, Debtor, OpenItem, Payment
+from arrears.domain.access import Verb
 from arrears.domain.ageing import ITEMS_SCHEMA, Buckets, Conversion, ageing
 
 # Open items and unapplied payments (a credit, like a credit note: DOMAIN.md "open item"),
@@ -28,8 +35,14 @@ WHERE p.company_id = %s AND p.unapplied_minor <> 0
 """
 
 
-def ageing_items(*, company: Company) -> pl.DataFrame:
-    """The company's open items and unapplied payments in one query (ageing.ITEMS_SCHEMA)."""
+def ageing_items(*, actor: Any, company: Company) -> pl.DataFrame:
+    """The company's open items and unapplied payments in one query (ageing.ITEMS_SCHEMA), to
+    a member."""
+    require(actor, Verb.READ, company_id=company.pk)
+    return _items(company)
+
+
+def _items(company: Company) -> pl.DataFrame:
     sql = _ITEMS_SQL.format(
         item=OpenItem._meta.db_table,
         debtor=Debtor._meta.db_table,
@@ -41,16 +54,18 @@ def ageing_items(*, company: Company) -> pl.DataFrame:
 
 def ageing_report(
     *,
+    actor: Any,
     company: Company,
     as_of: date,
     buckets: Buckets,
     by: Sequence[str],
     in_company_currency: bool = False,
 ) -> pl.DataFrame:
-    """The ageing report of a company (see `arrears.domain.ageing.ageing`)."""
+    """The ageing report of a company (see `arrears.domain.ageing.ageing`), to a member."""
+    require(actor, Verb.READ, company_id=company.pk)
     conversion = None
     if in_company_currency:
         factors = conversion_factors(company=company, as_of=as_of)
         conversion = Conversion(company.currency, factors)
-    items = ageing_items(company=company)
+    items = _items(company)
     return ageing(items, as_of=as_of, buckets=buckets, by=by, conversion=conversion)

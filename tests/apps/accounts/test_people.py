@@ -124,6 +124,24 @@ def test_the_people_list_shows_only_the_company_s_people_to_its_members(world):
         people_list(actor=gus, company_id=acme.pk)
 
 
+def test_the_people_list_is_two_queries_however_many_people(world, django_assert_num_queries):
+    acme, _, _, cora, _, maria = world
+    for n in range(5):
+        factories.collector(f"c{n}", acme)
+    Membership.objects.filter(person=cora, company=acme).update(reports_to=maria)
+    with django_assert_num_queries(2):  # cora's membership, the people with their managers
+        rows = people_list(actor=cora, company_id=acme.pk)
+        assert [r.reports_to for r in rows if r.username == "cora"] == ["maria"]
+    assert len(rows) == 8  # admin, maria, cora and five more
+
+
+def test_nobody_anonymous_reads_the_people_list(world):
+    acme, *_ = world
+    with pytest.raises(NotAllowed) as e:
+        people_list(actor=None, company_id=acme.pk)
+    assert e.value.code == "access.anonymous"
+
+
 def test_the_first_administrator_is_made_once(world):
     acme, *_ = world
     with pytest.raises(Refusal) as refused:

@@ -78,6 +78,26 @@ def test_action_done_by_a_collector_who_does_not_own_the_account_is_refused(call
         _run("action-done", str(call.pk), "--outcome", "reached")
 
 
+@pytest.mark.parametrize(
+    ("role", "who_may"),
+    [("credit_manager", "a credit manager does"), ("legal", "legal or a credit manager does")],
+)
+def test_the_owner_completing_another_role_s_task_is_told_whose_it_is(
+    call, monkeypatch, role, who_may
+):
+    task = Action.objects.create(
+        case=call.case, step_code="legal", channel="task", role=role, due_on=AS_OF, status="open"
+    )
+    _as(monkeypatch, "cora")
+    theirs = "a credit manager" if role == "credit_manager" else "legal"
+    said = f"action {task.pk} is for {theirs}: cora \\(collector\\) may not complete or cancel it; {who_may}"
+    with pytest.raises(CommandError, match=said):
+        _run("action-done", str(task.pk), "--outcome", "done")
+    with pytest.raises(CommandError, match=said):
+        _run("action-cancel", str(task.pk), "--reason", "not mine")
+    assert Action.objects.get(pk=task.pk).status == "open"
+
+
 def test_action_done_without_a_token_is_refused(call, monkeypatch):
     monkeypatch.delenv("ARREARS_TOKEN", raising=False)
     monkeypatch.setenv("ARREARS_TOKEN_FILE", "/nonexistent/token")

@@ -175,10 +175,10 @@ def test_a_letter_is_not_done_by_a_person(w):
     run_daily(company=w.company, as_of=AS_OF + timedelta(days=10))  # climbs to the final notice
     letter = Action.objects.get(case=w.case, step_code="final_notice")
     assert letter.status == "queued"
-    _refused(
+    _refused(  # the credit manager's letter: even they do not mark it done by hand
         "action.wrong_state",
         action_complete,
-        actor=w.cora,
+        actor=w.maria,
         action_id=letter.pk,
         outcome="done",
         on=letter.due_on,
@@ -241,6 +241,77 @@ def test_another_company_s_collector_a_non_owner_and_nobody_are_refused(w, who):
 def test_the_credit_manager_may_complete_any_action_of_the_company(w):
     action_complete(actor=w.maria, action_id=w.call.pk, outcome="reached", on=THU)
     assert Action.objects.get(pk=w.call.pk).done_by == w.maria
+
+
+def _task_for(w: World, role: str, step_code: str = "dispute_escalation") -> Action:
+    """An open task the desk gave `role` on cora's case (an overdue dispute to decide...)."""
+    return Action.objects.create(
+        case=w.case, step_code=step_code, channel="task", role=role, due_on=AS_OF, status="open"
+    )
+
+
+def test_the_owning_collector_may_not_complete_or_cancel_the_credit_manager_s_task(w):
+    task = _task_for(w, "credit_manager")
+    e = _refused(
+        "action.not_your_role",
+        action_complete,
+        actor=w.cora,
+        action_id=task.pk,
+        outcome="done",
+        on=THU,
+    )
+    assert (e.figures["action"], e.figures["action_role"], e.figures["role"]) == (
+        task.pk,
+        "credit_manager",
+        "collector",
+    )
+    assert isinstance(e, NotAllowed)
+    _refused(
+        "action.not_your_role", action_cancel, actor=w.cora, action_id=task.pk, reason="x", on=THU
+    )
+    assert Action.objects.get(pk=task.pk).status == "open"
+
+
+def test_the_credit_manager_completes_the_task_given_to_their_role(w):
+    task = _task_for(w, "credit_manager")
+    action_complete(actor=w.maria, action_id=task.pk, outcome="done", on=THU)
+    assert Action.objects.get(pk=task.pk).done_by == w.maria
+
+
+def test_legal_completes_legal_s_task_on_a_debtor_it_does_not_own_but_not_the_collector(w):
+    lena = user_ensure(username="lena", role=PersonRole.LEGAL, company=w.company)
+    task = _task_for(w, "legal", step_code="legal")
+    _refused(
+        "action.not_your_role",
+        action_complete,
+        actor=w.cora,
+        action_id=task.pk,
+        outcome="done",
+        on=THU,
+    )
+    _refused(
+        "action.not_your_role",
+        action_complete,
+        actor=lena,
+        action_id=w.call.pk,
+        outcome="reached",
+        on=THU,
+    )
+    action_complete(actor=lena, action_id=task.pk, outcome="done", on=THU)
+    assert Action.objects.get(pk=task.pk).done_by == lena
+
+
+def test_the_other_company_s_collector_may_not_complete_a_task_of_any_role(w):
+    task = _task_for(w, "credit_manager")
+    e = _refused(
+        "access.not_a_member",
+        action_complete,
+        actor=w.olga,
+        action_id=task.pk,
+        outcome="done",
+        on=THU,
+    )
+    assert e.figures["person"] == "olga"
 
 
 def test_a_done_review_books_the_next_at_the_step_s_cadence(w):

@@ -1,6 +1,8 @@
 """A small world for the negotiation desk: a company on the default ladder, a debtor owned by
 collector cora with overdue items and a case, a second collector (carl) who must be refused,
-two credit managers (maria, mike) and a legal user (lena)."""
+two credit managers (maria, mike) and a legal user (lena); and a second company, globex, whose
+collector olga owns a debtor there (no run: tests open its case when they need one) and must
+never see acme's, nor acme's people globex's."""
 
 from __future__ import annotations
 
@@ -39,6 +41,9 @@ class World:
     old: OpenItem  # EUR 600, 30 days overdue
     new: OpenItem  # EUR 400, 5 days overdue
     case: Case
+    other: Company  # globex
+    olga: Any  # globex's collector
+    other_debtor: Debtor  # olga's, with an overdue EUR 250 item
 
     def refresh(self) -> World:
         self.case.refresh_from_db()
@@ -64,7 +69,15 @@ def world(as_of: date = AS_OF, run: bool = True) -> World:
         case = Case.objects.get(debtor=debtor, currency="EUR")
     else:  # no run yet: the desk opens the case (as the demo's seed does)
         case = case_ensure(debtor=debtor, currency="EUR", on=as_of)
-    return World(company, cora, carl, maria, mike, lena, debtor, old, new, case)
+    other = Company.objects.create(
+        code="globex", name="Globex Ltd", currency="EUR", jurisdiction="DE"
+    )  # no administrator shared with acme: `--company` stays optional for acme's people
+    olga = factories.collector("olga", other)
+    other_debtor = factories.debtor(other, code="GLOBEX-1", owner=olga)
+    factories.item(other_debtor, due=as_of - timedelta(days=30), amount=250_00)
+    return World(
+        company, cora, carl, maria, mike, lena, debtor, old, new, case, other, olga, other_debtor
+    )
 
 
 def pay(item: OpenItem, amount_minor: int, on: date, *, reduce_open: bool = True) -> Payment:

@@ -67,5 +67,5 @@ def test_the_demo_seed_logs_excuses_old_enough_for_the_statistics(ledger):
 
     seeded = negotiation_demo_seed(company=ledger.company, as_of=AS_OF, per_mille=1000)
     assert seeded["excuses"]
-    stats = excuse_stats(company=ledger.company, as_of=AS_OF)
+    stats = excuse_stats(actor=ledger.maria, company=ledger.company, as_of=AS_OF)
     assert not stats.is_empty() and stats["cases"].sum() > 0

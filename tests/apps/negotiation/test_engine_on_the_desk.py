@@ -68,6 +68,6 @@ def test_a_repeat_of_terms_waiting_for_approval_keeps_the_request(w):
     rec = again.recommendation
     assert rec.action is Action.HOLD and again.approval is None
     assert "already with our credit manager" in rec.script
-    assert approval_queue(company=w.company) == [asked.approval]
+    assert approval_queue(actor=w.maria, company=w.company) == [asked.approval]
     assert Approval.objects.filter(negotiation=asked.negotiation).count() == 1
     assert not NegotiationEvent.objects.filter(kind="approval_withdrawn").exists()

@@ -50,7 +50,7 @@ def test_a_second_collector_may_not_log_an_excuse_on_cora_s_debtor(w):
 def test_excuse_statistics_give_the_share_of_cases_paid_within_30_days(w):
     excuse_log(case=w.case, actor=w.cora, excuse=Excuse.NO_MONEY, as_of=AS_OF)
     pay(w.old, 100_00, AS_OF + timedelta(days=10))
-    stats = excuse_stats(company=w.company, as_of=AS_OF + timedelta(days=31))
+    stats = excuse_stats(actor=w.cora, company=w.company, as_of=AS_OF + timedelta(days=31))
     row = stats.row(0, named=True)
     assert (row["excuse"], row["cases"], row["paid"], str(row["share_pct"])) == (
         "no_money",
@@ -62,4 +62,4 @@ def test_excuse_statistics_give_the_share_of_cases_paid_within_30_days(w):
 
 def test_excuses_whose_window_is_still_open_are_left_out_of_the_statistics(w):
     excuse_log(case=w.case, actor=w.cora, excuse=Excuse.NO_MONEY, as_of=AS_OF)
-    assert excuse_stats(company=w.company, as_of=AS_OF + timedelta(days=5)).is_empty()
+    assert excuse_stats(actor=w.cora, company=w.company, as_of=AS_OF + timedelta(days=5)).is_empty()

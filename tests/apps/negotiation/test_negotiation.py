@@ -84,7 +84,9 @@ def test_terms_beyond_the_walk_away_point_go_to_the_credit_manager(w):
     _propose(w, _all_in(12))
     r = _propose(w, _all_in(40))
     assert r.recommendation.action is Action.NEEDS_APPROVAL
-    assert r.approval is not None and approval_queue(company=w.company) == [r.approval]
+    assert r.approval is not None and approval_queue(actor=w.maria, company=w.company) == [
+        r.approval
+    ]
     assert "first_payment_too_late" in r.approval.detail["exceeded"]
 
 
@@ -98,7 +100,7 @@ def test_approved_terms_are_then_accepted_and_become_a_promise(w):
     assert r.recommendation.action is Action.ACCEPT
     assert r.promise is not None and r.promise.total_minor == 1000_00
     assert r.promise.negotiation == r.negotiation and r.negotiation.status == "agreed"
-    kinds = [row["kind"] for row in negotiation_rows(case=w.case)]
+    kinds = [row["kind"] for row in negotiation_rows(actor=w.cora, case=w.case)]
     assert "approval_granted" in kinds and kinds[-1] == "acceptance"
 
 
@@ -180,7 +182,7 @@ def test_a_second_collector_may_not_negotiate_on_cora_s_debtor(w):
 
 def test_the_history_exports_as_csv_with_one_row_per_event(w):
     _propose(w, _all_in(12))
-    text = negotiation_csv(case=w.case)
+    text = negotiation_csv(actor=w.cora, case=w.case)
     lines = text.strip().splitlines()
     assert lines[0].startswith("negotiation,seq,on,kind,by,currency")
     assert len(lines) == 3 and ",counter," in lines[2]
@@ -195,7 +197,9 @@ def test_an_agreement_withdraws_the_negotiation_s_open_request(w):
     assert (asked.status, asked.decision_reason) == ("withdrawn", AGREED)
     with pytest.raises(ValueError, match="already withdrawn"):
         approval_decide(approval=asked, actor=w.maria, approve=True, reason="late", as_of=AS_OF)
-    rows = negotiation_rows(case=w.case)  # the request's end is in the history, after it
+    rows = negotiation_rows(
+        actor=w.cora, case=w.case
+    )  # the request's end is in the history, after it
     assert [r["kind"] for r in rows][-2:] == ["acceptance", "approval_withdrawn"]
     assert rows[-1]["reason"] == f"A{asked.pk} {AGREED}"
 
@@ -206,7 +210,7 @@ def test_a_new_request_replaces_the_open_one_of_the_negotiation(w):
     second = _propose(w, _all_in(35)).approval
     first.refresh_from_db()
     assert first.status == "withdrawn" and first.decision_reason.startswith("replaced by")
-    assert approval_queue(company=w.company) == [second]
+    assert approval_queue(actor=w.maria, company=w.company) == [second]
     assert second.detail["replaces"] == [first.pk]
     assert CaseEvent.objects.filter(reason__rule="approval_replaced").count() == 1
 
@@ -215,7 +219,7 @@ def test_the_replaced_request_is_in_the_exported_history(w):
     _propose(w, _all_in(12))
     first = _propose(w, _all_in(40)).approval
     r = _propose(w, _all_in(35))
-    rows = negotiation_rows(case=w.case)
+    rows = negotiation_rows(actor=w.cora, case=w.case)
     kinds = [x["kind"] for x in rows]
     assert kinds[-4:] == ["proposal", "approval_withdrawn", "approval_requested", "concession"]
     gone = rows[-3]
@@ -223,16 +227,16 @@ def test_the_replaced_request_is_in_the_exported_history(w):
     assert gone["first_on"] == _days(40)
     stored = NegotiationEvent.objects.get(kind="approval_requested", seq=rows[-2]["seq"])
     assert stored.script == r.recommendation.script
-    assert "approval_withdrawn" in negotiation_csv(case=w.case)
+    assert "approval_withdrawn" in negotiation_csv(actor=w.cora, case=w.case)
 
 
 def test_the_history_shows_the_commitment_an_acceptance_became(w):
     ov = OverrideIn(Action.ACCEPT, _all_in(12), "pays reliably", Condition.PAYMENT_TODAY)
     p = _propose(w, _all_in(12), override=ov).promise
-    last = negotiation_rows(case=w.case)[-1]
+    last = negotiation_rows(actor=w.cora, case=w.case)[-1]
     want = f"promise P{p.pk} (open): EUR 1,000.00 on {_days(12)} on condition of payment_today"
     assert (last["kind"], last["commitment"]) == ("acceptance", want)
-    lines = negotiation_csv(case=w.case).strip().splitlines()
+    lines = negotiation_csv(actor=w.cora, case=w.case).strip().splitlines()
     assert lines[0].endswith(",recommended,commitment") and lines[-1].endswith(f'"{want}"')
 
 
@@ -252,7 +256,7 @@ def test_the_credit_manager_s_decision_is_in_the_negotiation_history(w):
     _propose(w, _all_in(12))
     asked = _propose(w, _all_in(40)).approval
     approval_decide(approval=asked, actor=w.maria, approve=False, reason="no", as_of=AS_OF)
-    last = negotiation_rows(case=w.case)[-1]
+    last = negotiation_rows(actor=w.cora, case=w.case)[-1]
     assert (last["kind"], last["by"], last["reason"]) == ("approval_refused", "maria", "no")
 
 

@@ -147,14 +147,14 @@ def test_a_withdrawn_request_is_in_the_exported_negotiation_history(w):
     asked = propose(60).approval
     assert asked is not None
     approval_withdraw(approval=asked, actor=w.cora, as_of=AS_OF, reason="debtor called back")
-    rows = negotiation_rows(case=w.case)
+    rows = negotiation_rows(actor=w.cora, case=w.case)
     assert rows[-1]["kind"] == "approval_withdrawn"
     assert rows[-1]["reason"] == f"A{asked.pk} debtor called back"
     assert rows[-1]["first_on"] == AS_OF + timedelta(days=60)
     again = propose(50).approval
     assert again is not None
     negotiation_close(negotiation=again.negotiation, actor=w.cora, as_of=AS_OF, reason="silent")
-    rows = negotiation_rows(case=w.case)
+    rows = negotiation_rows(actor=w.cora, case=w.case)
     assert rows[-1]["kind"] == "approval_withdrawn" and rows[-1]["reason"] == f"A{again.pk} silent"
     assert Approval.objects.filter(status="withdrawn").count() == 2
 

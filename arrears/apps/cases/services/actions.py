@@ -2,7 +2,9 @@
 no longer needed. The rules (which moves are allowed, which outcomes a call or a review can
 have, what an outcome schedules next) are `arrears.domain.actions`; this module locks, asks
 access, stores what the rules decide and records it in the case's history and the audit
-trail. The case's next action stays the daily run's to choose (one writer): the next run
+trail. Who may: the person holding the action's role (`arrears.domain.access.decide_action`:
+the owning collector their own calls, a credit manager any action, legal its tasks), asked
+after the lock. The case's next action stays the daily run's to choose (one writer): the next run
 picks up what was done and what was booked.
 """
 
@@ -14,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
-from arrears.apps.accounts.access import person_id, require
+from arrears.apps.accounts.access import person_id, require_action
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import (
     Action,
@@ -25,7 +27,6 @@ from arrears.apps.cases.models import (
     EventKind,
     StrategyStep,
 )
-from arrears.domain.access import Verb
 from arrears.domain.actions import (
     NO_STEP_REVIEW_DAYS,
     ActionState,
@@ -63,9 +64,10 @@ def action_complete(
     person_id(actor)
     with transaction.atomic():
         action, case = _locked(action_id)
-        require(
+        require_action(
             actor,
-            Verb.CHANGE_CASE,
+            action_id=action.pk,
+            action_role=action.role,
             company_id=case.company_id,
             owner_id=case.debtor.owner_id,
             what="complete an action on this account",
@@ -106,9 +108,10 @@ def action_cancel(*, actor: Any, action_id: int, reason: str, on: date) -> Actio
     why = reason.strip()
     with transaction.atomic():
         action, case = _locked(action_id)
-        require(
+        require_action(
             actor,
-            Verb.CHANGE_CASE,
+            action_id=action.pk,
+            action_role=action.role,
             company_id=case.company_id,
             owner_id=case.debtor.owner_id,
             what="cancel an action on this account",

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.accounts.access import role_in
 from arrears.apps.cases.models import Case, CaseStatus
 from arrears.apps.cases.selectors import (
     CLOSED_REASONS,
@@ -20,11 +19,11 @@ from arrears.apps.cases.selectors import (
 )
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.negotiation.selectors import (
-    CaseNegotiation,
+    CaseHandover,
+    case_handover,
     case_negotiation,
     describe_desk_event,
 )
-from arrears.domain.access import Verb, decide
 from arrears.domain.actions import NextActionKind
 from arrears.domain.money import format_minor
 
@@ -42,24 +41,24 @@ class Command(PersonCommand):
         found = case_explain(
             actor=person, company=company, debtor_code=o["debtor"], currency=o["currency"]
         )
-        notes = decide(role_in(person, company.pk), Verb.READ_NOTES) is None  # not sales
         if not found:
             raise CommandError(f"debtor {o['debtor']} has no case (nothing open, or no run yet)")
         today = date.today()
         for ex in found:
             c = ex.case
-            desk = case_negotiation(case=c, as_of=today)  # §5-8
             self.stdout.write(
                 f"{c.debtor.code} {c.debtor.name} — {c.currency} case, {say(c.status)}"
             )
-            for line in _state_lines(c, desk):
+            for line in _state_lines(c, case_handover(actor=person, case=c, as_of=today)):
                 self.stdout.write(f"  {line}")
-            for line in desk.lines(with_handover=False) if notes else ():
-                self.stdout.write(f"  {line}")
+            if ex.notes:  # §5-8, not for sales
+                desk = case_negotiation(actor=person, case=c, as_of=today)
+                for line in desk.lines(with_handover=False):
+                    self.stdout.write(f"  {line}")
             self.stdout.write("  history:")
             for e in ex.events:
                 desk_line = describe_desk_event(e)
-                if desk_line and not notes:
+                if desk_line and not ex.notes:
                     continue  # sales sees the state, not the negotiation
                 self.stdout.write(f"    {desk_line or describe_event(e)}")
             for h in ex.holds:
@@ -72,7 +71,7 @@ class Command(PersonCommand):
                     self.stdout.write(f"    {describe_action(a)}")
 
 
-def _state_lines(c: Case, desk: CaseNegotiation) -> list[str]:
+def _state_lines(c: Case, handing: CaseHandover) -> list[str]:
     """Owner, balance, step and next action, as they stand: a closed case says so instead of
     a live step; a case handed over shows what its items owe (the run no longer counts them)
     and that our ladder stopped."""
@@ -89,7 +88,7 @@ def _state_lines(c: Case, desk: CaseNegotiation) -> list[str]:
             "next action: none (closed)",
             hold,
         ]
-    handed = desk.handover_lines()
+    handed = handing.lines()
     if handed:
         stopped = _step(
             c, "ladder stopped at {step} since {on}", "ladder stopped before its first step"

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.selectors import strategies_for
+from arrears.apps.cases.selectors import strategies_read
 from arrears.apps.cases.services.strategies import strategies_install
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.domain.access import Verb
@@ -25,7 +25,7 @@ class Command(PersonCommand):
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
         load = o["action"] == "load"
-        company = self.company_for(person, o, Verb.SET_POLICY if load else Verb.READ)
+        company = self.company_for(person, o, Verb.SET_POLICY if load else None)
         if o["action"] == "load":
             if o["file"] is None:
                 raise CommandError("load needs a TOML file (see `arrears ladder export`)")
@@ -36,7 +36,7 @@ class Command(PersonCommand):
             strategies_install(company=company, strategies=strategies, actor=person)
             self.stdout.write(f"loaded {len(strategies)} strategies for {company.code}")
             return
-        strategies = strategies_for(company=company)
+        strategies = strategies_read(actor=person, company=company)
         if o["action"] == "export":
             self.stdout.write(strategies_to_toml(strategies))
             return

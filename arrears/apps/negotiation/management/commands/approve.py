@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.accounts.access import require
 from arrears.apps.cases.selectors import say
 from arrears.apps.common.cli import (
     add_company_option,
@@ -24,7 +23,6 @@ from arrears.apps.negotiation.cli import DeskCommand, approval_id, as_of
 from arrears.apps.negotiation.models import Approval
 from arrears.apps.negotiation.selectors import approval_lines, approval_queue
 from arrears.apps.negotiation.services import approval_decide
-from arrears.domain.access import Verb
 from arrears.domain.refusal import Refusal
 from arrears.words import say as say_refusal
 
@@ -47,10 +45,10 @@ class Command(DeskCommand):
             person = terminal_person()
             company = company_option(o["company"], person)
             try:
-                require(person, Verb.READ_NOTES, company_id=company.pk)
+                queue = approval_queue(actor=person, company=company)
             except Refusal as e:
                 raise CommandError(say_refusal(e)) from None
-            for a in approval_queue(company=company):
+            for a in queue:
                 self.stdout.write("\n".join(approval_lines(a)))
             return
         if not (o["grant"] or o["refuse"]):

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.accounts.access import role_in
 from arrears.apps.cases.selectors import say
 from arrears.apps.common.cli import (
     add_company_option,
@@ -21,10 +20,11 @@ from arrears.apps.common.cli import (
 )
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, as_of, case_of, today
-from arrears.apps.negotiation.policy import desk_policy
-from arrears.apps.negotiation.selectors import excuse_stats
+from arrears.apps.negotiation.selectors import excuse_stats, negotiation_policy_read
 from arrears.apps.negotiation.services import excuse_log
 from arrears.domain.excuses import CATALOGUE, Excuse
+from arrears.domain.refusal import Refusal
+from arrears.words import say as say_refusal
 
 STATS_WINDOW_DAYS = 30
 NO_STATS = (
@@ -60,17 +60,18 @@ class Command(DeskCommand):
         if o["list"] or o["stats"]:
             person = terminal_person()
             company = company_option(o["company"], person)
-            if role_in(person, company.pk) is None:
-                raise CommandError(f"{person.get_username()} holds no role in {company.code}")
-            self._read(company, o)
+            try:
+                self._read(person, company, o)
+            except Refusal as e:
+                raise CommandError(say_refusal(e)) from None
             return
         if not (o["debtor"] and o["excuse"]):
             raise CommandError("give DEBTOR EXCUSE (or --list / --stats)")
         super().handle(*args, **o)
 
-    def _read(self, company: Company, o: dict[str, Any]) -> None:
+    def _read(self, person: Any, company: Company, o: dict[str, Any]) -> None:
         if o["list"]:
-            policy = desk_policy(company)
+            policy = negotiation_policy_read(actor=person, company=company).policy
             for a in CATALOGUE.values():
                 days = policy.follow_up_days(a.excuse)
                 self.stdout.write(
@@ -79,7 +80,9 @@ class Command(DeskCommand):
                 )
             return
         day = o["as_of"] or today()
-        stats = excuse_stats(company=company, as_of=day, window_days=STATS_WINDOW_DAYS)
+        stats = excuse_stats(
+            actor=person, company=company, as_of=day, window_days=STATS_WINDOW_DAYS
+        )
         if stats.is_empty():
             cutoff = day - timedelta(days=STATS_WINDOW_DAYS)
             self.stdout.write(NO_STATS.format(days=STATS_WINDOW_DAYS, cutoff=cutoff, as_of=day))

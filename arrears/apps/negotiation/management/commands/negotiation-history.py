@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from arrears.apps.accounts.access import require
 from arrears.apps.cases.selectors import say
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.negotiation.cli import case_of
 from arrears.apps.negotiation.selectors import negotiation_csv, negotiation_rows
-from arrears.domain.access import Verb
 
 
 class Command(PersonCommand):
@@ -22,13 +20,11 @@ class Command(PersonCommand):
         add_company_option(parser)
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
-        company = self.company_for(person, o, Verb.READ_NOTES)
-        case = case_of(company, o)
-        require(person, Verb.READ_OTHERS, company_id=company.pk, owner_id=case.debtor.owner_id)
+        case = case_of(self.company_for(person, o), o)
         if o["csv"]:
-            self.stdout.write(negotiation_csv(case=case), ending="")
+            self.stdout.write(negotiation_csv(actor=person, case=case), ending="")
             return
-        for r in negotiation_rows(case=case, plain=True):
+        for r in negotiation_rows(actor=person, case=case, plain=True):
             terms = f" {r['first_amount']} by {r['first_on']}" if r["first_on"] else ""
             if r["instalments"]:
                 terms += f", total {r['total']} by {r['last_on']} ({r['instalments']} more)"

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.common.cli import PersonCommand, add_company_option
-from arrears.apps.negotiation.policy import company_document, desk_policy
+from arrears.apps.negotiation.selectors import negotiation_policy_read
 from arrears.apps.negotiation.services import negotiation_policy_load
 from arrears.domain.negotiation.document import policy_document
 
@@ -53,10 +53,11 @@ class Command(PersonCommand):
                 raise CommandError(str(e)) from None
             self.stdout.write(f"negotiation policy of {company.code}: {', '.join(sorted(doc))}")
             return
-        whole = policy_document(desk_policy(company))
+        shown = negotiation_policy_read(actor=person, company=company)
+        whole = policy_document(shown.policy)
         if o["action"] == "export":
             self.stdout.write(json.dumps(whole, indent=2))
             return
-        own = sorted(company_document(company))
+        own = sorted(shown.own)
         self.stdout.write(f"company {company.code} sets: {', '.join(own) or 'nothing (defaults)'}")
         self.stdout.write(json.dumps(whole, indent=2))

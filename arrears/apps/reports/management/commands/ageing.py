@@ -52,6 +52,7 @@ class Command(PersonCommand):
         by = list(dict.fromkeys(o["by"] or ["debtor"]))
         try:
             report = ageing_report(
+                actor=person,
                 company=company,
                 as_of=as_of,
                 buckets=o["buckets"],

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from arrears.apps.cases.worklist import worklist
-from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
+from arrears.apps.common.cli import PersonCommand, add_company_option, company_option, iso_date
 from arrears.apps.reports.worklist_exports import render_table, write_csv, write_xlsx
 from arrears.domain.ladder import Channel
 from arrears.domain.scoring import BUCKET_CODES
@@ -31,7 +31,7 @@ class Command(PersonCommand):
         parser.add_argument("--xlsx", metavar="FILE", help="also write the list as XLSX")
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
-        company = self.company_for(person, o)
+        company = company_option(o["company"], person)  # only theirs are named
         on = o["on"] or timezone.localdate()
         filters = {k: o[k] for k in ("owner", "team", "channel", "step", "bucket", "currency")}
         lines = worklist(actor=person, company_id=company.pk, on=on, **filters)
