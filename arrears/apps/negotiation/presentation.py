@@ -1,6 +1,7 @@
 """The words for the negotiation desk: its refusals (promises, plans, disputes, write-offs,
 hand-overs, approvals, negotiations and the checks every desk write shares), from their codes
-and figures (STYLE 15).
+and figures (STYLE 15); and the templates of its history lines and decisions, which
+`selectors.describe_desk_event` fills from the events' stored reasons.
 
 A template names no terminal option or command: where the words advise one, a `{hint}` slot
 is left, empty here; the terminal fills it (`arrears.apps.negotiation.cli.HINTS`), a web page
@@ -15,6 +16,7 @@ from typing import Any
 
 from arrears.domain.dates import DATE_TOO_EARLY
 from arrears.domain.money import Money, MoneyError, format_minor
+from arrears.domain.negotiation import Limit
 
 # What a desk check speaks of (the `what` figure of the desk.* codes), in words.
 THING_WORDS = {
@@ -164,3 +166,68 @@ def enrich(figures: dict[str, Any]) -> dict[str, Any]:
     if "taking" in figures:
         out["taking_words"] = TAKING_WORDS.get(str(figures["taking"]), str(figures["taking"]))
     return out
+
+
+# --- the desk's history, in words (`selectors.describe_desk_event` fills these) -------------------
+
+# One line per desk event, by the rule its reason records.
+DESK_EVENTS = {
+    "promise_given": "promise P{promise} given by {given_by} ({channel}, taken by {taken_by}): "
+    "{parts}",
+    "promise_kept": "promise P{promise} kept: {paid} paid, {days_late} days late",
+    "promise_broken": "promise P{promise} broken: {paid} of {total} paid by {failed_on}; "
+    "follow-up {follow_up_on}",
+    "promise_partly_kept": "promise P{promise} partly kept: {paid} of {total} paid by "
+    "{failed_on}; follow-up {follow_up_on}",
+    "promise_cancelled": "promise P{promise} withdrawn: {reason}",
+    "proposal": "debtor proposed {proposal}; engine: {recommended} ({recommended_terms}); "
+    "recorded {recorded}",
+    "plan_agreed": "plan PL{plan} agreed: {instalments}",
+    "plan_needs_approval": "plan PL{plan} ({instalments}) waits for approval A{approval}: "
+    "beyond the walk-away point ({limits})",
+    "plan_defaulted": "plan PL{plan} defaulted on {defaulted_on} ({missed} missed): "
+    "{due_at_once} due at once",
+    "plan_completed": "plan PL{plan} completed: {paid} paid",
+    "dispute_opened": "dispute D{dispute} opened: {parts} ({reason}), owner {owner}, deadline "
+    "{deadline}",
+    "dispute_overdue": "dispute D{dispute} {days_over} days past its deadline {deadline}: "
+    "{escalated}",
+    "dispute_resolved": "dispute D{dispute} resolved: {outcome}, {credited} credited",
+    "excuse": "{excuse}{contact}; answer given; follow-up: {follow_up} on {follow_up_on}",
+    "write_off_requested": "write-off W{write_off} requested: {reason}",
+    "written_off": "closed as written off ({write_offs})",
+    "handover": "handed over to {to}{agency_named} ({from_owner} -> {to_owner}): {reason}",
+    "plan_withdrawn": "plan PL{plan} withdrawn: {reason}",
+    "negotiation_closed": "negotiation N{negotiation} closed without agreement: {reason}",
+    "negotiation_expired": "negotiation N{negotiation} expired: {reason}",
+    "approval_withdrawn": "approval request A{approval} ({kind}) withdrawn: {reason}",
+    "approval_replaced": "approval request A{approval} ({kind}) {reason}",
+    "write_off_cancelled": "write-off W{write_off} cancelled: {reason}",
+    "promise_needs_approval": "promise P{promise} given by {given_by} ({channel}, taken by "
+    "{taken_by}): {parts}; waits for approval A{approval}: beyond the walk-away point "
+    "({limits})",
+    "approval_expired": "approval request A{approval} ({kind}) withdrawn by the daily run: "
+    "{reason}",
+}
+
+# §5-7 A credit manager's decision on a request, by the request's kind (rule `{kind}_{status}`).
+DECISIONS = {
+    "terms_approved": "the terms of negotiation N{negotiation} may be accepted",
+    "terms_refused": "the terms of negotiation N{negotiation} are refused",
+    "plan_approved": "plan PL{plan} stands from now on",
+    "plan_refused": "plan PL{plan} refused: the ladder goes on",
+    "promise_approved": "promise P{promise} ({promised}) stands from now on",
+    "promise_refused": "promise P{promise} ({promised}) refused: not counted in the "
+    "promise-keeping record, the ladder goes on",
+    "write_off_approved": "write-off W{write_off} ({promised}) approved",
+    "write_off_refused": "write-off W{write_off} ({promised}) refused",
+}
+# How a decision reads, by the request status it set.
+VERDICTS = {"approved": "granted", "refused": "refused"}
+
+# The walk-away limits a request goes beyond (the approval queue and the desk history).
+LIMIT_WORDS: dict[str, str] = {
+    Limit.FIRST_TOO_LATE: "first payment too late",
+    Limit.FIRST_TOO_SMALL: "first payment too small",
+    Limit.PLAN_TOO_LONG: "plan too long",
+}
