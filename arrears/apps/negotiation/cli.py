@@ -21,7 +21,7 @@ from arrears.apps.common.cli import (
     terminal_person,
 )
 from arrears.apps.ledger.models import Company
-from arrears.apps.negotiation.services import common
+from arrears.apps.negotiation.presentation import WORDS
 from arrears.apps.negotiation.services.common import require_desk_day
 from arrears.domain.money import Money, MoneyError, parse_amount, parse_decimal, parse_rate
 from arrears.domain.refusal import Refusal
@@ -30,8 +30,37 @@ from arrears.words import say as say_refusal
 NO_CASE = "debtor {code!r} has no {currency} case (unknown debtor, or no run yet)"
 MANY_CASES = "debtor {code!r} has cases in {have}: say which with --currency"
 BAD_PAIR = "{text!r} is not {what} (use {form})"
-AFTER_TODAY = "--as-of " + common.AFTER_TODAY
-BEFORE_RUN = "--as-of " + common.BEFORE_RUN
+AFTER_TODAY = "--as-of " + WORDS["desk.after_today"]
+BEFORE_RUN = "--as-of " + WORDS["desk.before_run"]
+
+# The options and commands that do what a refusal advises, on the terminal: each fills the
+# `{hint}` slot its code's words leave (the services and their words name no terminal option).
+HINTS = {
+    "promise.above_due": " with --item",
+    "promise.plan_covers": " with --item",
+    "promise.waits_approval": " (`arrears promise-cancel {promise} --reason WHY`)",
+    "plan.nothing_due": " (`--item`)",
+    "writeoff.nothing_due": " with --part",
+    "negotiation.promise_stands": " (`arrears promise-cancel {promise} --reason WHY`)",
+    "negotiation.plan_stands": " (`arrears plan-withdraw {plan} --reason WHY`)",
+    "desk.under_promise": " (`arrears promise-cancel P{promise}`)",
+    "desk.under_plan": " (`arrears plan-withdraw PL{plan}`)",
+}
+
+
+class _Figures(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def refusal_words(refusal: Refusal) -> str:
+    """A refusal as the terminal says it: its words (`arrears.words.say`), with the option or
+    command that does what they advise (`HINTS`)."""
+    hint = HINTS.get(refusal.code)
+    if hint is None:
+        return say_refusal(refusal)
+    figures = refusal.figures | {"hint": hint.format_map(_Figures(refusal.figures))}
+    return say_refusal(Refusal(refusal.code, **figures))
 
 
 def pair(what: str, form: str, left: Callable[[str], Any]) -> Callable[[str], tuple[Any, str]]:
@@ -126,7 +155,7 @@ class DeskCommand(BaseCommand):
         try:
             self.act(company_option(o["company"], person), person, o)
         except Refusal as e:
-            raise CommandError(say_refusal(e)) from None
+            raise CommandError(refusal_words(e)) from None
         except (ValueError, PermissionError, MoneyError) as e:
             raise CommandError(str(e)) from None
 

@@ -38,6 +38,7 @@ from arrears.apps.negotiation.models import (
     PromiseToPay,
 )
 from arrears.apps.negotiation.policy import company_document, desk_policy, promise_policy
+from arrears.apps.negotiation.presentation import DECISIONS, DESK_EVENTS, LIMIT_WORDS, VERDICTS
 from arrears.domain.access import Verb
 from arrears.domain.excuses import outcome_stats
 from arrears.domain.money import Money, format_minor
@@ -331,13 +332,6 @@ def _schedule(a: Approval) -> _Schedule | None:
     )
 
 
-LIMIT_WORDS: dict[str, str] = {
-    Limit.FIRST_TOO_LATE: "first payment too late",
-    Limit.FIRST_TOO_SMALL: "first payment too small",
-    Limit.PLAN_TOO_LONG: "plan too long",
-}
-
-
 def _walk_away_lines(a: Approval, sched: _Schedule | None) -> list[str]:
     """What the request goes beyond (with the figure asked and the limit) and the walk-away
     limits, measured from the request's anchor (stored, else the day it was asked) and, for the
@@ -485,58 +479,6 @@ def open_disputes(*, company: Company, owner: Any = None) -> list[Dispute]:
     return list(qs.select_related("case__debtor", "owner").order_by("deadline", "id"))
 
 
-DESK_EVENTS = {
-    "promise_given": "promise P{promise} given by {given_by} ({channel}, taken by {taken_by}): "
-    "{parts}",
-    "promise_kept": "promise P{promise} kept: {paid} paid, {days_late} days late",
-    "promise_broken": "promise P{promise} broken: {paid} of {total} paid by {failed_on}; "
-    "follow-up {follow_up_on}",
-    "promise_partly_kept": "promise P{promise} partly kept: {paid} of {total} paid by "
-    "{failed_on}; follow-up {follow_up_on}",
-    "promise_cancelled": "promise P{promise} withdrawn: {reason}",
-    "proposal": "debtor proposed {proposal}; engine: {recommended} ({recommended_terms}); "
-    "recorded {recorded}",
-    "plan_agreed": "plan PL{plan} agreed: {instalments}",
-    "plan_needs_approval": "plan PL{plan} ({instalments}) waits for approval A{approval}: "
-    "beyond the walk-away point ({limits})",
-    "plan_defaulted": "plan PL{plan} defaulted on {defaulted_on} ({missed} missed): "
-    "{due_at_once} due at once",
-    "plan_completed": "plan PL{plan} completed: {paid} paid",
-    "dispute_opened": "dispute D{dispute} opened: {parts} ({reason}), owner {owner}, deadline "
-    "{deadline}",
-    "dispute_overdue": "dispute D{dispute} {days_over} days past its deadline {deadline}: "
-    "{escalated}",
-    "dispute_resolved": "dispute D{dispute} resolved: {outcome}, {credited} credited",
-    "excuse": "{excuse}{contact}; answer given; follow-up: {follow_up} on {follow_up_on}",
-    "write_off_requested": "write-off W{write_off} requested: {reason}",
-    "written_off": "closed as written off ({write_offs})",
-    "handover": "handed over to {to}{agency_named} ({from_owner} -> {to_owner}): {reason}",
-    "plan_withdrawn": "plan PL{plan} withdrawn: {reason}",
-    "negotiation_closed": "negotiation N{negotiation} closed without agreement: {reason}",
-    "negotiation_expired": "negotiation N{negotiation} expired: {reason}",
-    "approval_withdrawn": "approval request A{approval} ({kind}) withdrawn: {reason}",
-    "approval_replaced": "approval request A{approval} ({kind}) {reason}",
-    "write_off_cancelled": "write-off W{write_off} cancelled: {reason}",
-    "promise_needs_approval": "promise P{promise} given by {given_by} ({channel}, taken by "
-    "{taken_by}): {parts}; waits for approval A{approval}: beyond the walk-away point "
-    "({limits})",
-    "approval_expired": "approval request A{approval} ({kind}) withdrawn by the daily run: "
-    "{reason}",
-}
-
-# §5-7 A credit manager's decision on a request, by the request's kind (rule `{kind}_{status}`).
-DECISIONS = {
-    "terms_approved": "the terms of negotiation N{negotiation} may be accepted",
-    "terms_refused": "the terms of negotiation N{negotiation} are refused",
-    "plan_approved": "plan PL{plan} stands from now on",
-    "plan_refused": "plan PL{plan} refused: the ladder goes on",
-    "promise_approved": "promise P{promise} ({promised}) stands from now on",
-    "promise_refused": "promise P{promise} ({promised}) refused: not counted in the "
-    "promise-keeping record, the ladder goes on",
-    "write_off_approved": "write-off W{write_off} ({promised}) approved",
-    "write_off_refused": "write-off W{write_off} ({promised}) refused",
-}
-_VERDICTS = {"approved": "granted", "refused": "refused"}
 _DESK_KINDS = frozenset(
     {"promise", "negotiation", "plan", "dispute", "excuse", "approval", "write_off", "handover"}
 )
@@ -657,7 +599,7 @@ def _decision(e: Any, rule: str) -> str:
     who = e.actor.get_username() if e.actor_id else "a credit manager"
     what = DECISIONS[rule].format_map(_Blank(values))
     return (
-        f"A{r.get('approval', '?')} ({say(kind)}) {_VERDICTS.get(verdict, verdict)} by {who} "
+        f"A{r.get('approval', '?')} ({say(kind)}) {VERDICTS.get(verdict, verdict)} by {who} "
         f"(asked by {r.get('requested_by', '?')}): {what}; reason: {r.get('reason', '')}"
     )
 

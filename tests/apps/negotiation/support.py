@@ -7,18 +7,23 @@ never see acme's, nor acme's people globex's."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+import pytest
 
 from arrears.apps.accounts.models import Membership
 from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.models import Case
 from arrears.apps.cases.services import run_daily, strategies_install_defaults
 from arrears.apps.ledger.models import Allocation, Company, Debtor, OpenItem, Payment
+from arrears.apps.negotiation.cli import refusal_words
 from arrears.apps.negotiation.services import case_ensure
 from arrears.domain.ladder import Role
 from arrears.domain.money import Money
+from arrears.domain.refusal import Refusal
 from tests import factories
 
 AS_OF = date(2026, 11, 25)  # a Wednesday
@@ -113,3 +118,16 @@ def pay_split(parts: list[tuple[OpenItem, int]], on: date) -> Payment:
         item.open_minor -= amount
         item.save(update_fields=["open_minor"])
     return p
+
+
+def refused(code: str, call: Callable[..., Any], /, **kw: Any) -> Refusal:
+    """The refusal `call(**kw)` raises, asserting its code (the figures are the caller's)."""
+    with pytest.raises(Refusal) as got:
+        call(**kw)
+    assert got.value.code == code, got.value.plain()
+    return got.value
+
+
+def terminal_words(code: str, **figures: Any) -> str:
+    """What the terminal prints for a refusal with this code and these figures."""
+    return refusal_words(Refusal(code, **figures))

@@ -16,15 +16,11 @@ from hypothesis import strategies as st
 from arrears.apps.cases.services import run_daily, strategies_install_defaults
 from arrears.apps.common.cli import iso_date
 from arrears.apps.negotiation.services import negotiation_policy_load
-from arrears.apps.negotiation.services.common import NAMED_TWICE
-from arrears.apps.negotiation.services.negotiation import NO_CONTACT
-from arrears.apps.negotiation.services.plans import RATE_NEGATIVE, RATE_NOT_FINITE, RATE_TOO_HIGH
-from arrears.apps.negotiation.services.writeoffs import ABOVE_OPEN
 from arrears.domain import dates, money
 from arrears.domain.money import Money
 from arrears.domain.negotiation.document import PolicyDocumentError, policy_from_document
 from tests import factories, terminal
-from tests.apps.negotiation.support import AS_OF, World, eur, world
+from tests.apps.negotiation.support import AS_OF, World, eur, refused, terminal_words, world
 from tests.tables import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -201,22 +197,25 @@ def test_amounts_of_13_digits_or_more_are_refused_cleanly_by_every_command(w, bi
 
 def test_the_services_refuse_amounts_of_13_digits_or_more(w):
     from arrears.apps.negotiation.services import promise_create
-    from arrears.apps.negotiation.services.common import AMOUNT_TOO_LARGE, Refused
 
     huge = Money(Decimal(10) ** 30, "EUR")
     before = snapshot()
-    with pytest.raises(Refused) as got:
-        promise_create(
-            case=w.case,
-            actor=w.cora,
-            parts=[(AS_OF, huge)],
-            given_by="Mr Weber",
-            channel="phone",
-            as_of=AS_OF,
-        )
-    assert str(got.value) == AMOUNT_TOO_LARGE.format(
-        what="the promised amount", amount=huge, digits=13
+    got = refused(
+        "desk.amount_too_large",
+        promise_create,
+        case=w.case,
+        actor=w.cora,
+        parts=[(AS_OF, huge)],
+        given_by="Mr Weber",
+        channel="phone",
+        as_of=AS_OF,
     )
+    assert got.figures == {
+        "what": "promised_amount",
+        "amount": Decimal(10) ** 30,
+        "currency": "EUR",
+        "digits": 13,
+    }
     assert snapshot() == before
 
 
@@ -279,7 +278,9 @@ def test_a_plan_rate_above_the_companys_maximum_is_refused(w):
     before = snapshot()
     with pytest.raises(CommandError) as got:
         _plan_with_rate(w, "0.5")
-    assert str(got.value) == RATE_TOO_HIGH.format(rate=Decimal("0.5"), most=Decimal("0.20"))
+    assert str(got.value) == terminal_words(
+        "plan.rate_too_high", rate=Decimal("0.5"), most=Decimal("0.20")
+    )
     assert snapshot() == before
     negotiation_policy_load(company=w.company, document={"max_plan_rate": "0.6"}, actor=w.maria)
     assert "plan PL" in _plan_with_rate(w, "0.5")
@@ -287,23 +288,31 @@ def test_a_plan_rate_above_the_companys_maximum_is_refused(w):
 
 def test_the_service_holds_a_plan_rate_to_the_companys_maximum(w):
     from arrears.apps.negotiation.services import PlanIn, plan_create
-    from arrears.apps.negotiation.services.common import Refused
 
     dates_ = (date(2026, 12, 25), date(2027, 1, 25))
     before = snapshot()
-    for rate, want in [
-        (Decimal("0.21"), RATE_TOO_HIGH.format(rate=Decimal("0.21"), most=Decimal("0.20"))),
-        (Decimal("NaN"), RATE_NOT_FINITE.format(rate=Decimal("NaN"))),
-        (Decimal("-1"), RATE_NEGATIVE.format(rate=Decimal("-1"))),
+    for rate, code, more in [
+        (Decimal("0.21"), "plan.rate_too_high", {"most": Decimal("0.20")}),
+        (Decimal("-1"), "plan.rate_negative", {}),
     ]:
-        with pytest.raises(Refused) as got:
-            plan_create(
-                case=w.case,
-                actor=w.cora,
-                as_of=AS_OF,
-                schedule=PlanIn(due_dates=dates_, annual_rate=rate),
-            )
-        assert str(got.value) == want
+        got = refused(
+            code,
+            plan_create,
+            case=w.case,
+            actor=w.cora,
+            as_of=AS_OF,
+            schedule=PlanIn(due_dates=dates_, annual_rate=rate),
+        )
+        assert got.figures == {"rate": rate, **more}
+    got = refused(
+        "plan.rate_not_finite",
+        plan_create,
+        case=w.case,
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(due_dates=dates_, annual_rate=Decimal("NaN")),
+    )
+    assert got.figures["rate"].is_nan()
     assert snapshot() == before
 
 
@@ -333,12 +342,11 @@ def test_desk_dates_beyond_the_horizon_are_refused_by_every_service(w):
         plan_create,
         promise_create,
     )
-    from arrears.apps.negotiation.services.common import BEYOND_HORIZON, Refused
     from arrears.domain.negotiation import Terms
 
     far = AS_OF + timedelta(days=1827)
     calls = {
-        "a promised payment": lambda: promise_create(
+        "promised_payment": lambda: promise_create(
             case=w.case,
             actor=w.cora,
             parts=[(far, eur("10"))],
@@ -346,27 +354,27 @@ def test_desk_dates_beyond_the_horizon_are_refused_by_every_service(w):
             channel="phone",
             as_of=AS_OF,
         ),
-        "an instalment": lambda: plan_create(
+        "instalment": lambda: plan_create(
             case=w.case,
             actor=w.cora,
             as_of=AS_OF,
             schedule=PlanIn(parts=[(AS_OF, eur("10")), (far, eur("990"))]),
         ),
-        "the first payment": lambda: negotiation_propose(
+        "first_payment": lambda: negotiation_propose(
             case=w.case,
             actor=w.cora,
             proposal=Terms.single(far, eur("10")),
             proposed_by="Mr Weber",
             as_of=AS_OF,
         ),
-        "the last payment": lambda: negotiation_propose(
+        "last_payment": lambda: negotiation_propose(
             case=w.case,
             actor=w.cora,
             proposal=Terms(AS_OF, eur("10"), far, eur("20"), 1),
             proposed_by="Mr Weber",
             as_of=AS_OF,
         ),
-        "the dispute's deadline": lambda: dispute_open(
+        "dispute_deadline": lambda: dispute_open(
             case=w.case,
             actor=w.cora,
             parts=[("INV-OLD", eur("10"))],
@@ -377,9 +385,8 @@ def test_desk_dates_beyond_the_horizon_are_refused_by_every_service(w):
     }
     before = snapshot()
     for what, call in calls.items():
-        with pytest.raises(Refused) as got:
-            call()
-        assert str(got.value) == BEYOND_HORIZON.format(what=what, day=far, days=1826, as_of=AS_OF)
+        got = refused("desk.beyond_horizon", call)
+        assert got.figures == {"what": what, "day": far, "days": 1826, "as_of": AS_OF}
     assert snapshot() == before
 
 
@@ -514,7 +521,7 @@ def test_repeating_a_part_never_over_writes_off_an_item(w):
         "--as-of",
         DAY,
     )
-    assert said == NAMED_TWICE.format(key="INV-NEW", what="the write-off")
+    assert said == terminal_words("desk.named_twice", item="INV-NEW", what="write_off")
 
 
 def test_a_write_off_part_above_the_items_open_amount_is_refused(w):
@@ -532,7 +539,13 @@ def test_a_write_off_part_above_the_items_open_amount_is_refused(w):
         "--as-of",
         DAY,
     )
-    assert said == ABOVE_OPEN.format(amount=eur("400.01"), key="INV-NEW", open=eur("400.00"))
+    assert said == terminal_words(
+        "writeoff.part_above_open",
+        item="INV-NEW",
+        amount_minor=400_01,
+        open_minor=400_00,
+        currency="EUR",
+    )
 
 
 def test_approving_a_stored_write_off_counts_its_parts_on_one_item_together(w):
@@ -540,7 +553,6 @@ def test_approving_a_stored_write_off_counts_its_parts_on_one_item_together(w):
     for more than the item's open amount."""
     from arrears.apps.negotiation.models import Approval, WriteOff, WriteOffPart
     from arrears.apps.negotiation.services import approval_decide, writeoff_request
-    from arrears.apps.negotiation.services.common import Refused
 
     row = writeoff_request(
         case=w.case, actor=w.cora, reason="insolvent", as_of=AS_OF, parts=[("INV-NEW", eur("150"))]
@@ -549,11 +561,21 @@ def test_approving_a_stored_write_off_counts_its_parts_on_one_item_together(w):
         WriteOffPart(write_off=row, item=w.new, amount_minor=150_00) for _ in range(2)
     )
     before = snapshot()
-    with pytest.raises(Refused) as got:
-        approval_decide(
-            approval=Approval.objects.get(), actor=w.maria, approve=True, reason="ok", as_of=AS_OF
-        )
-    assert str(got.value) == ABOVE_OPEN.format(amount=eur("450"), key="INV-NEW", open=eur("400.00"))
+    got = refused(
+        "writeoff.part_above_open",
+        approval_decide,
+        approval=Approval.objects.get(),
+        actor=w.maria,
+        approve=True,
+        reason="ok",
+        as_of=AS_OF,
+    )
+    assert got.figures == {
+        "item": "INV-NEW",
+        "amount_minor": 450_00,
+        "open_minor": 400_00,
+        "currency": "EUR",
+    }
     assert snapshot() == before
     assert WriteOff.objects.get().status == "requested"
 
@@ -573,7 +595,7 @@ def test_approving_a_stored_write_off_counts_its_parts_on_one_item_together(w):
                 "--item",
                 "INV-OLD",
             ],
-            "the promise",
+            "promise",
         ),
         (
             [
@@ -587,7 +609,7 @@ def test_approving_a_stored_write_off_counts_its_parts_on_one_item_together(w):
                 "--item",
                 "INV-OLD",
             ],
-            "the plan",
+            "plan",
         ),
     ],
 )
@@ -596,7 +618,7 @@ def test_an_item_named_twice_is_refused_in_promises_and_plans(w, args, what):
     said = _refused(
         code, w.debtor.code, "--company", "acme", *rest, "--user", "cora", "--as-of", DAY
     )
-    assert said == NAMED_TWICE.format(key="INV-OLD", what=what)
+    assert said == terminal_words("desk.named_twice", item="INV-OLD", what=what)
 
 
 def test_a_dispute_naming_an_item_twice_is_still_refused(w):
@@ -625,7 +647,6 @@ def test_a_dispute_naming_an_item_twice_is_still_refused(w):
 @pytest.mark.parametrize("contact", ["", "   ", "\t\n"])
 def test_a_proposal_without_a_contact_is_refused(w, contact):
     from arrears.apps.negotiation.services import negotiation_propose
-    from arrears.apps.negotiation.services.common import Refused
     from arrears.domain.negotiation import Terms
 
     said = _refused(
@@ -642,15 +663,16 @@ def test_a_proposal_without_a_contact_is_refused(w, contact):
         "--as-of",
         DAY,
     )
-    assert said == NO_CONTACT
-    with pytest.raises(Refused, match="say who at the debtor"):
-        negotiation_propose(
-            case=w.case,
-            actor=w.cora,
-            proposal=Terms.single(AS_OF, eur("10")),
-            proposed_by=contact,
-            as_of=AS_OF,
-        )
+    assert said == terminal_words("negotiation.no_contact")
+    refused(
+        "negotiation.no_contact",
+        negotiation_propose,
+        case=w.case,
+        actor=w.cora,
+        proposal=Terms.single(AS_OF, eur("10")),
+        proposed_by=contact,
+        as_of=AS_OF,
+    )
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from arrears.apps.negotiation.services import (
 )
 from arrears.domain.disputes import DisputeError, DisputeOutcome, DisputeReason
 from arrears.domain.money import Money
-from tests.apps.negotiation.support import AS_OF, eur
+from tests.apps.negotiation.support import AS_OF, eur, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -52,14 +52,16 @@ def test_a_dispute_above_the_undisputed_open_amount_is_refused(w):
 
 
 def test_a_dispute_in_another_currency_is_refused(w):
-    with pytest.raises(ValueError, match="USD"):
-        dispute_open(
-            case=w.case,
-            actor=w.cora,
-            parts=[("INV-OLD", Money.of("5", "USD"))],
-            reason=DisputeReason.QUALITY,
-            as_of=AS_OF,
-        )
+    got = refused(
+        "desk.wrong_currency",
+        dispute_open,
+        case=w.case,
+        actor=w.cora,
+        parts=[("INV-OLD", Money.of("5", "USD"))],
+        reason=DisputeReason.QUALITY,
+        as_of=AS_OF,
+    )
+    assert got.figures == {"what": "disputed_amount", "got": "USD", "want": "EUR"}
 
 
 def test_the_same_dispute_twice_is_stored_once(w):
@@ -143,8 +145,16 @@ def test_a_second_collector_may_neither_open_nor_resolve(w):
     with pytest.raises(NotAllowed):
         _open(w, actor=w.carl)
     d = _open(w)
-    with pytest.raises(NotAllowed):
-        dispute_resolve(dispute=d, actor=w.carl, outcome=DisputeOutcome.REJECTED, as_of=AS_OF)
+    got = refused(
+        "dispute.not_resolver",
+        dispute_resolve,
+        dispute=d,
+        actor=w.carl,
+        outcome=DisputeOutcome.REJECTED,
+        as_of=AS_OF,
+    )
+    assert isinstance(got, NotAllowed)
+    assert got.figures == {"person": "carl", "dispute": d.pk}
 
 
 def test_a_disputed_part_written_off_is_excluded_once(w):

@@ -20,12 +20,11 @@ from arrears.apps.negotiation.services import (
     approval_decide,
     negotiation_propose,
 )
-from arrears.apps.negotiation.services.approvals import TERMS_PAST
-from arrears.apps.negotiation.services.negotiation import AGREED, COVERED
+from arrears.apps.negotiation.services.negotiation import AGREED
 from arrears.domain.money import Money
 from arrears.domain.negotiation import Condition, NegotiationError, Terms
 from arrears.domain.negotiation.history import Action
-from tests.apps.negotiation.support import AS_OF, eur
+from tests.apps.negotiation.support import AS_OF, eur, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -121,15 +120,32 @@ def test_a_refusal_is_recorded_and_the_terms_stay_beyond_reach(w):
 def test_a_collector_cannot_approve(w):
     _propose(w, _all_in(12))
     asked = _propose(w, _all_in(40)).approval
-    with pytest.raises(NotAllowed, match="only credit managers may approve"):
-        approval_decide(approval=asked, actor=w.cora, approve=True, reason="ok", as_of=AS_OF)
+    got = refused(
+        "access.wrong_role",
+        approval_decide,
+        approval=asked,
+        actor=w.cora,
+        approve=True,
+        reason="ok",
+        as_of=AS_OF,
+    )
+    assert isinstance(got, NotAllowed)
+    assert (got.figures["person"], got.figures["verb"]) == ("cora", "approve")
 
 
 def test_a_credit_manager_cannot_approve_their_own_request(w):
     _propose(w, _all_in(12), actor=w.maria)
     asked = _propose(w, _all_in(40), actor=w.maria).approval
-    with pytest.raises(NotAllowed, match="cannot approve it too"):
-        approval_decide(approval=asked, actor=w.maria, approve=True, reason="ok", as_of=AS_OF)
+    got = refused(
+        "access.own_request",
+        approval_decide,
+        approval=asked,
+        actor=w.maria,
+        approve=True,
+        reason="ok",
+        as_of=AS_OF,
+    )
+    assert isinstance(got, NotAllowed) and got.figures["person"] == "maria"
     approval_decide(approval=asked, actor=w.mike, approve=True, reason="ok", as_of=AS_OF)
 
 
@@ -137,8 +153,16 @@ def test_a_decision_is_made_once(w):
     _propose(w, _all_in(12))
     asked = _propose(w, _all_in(40)).approval
     approval_decide(approval=asked, actor=w.maria, approve=False, reason="no", as_of=AS_OF)
-    with pytest.raises(ValueError, match="already refused"):
-        approval_decide(approval=asked, actor=w.mike, approve=True, reason="yes", as_of=AS_OF)
+    got = refused(
+        "approval.decided",
+        approval_decide,
+        approval=asked,
+        actor=w.mike,
+        approve=True,
+        reason="yes",
+        as_of=AS_OF,
+    )
+    assert got.figures == {"approval": asked.pk, "status": "refused", "on": AS_OF}
 
 
 def test_an_override_is_recorded_with_its_reason(w):
@@ -166,8 +190,10 @@ def test_an_accepted_plan_becomes_a_payment_plan(w):
 
 
 def test_a_proposal_in_another_currency_is_refused(w):
-    with pytest.raises(ValueError, match="USD"):
-        _propose(w, Terms.single(_days(3), Money.of("100", "USD")))
+    got = refused(
+        "desk.wrong_currency", _propose, w=w, terms=Terms.single(_days(3), Money.of("100", "USD"))
+    )
+    assert got.figures == {"what": "proposal", "got": "USD", "want": "EUR"}
 
 
 def test_a_proposal_above_the_balance_is_refused(w):
@@ -195,11 +221,17 @@ def test_an_agreement_withdraws_the_negotiation_s_open_request(w):
     _propose(w, _all_in(12), override=OverrideIn(Action.ACCEPT, _all_in(12), "took 12 days"))
     asked.refresh_from_db()
     assert (asked.status, asked.decision_reason) == ("withdrawn", AGREED)
-    with pytest.raises(ValueError, match="already withdrawn"):
-        approval_decide(approval=asked, actor=w.maria, approve=True, reason="late", as_of=AS_OF)
-    rows = negotiation_rows(
-        actor=w.cora, case=w.case
-    )  # the request's end is in the history, after it
+    got = refused(
+        "approval.decided",
+        approval_decide,
+        approval=asked,
+        actor=w.maria,
+        approve=True,
+        reason="late",
+        as_of=AS_OF,
+    )
+    assert got.figures == {"approval": asked.pk, "status": "withdrawn", "on": AS_OF}
+    rows = negotiation_rows(actor=w.cora, case=w.case)  # the request's end is in the history
     assert [r["kind"] for r in rows][-2:] == ["acceptance", "approval_withdrawn"]
     assert rows[-1]["reason"] == f"A{asked.pk} {AGREED}"
 
@@ -244,10 +276,16 @@ def test_granting_terms_whose_first_payment_is_past_is_refused(w):
     _propose(w, _all_in(12))
     asked = _propose(w, _all_in(40)).approval
     later = _days(41)
-    want = TERMS_PAST.format(key=asked.pk, first_on=_days(40), as_of=later)
-    with pytest.raises(ValueError) as got:
-        approval_decide(approval=asked, actor=w.maria, approve=True, reason="ok", as_of=later)
-    assert str(got.value) == want
+    got = refused(
+        "approval.terms_past",
+        approval_decide,
+        approval=asked,
+        actor=w.maria,
+        approve=True,
+        reason="ok",
+        as_of=later,
+    )
+    assert got.figures == {"approval": asked.pk, "first_on": _days(40), "as_of": later}
     asked.refresh_from_db()
     assert asked.status == "requested"
 
@@ -263,9 +301,8 @@ def test_the_credit_manager_s_decision_is_in_the_negotiation_history(w):
 def test_a_standing_promise_is_named_before_the_engine_runs(w):
     ov = OverrideIn(Action.ACCEPT, _all_in(12), "pays reliably")
     p = _propose(w, _all_in(12), override=ov).promise
-    with pytest.raises(ValueError) as got:
-        _propose(w, _all_in(10))
-    assert str(got.value) == COVERED.format(what=f"promise P{p.pk}", how=f"promise-cancel {p.pk}")
+    got = refused("negotiation.promise_stands", _propose, w=w, terms=_all_in(10))
+    assert got.figures == {"promise": p.pk}
     assert NegotiationEvent.objects.count() == 3  # nothing of the refused proposal
 
 

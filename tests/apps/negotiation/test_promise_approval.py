@@ -9,7 +9,6 @@ import pytest
 from arrears.apps.negotiation.models import Approval, PromiseToPay
 from arrears.apps.negotiation.selectors import promise_record_for
 from arrears.apps.negotiation.services import (
-    Refused,
     approval_decide,
     approval_withdraw,
     negotiation_propose,
@@ -22,7 +21,7 @@ from arrears.apps.negotiation.services.plans import PlanIn
 from arrears.domain.negotiation import Terms
 from arrears.domain.promises import PromiseChannel
 from tests import terminal
-from tests.apps.negotiation.support import AS_OF, eur
+from tests.apps.negotiation.support import AS_OF, eur, refused
 
 pytestmark = pytest.mark.django_db
 FRI, NEXT_YEAR = date(2026, 11, 27), date(2027, 11, 25)
@@ -93,18 +92,27 @@ def test_a_refused_promise_is_not_counted_as_given_and_frees_the_items(w):
 
 def test_a_waiting_promise_blocks_a_second_commitment_on_the_same_items(w):
     p = _promise(w, [(NEXT_YEAR, eur("1000"))])
-    with pytest.raises(Refused, match=f"promise P{p.pk} on these items waits"):
-        _promise(w, [(FRI, eur("300"))])
-    with pytest.raises(Refused, match=f"promise P{p.pk} still stands"):
-        plan_create(case=w.case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[FRI]))
-    with pytest.raises(Refused, match=f"promise P{p.pk}"):
-        negotiation_propose(
-            case=w.case,
-            actor=w.cora,
-            proposal=Terms.single(FRI, eur("1000")),
-            proposed_by="Mr Weber",
-            as_of=AS_OF,
-        )
+    got = refused("promise.waits_approval", _promise, w=w, parts=[(FRI, eur("300"))])
+    assert got.figures == {"promise": p.pk}
+    got = refused(
+        "plan.promise_stands",
+        plan_create,
+        case=w.case,
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(due_dates=[FRI]),
+    )
+    assert got.figures == {"promise": p.pk}
+    got = refused(
+        "negotiation.promise_stands",
+        negotiation_propose,
+        case=w.case,
+        actor=w.cora,
+        proposal=Terms.single(FRI, eur("1000")),
+        proposed_by="Mr Weber",
+        as_of=AS_OF,
+    )
+    assert got.figures == {"promise": p.pk}
 
 
 def test_the_same_waiting_promise_entered_twice_is_stored_once(w):
@@ -133,8 +141,16 @@ def test_withdrawing_the_request_cancels_the_waiting_promise(w):
 def test_a_promise_whose_first_date_has_passed_cannot_be_approved(w):
     p = _promise(w, [(date(2026, 12, 30), eur("1000"))])
     a = Approval.objects.get(promise=p)
-    with pytest.raises(Refused, match="can no longer be kept"):
-        approval_decide(approval=a, actor=w.maria, approve=True, reason="ok", as_of=NEXT_YEAR)
+    got = refused(
+        "approval.terms_past",
+        approval_decide,
+        approval=a,
+        actor=w.maria,
+        approve=True,
+        reason="ok",
+        as_of=NEXT_YEAR,
+    )
+    assert got.figures == {"approval": a.pk, "first_on": date(2026, 12, 30), "as_of": NEXT_YEAR}
 
 
 def test_the_promise_command_says_a_promise_beyond_the_walk_away_point_waits(w):
@@ -202,8 +218,8 @@ def test_a_promise_on_an_invoice_outside_a_plan_may_stand_beside_it(w):
     factories.item(
         w.debtor, due=date(2026, 11, 20), amount=200_00, number="INV-LATE", issue_date=AS_OF
     )
-    with pytest.raises(Refused, match="name them with --item"):
-        _promise(w, [(FRI, eur("200"))])  # the whole case: the plan's items too
+    got = refused("promise.plan_covers", _promise, w=w, parts=[(FRI, eur("200"))])
+    assert got.figures == {"plan": plan.pk}  # the whole case: the plan's items too
     p = _promise(w, [(FRI, eur("200"))], item_numbers=["INV-LATE"])
     assert p.state == "open"
 
@@ -211,7 +227,7 @@ def test_a_promise_on_an_invoice_outside_a_plan_may_stand_beside_it(w):
 def test_a_negotiation_beside_a_plan_is_about_the_invoices_outside_it(w):
     from tests import factories
 
-    plan_create(
+    plan = plan_create(
         case=w.case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[date(2026, 12, 4)])
     )
 
@@ -220,8 +236,8 @@ def test_a_negotiation_beside_a_plan_is_about_the_invoices_outside_it(w):
             case=w.case, actor=w.cora, proposal=terms, proposed_by="Mr Weber", as_of=AS_OF, **kw
         )
 
-    with pytest.raises(Refused, match="plan PL"):  # nothing due outside the plan
-        propose(Terms.single(FRI, eur("100")))
+    got = refused("negotiation.plan_stands", propose, terms=Terms.single(FRI, eur("100")))
+    assert got.figures == {"plan": plan.pk}  # nothing due outside the plan
     factories.item(
         w.debtor, due=date(2026, 11, 20), amount=200_00, number="INV-LATE", issue_date=AS_OF
     )

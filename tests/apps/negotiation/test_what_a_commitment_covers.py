@@ -13,7 +13,6 @@ from arrears.apps.ledger.models import Payment
 from arrears.apps.negotiation.models import Approval
 from arrears.apps.negotiation.selectors import negotiation_rows
 from arrears.apps.negotiation.services import (
-    Refused,
     approval_withdraw,
     negotiation_balance,
     negotiation_close,
@@ -23,10 +22,9 @@ from arrears.apps.negotiation.services import (
 )
 from arrears.apps.negotiation.services.plans import PlanIn
 from arrears.domain.negotiation import Terms
-from arrears.domain.plans import PlanError
-from arrears.domain.promises import PromiseChannel, PromiseError
+from arrears.domain.promises import PromiseChannel
 from tests import factories, terminal
-from tests.apps.negotiation.support import AS_OF, eur
+from tests.apps.negotiation.support import AS_OF, eur, refused
 
 pytestmark = pytest.mark.django_db
 DEC, JAN, FEB = date(2026, 12, 4), date(2027, 1, 4), date(2027, 2, 4)
@@ -63,15 +61,17 @@ def test_money_received_after_the_day_negotiated_is_not_netted(w):
 
 def test_a_whole_case_promise_cannot_ask_again_for_money_we_hold(w):
     _credit_note(w, 200_00)
-    with pytest.raises(PromiseError, match="more than is due on the case"):
-        promise_create(
-            case=w.case,
-            actor=w.cora,
-            parts=[(DEC, eur("1000"))],
-            given_by="Mr Weber",
-            channel=PromiseChannel.PHONE,
-            as_of=AS_OF,
-        )
+    got = refused(
+        "promise.above_due",
+        promise_create,
+        case=w.case,
+        actor=w.cora,
+        parts=[(DEC, eur("1000"))],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+    )
+    assert got.figures == {"promised_minor": 1000_00, "due_minor": 800_00, "currency": "EUR"}
 
 
 def test_a_plan_without_items_finances_what_is_due_less_the_credit_we_hold(w):
@@ -93,13 +93,15 @@ def test_a_back_dated_plan_covers_only_invoices_issued_by_its_day(w):
         case=w.case, actor=w.cora, as_of=agreed, schedule=PlanIn(due_dates=[DEC, JAN])
     )
     assert plan.covered_items == ["INV-NEW", "INV-OLD"] and plan.principal_minor == 1000_00
-    with pytest.raises(PlanError, match="INV-LATER"):
-        plan_create(
-            case=w.case,
-            actor=w.cora,
-            as_of=agreed,
-            schedule=PlanIn(due_dates=[DEC], item_numbers=["INV-LATER"]),
-        )
+    got = refused(
+        "plan.unknown_item",
+        plan_create,
+        case=w.case,
+        actor=w.cora,
+        as_of=agreed,
+        schedule=PlanIn(due_dates=[DEC], item_numbers=["INV-LATER"]),
+    )
+    assert got.figures == {"item": "INV-LATER"}
 
 
 def test_a_plan_with_nothing_due_asks_for_the_items_to_finance(w):
@@ -108,8 +110,15 @@ def test_a_plan_with_nothing_due_asks_for_the_items_to_finance(w):
     from arrears.apps.negotiation.services import case_ensure
 
     case = case_ensure(debtor=other, currency="EUR", on=AS_OF)
-    with pytest.raises(Refused, match="nothing is due on 2026-11-25"):
-        plan_create(case=case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[DEC]))
+    got = refused(
+        "plan.nothing_due",
+        plan_create,
+        case=case,
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(due_dates=[DEC]),
+    )
+    assert got.figures == {"on": AS_OF}
 
 
 def test_an_invoice_not_yet_due_financed_by_a_plan_bears_interest_only_once_due(w):
@@ -173,8 +182,9 @@ def test_a_whole_case_promise_covers_what_is_due_not_invoices_not_yet_due(w):
             **kw,
         )
 
-    with pytest.raises(PromiseError, match="name them with --item"):
-        promise("1500")  # EUR 1,000 is due; the January invoice is not
+    got = refused("promise.above_due", promise, amount="1500")
+    # EUR 1,000 is due; the January invoice is not
+    assert got.figures == {"promised_minor": 1500_00, "due_minor": 1000_00, "currency": "EUR"}
     p = promise("1500", item_numbers=["INV-JAN"])  # named: the invoice not yet due
     assert p.state == "open"  # EUR 1,500 is 30 % of the EUR 5,000 named
 
@@ -263,8 +273,8 @@ def test_a_whole_case_write_off_takes_what_is_due_less_the_credit_we_hold(w):
 
 def test_a_whole_case_write_off_is_refused_when_our_credit_covers_what_is_due(w):
     _credit_note(w, 1000_00)
-    with pytest.raises(Refused, match="covers what is due"):
-        _write_off(w)
+    got = refused("writeoff.credit_covers", _write_off, w=w)
+    assert got.figures == {"credit_minor": 1000_00}
 
 
 def test_a_write_off_leaves_open_disputes_and_dispute_credits_to_their_dispute(w):
@@ -289,8 +299,9 @@ def test_a_write_off_leaves_open_disputes_and_dispute_credits_to_their_dispute(w
     wo = _write_off(w)
     parts = dict(wo.parts.values_list("item__number", "amount_minor"))
     assert parts == {"INV-OLD": 500_00, "INV-NEW": 350_00}
-    with pytest.raises(Refused, match="more than is left to write off"):
-        _write_off(w, parts=[("INV-NEW", eur("1"))])  # the rest is disputed or asked for
+    # the rest is disputed or asked for
+    got = refused("writeoff.beyond_left", _write_off, w=w, parts=[("INV-NEW", eur("1"))])
+    assert (got.figures["item"], got.figures["left_minor"]) == ("INV-NEW", 0)
 
 
 def test_a_dispute_cannot_cover_money_a_write_off_already_takes(w):
@@ -380,8 +391,14 @@ def test_a_dispute_cannot_take_money_a_standing_promise_counts_on(w):
         channel=PromiseChannel.PHONE,
         as_of=AS_OF,
     )
-    with pytest.raises(Refused, match=f"promise P{p.pk} counts on money this dispute"):
-        _dispute(w, "INV-OLD", "100")
+    got = refused("desk.under_promise", _dispute, w=w, item="INV-OLD", amount="100")
+    assert got.figures == {
+        "promise": p.pk,
+        "taking": "dispute",
+        "need_minor": 1000_00,
+        "left_minor": 900_00,
+        "currency": "EUR",
+    }
 
 
 def test_a_dispute_beside_a_smaller_promise_is_fine(w):
@@ -400,8 +417,14 @@ def test_a_dispute_cannot_take_money_a_plan_in_good_standing_still_finances(w):
     plan = plan_create(
         case=w.case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[DEC, JAN])
     )
-    with pytest.raises(Refused, match=f"plan PL{plan.pk} counts on money"):
-        _dispute(w, "INV-NEW", "50")
+    got = refused("desk.under_plan", _dispute, w=w, item="INV-NEW", amount="50")
+    assert got.figures == {
+        "plan": plan.pk,
+        "taking": "dispute",
+        "need_minor": 1000_00,
+        "left_minor": 950_00,
+        "currency": "EUR",
+    }
 
 
 def test_a_plan_without_items_does_not_count_payments_of_invoices_outside_it(w):
@@ -422,8 +445,8 @@ def test_a_write_off_cannot_take_money_a_live_plan_still_finances(w):
     plan = plan_create(
         case=w.case, actor=w.cora, as_of=AS_OF, schedule=PlanIn(due_dates=[DEC, JAN])
     )
-    with pytest.raises(Refused, match=f"plan PL{plan.pk} counts on money this write-off"):
-        _write_off(w)
+    got = refused("desk.under_plan", _write_off, w=w)
+    assert (got.figures["plan"], got.figures["taking"]) == (plan.pk, "write_off")
 
 
 def test_a_whole_case_promise_is_not_kept_by_paying_an_invoice_outside_it(w):

@@ -20,11 +20,9 @@ from arrears.apps.negotiation.services import (
     writeoff_cancel,
     writeoff_request,
 )
-from arrears.apps.negotiation.services.common import CASE_CLOSED
-from arrears.apps.negotiation.services.withdrawals import PLAN_DEFAULTED, PLAN_NOT_LIVE
 from arrears.domain.excuses import Excuse
 from arrears.domain.negotiation import Terms
-from tests.apps.negotiation.support import AS_OF, eur
+from tests.apps.negotiation.support import AS_OF, eur, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -75,9 +73,8 @@ def test_withdrawing_twice_changes_nothing_and_a_defaulted_plan_cannot_be_withdr
     plan_withdraw(plan=plan, actor=w.cora, as_of=AS_OF, reason="x")
     assert CaseEvent.objects.filter(reason__rule="plan_withdrawn").count() == 1
     PaymentPlan.objects.filter(pk=plan.pk).update(status="defaulted")
-    with pytest.raises(ValueError) as got:
-        plan_withdraw(plan=plan, actor=w.cora, as_of=AS_OF, reason="x")
-    assert str(got.value) == PLAN_NOT_LIVE.format(key=plan.pk, status="defaulted")
+    got = refused("plan.not_live", plan_withdraw, plan=plan, actor=w.cora, as_of=AS_OF, reason="x")
+    assert got.figures == {"plan": plan.pk, "status": "defaulted"}
 
 
 def test_a_second_collector_cannot_withdraw_a_plan(w):
@@ -125,27 +122,42 @@ def test_withdrawing_a_write_off_approval_request_cancels_the_write_off(w):
     )
     wo.refresh_from_db()
     assert (a.status, wo.status) == ("withdrawn", "withdrawn")
-    with pytest.raises(ValueError, match="already withdrawn"):
-        approval_decide(approval=a, actor=w.maria, approve=True, reason="ok", as_of=AS_OF)
+    got = refused(
+        "approval.decided",
+        approval_decide,
+        approval=a,
+        actor=w.maria,
+        approve=True,
+        reason="ok",
+        as_of=AS_OF,
+    )
+    assert got.figures == {"approval": a.pk, "status": "withdrawn", "on": AS_OF}
 
 
 def test_a_closed_case_refuses_excuses_and_approvals(w):
     wo = writeoff_request(case=w.case, actor=w.cora, reason="insolvent", as_of=AS_OF)
     Case.objects.filter(pk=w.case.pk).update(status=CaseStatus.CLOSED, closed_reason="paid")
     case = Case.objects.get(pk=w.case.pk)
-    want = CASE_CLOSED.format(currency="EUR", debtor=w.debtor.code, reason="paid")
-    with pytest.raises(ValueError) as got:
-        excuse_log(case=case, actor=w.cora, excuse=Excuse.NO_MONEY, as_of=AS_OF)
-    assert str(got.value) == want
-    with pytest.raises(ValueError) as got:
-        approval_decide(
-            approval=Approval.objects.get(write_off=wo),
-            actor=w.maria,
-            approve=True,
-            reason="ok",
-            as_of=AS_OF,
-        )
-    assert str(got.value) == want
+    want = {"case": case.pk, "currency": "EUR", "debtor": w.debtor.code, "reason": "paid"}
+    got = refused(
+        "desk.case_closed",
+        excuse_log,
+        case=case,
+        actor=w.cora,
+        excuse=Excuse.NO_MONEY,
+        as_of=AS_OF,
+    )
+    assert got.figures == want
+    got = refused(
+        "desk.case_closed",
+        approval_decide,
+        approval=Approval.objects.get(write_off=wo),
+        actor=w.maria,
+        approve=True,
+        reason="ok",
+        as_of=AS_OF,
+    )
+    assert got.figures == want
     wo.refresh_from_db()
     assert wo.status == "requested"
 
@@ -159,9 +171,15 @@ def test_a_plan_defaulted_since_the_last_sweep_cannot_be_withdrawn(w):
     )
     assert plan.status == "good_standing"  # stored; nothing paid by 1 Dec plus grace (4 Dec)
     later = date(2026, 12, 10)
-    with pytest.raises(ValueError) as got:
-        plan_withdraw(plan=plan, actor=w.cora, as_of=later, reason="start again")
-    assert str(got.value) == PLAN_DEFAULTED.format(key=plan.pk, on=date(2026, 12, 5), seq=1)
+    got = refused(
+        "plan.defaulted",
+        plan_withdraw,
+        plan=plan,
+        actor=w.cora,
+        as_of=later,
+        reason="start again",
+    )
+    assert got.figures == {"plan": plan.pk, "on": date(2026, 12, 5), "seq": 1}
     plan.refresh_from_db()
     assert (plan.status, plan.withdrawn_on) == ("good_standing", None)
     assert not CaseEvent.objects.filter(reason__rule="plan_withdrawn").exists()

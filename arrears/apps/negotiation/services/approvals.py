@@ -51,14 +51,6 @@ from arrears.domain.negotiation import (
 )
 from arrears.domain.promises import PromiseState
 
-DECIDED = "approval A{key} was already {status} on {on}"
-NO_REASON = "a decision needs its reason"
-TERMS_PAST = (
-    "approval A{key} asks for a first payment on {first_on}, before {as_of}: those terms can no "
-    "longer be kept; refuse it and let the collector agree new terms"
-)
-NEGOTIATION_NOT_OPEN = "approval A{key} belongs to a negotiation already {status}: refuse it"
-
 
 def _require_approver(actor: Any, approval: Approval) -> None:
     """A credit manager of the case's company who did not ask for it (four eyes, §6)."""
@@ -77,7 +69,7 @@ def approval_decide(
     """Approve or refuse a request in the queue (credit managers only, not the requester)."""
     _require_approver(actor, approval)
     if not reason.strip():
-        raise Refused(NO_REASON)
+        raise Refused("approval.decision_no_reason", approval=approval.pk)
     require_desk_day(approval.case.company, as_of)
     with transaction.atomic():
         case_lock(approval.case)
@@ -85,7 +77,10 @@ def approval_decide(
         _require_approver(actor, approval)
         if approval.status != DecisionStatus.REQUESTED:
             raise Refused(
-                DECIDED.format(key=approval.pk, status=approval.status, on=approval.decided_on)
+                "approval.decided",
+                approval=approval.pk,
+                status=str(approval.status),
+                on=approval.decided_on,
             )
         require_open(approval.case)
         kind = ApprovalKind(approval.kind)
@@ -122,10 +117,15 @@ def _refuse_stale(approval: Approval, as_of: date) -> None:
     asked (the daily run withdraws such requests; this guards the day itself)."""
     first_on = first_payment_on(approval)
     if first_on is not None and first_on < as_of:
-        raise Refused(TERMS_PAST.format(key=approval.pk, first_on=first_on, as_of=as_of))
+        raise Refused("approval.terms_past", approval=approval.pk, first_on=first_on, as_of=as_of)
     neg = approval.negotiation
     if neg is not None and neg.status != NegotiationStatus.OPEN:
-        raise Refused(NEGOTIATION_NOT_OPEN.format(key=approval.pk, status=neg.status))
+        raise Refused(
+            "approval.negotiation_not_open",
+            approval=approval.pk,
+            negotiation=neg.pk,
+            status=str(neg.status),
+        )
 
 
 def _decide_promise(promise: PromiseToPay, approve: bool, on: date) -> None:
@@ -180,7 +180,7 @@ def _decide_write_off(row: WriteOff, actor: Any, approve: bool, on: date) -> Non
         held = write_off_held(row.case, besides=row, dispute=row.dispute)
         write_off_check(row.case, items, chosen, held)
         if row.dispute is None:  # a promise or plan agreed meanwhile still counts on it
-            refuse_under_commitment(row.case, items, chosen, on, what="this write-off")
+            refuse_under_commitment(row.case, items, chosen, on, what="write_off")
     row.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED
     row.decided_on = on
     row.save(update_fields=["status", "decided_on"])

@@ -132,18 +132,13 @@ def promise_scope(p: PromiseToPay) -> frozenset[str]:
     return receipt_scope({i.number for i in p.items.all()}, p.covered_items)
 
 
-UNDER_COMMITMENT = (
-    "{what} counts on money {taking} would take ({need} still to pay, {left} left on what it "
-    "covers): withdraw it first (`arrears {how}`), then agree new terms"
-)
-
-
 def refuse_under_commitment(
     case: Case, items: dict[str, Any], parts: Sequence[tuple[str, int]], as_of: date, *, what: str
 ) -> None:
     """A standing promise or live plan must still be payable from what `parts` (a dispute's, a
     write-off's: item number and minor units) leave: otherwise paying everything left would
-    break it, or it would default on money we no longer ask for."""
+    break it, or it would default on money we no longer ask for. `what` is what would take
+    the money ("dispute", "write_off")."""
     free = load.negotiable(case, items.values())
     taken: dict[str, int] = {}
     for key, minor in parts:
@@ -152,21 +147,19 @@ def refuse_under_commitment(
     def left(scope: set[str]) -> int:
         return sum(free[k].to_minor() - taken.get(k, 0) for k in scope if k in free)
 
-    def refuse(who: str, need: Money, scope: set[str], how: str) -> None:
-        raise Refused(
-            UNDER_COMMITMENT.format(
-                what=who, taking=what, need=need, left=load.m(left(scope), case.currency), how=how
-            )
-        )
-
     due = {i.number for i in overdue(list(items.values()), as_of)}
     live = (PromiseState.OPEN, PromiseState.PENDING_APPROVAL)
     for p in PromiseToPay.objects.filter(case=case, state__in=live).prefetch_related("items"):
         scope = set(promise_scope(p) - {load.ON_ACCOUNT}) or due
         need = p.total_minor - p.paid_minor
         if scope & taken.keys() and left(scope) < need:
-            refuse(
-                f"promise P{p.pk}", load.m(need, case.currency), scope, f"promise-cancel P{p.pk}"
+            raise Refused(
+                "desk.under_promise",
+                promise=p.pk,
+                taking=what,
+                need_minor=need,
+                left_minor=left(scope),
+                currency=case.currency,
             )
     received: list[Receipt] | None = None  # read once, only if a plan is concerned
     for plan in live_plans(case):
@@ -177,4 +170,11 @@ def refuse_under_commitment(
         got = plan_receipts(plan, received)
         owed = plan_status(load.plan_domain(plan), got, as_of=as_of).remaining_principal
         if left(scope) < owed.to_minor():
-            refuse(f"plan PL{plan.pk}", owed, scope, f"plan-withdraw PL{plan.pk}")
+            raise Refused(
+                "desk.under_plan",
+                plan=plan.pk,
+                taking=what,
+                need_minor=owed.to_minor(),
+                left_minor=left(scope),
+                currency=case.currency,
+            )

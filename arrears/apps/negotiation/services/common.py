@@ -20,33 +20,17 @@ from arrears.apps.ledger.models import Company, Debtor
 from arrears.apps.negotiation.policy import desk_policy
 from arrears.apps.negotiation.services.handovers import role_for_case
 from arrears.domain.access import Verb
-from arrears.domain.dates import DATE_TOO_EARLY, FIRST_DAY, days_after, next_business_day
+from arrears.domain.dates import FIRST_DAY, days_after, next_business_day
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.money import MAX_AMOUNT, MAX_DIGITS, Money
 from arrears.domain.negotiation import Condition
-
-CASE_CLOSED = "the {currency} case of {debtor} is closed ({reason}): nothing to negotiate"
-CURRENCY = "{what} is in {got}, but the case is in {want}"
+from arrears.domain.refusal import Refusal
 
 
-AFTER_TODAY = "{day} is after today ({today}): the desk records what happened, not plans"
-TOO_EARLY = DATE_TOO_EARLY
-BEFORE_RUN = (
-    "{day} is before the last daily run of {company} ({last}): the run already judged that "
-    "day; record it as of {last} or later"
-)
-BEYOND_HORIZON = (
-    "{what} ({day}) is more than {days} days after {as_of}: the company's policy keeps the "
-    "desk's dates within {days} days of the day they are entered (horizon_days)"
-)
-AMOUNT_TOO_LARGE = (
-    "{what} ({amount}) is too large: at most {digits} digits before the decimal point"
-)
-NAMED_TWICE = "item {key!r} is named twice in {what}: name each item once"
-
-
-class Refused(ValueError):
-    """Input the desk cannot accept; nothing was written."""
+class Refused(Refusal, ValueError):
+    """Input the desk cannot accept; nothing was written. A `Refusal` (a code and the figures
+    behind it, put into words by `arrears.apps.negotiation.presentation`), and a ValueError
+    for the callers that catch those."""
 
 
 AGENCY = Role.AGENCY.value  # the group of users standing for a collection agency
@@ -88,12 +72,12 @@ def require_desk_day(company: Company, day: date, *, now: date | None = None) ->
     the run decided; a failed run judged nothing), nor before `FIRST_DAY`."""
     now = now or today()
     if day > now:
-        raise Refused(AFTER_TODAY.format(day=day, today=now))
+        raise Refused("desk.after_today", day=day, today=now)
     if day < FIRST_DAY:
-        raise Refused(TOO_EARLY.format(day=day, first=FIRST_DAY))
+        raise Refused("desk.too_early", day=day, first=FIRST_DAY)
     last = last_run(company=company)
     if last is not None and day < last.as_of:
-        raise Refused(BEFORE_RUN.format(day=day, last=last.as_of, company=company.code))
+        raise Refused("desk.before_run", day=day, last=last.as_of, company=company.code)
 
 
 def require_within_horizon(
@@ -101,43 +85,55 @@ def require_within_horizon(
 ) -> None:
     """Every date a desk write names (a promised payment, an instalment, a first payment, a
     deadline) lies at most the policy's `horizon_days` after `as_of`: a date further ahead is
-    a typing error, and stored it would be read by every daily run from then on."""
+    a typing error, and stored it would be read by every daily run from then on. Each date
+    comes with what it is, a code (`promised_payment`; words: `presentation.THING_WORDS`)."""
     days = desk_policy(company).horizon_days
     last = days_after(as_of, days)
     for what, day in dated:
         if day > last:
-            raise Refused(BEYOND_HORIZON.format(what=what, day=day, days=days, as_of=as_of))
+            raise Refused("desk.beyond_horizon", what=what, day=day, days=days, as_of=as_of)
 
 
 def require_amounts(what: str, amounts: Iterable[Money | None]) -> None:
     """No amount on the desk reaches `MAX_AMOUNT` (13 digits before the decimal point), as
-    the commands read them: what is stored, summed and printed stays within its columns."""
+    the commands read them: what is stored, summed and printed stays within its columns.
+    `what`: a code, as for `require_within_horizon` (`promised_amount`)."""
     for amount in amounts:
         if amount is not None and abs(amount.amount) >= MAX_AMOUNT:
-            raise Refused(AMOUNT_TOO_LARGE.format(what=what, amount=amount, digits=MAX_DIGITS))
+            raise Refused(
+                "desk.amount_too_large",
+                what=what,
+                amount=amount.amount,
+                currency=amount.currency,
+                digits=MAX_DIGITS,
+            )
 
 
 def refuse_named_twice(keys: Iterable[str], what: str) -> None:
-    """Each item at most once in a write's parts or items (one amount per item)."""
+    """Each item at most once in a write's parts or items (one amount per item); `what` is
+    the write, a code (`promise`, `plan`, `write_off`)."""
     seen: set[str] = set()
     for key in keys:
         if key in seen:
-            raise Refused(NAMED_TWICE.format(key=key, what=what))
+            raise Refused("desk.named_twice", item=key, what=what)
         seen.add(key)
 
 
 def require_open(case: Case) -> None:
     if case.status != CaseStatus.OPEN:
         raise Refused(
-            CASE_CLOSED.format(
-                currency=case.currency, debtor=case.debtor.code, reason=case.closed_reason
-            )
+            "desk.case_closed",
+            case=case.pk,
+            currency=case.currency,
+            debtor=case.debtor.code,
+            reason=case.closed_reason,
         )
 
 
 def require_currency(what: str, got: str, case: Case) -> None:
+    """An amount (`what`, a code: `promised_amount`) in the case's currency."""
     if got != case.currency:
-        raise Refused(CURRENCY.format(what=what, got=got, want=case.currency))
+        raise Refused("desk.wrong_currency", what=what, got=got, want=case.currency)
 
 
 def case_lock(case: Case, *, actor: Any = None, open_: bool = True) -> None:

@@ -46,9 +46,6 @@ from arrears.domain.ladder import Role
 from arrears.domain.money import Money
 from arrears.domain.refusal import NotAllowed
 
-NOT_RESOLVER = "{user} may not resolve dispute D{key}: its owner, their manager or a credit manager"
-NOT_OPEN = "dispute D{key} is already {status}"
-
 
 def dispute_open(
     *,
@@ -66,11 +63,11 @@ def dispute_open(
     require_desk_day(case.company, as_of)
     require_open(case)
     for _, amount in parts:
-        require_currency("the disputed amount", amount.currency, case)
-    require_amounts("the disputed amount", (amount for _, amount in parts))
+        require_currency("disputed_amount", amount.currency, case)
+    require_amounts("disputed_amount", (amount for _, amount in parts))
     owner = owner or actor
     deadline = deadline or default_deadline(as_of, dispute_policy(case.company))
-    require_within_horizon(case.company, as_of, [("the dispute's deadline", deadline)])
+    require_within_horizon(case.company, as_of, [("dispute_deadline", deadline)])
     parts_ = tuple(DisputedPart(k, a) for k, a in parts)
     reason = DisputeReason(reason)
     dispute = DomainDispute("new", parts_, reason, owner.get_username(), as_of, deadline)
@@ -95,7 +92,7 @@ def dispute_open(
             others=[load.dispute_domain(r) for r in others],
         )
         taken = [(p.item_key, p.amount.to_minor()) for p in dispute.parts]
-        refuse_under_commitment(case, items, taken, as_of, what="this dispute")
+        refuse_under_commitment(case, items, taken, as_of, what="dispute")
         row = _store(case, dispute, owner, items, note)
         detail = {
             "rule": "dispute_opened",
@@ -150,11 +147,11 @@ def dispute_resolve(
     """Close a dispute: credit note, partial credit or rejection. A write-off is requested
     instead (the dispute stays open until a credit manager approves it)."""
     if not _may_resolve(actor, dispute):
-        raise NotAllowed(NOT_RESOLVER.format(user=actor.get_username(), key=dispute.pk))
+        raise NotAllowed("dispute.not_resolver", person=actor.get_username(), dispute=dispute.pk)
     require_desk_day(dispute.case.company, as_of)
-    require_amounts("the amount credited", [credited])
+    require_amounts("amount_credited", [credited])
     if dispute.status != DisputeStatus.OPEN:
-        raise Refused(NOT_OPEN.format(key=dispute.pk, status=dispute.status))
+        raise Refused("dispute.not_open", dispute=dispute.pk, status=str(dispute.status))
     if DisputeOutcome(outcome) is DisputeOutcome.WRITTEN_OFF:
         parts = [
             (p.item.number, load.m(p.amount_minor, dispute.currency))

@@ -66,14 +66,9 @@ from arrears.domain.negotiation import (
 from arrears.domain.negotiation.history import Action
 from arrears.domain.promises import PromiseChannel, PromiseState
 
-COVERED = (
-    "{what} already commits the debtor on this case: withdraw it first "
-    "(`arrears {how} --reason WHY`), then negotiate new terms"
-)
 IDLE = "no exchange for {days} days since {last} (the policy closes after {idle})"
 AGREED = "the negotiation was agreed"
 REPLACED = "replaced by a new request for {terms}"
-NO_CONTACT = "say who at the debtor made the proposal (the contact)"
 
 
 @dataclass(frozen=True)
@@ -110,9 +105,9 @@ def negotiation_propose(
     require_case_access(actor, case)
     require_desk_day(case.company, as_of)
     require_open(case)
-    require_currency("the proposal", proposal.currency, case)
+    require_currency("proposal", proposal.currency, case)
     if not proposed_by.strip():
-        raise Refused(NO_CONTACT)
+        raise Refused("negotiation.no_contact")
     for terms in (proposal, override.terms if override else None):
         if terms is not None:
             _refuse_out_of_bounds(case, as_of, terms)
@@ -152,8 +147,8 @@ def negotiation_propose(
 
 
 def _refuse_out_of_bounds(case: Case, as_of: date, terms: Terms) -> None:
-    require_amounts("the proposed amount", (terms.first_amount, terms.total))
-    dated = (("the first payment", terms.first_on), ("the last payment", terms.last_on))
+    require_amounts("proposed_amount", (terms.first_amount, terms.total))
+    dated = (("first_payment", terms.first_on), ("last_payment", terms.last_on))
     require_within_horizon(case.company, as_of, dated)
 
 
@@ -164,10 +159,10 @@ def _refuse_covered(case: Case, scope: Negotiable) -> None:
     waiting = (PromiseState.OPEN, PromiseState.PENDING_APPROVAL)
     p = PromiseToPay.objects.filter(case=case, state__in=waiting).order_by("id").first()
     if p is not None:
-        raise Refused(COVERED.format(what=f"promise P{p.pk}", how=f"promise-cancel {p.pk}"))
+        raise Refused("negotiation.promise_stands", promise=p.pk)
     if scope.plans and not scope.items:
         q = scope.plans[0]
-        raise Refused(COVERED.format(what=f"plan PL{q.pk}", how=f"plan-withdraw {q.pk}"))
+        raise Refused("negotiation.plan_stands", plan=q.pk)
 
 
 def _current(case: Case, actor: Any, as_of: date) -> Negotiation:

@@ -52,30 +52,8 @@ from arrears.domain.plans import (
     validate_plan,
 )
 from arrears.domain.plans import PaymentPlan as DomainPlan
-from arrears.domain.plans.model import UNKNOWN_ITEM, PlanError, sum_money
+from arrears.domain.plans.model import sum_money
 from arrears.domain.promises import PromiseState, net_of_credit
-
-SCHEDULE = "give either the due dates of equal instalments or the instalments themselves"
-PARTS_AND_TERMS = (
-    "instalments entered by hand carry no down payment or interest: put the down payment in as "
-    "the first instalment, or give due dates (equal instalments) to add a down payment or a rate"
-)
-PROMISE_STANDS = (
-    "promise P{key} still stands (or waits for approval) on these items: cancel it before "
-    "agreeing a plan"
-)
-NOTHING_DUE = (
-    "nothing is due on {on} (less the credit we hold): name the items to plan (`--item`) to "
-    "finance invoices not yet due"
-)
-NOTHING_OPEN = "nothing is open on the items named, outside disputes and write-offs"
-PLAN_STANDS = "plan PL{key} already covers these items"
-RATE_TOO_HIGH = (
-    "an interest rate of {rate} a year is above the company's maximum of {most} "
-    "(max_plan_rate; 0.08 = 8 %)"
-)
-RATE_NEGATIVE = "an interest rate of {rate} a year is below 0"
-RATE_NOT_FINITE = "an interest rate of {rate} is not a number"
 
 
 @dataclass(frozen=True)
@@ -104,9 +82,9 @@ class PlanIn:
         not_yet_due: Sequence[tuple[date, Money]] = (),
     ) -> DomainPlan:
         if bool(self.due_dates) == bool(self.parts):
-            raise Refused(SCHEDULE)
+            raise Refused("plan.schedule")
         if self.parts and (self.down_payment is not None or self.annual_rate is not None):
-            raise Refused(PARTS_AND_TERMS)
+            raise Refused("plan.parts_and_terms")
         principal = self.principal or default_principal
         keys = frozenset(self.item_numbers)
         accel, grace = self.acceleration_clause, self.grace_business_days
@@ -114,7 +92,12 @@ class PlanIn:
         if self.parts:
             for _, amount in self.parts:
                 if amount.currency != principal.currency:
-                    raise Refused(f"instalment {amount} is not in {principal.currency}")
+                    raise Refused(
+                        "plan.instalment_currency",
+                        amount=amount.amount,
+                        currency=amount.currency,
+                        want=principal.currency,
+                    )
             return plan_from_parts(
                 key="new",
                 principal=principal,
@@ -172,15 +155,17 @@ def plan_create(
         credit = None if keys else load.m(load.credit_minor(case, as_of), case.currency)
         balance = net_of_credit(sum_money(covered.values(), case.currency), keys, credit)
         for key in sorted(keys - free.keys()):  # named, but not open (or not issued) then
-            raise PlanError(UNKNOWN_ITEM.format(key=key))
+            raise Refused("plan.unknown_item", item=key)
         if balance.to_minor() <= 0:
-            raise Refused(NOTHING_DUE.format(on=as_of) if not keys else NOTHING_OPEN)
+            if keys:
+                raise Refused("plan.nothing_open", items=sorted(keys))
+            raise Refused("plan.nothing_due", on=as_of)
         later = [(i.due_date, free[i.number]) for i in chosen if i.due_date >= as_of]
         grace = desk_policy(case.company).plan_grace_business_days
         plan = schedule.build(
             agreed_on=as_of, default_principal=balance, policy_grace=grace, not_yet_due=later
         )
-        require_currency("the plan", plan.currency, case)
+        require_currency("plan", plan.currency, case)
         validate_plan(plan, as_of=as_of, open_items=free if keys else covered, credit=credit)
         existing = _same_plan(case, plan)
         if existing is not None:
@@ -217,20 +202,20 @@ def _refuse_out_of_bounds(case: Case, as_of: date, schedule: PlanIn) -> None:
     """Amounts below `MAX_AMOUNT`, dates within the policy's horizon, each item named once,
     and a rate from 0 to the policy's `max_plan_rate`."""
     amounts = [schedule.principal, schedule.down_payment, *(a for _, a in schedule.parts)]
-    require_amounts("the plan's amount", amounts)
+    require_amounts("plan_amount", amounts)
     dated = [*schedule.due_dates, *(on for on, _ in schedule.parts)]
-    require_within_horizon(case.company, as_of, (("an instalment", on) for on in dated))
-    refuse_named_twice(schedule.item_numbers, "the plan")
+    require_within_horizon(case.company, as_of, (("instalment", on) for on in dated))
+    refuse_named_twice(schedule.item_numbers, "plan")
     rate = schedule.annual_rate
     if rate is None:
         return
     if not rate.is_finite():
-        raise Refused(RATE_NOT_FINITE.format(rate=rate))
+        raise Refused("plan.rate_not_finite", rate=rate)
     if rate < 0:
-        raise Refused(RATE_NEGATIVE.format(rate=rate))
+        raise Refused("plan.rate_negative", rate=rate)
     most = desk_policy(case.company).max_plan_rate
     if rate > most:
-        raise Refused(RATE_TOO_HIGH.format(rate=rate, most=most))
+        raise Refused("plan.rate_too_high", rate=rate, most=most)
 
 
 def _same_plan(case: Case, plan: DomainPlan) -> PaymentPlan | None:
@@ -249,10 +234,10 @@ def _refuse_overlap(case: Case, keys: frozenset[str]) -> None:
     waiting = (PromiseState.OPEN, PromiseState.PENDING_APPROVAL)
     for p in PromiseToPay.objects.filter(case=case, state__in=waiting).prefetch_related("items"):
         if overlaps(keys, {i.number for i in p.items.all()}):
-            raise Refused(PROMISE_STANDS.format(key=p.pk))
+            raise Refused("plan.promise_stands", promise=p.pk)
     for q in live_plans(case):
         if overlaps(keys, plan_scope(q)):
-            raise Refused(PLAN_STANDS.format(key=q.pk))
+            raise Refused("plan.plan_stands", plan=q.pk)
 
 
 def _store(

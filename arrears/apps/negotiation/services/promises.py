@@ -46,7 +46,6 @@ from arrears.domain.negotiation import Condition, Terms
 from arrears.domain.plans.model import sum_money
 from arrears.domain.promises import (
     PromiseChannel,
-    PromiseError,
     PromisePolicy,
     PromiseState,
     PromiseStatus,
@@ -57,15 +56,6 @@ from arrears.domain.promises import (
 )
 from arrears.domain.promises import PromisePart as DomainPart
 from arrears.domain.promises import PromiseToPay as DomainPromise
-
-PLAN_COVERS = (
-    "plan {plan} already covers these items: a promise cannot stand beside it (for invoices "
-    "outside the plan, name them with --item)"
-)
-PROMISE_WAITS = (
-    "promise P{key} on these items waits for a credit manager's approval: withdraw it "
-    "(`arrears promise-cancel {key} --reason WHY`) or wait for the decision"
-)
 
 
 def promise_evaluate(
@@ -116,10 +106,10 @@ def promise_create(
     require_desk_day(case.company, as_of)
     require_open(case)
     for _, amount in parts:
-        require_currency("the promised amount", amount.currency, case)
-    require_amounts("the promised amount", (amount for _, amount in parts))
-    require_within_horizon(case.company, as_of, (("a promised payment", on) for on, _ in parts))
-    refuse_named_twice(item_numbers, "the promise")
+        require_currency("promised_amount", amount.currency, case)
+    require_amounts("promised_amount", (amount for _, amount in parts))
+    require_within_horizon(case.company, as_of, (("promised_payment", on) for on, _ in parts))
+    refuse_named_twice(item_numbers, "promise")
     parts_ = tuple(DomainPart(on, amount) for on, amount in parts)
     who, items_ = actor.get_username(), frozenset(item_numbers)
     channel = PromiseChannel(channel)
@@ -182,15 +172,14 @@ def promise_create(
     return row
 
 
-ABOVE_DUE = (
-    "the promise ({promised}) is more than is due on the case ({due}, less the credit we hold): "
-    "to promise invoices not yet due, name them with --item"
-)
-
-
 def _refuse_above_due(promise: DomainPromise, due: Money) -> None:
     if due < promise.total:
-        raise PromiseError(ABOVE_DUE.format(promised=promise.total, due=due))
+        raise Refused(
+            "promise.above_due",
+            promised_minor=promise.total.to_minor(),
+            due_minor=due.to_minor(),
+            currency=due.currency,
+        )
 
 
 def _beyond_walk_away(
@@ -226,10 +215,10 @@ def _refuse_beside(case: Case, keys: frozenset[str]) -> None:
     """No second commitment on the same items: a plan, or a promise waiting for approval."""
     for p in _pending(case):
         if overlaps(keys, {i.number for i in p.items.all()}):
-            raise Refused(PROMISE_WAITS.format(key=p.pk))
+            raise Refused("promise.waits_approval", promise=p.pk)
     for plan in live_plans(case):
         if overlaps(keys, plan_scope(plan)):
-            raise Refused(PLAN_COVERS.format(plan=f"PL{plan.pk}"))
+            raise Refused("promise.plan_covers", plan=plan.pk)
 
 
 def overlaps(keys: frozenset[str] | set[str], theirs: frozenset[str] | set[str]) -> bool:
@@ -274,7 +263,7 @@ def promise_cancel(*, promise: PromiseToPay, actor: Any, as_of: date, reason: st
     require_case_access(actor, case)
     require_desk_day(case.company, as_of)
     if not reason.strip():
-        raise Refused("say why the promise is withdrawn")
+        raise Refused("promise.cancel_no_reason", promise=promise.pk)
     with transaction.atomic():
         case_lock(case, actor=actor, open_=False)
         promise.refresh_from_db()

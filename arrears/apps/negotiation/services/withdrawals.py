@@ -39,21 +39,6 @@ from arrears.domain.negotiation import EventKind
 from arrears.domain.plans import PlanState, plan_default, plan_status
 from arrears.domain.promises import PromiseState
 
-NO_REASON = "say why the {what} is withdrawn"
-PLAN_NOT_LIVE = "plan PL{key} is {status}: only a pending or standing plan can be withdrawn"
-PLAN_DEFAULTED = (
-    "plan PL{key} defaulted on {on} (instalment {seq} not paid in time): a defaulted plan "
-    "cannot be withdrawn"
-)
-NEGOTIATION_DONE = "negotiation N{key} is already {status}"
-APPROVAL_DECIDED = "approval A{key} is already {status}: only an open request can be withdrawn"
-WRITE_OFF_DECIDED = "write-off W{key} is already {status}: only a requested one can be cancelled"
-
-
-def _reason(reason: str, what: str) -> None:
-    if not reason.strip():
-        raise Refused(NO_REASON.format(what=what))
-
 
 def approvals_withdraw(
     requests: Any, *, actor: Any, on: date, reason: str, rule: str = "approval_withdrawn"
@@ -100,14 +85,15 @@ def plan_withdraw(*, plan: PaymentPlan, actor: Any, as_of: date, reason: str) ->
     first: one that has defaulted since the last sweep is refused too."""
     require_case_access(actor, plan.case)
     require_desk_day(plan.case.company, as_of)
-    _reason(reason, "plan")
+    if not reason.strip():
+        raise Refused("plan.withdraw_no_reason", plan=plan.pk)
     with transaction.atomic():
         case_lock(plan.case, actor=actor, open_=False)
         plan.refresh_from_db()
         if plan.status == PlanStatus.WITHDRAWN:
             return plan
         if plan.status not in (PlanStatus.PENDING_APPROVAL, PlanStatus.GOOD_STANDING):
-            raise Refused(PLAN_NOT_LIVE.format(key=plan.pk, status=plan.status))
+            raise Refused("plan.not_live", plan=plan.pk, status=str(plan.status))
         if plan.status == PlanStatus.GOOD_STANDING:
             _refuse_failed(plan, as_of)
         plan.status, plan.withdrawn_on = PlanStatus.WITHDRAWN, as_of
@@ -127,9 +113,9 @@ def _refuse_failed(plan: PaymentPlan, as_of: date) -> None:
     s = plan_status(domain, got, as_of=as_of)
     d = plan_default(s)
     if d is not None:
-        raise Refused(PLAN_DEFAULTED.format(key=plan.pk, on=d.defaulted_on, seq=d.missed_seq))
+        raise Refused("plan.defaulted", plan=plan.pk, on=d.defaulted_on, seq=d.missed_seq)
     if s.state is not PlanState.GOOD_STANDING:
-        raise Refused(PLAN_NOT_LIVE.format(key=plan.pk, status=s.state))
+        raise Refused("plan.not_live", plan=plan.pk, status=str(s.state))
 
 
 def negotiation_close(
@@ -139,14 +125,17 @@ def negotiation_close(
     The next proposal starts a new negotiation (a first proposal, countered)."""
     require_case_access(actor, negotiation.case)
     require_desk_day(negotiation.case.company, as_of)
-    _reason(reason, "negotiation")
+    if not reason.strip():
+        raise Refused("negotiation.close_no_reason", negotiation=negotiation.pk)
     with transaction.atomic():
         case_lock(negotiation.case, actor=actor, open_=False)
         negotiation.refresh_from_db()
         if negotiation.status == NegotiationStatus.CLOSED:
             return negotiation
         if negotiation.status != NegotiationStatus.OPEN:
-            raise Refused(NEGOTIATION_DONE.format(key=negotiation.pk, status=negotiation.status))
+            raise Refused(
+                "negotiation.not_open", negotiation=negotiation.pk, status=str(negotiation.status)
+            )
         negotiation_end(negotiation, actor=actor, on=as_of, reason=reason)
     return negotiation
 
@@ -171,14 +160,15 @@ def approval_withdraw(*, approval: Approval, actor: Any, as_of: date, reason: st
     """Take back an open request: a plan waiting on it is withdrawn, a write-off cancelled."""
     require_case_access(actor, approval.case)
     require_desk_day(approval.case.company, as_of)
-    _reason(reason, "approval request")
+    if not reason.strip():
+        raise Refused("approval.withdraw_no_reason", approval=approval.pk)
     with transaction.atomic():
         case_lock(approval.case, actor=actor, open_=False)
         approval.refresh_from_db()
         if approval.status == DecisionStatus.WITHDRAWN:
             return approval
         if approval.status != DecisionStatus.REQUESTED:
-            raise Refused(APPROVAL_DECIDED.format(key=approval.pk, status=approval.status))
+            raise Refused("approval.not_open", approval=approval.pk, status=str(approval.status))
         request_withdraw(approval, actor=actor, on=as_of, reason=reason)
         approval.refresh_from_db()
     return approval
@@ -254,14 +244,17 @@ def writeoff_cancel(*, write_off: WriteOff, actor: Any, as_of: date, reason: str
     """Cancel a write-off request before it is decided; its approval request is withdrawn."""
     require_case_access(actor, write_off.case)
     require_desk_day(write_off.case.company, as_of)
-    _reason(reason, "write-off request")
+    if not reason.strip():
+        raise Refused("writeoff.cancel_no_reason", write_off=write_off.pk)
     with transaction.atomic():
         case_lock(write_off.case, actor=actor, open_=False)
         write_off.refresh_from_db()
         if write_off.status == DecisionStatus.WITHDRAWN:
             return write_off
         if write_off.status != DecisionStatus.REQUESTED:
-            raise Refused(WRITE_OFF_DECIDED.format(key=write_off.pk, status=write_off.status))
+            raise Refused(
+                "writeoff.not_requested", write_off=write_off.pk, status=str(write_off.status)
+            )
         _write_off_withdrawn(write_off)
         approvals_withdraw(
             Approval.objects.filter(write_off=write_off), actor=actor, on=as_of, reason=reason

@@ -52,33 +52,6 @@ from arrears.domain.dates import next_business_day
 from arrears.domain.ladder import PERSON_CHANNELS, Channel, Role
 from arrears.domain.money import Money
 
-NO_REASON = "a {what} needs its reason"
-UNKNOWN_ITEM = "item {key!r} is not open on this case"
-ABOVE_OPEN = "{amount} written off on item {key!r} is more than its open amount {open}"
-NOT_POSITIVE = "the amount written off on item {key!r} must be positive, not {amount}"
-NOTHING = (
-    "nothing is left to write off on this case: what is open is already written off or "
-    "awaiting approval of a write-off"
-)
-BEYOND_LEFT = (
-    "{amount} written off on item {key!r} is more than is left to write off there: {left} "
-    "({open} open, {reserved} already written off, awaiting approval, disputed or credited)"
-)
-NOT_LEGAL = "{user} is not legal in this company: a hand-over to legal goes to a legal member"
-NOT_AGENCY = (
-    "{user} is not the {group} in this company: a hand-over to an agency goes to the member standing for "
-    "the agency"
-)
-SAME_OWNER = "{user} already owns this debtor"
-NOTHING_DUE = (
-    "nothing is due on the case to write off (invoices not yet due are written off by naming "
-    "them with --part)"
-)
-CREDIT_COVERS = (
-    "the debtor's money we hold (open credit notes, money on account) covers what is due: "
-    "nothing to write off; have the credit applied in the ERP"
-)
-
 
 def writeoff_request(
     *,
@@ -94,9 +67,9 @@ def writeoff_request(
     require_desk_day(case.company, as_of)
     require_open(case)
     if not reason.strip():
-        raise Refused(NO_REASON.format(what="write-off"))
-    require_amounts("the amount written off", (amount for _, amount in parts))
-    refuse_named_twice((key for key, _ in parts), "the write-off")
+        raise Refused("writeoff.no_reason")
+    require_amounts("amount_written_off", (amount for _, amount in parts))
+    refuse_named_twice((key for key, _ in parts), "write_off")
     with transaction.atomic():
         case_lock(case, actor=actor)
         items = {i.number: i for i in load.open_items(case, as_of)}
@@ -107,7 +80,7 @@ def writeoff_request(
             held = write_off_held(case, dispute=dispute)
             chosen = _whole_case(due, held, load.credit_minor(case, as_of))
         if dispute is None:  # a dispute's own money is outside every commitment already
-            refuse_under_commitment(case, items, chosen, as_of, what="this write-off")
+            refuse_under_commitment(case, items, chosen, as_of, what="write_off")
         row = WriteOff.objects.create(
             case=case, reason=reason, requested_by=actor, requested_on=as_of, dispute=dispute
         )
@@ -170,25 +143,25 @@ def write_off_check(
     for key, minor in summed.items():
         item = items.get(key)
         if item is None:
-            raise Refused(UNKNOWN_ITEM.format(key=key))
+            raise Refused("writeoff.unknown_item", item=key)
         if minor > item.open_minor:
             raise Refused(
-                ABOVE_OPEN.format(
-                    amount=load.m(minor, case.currency),
-                    key=key,
-                    open=load.m(item.open_minor, case.currency),
-                )
+                "writeoff.part_above_open",
+                item=key,
+                amount_minor=minor,
+                open_minor=item.open_minor,
+                currency=case.currency,
             )
         held = reserved.get(item.pk, 0)
         if minor > item.open_minor - held:
             raise Refused(
-                BEYOND_LEFT.format(
-                    amount=load.m(minor, case.currency),
-                    key=key,
-                    left=load.m(max(0, item.open_minor - held), case.currency),
-                    open=load.m(item.open_minor, case.currency),
-                    reserved=load.m(held, case.currency),
-                )
+                "writeoff.beyond_left",
+                item=key,
+                amount_minor=minor,
+                left_minor=max(0, item.open_minor - held),
+                open_minor=item.open_minor,
+                reserved_minor=held,
+                currency=case.currency,
             )
 
 
@@ -211,11 +184,11 @@ def _whole_case(
         left -= take
     out = [(str(k), int(a)) for k, a in chosen if int(a) > 0]
     if not items:
-        raise Refused(NOTHING_DUE)
+        raise Refused("writeoff.nothing_due")
     if not chosen:
-        raise Refused(NOTHING)
+        raise Refused("writeoff.nothing_left")
     if not out:
-        raise Refused(CREDIT_COVERS)
+        raise Refused("writeoff.credit_covers", credit_minor=credit)
     return out
 
 
@@ -227,12 +200,14 @@ def _parts(
 ) -> list[tuple[str, int]]:
     out = []
     for key, amount in parts:
-        require_currency("the amount written off", amount.currency, case)
+        require_currency("amount_written_off", amount.currency, case)
         if key not in items:
-            raise Refused(UNKNOWN_ITEM.format(key=key))
+            raise Refused("writeoff.unknown_item", item=key)
         minor = amount.to_minor()
         if minor <= 0:
-            raise Refused(NOT_POSITIVE.format(key=key, amount=amount))
+            raise Refused(
+                "writeoff.part_not_positive", item=key, amount_minor=minor, currency=case.currency
+            )
         out.append((key, minor))
     write_off_check(case, items, out, reserved)
     return out
@@ -338,13 +313,14 @@ def _check_handover(
     )
     require_open(case)
     if not reason.strip():
-        raise Refused(NO_REASON.format(what="hand-over"))
+        raise Refused("handover.no_reason")
+    person = new_owner.get_username()
     if target is HandoverTarget.LEGAL and not has_role(new_owner, Role.LEGAL, case.company_id):
-        raise Refused(NOT_LEGAL.format(user=new_owner.get_username()))
+        raise Refused("handover.not_legal", person=person)
     if target is HandoverTarget.AGENCY and not has_role(new_owner, AGENCY, case.company_id):
-        raise Refused(NOT_AGENCY.format(user=new_owner.get_username(), group=AGENCY))
+        raise Refused("handover.not_agency", person=person)
     if case.debtor.owner_id == new_owner.pk:
-        raise Refused(SAME_OWNER.format(user=new_owner.get_username()))
+        raise Refused("handover.same_owner", person=person)
     return target
 
 

@@ -19,12 +19,11 @@ from arrears.apps.common.cli import (
     terminal_person,
 )
 from arrears.apps.ledger.models import Company
-from arrears.apps.negotiation.cli import DeskCommand, approval_id, as_of
+from arrears.apps.negotiation.cli import DeskCommand, approval_id, as_of, refusal_words
 from arrears.apps.negotiation.models import Approval
 from arrears.apps.negotiation.selectors import approval_lines, approval_queue
 from arrears.apps.negotiation.services import approval_decide
 from arrears.domain.refusal import Refusal
-from arrears.words import say as say_refusal
 
 
 class Command(DeskCommand):
@@ -47,7 +46,7 @@ class Command(DeskCommand):
             try:
                 queue = approval_queue(actor=person, company=company)
             except Refusal as e:
-                raise CommandError(say_refusal(e)) from None
+                raise CommandError(refusal_words(e)) from None
             for a in queue:
                 self.stdout.write("\n".join(approval_lines(a)))
             return
