@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from arrears.apps.accounts.access import require
-from arrears.apps.accounts.models import AccessToken, Membership
+from arrears.apps.accounts.models import AccessPolicy, AccessToken, Membership
 from arrears.domain.access import PersonRole, Verb
 
 
@@ -125,3 +125,13 @@ def tokens_list(*, actor: Any, person: Any = None) -> list[TokenRow]:
         )
         for t in rows.order_by("-created_at", "-id")
     ]
+
+
+def access_policy_read(*, actor: Any, company_id: int) -> bool:
+    """Whether the company's collectors read cases they do not own (any member may ask)."""
+    require(actor, Verb.READ, company_id=company_id)
+    return bool(
+        AccessPolicy.objects.filter(company_id=company_id)
+        .values_list("collectors_read_others", flat=True)
+        .first()
+    )

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from arrears.apps.accounts.access import person_id, require
-from arrears.apps.accounts.models import AccessToken, AuditEvent, Membership
+from arrears.apps.accounts.models import AccessPolicy, AccessToken, AuditEvent, Membership
 from arrears.domain.access import PersonRole, Verb
 from arrears.domain.refusal import NotAllowed, Refusal
 
@@ -277,6 +277,25 @@ def _audit_member(
             **more,
         },
     )
+
+
+def access_policy_set(*, actor: Any, company_id: int, collectors_read_others: bool) -> bool:
+    """Let the company's collectors read the cases they do not own (cover for a colleague on
+    leave), or not; returns the setting now. Setting it to what it is changes nothing."""
+    with transaction.atomic():
+        require(actor, Verb.ADMINISTER, company_id=company_id, what="change who reads what")
+        row, _ = AccessPolicy.objects.select_for_update().get_or_create(company_id=company_id)
+        if row.collectors_read_others != collectors_read_others:
+            row.collectors_read_others = collectors_read_others
+            row.save(update_fields=["collectors_read_others"])
+            audit_record(
+                action="accounts.access_policy",
+                actor=actor,
+                object_type="accesspolicy",
+                object_id=company_id,
+                detail={"collectors_read_others": collectors_read_others},
+            )
+    return collectors_read_others
 
 
 # --- access tokens ----------------------------------------------------------------------

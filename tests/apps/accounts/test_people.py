@@ -157,3 +157,19 @@ def test_sales_reads_state_but_not_negotiation_notes(world):
         require(sam, Verb.READ_NOTES, company_id=acme.pk)
     with pytest.raises(NotAllowed):
         require(sam, Verb.CHANGE_CASE, company_id=acme.pk, owner_id=sam.pk)
+
+
+def test_an_administrator_lets_collectors_read_each_other_s_cases_and_it_is_audited(world):
+    from arrears.apps.accounts.services import access_policy_set
+    from tests import terminal
+
+    acme, _, admin, cora, *_ = world
+    other = factories.debtor(acme, owner=factories.collector("carl", acme))
+    with pytest.raises(NotAllowed):
+        require(cora, Verb.READ_OTHERS, company_id=acme.pk, owner_id=other.owner_id)
+    out = terminal.run("people", "access", "--collectors-read-others", "yes", "--company", "acme")
+    assert "collectors of acme read cases they do not own" in out
+    require(cora, Verb.READ_OTHERS, company_id=acme.pk, owner_id=other.owner_id)
+    assert AuditEvent.objects.filter(action="accounts.access_policy").count() == 1
+    with pytest.raises(NotAllowed):  # a collector cannot widen it herself
+        access_policy_set(actor=cora, company_id=acme.pk, collectors_read_others=False)

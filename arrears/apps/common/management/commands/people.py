@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from arrears.apps.accounts.presentation import ROLE_WORDS
-from arrears.apps.accounts.selectors import people_list
+from arrears.apps.accounts.selectors import access_policy_read, people_list
 from arrears.apps.accounts.services import (
     MemberChange,
+    access_policy_set,
     member_add,
     member_deactivate,
     member_role_change,
@@ -40,12 +41,25 @@ class Command(PersonCommand):
         line = sub.add_parser("reports-to", help="set a member's manager ('' for nobody)")
         line.add_argument("username")
         line.add_argument("manager")
-        for p in (add, listing, role, off, line):
+        access = sub.add_parser("access", help="may collectors read cases they do not own?")
+        access.add_argument("--collectors-read-others", choices=["yes", "no"], default=None)
+        for p in (add, listing, role, off, line, access):
             add_company_option(p)
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
         company = company_option(o["company"], person)
         verb, cid = o["verb"], company.pk
+        if verb == "access":
+            wanted = o["collectors_read_others"]
+            if wanted is None:
+                allowed = access_policy_read(actor=person, company_id=cid)
+            else:
+                allowed = access_policy_set(
+                    actor=person, company_id=cid, collectors_read_others=wanted == "yes"
+                )
+            reads = "read" if allowed else "do not read"
+            self.stdout.write(f"collectors of {company.code} {reads} cases they do not own")
+            return
         if verb == "list":
             rows = people_list(actor=person, company_id=cid, include_inactive=o["all"])
             for r in rows:
