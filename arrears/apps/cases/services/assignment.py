@@ -43,7 +43,7 @@ def debtor_assign(
     _reason(reason)
     with transaction.atomic():
         debtor = (
-            Debtor.objects.select_for_update()
+            Debtor.objects.select_for_update(of=("self",))
             .filter(company=company, code=debtor_code)
             .select_related("owner")
             .first()
@@ -79,7 +79,7 @@ def debtors_assign_unowned(
         # Unowned: no owner, or one who holds no active owning role here any more (§1).
         active = active_owner_ids(company.pk)
         unowned = list(
-            Debtor.objects.select_for_update()
+            Debtor.objects.select_for_update(of=("self",))
             .filter(Q(owner__isnull=True) | ~Q(owner_id__in=active), company=company)
             .select_related("owner")
             .order_by("code")
