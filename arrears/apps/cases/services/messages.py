@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from arrears.apps.accounts.access import person_id, require
+from arrears.apps.accounts.access import person_id, require_action
 from arrears.apps.cases.models import Action, ActionStatus
 from arrears.apps.cases.services.actions import (
     _about,
@@ -22,7 +22,6 @@ from arrears.apps.cases.services.actions import (
     _record,
     _require_open,
 )
-from arrears.domain.access import Verb
 from arrears.domain.actions import ActionState, kind_of
 
 
@@ -35,9 +34,10 @@ def message_mark(
     to = ActionState.FAILED if failed else ActionState.SENT
     with transaction.atomic():
         action, case = _locked(action_id)
-        require(
+        require_action(
             actor,
-            Verb.CHANGE_CASE,
+            action_id=action.pk,
+            action_role=action.role,
             company_id=case.company_id,
             owner_id=case.debtor.owner_id,
             what="record a letter or email as sent",
