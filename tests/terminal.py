@@ -54,7 +54,11 @@ def prepare(args: Any) -> tuple[list[str], str]:
             name = a.removeprefix("--user=")
             del args_[i]
             break
-    known = name is not None and get_user_model().objects.filter(username=name).exists()
+    known = (
+        name is not None
+        and "\x00" not in name  # PostgreSQL cannot even compare text holding NUL
+        and get_user_model().objects.filter(username=name).exists()
+    )
     return args_, token_for(name) if known else NOBODY
 
 

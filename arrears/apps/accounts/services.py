@@ -8,6 +8,7 @@ one (`administrator_bootstrap`, called by `arrears setup` on a new installation)
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,6 +17,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from arrears.apps.accounts.access import person_id, require
@@ -328,6 +330,18 @@ def require_self_or_admin(actor: Any, person: Any) -> None:
         )
 
 
+_PREFIX_SHAPE = re.compile(r"[0-9a-f]{8}")  # secrets.token_hex(4), as token_create makes it
+
+
+def _token_rows(prefix: str) -> QuerySet[AccessToken] | None:
+    """The token row of a prefix, or None; a prefix of any other shape (a mistyped or damaged
+    token, NUL bytes included) is simply unknown and never reaches the database."""
+    prefix = prefix.removeprefix(TOKEN_PREFIX)
+    if not _PREFIX_SHAPE.fullmatch(prefix):
+        return None
+    return AccessToken.objects.select_related("person").filter(prefix=prefix)
+
+
 def _digest(text: str) -> str:
     # Tokens are 32 random bytes: a plain SHA-256 is enough (no dictionary to guess from).
     return hashlib.sha256(text.encode()).hexdigest()
@@ -374,12 +388,8 @@ def token_create(
 def token_revoke(*, actor: Any, prefix: str, now: datetime | None = None) -> str:
     """Revoke a token by its prefix (the list shows it); revoking twice changes nothing."""
     with transaction.atomic():
-        row = (
-            AccessToken.objects.select_for_update()
-            .select_related("person")
-            .filter(prefix=prefix.removeprefix(TOKEN_PREFIX))
-            .first()
-        )
+        rows = _token_rows(prefix)
+        row: AccessToken | None = None if rows is None else rows.select_for_update().first()
         if row is None:
             raise Refusal("accounts.no_token", prefix=prefix)
         require_self_or_admin(actor, row.person)
@@ -399,12 +409,12 @@ def token_revoke(*, actor: Any, prefix: str, now: datetime | None = None) -> str
 def token_authenticate(secret: str, *, now: datetime | None = None) -> Any:
     """The person a token stands for, or `NotAllowed` (unknown, revoked, expired, inactive)."""
     secret = secret.strip()
-    prefix = secret.removeprefix(TOKEN_PREFIX).split("_", 1)[0]
-    row = (
-        AccessToken.objects.select_related("person").filter(prefix=prefix).first()
+    rows = (
+        _token_rows(secret.removeprefix(TOKEN_PREFIX).split("_", 1)[0])
         if secret.startswith(TOKEN_PREFIX)
         else None
     )
+    row = None if rows is None else rows.first()
     if row is None or not secrets.compare_digest(row.digest, _digest(secret)):
         raise NotAllowed("access.token_unknown")
     now = now or timezone.now()

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from arrears.apps.accounts.access import companies_of, require
 from arrears.apps.accounts.services import token_authenticate
@@ -17,6 +17,7 @@ from arrears.apps.ledger.selectors import CompanyNotFound, company_resolve
 from arrears.domain.access import Verb
 from arrears.domain.dates import parse_date
 from arrears.domain.refusal import Refusal
+from arrears.domain.text import first_control
 from arrears.words import say
 
 
@@ -43,6 +44,25 @@ def refuse_empty_values(options: dict[str, Any], lists: frozenset[str]) -> None:
         values = value if dest in lists and isinstance(value, list) else [value]
         if any(isinstance(v, list) for v in values):
             raise CommandError(NO_VALUE.format(option=dest.replace("_", "-")))
+
+
+CONTROL_IN_OPTION = (
+    "{option}: contains the control character {code}, which cannot be stored: type the text "
+    "again without it"
+)
+
+
+def refuse_bad_values(options: dict[str, Any], lists: frozenset[str]) -> None:
+    """What every command refuses before it reads or writes anything: an option given as '--'
+    alone (`refuse_empty_values`) and text holding a control character (NUL and the like:
+    `arrears.domain.text`, the import's rule)."""
+    refuse_empty_values(options, lists)
+    for dest, value in options.items():
+        for v in value if isinstance(value, list | tuple) else [value]:
+            code = first_control(v) if isinstance(v, str) else None
+            if code is not None:
+                option = "--" + dest.replace("_", "-")
+                raise CommandError(CONTROL_IN_OPTION.format(option=option, code=code))
 
 
 def add_company_option(parser: argparse.ArgumentParser) -> None:
@@ -100,11 +120,24 @@ def terminal_person() -> Any:
         raise CommandError(say(e)) from None
 
 
-class PersonCommand(BaseCommand):
+class TerminalCommand(BaseCommand):
+    """A command a person types: knows which of its options are lists (repeatable), for
+    `refuse_bad_values`."""
+
+    lists: frozenset[str] = frozenset()
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        self.lists = option_lists(parser)
+        return parser
+
+
+class PersonCommand(TerminalCommand):
     """A command that acts as the authenticated person at the terminal. Subclasses write
     `act(person, options)`; refusals become clean command errors in the app's words."""
 
     def handle(self, *args: Any, **o: Any) -> None:
+        refuse_bad_values(o, self.lists)
         person = terminal_person()
         try:
             self.act(person, o)

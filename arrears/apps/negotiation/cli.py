@@ -9,15 +9,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 
 from arrears.apps.cases.models import Case
 from arrears.apps.common.cli import (
+    TerminalCommand,
     add_company_option,
     company_option,
     iso_date,
-    option_lists,
-    refuse_empty_values,
+    refuse_bad_values,
     terminal_person,
 )
 from arrears.apps.ledger.models import Company
@@ -138,20 +138,13 @@ def add_case_options(parser: argparse.ArgumentParser, *, debtor: bool = True) ->
     add_company_option(parser)
 
 
-class DeskCommand(BaseCommand):
+class DeskCommand(TerminalCommand):
     """A desk command, acting as the person whose access token the terminal presents (never
     as a name typed on the command line): the refusals of the services become clean errors."""
 
-    lists: frozenset[str] = frozenset()
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        self.lists = option_lists(parser)
-        return parser
-
     def handle(self, *args: Any, **o: Any) -> None:
+        refuse_bad_values(o, self.lists)
         person = terminal_person()
-        refuse_empty_values(o, self.lists)
         try:
             self.act(company_option(o["company"], person), person, o)
         except Refusal as e:

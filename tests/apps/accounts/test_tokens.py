@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from arrears.apps.accounts.models import AccessToken
 from arrears.apps.accounts.services import token_authenticate, token_create, token_revoke
-from arrears.domain.refusal import NotAllowed
+from arrears.domain.refusal import NotAllowed, Refusal
 from tests import factories, terminal
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,22 @@ def test_a_bad_token_is_refused_by_name(people, how):
     with pytest.raises(NotAllowed) as refused:
         token_authenticate(secret, now=now)
     assert refused.value.code.startswith("access.")
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    ["arr_\x00\x00\x00\x00_x", "arr_ünïcödé_x", "arr__x", "arr_" + "a" * 300 + "_x", ""],
+)
+def test_a_damaged_token_is_unknown_and_revoking_it_is_refused_by_name(people, damaged):
+    cora, _ = people
+    token_create(actor=cora, name="laptop")
+    with pytest.raises(NotAllowed) as refused:
+        token_authenticate(damaged)
+    assert refused.value.code == "access.token_unknown"
+    with pytest.raises(Refusal) as refused_revoke:
+        token_revoke(actor=cora, prefix=damaged)
+    assert refused_revoke.value.code == "accounts.no_token"
+    assert AccessToken.objects.filter(revoked_at__isnull=True).count() == 1
 
 
 def test_a_collector_cannot_make_or_revoke_another_person_s_token(people):

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from django.core.management.base import CommandError
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from arrears.apps.cases.services import run_daily, strategies_install_defaults
@@ -378,5 +378,8 @@ def test_any_desk_call_succeeds_or_is_refused_and_a_refusal_writes_nothing(fuzz_
 
 @FUZZ
 @given(sequence=st.lists(st.one_of(desk_call(), run_call()), min_size=1, max_size=5))
+@example(  # found on PostgreSQL: a NUL in the person's name must not reach the database
+    sequence=[["plan", "D00001", "--part=2026-11-25:0", "--user=\x00", "--company=acme"]]
+)
 def test_desk_calls_between_daily_runs_succeed_or_are_refused_cleanly(fuzz_world, sequence):
     _calls(fuzz_world, sequence)

@@ -696,3 +696,20 @@ def test_the_run_refuses_an_as_of_given_as_two_dashes(w):
         _refused("run", "--as-of=--", "--company=acme", "--user=admin")
         == "--as-of=--: '--' alone is not a value"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["writeoff", "D", "--reason=bad\x00debt"], "--reason"),
+        (["excuse", "D", "no_money", "--contact=Mr\x07X"], "--contact"),
+        (["dispute", "D", "--part=INV-OLD:1", "--reason=wrong_price", "--note=\x1bnote"], "--note"),
+        (["promise", "D", "--part=2026-11-30:10", "--contact=X\x85"], "--contact"),
+    ],
+)
+def test_text_holding_a_control_character_is_refused_by_name_and_writes_nothing(w, args, option):
+    """NUL cannot be stored in PostgreSQL at all: any such text is refused before the command
+    reads or writes anything (`_refused` compares every table), the import's own rule."""
+    code, _, *rest = args
+    said = _refused(code, w.debtor.code, *rest, "--user=cora", "--company=acme", f"--as-of={DAY}")
+    assert said.startswith(f"{option}: contains the control character U+")

@@ -15,6 +15,7 @@ from django.db import models
 from arrears.apps.ledger.imports.errors import ROW, Problems, reject, say
 from arrears.apps.ledger.imports.read import Table
 from arrears.domain.money import CURRENCY_EXPONENTS, UNKNOWN_CURRENCY
+from arrears.domain.text import CONTROL, CONTROL_NAMES
 
 MISSING_COLUMN = "required column missing from the header (the header has: {have})"
 UNKNOWN_COLUMN = "unknown column {name!r}; the {kind} file's columns are: {known}"
@@ -77,21 +78,13 @@ def prepare(table: Table, spec: Spec, problems: Problems) -> pl.DataFrame:
     return frame
 
 
-# Unicode's control characters (category Cc: C0, DEL, C1) but tab and line feed. NUL breaks
-# PostgreSQL's COPY; the others are invisible junk from broken exports.
-CONTROL = r"[\x00-\x08\x0B-\x1F\x7F-\x9F]"
-_CONTROL_NAMES = {
-    chr(c): f"U+{c:04X}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))
-}
-
-
 def check_controls(frame: pl.DataFrame, problems: Problems) -> None:
     """Refuse control characters in every text cell, naming the first one of each cell."""
     for name in frame.columns:
         if name == ROW:
             continue
         text = pl.col(name)
-        code = text.str.extract(f"({CONTROL})").replace_strict(_CONTROL_NAMES, default="?")
+        code = text.str.extract(f"({CONTROL})").replace_strict(CONTROL_NAMES, default="?")
         problems.add(frame, text.str.contains(CONTROL), name, say(CONTROL_CHARACTER, code=code))
 
 

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from arrears.apps.cases.services import RunLocked, RunRefused, RunResult, run_daily
 from arrears.apps.common import clock
-from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date, refuse_empty_values
+from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.domain.access import Verb
 
 
@@ -22,7 +22,6 @@ class Command(PersonCommand):
         parser.add_argument("--break-lock", action="store_true", help="clear a dead run's lock")
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
-        refuse_empty_values(o, frozenset())
         company = self.company_for(person, o, Verb.ADMINISTER)
         try:
             result = run_daily(

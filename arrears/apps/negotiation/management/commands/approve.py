@@ -15,7 +15,7 @@ from arrears.apps.common.cli import (
     add_company_option,
     company_option,
     iso_date,
-    refuse_empty_values,
+    refuse_bad_values,
     terminal_person,
 )
 from arrears.apps.ledger.models import Company
@@ -39,7 +39,7 @@ class Command(DeskCommand):
         add_company_option(parser)
 
     def handle(self, *args: Any, **o: Any) -> None:
-        refuse_empty_values(o, self.lists)
+        refuse_bad_values(o, self.lists)
         if o["id"] is None:
             person = terminal_person()
             company = company_option(o["company"], person)

@@ -15,7 +15,7 @@ from arrears.apps.common.cli import (
     add_company_option,
     company_option,
     iso_date,
-    refuse_empty_values,
+    refuse_bad_values,
     terminal_person,
 )
 from arrears.apps.ledger.models import Company
@@ -47,7 +47,6 @@ class Command(DeskCommand):
         parser.add_argument("debtor", nargs="?")
         parser.add_argument("excuse", nargs="?", choices=[str(e) for e in Excuse])
         parser.add_argument("--currency")
-        parser.add_argument("--user")
         parser.add_argument("--contact", default="")
         parser.add_argument("--note", default="")
         parser.add_argument("--as-of", type=iso_date, default=None)
@@ -56,7 +55,7 @@ class Command(DeskCommand):
         add_company_option(parser)
 
     def handle(self, *args: Any, **o: Any) -> None:
-        refuse_empty_values(o, self.lists)
+        refuse_bad_values(o, self.lists)
         if o["list"] or o["stats"]:
             person = terminal_person()
             company = company_option(o["company"], person)
