@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
 
+from arrears.domain.dates import add_years
 from arrears.domain.interest.rates import RateTable, shipped_tables
 from arrears.domain.interest.regimes import (
     Compounding,
@@ -71,14 +72,6 @@ class Accrual:
     @property
     def interest_owed(self) -> Money:
         return self.interest - self.interest_paid
-
-
-def add_years(day: date, years: int) -> date:
-    """The same day `years` later; 29 February becomes 1 March in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return date(day.year + years, 3, 1)
 
 
 def _half_year_start(day: date) -> date:
