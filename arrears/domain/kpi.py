@@ -278,3 +278,66 @@ def expected_cash(commitments: pl.DataFrame, as_of: date, weeks: int = 8) -> pl.
         .agg(expected_minor=pl.col("outstanding_minor").sum())
         .sort("currency", "week")
     )
+
+
+AGES = (0, 30, 60, 90, 120, 180, 270, 365)  # days overdue at which the curve is read
+HORIZONS = (30, 90, 180)  # recovered within this many days after that age
+
+
+def collectability(
+    items: pl.DataFrame,
+    payments: pl.DataFrame,
+    as_of: date,
+    ages: Sequence[int] = AGES,
+    horizons: Sequence[int] = HORIZONS,
+    by: Sequence[str] = (),
+) -> pl.DataFrame:
+    """The collectability curve (rule 4), measured on the ledger's own history: for the items
+    still open at the end of the day they reached `age` days overdue, the share of that open
+    amount paid within `horizon` more days. Only items whose whole window lies on or before
+    `as_of` count (the future is never guessed). Per currency (and the `by` columns, e.g. a
+    segment): age, horizon, items, open_minor, recovered_minor, and the rate in percent."""
+    keys = ["currency", *by]
+    grid = pl.DataFrame(
+        [(a, h) for a in ages for h in horizons],
+        schema={"age": pl.Int64, "horizon": pl.Int64},
+        orient="row",
+    )
+    cells = (
+        items.select("item_id", "due_on", "amount_minor", *keys)
+        .join(grid, how="cross")
+        .with_columns(
+            reached=pl.col("due_on") + pl.duration(days=pl.col("age")),
+            window_end=pl.col("due_on") + pl.duration(days=pl.col("age") + pl.col("horizon")),
+        )
+        .filter(pl.col("window_end") <= as_of)
+    )
+    paid = (
+        cells.select("item_id", "age", "horizon", "reached", "window_end")
+        .join(payments.select("item_id", "paid_on", "amount_minor"), on="item_id")
+        .group_by("item_id", "age", "horizon")
+        .agg(
+            paid_by_age=pl.col("amount_minor").filter(pl.col("paid_on") <= pl.col("reached")).sum(),
+            paid_in_window=pl.col("amount_minor")
+            .filter(
+                (pl.col("paid_on") > pl.col("reached"))
+                & (pl.col("paid_on") <= pl.col("window_end"))
+            )
+            .sum(),
+        )
+    )
+    return (
+        cells.join(paid, on=["item_id", "age", "horizon"], how="left")
+        .with_columns(open_minor=pl.col("amount_minor") - pl.col("paid_by_age").fill_null(0))
+        .filter(pl.col("open_minor") > 0)
+        .with_columns(
+            recovered=pl.min_horizontal(pl.col("paid_in_window").fill_null(0), pl.col("open_minor"))
+        )
+        .group_by(*keys, "age", "horizon")
+        .agg(
+            items=pl.len(),
+            open_minor=pl.col("open_minor").sum(),
+            recovered_minor=pl.col("recovered").sum(),
+        )
+        .sort(*keys, "age", "horizon")
+    )

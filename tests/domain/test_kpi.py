@@ -22,6 +22,7 @@ import polars as pl
 from arrears.domain.kpi import (
     ITEMS,
     PAYMENTS,
+    collectability,
     expected_cash,
     period_figures,
     promise_figures,
@@ -135,3 +136,56 @@ def test_cash_expected_from_promises_and_plans_by_week():
     got = expected_cash(commitments, D(2026, 12, 4), weeks=2).rows()
     # week of Mon 30 Nov: 100 + 50 + the overdue 20 = 170; week of 7 Dec: 70; March: later
     assert got == [("EUR", D(2026, 11, 30), 17_000), ("EUR", D(2026, 12, 7), 7_000)]
+
+
+def test_the_collectability_curve_measures_what_was_recovered_after_each_age():
+    """Three items due 31 Jan 2026: X 1,000 paid at 20 days; Y 2,000, 500 paid at 45 days and
+    1,500 at 100 days; Z 1,000 never paid; and a GBP item kept apart."""
+    due = D(2026, 1, 31)
+    items = pl.DataFrame(
+        [
+            (1, "EUR", due, due, 100_000),
+            (2, "EUR", due, due, 200_000),
+            (3, "EUR", due, due, 100_000),
+            (4, "GBP", due, due, 5_000),
+        ],
+        schema=ITEMS,
+        orient="row",
+    )
+    payments = pl.DataFrame(
+        [(1, D(2026, 2, 20), 100_000), (2, D(2026, 3, 17), 50_000), (2, D(2026, 5, 11), 150_000)],
+        schema=PAYMENTS,
+        orient="row",
+    )
+    curve = collectability(
+        items, payments, D(2026, 12, 31), ages=(0, 30, 60), horizons=(30, 90, 180)
+    )
+    got = {
+        (r["currency"], r["age"], r["horizon"]): (r["open_minor"], r["recovered_minor"])
+        for r in curve.iter_rows(named=True)
+    }
+    # age 0: all three open (4,000); by day 30 X (1,000) = 25%; by 90 + Y's 500 = 37.5%;
+    # by 180 + Y's 1,500 = 75%
+    assert [got["EUR", 0, h] for h in (30, 90, 180)] == [
+        (400_000, 100_000),
+        (400_000, 150_000),
+        (400_000, 300_000),
+    ]
+    # age 30: Y and Z open (3,000); by 60 Y's 500 (16.7%); by 120 and 210 all of Y (66.7%)
+    assert [got["EUR", 30, h] for h in (30, 90, 180)] == [
+        (300_000, 50_000),
+        (300_000, 200_000),
+        (300_000, 200_000),
+    ]
+    # age 60: Y's 1,500 and Z (2,500); by 90 nothing; by 150 Y's 1,500 (60%)
+    assert [got["EUR", 60, h] for h in (30, 90)] == [(250_000, 0), (250_000, 150_000)]
+    assert got["GBP", 0, 30] == (5_000, 0)
+
+
+def test_the_collectability_curve_never_reads_a_window_past_the_as_of_date():
+    due = D(2026, 1, 31)
+    items = pl.DataFrame([(1, "EUR", due, due, 100_000)], schema=ITEMS, orient="row")
+    payments = pl.DataFrame([(1, D(2026, 7, 1), 100_000)], schema=PAYMENTS, orient="row")
+    # on 1 May (day 90) the 90-day window from day 0 is complete, the 180-day one is not
+    curve = collectability(items, payments, D(2026, 5, 1), ages=(0,), horizons=(90, 180))
+    assert curve.select("horizon", "recovered_minor").rows() == [(90, 0)]
