@@ -298,6 +298,9 @@ def test_a_payment_never_raises_the_interest_and_paying_on_the_due_date_leaves_n
         REGIMES[code],
         as_of,
     )
-    assert with_payment.interest <= without.interest
+    # each period is rounded on its own: a payment that splits a period may add one minor unit
+    # of rounding for the extra period, never more
+    extra = len(with_payment.periods) - len(without.periods)
+    assert with_payment.interest <= without.interest + Money.from_minor(max(0, extra), "EUR")
     on_time = accrue(Debt(amount, due, payments=((due, amount),)), REGIMES[code], as_of)
     assert on_time.interest == Money.from_minor(0, "EUR") and on_time.periods == ()

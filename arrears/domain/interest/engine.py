@@ -121,7 +121,11 @@ def accrue(
 
     shift = timedelta(days=1 if regime.payment_day_bears_interest else 0)
     # (the first day the payment no longer bears interest, the payment day, amount)
-    effective = sorted((max(start, day + shift), day, paid.amount) for day, paid in debt.payments)
+    effective = sorted(
+        (max(start, day + shift), day, paid.amount)
+        for day, paid in debt.payments
+        if paid.amount > 0  # a zero payment changes nothing, not even the periods
+    )
     anniversaries: list[date] = []
     if regime.compounding is Compounding.YEARLY_FROM_DEFAULT:
         k = 1
