@@ -8,7 +8,7 @@ class CommunicationsConfig(AppConfig):
     label = "communications"
 
     def ready(self) -> None:
-        from arrears.apps.communications.presentation import WORDS
+        from arrears.apps.communications.presentation import WORDS, enrich
         from arrears.words import register
 
-        register(WORDS)
+        register(WORDS, enrich=enrich)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_currency
@@ -23,6 +24,13 @@ WORDS = {
     "communications.hedging": "the {language} text of {step} hedges or apologises: "
     "{found!r} (rule 10: concise, firm; remove it)",
     "communications.template_error": "the {language} template for {step} cannot be read: {why}",
+    "communications.no_case": "{debtor} has no case{currency_words}: check the code, or run "
+    "the day first",
+    "communications.which_currency": "{debtor} has cases in several currencies: say which "
+    "(--currency)",
+    "communications.no_step": "the {currency} case of {debtor} has not reached a step of the "
+    "ladder yet: nothing is sent (give --step to see a step's message)",
+    "communications.nothing_open": "the {currency} case of {debtor} has nothing open to dun",
     "interest.no_rate": "no {series} rate is known for {day} (the table runs from {first} to "
     "{covers_until}): import a newer rate table",
     "interest.no_table": "the interest regime {regime} needs the rate table {series}, which is "
@@ -43,6 +51,12 @@ WORDS = {
     "interest.regime_value": "regime {regime}: {key} cannot be {value!r}",
     "limitation.no_rule": "no limitation rule is known for {jurisdiction}: known are {known}",
 }
+
+
+def enrich(figures: dict[str, Any]) -> dict[str, Any]:
+    currency = figures.get("currency")
+    return {**figures, "currency_words": f" in {currency}" if currency else ""}
+
 
 LABELS = {
     "en": {
