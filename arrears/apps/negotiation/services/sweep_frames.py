@@ -20,6 +20,7 @@ import polars as pl
 
 from arrears.apps.common.bulk import read_frame, update_frame
 from arrears.apps.ledger.models import Company
+from arrears.domain.booking import BOOKING_SCHEMA, unbooked_batch
 from arrears.domain.dates import days_before
 from arrears.domain.promises import PromisePolicy, PromiseState
 
@@ -56,16 +57,6 @@ _WRITE_OFF_PARTS = (
     "JOIN negotiation_writeoff w ON w.id = wp.write_off_id "
     "WHERE w.status = 'approved' AND w.decided_on <= %s"
 )
-PENDING_SCHEMA: dict[str, pl.DataType] = {
-    "item_id": pl.Int64(),
-    "kind": pl.String(),
-    "part_id": pl.Int64(),
-    "decided_on": pl.Date(),
-    "minor": pl.Int64(),
-    "open_at": pl.Int64(),
-    "open_now": pl.Int64(),
-    "paid_since": pl.Int64(),
-}
 
 
 def disputed(company: Company, as_of: date) -> pl.DataFrame:
@@ -77,14 +68,10 @@ def pending(company: Company, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame]:
     amount since its first decision, less payments since then, books the decisions waiting on
     it in the order they were made, each once (`arrears.domain.booking`, batched)."""
     sql = f"{_CREDIT_PARTS} UNION ALL {_WRITE_OFF_PARTS}"
-    frame = read_frame(_PENDING.format(parts=sql), [as_of, as_of, company.pk], PENDING_SCHEMA)
-    item = "item_id"
-    first_open = pl.col("open_at").fill_null(pl.col("open_now")).first().over(item)
-    booked = (first_open - pl.col("open_now") - pl.col("paid_since").first().over(item)).clip(0)
-    before = pl.col("minor").cum_sum().over(item) - pl.col("minor")
-    left = frame.sort(item, "decided_on", "kind", "part_id").with_columns(
-        minor=pl.col("minor") - (booked - before).clip(0, pl.col("minor"))
+    left = unbooked_batch(
+        read_frame(_PENDING.format(parts=sql), [as_of, as_of, company.pk], BOOKING_SCHEMA)
     )
+    item = "item_id"
     parts = [
         left.filter(pl.col("kind") == k).select(item, "minor") for k in ("write_off", "credit")
     ]
