@@ -32,6 +32,7 @@ from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import conversion_factor
 from arrears.domain.ladder import Channel, Mode, Role, Segment, Step, Strategy
 from arrears.domain.money import format_minor
+from arrears.domain.plans.acceleration import due_after_acceleration, effective_due
 
 
 def strategies_for(*, company: Company) -> tuple[Strategy, ...]:
@@ -111,11 +112,8 @@ def run_items(*, company: Company) -> pl.DataFrame:
     )
     if accelerated.height == 0:
         return items
-    return (
-        items.join(accelerated, on="item_id", how="left", maintain_order="left")
-        .with_columns(due_date=pl.min_horizontal("due_date", "accelerated_on"))
-        .drop("accelerated_on")
-    )
+    joined = items.join(accelerated, on="item_id", how="left", maintain_order="left")
+    return due_after_acceleration(joined).select(items.columns)
 
 
 def _open_items(company: Company) -> pl.DataFrame:
@@ -301,9 +299,7 @@ def case_balance(*, case: Case, as_of: date) -> CaseBalance:
     open_minor = overdue_minor = 0
     oldest: date | None = None
     for due, accelerated, minor in rows:
-        due = _day(due)
-        if accelerated is not None:
-            due = min(due, _day(accelerated))
+        due = effective_due(_day(due), None if accelerated is None else _day(accelerated))
         open_minor += minor
         if due < as_of:
             overdue_minor += minor

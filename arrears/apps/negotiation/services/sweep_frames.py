@@ -22,6 +22,7 @@ from arrears.apps.common.bulk import read_frame, update_frame
 from arrears.apps.ledger.models import Company
 from arrears.domain.booking import BOOKING_SCHEMA, unbooked_batch
 from arrears.domain.dates import days_before
+from arrears.domain.plans.acceleration import due_after_acceleration
 from arrears.domain.promises import PromisePolicy, PromiseState
 
 ITEM_MINOR: dict[str, pl.DataType] = {"item_id": pl.Int64(), "minor": pl.Int64()}
@@ -148,7 +149,7 @@ BREAKS_SCHEMA: dict[str, pl.DataType] = {
 # The due date is the ladder's: an item a defaulted plan accelerated is due from that day.
 _COUNTED_ITEMS = (
     "SELECT i.id, i.debtor_id, i.currency, i.open_minor, i.kind, i.broken_promises AS old, "
-    "CASE WHEN x.accelerated_on < i.due_date THEN x.accelerated_on ELSE i.due_date END AS due "
+    "i.due_date, x.accelerated_on "
     "FROM ledger_openitem i LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
     "WHERE i.company_id = %s AND (i.broken_promises <> 0 OR (i.open_minor > 0 AND i.debtor_id IN ("
     " SELECT b.debtor_id FROM ({breaks}) b)))"
@@ -160,7 +161,8 @@ COUNTED_SCHEMA: dict[str, pl.DataType] = {
     "open_minor": pl.Int64(),
     "kind": pl.String(),
     "old": pl.Int64(),
-    "due": pl.Date(),
+    "due_date": pl.Date(),
+    "accelerated_on": pl.Date(),
 }
 
 
@@ -181,8 +183,10 @@ def broken_counts_write(company: Company, as_of: date, policy: PromisePolicy) ->
     breaks_sql = _BREAKS.format(marks=", ".join(["%s"] * len(states)))
     breaks_params = [*states, since, as_of, since, as_of, company.pk]
     breaks = read_frame(breaks_sql, breaks_params, BREAKS_SCHEMA)
-    items = read_frame(
-        _COUNTED_ITEMS.format(breaks=breaks_sql), [company.pk, *breaks_params], COUNTED_SCHEMA
+    items = due_after_acceleration(
+        read_frame(
+            _COUNTED_ITEMS.format(breaks=breaks_sql), [company.pk, *breaks_params], COUNTED_SCHEMA
+        )
     )
     day = pl.duration(days=1)
     broke_from = pl.coalesce(
@@ -197,7 +201,7 @@ def broken_counts_write(company: Company, as_of: date, policy: PromisePolicy) ->
             breaks.select("debtor_id", "currency", broke_from=broke_from),
             on=["debtor_id", "currency"],
         )
-        .filter(pl.col("due") < pl.col("broke_from"))  # overdue (dpd >= 1) when it broke
+        .filter(pl.col("due_date") < pl.col("broke_from"))  # overdue (dpd >= 1) when it broke
         .group_by("id")
         .agg(n=pl.len().cast(pl.Int64))
     )
