@@ -28,6 +28,7 @@ from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, ExchangeRate, ItemKind, OpenItem
 from arrears.domain.access import Verb
 from arrears.domain.actions import CASE_CLOSED, OVERTAKEN
+from arrears.domain.credit_held import CREDIT_ROWS_SCHEMA, credit_held
 from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import conversion_factor
 from arrears.domain.ladder import Channel, Mode, Role, Segment, Step, Strategy
@@ -138,17 +139,18 @@ def _open_items(company: Company) -> pl.DataFrame:
     )
 
 
-def run_credits(*, company: Company) -> pl.DataFrame:
-    """Open credit notes and unapplied payments per debtor and currency."""
-    return read_frame(
-        "SELECT debtor_id, currency, SUM(m) AS credit_minor FROM ("
-        " SELECT debtor_id, currency, open_minor AS m FROM ledger_openitem"
-        f" WHERE +company_id = %s AND kind = '{ItemKind.CREDIT_NOTE.value}' AND open_minor > 0"
-        " UNION ALL SELECT debtor_id, currency, unapplied_minor AS m FROM ledger_payment"
-        " WHERE company_id = %s AND unapplied_minor > 0) c GROUP BY debtor_id, currency",
-        [company.pk, company.pk],
-        {"debtor_id": pl.Int64(), "currency": pl.String(), "credit_minor": pl.Int64()},
-    )
+def run_credits(*, company: Company, as_of: date) -> pl.DataFrame:
+    """Per debtor and currency, the credit we hold on `as_of` (`domain.credit_held`)."""
+    return credit_held(read_frame(_CREDITS, [company.pk, company.pk], CREDIT_ROWS_SCHEMA), as_of)
+
+
+# Open credit notes (issued on) and payments with money on account (received on).
+_CREDITS = (
+    "SELECT debtor_id, currency, issue_date AS dated, open_minor AS minor FROM ledger_openitem"
+    f" WHERE +company_id = %s AND kind = '{ItemKind.CREDIT_NOTE.value}' AND open_minor > 0"
+    " UNION ALL SELECT debtor_id, currency, received_on, unapplied_minor FROM ledger_payment"
+    " WHERE company_id = %s AND unapplied_minor > 0"
+)
 
 
 def run_debtors(*, company: Company) -> pl.DataFrame:

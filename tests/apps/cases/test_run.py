@@ -191,6 +191,24 @@ def test_credit_hold_is_set_over_limit_and_lifted_when_paid_down(company, cora):
     assert not d.on_hold and result.counts["holds_lifted"] == 1
 
 
+def test_a_credit_note_issued_after_the_as_of_date_does_not_lower_the_exposure(company, cora):
+    d = factories.debtor(company, owner=cora, credit_limit_minor=100_00)
+    factories.item(d, due=AS_OF + timedelta(days=10), amount=150_00)
+    note = dict(due=AS_OF, amount=100_00, kind="credit_note")
+    factories.item(d, issue_date=AS_OF + timedelta(days=1), **note)
+    other = factories.company("bolt")  # its credit, held long since, is not ours to count
+    strategies_install_defaults(company=other)
+    theirs = factories.debtor(other, owner=factories.collector("carl", other), code=d.code)
+    factories.item(theirs, issue_date=AS_OF - timedelta(days=9), **note)
+    run_daily(company=company, as_of=AS_OF)
+    d.refresh_from_db()
+    assert d.on_hold
+    assert HoldChange.objects.get(debtor=d).reason["exposure_minor"] == 150_00
+    run_daily(company=company, as_of=AS_OF + timedelta(days=1))  # the note is held from today
+    d.refresh_from_db()
+    assert not d.on_hold
+
+
 def test_a_manual_hold_is_never_lifted_by_the_run(company, cora):
     d = factories.debtor(company, owner=cora, on_hold=True, manual_hold=True)
     factories.item(d, due=AS_OF + timedelta(days=10))

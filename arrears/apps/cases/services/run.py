@@ -132,7 +132,7 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
         factors=selectors.conversion_factors(company=company, as_of=as_of),
     )
     items = selectors.run_items(company=company)
-    credits = selectors.run_credits(company=company)
+    credits = selectors.run_credits(company=company, as_of=as_of)
     debtors = selectors.run_debtors(company=company)
     cases = selectors.run_cases(company=company)
     pending = selectors.run_pending_actions(company=company)
