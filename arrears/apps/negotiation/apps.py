@@ -10,3 +10,13 @@ class NegotiationConfig(AppConfig):
         from arrears.apps.negotiation.presentation import WORDS, enrich
 
         words.register(WORDS, enrich=enrich)
+        # §5-8 The daily run sweeps the desk's commitments before the ladder decides.
+        from arrears.apps.cases.services.run import before_ladder_register
+        from arrears.apps.negotiation.services import negotiation_sweep
+
+        before_ladder_register(
+            "negotiation",
+            lambda *, company, as_of, run: (
+                negotiation_sweep(company=company, as_of=as_of, run=run).counts
+            ),
+        )

@@ -1,10 +1,11 @@
 """§5-8 in the daily run: judge every standing promise and plan, escalate overdue disputes, and
 write what the ladder reads (`OpenItem.excluded_minor`, `OpenItem.broken_promises`).
 
-Called by `run_daily` inside its transaction, before the ladder decides, so a promise broken
-today moves the case up the ladder today. Promises and plans are judged one by one (they scale
-with the negotiations, not the ledger) on receipts read in one query; the ladder's inputs are
-computed over the whole ledger in columns (`sweep_frames`). Each change is recorded once (an
+Called by `run_daily` inside its transaction, before the ladder decides (registered in
+`negotiation.apps`: cases never imports the desk), so a promise broken today moves the case up
+the ladder today. Promises and plans are judged one by one (they scale with the negotiations,
+not the ledger) on receipts read in one query; the ladder's inputs are computed over the whole
+ledger in columns (`sweep_frames`). Each change is recorded once (an
 event with its reason, a follow-up the next business day): repeating a date changes nothing.
 A dry run does all of it inside a transaction it rolls back.
 """
