@@ -7,9 +7,8 @@ and Polars and written as differences (so a repeated sweep writes nothing).
   credit). A credit or write-off counts until the ledger shows it booked: the fall in the item's
   open amount since the decision that payments do not explain.
 * ... and every open item of a case handed over to legal or an agency (§1: it is theirs now).
-* `OpenItem.broken_promises`: per open item, the broken (and, by policy, partly kept) promises
-  plus defaulted plans on its case (same debtor and currency), given or agreed within the record
-  window, that broke after the item fell due (the item was overdue when the promise broke).
+* `OpenItem.broken_promises`: per open item, the breaks on its case that came after it fell due
+  (`arrears.domain.broken_promises`).
 """
 
 from __future__ import annotations
@@ -21,11 +20,13 @@ import polars as pl
 from arrears.apps.common.bulk import read_frame, update_frame
 from arrears.apps.ledger.models import Company
 from arrears.domain.booking import BOOKING_SCHEMA, unbooked_batch
-from arrears.domain.dates import days_before
+from arrears.domain.broken_promises import COMMITMENTS_SCHEMA, ITEMS_SCHEMA, broken_counts
 from arrears.domain.plans.acceleration import due_after_acceleration
 from arrears.domain.promises import PromisePolicy, PromiseState
 
 ITEM_MINOR: dict[str, pl.DataType] = {"item_id": pl.Int64(), "minor": pl.Int64()}
+# The promise states that may count as a break (`domain.broken_promises` applies the policy).
+_MAY_BREAK = ", ".join(f"'{s.value}'" for s in (PromiseState.BROKEN, PromiseState.PARTLY_KEPT))
 
 _OPEN_DISPUTES = (
     "SELECT dp.item_id, dp.amount_minor AS minor FROM negotiation_disputepart dp "
@@ -123,93 +124,47 @@ def exclusions_write(company: Company, parts: list[pl.DataFrame]) -> int:
     return update_frame("ledger_openitem", new)
 
 
-# §7 What counts as a break: broken (by policy also partly kept) promises given, and plans in
-# default agreed, within the record window. With each: the deadline a promise failed on
-# (`closed_on`), the day a plan defaulted (`defaulted_on`: the first day late beyond the grace),
-# the day it was judged, and the day it was given or agreed.
-_BREAKS = (
-    "SELECT c.debtor_id, c.currency, t.failed_on, t.defaulted_on, t.evaluated_on, t.started_on "
-    "FROM (SELECT case_id, closed_on AS failed_on, CAST(NULL AS DATE) AS defaulted_on, "
-    "  evaluated_on, given_on AS started_on FROM negotiation_promisetopay"
-    "  WHERE state IN ({marks}) AND given_on >= %s AND given_on <= %s"
-    " UNION ALL SELECT case_id, NULL, defaulted_on, evaluated_on, agreed_on"
-    "  FROM negotiation_paymentplan"
-    "  WHERE status = 'defaulted' AND agreed_on >= %s AND agreed_on <= %s"
+# §7 Promises and plans that may count as breaks (`domain.broken_promises` decides which do):
+# the deadline a promise failed on, the day a plan defaulted, the day it was judged, and the
+# day it was given or agreed.
+_COMMITMENTS = (
+    "SELECT c.debtor_id, c.currency, t.commitment, t.state, t.failed_on, t.defaulted_on, "
+    "t.evaluated_on, t.started_on "
+    "FROM (SELECT case_id, 'promise' AS commitment, state, closed_on AS failed_on, "
+    "  CAST(NULL AS DATE) AS defaulted_on, evaluated_on, given_on AS started_on"
+    f"  FROM negotiation_promisetopay WHERE state IN ({_MAY_BREAK})"
+    " UNION ALL SELECT case_id, 'plan', status, NULL, defaulted_on, evaluated_on, agreed_on"
+    "  FROM negotiation_paymentplan WHERE status = 'defaulted'"
     ") t JOIN cases_case c ON c.id = t.case_id WHERE c.company_id = %s"
 )
-BREAKS_SCHEMA: dict[str, pl.DataType] = {
-    "debtor_id": pl.Int64(),
-    "currency": pl.String(),
-    "failed_on": pl.Date(),
-    "defaulted_on": pl.Date(),
-    "evaluated_on": pl.Date(),
-    "started_on": pl.Date(),
-}
 # Items whose count may change: those counted now, and the open items of debtors with a break.
-# The due date is the ladder's: an item a defaulted plan accelerated is due from that day.
 _COUNTED_ITEMS = (
-    "SELECT i.id, i.debtor_id, i.currency, i.open_minor, i.kind, i.broken_promises AS old, "
-    "i.due_date, x.accelerated_on "
+    "SELECT i.id AS item_id, i.debtor_id, i.currency, i.kind, i.open_minor, i.due_date, "
+    "x.accelerated_on, i.broken_promises AS old "
     "FROM ledger_openitem i LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
     "WHERE i.company_id = %s AND (i.broken_promises <> 0 OR (i.open_minor > 0 AND i.debtor_id IN ("
     " SELECT b.debtor_id FROM ({breaks}) b)))"
 )
 COUNTED_SCHEMA: dict[str, pl.DataType] = {
-    "id": pl.Int64(),
-    "debtor_id": pl.Int64(),
-    "currency": pl.String(),
-    "open_minor": pl.Int64(),
-    "kind": pl.String(),
-    "old": pl.Int64(),
-    "due_date": pl.Date(),
+    **ITEMS_SCHEMA,
     "accelerated_on": pl.Date(),
+    "old": pl.Int64(),
 }
 
 
 def broken_counts_write(company: Company, as_of: date, policy: PromisePolicy) -> int:
-    """Store each open item's broken-promise count where it differs; returns the items changed.
-
-    A break counts for an item of its own case only if the item was already overdue (at
-    least a day past its due date, an accelerated one's included) on the first day the
-    commitment counted as broken: the day after the deadline a promise failed on, the day a
-    plan defaulted; lacking those, the day it was judged, else the day after it was given. An
-    invoice falling due later climbs the ladder on its own age. Closed items hold 0.
-    """
-    states = [PromiseState.BROKEN.value]
-    if policy.partly_kept_counts_as_broken:
-        states.append(PromiseState.PARTLY_KEPT.value)
-    days = policy.record_window_days
-    since = days_before(as_of, days) if days is not None else date.min
-    breaks_sql = _BREAKS.format(marks=", ".join(["%s"] * len(states)))
-    breaks_params = [*states, since, as_of, since, as_of, company.pk]
-    breaks = read_frame(breaks_sql, breaks_params, BREAKS_SCHEMA)
+    """Store each open item's broken-promise count (`domain.broken_promises`) where it
+    differs; returns the items changed."""
+    commitments = read_frame(_COMMITMENTS, [company.pk], COMMITMENTS_SCHEMA)
     items = due_after_acceleration(
         read_frame(
-            _COUNTED_ITEMS.format(breaks=breaks_sql), [company.pk, *breaks_params], COUNTED_SCHEMA
+            _COUNTED_ITEMS.format(breaks=_COMMITMENTS), [company.pk, company.pk], COUNTED_SCHEMA
         )
-    )
-    day = pl.duration(days=1)
-    broke_from = pl.coalesce(
-        pl.col("failed_on") + day,
-        "defaulted_on",
-        "evaluated_on",
-        pl.col("started_on") + day,
-    )
-    counts = (
-        items.filter((pl.col("open_minor") > 0) & (pl.col("kind") != "credit_note"))
-        .join(
-            breaks.select("debtor_id", "currency", broke_from=broke_from),
-            on=["debtor_id", "currency"],
-        )
-        .filter(pl.col("due_date") < pl.col("broke_from"))  # overdue (dpd >= 1) when it broke
-        .group_by("id")
-        .agg(n=pl.len().cast(pl.Int64))
     )
     changed = (
-        items.join(counts, on="id", how="left")
-        .with_columns(pl.col("n").fill_null(0))
-        .filter(pl.col("n") != pl.col("old"))
-        .select("id", pl.col("n").alias("broken_promises"))
+        items.join(broken_counts(items, commitments, as_of=as_of, policy=policy), on="item_id")
+        .filter(pl.col("broken_promises") != pl.col("old"))
+        .select(pl.col("item_id").alias("id"), "broken_promises")
     )
     return update_frame("ledger_openitem", changed)
 
