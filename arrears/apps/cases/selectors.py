@@ -28,6 +28,7 @@ from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, ExchangeRate, ItemKind, OpenItem
 from arrears.domain.access import Verb
 from arrears.domain.actions import CASE_CLOSED, OVERTAKEN
+from arrears.domain.cases import active_owners
 from arrears.domain.credit_held import CREDIT_ROWS_SCHEMA, credit_held
 from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import conversion_factor
@@ -171,10 +172,7 @@ def run_debtors(*, company: Company) -> pl.DataFrame:
             "owner_id": pl.Int64(),
         },
     )
-    active = pl.Series(sorted(active_owner_ids(company.pk)), dtype=pl.Int64)
-    return frame.with_columns(
-        owner_id=pl.when(pl.col("owner_id").is_in(active.implode())).then(pl.col("owner_id"))
-    )
+    return active_owners(frame, pl.Series(sorted(active_owner_ids(company.pk)), dtype=pl.Int64))
 
 
 CASE_COLUMNS: dict[str, pl.DataType] = {

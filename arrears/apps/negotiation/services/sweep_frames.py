@@ -1,12 +1,9 @@
 """The columnar half of the sweep: what the ladder reads, computed over the whole ledger in SQL
 and Polars and written as differences (so a repeated sweep writes nothing).
 
-* `OpenItem.excluded_minor`: open disputed parts + promise hold-backs + plan-covered principal
-  in good standing + credits and write-offs approved but not yet booked, capped at the open
-  amount. A dispute written off counts through its write-off parts only (never also as a
-  credit). A credit or write-off counts until the ledger shows it booked: the fall in the item's
-  open amount since the decision that payments do not explain.
-* ... and every open item of a case handed over to legal or an agency (§1: it is theirs now).
+* `OpenItem.excluded_minor`: what the ladder does not dun (`arrears.domain.exclusions`). A
+  dispute written off counts through its write-off parts only (never also as a credit). A
+  credit or write-off counts until the ledger shows it booked (`arrears.domain.booking`).
 * `OpenItem.broken_promises`: per open item, the breaks on its case that came after it fell due
   (`arrears.domain.broken_promises`).
 """
@@ -21,10 +18,13 @@ from arrears.apps.common.bulk import read_frame, update_frame
 from arrears.apps.ledger.models import Company
 from arrears.domain.booking import BOOKING_SCHEMA, unbooked_batch
 from arrears.domain.broken_promises import COMMITMENTS_SCHEMA, ITEMS_SCHEMA, broken_counts
+from arrears.domain.cases import closes_written_off
+from arrears.domain.exclusions import ITEM_MINOR as ITEM_MINOR
+from arrears.domain.exclusions import ITEMS_SCHEMA as EXCLUDABLE
+from arrears.domain.exclusions import excluded
 from arrears.domain.plans.acceleration import due_after_acceleration
 from arrears.domain.promises import PromisePolicy, PromiseState
 
-ITEM_MINOR: dict[str, pl.DataType] = {"item_id": pl.Int64(), "minor": pl.Int64()}
 # The promise states that may count as a break (`domain.broken_promises` applies the policy).
 _MAY_BREAK = ", ".join(f"'{s.value}'" for s in (PromiseState.BROKEN, PromiseState.PARTLY_KEPT))
 
@@ -80,46 +80,36 @@ def pending(company: Company, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame]:
     return parts[0], parts[1]
 
 
-# §1 A case handed over to legal or an agency is theirs: our own ladder stops dunning it.
-_HANDED_OVER = (
-    "SELECT i.id AS item_id, i.open_minor AS minor FROM ledger_openitem i "
-    "JOIN cases_case c ON c.debtor_id = i.debtor_id AND c.currency = i.currency "
-    "WHERE c.company_id = %s AND i.open_minor > 0 "
-    "AND c.id IN (SELECT case_id FROM negotiation_handover)"
+# The items whose exclusion may change: those already excluded, and those of a debtor the desk
+# has touched (the read scales with the negotiations, not with the ledger); with whether the
+# item's case is handed over to legal or an agency.
+_EXCLUDABLE = (
+    "SELECT i.id AS item_id, i.open_minor, "
+    " CASE WHEN h.case_id IS NULL THEN 0 ELSE 1 END AS handed_over, i.excluded_minor "
+    "FROM ledger_openitem i LEFT JOIN cases_case c ON c.debtor_id = i.debtor_id "
+    " AND c.currency = i.currency AND c.company_id = i.company_id "
+    "LEFT JOIN (SELECT DISTINCT case_id FROM negotiation_handover) h ON h.case_id = c.id "
+    "WHERE i.company_id = %s AND (i.excluded_minor <> 0 OR i.debtor_id IN ("
+    " SELECT c.debtor_id FROM cases_case c WHERE c.company_id = %s AND c.id IN ("
+    "  SELECT case_id FROM negotiation_promisetopay UNION SELECT case_id FROM "
+    "  negotiation_paymentplan UNION SELECT case_id FROM negotiation_dispute UNION "
+    "  SELECT case_id FROM negotiation_writeoff UNION "
+    "  SELECT case_id FROM negotiation_handover)))"
 )
 
 
 def exclusions_write(company: Company, parts: list[pl.DataFrame]) -> int:
-    """Store each item's new excluded part where it differs; returns the items changed.
-
-    Besides `parts`, every open item of a handed-over case is excluded whole.
-    """
-    parts = [*parts, read_frame(_HANDED_OVER, [company.pk], ITEM_MINOR)]
-    wanted = (
-        pl.concat([p.select(pl.col("item_id", "minor").cast(pl.Int64)) for p in parts])
-        .group_by("item_id")
-        .agg(pl.col("minor").sum())
-    )
-    # Only items already excluded or on a case the desk has touched can change: the read
-    # scales with the negotiations, not with the ledger.
+    """Store each item's excluded part (`domain.exclusions`) where it differs; returns the
+    items changed."""
     stored = read_frame(
-        "SELECT id AS item_id, open_minor, excluded_minor FROM ledger_openitem "
-        "WHERE company_id = %s AND (excluded_minor <> 0 OR debtor_id IN ("
-        " SELECT c.debtor_id FROM cases_case c WHERE c.company_id = %s AND c.id IN ("
-        "  SELECT case_id FROM negotiation_promisetopay UNION SELECT case_id FROM "
-        "  negotiation_paymentplan UNION SELECT case_id FROM negotiation_dispute UNION "
-        "  SELECT case_id FROM negotiation_writeoff UNION "
-        "  SELECT case_id FROM negotiation_handover)))",
-        [company.pk, company.pk],
-        {"item_id": pl.Int64(), "open_minor": pl.Int64(), "excluded_minor": pl.Int64()},
+        _EXCLUDABLE, [company.pk, company.pk], {**EXCLUDABLE, "excluded_minor": pl.Int64()}
     )
     new = (
-        stored.join(wanted, on="item_id", how="left")
-        .with_columns(
-            new=pl.min_horizontal(pl.col("minor").fill_null(0), pl.col("open_minor").clip(0))
+        stored.join(excluded(stored.drop("excluded_minor"), parts), on="item_id")
+        .filter(pl.col("excluded_minor") != pl.col("excluded_minor_right"))
+        .select(
+            pl.col("item_id").alias("id"), pl.col("excluded_minor_right").alias("excluded_minor")
         )
-        .filter(pl.col("new") != pl.col("excluded_minor"))
-        .select(pl.col("item_id").alias("id"), pl.col("new").alias("excluded_minor"))
     )
     return update_frame("ledger_openitem", new)
 
@@ -170,8 +160,8 @@ def broken_counts_write(company: Company, as_of: date, policy: PromisePolicy) ->
 
 
 def fully_written_off(company: Company, as_of: date, pending: pl.DataFrame) -> pl.DataFrame:
-    """Open cases with an approved write-off not yet closing a case, whose whole open dunnable
-    balance is written off (or that have nothing open left): they close as written off."""
+    """Open cases with an approved write-off not yet closing a case that close as written off
+    (`domain.cases.closes_written_off`)."""
     cases = read_frame(
         "SELECT DISTINCT c.id AS case_id, c.debtor_id, c.currency FROM cases_case c "
         "JOIN negotiation_writeoff w ON w.case_id = c.id WHERE c.company_id = %s "
@@ -183,8 +173,8 @@ def fully_written_off(company: Company, as_of: date, pending: pl.DataFrame) -> p
     if cases.is_empty():
         return cases.select("case_id")
     items = read_frame(
-        "SELECT id AS item_id, debtor_id, currency, open_minor FROM ledger_openitem "
-        "WHERE company_id = %s AND open_minor > 0 AND kind <> 'credit_note' AND debtor_id IN ("
+        "SELECT id AS item_id, debtor_id, currency, open_minor, kind FROM ledger_openitem "
+        "WHERE company_id = %s AND open_minor > 0 AND debtor_id IN ("
         " SELECT c.debtor_id FROM cases_case c JOIN negotiation_writeoff w ON w.case_id = c.id"
         " WHERE c.company_id = %s AND w.status = 'approved' AND w.closed_case_on IS NULL)",
         [company.pk, company.pk],
@@ -193,17 +183,7 @@ def fully_written_off(company: Company, as_of: date, pending: pl.DataFrame) -> p
             "debtor_id": pl.Int64(),
             "currency": pl.String(),
             "open_minor": pl.Int64(),
+            "kind": pl.String(),
         },
     )
-    off = pending.group_by("item_id").agg(pl.col("minor").sum())
-    left = (
-        items.join(off, on="item_id", how="left")
-        .with_columns(rest=(pl.col("open_minor") - pl.col("minor").fill_null(0)).clip(0))
-        .group_by("debtor_id", "currency")
-        .agg(pl.col("rest").sum())
-    )
-    return (
-        cases.join(left, on=["debtor_id", "currency"], how="left")
-        .filter(pl.col("rest").fill_null(0) == 0)
-        .select("case_id")
-    )
+    return closes_written_off(cases, items, pending)
