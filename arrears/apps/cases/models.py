@@ -86,6 +86,28 @@ class ItemStep(models.Model):
         return f"item {self.item_id}: {self.strategy_code} step {self.step} since {self.step_on}"
 
 
+class ItemDeskInput(models.Model):
+    """What the negotiation desk's daily sweep tells the ladder about an open item: the part not
+    to dun (§1, §5-8: `arrears.domain.exclusions`) and the breaks on its case that count for it
+    (§7: `arrears.domain.broken_promises`). No row: nothing held back, no break.
+
+    Kept apart from the ERP's item row, as `ItemStep` is: the import never touches it, and a day
+    rewrites only the few rows the desk changed.
+    """
+
+    item = models.OneToOneField(
+        OpenItem, primary_key=True, on_delete=models.CASCADE, related_name="desk_input"
+    )
+    excluded_minor = models.BigIntegerField(default=0)
+    broken_promises = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return (
+            f"item {self.item_id}: {self.excluded_minor} held back, "
+            f"{self.broken_promises} broken promises"
+        )
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open"
     CLOSED = "closed"

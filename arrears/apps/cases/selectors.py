@@ -121,8 +121,11 @@ def run_items(*, company: Company) -> pl.DataFrame:
 def _open_items(company: Company) -> pl.DataFrame:
     return read_frame(
         "SELECT i.id AS item_id, i.debtor_id, i.currency, i.due_date, i.open_minor, "
-        "i.excluded_minor, i.broken_promises, s.step, s.step_on, s.strategy_code "
+        "COALESCE(x.excluded_minor, 0) AS excluded_minor, "
+        "COALESCE(x.broken_promises, 0) AS broken_promises, "
+        "s.step, s.step_on, s.strategy_code "
         "FROM ledger_openitem i LEFT JOIN cases_itemstep s ON s.item_id = i.id "
+        "LEFT JOIN cases_itemdeskinput x ON x.item_id = i.id "
         f"WHERE +i.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS})",
         [company.pk],
         {

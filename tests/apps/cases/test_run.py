@@ -427,7 +427,7 @@ def test_an_old_item_held_back_by_a_plan_or_promise_keeps_the_credit_hold(compan
     d = factories.debtor(company, owner=cora)
     item = factories.item(d, due=AS_OF - timedelta(days=61))
     run_daily(company=company, as_of=AS_OF)
-    OpenItem.objects.filter(pk=item.pk).update(excluded_minor=item.open_minor)  # in a plan
+    factories.desk_input_set(item, excluded_minor=item.open_minor)  # in a plan
     result = run_daily(company=company, as_of=AS_OF + timedelta(days=1))
     d.refresh_from_db()
     assert d.on_hold and result.counts["holds_lifted"] == 0
@@ -447,7 +447,7 @@ def test_a_case_keeps_its_step_while_its_items_are_held_back(company, cora):
     d = factories.debtor(company, owner=cora, risk_tier="high")
     item = factories.item(d, due=AS_OF - timedelta(days=20))
     run_daily(company=company, as_of=AS_OF)  # final notice
-    OpenItem.objects.filter(pk=item.pk).update(excluded_minor=item.open_minor)  # promised
+    factories.desk_input_set(item, excluded_minor=item.open_minor)  # promised
     run_daily(company=company, as_of=AS_OF + timedelta(days=1))
     case = Case.objects.get(debtor=d)
     assert case.step_code == "final_notice"

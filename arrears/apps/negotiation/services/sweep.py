@@ -1,5 +1,5 @@
 """§5-8 in the daily run: judge every standing promise and plan, escalate overdue disputes, and
-write what the ladder reads (`OpenItem.excluded_minor`, `OpenItem.broken_promises`).
+write what the ladder reads (`cases.ItemDeskInput`: excluded part, broken promises).
 
 Called by `run_daily` inside its transaction, before the ladder decides (registered in
 `negotiation.apps`: cases never imports the desk), so a promise broken today moves the case up

@@ -1,10 +1,10 @@
 """The columnar half of the sweep: what the ladder reads, computed over the whole ledger in SQL
 and Polars and written as differences (so a repeated sweep writes nothing).
 
-* `OpenItem.excluded_minor`: what the ladder does not dun (`arrears.domain.exclusions`). A
+* `ItemDeskInput.excluded_minor` (cases): what the ladder does not dun (`arrears.domain.exclusions`). A
   dispute written off counts through its write-off parts only (never also as a credit). A
   credit or write-off counts until the ledger shows it booked (`arrears.domain.booking`).
-* `OpenItem.broken_promises`: per open item, the breaks on its case that came after it fell due
+* `ItemDeskInput.broken_promises` (cases): per open item, the breaks on its case that came after it fell due
   (`arrears.domain.broken_promises`).
 """
 
@@ -14,7 +14,8 @@ from datetime import date
 
 import polars as pl
 
-from arrears.apps.common.bulk import read_frame, update_frame
+from arrears.apps.cases.services.desk_inputs import desk_inputs_store
+from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import Company
 from arrears.domain.booking import BOOKING_SCHEMA, unbooked_batch
 from arrears.domain.broken_promises import COMMITMENTS_SCHEMA, ITEMS_SCHEMA, broken_counts
@@ -85,11 +86,13 @@ def pending(company: Company, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame]:
 # item's case is handed over to legal or an agency.
 _EXCLUDABLE = (
     "SELECT i.id AS item_id, i.open_minor, "
-    " CASE WHEN h.case_id IS NULL THEN 0 ELSE 1 END AS handed_over, i.excluded_minor "
-    "FROM ledger_openitem i LEFT JOIN cases_case c ON c.debtor_id = i.debtor_id "
+    " CASE WHEN h.case_id IS NULL THEN 0 ELSE 1 END AS handed_over, "
+    " COALESCE(x.excluded_minor, 0) AS old "
+    "FROM ledger_openitem i LEFT JOIN cases_itemdeskinput x ON x.item_id = i.id "
+    "LEFT JOIN cases_case c ON c.debtor_id = i.debtor_id "
     " AND c.currency = i.currency AND c.company_id = i.company_id "
     "LEFT JOIN (SELECT DISTINCT case_id FROM negotiation_handover) h ON h.case_id = c.id "
-    "WHERE i.company_id = %s AND (i.excluded_minor <> 0 OR i.debtor_id IN ("
+    "WHERE i.company_id = %s AND (x.excluded_minor <> 0 OR i.debtor_id IN ("
     " SELECT c.debtor_id FROM cases_case c WHERE c.company_id = %s AND c.id IN ("
     "  SELECT case_id FROM negotiation_promisetopay UNION SELECT case_id FROM "
     "  negotiation_paymentplan UNION SELECT case_id FROM negotiation_dispute UNION "
@@ -101,17 +104,13 @@ _EXCLUDABLE = (
 def exclusions_write(company: Company, parts: list[pl.DataFrame]) -> int:
     """Store each item's excluded part (`domain.exclusions`) where it differs; returns the
     items changed."""
-    stored = read_frame(
-        _EXCLUDABLE, [company.pk, company.pk], {**EXCLUDABLE, "excluded_minor": pl.Int64()}
+    stored = read_frame(_EXCLUDABLE, [company.pk, company.pk], {**EXCLUDABLE, "old": pl.Int64()})
+    changed = (
+        stored.join(excluded(stored.drop("old"), parts), on="item_id")
+        .filter(pl.col("excluded_minor") != pl.col("old"))
+        .select("item_id", "excluded_minor")
     )
-    new = (
-        stored.join(excluded(stored.drop("excluded_minor"), parts), on="item_id")
-        .filter(pl.col("excluded_minor") != pl.col("excluded_minor_right"))
-        .select(
-            pl.col("item_id").alias("id"), pl.col("excluded_minor_right").alias("excluded_minor")
-        )
-    )
-    return update_frame("ledger_openitem", new)
+    return desk_inputs_store(company=company, column="excluded_minor", changed=changed)
 
 
 # §7 Promises and plans that may count as breaks (`domain.broken_promises` decides which do):
@@ -130,9 +129,10 @@ _COMMITMENTS = (
 # Items whose count may change: those counted now, and the open items of debtors with a break.
 _COUNTED_ITEMS = (
     "SELECT i.id AS item_id, i.debtor_id, i.currency, i.kind, i.open_minor, i.due_date, "
-    "x.accelerated_on, i.broken_promises AS old "
+    "x.accelerated_on, COALESCE(d.broken_promises, 0) AS old "
     "FROM ledger_openitem i LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
-    "WHERE i.company_id = %s AND (i.broken_promises <> 0 OR (i.open_minor > 0 AND i.debtor_id IN ("
+    "LEFT JOIN cases_itemdeskinput d ON d.item_id = i.id "
+    "WHERE i.company_id = %s AND (d.broken_promises <> 0 OR (i.open_minor > 0 AND i.debtor_id IN ("
     " SELECT b.debtor_id FROM ({breaks}) b)))"
 )
 COUNTED_SCHEMA: dict[str, pl.DataType] = {
@@ -154,9 +154,9 @@ def broken_counts_write(company: Company, as_of: date, policy: PromisePolicy) ->
     changed = (
         items.join(broken_counts(items, commitments, as_of=as_of, policy=policy), on="item_id")
         .filter(pl.col("broken_promises") != pl.col("old"))
-        .select(pl.col("item_id").alias("id"), "broken_promises")
+        .select("item_id", "broken_promises")
     )
-    return update_frame("ledger_openitem", changed)
+    return desk_inputs_store(company=company, column="broken_promises", changed=changed)
 
 
 def fully_written_off(company: Company, as_of: date, pending: pl.DataFrame) -> pl.DataFrame:
