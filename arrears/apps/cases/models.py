@@ -88,8 +88,9 @@ class ItemStep(models.Model):
 
 class ItemDeskInput(models.Model):
     """What the negotiation desk's daily sweep tells the ladder about an open item: the part not
-    to dun (§1, §5-8: `arrears.domain.exclusions`) and the breaks on its case that count for it
-    (§7: `arrears.domain.broken_promises`). No row: nothing held back, no break.
+    to dun (§1, §5-8: `arrears.domain.exclusions`), the breaks on its case that count for it
+    (§7: `arrears.domain.broken_promises`) and the day a defaulted plan made it due at once
+    (§6-7: `arrears.domain.plans.acceleration`). No row: none of these.
 
     Kept apart from the ERP's item row, as `ItemStep` is: the import never touches it, and a day
     rewrites only the few rows the desk changed.
@@ -100,6 +101,7 @@ class ItemDeskInput(models.Model):
     )
     excluded_minor = models.BigIntegerField(default=0)
     broken_promises = models.PositiveIntegerField(default=0)
+    accelerated_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return (

@@ -103,25 +103,15 @@ _KINDS = ", ".join(f"'{k.value}'" for k in DUNNABLE_KINDS)
 
 
 def run_items(*, company: Company) -> pl.DataFrame:
-    """Open dunnable items with their place on the ladder; an item a defaulted plan made due at
-    once (§6-7 acceleration) is dunned from that date."""
-    items = _open_items(company)
-    accelerated = read_frame(
-        "SELECT x.item_id, x.accelerated_on FROM negotiation_itemacceleration x "
-        "JOIN ledger_openitem i ON i.id = x.item_id WHERE i.company_id = %s",
-        [company.pk],
-        {"item_id": pl.Int64(), "accelerated_on": pl.Date()},
-    )
-    if accelerated.height == 0:
-        return items
-    joined = items.join(accelerated, on="item_id", how="left", maintain_order="left")
-    return due_after_acceleration(joined).select(items.columns)
+    """Open dunnable items with their place on the ladder and what the desk holds for them; an
+    item a defaulted plan made due at once is dunned from that date (§6-7 acceleration)."""
+    return due_after_acceleration(_open_items(company))
 
 
 def _open_items(company: Company) -> pl.DataFrame:
     return read_frame(
-        "SELECT i.id AS item_id, i.debtor_id, i.currency, i.due_date, i.open_minor, "
-        "COALESCE(x.excluded_minor, 0) AS excluded_minor, "
+        "SELECT i.id AS item_id, i.debtor_id, i.currency, i.due_date, x.accelerated_on, "
+        "i.open_minor, COALESCE(x.excluded_minor, 0) AS excluded_minor, "
         "COALESCE(x.broken_promises, 0) AS broken_promises, "
         "s.step, s.step_on, s.strategy_code "
         "FROM ledger_openitem i LEFT JOIN cases_itemstep s ON s.item_id = i.id "
@@ -133,6 +123,7 @@ def _open_items(company: Company) -> pl.DataFrame:
             "debtor_id": pl.Int64(),
             "currency": pl.String(),
             "due_date": pl.Date(),
+            "accelerated_on": pl.Date(),
             "open_minor": pl.Int64(),
             "excluded_minor": pl.Int64(),
             "broken_promises": pl.Int32(),
@@ -294,7 +285,7 @@ def case_balance(*, case: Case, as_of: date) -> CaseBalance:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT i.due_date, x.accelerated_on, i.open_minor FROM ledger_openitem i "
-            "LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
+            "LEFT JOIN cases_itemdeskinput x ON x.item_id = i.id "
             f"WHERE i.debtor_id = %s AND i.currency = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS})",
             [case.debtor_id, case.currency],
         )

@@ -254,11 +254,10 @@ _KINDS = ", ".join(f"'{k.value}'" for k in DUNNABLE_KINDS)
 # once is due from that day, as the run duns it (`domain.plans.acceleration`). `+` keeps
 # SQLite from reading the company's every item by the (company, number) index.
 _ITEMS = (
-    "SELECT i.debtor_id, i.currency, i.due_date, x.accelerated_on, "
+    "SELECT i.debtor_id, i.currency, i.due_date, d.accelerated_on, "
     "i.open_minor, COALESCE(d.excluded_minor, 0) AS excluded_minor, "
     "COALESCE(d.broken_promises, 0) AS broken_promises "
-    "FROM ledger_openitem i LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
-    "LEFT JOIN cases_itemdeskinput d ON d.item_id = i.id "
+    "FROM ledger_openitem i LEFT JOIN cases_itemdeskinput d ON d.item_id = i.id "
     f"WHERE +i.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS}) "
     "AND i.debtor_id IN (SELECT c.debtor_id FROM {tables} WHERE {where})"
 )

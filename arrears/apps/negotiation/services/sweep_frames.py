@@ -113,6 +113,28 @@ def exclusions_write(company: Company, parts: list[pl.DataFrame]) -> int:
     return desk_inputs_store(company=company, column="excluded_minor", changed=changed)
 
 
+# §6-7 The day a defaulted plan made an item due at once, as the desk recorded it, against what
+# the ladder has (cases.ItemDeskInput).
+_ACCELERATED = (
+    "SELECT i.id AS item_id, x.accelerated_on, d.accelerated_on AS old "
+    "FROM ledger_openitem i LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
+    "LEFT JOIN cases_itemdeskinput d ON d.item_id = i.id WHERE i.company_id = %s "
+    "AND (x.item_id IS NOT NULL OR d.accelerated_on IS NOT NULL)"
+)
+
+
+def accelerations_write(company: Company) -> int:
+    """Give the ladder the day each item was made due at once where it differs; returns the
+    items changed."""
+    frame = read_frame(
+        _ACCELERATED,
+        [company.pk],
+        {"item_id": pl.Int64(), "accelerated_on": pl.Date(), "old": pl.Date()},
+    )
+    changed = frame.filter(pl.col("accelerated_on").ne_missing(pl.col("old"))).drop("old")
+    return desk_inputs_store(company=company, column="accelerated_on", changed=changed)
+
+
 # §7 Promises and plans that may count as breaks (`domain.broken_promises` decides which do):
 # the deadline a promise failed on, the day a plan defaulted, the day it was judged, and the
 # day it was given or agreed.
