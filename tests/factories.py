@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 
 from arrears.apps.accounts.services import user_ensure
-from arrears.apps.cases.models import ItemDeskInput
+from arrears.apps.cases.models import CreditHold, ItemDeskInput
 from arrears.apps.ledger.models import Company, Debtor, OpenItem
 from arrears.domain.access import PersonRole
 from arrears.domain.ladder import Role
@@ -46,8 +46,17 @@ def debtor(company_: Company, code: str | None = None, **kw: Any) -> Debtor:
         "country": "DE",
         "risk_tier": "medium",
     }
+    on_hold = kw.pop("on_hold", False)  # a credit hold the run set (cases.CreditHold)
     defaults.update(kw)
-    return Debtor.objects.create(company=company_, **defaults)
+    made = Debtor.objects.create(company=company_, **defaults)
+    if on_hold:
+        CreditHold.objects.create(debtor=made)
+    return made
+
+
+def on_hold(debtor_: Debtor) -> bool:
+    """Whether `debtor_` is on credit hold now."""
+    return CreditHold.objects.filter(debtor=debtor_).exists()
 
 
 def item(

@@ -86,6 +86,22 @@ class ItemStep(models.Model):
         return f"item {self.item_id}: {self.strategy_code} step {self.step} since {self.step_on}"
 
 
+class CreditHold(models.Model):
+    """§3 A debtor on credit hold: it may not buy more on credit until cleared. Set and lifted
+    by the daily run (`arrears.domain.credit_hold`; a hold a person set, `Debtor.manual_hold`,
+    it never lifts); a row while the hold stands, `HoldChange` keeps why and when.
+
+    Apart from the ERP's debtor row: the import never touches it.
+    """
+
+    debtor = models.OneToOneField(
+        Debtor, primary_key=True, on_delete=models.CASCADE, related_name="credit_hold"
+    )
+
+    def __str__(self) -> str:
+        return f"debtor {self.debtor_id} on credit hold"
+
+
 class ItemDeskInput(models.Model):
     """What the negotiation desk's daily sweep tells the ladder about an open item: the part not
     to dun (§1, §5-8: `arrears.domain.exclusions`), the breaks on its case that count for it

@@ -153,8 +153,10 @@ def run_debtors(*, company: Company) -> pl.DataFrame:
     any more (deactivated, or never a member) owns nothing: `owner_id` is null, so the run
     reports the case as without an owner (§1) and `assign --unowned` finds it."""
     frame = read_frame(
-        "SELECT id AS debtor_id, risk_tier, country, credit_limit_minor, on_hold, manual_hold, "
-        "owner_id FROM ledger_debtor WHERE company_id = %s",
+        "SELECT d.id AS debtor_id, d.risk_tier, d.country, d.credit_limit_minor, "
+        "CASE WHEN h.debtor_id IS NULL THEN 0 ELSE 1 END AS on_hold, d.manual_hold, d.owner_id "
+        "FROM ledger_debtor d LEFT JOIN cases_credithold h ON h.debtor_id = d.id "
+        "WHERE d.company_id = %s",
         [company.pk],
         {
             "debtor_id": pl.Int64(),

@@ -60,7 +60,7 @@ class Debtor(models.Model):
         on_delete=models.PROTECT,
         related_name="debtors",
     )
-    on_hold = models.BooleanField(default=False)
+    # Whether the debtor is on credit hold is arrears' own: see cases.CreditHold.
     manual_hold = models.BooleanField(default=False, help_text="set by a person; runs keep it")
 
     class Meta:

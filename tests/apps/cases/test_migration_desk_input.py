@@ -1,5 +1,6 @@
 """Cases 0007 / ledger 0005: what the desk's sweep stored on the ERP's item row (the part not
-dunned, the breaks that count) moves into cases.ItemDeskInput, and back when unapplied."""
+dunned, the breaks that count) moves into cases.ItemDeskInput; cases 0009 / ledger 0006: the
+run's credit hold moves off the debtor row into cases.CreditHold; and back when unapplied."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def _items(apps, *rows):
     out = []
     for code in ("acme", "bolt"):  # a second company's items move as well
         co = Company.objects.create(code=code, name=code, currency="EUR", jurisdiction="DE")
-        d = Debtor.objects.create(company=co, code="D1", name="D1")
+        d = Debtor.objects.create(company=co, code="D1", name="D1", on_hold=code == "bolt")
         for n, (excluded, broken) in enumerate(rows):
             out.append(
                 OpenItem.objects.create(
@@ -65,6 +66,8 @@ def test_the_desk_s_inputs_move_off_the_erp_s_item_row_with_their_values():
             (ids[3], 400, 0),
             (ids[4], 0, 2),
         ]  # nothing held back and no break: no row
+        held = new.get_model("cases", "CreditHold").objects.values_list("debtor__company__code")
+        assert list(held) == [("bolt",)]
         back = _migrate(BEFORE)
         items = back.get_model("ledger", "OpenItem").objects.order_by("id")
         assert [(i.excluded_minor, i.broken_promises) for i in items] == [
@@ -72,5 +75,7 @@ def test_the_desk_s_inputs_move_off_the_erp_s_item_row_with_their_values():
             (0, 2),
             (0, 0),
         ] * 2
+        debtors = back.get_model("ledger", "Debtor").objects.order_by("company__code")
+        assert [d.on_hold for d in debtors] == [False, True]
     finally:
         _migrate(_latest())

@@ -24,7 +24,7 @@ from arrears.apps.cases.models import Run, RunStatus
 from arrears.apps.cases.services.lock import run_lock
 from arrears.apps.cases.services.run_plan import RunPlan, plan_run
 from arrears.apps.common import clock
-from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
+from arrears.apps.common.bulk import delete_ids, insert_frame, read_frame, update_frame
 from arrears.apps.ledger.models import Company, Debtor
 from arrears.domain.actions import ActionState, first_state_expr
 from arrears.domain.batch.daily_run import RunConfig, decide
@@ -222,13 +222,20 @@ def _apply(plan: RunPlan, *, company: Company, run: Run) -> None:
         )
     )
     insert_frame("cases_action", actions)
-    update_frame("ledger_debtor", plan.hold_updates)
+    _holds_store(plan.hold_updates)
     insert_frame(
         "cases_holdchange",
         plan.hold_changes.with_columns(
             run_id=pl.lit(run.pk), on=pl.lit(plan.as_of), created_at=pl.lit(now)
         ),
     )
+
+
+def _holds_store(changed: pl.DataFrame) -> None:
+    """§3 Holds set get a `cases.CreditHold` row, holds lifted lose it (`changed`: id, on_hold)."""
+    held = pl.col("on_hold")
+    insert_frame("cases_credithold", changed.filter(held).select(pl.col("id").alias("debtor_id")))
+    delete_ids("cases_credithold", changed.filter(~held)["id"].to_list(), key="debtor_id")
 
 
 def _result(

@@ -49,7 +49,7 @@ class RunPlan:
     actions: pl.DataFrame  # debtor_id, currency, step_code, channel, role: today's ladder steps
     reviews: pl.DataFrame  # the same and due_on: reviews of the step that fell due
     cancels: pl.DataFrame  # id, status, cancelled_reason, cancelled_on: pending actions ended
-    hold_updates: pl.DataFrame  # id, on_hold
+    hold_updates: pl.DataFrame  # id (the debtor's), on_hold: holds set or lifted
     hold_changes: pl.DataFrame  # debtor_id, hold, reason
     counts: dict[str, int]
     by_step: dict[str, int]

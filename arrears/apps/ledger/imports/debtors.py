@@ -360,7 +360,6 @@ _INSERT = (
     "credit_limit_minor",
     "risk_tier",
     "owner_id",
-    "on_hold",
     "manual_hold",
 )
 
@@ -371,7 +370,6 @@ def _write(d: Diff, *, company: Company, existing: pl.DataFrame, progress: Progr
     new = d.new.rename({"debtor_code": "code"}).with_columns(
         company_id=pl.lit(company.pk, dtype=pl.Int64),
         parent_id=pl.lit(None, dtype=pl.Int64),
-        on_hold=pl.lit(False),
         manual_hold=pl.lit(False),
     )
     new = new.with_columns(v.alias(k) for k, v in _NEW_DEBTOR.items() if k not in new.columns)
