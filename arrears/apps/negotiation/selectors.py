@@ -45,6 +45,7 @@ from arrears.domain.money import Money, format_minor
 from arrears.domain.negotiation import ROW_COLUMNS, Limit, WalkAway
 from arrears.domain.negotiation.document import DeskPolicy
 from arrears.domain.promises import NEVER_STOOD, PromiseRecord, PromiseState
+from arrears.domain.text import neutralise
 
 
 def promise_record_for(*, debtor: Debtor, as_of: date, with_plans: bool = False) -> PromiseRecord:
@@ -420,6 +421,14 @@ def _conditions(conditions: list[str], word: Any = str) -> str:
     return f" on condition of {', '.join(word(c) for c in conditions)}" if conditions else ""
 
 
+def _cell(value: object) -> object:
+    """A CSV cell: empty for None; text a spreadsheet shows and never runs (a contact named
+    `=HYPERLINK(...)`: `arrears.domain.text.neutralise`, the rule of every export)."""
+    if value is None:
+        return ""
+    return neutralise(value) if isinstance(value, str) else value
+
+
 def negotiation_csv(*, actor: Any, case: Case) -> str:
     """The case's negotiation history as CSV (for the file, the auditor, the lawyer), to a
     person who may read its notes."""
@@ -429,7 +438,7 @@ def negotiation_csv(*, actor: Any, case: Case) -> str:
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in _rows(case, plain=False):
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: _cell(v) for k, v in row.items()})
     return buf.getvalue()
 
 

@@ -9,7 +9,8 @@ Text from the ledger (a debtor's name, a code) goes into files that people open 
 spreadsheet, which runs a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return as
 a formula (`=HYPERLINK(...)` in a debtor's name is enough to phish or leak). Every text cell of
 a CSV or XLSX export is neutralised first: such a cell gets a leading `'`, which spreadsheets
-show as text and do not run (`neutralise`; the ageing report and the worklist both use it).
+show as text and do not run (`arrears.domain.text.neutralise`, the one rule every export
+uses: ageing, worklist, negotiation history).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import csv
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from openpyxl import Workbook
@@ -26,6 +28,7 @@ from openpyxl.styles import Font
 
 from arrears.domain.ageing import ROW, amount_columns, key_columns
 from arrears.domain.money import exponent
+from arrears.domain.text import FORMULA_START, neutralise
 
 HEADERS = {
     "debtor_code": "debtor",
@@ -39,26 +42,28 @@ NO_OWNER = "(no owner)"
 NAME_WIDTH = 32  # terminal only: long names are cut so that the amounts stay in view
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 TOO_MANY_ROWS = "{rows} rows do not fit in an XLSX sheet: use --top or --csv"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """A text cell a spreadsheet will show, never run: a leading `'` where it could start a
-    formula (module docstring)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def neutralised(frame: pl.DataFrame) -> pl.DataFrame:
     """`neutralise` on every text column of a frame (batch twin)."""
-    starts = r"^[=+\-@\t\r]"  # FORMULA_STARTS as a regex
     return frame.with_columns(
-        pl.when(pl.col(c).str.contains(starts))
+        pl.when(pl.col(c).str.contains(FORMULA_START))
         .then(pl.lit("'") + pl.col(c))
         .otherwise(pl.col(c))
         .alias(c)
         for c, dtype in frame.schema.items()
         if dtype == pl.String
     )
+
+
+def text_cell(ws: Any, value: object) -> WriteOnlyCell:
+    """An XLSX cell; text neutralised and typed as a string, so that it never becomes a live
+    formula (openpyxl would store text starting with `=` as one)."""
+    if not isinstance(value, str):
+        return WriteOnlyCell(ws, value=value)
+    cell = WriteOnlyCell(ws, value=neutralise(value))
+    cell.data_type = "s"
+    return cell
 
 
 def labels(report: pl.DataFrame) -> pl.DataFrame:
@@ -135,7 +140,7 @@ def write_xlsx(report: pl.DataFrame, path: str | Path) -> None:
     ):
         currency = row_text[-1]
         fmt = number_format(currency)
-        cells: list[object] = list(row_text)
+        cells: list[object] = [text_cell(ws, t) for t in row_text]
         for minor in row_amounts:
             cell = WriteOnlyCell(ws, value=decimal_of(minor, currency))
             cell.number_format = fmt
@@ -212,7 +217,7 @@ def write_rows_xlsx(
     for n, row in enumerate(rows):
         cells: list[object] = []
         for i, value in enumerate(row):
-            cell = WriteOnlyCell(ws, value=neutralise(value) if isinstance(value, str) else value)
+            cell = text_cell(ws, value)
             if i in formats:
                 cell.number_format = formats[i][n]
             cells.append(cell)
