@@ -32,3 +32,8 @@ def neutralise(text: str) -> str:
     """Text for a cell of a CSV or XLSX export, which a spreadsheet shows and never runs: a
     leading `'` where the text could start a formula. Every export calls this (one rule)."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """'1 promise', '2 promises', '1,200 days': a count with its noun in the right number."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
