@@ -1,4 +1,5 @@
-"""`arrears import {debtors,items,payments} FILE`: mirror the ERP's file, all or nothing."""
+"""`arrears import {debtors,items,payments,rates} FILE`: mirror the ERP's file (or load the
+exchange rates), all or nothing."""
 
 from __future__ import annotations
 
@@ -8,18 +9,17 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.common.cli import PersonCommand, add_company_option
-from arrears.apps.ledger.imports import ImportRejected, import_file
-from arrears.apps.ledger.models import ImportKind
+from arrears.apps.ledger.imports import KINDS, ImportRejected, import_file
 from arrears.domain.access import Verb
 
 LARGE = 100_000  # files with at least this many rows to write get progress lines
 
 
 class Command(PersonCommand):
-    help = "Import debtors, items or payments from a CSV (UTF-8) or XLSX file (all or nothing)."
+    help = "Import debtors, items, payments or exchange rates from a CSV or XLSX file (all or nothing)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("kind", choices=ImportKind.values)
+        parser.add_argument("kind", choices=KINDS)
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--complete",
