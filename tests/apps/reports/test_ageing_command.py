@@ -206,8 +206,11 @@ def test_bad_bucket_spec_is_refused_with_the_reason(acme):
 
 
 def test_missing_exchange_rate_is_a_clear_error(acme):
-    with pytest.raises(CommandError, match="no exchange rate into EUR for JPY"):
+    with pytest.raises(
+        CommandError, match="no exchange rate into EUR for JPY valid on 2026-03-31"
+    ) as e:
         ageing("--in-company-currency")
+    assert "arrears import rates FILE" in str(e.value)
 
 
 def test_csv_and_xlsx_neutralise_a_debtor_name_that_is_a_formula(acme, tmp_path):
