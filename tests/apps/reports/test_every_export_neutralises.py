@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import get_commands, load_command_class
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from arrears.domain.text import FORMULA_STARTS, neutralise
@@ -112,3 +114,13 @@ def test_neutralise_marks_every_formula_start_and_leaves_other_text_alone():
         assert neutralise(start + "1+1") == "'" + start + "1+1"
     assert neutralise("Nordhafen GmbH") == "Nordhafen GmbH"
     assert neutralise("a=b") == "a=b"
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("=+-@\t\r 'aZ1é"), max_size=6), max_size=20))
+def test_the_frame_version_neutralises_as_the_one_cell_rule_does(texts):
+    import polars as pl
+
+    from arrears.apps.reports.exports import neutralised
+
+    frame = pl.DataFrame({"text": texts}, schema={"text": pl.String})
+    assert neutralised(frame)["text"].to_list() == [neutralise(t) for t in texts]
