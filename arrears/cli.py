@@ -39,6 +39,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "approval-withdraw",
         "writeoff-cancel",
     ),
+    "letters": ("letter",),
     "reports": ("worklist", "ageing"),
 }
 HELP = ("help", "--help", "-h")
