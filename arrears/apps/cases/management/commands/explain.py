@@ -90,8 +90,8 @@ def _state_lines(c: Case, handing: CaseHandover, held: HeldOff | None = None) ->
     a live step; a case handed over shows what its items owe (the run no longer counts them)
     and that our ladder stopped; overdue items the ladder does not dun say why (`held`)."""
     owner = c.debtor.owner.username if c.debtor.owner else "NO OWNER (defect)"
-    held = CreditHold.objects.filter(debtor_id=c.debtor_id).exists()
-    hold = f"credit hold: {'YES' if held else 'no'}"
+    on_hold = CreditHold.objects.filter(debtor_id=c.debtor_id).exists()
+    hold = f"credit hold: {'YES' if on_hold else 'no'}"
     strategy = f"(strategy {say(c.strategy_code)})" if c.strategy_code else ""
     if c.status == CaseStatus.CLOSED:
         why = CLOSED_REASONS.get(c.closed_reason, say(c.closed_reason) or "no reason recorded")
