@@ -36,6 +36,8 @@ WORDS = {
     "access.wrong_role": "{person} is {role_words}: only {allowed} may {verb_words}",
     "access.not_owner": "{person} does not own this account: only its owner or a credit "
     "manager may {verb_words}",
+    "access.not_an_administrator": "{person} administers no company: only an administrator "
+    "may {what}",
     "access.own_request": "{person} asked for this and cannot approve it too: another credit "
     "manager decides",
     "access.not_yours": "{person} may only manage their own tokens (administrators: those of "

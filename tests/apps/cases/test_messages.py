@@ -8,10 +8,11 @@ import pytest
 from django.core.management.base import CommandError
 
 from arrears.apps.cases.models import Action, CaseEvent
-from arrears.apps.cases.services import actions, run_daily, strategies_install_defaults
+from arrears.apps.cases.services import actions, strategies_install_defaults
 from arrears.apps.cases.services.messages import message_mark
 from arrears.domain.refusal import NotAllowed, Refusal
 from tests import factories, terminal
+from tests.factories import admin, run_as_admin
 from tests.tables import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +27,12 @@ def _today(monkeypatch):
 @pytest.fixture
 def w():
     acme = factories.company()
-    strategies_install_defaults(company=acme)
+    strategies_install_defaults(actor=admin(), company=acme)
     cora, carl = factories.collector("cora", acme), factories.collector("carl", acme)
     gus = factories.collector("gus", factories.company("globex"))
     d = factories.debtor(acme, code="ACME-1", owner=cora)
     factories.item(d, due=AS_OF + timedelta(days=3))  # a courtesy email before it falls due
-    run_daily(company=acme, as_of=AS_OF)
+    run_as_admin(company=acme, as_of=AS_OF)
     email = Action.objects.get(case__debtor=d)
     assert email.status == "queued"
     return email, cora, carl, gus

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from arrears.apps.accounts.models import AuditEvent
-from arrears.apps.ledger.imports import ImportRejected, RowError, import_file
+from arrears.apps.ledger.imports import ImportRejected, RowError
 from arrears.apps.ledger.models import (
     Allocation,
     Company,
@@ -18,6 +18,7 @@ from arrears.apps.ledger.models import (
     OpenItem,
     Payment,
 )
+from tests.factories import import_as_admin
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "arrears" / "apps" / "ledger" / "examples"
 
@@ -43,7 +44,7 @@ def refused(company: Company, kind: str, path: Path) -> list[RowError]:
     """Import `path`, expect a refusal, check nothing was written; return the errors."""
     before = ledger_counts()
     with pytest.raises(ImportRejected) as info:
-        import_file(company=company, kind=kind, path=path)
+        import_as_admin(company=company, kind=kind, path=path)
     assert ledger_counts() == before
     return info.value.errors
 

@@ -9,7 +9,6 @@ import polars as pl
 import pytest
 
 from arrears.apps.common.bulk import read_frame
-from arrears.apps.ledger.imports import import_file
 from arrears.apps.ledger.imports.columns import REPEATED_COLUMN, SEMICOLONS, UNKNOWN_COLUMN
 from arrears.apps.ledger.imports.read import (
     EMPTY_FILE,
@@ -24,6 +23,7 @@ from arrears.apps.ledger.imports.read import (
 from arrears.apps.ledger.models import Allocation, Contact, Debtor, OpenItem, Payment
 from tests import factories
 from tests.apps.ledger.import_support import EXAMPLES, ITEMS_HEADER, csv_file, refused, where
+from tests.factories import import_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_a_file_not_in_utf8_is_refused_with_advice_to_resave(acme, tmp_path):
 def test_a_utf8_byte_order_mark_and_windows_line_ends_are_accepted(acme, tmp_path):
     path = tmp_path / "excel.csv"
     path.write_bytes(b"\xef\xbb\xbf" + f"{ITEMS_HEADER}\r\n{GOOD}\r\n".encode())
-    summary = import_file(company=acme, kind="items", path=path)
+    summary = import_as_admin(company=acme, kind="items", path=path)
     assert summary.created == 1
     assert OpenItem.objects.get().payment_terms == "30 days net"
 
@@ -101,13 +101,13 @@ def test_blank_lines_are_skipped_and_rows_keep_their_spreadsheet_numbers(acme, t
 
 def test_cells_are_stripped_of_surrounding_spaces(acme, tmp_path):
     row = " INV-1 , invoice ,D1, 2026-09-01 ,2026-10-01,EUR, 100.00 ,60.50,"
-    import_file(company=acme, kind="items", path=csv_file(tmp_path, f"{ITEMS_HEADER}\n{row}\n"))
+    import_as_admin(company=acme, kind="items", path=csv_file(tmp_path, f"{ITEMS_HEADER}\n{row}\n"))
     assert OpenItem.objects.get().number == "INV-1"
 
 
 def test_unnamed_empty_columns_left_by_spreadsheets_are_ignored(acme, tmp_path):
     path = csv_file(tmp_path, f"{ITEMS_HEADER},,\n{GOOD},,\n,,,,,,,,,,\n")
-    assert import_file(company=acme, kind="items", path=path).created == 1
+    assert import_as_admin(company=acme, kind="items", path=path).created == 1
 
 
 def test_a_value_under_an_unnamed_column_is_refused(acme, tmp_path):
@@ -187,19 +187,19 @@ def _items_frame(company) -> pl.DataFrame:
 def test_xlsx_and_csv_of_the_same_items_give_the_same_ledger(tmp_path):
     from_csv, from_xlsx = factories.company("csv"), factories.company("xlsx")
     for company, items in ((from_csv, "items.csv"), (from_xlsx, "items.xlsx")):
-        import_file(company=company, kind="debtors", path=EXAMPLES / "debtors.csv")
-        import_file(company=company, kind="items", path=EXAMPLES / items)
+        import_as_admin(company=company, kind="debtors", path=EXAMPLES / "debtors.csv")
+        import_as_admin(company=company, kind="items", path=EXAMPLES / items)
     assert _items_frame(from_csv).height == 9
     assert _items_frame(from_csv).equals(_items_frame(from_xlsx))
     # And each file re-imported over the other's result changes nothing.
-    summary = import_file(company=from_csv, kind="items", path=EXAMPLES / "items.xlsx")
+    summary = import_as_admin(company=from_csv, kind="items", path=EXAMPLES / "items.xlsx")
     assert summary.unchanged == 9
 
 
 def test_the_example_files_import_cleanly_in_order():
     company = factories.company()
     summaries = [
-        import_file(company=company, kind=kind, path=EXAMPLES / f"{kind}.csv")
+        import_as_admin(company=company, kind=kind, path=EXAMPLES / f"{kind}.csv")
         for kind in ("debtors", "items", "payments")
     ]
     assert [(s.kind, s.rows, s.created) for s in summaries] == [

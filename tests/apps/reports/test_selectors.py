@@ -80,10 +80,22 @@ def test_ageing_report_converts_at_the_latest_rate_valid_on_the_as_of_date():
     d = factories.debtor(acme)
     factories.item(d, due=AS_OF - timedelta(days=10), amount=10_01, currency="USD")
     exchange_rate_set(
-        company=acme, currency="USD", rate=Decimal("0.9"), valid_from=date(2026, 1, 1)
+        actor=factories.admin(),
+        company=acme,
+        currency="USD",
+        rate=Decimal("0.9"),
+        valid_from=date(2026, 1, 1),
     )
-    exchange_rate_set(company=acme, currency="USD", rate=Decimal("0.5"), valid_from=AS_OF)
-    exchange_rate_set(company=acme, currency="USD", rate=Decimal("2"), valid_from=date(2026, 4, 1))
+    exchange_rate_set(
+        actor=factories.admin(), company=acme, currency="USD", rate=Decimal("0.5"), valid_from=AS_OF
+    )
+    exchange_rate_set(
+        actor=factories.admin(),
+        company=acme,
+        currency="USD",
+        rate=Decimal("2"),
+        valid_from=date(2026, 4, 1),
+    )
     report = ageing_report(
         actor=ADMIN(),
         company=acme,

@@ -9,7 +9,6 @@ from django.core.management.base import CommandError
 from arrears.apps.cases.services import RunLocked, RunRefused, RunResult, run_daily
 from arrears.apps.common import clock
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
-from arrears.domain.access import Verb
 
 
 class Command(PersonCommand):
@@ -22,7 +21,7 @@ class Command(PersonCommand):
         parser.add_argument("--break-lock", action="store_true", help="clear a dead run's lock")
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
-        company = self.company_for(person, o, Verb.ADMINISTER)
+        company = self.company_for(person, o)
         try:
             result = run_daily(
                 actor=person,

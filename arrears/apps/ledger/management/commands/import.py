@@ -10,7 +10,6 @@ from django.core.management.base import CommandError
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.ledger.imports import ImportRejected, import_file
 from arrears.apps.ledger.models import ImportKind
-from arrears.domain.access import Verb
 
 LARGE = 100_000  # files with at least this many rows to write get progress lines
 
@@ -29,7 +28,7 @@ class Command(PersonCommand):
         add_company_option(parser)
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
-        company = self.company_for(person, o, Verb.ADMINISTER)
+        company = self.company_for(person, o)
         if not o["file"].is_file():
             raise CommandError(f"no such file: {o['file']}")
         try:

@@ -12,7 +12,6 @@ from django.core.management.base import CommandError
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.apps.ledger.models import ExchangeRate
 from arrears.apps.ledger.services import exchange_rate_set
-from arrears.domain.access import Verb
 from arrears.domain.money import MoneyError, parse_decimal
 
 
@@ -36,7 +35,7 @@ class Command(PersonCommand):
             for r in rows:
                 self.stdout.write(f"{r.currency} {r.rate} {company.currency} from {r.valid_from}")
             return
-        company = self.company_for(person, o, Verb.ADMINISTER)
+        company = self.company_for(person, o)
         try:
             rate = parse_decimal(o["rate"])
             row = exchange_rate_set(
