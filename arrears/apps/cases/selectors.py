@@ -260,8 +260,21 @@ def case_explain(
         holds = list(HoldChange.objects.filter(debtor=case.debtor).order_by("on", "id"))
         latest = case.actions.select_related("done_by").order_by("-due_on", "-id")
         actions = list(reversed(latest[:EXPLAIN_ACTIONS]))
+        if not notes:
+            _without_notes(events, actions)
         out.append(Explanation(case, events, holds, actions, notes))
     return out
+
+
+def _without_notes(events: list[CaseEvent], actions: list[Action]) -> None:
+    """What a person who reads no notes (sales) is given of a case's actions: that a call was
+    made and how it ended, not what the debtor said (the note). Only these read copies lose it
+    (they are never saved)."""
+    for a in actions:
+        a.note = ""
+    for e in events:
+        if e.kind == EventKind.ACTION and "note" in e.reason:
+            e.reason = {k: v for k, v in e.reason.items() if k != "note"}
 
 
 @dataclass(frozen=True, slots=True)
