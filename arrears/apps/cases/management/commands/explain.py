@@ -20,9 +20,11 @@ from arrears.apps.cases.selectors import (
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.negotiation.selectors import (
     CaseHandover,
+    DeskFacts,
     case_handover,
     case_negotiation,
     describe_desk_event,
+    desk_facts,
 )
 from arrears.domain.actions import NextActionKind
 from arrears.domain.money import format_minor
@@ -51,16 +53,18 @@ class Command(PersonCommand):
             )
             for line in _state_lines(c, case_handover(actor=person, case=c, as_of=today)):
                 self.stdout.write(f"  {line}")
+            facts = DeskFacts()
             if ex.notes:  # §5-8, not for sales
                 desk = case_negotiation(actor=person, case=c, as_of=today)
                 for line in desk.lines(with_handover=False):
                     self.stdout.write(f"  {line}")
+                facts = desk_facts(actor=person, case=c, events=ex.events)
             self.stdout.write("  history:")
             for e in ex.events:
-                desk_line = describe_desk_event(e)
+                desk_line = describe_desk_event(e, facts)
                 if desk_line and not ex.notes:
                     continue  # sales sees the state, not the negotiation
-                self.stdout.write(f"    {desk_line or describe_event(e)}")
+                self.stdout.write(f"    {desk_line or describe_event(e, ex.items)}")
             for h in ex.holds:
                 what = "hold set" if h.hold else "hold lifted"
                 rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"
