@@ -36,14 +36,6 @@ pytestmark = pytest.mark.django_db
 NEXT_YEAR = date(2027, 11, 25)
 
 
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    """Actions are done on the days the test's runs reach (after the real today)."""
-    from arrears.apps.cases.services import actions
-
-    monkeypatch.setattr(actions, "today", lambda: NEXT_YEAR)
-
-
 def _in(on: date, days: int) -> Terms:
     return Terms.single(on + timedelta(days=days), eur("1000"))
 
