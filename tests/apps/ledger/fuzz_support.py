@@ -34,7 +34,7 @@ from arrears.apps.ledger.imports import items as items_
 from arrears.apps.ledger.imports import payments as payments_
 from arrears.apps.ledger.imports import read as read_
 from arrears.apps.ledger.models import Company
-from tests.apps.ledger.import_support import EXAMPLES, ledger_snapshot, ledger_world
+from tests.apps.ledger.import_support import EXAMPLES, ledger_snapshot, ledger_world, rival_rows
 from tests.factories import import_as_admin
 
 KINDS = ("debtors", "items", "payments")
@@ -95,7 +95,7 @@ def check_import(company: Company, kind: str, path: Path) -> str:
 
 
 def _check(company: Company, kind: str, path: Path) -> str:
-    before = ledger_snapshot()
+    before, rival = ledger_snapshot(), rival_rows()
     try:
         import_as_admin(company=company, kind=kind, path=path)
     except ImportRejected as e:
@@ -108,6 +108,7 @@ def _check(company: Company, kind: str, path: Path) -> str:
                 assert error.message.startswith(tuple(map(_prefix, _FILE_LEVEL))), error
         assert ledger_snapshot() == before, "a refused file changed the ledger"
         return "refused"
+    assert rival_rows() == rival, "an import into acme changed the second company's ledger"
     after = _ledger(ledger_snapshot())
     again = import_as_admin(company=company, kind=kind, path=path)
     assert (again.created, again.updated) == (0, 0), again

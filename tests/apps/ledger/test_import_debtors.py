@@ -18,7 +18,13 @@ from arrears.apps.ledger.imports.debtors import (
 from arrears.apps.ledger.models import Contact, Debtor
 from arrears.domain.money import TOO_MANY_DECIMALS
 from tests import factories
-from tests.apps.ledger.import_support import csv_file, refused, where
+from tests.apps.ledger.import_support import (
+    csv_file,
+    ledger_world,
+    refused,
+    rival_untouched,
+    where,
+)
 from tests.factories import import_as_admin
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +39,7 @@ CHILD = "G2,Group Trading GmbH,DE,,G1,,,,,,"
 
 @pytest.fixture
 def acme():
-    factories.collector("cora")
-    factories.collector("otto")
-    return factories.company()
+    return ledger_world()  # beside rival, whose debtors G1 and D1 share acme's codes
 
 
 def debtors(tmp_path, *rows: str, header: str = HEADER):
@@ -44,9 +48,15 @@ def debtors(tmp_path, *rows: str, header: str = HEADER):
 
 def test_debtors_are_created_with_parent_limit_owner_and_primary_contact(acme, tmp_path):
     # The child comes first: a parent may be anywhere in the file.
-    summary = import_as_admin(company=acme, kind="debtors", path=debtors(tmp_path, CHILD, PARENT))
+    with rival_untouched():
+        summary = import_as_admin(
+            company=acme, kind="debtors", path=debtors(tmp_path, CHILD, PARENT)
+        )
     assert (summary.created, summary.updated) == (2, 0)
-    parent, child = Debtor.objects.get(code="G1"), Debtor.objects.get(code="G2")
+    parent, child = (
+        Debtor.objects.get(company=acme, code="G1"),
+        Debtor.objects.get(company=acme, code="G2"),
+    )
     assert child.parent == parent and parent.parent is None
     assert (parent.credit_limit_minor, parent.risk_tier, parent.owner.username) == (
         5_000_000,
@@ -80,9 +90,12 @@ def test_reimporting_the_same_debtors_changes_nothing(acme, tmp_path):
 
 def test_changes_update_the_debtor_and_its_primary_contact_and_are_counted(acme, tmp_path):
     import_as_admin(company=acme, kind="debtors", path=debtors(tmp_path, PARENT, CHILD))
-    parent = PARENT.replace("cora", "otto").replace("anna@group", "a.berg@group")
+    parent = PARENT.replace("cora", "carl").replace("anna@group", "a.berg@group")
     child = "G2,Group Trading GmbH,DE,,,,high,,Ben Ott,,"
-    summary = import_as_admin(company=acme, kind="debtors", path=debtors(tmp_path, parent, child))
+    with rival_untouched():  # rival's G1 keeps its owner, contact and all
+        summary = import_as_admin(
+            company=acme, kind="debtors", path=debtors(tmp_path, parent, child)
+        )
     assert (summary.created, summary.updated, summary.unchanged) == (0, 2, 0)
     assert {k: v for k, v in summary.changes.items() if v} == {
         "owner": 1,
@@ -91,26 +104,32 @@ def test_changes_update_the_debtor_and_its_primary_contact_and_are_counted(acme,
         "risk_tier": 1,
         "contact_name": 1,
     }
-    g1, g2 = Debtor.objects.get(code="G1"), Debtor.objects.get(code="G2")
-    assert g1.owner.username == "otto" and g2.parent is None and g2.risk_tier == "high"
+    g1, g2 = (
+        Debtor.objects.get(company=acme, code="G1"),
+        Debtor.objects.get(company=acme, code="G2"),
+    )
+    assert g1.owner.username == "carl" and g2.parent is None and g2.risk_tier == "high"
     assert Contact.objects.get(debtor=g1).email == "a.berg@group.example"
     assert Contact.objects.get(debtor=g2).name == "Ben Ott"
-    assert Contact.objects.count() == 2
+    assert Contact.objects.filter(debtor__company=acme).count() == 2
 
 
 def test_empty_contact_cells_keep_the_contact_we_have(acme, tmp_path):
     import_as_admin(company=acme, kind="debtors", path=debtors(tmp_path, PARENT))
-    Contact.objects.create(debtor=Debtor.objects.get(code="G1"), name="Desk", is_primary=False)
+    Contact.objects.create(
+        debtor=Debtor.objects.get(company=acme, code="G1"), name="Desk", is_primary=False
+    )
     no_contact = "G1,Group Holding AG,DE,de,,50000.00,low,cora,,,"
     summary = import_as_admin(company=acme, kind="debtors", path=debtors(tmp_path, no_contact))
     assert summary.unchanged == 1
-    assert sorted(Contact.objects.values_list("name", flat=True)) == ["Anna Berg", "Desk"]
+    names = Contact.objects.filter(debtor__company=acme).values_list("name", flat=True)
+    assert sorted(names) == ["Anna Berg", "Desk"]
 
 
 def test_a_parent_may_be_a_debtor_imported_before(acme, tmp_path):
     import_as_admin(company=acme, kind="debtors", path=debtors(tmp_path, PARENT))
     import_as_admin(company=acme, kind="debtors", path=debtors(tmp_path, CHILD))
-    assert Debtor.objects.get(code="G2").parent.code == "G1"
+    assert Debtor.objects.get(company=acme, code="G2").parent.code == "G1"
 
 
 def test_columns_absent_from_the_file_are_left_alone(acme, tmp_path):
@@ -118,7 +137,7 @@ def test_columns_absent_from_the_file_are_left_alone(acme, tmp_path):
     path = debtors(tmp_path, "G1,Group Holding AG (new name),DE", header="debtor_code,name,country")
     summary = import_as_admin(company=acme, kind="debtors", path=path)
     assert summary.updated == 1 and summary.changes == {"name": 1, "country": 0}
-    g1 = Debtor.objects.get(code="G1")
+    g1 = Debtor.objects.get(company=acme, code="G1")
     assert (g1.owner.username, g1.credit_limit_minor, g1.risk_tier) == ("cora", 5_000_000, "low")
 
 

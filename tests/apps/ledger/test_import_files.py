@@ -22,7 +22,15 @@ from arrears.apps.ledger.imports.read import (
 )
 from arrears.apps.ledger.models import Allocation, Contact, Debtor, OpenItem, Payment
 from tests import factories
-from tests.apps.ledger.import_support import EXAMPLES, ITEMS_HEADER, csv_file, refused, where
+from tests.apps.ledger.import_support import (
+    EXAMPLES,
+    ITEMS_HEADER,
+    csv_file,
+    ledger_world,
+    refused,
+    rival_untouched,
+    where,
+)
 from tests.factories import import_as_admin
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +40,7 @@ GOOD = "INV-1,invoice,D1,2026-09-01,2026-10-01,EUR,100.00,60.50,30 days net"
 
 @pytest.fixture
 def acme():
-    company = factories.company()
+    company = ledger_world()  # beside rival, whose D1 has an item INV-1 too
     factories.debtor(company, code="D1")
     return company
 
@@ -91,7 +99,7 @@ def test_a_utf8_byte_order_mark_and_windows_line_ends_are_accepted(acme, tmp_pat
     path.write_bytes(b"\xef\xbb\xbf" + f"{ITEMS_HEADER}\r\n{GOOD}\r\n".encode())
     summary = import_as_admin(company=acme, kind="items", path=path)
     assert summary.created == 1
-    assert OpenItem.objects.get().payment_terms == "30 days net"
+    assert OpenItem.objects.get(company=acme).payment_terms == "30 days net"
 
 
 def test_blank_lines_are_skipped_and_rows_keep_their_spreadsheet_numbers(acme, tmp_path):
@@ -102,7 +110,7 @@ def test_blank_lines_are_skipped_and_rows_keep_their_spreadsheet_numbers(acme, t
 def test_cells_are_stripped_of_surrounding_spaces(acme, tmp_path):
     row = " INV-1 , invoice ,D1, 2026-09-01 ,2026-10-01,EUR, 100.00 ,60.50,"
     import_as_admin(company=acme, kind="items", path=csv_file(tmp_path, f"{ITEMS_HEADER}\n{row}\n"))
-    assert OpenItem.objects.get().number == "INV-1"
+    assert OpenItem.objects.get(company=acme).number == "INV-1"
 
 
 def test_unnamed_empty_columns_left_by_spreadsheets_are_ignored(acme, tmp_path):
@@ -197,15 +205,23 @@ def test_xlsx_and_csv_of_the_same_items_give_the_same_ledger(tmp_path):
 
 
 def test_the_example_files_import_cleanly_in_order():
-    company = factories.company()
-    summaries = [
-        import_as_admin(company=company, kind=kind, path=EXAMPLES / f"{kind}.csv")
-        for kind in ("debtors", "items", "payments")
-    ]
+    company = ledger_world()  # beside rival, holding the examples' D10001, INV-2026-0001...
+    with rival_untouched():
+        summaries = [
+            import_as_admin(company=company, kind=kind, path=EXAMPLES / f"{kind}.csv")
+            for kind in ("debtors", "items", "payments")
+        ]
     assert [(s.kind, s.rows, s.created) for s in summaries] == [
         ("debtors", 5, 5),
         ("items", 9, 9),
         ("payments", 4, 4),
     ]
-    assert (Debtor.objects.count(), Contact.objects.count(), OpenItem.objects.count()) == (5, 4, 9)
-    assert (Payment.objects.count(), Allocation.objects.count()) == (3, 3)
+    debtors = Debtor.objects.filter(company=company)
+    items, payments = (
+        OpenItem.objects.filter(company=company),
+        Payment.objects.filter(company=company),
+    )
+    contacts = Contact.objects.filter(debtor__company=company)
+    allocations = Allocation.objects.filter(payment__company=company)
+    assert (debtors.count(), contacts.count(), items.count()) == (5, 4, 9)
+    assert (payments.count(), allocations.count()) == (3, 3)
