@@ -1,11 +1,12 @@
 """A person completes or cancels an action (§1-2): the call was made, the review done, the task
-no longer needed; or records a letter or email the ladder queued as sent (or failed). The rules (which moves are allowed, which outcomes a call or a review can
-have, what an outcome schedules next) are `arrears.domain.actions`; this module locks, asks
-access, stores what the rules decide and records it in the case's history and the audit
-trail. Who may: the person holding the action's role (`arrears.domain.access.decide_action`:
-the owning collector their own calls, a credit manager any action, legal its tasks), asked
-after the lock. The case's next action stays the daily run's to choose (one writer): the next run
-picks up what was done and what was booked.
+no longer needed; or records a letter or email the ladder queued as sent (or failed). The rules
+(which moves are allowed, which outcomes a call or a review can have, what an outcome schedules
+next) are `arrears.domain.actions`; this module locks, asks access, stores what the rules decide
+and records it in the case's history and the audit trail. Who may: the person holding the
+action's role (`arrears.domain.access.decide_action`: the owning collector their own calls, a
+credit manager any action, legal its tasks), asked after the lock (`_locked_for`). The case's
+next action stays the daily run's to choose (one writer): the next run picks up what was done
+and what was booked.
 
 Until the outbox sends messages itself (the communications work), a collector prints the letter
 or sends the email and records it here (`message_mark`), so the worklist stops listing it and

@@ -71,9 +71,10 @@ def run_daily(
     """Decide and store today's steps, next actions and credit holds for every open case.
 
     The company's administrator runs it (a scheduled run too: with an administrator's token);
-    anyone else is refused (`NotAllowed`), as is, writing nothing, an as-of date after today (`clock.today`), before
-    `FIRST_DAY`, or before the last finished run (`selectors.last_run`: a failed run blocks
-    nothing). A run that fails once started is kept as `failed`, with nothing it decided."""
+    anyone else is refused (`NotAllowed`) before anything is read or written. Refused too,
+    writing nothing: an as-of date after today (`clock.today`), before `FIRST_DAY`, or before
+    the last finished run (`selectors.last_run`: a failed run blocks nothing). A run that fails
+    once started is kept as `failed`, with nothing it decided."""
     require(actor, Verb.ADMINISTER, company_id=company.pk, what="run the daily run")
     now = clock.today()
     if as_of > now:
