@@ -24,6 +24,7 @@ import polars as pl
 from bench.common import (
     COMPANY,
     add_ledger_args,
+    bench_admin,
     db_name,
     db_tag,
     timed,
@@ -109,7 +110,7 @@ def _run(company: Any, as_of: date, label: str, ledger_items: int) -> None:
     from arrears.apps.cases.services import run_daily
 
     t = time.perf_counter()
-    result = run_daily(company=company, as_of=as_of)
+    result = run_daily(actor=bench_admin(), company=company, as_of=as_of)
     s = time.perf_counter() - t
     rate = f"{ledger_items / s:,.0f} items/s ({result.counts.get('items', 0) / s:,.0f} open/s)"
     print(f"{label:<44} {s:8.2f} s  {rate}", flush=True)

@@ -18,7 +18,17 @@ from typing import Any
 import polars as pl
 
 from bench.build_ledger import build
-from bench.common import COLLECTORS, COMPANY, add_ledger_args, db_name, db_tag, timed, use_database
+from bench.common import (
+    ADMIN,
+    COLLECTORS,
+    COMPANY,
+    add_ledger_args,
+    bench_admin,
+    db_name,
+    db_tag,
+    timed,
+    use_database,
+)
 
 REF_COMPANY = "bench-ref"
 
@@ -28,17 +38,23 @@ def _setup(meta: dict[str, Any]) -> Any:
 
     from arrears.apps.accounts.services import user_ensure
     from arrears.apps.cases.services import strategies_install_defaults
-    from arrears.apps.ledger.services import company_setup, exchange_rate_set
+    from arrears.apps.ledger.services import company_bootstrap, exchange_rate_set
     from arrears.domain.ladder import Role
 
     call_command("migrate", verbosity=0, interactive=False)
     cc = meta["company_currency"]
-    company = company_setup(code=COMPANY, name="Bench GmbH", currency=cc, jurisdiction="DE")
-    strategies_install_defaults(company=company)
+    company, admin = company_bootstrap(
+        code=COMPANY, name="Bench GmbH", currency=cc, jurisdiction="DE", admin=ADMIN
+    )
+    strategies_install_defaults(actor=admin, company=company)
     for currency, rate in meta["rates"].items():
         if currency != cc:
             exchange_rate_set(
-                company=company, currency=currency, rate=Decimal(rate), valid_from=date(2000, 1, 1)
+                actor=admin,
+                company=company,
+                currency=currency,
+                rate=Decimal(rate),
+                valid_from=date(2000, 1, 1),
             )
     for name in COLLECTORS:
         user_ensure(username=name, role=Role.COLLECTOR)
@@ -83,7 +99,9 @@ def _reference(built: Any, company: Any, seconds: dict[str, float]) -> None:
     from arrears.apps.common.bulk import insert_frame
     from arrears.apps.ledger.services import company_setup
 
-    ref = company_setup(code=REF_COMPANY, name="Reference", currency="EUR", jurisdiction="DE")
+    ref = company_setup(
+        actor=bench_admin(), code=REF_COMPANY, name="Reference", currency="EUR", jurisdiction="DE"
+    )
     rows = built.meta["rows"]["items"]
     parts: dict[str, float] = {}
     with timed("reference: read_csv and parse items", rows, parts):
@@ -103,16 +121,17 @@ def run(items: int, seed: int, as_of: Any) -> dict[str, float]:
     from arrears.apps.ledger.imports import import_file
 
     company = _setup(built.meta)
+    admin = bench_admin()
     seconds: dict[str, float] = {}
     rows = built.meta["rows"]
     with timed("import debtors", rows["debtors"], seconds):
-        import_file(company=company, kind="debtors", path=built.paths["debtors"])
+        import_file(actor=admin, company=company, kind="debtors", path=built.paths["debtors"])
     _reference(built, company, seconds)
     for kind in ("items", "payments"):
         with timed(f"import {kind}", rows[kind], seconds):
-            import_file(company=company, kind=kind, path=built.paths[kind])
+            import_file(actor=admin, company=company, kind=kind, path=built.paths[kind])
     with timed("re-import items (no changes)", rows["items"], seconds):
-        import_file(company=company, kind="items", path=built.paths["items"])
+        import_file(actor=admin, company=company, kind="items", path=built.paths["items"])
     _close()
     return seconds
 

@@ -22,7 +22,16 @@ from typing import Any
 import polars as pl
 
 from bench.bench_daily_run import interleaved_medians
-from bench.common import COLLECTORS, COMPANY, add_ledger_args, db_name, db_tag, timed, use_database
+from bench.common import (
+    COLLECTORS,
+    COMPANY,
+    add_ledger_args,
+    bench_admin,
+    db_name,
+    db_tag,
+    timed,
+    use_database,
+)
 
 REPEAT = 5
 MANAGER = "maria"
@@ -173,8 +182,8 @@ def main() -> None:
     on = o.as_of + timedelta(days=3)
     if not o.again:
         with timed("run_daily on the as-of date and 3 days later"):
-            run_daily(company=company, as_of=o.as_of)
-            run_daily(company=company, as_of=on)
+            run_daily(actor=bench_admin(), company=company, as_of=o.as_of)
+            run_daily(actor=bench_admin(), company=company, as_of=on)
     print(f"-- scoring every open action on {on}")
     compare(company, on)
     print("-- the selector, end to end")

@@ -19,6 +19,14 @@ OUT = Path(__file__).resolve().parent / "out"
 ITEMS, SEED, AS_OF = 1_000_000, 42, date(2026, 11, 25)
 COMPANY = "bench"
 COLLECTORS = ("alice", "bob", "carol", "dave")
+ADMIN = "bench-admin"  # the bench company's administrator: imports and runs are theirs
+
+
+def bench_admin() -> Any:
+    """The person the bench imports and runs as (`bench_import` makes them)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=ADMIN)
 
 
 def add_ledger_args(parser: Any) -> None:

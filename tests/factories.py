@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 
 from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.models import CreditHold, ItemDeskInput
+from arrears.apps.cases.services import RunResult, run_daily
+from arrears.apps.ledger.imports import ImportSummary, import_file
 from arrears.apps.ledger.models import Company, Debtor, OpenItem
 from arrears.domain.access import PersonRole
 from arrears.domain.ladder import Role
@@ -26,6 +30,22 @@ def company(code: str = "acme", currency: str = "EUR", **kw: Any) -> Company:
     made = Company.objects.get_or_create(code=code, defaults=defaults)[0]
     user_ensure(username="admin", role=PersonRole.ADMINISTRATOR, company=made)
     return made
+
+
+def admin() -> Any:
+    """The test world's administrator (`company()` makes `admin` one of each company): who
+    imports, runs the daily run, sets rates and installs ladders in the tests."""
+    return get_user_model().objects.get(username="admin")
+
+
+def run_as_admin(*, company: Company, as_of: date, **kw: Any) -> RunResult:
+    """The daily run, as the company's administrator runs it (`run_daily` asks who runs)."""
+    return run_daily(actor=admin(), company=company, as_of=as_of, **kw)
+
+
+def import_as_admin(*, company: Company, kind: str, path: Path, **kw: Any) -> ImportSummary:
+    """An import of the ERP's file, as the company's administrator (`import_file` asks who)."""
+    return import_file(actor=admin(), company=company, kind=kind, path=path, **kw)
 
 
 def collector(username: str = "cora", company_: Company | None = None) -> Any:

@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 
 from arrears.apps.accounts.services import user_ensure
-from arrears.apps.ledger.imports import ImportSummary, import_file
+from arrears.apps.ledger.imports import ImportSummary
 from arrears.apps.ledger.models import Allocation, Debtor, OpenItem, Payment
 from arrears.apps.ledger.services import company_setup
 from arrears.demo import DemoLedger, write_csv
 from arrears.domain.ladder import Role
+from tests import factories
+from tests.factories import import_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +21,14 @@ KINDS = ("debtors", "items", "payments")
 
 
 def _import_all(ledger: DemoLedger, folder: Path) -> dict[str, ImportSummary]:
-    company = company_setup(code="demo", name="Demo GmbH", currency="EUR", jurisdiction="DE")
-    company_setup(code="other", name="Other SA", currency="EUR", jurisdiction="FR")
+    company = factories.company("demo", name="Demo GmbH")
+    company_setup(
+        actor=factories.admin(), code="other", name="Other SA", currency="EUR", jurisdiction="FR"
+    )
     for name in ("alice", "bob", "carol", "dave"):
         user_ensure(username=name, role=Role.COLLECTOR)
     paths = write_csv(ledger, folder)
-    return {kind: import_file(company=company, kind=kind, path=paths[kind]) for kind in KINDS}
+    return {kind: import_as_admin(company=company, kind=kind, path=paths[kind]) for kind in KINDS}
 
 
 def test_a_thousand_item_demo_imports_every_row(ledger: DemoLedger, tmp_path: Path) -> None:

@@ -11,9 +11,10 @@ from datetime import date, timedelta
 import pytest
 
 from arrears.apps.cases.models import Action, Case
-from arrears.apps.cases.services import run_daily, strategies_install_defaults
+from arrears.apps.cases.services import strategies_install_defaults
 from arrears.apps.ledger.models import OpenItem
 from tests import factories
+from tests.factories import admin, run_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +23,14 @@ DUE = date(2026, 3, 31)
 
 def test_a_silent_debtor_climbs_every_rung_and_the_case_stays_open_until_paid():
     company = factories.company()
-    strategies_install_defaults(company=company)
+    strategies_install_defaults(actor=admin(), company=company)
     owner = factories.collector("cora")
     debtor = factories.debtor(company, code="SILENT", owner=owner)
     invoice = factories.item(debtor, due=DUE, amount=1_800_00)
 
     steps_seen, day = [], DUE - timedelta(days=7)
     while day <= DUE + timedelta(days=150):  # a run every other day; the debtor says nothing
-        run_daily(company=company, as_of=day)
+        run_as_admin(company=company, as_of=day)
         case = Case.objects.get(debtor=debtor)
         assert case.status == "open" and case.next_action_on is not None  # §1, §2
         if not steps_seen or steps_seen[-1] != case.step_code:
@@ -53,7 +54,7 @@ def test_a_silent_debtor_climbs_every_rung_and_the_case_stays_open_until_paid():
     assert case.step_code == "legal" and case.next_action_on is not None  # legal still reviews
 
     OpenItem.objects.filter(pk=invoice.pk).update(open_minor=0)  # paid in full at last
-    run_daily(company=company, as_of=day)
+    run_as_admin(company=company, as_of=day)
     case.refresh_from_db()
     assert (case.status, case.closed_reason) == ("closed", "paid")
     assert not factories.on_hold(debtor)  # the run lifts the hold it set

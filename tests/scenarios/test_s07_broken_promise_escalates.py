@@ -9,7 +9,6 @@ from datetime import date, timedelta
 import pytest
 
 from arrears.apps.cases.models import Action, Case
-from arrears.apps.cases.services import run_daily
 from arrears.apps.negotiation.selectors import promise_record_for
 from arrears.apps.negotiation.services import negotiation_propose, plan_create, promise_create
 from arrears.apps.negotiation.services.plans import PlanIn
@@ -17,6 +16,7 @@ from arrears.domain.negotiation import Terms
 from arrears.domain.promises import PromiseChannel
 from tests import factories
 from tests.apps.negotiation.support import AS_OF, eur, pay
+from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
 FRI, WED = date(2026, 11, 27), date(2026, 12, 2)
@@ -25,7 +25,7 @@ FRI, WED = date(2026, 11, 27), date(2026, 12, 2)
 def test_a_promise_holds_the_ladder_then_breaks_and_escalates(w):
     risky = factories.debtor(w.company, owner=w.cora, risk_tier="high")
     item = factories.item(risky, due=AS_OF - timedelta(days=6), amount=800_00)
-    run_daily(company=w.company, as_of=AS_OF)
+    run_as_admin(company=w.company, as_of=AS_OF)
     case = Case.objects.get(debtor=risky)
     assert case.step_code == "call"
 
@@ -38,13 +38,13 @@ def test_a_promise_holds_the_ladder_then_breaks_and_escalates(w):
         channel=PromiseChannel.PHONE,
         as_of=AS_OF,
     )
-    run_daily(company=w.company, as_of=date(2026, 11, 26))
+    run_as_admin(company=w.company, as_of=date(2026, 11, 26))
     item = factories.item_read(item)
     assert item.excluded_minor == 800_00  # nothing promised is reminded before its date
 
     # She pays EUR 200 on Friday; the deadline (Friday + 2 business days) passes.
     pay(item, 200_00, FRI)
-    run_daily(company=w.company, as_of=WED)
+    run_as_admin(company=w.company, as_of=WED)
     promise.refresh_from_db()
     case.refresh_from_db()
     risky.refresh_from_db()
@@ -80,7 +80,7 @@ def test_the_next_negotiation_is_stricter_after_a_broken_promise(w):
         as_of=AS_OF,
         item_numbers=["INV-NEW"],
     )
-    run_daily(company=w.company, as_of=WED)
+    run_as_admin(company=w.company, as_of=WED)
     w.case.negotiations.update(status="agreed")  # start a fresh negotiation
     assert walk_away_days(WED) < before
 
@@ -92,10 +92,10 @@ def test_a_defaulted_plan_accelerates_and_counts_as_a_broken_promise(w):
         as_of=AS_OF,
         schedule=PlanIn(due_dates=[date(2026, 12, 4), date(2027, 1, 4), date(2027, 2, 4)]),
     )
-    run_daily(company=w.company, as_of=date(2026, 12, 1))
+    run_as_admin(company=w.company, as_of=date(2026, 12, 1))
     w.refresh()
     assert w.old.excluded_minor + w.new.excluded_minor == 1000_00  # the plan is in good standing
-    run_daily(company=w.company, as_of=date(2026, 12, 10))  # 4 Dec + 3 business days passed
+    run_as_admin(company=w.company, as_of=date(2026, 12, 10))  # 4 Dec + 3 business days passed
     plan.refresh_from_db()
     w.refresh()
     assert plan.status == "defaulted" and plan.due_at_once_minor == 1000_00

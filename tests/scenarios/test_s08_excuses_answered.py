@@ -9,12 +9,12 @@ from datetime import date, timedelta
 import pytest
 
 from arrears.apps.cases.models import Action, CaseEvent
-from arrears.apps.cases.services import run_daily
 from arrears.apps.negotiation.selectors import excuse_stats
 from arrears.apps.negotiation.services import NotAllowed, dispute_open, excuse_log
 from arrears.domain.disputes import DisputeReason
 from arrears.domain.excuses import Excuse
 from tests.apps.negotiation.support import AS_OF, eur, pay
+from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +31,13 @@ def test_goods_problem_splits_off_the_disputed_part_and_the_rest_is_collected(w)
         reason=DisputeReason.GOODS_DAMAGED,
         as_of=AS_OF,
     )
-    run_daily(company=w.company, as_of=date(2026, 11, 26))
+    run_as_admin(company=w.company, as_of=date(2026, 11, 26))
     w.refresh()
     assert (w.old.excluded_minor, w.new.excluded_minor) == (150_00, 0)
     assert w.case.open_minor == 1000_00 and w.case.status == "open"
 
     # Nobody resolves it by the deadline: it goes to cora's manager, maria.
-    run_daily(company=w.company, as_of=date(2026, 12, 10))
+    run_as_admin(company=w.company, as_of=date(2026, 12, 10))
     dispute.refresh_from_db()
     assert dispute.escalated_to == w.maria
     assert Action.objects.filter(case=w.case, step_code="dispute_escalation").exists()

@@ -171,6 +171,17 @@ def require_member(person: Any, company_id: int) -> PersonRole:
     return role
 
 
+NOT_AN_ADMINISTRATOR = "access.not_an_administrator"
+
+
+def require_administrator(person: Any, *, what: str = "") -> None:
+    """An administrator of at least one company: who may add a company (and so becomes its
+    administrator too); else `NotAllowed`."""
+    person_id(person)
+    if not companies_of(person, Verb.ADMINISTER):
+        raise NotAllowed(NOT_AN_ADMINISTRATOR, person=person.get_username(), what=what)
+
+
 def _collectors_read_others(company_id: int) -> bool:
     return bool(
         AccessPolicy.objects.filter(company_id=company_id)

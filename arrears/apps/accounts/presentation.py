@@ -1,10 +1,15 @@
-"""The words for accounts and access: refusals about people, roles and tokens."""
+"""The words for accounts and access: refusals about people, roles and tokens; what a change
+to the people did, a member as lists show them, who reads whose cases."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from arrears.domain.access import PersonRole, Verb, roles_allowed
+
+if TYPE_CHECKING:
+    from arrears.apps.accounts.selectors import PersonRow
+    from arrears.apps.accounts.services import MemberChange
 
 ROLE_WORDS = {
     PersonRole.COLLECTOR: "collector",
@@ -36,6 +41,8 @@ WORDS = {
     "access.wrong_role": "{person} is {role_words}: only {allowed} may {verb_words}",
     "access.not_owner": "{person} does not own this account: only its owner or a credit "
     "manager may {verb_words}",
+    "access.not_an_administrator": "{person} administers no company: only an administrator "
+    "may {what}",
     "access.own_request": "{person} asked for this and cannot approve it too: another credit "
     "manager decides",
     "access.not_yours": "{person} may only manage their own tokens (administrators: those of "
@@ -70,3 +77,32 @@ def enrich(figures: dict[str, Any]) -> dict[str, Any]:
         allowed = [ROLE_WORDS[r] + "s" for r in roles_allowed(Verb(verb))]
         out["allowed"] = " or ".join(allowed)
     return out
+
+
+# --- people -------------------------------------------------------------------------------
+
+
+def member_change_line(c: MemberChange, *, company: str, verb: str) -> str:
+    """What a people service did (`verb`: add, role, deactivate, reports-to), in `company`."""
+    role = ROLE_WORDS[c.role]
+    if verb == "add":
+        return f"{c.username} is {role} in {company}" + (" (new person)" if c.created else "")
+    if verb == "role":
+        was = ROLE_WORDS[c.was] if c.was else "-"
+        return f"{c.username} is now {role} in {company} (was {was})"
+    if verb == "deactivate":
+        return f"{c.username} no longer acts in {company}"
+    return f"{c.username}'s reporting line in {company} is set"
+
+
+def person_line(r: PersonRow) -> str:
+    """A member as the people list shows them: username, role, name, manager, inactive."""
+    line = f"{r.username:<16} {ROLE_WORDS[r.role]:<18} {r.name or '-':<24}"
+    line += f" reports to {r.reports_to}" if r.reports_to else ""
+    return line + ("" if r.active else "  (inactive)")
+
+
+def access_policy_line(company: str, collectors_read_others: bool) -> str:
+    """Whether the company's collectors read the cases they do not own."""
+    reads = "read" if collectors_read_others else "do not read"
+    return f"collectors of {company} {reads} cases they do not own"

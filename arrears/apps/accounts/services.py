@@ -2,7 +2,8 @@
 
 Every service takes the acting person, checks access inside its transaction (`access.require`)
 and records an audit event. The very first administrator is the only person created without
-one (`administrator_bootstrap`, called by `arrears setup` on a new installation).
+one (`administrator_bootstrap`, which `ledger.services.company_bootstrap` calls on a new
+installation, for `arrears setup` and the demo).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from arrears.apps.accounts.access import person_id, require
+from arrears.apps.accounts.access import person_id, require, require_administrator
 from arrears.apps.accounts.models import AccessPolicy, AccessToken, AuditEvent, Membership
 from arrears.domain.access import PersonRole, Verb
 from arrears.domain.refusal import NotAllowed, Refusal
@@ -107,10 +108,7 @@ def administrator_any_exists() -> bool:
 def company_administrator_add(*, actor: Any, company_id: int) -> None:
     """An administrator who creates a new company administers it too."""
     with transaction.atomic():
-        if not Membership.objects.filter(
-            person_id=person_id(actor), role=PersonRole.ADMINISTRATOR, active=True
-        ).exists():
-            raise NotAllowed("access.wrong_role", person=actor.get_username(), verb="administer")
+        require_administrator(actor, what="add a company")
         Membership.objects.get_or_create(
             person=actor, company_id=company_id, defaults={"role": PersonRole.ADMINISTRATOR}
         )

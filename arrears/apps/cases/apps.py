@@ -7,8 +7,6 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from arrears import words
-        from arrears.apps.cases import worklist_words
         from arrears.apps.cases.presentation import WORDS, enrich
 
         words.register(WORDS, enrich=enrich)
-        words.register(worklist_words.WORDS)

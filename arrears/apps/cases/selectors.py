@@ -230,6 +230,7 @@ class Explanation:
     holds: list[HoldChange]
     actions: list[Action]  # the latest, oldest first, with their state and outcome
     notes: bool  # the reader may read its negotiation notes too (not sales): shown beside it
+    items: dict[int, OpenItem]  # the items the history's steps name, read once for them all
 
 
 EXPLAIN_ACTIONS = 10  # how many of a case's latest actions explain shows
@@ -250,12 +251,35 @@ def case_explain(
     out = []
     for case in cases.order_by("-status", "currency"):
         require(actor, Verb.READ_OTHERS, company_id=company.pk, owner_id=case.debtor.owner_id)
-        events = list(case.events.select_related("run").order_by("on", "id"))
+        events = list(case.events.select_related("run", "actor").order_by("on", "id"))
         holds = list(HoldChange.objects.filter(debtor=case.debtor).order_by("on", "id"))
         latest = case.actions.select_related("done_by").order_by("-due_on", "-id")
         actions = list(reversed(latest[:EXPLAIN_ACTIONS]))
-        out.append(Explanation(case, events, holds, actions, notes))
+        if not notes:
+            _without_notes(events, actions)
+        out.append(Explanation(case, events, holds, actions, notes, _step_items(events)))
     return out
+
+
+def _step_items(events: list[CaseEvent]) -> dict[int, OpenItem]:
+    """The items the step events name (the one that drove each step), in one query."""
+    ids = {
+        e.reason.get("inputs", {}).get("driving_item_id")
+        for e in events
+        if e.kind == EventKind.STEP
+    }
+    return OpenItem.objects.in_bulk([int(i) for i in ids if i])
+
+
+def _without_notes(events: list[CaseEvent], actions: list[Action]) -> None:
+    """What a person who reads no notes (sales) is given of a case's actions: that a call was
+    made and how it ended, not what the debtor said (the note). Only these read copies lose it
+    (they are never saved)."""
+    for a in actions:
+        a.note = ""
+    for e in events:
+        if e.kind == EventKind.ACTION and "note" in e.reason:
+            e.reason = {k: v for k, v in e.reason.items() if k != "note"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,15 +443,16 @@ def _describe_action_event(e: CaseEvent, run: str) -> str:
     return f"{e.on} action{run}: {what} done: {say(r.get('outcome'))}{note}{then}"
 
 
-def describe_event(e: CaseEvent) -> str:
-    """One line a collector can read: what changed, by which rule, on which figures."""
+def describe_event(e: CaseEvent, items: dict[int, OpenItem]) -> str:
+    """One line a collector can read: what changed, by which rule, on which figures; `items`:
+    the items the steps name (`Explanation.items`), so a long history costs no query."""
     run = f" (run {e.run_id})" if e.run_id else ""
     r = e.reason
     if e.kind == EventKind.ACTION:
         return _describe_action_event(e, run)
-    if e.kind == "step":
+    if e.kind == EventKind.STEP:
         i, t = r.get("inputs", {}), r.get("trigger", {})
-        item = OpenItem.objects.filter(pk=i.get("driving_item_id")).first()
+        item = items.get(int(i.get("driving_item_id") or 0))
         due = f"item {item.number} due {item.due_date}, " if item else ""
         came = say(e.from_step) if e.from_step else "no step"
         return (

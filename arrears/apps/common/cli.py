@@ -10,11 +10,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from arrears.apps.accounts.access import companies_of, require
+from arrears.apps.accounts.access import companies_of
 from arrears.apps.accounts.services import token_authenticate
 from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.selectors import CompanyNotFound, company_resolve
-from arrears.domain.access import Verb
 from arrears.domain.dates import parse_date
 from arrears.domain.refusal import Refusal
 from arrears.domain.text import first_control
@@ -162,11 +161,7 @@ class PersonCommand(TerminalCommand):
     def act(self, person: Any, o: dict[str, Any]) -> None:
         raise NotImplementedError
 
-    def company_for(self, person: Any, o: dict[str, Any], verb: Verb | None = None) -> Company:
+    def company_for(self, person: Any, o: dict[str, Any]) -> Company:
         """The company named by --company (or the person's only one: others are not even
-        named); with `verb`, if they may do it there (for the writes whose service takes no
-        person yet). Reads need no verb: the selector asks itself."""
-        company = company_option(o.get("company"), person)
-        if verb is not None:
-            require(person, verb, company_id=company.pk)
-        return company
+        named). What the person may do there, the service or selector asks itself."""
+        return company_option(o.get("company"), person)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 
 from arrears.apps.accounts.access import readable_owner, require
 from arrears.apps.cases.models import Case
@@ -33,6 +34,7 @@ from arrears.apps.negotiation.models import (
     ExcuseLog,
     Handover,
     Negotiation,
+    NegotiationEvent,
     PaymentPlan,
     PlanStatus,
     PromiseToPay,
@@ -421,9 +423,21 @@ def negotiation_rows(
 
 
 def _rows(case: Case, *, plain: bool, as_of: date | None = None) -> list[dict[str, object]]:
+    """Every negotiation's events and commitments, read in a fixed number of queries."""
     out: list[dict[str, object]] = []
-    for n in Negotiation.objects.filter(case=case).order_by("started_on", "id"):
-        history = history_domain(n.events.order_by("seq"), case.currency)
+    negotiations = (
+        Negotiation.objects.filter(case=case)
+        .order_by("started_on", "id")
+        .prefetch_related(
+            Prefetch("events", queryset=NegotiationEvent.objects.order_by("seq")),
+            Prefetch("promises", queryset=PromiseToPay.objects.order_by("id")),
+            "promises__parts",
+            Prefetch("plans", queryset=PaymentPlan.objects.order_by("id")),
+            "plans__instalments",
+        )
+    )
+    for n in negotiations:
+        history = history_domain(n.events.all(), case.currency)
         stored = _commitments(n, plain=plain)
         for row in history.rows():
             on = row["on"]
@@ -438,12 +452,12 @@ def _commitments(n: Negotiation, *, plain: bool = False) -> str:
     """The promises and plans an agreed negotiation became, as the ledger holds them."""
     word = say if plain else str
     said = []
-    for p in n.promises.prefetch_related("parts").order_by("id"):
+    for p in n.promises.all():
         parts = ", ".join(
             f"{format_minor(x.amount_minor, p.currency)} on {x.on}" for x in p.parts.all()
         )
         said.append(f"promise P{p.pk} ({word(p.state)}): {parts}" + _conditions(p.conditions, word))
-    for q in n.plans.prefetch_related("instalments").order_by("id"):
+    for q in n.plans.all():
         dues = ", ".join(
             f"{format_minor(i.principal_minor + i.interest_minor, q.currency)} on {i.due_on}"
             for i in q.instalments.all()
@@ -528,14 +542,65 @@ _DESK_KINDS = frozenset(
 )
 
 
-def describe_desk_event(e: Any) -> str | None:
-    """One readable line for an event the desk or the sweep wrote (None: not a desk event)."""
+@dataclass(frozen=True)
+class DeskFacts:
+    """What the lines of desk events name beyond their stored reasons: the requests they
+    decided (with their case), and the request a promise or a plan waits for. Read once for a
+    whole history (`desk_facts`), so a long one costs no more queries than a short one."""
+
+    approvals: dict[int, Approval] = field(default_factory=dict)
+    waits_for: dict[tuple[str, int], int] = field(default_factory=dict)  # (kind, id): request
+
+
+def desk_facts(*, actor: Any, case: Case, events: Iterable[Any]) -> DeskFacts:
+    """The facts `describe_desk_event` needs for these events of the case, in one query: to a
+    person who may read the case's negotiation (its requests are notes)."""
+    _require_notes(actor, case)
+    return _facts(events)
+
+
+def _facts(events: Iterable[Any]) -> DeskFacts:
+    decided: set[int] = set()
+    waiting: dict[str, set[int]] = {"promise": set(), "plan": set()}
+    for e in events:
+        r = e.reason or {}
+        rule = str(r.get("rule", ""))
+        if rule in DECISIONS:
+            decided.add(int(r.get("approval") or 0))
+        elif rule in _WAITING:
+            kind = _WAITING[rule]
+            waiting[kind].add(int(r.get(kind) or 0))
+    if not decided and not any(waiting.values()):
+        return DeskFacts()
+    found = Approval.objects.filter(
+        Q(pk__in=decided)
+        | Q(kind="promise", promise_id__in=waiting["promise"])
+        | Q(kind="plan", plan_id__in=waiting["plan"])
+    )
+    facts = DeskFacts()
+    for a in found.select_related("case").order_by("id"):
+        facts.approvals[a.pk] = a
+        if a.kind in waiting:  # the first request of a promise or plan is the one it waits for
+            facts.waits_for.setdefault((a.kind, a.promise_id or a.plan_id or 0), a.pk)
+    return facts
+
+
+# A promise or plan beyond the walk-away point waits for a request made after its event.
+_WAITING = {"promise_needs_approval": "promise", "plan_needs_approval": "plan"}
+
+
+def describe_desk_event(e: Any, facts: DeskFacts | None = None) -> str | None:
+    """One readable line for an event the desk or the sweep wrote (None: not a desk event).
+    `facts`: what a whole history's lines name (`desk_facts`); without them, read for this
+    event alone."""
     r = e.reason or {}
     rule = str(r.get("rule", ""))
     run = f" (run {e.run_id})" if e.run_id else ""
     kind = say(e.kind)
+    if facts is None:
+        facts = _facts([e])
     if rule in DECISIONS:
-        return f"{e.on} {kind}{run}: {_decision(e, rule)}"
+        return f"{e.on} {kind}{run}: {_decision(e, rule, facts)}"
     template = DESK_EVENTS.get(rule)
     if template is None:
         if e.kind not in _DESK_KINDS:
@@ -547,9 +612,10 @@ def describe_desk_event(e: Any) -> str | None:
         if key in r:
             values[key] = say_all(r[key])
     values.update(_worded(rule, r))
-    if rule in ("promise_needs_approval", "plan_needs_approval"):
+    if rule in _WAITING:
         values["limits"] = ", ".join(LIMIT_WORDS.get(x, say(x)) for x in r.get("exceeded", []))
-        values["approval"] = _request_of(rule, r)
+        what = _WAITING[rule]  # "promise" or "plan", the key of its id in the reason
+        values["approval"] = facts.waits_for.get((what, int(r.get(what) or 0)), "?")
     for key in ("paid", "total", "due_at_once", "credited", "shortfall"):
         if f"{key}_minor" in r and cur:
             values[key] = format_minor(int(r[f"{key}_minor"]), cur)
@@ -608,15 +674,6 @@ def _worded(rule: str, r: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def _request_of(rule: str, r: dict[str, Any]) -> Any:
-    """The approval request a promise or plan waits for (its event predates the request)."""
-    if rule == "promise_needs_approval":
-        found = Approval.objects.filter(promise_id=r.get("promise"), kind="promise")
-    else:
-        found = Approval.objects.filter(plan_id=r.get("plan"), kind="plan")
-    return found.order_by("id").values_list("pk", flat=True).first() or "?"
-
-
 def _cancelled(actions: Any) -> str:
     """The collector's actions a hand-over cancelled, as the hand-over event lists them."""
     if not actions:
@@ -625,11 +682,11 @@ def _cancelled(actions: Any) -> str:
     return f"; the collector's open actions cancelled: {said}"
 
 
-def _decision(e: Any, rule: str) -> str:
+def _decision(e: Any, rule: str, facts: DeskFacts) -> str:
     """'A7 (promise) granted by maria (asked by cora): promise P12 (EUR 500.00) stands from now
     on; reason: ...' from the decision event and its request."""
     r = e.reason or {}
-    a = Approval.objects.filter(pk=int(r.get("approval") or 0)).first()
+    a = facts.approvals.get(int(r.get("approval") or 0))
     kind, verdict = rule.rsplit("_", 1)
     values: dict[str, Any] = {}
     if a is not None:

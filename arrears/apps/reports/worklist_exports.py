@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from arrears.apps.cases.presentation import late_words, overdue_words, reasons_words, why_words
 from arrears.apps.cases.selectors import say
 from arrears.apps.cases.worklist import WorklistLine
-from arrears.apps.cases.worklist_words import late_words, overdue_words, reasons_words, why_words
 from arrears.apps.reports.exports import (
     decimal_of,
     number_format,

@@ -10,6 +10,7 @@ from django.test import Client, RequestFactory
 
 from arrears.web.admin import ARREARS_APPS
 from tests import factories
+from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +34,14 @@ def test_every_arrears_model_in_the_admin_is_read_only_even_for_a_superuser(djan
 
 def test_a_superuser_posting_a_change_to_a_case_is_refused_and_nothing_changes(django_user_model):
     from arrears.apps.cases.models import Case
-    from arrears.apps.cases.services import run_daily, strategies_install_defaults
+    from arrears.apps.cases.services import strategies_install_defaults
 
     company = factories.company()
-    strategies_install_defaults(company=company)
+    strategies_install_defaults(actor=factories.admin(), company=company)
     cora = factories.collector("cora", company)
     d = factories.debtor(company, owner=cora)
     factories.item(d, due=date(2026, 10, 1))
-    run_daily(company=company, as_of=date(2026, 11, 2))
+    run_as_admin(company=company, as_of=date(2026, 11, 2))
     case = Case.objects.get()
     root = django_user_model.objects.create_superuser("root", password="a-long-password-1")
     client = Client()

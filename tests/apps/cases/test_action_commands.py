@@ -10,8 +10,9 @@ from django.core.management.base import CommandError
 
 from arrears.apps.accounts.services import token_create
 from arrears.apps.cases.models import Action, Case
-from arrears.apps.cases.services import actions, run_daily, strategies_install_defaults
+from arrears.apps.cases.services import actions, strategies_install_defaults
 from tests import factories, terminal
+from tests.factories import admin, run_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +28,14 @@ def _today(monkeypatch):
 @pytest.fixture
 def call():
     company = factories.company()
-    strategies_install_defaults(company=company)
+    strategies_install_defaults(actor=admin(), company=company)
     cora = factories.collector("cora", company)
     factories.collector("carl", company)
     other = factories.company("globex")
     factories.collector("olga", other)
     d = factories.debtor(company, code="ACME-1", owner=cora, risk_tier="high")
     factories.item(d, due=AS_OF - timedelta(days=6))
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     return Action.objects.get(case__debtor=d)
 
 

@@ -16,13 +16,13 @@ from arrears.apps.cases.services import (
     action_cancel,
     action_complete,
     actions,
-    run_daily,
     strategies_install_defaults,
 )
 from arrears.apps.ledger.models import Company, OpenItem
 from arrears.domain.access import PersonRole
 from arrears.domain.refusal import NotAllowed, Refusal
 from tests import factories
+from tests.factories import admin, run_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -49,16 +49,16 @@ def _today(monkeypatch):
 @pytest.fixture
 def w() -> World:
     company = factories.company()
-    strategies_install_defaults(company=company)
+    strategies_install_defaults(actor=admin(), company=company)
     other = factories.company("globex")
-    strategies_install_defaults(company=other)
+    strategies_install_defaults(actor=admin(), company=other)
     cora = factories.collector("cora", company)
     carl = factories.collector("carl", company)
     maria = user_ensure(username="maria", role=PersonRole.CREDIT_MANAGER, company=company)
     olga = factories.collector("olga", other)
     d = factories.debtor(company, owner=cora, risk_tier="high")  # jumps to the call
     factories.item(d, due=AS_OF - timedelta(days=6))
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     case = Case.objects.get(debtor=d)
     return World(company, cora, carl, maria, olga, case, Action.objects.get(case=case))
 
@@ -130,7 +130,7 @@ def test_a_call_nobody_answered_is_tried_again_the_next_business_day(w, outcome)
 
 def test_the_retried_call_becomes_the_case_s_next_action_at_the_next_run(w):
     action_complete(actor=w.cora, action_id=w.call.pk, outcome="no_answer", on=THU)
-    run_daily(company=w.company, as_of=THU)
+    run_as_admin(company=w.company, as_of=THU)
     w.case.refresh_from_db()
     assert (w.case.next_action_kind, w.case.next_action_step_code, w.case.next_action_on) == (
         "call",
@@ -172,7 +172,7 @@ def test_an_outcome_a_call_cannot_have_is_refused(w):
 
 
 def test_a_letter_is_not_done_by_a_person(w):
-    run_daily(company=w.company, as_of=AS_OF + timedelta(days=10))  # climbs to the final notice
+    run_as_admin(company=w.company, as_of=AS_OF + timedelta(days=10))  # climbs to the final notice
     letter = Action.objects.get(case=w.case, step_code="final_notice")
     assert letter.status == "queued"
     _refused(  # the credit manager's letter: even they do not mark it done by hand
@@ -317,7 +317,7 @@ def test_the_other_company_s_collector_may_not_complete_a_task_of_any_role(w):
 def test_a_done_review_books_the_next_at_the_step_s_cadence(w):
     # The high-risk call step reviews every 2 days: the run books the review when it falls due.
     Action.objects.filter(pk=w.call.pk).update(status="done", outcome="reached", done_on=AS_OF)
-    run_daily(company=w.company, as_of=AS_OF + timedelta(days=2))
+    run_as_admin(company=w.company, as_of=AS_OF + timedelta(days=2))
     review = Action.objects.get(case=w.case, step_code="review")
     assert (review.channel, review.due_on, review.status) == ("task", AS_OF + timedelta(2), "open")
     done = action_complete(actor=w.cora, action_id=review.pk, outcome="done", on=FRI)
@@ -360,7 +360,7 @@ def test_a_done_action_cannot_be_cancelled(w):
 
 def test_a_case_paid_in_full_cancels_its_pending_actions_as_case_closed(w):
     OpenItem.objects.filter(debtor=w.case.debtor).update(open_minor=0)
-    result = run_daily(company=w.company, as_of=THU)
+    result = run_as_admin(company=w.company, as_of=THU)
     call = Action.objects.get(pk=w.call.pk)
     assert (call.status, call.cancelled_reason, call.cancelled_on) == (
         "cancelled",
@@ -374,20 +374,20 @@ def test_a_case_paid_in_full_cancels_its_pending_actions_as_case_closed(w):
 
 def test_an_action_left_open_on_a_closed_case_is_cancelled_by_the_next_run(w):
     OpenItem.objects.filter(debtor=w.case.debtor).update(open_minor=0)
-    run_daily(company=w.company, as_of=THU)
+    run_as_admin(company=w.company, as_of=THU)
     stray = Action.objects.create(
         case=w.case, step_code="promise_follow_up", channel="phone", role="collector", due_on=THU
     )
-    run_daily(company=w.company, as_of=FRI)
+    run_as_admin(company=w.company, as_of=FRI)
     stray.refresh_from_db()
     assert (stray.status, stray.cancelled_reason) == ("cancelled", "case_closed")
 
 
 def test_a_case_that_climbs_cancels_its_booked_review_as_overtaken(w):
     Action.objects.filter(pk=w.call.pk).update(status="done", outcome="reached", done_on=AS_OF)
-    run_daily(company=w.company, as_of=AS_OF + timedelta(days=2))
+    run_as_admin(company=w.company, as_of=AS_OF + timedelta(days=2))
     review = Action.objects.get(case=w.case, step_code="review")
-    run_daily(company=w.company, as_of=AS_OF + timedelta(days=10))  # final notice
+    run_as_admin(company=w.company, as_of=AS_OF + timedelta(days=10))  # final notice
     review.refresh_from_db()
     assert (review.status, review.cancelled_reason) == ("cancelled", "overtaken")
 
@@ -395,12 +395,12 @@ def test_a_case_that_climbs_cancels_its_booked_review_as_overtaken(w):
 def test_a_run_that_books_a_review_writes_nothing_when_repeated(w):
     Action.objects.filter(pk=w.call.pk).update(status="done", outcome="reached", done_on=AS_OF)
     day = AS_OF + timedelta(days=2)
-    first = run_daily(company=w.company, as_of=day)
+    first = run_as_admin(company=w.company, as_of=day)
     assert first.counts["reviews_due"] == 1
     w.case.refresh_from_db()
     stored = (w.case.next_action_kind, w.case.next_action_step_code, w.case.next_action_on)
     assert stored == ("review", "review", day)
     before = _stored()
-    again = run_daily(company=w.company, as_of=day)
+    again = run_as_admin(company=w.company, as_of=day)
     after = _stored()
     assert after == before and again.counts["reviews_due"] == 0

@@ -13,6 +13,7 @@ from arrears.apps.cases.services import debtor_assign, debtors_assign_unowned
 from arrears.apps.ledger.models import Debtor
 from arrears.domain.refusal import NotAllowed, Refusal
 from tests import factories
+from tests.factories import run_as_admin
 from tests.tables import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -116,15 +117,15 @@ def test_the_administrator_may_assign_too(w):
 
 def test_a_deactivated_owner_s_debtors_are_reported_unowned_and_handed_on(w):
     from arrears.apps.accounts.services import member_deactivate
-    from arrears.apps.cases.services import run_daily, strategies_install_defaults
+    from arrears.apps.cases.services import strategies_install_defaults
 
     acme, cora, carl, _, maria, owned, *_ = w
-    strategies_install_defaults(company=acme)
+    admin = factories.admin()
+    strategies_install_defaults(actor=admin, company=acme)
     factories.item(owned, due=date(2026, 10, 1))
-    admin = get_user_model().objects.get(username="admin")
     debtors_assign_unowned(actor=maria, company=acme, rule="round_robin", reason="x", on=ON)
     member_deactivate(actor=admin, company_id=acme.pk, username="cora")
-    result = run_daily(company=acme, as_of=ON)
+    result = run_as_admin(company=acme, as_of=ON)
     assert "OWNED" in result.orphans  # §1: an account whose owner left is a defect
     done = debtors_assign_unowned(
         actor=maria, company=acme, rule="round_robin", reason="cora left", on=ON

@@ -10,6 +10,7 @@ from django.utils import timezone
 from arrears.apps.cases.models import RunLock, Strategy
 from arrears.apps.cases.services import strategies_install_defaults
 from tests import factories, terminal
+from tests.factories import admin
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 11, 25)
@@ -22,7 +23,7 @@ def _call(*args: str, as_: Any = "admin") -> str:
 @pytest.fixture
 def company():
     c = factories.company()
-    strategies_install_defaults(company=c)
+    strategies_install_defaults(actor=admin(), company=c)
     return c
 
 

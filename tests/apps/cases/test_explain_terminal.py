@@ -9,12 +9,11 @@ from datetime import timedelta
 
 import pytest
 
-from arrears.apps.cases.services import run_daily
-from arrears.apps.ledger.imports import import_file
 from arrears.apps.ledger.models import Contact
 from arrears.domain.ladder_config import strategies_from_toml
 from tests import terminal
 from tests.apps.negotiation.support import AS_OF, world
+from tests.factories import import_as_admin, run_as_admin
 
 pytestmark = pytest.mark.django_db
 DAY = AS_OF.isoformat()
@@ -34,8 +33,8 @@ def test_explain_lists_history_and_credit_holds_in_date_order():
     w = world(run=False)
     w.debtor.credit_limit_minor = 100_00  # owes 1,000: held at the first run
     w.debtor.save()
-    run_daily(company=w.company, as_of=AS_OF)
-    run_daily(company=w.company, as_of=AS_OF + timedelta(days=14))
+    run_as_admin(company=w.company, as_of=AS_OF)
+    run_as_admin(company=w.company, as_of=AS_OF + timedelta(days=14))
     lines = history(terminal.run("explain", w.debtor.code, as_="cora"))
     days = [x.split()[0] for x in lines]
     assert days == sorted(days)
@@ -60,7 +59,7 @@ def test_explain_says_a_disputed_overdue_balance_is_disputed_not_that_nothing_is
         "dispute", w.debtor.code, "--part", "INV-OLD:600", "--part", "INV-NEW:400",
         "--reason", "quality", "--as-of", DAY, as_="cora",
     )  # fmt: skip
-    run_daily(company=w.company, as_of=AS_OF + timedelta(days=1))
+    run_as_admin(company=w.company, as_of=AS_OF + timedelta(days=1))
     out = terminal.run("explain", w.debtor.code, as_="cora")
     assert "nothing overdue" not in out
     old_due = (AS_OF - timedelta(days=30)).isoformat()
@@ -104,5 +103,5 @@ def test_an_address_at_a_host_without_a_dot_is_accepted(tmp_path):
     path.write_text(
         "debtor_code,name,country,contact_name,contact_email\nT1,Test GmbH,DE,Tess,test@localhost\n"
     )
-    import_file(company=w.company, kind="debtors", path=path)
+    import_as_admin(company=w.company, kind="debtors", path=path)
     assert Contact.objects.get(debtor__code="T1").email == "test@localhost"

@@ -11,6 +11,7 @@ from arrears.apps.cases.services import strategies_install_defaults
 from arrears.domain.access import PersonRole
 from arrears.domain.refusal import NotAllowed
 from tests import factories
+from tests.factories import admin
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def acme():
     acme, globex = factories.company(), factories.company("globex")
-    strategies_install_defaults(company=acme)
+    strategies_install_defaults(actor=admin(), company=acme)
     factories.collector("cora", acme)
     factories.collector("olga", globex)
     user_ensure(username="sam", role=PersonRole.SALES, company=acme)

@@ -14,15 +14,11 @@ from arrears.apps.cases.models import (
     Run,
     RunLock,
 )
-from arrears.apps.cases.services import (
-    RunLocked,
-    RunRefused,
-    run_daily,
-    strategies_install_defaults,
-)
+from arrears.apps.cases.services import RunLocked, RunRefused, strategies_install_defaults
 from arrears.apps.ledger.models import OpenItem
 from arrears.apps.ledger.services import exchange_rate_set
 from tests import factories
+from tests.factories import admin, run_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +28,7 @@ AS_OF = date(2026, 11, 25)
 @pytest.fixture
 def company():
     c = factories.company()
-    strategies_install_defaults(company=c)
+    strategies_install_defaults(actor=admin(), company=c)
     return c
 
 
@@ -69,9 +65,13 @@ def test_first_run_opens_one_case_per_debtor_and_currency_with_a_dated_next_acti
     factories.item(d, due=AS_OF - timedelta(days=3))
     factories.item(d, due=AS_OF + timedelta(days=20), currency="USD")
     exchange_rate_set(
-        company=company, currency="USD", rate=__import__("decimal").Decimal("0.9"), valid_from=AS_OF
+        actor=factories.admin(),
+        company=company,
+        currency="USD",
+        rate=__import__("decimal").Decimal("0.9"),
+        valid_from=AS_OF,
     )
-    result = run_daily(company=company, as_of=AS_OF)
+    result = run_as_admin(company=company, as_of=AS_OF)
     cases = Case.objects.filter(debtor=d).order_by("currency")
     assert [c.currency for c in cases] == ["EUR", "USD"]
     assert all(c.status == "open" and c.next_action_on for c in cases)
@@ -83,9 +83,9 @@ def test_repeating_a_run_for_the_same_date_changes_nothing(company, cora):
     d = factories.debtor(company, owner=cora, credit_limit_minor=50_00)
     factories.item(d, due=AS_OF - timedelta(days=70))
     factories.item(d, due=AS_OF - timedelta(days=2))
-    first = run_daily(company=company, as_of=AS_OF)
+    first = run_as_admin(company=company, as_of=AS_OF)
     before = _counts()
-    again = run_daily(company=company, as_of=AS_OF)
+    again = run_as_admin(company=company, as_of=AS_OF)
     assert _counts() == before
     assert first.counts["items_stepped"] == 2
     assert again.counts["items_stepped"] == 0
@@ -95,10 +95,10 @@ def test_repeating_a_run_for_the_same_date_changes_nothing(company, cora):
 def test_sequential_ladder_takes_one_step_per_run_even_after_missed_runs(company, cora):
     d = factories.debtor(company, owner=cora)
     item = factories.item(d, due=AS_OF - timedelta(days=1))
-    run_daily(company=company, as_of=AS_OF)  # courtesy reminder (sequential: first rung)
+    run_as_admin(company=company, as_of=AS_OF)  # courtesy reminder (sequential: first rung)
     # 40 days without a run: the item's age implies final notice, but one step is taken.
     later = AS_OF + timedelta(days=40)
-    result = run_daily(company=company, as_of=later)
+    result = run_as_admin(company=company, as_of=later)
     step = ItemStep.objects.get(item=item)
     assert step.step == 1 and step.step_on == later
     assert result.counts["actions_created"] == 1
@@ -108,7 +108,7 @@ def test_sequential_ladder_takes_one_step_per_run_even_after_missed_runs(company
 def test_jump_ladder_goes_straight_to_the_step_the_age_implies(company, cora):
     d = factories.debtor(company, owner=cora, risk_tier="high")  # high-risk ladder jumps
     item = factories.item(d, due=AS_OF - timedelta(days=20))
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     case = Case.objects.get(debtor=d)
     step = ItemStep.objects.get(item=item)
     assert (step.strategy_code, case.strategy_code, case.step_code) == (
@@ -120,9 +120,9 @@ def test_jump_ladder_goes_straight_to_the_step_the_age_implies(company, cora):
 
 def test_a_run_before_the_last_run_is_refused(company, cora):
     factories.item(factories.debtor(company, owner=cora), due=AS_OF)
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     with pytest.raises(RunRefused, match="runs go forward"):
-        run_daily(company=company, as_of=AS_OF - timedelta(days=1))
+        run_as_admin(company=company, as_of=AS_OF - timedelta(days=1))
 
 
 def test_a_second_run_is_refused_while_the_lock_is_held_and_writes_nothing(company, cora):
@@ -131,10 +131,10 @@ def test_a_second_run_is_refused_while_the_lock_is_held_and_writes_nothing(compa
         company=company, run_id=999, holder="other host", acquired_at=timezone.now()
     )
     with pytest.raises(RunLocked, match="other host"):
-        run_daily(company=company, as_of=AS_OF)
+        run_as_admin(company=company, as_of=AS_OF)
     assert Case.objects.count() == 0
     assert Run.objects.get().status == "failed"
-    result = run_daily(company=company, as_of=AS_OF, break_lock=True)
+    result = run_as_admin(company=company, as_of=AS_OF, break_lock=True)
     assert result.counts["cases_opened"] == 1
     assert not RunLock.objects.exists()
 
@@ -142,7 +142,7 @@ def test_a_second_run_is_refused_while_the_lock_is_held_and_writes_nothing(compa
 def test_dry_run_shows_what_would_change_and_changes_nothing(company, cora):
     factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
     before = _counts()
-    result = run_daily(company=company, as_of=AS_OF, dry_run=True)
+    result = run_as_admin(company=company, as_of=AS_OF, dry_run=True)
     assert result.dry_run and result.counts["cases_opened"] == 1
     assert result.counts["actions_created"] == 1
     assert _counts() == before and not Run.objects.exists()
@@ -151,7 +151,7 @@ def test_dry_run_shows_what_would_change_and_changes_nothing(company, cora):
 def test_every_step_change_is_recorded_with_its_rule_and_inputs(company, cora):
     d = factories.debtor(company, owner=cora, risk_tier="high")
     item = factories.item(d, due=AS_OF - timedelta(days=20), amount=1234_56)
-    run = run_daily(company=company, as_of=AS_OF)
+    run = run_as_admin(company=company, as_of=AS_OF)
     event = CaseEvent.objects.get(case__debtor=d, kind="step")
     assert event.run_id == run.run_id and event.to_step == "final_notice"
     assert event.reason["strategy"] == "high_risk" and event.reason["mode"] == "jump"
@@ -164,13 +164,13 @@ def test_every_step_change_is_recorded_with_its_rule_and_inputs(company, cora):
 def test_a_paid_case_closes_and_reopens_when_a_new_item_falls_due(company, cora):
     d = factories.debtor(company, owner=cora)
     item = factories.item(d, due=AS_OF - timedelta(days=5))
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     OpenItem.objects.filter(pk=item.pk).update(open_minor=0)
-    run_daily(company=company, as_of=AS_OF + timedelta(days=1))
+    run_as_admin(company=company, as_of=AS_OF + timedelta(days=1))
     case = Case.objects.get(debtor=d)
     assert (case.status, case.closed_reason, case.next_action_on) == ("closed", "paid", None)
     factories.item(d, due=AS_OF + timedelta(days=3))
-    run_daily(company=company, as_of=AS_OF + timedelta(days=2))
+    run_as_admin(company=company, as_of=AS_OF + timedelta(days=2))
     case.refresh_from_db()
     assert case.status == "open" and case.next_action_on is not None
     assert list(case.events.values_list("kind", flat=True)).count("reopened") == 1
@@ -179,13 +179,13 @@ def test_a_paid_case_closes_and_reopens_when_a_new_item_falls_due(company, cora)
 def test_credit_hold_is_set_over_limit_and_lifted_when_paid_down(company, cora):
     d = factories.debtor(company, owner=cora, credit_limit_minor=100_00)
     item = factories.item(d, due=AS_OF + timedelta(days=10), amount=150_00)
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     assert factories.on_hold(d)
     change = HoldChange.objects.get(debtor=d)
     assert change.reason["rules"] == ["exposure_over_credit_limit"]
     assert change.reason["exposure_minor"] == 150_00
     OpenItem.objects.filter(pk=item.pk).update(open_minor=90_00)
-    result = run_daily(company=company, as_of=AS_OF + timedelta(days=1))
+    result = run_as_admin(company=company, as_of=AS_OF + timedelta(days=1))
     assert not factories.on_hold(d) and result.counts["holds_lifted"] == 1
 
 
@@ -195,27 +195,27 @@ def test_a_credit_note_issued_after_the_as_of_date_does_not_lower_the_exposure(c
     note = dict(due=AS_OF, amount=100_00, kind="credit_note")
     factories.item(d, issue_date=AS_OF + timedelta(days=1), **note)
     other = factories.company("bolt")  # its credit, held long since, is not ours to count
-    strategies_install_defaults(company=other)
+    strategies_install_defaults(actor=factories.admin(), company=other)
     theirs = factories.debtor(other, owner=factories.collector("carl", other), code=d.code)
     factories.item(theirs, issue_date=AS_OF - timedelta(days=9), **note)
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     assert factories.on_hold(d)
     assert HoldChange.objects.get(debtor=d).reason["exposure_minor"] == 150_00
-    run_daily(company=company, as_of=AS_OF + timedelta(days=1))  # the note is held from today
+    run_as_admin(company=company, as_of=AS_OF + timedelta(days=1))  # the note is held from today
     assert not factories.on_hold(d)
 
 
 def test_a_manual_hold_is_never_lifted_by_the_run(company, cora):
     d = factories.debtor(company, owner=cora, on_hold=True, manual_hold=True)
     factories.item(d, due=AS_OF + timedelta(days=10))
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     assert factories.on_hold(d)
 
 
 def test_credit_hold_is_set_when_the_oldest_item_is_past_the_hold_age(company, cora):
     d = factories.debtor(company, owner=cora)
     factories.item(d, due=AS_OF - timedelta(days=61))
-    result = run_daily(company=company, as_of=AS_OF)
+    result = run_as_admin(company=company, as_of=AS_OF)
     assert factories.on_hold(d) and result.counts["holds_set"] == 1
 
 
@@ -223,23 +223,23 @@ def test_the_run_reports_open_cases_without_an_owner(company, cora):
     d = factories.debtor(company, code="NOBODY")
     factories.item(d, due=AS_OF - timedelta(days=5))
     factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
-    result = run_daily(company=company, as_of=AS_OF)
+    result = run_as_admin(company=company, as_of=AS_OF)
     assert result.counts["without_owner"] == 1 and result.orphans == ["NOBODY"]
 
 
 def test_an_item_in_a_currency_without_exchange_rate_is_refused_clearly(company, cora):
     factories.item(factories.debtor(company, owner=cora), due=AS_OF, currency="CHF")
     with pytest.raises(RunRefused, match="no exchange rate into EUR for CHF"):
-        run_daily(company=company, as_of=AS_OF)
+        run_as_admin(company=company, as_of=AS_OF)
     assert Case.objects.count() == 0
 
 
 def test_runs_of_one_company_never_touch_another(company, cora):
     other = factories.company("globex")
-    strategies_install_defaults(company=other)
+    strategies_install_defaults(actor=admin(), company=other)
     theirs = factories.item(factories.debtor(other, owner=cora), due=AS_OF - timedelta(days=5))
     factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     assert not ItemStep.objects.filter(item=theirs).exists()
     assert not Case.objects.filter(company=other).exists()
 
@@ -247,14 +247,14 @@ def test_runs_of_one_company_never_touch_another(company, cora):
 def test_a_call_to_make_is_the_next_action_until_it_is_done(company, cora):
     d = factories.debtor(company, owner=cora, risk_tier="high")  # jumps to the call at 5-14 days
     factories.item(d, due=AS_OF - timedelta(days=6))
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     case = Case.objects.get(debtor=d)
     assert _next(case) == ("call", "call", "phone", "collector", AS_OF)
-    run_daily(company=company, as_of=AS_OF + timedelta(days=1))
+    run_as_admin(company=company, as_of=AS_OF + timedelta(days=1))
     case.refresh_from_db()
     assert _next(case) == ("call", "call", "phone", "collector", AS_OF)  # still owed: overdue
     Action.objects.filter(case=case).update(status="done")
-    run_daily(company=company, as_of=AS_OF + timedelta(days=2))
+    run_as_admin(company=company, as_of=AS_OF + timedelta(days=2))
     case.refresh_from_db()
     assert case.next_action_kind in ("step", "review") and case.next_action_on > AS_OF
 
@@ -262,7 +262,7 @@ def test_a_call_to_make_is_the_next_action_until_it_is_done(company, cora):
 def test_an_email_step_does_not_wait_for_a_person(company, cora):
     d = factories.debtor(company, owner=cora)
     factories.item(d, due=AS_OF + timedelta(days=5))  # courtesy reminder by email today
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     case = Case.objects.get(debtor=d)
     # No call or task: the next thing is the courtesy step's review (5 days), before the reminder.
     assert _next(case) == ("review", "review", "task", "collector", AS_OF + timedelta(days=5))
@@ -271,14 +271,14 @@ def test_an_email_step_does_not_wait_for_a_person(company, cora):
 def test_an_item_keeps_its_place_when_its_debtor_moves_to_another_ladder(company, cora):
     d = factories.debtor(company, owner=cora)
     item = factories.item(d, due=AS_OF - timedelta(days=1))
-    run_daily(company=company, as_of=AS_OF)
-    run_daily(company=company, as_of=AS_OF + timedelta(days=11))  # reminder (default ladder)
+    run_as_admin(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF + timedelta(days=11))  # reminder (default ladder)
     assert ItemStep.objects.get(item=item).step == 1
     d.risk_tier = "high"
     d.save()
     # The high-risk ladder has its own reminder (index 0); from there it jumps to what the
     # age implies once the gap allows: 13 days past due is a call on the high-risk ladder.
-    result = run_daily(company=company, as_of=AS_OF + timedelta(days=13))
+    result = run_as_admin(company=company, as_of=AS_OF + timedelta(days=13))
     step = ItemStep.objects.get(item=item)
     assert (step.strategy_code, step.step) == ("high_risk", 1)
     assert Case.objects.get(debtor=d).step_code == "call"
@@ -288,10 +288,10 @@ def test_an_item_keeps_its_place_when_its_debtor_moves_to_another_ladder(company
 def test_a_case_that_climbs_cancels_its_older_undone_actions(company, cora):
     d = factories.debtor(company, owner=cora, risk_tier="high")
     factories.item(d, due=AS_OF - timedelta(days=6))
-    run_daily(company=company, as_of=AS_OF)  # high-risk: straight to the call
+    run_as_admin(company=company, as_of=AS_OF)  # high-risk: straight to the call
     call = Action.objects.get(case__debtor=d, step_code="call")
     later = AS_OF + timedelta(days=10)  # 16 days past due: final notice, the call never made
-    run_daily(company=company, as_of=later)
+    run_as_admin(company=company, as_of=later)
     call.refresh_from_db()
     case = Case.objects.get(debtor=d)
     assert call.status == "cancelled" and case.step_code == "final_notice"
@@ -302,12 +302,12 @@ def test_a_case_that_climbs_cancels_its_older_undone_actions(company, cora):
 def test_climbing_leaves_tasks_that_are_not_ladder_steps_open(company, cora):
     d = factories.debtor(company, owner=cora, risk_tier="high")
     factories.item(d, due=AS_OF - timedelta(days=6))
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     case = Case.objects.get(debtor=d)
     follow_up = Action.objects.create(
         case=case, step_code="promise_follow_up", channel="phone", role="collector", due_on=AS_OF
     )
-    run_daily(company=company, as_of=AS_OF + timedelta(days=10))  # climbs to final notice
+    run_as_admin(company=company, as_of=AS_OF + timedelta(days=10))  # climbs to final notice
     follow_up.refresh_from_db()
     case.refresh_from_db()
     assert follow_up.status == "open"
@@ -321,8 +321,8 @@ def test_a_broken_promise_takes_a_sequential_case_straight_to_the_firm_demand(co
 
     d = factories.debtor(company, owner=cora)  # the default ladder climbs one rung per run
     factories.item(d, due=AS_OF - timedelta(days=2), amount=500_00)
-    run_daily(company=company, as_of=AS_OF)  # courtesy
-    run_daily(company=company, as_of=AS_OF + timedelta(days=3))  # reminder
+    run_as_admin(company=company, as_of=AS_OF)  # courtesy
+    run_as_admin(company=company, as_of=AS_OF + timedelta(days=3))  # reminder
     case = Case.objects.get(debtor=d)
     promise_create(
         case=case,
@@ -332,7 +332,7 @@ def test_a_broken_promise_takes_a_sequential_case_straight_to_the_firm_demand(co
         channel=PromiseChannel.PHONE,
         as_of=AS_OF + timedelta(days=3),
     )
-    run_daily(company=company, as_of=AS_OF + timedelta(days=12))  # unpaid, past the grace
+    run_as_admin(company=company, as_of=AS_OF + timedelta(days=12))  # unpaid, past the grace
     case.refresh_from_db()
     assert case.step_code == "firm_demand"  # not just the next rung (the call)
 
@@ -352,13 +352,13 @@ def test_a_run_that_crashes_midway_leaves_nothing_and_the_rerun_acts_once(
 
     monkeypatch.setattr(run_module, "delete_ids", crash_on_holds)
     with pytest.raises(RuntimeError, match="power cut"):
-        run_daily(company=company, as_of=AS_OF)
+        run_as_admin(company=company, as_of=AS_OF)
     assert (Case.objects.count(), CaseEvent.objects.count(), Action.objects.count()) == (0, 0, 0)
     assert Run.objects.get().status == "failed" and not RunLock.objects.exists()
 
     monkeypatch.setattr(run_module, "delete_ids", real_delete)
-    run_daily(company=company, as_of=AS_OF)
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     assert Action.objects.count() == 1
 
 
@@ -380,8 +380,8 @@ def test_items_a_defaulted_plan_accelerated_are_dunned_as_due_at_once():
             item_numbers=["INV-OLD", "INV-NEW", "INV-LATER"],
         ),
     )
-    run_daily(company=w.company, as_of=date(2026, 12, 14))  # first instalment missed: default
-    run_daily(company=w.company, as_of=date(2026, 12, 21))
+    run_as_admin(company=w.company, as_of=date(2026, 12, 14))  # first instalment missed: default
+    run_as_admin(company=w.company, as_of=date(2026, 12, 21))
     step = ItemStep.objects.get(item=later)  # due in February, yet on the ladder already
     assert step.step is not None and step.step >= 1  # past the courtesy reminder: overdue
 
@@ -396,7 +396,7 @@ def test_a_case_handed_over_to_legal_is_no_longer_dunned_by_the_ladder():
     )
     before = Action.objects.filter(case=w.case).exclude(step_code="handover_legal").count()
     for days in (7, 14, 21, 28, 35):
-        run_daily(company=w.company, as_of=AS_OF + timedelta(days=days))
+        run_as_admin(company=w.company, as_of=AS_OF + timedelta(days=days))
     w.refresh()
     after = Action.objects.filter(case=w.case).exclude(step_code="handover_legal").count()
     assert after == before  # no more letters, emails or calls of our own
@@ -410,7 +410,7 @@ def test_a_case_gets_one_action_a_day_for_the_firmest_step_reached(company, cora
     factories.item(d, due=AS_OF - timedelta(days=20))  # final notice
     factories.item(d, due=AS_OF - timedelta(days=6))  # the call
     factories.item(d, due=AS_OF - timedelta(days=2))  # a reminder
-    result = run_daily(company=company, as_of=AS_OF)
+    result = run_as_admin(company=company, as_of=AS_OF)
     assert list(Action.objects.filter(case__debtor=d).values_list("step_code", flat=True)) == [
         "final_notice"
     ]
@@ -420,18 +420,18 @@ def test_a_case_gets_one_action_a_day_for_the_firmest_step_reached(company, cora
 def test_an_old_item_held_back_by_a_plan_or_promise_keeps_the_credit_hold(company, cora):
     d = factories.debtor(company, owner=cora)
     item = factories.item(d, due=AS_OF - timedelta(days=61))
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     factories.desk_input_set(item, excluded_minor=item.open_minor)  # in a plan
-    result = run_daily(company=company, as_of=AS_OF + timedelta(days=1))
+    result = run_as_admin(company=company, as_of=AS_OF + timedelta(days=1))
     assert factories.on_hold(d) and result.counts["holds_lifted"] == 0
 
 
 def test_a_lifted_hold_says_why(company, cora):
     d = factories.debtor(company, owner=cora, credit_limit_minor=100_00)
     item = factories.item(d, due=AS_OF + timedelta(days=10), amount=150_00)
-    run_daily(company=company, as_of=AS_OF)
+    run_as_admin(company=company, as_of=AS_OF)
     OpenItem.objects.filter(pk=item.pk).update(open_minor=50_00)
-    run_daily(company=company, as_of=AS_OF + timedelta(days=1))
+    run_as_admin(company=company, as_of=AS_OF + timedelta(days=1))
     lifted = HoldChange.objects.get(debtor=d, hold=False)
     assert lifted.reason["rules"] == ["exposure_within_limit_and_no_old_items"]
 
@@ -439,9 +439,9 @@ def test_a_lifted_hold_says_why(company, cora):
 def test_a_case_keeps_its_step_while_its_items_are_held_back(company, cora):
     d = factories.debtor(company, owner=cora, risk_tier="high")
     item = factories.item(d, due=AS_OF - timedelta(days=20))
-    run_daily(company=company, as_of=AS_OF)  # final notice
+    run_as_admin(company=company, as_of=AS_OF)  # final notice
     factories.desk_input_set(item, excluded_minor=item.open_minor)  # promised
-    run_daily(company=company, as_of=AS_OF + timedelta(days=1))
+    run_as_admin(company=company, as_of=AS_OF + timedelta(days=1))
     case = Case.objects.get(debtor=d)
     assert case.step_code == "final_notice"
     assert list(case.events.filter(kind="step").values_list("to_step", flat=True)) == [
@@ -455,8 +455,8 @@ def test_an_item_imported_after_today_s_run_that_reaches_a_step_already_pending_
 ):
     d = factories.debtor(company, owner=cora, risk_tier="high")
     factories.item(d, due=AS_OF - timedelta(days=6))
-    run_daily(company=company, as_of=AS_OF)  # the call, due today
+    run_as_admin(company=company, as_of=AS_OF)  # the call, due today
     factories.item(d, due=AS_OF - timedelta(days=7))  # imported later the same day: a call too
-    again = run_daily(company=company, as_of=AS_OF)
+    again = run_as_admin(company=company, as_of=AS_OF)
     assert again.counts["actions_created"] == 0
     assert Action.objects.filter(case__debtor=d, step_code="call").count() == 1

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from arrears.apps.cases import selectors
 from arrears.apps.cases.models import Run
-from arrears.apps.cases.services import RunRefused, run_daily, strategies_install_defaults
+from arrears.apps.cases.services import RunRefused, strategies_install_defaults
 from arrears.apps.cases.services import run as run_module
 from arrears.apps.common import clock
 from arrears.apps.negotiation.models import PromiseToPay
@@ -18,6 +18,7 @@ from arrears.apps.negotiation.services import promise_create
 from arrears.domain.promises import PromiseChannel
 from tests import factories, terminal
 from tests.apps.negotiation.support import AS_OF, eur, world
+from tests.factories import admin, run_as_admin
 from tests.tables import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +32,10 @@ def w(monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     got = world()
     other = factories.company("other")
-    strategies_install_defaults(company=other)
+    strategies_install_defaults(actor=admin(), company=other)
     debtor = factories.debtor(other, owner=factories.collector("olga", other))
     factories.item(debtor, due=AS_OF - timedelta(days=10))
-    run_daily(company=other, as_of=AS_OF)
+    run_as_admin(company=other, as_of=AS_OF)
     return got
 
 
@@ -57,7 +58,7 @@ def _promise(w, on: date) -> PromiseToPay:
 def test_a_run_after_today_is_refused_and_writes_nothing(w, day):
     before = snapshot()
     with pytest.raises(RunRefused) as got:
-        run_daily(company=w.company, as_of=day)
+        run_as_admin(company=w.company, as_of=day)
     assert str(got.value) == run_module.RUN_AFTER_TODAY.format(as_of=day, today=TODAY)
     assert snapshot() == before
 
@@ -78,7 +79,7 @@ def test_a_run_before_the_first_day_is_refused_on_a_new_database(monkeypatch):
     before = snapshot()
     for day in (date(1, 6, 1), date.min, date(1899, 12, 31)):
         with pytest.raises(RunRefused) as got:
-            run_daily(company=w.company, as_of=day)
+            run_as_admin(company=w.company, as_of=day)
         assert str(got.value) == run_module.RUN_TOO_EARLY.format(as_of=day, first=date(1900, 1, 1))
     assert snapshot() == before
 
@@ -91,13 +92,13 @@ def test_a_failed_run_blocks_neither_the_next_run_nor_the_desk(w, monkeypatch):
     with monkeypatch.context() as m:
         m.setattr(run_module, "decide", crash)
         with pytest.raises(RuntimeError, match="power cut"):
-            run_daily(company=w.company, as_of=failed_on)
+            run_as_admin(company=w.company, as_of=failed_on)
     failed = Run.objects.get(company=w.company, as_of=failed_on)
     assert failed.status == "failed"
     # the desk dates writes after the last *finished* run, not after the failed one
     assert _promise(w, AS_OF + timedelta(days=1)).pk
     # and the next run may still be dated before the failed one
-    assert run_daily(company=w.company, as_of=AS_OF + timedelta(days=2)).run_id
+    assert run_as_admin(company=w.company, as_of=AS_OF + timedelta(days=2)).run_id
     assert selectors.last_run(company=w.company).as_of == AS_OF + timedelta(days=2)
 
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from arrears.apps.accounts.models import AccessPolicy, Membership
 from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.models import PENDING_STATUSES, Action, ActionStatus, Case, CaseStatus
-from arrears.apps.cases.services import run_daily, strategies_install_defaults
+from arrears.apps.cases.services import strategies_install_defaults
 from arrears.apps.cases.worklist import worklist
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import ExchangeRate
@@ -20,6 +20,7 @@ from arrears.domain.access import PersonRole
 from arrears.domain.refusal import NotAllowed, Refusal
 from arrears.domain.scoring import Reasons
 from tests import factories
+from tests.factories import admin, run_as_admin
 
 pytestmark = pytest.mark.django_db
 ON = date(2026, 11, 25)
@@ -282,9 +283,9 @@ def test_the_number_of_queries_does_not_grow_with_the_lines(
 
 
 def test_the_worklist_lists_what_the_daily_run_created(w):
-    strategies_install_defaults(company=w.acme)
+    strategies_install_defaults(actor=admin(), company=w.acme)
     d = debtor_of(w, w.cora, "RUN", (20, 300_00))
-    run_daily(company=w.acme, as_of=ON)
+    run_as_admin(company=w.acme, as_of=ON)
     lines = worklist(actor=w.cora, company_id=w.acme.pk, on=ON)
     created = Action.objects.filter(case__debtor=d, status__in=PENDING_STATUSES)
     assert [x.action_id for x in lines] == [a.pk for a in created] != []

@@ -36,7 +36,7 @@ def test_a_status_line_on_a_terminal_and_nothing_in_a_pipe():
 @pytest.fixture
 def acme():
     company = factories.company()
-    strategies_install_defaults(company=company)
+    strategies_install_defaults(actor=factories.admin(), company=company)
     factories.company("rival")
     factories.collector("otto")
     return company

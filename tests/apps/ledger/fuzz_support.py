@@ -27,14 +27,15 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from arrears.apps.ledger.imports import ImportRejected, import_file
+from arrears.apps.ledger.imports import ImportRejected
 from arrears.apps.ledger.imports import columns as columns_
 from arrears.apps.ledger.imports import debtors as debtors_
 from arrears.apps.ledger.imports import items as items_
 from arrears.apps.ledger.imports import payments as payments_
 from arrears.apps.ledger.imports import read as read_
 from arrears.apps.ledger.models import Company
-from tests.apps.ledger.import_support import EXAMPLES, ledger_snapshot, ledger_world
+from tests.apps.ledger.import_support import EXAMPLES, ledger_snapshot, ledger_world, rival_rows
+from tests.factories import import_as_admin
 
 KINDS = ("debtors", "items", "payments")
 SPECS = {"debtors": debtors_.SPEC, "items": items_.SPEC, "payments": payments_.SPEC}
@@ -80,7 +81,7 @@ def world() -> Company:
     """acme with the example ledger imported, beside a second company and two collectors."""
     acme = ledger_world()
     for kind in KINDS:
-        import_file(company=acme, kind=kind, path=EXAMPLES / f"{kind}.csv")
+        import_as_admin(company=acme, kind=kind, path=EXAMPLES / f"{kind}.csv")
     return acme
 
 
@@ -94,9 +95,9 @@ def check_import(company: Company, kind: str, path: Path) -> str:
 
 
 def _check(company: Company, kind: str, path: Path) -> str:
-    before = ledger_snapshot()
+    before, rival = ledger_snapshot(), rival_rows()
     try:
-        import_file(company=company, kind=kind, path=path)
+        import_as_admin(company=company, kind=kind, path=path)
     except ImportRejected as e:
         assert e.errors and e.total >= len(e.errors)
         for error in e.errors:
@@ -107,8 +108,9 @@ def _check(company: Company, kind: str, path: Path) -> str:
                 assert error.message.startswith(tuple(map(_prefix, _FILE_LEVEL))), error
         assert ledger_snapshot() == before, "a refused file changed the ledger"
         return "refused"
+    assert rival_rows() == rival, "an import into acme changed the second company's ledger"
     after = _ledger(ledger_snapshot())
-    again = import_file(company=company, kind=kind, path=path)
+    again = import_as_admin(company=company, kind=kind, path=path)
     assert (again.created, again.updated) == (0, 0), again
     assert _ledger(ledger_snapshot()) == after, "re-importing the same file changed the ledger"
     return "accepted"

@@ -7,8 +7,15 @@ import pytest
 from django.core.management.base import CommandError
 
 from arrears.apps.ledger.models import OpenItem
-from tests import factories, terminal
-from tests.apps.ledger.import_support import EXAMPLES, ITEMS_HEADER, csv_file, ledger_counts
+from tests import terminal
+from tests.apps.ledger.import_support import (
+    EXAMPLES,
+    ITEMS_HEADER,
+    csv_file,
+    ledger_counts,
+    ledger_world,
+    rival_untouched,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +25,17 @@ Command = importlib.import_module("arrears.apps.ledger.management.commands.impor
 
 @pytest.fixture
 def acme():
-    company = factories.company()
+    company = ledger_world()  # beside rival, with its own administrator and the examples' keys
     terminal.run("import", "debtors", str(EXAMPLES / "debtors.csv"), stdout=io.StringIO())
     return company
 
 
 def test_import_prints_created_updated_unchanged_and_changed_columns(acme, tmp_path):
     out = io.StringIO()
-    terminal.run("import", "items", str(EXAMPLES / "items.csv"), "--company", "acme", stdout=out)
+    with rival_untouched():
+        terminal.run(
+            "import", "items", str(EXAMPLES / "items.csv"), "--company", "acme", stdout=out
+        )
     assert out.getvalue().startswith("items: 9 rows: 9 created, 0 updated, 0 unchanged")
     path = csv_file(
         tmp_path, (EXAMPLES / "items.csv").read_text().replace("780.00,30", "700.00,30")
@@ -36,7 +46,7 @@ def test_import_prints_created_updated_unchanged_and_changed_columns(acme, tmp_p
         "items: 9 rows: 0 created, 1 updated, 8 unchanged",
         "  open_amount: changed in 1 rows",
     ]
-    assert OpenItem.objects.get(number="INV-2026-0003").open_minor == 70000
+    assert OpenItem.objects.get(company=acme, number="INV-2026-0003").open_minor == 70000
 
 
 def test_a_refused_file_exits_with_status_1_listing_the_errors_and_writes_nothing(acme, tmp_path):
@@ -55,3 +65,21 @@ def test_a_refused_file_exits_with_status_1_listing_the_errors_and_writes_nothin
 def test_a_missing_file_is_a_clean_error(acme, tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         terminal.run("import", "items", str(tmp_path / "nope.csv"))
+
+
+@pytest.mark.parametrize(
+    ("who", "says"),
+    [
+        ("rita", r"unknown company 'acme' \(yours: rival\)"),  # rival's administrator
+        ("otto", r"unknown company 'acme' \(yours: rival\)"),  # rival's collector
+        ("cora", "cora is collector: only administrators may import the ledger"),
+    ],
+)
+def test_only_acme_s_administrator_imports_into_acme(acme, who, says):
+    token = terminal.token_for(who)
+    before = ledger_counts()
+    with pytest.raises(CommandError, match=says):
+        terminal.run(
+            "import", "items", str(EXAMPLES / "items.csv"), "--company", "acme", token=token
+        )
+    assert ledger_counts() == before

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from arrears.apps.ledger.imports import import_file
 from arrears.apps.ledger.imports.amounts import MAX_DIGITS, TOO_LARGE
 from arrears.apps.ledger.imports.columns import (
     NOT_A_COUNTRY,
@@ -19,7 +18,14 @@ from arrears.apps.ledger.imports.debtors import (
 from arrears.apps.ledger.models import Contact, Debtor
 from arrears.domain.money import TOO_MANY_DECIMALS
 from tests import factories
-from tests.apps.ledger.import_support import csv_file, refused, where
+from tests.apps.ledger.import_support import (
+    csv_file,
+    ledger_world,
+    refused,
+    rival_untouched,
+    where,
+)
+from tests.factories import import_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +39,7 @@ CHILD = "G2,Group Trading GmbH,DE,,G1,,,,,,"
 
 @pytest.fixture
 def acme():
-    factories.collector("cora")
-    factories.collector("otto")
-    return factories.company()
+    return ledger_world()  # beside rival, whose debtors G1 and D1 share acme's codes
 
 
 def debtors(tmp_path, *rows: str, header: str = HEADER):
@@ -44,9 +48,15 @@ def debtors(tmp_path, *rows: str, header: str = HEADER):
 
 def test_debtors_are_created_with_parent_limit_owner_and_primary_contact(acme, tmp_path):
     # The child comes first: a parent may be anywhere in the file.
-    summary = import_file(company=acme, kind="debtors", path=debtors(tmp_path, CHILD, PARENT))
+    with rival_untouched():
+        summary = import_as_admin(
+            company=acme, kind="debtors", path=debtors(tmp_path, CHILD, PARENT)
+        )
     assert (summary.created, summary.updated) == (2, 0)
-    parent, child = Debtor.objects.get(code="G1"), Debtor.objects.get(code="G2")
+    parent, child = (
+        Debtor.objects.get(company=acme, code="G1"),
+        Debtor.objects.get(company=acme, code="G2"),
+    )
     assert child.parent == parent and parent.parent is None
     assert (parent.credit_limit_minor, parent.risk_tier, parent.owner.username) == (
         5_000_000,
@@ -71,18 +81,21 @@ def test_debtors_are_created_with_parent_limit_owner_and_primary_contact(acme, t
 
 def test_reimporting_the_same_debtors_changes_nothing(acme, tmp_path):
     path = debtors(tmp_path, PARENT, CHILD)
-    import_file(company=acme, kind="debtors", path=path)
+    import_as_admin(company=acme, kind="debtors", path=path)
     before = list(Debtor.objects.order_by("id").values()), list(Contact.objects.values())
-    summary = import_file(company=acme, kind="debtors", path=path)
+    summary = import_as_admin(company=acme, kind="debtors", path=path)
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 2)
     assert (list(Debtor.objects.order_by("id").values()), list(Contact.objects.values())) == before
 
 
 def test_changes_update_the_debtor_and_its_primary_contact_and_are_counted(acme, tmp_path):
-    import_file(company=acme, kind="debtors", path=debtors(tmp_path, PARENT, CHILD))
-    parent = PARENT.replace("cora", "otto").replace("anna@group", "a.berg@group")
+    import_as_admin(company=acme, kind="debtors", path=debtors(tmp_path, PARENT, CHILD))
+    parent = PARENT.replace("cora", "carl").replace("anna@group", "a.berg@group")
     child = "G2,Group Trading GmbH,DE,,,,high,,Ben Ott,,"
-    summary = import_file(company=acme, kind="debtors", path=debtors(tmp_path, parent, child))
+    with rival_untouched():  # rival's G1 keeps its owner, contact and all
+        summary = import_as_admin(
+            company=acme, kind="debtors", path=debtors(tmp_path, parent, child)
+        )
     assert (summary.created, summary.updated, summary.unchanged) == (0, 2, 0)
     assert {k: v for k, v in summary.changes.items() if v} == {
         "owner": 1,
@@ -91,34 +104,40 @@ def test_changes_update_the_debtor_and_its_primary_contact_and_are_counted(acme,
         "risk_tier": 1,
         "contact_name": 1,
     }
-    g1, g2 = Debtor.objects.get(code="G1"), Debtor.objects.get(code="G2")
-    assert g1.owner.username == "otto" and g2.parent is None and g2.risk_tier == "high"
+    g1, g2 = (
+        Debtor.objects.get(company=acme, code="G1"),
+        Debtor.objects.get(company=acme, code="G2"),
+    )
+    assert g1.owner.username == "carl" and g2.parent is None and g2.risk_tier == "high"
     assert Contact.objects.get(debtor=g1).email == "a.berg@group.example"
     assert Contact.objects.get(debtor=g2).name == "Ben Ott"
-    assert Contact.objects.count() == 2
+    assert Contact.objects.filter(debtor__company=acme).count() == 2
 
 
 def test_empty_contact_cells_keep_the_contact_we_have(acme, tmp_path):
-    import_file(company=acme, kind="debtors", path=debtors(tmp_path, PARENT))
-    Contact.objects.create(debtor=Debtor.objects.get(code="G1"), name="Desk", is_primary=False)
+    import_as_admin(company=acme, kind="debtors", path=debtors(tmp_path, PARENT))
+    Contact.objects.create(
+        debtor=Debtor.objects.get(company=acme, code="G1"), name="Desk", is_primary=False
+    )
     no_contact = "G1,Group Holding AG,DE,de,,50000.00,low,cora,,,"
-    summary = import_file(company=acme, kind="debtors", path=debtors(tmp_path, no_contact))
+    summary = import_as_admin(company=acme, kind="debtors", path=debtors(tmp_path, no_contact))
     assert summary.unchanged == 1
-    assert sorted(Contact.objects.values_list("name", flat=True)) == ["Anna Berg", "Desk"]
+    names = Contact.objects.filter(debtor__company=acme).values_list("name", flat=True)
+    assert sorted(names) == ["Anna Berg", "Desk"]
 
 
 def test_a_parent_may_be_a_debtor_imported_before(acme, tmp_path):
-    import_file(company=acme, kind="debtors", path=debtors(tmp_path, PARENT))
-    import_file(company=acme, kind="debtors", path=debtors(tmp_path, CHILD))
-    assert Debtor.objects.get(code="G2").parent.code == "G1"
+    import_as_admin(company=acme, kind="debtors", path=debtors(tmp_path, PARENT))
+    import_as_admin(company=acme, kind="debtors", path=debtors(tmp_path, CHILD))
+    assert Debtor.objects.get(company=acme, code="G2").parent.code == "G1"
 
 
 def test_columns_absent_from_the_file_are_left_alone(acme, tmp_path):
-    import_file(company=acme, kind="debtors", path=debtors(tmp_path, PARENT))
+    import_as_admin(company=acme, kind="debtors", path=debtors(tmp_path, PARENT))
     path = debtors(tmp_path, "G1,Group Holding AG (new name),DE", header="debtor_code,name,country")
-    summary = import_file(company=acme, kind="debtors", path=path)
+    summary = import_as_admin(company=acme, kind="debtors", path=path)
     assert summary.updated == 1 and summary.changes == {"name": 1, "country": 0}
-    g1 = Debtor.objects.get(code="G1")
+    g1 = Debtor.objects.get(company=acme, code="G1")
     assert (g1.owner.username, g1.credit_limit_minor, g1.risk_tier) == ("cora", 5_000_000, "low")
 
 
@@ -141,7 +160,7 @@ def test_a_debtor_cannot_be_its_own_parent(acme, tmp_path):
 
 
 def test_a_group_that_loops_through_the_database_is_refused(acme, tmp_path):
-    import_file(company=acme, kind="debtors", path=debtors(tmp_path, PARENT, CHILD))
+    import_as_admin(company=acme, kind="debtors", path=debtors(tmp_path, PARENT, CHILD))
     # G1 under G2 while the database says G2 is under G1.
     looped = PARENT.replace(",de,,", ",de,G2,")
     errors = refused(acme, "debtors", debtors(tmp_path, looped))
@@ -198,7 +217,7 @@ def test_a_duplicate_debtor_code_is_refused(acme, tmp_path):
 
 def test_another_companys_debtor_is_not_a_parent(acme, tmp_path):
     other = factories.company("other")
-    import_file(company=other, kind="debtors", path=debtors(tmp_path, PARENT))
+    import_as_admin(company=other, kind="debtors", path=debtors(tmp_path, PARENT))
     errors = refused(acme, "debtors", debtors(tmp_path, CHILD))
     assert where(errors) == [(2, "parent_code")]
 
@@ -223,7 +242,7 @@ def _owners_file(tmp_path, rows):
 def test_the_import_keeps_the_owner_of_a_debtor_handed_over_to_legal(tmp_path):
     w, other = _handed_over_world()
     path = _owners_file(tmp_path, [(w.debtor, "Renamed GmbH", "cora"), (other, other.name, "carl")])
-    summary = import_file(company=w.company, kind="debtors", path=path)
+    summary = import_as_admin(company=w.company, kind="debtors", path=path)
     w.debtor.refresh_from_db()
     other.refresh_from_db()
     assert (w.debtor.owner, w.debtor.name) == (w.lena, "Renamed GmbH")  # the rest is the ERP's
@@ -233,7 +252,7 @@ def test_the_import_keeps_the_owner_of_a_debtor_handed_over_to_legal(tmp_path):
     assert (summary.updated, summary.changes["owner"]) == (2, 1)
 
     before = list(Debtor.objects.order_by("id").values())
-    again = import_file(company=w.company, kind="debtors", path=path)
+    again = import_as_admin(company=w.company, kind="debtors", path=path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert list(Debtor.objects.order_by("id").values()) == before
     assert again.notes == summary.notes  # it still says why the file's owner is not taken
@@ -253,6 +272,6 @@ def test_once_the_handed_over_case_is_closed_the_erp_owner_applies_again(tmp_pat
     w, _ = _handed_over_world()
     Case.objects.filter(pk=w.case.pk).update(status="closed", closed_reason="paid")
     path = _owners_file(tmp_path, [(w.debtor, w.debtor.name, "cora")])
-    summary = import_file(company=w.company, kind="debtors", path=path)
+    summary = import_as_admin(company=w.company, kind="debtors", path=path)
     w.debtor.refresh_from_db()
     assert w.debtor.owner == w.cora and summary.notes == ()

@@ -9,7 +9,6 @@ import polars as pl
 import pytest
 
 from arrears.apps.common.bulk import read_frame
-from arrears.apps.ledger.imports import import_file
 from arrears.apps.ledger.imports.columns import REPEATED_COLUMN, SEMICOLONS, UNKNOWN_COLUMN
 from arrears.apps.ledger.imports.read import (
     EMPTY_FILE,
@@ -23,7 +22,16 @@ from arrears.apps.ledger.imports.read import (
 )
 from arrears.apps.ledger.models import Allocation, Contact, Debtor, OpenItem, Payment
 from tests import factories
-from tests.apps.ledger.import_support import EXAMPLES, ITEMS_HEADER, csv_file, refused, where
+from tests.apps.ledger.import_support import (
+    EXAMPLES,
+    ITEMS_HEADER,
+    csv_file,
+    ledger_world,
+    refused,
+    rival_untouched,
+    where,
+)
+from tests.factories import import_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +40,7 @@ GOOD = "INV-1,invoice,D1,2026-09-01,2026-10-01,EUR,100.00,60.50,30 days net"
 
 @pytest.fixture
 def acme():
-    company = factories.company()
+    company = ledger_world()  # beside rival, whose D1 has an item INV-1 too
     factories.debtor(company, code="D1")
     return company
 
@@ -89,9 +97,9 @@ def test_a_file_not_in_utf8_is_refused_with_advice_to_resave(acme, tmp_path):
 def test_a_utf8_byte_order_mark_and_windows_line_ends_are_accepted(acme, tmp_path):
     path = tmp_path / "excel.csv"
     path.write_bytes(b"\xef\xbb\xbf" + f"{ITEMS_HEADER}\r\n{GOOD}\r\n".encode())
-    summary = import_file(company=acme, kind="items", path=path)
+    summary = import_as_admin(company=acme, kind="items", path=path)
     assert summary.created == 1
-    assert OpenItem.objects.get().payment_terms == "30 days net"
+    assert OpenItem.objects.get(company=acme).payment_terms == "30 days net"
 
 
 def test_blank_lines_are_skipped_and_rows_keep_their_spreadsheet_numbers(acme, tmp_path):
@@ -101,13 +109,13 @@ def test_blank_lines_are_skipped_and_rows_keep_their_spreadsheet_numbers(acme, t
 
 def test_cells_are_stripped_of_surrounding_spaces(acme, tmp_path):
     row = " INV-1 , invoice ,D1, 2026-09-01 ,2026-10-01,EUR, 100.00 ,60.50,"
-    import_file(company=acme, kind="items", path=csv_file(tmp_path, f"{ITEMS_HEADER}\n{row}\n"))
-    assert OpenItem.objects.get().number == "INV-1"
+    import_as_admin(company=acme, kind="items", path=csv_file(tmp_path, f"{ITEMS_HEADER}\n{row}\n"))
+    assert OpenItem.objects.get(company=acme).number == "INV-1"
 
 
 def test_unnamed_empty_columns_left_by_spreadsheets_are_ignored(acme, tmp_path):
     path = csv_file(tmp_path, f"{ITEMS_HEADER},,\n{GOOD},,\n,,,,,,,,,,\n")
-    assert import_file(company=acme, kind="items", path=path).created == 1
+    assert import_as_admin(company=acme, kind="items", path=path).created == 1
 
 
 def test_a_value_under_an_unnamed_column_is_refused(acme, tmp_path):
@@ -187,25 +195,33 @@ def _items_frame(company) -> pl.DataFrame:
 def test_xlsx_and_csv_of_the_same_items_give_the_same_ledger(tmp_path):
     from_csv, from_xlsx = factories.company("csv"), factories.company("xlsx")
     for company, items in ((from_csv, "items.csv"), (from_xlsx, "items.xlsx")):
-        import_file(company=company, kind="debtors", path=EXAMPLES / "debtors.csv")
-        import_file(company=company, kind="items", path=EXAMPLES / items)
+        import_as_admin(company=company, kind="debtors", path=EXAMPLES / "debtors.csv")
+        import_as_admin(company=company, kind="items", path=EXAMPLES / items)
     assert _items_frame(from_csv).height == 9
     assert _items_frame(from_csv).equals(_items_frame(from_xlsx))
     # And each file re-imported over the other's result changes nothing.
-    summary = import_file(company=from_csv, kind="items", path=EXAMPLES / "items.xlsx")
+    summary = import_as_admin(company=from_csv, kind="items", path=EXAMPLES / "items.xlsx")
     assert summary.unchanged == 9
 
 
 def test_the_example_files_import_cleanly_in_order():
-    company = factories.company()
-    summaries = [
-        import_file(company=company, kind=kind, path=EXAMPLES / f"{kind}.csv")
-        for kind in ("debtors", "items", "payments")
-    ]
+    company = ledger_world()  # beside rival, holding the examples' D10001, INV-2026-0001...
+    with rival_untouched():
+        summaries = [
+            import_as_admin(company=company, kind=kind, path=EXAMPLES / f"{kind}.csv")
+            for kind in ("debtors", "items", "payments")
+        ]
     assert [(s.kind, s.rows, s.created) for s in summaries] == [
         ("debtors", 5, 5),
         ("items", 9, 9),
         ("payments", 4, 4),
     ]
-    assert (Debtor.objects.count(), Contact.objects.count(), OpenItem.objects.count()) == (5, 4, 9)
-    assert (Payment.objects.count(), Allocation.objects.count()) == (3, 3)
+    debtors = Debtor.objects.filter(company=company)
+    items, payments = (
+        OpenItem.objects.filter(company=company),
+        Payment.objects.filter(company=company),
+    )
+    contacts = Contact.objects.filter(debtor__company=company)
+    allocations = Allocation.objects.filter(payment__company=company)
+    assert (debtors.count(), contacts.count(), items.count()) == (5, 4, 9)
+    assert (payments.count(), allocations.count()) == (3, 3)

@@ -10,7 +10,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from arrears.apps.ledger.imports import RowError, import_file
+from arrears.apps.ledger.imports import RowError
 from arrears.apps.ledger.imports.amounts import MAX_DIGITS, MAX_TOTAL, TOO_LARGE, TOTAL_TOO_LARGE
 from arrears.apps.ledger.imports.columns import CONTROL_CHARACTER, DUPLICATE
 from arrears.apps.ledger.imports.debtors import GROUP_TOO_DEEP, MAX_DEPTH, PARENT_LOOP
@@ -29,6 +29,7 @@ from tests.apps.ledger.import_support import (
     refused,
     where,
 )
+from tests.factories import import_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -116,14 +117,14 @@ def test_the_items_total_counts_the_items_already_imported(acme, tmp_path):
     assert where(errors) == [(2, "original_amount")]
     # The file replaces what it lists: with OLD's amount in it, the total fits.
     rows = [item_row("OLD", "1.00"), item_row("NEW", LARGEST)]
-    assert import_file(company=acme, kind="items", path=items_file(tmp_path, rows)).created == 1
+    assert import_as_admin(company=acme, kind="items", path=items_file(tmp_path, rows)).created == 1
     assert OpenItem.objects.get(number="OLD").original_minor == 100
 
 
 def test_allocations_summing_past_64_bits_are_refused_as_more_than_the_payment(acme, tmp_path):
     factories.debtor(acme, code="D1")
     n = overflow_row(LARGEST_MINOR) + 1
-    import_file(
+    import_as_admin(
         company=acme,
         kind="items",
         path=items_file(tmp_path, [item_row(f"I{i}", "1.00") for i in range(n)]),
@@ -166,7 +167,7 @@ def test_a_csv_with_mac_line_ends_only_is_read_with_its_rows_numbered(acme, tmp_
     bad = tmp_path / "mac-bad.csv"
     bad.write_bytes(path.read_bytes().replace(b"INV-3,invoice,D1", b"INV-3,invoice,D9"))
     assert where(refused(acme, "items", bad)) == [(5, "debtor_code")]
-    assert import_file(company=acme, kind="items", path=path).created == 3
+    assert import_as_admin(company=acme, kind="items", path=path).created == 3
     assert OpenItem.objects.get(number="INV-2").payment_terms == "net 30\nno skonto"
 
 
@@ -267,7 +268,7 @@ def test_a_nul_in_an_xlsx_cell_is_refused_as_unreadable(acme, tmp_path):
 def test_tabs_and_line_breaks_inside_cells_are_kept(acme, tmp_path):
     factories.debtor(acme, code="D1")
     row = GOOD_ITEM.replace("30 days net", '"30 days\tnet\nno skonto"')
-    import_file(company=acme, kind="items", path=items_file(tmp_path, [row]))
+    import_as_admin(company=acme, kind="items", path=items_file(tmp_path, [row]))
     assert OpenItem.objects.get(company=acme).payment_terms == "30 days\tnet\nno skonto"
 
 
@@ -275,5 +276,5 @@ def test_a_cell_reading_backslash_n_is_stored_as_that_text_on_postgresql_too(acm
     # COPY's NULL marker: unquoted, PostgreSQL read it as NULL (payment_terms NOT NULL: crash).
     factories.debtor(acme, code="D1")
     row = GOOD_ITEM.replace("30 days net", "\\N")
-    import_file(company=acme, kind="items", path=items_file(tmp_path, [row]))
+    import_as_admin(company=acme, kind="items", path=items_file(tmp_path, [row]))
     assert OpenItem.objects.get(company=acme).payment_terms == "\\N"

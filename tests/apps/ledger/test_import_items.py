@@ -6,7 +6,7 @@ import pytest
 
 from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.cases.models import ItemDeskInput, ItemStep
-from arrears.apps.ledger.imports import ImportRejected, import_file
+from arrears.apps.ledger.imports import ImportRejected
 from arrears.apps.ledger.imports.amounts import MAX_DIGITS, NOT_POSITIVE, TOO_LARGE
 from arrears.apps.ledger.imports.columns import (
     DUPLICATE,
@@ -20,14 +20,22 @@ from arrears.apps.ledger.imports.items import DUE_BEFORE_ISSUE, OPEN_OVER_ORIGIN
 from arrears.apps.ledger.models import ImportBatch, OpenItem
 from arrears.domain.money import NOT_A_NUMBER, TOO_MANY_DECIMALS, UNKNOWN_CURRENCY
 from tests import factories
-from tests.apps.ledger.import_support import ITEMS_HEADER, csv_file, refused, where
+from tests.apps.ledger.import_support import (
+    ITEMS_HEADER,
+    csv_file,
+    ledger_world,
+    refused,
+    rival_untouched,
+    where,
+)
+from tests.factories import import_as_admin
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def acme():
-    company = factories.company()
+    company = ledger_world()  # beside rival, whose D1 has an item INV-1 too
     factories.debtor(company, code="D1")
     factories.debtor(company, code="D2")
     return company
@@ -41,7 +49,8 @@ GOOD = "INV-1,invoice,D1,2026-09-01,2026-10-01,EUR,100.00,60.50,30 days net"
 
 
 def test_new_items_are_created_in_minor_units_with_the_ladder_untouched(acme, tmp_path):
-    summary = import_file(company=acme, kind="items", path=items(tmp_path, GOOD))
+    with rival_untouched():
+        summary = import_as_admin(company=acme, kind="items", path=items(tmp_path, GOOD))
     assert (summary.rows, summary.created, summary.updated, summary.unchanged) == (1, 1, 0, 0)
     item = OpenItem.objects.get(company=acme, number="INV-1")
     assert (item.original_minor, item.open_minor, item.currency) == (10000, 6050, "EUR")
@@ -53,37 +62,42 @@ def test_new_items_are_created_in_minor_units_with_the_ladder_untouched(acme, tm
 
 def test_reimporting_the_same_file_changes_nothing(acme, tmp_path):
     path = items(tmp_path, GOOD, "INV-2,,D2,2026-09-01,2026-10-01,JPY,5000,5000,")
-    import_file(company=acme, kind="items", path=path)
+    import_as_admin(company=acme, kind="items", path=path)
     before = list(OpenItem.objects.order_by("id").values())
-    summary = import_file(company=acme, kind="items", path=path)
+    summary = import_as_admin(company=acme, kind="items", path=path)
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 2)
     assert all(n == 0 for n in summary.changes.values())
     assert list(OpenItem.objects.order_by("id").values()) == before
 
 
 def test_changed_row_updates_and_the_summary_counts_changed_columns(acme, tmp_path):
-    import_file(company=acme, kind="items", path=items(tmp_path, GOOD, GOOD.replace("1,", "2,", 1)))
-    changed = "INV-1,invoice,D2,2026-09-01,2026-10-01,EUR,100.00,0.00,30 days net"
-    summary = import_file(
-        company=acme, kind="items", path=items(tmp_path, changed, GOOD.replace("1,", "2,", 1))
+    import_as_admin(
+        company=acme, kind="items", path=items(tmp_path, GOOD, GOOD.replace("1,", "2,", 1))
     )
+    changed = "INV-1,invoice,D2,2026-09-01,2026-10-01,EUR,100.00,0.00,30 days net"
+    with rival_untouched():  # rival's INV-1 keeps its debtor and amount
+        summary = import_as_admin(
+            company=acme, kind="items", path=items(tmp_path, changed, GOOD.replace("1,", "2,", 1))
+        )
     assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 1)
     assert summary.changes["open_amount"] == 1 and summary.changes["debtor_code"] == 1
     assert summary.changes["original_amount"] == 0 and summary.changes["due_date"] == 0
-    item = OpenItem.objects.get(number="INV-1")
+    item = OpenItem.objects.get(company=acme, number="INV-1")
     assert (item.open_minor, item.debtor.code) == (0, "D2")
 
 
 def test_update_keeps_what_the_daily_run_and_disputes_own(acme, tmp_path):
-    import_file(company=acme, kind="items", path=items(tmp_path, GOOD))
+    import_as_admin(company=acme, kind="items", path=items(tmp_path, GOOD))
     factories.desk_input_set(OpenItem.objects.get(number="INV-1"), excluded_minor=1000)
     ItemStep.objects.create(
-        item=OpenItem.objects.get(number="INV-1"),
+        item=OpenItem.objects.get(company=acme, number="INV-1"),
         strategy_code="standard",
         step=2,
         step_on=date(2026, 10, 20),
     )
-    import_file(company=acme, kind="items", path=items(tmp_path, GOOD.replace("60.50", "50.00")))
+    import_as_admin(
+        company=acme, kind="items", path=items(tmp_path, GOOD.replace("60.50", "50.00"))
+    )
     item = factories.item_read(OpenItem.objects.get(number="INV-1"))
     assert (item.open_minor, item.excluded_minor) == (5000, 1000)
     step = ItemStep.objects.get(item=item)
@@ -91,38 +105,40 @@ def test_update_keeps_what_the_daily_run_and_disputes_own(acme, tmp_path):
 
 
 def test_a_column_absent_from_the_file_is_left_alone(acme, tmp_path):
-    import_file(company=acme, kind="items", path=items(tmp_path, GOOD))
+    import_as_admin(company=acme, kind="items", path=items(tmp_path, GOOD))
     short_header = "number,debtor_code,issue_date,due_date,currency,original_amount,open_amount"
     path = items(tmp_path, "INV-1,D1,2026-09-01,2026-10-01,EUR,100.00,60.50", header=short_header)
-    summary = import_file(company=acme, kind="items", path=path)
+    summary = import_as_admin(company=acme, kind="items", path=path)
     assert summary.unchanged == 1
-    assert OpenItem.objects.get(number="INV-1").payment_terms == "30 days net"
+    assert OpenItem.objects.get(company=acme, number="INV-1").payment_terms == "30 days net"
 
 
 def test_the_same_number_at_another_company_is_another_item(acme, tmp_path):
     other = factories.company("other")
     factories.debtor(other, code="D1")
-    import_file(company=other, kind="items", path=items(tmp_path, GOOD.replace("60.50", "1.00")))
-    import_file(company=acme, kind="items", path=items(tmp_path, GOOD))
+    import_as_admin(
+        company=other, kind="items", path=items(tmp_path, GOOD.replace("60.50", "1.00"))
+    )
+    import_as_admin(company=acme, kind="items", path=items(tmp_path, GOOD))
     assert OpenItem.objects.get(company=other).open_minor == 100
     assert OpenItem.objects.get(company=acme).open_minor == 6050
 
 
 def test_a_successful_import_records_a_batch_and_an_audit_event(acme, tmp_path):
-    cora = factories.collector()
+    admin = factories.admin()
     path = items(tmp_path, GOOD)
-    import_file(company=acme, kind="items", path=path, actor=cora)
-    batch = ImportBatch.objects.get()
+    import_as_admin(company=acme, kind="items", path=path)
+    batch = ImportBatch.objects.get(company=acme)
     assert (batch.kind, batch.filename, batch.rows, batch.created, batch.actor) == (
         "items",
         "file.csv",
         1,
         1,
-        cora,
+        admin,
     )
     assert len(batch.sha256) == 64
     event = AuditEvent.objects.get(action="import.items")
-    assert event.actor == cora and event.detail["created"] == 1
+    assert event.actor == admin and event.detail["created"] == 1
 
 
 def test_unknown_currency_is_refused_with_row_and_column(acme, tmp_path):
@@ -151,8 +167,8 @@ def test_more_decimals_than_the_currency_allows_is_refused(acme, tmp_path):
 
 def test_trailing_zeros_beyond_the_currency_decimals_are_exact_and_accepted(acme, tmp_path):
     jpy = "INV-2,invoice,D1,2026-09-01,2026-10-01,JPY,100.00,100.000,"
-    import_file(company=acme, kind="items", path=items(tmp_path, jpy))
-    assert OpenItem.objects.get(number="INV-2").open_minor == 100
+    import_as_admin(company=acme, kind="items", path=items(tmp_path, jpy))
+    assert OpenItem.objects.get(company=acme, number="INV-2").open_minor == 100
 
 
 def test_an_amount_too_large_for_minor_units_is_refused(acme, tmp_path):
@@ -236,7 +252,7 @@ def test_every_error_in_the_file_is_reported_not_just_the_first(acme, tmp_path):
 def test_a_long_list_of_errors_is_capped_and_says_how_many_more(acme, tmp_path):
     rows = [f"INV-{i},invoice,D1,2026-09-01,2026-10-01,EUX,1,1," for i in range(120)]
     with pytest.raises(ImportRejected) as info:
-        import_file(company=acme, kind="items", path=items(tmp_path, *rows))
+        import_as_admin(company=acme, kind="items", path=items(tmp_path, *rows))
     assert len(info.value.errors) == 50 and info.value.total == 120
     assert str(info.value).splitlines()[-1] == "  ... and 70 more"
     assert "row 2, column currency: unknown currency 'EUX'" in str(info.value)
@@ -244,22 +260,25 @@ def test_a_long_list_of_errors_is_capped_and_says_how_many_more(acme, tmp_path):
 
 def test_a_complete_open_items_file_closes_the_items_it_no_longer_lists(acme, tmp_path):
     second = "INV-2,,D2,2026-09-01,2026-10-01,EUR,50.00,50.00,"
-    import_file(company=acme, kind="items", path=items(tmp_path, GOOD, second))
-    summary = import_file(company=acme, kind="items", path=items(tmp_path, GOOD), complete=True)
+    import_as_admin(company=acme, kind="items", path=items(tmp_path, GOOD, second))
+    with rival_untouched():  # rival's open items are not in acme's file, and stay open
+        summary = import_as_admin(
+            company=acme, kind="items", path=items(tmp_path, GOOD), complete=True
+        )
     assert summary.closed == 1 and "1 absent and closed" in str(summary)
-    assert OpenItem.objects.get(number="INV-2").open_minor == 0
-    assert OpenItem.objects.get(number="INV-1").open_minor == 6050
-    again = import_file(company=acme, kind="items", path=items(tmp_path, GOOD), complete=True)
+    assert OpenItem.objects.get(company=acme, number="INV-2").open_minor == 0
+    assert OpenItem.objects.get(company=acme, number="INV-1").open_minor == 6050
+    again = import_as_admin(company=acme, kind="items", path=items(tmp_path, GOOD), complete=True)
     assert again.closed == 0
 
 
 def test_without_complete_an_item_missing_from_the_file_stays_as_it_was(acme, tmp_path):
     second = "INV-2,,D2,2026-09-01,2026-10-01,EUR,50.00,50.00,"
-    import_file(company=acme, kind="items", path=items(tmp_path, GOOD, second))
-    import_file(company=acme, kind="items", path=items(tmp_path, GOOD))
-    assert OpenItem.objects.get(number="INV-2").open_minor == 5000
+    import_as_admin(company=acme, kind="items", path=items(tmp_path, GOOD, second))
+    import_as_admin(company=acme, kind="items", path=items(tmp_path, GOOD))
+    assert OpenItem.objects.get(company=acme, number="INV-2").open_minor == 5000
 
 
 def test_complete_is_refused_for_other_kinds_of_file(acme, tmp_path):
     with pytest.raises(ValueError, match="items files only"):
-        import_file(company=acme, kind="debtors", path=items(tmp_path, GOOD), complete=True)
+        import_as_admin(company=acme, kind="debtors", path=items(tmp_path, GOOD), complete=True)

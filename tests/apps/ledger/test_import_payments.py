@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from arrears.apps.ledger.imports import import_file
 from arrears.apps.ledger.imports.columns import DUPLICATE, UNKNOWN_DEBTOR
 from arrears.apps.ledger.imports.payments import (
     INCONSISTENT,
@@ -17,7 +16,15 @@ from arrears.apps.ledger.imports.payments import (
 )
 from arrears.apps.ledger.models import Allocation, OpenItem, Payment
 from tests import factories
-from tests.apps.ledger.import_support import PAYMENTS_HEADER, csv_file, refused, where
+from tests.apps.ledger.import_support import (
+    PAYMENTS_HEADER,
+    csv_file,
+    ledger_world,
+    refused,
+    rival_untouched,
+    where,
+)
+from tests.factories import import_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +35,7 @@ UNAPPLIED = "P2,D2,2026-10-21,EUR,75.50,,"
 
 @pytest.fixture
 def acme():
-    company = factories.company()
+    company = ledger_world()  # beside rival, whose D1 paid its INV-1 with a payment P1 too
     d1, d2 = factories.debtor(company, code="D1"), factories.debtor(company, code="D2")
     factories.item(d1, due=date(2026, 10, 1), number="INV-1", amount=100_00)
     factories.item(d1, due=date(2026, 10, 1), number="INV-2", amount=50_00)
@@ -44,9 +51,15 @@ def payments(tmp_path, *rows: str):
 def test_a_payment_on_two_items_is_one_payment_with_two_allocations_and_the_rest_unapplied(
     acme, tmp_path
 ):
-    summary = import_file(company=acme, kind="payments", path=payments(tmp_path, A1, A2, UNAPPLIED))
+    with rival_untouched():
+        summary = import_as_admin(
+            company=acme, kind="payments", path=payments(tmp_path, A1, A2, UNAPPLIED)
+        )
     assert (summary.rows, summary.created) == (3, 3)
-    p1, p2 = Payment.objects.get(reference="P1"), Payment.objects.get(reference="P2")
+    p1, p2 = (
+        Payment.objects.get(company=acme, reference="P1"),
+        Payment.objects.get(company=acme, reference="P2"),
+    )
     assert (p1.amount_minor, p1.unapplied_minor, p1.received_on) == (
         15000,
         2000,
@@ -60,36 +73,37 @@ def test_a_payment_on_two_items_is_one_payment_with_two_allocations_and_the_rest
 
 
 def test_payments_do_not_change_open_amounts(acme, tmp_path):
-    import_file(company=acme, kind="payments", path=payments(tmp_path, A1))
-    assert OpenItem.objects.get(number="INV-1").open_minor == 100_00
+    import_as_admin(company=acme, kind="payments", path=payments(tmp_path, A1))
+    assert OpenItem.objects.get(company=acme, number="INV-1").open_minor == 100_00
 
 
 def test_reimporting_the_same_payments_changes_nothing(acme, tmp_path):
     path = payments(tmp_path, A1, A2, UNAPPLIED)
-    import_file(company=acme, kind="payments", path=path)
+    import_as_admin(company=acme, kind="payments", path=path)
     before = list(Payment.objects.values()), list(Allocation.objects.values())
-    summary = import_file(company=acme, kind="payments", path=path)
+    summary = import_as_admin(company=acme, kind="payments", path=path)
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 3)
     assert (list(Payment.objects.values()), list(Allocation.objects.values())) == before
 
 
 def test_a_changed_allocation_updates_and_a_dropped_one_is_removed(acme, tmp_path):
-    import_file(company=acme, kind="payments", path=payments(tmp_path, A1, A2))
+    import_as_admin(company=acme, kind="payments", path=payments(tmp_path, A1, A2))
     changed = A1.replace("100.00", "120.00")
-    summary = import_file(company=acme, kind="payments", path=payments(tmp_path, changed))
+    with rival_untouched():  # rival's P1 keeps its allocation to its INV-1
+        summary = import_as_admin(company=acme, kind="payments", path=payments(tmp_path, changed))
     assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 0)
     assert summary.changes["allocated_amount"] == 1 and summary.changes["item_number"] == 1
-    p1 = Payment.objects.get(reference="P1")
+    p1 = Payment.objects.get(company=acme, reference="P1")
     assert list(p1.allocations.values_list("item__number", "amount_minor")) == [("INV-1", 12000)]
     assert p1.unapplied_minor == 3000
 
 
 def test_a_changed_payment_header_is_counted_on_each_of_its_rows(acme, tmp_path):
-    import_file(company=acme, kind="payments", path=payments(tmp_path, A1, A2))
+    import_as_admin(company=acme, kind="payments", path=payments(tmp_path, A1, A2))
     later = [r.replace("2026-10-20", "2026-10-22") for r in (A1, A2)]
-    summary = import_file(company=acme, kind="payments", path=payments(tmp_path, *later))
+    summary = import_as_admin(company=acme, kind="payments", path=payments(tmp_path, *later))
     assert summary.updated == 2 and summary.changes["received_on"] == 2
-    assert Payment.objects.get().received_on == date(2026, 10, 22)
+    assert Payment.objects.get(company=acme).received_on == date(2026, 10, 22)
 
 
 def test_rows_of_one_payment_that_disagree_are_refused(acme, tmp_path):

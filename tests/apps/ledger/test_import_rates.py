@@ -13,13 +13,13 @@ from django.core.management.base import CommandError
 
 from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.cases.services import strategies_install_defaults
-from arrears.apps.ledger.imports import import_file
 from arrears.apps.ledger.imports.columns import NOT_A_DATE
 from arrears.apps.ledger.imports.rates import NOT_A_RATE, OWN_CURRENCY, RATE_TOO_FINE
 from arrears.apps.ledger.models import ExchangeRate
 from arrears.domain.money import UNKNOWN_CURRENCY
 from tests import factories, terminal
 from tests.apps.ledger.import_support import EXAMPLES, csv_file, refused, where
+from tests.factories import import_as_admin
 
 pytestmark = pytest.mark.django_db
 HEADER = "currency,rate,valid_from"
@@ -44,18 +44,18 @@ def stored(company) -> list[tuple[str, Decimal, date]]:
 
 def test_rates_are_imported_and_reimporting_changes_nothing(acme, tmp_path):
     path = rates(tmp_path, "USD,0.92,2026-01-01", "USD,0.93,2026-06-01", "JPY,0.0061,2026-01-01")
-    first = import_file(company=acme, kind="rates", path=path)
+    first = import_as_admin(company=acme, kind="rates", path=path)
     assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
     assert stored(acme) == [
         ("JPY", Decimal("0.0061"), date(2026, 1, 1)),
         ("USD", Decimal("0.92"), date(2026, 1, 1)),
         ("USD", Decimal("0.93"), date(2026, 6, 1)),
     ]
-    again = import_file(company=acme, kind="rates", path=path)
+    again = import_as_admin(company=acme, kind="rates", path=path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert AuditEvent.objects.filter(action="import.rates").count() == 2
     changed = rates(tmp_path, "USD,0.95,2026-01-01")
-    assert import_file(company=acme, kind="rates", path=changed).changes == {"rate": 1}
+    assert import_as_admin(company=acme, kind="rates", path=changed).changes == {"rate": 1}
     assert ExchangeRate.objects.get(company=acme, valid_from="2026-01-01", currency="USD").rate == (
         Decimal("0.95")
     )
@@ -105,7 +105,7 @@ def test_the_import_command_takes_rates_as_the_administrator_only(acme, tmp_path
 
 
 def test_a_run_without_a_rate_names_the_currency_the_day_and_the_command(acme):
-    strategies_install_defaults(company=acme)
+    strategies_install_defaults(actor=factories.admin(), company=acme)
     debtor = factories.debtor(acme, owner=factories.collector("cora", acme))
     factories.item(debtor, due=date(2026, 10, 1), currency="USD")
     with pytest.raises(CommandError) as e:
@@ -117,7 +117,7 @@ def test_a_run_without_a_rate_names_the_currency_the_day_and_the_command(acme):
 
 
 def test_the_shipped_example_files_run_without_a_missing_rate(acme):
-    strategies_install_defaults(company=acme)
+    strategies_install_defaults(actor=factories.admin(), company=acme)
     for kind in ("debtors", "items", "payments", "rates"):
         terminal.run("import", kind, EXAMPLES / f"{kind}.csv", "--company", "acme")
     out = terminal.run("run", "--as-of", "2026-11-25", "--company", "acme")

@@ -17,7 +17,7 @@ import pytest
 from arrears.apps.accounts.models import Membership
 from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.models import Case
-from arrears.apps.cases.services import run_daily, strategies_install_defaults
+from arrears.apps.cases.services import strategies_install_defaults
 from arrears.apps.ledger.models import Allocation, Company, Debtor, OpenItem, Payment
 from arrears.apps.negotiation.cli import refusal_words
 from arrears.apps.negotiation.services import case_ensure
@@ -25,6 +25,7 @@ from arrears.domain.ladder import Role
 from arrears.domain.money import Money
 from arrears.domain.refusal import Refusal
 from tests import factories
+from tests.factories import admin, run_as_admin
 
 AS_OF = date(2026, 11, 25)  # a Wednesday
 _refs = itertools.count(1)
@@ -60,7 +61,7 @@ class World:
 
 def world(as_of: date = AS_OF, run: bool = True) -> World:
     company = factories.company()
-    strategies_install_defaults(company=company)
+    strategies_install_defaults(actor=admin(), company=company)
     cora, carl = factories.collector("cora", company), factories.collector("carl", company)
     maria = user_ensure(username="maria", role=Role.CREDIT_MANAGER, company=company)
     mike = user_ensure(username="mike", role=Role.CREDIT_MANAGER, company=company)
@@ -70,7 +71,7 @@ def world(as_of: date = AS_OF, run: bool = True) -> World:
     old = factories.item(debtor, due=as_of - timedelta(days=30), amount=600_00, number="INV-OLD")
     new = factories.item(debtor, due=as_of - timedelta(days=5), amount=400_00, number="INV-NEW")
     if run:
-        run_daily(company=company, as_of=as_of)
+        run_as_admin(company=company, as_of=as_of)
         case = Case.objects.get(debtor=debtor, currency="EUR")
     else:  # no run yet: the desk opens the case (as the demo's seed does)
         case = case_ensure(debtor=debtor, currency="EUR", on=as_of)

@@ -7,11 +7,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 
 from arrears.apps.cases.models import CaseEvent
-from arrears.apps.cases.services import run_daily
 from arrears.apps.negotiation.models import Dispute, Handover, PaymentPlan, PromiseToPay, WriteOff
 from arrears.apps.negotiation.services.demo import negotiation_demo_seed
 from tests import factories
 from tests.apps.negotiation.support import AS_OF, world
+from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def _chosen():
 def test_the_demo_seed_tells_every_story_and_the_run_judges_them(ledger):
     seeded = negotiation_demo_seed(company=ledger.company, as_of=AS_OF, per_mille=500)
     assert seeded["broken_promise"] and seeded["plan_defaulting"] and seeded["overdue_dispute"]
-    run_daily(company=ledger.company, as_of=AS_OF)
+    run_as_admin(company=ledger.company, as_of=AS_OF)
     assert PromiseToPay.objects.filter(state="broken").exists()
     assert PaymentPlan.objects.filter(status="defaulted").exists()
     assert Dispute.objects.filter(escalated_to=ledger.maria).exists()

@@ -30,13 +30,14 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from arrears.apps.cases.services import run_daily, strategies_install_defaults
+from arrears.apps.cases.services import strategies_install_defaults
 from arrears.apps.common import clock
 from arrears.apps.negotiation import cli
 from arrears.apps.negotiation.models import Approval, Dispute, PaymentPlan, PromiseToPay, WriteOff
 from arrears.apps.negotiation.services import common
 from tests import factories, terminal
 from tests.apps.negotiation.support import AS_OF, World, world
+from tests.factories import admin, run_as_admin
 from tests.tables import snapshot
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -71,11 +72,11 @@ def fuzz_world(db, monkeypatch) -> World:
         monkeypatch.setattr(seam, "today", lambda: TODAY)
     w = world()
     other = factories.company("other")
-    strategies_install_defaults(company=other)
+    strategies_install_defaults(actor=admin(), company=other)
     olga = factories.collector("olga", other)
     d = factories.debtor(other, code="OTHER-1", owner=olga)
     factories.item(d, due=AS_OF - timedelta(days=20), number="INV-OLD")
-    run_daily(company=other, as_of=AS_OF)
+    run_as_admin(company=other, as_of=AS_OF)
     yield w
     if REPORT:
         path = Path(REPORT)

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arrears.apps.cases.services import run_daily, strategies_install_defaults
+from arrears.apps.cases.services import strategies_install_defaults
 from arrears.apps.common.cli import iso_date
 from arrears.apps.negotiation.services import negotiation_policy_load
 from arrears.domain import dates, money
@@ -21,6 +21,7 @@ from arrears.domain.money import Money
 from arrears.domain.negotiation.document import PolicyDocumentError, policy_from_document
 from tests import factories, terminal
 from tests.apps.negotiation.support import AS_OF, World, eur, refused, terminal_words, world
+from tests.factories import admin, run_as_admin
 from tests.tables import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +32,10 @@ DAY = AS_OF.isoformat()
 def w(db) -> World:
     got = world()
     other = factories.company("other")
-    strategies_install_defaults(company=other)
+    strategies_install_defaults(actor=admin(), company=other)
     d = factories.debtor(other, owner=factories.collector("olga", other))
     factories.item(d, due=AS_OF - timedelta(days=10), number="INV-OLD")
-    run_daily(company=other, as_of=AS_OF)
+    run_as_admin(company=other, as_of=AS_OF)
     return got
 
 
@@ -493,7 +494,7 @@ def test_the_daily_run_survives_far_dates_already_stored(w):
     )
     Dispute.objects.update(deadline=date.max)
     for day in (AS_OF + timedelta(days=1), AS_OF + timedelta(days=30)):
-        run_daily(company=w.company, as_of=day)
+        run_as_admin(company=w.company, as_of=day)
     assert PromiseToPay.objects.get().state == "open"
     assert Dispute.objects.get().status == "open"
     assert PaymentPlan.objects.get().status in ("good_standing", "defaulted")

@@ -10,7 +10,6 @@ import pytest
 from django.core.management.base import CommandError
 
 from arrears.apps.cases.models import Case, CaseEvent
-from arrears.apps.cases.services import run_daily
 from arrears.apps.negotiation.models import Approval, PaymentPlan, PromiseToPay
 from arrears.apps.negotiation.selectors import describe_desk_event
 from arrears.apps.negotiation.services import (
@@ -24,6 +23,7 @@ from arrears.apps.negotiation.services.withdrawals import requests_expire
 from arrears.domain.promises import PromiseChannel
 from tests import terminal
 from tests.apps.negotiation.support import AS_OF, eur, pay
+from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
 DAY = AS_OF.isoformat()
@@ -117,7 +117,7 @@ def test_no_desk_event_falls_back_to_a_bare_rule_code(w):
 def test_explain_says_a_paid_case_is_closed_instead_of_a_live_step(w):
     pay(w.old, 600_00, AS_OF)
     pay(w.new, 400_00, AS_OF)
-    run_daily(company=w.company, as_of=AS_OF + timedelta(days=1))
+    run_as_admin(company=w.company, as_of=AS_OF + timedelta(days=1))
     assert Case.objects.get(pk=w.case.pk).status == "closed"
     out = _run("explain", w.debtor.code)
     assert "closed on 2026-11-26 (paid in full)" in out

@@ -10,13 +10,13 @@ from io import StringIO
 import pytest
 
 from arrears.apps.cases.models import Action, Case, CaseEvent
-from arrears.apps.cases.services import run_daily
 from arrears.apps.negotiation.selectors import case_negotiation, describe_desk_event
 from arrears.apps.negotiation.services import case_handover
 from arrears.apps.negotiation.services.common import follow_up
 from arrears.domain.ladder import Channel, Role
 from tests import terminal
 from tests.apps.negotiation.support import AS_OF
+from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
 THU = date(2026, 11, 26)
@@ -92,7 +92,7 @@ def test_after_a_handover_the_next_action_is_the_new_owner_s_task(w):
 def test_the_next_daily_runs_keep_the_legal_task_and_give_the_collector_nothing(w):
     _to_legal(w)
     for days in (1, 7, 30):
-        run_daily(company=w.company, as_of=AS_OF + timedelta(days=days))
+        run_as_admin(company=w.company, as_of=AS_OF + timedelta(days=days))
         case = Case.objects.get(pk=w.case.pk)
         assert (
             case.next_action_kind,
@@ -105,7 +105,7 @@ def test_the_next_daily_runs_keep_the_legal_task_and_give_the_collector_nothing(
 
 def test_explain_shows_who_has_a_handed_over_case_and_what_its_items_owe(w):
     _to_legal(w)
-    run_daily(company=w.company, as_of=AS_OF)  # the sweep excludes every item: dunned EUR 0
+    run_as_admin(company=w.company, as_of=AS_OF)  # the sweep excludes every item: dunned EUR 0
     assert Case.objects.get(pk=w.case.pk).overdue_minor == 0
     out = _explain(w)
     assert (

@@ -13,7 +13,6 @@ import pytest
 
 from arrears.apps.cases.models import Case, CaseEvent
 from arrears.apps.cases.selectors import say
-from arrears.apps.cases.services import run_daily
 from arrears.apps.negotiation.models import (
     Approval,
     DecisionStatus,
@@ -41,6 +40,7 @@ from arrears.domain.negotiation.terms import Terms
 from arrears.domain.promises import PromiseChannel
 from tests import factories, terminal
 from tests.apps.negotiation.support import AS_OF, eur, pay
+from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
 CODE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
@@ -108,7 +108,7 @@ def _full_negotiation(w) -> dict[str, object]:
     wo = writeoff_request(case=gone_case, actor=w.cora, reason="insolvent", as_of=AS_OF)
     _grant_all(w, AS_OF)
     pay(w.new, 100_00, AS_OF + timedelta(days=2))
-    run_daily(company=w.company, as_of=LATER)
+    run_as_admin(company=w.company, as_of=LATER)
     return {"dispute": dispute, "plan": plan, "planned": planned, "gone": gone, "write_off": wo}
 
 

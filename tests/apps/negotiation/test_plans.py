@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 
 from arrears.apps.cases.models import Action, CaseEvent
-from arrears.apps.cases.services import run_daily
 from arrears.apps.negotiation.models import Approval, ItemAcceleration, PaymentPlan
 from arrears.apps.negotiation.services import (
     NotAllowed,
@@ -19,6 +18,7 @@ from arrears.domain.money import Money
 from arrears.domain.plans import PlanError
 from tests import factories
 from tests.apps.negotiation.support import AS_OF, eur, pay, refused
+from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
 DEC, JAN = date(2026, 12, 4), date(2027, 1, 4)
@@ -109,7 +109,7 @@ def test_instalments_are_matched_against_payments_like_items(w):
 def test_a_missed_instalment_defaults_the_plan_and_accelerates_the_rest(w):
     plan = _plan(w)
     pay(w.old, 200_00, DEC)
-    run_daily(company=w.company, as_of=date(2026, 12, 10))  # grace 3 business days: 9 Dec
+    run_as_admin(company=w.company, as_of=date(2026, 12, 10))  # grace 3 business days: 9 Dec
     plan.refresh_from_db()
     w.refresh()
     assert (plan.status, plan.defaulted_on, plan.due_at_once_minor) == (
@@ -148,12 +148,12 @@ def test_instalments_in_another_currency_are_refused(w):
 
 def test_without_acceleration_a_default_duns_only_the_missed_instalment(w):
     plan = _plan(w, acceleration_clause=False)
-    run_daily(company=w.company, as_of=date(2026, 12, 10))
+    run_as_admin(company=w.company, as_of=date(2026, 12, 10))
     plan.refresh_from_db()
     w.refresh()
     assert (plan.status, plan.due_at_once_minor) == ("defaulted", 500_00)
     assert w.old.excluded_minor + w.new.excluded_minor == 500_00  # January's instalment waits
-    run_daily(company=w.company, as_of=date(2026, 12, 10))
+    run_as_admin(company=w.company, as_of=date(2026, 12, 10))
     w.refresh()
     assert w.old.excluded_minor + w.new.excluded_minor == 500_00
 

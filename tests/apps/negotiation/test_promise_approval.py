@@ -22,6 +22,7 @@ from arrears.domain.negotiation import Terms
 from arrears.domain.promises import PromiseChannel
 from tests import terminal
 from tests.apps.negotiation.support import AS_OF, eur, refused
+from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
 FRI, NEXT_YEAR = date(2026, 11, 27), date(2027, 11, 25)
@@ -183,7 +184,6 @@ def test_a_promise_withdrawn_while_it_waited_is_not_in_the_promise_record(w):
 
 
 def test_a_request_whose_first_date_passed_leaves_the_queue_with_the_daily_run(w):
-    from arrears.apps.cases.services import run_daily
     from arrears.apps.negotiation.selectors import approval_queue
 
     p = _promise(w, [(date(2026, 11, 30), eur("50"))], item_numbers=["INV-NEW"])  # too small
@@ -195,16 +195,16 @@ def test_a_request_whose_first_date_passed_leaves_the_queue_with_the_daily_run(w
     )
     assert p.state == "pending_approval" and plan.status == "pending_approval"
     assert len(approval_queue(actor=w.maria, company=w.company)) == 2
-    run_daily(company=w.company, as_of=date(2026, 11, 30))  # the promise's date: still decidable
+    run_as_admin(company=w.company, as_of=date(2026, 11, 30))  # the promise's date: still decidable
     assert len(approval_queue(actor=w.maria, company=w.company)) == 2
-    run_daily(company=w.company, as_of=date(2026, 12, 2))
+    run_as_admin(company=w.company, as_of=date(2026, 12, 2))
     assert approval_queue(actor=w.maria, company=w.company) == []
     p.refresh_from_db()
     plan.refresh_from_db()
     assert (p.state, plan.status) == ("withdrawn", "withdrawn")
     a = Approval.objects.get(promise=p)
     assert a.decision_reason.startswith("its first payment date (2026-11-30) passed")
-    again = run_daily(company=w.company, as_of=date(2026, 12, 2))
+    again = run_as_admin(company=w.company, as_of=date(2026, 12, 2))
     assert again is not None and Approval.objects.filter(status="withdrawn").count() == 2
 
 

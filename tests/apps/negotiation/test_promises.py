@@ -6,7 +6,6 @@ import pytest
 
 from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.cases.models import Action, Case, CaseEvent
-from arrears.apps.cases.services import run_daily
 from arrears.apps.ledger.models import Payment
 from arrears.apps.negotiation.models import PromiseToPay
 from arrears.apps.negotiation.services import (
@@ -23,6 +22,7 @@ from arrears.domain.money import Money
 from arrears.domain.promises import PromiseChannel, PromiseError
 from tests import factories
 from tests.apps.negotiation.support import AS_OF, eur, pay, pay_split, refused
+from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
 FRI, DEC11 = date(2026, 11, 27), date(2026, 12, 11)
@@ -262,7 +262,7 @@ def test_the_daily_run_moves_the_case_up_the_ladder_when_a_promise_breaks(w):
     factories.item(risky, due=AS_OF - timedelta(days=6), amount=500_00)
     calm = factories.debtor(w.company, owner=w.cora, risk_tier="high")
     factories.item(calm, due=AS_OF - timedelta(days=6), amount=500_00)
-    run_daily(company=w.company, as_of=AS_OF)
+    run_as_admin(company=w.company, as_of=AS_OF)
     case = Case.objects.get(debtor=risky)
     promise_create(
         case=case,
@@ -272,7 +272,7 @@ def test_the_daily_run_moves_the_case_up_the_ladder_when_a_promise_breaks(w):
         channel=PromiseChannel.PHONE,
         as_of=AS_OF,
     )
-    run_daily(company=w.company, as_of=date(2026, 12, 2))
+    run_as_admin(company=w.company, as_of=date(2026, 12, 2))
     steps = dict(Case.objects.filter(debtor__in=[risky, calm]).values_list("debtor", "step_code"))
     assert steps == {risky.pk: "final_notice", calm.pk: "call"}  # 13 days: age alone says call
 

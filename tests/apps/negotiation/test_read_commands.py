@@ -72,3 +72,41 @@ def test_the_other_company_s_collector_reads_nothing_of_acme(noted):
     for args in (["approve"], ["excuse", "--stats"], ["negotiation-history", "D1"]):
         with pytest.raises(CommandError, match=r"unknown company 'acme' \(yours: globex\)"):
             terminal.run(*args, "--company", "acme", as_=noted.olga)
+
+
+SAID = "says the money comes on Friday from the bank in Lyon"
+
+
+@pytest.fixture
+def called(w: World) -> Any:
+    """cora's call on her case, done with a note of what the debtor said."""
+    from arrears.apps.cases.models import Action
+    from arrears.apps.cases.services import action_complete
+
+    call = Action.objects.create(
+        case=w.case, step_code="call", channel="phone", role="collector", due_on=AS_OF
+    )
+    action_complete(actor=w.cora, action_id=call.pk, outcome="reached", note=SAID, on=AS_OF)
+    return call
+
+
+def test_explain_shows_sales_that_a_call_was_made_but_not_its_note(w, sam, called):
+    out = terminal.run("explain", w.debtor.code, as_=sam)
+    assert f"A{called.pk} call (phone, collector)" in out and "reached" in out
+    assert SAID not in out and "note:" not in out
+    mine = terminal.run("explain", w.debtor.code, as_=w.cora)
+    assert mine.count(SAID) == 2  # in the history and in the action's line
+
+
+def test_the_case_sales_reads_carries_no_action_note_and_the_stored_note_stays(w, sam, called):
+    from arrears.apps.cases.models import Action, CaseEvent
+    from arrears.apps.cases.selectors import case_explain
+
+    (ex,) = case_explain(actor=sam, company=w.company, debtor_code=w.debtor.code)
+    assert not ex.notes
+    assert [a.note for a in ex.actions if a.pk == called.pk] == [""]
+    assert all("note" not in e.reason for e in ex.events)
+    assert Action.objects.get(pk=called.pk).note == SAID  # only sales' copy lost it
+    assert CaseEvent.objects.get(kind="action", case=w.case).reason["note"] == SAID
+    (ex,) = case_explain(actor=w.cora, company=w.company, debtor_code=w.debtor.code)
+    assert [a.note for a in ex.actions if a.pk == called.pk] == [SAID]

@@ -6,7 +6,6 @@ import pytest
 
 from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.cases.models import Action, Case, CaseEvent
-from arrears.apps.cases.services import run_daily
 from arrears.apps.negotiation.models import Dispute, PaymentPlan, PromiseToPay
 from arrears.apps.negotiation.services import (
     PlanIn,
@@ -22,6 +21,7 @@ from arrears.domain.disputes import DisputeReason
 from arrears.domain.promises import PromiseChannel
 from tests import factories
 from tests.apps.negotiation.support import AS_OF, eur
+from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
 LATER = date(2026, 12, 10)
@@ -63,7 +63,7 @@ def test_a_run_repeated_for_the_same_date_changes_nothing_on_the_desk(w):
     factories.item(other, due=AS_OF - timedelta(days=1), amount=300_00)
     third = factories.debtor(w.company, owner=w.cora)
     factories.item(third, due=AS_OF - timedelta(days=1), amount=200_00)  # due: written off
-    run_daily(company=w.company, as_of=AS_OF)
+    run_as_admin(company=w.company, as_of=AS_OF)
     plan_create(
         case=Case.objects.get(debtor=other),
         actor=w.cora,
@@ -76,9 +76,9 @@ def test_a_run_repeated_for_the_same_date_changes_nothing_on_the_desk(w):
     approval_decide(
         approval=wo.approval_set.get(), actor=w.maria, approve=True, reason="ok", as_of=AS_OF
     )
-    run_daily(company=w.company, as_of=LATER)
+    run_as_admin(company=w.company, as_of=LATER)
     before = _state()
-    run_daily(company=w.company, as_of=LATER)
+    run_as_admin(company=w.company, as_of=LATER)
     assert _state() == before
     assert "broken" in str(before[4]) and "defaulted" in str(before[5])
     assert ("closed", "written_off") in before[7]
@@ -95,7 +95,7 @@ def test_a_dry_run_changes_nothing_on_the_desk(w):
         as_of=AS_OF,
     )
     before = _state()
-    run_daily(company=w.company, as_of=LATER, dry_run=True)
+    run_as_admin(company=w.company, as_of=LATER, dry_run=True)
     assert _state() == before
 
 

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 
 from arrears.apps.cases.models import Case, CaseEvent, ItemStep
-from arrears.apps.cases.services import run_daily
 from arrears.apps.ledger.models import ExchangeRate, OpenItem
 from arrears.apps.negotiation.models import PromiseToPay
 from arrears.apps.negotiation.services import negotiation_sweep, promise_create
@@ -18,6 +17,7 @@ from arrears.apps.negotiation.services import sweep_frames as frames
 from arrears.domain.promises import PromiseChannel, PromisePolicy
 from tests import factories
 from tests.apps.negotiation.support import AS_OF, eur, pay
+from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
 FRI = date(2026, 11, 27)  # the promised day; deadline Tue 1 Dec (2 business days of grace)
@@ -51,9 +51,9 @@ def test_a_broken_eur_promise_does_not_escalate_the_debtors_usd_case(w):
     usd = factories.item(
         w.debtor, due=date(2026, 10, 26), amount=500_00, currency="USD", number="INV-USD"
     )
-    run_daily(company=w.company, as_of=AS_OF)
+    run_as_admin(company=w.company, as_of=AS_OF)
     promise = _promise(w)
-    run_daily(company=w.company, as_of=BROKEN)
+    run_as_admin(company=w.company, as_of=BROKEN)
     promise.refresh_from_db()
     assert promise.state == "broken"
     assert _counts(w.old, w.new, usd) == (1, 1, 0)
@@ -69,14 +69,14 @@ def test_an_invoice_falling_due_after_the_promise_broke_climbs_the_ladder_on_its
     on_break = factories.item(w.debtor, due=BROKEN, amount=50_00, number="INV-D2")
     _promise(w)
     later = factories.item(w.debtor, due=date(2026, 12, 5), amount=200_00, number="INV-LATER")
-    run_daily(company=w.company, as_of=BROKEN)
+    run_as_admin(company=w.company, as_of=BROKEN)
     # overdue on the day it broke: the items it escalates; not yet overdue: not counted
     assert _counts(w.old, w.new, on_deadline, on_break, later) == (1, 1, 1, 0, 0)
     assert (_step(w.old), _step(w.new), _step(on_deadline)) == (FIRM_DEMAND,) * 3
     step = CaseEvent.objects.filter(case=w.case, kind="step").latest("id")
     assert step.to_step == "firm_demand" and step.reason["inputs"]["broken_promises"] == 1
 
-    run_daily(company=w.company, as_of=date(2026, 12, 20))  # 15 days past due
+    run_as_admin(company=w.company, as_of=date(2026, 12, 20))  # 15 days past due
     assert _counts(later, on_break) == (0, 0)
     assert _step(later) == REMINDER  # from the courtesy reminder one rung, not to firm demand
     assert _step(w.old) >= FIRM_DEMAND

@@ -25,6 +25,7 @@ from arrears.domain.negotiation import Terms
 from arrears.domain.promises import PromiseChannel
 from tests import factories, terminal
 from tests.apps.negotiation.support import AS_OF, eur, refused
+from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
 DEC, JAN, FEB = date(2026, 12, 4), date(2027, 1, 4), date(2027, 2, 4)
@@ -339,7 +340,6 @@ def test_a_whole_case_promise_may_stand_beside_a_plan_on_invoices_not_yet_due(w)
 
 
 def test_a_booked_dispute_credit_does_not_also_book_a_write_off_on_the_same_item(w):
-    from arrears.apps.cases.services import run_daily
     from arrears.apps.negotiation.services import approval_decide, dispute_open, dispute_resolve
     from arrears.domain.disputes import DisputeOutcome, DisputeReason
 
@@ -363,7 +363,7 @@ def test_a_booked_dispute_credit_does_not_also_book_a_write_off_on_the_same_item
     )
     w.old.open_minor = 500_00  # finance books the EUR 100 credit note only
     w.old.save(update_fields=["open_minor"])
-    run_daily(company=w.company, as_of=DEC)
+    run_as_admin(company=w.company, as_of=DEC)
     w.refresh()
     assert w.old.excluded_minor == 500_00  # the write-off still waits to be booked
     assert (w.case.status, w.case.closed_reason) == ("closed", "written_off")

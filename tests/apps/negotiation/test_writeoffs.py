@@ -6,7 +6,6 @@ import pytest
 
 from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.models import Action, Case, CaseEvent
-from arrears.apps.cases.services import run_daily
 from arrears.apps.negotiation.models import Approval, Handover, WriteOff
 from arrears.apps.negotiation.services import (
     NotAllowed,
@@ -20,6 +19,7 @@ from arrears.domain.ladder import Role
 from arrears.domain.money import Money
 from arrears.domain.promises import PromiseChannel
 from tests.apps.negotiation.support import AS_OF, eur, refused
+from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
 NEXT = date(2026, 11, 26)
@@ -176,7 +176,7 @@ def test_an_approved_write_off_of_the_whole_balance_closes_the_case_as_written_o
     approval_decide(
         approval=approval, actor=w.maria, approve=True, reason="insolvency filed", as_of=AS_OF
     )
-    run_daily(company=w.company, as_of=NEXT)
+    run_as_admin(company=w.company, as_of=NEXT)
     w.refresh()
     assert (w.case.status, w.case.closed_reason) == ("closed", "written_off")
     assert (w.old.excluded_minor, w.new.excluded_minor) == (600_00, 400_00)
@@ -189,7 +189,7 @@ def test_a_case_closed_as_written_off_cancels_its_pending_actions(w):
     )
     _, approval = _write_off_all(w)
     approval_decide(approval=approval, actor=w.maria, approve=True, reason="insolvent", as_of=AS_OF)
-    run_daily(company=w.company, as_of=NEXT)
+    run_as_admin(company=w.company, as_of=NEXT)
     task.refresh_from_db()
     assert (task.status, task.cancelled_reason, task.cancelled_on) == (
         "cancelled",
@@ -202,11 +202,11 @@ def test_a_case_closed_as_written_off_cancels_its_pending_actions(w):
 def test_a_written_off_case_stays_closed_when_finance_books_the_write_off(w):
     _, approval = _write_off_all(w)
     approval_decide(approval=approval, actor=w.maria, approve=True, reason="insolvent", as_of=AS_OF)
-    run_daily(company=w.company, as_of=NEXT)
+    run_as_admin(company=w.company, as_of=NEXT)
     w.old.open_minor = w.new.open_minor = 0  # booked in the ERP
     w.old.save()
     w.new.save()
-    run_daily(company=w.company, as_of=date(2026, 11, 27))
+    run_as_admin(company=w.company, as_of=date(2026, 11, 27))
     w.refresh()
     assert (w.case.status, w.case.closed_reason) == ("closed", "written_off")
     assert CaseEvent.objects.filter(case=w.case, kind="closed").count() == 1
@@ -227,7 +227,7 @@ def test_a_partial_write_off_keeps_the_case_open_and_dunning_the_rest(w):
         reason="ok",
         as_of=AS_OF,
     )
-    run_daily(company=w.company, as_of=NEXT)
+    run_as_admin(company=w.company, as_of=NEXT)
     w.refresh()
     assert w.case.status == "open" and w.old.excluded_minor == 100_00
 
@@ -237,7 +237,7 @@ def test_a_refused_write_off_excludes_nothing(w):
     approval_decide(
         approval=approval, actor=w.maria, approve=False, reason="keep pushing", as_of=AS_OF
     )
-    run_daily(company=w.company, as_of=NEXT)
+    run_as_admin(company=w.company, as_of=NEXT)
     w.refresh()
     assert w.case.status == "open" and w.old.excluded_minor == 0
 
@@ -346,7 +346,7 @@ def test_a_write_off_cannot_take_money_a_standing_promise_counts_on(w):
     promise_cancel(promise=p, actor=w.cora, as_of=AS_OF, reason="insolvent: nothing will come")
     _, approval = _write_off_all(w)
     approval_decide(approval=approval, actor=w.maria, approve=True, reason="insolvent", as_of=AS_OF)
-    run_daily(company=w.company, as_of=date(2026, 12, 10))
+    run_as_admin(company=w.company, as_of=date(2026, 12, 10))
     w.refresh()
     assert (w.case.status, w.case.closed_reason) == ("closed", "written_off")
     assert (w.old.broken_promises, w.new.broken_promises) == (0, 0)

@@ -176,7 +176,13 @@ def test_grouping_by_owner_totals_each_collectors_portfolio(acme):
 def test_report_in_company_currency_converts_every_item(acme):
     from arrears.apps.ledger.services import exchange_rate_set
 
-    exchange_rate_set(company=acme, currency="JPY", rate=Decimal("0.006123"), valid_from=AS_OF)
+    exchange_rate_set(
+        actor=factories.admin(),
+        company=acme,
+        currency="JPY",
+        rate=Decimal("0.006123"),
+        valid_from=AS_OF,
+    )
     text = ageing("--by", "currency", "--in-company-currency")
     assert "in EUR" in text.splitlines()[0]
     total = next(line.split() for line in text.splitlines() if line.startswith("Total"))

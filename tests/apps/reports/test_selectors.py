@@ -79,11 +79,14 @@ def test_ageing_report_converts_at_the_latest_rate_valid_on_the_as_of_date():
     acme = factories.company()
     d = factories.debtor(acme)
     factories.item(d, due=AS_OF - timedelta(days=10), amount=10_01, currency="USD")
-    exchange_rate_set(
-        company=acme, currency="USD", rate=Decimal("0.9"), valid_from=date(2026, 1, 1)
-    )
-    exchange_rate_set(company=acme, currency="USD", rate=Decimal("0.5"), valid_from=AS_OF)
-    exchange_rate_set(company=acme, currency="USD", rate=Decimal("2"), valid_from=date(2026, 4, 1))
+    for rate, valid_from in (("0.9", date(2026, 1, 1)), ("0.5", AS_OF), ("2", date(2026, 4, 1))):
+        exchange_rate_set(
+            actor=factories.admin(),
+            company=acme,
+            currency="USD",
+            rate=Decimal(rate),
+            valid_from=valid_from,
+        )
     report = ageing_report(
         actor=ADMIN(),
         company=acme,

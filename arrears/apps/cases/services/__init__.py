@@ -1,6 +1,11 @@
-"""Writes for cases: the daily run, the run lock, strategy installation, actions done."""
+"""Writes for cases: the daily run, the run lock, strategy installation, actions done or sent."""
 
-from arrears.apps.cases.services.actions import Completed, action_cancel, action_complete
+from arrears.apps.cases.services.actions import (
+    Completed,
+    action_cancel,
+    action_complete,
+    message_mark,
+)
 from arrears.apps.cases.services.assignment import (
     Assigned,
     debtor_assign,
@@ -20,6 +25,7 @@ __all__ = [
     "RunResult",
     "action_cancel",
     "action_complete",
+    "message_mark",
     "run_daily",
     "run_lock",
     "strategies_install_defaults",

@@ -1,11 +1,16 @@
 """A person completes or cancels an action (§1-2): the call was made, the review done, the task
-no longer needed. The rules (which moves are allowed, which outcomes a call or a review can
-have, what an outcome schedules next) are `arrears.domain.actions`; this module locks, asks
-access, stores what the rules decide and records it in the case's history and the audit
-trail. Who may: the person holding the action's role (`arrears.domain.access.decide_action`:
-the owning collector their own calls, a credit manager any action, legal its tasks), asked
-after the lock. The case's next action stays the daily run's to choose (one writer): the next run
-picks up what was done and what was booked.
+no longer needed; or records a letter or email the ladder queued as sent (or failed). The rules
+(which moves are allowed, which outcomes a call or a review can have, what an outcome schedules
+next) are `arrears.domain.actions`; this module locks, asks access, stores what the rules decide
+and records it in the case's history and the audit trail. Who may: the person holding the
+action's role (`arrears.domain.access.decide_action`: the owning collector their own calls, a
+credit manager any action, legal its tasks), asked after the lock (`_locked_for`). The case's
+next action stays the daily run's to choose (one writer): the next run picks up what was done
+and what was booked.
+
+Until the outbox sends messages itself (the communications work), a collector prints the letter
+or sends the email and records it here (`message_mark`), so the worklist stops listing it and
+the case's history says when it went out. A message moves queued -> sent | failed, never back.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from arrears.apps.cases.models import (
     EventKind,
     StrategyStep,
 )
+from arrears.apps.common import clock
 from arrears.domain.actions import (
     NO_STEP_REVIEW_DAYS,
     ActionState,
@@ -44,8 +50,8 @@ REASON_MOST = 200  # characters of a cancel reason (`Action.cancelled_reason`)
 
 
 def today() -> date:
-    """The real day (a seam the tests move)."""
-    return date.today()
+    """The real day (a seam the tests move; `clock.today` unless moved here)."""
+    return clock.today()
 
 
 @dataclass(frozen=True)
@@ -61,17 +67,8 @@ def action_complete(
 ) -> Completed:
     """Mark a person's action done on `on` with its outcome; book what the outcome calls for
     (the next review, a retried call). Doing it again with the same outcome changes nothing."""
-    person_id(actor)
     with transaction.atomic():
-        action, case = _locked(action_id)
-        require_action(
-            actor,
-            action_id=action.pk,
-            action_role=action.role,
-            company_id=case.company_id,
-            owner_id=case.debtor.owner_id,
-            what="complete an action on this account",
-        )
+        action, case = _locked_for(actor, action_id, "complete an action on this account")
         if action.status == ActionStatus.DONE and action.outcome == outcome:
             return Completed(action, None)
         kind = kind_of(action.channel, action.step_code)
@@ -104,18 +101,9 @@ def action_complete(
 def action_cancel(*, actor: Any, action_id: int, reason: str, on: date) -> Action:
     """Cancel an open action (or a queued message) on `on`, saying why. Cancelling it again
     for the same reason changes nothing."""
-    person_id(actor)
     why = reason.strip()
     with transaction.atomic():
-        action, case = _locked(action_id)
-        require_action(
-            actor,
-            action_id=action.pk,
-            action_role=action.role,
-            company_id=case.company_id,
-            owner_id=case.debtor.owner_id,
-            what="cancel an action on this account",
-        )
+        action, case = _locked_for(actor, action_id, "cancel an action on this account")
         if action.status == ActionStatus.CANCELLED and action.cancelled_reason == why:
             return action
         _move(action, kind_of(action.channel, action.step_code), ActionState.CANCELLED)
@@ -133,13 +121,45 @@ def action_cancel(*, actor: Any, action_id: int, reason: str, on: date) -> Actio
     return action
 
 
-def _locked(action_id: int) -> tuple[Action, Case]:
-    """The action and its case, locked (in that order, as every writer of actions takes them)."""
+def message_mark(
+    *, actor: Any, action_id: int, on: date, failed: bool = False, note: str = ""
+) -> Action:
+    """Record that a queued letter or email went out on `on` (or failed to); the same call
+    again changes nothing."""
+    to = ActionState.FAILED if failed else ActionState.SENT
+    with transaction.atomic():
+        action, case = _locked_for(actor, action_id, "record a letter or email as sent")
+        if action.status == to.value:
+            return action
+        _move(action, kind_of(action.channel, action.step_code), to)
+        _require_open(case, action)
+        _check_day(action, on)
+        action.status = ActionStatus(to.value)
+        action.note, action.done_on, action.done_by = note.strip(), on, actor
+        action.save(update_fields=["status", "note", "done_on", "done_by"])
+        rule = "message_failed" if failed else "message_sent"
+        _record(case, action, actor=actor, on=on, detail={**_about(action), "rule": rule})
+    return action
+
+
+def _locked_for(actor: Any, action_id: int, what: str) -> tuple[Action, Case]:
+    """The action and its case, locked (in that order, as every writer of actions takes them),
+    once the person is known to be someone and, after the lock, to hold the action's role
+    (`require_action`): `what` they asked to do, for the refusal's words."""
+    person_id(actor)
     action = Action.objects.select_for_update().filter(pk=action_id).first()
     if action is None:
         raise Refusal("action.unknown", action=action_id)
     case = (
         Case.objects.select_for_update(of=("self",)).select_related("debtor").get(pk=action.case_id)
+    )
+    require_action(
+        actor,
+        action_id=action.pk,
+        action_role=action.role,
+        company_id=case.company_id,
+        owner_id=case.debtor.owner_id,
+        what=what,
     )
     return action, case
 

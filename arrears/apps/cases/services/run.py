@@ -18,6 +18,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from arrears.apps.accounts.access import require
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases import selectors
 from arrears.apps.cases.models import Run, RunStatus
@@ -26,6 +27,7 @@ from arrears.apps.cases.services.run_plan import RunPlan, plan_run
 from arrears.apps.common import clock
 from arrears.apps.common.bulk import delete_ids, insert_frame, read_frame, update_frame
 from arrears.apps.ledger.models import Company, Debtor
+from arrears.domain.access import Verb
 from arrears.domain.actions import ActionState, first_state_expr
 from arrears.domain.batch.daily_run import RunConfig, decide
 from arrears.domain.dates import FIRST_DAY
@@ -60,17 +62,20 @@ class RunResult:
 
 def run_daily(
     *,
+    actor: Any,
     company: Company,
     as_of: date,
     dry_run: bool = False,
-    actor: Any = None,
     break_lock: bool = False,
 ) -> RunResult:
     """Decide and store today's steps, next actions and credit holds for every open case.
 
-    Refused, writing nothing, for an as-of date after today (`clock.today`), before
-    `FIRST_DAY`, or before the last finished run (`selectors.last_run`: a failed run blocks
-    nothing). A run that fails once started is kept as `failed`, with nothing it decided."""
+    The company's administrator runs it (a scheduled run too: with an administrator's token);
+    anyone else is refused (`NotAllowed`) before anything is read or written. Refused too,
+    writing nothing: an as-of date after today (`clock.today`), before `FIRST_DAY`, or before
+    the last finished run (`selectors.last_run`: a failed run blocks nothing). A run that fails
+    once started is kept as `failed`, with nothing it decided."""
+    require(actor, Verb.ADMINISTER, company_id=company.pk, what="run the daily run")
     now = clock.today()
     if as_of > now:
         raise RunRefused(RUN_AFTER_TODAY.format(as_of=as_of, today=now))
@@ -84,9 +89,7 @@ def run_daily(
             sweep, plan, timings = _sweep_and_plan(company, as_of, None)
             transaction.set_rollback(True)
         return _result(plan, None, as_of, dry_run=True, timings=timings, sweep=sweep)
-    run = Run.objects.create(
-        company=company, as_of=as_of, started_at=timezone.now(), actor=_user(actor)
-    )
+    run = Run.objects.create(company=company, as_of=as_of, started_at=timezone.now(), actor=actor)
     try:
         with (
             run_lock(company=company, run_id=run.pk, break_lock=break_lock),
@@ -134,10 +137,6 @@ def _sweep_and_plan(
         timings[name] = time.perf_counter() - t
     plan, ladder = _plan(company, as_of)
     return counts, plan, {**timings, **ladder}
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:

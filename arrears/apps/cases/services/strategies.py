@@ -1,4 +1,6 @@
-"""Installing and replacing collection strategies (ladders)."""
+"""Installing and replacing collection strategies (ladders): the company's policy, a credit
+manager's to change; the shipped defaults come with the company's setup, by its
+administrator."""
 
 from __future__ import annotations
 
@@ -6,18 +8,38 @@ from typing import Any
 
 from django.db import transaction
 
+from arrears.apps.accounts.access import require
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Strategy as StrategyRow
 from arrears.apps.cases.models import StrategyStep
 from arrears.apps.ledger.models import Company
+from arrears.domain.access import Verb
 from arrears.domain.ladder import DEFAULT_STRATEGIES, Strategy
 
 
-@transaction.atomic
-def strategies_install(
-    *, company: Company, strategies: tuple[Strategy, ...], actor: Any = None
-) -> None:
+def strategies_install(*, actor: Any, company: Company, strategies: tuple[Strategy, ...]) -> None:
     """Replace the company's strategies with these (validated domain objects)."""
+    with transaction.atomic():
+        _lock(company)
+        require(actor, Verb.SET_POLICY, company_id=company.pk, what="change the ladders")
+        _install(company, strategies, actor)
+
+
+def strategies_install_defaults(*, actor: Any, company: Company) -> None:
+    """Give a company the shipped default ladders if it has none (part of its setup)."""
+    with transaction.atomic():
+        _lock(company)
+        require(actor, Verb.ADMINISTER, company_id=company.pk, what="set the company up")
+        if not StrategyRow.objects.filter(company=company).exists():
+            _install(company, DEFAULT_STRATEGIES, actor)
+
+
+def _lock(company: Company) -> None:
+    """One change of a company's ladders at a time (the second waits, then sees the first)."""
+    Company.objects.select_for_update().filter(pk=company.pk).first()
+
+
+def _install(company: Company, strategies: tuple[Strategy, ...], actor: Any) -> None:
     StrategyRow.objects.filter(company=company).delete()
     for s in strategies:
         row = StrategyRow.objects.create(
@@ -54,9 +76,3 @@ def strategies_install(
         object_id=company.pk,
         detail={"strategies": [s.code for s in strategies]},
     )
-
-
-def strategies_install_defaults(*, company: Company, actor: Any = None) -> None:
-    """Give a company the shipped default ladders if it has none."""
-    if not StrategyRow.objects.filter(company=company).exists():
-        strategies_install(company=company, strategies=DEFAULT_STRATEGIES, actor=actor)

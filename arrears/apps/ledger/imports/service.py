@@ -8,9 +8,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from arrears.apps.accounts.access import require
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.ledger.imports.debtors import import_debtors
 from arrears.apps.ledger.imports.items import import_items
@@ -19,6 +19,7 @@ from arrears.apps.ledger.imports.rates import import_rates
 from arrears.apps.ledger.imports.read import Table, read_table
 from arrears.apps.ledger.imports.upsert import ImportSummary, Progress
 from arrears.apps.ledger.models import Company, ImportBatch, ImportKind
+from arrears.domain.access import Verb
 
 UNKNOWN_KIND = "unknown kind of file {kind!r}: use debtors, items, payments or rates"
 RATES = "rates"  # exchange rates: recorded by their audit event (ImportBatch's kinds are the ERP's)
@@ -36,20 +37,24 @@ KINDS = tuple(_IMPORTERS)
 
 def import_file(
     *,
+    actor: Any,
     company: Company,
     kind: str,
     path: Path,
-    actor: Any = None,
     progress: Progress | None = None,
     complete: bool = False,
 ) -> ImportSummary:
-    """Import a debtors, items, payments or exchange rates file (CSV or XLSX) for `company`.
+    """Import a debtors, items, payments or exchange rates file (CSV or XLSX) for `company`,
+    as its administrator (`NotAllowed` for anyone else, writing nothing).
 
     Raises `ImportRejected` (every error with row and column) and writes nothing if any row
     is wrong. `progress(done, total)` is called with (0, total) once the file is validated,
     then as rows are written, every 100,000 rows. `complete` (items only): the file is the
     ERP's full list of open items, and open items missing from it are closed.
     """
+    # Asked first: the answer is the person's role in the company, which no lock below guards,
+    # and a refused person's file is not even read.
+    require(actor, Verb.ADMINISTER, company_id=company.pk, what="import the ledger")
     importer = _IMPORTERS.get(kind)
     if importer is None:
         raise ValueError(UNKNOWN_KIND.format(kind=kind))
@@ -66,7 +71,6 @@ def import_file(
 
 
 def _record(*, company: Company, path: Path, summary: ImportSummary, actor: Any) -> None:
-    user: Any = actor if isinstance(actor, AbstractBaseUser) else None
     detail = {**asdict(summary), "company": company.code, "filename": path.name[:255]}
     if summary.kind == RATES:
         detail["sha256"] = _sha256(path)
@@ -88,7 +92,7 @@ def _record(*, company: Company, path: Path, summary: ImportSummary, actor: Any)
         updated=summary.updated,
         unchanged=summary.unchanged,
         changes=summary.changes,
-        actor=user,
+        actor=actor,
     )
     audit_record(
         action=f"import.{summary.kind}",

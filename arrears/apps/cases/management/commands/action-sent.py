@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from arrears.apps.cases.cli import action_id, add_day_option, day
-from arrears.apps.cases.services.messages import message_mark
+from arrears.apps.cases.selectors import describe_action
+from arrears.apps.cases.services import message_mark
 from arrears.apps.common.cli import PersonCommand
 
 
@@ -22,4 +23,4 @@ class Command(PersonCommand):
         a = message_mark(
             actor=person, action_id=o["action"], on=day(o), failed=o["failed"], note=o["note"]
         )
-        self.stdout.write(f"A{a.pk} {a.status} on {a.done_on}")
+        self.stdout.write(describe_action(a))

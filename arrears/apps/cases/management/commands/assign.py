@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from arrears.apps.cases.cli import add_day_option, day
+from arrears.apps.cases.presentation import assigned_lines
 from arrears.apps.cases.services import debtor_assign, debtors_assign_unowned
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.domain.assignment import AssignRule, parse_mapping
@@ -43,8 +44,7 @@ class Command(PersonCommand):
                 reason=o["reason"],
                 on=day(o),
             )
-            said = "already owned by" if done.unchanged else "now owned by"
-            self.stdout.write(f"{o['debtor']} {said} {o['to']}")
+            self.stdout.write("\n".join(assigned_lines(done, debtor=o["debtor"], owner=o["to"])))
             return
         rule = RULES[o["rule"]]
         done = debtors_assign_unowned(
@@ -56,11 +56,4 @@ class Command(PersonCommand):
             collectors=[c.strip() for c in o["collectors"].split(",") if c.strip()] or None,
             mapping=parse_mapping(o["map"]) if rule is not AssignRule.ROUND_ROBIN else None,
         )
-        total = sum(done.given.values())
-        self.stdout.write(f"{total} unowned debtors given an owner ({rule.value}):")
-        for name, n in sorted(done.given.items()):
-            self.stdout.write(f"  {name:<16} {n}")
-        if done.left_unowned:
-            shown = ", ".join(done.left_unowned[:10])
-            more = " ..." if len(done.left_unowned) > 10 else ""
-            self.stdout.write(f"  still unowned (no rule for them): {shown}{more}")
+        self.stdout.write("\n".join(assigned_lines(done, rule=rule.value)))

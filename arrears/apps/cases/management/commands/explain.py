@@ -21,11 +21,13 @@ from arrears.apps.cases.selectors import (
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.negotiation.selectors import (
     CaseHandover,
+    DeskFacts,
     HeldOff,
     case_handover,
     case_held_off,
     case_negotiation,
     describe_desk_event,
+    desk_facts,
 )
 from arrears.domain.actions import NextActionKind
 from arrears.domain.money import format_minor
@@ -56,12 +58,14 @@ class Command(PersonCommand):
             held = None if c.oldest_due_on else case_held_off(actor=person, case=c, as_of=today)
             for line in _state_lines(c, handing, held):
                 self.stdout.write(f"  {line}")
+            facts = DeskFacts()
             if ex.notes:  # §5-8, not for sales
                 desk = case_negotiation(actor=person, case=c, as_of=today)
                 for line in desk.lines(with_handover=False):
                     self.stdout.write(f"  {line}")
+                facts = desk_facts(actor=person, case=c, events=ex.events)
             self.stdout.write("  history:")
-            for line in _history(ex):
+            for line in _history(ex, facts):
                 self.stdout.write(f"    {line}")
             if ex.actions:
                 self.stdout.write(f"  actions (the last {len(ex.actions)}):")
@@ -69,15 +73,15 @@ class Command(PersonCommand):
                     self.stdout.write(f"    {describe_action(a)}")
 
 
-def _history(ex: Explanation) -> list[str]:
+def _history(ex: Explanation, facts: DeskFacts) -> list[str]:
     """The case's events and its debtor's credit holds in date order (on one day, the case's
     events first, each in the order it happened); sales sees the state, not the negotiation."""
     dated: list[tuple[date, int, str]] = []
     for e in ex.events:
-        desk_line = describe_desk_event(e)
+        desk_line = describe_desk_event(e, facts)
         if desk_line and not ex.notes:
             continue
-        dated.append((e.on, 0, desk_line or describe_event(e)))
+        dated.append((e.on, 0, desk_line or describe_event(e, ex.items)))
     for h in ex.holds:
         what = "hold set" if h.hold else "hold lifted"
         rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"

@@ -10,7 +10,6 @@ from django.core.management.base import CommandError
 from arrears.apps.cases.selectors import strategies_read
 from arrears.apps.cases.services.strategies import strategies_install
 from arrears.apps.common.cli import PersonCommand, add_company_option, export_text
-from arrears.domain.access import Verb
 from arrears.domain.ladder import LadderError
 from arrears.domain.ladder_config import strategies_from_toml, strategies_to_toml
 from arrears.domain.text import counted
@@ -30,8 +29,7 @@ class Command(PersonCommand):
         add_company_option(parser)
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
-        load = o["action"] == "load"
-        company = self.company_for(person, o, Verb.SET_POLICY if load else None)
+        company = self.company_for(person, o)
         if o["action"] == "load":
             if o["file"] is None:
                 raise CommandError("load needs a TOML file (see `arrears ladder export`)")
@@ -39,7 +37,7 @@ class Command(PersonCommand):
                 strategies = strategies_from_toml(o["file"].read_text(encoding="utf-8"))
             except (LadderError, OSError, UnicodeDecodeError) as e:
                 raise CommandError(f"{o['file']}: {e}") from None
-            strategies_install(company=company, strategies=strategies, actor=person)
+            strategies_install(actor=person, company=company, strategies=strategies)
             self.stdout.write(f"loaded {len(strategies)} strategies for {company.code}")
             return
         strategies = strategies_read(actor=person, company=company)

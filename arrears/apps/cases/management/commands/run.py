@@ -10,7 +10,6 @@ from arrears.apps.cases.services import RunLocked, RunRefused, RunResult, run_da
 from arrears.apps.common import clock
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.apps.common.progress import Progress
-from arrears.domain.access import Verb
 
 
 class Command(PersonCommand):
@@ -23,7 +22,7 @@ class Command(PersonCommand):
         parser.add_argument("--break-lock", action="store_true", help="clear a dead run's lock")
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
-        company = self.company_for(person, o, Verb.ADMINISTER)
+        company = self.company_for(person, o)
         as_of = o["as_of"] or clock.today()
         shown = Progress(self.stderr)  # on a terminal only
         shown.step(f"{'dry run' if o['dry_run'] else 'run'} of {company.code} as of {as_of}")

@@ -19,8 +19,6 @@ from django.core.management.base import BaseCommand, CommandError
 from arrears.apps.accounts.models import Membership
 from arrears.apps.accounts.services import (
     administrator_any_exists,
-    administrator_bootstrap,
-    company_administrator_add,
     member_add,
     token_authenticate,
     token_create,
@@ -39,7 +37,7 @@ from arrears.apps.common.cli import iso_date, terminal_person
 from arrears.apps.common.progress import Progress
 from arrears.apps.ledger.imports import ImportRejected, import_file
 from arrears.apps.ledger.models import Company
-from arrears.apps.ledger.services import company_setup, exchange_rate_set
+from arrears.apps.ledger.services import company_bootstrap, company_setup, exchange_rate_set
 from arrears.apps.negotiation.services.demo import negotiation_demo_seed
 from arrears.demo.generate import generate_ledger, write_csv
 from arrears.domain.access import PersonRole
@@ -50,6 +48,12 @@ COLLECTORS = ("alice", "bob", "carol", "dave")
 # The credit manager first: the collectors report to her.
 PEOPLE = [("maria", PersonRole.CREDIT_MANAGER)] + [(n, PersonRole.COLLECTOR) for n in COLLECTORS]
 DEMO_ADMIN = "admin"
+DEMO_COMPANY = {
+    "code": "demo",
+    "name": "Demo Trading GmbH",
+    "currency": "EUR",
+    "jurisdiction": "DE",
+}
 NOT_A_DEMO = (
     "this installation has administrators and none of them administers the demo company: run "
     "the demo as an administrator (ARREARS_TOKEN), or in its own database (ARREARS_DATA_DIR)"
@@ -84,16 +88,17 @@ class Command(BaseCommand):
         out = o["out"] or Path(settings.DATA_DIR) / "demo"
         self.shown.step("creating the database tables")
         call_command("migrate", verbosity=0, interactive=False)
-        company = company_setup(
-            code="demo", name="Demo Trading GmbH", currency="EUR", jurisdiction="DE"
-        )
-        strategies_install_defaults(company=company)
-        for code, rate in DEMO_RATES.items():
-            exchange_rate_set(
-                company=company, currency=code, rate=rate, valid_from=date(2000, 1, 1)
-            )
         try:
-            admin = _demo_administrator(company)
+            company, admin = _demo_company()
+            strategies_install_defaults(actor=admin, company=company)
+            for code, rate in DEMO_RATES.items():
+                exchange_rate_set(
+                    actor=admin,
+                    company=company,
+                    currency=code,
+                    rate=rate,
+                    valid_from=date(2000, 1, 1),
+                )
             for name, role in PEOPLE:
                 member_add(
                     actor=admin,
@@ -115,6 +120,7 @@ class Command(BaseCommand):
             self.shown.step(f"importing {kind}")
             try:
                 s = import_file(
+                    actor=admin,
                     company=company,
                     kind=kind,
                     path=paths[kind],
@@ -130,14 +136,14 @@ class Command(BaseCommand):
         try:
             if history:  # the first run opens the cases the desk's stories then work on
                 self.shown.step(f"run 1 of {len(history) + 1}, as of {history[0]}")
-                run_daily(company=company, as_of=history[0])
+                run_daily(actor=admin, company=company, as_of=history[0])
             self.shown.step("seeding negotiation stories")
             seeded = negotiation_demo_seed(
                 company=company, as_of=as_of, seed=o["seed"], admin=admin
             )
             self.stdout.write(seeded.summary())
             tokens = _demo_tokens(admin, Path(settings.DATA_DIR) / "demo" / "tokens")
-            result = self._runs(company, as_of, history)
+            result = self._runs(admin, company, as_of, history)
         except (RunLocked, RunRefused) as e:
             raise CommandError(str(e)) from None
         self.stdout.write(format_result(result))
@@ -161,39 +167,41 @@ class Command(BaseCommand):
         past = [as_of - timedelta(weeks=w) for w in range(weeks, 0, -1)]
         return [d for d in past if last is None or d > last.as_of]
 
-    def _runs(self, company: Company, as_of: date, history: list[date]) -> RunResult:
+    def _runs(self, admin: Any, company: Company, as_of: date, history: list[date]) -> RunResult:
         """The weekly runs of the history (the first already done), then today's run."""
         for n, day in enumerate(history[1:], start=2):
             self.shown.step(f"run {n} of {len(history) + 1}, as of {day}")
-            run_daily(company=company, as_of=day)
+            run_daily(actor=admin, company=company, as_of=day)
         if history:
             self.stdout.write(
                 f"ran {len(history)} weekly runs from {history[0]} to build a history"
             )
         self.shown.step(f"today's run, as of {as_of}")
-        return run_daily(company=company, as_of=as_of)
+        return run_daily(actor=admin, company=company, as_of=as_of)
 
 
-def _demo_administrator(company: Company) -> Any:
-    """Who sets the demo up: on a new installation its first administrator (`admin`); after
-    that the demo company's administrator; on an installation with other administrators, the
-    person at the terminal, who must be one of them."""
+def _demo_company() -> tuple[Company, Any]:
+    """The demo company and who sets it up: on a new installation its first administrator
+    (`admin`); after that the demo company's administrator; on an installation with other
+    administrators, the person at the terminal, who must be one of them (and administers the
+    demo company from then on)."""
     if not administrator_any_exists():
-        return administrator_bootstrap(company_id=company.pk, username=DEMO_ADMIN)
+        return company_bootstrap(**DEMO_COMPANY, admin=DEMO_ADMIN)
     own = (
-        Membership.objects.filter(company=company, role=PersonRole.ADMINISTRATOR, active=True)
+        Membership.objects.filter(
+            company__code=DEMO_COMPANY["code"], role=PersonRole.ADMINISTRATOR, active=True
+        )
         .select_related("person")
         .order_by("id")
         .first()
     )
     if own is not None:
-        return own.person
+        return company_setup(actor=own.person, **DEMO_COMPANY), own.person
     try:
         person = terminal_person()
     except CommandError:
         raise CommandError(NOT_A_DEMO) from None
-    company_administrator_add(actor=person, company_id=company.pk)
-    return person
+    return company_setup(actor=person, **DEMO_COMPANY), person
 
 
 def _demo_tokens(admin: Any, folder: Path) -> Path:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from arrears.apps.accounts.presentation import ROLE_WORDS
+from arrears.apps.accounts.presentation import (
+    access_policy_line,
+    member_change_line,
+    person_line,
+)
 from arrears.apps.accounts.selectors import access_policy_read, people_list
 from arrears.apps.accounts.services import (
-    MemberChange,
     access_policy_set,
     member_add,
     member_deactivate,
@@ -57,15 +60,12 @@ class Command(PersonCommand):
                 allowed = access_policy_set(
                     actor=person, company_id=cid, collectors_read_others=wanted == "yes"
                 )
-            reads = "read" if allowed else "do not read"
-            self.stdout.write(f"collectors of {company.code} {reads} cases they do not own")
+            self.stdout.write(access_policy_line(company.code, allowed))
             return
         if verb == "list":
             rows = people_list(actor=person, company_id=cid, include_inactive=o["all"])
             for r in rows:
-                line = f"{r.username:<16} {ROLE_WORDS[r.role]:<18} {r.name or '-':<24}"
-                line += f" reports to {r.reports_to}" if r.reports_to else ""
-                self.stdout.write(line + ("" if r.active else "  (inactive)"))
+                self.stdout.write(person_line(r))
             self.stdout.write(f"{len(rows)} people in {company.code}")
             return
         if verb == "add":
@@ -88,17 +88,4 @@ class Command(PersonCommand):
             change = reports_to_set(
                 actor=person, company_id=cid, username=o["username"], manager=o["manager"]
             )
-        self.stdout.write(said(change, company.code, verb))
-
-
-def said(c: MemberChange, company: str, verb: str) -> str:
-    role = ROLE_WORDS[c.role]
-    if verb == "add":
-        return f"{c.username} is {role} in {company}" + (" (new person)" if c.created else "")
-    if verb == "role":
-        return (
-            f"{c.username} is now {role} in {company} (was {ROLE_WORDS[c.was] if c.was else '-'})"
-        )
-    if verb == "deactivate":
-        return f"{c.username} no longer acts in {company}"
-    return f"{c.username}'s reporting line in {company} is set"
+        self.stdout.write(member_change_line(change, company=company.code, verb=verb))

@@ -11,7 +11,6 @@ from django.core.management.base import CommandError
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.common.progress import Progress
 from arrears.apps.ledger.imports import KINDS, ImportRejected, import_file
-from arrears.domain.access import Verb
 
 
 class Command(PersonCommand):
@@ -28,7 +27,7 @@ class Command(PersonCommand):
         add_company_option(parser)
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
-        company = self.company_for(person, o, Verb.ADMINISTER)
+        company = self.company_for(person, o)
         if not o["file"].is_file():
             raise CommandError(f"no such file: {o['file']}")
         shown = Progress(self.stderr)  # on a terminal only

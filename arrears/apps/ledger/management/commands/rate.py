@@ -4,15 +4,15 @@ currencies, the worklist's ranking and ageing in company currency need them)."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from typing import Any
 
 from django.core.management.base import CommandError
 
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.apps.ledger.models import ExchangeRate
+from arrears.apps.ledger.presentation import rate_line
 from arrears.apps.ledger.services import exchange_rate_set
-from arrears.domain.access import Verb
 from arrears.domain.money import MoneyError, parse_decimal
 
 
@@ -34,9 +34,9 @@ class Command(PersonCommand):
             company = self.company_for(person, o)
             rows = ExchangeRate.objects.filter(company=company).order_by("currency", "valid_from")
             for r in rows:
-                self.stdout.write(f"{r.currency} {r.rate} {company.currency} from {r.valid_from}")
+                self.stdout.write(rate_line(r, company.currency))
             return
-        company = self.company_for(person, o, Verb.ADMINISTER)
+        company = self.company_for(person, o)
         try:
             rate = parse_decimal(o["rate"])
             row = exchange_rate_set(
@@ -48,6 +48,4 @@ class Command(PersonCommand):
             )
         except (MoneyError, ValueError, InvalidOperation) as e:
             raise CommandError(str(e)) from None
-        self.stdout.write(
-            f"1 {row.currency} = {Decimal(row.rate)} {company.currency} from {row.valid_from}"
-        )
+        self.stdout.write(rate_line(row, company.currency))

@@ -13,18 +13,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from arrears.apps.accounts.access import require
-from arrears.apps.accounts.services import (
-    administrator_any_exists,
-    administrator_bootstrap,
-    company_administrator_add,
-    token_create,
-)
+from arrears.apps.accounts.services import administrator_any_exists, token_create
 from arrears.apps.cases.services import strategies_install_defaults
 from arrears.apps.common.cli import terminal_person
-from arrears.apps.ledger.models import Company
-from arrears.apps.ledger.services import company_setup
-from arrears.domain.access import Verb
+from arrears.apps.ledger.services import company_bootstrap, company_setup
 from arrears.domain.money import MoneyError
 from arrears.domain.refusal import Refusal
 from arrears.words import say
@@ -49,14 +41,21 @@ class Command(BaseCommand):
         if first and not o["admin"]:
             raise CommandError(NEEDS_ADMIN)
         person = None if first else terminal_person()
+        fields = {
+            "code": o["company"],
+            "name": o["name"],
+            "currency": o["currency"].upper(),
+            "jurisdiction": o["jurisdiction"].upper(),
+        }
         try:
             with transaction.atomic():  # a refused setup leaves no company behind
-                company = self._company(person, o)
                 if first:
-                    person = administrator_bootstrap(
-                        company_id=company.pk, username=o["admin"], email=o["email"]
+                    company, person = company_bootstrap(
+                        **fields, admin=o["admin"], email=o["email"]
                     )
-                strategies_install_defaults(company=company)
+                else:
+                    company = company_setup(actor=person, **fields)
+                strategies_install_defaults(actor=person, company=company)
                 token = token_create(actor=person, name="setup") if first else None
         except Refusal as e:
             raise CommandError(say(e)) from None
@@ -69,18 +68,3 @@ class Command(BaseCommand):
                 f"\n{token.secret}\nsave it with `arrears login` (paste it) or export "
                 "ARREARS_TOKEN=..."
             )
-
-    def _company(self, person: Any, o: dict[str, Any]) -> Company:
-        existing = Company.objects.filter(code=o["company"]).first()
-        if person is not None and existing is not None:
-            require(person, Verb.ADMINISTER, company_id=existing.pk, what="change the company")
-        company = company_setup(
-            code=o["company"],
-            name=o["name"],
-            currency=o["currency"].upper(),
-            jurisdiction=o["jurisdiction"].upper(),
-            actor=person,
-        )
-        if person is not None and existing is None:
-            company_administrator_add(actor=person, company_id=company.pk)
-        return company

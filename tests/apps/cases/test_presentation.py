@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from arrears import words
+from arrears.apps.cases.presentation import reasons_words, why_words
 from arrears.apps.cases.worklist import WorklistLine
-from arrears.apps.cases.worklist_words import reasons_words, why_words
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.refusal import Refusal
 from arrears.domain.scoring import Reasons
@@ -66,3 +66,23 @@ def test_the_worklists_refusals_have_words():
     assert words.say(no_rate).startswith("no exchange rate into the company currency for GBP, CHF")
     unknown = Refusal("worklist.unknown_filter", name="bucket", value="9", choices="1-30, 90+")
     assert words.say(unknown) == "'9' is not a bucket the worklist knows: use one of 1-30, 90+"
+
+
+def test_an_assignment_says_who_owns_what_now():
+    from arrears.apps.cases.presentation import assigned_lines
+    from arrears.apps.cases.services import Assigned
+
+    assert assigned_lines(Assigned({"cora": 1}, [], 0), debtor="D42", owner="cora") == [
+        "D42 now owned by cora"
+    ]
+    assert assigned_lines(Assigned({}, [], 1), debtor="D42", owner="cora") == [
+        "D42 already owned by cora"
+    ]
+    left = [f"U{i}" for i in range(12)]
+    lines = assigned_lines(Assigned({"carl": 2, "cora": 3}, left, 0), rule="round_robin")
+    assert lines[:3] == [
+        "5 unowned debtors given an owner (round_robin):",
+        "  carl             2",
+        "  cora             3",
+    ]
+    assert lines[3] == "  still unowned (no rule for them): " + ", ".join(left[:10]) + " ..."
