@@ -12,10 +12,7 @@ import polars as pl
 
 from arrears.apps.cases.models import NEXT_ACTION_FIELDS
 from arrears.domain.actions import (
-    CASE_CLOSED,
-    OVERTAKEN,
     REVIEW,
-    ActionState,
     NextActionKind,
     next_kind_expr,
 )
@@ -25,45 +22,6 @@ from arrears.domain.ladder import PERSON_CHANNELS, Channel, Role
 NEXT_ACTION = list(NEXT_ACTION_FIELDS)
 PERSON = sorted(str(c) for c in PERSON_CHANNELS)
 CANCEL_COLUMNS = ["id", "status", "cancelled_reason", "cancelled_on"]
-
-
-def cancellations(
-    pending: pl.DataFrame,
-    *,
-    climbed: pl.DataFrame,
-    open_cases: pl.DataFrame,
-    ladder_codes: list[str],
-    as_of: date,
-) -> pl.DataFrame:
-    """Pending actions the run cancels (id, status, cancelled_reason, cancelled_on).
-
-    A case that closes (paid, written off, or closed before and still closed) cancels every
-    pending action (`case_closed`). A case that climbs today cancels its older ladder actions (a
-    call never made, a reminder never sent) and its review, which was of the step it left
-    (`overtaken`): the worklist shows the new step. The desk's own tasks (a promise follow-up,
-    a dispute escalation) stay."""
-    closed = pending.join(open_cases, on=CASE_KEY, how="anti").select(
-        "id", reason=pl.lit(CASE_CLOSED)
-    )
-    overtaken = (
-        pending.join(climbed, on=CASE_KEY, how="semi")
-        .filter(
-            ((pl.col("due_on") < as_of) & pl.col("step_code").is_in(ladder_codes))
-            | (pl.col("step_code") == REVIEW)
-        )
-        .join(closed, on="id", how="anti")
-        .select("id", reason=pl.lit(OVERTAKEN))
-    )
-    return (
-        pl.concat([closed, overtaken])
-        .select(
-            "id",
-            status=pl.lit(ActionState.CANCELLED.value),
-            cancelled_reason="reason",
-            cancelled_on=pl.lit(as_of),
-        )
-        .sort("id")
-    )
 
 
 def person_next(
@@ -147,11 +105,11 @@ def next_action() -> list[pl.Expr]:
 
 
 def steps_for_next(steps: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(following, first, here): per strategy and step, the next step's code, channel and role;
-    the first step's; the current step's role."""
+    """(following, first, here): per strategy and step, the code, channel and role of the step
+    the case climbs to next (`next_climb_step`); the first step's; the current step's role."""
     following = steps.select(
         "strategy",
-        (pl.col("step") - 1).alias("step"),
+        pl.col("step").alias("next_climb_step"),
         next_code="step_code",
         next_channel="channel",
         next_role="role",

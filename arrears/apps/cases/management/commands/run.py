@@ -53,9 +53,15 @@ def format_result(r: RunResult) -> str:
             ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in r.negotiation.items()) or "nothing"
         ),
         f"  actions created {c['actions_created']:,}: "
-        + (", ".join(f"{k} {v:,}" for k, v in r.actions_by_channel.items()) or "none"),
+        + (", ".join(f"{k} {v:,}" for k, v in r.actions_by_channel.items()) or "none")
+        + (
+            f" (of which {c['desk_actions_created']:,} follow-ups of promises and disputes)"
+            if c.get("desk_actions_created")
+            else ""
+        ),
         f"  reviews booked {c.get('reviews_due', 0):,}; pending actions cancelled "
-        f"{c.get('actions_cancelled', 0):,} (overtaken by a step, or the case closed)",
+        f"{c.get('actions_cancelled', 0):,} (overtaken by a step, its step paid, or the case "
+        "closed)",
         f"  next actions due today or overdue {c['next_actions_due']:,}",
     ]
     if c["without_owner"]:
