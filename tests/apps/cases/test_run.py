@@ -524,3 +524,15 @@ def test_a_dry_run_on_postgresql_leaves_every_sequence_where_it_was(company, cor
     with connection.cursor() as c:
         c.execute(query)
         assert c.fetchall() == before
+
+
+def test_a_run_that_waited_while_another_ran_is_refused_and_leaves_nothing(company, cora):
+    factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
+    asked = timezone.now()
+    first = run_daily(company=company, as_of=AS_OF)  # ran while the second waited (SQLite)
+    before = _counts()
+    with pytest.raises(RunLocked, match=f"run {first.run_id}\\) ran while this one waited"):
+        run_daily(company=company, as_of=AS_OF, asked_at=asked)
+    assert _counts() == before
+    assert list(Run.objects.values_list("id", flat=True)) == [first.run_id]
+    assert not RunLock.objects.exists()

@@ -17,6 +17,7 @@ import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -31,6 +32,10 @@ LOCKED = (
 BUSY = (
     "the database is busy: another process has been writing to it for more than {seconds} "
     "seconds (another run?); nothing was changed: try again when it is done"
+)
+OVERLAPPED = (
+    "another run for {company} (run {run_id}) ran while this one waited for the database; "
+    "nothing was changed: run again if you still need to"
 )
 LOCK_WAIT_SECONDS = 5  # SQLite: how long taking the lock waits for another writer
 
@@ -84,15 +89,17 @@ def lock_break(*, company: Company) -> None:
     RunLock.objects.filter(company=company, run_id=held.run_id).delete()
 
 
-def lock_take(*, company: Company) -> RunLock:
+def lock_take(*, company: Company, since: datetime | None = None) -> RunLock:
     """Take the company's lock (its run not known yet), or refuse at once: a lock row seen,
-    or (SQLite) the database written to by another process for more than a few seconds."""
+    (SQLite) the database written to by another process for more than a few seconds, or
+    another run that finished after `since` (when the run was asked for: it waited)."""
     holder = f"{socket.gethostname()} pid {os.getpid()}"
+    since = since or timezone.now()
     if RunLock.objects.filter(company=company).exists():
         raise _refusal(company)
     try:
         with _short_wait(), transaction.atomic():
-            return RunLock.objects.create(
+            lock = RunLock.objects.create(
                 company=company, run_id=0, holder=holder, acquired_at=timezone.now()
             )
     except IntegrityError:
@@ -101,6 +108,13 @@ def lock_take(*, company: Company) -> RunLock:
         if is_busy(e):
             raise RunLocked(BUSY.format(seconds=LOCK_WAIT_SECONDS)) from None
         raise
+    # Started together, this one waited for the database while the other ran and let go of
+    # the lock: refused too, as if it had found the lock.
+    other = Run.objects.filter(company=company, dry_run=False, finished_at__gte=since).first()
+    if other is not None:
+        RunLock.objects.filter(pk=lock.pk).delete()
+        raise RunLocked(OVERLAPPED.format(company=company.code, run_id=other.pk))
+    return lock
 
 
 @contextmanager

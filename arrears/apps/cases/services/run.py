@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import time
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
@@ -68,6 +68,7 @@ def run_daily(
     dry_run: bool = False,
     actor: Any = None,
     break_lock: bool = False,
+    asked_at: datetime | None = None,
 ) -> RunResult:
     """Decide and store today's steps, next actions and credit holds for every open case.
 
@@ -90,7 +91,8 @@ def run_daily(
         return _result(plan, None, as_of, dry_run=True, timings=timings, sweep=sweep)
     if break_lock:
         lock_break(company=company)
-    lock = lock_take(company=company)  # refused before anything is written, no run row left
+    # refused before anything is written, no run row left
+    lock = lock_take(company=company, since=asked_at)
     try:
         return _run(company, as_of, actor, lock)
     finally:

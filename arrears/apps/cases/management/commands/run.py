@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.db import OperationalError, connection
+from django.utils import timezone
 
 from arrears.apps.cases.services import RunLocked, RunRefused, RunResult, run_daily
+from arrears.apps.cases.services.lock import BUSY, is_busy
 from arrears.apps.common import clock
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.domain.access import Verb
@@ -14,6 +18,19 @@ from arrears.domain.access import Verb
 
 class Command(PersonCommand):
     help = "Run the collection ladder for every open case as of a date (default: today)."
+    asked_at: datetime | None = None
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        """Note when the run was asked for (a run that then waited for another one to finish
+        is refused: `lock_take`), and put a database held too long by another writer (SQLite)
+        into words, wherever the wait ended (the token check writes too)."""
+        self.asked_at = timezone.now()
+        try:
+            return super().execute(*args, **options)
+        except OperationalError as e:
+            if is_busy(e):
+                raise CommandError(BUSY.format(seconds=_timeout())) from None
+            raise
 
     def add_arguments(self, parser: Any) -> None:
         add_company_option(parser)
@@ -30,10 +47,15 @@ class Command(PersonCommand):
                 as_of=o["as_of"] or clock.today(),
                 dry_run=o["dry_run"],
                 break_lock=o["break_lock"],
+                asked_at=self.asked_at,
             )
         except (RunLocked, RunRefused) as e:
             raise CommandError(str(e)) from None
         self.stdout.write(format_result(result))
+
+
+def _timeout() -> int:
+    return int(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5))
 
 
 def format_result(r: RunResult) -> str:
