@@ -190,57 +190,58 @@ def _new_step(s: Strategy, as_of: date, company_currency: str) -> pl.Expr:
     return pl.when(keep).then(pl.col("step")).otherwise(target).cast(pl.Int32)
 
 
-def _climb(s: Strategy, as_of: date, company_currency: str) -> tuple[pl.Expr, pl.Expr]:
-    """(day, step) of each item's next climb on age, gaps and amount (`ladder.next_climb`,
-    batched): per step the first day it could be taken and whether it would be, the first
-    such step wins. Never before the next run (as_of + 1)."""
+def _climb(s: Strategy, as_of: date, company_currency: str) -> pl.Expr:
+    """A struct (on, step): the day and step of each item's next climb on age, gaps and amount
+    (`ladder.next_climb`, batched): per step the first day it could be taken and whether it
+    would be, the first such step wins. Never before the next run (as_of + 1)."""
     n = len(s.steps)
     new = pl.col("new_step").is_null()
     cur = pl.col("new_step").fill_null(-1)
     due = pl.col("due_date")
     r0, r1 = first_rung(s, 0), first_rung(s, 1)
     tomorrow = pl.lit(as_of + timedelta(days=1))
-    written = [may_take_first(s, k, 0) or may_take_first(s, k, 1) for k in range(n)]
-
-    def day(k: int) -> pl.Expr:
-        return due + pl.duration(days=s.steps[k].min_days_past_due)
-
-    def earliest(k: int) -> pl.Expr:
-        gap = pl.col("new_step_on") + pl.duration(days=s.steps[k].min_gap_days)
-        return pl.max_horizontal(day(k), gap, tomorrow)  # nulls (no step yet) are skipped
-
+    day = [due + pl.duration(days=st.min_days_past_due) for st in s.steps]
+    earliest = [
+        pl.max_horizontal(  # nulls (no step yet) are skipped
+            day[k], pl.col("new_step_on") + pl.duration(days=st.min_gap_days), tomorrow
+        )
+        for k, st in enumerate(s.steps)
+    ]
     amount_ok = [
         pl.col("overdue_company") >= _amount_minor(st.min_overdue_amount, company_currency)
         for st in s.steps
     ]
-    pre_due = [st.min_days_past_due < 1 for st in s.steps]
     cands: list[tuple[pl.Expr, pl.Expr]] = []
-    for k in range(n):
-        if s.mode == Mode.SEQUENTIAL:
-            on = (
-                pl.when(new & (k == r1))
-                .then(pl.max_horizontal(earliest(k), due + pl.duration(days=1)))
-                .otherwise(earliest(k))
-            )
-            ok = (~new & (cur + 1 == k)) | (new & (k == r1))
+    if s.mode == Mode.SEQUENTIAL:
+        for k in range(n):
+            on = earliest[k]
+            ok = ~new & (cur + 1 == k)
+            if k == r1:
+                on = (
+                    pl.when(new)
+                    .then(pl.max_horizontal(on, due + pl.duration(days=1)))
+                    .otherwise(on)
+                )
+                ok |= new
             if k == r0 and r0 != r1:
                 ok |= new & (on <= due)
             cands.append((on, ok & amount_ok[k]))
-            continue
-        elig = [
-            amount_ok[j] & (cur < j) & (~new | pl.lit(written[j] and j >= r0)) for j in range(n)
-        ]
-        ends = [pl.when(elig[j]).then(day(j)) for j in range(k + 1, n)]
-        if pre_due[k]:
-            ends.append(pl.when(new).then(due + pl.duration(days=1)))
-        on = earliest(k)
-        end = pl.min_horizontal(ends) if ends else pl.lit(None, dtype=pl.Date)
-        cands.append((on, elig[k] & (end.is_null() | (on < end))))
-    climb_on = pl.coalesce([pl.when(ok).then(on) for on, ok in cands])
-    climb_step = pl.coalesce(
-        [pl.when(ok).then(pl.lit(k, dtype=pl.Int32)) for k, (_, ok) in enumerate(cands)]
+    else:
+        written = [may_take_first(s, k, 0) for k in range(n)]
+        elig = [amount_ok[j] & (cur < j) & (~new | pl.lit(written[j])) for j in range(n)]
+        for k in range(n):
+            ends = [pl.when(elig[j]).then(day[j]) for j in range(k + 1, n)]
+            if s.steps[k].min_days_past_due < 1:
+                ends.append(pl.when(new).then(due + pl.duration(days=1)))
+            end = pl.min_horizontal(ends) if ends else pl.lit(None, dtype=pl.Date)
+            cands.append((earliest[k], elig[k] & (end.is_null() | (earliest[k] < end))))
+    return _switch(
+        [
+            (ok, pl.struct(on=on, step=pl.lit(k, dtype=pl.Int32)))
+            for k, (on, ok) in enumerate(cands)
+        ],
+        pl.struct(on=pl.lit(None, dtype=pl.Date), step=pl.lit(None, dtype=pl.Int32)),
     )
-    return climb_on, climb_step
 
 
 def _carried_over(strategies: tuple[Strategy, ...]) -> pl.Expr:
@@ -326,12 +327,15 @@ def decide(
             new_step_on=pl.when(stepped).then(pl.lit(as_of)).otherwise(pl.col("step_on")),
         )
         .with_columns(
-            climb_on=_per_strategy(
-                by_code, lambda s: _climb(s, as_of, cc)[0], pl.lit(None, dtype=pl.Date)
-            ),
-            climb_step=_per_strategy(
-                by_code, lambda s: _climb(s, as_of, cc)[1], pl.lit(None, dtype=pl.Int32)
-            ),
+            climb=_per_strategy(
+                by_code,
+                lambda s: _climb(s, as_of, cc),
+                pl.struct(on=pl.lit(None, dtype=pl.Date), step=pl.lit(None, dtype=pl.Int32)),
+            )
+        )
+        .with_columns(
+            climb_on=pl.col("climb").struct.field("on"),
+            climb_step=pl.col("climb").struct.field("step"),
         )
     )
     out_items = lf.select(
