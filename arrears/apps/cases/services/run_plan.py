@@ -11,18 +11,20 @@ from datetime import date
 
 import polars as pl
 
-from arrears.apps.cases.services.run_actions import (
-    NEXT_ACTION,
+from arrears.apps.cases.models import NEXT_ACTION_FIELDS
+from arrears.domain.actions import cancellations
+from arrears.domain.batch.daily_run import CASE_KEY, Decisions, RunConfig
+from arrears.domain.credit_hold import HoldRule
+from arrears.domain.ladder import Strategy, acting_role
+from arrears.domain.ladder_actions import (
+    contacts,
     next_action,
     person_next,
     reviews_due,
     steps_for_next,
 )
-from arrears.domain.actions import cancellations
-from arrears.domain.batch.daily_run import CASE_KEY, Decisions, RunConfig
-from arrears.domain.credit_hold import HoldRule
-from arrears.domain.ladder import Strategy, acting_role
 
+NEXT_ACTION = list(NEXT_ACTION_FIELDS)
 CASE_FIELDS = [
     "strategy_code",
     "step",
@@ -91,20 +93,7 @@ def plan_run(
     as_of = config.as_of
     steps = steps_frame(config.strategies)
     step_inserts, step_updates = _item_steps(decisions.items)
-    # One contact per case and step (`daily_run.decide`: `contact_step`, the firmest step any
-    # of its items reached today when it is above the case's step before)
-    actions = (
-        decisions.cases.filter(pl.col("contact_step").is_not_null())
-        .join(steps, left_on=["strategy", "contact_step"], right_on=["strategy", "step"])
-        .select(*CASE_KEY, "step_code", "channel", "role")
-        # an item imported since today's earlier run reached a step already pending today
-        .join(
-            pending.filter(pl.col("due_on") == as_of).select(*CASE_KEY, "step_code"),
-            on=[*CASE_KEY, "step_code"],
-            how="anti",
-        )
-        .sort([*CASE_KEY, "step_code"])
-    )
+    actions = contacts(decisions.cases, steps, pending, as_of)
     order = _step_order(config)
     # A case closed as written off stays closed while nothing on it is dunnable (§2).
     written_off = cases.filter(pl.col("closed_reason") == "written_off").select(CASE_KEY)
@@ -235,7 +224,7 @@ def _decided_cases(
     decided: pl.DataFrame, steps: pl.DataFrame, person: pl.DataFrame, as_of: date
 ) -> pl.DataFrame:
     """Case rows as they should be stored after this run, with their typed next action
-    (`run_actions.next_action`)."""
+    (`ladder_actions.next_action`)."""
     following, first, here = steps_for_next(steps)
     return (
         decided.join(following, on=["strategy", "next_climb_step"], how="left")

@@ -1,7 +1,10 @@
-"""The run's side of an action's life, as pure Polars over the company's pending actions: which
-to cancel (overtaken by a climb, or their case closed), the next call, task or review a person
-owes on each case, and the typed next action stored on the case (§2: every open case carries
-a dated next action). The rules themselves are `arrears.domain.actions`.
+"""§1-3 The run's side of an action's life, as pure Polars over the company's pending actions
+(the states and moves themselves are `arrears.domain.actions`): the contact a case gets today
+(one per case and step, and none twice the same day), the next call, task or review a person
+owes on each case, the typed next action stored on the case (§2: every open case carries a
+dated next action: a person's call or task first when it is due no later than the run's own
+choice), and the reviews the run books. The adapter (`apps/cases/services/run_plan.py`) only
+selects the frames and stores what these decide.
 """
 
 from __future__ import annotations
@@ -10,18 +13,31 @@ from datetime import date
 
 import polars as pl
 
-from arrears.apps.cases.models import NEXT_ACTION_FIELDS
-from arrears.domain.actions import (
-    REVIEW,
-    NextActionKind,
-    next_kind_expr,
-)
-from arrears.domain.batch.daily_run import CASE_KEY
+from arrears.domain.actions import CASE_KEY, REVIEW, NextActionKind, next_kind_expr
 from arrears.domain.ladder import PERSON_CHANNELS, Channel, Role
 
-NEXT_ACTION = list(NEXT_ACTION_FIELDS)
 PERSON = sorted(str(c) for c in PERSON_CHANNELS)
-CANCEL_COLUMNS = ["id", "status", "cancelled_reason", "cancelled_on"]
+
+
+def contacts(
+    cases: pl.DataFrame, steps: pl.DataFrame, pending: pl.DataFrame, as_of: date
+) -> pl.DataFrame:
+    """Today's contacts (debtor_id, currency, step_code, channel, role): one per case and step,
+    the firmest step its items reached today when that is above the case's step before
+    (`daily_run.decide`: `contact_step`; a letter at final notice already covers the invoice
+    that only reached the reminder), and never a second one of a step already pending today
+    (an item imported since today's earlier run)."""
+    return (
+        cases.filter(pl.col("contact_step").is_not_null())
+        .join(steps, left_on=["strategy", "contact_step"], right_on=["strategy", "step"])
+        .select(*CASE_KEY, "step_code", "channel", "role")
+        .join(
+            pending.filter(pl.col("due_on") == as_of).select(*CASE_KEY, "step_code"),
+            on=[*CASE_KEY, "step_code"],
+            how="anti",
+        )
+        .sort([*CASE_KEY, "step_code"])
+    )
 
 
 def person_next(
