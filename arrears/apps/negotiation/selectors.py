@@ -625,3 +625,19 @@ def _text(v: Any) -> Any:
 class _Blank(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "?"
+
+
+# §1 A debtor one of whose open cases is handed over to legal or an agency: its owner is the
+# hand-over's, and the ERP's file does not change it (`ledger.imports.debtors`).
+_HANDED_OVER = (
+    "SELECT d.code AS debtor_code, d.owner_id FROM ledger_debtor d WHERE d.company_id = %s "
+    "AND EXISTS (SELECT 1 FROM cases_case c JOIN negotiation_handover h ON h.case_id = c.id "
+    "WHERE c.debtor_id = d.id AND c.status = 'open')"
+)
+
+
+def handed_over_owners(company: Company) -> pl.DataFrame:
+    """Debtors handed over to legal or an agency, with the owner the hand-over gave them."""
+    return read_frame(
+        _HANDED_OVER, [company.pk], {"debtor_code": pl.String(), "owner_id": pl.Int64()}
+    )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 from django.db import OperationalError, connection, transaction
@@ -26,9 +27,8 @@ from arrears.apps.cases.services.lock import BUSY, RunLocked, is_busy, lock_brea
 from arrears.apps.cases.services.run_plan import RunPlan, plan_run
 from arrears.apps.cases.services.sequences import sequences_kept
 from arrears.apps.common import clock
-from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
+from arrears.apps.common.bulk import delete_ids, insert_frame, read_frame, update_frame
 from arrears.apps.ledger.models import Company, Debtor
-from arrears.apps.negotiation.services import SweepResult, negotiation_sweep
 from arrears.domain.actions import ActionState, first_state_expr
 from arrears.domain.batch.daily_run import RunConfig, decide
 from arrears.domain.dates import FIRST_DAY
@@ -129,23 +129,43 @@ def _timeout() -> int:
     return int(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5))
 
 
+class BeforeLadder(Protocol):
+    """Work done in the run's transaction before the ladder decides; returns its counts."""
+
+    def __call__(self, *, company: Company, as_of: date, run: Run | None) -> Mapping[str, int]: ...
+
+
+_BEFORE_LADDER: dict[str, BeforeLadder] = {}
+
+
+def before_ladder_register(name: str, stage: BeforeLadder) -> None:
+    """§5-8 An app above this one (the negotiation desk's sweep: promises, plans and disputes
+    set the ladder's inputs) registers its daily work when Django starts (`negotiation.apps`):
+    the run calls it first, and cases never imports the apps above it."""
+    _BEFORE_LADDER[name] = stage
+
+
 def _sweep_and_plan(
     company: Company, as_of: date, run: Run | None
-) -> tuple[SweepResult, RunPlan, dict[str, float]]:
+) -> tuple[dict[str, int], RunPlan, dict[str, float]]:
     """§5-8 first (promises, plans, disputes set the ladder's inputs), then the ladder. The
-    actions the sweep books (a broken promise's follow-up, a dispute's escalation) count among
-    the run's actions created, beside the ladder's."""
-    t = time.perf_counter()
+    actions those stages book (a broken promise's follow-up, a dispute's escalation) count
+    among the run's actions created, beside the ladder's."""
+    if not _BEFORE_LADDER:
+        raise RunRefused("the negotiation desk is not installed: the run needs its sweep")
+    counts: dict[str, int] = {}
+    timings: dict[str, float] = {}
     mine = Action.objects.filter(case__company=company)
     before = mine.aggregate(last=Max("id"))["last"] or 0
-    sweep = negotiation_sweep(company=company, as_of=as_of, run=run)
+    for name, stage in _BEFORE_LADDER.items():
+        t = time.perf_counter()
+        counts.update(stage(company=company, as_of=as_of, run=run))
+        timings[name] = time.perf_counter() - t
     booked = dict(
         mine.filter(id__gt=before).values_list("channel").annotate(n=Count("id")).order_by()
     )
-    sweep_seconds = time.perf_counter() - t
-    plan, timings = _plan(company, as_of)
-    plan = _with_desk_actions(plan, booked)
-    return sweep, plan, {"negotiation": sweep_seconds, **timings}
+    plan, ladder = _plan(company, as_of)
+    return counts, _with_desk_actions(plan, booked), {**timings, **ladder}
 
 
 def _with_desk_actions(plan: RunPlan, booked: dict[str, int]) -> RunPlan:
@@ -180,7 +200,7 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
         factors=selectors.conversion_factors(company=company, as_of=as_of),
     )
     items = selectors.run_items(company=company)
-    credits = selectors.run_credits(company=company)
+    credits = selectors.run_credits(company=company, as_of=as_of)
     debtors = selectors.run_debtors(company=company)
     cases = selectors.run_cases(company=company)
     pending = selectors.run_pending_actions(company=company)
@@ -250,13 +270,20 @@ def _apply(plan: RunPlan, *, company: Company, run: Run) -> None:
         )
     )
     insert_frame("cases_action", actions)
-    update_frame("ledger_debtor", plan.hold_updates)
+    _holds_store(plan.hold_updates)
     insert_frame(
         "cases_holdchange",
         plan.hold_changes.with_columns(
             run_id=pl.lit(run.pk), on=pl.lit(plan.as_of), created_at=pl.lit(now)
         ),
     )
+
+
+def _holds_store(changed: pl.DataFrame) -> None:
+    """§3 Holds set get a `cases.CreditHold` row, holds lifted lose it (`changed`: id, on_hold)."""
+    held = pl.col("on_hold")
+    insert_frame("cases_credithold", changed.filter(held).select(pl.col("id").alias("debtor_id")))
+    delete_ids("cases_credithold", changed.filter(~held)["id"].to_list(), key="debtor_id")
 
 
 def _result(
@@ -266,7 +293,7 @@ def _result(
     *,
     dry_run: bool,
     timings: dict[str, float],
-    sweep: SweepResult,
+    sweep: Mapping[str, int],
 ) -> RunResult:
     orphan_ids = plan.orphan_debtor_ids[:20]
     codes = list(Debtor.objects.filter(id__in=orphan_ids).values_list("code", flat=True))
@@ -278,7 +305,7 @@ def _result(
         by_step=plan.by_step,
         actions_by_channel=plan.actions_by_channel,
         orphans=sorted(codes),
-        negotiation={k: v for k, v in sorted(sweep.counts.items()) if v},
+        negotiation={k: v for k, v in sorted(sweep.items()) if v},
         seconds={k: round(v, 3) for k, v in timings.items()},
     )
 

@@ -1,6 +1,6 @@
 """§8 Disputes: separate the contested part of items, with an owner and a deadline; resolve it.
 
-Only the disputed part leaves dunning (the sweep writes it into `OpenItem.excluded_minor`). A
+Only the disputed part leaves dunning (the sweep writes it into `cases.ItemDeskInput`). A
 credit (note or partial) stays off the ladder until finance books it; a write-off outcome goes
 to the credit manager's approval queue first (services/writeoffs.py).
 """

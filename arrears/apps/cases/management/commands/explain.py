@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.models import Case, CaseStatus
+from arrears.apps.cases.models import Case, CaseStatus, CreditHold
 from arrears.apps.cases.selectors import (
     CLOSED_REASONS,
     case_explain,
@@ -76,7 +76,8 @@ def _state_lines(c: Case, handing: CaseHandover) -> list[str]:
     a live step; a case handed over shows what its items owe (the run no longer counts them)
     and that our ladder stopped."""
     owner = c.debtor.owner.username if c.debtor.owner else "NO OWNER (defect)"
-    hold = f"credit hold: {'YES' if c.debtor.on_hold else 'no'}"
+    held = CreditHold.objects.filter(debtor_id=c.debtor_id).exists()
+    hold = f"credit hold: {'YES' if held else 'no'}"
     strategy = f"(strategy {say(c.strategy_code)})" if c.strategy_code else ""
     if c.status == CaseStatus.CLOSED:
         why = CLOSED_REASONS.get(c.closed_reason, say(c.closed_reason) or "no reason recorded")
