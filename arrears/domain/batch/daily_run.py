@@ -26,7 +26,7 @@ from arrears.domain.batch.frames import (
     conform,
 )
 from arrears.domain.credit_hold import HoldPolicy
-from arrears.domain.fx import SCALE
+from arrears.domain.fx import SCALE, require_rates
 from arrears.domain.ladder import (
     LadderError,
     Mode,
@@ -277,11 +277,10 @@ def _factors(config: RunConfig) -> pl.DataFrame:
 
 
 def _check_rates(items: pl.DataFrame, config: RunConfig) -> None:
-    missing = sorted(set(items["currency"].unique().to_list()) - set(config.factors))
-    if missing:
-        raise LadderError(
-            f"no exchange rate into {config.company_currency} for {', '.join(missing)}"
-        )
+    currencies = items["currency"].unique().to_list()
+    require_rates(
+        currencies, config.factors, company_currency=config.company_currency, on=config.as_of
+    )
 
 
 def decide(

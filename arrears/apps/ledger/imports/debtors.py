@@ -53,7 +53,8 @@ OWNER_KEPT = "owner kept for {n} handed-over debtors: {codes}"
 NAMED_AT_MOST = 10  # debtor codes the summary lists before "..."
 
 MAX_DEPTH = 32
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# name@domain, one '@', no spaces; the domain needs no dot (test@localhost, an intranet's host)
+EMAIL = r"^[^@\s]+@[^@\s]+$"
 TEXT_COLUMNS = ("registration_number", "vat_number")
 DEBTOR_COLUMNS = (
     "name",
