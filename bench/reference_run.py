@@ -17,7 +17,13 @@ from datetime import date, timedelta
 import polars as pl
 
 from arrears.domain.fx import SCALE
-from bench.reference_steps import DEFAULT_LADDER, HIGH_RISK_LADDER, new_step, target
+from bench.reference_steps import (
+    DEFAULT_LADDER,
+    HIGH_RISK_LADDER,
+    HIGH_RISK_WRITTEN,
+    new_step,
+    target,
+)
 
 KEY = ["debtor_id", "currency"]
 DEFAULT_CODES = ("courtesy", "reminder", "call", "firm_demand", "final_notice", "legal")
@@ -117,15 +123,53 @@ def _case_figures(it: pl.LazyFrame, rates: pl.LazyFrame, debtors: pl.LazyFrame) 
     )
 
 
-def _next_climb(ladder: Ladder) -> pl.Expr:
-    """When the item's next step comes due on age and on the gap since its last step."""
+def _climb_on(ladder: Ladder, k: int, as_of: date) -> pl.Expr:
+    """The first day step `k` can be taken on age and gap, from the next run on."""
+    by_age = pl.col("due_date") + timedelta(days=ladder.min_dpd[k])
+    by_gap = pl.col("step_on_after") + timedelta(days=ladder.gaps[k])
+    return pl.max_horizontal(by_age, by_gap, pl.lit(as_of + timedelta(days=1)))
+
+
+def _next_climb_default(as_of: date) -> tuple[pl.Expr, pl.Expr]:
+    """(day, step) of the next climb on the sequential default ladder: the next rung; for an
+    item without a step, the courtesy reminder while it is not yet due, else the reminder.
+    Legal needs 250.00 overdue."""
     nxt = pl.col("new_step").fill_null(-1) + 1
-    on = pl.lit(None, dtype=pl.Date)
-    for k in range(len(ladder.codes)):
-        by_age = pl.col("due_date") + timedelta(days=ladder.min_dpd[k])
-        by_gap = pl.col("step_on_after") + timedelta(days=ladder.gaps[k])
-        on = pl.when(nxt == k).then(pl.max_horizontal(by_age, by_gap)).otherwise(on)
-    return on
+    new = pl.col("new_step").is_null()
+    on, step = pl.lit(None, dtype=pl.Date), pl.lit(None, dtype=pl.Int32)
+    for k in reversed(range(len(DEFAULT.codes))):
+        ok = (nxt == k) & ~new
+        if DEFAULT_LADDER[k][1]:
+            ok &= pl.col("overdue_company") >= DEFAULT_LADDER[k][1]
+        on = pl.when(ok).then(_climb_on(DEFAULT, k, as_of)).otherwise(on)
+        step = pl.when(ok).then(pl.lit(k, dtype=pl.Int32)).otherwise(step)
+    courtesy = _climb_on(DEFAULT, 0, as_of)
+    pre = new & (courtesy <= pl.col("due_date"))
+    reminder = pl.max_horizontal(_climb_on(DEFAULT, 1, as_of), pl.col("due_date") + timedelta(1))
+    on = pl.when(pre).then(courtesy).when(new).then(reminder).otherwise(on)
+    step = pl.when(pre).then(0).when(new).then(1).otherwise(step).cast(pl.Int32)
+    return on, step
+
+
+def _next_climb_high(as_of: date) -> tuple[pl.Expr, pl.Expr]:
+    """(day, step) of the next climb on the jump ladder: the step the age implies on a day
+    the gap of that very step has passed; an item without a step only to a written step."""
+    cur = pl.col("new_step").fill_null(-1)
+    new = pl.col("new_step").is_null()
+    n = len(HIGH_RISK.codes)
+    on, step = pl.lit(None, dtype=pl.Date), pl.lit(None, dtype=pl.Int32)
+    for k in reversed(range(n)):
+        eligible = [(cur < j) & (~new | pl.lit(j in HIGH_RISK_WRITTEN)) for j in range(n)]
+        later = [
+            pl.when(eligible[j]).then(pl.col("due_date") + timedelta(days=HIGH_RISK.min_dpd[j]))
+            for j in range(k + 1, n)
+        ]
+        end = pl.min_horizontal(later) if later else pl.lit(None, dtype=pl.Date)
+        day = _climb_on(HIGH_RISK, k, as_of)
+        ok = eligible[k] & (end.is_null() | (day < end))
+        on = pl.when(ok).then(day).otherwise(on)
+        step = pl.when(ok).then(pl.lit(k, dtype=pl.Int32)).otherwise(step)
+    return on, step
 
 
 def _items(it: pl.LazyFrame, cases: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
@@ -144,7 +188,12 @@ def _items(it: pl.LazyFrame, cases: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
         | pl.col("strategy").ne_missing(pl.col("strategy_code")),
         step_on_after=pl.when(stepped).then(pl.lit(as_of)).otherwise(pl.col("step_on")),
     ).with_columns(
-        next_climb_on=pl.when("high").then(_next_climb(HIGH_RISK)).otherwise(_next_climb(DEFAULT))
+        next_climb_on=pl.when("high")
+        .then(_next_climb_high(as_of)[0])
+        .otherwise(_next_climb_default(as_of)[0]),
+        climb_step=pl.when("high")
+        .then(_next_climb_high(as_of)[1])
+        .otherwise(_next_climb_default(as_of)[1]),
     )
 
 
@@ -189,13 +238,16 @@ def _case_rows(it: pl.LazyFrame, cases: pl.LazyFrame, as_of: date) -> pl.LazyFra
     when nothing can be dunned)."""
     climb = pl.col("next_climb_on")
     live = pl.col("dunnable") > 0  # held-back items keep the case's step but cannot climb
+    # only a climb above the case's step is the case's (a lagging item contacts nobody)
+    above = live & (pl.col("climb_step") > pl.col("new_step").fill_null(-1).max().over(KEY))
     per_case = (
-        it.group_by(KEY)
+        it.with_columns(above=above)
+        .group_by(KEY)
         .agg(
             step=pl.col("new_step").max(),
             items=live.sum(),
             stepped_today=pl.col("stepped").any(),
-            next_climb_on=pl.when(live & (climb > as_of)).then(climb).min(),
+            next_climb_on=pl.when("above").then(climb).min(),
         )
         .join(_driving_items(it), on=KEY)
     )

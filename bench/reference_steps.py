@@ -30,6 +30,9 @@ HIGH_RISK_LADDER = (
     (15, 0, 1, 5),  # final notice
     (30, 0, None, 7),  # legal
 )
+# The first contact about an item is written: of the high-risk ladder, the reminder (email)
+# and the final notice (letter); of the default ladder every step up to the call is written.
+HIGH_RISK_WRITTEN = (0, 2)
 
 
 def _trigger(rung: tuple[int, int, int | None, int]) -> pl.Expr:
@@ -42,8 +45,10 @@ def _trigger(rung: tuple[int, int, int | None, int]) -> pl.Expr:
 
 def _sequential(ladder: tuple[tuple[int, int, int | None, int], ...]) -> pl.Expr:
     """One rung up if the next rung's trigger holds; straight to the highest rung that broken
-    promises trigger, if that is further."""
-    cur = pl.col("step").fill_null(-1)
+    promises trigger, if that is further. An overdue item without a step starts above the
+    courtesy reminder (rung 0, before the due date only)."""
+    was = pl.col("step").fill_null(-1)
+    cur = pl.when(pl.col("step").is_null() & (pl.col("dpd") >= 1)).then(0).otherwise(was)
     target = cur
     for k in reversed(range(len(ladder))):
         target = pl.when((cur == k - 1) & _trigger(ladder[k])).then(k).otherwise(target)
@@ -56,15 +61,18 @@ def _sequential(ladder: tuple[tuple[int, int, int | None, int], ...]) -> pl.Expr
                 & (target < k)
             )
             target = pl.when(jump).then(k).otherwise(target)
-    return target
+    return pl.when(target == cur).then(was).otherwise(target)
 
 
-def _jump(ladder: tuple[tuple[int, int, int | None, int], ...]) -> pl.Expr:
-    """The highest rung above the current one whose trigger holds."""
+def _jump(
+    ladder: tuple[tuple[int, int, int | None, int], ...], written: tuple[int, ...]
+) -> pl.Expr:
+    """The highest rung above the current one whose trigger holds (a written one first)."""
     cur = pl.col("step").fill_null(-1)
     target = cur
     for k in range(len(ladder)):
-        target = pl.when((cur < k) & _trigger(ladder[k])).then(k).otherwise(target)
+        may = pl.lit(True) if k in written else pl.col("step").is_not_null()
+        target = pl.when((cur < k) & may & _trigger(ladder[k])).then(k).otherwise(target)
     return target
 
 
@@ -127,7 +135,11 @@ def reference_steps(
 def target() -> pl.Expr:
     """The step the triggers call for, from the columns `step` (in the case's strategy), `dpd`,
     `overdue_company`, `broken_promises` and `high` (the high-risk ladder applies)."""
-    return pl.when("high").then(_jump(HIGH_RISK_LADDER)).otherwise(_sequential(DEFAULT_LADDER))
+    return (
+        pl.when("high")
+        .then(_jump(HIGH_RISK_LADDER, HIGH_RISK_WRITTEN))
+        .otherwise(_sequential(DEFAULT_LADDER))
+    )
 
 
 def new_step(as_of: date) -> pl.Expr:

@@ -108,6 +108,10 @@ PENDING = frozenset({ActionState.OPEN, ActionState.QUEUED})
 
 CASE_CLOSED = "case_closed"  # the reason an action is cancelled when its case closes
 OVERTAKEN = "overtaken"  # the reason when the case climbs past the step it belonged to
+# the reason when the case is no longer at the action's step: what reached it was paid (or the
+# case closed and a new invoice reopened it before a run saw it closed)
+STEP_LEFT = "step_left"
+CASE_KEY = ["debtor_id", "currency"]
 
 
 def kind_of(channel: str, step_code: str) -> ActionKind:
@@ -213,3 +217,61 @@ def follow_up_after(
     if kind is ActionKind.CALL and outcome in RETRY:
         return FollowUp(step_code, Channel.PHONE, next_business_day(done_on, holidays))
     return None
+
+
+def cancellations(
+    pending: pl.DataFrame,
+    *,
+    cases: pl.DataFrame,
+    steps: pl.DataFrame,
+    ladder_codes: list[str],
+    as_of: date,
+) -> pl.DataFrame:
+    """§1-2 The pending actions the run cancels (id, status, cancelled_reason, cancelled_on).
+
+    `pending`: id, debtor_id, currency, due_on, step_code; `cases`: every case after the run
+    (debtor_id, currency, strategy, step, open, moved: its step changed today, up: it climbed);
+    `steps`: strategy, step, step_code of the ladders.
+
+    A case that closes (paid, written off, or closed before and still closed) cancels every
+    pending action (`case_closed`). A ladder action of a step above the one the case is at now
+    is stale (`step_left`): the items that reached it were paid, so a debtor who owes nothing
+    overdue is not called about them. A case that climbs today cancels its older ladder
+    actions (a call never made, a reminder never sent) and its review, which was of the step it
+    left (`overtaken`); a case that fell back cancels its review (`step_left`). The desk's own
+    tasks (a promise follow-up, a dispute escalation) stay while the case is open."""
+    open_cases = cases.filter(pl.col("open")).select(CASE_KEY)
+    closed = pending.join(open_cases, on=CASE_KEY, how="anti").select(
+        "id", reason=pl.lit(CASE_CLOSED)
+    )
+    ranked = (
+        pending.join(closed, on="id", how="anti")
+        .join(cases.select(*CASE_KEY, "strategy", "moved", "up", case_step="step"), on=CASE_KEY)
+        .join(
+            steps.select("strategy", "step_code", action_step="step"),
+            on=["strategy", "step_code"],
+            how="left",
+        )
+    )
+    above = pl.col("action_step") > pl.col("case_step").fill_null(-1)
+    review = pl.col("step_code") == REVIEW
+    older = (pl.col("due_on") < as_of) & pl.col("step_code").is_in(ladder_codes)
+    gone = ranked.select(
+        "id",
+        reason=pl.when(above.fill_null(False))
+        .then(pl.lit(STEP_LEFT))
+        .when(pl.col("moved") & pl.col("up") & (older | review))
+        .then(pl.lit(OVERTAKEN))
+        .when(pl.col("moved") & review)
+        .then(pl.lit(STEP_LEFT)),
+    ).drop_nulls("reason")
+    return (
+        pl.concat([closed, gone])
+        .select(
+            "id",
+            status=pl.lit(ActionState.CANCELLED.value),
+            cancelled_reason="reason",
+            cancelled_on=pl.lit(as_of),
+        )
+        .sort("id")
+    )

@@ -50,6 +50,8 @@ class Channel(StrEnum):
 
 # A person must act on these; letters and emails are sent by the system.
 PERSON_CHANNELS = frozenset({Channel.PHONE, Channel.TASK})
+# The first contact about an item is one of these (a reminder or a demand in writing).
+WRITTEN_CHANNELS = frozenset({Channel.LETTER, Channel.EMAIL})
 
 
 class Role(StrEnum):
@@ -57,6 +59,10 @@ class Role(StrEnum):
     CREDIT_MANAGER = "credit_manager"
     LEGAL = "legal"
     AGENCY = "agency"  # an outside collection agency a case is handed over to
+
+
+# Steps that hand the account to someone outside collections (§1 explicit hand-offs).
+HANDOVER_ROLES = frozenset({Role.LEGAL, Role.AGENCY})
 
 
 class LadderError(ValueError):
@@ -159,6 +165,28 @@ class ItemState:
     step_on: date | None = None
 
 
+def first_rung(strategy: Strategy, days_past_due: int) -> int:
+    """§3 The first step an item without a step may take. The courtesy reminder (any step
+    meant for before the due date, `min_days_past_due` < 1) is for items not yet overdue: an
+    item first seen overdue starts at the first real reminder. The first contact about an item
+    is written: steps by phone or task (a call, the hand-over to legal) come after a letter or
+    an email (on a ladder without written steps, any step)."""
+    written = [i for i, st in enumerate(strategy.steps) if st.channel in WRITTEN_CHANNELS]
+    for i in written or range(len(strategy.steps)):
+        if days_past_due < 1 or strategy.steps[i].min_days_past_due >= 1:
+            return i
+    return len(strategy.steps)
+
+
+def may_take_first(strategy: Strategy, index: int, days_past_due: int) -> bool:
+    """May an item without a step take step `index` as its first (`first_rung`)?"""
+    step = strategy.steps[index]
+    written = any(st.channel in WRITTEN_CHANNELS for st in strategy.steps)
+    if written and step.channel not in WRITTEN_CHANNELS:
+        return False
+    return index >= first_rung(strategy, days_past_due)
+
+
 def next_step(
     strategy: Strategy,
     item: ItemState,
@@ -172,13 +200,14 @@ def next_step(
     if item.step_on is not None and item.step_on >= as_of:
         return item.step  # already decided today (or later): a repeated run changes nothing
     dpd = (as_of - item.due_date).days
+    rung = current + 1 if item.step is not None else first_rung(strategy, dpd)
     target = current
     for i in range(current + 1, len(strategy.steps)):
         step = strategy.steps[i]
+        if item.step is None and not may_take_first(strategy, i, dpd):
+            continue
         reachable = (
-            strategy.mode is Mode.JUMP
-            or i == current + 1
-            or (dpd >= 1 and _urgent(step, broken_promises))
+            strategy.mode is Mode.JUMP or i == rung or (dpd >= 1 and _urgent(step, broken_promises))
         )
         if reachable and step_triggered(
             step, days_past_due=dpd, overdue_amount=overdue_amount, broken_promises=broken_promises
@@ -215,16 +244,34 @@ def carry_over(old: Strategy | None, step: int | None, new: Strategy) -> int | N
     return earlier[-1] if earlier else None
 
 
-def next_step_date(strategy: Strategy, item: ItemState) -> date | None:
-    """Earliest date the item's next step can be taken on age alone (None at the top)."""
-    current = -1 if item.step is None else item.step
-    if current + 1 >= len(strategy.steps):
-        return None
-    nxt = strategy.steps[current + 1]
-    on = item.due_date + timedelta(days=nxt.min_days_past_due)
+def next_climb(
+    strategy: Strategy, item: ItemState, *, as_of: date, overdue_amount: Decimal
+) -> tuple[int, date] | None:
+    """§2 The step an item climbs to next and the day, on age, gaps and the overdue amount as
+    they stand (`item` as today's run left it): the first day after `as_of` (the next run) on
+    which `next_step` moves it. None: it cannot climb on those alone (at the top, or the
+    amount is short). A broken promise escalates too, but cannot be foreseen.
+
+    The one-item twin of `daily_run`'s columnar dates: it simply asks `next_step` day by day,
+    up to the day after which nothing changes any more."""
+    steps = strategy.steps
+    last = [item.due_date + timedelta(days=max(st.min_days_past_due for st in steps) + 1)]
     if item.step_on is not None:
-        on = max(on, item.step_on + timedelta(days=nxt.min_gap_days))
-    return on
+        last.append(item.step_on + timedelta(days=max(st.min_gap_days for st in steps)))
+    day, horizon = as_of + timedelta(days=1), max([*last, as_of + timedelta(days=1)])
+    while day <= horizon:
+        got = next_step(strategy, item, as_of=day, overdue_amount=overdue_amount, broken_promises=0)
+        if got != item.step and got is not None:
+            return got, day
+        day += timedelta(days=1)
+    return None
+
+
+def acting_role(step: Step) -> Role:
+    """§1 Who acts when a case reaches `step`: its role, except that reaching the legal or
+    agency step asks a credit manager to approve the hand-over (`arrears handover`, which
+    then gives the account its new owner): the collector's case is never handed on silently."""
+    return Role.CREDIT_MANAGER if step.role in HANDOVER_ROLES else step.role
 
 
 DEFAULT_STEPS: tuple[Step, ...] = (

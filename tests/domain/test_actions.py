@@ -166,3 +166,43 @@ def test_the_batch_next_kind_agrees_with_the_one_action_version(channel, step_co
 def test_the_batch_first_state_agrees_with_the_one_action_version(channel):
     frame = pl.DataFrame({"channel": [channel]})
     assert frame.select(s=first_state_expr())["s"][0] == first_state(channel).value
+
+
+def test_the_run_cancels_actions_of_closed_cases_of_steps_left_and_of_steps_overtaken():
+    from arrears.domain.actions import cancellations
+
+    steps = pl.DataFrame(
+        {"strategy": ["s"] * 3, "step": [0, 1, 2], "step_code": ["reminder", "call", "demand"]},
+        schema_overrides={"step": pl.Int32},
+    )
+    day = date(2026, 11, 25)
+    pending = pl.DataFrame(
+        {
+            "id": [1, 2, 3, 4, 5, 6],
+            "debtor_id": [1, 2, 2, 3, 3, 4],
+            "currency": ["EUR"] * 6,
+            "due_on": [day, day, day, day - timedelta(1), day, day],
+            "step_code": ["call", "call", "promise_follow_up", "reminder", "review", "call"],
+        }
+    )
+    cases = pl.DataFrame(
+        {
+            "debtor_id": [1, 2, 3, 4],
+            "currency": ["EUR"] * 4,
+            "strategy": ["s"] * 4,
+            "step": [1, None, 2, 1],
+            "open": [False, True, True, True],
+            "moved": [False, True, True, False],
+            "up": [False, False, True, False],
+        },
+        schema_overrides={"step": pl.Int32},
+    )
+    got = cancellations(
+        pending, cases=cases, steps=steps, ladder_codes=["reminder", "call", "demand"], as_of=day
+    )
+    assert dict(zip(got["id"], got["cancelled_reason"], strict=True)) == {
+        1: "case_closed",  # its case closed
+        2: "step_left",  # the case has no step now: what reached the call was paid
+        4: "overtaken",  # an older reminder of a case that climbed
+        5: "overtaken",  # the review of the step it left
+    }  # 3, the desk's follow-up, and 6, the call of the case's own step, stay

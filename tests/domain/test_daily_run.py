@@ -12,7 +12,19 @@ from hypothesis import strategies as st
 from arrears.domain.batch.daily_run import RunConfig, decide
 from arrears.domain.credit_hold import HoldPolicy, hold_reasons
 from arrears.domain.fx import conversion_factor, convert_minor
-from arrears.domain.ladder import DEFAULT_STRATEGIES, ItemState, choose_strategy, next_step
+from arrears.domain.ladder import (
+    DEFAULT_STRATEGIES,
+    Channel,
+    ItemState,
+    Mode,
+    Role,
+    Segment,
+    Step,
+    Strategy,
+    choose_strategy,
+    next_climb,
+    next_step,
+)
 
 AS_OF = date(2026, 11, 25)
 FACTORS = {
@@ -21,6 +33,39 @@ FACTORS = {
     "JPY": conversion_factor("JPY", "EUR", Decimal("0.006123")),
 }
 CONFIG = RunConfig(AS_OF, "EUR", DEFAULT_STRATEGIES, HoldPolicy(), FACTORS)
+# Ladders with what the defaults lack: a call before any letter, no gaps, equal triggers,
+# amount thresholds low on the ladder, a legal step in jump mode right after the reminder.
+_E, _P, _T, _C = Channel.EMAIL, Channel.PHONE, Channel.TASK, Role.COLLECTOR
+ODD = (
+    Strategy(
+        "odd_jump",
+        "Odd jump",
+        Mode.JUMP,
+        (
+            Step("call", "Call", -3, _P, _C),
+            Step("pre", "Pre", 0, _E, _C, min_gap_days=4, follow_up_days=2),
+            Step("rem", "Reminder", 2, _E, _C, min_overdue_amount=Decimal(50)),
+            Step("rem2", "Reminder 2", 2, _E, _C, min_gap_days=9),
+            Step("legal", "Legal", 9, _T, Role.LEGAL, min_gap_days=1, min_broken_promises=1),
+        ),
+        segment=Segment(risk_tiers=frozenset({"high"})),
+        priority=1,
+    ),
+    Strategy(
+        "odd_seq",
+        "Odd sequential",
+        Mode.SEQUENTIAL,
+        (
+            Step("call", "Call", -8, _P, _C),
+            Step("c2", "Courtesy", -2, _E, _C),
+            Step("rem", "Reminder", 3, _E, _C, min_overdue_amount=Decimal(900)),
+            Step("t", "Task", 3, _T, _C),
+            Step("fin", "Final", 30, Channel.LETTER, _C, min_gap_days=20, min_broken_promises=2),
+        ),
+    ),
+)
+ODD_CONFIG = RunConfig(AS_OF, "EUR", ODD, HoldPolicy(), FACTORS)
+configs = st.sampled_from([CONFIG, ODD_CONFIG])
 
 item_st = st.fixed_dictionaries(
     {
@@ -76,7 +121,7 @@ def _frames(items, debtors):
     return items_f, debtors_f
 
 
-def _scalar_steps(items_f, debtors_f):
+def _scalar_steps(items_f, debtors_f, strategies=DEFAULT_STRATEGIES):
     """The one-item rules applied item by item (the desk's path)."""
     out = {}
     d = {r["debtor_id"]: r for r in debtors_f.iter_rows(named=True)}
@@ -88,7 +133,7 @@ def _scalar_steps(items_f, debtors_f):
         open_company = convert_minor(int(grp["dunn"].sum()), FACTORS[cur])
         overdue = convert_minor(int(grp.filter(pl.col("dpd") >= 1)["dunn"].sum()), FACTORS[cur])
         strat = choose_strategy(
-            DEFAULT_STRATEGIES,
+            strategies,
             risk_tier=d[debtor_id]["risk_tier"],
             country="DE",
             amount=Decimal(open_company).scaleb(-2),
@@ -109,12 +154,42 @@ def _scalar_steps(items_f, debtors_f):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(item_st, min_size=1, max_size=25), st.lists(debtor_st, min_size=6, max_size=6))
-def test_batch_run_agrees_with_the_one_item_rules(items, debtors):
+@given(
+    st.lists(item_st, min_size=1, max_size=25),
+    st.lists(debtor_st, min_size=6, max_size=6),
+    configs,
+)
+def test_batch_run_agrees_with_the_one_item_rules(items, debtors, config):
     items_f, debtors_f = _frames(items, debtors)
-    got = decide(items_f, pl.DataFrame(), debtors_f, CONFIG).items
+    got = decide(items_f, pl.DataFrame(), debtors_f, config).items
     batch = {r["item_id"]: (r["strategy"], r["step"]) for r in got.iter_rows(named=True)}
-    assert batch == _scalar_steps(items_f, debtors_f)
+    assert batch == _scalar_steps(items_f, debtors_f, config.strategies)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(item_st, min_size=1, max_size=25),
+    st.lists(debtor_st, min_size=6, max_size=6),
+    configs,
+)
+def test_batch_next_climbs_agree_with_the_one_item_rule(items, debtors, config):
+    items_f, debtors_f = _frames(items, debtors)
+    got = decide(items_f, pl.DataFrame(), debtors_f, config)
+    overdue = {
+        (r["debtor_id"], r["currency"]): Decimal(r["overdue_company"]).scaleb(-2)
+        for r in got.cases.iter_rows(named=True)
+    }
+    by_code = {s.code: s for s in config.strategies}
+    due = dict(zip(items_f["item_id"], items_f["due_date"], strict=True))
+    for r in got.items.iter_rows(named=True):
+        state = ItemState(due[r["item_id"]], r["step"], r["step_on"])
+        want = next_climb(
+            by_code[r["strategy"]],
+            state,
+            as_of=AS_OF,
+            overdue_amount=overdue[(r["debtor_id"], r["currency"])],
+        )
+        assert (r["climb_step"], r["climb_on"]) == (want or (None, None)), r
 
 
 @settings(max_examples=60, deadline=None)

@@ -16,10 +16,11 @@ from arrears.domain.ladder import (
     Role,
     Step,
     Strategy,
+    acting_role,
     carry_over,
     choose_strategy,
+    next_climb,
     next_step,
-    next_step_date,
     step_triggered,
 )
 
@@ -48,6 +49,7 @@ def test_sequential_ladder_climbs_one_step_even_when_age_implies_more():
 
 def test_jump_ladder_goes_to_the_highest_triggered_step():
     assert _next(HIGH_RISK_STRATEGY, due_days_ago=20) == 2
+    assert _next(HIGH_RISK_STRATEGY, due_days_ago=8, step=0, step_days_ago=3) == 1
 
 
 def test_a_step_waits_for_its_minimum_gap_after_the_previous_step():
@@ -77,11 +79,66 @@ def test_steps_never_go_down():
     assert _next(DEFAULT_STRATEGY, due_days_ago=-30, step=3, step_days_ago=10) == 3
 
 
-def test_next_step_date_is_the_later_of_age_and_gap():
-    state = ItemState(due_date=AS_OF, step=0, step_on=AS_OF)
-    assert next_step_date(DEFAULT_STRATEGY, state) == AS_OF + timedelta(days=3)
+def _climb(strategy, state, amount="100"):
+    return next_climb(strategy, state, as_of=AS_OF, overdue_amount=Decimal(amount))
+
+
+def test_the_next_climb_is_the_later_of_age_and_gap():
+    state = ItemState(due_date=AS_OF - timedelta(days=1), step=0, step_on=AS_OF)
+    assert _climb(DEFAULT_STRATEGY, state) == (1, AS_OF + timedelta(days=3))
     top = ItemState(due_date=AS_OF, step=5, step_on=AS_OF)
-    assert next_step_date(DEFAULT_STRATEGY, top) is None
+    assert _climb(DEFAULT_STRATEGY, top) is None
+
+
+def test_a_climb_due_at_the_next_run_is_dated_the_next_day():
+    no_gap = Strategy(
+        "g",
+        "No gaps",
+        Mode.SEQUENTIAL,
+        (
+            Step("reminder", "Reminder", 1, Channel.EMAIL, Role.COLLECTOR),
+            Step("demand", "Demand", 5, Channel.LETTER, Role.COLLECTOR),
+        ),
+    )
+    # climbed to the reminder today, 30 days past due: the demand comes with the next run
+    state = ItemState(due_date=AS_OF - timedelta(days=30), step=0, step_on=AS_OF)
+    assert _climb(no_gap, state) == (1, AS_OF + timedelta(days=1))
+
+
+def test_a_jump_climb_names_the_step_it_reaches_and_waits_for_that_step_s_gap():
+    # at the call (1) since yesterday, 40 days past due: the age implies legal (gap 7), so the
+    # final notice (gap 5) never comes first
+    state = ItemState(due_date=AS_OF - timedelta(days=40), step=1, step_on=AS_OF - timedelta(1))
+    assert _climb(HIGH_RISK_STRATEGY, state) == (3, AS_OF + timedelta(days=6))
+
+
+def test_a_climb_the_amount_does_not_allow_is_no_climb():
+    state = ItemState(due_date=AS_OF - timedelta(days=40), step=4, step_on=AS_OF)
+    assert _climb(DEFAULT_STRATEGY, state, amount="249.99") is None
+    assert _climb(DEFAULT_STRATEGY, state, amount="250")[0] == 5
+
+
+def test_an_item_first_seen_overdue_starts_at_the_first_real_reminder():
+    # §3 the courtesy reminder is for before the due date
+    assert _next(DEFAULT_STRATEGY, due_days_ago=40) == 1
+    assert _next(DEFAULT_STRATEGY, due_days_ago=1) == 1
+    assert _next(DEFAULT_STRATEGY, due_days_ago=0) == 0
+    assert _next(DEFAULT_STRATEGY, due_days_ago=-5) == 0
+
+
+def test_the_first_contact_about_an_item_is_written_even_on_a_jump_ladder():
+    # 40 days past due on the high-risk ladder implies legal: the first contact is the final
+    # notice, a letter; legal comes after it, once its gap has passed
+    assert _next(HIGH_RISK_STRATEGY, due_days_ago=40, amount="1000") == 2
+    assert _next(HIGH_RISK_STRATEGY, due_days_ago=6) == 0  # the reminder, not the call
+    assert _next(HIGH_RISK_STRATEGY, due_days_ago=40, step=2, step_days_ago=7) == 3
+
+
+def test_reaching_legal_or_an_agency_asks_a_credit_manager_to_approve_the_hand_over():
+    assert acting_role(HIGH_RISK_STRATEGY.steps[3]) == Role.CREDIT_MANAGER
+    assert acting_role(HIGH_RISK_STRATEGY.steps[1]) == Role.COLLECTOR
+    agency = Step("agency", "Agency", 90, Channel.TASK, Role.AGENCY)
+    assert acting_role(agency) == Role.CREDIT_MANAGER
 
 
 def test_strategy_is_chosen_by_segment_and_priority():

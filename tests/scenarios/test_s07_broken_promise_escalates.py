@@ -27,7 +27,7 @@ def test_a_promise_holds_the_ladder_then_breaks_and_escalates(w):
     item = factories.item(risky, due=AS_OF - timedelta(days=6), amount=800_00)
     run_as_admin(company=w.company, as_of=AS_OF)
     case = Case.objects.get(debtor=risky)
-    assert case.step_code == "call"
+    assert case.step_code == "reminder"  # the first contact about an item is written
 
     # Ms Roth promises EUR 500 by Friday and EUR 300 a week later.
     promise = promise_create(

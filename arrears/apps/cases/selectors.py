@@ -27,7 +27,7 @@ from arrears.apps.cases.models import Strategy as StrategyRow
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, ExchangeRate, ItemKind, OpenItem
 from arrears.domain.access import Verb
-from arrears.domain.actions import CASE_CLOSED, OVERTAKEN
+from arrears.domain.actions import CASE_CLOSED, OVERTAKEN, STEP_LEFT
 from arrears.domain.cases import active_owners
 from arrears.domain.credit_held import CREDIT_ROWS_SCHEMA, credit_held
 from arrears.domain.credit_hold import HoldPolicy
@@ -218,6 +218,19 @@ def run_pending_actions(*, company: Company) -> pl.DataFrame:
             "channel": pl.String(),
             "role": pl.String(),
         },
+    )
+
+
+def run_case_seen(*, company: Company) -> pl.DataFrame:
+    """Per case, the last day a person finished a call, task or review on it (done, or
+    cancelled by hand): the run counts the step's review cadence from there."""
+    return read_frame(
+        "SELECT c.debtor_id, c.currency, MAX(COALESCE(a.done_on, a.cancelled_on)) AS seen_on "
+        "FROM cases_action a JOIN cases_case c ON c.id = a.case_id "
+        "WHERE c.company_id = %s AND a.channel IN ('phone', 'task') AND a.done_by_id IS NOT NULL "
+        "AND a.status IN ('done', 'cancelled') GROUP BY c.debtor_id, c.currency",
+        [company.pk],
+        {"debtor_id": pl.Int64(), "currency": pl.String(), "seen_on": pl.Date()},
     )
 
 
@@ -427,6 +440,7 @@ def describe_action(a: Action) -> str:
 CANCEL_WORDS = {
     CASE_CLOSED: "the case closed",
     OVERTAKEN: "overtaken: the case climbed to a later step",
+    STEP_LEFT: "the case is no longer at this step: what reached it was paid",
     "handover": "the case was handed over",
 }
 
@@ -441,6 +455,16 @@ def _describe_action_event(e: CaseEvent, run: str) -> str:
     nxt = r.get("follow_up")
     then = f"; next: {say(nxt['step_code'])} on {nxt['due_on']}" if nxt else ""
     return f"{e.on} action{run}: {what} done: {say(r.get('outcome'))}{note}{then}"
+
+
+def _why_several(reason: dict[str, Any]) -> str:
+    """Why a sequential ladder went up more than the next rung, when a broken promise did it."""
+    if reason.get("by_broken_promises") and reason.get("mode") == "sequential":
+        return (
+            "; a broken promise moves the case straight to the step it triggers, past the "
+            "next rung of a sequential ladder"
+        )
+    return ""
 
 
 def describe_event(e: CaseEvent, items: dict[int, OpenItem]) -> str:
@@ -466,6 +490,7 @@ def describe_event(e: CaseEvent, items: dict[int, OpenItem]) -> str:
                 if t.get("min_broken_promises") is not None
                 else ""
             )
+            + _why_several(r)
         )
     rule = str(r.get("rule", ""))
     if rule == "negotiation_desk":

@@ -18,10 +18,24 @@ from typing import Any, cast
 import polars as pl
 
 from arrears.domain.actions import NextActionKind
-from arrears.domain.batch.frames import CREDITS_SCHEMA, DEBTORS_SCHEMA, ITEMS_SCHEMA, conform
+from arrears.domain.batch.frames import (
+    CREDITS_SCHEMA,
+    DEBTORS_SCHEMA,
+    ITEMS_SCHEMA,
+    SEEN_SCHEMA,
+    conform,
+)
 from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import SCALE, require_rates
-from arrears.domain.ladder import LadderError, Mode, Segment, Strategy, carry_over
+from arrears.domain.ladder import (
+    LadderError,
+    Mode,
+    Segment,
+    Strategy,
+    carry_over,
+    first_rung,
+    may_take_first,
+)
 from arrears.domain.money import exponent
 
 CASE_KEY = ["debtor_id", "currency"]
@@ -102,26 +116,50 @@ def _by_step(values: Sequence[object], index: pl.Expr, dtype: pl.DataType) -> pl
     return pl.lit(pl.Series(values, dtype=dtype)).get(index.cast(pl.Int64), null_on_oob=True)
 
 
+def _first_allowed(s: Strategy) -> tuple[pl.Expr, list[pl.Expr]]:
+    """(rung, allowed): the next rung of a sequential climb, and per step whether the item may
+    take it; an item without a step starts at `ladder.first_rung` (`ladder.may_take_first`)."""
+    new = pl.col("step").is_null()
+    overdue = pl.col("dpd") >= 1
+    rung = (
+        pl.when(new & overdue)
+        .then(pl.lit(first_rung(s, 1)))
+        .when(new)
+        .then(pl.lit(first_rung(s, 0)))
+        .otherwise(pl.col("step") + 1)
+    )
+    allowed = [
+        ~new
+        | pl.when(overdue)
+        .then(pl.lit(may_take_first(s, k, 1)))
+        .otherwise(pl.lit(may_take_first(s, k, 0)))
+        for k in range(len(s.steps))
+    ]
+    return rung, allowed
+
+
 def _new_step(s: Strategy, as_of: date, company_currency: str) -> pl.Expr:
     """The step each item of strategy `s` should be at after today (ladder.next_step, batched)."""
     cur = pl.col("step").fill_null(-1)
+    rung, allowed = _first_allowed(s)
     triggers = []
-    for st in s.steps:
+    for k, st in enumerate(s.steps):
         t = (pl.col("dpd") >= st.min_days_past_due) & (
             pl.col("overdue_company") >= _amount_minor(st.min_overdue_amount, company_currency)
         )
         if st.min_broken_promises is not None:  # overdue items only (ladder.step_triggered)
             t |= (pl.col("dpd") >= 1) & (pl.col("broken_promises") >= st.min_broken_promises)
-        triggers.append(t)
+        triggers.append(t & allowed[k])
     if s.mode == Mode.JUMP:
         target = pl.max_horizontal(
             [pl.when(t & (cur < k)).then(k).otherwise(cur) for k, t in enumerate(triggers)]
         )
     else:  # the next rung, or further where broken promises trigger a step (ladder._urgent)
-        target = _switch([((cur == k - 1) & t, pl.lit(k)) for k, t in enumerate(triggers)], cur)
+        target = _switch([((rung == k) & t, pl.lit(k)) for k, t in enumerate(triggers)], cur)
         jumps = [
             pl.when(
                 (cur < k)
+                & allowed[k]
                 & (pl.col("dpd") >= 1)
                 & (pl.col("broken_promises") >= st.min_broken_promises)
             ).then(k)
@@ -152,14 +190,58 @@ def _new_step(s: Strategy, as_of: date, company_currency: str) -> pl.Expr:
     return pl.when(keep).then(pl.col("step")).otherwise(target).cast(pl.Int32)
 
 
-def _next_climb(s: Strategy) -> pl.Expr:
-    """Earliest date an item's next step can be taken on age and gap alone."""
-    nxt = pl.col("new_step").fill_null(-1) + 1
-    dpds = [st.min_days_past_due for st in s.steps]
-    gaps = [st.min_gap_days for st in s.steps]
-    by_age = pl.col("due_date") + pl.duration(days=_by_step(dpds, nxt, pl.Int64()))
-    by_gap = pl.col("new_step_on") + pl.duration(days=_by_step(gaps, nxt, pl.Int64()))
-    return pl.max_horizontal(by_age, by_gap)
+def _climb(s: Strategy, as_of: date, company_currency: str) -> pl.Expr:
+    """A struct (on, step): the day and step of each item's next climb on age, gaps and amount
+    (`ladder.next_climb`, batched): per step the first day it could be taken and whether it
+    would be, the first such step wins. Never before the next run (as_of + 1)."""
+    n = len(s.steps)
+    new = pl.col("new_step").is_null()
+    cur = pl.col("new_step").fill_null(-1)
+    due = pl.col("due_date")
+    r0, r1 = first_rung(s, 0), first_rung(s, 1)
+    tomorrow = pl.lit(as_of + timedelta(days=1))
+    day = [due + pl.duration(days=st.min_days_past_due) for st in s.steps]
+    earliest = [
+        pl.max_horizontal(  # nulls (no step yet) are skipped
+            day[k], pl.col("new_step_on") + pl.duration(days=st.min_gap_days), tomorrow
+        )
+        for k, st in enumerate(s.steps)
+    ]
+    amount_ok = [
+        pl.col("overdue_company") >= _amount_minor(st.min_overdue_amount, company_currency)
+        for st in s.steps
+    ]
+    cands: list[tuple[pl.Expr, pl.Expr]] = []
+    if s.mode == Mode.SEQUENTIAL:
+        for k in range(n):
+            on = earliest[k]
+            ok = ~new & (cur + 1 == k)
+            if k == r1:
+                on = (
+                    pl.when(new)
+                    .then(pl.max_horizontal(on, due + pl.duration(days=1)))
+                    .otherwise(on)
+                )
+                ok |= new
+            if k == r0 and r0 != r1:
+                ok |= new & (on <= due)
+            cands.append((on, ok & amount_ok[k]))
+    else:
+        written = [may_take_first(s, k, 0) for k in range(n)]
+        elig = [amount_ok[j] & (cur < j) & (~new | pl.lit(written[j])) for j in range(n)]
+        for k in range(n):
+            ends = [pl.when(elig[j]).then(day[j]) for j in range(k + 1, n)]
+            if s.steps[k].min_days_past_due < 1:
+                ends.append(pl.when(new).then(due + pl.duration(days=1)))
+            end = pl.min_horizontal(ends) if ends else pl.lit(None, dtype=pl.Date)
+            cands.append((earliest[k], elig[k] & (end.is_null() | (earliest[k] < end))))
+    return _switch(
+        [
+            (ok, pl.struct(on=on, step=pl.lit(k, dtype=pl.Int32)))
+            for k, (on, ok) in enumerate(cands)
+        ],
+        pl.struct(on=pl.lit(None, dtype=pl.Date), step=pl.lit(None, dtype=pl.Int32)),
+    )
 
 
 def _carried_over(strategies: tuple[Strategy, ...]) -> pl.Expr:
@@ -202,9 +284,15 @@ def _check_rates(items: pl.DataFrame, config: RunConfig) -> None:
 
 
 def decide(
-    items: pl.DataFrame, credits: pl.DataFrame, debtors: pl.DataFrame, config: RunConfig
+    items: pl.DataFrame,
+    credits: pl.DataFrame,
+    debtors: pl.DataFrame,
+    config: RunConfig,
+    seen: pl.DataFrame | None = None,
 ) -> Decisions:
-    """Decide the whole run. See the module docstring; the rules are in `ladder.py`."""
+    """Decide the whole run. See the module docstring; the rules are in `ladder.py`. `seen`:
+    per case (debtor_id, currency) the last day a person finished an action on it (`seen_on`):
+    the step's review cadence restarts from there."""
     as_of, cc = config.as_of, config.company_currency
     by_code = {s.code: s for s in config.strategies}
     items = conform(items, ITEMS_SCHEMA).sort("item_id")
@@ -238,7 +326,15 @@ def decide(
             new_step_on=pl.when(stepped).then(pl.lit(as_of)).otherwise(pl.col("step_on")),
         )
         .with_columns(
-            next_climb_on=_per_strategy(by_code, _next_climb, pl.lit(None, dtype=pl.Date))
+            climb=_per_strategy(
+                by_code,
+                lambda s: _climb(s, as_of, cc),
+                pl.struct(on=pl.lit(None, dtype=pl.Date), step=pl.lit(None, dtype=pl.Int32)),
+            )
+        )
+        .with_columns(
+            climb_on=pl.col("climb").struct.field("on"),
+            climb_step=pl.col("climb").struct.field("step"),
         )
     )
     out_items = lf.select(
@@ -252,8 +348,11 @@ def decide(
         pl.col("new_step_on").alias("step_on"),
         "stepped",  # climbed the ladder today: an action is due
         "changed",  # anything to store (a climb, or a step carried into a new strategy)
+        "climb_on",  # its next climb on age, gaps and amount (`ladder.next_climb`)
+        "climb_step",
     )
-    case_rows = _cases(lf, cases, by_code, as_of)
+    seen = conform(seen if seen is not None else pl.DataFrame(), SEEN_SCHEMA)
+    case_rows = _cases(lf, cases.join(seen, on=CASE_KEY, how="left"), by_code, as_of)
     holds = _holds(cases, conform(credits, CREDITS_SCHEMA), debtors, factors, config)
     got = pl.collect_all([out_items, case_rows])
     return Decisions(items=got[0], cases=got[1], holds=holds)
@@ -302,19 +401,26 @@ def _cases(
     # The driving item: highest step, then most days past due; ties go to the lowest item id
     # (items are sorted by id and a group keeps row order, so arg_max finds the first).
     top = (pl.col("new_step").fill_null(-1).cast(pl.Int64) * 1_000_000 + pl.col("dpd")).arg_max()
-    climb = pl.col("next_climb_on")
     # Items held back (promised, in a plan, disputed) keep their step, so the case keeps its
     # place while the desk's commitment stands; only dunnable items can climb further.
     live = pl.col("dunnable_minor") > 0
+    # The case's next climb is the first day one of its items climbs above the case's step
+    # (an item that only catches up with the case's step contacts nobody), and to that step.
+    above = live & (pl.col("climb_step") > pl.col("new_step").max().fill_null(-1))
+    first_on = pl.col("climb_on").filter(above).min()
+    step, before = pl.col("new_step").max(), pl.col("step").max().fill_null(-1)
     agg = lf.group_by(CASE_KEY).agg(
-        step=pl.col("new_step").max(),
+        step=step,
+        # §2-3 one contact per case and step: today's, when the case reached a higher step
+        contact_step=pl.when(step > before).then(step),
         step_on=pl.col("new_step_on").get(top),
         driving_item_id=pl.col("item_id").get(top),
         driving_dpd=pl.col("dpd").get(top),
         broken_promises=pl.col("broken_promises").get(top),  # the driving item's, for explain
         items=live.sum(),
         stepped_today=pl.col("stepped").max(),
-        next_climb_on=pl.when(live & (climb > as_of)).then(climb).min(),
+        next_climb_on=first_on,
+        next_climb_step=pl.col("climb_step").filter(above & (pl.col("climb_on") == first_on)).max(),
     )
     out = (
         cases.lazy()
@@ -324,7 +430,12 @@ def _cases(
             follow_up=_step_attr(by_code, "follow_up_days", pl.Int64()),
         )
     )
-    review_on = pl.col("step_on") + pl.duration(days=pl.col("follow_up"))
+    # §2 reviewed at the step's cadence, counted from the step or from the last time a person
+    # finished something on the case (a review done or cancelled moves the next one on)
+    looked = pl.max_horizontal("step_on", "seen_on")
+    review_on = pl.when(pl.col("step_on").is_not_null()).then(
+        looked + pl.duration(days=pl.col("follow_up"))
+    )
     fallback = pl.lit(as_of + timedelta(days=7))  # fully excluded balance: look again in a week
     climb_first = pl.col("next_climb_on").is_not_null() & (
         review_on.is_null() | (pl.col("next_climb_on") < review_on)
@@ -356,6 +467,8 @@ def _cases(
         "next_action_on",
         "next_action_kind",  # step (the next climb) or review (of the current step)
         "next_climb_on",  # the next climb alone: a review already scheduled may come first
+        "next_climb_step",  # the step it climbs to (the next action's label)
+        "contact_step",  # reached today, above the case's step before: contact the debtor
     ).sort(CASE_KEY)
 
 

@@ -34,6 +34,13 @@ DEBTORS_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+SEEN_SCHEMA: dict[str, pl.DataType] = {
+    "debtor_id": pl.Int64(),
+    "currency": pl.String(),
+    "seen_on": pl.Date(),  # the last day a person finished (did or cancelled) an action on it
+}
+
+
 def conform(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """Select and cast the contract's columns; missing optional columns get neutral values."""
     cols = []

@@ -9,7 +9,7 @@ import pytest
 from django.core.management.base import CommandError
 
 from arrears.apps.accounts.services import token_create
-from arrears.apps.cases.models import Action, Case
+from arrears.apps.cases.models import Action, Case, ItemStep
 from arrears.apps.cases.services import actions, strategies_install_defaults
 from tests import factories, terminal
 from tests.factories import admin, run_as_admin
@@ -34,7 +34,11 @@ def call():
     other = factories.company("globex")
     factories.collector("olga", other)
     d = factories.debtor(company, code="ACME-1", owner=cora, risk_tier="high")
-    factories.item(d, due=AS_OF - timedelta(days=6))
+    item = factories.item(d, due=AS_OF - timedelta(days=6))
+    # reminded three days ago (the first contact is written): the call is due today
+    ItemStep.objects.create(
+        item=item, strategy_code="high_risk", step=0, step_on=AS_OF - timedelta(3)
+    )
     run_as_admin(company=company, as_of=AS_OF)
     return Action.objects.get(case__debtor=d)
 

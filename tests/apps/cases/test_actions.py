@@ -11,7 +11,7 @@ import pytest
 
 from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.accounts.services import user_ensure
-from arrears.apps.cases.models import Action, Case, CaseEvent
+from arrears.apps.cases.models import Action, Case, CaseEvent, ItemStep
 from arrears.apps.cases.services import (
     action_cancel,
     action_complete,
@@ -57,7 +57,11 @@ def w() -> World:
     maria = user_ensure(username="maria", role=PersonRole.CREDIT_MANAGER, company=company)
     olga = factories.collector("olga", other)
     d = factories.debtor(company, owner=cora, risk_tier="high")  # jumps to the call
-    factories.item(d, due=AS_OF - timedelta(days=6))
+    item = factories.item(d, due=AS_OF - timedelta(days=6))
+    # reminded three days ago (the first contact is written): the call is due today
+    ItemStep.objects.create(
+        item=item, strategy_code="high_risk", step=0, step_on=AS_OF - timedelta(3)
+    )
     run_as_admin(company=company, as_of=AS_OF)
     case = Case.objects.get(debtor=d)
     return World(company, cora, carl, maria, olga, case, Action.objects.get(case=case))

@@ -94,7 +94,7 @@ def test_repeating_a_run_for_the_same_date_changes_nothing(company, cora):
 
 def test_sequential_ladder_takes_one_step_per_run_even_after_missed_runs(company, cora):
     d = factories.debtor(company, owner=cora)
-    item = factories.item(d, due=AS_OF - timedelta(days=1))
+    item = factories.item(d, due=AS_OF + timedelta(days=3))
     run_as_admin(company=company, as_of=AS_OF)  # courtesy reminder (sequential: first rung)
     # 40 days without a run: the item's age implies final notice, but one step is taken.
     later = AS_OF + timedelta(days=40)
@@ -133,10 +133,43 @@ def test_a_second_run_is_refused_while_the_lock_is_held_and_writes_nothing(compa
     with pytest.raises(RunLocked, match="other host"):
         run_as_admin(company=company, as_of=AS_OF)
     assert Case.objects.count() == 0
-    assert Run.objects.get().status == "failed"
+    assert not Run.objects.exists()  # a run refused by the lock leaves no run behind
     result = run_as_admin(company=company, as_of=AS_OF, break_lock=True)
     assert result.counts["cases_opened"] == 1
     assert not RunLock.objects.exists()
+
+
+def test_breaking_a_dead_run_s_lock_ends_that_run_as_failed(company, cora):
+    factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
+    dead = Run.objects.create(company=company, as_of=AS_OF, started_at=timezone.now())
+    RunLock.objects.create(
+        company=company, run_id=dead.pk, holder="host pid 1", acquired_at=timezone.now()
+    )
+    result = run_as_admin(company=company, as_of=AS_OF, break_lock=True)
+    dead.refresh_from_db()
+    assert (dead.status, dead.finished_at is not None) == ("failed", True)
+    assert Run.objects.get(pk=result.run_id).status == "done"
+
+
+def test_a_database_another_writer_holds_refuses_the_run_in_words(company, cora, monkeypatch):
+    from django.db import OperationalError
+
+    from arrears.apps.cases.services import run as run_module
+
+    factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
+
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    with monkeypatch.context() as m, pytest.raises(RunLocked, match="the database is busy"):
+        m.setattr(RunLock.objects, "create", busy)  # taking the lock: a writer holds it
+        run_as_admin(company=company, as_of=AS_OF)
+    assert not Run.objects.exists()
+    monkeypatch.setattr(run_module, "insert_frame", busy)  # mid-run
+    with pytest.raises(RunLocked, match="the database is busy"):
+        run_as_admin(company=company, as_of=AS_OF)
+    assert Run.objects.get().status == "failed" and not RunLock.objects.exists()
+    assert Case.objects.count() == 0
 
 
 def test_dry_run_shows_what_would_change_and_changes_nothing(company, cora):
@@ -244,9 +277,16 @@ def test_runs_of_one_company_never_touch_another(company, cora):
     assert not Case.objects.filter(company=other).exists()
 
 
+def _reminded(item, days_ago=3):
+    """The item had its first, written contact (the high-risk reminder) `days_ago` days ago."""
+    ItemStep.objects.create(
+        item=item, strategy_code="high_risk", step=0, step_on=AS_OF - timedelta(days=days_ago)
+    )
+
+
 def test_a_call_to_make_is_the_next_action_until_it_is_done(company, cora):
     d = factories.debtor(company, owner=cora, risk_tier="high")  # jumps to the call at 5-14 days
-    factories.item(d, due=AS_OF - timedelta(days=6))
+    _reminded(factories.item(d, due=AS_OF - timedelta(days=6)))
     run_as_admin(company=company, as_of=AS_OF)
     case = Case.objects.get(debtor=d)
     assert _next(case) == ("call", "call", "phone", "collector", AS_OF)
@@ -270,8 +310,8 @@ def test_an_email_step_does_not_wait_for_a_person(company, cora):
 
 def test_an_item_keeps_its_place_when_its_debtor_moves_to_another_ladder(company, cora):
     d = factories.debtor(company, owner=cora)
-    item = factories.item(d, due=AS_OF - timedelta(days=1))
-    run_as_admin(company=company, as_of=AS_OF)
+    item = factories.item(d, due=AS_OF + timedelta(days=3))
+    run_as_admin(company=company, as_of=AS_OF)  # courtesy
     run_as_admin(company=company, as_of=AS_OF + timedelta(days=11))  # reminder (default ladder)
     assert ItemStep.objects.get(item=item).step == 1
     d.risk_tier = "high"
@@ -287,7 +327,7 @@ def test_an_item_keeps_its_place_when_its_debtor_moves_to_another_ladder(company
 
 def test_a_case_that_climbs_cancels_its_older_undone_actions(company, cora):
     d = factories.debtor(company, owner=cora, risk_tier="high")
-    factories.item(d, due=AS_OF - timedelta(days=6))
+    _reminded(factories.item(d, due=AS_OF - timedelta(days=6)))
     run_as_admin(company=company, as_of=AS_OF)  # high-risk: straight to the call
     call = Action.objects.get(case__debtor=d, step_code="call")
     later = AS_OF + timedelta(days=10)  # 16 days past due: final notice, the call never made
@@ -454,9 +494,56 @@ def test_an_item_imported_after_today_s_run_that_reaches_a_step_already_pending_
     company, cora
 ):
     d = factories.debtor(company, owner=cora, risk_tier="high")
-    factories.item(d, due=AS_OF - timedelta(days=6))
+    _reminded(factories.item(d, due=AS_OF - timedelta(days=6)))
     run_as_admin(company=company, as_of=AS_OF)  # the call, due today
-    factories.item(d, due=AS_OF - timedelta(days=7))  # imported later the same day: a call too
+    late = factories.item(d, due=AS_OF - timedelta(days=7))  # imported later the same day
+    _reminded(late)  # at the reminder too: it reaches the call
     again = run_as_admin(company=company, as_of=AS_OF)
     assert again.counts["actions_created"] == 0
     assert Action.objects.filter(case__debtor=d, step_code="call").count() == 1
+
+
+def test_a_dry_run_on_postgresql_leaves_every_sequence_where_it_was(company, cora):
+    from django.db import connection
+
+    from arrears.apps.negotiation.services import promise_create
+    from arrears.domain.money import Money
+    from arrears.domain.promises import PromiseChannel
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no sequences: a rollback restores its ids")
+    d = factories.debtor(company, owner=cora)
+    factories.item(d, due=AS_OF - timedelta(days=2), amount=500_00)
+    run_as_admin(company=company, as_of=AS_OF)
+    promise_create(
+        case=Case.objects.get(debtor=d),
+        actor=cora,
+        parts=[(AS_OF + timedelta(days=1), Money.of("500", "EUR"))],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+    )
+    query = (
+        "SELECT sequencename, last_value FROM pg_sequences "
+        "WHERE schemaname = current_schema() ORDER BY 1"
+    )
+    with connection.cursor() as c:
+        c.execute(query)
+        before = c.fetchall()
+    result = run_as_admin(company=company, as_of=AS_OF + timedelta(days=9), dry_run=True)
+    assert result.counts["actions_created"] >= 2  # the broken promise's follow-up, firm demand
+    with connection.cursor() as c:
+        c.execute(query)
+        assert c.fetchall() == before
+
+
+def test_a_run_that_waited_while_another_ran_is_refused_and_leaves_nothing(company, cora):
+    factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
+    asked = timezone.now()
+    first = run_as_admin(company=company, as_of=AS_OF)  # ran while the second waited (SQLite)
+    before = _counts()
+    with pytest.raises(RunLocked, match=f"run {first.run_id}\\) ran while this one waited"):
+        run_as_admin(company=company, as_of=AS_OF, asked_at=asked)
+    assert _counts() == before
+    assert list(Run.objects.values_list("id", flat=True)) == [first.run_id]
+    assert not RunLock.objects.exists()

@@ -121,7 +121,7 @@ def test_explain_says_a_paid_case_is_closed_instead_of_a_live_step(w):
     assert Case.objects.get(pk=w.case.pk).status == "closed"
     out = _run("explain", w.debtor.code)
     assert "closed on 2026-11-26 (paid in full)" in out
-    assert "last step: courtesy since 2026-11-25" in out
+    assert "last step: reminder since 2026-11-25" in out
     assert "next action: none (closed)" in out
     assert "on None" not in out and "  step: " not in out
     assert "case closed: paid in full" in out

@@ -44,7 +44,7 @@ def _open(w, role: str) -> list[str]:
 
 def test_a_handover_cancels_the_collector_s_open_actions(w):
     call = follow_up(w.case, step_code="call", due_on=AS_OF, channel=Channel.PHONE)
-    assert set(_open(w, "collector")) == {"courtesy", "call"}
+    assert set(_open(w, "collector")) == {"reminder", "call"}
     _to_legal(w)
     assert _open(w, "collector") == []
     call.refresh_from_db()
@@ -69,7 +69,7 @@ def test_the_handover_event_lists_the_actions_it_cancelled(w):
     _to_legal(w)
     e = CaseEvent.objects.get(case=w.case, kind="handover")
     assert e.reason["cancelled_actions"] == [  # by due date, then as created
-        ["courtesy", "email", "2026-11-25"],
+        ["reminder", "email", "2026-11-25"],
         ["call", "phone", "2026-11-25"],
     ]
     line = describe_desk_event(e)
@@ -114,7 +114,7 @@ def test_explain_shows_who_has_a_handed_over_case_and_what_its_items_owe(w):
     ) in out
     assert "open EUR 1,000.00, overdue EUR 1,000.00; oldest due 2026-10-26" in out
     assert "overdue EUR 0.00" not in out and "oldest due None" not in out
-    assert "ladder stopped at courtesy since 2026-11-25" in out
+    assert "ladder stopped at reminder since 2026-11-25" in out
     assert "next action: hand-over to legal on 2026-11-26 (legal)" in out
 
 

@@ -22,7 +22,11 @@ from tests.factories import run_as_admin
 pytestmark = pytest.mark.django_db
 FRI = date(2026, 11, 27)  # the promised day; deadline Tue 1 Dec (2 business days of grace)
 BROKEN = date(2026, 12, 2)  # the first day the promise counts as broken
-FIRM_DEMAND, REMINDER = 3, 1  # default ladder: firm demand is triggered by one broken promise
+FIRM_DEMAND, CALL, REMINDER = (
+    3,
+    2,
+    1,
+)  # default ladder: firm demand is triggered by one broken promise
 
 
 def _promise(w, amount: str = "300") -> PromiseToPay:
@@ -58,9 +62,9 @@ def test_a_broken_eur_promise_does_not_escalate_the_debtors_usd_case(w):
     assert promise.state == "broken"
     assert _counts(w.old, w.new, usd) == (1, 1, 0)
     assert (_step(w.old), _step(w.new)) == (FIRM_DEMAND, FIRM_DEMAND)
-    assert _step(usd) == REMINDER  # one rung up, as its age alone allows
+    assert _step(usd) == CALL  # one rung up from the reminder, as its age alone allows
     usd_case = Case.objects.get(debtor=w.debtor, currency="USD")
-    assert usd_case.step_code == "reminder"
+    assert usd_case.step_code == "call"
     assert Case.objects.get(pk=w.case.pk).step_code == "firm_demand"
 
 

@@ -8,22 +8,25 @@ once. Atomic: all writes are one transaction; the lock keeps two runs apart.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any, Protocol
 
 import polars as pl
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from arrears.apps.accounts.access import require
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases import selectors
-from arrears.apps.cases.models import Run, RunStatus
-from arrears.apps.cases.services.lock import run_lock
+from arrears.apps.cases.models import Action, Run, RunLock, RunStatus
+from arrears.apps.cases.services.lock import BUSY, RunLocked, is_busy, lock_break, lock_take
 from arrears.apps.cases.services.run_plan import RunPlan, plan_run
+from arrears.apps.cases.services.sequences import sequences_kept
 from arrears.apps.common import clock
 from arrears.apps.common.bulk import delete_ids, insert_frame, read_frame, update_frame
 from arrears.apps.ledger.models import Company, Debtor
@@ -67,6 +70,7 @@ def run_daily(
     as_of: date,
     dry_run: bool = False,
     break_lock: bool = False,
+    asked_at: datetime | None = None,
 ) -> RunResult:
     """Decide and store today's steps, next actions and credit holds for every open case.
 
@@ -86,25 +90,46 @@ def run_daily(
         raise RunRefused(BACKWARDS.format(company=company.code, last=last.as_of, as_of=as_of))
     if dry_run:  # everything a real run would do, then rolled back: an exact preview
         with transaction.atomic():
-            sweep, plan, timings = _sweep_and_plan(company, as_of, None)
+            with sequences_kept():
+                sweep, plan, timings = _sweep_and_plan(company, as_of, None)
             transaction.set_rollback(True)
         return _result(plan, None, as_of, dry_run=True, timings=timings, sweep=sweep)
-    run = Run.objects.create(company=company, as_of=as_of, started_at=timezone.now(), actor=actor)
+    if break_lock:
+        lock_break(company=company)
+    # refused before anything is written, no run row left
+    lock = lock_take(company=company, since=asked_at)
     try:
-        with (
-            run_lock(company=company, run_id=run.pk, break_lock=break_lock),
-            transaction.atomic(),
-        ):
+        return _run(company, as_of, actor, lock)
+    finally:
+        RunLock.objects.filter(pk=lock.pk).delete()
+
+
+def _run(company: Company, as_of: date, actor: Any, lock: RunLock) -> RunResult:
+    """The real run, holding the lock: kept as `failed`, with nothing it decided, if it fails;
+    a database another writer held too long is a refusal in words, not a traceback."""
+    run = Run.objects.create(company=company, as_of=as_of, started_at=timezone.now(), actor=actor)
+    RunLock.objects.filter(pk=lock.pk).update(run_id=run.pk)
+    try:
+        with transaction.atomic():
             sweep, plan, timings = _sweep_and_plan(company, as_of, run)
             t = time.perf_counter()
             _apply(plan, company=company, run=run)
             timings["write"] = time.perf_counter() - t
             result = _result(plan, run.pk, as_of, dry_run=False, timings=timings, sweep=sweep)
             _finish(run, result, actor)
-    except Exception:
-        Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now())
+    except Exception as e:
+        with contextlib.suppress(OperationalError):
+            Run.objects.filter(pk=run.pk).update(
+                status=RunStatus.FAILED, finished_at=timezone.now()
+            )
+        if is_busy(e):
+            raise RunLocked(BUSY.format(seconds=_timeout())) from None
         raise
     return result
+
+
+def _timeout() -> int:
+    return int(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5))
 
 
 class BeforeLadder(Protocol):
@@ -126,17 +151,39 @@ def before_ladder_register(name: str, stage: BeforeLadder) -> None:
 def _sweep_and_plan(
     company: Company, as_of: date, run: Run | None
 ) -> tuple[dict[str, int], RunPlan, dict[str, float]]:
-    """§5-8 first (promises, plans, disputes set the ladder's inputs), then the ladder."""
+    """§5-8 first (promises, plans, disputes set the ladder's inputs), then the ladder. The
+    actions those stages book (a broken promise's follow-up, a dispute's escalation) count
+    among the run's actions created, beside the ladder's."""
     if not _BEFORE_LADDER:
         raise RunRefused("the negotiation desk is not installed: the run needs its sweep")
     counts: dict[str, int] = {}
     timings: dict[str, float] = {}
+    mine = Action.objects.filter(case__company=company)
+    before = mine.aggregate(last=Max("id"))["last"] or 0
     for name, stage in _BEFORE_LADDER.items():
         t = time.perf_counter()
         counts.update(stage(company=company, as_of=as_of, run=run))
         timings[name] = time.perf_counter() - t
+    booked = dict(
+        mine.filter(id__gt=before).values_list("channel").annotate(n=Count("id")).order_by()
+    )
     plan, ladder = _plan(company, as_of)
-    return counts, plan, {**timings, **ladder}
+    return counts, _with_desk_actions(plan, booked), {**timings, **ladder}
+
+
+def _with_desk_actions(plan: RunPlan, booked: dict[str, int]) -> RunPlan:
+    """The plan's counts with the actions the sweep booked added (by channel, and in all)."""
+    if not booked:
+        return plan
+    by_channel = dict(plan.actions_by_channel)
+    for channel, n in booked.items():
+        by_channel[channel] = by_channel.get(channel, 0) + n
+    counts = {
+        **plan.counts,
+        "actions_created": plan.counts["actions_created"] + sum(booked.values()),
+    }
+    counts["desk_actions_created"] = sum(booked.values())
+    return replace(plan, counts=counts, actions_by_channel=dict(sorted(by_channel.items())))
 
 
 def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
@@ -156,9 +203,10 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
     debtors = selectors.run_debtors(company=company)
     cases = selectors.run_cases(company=company)
     pending = selectors.run_pending_actions(company=company)
+    seen = selectors.run_case_seen(company=company)
     t1 = time.perf_counter()
     try:
-        decisions = decide(items, credits, debtors, config)
+        decisions = decide(items, credits, debtors, config, seen)
     except ValueError as e:
         raise RunRefused(str(e)) from e
     t2 = time.perf_counter()

@@ -11,19 +11,21 @@ from datetime import date
 
 import polars as pl
 
-from arrears.apps.cases.services.run_actions import (
-    NEXT_ACTION,
-    cancellations,
+from arrears.apps.cases.models import NEXT_ACTION_FIELDS
+from arrears.domain.actions import cancellations
+from arrears.domain.batch.daily_run import CASE_KEY, Decisions, RunConfig
+from arrears.domain.cases import stays_closed, without_owner
+from arrears.domain.credit_hold import HoldRule
+from arrears.domain.ladder import Strategy, acting_role
+from arrears.domain.ladder_actions import (
+    contacts,
     next_action,
     person_next,
     reviews_due,
     steps_for_next,
 )
-from arrears.domain.batch.daily_run import CASE_KEY, Decisions, RunConfig
-from arrears.domain.cases import stays_closed, without_owner
-from arrears.domain.credit_hold import HoldRule
-from arrears.domain.ladder import Strategy
 
+NEXT_ACTION = list(NEXT_ACTION_FIELDS)
 CASE_FIELDS = [
     "strategy_code",
     "step",
@@ -66,7 +68,7 @@ def steps_frame(strategies: tuple[Strategy, ...]) -> pl.DataFrame:
             "step": i,
             "step_code": st.code,
             "channel": st.channel.value,
-            "role": st.role.value,
+            "role": acting_role(st).value,  # legal, agency: a credit manager approves first
             "min_days_past_due": st.min_days_past_due,
             "min_gap_days": st.min_gap_days,
             "min_overdue_amount": str(st.min_overdue_amount),
@@ -92,28 +94,13 @@ def plan_run(
     as_of = config.as_of
     steps = steps_frame(config.strategies)
     step_inserts, step_updates = _item_steps(decisions.items)
-    # One contact per case and day: the firmest step any of its items reached today (a letter
-    # at final notice already covers the invoice that only reached the reminder).
-    actions = (
-        decisions.items.filter(pl.col("stepped") & pl.col("step").is_not_null())
-        .group_by([*CASE_KEY, "strategy"])
-        .agg(pl.col("step").max())
-        .join(steps, on=["strategy", "step"])
-        .select(*CASE_KEY, "step_code", "channel", "role")
-        # an item imported since today's earlier run reached a step already pending today
-        .join(
-            pending.filter(pl.col("due_on") == as_of).select(*CASE_KEY, "step_code"),
-            on=[*CASE_KEY, "step_code"],
-            how="anti",
-        )
-        .sort([*CASE_KEY, "step_code"])
-    )
+    actions = contacts(decisions.cases, steps, pending, as_of)
     order = _step_order(config)
     closed = stays_closed(decisions.cases, cases)  # written off, nothing dunnable (§2)
     cancels = cancellations(
         pending,
-        climbed=_climbed(decisions.cases, cases),
-        open_cases=decisions.cases.select(CASE_KEY).join(closed, on=CASE_KEY, how="anti"),
+        cases=_moves(decisions.cases, cases, closed),
+        steps=steps,
         ladder_codes=sorted(order),
         as_of=as_of,
     )
@@ -205,22 +192,36 @@ def _item_steps(decided: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return rows.filter("first").drop("first"), rows.filter(~pl.col("first")).drop("first")
 
 
-def _climbed(decided: pl.DataFrame, old: pl.DataFrame) -> pl.DataFrame:
-    """Cases whose step changes today (`run_actions.cancellations` ends what they overtook)."""
-    climbed = decided.filter(pl.col("step").is_not_null()).join(
-        old.select(*CASE_KEY, old_code="step_code"), on=CASE_KEY, how="left"
+def _moves(decided: pl.DataFrame, old: pl.DataFrame, closed: pl.DataFrame) -> pl.DataFrame:
+    """Every decided case with its step, whether it stays open, and whether its step changed
+    today (`moved`) upwards (`up`: a higher step of the same ladder, or another ladder), for
+    `actions.cancellations`."""
+    j = decided.join(
+        old.select(*CASE_KEY, old_code="step_code", old_step="step", old_strategy="strategy_code"),
+        on=CASE_KEY,
+        how="left",
     )
-    return climbed.filter(pl.col("step_code").ne_missing(pl.col("old_code"))).select(CASE_KEY)
+    moved = pl.col("step_code").fill_null("").ne(pl.col("old_code").fill_null(""))
+    up = pl.col("step").is_not_null() & (
+        pl.col("strategy").ne_missing(pl.col("old_strategy"))
+        | (pl.col("step") > pl.col("old_step").fill_null(-1))
+    )
+    shut = decided.join(closed, on=CASE_KEY, how="semi").select(CASE_KEY)
+    return (
+        j.select(*CASE_KEY, "strategy", "step", moved=moved, up=up)
+        .join(shut.with_columns(shut=pl.lit(True)), on=CASE_KEY, how="left")
+        .select(*CASE_KEY, "strategy", "step", "moved", "up", open=pl.col("shut").is_null())
+    )
 
 
 def _decided_cases(
     decided: pl.DataFrame, steps: pl.DataFrame, person: pl.DataFrame, as_of: date
 ) -> pl.DataFrame:
     """Case rows as they should be stored after this run, with their typed next action
-    (`run_actions.next_action`)."""
+    (`ladder_actions.next_action`)."""
     following, first, here = steps_for_next(steps)
     return (
-        decided.join(following, on=["strategy", "step"], how="left")
+        decided.join(following, on=["strategy", "next_climb_step"], how="left")
         .join(first, on="strategy", how="left")
         .join(here, on=["strategy", "step"], how="left")
         .join(person, on=CASE_KEY, how="left")
@@ -314,6 +315,10 @@ def _events(
             overdue_company_minor="overdue_company",
             currency="currency",
             broken_promises="broken_promises",
+        ),
+        # §7 a broken promise moved it (a sequential ladder may then climb several rungs)
+        by_broken_promises=(pl.col("broken_promises") >= pl.col("min_broken_promises")).fill_null(
+            False
         ),
     ).struct.json_encode()
     plain = pl.struct(rule=pl.lit("balance"), open_minor="open_minor").struct.json_encode()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.db import OperationalError, connection
+from django.utils import timezone
 
 from arrears.apps.cases.services import RunLocked, RunRefused, RunResult, run_daily
+from arrears.apps.cases.services.lock import BUSY, is_busy
 from arrears.apps.common import clock
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.apps.common.progress import Progress
@@ -14,6 +18,19 @@ from arrears.apps.common.progress import Progress
 
 class Command(PersonCommand):
     help = "Run the collection ladder for every open case as of a date (default: today)."
+    asked_at: datetime | None = None
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        """Note when the run was asked for (a run that then waited for another one to finish
+        is refused: `lock_take`), and put a database held too long by another writer (SQLite)
+        into words, wherever the wait ended (the token check writes too)."""
+        self.asked_at = timezone.now()
+        try:
+            return super().execute(*args, **options)
+        except OperationalError as e:
+            if is_busy(e):
+                raise CommandError(BUSY.format(seconds=_timeout())) from None
+            raise
 
     def add_arguments(self, parser: Any) -> None:
         add_company_option(parser)
@@ -33,12 +50,17 @@ class Command(PersonCommand):
                 as_of=as_of,
                 dry_run=o["dry_run"],
                 break_lock=o["break_lock"],
+                asked_at=self.asked_at,
             )
         except (RunLocked, RunRefused) as e:
             raise CommandError(str(e)) from None
         finally:
             shown.end()
         self.stdout.write(format_result(result))
+
+
+def _timeout() -> int:
+    return int(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5))
 
 
 def format_result(r: RunResult) -> str:
@@ -58,9 +80,15 @@ def format_result(r: RunResult) -> str:
             ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in r.negotiation.items()) or "nothing"
         ),
         f"  actions created {c['actions_created']:,}: "
-        + (", ".join(f"{k} {v:,}" for k, v in r.actions_by_channel.items()) or "none"),
+        + (", ".join(f"{k} {v:,}" for k, v in r.actions_by_channel.items()) or "none")
+        + (
+            f" (of which {c['desk_actions_created']:,} follow-ups of promises and disputes)"
+            if c.get("desk_actions_created")
+            else ""
+        ),
         f"  reviews booked {c.get('reviews_due', 0):,}; pending actions cancelled "
-        f"{c.get('actions_cancelled', 0):,} (overtaken by a step, or the case closed)",
+        f"{c.get('actions_cancelled', 0):,} (overtaken by a step, its step paid, or the case "
+        "closed)",
         f"  next actions due today or overdue {c['next_actions_due']:,}",
     ]
     if c["without_owner"]:

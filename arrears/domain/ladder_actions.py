@@ -1,7 +1,10 @@
-"""The run's side of an action's life, as pure Polars over the company's pending actions: which
-to cancel (overtaken by a climb, or their case closed), the next call, task or review a person
-owes on each case, and the typed next action stored on the case (§2: every open case carries
-a dated next action). The rules themselves are `arrears.domain.actions`.
+"""§1-3 The run's side of an action's life, as pure Polars over the company's pending actions
+(the states and moves themselves are `arrears.domain.actions`): the contact a case gets today
+(one per case and step, and none twice the same day), the next call, task or review a person
+owes on each case, the typed next action stored on the case (§2: every open case carries a
+dated next action: a person's call or task first when it is due no later than the run's own
+choice), and the reviews the run books. The adapter (`apps/cases/services/run_plan.py`) only
+selects the frames and stores what these decide.
 """
 
 from __future__ import annotations
@@ -10,59 +13,30 @@ from datetime import date
 
 import polars as pl
 
-from arrears.apps.cases.models import NEXT_ACTION_FIELDS
-from arrears.domain.actions import (
-    CASE_CLOSED,
-    OVERTAKEN,
-    REVIEW,
-    ActionState,
-    NextActionKind,
-    next_kind_expr,
-)
-from arrears.domain.batch.daily_run import CASE_KEY
+from arrears.domain.actions import CASE_KEY, REVIEW, NextActionKind, next_kind_expr
 from arrears.domain.ladder import PERSON_CHANNELS, Channel, Role
 
-NEXT_ACTION = list(NEXT_ACTION_FIELDS)
 PERSON = sorted(str(c) for c in PERSON_CHANNELS)
-CANCEL_COLUMNS = ["id", "status", "cancelled_reason", "cancelled_on"]
 
 
-def cancellations(
-    pending: pl.DataFrame,
-    *,
-    climbed: pl.DataFrame,
-    open_cases: pl.DataFrame,
-    ladder_codes: list[str],
-    as_of: date,
+def contacts(
+    cases: pl.DataFrame, steps: pl.DataFrame, pending: pl.DataFrame, as_of: date
 ) -> pl.DataFrame:
-    """Pending actions the run cancels (id, status, cancelled_reason, cancelled_on).
-
-    A case that closes (paid, written off, or closed before and still closed) cancels every
-    pending action (`case_closed`). A case that climbs today cancels its older ladder actions (a
-    call never made, a reminder never sent) and its review, which was of the step it left
-    (`overtaken`): the worklist shows the new step. The desk's own tasks (a promise follow-up,
-    a dispute escalation) stay."""
-    closed = pending.join(open_cases, on=CASE_KEY, how="anti").select(
-        "id", reason=pl.lit(CASE_CLOSED)
-    )
-    overtaken = (
-        pending.join(climbed, on=CASE_KEY, how="semi")
-        .filter(
-            ((pl.col("due_on") < as_of) & pl.col("step_code").is_in(ladder_codes))
-            | (pl.col("step_code") == REVIEW)
-        )
-        .join(closed, on="id", how="anti")
-        .select("id", reason=pl.lit(OVERTAKEN))
-    )
+    """Today's contacts (debtor_id, currency, step_code, channel, role): one per case and step,
+    the firmest step its items reached today when that is above the case's step before
+    (`daily_run.decide`: `contact_step`; a letter at final notice already covers the invoice
+    that only reached the reminder), and never a second one of a step already pending today
+    (an item imported since today's earlier run)."""
     return (
-        pl.concat([closed, overtaken])
-        .select(
-            "id",
-            status=pl.lit(ActionState.CANCELLED.value),
-            cancelled_reason="reason",
-            cancelled_on=pl.lit(as_of),
+        cases.filter(pl.col("contact_step").is_not_null())
+        .join(steps, left_on=["strategy", "contact_step"], right_on=["strategy", "step"])
+        .select(*CASE_KEY, "step_code", "channel", "role")
+        .join(
+            pending.filter(pl.col("due_on") == as_of).select(*CASE_KEY, "step_code"),
+            on=[*CASE_KEY, "step_code"],
+            how="anti",
         )
-        .sort("id")
+        .sort([*CASE_KEY, "step_code"])
     )
 
 
@@ -147,11 +121,11 @@ def next_action() -> list[pl.Expr]:
 
 
 def steps_for_next(steps: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(following, first, here): per strategy and step, the next step's code, channel and role;
-    the first step's; the current step's role."""
+    """(following, first, here): per strategy and step, the code, channel and role of the step
+    the case climbs to next (`next_climb_step`); the first step's; the current step's role."""
     following = steps.select(
         "strategy",
-        (pl.col("step") - 1).alias("step"),
+        pl.col("step").alias("next_climb_step"),
         next_code="step_code",
         next_channel="channel",
         next_role="role",
