@@ -180,6 +180,8 @@ DESK_EVENTS = {
     "promise_partly_kept": "promise P{promise} partly kept: {paid} of {total} paid by "
     "{failed_on}; follow-up {follow_up_on}",
     "promise_cancelled": "promise P{promise} withdrawn: {reason}",
+    "promise_rejudged": "promise P{promise} judged again on payments imported since: {was} "
+    "before, now {state} ({paid} of {total} paid by its date){follow_up_cancelled}",
     "proposal": "debtor proposed {proposal}; engine: {recommended} ({recommended_terms}); "
     "recorded {recorded}",
     "plan_agreed": "plan PL{plan} agreed: {instalments}",

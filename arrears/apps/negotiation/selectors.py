@@ -24,6 +24,7 @@ from arrears.apps.cases.models import Case
 from arrears.apps.cases.selectors import CaseBalance, case_balance, say, say_all
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import Company, Debtor
+from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.convert import history_domain
 from arrears.apps.negotiation.models import (
     Approval,
@@ -41,10 +42,11 @@ from arrears.apps.negotiation.policy import company_document, desk_policy, promi
 from arrears.apps.negotiation.presentation import DECISIONS, DESK_EVENTS, LIMIT_WORDS, VERDICTS
 from arrears.domain.access import Verb
 from arrears.domain.excuses import outcome_stats
+from arrears.domain.matching import receipt_scope
 from arrears.domain.money import Money, format_minor
 from arrears.domain.negotiation import ROW_COLUMNS, Limit, WalkAway
 from arrears.domain.negotiation.document import DeskPolicy
-from arrears.domain.promises import NEVER_STOOD, PromiseRecord, PromiseState
+from arrears.domain.promises import NEVER_STOOD, PromiseRecord, PromiseState, evaluate_promise
 
 
 def promise_record_for(*, debtor: Debtor, as_of: date, with_plans: bool = False) -> PromiseRecord:
@@ -126,6 +128,7 @@ class CaseNegotiation:
     approvals: list[Approval] = field(default_factory=list)
     excuses: list[ExcuseLog] = field(default_factory=list)
     handing: CaseHandover = field(default_factory=CaseHandover)
+    paid: dict[int, int] = field(default_factory=dict)  # standing promise -> paid so far
 
     def handed_over(self) -> str | None:
         return self.handing.handed_over()
@@ -144,6 +147,7 @@ class CaseNegotiation:
             total = format_minor(p.total_minor, p.currency)
             out.append(
                 f"promise P{p.pk} given {p.given_on} by {p.given_by}: {total}, {say(p.state)}"
+                + so_far(p, self.paid.get(p.pk))
             )
         for pl_ in self.plans:
             total = format_minor(pl_.principal_minor, pl_.currency)
@@ -158,6 +162,32 @@ class CaseNegotiation:
             contact = f" ({e.contact})" if e.contact else ""
             out.append(f"excuse {e.logged_on}: {say(e.excuse)}{contact}")
         return out
+
+
+def so_far(p: PromiseToPay, paid_minor: int | None) -> str:
+    """'; paid so far EUR 100.00, still owed EUR 200.00' for a standing promise (§7: before its
+    date it is neither kept nor broken, only part paid); '' for any other."""
+    if paid_minor is None or p.state != PromiseState.OPEN:
+        return ""
+    paid = format_minor(paid_minor, p.currency)
+    owed = format_minor(max(0, p.total_minor - paid_minor), p.currency)
+    return f"; paid so far {paid}, still owed {owed}"
+
+
+def paid_so_far(case: Case, promises: list[PromiseToPay], as_of: date) -> dict[int, int]:
+    """Per standing promise of the case, what is paid towards it by `as_of`, judged on the
+    receipts the ledger holds now (as the sweep will judge it, late imports included)."""
+    standing = [p for p in promises if p.state == PromiseState.OPEN]
+    if not standing:
+        return {}
+    got, policy = load.receipts(case), promise_policy(case.company)
+    out = {}
+    for p in standing:
+        scope = receipt_scope((i.number for i in p.items.all()), p.covered_items)
+        mine = [r for r in got if not scope or r.item_key in scope]
+        status = evaluate_promise(load.promise_domain(p), mine, as_of=as_of, policy=policy)
+        out[p.pk] = status.paid.to_minor()
+    return out
 
 
 def describe_dispute(d: Dispute) -> str:
@@ -206,12 +236,13 @@ def case_negotiation(*, actor: Any, case: Case, as_of: date) -> CaseNegotiation:
     who may read its notes; a case handed over names who has it since when, and what its items
     owe (the run no longer counts them)."""
     _require_notes(actor, case)
+    promises = list(PromiseToPay.objects.filter(case=case).order_by("-given_on", "-id")[:5])
     return CaseNegotiation(
         record=promise_record_for(debtor=case.debtor, as_of=as_of),
         defaulted_plans=PaymentPlan.objects.filter(
             case__debtor=case.debtor, status=PlanStatus.DEFAULTED
         ).count(),
-        promises=list(PromiseToPay.objects.filter(case=case).order_by("-given_on", "-id")[:5]),
+        promises=promises,
         plans=list(PaymentPlan.objects.filter(case=case).order_by("-agreed_on", "-id")[:3]),
         disputes=list(
             Dispute.objects.filter(case=case, status=DisputeStatus.OPEN)
@@ -226,6 +257,7 @@ def case_negotiation(*, actor: Any, case: Case, as_of: date) -> CaseNegotiation:
         ),
         excuses=list(ExcuseLog.objects.filter(case=case).order_by("-logged_on", "-id")[:5]),
         handing=_handover(case, as_of),
+        paid=paid_so_far(case, promises, as_of),
     )
 
 
@@ -378,35 +410,46 @@ def _walk_away_lines(a: Approval, sched: _Schedule | None) -> list[str]:
     return out
 
 
-def negotiation_rows(*, actor: Any, case: Case, plain: bool = False) -> list[dict[str, object]]:
+def negotiation_rows(
+    *, actor: Any, case: Case, plain: bool = False, as_of: date | None = None
+) -> list[dict[str, object]]:
     """Every negotiation of the case as flat rows (ROW_COLUMNS plus the negotiation id, and for
     an acceptance the `commitment` stored from it: the promise or plan, dates and amounts), to
     a person who may read its notes. `plain`: the commitment's states and conditions in words,
-    for the terminal (the CSV keeps the codes)."""
+    for the terminal (the CSV keeps the codes). A standing promise says what is paid so far
+    and still owed: on `as_of`, else as the daily run last judged it."""
     _require_notes(actor, case)
-    return _rows(case, plain=plain)
+    return _rows(case, plain=plain, as_of=as_of)
 
 
-def _rows(case: Case, *, plain: bool) -> list[dict[str, object]]:
+def _rows(case: Case, *, plain: bool, as_of: date | None = None) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for n in Negotiation.objects.filter(case=case).order_by("started_on", "id"):
         history = history_domain(n.events.order_by("seq"), case.currency)
-        stored = _commitments(n, plain=plain)
+        stored = _commitments(n, plain=plain, as_of=as_of)
         for row in history.rows():
             done = stored if row["kind"] == "acceptance" else ""
             out.append({"negotiation": n.pk, **row, "commitment": done})
     return out
 
 
-def _commitments(n: Negotiation, *, plain: bool = False) -> str:
+def _commitments(n: Negotiation, *, plain: bool = False, as_of: date | None = None) -> str:
     """The promises and plans an agreed negotiation became, as the ledger holds them."""
     word = say if plain else str
     said = []
-    for p in n.promises.prefetch_related("parts").order_by("id"):
+    promises = list(n.promises.prefetch_related("parts", "items").order_by("id"))
+    paid = {p.pk: p.paid_minor for p in promises}
+    if as_of is not None:
+        paid.update(paid_so_far(n.case, promises, as_of))
+    for p in promises:
         parts = ", ".join(
             f"{format_minor(x.amount_minor, p.currency)} on {x.on}" for x in p.parts.all()
         )
-        said.append(f"promise P{p.pk} ({word(p.state)}): {parts}" + _conditions(p.conditions, word))
+        said.append(
+            f"promise P{p.pk} ({word(p.state)}): {parts}"
+            + _conditions(p.conditions, word)
+            + so_far(p, paid[p.pk])
+        )
     for q in n.plans.prefetch_related("instalments").order_by("id"):
         dues = ", ".join(
             f"{format_minor(i.principal_minor + i.interest_minor, q.currency)} on {i.due_on}"
@@ -533,6 +576,7 @@ _CODES = (
     "follow_up",
     "outcome",
     "state",
+    "was",
     "status",
     "kind",
     "to",
@@ -553,6 +597,9 @@ def _worded(rule: str, r: dict[str, Any]) -> dict[str, str]:
         )
     if rule == "dispute_opened":
         out["reason"] = say(r.get("reason"))
+    if rule == "promise_rejudged":
+        cancelled = r.get("cancelled_follow_up")
+        out["follow_up_cancelled"] = f"; follow-up of {cancelled} cancelled" if cancelled else ""
     if rule == "excuse":
         out["contact"] = f" ({r['contact']})" if r.get("contact") else ""
     if rule == "dispute_overdue":

@@ -266,7 +266,10 @@ def test_the_history_shows_the_commitment_an_acceptance_became(w):
     ov = OverrideIn(Action.ACCEPT, _all_in(12), "pays reliably", Condition.PAYMENT_TODAY)
     p = _propose(w, _all_in(12), override=ov).promise
     last = negotiation_rows(actor=w.cora, case=w.case)[-1]
-    want = f"promise P{p.pk} (open): EUR 1,000.00 on {_days(12)} on condition of payment_today"
+    want = (
+        f"promise P{p.pk} (open): EUR 1,000.00 on {_days(12)} on condition of payment_today"
+        "; paid so far EUR 0.00, still owed EUR 1,000.00"
+    )
     assert (last["kind"], last["commitment"]) == ("acceptance", want)
     lines = negotiation_csv(actor=w.cora, case=w.case).strip().splitlines()
     assert lines[0].endswith(",recommended,commitment") and lines[-1].endswith(f'"{want}"')

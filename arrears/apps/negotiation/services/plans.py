@@ -259,7 +259,7 @@ def _store(
         day_count=str(plan.interest.day_count) if plan.interest else "",
         acceleration_clause=plan.acceleration_clause,
         grace_business_days=plan.grace_business_days,
-        already_counted=load.received_on_day(case, plan.agreed_on),
+        already_counted=load.known_receipts(case, plan.agreed_on),
         covered_items=covered,
         status=status,
         created_by=actor,

@@ -239,7 +239,7 @@ def _store(
     row = PromiseToPay.objects.create(
         state=PromiseState.PENDING_APPROVAL if pending else PromiseState.OPEN,
         conditions=conditions,
-        already_counted=load.received_on_day(case, promise.given_on),
+        already_counted=load.known_receipts(case, promise.given_on),
         case=case,
         given_on=promise.given_on,
         channel=str(promise.channel),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from arrears.apps.cases.selectors import say
@@ -24,7 +25,7 @@ class Command(PersonCommand):
         if o["csv"]:
             self.stdout.write(negotiation_csv(actor=person, case=case), ending="")
             return
-        for r in negotiation_rows(actor=person, case=case, plain=True):
+        for r in negotiation_rows(actor=person, case=case, plain=True, as_of=date.today()):
             terms = f" {r['first_amount']} by {r['first_on']}" if r["first_on"] else ""
             if r["instalments"]:
                 terms += f", total {r['total']} by {r['last_on']} ({r['instalments']} more)"
