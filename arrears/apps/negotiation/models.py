@@ -311,6 +311,7 @@ class ApprovalKind(models.TextChoices):
     PROMISE = "promise"  # a promise entered directly, beyond the walk-away point
     PLAN = "plan"
     WRITE_OFF = "write_off"
+    DISPUTE_CREDIT = "dispute_credit"  # a dispute resolved by a credit note or partial credit
 
 
 class Approval(models.Model):
@@ -328,6 +329,9 @@ class Approval(models.Model):
     plan = models.ForeignKey(PaymentPlan, null=True, blank=True, on_delete=models.PROTECT)
     promise = models.ForeignKey(PromiseToPay, null=True, blank=True, on_delete=models.PROTECT)
     write_off = models.ForeignKey(WriteOff, null=True, blank=True, on_delete=models.PROTECT)
+    dispute = models.ForeignKey(  # a credit asked on this dispute (`DISPUTE_CREDIT`)
+        "Dispute", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

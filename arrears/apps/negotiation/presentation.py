@@ -92,6 +92,8 @@ WORDS = {
     "dispute.not_resolver": "{person} may not resolve dispute D{dispute}: its owner, their "
     "manager or a credit manager",
     "dispute.not_open": "dispute D{dispute} is already {status}",
+    "dispute.credit_waits": "the credit on dispute D{dispute} waits for a credit manager's "
+    "decision (approval A{approval}): decide it, or withdraw the request first",
     # write-offs
     "writeoff.no_reason": "a write-off needs its reason",
     "writeoff.unknown_item": "item {item!r} is not open on this case",
@@ -195,6 +197,8 @@ DESK_EVENTS = {
     "dispute_overdue": "dispute D{dispute} {days_over} days past its deadline {deadline}: "
     "{escalated}",
     "dispute_resolved": "dispute D{dispute} resolved: {outcome}, {credited} credited",
+    "dispute_credit_requested": "dispute D{dispute}: {outcome} of {credited} asked; waits for "
+    "a credit manager's approval A{approval}",
     "excuse": "{excuse}{contact}; answer given; follow-up: {follow_up} on {follow_up_on}",
     "write_off_requested": "write-off W{write_off} requested: {reason}",
     "written_off": "closed as written off ({write_offs})",
@@ -222,6 +226,8 @@ DECISIONS = {
     "promise_refused": "promise P{promise} ({promised}) refused: not counted in the "
     "promise-keeping record, the ladder goes on",
     "write_off_approved": "write-off W{write_off} ({promised}) approved",
+    "dispute_credit_approved": "dispute D{dispute} resolved by {outcome} ({credited})",
+    "dispute_credit_refused": "no {outcome} on dispute D{dispute}: it stays open",
     "write_off_refused": "write-off W{write_off} ({promised}) refused",
 }
 # How a decision reads, by the request status it set.

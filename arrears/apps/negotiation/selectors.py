@@ -287,6 +287,9 @@ def describe_approval(a: Approval) -> str:
     if a.kind == "promise":
         promised = sum(int(x) for _, x in d.get("parts", []))
         return f"promise {format_minor(promised, cur)} on {items}"
+    if a.kind == "dispute_credit":
+        credited = format_minor(int(d.get("credited_minor", 0)), cur)
+        return f"{say(d.get('outcome'))} of {credited} on dispute D{d.get('dispute', '?')}"
     parts = d.get("parts", [])
     total = format_minor(sum(int(x) for _, x in parts), cur)
     on = ", ".join(f"{k} {format_minor(int(x), cur)}" for k, x in parts)
@@ -642,6 +645,9 @@ def _decision(e: Any, rule: str) -> str:
             "promise": a.promise_id,
             "write_off": a.write_off_id,
             "promised": _asked(a),
+            "dispute": a.dispute_id,
+            "outcome": say(a.detail.get("outcome")),
+            "credited": format_minor(int(a.detail.get("credited_minor", 0)), _currency(a)),
         }
     who = e.actor.get_username() if e.actor_id else "a credit manager"
     what = DECISIONS[rule].format_map(_Blank(values))
