@@ -35,6 +35,7 @@ from arrears.domain.negotiation import (
     respond,
     walk_away_for,
 )
+from arrears.domain.negotiation.config import condition_ask, payment_today
 from arrears.domain.negotiation.document import (
     DeskPolicy,
     PolicyDocumentError,
@@ -153,15 +154,45 @@ def test_concessions_shrink_and_each_buys_a_new_condition():
     assert recs[3].script.startswith("Our policy on overdue accounts")  # a reason not yet used
 
 
-def test_accepting_within_a_concession_requires_only_that_concession_s_condition():
+def test_accepting_within_a_concession_keeps_the_conditions_of_the_concessions_before_it():
     h = NegotiationHistory()
     _, h = exchange(h, plan(10, "2000", 80))
     _, h = exchange(h, plan(10, "2001", 80))  # concession 1: acceleration clause, refused
     rec, h = exchange(h, plan(10, "3000", 70))  # within concession 2
     assert rec.action is Action.ACCEPT
-    assert rec.conditions == (Condition.WRITTEN_ACKNOWLEDGEMENT,)
+    assert rec.conditions == (Condition.ACCELERATION_CLAUSE, Condition.WRITTEN_ACKNOWLEDGEMENT)
     assert h.events[-1].conditions == rec.conditions
-    assert rec.script.endswith("provided you confirm the debt in writing today.")
+    assert rec.script.endswith(
+        "provided you sign the plan with an acceleration clause: one missed date makes the whole "
+        "balance due, and confirm the debt in writing today."
+    )
+
+
+def test_a_plan_agreed_after_three_concessions_keeps_all_three_conditions():
+    h = NegotiationHistory()
+    _, h = exchange(h, plan(10, "2000", 80))
+    offers = []
+    for k in range(3):
+        rec, h = exchange(h, plan(10, str(2001 + k), 80))
+        offers.append(rec)
+    three = (Condition.ACCELERATION_CLAUSE, Condition.WRITTEN_ACKNOWLEDGEMENT)
+    three += (Condition.PAYMENT_TODAY,)
+    assert offers[2].conditions == three
+    assert offers[2].script.endswith(
+        "and confirm the debt in writing today, and pay EUR 800.00 today, towards the first "
+        "payment."
+    )
+    rec, h = exchange(h, plan(10, "2375", 80))  # the third concession, taken
+    assert (rec.action, rec.conditions, h.events[-1].conditions) == (Action.ACCEPT, three, three)
+
+
+def test_a_payment_today_names_its_amount_a_share_of_the_balance_at_most_the_first_payment():
+    policy = ConditionPolicy()
+    assert payment_today(plan(3, "2000", 60), eur("8000"), policy) == eur("800")
+    assert payment_today(plan(3, "500", 60), eur("8000"), policy) == eur("500")
+    assert payment_today(plan(3, "500", 60), eur("0.05"), policy) == eur("0.01")
+    said = condition_ask(Condition.PAYMENT_TODAY, plan(3, "2000", 60), eur("8000"), policy)
+    assert said == "pay EUR 800.00 today, towards the first payment"
 
 
 def test_a_proposal_beyond_the_walk_away_point_needs_approval():
