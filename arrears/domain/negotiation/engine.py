@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from arrears.domain.dates import business_day_by, is_business_day, next_business_day
 from arrears.domain.money import Money, exponent
 from arrears.domain.negotiation.config import (
     Condition,
@@ -80,6 +81,8 @@ class NegotiationContext:
     risk_tier: str
     record: PromiseRecord
     collector: str
+    # the company's holidays (besides weekends): our counter dates fall on business days
+    holidays: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +302,7 @@ def _first(b: _Base) -> Recommendation:
         balance=b.context.balance,
         walk_away=b.wa,
         policy=b.config.counter,
+        holidays=b.context.holidays,
     )
     if b.proposal.at_least_as_good_as(opening):
         return b.rec(
@@ -323,8 +327,10 @@ def counter_terms(
     balance: Money,
     walk_away: WalkAway,
     policy: CounterPolicy,
+    holidays: frozenset[date] = frozenset(),
 ) -> Terms:
-    """The opening counter: earlier, larger and shorter than the proposal, within walk-away.
+    """The opening counter: earlier, larger and shorter than the proposal, within walk-away,
+    its dates on business days.
 
     A plan is countered with a plan of the same total: its first payment takes a larger share of
     what the plan covers, never more than the plan covers, unless the walk-away point's smallest
@@ -351,20 +357,39 @@ def counter_terms(
         walk_away.max_days_to_last,
     )
     last_on = min(proposal.last_on, anchor + timedelta(days=last_days))
-    return _shape(first_on, amount, last_on, proposal)
+    return _shape(first_on, amount, last_on, proposal, as_of=as_of, holidays=holidays)
 
 
-def _shape(first_on: date, first: Money, last_on: date, like: Terms) -> Terms:
+def _shape(
+    first_on: date,
+    first: Money,
+    last_on: date,
+    like: Terms,
+    *,
+    as_of: date,
+    holidays: frozenset[date] = frozenset(),
+) -> Terms:
     """Terms from the three negotiated points, covering what `like` covers (at least `first`).
 
     A first payment below what `like` covers leaves a rest, paid as a plan by `last_on` in
     `like`'s instalments (fewer if the days are too few; the rest is never due the same day as
-    the first payment, so a plan stays a plan)."""
+    the first payment, so a plan stays a plan). Our dates fall on business days: each moves
+    earlier to one (never before `as_of`, nor the last onto the first), else later."""
+    first_on = _business(first_on, after=as_of - timedelta(days=1), holidays=holidays)
     if like.total <= first:
         return Terms.single(first_on, first)
     last_on = max(last_on, first_on + timedelta(days=1))
+    last_on = _business(last_on, after=first_on, holidays=holidays)
     n = min(max(like.instalments, 1), (last_on - first_on).days)
     return Terms(first_on, first, last_on, like.total, n)
+
+
+def _business(day: date, *, after: date, holidays: frozenset[date]) -> date:
+    """`day` on a business day: the last one on or before it after `after`, else the next."""
+    got = business_day_by(day, after=after, holidays=holidays)
+    if got is not None:
+        return got
+    return day if is_business_day(day, holidays) else next_business_day(day, holidays)
 
 
 def _concession(b: _Base) -> tuple[Terms, Condition] | None:
@@ -390,7 +415,10 @@ def _concession(b: _Base) -> tuple[Terms, Condition] | None:
         return None
     first_on = min(cur.first_on + timedelta(days=give_first), q.first_on)
     last_on = min(cur.last_on + timedelta(days=give_last), q.last_on)
-    new = _shape(max(ctx.as_of, first_on), first, last_on, q)  # an offer never lies in the past
+    # an offer never lies in the past, and falls on business days
+    new = _shape(
+        max(ctx.as_of, first_on), first, last_on, q, as_of=ctx.as_of, holidays=ctx.holidays
+    )
     if new == cur:  # e.g. a later last date on a single payment: nothing given, nothing to buy
         return None
     cond = choose_condition(
