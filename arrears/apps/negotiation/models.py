@@ -255,6 +255,11 @@ class ExcuseLog(models.Model):
     note = models.TextField(blank=True)
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     next_action_on = models.DateField()
+    # the answer used: the prepared one's code, or "own_words" ("" on a log stored before)
+    answer = models.CharField(max_length=40, blank=True)
+    # what the case owed when the excuse was heard (None on a log stored before): the
+    # statistics judge "paid" against it
+    owed_minor = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [

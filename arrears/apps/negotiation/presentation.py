@@ -92,6 +92,8 @@ WORDS = {
     "dispute.not_resolver": "{person} may not resolve dispute D{dispute}: its owner, their "
     "manager or a credit manager",
     "dispute.not_open": "dispute D{dispute} is already {status}",
+    "excuse.unknown_answer": "{answer!r} is not an answer to {excuse}: use the prepared answer "
+    "or own_words",
     "dispute.credit_waits": "the credit on dispute D{dispute} waits for a credit manager's "
     "decision (approval A{approval}): decide it, or withdraw the request first",
     # write-offs
@@ -199,7 +201,8 @@ DESK_EVENTS = {
     "dispute_resolved": "dispute D{dispute} resolved: {outcome}, {credited} credited",
     "dispute_credit_requested": "dispute D{dispute}: {outcome} of {credited} asked; waits for "
     "a credit manager's approval A{approval}",
-    "excuse": "{excuse}{contact}; answer given; follow-up: {follow_up} on {follow_up_on}",
+    "excuse": "{excuse}{contact}; {answer_used}; {done_now}follow-up: {follow_up} on "
+    "{follow_up_on}",
     "write_off_requested": "write-off W{write_off} requested: {reason}",
     "written_off": "closed as written off ({write_offs})",
     "handover": "handed over to {to}{agency_named} ({from_owner} -> {to_owner}): {reason}",

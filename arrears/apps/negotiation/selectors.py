@@ -482,14 +482,24 @@ def negotiation_csv(*, actor: Any, case: Case) -> str:
 def excuse_stats(
     *, actor: Any, company: Company, as_of: date, window_days: int = 30
 ) -> pl.DataFrame:
-    """Per excuse: cases, how many paid within the window after it, and the share (§8): the
-    company's figure, to a person who may read its negotiation notes (what debtors said)."""
+    """Per excuse, answer and currency: cases, how many paid in full within the window after it
+    and the share, what they owed and the share of it recovered in the window (§8,
+    `domain.excuses.outcome_stats`): the company's figure, to a person who may read its
+    negotiation notes (what debtors said)."""
     require(actor, Verb.READ_NOTES, company_id=company.pk)
     excuses = read_frame(
-        "SELECT e.case_id, e.excuse, e.logged_on FROM negotiation_excuselog e "
+        "SELECT e.case_id, e.excuse, e.answer, e.logged_on, e.owed_minor, c.currency "
+        "FROM negotiation_excuselog e "
         "JOIN cases_case c ON c.id = e.case_id WHERE c.company_id = %s",
         [company.pk],
-        {"case_id": pl.Int64(), "excuse": pl.String(), "logged_on": pl.Date()},
+        {
+            "case_id": pl.Int64(),
+            "excuse": pl.String(),
+            "answer": pl.String(),
+            "logged_on": pl.Date(),
+            "owed_minor": pl.Int64(),
+            "currency": pl.String(),
+        },
     )
     payments = read_frame(
         "SELECT c.id AS case_id, p.received_on, a.amount_minor FROM ledger_allocation a "
@@ -605,6 +615,11 @@ def _worded(rule: str, r: dict[str, Any]) -> dict[str, str]:
         out["follow_up_cancelled"] = f"; follow-up of {cancelled} cancelled" if cancelled else ""
     if rule == "excuse":
         out["contact"] = f" ({r['contact']})" if r.get("contact") else ""
+        code = r.get("answer_code")
+        out["answer_used"] = (
+            "answered in own words" if code == "own_words" else "the prepared answer given"
+        )
+        out["done_now"] = f"now: {say(r['now'])}; " if r.get("now") else ""
     if rule == "dispute_overdue":
         who, defect = r.get("escalated_to"), r.get("defect")
         out["escalated"] = f"escalated to {who}" if who else f"not escalated: {defect or '?'}"

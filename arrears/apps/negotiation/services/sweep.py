@@ -23,6 +23,7 @@ from django.db.models import Q
 from arrears.apps.accounts.selectors import manager_of
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import (
+    PENDING_STATUSES,
     Action,
     ActionStatus,
     Case,
@@ -38,6 +39,7 @@ from arrears.apps.negotiation.models import (
     ApprovalKind,
     Dispute,
     DisputeStatus,
+    ExcuseLog,
     Instalment,
     ItemAcceleration,
     PaymentPlan,
@@ -94,6 +96,7 @@ def negotiation_sweep(
         _promises(company, ctx)
         _plans(company, ctx)
         _disputes(company, ctx)
+        _excuse_follow_ups_close(company, ctx)
         ctx.counts["items_excluded_changed"] = frames.exclusions_write(
             company,
             [
@@ -455,6 +458,33 @@ def _disputes(company: Company, ctx: _Ctx) -> None:
             run=ctx.run,
         )
         ctx.counts["disputes_escalated"] += 1
+
+
+def _excuse_follow_ups_close(company: Company, ctx: _Ctx) -> None:
+    """§8 An excuse's follow-ups (a call back, a payment to verify, a copy to send) are moot
+    once the case has paid what it owed when the excuse was heard: they are cancelled."""
+    pending = Action.objects.filter(
+        case__company=company, step_code__startswith="excuse_", status__in=PENDING_STATUSES
+    )
+    for case_id in sorted(set(pending.values_list("case_id", flat=True))):
+        log = (
+            ExcuseLog.objects.filter(
+                case_id=case_id, logged_on__lte=ctx.as_of, owed_minor__isnull=False
+            )
+            .order_by("-logged_on", "-id")
+            .first()
+        )
+        if log is None or log.owed_minor is None:
+            continue
+        case = Case.objects.get(pk=case_id)
+        got = load.receipts(case)
+        paid = sum(r.amount.to_minor() for r in got if log.logged_on <= r.received_on <= ctx.as_of)
+        if paid < log.owed_minor:
+            continue
+        n = pending.filter(case_id=case_id).update(
+            status=ActionStatus.CANCELLED, cancelled_reason="paid", cancelled_on=ctx.as_of
+        )
+        ctx.counts["excuse_follow_ups_closed"] += n
 
 
 def _close_written_off(company: Company, ctx: _Ctx, pending: pl.DataFrame) -> None:
