@@ -92,6 +92,8 @@ WORDS = {
     "dispute.not_resolver": "{person} may not resolve dispute D{dispute}: its owner, their "
     "manager or a credit manager",
     "dispute.not_open": "dispute D{dispute} is already {status}",
+    "promise.override_no_reason": "our offer stands in negotiation N{negotiation}: a promise "
+    "{why_words} overrides it and needs the reason",
     "excuse.unknown_answer": "{answer!r} is not an answer to {excuse}: use the prepared answer "
     "or own_words",
     "dispute.credit_waits": "the credit on dispute D{dispute} waits for a credit manager's "
@@ -153,6 +155,13 @@ def _money(amount: Any, currency: str) -> str:
         return f"{currency} {amount}"
 
 
+# Why terms entered directly override the negotiation (`domain.negotiation.recording`).
+OVERRIDE_WORDS = {
+    "below_our_offer": "below the offer that stands",
+    "condition_missing": "without the condition its concession was offered for",
+}
+
+
 def enrich(figures: dict[str, Any]) -> dict[str, Any]:
     """Money from minor units (`due_minor` -> `due`) and from an exact amount (`amount` ->
     `money`), in the figures' currency; what a check speaks of in words; no hint (the terminal
@@ -169,6 +178,8 @@ def enrich(figures: dict[str, Any]) -> dict[str, Any]:
         out["what_words"] = THING_WORDS.get(str(figures["what"]), str(figures["what"]))
     if "taking" in figures:
         out["taking_words"] = TAKING_WORDS.get(str(figures["taking"]), str(figures["taking"]))
+    if "why" in figures:
+        out["why_words"] = OVERRIDE_WORDS.get(str(figures["why"]), str(figures["why"]))
     return out
 
 

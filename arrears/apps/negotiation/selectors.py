@@ -34,12 +34,19 @@ from arrears.apps.negotiation.models import (
     ExcuseLog,
     Handover,
     Negotiation,
+    NegotiationEvent,
     PaymentPlan,
     PlanStatus,
     PromiseToPay,
 )
 from arrears.apps.negotiation.policy import company_document, desk_policy, promise_policy
-from arrears.apps.negotiation.presentation import DECISIONS, DESK_EVENTS, LIMIT_WORDS, VERDICTS
+from arrears.apps.negotiation.presentation import (
+    DECISIONS,
+    DESK_EVENTS,
+    LIMIT_WORDS,
+    OVERRIDE_WORDS,
+    VERDICTS,
+)
 from arrears.domain.access import Verb
 from arrears.domain.excuses import outcome_stats
 from arrears.domain.matching import receipt_scope
@@ -511,6 +518,41 @@ def excuse_stats(
         {"case_id": pl.Int64(), "received_on": pl.Date(), "amount_minor": pl.Int64()},
     )
     return outcome_stats(excuses, payments, as_of=as_of, window_days=window_days)
+
+
+@dataclass(frozen=True)
+class CollectorFigures:
+    """§5-6 How one collector negotiates: answers given, and how often they departed from the
+    engine (an override with its reason), terms entered directly past our offer or without a
+    concession's condition included."""
+
+    collector: str
+    answers: int  # counters, concessions, holds, acceptances and requests they recorded
+    overrides: int
+    direct_overrides: int  # of the overrides: promises or plans typed in past our offer
+
+
+def collector_figures(*, actor: Any, company: Company) -> list[CollectorFigures]:
+    """Per collector of the company who negotiated, their answers and overrides, to a person
+    who may read its negotiation notes; a collector who may not read others' cases sees only
+    their own line."""
+    role = require(actor, Verb.READ_NOTES, company_id=company.pk)
+    events = NegotiationEvent.objects.filter(negotiation__case__company=company).exclude(
+        kind="proposal"
+    )
+    owner = readable_owner(actor, role, company.pk)
+    if owner is not None:
+        events = events.filter(by=actor.get_username())
+    counts: dict[str, Counter[str]] = {}
+    for by, kind, code in events.values_list("by", "kind", "reason_code"):
+        c = counts.setdefault(by, Counter())
+        c["overrides" if kind == "override" else "answers"] += 1
+        if kind == "override" and code in OVERRIDE_WORDS:
+            c["direct"] += 1
+    return [
+        CollectorFigures(by, c["answers"], c["overrides"], c["direct"])
+        for by, c in sorted(counts.items())
+    ]
 
 
 @dataclass(frozen=True)

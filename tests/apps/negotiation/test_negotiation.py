@@ -378,3 +378,45 @@ def test_a_negotiated_plan_covers_what_was_due_not_invoices_not_yet_due(w):
     plan = Terms(_days(2), eur("400"), _days(60), eur("1000"), 2)
     r = _propose(w, plan, override=OverrideIn(Action.ACCEPT, plan, "agreed with the CFO"))
     assert r.plan is not None and r.plan.covered_items == ["INV-NEW", "INV-OLD"]
+
+
+def _direct(w, terms, **kw):
+    from arrears.apps.negotiation.services import promise_create
+    from arrears.domain.promises import PromiseChannel
+
+    return promise_create(
+        case=w.case,
+        actor=w.cora,
+        parts=[(p.on, p.amount) for p in terms.parts()],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+        **kw,
+    )
+
+
+def test_the_debtor_s_own_terms_recorded_right_after_a_counter_need_a_reason(w):
+    from arrears.apps.negotiation.selectors import collector_figures
+
+    r = _propose(w, _all_in(12))  # countered: our offer of day 6 stands
+    got = refused("promise.override_no_reason", _direct, w=w, terms=_all_in(12))
+    assert got.figures == {"negotiation": r.negotiation.pk, "why": "below_our_offer"}
+    assert not PromiseToPay.objects.exists()
+    p = _direct(w, _all_in(12), override_reason="the CFO signs the transfer on the 7th")
+    r.negotiation.refresh_from_db()
+    assert (p.negotiation, r.negotiation.status) == (r.negotiation, "agreed")
+    rows = negotiation_rows(actor=w.cora, case=w.case)
+    assert [x["kind"] for x in rows[-2:]] == ["override", "acceptance"]
+    assert rows[-2]["reason"] == "the CFO signs the transfer on the 7th"
+    mine = collector_figures(actor=w.maria, company=w.company)
+    assert [(f.collector, f.overrides, f.direct_overrides) for f in mine] == [("cora", 1, 1)]
+
+
+def test_a_concession_taken_without_its_condition_needs_a_reason(w):
+    _propose(w, _all_in(12))
+    offer = _propose(w, _all_in(11)).recommendation  # a concession, on a condition
+    assert offer.action is Action.CONCEDE and offer.condition is not None
+    got = refused("promise.override_no_reason", _direct, w=w, terms=offer.terms)
+    assert got.figures["why"] == "condition_missing"
+    kept = _direct(w, offer.terms, conditions=[str(offer.condition)])  # with it: no override
+    assert kept.negotiation is None and kept.conditions == [str(offer.condition)]

@@ -71,6 +71,7 @@ SAMPLE: dict[str, Any] = {
     "today": date(2026, 11, 25),
     "want": "EUR",
     "what": "promised_amount",
+    "why": "below_our_offer",
     "write_off": 5,
 }
 

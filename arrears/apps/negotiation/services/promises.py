@@ -14,6 +14,7 @@ from arrears.apps.negotiation.models import (
     Approval,
     ApprovalKind,
     Negotiation,
+    NegotiationStatus,
     PromisePart,
     PromiseToPay,
 )
@@ -38,11 +39,13 @@ from arrears.apps.negotiation.services.common import (
     require_desk_day,
     require_open,
     require_within_horizon,
+    store_events,
 )
 from arrears.apps.negotiation.services.withdrawals import approvals_withdraw, promise_withdrawn
 from arrears.domain.matching import Receipt
 from arrears.domain.money import Money
 from arrears.domain.negotiation import Condition, Terms
+from arrears.domain.negotiation.recording import direct_entry, record_direct_entry
 from arrears.domain.plans.model import sum_money
 from arrears.domain.promises import (
     PromiseChannel,
@@ -92,6 +95,7 @@ def promise_create(
     item_numbers: Sequence[str] = (),
     negotiation: Negotiation | None = None,
     conditions: Sequence[str] = (),
+    override_reason: str = "",
 ) -> PromiseToPay:
     """Record a promise after checking it (not in the past, within the balance less the credit
     we hold, no overlap). Entering the same promise again returns the one already recorded.
@@ -100,7 +104,10 @@ def promise_create(
     approval queue (`pending_approval`) and holds nothing off the ladder until approved.
     `conditions` (§6, what the debtor gave for the terms) are stored and the dates kept as
     given; a condition to check (payment today, a written acknowledgement, mandate, payment
-    order or guarantor) becomes a task to verify it the next business day."""
+    order or guarantor) becomes a task to verify it the next business day.
+    Entered directly while our offer stands in an open negotiation, a promise below that offer
+    or without a concession's condition overrides it (`direct_entry`): it needs
+    `override_reason`, and closes the negotiation with an override and an acceptance."""
     conditions = [str(Condition(c)) for c in conditions]
     require_case_access(actor, case)
     require_desk_day(case.company, as_of)
@@ -142,7 +149,11 @@ def promise_create(
         _refuse_beside(case, promise.item_keys or frozenset(free))
         named = [i for i in items if i.number in promise.item_keys]
         ask = None if negotiation else _beyond_walk_away(case, promise, free, as_of, named)
-        row = _store(case, actor, promise, items, negotiation, conditions, pending=bool(ask))
+        overridden = None
+        if negotiation is None:
+            overridden = _direct_override(case, actor, promise, conditions, as_of, override_reason)
+        agreed_in = negotiation or (overridden[0] if overridden else None)
+        row = _store(case, actor, promise, items, agreed_in, conditions, pending=bool(ask))
         if not promise.item_keys:  # what it was measured against: the items due today
             row.covered_items = sorted(free)
             row.save(update_fields=["covered_items"])
@@ -159,6 +170,9 @@ def promise_create(
             "conditions": conditions,
             **(ask or {}),
         }
+        if overridden is not None:
+            neg, why = overridden
+            detail.update(override=override_reason, override_kind=why, negotiation=neg.pk)
         if ask:
             Approval.objects.create(
                 case=case,
@@ -170,6 +184,45 @@ def promise_create(
             )
         record_change(case, actor=actor, on=as_of, kind="promise", obj=row, detail=detail)
     return row
+
+
+def _direct_override(
+    case: Case,
+    actor: Any,
+    promise: DomainPromise,
+    conditions: Sequence[str],
+    as_of: date,
+    reason: str,
+) -> tuple[Negotiation, str] | None:
+    """§5-6 A promise typed in while our offer stands in the case's open negotiation, below that
+    offer or without a concession's condition, overrides it: refused without a reason, else
+    written into the negotiation (an override, then the acceptance) which it closes as agreed.
+    Returns the negotiation and why it was an override (None: not one)."""
+    neg = Negotiation.objects.filter(case=case, status=NegotiationStatus.OPEN).order_by("-id")
+    open_ = neg.first()
+    if open_ is None:
+        return None
+    stored = list(open_.events.order_by("seq"))
+    history = load.history_domain(stored, case.currency)
+    terms = Terms.from_parts(promise.parts)
+    given = tuple(Condition(c) for c in conditions)
+    why = direct_entry(history, terms, given)
+    if why is None:
+        return None
+    if not reason.strip():
+        raise Refused("promise.override_no_reason", negotiation=open_.pk, why=why)
+    who = actor.get_username()
+    new = record_direct_entry(history, terms, given, why=why, reason=reason, by=who, on=as_of)
+    store_events(open_, new.events[len(stored) :], start=len(stored), script="")
+    open_.status = NegotiationStatus.AGREED
+    open_.save(update_fields=["status"])
+    approvals_withdraw(
+        Approval.objects.filter(negotiation=open_), actor=actor, on=as_of, reason=AGREED_DIRECTLY
+    )
+    return open_, why
+
+
+AGREED_DIRECTLY = "the negotiation was agreed by a promise entered directly"
 
 
 def _refuse_above_due(promise: DomainPromise, due: Money) -> None:
