@@ -837,3 +837,29 @@ def test_a_counter_with_the_debtors_own_terms_is_refused_as_an_acceptance():
         record_exchange(
             NegotiationHistory(), rec, proposed_by="x", collector="alice", on=MON, override=ov
         )
+
+
+def test_terms_entered_directly_override_the_offer_that_stands_unless_they_keep_to_it():
+    from arrears.domain.negotiation.recording import (
+        BELOW_OUR_OFFER,
+        CONDITION_MISSING,
+        direct_entry,
+        record_direct_entry,
+    )
+
+    _, h = exchange(NegotiationHistory(), plan(10, "2000", 80))  # countered: plan(4, 5000, 39)
+    assert direct_entry(h, plan(10, "2000", 80), ()) == BELOW_OUR_OFFER  # the debtor's own
+    assert direct_entry(h, plan(4, "5000", 39), ()) is None  # our offer
+    assert direct_entry(h, Terms.single(day(20), eur("500")), ()) is None  # a part only
+    offer, h2 = exchange(h, plan(10, "2001", 80))  # a concession on a condition
+    assert direct_entry(h2, offer.terms, ()) == CONDITION_MISSING
+    assert direct_entry(h2, offer.terms, offer.conditions) is None
+    with pytest.raises(NegotiationError, match="needs the reason"):
+        record_direct_entry(
+            h, plan(10, "2000", 80), (), why=BELOW_OUR_OFFER, reason=" ", by="alice", on=MON
+        )
+    done = record_direct_entry(
+        h, plan(10, "2000", 80), (), why=BELOW_OUR_OFFER, reason="CFO", by="alice", on=MON
+    )
+    assert [e.kind for e in done.events[-2:]] == [EventKind.OVERRIDE, EventKind.ACCEPTANCE]
+    assert done.events[-2].reason_code == BELOW_OUR_OFFER

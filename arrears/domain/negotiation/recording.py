@@ -17,6 +17,7 @@ from arrears.domain.negotiation.engine import (
     Recommendation,
     condition_applies,
     fitting_conditions,
+    previous_proposal,
 )
 from arrears.domain.negotiation.history import (
     NO_OVERRIDE_REASON,
@@ -155,10 +156,15 @@ CONDITION_MISSING = "condition_missing"  # a concession taken without what it wa
 def direct_entry(
     history: NegotiationHistory, terms: Terms, conditions: tuple[Condition, ...]
 ) -> str | None:
-    """Whether terms entered directly override the negotiation: worse for us than the offer
-    that stands (`BELOW_OUR_OFFER`), or as good only through concessions whose conditions are
-    not all given (`CONDITION_MISSING`). None: no offer stands, or the terms keep to it."""
+    """Whether terms entered directly override the negotiation: a commitment for what was
+    negotiated (at least the total the debtor last proposed) worse for us than the offer that
+    stands (`BELOW_OUR_OFFER`), or as good only through concessions whose conditions are not
+    all given (`CONDITION_MISSING`). None: no offer stands, the terms keep to it, or they
+    commit to a part only (a promise on one invoice: the rest stays on the ladder)."""
     if history.accepted is not None or not history.positions:
+        return None
+    asked = previous_proposal(history)
+    if asked is not None and terms.total < asked.total:
         return None
     if not terms.at_least_as_good_as(history.positions[-1]):
         return BELOW_OUR_OFFER
