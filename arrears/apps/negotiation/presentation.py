@@ -94,6 +94,8 @@ WORDS = {
     "dispute.not_open": "dispute D{dispute} is already {status}",
     "promise.override_no_reason": "our offer stands in negotiation N{negotiation}: a promise "
     "{why_words} overrides it and needs the reason",
+    "plan.override_no_reason": "our offer stands in negotiation N{negotiation}: a plan "
+    "{why_words} overrides it and needs the reason",
     "excuse.unknown_answer": "{answer!r} is not an answer to {excuse}: use the prepared answer "
     "or own_words",
     "dispute.credit_waits": "the credit on dispute D{dispute} waits for a credit manager's "

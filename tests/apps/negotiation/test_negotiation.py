@@ -420,3 +420,17 @@ def test_a_concession_taken_without_its_condition_needs_a_reason(w):
     assert got.figures["why"] == "condition_missing"
     kept = _direct(w, offer.terms, conditions=[str(offer.condition)])  # with it: no override
     assert kept.negotiation is None and kept.conditions == [str(offer.condition)]
+
+
+def test_a_plan_typed_in_below_the_offer_that_stands_needs_a_reason_too(w):
+    from arrears.apps.negotiation.services import plan_create
+    from arrears.apps.negotiation.services.plans import PlanIn
+
+    r = _propose(w, Terms.plan(_days(12), eur("200"), _days(60), eur("1000"), 2))  # countered
+    own = PlanIn(parts=[(_days(12), eur("200")), (_days(36), eur("400")), (_days(60), eur("400"))])
+    kw = {"case": w.case, "actor": w.cora, "as_of": AS_OF, "schedule": own}
+    got = refused("plan.override_no_reason", plan_create, **kw)
+    assert got.figures == {"negotiation": r.negotiation.pk, "why": "below_our_offer"}
+    plan = plan_create(**kw, override_reason="seasonal business, agreed with maria")
+    r.negotiation.refresh_from_db()
+    assert (plan.negotiation, r.negotiation.status) == (r.negotiation, "agreed")

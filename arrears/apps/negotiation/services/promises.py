@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -44,7 +45,7 @@ from arrears.apps.negotiation.services.common import (
 from arrears.apps.negotiation.services.withdrawals import approvals_withdraw, promise_withdrawn
 from arrears.domain.matching import Receipt
 from arrears.domain.money import Money
-from arrears.domain.negotiation import Condition, Terms
+from arrears.domain.negotiation import Condition, NegotiationHistory, Terms
 from arrears.domain.negotiation.recording import direct_entry, record_direct_entry
 from arrears.domain.plans.model import sum_money
 from arrears.domain.promises import (
@@ -149,10 +150,24 @@ def promise_create(
         _refuse_beside(case, promise.item_keys or frozenset(free))
         named = [i for i in items if i.number in promise.item_keys]
         ask = None if negotiation else _beyond_walk_away(case, promise, free, as_of, named)
-        overridden = None
-        if negotiation is None:
-            overridden = _direct_override(case, actor, promise, conditions, as_of, override_reason)
-        agreed_in = negotiation or (overridden[0] if overridden else None)
+        terms = Terms.from_parts(promise.parts)
+        overridden = None if negotiation else direct_override(case, terms, conditions)
+        if overridden is not None:
+            if not override_reason.strip():
+                raise Refused(
+                    "promise.override_no_reason",
+                    negotiation=overridden.negotiation.pk,
+                    why=overridden.why,
+                )
+            direct_override_record(
+                overridden,
+                actor=actor,
+                terms=terms,
+                conditions=conditions,
+                reason=override_reason,
+                on=as_of,
+            )
+        agreed_in = negotiation or (overridden.negotiation if overridden else None)
         row = _store(case, actor, promise, items, agreed_in, conditions, pending=bool(ask))
         if not promise.item_keys:  # what it was measured against: the items due today
             row.covered_items = sorted(free)
@@ -171,7 +186,7 @@ def promise_create(
             **(ask or {}),
         }
         if overridden is not None:
-            neg, why = overridden
+            neg, why = overridden.negotiation, overridden.why
             detail.update(override=override_reason, override_kind=why, negotiation=neg.pk)
         if ask:
             Approval.objects.create(
@@ -186,40 +201,42 @@ def promise_create(
     return row
 
 
-def _direct_override(
-    case: Case,
-    actor: Any,
-    promise: DomainPromise,
-    conditions: Sequence[str],
-    as_of: date,
-    reason: str,
-) -> tuple[Negotiation, str] | None:
-    """§5-6 A promise typed in while our offer stands in the case's open negotiation, below that
-    offer or without a concession's condition, overrides it: refused without a reason, else
-    written into the negotiation (an override, then the acceptance) which it closes as agreed.
-    Returns the negotiation and why it was an override (None: not one)."""
+@dataclass(frozen=True)
+class DirectOverride:
+    """Terms typed in that override the offer standing in the case's open negotiation."""
+
+    negotiation: Negotiation
+    why: str  # recording.BELOW_OUR_OFFER or CONDITION_MISSING
+    stored: int  # events stored so far
+    history: NegotiationHistory
+
+
+def direct_override(case: Case, terms: Terms, conditions: Sequence[str]) -> DirectOverride | None:
+    """§5-6 Whether a promise or plan typed in overrides the offer standing in the case's open
+    negotiation (`recording.direct_entry`: below that offer, or without a concession's
+    condition). None: no negotiation is open, or the terms keep to its offer."""
     neg = Negotiation.objects.filter(case=case, status=NegotiationStatus.OPEN).order_by("-id")
     open_ = neg.first()
     if open_ is None:
         return None
     stored = list(open_.events.order_by("seq"))
     history = load.history_domain(stored, case.currency)
-    terms = Terms.from_parts(promise.parts)
+    why = direct_entry(history, terms, tuple(Condition(c) for c in conditions))
+    return None if why is None else DirectOverride(open_, why, len(stored), history)
+
+
+def direct_override_record(
+    o: DirectOverride, *, actor: Any, terms: Terms, conditions: Sequence[str], reason: str, on: date
+) -> None:
+    """Write the override and the acceptance into the negotiation, which closes as agreed."""
     given = tuple(Condition(c) for c in conditions)
-    why = direct_entry(history, terms, given)
-    if why is None:
-        return None
-    if not reason.strip():
-        raise Refused("promise.override_no_reason", negotiation=open_.pk, why=why)
     who = actor.get_username()
-    new = record_direct_entry(history, terms, given, why=why, reason=reason, by=who, on=as_of)
-    store_events(open_, new.events[len(stored) :], start=len(stored), script="")
-    open_.status = NegotiationStatus.AGREED
-    open_.save(update_fields=["status"])
-    approvals_withdraw(
-        Approval.objects.filter(negotiation=open_), actor=actor, on=as_of, reason=AGREED_DIRECTLY
-    )
-    return open_, why
+    new = record_direct_entry(o.history, terms, given, why=o.why, reason=reason, by=who, on=on)
+    store_events(o.negotiation, new.events[o.stored :], start=o.stored, script="")
+    o.negotiation.status = NegotiationStatus.AGREED
+    o.negotiation.save(update_fields=["status"])
+    requests = Approval.objects.filter(negotiation=o.negotiation)
+    approvals_withdraw(requests, actor=actor, on=on, reason=AGREED_DIRECTLY)
 
 
 AGREED_DIRECTLY = "the negotiation was agreed by a promise entered directly"
