@@ -1,9 +1,9 @@
 #!/usr/bin/env python
-import os
+"""Django's usual entry point; the same as the `arrears` command (`arrears.cli.main`)."""
+
 import sys
 
-if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arrears.web.settings")
-    from django.core.management import execute_from_command_line
+from arrears.cli import main
 
-    execute_from_command_line(sys.argv)
+if __name__ == "__main__":
+    main(sys.argv[1:])

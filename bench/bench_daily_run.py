@@ -47,7 +47,12 @@ def _inputs(company: Any, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame, pl.D
         factors=s.conversion_factors(company=company, as_of=as_of),
     )
     items = s.run_items(company=company)
-    return items, s.run_credits(company=company), s.run_debtors(company=company), config
+    return (
+        items,
+        s.run_credits(company=company, as_of=as_of),
+        s.run_debtors(company=company),
+        config,
+    )
 
 
 def interleaved_medians(

@@ -71,8 +71,6 @@ def reference_frame(path: Any, company_id: int, debtor_company_id: int) -> pl.Da
         minor_from_text("original_amount", "currency", currencies).alias("original_minor"),
         minor_from_text("open_amount", "currency", currencies).alias("open_minor"),
         pl.col("payment_terms").fill_null(""),
-        pl.lit(0, dtype=pl.Int64).alias("excluded_minor"),
-        pl.lit(0, dtype=pl.Int32).alias("broken_promises"),
     )
 
 

@@ -33,8 +33,11 @@ _ACTIONS = (
     "AND a.status = 'open' AND a.due_on <= %s"
 )
 _ITEMS = (
-    "SELECT i.debtor_id, i.currency, i.due_date, i.open_minor, i.excluded_minor, "
-    "i.broken_promises FROM ledger_openitem i WHERE i.company_id = %s AND i.open_minor > 0 "
+    "SELECT i.debtor_id, i.currency, i.due_date, i.open_minor, "
+    "COALESCE(x.excluded_minor, 0) AS excluded_minor, "
+    "COALESCE(x.broken_promises, 0) AS broken_promises FROM ledger_openitem i "
+    "LEFT JOIN cases_itemdeskinput x ON x.item_id = i.id WHERE i.company_id = %s "
+    "AND i.open_minor > 0 "
     "AND i.kind <> 'credit_note'"
 )
 

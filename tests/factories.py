@@ -7,7 +7,11 @@ import itertools
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
+
 from arrears.apps.accounts.services import user_ensure
+from arrears.apps.cases.models import CreditHold, ItemDeskInput
 from arrears.apps.ledger.models import Company, Debtor, OpenItem
 from arrears.domain.access import PersonRole
 from arrears.domain.ladder import Role
@@ -42,8 +46,17 @@ def debtor(company_: Company, code: str | None = None, **kw: Any) -> Debtor:
         "country": "DE",
         "risk_tier": "medium",
     }
+    on_hold = kw.pop("on_hold", False)  # a credit hold the run set (cases.CreditHold)
     defaults.update(kw)
-    return Debtor.objects.create(company=company_, **defaults)
+    made = Debtor.objects.create(company=company_, **defaults)
+    if on_hold:
+        CreditHold.objects.create(debtor=made)
+    return made
+
+
+def on_hold(debtor_: Debtor) -> bool:
+    """Whether `debtor_` is on credit hold now."""
+    return CreditHold.objects.filter(debtor=debtor_).exists()
 
 
 def item(
@@ -56,9 +69,11 @@ def item(
     currency: str | None = None,
     kind: str = "invoice",
     issue_date: date | None = None,  # default: 30 days before it falls due
+    excluded_minor: int = 0,  # what the desk's sweep holds back (cases.ItemDeskInput)
+    broken_promises: int = 0,  # the breaks the sweep counts for it
     **kw: Any,
 ) -> OpenItem:
-    return OpenItem.objects.create(
+    made = OpenItem.objects.create(
         company=debtor_.company,
         debtor=debtor_,
         number=number or f"INV-{next(_seq):06d}",
@@ -70,3 +85,24 @@ def item(
         open_minor=amount if open_ is None else open_,
         **kw,
     )
+    if excluded_minor or broken_promises:
+        desk_input_set(made, excluded_minor=excluded_minor, broken_promises=broken_promises)
+    return made
+
+
+def desk_input_set(item_: OpenItem, **values: int) -> None:
+    """Set what the desk's sweep tells the ladder about `item_` (as the sweep would)."""
+    ItemDeskInput.objects.update_or_create(item=item_, defaults=values)
+
+
+def items_read() -> QuerySet[OpenItem]:
+    """Items with `excluded_minor` and `broken_promises` as the ladder reads them (0: no row)."""
+    return OpenItem.objects.annotate(
+        excluded_minor=Coalesce("desk_input__excluded_minor", 0),
+        broken_promises=Coalesce("desk_input__broken_promises", 0),
+    )
+
+
+def item_read(item_: OpenItem) -> OpenItem:
+    """`item_` fresh from the database, with what the desk's sweep holds for it."""
+    return items_read().get(pk=item_.pk)

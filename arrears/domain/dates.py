@@ -82,3 +82,13 @@ def days_after(day: date, n: int) -> date:
 def days_past_due(due: date, as_of: date) -> int:
     """DPD: as-of date minus due date (negative before the due date)."""
     return (as_of - due).days
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later; a period counted from 29 February ends on 28 February in
+    a common year (the month's last day, as § 188(3) BGB has it; Polars' `offset_by` agrees,
+    so batch code and this one-item version give the same day)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 2, 28)

@@ -7,9 +7,12 @@ rounding to the company currency's minor unit, so it is exact and matches `conve
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from arrears.domain.money import MoneyError, exponent
+from arrears.domain.refusal import Refusal
 
 RATE_DECIMALS = 6
 SCALE = 10**9  # fixed-point scale of conversion factors; > 10**RATE_DECIMALS leaves room
@@ -32,3 +35,24 @@ def convert_minor(minor: int, factor: int) -> int:
     """Scalar twin of the batch conversion: half-up (away from zero) to the minor unit."""
     q = (Decimal(minor) * factor / SCALE).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return int(q)
+
+
+class RatesMissing(Refusal, ValueError):
+    """Amounts in currencies with no rate into the company's on the day (`fx.no_rate`):
+    nothing can be weighed against the rest until a rate is added."""
+
+
+def require_rates(
+    currencies: Iterable[str], factors: Mapping[str, int], *, company_currency: str, on: date
+) -> None:
+    """Refuse (`RatesMissing`) when a currency has no rate into the company's on `on`,
+    naming every such currency, the day and the company currency."""
+    missing = sorted(set(currencies) - set(factors))
+    if missing:
+        raise RatesMissing(
+            "fx.no_rate",
+            currencies=", ".join(missing),
+            first=missing[0],
+            company_currency=company_currency,
+            on=on,
+        )

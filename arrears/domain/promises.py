@@ -36,6 +36,7 @@ from enum import StrEnum
 from arrears.domain.dates import add_business_days, next_business_day
 from arrears.domain.matching import Matching, Obligation, Receipt, counts_towards, match_receipts
 from arrears.domain.money import Money
+from arrears.domain.text import counted
 
 NO_PARTS = "a promise needs at least one (date, amount) part"
 PART_NOT_POSITIVE = "promised amount {amount} on {on} must be positive"
@@ -398,9 +399,9 @@ class PromiseRecord:
 
     def summary(self) -> str:
         return (
-            f"{self.given} promises: {self.kept} kept, {self.partly_kept} partly kept, "
-            f"{self.broken} broken, {self.open} open, {self.cancelled} cancelled; "
-            f"{self.days_late} days late"
+            f"{counted(self.given, 'promise')}: {self.kept} kept, {self.partly_kept} partly "
+            f"kept, {self.broken} broken, {self.open} open, {self.cancelled} cancelled; "
+            f"{counted(self.days_late, 'day')} late"
         )
 
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "arrears.apps.cases",
     "arrears.apps.reports",
     "arrears.apps.negotiation",
+    "arrears.apps.communications",
 ]
 
 MIDDLEWARE = [

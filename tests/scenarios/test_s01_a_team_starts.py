@@ -101,8 +101,8 @@ def test_a_team_starts_and_works_its_first_day():
     acme_debtors = Debtor.objects.filter(company__code="acme")
     assert not acme_debtors.filter(owner__isnull=True).exists()
     assert Handoff.objects.filter(company__code="acme").count() == acme_debtors.count()
-    for currency, rate in (("USD", "0.92"), ("JPY", "0.0061")):
-        terminal.run("rate", "set", currency, rate, "--company", "acme", token=ada)
+    # The examples hold USD and JPY items: their rates come as a file too.
+    terminal.run("import", "rates", EXAMPLES / "rates.csv", "--company", "acme", token=ada)
     for day in RUNS:
         terminal.run("run", "--as-of", day, "--company", "acme", token=ada)
 

@@ -48,14 +48,12 @@ def test_a_silent_debtor_climbs_every_rung_and_the_case_stays_open_until_paid():
     ]
     first = Action.objects.filter(case__debtor=debtor).order_by("due_on").first()
     assert first is not None and first.step_code == "courtesy" and first.due_on < DUE
-    debtor.refresh_from_db()
-    assert debtor.on_hold  # 60 days past due: no more credit
+    assert factories.on_hold(debtor)  # 60 days past due: no more credit
     case = Case.objects.get(debtor=debtor)
     assert case.step_code == "legal" and case.next_action_on is not None  # legal still reviews
 
     OpenItem.objects.filter(pk=invoice.pk).update(open_minor=0)  # paid in full at last
     run_daily(company=company, as_of=day)
     case.refresh_from_db()
-    debtor.refresh_from_db()
     assert (case.status, case.closed_reason) == ("closed", "paid")
-    assert not debtor.on_hold  # the run lifts the hold it set
+    assert not factories.on_hold(debtor)  # the run lifts the hold it set

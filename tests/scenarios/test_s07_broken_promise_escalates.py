@@ -39,7 +39,7 @@ def test_a_promise_holds_the_ladder_then_breaks_and_escalates(w):
         as_of=AS_OF,
     )
     run_daily(company=w.company, as_of=date(2026, 11, 26))
-    item.refresh_from_db()
+    item = factories.item_read(item)
     assert item.excluded_minor == 800_00  # nothing promised is reminded before its date
 
     # She pays EUR 200 on Friday; the deadline (Friday + 2 business days) passes.
@@ -48,7 +48,7 @@ def test_a_promise_holds_the_ladder_then_breaks_and_escalates(w):
     promise.refresh_from_db()
     case.refresh_from_db()
     risky.refresh_from_db()
-    item.refresh_from_db()
+    item = factories.item_read(item)
     assert promise.state == "partly_kept" and item.broken_promises == 1
     assert item.excluded_minor == 0  # the ladder no longer waits
     assert case.step_code == "final_notice"  # the broken promise moved it up at once

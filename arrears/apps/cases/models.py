@@ -86,6 +86,46 @@ class ItemStep(models.Model):
         return f"item {self.item_id}: {self.strategy_code} step {self.step} since {self.step_on}"
 
 
+class CreditHold(models.Model):
+    """§3 A debtor on credit hold: it may not buy more on credit until cleared. Set and lifted
+    by the daily run (`arrears.domain.credit_hold`; a hold a person set, `Debtor.manual_hold`,
+    it never lifts); a row while the hold stands, `HoldChange` keeps why and when.
+
+    Apart from the ERP's debtor row: the import never touches it.
+    """
+
+    debtor = models.OneToOneField(
+        Debtor, primary_key=True, on_delete=models.CASCADE, related_name="credit_hold"
+    )
+
+    def __str__(self) -> str:
+        return f"debtor {self.debtor_id} on credit hold"
+
+
+class ItemDeskInput(models.Model):
+    """What the negotiation desk's daily sweep tells the ladder about an open item: the part not
+    to dun (§1, §5-8: `arrears.domain.exclusions`), the breaks on its case that count for it
+    (§7: `arrears.domain.broken_promises`) and the day a defaulted plan made it due at once
+    (§6-7: `arrears.domain.plans.acceleration`). No row: none of these.
+
+    Kept apart from the ERP's item row, as `ItemStep` is: the import never touches it, and a day
+    rewrites only the few rows the desk changed.
+    """
+
+    item = models.OneToOneField(
+        OpenItem, primary_key=True, on_delete=models.CASCADE, related_name="desk_input"
+    )
+    excluded_minor = models.BigIntegerField(default=0)
+    broken_promises = models.PositiveIntegerField(default=0)
+    accelerated_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return (
+            f"item {self.item_id}: {self.excluded_minor} held back, "
+            f"{self.broken_promises} broken promises"
+        )
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open"
     CLOSED = "closed"

@@ -28,10 +28,13 @@ from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, ExchangeRate, ItemKind, OpenItem
 from arrears.domain.access import Verb
 from arrears.domain.actions import CASE_CLOSED, OVERTAKEN
+from arrears.domain.cases import active_owners
+from arrears.domain.credit_held import CREDIT_ROWS_SCHEMA, credit_held
 from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import conversion_factor
 from arrears.domain.ladder import Channel, Mode, Role, Segment, Step, Strategy
 from arrears.domain.money import format_minor
+from arrears.domain.plans.acceleration import due_after_acceleration, effective_due
 
 
 def strategies_for(*, company: Company) -> tuple[Strategy, ...]:
@@ -100,29 +103,19 @@ _KINDS = ", ".join(f"'{k.value}'" for k in DUNNABLE_KINDS)
 
 
 def run_items(*, company: Company) -> pl.DataFrame:
-    """Open dunnable items with their place on the ladder; an item a defaulted plan made due at
-    once (§6-7 acceleration) is dunned from that date."""
-    items = _open_items(company)
-    accelerated = read_frame(
-        "SELECT x.item_id, x.accelerated_on FROM negotiation_itemacceleration x "
-        "JOIN ledger_openitem i ON i.id = x.item_id WHERE i.company_id = %s",
-        [company.pk],
-        {"item_id": pl.Int64(), "accelerated_on": pl.Date()},
-    )
-    if accelerated.height == 0:
-        return items
-    return (
-        items.join(accelerated, on="item_id", how="left", maintain_order="left")
-        .with_columns(due_date=pl.min_horizontal("due_date", "accelerated_on"))
-        .drop("accelerated_on")
-    )
+    """Open dunnable items with their place on the ladder and what the desk holds for them; an
+    item a defaulted plan made due at once is dunned from that date (§6-7 acceleration)."""
+    return due_after_acceleration(_open_items(company))
 
 
 def _open_items(company: Company) -> pl.DataFrame:
     return read_frame(
-        "SELECT i.id AS item_id, i.debtor_id, i.currency, i.due_date, i.open_minor, "
-        "i.excluded_minor, i.broken_promises, s.step, s.step_on, s.strategy_code "
+        "SELECT i.id AS item_id, i.debtor_id, i.currency, i.due_date, x.accelerated_on, "
+        "i.open_minor, COALESCE(x.excluded_minor, 0) AS excluded_minor, "
+        "COALESCE(x.broken_promises, 0) AS broken_promises, "
+        "s.step, s.step_on, s.strategy_code "
         "FROM ledger_openitem i LEFT JOIN cases_itemstep s ON s.item_id = i.id "
+        "LEFT JOIN cases_itemdeskinput x ON x.item_id = i.id "
         f"WHERE +i.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS})",
         [company.pk],
         {
@@ -130,6 +123,7 @@ def _open_items(company: Company) -> pl.DataFrame:
             "debtor_id": pl.Int64(),
             "currency": pl.String(),
             "due_date": pl.Date(),
+            "accelerated_on": pl.Date(),
             "open_minor": pl.Int64(),
             "excluded_minor": pl.Int64(),
             "broken_promises": pl.Int32(),
@@ -140,17 +134,18 @@ def _open_items(company: Company) -> pl.DataFrame:
     )
 
 
-def run_credits(*, company: Company) -> pl.DataFrame:
-    """Open credit notes and unapplied payments per debtor and currency."""
-    return read_frame(
-        "SELECT debtor_id, currency, SUM(m) AS credit_minor FROM ("
-        " SELECT debtor_id, currency, open_minor AS m FROM ledger_openitem"
-        f" WHERE +company_id = %s AND kind = '{ItemKind.CREDIT_NOTE.value}' AND open_minor > 0"
-        " UNION ALL SELECT debtor_id, currency, unapplied_minor AS m FROM ledger_payment"
-        " WHERE company_id = %s AND unapplied_minor > 0) c GROUP BY debtor_id, currency",
-        [company.pk, company.pk],
-        {"debtor_id": pl.Int64(), "currency": pl.String(), "credit_minor": pl.Int64()},
-    )
+def run_credits(*, company: Company, as_of: date) -> pl.DataFrame:
+    """Per debtor and currency, the credit we hold on `as_of` (`domain.credit_held`)."""
+    return credit_held(read_frame(_CREDITS, [company.pk, company.pk], CREDIT_ROWS_SCHEMA), as_of)
+
+
+# Open credit notes (issued on) and payments with money on account (received on).
+_CREDITS = (
+    "SELECT debtor_id, currency, issue_date AS dated, open_minor AS minor FROM ledger_openitem"
+    f" WHERE +company_id = %s AND kind = '{ItemKind.CREDIT_NOTE.value}' AND open_minor > 0"
+    " UNION ALL SELECT debtor_id, currency, received_on, unapplied_minor FROM ledger_payment"
+    " WHERE company_id = %s AND unapplied_minor > 0"
+)
 
 
 def run_debtors(*, company: Company) -> pl.DataFrame:
@@ -158,8 +153,10 @@ def run_debtors(*, company: Company) -> pl.DataFrame:
     any more (deactivated, or never a member) owns nothing: `owner_id` is null, so the run
     reports the case as without an owner (§1) and `assign --unowned` finds it."""
     frame = read_frame(
-        "SELECT id AS debtor_id, risk_tier, country, credit_limit_minor, on_hold, manual_hold, "
-        "owner_id FROM ledger_debtor WHERE company_id = %s",
+        "SELECT d.id AS debtor_id, d.risk_tier, d.country, d.credit_limit_minor, "
+        "CASE WHEN h.debtor_id IS NULL THEN 0 ELSE 1 END AS on_hold, d.manual_hold, d.owner_id "
+        "FROM ledger_debtor d LEFT JOIN cases_credithold h ON h.debtor_id = d.id "
+        "WHERE d.company_id = %s",
         [company.pk],
         {
             "debtor_id": pl.Int64(),
@@ -171,10 +168,7 @@ def run_debtors(*, company: Company) -> pl.DataFrame:
             "owner_id": pl.Int64(),
         },
     )
-    active = pl.Series(sorted(active_owner_ids(company.pk)), dtype=pl.Int64)
-    return frame.with_columns(
-        owner_id=pl.when(pl.col("owner_id").is_in(active.implode())).then(pl.col("owner_id"))
-    )
+    return active_owners(frame, pl.Series(sorted(active_owner_ids(company.pk)), dtype=pl.Int64))
 
 
 CASE_COLUMNS: dict[str, pl.DataType] = {
@@ -293,7 +287,7 @@ def case_balance(*, case: Case, as_of: date) -> CaseBalance:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT i.due_date, x.accelerated_on, i.open_minor FROM ledger_openitem i "
-            "LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
+            "LEFT JOIN cases_itemdeskinput x ON x.item_id = i.id "
             f"WHERE i.debtor_id = %s AND i.currency = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS})",
             [case.debtor_id, case.currency],
         )
@@ -301,9 +295,7 @@ def case_balance(*, case: Case, as_of: date) -> CaseBalance:
     open_minor = overdue_minor = 0
     oldest: date | None = None
     for due, accelerated, minor in rows:
-        due = _day(due)
-        if accelerated is not None:
-            due = min(due, _day(accelerated))
+        due = effective_due(_day(due), None if accelerated is None else _day(accelerated))
         open_minor += minor
         if due < as_of:
             overdue_minor += minor

@@ -30,11 +30,11 @@ from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, Debtor
 from arrears.domain.access import PersonRole, Verb, decide
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.money import CURRENCY_EXPONENTS
+from arrears.domain.plans.acceleration import due_after_acceleration
 from arrears.domain.refusal import Refusal
 from arrears.domain.scoring import (
     ACTIONS_SCHEMA,
     BUCKET_CODES,
-    ITEMS_SCHEMA,
     Reasons,
     in_priority_order,
     score_actions,
@@ -251,21 +251,31 @@ def _action_rows(ask: _Ask) -> pl.DataFrame:
 
 _KINDS = ", ".join(f"'{k.value}'" for k in DUNNABLE_KINDS)
 # The open dunnable items of the listed actions' debtors; an item a defaulted plan made due at
-# once is due from that day, as the run duns it (`cases.selectors.run_items`). `+` keeps
+# once is due from that day, as the run duns it (`domain.plans.acceleration`). `+` keeps
 # SQLite from reading the company's every item by the (company, number) index.
 _ITEMS = (
-    "SELECT i.debtor_id, i.currency, CASE WHEN x.accelerated_on < i.due_date "
-    "THEN x.accelerated_on ELSE i.due_date END AS due_date, "
-    "i.open_minor, i.excluded_minor, i.broken_promises "
-    "FROM ledger_openitem i LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
+    "SELECT i.debtor_id, i.currency, i.due_date, d.accelerated_on, "
+    "i.open_minor, COALESCE(d.excluded_minor, 0) AS excluded_minor, "
+    "COALESCE(d.broken_promises, 0) AS broken_promises "
+    "FROM ledger_openitem i LEFT JOIN cases_itemdeskinput d ON d.item_id = i.id "
     f"WHERE +i.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS}) "
     "AND i.debtor_id IN (SELECT c.debtor_id FROM {tables} WHERE {where})"
 )
 
+_ITEMS_READ: dict[str, pl.DataType] = {  # ITEMS_SCHEMA and the day a plan made it due at once
+    "debtor_id": pl.Int64(),
+    "currency": pl.String(),
+    "due_date": pl.Date(),
+    "accelerated_on": pl.Date(),
+    "open_minor": pl.Int64(),
+    "excluded_minor": pl.Int64(),
+    "broken_promises": pl.Int32(),
+}
+
 
 def _items(company_id: int, ask: _Ask) -> pl.DataFrame:
     sql = _ITEMS.format(tables=ask.tables, where=ask.where)
-    return read_frame(sql, [company_id, *ask.params], ITEMS_SCHEMA)
+    return due_after_acceleration(read_frame(sql, [company_id, *ask.params], _ITEMS_READ))
 
 
 _CHANNELS = {c.value: c for c in Channel}

@@ -15,7 +15,8 @@ WORDS = {
     "worklist.not_in_team": "{username} does not report to {manager}: their worklist is not "
     "part of the team's",
     "worklist.no_rate": "no exchange rate into the company currency for {currencies}: the "
-    "worklist cannot weigh those cases against the others (load a rate first)",
+    "worklist cannot weigh those cases against the others (add a rate: `arrears rate set "
+    "CURRENCY RATE` or `arrears import rates FILE`)",
 }
 
 

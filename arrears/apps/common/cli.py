@@ -65,6 +65,21 @@ def refuse_bad_values(options: dict[str, Any], lists: frozenset[str]) -> None:
                 raise CommandError(CONTROL_IN_OPTION.format(option=option, code=code))
 
 
+UNWRITABLE = "{path}: cannot write the file ({problem})"
+
+
+def export_text(command: BaseCommand, text: str, path: Path | None, *, what: str) -> None:
+    """An export: into the file the person named (saying so), else on standard output."""
+    if path is None:
+        command.stdout.write(text)
+        return
+    try:
+        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except OSError as e:
+        raise CommandError(UNWRITABLE.format(path=path, problem=e.strerror or e)) from None
+    command.stdout.write(f"{what} written to {path}")
+
+
 def add_company_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--company", help="company code (default: the only company)")
 

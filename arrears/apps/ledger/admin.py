@@ -5,8 +5,8 @@ from arrears.apps.ledger.models import Company, Debtor, ExchangeRate, ImportBatc
 
 @admin.register(Debtor)
 class DebtorAdmin(admin.ModelAdmin[Debtor]):
-    list_display = ["code", "name", "country", "risk_tier", "owner", "on_hold"]
-    list_filter = ["risk_tier", "on_hold", "country"]
+    list_display = ["code", "name", "country", "risk_tier", "owner", "manual_hold"]
+    list_filter = ["risk_tier", "manual_hold", "country"]
     search_fields = ["code", "name", "vat_number"]
     raw_id_fields = ["parent"]
 

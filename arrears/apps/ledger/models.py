@@ -60,7 +60,7 @@ class Debtor(models.Model):
         on_delete=models.PROTECT,
         related_name="debtors",
     )
-    on_hold = models.BooleanField(default=False)
+    # Whether the debtor is on credit hold is arrears' own: see cases.CreditHold.
     manual_hold = models.BooleanField(default=False, help_text="set by a person; runs keep it")
 
     class Meta:
@@ -102,7 +102,7 @@ DUNNABLE_KINDS = (ItemKind.INVOICE, ItemKind.DEBIT_NOTE, ItemKind.INSTALMENT)
 
 
 class OpenItem(models.Model):
-    """An invoice, debit note, instalment or credit note, and where it stands on the ladder.
+    """An invoice, debit note, instalment or credit note, as the ERP said.
 
     Credit notes are never dunned; their open amount reduces the debtor's exposure.
     """
@@ -120,11 +120,8 @@ class OpenItem(models.Model):
     original_minor = models.BigIntegerField()
     open_minor = models.BigIntegerField()
     payment_terms = models.CharField(max_length=64, blank=True)
-    excluded_minor = models.BigIntegerField(default=0, help_text="disputed or in a plan")
-    # §7 Broken promises and defaulted plans on the item's case (same debtor and currency)
-    # within the record window that broke after the item fell due: the ladder's trigger.
-    broken_promises = models.PositiveIntegerField(default=0)
-    # Its place on the ladder is the run's, not the ERP's: see cases.ItemStep.
+    # Its place on the ladder, the part not dunned and the broken promises that count for it
+    # are arrears' own, not the ERP's: see cases.ItemStep and cases.ItemDeskInput.
 
     class Meta:
         constraints = [

@@ -10,3 +10,18 @@ class NegotiationConfig(AppConfig):
         from arrears.apps.negotiation.presentation import WORDS, enrich
 
         words.register(WORDS, enrich=enrich)
+
+        from arrears.apps.cases.services.run import before_ladder_register
+        from arrears.apps.ledger.imports.debtors import owner_keeper_register
+        from arrears.apps.negotiation.selectors import handed_over_owners
+        from arrears.apps.negotiation.services import negotiation_sweep
+
+        # §1 A debtor handed over keeps the hand-over's owner when the ERP's file names another.
+        owner_keeper_register("handover", handed_over_owners)
+        # §5-8 The daily run sweeps the desk's commitments before the ladder decides.
+        before_ladder_register(
+            "negotiation",
+            lambda *, company, as_of, run: (
+                negotiation_sweep(company=company, as_of=as_of, run=run).counts
+            ),
+        )

@@ -27,6 +27,7 @@ from arrears.apps.negotiation.models import (
     WriteOffPart,
 )
 from arrears.domain.booking import Decided, unbooked
+from arrears.domain.credit_held import credit_held_one
 from arrears.domain.disputes import Dispute as DomainDispute
 from arrears.domain.disputes import DisputedPart, DisputeReason
 from arrears.domain.matching import Receipt
@@ -69,22 +70,18 @@ def open_items(case: Case, as_of: date | None = None) -> list[OpenItem]:
 
 def credit_minor(case: Case, as_of: date) -> int:
     """Open credit notes and money on account in the case's currency on `as_of`: the debtor's
-    own money we hold, netted from what a whole-case commitment may cover (as the daily run
-    nets it from the overdue balance)."""
+    own money we hold (`domain.credit_held`), netted from what a whole-case commitment may
+    cover (as the daily run nets it from the debtor's exposure)."""
     notes = OpenItem.objects.filter(
         debtor_id=case.debtor_id,
         currency=case.currency,
         kind=ItemKind.CREDIT_NOTE,
         open_minor__gt=0,
-        issue_date__lte=as_of,
-    ).aggregate(s=Sum("open_minor"))["s"]
+    ).values_list("issue_date", "open_minor")
     on_account = Payment.objects.filter(
-        debtor_id=case.debtor_id,
-        currency=case.currency,
-        unapplied_minor__gt=0,
-        received_on__lte=as_of,
-    ).aggregate(s=Sum("unapplied_minor"))["s"]
-    return (notes or 0) + (on_account or 0)
+        debtor_id=case.debtor_id, currency=case.currency, unapplied_minor__gt=0
+    ).values_list("received_on", "unapplied_minor")
+    return credit_held_one([*notes, *on_account], as_of)
 
 
 def disputed_minor(case: Case, *, besides: Dispute | None = None) -> dict[int, int]:

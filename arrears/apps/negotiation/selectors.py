@@ -54,6 +54,7 @@ from arrears.domain.money import Money, format_minor
 from arrears.domain.negotiation import ROW_COLUMNS, Limit, WalkAway
 from arrears.domain.negotiation.document import DeskPolicy
 from arrears.domain.promises import NEVER_STOOD, PromiseRecord, PromiseState, evaluate_promise
+from arrears.domain.text import neutralise
 
 
 def promise_record_for(*, debtor: Debtor, as_of: date, with_plans: bool = False) -> PromiseRecord:
@@ -236,6 +237,35 @@ def _handover(case: Case, as_of: date) -> CaseHandover:
     )
     balance = case_balance(case=case, as_of=as_of) if handover is not None else None
     return CaseHandover(handover, balance)
+
+
+@dataclass(frozen=True)
+class HeldOff:
+    """Overdue on a case's items that the ladder does not dun (disputed, under a plan): the
+    case's state, which sales reads too."""
+
+    currency: str
+    overdue_minor: int
+    oldest_due_on: date
+    disputed: bool  # an open dispute holds (some of) it
+
+    def describe(self) -> str:
+        """'nothing dunned: EUR 600.00 overdue since DATE is disputed'."""
+        why = "is disputed" if self.disputed else "is held off the ladder (a plan, or no run yet)"
+        owed = format_minor(self.overdue_minor, self.currency)
+        return f"nothing dunned: {owed} overdue since {self.oldest_due_on} {why}"
+
+
+def case_held_off(*, actor: Any, case: Case, as_of: date) -> HeldOff | None:
+    """What the case's items owe overdue on `as_of` while the ladder duns nothing of it (None
+    when nothing is overdue at all): for anyone who may read the case."""
+    require(actor, Verb.READ, company_id=case.company_id)
+    require(actor, Verb.READ_OTHERS, company_id=case.company_id, owner_id=case.debtor.owner_id)
+    owed = case_balance(case=case, as_of=as_of)
+    if owed.oldest_due_on is None or owed.overdue_minor <= 0:
+        return None
+    disputed = Dispute.objects.filter(case=case, status=DisputeStatus.OPEN).exists()
+    return HeldOff(case.currency, owed.overdue_minor, owed.oldest_due_on, disputed)
 
 
 def case_negotiation(*, actor: Any, case: Case, as_of: date) -> CaseNegotiation:
@@ -426,8 +456,9 @@ def negotiation_rows(
     """Every negotiation of the case as flat rows (ROW_COLUMNS plus the negotiation id, and for
     an acceptance the `commitment` stored from it: the promise or plan, dates and amounts), to
     a person who may read its notes. `plain`: the commitment's states and conditions in words,
-    for the terminal (the CSV keeps the codes). A standing promise says what is paid so far
-    and still owed: on `as_of`, else as the daily run last judged it."""
+    for the terminal (the CSV keeps the codes). `as_of`: the history as it stood at the end of
+    that day (its events up to then). A standing promise says what is paid so far and still
+    owed: on `as_of`, else as the daily run last judged it."""
     _require_notes(actor, case)
     return _rows(case, plain=plain, as_of=as_of)
 
@@ -438,6 +469,9 @@ def _rows(case: Case, *, plain: bool, as_of: date | None = None) -> list[dict[st
         history = history_domain(n.events.order_by("seq"), case.currency)
         stored = _commitments(n, plain=plain, as_of=as_of)
         for row in history.rows():
+            on = row["on"]
+            if as_of is not None and isinstance(on, date) and on > as_of:
+                continue
             done = stored if row["kind"] == "acceptance" else ""
             out.append({"negotiation": n.pk, **row, "commitment": done})
     return out
@@ -473,16 +507,24 @@ def _conditions(conditions: list[str], word: Any = str) -> str:
     return f" on condition of {', '.join(word(c) for c in conditions)}" if conditions else ""
 
 
-def negotiation_csv(*, actor: Any, case: Case) -> str:
+def _cell(value: object) -> object:
+    """A CSV cell: empty for None; text a spreadsheet shows and never runs (a contact named
+    `=HYPERLINK(...)`: `arrears.domain.text.neutralise`, the rule of every export)."""
+    if value is None:
+        return ""
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def negotiation_csv(*, actor: Any, case: Case, as_of: date | None = None) -> str:
     """The case's negotiation history as CSV (for the file, the auditor, the lawyer), to a
-    person who may read its notes."""
+    person who may read its notes; `as_of` as in `negotiation_rows`."""
     _require_notes(actor, case)
     buf = io.StringIO()
     columns = ["negotiation", *ROW_COLUMNS, "commitment"]
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    for row in _rows(case, plain=False):
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    for row in _rows(case, plain=False, as_of=as_of):
+        writer.writerow({k: _cell(v) for k, v in row.items()})
     return buf.getvalue()
 
 
@@ -735,3 +777,19 @@ def _text(v: Any) -> Any:
 class _Blank(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "?"
+
+
+# §1 A debtor one of whose open cases is handed over to legal or an agency: its owner is the
+# hand-over's, and the ERP's file does not change it (`ledger.imports.debtors`).
+_HANDED_OVER = (
+    "SELECT d.code AS debtor_code, d.owner_id FROM ledger_debtor d WHERE d.company_id = %s "
+    "AND EXISTS (SELECT 1 FROM cases_case c JOIN negotiation_handover h ON h.case_id = c.id "
+    "WHERE c.debtor_id = d.id AND c.status = 'open')"
+)
+
+
+def handed_over_owners(company: Company) -> pl.DataFrame:
+    """Debtors handed over to legal or an agency, with the owner the hand-over gave them."""
+    return read_frame(
+        _HANDED_OVER, [company.pk], {"debtor_code": pl.String(), "owner_id": pl.Int64()}
+    )

@@ -1,6 +1,9 @@
 """The ageing report as a terminal table, a CSV file and an XLSX workbook.
 
-All three show the same cells: the group labels, the currency, then the amounts. Amounts are
+All three show the same cells: the group labels, the currency, then the amounts. The files
+keep the data rows (one per group) apart from the total rows, so that a filter or a sum over
+the data never counts a total, and say what they are about (company, as-of date, grouping): a
+`#` header block above the CSV's table, sheets `totals` and `report` beside the XLSX's. Amounts are
 integer minor units until the last step, where they become exact decimals in the currency's
 own number of decimals (EUR 2, JPY 0, KWD 3): text in CSV, numbers with a matching format
 in XLSX.
@@ -9,23 +12,29 @@ Text from the ledger (a debtor's name, a code) goes into files that people open 
 spreadsheet, which runs a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return as
 a formula (`=HYPERLINK(...)` in a debtor's name is enough to phish or leak). Every text cell of
 a CSV or XLSX export is neutralised first: such a cell gets a leading `'`, which spreadsheets
-show as text and do not run (`neutralise`; the ageing report and the worklist both use it).
+show as text and do not run (`arrears.domain.text.neutralise`, the one rule every export
+uses: ageing, worklist, negotiation history).
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from arrears.domain.ageing import ROW, amount_columns, key_columns
 from arrears.domain.money import exponent
+from arrears.domain.text import FORMULA_START, neutralise
 
 HEADERS = {
     "debtor_code": "debtor",
@@ -37,28 +46,31 @@ HEADERS = {
 ROW_LABELS = {"total": "Total", "others": "Others"}
 NO_OWNER = "(no owner)"
 NAME_WIDTH = 32  # terminal only: long names are cut so that the amounts stay in view
+MAX_WIDTH = 40  # XLSX: a text column is at most this wide (long names wrap off the edge)
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 TOO_MANY_ROWS = "{rows} rows do not fit in an XLSX sheet: use --top or --csv"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """A text cell a spreadsheet will show, never run: a leading `'` where it could start a
-    formula (module docstring)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def neutralised(frame: pl.DataFrame) -> pl.DataFrame:
     """`neutralise` on every text column of a frame (batch twin)."""
-    starts = r"^[=+\-@\t\r]"  # FORMULA_STARTS as a regex
     return frame.with_columns(
-        pl.when(pl.col(c).str.contains(starts))
+        pl.when(pl.col(c).str.contains(FORMULA_START))
         .then(pl.lit("'") + pl.col(c))
         .otherwise(pl.col(c))
         .alias(c)
         for c, dtype in frame.schema.items()
         if dtype == pl.String
     )
+
+
+def text_cell(ws: Any, value: object) -> WriteOnlyCell:
+    """An XLSX cell; text neutralised and typed as a string, so that it never becomes a live
+    formula (openpyxl would store text starting with `=` as one)."""
+    if not isinstance(value, str):
+        return WriteOnlyCell(ws, value=value)
+    cell = WriteOnlyCell(ws, value=neutralise(value))
+    cell.data_type = "s"
+    return cell
 
 
 def labels(report: pl.DataFrame) -> pl.DataFrame:
@@ -95,12 +107,57 @@ def _exponents(report: pl.DataFrame) -> pl.DataFrame:
     return report.with_columns(_exp=pl.col("currency").replace_strict(table, return_dtype=pl.Int8))
 
 
-def write_csv(report: pl.DataFrame, path: str | Path) -> None:
-    """CSV with amounts as exact decimal text ('1234.50'), '.' as the decimal separator."""
+@dataclass(frozen=True)
+class About:
+    """What an ageing file is about, for its header block (CSV) or its `report` sheet (XLSX)."""
+
+    company: str
+    company_name: str
+    as_of: date
+    by: Sequence[str]
+    currency: str | None = None  # every amount converted into it; None: each in its own
+
+    def rows(self) -> list[list[str]]:
+        amounts = f"{self.currency} (converted)" if self.currency else "each row's own currency"
+        return [
+            ["report", "ageing"],
+            ["company", self.company, self.company_name],
+            ["as of", self.as_of.isoformat()],
+            ["by", ", ".join(self.by)],
+            ["amounts in", amounts],
+        ]
+
+
+def _data_and_totals(report: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The data rows (one per group) and, apart, the total and others rows."""
+    group = pl.col(ROW) == "group"
+    return report.filter(group), report.filter(~group)
+
+
+def _csv_rows(report: pl.DataFrame) -> pl.DataFrame:
+    """Labels (neutralised) and amounts as exact decimal text."""
     with_exp = _exponents(report)
     exps = sorted(set(with_exp["_exp"].to_list()))
     amounts = with_exp.select(_decimal_text(c, exps) for c in amount_columns(report))
-    pl.concat([neutralised(labels(report)), amounts], how="horizontal").write_csv(path)
+    return pl.concat([neutralised(labels(report)), amounts], how="horizontal")
+
+
+def write_csv(report: pl.DataFrame, path: str | Path, *, about: About) -> None:
+    """A header block of lines starting with `#` (what the report is: company, as-of date,
+    grouping; then the total and others rows, aligned with the columns), then the data rows
+    alone under one header row: amounts as exact decimal text ('1234.50'). Spreadsheets show
+    the block above the table; `pandas.read_csv(comment="#")` reads the table alone."""
+    data, totals = _data_and_totals(report)
+    table = _csv_rows(data)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        for row in about.rows():
+            out.writerow(["# " + row[0], *(neutralise(c) for c in row[1:])])
+        if totals.height:
+            for total in _csv_rows(totals).iter_rows():
+                out.writerow(["# " + str(total[0]), *total[1:]])
+        out.writerow(table.columns)
+        out.writerows(table.iter_rows())
 
 
 def decimal_of(minor: int, currency: str) -> Decimal:
@@ -114,34 +171,69 @@ def number_format(currency: str) -> str:
     return "#,##0" + ("." + "0" * e if e else "")
 
 
-def write_xlsx(report: pl.DataFrame, path: str | Path) -> None:
-    """One sheet: bold, frozen header row; amounts as numbers in the currency's decimals."""
-    if report.height > XLSX_MAX_ROWS:
-        raise ValueError(TOO_MANY_ROWS.format(rows=report.height))
-    text = neutralised(labels(report))
-    amounts = amount_columns(report)
+def write_xlsx(report: pl.DataFrame, path: str | Path, *, about: About) -> None:
+    """Sheet `ageing`: the data rows alone under a bold, frozen header row, with a filter and
+    columns wide enough to read; sheet `totals`: the total (and others) rows; sheet `report`:
+    company, as-of date, grouping. Amounts are numbers in their currency's decimals."""
+    data, totals = _data_and_totals(report)
+    if data.height > XLSX_MAX_ROWS:
+        raise ValueError(TOO_MANY_ROWS.format(rows=data.height))
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("ageing")
+    _sheet(wb, "ageing", data, filtered=True)
+    _sheet(wb, "totals", totals, filtered=False)
+    ws = wb.create_sheet("report")
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["B"].width = max(12, len(about.company_name) + 2)
+    for row in about.rows():
+        ws.append([text_cell(ws, c) for c in row])
+    wb.save(path)
+
+
+def _sheet(wb: Workbook, title: str, report: pl.DataFrame, *, filtered: bool) -> None:
+    text = labels(report)
+    amounts = amount_columns(report)
+    ws = wb.create_sheet(title)
     ws.freeze_panes = "A2"
+    header = [*text.columns, *amounts]
+    for i, width in enumerate(_widths(report, text), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    if filtered:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{report.height + 1}"
     bold = Font(bold=True)
-    header = []
-    for name in [*text.columns, *amounts]:
+    head = []
+    for name in header:
         cell = WriteOnlyCell(ws, value=name)
         cell.font = bold
-        header.append(cell)
-    ws.append(header)
+        head.append(cell)
+    ws.append(head)
     for row_text, row_amounts in zip(
         text.iter_rows(), report.select(amounts).iter_rows(), strict=True
     ):
         currency = row_text[-1]
         fmt = number_format(currency)
-        cells: list[object] = list(row_text)
+        cells: list[object] = [text_cell(ws, t) for t in row_text]
         for minor in row_amounts:
             cell = WriteOnlyCell(ws, value=decimal_of(minor, currency))
             cell.number_format = fmt
             cells.append(cell)
         ws.append(cells)
-    wb.save(path)
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def _widths(report: pl.DataFrame, text: pl.DataFrame) -> list[int]:
+    """Column widths in characters: the longest text (at most `MAX_WIDTH`) or the widest
+    amount with its thousands marks, and never narrower than the header."""
+    widths = []
+    for c in text.columns:
+        longest = _int(text[c].str.len_chars().max()) if text.height else 0
+        widths.append(min(MAX_WIDTH, max(len(c), longest)) + 2)
+    for c in amount_columns(report):
+        digits = len(str(_int(report[c].abs().max()) if report.height else 0))
+        widths.append(max(len(c), digits + digits // 3 + 2) + 2)
+    return widths
 
 
 def render_table(report: pl.DataFrame, *, title: str) -> str:
@@ -212,7 +304,7 @@ def write_rows_xlsx(
     for n, row in enumerate(rows):
         cells: list[object] = []
         for i, value in enumerate(row):
-            cell = WriteOnlyCell(ws, value=neutralise(value) if isinstance(value, str) else value)
+            cell = text_cell(ws, value)
             if i in formats:
                 cell.number_format = formats[i][n]
             cells.append(cell)

@@ -19,6 +19,7 @@ from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import Company, Debtor, OpenItem, Payment
 from arrears.domain.access import Verb
 from arrears.domain.ageing import ITEMS_SCHEMA, Buckets, Conversion, ageing
+from arrears.domain.fx import require_rates
 
 # Open items and unapplied payments (a credit, like a credit note: DOMAIN.md "open item"),
 # with the debtor's code, name and owner. Payments age from the day they were received.
@@ -61,11 +62,14 @@ def ageing_report(
     by: Sequence[str],
     in_company_currency: bool = False,
 ) -> pl.DataFrame:
-    """The ageing report of a company (see `arrears.domain.ageing.ageing`), to a member."""
+    """The ageing report of a company (see `arrears.domain.ageing.ageing`), to a member; in
+    company currency, refused (`fx.no_rate`) while a currency has no rate on the day."""
     require(actor, Verb.READ, company_id=company.pk)
     conversion = None
+    items = _items(company)
     if in_company_currency:
         factors = conversion_factors(company=company, as_of=as_of)
+        currencies = items["currency"].unique().to_list()
+        require_rates(currencies, factors, company_currency=company.currency, on=as_of)
         conversion = Conversion(company.currency, factors)
-    items = _items(company)
     return ageing(items, as_of=as_of, buckets=buckets, by=by, conversion=conversion)

@@ -20,7 +20,7 @@ import polars as pl
 from arrears.domain.actions import NextActionKind
 from arrears.domain.batch.frames import CREDITS_SCHEMA, DEBTORS_SCHEMA, ITEMS_SCHEMA, conform
 from arrears.domain.credit_hold import HoldPolicy
-from arrears.domain.fx import SCALE
+from arrears.domain.fx import SCALE, require_rates
 from arrears.domain.ladder import LadderError, Mode, Segment, Strategy, carry_over
 from arrears.domain.money import exponent
 
@@ -195,11 +195,10 @@ def _factors(config: RunConfig) -> pl.DataFrame:
 
 
 def _check_rates(items: pl.DataFrame, config: RunConfig) -> None:
-    missing = sorted(set(items["currency"].unique().to_list()) - set(config.factors))
-    if missing:
-        raise LadderError(
-            f"no exchange rate into {config.company_currency} for {', '.join(missing)}"
-        )
+    currencies = items["currency"].unique().to_list()
+    require_rates(
+        currencies, config.factors, company_currency=config.company_currency, on=config.as_of
+    )
 
 
 def decide(

@@ -21,7 +21,7 @@ ITEMS_SCHEMA: dict[str, pl.DataType] = {
 CREDITS_SCHEMA: dict[str, pl.DataType] = {
     "debtor_id": pl.Int64(),
     "currency": pl.String(),
-    "credit_minor": pl.Int64(),  # open credit notes and unapplied payments (positive)
+    "credit_minor": pl.Int64(),  # the credit held on as_of (`domain.credit_held`), positive
 }
 
 DEBTORS_SCHEMA: dict[str, pl.DataType] = {

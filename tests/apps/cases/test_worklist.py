@@ -79,7 +79,8 @@ def codes(lines) -> list[str]:
 
 def test_a_collector_sees_their_debtors_actions_highest_score_first_with_the_reasons(w):
     x = debtor_of(w, w.cora, "X", (45, 12_000_00))
-    x.items.update(broken_promises=1)
+    for i in x.items.all():
+        factories.desk_input_set(i, broken_promises=1)
     y = debtor_of(w, w.cora, "Y", (10, 5_000_00))
     action(x, due_on=ago(3), step="call", channel="phone")
     action(y)

@@ -19,7 +19,7 @@ SCHEMA = {
     "held": pl.Boolean(),
 }
 SQL = (
-    "SELECT i.id, i.number, i.due_date, s.step, d.on_hold AS held FROM ledger_openitem i "
+    "SELECT i.id, i.number, i.due_date, s.step, d.manual_hold AS held FROM ledger_openitem i "
     "JOIN ledger_debtor d ON d.id = i.debtor_id "
     "LEFT JOIN cases_itemstep s ON s.item_id = i.id WHERE i.company_id = %s ORDER BY i.id"
 )
@@ -72,8 +72,7 @@ def test_insert_frame_appends_rows_with_nulls_and_dates():
             "credit_limit_minor": [None],
             "risk_tier": ["low"],
             "owner_id": [None],
-            "on_hold": [True],
-            "manual_hold": [False],
+            "manual_hold": [True],
         },
         schema_overrides={
             "parent_id": pl.Int64,
@@ -83,7 +82,7 @@ def test_insert_frame_appends_rows_with_nulls_and_dates():
     )
     assert insert_frame("ledger_debtor", frame) == 1
     debtor = Debtor.objects.get(code="N1")
-    assert debtor.name == 'Quote "and" comma, Ltd' and debtor.on_hold
+    assert debtor.name == 'Quote "and" comma, Ltd' and debtor.manual_hold
     assert (debtor.credit_limit_minor, debtor.owner_id, debtor.parent_id) == (None, None, None)
     item = factories.item(debtor, due=date(2026, 1, 31))
     assert OpenItem.objects.get(pk=item.pk).due_date == date(2026, 1, 31)

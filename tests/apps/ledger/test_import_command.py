@@ -55,16 +55,3 @@ def test_a_refused_file_exits_with_status_1_listing_the_errors_and_writes_nothin
 def test_a_missing_file_is_a_clean_error(acme, tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         terminal.run("import", "items", str(tmp_path / "nope.csv"))
-
-
-def test_large_files_report_progress_on_stderr():
-    err = io.StringIO()
-    command = Command(stderr=err)
-    for done in (0, 100_000, 250_000):
-        command._progress(done, 250_000)
-    command._progress(0, 10)  # small files stay quiet
-    assert err.getvalue().splitlines() == [
-        "file validated; 250,000 rows to write",
-        "written 100,000 / 250,000 rows",
-        "written 250,000 / 250,000 rows",
-    ]

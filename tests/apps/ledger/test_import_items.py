@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from arrears.apps.accounts.models import AuditEvent
-from arrears.apps.cases.models import ItemStep
+from arrears.apps.cases.models import ItemDeskInput, ItemStep
 from arrears.apps.ledger.imports import ImportRejected, import_file
 from arrears.apps.ledger.imports.amounts import MAX_DIGITS, NOT_POSITIVE, TOO_LARGE
 from arrears.apps.ledger.imports.columns import (
@@ -47,7 +47,8 @@ def test_new_items_are_created_in_minor_units_with_the_ladder_untouched(acme, tm
     assert (item.original_minor, item.open_minor, item.currency) == (10000, 6050, "EUR")
     assert (item.issue_date, item.due_date) == (date(2026, 9, 1), date(2026, 10, 1))
     assert item.debtor.code == "D1" and item.payment_terms == "30 days net"
-    assert item.excluded_minor == 0 and not ItemStep.objects.filter(item=item).exists()
+    assert not ItemDeskInput.objects.filter(item=item).exists()
+    assert not ItemStep.objects.filter(item=item).exists()
 
 
 def test_reimporting_the_same_file_changes_nothing(acme, tmp_path):
@@ -75,7 +76,7 @@ def test_changed_row_updates_and_the_summary_counts_changed_columns(acme, tmp_pa
 
 def test_update_keeps_what_the_daily_run_and_disputes_own(acme, tmp_path):
     import_file(company=acme, kind="items", path=items(tmp_path, GOOD))
-    OpenItem.objects.filter(number="INV-1").update(excluded_minor=1000)
+    factories.desk_input_set(OpenItem.objects.get(number="INV-1"), excluded_minor=1000)
     ItemStep.objects.create(
         item=OpenItem.objects.get(number="INV-1"),
         strategy_code="standard",
@@ -83,7 +84,7 @@ def test_update_keeps_what_the_daily_run_and_disputes_own(acme, tmp_path):
         step_on=date(2026, 10, 20),
     )
     import_file(company=acme, kind="items", path=items(tmp_path, GOOD.replace("60.50", "50.00")))
-    item = OpenItem.objects.get(number="INV-1")
+    item = factories.item_read(OpenItem.objects.get(number="INV-1"))
     assert (item.open_minor, item.excluded_minor) == (5000, 1000)
     step = ItemStep.objects.get(item=item)
     assert (step.strategy_code, step.step, step.step_on) == ("standard", 2, date(2026, 10, 20))

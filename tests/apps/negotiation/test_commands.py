@@ -197,7 +197,7 @@ def test_explain_shows_the_promise_keeping_record(w):
         DAY,
     )
     out = _run("explain", w.debtor.code)
-    assert "promise record: 1 promises" in out
+    assert "promise record: 1 promise:" in out
 
 
 def _promise(w, day=DAY, part="2026-11-27:300"):

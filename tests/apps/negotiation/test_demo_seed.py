@@ -8,7 +8,6 @@ from django.db.models import F
 
 from arrears.apps.cases.models import CaseEvent
 from arrears.apps.cases.services import run_daily
-from arrears.apps.ledger.models import OpenItem
 from arrears.apps.negotiation.models import Dispute, Handover, PaymentPlan, PromiseToPay, WriteOff
 from arrears.apps.negotiation.services.demo import negotiation_demo_seed
 from tests import factories
@@ -37,7 +36,7 @@ def test_the_demo_seed_tells_every_story_and_the_run_judges_them(ledger):
     assert PromiseToPay.objects.filter(state="broken").exists()
     assert PaymentPlan.objects.filter(status="defaulted").exists()
     assert Dispute.objects.filter(escalated_to=ledger.maria).exists()
-    assert OpenItem.objects.filter(broken_promises__gt=0).exists()
+    assert factories.items_read().filter(broken_promises__gt=0).exists()
 
 
 def test_the_demo_seed_is_deterministic_and_runs_once(ledger):

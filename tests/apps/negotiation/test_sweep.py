@@ -7,7 +7,6 @@ import pytest
 from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.cases.models import Action, Case, CaseEvent
 from arrears.apps.cases.services import run_daily
-from arrears.apps.ledger.models import OpenItem
 from arrears.apps.negotiation.models import Dispute, PaymentPlan, PromiseToPay
 from arrears.apps.negotiation.services import (
     PlanIn,
@@ -33,7 +32,9 @@ def _state():
         CaseEvent.objects.count(),
         Action.objects.count(),
         AuditEvent.objects.exclude(action="run.completed").count(),
-        list(OpenItem.objects.order_by("id").values_list("excluded_minor", "broken_promises")),
+        list(
+            factories.items_read().order_by("id").values_list("excluded_minor", "broken_promises")
+        ),
         list(PromiseToPay.objects.order_by("id").values_list("state", "paid_minor")),
         list(PaymentPlan.objects.order_by("id").values_list("status", "due_at_once_minor")),
         list(Dispute.objects.order_by("id").values_list("escalated_on", flat=True)),

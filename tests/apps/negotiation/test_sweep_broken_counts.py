@@ -41,7 +41,7 @@ def _step(item: OpenItem) -> int | None:
 
 
 def _counts(*items: OpenItem) -> tuple[int, ...]:
-    return tuple(OpenItem.objects.get(pk=i.pk).broken_promises for i in items)
+    return tuple(factories.item_read(i).broken_promises for i in items)
 
 
 def test_a_broken_eur_promise_does_not_escalate_the_debtors_usd_case(w):

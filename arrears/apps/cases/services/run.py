@@ -9,9 +9,10 @@ once. Atomic: all writes are one transaction; the lock keeps two runs apart.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 from django.db import transaction
@@ -23,9 +24,8 @@ from arrears.apps.cases.models import Run, RunStatus
 from arrears.apps.cases.services.lock import run_lock
 from arrears.apps.cases.services.run_plan import RunPlan, plan_run
 from arrears.apps.common import clock
-from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
+from arrears.apps.common.bulk import delete_ids, insert_frame, read_frame, update_frame
 from arrears.apps.ledger.models import Company, Debtor
-from arrears.apps.negotiation.services import SweepResult, negotiation_sweep
 from arrears.domain.actions import ActionState, first_state_expr
 from arrears.domain.batch.daily_run import RunConfig, decide
 from arrears.domain.dates import FIRST_DAY
@@ -104,15 +104,36 @@ def run_daily(
     return result
 
 
+class BeforeLadder(Protocol):
+    """Work done in the run's transaction before the ladder decides; returns its counts."""
+
+    def __call__(self, *, company: Company, as_of: date, run: Run | None) -> Mapping[str, int]: ...
+
+
+_BEFORE_LADDER: dict[str, BeforeLadder] = {}
+
+
+def before_ladder_register(name: str, stage: BeforeLadder) -> None:
+    """§5-8 An app above this one (the negotiation desk's sweep: promises, plans and disputes
+    set the ladder's inputs) registers its daily work when Django starts (`negotiation.apps`):
+    the run calls it first, and cases never imports the apps above it."""
+    _BEFORE_LADDER[name] = stage
+
+
 def _sweep_and_plan(
     company: Company, as_of: date, run: Run | None
-) -> tuple[SweepResult, RunPlan, dict[str, float]]:
+) -> tuple[dict[str, int], RunPlan, dict[str, float]]:
     """§5-8 first (promises, plans, disputes set the ladder's inputs), then the ladder."""
-    t = time.perf_counter()
-    sweep = negotiation_sweep(company=company, as_of=as_of, run=run)
-    sweep_seconds = time.perf_counter() - t
-    plan, timings = _plan(company, as_of)
-    return sweep, plan, {"negotiation": sweep_seconds, **timings}
+    if not _BEFORE_LADDER:
+        raise RunRefused("the negotiation desk is not installed: the run needs its sweep")
+    counts: dict[str, int] = {}
+    timings: dict[str, float] = {}
+    for name, stage in _BEFORE_LADDER.items():
+        t = time.perf_counter()
+        counts.update(stage(company=company, as_of=as_of, run=run))
+        timings[name] = time.perf_counter() - t
+    plan, ladder = _plan(company, as_of)
+    return counts, plan, {**timings, **ladder}
 
 
 def _user(actor: Any) -> Any:
@@ -132,7 +153,7 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
         factors=selectors.conversion_factors(company=company, as_of=as_of),
     )
     items = selectors.run_items(company=company)
-    credits = selectors.run_credits(company=company)
+    credits = selectors.run_credits(company=company, as_of=as_of)
     debtors = selectors.run_debtors(company=company)
     cases = selectors.run_cases(company=company)
     pending = selectors.run_pending_actions(company=company)
@@ -201,13 +222,20 @@ def _apply(plan: RunPlan, *, company: Company, run: Run) -> None:
         )
     )
     insert_frame("cases_action", actions)
-    update_frame("ledger_debtor", plan.hold_updates)
+    _holds_store(plan.hold_updates)
     insert_frame(
         "cases_holdchange",
         plan.hold_changes.with_columns(
             run_id=pl.lit(run.pk), on=pl.lit(plan.as_of), created_at=pl.lit(now)
         ),
     )
+
+
+def _holds_store(changed: pl.DataFrame) -> None:
+    """§3 Holds set get a `cases.CreditHold` row, holds lifted lose it (`changed`: id, on_hold)."""
+    held = pl.col("on_hold")
+    insert_frame("cases_credithold", changed.filter(held).select(pl.col("id").alias("debtor_id")))
+    delete_ids("cases_credithold", changed.filter(~held)["id"].to_list(), key="debtor_id")
 
 
 def _result(
@@ -217,7 +245,7 @@ def _result(
     *,
     dry_run: bool,
     timings: dict[str, float],
-    sweep: SweepResult,
+    sweep: Mapping[str, int],
 ) -> RunResult:
     orphan_ids = plan.orphan_debtor_ids[:20]
     codes = list(Debtor.objects.filter(id__in=orphan_ids).values_list("code", flat=True))
@@ -229,7 +257,7 @@ def _result(
         by_step=plan.by_step,
         actions_by_channel=plan.actions_by_channel,
         orphans=sorted(codes),
-        negotiation={k: v for k, v in sorted(sweep.counts.items()) if v},
+        negotiation={k: v for k, v in sorted(sweep.items()) if v},
         seconds={k: round(v, 3) for k, v in timings.items()},
     )
 

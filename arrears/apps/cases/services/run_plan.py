@@ -20,6 +20,7 @@ from arrears.apps.cases.services.run_actions import (
     steps_for_next,
 )
 from arrears.domain.batch.daily_run import CASE_KEY, Decisions, RunConfig
+from arrears.domain.cases import stays_closed, without_owner
 from arrears.domain.credit_hold import HoldRule
 from arrears.domain.ladder import Strategy
 
@@ -48,7 +49,7 @@ class RunPlan:
     actions: pl.DataFrame  # debtor_id, currency, step_code, channel, role: today's ladder steps
     reviews: pl.DataFrame  # the same and due_on: reviews of the step that fell due
     cancels: pl.DataFrame  # id, status, cancelled_reason, cancelled_on: pending actions ended
-    hold_updates: pl.DataFrame  # id, on_hold
+    hold_updates: pl.DataFrame  # id (the debtor's), on_hold: holds set or lifted
     hold_changes: pl.DataFrame  # debtor_id, hold, reason
     counts: dict[str, int]
     by_step: dict[str, int]
@@ -108,23 +109,17 @@ def plan_run(
         .sort([*CASE_KEY, "step_code"])
     )
     order = _step_order(config)
-    # A case closed as written off stays closed while nothing on it is dunnable (§2).
-    written_off = cases.filter(pl.col("closed_reason") == "written_off").select(CASE_KEY)
-    stays_closed = (
-        decisions.cases.join(written_off, on=CASE_KEY, how="semi")
-        .filter(pl.col("dunnable_minor") <= 0)
-        .select(CASE_KEY)
-    )
+    closed = stays_closed(decisions.cases, cases)  # written off, nothing dunnable (§2)
     cancels = cancellations(
         pending,
         climbed=_climbed(decisions.cases, cases),
-        open_cases=decisions.cases.select(CASE_KEY).join(stays_closed, on=CASE_KEY, how="anti"),
+        open_cases=decisions.cases.select(CASE_KEY).join(closed, on=CASE_KEY, how="anti"),
         ladder_codes=sorted(order),
         as_of=as_of,
     )
     person = person_next(pending, cancels, actions, as_of)
     new = _decided_cases(decisions.cases, steps, person, as_of)
-    inserts, updates, events = _case_changes(new, cases, steps, as_of)
+    inserts, updates, events = _case_changes(new, cases, steps, as_of, closed)
     holds = decisions.holds.filter(pl.col("changed"))
     hold_updates = holds.select(pl.col("debtor_id").alias("id"), pl.col("hold").alias("on_hold"))
     hold_changes = holds.select(
@@ -143,10 +138,9 @@ def plan_run(
             currency=pl.lit(config.company_currency),
         ).struct.json_encode(),
     )
-    new = new.join(stays_closed, on=CASE_KEY, how="anti")  # the open cases after this run
+    new = new.join(closed, on=CASE_KEY, how="anti")  # the open cases after this run
     reviews = reviews_due(new, as_of)
-    orphans = new.join(debtors.select("debtor_id", "owner_id"), on="debtor_id", how="left")
-    orphans = orphans.filter(pl.col("owner_id").is_null())
+    orphans = without_owner(new, debtors)
     by_step = (
         new.group_by("step_code")
         .len()
@@ -249,13 +243,14 @@ def _decided_cases(
 
 
 def _case_changes(
-    new: pl.DataFrame, old: pl.DataFrame, steps: pl.DataFrame, as_of: date
+    new: pl.DataFrame, old: pl.DataFrame, steps: pl.DataFrame, as_of: date, closed: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(inserts, updates, events) from decided cases against stored ones."""
-    j = new.join(old, on=CASE_KEY, how="full", coalesce=True, suffix="_old")
-    # A case closed as written off stays closed while nothing on it is dunnable (§2).
-    written_off = (pl.col("closed_reason") == "written_off") & (pl.col("dunnable_minor") <= 0)
-    present = pl.col("strategy_code").is_not_null() & ~written_off.fill_null(False)
+    """(inserts, updates, events) from decided cases against stored ones; `closed`: the cases
+    that stay closed (`domain.cases.stays_closed`)."""
+    j = new.join(old, on=CASE_KEY, how="full", coalesce=True, suffix="_old").join(
+        closed.with_columns(stays_closed=pl.lit(True)), on=CASE_KEY, how="left"
+    )
+    present = pl.col("strategy_code").is_not_null() & pl.col("stays_closed").is_null()
     was_open = pl.col("status") == "open"
     inserts = j.filter(present & pl.col("case_id").is_null()).select(
         *CASE_KEY,

@@ -10,11 +10,11 @@ debtor that was handed over is open, and the summary names the debtors whose own
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import polars as pl
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
 from arrears.apps.ledger.imports.amounts import parse_amount
@@ -53,7 +53,8 @@ OWNER_KEPT = "owner kept for {n} handed-over debtors: {codes}"
 NAMED_AT_MOST = 10  # debtor codes the summary lists before "..."
 
 MAX_DEPTH = 32
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# name@domain, one '@', no spaces; the domain needs no dot (test@localhost, an intranet's host)
+EMAIL = r"^[^@\s]+@[^@\s]+$"
 TEXT_COLUMNS = ("registration_number", "vat_number")
 DEBTOR_COLUMNS = (
     "name",
@@ -290,22 +291,23 @@ def import_debtors(
     return replace(summary, notes=(OWNER_KEPT.format(n=len(kept), codes=codes),))
 
 
-# §1 The negotiation desk's hand-over (legal or an agency) on one of the debtor's open cases.
-# Read as SQL by table name: the ledger is below the cases and the desk and imports neither.
-_HANDOVER_TABLES = ("negotiation_handover", "cases_case")
-_HANDED_OVER = (
-    "SELECT d.code AS debtor_code, d.owner_id FROM ledger_debtor d WHERE d.company_id = %s "
-    "AND EXISTS (SELECT 1 FROM cases_case c JOIN negotiation_handover h ON h.case_id = c.id "
-    "WHERE c.debtor_id = d.id AND c.status = 'open')"
-)
+# §1 Who keeps a debtor's owner against the ERP's file: an app above the ledger (the desk, whose
+# hand-over to legal or an agency gave the debtor its owner) registers, when Django starts, a
+# reader of those debtors (debtor_code, owner_id), so the ledger reads no table of theirs.
+OwnerKeeper = Callable[[Company], pl.DataFrame]
+_OWNER_KEEPERS: dict[str, OwnerKeeper] = {}
+KEPT_OWNERS: dict[str, pl.DataType] = {"debtor_code": _S, "owner_id": _I}
+
+
+def owner_keeper_register(name: str, keeper: OwnerKeeper) -> None:
+    """Register `keeper`: its debtors keep the owner they have when a file names another."""
+    _OWNER_KEEPERS[name] = keeper
 
 
 def _handed_over(company: Company) -> pl.DataFrame:
     """Debtors handed over to legal or an agency, with the owner the hand-over gave them."""
-    schema: dict[str, pl.DataType] = {"debtor_code": _S, "owner_id": _I}
-    if not set(_HANDOVER_TABLES) <= set(connection.introspection.table_names()):
-        return pl.DataFrame(schema=schema)  # the desk is not installed: nothing handed over
-    return read_frame(_HANDED_OVER, [company.pk], schema)
+    frames = [keeper(company).select(list(KEPT_OWNERS)) for keeper in _OWNER_KEEPERS.values()]
+    return pl.concat([pl.DataFrame(schema=KEPT_OWNERS), *frames]).unique("debtor_code")
 
 
 def _keep_handed_over_owners(
@@ -359,7 +361,6 @@ _INSERT = (
     "credit_limit_minor",
     "risk_tier",
     "owner_id",
-    "on_hold",
     "manual_hold",
 )
 
@@ -370,7 +371,6 @@ def _write(d: Diff, *, company: Company, existing: pl.DataFrame, progress: Progr
     new = d.new.rename({"debtor_code": "code"}).with_columns(
         company_id=pl.lit(company.pk, dtype=pl.Int64),
         parent_id=pl.lit(None, dtype=pl.Int64),
-        on_hold=pl.lit(False),
         manual_hold=pl.lit(False),
     )
     new = new.with_columns(v.alias(k) for k, v in _NEW_DEBTOR.items() if k not in new.columns)

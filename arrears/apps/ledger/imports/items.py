@@ -1,8 +1,8 @@
 """The items file: invoices, debit notes, instalments and credit notes, keyed on `number`.
 
 The import owns what the ERP knows (debtor, dates, amounts, kind, terms); the item's place on
-the ladder (cases.ItemStep), `excluded_minor` and `broken_promises` are arrears' own and never
-touched.
+the ladder (cases.ItemStep), the part not dunned and the broken promises that count for it
+(cases.ItemDeskInput) are arrears' own, in tables of their own the import never touches.
 """
 
 from __future__ import annotations
@@ -77,8 +77,6 @@ _EXISTING = {
 _DEFAULTS = {
     "kind": pl.lit(ItemKind.INVOICE.value),
     "payment_terms": pl.lit(""),
-    "excluded_minor": pl.lit(0, dtype=pl.Int64),
-    "broken_promises": pl.lit(0, dtype=pl.Int32),
 }
 
 

@@ -15,11 +15,13 @@ from arrears.apps.accounts.services import audit_record
 from arrears.apps.ledger.imports.debtors import import_debtors
 from arrears.apps.ledger.imports.items import import_items
 from arrears.apps.ledger.imports.payments import import_payments
+from arrears.apps.ledger.imports.rates import import_rates
 from arrears.apps.ledger.imports.read import Table, read_table
 from arrears.apps.ledger.imports.upsert import ImportSummary, Progress
 from arrears.apps.ledger.models import Company, ImportBatch, ImportKind
 
-UNKNOWN_KIND = "unknown kind of file {kind!r}: use debtors, items or payments"
+UNKNOWN_KIND = "unknown kind of file {kind!r}: use debtors, items, payments or rates"
+RATES = "rates"  # exchange rates: recorded by their audit event (ImportBatch's kinds are the ERP's)
 COMPLETE_ITEMS_ONLY = "--complete applies to items files only"
 
 Importer = Callable[..., ImportSummary]
@@ -27,7 +29,9 @@ _IMPORTERS: dict[str, Importer] = {
     ImportKind.DEBTORS: import_debtors,
     ImportKind.ITEMS: import_items,
     ImportKind.PAYMENTS: import_payments,
+    RATES: import_rates,
 }
+KINDS = tuple(_IMPORTERS)
 
 
 def import_file(
@@ -39,7 +43,7 @@ def import_file(
     progress: Progress | None = None,
     complete: bool = False,
 ) -> ImportSummary:
-    """Import a debtors, items or payments file (CSV or XLSX) for `company`.
+    """Import a debtors, items, payments or exchange rates file (CSV or XLSX) for `company`.
 
     Raises `ImportRejected` (every error with row and column) and writes nothing if any row
     is wrong. `progress(done, total)` is called with (0, total) once the file is validated,
@@ -63,6 +67,17 @@ def import_file(
 
 def _record(*, company: Company, path: Path, summary: ImportSummary, actor: Any) -> None:
     user: Any = actor if isinstance(actor, AbstractBaseUser) else None
+    detail = {**asdict(summary), "company": company.code, "filename": path.name[:255]}
+    if summary.kind == RATES:
+        detail["sha256"] = _sha256(path)
+        audit_record(
+            action="import.rates",
+            actor=actor,
+            object_type="company",
+            object_id=company.pk,
+            detail=detail,
+        )
+        return
     batch = ImportBatch.objects.create(
         company=company,
         kind=summary.kind,
@@ -80,7 +95,7 @@ def _record(*, company: Company, path: Path, summary: ImportSummary, actor: Any)
         actor=actor,
         object_type="importbatch",
         object_id=batch.pk,
-        detail={**asdict(summary), "company": company.code, "filename": batch.filename},
+        detail=detail,
     )
 
 

@@ -1,6 +1,6 @@
 """§8 Disputes: separate the contested part of items, with an owner and a deadline; resolve it.
 
-Only the disputed part leaves dunning (the sweep writes it into `OpenItem.excluded_minor`). A
+Only the disputed part leaves dunning (the sweep writes it into `cases.ItemDeskInput`). A
 rejection resolves it at once. An outcome that reduces what is owed waits in the credit
 manager's approval queue first (§2, four eyes, `domain.disputes.needs_approval`): a credit note
 or a partial credit as a `dispute_credit` request, a write-off as a write-off request

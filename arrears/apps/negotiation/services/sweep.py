@@ -1,10 +1,12 @@
 """§5-8 in the daily run: judge every standing promise and plan, escalate overdue disputes, and
-write what the ladder reads (`OpenItem.excluded_minor`, `OpenItem.broken_promises`).
+write what the ladder reads (`cases.ItemDeskInput`: excluded part, broken promises, the day a
+defaulted plan made an item due at once).
 
-Called by `run_daily` inside its transaction, before the ladder decides, so a promise broken
-today moves the case up the ladder today. Promises and plans are judged one by one (they scale
-with the negotiations, not the ledger) on receipts read in one query; the ladder's inputs are
-computed over the whole ledger in columns (`sweep_frames`). Each change is recorded once (an
+Called by `run_daily` inside its transaction, before the ladder decides (registered in
+`negotiation.apps`: cases never imports the desk), so a promise broken today moves the case up
+the ladder today. Promises and plans are judged one by one (they scale with the negotiations,
+not the ledger) on receipts read in one query; the ladder's inputs are computed over the whole
+ledger in columns (`sweep_frames`). Each change is recorded once (an
 event with its reason, a follow-up the next business day): repeating a date changes nothing.
 A dry run does all of it inside a transaction it rolls back.
 """
@@ -97,6 +99,7 @@ def negotiation_sweep(
         _plans(company, ctx)
         _disputes(company, ctx)
         _excuse_follow_ups_close(company, ctx)
+        ctx.counts["items_accelerated_changed"] = frames.accelerations_write(company)
         ctx.counts["items_excluded_changed"] = frames.exclusions_write(
             company,
             [
@@ -387,8 +390,9 @@ def _plans(company: Company, ctx: _Ctx) -> None:
 def _accelerate(plan: PaymentPlan, keys: frozenset[str], on: date, ctx: _Ctx) -> list[str]:
     """§6-7 The acceleration clause: every item the plan covered is due at once from the
     default: its items, or for a whole-case plan the case's items open when it was agreed
-    (`covered_items`), never an invoice booked later. The ladder reads
-    `ItemAcceleration.accelerated_on` as the item's due date when it is earlier."""
+    (`covered_items`), never an invoice booked later. The ladder reads `accelerated_on` (copied
+    to `cases.ItemDeskInput` by `sweep_frames.accelerations_write`) as the item's due date when
+    it is earlier."""
     items = ctx.items.get(plan.case_id, {})
     covered = _covered(plan, keys, items)
     later = {k: (i, due) for k, (i, due, _) in items.items() if k in covered and due > on}

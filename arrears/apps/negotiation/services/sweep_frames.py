@@ -1,15 +1,11 @@
 """The columnar half of the sweep: what the ladder reads, computed over the whole ledger in SQL
 and Polars and written as differences (so a repeated sweep writes nothing).
 
-* `OpenItem.excluded_minor`: open disputed parts + promise hold-backs + plan-covered principal
-  in good standing + credits and write-offs approved but not yet booked, capped at the open
-  amount. A dispute written off counts through its write-off parts only (never also as a
-  credit). A credit or write-off counts until the ledger shows it booked: the fall in the item's
-  open amount since the decision that payments do not explain.
-* ... and every open item of a case handed over to legal or an agency (§1: it is theirs now).
-* `OpenItem.broken_promises`: per open item, the broken (and, by policy, partly kept) promises
-  plus defaulted plans on its case (same debtor and currency), given or agreed within the record
-  window, that broke after the item fell due (the item was overdue when the promise broke).
+* `ItemDeskInput.excluded_minor` (cases): what the ladder does not dun (`arrears.domain.exclusions`). A
+  dispute written off counts through its write-off parts only (never also as a credit). A
+  credit or write-off counts until the ledger shows it booked (`arrears.domain.booking`).
+* `ItemDeskInput.broken_promises` (cases): per open item, the breaks on its case that came after it fell due
+  (`arrears.domain.broken_promises`).
 """
 
 from __future__ import annotations
@@ -18,12 +14,20 @@ from datetime import date
 
 import polars as pl
 
-from arrears.apps.common.bulk import read_frame, update_frame
+from arrears.apps.cases.services.desk_inputs import desk_inputs_store
+from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import Company
-from arrears.domain.dates import days_before
+from arrears.domain.booking import BOOKING_SCHEMA, unbooked_batch
+from arrears.domain.broken_promises import COMMITMENTS_SCHEMA, ITEMS_SCHEMA, broken_counts
+from arrears.domain.cases import closes_written_off
+from arrears.domain.exclusions import ITEM_MINOR as ITEM_MINOR
+from arrears.domain.exclusions import ITEMS_SCHEMA as EXCLUDABLE
+from arrears.domain.exclusions import excluded
+from arrears.domain.plans.acceleration import due_after_acceleration
 from arrears.domain.promises import PromisePolicy, PromiseState
 
-ITEM_MINOR: dict[str, pl.DataType] = {"item_id": pl.Int64(), "minor": pl.Int64()}
+# The promise states that may count as a break (`domain.broken_promises` applies the policy).
+_MAY_BREAK = ", ".join(f"'{s.value}'" for s in (PromiseState.BROKEN, PromiseState.PARTLY_KEPT))
 
 _OPEN_DISPUTES = (
     "SELECT dp.item_id, dp.amount_minor AS minor FROM negotiation_disputepart dp "
@@ -56,16 +60,6 @@ _WRITE_OFF_PARTS = (
     "JOIN negotiation_writeoff w ON w.id = wp.write_off_id "
     "WHERE w.status = 'approved' AND w.decided_on <= %s"
 )
-PENDING_SCHEMA: dict[str, pl.DataType] = {
-    "item_id": pl.Int64(),
-    "kind": pl.String(),
-    "part_id": pl.Int64(),
-    "decided_on": pl.Date(),
-    "minor": pl.Int64(),
-    "open_at": pl.Int64(),
-    "open_now": pl.Int64(),
-    "paid_since": pl.Int64(),
-}
 
 
 def disputed(company: Company, as_of: date) -> pl.DataFrame:
@@ -77,155 +71,119 @@ def pending(company: Company, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame]:
     amount since its first decision, less payments since then, books the decisions waiting on
     it in the order they were made, each once (`arrears.domain.booking`, batched)."""
     sql = f"{_CREDIT_PARTS} UNION ALL {_WRITE_OFF_PARTS}"
-    frame = read_frame(_PENDING.format(parts=sql), [as_of, as_of, company.pk], PENDING_SCHEMA)
-    item = "item_id"
-    first_open = pl.col("open_at").fill_null(pl.col("open_now")).first().over(item)
-    booked = (first_open - pl.col("open_now") - pl.col("paid_since").first().over(item)).clip(0)
-    before = pl.col("minor").cum_sum().over(item) - pl.col("minor")
-    left = frame.sort(item, "decided_on", "kind", "part_id").with_columns(
-        minor=pl.col("minor") - (booked - before).clip(0, pl.col("minor"))
+    left = unbooked_batch(
+        read_frame(_PENDING.format(parts=sql), [as_of, as_of, company.pk], BOOKING_SCHEMA)
     )
+    item = "item_id"
     parts = [
         left.filter(pl.col("kind") == k).select(item, "minor") for k in ("write_off", "credit")
     ]
     return parts[0], parts[1]
 
 
-# §1 A case handed over to legal or an agency is theirs: our own ladder stops dunning it.
-_HANDED_OVER = (
-    "SELECT i.id AS item_id, i.open_minor AS minor FROM ledger_openitem i "
-    "JOIN cases_case c ON c.debtor_id = i.debtor_id AND c.currency = i.currency "
-    "WHERE c.company_id = %s AND i.open_minor > 0 "
-    "AND c.id IN (SELECT case_id FROM negotiation_handover)"
+# The items whose exclusion may change: those already excluded, and those of a debtor the desk
+# has touched (the read scales with the negotiations, not with the ledger); with whether the
+# item's case is handed over to legal or an agency.
+_EXCLUDABLE = (
+    "SELECT i.id AS item_id, i.open_minor, "
+    " CASE WHEN h.case_id IS NULL THEN 0 ELSE 1 END AS handed_over, "
+    " COALESCE(x.excluded_minor, 0) AS old "
+    "FROM ledger_openitem i LEFT JOIN cases_itemdeskinput x ON x.item_id = i.id "
+    "LEFT JOIN cases_case c ON c.debtor_id = i.debtor_id "
+    " AND c.currency = i.currency AND c.company_id = i.company_id "
+    "LEFT JOIN (SELECT DISTINCT case_id FROM negotiation_handover) h ON h.case_id = c.id "
+    "WHERE i.company_id = %s AND (x.excluded_minor <> 0 OR i.debtor_id IN ("
+    " SELECT c.debtor_id FROM cases_case c WHERE c.company_id = %s AND c.id IN ("
+    "  SELECT case_id FROM negotiation_promisetopay UNION SELECT case_id FROM "
+    "  negotiation_paymentplan UNION SELECT case_id FROM negotiation_dispute UNION "
+    "  SELECT case_id FROM negotiation_writeoff UNION "
+    "  SELECT case_id FROM negotiation_handover)))"
 )
 
 
 def exclusions_write(company: Company, parts: list[pl.DataFrame]) -> int:
-    """Store each item's new excluded part where it differs; returns the items changed.
-
-    Besides `parts`, every open item of a handed-over case is excluded whole.
-    """
-    parts = [*parts, read_frame(_HANDED_OVER, [company.pk], ITEM_MINOR)]
-    wanted = (
-        pl.concat([p.select(pl.col("item_id", "minor").cast(pl.Int64)) for p in parts])
-        .group_by("item_id")
-        .agg(pl.col("minor").sum())
+    """Store each item's excluded part (`domain.exclusions`) where it differs; returns the
+    items changed."""
+    stored = read_frame(_EXCLUDABLE, [company.pk, company.pk], {**EXCLUDABLE, "old": pl.Int64()})
+    changed = (
+        stored.join(excluded(stored.drop("old"), parts), on="item_id")
+        .filter(pl.col("excluded_minor") != pl.col("old"))
+        .select("item_id", "excluded_minor")
     )
-    # Only items already excluded or on a case the desk has touched can change: the read
-    # scales with the negotiations, not with the ledger.
-    stored = read_frame(
-        "SELECT id AS item_id, open_minor, excluded_minor FROM ledger_openitem "
-        "WHERE company_id = %s AND (excluded_minor <> 0 OR debtor_id IN ("
-        " SELECT c.debtor_id FROM cases_case c WHERE c.company_id = %s AND c.id IN ("
-        "  SELECT case_id FROM negotiation_promisetopay UNION SELECT case_id FROM "
-        "  negotiation_paymentplan UNION SELECT case_id FROM negotiation_dispute UNION "
-        "  SELECT case_id FROM negotiation_writeoff UNION "
-        "  SELECT case_id FROM negotiation_handover)))",
-        [company.pk, company.pk],
-        {"item_id": pl.Int64(), "open_minor": pl.Int64(), "excluded_minor": pl.Int64()},
-    )
-    new = (
-        stored.join(wanted, on="item_id", how="left")
-        .with_columns(
-            new=pl.min_horizontal(pl.col("minor").fill_null(0), pl.col("open_minor").clip(0))
-        )
-        .filter(pl.col("new") != pl.col("excluded_minor"))
-        .select(pl.col("item_id").alias("id"), pl.col("new").alias("excluded_minor"))
-    )
-    return update_frame("ledger_openitem", new)
+    return desk_inputs_store(company=company, column="excluded_minor", changed=changed)
 
 
-# §7 What counts as a break: broken (by policy also partly kept) promises given, and plans in
-# default agreed, within the record window. With each: the deadline a promise failed on
-# (`closed_on`), the day a plan defaulted (`defaulted_on`: the first day late beyond the grace),
-# the day it was judged, and the day it was given or agreed.
-_BREAKS = (
-    "SELECT c.debtor_id, c.currency, t.failed_on, t.defaulted_on, t.evaluated_on, t.started_on "
-    "FROM (SELECT case_id, closed_on AS failed_on, CAST(NULL AS DATE) AS defaulted_on, "
-    "  evaluated_on, given_on AS started_on FROM negotiation_promisetopay"
-    "  WHERE state IN ({marks}) AND given_on >= %s AND given_on <= %s"
-    " UNION ALL SELECT case_id, NULL, defaulted_on, evaluated_on, agreed_on"
-    "  FROM negotiation_paymentplan"
-    "  WHERE status = 'defaulted' AND agreed_on >= %s AND agreed_on <= %s"
+# §6-7 The day a defaulted plan made an item due at once, as the desk recorded it, against what
+# the ladder has (cases.ItemDeskInput).
+_ACCELERATED = (
+    "SELECT i.id AS item_id, x.accelerated_on, d.accelerated_on AS old "
+    "FROM ledger_openitem i LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
+    "LEFT JOIN cases_itemdeskinput d ON d.item_id = i.id WHERE i.company_id = %s "
+    "AND (x.item_id IS NOT NULL OR d.accelerated_on IS NOT NULL)"
+)
+
+
+def accelerations_write(company: Company) -> int:
+    """Give the ladder the day each item was made due at once where it differs; returns the
+    items changed."""
+    frame = read_frame(
+        _ACCELERATED,
+        [company.pk],
+        {"item_id": pl.Int64(), "accelerated_on": pl.Date(), "old": pl.Date()},
+    )
+    changed = frame.filter(pl.col("accelerated_on").ne_missing(pl.col("old"))).drop("old")
+    return desk_inputs_store(company=company, column="accelerated_on", changed=changed)
+
+
+# §7 Promises and plans that may count as breaks (`domain.broken_promises` decides which do):
+# the deadline a promise failed on, the day a plan defaulted, the day it was judged, and the
+# day it was given or agreed.
+_COMMITMENTS = (
+    "SELECT c.debtor_id, c.currency, t.commitment, t.state, t.failed_on, t.defaulted_on, "
+    "t.evaluated_on, t.started_on "
+    "FROM (SELECT case_id, 'promise' AS commitment, state, closed_on AS failed_on, "
+    "  CAST(NULL AS DATE) AS defaulted_on, evaluated_on, given_on AS started_on"
+    f"  FROM negotiation_promisetopay WHERE state IN ({_MAY_BREAK})"
+    " UNION ALL SELECT case_id, 'plan', status, NULL, defaulted_on, evaluated_on, agreed_on"
+    "  FROM negotiation_paymentplan WHERE status = 'defaulted'"
     ") t JOIN cases_case c ON c.id = t.case_id WHERE c.company_id = %s"
 )
-BREAKS_SCHEMA: dict[str, pl.DataType] = {
-    "debtor_id": pl.Int64(),
-    "currency": pl.String(),
-    "failed_on": pl.Date(),
-    "defaulted_on": pl.Date(),
-    "evaluated_on": pl.Date(),
-    "started_on": pl.Date(),
-}
 # Items whose count may change: those counted now, and the open items of debtors with a break.
-# The due date is the ladder's: an item a defaulted plan accelerated is due from that day.
 _COUNTED_ITEMS = (
-    "SELECT i.id, i.debtor_id, i.currency, i.open_minor, i.kind, i.broken_promises AS old, "
-    "CASE WHEN x.accelerated_on < i.due_date THEN x.accelerated_on ELSE i.due_date END AS due "
+    "SELECT i.id AS item_id, i.debtor_id, i.currency, i.kind, i.open_minor, i.due_date, "
+    "x.accelerated_on, COALESCE(d.broken_promises, 0) AS old "
     "FROM ledger_openitem i LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
-    "WHERE i.company_id = %s AND (i.broken_promises <> 0 OR (i.open_minor > 0 AND i.debtor_id IN ("
+    "LEFT JOIN cases_itemdeskinput d ON d.item_id = i.id "
+    "WHERE i.company_id = %s AND (d.broken_promises <> 0 OR (i.open_minor > 0 AND i.debtor_id IN ("
     " SELECT b.debtor_id FROM ({breaks}) b)))"
 )
 COUNTED_SCHEMA: dict[str, pl.DataType] = {
-    "id": pl.Int64(),
-    "debtor_id": pl.Int64(),
-    "currency": pl.String(),
-    "open_minor": pl.Int64(),
-    "kind": pl.String(),
+    **ITEMS_SCHEMA,
+    "accelerated_on": pl.Date(),
     "old": pl.Int64(),
-    "due": pl.Date(),
 }
 
 
 def broken_counts_write(company: Company, as_of: date, policy: PromisePolicy) -> int:
-    """Store each open item's broken-promise count where it differs; returns the items changed.
-
-    A break counts for an item of its own case only if the item was already overdue (at
-    least a day past its due date, an accelerated one's included) on the first day the
-    commitment counted as broken: the day after the deadline a promise failed on, the day a
-    plan defaulted; lacking those, the day it was judged, else the day after it was given. An
-    invoice falling due later climbs the ladder on its own age. Closed items hold 0.
-    """
-    states = [PromiseState.BROKEN.value]
-    if policy.partly_kept_counts_as_broken:
-        states.append(PromiseState.PARTLY_KEPT.value)
-    days = policy.record_window_days
-    since = days_before(as_of, days) if days is not None else date.min
-    breaks_sql = _BREAKS.format(marks=", ".join(["%s"] * len(states)))
-    breaks_params = [*states, since, as_of, since, as_of, company.pk]
-    breaks = read_frame(breaks_sql, breaks_params, BREAKS_SCHEMA)
-    items = read_frame(
-        _COUNTED_ITEMS.format(breaks=breaks_sql), [company.pk, *breaks_params], COUNTED_SCHEMA
-    )
-    day = pl.duration(days=1)
-    broke_from = pl.coalesce(
-        pl.col("failed_on") + day,
-        "defaulted_on",
-        "evaluated_on",
-        pl.col("started_on") + day,
-    )
-    counts = (
-        items.filter((pl.col("open_minor") > 0) & (pl.col("kind") != "credit_note"))
-        .join(
-            breaks.select("debtor_id", "currency", broke_from=broke_from),
-            on=["debtor_id", "currency"],
+    """Store each open item's broken-promise count (`domain.broken_promises`) where it
+    differs; returns the items changed."""
+    commitments = read_frame(_COMMITMENTS, [company.pk], COMMITMENTS_SCHEMA)
+    items = due_after_acceleration(
+        read_frame(
+            _COUNTED_ITEMS.format(breaks=_COMMITMENTS), [company.pk, company.pk], COUNTED_SCHEMA
         )
-        .filter(pl.col("due") < pl.col("broke_from"))  # overdue (dpd >= 1) when it broke
-        .group_by("id")
-        .agg(n=pl.len().cast(pl.Int64))
     )
     changed = (
-        items.join(counts, on="id", how="left")
-        .with_columns(pl.col("n").fill_null(0))
-        .filter(pl.col("n") != pl.col("old"))
-        .select("id", pl.col("n").alias("broken_promises"))
+        items.join(broken_counts(items, commitments, as_of=as_of, policy=policy), on="item_id")
+        .filter(pl.col("broken_promises") != pl.col("old"))
+        .select("item_id", "broken_promises")
     )
-    return update_frame("ledger_openitem", changed)
+    return desk_inputs_store(company=company, column="broken_promises", changed=changed)
 
 
 def fully_written_off(company: Company, as_of: date, pending: pl.DataFrame) -> pl.DataFrame:
-    """Open cases with an approved write-off not yet closing a case, whose whole open dunnable
-    balance is written off (or that have nothing open left): they close as written off."""
+    """Open cases with an approved write-off not yet closing a case that close as written off
+    (`domain.cases.closes_written_off`)."""
     cases = read_frame(
         "SELECT DISTINCT c.id AS case_id, c.debtor_id, c.currency FROM cases_case c "
         "JOIN negotiation_writeoff w ON w.case_id = c.id WHERE c.company_id = %s "
@@ -237,8 +195,8 @@ def fully_written_off(company: Company, as_of: date, pending: pl.DataFrame) -> p
     if cases.is_empty():
         return cases.select("case_id")
     items = read_frame(
-        "SELECT id AS item_id, debtor_id, currency, open_minor FROM ledger_openitem "
-        "WHERE company_id = %s AND open_minor > 0 AND kind <> 'credit_note' AND debtor_id IN ("
+        "SELECT id AS item_id, debtor_id, currency, open_minor, kind FROM ledger_openitem "
+        "WHERE company_id = %s AND open_minor > 0 AND debtor_id IN ("
         " SELECT c.debtor_id FROM cases_case c JOIN negotiation_writeoff w ON w.case_id = c.id"
         " WHERE c.company_id = %s AND w.status = 'approved' AND w.closed_case_on IS NULL)",
         [company.pk, company.pk],
@@ -247,17 +205,7 @@ def fully_written_off(company: Company, as_of: date, pending: pl.DataFrame) -> p
             "debtor_id": pl.Int64(),
             "currency": pl.String(),
             "open_minor": pl.Int64(),
+            "kind": pl.String(),
         },
     )
-    off = pending.group_by("item_id").agg(pl.col("minor").sum())
-    left = (
-        items.join(off, on="item_id", how="left")
-        .with_columns(rest=(pl.col("open_minor") - pl.col("minor").fill_null(0)).clip(0))
-        .group_by("debtor_id", "currency")
-        .agg(pl.col("rest").sum())
-    )
-    return (
-        cases.join(left, on=["debtor_id", "currency"], how="left")
-        .filter(pl.col("rest").fill_null(0) == 0)
-        .select("case_id")
-    )
+    return closes_written_off(cases, items, pending)

@@ -15,8 +15,7 @@ RULES["segment"] = AssignRule.SEGMENT
 
 class Command(PersonCommand):
     help = (
-        "Give DEBTOR to --to USER, or (--unowned) every debtor without an owner by a rule: "
-        "round-robin (the least loaded collector first), country or segment (--map K=USER,...)."
+        "Give a debtor an owner, or every unowned debtor by a rule (round-robin, country, segment)."
     )
 
     def add_arguments(self, parser: Any) -> None:

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.models import Case, CaseStatus
+from arrears.apps.cases.models import Case, CaseStatus, CreditHold
 from arrears.apps.cases.selectors import (
     CLOSED_REASONS,
+    Explanation,
     case_explain,
     describe_action,
     describe_event,
@@ -20,7 +21,9 @@ from arrears.apps.cases.selectors import (
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.negotiation.selectors import (
     CaseHandover,
+    HeldOff,
     case_handover,
+    case_held_off,
     case_negotiation,
     describe_desk_event,
 )
@@ -49,34 +52,46 @@ class Command(PersonCommand):
             self.stdout.write(
                 f"{c.debtor.code} {c.debtor.name} — {c.currency} case, {say(c.status)}"
             )
-            for line in _state_lines(c, case_handover(actor=person, case=c, as_of=today)):
+            handing = case_handover(actor=person, case=c, as_of=today)
+            held = None if c.oldest_due_on else case_held_off(actor=person, case=c, as_of=today)
+            for line in _state_lines(c, handing, held):
                 self.stdout.write(f"  {line}")
             if ex.notes:  # §5-8, not for sales
                 desk = case_negotiation(actor=person, case=c, as_of=today)
                 for line in desk.lines(with_handover=False):
                     self.stdout.write(f"  {line}")
             self.stdout.write("  history:")
-            for e in ex.events:
-                desk_line = describe_desk_event(e)
-                if desk_line and not ex.notes:
-                    continue  # sales sees the state, not the negotiation
-                self.stdout.write(f"    {desk_line or describe_event(e)}")
-            for h in ex.holds:
-                what = "hold set" if h.hold else "hold lifted"
-                rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"
-                self.stdout.write(f"    {h.on} {what}: {rules}")
+            for line in _history(ex):
+                self.stdout.write(f"    {line}")
             if ex.actions:
                 self.stdout.write(f"  actions (the last {len(ex.actions)}):")
                 for a in ex.actions:
                     self.stdout.write(f"    {describe_action(a)}")
 
 
-def _state_lines(c: Case, handing: CaseHandover) -> list[str]:
+def _history(ex: Explanation) -> list[str]:
+    """The case's events and its debtor's credit holds in date order (on one day, the case's
+    events first, each in the order it happened); sales sees the state, not the negotiation."""
+    dated: list[tuple[date, int, str]] = []
+    for e in ex.events:
+        desk_line = describe_desk_event(e)
+        if desk_line and not ex.notes:
+            continue
+        dated.append((e.on, 0, desk_line or describe_event(e)))
+    for h in ex.holds:
+        what = "hold set" if h.hold else "hold lifted"
+        rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"
+        dated.append((h.on, 1, f"{h.on} {what}: {rules}"))
+    return [line for _, _, line in sorted(dated, key=lambda d: (d[0], d[1]))]
+
+
+def _state_lines(c: Case, handing: CaseHandover, held: HeldOff | None = None) -> list[str]:
     """Owner, balance, step and next action, as they stand: a closed case says so instead of
     a live step; a case handed over shows what its items owe (the run no longer counts them)
-    and that our ladder stopped."""
+    and that our ladder stopped; overdue items the ladder does not dun say why (`held`)."""
     owner = c.debtor.owner.username if c.debtor.owner else "NO OWNER (defect)"
-    hold = f"credit hold: {'YES' if c.debtor.on_hold else 'no'}"
+    on_hold = CreditHold.objects.filter(debtor_id=c.debtor_id).exists()
+    hold = f"credit hold: {'YES' if on_hold else 'no'}"
     strategy = f"(strategy {say(c.strategy_code)})" if c.strategy_code else ""
     if c.status == CaseStatus.CLOSED:
         why = CLOSED_REASONS.get(c.closed_reason, say(c.closed_reason) or "no reason recorded")
@@ -102,7 +117,8 @@ def _state_lines(c: Case, handing: CaseHandover) -> list[str]:
         ]
     return [
         f"owner {owner}; open {format_minor(c.open_minor, c.currency)}, overdue "
-        f"{format_minor(c.overdue_minor, c.currency)}; {oldest_due(c.oldest_due_on)}",
+        f"{format_minor(c.overdue_minor, c.currency)}; "
+        + (held.describe() if held else oldest_due(c.oldest_due_on)),
         f"{_step(c, 'step: {step} since {on}', 'step: none yet')} {strategy}".rstrip(),
         _next_action(c),
         hold,

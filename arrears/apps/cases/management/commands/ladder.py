@@ -9,10 +9,11 @@ from django.core.management.base import CommandError
 
 from arrears.apps.cases.selectors import strategies_read
 from arrears.apps.cases.services.strategies import strategies_install
-from arrears.apps.common.cli import PersonCommand, add_company_option
+from arrears.apps.common.cli import PersonCommand, add_company_option, export_text
 from arrears.domain.access import Verb
 from arrears.domain.ladder import LadderError
 from arrears.domain.ladder_config import strategies_from_toml, strategies_to_toml
+from arrears.domain.text import counted
 
 
 class Command(PersonCommand):
@@ -20,7 +21,12 @@ class Command(PersonCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("action", choices=["show", "export", "load"])
-        parser.add_argument("file", nargs="?", type=Path, help="TOML file for load")
+        parser.add_argument(
+            "file",
+            nargs="?",
+            type=Path,
+            help="TOML file: load reads it, export writes it (default: standard output)",
+        )
         add_company_option(parser)
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
@@ -38,7 +44,8 @@ class Command(PersonCommand):
             return
         strategies = strategies_read(actor=person, company=company)
         if o["action"] == "export":
-            self.stdout.write(strategies_to_toml(strategies))
+            what = f"{len(strategies)} strategies of {company.code}"
+            export_text(self, strategies_to_toml(strategies), o["file"], what=what)
             return
         for s in sorted(strategies, key=lambda s: s.priority):
             seg = s.segment
@@ -48,7 +55,7 @@ class Command(PersonCommand):
             )
             for i, st in enumerate(s.steps):
                 extra = (
-                    f", or {st.min_broken_promises} broken promises"
+                    f", or {counted(st.min_broken_promises, 'broken promise')}"
                     if st.min_broken_promises
                     else ""
                 )

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from arrears.apps.cases.services import RunLocked, RunRefused, RunResult, run_daily
 from arrears.apps.common import clock
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
+from arrears.apps.common.progress import Progress
 from arrears.domain.access import Verb
 
 
@@ -23,16 +24,21 @@ class Command(PersonCommand):
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
         company = self.company_for(person, o, Verb.ADMINISTER)
+        as_of = o["as_of"] or clock.today()
+        shown = Progress(self.stderr)  # on a terminal only
+        shown.step(f"{'dry run' if o['dry_run'] else 'run'} of {company.code} as of {as_of}")
         try:
             result = run_daily(
                 actor=person,
                 company=company,
-                as_of=o["as_of"] or clock.today(),
+                as_of=as_of,
                 dry_run=o["dry_run"],
                 break_lock=o["break_lock"],
             )
         except (RunLocked, RunRefused) as e:
             raise CommandError(str(e)) from None
+        finally:
+            shown.end()
         self.stdout.write(format_result(result))
 
 

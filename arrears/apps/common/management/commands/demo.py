@@ -36,6 +36,7 @@ from arrears.apps.cases.services import (
 )
 from arrears.apps.common import clock
 from arrears.apps.common.cli import iso_date, terminal_person
+from arrears.apps.common.progress import Progress
 from arrears.apps.ledger.imports import ImportRejected, import_file
 from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.services import company_setup, exchange_rate_set
@@ -72,8 +73,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **o: Any) -> None:
+        self.shown = Progress(self.stderr)  # on a terminal only
+        try:
+            self._demo(o)
+        finally:
+            self.shown.end()
+
+    def _demo(self, o: dict[str, Any]) -> None:
         as_of = o["as_of"] or clock.today()
         out = o["out"] or Path(settings.DATA_DIR) / "demo"
+        self.shown.step("creating the database tables")
         call_command("migrate", verbosity=0, interactive=False)
         company = company_setup(
             code="demo", name="Demo Trading GmbH", currency="EUR", jurisdiction="DE"
@@ -97,13 +106,20 @@ class Command(BaseCommand):
         except Refusal as e:
             raise CommandError(say(e)) from None
         self.stdout.write(f"generating {o['items']:,} items (seed {o['seed']}) into {out}")
+        self.shown.step(f"generating {o['items']:,} items")
         ledger = generate_ledger(
             items=o["items"], seed=o["seed"], as_of=as_of, collectors=COLLECTORS
         )
         paths = write_csv(ledger, out)
         for kind in ("debtors", "items", "payments"):
+            self.shown.step(f"importing {kind}")
             try:
-                s = import_file(company=company, kind=kind, path=paths[kind])
+                s = import_file(
+                    company=company,
+                    kind=kind,
+                    path=paths[kind],
+                    progress=lambda done, total: self.shown.count(done, total, "rows written"),
+                )
             except ImportRejected as e:
                 raise CommandError(str(e)) from None
             self.stdout.write(
@@ -113,7 +129,9 @@ class Command(BaseCommand):
         history = self._history(company, as_of, o["history_weeks"])
         try:
             if history:  # the first run opens the cases the desk's stories then work on
+                self.shown.step(f"run 1 of {len(history) + 1}, as of {history[0]}")
                 run_daily(company=company, as_of=history[0])
+            self.shown.step("seeding negotiation stories")
             seeded = negotiation_demo_seed(
                 company=company, as_of=as_of, seed=o["seed"], admin=admin
             )
@@ -145,12 +163,14 @@ class Command(BaseCommand):
 
     def _runs(self, company: Company, as_of: date, history: list[date]) -> RunResult:
         """The weekly runs of the history (the first already done), then today's run."""
-        for day in history[1:]:
+        for n, day in enumerate(history[1:], start=2):
+            self.shown.step(f"run {n} of {len(history) + 1}, as of {day}")
             run_daily(company=company, as_of=day)
         if history:
             self.stdout.write(
                 f"ran {len(history)} weekly runs from {history[0]} to build a history"
             )
+        self.shown.step(f"today's run, as of {as_of}")
         return run_daily(company=company, as_of=as_of)
 
 

@@ -1,4 +1,5 @@
-"""`arrears import {debtors,items,payments} FILE`: mirror the ERP's file, all or nothing."""
+"""`arrears import {debtors,items,payments,rates} FILE`: mirror the ERP's file (or load the
+exchange rates), all or nothing."""
 
 from __future__ import annotations
 
@@ -8,18 +9,16 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.common.cli import PersonCommand, add_company_option
-from arrears.apps.ledger.imports import ImportRejected, import_file
-from arrears.apps.ledger.models import ImportKind
+from arrears.apps.common.progress import Progress
+from arrears.apps.ledger.imports import KINDS, ImportRejected, import_file
 from arrears.domain.access import Verb
-
-LARGE = 100_000  # files with at least this many rows to write get progress lines
 
 
 class Command(PersonCommand):
-    help = "Import debtors, items or payments from a CSV (UTF-8) or XLSX file (all or nothing)."
+    help = "Import debtors, items, payments or exchange rates from a CSV or XLSX file (all or nothing)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("kind", choices=ImportKind.values)
+        parser.add_argument("kind", choices=KINDS)
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--complete",
@@ -32,25 +31,21 @@ class Command(PersonCommand):
         company = self.company_for(person, o, Verb.ADMINISTER)
         if not o["file"].is_file():
             raise CommandError(f"no such file: {o['file']}")
+        shown = Progress(self.stderr)  # on a terminal only
+        shown.step(f"importing {o['kind']} from {o['file'].name}")
         try:
             summary = import_file(
                 company=company,
                 actor=person,
                 kind=o["kind"],
                 path=o["file"],
-                progress=self._progress,
+                progress=lambda done, total: shown.count(done, total, "rows written"),
                 complete=o["complete"],
             )
         except ImportRejected as e:
             raise CommandError(f"{o['file']}: {e}", returncode=1) from None
         except ValueError as e:
             raise CommandError(str(e)) from None
+        finally:
+            shown.end()
         self.stdout.write(str(summary))
-
-    def _progress(self, done: int, total: int) -> None:
-        if total < LARGE:
-            return
-        if done == 0:
-            self.stderr.write(f"file validated; {total:,} rows to write")
-        else:
-            self.stderr.write(f"written {done:,} / {total:,} rows")

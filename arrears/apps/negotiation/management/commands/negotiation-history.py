@@ -1,12 +1,12 @@
-"""`arrears negotiation-history DEBTOR [--csv]`: the case's whole negotiation, in order."""
+"""`arrears negotiation-history DEBTOR [--as-of DATE] [--csv]`: the case's whole negotiation,
+in order (as it stood at the end of the as-of day)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from arrears.apps.cases.selectors import say
-from arrears.apps.common.cli import PersonCommand, add_company_option
+from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.apps.negotiation.cli import case_of
 from arrears.apps.negotiation.selectors import negotiation_csv, negotiation_rows
 
@@ -18,14 +18,18 @@ class Command(PersonCommand):
         parser.add_argument("debtor")
         parser.add_argument("--currency")
         parser.add_argument("--csv", action="store_true", help="CSV on standard output")
+        parser.add_argument(
+            "--as-of", type=iso_date, default=None, help="YYYY-MM-DD: the history up to that day"
+        )
         add_company_option(parser)
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
         case = case_of(self.company_for(person, o), o)
         if o["csv"]:
-            self.stdout.write(negotiation_csv(actor=person, case=case), ending="")
+            text = negotiation_csv(actor=person, case=case, as_of=o["as_of"])
+            self.stdout.write(text, ending="")
             return
-        for r in negotiation_rows(actor=person, case=case, plain=True, as_of=date.today()):
+        for r in negotiation_rows(actor=person, case=case, plain=True, as_of=o["as_of"]):
             terms = f" {r['first_amount']} by {r['first_on']}" if r["first_on"] else ""
             if r["instalments"]:
                 terms += f", total {r['total']} by {r['last_on']} ({r['instalments']} more)"

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.common.cli import PersonCommand, add_company_option
+from arrears.apps.common.cli import PersonCommand, add_company_option, export_text
 from arrears.apps.negotiation.selectors import negotiation_policy_read
 from arrears.apps.negotiation.services import negotiation_policy_load
 from arrears.domain.negotiation.document import policy_document
@@ -38,7 +38,13 @@ class Command(PersonCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("action", choices=["show", "export", "load"])
-        parser.add_argument("file", nargs="?", type=Path, help="the document to load")
+        parser.add_argument(
+            "file",
+            nargs="?",
+            type=Path,
+            help="load: the document to read (.toml or .json); export: the JSON file to write "
+            "(default: standard output)",
+        )
         add_company_option(parser)
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
@@ -56,7 +62,8 @@ class Command(PersonCommand):
         shown = negotiation_policy_read(actor=person, company=company)
         whole = policy_document(shown.policy)
         if o["action"] == "export":
-            self.stdout.write(json.dumps(whole, indent=2))
+            what = f"the negotiation policy of {company.code}"
+            export_text(self, json.dumps(whole, indent=2), o["file"], what=what)
             return
         own = sorted(shown.own)
         self.stdout.write(f"company {company.code} sets: {', '.join(own) or 'nothing (defaults)'}")

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
-from arrears.apps.reports.exports import render_table, write_csv, write_xlsx
+from arrears.apps.reports.exports import About, render_table, write_csv, write_xlsx
 from arrears.apps.reports.selectors import ageing_report
 from arrears.domain.ageing import DEFAULT_BUCKETS, DIMENSIONS, AgeingError, Buckets, ageing_top
 
@@ -61,10 +61,17 @@ class Command(PersonCommand):
             )
             if o["top"] is not None:
                 report = ageing_top(report, o["top"])
+            about = About(
+                company=company.code,
+                company_name=company.name,
+                as_of=as_of,
+                by=by,
+                currency=company.currency if o["in_company_currency"] else None,
+            )
             if o["csv"]:
-                write_csv(report, o["csv"])
+                write_csv(report, o["csv"], about=about)
             if o["xlsx"]:
-                write_xlsx(report, o["xlsx"])
+                write_xlsx(report, o["xlsx"], about=about)
         except (ValueError, OSError) as e:  # bad spec, missing rate, unwritable file
             raise CommandError(str(e)) from None
         title = f"Ageing of {company.code} as of {as_of}, by {', '.join(by)}"

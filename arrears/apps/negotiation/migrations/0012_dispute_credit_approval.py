@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('negotiation', '0010_known_receipts'),
+        ('negotiation', '0011_known_receipts'),
     ]
 
     operations = [

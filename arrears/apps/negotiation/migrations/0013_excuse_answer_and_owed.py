@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('negotiation', '0011_dispute_credit_approval'),
+        ('negotiation', '0012_dispute_credit_approval'),
     ]
 
     operations = [

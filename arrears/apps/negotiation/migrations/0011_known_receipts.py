@@ -32,7 +32,7 @@ def forward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("negotiation", "0009_reporting_lines_move_to_memberships"),
+        ("negotiation", "0010_ladder_reads_accelerations_from_cases"),
         ("ledger", "0004_broken_promises_per_item"),
     ]
 

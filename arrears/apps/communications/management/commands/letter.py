@@ -1,0 +1,65 @@
+"""`arrears letter DEBTOR`: the message the case's step sends, as the debtor would read it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
+from arrears.apps.common.clock import today
+from arrears.apps.communications.pdf import Address, letter_pdf
+from arrears.apps.communications.presentation import LANGUAGES
+from arrears.apps.communications.rendering import render
+from arrears.apps.communications.selectors import case_letter
+
+
+class Command(PersonCommand):
+    help = "Show the letter or email a case's step sends (and write it as a PDF with --pdf)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("debtor", help="the debtor's code")
+        parser.add_argument("--currency")
+        parser.add_argument("--step", help="another step's message (its code), e.g. final_notice")
+        parser.add_argument("--language", choices=LANGUAGES, help="default: the debtor's")
+        parser.add_argument("--as-of", type=iso_date, default=None, help="YYYY-MM-DD")
+        parser.add_argument("--pdf", type=Path, help="write the letter as a PDF to this file")
+        add_company_option(parser)
+
+    def act(self, person: Any, o: dict[str, Any]) -> None:
+        company = self.company_for(person, o)
+        found = case_letter(
+            actor=person,
+            company=company,
+            debtor_code=o["debtor"],
+            currency=o["currency"],
+            as_of=o["as_of"] or today(),
+            language=o["language"],
+            step_code=o["step"],
+        )
+        message = render(
+            found.letter,
+            found.language,
+            debtor=found.debtor,
+            company=found.company,
+            reference=found.reference,
+        )
+        self.stdout.write(f"Subject: {message.subject}\n\n{message.body}")
+        if o["pdf"] is not None:
+            on_paper = render(
+                found.letter,
+                found.language,
+                debtor=found.debtor,
+                company=found.company,
+                reference=found.reference,
+                as_table=True,
+            )
+            data = letter_pdf(
+                letter=found.letter,
+                message=on_paper,
+                sender=Address(found.company),
+                recipient=Address(found.debtor),
+                reference=found.reference,
+                payment_details=(found.company,),
+            )
+            o["pdf"].write_bytes(data)
+            self.stdout.write(f"\nwritten {o['pdf']} ({len(data):,} bytes)\n")

@@ -1,0 +1,157 @@
+"""A dunning letter as a PDF that looks like a business letter (ReportLab): the sender, the
+recipient's address where a window envelope shows it, the date and reference, the subject, the
+body, a table of the items with interest and fees and their totals, and how to pay."""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from arrears.apps.communications.presentation import LABELS, date_words, money_words
+from arrears.apps.communications.rendering import TABLE_MARK, Message
+from arrears.domain.letters import Letter
+
+_CJK = "STSong-Light"  # Adobe's CID font: no font file to ship, readers supply the glyphs
+_CJK_FILE = "ArrearsCJK"
+CJK_FONT_ENV = "ARREARS_CJK_FONT"  # a TrueType/OpenType CJK font to embed (e.g. Noto Sans CJK)
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    lines: tuple[str, ...] = ()
+
+
+def _fonts(language: str) -> tuple[str, str]:
+    """Helvetica for the Latin languages. Chinese: the font file named by $ARREARS_CJK_FONT,
+    embedded (every reader shows it), else Adobe's STSong-Light, which Acrobat, Preview and
+    Chinese systems supply but which is not embedded (a reader without it shows blanks)."""
+    if language != "zh":
+        return "Helvetica", "Helvetica-Bold"
+    registered = pdfmetrics.getRegisteredFontNames()
+    path = os.environ.get(CJK_FONT_ENV)
+    if path and Path(path).is_file():
+        if _CJK_FILE not in registered:
+            pdfmetrics.registerFont(TTFont(_CJK_FILE, path, subfontIndex=0))
+        return _CJK_FILE, _CJK_FILE
+    if _CJK not in registered:
+        pdfmetrics.registerFont(UnicodeCIDFont(_CJK))
+    return _CJK, _CJK
+
+
+def letter_pdf(
+    *,
+    letter: Letter,
+    message: Message,
+    sender: Address,
+    recipient: Address,
+    reference: str,
+    payment_details: tuple[str, ...],
+) -> bytes:
+    """The PDF of `message` (rendered with `as_table=True`) about `letter`."""
+    language = message.language
+    labels = LABELS[language]
+    regular, bold = _fonts(language)
+    body = ParagraphStyle("body", fontName=regular, fontSize=10, leading=14, spaceAfter=6)
+    small = ParagraphStyle("small", parent=body, fontSize=8, leading=10, spaceAfter=0)
+    strong = ParagraphStyle("strong", parent=body, fontName=bold, fontSize=11, spaceBefore=6)
+    right = ParagraphStyle("right", parent=body, alignment=TA_RIGHT, spaceAfter=0)
+
+    def para(text: str, style: ParagraphStyle = body) -> Paragraph:
+        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+    story: list[Any] = [
+        para(" · ".join([sender.name, *sender.lines]), small),
+        Spacer(1, 8 * mm),
+        para("\n".join([recipient.name, *recipient.lines])),
+        Spacer(1, 6 * mm),
+        para(f"{labels['date']}: {date_words(letter.as_of, language)}", right),
+        para(f"{labels['reference']}: {reference}", right),
+        Spacer(1, 6 * mm),
+        para(message.subject, strong),
+    ]
+    before, _, after = message.body.partition(TABLE_MARK)
+    for chunk in before.strip().split("\n\n"):
+        story.append(para(chunk.strip()))
+    if _:
+        story.append(_items_table(letter, language, regular, bold))
+        story.append(Spacer(1, 4 * mm))
+    for chunk in after.strip().split("\n\n"):
+        if chunk.strip():
+            story.append(para(chunk.strip()))
+    story += [
+        Spacer(1, 4 * mm),
+        para(f"{labels['pay_to']}: " + " · ".join(payment_details), small),
+        para(f"{labels['pay_by']}: {date_words(letter.pay_by, language)}", small),
+    ]
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=25 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=message.subject,
+        author=sender.name,
+        lang=language,
+    )
+    doc.build(story)
+    return out.getvalue()
+
+
+def _items_table(letter: Letter, language: str, regular: str, bold: str) -> Table:
+    labels = LABELS[language]
+    cost = letter.shows_cost
+    head = [labels["invoice"], labels["due"], labels["days"], labels["open"]]
+    if cost:
+        head += [labels["interest"], labels["fees"], labels["total"]]
+    rows = [head]
+    for line in letter.lines:
+        row = [
+            line.number,
+            date_words(line.due_on, language),
+            str(line.days_overdue),
+            money_words(line.open, language),
+        ]
+        if cost:
+            row += [money_words(x, language) for x in (line.interest, line.fees, line.due)]
+        rows.append(row)
+    totals = [labels["total_due"], "", "", money_words(letter.total_open, language)]
+    if cost:
+        totals += [
+            money_words(letter.total_interest, language),
+            money_words(letter.total_fees, language),
+            money_words(letter.total_due, language),
+        ]
+    rows.append(totals)
+    table = Table(rows, repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), regular, 8.5),
+                ("FONT", (0, 0), (-1, 0), bold, 8.5),
+                ("FONT", (0, -1), (-1, -1), bold, 8.5),
+                ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table

@@ -1,0 +1,130 @@
+"""The words of communications: refusals about templates, interest and limitation, and the
+labels a letter's PDF shows in each shipped language. Amounts and dates are formatted for the
+letter's language by Babel (CLDR data), never by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+from arrears.domain.money import Money, exponent
+
+LANGUAGES = ("en", "de", "fr", "zh")
+LOCALES = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR", "zh": "zh_CN"}
+
+WORDS = {
+    "communications.no_template": "there is no {language} template for the step {step}: "
+    "shipped languages are {languages}",
+    "communications.unknown_language": "{language!r} is not a language we write in: use one of "
+    "{languages}",
+    "communications.hedging": "the {language} text of {step} hedges or apologises: "
+    "{found!r} (rule 10: concise, firm; remove it)",
+    "communications.template_error": "the {language} template for {step} cannot be read: {why}",
+    "communications.no_case": "{debtor} has no case{currency_words}: check the code, or run "
+    "the day first",
+    "communications.which_currency": "{debtor} has cases in several currencies: say which "
+    "(--currency)",
+    "communications.no_step": "the {currency} case of {debtor} has not reached a step of the "
+    "ladder yet: nothing is sent (give --step to see a step's message)",
+    "communications.nothing_open": "the {currency} case of {debtor} has nothing open to dun",
+    "interest.no_rate": "no {series} rate is known for {day} (the table runs from {first} to "
+    "{covers_until}): import a newer rate table",
+    "interest.no_table": "the interest regime {regime} needs the rate table {series}, which is "
+    "not loaded",
+    "interest.not_for_debtor": "the interest regime {regime} has no rate for a {debtor} debtor",
+    "interest.no_contract_rate": "the contract's own interest rate is missing: give it a "
+    "percentage a year",
+    "interest.payment_currency": "a payment of {paid} cannot be set against a debt of {debt}",
+    "interest.table_header": "{origin}, line {line}: the header must be {expected}",
+    "interest.table_line": "{origin}, line {line}: {why}",
+    "interest.table_order": "{origin}, line {line}: {day} is not after the line before (rates "
+    "ascend by date; covers_until is on or after the last)",
+    "interest.table_meta": "{origin}: missing or wrong {missing} (give '# series:', "
+    "'# source:' and '# covers_until: YYYY-MM-DD' lines)",
+    "interest.table_empty": "{origin}: no rates",
+    "interest.regime_file": "the regimes file cannot be read: {why}",
+    "interest.regime_key": "regime {regime}: unknown setting {key}",
+    "interest.regime_value": "regime {regime}: {key} cannot be {value!r}",
+    "limitation.no_rule": "no limitation rule is known for {jurisdiction}: known are {known}",
+}
+
+
+def enrich(figures: dict[str, Any]) -> dict[str, Any]:
+    currency = figures.get("currency")
+    return {**figures, "currency_words": f" in {currency}" if currency else ""}
+
+
+LABELS = {
+    "en": {
+        "invoice": "Invoice",
+        "due": "Due",
+        "days": "Days overdue",
+        "open": "Open",
+        "interest": "Interest",
+        "fees": "Fees",
+        "total": "Total",
+        "total_due": "Total due",
+        "reference": "Reference",
+        "date": "Date",
+        "pay_to": "Pay to",
+        "pay_by": "Pay by",
+    },
+    "de": {
+        "invoice": "Rechnung",
+        "due": "Fällig",
+        "days": "Tage überfällig",
+        "open": "Offen",
+        "interest": "Zinsen",
+        "fees": "Gebühren",
+        "total": "Summe",
+        "total_due": "Gesamtforderung",
+        "reference": "Zeichen",
+        "date": "Datum",
+        "pay_to": "Zahlung an",
+        "pay_by": "Zahlbar bis",
+    },
+    "fr": {
+        "invoice": "Facture",
+        "due": "Échéance",
+        "days": "Jours de retard",
+        "open": "Restant dû",
+        "interest": "Intérêts",
+        "fees": "Frais",
+        "total": "Total",
+        "total_due": "Total dû",
+        "reference": "Référence",
+        "date": "Date",
+        "pay_to": "Paiement à",
+        "pay_by": "À régler avant le",
+    },
+    "zh": {
+        "invoice": "发票",
+        "due": "到期日",
+        "days": "逾期天数",
+        "open": "未付金额",
+        "interest": "利息",
+        "fees": "费用",
+        "total": "合计",
+        "total_due": "应付总额",
+        "reference": "编号",
+        "date": "日期",
+        "pay_to": "收款账户",
+        "pay_by": "付款期限",
+    },
+}
+
+
+def money_words(amount: Money, language: str) -> str:
+    """EUR 1,234.50 / 1.234,50 € / 1 234,50 € / €1,234.50, as the language writes it."""
+    places = exponent(amount.currency)
+    exact = amount.amount.quantize(Decimal(1).scaleb(-places))
+    return format_currency(exact, amount.currency, locale=LOCALES[language])
+
+
+def date_words(day: date, language: str) -> str:
+    """4 December 2026 / 4. Dezember 2026 / 4 décembre 2026 / 2026年12月4日."""
+    return format_date(day, format="long", locale=LOCALES[language])

@@ -1,0 +1,343 @@
+"""The figures that say whether collection works (rules 3-4): DSO, best possible DSO, average
+days delinquent, collection effectiveness, roll and cure rates, promise-kept rates, and the
+cash expected from promises and plans. Pure functions over columnar batches; amounts stay
+integer minor units per currency (never added across currencies); ratios are `Decimal`,
+rounded half-up where they are shown.
+
+The ledger as these formulas read it:
+- `items`: item_id, currency, issued_on, due_on, amount_minor (the invoice as issued: credit
+  sales are the items issued in a period);
+- `payments`: item_id, paid_on, amount_minor (what was allocated to the item, and when).
+An item's open balance on a day: its amount, once issued, less what was paid on or before
+that day. "Current" means not yet overdue on that day (days past due <= 0).
+
+Formulas, for a period from `start` to `end` inclusive (D = its number of days):
+- standard DSO = AR at the end / credit sales in the period x D
+- best possible DSO (BPDSO) = current AR at the end / credit sales x D
+- average days delinquent (ADD) = DSO - BPDSO
+- countback DSO: take the AR at the end; going back month by month from the end's month,
+  subtract each month's credit sales and count its days, until a month's sales exceed what is
+  left, which counts the fraction of that month's days that the rest is of its sales
+- collection effectiveness index (CEI) = (AR at the start + credit sales - AR at the end) /
+  (AR at the start + credit sales - current AR at the end) x 100, where "AR at the start" is
+  the balance at the end of the day before `start`
+- roll rate from a bucket (between two days): of the balance in that bucket on the first day,
+  the share that on the second day is still open in a later (worse) bucket
+- cure rate (between two days): of the items overdue on the first day, the share (by count and
+  by their first-day balance) that on the second day are paid or no longer overdue
+- promise-kept rate: of the promises resolved (kept, partly kept, broken), the share kept in
+  full by count, and the share of the promised amount that was paid by amount
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import polars as pl
+
+ITEMS = {
+    "item_id": pl.Int64,
+    "currency": pl.String,
+    "issued_on": pl.Date,
+    "due_on": pl.Date,
+    "amount_minor": pl.Int64,
+}
+PAYMENTS = {"item_id": pl.Int64, "paid_on": pl.Date, "amount_minor": pl.Int64}
+BUCKETS = (0, 30, 60, 90)  # days-past-due boundaries: current, 1-30, 31-60, 61-90, 90+
+
+
+def ratio(part: int | Decimal, whole: int | Decimal, *, scale: int = 1) -> Decimal | None:
+    """part / whole x scale, exactly (None where the whole is zero: no figure, not zero)."""
+    if whole == 0:
+        return None
+    return Decimal(part) * scale / Decimal(whole)
+
+
+def shown(value: Decimal | None, places: int = 1) -> str:
+    """A ratio as a person reads it: half-up to `places` decimals; '-' where there is none."""
+    if value is None:
+        return "-"
+    return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def balances_on(items: pl.DataFrame, payments: pl.DataFrame, day: date) -> pl.DataFrame:
+    """item_id, currency, due_on, open_minor, dpd of every item issued by `day` with an open
+    balance at the end of that day."""
+    paid = (
+        payments.filter(pl.col("paid_on") <= day)
+        .group_by("item_id")
+        .agg(paid_minor=pl.col("amount_minor").sum())
+    )
+    return (
+        items.filter(pl.col("issued_on") <= day)
+        .join(paid, on="item_id", how="left")
+        .select(
+            "item_id",
+            "currency",
+            "due_on",
+            open_minor=pl.col("amount_minor") - pl.col("paid_minor").fill_null(0),
+            dpd=(pl.lit(day) - pl.col("due_on")).dt.total_days(),
+        )
+        .filter(pl.col("open_minor") > 0)
+    )
+
+
+def bucket_of(dpd: pl.Expr, boundaries: Sequence[int] = BUCKETS) -> pl.Expr:
+    """The bucket number of a days-past-due column: 0 for current (<= the first boundary),
+    then one per band, the last open-ended."""
+    expr = pl.lit(len(boundaries), dtype=pl.Int32)
+    for i, b in reversed(list(enumerate(boundaries))):
+        expr = pl.when(dpd <= b).then(pl.lit(i, dtype=pl.Int32)).otherwise(expr)
+    return expr
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    currency: str
+    start: date
+    end: date
+    days: int
+    ar_start_minor: int
+    ar_end_minor: int
+    current_end_minor: int
+    sales_minor: int
+    dso: Decimal | None
+    bpdso: Decimal | None
+    add: Decimal | None
+    countback_dso: Decimal | None
+    cei: Decimal | None
+
+
+def _sums(frame: pl.DataFrame, by: str = "currency") -> dict[str, int]:
+    return {r[0]: int(r[1]) for r in frame.group_by(by).agg(pl.col("open_minor").sum()).rows()}
+
+
+def _monthly_sales(items: pl.DataFrame, currency: str) -> dict[tuple[int, int], int]:
+    rows = (
+        items.filter(pl.col("currency") == currency)
+        .group_by(y=pl.col("issued_on").dt.year(), m=pl.col("issued_on").dt.month())
+        .agg(pl.col("amount_minor").sum())
+        .rows()
+    )
+    return {(int(y), int(m)): int(s) for y, m, s in rows}
+
+
+def countback_dso(
+    ar_minor: int, end: date, monthly_sales: dict[tuple[int, int], int]
+) -> Decimal | None:
+    """Countback DSO at `end` (see the module's formulas); the end's month counts the days up
+    to `end`; None if the AR is not covered by the sales on record."""
+    left, days = Decimal(ar_minor), Decimal(0)
+    year, month, last_day = end.year, end.month, end.day
+    earliest = min(monthly_sales, default=(end.year, end.month))
+    while left > 0:
+        if (year, month) < earliest:
+            return None
+        sales = monthly_sales.get((year, month), 0)
+        if sales >= left:
+            return days + left / sales * last_day
+        left -= sales
+        days += last_day
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        last_day = calendar.monthrange(year, month)[1]
+    return days
+
+
+def period_figures(
+    items: pl.DataFrame, payments: pl.DataFrame, start: date, end: date
+) -> list[PeriodFigures]:
+    """DSO, BPDSO, ADD, countback DSO and CEI per currency for the period (formulas above)."""
+    days = (end - start).days + 1
+    before = balances_on(items, payments, start - timedelta(days=1))
+    after = balances_on(items, payments, end)
+    ar_start, ar_end = _sums(before), _sums(after)
+    current_end = _sums(after.filter(pl.col("dpd") <= 0))
+    sales = {
+        r[0]: int(r[1])
+        for r in items.filter(pl.col("issued_on").is_between(start, end))
+        .group_by("currency")
+        .agg(pl.col("amount_minor").sum())
+        .rows()
+    }
+    figures = []
+    for currency in sorted(set(ar_start) | set(ar_end) | set(sales)):
+        s, a0, a1 = sales.get(currency, 0), ar_start.get(currency, 0), ar_end.get(currency, 0)
+        c1 = current_end.get(currency, 0)
+        dso, bpdso = ratio(a1 * days, s), ratio(c1 * days, s)
+        figures.append(
+            PeriodFigures(
+                currency=currency,
+                start=start,
+                end=end,
+                days=days,
+                ar_start_minor=a0,
+                ar_end_minor=a1,
+                current_end_minor=c1,
+                sales_minor=s,
+                dso=dso,
+                bpdso=bpdso,
+                add=None if dso is None or bpdso is None else dso - bpdso,
+                countback_dso=countback_dso(
+                    a1, end, _monthly_sales(items.filter(pl.col("issued_on") <= end), currency)
+                ),
+                cei=ratio(a0 + s - a1, a0 + s - c1, scale=100),
+            )
+        )
+    return figures
+
+
+def roll_and_cure(
+    items: pl.DataFrame,
+    payments: pl.DataFrame,
+    first: date,
+    second: date,
+    boundaries: Sequence[int] = BUCKETS,
+) -> pl.DataFrame:
+    """Per currency and bucket on `first`: the balance then (`from_minor`), the part of it
+    that on `second` is open in a later bucket (`rolled_minor`), and, for overdue buckets, the
+    items (count and first-day balance) cured by `second`: paid, or no longer overdue."""
+    then = balances_on(items, payments, first).with_columns(
+        bucket=bucket_of(pl.col("dpd"), boundaries)
+    )
+    later = balances_on(items, payments, second).select(
+        "item_id",
+        later_minor="open_minor",
+        later_bucket=bucket_of(pl.col("dpd"), boundaries),
+        later_dpd="dpd",
+    )
+    joined = then.join(later, on="item_id", how="left")
+    cured = pl.col("later_minor").is_null() | (pl.col("later_dpd") <= 0)
+    return (
+        joined.group_by("currency", "bucket")
+        .agg(
+            items=pl.len(),
+            from_minor=pl.col("open_minor").sum(),
+            rolled_minor=pl.col("later_minor")
+            .filter(pl.col("later_bucket") > pl.col("bucket"))
+            .sum(),
+            cured_items=cured.filter(pl.col("bucket") > 0).sum(),
+            cured_minor=pl.col("open_minor").filter(cured & (pl.col("bucket") > 0)).sum(),
+        )
+        .sort("currency", "bucket")
+    )
+
+
+@dataclass(frozen=True)
+class PromiseFigures:
+    resolved: int
+    kept: int
+    promised_minor: int
+    paid_minor: int
+
+    @property
+    def kept_rate(self) -> Decimal | None:
+        return ratio(self.kept, self.resolved, scale=100)
+
+    @property
+    def amount_rate(self) -> Decimal | None:
+        return ratio(self.paid_minor, self.promised_minor, scale=100)
+
+
+RESOLVED = ("kept", "partly_kept", "broken")
+
+
+def promise_figures(promises: pl.DataFrame) -> dict[str, PromiseFigures]:
+    """Per currency, from promises with currency, status, amount_minor and paid_minor (what
+    was paid toward each, capped at its amount): open promises do not count yet."""
+    rows = (
+        promises.filter(pl.col("status").is_in(RESOLVED))
+        .group_by("currency")
+        .agg(
+            resolved=pl.len(),
+            kept=(pl.col("status") == "kept").sum(),
+            promised=pl.col("amount_minor").sum(),
+            paid=pl.min_horizontal("paid_minor", "amount_minor").sum(),
+        )
+        .rows(named=True)
+    )
+    return {
+        r["currency"]: PromiseFigures(r["resolved"], r["kept"], r["promised"], r["paid"])
+        for r in rows
+    }
+
+
+def expected_cash(commitments: pl.DataFrame, as_of: date, weeks: int = 8) -> pl.DataFrame:
+    """Cash expected from promises and plan instalments (due_on, currency, outstanding_minor)
+    by week (Monday) for the `weeks` weeks starting with the one holding `as_of`; anything
+    already overdue and unpaid is counted in the first week, as the collector chases it now."""
+    monday = as_of - timedelta(days=as_of.weekday())
+    last = monday + timedelta(weeks=weeks) - timedelta(days=1)
+    return (
+        commitments.filter((pl.col("outstanding_minor") > 0) & (pl.col("due_on") <= last))
+        .with_columns(day=pl.max_horizontal(pl.col("due_on"), pl.lit(monday)))
+        .group_by("currency", week=pl.col("day").dt.truncate("1w"))
+        .agg(expected_minor=pl.col("outstanding_minor").sum())
+        .sort("currency", "week")
+    )
+
+
+AGES = (0, 30, 60, 90, 120, 180, 270, 365)  # days overdue at which the curve is read
+HORIZONS = (30, 90, 180)  # recovered within this many days after that age
+
+
+def collectability(
+    items: pl.DataFrame,
+    payments: pl.DataFrame,
+    as_of: date,
+    ages: Sequence[int] = AGES,
+    horizons: Sequence[int] = HORIZONS,
+    by: Sequence[str] = (),
+) -> pl.DataFrame:
+    """The collectability curve (rule 4), measured on the ledger's own history: for the items
+    still open at the end of the day they reached `age` days overdue, the share of that open
+    amount paid within `horizon` more days. Only items whose whole window lies on or before
+    `as_of` count (the future is never guessed). Per currency (and the `by` columns, e.g. a
+    segment): age, horizon, items, open_minor, recovered_minor, and the rate in percent."""
+    keys = ["currency", *by]
+    grid = pl.DataFrame(
+        [(a, h) for a in ages for h in horizons],
+        schema={"age": pl.Int64, "horizon": pl.Int64},
+        orient="row",
+    )
+    cells = (
+        items.select("item_id", "due_on", "amount_minor", *keys)
+        .join(grid, how="cross")
+        .with_columns(
+            reached=pl.col("due_on") + pl.duration(days=pl.col("age")),
+            window_end=pl.col("due_on") + pl.duration(days=pl.col("age") + pl.col("horizon")),
+        )
+        .filter(pl.col("window_end") <= as_of)
+    )
+    paid = (
+        cells.select("item_id", "age", "horizon", "reached", "window_end")
+        .join(payments.select("item_id", "paid_on", "amount_minor"), on="item_id")
+        .group_by("item_id", "age", "horizon")
+        .agg(
+            paid_by_age=pl.col("amount_minor").filter(pl.col("paid_on") <= pl.col("reached")).sum(),
+            paid_in_window=pl.col("amount_minor")
+            .filter(
+                (pl.col("paid_on") > pl.col("reached"))
+                & (pl.col("paid_on") <= pl.col("window_end"))
+            )
+            .sum(),
+        )
+    )
+    return (
+        cells.join(paid, on=["item_id", "age", "horizon"], how="left")
+        .with_columns(open_minor=pl.col("amount_minor") - pl.col("paid_by_age").fill_null(0))
+        .filter(pl.col("open_minor") > 0)
+        .with_columns(
+            recovered=pl.min_horizontal(pl.col("paid_in_window").fill_null(0), pl.col("open_minor"))
+        )
+        .group_by(*keys, "age", "horizon")
+        .agg(
+            items=pl.len(),
+            open_minor=pl.col("open_minor").sum(),
+            recovered_minor=pl.col("recovered").sum(),
+        )
+        .sort(*keys, "age", "horizon")
+    )

@@ -1,0 +1,139 @@
+"""Letters and emails in words (rules 9-10): every shipped template, in every shipped language,
+renders a letter's figures, passes the tone check, and becomes a PDF whose text (extracted
+from the PDF) shows the items, the interest and fees, the total and the date to pay by."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from arrears.apps.communications.pdf import Address, letter_pdf
+from arrears.apps.communications.presentation import LABELS, LANGUAGES, date_words, money_words
+from arrears.apps.communications.rendering import render, shipped_steps
+from arrears.domain.interest import shipped_regimes
+from arrears.domain.letters import OpenLine, letter
+from arrears.domain.money import Money
+from arrears.domain.refusal import Refusal
+
+AS_OF = date(2025, 6, 30)
+STEPS = {"courtesy": 1, "reminder": 2, "firm_demand": 4, "final_notice": 5}
+
+
+def eur(text: str) -> Money:
+    return Money.of(text, "EUR")
+
+
+def the_letter(step: str, as_of: date = AS_OF):
+    lines = [
+        OpenLine("INV-1001", date(2025, 4, 1), date(2025, 5, 1), eur("1000.00"), eur("1000.00")),
+        OpenLine(
+            "INV-1002",
+            date(2025, 4, 15),
+            date(2025, 5, 15),
+            eur("2500.00"),
+            eur("1500.00"),
+            payments=((date(2025, 6, 1), eur("1000.00")),),
+            fees=eur("15.00"),
+        ),
+    ]
+    return letter(
+        step_code=step,
+        step_number=STEPS[step],
+        lines=lines,
+        as_of=as_of,
+        regime=shipped_regimes()["de_bgb"],
+        next_step="Final notice",
+    )
+
+
+def test_the_letter_shows_interest_and_compensation_computed_to_the_day():
+    got = the_letter("reminder")
+    # § 288 BGB, base rate 2.27 to 30 June 2025 -> 11.27%:
+    # INV-1001: 2 May - 30 Jun, 60 days x 1,000 x 11.27% / 365 = 18.526 -> 18.53
+    # INV-1002: 16 May - 1 Jun, 17 days x 2,500 x 11.27% / 365 = 13.123 -> 13.12;
+    #           2 Jun - 30 Jun, 29 days x 1,500 x 11.27% / 365 = 13.431 -> 13.43
+    assert [line.interest for line in got.lines] == [eur("18.53"), eur("26.55")]
+    # fees: EUR 40 compensation per invoice, and the 15.00 step fee already charged
+    assert [line.fees for line in got.lines] == [eur("40.00"), eur("55.00")]
+    assert got.total_due == eur("2500.00") + eur("45.08") + eur("95.00")
+    assert got.pay_by == date(2025, 7, 9)  # seven business days after Monday 30 June
+
+
+def test_the_courtesy_reminder_shows_no_cost_yet():
+    got = the_letter("courtesy", as_of=date(2025, 4, 28))
+    assert got.total_interest == eur("0") and got.total_fees == eur("0")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("step", sorted(STEPS))
+def test_every_shipped_template_renders_the_figures_firmly(language, step):
+    assert step in shipped_steps(language)
+    figures = the_letter(step, as_of=date(2025, 4, 28) if step == "courtesy" else AS_OF)
+    message = render(figures, language, debtor="Kunde GmbH", company="Acme GmbH", reference="D0042")
+    text = message.subject + "\n" + message.body
+    assert "D0042" in message.subject and "Kunde GmbH" in message.body
+    assert "INV-1001" in text and "INV-1002" in text
+    assert money_words(figures.total_due, language) in text
+    if step != "courtesy":
+        assert date_words(figures.pay_by, language) in text
+        assert money_words(figures.total_interest, language) in text
+    assert "{{" not in text and "{%" not in text
+
+
+def test_a_credit_manager_s_template_that_hedges_is_refused():
+    own = "subject: Invoice {{ reference }}\nDear {{ debtor }}, please pay whenever you can.\n"
+    with pytest.raises(Refusal) as refused:
+        render(the_letter("reminder"), "en", debtor="X", company="Y", reference="R", text=own)
+    assert refused.value.code == "communications.hedging"
+    assert refused.value.figures["found"] == "whenever you can"
+
+
+def test_a_language_we_do_not_write_is_refused():
+    with pytest.raises(Refusal) as refused:
+        render(the_letter("reminder"), "it", debtor="X", company="Y", reference="R")
+    assert refused.value.code == "communications.unknown_language"
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("step", ["reminder", "final_notice"])
+def test_every_shipped_letter_becomes_a_pdf_showing_its_items_costs_and_total(language, step):
+    figures = the_letter(step)
+    message = render(
+        figures,
+        language,
+        debtor="Kunde GmbH",
+        company="Acme GmbH",
+        reference="D0042",
+        as_table=True,
+    )
+    data = letter_pdf(
+        letter=figures,
+        message=message,
+        sender=Address("Acme GmbH", ("Hauptstraße 1", "10115 Berlin")),
+        recipient=Address("Kunde GmbH", ("Marktplatz 5", "80331 München")),
+        reference="D0042",
+        payment_details=("IBAN DE02 1203 0000 0000 2020 51", "BIC BYLADEM1001"),
+    )
+    assert data.startswith(b"%PDF")
+    text = " ".join(pdf_text(data).split())
+    for shown in (
+        "INV-1001",
+        "INV-1002",
+        "D0042",
+        money_words(figures.total_due, language),
+        money_words(figures.total_interest, language),
+        money_words(figures.total_fees, language),
+        date_words(figures.pay_by, language),
+        "IBAN DE02 1203 0000 0000 2020 51",
+    ):
+        assert " ".join(shown.split()) in text, shown
+    assert "- INV-1001" not in text  # a table, not the email's list
+    labels = LABELS[language]
+    assert labels["interest"] in text and labels["total_due"] in text

@@ -1,0 +1,191 @@
+"""KPIs on a small ledger computed by hand (the arithmetic is written beside each figure).
+
+November 2026 (30 days), EUR:
+  A issued 15 Sep, due 15 Oct, 1,000; 400 paid 10 Nov
+  B issued 10 Oct, due  9 Nov, 2,000; unpaid
+  C issued  5 Nov, due  5 Dec, 3,000; 1,000 paid 20 Nov
+  D issued 20 Nov, due 20 Dec, 1,500; unpaid
+  E issued  1 Aug, due 31 Aug,   500; 500 paid 25 Nov
+and a second currency that must never be added in: F issued 1 Nov, due 1 Dec, GBP 100.
+AR at the start (end of 31 Oct): A 1,000 + B 2,000 + E 500 = 3,500
+credit sales in November: C 3,000 + D 1,500 = 4,500
+AR at the end (30 Nov): A 600 + B 2,000 + C 2,000 + D 1,500 = 6,100; current: C + D = 3,500
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+
+from arrears.domain.kpi import (
+    ITEMS,
+    PAYMENTS,
+    collectability,
+    expected_cash,
+    period_figures,
+    promise_figures,
+    roll_and_cure,
+    shown,
+)
+
+D = date
+ITEM_ROWS = [
+    (1, "EUR", D(2026, 9, 15), D(2026, 10, 15), 100_000),
+    (2, "EUR", D(2026, 10, 10), D(2026, 11, 9), 200_000),
+    (3, "EUR", D(2026, 11, 5), D(2026, 12, 5), 300_000),
+    (4, "EUR", D(2026, 11, 20), D(2026, 12, 20), 150_000),
+    (5, "EUR", D(2026, 8, 1), D(2026, 8, 31), 50_000),
+    (6, "GBP", D(2026, 11, 1), D(2026, 12, 1), 10_000),
+]
+PAYMENT_ROWS = [
+    (1, D(2026, 11, 10), 40_000),
+    (3, D(2026, 11, 20), 100_000),
+    (5, D(2026, 11, 25), 50_000),
+]
+ITEMS_FRAME = pl.DataFrame(ITEM_ROWS, schema=ITEMS, orient="row")
+PAYMENTS_FRAME = pl.DataFrame(PAYMENT_ROWS, schema=PAYMENTS, orient="row")
+
+
+def november():
+    return {
+        f.currency: f
+        for f in period_figures(ITEMS_FRAME, PAYMENTS_FRAME, D(2026, 11, 1), D(2026, 11, 30))
+    }
+
+
+def test_dso_bpdso_and_add_of_a_month():
+    eur = november()["EUR"]
+    assert (eur.ar_start_minor, eur.sales_minor, eur.ar_end_minor, eur.current_end_minor) == (
+        350_000,
+        450_000,
+        610_000,
+        350_000,
+    )
+    assert shown(eur.dso) == "40.7"  # 6,100 / 4,500 x 30 = 40.67
+    assert shown(eur.bpdso) == "23.3"  # 3,500 / 4,500 x 30 = 23.33
+    assert shown(eur.add) == "17.3"  # 40.67 - 23.33 = 17.33
+
+
+def test_countback_dso_walks_back_month_by_month():
+    # 6,100 - November's 4,500 = 1,600 left after 30 days; October's sales 2,000 (B):
+    # 1,600 / 2,000 x 31 = 24.8 days -> 54.8
+    assert november()["EUR"].countback_dso == Decimal("54.8")
+
+
+def test_the_collection_effectiveness_index():
+    # (3,500 + 4,500 - 6,100) / (3,500 + 4,500 - 3,500) x 100 = 1,900 / 4,500 = 42.2%
+    assert shown(november()["EUR"].cei) == "42.2"
+
+
+def test_currencies_are_never_added_together():
+    gbp = november()["GBP"]
+    assert (gbp.sales_minor, gbp.ar_end_minor, gbp.current_end_minor) == (10_000, 10_000, 10_000)
+    assert shown(gbp.add) == "0.0" and shown(gbp.cei) == "-"  # CEI: 0 / 0, no figure
+
+
+def test_roll_and_cure_rates_between_the_ends_of_october_and_november():
+    got = {
+        (r["currency"], r["bucket"]): r
+        for r in roll_and_cure(
+            ITEMS_FRAME, PAYMENTS_FRAME, D(2026, 10, 31), D(2026, 11, 30)
+        ).iter_rows(named=True)
+    }
+    # on 31 Oct: B current (2,000), A 16 days (1-30: 1,000), E 61 days (61-90: 500)
+    # on 30 Nov: B 21 days (1-30: rolled 2,000), A 46 days (31-60: 600 rolled), E paid (cured)
+    assert (got["EUR", 0]["from_minor"], got["EUR", 0]["rolled_minor"]) == (
+        200_000,
+        200_000,
+    )  # 100%
+    assert (got["EUR", 1]["from_minor"], got["EUR", 1]["rolled_minor"]) == (100_000, 60_000)  # 60%
+    assert (got["EUR", 3]["from_minor"], got["EUR", 3]["rolled_minor"]) == (50_000, 0)  # 0%
+    # cure: of the two overdue items (A, E: 1,500), E is paid: 1 of 2 items, 500 of 1,500
+    assert got["EUR", 1]["cured_items"] + got["EUR", 3]["cured_items"] == 1
+    assert got["EUR", 3]["cured_minor"] == 50_000 and got["EUR", 1]["cured_minor"] == 0
+
+
+def test_the_promise_kept_rate_by_count_and_by_amount():
+    promises = pl.DataFrame(
+        {
+            "currency": ["EUR"] * 4,
+            "status": ["kept", "partly_kept", "broken", "open"],
+            "amount_minor": [50_000, 100_000, 30_000, 20_000],
+            "paid_minor": [50_000, 40_000, 0, 0],
+        }
+    )
+    eur = promise_figures(promises)["EUR"]
+    assert shown(eur.kept_rate) == "33.3"  # 1 kept of 3 resolved (the open one not yet)
+    assert shown(eur.amount_rate) == "50.0"  # (500 + 400 + 0) / (500 + 1,000 + 300)
+
+
+def test_cash_expected_from_promises_and_plans_by_week():
+    commitments = pl.DataFrame(
+        {
+            "due_on": [
+                D(2026, 12, 1),
+                D(2026, 12, 3),
+                D(2026, 12, 9),
+                D(2026, 11, 20),
+                D(2027, 3, 1),
+            ],
+            "currency": ["EUR"] * 5,
+            "outstanding_minor": [10_000, 5_000, 7_000, 2_000, 9_000],
+        }
+    )
+    got = expected_cash(commitments, D(2026, 12, 4), weeks=2).rows()
+    # week of Mon 30 Nov: 100 + 50 + the overdue 20 = 170; week of 7 Dec: 70; March: later
+    assert got == [("EUR", D(2026, 11, 30), 17_000), ("EUR", D(2026, 12, 7), 7_000)]
+
+
+def test_the_collectability_curve_measures_what_was_recovered_after_each_age():
+    """Three items due 31 Jan 2026: X 1,000 paid at 20 days; Y 2,000, 500 paid at 45 days and
+    1,500 at 100 days; Z 1,000 never paid; and a GBP item kept apart."""
+    due = D(2026, 1, 31)
+    items = pl.DataFrame(
+        [
+            (1, "EUR", due, due, 100_000),
+            (2, "EUR", due, due, 200_000),
+            (3, "EUR", due, due, 100_000),
+            (4, "GBP", due, due, 5_000),
+        ],
+        schema=ITEMS,
+        orient="row",
+    )
+    payments = pl.DataFrame(
+        [(1, D(2026, 2, 20), 100_000), (2, D(2026, 3, 17), 50_000), (2, D(2026, 5, 11), 150_000)],
+        schema=PAYMENTS,
+        orient="row",
+    )
+    curve = collectability(
+        items, payments, D(2026, 12, 31), ages=(0, 30, 60), horizons=(30, 90, 180)
+    )
+    got = {
+        (r["currency"], r["age"], r["horizon"]): (r["open_minor"], r["recovered_minor"])
+        for r in curve.iter_rows(named=True)
+    }
+    # age 0: all three open (4,000); by day 30 X (1,000) = 25%; by 90 + Y's 500 = 37.5%;
+    # by 180 + Y's 1,500 = 75%
+    assert [got["EUR", 0, h] for h in (30, 90, 180)] == [
+        (400_000, 100_000),
+        (400_000, 150_000),
+        (400_000, 300_000),
+    ]
+    # age 30: Y and Z open (3,000); by 60 Y's 500 (16.7%); by 120 and 210 all of Y (66.7%)
+    assert [got["EUR", 30, h] for h in (30, 90, 180)] == [
+        (300_000, 50_000),
+        (300_000, 200_000),
+        (300_000, 200_000),
+    ]
+    # age 60: Y's 1,500 and Z (2,500); by 90 nothing; by 150 Y's 1,500 (60%)
+    assert [got["EUR", 60, h] for h in (30, 90)] == [(250_000, 0), (250_000, 150_000)]
+    assert got["GBP", 0, 30] == (5_000, 0)
+
+
+def test_the_collectability_curve_never_reads_a_window_past_the_as_of_date():
+    due = D(2026, 1, 31)
+    items = pl.DataFrame([(1, "EUR", due, due, 100_000)], schema=ITEMS, orient="row")
+    payments = pl.DataFrame([(1, D(2026, 7, 1), 100_000)], schema=PAYMENTS, orient="row")
+    # on 1 May (day 90) the 90-day window from day 0 is complete, the 180-day one is not
+    curve = collectability(items, payments, D(2026, 5, 1), ages=(0,), horizons=(90, 180))
+    assert curve.select("horizon", "recovered_minor").rows() == [(90, 0)]
