@@ -43,6 +43,24 @@ def next_business_day(day: date, holidays: frozenset[date] = frozenset()) -> dat
     return date.max
 
 
+def is_business_day(day: date, holidays: frozenset[date] = frozenset()) -> bool:
+    """Monday to Friday, and not one of the company's holidays."""
+    return day.weekday() < 5 and day not in holidays
+
+
+def business_day_by(
+    day: date, *, after: date, holidays: frozenset[date] = frozenset()
+) -> date | None:
+    """The last business day on or before `day` that is still after `after` (None: none is):
+    a date a creditor asks for moves earlier, never later, to fall on a business day."""
+    d = day
+    while d > after:
+        if is_business_day(d, holidays):
+            return d
+        d -= timedelta(days=1)
+    return None
+
+
 def add_business_days(day: date, n: int, holidays: frozenset[date] = frozenset()) -> date:
     """`day` moved forward by `n` business days (n >= 0)."""
     d = day

@@ -4,8 +4,10 @@ A dispute covers an amount of one or more items, with a reason code, an owner an
 Only the disputed part leaves dunning (`excluded_by_item`); the undisputed rest of the item
 stays on the ladder. A dispute still open after its deadline is escalated to its owner's manager
 (`escalation`): no dispute waits unowned (§1). It ends with an outcome: a credit note for the
-whole disputed part, a partial credit, a rejection (the part returns to dunning) or a write-off
-(which someone entitled must approve, §2).
+whole disputed part, a partial credit, a rejection (the part returns to dunning) or a write-off.
+An outcome that reduces what is owed (a credit note, a partial credit, a write-off) takes money
+out of dunning for good: like a write-off it needs the approval of someone entitled other than
+the person who asks for it (§2, four eyes; `needs_approval`); a rejection does not.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ PARTIAL_OUT_OF_RANGE = "a partial credit is more than nothing and less than {tot
 PARTIAL_WITHOUT_AMOUNT = (
     "a partial credit needs the amount credited: more than nothing and less than {total}"
 )
-WRITE_OFF_UNAPPROVED = "a write-off needs the approval of someone entitled, other than {by}"
+UNAPPROVED = (
+    "a {outcome} reduces what is owed: it needs the approval of someone entitled, other than {by}"
+)
 NO_MANAGER = "dispute owner {owner!r} has no manager to escalate to: assign one"
 
 
@@ -57,6 +61,11 @@ class DisputeOutcome(StrEnum):
     PARTIAL_CREDIT = "partial_credit"
     REJECTED = "rejected"
     WRITTEN_OFF = "written_off"
+
+
+def needs_approval(outcome: DisputeOutcome) -> bool:
+    """§2 Whether an outcome reduces what is owed, and so needs a second person's approval."""
+    return outcome is not DisputeOutcome.REJECTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,19 +231,22 @@ def resolve_dispute(
     credited: Money | None = None,
     approved_by: str = "",
 ) -> Dispute:
-    """The dispute with its outcome; `credited` is required for a partial credit only."""
+    """The dispute with its outcome; `credited` is required for a partial credit only, and
+    `approved_by` (someone other than `by`) for any outcome that reduces what is owed."""
     if dispute.resolution is not None:
         r = dispute.resolution
         raise DisputeError(ALREADY_RESOLVED.format(key=dispute.key, on=r.on, outcome=r.outcome))
     if on < dispute.opened_on:
         raise DisputeError(RESOLVED_BEFORE_OPENED.format(on=on, opened=dispute.opened_on))
-    amount = _credited(dispute, outcome, credited)
-    if outcome is DisputeOutcome.WRITTEN_OFF and (not approved_by.strip() or approved_by == by):
-        raise DisputeError(WRITE_OFF_UNAPPROVED.format(by=by))
+    amount = credit_for(dispute, outcome, credited)
+    if needs_approval(outcome) and (not approved_by.strip() or approved_by == by):
+        raise DisputeError(UNAPPROVED.format(outcome=str(outcome).replace("_", " "), by=by))
     return replace(dispute, resolution=DisputeResolution(outcome, on, by, amount, approved_by))
 
 
-def _credited(dispute: Dispute, outcome: DisputeOutcome, credited: Money | None) -> Money:
+def credit_for(dispute: Dispute, outcome: DisputeOutcome, credited: Money | None) -> Money:
+    """What an outcome credits (or writes off): all of it, the partial amount given (more
+    than nothing, less than all), or nothing for a rejection; anything else is refused."""
     total, zero = dispute.total, Money.from_minor(0, dispute.currency)
     if outcome is DisputeOutcome.PARTIAL_CREDIT:
         if credited is None:

@@ -1,9 +1,13 @@
 """§8 Excuses are a sign of weakness; meet each with a prepared answer.
 
 The catalogue holds the seven excuses of DOMAIN.md §8 and a few more, each with the answer a
-collector says (firm, concise, no hedging: §10) and the follow-up it implies: what to do and in
-how many business days the next action falls. `outcome_stats` learns from the log which
-excuses end in payment: per excuse, the share of cases paid within 30 days of it.
+collector says (firm, concise, no hedging: §10) and the follow-up it implies: what to do at once
+when the answer says so ("I am sending you a copy now": `now`, due today) and what to do next,
+in how many business days. The log records which answer was used (the prepared one, by its
+code, or the collector's own words: `OWN_WORDS`) and what was owed when the excuse was heard.
+`outcome_stats` learns from it which excuses and answers end in payment: per excuse and answer,
+the share of cases paid in full within 30 days (a partial payment is not "paid") and the share
+of the amount owed recovered in those 30 days.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from arrears.domain.dates import add_business_days
 UNKNOWN_EXCUSE = "unknown excuse code(s) {codes}: use one of the catalogue's codes"
 MISSING_COLUMNS = "the {frame} frame lacks column(s) {columns}"
 BAD_WINDOW = "the window must be at least one day, not {days}"
+OWN_WORDS = "own_words"  # the answer code when the collector answered in their own words
 
 
 class ExcuseError(ValueError):
@@ -60,6 +65,8 @@ class ExcuseAnswer:
     answer: str  # what the collector says
     action: FollowUpAction
     next_in_business_days: int
+    code: str  # the answer's code, recorded in the log when it is used
+    now: FollowUpAction | None = None  # what the answer promises to do at once (due today)
 
 
 CATALOGUE: dict[Excuse, ExcuseAnswer] = {
@@ -72,6 +79,7 @@ CATALOGUE: dict[Excuse, ExcuseAnswer] = {
             "running on every day the balance stays open.",
             FollowUpAction.ASK_PLAN,
             1,
+            "part_payment_and_plan",
         ),
         ExcuseAnswer(
             Excuse.OTHERS_OWE_US,
@@ -80,13 +88,16 @@ CATALOGUE: dict[Excuse, ExcuseAnswer] = {
             "off today. For the rest I need a date.",
             FollowUpAction.PROPOSE_SET_OFF,
             2,
+            "not_our_affair_set_off",
         ),
         ExcuseAnswer(
             Excuse.INVOICE_NOT_RECEIVED,
             "We never received the invoice.",
             "I am sending you a copy now. Confirm that you have it, and pay within 48 hours.",
-            FollowUpAction.SEND_INVOICE_COPY,
+            FollowUpAction.CALL_BACK,  # receipt confirmed, payment made?
             2,
+            "copy_now_pay_in_48_hours",
+            FollowUpAction.SEND_INVOICE_COPY,  # "now": the copy goes out today
         ),
         ExcuseAnswer(
             Excuse.SIGNATORY_AWAY,
@@ -94,6 +105,7 @@ CATALOGUE: dict[Excuse, ExcuseAnswer] = {
             "Who is the deputy? Put me through to them. We fix the payment date today.",
             FollowUpAction.CALL_BACK,
             1,
+            "ask_for_the_deputy",
         ),
         ExcuseAnswer(
             Excuse.PAYMENT_IN_PROCESS,
@@ -101,6 +113,7 @@ CATALOGUE: dict[Excuse, ExcuseAnswer] = {
             "Give me the payment reference, the amount and the value date now, so I can check it.",
             FollowUpAction.VERIFY_PAYMENT,
             2,
+            "reference_amount_value_date",
         ),
         ExcuseAnswer(
             Excuse.GOODS_PROBLEM,
@@ -109,6 +122,7 @@ CATALOGUE: dict[Excuse, ExcuseAnswer] = {
             "deadline; the undisputed part is due now.",
             FollowUpAction.OPEN_DISPUTE,
             1,
+            "dispute_the_part_collect_the_rest",
         ),
         ExcuseAnswer(
             Excuse.PAY_WHEN_BUSINESS_PICKS_UP,
@@ -117,6 +131,7 @@ CATALOGUE: dict[Excuse, ExcuseAnswer] = {
             "do us. I need a date.",
             FollowUpAction.CALL_BACK,
             1,
+            "credit_is_no_favour",
         ),
         ExcuseAnswer(
             Excuse.ALREADY_PAID,
@@ -124,13 +139,16 @@ CATALOGUE: dict[Excuse, ExcuseAnswer] = {
             "Send me the remittance: date, amount and the account you paid to. I check it today.",
             FollowUpAction.VERIFY_PAYMENT,
             1,
+            "send_the_remittance",
         ),
         ExcuseAnswer(
             Excuse.MISSING_PURCHASE_ORDER,
             "The invoice lacks our purchase-order number.",
             "Give me the number now. I send the invoice with it today, and the due date stays.",
-            FollowUpAction.SEND_INVOICE_COPY,
+            FollowUpAction.CALL_BACK,  # the invoice with the number arrived, payment made?
             2,
+            "number_now_invoice_today",
+            FollowUpAction.SEND_INVOICE_COPY,  # "today": the invoice goes out today
         ),
         ExcuseAnswer(
             Excuse.NEXT_PAYMENT_RUN,
@@ -139,6 +157,7 @@ CATALOGUE: dict[Excuse, ExcuseAnswer] = {
             "who approves it?",
             FollowUpAction.VERIFY_PAYMENT,
             3,
+            "this_week_s_run",
         ),
         ExcuseAnswer(
             Excuse.SALES_PROMISED_OTHER_TERMS,
@@ -147,6 +166,7 @@ CATALOGUE: dict[Excuse, ExcuseAnswer] = {
             "the amount is due as invoiced.",
             FollowUpAction.CONFIRM_WITH_SALES,
             1,
+            "contract_terms_apply",
         ),
     )
 }
@@ -166,6 +186,11 @@ def answer_for(excuse: Excuse) -> ExcuseAnswer:
     return CATALOGUE[excuse]
 
 
+def answer_codes(excuse: Excuse) -> tuple[str, str]:
+    """The answers a log may record for an excuse: the prepared one, or the collector's own."""
+    return (CATALOGUE[excuse].code, OWN_WORDS)
+
+
 def next_action(
     excuse: Excuse,
     *,
@@ -180,18 +205,33 @@ def next_action(
     return NextAction(a.action, add_business_days(as_of, wait, holidays), a.answer)
 
 
-EXCUSE_LOG_COLUMNS = ("case_id", "excuse", "logged_on")
+EXCUSE_LOG_COLUMNS = ("case_id", "excuse", "answer", "logged_on", "owed_minor", "currency")
 PAYMENT_COLUMNS = ("case_id", "received_on", "amount_minor")
+STATS_COLUMNS = (
+    "excuse",
+    "answer",
+    "currency",
+    "cases",
+    "paid",
+    "share_pct",
+    "owed_minor",
+    "recovered_minor",
+    "recovered_pct",
+)
 
 
 def outcome_stats(
     excuses: pl.DataFrame, payments: pl.DataFrame, *, as_of: date, window_days: int = 30
 ) -> pl.DataFrame:
-    """Per excuse: cases, how many paid within `window_days` of it, and the share in percent.
+    """Per excuse, answer and currency: cases; how many were paid in full within `window_days`
+    of it and the share in percent; what they owed, what was recovered in the window (each
+    case's payments up to what it owed) and that share in percent.
 
-    A case counts once per excuse, from the first day that excuse was logged; only excuses
-    whose window has closed by `as_of` count, so a recent excuse does not look like a failure.
-    "Paid" means any payment on the case in [logged_on, logged_on + window_days].
+    A case counts once per excuse and answer, from the first day that pair was logged, with what
+    it owed then; only excuses whose window has closed by `as_of` count, so a recent excuse does
+    not look like a failure, and only those with something owed (`owed_minor` > 0; a log
+    without the figure cannot be judged). "Paid" means the payments on the case in
+    [logged_on, logged_on + window_days] add up to what was owed: a part payment is not paid.
     """
     if window_days < 1:
         raise ExcuseError(BAD_WINDOW.format(days=window_days))
@@ -203,29 +243,44 @@ def outcome_stats(
     cutoff = as_of - timedelta(days=window_days)
     first = (
         excuses.select(EXCUSE_LOG_COLUMNS)
-        .filter(pl.col("logged_on") <= cutoff)
-        .group_by("case_id", "excuse")
-        .agg(pl.col("logged_on").min())
+        .filter((pl.col("logged_on") <= cutoff) & (pl.col("owed_minor") > 0))
+        .sort("logged_on")
+        .group_by("case_id", "excuse", "answer", "currency")
+        .agg(pl.col("logged_on").first(), pl.col("owed_minor").first())
     )
     return (
-        _paid_within(first, payments, window_days)
-        .group_by("excuse")
-        .agg(pl.len().cast(pl.Int64).alias("cases"), pl.col("paid").sum().cast(pl.Int64))
-        .with_columns(share_pct=_share_pct(pl.col("paid"), pl.col("cases")))
-        .sort("excuse")
-        .select("excuse", "cases", "paid", "share_pct")
+        _recovered_within(first, payments, window_days)
+        .group_by("excuse", "answer", "currency")
+        .agg(
+            pl.len().cast(pl.Int64).alias("cases"),
+            pl.col("paid").sum().cast(pl.Int64),
+            pl.col("owed_minor").sum().cast(pl.Int64),
+            pl.col("recovered_minor").sum().cast(pl.Int64),
+        )
+        .with_columns(
+            share_pct=_share_pct(pl.col("paid"), pl.col("cases")),
+            recovered_pct=_share_pct(pl.col("recovered_minor"), pl.col("owed_minor")),
+        )
+        .sort("excuse", "answer", "currency")
+        .select(STATS_COLUMNS)
     )
 
 
-def _paid_within(first: pl.DataFrame, payments: pl.DataFrame, window_days: int) -> pl.DataFrame:
-    """Per (case, excuse): was anything paid in [logged_on, logged_on + window_days]?"""
+def _recovered_within(
+    first: pl.DataFrame, payments: pl.DataFrame, window_days: int
+) -> pl.DataFrame:
+    """Per (case, excuse, answer): what was paid in [logged_on, logged_on + window_days], up to
+    what was owed (`recovered_minor`), and whether that is all of it (`paid`)."""
     received = pl.col("received_on")
     end = pl.col("logged_on") + pl.duration(days=window_days)
+    within = (received >= pl.col("logged_on")) & (received <= end)
     return (
         first.join(payments.filter(pl.col("amount_minor") > 0), on="case_id", how="left")
-        .with_columns(hit=(received >= pl.col("logged_on")) & (received <= end))
-        .group_by("case_id", "excuse")
-        .agg(pl.col("hit").fill_null(False).any().alias("paid"))
+        .with_columns(got=pl.when(within).then(pl.col("amount_minor")).otherwise(0).fill_null(0))
+        .group_by("case_id", "excuse", "answer", "currency")
+        .agg(pl.col("owed_minor").first(), pl.col("got").sum())
+        .with_columns(recovered_minor=pl.min_horizontal("got", "owed_minor"))
+        .with_columns(paid=pl.col("recovered_minor") >= pl.col("owed_minor"))
     )
 
 

@@ -214,3 +214,24 @@ def total_excluded(
                 total = total + ex[key]
         out[key] = open_amount if open_amount < total else total
     return out
+
+
+def counts_towards(r: Receipt, *, given_on: date, already_counted: frozenset[str]) -> bool:
+    """§7 A receipt counts towards a commitment given on `given_on` unless the balance it was
+    checked against already reflected it (dated by that day and known then)."""
+    return not (r.received_on <= given_on and r.reference in already_counted)
+
+
+ON_ACCOUNT = ""  # the item key of money received on account (not applied to an item)
+
+
+def receipt_scope(named: Iterable[str], covered: Iterable[str]) -> frozenset[str]:
+    """§7 The item keys whose receipts a promise or plan counts: the items it names; without
+    named items, those it covered when agreed and money on account (never a payment of an
+    invoice that fell due later). Empty: an old row without covered items, everything."""
+    named, covered = frozenset(named), frozenset(covered)
+    if named:
+        return named
+    if covered:
+        return covered | {ON_ACCOUNT}
+    return frozenset()

@@ -11,11 +11,13 @@ debtor's contact who gave it and the collector who took it. Payments are matched
   by, according to whether anything at all was paid towards it by then;
 * ``cancelled`` when the collector withdrew it before it fell due (a renegotiation).
 
-A promise counts only money received from the day it was given until it closed (kept, failed or
-cancelled): a payment made before the promise was given already reduced the balance the debtor
-promised on, and one made after a failure belongs to the follow-up, not to the broken promise.
-So no payment counts for two promises on the same items, which `validate_promise` keeps from
-standing side by side.
+A promise counts every payment dated on or before the day it closed (kept, failed or cancelled),
+whenever the ledger learned of it, except those the balance it was checked against already
+reflected when it was given (`already_counted`): a payment in transit when the debtor promised,
+imported days later, is money paid towards the promise, and one dated by the promised date but
+imported after the promise was judged broken makes it kept after all (`rejudged`). A payment
+made after a failure belongs to the follow-up, not to the broken promise. So no payment counts
+for two promises on the same items, which `validate_promise` keeps from standing side by side.
 
 While a promise stands the ladder holds back the promised amount (`hold_back`); a failed
 promise is followed up the next business day after its deadline and counts as broken for the
@@ -32,7 +34,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from arrears.domain.dates import add_business_days, next_business_day
-from arrears.domain.matching import Matching, Obligation, Receipt, match_receipts
+from arrears.domain.matching import Matching, Obligation, Receipt, counts_towards, match_receipts
 from arrears.domain.money import Money
 from arrears.domain.text import counted
 
@@ -94,8 +96,9 @@ class PromiseToPay:
     taken_by: str  # the collector
     item_keys: frozenset[str] = frozenset()
     cancelled_on: date | None = None
-    # Receipts dated the day it was given that had already reduced the balance it was checked
-    # against: they are not money paid towards it (only payments after it was entered count).
+    # Receipts dated on or before the day it was given that had already reduced the balance it
+    # was checked against: they are not money paid towards it. Any other receipt dated by the
+    # day it closed counts, whenever it was imported.
     already_counted: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
@@ -190,8 +193,8 @@ def _match(promise: PromiseToPay, receipts: Iterable[Receipt], until: date) -> M
     counted = [
         r
         for r in receipts
-        if promise.given_on <= r.received_on <= until
-        and not (r.received_on == promise.given_on and r.reference in promise.already_counted)
+        if r.received_on <= until
+        and counts_towards(r, given_on=promise.given_on, already_counted=promise.already_counted)
     ]
     return match_receipts(promise.obligations(), counted, currency=promise.currency)
 

@@ -19,6 +19,7 @@ from arrears.domain.disputes import (
     default_deadline,
     escalation,
     excluded_by_item,
+    needs_approval,
     resolve_dispute,
     settlement,
     validate_dispute,
@@ -120,7 +121,11 @@ def test_an_owner_without_a_manager_is_a_defect_not_a_silent_skip():
 
 def test_a_resolved_dispute_is_not_escalated():
     d = resolve_dispute(
-        dispute(("inv-1", "1")), outcome=DisputeOutcome.CREDIT_NOTE, on=DEADLINE, by="bob"
+        dispute(("inv-1", "1")),
+        outcome=DisputeOutcome.CREDIT_NOTE,
+        on=DEADLINE,
+        by="bob",
+        approved_by="carol",
     )
     assert escalation(d, as_of=date(2025, 3, 20), manager_of={}) is None
 
@@ -128,7 +133,12 @@ def test_a_resolved_dispute_is_not_escalated():
 def test_a_partial_credit_splits_over_the_items_and_the_rest_returns_to_dunning():
     d = dispute(("inv-1", "200"), ("inv-2", "100"))
     r = resolve_dispute(
-        d, outcome=DisputeOutcome.PARTIAL_CREDIT, on=DEADLINE, by="bob", credited=eur("250")
+        d,
+        outcome=DisputeOutcome.PARTIAL_CREDIT,
+        on=DEADLINE,
+        by="bob",
+        credited=eur("250"),
+        approved_by="carol",
     )
     s = settlement(r)
     assert s.credited == {"inv-1": eur("200"), "inv-2": eur("50")}
@@ -138,7 +148,9 @@ def test_a_partial_credit_splits_over_the_items_and_the_rest_returns_to_dunning(
 def test_outcomes_credit_what_they_must():
     d = dispute(("inv-1", "200"))
     assert settlement(
-        resolve_dispute(d, outcome=DisputeOutcome.CREDIT_NOTE, on=DEADLINE, by="bob")
+        resolve_dispute(
+            d, outcome=DisputeOutcome.CREDIT_NOTE, on=DEADLINE, by="bob", approved_by="carol"
+        )
     ).credited == {"inv-1": eur("200")}
     assert settlement(
         resolve_dispute(d, outcome=DisputeOutcome.REJECTED, on=DEADLINE, by="bob")
@@ -151,6 +163,32 @@ def test_outcomes_credit_what_they_must():
         resolve_dispute(
             d, outcome=DisputeOutcome.REJECTED, on=DEADLINE, by="bob", credited=eur("5")
         )
+
+
+@pytest.mark.parametrize(
+    ("outcome", "credited"),
+    [
+        (DisputeOutcome.WRITTEN_OFF, None),
+        (DisputeOutcome.CREDIT_NOTE, None),
+        (DisputeOutcome.PARTIAL_CREDIT, "50"),
+    ],
+)
+def test_an_outcome_that_reduces_what_is_owed_needs_someone_else_to_approve_it(outcome, credited):
+    d = dispute(("inv-1", "200"))
+    amount = eur(credited) if credited else None
+    for approver in ("", "bob"):
+        with pytest.raises(DisputeError, match="reduces what is owed: it needs the approval"):
+            resolve_dispute(
+                d, outcome=outcome, on=DEADLINE, by="bob", credited=amount, approved_by=approver
+            )
+    r = resolve_dispute(
+        d, outcome=outcome, on=DEADLINE, by="bob", credited=amount, approved_by="carol"
+    )
+    assert r.resolution is not None and r.resolution.approved_by == "carol"
+
+
+def test_a_rejection_needs_nobody_else():
+    assert not needs_approval(DisputeOutcome.REJECTED)
 
 
 def test_a_write_off_needs_someone_else_to_approve_it():
@@ -170,7 +208,7 @@ def test_a_dispute_is_resolved_only_once():
         dispute(("inv-1", "1")), outcome=DisputeOutcome.REJECTED, on=DEADLINE, by="bob"
     )
     with pytest.raises(DisputeError, match="already resolved"):
-        resolve_dispute(d, outcome=DisputeOutcome.CREDIT_NOTE, on=DEADLINE, by="bob")
+        resolve_dispute(d, outcome=DisputeOutcome.REJECTED, on=DEADLINE, by="bob")
 
 
 def test_the_default_deadline_is_ten_business_days():

@@ -35,6 +35,7 @@ from arrears.domain.negotiation import (
     respond,
     walk_away_for,
 )
+from arrears.domain.negotiation.config import condition_ask, payment_today
 from arrears.domain.negotiation.document import (
     DeskPolicy,
     PolicyDocumentError,
@@ -80,17 +81,36 @@ def test_first_proposal_is_countered_even_when_acceptable():
     rec = respond(proposal, context=ctx(), history=NegotiationHistory())
     assert not rec.walk_away.exceeded(proposal, anchor=MON, balance=eur("8000"))
     assert rec.action is Action.COUNTER
-    assert rec.terms == Terms.single(day(6), eur("8000"))
+    assert rec.terms == Terms.single(day(4), eur("8000"))  # half the wait (day 6 is a Sunday)
 
 
 def test_counter_asks_for_an_earlier_date_a_larger_first_payment_and_a_shorter_plan():
     rec = respond(plan(10, "2000", 80), context=ctx(), history=NegotiationHistory())
-    # Half the wait, half of what the first payment leaves, half the plan length.
-    assert rec.terms == plan(5, "5000", 40)
+    # Half the wait, half of what the first payment leaves, half the plan length, each date
+    # moved back to a business day (day 5 is a Saturday, day 40 too).
+    assert rec.terms == plan(4, "5000", 39)
     assert rec.script == (
         "Our company needs this cash now to meet its own payments. I need EUR 5,000.00 by "
-        "8 March 2025 and the remaining EUR 3,000.00 by 12 April 2025."
+        "7 March 2025, then EUR 1,000.00 on 18 March 2025, EUR 1,000.00 on 28 March 2025 and "
+        "EUR 1,000.00 on 11 April 2025 (EUR 8,000.00 in all)."
     )
+
+
+def test_every_date_of_a_counter_and_its_instalments_falls_on_a_business_day():
+    holiday = frozenset({date(2025, 3, 28)})  # a Friday the company does not work
+    c = NegotiationContext(MON, eur("8000"), "medium", CLEAN, "alice", holidays=holiday)
+    rec = respond(plan(10, "2000", 80), context=c, history=NegotiationHistory())
+    days = [p.on for p in rec.terms.parts(holiday)]
+    assert days == [date(2025, 3, 7), date(2025, 3, 18), date(2025, 3, 27), date(2025, 4, 11)]
+    assert all(d.weekday() < 5 and d not in holiday for d in days)
+
+
+def test_a_plan_is_said_instalment_by_instalment():
+    eleven = Terms.plan(day(1), eur("2750"), day(89), eur("5500"), 11)
+    said = eleven.describe()
+    assert said.count(" on ") == 11 and "remaining" not in said
+    assert said.startswith("EUR 2,750.00 by 4 March 2025, then EUR 250.00 on ")
+    assert said.endswith("and EUR 250.00 on 31 May 2025 (EUR 5,500.00 in all)")
 
 
 def test_counter_amount_is_rounded_up_to_whole_units_and_never_above_the_balance():
@@ -123,9 +143,9 @@ def test_paying_everything_today_is_accepted_at_once():
 
 def test_a_later_proposal_as_good_as_the_counter_is_accepted():
     _, h = exchange(NegotiationHistory(), plan(10, "2000", 80))
-    rec, h = exchange(h, plan(4, "5000", 40))
+    rec, h = exchange(h, plan(4, "5000", 39))
     assert rec.action is Action.ACCEPT
-    assert h.accepted == plan(4, "5000", 40)
+    assert h.accepted == plan(4, "5000", 39)
 
 
 def test_concessions_shrink_and_each_buys_a_new_condition():
@@ -136,9 +156,9 @@ def test_concessions_shrink_and_each_buys_a_new_condition():
         rec, h = exchange(h, plan(10, str(2001 + k), 80))
         recs.append(rec)
     assert [r.action for r in recs] == [Action.CONCEDE] * 3 + [Action.HOLD]
-    assert [r.terms for r in recs[:3]] == [
-        plan(9, "3500", 65),
-        plan(10, "2750", 77),
+    assert [r.terms for r in recs[:3]] == [  # on business days
+        plan(9, "3500", 64),
+        plan(10, "2750", 74),
         plan(10, "2375", 80),
     ]
     assert [r.condition for r in recs[:3]] == [
@@ -153,15 +173,45 @@ def test_concessions_shrink_and_each_buys_a_new_condition():
     assert recs[3].script.startswith("Our policy on overdue accounts")  # a reason not yet used
 
 
-def test_accepting_within_a_concession_requires_only_that_concession_s_condition():
+def test_accepting_within_a_concession_keeps_the_conditions_of_the_concessions_before_it():
     h = NegotiationHistory()
     _, h = exchange(h, plan(10, "2000", 80))
     _, h = exchange(h, plan(10, "2001", 80))  # concession 1: acceleration clause, refused
     rec, h = exchange(h, plan(10, "3000", 70))  # within concession 2
     assert rec.action is Action.ACCEPT
-    assert rec.conditions == (Condition.WRITTEN_ACKNOWLEDGEMENT,)
+    assert rec.conditions == (Condition.ACCELERATION_CLAUSE, Condition.WRITTEN_ACKNOWLEDGEMENT)
     assert h.events[-1].conditions == rec.conditions
-    assert rec.script.endswith("provided you confirm the debt in writing today.")
+    assert rec.script.endswith(
+        "provided you sign the plan with an acceleration clause: one missed date makes the whole "
+        "balance due, and confirm the debt in writing today."
+    )
+
+
+def test_a_plan_agreed_after_three_concessions_keeps_all_three_conditions():
+    h = NegotiationHistory()
+    _, h = exchange(h, plan(10, "2000", 80))
+    offers = []
+    for k in range(3):
+        rec, h = exchange(h, plan(10, str(2001 + k), 80))
+        offers.append(rec)
+    three = (Condition.ACCELERATION_CLAUSE, Condition.WRITTEN_ACKNOWLEDGEMENT)
+    three += (Condition.PAYMENT_TODAY,)
+    assert offers[2].conditions == three
+    assert offers[2].script.endswith(
+        "and confirm the debt in writing today, and pay EUR 800.00 today, towards the first "
+        "payment."
+    )
+    rec, h = exchange(h, plan(10, "2375", 80))  # the third concession, taken
+    assert (rec.action, rec.conditions, h.events[-1].conditions) == (Action.ACCEPT, three, three)
+
+
+def test_a_payment_today_names_its_amount_a_share_of_the_balance_at_most_the_first_payment():
+    policy = ConditionPolicy()
+    assert payment_today(plan(3, "2000", 60), eur("8000"), policy) == eur("800")
+    assert payment_today(plan(3, "500", 60), eur("8000"), policy) == eur("500")
+    assert payment_today(plan(3, "500", 60), eur("0.05"), policy) == eur("0.01")
+    said = condition_ask(Condition.PAYMENT_TODAY, plan(3, "2000", 60), eur("8000"), policy)
+    assert said == "pay EUR 800.00 today, towards the first payment"
 
 
 def test_a_proposal_beyond_the_walk_away_point_needs_approval():
@@ -254,7 +304,7 @@ def test_terms_that_do_not_describe_a_schedule_are_refused():
 def test_terms_expand_into_parts_that_add_up_exactly():
     t = Terms.plan(day(0), eur("100"), day(90), eur("1000.01"), 3)
     parts = t.parts()
-    assert [p.on for p in parts] == [day(0), day(30), day(60), day(90)]
+    assert [p.on for p in parts] == [day(0), day(30), day(60), day(90)]  # all business days
     assert [p.amount for p in parts] == [eur("100"), eur("300"), eur("300"), eur("300.01")]
 
 
@@ -295,9 +345,9 @@ def test_the_history_is_immutable_closes_on_acceptance_and_exports_rows():
     h0 = NegotiationHistory()
     _, h1 = exchange(h0, plan(10, "2000", 80))
     assert h0.events == ()
-    _, h2 = exchange(h1, plan(5, "5000", 40))
+    _, h2 = exchange(h1, plan(4, "5000", 39))
     with pytest.raises(NegotiationError, match="start a new one"):
-        exchange(h2, plan(5, "5000", 40))
+        exchange(h2, plan(4, "5000", 39))
     frame = pl.DataFrame(h2.rows())
     assert tuple(frame.columns) == ROW_COLUMNS
     assert frame["kind"].to_list() == ["proposal", "counter", "proposal", "acceptance"]
@@ -457,7 +507,7 @@ def test_a_concession_to_a_plan_stays_a_plan_of_its_total():
     c = ctx("52286", "low")
     h = NegotiationHistory()
     _, h = exchange(h, Terms.plan(day(20), eur("11000"), day(110), eur("20000"), 4), c)
-    assert h.positions[0] == Terms.plan(day(10), eur("15500"), day(55), eur("20000"), 4)
+    assert h.positions[0] == Terms.plan(day(10), eur("15500"), day(53), eur("20000"), 4)
     rec, _ = exchange(h, Terms.plan(day(20), eur("11500"), day(110), eur("20000"), 4), c)
     assert rec.action is Action.CONCEDE
     assert rec.terms.is_plan and rec.terms.total == eur("20000")
@@ -717,11 +767,14 @@ def test_a_concession_keeps_the_points_the_debtor_already_offers_better():
     ):
         rec, h = exchange(h, terms, context)
     ours = h.positions[-1]
-    whole = Terms.single(ours.first_on + timedelta(days=1), eur("30000"))  # all, a day later
+    assert ours.first_on.weekday() == 4  # a Friday
+    whole = Terms.single(ours.first_on + timedelta(days=3), eur("30000"))  # all, on Monday
     rec = respond(whole, context=context, history=h)
     assert not rec.terms.is_plan  # the debtor's single payment is not turned into a plan
-    assert rec.terms.first_amount == eur("30000") and rec.terms.first_on <= whole.first_on
-    assert rec.action is Action.ACCEPT  # a day's concession reaches it: agreed, on a condition
+    # the concession keeps the whole payment the debtor offers; its date cannot move to the
+    # weekend between, so it stays on our Friday
+    assert rec.action is Action.CONCEDE
+    assert rec.terms == Terms.single(ours.first_on, eur("30000"))
     assert rec.conditions and Condition.ACCELERATION_CLAUSE not in rec.conditions
 
 
@@ -784,3 +837,29 @@ def test_a_counter_with_the_debtors_own_terms_is_refused_as_an_acceptance():
         record_exchange(
             NegotiationHistory(), rec, proposed_by="x", collector="alice", on=MON, override=ov
         )
+
+
+def test_terms_entered_directly_override_the_offer_that_stands_unless_they_keep_to_it():
+    from arrears.domain.negotiation.recording import (
+        BELOW_OUR_OFFER,
+        CONDITION_MISSING,
+        direct_entry,
+        record_direct_entry,
+    )
+
+    _, h = exchange(NegotiationHistory(), plan(10, "2000", 80))  # countered: plan(4, 5000, 39)
+    assert direct_entry(h, plan(10, "2000", 80), ()) == BELOW_OUR_OFFER  # the debtor's own
+    assert direct_entry(h, plan(4, "5000", 39), ()) is None  # our offer
+    assert direct_entry(h, Terms.single(day(20), eur("500")), ()) is None  # a part only
+    offer, h2 = exchange(h, plan(10, "2001", 80))  # a concession on a condition
+    assert direct_entry(h2, offer.terms, ()) == CONDITION_MISSING
+    assert direct_entry(h2, offer.terms, offer.conditions) is None
+    with pytest.raises(NegotiationError, match="needs the reason"):
+        record_direct_entry(
+            h, plan(10, "2000", 80), (), why=BELOW_OUR_OFFER, reason=" ", by="alice", on=MON
+        )
+    done = record_direct_entry(
+        h, plan(10, "2000", 80), (), why=BELOW_OUR_OFFER, reason="CFO", by="alice", on=MON
+    )
+    assert [e.kind for e in done.events[-2:]] == [EventKind.OVERRIDE, EventKind.ACCEPTANCE]
+    assert done.events[-2].reason_code == BELOW_OUR_OFFER

@@ -256,11 +256,19 @@ def test_a_plan_paid_in_full_on_time_is_completed():
     assert plan_default(s) is None
 
 
-def test_payments_before_the_plan_was_agreed_do_not_count_towards_it():
-    s = plan_status(
-        simple_plan(), [Receipt("a", date(2025, 3, 1), eur("900"))], as_of=date(2025, 3, 10)
-    )
+def test_payments_already_in_the_balance_the_plan_was_agreed_on_do_not_count_towards_it():
+    from dataclasses import replace
+
+    plan = replace(simple_plan(), already_counted=frozenset({"a"}))
+    s = plan_status(plan, [Receipt("a", date(2025, 3, 1), eur("900"))], as_of=date(2025, 3, 10))
     assert s.paid == eur("0")
+
+
+def test_a_payment_dated_before_the_plan_but_learned_of_after_it_counts_towards_it():
+    s = plan_status(
+        simple_plan(), [Receipt("a", date(2025, 3, 1), eur("300"))], as_of=date(2025, 3, 10)
+    )
+    assert s.paid == eur("300")
 
 
 def test_a_plan_beyond_the_walk_away_point_needs_approval():
@@ -313,7 +321,7 @@ def test_plan_matching_never_counts_money_twice_or_loses_it(rs, days):
     p = simple_plan(interest=InterestTerms(Decimal("0.05")))
     as_of = date.fromordinal(AGREED.toordinal() + days)
     s = plan_status(p, rs, as_of=as_of)
-    counted = sum(r.amount.to_minor() for r in rs if AGREED <= r.received_on <= as_of)
+    counted = sum(r.amount.to_minor() for r in rs if r.received_on <= as_of)
     assert s.paid.to_minor() == min(counted, p.total.to_minor())
     assert all(0 <= i.paid.to_minor() <= i.instalment.amount.to_minor() for i in s.instalments)
     assert plan_status(p, list(reversed(rs)), as_of=as_of) == s

@@ -103,10 +103,26 @@ def test_partial_payments_across_several_items_count_once_towards_the_promise():
     assert s.paid == eur("1000")
 
 
-def test_a_payment_received_before_the_promise_was_given_does_not_count():
-    s = evaluate_promise(promise((FRI, "1000")), [paid(MON - timedelta(days=1), "1000")], as_of=FRI)
+def test_a_payment_already_in_the_balance_when_the_promise_was_given_does_not_count():
+    from dataclasses import replace
+
+    p = replace(promise((FRI, "1000")), already_counted=frozenset({"known"}))
+    s = evaluate_promise(p, [paid(MON - timedelta(days=1), "1000", "known")], as_of=FRI)
     assert s.state is PromiseState.OPEN
     assert s.paid == eur("0")
+
+
+def test_a_payment_dated_before_the_promise_but_learned_of_after_it_counts():
+    got = [paid(MON - timedelta(days=1), "400", "in-transit"), paid(FRI, "600", "on-time")]
+    s = evaluate_promise(promise((FRI, "1000")), got, as_of=date(2025, 3, 12))
+    assert (s.state, s.paid) == (PromiseState.KEPT, eur("1000"))
+
+
+def test_a_payment_dated_by_the_promised_day_keeps_it_whenever_it_was_imported():
+    late_import = [paid(FRI, "1000")]  # judged broken on the 12th without it, then imported
+    assert evaluate_promise(promise((FRI, "1000")), [], as_of=date(2025, 3, 12)).state == "broken"
+    s = evaluate_promise(promise((FRI, "1000")), late_import, as_of=date(2025, 3, 13))
+    assert (s.state, s.closed_on) == (PromiseState.KEPT, FRI)
 
 
 def test_a_payment_after_the_promise_broke_does_not_mend_it():
@@ -283,9 +299,7 @@ def test_promise_matching_never_counts_money_twice_or_loses_it(receipts, days):
     as_of = MON + timedelta(days=days)
     s = evaluate_promise(p, receipts, as_of=as_of)
     until = s.closed_on if s.state is not PromiseState.OPEN and s.closed_on else as_of
-    counted = sum(
-        r.amount.to_minor() for r in receipts if MON <= r.received_on <= min(until, as_of)
-    )
+    counted = sum(r.amount.to_minor() for r in receipts if r.received_on <= min(until, as_of))
     assert s.paid.to_minor() == min(counted, p.total.to_minor())
     assert all(0 <= x.paid.to_minor() <= x.part.amount.to_minor() for x in s.parts)
     assert evaluate_promise(p, list(reversed(receipts)), as_of=as_of) == s

@@ -45,13 +45,15 @@ def test_goods_problem_splits_off_the_disputed_part_and_the_rest_is_collected(w)
 
 def test_invoice_not_received_gets_a_copy_and_a_date_within_two_business_days(w):
     r = excuse_log(case=w.case, actor=w.cora, excuse=Excuse.INVOICE_NOT_RECEIVED, as_of=AS_OF)
-    assert r.action.due_on == date(2026, 11, 27) and r.action.channel == "email"
+    assert r.now is not None and (r.now.due_on, r.now.channel) == (AS_OF, "email")  # the copy
+    assert r.action.due_on == date(2026, 11, 27) and r.action.channel == "phone"  # the date
     assert CaseEvent.objects.filter(case=w.case, kind="excuse").count() == 1
 
 
 def test_credit_managers_learn_which_excuses_end_in_payment(w):
     excuse_log(case=w.case, actor=w.cora, excuse=Excuse.PAYMENT_IN_PROCESS, as_of=AS_OF)
     pay(w.new, 400_00, AS_OF + timedelta(days=3))
+    pay(w.old, 600_00, AS_OF + timedelta(days=5))  # all of it: a part payment is not "paid"
     stats = excuse_stats(actor=w.cora, company=w.company, as_of=AS_OF + timedelta(days=40))
     assert stats.filter(excuse="payment_in_process")["paid"].to_list() == [1]
 

@@ -176,10 +176,13 @@ def receipts(case: Case, item_ids: Iterable[int] | None = None) -> list[Receipt]
     return got
 
 
-def received_on_day(case: Case, on: date) -> list[str]:
-    """References of the case's receipts dated `on` already known: they are in the balance a
-    commitment entered on `on` is checked against, so they do not count towards it."""
-    return sorted({r.reference for r in receipts(case) if r.received_on == on})
+def known_receipts(case: Case, on: date) -> list[str]:
+    """References of the receipts dated on or before `on` already known, on the case's open items
+    or on account: they are in the balance a commitment entered on `on` is checked against, so
+    they do not count towards it; any other receipt, imported later, does (§7)."""
+    scope = {i.number for i in open_items(case)} | {ON_ACCOUNT}
+    got = receipts(case)
+    return sorted({r.reference for r in got if r.received_on <= on and r.item_key in scope})
 
 
 def promise_domain(p: PromiseToPay) -> DomainPromise:

@@ -255,6 +255,11 @@ class ExcuseLog(models.Model):
     note = models.TextField(blank=True)
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     next_action_on = models.DateField()
+    # the answer used: the prepared one's code, or "own_words" ("" on a log stored before)
+    answer = models.CharField(max_length=40, blank=True)
+    # what the case owed when the excuse was heard (None on a log stored before): the
+    # statistics judge "paid" against it
+    owed_minor = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -311,6 +316,7 @@ class ApprovalKind(models.TextChoices):
     PROMISE = "promise"  # a promise entered directly, beyond the walk-away point
     PLAN = "plan"
     WRITE_OFF = "write_off"
+    DISPUTE_CREDIT = "dispute_credit"  # a dispute resolved by a credit note or partial credit
 
 
 class Approval(models.Model):
@@ -328,6 +334,9 @@ class Approval(models.Model):
     plan = models.ForeignKey(PaymentPlan, null=True, blank=True, on_delete=models.PROTECT)
     promise = models.ForeignKey(PromiseToPay, null=True, blank=True, on_delete=models.PROTECT)
     write_off = models.ForeignKey(WriteOff, null=True, blank=True, on_delete=models.PROTECT)
+    dispute = models.ForeignKey(  # a credit asked on this dispute (`DISPUTE_CREDIT`)
+        "Dispute", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -92,6 +92,14 @@ WORDS = {
     "dispute.not_resolver": "{person} may not resolve dispute D{dispute}: its owner, their "
     "manager or a credit manager",
     "dispute.not_open": "dispute D{dispute} is already {status}",
+    "promise.override_no_reason": "our offer stands in negotiation N{negotiation}: a promise "
+    "{why_words} overrides it and needs the reason",
+    "plan.override_no_reason": "our offer stands in negotiation N{negotiation}: a plan "
+    "{why_words} overrides it and needs the reason",
+    "excuse.unknown_answer": "{answer!r} is not an answer to {excuse}: use the prepared answer "
+    "or own_words",
+    "dispute.credit_waits": "the credit on dispute D{dispute} waits for a credit manager's "
+    "decision (approval A{approval}): decide it, or withdraw the request first",
     # write-offs
     "writeoff.no_reason": "a write-off needs its reason",
     "writeoff.unknown_item": "item {item!r} is not open on this case",
@@ -149,6 +157,13 @@ def _money(amount: Any, currency: str) -> str:
         return f"{currency} {amount}"
 
 
+# Why terms entered directly override the negotiation (`domain.negotiation.recording`).
+OVERRIDE_WORDS = {
+    "below_our_offer": "below the offer that stands",
+    "condition_missing": "without the condition its concession was offered for",
+}
+
+
 def enrich(figures: dict[str, Any]) -> dict[str, Any]:
     """Money from minor units (`due_minor` -> `due`) and from an exact amount (`amount` ->
     `money`), in the figures' currency; what a check speaks of in words; no hint (the terminal
@@ -165,6 +180,8 @@ def enrich(figures: dict[str, Any]) -> dict[str, Any]:
         out["what_words"] = THING_WORDS.get(str(figures["what"]), str(figures["what"]))
     if "taking" in figures:
         out["taking_words"] = TAKING_WORDS.get(str(figures["taking"]), str(figures["taking"]))
+    if "why" in figures:
+        out["why_words"] = OVERRIDE_WORDS.get(str(figures["why"]), str(figures["why"]))
     return out
 
 
@@ -180,6 +197,8 @@ DESK_EVENTS = {
     "promise_partly_kept": "promise P{promise} partly kept: {paid} of {total} paid by "
     "{failed_on}; follow-up {follow_up_on}",
     "promise_cancelled": "promise P{promise} withdrawn: {reason}",
+    "promise_rejudged": "promise P{promise} judged again on payments imported since: {was} "
+    "before, now {state} ({paid} of {total} paid by its date){follow_up_cancelled}",
     "proposal": "debtor proposed {proposal}; engine: {recommended} ({recommended_terms}); "
     "recorded {recorded}",
     "plan_agreed": "plan PL{plan} agreed: {instalments}",
@@ -193,7 +212,10 @@ DESK_EVENTS = {
     "dispute_overdue": "dispute D{dispute} {days_over} days past its deadline {deadline}: "
     "{escalated}",
     "dispute_resolved": "dispute D{dispute} resolved: {outcome}, {credited} credited",
-    "excuse": "{excuse}{contact}; answer given; follow-up: {follow_up} on {follow_up_on}",
+    "dispute_credit_requested": "dispute D{dispute}: {outcome} of {credited} asked; waits for "
+    "a credit manager's approval A{approval}",
+    "excuse": "{excuse}{contact}; {answer_used}; {done_now}follow-up: {follow_up} on "
+    "{follow_up_on}",
     "write_off_requested": "write-off W{write_off} requested: {reason}",
     "written_off": "closed as written off ({write_offs})",
     "handover": "handed over to {to}{agency_named} ({from_owner} -> {to_owner}): {reason}",
@@ -220,6 +242,8 @@ DECISIONS = {
     "promise_refused": "promise P{promise} ({promised}) refused: not counted in the "
     "promise-keeping record, the ladder goes on",
     "write_off_approved": "write-off W{write_off} ({promised}) approved",
+    "dispute_credit_approved": "dispute D{dispute} resolved by {outcome} ({credited})",
+    "dispute_credit_refused": "no {outcome} on dispute D{dispute}: it stays open",
     "write_off_refused": "write-off W{write_off} ({promised}) refused",
 }
 # How a decision reads, by the request status it set.

@@ -25,6 +25,7 @@ from arrears.apps.cases.models import Case
 from arrears.apps.cases.selectors import CaseBalance, case_balance, say, say_all
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import Company, Debtor
+from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.convert import history_domain
 from arrears.apps.negotiation.models import (
     Approval,
@@ -40,13 +41,20 @@ from arrears.apps.negotiation.models import (
     PromiseToPay,
 )
 from arrears.apps.negotiation.policy import company_document, desk_policy, promise_policy
-from arrears.apps.negotiation.presentation import DECISIONS, DESK_EVENTS, LIMIT_WORDS, VERDICTS
+from arrears.apps.negotiation.presentation import (
+    DECISIONS,
+    DESK_EVENTS,
+    LIMIT_WORDS,
+    OVERRIDE_WORDS,
+    VERDICTS,
+)
 from arrears.domain.access import Verb
 from arrears.domain.excuses import outcome_stats
+from arrears.domain.matching import receipt_scope
 from arrears.domain.money import Money, format_minor
 from arrears.domain.negotiation import ROW_COLUMNS, Limit, WalkAway
 from arrears.domain.negotiation.document import DeskPolicy
-from arrears.domain.promises import NEVER_STOOD, PromiseRecord, PromiseState
+from arrears.domain.promises import NEVER_STOOD, PromiseRecord, PromiseState, evaluate_promise
 from arrears.domain.text import neutralise
 
 
@@ -129,6 +137,7 @@ class CaseNegotiation:
     approvals: list[Approval] = field(default_factory=list)
     excuses: list[ExcuseLog] = field(default_factory=list)
     handing: CaseHandover = field(default_factory=CaseHandover)
+    paid: dict[int, int] = field(default_factory=dict)  # standing promise -> paid so far
 
     def handed_over(self) -> str | None:
         return self.handing.handed_over()
@@ -147,6 +156,7 @@ class CaseNegotiation:
             total = format_minor(p.total_minor, p.currency)
             out.append(
                 f"promise P{p.pk} given {p.given_on} by {p.given_by}: {total}, {say(p.state)}"
+                + so_far(p, self.paid.get(p.pk))
             )
         for pl_ in self.plans:
             total = format_minor(pl_.principal_minor, pl_.currency)
@@ -161,6 +171,32 @@ class CaseNegotiation:
             contact = f" ({e.contact})" if e.contact else ""
             out.append(f"excuse {e.logged_on}: {say(e.excuse)}{contact}")
         return out
+
+
+def so_far(p: PromiseToPay, paid_minor: int | None) -> str:
+    """'; paid so far EUR 100.00, still owed EUR 200.00' for a standing promise (§7: before its
+    date it is neither kept nor broken, only part paid); '' for any other."""
+    if paid_minor is None or p.state != PromiseState.OPEN:
+        return ""
+    paid = format_minor(paid_minor, p.currency)
+    owed = format_minor(max(0, p.total_minor - paid_minor), p.currency)
+    return f"; paid so far {paid}, still owed {owed}"
+
+
+def paid_so_far(case: Case, promises: list[PromiseToPay], as_of: date) -> dict[int, int]:
+    """Per standing promise of the case, what is paid towards it by `as_of`, judged on the
+    receipts the ledger holds now (as the sweep will judge it, late imports included)."""
+    standing = [p for p in promises if p.state == PromiseState.OPEN]
+    if not standing:
+        return {}
+    got, policy = load.receipts(case), promise_policy(case.company)
+    out = {}
+    for p in standing:
+        scope = receipt_scope((i.number for i in p.items.all()), p.covered_items)
+        mine = [r for r in got if not scope or r.item_key in scope]
+        status = evaluate_promise(load.promise_domain(p), mine, as_of=as_of, policy=policy)
+        out[p.pk] = status.paid.to_minor()
+    return out
 
 
 def describe_dispute(d: Dispute) -> str:
@@ -238,12 +274,13 @@ def case_negotiation(*, actor: Any, case: Case, as_of: date) -> CaseNegotiation:
     who may read its notes; a case handed over names who has it since when, and what its items
     owe (the run no longer counts them)."""
     _require_notes(actor, case)
+    promises = list(PromiseToPay.objects.filter(case=case).order_by("-given_on", "-id")[:5])
     return CaseNegotiation(
         record=promise_record_for(debtor=case.debtor, as_of=as_of),
         defaulted_plans=PaymentPlan.objects.filter(
             case__debtor=case.debtor, status=PlanStatus.DEFAULTED
         ).count(),
-        promises=list(PromiseToPay.objects.filter(case=case).order_by("-given_on", "-id")[:5]),
+        promises=promises,
         plans=list(PaymentPlan.objects.filter(case=case).order_by("-agreed_on", "-id")[:3]),
         disputes=list(
             Dispute.objects.filter(case=case, status=DisputeStatus.OPEN)
@@ -258,6 +295,7 @@ def case_negotiation(*, actor: Any, case: Case, as_of: date) -> CaseNegotiation:
         ),
         excuses=list(ExcuseLog.objects.filter(case=case).order_by("-logged_on", "-id")[:5]),
         handing=_handover(case, as_of),
+        paid=paid_so_far(case, promises, as_of),
     )
 
 
@@ -287,6 +325,9 @@ def describe_approval(a: Approval) -> str:
     if a.kind == "promise":
         promised = sum(int(x) for _, x in d.get("parts", []))
         return f"promise {format_minor(promised, cur)} on {items}"
+    if a.kind == "dispute_credit":
+        credited = format_minor(int(d.get("credited_minor", 0)), cur)
+        return f"{say(d.get('outcome'))} of {credited} on dispute D{d.get('dispute', '?')}"
     parts = d.get("parts", [])
     total = format_minor(sum(int(x) for _, x in parts), cur)
     on = ", ".join(f"{k} {format_minor(int(x), cur)}" for k, x in parts)
@@ -417,7 +458,8 @@ def negotiation_rows(
     an acceptance the `commitment` stored from it: the promise or plan, dates and amounts), to
     a person who may read its notes. `plain`: the commitment's states and conditions in words,
     for the terminal (the CSV keeps the codes). `as_of`: the history as it stood at the end of
-    that day (its events up to then)."""
+    that day (its events up to then). A standing promise says what is paid so far and still
+    owed: on `as_of`, else as the daily run last judged it."""
     _require_notes(actor, case)
     return _rows(case, plain=plain, as_of=as_of)
 
@@ -432,13 +474,14 @@ def _rows(case: Case, *, plain: bool, as_of: date | None = None) -> list[dict[st
             Prefetch("events", queryset=NegotiationEvent.objects.order_by("seq")),
             Prefetch("promises", queryset=PromiseToPay.objects.order_by("id")),
             "promises__parts",
+            "promises__items",
             Prefetch("plans", queryset=PaymentPlan.objects.order_by("id")),
             "plans__instalments",
         )
     )
     for n in negotiations:
         history = history_domain(n.events.all(), case.currency)
-        stored = _commitments(n, plain=plain)
+        stored = _commitments(n, plain=plain, as_of=as_of)
         for row in history.rows():
             on = row["on"]
             if as_of is not None and isinstance(on, date) and on > as_of:
@@ -448,16 +491,24 @@ def _rows(case: Case, *, plain: bool, as_of: date | None = None) -> list[dict[st
     return out
 
 
-def _commitments(n: Negotiation, *, plain: bool = False) -> str:
+def _commitments(n: Negotiation, *, plain: bool = False, as_of: date | None = None) -> str:
     """The promises and plans an agreed negotiation became, as the ledger holds them."""
     word = say if plain else str
     said = []
-    for p in n.promises.all():
+    promises = list(n.promises.all())  # prefetched with their parts and items, in id order
+    paid = {p.pk: p.paid_minor for p in promises}
+    if as_of is not None:
+        paid.update(paid_so_far(n.case, promises, as_of))
+    for p in promises:
         parts = ", ".join(
             f"{format_minor(x.amount_minor, p.currency)} on {x.on}" for x in p.parts.all()
         )
-        said.append(f"promise P{p.pk} ({word(p.state)}): {parts}" + _conditions(p.conditions, word))
-    for q in n.plans.all():
+        said.append(
+            f"promise P{p.pk} ({word(p.state)}): {parts}"
+            + _conditions(p.conditions, word)
+            + so_far(p, paid[p.pk])
+        )
+    for q in n.plans.all():  # prefetched with their instalments, in id order
         dues = ", ".join(
             f"{format_minor(i.principal_minor + i.interest_minor, q.currency)} on {i.due_on}"
             for i in q.instalments.all()
@@ -494,14 +545,24 @@ def negotiation_csv(*, actor: Any, case: Case, as_of: date | None = None) -> str
 def excuse_stats(
     *, actor: Any, company: Company, as_of: date, window_days: int = 30
 ) -> pl.DataFrame:
-    """Per excuse: cases, how many paid within the window after it, and the share (§8): the
-    company's figure, to a person who may read its negotiation notes (what debtors said)."""
+    """Per excuse, answer and currency: cases, how many paid in full within the window after it
+    and the share, what they owed and the share of it recovered in the window (§8,
+    `domain.excuses.outcome_stats`): the company's figure, to a person who may read its
+    negotiation notes (what debtors said)."""
     require(actor, Verb.READ_NOTES, company_id=company.pk)
     excuses = read_frame(
-        "SELECT e.case_id, e.excuse, e.logged_on FROM negotiation_excuselog e "
+        "SELECT e.case_id, e.excuse, e.answer, e.logged_on, e.owed_minor, c.currency "
+        "FROM negotiation_excuselog e "
         "JOIN cases_case c ON c.id = e.case_id WHERE c.company_id = %s",
         [company.pk],
-        {"case_id": pl.Int64(), "excuse": pl.String(), "logged_on": pl.Date()},
+        {
+            "case_id": pl.Int64(),
+            "excuse": pl.String(),
+            "answer": pl.String(),
+            "logged_on": pl.Date(),
+            "owed_minor": pl.Int64(),
+            "currency": pl.String(),
+        },
     )
     payments = read_frame(
         "SELECT c.id AS case_id, p.received_on, a.amount_minor FROM ledger_allocation a "
@@ -513,6 +574,41 @@ def excuse_stats(
         {"case_id": pl.Int64(), "received_on": pl.Date(), "amount_minor": pl.Int64()},
     )
     return outcome_stats(excuses, payments, as_of=as_of, window_days=window_days)
+
+
+@dataclass(frozen=True)
+class CollectorFigures:
+    """§5-6 How one collector negotiates: answers given, and how often they departed from the
+    engine (an override with its reason), terms entered directly past our offer or without a
+    concession's condition included."""
+
+    collector: str
+    answers: int  # counters, concessions, holds, acceptances and requests they recorded
+    overrides: int
+    direct_overrides: int  # of the overrides: promises or plans typed in past our offer
+
+
+def collector_figures(*, actor: Any, company: Company) -> list[CollectorFigures]:
+    """Per collector of the company who negotiated, their answers and overrides, to a person
+    who may read its negotiation notes; a collector who may not read others' cases sees only
+    their own line."""
+    role = require(actor, Verb.READ_NOTES, company_id=company.pk)
+    events = NegotiationEvent.objects.filter(negotiation__case__company=company).exclude(
+        kind="proposal"
+    )
+    owner = readable_owner(actor, role, company.pk)
+    if owner is not None:
+        events = events.filter(by=actor.get_username())
+    counts: dict[str, Counter[str]] = {}
+    for by, kind, code in events.values_list("by", "kind", "reason_code"):
+        c = counts.setdefault(by, Counter())
+        c["overrides" if kind == "override" else "answers"] += 1
+        if kind == "override" and code in OVERRIDE_WORDS:
+            c["direct"] += 1
+    return [
+        CollectorFigures(by, c["answers"], c["overrides"], c["direct"])
+        for by, c in sorted(counts.items())
+    ]
 
 
 @dataclass(frozen=True)
@@ -643,6 +739,7 @@ _CODES = (
     "follow_up",
     "outcome",
     "state",
+    "was",
     "status",
     "kind",
     "to",
@@ -663,8 +760,16 @@ def _worded(rule: str, r: dict[str, Any]) -> dict[str, str]:
         )
     if rule == "dispute_opened":
         out["reason"] = say(r.get("reason"))
+    if rule == "promise_rejudged":
+        cancelled = r.get("cancelled_follow_up")
+        out["follow_up_cancelled"] = f"; follow-up of {cancelled} cancelled" if cancelled else ""
     if rule == "excuse":
         out["contact"] = f" ({r['contact']})" if r.get("contact") else ""
+        code = r.get("answer_code")
+        out["answer_used"] = (
+            "answered in own words" if code == "own_words" else "the prepared answer given"
+        )
+        out["done_now"] = f"now: {say(r['now'])}; " if r.get("now") else ""
     if rule == "dispute_overdue":
         who, defect = r.get("escalated_to"), r.get("defect")
         out["escalated"] = f"escalated to {who}" if who else f"not escalated: {defect or '?'}"
@@ -696,6 +801,9 @@ def _decision(e: Any, rule: str, facts: DeskFacts) -> str:
             "promise": a.promise_id,
             "write_off": a.write_off_id,
             "promised": _asked(a),
+            "dispute": a.dispute_id,
+            "outcome": say(a.detail.get("outcome")),
+            "credited": format_minor(int(a.detail.get("credited_minor", 0)), _currency(a)),
         }
     who = e.actor.get_username() if e.actor_id else "a credit manager"
     what = DECISIONS[rule].format_map(_Blank(values))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from enum import StrEnum
 
-from arrears.domain.money import Money
-from arrears.domain.negotiation.terms import WalkAway
+from arrears.domain.money import Money, exponent
+from arrears.domain.negotiation.terms import Terms, WalkAway
 from arrears.domain.promises import PromiseRecord
 
 NO_WALK_AWAY = "no walk-away rule matches risk tier {tier!r} and balance {balance}: add a catch-all"
@@ -137,6 +137,36 @@ class ConditionPolicy:
     )
     high_risk_tiers: frozenset[str] = frozenset({"high"})
     guarantor_from: Decimal = Decimal(50_000)  # large balances of risky debtors need a guarantor
+    # "a payment today" names its amount: this share of the balance (at most the first payment,
+    # towards which it counts), rounded up to the minor unit
+    payment_today_share: Decimal = Decimal("0.10")
+
+
+def payment_today(terms: Terms, balance: Money, policy: ConditionPolicy) -> Money:
+    """§6 The amount the condition "a payment today" asks for: the policy's share of the
+    balance, rounded up to the minor unit, never more than the terms' first payment (the money
+    paid today counts towards it, so the agreed dates stay)."""
+    exp = exponent(balance.currency)
+    share = (balance.amount * policy.payment_today_share).scaleb(exp)
+    minor = int(share.to_integral_value(rounding=ROUND_CEILING))
+    return min(Money.from_minor(max(minor, 1), balance.currency), terms.first_amount)
+
+
+def condition_ask(
+    condition: Condition, terms: Terms, balance: Money, policy: ConditionPolicy
+) -> str:
+    """What the collector asks for a condition, as said after "if you": a payment today with
+    its amount (`payment_today`), any other as `CONDITION_ASKS` words it."""
+    if condition is Condition.PAYMENT_TODAY:
+        return f"pay {payment_today(terms, balance, policy)} today, towards the first payment"
+    return CONDITION_ASKS[condition]
+
+
+def conditions_ask(
+    conditions: Sequence[Condition], terms: Terms, balance: Money, policy: ConditionPolicy
+) -> str:
+    """Every condition asked, joined: "make ..., and confirm ..."."""
+    return ", and ".join(condition_ask(c, terms, balance, policy) for c in conditions)
 
 
 @dataclass(frozen=True, slots=True)

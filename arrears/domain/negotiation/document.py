@@ -175,6 +175,7 @@ _CONDITIONS: dict[str, Parser] = {
         _text(f"{p}[{i}]", t) for i, t in enumerate(_list(p, v))
     ),
     "guarantor_from": lambda p, v: _decimal(p, v),
+    "payment_today_share": _share,
 }
 _PROMISE: dict[str, Parser] = {
     "grace_business_days": _days,

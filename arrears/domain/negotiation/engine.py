@@ -11,8 +11,9 @@ override:
    payment grows within that total, never beyond it, unless the walk-away point's smallest first
    payment is more than the plan covers (then that payment alone is asked for).
 2. A later proposal at least as good as the creditor's standing position (or as terms a credit
-   manager approved) is accepted, on the condition of the first position it is as good as
-   (`NegotiationHistory.conditions_for`), where that condition applies to the terms.
+   manager approved) is accepted, on the conditions of every concession it took to reach the
+   first position it is as good as (`NegotiationHistory.conditions_for`: they accumulate),
+   where each applies to the terms.
 3. A concession is made only in exchange for movement: a proposal no better for the creditor
    than the debtor's previous one on any negotiated point (the same, or worse) is answered by
    holding the position (and terms already waiting for a credit manager are not asked again).
@@ -21,8 +22,9 @@ override:
    point (k = 1, 2, ...), never more than the concession before it on the same point, and only
    in exchange for a condition not yet asked for that applies to the terms offered (no
    acceleration clause on a single payment). A concession to a plan stays a plan of the
-   proposal's total. A proposal within reach of that concession is accepted on its condition;
-   otherwise the concession is offered.
+   proposal's total. Conditions accumulate: a proposal within reach of that concession is
+   accepted on its condition and those of the concessions before it; otherwise the concession
+   is offered on all of them. "A payment today" names its amount (`config.payment_today`).
 5. A proposal beyond the walk-away point needs a credit manager's approval; the collector may
    still offer the concession within their own authority. The same terms are never put to the
    credit manager twice: while they wait (or once refused) the collector holds.
@@ -38,15 +40,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from arrears.domain.dates import business_day_by, is_business_day, next_business_day
 from arrears.domain.money import Money, exponent
 from arrears.domain.negotiation.config import (
-    CONDITION_ASKS,
     Condition,
     CounterPolicy,
     CounterReason,
     NegotiationConfig,
     choose_condition,
     choose_reason,
+    conditions_ask,
     tightening,
     walk_away_for,
 )
@@ -78,6 +81,8 @@ class NegotiationContext:
     risk_tier: str
     record: PromiseRecord
     collector: str
+    # the company's holidays (besides weekends): our counter dates fall on business days
+    holidays: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +127,7 @@ def _later(b: _Base) -> Recommendation:
     if approved or proposal.at_least_as_good_as(history.positions[-1]):
         note = "approved by the credit manager" if approved else "as good as our position"
         asked = fitting_conditions(history.conditions_for(proposal), proposal)
-        return b.rec(Action.ACCEPT, proposal, _agree(proposal, asked), note, conditions=asked)
+        return b.rec(Action.ACCEPT, proposal, b.agree(proposal, asked), note, conditions=asked)
     exceeded = b.wa.exceeded(proposal, anchor=b.anchor, balance=b.context.balance)
     moved = moved_towards_us(previous_proposal(history), proposal)
     waiting = waiting_request(history)
@@ -138,9 +143,10 @@ def _later(b: _Base) -> Recommendation:
     if step is None:
         return _hold(b, "no concession left to make" if moved else NOT_MOVED)
     new, cond = step
+    # conditions accumulate: this concession's, and those every earlier concession bought
+    need = fitting_conditions((*history.conditions_for(new), cond), proposal)
     if proposal.at_least_as_good_as(new):
-        need = (cond,)  # the concession taken; earlier offers the debtor refused bind nothing
-        script = _agree(proposal, need)
+        script = b.agree(proposal, need)
         return b.rec(
             Action.ACCEPT,
             proposal,
@@ -149,9 +155,14 @@ def _later(b: _Base) -> Recommendation:
             condition=cond,
             conditions=need,
         )
-    script = f"I can move to {new.describe()}, if you {CONDITION_ASKS[cond]}."
+    script = f"I can move to {new.describe()}, if you {b.asks(need, new)}."
     return b.rec(
-        Action.CONCEDE, new, script, f"concession {history.concessions + 1}", condition=cond
+        Action.CONCEDE,
+        new,
+        script,
+        f"concession {history.concessions + 1}",
+        condition=cond,
+        conditions=fitting_conditions(need, new),
     )
 
 
@@ -252,6 +263,15 @@ class _Base:
             approval,
         )
 
+    def asks(self, conditions: tuple[Condition, ...], terms: Terms) -> str:
+        """The conditions as the collector asks for them, a payment today with its amount."""
+        return conditions_ask(conditions, terms, self.context.balance, self.config.conditions)
+
+    def agree(self, terms: Terms, conditions: tuple[Condition, ...]) -> str:
+        if not conditions:
+            return f"Agreed: {terms.describe()}."
+        return f"Agreed: {terms.describe()}, provided you {self.asks(conditions, terms)}."
+
     def reason(self) -> CounterReason:
         return choose_reason(
             self.config.reasons, risk_tier=self.context.risk_tier, used=self.history.reasons_used
@@ -282,9 +302,12 @@ def _first(b: _Base) -> Recommendation:
         balance=b.context.balance,
         walk_away=b.wa,
         policy=b.config.counter,
+        holidays=b.context.holidays,
     )
     if b.proposal.at_least_as_good_as(opening):
-        return b.rec(Action.ACCEPT, b.proposal, _agree(b.proposal, ()), "nothing better to ask for")
+        return b.rec(
+            Action.ACCEPT, b.proposal, b.agree(b.proposal, ()), "nothing better to ask for"
+        )
     reason = b.reason()
     script = f"{reason.text} I need {opening.describe()}."
     return b.rec(
@@ -304,8 +327,10 @@ def counter_terms(
     balance: Money,
     walk_away: WalkAway,
     policy: CounterPolicy,
+    holidays: frozenset[date] = frozenset(),
 ) -> Terms:
-    """The opening counter: earlier, larger and shorter than the proposal, within walk-away.
+    """The opening counter: earlier, larger and shorter than the proposal, within walk-away,
+    its dates on business days.
 
     A plan is countered with a plan of the same total: its first payment takes a larger share of
     what the plan covers, never more than the plan covers, unless the walk-away point's smallest
@@ -332,20 +357,39 @@ def counter_terms(
         walk_away.max_days_to_last,
     )
     last_on = min(proposal.last_on, anchor + timedelta(days=last_days))
-    return _shape(first_on, amount, last_on, proposal)
+    return _shape(first_on, amount, last_on, proposal, as_of=as_of, holidays=holidays)
 
 
-def _shape(first_on: date, first: Money, last_on: date, like: Terms) -> Terms:
+def _shape(
+    first_on: date,
+    first: Money,
+    last_on: date,
+    like: Terms,
+    *,
+    as_of: date,
+    holidays: frozenset[date] = frozenset(),
+) -> Terms:
     """Terms from the three negotiated points, covering what `like` covers (at least `first`).
 
     A first payment below what `like` covers leaves a rest, paid as a plan by `last_on` in
     `like`'s instalments (fewer if the days are too few; the rest is never due the same day as
-    the first payment, so a plan stays a plan)."""
+    the first payment, so a plan stays a plan). Our dates fall on business days: each moves
+    earlier to one (never before `as_of`, nor the last onto the first), else later."""
+    first_on = _business(first_on, after=as_of - timedelta(days=1), holidays=holidays)
     if like.total <= first:
         return Terms.single(first_on, first)
     last_on = max(last_on, first_on + timedelta(days=1))
+    last_on = _business(last_on, after=first_on, holidays=holidays)
     n = min(max(like.instalments, 1), (last_on - first_on).days)
     return Terms(first_on, first, last_on, like.total, n)
+
+
+def _business(day: date, *, after: date, holidays: frozenset[date]) -> date:
+    """`day` on a business day: the last one on or before it after `after`, else the next."""
+    got = business_day_by(day, after=after, holidays=holidays)
+    if got is not None:
+        return got
+    return day if is_business_day(day, holidays) else next_business_day(day, holidays)
 
 
 def _concession(b: _Base) -> tuple[Terms, Condition] | None:
@@ -371,7 +415,10 @@ def _concession(b: _Base) -> tuple[Terms, Condition] | None:
         return None
     first_on = min(cur.first_on + timedelta(days=give_first), q.first_on)
     last_on = min(cur.last_on + timedelta(days=give_last), q.last_on)
-    new = _shape(max(ctx.as_of, first_on), first, last_on, q)  # an offer never lies in the past
+    # an offer never lies in the past, and falls on business days
+    new = _shape(
+        max(ctx.as_of, first_on), first, last_on, q, as_of=ctx.as_of, holidays=ctx.holidays
+    )
     if new == cur:  # e.g. a later last date on a single payment: nothing given, nothing to buy
         return None
     cond = choose_condition(
@@ -444,8 +491,17 @@ def _needs_approval(
         script = f"{head} My offer stands: {current.describe()}."
         return b.rec(Action.NEEDS_APPROVAL, current, script, note, approval=request)
     new, cond = step
-    script = f"{head} What I can offer is {new.describe()}, if you {CONDITION_ASKS[cond]}."
-    return b.rec(Action.NEEDS_APPROVAL, new, script, note, condition=cond, approval=request)
+    need = fitting_conditions((*b.history.conditions_for(new), cond), new)
+    script = f"{head} What I can offer is {new.describe()}, if you {b.asks(need, new)}."
+    return b.rec(
+        Action.NEEDS_APPROVAL,
+        new,
+        script,
+        note,
+        condition=cond,
+        conditions=need,
+        approval=request,
+    )
 
 
 def _hold(
@@ -469,13 +525,6 @@ def _hold(
     reason = b.reason()
     script = f"{reason.text} My offer stands: {current.describe()}."
     return b.rec(Action.HOLD, current, script, note, reason=reason)
-
-
-def _agree(terms: Terms, conditions: tuple[Condition, ...]) -> str:
-    if not conditions:
-        return f"Agreed: {terms.describe()}."
-    asks = ", and ".join(CONDITION_ASKS[c] for c in conditions)
-    return f"Agreed: {terms.describe()}, provided you {asks}."
 
 
 def _floor(x: Decimal | int) -> int:

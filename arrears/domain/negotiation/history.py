@@ -194,14 +194,18 @@ class NegotiationHistory:
         return tuple(e.condition for e in self._of(EventKind.CONCESSION) if e.condition)
 
     def conditions_for(self, terms: Terms) -> tuple[Condition, ...]:
-        """What the debtor gives for `terms`: the condition of the first position (the opening
-        counter, then each concession) they are at least as good as. Nothing for terms as good
-        as the counter; a concession's condition binds only terms that needed that concession,
-        never terms the debtor reached without it."""
+        """§6 What the debtor gives for `terms`: the conditions of every concession up to the
+        first position (the opening counter, then each concession) they are at least as good
+        as, since reaching them took each of those concessions. Nothing for terms as good as
+        the counter; a concession's condition binds only terms that needed it, never terms the
+        debtor reached without it. Terms worse than every position need all of them."""
+        needed: list[Condition] = []
         for e in self._of(EventKind.COUNTER, EventKind.CONCESSION):
+            if e.condition is not None and e.condition not in needed:
+                needed.append(e.condition)
             if e.terms is not None and terms.at_least_as_good_as(e.terms):
-                return (e.condition,) if e.condition else ()
-        return ()
+                return tuple(needed)
+        return tuple(needed)
 
     @property
     def reasons_used(self) -> tuple[str, ...]:

@@ -2,19 +2,25 @@
 
 The collector follows the recommendation or overrides it with a reason. An override is free
 within the collector's authority and recorded as such; it can never take terms past the
-walk-away point without a credit manager's approval.
+walk-away point without a credit manager's approval. Terms entered directly (a promise or a
+plan typed in) while our offer stands are an override too when they fall below that offer or
+leave out a concession's condition (`direct_entry`): they need a reason and close the
+negotiation with an override and an acceptance (`record_direct_entry`).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from arrears.domain.negotiation.config import Condition
 from arrears.domain.negotiation.engine import (
     Recommendation,
     condition_applies,
     fitting_conditions,
+    previous_proposal,
 )
 from arrears.domain.negotiation.history import (
+    NO_OVERRIDE_REASON,
     Action,
     ApprovalDecision,
     EventKind,
@@ -139,6 +145,55 @@ def _chosen(history: NegotiationHistory, ov: Override) -> NegotiationEvent:
     return NegotiationEvent(
         kind, ov.on, ov.by, ov.terms, condition, conditions if kind is EventKind.ACCEPTANCE else ()
     )
+
+
+# §5-6 Why terms entered directly (a promise or plan typed in, not through the engine) while our
+# offer stands in an open negotiation are an override of it.
+BELOW_OUR_OFFER = "below_our_offer"  # e.g. the debtor's own terms recorded right after a counter
+CONDITION_MISSING = "condition_missing"  # a concession taken without what it was offered for
+
+
+def direct_entry(
+    history: NegotiationHistory, terms: Terms, conditions: tuple[Condition, ...]
+) -> str | None:
+    """Whether terms entered directly override the negotiation: a commitment for what was
+    negotiated (at least the total the debtor last proposed) worse for us than the offer that
+    stands (`BELOW_OUR_OFFER`), or as good only through concessions whose conditions are not
+    all given (`CONDITION_MISSING`). None: no offer stands, the terms keep to it, or they
+    commit to a part only (a promise on one invoice: the rest stays on the ladder)."""
+    if history.accepted is not None or not history.positions:
+        return None
+    asked = previous_proposal(history)
+    if asked is not None and terms.total < asked.total:
+        return None
+    if not terms.at_least_as_good_as(history.positions[-1]):
+        return BELOW_OUR_OFFER
+    needed = fitting_conditions(history.conditions_for(terms), terms)
+    if any(c not in conditions for c in needed):
+        return CONDITION_MISSING
+    return None
+
+
+def record_direct_entry(
+    history: NegotiationHistory,
+    terms: Terms,
+    conditions: tuple[Condition, ...],
+    *,
+    why: str,
+    reason: str,
+    by: str,
+    on: date,
+) -> NegotiationHistory:
+    """The history closed by terms entered directly that override it (`direct_entry`): an
+    override (with the collector's reason, instead of our standing offer) and the acceptance of
+    the terms on the conditions given."""
+    if not reason.strip():
+        raise NegotiationError(NO_OVERRIDE_REASON)
+    marker = NegotiationEvent(
+        EventKind.OVERRIDE, on, by, terms, reason=reason, reason_code=why, recommended=Action.HOLD
+    )
+    accepted = NegotiationEvent(EventKind.ACCEPTANCE, on, by, terms, conditions=conditions)
+    return history.append(marker, accepted)
 
 
 def record_decision(history: NegotiationHistory, decision: ApprovalDecision) -> NegotiationHistory:

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 
+from arrears.domain.dates import business_day_by
 from arrears.domain.money import Money, exponent
 from arrears.domain.promises import PromisePart
 
@@ -115,8 +116,11 @@ class Terms:
             and self.last_on <= other.last_on
         )
 
-    def parts(self) -> tuple[PromisePart, ...]:
-        """The schedule: the first payment, then equal instalments spread evenly to `last_on`.
+    def parts(self, holidays: frozenset[date] = frozenset()) -> tuple[PromisePart, ...]:
+        """The schedule: the first payment, then equal instalments spread evenly to `last_on`,
+        each on a business day (moved earlier to the last one after the payment before it; a
+        date with no business day in between stays as it is). The first and the last date are
+        the terms' own (the engine puts its own on business days).
 
         The rest is divided in whole minor units; the last instalment takes the remainder, so
         the parts add up to `total` exactly.
@@ -132,16 +136,20 @@ class Terms:
         for k in range(1, n + 1):
             amount = each if k < n else rest - each * (n - 1)
             on = self.first_on + timedelta(days=span * k // n)
+            if k < n:
+                on = business_day_by(on, after=out[-1].on, holidays=holidays) or on
             out.append(PromisePart(on, Money.from_minor(amount, self.currency)))
         return tuple(out)
 
     def describe(self) -> str:
-        """The terms as a collector says them."""
+        """The terms as a collector says them: every payment, its amount and date (§5: a plan
+        is said instalment by instalment, never as "the remaining ... by ...")."""
         head = f"{self.first_amount} by {say_date(self.first_on)}"
         if not self.is_plan:
             return head
-        rest = self.total - self.first_amount
-        return f"{head} and the remaining {rest} by {say_date(self.last_on)}"
+        rest = [f"{p.amount} on {say_date(p.on)}" for p in self.parts()[1:]]
+        then = rest[0] if len(rest) == 1 else f"{', '.join(rest[:-1])} and {rest[-1]}"
+        return f"{head}, then {then} ({self.total} in all)"
 
 
 def say_date(d: date) -> str:

@@ -90,7 +90,7 @@ class PaymentPlan:
     item_keys: frozenset[str] = frozenset()
     acceleration_clause: bool = True
     grace_business_days: int = 3
-    # Receipts dated the agreement day already in the balance it was built on (not towards it).
+    # Receipts dated by the agreement day already in the balance it was built on (not towards it).
     already_counted: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from arrears.domain.dates import add_business_days, next_business_day
-from arrears.domain.matching import Receipt, items_as_obligations, match_receipts, spread
+from arrears.domain.matching import (
+    Receipt,
+    counts_towards,
+    items_as_obligations,
+    match_receipts,
+    spread,
+)
 from arrears.domain.money import Money
 from arrears.domain.plans.model import Instalment, PaymentPlan, PlanState, sum_money
 
@@ -105,12 +111,13 @@ def plan_status(
     as_of: date,
     holidays: frozenset[date] = frozenset(),
 ) -> PlanStatus:
-    """Match the receipts since the plan was agreed against its instalments, oldest first."""
+    """Match the receipts counting towards the plan (`counts_towards`: any dated by `as_of` but
+    those already in the balance it was agreed on) against its instalments, oldest first."""
     counted = [
         r
         for r in receipts
-        if plan.agreed_on <= r.received_on <= as_of
-        and not (r.received_on == plan.agreed_on and r.reference in plan.already_counted)
+        if r.received_on <= as_of
+        and counts_towards(r, given_on=plan.agreed_on, already_counted=plan.already_counted)
     ]
     m = match_receipts(plan.obligations(), counted, currency=plan.currency)
     statuses = tuple(

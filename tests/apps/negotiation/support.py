@@ -122,6 +122,20 @@ def pay_split(parts: list[tuple[OpenItem, int]], on: date) -> Payment:
     return p
 
 
+def credited(
+    dispute: Any, outcome: Any, *, by: Any, approver: Any, on: date = AS_OF, **kw: Any
+) -> Any:
+    """A dispute resolved by a credit (note or partial): asked by `by`, approved by `approver`."""
+    from arrears.apps.negotiation.models import Approval
+    from arrears.apps.negotiation.services import approval_decide, dispute_resolve
+
+    dispute_resolve(dispute=dispute, actor=by, outcome=outcome, as_of=on, **kw)
+    request = Approval.objects.get(dispute=dispute, status="requested")
+    approval_decide(approval=request, actor=approver, approve=True, reason="agreed", as_of=on)
+    dispute.refresh_from_db()
+    return dispute
+
+
 def refused(code: str, call: Callable[..., Any], /, **kw: Any) -> Refusal:
     """The refusal `call(**kw)` raises, asserting its code (the figures are the caller's)."""
     with pytest.raises(Refusal) as got:

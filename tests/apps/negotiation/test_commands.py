@@ -352,7 +352,7 @@ def test_the_approval_queue_shows_a_write_off_s_amount_items_and_reason(w):
 
 def test_excuse_list_shows_each_follow_up_and_its_delay(w):
     out = _run("excuse", "--list")
-    assert "then: send a copy of the invoice (send_invoice_copy) in 2 business days" in out
+    assert "now: send a copy of the invoice (send_invoice_copy)\n  then: call back" in out
     assert "then: ask for a payment plan (ask_plan) in 1 business day\n" in out + "\n"
 
 

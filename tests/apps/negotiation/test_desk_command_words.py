@@ -79,7 +79,8 @@ def test_an_accepting_override_says_agreed_terms_and_keeps_the_recommendation_as
     script = NegotiationEvent.objects.get(kind="override").script
     assert "recommended: counter — " in out and "recommendation:" not in out
     assert "chosen instead: accept — pays reliably" in out
-    assert "say: Agreed: EUR 1,000.00 by " in out and "on condition of payment today." in out
+    assert "say: Agreed: EUR 1,000.00 by " in out
+    assert "provided you pay EUR 100.00 today, towards the first payment." in out
     assert script and script not in out
     assert not CODE.findall(out)
 

@@ -16,7 +16,7 @@ from arrears.apps.negotiation.services import (
 )
 from arrears.domain.disputes import DisputeError, DisputeOutcome, DisputeReason
 from arrears.domain.money import Money
-from tests.apps.negotiation.support import AS_OF, eur, refused
+from tests.apps.negotiation.support import AS_OF, credited, eur, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -100,14 +100,62 @@ def test_a_rejected_dispute_returns_its_part_to_dunning(w):
     assert w.old.excluded_minor == 0 and d.outcome == "rejected"
 
 
-def test_a_credit_stays_off_the_ladder_until_finance_books_it(w):
-    d = _open(w)
-    dispute_resolve(
+def test_a_collector_s_credit_note_waits_for_a_credit_manager_and_the_dispute_stays_open(w):
+    d = _open(w, parts=(("INV-OLD", "600"), ("INV-NEW", "400")))  # the whole balance
+    dispute_resolve(dispute=d, actor=w.cora, outcome=DisputeOutcome.CREDIT_NOTE, as_of=AS_OF)
+    d.refresh_from_db()
+    assert (d.status, d.outcome, d.credited_minor) == ("open", "", 0)
+    request = Approval.objects.get(kind="dispute_credit", dispute=d)
+    assert request.detail["credited_minor"] == 1000_00 and request.requested_by == w.cora
+    got = refused(
+        "dispute.credit_waits",
+        dispute_resolve,
         dispute=d,
         actor=w.cora,
-        outcome=DisputeOutcome.PARTIAL_CREDIT,
-        credited=eur("150"),
+        outcome=DisputeOutcome.REJECTED,
         as_of=AS_OF,
+    )
+    assert got.figures == {"dispute": d.pk, "approval": request.pk}
+    refused(
+        "access.wrong_role",
+        approval_decide,
+        approval=request,
+        actor=w.cora,
+        approve=True,
+        reason="mine",
+        as_of=AS_OF,
+    )
+    approval_decide(approval=request, actor=w.maria, approve=True, reason="ok", as_of=AS_OF)
+    d.refresh_from_db()
+    assert (d.status, d.outcome, d.credited_minor) == ("resolved", "credit_note", 1000_00)
+
+
+def test_a_credit_manager_s_own_credit_note_needs_a_second_credit_manager(w):
+    d = _open(w)
+    dispute_resolve(dispute=d, actor=w.maria, outcome=DisputeOutcome.CREDIT_NOTE, as_of=AS_OF)
+    request = Approval.objects.get(kind="dispute_credit", dispute=d)
+    refused(
+        "access.own_request",
+        approval_decide,
+        approval=request,
+        actor=w.maria,
+        approve=True,
+        reason="mine",
+        as_of=AS_OF,
+    )
+    approval_decide(approval=request, actor=w.mike, approve=False, reason="no", as_of=AS_OF)
+    d.refresh_from_db()
+    assert (d.status, d.outcome) == ("open", "")
+
+
+def test_a_credit_stays_off_the_ladder_until_finance_books_it(w):
+    d = _open(w)
+    credited(
+        d,
+        DisputeOutcome.PARTIAL_CREDIT,
+        by=w.cora,
+        approver=w.maria,
+        credited=eur("150"),
     )
     negotiation_sweep(company=w.company, as_of=AS_OF)
     w.refresh()
@@ -172,3 +220,26 @@ def test_a_disputed_part_written_off_is_excluded_once(w):
     negotiation_sweep(company=w.company, as_of=AS_OF)
     w.refresh()
     assert w.old.excluded_minor == 200_00  # the write-off part; the dispute's credit is the same
+
+
+def test_at_the_terminal_a_collector_s_credit_note_waits_and_a_credit_manager_grants_it(w):
+    from tests import terminal
+
+    d = _open(w)
+    day = AS_OF.isoformat()
+    args = ("dispute", w.debtor.code, "--resolve", f"D{d.pk}", "--outcome", "credit_note")
+    out = terminal.run(*args, "--as-of", day, as_=w.cora)
+    assert out.strip() == (
+        f"dispute D{d.pk}: open (credit note asked): waits for a credit manager's approval"
+    )
+    a = Approval.objects.get(dispute=d)
+    queue = terminal.run("approve", as_=w.maria)
+    assert (
+        f"A{a.pk} dispute credit" in queue
+        and f"credit note of EUR 200.00 on dispute D{d.pk}" in queue
+    )
+    terminal.run(
+        "approve", f"A{a.pk}", "--grant", "--reason", "price confirmed", "--as-of", day, as_=w.maria
+    )
+    d.refresh_from_db()
+    assert (d.status, d.outcome, d.resolved_by) == ("resolved", "credit_note", w.maria)

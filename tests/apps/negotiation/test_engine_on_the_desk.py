@@ -34,7 +34,10 @@ def test_a_plan_proposal_is_countered_with_a_plan_of_the_same_total(w):
     rec = _propose(w, proposal).recommendation
     assert rec.action is Action.COUNTER
     assert rec.terms == Terms.plan(_days(6), eur("500"), _days(30), eur("800"), 2)
-    assert "the remaining EUR 300.00" in rec.script
+    assert rec.script.endswith(  # every instalment said
+        "I need EUR 500.00 by 1 December 2026, then EUR 150.00 on 11 December 2026 and "
+        "EUR 150.00 on 25 December 2026 (EUR 800.00 in all)."
+    )
 
 
 def test_a_concession_to_a_plan_stays_a_plan_and_asks_for_its_acceleration_clause(w):

@@ -76,7 +76,10 @@ def test_concessions_are_conditional_and_shrink(w):
     assert first.action is Action.CONCEDE and first.condition is not None
     assert second.condition not in (None, first.condition)
     moved = (first.terms.first_on - _days(6)).days
-    assert 0 < (second.terms.first_on - first.terms.first_on).days < moved
+    # less each time; the second cannot move the date onto the weekend after the first's
+    # Friday, so it gives on the amount only
+    assert 0 <= (second.terms.first_on - first.terms.first_on).days < moved
+    assert second.terms.first_amount < first.terms.first_amount
 
 
 def test_terms_beyond_the_walk_away_point_go_to_the_credit_manager(w):
@@ -266,7 +269,10 @@ def test_the_history_shows_the_commitment_an_acceptance_became(w):
     ov = OverrideIn(Action.ACCEPT, _all_in(12), "pays reliably", Condition.PAYMENT_TODAY)
     p = _propose(w, _all_in(12), override=ov).promise
     last = negotiation_rows(actor=w.cora, case=w.case)[-1]
-    want = f"promise P{p.pk} (open): EUR 1,000.00 on {_days(12)} on condition of payment_today"
+    want = (
+        f"promise P{p.pk} (open): EUR 1,000.00 on {_days(12)} on condition of payment_today"
+        "; paid so far EUR 0.00, still owed EUR 1,000.00"
+    )
     assert (last["kind"], last["commitment"]) == ("acceptance", want)
     lines = negotiation_csv(actor=w.cora, case=w.case).strip().splitlines()
     assert lines[0].endswith(",recommended,commitment") and lines[-1].endswith(f'"{want}"')
@@ -372,3 +378,59 @@ def test_a_negotiated_plan_covers_what_was_due_not_invoices_not_yet_due(w):
     plan = Terms(_days(2), eur("400"), _days(60), eur("1000"), 2)
     r = _propose(w, plan, override=OverrideIn(Action.ACCEPT, plan, "agreed with the CFO"))
     assert r.plan is not None and r.plan.covered_items == ["INV-NEW", "INV-OLD"]
+
+
+def _direct(w, terms, **kw):
+    from arrears.apps.negotiation.services import promise_create
+    from arrears.domain.promises import PromiseChannel
+
+    return promise_create(
+        case=w.case,
+        actor=w.cora,
+        parts=[(p.on, p.amount) for p in terms.parts()],
+        given_by="Mr Weber",
+        channel=PromiseChannel.PHONE,
+        as_of=AS_OF,
+        **kw,
+    )
+
+
+def test_the_debtor_s_own_terms_recorded_right_after_a_counter_need_a_reason(w):
+    from arrears.apps.negotiation.selectors import collector_figures
+
+    r = _propose(w, _all_in(12))  # countered: our offer of day 6 stands
+    got = refused("promise.override_no_reason", _direct, w=w, terms=_all_in(12))
+    assert got.figures == {"negotiation": r.negotiation.pk, "why": "below_our_offer"}
+    assert not PromiseToPay.objects.exists()
+    p = _direct(w, _all_in(12), override_reason="the CFO signs the transfer on the 7th")
+    r.negotiation.refresh_from_db()
+    assert (p.negotiation, r.negotiation.status) == (r.negotiation, "agreed")
+    rows = negotiation_rows(actor=w.cora, case=w.case)
+    assert [x["kind"] for x in rows[-2:]] == ["override", "acceptance"]
+    assert rows[-2]["reason"] == "the CFO signs the transfer on the 7th"
+    mine = collector_figures(actor=w.maria, company=w.company)
+    assert [(f.collector, f.overrides, f.direct_overrides) for f in mine] == [("cora", 1, 1)]
+
+
+def test_a_concession_taken_without_its_condition_needs_a_reason(w):
+    _propose(w, _all_in(12))
+    offer = _propose(w, _all_in(11)).recommendation  # a concession, on a condition
+    assert offer.action is Action.CONCEDE and offer.condition is not None
+    got = refused("promise.override_no_reason", _direct, w=w, terms=offer.terms)
+    assert got.figures["why"] == "condition_missing"
+    kept = _direct(w, offer.terms, conditions=[str(offer.condition)])  # with it: no override
+    assert kept.negotiation is None and kept.conditions == [str(offer.condition)]
+
+
+def test_a_plan_typed_in_below_the_offer_that_stands_needs_a_reason_too(w):
+    from arrears.apps.negotiation.services import plan_create
+    from arrears.apps.negotiation.services.plans import PlanIn
+
+    r = _propose(w, Terms.plan(_days(12), eur("200"), _days(60), eur("1000"), 2))  # countered
+    own = PlanIn(parts=[(_days(12), eur("200")), (_days(36), eur("400")), (_days(60), eur("400"))])
+    kw = {"case": w.case, "actor": w.cora, "as_of": AS_OF, "schedule": own}
+    got = refused("plan.override_no_reason", plan_create, **kw)
+    assert got.figures == {"negotiation": r.negotiation.pk, "why": "below_our_offer"}
+    plan = plan_create(**kw, override_reason="seasonal business, agreed with maria")
+    r.negotiation.refresh_from_db()
+    assert (plan.negotiation, r.negotiation.status) == (r.negotiation, "agreed")

@@ -164,7 +164,8 @@ def test_explain_says_promise_states_and_excuses_in_words(w):
     assert "EUR 400.00, partly kept" in out
     assert "excuse 2026-11-25: problem with the goods (Mr Weber)" in out
     assert (
-        "excuse: problem with the goods (Mr Weber); answer given; follow-up: open a dispute" in out
+        "excuse: problem with the goods (Mr Weber); the prepared answer given; follow-up: open a "
+        "dispute" in out
     )
 
 

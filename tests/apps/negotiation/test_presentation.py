@@ -31,9 +31,11 @@ REFUSALS = {"Refused", "NotAllowed", "Refusal"}
 SAMPLE: dict[str, Any] = {
     "amount": Decimal("10000000000000"),
     "amount_minor": 400_01,
+    "answer": "shouting",
     "approval": 7,
     "as_of": date(2026, 11, 25),
     "case": 4,
+    "codes": ("part_payment_and_plan", "own_words"),
     "company": "acme",
     "credit_minor": 1000_00,
     "currency": "EUR",
@@ -43,6 +45,7 @@ SAMPLE: dict[str, Any] = {
     "digits": 13,
     "dispute": 49,
     "due_minor": 1000_00,
+    "excuse": "no_money",
     "first": date(1900, 1, 1),
     "first_on": date(2026, 12, 30),
     "got": "USD",
@@ -68,6 +71,7 @@ SAMPLE: dict[str, Any] = {
     "today": date(2026, 11, 25),
     "want": "EUR",
     "what": "promised_amount",
+    "why": "below_our_offer",
     "write_off": 5,
 }
 

@@ -8,6 +8,11 @@ from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.cases.models import Action, Case, CaseEvent
 from arrears.apps.ledger.models import Payment
 from arrears.apps.negotiation.models import PromiseToPay
+from arrears.apps.negotiation.selectors import (
+    case_negotiation,
+    describe_desk_event,
+    promise_record_for,
+)
 from arrears.apps.negotiation.services import (
     NotAllowed,
     dispute_open,
@@ -147,6 +152,46 @@ def test_a_partial_payment_across_several_items_counts_in_full(w):
     negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
     p.refresh_from_db()
     assert p.state == "kept"
+
+
+def test_a_payment_dated_before_the_promise_but_imported_after_it_counts(w):
+    p = _promise(w, parts=[(FRI, eur("500"))])
+    pay(w.old, 200_00, AS_OF - timedelta(days=1))  # in transit when the debtor promised
+    pay(w.old, 300_00, FRI)
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    p.refresh_from_db()
+    assert (p.state, p.paid_minor) == ("kept", 500_00)
+
+
+def test_a_payment_dated_by_the_promise_imported_after_it_broke_makes_it_kept(w):
+    p = _promise(w)  # EUR 300 on Friday 27 Nov, deadline Tue 1 Dec
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 2))
+    p.refresh_from_db()
+    assert p.state == "broken"
+    pay(w.old, 300_00, FRI)  # the ERP exports it a week late
+    negotiation_sweep(company=w.company, as_of=date(2026, 12, 4))
+    p.refresh_from_db()
+    w.refresh()
+    assert (p.state, p.paid_minor, p.closed_on) == ("kept", 300_00, FRI)
+    assert (w.old.broken_promises, w.new.broken_promises) == (0, 0)
+    follow = Action.objects.get(case=w.case, step_code="promise_follow_up")
+    assert (follow.status, follow.cancelled_reason) == ("cancelled", "promise_kept")
+    record = promise_record_for(debtor=w.debtor, as_of=date(2026, 12, 4))
+    assert (record.kept, record.broken, record.partly_kept) == (1, 0, 0)
+    event = CaseEvent.objects.filter(case=w.case, kind="promise").order_by("id").last()
+    assert event.reason["rule"] == "promise_rejudged"
+    assert describe_desk_event(event).endswith(
+        f"promise P{p.pk} judged again on payments imported since: broken before, now kept "
+        "(EUR 300.00 of EUR 300.00 paid by its date); follow-up of 2026-12-02 cancelled"
+    )
+
+
+def test_a_standing_promise_shows_paid_so_far_and_still_owed(w):
+    p = _promise(w, parts=[(FRI, eur("300"))])
+    pay(w.old, 100_00, AS_OF)  # imported after the promise, not yet swept
+    desk = case_negotiation(actor=w.cora, case=w.case, as_of=AS_OF)
+    line = next(x for x in desk.lines() if x.startswith(f"promise P{p.pk}"))
+    assert line.endswith("EUR 300.00, open; paid so far EUR 100.00, still owed EUR 200.00")
 
 
 def test_a_payment_received_before_the_promise_was_given_does_not_count(w):

@@ -26,7 +26,7 @@ from arrears.domain.disputes import DisputeOutcome, DisputeReason
 from arrears.domain.money import Money
 from arrears.domain.promises import PromiseChannel
 from tests import factories
-from tests.apps.negotiation.support import AS_OF, world
+from tests.apps.negotiation.support import AS_OF, credited, world
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -70,9 +70,7 @@ def _setup_item(w, key: str, s: dict, expect: dict[str, int]) -> None:
             as_of=AS_OF,
         )
         if s["outcome"] == "credit":
-            dispute_resolve(
-                dispute=d, actor=w.cora, outcome=DisputeOutcome.CREDIT_NOTE, as_of=AS_OF
-            )
+            credited(d, DisputeOutcome.CREDIT_NOTE, by=w.cora, approver=w.maria)
         elif s["outcome"] == "rejected":
             dispute_resolve(dispute=d, actor=w.cora, outcome=DisputeOutcome.REJECTED, as_of=AS_OF)
             disputed = 0

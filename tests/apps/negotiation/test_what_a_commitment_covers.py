@@ -25,6 +25,7 @@ from arrears.domain.negotiation import Terms
 from arrears.domain.promises import PromiseChannel
 from tests import factories, terminal
 from tests.apps.negotiation.support import AS_OF, eur, refused
+from tests.apps.negotiation.support import credited as approved_credit
 from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
@@ -279,7 +280,7 @@ def test_a_whole_case_write_off_is_refused_when_our_credit_covers_what_is_due(w)
 
 
 def test_a_write_off_leaves_open_disputes_and_dispute_credits_to_their_dispute(w):
-    from arrears.apps.negotiation.services import dispute_open, dispute_resolve
+    from arrears.apps.negotiation.services import dispute_open
     from arrears.domain.disputes import DisputeOutcome, DisputeReason
 
     credited = dispute_open(
@@ -289,7 +290,7 @@ def test_a_write_off_leaves_open_disputes_and_dispute_credits_to_their_dispute(w
         reason=DisputeReason.WRONG_PRICE,
         as_of=AS_OF,
     )
-    dispute_resolve(dispute=credited, actor=w.cora, outcome=DisputeOutcome.CREDIT_NOTE, as_of=AS_OF)
+    approved_credit(credited, DisputeOutcome.CREDIT_NOTE, by=w.cora, approver=w.maria)
     dispute_open(
         case=w.case,
         actor=w.cora,
@@ -340,7 +341,7 @@ def test_a_whole_case_promise_may_stand_beside_a_plan_on_invoices_not_yet_due(w)
 
 
 def test_a_booked_dispute_credit_does_not_also_book_a_write_off_on_the_same_item(w):
-    from arrears.apps.negotiation.services import approval_decide, dispute_open, dispute_resolve
+    from arrears.apps.negotiation.services import approval_decide, dispute_open
     from arrears.domain.disputes import DisputeOutcome, DisputeReason
 
     d = dispute_open(
@@ -350,12 +351,8 @@ def test_a_booked_dispute_credit_does_not_also_book_a_write_off_on_the_same_item
         reason=DisputeReason.WRONG_PRICE,
         as_of=AS_OF,
     )
-    dispute_resolve(
-        dispute=d,
-        actor=w.cora,
-        outcome=DisputeOutcome.PARTIAL_CREDIT,
-        credited=eur("100"),
-        as_of=AS_OF,
+    approved_credit(
+        d, DisputeOutcome.PARTIAL_CREDIT, by=w.cora, approver=w.maria, credited=eur("100")
     )
     wo = _write_off(w, parts=[("INV-OLD", eur("500")), ("INV-NEW", eur("400"))])
     approval_decide(

@@ -1,4 +1,5 @@
-"""The credit manager's approval queue: terms beyond the walk-away point, plans, write-offs.
+"""The credit manager's approval queue: terms beyond the walk-away point, plans, promises,
+write-offs and dispute credits.
 
 Only a credit manager decides, never the one who asked (four eyes), always with a reason; the
 decision is recorded on the request, in the case history and in the audit trail.
@@ -33,7 +34,7 @@ from arrears.apps.negotiation.services.common import (
     require_desk_day,
     require_open,
 )
-from arrears.apps.negotiation.services.disputes import dispute_settle
+from arrears.apps.negotiation.services.disputes import dispute_credit_decided, dispute_settle
 from arrears.apps.negotiation.services.withdrawals import first_payment_on
 from arrears.apps.negotiation.services.writeoffs import (
     open_dispute_of,
@@ -93,6 +94,8 @@ def approval_decide(
             approval.plan.save(update_fields=["status"])
         elif kind is ApprovalKind.PROMISE and approval.promise is not None:
             _decide_promise(approval.promise, approve, as_of)
+        elif kind is ApprovalKind.DISPUTE_CREDIT:
+            dispute_credit_decided(approval, actor=actor, approve=approve, on=as_of)
         elif approval.write_off is not None:
             _decide_write_off(approval.write_off, actor, approve, as_of)
         approval.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED

@@ -14,7 +14,7 @@ from arrears.apps.negotiation.models import PaymentPlan, PlanStatus, PromiseToPa
 from arrears.apps.negotiation.policy import negotiation_config
 from arrears.apps.negotiation.selectors import promise_record_for
 from arrears.apps.negotiation.services.common import Refused
-from arrears.domain.matching import Receipt
+from arrears.domain.matching import Receipt, receipt_scope
 from arrears.domain.money import Money
 from arrears.domain.negotiation import Limit, Terms, WalkAway, walk_away_for
 from arrears.domain.plans import plan_status
@@ -108,17 +108,6 @@ def walk_away_detail(
         "anchor": anchor.isoformat(),
         "balance_minor": balance.to_minor(),
     }
-
-
-def receipt_scope(named: set[str], covered: Sequence[str]) -> frozenset[str]:
-    """The item keys whose receipts a promise or plan counts: the items it names; without
-    named items, those it covered when agreed and money on account (never a payment of an
-    invoice that fell due later). Empty: an old row without covered items, everything."""
-    if named:
-        return frozenset(named)
-    if covered:
-        return frozenset([*covered, load.ON_ACCOUNT])
-    return frozenset()
 
 
 def plan_receipts(plan: PaymentPlan, got: Sequence[Receipt]) -> list[Receipt]:

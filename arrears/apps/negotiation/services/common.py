@@ -17,13 +17,15 @@ from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, Cas
 from arrears.apps.cases.selectors import last_run
 from arrears.apps.common import clock
 from arrears.apps.ledger.models import Company, Debtor
+from arrears.apps.negotiation import convert as load
+from arrears.apps.negotiation.models import Negotiation, NegotiationEvent
 from arrears.apps.negotiation.policy import desk_policy
 from arrears.apps.negotiation.services.handovers import role_for_case
 from arrears.domain.access import Verb
 from arrears.domain.dates import FIRST_DAY, days_after, next_business_day
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.money import MAX_AMOUNT, MAX_DIGITS, Money
-from arrears.domain.negotiation import Condition
+from arrears.domain.negotiation import Condition, EventKind
 from arrears.domain.refusal import Refusal
 
 
@@ -240,3 +242,29 @@ def follow_up(
         },
     )
     return action
+
+
+def store_events(neg: Negotiation, events: Any, *, start: int, script: str) -> None:
+    """Store domain events of a negotiation from `start` on; `script` goes with the answer."""
+    rows = []
+    said = next(  # the script goes with the answer: the first event after the proposal
+        (k for k, e in enumerate(events) if k and e.kind is not EventKind.APPROVAL_WITHDRAWN), None
+    )
+    for k, e in enumerate(events):
+        rows.append(
+            NegotiationEvent(
+                negotiation=neg,
+                seq=start + k + 1,
+                kind=str(e.kind),
+                on=e.on,
+                by=e.by,
+                condition=str(e.condition) if e.condition else "",
+                conditions=[str(c) for c in e.conditions],
+                reason=e.reason,
+                reason_code=e.reason_code,
+                recommended=str(e.recommended) if e.recommended else "",
+                script=script if k == said else "",
+                **load.terms_fields(e.terms),
+            )
+        )
+    NegotiationEvent.objects.bulk_create(rows)

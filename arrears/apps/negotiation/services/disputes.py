@@ -1,8 +1,11 @@
 """§8 Disputes: separate the contested part of items, with an owner and a deadline; resolve it.
 
 Only the disputed part leaves dunning (the sweep writes it into `cases.ItemDeskInput`). A
-credit (note or partial) stays off the ladder until finance books it; a write-off outcome goes
-to the credit manager's approval queue first (services/writeoffs.py).
+rejection resolves it at once. An outcome that reduces what is owed waits in the credit
+manager's approval queue first (§2, four eyes, `domain.disputes.needs_approval`): a credit note
+or a partial credit as a `dispute_credit` request, a write-off as a write-off request
+(services/writeoffs.py); the dispute stays open meanwhile. An approved credit stays off the
+ladder until finance books it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,14 @@ from django.db import transaction
 from arrears.apps.accounts.access import role_in
 from arrears.apps.cases.models import Case
 from arrears.apps.negotiation import convert as load
-from arrears.apps.negotiation.models import Dispute, DisputePart, DisputeStatus
+from arrears.apps.negotiation.models import (
+    Approval,
+    ApprovalKind,
+    DecisionStatus,
+    Dispute,
+    DisputePart,
+    DisputeStatus,
+)
 from arrears.apps.negotiation.policy import dispute_policy
 from arrears.apps.negotiation.services.balances import refuse_under_commitment
 from arrears.apps.negotiation.services.common import (
@@ -37,6 +47,7 @@ from arrears.domain.disputes import (
     DisputedPart,
     DisputeOutcome,
     DisputeReason,
+    credit_for,
     default_deadline,
     resolve_dispute,
     settlement,
@@ -144,15 +155,23 @@ def dispute_resolve(
     credited: Money | None = None,
     reason: str = "",
 ) -> Dispute:
-    """Close a dispute: credit note, partial credit or rejection. A write-off is requested
-    instead (the dispute stays open until a credit manager approves it)."""
+    """Close a dispute as rejected; ask a credit manager to approve a credit note or a partial
+    credit (`dispute_credit` request), or a write-off (write-off request): the dispute stays
+    open until a credit manager other than the one asking decides (four eyes, §2)."""
     if not _may_resolve(actor, dispute):
         raise NotAllowed("dispute.not_resolver", person=actor.get_username(), dispute=dispute.pk)
     require_desk_day(dispute.case.company, as_of)
     require_amounts("amount_credited", [credited])
     if dispute.status != DisputeStatus.OPEN:
         raise Refused("dispute.not_open", dispute=dispute.pk, status=str(dispute.status))
-    if DisputeOutcome(outcome) is DisputeOutcome.WRITTEN_OFF:
+    _refuse_waiting(dispute)
+    outcome = DisputeOutcome(outcome)
+    if outcome in (DisputeOutcome.CREDIT_NOTE, DisputeOutcome.PARTIAL_CREDIT):
+        dispute_credit_request(
+            dispute=dispute, actor=actor, outcome=outcome, as_of=as_of, credited=credited
+        )
+        return dispute
+    if outcome is DisputeOutcome.WRITTEN_OFF:
         parts = [
             (p.item.number, load.m(p.amount_minor, dispute.currency))
             for p in dispute.parts.select_related("item")
@@ -176,6 +195,71 @@ def dispute_resolve(
         )
         dispute_settle(dispute, resolved, actor=actor, on=as_of)
     return dispute
+
+
+def _refuse_waiting(dispute: Dispute) -> None:
+    """A dispute whose credit waits for approval is decided there (or the request withdrawn)."""
+    waiting = Approval.objects.filter(
+        dispute=dispute, kind=ApprovalKind.DISPUTE_CREDIT, status=DecisionStatus.REQUESTED
+    ).first()
+    if waiting is not None:
+        raise Refused("dispute.credit_waits", dispute=dispute.pk, approval=waiting.pk)
+
+
+def dispute_credit_request(
+    *, dispute: Dispute, actor: Any, outcome: DisputeOutcome, as_of: date, credited: Money | None
+) -> Approval:
+    """Ask a credit manager to resolve the dispute by a credit note or a partial credit: the
+    amount is checked now, the dispute stays open (and out of dunning) until the decision."""
+    with transaction.atomic():
+        case_lock(dispute.case)
+        dispute.refresh_from_db()
+        if dispute.status != DisputeStatus.OPEN:
+            raise Refused("dispute.not_open", dispute=dispute.pk, status=str(dispute.status))
+        _refuse_waiting(dispute)
+        amount = credit_for(load.dispute_domain(dispute), outcome, credited)
+        detail = {
+            "rule": "dispute_credit_requested",
+            "dispute": dispute.pk,
+            "outcome": str(outcome),
+            "credited_minor": amount.to_minor(),
+            "currency": dispute.currency,
+        }
+        row = Approval.objects.create(
+            case=dispute.case,
+            kind=ApprovalKind.DISPUTE_CREDIT,
+            requested_by=actor,
+            requested_on=as_of,
+            detail=detail,
+            dispute=dispute,
+        )
+        detail["approval"] = row.pk
+        record_change(
+            dispute.case, actor=actor, on=as_of, kind="dispute", obj=dispute, detail=detail
+        )
+    return row
+
+
+def dispute_credit_decided(approval: Approval, *, actor: Any, approve: bool, on: date) -> None:
+    """An approved credit resolves the dispute as asked (by the requester, approved by `actor`);
+    a refused one leaves it open, to be rejected, written off or asked again."""
+    dispute = approval.dispute
+    if not approve or dispute is None or dispute.status != DisputeStatus.OPEN:
+        return
+    d = approval.detail
+    outcome = DisputeOutcome(d["outcome"])
+    credited = None
+    if outcome is DisputeOutcome.PARTIAL_CREDIT:
+        credited = load.m(int(d["credited_minor"]), dispute.currency)
+    resolved = resolve_dispute(
+        load.dispute_domain(dispute),
+        outcome=outcome,
+        on=on,
+        by=approval.requested_by.get_username(),
+        credited=credited,
+        approved_by=actor.get_username(),
+    )
+    dispute_settle(dispute, resolved, actor=actor, on=on)
 
 
 def dispute_settle(row: Dispute, resolved: DomainDispute, *, actor: Any, on: date) -> None:

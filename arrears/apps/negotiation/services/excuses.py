@@ -1,4 +1,6 @@
-"""§8 Logging a contact and the excuse heard: the prepared answer and a dated follow-up."""
+"""§8 Logging a contact and the excuse heard: the answer used (the prepared one, or the
+collector's own words), what the case owed then, what the answer promised to do at once (a task
+due today: "I am sending you a copy now") and a dated follow-up."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from django.db import transaction
 from arrears.apps.cases.models import Action, Case
 from arrears.apps.negotiation.models import ExcuseLog
 from arrears.apps.negotiation.policy import desk_policy
+from arrears.apps.negotiation.services.balances import negotiation_balance
 from arrears.apps.negotiation.services.common import (
+    Refused,
     case_lock,
     follow_up,
     record_change,
@@ -19,7 +23,15 @@ from arrears.apps.negotiation.services.common import (
     require_desk_day,
     require_open,
 )
-from arrears.domain.excuses import Excuse, ExcuseAnswer, FollowUpAction, answer_for, next_action
+from arrears.domain.excuses import (
+    OWN_WORDS,
+    Excuse,
+    ExcuseAnswer,
+    FollowUpAction,
+    answer_codes,
+    answer_for,
+    next_action,
+)
 from arrears.domain.ladder import Channel
 
 CHANNELS = {
@@ -34,26 +46,58 @@ class ExcuseResult:
     log: ExcuseLog
     answer: ExcuseAnswer
     action: Action
+    now: Action | None = None  # what the prepared answer promised to do at once, due today
 
 
 def excuse_log(
-    *, case: Case, actor: Any, excuse: Excuse, as_of: date, contact: str = "", note: str = ""
+    *,
+    case: Case,
+    actor: Any,
+    excuse: Excuse,
+    as_of: date,
+    contact: str = "",
+    note: str = "",
+    answer: str | None = None,
 ) -> ExcuseResult:
-    """Record the excuse on the case, suggest the answer, set the follow-up (once a day)."""
+    """Record the excuse on the case with the answer used (`answer`: the prepared one's code,
+    the default, or `own_words`) and what the case owes today; suggest the prepared answer;
+    set what it promises to do at once (due today) and the dated follow-up (once a day)."""
     require_case_access(actor, case)
     require_desk_day(case.company, as_of)
     require_open(case)
     excuse = Excuse(excuse)
+    prepared = answer_for(excuse)
+    answer = answer or prepared.code
+    if answer not in answer_codes(excuse):
+        raise Refused(
+            "excuse.unknown_answer", answer=answer, excuse=str(excuse), codes=answer_codes(excuse)
+        )
     days = desk_policy(case.company).follow_up_days(excuse)
     nxt = next_action(excuse, as_of=as_of, days=days)
     with transaction.atomic():
         case_lock(case, actor=actor)
+        owed = negotiation_balance(case, as_of).to_minor()
         log, created = ExcuseLog.objects.get_or_create(
             case=case,
             excuse=str(excuse),
             logged_on=as_of,
-            defaults={"contact": contact, "note": note, "by": actor, "next_action_on": nxt.on},
+            defaults={
+                "contact": contact,
+                "note": note,
+                "by": actor,
+                "next_action_on": nxt.on,
+                "answer": answer,
+                "owed_minor": owed,
+            },
         )
+        now = None
+        if prepared.now is not None and log.answer != OWN_WORDS:  # the script said "now"
+            now = follow_up(
+                case,
+                step_code=f"excuse_{prepared.now}",
+                due_on=as_of,
+                channel=CHANNELS.get(prepared.now, Channel.PHONE),
+            )
         action = follow_up(
             case,
             step_code=f"excuse_{nxt.action}",
@@ -69,6 +113,10 @@ def excuse_log(
                 "answer": nxt.answer,
                 "follow_up": str(nxt.action),
                 "follow_up_on": nxt.on.isoformat(),
+                "answer_code": log.answer,
+                "owed_minor": owed,
+                "currency": case.currency,
+                "now": str(now.step_code) if now else "",
             }
             record_change(case, actor=actor, on=as_of, kind="excuse", obj=log, detail=detail)
-    return ExcuseResult(log, answer_for(excuse), action)
+    return ExcuseResult(log, prepared, action, now)

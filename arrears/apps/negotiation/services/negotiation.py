@@ -22,7 +22,6 @@ from arrears.apps.negotiation.models import (
     ApprovalKind,
     DecisionStatus,
     Negotiation,
-    NegotiationEvent,
     NegotiationStatus,
     PaymentPlan,
     PromiseToPay,
@@ -44,6 +43,7 @@ from arrears.apps.negotiation.services.common import (
     require_desk_day,
     require_open,
     require_within_horizon,
+    store_events,
 )
 from arrears.apps.negotiation.services.plans import PlanIn, plan_create
 from arrears.apps.negotiation.services.promises import promise_create
@@ -138,7 +138,7 @@ def negotiation_propose(
             history, rec, proposed_by=proposed_by, collector=who, on=as_of, override=ov
         )
         added = new.events[len(history.events) :]
-        _store_events(neg, _with_replaced(neg, added, rec), start=len(stored), script=rec.script)
+        store_events(neg, _with_replaced(neg, added, rec), start=len(stored), script=rec.script)
         # the exchange first in the case history, then what it set off (request, commitment)
         detail = _detail(rec, added, override)
         record_change(case, actor=actor, on=as_of, kind="negotiation", obj=neg, detail=detail)
@@ -204,31 +204,6 @@ def _with_replaced(neg: Negotiation, added: Any, rec: Recommendation) -> list[An
         for a in waiting
     ]
     return out[:at] + gone + out[at:]
-
-
-def _store_events(neg: Negotiation, events: Any, *, start: int, script: str) -> None:
-    rows = []
-    said = next(  # the script goes with the answer: the first event after the proposal
-        (k for k, e in enumerate(events) if k and e.kind is not EventKind.APPROVAL_WITHDRAWN), None
-    )
-    for k, e in enumerate(events):
-        rows.append(
-            NegotiationEvent(
-                negotiation=neg,
-                seq=start + k + 1,
-                kind=str(e.kind),
-                on=e.on,
-                by=e.by,
-                condition=str(e.condition) if e.condition else "",
-                conditions=[str(c) for c in e.conditions],
-                reason=e.reason,
-                reason_code=e.reason_code,
-                recommended=str(e.recommended) if e.recommended else "",
-                script=script if k == said else "",
-                **load.terms_fields(e.terms),
-            )
-        )
-    NegotiationEvent.objects.bulk_create(rows)
 
 
 def _consequences(

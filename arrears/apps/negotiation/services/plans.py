@@ -41,7 +41,11 @@ from arrears.apps.negotiation.services.common import (
     require_open,
     require_within_horizon,
 )
-from arrears.apps.negotiation.services.promises import overlaps
+from arrears.apps.negotiation.services.promises import (
+    direct_override,
+    direct_override_record,
+    overlaps,
+)
 from arrears.domain.money import Money
 from arrears.domain.negotiation import Condition
 from arrears.domain.plans import (
@@ -132,6 +136,7 @@ def plan_create(
     negotiation: Negotiation | None = None,
     pre_approved: bool = False,
     conditions: Sequence[str] = (),
+    override_reason: str = "",
 ) -> PaymentPlan:
     """Agree a plan on the case. It covers what is due on `as_of` (the items past their due
     date, less the credit we hold), or the items named (`schedule.item_numbers`), which may
@@ -139,7 +144,10 @@ def plan_create(
     `as_of` count. Beyond the walk-away point it waits in the approval queue
     (`pending_approval`) and keeps nothing off the ladder until approved. The same plan
     entered twice is stored once. `conditions` are stored and the dates kept as agreed; those
-    that need checking (payment today among them) become tasks (as for promises)."""
+    that need checking (payment today among them) become tasks (as for promises). Typed in
+    while our offer stands in an open negotiation, a plan below it or without a concession's
+    condition needs `override_reason` and closes the negotiation as an override (as a promise
+    does: `promises.direct_override`)."""
     conditions = [str(Condition(c)) for c in conditions]
     require_case_access(actor, case)
     require_desk_day(case.company, as_of)
@@ -179,12 +187,31 @@ def plan_create(
             )
         )
         status = PlanStatus.PENDING_APPROVAL if request else PlanStatus.GOOD_STANDING
+        overridden = None if negotiation else direct_override(case, plan.terms(), conditions)
+        if overridden is not None:
+            if not override_reason.strip():
+                raise Refused(
+                    "plan.override_no_reason",
+                    negotiation=overridden.negotiation.pk,
+                    why=overridden.why,
+                )
+            direct_override_record(
+                overridden,
+                actor=actor,
+                terms=plan.terms(),
+                conditions=conditions,
+                reason=override_reason,
+                on=as_of,
+            )
+            negotiation = overridden.negotiation
         row = _store(case, actor, plan, items, status, negotiation, sorted(covered))
         if conditions:
             row.conditions = conditions
             row.save(update_fields=["conditions"])
             conditions_follow_up(case, conditions, on=as_of)
         detail = {**_detail(row, plan, request), "conditions": conditions}
+        if overridden is not None:
+            detail.update(override=override_reason, override_kind=overridden.why)
         if request:
             Approval.objects.create(
                 case=case,
@@ -259,7 +286,7 @@ def _store(
         day_count=str(plan.interest.day_count) if plan.interest else "",
         acceleration_clause=plan.acceleration_clause,
         grace_business_days=plan.grace_business_days,
-        already_counted=load.received_on_day(case, plan.agreed_on),
+        already_counted=load.known_receipts(case, plan.agreed_on),
         covered_items=covered,
         status=status,
         created_by=actor,

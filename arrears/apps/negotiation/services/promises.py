@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -14,6 +15,7 @@ from arrears.apps.negotiation.models import (
     Approval,
     ApprovalKind,
     Negotiation,
+    NegotiationStatus,
     PromisePart,
     PromiseToPay,
 )
@@ -38,11 +40,13 @@ from arrears.apps.negotiation.services.common import (
     require_desk_day,
     require_open,
     require_within_horizon,
+    store_events,
 )
 from arrears.apps.negotiation.services.withdrawals import approvals_withdraw, promise_withdrawn
 from arrears.domain.matching import Receipt
 from arrears.domain.money import Money
-from arrears.domain.negotiation import Condition, Terms
+from arrears.domain.negotiation import Condition, NegotiationHistory, Terms
+from arrears.domain.negotiation.recording import direct_entry, record_direct_entry
 from arrears.domain.plans.model import sum_money
 from arrears.domain.promises import (
     PromiseChannel,
@@ -92,6 +96,7 @@ def promise_create(
     item_numbers: Sequence[str] = (),
     negotiation: Negotiation | None = None,
     conditions: Sequence[str] = (),
+    override_reason: str = "",
 ) -> PromiseToPay:
     """Record a promise after checking it (not in the past, within the balance less the credit
     we hold, no overlap). Entering the same promise again returns the one already recorded.
@@ -100,7 +105,10 @@ def promise_create(
     approval queue (`pending_approval`) and holds nothing off the ladder until approved.
     `conditions` (§6, what the debtor gave for the terms) are stored and the dates kept as
     given; a condition to check (payment today, a written acknowledgement, mandate, payment
-    order or guarantor) becomes a task to verify it the next business day."""
+    order or guarantor) becomes a task to verify it the next business day.
+    Entered directly while our offer stands in an open negotiation, a promise below that offer
+    or without a concession's condition overrides it (`direct_entry`): it needs
+    `override_reason`, and closes the negotiation with an override and an acceptance."""
     conditions = [str(Condition(c)) for c in conditions]
     require_case_access(actor, case)
     require_desk_day(case.company, as_of)
@@ -142,7 +150,25 @@ def promise_create(
         _refuse_beside(case, promise.item_keys or frozenset(free))
         named = [i for i in items if i.number in promise.item_keys]
         ask = None if negotiation else _beyond_walk_away(case, promise, free, as_of, named)
-        row = _store(case, actor, promise, items, negotiation, conditions, pending=bool(ask))
+        terms = Terms.from_parts(promise.parts)
+        overridden = None if negotiation else direct_override(case, terms, conditions)
+        if overridden is not None:
+            if not override_reason.strip():
+                raise Refused(
+                    "promise.override_no_reason",
+                    negotiation=overridden.negotiation.pk,
+                    why=overridden.why,
+                )
+            direct_override_record(
+                overridden,
+                actor=actor,
+                terms=terms,
+                conditions=conditions,
+                reason=override_reason,
+                on=as_of,
+            )
+        agreed_in = negotiation or (overridden.negotiation if overridden else None)
+        row = _store(case, actor, promise, items, agreed_in, conditions, pending=bool(ask))
         if not promise.item_keys:  # what it was measured against: the items due today
             row.covered_items = sorted(free)
             row.save(update_fields=["covered_items"])
@@ -159,6 +185,9 @@ def promise_create(
             "conditions": conditions,
             **(ask or {}),
         }
+        if overridden is not None:
+            neg, why = overridden.negotiation, overridden.why
+            detail.update(override=override_reason, override_kind=why, negotiation=neg.pk)
         if ask:
             Approval.objects.create(
                 case=case,
@@ -170,6 +199,47 @@ def promise_create(
             )
         record_change(case, actor=actor, on=as_of, kind="promise", obj=row, detail=detail)
     return row
+
+
+@dataclass(frozen=True)
+class DirectOverride:
+    """Terms typed in that override the offer standing in the case's open negotiation."""
+
+    negotiation: Negotiation
+    why: str  # recording.BELOW_OUR_OFFER or CONDITION_MISSING
+    stored: int  # events stored so far
+    history: NegotiationHistory
+
+
+def direct_override(case: Case, terms: Terms, conditions: Sequence[str]) -> DirectOverride | None:
+    """§5-6 Whether a promise or plan typed in overrides the offer standing in the case's open
+    negotiation (`recording.direct_entry`: below that offer, or without a concession's
+    condition). None: no negotiation is open, or the terms keep to its offer."""
+    neg = Negotiation.objects.filter(case=case, status=NegotiationStatus.OPEN).order_by("-id")
+    open_ = neg.first()
+    if open_ is None:
+        return None
+    stored = list(open_.events.order_by("seq"))
+    history = load.history_domain(stored, case.currency)
+    why = direct_entry(history, terms, tuple(Condition(c) for c in conditions))
+    return None if why is None else DirectOverride(open_, why, len(stored), history)
+
+
+def direct_override_record(
+    o: DirectOverride, *, actor: Any, terms: Terms, conditions: Sequence[str], reason: str, on: date
+) -> None:
+    """Write the override and the acceptance into the negotiation, which closes as agreed."""
+    given = tuple(Condition(c) for c in conditions)
+    who = actor.get_username()
+    new = record_direct_entry(o.history, terms, given, why=o.why, reason=reason, by=who, on=on)
+    store_events(o.negotiation, new.events[o.stored :], start=o.stored, script="")
+    o.negotiation.status = NegotiationStatus.AGREED
+    o.negotiation.save(update_fields=["status"])
+    requests = Approval.objects.filter(negotiation=o.negotiation)
+    approvals_withdraw(requests, actor=actor, on=on, reason=AGREED_DIRECTLY)
+
+
+AGREED_DIRECTLY = "the negotiation was agreed by a promise entered directly"
 
 
 def _refuse_above_due(promise: DomainPromise, due: Money) -> None:
@@ -239,7 +309,7 @@ def _store(
     row = PromiseToPay.objects.create(
         state=PromiseState.PENDING_APPROVAL if pending else PromiseState.OPEN,
         conditions=conditions,
-        already_counted=load.received_on_day(case, promise.given_on),
+        already_counted=load.known_receipts(case, promise.given_on),
         case=case,
         given_on=promise.given_on,
         channel=str(promise.channel),

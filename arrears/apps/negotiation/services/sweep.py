@@ -24,7 +24,15 @@ from django.db.models import Q
 
 from arrears.apps.accounts.selectors import manager_of
 from arrears.apps.accounts.services import audit_record
-from arrears.apps.cases.models import Case, CaseStatus, ClosedReason, Run
+from arrears.apps.cases.models import (
+    PENDING_STATUSES,
+    Action,
+    ActionStatus,
+    Case,
+    CaseStatus,
+    ClosedReason,
+    Run,
+)
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.apps.negotiation import convert as load
@@ -33,6 +41,7 @@ from arrears.apps.negotiation.models import (
     ApprovalKind,
     Dispute,
     DisputeStatus,
+    ExcuseLog,
     Instalment,
     ItemAcceleration,
     PaymentPlan,
@@ -46,6 +55,7 @@ from arrears.apps.negotiation.services.balances import plan_receipts, promise_sc
 from arrears.apps.negotiation.services.common import case_event, follow_up
 from arrears.apps.negotiation.services.promises import promise_evaluate
 from arrears.apps.negotiation.services.withdrawals import approvals_withdraw, requests_expire
+from arrears.domain.dates import days_before, next_business_day
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.matching import Receipt, spread_over_items
 from arrears.domain.money import Money
@@ -54,6 +64,7 @@ from arrears.domain.promises import PromisePolicy, PromiseState, hold_back
 from arrears.domain.promises import follow_up as promise_follow_up
 
 _KINDS = ", ".join(f"'{k.value}'" for k in DUNNABLE_KINDS)
+FAILED = (PromiseState.BROKEN, PromiseState.PARTLY_KEPT)
 
 
 @dataclass
@@ -87,6 +98,7 @@ def negotiation_sweep(
         _promises(company, ctx)
         _plans(company, ctx)
         _disputes(company, ctx)
+        _excuse_follow_ups_close(company, ctx)
         ctx.counts["items_accelerated_changed"] = frames.accelerations_write(company)
         ctx.counts["items_excluded_changed"] = frames.exclusions_write(
             company,
@@ -110,8 +122,11 @@ def negotiation_sweep(
     return SweepResult(as_of, dry_run, ctx.counts)
 
 
+# Cases with a standing promise or plan, or a failed promise within the record window (a
+# payment dated by its date but imported late may still make it kept: §7).
 _STANDING = (
-    "SELECT case_id FROM negotiation_promisetopay WHERE state = 'open' UNION "
+    "SELECT case_id FROM negotiation_promisetopay WHERE state = 'open' "
+    "OR (state IN ('broken', 'partly_kept') AND given_on >= %s) UNION "
     "SELECT case_id FROM negotiation_paymentplan WHERE status = 'good_standing' "
     "OR (status = 'defaulted' AND NOT acceleration_clause)"
 )
@@ -121,11 +136,19 @@ def _context(
     company: Company, as_of: date, run: Run | None, *, decided: list[pl.DataFrame]
 ) -> _Ctx:
     disputed = frames.disputed(company, as_of)
-    items = _items(company, [disputed, *decided])
-    return _Ctx(as_of, run, promise_policy(company), _receipts(company), items, disputed)
+    policy = promise_policy(company)
+    since = _record_since(as_of, policy)
+    items = _items(company, since, [disputed, *decided])
+    return _Ctx(as_of, run, policy, _receipts(company, since), items, disputed)
 
 
-def _receipts(company: Company) -> dict[int, list[Receipt]]:
+def _record_since(as_of: date, policy: PromisePolicy) -> date:
+    """The first day a promise given counts in the debtor's record (the policy's window)."""
+    days = policy.record_window_days
+    return days_before(as_of, days) if days is not None else date(1900, 1, 1)
+
+
+def _receipts(company: Company, since: date) -> dict[int, list[Receipt]]:
     """Per case with a standing promise or plan: the allocations of payments to its items."""
     got = read_frame(
         "SELECT c.id AS case_id, p.reference, p.received_on, a.amount_minor, i.number, "
@@ -138,7 +161,7 @@ def _receipts(company: Company) -> dict[int, list[Receipt]]:
         "FROM ledger_payment p JOIN cases_case c "
         "ON c.debtor_id = p.debtor_id AND c.currency = p.currency "
         f"WHERE c.company_id = %s AND p.unapplied_minor > 0 AND c.id IN ({_STANDING})",
-        [company.pk, company.pk],
+        [company.pk, since, company.pk, since],
         {
             "case_id": pl.Int64(),
             "reference": pl.String(),
@@ -155,7 +178,7 @@ def _receipts(company: Company) -> dict[int, list[Receipt]]:
 
 
 def _items(
-    company: Company, excluded: list[pl.DataFrame]
+    company: Company, since: date, excluded: list[pl.DataFrame]
 ) -> dict[int, dict[str, tuple[int, date, Money]]]:
     """Per case with a standing promise or plan: its open items outside open disputes and
     approved write-offs and credits not yet booked (what a promise or plan can hold back, so
@@ -166,7 +189,7 @@ def _items(
         "ON c.debtor_id = i.debtor_id AND c.currency = i.currency "
         f"WHERE c.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS}) "
         f"AND c.id IN ({_STANDING})",
-        [company.pk],
+        [company.pk, since],
         {
             "case_id": pl.Int64(),
             "item_id": pl.Int64(),
@@ -202,9 +225,10 @@ def _open_items(ctx: _Ctx, case_id: int) -> dict[str, tuple[date, Money]]:
 
 
 def _promises(company: Company, ctx: _Ctx) -> None:
+    failed = Q(state__in=FAILED, given_on__gte=_record_since(ctx.as_of, ctx.policy))
     rows = (
         PromiseToPay.objects.filter(
-            case__company=company, state=PromiseState.OPEN, given_on__lte=ctx.as_of
+            Q(state=PromiseState.OPEN) | failed, case__company=company, given_on__lte=ctx.as_of
         )
         .select_related("case", "taken_by")
         .prefetch_related("parts", "items")
@@ -212,6 +236,9 @@ def _promises(company: Company, ctx: _Ctx) -> None:
     for p in rows:
         ctx.counts["promises_judged"] += 1
         s = promise_evaluate(p, ctx.receipts.get(p.case_id, []), as_of=ctx.as_of, policy=ctx.policy)
+        if p.state in FAILED:
+            _promise_rejudged(p, s, ctx)
+            continue
         hold = hold_back(s)
         if hold is not None:
             scope = promise_scope(p) - {load.ON_ACCOUNT}  # only the items it counts on
@@ -226,6 +253,55 @@ def _promises(company: Company, ctx: _Ctx) -> None:
         p.save(update_fields=["state", "paid_minor", "days_late", "closed_on", "evaluated_on"])
         if s.state is not PromiseState.OPEN:
             _promise_closed(p, s, ctx)
+
+
+def _promise_rejudged(p: PromiseToPay, s: Any, ctx: _Ctx) -> None:
+    """§7 A failed promise judged again on receipts imported since: a payment dated by its
+    deadline counts whenever it arrived. Kept after all: its follow-up is cancelled and the
+    ladder no longer counts it (`broken_counts_write` reads the state)."""
+    was, failed_on = p.state, p.closed_on
+    if (str(s.state), s.paid.to_minor(), s.days_late, s.closed_on) == (
+        p.state,
+        p.paid_minor,
+        p.days_late,
+        p.closed_on,
+    ):
+        return
+    p.state, p.paid_minor, p.days_late = str(s.state), s.paid.to_minor(), s.days_late
+    p.closed_on, p.evaluated_on = s.closed_on, ctx.as_of
+    p.save(update_fields=["state", "paid_minor", "days_late", "closed_on", "evaluated_on"])
+    if p.state == was:
+        return  # more of it paid by the deadline, still failed: no new event
+    ctx.counts[f"promises_rejudged_{s.state}"] += 1
+    detail: dict[str, Any] = {
+        "rule": "promise_rejudged",
+        "promise": p.pk,
+        "was": was,
+        "state": str(s.state),
+        "paid_minor": s.paid.to_minor(),
+        "total_minor": p.total_minor,
+        "currency": p.currency,
+        "days_late": s.days_late,
+    }
+    if s.state is PromiseState.KEPT:
+        detail["cancelled_follow_up"] = _follow_up_cancel(p, failed_on, ctx)
+    case_event(p.case, on=ctx.as_of, kind="promise", reason=detail, run=ctx.run)
+
+
+def _follow_up_cancel(p: PromiseToPay, failed_on: date | None, ctx: _Ctx) -> str | None:
+    """Cancel the open follow-up the promise's failure on `failed_on` set (the next business
+    day, as `_promise_closed` booked it), unless another failed promise of the case needs the
+    same one; returns its due date (None: nothing cancelled)."""
+    if failed_on is None:
+        return None
+    due = next_business_day(failed_on)
+    others = PromiseToPay.objects.filter(case_id=p.case_id, state__in=FAILED).exclude(pk=p.pk)
+    if any(next_business_day(o.closed_on) == due for o in others if o.closed_on):
+        return None
+    done = Action.objects.filter(
+        case_id=p.case_id, step_code="promise_follow_up", due_on=due, status=ActionStatus.OPEN
+    ).update(status=ActionStatus.CANCELLED, cancelled_reason="promise_kept", cancelled_on=ctx.as_of)
+    return due.isoformat() if done else None
 
 
 def _promise_closed(p: PromiseToPay, s: Any, ctx: _Ctx) -> None:
@@ -386,6 +462,33 @@ def _disputes(company: Company, ctx: _Ctx) -> None:
             run=ctx.run,
         )
         ctx.counts["disputes_escalated"] += 1
+
+
+def _excuse_follow_ups_close(company: Company, ctx: _Ctx) -> None:
+    """§8 An excuse's follow-ups (a call back, a payment to verify, a copy to send) are moot
+    once the case has paid what it owed when the excuse was heard: they are cancelled."""
+    pending = Action.objects.filter(
+        case__company=company, step_code__startswith="excuse_", status__in=PENDING_STATUSES
+    )
+    for case_id in sorted(set(pending.values_list("case_id", flat=True))):
+        log = (
+            ExcuseLog.objects.filter(
+                case_id=case_id, logged_on__lte=ctx.as_of, owed_minor__isnull=False
+            )
+            .order_by("-logged_on", "-id")
+            .first()
+        )
+        if log is None or log.owed_minor is None:
+            continue
+        case = Case.objects.get(pk=case_id)
+        got = load.receipts(case)
+        paid = sum(r.amount.to_minor() for r in got if log.logged_on <= r.received_on <= ctx.as_of)
+        if paid < log.owed_minor:
+            continue
+        n = pending.filter(case_id=case_id).update(
+            status=ActionStatus.CANCELLED, cancelled_reason="paid", cancelled_on=ctx.as_of
+        )
+        ctx.counts["excuse_follow_ups_closed"] += n
 
 
 def _close_written_off(company: Company, ctx: _Ctx, pending: pl.DataFrame) -> None:

@@ -1,7 +1,8 @@
 """`arrears approve` lists the approval queue: each request's kind, case, who asked and when,
 and what it asks (for terms, a plan or a promise: the first payment and its date, the total, the
 last date and the number of payments, the walk-away limits it goes beyond and those limits; for
-a write-off the amount, items and reason); `arrears approve ID --grant|--refuse --reason R
+a write-off the amount, items and reason; for a dispute credit the outcome, amount and dispute);
+`arrears approve ID --grant|--refuse --reason R
 --user U` decides (credit managers only, never their own request)."""
 
 from __future__ import annotations

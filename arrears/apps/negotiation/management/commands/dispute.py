@@ -59,8 +59,9 @@ class Command(DeskCommand):
                 credited=credited,
                 reason=o["why"],
             )
-            said = say(d.outcome) if d.outcome else "write-off asked"
-            self.stdout.write(f"dispute D{d.pk}: {say(d.status)} ({said})")
+            said = say(d.outcome) if d.outcome else f"{say(o['outcome'])} asked"
+            waits = "" if d.outcome else ": waits for a credit manager's approval"
+            self.stdout.write(f"dispute D{d.pk}: {say(d.status)} ({said}){waits}")
             return
         if not o["part"] or not o["reason"]:
             raise CommandError("give at least one --part and the --reason")

@@ -1,6 +1,8 @@
-"""`arrears excuse DEBTOR no_money --user U` logs a contact and prints the answer to give;
+"""`arrears excuse DEBTOR no_money` logs a contact and prints the answer to give (with
+`--own-words` the collector answered otherwise: recorded so), what to do now and next;
 `arrears excuse --list` shows the catalogue (with the company's follow-up delays),
-`arrears excuse --stats` what each excuse led to. The excuse may come before or after the
+`arrears excuse --stats` what each excuse and answer led to (cases paid in full, amount
+recovered within 30 days). The excuse may come before or after the
 options (`arrears excuse DEBTOR --user U no_money`)."""
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, as_of, case_of, today
 from arrears.apps.negotiation.selectors import excuse_stats, negotiation_policy_read
 from arrears.apps.negotiation.services import excuse_log
-from arrears.domain.excuses import CATALOGUE, Excuse
+from arrears.domain.excuses import CATALOGUE, OWN_WORDS, Excuse
+from arrears.domain.money import format_minor
 from arrears.domain.refusal import Refusal
 from arrears.words import say as say_refusal
 
@@ -52,6 +55,9 @@ class Command(DeskCommand):
         parser.add_argument("--as-of", type=iso_date, default=None)
         parser.add_argument("--list", action="store_true", help="the catalogue of answers")
         parser.add_argument("--stats", action="store_true", help="share paid within 30 days")
+        parser.add_argument(
+            "--own-words", action="store_true", help="the collector answered in their own words"
+        )
         add_company_option(parser)
 
     def handle(self, *args: Any, **o: Any) -> None:
@@ -73,8 +79,9 @@ class Command(DeskCommand):
             policy = negotiation_policy_read(actor=person, company=company).policy
             for a in CATALOGUE.values():
                 days = policy.follow_up_days(a.excuse)
+                now = f"  now: {_named(a.now)}\n" if a.now else ""
                 self.stdout.write(
-                    f"{_named(a.excuse)}: {a.heard}\n  say: {a.answer}\n"
+                    f"{_named(a.excuse)}: {a.heard}\n  say: {a.answer}\n{now}"
                     f"  then: {_named(a.action)} in {days} business day{'s' if days != 1 else ''}"
                 )
             return
@@ -89,9 +96,13 @@ class Command(DeskCommand):
         rows = list(stats.iter_rows(named=True))
         wide = max(28, *(len(_named(row["excuse"])) for row in rows))
         for row in rows:
+            answer = _named(row["answer"]) if row["answer"] else "answer not recorded"
+            owed = format_minor(row["owed_minor"], row["currency"])
+            got = format_minor(row["recovered_minor"], row["currency"])
             self.stdout.write(
-                f"{_named(row['excuse']):<{wide}} cases {row['cases']:>6}  paid within "
-                f"30 days {row['paid']:>6}  ({row['share_pct']} %)"
+                f"{_named(row['excuse']):<{wide}} {answer}: cases {row['cases']:>6}  paid in "
+                f"full within 30 days {row['paid']:>6}  ({row['share_pct']} %)  recovered "
+                f"{got} of {owed} ({row['recovered_pct']} %)"
             )
 
     def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
@@ -102,9 +113,11 @@ class Command(DeskCommand):
             as_of=as_of(o, company),
             contact=o["contact"],
             note=o["note"],
+            answer=OWN_WORDS if o["own_words"] else None,
         )
+        now = f"now: {say(r.now.step_code)} (today)\n" if r.now else ""
         self.stdout.write(
-            f"say: {r.answer.answer}\nnext: {say(r.action.step_code)} on {r.action.due_on}"
+            f"say: {r.answer.answer}\n{now}next: {say(r.action.step_code)} on {r.action.due_on}"
         )
 
 

@@ -22,6 +22,7 @@ from arrears.apps.negotiation.cli import money as to_money
 from arrears.apps.negotiation.selectors import approval_lines
 from arrears.apps.negotiation.services import PlanIn, plan_create
 from arrears.domain.money import format_minor
+from arrears.domain.negotiation import Condition
 from arrears.domain.plans import DayCount, monthly_dates
 
 COUNT = "--count {count}: a plan on --first-due needs 1 or more monthly instalments"
@@ -49,6 +50,18 @@ class Command(DeskCommand):
         parser.add_argument("--day-count", default="act/365", choices=[str(d) for d in DayCount])
         parser.add_argument("--no-acceleration", action="store_true")
         parser.add_argument("--item", action="append", default=[], help="item number(s) covered")
+        parser.add_argument(
+            "--condition",
+            action="append",
+            default=[],
+            choices=[str(c) for c in Condition],
+            help="what the debtor gives for the plan (repeat for several)",
+        )
+        parser.add_argument(
+            "--override-reason",
+            default="",
+            help="why, when the plan departs from the offer that stands in a negotiation",
+        )
 
     def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
         if o["first_due"] and o["count"] < 1:
@@ -74,6 +87,8 @@ class Command(DeskCommand):
                 acceleration_clause=not o["no_acceleration"],
                 item_numbers=o["item"],
             ),
+            conditions=o["condition"],
+            override_reason=o["override_reason"],
         )
         covers = ", ".join(plan.covered_items)
         self.stdout.write(

@@ -11,6 +11,7 @@ from arrears.apps.negotiation.cli import money as to_money
 from arrears.apps.negotiation.selectors import approval_lines
 from arrears.apps.negotiation.services import promise_create
 from arrears.domain.money import format_minor
+from arrears.domain.negotiation import Condition
 from arrears.domain.promises import PromiseChannel
 
 
@@ -29,6 +30,18 @@ class Command(DeskCommand):
         parser.add_argument("--contact", required=True, help="who at the debtor promised")
         parser.add_argument("--channel", default="phone", choices=[str(c) for c in PromiseChannel])
         parser.add_argument("--item", action="append", default=[], help="item number(s) covered")
+        parser.add_argument(
+            "--condition",
+            action="append",
+            default=[],
+            choices=[str(c) for c in Condition],
+            help="what the debtor gives for the terms (repeat for several)",
+        )
+        parser.add_argument(
+            "--override-reason",
+            default="",
+            help="why, when the promise departs from the offer that stands in a negotiation",
+        )
 
     def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
         case = case_of(company, o)
@@ -40,6 +53,8 @@ class Command(DeskCommand):
             channel=PromiseChannel(o["channel"]),
             as_of=as_of(o, company),
             item_numbers=o["item"],
+            conditions=o["condition"],
+            override_reason=o["override_reason"],
         )
         head = f"promise P{p.pk}: {format_minor(p.total_minor, p.currency)} ({say(p.state)})"
         asked = p.approval_set.filter(status="requested").first()

@@ -15,8 +15,10 @@ from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
 from arrears.apps.negotiation.cli import money as to_money
 from arrears.apps.negotiation.convert import history_domain
+from arrears.apps.negotiation.policy import negotiation_config
 from arrears.apps.negotiation.services import OverrideIn, ProposalResult, negotiation_propose
-from arrears.domain.negotiation import CONDITION_ASKS, Condition, Terms
+from arrears.domain.negotiation import Condition, Terms
+from arrears.domain.negotiation.config import conditions_ask
 from arrears.domain.negotiation.history import Action
 
 INSTALMENTS_WITHOUT_REST = (
@@ -76,6 +78,12 @@ class Command(DeskCommand):
         self.stdout.write(describe(r, override))
 
 
+def _asks(r: ProposalResult, conditions: list[Condition], terms: Terms) -> str:
+    """The conditions as the collector asks for them (a payment today with its amount)."""
+    policy = negotiation_config(r.negotiation.case.company).conditions
+    return conditions_ask(conditions, terms, r.recommendation.balance, policy)
+
+
 CODE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
 
 
@@ -120,11 +128,11 @@ def _chosen_line(r: ProposalResult, ov: OverrideIn) -> str:
     match ov.chosen:
         case Action.ACCEPT:
             last = r.negotiation.events.order_by("-seq").first()
-            conditions = list(last.conditions) if last is not None else []
-            given = f", on condition of {say_all(conditions)}" if conditions else ""
+            conditions = [Condition(c) for c in last.conditions] if last is not None else []
+            given = f", provided you {_asks(r, conditions, ov.terms)}" if conditions else ""
             return f"Agreed: {terms}{given}."
         case Action.CONCEDE if ov.condition is not None:
-            return f"I can move to {terms}, if you {CONDITION_ASKS[ov.condition]}."
+            return f"I can move to {terms}, if you {_asks(r, [ov.condition], ov.terms)}."
         case Action.HOLD:  # our standing offer, as recorded
             rows = r.negotiation.events.order_by("seq")
             held = history_domain(rows, r.negotiation.case.currency).events[-1].terms
