@@ -88,7 +88,9 @@ def test_changed_row_updates_and_the_summary_counts_changed_columns(acme, tmp_pa
 
 def test_update_keeps_what_the_daily_run_and_disputes_own(acme, tmp_path):
     import_as_admin(company=acme, kind="items", path=items(tmp_path, GOOD))
-    factories.desk_input_set(OpenItem.objects.get(number="INV-1"), excluded_minor=1000)
+    factories.desk_input_set(
+        OpenItem.objects.get(company=acme, number="INV-1"), excluded_minor=1000
+    )
     ItemStep.objects.create(
         item=OpenItem.objects.get(company=acme, number="INV-1"),
         strategy_code="standard",
@@ -98,7 +100,7 @@ def test_update_keeps_what_the_daily_run_and_disputes_own(acme, tmp_path):
     import_as_admin(
         company=acme, kind="items", path=items(tmp_path, GOOD.replace("60.50", "50.00"))
     )
-    item = factories.item_read(OpenItem.objects.get(number="INV-1"))
+    item = factories.item_read(OpenItem.objects.get(company=acme, number="INV-1"))
     assert (item.open_minor, item.excluded_minor) == (5000, 1000)
     step = ItemStep.objects.get(item=item)
     assert (step.strategy_code, step.step, step.step_on) == ("standard", 2, date(2026, 10, 20))
