@@ -41,11 +41,7 @@ from arrears.apps.negotiation.services.common import (
     require_open,
     require_within_horizon,
 )
-from arrears.apps.negotiation.services.promises import (
-    direct_override,
-    direct_override_record,
-    overlaps,
-)
+from arrears.apps.negotiation.services.promises import overlaps, override_recorded
 from arrears.domain.money import Money
 from arrears.domain.negotiation import Condition
 from arrears.domain.plans import (
@@ -187,22 +183,18 @@ def plan_create(
             )
         )
         status = PlanStatus.PENDING_APPROVAL if request else PlanStatus.GOOD_STANDING
-        overridden = None if negotiation else direct_override(case, plan.terms(), conditions)
-        if overridden is not None:
-            if not override_reason.strip():
-                raise Refused(
-                    "plan.override_no_reason",
-                    negotiation=overridden.negotiation.pk,
-                    why=overridden.why,
-                )
-            direct_override_record(
-                overridden,
+        overridden = None
+        if negotiation is None:
+            overridden = override_recorded(
+                case,
+                plan.terms(),
+                conditions,
                 actor=actor,
-                terms=plan.terms(),
-                conditions=conditions,
                 reason=override_reason,
                 on=as_of,
+                kind="plan",
             )
+        if overridden is not None:
             negotiation = overridden.negotiation
         row = _store(case, actor, plan, items, status, negotiation, sorted(covered))
         if conditions:

@@ -151,21 +151,16 @@ def promise_create(
         named = [i for i in items if i.number in promise.item_keys]
         ask = None if negotiation else _beyond_walk_away(case, promise, free, as_of, named)
         terms = Terms.from_parts(promise.parts)
-        overridden = None if negotiation else direct_override(case, terms, conditions)
-        if overridden is not None:
-            if not override_reason.strip():
-                raise Refused(
-                    "promise.override_no_reason",
-                    negotiation=overridden.negotiation.pk,
-                    why=overridden.why,
-                )
-            direct_override_record(
-                overridden,
+        overridden = None
+        if negotiation is None:
+            overridden = override_recorded(
+                case,
+                terms,
+                conditions,
                 actor=actor,
-                terms=terms,
-                conditions=conditions,
                 reason=override_reason,
                 on=as_of,
+                kind="promise",
             )
         agreed_in = negotiation or (overridden.negotiation if overridden else None)
         row = _store(case, actor, promise, items, agreed_in, conditions, pending=bool(ask))
@@ -197,7 +192,14 @@ def promise_create(
                 detail=detail,
                 promise=row,
             )
-        record_change(case, actor=actor, on=as_of, kind="promise", obj=row, detail=detail)
+        record_change(
+            case,
+            actor=actor,
+            on=as_of,
+            kind="promise",
+            obj=row,
+            detail=detail,
+        )
     return row
 
 
@@ -223,6 +225,33 @@ def direct_override(case: Case, terms: Terms, conditions: Sequence[str]) -> Dire
     history = load.history_domain(stored, case.currency)
     why = direct_entry(history, terms, tuple(Condition(c) for c in conditions))
     return None if why is None else DirectOverride(open_, why, len(stored), history)
+
+
+def override_recorded(
+    case: Case,
+    terms: Terms,
+    conditions: Sequence[str],
+    *,
+    actor: Any,
+    reason: str,
+    on: date,
+    kind: str,
+) -> DirectOverride | None:
+    """§5-6 A promise or plan (`kind`) typed in around the open negotiation's offer: refused
+    without a reason; with one, recorded in the negotiation as an override and its acceptance.
+    None where the terms keep to the offer (or none is open)."""
+    overridden = direct_override(case, terms, conditions)
+    if overridden is None:
+        return None
+    if not reason.strip():
+        n, why = overridden.negotiation.pk, overridden.why
+        if kind == "plan":
+            raise Refused("plan.override_no_reason", negotiation=n, why=why)
+        raise Refused("promise.override_no_reason", negotiation=n, why=why)
+    direct_override_record(
+        overridden, actor=actor, terms=terms, conditions=conditions, reason=reason, on=on
+    )
+    return overridden
 
 
 def direct_override_record(
@@ -350,5 +379,12 @@ def promise_cancel(*, promise: PromiseToPay, actor: Any, as_of: date, reason: st
             promise.cancelled_on = promise.closed_on = as_of
             promise.save(update_fields=["state", "cancelled_on", "closed_on"])
         detail = {"rule": "promise_cancelled", "promise": promise.pk, "reason": reason}
-        record_change(case, actor=actor, on=as_of, kind="promise", obj=promise, detail=detail)
+        record_change(
+            case,
+            actor=actor,
+            on=as_of,
+            kind="promise",
+            obj=promise,
+            detail=detail,
+        )
     return promise
