@@ -60,10 +60,11 @@ class Letter:
     next_step: str | None  # the name of what follows if the debtor does not pay
     regime_name: str | None
     regime_source: str | None
+    interest_known: bool = True  # False: no regime was given (its rates unknown for the days)
 
     @property
     def shows_cost(self) -> bool:
-        return self.step_number >= COST_FROM_STEP
+        return self.step_number >= COST_FROM_STEP and self.interest_known
 
     def _sum(self, part: str) -> Money:
         return sum((getattr(line, part) for line in self.lines), Money.from_minor(0, self.currency))
@@ -139,4 +140,5 @@ def letter(
         next_step=next_step,
         regime_name=None if regime is None else regime.name,
         regime_source=None if regime is None else regime.source,
+        interest_known=regime is not None,
     )

@@ -32,7 +32,8 @@ WORDS = {
     "ladder yet: nothing is sent (give --step to see a step's message)",
     "communications.nothing_open": "the {currency} case of {debtor} has nothing open to dun",
     "interest.no_rate": "no {series} rate is known for {day} (the table runs from {first} to "
-    "{covers_until}): import a newer rate table",
+    "{covers_until}): put a newer {series}.csv, in the shipped tables' format "
+    "(docs/interest-rates.md), in {folder}",
     "interest.no_table": "the interest regime {regime} needs the rate table {series}, which is "
     "not loaded",
     "interest.not_for_debtor": "the interest regime {regime} has no rate for a {debtor} debtor",
@@ -54,8 +55,14 @@ WORDS = {
 
 
 def enrich(figures: dict[str, Any]) -> dict[str, Any]:
+    from arrears.apps.communications.selectors import rate_tables_folder
+
     currency = figures.get("currency")
-    return {**figures, "currency_words": f" in {currency}" if currency else ""}
+    return {
+        **figures,
+        "currency_words": f" in {currency}" if currency else "",
+        "folder": rate_tables_folder(),
+    }
 
 
 LABELS = {

@@ -9,6 +9,7 @@ replaces the shipped one and passes the same tone check before it is used.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -136,4 +137,5 @@ def render(
             why="the first line must be 'subject: ...'",
         )
     body = "\n".join(line.rstrip() for line in rest.strip("\n").splitlines()) + "\n"
+    body = re.sub(r"\n{3,}", "\n\n", body)  # a paragraph a condition left out leaves no gap
     return Message(language, first.partition(":")[2].strip(), body)

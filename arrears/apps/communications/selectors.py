@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
+
+from django.conf import settings
 
 from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Case
@@ -12,7 +15,8 @@ from arrears.apps.cases.selectors import strategies_for
 from arrears.apps.communications.presentation import LANGUAGES
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, Company, OpenItem
 from arrears.domain.access import Verb
-from arrears.domain.interest import Regime, shipped_regimes
+from arrears.domain.interest import Regime, rate_table_from_text, shipped_regimes, shipped_tables
+from arrears.domain.interest.rates import RateTable
 from arrears.domain.letters import Letter, OpenLine, letter
 from arrears.domain.money import Money
 from arrears.domain.refusal import Refusal
@@ -40,6 +44,22 @@ class CaseLetter:
     reference: str
 
 
+def rate_tables_folder() -> Path:
+    """Where newer reference-rate tables go (the shipped format, one CSV file per series): a
+    file here replaces the shipped table of its series, no code change needed."""
+    return Path(settings.DATA_DIR) / "rates"
+
+
+def rate_tables() -> dict[str, RateTable]:
+    """The shipped reference-rate tables, each replaced by a newer file in the folder."""
+    tables = shipped_tables()
+    folder = rate_tables_folder()
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        table = rate_table_from_text(path.read_text(encoding="utf-8"), origin=str(path))
+        tables[table.series] = table
+    return tables
+
+
 def regime_for(company: Company) -> Regime | None:
     code = REGIME_OF_JURISDICTION.get(company.jurisdiction.upper())
     return None if code is None else shipped_regimes()[code]
@@ -54,6 +74,7 @@ def case_letter(
     as_of: date,
     language: str | None = None,
     step_code: str | None = None,
+    with_interest: bool = True,
 ) -> CaseLetter:
     """The message the case's step (or `step_code`) sends on `as_of`, in the debtor's
     language (or `language`), for a person who may read the case."""
@@ -110,8 +131,9 @@ def case_letter(
         step_number=index + 1,
         lines=lines,
         as_of=as_of,
-        regime=regime_for(company),
+        regime=regime_for(company) if with_interest else None,
         next_step=following,
+        tables=rate_tables(),
     )
     return CaseLetter(
         figures, language, case.debtor.name, company.name, f"{case.debtor.code}-{case.currency}"

@@ -88,3 +88,42 @@ def test_a_debtor_without_a_case_is_refused_by_name(world):
     with pytest.raises(CommandError) as refused:
         terminal.run("letter", "NOPE", f"--as-of={DAY}", "--company=acme", as_=cora)
     assert "NOPE has no case" in str(refused.value)
+
+
+def test_a_day_beyond_the_rate_table_shows_the_letter_without_interest_and_says_why(world):
+    cora, _ = world
+    err = io.StringIO()
+    said = plain(
+        terminal.run(
+            "letter",
+            "K1",
+            "--step=firm_demand",
+            "--as-of=2026-06-30",
+            "--company=acme",
+            as_=cora,
+            stderr=err,
+        )
+    )
+    assert "no de_base_rate rate is known for" in err.getvalue() and "rates" in err.getvalue()
+    assert "Zinsen" not in said and "INV-1" in said  # no silent zero: the cost is left out
+
+
+def test_a_newer_rate_table_in_the_data_folder_is_used_without_a_code_change(
+    world, settings, tmp_path
+):
+    cora, _ = world
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "rates").mkdir()
+    (tmp_path / "rates" / "de_base_rate.csv").write_text(
+        "# series: de_base_rate\n# source: Bundesbank\n# covers_until: 2026-12-31\n"
+        "effective_from,rate_percent\n2025-01-01,2.27\n2026-01-01,1.00\n"
+    )
+    said = plain(
+        terminal.run(
+            "letter", "K1", "--step=firm_demand", "--as-of=2026-01-30", "--company=acme", as_=cora
+        )
+    )
+    # INV-1 (1,000, due 1 May 2025), with the file's rates: 2 May - 31 Dec 2025, 244 days at
+    # 2.27 + 9 = 11.27%: 75.339 -> 75.34; 1 - 30 Jan 2026, 30 days at 1.00 + 9 = 10.00%:
+    # 8.219 -> 8.22; 83.56 in all
+    assert "INV-1, fällig am 1. Mai 2025, 274 Tage überfällig: 1.000,00 €; Zinsen 83,56 €" in said

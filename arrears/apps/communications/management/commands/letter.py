@@ -11,6 +11,8 @@ from arrears.apps.communications.pdf import Address, letter_pdf
 from arrears.apps.communications.presentation import LANGUAGES
 from arrears.apps.communications.rendering import render
 from arrears.apps.communications.selectors import case_letter
+from arrears.domain.refusal import Refusal
+from arrears.words import say
 
 
 class Command(PersonCommand):
@@ -27,15 +29,23 @@ class Command(PersonCommand):
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
         company = self.company_for(person, o)
-        found = case_letter(
-            actor=person,
-            company=company,
-            debtor_code=o["debtor"],
-            currency=o["currency"],
-            as_of=o["as_of"] or today(),
-            language=o["language"],
-            step_code=o["step"],
-        )
+        asked = {
+            "actor": person,
+            "company": company,
+            "debtor_code": o["debtor"],
+            "currency": o["currency"],
+            "as_of": o["as_of"] or today(),
+            "language": o["language"],
+            "step_code": o["step"],
+        }
+        try:
+            found = case_letter(**asked)
+        except Refusal as e:
+            if e.code != "interest.no_rate":
+                raise
+            # a preview still shows the letter; what is missing is said, never a silent zero
+            self.stderr.write(f"interest and compensation not shown: {say(e)}\n")
+            found = case_letter(**asked, with_interest=False)
         message = render(
             found.letter,
             found.language,
