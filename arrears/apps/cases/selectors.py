@@ -14,7 +14,6 @@ from arrears.apps.accounts.access import companies_of, may, require
 from arrears.apps.accounts.selectors import active_owner_ids
 from arrears.apps.cases.models import (
     Action,
-    ActionStatus,
     Case,
     CaseEvent,
     CaseStatus,
@@ -27,7 +26,6 @@ from arrears.apps.cases.models import Strategy as StrategyRow
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, ExchangeRate, ItemKind, OpenItem
 from arrears.domain.access import Verb
-from arrears.domain.actions import CASE_CLOSED, OVERTAKEN, STEP_LEFT
 from arrears.domain.cases import active_owners
 from arrears.domain.credit_held import CREDIT_ROWS_SCHEMA, credit_held
 from arrears.domain.credit_hold import HoldPolicy
@@ -343,163 +341,6 @@ def case_balance(*, case: Case, as_of: date) -> CaseBalance:
 def _day(value: object) -> date:
     """A date column as a date (SQLite's driver returns text)."""
     return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-CLOSED_REASONS = {"paid": "paid in full", "written_off": "written off"}
-
-# §5-8 How a stored code reads to a collector or a credit manager, where plain `say` (the code
-# with spaces for underscores) is not the best word. Machine formats (CSV, the JSON of
-# `CaseEvent.reason`) keep the codes; every line a person reads goes through `say`.
-WORDS: dict[str, str] = {
-    # promise and plan states, case and approval kinds
-    "good_standing": "in good standing",
-    "partly_kept": "partly kept",
-    # what came of a call or a task (arrears.domain.actions.Outcome)
-    "left_message": "left a message",
-    "pending_approval": "waiting for approval",
-    "write_off": "write-off",
-    "credit_manager": "credit manager",
-    # the engine's recommendation, negotiation events, walk-away limits
-    "needs_approval": "needs approval",
-    "approval_requested": "approval requested",
-    "first_payment_too_late": "first payment too late",
-    "first_payment_too_small": "first payment too small",
-    "plan_too_long": "plan too long",
-    # dispute outcomes and conditions
-    "credit_note": "credit note",
-    "direct_debit_mandate": "direct-debit mandate",
-    "post_dated_payment_order": "post-dated payment order",
-    # excuses and what the collector does next
-    "goods_problem": "problem with the goods",
-    "pay_when_business_picks_up": "will pay when business picks up",
-    "call_back": "call back",
-    "send_invoice_copy": "send a copy of the invoice",
-    "verify_payment": "verify the payment",
-    "open_dispute": "open a dispute",
-    "propose_set_off": "propose a set-off",
-    "ask_plan": "ask for a payment plan",
-    "confirm_with_sales": "confirm with sales",
-    # the desk's actions
-    "promise_follow_up": "promise follow-up",
-    "plan_default_follow_up": "defaulted plan follow-up",
-    "dispute_escalation": "overdue dispute: decide",
-    "handover_legal": "hand-over to legal",
-    "handover_agency": "hand-over to the agency",
-    # credit-hold rules
-    "exposure_over_credit_limit": "exposure over the credit limit",
-    "oldest_item_past_hold_age": "oldest item past the hold age",
-    "exposure_within_limit_and_no_old_items": "exposure within the limit, no old items",
-}
-
-
-def say(value: object) -> str:
-    """A stored code in plain words: `wrong_price` -> "wrong price", `good_standing` -> "in good
-    standing" (WORDS); an excuse's follow-up action (`excuse_call_back`) as its action; None and
-    "" as ""."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text in WORDS:
-        return WORDS[text]
-    if text.startswith("excuse_") and text[7:] in WORDS:
-        return WORDS[text[7:]]
-    return text.replace("_", " ")
-
-
-def say_all(values: object) -> str:
-    """A list of codes in words, comma-separated ("" for none)."""
-    if not isinstance(values, list | tuple):
-        return say(values)
-    return ", ".join(say(v) for v in values)
-
-
-_RUN_EVENTS = {
-    "opened": "case opened: {open} open",
-    "reopened": "case reopened: {open} open again",
-    "closed": "case closed: paid in full",
-}
-
-
-def describe_action(a: Action) -> str:
-    """An action and where its life stands: "A12 call (phone, collector) due 2026-11-25: done
-    on 2026-11-26 by cora: no answer; note: ..."."""
-    head = f"A{a.pk} {say(a.step_code)} ({a.channel}, {say(a.role)}) due {a.due_on}: "
-    if a.status == ActionStatus.DONE:
-        by = f" by {a.done_by.get_username()}" if a.done_by else ""
-        note = f"; note: {a.note}" if a.note else ""
-        return f"{head}done on {a.done_on}{by}: {say(a.outcome)}{note}"
-    if a.status == ActionStatus.CANCELLED:
-        why = CANCEL_WORDS.get(a.cancelled_reason, a.cancelled_reason) or "no reason recorded"
-        on = f" on {a.cancelled_on}" if a.cancelled_on else ""
-        return f"{head}cancelled{on}: {why}"
-    if a.status in (ActionStatus.SENT, ActionStatus.FAILED):
-        return f"{head}{a.status} on {a.done_on}"
-    return f"{head}{a.status}"
-
-
-CANCEL_WORDS = {
-    CASE_CLOSED: "the case closed",
-    OVERTAKEN: "overtaken: the case climbed to a later step",
-    STEP_LEFT: "the case is no longer at this step: what reached it was paid",
-    "handover": "the case was handed over",
-}
-
-
-def _describe_action_event(e: CaseEvent, run: str) -> str:
-    """A person completed or cancelled an action (`services.actions`)."""
-    r = e.reason
-    what = f"{say(r.get('step_code'))} (A{r.get('action')}, {r.get('channel')})"
-    if r.get("rule") == "action_cancelled":
-        return f"{e.on} action{run}: {what} cancelled: {r.get('reason', '')}"
-    note = f"; note: {r['note']}" if r.get("note") else ""
-    nxt = r.get("follow_up")
-    then = f"; next: {say(nxt['step_code'])} on {nxt['due_on']}" if nxt else ""
-    return f"{e.on} action{run}: {what} done: {say(r.get('outcome'))}{note}{then}"
-
-
-def _why_several(reason: dict[str, Any]) -> str:
-    """Why a sequential ladder went up more than the next rung, when a broken promise did it."""
-    if reason.get("by_broken_promises") and reason.get("mode") == "sequential":
-        return (
-            "; a broken promise moves the case straight to the step it triggers, past the "
-            "next rung of a sequential ladder"
-        )
-    return ""
-
-
-def describe_event(e: CaseEvent, items: dict[int, OpenItem]) -> str:
-    """One line a collector can read: what changed, by which rule, on which figures; `items`:
-    the items the steps name (`Explanation.items`), so a long history costs no query."""
-    run = f" (run {e.run_id})" if e.run_id else ""
-    r = e.reason
-    if e.kind == EventKind.ACTION:
-        return _describe_action_event(e, run)
-    if e.kind == EventKind.STEP:
-        i, t = r.get("inputs", {}), r.get("trigger", {})
-        item = items.get(int(i.get("driving_item_id") or 0))
-        due = f"item {item.number} due {item.due_date}, " if item else ""
-        came = say(e.from_step) if e.from_step else "no step"
-        return (
-            f"{e.on} step {came} -> {say(e.to_step)}{run}: {say(r.get('mode'))} ladder "
-            f"{say(r.get('strategy'))}; {due}{i.get('days_past_due')} days past due, overdue "
-            f"{format_minor(i.get('overdue_minor', 0), i.get('currency', 'EUR'))}, broken promises "
-            f"{i.get('broken_promises')}; trigger: >= {t.get('min_days_past_due')} days past due, "
-            f">= {t.get('min_overdue_amount')} overdue, gap {t.get('min_gap_days')} days"
-            + (
-                f", or >= {t['min_broken_promises']} broken promises"
-                if t.get("min_broken_promises") is not None
-                else ""
-            )
-            + _why_several(r)
-        )
-    rule = str(r.get("rule", ""))
-    if rule == "negotiation_desk":
-        return f"{e.on} {say(e.kind)}{run}: case opened by the negotiation desk"
-    if rule in ("balance", "paid_in_full") and e.kind in _RUN_EVENTS:
-        cur = e.case.currency if e.case_id else "EUR"
-        text = _RUN_EVENTS[e.kind].format(open=format_minor(int(r.get("open_minor") or 0), cur))
-        return f"{e.on} {say(e.kind)}{run}: {text}"
-    return f"{e.on} {say(e.kind)}{run}: {say(rule) or 'no rule recorded'}"
 
 
 def company_overview(*, actor: Any, as_of: date) -> list[dict[str, object]]:

@@ -22,7 +22,8 @@ from django.db.models import Count, Prefetch, Q, Sum
 
 from arrears.apps.accounts.access import readable_owner, require
 from arrears.apps.cases.models import Case
-from arrears.apps.cases.selectors import CaseBalance, case_balance, say, say_all
+from arrears.apps.cases.presentation import say, say_all
+from arrears.apps.cases.selectors import CaseBalance, case_balance
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import Company, Debtor
 from arrears.apps.negotiation import convert as load

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from arrears.apps.cases.presentation import late_words, overdue_words, reasons_words, why_words
-from arrears.apps.cases.selectors import say
+from arrears.apps.cases.presentation import late_words, overdue_words, reasons_words, say, why_words
 from arrears.apps.cases.worklist import WorklistLine
 from arrears.apps.reports.exports import (
     decimal_of,

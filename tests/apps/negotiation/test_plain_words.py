@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from arrears.apps.cases.models import Case, CaseEvent
-from arrears.apps.cases.selectors import say
+from arrears.apps.cases.presentation import say
 from arrears.apps.negotiation.models import (
     Approval,
     DecisionStatus,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from arrears.apps.cases.cli import action_id, add_day_option, day
-from arrears.apps.cases.selectors import describe_action
+from arrears.apps.cases.presentation import describe_action
 from arrears.apps.cases.services import action_complete
 from arrears.apps.common.cli import PersonCommand
 from arrears.domain.actions import Outcome

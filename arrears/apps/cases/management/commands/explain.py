@@ -8,16 +8,14 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.cases.models import Case, CaseStatus, CreditHold
-from arrears.apps.cases.selectors import (
+from arrears.apps.cases.presentation import (
     CLOSED_REASONS,
-    Explanation,
-    case_explain,
     describe_action,
     describe_event,
-    oldest_due,
     say,
     say_all,
 )
+from arrears.apps.cases.selectors import Explanation, case_explain, oldest_due
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.negotiation.selectors import (
     CaseHandover,

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.selectors import say
+from arrears.apps.cases.presentation import say
 from arrears.apps.common.cli import (
     add_company_option,
     company_option,

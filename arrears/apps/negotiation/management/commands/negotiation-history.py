@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from arrears.apps.cases.selectors import say
+from arrears.apps.cases.presentation import say
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.apps.negotiation.cli import case_of
 from arrears.apps.negotiation.selectors import negotiation_csv, negotiation_rows

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.selectors import say
+from arrears.apps.cases.presentation import say
 from arrears.apps.common.cli import iso_date
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import (

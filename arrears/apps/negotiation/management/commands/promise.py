@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from arrears.apps.cases.selectors import say
+from arrears.apps.cases.presentation import say
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
 from arrears.apps.negotiation.cli import money as to_money

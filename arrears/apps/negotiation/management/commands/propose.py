@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.selectors import say, say_all
+from arrears.apps.cases.presentation import say, say_all
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
 from arrears.apps.negotiation.cli import money as to_money
