@@ -22,6 +22,7 @@ import bisect
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from importlib import resources
 
 from arrears.domain.dates import parse_date
@@ -107,7 +108,13 @@ def rate_table_from_text(text: str, *, origin: str = "rate table") -> RateTable:
 
 
 def shipped_tables() -> dict[str, RateTable]:
-    """The tables that ship with arrears, by series."""
+    """The tables that ship with arrears, by series (a fresh dict: callers may replace one)."""
+    return dict(_shipped_tables())
+
+
+@cache
+def _shipped_tables() -> dict[str, RateTable]:
+    """Read once: the package's data files do not change while arrears runs."""
     tables = {}
     for entry in resources.files(__package__).joinpath("data").iterdir():
         if entry.name.endswith(".csv"):

@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -165,5 +166,12 @@ def regimes_from_text(text: str) -> dict[str, Regime]:
 
 
 def shipped_regimes() -> dict[str, Regime]:
+    """The regimes that ship with arrears, by code (a fresh dict: callers may add their own)."""
+    return dict(_shipped_regimes())
+
+
+@cache
+def _shipped_regimes() -> dict[str, Regime]:
+    """Read once: the package's data file does not change while arrears runs."""
     text = resources.files(__package__).joinpath("data", "regimes.toml").read_text("utf-8")
     return regimes_from_text(text)
