@@ -40,7 +40,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "writeoff-cancel",
     ),
     "letters": ("letter",),
-    "reports": ("worklist", "ageing"),
+    "reports": ("worklist", "ageing", "kpis"),
 }
 HELP = ("help", "--help", "-h")
 FOOTER = (
