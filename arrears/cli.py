@@ -40,7 +40,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "writeoff-cancel",
     ),
     "letters": ("letter",),
-    "reports": ("worklist", "ageing", "kpis"),
+    "reports": ("worklist", "ageing", "kpis", "backtest"),
 }
 HELP = ("help", "--help", "-h")
 FOOTER = (

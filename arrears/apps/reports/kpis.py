@@ -143,10 +143,10 @@ def _frame(rows: Iterable[Sequence[Any]], schema: Mapping[str, Any]) -> pl.DataF
     return pl.DataFrame(list(rows), schema=dict(schema), orient="row")
 
 
-ITEMS_OPEN: dict[str, Any] = {**kpi.ITEMS, "open_minor": pl.Int64}
+ITEMS_OPEN: dict[str, Any] = {**kpi.ITEMS, "debtor_id": pl.Int64, "open_minor": pl.Int64}
 _ITEMS_SQL = """
 SELECT i.id AS item_id, i.currency, i.issue_date AS issued_on, i.due_date AS due_on,
-       i.original_minor AS amount_minor, i.open_minor
+       i.original_minor AS amount_minor, i.debtor_id, i.open_minor
 FROM {item} i WHERE i.company_id = %s AND i.kind IN ({kinds})
 """
 _ALLOCATIONS_SQL = """
@@ -154,6 +154,15 @@ SELECT a.item_id, p.received_on AS paid_on, a.amount_minor
 FROM {allocation} a JOIN {payment} p ON p.id = a.payment_id
 WHERE p.company_id = %s
 """
+
+
+def ledger_history(company: Company, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame, date]:
+    """The company's invoices (kpi.ITEMS, with debtor_id) and every payment on them, what
+    the ERP cleared otherwise included, dated the day arrears learned of it (returned too)."""
+    items, allocations = _ledger(company)
+    cleared_on = _cleared_on(company, as_of)
+    payments = pl.concat([allocations, kpi.cleared_without_payment(items, allocations, cleared_on)])
+    return items.drop("open_minor"), payments, cleared_on
 
 
 def _ledger(company: Company) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from arrears.apps.reports.backtest import Backtest as BacktestResult
 from arrears.apps.reports.exports import Sheet, decimal_of, number_format
 from arrears.apps.reports.kpis import KpiReport
 from arrears.domain import kpi
@@ -327,3 +328,48 @@ def sheet(table: Table) -> Sheet:
     for i in table.ratios:
         formats[i] = ["0.0"] * len(table.rows)
     return Sheet(table.name, table.header, table.rows, formats)
+
+
+WORDS = {
+    "backtest.bad_setting": "--every and --k are at least 1 (asked: every {every} days, top {k})",
+    "backtest.too_few_days": "only {days} days to replay from {first} to {last}: a backtest "
+    "needs at least 8 (an earlier --from, a smaller --every, or more history)",
+    "backtest.nothing_to_judge": "nothing to judge after the split on {split} up to {last}: "
+    "every item then ended the same way; move --split earlier",
+    "propensity.too_little_history": "too little history to learn from: {days} days and "
+    "{rows} open items before the split, with both paid and unpaid outcomes needed (at least "
+    "5 days); move --split later or --from earlier",
+    "propensity.features_differ": "this model was trained on other features ({model}); "
+    "missing: {missing}. Train it again",
+}
+
+
+def backtest_lines(result: BacktestResult) -> str:
+    """The backtest as a person reads it: the window, how well the model ranks, and what each
+    ranking's top k recovered, with the lift of expected recovery over each other ranking."""
+    cur = result.currency
+    ours = result.recovered["expected recovery"]
+    lines = [
+        f"Backtest of {result.company} ({cur} items): the top {result.k} open items a day, "
+        f"every {result.every} days from {result.first} to {result.last}",
+        f"trained on {result.train_rows:,} item-days up to {result.split}; judged on "
+        f"{result.test_rows:,} item-days over {result.test_days} days after it",
+        f"paid in full within 30 days: {result.base_rate:.1%} of the judged items; "
+        f"model AUC {result.auc:.3f}, Brier {result.brier:.3f} "
+        f"(always saying {result.base_rate:.1%}: {result.brier_base:.3f})",
+        "",
+        "recovered within 30 days by the items each ranking put in the top "
+        f"{result.k} (judged days only):",
+    ]
+    width = max(len(n) for n in result.recovered)
+    for name, minor in result.recovered.items():
+        lift = "" if name == "expected recovery" else f"  {_lift(ours, minor)}"
+        lines.append(f"  {name.ljust(width)}  {cur} {_money(minor, cur):>16,f}{lift}")
+    return "\n".join(lines)
+
+
+def _lift(ours: int, theirs: int) -> str:
+    if theirs == 0:
+        return "(expected recovery: no baseline to compare)"
+    times = Decimal(ours) / Decimal(theirs)
+    return f"(expected recovery finds {times.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,f} times as much)"
