@@ -40,6 +40,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "writeoff-cancel",
     ),
     "letters": ("letter",),
+    "clearing": ("setoff", "clear"),
     "reports": ("worklist", "ageing", "kpis", "backtest"),
 }
 HELP = ("help", "--help", "-h")
