@@ -7,11 +7,26 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from arrears.apps.clearing.obligations import ClearingProposal
-from arrears.apps.clearing.selectors import SetOff
+from arrears.apps.clearing.selectors import Proposal, SetOffRecord
 from arrears.domain.money import exponent
 
 WORDS = {
     "setoff.unknown_debtor": "no debtor {debtor!r} in this company",
+    "setoff.already_open": "set-off S{id} with {debtor} in {currency} is already {state}: "
+    "decide it first (`arrears setoff approve|refuse S{id}`)",
+    "setoff.nothing": "nothing to set off with {debtor} on {on}: no due invoice of theirs "
+    "beside an open one of ours to them (see `arrears setoff show {debtor}`)",
+    "setoff.which_currency": "{debtor} has set-offs in {currencies}: name one with --currency",
+    "setoff.not_found": "no set-off S{id}",
+    "setoff.not_proposed": "set-off S{id} is {state}: only a proposed one is decided",
+    "setoff.reason_required": "say why set-off S{id} is refused (--reason)",
+    "setoff.reason_too_long": "a reason is at most {limit} characters ({length})",
+    "setoff.stale": "set-off S{id} no longer holds: {number} has less open now than it takes "
+    "(the ERP settled part of it since); refuse it and propose again",
+    "setoff.already_booked": "set-off S{id} was booked on {on}: a set-off is booked once",
+    "setoff.not_approved": "set-off S{id} is {state}: only an approved one is booked",
+    "setoff.not_exported": "set-off S{id} is not in a file for the ERP yet: "
+    "`arrears setoff export FILE` first",
     "clearing.columns": "the obligations lack the columns {missing}",
     "clearing.empty_cell": "an obligation has an empty debtor, creditor or amount",
     "clearing.not_minor_units": "amounts must be whole minor units, not {dtype}",
@@ -28,7 +43,7 @@ def amount(minor: int, currency: str) -> str:
     return f"{currency} {Decimal(minor).scaleb(-exponent(currency)):,f}"
 
 
-def setoff_lines(proposals: Sequence[SetOff], *, company: str, as_of: str) -> str:
+def setoff_lines(proposals: Sequence[Proposal], *, company: str, as_of: str) -> str:
     """Each debtor's proposed set-off: the total, then pair by pair."""
     if not proposals:
         return f"No set-off possible at {company} on {as_of}: no debtor we owe has a due invoice."
@@ -46,6 +61,28 @@ def setoff_lines(proposals: Sequence[SetOff], *, company: str, as_of: str) -> st
                 f"  our {p.receivable} (due {p.receivable_due}) against their {p.payable} "
                 f"(due {p.payable_due}): {amount(p.amount_minor, cur)}"
             )
+    return "\n".join(lines)
+
+
+def record_line(r: SetOffRecord) -> str:
+    """'S3 BRICK EUR 600.00 approved (proposed by cora on 2026-11-30, approved by maria)'."""
+    who = f"proposed by {r.proposed_by} on {r.proposed_on}"
+    if r.decided_by:
+        who += f", {r.state if r.state != 'booked' else 'approved'} by {r.decided_by}"
+    if r.reason:
+        who += f": {r.reason}"
+    tail = ""
+    if r.exported_on:
+        tail += f"; exported {r.exported_on}"
+    if r.booked_on:
+        tail += f"; booked {r.booked_on}"
+    lines = [
+        f"S{r.id} {r.debtor_code} {amount(r.amount_minor, r.currency)} {r.state} ({who}){tail}"
+    ]
+    lines += [
+        f"  our {item} against their {payable}: {amount(minor, r.currency)}"
+        for item, payable, minor in r.pairs
+    ]
     return "\n".join(lines)
 
 

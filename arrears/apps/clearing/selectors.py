@@ -7,6 +7,7 @@ debtor owes that is due and not held back (disputed, promised, in a plan: the de
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,6 +16,7 @@ import polars as pl
 from django.db.models.functions import Coalesce
 
 from arrears.apps.accounts.access import require
+from arrears.apps.clearing.models import OPEN_STATES, SetOff, SetOffPair
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, Debtor, OpenItem, Payable
 from arrears.domain.access import Verb
 from arrears.domain.clearing.setoff import proposals
@@ -39,10 +41,12 @@ class Pair:
     payable: str  # their invoice's number (our document)
     payable_due: date
     amount_minor: int
+    item_id: int
+    payable_id: int
 
 
 @dataclass(frozen=True)
-class SetOff:
+class Proposal:
     """The set-off proposed with one debtor in one currency."""
 
     debtor_code: str
@@ -59,10 +63,15 @@ class SetOff:
 
 def setoff_proposals(
     *, actor: Any, company: Company, as_of: date, debtor_code: str | None = None
-) -> list[SetOff]:
+) -> list[Proposal]:
     """Every set-off possible on `as_of` (or with one debtor), largest first."""
     require(actor, Verb.READ, company_id=company.pk)
     payables_qs = Payable.objects.filter(company=company, open_minor__gt=0)
+    pending = set(
+        SetOff.objects.filter(company=company, state__in=OPEN_STATES).values_list(
+            "debtor_id", "currency"
+        )
+    )
     if debtor_code is not None:
         debtor = Debtor.objects.filter(company=company, code=debtor_code).first()
         if debtor is None:
@@ -111,8 +120,10 @@ def setoff_proposals(
     for (debtor_id, currency), group in pairs.group_by(
         ["debtor_id", "currency"], maintain_order=True
     ):
+        if (debtor_id, currency) in pending:  # already proposed or approved: see setoffs_list
+            continue
         result.append(
-            SetOff(
+            Proposal(
                 debtor_code=names[debtor_id],
                 debtor_name=full[debtor_id],
                 currency=str(currency),
@@ -125,6 +136,8 @@ def setoff_proposals(
                         payable=theirs_by[p][0],
                         payable_due=theirs_by[p][1],
                         amount_minor=a,
+                        item_id=r,
+                        payable_id=p,
                     )
                     for r, p, a in group.select("receivable", "payable", "amount_minor").iter_rows()
                 ),
@@ -140,3 +153,58 @@ def _sums(side: pl.DataFrame) -> dict[tuple[int, str], int]:
         .agg(pl.col("open_minor").sum())
         .iter_rows()
     }
+
+
+@dataclass(frozen=True)
+class SetOffRecord:
+    """A set-off as recorded: proposed, decided, exported and booked."""
+
+    id: int
+    debtor_code: str
+    currency: str
+    amount_minor: int
+    state: str
+    proposed_on: date
+    proposed_by: str
+    decided_by: str
+    reason: str
+    exported_on: date | None
+    booked_on: date | None
+    pairs: tuple[tuple[str, str, int], ...]  # our item, their payable, amount
+
+
+def setoff_record(setoff: SetOff) -> SetOffRecord:
+    """One recorded set-off (its pairs read here: for one, not for a list)."""
+    return _record(setoff, setoff.pairs.select_related("item", "payable").order_by("pk"))
+
+
+def _record(s: SetOff, pairs: Iterable[SetOffPair]) -> SetOffRecord:
+    return SetOffRecord(
+        id=s.pk,
+        debtor_code=s.debtor.code,
+        currency=s.currency,
+        amount_minor=s.amount_minor,
+        state=s.state,
+        proposed_on=s.proposed_on,
+        proposed_by=s.proposed_by.get_username(),
+        decided_by=s.decided_by.get_username() if s.decided_by else "",
+        reason=s.reason,
+        exported_on=s.exported_on,
+        booked_on=s.booked_on,
+        pairs=tuple((p.item.number, p.payable.number, p.amount_minor) for p in pairs),
+    )
+
+
+def setoffs_list(
+    *, actor: Any, company: Company, states: tuple[str, ...] = ()
+) -> list[SetOffRecord]:
+    """The company's recorded set-offs (those in `states`), newest first, in a fixed number
+    of queries."""
+    require(actor, Verb.READ, company_id=company.pk)
+    rows = (
+        SetOff.objects.filter(company=company, **({"state__in": states} if states else {}))
+        .select_related("debtor", "proposed_by", "decided_by")
+        .prefetch_related("pairs__item", "pairs__payable")
+        .order_by("-pk")
+    )
+    return [_record(s, sorted(s.pairs.all(), key=lambda p: p.pk)) for s in rows]

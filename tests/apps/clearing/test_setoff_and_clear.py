@@ -74,7 +74,9 @@ def test_the_setoff_takes_the_due_undisputed_claims_against_our_debts_oldest_fir
 
 
 def test_the_command_prints_each_pair_and_the_total(acme):
-    out = terminal.run("setoff", "--company", "acme", "--as-of", AS_OF.isoformat(), as_="cora")
+    out = terminal.run(
+        "setoff", "show", "--company", "acme", "--as-of", AS_OF.isoformat(), as_="cora"
+    )
     assert (
         "BRICK Brick AG: set off EUR 600.00 (they owe us EUR 600.00 due; we owe them EUR 650.00)"
         in out
@@ -85,12 +87,12 @@ def test_the_command_prints_each_pair_and_the_total(acme):
 
 def test_an_unknown_debtor_is_refused_in_words(acme):
     with pytest.raises(CommandError, match="no debtor 'NOPE' in this company"):
-        terminal.run("setoff", "NOPE", "--company", "acme", as_="cora")
+        terminal.run("setoff", "show", "NOPE", "--company", "acme", as_="cora")
 
 
 def test_another_companys_person_is_refused(acme):
     with pytest.raises(CommandError, match=r"unknown company 'acme' \(yours: rival\)"):
-        terminal.run("setoff", "--company", "acme", as_="rita")
+        terminal.run("setoff", "show", "--company", "acme", as_="rita")
 
 
 OBLIGATIONS = """debtor,creditor,amount,currency
@@ -143,3 +145,96 @@ def test_only_a_credit_manager_proposes_a_clearing(acme, tmp_path, who):
     path.write_text(OBLIGATIONS, encoding="utf-8")
     with pytest.raises(NotAllowed):
         clearing_propose(actor=get_user_model().objects.get(username=who), company=acme, path=path)
+
+
+def setoff(*args: str, as_: str) -> str:
+    return terminal.run("setoff", *args, "--company", "acme", "--as-of", AS_OF.isoformat(), as_=as_)
+
+
+def test_a_setoff_is_proposed_approved_exported_once_and_booked_once(acme, tmp_path):
+    from arrears.apps.clearing.models import SetOff
+
+    out = setoff("propose", "BRICK", as_="cora")
+    s = SetOff.objects.get()
+    assert out.splitlines()[0].startswith(f"S{s.pk} BRICK EUR 600.00 proposed (proposed by cora")
+    assert "  our B against their S2: EUR 300.00" in out
+    assert "BRICK" not in setoff("show", as_="cora")  # proposed: not offered twice
+    with pytest.raises(
+        CommandError, match=f"set-off S{s.pk} with BRICK in EUR is already proposed"
+    ):
+        setoff("propose", "BRICK", as_="cora")
+    assert "approved by maria" in setoff("approve", f"S{s.pk}", as_="maria")
+    with pytest.raises(CommandError, match="is not in a file for the ERP yet"):
+        setoff("booked", f"S{s.pk}", as_="maria")
+    first, second = tmp_path / "one.csv", tmp_path / "two.csv"
+    assert setoff("export", str(first), as_="maria").startswith("1 approved set-off written")
+    rows = first.read_text(encoding="utf-8").splitlines()
+    assert (
+        rows[0] == "setoff,debtor_code,currency,item_number,payable_number,amount_minor,approved_on"
+    )
+    assert rows[1:] == [
+        f"S{s.pk},BRICK,EUR,A,S1,25000,2026-11-30",
+        f"S{s.pk},BRICK,EUR,A,S2,5000,2026-11-30",
+        f"S{s.pk},BRICK,EUR,B,S2,30000,2026-11-30",
+    ]
+    assert setoff("export", str(second), as_="maria").startswith("0 approved set-offs written")
+    assert len(second.read_text(encoding="utf-8").splitlines()) == 1  # the header alone
+    assert "booked" in setoff("booked", f"S{s.pk}", as_="maria")
+    with pytest.raises(CommandError, match=f"set-off S{s.pk} was booked on 2026-11-30"):
+        setoff("booked", f"S{s.pk}", as_="maria")
+
+
+def test_the_proposer_never_approves_their_own_setoff(acme):
+    from arrears.apps.clearing.models import SetOff
+
+    setoff("propose", "BRICK", as_="maria")
+    s = SetOff.objects.get()
+    with pytest.raises(CommandError):
+        setoff("approve", f"S{s.pk}", as_="maria")
+    assert SetOff.objects.get().state == "proposed"
+
+
+def test_a_refusal_says_why_and_frees_the_debtor_for_a_new_proposal(acme):
+    from arrears.apps.clearing.models import SetOff
+
+    setoff("propose", "BRICK", as_="cora")
+    s = SetOff.objects.get()
+    with pytest.raises(CommandError, match=f"say why set-off S{s.pk} is refused"):
+        setoff("refuse", f"S{s.pk}", "--reason", "  ", as_="maria")
+    out = setoff("refuse", f"S{s.pk}", "--reason", "their invoices are disputed", as_="maria")
+    assert "refused by maria: their invoices are disputed" in out
+    assert "BRICK" in setoff("show", as_="cora")
+
+
+def test_approval_refuses_a_setoff_the_erp_has_since_settled_part_of(acme):
+    from arrears.apps.clearing.models import SetOff
+    from arrears.apps.ledger.models import OpenItem
+
+    setoff("propose", "BRICK", as_="cora")
+    s = SetOff.objects.get()
+    OpenItem.objects.filter(company=acme, number="B").update(open_minor=100_00)  # paid since
+    with pytest.raises(CommandError, match=f"set-off S{s.pk} no longer holds: B has less open"):
+        setoff("approve", f"S{s.pk}", as_="maria")
+    assert SetOff.objects.get().state == "proposed"
+
+
+@pytest.mark.parametrize(
+    ("who", "verb"), [("olaf", "propose"), ("rita", "approve"), ("cora", "approve")]
+)
+def test_the_wrong_person_is_refused_and_nothing_changes(acme, who, verb):
+    from django.contrib.auth import get_user_model
+
+    from arrears.apps.clearing.models import SetOff
+    from arrears.apps.clearing.services import setoff_decide, setoff_propose
+
+    person = get_user_model().objects.get(username=who)
+    if verb == "propose":
+        with pytest.raises(NotAllowed):
+            setoff_propose(actor=person, company=acme, debtor_code="BRICK", as_of=AS_OF)
+        assert not SetOff.objects.exists()
+        return
+    setoff("propose", "BRICK", as_="cora")
+    s = SetOff.objects.get()
+    with pytest.raises(NotAllowed):
+        setoff_decide(actor=person, setoff_id=s.pk, approve=True, on=AS_OF)
+    assert SetOff.objects.get().state == "proposed"
