@@ -50,6 +50,24 @@ WORDS = {
     "interest.regime_file": "the regimes file cannot be read: {why}",
     "interest.regime_key": "regime {regime}: unknown setting {key}",
     "interest.regime_value": "regime {regime}: {key} cannot be {value!r}",
+    "outbox.unknown": "there is no outbox message {message}: `arrears outbox list` lists them",
+    "outbox.wrong_state": "outbox message {message} is {state}: it cannot become {to}",
+    "outbox.not_failed": "outbox message {message} is {state}, not failed: only a failed message "
+    "is retried (an uncertain one: `arrears outbox resend`)",
+    "outbox.not_uncertain": "outbox message {message} is {state}, not uncertain: only a message "
+    "a crashed worker may have sent is resent",
+    "outbox.cannot_mark_sent": "outbox message {message} is a {channel} {state}: a person marks "
+    "sent a letter printed and posted, or an uncertain email found to have arrived",
+    "outbox.no_reason": "say how outbox message {message} was handled (--reason)",
+    "outbox.reason_too_long": "the reason for outbox message {message} is longer than {most} "
+    "characters",
+    "sender.bad_iban": "{iban!r} is not an IBAN: its check digits do not hold",
+    "sender.bad_bic": "{bic!r} is not a BIC (8 or 11 letters and digits: bank, country, place)",
+    "sender.bad_reference": "the payment reference {format!r} may use only {fields}, and at "
+    "least one of them",
+    "sender.incomplete": "the sender's {missing} is missing: a letter needs it",
+    "sender.bad_email": "{email!r} is not an email address",
+    "sender.no_account": "give the account to pay to: --iban (and --bic), or --account",
     "limitation.no_rule": "no limitation rule is known for {jurisdiction}: known are {known}",
 }
 
@@ -123,6 +141,23 @@ LABELS = {
         "pay_by": "付款期限",
     },
 }
+
+
+def outbox_line(line: Any) -> str:
+    """One outbox message in a line: id, debtor, step, channel, state, attempts, recipient."""
+    extra = ""
+    if line.state in ("queued", "failed", "uncertain") and line.last_error:
+        extra = f" ({line.last_error})"
+    if line.state == "queued" and line.attempts and line.next_attempt_at:
+        extra += f", next attempt {line.next_attempt_at:%Y-%m-%d %H:%M}"
+    if line.state == "handled":
+        extra = f" ({line.handled_reason})"
+    recipient = line.recipient.splitlines()[0] if line.recipient else "(nobody)"
+    return (
+        f"M{line.id}  {line.run_on}  {line.debtor} {line.currency}  {line.step_code} by "
+        f"{line.channel} to {recipient}: {line.state}, {line.attempts} attempt"
+        f"{'' if line.attempts == 1 else 's'}{extra}  (action A{line.action_id})"
+    )
 
 
 def money_words(amount: Money, language: str) -> str:
