@@ -42,7 +42,7 @@ from arrears.apps.cases.selectors import strategies_for
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.communications.models import OutboxMessage, SenderDetails
 from arrears.apps.communications.pdf import Address, PrintedLetter, letters_pdf
-from arrears.apps.communications.rendering import Message, render
+from arrears.apps.communications.rendering import Message, render_both
 from arrears.apps.communications.selectors import (
     CaseLetter,
     _case_letter,
@@ -209,12 +209,11 @@ def outbox_write(*, company: Company, as_of: date, run: Run) -> dict[str, int]:
     if failed:  # no address to send to: the message's action fails at once, saying why
         Action.objects.filter(pk__in=failed).update(status=ActionStatus.FAILED, done_on=as_of)
     to_send = OutboxMessage.objects.filter(
-        run=run, channel=Channel.EMAIL.value, state=S.QUEUED.value
+        action_id__in=[a.pk for a in actions], channel=Channel.EMAIL.value, state=S.QUEUED.value
     ).values_list("pk", flat=True)
-    from arrears.apps.communications.tasks import send_message
+    from arrears.apps.communications.tasks import send_messages_enqueue
 
-    for pk in to_send:
-        send_message.enqueue(pk)
+    send_messages_enqueue(to_send)
     return {"outbox_written": len(rows), "outbox_no_address": len(failed)}
 
 
@@ -259,16 +258,8 @@ def _row(
 ) -> OutboxMessage:
     debtor = case.debtor
     reference = found.reference
-    email = render(
+    email, paper = render_both(
         found.letter, found.language, debtor=found.debtor, company=sender.name, reference=reference
-    )
-    paper = render(
-        found.letter,
-        found.language,
-        debtor=found.debtor,
-        company=sender.name,
-        reference=reference,
-        as_table=True,
     )
     lines = postal_lines(debtor)
     if action.channel == Channel.EMAIL.value:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency
 
@@ -164,9 +166,15 @@ def money_words(amount: Money, language: str) -> str:
     """EUR 1,234.50 / 1.234,50 € / 1 234,50 € / €1,234.50, as the language writes it."""
     places = exponent(amount.currency)
     exact = amount.amount.quantize(Decimal(1).scaleb(-places))
-    return format_currency(exact, amount.currency, locale=LOCALES[language])
+    return format_currency(exact, amount.currency, locale=_locale(language))
 
 
 def date_words(day: date, language: str) -> str:
     """4 December 2026 / 4. Dezember 2026 / 4 décembre 2026 / 2026年12月4日."""
-    return format_date(day, format="long", locale=LOCALES[language])
+    return format_date(day, format="long", locale=_locale(language))
+
+
+@lru_cache(maxsize=16)
+def _locale(language: str) -> Locale:
+    """The language's CLDR locale, parsed once per process (Babel parses a name on each call)."""
+    return Locale.parse(LOCALES[language])

@@ -271,3 +271,17 @@ class Broken:
 
     def send_messages(self, messages):
         raise OSError("relay down")
+
+
+def test_the_tasks_worker_sends_the_email_the_run_enqueued_once(w, smtp):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    box, _ = smtp
+    run_day(w["acme"])
+    m = OutboxMessage.objects.get(company=w["acme"])
+    assert [t.args_kwargs["args"] for t in DBTaskResult.objects.all()] == [[m.pk]]
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    call_command("db_worker", "--batch", "--no-startup-delay")  # nothing left to do
+    m.refresh_from_db()
+    assert m.state == "sent" and len(box.received) == 1
