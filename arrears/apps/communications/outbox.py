@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -70,8 +69,17 @@ def _money(m: Money) -> str:
 
 def letter_figures(letter: Letter) -> dict[str, Any]:
     """The letter's figures as JSON (exact: amounts as decimal strings)."""
-    out = asdict(letter)
-    out["as_of"], out["pay_by"] = letter.as_of.isoformat(), letter.pay_by.isoformat()
+    out: dict[str, Any] = {
+        "step_code": letter.step_code,
+        "step_number": letter.step_number,
+        "as_of": letter.as_of.isoformat(),
+        "currency": letter.currency,
+        "pay_by": letter.pay_by.isoformat(),
+        "next_step": letter.next_step,
+        "regime_name": letter.regime_name,
+        "regime_source": letter.regime_source,
+        "interest_known": letter.interest_known,
+    }
     out["lines"] = [
         {
             "number": line.number,

@@ -11,7 +11,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_decimal_symbol, get_group_symbol
 
 from arrears.domain.money import Money, exponent
 
@@ -166,7 +166,35 @@ def money_words(amount: Money, language: str) -> str:
     """EUR 1,234.50 / 1.234,50 € / 1 234,50 € / €1,234.50, as the language writes it."""
     places = exponent(amount.currency)
     exact = amount.amount.quantize(Decimal(1).scaleb(-places))
-    return format_currency(exact, amount.currency, locale=_locale(language))
+    shape = _money_shape(amount.currency, language)
+    if shape is None or exact < 0:
+        return format_currency(exact, amount.currency, locale=_locale(language))
+    prefix, suffix, group, decimal = shape
+    return f"{prefix}{_digits(exact, places, group, decimal)}{suffix}"
+
+
+def _digits(exact: Decimal, places: int, group: str, decimal: str) -> str:
+    whole, _, fraction = f"{exact:.{places}f}".partition(".")
+    chunks = [whole[max(0, i - 3) : i] for i in range(len(whole), 0, -3)][::-1]
+    return group.join(chunks) + (decimal + fraction if places else "")
+
+
+@lru_cache(maxsize=256)
+def _money_shape(currency: str, language: str) -> tuple[str, str, str, str] | None:
+    """What Babel writes around an amount in this currency and language, learnt once from a
+    probe (Babel's formatting is most of a letter's cost): the text before and after the
+    number, and the group and decimal marks (these locales group by three). None: the probe
+    does not split so, and Babel formats each amount."""
+    locale = _locale(language)
+    places = exponent(currency)
+    group, decimal = get_group_symbol(locale=locale), get_decimal_symbol(locale=locale)
+    probe = Decimal("1234567.125").quantize(Decimal(1).scaleb(-places))
+    written = format_currency(probe, currency, locale=locale)
+    number = _digits(probe, places, group, decimal)
+    if written.count(number) != 1:
+        return None
+    prefix, _, suffix = written.partition(number)
+    return prefix, suffix, group, decimal
 
 
 def date_words(day: date, language: str) -> str:
