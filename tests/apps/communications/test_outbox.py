@@ -273,7 +273,9 @@ class Broken:
         raise OSError("relay down")
 
 
-def test_the_tasks_worker_sends_the_email_the_run_enqueued_once(w, smtp):
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
+def test_the_tasks_worker_sends_the_email_the_run_enqueued_once(smtp):
+    w = support.world()
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
