@@ -34,6 +34,10 @@ DEBTOR_COLUMNS = (
     "vat_number",
     "country",
     "language",
+    "address_line1",
+    "address_line2",
+    "postcode",
+    "city",
     "parent_code",
     "credit_limit",
     "risk_tier",
@@ -177,7 +181,14 @@ def _credit_limits(
 def _debtor_columns(deb: pl.DataFrame, limits: pl.DataFrame, company_currency: str) -> pl.DataFrame:
     deb = deb.join(limits, on="debtor_code", how="left", maintain_order="left")
     limit = minor_text(pl.col("credit_limit_minor"), company_currency)
-    return deb.with_columns(credit_limit=limit).select(DEBTOR_COLUMNS)
+    n = pl.int_range(pl.len())  # a postal address each letter can go to (made up, no draws)
+    return deb.with_columns(
+        credit_limit=limit,
+        address_line1=pl.format("Hauptstraße {}", n % 200 + 1),
+        address_line2=pl.lit(None, dtype=pl.String),
+        postcode=(10000 + (n * 7919) % 90000).cast(pl.String),
+        city=pl.lit("Musterstadt"),
+    ).select(DEBTOR_COLUMNS)
 
 
 def _item_columns(its: pl.DataFrame, currencies: list[str]) -> pl.DataFrame:

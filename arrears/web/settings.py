@@ -43,7 +43,35 @@ INSTALLED_APPS = [
     "arrears.apps.negotiation",
     "arrears.apps.communications",
     "arrears.apps.clearing",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# The outbox's worker (issue #14): Django's tasks framework with its database backend, so no
+# broker: `arrears outbox send` drives it once in the foreground, `arrears db_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Email (the outbox's emails): SMTP in production, every setting from the environment, no
+# secret in the repository.
+EMAIL_BACKEND = os.environ.get(
+    "ARREARS_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("ARREARS_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ARREARS_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ARREARS_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ARREARS_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ARREARS_SMTP_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("ARREARS_SMTP_SSL", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("ARREARS_SMTP_TIMEOUT", "30"))
+EMAIL_FILE_PATH = os.environ.get("ARREARS_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+# The outbox: attempts before a message fails, the first backoff (seconds, doubling), and how
+# long a message may stay "sending" before a worker takes it for a crashed send (uncertain).
+ARREARS_OUTBOX_ATTEMPTS = int(os.environ.get("ARREARS_OUTBOX_ATTEMPTS", "5"))
+ARREARS_OUTBOX_BACKOFF_SECONDS = int(os.environ.get("ARREARS_OUTBOX_BACKOFF_SECONDS", "60"))
+ARREARS_OUTBOX_LEASE_SECONDS = int(os.environ.get("ARREARS_OUTBOX_LEASE_SECONDS", "300"))
+# Tests only: a worker pauses this many seconds after the SMTP send, before marking it sent
+# (the crash test kills it there). Zero in production.
+ARREARS_OUTBOX_PAUSE_AFTER_SEND = float(os.environ.get("ARREARS_OUTBOX_PAUSE_AFTER_SEND", "0"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

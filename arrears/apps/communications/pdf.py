@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from arrears.apps.communications.presentation import LABELS, date_words, money_words
 from arrears.apps.communications.rendering import TABLE_MARK, Message
@@ -62,7 +62,60 @@ def letter_pdf(
     reference: str,
     payment_details: tuple[str, ...],
 ) -> bytes:
-    """The PDF of `message` (rendered with `as_table=True`) about `letter`."""
+    """The PDF of `message` (rendered with `as_table=True`) about `letter`: the same bytes
+    for the same input (ReportLab's invariant mode: no creation time, no random id)."""
+    return letters_pdf(
+        [
+            PrintedLetter(
+                letter=letter,
+                message=message,
+                sender=sender,
+                recipient=recipient,
+                reference=reference,
+                payment_details=payment_details,
+            )
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class PrintedLetter:
+    letter: Letter
+    message: Message
+    sender: Address
+    recipient: Address
+    reference: str
+    payment_details: tuple[str, ...]
+
+
+def letters_pdf(letters: list[PrintedLetter]) -> bytes:
+    """One PDF of these letters, each from a new page (a print batch)."""
+    story: list[Any] = []
+    for n, one in enumerate(letters):
+        if n:
+            story.append(PageBreak())
+        story += _story(one)
+    first = letters[0]
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=25 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=first.message.subject if len(letters) == 1 else f"{len(letters)} letters",
+        author=first.sender.name,
+        lang=first.message.language,
+        invariant=True,
+    )
+    doc.build(story)
+    return out.getvalue()
+
+
+def _story(one: PrintedLetter) -> list[Any]:
+    letter, message, sender, recipient = one.letter, one.message, one.sender, one.recipient
+    reference, payment_details = one.reference, one.payment_details
     language = message.language
     labels = LABELS[language]
     regular, bold = _fonts(language)
@@ -98,20 +151,7 @@ def letter_pdf(
         para(f"{labels['pay_to']}: " + " · ".join(payment_details), small),
         para(f"{labels['pay_by']}: {date_words(letter.pay_by, language)}", small),
     ]
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=25 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title=message.subject,
-        author=sender.name,
-        lang=language,
-    )
-    doc.build(story)
-    return out.getvalue()
+    return story
 
 
 def _items_table(letter: Letter, language: str, regular: str, bold: str) -> Table:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_decimal_symbol, get_group_symbol
 
 from arrears.domain.money import Money, exponent
 
@@ -50,6 +52,24 @@ WORDS = {
     "interest.regime_file": "the regimes file cannot be read: {why}",
     "interest.regime_key": "regime {regime}: unknown setting {key}",
     "interest.regime_value": "regime {regime}: {key} cannot be {value!r}",
+    "outbox.unknown": "there is no outbox message {message}: `arrears outbox list` lists them",
+    "outbox.wrong_state": "outbox message {message} is {state}: it cannot become {to}",
+    "outbox.not_failed": "outbox message {message} is {state}, not failed: only a failed message "
+    "is retried (an uncertain one: `arrears outbox resend`)",
+    "outbox.not_uncertain": "outbox message {message} is {state}, not uncertain: only a message "
+    "a crashed worker may have sent is resent",
+    "outbox.cannot_mark_sent": "outbox message {message} is a {channel} {state}: a person marks "
+    "sent a letter printed and posted, or an uncertain email found to have arrived",
+    "outbox.no_reason": "say how outbox message {message} was handled (--reason)",
+    "outbox.reason_too_long": "the reason for outbox message {message} is longer than {most} "
+    "characters",
+    "sender.bad_iban": "{iban!r} is not an IBAN: its check digits do not hold",
+    "sender.bad_bic": "{bic!r} is not a BIC (8 or 11 letters and digits: bank, country, place)",
+    "sender.bad_reference": "the payment reference {format!r} may use only {fields}, and at "
+    "least one of them",
+    "sender.incomplete": "the sender's {missing} is missing: a letter needs it",
+    "sender.bad_email": "{email!r} is not an email address",
+    "sender.no_account": "give the account to pay to: --iban (and --bic), or --account",
     "limitation.no_rule": "no limitation rule is known for {jurisdiction}: known are {known}",
 }
 
@@ -125,13 +145,64 @@ LABELS = {
 }
 
 
+def outbox_line(line: Any) -> str:
+    """One outbox message in a line: id, debtor, step, channel, state, attempts, recipient."""
+    extra = ""
+    if line.state in ("queued", "failed", "uncertain") and line.last_error:
+        extra = f" ({line.last_error})"
+    if line.state == "queued" and line.attempts and line.next_attempt_at:
+        extra += f", next attempt {line.next_attempt_at:%Y-%m-%d %H:%M}"
+    if line.state == "handled":
+        extra = f" ({line.handled_reason})"
+    recipient = line.recipient.splitlines()[0] if line.recipient else "(nobody)"
+    return (
+        f"M{line.id}  {line.run_on}  {line.debtor} {line.currency}  {line.step_code} by "
+        f"{line.channel} to {recipient}: {line.state}, {line.attempts} attempt"
+        f"{'' if line.attempts == 1 else 's'}{extra}  (action A{line.action_id})"
+    )
+
+
 def money_words(amount: Money, language: str) -> str:
     """EUR 1,234.50 / 1.234,50 € / 1 234,50 € / €1,234.50, as the language writes it."""
     places = exponent(amount.currency)
     exact = amount.amount.quantize(Decimal(1).scaleb(-places))
-    return format_currency(exact, amount.currency, locale=LOCALES[language])
+    shape = _money_shape(amount.currency, language)
+    if shape is None or exact < 0:
+        return format_currency(exact, amount.currency, locale=_locale(language))
+    prefix, suffix, group, decimal = shape
+    return f"{prefix}{_digits(exact, places, group, decimal)}{suffix}"
+
+
+def _digits(exact: Decimal, places: int, group: str, decimal: str) -> str:
+    whole, _, fraction = f"{exact:.{places}f}".partition(".")
+    chunks = [whole[max(0, i - 3) : i] for i in range(len(whole), 0, -3)][::-1]
+    return group.join(chunks) + (decimal + fraction if places else "")
+
+
+@lru_cache(maxsize=256)
+def _money_shape(currency: str, language: str) -> tuple[str, str, str, str] | None:
+    """What Babel writes around an amount in this currency and language, learnt once from a
+    probe (Babel's formatting is most of a letter's cost): the text before and after the
+    number, and the group and decimal marks (these locales group by three). None: the probe
+    does not split so, and Babel formats each amount."""
+    locale = _locale(language)
+    places = exponent(currency)
+    group, decimal = get_group_symbol(locale=locale), get_decimal_symbol(locale=locale)
+    probe = Decimal("1234567.125").quantize(Decimal(1).scaleb(-places))
+    written = format_currency(probe, currency, locale=locale)
+    number = _digits(probe, places, group, decimal)
+    if written.count(number) != 1:
+        return None
+    prefix, _, suffix = written.partition(number)
+    return prefix, suffix, group, decimal
 
 
 def date_words(day: date, language: str) -> str:
     """4 December 2026 / 4. Dezember 2026 / 4 décembre 2026 / 2026年12月4日."""
-    return format_date(day, format="long", locale=LOCALES[language])
+    return format_date(day, format="long", locale=_locale(language))
+
+
+@lru_cache(maxsize=16)
+def _locale(language: str) -> Locale:
+    """The language's CLDR locale, parsed once per process (Babel parses a name on each call)."""
+    return Locale.parse(LOCALES[language])

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -118,15 +119,50 @@ def render(
     """The message for `letter` in `language`, from `text` (a credit manager's template) or
     the shipped one; refused if its wording hedges or apologises (rule 10). With `as_table`
     the list of items becomes a line `TABLE_MARK` where a letter draws its table."""
-    source = text if text is not None else shipped_text(letter.step_code, language)
-    check_tone(source, step=letter.step_code, language=language, extra=extra_hedges)
+    template = _template(letter.step_code, language, text, tuple(extra_hedges))
+    values = context(letter, language, debtor=debtor, company=company, reference=reference)
+    return _fill(template, values, letter, language, as_table)
+
+
+def render_both(
+    letter: Letter, language: str, *, debtor: str, company: str, reference: str
+) -> tuple[Message, Message]:
+    """`render` of the shipped template as an email and as a letter (`as_table`), the
+    figures put into words once."""
+    template = _template(letter.step_code, language, None, ())
+    values = context(letter, language, debtor=debtor, company=company, reference=reference)
+    return (
+        _fill(template, values, letter, language, False),
+        _fill(template, values, letter, language, True),
+    )
+
+
+@lru_cache(maxsize=256)
+def _shipped_template(step: str, language: str) -> Any:
+    return _compiled(shipped_text(step, language), step, language, ())
+
+
+def _template(step: str, language: str, text: str | None, extra: tuple[str, ...]) -> Any:
+    """The step's template, checked for tone and compiled (a shipped one once per process)."""
+    if text is None and not extra:
+        return _shipped_template(step, language)
+    source = text if text is not None else shipped_text(step, language)
+    return _compiled(source, step, language, extra)
+
+
+def _compiled(source: str, step: str, language: str, extra: tuple[str, ...]) -> Any:
+    check_tone(source, step=step, language=language, extra=extra)
     try:
-        template = _ENGINE.from_string(source)
+        return _ENGINE.from_string(source)
     except TemplateSyntaxError as e:
         raise Refusal(
-            "communications.template_error", language=language, step=letter.step_code, why=str(e)
+            "communications.template_error", language=language, step=step, why=str(e)
         ) from None
-    values = context(letter, language, debtor=debtor, company=company, reference=reference)
+
+
+def _fill(
+    template: Any, values: dict[str, Any], letter: Letter, language: str, as_table: bool
+) -> Message:
     filled = template.render(Context({**values, "as_table": as_table}))
     first, _, rest = filled.partition("\n")
     if not first.lower().startswith("subject:"):

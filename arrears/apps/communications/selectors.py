@@ -90,9 +90,64 @@ def case_letter(
         )
     case = found[0]
     require(actor, Verb.READ, company_id=company.pk, owner_id=case.debtor.owner_id)
-    strategy = next(
-        (s for s in strategies_for(company=company) if s.code == case.strategy_code), None
+    return _case_letter(
+        case,
+        company,
+        as_of,
+        strategies=strategies_for(company=company),
+        items=_open_items([case.debtor_id], case.currency),
+        paid=_payments(as_of, [case.debtor_id]),
+        tables=rate_tables(),
+        language=language,
+        step_code=step_code,
+        with_interest=with_interest,
+        debtor_code=debtor_code,
     )
+
+
+def _open_items(debtor_ids: list[int], currency: str | None = None) -> dict[Any, list[OpenItem]]:
+    """The dunnable open items of these debtors, by (debtor id, currency), oldest due first."""
+    rows = OpenItem.objects.filter(
+        debtor_id__in=debtor_ids, open_minor__gt=0, kind__in=DUNNABLE_KINDS
+    ).order_by("due_date", "number")
+    if currency:
+        rows = rows.filter(currency=currency)
+    out: dict[Any, list[OpenItem]] = {}
+    for i in rows:
+        out.setdefault((i.debtor_id, i.currency), []).append(i)
+    return out
+
+
+def _payments(as_of: date, debtor_ids: list[int]) -> dict[int, list[tuple[date, Money]]]:
+    """What was paid on each item of these debtors by `as_of`."""
+    paid: dict[int, list[tuple[date, Money]]] = {}
+    for a in Allocation.objects.filter(
+        item__debtor_id__in=debtor_ids, payment__received_on__lte=as_of
+    ).values("item_id", "amount_minor", "payment__received_on", "item__currency"):
+        paid.setdefault(a["item_id"], []).append(
+            (a["payment__received_on"], Money.from_minor(a["amount_minor"], a["item__currency"]))
+        )
+    return paid
+
+
+def _case_letter(
+    case: Case,
+    company: Company,
+    as_of: date,
+    *,
+    strategies: Any,
+    items: dict[Any, list[OpenItem]],
+    paid: dict[int, list[tuple[date, Money]]],
+    tables: dict[str, RateTable],
+    language: str | None = None,
+    step_code: str | None = None,
+    with_interest: bool = True,
+    debtor_code: str = "",
+    reference_format: str | None = None,
+) -> CaseLetter:
+    """The letter of `case` from what was read for many cases at once (the outbox's writer)."""
+    debtor_code = debtor_code or case.debtor.code
+    strategy = next((s for s in strategies if s.code == case.strategy_code), None)
     steps = strategy.steps if strategy is not None else ()
     codes = [s.code for s in steps]
     code = step_code or case.step_code
@@ -100,18 +155,6 @@ def case_letter(
         raise Refusal("communications.no_step", debtor=debtor_code, currency=case.currency)
     index = codes.index(code) if code in codes else (case.step or 0)
     following = steps[index + 1].name if index + 1 < len(steps) else None
-    items = list(
-        OpenItem.objects.filter(
-            debtor=case.debtor, currency=case.currency, open_minor__gt=0, kind__in=DUNNABLE_KINDS
-        ).order_by("due_date", "number")
-    )
-    paid: dict[int, list[tuple[date, Money]]] = {}
-    for a in Allocation.objects.filter(item__in=items, payment__received_on__lte=as_of).values(
-        "item_id", "amount_minor", "payment__received_on"
-    ):
-        paid.setdefault(a["item_id"], []).append(
-            (a["payment__received_on"], Money.from_minor(a["amount_minor"], case.currency))
-        )
     lines = [
         OpenLine(
             number=i.number,
@@ -121,7 +164,7 @@ def case_letter(
             open=Money.from_minor(i.open_minor, i.currency),
             payments=tuple(sorted(paid.get(i.pk, []))),
         )
-        for i in items
+        for i in items.get((case.debtor_id, case.currency), [])
     ]
     if not lines:
         raise Refusal("communications.nothing_open", debtor=debtor_code, currency=case.currency)
@@ -133,8 +176,117 @@ def case_letter(
         as_of=as_of,
         regime=regime_for(company) if with_interest else None,
         next_step=following,
-        tables=rate_tables(),
+        tables=tables,
     )
     return CaseLetter(
-        figures, language, case.debtor.name, company.name, f"{case.debtor.code}-{case.currency}"
+        figures,
+        language,
+        case.debtor.name,
+        company.name,
+        reference_of(company, case, reference_format),
     )
+
+
+def reference_of(company: Company, case: Case, fmt: str | None = None) -> str:
+    """The payment reference of a case: the company's format (`SenderDetails`), else
+    DEBTOR-CURRENCY."""
+    from arrears.apps.communications.models import SenderDetails
+
+    fmt = (
+        fmt
+        or (
+            SenderDetails.objects.filter(company=company).values_list("reference_format", flat=True)
+        ).first()
+        or "{debtor}-{currency}"
+    )
+    return fmt.format(debtor=case.debtor.code, currency=case.currency, case=case.pk)
+
+
+@dataclass(frozen=True)
+class OutboxLine:
+    """One outbox message as a person reads it."""
+
+    id: int
+    debtor: str
+    currency: str
+    step_code: str
+    run_on: date
+    channel: str
+    state: str
+    attempts: int
+    next_attempt_at: Any
+    recipient: str
+    subject: str
+    last_error: str
+    handled_reason: str
+    action_id: int
+    message_id: str
+    body: str
+
+
+def _line(m: Any) -> OutboxLine:
+    return OutboxLine(
+        id=m.pk,
+        debtor=m.case.debtor.code,
+        currency=m.case.currency,
+        step_code=m.step_code,
+        run_on=m.run_on,
+        channel=m.channel,
+        state=m.state,
+        attempts=m.attempts,
+        next_attempt_at=m.next_attempt_at,
+        recipient=m.recipient,
+        subject=m.subject,
+        last_error=m.last_error,
+        handled_reason=m.handled_reason,
+        action_id=m.action_id,
+        message_id=m.message_id,
+        body=m.body,
+    )
+
+
+def outbox_list(
+    *,
+    actor: Any,
+    company: Company,
+    state: str | None = None,
+    channel: str | None = None,
+    debtor: str | None = None,
+    limit: int = 200,
+) -> list[OutboxLine]:
+    """The company's outbox, newest first, as far as the person may read it (a collector: the
+    debtors they own, unless the company lets collectors read each other's cases)."""
+    from arrears.apps.accounts.access import readable_owner
+    from arrears.apps.communications.models import OutboxMessage
+
+    role = require(actor, Verb.READ, company_id=company.pk)
+    rows = OutboxMessage.objects.filter(company=company).select_related("case__debtor")
+    owner = readable_owner(actor, role, company.pk)
+    if owner is not None:
+        rows = rows.filter(case__debtor__owner_id=owner)
+    if state:
+        rows = rows.filter(state=state)
+    if channel:
+        rows = rows.filter(channel=channel)
+    if debtor:
+        rows = rows.filter(case__debtor__code=debtor)
+    return [_line(m) for m in rows.order_by("-id")[:limit]]
+
+
+def outbox_show(*, actor: Any, message_id: int) -> OutboxLine:
+    """One message, for a person who may read its case."""
+    from arrears.apps.communications.models import OutboxMessage
+
+    m = OutboxMessage.objects.select_related("case__debtor").filter(pk=message_id).first()
+    if m is None:
+        raise Refusal("outbox.unknown", message=message_id)
+    require(actor, Verb.READ_OTHERS, company_id=m.company_id, owner_id=m.case.debtor.owner_id)
+    return _line(m)
+
+
+def case_outbox(*, case_id: int) -> list[OutboxLine]:
+    """A case's messages, newest first (for `arrears explain`, which asked access already)."""
+    from arrears.apps.communications.models import OutboxMessage
+
+    rows = OutboxMessage.objects.filter(case_id=case_id).select_related("case__debtor")
+    return [_line(m) for m in rows.order_by("-id")[:10]]

@@ -48,6 +48,11 @@ class Debtor(models.Model):
     vat_number = models.CharField(max_length=32, blank=True)
     country = models.CharField(max_length=2)
     language = models.CharField(max_length=8, default="en")
+    # The postal address a letter goes to (the ERP's; optional columns of the debtors import).
+    address_line1 = models.CharField(max_length=200, blank=True, db_default="")
+    address_line2 = models.CharField(max_length=200, blank=True, db_default="")
+    postcode = models.CharField(max_length=20, blank=True, db_default="")
+    city = models.CharField(max_length=100, blank=True, db_default="")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )

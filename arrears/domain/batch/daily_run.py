@@ -28,6 +28,7 @@ from arrears.domain.batch.frames import (
 from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import SCALE, require_rates
 from arrears.domain.ladder import (
+    PERSON_CHANNELS,
     LadderError,
     Mode,
     Segment,
@@ -181,8 +182,12 @@ def _new_step(s: Strategy, as_of: date, company_currency: str) -> pl.Expr:
             >= _by_step(gaps, target.clip(0), pl.Int64())
         )
     )
+    written = [st.channel not in PERSON_CHANNELS for st in s.steps]
+    # §2 the next written step waits until the case's last message is out (domain.outbox.waits)
+    waits = pl.col("waits") & _by_step(written, target.clip(0), pl.Boolean()).fill_null(False)
     keep = (
         (pl.col("step_on") >= pl.lit(as_of)).fill_null(False)  # decided today already
+        | waits
         | ~gap_ok
         | (pl.col("dunnable_minor") <= 0)
         | (target <= cur)
@@ -283,16 +288,34 @@ def _check_rates(items: pl.DataFrame, config: RunConfig) -> None:
     )
 
 
+def _with_waits(lf: pl.LazyFrame, waiting: pl.DataFrame | None) -> pl.LazyFrame:
+    """A boolean `waits` per item: its case waits for its last message (`domain.outbox`)."""
+    if waiting is None or waiting.is_empty():
+        return lf.with_columns(waits=pl.lit(False))
+    flags = (
+        waiting.select(pl.col("debtor_id").cast(pl.Int64), pl.col("currency").cast(pl.String))
+        .unique()
+        .with_columns(waits=pl.lit(True))
+        .lazy()
+    )
+    return lf.join(flags, on=CASE_KEY, how="left", maintain_order="left").with_columns(
+        pl.col("waits").fill_null(False)
+    )
+
+
 def decide(
     items: pl.DataFrame,
     credits: pl.DataFrame,
     debtors: pl.DataFrame,
     config: RunConfig,
     seen: pl.DataFrame | None = None,
+    waiting: pl.DataFrame | None = None,
 ) -> Decisions:
     """Decide the whole run. See the module docstring; the rules are in `ladder.py`. `seen`:
     per case (debtor_id, currency) the last day a person finished an action on it (`seen_on`):
-    the step's review cadence restarts from there."""
+    the step's review cadence restarts from there. `waiting`: the cases (debtor_id, currency)
+    whose last message is not out yet (`arrears.domain.outbox.waiting_cases`): their items
+    climb to no written step today."""
     as_of, cc = config.as_of, config.company_currency
     by_code = {s.code: s for s in config.strategies}
     items = conform(items, ITEMS_SCHEMA).sort("item_id")
@@ -314,6 +337,7 @@ def decide(
     lf = lf.with_columns(
         old_step=pl.col("step"), step=_carried_over(config.strategies).cast(pl.Int32)
     )
+    lf = _with_waits(lf, waiting)
     new_step = _per_strategy(by_code, lambda s: _new_step(s, as_of, cc), pl.col("step"))
     stepped = pl.col("new_step").ne_missing(pl.col("step"))
     lf = (

@@ -115,6 +115,10 @@ def _run(company: Company, as_of: date, actor: Any, lock: RunLock) -> RunResult:
             t = time.perf_counter()
             _apply(plan, company=company, run=run)
             timings["write"] = time.perf_counter() - t
+            for name, after in _AFTER_LADDER.items():
+                t = time.perf_counter()
+                sweep = {**sweep, **after(company=company, as_of=as_of, run=run)}
+                timings[name] = time.perf_counter() - t
             result = _result(plan, run.pk, as_of, dry_run=False, timings=timings, sweep=sweep)
             _finish(run, result, actor)
     except Exception as e:
@@ -146,6 +150,32 @@ def before_ladder_register(name: str, stage: BeforeLadder) -> None:
     set the ladder's inputs) registers its daily work when Django starts (`negotiation.apps`):
     the run calls it first, and cases never imports the apps above it."""
     _BEFORE_LADDER[name] = stage
+
+
+class AfterLadder(Protocol):
+    """Work done in the run's transaction after its writes (the outbox: one row per message
+    the run queued); returns its counts."""
+
+    def __call__(self, *, company: Company, as_of: date, run: Run) -> Mapping[str, int]: ...
+
+
+class Waiting(Protocol):
+    """The cases (debtor_id, currency) whose next written step waits (`domain.outbox`)."""
+
+    def __call__(self, *, company: Company) -> pl.DataFrame: ...
+
+
+_AFTER_LADDER: dict[str, AfterLadder] = {}
+_WAITING: dict[str, Waiting] = {}
+
+
+def after_ladder_register(name: str, stage: AfterLadder, waiting: Waiting | None = None) -> None:
+    """An app above this one (communications: the outbox) registers the work it does in the
+    run's transaction after the ladder's writes, and the cases whose next written step waits
+    for a message it has not sent yet (`communications.apps`)."""
+    _AFTER_LADDER[name] = stage
+    if waiting is not None:
+        _WAITING[name] = waiting
 
 
 def _sweep_and_plan(
@@ -206,7 +236,10 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
     seen = selectors.run_case_seen(company=company)
     t1 = time.perf_counter()
     try:
-        decisions = decide(items, credits, debtors, config, seen)
+        waiting = [w(company=company) for w in _WAITING.values()]
+        decisions = decide(
+            items, credits, debtors, config, seen, pl.concat(waiting) if waiting else None
+        )
     except ValueError as e:
         raise RunRefused(str(e)) from e
     t2 = time.perf_counter()

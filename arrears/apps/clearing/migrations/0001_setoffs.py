@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('ledger', '0007_payables'),
+        ('ledger', '0008_payables'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -55,13 +55,15 @@ NAMED_AT_MOST = 10  # debtor codes the summary lists before "..."
 MAX_DEPTH = 32
 # name@domain, one '@', no spaces; the domain needs no dot (test@localhost, an intranet's host)
 EMAIL = r"^[^@\s]+@[^@\s]+$"
-TEXT_COLUMNS = ("registration_number", "vat_number")
+ADDRESS_COLUMNS = ("address_line1", "address_line2", "postcode", "city")
+TEXT_COLUMNS = ("registration_number", "vat_number", *ADDRESS_COLUMNS)
 DEBTOR_COLUMNS = (
     "name",
     "registration_number",
     "vat_number",
     "country",
     "language",
+    *ADDRESS_COLUMNS,
     "parent_code",
     "credit_limit_minor",
     "risk_tier",
@@ -76,6 +78,7 @@ SPEC = Spec(
         "registration_number",
         "vat_number",
         "language",
+        *ADDRESS_COLUMNS,
         "parent_code",
         "credit_limit",
         "risk_tier",
@@ -88,6 +91,7 @@ SPEC = Spec(
         "registration_number": max_length(Debtor, "registration_number"),
         "vat_number": max_length(Debtor, "vat_number"),
         "parent_code": max_length(Debtor, "code"),
+        **{c: max_length(Debtor, c) for c in ADDRESS_COLUMNS},
         "contact_name": max_length(Contact, "name"),
         "contact_email": max_length(Contact, "email"),
         "contact_phone": max_length(Contact, "phone"),
@@ -104,6 +108,7 @@ _EXISTING = {
     "vat_number": _S,
     "country": _S,
     "language": _S,
+    **dict.fromkeys(ADDRESS_COLUMNS, _S),
     "parent_code": _S,
     "credit_limit_minor": _I,
     "risk_tier": _S,
@@ -125,7 +130,8 @@ def _existing(company: Company) -> pl.DataFrame:
     users, username = _user_table()
     debtors = read_frame(
         "SELECT d.id, d.code AS debtor_code, d.name, d.registration_number, d.vat_number, "
-        "d.country, d.language, p.code AS parent_code, d.credit_limit_minor, d.risk_tier, "
+        "d.country, d.language, d.address_line1, d.address_line2, d.postcode, d.city, "
+        "p.code AS parent_code, d.credit_limit_minor, d.risk_tier, "
         f"u.{username} AS owner "
         "FROM ledger_debtor d LEFT JOIN ledger_debtor p ON p.id = d.parent_id "
         f"LEFT JOIN {users} u ON u.id = d.owner_id WHERE d.company_id = %s",
@@ -345,6 +351,7 @@ _NEW_DEBTOR = {
     "registration_number": pl.lit(""),
     "vat_number": pl.lit(""),
     "language": pl.lit("en"),
+    **{c: pl.lit("") for c in ADDRESS_COLUMNS},
     "risk_tier": pl.lit(RiskTier.MEDIUM.value),
     "credit_limit_minor": pl.lit(None, dtype=pl.Int64),
     "owner_id": pl.lit(None, dtype=pl.Int64),
@@ -357,6 +364,7 @@ _INSERT = (
     "vat_number",
     "country",
     "language",
+    *ADDRESS_COLUMNS,
     "parent_id",
     "credit_limit_minor",
     "risk_tier",

@@ -17,6 +17,8 @@ from arrears.apps.cases.presentation import (
 )
 from arrears.apps.cases.selectors import Explanation, case_explain, oldest_due
 from arrears.apps.common.cli import PersonCommand, add_company_option
+from arrears.apps.communications.presentation import outbox_line
+from arrears.apps.communications.selectors import case_outbox
 from arrears.apps.negotiation.selectors import (
     CaseHandover,
     DeskFacts,
@@ -69,6 +71,11 @@ class Command(PersonCommand):
                 self.stdout.write(f"  actions (the last {len(ex.actions)}):")
                 for a in ex.actions:
                     self.stdout.write(f"    {describe_action(a)}")
+            sent = case_outbox(case_id=c.pk)  # the case was read above, with access asked
+            if sent:
+                self.stdout.write(f"  messages in the outbox (the last {len(sent)}):")
+                for m in sent:
+                    self.stdout.write(f"    {outbox_line(m)}")
 
 
 def _history(ex: Explanation, facts: DeskFacts) -> list[str]:

@@ -7,10 +7,13 @@ from typing import Any
 
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.apps.common.clock import today
+from arrears.apps.communications.models import SenderDetails
+from arrears.apps.communications.outbox import payment_details, postal_lines
 from arrears.apps.communications.pdf import Address, letter_pdf
 from arrears.apps.communications.presentation import LANGUAGES
 from arrears.apps.communications.rendering import render
 from arrears.apps.communications.selectors import case_letter
+from arrears.apps.ledger.models import Debtor
 from arrears.domain.refusal import Refusal
 from arrears.words import say
 
@@ -63,13 +66,20 @@ class Command(PersonCommand):
                 reference=found.reference,
                 as_table=True,
             )
+            sender = SenderDetails.objects.filter(company=company).first()
+            debtor = Debtor.objects.get(company=company, code=o["debtor"])
             data = letter_pdf(
                 letter=found.letter,
                 message=on_paper,
-                sender=Address(found.company),
-                recipient=Address(found.debtor),
+                sender=Address(
+                    sender.name if sender else found.company,
+                    tuple(x for x in sender.address.splitlines() if x) if sender else (),
+                ),
+                recipient=Address(found.debtor, postal_lines(debtor)),
                 reference=found.reference,
-                payment_details=(found.company,),
+                payment_details=(
+                    payment_details(sender, found.reference) if sender else (found.company,)
+                ),
             )
             o["pdf"].write_bytes(data)
             self.stdout.write(f"\nwritten {o['pdf']} ({len(data):,} bytes)\n")

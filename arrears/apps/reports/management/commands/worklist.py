@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from arrears.apps.cases.worklist import worklist
 from arrears.apps.common.cli import PersonCommand, add_company_option, company_option, iso_date
+from arrears.apps.communications.presentation import outbox_line
+from arrears.apps.communications.selectors import outbox_list
 from arrears.apps.reports.worklist_exports import render_table, write_csv, write_xlsx
 from arrears.domain.ladder import Channel
 from arrears.domain.scoring import BUCKET_CODES
@@ -46,3 +48,13 @@ class Command(PersonCommand):
         n = f"{len(lines):,} action{'' if len(lines) == 1 else 's'}"
         title = f"{whose} worklist at {company.code} on {on}: {n}"
         self.stdout.write(render_table(lines, title=title) if lines else title)
+        if not (o["owner"] or o["team"]):
+            settle = [
+                m
+                for state in ("failed", "uncertain")
+                for m in outbox_list(actor=person, company=company, state=state)
+            ]
+            if settle:  # the outbox could not send these: a person settles each
+                self.stdout.write(f"messages to settle ({len(settle)}): `arrears outbox`")
+                for m in settle:
+                    self.stdout.write(f"  {outbox_line(m)}")

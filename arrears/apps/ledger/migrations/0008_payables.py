@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0006_remove_debtor_on_hold'),
+        ('ledger', '0007_debtor_postal_address'),
     ]
 
     operations = [

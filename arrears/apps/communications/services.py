@@ -1,0 +1,225 @@
+"""What a person does to communications: set the company's sender and payment details, drive
+the outbox's worker, and settle a message the worker could not (retry, confirm sent, resend,
+mark handled, print the letters). Each takes `actor=`, asks access after locking what it
+changes, and is audited (`outbox.*` and the case's history by way of the message's action).
+
+Who may: an administrator sets the sender details and drives sending (`send`, `retry`,
+`resend`, the print batch); the person the message's action belongs to (the owning
+collector for a collector's letter, a credit manager any) confirms it sent or handled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from arrears.apps.accounts.access import has_role, require, require_action
+from arrears.apps.accounts.services import audit_record
+from arrears.apps.communications import outbox
+from arrears.apps.communications.models import OutboxMessage, SenderDetails
+from arrears.apps.communications.pdf import letters_pdf
+from arrears.apps.ledger.models import Company
+from arrears.domain.access import PersonRole, Verb
+from arrears.domain.ladder import Channel
+from arrears.domain.outbox import OutboxState
+from arrears.domain.payment_details import bic_clean, iban_clean, reference_check
+from arrears.domain.refusal import Refusal
+
+S = OutboxState
+REASON_MOST = 200
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """What one foreground pass of the worker did: per outcome, how many messages."""
+
+    uncertain: int
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+def sender_set(
+    *,
+    actor: Any,
+    company: Company,
+    name: str,
+    address: str,
+    email: str,
+    iban: str = "",
+    bic: str = "",
+    account: str = "",
+    bank: str = "",
+    reference_format: str = "{debtor}-{currency}",
+) -> SenderDetails:
+    """Set who the company's letters come from and how to pay (an administrator). Bad input
+    is refused, changing nothing; setting the same again changes nothing."""
+    values = {
+        "name": name.strip(),
+        "address": "\n".join(x.strip() for x in address.replace("\\n", "\n").splitlines()),
+        "email": email.strip(),
+        "iban": iban_clean(iban) if iban.strip() else "",
+        "bic": bic_clean(bic) if bic.strip() else "",
+        "account": account.strip(),
+        "bank": bank.strip(),
+        "reference_format": reference_check(reference_format),
+    }
+    if not values["name"] or not values["address"].strip():
+        raise Refusal("sender.incomplete", missing="name" if not values["name"] else "address")
+    if "@" not in values["email"] or " " in values["email"]:
+        raise Refusal("sender.bad_email", email=email)
+    if not (values["iban"] or values["account"]):
+        raise Refusal("sender.no_account")
+    with transaction.atomic():
+        Company.objects.select_for_update().get(pk=company.pk)
+        require(actor, Verb.ADMINISTER, company_id=company.pk, what="set the sender details")
+        have = SenderDetails.objects.filter(company=company).first()
+        if have is not None and all(getattr(have, k) == v for k, v in values.items()):
+            return have
+        made, _ = SenderDetails.objects.update_or_create(company=company, defaults=values)
+        audit_record(
+            action="communications.sender_set",
+            actor=actor,
+            object_type="company",
+            object_id=company.pk,
+            detail=values,
+        )
+    return made
+
+
+def outbox_send(*, actor: Any, company: Company, now: datetime | None = None) -> SendReport:
+    """Drive the worker once in the foreground (an administrator): rows a crashed worker left
+    `sending` become `uncertain`, then every due email is sent by the protocol of `outbox`."""
+    require(actor, Verb.ADMINISTER, company_id=company.pk, what="send the outbox")
+    now = now or timezone.now()
+    uncertain = outbox.recover(company=company, now=now)
+    outcomes: dict[str, int] = {}
+    for pk in outbox.due(company=company, now=now):
+        got = outbox.send_one(pk, now=now)
+        outcomes[got] = outcomes.get(got, 0) + 1
+    return SendReport(uncertain=uncertain, outcomes=outcomes)
+
+
+def _locked(message_id: int) -> OutboxMessage:
+    m = (
+        OutboxMessage.objects.select_for_update()
+        .select_related("case__debtor", "action")
+        .filter(pk=message_id)
+        .first()
+    )
+    if m is None:
+        raise Refusal("outbox.unknown", message=message_id)
+    return m
+
+
+def _require_admin(actor: Any, m: OutboxMessage, what: str) -> None:
+    require(actor, Verb.ADMINISTER, company_id=m.company_id, what=what)
+
+
+def _require_acting(actor: Any, m: OutboxMessage, what: str) -> None:
+    """The message's action's person (or an administrator, who drives sending)."""
+    if has_role(actor, m.company_id, PersonRole.ADMINISTRATOR):
+        return
+    require_action(
+        actor,
+        action_id=m.action_id,
+        action_role=m.action.role,
+        company_id=m.company_id,
+        owner_id=m.case.debtor.owner_id,
+        what=what,
+    )
+
+
+def outbox_retry(*, actor: Any, message_id: int) -> OutboxMessage:
+    """A failed message queued again now, its attempts counted afresh (an administrator)."""
+    with transaction.atomic():
+        m = _locked(message_id)
+        _require_admin(actor, m, "send the outbox")
+        if m.state == S.QUEUED.value:
+            return m
+        if m.state != S.FAILED.value:
+            raise Refusal("outbox.not_failed", message=m.pk, state=m.state)
+        m.attempts, m.next_attempt_at = 0, timezone.now()
+        outbox._state(m, S.QUEUED, fields=["attempts", "next_attempt_at"], actor=actor)
+        _enqueue(m)
+    return m
+
+
+def outbox_resend(*, actor: Any, message_id: int) -> OutboxMessage:
+    """An uncertain message sent again (an administrator, who checked it did not arrive)."""
+    with transaction.atomic():
+        m = _locked(message_id)
+        _require_admin(actor, m, "send the outbox")
+        if m.state == S.QUEUED.value:
+            return m
+        if m.state != S.UNCERTAIN.value:
+            raise Refusal("outbox.not_uncertain", message=m.pk, state=m.state)
+        m.next_attempt_at = timezone.now()
+        outbox._state(m, S.QUEUED, fields=["next_attempt_at"], actor=actor)
+        _enqueue(m)
+    return m
+
+
+def _enqueue(m: OutboxMessage) -> None:
+    if m.channel == Channel.EMAIL.value:
+        from arrears.apps.communications.tasks import send_message
+
+        send_message.enqueue(m.pk)
+
+
+def outbox_mark_sent(*, actor: Any, message_id: int, note: str = "") -> OutboxMessage:
+    """A letter printed and posted, or an uncertain email a person found it arrived: sent,
+    and its action too. Again: nothing changes."""
+    with transaction.atomic():
+        m = _locked(message_id)
+        _require_acting(actor, m, "record a letter or email as sent")
+        if m.state == S.SENT.value:
+            return m
+        allowed = {S.UNCERTAIN.value} | (
+            {S.QUEUED.value} if m.channel == Channel.LETTER.value else set()
+        )
+        if m.state not in allowed:
+            raise Refusal("outbox.cannot_mark_sent", message=m.pk, state=m.state, channel=m.channel)
+        outbox._sent(m.pk, via="person", actor=actor, note=note.strip())
+    m.refresh_from_db()
+    return m
+
+
+def outbox_mark_handled(*, actor: Any, message_id: int, reason: str) -> OutboxMessage:
+    """A failed or uncertain message a person dealt with another way (a call, a new address):
+    handled, with the reason; the case's next written step no longer waits for it."""
+    why = reason.strip()
+    with transaction.atomic():
+        m = _locked(message_id)
+        _require_acting(actor, m, "mark a message handled")
+        if m.state == S.HANDLED.value and m.handled_reason == why:
+            return m
+        if not why:
+            raise Refusal("outbox.no_reason", message=m.pk)
+        if len(why) > REASON_MOST:
+            raise Refusal("outbox.reason_too_long", message=m.pk, most=REASON_MOST)
+        m.handled_reason = why
+        outbox._state(m, S.HANDLED, fields=["handled_reason"], actor=actor, detail={"reason": why})
+    return m
+
+
+def letters_print(*, actor: Any, company: Company, path: Path) -> int:
+    """The company's queued letters as one PDF print batch at `path`, each then sent (an
+    administrator). None queued: no file, nothing changes. The file is written before the
+    letters are marked: a failed write marks nothing."""
+    require(actor, Verb.ADMINISTER, company_id=company.pk, what="print the letters")
+    with transaction.atomic():
+        rows = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(company=company, channel=Channel.LETTER.value, state=S.QUEUED.value)
+            .order_by("id")
+        )
+        if not rows:
+            return 0
+        path.write_bytes(letters_pdf([outbox.printed(m) for m in rows]))
+        for m in rows:
+            outbox._sent(m.pk, via="print_batch", actor=actor, note=f"print batch {path.name}")
+    return len(rows)

@@ -1,0 +1,193 @@
+"""Time the outbox (issue #14): the daily run with the outbox written, as a ratio to the run
+without it, then rendering and sending the messages that run decided on.
+
+    .venv/bin/python -m bench.bench_outbox [--items N] [--seed S] [--as-of YYYY-MM-DD]
+                                          [--send smtp|file|none] [--send-at-most K]
+
+Works on two copies of the database bench_import left (build_ledger, then bench_import, with
+the same --items/--seed/--as-of): on one the company has no sender details (no outbox: the run
+as it was), on the other an administrator set them (the run writes one outbox row per letter
+and email, rendered: subject, text, the letter's figures; and enqueues a task per email). Both
+copies get the same first run, timed end to end; the ratio is with / without.
+
+Then it sends the emails: through a real SMTP server on loopback (aiosmtpd, `--send smtp`) or
+Django's file backend (`--send file`, for large counts), by the same `send_one` the worker
+runs (claim, send with the PDF attached, mark), and prints messages and seconds per thousand;
+`--send-at-most` sends only the first K (the rate is per thousand either way). The letters
+are rendered as one print batch (PDF) and timed the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import COMPANY, add_ledger_args, bench_admin, db_name, db_tag, use_database
+
+
+class _Count:
+    def __init__(self) -> None:
+        self.n = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.n += 1
+        return "250 OK"
+
+
+def _run(company: Any, as_of: Any, label: str) -> tuple[float, Any]:
+    from arrears.apps.cases.services import run_daily
+
+    t = time.perf_counter()
+    result = run_daily(actor=bench_admin(), company=company, as_of=as_of)
+    s = time.perf_counter() - t
+    print(f"{label:<48} {s:8.2f} s  ({result.counts.get('actions_created', 0):,} actions)")
+    inside = ", ".join(f"{k} {v:.2f}" for k, v in result.seconds.items())
+    print(f"  inside: {inside}", flush=True)
+    return s, result
+
+
+def _sender(company: Any) -> None:
+    from arrears.apps.communications.services import sender_set
+
+    sender_set(
+        actor=bench_admin(),
+        company=company,
+        name="Bench GmbH",
+        address="Werkstr. 5\n80331 München",
+        email="billing@bench.example",
+        iban="DE89 3704 0044 0532 0130 00",
+        bic="COBADEFFXXX",
+    )
+
+
+def _addresses(company: Any) -> None:
+    """The generated ledger has no postal addresses or email contacts for every debtor: give
+    each one (untimed), so that every message has a recipient."""
+    from django.db import connection
+
+    from arrears.apps.ledger.models import Contact, Debtor
+
+    Debtor.objects.filter(company=company).update(
+        address_line1="Hauptstr. 1", postcode="10115", city="Berlin"
+    )
+    have = set(
+        Contact.objects.filter(debtor__company=company)
+        .exclude(email="")
+        .values_list("debtor_id", flat=True)
+    )
+    fresh = [
+        Contact(debtor_id=pk, name="Accounts", email=f"ap{pk}@debtor.example", is_primary=True)
+        for pk in Debtor.objects.filter(company=company).values_list("pk", flat=True)
+        if pk not in have
+    ]
+    Contact.objects.bulk_create(fresh, batch_size=5000)
+    connection.close()
+
+
+def _send(company: Any, how: str, at_most: int | None) -> None:
+    from django.conf import settings
+    from django.utils import timezone
+
+    from arrears.apps.communications import outbox
+
+    ids = outbox.due(company=company, now=timezone.now())
+    if at_most is not None:
+        ids = ids[:at_most]
+    controller, box = None, _Count()
+    if how == "smtp":
+        from aiosmtpd.controller import Controller
+
+        from tests.apps.communications.conftest import free_port
+
+        port = free_port()
+        controller = Controller(box, hostname="127.0.0.1", port=port)
+        controller.start()
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    else:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+        settings.EMAIL_FILE_PATH = tempfile.mkdtemp(prefix="arrears-bench-mail-")
+    try:
+        t = time.perf_counter()
+        outcomes: dict[str, int] = {}
+        for pk in ids:
+            got = outbox.send_one(pk)
+            outcomes[got] = outcomes.get(got, 0) + 1
+        s = time.perf_counter() - t
+    finally:
+        if controller is not None:
+            controller.stop()
+    per = s / max(len(ids), 1) * 1000
+    print(f"{'emails sent (' + how + ')':<48} {s:8.2f} s  {len(ids):,} messages, {per:.2f} s/1000")
+    print(
+        f"  outcomes: {outcomes}" + (f", received by the server: {box.n:,}" if controller else "")
+    )
+
+
+def _print_batch(company: Any, at_most: int | None) -> None:
+    from arrears.apps.communications.models import OutboxMessage
+    from arrears.apps.communications.outbox import printed
+    from arrears.apps.communications.pdf import letters_pdf
+
+    rows = list(
+        OutboxMessage.objects.filter(company=company, channel="letter", state="queued").order_by(
+            "id"
+        )[: at_most or None]
+    )
+    if not rows:
+        print("letters: none queued on this day")
+        return
+    t = time.perf_counter()
+    data = letters_pdf([printed(m) for m in rows])
+    s = time.perf_counter() - t
+    path = Path(tempfile.mkdtemp(prefix="arrears-bench-print-")) / "batch.pdf"
+    path.write_bytes(data)
+    per = s / len(rows) * 1000
+    print(
+        f"{'letters rendered as one print batch':<48} {s:8.2f} s  {len(rows):,} letters, "
+        f"{per:.2f} s/1000, {len(data):,} bytes"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_ledger_args(parser)
+    parser.add_argument("--send", choices=["smtp", "file", "none"], default="file")
+    parser.add_argument("--send-at-most", type=int, default=None)
+    o = parser.parse_args()
+    source = db_name(o.items, o.seed, o.as_of, "imported")
+    without = db_name(o.items, o.seed, o.as_of, "nooutbox")
+    url = use_database(without, copy_of=source)
+    print(f"database: {db_tag()} {url} (a copy of {source})")
+    from django.db import connection
+
+    from arrears.apps.ledger.models import Company
+
+    company = Company.objects.get(code=COMPANY)
+    _addresses(company)
+    t_without, _ = _run(company, o.as_of, "run_daily, first run, no outbox")
+    connection.close()
+    # the same ledger as before that run: a second copy of the imported one
+    url = use_database(db_name(o.items, o.seed, o.as_of, "outbox"), copy_of=source)
+    import dj_database_url
+
+    connection.settings_dict["NAME"] = dj_database_url.parse(url)["NAME"]
+    print(f"database: {url}")
+    company = Company.objects.get(code=COMPANY)
+    _addresses(company)
+    _sender(company)
+    t_with, result = _run(company, o.as_of, "run_daily, first run, outbox written")
+    written = result.negotiation.get("outbox_written", 0)
+    print(
+        f"{'outbox rows written':<48} {written:>8,}   ratio with/without {t_with / t_without:.2f}"
+    )
+    if o.send != "none":
+        _send(company, o.send, o.send_at_most)
+    _print_batch(company, o.send_at_most)
+
+
+if __name__ == "__main__":
+    main()
