@@ -132,7 +132,12 @@ class CaseStatus(models.TextChoices):
 
 
 class ClosedReason(models.TextChoices):
+    """Why a case closed (`arrears.domain.cases.closed_reason`): paid, credited (credit notes
+    or a dispute's credit), settled (by both: the amounts beside it), or an approved write-off."""
+
     PAID = "paid"
+    CREDITED = "credited"
+    SETTLED = "settled"
     WRITTEN_OFF = "written_off"
 
 
@@ -146,6 +151,9 @@ class Case(models.Model):
     closed_reason = models.CharField(max_length=16, choices=ClosedReason.choices, blank=True)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    # §2 what settled a case the run closed: payments and credits since it last closed
+    settled_paid_minor = models.BigIntegerField(default=0)
+    settled_credited_minor = models.BigIntegerField(default=0)
     strategy_code = models.CharField(max_length=32, blank=True)
     step = models.SmallIntegerField(null=True, blank=True)
     step_code = models.CharField(max_length=32, blank=True)

@@ -158,7 +158,12 @@ def reasons_words(line: WorklistLine) -> str:
 
 # --- history, actions and codes in words (explain, the action commands, the desk) ---------
 
-CLOSED_REASONS = {"paid": "paid in full", "written_off": "written off"}
+CLOSED_REASONS = {
+    "paid": "paid in full",
+    "credited": "settled by a credit",
+    "settled": "settled by payment and credit",
+    "written_off": "written off",
+}
 
 # §5-8 How a stored code reads to a collector or a credit manager, where plain `say` (the code
 # with spaces for underscores) is not the best word. Machine formats (CSV, the JSON of
@@ -231,6 +236,25 @@ _RUN_EVENTS = {
     "reopened": "case reopened: {open} open again",
     "closed": "case closed: paid in full",
 }
+
+
+def closed_words(reason: dict[str, Any], currency: str) -> str:
+    """§2 How a case the run closed was settled: 'case closed: paid in full', 'case closed:
+    settled by a credit (EUR 400.00)', 'case closed: settled by payment and credit (paid EUR
+    600.00, credited EUR 400.00)'. A closing recorded before the reason was kept reads paid."""
+    why = str(reason.get("closed_reason") or "paid")
+    paid = format_minor(int(reason.get("paid_minor") or 0), currency)
+    credited = format_minor(int(reason.get("credited_minor") or 0), currency)
+    figures = {"credited": f" ({credited})", "settled": f" (paid {paid}, credited {credited})"}
+    return f"case closed: {CLOSED_REASONS.get(why, say(why))}{figures.get(why, '')}"
+
+
+def closed_why(reason: str, paid_minor: int, credited_minor: int, currency: str) -> str:
+    """A closed case's reason as explain shows it, with the amounts that settled it."""
+    return closed_words(
+        {"closed_reason": reason, "paid_minor": paid_minor, "credited_minor": credited_minor},
+        currency,
+    ).removeprefix("case closed: ")
 
 
 def describe_action(a: Action) -> str:
@@ -311,5 +335,7 @@ def describe_event(e: CaseEvent, items: dict[int, OpenItem]) -> str:
     if rule in ("balance", "paid_in_full") and e.kind in _RUN_EVENTS:
         cur = e.case.currency if e.case_id else "EUR"
         text = _RUN_EVENTS[e.kind].format(open=format_minor(int(r.get("open_minor") or 0), cur))
+        if e.kind == EventKind.CLOSED:
+            text = closed_words(r, cur)
         return f"{e.on} {say(e.kind)}{run}: {text}"
     return f"{e.on} {say(e.kind)}{run}: {say(rule) or 'no rule recorded'}"
