@@ -126,6 +126,27 @@ class ItemDeskInput(models.Model):
         )
 
 
+class Holiday(models.Model):
+    """A day the company does not work, besides Saturdays and Sundays: its collection calendar
+    (a setting of the company's, not the ERP's data). Every business-day rule counts past it:
+    a call retried the next business day, a promise's grace, a plan's instalment dates, a
+    dispute's deadline (`arrears.domain.dates`, with the company's days as a frozenset)."""
+
+    company = models.ForeignKey(  # indexed by the unique (company, day) index
+        Company, on_delete=models.CASCADE, related_name="holidays", db_index=False
+    )
+    day = models.DateField()
+    name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "day"], name="one_holiday_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}".rstrip()
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open"
     CLOSED = "closed"

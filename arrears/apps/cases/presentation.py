@@ -5,6 +5,7 @@ stored codes in plain words (`say`), shared by the terminal and, next, the web d
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from arrears.apps.accounts.presentation import ROLE_WORDS
@@ -16,11 +17,34 @@ from arrears.domain.money import format_minor
 
 if TYPE_CHECKING:
     from arrears.apps.cases.services.assignment import Assigned
+    from arrears.apps.cases.services.holidays import HolidaysChanged
     from arrears.apps.cases.worklist import WorklistLine
 
 KIND_WORDS = {"call": "call", "task": "task", "review": "review", "message": "letter or email"}
 
 WORDS = {
+    # the company's holidays (services/holidays.py, domain/calendar.py)
+    "holidays.not_a_holiday": "{day} is not one of the company's holidays: `arrears holidays "
+    "list` shows them",
+    "holidays.name_too_long": "a holiday's name has at most {most} characters",
+    "holidays.control_in_name": "the name contains the control character {code}: type it "
+    "again without it",
+    "holidays.bad_year": "{year} is not a year arrears dates anything in (from {first})",
+    "holidays.no_defaults": "no default calendars here: the `holidays` package is not "
+    "installed (pip install 'arrears[calendars]'); add the days with `arrears holidays add` or "
+    "`arrears import holidays FILE.csv`",
+    "holidays.no_default_calendar": "there is no default calendar for the jurisdiction "
+    "{jurisdiction}: add the days with `arrears holidays add` or `arrears import holidays "
+    "FILE.csv`",
+    "holidays.file_not_utf8": "{file}: not UTF-8 text (re-save it as CSV UTF-8); nothing "
+    "was imported",
+    "holidays.file_unreadable": "{file}: cannot be read ({problem})",
+    "holidays.file_header": "{file}: the first line must be the header, with a `date` column "
+    "(and optionally `name`); nothing was imported",
+    "holidays.file_column": "{file}: unknown column {column!r} (the columns are date and "
+    "name); nothing was imported",
+    "holidays.file_empty": "{file}: no days in it; nothing was imported",
+    "holidays.file_rejected": "{file}: nothing was imported: {errors}",
     "action.unknown": "there is no action {action}: `arrears explain DEBTOR` lists a case's "
     "actions with their numbers",
     "action.not_open": "action {action} is already {status_words}: it cannot be done or "
@@ -255,6 +279,24 @@ def closed_why(reason: str, paid_minor: int, credited_minor: int, currency: str)
         {"closed_reason": reason, "paid_minor": paid_minor, "credited_minor": credited_minor},
         currency,
     ).removeprefix("case closed: ")
+
+
+def holiday_line(day: date, name: str) -> str:
+    """One of the company's holidays: '2026-12-24 Thu  Christmas Eve'."""
+    return f"{day} {day.strftime('%a')}  {name}".rstrip()
+
+
+def holidays_changed_lines(changed: HolidaysChanged) -> list[str]:
+    """What a change of the calendar did, in words."""
+    parts = [
+        f"{len(changed.created)} added",
+        f"{len(changed.renamed)} renamed",
+        f"{len(changed.unchanged)} unchanged",
+    ]
+    if changed.removed:
+        parts = [f"{len(changed.removed)} removed"]
+    days = [*changed.created, *changed.renamed, *changed.removed]
+    return ["holidays: " + ", ".join(parts), *(f"  {d}" for d in days[:20])]
 
 
 def describe_action(a: Action) -> str:

@@ -19,6 +19,7 @@ from arrears.apps.cases.models import (
     CaseStatus,
     EventKind,
     HoldChange,
+    Holiday,
     Run,
     RunStatus,
 )
@@ -252,6 +253,21 @@ _SETTLED = (
     " FROM cases_caseevent e WHERE e.kind = 'closed' GROUP BY case_id) lc ON lc.case_id = c.id "
     "WHERE c.company_id = %s AND c.id IN ({ids})"
 )
+
+
+def holidays_for(*, company: Company) -> frozenset[date]:
+    """The company's holidays, for its business-day rules (`arrears.domain.dates`): read once
+    by a run, once by a desk write."""
+    return frozenset(Holiday.objects.filter(company=company).values_list("day", flat=True))
+
+
+def holidays_read(*, actor: Any, company: Company, year: int | None = None) -> list[Holiday]:
+    """The company's holidays (of `year`), in date order, for anyone of the company."""
+    require(actor, Verb.READ, company_id=company.pk, what="read the company's holidays")
+    rows = Holiday.objects.filter(company=company)
+    if year is not None:
+        rows = rows.filter(day__year=year)
+    return list(rows.order_by("day"))
 
 
 def run_pending_actions(*, company: Company) -> pl.DataFrame:
