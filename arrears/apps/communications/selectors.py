@@ -11,7 +11,7 @@ from django.conf import settings
 
 from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Case
-from arrears.apps.cases.selectors import strategies_for
+from arrears.apps.cases.selectors import holidays_for, strategies_for
 from arrears.apps.communications.presentation import LANGUAGES
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, Company, OpenItem
 from arrears.domain.access import Verb
@@ -134,6 +134,7 @@ def case_letter(
         regime=regime_for(company) if with_interest else None,
         next_step=following,
         tables=rate_tables(),
+        holidays=holidays_for(company=company),
     )
     return CaseLetter(
         figures, language, case.debtor.name, company.name, f"{case.debtor.code}-{case.currency}"

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from arrears.apps.cases.models import Case
+from arrears.apps.cases.selectors import holidays_for
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
@@ -125,6 +126,7 @@ def negotiation_propose(
             risk_tier=case.debtor.risk_tier,
             record=promise_record_for(debtor=case.debtor, as_of=as_of, with_plans=True),
             collector=who,
+            holidays=holidays_for(company=case.company),
         )
         rec = respond(
             proposal, context=context, history=history, config=negotiation_config(case.company)
@@ -248,7 +250,7 @@ def _consequences(
         actor=actor,
         as_of=as_of,
         schedule=PlanIn(
-            parts=[(p.on, p.amount) for p in terms.parts()],
+            parts=[(p.on, p.amount) for p in terms.parts(holidays_for(company=case.company))],
             principal=terms.total,
             item_numbers=items,
         ),
