@@ -264,12 +264,12 @@ _RUN_EVENTS = {
 
 def closed_words(reason: dict[str, Any], currency: str) -> str:
     """§2 How a case the run closed was settled: 'case closed: paid in full', 'case closed:
-    settled by a credit (EUR 400.00)', 'case closed: settled by payment and credit (paid EUR
-    600.00, credited EUR 400.00)'. A closing recorded before the reason was kept reads paid."""
+    settled by a credit of EUR 400.00', 'case closed: settled by payment and credit: paid EUR
+    600.00, credited EUR 400.00'. A closing recorded before the reason was kept reads paid."""
     why = str(reason.get("closed_reason") or "paid")
     paid = format_minor(int(reason.get("paid_minor") or 0), currency)
     credited = format_minor(int(reason.get("credited_minor") or 0), currency)
-    figures = {"credited": f" ({credited})", "settled": f" (paid {paid}, credited {credited})"}
+    figures = {"credited": f" of {credited}", "settled": f": paid {paid}, credited {credited}"}
     return f"case closed: {CLOSED_REASONS.get(why, say(why))}{figures.get(why, '')}"
 
 

@@ -12,6 +12,7 @@ import pytest
 from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.models import Action, Case, Holiday, ItemStep
+from arrears.apps.cases.selectors import holidays_read
 from arrears.apps.cases.services import action_complete, actions, strategies_install_defaults
 from arrears.apps.cases.services.holidays import (
     holiday_add,
@@ -232,3 +233,11 @@ def test_add_defaults_without_the_holidays_package_is_refused_in_words(w, monkey
         holidays_add_defaults(actor=w["maria"], company=w["acme"], year=2026)
     assert "the `holidays` package is not installed" in str(refused.value)
     assert tables.snapshot() == before
+
+
+@pytest.mark.parametrize("who", ["anonymous", "olga", "gus"])
+def test_nobody_outside_the_company_reads_its_holidays(w, who):
+    holiday_add(actor=w["maria"], company=w["acme"], day=MON, name="Company day")
+    with pytest.raises(NotAllowed):
+        holidays_read(actor=w.get(who), company=w["acme"])
+    assert [h.day for h in holidays_read(actor=w["sam"], company=w["acme"], year=2026)] == [MON]

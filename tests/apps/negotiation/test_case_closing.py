@@ -14,7 +14,7 @@ from arrears.apps.cases.services import strategies_install_defaults
 from arrears.apps.ledger.models import OpenItem
 from arrears.apps.negotiation.services import dispute_open
 from arrears.domain.disputes import DisputeOutcome, DisputeReason
-from tests import factories, tables
+from tests import factories, tables, terminal
 from tests.apps.negotiation.support import AS_OF, credited, eur, pay
 from tests.factories import admin, run_as_admin
 
@@ -64,7 +64,7 @@ def test_a_case_closed_by_a_credit_note_is_credited(w):
     _settle(w.new, 400_00)
     run_as_admin(company=w.company, as_of=NEXT)
     assert _closed(w) == ("closed", "credited", 0, 1000_00)
-    assert _closing_line(w).endswith("case closed: settled by a credit (EUR 1,000.00)")
+    assert _closing_line(w).endswith("case closed: settled by a credit of EUR 1,000.00")
 
 
 def test_a_case_closed_by_a_payment_and_a_credit_note_is_settled_with_both_amounts(w):
@@ -74,7 +74,7 @@ def test_a_case_closed_by_a_payment_and_a_credit_note_is_settled_with_both_amoun
     run_as_admin(company=w.company, as_of=NEXT)
     assert _closed(w) == ("closed", "settled", 600_00, 400_00)
     assert _closing_line(w).endswith(
-        "case closed: settled by payment and credit (paid EUR 600.00, credited EUR 400.00)"
+        "case closed: settled by payment and credit: paid EUR 600.00, credited EUR 400.00"
     )
 
 
@@ -133,3 +133,15 @@ def test_globex_s_case_is_left_alone_when_acme_s_closes(w):
     run_as_admin(company=w.company, as_of=NEXT)
     again = Case.objects.get(pk=theirs.pk)
     assert (again.status, again.closed_reason) == ("open", "")
+
+
+def test_explain_says_what_settled_a_closed_case(w):
+    pay(w.old, 600_00, AS_OF)
+    _credit_note(w, 400_00, applied_minor=400_00)
+    _settle(w.new, 400_00)
+    run_as_admin(company=w.company, as_of=NEXT)
+    out = terminal.run("explain", w.debtor.code, as_="cora")
+    assert (
+        "closed on 2026-11-26 (settled by payment and credit: paid EUR 600.00, credited "
+        "EUR 400.00)" in out
+    )

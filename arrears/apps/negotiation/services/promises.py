@@ -300,7 +300,11 @@ def _beyond_walk_away(
         balance = negotiation_balance(case, as_of)
     terms = Terms.from_parts(promise.parts)
     ask = beyond_walk_away(case, terms, balance=balance, as_of=as_of, items=named)
-    return None if ask is None else {**ask, "describe": terms.describe()}
+    return (
+        None
+        if ask is None
+        else {**ask, "describe": terms.describe(holidays_for(company=case.company))}
+    )
 
 
 def _same(a: DomainPromise, b: DomainPromise) -> bool:
