@@ -374,7 +374,7 @@ def describe_event(e: CaseEvent, items: dict[int, OpenItem]) -> str:
     rule = str(r.get("rule", ""))
     if rule == "negotiation_desk":
         return f"{e.on} {say(e.kind)}{run}: case opened by the negotiation desk"
-    if rule in ("balance", "paid_in_full") and e.kind in _RUN_EVENTS:
+    if rule in ("balance", "paid_in_full", "balance_settled") and e.kind in _RUN_EVENTS:
         cur = e.case.currency if e.case_id else "EUR"
         text = _RUN_EVENTS[e.kind].format(open=format_minor(int(r.get("open_minor") or 0), cur))
         if e.kind == EventKind.CLOSED:

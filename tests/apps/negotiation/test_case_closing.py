@@ -56,6 +56,12 @@ def test_a_case_closed_by_payments_is_paid(w):
     run_as_admin(company=w.company, as_of=NEXT)
     assert _closed(w) == ("closed", "paid", 1000_00, 0)
     assert _closing_line(w).endswith("case closed: paid in full")
+    reason = CaseEvent.objects.get(case=w.case, kind="closed").reason
+    assert (reason["rule"], reason["closed_reason"], reason["paid_minor"]) == (
+        "balance_settled",
+        "paid",
+        1000_00,
+    )
 
 
 def test_a_case_closed_by_a_credit_note_is_credited(w):
@@ -145,3 +151,13 @@ def test_explain_says_what_settled_a_closed_case(w):
         "closed on 2026-11-26 (settled by payment and credit: paid EUR 600.00, credited "
         "EUR 400.00)" in out
     )
+
+
+def test_a_closing_recorded_before_its_reason_was_kept_still_reads_paid(w):
+    pay(w.old, 600_00, AS_OF)
+    pay(w.new, 400_00, AS_OF)
+    run_as_admin(company=w.company, as_of=NEXT)
+    CaseEvent.objects.filter(case=w.case, kind="closed").update(
+        reason={"rule": "paid_in_full", "open_minor": 0}
+    )
+    assert _closing_line(w).endswith("case closed: paid in full")

@@ -383,7 +383,7 @@ def _events(
         from_step=pl.col("step_code_old").fill_null(""),
         to_step=pl.lit(""),
         reason=pl.struct(
-            rule=pl.lit("paid_in_full"),
+            rule=pl.lit("balance_settled"),  # what settled it: closed_reason (once paid_in_full)
             open_minor=pl.lit(0),
             closed_reason="closed_reason_new",
             paid_minor="settled_paid_minor",
