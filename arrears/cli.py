@@ -18,7 +18,7 @@ import textwrap
 # Every command arrears adds, by what a person does with it (`tests/apps/common/test_terminal_front.py`
 # keeps this list complete).
 GROUPS: dict[str, tuple[str, ...]] = {
-    "set-up": ("setup", "ladder", "negotiation-policy", "demo", "generate_demo"),
+    "set-up": ("setup", "ladder", "negotiation-policy", "holidays", "demo", "generate_demo"),
     "people": ("people", "token", "login", "whoami", "assign"),
     "ledger": ("import", "rate"),
     "run": ("run", "explain"),

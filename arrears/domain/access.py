@@ -35,6 +35,7 @@ class Verb(StrEnum):
     SET_POLICY = "set_policy"  # ladders, negotiation policy, hand-overs to legal or agency
     ASSIGN = "assign"  # give a debtor an owner (one, or all unowned by a rule), §1 hand-offs
     ADMINISTER = "administer"  # people, tokens, imports, the daily run
+    SET_CALENDAR = "set_calendar"  # the company's holidays (business days)
 
 
 # The role that may do a verb at all; CHANGE_CASE and READ_OTHERS add conditions below.
@@ -49,6 +50,7 @@ _ALLOWED: dict[Verb, frozenset[PersonRole]] = {
     Verb.SET_POLICY: frozenset({PersonRole.CREDIT_MANAGER}),
     Verb.ASSIGN: frozenset({PersonRole.CREDIT_MANAGER, PersonRole.ADMINISTRATOR}),
     Verb.ADMINISTER: frozenset({PersonRole.ADMINISTRATOR}),
+    Verb.SET_CALENDAR: frozenset({PersonRole.CREDIT_MANAGER, PersonRole.ADMINISTRATOR}),
 }
 
 # Roles that act on any case of their company, owner or not (the rest act on their own).

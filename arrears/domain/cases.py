@@ -63,3 +63,56 @@ def without_owner(open_cases: pl.DataFrame, debtors: pl.DataFrame) -> pl.DataFra
     the owner holds no active role) has no owner."""
     owners = debtors.select("debtor_id", "owner_id")
     return open_cases.join(owners, on="debtor_id", how="left").filter(pl.col("owner_id").is_null())
+
+
+# §2 How a case that reached a zero balance was settled. The ledger shows only that open
+# amounts fell; what explains the fall is evidence dated since the case last closed (or ever):
+# payments allocated to its items (`paid_minor`), and credits: credit notes of its debtor and
+# currency applied in the ERP, or the credits the desk decided on its disputes
+# (`credited_minor`; finance books a dispute's credit as a credit note, so the two are one
+# credit seen twice and the larger counts, never their sum). A case without any evidence of a
+# credit closes as paid, as a balance settled in the ERP always did.
+PAID = "paid"
+CREDITED = "credited"
+SETTLED = "settled"  # both: a payment and a credit, each amount kept beside the reason
+SETTLEMENT_SCHEMA: dict[str, pl.DataType] = {
+    "debtor_id": pl.Int64(),
+    "currency": pl.String(),
+    "paid_minor": pl.Int64(),
+    "credit_notes_minor": pl.Int64(),
+    "dispute_credits_minor": pl.Int64(),
+}
+
+
+def closed_reason(paid_minor: int, credited_minor: int) -> str:
+    """Why a case with nothing left open closed: `credited` when credits alone settled it,
+    `settled` when payments and credits both did (the amounts are kept beside it), else
+    `paid`."""
+    if credited_minor > 0:
+        return SETTLED if paid_minor > 0 else CREDITED
+    return PAID
+
+
+def closed_reasons(settlements: pl.DataFrame) -> pl.DataFrame:
+    """`closed_reason` over many cases (`SETTLEMENT_SCHEMA` rows; a missing figure is 0): per
+    case CASE_KEY, `paid_minor`, `credited_minor` (the larger of its credit notes and its
+    disputes' credits) and `closed_reason`."""
+    frame = settlements.select(
+        [pl.col(c).cast(t) for c, t in SETTLEMENT_SCHEMA.items()]
+    ).with_columns(pl.col(c).fill_null(0) for c in SETTLEMENT_SCHEMA if c.endswith("_minor"))
+    credited = pl.max_horizontal("credit_notes_minor", "dispute_credits_minor")
+    paid = pl.col("paid_minor")
+    return frame.select(
+        *CASE_KEY,
+        "paid_minor",
+        credited_minor=credited,
+        closed_reason=pl.when(credited > 0)
+        .then(pl.when(paid > 0).then(pl.lit(SETTLED)).otherwise(pl.lit(CREDITED)))
+        .otherwise(pl.lit(PAID)),
+    )
+
+
+def credited_of(credit_notes_minor: int, dispute_credits_minor: int) -> int:
+    """The credit that settled a case: its credit notes and its disputes' credits are one
+    credit seen twice where finance booked the dispute's, so the larger counts."""
+    return max(credit_notes_minor, dispute_credits_minor)

@@ -92,3 +92,13 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return date(day.year + years, 2, 28)
+
+
+def on_business_day(day: date, *, after: date, holidays: frozenset[date] = frozenset()) -> date:
+    """`day` on a business day: the last one on or before it that is still after `after`
+    (a date a creditor sets moves earlier, never later: `business_day_by`), else, where none
+    is, the next business day after it."""
+    got = business_day_by(day, after=after, holidays=holidays)
+    if got is not None:
+        return got
+    return day if is_business_day(day, holidays) else next_business_day(day, holidays)

@@ -7,9 +7,13 @@ rounded half-up where they are shown.
 The ledger as these formulas read it:
 - `items`: item_id, currency, issued_on, due_on, amount_minor (the invoice as issued: credit
   sales are the items issued in a period);
-- `payments`: item_id, paid_on, amount_minor (what was allocated to the item, and when).
-An item's open balance on a day: its amount, once issued, less what was paid on or before
-that day. "Current" means not yet overdue on that day (days past due <= 0).
+- `payments`: item_id, paid_on, amount_minor (what was allocated to the item, and when);
+- `credits` (optional): item_id, credited_on, amount_minor (a credit note applied to the item,
+  or a dispute's credit booked: §2, a case closed as credited or settled). A credit is not
+  cash: it lowers what is owed, and the period's credit sales by as much, but is never counted
+  as collected nor as recovered.
+An item's open balance on a day: its amount, once issued, less what was paid or credited on or
+before that day. "Current" means not yet overdue on that day (days past due <= 0).
 
 Formulas, for a period from `start` to `end` inclusive (D = its number of days):
 - standard DSO = AR at the end / credit sales in the period x D
@@ -20,7 +24,8 @@ Formulas, for a period from `start` to `end` inclusive (D = its number of days):
   left, which counts the fraction of that month's days that the rest is of its sales
 - collection effectiveness index (CEI) = (AR at the start + credit sales - AR at the end) /
   (AR at the start + credit sales - current AR at the end) x 100, where "AR at the start" is
-  the balance at the end of the day before `start`
+  the balance at the end of the day before `start`; credit sales are net of the credits given
+  in the period (DSO's and BPDSO's too)
 - roll rate from a bucket (between two days): of the balance in that bucket on the first day,
   the share that on the second day is still open in a later (worse) bucket
 - cure rate (between two days): of the items overdue on the first day, the share (by count and
@@ -47,6 +52,19 @@ ITEMS = {
     "amount_minor": pl.Int64,
 }
 PAYMENTS = {"item_id": pl.Int64, "paid_on": pl.Date, "amount_minor": pl.Int64}
+CREDITS = {"item_id": pl.Int64, "credited_on": pl.Date, "amount_minor": pl.Int64}
+
+
+def _reductions(payments: pl.DataFrame, credits: pl.DataFrame | None) -> pl.DataFrame:
+    """Payments and credits as one frame of what lowered each item and when (item_id, on,
+    amount_minor, credit)."""
+    paid = payments.select("item_id", on="paid_on", amount_minor="amount_minor", credit=False)
+    if credits is None:
+        return paid
+    given = credits.select("item_id", on="credited_on", amount_minor="amount_minor", credit=True)
+    return pl.concat([paid, given], how="vertical_relaxed")
+
+
 BUCKETS = (0, 30, 60, 90)  # days-past-due boundaries: current, 1-30, 31-60, 61-90, 90+
 
 
@@ -64,11 +82,17 @@ def shown(value: Decimal | None, places: int = 1) -> str:
     return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
-def balances_on(items: pl.DataFrame, payments: pl.DataFrame, day: date) -> pl.DataFrame:
+def balances_on(
+    items: pl.DataFrame,
+    payments: pl.DataFrame,
+    day: date,
+    credits: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """item_id, currency, due_on, open_minor, dpd of every item issued by `day` with an open
-    balance at the end of that day."""
+    balance at the end of that day (less what was paid or credited by then)."""
     paid = (
-        payments.filter(pl.col("paid_on") <= day)
+        _reductions(payments, credits)
+        .filter(pl.col("on") <= day)
         .group_by("item_id")
         .agg(paid_minor=pl.col("amount_minor").sum())
     )
@@ -148,12 +172,17 @@ def countback_dso(
 
 
 def period_figures(
-    items: pl.DataFrame, payments: pl.DataFrame, start: date, end: date
+    items: pl.DataFrame,
+    payments: pl.DataFrame,
+    start: date,
+    end: date,
+    credits: pl.DataFrame | None = None,
 ) -> list[PeriodFigures]:
-    """DSO, BPDSO, ADD, countback DSO and CEI per currency for the period (formulas above)."""
+    """DSO, BPDSO, ADD, countback DSO and CEI per currency for the period (formulas above);
+    `credits` lower the AR and the period's credit sales, never counting as collected."""
     days = (end - start).days + 1
-    before = balances_on(items, payments, start - timedelta(days=1))
-    after = balances_on(items, payments, end)
+    before = balances_on(items, payments, start - timedelta(days=1), credits)
+    after = balances_on(items, payments, end, credits)
     ar_start, ar_end = _sums(before), _sums(after)
     current_end = _sums(after.filter(pl.col("dpd") <= 0))
     sales = {
@@ -163,6 +192,15 @@ def period_figures(
         .agg(pl.col("amount_minor").sum())
         .rows()
     }
+    if credits is not None:  # net credit sales: a credit given in the period is no sale
+        given = (
+            credits.filter(pl.col("credited_on").is_between(start, end))
+            .join(items.select("item_id", "currency"), on="item_id")
+            .group_by("currency")
+            .agg(pl.col("amount_minor").sum())
+        )
+        for currency, minor in given.rows():
+            sales[currency] = sales.get(currency, 0) - int(minor)
     figures = []
     for currency in sorted(set(ar_start) | set(ar_end) | set(sales)):
         s, a0, a1 = sales.get(currency, 0), ar_start.get(currency, 0), ar_end.get(currency, 0)
@@ -196,14 +234,15 @@ def roll_and_cure(
     first: date,
     second: date,
     boundaries: Sequence[int] = BUCKETS,
+    credits: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Per currency and bucket on `first`: the balance then (`from_minor`), the part of it
     that on `second` is open in a later bucket (`rolled_minor`), and, for overdue buckets, the
     items (count and first-day balance) cured by `second`: paid, or no longer overdue."""
-    then = balances_on(items, payments, first).with_columns(
+    then = balances_on(items, payments, first, credits).with_columns(
         bucket=bucket_of(pl.col("dpd"), boundaries)
     )
-    later = balances_on(items, payments, second).select(
+    later = balances_on(items, payments, second, credits).select(
         "item_id",
         later_minor="open_minor",
         later_bucket=bucket_of(pl.col("dpd"), boundaries),
@@ -291,12 +330,14 @@ def collectability(
     ages: Sequence[int] = AGES,
     horizons: Sequence[int] = HORIZONS,
     by: Sequence[str] = (),
+    credits: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The collectability curve (rule 4), measured on the ledger's own history: for the items
     still open at the end of the day they reached `age` days overdue, the share of that open
     amount paid within `horizon` more days. Only items whose whole window lies on or before
     `as_of` count (the future is never guessed). Per currency (and the `by` columns, e.g. a
-    segment): age, horizon, items, open_minor, recovered_minor, and the rate in percent."""
+    segment): age, horizon, items, open_minor, recovered_minor, and the rate in percent. A
+    credit (`credits`) lowers what is open at an age, and is never a recovery."""
     keys = ["currency", *by]
     grid = pl.DataFrame(
         [(a, h) for a in ages for h in horizons],
@@ -314,14 +355,22 @@ def collectability(
     )
     paid = (
         cells.select("item_id", "age", "horizon", "reached", "window_end")
-        .join(payments.select("item_id", "paid_on", "amount_minor"), on="item_id")
+        .join(_reductions(payments, credits), on="item_id")
         .group_by("item_id", "age", "horizon")
         .agg(
-            paid_by_age=pl.col("amount_minor").filter(pl.col("paid_on") <= pl.col("reached")).sum(),
+            paid_by_age=pl.col("amount_minor").filter(pl.col("on") <= pl.col("reached")).sum(),
             paid_in_window=pl.col("amount_minor")
             .filter(
-                (pl.col("paid_on") > pl.col("reached"))
-                & (pl.col("paid_on") <= pl.col("window_end"))
+                ~pl.col("credit")
+                & (pl.col("on") > pl.col("reached"))
+                & (pl.col("on") <= pl.col("window_end"))
+            )
+            .sum(),
+            credited_in_window=pl.col("amount_minor")
+            .filter(
+                pl.col("credit")
+                & (pl.col("on") > pl.col("reached"))
+                & (pl.col("on") <= pl.col("window_end"))
             )
             .sum(),
         )
@@ -331,7 +380,10 @@ def collectability(
         .with_columns(open_minor=pl.col("amount_minor") - pl.col("paid_by_age").fill_null(0))
         .filter(pl.col("open_minor") > 0)
         .with_columns(
-            recovered=pl.min_horizontal(pl.col("paid_in_window").fill_null(0), pl.col("open_minor"))
+            recovered=pl.min_horizontal(
+                pl.col("paid_in_window").fill_null(0),
+                pl.col("open_minor") - pl.col("credited_in_window").fill_null(0),
+            ).clip(0)
         )
         .group_by(*keys, "age", "horizon")
         .agg(

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
 
-from arrears.domain.cases import active_owners, closes_written_off, stays_closed, without_owner
+from arrears.domain.cases import (
+    SETTLEMENT_SCHEMA,
+    active_owners,
+    closed_reason,
+    closed_reasons,
+    closes_written_off,
+    credited_of,
+    stays_closed,
+    without_owner,
+)
 
 KEY = {"debtor_id": pl.Int64, "currency": pl.String}
 
@@ -58,3 +69,49 @@ def test_an_open_case_whose_owner_left_has_no_owner():
     debtors = active_owners(debtors, pl.Series([7, 9]))
     cases = pl.DataFrame([(1, "EUR"), (2, "EUR"), (3, "USD")], schema=KEY, orient="row")
     assert sorted(without_owner(cases, debtors)["debtor_id"]) == [2, 3]
+
+
+def test_a_case_closes_as_paid_credited_or_settled_by_what_settled_it():
+    assert closed_reason(100, 0) == "paid"
+    assert closed_reason(0, 0) == "paid"  # settled in the ERP, nothing says a credit did
+    assert closed_reason(0, 100) == "credited"
+    assert closed_reason(60, 40) == "settled"
+
+
+def test_a_dispute_s_credit_booked_as_a_credit_note_counts_once():
+    got = closed_reasons(
+        pl.DataFrame(
+            {
+                "debtor_id": [1],
+                "currency": ["EUR"],
+                "paid_minor": [0],
+                "credit_notes_minor": [400],
+                "dispute_credits_minor": [400],
+            }
+        )
+    )
+    assert got.row(0, named=True)["credited_minor"] == 400 == credited_of(400, 400)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 10**12), st.integers(0, 10**12), st.integers(0, 10**12)),
+        max_size=30,
+    )
+)
+def test_the_run_s_closing_reasons_agree_with_the_one_case_rule(rows):
+    frame = pl.DataFrame(
+        {
+            "debtor_id": list(range(len(rows))),
+            "currency": ["EUR"] * len(rows),
+            "paid_minor": [r[0] for r in rows],
+            "credit_notes_minor": [r[1] for r in rows],
+            "dispute_credits_minor": [r[2] for r in rows],
+        },
+        schema=SETTLEMENT_SCHEMA,
+    )
+    got = closed_reasons(frame)
+    for (paid, notes, disputes), row in zip(rows, got.iter_rows(named=True), strict=True):
+        credited = credited_of(notes, disputes)
+        assert row["credited_minor"] == credited
+        assert row["closed_reason"] == closed_reason(paid, credited)

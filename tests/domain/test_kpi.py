@@ -22,6 +22,7 @@ import polars as pl
 from arrears.domain.kpi import (
     ACTIONS,
     CASH,
+    CREDITS,
     ITEMS,
     PAYMENTS,
     PROMISES,
@@ -264,3 +265,35 @@ def test_collector_figures_count_each_persons_work_promises_and_cash_in_the_peri
         ("olaf", "EUR", 0, 0, 0, 0, 0, 50),
         ("olaf", "USD", 0, 0, 1, 0, 0, 0),
     ]
+
+
+def test_a_credit_lowers_the_ar_and_the_sales_and_is_never_counted_as_collected():
+    # B (EUR 2,000) credited in full on 15 Nov: AR at the end 6,100 - 2,000 = 4,100; credit
+    # sales 4,500 - 2,000 = 2,500; collected (3,500 + 2,500 - 4,100) = 1,900, the payments alone
+    credits = pl.DataFrame([(2, D(2026, 11, 15), 200_000)], schema=CREDITS, orient="row")
+    eur = {
+        f.currency: f
+        for f in period_figures(
+            ITEMS_FRAME, PAYMENTS_FRAME, D(2026, 11, 1), D(2026, 11, 30), credits=credits
+        )
+    }["EUR"]
+    assert (eur.ar_end_minor, eur.sales_minor, eur.current_end_minor) == (
+        410_000,
+        250_000,
+        350_000,
+    )
+    assert eur.ar_start_minor + eur.sales_minor - eur.ar_end_minor == 190_000
+    assert shown(eur.cei) == "76.0"  # 1,900 / (3,500 + 2,500 - 3,500)
+
+
+def test_a_credit_is_no_recovery_on_the_collectability_curve():
+    items = pl.DataFrame(
+        [(9, "EUR", D(2026, 1, 1), D(2026, 1, 31), 100_000)], schema=ITEMS, orient="row"
+    )
+    credits = pl.DataFrame([(9, D(2026, 2, 10), 100_000)], schema=CREDITS, orient="row")
+    none = pl.DataFrame(schema=PAYMENTS)
+    got = collectability(items, none, D(2026, 12, 31), ages=(0,), horizons=(30,), credits=credits)
+    assert got.select("open_minor", "recovered_minor").row(0) == (100_000, 0)
+    paid = pl.DataFrame([(9, D(2026, 2, 10), 100_000)], schema=PAYMENTS, orient="row")
+    got = collectability(items, paid, D(2026, 12, 31), ages=(0,), horizons=(30,))
+    assert got.select("open_minor", "recovered_minor").row(0) == (100_000, 100_000)

@@ -105,6 +105,15 @@ def test_every_date_of_a_counter_and_its_instalments_falls_on_a_business_day():
     assert all(d.weekday() < 5 and d not in holiday for d in days)
 
 
+def test_the_terms_are_said_on_the_business_days_they_fall_on_around_a_holiday():
+    holiday = frozenset({date(2025, 3, 28)})  # a Friday the company does not work
+    c = NegotiationContext(MON, eur("8000"), "medium", CLEAN, "alice", holidays=holiday)
+    rec = respond(plan(10, "2000", 80), context=c, history=NegotiationHistory())
+    assert rec.holidays == holiday
+    said = rec.terms.describe(rec.holidays)
+    assert "27 March 2025" in said and "28 March 2025" not in said
+
+
 def test_a_plan_is_said_instalment_by_instalment():
     eleven = Terms.plan(day(1), eur("2750"), day(89), eur("5500"), 11)
     said = eleven.describe()

@@ -325,3 +325,18 @@ def test_plan_matching_never_counts_money_twice_or_loses_it(rs, days):
     assert s.paid.to_minor() == min(counted, p.total.to_minor())
     assert all(0 <= i.paid.to_minor() <= i.instalment.amount.to_minor() for i in s.instalments)
     assert plan_status(p, list(reversed(rs)), as_of=as_of) == s
+
+
+def test_instalment_dates_move_to_the_business_day_before_a_weekend_or_a_holiday():
+    from datetime import date, timedelta
+
+    from arrears.domain.plans import monthly_dates, on_business_days
+
+    first = date(2026, 1, 31)  # a Saturday; 28 Feb is one too, 31 Mar a Tuesday
+    holidays = frozenset({date(2026, 3, 31)})
+    got = on_business_days(
+        monthly_dates(first, 3), after=date(2026, 1, 20) - timedelta(days=1), holidays=holidays
+    )
+    assert got == (date(2026, 1, 30), date(2026, 2, 27), date(2026, 3, 30))
+    # never onto or before the one before it: then the next business day after it
+    assert on_business_days([date(2026, 1, 3)], after=date(2026, 1, 2)) == (date(2026, 1, 5),)

@@ -30,6 +30,7 @@ VERB_WORDS = {
     "set_policy": "change the company's collection policy",
     "assign": "give debtors an owner",
     "administer": "administer the company (people, tokens, imports, the daily run)",
+    "set_calendar": "change the company's holidays",
 }
 
 WORDS = {

@@ -126,13 +126,39 @@ class ItemDeskInput(models.Model):
         )
 
 
+class Holiday(models.Model):
+    """A day the company does not work, besides Saturdays and Sundays: its collection calendar
+    (a setting of the company's, not the ERP's data). Every business-day rule counts past it:
+    a call retried the next business day, a promise's grace, a plan's instalment dates, a
+    dispute's deadline (`arrears.domain.dates`, with the company's days as a frozenset)."""
+
+    company = models.ForeignKey(  # indexed by the unique (company, day) index
+        Company, on_delete=models.CASCADE, related_name="holidays", db_index=False
+    )
+    day = models.DateField()
+    name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "day"], name="one_holiday_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}".rstrip()
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open"
     CLOSED = "closed"
 
 
 class ClosedReason(models.TextChoices):
+    """Why a case closed (`arrears.domain.cases.closed_reason`): paid, credited (credit notes
+    or a dispute's credit), settled (by both: the amounts beside it), or an approved write-off."""
+
     PAID = "paid"
+    CREDITED = "credited"
+    SETTLED = "settled"
     WRITTEN_OFF = "written_off"
 
 
@@ -146,6 +172,9 @@ class Case(models.Model):
     closed_reason = models.CharField(max_length=16, choices=ClosedReason.choices, blank=True)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    # §2 what settled a case the run closed: payments and credits since it last closed
+    settled_paid_minor = models.BigIntegerField(default=0)
+    settled_credited_minor = models.BigIntegerField(default=0)
     strategy_code = models.CharField(max_length=32, blank=True)
     step = models.SmallIntegerField(null=True, blank=True)
     step_code = models.CharField(max_length=32, blank=True)

@@ -5,6 +5,7 @@ stored codes in plain words (`say`), shared by the terminal and, next, the web d
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from arrears.apps.accounts.presentation import ROLE_WORDS
@@ -16,11 +17,34 @@ from arrears.domain.money import format_minor
 
 if TYPE_CHECKING:
     from arrears.apps.cases.services.assignment import Assigned
+    from arrears.apps.cases.services.holidays import HolidaysChanged
     from arrears.apps.cases.worklist import WorklistLine
 
 KIND_WORDS = {"call": "call", "task": "task", "review": "review", "message": "letter or email"}
 
 WORDS = {
+    # the company's holidays (services/holidays.py, domain/calendar.py)
+    "holidays.not_a_holiday": "{day} is not one of the company's holidays: `arrears holidays "
+    "list` shows them",
+    "holidays.name_too_long": "a holiday's name has at most {most} characters",
+    "holidays.control_in_name": "the name contains the control character {code}: type it "
+    "again without it",
+    "holidays.bad_year": "{year} is not a year arrears dates anything in (from {first})",
+    "holidays.no_defaults": "no default calendars here: the `holidays` package is not "
+    "installed (pip install 'arrears[calendars]'); add the days with `arrears holidays add` or "
+    "`arrears import holidays FILE.csv`",
+    "holidays.no_default_calendar": "there is no default calendar for the jurisdiction "
+    "{jurisdiction}: add the days with `arrears holidays add` or `arrears import holidays "
+    "FILE.csv`",
+    "holidays.file_not_utf8": "{file}: not UTF-8 text (re-save it as CSV UTF-8); nothing "
+    "was imported",
+    "holidays.file_unreadable": "{file}: cannot be read ({problem})",
+    "holidays.file_header": "{file}: the first line must be the header, with a `date` column "
+    "(and optionally `name`); nothing was imported",
+    "holidays.file_column": "{file}: unknown column {column!r} (the columns are date and "
+    "name); nothing was imported",
+    "holidays.file_empty": "{file}: no days in it; nothing was imported",
+    "holidays.file_rejected": "{file}: nothing was imported: {errors}",
     "action.unknown": "there is no action {action}: `arrears explain DEBTOR` lists a case's "
     "actions with their numbers",
     "action.not_open": "action {action} is already {status_words}: it cannot be done or "
@@ -158,7 +182,12 @@ def reasons_words(line: WorklistLine) -> str:
 
 # --- history, actions and codes in words (explain, the action commands, the desk) ---------
 
-CLOSED_REASONS = {"paid": "paid in full", "written_off": "written off"}
+CLOSED_REASONS = {
+    "paid": "paid in full",
+    "credited": "settled by a credit",
+    "settled": "settled by payment and credit",
+    "written_off": "written off",
+}
 
 # §5-8 How a stored code reads to a collector or a credit manager, where plain `say` (the code
 # with spaces for underscores) is not the best word. Machine formats (CSV, the JSON of
@@ -231,6 +260,43 @@ _RUN_EVENTS = {
     "reopened": "case reopened: {open} open again",
     "closed": "case closed: paid in full",
 }
+
+
+def closed_words(reason: dict[str, Any], currency: str) -> str:
+    """§2 How a case the run closed was settled: 'case closed: paid in full', 'case closed:
+    settled by a credit of EUR 400.00', 'case closed: settled by payment and credit: paid EUR
+    600.00, credited EUR 400.00'. A closing recorded before the reason was kept reads paid."""
+    why = str(reason.get("closed_reason") or "paid")
+    paid = format_minor(int(reason.get("paid_minor") or 0), currency)
+    credited = format_minor(int(reason.get("credited_minor") or 0), currency)
+    figures = {"credited": f" of {credited}", "settled": f": paid {paid}, credited {credited}"}
+    return f"case closed: {CLOSED_REASONS.get(why, say(why))}{figures.get(why, '')}"
+
+
+def closed_why(reason: str, paid_minor: int, credited_minor: int, currency: str) -> str:
+    """A closed case's reason as explain shows it, with the amounts that settled it."""
+    return closed_words(
+        {"closed_reason": reason, "paid_minor": paid_minor, "credited_minor": credited_minor},
+        currency,
+    ).removeprefix("case closed: ")
+
+
+def holiday_line(day: date, name: str) -> str:
+    """One of the company's holidays: '2026-12-24 Thu  Christmas Eve'."""
+    return f"{day} {day.strftime('%a')}  {name}".rstrip()
+
+
+def holidays_changed_lines(changed: HolidaysChanged) -> list[str]:
+    """What a change of the calendar did, in words."""
+    parts = [
+        f"{len(changed.created)} added",
+        f"{len(changed.renamed)} renamed",
+        f"{len(changed.unchanged)} unchanged",
+    ]
+    if changed.removed:
+        parts = [f"{len(changed.removed)} removed"]
+    days = [*changed.created, *changed.renamed, *changed.removed]
+    return ["holidays: " + ", ".join(parts), *(f"  {d}" for d in days[:20])]
 
 
 def describe_action(a: Action) -> str:
@@ -308,8 +374,10 @@ def describe_event(e: CaseEvent, items: dict[int, OpenItem]) -> str:
     rule = str(r.get("rule", ""))
     if rule == "negotiation_desk":
         return f"{e.on} {say(e.kind)}{run}: case opened by the negotiation desk"
-    if rule in ("balance", "paid_in_full") and e.kind in _RUN_EVENTS:
+    if rule in ("balance", "paid_in_full", "balance_settled") and e.kind in _RUN_EVENTS:
         cur = e.case.currency if e.case_id else "EUR"
         text = _RUN_EVENTS[e.kind].format(open=format_minor(int(r.get("open_minor") or 0), cur))
+        if e.kind == EventKind.CLOSED:
+            text = closed_words(r, cur)
         return f"{e.on} {say(e.kind)}{run}: {text}"
     return f"{e.on} {say(e.kind)}{run}: {say(rule) or 'no rule recorded'}"

@@ -19,6 +19,7 @@ from arrears.apps.cases.models import (
     CaseStatus,
     EventKind,
     HoldChange,
+    Holiday,
     Run,
     RunStatus,
 )
@@ -26,7 +27,7 @@ from arrears.apps.cases.models import Strategy as StrategyRow
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, ExchangeRate, ItemKind, OpenItem
 from arrears.domain.access import Verb
-from arrears.domain.cases import active_owners
+from arrears.domain.cases import SETTLEMENT_SCHEMA, active_owners
 from arrears.domain.credit_held import CREDIT_ROWS_SCHEMA, credit_held
 from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import conversion_factor
@@ -197,6 +198,76 @@ def run_cases(*, company: Company) -> pl.DataFrame:
     return read_frame(
         f"SELECT {cols} FROM cases_case WHERE company_id = %s", [company.pk], CASE_COLUMNS
     )
+
+
+def run_settlements(*, company: Company, case_ids: list[int], as_of: date) -> pl.DataFrame:
+    """§2 What explains the balance of each case in `case_ids` (those the run closes) falling to
+    zero, dated after the case last closed (or ever) and on or before `as_of`: payments
+    allocated to its items, its debtor's credit notes applied (in its currency), and the credits
+    the desk's disputes decided on it, as its history recorded them (`domain.cases.SETTLEMENT_SCHEMA`)."""
+    schema = dict(SETTLEMENT_SCHEMA)
+    if not case_ids:
+        return pl.DataFrame(schema=schema)
+    ids = ", ".join(str(int(i)) for i in case_ids)
+    frame = read_frame(
+        _SETTLED.format(ids=ids, kinds=_KINDS, credit=ItemKind.CREDIT_NOTE.value),
+        [as_of, as_of, company.pk],
+        {"case_id": pl.Int64(), "last_closed": pl.Date(), **schema},
+    )
+    credits = [
+        (e.case_id, int(e.reason.get("credited_minor") or 0))
+        for e in CaseEvent.objects.filter(
+            case_id__in=case_ids, kind=EventKind.DISPUTE, on__lte=as_of
+        ).only("case_id", "on", "reason")
+        if e.reason.get("rule") == "dispute_resolved"
+        and e.reason.get("outcome") != "written_off"  # its write-off closes it as written off
+        and _after(e.on, frame, e.case_id)
+    ]
+    by_case = pl.DataFrame(credits, schema={"case_id": pl.Int64(), "d": pl.Int64()}, orient="row")
+    disputes = by_case.group_by("case_id").agg(pl.col("d").sum())
+    return (
+        frame.join(disputes, on="case_id", how="left")
+        .with_columns(dispute_credits_minor=pl.col("d").fill_null(0))
+        .select(list(schema))
+    )
+
+
+def _after(on: date, frame: pl.DataFrame, case_id: int) -> bool:
+    last = frame.filter(pl.col("case_id") == case_id)["last_closed"]
+    return last.is_empty() or last[0] is None or on > last[0]
+
+
+# Per case: the day it last closed, payments on its items and credit notes applied since then.
+_SETTLED = (
+    "SELECT c.id AS case_id, lc.last_closed, c.debtor_id, c.currency, "
+    " (SELECT COALESCE(SUM(a.amount_minor), 0) FROM ledger_allocation a "
+    "  JOIN ledger_payment p ON p.id = a.payment_id JOIN ledger_openitem i ON i.id = a.item_id "
+    "  WHERE i.debtor_id = c.debtor_id AND i.currency = c.currency AND i.kind IN ({kinds}) "
+    "  AND p.received_on <= %s AND (lc.last_closed IS NULL OR p.received_on > lc.last_closed)"
+    " ) AS paid_minor, "
+    " (SELECT COALESCE(SUM(i.original_minor - i.open_minor), 0) FROM ledger_openitem i "
+    "  WHERE i.debtor_id = c.debtor_id AND i.currency = c.currency AND i.kind = '{credit}' "
+    "  AND i.issue_date <= %s AND (lc.last_closed IS NULL OR i.issue_date > lc.last_closed)"
+    " ) AS credit_notes_minor, 0 AS dispute_credits_minor "
+    'FROM cases_case c LEFT JOIN (SELECT case_id, MAX(e."on") AS last_closed '
+    " FROM cases_caseevent e WHERE e.kind = 'closed' GROUP BY case_id) lc ON lc.case_id = c.id "
+    "WHERE c.company_id = %s AND c.id IN ({ids})"
+)
+
+
+def holidays_for(*, company: Company) -> frozenset[date]:
+    """The company's holidays, for its business-day rules (`arrears.domain.dates`): read once
+    by a run, once by a desk write."""
+    return frozenset(Holiday.objects.filter(company=company).values_list("day", flat=True))
+
+
+def holidays_read(*, actor: Any, company: Company, year: int | None = None) -> list[Holiday]:
+    """The company's holidays (of `year`), in date order, for anyone of the company."""
+    require(actor, Verb.READ, company_id=company.pk, what="read the company's holidays")
+    rows = Holiday.objects.filter(company=company)
+    if year is not None:
+        rows = rows.filter(day__year=year)
+    return list(rows.order_by("day"))
 
 
 def run_pending_actions(*, company: Company) -> pl.DataFrame:

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, EventKind, Run
-from arrears.apps.cases.selectors import strategies_for
+from arrears.apps.cases.selectors import holidays_for, strategies_for
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.communications.models import OutboxMessage, SenderDetails
 from arrears.apps.communications.pdf import Address, PrintedLetter, letters_pdf
@@ -188,6 +188,7 @@ def outbox_write(*, company: Company, as_of: date, run: Run) -> dict[str, int]:
     debtor_ids = sorted({a.case.debtor_id for a in actions})
     items, paid = _open_items(debtor_ids), _payments(as_of, debtor_ids)
     strategies, tables = strategies_for(company=company), rate_tables()
+    holidays = holidays_for(company=company)  # once per run: every letter's pay-by date
     emails: dict[int, list[str]] = {}
     for debtor_id, email in (
         Contact.objects.filter(debtor_id__in=debtor_ids)
@@ -202,7 +203,7 @@ def outbox_write(*, company: Company, as_of: date, run: Run) -> dict[str, int]:
     for action in actions:
         case = action.case
         found = _letter_for(
-            case, company, as_of, action.step_code, strategies, items, paid, tables, fmt
+            case, company, as_of, action.step_code, strategies, items, paid, tables, holidays, fmt
         )
         if found is None:
             continue
@@ -234,6 +235,7 @@ def _letter_for(
     items: Any,
     paid: Any,
     tables: Any,
+    holidays: frozenset[date],
     reference_format: str,
 ) -> CaseLetter | None:
     args = {
@@ -241,6 +243,7 @@ def _letter_for(
         "items": items,
         "paid": paid,
         "tables": tables,
+        "holidays": holidays,
         "reference_format": reference_format,
     }
     try:

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Case
-from arrears.apps.cases.selectors import strategies_for
+from arrears.apps.cases.selectors import holidays_for, strategies_for
 from arrears.apps.communications.presentation import LANGUAGES
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, Company, OpenItem
 from arrears.domain.access import Verb
@@ -98,6 +98,7 @@ def case_letter(
         items=_open_items([case.debtor_id], case.currency),
         paid=_payments(as_of, [case.debtor_id]),
         tables=rate_tables(),
+        holidays=holidays_for(company=company),
         language=language,
         step_code=step_code,
         with_interest=with_interest,
@@ -139,6 +140,7 @@ def _case_letter(
     items: dict[Any, list[OpenItem]],
     paid: dict[int, list[tuple[date, Money]]],
     tables: dict[str, RateTable],
+    holidays: frozenset[date] = frozenset(),
     language: str | None = None,
     step_code: str | None = None,
     with_interest: bool = True,
@@ -177,6 +179,7 @@ def _case_letter(
         regime=regime_for(company) if with_interest else None,
         next_step=following,
         tables=tables,
+        holidays=holidays,
     )
     return CaseLetter(
         figures,

@@ -23,7 +23,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from arrears.apps.accounts.access import readable_owner, require
 from arrears.apps.cases.models import Case
 from arrears.apps.cases.presentation import say, say_all
-from arrears.apps.cases.selectors import CaseBalance, case_balance
+from arrears.apps.cases.selectors import CaseBalance, case_balance, holidays_for
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import Company, Debtor
 from arrears.apps.negotiation import convert as load
@@ -191,11 +191,13 @@ def paid_so_far(case: Case, promises: list[PromiseToPay], as_of: date) -> dict[i
     if not standing:
         return {}
     got, policy = load.receipts(case), promise_policy(case.company)
+    days = holidays_for(company=case.company)
     out = {}
     for p in standing:
         scope = receipt_scope((i.number for i in p.items.all()), p.covered_items)
         mine = [r for r in got if not scope or r.item_key in scope]
-        status = evaluate_promise(load.promise_domain(p), mine, as_of=as_of, policy=policy)
+        domain = load.promise_domain(p)
+        status = evaluate_promise(domain, mine, as_of=as_of, policy=policy, holidays=days)
         out[p.pk] = status.paid.to_minor()
     return out
 

@@ -61,7 +61,9 @@ def backtest(
     require(actor, Verb.SET_POLICY, company_id=company.pk)
     if every < 1 or k < 1:
         raise Refusal("backtest.bad_setting", every=every, k=k)
-    items, payments, _ = ledger_history(company, as_of)
+    items, payments, credits, _ = ledger_history(company, as_of)
+    # what a credit cleared is no longer open to work: for the ranking, it counts as settled
+    payments = pl.concat([payments, credits.rename({"credited_on": "paid_on"})])
     items = items.filter(pl.col("currency") == company.currency).with_columns(
         disputed=pl.lit(False)  # disputes are not dated in a way the past can be replayed by
     )

@@ -91,16 +91,17 @@ def kpi_report(*, actor: Any, company: Company, as_of: date, months: int = MONTH
         everyone = True
     except NotAllowed:
         everyone = False
-    items, allocations = _ledger(company)
-    cleared_on = _cleared_on(company, as_of)
-    payments = pl.concat([allocations, kpi.cleared_without_payment(items, allocations, cleared_on)])
-    items = items.drop("open_minor")
+    items, payments, credits, cleared_on = ledger_history(company, as_of)
     periods = month_ends(as_of, months)
-    figures = [f for start, end in periods for f in kpi.period_figures(items, payments, start, end)]
+    figures = [
+        f
+        for start, end in periods
+        for f in kpi.period_figures(items, payments, start, end, credits)
+    ]
     ageing = (
         pl.concat(
             [
-                kpi.balances_on(items, payments, end)
+                kpi.balances_on(items, payments, end, credits)
                 .group_by("currency", bucket=kpi.bucket_of(pl.col("dpd")))
                 .agg(open_minor=pl.col("open_minor").sum())
                 .with_columns(month_end=pl.lit(end, dtype=pl.Date))
@@ -125,7 +126,9 @@ def kpi_report(*, actor: Any, company: Company, as_of: date, months: int = MONTH
         as_of=as_of,
         months=figures,
         ageing=ageing,
-        roll=kpi.roll_and_cure(items, payments, last_start - timedelta(days=1), as_of),
+        roll=kpi.roll_and_cure(
+            items, payments, last_start - timedelta(days=1), as_of, credits=credits
+        ),
         promises=kpi.promise_figures(
             resolved_lately.rename({"state": "status"}).select(
                 "currency", "status", "amount_minor", "paid_minor"
@@ -133,7 +136,7 @@ def kpi_report(*, actor: Any, company: Company, as_of: date, months: int = MONTH
         ),
         expected=kpi.expected_cash(_commitments(company), as_of),
         collectors=collectors,
-        curve=kpi.collectability(items, payments, as_of),
+        curve=kpi.collectability(items, payments, as_of, credits=credits),
         cleared_on=cleared_on,
         all_collectors=everyone,
     )
@@ -156,13 +159,18 @@ WHERE p.company_id = %s
 """
 
 
-def ledger_history(company: Company, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame, date]:
-    """The company's invoices (kpi.ITEMS, with debtor_id) and every payment on them, what
-    the ERP cleared otherwise included, dated the day arrears learned of it (returned too)."""
+def ledger_history(
+    company: Company, as_of: date
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, date]:
+    """The company's invoices (kpi.ITEMS, with debtor_id), the payments allocated to them,
+    and the credits (kpi.CREDITS): what the ERP cleared on an invoice beyond its payments (a
+    credit note set against it), dated the day arrears learned of it (returned too)."""
     items, allocations = _ledger(company)
     cleared_on = _cleared_on(company, as_of)
-    payments = pl.concat([allocations, kpi.cleared_without_payment(items, allocations, cleared_on)])
-    return items.drop("open_minor"), payments, cleared_on
+    credits = kpi.cleared_without_payment(items, allocations, cleared_on).rename(
+        {"paid_on": "credited_on"}
+    )
+    return items.drop("open_minor"), allocations, credits, cleared_on
 
 
 def _ledger(company: Company) -> tuple[pl.DataFrame, pl.DataFrame]:

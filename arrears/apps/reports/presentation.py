@@ -310,7 +310,8 @@ def heading(report: KpiReport) -> str:
     lines = [f"Figures of {report.company} ({report.company_name}) as of {report.as_of}"]
     lines.append(
         "What the ERP cleared without a payment (a credit note set against an invoice) counts "
-        f"as settled on {report.cleared_on}, the day its file was imported."
+        f"as a credit on {report.cleared_on}, the day its file was imported: it lowers what "
+        "is owed and the period's sales, and is never counted as collected."
     )
     return "\n".join(lines)
 

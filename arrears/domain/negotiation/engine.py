@@ -101,6 +101,8 @@ class Recommendation:
     condition: Condition | None = None  # asked for by this step
     conditions: tuple[Condition, ...] = ()  # all the debtor gives for these terms
     approval: ApprovalRequest | None = None
+    # the company's holidays it was decided with: its terms are said on those business days
+    holidays: frozenset[date] = frozenset()
 
 
 def respond(
@@ -261,6 +263,7 @@ class _Base:
             condition,
             conditions,
             approval,
+            self.context.holidays,
         )
 
     def asks(self, conditions: tuple[Condition, ...], terms: Terms) -> str:

@@ -141,13 +141,14 @@ class Terms:
             out.append(PromisePart(on, Money.from_minor(amount, self.currency)))
         return tuple(out)
 
-    def describe(self) -> str:
+    def describe(self, holidays: frozenset[date] = frozenset()) -> str:
         """The terms as a collector says them: every payment, its amount and date (§5: a plan
-        is said instalment by instalment, never as "the remaining ... by ...")."""
+        is said instalment by instalment, never as "the remaining ... by ..."), on the
+        business days `parts` puts them on."""
         head = f"{self.first_amount} by {say_date(self.first_on)}"
         if not self.is_plan:
             return head
-        rest = [f"{p.amount} on {say_date(p.on)}" for p in self.parts()[1:]]
+        rest = [f"{p.amount} on {say_date(p.on)}" for p in self.parts(holidays)[1:]]
         then = rest[0] if len(rest) == 1 else f"{', '.join(rest[:-1])} and {rest[-1]}"
         return f"{head}, then {then} ({self.total} in all)"
 

@@ -34,6 +34,7 @@ from arrears.domain.plans.schedule import (
     approval_request,
     build_plan,
     monthly_dates,
+    on_business_days,
     plan_from_parts,
     validate_plan,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "approval_request",
     "build_plan",
     "monthly_dates",
+    "on_business_days",
     "plan_default",
     "plan_exclusions",
     "plan_from_parts",

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from arrears.domain.dates import on_business_day
 from arrears.domain.money import Money
 from arrears.domain.negotiation.history import ApprovalRequest
 from arrears.domain.negotiation.terms import WalkAway
@@ -163,6 +164,19 @@ def monthly_dates(first: date, count: int) -> tuple[date, ...]:
         year, month = first.year + y, m + 1
         day = min(first.day, _month_days(year, month))
         out.append(date(year, month, day))
+    return tuple(out)
+
+
+def on_business_days(
+    dates: Sequence[date], *, after: date, holidays: frozenset[date] = frozenset()
+) -> tuple[date, ...]:
+    """Instalment dates moved onto business days (no weekend, none of the company's
+    `holidays`): each to the last business day on or before it that is still after the one
+    before (the first: after `after`, the day before the plan is agreed), else to the next
+    business day (`dates.on_business_day`): a date we set moves earlier, never later."""
+    out: list[date] = []
+    for d in dates:
+        out.append(on_business_day(d, after=out[-1] if out else after, holidays=holidays))
     return tuple(out)
 
 

@@ -70,13 +70,26 @@ def row(text: str, starts: str) -> list[str]:
 
 
 def test_march_dso_cei_and_countback_are_those_worked_by_hand(acme):
-    # AR at the start (28 Feb): I1 1,000 + I3 300 = 1,300; sales in March: I2 500; AR at the
-    # end: I1 600 + I2 500 = 1,100, of which current (I2, due that day) 500. D = 31.
-    # DSO = 1,100 x 31 / 500 = 68.2; BPDSO = 500 x 31 / 500 = 31.0; ADD = 37.2;
-    # CEI = (1,300 + 500 - 1,100) / (1,300 + 500 - 500) = 700 / 1,300 = 53.8 %;
-    # countback: March's 500 leaves 600 of February's 1,000 sales: 31 + 600/1,000 x 28 = 47.8.
+    # AR at the start (28 Feb): I1 1,000 + I3 300 = 1,300. Sales in March: I2 500, less the
+    # 300 credited on I3 that month (a credit given is no sale): net 200. AR at the end:
+    # I1 600 + I2 500 = 1,100, of which current (I2, due that day) 500. D = 31.
+    # DSO = 1,100 x 31 / 200 = 170.5; BPDSO = 500 x 31 / 200 = 77.5; ADD = 93.0;
+    # CEI = (1,300 + 200 - 1,100) / (1,300 + 200 - 500) = 400 / 1,000 = 40.0 % (the credit
+    # is not collected: counted as a payment it would read 53.8 %);
+    # countback (gross monthly sales): March's 500 leaves 600 of February's 1,000:
+    # 31 + 600/1,000 x 28 = 47.8.
     march = row(kpis(), "2026-03")
-    assert march == ["2026-03", "EUR", "1,100.00", "500.00", "68.2", "47.8", "31.0", "37.2", "53.8"]
+    assert march == [
+        "2026-03",
+        "EUR",
+        "1,100.00",
+        "200.00",
+        "170.5",
+        "47.8",
+        "77.5",
+        "93.0",
+        "40.0",
+    ]
 
 
 def test_the_ageing_over_time_shows_each_month_end_by_days_past_due(acme):
@@ -114,7 +127,7 @@ def test_the_csv_files_and_the_workbook_hold_the_same_exact_figures(acme, tmp_pa
         months = list(csv.DictReader(f))
     march = next(r for r in months if r["month"] == "2026-03")
     assert march["receivables at the end"] == "1100.00"
-    assert march["CEI (%)"] == "53.8"
+    assert march["CEI (%)"] == "40.0"
     assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == [
         f"{n}.csv"
         for n in sorted(["months", "ageing", "roll", "promises", "expected", "collectors", "curve"])

@@ -32,6 +32,7 @@ from arrears.apps.cases.models import (
     EventKind,
     StrategyStep,
 )
+from arrears.apps.cases.selectors import holidays_for
 from arrears.apps.common import clock
 from arrears.domain.actions import (
     NO_STEP_REVIEW_DAYS,
@@ -76,17 +77,19 @@ def action_complete(
         _require_open(case, action)
         got = outcome_for(kind, outcome)
         _check_day(action, on)
+        holidays = holidays_for(company=case.company)
         after = follow_up_after(
             kind,
             got,
             step_code=action.step_code,
             done_on=on,
             follow_up_days=_follow_up_days(case),
+            holidays=holidays,
         )
         action.status, action.outcome, action.note = ActionStatus.DONE, got.value, note.strip()
         action.done_on, action.done_by = on, actor
         action.save(update_fields=["status", "outcome", "note", "done_on", "done_by"])
-        booked = _book(case, after, role=action.role) if after is not None else None
+        booked = None if after is None else _book(case, after, role=action.role, holidays=holidays)
         detail = {
             **_about(action),
             "rule": "action_done",
@@ -204,7 +207,7 @@ def _follow_up_days(case: Case) -> int:
     return int(days) if days else NO_STEP_REVIEW_DAYS
 
 
-def _book(case: Case, after: FollowUp, *, role: str) -> Action:
+def _book(case: Case, after: FollowUp, *, role: str, holidays: frozenset[date]) -> Action:
     """The follow-up as a pending action: the one already pending for that step and day, else
     a new one. One action per step and day: a day already taken by a done or cancelled action
     of the same step moves the follow-up to the next business day."""
@@ -216,7 +219,7 @@ def _book(case: Case, after: FollowUp, *, role: str) -> Action:
             return pending
         if not same.exists():
             break
-        due = next_business_day(due)
+        due = next_business_day(due, holidays)
     return Action.objects.create(
         case=case,
         step_code=after.step_code,

@@ -25,7 +25,7 @@ from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases import selectors
 from arrears.apps.cases.models import Action, Run, RunLock, RunStatus
 from arrears.apps.cases.services.lock import BUSY, RunLocked, is_busy, lock_break, lock_take
-from arrears.apps.cases.services.run_plan import RunPlan, plan_run
+from arrears.apps.cases.services.run_plan import RunPlan, closing_cases, plan_run
 from arrears.apps.cases.services.sequences import sequences_kept
 from arrears.apps.common import clock
 from arrears.apps.common.bulk import delete_ids, insert_frame, read_frame, update_frame
@@ -242,6 +242,9 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
         )
     except ValueError as e:
         raise RunRefused(str(e)) from e
+    settlements = selectors.run_settlements(
+        company=company, case_ids=closing_cases(decisions.cases, cases), as_of=as_of
+    )
     t2 = time.perf_counter()
     plan = plan_run(
         decisions,
@@ -250,6 +253,7 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
         cases=cases,
         pending=pending,
         config=config,
+        settlements=settlements,
     )
     t3 = time.perf_counter()
     return plan, {"read": t1 - t0, "decide": t2 - t1, "plan": t3 - t2}

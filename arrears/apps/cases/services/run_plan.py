@@ -14,7 +14,7 @@ import polars as pl
 from arrears.apps.cases.models import NEXT_ACTION_FIELDS
 from arrears.domain.actions import cancellations
 from arrears.domain.batch.daily_run import CASE_KEY, Decisions, RunConfig
-from arrears.domain.cases import stays_closed, without_owner
+from arrears.domain.cases import SETTLEMENT_SCHEMA, closed_reasons, stays_closed, without_owner
 from arrears.domain.credit_hold import HoldRule
 from arrears.domain.ladder import Strategy, acting_role
 from arrears.domain.ladder_actions import (
@@ -26,6 +26,12 @@ from arrears.domain.ladder_actions import (
 )
 
 NEXT_ACTION = list(NEXT_ACTION_FIELDS)
+PAID = "paid"
+# An open case keeps no settlement figures (a reopened one drops its last closing's).
+UNSETTLED = {
+    "settled_paid_minor": pl.lit(0, dtype=pl.Int64),
+    "settled_credited_minor": pl.lit(0, dtype=pl.Int64),
+}
 CASE_FIELDS = [
     "strategy_code",
     "step",
@@ -88,9 +94,11 @@ def plan_run(
     cases: pl.DataFrame,
     pending: pl.DataFrame,
     config: RunConfig,
+    settlements: pl.DataFrame | None = None,
 ) -> RunPlan:
     """The run's differences to store. `pending`: the company's open and queued actions (id,
-    debtor_id, currency, due_on, step_code, channel, role)."""
+    debtor_id, currency, due_on, step_code, channel, role); `settlements`: what settled the
+    cases that close (`domain.cases.SETTLEMENT_SCHEMA`; none: paid)."""
     as_of = config.as_of
     steps = steps_frame(config.strategies)
     step_inserts, step_updates = _item_steps(decisions.items)
@@ -106,7 +114,10 @@ def plan_run(
     )
     person = person_next(pending, cancels, actions, as_of)
     new = _decided_cases(decisions.cases, steps, person, as_of)
-    inserts, updates, events = _case_changes(new, cases, steps, as_of, closed)
+    settled = closed_reasons(
+        settlements if settlements is not None else pl.DataFrame(schema=SETTLEMENT_SCHEMA)
+    )
+    inserts, updates, events = _case_changes(new, cases, steps, as_of, closed, settled)
     holds = decisions.holds.filter(pl.col("changed"))
     hold_updates = holds.select(pl.col("debtor_id").alias("id"), pl.col("hold").alias("on_hold"))
     hold_changes = holds.select(
@@ -243,13 +254,33 @@ def _decided_cases(
     )
 
 
+def closing_cases(decided: pl.DataFrame, stored: pl.DataFrame) -> list[int]:
+    """The ids of the stored open cases the run closes (nothing dunnable decided for them):
+    the run reads what settled them (`selectors.run_settlements`) before it plans."""
+    shut = stored.filter(pl.col("status") == "open").join(decided, on=CASE_KEY, how="anti")
+    return sorted(shut["case_id"].to_list())
+
+
 def _case_changes(
-    new: pl.DataFrame, old: pl.DataFrame, steps: pl.DataFrame, as_of: date, closed: pl.DataFrame
+    new: pl.DataFrame,
+    old: pl.DataFrame,
+    steps: pl.DataFrame,
+    as_of: date,
+    closed: pl.DataFrame,
+    settled: pl.DataFrame,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(inserts, updates, events) from decided cases against stored ones; `closed`: the cases
-    that stay closed (`domain.cases.stays_closed`)."""
-    j = new.join(old, on=CASE_KEY, how="full", coalesce=True, suffix="_old").join(
-        closed.with_columns(stays_closed=pl.lit(True)), on=CASE_KEY, how="left"
+    that stay closed (`domain.cases.stays_closed`); `settled`: why each closing case closes,
+    with what paid and what credited it (`domain.cases.closed_reasons`)."""
+    j = (
+        new.join(old, on=CASE_KEY, how="full", coalesce=True, suffix="_old")
+        .join(closed.with_columns(stays_closed=pl.lit(True)), on=CASE_KEY, how="left")
+        .join(settled.rename({"closed_reason": "closed_reason_new"}), on=CASE_KEY, how="left")
+        .with_columns(
+            closed_reason_new=pl.col("closed_reason_new").fill_null(PAID),
+            settled_paid_minor=pl.col("paid_minor").fill_null(0),
+            settled_credited_minor=pl.col("credited_minor").fill_null(0),
+        )
     )
     present = pl.col("strategy_code").is_not_null() & pl.col("stays_closed").is_null()
     was_open = pl.col("status") == "open"
@@ -260,6 +291,7 @@ def _case_changes(
         closed_reason=pl.lit(""),
         opened_on=pl.lit(as_of),
         closed_on=pl.lit(None, dtype=pl.Date),
+        **UNSETTLED,
     )
     differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}_old")) for c in CASE_FIELDS])
     keep_open = j.filter(present & pl.col("case_id").is_not_null() & (differs | ~was_open))
@@ -269,13 +301,16 @@ def _case_changes(
         status=pl.lit("open"),
         closed_reason=pl.lit(""),
         closed_on=pl.lit(None, dtype=pl.Date),
+        **UNSETTLED,
     )
     closing = j.filter(~present & was_open)
     updates_closed = closing.select(
         pl.col("case_id").alias("id"),
         *[pl.col(f"{c}_old").alias(c) for c in CASE_FIELDS],
+        "settled_paid_minor",
+        "settled_credited_minor",
         status=pl.lit("closed"),
-        closed_reason=pl.lit("paid"),
+        closed_reason=pl.col("closed_reason_new"),
         closed_on=pl.lit(as_of),
     ).with_columns(
         next_action_on=pl.lit(None, dtype=pl.Date),
@@ -283,7 +318,9 @@ def _case_changes(
         open_minor=pl.lit(0, dtype=pl.Int64),
         overdue_minor=pl.lit(0, dtype=pl.Int64),
     )
-    updates = pl.concat([updates_open, updates_closed], how="vertical_relaxed")
+    updates = pl.concat(
+        [updates_open, updates_closed.select(updates_open.columns)], how="vertical_relaxed"
+    )
     events = _events(j, steps, present, was_open)
     return inserts, updates, events
 
@@ -345,6 +382,12 @@ def _events(
         kind=pl.lit("closed"),
         from_step=pl.col("step_code_old").fill_null(""),
         to_step=pl.lit(""),
-        reason=pl.struct(rule=pl.lit("paid_in_full"), open_minor=pl.lit(0)).struct.json_encode(),
+        reason=pl.struct(
+            rule=pl.lit("balance_settled"),  # what settled it: closed_reason (once paid_in_full)
+            open_minor=pl.lit(0),
+            closed_reason="closed_reason_new",
+            paid_minor="settled_paid_minor",
+            credited_minor="settled_credited_minor",
+        ).struct.json_encode(),
     )
     return pl.concat([opened, reopened, stepped, closed]).sort([*CASE_KEY, "kind"])

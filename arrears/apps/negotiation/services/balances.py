@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from arrears.apps.cases.models import Case
+from arrears.apps.cases.selectors import holidays_for
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import PaymentPlan, PlanStatus, PromiseToPay
 from arrears.apps.negotiation.policy import negotiation_config
@@ -157,7 +158,9 @@ def refuse_under_commitment(
             continue
         received = load.receipts(case) if received is None else received
         got = plan_receipts(plan, received)
-        owed = plan_status(load.plan_domain(plan), got, as_of=as_of).remaining_principal
+        days = holidays_for(company=case.company)
+        status = plan_status(load.plan_domain(plan), got, as_of=as_of, holidays=days)
+        owed = status.remaining_principal
         if left(scope) < owed.to_minor():
             raise Refused(
                 "desk.under_plan",

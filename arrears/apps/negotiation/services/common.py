@@ -14,7 +14,7 @@ from typing import Any
 from arrears.apps.accounts import access
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, CaseStatus, Run
-from arrears.apps.cases.selectors import last_run
+from arrears.apps.cases.selectors import holidays_for, last_run
 from arrears.apps.common import clock
 from arrears.apps.ledger.models import Company, Debtor
 from arrears.apps.negotiation import convert as load
@@ -210,8 +210,9 @@ def conditions_follow_up(case: Case, conditions: Sequence[str], *, on: date) -> 
     """A `verify_<condition>` task for each condition that needs checking (a payment today, a
     signed acknowledgement, a mandate, a payment order, a guarantor), due the next business
     day."""
+    due = next_business_day(on, holidays_for(company=case.company))
     return [
-        follow_up(case, step_code=f"verify_{c}", due_on=next_business_day(on), channel=Channel.TASK)
+        follow_up(case, step_code=f"verify_{c}", due_on=due, channel=Channel.TASK)
         for c in conditions
         if Condition(c) in VERIFY
     ]

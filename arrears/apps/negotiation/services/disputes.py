@@ -18,6 +18,7 @@ from django.db import transaction
 
 from arrears.apps.accounts.access import role_in
 from arrears.apps.cases.models import Case
+from arrears.apps.cases.selectors import holidays_for
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
@@ -77,7 +78,9 @@ def dispute_open(
         require_currency("disputed_amount", amount.currency, case)
     require_amounts("disputed_amount", (amount for _, amount in parts))
     owner = owner or actor
-    deadline = deadline or default_deadline(as_of, dispute_policy(case.company))
+    deadline = deadline or default_deadline(
+        as_of, dispute_policy(case.company), holidays_for(company=case.company)
+    )
     require_within_horizon(case.company, as_of, [("dispute_deadline", deadline)])
     parts_ = tuple(DisputedPart(k, a) for k, a in parts)
     reason = DisputeReason(reason)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from arrears.apps.cases.models import Action, Case
+from arrears.apps.cases.selectors import holidays_for
 from arrears.apps.negotiation.models import ExcuseLog
 from arrears.apps.negotiation.policy import desk_policy
 from arrears.apps.negotiation.services.balances import negotiation_balance
@@ -73,7 +74,7 @@ def excuse_log(
             "excuse.unknown_answer", answer=answer, excuse=str(excuse), codes=answer_codes(excuse)
         )
     days = desk_policy(case.company).follow_up_days(excuse)
-    nxt = next_action(excuse, as_of=as_of, days=days)
+    nxt = next_action(excuse, as_of=as_of, days=days, holidays=holidays_for(company=case.company))
     with transaction.atomic():
         case_lock(case, actor=actor)
         owed = negotiation_balance(case, as_of).to_minor()

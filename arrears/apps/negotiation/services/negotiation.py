@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from arrears.apps.cases.models import Case
+from arrears.apps.cases.selectors import holidays_for
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
@@ -125,6 +126,7 @@ def negotiation_propose(
             risk_tier=case.debtor.risk_tier,
             record=promise_record_for(debtor=case.debtor, as_of=as_of, with_plans=True),
             collector=who,
+            holidays=holidays_for(company=case.company),
         )
         rec = respond(
             proposal, context=context, history=history, config=negotiation_config(case.company)
@@ -198,7 +200,7 @@ def _with_replaced(neg: Negotiation, added: Any, rec: Recommendation) -> list[An
             asked,
             kind=EventKind.APPROVAL_WITHDRAWN,
             terms=load.terms_from_json(a.detail["terms"], neg.case.currency),
-            reason=f"A{a.pk} " + REPLACED.format(terms=rec.proposal.describe()),
+            reason=f"A{a.pk} " + REPLACED.format(terms=rec.proposal.describe(rec.holidays)),
             reason_code="",
         )
         for a in waiting
@@ -248,7 +250,7 @@ def _consequences(
         actor=actor,
         as_of=as_of,
         schedule=PlanIn(
-            parts=[(p.on, p.amount) for p in terms.parts()],
+            parts=[(p.on, p.amount) for p in terms.parts(holidays_for(company=case.company))],
             principal=terms.total,
             item_numbers=items,
         ),
@@ -265,7 +267,7 @@ def _ask_approval(
     exceeded = rec.approval.exceeded if rec.approval else ()
     detail = {
         "terms": load.terms_json(rec.proposal),
-        "describe": rec.proposal.describe(),
+        "describe": rec.proposal.describe(rec.holidays),
         "currency": rec.balance.currency,
         "risk_tier": case.debtor.risk_tier,
         **walk_away_detail(rec.walk_away, exceeded, anchor=rec.anchor, balance=rec.balance),
@@ -275,7 +277,7 @@ def _ask_approval(
         Approval.objects.filter(negotiation=neg, kind=ApprovalKind.TERMS),
         actor=actor,
         on=as_of,
-        reason=REPLACED.format(terms=rec.proposal.describe()),
+        reason=REPLACED.format(terms=rec.proposal.describe(rec.holidays)),
         rule=REPLACED_RULE,
     )
     detail["replaces"] = replaced
@@ -292,9 +294,9 @@ def _ask_approval(
 def _detail(rec: Recommendation, added: Any, override: OverrideIn | None) -> dict[str, Any]:
     return {
         "rule": "proposal",
-        "proposal": rec.proposal.describe(),
+        "proposal": rec.proposal.describe(rec.holidays),
         "recommended": str(rec.action),
-        "recommended_terms": rec.terms.describe(),
+        "recommended_terms": rec.terms.describe(rec.holidays),
         "reason_code": rec.reason.code if rec.reason else "",
         "condition": str(rec.condition) if rec.condition else "",
         "recorded": [str(e.kind) for e in added],

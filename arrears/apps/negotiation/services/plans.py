@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
 from arrears.apps.cases.models import Case
+from arrears.apps.cases.selectors import holidays_for
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
@@ -48,6 +49,7 @@ from arrears.domain.plans import (
     DayCount,
     InterestTerms,
     build_plan,
+    on_business_days,
     plan_from_parts,
     validate_plan,
 )
@@ -80,6 +82,7 @@ class PlanIn:
         default_principal: Money,
         policy_grace: int = 3,
         not_yet_due: Sequence[tuple[date, Money]] = (),
+        holidays: frozenset[date] = frozenset(),
     ) -> DomainPlan:
         if bool(self.due_dates) == bool(self.parts):
             raise Refused("plan.schedule")
@@ -113,7 +116,10 @@ class PlanIn:
             key="new",
             principal=principal,
             agreed_on=agreed_on,
-            due_dates=self.due_dates,
+            # §6 monthly instalments fall on business days (hand-entered parts stay as typed)
+            due_dates=on_business_days(
+                self.due_dates, after=agreed_on - timedelta(days=1), holidays=holidays
+            ),
             down_payment=self.down_payment,
             interest=interest,
             item_keys=keys,
@@ -167,7 +173,11 @@ def plan_create(
         later = [(i.due_date, free[i.number]) for i in chosen if i.due_date >= as_of]
         grace = desk_policy(case.company).plan_grace_business_days
         plan = schedule.build(
-            agreed_on=as_of, default_principal=balance, policy_grace=grace, not_yet_due=later
+            agreed_on=as_of,
+            default_principal=balance,
+            policy_grace=grace,
+            not_yet_due=later,
+            holidays=holidays_for(company=case.company),
         )
         require_currency("plan", plan.currency, case)
         validate_plan(plan, as_of=as_of, open_items=free if keys else covered, credit=credit)

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from arrears.apps.cases.models import Case
+from arrears.apps.cases.selectors import holidays_for
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
@@ -63,7 +64,12 @@ from arrears.domain.promises import PromiseToPay as DomainPromise
 
 
 def promise_evaluate(
-    p: PromiseToPay, receipts: Sequence[Receipt], *, as_of: date, policy: PromisePolicy
+    p: PromiseToPay,
+    receipts: Sequence[Receipt],
+    *,
+    as_of: date,
+    policy: PromisePolicy,
+    holidays: frozenset[date],
 ) -> PromiseStatus:
     """The promise's state on `as_of` from the receipts on the items it covers: those it
     names, or for a promise on the whole case the items due when it was given and money on
@@ -72,7 +78,7 @@ def promise_evaluate(
     scope = promise_scope(p)
     if scope:
         receipts = [r for r in receipts if r.item_key in scope]
-    return evaluate_promise(domain, receipts, as_of=as_of, policy=policy)
+    return evaluate_promise(domain, receipts, as_of=as_of, policy=policy, holidays=holidays)
 
 
 def _standing(case: Case, as_of: date) -> list[tuple[PromiseToPay, PromiseStatus]]:
@@ -81,7 +87,8 @@ def _standing(case: Case, as_of: date) -> list[tuple[PromiseToPay, PromiseStatus
     rows = PromiseToPay.objects.filter(case=case, state=PromiseState.OPEN).prefetch_related(
         "parts", "items"
     )
-    return [(p, promise_evaluate(p, got, as_of=as_of, policy=policy)) for p in rows]
+    days = holidays_for(company=case.company)
+    return [(p, promise_evaluate(p, got, as_of=as_of, policy=policy, holidays=days)) for p in rows]
 
 
 def promise_create(
@@ -293,7 +300,11 @@ def _beyond_walk_away(
         balance = negotiation_balance(case, as_of)
     terms = Terms.from_parts(promise.parts)
     ask = beyond_walk_away(case, terms, balance=balance, as_of=as_of, items=named)
-    return None if ask is None else {**ask, "describe": terms.describe()}
+    return (
+        None
+        if ask is None
+        else {**ask, "describe": terms.describe(holidays_for(company=case.company))}
+    )
 
 
 def _same(a: DomainPromise, b: DomainPromise) -> bool:
@@ -372,7 +383,11 @@ def promise_cancel(*, promise: PromiseToPay, actor: Any, as_of: date, reason: st
             approvals_withdraw(requests, actor=actor, on=as_of, reason=reason)
         else:
             status = promise_evaluate(
-                promise, load.receipts(case), as_of=as_of, policy=promise_policy(case.company)
+                promise,
+                load.receipts(case),
+                as_of=as_of,
+                policy=promise_policy(case.company),
+                holidays=holidays_for(company=case.company),
             )
             cancel_promise(status, on=as_of)
             promise.state = PromiseState.CANCELLED

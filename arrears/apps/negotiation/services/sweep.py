@@ -33,6 +33,7 @@ from arrears.apps.cases.models import (
     ClosedReason,
     Run,
 )
+from arrears.apps.cases.selectors import holidays_for
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.apps.negotiation import convert as load
@@ -82,6 +83,7 @@ class _Ctx:
     receipts: dict[int, list[Receipt]]
     items: dict[int, dict[str, tuple[int, date, Money]]]  # case -> number -> (id, due, open)
     disputed: pl.DataFrame  # item_id, minor: open disputed parts
+    holidays: frozenset[date]  # the company's, read once per run: business days skip them
     held: list[dict[str, int]] = field(default_factory=list)  # item_id, minor
     counts: Counter[str] = field(default_factory=Counter)
 
@@ -139,7 +141,8 @@ def _context(
     policy = promise_policy(company)
     since = _record_since(as_of, policy)
     items = _items(company, since, [disputed, *decided])
-    return _Ctx(as_of, run, policy, _receipts(company, since), items, disputed)
+    holidays = holidays_for(company=company)
+    return _Ctx(as_of, run, policy, _receipts(company, since), items, disputed, holidays)
 
 
 def _record_since(as_of: date, policy: PromisePolicy) -> date:
@@ -235,7 +238,13 @@ def _promises(company: Company, ctx: _Ctx) -> None:
     )
     for p in rows:
         ctx.counts["promises_judged"] += 1
-        s = promise_evaluate(p, ctx.receipts.get(p.case_id, []), as_of=ctx.as_of, policy=ctx.policy)
+        s = promise_evaluate(
+            p,
+            ctx.receipts.get(p.case_id, []),
+            as_of=ctx.as_of,
+            policy=ctx.policy,
+            holidays=ctx.holidays,
+        )
         if p.state in FAILED:
             _promise_rejudged(p, s, ctx)
             continue
@@ -294,9 +303,9 @@ def _follow_up_cancel(p: PromiseToPay, failed_on: date | None, ctx: _Ctx) -> str
     same one; returns its due date (None: nothing cancelled)."""
     if failed_on is None:
         return None
-    due = next_business_day(failed_on)
+    due = next_business_day(failed_on, ctx.holidays)
     others = PromiseToPay.objects.filter(case_id=p.case_id, state__in=FAILED).exclude(pk=p.pk)
-    if any(next_business_day(o.closed_on) == due for o in others if o.closed_on):
+    if any(next_business_day(o.closed_on, ctx.holidays) == due for o in others if o.closed_on):
         return None
     done = Action.objects.filter(
         case_id=p.case_id, step_code="promise_follow_up", due_on=due, status=ActionStatus.OPEN
@@ -314,7 +323,7 @@ def _promise_closed(p: PromiseToPay, s: Any, ctx: _Ctx) -> None:
         "currency": p.currency,
         "days_late": s.days_late,
     }
-    fu = promise_follow_up(s, policy=ctx.policy)
+    fu = promise_follow_up(s, policy=ctx.policy, holidays=ctx.holidays)
     if fu is not None:
         detail.update(
             failed_on=fu.failed_on.isoformat(),
@@ -346,7 +355,7 @@ def _plans(company: Company, ctx: _Ctx) -> None:
         domain = load.plan_domain(plan)
         got = ctx.receipts.get(plan.case_id, [])
         got = plan_receipts(plan, got)  # never a payment of an invoice outside it
-        s = plan_status(domain, got, as_of=ctx.as_of)
+        s = plan_status(domain, got, as_of=ctx.as_of, holidays=ctx.holidays)
         _instalments(plan, s)
         # only what it covers: not an invoice booked, or one not yet due, left outside it
         covered = _covered(plan, domain.item_keys, ctx.items.get(plan.case_id, {}))
@@ -362,7 +371,7 @@ def _plans(company: Company, ctx: _Ctx) -> None:
             "paid_minor": s.paid.to_minor(),
             "currency": plan.currency,
         }
-        d = plan_default(s)
+        d = plan_default(s, holidays=ctx.holidays)
         if d is not None:
             plan.defaulted_on, plan.due_at_once_minor = d.defaulted_on, d.due_at_once.to_minor()
             detail.update(

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from arrears.apps.cases.selectors import holidays_for
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
@@ -110,8 +111,9 @@ def _refuse_failed(plan: PaymentPlan, as_of: date) -> None:
     domain = load.plan_domain(plan)
     got = load.receipts(plan.case)
     got = plan_receipts(plan, got)  # never a payment of an invoice outside it
-    s = plan_status(domain, got, as_of=as_of)
-    d = plan_default(s)
+    days = holidays_for(company=plan.case.company)
+    s = plan_status(domain, got, as_of=as_of, holidays=days)
+    d = plan_default(s, holidays=days)
     if d is not None:
         raise Refused("plan.defaulted", plan=plan.pk, on=d.defaulted_on, seq=d.missed_seq)
     if s.state is not PlanState.GOOD_STANDING:

@@ -17,6 +17,7 @@ from arrears.apps.cases.models import (
     Case,
     CaseStatus,
 )
+from arrears.apps.cases.selectors import holidays_for
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.models import (
     Approval,
@@ -268,7 +269,7 @@ def case_handover(
             follow_up(
                 c,
                 step_code=f"handover_{target}",
-                due_on=next_business_day(as_of),
+                due_on=next_business_day(as_of, holidays_for(company=c.company)),
                 channel=Channel.TASK,
                 role=role,
             )

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from arrears.apps.cases.models import Case, CaseStatus, CreditHold
 from arrears.apps.cases.presentation import (
     CLOSED_REASONS,
+    closed_why,
     describe_action,
     describe_event,
     say,
@@ -104,6 +105,10 @@ def _state_lines(c: Case, handing: CaseHandover, held: HeldOff | None = None) ->
     strategy = f"(strategy {say(c.strategy_code)})" if c.strategy_code else ""
     if c.status == CaseStatus.CLOSED:
         why = CLOSED_REASONS.get(c.closed_reason, say(c.closed_reason) or "no reason recorded")
+        if c.closed_reason in ("credited", "settled"):
+            why = closed_why(
+                c.closed_reason, c.settled_paid_minor, c.settled_credited_minor, c.currency
+            )
         last = _step(c, "last step: {step} since {on}", "last step: none (the ladder took no step)")
         return [
             f"closed on {c.closed_on} ({why}); owner {owner}; open "

@@ -1,5 +1,5 @@
-"""`arrears import {debtors,items,payments,rates} FILE`: mirror the ERP's file (or load the
-exchange rates), all or nothing."""
+"""`arrears import {debtors,items,payments,rates,holidays} FILE`: mirror the ERP's file (or load
+the exchange rates, or the company's holidays), all or nothing."""
 
 from __future__ import annotations
 
@@ -8,16 +8,23 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from arrears.apps.cases.presentation import holidays_changed_lines
+from arrears.apps.cases.services.holidays import holidays_import
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.common.progress import Progress
 from arrears.apps.ledger.imports import KINDS, ImportRejected, import_file
 
+HOLIDAYS = "holidays"  # date,name: days the company does not work (`arrears holidays`)
+
 
 class Command(PersonCommand):
-    help = "Import debtors, items, payments or exchange rates from a CSV or XLSX file (all or nothing)."
+    help = (
+        "Import debtors, items, payments or exchange rates from a CSV or XLSX file, or the "
+        "company's holidays from a CSV file (all or nothing)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("kind", choices=KINDS)
+        parser.add_argument("kind", choices=[*KINDS, HOLIDAYS])
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--complete",
@@ -30,6 +37,11 @@ class Command(PersonCommand):
         company = self.company_for(person, o)
         if not o["file"].is_file():
             raise CommandError(f"no such file: {o['file']}")
+        if o["kind"] == HOLIDAYS:  # the company's calendar (cases), not the ERP's ledger
+            changed = holidays_import(actor=person, company=company, path=o["file"])
+            for line in holidays_changed_lines(changed):
+                self.stdout.write(line)
+            return
         shown = Progress(self.stderr)  # on a terminal only
         shown.step(f"importing {o['kind']} from {o['file'].name}")
         try:

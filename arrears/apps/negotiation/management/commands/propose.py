@@ -106,7 +106,7 @@ def describe(r: ProposalResult, override: OverrideIn | None = None) -> str:
             f"  say: {_chosen_line(r, override)}",
         ]
     lines = [
-        f"proposal: {rec.proposal.describe()}",
+        f"proposal: {rec.proposal.describe(rec.holidays)}",
         *said,
         f"  walk-away: first payment by {rec.walk_away.latest_first(rec.anchor)}, at least "
         f"{rec.walk_away.smallest_first(rec.balance)}, plan ends by "
@@ -124,7 +124,7 @@ def describe(r: ProposalResult, override: OverrideIn | None = None) -> str:
 
 def _chosen_line(r: ProposalResult, ov: OverrideIn) -> str:
     """What the collector says for the terms they chose (the engine's script is for others)."""
-    terms = ov.terms.describe()
+    terms = ov.terms.describe(r.recommendation.holidays)
     match ov.chosen:
         case Action.ACCEPT:
             last = r.negotiation.events.order_by("-seq").first()
