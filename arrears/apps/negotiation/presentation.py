@@ -59,6 +59,9 @@ WORDS = {
     "still to pay, {left} left on what it covers): withdraw it first{hint}, then agree new terms",
     "desk.under_plan": "plan PL{plan} counts on money {taking_words} would take ({need} still to "
     "pay, {left} left on what it covers): withdraw it first{hint}, then agree new terms",
+    # the daily sweep (services/sweep.py)
+    "desk.sweep_not_the_runs_actor": "{person} did not start run {run}: the desk's sweep in a run "
+    "acts as the person who runs it",
     # promises
     "promise.above_due": "the promise ({promised}) is more than is due on the case ({due}, less "
     "the credit we hold): to promise invoices not yet due, name them{hint}",

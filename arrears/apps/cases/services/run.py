@@ -91,7 +91,7 @@ def run_daily(
     if dry_run:  # everything a real run would do, then rolled back: an exact preview
         with transaction.atomic():
             with sequences_kept():
-                sweep, plan, timings = _sweep_and_plan(company, as_of, None)
+                sweep, plan, timings = _sweep_and_plan(company, as_of, None, actor)
             transaction.set_rollback(True)
         return _result(plan, None, as_of, dry_run=True, timings=timings, sweep=sweep)
     if break_lock:
@@ -111,7 +111,7 @@ def _run(company: Company, as_of: date, actor: Any, lock: RunLock) -> RunResult:
     RunLock.objects.filter(pk=lock.pk).update(run_id=run.pk)
     try:
         with transaction.atomic():
-            sweep, plan, timings = _sweep_and_plan(company, as_of, run)
+            sweep, plan, timings = _sweep_and_plan(company, as_of, run, actor)
             t = time.perf_counter()
             _apply(plan, company=company, run=run)
             timings["write"] = time.perf_counter() - t
@@ -135,7 +135,9 @@ def _timeout() -> int:
 class BeforeLadder(Protocol):
     """Work done in the run's transaction before the ladder decides; returns its counts."""
 
-    def __call__(self, *, company: Company, as_of: date, run: Run | None) -> Mapping[str, int]: ...
+    def __call__(
+        self, *, actor: Any, company: Company, as_of: date, run: Run | None
+    ) -> Mapping[str, int]: ...
 
 
 _BEFORE_LADDER: dict[str, BeforeLadder] = {}
@@ -149,7 +151,7 @@ def before_ladder_register(name: str, stage: BeforeLadder) -> None:
 
 
 def _sweep_and_plan(
-    company: Company, as_of: date, run: Run | None
+    company: Company, as_of: date, run: Run | None, actor: Any
 ) -> tuple[dict[str, int], RunPlan, dict[str, float]]:
     """§5-8 first (promises, plans, disputes set the ladder's inputs), then the ladder. The
     actions those stages book (a broken promise's follow-up, a dispute's escalation) count
@@ -162,7 +164,7 @@ def _sweep_and_plan(
     before = mine.aggregate(last=Max("id"))["last"] or 0
     for name, stage in _BEFORE_LADDER.items():
         t = time.perf_counter()
-        counts.update(stage(company=company, as_of=as_of, run=run))
+        counts.update(stage(actor=actor, company=company, as_of=as_of, run=run))
         timings[name] = time.perf_counter() - t
     booked = dict(
         mine.filter(id__gt=before).values_list("channel").annotate(n=Count("id")).order_by()
