@@ -5,16 +5,25 @@ stored codes in plain words (`say`), shared by the terminal and, next, the web d
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from arrears.apps.accounts.presentation import ROLE_WORDS
-from arrears.apps.cases.models import Action, ActionStatus, CaseEvent, EventKind
+from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, CaseStatus, EventKind
 from arrears.apps.ledger.models import OpenItem
 from arrears.domain.access import PersonRole
-from arrears.domain.actions import CASE_CLOSED, EARLIEST_BEFORE_DUE, OVERTAKEN, STEP_LEFT
+from arrears.domain.actions import (
+    CASE_CLOSED,
+    EARLIEST_BEFORE_DUE,
+    OVERTAKEN,
+    STEP_LEFT,
+    NextActionKind,
+)
 from arrears.domain.money import format_minor
 
 if TYPE_CHECKING:
+    from arrears.apps.cases.selectors import CaseBalance, Explanation
     from arrears.apps.cases.services.assignment import Assigned
     from arrears.apps.cases.worklist import WorklistLine
 
@@ -313,3 +322,107 @@ def describe_event(e: CaseEvent, items: dict[int, OpenItem]) -> str:
         text = _RUN_EVENTS[e.kind].format(open=format_minor(int(r.get("open_minor") or 0), cur))
         return f"{e.on} {say(e.kind)}{run}: {text}"
     return f"{e.on} {say(e.kind)}{run}: {say(rule) or 'no rule recorded'}"
+
+
+# --- `arrears explain`: a case's state, its history, in words --------------------------------
+
+NO_CASE = "debtor {debtor} has no case (nothing open, or no run yet)"
+
+
+def oldest_due_words(on: date | None) -> str:
+    """'oldest due DATE', or that nothing is overdue (never 'None')."""
+    return f"oldest due {on}" if on is not None else "nothing overdue"
+
+
+def balance_words(b: CaseBalance) -> str:
+    """'open EUR 1,000.00, overdue EUR 600.00; oldest due DATE' (a `selectors.CaseBalance`)."""
+    return (
+        f"open {format_minor(b.open_minor, b.currency)}, overdue "
+        f"{format_minor(b.overdue_minor, b.currency)}; {oldest_due_words(b.oldest_due_on)}"
+    )
+
+
+def case_head(c: Case) -> str:
+    """'D1 Weber GmbH — EUR case, open'."""
+    return f"{c.debtor.code} {c.debtor.name} — {c.currency} case, {say(c.status)}"
+
+
+def state_lines(ex: Explanation, *, handed: list[str], held: str | None = None) -> list[str]:
+    """Owner, balance, step and next action, as they stand: a closed case says so instead of
+    a live step; a case handed over shows `handed` (who has it since when, what its items owe:
+    the desk's words) and that our ladder stopped; overdue items the ladder does not dun say
+    why (`held`, the desk's words)."""
+    c = ex.case
+    owner = c.debtor.owner.username if c.debtor.owner else "NO OWNER (defect)"
+    hold = f"credit hold: {'YES' if ex.on_hold else 'no'}"
+    strategy = f"(strategy {say(c.strategy_code)})" if c.strategy_code else ""
+    if c.status == CaseStatus.CLOSED:
+        why = CLOSED_REASONS.get(c.closed_reason, say(c.closed_reason) or "no reason recorded")
+        last = _step(c, "last step: {step} since {on}", "last step: none (the ladder took no step)")
+        return [
+            f"closed on {c.closed_on} ({why}); owner {owner}; open "
+            f"{format_minor(c.open_minor, c.currency)}",
+            f"{last} {strategy}".rstrip(),
+            "next action: none (closed)",
+            hold,
+        ]
+    if handed:
+        stopped = _step(
+            c, "ladder stopped at {step} since {on}", "ladder stopped before its first step"
+        )
+        return [
+            f"owner {owner}; {handed[0]}",
+            *handed[1:],
+            f"{stopped} {strategy}".rstrip(),
+            next_action_words(c),
+            hold,
+        ]
+    return [
+        f"owner {owner}; open {format_minor(c.open_minor, c.currency)}, overdue "
+        f"{format_minor(c.overdue_minor, c.currency)}; "
+        + (held if held else oldest_due_words(c.oldest_due_on)),
+        f"{_step(c, 'step: {step} since {on}', 'step: none yet')} {strategy}".rstrip(),
+        next_action_words(c),
+        hold,
+    ]
+
+
+def _step(c: Case, taken: str, none: str) -> str:
+    """The case's ladder step in words with its date, or `none` when it took no step yet."""
+    if not c.step_code:
+        return none
+    return taken.format(step=say(c.step_code), on=c.step_on or "an unrecorded day")
+
+
+def next_action_words(c: Case) -> str:
+    """The typed next action in words ("ladder step reminder on ...", "review the case on ...",
+    "promise follow-up on ... (collector)"), with whose it is when it is a call or task."""
+    on, kind, code = c.next_action_on, c.next_action_kind, c.next_action_step_code
+    if not kind or on is None:
+        return "next action: none"
+    if kind == NextActionKind.STEP:
+        return f"next action: ladder step {say(code)} on {on}"
+    if kind == NextActionKind.REVIEW:
+        return f"next action: review the case on {on}"
+    said = f"next action: {say(code)} on {on}"
+    return f"{said} ({say(c.next_action_role)})" if c.next_action_role else said
+
+
+def history_lines(
+    ex: Explanation, desk_line: Callable[[CaseEvent], str | None] = lambda e: None
+) -> list[str]:
+    """The case's events and its debtor's credit holds in date order (on one day, the case's
+    events first, each in the order it happened). `desk_line` words the events an app above
+    (the negotiation desk) wrote, None for the others; a reader without notes (sales) is shown
+    none of those."""
+    dated: list[tuple[date, int, str]] = []
+    for e in ex.events:
+        desk = desk_line(e)
+        if desk and not ex.notes:
+            continue
+        dated.append((e.on, 0, desk or describe_event(e, ex.items)))
+    for h in ex.holds:
+        what = "hold set" if h.hold else "hold lifted"
+        rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"
+        dated.append((h.on, 1, f"{h.on} {what}: {rules}"))
+    return [line for _, _, line in sorted(dated, key=lambda d: (d[0], d[1]))]

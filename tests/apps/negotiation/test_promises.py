@@ -8,9 +8,9 @@ from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.cases.models import Action, Case, CaseEvent
 from arrears.apps.ledger.models import Payment
 from arrears.apps.negotiation.models import PromiseToPay
+from arrears.apps.negotiation.presentation import describe_desk_event, negotiation_lines
 from arrears.apps.negotiation.selectors import (
     case_negotiation,
-    describe_desk_event,
     promise_record_for,
 )
 from arrears.apps.negotiation.services import (
@@ -189,7 +189,7 @@ def test_a_standing_promise_shows_paid_so_far_and_still_owed(w):
     p = _promise(w, parts=[(FRI, eur("300"))])
     pay(w.old, 100_00, AS_OF)  # imported after the promise, not yet swept
     desk = case_negotiation(actor=w.cora, case=w.case, as_of=AS_OF)
-    line = next(x for x in desk.lines() if x.startswith(f"promise P{p.pk}"))
+    line = next(x for x in negotiation_lines(desk) if x.startswith(f"promise P{p.pk}"))
     assert line.endswith("EUR 300.00, open; paid so far EUR 100.00, still owed EUR 200.00")
 
 

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 
 from arrears.apps.cases.models import CaseEvent
+from arrears.apps.negotiation.presentation import describe_desk_event, negotiation_lines
 from arrears.apps.negotiation.selectors import (
     approval_queue,
     case_negotiation,
-    describe_desk_event,
     open_disputes,
     promise_record_for,
 )
@@ -71,7 +71,7 @@ def test_the_case_summary_shows_record_commitments_disputes_and_approvals(w):
     )
     summary = case_negotiation(actor=w.cora, case=w.case, as_of=AS_OF)
     assert len(summary.promises) == len(summary.disputes) == len(summary.approvals) == 1
-    assert any(line.startswith("promise record") for line in summary.lines())
+    assert any(line.startswith("promise record") for line in negotiation_lines(summary))
 
 
 def test_the_approval_queue_is_two_queries_however_long(w, django_assert_num_queries):
