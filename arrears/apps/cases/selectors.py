@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
+from django.db.models import Prefetch
 
 from arrears.apps.accounts.access import companies_of, may, require
 from arrears.apps.accounts.selectors import active_owner_ids
@@ -22,6 +23,7 @@ from arrears.apps.cases.models import (
     HoldChange,
     Run,
     RunStatus,
+    StrategyStep,
 )
 from arrears.apps.cases.models import Strategy as StrategyRow
 from arrears.apps.common.bulk import read_frame
@@ -38,7 +40,8 @@ from arrears.domain.plans.acceleration import due_after_acceleration, effective_
 def strategies_for(*, company: Company) -> tuple[Strategy, ...]:
     """The company's ladders as domain objects (validated on construction)."""
     out = []
-    rows = StrategyRow.objects.filter(company=company).prefetch_related("steps")
+    steps_in_order = Prefetch("steps", queryset=StrategyStep.objects.order_by("position"))
+    rows = StrategyRow.objects.filter(company=company).prefetch_related(steps_in_order)
     for row in rows:
         steps = tuple(
             Step(
@@ -52,7 +55,7 @@ def strategies_for(*, company: Company) -> tuple[Strategy, ...]:
                 min_broken_promises=s.min_broken_promises,
                 follow_up_days=s.follow_up_days,
             )
-            for s in row.steps.order_by("position")
+            for s in row.steps.all()  # prefetched in order: two queries for every ladder
         )
         segment = Segment(
             risk_tiers=frozenset(row.risk_tiers),
