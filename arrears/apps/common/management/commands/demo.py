@@ -139,7 +139,7 @@ class Command(BaseCommand):
                 run_daily(actor=admin, company=company, as_of=history[0])
             self.shown.step("seeding negotiation stories")
             seeded = negotiation_demo_seed(
-                company=company, as_of=as_of, seed=o["seed"], admin=admin
+                actor=admin, company=company, as_of=as_of, seed=o["seed"]
             )
             self.stdout.write(seeded.summary())
             tokens = _demo_tokens(admin, Path(settings.DATA_DIR) / "demo" / "tokens")
