@@ -25,6 +25,7 @@ from arrears.domain.money import format_minor
 if TYPE_CHECKING:
     from arrears.apps.cases.selectors import CaseBalance, Explanation
     from arrears.apps.cases.services.assignment import Assigned
+    from arrears.apps.cases.services.run import RunResult
     from arrears.apps.cases.worklist import WorklistLine
 
 KIND_WORDS = {"call": "call", "task": "task", "review": "review", "message": "letter or email"}
@@ -61,6 +62,23 @@ WORDS = {
     "worklist of theirs to show",
     "worklist.not_in_team": "{username} does not report to {manager}: their worklist is not "
     "part of the team's",
+    # the daily run (services/run.py, services/lock.py)
+    "run.backwards": "runs go forward: the last run for {company} was as of {last}, not after "
+    "{as_of}",
+    "run.after_today": "the as-of date {as_of} is after today ({today}): a run judges days "
+    "that have happened",
+    "run.too_early": "the as-of date {as_of} is before {first}: no ledger goes back that far "
+    "(a mistyped year?)",
+    "run.no_desk": "the negotiation desk is not installed: the run needs its sweep",
+    "run.no_strategy": "{company} has no collection strategy: its setup installs the default "
+    "ladders",
+    "run.cannot_decide": "{problem}",
+    "run.locked": "another run holds the lock for {company} (run {run_id}, {holder}, since "
+    "{since}); wait for it",
+    "run.busy": "the database is busy: another process has been writing to it for more than "
+    "{seconds} seconds (another run?); nothing was changed: try again when it is done",
+    "run.overlapped": "another run for {company} (run {run_id}) ran while this one waited for "
+    "the database; nothing was changed: run again if you still need to",
     "worklist.no_rate": "no exchange rate into the company currency for {currencies}: the "
     "worklist cannot weigh those cases against the others (add a rate: `arrears rate set "
     "CURRENCY RATE` or `arrears import rates FILE`)",
@@ -426,3 +444,47 @@ def history_lines(
         rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"
         dated.append((h.on, 1, f"{h.on} {what}: {rules}"))
     return [line for _, _, line in sorted(dated, key=lambda d: (d[0], d[1]))]
+
+
+# --- `arrears run`: what the daily run decided ----------------------------------------------
+
+
+def run_result_words(r: RunResult) -> str:
+    """What a daily run decided (or a dry run would), as `arrears run` and the demo print it."""
+    c = r.counts
+    head = "DRY RUN: nothing was changed" if r.dry_run else f"run {r.run_id}"
+    lines = [
+        f"{head} — as of {r.as_of}",
+        f"  open items {c['items']:,}, of which moved up the ladder today {c['items_stepped']:,}",
+        f"  open cases {c['cases_open']:,} (opened {c['cases_opened']:,}, reopened "
+        f"{c['cases_reopened']:,}, closed as paid {c['cases_closed']:,}, "
+        f"step changed {c['case_steps_changed']:,})",
+        "  cases by ladder step:",
+        *(f"    {step:<16} {n:>9,}" for step, n in r.by_step.items()),
+        f"  credit holds set {c['holds_set']:,}, lifted {c['holds_lifted']:,}",
+        "  negotiation: "
+        + (
+            ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in r.negotiation.items()) or "nothing"
+        ),
+        f"  actions created {c['actions_created']:,}: "
+        + (", ".join(f"{k} {v:,}" for k, v in r.actions_by_channel.items()) or "none")
+        + (
+            f" (of which {c['desk_actions_created']:,} follow-ups of promises and disputes)"
+            if c.get("desk_actions_created")
+            else ""
+        ),
+        f"  reviews booked {c.get('reviews_due', 0):,}; pending actions cancelled "
+        f"{c.get('actions_cancelled', 0):,} (overtaken by a step, its step paid, or the case "
+        "closed)",
+        f"  next actions due today or overdue {c['next_actions_due']:,}",
+    ]
+    if c["without_owner"]:
+        lines.append(
+            f"  DEFECT: {c['without_owner']:,} open cases have no owner: "
+            + ", ".join(r.orphans)
+            + (" ..." if c["without_owner"] > len(r.orphans) else "")
+        )
+    if c["without_next_action"]:
+        lines.append(f"  DEFECT: {c['without_next_action']:,} open cases have no next action")
+    lines.append("  seconds: " + ", ".join(f"{k} {v}" for k, v in r.seconds.items()))
+    return "\n".join(lines)

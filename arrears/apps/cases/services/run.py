@@ -34,18 +34,12 @@ from arrears.domain.access import Verb
 from arrears.domain.actions import ActionState, first_state_expr
 from arrears.domain.batch.daily_run import RunConfig, decide
 from arrears.domain.dates import FIRST_DAY
-
-BACKWARDS = "runs go forward: the last run for {company} was as of {last}, not after {as_of}"
-RUN_AFTER_TODAY = (
-    "the as-of date {as_of} is after today ({today}): a run judges days that have happened"
-)
-RUN_TOO_EARLY = (
-    "the as-of date {as_of} is before {first}: no ledger goes back that far (a mistyped year?)"
-)
+from arrears.domain.refusal import Refusal
 
 
-class RunRefused(ValueError):
-    """The run cannot start as asked (an as-of date before the last run, a bad ladder...)."""
+class RunRefused(Refusal, ValueError):
+    """The run cannot start as asked (an as-of date before the last run, a bad ladder...):
+    nothing was written; `code` and figures say why (`run.*`, in `cases.presentation`)."""
 
 
 @dataclass
@@ -82,12 +76,12 @@ def run_daily(
     require(actor, Verb.ADMINISTER, company_id=company.pk, what="run the daily run")
     now = clock.today()
     if as_of > now:
-        raise RunRefused(RUN_AFTER_TODAY.format(as_of=as_of, today=now))
+        raise RunRefused("run.after_today", as_of=as_of, today=now)
     if as_of < FIRST_DAY:
-        raise RunRefused(RUN_TOO_EARLY.format(as_of=as_of, first=FIRST_DAY))
+        raise RunRefused("run.too_early", as_of=as_of, first=FIRST_DAY)
     last = selectors.last_run(company=company)
     if last is not None and as_of < last.as_of:
-        raise RunRefused(BACKWARDS.format(company=company.code, last=last.as_of, as_of=as_of))
+        raise RunRefused("run.backwards", company=company.code, last=last.as_of, as_of=as_of)
     if dry_run:  # everything a real run would do, then rolled back: an exact preview
         with transaction.atomic():
             with sequences_kept():
@@ -123,7 +117,7 @@ def _run(company: Company, as_of: date, actor: Any, lock: RunLock) -> RunResult:
                 status=RunStatus.FAILED, finished_at=timezone.now()
             )
         if is_busy(e):
-            raise RunLocked(BUSY.format(seconds=_timeout())) from None
+            raise RunLocked(BUSY, seconds=_timeout()) from None
         raise
     return result
 
@@ -157,7 +151,7 @@ def _sweep_and_plan(
     actions those stages book (a broken promise's follow-up, a dispute's escalation) count
     among the run's actions created, beside the ladder's."""
     if not _BEFORE_LADDER:
-        raise RunRefused("the negotiation desk is not installed: the run needs its sweep")
+        raise RunRefused("run.no_desk")
     counts: dict[str, int] = {}
     timings: dict[str, float] = {}
     mine = Action.objects.filter(case__company=company)
@@ -192,7 +186,7 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
     t0 = time.perf_counter()
     strategies = selectors.strategies_for(company=company)
     if not strategies:
-        raise RunRefused(f"{company.code} has no collection strategy: run `arrears setup` first")
+        raise RunRefused("run.no_strategy", company=company.code)
     config = RunConfig(
         as_of=as_of,
         company_currency=company.currency,
@@ -210,7 +204,7 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
     try:
         decisions = decide(items, credits, debtors, config, seen)
     except ValueError as e:
-        raise RunRefused(str(e)) from e
+        raise RunRefused("run.cannot_decide", problem=str(e)) from e
     t2 = time.perf_counter()
     plan = plan_run(
         decisions,

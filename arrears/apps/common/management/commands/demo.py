@@ -23,7 +23,7 @@ from arrears.apps.accounts.services import (
     token_authenticate,
     token_create,
 )
-from arrears.apps.cases.management.commands.run import format_result
+from arrears.apps.cases.presentation import run_result_words
 from arrears.apps.cases.selectors import last_run
 from arrears.apps.cases.services import (
     RunLocked,
@@ -145,8 +145,8 @@ class Command(BaseCommand):
             tokens = _demo_tokens(admin, Path(settings.DATA_DIR) / "demo" / "tokens")
             result = self._runs(admin, company, as_of, history)
         except (RunLocked, RunRefused) as e:
-            raise CommandError(str(e)) from None
-        self.stdout.write(format_result(result))
+            raise CommandError(say(e)) from None
+        self.stdout.write(run_result_words(result))
         if result.counts.get("without_owner"):
             self.stdout.write(
                 "  (the demo leaves 1 % of its debtors without an owner on purpose: the run "
