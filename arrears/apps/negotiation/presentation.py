@@ -13,18 +13,23 @@ may fill it with a link. Amounts come as minor units beside their currency (`due
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from arrears.apps.cases.presentation import balance_words, say, say_all
+from arrears.apps.negotiation.convert import history_domain
+from arrears.apps.negotiation.policy import negotiation_config
 from arrears.domain.dates import DATE_TOO_EARLY
 from arrears.domain.money import Money, MoneyError, format_minor
-from arrears.domain.negotiation import Limit, WalkAway
+from arrears.domain.negotiation import Condition, Limit, Terms, WalkAway
+from arrears.domain.negotiation.config import conditions_ask
+from arrears.domain.negotiation.history import Action
 from arrears.domain.promises import PromiseState
 
-if TYPE_CHECKING:  # the selectors' typed data; they import this module's words
+if TYPE_CHECKING:  # the selectors' and services' typed data; they import this module's words
     from arrears.apps.negotiation.models import Approval, Dispute, PromiseToPay
     from arrears.apps.negotiation.selectors import (
         CaseHandover,
@@ -32,6 +37,7 @@ if TYPE_CHECKING:  # the selectors' typed data; they import this module's words
         DeskFacts,
         HeldOff,
     )
+    from arrears.apps.negotiation.services import OverrideIn, ProposalResult
 
 # What a desk check speaks of (the `what` figure of the desk.* codes), in words.
 THING_WORDS = {
@@ -655,3 +661,74 @@ def _text(v: Any) -> Any:
 class _Blank(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "?"
+
+
+# --- `arrears propose`: the recommendation and the line to say ---------------------------------
+
+
+def _asks(r: ProposalResult, conditions: list[Condition], terms: Terms) -> str:
+    """The conditions as the collector asks for them (a payment today with its amount)."""
+    policy = negotiation_config(r.negotiation.case.company).conditions
+    return conditions_ask(conditions, terms, r.recommendation.balance, policy)
+
+
+_CODE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
+
+
+def _note_words(text: str) -> str:
+    """The engine's note in plain words: the codes it names (limits) said as words."""
+    return _CODE.sub(lambda m: say(m.group(0)), text)
+
+
+def proposal_words(r: ProposalResult, override: OverrideIn | None = None) -> str:
+    """What `arrears propose` prints: the proposal, the engine's recommendation and the line
+    to say (or the collector's own choice and its line), the walk-away limits, what was
+    recorded and what it became (a request, a promise, a plan)."""
+    rec = r.recommendation
+    if override is None:
+        said = [
+            f"recommendation: {say(rec.action)} — {_note_words(rec.note)}",
+            f"  say: {rec.script}",
+        ]
+    else:
+        said = [
+            f"recommended: {say(rec.action)} — {_note_words(rec.note)} (not followed)",
+            f"  chosen instead: {say(override.chosen)} — {override.reason}",
+            f"  say: {_chosen_line(r, override)}",
+        ]
+    lines = [
+        f"proposal: {rec.proposal.describe()}",
+        *said,
+        f"  walk-away: first payment by {rec.walk_away.latest_first(rec.anchor)}, at least "
+        f"{rec.walk_away.smallest_first(rec.balance)}, plan ends by "
+        f"{rec.walk_away.latest_last(rec.anchor)}",
+        f"recorded: {say_all(r.recorded)}",
+    ]
+    if r.approval:
+        lines.append(f"approval A{r.approval.pk} waits for a credit manager (`arrears approve`)")
+    if r.promise:
+        lines.append(f"agreed: promise P{r.promise.pk} recorded ({say(r.promise.state)})")
+    if r.plan:
+        lines.append(f"agreed: plan PL{r.plan.pk} recorded ({say(r.plan.status)})")
+    return "\n".join(lines)
+
+
+def _chosen_line(r: ProposalResult, ov: OverrideIn) -> str:
+    """What the collector says for the terms they chose (the engine's script is for others)."""
+    terms = ov.terms.describe()
+    match ov.chosen:
+        case Action.ACCEPT:
+            last = r.negotiation.events.order_by("-seq").first()
+            conditions = [Condition(c) for c in last.conditions] if last is not None else []
+            given = f", provided you {_asks(r, conditions, ov.terms)}" if conditions else ""
+            return f"Agreed: {terms}{given}."
+        case Action.CONCEDE if ov.condition is not None:
+            return f"I can move to {terms}, if you {_asks(r, [ov.condition], ov.terms)}."
+        case Action.HOLD:  # our standing offer, as recorded
+            rows = r.negotiation.events.order_by("seq")
+            held = history_domain(rows, r.negotiation.case.currency).events[-1].terms
+            return f"My offer stands: {held.describe() if held else terms}."
+        case Action.NEEDS_APPROVAL:
+            return f"I will put {terms} to our credit manager."
+        case _:
+            return f"What I can offer is {terms}."
