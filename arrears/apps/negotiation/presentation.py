@@ -732,3 +732,29 @@ def _chosen_line(r: ProposalResult, ov: OverrideIn) -> str:
             return f"I will put {terms} to our credit manager."
         case _:
             return f"What I can offer is {terms}."
+
+
+# --- `arrears negotiation-history`: one line per negotiation event ----------------------------
+
+
+def history_row_words(r: dict[str, object]) -> str:
+    """A row of `selectors.negotiation_rows` (plain) as one line: '#3.2 2026-11-25 counter
+    cora: EUR 400.00 by 2026-12-10, total ... condition, reason, commitment'."""
+    terms = f" {r['first_amount']} by {r['first_on']}" if r["first_on"] else ""
+    if r["instalments"]:
+        terms += f", total {r['total']} by {r['last_on']} ({r['instalments']} more)"
+    extra = " ".join(_codes_or_text(r[k]) for k in ("condition", "reason", "commitment") if r[k])
+    return (
+        f"#{r['negotiation']}.{r['seq']} {r['on']} {say(r['kind']):<18} "
+        f"{r['by']}:{terms} {extra}".rstrip()
+    )
+
+
+def _codes_or_text(value: object) -> str:
+    """A condition, the walk-away limits a request went beyond ("first_payment_too_late,
+    plan_too_long") or free text: codes in words, text as written."""
+    text = str(value)
+    parts = [p.strip() for p in text.split(",")]
+    if all(p and p.isidentifier() and p.islower() for p in parts):
+        return ", ".join(say(p) for p in parts)
+    return text
