@@ -21,12 +21,14 @@ from arrears.domain.actions import (
     NextActionKind,
 )
 from arrears.domain.money import format_minor
+from arrears.domain.text import counted
 
 if TYPE_CHECKING:
     from arrears.apps.cases.selectors import CaseBalance, Explanation
     from arrears.apps.cases.services.assignment import Assigned
     from arrears.apps.cases.services.run import RunResult
     from arrears.apps.cases.worklist import WorklistLine
+    from arrears.domain.ladder import Strategy
 
 KIND_WORDS = {"call": "call", "task": "task", "review": "review", "message": "letter or email"}
 
@@ -488,3 +490,34 @@ def run_result_words(r: RunResult) -> str:
         lines.append(f"  DEFECT: {c['without_next_action']:,} open cases have no next action")
     lines.append("  seconds: " + ", ".join(f"{k} {v}" for k, v in r.seconds.items()))
     return "\n".join(lines)
+
+
+# --- `arrears ladder`: the company's collection strategies ------------------------------------
+
+
+def ladders_loaded_words(n: int, company: str) -> str:
+    return f"loaded {n} strategies for {company}"
+
+
+def ladder_lines(strategies: tuple[Strategy, ...]) -> list[str]:
+    """The strategies by priority, each with its segment, then its steps with their triggers,
+    gaps, channels, roles and review cadence (`arrears ladder show`)."""
+    out = []
+    for s in sorted(strategies, key=lambda s: s.priority):
+        seg = s.segment
+        out.append(
+            f"{s.code} — {s.name} [{s.mode.value}, priority {s.priority}; risk "
+            f"{sorted(seg.risk_tiers) or 'any'}, countries {sorted(seg.countries) or 'any'}]"
+        )
+        for i, st in enumerate(s.steps):
+            extra = (
+                f", or {counted(st.min_broken_promises, 'broken promise')}"
+                if st.min_broken_promises
+                else ""
+            )
+            out.append(
+                f"  {i}. {st.name:<22} {st.min_days_past_due:>4} days past due, "
+                f">= {st.min_overdue_amount} overdue{extra}; gap {st.min_gap_days}d; "
+                f"{st.channel.value} by {st.role.value}; review every {st.follow_up_days}d"
+            )
+    return out
