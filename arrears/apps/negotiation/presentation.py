@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,8 @@ from arrears.domain.negotiation.history import Action
 from arrears.domain.promises import PromiseState
 
 if TYPE_CHECKING:  # the selectors' and services' typed data; they import this module's words
+    import polars as pl
+
     from arrears.apps.negotiation.models import Approval, Dispute, PromiseToPay
     from arrears.apps.negotiation.selectors import (
         CaseHandover,
@@ -37,7 +39,8 @@ if TYPE_CHECKING:  # the selectors' and services' typed data; they import this m
         DeskFacts,
         HeldOff,
     )
-    from arrears.apps.negotiation.services import OverrideIn, ProposalResult
+    from arrears.apps.negotiation.services import ExcuseResult, OverrideIn, ProposalResult
+    from arrears.domain.excuses import ExcuseAnswer
 
 # What a desk check speaks of (the `what` figure of the desk.* codes), in words.
 THING_WORDS = {
@@ -758,3 +761,53 @@ def _codes_or_text(value: object) -> str:
     if all(p and p.isidentifier() and p.islower() for p in parts):
         return ", ".join(say(p) for p in parts)
     return text
+
+
+# --- `arrears excuse`: the answer to give, the catalogue, what excuses led to -----------------
+
+NO_STATS = (
+    "no excuse statistics yet: no excuse has a closed {days}-day window on {as_of} "
+    "(only excuses logged on or before {cutoff} count)"
+)
+
+
+def _named(code: object) -> str:
+    """A code as its plain label, with the code (what users type) in brackets."""
+    return f"{say(code)} ({code})" if say(code) != str(code) else str(code)
+
+
+def excuse_logged_words(r: ExcuseResult) -> str:
+    """What to say to the excuse just logged, what to do now and next."""
+    now = f"now: {say(r.now.step_code)} (today)\n" if r.now else ""
+    return f"say: {r.answer.answer}\n{now}next: {say(r.action.step_code)} on {r.action.due_on}"
+
+
+def excuse_catalogue_words(a: ExcuseAnswer, days: int) -> str:
+    """One excuse of the catalogue: what is heard, what to say, what now, what then (in the
+    company's `days`)."""
+    now = f"  now: {_named(a.now)}\n" if a.now else ""
+    return (
+        f"{_named(a.excuse)}: {a.heard}\n  say: {a.answer}\n{now}"
+        f"  then: {_named(a.action)} in {days} business day{'s' if days != 1 else ''}"
+    )
+
+
+def excuse_stats_lines(stats: pl.DataFrame, *, as_of: date, window_days: int) -> list[str]:
+    """`selectors.excuse_stats` in lines: per excuse and answer, cases paid in full within the
+    window and what was recovered of what they owed (or why there is nothing yet)."""
+    if stats.is_empty():
+        cutoff = as_of - timedelta(days=window_days)
+        return [NO_STATS.format(days=window_days, cutoff=cutoff, as_of=as_of)]
+    rows = list(stats.iter_rows(named=True))
+    wide = max(28, *(len(_named(row["excuse"])) for row in rows))
+    out = []
+    for row in rows:
+        answer = _named(row["answer"]) if row["answer"] else "answer not recorded"
+        owed = format_minor(row["owed_minor"], row["currency"])
+        got = format_minor(row["recovered_minor"], row["currency"])
+        out.append(
+            f"{_named(row['excuse']):<{wide}} {answer}: cases {row['cases']:>6}  paid in "
+            f"full within {window_days} days {row['paid']:>6}  ({row['share_pct']} %)  "
+            f"recovered {got} of {owed} ({row['recovered_pct']} %)"
+        )
+    return out
