@@ -17,6 +17,7 @@ from arrears.apps.cases.models import CreditHold, ItemDeskInput
 from arrears.apps.cases.services import RunResult, run_daily
 from arrears.apps.ledger.imports import ImportSummary, import_file
 from arrears.apps.ledger.models import Company, Debtor, OpenItem
+from arrears.apps.negotiation.services import SweepResult, negotiation_sweep
 from arrears.domain.access import PersonRole
 from arrears.domain.ladder import Role
 
@@ -41,6 +42,12 @@ def admin() -> Any:
 def run_as_admin(*, company: Company, as_of: date, **kw: Any) -> RunResult:
     """The daily run, as the company's administrator runs it (`run_daily` asks who runs)."""
     return run_daily(actor=admin(), company=company, as_of=as_of, **kw)
+
+
+def sweep_as_admin(*, company: Company, as_of: date, **kw: Any) -> SweepResult:
+    """The negotiation desk's daily sweep on its own, as the company's administrator (as the
+    run does it: `negotiation_sweep` asks who sweeps)."""
+    return negotiation_sweep(actor=admin(), company=company, as_of=as_of, **kw)
 
 
 def import_as_admin(*, company: Company, kind: str, path: Path, **kw: Any) -> ImportSummary:

@@ -26,7 +26,7 @@ def _import_all(ledger: DemoLedger, folder: Path) -> dict[str, ImportSummary]:
         actor=factories.admin(), code="other", name="Other SA", currency="EUR", jurisdiction="FR"
     )
     for name in ("alice", "bob", "carol", "dave"):
-        user_ensure(username=name, role=Role.COLLECTOR)
+        user_ensure(username=name, role=Role.COLLECTOR, company=company)  # owners are members
     paths = write_csv(ledger, folder)
     return {kind: import_as_admin(company=company, kind=kind, path=paths[kind]) for kind in KINDS}
 

@@ -2,7 +2,8 @@
 
 An administrator sets up a company, adds a collector and a credit manager, loads the ledger
 and gives the unowned debtors an owner; the collector, with her own token, works her
-worklist, records a call, and asks for terms beyond her limits; her token can neither approve
+worklist, records a call, completes her other call of the day (no answer: tried again
+the next business day), and asks for terms beyond her limits; her token can neither approve
 nor see the other company; the credit manager approves. Everything through the commands, as
 each person would type them, with the token each was given.
 """
@@ -126,6 +127,17 @@ def test_a_team_starts_and_works_its_first_day():
     assert "done" in said
     call.refresh_from_db()
     assert (call.status, call.done_by.username) == ("done", "cora")
+    # ...and her other call of the day: nobody answered, so it is tried again tomorrow.
+    other = mine.filter(channel="phone", due_on__lte=DAY).exclude(pk=call.pk).get()
+    terminal.run(
+        "action-done", f"A{other.pk}", "--outcome", "no_answer", "--as-of", DAY, token=cora
+    )
+    other.refresh_from_db()
+    assert (other.status, other.outcome, other.done_by.username) == ("done", "no_answer", "cora")
+    retry = Action.objects.get(case=other.case, status="open", channel="phone")
+    assert str(retry.due_on) == "2026-11-25"
+    after = terminal.run("worklist", "--on", DAY, "--company", "acme", token=cora)
+    assert not {f"A{call.pk}", f"A{other.pk}"} & set(re.findall(r"A\d+\b", after))
 
     # She takes a promise beyond her walk-away point: it waits for a credit manager.
     debtor = call.case.debtor.code

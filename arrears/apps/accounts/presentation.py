@@ -1,14 +1,16 @@
 """The words for accounts and access: refusals about people, roles and tokens; what a change
-to the people did, a member as lists show them, who reads whose cases."""
+to the people did, a member as lists show them, who reads whose cases; who the terminal acts
+as; tokens as the list shows them."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from arrears.domain.access import PersonRole, Verb, roles_allowed
 
 if TYPE_CHECKING:
-    from arrears.apps.accounts.selectors import PersonRow
+    from arrears.apps.accounts.selectors import PersonRow, RoleRow, TokenRow
     from arrears.apps.accounts.services import MemberChange
 
 ROLE_WORDS = {
@@ -107,3 +109,33 @@ def access_policy_line(company: str, collectors_read_others: bool) -> str:
     """Whether the company's collectors read the cases they do not own."""
     reads = "read" if collectors_read_others else "do not read"
     return f"collectors of {company} {reads} cases they do not own"
+
+
+def people_count_line(n: int, company: str) -> str:
+    return f"{n} people in {company}"
+
+
+def whoami_lines(username: str, roles: list[RoleRow]) -> list[str]:
+    """The person the terminal acts as, then their role in each company."""
+    return [username, *(f"  {r.company}: {ROLE_WORDS[r.role]}" for r in roles)]
+
+
+# --- tokens -------------------------------------------------------------------------------
+
+SHOWN_ONCE = "this token is shown once; keep it secret (`arrears login` saves it for you)"
+
+
+def token_made_words(expires_at: datetime) -> str:
+    """Said beside a new token (on standard error: the token alone goes to standard output)."""
+    return f"{SHOWN_ONCE}; it expires {expires_at:%Y-%m-%d}"
+
+
+def token_revoked_words(prefix: str) -> str:
+    return f"token {prefix} revoked"
+
+
+def token_line(t: TokenRow) -> str:
+    """A token as the list shows it (never its secret): prefix, person, name, state, last use."""
+    state = "revoked" if t.revoked_at else f"expires {t.expires_at:%Y-%m-%d}"
+    used = f"last used {t.last_used_at:%Y-%m-%d}" if t.last_used_at else "never used"
+    return f"{t.prefix}  {t.person:<12} {t.name:<16} {state}, {used}"

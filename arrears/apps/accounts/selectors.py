@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from arrears.apps.accounts.access import require
+from arrears.apps.accounts.access import person_id, require
 from arrears.apps.accounts.models import AccessPolicy, AccessToken, Membership
 from arrears.domain.access import PersonRole, Verb
 
@@ -135,3 +135,21 @@ def access_policy_read(*, actor: Any, company_id: int) -> bool:
         .values_list("collectors_read_others", flat=True)
         .first()
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRow:
+    """One company the person acts in, and the role they hold there."""
+
+    company: str  # the company's code
+    role: PersonRole
+
+
+def roles_of(*, actor: Any) -> list[RoleRow]:
+    """The companies the person acts in (active memberships), with their role in each, by
+    company code: their own, to themselves (`arrears whoami`). One query."""
+    person_id(actor)
+    rows = Membership.objects.filter(person_id=actor.pk, active=True).order_by("company__code")
+    return [
+        RoleRow(code, PersonRole(role)) for code, role in rows.values_list("company__code", "role")
+    ]

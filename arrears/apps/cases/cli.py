@@ -9,6 +9,12 @@ from typing import Any
 from arrears.apps.cases.services import actions
 from arrears.apps.common.cli import iso_date
 
+ASSIGN_USAGE = (
+    "say whom to assign: `arrears assign DEBTOR --to USER --reason ...` for one debtor, or "
+    "`arrears assign --unowned [--rule round-robin|country|segment] --reason ...` for every "
+    "debtor without an owner"
+)
+
 
 def action_id(text: str) -> int:
     """argparse type for an action's number as explain shows it (A12) or bare (12)."""

@@ -5,20 +5,31 @@ stored codes in plain words (`say`), shared by the terminal and, next, the web d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from arrears.apps.accounts.presentation import ROLE_WORDS
-from arrears.apps.cases.models import Action, ActionStatus, CaseEvent, EventKind
+from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, CaseStatus, EventKind
 from arrears.apps.ledger.models import OpenItem
 from arrears.domain.access import PersonRole
-from arrears.domain.actions import CASE_CLOSED, EARLIEST_BEFORE_DUE, OVERTAKEN, STEP_LEFT
+from arrears.domain.actions import (
+    CASE_CLOSED,
+    EARLIEST_BEFORE_DUE,
+    OVERTAKEN,
+    STEP_LEFT,
+    NextActionKind,
+)
 from arrears.domain.money import format_minor
+from arrears.domain.text import counted
 
 if TYPE_CHECKING:
+    from arrears.apps.cases.selectors import CaseBalance, Explanation
     from arrears.apps.cases.services.assignment import Assigned
     from arrears.apps.cases.services.holidays import HolidaysChanged
+    from arrears.apps.cases.services.run import RunResult
     from arrears.apps.cases.worklist import WorklistLine
+    from arrears.domain.ladder import Strategy
 
 KIND_WORDS = {"call": "call", "task": "task", "review": "review", "message": "letter or email"}
 
@@ -76,6 +87,23 @@ WORDS = {
     "worklist of theirs to show",
     "worklist.not_in_team": "{username} does not report to {manager}: their worklist is not "
     "part of the team's",
+    # the daily run (services/run.py, services/lock.py)
+    "run.backwards": "runs go forward: the last run for {company} was as of {last}, not after "
+    "{as_of}",
+    "run.after_today": "the as-of date {as_of} is after today ({today}): a run judges days "
+    "that have happened",
+    "run.too_early": "the as-of date {as_of} is before {first}: no ledger goes back that far "
+    "(a mistyped year?)",
+    "run.no_desk": "the negotiation desk is not installed: the run needs its sweep",
+    "run.no_strategy": "{company} has no collection strategy: its setup installs the default "
+    "ladders",
+    "run.cannot_decide": "{problem}",
+    "run.locked": "another run holds the lock for {company} (run {run_id}, {holder}, since "
+    "{since}); wait for it",
+    "run.busy": "the database is busy: another process has been writing to it for more than "
+    "{seconds} seconds (another run?); nothing was changed: try again when it is done",
+    "run.overlapped": "another run for {company} (run {run_id}) ran while this one waited for "
+    "the database; nothing was changed: run again if you still need to",
     "worklist.no_rate": "no exchange rate into the company currency for {currencies}: the "
     "worklist cannot weigh those cases against the others (add a rate: `arrears rate set "
     "CURRENCY RATE` or `arrears import rates FILE`)",
@@ -381,3 +409,186 @@ def describe_event(e: CaseEvent, items: dict[int, OpenItem]) -> str:
             text = closed_words(r, cur)
         return f"{e.on} {say(e.kind)}{run}: {text}"
     return f"{e.on} {say(e.kind)}{run}: {say(rule) or 'no rule recorded'}"
+
+
+# --- `arrears explain`: a case's state, its history, in words --------------------------------
+
+NO_CASE = "debtor {debtor} has no case (nothing open, or no run yet)"
+
+
+def oldest_due_words(on: date | None) -> str:
+    """'oldest due DATE', or that nothing is overdue (never 'None')."""
+    return f"oldest due {on}" if on is not None else "nothing overdue"
+
+
+def balance_words(b: CaseBalance) -> str:
+    """'open EUR 1,000.00, overdue EUR 600.00; oldest due DATE' (a `selectors.CaseBalance`)."""
+    return (
+        f"open {format_minor(b.open_minor, b.currency)}, overdue "
+        f"{format_minor(b.overdue_minor, b.currency)}; {oldest_due_words(b.oldest_due_on)}"
+    )
+
+
+def case_head(c: Case) -> str:
+    """'D1 Weber GmbH — EUR case, open'."""
+    return f"{c.debtor.code} {c.debtor.name} — {c.currency} case, {say(c.status)}"
+
+
+def state_lines(ex: Explanation, *, handed: list[str], held: str | None = None) -> list[str]:
+    """Owner, balance, step and next action, as they stand: a closed case says so instead of
+    a live step; a case handed over shows `handed` (who has it since when, what its items owe:
+    the desk's words) and that our ladder stopped; overdue items the ladder does not dun say
+    why (`held`, the desk's words)."""
+    c = ex.case
+    owner = c.debtor.owner.username if c.debtor.owner else "NO OWNER (defect)"
+    hold = f"credit hold: {'YES' if ex.on_hold else 'no'}"
+    strategy = f"(strategy {say(c.strategy_code)})" if c.strategy_code else ""
+    if c.status == CaseStatus.CLOSED:
+        why = CLOSED_REASONS.get(c.closed_reason, say(c.closed_reason) or "no reason recorded")
+        if c.closed_reason in ("credited", "settled"):
+            why = closed_why(
+                c.closed_reason, c.settled_paid_minor, c.settled_credited_minor, c.currency
+            )
+        last = _step(c, "last step: {step} since {on}", "last step: none (the ladder took no step)")
+        return [
+            f"closed on {c.closed_on} ({why}); owner {owner}; open "
+            f"{format_minor(c.open_minor, c.currency)}",
+            f"{last} {strategy}".rstrip(),
+            "next action: none (closed)",
+            hold,
+        ]
+    if handed:
+        stopped = _step(
+            c, "ladder stopped at {step} since {on}", "ladder stopped before its first step"
+        )
+        return [
+            f"owner {owner}; {handed[0]}",
+            *handed[1:],
+            f"{stopped} {strategy}".rstrip(),
+            next_action_words(c),
+            hold,
+        ]
+    return [
+        f"owner {owner}; open {format_minor(c.open_minor, c.currency)}, overdue "
+        f"{format_minor(c.overdue_minor, c.currency)}; "
+        + (held if held else oldest_due_words(c.oldest_due_on)),
+        f"{_step(c, 'step: {step} since {on}', 'step: none yet')} {strategy}".rstrip(),
+        next_action_words(c),
+        hold,
+    ]
+
+
+def _step(c: Case, taken: str, none: str) -> str:
+    """The case's ladder step in words with its date, or `none` when it took no step yet."""
+    if not c.step_code:
+        return none
+    return taken.format(step=say(c.step_code), on=c.step_on or "an unrecorded day")
+
+
+def next_action_words(c: Case) -> str:
+    """The typed next action in words ("ladder step reminder on ...", "review the case on ...",
+    "promise follow-up on ... (collector)"), with whose it is when it is a call or task."""
+    on, kind, code = c.next_action_on, c.next_action_kind, c.next_action_step_code
+    if not kind or on is None:
+        return "next action: none"
+    if kind == NextActionKind.STEP:
+        return f"next action: ladder step {say(code)} on {on}"
+    if kind == NextActionKind.REVIEW:
+        return f"next action: review the case on {on}"
+    said = f"next action: {say(code)} on {on}"
+    return f"{said} ({say(c.next_action_role)})" if c.next_action_role else said
+
+
+def history_lines(
+    ex: Explanation, desk_line: Callable[[CaseEvent], str | None] = lambda e: None
+) -> list[str]:
+    """The case's events and its debtor's credit holds in date order (on one day, the case's
+    events first, each in the order it happened). `desk_line` words the events an app above
+    (the negotiation desk) wrote, None for the others; a reader without notes (sales) is shown
+    none of those."""
+    dated: list[tuple[date, int, str]] = []
+    for e in ex.events:
+        desk = desk_line(e)
+        if desk and not ex.notes:
+            continue
+        dated.append((e.on, 0, desk or describe_event(e, ex.items)))
+    for h in ex.holds:
+        what = "hold set" if h.hold else "hold lifted"
+        rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"
+        dated.append((h.on, 1, f"{h.on} {what}: {rules}"))
+    return [line for _, _, line in sorted(dated, key=lambda d: (d[0], d[1]))]
+
+
+# --- `arrears run`: what the daily run decided ----------------------------------------------
+
+
+def run_result_words(r: RunResult) -> str:
+    """What a daily run decided (or a dry run would), as `arrears run` and the demo print it."""
+    c = r.counts
+    head = "DRY RUN: nothing was changed" if r.dry_run else f"run {r.run_id}"
+    lines = [
+        f"{head} — as of {r.as_of}",
+        f"  open items {c['items']:,}, of which moved up the ladder today {c['items_stepped']:,}",
+        f"  open cases {c['cases_open']:,} (opened {c['cases_opened']:,}, reopened "
+        f"{c['cases_reopened']:,}, closed as paid {c['cases_closed']:,}, "
+        f"step changed {c['case_steps_changed']:,})",
+        "  cases by ladder step:",
+        *(f"    {step:<16} {n:>9,}" for step, n in r.by_step.items()),
+        f"  credit holds set {c['holds_set']:,}, lifted {c['holds_lifted']:,}",
+        "  negotiation: "
+        + (
+            ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in r.negotiation.items()) or "nothing"
+        ),
+        f"  actions created {c['actions_created']:,}: "
+        + (", ".join(f"{k} {v:,}" for k, v in r.actions_by_channel.items()) or "none")
+        + (
+            f" (of which {c['desk_actions_created']:,} follow-ups of promises and disputes)"
+            if c.get("desk_actions_created")
+            else ""
+        ),
+        f"  reviews booked {c.get('reviews_due', 0):,}; pending actions cancelled "
+        f"{c.get('actions_cancelled', 0):,} (overtaken by a step, its step paid, or the case "
+        "closed)",
+        f"  next actions due today or overdue {c['next_actions_due']:,}",
+    ]
+    if c["without_owner"]:
+        lines.append(
+            f"  DEFECT: {c['without_owner']:,} open cases have no owner: "
+            + ", ".join(r.orphans)
+            + (" ..." if c["without_owner"] > len(r.orphans) else "")
+        )
+    if c["without_next_action"]:
+        lines.append(f"  DEFECT: {c['without_next_action']:,} open cases have no next action")
+    lines.append("  seconds: " + ", ".join(f"{k} {v}" for k, v in r.seconds.items()))
+    return "\n".join(lines)
+
+
+# --- `arrears ladder`: the company's collection strategies ------------------------------------
+
+
+def ladders_loaded_words(n: int, company: str) -> str:
+    return f"loaded {n} strategies for {company}"
+
+
+def ladder_lines(strategies: tuple[Strategy, ...]) -> list[str]:
+    """The strategies by priority, each with its segment, then its steps with their triggers,
+    gaps, channels, roles and review cadence (`arrears ladder show`)."""
+    out = []
+    for s in sorted(strategies, key=lambda s: s.priority):
+        seg = s.segment
+        out.append(
+            f"{s.code} — {s.name} [{s.mode.value}, priority {s.priority}; risk "
+            f"{sorted(seg.risk_tiers) or 'any'}, countries {sorted(seg.countries) or 'any'}]"
+        )
+        for i, st in enumerate(s.steps):
+            extra = (
+                f", or {counted(st.min_broken_promises, 'broken promise')}"
+                if st.min_broken_promises
+                else ""
+            )
+            out.append(
+                f"  {i}. {st.name:<22} {st.min_days_past_due:>4} days past due, "
+                f">= {st.min_overdue_amount} overdue{extra}; gap {st.min_gap_days}d; "
+                f"{st.channel.value} by {st.role.value}; review every {st.follow_up_days}d"
+            )
+    return out

@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
+from django.db.models import Prefetch
 
 from arrears.apps.accounts.access import companies_of, may, require
 from arrears.apps.accounts.selectors import active_owner_ids
@@ -17,11 +18,13 @@ from arrears.apps.cases.models import (
     Case,
     CaseEvent,
     CaseStatus,
+    CreditHold,
     EventKind,
     HoldChange,
     Holiday,
     Run,
     RunStatus,
+    StrategyStep,
 )
 from arrears.apps.cases.models import Strategy as StrategyRow
 from arrears.apps.common.bulk import read_frame
@@ -32,14 +35,14 @@ from arrears.domain.credit_held import CREDIT_ROWS_SCHEMA, credit_held
 from arrears.domain.credit_hold import HoldPolicy
 from arrears.domain.fx import conversion_factor
 from arrears.domain.ladder import Channel, Mode, Role, Segment, Step, Strategy
-from arrears.domain.money import format_minor
 from arrears.domain.plans.acceleration import due_after_acceleration, effective_due
 
 
 def strategies_for(*, company: Company) -> tuple[Strategy, ...]:
     """The company's ladders as domain objects (validated on construction)."""
     out = []
-    rows = StrategyRow.objects.filter(company=company).prefetch_related("steps")
+    steps_in_order = Prefetch("steps", queryset=StrategyStep.objects.order_by("position"))
+    rows = StrategyRow.objects.filter(company=company).prefetch_related(steps_in_order)
     for row in rows:
         steps = tuple(
             Step(
@@ -53,7 +56,7 @@ def strategies_for(*, company: Company) -> tuple[Strategy, ...]:
                 min_broken_promises=s.min_broken_promises,
                 follow_up_days=s.follow_up_days,
             )
-            for s in row.steps.order_by("position")
+            for s in row.steps.all()  # prefetched in order: two queries for every ladder
         )
         segment = Segment(
             risk_tiers=frozenset(row.risk_tiers),
@@ -313,6 +316,7 @@ class Explanation:
     actions: list[Action]  # the latest, oldest first, with their state and outcome
     notes: bool  # the reader may read its negotiation notes too (not sales): shown beside it
     items: dict[int, OpenItem]  # the items the history's steps name, read once for them all
+    on_hold: bool = False  # the debtor's credit is on hold now
 
 
 EXPLAIN_ACTIONS = 10  # how many of a case's latest actions explain shows
@@ -339,7 +343,8 @@ def case_explain(
         actions = list(reversed(latest[:EXPLAIN_ACTIONS]))
         if not notes:
             _without_notes(events, actions)
-        out.append(Explanation(case, events, holds, actions, notes, _step_items(events)))
+        on_hold = CreditHold.objects.filter(debtor_id=case.debtor_id).exists()
+        out.append(Explanation(case, events, holds, actions, notes, _step_items(events), on_hold))
     return out
 
 
@@ -373,17 +378,6 @@ class CaseBalance:
     overdue_minor: int
     oldest_due_on: date | None
     as_of: date
-
-    def describe(self) -> str:
-        return (
-            f"open {format_minor(self.open_minor, self.currency)}, overdue "
-            f"{format_minor(self.overdue_minor, self.currency)}; {oldest_due(self.oldest_due_on)}"
-        )
-
-
-def oldest_due(on: date | None) -> str:
-    """'oldest due DATE', or that nothing is overdue (never 'None')."""
-    return f"oldest due {on}" if on is not None else "nothing overdue"
 
 
 def case_balance(*, case: Case, as_of: date) -> CaseBalance:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from arrears.apps.ledger.models import Company
+from typing import Any
+
+from arrears.apps.accounts.access import require
+from arrears.apps.ledger.models import Company, ExchangeRate
+from arrears.domain.access import Verb
 
 NO_COMPANY = "no company yet: create one with `arrears setup --company CODE ...` or `arrears demo`"
 WHICH_COMPANY = "there are several companies ({codes}): say which with --company"
@@ -31,3 +35,10 @@ def company_resolve(code: str | None = None, *, among: list[int] | None = None) 
         codes = ", ".join(known.order_by("code").values_list("code", flat=True))
         raise CompanyNotFound(WHICH_COMPANY.format(codes=codes))
     return companies[0]
+
+
+def exchange_rates_list(*, actor: Any, company: Company) -> list[ExchangeRate]:
+    """The company's exchange rates into its currency, by currency and first day: to any of
+    its members (the rules every figure is converted by, not a note). One query however many."""
+    require(actor, Verb.READ, company_id=company.pk)
+    return list(ExchangeRate.objects.filter(company=company).order_by("currency", "valid_from"))

@@ -21,7 +21,7 @@ class NegotiationConfig(AppConfig):
         # §5-8 The daily run sweeps the desk's commitments before the ladder decides.
         before_ladder_register(
             "negotiation",
-            lambda *, company, as_of, run: (
-                negotiation_sweep(company=company, as_of=as_of, run=run).counts
+            lambda *, actor, company, as_of, run: (
+                negotiation_sweep(actor=actor, company=company, as_of=as_of, run=run).counts
             ),
         )

@@ -1,7 +1,9 @@
 """The words for the negotiation desk: its refusals (promises, plans, disputes, write-offs,
 hand-overs, approvals, negotiations and the checks every desk write shares), from their codes
-and figures (STYLE 15); and the templates of its history lines and decisions, which
-`selectors.describe_desk_event` fills from the events' stored reasons.
+and figures (STYLE 15); its history lines and decisions (`describe_desk_event`, filled from
+the events' stored reasons and the facts `selectors.desk_facts` reads for a whole history);
+and what the desk shows beside a case and in the approval queue, from the typed data the
+selectors return (`negotiation_lines`, `handover_lines`, `held_off_words`, `approval_lines`).
 
 A template names no terminal option or command: where the words advise one, a `{hint}` slot
 is left, empty here; the terminal fills it (`arrears.apps.negotiation.cli.HINTS`), a web page
@@ -11,12 +13,34 @@ may fill it with a link. Amounts come as minor units beside their currency (`due
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
+from arrears.apps.cases.presentation import balance_words, say, say_all
+from arrears.apps.negotiation.convert import history_domain
+from arrears.apps.negotiation.policy import negotiation_config
 from arrears.domain.dates import DATE_TOO_EARLY
 from arrears.domain.money import Money, MoneyError, format_minor
-from arrears.domain.negotiation import Limit
+from arrears.domain.negotiation import Condition, Limit, Terms, WalkAway
+from arrears.domain.negotiation.config import conditions_ask
+from arrears.domain.negotiation.history import Action
+from arrears.domain.promises import PromiseState
+
+if TYPE_CHECKING:  # the selectors' and services' typed data; they import this module's words
+    import polars as pl
+
+    from arrears.apps.negotiation.models import Approval, Dispute, PromiseToPay
+    from arrears.apps.negotiation.selectors import (
+        CaseHandover,
+        CaseNegotiation,
+        DeskFacts,
+        HeldOff,
+    )
+    from arrears.apps.negotiation.services import ExcuseResult, OverrideIn, ProposalResult
+    from arrears.domain.excuses import ExcuseAnswer
 
 # What a desk check speaks of (the `what` figure of the desk.* codes), in words.
 THING_WORDS = {
@@ -59,6 +83,9 @@ WORDS = {
     "still to pay, {left} left on what it covers): withdraw it first{hint}, then agree new terms",
     "desk.under_plan": "plan PL{plan} counts on money {taking_words} would take ({need} still to "
     "pay, {left} left on what it covers): withdraw it first{hint}, then agree new terms",
+    # the daily sweep (services/sweep.py)
+    "desk.sweep_not_the_runs_actor": "{person} did not start run {run}: the desk's sweep in a run "
+    "acts as the person who runs it",
     # promises
     "promise.above_due": "the promise ({promised}) is more than is due on the case ({due}, less "
     "the credit we hold): to promise invoices not yet due, name them{hint}",
@@ -185,7 +212,7 @@ def enrich(figures: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-# --- the desk's history, in words (`selectors.describe_desk_event` fills these) -------------------
+# --- the desk's history, in words (`describe_desk_event` below fills these) ---------------------
 
 # One line per desk event, by the rule its reason records.
 DESK_EVENTS = {
@@ -255,3 +282,532 @@ LIMIT_WORDS: dict[str, str] = {
     Limit.FIRST_TOO_SMALL: "first payment too small",
     Limit.PLAN_TOO_LONG: "plan too long",
 }
+
+
+# --- the desk beside a case: hand-over, record, commitments, requests, excuses ----------------
+
+
+def handed_over_words(handing: CaseHandover) -> str | None:
+    """'handed over to legal (lena) on DATE, no longer dunned by our ladder', or None."""
+    h = handing.handover
+    if h is None:
+        return None
+    to = f"{h.to} {h.agency}" if h.agency else str(h.to)
+    owner = h.to_owner.get_username() if h.to_owner else "no owner named"
+    return f"handed over to {to} ({owner}) on {h.on}, no longer dunned by our ladder"
+
+
+def handover_lines(handing: CaseHandover) -> list[str]:
+    """Who has a handed-over case since when (and why), and what its items owe."""
+    said, h = handed_over_words(handing), handing.handover
+    if said is None or h is None:
+        return []
+    out = [f"{said} (by {h.by.get_username()}: {h.reason})"]
+    if handing.balance is not None:
+        out.append(f"{balance_words(handing.balance)} (from the items on {handing.balance.as_of})")
+    return out
+
+
+def negotiation_lines(n: CaseNegotiation, *, with_handover: bool = True) -> list[str]:
+    """The desk's side of a case in plain lines (`arrears explain` shows the hand-over in the
+    case's own lines: `with_handover=False`)."""
+    out = handover_lines(n.handing) if with_handover else []
+    out.append(f"promise record: {n.record.summary()}; defaulted plans {n.defaulted_plans}")
+    for p in n.promises:
+        total = format_minor(p.total_minor, p.currency)
+        out.append(
+            f"promise P{p.pk} given {p.given_on} by {p.given_by}: {total}, {say(p.state)}"
+            + so_far(p, n.paid.get(p.pk))
+        )
+    for pl_ in n.plans:
+        total = format_minor(pl_.principal_minor, pl_.currency)
+        out.append(f"plan PL{pl_.pk} agreed {pl_.agreed_on}: {total}, {say(pl_.status)}")
+    out.extend(describe_dispute(d) for d in n.disputes)
+    for a in n.approvals:
+        out.append(
+            f"awaiting approval A{a.pk}: {describe_approval(a)} (asked by {a.requested_by} "
+            f"on {a.requested_on})"
+        )
+    for e in n.excuses:
+        contact = f" ({e.contact})" if e.contact else ""
+        out.append(f"excuse {e.logged_on}: {say(e.excuse)}{contact}")
+    return out
+
+
+def held_off_words(h: HeldOff) -> str:
+    """'nothing dunned: EUR 600.00 overdue since DATE is disputed'."""
+    why = "is disputed" if h.disputed else "is held off the ladder (a plan, or no run yet)"
+    owed = format_minor(h.overdue_minor, h.currency)
+    return f"nothing dunned: {owed} overdue since {h.oldest_due_on} {why}"
+
+
+def so_far(p: PromiseToPay, paid_minor: int | None) -> str:
+    """'; paid so far EUR 100.00, still owed EUR 200.00' for a standing promise (§7: before its
+    date it is neither kept nor broken, only part paid); '' for any other."""
+    if paid_minor is None or p.state != PromiseState.OPEN:
+        return ""
+    paid = format_minor(paid_minor, p.currency)
+    owed = format_minor(max(0, p.total_minor - paid_minor), p.currency)
+    return f"; paid so far {paid}, still owed {owed}"
+
+
+def describe_dispute(d: Dispute) -> str:
+    """'dispute D49: EUR 120.00 on INV-0001 (wrong price), owner cora, deadline 2026-12-01,
+    open' (its parts prefetched, with their items)."""
+    parts = ", ".join(
+        f"{format_minor(p.amount_minor, d.currency)} on {p.item.number}" for p in d.parts.all()
+    )
+    owner = d.owner.get_username() if d.owner_id else "no owner"
+    manager = d.escalated_to
+    escalated = f", escalated to {manager.get_username()}" if manager is not None else ""
+    return (
+        f"dispute D{d.pk}: {parts or 'no items recorded'} ({say(d.reason)}), owner {owner}"
+        f"{escalated}, deadline {d.deadline}, {say(d.status)}"
+    )
+
+
+def describe_approval(a: Approval) -> str:
+    """What a request asks in one line, from its stored detail (no query): the terms, a plan's
+    or a promise's amount and items, a write-off's amount, items and reason."""
+    d, cur = a.detail, _currency(a)
+    items = ", ".join(d.get("items", [])) or "whole case"
+    if a.kind == "terms":
+        return f"terms {d.get('describe', '')}".rstrip()
+    if a.kind == "plan":
+        return f"plan {format_minor(int(d.get('principal_minor', 0)), cur)} on {items}"
+    if a.kind == "promise":
+        promised = sum(int(x) for _, x in d.get("parts", []))
+        return f"promise {format_minor(promised, cur)} on {items}"
+    if a.kind == "dispute_credit":
+        credited = format_minor(int(d.get("credited_minor", 0)), cur)
+        return f"{say(d.get('outcome'))} of {credited} on dispute D{d.get('dispute', '?')}"
+    parts = d.get("parts", [])
+    total = format_minor(sum(int(x) for _, x in parts), cur)
+    on = ", ".join(f"{k} {format_minor(int(x), cur)}" for k, x in parts)
+    return f"write off {total} on {on}; reason: {d.get('reason', '')}"
+
+
+def approval_lines(a: Approval) -> list[str]:
+    """A request as the approval queue shows it, from its stored detail (no query, so no access
+    check either: it words a request the person already read through a checked path, the
+    queue or the service that made it): who asked
+    for what on which case and when; for terms, a plan or a promise the schedule (first payment
+    and date, total, last date, number of payments), the walk-away limits it goes beyond with
+    the figure asked beside each limit, and the limits themselves."""
+    head = (
+        f"A{a.pk} {say(a.kind)} {a.case.debtor.code} ({a.case.currency}) asked by "
+        f"{a.requested_by} on {a.requested_on}: {describe_approval(a)}"
+    )
+    sched = _schedule(a)
+    out = [head]
+    if sched is not None:
+        out.append(f"    {sched.describe()}")
+    out.extend(f"    {line}" for line in _walk_away_lines(a, sched))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Schedule:
+    """The dated payments a request asks for, reduced to what the walk-away point judges."""
+
+    first_on: date
+    first: Money
+    last_on: date
+    total: Money
+    payments: int  # the first payment included
+
+    def describe(self) -> str:
+        if self.payments == 1:
+            return f"one payment of {self.total} on {self.first_on}"
+        return (
+            f"first payment {self.first} on {self.first_on}; total {self.total}, "
+            f"last payment {self.last_on}, {self.payments} payments"
+        )
+
+
+def _currency(a: Approval) -> str:
+    return str(a.detail.get("currency", a.case.currency))
+
+
+def _schedule(a: Approval) -> _Schedule | None:
+    """Terms from `detail["terms"]`; a plan from its `instalments`, a promise from its `parts`
+    (both [[iso date, minor], ...]). None for a write-off or a detail without them."""
+    d, cur = a.detail, _currency(a)
+    try:
+        if a.kind == "terms":
+            t = d["terms"]
+            return _Schedule(
+                date.fromisoformat(str(t["first_on"])),
+                Money.from_minor(int(t["first_minor"]), cur),
+                date.fromisoformat(str(t["last_on"])),
+                Money.from_minor(int(t["total_minor"]), cur),
+                int(t.get("instalments", 0)) + 1,
+            )
+        dated = {"plan": "instalments", "promise": "parts"}.get(a.kind)
+        if dated is None or not d.get(dated):
+            return None
+        rows = sorted((date.fromisoformat(str(day)), int(x)) for day, x in d[dated])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return _Schedule(
+        rows[0][0],
+        Money.from_minor(rows[0][1], cur),
+        rows[-1][0],
+        Money.from_minor(sum(x for _, x in rows), cur),
+        len(rows),
+    )
+
+
+def _walk_away_lines(a: Approval, sched: _Schedule | None) -> list[str]:
+    """What the request goes beyond (with the figure asked and the limit) and the walk-away
+    limits, measured from the request's anchor (stored, else the day it was asked) and, for the
+    smallest first payment, its balance (when stored)."""
+    d = a.detail
+    exceeded = [str(x) for x in d.get("exceeded", [])]
+    try:
+        days_first, share, days_last = d["walk_away"]
+        wa = WalkAway(int(days_first), Decimal(str(share)), int(days_last))
+        anchor = date.fromisoformat(str(d["anchor"])) if d.get("anchor") else a.requested_on
+    except (KeyError, TypeError, ValueError, InvalidOperation):
+        words = ", ".join(LIMIT_WORDS.get(x, say(x)) for x in exceeded)
+        return [f"beyond the walk-away point: {words}"] if exceeded else []
+    pct = f"{(wa.min_first_share * 100).normalize():f} %"
+    least = f"at least {pct} of the balance"
+    if d.get("balance_minor") is not None:
+        balance = Money.from_minor(int(d["balance_minor"]), _currency(a))
+        least = f"at least {pct} = {wa.smallest_first(balance)}"
+    first_by, last_by = wa.latest_first(anchor), wa.latest_last(anchor)
+    limits: dict[str, str] = {
+        Limit.FIRST_TOO_LATE: f"by {first_by} at the latest",
+        Limit.FIRST_TOO_SMALL: least,
+        Limit.PLAN_TOO_LONG: f"no later than {last_by}",
+    }
+    asked: dict[str, str] = {}
+    if sched is not None:
+        asked = {
+            Limit.FIRST_TOO_LATE: f"{sched.first_on} asked",
+            Limit.FIRST_TOO_SMALL: f"{sched.first} asked",
+            Limit.PLAN_TOO_LONG: f"last payment {sched.last_on} asked",
+        }
+    beyond = []
+    for x in exceeded:
+        if x not in limits:
+            beyond.append(say(x))
+            continue
+        figure = f"{asked[x]}, " if x in asked else ""
+        beyond.append(f"{LIMIT_WORDS[x]} ({figure}limit {limits[x]})")
+    out = [f"beyond the walk-away point: {'; '.join(beyond)}"] if beyond else []
+    out.append(
+        f"walk-away limits: first payment by {first_by} at the latest, {least}, "
+        f"plan no longer than {last_by}"
+    )
+    return out
+
+
+DESK_KINDS = frozenset(
+    {"promise", "negotiation", "plan", "dispute", "excuse", "approval", "write_off", "handover"}
+)
+
+
+# A promise or plan beyond the walk-away point waits for a request made after its event.
+WAITING = {"promise_needs_approval": "promise", "plan_needs_approval": "plan"}
+
+
+def describe_desk_event(e: Any, facts: DeskFacts | None = None) -> str | None:
+    """One readable line for an event the desk or the sweep wrote (None: not a desk event).
+    `facts`: what a whole history's lines name (`desk_facts`); without them, read for this
+    event alone."""
+    r = e.reason or {}
+    rule = str(r.get("rule", ""))
+    run = f" (run {e.run_id})" if e.run_id else ""
+    kind = say(e.kind)
+    if facts is None:  # one event alone: read what it names (a history passes `desk_facts`)
+        from arrears.apps.negotiation.selectors import events_facts
+
+        facts = events_facts([e])
+    if rule in DECISIONS:
+        return f"{e.on} {kind}{run}: {_decision(e, rule, facts)}"
+    template = DESK_EVENTS.get(rule)
+    if template is None:
+        if e.kind not in DESK_KINDS:
+            return None
+        template = say(rule) + (": {reason}" if r.get("reason") else "")
+    cur = r.get("currency", "")
+    values = {k: _text(v) for k, v in r.items()}
+    for key in _CODES:
+        if key in r:
+            values[key] = say_all(r[key])
+    values.update(_worded(rule, r))
+    if rule in WAITING:
+        values["limits"] = ", ".join(LIMIT_WORDS.get(x, say(x)) for x in r.get("exceeded", []))
+        what = WAITING[rule]  # "promise" or "plan", the key of its id in the reason
+        values["approval"] = facts.waits_for.get((what, int(r.get(what) or 0)), "?")
+    for key in ("paid", "total", "due_at_once", "credited", "shortfall"):
+        if f"{key}_minor" in r and cur:
+            values[key] = format_minor(int(r[f"{key}_minor"]), cur)
+    if "parts" in r and cur:
+        values["parts"] = ", ".join(f"{format_minor(int(a), cur)} on {k}" for k, a in r["parts"])
+    if "instalments" in r and cur:
+        values["instalments"] = ", ".join(
+            f"{format_minor(int(a), cur)} on {d}" for d, a in r["instalments"]
+        )
+    if rule == "handover":
+        values["agency_named"] = f" {r['agency']}" if r.get("agency") else ""
+        values["reason"] = str(r.get("reason", "")) + _cancelled(r.get("cancelled_actions"))
+    return f"{e.on} {kind}{run}: " + template.format_map(_Blank(values)).strip()
+
+
+# Reason keys whose values are codes (enum values): said in words in every desk line.
+_CODES = (
+    "recommended",
+    "recorded",
+    "reason_code",
+    "condition",
+    "conditions",
+    "channel",
+    "excuse",
+    "follow_up",
+    "outcome",
+    "state",
+    "was",
+    "status",
+    "kind",
+    "to",
+)
+
+
+def _worded(rule: str, r: dict[str, Any]) -> dict[str, str]:
+    """The values of one desk event a template cannot say as stored: a missed down payment,
+    the write-offs that closed a case, an absent contact, owner or manager."""
+    out: dict[str, str] = {}
+    if rule == "plan_defaulted":
+        missed = r.get("missed")
+        out["missed"] = "down payment" if missed == 0 else f"instalment {missed or '?'}"
+    if rule == "written_off":
+        offs = [f"W{x}" for x in r.get("write_offs") or []]
+        out["write_offs"] = (
+            f"write-off{'s' if len(offs) > 1 else ''} {', '.join(offs)}" if offs else "write-off"
+        )
+    if rule == "dispute_opened":
+        out["reason"] = say(r.get("reason"))
+    if rule == "promise_rejudged":
+        cancelled = r.get("cancelled_follow_up")
+        out["follow_up_cancelled"] = f"; follow-up of {cancelled} cancelled" if cancelled else ""
+    if rule == "excuse":
+        out["contact"] = f" ({r['contact']})" if r.get("contact") else ""
+        code = r.get("answer_code")
+        out["answer_used"] = (
+            "answered in own words" if code == "own_words" else "the prepared answer given"
+        )
+        out["done_now"] = f"now: {say(r['now'])}; " if r.get("now") else ""
+    if rule == "dispute_overdue":
+        who, defect = r.get("escalated_to"), r.get("defect")
+        out["escalated"] = f"escalated to {who}" if who else f"not escalated: {defect or '?'}"
+    if rule == "handover":
+        out["from_owner"] = str(r.get("from_owner") or "no owner")
+        out["to_owner"] = str(r.get("to_owner") or "no owner")
+    return out
+
+
+def _cancelled(actions: Any) -> str:
+    """The collector's actions a hand-over cancelled, as the hand-over event lists them."""
+    if not actions:
+        return ""
+    said = ", ".join(f"{say(code)} ({say(channel)}) due {on}" for code, channel, on in actions)
+    return f"; the collector's open actions cancelled: {said}"
+
+
+def _decision(e: Any, rule: str, facts: DeskFacts) -> str:
+    """'A7 (promise) granted by maria (asked by cora): promise P12 (EUR 500.00) stands from now
+    on; reason: ...' from the decision event and its request."""
+    r = e.reason or {}
+    a = facts.approvals.get(int(r.get("approval") or 0))
+    kind, verdict = rule.rsplit("_", 1)
+    values: dict[str, Any] = {}
+    if a is not None:
+        values = {
+            "negotiation": a.negotiation_id,
+            "plan": a.plan_id,
+            "promise": a.promise_id,
+            "write_off": a.write_off_id,
+            "promised": _asked(a),
+            "dispute": a.dispute_id,
+            "outcome": say(a.detail.get("outcome")),
+            "credited": format_minor(int(a.detail.get("credited_minor", 0)), _currency(a)),
+        }
+    who = e.actor.get_username() if e.actor_id else "a credit manager"
+    what = DECISIONS[rule].format_map(_Blank(values))
+    return (
+        f"A{r.get('approval', '?')} ({say(kind)}) {VERDICTS.get(verdict, verdict)} by {who} "
+        f"(asked by {r.get('requested_by', '?')}): {what}; reason: {r.get('reason', '')}"
+    )
+
+
+def _asked(a: Approval) -> str:
+    """The amount a request of a promise or a write-off asks for, from its stored parts."""
+    parts = a.detail.get("parts", [])
+    try:
+        total = sum(int(x) for _, x in parts)
+    except (TypeError, ValueError):
+        return "?"
+    return format_minor(total, _currency(a))
+
+
+def _text(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, list) and all(not isinstance(x, list) for x in v):
+        return ", ".join(str(x) for x in v)
+    return v
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+# --- `arrears propose`: the recommendation and the line to say ---------------------------------
+
+
+def _asks(r: ProposalResult, conditions: list[Condition], terms: Terms) -> str:
+    """The conditions as the collector asks for them (a payment today with its amount)."""
+    policy = negotiation_config(r.negotiation.case.company).conditions
+    return conditions_ask(conditions, terms, r.recommendation.balance, policy)
+
+
+_CODE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
+
+
+def _note_words(text: str) -> str:
+    """The engine's note in plain words: the codes it names (limits) said as words."""
+    return _CODE.sub(lambda m: say(m.group(0)), text)
+
+
+def proposal_words(r: ProposalResult, override: OverrideIn | None = None) -> str:
+    """What `arrears propose` prints: the proposal, the engine's recommendation and the line
+    to say (or the collector's own choice and its line), the walk-away limits, what was
+    recorded and what it became (a request, a promise, a plan)."""
+    rec = r.recommendation
+    if override is None:
+        said = [
+            f"recommendation: {say(rec.action)} — {_note_words(rec.note)}",
+            f"  say: {rec.script}",
+        ]
+    else:
+        said = [
+            f"recommended: {say(rec.action)} — {_note_words(rec.note)} (not followed)",
+            f"  chosen instead: {say(override.chosen)} — {override.reason}",
+            f"  say: {_chosen_line(r, override)}",
+        ]
+    lines = [
+        f"proposal: {rec.proposal.describe(rec.holidays)}",
+        *said,
+        f"  walk-away: first payment by {rec.walk_away.latest_first(rec.anchor)}, at least "
+        f"{rec.walk_away.smallest_first(rec.balance)}, plan ends by "
+        f"{rec.walk_away.latest_last(rec.anchor)}",
+        f"recorded: {say_all(r.recorded)}",
+    ]
+    if r.approval:
+        lines.append(f"approval A{r.approval.pk} waits for a credit manager (`arrears approve`)")
+    if r.promise:
+        lines.append(f"agreed: promise P{r.promise.pk} recorded ({say(r.promise.state)})")
+    if r.plan:
+        lines.append(f"agreed: plan PL{r.plan.pk} recorded ({say(r.plan.status)})")
+    return "\n".join(lines)
+
+
+def _chosen_line(r: ProposalResult, ov: OverrideIn) -> str:
+    """What the collector says for the terms they chose (the engine's script is for others)."""
+    terms = ov.terms.describe(r.recommendation.holidays)
+    match ov.chosen:
+        case Action.ACCEPT:
+            last = r.negotiation.events.order_by("-seq").first()
+            conditions = [Condition(c) for c in last.conditions] if last is not None else []
+            given = f", provided you {_asks(r, conditions, ov.terms)}" if conditions else ""
+            return f"Agreed: {terms}{given}."
+        case Action.CONCEDE if ov.condition is not None:
+            return f"I can move to {terms}, if you {_asks(r, [ov.condition], ov.terms)}."
+        case Action.HOLD:  # our standing offer, as recorded
+            rows = r.negotiation.events.order_by("seq")
+            held = history_domain(rows, r.negotiation.case.currency).events[-1].terms
+            return f"My offer stands: {held.describe() if held else terms}."
+        case Action.NEEDS_APPROVAL:
+            return f"I will put {terms} to our credit manager."
+        case _:
+            return f"What I can offer is {terms}."
+
+
+# --- `arrears negotiation-history`: one line per negotiation event ----------------------------
+
+
+def history_row_words(r: dict[str, object]) -> str:
+    """A row of `selectors.negotiation_rows` (plain) as one line: '#3.2 2026-11-25 counter
+    cora: EUR 400.00 by 2026-12-10, total ... condition, reason, commitment'."""
+    terms = f" {r['first_amount']} by {r['first_on']}" if r["first_on"] else ""
+    if r["instalments"]:
+        terms += f", total {r['total']} by {r['last_on']} ({r['instalments']} more)"
+    extra = " ".join(_codes_or_text(r[k]) for k in ("condition", "reason", "commitment") if r[k])
+    return (
+        f"#{r['negotiation']}.{r['seq']} {r['on']} {say(r['kind']):<18} "
+        f"{r['by']}:{terms} {extra}".rstrip()
+    )
+
+
+def _codes_or_text(value: object) -> str:
+    """A condition, the walk-away limits a request went beyond ("first_payment_too_late,
+    plan_too_long") or free text: codes in words, text as written."""
+    text = str(value)
+    parts = [p.strip() for p in text.split(",")]
+    if all(p and p.isidentifier() and p.islower() for p in parts):
+        return ", ".join(say(p) for p in parts)
+    return text
+
+
+# --- `arrears excuse`: the answer to give, the catalogue, what excuses led to -----------------
+
+NO_STATS = (
+    "no excuse statistics yet: no excuse has a closed {days}-day window on {as_of} "
+    "(only excuses logged on or before {cutoff} count)"
+)
+
+
+def _named(code: object) -> str:
+    """A code as its plain label, with the code (what users type) in brackets."""
+    return f"{say(code)} ({code})" if say(code) != str(code) else str(code)
+
+
+def excuse_logged_words(r: ExcuseResult) -> str:
+    """What to say to the excuse just logged, what to do now and next."""
+    now = f"now: {say(r.now.step_code)} (today)\n" if r.now else ""
+    return f"say: {r.answer.answer}\n{now}next: {say(r.action.step_code)} on {r.action.due_on}"
+
+
+def excuse_catalogue_words(a: ExcuseAnswer, days: int) -> str:
+    """One excuse of the catalogue: what is heard, what to say, what now, what then (in the
+    company's `days`)."""
+    now = f"  now: {_named(a.now)}\n" if a.now else ""
+    return (
+        f"{_named(a.excuse)}: {a.heard}\n  say: {a.answer}\n{now}"
+        f"  then: {_named(a.action)} in {days} business day{'s' if days != 1 else ''}"
+    )
+
+
+def excuse_stats_lines(stats: pl.DataFrame, *, as_of: date, window_days: int) -> list[str]:
+    """`selectors.excuse_stats` in lines: per excuse and answer, cases paid in full within the
+    window and what was recovered of what they owed (or why there is nothing yet)."""
+    if stats.is_empty():
+        cutoff = as_of - timedelta(days=window_days)
+        return [NO_STATS.format(days=window_days, cutoff=cutoff, as_of=as_of)]
+    rows = list(stats.iter_rows(named=True))
+    wide = max(28, *(len(_named(row["excuse"])) for row in rows))
+    out = []
+    for row in rows:
+        answer = _named(row["answer"]) if row["answer"] else "answer not recorded"
+        owed = format_minor(row["owed_minor"], row["currency"])
+        got = format_minor(row["recovered_minor"], row["currency"])
+        out.append(
+            f"{_named(row['excuse']):<{wide}} {answer}: cases {row['cases']:>6}  paid in "
+            f"full within {window_days} days {row['paid']:>6}  ({row['share_pct']} %)  "
+            f"recovered {got} of {owed} ({row['recovered_pct']} %)"
+        )
+    return out

@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import polars as pl
@@ -22,7 +21,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 
 from arrears.apps.accounts.access import readable_owner, require
 from arrears.apps.cases.models import Case
-from arrears.apps.cases.presentation import say, say_all
+from arrears.apps.cases.presentation import say
 from arrears.apps.cases.selectors import CaseBalance, case_balance, holidays_for
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import Company, Debtor
@@ -42,18 +41,12 @@ from arrears.apps.negotiation.models import (
     PromiseToPay,
 )
 from arrears.apps.negotiation.policy import company_document, desk_policy, promise_policy
-from arrears.apps.negotiation.presentation import (
-    DECISIONS,
-    DESK_EVENTS,
-    LIMIT_WORDS,
-    OVERRIDE_WORDS,
-    VERDICTS,
-)
+from arrears.apps.negotiation.presentation import DECISIONS, OVERRIDE_WORDS, WAITING, so_far
 from arrears.domain.access import Verb
 from arrears.domain.excuses import outcome_stats
 from arrears.domain.matching import receipt_scope
-from arrears.domain.money import Money, format_minor
-from arrears.domain.negotiation import ROW_COLUMNS, Limit, WalkAway
+from arrears.domain.money import format_minor
+from arrears.domain.negotiation import ROW_COLUMNS
 from arrears.domain.negotiation.document import DeskPolicy
 from arrears.domain.promises import NEVER_STOOD, PromiseRecord, PromiseState, evaluate_promise
 from arrears.domain.text import neutralise
@@ -106,25 +99,6 @@ class CaseHandover:
     handover: Handover | None = None  # the latest: the case is legal's or the agency's
     balance: CaseBalance | None = None  # from the items, for a case handed over
 
-    def handed_over(self) -> str | None:
-        """'handed over to legal (lena) on DATE, no longer dunned by our ladder', or None."""
-        h = self.handover
-        if h is None:
-            return None
-        to = f"{h.to} {h.agency}" if h.agency else str(h.to)
-        owner = h.to_owner.get_username() if h.to_owner else "no owner named"
-        return f"handed over to {to} ({owner}) on {h.on}, no longer dunned by our ladder"
-
-    def lines(self) -> list[str]:
-        """Who has a handed-over case since when (and why), and what its items owe."""
-        said, h = self.handed_over(), self.handover
-        if said is None or h is None:
-            return []
-        out = [f"{said} (by {h.by.get_username()}: {h.reason})"]
-        if self.balance is not None:
-            out.append(f"{self.balance.describe()} (from the items on {self.balance.as_of})")
-        return out
-
 
 @dataclass(frozen=True)
 class CaseNegotiation:
@@ -139,49 +113,6 @@ class CaseNegotiation:
     excuses: list[ExcuseLog] = field(default_factory=list)
     handing: CaseHandover = field(default_factory=CaseHandover)
     paid: dict[int, int] = field(default_factory=dict)  # standing promise -> paid so far
-
-    def handed_over(self) -> str | None:
-        return self.handing.handed_over()
-
-    def handover_lines(self) -> list[str]:
-        return self.handing.lines()
-
-    def lines(self, *, with_handover: bool = True) -> list[str]:
-        """Plain lines for the terminal (`arrears explain`, which shows the hand-over in the
-        case's own lines: `with_handover=False`)."""
-        out = self.handover_lines() if with_handover else []
-        out.append(
-            f"promise record: {self.record.summary()}; defaulted plans {self.defaulted_plans}"
-        )
-        for p in self.promises:
-            total = format_minor(p.total_minor, p.currency)
-            out.append(
-                f"promise P{p.pk} given {p.given_on} by {p.given_by}: {total}, {say(p.state)}"
-                + so_far(p, self.paid.get(p.pk))
-            )
-        for pl_ in self.plans:
-            total = format_minor(pl_.principal_minor, pl_.currency)
-            out.append(f"plan PL{pl_.pk} agreed {pl_.agreed_on}: {total}, {say(pl_.status)}")
-        out.extend(describe_dispute(d) for d in self.disputes)
-        for a in self.approvals:
-            out.append(
-                f"awaiting approval A{a.pk}: {describe_approval(a)} (asked by {a.requested_by} "
-                f"on {a.requested_on})"
-            )
-        for e in self.excuses:
-            contact = f" ({e.contact})" if e.contact else ""
-            out.append(f"excuse {e.logged_on}: {say(e.excuse)}{contact}")
-        return out
-
-
-def so_far(p: PromiseToPay, paid_minor: int | None) -> str:
-    """'; paid so far EUR 100.00, still owed EUR 200.00' for a standing promise (§7: before its
-    date it is neither kept nor broken, only part paid); '' for any other."""
-    if paid_minor is None or p.state != PromiseState.OPEN:
-        return ""
-    paid = format_minor(paid_minor, p.currency)
-    owed = format_minor(max(0, p.total_minor - paid_minor), p.currency)
-    return f"; paid so far {paid}, still owed {owed}"
 
 
 def paid_so_far(case: Case, promises: list[PromiseToPay], as_of: date) -> dict[int, int]:
@@ -200,21 +131,6 @@ def paid_so_far(case: Case, promises: list[PromiseToPay], as_of: date) -> dict[i
         status = evaluate_promise(domain, mine, as_of=as_of, policy=policy, holidays=days)
         out[p.pk] = status.paid.to_minor()
     return out
-
-
-def describe_dispute(d: Dispute) -> str:
-    """'dispute D49: EUR 120.00 on INV-0001 (wrong price), owner cora, deadline 2026-12-01,
-    open' (its parts prefetched, with their items)."""
-    parts = ", ".join(
-        f"{format_minor(p.amount_minor, d.currency)} on {p.item.number}" for p in d.parts.all()
-    )
-    owner = d.owner.get_username() if d.owner_id else "no owner"
-    manager = d.escalated_to
-    escalated = f", escalated to {manager.get_username()}" if manager is not None else ""
-    return (
-        f"dispute D{d.pk}: {parts or 'no items recorded'} ({say(d.reason)}), owner {owner}"
-        f"{escalated}, deadline {d.deadline}, {say(d.status)}"
-    )
 
 
 def _require_notes(actor: Any, case: Case) -> None:
@@ -252,12 +168,6 @@ class HeldOff:
     overdue_minor: int
     oldest_due_on: date
     disputed: bool  # an open dispute holds (some of) it
-
-    def describe(self) -> str:
-        """'nothing dunned: EUR 600.00 overdue since DATE is disputed'."""
-        why = "is disputed" if self.disputed else "is held off the ladder (a plan, or no run yet)"
-        owed = format_minor(self.overdue_minor, self.currency)
-        return f"nothing dunned: {owed} overdue since {self.oldest_due_on} {why}"
 
 
 def case_held_off(*, actor: Any, case: Case, as_of: date) -> HeldOff | None:
@@ -314,144 +224,6 @@ def approval_queue(*, actor: Any, company: Company) -> list[Approval]:
     return list(
         queue.select_related("case", "case__debtor", "requested_by").order_by("requested_on", "id")
     )
-
-
-def describe_approval(a: Approval) -> str:
-    """What a request asks in one line, from its stored detail (no query): the terms, a plan's
-    or a promise's amount and items, a write-off's amount, items and reason."""
-    d, cur = a.detail, _currency(a)
-    items = ", ".join(d.get("items", [])) or "whole case"
-    if a.kind == "terms":
-        return f"terms {d.get('describe', '')}".rstrip()
-    if a.kind == "plan":
-        return f"plan {format_minor(int(d.get('principal_minor', 0)), cur)} on {items}"
-    if a.kind == "promise":
-        promised = sum(int(x) for _, x in d.get("parts", []))
-        return f"promise {format_minor(promised, cur)} on {items}"
-    if a.kind == "dispute_credit":
-        credited = format_minor(int(d.get("credited_minor", 0)), cur)
-        return f"{say(d.get('outcome'))} of {credited} on dispute D{d.get('dispute', '?')}"
-    parts = d.get("parts", [])
-    total = format_minor(sum(int(x) for _, x in parts), cur)
-    on = ", ".join(f"{k} {format_minor(int(x), cur)}" for k, x in parts)
-    return f"write off {total} on {on}; reason: {d.get('reason', '')}"
-
-
-def approval_lines(a: Approval) -> list[str]:
-    """A request as the approval queue shows it, from its stored detail (no query, so no access
-    check either: it words a request the person already read through a checked path, the
-    queue or the service that made it): who asked
-    for what on which case and when; for terms, a plan or a promise the schedule (first payment
-    and date, total, last date, number of payments), the walk-away limits it goes beyond with
-    the figure asked beside each limit, and the limits themselves."""
-    head = (
-        f"A{a.pk} {say(a.kind)} {a.case.debtor.code} ({a.case.currency}) asked by "
-        f"{a.requested_by} on {a.requested_on}: {describe_approval(a)}"
-    )
-    sched = _schedule(a)
-    out = [head]
-    if sched is not None:
-        out.append(f"    {sched.describe()}")
-    out.extend(f"    {line}" for line in _walk_away_lines(a, sched))
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class _Schedule:
-    """The dated payments a request asks for, reduced to what the walk-away point judges."""
-
-    first_on: date
-    first: Money
-    last_on: date
-    total: Money
-    payments: int  # the first payment included
-
-    def describe(self) -> str:
-        if self.payments == 1:
-            return f"one payment of {self.total} on {self.first_on}"
-        return (
-            f"first payment {self.first} on {self.first_on}; total {self.total}, "
-            f"last payment {self.last_on}, {self.payments} payments"
-        )
-
-
-def _currency(a: Approval) -> str:
-    return str(a.detail.get("currency", a.case.currency))
-
-
-def _schedule(a: Approval) -> _Schedule | None:
-    """Terms from `detail["terms"]`; a plan from its `instalments`, a promise from its `parts`
-    (both [[iso date, minor], ...]). None for a write-off or a detail without them."""
-    d, cur = a.detail, _currency(a)
-    try:
-        if a.kind == "terms":
-            t = d["terms"]
-            return _Schedule(
-                date.fromisoformat(str(t["first_on"])),
-                Money.from_minor(int(t["first_minor"]), cur),
-                date.fromisoformat(str(t["last_on"])),
-                Money.from_minor(int(t["total_minor"]), cur),
-                int(t.get("instalments", 0)) + 1,
-            )
-        dated = {"plan": "instalments", "promise": "parts"}.get(a.kind)
-        if dated is None or not d.get(dated):
-            return None
-        rows = sorted((date.fromisoformat(str(day)), int(x)) for day, x in d[dated])
-    except (KeyError, TypeError, ValueError):
-        return None
-    return _Schedule(
-        rows[0][0],
-        Money.from_minor(rows[0][1], cur),
-        rows[-1][0],
-        Money.from_minor(sum(x for _, x in rows), cur),
-        len(rows),
-    )
-
-
-def _walk_away_lines(a: Approval, sched: _Schedule | None) -> list[str]:
-    """What the request goes beyond (with the figure asked and the limit) and the walk-away
-    limits, measured from the request's anchor (stored, else the day it was asked) and, for the
-    smallest first payment, its balance (when stored)."""
-    d = a.detail
-    exceeded = [str(x) for x in d.get("exceeded", [])]
-    try:
-        days_first, share, days_last = d["walk_away"]
-        wa = WalkAway(int(days_first), Decimal(str(share)), int(days_last))
-        anchor = date.fromisoformat(str(d["anchor"])) if d.get("anchor") else a.requested_on
-    except (KeyError, TypeError, ValueError, InvalidOperation):
-        words = ", ".join(LIMIT_WORDS.get(x, say(x)) for x in exceeded)
-        return [f"beyond the walk-away point: {words}"] if exceeded else []
-    pct = f"{(wa.min_first_share * 100).normalize():f} %"
-    least = f"at least {pct} of the balance"
-    if d.get("balance_minor") is not None:
-        balance = Money.from_minor(int(d["balance_minor"]), _currency(a))
-        least = f"at least {pct} = {wa.smallest_first(balance)}"
-    first_by, last_by = wa.latest_first(anchor), wa.latest_last(anchor)
-    limits: dict[str, str] = {
-        Limit.FIRST_TOO_LATE: f"by {first_by} at the latest",
-        Limit.FIRST_TOO_SMALL: least,
-        Limit.PLAN_TOO_LONG: f"no later than {last_by}",
-    }
-    asked: dict[str, str] = {}
-    if sched is not None:
-        asked = {
-            Limit.FIRST_TOO_LATE: f"{sched.first_on} asked",
-            Limit.FIRST_TOO_SMALL: f"{sched.first} asked",
-            Limit.PLAN_TOO_LONG: f"last payment {sched.last_on} asked",
-        }
-    beyond = []
-    for x in exceeded:
-        if x not in limits:
-            beyond.append(say(x))
-            continue
-        figure = f"{asked[x]}, " if x in asked else ""
-        beyond.append(f"{LIMIT_WORDS[x]} ({figure}limit {limits[x]})")
-    out = [f"beyond the walk-away point: {'; '.join(beyond)}"] if beyond else []
-    out.append(
-        f"walk-away limits: first payment by {first_by} at the latest, {least}, "
-        f"plan no longer than {last_by}"
-    )
-    return out
 
 
 def negotiation_rows(
@@ -636,11 +408,6 @@ def open_disputes(*, company: Company, owner: Any = None) -> list[Dispute]:
     return list(qs.select_related("case__debtor", "owner").order_by("deadline", "id"))
 
 
-_DESK_KINDS = frozenset(
-    {"promise", "negotiation", "plan", "dispute", "excuse", "approval", "write_off", "handover"}
-)
-
-
 @dataclass(frozen=True)
 class DeskFacts:
     """What the lines of desk events name beyond their stored reasons: the requests they
@@ -655,10 +422,11 @@ def desk_facts(*, actor: Any, case: Case, events: Iterable[Any]) -> DeskFacts:
     """The facts `describe_desk_event` needs for these events of the case, in one query: to a
     person who may read the case's negotiation (its requests are notes)."""
     _require_notes(actor, case)
-    return _facts(events)
+    return events_facts(events)
 
 
-def _facts(events: Iterable[Any]) -> DeskFacts:
+def events_facts(events: Iterable[Any]) -> DeskFacts:
+    """`desk_facts` for events a checked read already returned (no access asked here)."""
     decided: set[int] = set()
     waiting: dict[str, set[int]] = {"promise": set(), "plan": set()}
     for e in events:
@@ -666,8 +434,8 @@ def _facts(events: Iterable[Any]) -> DeskFacts:
         rule = str(r.get("rule", ""))
         if rule in DECISIONS:
             decided.add(int(r.get("approval") or 0))
-        elif rule in _WAITING:
-            kind = _WAITING[rule]
+        elif rule in WAITING:
+            kind = WAITING[rule]
             waiting[kind].add(int(r.get(kind) or 0))
     if not decided and not any(waiting.values()):
         return DeskFacts()
@@ -682,161 +450,6 @@ def _facts(events: Iterable[Any]) -> DeskFacts:
         if a.kind in waiting:  # the first request of a promise or plan is the one it waits for
             facts.waits_for.setdefault((a.kind, a.promise_id or a.plan_id or 0), a.pk)
     return facts
-
-
-# A promise or plan beyond the walk-away point waits for a request made after its event.
-_WAITING = {"promise_needs_approval": "promise", "plan_needs_approval": "plan"}
-
-
-def describe_desk_event(e: Any, facts: DeskFacts | None = None) -> str | None:
-    """One readable line for an event the desk or the sweep wrote (None: not a desk event).
-    `facts`: what a whole history's lines name (`desk_facts`); without them, read for this
-    event alone."""
-    r = e.reason or {}
-    rule = str(r.get("rule", ""))
-    run = f" (run {e.run_id})" if e.run_id else ""
-    kind = say(e.kind)
-    if facts is None:
-        facts = _facts([e])
-    if rule in DECISIONS:
-        return f"{e.on} {kind}{run}: {_decision(e, rule, facts)}"
-    template = DESK_EVENTS.get(rule)
-    if template is None:
-        if e.kind not in _DESK_KINDS:
-            return None
-        template = say(rule) + (": {reason}" if r.get("reason") else "")
-    cur = r.get("currency", "")
-    values = {k: _text(v) for k, v in r.items()}
-    for key in _CODES:
-        if key in r:
-            values[key] = say_all(r[key])
-    values.update(_worded(rule, r))
-    if rule in _WAITING:
-        values["limits"] = ", ".join(LIMIT_WORDS.get(x, say(x)) for x in r.get("exceeded", []))
-        what = _WAITING[rule]  # "promise" or "plan", the key of its id in the reason
-        values["approval"] = facts.waits_for.get((what, int(r.get(what) or 0)), "?")
-    for key in ("paid", "total", "due_at_once", "credited", "shortfall"):
-        if f"{key}_minor" in r and cur:
-            values[key] = format_minor(int(r[f"{key}_minor"]), cur)
-    if "parts" in r and cur:
-        values["parts"] = ", ".join(f"{format_minor(int(a), cur)} on {k}" for k, a in r["parts"])
-    if "instalments" in r and cur:
-        values["instalments"] = ", ".join(
-            f"{format_minor(int(a), cur)} on {d}" for d, a in r["instalments"]
-        )
-    if rule == "handover":
-        values["agency_named"] = f" {r['agency']}" if r.get("agency") else ""
-        values["reason"] = str(r.get("reason", "")) + _cancelled(r.get("cancelled_actions"))
-    return f"{e.on} {kind}{run}: " + template.format_map(_Blank(values)).strip()
-
-
-# Reason keys whose values are codes (enum values): said in words in every desk line.
-_CODES = (
-    "recommended",
-    "recorded",
-    "reason_code",
-    "condition",
-    "conditions",
-    "channel",
-    "excuse",
-    "follow_up",
-    "outcome",
-    "state",
-    "was",
-    "status",
-    "kind",
-    "to",
-)
-
-
-def _worded(rule: str, r: dict[str, Any]) -> dict[str, str]:
-    """The values of one desk event a template cannot say as stored: a missed down payment,
-    the write-offs that closed a case, an absent contact, owner or manager."""
-    out: dict[str, str] = {}
-    if rule == "plan_defaulted":
-        missed = r.get("missed")
-        out["missed"] = "down payment" if missed == 0 else f"instalment {missed or '?'}"
-    if rule == "written_off":
-        offs = [f"W{x}" for x in r.get("write_offs") or []]
-        out["write_offs"] = (
-            f"write-off{'s' if len(offs) > 1 else ''} {', '.join(offs)}" if offs else "write-off"
-        )
-    if rule == "dispute_opened":
-        out["reason"] = say(r.get("reason"))
-    if rule == "promise_rejudged":
-        cancelled = r.get("cancelled_follow_up")
-        out["follow_up_cancelled"] = f"; follow-up of {cancelled} cancelled" if cancelled else ""
-    if rule == "excuse":
-        out["contact"] = f" ({r['contact']})" if r.get("contact") else ""
-        code = r.get("answer_code")
-        out["answer_used"] = (
-            "answered in own words" if code == "own_words" else "the prepared answer given"
-        )
-        out["done_now"] = f"now: {say(r['now'])}; " if r.get("now") else ""
-    if rule == "dispute_overdue":
-        who, defect = r.get("escalated_to"), r.get("defect")
-        out["escalated"] = f"escalated to {who}" if who else f"not escalated: {defect or '?'}"
-    if rule == "handover":
-        out["from_owner"] = str(r.get("from_owner") or "no owner")
-        out["to_owner"] = str(r.get("to_owner") or "no owner")
-    return out
-
-
-def _cancelled(actions: Any) -> str:
-    """The collector's actions a hand-over cancelled, as the hand-over event lists them."""
-    if not actions:
-        return ""
-    said = ", ".join(f"{say(code)} ({say(channel)}) due {on}" for code, channel, on in actions)
-    return f"; the collector's open actions cancelled: {said}"
-
-
-def _decision(e: Any, rule: str, facts: DeskFacts) -> str:
-    """'A7 (promise) granted by maria (asked by cora): promise P12 (EUR 500.00) stands from now
-    on; reason: ...' from the decision event and its request."""
-    r = e.reason or {}
-    a = facts.approvals.get(int(r.get("approval") or 0))
-    kind, verdict = rule.rsplit("_", 1)
-    values: dict[str, Any] = {}
-    if a is not None:
-        values = {
-            "negotiation": a.negotiation_id,
-            "plan": a.plan_id,
-            "promise": a.promise_id,
-            "write_off": a.write_off_id,
-            "promised": _asked(a),
-            "dispute": a.dispute_id,
-            "outcome": say(a.detail.get("outcome")),
-            "credited": format_minor(int(a.detail.get("credited_minor", 0)), _currency(a)),
-        }
-    who = e.actor.get_username() if e.actor_id else "a credit manager"
-    what = DECISIONS[rule].format_map(_Blank(values))
-    return (
-        f"A{r.get('approval', '?')} ({say(kind)}) {VERDICTS.get(verdict, verdict)} by {who} "
-        f"(asked by {r.get('requested_by', '?')}): {what}; reason: {r.get('reason', '')}"
-    )
-
-
-def _asked(a: Approval) -> str:
-    """The amount a request of a promise or a write-off asks for, from its stored parts."""
-    parts = a.detail.get("parts", [])
-    try:
-        total = sum(int(x) for _, x in parts)
-    except (TypeError, ValueError):
-        return "?"
-    return format_minor(total, _currency(a))
-
-
-def _text(v: Any) -> Any:
-    if v is None:
-        return ""
-    if isinstance(v, list) and all(not isinstance(x, list) for x in v):
-        return ", ".join(str(x) for x in v)
-    return v
-
-
-class _Blank(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "?"
 
 
 # §1 A debtor one of whose open cases is handed over to legal or an agency: its owner is the

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from arrears.apps.accounts.access import require, role_in
 from arrears.apps.accounts.models import AuditEvent, Membership
-from arrears.apps.accounts.selectors import manager_of, people_list
+from arrears.apps.accounts.selectors import manager_of, people_list, roles_of
 from arrears.apps.accounts.services import (
     administrator_bootstrap,
     member_add,
@@ -19,7 +19,8 @@ from arrears.apps.accounts.services import (
 )
 from arrears.domain.access import PersonRole, Verb
 from arrears.domain.refusal import NotAllowed, Refusal
-from tests import factories
+from tests import factories, terminal
+from tests.queries import queries
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +174,21 @@ def test_an_administrator_lets_collectors_read_each_other_s_cases_and_it_is_audi
     assert AuditEvent.objects.filter(action="accounts.access_policy").count() == 1
     with pytest.raises(NotAllowed):  # a collector cannot widen it herself
         access_policy_set(actor=cora, company_id=acme.pk, collectors_read_others=False)
+
+
+def test_the_roles_whoami_shows_are_read_in_one_query_however_many_companies(world):
+    acme, globex, _, cora, _, _ = world
+    few, one = queries(lambda: roles_of(actor=cora))
+    for code in ("initech", "umbrella", "hooli"):
+        factories.credit_manager("cora", factories.company(code))
+    many, four = queries(lambda: roles_of(actor=cora))
+    assert [(r.company, r.role) for r in one] == [("acme", PersonRole.COLLECTOR)]
+    assert [r.company for r in four] == ["acme", "hooli", "initech", "umbrella"]  # not globex
+    assert many == few == 1
+
+
+def test_whoami_says_who_the_terminal_acts_as_and_the_role_in_each_company(world):
+    acme, globex, _, cora, _, _ = world
+    factories.credit_manager("cora", globex)
+    said = terminal.run("whoami", as_="cora").splitlines()
+    assert said == ["cora", "  acme: collector", "  globex: credit manager"]

@@ -11,9 +11,11 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from arrears.apps.accounts.models import AccessToken
+from arrears.apps.accounts.selectors import tokens_list
 from arrears.apps.accounts.services import token_authenticate, token_create, token_revoke
 from arrears.domain.refusal import NotAllowed, Refusal
 from tests import factories, terminal
+from tests.queries import queries
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +126,14 @@ def test_login_saves_a_good_token_with_owner_only_permissions(people, tmp_path, 
     assert path.read_text().strip() == secret
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert terminal.run("whoami", as_=None).startswith("cora")  # the next command reads it
+
+
+def test_the_token_list_reads_as_many_queries_for_ten_tokens_as_for_one(people):
+    cora, _ = people
+    token_create(actor=cora, name="laptop")
+    few, one = queries(lambda: tokens_list(actor=cora))
+    for n in range(9):
+        token_create(actor=cora, name=f"phone {n}")
+    many, ten = queries(lambda: tokens_list(actor=cora))
+    assert (len(one), len(ten)) == (1, 10)
+    assert many == few

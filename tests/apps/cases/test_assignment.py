@@ -6,13 +6,17 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
 
 from arrears.apps.accounts.models import AuditEvent
+from arrears.apps.cases.cli import ASSIGN_USAGE
 from arrears.apps.cases.models import Handoff
 from arrears.apps.cases.services import debtor_assign, debtors_assign_unowned
+from arrears.apps.common.cli import TOKEN_ENV
 from arrears.apps.ledger.models import Debtor
+from arrears.cli import main
 from arrears.domain.refusal import NotAllowed, Refusal
-from tests import factories
+from tests import factories, terminal
 from tests.factories import run_as_admin
 from tests.tables import snapshot
 
@@ -132,3 +136,25 @@ def test_a_deactivated_owner_s_debtors_are_reported_unowned_and_handed_on(w):
     )
     assert done.given == {"carl": 2}  # OWNED and the one cora had been given
     assert Handoff.objects.filter(from_owner=cora, to_owner=carl).count() == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--reason", "x"], ["OWNED", "--reason", "x"], ["--to", "carl", "--reason", "x"]],
+    ids=["no-debtor", "no-owner", "no-debtor-given-an-owner"],
+)
+def test_assign_without_whom_to_assign_refuses_with_its_usage_and_writes_nothing(w, args):
+    token = terminal.token_for("maria")  # a row too: made before counting
+    before = snapshot()
+    with pytest.raises(CommandError) as refused:
+        terminal.run("assign", *args, token=token)
+    assert snapshot() == before
+    assert str(refused.value) == ASSIGN_USAGE
+
+
+def test_assign_without_whom_to_assign_exits_non_zero_at_the_terminal(w, capsys, monkeypatch):
+    monkeypatch.setenv(TOKEN_ENV, terminal.token_for("maria"))
+    with pytest.raises(SystemExit) as exited:
+        main(["assign", "--reason", "x"])
+    assert exited.value.code != 0
+    assert "arrears assign DEBTOR --to USER" in capsys.readouterr().err

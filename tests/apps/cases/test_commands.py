@@ -10,7 +10,7 @@ from django.utils import timezone
 from arrears.apps.cases.models import RunLock, Strategy
 from arrears.apps.cases.services import strategies_install_defaults
 from tests import factories, terminal
-from tests.factories import admin
+from tests.factories import admin, run_as_admin
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 11, 25)
@@ -43,8 +43,21 @@ def test_dry_run_command_says_nothing_was_changed(company):
 
 def test_run_command_refuses_cleanly_while_another_run_holds_the_lock(company):
     RunLock.objects.create(company=company, run_id=7, holder="h1", acquired_at=timezone.now())
-    with pytest.raises(CommandError, match="another run holds the lock"):
+    with pytest.raises(CommandError, match="another run holds the lock") as said:
         _call("run", "--as-of", "2026-11-25")
+    assert str(said.value).endswith("if it died, break the lock with: arrears run --break-lock")
+
+
+def test_the_run_service_refuses_a_held_lock_with_a_code_and_no_terminal_option(company):
+    from arrears.apps.cases.services import RunLocked
+
+    RunLock.objects.create(company=company, run_id=7, holder="h1", acquired_at=timezone.now())
+    with pytest.raises(RunLocked) as refused:
+        run_as_admin(company=company, as_of=AS_OF)
+    assert refused.value.code == "run.locked"
+    assert refused.value.figures["run_id"] == 7 and refused.value.figures["holder"] == "h1"
+    assert "another run holds the lock" in str(refused.value)
+    assert "--break-lock" not in str(refused.value)
 
 
 def test_explain_names_the_rule_the_item_and_the_figures(company):

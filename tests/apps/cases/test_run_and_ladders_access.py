@@ -11,12 +11,14 @@ import pytest
 
 from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.models import Case, Run, Strategy
+from arrears.apps.cases.selectors import strategies_read
 from arrears.apps.cases.services import run_daily, strategies_install_defaults
 from arrears.apps.cases.services.strategies import strategies_install
 from arrears.domain.access import PersonRole
 from arrears.domain.ladder import DEFAULT_STRATEGIES
 from arrears.domain.refusal import NotAllowed
 from tests import factories, tables
+from tests.queries import queries
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +97,14 @@ def test_only_the_company_s_administrator_installs_the_default_ladders(w, who):
         return
     _refused(lambda: strategies_install_defaults(actor=w[who], company=globex))
     assert not Strategy.objects.filter(company=globex).exists()
+
+
+def test_the_ladders_are_read_in_as_many_queries_for_all_of_them_as_for_one(w):
+    maria = w["credit_manager"]
+    strategies_install(actor=maria, company=w["acme"], strategies=DEFAULT_STRATEGIES[:1])
+    few, one = queries(lambda: strategies_read(actor=maria, company=w["acme"]))
+    strategies_install(actor=maria, company=w["acme"], strategies=DEFAULT_STRATEGIES)
+    many, every = queries(lambda: strategies_read(actor=maria, company=w["acme"]))
+    assert (len(one), len(every)) == (1, len(DEFAULT_STRATEGIES)) and len(every) > 1
+    assert [s.steps for s in every] == [s.steps for s in DEFAULT_STRATEGIES]  # steps in order
+    assert many == few

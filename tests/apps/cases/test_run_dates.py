@@ -59,7 +59,14 @@ def test_a_run_after_today_is_refused_and_writes_nothing(w, day):
     before = snapshot()
     with pytest.raises(RunRefused) as got:
         run_as_admin(company=w.company, as_of=day)
-    assert str(got.value) == run_module.RUN_AFTER_TODAY.format(as_of=day, today=TODAY)
+    assert (got.value.code, got.value.figures) == (
+        "run.after_today",
+        {"as_of": day, "today": TODAY},
+    )
+    assert (
+        str(got.value)
+        == f"the as-of date {day} is after today ({TODAY}): a run judges days that have happened"
+    )
     assert snapshot() == before
 
 
@@ -80,7 +87,9 @@ def test_a_run_before_the_first_day_is_refused_on_a_new_database(monkeypatch):
     for day in (date(1, 6, 1), date.min, date(1899, 12, 31)):
         with pytest.raises(RunRefused) as got:
             run_as_admin(company=w.company, as_of=day)
-        assert str(got.value) == run_module.RUN_TOO_EARLY.format(as_of=day, first=date(1900, 1, 1))
+        assert got.value.code == "run.too_early"
+        assert got.value.figures == {"as_of": day, "first": date(1900, 1, 1)}
+        assert "no ledger goes back that far" in str(got.value)
     assert snapshot() == before
 
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from arrears.apps.accounts.models import Membership
+from arrears.apps.accounts.services import user_ensure
 from arrears.apps.ledger.imports.amounts import MAX_DIGITS, TOO_LARGE
 from arrears.apps.ledger.imports.columns import (
     NOT_A_COUNTRY,
@@ -16,6 +18,7 @@ from arrears.apps.ledger.imports.debtors import (
     UNKNOWN_PARENT,
 )
 from arrears.apps.ledger.models import Contact, Debtor
+from arrears.domain.access import PersonRole
 from arrears.domain.money import TOO_MANY_DECIMALS
 from tests import factories
 from tests.apps.ledger.import_support import (
@@ -147,6 +150,37 @@ def test_an_unknown_owner_is_refused_with_row_and_column(acme, tmp_path):
     assert errors[0].message == UNKNOWN_OWNER.format(value="nobody")
 
 
+def test_an_owner_who_belongs_only_to_another_company_is_refused_with_row_and_name(acme, tmp_path):
+    """otto collects for rival alone: acme's file cannot make him the owner of acme's debtor."""
+    with rival_untouched():
+        errors = refused(acme, "debtors", debtors(tmp_path, CHILD, PARENT.replace("cora", "otto")))
+    assert where(errors) == [(3, "owner")]
+    assert errors[0].message == UNKNOWN_OWNER.format(value="otto")
+    assert "'otto'" in errors[0].message
+    assert not Debtor.objects.filter(company=acme).exists()
+
+
+@pytest.mark.parametrize("role", [PersonRole.SALES, PersonRole.ADMINISTRATOR, PersonRole.LEGAL])
+def test_an_owner_must_be_a_collector_or_credit_manager_of_the_company(acme, tmp_path, role):
+    user_ensure(username="sam", role=role, company=acme)
+    errors = refused(acme, "debtors", debtors(tmp_path, PARENT.replace("cora", "sam")))
+    assert where(errors) == [(2, "owner")]
+
+
+def test_a_deactivated_collector_cannot_be_named_an_owner(acme, tmp_path):
+    Membership.objects.filter(person__username="cora", company=acme).update(active=False)
+    errors = refused(acme, "debtors", debtors(tmp_path, PARENT))
+    assert where(errors) == [(2, "owner")]
+
+
+def test_a_credit_manager_of_the_company_may_be_named_an_owner(acme, tmp_path):
+    factories.credit_manager("maria", acme)
+    import_as_admin(
+        company=acme, kind="debtors", path=debtors(tmp_path, PARENT.replace("cora", "maria"))
+    )
+    assert Debtor.objects.get(company=acme, code="G1").owner.username == "maria"
+
+
 def test_an_unknown_parent_is_refused_with_row_and_column(acme, tmp_path):
     errors = refused(acme, "debtors", debtors(tmp_path, CHILD.replace("G1", "G9")))
     assert where(errors) == [(2, "parent_code")]
@@ -217,6 +251,7 @@ def test_a_duplicate_debtor_code_is_refused(acme, tmp_path):
 
 def test_another_companys_debtor_is_not_a_parent(acme, tmp_path):
     other = factories.company("other")
+    factories.collector("cora", other)  # the file's owner collects for both
     import_as_admin(company=other, kind="debtors", path=debtors(tmp_path, PARENT))
     errors = refused(acme, "debtors", debtors(tmp_path, CHILD))
     assert where(errors) == [(2, "parent_code")]

@@ -11,7 +11,8 @@ from io import StringIO
 import pytest
 
 from arrears.apps.negotiation.models import Approval
-from arrears.apps.negotiation.selectors import approval_lines, approval_queue
+from arrears.apps.negotiation.presentation import approval_lines
+from arrears.apps.negotiation.selectors import approval_queue
 from arrears.apps.negotiation.services import (
     PlanIn,
     negotiation_propose,

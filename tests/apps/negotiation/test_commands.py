@@ -8,7 +8,6 @@ from django.core.management.base import CommandError
 
 from arrears.apps.cases.models import Action, Case
 from arrears.apps.negotiation import cli
-from arrears.apps.negotiation.management.commands.excuse import NO_STATS
 from arrears.apps.negotiation.models import (
     Approval,
     Dispute,
@@ -19,6 +18,7 @@ from arrears.apps.negotiation.models import (
     PromiseToPay,
     WriteOff,
 )
+from arrears.apps.negotiation.presentation import NO_STATS
 from arrears.domain.excuses import CATALOGUE, Excuse
 from tests import factories, terminal
 from tests.apps.negotiation.support import AS_OF

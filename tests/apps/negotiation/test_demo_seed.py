@@ -6,12 +6,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import F
 
+from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.models import CaseEvent
 from arrears.apps.negotiation.models import Dispute, Handover, PaymentPlan, PromiseToPay, WriteOff
 from arrears.apps.negotiation.services.demo import negotiation_demo_seed
-from tests import factories
+from arrears.domain.access import PersonRole
+from arrears.domain.refusal import NotAllowed
+from tests import factories, tables
 from tests.apps.negotiation.support import AS_OF, world
-from tests.factories import run_as_admin
+from tests.factories import admin, run_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +33,9 @@ def _chosen():
 
 
 def test_the_demo_seed_tells_every_story_and_the_run_judges_them(ledger):
-    seeded = negotiation_demo_seed(company=ledger.company, as_of=AS_OF, per_mille=500)
+    seeded = negotiation_demo_seed(
+        actor=admin(), company=ledger.company, as_of=AS_OF, per_mille=500
+    )
     assert seeded["broken_promise"] and seeded["plan_defaulting"] and seeded["overdue_dispute"]
     run_as_admin(company=ledger.company, as_of=AS_OF)
     assert PromiseToPay.objects.filter(state="broken").exists()
@@ -40,14 +45,18 @@ def test_the_demo_seed_tells_every_story_and_the_run_judges_them(ledger):
 
 
 def test_the_demo_seed_is_deterministic_and_runs_once(ledger):
-    negotiation_demo_seed(company=ledger.company, as_of=AS_OF, seed=3, per_mille=300)
+    negotiation_demo_seed(actor=admin(), company=ledger.company, as_of=AS_OF, seed=3, per_mille=300)
     first = _chosen()
-    again = negotiation_demo_seed(company=ledger.company, as_of=AS_OF, seed=3, per_mille=300)
+    again = negotiation_demo_seed(
+        actor=admin(), company=ledger.company, as_of=AS_OF, seed=3, per_mille=300
+    )
     assert first and not again and _chosen() == first
 
 
 def test_the_demo_seed_tells_a_share_of_the_debtors_including_write_offs_and_hand_overs(ledger):
-    seeded = negotiation_demo_seed(company=ledger.company, as_of=AS_OF, per_mille=400)
+    seeded = negotiation_demo_seed(
+        actor=admin(), company=ledger.company, as_of=AS_OF, per_mille=400
+    )
     assert sum(seeded.values()) == 41 * 400 // 1000  # of the 41 debtors overdue 10+ days
     assert seeded["write_off"] and seeded["handover"]
     assert Handover.objects.exists() and WriteOff.objects.exists()
@@ -56,7 +65,7 @@ def test_the_demo_seed_tells_a_share_of_the_debtors_including_write_offs_and_han
 
 
 def test_no_desk_event_of_the_demo_is_dated_before_its_case_opened(ledger):
-    negotiation_demo_seed(company=ledger.company, as_of=AS_OF, per_mille=1000)
+    negotiation_demo_seed(actor=admin(), company=ledger.company, as_of=AS_OF, per_mille=1000)
     early = CaseEvent.objects.filter(on__lt=F("case__opened_on"))
     assert not early.exists(), list(early.values_list("kind", "on", "case__opened_on")[:5])
 
@@ -64,7 +73,19 @@ def test_no_desk_event_of_the_demo_is_dated_before_its_case_opened(ledger):
 def test_the_demo_seed_logs_excuses_old_enough_for_the_statistics(ledger):
     from arrears.apps.negotiation.selectors import excuse_stats
 
-    seeded = negotiation_demo_seed(company=ledger.company, as_of=AS_OF, per_mille=1000)
+    seeded = negotiation_demo_seed(
+        actor=admin(), company=ledger.company, as_of=AS_OF, per_mille=1000
+    )
     assert seeded["excuses"]
     stats = excuse_stats(actor=ledger.maria, company=ledger.company, as_of=AS_OF)
     assert not stats.is_empty() and stats["cases"].sum() > 0
+
+
+@pytest.mark.parametrize("who", ["anonymous", "cora", "maria", "olga", "globex_administrator"])
+def test_only_the_company_s_administrator_seeds_the_demo_s_negotiations(ledger, who):
+    gus = user_ensure(username="gus", role=PersonRole.ADMINISTRATOR, company=ledger.other)
+    actor = {"anonymous": None, "globex_administrator": gus}.get(who) or getattr(ledger, who, None)
+    before = tables.snapshot()
+    with pytest.raises(NotAllowed):
+        negotiation_demo_seed(actor=actor, company=ledger.company, as_of=AS_OF, per_mille=500)
+    assert tables.snapshot() == before

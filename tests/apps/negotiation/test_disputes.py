@@ -12,11 +12,11 @@ from arrears.apps.negotiation.services import (
     approval_decide,
     dispute_open,
     dispute_resolve,
-    negotiation_sweep,
 )
 from arrears.domain.disputes import DisputeError, DisputeOutcome, DisputeReason
 from arrears.domain.money import Money
 from tests.apps.negotiation.support import AS_OF, credited, eur, refused
+from tests.factories import sweep_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_a_dispute_gets_an_owner_and_a_deadline_ten_business_days_out(w):
 
 def test_only_the_disputed_part_is_excluded_from_dunning(w):
     _open(w, parts=(("INV-OLD", "200"), ("INV-NEW", "50")))
-    negotiation_sweep(company=w.company, as_of=AS_OF)
+    sweep_as_admin(company=w.company, as_of=AS_OF)
     w.refresh()
     assert (w.old.excluded_minor, w.new.excluded_minor) == (200_00, 50_00)
 
@@ -72,7 +72,7 @@ def test_the_same_dispute_twice_is_stored_once(w):
 def test_a_dispute_past_its_deadline_is_escalated_to_the_owner_s_manager_once(w):
     d = _open(w)
     for _ in range(2):
-        negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+        sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))
     d.refresh_from_db()
     assert (d.escalated_to, d.escalated_on) == (w.maria, date(2026, 12, 10))
     assert (
@@ -86,16 +86,16 @@ def test_a_dispute_past_its_deadline_is_escalated_to_the_owner_s_manager_once(w)
 def test_an_owner_without_a_manager_is_escalated_to_the_credit_managers_as_a_defect(w):
     Membership.objects.update(reports_to=None)
     _open(w)
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))
     event = CaseEvent.objects.filter(kind="dispute").last()
     assert event.reason["defect"] and event.reason["escalated_to"] == ""
 
 
 def test_a_rejected_dispute_returns_its_part_to_dunning(w):
     d = _open(w)
-    negotiation_sweep(company=w.company, as_of=AS_OF)
+    sweep_as_admin(company=w.company, as_of=AS_OF)
     dispute_resolve(dispute=d, actor=w.cora, outcome=DisputeOutcome.REJECTED, as_of=AS_OF)
-    negotiation_sweep(company=w.company, as_of=AS_OF)
+    sweep_as_admin(company=w.company, as_of=AS_OF)
     w.refresh()
     assert w.old.excluded_minor == 0 and d.outcome == "rejected"
 
@@ -157,12 +157,12 @@ def test_a_credit_stays_off_the_ladder_until_finance_books_it(w):
         approver=w.maria,
         credited=eur("150"),
     )
-    negotiation_sweep(company=w.company, as_of=AS_OF)
+    sweep_as_admin(company=w.company, as_of=AS_OF)
     w.refresh()
     assert w.old.excluded_minor == 150_00
     w.old.open_minor -= 150_00  # the credit note is booked in the ERP and imported
     w.old.save()
-    negotiation_sweep(company=w.company, as_of=date(2026, 11, 26))
+    sweep_as_admin(company=w.company, as_of=date(2026, 11, 26))
     w.refresh()
     assert w.old.excluded_minor == 0
 
@@ -217,7 +217,7 @@ def test_a_disputed_part_written_off_is_excluded_once(w):
         reason="carrier insolvent",
         as_of=AS_OF,
     )
-    negotiation_sweep(company=w.company, as_of=AS_OF)
+    sweep_as_admin(company=w.company, as_of=AS_OF)
     w.refresh()
     assert w.old.excluded_minor == 200_00  # the write-off part; the dispute's credit is the same
 

@@ -7,9 +7,10 @@ import pytest
 from arrears.apps.cases.models import Action, CaseEvent
 from arrears.apps.negotiation.models import ExcuseLog
 from arrears.apps.negotiation.selectors import excuse_stats
-from arrears.apps.negotiation.services import NotAllowed, excuse_log, negotiation_sweep
+from arrears.apps.negotiation.services import NotAllowed, excuse_log
 from arrears.domain.excuses import Excuse
 from tests.apps.negotiation.support import AS_OF, pay, refused
+from tests.factories import sweep_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -100,11 +101,11 @@ def test_excuse_follow_ups_close_when_the_case_has_paid_what_it_owed(w):
     r = excuse_log(case=w.case, actor=w.cora, excuse=Excuse.PAYMENT_IN_PROCESS, as_of=AS_OF)
     other = excuse_log(case=w.case, actor=w.cora, excuse=Excuse.NO_MONEY, as_of=AS_OF)
     pay(w.old, 600_00, AS_OF)
-    negotiation_sweep(company=w.company, as_of=date(2026, 11, 26))
+    sweep_as_admin(company=w.company, as_of=date(2026, 11, 26))
     r.action.refresh_from_db()
     assert r.action.status == "open"  # EUR 600 of 1,000: not paid yet
     pay(w.new, 400_00, date(2026, 11, 26))
-    negotiation_sweep(company=w.company, as_of=date(2026, 11, 26))
+    sweep_as_admin(company=w.company, as_of=date(2026, 11, 26))
     for a in (r.action, other.action):
         a.refresh_from_db()
         assert (a.status, a.cancelled_reason) == ("cancelled", "paid")

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from arrears.apps.cases.models import Case, CaseEvent
 from arrears.apps.negotiation.models import Approval, PaymentPlan, PromiseToPay
-from arrears.apps.negotiation.selectors import describe_desk_event
+from arrears.apps.negotiation.presentation import describe_desk_event
 from arrears.apps.negotiation.services import (
     approval_decide,
     approval_withdraw,

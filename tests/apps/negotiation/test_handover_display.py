@@ -10,7 +10,8 @@ from io import StringIO
 import pytest
 
 from arrears.apps.cases.models import Action, Case, CaseEvent
-from arrears.apps.negotiation.selectors import case_negotiation, describe_desk_event
+from arrears.apps.negotiation.presentation import describe_desk_event, negotiation_lines
+from arrears.apps.negotiation.selectors import case_negotiation
 from arrears.apps.negotiation.services import case_handover
 from arrears.apps.negotiation.services.common import follow_up
 from arrears.domain.ladder import Channel, Role
@@ -120,13 +121,14 @@ def test_explain_shows_who_has_a_handed_over_case_and_what_its_items_owe(w):
 
 def test_case_negotiation_shows_the_handover_with_the_figures_of_the_items(w):
     _to_legal(w)  # lena's now: cora, who handed it over, no longer reads it
-    lines = case_negotiation(actor=w.lena, case=w.case, as_of=AS_OF).lines()
+    lines = negotiation_lines(case_negotiation(actor=w.lena, case=w.case, as_of=AS_OF))
     assert lines[0].startswith("handed over to legal (lena) on 2026-11-25")
     assert lines[1].startswith("open EUR 1,000.00, overdue EUR 1,000.00")
 
 
 def test_a_case_not_handed_over_shows_no_handover(w):
     assert not any(
-        "handed over" in x for x in case_negotiation(actor=w.cora, case=w.case, as_of=AS_OF).lines()
+        "handed over" in x
+        for x in negotiation_lines(case_negotiation(actor=w.cora, case=w.case, as_of=AS_OF))
     )
     assert "handed over" not in _explain(w)

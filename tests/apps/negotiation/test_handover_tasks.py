@@ -14,7 +14,6 @@ from arrears.apps.negotiation.services import (
     case_handover,
     dispute_open,
     excuse_log,
-    negotiation_sweep,
     plan_create,
     promise_create,
 )
@@ -24,6 +23,7 @@ from arrears.domain.excuses import Excuse
 from arrears.domain.ladder import Role
 from arrears.domain.promises import PromiseChannel
 from tests.apps.negotiation.support import AS_OF, eur
+from tests.factories import sweep_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_a_broken_promise_follow_up_after_a_handover_goes_to_legal(w):
         as_of=AS_OF,
     )
     _to_legal(w)
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 2))  # broken after 1 Dec
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 2))  # broken after 1 Dec
     assert _role(w, "promise_follow_up") == "legal"
 
 
@@ -100,7 +100,7 @@ def test_a_plan_default_follow_up_after_a_handover_to_an_agency_goes_to_the_agen
         schedule=PlanIn(due_dates=[date(2026, 12, 1), date(2026, 12, 8)]),
     )
     _to_agency(w)
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))
     plan.refresh_from_db()
     assert plan.status == "defaulted"
     assert _role(w, "plan_default_follow_up") == "agency"
@@ -115,7 +115,7 @@ def test_a_dispute_escalated_after_a_handover_still_goes_to_the_credit_managers(
         as_of=AS_OF,
     )
     _to_legal(w)
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))
     assert _role(w, "dispute_escalation") == "credit_manager"
 
 

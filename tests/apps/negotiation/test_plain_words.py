@@ -20,7 +20,7 @@ from arrears.apps.negotiation.models import (
     PaymentPlan,
     PromiseToPay,
 )
-from arrears.apps.negotiation.selectors import describe_desk_event
+from arrears.apps.negotiation.presentation import describe_desk_event
 from arrears.apps.negotiation.services import (
     approval_decide,
     case_ensure,

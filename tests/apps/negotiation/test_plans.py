@@ -10,7 +10,6 @@ from arrears.apps.negotiation.models import Approval, ItemAcceleration, PaymentP
 from arrears.apps.negotiation.services import (
     NotAllowed,
     approval_decide,
-    negotiation_sweep,
     plan_create,
 )
 from arrears.apps.negotiation.services.plans import PlanIn
@@ -18,7 +17,7 @@ from arrears.domain.money import Money
 from arrears.domain.plans import PlanError
 from tests import factories
 from tests.apps.negotiation.support import AS_OF, eur, pay, refused
-from tests.factories import run_as_admin
+from tests.factories import run_as_admin, sweep_as_admin
 
 pytestmark = pytest.mark.django_db
 DEC, JAN = date(2026, 12, 4), date(2027, 1, 4)
@@ -84,14 +83,14 @@ def test_a_plan_beyond_the_walk_away_point_waits_for_approval(w):
 
 def test_a_plan_pending_approval_keeps_nothing_off_the_ladder(w):
     _plan(w, due_dates=[date(2027, 3, 1), date(2027, 6, 1)])
-    negotiation_sweep(company=w.company, as_of=AS_OF)
+    sweep_as_admin(company=w.company, as_of=AS_OF)
     w.refresh()
     assert (w.old.excluded_minor, w.new.excluded_minor) == (0, 0)
 
 
 def test_a_plan_in_good_standing_keeps_its_open_principal_off_the_ladder(w):
     _plan(w)
-    negotiation_sweep(company=w.company, as_of=AS_OF)
+    sweep_as_admin(company=w.company, as_of=AS_OF)
     w.refresh()
     assert (w.old.excluded_minor, w.new.excluded_minor) == (600_00, 400_00)
 
@@ -99,7 +98,7 @@ def test_a_plan_in_good_standing_keeps_its_open_principal_off_the_ladder(w):
 def test_instalments_are_matched_against_payments_like_items(w):
     plan = _plan(w)
     pay(w.old, 500_00, DEC)
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))
     first = plan.instalments.get(seq=1)
     assert (first.paid_minor, first.settled_on) == (500_00, DEC)
     w.refresh()
@@ -165,7 +164,7 @@ def test_a_payment_already_in_the_balance_when_the_plan_was_agreed_does_not_coun
         due_dates=(),
         parts=[(date(2026, 11, 30), eur("400")), (date(2026, 12, 30), eur("400"))],
     )
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 7))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 7))
     plan.refresh_from_db()
     assert plan.status == "defaulted"
     assert plan.instalments.get(seq=1).paid_minor == 0
@@ -183,13 +182,13 @@ def test_plan_parts_with_a_down_payment_or_a_rate_are_refused(w):
 def test_an_accelerated_default_makes_covered_items_not_yet_due_due_at_once(w):
     later = _not_yet_due(w, "INV-LATER")
     plan = _plan(w, item_numbers=["INV-OLD", "INV-NEW", "INV-LATER"])  # financed early
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))  # grace ends 9 Dec
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))  # grace ends 9 Dec
     plan.refresh_from_db()
     assert plan.status == "defaulted"
     acc = ItemAcceleration.objects.get()
     # due at once from the default, the first day after grace (10 Dec), not its last day
     assert (acc.item_id, acc.plan_id, acc.accelerated_on) == (later.pk, plan.pk, date(2026, 12, 10))
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 11))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 11))
     assert ItemAcceleration.objects.count() == 1
 
 
@@ -198,7 +197,7 @@ def test_a_plan_without_items_covers_what_is_due_and_its_default_accelerates_not
     plan = _plan(w)  # what is due today: not the invoice not yet due
     assert plan.covered_items == ["INV-NEW", "INV-OLD"] and plan.principal_minor == 1000_00
     factories.item(w.debtor, due=date(2027, 3, 1), amount=700_00, number="INV-AFTER")
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))
     plan.refresh_from_db()
     assert plan.status == "defaulted"
     assert not ItemAcceleration.objects.exists()
@@ -210,7 +209,7 @@ def test_an_accelerated_default_leaves_invoices_booked_after_the_plan_alone(w):
     before = _not_yet_due(w, "INV-BEFORE")
     plan = _plan(w, item_numbers=["INV-OLD", "INV-NEW", "INV-BEFORE"])
     factories.item(w.debtor, due=date(2027, 3, 1), amount=700_00, number="INV-AFTER")
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))
     plan.refresh_from_db()
     assert plan.status == "defaulted"
     assert list(ItemAcceleration.objects.values_list("item_id", flat=True)) == [before.pk]
@@ -220,7 +219,7 @@ def test_an_accelerated_plan_on_some_items_reaches_only_those(w):
     inside = _not_yet_due(w, "INV-IN")
     _not_yet_due(w, "INV-OUT")
     plan = _plan(w, item_numbers=["INV-OLD", "INV-IN"], principal=eur("900"))
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))
     plan.refresh_from_db()
     assert plan.status == "defaulted"
     assert list(ItemAcceleration.objects.values_list("item_id", flat=True)) == [inside.pk]
@@ -229,7 +228,7 @@ def test_an_accelerated_plan_on_some_items_reaches_only_those(w):
 def test_without_acceleration_no_item_is_made_due_early(w):
     _not_yet_due(w, "INV-LATER")
     _plan(w, acceleration_clause=False, item_numbers=["INV-OLD", "INV-NEW", "INV-LATER"])
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))
     assert not ItemAcceleration.objects.exists()
 
 
@@ -238,5 +237,5 @@ def test_a_plan_stored_before_covered_items_accelerates_only_items_issued_by_its
     plan = _plan(w)
     PaymentPlan.objects.filter(pk=plan.pk).update(covered_items=[])  # as an older row
     factories.item(w.debtor, due=date(2027, 3, 1), amount=700_00, number="INV-AFTER")  # 30 Jan
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))
     assert list(ItemAcceleration.objects.values_list("item_id", flat=True)) == [before.pk]

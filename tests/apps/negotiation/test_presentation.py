@@ -59,6 +59,7 @@ SAMPLE: dict[str, Any] = {
     "on": date(2026, 12, 5),
     "open_minor": 400_00,
     "person": "carl",
+    "run": 12,
     "plan": 3,
     "promise": 12,
     "promised_minor": 1000_01,

@@ -12,7 +12,6 @@ from arrears.apps.negotiation.services import (
     approval_decide,
     approval_withdraw,
     negotiation_propose,
-    negotiation_sweep,
     plan_create,
     promise_cancel,
     promise_create,
@@ -22,7 +21,7 @@ from arrears.domain.negotiation import Terms
 from arrears.domain.promises import PromiseChannel
 from tests import terminal
 from tests.apps.negotiation.support import AS_OF, eur, refused
-from tests.factories import run_as_admin
+from tests.factories import run_as_admin, sweep_as_admin
 
 pytestmark = pytest.mark.django_db
 FRI, NEXT_YEAR = date(2026, 11, 27), date(2027, 11, 25)
@@ -52,7 +51,7 @@ def test_a_promise_a_year_out_waits_for_a_credit_manager_and_holds_nothing_back(
     assert (a.kind, a.status, a.requested_by) == ("promise", "requested", w.cora)
     assert a.detail["exceeded"] == ["first_payment_too_late", "plan_too_long"]
     assert a.detail["walk_away"] == [14, "0.2500", 90] and a.detail["balance_minor"] == 1000_00
-    negotiation_sweep(company=w.company, as_of=AS_OF)
+    sweep_as_admin(company=w.company, as_of=AS_OF)
     assert _excluded(w) == 0  # the ladder goes on until a credit manager agrees
 
 
@@ -75,7 +74,7 @@ def test_an_approved_promise_stands_and_holds_back_the_promised_amount(w):
     approval_decide(approval=a, actor=w.maria, approve=True, reason="good payer", as_of=AS_OF)
     p.refresh_from_db()
     assert p.state == "open"
-    negotiation_sweep(company=w.company, as_of=AS_OF)
+    sweep_as_admin(company=w.company, as_of=AS_OF)
     assert _excluded(w) == 1000_00
     assert promise_record_for(debtor=w.debtor, as_of=AS_OF).given == 1
 

@@ -8,15 +8,14 @@ from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.cases.models import Action, Case, CaseEvent
 from arrears.apps.ledger.models import Payment
 from arrears.apps.negotiation.models import PromiseToPay
+from arrears.apps.negotiation.presentation import describe_desk_event, negotiation_lines
 from arrears.apps.negotiation.selectors import (
     case_negotiation,
-    describe_desk_event,
     promise_record_for,
 )
 from arrears.apps.negotiation.services import (
     NotAllowed,
     dispute_open,
-    negotiation_sweep,
     plan_create,
     promise_cancel,
     promise_create,
@@ -27,7 +26,7 @@ from arrears.domain.money import Money
 from arrears.domain.promises import PromiseChannel, PromiseError
 from tests import factories
 from tests.apps.negotiation.support import AS_OF, eur, pay, pay_split, refused
-from tests.factories import run_as_admin
+from tests.factories import run_as_admin, sweep_as_admin
 
 pytestmark = pytest.mark.django_db
 FRI, DEC11 = date(2026, 11, 27), date(2026, 12, 11)
@@ -141,7 +140,7 @@ def test_a_promise_is_refused_beside_a_plan(w):
 def test_a_promise_paid_in_full_by_its_date_is_kept(w):
     p = _promise(w)
     pay(w.old, 300_00, FRI)
-    negotiation_sweep(company=w.company, as_of=FRI + timedelta(days=1))
+    sweep_as_admin(company=w.company, as_of=FRI + timedelta(days=1))
     p.refresh_from_db()
     assert (p.state, p.paid_minor, p.closed_on) == ("kept", 300_00, FRI)
 
@@ -149,7 +148,7 @@ def test_a_promise_paid_in_full_by_its_date_is_kept(w):
 def test_a_partial_payment_across_several_items_counts_in_full(w):
     p = _promise(w, parts=[(FRI, eur("500"))])
     pay_split([(w.old, 200_00), (w.new, 300_00)], FRI)
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 3))
     p.refresh_from_db()
     assert p.state == "kept"
 
@@ -158,18 +157,18 @@ def test_a_payment_dated_before_the_promise_but_imported_after_it_counts(w):
     p = _promise(w, parts=[(FRI, eur("500"))])
     pay(w.old, 200_00, AS_OF - timedelta(days=1))  # in transit when the debtor promised
     pay(w.old, 300_00, FRI)
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 3))
     p.refresh_from_db()
     assert (p.state, p.paid_minor) == ("kept", 500_00)
 
 
 def test_a_payment_dated_by_the_promise_imported_after_it_broke_makes_it_kept(w):
     p = _promise(w)  # EUR 300 on Friday 27 Nov, deadline Tue 1 Dec
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 2))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 2))
     p.refresh_from_db()
     assert p.state == "broken"
     pay(w.old, 300_00, FRI)  # the ERP exports it a week late
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 4))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 4))
     p.refresh_from_db()
     w.refresh()
     assert (p.state, p.paid_minor, p.closed_on) == ("kept", 300_00, FRI)
@@ -190,14 +189,14 @@ def test_a_standing_promise_shows_paid_so_far_and_still_owed(w):
     p = _promise(w, parts=[(FRI, eur("300"))])
     pay(w.old, 100_00, AS_OF)  # imported after the promise, not yet swept
     desk = case_negotiation(actor=w.cora, case=w.case, as_of=AS_OF)
-    line = next(x for x in desk.lines() if x.startswith(f"promise P{p.pk}"))
+    line = next(x for x in negotiation_lines(desk) if x.startswith(f"promise P{p.pk}"))
     assert line.endswith("EUR 300.00, open; paid so far EUR 100.00, still owed EUR 200.00")
 
 
 def test_a_payment_received_before_the_promise_was_given_does_not_count(w):
     pay(w.old, 300_00, AS_OF - timedelta(days=1))
     p = _promise(w)
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 3))
     p.refresh_from_db()
     assert (p.state, p.paid_minor) == ("broken", 0)
 
@@ -206,7 +205,7 @@ def test_a_payment_already_in_the_balance_when_the_promise_was_entered_does_not_
     pay(w.old, 300_00, AS_OF)  # imported in the morning: the promise is checked against 700
     p = _promise(w, parts=[(FRI, eur("300"))])
     assert p.already_counted == [Payment.objects.get().reference]
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 3))
     p.refresh_from_db()
     assert (p.state, p.paid_minor) == ("broken", 0)
 
@@ -214,7 +213,7 @@ def test_a_payment_already_in_the_balance_when_the_promise_was_entered_does_not_
 def test_a_payment_of_the_same_day_imported_after_the_promise_counts(w):
     p = _promise(w, parts=[(FRI, eur("300"))])
     pay(w.old, 300_00, AS_OF)  # received today, known only after the promise was entered
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 3))
     p.refresh_from_db()
     assert (p.state, p.paid_minor) == ("kept", 300_00)
 
@@ -230,7 +229,7 @@ def test_money_on_account_counts_towards_a_promise_on_the_whole_case(w):
         amount_minor=300_00,
         unapplied_minor=300_00,
     )
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 3))
     p.refresh_from_db()
     assert (p.state, p.paid_minor) == ("kept", 300_00)
 
@@ -246,7 +245,7 @@ def test_money_on_account_does_not_count_towards_a_promise_on_some_items(w):
         amount_minor=300_00,
         unapplied_minor=300_00,
     )
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 3))
     p.refresh_from_db()
     assert p.state == "broken"
 
@@ -254,7 +253,7 @@ def test_money_on_account_does_not_count_towards_a_promise_on_some_items(w):
 def test_a_partly_paid_promise_is_partly_kept_and_counts_as_broken(w):
     p = _promise(w)
     pay(w.old, 100_00, FRI)
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 2))  # deadline Tue 1 Dec
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 2))  # deadline Tue 1 Dec
     p.refresh_from_db()
     w.refresh()
     assert p.state == "partly_kept" and (w.old.broken_promises, w.new.broken_promises) == (1, 1)
@@ -262,15 +261,15 @@ def test_a_partly_paid_promise_is_partly_kept_and_counts_as_broken(w):
 
 def test_a_standing_promise_holds_back_the_promised_amount_from_dunning(w):
     _promise(w, parts=[(FRI, eur("700"))])
-    negotiation_sweep(company=w.company, as_of=AS_OF)
+    sweep_as_admin(company=w.company, as_of=AS_OF)
     w.refresh()
     assert (w.old.excluded_minor, w.new.excluded_minor) == (600_00, 100_00)
 
 
 def test_the_hold_back_ends_when_the_promise_breaks(w):
     _promise(w, parts=[(FRI, eur("700"))])
-    negotiation_sweep(company=w.company, as_of=AS_OF)
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 2))
+    sweep_as_admin(company=w.company, as_of=AS_OF)
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 2))
     w.refresh()
     assert (w.old.excluded_minor, w.new.excluded_minor) == (0, 0)
 
@@ -278,7 +277,7 @@ def test_the_hold_back_ends_when_the_promise_breaks(w):
 def test_a_broken_promise_gets_a_follow_up_the_next_business_day_once(w):
     _promise(w)
     for _ in range(2):
-        negotiation_sweep(company=w.company, as_of=date(2026, 12, 2))
+        sweep_as_admin(company=w.company, as_of=date(2026, 12, 2))
     follow = Action.objects.get(case=w.case, step_code="promise_follow_up")
     assert follow.due_on == date(2026, 12, 2)  # deadline Tue 1 Dec (2 business days of grace)
     assert CaseEvent.objects.filter(case=w.case, kind="promise").count() == 2  # given, broken
@@ -286,15 +285,15 @@ def test_a_broken_promise_gets_a_follow_up_the_next_business_day_once(w):
 
 def test_a_sweep_repeated_for_the_same_date_changes_nothing(w):
     _promise(w)
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 2))
-    again = negotiation_sweep(company=w.company, as_of=date(2026, 12, 2))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 2))
+    again = sweep_as_admin(company=w.company, as_of=date(2026, 12, 2))
     assert not any(again.counts[k] for k in again.counts if not k.endswith("judged"))
 
 
 def test_a_dry_sweep_writes_nothing(w):
     p = _promise(w)
     events = CaseEvent.objects.count()
-    result = negotiation_sweep(company=w.company, as_of=date(2026, 12, 2), dry_run=True)
+    result = sweep_as_admin(company=w.company, as_of=date(2026, 12, 2), dry_run=True)
     p.refresh_from_db()
     w.refresh()
     assert result.counts["promises_broken"] == 1
@@ -331,6 +330,6 @@ def test_a_promise_and_a_dispute_on_the_same_item_hold_back_both(w):
         as_of=AS_OF,
     )
     _promise(w, parts=[(FRI, eur("700"))])  # of the EUR 800 not in dispute
-    negotiation_sweep(company=w.company, as_of=AS_OF)
+    sweep_as_admin(company=w.company, as_of=AS_OF)
     w.refresh()
     assert w.old.excluded_minor + w.new.excluded_minor == 900_00  # only EUR 100 is dunned

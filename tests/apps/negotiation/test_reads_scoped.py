@@ -11,6 +11,7 @@ import pytest
 
 from arrears.apps.accounts.models import AccessPolicy
 from arrears.apps.accounts.services import user_ensure
+from arrears.apps.negotiation.presentation import handed_over_words
 from arrears.apps.negotiation.selectors import (
     approval_queue,
     case_handover,
@@ -90,7 +91,7 @@ def test_the_owner_a_credit_manager_and_legal_read_the_negotiation(w, reader, wh
 
 
 def test_sales_reads_whether_a_case_is_handed_over_but_the_other_company_does_not(w, sam):
-    assert case_handover(actor=sam, case=w.case, as_of=AS_OF).handed_over() is None
+    assert handed_over_words(case_handover(actor=sam, case=w.case, as_of=AS_OF)) is None
     _refused(
         "access.not_a_member",
         lambda who: case_handover(actor=who, case=w.case, as_of=AS_OF),

@@ -5,17 +5,16 @@ from datetime import date, timedelta
 import pytest
 
 from arrears.apps.cases.models import CaseEvent
+from arrears.apps.negotiation.presentation import describe_desk_event, negotiation_lines
 from arrears.apps.negotiation.selectors import (
     approval_queue,
     case_negotiation,
-    describe_desk_event,
     open_disputes,
     promise_record_for,
 )
 from arrears.apps.negotiation.services import (
     PlanIn,
     dispute_open,
-    negotiation_sweep,
     plan_create,
     promise_create,
     writeoff_cancel,
@@ -25,7 +24,7 @@ from arrears.domain.disputes import DisputeReason
 from arrears.domain.promises import PromiseChannel
 from tests import factories
 from tests.apps.negotiation.support import AS_OF, eur, pay
-from tests.factories import run_as_admin
+from tests.factories import run_as_admin, sweep_as_admin
 
 pytestmark = pytest.mark.django_db
 FRI = date(2026, 11, 27)
@@ -47,7 +46,7 @@ def test_the_promise_record_counts_states_and_days_late(w):
     _promise(w, item="INV-OLD")
     _promise(w, item="INV-NEW")
     pay(w.old, 150_00, date(2026, 11, 30))  # 3 days after the promised date, within grace
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 3))
     record = promise_record_for(debtor=w.debtor, as_of=date(2026, 12, 3))
     assert (record.given, record.kept, record.broken, record.days_late) == (2, 1, 1, 3)
     assert record.summary().startswith("2 promises: 1 kept")
@@ -72,7 +71,7 @@ def test_the_case_summary_shows_record_commitments_disputes_and_approvals(w):
     )
     summary = case_negotiation(actor=w.cora, case=w.case, as_of=AS_OF)
     assert len(summary.promises) == len(summary.disputes) == len(summary.approvals) == 1
-    assert any(line.startswith("promise record") for line in summary.lines())
+    assert any(line.startswith("promise record") for line in negotiation_lines(summary))
 
 
 def test_the_approval_queue_is_two_queries_however_long(w, django_assert_num_queries):
@@ -96,14 +95,14 @@ def test_open_disputes_of_an_owner_include_those_escalated_to_them(w):
         reason=DisputeReason.QUALITY,
         as_of=AS_OF,
     )
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))
     assert len(open_disputes(company=w.company, owner=w.maria)) == 1
     assert open_disputes(company=w.company, owner=w.carl) == []
 
 
 def test_desk_events_read_as_sentences_with_amounts(w):
     _promise(w, amount="250")
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 3))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 3))
     lines = [describe_desk_event(e) for e in w.case.events.order_by("id")]
     assert any(
         line and "promise P" in line and "EUR 250.00 on 2026-11-27" in line for line in lines
@@ -120,7 +119,7 @@ def test_the_negotiation_record_counts_a_defaulted_plan_as_a_broken_promise(w):
         as_of=AS_OF,
         schedule=PlanIn(due_dates=[date(2026, 12, 1), date(2027, 1, 4)]),
     )
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))
     on = date(2026, 12, 10)
     assert promise_record_for(debtor=w.debtor, as_of=on).broken == 0
     assert promise_record_for(debtor=w.debtor, as_of=on, with_plans=True).broken == 1

@@ -12,12 +12,12 @@ import pytest
 from arrears.apps.cases.models import Case, CaseEvent, ItemStep
 from arrears.apps.ledger.models import ExchangeRate, OpenItem
 from arrears.apps.negotiation.models import PromiseToPay
-from arrears.apps.negotiation.services import negotiation_sweep, promise_create
+from arrears.apps.negotiation.services import promise_create
 from arrears.apps.negotiation.services import sweep_frames as frames
 from arrears.domain.promises import PromiseChannel, PromisePolicy
 from tests import factories
 from tests.apps.negotiation.support import AS_OF, eur, pay
-from tests.factories import run_as_admin
+from tests.factories import run_as_admin, sweep_as_admin
 
 pytestmark = pytest.mark.django_db
 FRI = date(2026, 11, 27)  # the promised day; deadline Tue 1 Dec (2 business days of grace)
@@ -88,18 +88,18 @@ def test_an_invoice_falling_due_after_the_promise_broke_climbs_the_ladder_on_its
 
 def test_the_count_expires_with_the_record_window(w):
     _promise(w)
-    negotiation_sweep(company=w.company, as_of=BROKEN)
+    sweep_as_admin(company=w.company, as_of=BROKEN)
     assert _counts(w.old, w.new) == (1, 1)
-    negotiation_sweep(company=w.company, as_of=date(2027, 11, 25))  # given 365 days ago
+    sweep_as_admin(company=w.company, as_of=date(2027, 11, 25))  # given 365 days ago
     assert _counts(w.old, w.new) == (1, 1)
-    negotiation_sweep(company=w.company, as_of=date(2027, 11, 26))  # forgotten
+    sweep_as_admin(company=w.company, as_of=date(2027, 11, 26))  # forgotten
     assert _counts(w.old, w.new) == (0, 0)
 
 
 def test_a_partly_kept_promise_counts_only_when_the_policy_says_so(w):
     _promise(w)
     pay(w.old, 100_00, FRI)
-    negotiation_sweep(company=w.company, as_of=BROKEN)
+    sweep_as_admin(company=w.company, as_of=BROKEN)
     assert PromiseToPay.objects.get().state == "partly_kept"
     assert _counts(w.old, w.new) == (1, 1)
     lenient = PromisePolicy(partly_kept_counts_as_broken=False)
@@ -109,7 +109,7 @@ def test_a_partly_kept_promise_counts_only_when_the_policy_says_so(w):
 
 def test_a_paid_item_drops_its_count_and_a_repeated_sweep_writes_nothing(w):
     _promise(w)
-    negotiation_sweep(company=w.company, as_of=BROKEN)
+    sweep_as_admin(company=w.company, as_of=BROKEN)
     pay(w.new, 400_00, BROKEN)
     policy = PromisePolicy()
     assert frames.broken_counts_write(w.company, BROKEN, policy) == 1

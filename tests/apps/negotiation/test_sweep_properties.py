@@ -17,7 +17,6 @@ from arrears.apps.negotiation.services import (
     approval_decide,
     dispute_open,
     dispute_resolve,
-    negotiation_sweep,
     plan_create,
     promise_create,
     writeoff_request,
@@ -27,6 +26,7 @@ from arrears.domain.money import Money
 from arrears.domain.promises import PromiseChannel
 from tests import factories
 from tests.apps.negotiation.support import AS_OF, credited, world
+from tests.factories import sweep_as_admin
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -149,7 +149,7 @@ def test_no_euro_is_excluded_twice_or_beyond_the_open_amount(db, old, new, commi
             _setup_item(w, "INV-NEW", new, expect)
             free = {k: OPEN[k] - expect[k] for k in OPEN}
             held = _commit(w, commitment, free)
-            negotiation_sweep(company=w.company, as_of=AS_OF)
+            sweep_as_admin(company=w.company, as_of=AS_OF)
             got = dict(
                 factories.items_read()
                 .filter(debtor=w.debtor)

@@ -26,7 +26,7 @@ from arrears.domain.promises import PromiseChannel
 from tests import factories, terminal
 from tests.apps.negotiation.support import AS_OF, eur, refused
 from tests.apps.negotiation.support import credited as approved_credit
-from tests.factories import run_as_admin
+from tests.factories import run_as_admin, sweep_as_admin
 
 pytestmark = pytest.mark.django_db
 DEC, JAN, FEB = date(2026, 12, 4), date(2027, 1, 4), date(2027, 2, 4)
@@ -425,7 +425,6 @@ def test_a_dispute_cannot_take_money_a_plan_in_good_standing_still_finances(w):
 
 
 def test_a_plan_without_items_does_not_count_payments_of_invoices_outside_it(w):
-    from arrears.apps.negotiation.services import negotiation_sweep
     from tests.apps.negotiation.support import pay
 
     plan = plan_create(
@@ -433,7 +432,7 @@ def test_a_plan_without_items_does_not_count_payments_of_invoices_outside_it(w):
     )
     later = factories.item(w.debtor, due=DEC, amount=500_00, number="INV-DEC", issue_date=AS_OF)
     pay(later, 500_00, DEC)  # the December invoice paid on time: not a plan instalment
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))
     plan.refresh_from_db()
     assert plan.status == "defaulted"
 
@@ -447,7 +446,6 @@ def test_a_write_off_cannot_take_money_a_live_plan_still_finances(w):
 
 
 def test_a_whole_case_promise_is_not_kept_by_paying_an_invoice_outside_it(w):
-    from arrears.apps.negotiation.services import negotiation_sweep
     from tests.apps.negotiation.support import pay
 
     later = factories.item(w.debtor, due=JAN, amount=500_00, number="INV-JAN", issue_date=AS_OF)
@@ -462,6 +460,6 @@ def test_a_whole_case_promise_is_not_kept_by_paying_an_invoice_outside_it(w):
     assert p.covered_items == ["INV-NEW", "INV-OLD"]
     pay(later, 500_00, date(2026, 12, 2))  # the January invoice paid early
     pay(w.old, 500_00, date(2026, 12, 2))
-    negotiation_sweep(company=w.company, as_of=date(2026, 12, 10))
+    sweep_as_admin(company=w.company, as_of=date(2026, 12, 10))
     p.refresh_from_db()
     assert (p.state, p.paid_minor) == ("partly_kept", 500_00)

@@ -14,7 +14,6 @@ from arrears.apps.negotiation.services import (
     excuse_log,
     negotiation_close,
     negotiation_propose,
-    negotiation_sweep,
     plan_create,
     plan_withdraw,
     writeoff_cancel,
@@ -23,6 +22,7 @@ from arrears.apps.negotiation.services import (
 from arrears.domain.excuses import Excuse
 from arrears.domain.negotiation import Terms
 from tests.apps.negotiation.support import AS_OF, eur, refused
+from tests.factories import sweep_as_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def test_a_withdrawn_plan_holds_nothing_back_and_frees_the_items(w):
         schedule=PlanIn(due_dates=[date(2026, 12, 1), date(2026, 12, 8)]),
     )
     plan_withdraw(plan=plan, actor=w.cora, as_of=AS_OF, reason="replaced")
-    negotiation_sweep(company=w.company, as_of=AS_OF)
+    sweep_as_admin(company=w.company, as_of=AS_OF)
     w.refresh()
     assert (w.old.excluded_minor, w.new.excluded_minor) == (0, 0)
     again = plan_create(

@@ -353,7 +353,7 @@ def test_a_write_off_cannot_take_money_a_standing_promise_counts_on(w):
 
 
 def test_a_handover_without_an_agency_name_reads_with_single_spaces(w):
-    from arrears.apps.negotiation.selectors import describe_desk_event
+    from arrears.apps.negotiation.presentation import describe_desk_event
 
     case_handover(
         case=w.case,

@@ -24,24 +24,17 @@ from django.utils import timezone
 
 from arrears.apps.cases.models import Run, RunLock, RunStatus
 from arrears.apps.ledger.models import Company
+from arrears.domain.refusal import Refusal
 
-LOCKED = (
-    "another run holds the lock for {company} (run {run_id}, {holder}, since {since}); "
-    "wait for it, or if it died, break the lock with: arrears run --break-lock"
-)
-BUSY = (
-    "the database is busy: another process has been writing to it for more than {seconds} "
-    "seconds (another run?); nothing was changed: try again when it is done"
-)
-OVERLAPPED = (
-    "another run for {company} (run {run_id}) ran while this one waited for the database; "
-    "nothing was changed: run again if you still need to"
-)
+LOCKED = "run.locked"
+BUSY = "run.busy"
+OVERLAPPED = "run.overlapped"
 LOCK_WAIT_SECONDS = 5  # SQLite: how long taking the lock waits for another writer
 
 
-class RunLocked(RuntimeError):
-    """Refused: a run for this company is already in progress (or the database is busy)."""
+class RunLocked(Refusal, RuntimeError):
+    """Refused: a run for this company is already in progress (or the database is busy):
+    `code` and figures say which (`run.locked`, `run.busy`, `run.overlapped`)."""
 
 
 def is_busy(e: BaseException) -> bool:
@@ -69,12 +62,11 @@ def _short_wait() -> Iterator[None]:
 def _refusal(company: Company) -> RunLocked:
     held = RunLock.objects.filter(company=company).first()
     return RunLocked(
-        LOCKED.format(
-            company=company.code,
-            run_id=getattr(held, "run_id", "?"),
-            holder=getattr(held, "holder", "?"),
-            since=getattr(held, "acquired_at", "?"),
-        )
+        LOCKED,
+        company=company.code,
+        run_id=getattr(held, "run_id", "?"),
+        holder=getattr(held, "holder", "?"),
+        since=getattr(held, "acquired_at", "?"),
     )
 
 
@@ -106,14 +98,14 @@ def lock_take(*, company: Company, since: datetime | None = None) -> RunLock:
         raise _refusal(company) from None
     except OperationalError as e:
         if is_busy(e):
-            raise RunLocked(BUSY.format(seconds=LOCK_WAIT_SECONDS)) from None
+            raise RunLocked(BUSY, seconds=LOCK_WAIT_SECONDS) from None
         raise
     # Started together, this one waited for the database while the other ran and let go of
     # the lock: refused too, as if it had found the lock.
     other = Run.objects.filter(company=company, dry_run=False, finished_at__gte=since).first()
     if other is not None:
         RunLock.objects.filter(pk=lock.pk).delete()
-        raise RunLocked(OVERLAPPED.format(company=company.code, run_id=other.pk))
+        raise RunLocked(OVERLAPPED, company=company.code, run_id=other.pk)
     return lock
 
 

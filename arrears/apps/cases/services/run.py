@@ -34,18 +34,12 @@ from arrears.domain.access import Verb
 from arrears.domain.actions import ActionState, first_state_expr
 from arrears.domain.batch.daily_run import RunConfig, decide
 from arrears.domain.dates import FIRST_DAY
-
-BACKWARDS = "runs go forward: the last run for {company} was as of {last}, not after {as_of}"
-RUN_AFTER_TODAY = (
-    "the as-of date {as_of} is after today ({today}): a run judges days that have happened"
-)
-RUN_TOO_EARLY = (
-    "the as-of date {as_of} is before {first}: no ledger goes back that far (a mistyped year?)"
-)
+from arrears.domain.refusal import Refusal
 
 
-class RunRefused(ValueError):
-    """The run cannot start as asked (an as-of date before the last run, a bad ladder...)."""
+class RunRefused(Refusal, ValueError):
+    """The run cannot start as asked (an as-of date before the last run, a bad ladder...):
+    nothing was written; `code` and figures say why (`run.*`, in `cases.presentation`)."""
 
 
 @dataclass
@@ -82,16 +76,16 @@ def run_daily(
     require(actor, Verb.ADMINISTER, company_id=company.pk, what="run the daily run")
     now = clock.today()
     if as_of > now:
-        raise RunRefused(RUN_AFTER_TODAY.format(as_of=as_of, today=now))
+        raise RunRefused("run.after_today", as_of=as_of, today=now)
     if as_of < FIRST_DAY:
-        raise RunRefused(RUN_TOO_EARLY.format(as_of=as_of, first=FIRST_DAY))
+        raise RunRefused("run.too_early", as_of=as_of, first=FIRST_DAY)
     last = selectors.last_run(company=company)
     if last is not None and as_of < last.as_of:
-        raise RunRefused(BACKWARDS.format(company=company.code, last=last.as_of, as_of=as_of))
+        raise RunRefused("run.backwards", company=company.code, last=last.as_of, as_of=as_of)
     if dry_run:  # everything a real run would do, then rolled back: an exact preview
         with transaction.atomic():
             with sequences_kept():
-                sweep, plan, timings = _sweep_and_plan(company, as_of, None)
+                sweep, plan, timings = _sweep_and_plan(company, as_of, None, actor)
             transaction.set_rollback(True)
         return _result(plan, None, as_of, dry_run=True, timings=timings, sweep=sweep)
     if break_lock:
@@ -111,7 +105,7 @@ def _run(company: Company, as_of: date, actor: Any, lock: RunLock) -> RunResult:
     RunLock.objects.filter(pk=lock.pk).update(run_id=run.pk)
     try:
         with transaction.atomic():
-            sweep, plan, timings = _sweep_and_plan(company, as_of, run)
+            sweep, plan, timings = _sweep_and_plan(company, as_of, run, actor)
             t = time.perf_counter()
             _apply(plan, company=company, run=run)
             timings["write"] = time.perf_counter() - t
@@ -127,7 +121,7 @@ def _run(company: Company, as_of: date, actor: Any, lock: RunLock) -> RunResult:
                 status=RunStatus.FAILED, finished_at=timezone.now()
             )
         if is_busy(e):
-            raise RunLocked(BUSY.format(seconds=_timeout())) from None
+            raise RunLocked(BUSY, seconds=_timeout()) from None
         raise
     return result
 
@@ -139,7 +133,9 @@ def _timeout() -> int:
 class BeforeLadder(Protocol):
     """Work done in the run's transaction before the ladder decides; returns its counts."""
 
-    def __call__(self, *, company: Company, as_of: date, run: Run | None) -> Mapping[str, int]: ...
+    def __call__(
+        self, *, actor: Any, company: Company, as_of: date, run: Run | None
+    ) -> Mapping[str, int]: ...
 
 
 _BEFORE_LADDER: dict[str, BeforeLadder] = {}
@@ -179,20 +175,20 @@ def after_ladder_register(name: str, stage: AfterLadder, waiting: Waiting | None
 
 
 def _sweep_and_plan(
-    company: Company, as_of: date, run: Run | None
+    company: Company, as_of: date, run: Run | None, actor: Any
 ) -> tuple[dict[str, int], RunPlan, dict[str, float]]:
     """§5-8 first (promises, plans, disputes set the ladder's inputs), then the ladder. The
     actions those stages book (a broken promise's follow-up, a dispute's escalation) count
     among the run's actions created, beside the ladder's."""
     if not _BEFORE_LADDER:
-        raise RunRefused("the negotiation desk is not installed: the run needs its sweep")
+        raise RunRefused("run.no_desk")
     counts: dict[str, int] = {}
     timings: dict[str, float] = {}
     mine = Action.objects.filter(case__company=company)
     before = mine.aggregate(last=Max("id"))["last"] or 0
     for name, stage in _BEFORE_LADDER.items():
         t = time.perf_counter()
-        counts.update(stage(company=company, as_of=as_of, run=run))
+        counts.update(stage(actor=actor, company=company, as_of=as_of, run=run))
         timings[name] = time.perf_counter() - t
     booked = dict(
         mine.filter(id__gt=before).values_list("channel").annotate(n=Count("id")).order_by()
@@ -220,7 +216,7 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
     t0 = time.perf_counter()
     strategies = selectors.strategies_for(company=company)
     if not strategies:
-        raise RunRefused(f"{company.code} has no collection strategy: run `arrears setup` first")
+        raise RunRefused("run.no_strategy", company=company.code)
     config = RunConfig(
         as_of=as_of,
         company_currency=company.currency,
@@ -241,7 +237,7 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
             items, credits, debtors, config, seen, pl.concat(waiting) if waiting else None
         )
     except ValueError as e:
-        raise RunRefused(str(e)) from e
+        raise RunRefused("run.cannot_decide", problem=str(e)) from e
     settlements = selectors.run_settlements(
         company=company, case_ids=closing_cases(decisions.cases, cases), as_of=as_of
     )

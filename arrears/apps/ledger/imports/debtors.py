@@ -16,6 +16,7 @@ from dataclasses import replace
 import polars as pl
 from django.contrib.auth import get_user_model
 
+from arrears.apps.accounts.models import Membership
 from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
 from arrears.apps.ledger.imports.amounts import parse_amount
 from arrears.apps.ledger.imports.columns import (
@@ -41,9 +42,13 @@ from arrears.apps.ledger.imports.upsert import (
     write_chunks,
 )
 from arrears.apps.ledger.models import Company, Contact, Debtor, RiskTier
+from arrears.domain.access import PersonRole
 from arrears.domain.money import exponent
 
-UNKNOWN_OWNER = "no user {value!r}: create the collector's account first"
+UNKNOWN_OWNER = (
+    "{value!r} is no collector or credit manager of this company: add them to its people "
+    "first, or name one who is"
+)
 UNKNOWN_PARENT = "unknown parent {value!r}: not in this file and not imported before"
 PARENT_LOOP = "the group parent {value!r} leads back to this debtor: groups cannot loop"
 GROUP_TOO_DEEP = "the group above this debtor is more than {depth} levels deep"
@@ -152,10 +157,23 @@ def _existing(company: Company) -> pl.DataFrame:
     )
 
 
-def _users() -> pl.DataFrame:
+# §1 Who may own a company's debtors: its collectors and credit managers (an active membership).
+OWNER_ROLES = (PersonRole.COLLECTOR.value, PersonRole.CREDIT_MANAGER.value)
+
+
+def _users(company: Company) -> pl.DataFrame:
+    """The people the company's file may name as owners, by username: its own collectors and
+    credit managers, never a person of another company only."""
     users, username = _user_table()
-    sql = f"SELECT id AS owner_id, {username} AS owner FROM {users}"
-    return read_frame(sql, [], {"owner_id": pl.Int64(), "owner": pl.String()})
+    members = Membership._meta.db_table
+    sql = (
+        f"SELECT u.id AS owner_id, u.{username} AS owner FROM {users} u "
+        f"JOIN {members} m ON m.person_id = u.id "
+        "WHERE m.company_id = %s AND m.active AND m.role IN (%s, %s)"
+    )
+    return read_frame(
+        sql, [company.pk, *OWNER_ROLES], {"owner_id": pl.Int64(), "owner": pl.String()}
+    )
 
 
 def validate(table: Table, *, company: Company, existing: pl.DataFrame) -> pl.DataFrame:
@@ -178,7 +196,7 @@ def validate(table: Table, *, company: Company, existing: pl.DataFrame) -> pl.Da
             minimum="zero",
         )
     if "owner" in f.columns:
-        f = f.join(_users(), on="owner", how="left", maintain_order="left")
+        f = f.join(_users(company), on="owner", how="left", maintain_order="left")
         unknown = pl.col("owner").is_not_null() & pl.col("owner_id").is_null()
         p.add(f, unknown, "owner", say(UNKNOWN_OWNER, value=pl.col("owner")))
     _check_contacts(f, p)

@@ -20,8 +20,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
+from arrears.apps.accounts.access import require
 from arrears.apps.accounts.models import Membership
-from arrears.apps.accounts.services import member_add, user_ensure
+from arrears.apps.accounts.services import member_add
 from arrears.apps.cases.models import Case
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, Company, Debtor, OpenItem
 from arrears.apps.negotiation.models import (
@@ -39,7 +40,7 @@ from arrears.apps.negotiation.services.negotiation import negotiation_propose
 from arrears.apps.negotiation.services.plans import PlanIn, plan_create
 from arrears.apps.negotiation.services.promises import promise_create
 from arrears.apps.negotiation.services.writeoffs import case_handover, writeoff_request
-from arrears.domain.access import PersonRole
+from arrears.domain.access import PersonRole, Verb
 from arrears.domain.disputes import DisputeReason
 from arrears.domain.excuses import Excuse
 from arrears.domain.money import Money
@@ -60,9 +61,13 @@ class Seeded(Counter[str]):
 
 
 def negotiation_demo_seed(
-    *, company: Company, as_of: date, seed: int = 7, per_mille: int = 250, admin: Any = None
+    *, actor: Any, company: Company, as_of: date, seed: int = 7, per_mille: int = 250
 ) -> Seeded:
-    """Tell one negotiation story on each chosen debtor (see the module docstring)."""
+    """Tell one negotiation story on each chosen debtor (see the module docstring): the
+    company's administrator seeds (the demo's), adding the desk's people through
+    `member_add`; anyone else is refused (`NotAllowed`) before anything is read or written.
+    Each story then acts as the person it tells of, through the desk's own services."""
+    require(actor, Verb.ADMINISTER, company_id=company.pk, what="seed the demo's negotiations")
     done = Seeded()
     if PromiseToPay.objects.filter(case__company=company).exists():
         return done  # seeded before: the demo is safe to repeat
@@ -72,10 +77,8 @@ def negotiation_demo_seed(
         ("inkasso", PersonRole.AGENCY, "Inkasso AG"),
     ]
     for username, role, name in people:
-        if admin is None:  # tests that seed without the demo command's administrator
-            user_ensure(username=username, role=role, first_name=name, company=company)
-        elif role_in_company(username, company) != role:
-            member_add(actor=admin, company_id=company.pk, username=username, role=role, name=name)
+        if role_in_company(username, company) != role:
+            member_add(actor=actor, company_id=company.pk, username=username, role=role, name=name)
     manager = get_user_model().objects.get(username="maria")
     debtors = _candidates(company, as_of)
     rng = random.Random(seed)

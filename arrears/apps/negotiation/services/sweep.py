@@ -22,6 +22,7 @@ import polars as pl
 from django.db import transaction
 from django.db.models import Q
 
+from arrears.apps.accounts.access import require
 from arrears.apps.accounts.selectors import manager_of
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import (
@@ -56,6 +57,7 @@ from arrears.apps.negotiation.services.balances import plan_receipts, promise_sc
 from arrears.apps.negotiation.services.common import case_event, follow_up
 from arrears.apps.negotiation.services.promises import promise_evaluate
 from arrears.apps.negotiation.services.withdrawals import approvals_withdraw, requests_expire
+from arrears.domain.access import Verb
 from arrears.domain.dates import days_before, next_business_day
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.matching import Receipt, spread_over_items
@@ -63,6 +65,7 @@ from arrears.domain.money import Money
 from arrears.domain.plans import plan_default, plan_exclusions, plan_status
 from arrears.domain.promises import PromisePolicy, PromiseState, hold_back
 from arrears.domain.promises import follow_up as promise_follow_up
+from arrears.domain.refusal import NotAllowed
 
 _KINDS = ", ".join(f"'{k.value}'" for k in DUNNABLE_KINDS)
 FAILED = (PromiseState.BROKEN, PromiseState.PARTLY_KEPT)
@@ -89,10 +92,24 @@ class _Ctx:
 
 
 def negotiation_sweep(
-    *, company: Company, as_of: date, run: Run | None = None, dry_run: bool = False
+    *,
+    actor: Any,
+    company: Company,
+    as_of: date,
+    run: Run | None = None,
+    dry_run: bool = False,
 ) -> SweepResult:
-    """Judge promises and plans, escalate disputes, store the ladder's inputs (see module)."""
+    """Judge promises and plans, escalate disputes, store the ladder's inputs (see module).
+
+    Who sweeps is who runs: the company's administrator (`run_daily` passes its own actor
+    through); anyone else, or a person other than the actor of the `run` it is given, is
+    refused (`NotAllowed`) and nothing is written."""
     with transaction.atomic():
+        require(actor, Verb.ADMINISTER, company_id=company.pk, what="sweep the negotiation desk")
+        if run is not None and run.actor_id != actor.pk:
+            raise NotAllowed(
+                "desk.sweep_not_the_runs_actor", person=actor.get_username(), run=run.pk
+            )
         pending, credits = frames.pending(company, as_of)
         ctx = _context(company, as_of, run, decided=[pending, credits])
         _close_written_off(company, ctx, pending)  # first: nothing breaks on a closed case

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from arrears.apps.cases.cli import add_day_option, day
+from django.core.management.base import CommandError
+
+from arrears.apps.cases.cli import ASSIGN_USAGE, add_day_option, day
 from arrears.apps.cases.presentation import assigned_lines
 from arrears.apps.cases.services import debtor_assign, debtors_assign_unowned
 from arrears.apps.common.cli import PersonCommand, add_company_option
@@ -34,8 +36,7 @@ class Command(PersonCommand):
         company = self.company_for(person, o)
         if not o["unowned"]:
             if not (o["debtor"] and o["to"]):
-                self.stderr.write("give DEBTOR --to USER, or --unowned --rule ...")
-                return
+                raise CommandError(ASSIGN_USAGE)
             done = debtor_assign(
                 actor=person,
                 company=company,

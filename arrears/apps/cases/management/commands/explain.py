@@ -1,37 +1,41 @@
-"""`arrears explain DEBTOR`: why is this account where it is on the ladder?"""
+"""`arrears explain DEBTOR`: why is this account where it is on the ladder?
+
+A face over the selectors: the case's state and history come typed from `cases.selectors`
+(`case_explain`) and `negotiation.selectors`, and are put into words by the two apps'
+presentation modules; this command only chooses what to show to whom, in which order."""
 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.models import Case, CaseStatus, CreditHold
 from arrears.apps.cases.presentation import (
-    CLOSED_REASONS,
-    closed_why,
+    NO_CASE,
+    case_head,
     describe_action,
-    describe_event,
-    say,
-    say_all,
+    history_lines,
+    state_lines,
 )
-from arrears.apps.cases.selectors import Explanation, case_explain, oldest_due
+from arrears.apps.cases.selectors import case_explain
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.communications.presentation import outbox_line
 from arrears.apps.communications.selectors import case_outbox
+from arrears.apps.negotiation.presentation import (
+    describe_desk_event,
+    handover_lines,
+    held_off_words,
+    negotiation_lines,
+)
 from arrears.apps.negotiation.selectors import (
-    CaseHandover,
     DeskFacts,
-    HeldOff,
     case_handover,
     case_held_off,
     case_negotiation,
-    describe_desk_event,
     desk_facts,
 )
-from arrears.domain.actions import NextActionKind
-from arrears.domain.money import format_minor
 
 
 class Command(PersonCommand):
@@ -48,25 +52,24 @@ class Command(PersonCommand):
             actor=person, company=company, debtor_code=o["debtor"], currency=o["currency"]
         )
         if not found:
-            raise CommandError(f"debtor {o['debtor']} has no case (nothing open, or no run yet)")
+            raise CommandError(NO_CASE.format(debtor=o["debtor"]))
         today = date.today()
         for ex in found:
             c = ex.case
-            self.stdout.write(
-                f"{c.debtor.code} {c.debtor.name} — {c.currency} case, {say(c.status)}"
-            )
-            handing = case_handover(actor=person, case=c, as_of=today)
+            self.stdout.write(case_head(c))
+            handed = handover_lines(case_handover(actor=person, case=c, as_of=today))
             held = None if c.oldest_due_on else case_held_off(actor=person, case=c, as_of=today)
-            for line in _state_lines(c, handing, held):
+            held_words = held_off_words(held) if held else None
+            for line in state_lines(ex, handed=handed, held=held_words):
                 self.stdout.write(f"  {line}")
             facts = DeskFacts()
             if ex.notes:  # §5-8, not for sales
                 desk = case_negotiation(actor=person, case=c, as_of=today)
-                for line in desk.lines(with_handover=False):
+                for line in negotiation_lines(desk, with_handover=False):
                     self.stdout.write(f"  {line}")
                 facts = desk_facts(actor=person, case=c, events=ex.events)
             self.stdout.write("  history:")
-            for line in _history(ex, facts):
+            for line in history_lines(ex, partial(describe_desk_event, facts=facts)):
                 self.stdout.write(f"    {line}")
             if ex.actions:
                 self.stdout.write(f"  actions (the last {len(ex.actions)}):")
@@ -77,84 +80,3 @@ class Command(PersonCommand):
                 self.stdout.write(f"  messages in the outbox (the last {len(sent)}):")
                 for m in sent:
                     self.stdout.write(f"    {outbox_line(m)}")
-
-
-def _history(ex: Explanation, facts: DeskFacts) -> list[str]:
-    """The case's events and its debtor's credit holds in date order (on one day, the case's
-    events first, each in the order it happened); sales sees the state, not the negotiation."""
-    dated: list[tuple[date, int, str]] = []
-    for e in ex.events:
-        desk_line = describe_desk_event(e, facts)
-        if desk_line and not ex.notes:
-            continue
-        dated.append((e.on, 0, desk_line or describe_event(e, ex.items)))
-    for h in ex.holds:
-        what = "hold set" if h.hold else "hold lifted"
-        rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"
-        dated.append((h.on, 1, f"{h.on} {what}: {rules}"))
-    return [line for _, _, line in sorted(dated, key=lambda d: (d[0], d[1]))]
-
-
-def _state_lines(c: Case, handing: CaseHandover, held: HeldOff | None = None) -> list[str]:
-    """Owner, balance, step and next action, as they stand: a closed case says so instead of
-    a live step; a case handed over shows what its items owe (the run no longer counts them)
-    and that our ladder stopped; overdue items the ladder does not dun say why (`held`)."""
-    owner = c.debtor.owner.username if c.debtor.owner else "NO OWNER (defect)"
-    on_hold = CreditHold.objects.filter(debtor_id=c.debtor_id).exists()
-    hold = f"credit hold: {'YES' if on_hold else 'no'}"
-    strategy = f"(strategy {say(c.strategy_code)})" if c.strategy_code else ""
-    if c.status == CaseStatus.CLOSED:
-        why = CLOSED_REASONS.get(c.closed_reason, say(c.closed_reason) or "no reason recorded")
-        if c.closed_reason in ("credited", "settled"):
-            why = closed_why(
-                c.closed_reason, c.settled_paid_minor, c.settled_credited_minor, c.currency
-            )
-        last = _step(c, "last step: {step} since {on}", "last step: none (the ladder took no step)")
-        return [
-            f"closed on {c.closed_on} ({why}); owner {owner}; open "
-            f"{format_minor(c.open_minor, c.currency)}",
-            f"{last} {strategy}".rstrip(),
-            "next action: none (closed)",
-            hold,
-        ]
-    handed = handing.lines()
-    if handed:
-        stopped = _step(
-            c, "ladder stopped at {step} since {on}", "ladder stopped before its first step"
-        )
-        return [
-            f"owner {owner}; {handed[0]}",
-            *handed[1:],
-            f"{stopped} {strategy}".rstrip(),
-            _next_action(c),
-            hold,
-        ]
-    return [
-        f"owner {owner}; open {format_minor(c.open_minor, c.currency)}, overdue "
-        f"{format_minor(c.overdue_minor, c.currency)}; "
-        + (held.describe() if held else oldest_due(c.oldest_due_on)),
-        f"{_step(c, 'step: {step} since {on}', 'step: none yet')} {strategy}".rstrip(),
-        _next_action(c),
-        hold,
-    ]
-
-
-def _step(c: Case, taken: str, none: str) -> str:
-    """The case's ladder step in words with its date, or `none` when it took no step yet."""
-    if not c.step_code:
-        return none
-    return taken.format(step=say(c.step_code), on=c.step_on or "an unrecorded day")
-
-
-def _next_action(c: Case) -> str:
-    """The typed next action in words ("ladder step reminder on ...", "review the case on ...",
-    "promise follow-up on ... (collector)"), with whose it is when it is a call or task."""
-    on, kind, code = c.next_action_on, c.next_action_kind, c.next_action_step_code
-    if not kind or on is None:
-        return "next action: none"
-    if kind == NextActionKind.STEP:
-        return f"next action: ladder step {say(code)} on {on}"
-    if kind == NextActionKind.REVIEW:
-        return f"next action: review the case on {on}"
-    said = f"next action: {say(code)} on {on}"
-    return f"{said} ({say(c.next_action_role)})" if c.next_action_role else said

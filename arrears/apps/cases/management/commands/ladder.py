@@ -7,12 +7,12 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from arrears.apps.cases.presentation import ladder_lines, ladders_loaded_words
 from arrears.apps.cases.selectors import strategies_read
 from arrears.apps.cases.services.strategies import strategies_install
 from arrears.apps.common.cli import PersonCommand, add_company_option, export_text
 from arrears.domain.ladder import LadderError
 from arrears.domain.ladder_config import strategies_from_toml, strategies_to_toml
-from arrears.domain.text import counted
 
 
 class Command(PersonCommand):
@@ -38,27 +38,12 @@ class Command(PersonCommand):
             except (LadderError, OSError, UnicodeDecodeError) as e:
                 raise CommandError(f"{o['file']}: {e}") from None
             strategies_install(actor=person, company=company, strategies=strategies)
-            self.stdout.write(f"loaded {len(strategies)} strategies for {company.code}")
+            self.stdout.write(ladders_loaded_words(len(strategies), company.code))
             return
         strategies = strategies_read(actor=person, company=company)
         if o["action"] == "export":
             what = f"{len(strategies)} strategies of {company.code}"
             export_text(self, strategies_to_toml(strategies), o["file"], what=what)
             return
-        for s in sorted(strategies, key=lambda s: s.priority):
-            seg = s.segment
-            self.stdout.write(
-                f"{s.code} — {s.name} [{s.mode.value}, priority {s.priority}; risk "
-                f"{sorted(seg.risk_tiers) or 'any'}, countries {sorted(seg.countries) or 'any'}]"
-            )
-            for i, st in enumerate(s.steps):
-                extra = (
-                    f", or {counted(st.min_broken_promises, 'broken promise')}"
-                    if st.min_broken_promises
-                    else ""
-                )
-                self.stdout.write(
-                    f"  {i}. {st.name:<22} {st.min_days_past_due:>4} days past due, "
-                    f">= {st.min_overdue_amount} overdue{extra}; gap {st.min_gap_days}d; "
-                    f"{st.channel.value} by {st.role.value}; review every {st.follow_up_days}d"
-                )
+        for line in ladder_lines(strategies):
+            self.stdout.write(line)

@@ -9,11 +9,17 @@ from django.core.management.base import CommandError
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from arrears.apps.cases.services import RunLocked, RunRefused, RunResult, run_daily
-from arrears.apps.cases.services.lock import BUSY, is_busy
+from arrears.apps.cases.presentation import run_result_words
+from arrears.apps.cases.services import RunLocked, RunRefused, run_daily
+from arrears.apps.cases.services.lock import BUSY, LOCKED, is_busy
 from arrears.apps.common import clock
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.apps.common.progress import Progress
+from arrears.domain.refusal import Refusal
+from arrears.words import say
+
+# What the terminal adds to a refusal: the option that clears a dead run's lock.
+BREAK_LOCK_HINT = {LOCKED: "; if it died, break the lock with: arrears run --break-lock"}
 
 
 class Command(PersonCommand):
@@ -29,7 +35,7 @@ class Command(PersonCommand):
             return super().execute(*args, **options)
         except OperationalError as e:
             if is_busy(e):
-                raise CommandError(BUSY.format(seconds=_timeout())) from None
+                raise CommandError(say(Refusal(BUSY, seconds=_timeout()))) from None
             raise
 
     def add_arguments(self, parser: Any) -> None:
@@ -53,51 +59,11 @@ class Command(PersonCommand):
                 asked_at=self.asked_at,
             )
         except (RunLocked, RunRefused) as e:
-            raise CommandError(str(e)) from None
+            raise CommandError(say(e) + BREAK_LOCK_HINT.get(e.code, "")) from None
         finally:
             shown.end()
-        self.stdout.write(format_result(result))
+        self.stdout.write(run_result_words(result))
 
 
 def _timeout() -> int:
     return int(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5))
-
-
-def format_result(r: RunResult) -> str:
-    c = r.counts
-    head = "DRY RUN: nothing was changed" if r.dry_run else f"run {r.run_id}"
-    lines = [
-        f"{head} — as of {r.as_of}",
-        f"  open items {c['items']:,}, of which moved up the ladder today {c['items_stepped']:,}",
-        f"  open cases {c['cases_open']:,} (opened {c['cases_opened']:,}, reopened "
-        f"{c['cases_reopened']:,}, closed as paid {c['cases_closed']:,}, "
-        f"step changed {c['case_steps_changed']:,})",
-        "  cases by ladder step:",
-        *(f"    {step:<16} {n:>9,}" for step, n in r.by_step.items()),
-        f"  credit holds set {c['holds_set']:,}, lifted {c['holds_lifted']:,}",
-        "  negotiation: "
-        + (
-            ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in r.negotiation.items()) or "nothing"
-        ),
-        f"  actions created {c['actions_created']:,}: "
-        + (", ".join(f"{k} {v:,}" for k, v in r.actions_by_channel.items()) or "none")
-        + (
-            f" (of which {c['desk_actions_created']:,} follow-ups of promises and disputes)"
-            if c.get("desk_actions_created")
-            else ""
-        ),
-        f"  reviews booked {c.get('reviews_due', 0):,}; pending actions cancelled "
-        f"{c.get('actions_cancelled', 0):,} (overtaken by a step, its step paid, or the case "
-        "closed)",
-        f"  next actions due today or overdue {c['next_actions_due']:,}",
-    ]
-    if c["without_owner"]:
-        lines.append(
-            f"  DEFECT: {c['without_owner']:,} open cases have no owner: "
-            + ", ".join(r.orphans)
-            + (" ..." if c["without_owner"] > len(r.orphans) else "")
-        )
-    if c["without_next_action"]:
-        lines.append(f"  DEFECT: {c['without_next_action']:,} open cases have no next action")
-    lines.append("  seconds: " + ", ".join(f"{k} {v}" for k, v in r.seconds.items()))
-    return "\n".join(lines)

@@ -23,7 +23,7 @@ from arrears.apps.accounts.services import (
     token_authenticate,
     token_create,
 )
-from arrears.apps.cases.management.commands.run import format_result
+from arrears.apps.cases.presentation import run_result_words
 from arrears.apps.cases.selectors import last_run
 from arrears.apps.cases.services import (
     RunLocked,
@@ -139,14 +139,14 @@ class Command(BaseCommand):
                 run_daily(actor=admin, company=company, as_of=history[0])
             self.shown.step("seeding negotiation stories")
             seeded = negotiation_demo_seed(
-                company=company, as_of=as_of, seed=o["seed"], admin=admin
+                actor=admin, company=company, as_of=as_of, seed=o["seed"]
             )
             self.stdout.write(seeded.summary())
             tokens = _demo_tokens(admin, Path(settings.DATA_DIR) / "demo" / "tokens")
             result = self._runs(admin, company, as_of, history)
         except (RunLocked, RunRefused) as e:
-            raise CommandError(str(e)) from None
-        self.stdout.write(format_result(result))
+            raise CommandError(say(e)) from None
+        self.stdout.write(run_result_words(result))
         if result.counts.get("without_owner"):
             self.stdout.write(
                 "  (the demo leaves 1 % of its debtors without an owner on purpose: the run "

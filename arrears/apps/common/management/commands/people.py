@@ -7,6 +7,7 @@ from typing import Any
 from arrears.apps.accounts.presentation import (
     access_policy_line,
     member_change_line,
+    people_count_line,
     person_line,
 )
 from arrears.apps.accounts.selectors import access_policy_read, people_list
@@ -66,7 +67,7 @@ class Command(PersonCommand):
             rows = people_list(actor=person, company_id=cid, include_inactive=o["all"])
             for r in rows:
                 self.stdout.write(person_line(r))
-            self.stdout.write(f"{len(rows)} people in {company.code}")
+            self.stdout.write(people_count_line(len(rows), company.code))
             return
         if verb == "add":
             change = member_add(

@@ -7,11 +7,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
+from arrears.apps.accounts.presentation import token_line, token_made_words, token_revoked_words
 from arrears.apps.accounts.selectors import tokens_list
 from arrears.apps.accounts.services import TOKEN_DAYS, token_create, token_revoke
 from arrears.apps.common.cli import PersonCommand
-
-SHOWN_ONCE = "this token is shown once; keep it secret (`arrears login` saves it for you)"
 
 
 class Command(PersonCommand):
@@ -31,18 +30,16 @@ class Command(PersonCommand):
     def act(self, person: Any, o: dict[str, Any]) -> None:
         if o["verb"] == "revoke":
             prefix = token_revoke(actor=person, prefix=o["prefix"])
-            self.stdout.write(f"token {prefix} revoked")
+            self.stdout.write(token_revoked_words(prefix))
             return
         whose = _person(o["person"]) if o["person"] else None
         if o["verb"] == "create":
             made = token_create(actor=person, name=o["name"], person=whose, days=o["days"])
             self.stdout.write(made.secret)
-            self.stderr.write(f"{SHOWN_ONCE}; it expires {made.expires_at:%Y-%m-%d}")
+            self.stderr.write(token_made_words(made.expires_at))
             return
         for t in tokens_list(actor=person, person=whose):
-            state = "revoked" if t.revoked_at else f"expires {t.expires_at:%Y-%m-%d}"
-            used = f"last used {t.last_used_at:%Y-%m-%d}" if t.last_used_at else "never used"
-            self.stdout.write(f"{t.prefix}  {t.person:<12} {t.name:<16} {state}, {used}")
+            self.stdout.write(token_line(t))
 
 
 def _person(username: str) -> Any:

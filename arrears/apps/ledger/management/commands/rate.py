@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
-from arrears.apps.ledger.models import ExchangeRate
 from arrears.apps.ledger.presentation import rate_line
+from arrears.apps.ledger.selectors import exchange_rates_list
 from arrears.apps.ledger.services import exchange_rate_set
 from arrears.domain.money import MoneyError, parse_decimal
 
@@ -32,8 +32,7 @@ class Command(PersonCommand):
     def act(self, person: Any, o: dict[str, Any]) -> None:
         if o["verb"] == "list":
             company = self.company_for(person, o)
-            rows = ExchangeRate.objects.filter(company=company).order_by("currency", "valid_from")
-            for r in rows:
+            for r in exchange_rates_list(actor=person, company=company):
                 self.stdout.write(rate_line(r, company.currency))
             return
         company = self.company_for(person, o)

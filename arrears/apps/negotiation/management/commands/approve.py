@@ -22,7 +22,8 @@ from arrears.apps.common.cli import (
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, approval_id, as_of, refusal_words
 from arrears.apps.negotiation.models import Approval
-from arrears.apps.negotiation.selectors import approval_lines, approval_queue
+from arrears.apps.negotiation.presentation import approval_lines
+from arrears.apps.negotiation.selectors import approval_queue
 from arrears.apps.negotiation.services import approval_decide
 from arrears.domain.refusal import Refusal
 

@@ -7,12 +7,10 @@ options (`arrears excuse DEBTOR --user U no_money`)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.presentation import say
 from arrears.apps.common.cli import (
     add_company_option,
     company_option,
@@ -22,18 +20,18 @@ from arrears.apps.common.cli import (
 )
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, as_of, case_of, today
+from arrears.apps.negotiation.presentation import (
+    excuse_catalogue_words,
+    excuse_logged_words,
+    excuse_stats_lines,
+)
 from arrears.apps.negotiation.selectors import excuse_stats, negotiation_policy_read
 from arrears.apps.negotiation.services import excuse_log
 from arrears.domain.excuses import CATALOGUE, OWN_WORDS, Excuse
-from arrears.domain.money import format_minor
 from arrears.domain.refusal import Refusal
 from arrears.words import say as say_refusal
 
 STATS_WINDOW_DAYS = 30
-NO_STATS = (
-    "no excuse statistics yet: no excuse has a closed {days}-day window on {as_of} "
-    "(only excuses logged on or before {cutoff} count)"
-)
 
 
 class Command(DeskCommand):
@@ -78,32 +76,14 @@ class Command(DeskCommand):
         if o["list"]:
             policy = negotiation_policy_read(actor=person, company=company).policy
             for a in CATALOGUE.values():
-                days = policy.follow_up_days(a.excuse)
-                now = f"  now: {_named(a.now)}\n" if a.now else ""
-                self.stdout.write(
-                    f"{_named(a.excuse)}: {a.heard}\n  say: {a.answer}\n{now}"
-                    f"  then: {_named(a.action)} in {days} business day{'s' if days != 1 else ''}"
-                )
+                self.stdout.write(excuse_catalogue_words(a, policy.follow_up_days(a.excuse)))
             return
         day = o["as_of"] or today()
         stats = excuse_stats(
             actor=person, company=company, as_of=day, window_days=STATS_WINDOW_DAYS
         )
-        if stats.is_empty():
-            cutoff = day - timedelta(days=STATS_WINDOW_DAYS)
-            self.stdout.write(NO_STATS.format(days=STATS_WINDOW_DAYS, cutoff=cutoff, as_of=day))
-            return
-        rows = list(stats.iter_rows(named=True))
-        wide = max(28, *(len(_named(row["excuse"])) for row in rows))
-        for row in rows:
-            answer = _named(row["answer"]) if row["answer"] else "answer not recorded"
-            owed = format_minor(row["owed_minor"], row["currency"])
-            got = format_minor(row["recovered_minor"], row["currency"])
-            self.stdout.write(
-                f"{_named(row['excuse']):<{wide}} {answer}: cases {row['cases']:>6}  paid in "
-                f"full within 30 days {row['paid']:>6}  ({row['share_pct']} %)  recovered "
-                f"{got} of {owed} ({row['recovered_pct']} %)"
-            )
+        for line in excuse_stats_lines(stats, as_of=day, window_days=STATS_WINDOW_DAYS):
+            self.stdout.write(line)
 
     def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
         r = excuse_log(
@@ -115,12 +95,4 @@ class Command(DeskCommand):
             note=o["note"],
             answer=OWN_WORDS if o["own_words"] else None,
         )
-        now = f"now: {say(r.now.step_code)} (today)\n" if r.now else ""
-        self.stdout.write(
-            f"say: {r.answer.answer}\n{now}next: {say(r.action.step_code)} on {r.action.due_on}"
-        )
-
-
-def _named(code: object) -> str:
-    """A code as its plain label, with the code (what users type) in brackets."""
-    return f"{say(code)} ({code})" if say(code) != str(code) else str(code)
+        self.stdout.write(excuse_logged_words(r))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from arrears.apps.cases.presentation import say
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.apps.negotiation.cli import case_of
+from arrears.apps.negotiation.presentation import history_row_words
 from arrears.apps.negotiation.selectors import negotiation_csv, negotiation_rows
 
 
@@ -30,21 +30,4 @@ class Command(PersonCommand):
             self.stdout.write(text, ending="")
             return
         for r in negotiation_rows(actor=person, case=case, plain=True, as_of=o["as_of"]):
-            terms = f" {r['first_amount']} by {r['first_on']}" if r["first_on"] else ""
-            if r["instalments"]:
-                terms += f", total {r['total']} by {r['last_on']} ({r['instalments']} more)"
-            extra = " ".join(_words(r[k]) for k in ("condition", "reason", "commitment") if r[k])
-            self.stdout.write(
-                f"#{r['negotiation']}.{r['seq']} {r['on']} {say(r['kind']):<18} "
-                f"{r['by']}:{terms} {extra}".rstrip()
-            )
-
-
-def _words(value: object) -> str:
-    """A condition, the walk-away limits a request went beyond ("first_payment_too_late,
-    plan_too_long") or free text: codes in words, text as written."""
-    text = str(value)
-    parts = [p.strip() for p in text.split(",")]
-    if all(p and p.isidentifier() and p.islower() for p in parts):
-        return ", ".join(say(p) for p in parts)
-    return text
+            self.stdout.write(history_row_words(r))

@@ -19,7 +19,7 @@ from arrears.apps.negotiation.cli import (
     rate,
 )
 from arrears.apps.negotiation.cli import money as to_money
-from arrears.apps.negotiation.selectors import approval_lines
+from arrears.apps.negotiation.presentation import approval_lines
 from arrears.apps.negotiation.services import PlanIn, plan_create
 from arrears.domain.money import format_minor
 from arrears.domain.negotiation import Condition

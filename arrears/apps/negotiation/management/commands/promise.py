@@ -8,7 +8,7 @@ from arrears.apps.cases.presentation import say
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
 from arrears.apps.negotiation.cli import money as to_money
-from arrears.apps.negotiation.selectors import approval_lines
+from arrears.apps.negotiation.presentation import approval_lines
 from arrears.apps.negotiation.services import promise_create
 from arrears.domain.money import format_minor
 from arrears.domain.negotiation import Condition

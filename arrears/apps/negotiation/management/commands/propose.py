@@ -5,20 +5,16 @@ recommendation is kept as a note."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.presentation import say, say_all
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
 from arrears.apps.negotiation.cli import money as to_money
-from arrears.apps.negotiation.convert import history_domain
-from arrears.apps.negotiation.policy import negotiation_config
-from arrears.apps.negotiation.services import OverrideIn, ProposalResult, negotiation_propose
+from arrears.apps.negotiation.presentation import proposal_words
+from arrears.apps.negotiation.services import OverrideIn, negotiation_propose
 from arrears.domain.negotiation import Condition, Terms
-from arrears.domain.negotiation.config import conditions_ask
 from arrears.domain.negotiation.history import Action
 
 INSTALMENTS_WITHOUT_REST = (
@@ -75,69 +71,4 @@ class Command(DeskCommand):
             as_of=as_of(o, company),
             override=override,
         )
-        self.stdout.write(describe(r, override))
-
-
-def _asks(r: ProposalResult, conditions: list[Condition], terms: Terms) -> str:
-    """The conditions as the collector asks for them (a payment today with its amount)."""
-    policy = negotiation_config(r.negotiation.case.company).conditions
-    return conditions_ask(conditions, terms, r.recommendation.balance, policy)
-
-
-CODE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
-
-
-def _words(text: str) -> str:
-    """The engine's note in plain words: the codes it names (limits) said as words."""
-    return CODE.sub(lambda m: say(m.group(0)), text)
-
-
-def describe(r: ProposalResult, override: OverrideIn | None = None) -> str:
-    rec = r.recommendation
-    if override is None:
-        said = [
-            f"recommendation: {say(rec.action)} — {_words(rec.note)}",
-            f"  say: {rec.script}",
-        ]
-    else:
-        said = [
-            f"recommended: {say(rec.action)} — {_words(rec.note)} (not followed)",
-            f"  chosen instead: {say(override.chosen)} — {override.reason}",
-            f"  say: {_chosen_line(r, override)}",
-        ]
-    lines = [
-        f"proposal: {rec.proposal.describe(rec.holidays)}",
-        *said,
-        f"  walk-away: first payment by {rec.walk_away.latest_first(rec.anchor)}, at least "
-        f"{rec.walk_away.smallest_first(rec.balance)}, plan ends by "
-        f"{rec.walk_away.latest_last(rec.anchor)}",
-        f"recorded: {say_all(r.recorded)}",
-    ]
-    if r.approval:
-        lines.append(f"approval A{r.approval.pk} waits for a credit manager (`arrears approve`)")
-    if r.promise:
-        lines.append(f"agreed: promise P{r.promise.pk} recorded ({say(r.promise.state)})")
-    if r.plan:
-        lines.append(f"agreed: plan PL{r.plan.pk} recorded ({say(r.plan.status)})")
-    return "\n".join(lines)
-
-
-def _chosen_line(r: ProposalResult, ov: OverrideIn) -> str:
-    """What the collector says for the terms they chose (the engine's script is for others)."""
-    terms = ov.terms.describe(r.recommendation.holidays)
-    match ov.chosen:
-        case Action.ACCEPT:
-            last = r.negotiation.events.order_by("-seq").first()
-            conditions = [Condition(c) for c in last.conditions] if last is not None else []
-            given = f", provided you {_asks(r, conditions, ov.terms)}" if conditions else ""
-            return f"Agreed: {terms}{given}."
-        case Action.CONCEDE if ov.condition is not None:
-            return f"I can move to {terms}, if you {_asks(r, [ov.condition], ov.terms)}."
-        case Action.HOLD:  # our standing offer, as recorded
-            rows = r.negotiation.events.order_by("seq")
-            held = history_domain(rows, r.negotiation.case.currency).events[-1].terms
-            return f"My offer stands: {held.describe() if held else terms}."
-        case Action.NEEDS_APPROVAL:
-            return f"I will put {terms} to our credit manager."
-        case _:
-            return f"What I can offer is {terms}."
+        self.stdout.write(proposal_words(r, override))
