@@ -1,4 +1,4 @@
-"""The landing page; the collector's desk proper is its own app (see the issues)."""
+"""The landing page: the person's companies at a glance."""
 
 from __future__ import annotations
 
