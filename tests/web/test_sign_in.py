@@ -37,12 +37,15 @@ def _with_password(person, password: str = GOOD):
     return person
 
 
-def test_a_person_signs_in_with_their_password_and_lands_on_the_home_page(w):
+def test_a_person_signs_in_with_their_password_and_lands_on_their_worklist(w):
     _with_password(w.cora)
-    client = Client()
-    response = _sign_in(client, "cora", GOOD)
+    response = _sign_in(Client(), "cora", GOOD)
     assert response.status_code == 302 and response["Location"] == "/"
-    assert client.get("/").status_code == 200
+    home = Client()
+    _sign_in(home, "cora", GOOD)
+    page = home.get("/", follow=True)
+    assert page.redirect_chain == [("/desk/acme/worklist/", 302)]
+    assert b"D100" in page.content
 
 
 def test_a_wrong_password_is_said_on_the_form_and_signs_nobody_in(w):
@@ -85,9 +88,9 @@ def test_the_lockout_ends_fifteen_minutes_after_the_last_failure(w):
 
 def test_signing_out_ends_the_session(w):
     client = signed_in(w.cora)
-    assert client.get("/").status_code == 200
+    assert client.get("/desk/acme/worklist/").status_code == 200
     assert client.post("/accounts/logout/").status_code == 302
-    assert client.get("/")["Location"].startswith(LOGIN)
+    assert client.get("/desk/acme/worklist/")["Location"].startswith(LOGIN)
 
 
 def test_the_session_cookie_is_http_only_secure_and_same_site(w):
@@ -160,3 +163,8 @@ def test_setting_a_password_from_the_terminal_ends_a_lockout(w, monkeypatch):
     assert _sign_in(Client(), "cora", "an-old-password-77").status_code == 429
     _password_command("cora", GOOD, monkeypatch)
     assert _sign_in(Client(), "cora", GOOD).status_code == 302
+
+
+def test_the_home_page_sends_a_signed_in_person_to_their_first_company_s_worklist(w):
+    response = signed_in(w.olga).get("/")
+    assert response.status_code == 302 and response["Location"] == "/desk/globex/worklist/"

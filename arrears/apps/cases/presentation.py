@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from arrears.apps.accounts.presentation import ROLE_WORDS
-from arrears.apps.cases.models import Action, ActionStatus, CaseEvent, EventKind
+from arrears.apps.cases.models import Action, ActionStatus, CaseEvent, EventKind, HoldChange
 from arrears.apps.ledger.models import OpenItem
 from arrears.domain.access import PersonRole
 from arrears.domain.actions import CASE_CLOSED, EARLIEST_BEFORE_DUE, OVERTAKEN, STEP_LEFT
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 KIND_WORDS = {"call": "call", "task": "task", "review": "review", "message": "letter or email"}
 
 WORDS = {
+    "case.unknown": "there is no case {case} here",
     "action.unknown": "there is no action {action}: `arrears explain DEBTOR` lists a case's "
     "actions with their numbers",
     "action.not_open": "action {action} is already {status_words}: it cannot be done or "
@@ -248,6 +249,14 @@ def describe_action(a: Action) -> str:
     if a.status in (ActionStatus.SENT, ActionStatus.FAILED):
         return f"{head}{a.status} on {a.done_on}"
     return f"{head}{a.status}"
+
+
+def describe_hold(h: HoldChange) -> str:
+    """A credit hold set or lifted, with the rules behind it: "2026-11-25 hold set: exposure
+    over the credit limit" (explain's history, the desk's case page)."""
+    what = "hold set" if h.hold else "hold lifted"
+    rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"
+    return f"{h.on} {what}: {rules}"
 
 
 CANCEL_WORDS = {

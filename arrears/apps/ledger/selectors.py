@@ -31,3 +31,8 @@ def company_resolve(code: str | None = None, *, among: list[int] | None = None) 
         codes = ", ".join(known.order_by("code").values_list("code", flat=True))
         raise CompanyNotFound(WHICH_COMPANY.format(codes=codes))
     return companies[0]
+
+
+def companies_listed(ids: list[int]) -> list[Company]:
+    """The companies with these ids (a person's: `accounts.access.companies_of`), by code."""
+    return list(Company.objects.filter(pk__in=ids).order_by("code"))

@@ -8,15 +8,10 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.cases.models import Case, CaseStatus, CreditHold
-from arrears.apps.cases.presentation import (
-    CLOSED_REASONS,
-    describe_action,
-    describe_event,
-    say,
-    say_all,
-)
-from arrears.apps.cases.selectors import Explanation, case_explain, oldest_due
+from arrears.apps.cases.presentation import CLOSED_REASONS, describe_action, say
+from arrears.apps.cases.selectors import case_explain, oldest_due
 from arrears.apps.common.cli import PersonCommand, add_company_option
+from arrears.apps.negotiation.case_desk import case_timeline
 from arrears.apps.negotiation.selectors import (
     CaseHandover,
     DeskFacts,
@@ -24,7 +19,6 @@ from arrears.apps.negotiation.selectors import (
     case_handover,
     case_held_off,
     case_negotiation,
-    describe_desk_event,
     desk_facts,
 )
 from arrears.domain.actions import NextActionKind
@@ -63,28 +57,12 @@ class Command(PersonCommand):
                     self.stdout.write(f"  {line}")
                 facts = desk_facts(actor=person, case=c, events=ex.events)
             self.stdout.write("  history:")
-            for line in _history(ex, facts):
-                self.stdout.write(f"    {line}")
+            for entry in case_timeline(ex, facts):
+                self.stdout.write(f"    {entry.text}")
             if ex.actions:
                 self.stdout.write(f"  actions (the last {len(ex.actions)}):")
                 for a in ex.actions:
                     self.stdout.write(f"    {describe_action(a)}")
-
-
-def _history(ex: Explanation, facts: DeskFacts) -> list[str]:
-    """The case's events and its debtor's credit holds in date order (on one day, the case's
-    events first, each in the order it happened); sales sees the state, not the negotiation."""
-    dated: list[tuple[date, int, str]] = []
-    for e in ex.events:
-        desk_line = describe_desk_event(e, facts)
-        if desk_line and not ex.notes:
-            continue
-        dated.append((e.on, 0, desk_line or describe_event(e, ex.items)))
-    for h in ex.holds:
-        what = "hold set" if h.hold else "hold lifted"
-        rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"
-        dated.append((h.on, 1, f"{h.on} {what}: {rules}"))
-    return [line for _, _, line in sorted(dated, key=lambda d: (d[0], d[1]))]
 
 
 def _state_lines(c: Case, handing: CaseHandover, held: HeldOff | None = None) -> list[str]:
