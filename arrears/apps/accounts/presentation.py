@@ -110,8 +110,7 @@ def lockout_words(failure_limit: int, cool_off: timedelta) -> str:
     minutes = int(cool_off.total_seconds() // 60)
     return (
         f"after {failure_limit} failed sign-ins, a username is locked out from that address "
-        f"for {minutes} minutes; an administrator setting a new password "
-        "(`arrears people password USERNAME`) ends it at once"
+        f"for {minutes} minutes"
     )
 
 
