@@ -40,15 +40,21 @@ pytestmark = [
 @pytest.fixture
 def browser(monkeypatch) -> Iterator[object]:
     """Chromium through Playwright's sync API. Its event loop shares the test's thread, where
-    the test also reads the database: Django is told that is safe here."""
+    the test also reads the database: Django is told that is safe here, and the connections
+    opened inside the loop's context are closed before it ends (else PostgreSQL keeps them,
+    and the test database cannot be dropped)."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+        try:
+            yield chromium
+        finally:
+            connections.close_all()
+            chromium.close()
 
 
 def test_a_collector_signs_in_opens_the_first_case_by_keyboard_and_records_a_call(
