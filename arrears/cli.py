@@ -40,7 +40,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "writeoff-cancel",
     ),
     "letters": ("letter",),
-    "reports": ("worklist", "ageing"),
+    "clearing": ("setoff", "clear"),
+    "reports": ("worklist", "ageing", "kpis", "backtest"),
 }
 HELP = ("help", "--help", "-h")
 FOOTER = (

@@ -15,7 +15,11 @@ DATA = Path(
     os.environ.get("ARREARS_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
 )
 IBM = "ibm_late_payment_histories.csv"
-SHA256 = {IBM: "f5d488eaa4c1cc843b478b6f1068c553c5394aab4b64d587e4b9ad811d845c19"}
+UCI = "uci_credit_card_default.csv"
+SHA256 = {
+    IBM: "f5d488eaa4c1cc843b478b6f1068c553c5394aab4b64d587e4b9ad811d845c19",
+    UCI: "023eb2c3ad9efd15e7869616fa50a0143f25223105c7069ba632431530afdb61",
+}
 
 
 def path_of(name: str) -> Path:

@@ -341,3 +341,145 @@ def collectability(
         )
         .sort(*keys, "age", "horizon")
     )
+
+
+def cleared_without_payment(
+    items: pl.DataFrame, allocations: pl.DataFrame, cleared_on: date
+) -> pl.DataFrame:
+    """What the ERP cleared on an item other than by an allocated payment (a credit note set
+    against it, an adjustment): its amount less what was allocated less what is still open,
+    as payment rows (item_id, paid_on, amount_minor) dated `cleared_on`, the day arrears
+    learned of it (the ERP's file does not say when). `items` carries `open_minor` beside
+    ITEMS' columns; `allocations` is PAYMENTS-shaped. Never negative: an item more open than
+    its payments explain adds nothing."""
+    allocated = allocations.group_by("item_id").agg(allocated=pl.col("amount_minor").sum())
+    return (
+        items.join(allocated, on="item_id", how="left")
+        .select(
+            "item_id",
+            paid_on=pl.lit(cleared_on, dtype=pl.Date),
+            amount_minor=pl.col("amount_minor")
+            - pl.col("allocated").fill_null(0)
+            - pl.col("open_minor"),
+        )
+        .filter(pl.col("amount_minor") > 0)
+    )
+
+
+# What a collector did in a period (per-collector figures, rule 3's "measure what works"):
+ACTIONS = {"person": pl.String, "case_id": pl.Int64, "channel": pl.String, "done_on": pl.Date}
+PROMISES = {
+    "person": pl.String,
+    "currency": pl.String,
+    "given_on": pl.Date,
+    "state": pl.String,
+    "closed_on": pl.Date,
+    "amount_minor": pl.Int64,
+    "paid_minor": pl.Int64,
+}
+CASH = {"person": pl.String, "currency": pl.String, "paid_on": pl.Date, "amount_minor": pl.Int64}
+
+
+def collector_figures(
+    actions: pl.DataFrame,
+    promises: pl.DataFrame,
+    cash: pl.DataFrame,
+    start: date,
+    end: date,
+) -> pl.DataFrame:
+    """Per collector and currency, for the period from `start` to `end` inclusive:
+    - cases_worked: the cases on which they completed an action (each case once);
+    - calls: the phone actions they completed;
+    - promises_taken: the promises they took (given in the period, whatever came of them);
+    - promises_resolved / promises_kept: of their promises resolved in the period (kept,
+      partly kept or broken), how many, and how many kept in full;
+    - cash_minor: what was paid in the period on the debtors they own.
+    Counts of work are per person; they are repeated on each of the person's currency rows
+    (a person with no promise or cash has one row, with no currency)."""
+
+    def within(col: str) -> pl.Expr:
+        return pl.col(col).is_between(start, end)
+
+    work = (
+        actions.filter(within("done_on"))
+        .group_by("person")
+        .agg(
+            cases_worked=pl.col("case_id").n_unique().cast(pl.Int64),
+            calls=(pl.col("channel") == "phone").sum().cast(pl.Int64),
+        )
+    )
+    taken = (
+        promises.filter(within("given_on"))
+        .group_by("person", "currency")
+        .agg(promises_taken=pl.len().cast(pl.Int64))
+    )
+    resolved = (
+        promises.filter(pl.col("state").is_in(RESOLVED) & within("closed_on"))
+        .group_by("person", "currency")
+        .agg(
+            promises_resolved=pl.len().cast(pl.Int64),
+            promises_kept=(pl.col("state") == "kept").sum().cast(pl.Int64),
+        )
+    )
+    paid = (
+        cash.filter(within("paid_on"))
+        .group_by("person", "currency")
+        .agg(cash_minor=pl.col("amount_minor").sum())
+    )
+    money = (
+        taken.join(resolved, on=["person", "currency"], how="full", coalesce=True)
+        .join(paid, on=["person", "currency"], how="full", coalesce=True)
+        .with_columns(pl.col("promises_taken", "promises_resolved", "promises_kept").fill_null(0))
+        .with_columns(pl.col("cash_minor").fill_null(0))
+    )
+    people = pl.concat([work.select("person"), money.select("person")], how="vertical").unique()
+    return (
+        people.join(work, on="person", how="left")
+        .join(money, on="person", how="left")
+        .with_columns(
+            pl.col(
+                "cases_worked",
+                "calls",
+                "promises_taken",
+                "promises_resolved",
+                "promises_kept",
+                "cash_minor",
+            ).fill_null(0)
+        )
+        .select(
+            "person",
+            "currency",
+            "cases_worked",
+            "calls",
+            "promises_taken",
+            "promises_resolved",
+            "promises_kept",
+            "cash_minor",
+        )
+        .sort("person", "currency", nulls_last=True)
+    )
+
+
+def outstanding_parts(parts: pl.DataFrame, paid: pl.DataFrame) -> pl.DataFrame:
+    """The commitments still to be paid (due_on, currency, outstanding_minor), for
+    `expected_cash`: each promise's or plan's parts (commitment_id, currency, due_on,
+    amount_minor) less what was paid toward it (commitment_id, paid_minor), the earliest
+    part first, as a debtor's payment settles the oldest part of what it promised."""
+    return (
+        parts.join(paid, on="commitment_id", how="left")
+        .sort("commitment_id", "due_on")
+        .with_columns(
+            before=pl.col("amount_minor").cum_sum().over("commitment_id") - pl.col("amount_minor")
+        )
+        .select(
+            "due_on",
+            "currency",
+            outstanding_minor=(
+                pl.col("amount_minor")
+                - (pl.col("paid_minor").fill_null(0) - pl.col("before")).clip(
+                    0, pl.col("amount_minor")
+                )
+            ),
+        )
+        .filter(pl.col("outstanding_minor") > 0)
+    )

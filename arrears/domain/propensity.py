@@ -34,6 +34,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from arrears.domain.refusal import Refusal
+from arrears.domain.scoring import DEFAULT_RULE, ScoreRule, expected_recovery_expr
 
 HORIZON = 30
 FEATURES = (
@@ -155,18 +156,23 @@ def train(frame: pl.DataFrame, until: date, horizon: int = HORIZON, seed: int = 
         raise Refusal("propensity.too_little_history", days=days.len(), rows=usable.height)
     cut = days[int(days.len() * 0.8)]
     fit, calib = usable.filter(pl.col("as_of") < cut), usable.filter(pl.col("as_of") >= cut)
+    # A feature that never varies in the training slice teaches nothing (and cannot be
+    # binned): the model is trained without it and says so in its features.
+    used = tuple(f for f in FEATURES if fit[f].drop_nulls().n_unique() > 1)
+    if not used:
+        raise Refusal("propensity.too_little_history", days=days.len(), rows=usable.height)
     booster = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, random_state=seed)
-    booster.fit(_matrix(fit, FEATURES), fit["paid_within"].to_numpy())
+    booster.fit(_matrix(fit, used), fit["paid_within"].to_numpy())
     calibrated = CalibratedClassifierCV(FrozenEstimator(booster), method="isotonic")
-    calibrated.fit(_matrix(calib, FEATURES), calib["paid_within"].to_numpy())
-    return Model(calibrated, FEATURES, days[0], days[-1], horizon)
+    calibrated.fit(_matrix(calib, used), calib["paid_within"].to_numpy())
+    return Model(calibrated, used, days[0], days[-1], horizon)
 
 
 def probabilities(model: Model, frame: pl.DataFrame) -> pl.Series:
     """P(paid in full within the model's horizon) per row; a frame without the model's
     features is refused (a model is never used on features it was not trained on)."""
     missing = [f for f in model.features if f not in frame.columns]
-    if missing or tuple(model.features) != FEATURES:
+    if missing or not set(model.features) <= set(FEATURES):
         raise Refusal(
             "propensity.features_differ",
             missing=", ".join(missing) or "-",
@@ -192,11 +198,24 @@ def evaluate(model: Model, frame: pl.DataFrame) -> dict[str, float]:
     }
 
 
+def with_rule_score(frame: pl.DataFrame, rule: ScoreRule = DEFAULT_RULE) -> pl.DataFrame:
+    """The worklist's transparent rule (`scoring.expected_recovery`: the overdue balance
+    discounted by its age; no broken promise is known of a past day) as `rule_minor`, for the
+    backtest to compare with the learned expected recovery."""
+    overdue = pl.when(pl.col("dpd") >= 1).then(pl.col("open_minor")).otherwise(0)
+    return frame.with_columns(
+        rule_minor=expected_recovery_expr(
+            overdue.cast(pl.Int128), pl.col("dpd").clip(0).cast(pl.Int128), pl.lit(0), rule
+        ).cast(pl.Int64)
+    )
+
+
 RANKINGS: Mapping[str, tuple[str, bool]] = {
     "expected recovery": ("expected_minor", True),
     "oldest first": ("dpd", True),
     "largest first": ("open_minor", True),
 }
+WITH_RULE: Mapping[str, tuple[str, bool]] = {**RANKINGS, "rule-based score": ("rule_minor", True)}
 
 
 def backtest(

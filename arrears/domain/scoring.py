@@ -121,6 +121,14 @@ def expected_recovery(overdue: int, days_overdue: int, broken: int, rule: ScoreR
     return overdue * rule.age_factor_days // ((rule.age_factor_days + days_overdue) * (1 + broken))
 
 
+def expected_recovery_expr(
+    overdue: pl.Expr, days_overdue: pl.Expr, broken: pl.Expr, rule: ScoreRule
+) -> pl.Expr:
+    """`expected_recovery`'s batch twin over wide integer columns (E, rounded down)."""
+    a = rule.age_factor_days
+    return overdue * a // ((a + days_overdue) * (1 + broken))
+
+
 def priority(overdue: int, days_overdue: int, broken: int, late: int, rule: ScoreRule) -> int:
     """§3-4 S: expected recovery, counted once more for every lateness unit the action waits."""
     a, w = rule.age_factor_days, rule.late_unit_days
@@ -250,7 +258,7 @@ def score_actions(
         )
         .with_columns(overdue_company_minor=((x + SCALE // 2) // SCALE).cast(pl.Int64))
         .with_columns(
-            expected_minor=(o * a // ((a + d) * (1 + b))).cast(pl.Int64),
+            expected_minor=expected_recovery_expr(o, d, b, rule).cast(pl.Int64),
             score=(o * a * (w + lt) // ((a + d) * (1 + b) * w)).cast(pl.Int64),
             bucket=pl.lit(pl.Series(BUCKET_CODES)).get(
                 pl.sum_horizontal([(pl.col("days_overdue") > k).cast(pl.Int64) for k in bounds])

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "arrears.apps.reports",
     "arrears.apps.negotiation",
     "arrears.apps.communications",
+    "arrears.apps.clearing",
 ]
 
 MIDDLEWARE = [

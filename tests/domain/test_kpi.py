@@ -20,10 +20,16 @@ from decimal import Decimal
 import polars as pl
 
 from arrears.domain.kpi import (
+    ACTIONS,
+    CASH,
     ITEMS,
     PAYMENTS,
+    PROMISES,
+    cleared_without_payment,
     collectability,
+    collector_figures,
     expected_cash,
+    outstanding_parts,
     period_figures,
     promise_figures,
     roll_and_cure,
@@ -189,3 +195,72 @@ def test_the_collectability_curve_never_reads_a_window_past_the_as_of_date():
     # on 1 May (day 90) the 90-day window from day 0 is complete, the 180-day one is not
     curve = collectability(items, payments, D(2026, 5, 1), ages=(0,), horizons=(90, 180))
     assert curve.select("horizon", "recovered_minor").rows() == [(90, 0)]
+
+
+def test_what_the_erp_cleared_beyond_the_payments_is_settled_on_the_day_it_was_learned():
+    # A: 1,000 less 400 allocated, and the ERP says 100 is open: 500 cleared otherwise;
+    # B: 2,000 with nothing allocated, all still open: nothing; E: 500 allocated, 0 open:
+    # nothing; C: more open than its payments explain (1,000 allocated, 2,500 open): nothing.
+    items = ITEMS_FRAME.with_columns(
+        open_minor=pl.Series([10_000, 200_000, 250_000, 150_000, 0, 10_000])
+    )
+    cleared = cleared_without_payment(items, PAYMENTS_FRAME, D(2026, 12, 1))
+    assert cleared.rows() == [(1, D(2026, 12, 1), 50_000)]
+
+
+def test_a_commitments_payments_settle_its_earliest_parts_first():
+    # p1 promises 100 on 1 Dec, 15 Dec and 1 Jan, and 150 was paid: the first part is
+    # settled, 50 of the second is left, the third is whole; i2 (an instalment) is unpaid.
+    parts = pl.DataFrame(
+        {
+            "commitment_id": ["p1", "p1", "p1", "i2"],
+            "currency": ["EUR"] * 4,
+            "due_on": [D(2026, 12, 1), D(2026, 12, 15), D(2027, 1, 1), D(2026, 12, 20)],
+            "amount_minor": [100, 100, 100, 50],
+        }
+    )
+    paid = pl.DataFrame({"commitment_id": ["p1"], "paid_minor": [150]})
+    left = outstanding_parts(parts, paid).sort("due_on").rows()
+    assert left == [
+        (D(2026, 12, 15), "EUR", 50),
+        (D(2026, 12, 20), "EUR", 50),
+        (D(2027, 1, 1), "EUR", 100),
+    ]
+
+
+def test_collector_figures_count_each_persons_work_promises_and_cash_in_the_period():
+    actions = pl.DataFrame(
+        [
+            ("cora", 1, "phone", D(2026, 11, 3)),
+            ("cora", 1, "email", D(2026, 11, 4)),  # the same case: worked once
+            ("cora", 2, "phone", D(2026, 11, 5)),
+            ("olaf", 3, "phone", D(2026, 10, 1)),  # before the period
+        ],
+        schema=ACTIONS,
+        orient="row",
+    )
+    promises = pl.DataFrame(
+        [
+            ("cora", "EUR", D(2026, 11, 1), "kept", D(2026, 11, 10), 100, 100),
+            ("cora", "EUR", D(2026, 10, 20), "broken", D(2026, 11, 2), 200, 0),  # taken before
+            ("olaf", "USD", D(2026, 11, 2), "open", None, 300, 0),
+        ],
+        schema=PROMISES,
+        orient="row",
+    )
+    cash = pl.DataFrame(
+        [
+            ("cora", "EUR", D(2026, 11, 10), 100),
+            ("olaf", "EUR", D(2026, 11, 11), 50),
+            ("olaf", "USD", D(2026, 12, 1), 7),  # after the period
+        ],
+        schema=CASH,
+        orient="row",
+    )
+    got = collector_figures(actions, promises, cash, D(2026, 11, 1), D(2026, 11, 30)).rows()
+    # person, currency, cases worked, calls, taken, resolved, kept, cash
+    assert got == [
+        ("cora", "EUR", 2, 2, 1, 2, 1, 100),
+        ("olaf", "EUR", 0, 0, 0, 0, 0, 50),
+        ("olaf", "USD", 0, 0, 1, 0, 0, 0),
+    ]

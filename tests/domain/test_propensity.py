@@ -125,3 +125,16 @@ def test_a_model_is_never_used_on_features_it_was_not_trained_on(ibm):
     with pytest.raises(Refusal) as refused:
         P.probabilities(model, held_out.drop("debtor_mean_days_late"))
     assert refused.value.code == "propensity.features_differ"
+
+
+@given(
+    st.integers(min_value=0, max_value=10**15),
+    st.integers(min_value=-400, max_value=4000),
+)
+def test_the_backtests_rule_based_score_is_the_worklists_expected_recovery(open_minor, dpd):
+    from arrears.domain.scoring import DEFAULT_RULE, expected_recovery
+
+    frame = pl.DataFrame({"open_minor": [open_minor], "dpd": [dpd]})
+    got = P.with_rule_score(frame)["rule_minor"][0]
+    overdue = open_minor if dpd >= 1 else 0
+    assert got == expected_recovery(overdue, max(dpd, 0), 0, DEFAULT_RULE)

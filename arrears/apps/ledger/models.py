@@ -203,6 +203,31 @@ class ImportKind(models.TextChoices):
     DEBTORS = "debtors"
     ITEMS = "items"
     PAYMENTS = "payments"
+    PAYABLES = "payables"
+
+
+class Payable(models.Model):
+    """What we owe a debtor who is also our supplier (their invoice to us), as the ERP said:
+    the other side of a set-off (rule 11). Keyed on our ERP's document number."""
+
+    company = models.ForeignKey(  # indexed by the unique (company, number) index
+        Company, on_delete=models.PROTECT, related_name="payables", db_index=False
+    )
+    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="payables")
+    number = models.CharField(max_length=64)
+    issue_date = models.DateField()
+    due_date = models.DateField()
+    currency = models.CharField(max_length=3)
+    original_minor = models.BigIntegerField()
+    open_minor = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], name="payable_number_per_company")
+        ]
+
+    def __str__(self) -> str:
+        return f"payable {self.number}"
 
 
 class ImportBatch(models.Model):

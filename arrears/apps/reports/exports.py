@@ -278,6 +278,17 @@ def write_rows_csv(
             out.writerow(neutralise(c) if isinstance(c, str) else c for c in row)
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its name, header and rows; `formats`: column number -> a
+    number format per row (amounts in their currency's decimals)."""
+
+    name: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    formats: Mapping[int, Sequence[str]] | None = None
+
+
 def write_rows_xlsx(
     header: Sequence[str],
     rows: Sequence[Sequence[object]],
@@ -286,27 +297,33 @@ def write_rows_xlsx(
     sheet: str,
     formats: Mapping[int, Sequence[str]] | None = None,
 ) -> None:
-    """One sheet with a bold, frozen header row; text cells neutralised; `formats`: column
-    number -> a number format per row (amounts in their currency's decimals)."""
-    if len(rows) > XLSX_MAX_ROWS:
-        raise ValueError(TOO_MANY_ROWS.format(rows=len(rows)))
+    """One sheet with a bold, frozen header row; text cells neutralised."""
+    write_sheets_xlsx([Sheet(sheet, header, rows, formats)], path)
+
+
+def write_sheets_xlsx(sheets: Sequence[Sheet], path: str | Path) -> None:
+    """A workbook of sheets, each with a bold, frozen header row; text cells neutralised."""
+    for sheet in sheets:
+        if len(sheet.rows) > XLSX_MAX_ROWS:
+            raise ValueError(TOO_MANY_ROWS.format(rows=len(sheet.rows)))
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet)
-    ws.freeze_panes = "A2"
     bold = Font(bold=True)
-    head = []
-    for name in header:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = bold
-        head.append(cell)
-    ws.append(head)
-    formats = formats or {}
-    for n, row in enumerate(rows):
-        cells: list[object] = []
-        for i, value in enumerate(row):
-            cell = text_cell(ws, value)
-            if i in formats:
-                cell.number_format = formats[i][n]
-            cells.append(cell)
-        ws.append(cells)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.name)
+        ws.freeze_panes = "A2"
+        head = []
+        for name in sheet.header:
+            cell = WriteOnlyCell(ws, value=name)
+            cell.font = bold
+            head.append(cell)
+        ws.append(head)
+        formats = sheet.formats or {}
+        for n, row in enumerate(sheet.rows):
+            cells: list[object] = []
+            for i, value in enumerate(row):
+                cell = text_cell(ws, value)
+                if i in formats:
+                    cell.number_format = formats[i][n]
+                cells.append(cell)
+            ws.append(cells)
     wb.save(path)

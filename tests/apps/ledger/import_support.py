@@ -20,6 +20,7 @@ from arrears.apps.ledger.models import (
     Debtor,
     ImportBatch,
     OpenItem,
+    Payable,
     Payment,
 )
 from arrears.domain.access import PersonRole
@@ -41,7 +42,7 @@ def csv_file(tmp_path: Path, text: str, name: str = "file.csv") -> Path:
 
 
 def ledger_counts() -> dict[str, int]:
-    models = (Debtor, Contact, OpenItem, Payment, Allocation, ImportBatch, AuditEvent)
+    models = (Debtor, Contact, OpenItem, Payment, Allocation, Payable, ImportBatch, AuditEvent)
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -94,6 +95,16 @@ def ledger_world() -> Company:
                 unapplied_minor=0,
             )
             Allocation.objects.create(payment=payment, item=item, amount_minor=60_00)
+            Payable.objects.create(
+                company=rival,
+                debtor=d,
+                number=f"SUP-{number}",
+                issue_date=date(2026, 9, 1),
+                due_date=date(2026, 10, 1),
+                currency="EUR",
+                original_minor=40_00,
+                open_minor=40_00,
+            )
     acme = factories.company()
     factories.collector("cora", acme)
     factories.collector("carl", acme)
@@ -108,6 +119,7 @@ def rival_rows() -> dict[str, list[dict[str, object]]]:
         OpenItem: {"company__code": RIVAL},
         Payment: {"company__code": RIVAL},
         Allocation: {"payment__company__code": RIVAL},
+        Payable: {"company__code": RIVAL},
         ImportBatch: {"company__code": RIVAL},
     }
     return {
@@ -126,5 +138,5 @@ def rival_untouched() -> Iterator[None]:
 
 def ledger_snapshot() -> dict[str, list[dict[str, object]]]:
     """Every row of the ledger tables an import writes, to compare before and after."""
-    models = (Debtor, Contact, OpenItem, Payment, Allocation, ImportBatch, AuditEvent)
+    models = (Debtor, Contact, OpenItem, Payment, Allocation, Payable, ImportBatch, AuditEvent)
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}

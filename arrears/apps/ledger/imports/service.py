@@ -14,6 +14,7 @@ from arrears.apps.accounts.access import require
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.ledger.imports.debtors import import_debtors
 from arrears.apps.ledger.imports.items import import_items
+from arrears.apps.ledger.imports.payables import import_payables
 from arrears.apps.ledger.imports.payments import import_payments
 from arrears.apps.ledger.imports.rates import import_rates
 from arrears.apps.ledger.imports.read import Table, read_table
@@ -21,7 +22,7 @@ from arrears.apps.ledger.imports.upsert import ImportSummary, Progress
 from arrears.apps.ledger.models import Company, ImportBatch, ImportKind
 from arrears.domain.access import Verb
 
-UNKNOWN_KIND = "unknown kind of file {kind!r}: use debtors, items, payments or rates"
+UNKNOWN_KIND = "unknown kind of file {kind!r}: use debtors, items, payments, payables or rates"
 RATES = "rates"  # exchange rates: recorded by their audit event (ImportBatch's kinds are the ERP's)
 COMPLETE_ITEMS_ONLY = "--complete applies to items files only"
 
@@ -30,6 +31,7 @@ _IMPORTERS: dict[str, Importer] = {
     ImportKind.DEBTORS: import_debtors,
     ImportKind.ITEMS: import_items,
     ImportKind.PAYMENTS: import_payments,
+    ImportKind.PAYABLES: import_payables,
     RATES: import_rates,
 }
 KINDS = tuple(_IMPORTERS)
@@ -44,7 +46,7 @@ def import_file(
     progress: Progress | None = None,
     complete: bool = False,
 ) -> ImportSummary:
-    """Import a debtors, items, payments or exchange rates file (CSV or XLSX) for `company`,
+    """Import a debtors, items, payments, payables or exchange rates file (CSV or XLSX) for `company`,
     as its administrator (`NotAllowed` for anyone else, writing nothing).
 
     Raises `ImportRejected` (every error with row and column) and writes nothing if any row

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ClearingConfig(AppConfig):
+    """Set-off with debtors who are also suppliers, and clearing chains of debt (rule 11)."""
+
+    name = "arrears.apps.clearing"
+    label = "clearing"
+
+    def ready(self) -> None:
+        from arrears import words
+        from arrears.apps.clearing.presentation import WORDS
+
+        words.register(WORDS)

@@ -1,0 +1,184 @@
+"""The payables file: what we owe our debtors as their customer (their invoices to us), keyed
+on our ERP's document `number`: the other side of a set-off (rule 11).
+
+A row names its supplier by one of three keys, tried in this order: `debtor_code` (our code
+for them), `registration_number`, `vat_number` (as the debtors file holds them). A row naming
+none, or a number or VAT id shared by two debtors, is refused with its row; so is a code or
+number nobody holds.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from arrears.apps.common.bulk import read_frame
+from arrears.apps.ledger.imports.amounts import check_total, parse_amount
+from arrears.apps.ledger.imports.columns import (
+    Spec,
+    check_currency,
+    check_unique,
+    max_length,
+    parse_dates,
+    prepare,
+)
+from arrears.apps.ledger.imports.errors import Problems, say
+from arrears.apps.ledger.imports.read import Table
+from arrears.apps.ledger.imports.upsert import (
+    ImportSummary,
+    Progress,
+    diff,
+    summarize,
+    write_chunks,
+)
+from arrears.apps.ledger.models import Company, Debtor, Payable
+
+OPEN_OVER_ORIGINAL = "open amount {open} is more than the original amount {original}"
+DUE_BEFORE_ISSUE = "due date {due} is before the issue date {issue}"
+NO_SUPPLIER = (
+    "names no supplier: fill debtor_code, registration_number or vat_number "
+    "(the debtor we owe this to)"
+)
+UNKNOWN_SUPPLIER = "no debtor has {column} {value!r}: import the debtor first"
+SHARED = "{value!r} is the {column} of {count} debtors: name the supplier by debtor_code"
+KEYS = ("debtor_code", "registration_number", "vat_number")
+
+SPEC = Spec(
+    kind="payables",
+    required=("number", "issue_date", "due_date", "currency", "open_amount"),
+    optional=(*KEYS, "original_amount"),
+    lengths={
+        "number": max_length(Payable, "number"),
+        "debtor_code": max_length(Debtor, "code"),
+        "registration_number": max_length(Debtor, "registration_number"),
+        "vat_number": max_length(Debtor, "vat_number"),
+    },
+)
+FILE_NAMES = {
+    "debtor_id": "supplier",
+    "original_minor": "original_amount",
+    "open_minor": "open_amount",
+}
+_EXISTING = {
+    "id": pl.Int64(),
+    "number": pl.String(),
+    "debtor_id": pl.Int64(),
+    "issue_date": pl.Date(),
+    "due_date": pl.Date(),
+    "currency": pl.String(),
+    "original_minor": pl.Int64(),
+    "open_minor": pl.Int64(),
+}
+_DEBTORS = {
+    "id": pl.Int64(),
+    "code": pl.String(),
+    "registration_number": pl.String(),
+    "vat_number": pl.String(),
+}
+
+
+def existing_payables(company: Company) -> pl.DataFrame:
+    sql = f"SELECT {', '.join(_EXISTING)} FROM ledger_payable WHERE company_id = %s"
+    return read_frame(sql, [company.pk], _EXISTING)
+
+
+def _debtors(company: Company) -> pl.DataFrame:
+    sql = (
+        "SELECT id, code, registration_number, vat_number FROM ledger_debtor WHERE company_id = %s"
+    )
+    return read_frame(sql, [company.pk], _DEBTORS)
+
+
+def resolve_suppliers(
+    frame: pl.DataFrame, problems: Problems, debtors: pl.DataFrame
+) -> pl.DataFrame:
+    """Add `debtor_id`: by the first key a row fills (see the module)."""
+    for key in KEYS:
+        if key not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(key))
+    which = pl.lit(None, dtype=pl.String)
+    for key in reversed(KEYS):
+        which = pl.when(pl.col(key).is_not_null()).then(pl.lit(key)).otherwise(which)
+    frame = frame.with_columns(_key=which, _value=pl.coalesce(*KEYS))
+    problems.add(frame, pl.col("_key").is_null(), "debtor_code", NO_SUPPLIER)
+    lookups = pl.concat(
+        [
+            debtors.filter(pl.col(column).is_not_null() & (pl.col(column) != ""))
+            .group_by(column)
+            .agg(debtor_id=pl.col("id").min(), holders=pl.len())
+            .select(
+                _key=pl.lit(key), _value=pl.col(column), debtor_id="debtor_id", holders="holders"
+            )
+            for key, column in zip(KEYS, ("code", "registration_number", "vat_number"), strict=True)
+        ]
+    )
+    out = frame.join(lookups, on=["_key", "_value"], how="left", maintain_order="left")
+    problems.add(
+        out,
+        pl.col("_key").is_not_null() & pl.col("debtor_id").is_null(),
+        "debtor_code",
+        say(UNKNOWN_SUPPLIER, column=pl.col("_key"), value=pl.col("_value")),
+    )
+    problems.add(
+        out,
+        pl.col("holders") > 1,
+        "debtor_code",
+        say(SHARED, value=pl.col("_value"), column=pl.col("_key"), count=pl.col("holders")),
+    )
+    return out.drop("_key", "_value", "holders", *KEYS)
+
+
+def validate(table: Table, *, company: Company, existing: pl.DataFrame) -> pl.DataFrame:
+    p = Problems()
+    f = prepare(table, SPEC, p)
+    exp = check_currency(f, p, "currency")
+    cur = pl.col("currency")
+    if "original_amount" not in f.columns:
+        f = f.with_columns(original_amount=pl.col("open_amount"))
+    f = f.with_columns(original_amount=pl.col("original_amount").fill_null(pl.col("open_amount")))
+    f = parse_amount(
+        f, p, "original_amount", into="original_minor", exp=exp, currency=cur, minimum="positive"
+    )
+    f = parse_amount(f, p, "open_amount", into="open_minor", exp=exp, currency=cur, minimum="zero")
+    f = parse_dates(f, p, "issue_date", "due_date")
+    p.add(
+        f,
+        (pl.col("original_minor") > 0) & (pl.col("open_minor") > pl.col("original_minor")),
+        "open_amount",
+        say(OPEN_OVER_ORIGINAL, open=pl.col("open_amount"), original=pl.col("original_amount")),
+    )
+    p.add(
+        f,
+        pl.col("due_date") < pl.col("issue_date"),
+        "due_date",
+        say(DUE_BEFORE_ISSUE, due=pl.col("due_date"), issue=pl.col("issue_date")),
+    )
+    check_unique(f, p, ["number"], "number")
+    kept = existing.join(f.select("number"), on="number", how="anti")
+    check_total(f, p, "original_amount", minor="original_minor", already=kept, what="payables")
+    f = resolve_suppliers(f, p, _debtors(company))
+    p.raise_if_any()
+    return f
+
+
+def import_payables(
+    table: Table, *, company: Company, progress: Progress | None = None
+) -> ImportSummary:
+    """Validate the whole file, then insert new payables and update changed ones."""
+    existing = existing_payables(company)
+    f = validate(table, company=company, existing=existing)
+    compare = [c for c in _EXISTING if c not in ("id", "number")]
+    d = diff(f.select("number", *compare), existing, key=["number"], compare=compare)
+    new = d.new.with_columns(company_id=pl.lit(company.pk, dtype=pl.Int64))
+    total = new.height + d.changed.height
+    if progress:
+        progress(0, total)
+    done = write_chunks("ledger_payable", new, update=False, done=0, total=total, progress=progress)
+    write_chunks(
+        "ledger_payable",
+        d.changed.select("id", *compare),
+        update=True,
+        done=done,
+        total=total,
+        progress=progress,
+    )
+    return summarize("payables", d.flags, d.counts(FILE_NAMES))

@@ -1,0 +1,375 @@
+"""The KPI report in the words and tables a person reads: the same tables on the terminal, in
+the CSV files, in the XLSX workbook and under the charts (`arrears kpis`).
+
+Amounts become exact decimals in their currency's own decimals only here; ratios (DSO in days,
+rates in percent) are rounded half-up to one decimal only here (`kpi.shown`'s rule); a figure
+that has no meaning (no sales in a month, no promise resolved) is '-', never a zero."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from arrears.apps.reports.backtest import Backtest as BacktestResult
+from arrears.apps.reports.exports import Sheet, decimal_of, number_format
+from arrears.apps.reports.kpis import KpiReport
+from arrears.domain import kpi
+
+Cell = str | int | Decimal | None
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the report: `amounts` names the columns holding money, each row's in the
+    currency of its `currency` column; `ratios` the columns holding days or percentages."""
+
+    name: str  # file and sheet name
+    title: str
+    header: list[str]
+    rows: list[list[Cell]]
+    amounts: frozenset[int] = field(default_factory=frozenset)
+    ratios: frozenset[int] = field(default_factory=frozenset)
+    currency_column: int = 1
+
+
+BUCKET_NAMES = ("current", "1-30", "31-60", "61-90", "90+")  # kpi.BUCKETS' bands
+
+
+def one_place(value: Decimal | None) -> Decimal | None:
+    """A ratio as shown: half-up to one decimal (None stays None: no figure)."""
+    return None if value is None else value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _money(minor: int, currency: str) -> Decimal:
+    return decimal_of(minor, currency)
+
+
+def month_label(start: date, end: date) -> str:
+    """'2026-11' for a whole month, '2026-12 to the 4th' for a month to date."""
+    if end.day == calendar.monthrange(end.year, end.month)[1]:
+        return f"{start:%Y-%m}"
+    return f"{start:%Y-%m} to the {end.day}{_ordinal(end.day)}"
+
+
+def _ordinal(day: int) -> str:
+    if 11 <= day % 100 <= 13:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
+def tables(report: KpiReport) -> list[Table]:
+    """Every table of the report, in reading order."""
+    return [
+        _months(report),
+        _ageing(report),
+        _roll(report),
+        _promises(report),
+        _expected(report),
+        _collectors(report),
+        _curve(report),
+    ]
+
+
+def _months(report: KpiReport) -> Table:
+    rows: list[list[Cell]] = [
+        [
+            month_label(f.start, f.end),
+            f.currency,
+            _money(f.ar_end_minor, f.currency),
+            _money(f.sales_minor, f.currency),
+            one_place(f.dso),
+            one_place(f.countback_dso),
+            one_place(f.bpdso),
+            one_place(f.add),
+            one_place(f.cei),
+        ]
+        for f in sorted(report.months, key=lambda f: (f.currency, f.start))
+    ]
+    return Table(
+        "months",
+        "Month by month: days sales outstanding and collection effectiveness",
+        [
+            "month",
+            "currency",
+            "receivables at the end",
+            "credit sales",
+            "DSO (days)",
+            "countback DSO",
+            "best possible DSO",
+            "average days delinquent",
+            "CEI (%)",
+        ],
+        rows,
+        amounts=frozenset({2, 3}),
+        ratios=frozenset({4, 5, 6, 7, 8}),
+    )
+
+
+def _ageing(report: KpiReport) -> Table:
+    wide = report.ageing.pivot(
+        on="bucket", index=["month_end", "currency"], values="open_minor", aggregate_function="sum"
+    ).sort("currency", "month_end")
+    rows: list[list[Cell]] = []
+    for r in wide.iter_rows(named=True):
+        cur = r["currency"]
+        rows.append(
+            [
+                r["month_end"].isoformat(),
+                cur,
+                *(_money(r.get(str(b)) or 0, cur) for b in range(len(BUCKET_NAMES))),
+            ]
+        )
+    return Table(
+        "ageing",
+        "Ageing over time: what was open at each month's end, by days past due",
+        ["month end", "currency", *BUCKET_NAMES],
+        rows,
+        amounts=frozenset(range(2, 2 + len(BUCKET_NAMES))),
+    )
+
+
+def _roll(report: KpiReport) -> Table:
+    rows: list[list[Cell]] = []
+    for r in report.roll.iter_rows(named=True):
+        cur, bucket = r["currency"], r["bucket"]
+        overdue = bucket > 0
+        rows.append(
+            [
+                BUCKET_NAMES[bucket],
+                cur,
+                r["items"],
+                _money(r["from_minor"], cur),
+                _money(r["rolled_minor"], cur),
+                one_place(kpi.ratio(r["rolled_minor"], r["from_minor"], scale=100)),
+                r["cured_items"] if overdue else None,
+                one_place(kpi.ratio(r["cured_items"], r["items"], scale=100)) if overdue else None,
+                one_place(kpi.ratio(r["cured_minor"], r["from_minor"], scale=100))
+                if overdue
+                else None,
+            ]
+        )
+    return Table(
+        "roll",
+        "Roll and cure since the month began: of each bucket's balance then, what rolled "
+        "to a worse bucket, and what was cured (paid or no longer overdue)",
+        [
+            "bucket",
+            "currency",
+            "items",
+            "balance then",
+            "rolled",
+            "roll rate (%)",
+            "cured items",
+            "cure rate (%)",
+            "cured by amount (%)",
+        ],
+        rows,
+        amounts=frozenset({3, 4}),
+        ratios=frozenset({5, 7, 8}),
+    )
+
+
+def _promises(report: KpiReport) -> Table:
+    rows: list[list[Cell]] = [
+        [
+            cur,
+            f.resolved,
+            f.kept,
+            one_place(f.kept_rate),
+            _money(f.promised_minor, cur),
+            _money(f.paid_minor, cur),
+            one_place(f.amount_rate),
+        ]
+        for cur, f in sorted(report.promises.items())
+    ]
+    return Table(
+        "promises",
+        "Promises resolved since the month began (kept, partly kept or broken)",
+        ["currency", "resolved", "kept", "kept (%)", "promised", "paid", "paid (%)"],
+        rows,
+        amounts=frozenset({4, 5}),
+        ratios=frozenset({3, 6}),
+        currency_column=0,
+    )
+
+
+def _expected(report: KpiReport) -> Table:
+    rows: list[list[Cell]] = [
+        [r["week"].isoformat(), r["currency"], _money(r["expected_minor"], r["currency"])]
+        for r in report.expected.iter_rows(named=True)
+    ]
+    return Table(
+        "expected",
+        "Cash expected from promises and plans, by week (what is overdue counts in this week)",
+        ["week of", "currency", "expected"],
+        rows,
+        amounts=frozenset({2}),
+    )
+
+
+def _collectors(report: KpiReport) -> Table:
+    rows: list[list[Cell]] = []
+    for r in report.collectors.iter_rows(named=True):
+        cur = r["currency"]
+        rows.append(
+            [
+                r["person"],
+                cur or "",
+                r["cases_worked"],
+                r["calls"],
+                r["promises_taken"],
+                r["promises_resolved"],
+                r["promises_kept"],
+                _money(r["cash_minor"], cur) if cur else None,
+            ]
+        )
+    title = "Per collector since the month began"
+    if not report.all_collectors:
+        title += " (your own figures: a credit manager sees everyone's)"
+    return Table(
+        "collectors",
+        title,
+        [
+            "person",
+            "currency",
+            "cases worked",
+            "calls",
+            "promises taken",
+            "resolved",
+            "kept",
+            "cash collected",
+        ],
+        rows,
+        amounts=frozenset({7}),
+    )
+
+
+def _curve(report: KpiReport) -> Table:
+    horizons = sorted(set(report.curve["horizon"].to_list())) or list(kpi.HORIZONS)
+    rows: list[list[Cell]] = []
+    for (cur, age), group in report.curve.group_by(["currency", "age"], maintain_order=True):
+        by_horizon = {r["horizon"]: r for r in group.iter_rows(named=True)}
+        first = next(iter(by_horizon.values()))
+        rows.append(
+            [
+                str(age),
+                str(cur),
+                first["items"],
+                *(
+                    one_place(
+                        kpi.ratio(
+                            by_horizon[h]["recovered_minor"], by_horizon[h]["open_minor"], scale=100
+                        )
+                    )
+                    if h in by_horizon
+                    else None
+                    for h in horizons
+                ),
+            ]
+        )
+    return Table(
+        "curve",
+        "Collectability: of what was still open when items reached each age (days overdue), "
+        "the share recovered within the days after",
+        ["age (days)", "currency", "items", *(f"within {h} days (%)" for h in horizons)],
+        rows,
+        ratios=frozenset(range(3, 3 + len(horizons))),
+    )
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, Decimal):
+        return f"{value:,f}"
+    return str(value)
+
+
+def render(table: Table) -> str:
+    """A plain-text table: the first two columns left-aligned, figures right-aligned."""
+    body = [[_text(c) for c in row] for row in table.rows]
+    widths = [max(len(r[i]) for r in [table.header, *body]) for i in range(len(table.header))]
+    n_text = table.currency_column + 1
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i < n_text else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    rule = "-" * len(line(["-" * w for w in widths]))
+    if not body:
+        return f"{table.title}: nothing yet"
+    return "\n".join([table.title, rule, line(table.header), rule, *map(line, body), rule])
+
+
+def heading(report: KpiReport) -> str:
+    lines = [f"Figures of {report.company} ({report.company_name}) as of {report.as_of}"]
+    lines.append(
+        "What the ERP cleared without a payment (a credit note set against an invoice) counts "
+        f"as settled on {report.cleared_on}, the day its file was imported."
+    )
+    return "\n".join(lines)
+
+
+def csv_rows(table: Table) -> list[list[Cell]]:
+    """The rows as the CSV holds them: exact decimals, no figure as an empty cell."""
+    return [["" if c is None else c for c in row] for row in table.rows]
+
+
+def sheet(table: Table) -> Sheet:
+    """The table as an XLSX sheet: amounts in their currency's decimals, ratios to 0.0."""
+    formats: dict[int, list[str]] = {}
+    for i in table.amounts:
+        formats[i] = [number_format(str(row[table.currency_column]) or "XXX") for row in table.rows]
+    for i in table.ratios:
+        formats[i] = ["0.0"] * len(table.rows)
+    return Sheet(table.name, table.header, table.rows, formats)
+
+
+WORDS = {
+    "backtest.bad_setting": "--every and --k are at least 1 (asked: every {every} days, top {k})",
+    "backtest.too_few_days": "only {days} days to replay from {first} to {last}: a backtest "
+    "needs at least 8 (an earlier --from, a smaller --every, or more history)",
+    "backtest.nothing_to_judge": "nothing to judge after the split on {split} up to {last}: "
+    "every item then ended the same way; move --split earlier",
+    "propensity.too_little_history": "too little history to learn from: {days} days and "
+    "{rows} open items before the split, with both paid and unpaid outcomes needed (at least "
+    "5 days); move --split later or --from earlier",
+    "propensity.features_differ": "this model was trained on other features ({model}); "
+    "missing: {missing}. Train it again",
+}
+
+
+def backtest_lines(result: BacktestResult) -> str:
+    """The backtest as a person reads it: the window, how well the model ranks, and what each
+    ranking's top k recovered, with the lift of expected recovery over each other ranking."""
+    cur = result.currency
+    ours = result.recovered["expected recovery"]
+    lines = [
+        f"Backtest of {result.company} ({cur} items): the top {result.k} open items a day, "
+        f"every {result.every} days from {result.first} to {result.last}",
+        f"trained on {result.train_rows:,} item-days up to {result.split}; judged on "
+        f"{result.test_rows:,} item-days over {result.test_days} days after it",
+        f"paid in full within 30 days: {result.base_rate:.1%} of the judged items; "
+        f"model AUC {result.auc:.3f}, Brier {result.brier:.3f} "
+        f"(always saying {result.base_rate:.1%}: {result.brier_base:.3f})",
+        "",
+        "recovered within 30 days by the items each ranking put in the top "
+        f"{result.k} (judged days only):",
+    ]
+    width = max(len(n) for n in result.recovered)
+    for name, minor in result.recovered.items():
+        lift = "" if name == "expected recovery" else f"  {_lift(ours, minor)}"
+        lines.append(f"  {name.ljust(width)}  {cur} {_money(minor, cur):>16,f}{lift}")
+    return "\n".join(lines)
+
+
+def _lift(ours: int, theirs: int) -> str:
+    if theirs == 0:
+        return "(expected recovery: no baseline to compare)"
+    times = Decimal(ours) / Decimal(theirs)
+    return f"(expected recovery finds {times.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,f} times as much)"

@@ -1,0 +1,172 @@
+"""`arrears kpis`: the company's figures from its own ledger, checked against a small ledger
+worked by hand below; the per-collector view is a manager's; files and charts are written."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from arrears.apps.ledger.models import Allocation, Debtor, Payment
+from arrears.apps.reports.kpis import kpi_report
+from tests import factories, terminal
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = date(2026, 3, 31)
+
+
+@pytest.fixture
+def acme():
+    """acme (EUR): cora owns BRICK, olaf owns MORTAR; maria manages.
+    - I1 (BRICK): issued 1 Feb, due 3 Mar, 1,000.00; 400.00 paid on 10 Mar; 600.00 open.
+    - I2 (BRICK): issued 1 Mar, due 31 Mar, 500.00, open.
+    - I3 (MORTAR): issued 15 Jan, due 14 Feb, 300.00, cleared by the ERP without a payment
+      (a credit note set against it): no file was imported, so it counts as settled on the
+      as-of day, 31 Mar.
+    rival (a second company) has the same codes and a large item: never in acme's figures."""
+    c = factories.company("acme")
+    cora, olaf = factories.collector("cora", c), factories.collector("olaf", c)
+    factories.credit_manager("maria", c)
+    brick = factories.debtor(c, code="BRICK", owner=cora)
+    mortar = factories.debtor(c, code="MORTAR", owner=olaf)
+    i1 = factories.item(
+        brick, due=date(2026, 3, 3), issue_date=date(2026, 2, 1), amount=1000_00, open_=600_00
+    )
+    factories.item(brick, due=date(2026, 3, 31), issue_date=date(2026, 3, 1), amount=500_00)
+    factories.item(
+        mortar, due=date(2026, 2, 14), issue_date=date(2026, 1, 15), amount=300_00, open_=0
+    )
+    pay = Payment.objects.create(
+        company=c,
+        debtor=brick,
+        reference="P1",
+        received_on=date(2026, 3, 10),
+        currency="EUR",
+        amount_minor=400_00,
+    )
+    Allocation.objects.create(payment=pay, item=i1, amount_minor=400_00)
+    rival = factories.company("rival")
+    otto = factories.collector("otto", rival)
+    big = factories.debtor(rival, code="BRICK", owner=otto)
+    factories.item(big, due=date(2026, 3, 3), issue_date=date(2026, 2, 1), amount=99_999_00)
+    return c
+
+
+def kpis(*args: str, as_: str = "maria") -> str:
+    return terminal.run(
+        "kpis", "--company", "acme", "--as-of", AS_OF.isoformat(), "--months", "2", *args, as_=as_
+    )
+
+
+def row(text: str, starts: str) -> list[str]:
+    return next(line for line in text.splitlines() if line.startswith(starts)).split()
+
+
+def test_march_dso_cei_and_countback_are_those_worked_by_hand(acme):
+    # AR at the start (28 Feb): I1 1,000 + I3 300 = 1,300; sales in March: I2 500; AR at the
+    # end: I1 600 + I2 500 = 1,100, of which current (I2, due that day) 500. D = 31.
+    # DSO = 1,100 x 31 / 500 = 68.2; BPDSO = 500 x 31 / 500 = 31.0; ADD = 37.2;
+    # CEI = (1,300 + 500 - 1,100) / (1,300 + 500 - 500) = 700 / 1,300 = 53.8 %;
+    # countback: March's 500 leaves 600 of February's 1,000 sales: 31 + 600/1,000 x 28 = 47.8.
+    march = row(kpis(), "2026-03")
+    assert march == ["2026-03", "EUR", "1,100.00", "500.00", "68.2", "47.8", "31.0", "37.2", "53.8"]
+
+
+def test_the_ageing_over_time_shows_each_month_end_by_days_past_due(acme):
+    text = kpis()
+    # 28 Feb: I1 not yet due (1,000 current), I3 14 days overdue (300 in 1-30).
+    assert row(text, "2026-02-28") == ["2026-02-28", "EUR", "1,000.00", "300.00"] + ["0.00"] * 3
+    # 31 Mar: I2 current 500, I1 28 days overdue 600; I3 cleared.
+    assert row(text, "2026-03-31") == ["2026-03-31", "EUR", "500.00", "600.00"] + ["0.00"] * 3
+
+
+def test_a_credit_manager_sees_every_collectors_line_a_collector_only_their_own(acme):
+    lines = kpis().split("Per collector")[1].split("\n\n")[0]
+    assert row(lines, "cora") == ["cora", "EUR", "0", "0", "0", "0", "0", "400.00"]
+    own = kpis(as_="cora").split("Per collector")[1].split("\n\n")[0]
+    assert "your own figures" in own
+    assert row(own, "cora")[-1] == "400.00"
+    assert "olaf" not in kpis(as_="olaf").split("Per collector")[1]
+
+
+def test_the_figures_are_the_companys_own_never_the_other_companys(acme):
+    report = kpi_report(actor=factories.admin(), company=acme, as_of=AS_OF, months=1)
+    assert {f.ar_end_minor for f in report.months} == {1100_00}
+    with pytest.raises(CommandError, match=r"unknown company 'acme' \(yours: rival\)"):
+        kpis(as_="otto")
+
+
+def test_nobody_at_the_terminal_is_refused(acme):
+    with pytest.raises(CommandError, match="who are you"):
+        terminal.run("kpis", "--company", "acme", token=terminal.NOBODY)
+
+
+def test_the_csv_files_and_the_workbook_hold_the_same_exact_figures(acme, tmp_path):
+    kpis("--csv", str(tmp_path / "csv"), "--xlsx", str(tmp_path / "kpis.xlsx"))
+    with open(tmp_path / "csv" / "months.csv", encoding="utf-8") as f:
+        months = list(csv.DictReader(f))
+    march = next(r for r in months if r["month"] == "2026-03")
+    assert march["receivables at the end"] == "1100.00"
+    assert march["CEI (%)"] == "53.8"
+    assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == [
+        f"{n}.csv"
+        for n in sorted(["months", "ageing", "roll", "promises", "expected", "collectors", "curve"])
+    ]
+    wb = load_workbook(tmp_path / "kpis.xlsx")
+    assert wb.sheetnames == [
+        "months",
+        "ageing",
+        "roll",
+        "promises",
+        "expected",
+        "collectors",
+        "curve",
+    ]
+    ws = wb["months"]
+    header = [c.value for c in ws[1]]
+    cells = {
+        r[0]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)
+    }
+    assert Decimal(str(cells["2026-03"]["receivables at the end"])) == Decimal("1100.00")
+    assert ws.cell(row=2, column=3).number_format == "#,##0.00"
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_the_chart_is_written_as_png_or_svg(acme, tmp_path, suffix):
+    path = tmp_path / f"kpis{suffix}"
+    kpis("--chart", str(path))
+    head = path.read_bytes()[:200]
+    assert head.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in path.read_bytes()
+
+
+def test_a_chart_file_of_another_kind_is_refused_and_nothing_is_written(acme, tmp_path):
+    path = tmp_path / "kpis.gif"
+    with pytest.raises(CommandError, match="a chart is a .png or an .svg file, not 'kpis.gif'"):
+        kpis("--chart", str(path))
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("months", ["0", "121", "abc", "٣"])
+def test_a_number_of_months_out_of_range_is_refused(acme, months):
+    with pytest.raises(CommandError, match="a number of months from 1 to 120"):
+        terminal.run("kpis", "--company", "acme", "--months", months, as_="maria")
+
+
+def test_the_report_reads_the_same_number_of_queries_however_large_the_ledger(acme):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            kpi_report(actor=factories.admin(), company=acme, as_of=AS_OF, months=3)
+        return len(ctx.captured_queries)
+
+    before = count()
+    brick = Debtor.objects.get(company=acme, code="BRICK")
+    for n in range(20):
+        factories.item(brick, due=date(2026, 3, 1), issue_date=date(2026, 2, n + 1), amount=10_00)
+    assert count() == before
