@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +37,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # sign-in failures and lockouts (below)
+    "django_htmx",
+    "js_lib_htmx",  # htmx's own files, served by the project (no CDN)
     "arrears.apps.common",
     "arrears.apps.accounts",
     "arrears.apps.ledger",
@@ -75,6 +80,7 @@ ARREARS_OUTBOX_PAUSE_AFTER_SEND = float(os.environ.get("ARREARS_OUTBOX_PAUSE_AFT
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # the desk's CSS and htmx, under any server
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,10 +88,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into its page
 ]
 
 ROOT_URLCONF = "arrears.web.urls"
 LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"  # the home page, which sends a person to their worklist
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -96,7 +106,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-            ]
+                "arrears.web.context.desk",
+            ],
+            "builtins": ["arrears.web.filters"],
         },
     }
 ]
@@ -127,7 +139,36 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "arrears" / "web" / "static"]
+# Served from the apps' folders as they are (no `collectstatic` step before `arrears runserver`
+# or a WSGI server); WhiteNoise serves them with or without DEBUG.
+WHITENOISE_USE_FINDERS = True
+# WhiteNoise reads the folder `collectstatic` fills, and warns when there is none; a read-only
+# data folder is served from the apps' folders alone.
+with contextlib.suppress(OSError):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
+# Signing in: Django's password hashing (PBKDF2-SHA256 by default), sessions that end with the
+# working day, cookies never sent over plain HTTP outside development (ARREARS_DEBUG=1), or
+# when ARREARS_SECURE_COOKIES=0 says so (a desk tried on a laptop without TLS).
+_secure = os.environ.get("ARREARS_SECURE_COOKIES", "0" if DEBUG else "1") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _secure
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+CSRF_COOKIE_HTTPONLY = True  # the pages hand htmx the token themselves (base.html)
 X_FRAME_OPTIONS = "DENY"
+
+# Lockout (django-axes): five failed sign-ins for one username from one address lock that
+# pair out for 15 minutes; a successful sign-in clears the count, and so does an
+# administrator setting a new password (`arrears people password`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False

@@ -4,7 +4,7 @@ as; tokens as the list shows them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from arrears.domain.access import PersonRole, Verb, roles_allowed
@@ -67,6 +67,8 @@ WORDS = {
     "accounts.bad_token_days": "a token lives 1 to {most} days, not {days}",
     "accounts.person_inactive": "{username} is not active: no token can be made for them",
     "accounts.no_token": "no token {prefix}: `arrears token list` shows yours",
+    "accounts.no_person": "there is nobody called {username}: `arrears people add` adds them",
+    "accounts.weak_password": "this password will not do for {username}: {problems}",
 }
 
 
@@ -103,6 +105,20 @@ def person_line(r: PersonRow) -> str:
     line = f"{r.username:<16} {ROLE_WORDS[r.role]:<18} {r.name or '-':<24}"
     line += f" reports to {r.reports_to}" if r.reports_to else ""
     return line + ("" if r.active else "  (inactive)")
+
+
+def lockout_words(failure_limit: int, cool_off: timedelta) -> str:
+    """The sign-in lockout rule, as the sign-in and locked-out pages say it."""
+    minutes = int(cool_off.total_seconds() // 60)
+    return (
+        f"after {failure_limit} failed sign-ins, a username is locked out from that address "
+        f"for {minutes} minutes"
+    )
+
+
+def password_set_line(username: str) -> str:
+    """What `arrears people password` did."""
+    return f"{username} can sign in to the web desk with the new password"
 
 
 def access_policy_line(company: str, collectors_read_others: bool) -> str:

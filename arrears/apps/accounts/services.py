@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -296,6 +297,52 @@ def access_policy_set(*, actor: Any, company_id: int, collectors_read_others: bo
                 detail={"collectors_read_others": collectors_read_others},
             )
     return collectors_read_others
+
+
+# --- web passwords ----------------------------------------------------------------------
+
+
+def password_set(*, actor: Any, username: str, password: str) -> str:
+    """Set the password a person signs in to the web desk with (hashed: Django's hasher), by
+    the person themself or an administrator of one of their companies; a lockout after failed
+    sign-ins ends with it. Returns the username. A password the validators refuse (too short,
+    too common, too like the username) is refused with their reasons, and nothing changes."""
+    with transaction.atomic():
+        person = (
+            get_user_model().objects.select_for_update().filter(username=username.strip()).first()
+        )
+        if person is None:
+            person_id(actor)
+            raise Refusal("accounts.no_person", username=username)
+        require_self_or_admin(actor, person)
+        if not person.is_active:
+            raise Refusal("accounts.person_inactive", username=person.get_username())
+        try:
+            password_validation.validate_password(password, person)
+        except ValidationError as e:
+            raise Refusal(
+                "accounts.weak_password",
+                username=person.get_username(),
+                problems=" ".join(e.messages),
+            ) from None
+        person.set_password(password)
+        person.save(update_fields=["password"])
+        audit_record(
+            action="accounts.password_set",
+            actor=actor,
+            object_type="person",
+            object_id=person.pk,
+            detail={"username": person.get_username()},  # never the password
+        )
+    _lockouts_end(person.get_username())
+    return str(person.get_username())
+
+
+def _lockouts_end(username: str) -> None:
+    """Forget the failed sign-ins recorded for the username (django-axes), from any address."""
+    from axes.utils import reset
+
+    reset(username=username)
 
 
 # --- access tokens ----------------------------------------------------------------------

@@ -10,7 +10,15 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from arrears.apps.accounts.presentation import ROLE_WORDS
-from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, CaseStatus, EventKind
+from arrears.apps.cases.models import (
+    Action,
+    ActionStatus,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    EventKind,
+    HoldChange,
+)
 from arrears.apps.ledger.models import OpenItem
 from arrears.domain.access import PersonRole
 from arrears.domain.actions import (
@@ -56,6 +64,7 @@ WORDS = {
     "name); nothing was imported",
     "holidays.file_empty": "{file}: no days in it; nothing was imported",
     "holidays.file_rejected": "{file}: nothing was imported: {errors}",
+    "case.unknown": "there is no case {case} here",
     "action.unknown": "there is no action {action}: `arrears explain DEBTOR` lists a case's "
     "actions with their numbers",
     "action.not_open": "action {action} is already {status_words}: it cannot be done or "
@@ -344,6 +353,14 @@ def describe_action(a: Action) -> str:
     return f"{head}{a.status}"
 
 
+def describe_hold(h: HoldChange) -> str:
+    """A credit hold set or lifted, with the rules behind it: "2026-11-25 hold set: exposure
+    over the credit limit" (explain's history, the desk's case page)."""
+    what = "hold set" if h.hold else "hold lifted"
+    rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"
+    return f"{h.on} {what}: {rules}"
+
+
 CANCEL_WORDS = {
     CASE_CLOSED: "the case closed",
     OVERTAKEN: "overtaken: the case climbed to a later step",
@@ -499,13 +516,13 @@ def next_action_words(c: Case) -> str:
     return f"{said} ({say(c.next_action_role)})" if c.next_action_role else said
 
 
-def history_lines(
+def history_entries(
     ex: Explanation, desk_line: Callable[[CaseEvent], str | None] = lambda e: None
-) -> list[str]:
+) -> list[tuple[date, str]]:
     """The case's events and its debtor's credit holds in date order (on one day, the case's
-    events first, each in the order it happened). `desk_line` words the events an app above
-    (the negotiation desk) wrote, None for the others; a reader without notes (sales) is shown
-    none of those."""
+    events first, each in the order it happened), each with its day. `desk_line` words the
+    events an app above (the negotiation desk) wrote, None for the others; a reader without
+    notes (sales) is shown none of those. Explain's history and the case page's timeline."""
     dated: list[tuple[date, int, str]] = []
     for e in ex.events:
         desk = desk_line(e)
@@ -513,10 +530,15 @@ def history_lines(
             continue
         dated.append((e.on, 0, desk or describe_event(e, ex.items)))
     for h in ex.holds:
-        what = "hold set" if h.hold else "hold lifted"
-        rules = say_all(list(h.reason.get("rules", []))) or "no rule recorded"
-        dated.append((h.on, 1, f"{h.on} {what}: {rules}"))
-    return [line for _, _, line in sorted(dated, key=lambda d: (d[0], d[1]))]
+        dated.append((h.on, 1, describe_hold(h)))
+    return [(on, line) for on, _, line in sorted(dated, key=lambda d: (d[0], d[1]))]
+
+
+def history_lines(
+    ex: Explanation, desk_line: Callable[[CaseEvent], str | None] = lambda e: None
+) -> list[str]:
+    """`history_entries` as the lines `arrears explain` prints."""
+    return [line for _, line in history_entries(ex, desk_line)]
 
 
 # --- `arrears run`: what the daily run decided ----------------------------------------------

@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Prefetch
 
-from arrears.apps.accounts.access import companies_of, may, require
+from arrears.apps.accounts.access import companies_of, may, readable_owner, require
 from arrears.apps.accounts.selectors import active_owner_ids
 from arrears.apps.cases.models import (
     Action,
@@ -28,7 +28,15 @@ from arrears.apps.cases.models import (
 )
 from arrears.apps.cases.models import Strategy as StrategyRow
 from arrears.apps.common.bulk import read_frame
-from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, ExchangeRate, ItemKind, OpenItem
+from arrears.apps.ledger.models import (
+    DUNNABLE_KINDS,
+    Company,
+    Contact,
+    Debtor,
+    ExchangeRate,
+    ItemKind,
+    OpenItem,
+)
 from arrears.domain.access import Verb
 from arrears.domain.cases import SETTLEMENT_SCHEMA, active_owners
 from arrears.domain.credit_held import CREDIT_ROWS_SCHEMA, credit_held
@@ -425,3 +433,118 @@ def company_overview(*, actor: Any, as_of: date) -> list[dict[str, object]]:
             }
         )
     return out
+
+
+# --- the desk: finding a debtor, one case's debtor and items ------------------------------
+
+SEARCH_MOST = 50  # debtors a search lists; a longer list asks for a narrower word
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRef:
+    case_id: int
+    currency: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class DebtorHit:
+    """A debtor a search found, with its cases (one per currency)."""
+
+    debtor_id: int
+    code: str
+    name: str
+    owner: str  # "" if it has none
+    cases: tuple[CaseRef, ...]
+
+
+def debtor_search(*, actor: Any, company_id: int, text: str) -> list[DebtorHit]:
+    """The company's debtors whose code or name holds `text` (an exact code first), among
+    those the person may read (a collector: their own, unless the company lets them read
+    others'); at most SEARCH_MOST, in two queries after the access check."""
+    role = require(actor, Verb.READ, company_id=company_id)
+    text = text.strip()
+    if not text:
+        return []
+    found = Debtor.objects.filter(company_id=company_id).filter(
+        models.Q(code__iexact=text)
+        | models.Q(code__icontains=text)
+        | models.Q(name__icontains=text)
+    )
+    only = readable_owner(actor, role, company_id)
+    if only is not None:
+        found = found.filter(owner_id=only)
+    rows = list(
+        found.select_related("owner")
+        .annotate(exact=models.Case(models.When(code__iexact=text, then=0), default=1))
+        .order_by("exact", "code")[:SEARCH_MOST]
+    )
+    cases: dict[int, list[CaseRef]] = {}
+    for cid, did, cur, status in (
+        Case.objects.filter(debtor__in=[d.pk for d in rows])
+        .order_by("-status", "currency")
+        .values_list("id", "debtor_id", "currency", "status")
+    ):
+        cases.setdefault(did, []).append(CaseRef(cid, cur, status))
+    return [
+        DebtorHit(
+            d.pk,
+            d.code,
+            d.name,
+            d.owner.get_username() if d.owner else "",
+            tuple(cases.get(d.pk, [])),
+        )
+        for d in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseItem:
+    """An open item of a case as the desk lists it: due (after any acceleration), days
+    overdue on the day asked, and the part the ladder does not dun (disputed, under a plan)."""
+
+    number: str
+    kind: str
+    issue_date: date
+    due_date: date
+    original_minor: int
+    open_minor: int
+    excluded_minor: int
+    days_overdue: int  # 0 when not yet due
+
+
+def case_items(*, case: Case, as_of: date) -> list[CaseItem]:
+    """The case's open items, oldest due first, in one query (the caller asked access)."""
+    rows = (
+        OpenItem.objects.filter(
+            debtor_id=case.debtor_id,
+            currency=case.currency,
+            open_minor__gt=0,
+            kind__in=DUNNABLE_KINDS,
+        )
+        .select_related("desk_input")
+        .order_by("due_date", "number")
+    )
+    out = []
+    for i in rows:
+        desk = getattr(i, "desk_input", None)
+        accelerated = desk.accelerated_on if desk is not None else None
+        due = effective_due(i.due_date, accelerated)
+        out.append(
+            CaseItem(
+                number=i.number,
+                kind=i.kind,
+                issue_date=i.issue_date,
+                due_date=due,
+                original_minor=i.original_minor,
+                open_minor=i.open_minor,
+                excluded_minor=desk.excluded_minor if desk is not None else 0,
+                days_overdue=max(0, (as_of - due).days),
+            )
+        )
+    return out
+
+
+def debtor_contacts(*, debtor_id: int) -> list[Contact]:
+    """The debtor's contacts, the primary first (the caller asked access)."""
+    return list(Contact.objects.filter(debtor_id=debtor_id).order_by("-is_primary", "name"))

@@ -20,7 +20,7 @@ import polars as pl
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from arrears.apps.accounts.access import require
+from arrears.apps.accounts.access import readable_owner, require
 from arrears.apps.accounts.models import Membership
 from arrears.apps.accounts.selectors import reports_of
 from arrears.apps.cases.models import Action, ActionStatus, Case, CaseStatus, StrategyStep
@@ -97,6 +97,43 @@ def worklist(
         meta.drop(*ACTIONS_SCHEMA.keys() - {"action_id"}), on="action_id", maintain_order="left"
     )
     return _lines(ordered, company.currency)
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistFilters:
+    """What a person may narrow their worklist by, for a form's choices: the company's steps,
+    the currencies of its open cases, and whose list (empty: only their own)."""
+
+    channels: tuple[str, ...]
+    buckets: tuple[str, ...]
+    steps: tuple[str, ...]
+    currencies: tuple[str, ...]
+    owners: tuple[str, ...]
+
+
+_OWNING_ROLES = (PersonRole.COLLECTOR.value, PersonRole.CREDIT_MANAGER.value)
+
+
+def worklist_filters(*, actor: Any, company_id: int) -> WorklistFilters:
+    """The choices of the worklist's filters for this person (access as `worklist`'s): another
+    person's list only to those who may read it (a credit manager; collectors where the
+    company lets them). The selector still refuses any value typed in besides these."""
+    role = require(actor, Verb.READ, company_id=company_id)
+    owners: tuple[str, ...] = ()
+    if readable_owner(actor, role, company_id) is None:
+        rows = Membership.objects.filter(company_id=company_id, active=True, role__in=_OWNING_ROLES)
+        owners = tuple(sorted(rows.values_list("person__username", flat=True)))
+    open_cases = Case.objects.filter(company_id=company_id, status=CaseStatus.OPEN)
+    steps = _steps_of(company_id)
+    return WorklistFilters(
+        channels=tuple(c.value for c in Channel),
+        buckets=tuple(BUCKET_CODES),
+        steps=tuple(steps.split(", ")) if steps else (),
+        currencies=tuple(
+            sorted(set(open_cases.values_list("currency", flat=True).order_by().distinct()))
+        ),
+        owners=owners,
+    )
 
 
 def _refuse_unknown(name: str, value: str, choices: list[str] | tuple[str, ...]) -> None:

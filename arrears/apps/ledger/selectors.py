@@ -42,3 +42,8 @@ def exchange_rates_list(*, actor: Any, company: Company) -> list[ExchangeRate]:
     its members (the rules every figure is converted by, not a note). One query however many."""
     require(actor, Verb.READ, company_id=company.pk)
     return list(ExchangeRate.objects.filter(company=company).order_by("currency", "valid_from"))
+
+
+def companies_listed(ids: list[int]) -> list[Company]:
+    """The companies with these ids (a person's: `accounts.access.companies_of`), by code."""
+    return list(Company.objects.filter(pk__in=ids).order_by("code"))

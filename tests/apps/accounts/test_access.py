@@ -43,12 +43,13 @@ def _logged_in(person):
     return client
 
 
-def test_a_logged_in_user_sees_the_overview_of_their_companies():
+def test_a_logged_in_user_is_sent_to_the_worklist_of_their_company():
     from tests import factories
 
     acme = factories.company()
     cora = factories.collector("cora", acme)
-    response = _logged_in(cora).get("/")
+    response = _logged_in(cora).get("/", follow=True)
+    assert response.redirect_chain == [("/desk/acme/worklist/", 302)]
     assert response.status_code == 200 and b"Acme GmbH" in response.content
     assert b"csrfmiddlewaretoken" in response.content  # the log-out form posts with its token
 
@@ -59,7 +60,7 @@ def test_a_member_of_globex_does_not_see_acme():
     factories.company()  # acme, with its administrator
     globex = factories.company("globex")
     gus = factories.collector("gus", globex)
-    response = _logged_in(gus).get("/")
+    response = _logged_in(gus).get("/", follow=True)
     assert response.status_code == 200
     assert b"Globex GmbH" in response.content and b"Acme" not in response.content
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import getpass
+import sys
 from typing import Any
+
+from django.core.management.base import CommandError
 
 from arrears.apps.accounts.presentation import (
     access_policy_line,
     member_change_line,
+    password_set_line,
     people_count_line,
     person_line,
 )
@@ -16,12 +21,15 @@ from arrears.apps.accounts.services import (
     member_add,
     member_deactivate,
     member_role_change,
+    password_set,
     reports_to_set,
 )
 from arrears.apps.common.cli import PersonCommand, add_company_option, company_option
 from arrears.domain.access import PersonRole
 
 ROLES = [str(r) for r in PersonRole]
+PASSWORDS_DIFFER = "the two passwords differ: nothing was changed"
+NO_PASSWORD = "no password given (type it at the prompt, or pipe one line into the command)"
 
 
 class Command(PersonCommand):
@@ -49,8 +57,17 @@ class Command(PersonCommand):
         access.add_argument("--collectors-read-others", choices=["yes", "no"], default=None)
         for p in (add, listing, role, off, line, access):
             add_company_option(p)
+        secret = sub.add_parser(
+            "password",
+            help="set a person's web password (asked twice at a terminal; else one line on stdin)",
+        )
+        secret.add_argument("username")
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
+        if o["verb"] == "password":  # a person's, not a company's
+            done = password_set(actor=person, username=o["username"], password=_password())
+            self.stdout.write(password_set_line(done))
+            return
         company = company_option(o["company"], person)
         verb, cid = o["verb"], company.pk
         if verb == "access":
@@ -90,3 +107,17 @@ class Command(PersonCommand):
                 actor=person, company_id=cid, username=o["username"], manager=o["manager"]
             )
         self.stdout.write(member_change_line(change, company=company.code, verb=verb))
+
+
+def _password() -> str:
+    """The new password: typed twice without echo at a terminal, else the first line of
+    standard input (a script, or a test)."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("new password: ")
+        if getpass.getpass("again: ") != first:
+            raise CommandError(PASSWORDS_DIFFER)
+    else:
+        first = sys.stdin.readline().rstrip("\r\n")
+    if not first:
+        raise CommandError(NO_PASSWORD)
+    return first

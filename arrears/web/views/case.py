@@ -1,0 +1,89 @@
+"""The case page and what a collector does on it: record a call's outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from arrears.apps.cases.services import action_complete, actions
+from arrears.apps.ledger.models import Company
+from arrears.apps.negotiation.case_desk import NO_CASE, CaseDesk, case_desk
+from arrears.domain.refusal import NotAllowed, Refusal
+from arrears.web.forms import ActionDoneForm
+from arrears.web.views.common import company_of, refused
+
+
+def _desk(request: HttpRequest, firm: Company, case_id: int) -> CaseDesk:
+    """The case as the desk shows it; a case of another company is not found (404)."""
+    try:
+        return case_desk(
+            actor=request.user, company=firm, case_id=case_id, as_of=timezone.localdate()
+        )
+    except Refusal as e:
+        if e.code == NO_CASE:
+            raise Http404(str(case_id)) from None
+        raise
+
+
+def _context(
+    firm: Company, desk: CaseDesk, form: ActionDoneForm | None = None, form_for: int = 0
+) -> dict[str, Any]:
+    return {
+        "company": firm,
+        "desk": desk,
+        "case": desk.case,
+        "today": actions.today(),
+        "form": form,
+        "form_for": form_for,
+    }
+
+
+@require_GET
+def case_page(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
+    """The case: debtor, contacts, items, step and why, hold and why, record, timeline."""
+    firm = company_of(request, company)
+    try:
+        desk = _desk(request, firm, case_id)
+    except Refusal as e:
+        return refused(request, e, {"company": firm})
+    return render(request, "desk/case.html", _context(firm, desk))
+
+
+@require_POST
+def action_done(request: HttpRequest, company: str, case_id: int, action_id: int) -> HttpResponse:
+    """Record what came of an open action of this case (`action_complete`, which asks who may).
+    htmx gets the case's live part back; a plain form post is sent back to the case page. Bad
+    input stands beside its field, and nothing is written."""
+    firm = company_of(request, company)
+    try:
+        desk = _desk(request, firm, case_id)
+    except Refusal as e:
+        return refused(request, e, {"company": firm})
+    if action_id not in {p.action_id for p in desk.pending}:
+        raise Http404(f"A{action_id}")  # not an open action of this case
+    form = ActionDoneForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            action_complete(
+                actor=request.user,
+                action_id=action_id,
+                outcome=d["outcome"],
+                note=d["note"],
+                on=d["on"],
+            )
+        except NotAllowed as e:
+            return refused(request, e, {"company": firm})
+        except Refusal as e:
+            form.refuse(e)
+    htmx = getattr(request, "htmx", False)
+    if form.errors:
+        template = "desk/_case_live.html" if htmx else "desk/case.html"
+        return render(request, template, _context(firm, desk, form, action_id), status=422)
+    if not htmx:
+        return redirect("case", firm.code, case_id)
+    return render(request, "desk/_case_live.html", _context(firm, _desk(request, firm, case_id)))

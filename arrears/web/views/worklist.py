@@ -1,0 +1,99 @@
+"""The worklist page, a collector's home: `arrears worklist` as a table that filters, sorts
+and pages (the selector ranks; this only lays the lines out)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from arrears.apps.cases.presentation import late_words, overdue_words, why_words
+from arrears.apps.cases.worklist import (
+    NOT_IN_TEAM,
+    UNKNOWN_FILTER,
+    UNKNOWN_PERSON,
+    WorklistLine,
+    worklist,
+    worklist_filters,
+)
+from arrears.domain.refusal import NotAllowed, Refusal
+from arrears.web.views.common import company_of, htmx_partial
+from arrears.words import say
+
+FILTERS = ("owner", "step", "channel", "bucket", "currency")
+PER_PAGE = 50
+
+# Column -> how it sorts (ties keep the priority order). Rank is the selector's own order.
+SORTS: dict[str, Callable[[WorklistLine], Any]] = {
+    "rank": lambda x: x.rank,
+    "debtor": lambda x: (x.debtor_code, x.rank),
+    "action": lambda x: (x.step_code, x.rank),
+    "due": lambda x: (x.due_on, x.rank),
+    "late": lambda x: (-x.reasons.days_late, x.rank),
+    "overdue": lambda x: (-x.reasons.overdue_company_minor, x.rank),
+    "days": lambda x: (-x.reasons.days_overdue, x.rank),
+}
+
+
+def _field_of(e: Refusal) -> str:
+    """The filter a refusal is about, so its words stand beside that field."""
+    if e.code == UNKNOWN_FILTER:
+        return str(e.figures.get("name", ""))
+    if e.code in (UNKNOWN_PERSON, NOT_IN_TEAM) or isinstance(e, NotAllowed):
+        return "owner"
+    return ""
+
+
+def _sorted(lines: list[WorklistLine], sort: str) -> tuple[list[WorklistLine], str]:
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        return lines, "rank"
+    return sorted(lines, key=SORTS[key], reverse=sort.startswith("-")), sort
+
+
+def worklist_page(request: HttpRequest, company: str) -> HttpResponse:
+    """GET: the person's (or, for who may, a named owner's) actions due today or earlier."""
+    firm = company_of(request, company)
+    chosen = {k: request.GET.get(k, "").strip() for k in FILTERS}
+    on = timezone.localdate()
+    errors: dict[str, str] = {}
+    status, lines = 200, []
+    try:
+        g = {k: v or None for k, v in chosen.items()}
+        lines = worklist(
+            actor=request.user,
+            company_id=firm.pk,
+            on=on,
+            owner=g["owner"],
+            step=g["step"],
+            channel=g["channel"],
+            bucket=g["bucket"],
+            currency=g["currency"],
+        )
+    except Refusal as e:
+        errors[_field_of(e)] = say(e)
+        status = 403 if isinstance(e, NotAllowed) else 422
+    ordered, sort = _sorted(lines, request.GET.get("sort", "rank"))
+    page = Paginator(ordered, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "company": firm,
+        "on": on,
+        "chosen": chosen,
+        "errors": errors,
+        "choices": worklist_filters(actor=request.user, company_id=firm.pk),
+        "page": page,
+        "rows": [
+            {"line": x, "overdue": overdue_words(x), "late": late_words(x), "why": why_words(x)}
+            for x in page
+        ],
+        "total": len(lines),
+        "sort": sort,
+        "query": "",
+        "kept": {k: v for k, v in chosen.items() if v},
+    }
+    template = htmx_partial(request, "desk/worklist.html", "desk/_worklist_table.html")
+    return render(request, template, context, status=status)
