@@ -86,6 +86,19 @@ def record_line(r: SetOffRecord) -> str:
     return "\n".join(lines)
 
 
+def setoff_hint(proposals: Sequence[Proposal]) -> str | None:
+    """What to say when a debtor answers "others owe us" and we owe them too (rule 11)."""
+    if not proposals:
+        return None
+    p = proposals[0]
+    ours = ", ".join(dict.fromkeys(x.payable for x in p.pairs))
+    return (
+        f"set-off possible: we owe {p.debtor_code} {amount(p.owed_by_us_minor, p.currency)} "
+        f"({ours}); {amount(p.amount_minor, p.currency)} of what they owe can be set off "
+        f"against it: `arrears setoff propose {p.debtor_code}`"
+    )
+
+
 FIRM_HEADER = [
     "firm",
     "owes before",

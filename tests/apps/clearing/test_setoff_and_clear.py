@@ -238,3 +238,43 @@ def test_the_wrong_person_is_refused_and_nothing_changes(acme, who, verb):
     with pytest.raises(NotAllowed):
         setoff_decide(actor=person, setoff_id=s.pk, approve=True, on=AS_OF)
     assert SetOff.objects.get().state == "proposed"
+
+
+def a_day_run(company) -> None:
+    from arrears.apps.cases.services import strategies_install_defaults
+
+    strategies_install_defaults(actor=factories.admin(), company=company)
+    factories.run_as_admin(company=company, as_of=AS_OF)
+
+
+def test_others_owe_us_is_answered_with_the_setoff_we_could_make(acme):
+    a_day_run(acme)  # its sweep finds no dispute behind A's held-back part: A is whole again
+    out = terminal.run(
+        "excuse",
+        "BRICK",
+        "others_owe_us",
+        "--company",
+        "acme",
+        "--as-of",
+        AS_OF.isoformat(),
+        as_="cora",
+    )
+    assert (
+        "set-off possible: we owe BRICK EUR 650.00 (S1, S2); EUR 650.00 of what they owe can be "
+        "set off against it: `arrears setoff propose BRICK`"
+    ) in out
+
+
+def test_no_setoff_is_suggested_where_we_owe_nothing_due_against(acme):
+    a_day_run(acme)
+    out = terminal.run(
+        "excuse",
+        "MORTAR",
+        "others_owe_us",
+        "--company",
+        "acme",
+        "--as-of",
+        AS_OF.isoformat(),
+        as_="cora",
+    )
+    assert "set-off possible" not in out

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from arrears.apps.clearing.presentation import setoff_hint
+from arrears.apps.clearing.selectors import setoff_proposals
 from arrears.apps.common.cli import (
     add_company_option,
     company_option,
@@ -96,3 +98,11 @@ class Command(DeskCommand):
             answer=OWN_WORDS if o["own_words"] else None,
         )
         self.stdout.write(excuse_logged_words(r))
+        if r.log.excuse == Excuse.OTHERS_OWE_US:  # rule 11: we may owe them too
+            case = r.log.case
+            found = setoff_proposals(
+                actor=user, company=company, as_of=r.log.logged_on, debtor_code=case.debtor.code
+            )
+            hint = setoff_hint([p for p in found if p.currency == case.currency])
+            if hint:
+                self.stdout.write(hint)
