@@ -18,6 +18,7 @@ from arrears.apps.ledger.models import (
     Company,
     Contact,
     Debtor,
+    ExchangeRate,
     ImportBatch,
     OpenItem,
     Payment,
@@ -126,5 +127,5 @@ def rival_untouched() -> Iterator[None]:
 
 def ledger_snapshot() -> dict[str, list[dict[str, object]]]:
     """Every row of the ledger tables an import writes, to compare before and after."""
-    models = (Debtor, Contact, OpenItem, Payment, Allocation, ImportBatch, AuditEvent)
+    models = (Debtor, Contact, OpenItem, Payment, Allocation, ExchangeRate, ImportBatch, AuditEvent)
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
