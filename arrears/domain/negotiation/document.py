@@ -89,8 +89,10 @@ def _share(path: str, v: Any) -> Decimal:
 
 
 def _days(path: str, v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-        raise _fail(path, f"{v!r} must be a whole number, 0 or more")
+    """A count of days (or of concessions): 0 to `MAX_HORIZON_DAYS`. Larger, a business-day
+    count would be walked day by day for ever by every desk write and daily run."""
+    if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_HORIZON_DAYS:
+        raise _fail(path, f"{v!r} must be a whole number, 0 to {MAX_HORIZON_DAYS}")
     return v
 
 
@@ -142,10 +144,9 @@ def _section(obj: Any, doc: Any, path: str, parsers: Mapping[str, Parser]) -> An
 
 
 def _horizon(path: str, v: Any) -> int:
-    days = _days(path, v)
-    if not 1 <= days <= MAX_HORIZON_DAYS:
+    if isinstance(v, int) and not isinstance(v, bool) and not 1 <= v <= MAX_HORIZON_DAYS:
         raise _fail(path, f"{v!r} must be between 1 and {MAX_HORIZON_DAYS} days")
-    return days
+    return _days(path, v)
 
 
 def _nullable_days(path: str, v: Any) -> int | None:

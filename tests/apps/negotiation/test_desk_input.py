@@ -324,9 +324,22 @@ def test_the_service_holds_a_plan_rate_to_the_companys_maximum(w):
         ({"max_plan_rate": "NaN"}, "max_plan_rate: 'NaN' is not a number"),
         ({"horizon_days": 0}, "horizon_days: 0 must be between 1 and 36525 days"),
         ({"horizon_days": 40000}, "horizon_days: 40000 must be between 1 and 36525 days"),
+        # a business-day count walked day by day: 10**12 hung every desk write and daily run
+        (
+            {"plan_grace_business_days": 10**12},
+            f"plan_grace_business_days: {10**12} must be a whole number, 0 to 36525",
+        ),
+        (
+            {"excuse_follow_up_days": {"no_money": 10**12}},
+            f"excuse_follow_up_days.no_money: {10**12} must be a whole number, 0 to 36525",
+        ),
+        (
+            {"dispute": {"resolve_within_business_days": 36526}},
+            "dispute.resolve_within_business_days: 36526 must be a whole number, 0 to 36525",
+        ),
     ],
 )
-def test_the_policy_bounds_its_horizon_and_plan_rate(doc, problem):
+def test_the_policy_bounds_its_horizon_plan_rate_and_day_counts(doc, problem):
     with pytest.raises(PolicyDocumentError) as got:
         policy_from_document(doc)
     assert str(got.value) == f"negotiation policy: {problem}"
