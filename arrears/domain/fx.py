@@ -16,12 +16,20 @@ from arrears.domain.refusal import Refusal
 
 RATE_DECIMALS = 6
 SCALE = 10**9  # fixed-point scale of conversion factors; > 10**RATE_DECIMALS leaves room
+# Every rate is below this (at most 9 digits before the decimal point): with its 6 decimals at
+# most 15 significant digits, what SQLite hands back exactly (it returns a decimal column
+# through a float) and within PostgreSQL's numeric(18, 6). A larger rate was stored, then
+# crashed every read of the rates: the run, the worklist, the reports, the next rates import.
+MAX_RATE = Decimal(10) ** 9
+RATE_TOO_LARGE = "exchange rate {rate} for {currency} is too large: a rate is below {most:,}"
 
 
 def conversion_factor(currency: str, company_currency: str, rate: Decimal) -> int:
     """Integer factor F so that company_minor = round_half_up(minor * F / SCALE)."""
     if rate <= 0:
         raise MoneyError(f"exchange rate for {currency} must be positive, got {rate}")
+    if rate >= MAX_RATE:
+        raise MoneyError(RATE_TOO_LARGE.format(rate=rate, currency=currency, most=MAX_RATE))
     if rate != rate.quantize(Decimal(1).scaleb(-RATE_DECIMALS)):
         raise MoneyError(f"exchange rate {rate} has more than {RATE_DECIMALS} decimals")
     shift = exponent(company_currency) - exponent(currency)

@@ -19,7 +19,7 @@ ASSIGN_USAGE = (
 def action_id(text: str) -> int:
     """argparse type for an action's number as explain shows it (A12) or bare (12)."""
     digits = text[1:] if text[:1] in ("A", "a") else text
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):  # not another script's digits, nor '²'
         raise argparse.ArgumentTypeError(f"{text!r} is not an action number (A12 or 12)")
     return int(digits)
 

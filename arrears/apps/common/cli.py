@@ -28,6 +28,17 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+NOT_A_COUNT = "{text!r} is not a number (use the digits 0-9)"
+
+
+def count(text: str) -> int:
+    """argparse type for a whole number typed at the terminal: ASCII digits only, as amounts
+    are read (`int` would also take another script's digits, '+3', '1_000' and spaces)."""
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(NOT_A_COUNT.format(text=text))
+    return int(text)
+
+
 NO_VALUE = "--{option}=--: '--' alone is not a value"
 
 

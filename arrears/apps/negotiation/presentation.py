@@ -96,6 +96,8 @@ WORDS = {
     "promise.cancel_no_reason": "say why the promise is withdrawn",
     # payment plans
     "plan.schedule": "give either the due dates of equal instalments or the instalments themselves",
+    "plan.count": "{count} monthly instalments: a plan has 1 to {most}, as many as the company's "
+    "policy lets the desk date ahead (horizon_days)",
     "plan.parts_and_terms": "instalments entered by hand carry no down payment or interest: put "
     "the down payment in as the first instalment, or give due dates (equal instalments) to add "
     "a down payment or a rate",

@@ -38,6 +38,8 @@ DEFAULT_IDLE_DAYS = 30
 # to 100 years; beyond that a date is a typing error, not an agreement.
 DEFAULT_HORIZON_DAYS = 1826
 MAX_HORIZON_DAYS = 36525
+# Every other count of days in a policy (graces, follow-ups, windows): about 27 years at most.
+MAX_DAYS = 9999
 # The highest interest a plan may carry, a year (0.20 = 20 %); a policy may set 0 to 1.
 DEFAULT_MAX_PLAN_RATE = Decimal("0.20")
 
@@ -88,9 +90,13 @@ def _share(path: str, v: Any) -> Decimal:
     return d
 
 
-def _days(path: str, v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-        raise _fail(path, f"{v!r} must be a whole number, 0 or more")
+def _days(path: str, v: Any, most: int | None = None) -> int:
+    """A count of days (or of concessions): 0 to `MAX_DAYS` (or `most`). Larger, a count of
+    business days is walked a day at a time by desk writes and daily runs, and a plan's grace
+    no longer fits its column."""
+    most = MAX_DAYS if most is None else most
+    if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= most:
+        raise _fail(path, f"{v!r} must be a whole number, 0 to {most:,}")
     return v
 
 
@@ -142,10 +148,9 @@ def _section(obj: Any, doc: Any, path: str, parsers: Mapping[str, Parser]) -> An
 
 
 def _horizon(path: str, v: Any) -> int:
-    days = _days(path, v)
-    if not 1 <= days <= MAX_HORIZON_DAYS:
+    if isinstance(v, int) and not isinstance(v, bool) and not 1 <= v <= MAX_HORIZON_DAYS:
         raise _fail(path, f"{v!r} must be between 1 and {MAX_HORIZON_DAYS} days")
-    return days
+    return _days(path, v, MAX_HORIZON_DAYS)
 
 
 def _nullable_days(path: str, v: Any) -> int | None:

@@ -32,13 +32,20 @@ from arrears.apps.ledger.imports import columns as columns_
 from arrears.apps.ledger.imports import debtors as debtors_
 from arrears.apps.ledger.imports import items as items_
 from arrears.apps.ledger.imports import payments as payments_
+from arrears.apps.ledger.imports import rates as rates_
 from arrears.apps.ledger.imports import read as read_
 from arrears.apps.ledger.models import Company
 from tests.apps.ledger.import_support import EXAMPLES, ledger_snapshot, ledger_world, rival_rows
 from tests.factories import import_as_admin
+from tests.tables import snapshot
 
-KINDS = ("debtors", "items", "payments")
-SPECS = {"debtors": debtors_.SPEC, "items": items_.SPEC, "payments": payments_.SPEC}
+KINDS = ("debtors", "items", "payments", "rates")
+SPECS = {
+    "debtors": debtors_.SPEC,
+    "items": items_.SPEC,
+    "payments": payments_.SPEC,
+    "rates": rates_.SPEC,
+}
 
 # Examples per test: small in the suite; bench/fuzz_imports.py sets ARREARS_FUZZ_EXAMPLES.
 EXAMPLES_PER_TEST = int(os.environ.get("ARREARS_FUZZ_EXAMPLES", "30"))
@@ -95,7 +102,7 @@ def check_import(company: Company, kind: str, path: Path) -> str:
 
 
 def _check(company: Company, kind: str, path: Path) -> str:
-    before, rival = ledger_snapshot(), rival_rows()
+    before, rival, everything = ledger_snapshot(), rival_rows(), snapshot()
     try:
         import_as_admin(company=company, kind=kind, path=path)
     except ImportRejected as e:
@@ -107,6 +114,7 @@ def _check(company: Company, kind: str, path: Path) -> str:
             if not error.column:
                 assert error.message.startswith(tuple(map(_prefix, _FILE_LEVEL))), error
         assert ledger_snapshot() == before, "a refused file changed the ledger"
+        assert snapshot() == everything, "a refused file changed a table"
         return "refused"
     assert rival_rows() == rival, "an import into acme changed the second company's ledger"
     after = _ledger(ledger_snapshot())
@@ -185,11 +193,11 @@ def _column_cells(column: str) -> st.SearchStrategy[str]:
         return st.sampled_from(_ITEMS)
     if column == "reference":
         return st.sampled_from(_REFS)
-    if column in ("issue_date", "due_date", "received_on"):
+    if column in ("issue_date", "due_date", "received_on", "valid_from"):
         return st.sampled_from(_DATES)
     if column == "currency":
         return st.sampled_from(_CURRENCIES)
-    if column.endswith("amount") or column == "credit_limit":
+    if column.endswith("amount") or column in ("credit_limit", "rate"):
         return amount_texts()
     if column == "country":
         return st.sampled_from(["DE", "FR", "de", "Germany", "D"])

@@ -18,6 +18,7 @@ from arrears.apps.ledger.models import (
     Company,
     Contact,
     Debtor,
+    ExchangeRate,
     ImportBatch,
     OpenItem,
     Payable,
@@ -138,5 +139,15 @@ def rival_untouched() -> Iterator[None]:
 
 def ledger_snapshot() -> dict[str, list[dict[str, object]]]:
     """Every row of the ledger tables an import writes, to compare before and after."""
-    models = (Debtor, Contact, OpenItem, Payment, Allocation, Payable, ImportBatch, AuditEvent)
+    models = (
+        Debtor,
+        Contact,
+        OpenItem,
+        Payment,
+        Allocation,
+        Payable,
+        ExchangeRate,
+        ImportBatch,
+        AuditEvent,
+    )
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}

@@ -1,6 +1,6 @@
-"""Property-based fuzzing of the three imports: whatever the file, the import succeeds (and a
-second import of it changes nothing) or refuses it with row- and column-named errors and
-writes nothing. Small budget here (fuzz_support.FUZZ); bench/fuzz_imports.py runs thousands."""
+"""Property-based fuzzing of the four imports (debtors, items, payments, rates): whatever the
+file, the import succeeds (and a second import of it changes nothing) or refuses it with row-
+and column-named errors and leaves every table as it was. Small budget here (fuzz_support.FUZZ); bench/fuzz_imports.py runs thousands."""
 
 from __future__ import annotations
 

@@ -14,8 +14,14 @@ from django.core.management.base import CommandError
 from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.cases.services import strategies_install_defaults
 from arrears.apps.ledger.imports.columns import NOT_A_DATE
-from arrears.apps.ledger.imports.rates import NOT_A_RATE, OWN_CURRENCY, RATE_TOO_FINE
+from arrears.apps.ledger.imports.rates import (
+    NOT_A_RATE,
+    OWN_CURRENCY,
+    RATE_TOO_FINE,
+    RATE_TOO_LARGE,
+)
 from arrears.apps.ledger.models import ExchangeRate
+from arrears.domain import fx
 from arrears.domain.money import UNKNOWN_CURRENCY
 from tests import factories, terminal
 from tests.apps.ledger.import_support import EXAMPLES, csv_file, refused, where
@@ -94,6 +100,40 @@ def test_a_bad_rates_file_is_refused_whole_naming_each_row_and_column(acme, tmp_
 def test_a_negative_or_zero_rate_is_refused(acme, tmp_path):
     errors = refused(acme, "rates", rates(tmp_path, "USD,0,2026-01-01", "JPY,-1,2026-01-01"))
     assert where(errors) == [(2, "rate"), (3, "rate")]
+
+
+# A rate of 13 digits or more was stored; then every read of the company's rates (the run, the
+# worklist, ageing, `rate list`, the next rates import) crashed in SQLite's decimal converter,
+# and PostgreSQL's numeric(18, 6) refused the write with a traceback.
+TOO_LARGE = ["1000000000", "999999999999.999999", "9999999999999.5", "1" + "0" * 30]
+
+
+@pytest.mark.parametrize("rate", TOO_LARGE)
+def test_a_rate_larger_than_the_column_holds_exactly_is_refused_by_the_import(acme, tmp_path, rate):
+    errors = refused(acme, "rates", rates(tmp_path, f"USD,{rate},2026-01-01"))
+    assert where(errors) == [(2, "rate")]
+    assert errors[0].message == RATE_TOO_LARGE.format(value=rate)
+
+
+def test_the_largest_rate_is_stored_and_read_back_exactly(acme, tmp_path):
+    largest = "999999999.999999"  # 15 significant digits: exact through SQLite's float too
+    import_as_admin(company=acme, kind="rates", path=rates(tmp_path, f"USD,{largest},2026-01-01"))
+    assert stored(acme) == [("USD", Decimal(largest), date(2026, 1, 1))]
+    assert terminal.run("rate", "list", "--company", "acme").strip() == (
+        f"1 USD = {largest} EUR from 2026-01-01"
+    )
+
+
+@pytest.mark.parametrize("rate", TOO_LARGE)
+def test_rate_set_refuses_a_rate_too_large_and_the_rates_stay_readable(acme, rate):
+    terminal.run("rate", "set", "USD", "0.92", "--company", "acme")
+    with pytest.raises(CommandError) as got:
+        terminal.run("rate", "set", "USD", rate, "--from", "2026-06-01", "--company", "acme")
+    assert str(got.value) == fx.RATE_TOO_LARGE.format(
+        rate=Decimal(rate), currency="USD", most=fx.MAX_RATE
+    )
+    assert stored(acme) == [("USD", Decimal("0.92"), date(2000, 1, 1))]
+    assert "1 USD = 0.92 EUR" in terminal.run("rate", "list", "--company", "acme")
 
 
 def test_the_import_command_takes_rates_as_the_administrator_only(acme, tmp_path):

@@ -324,9 +324,22 @@ def test_the_service_holds_a_plan_rate_to_the_companys_maximum(w):
         ({"max_plan_rate": "NaN"}, "max_plan_rate: 'NaN' is not a number"),
         ({"horizon_days": 0}, "horizon_days: 0 must be between 1 and 36525 days"),
         ({"horizon_days": 40000}, "horizon_days: 40000 must be between 1 and 36525 days"),
+        # a business-day count walked day by day: 10**12 hung every desk write and daily run
+        (
+            {"plan_grace_business_days": 10**12},
+            "plan_grace_business_days: 1000000000000 must be a whole number, 0 to 9,999",
+        ),
+        (
+            {"excuse_follow_up_days": {"no_money": 10**12}},
+            "excuse_follow_up_days.no_money: 1000000000000 must be a whole number, 0 to 9,999",
+        ),
+        (
+            {"dispute": {"resolve_within_business_days": 10000}},
+            "dispute.resolve_within_business_days: 10000 must be a whole number, 0 to 9,999",
+        ),
     ],
 )
-def test_the_policy_bounds_its_horizon_and_plan_rate(doc, problem):
+def test_the_policy_bounds_its_horizon_plan_rate_and_day_counts(doc, problem):
     with pytest.raises(PolicyDocumentError) as got:
         policy_from_document(doc)
     assert str(got.value) == f"negotiation policy: {problem}"
@@ -414,6 +427,7 @@ def test_a_date_on_the_horizon_is_accepted(w):
         ["promise", "--part", "9999-12-31:10", "--contact", "X"],
         ["plan", "--part", "2026-12-01:10", "--part", "9999-12-31:990"],
         ["plan", "--first-due", "9999-01-31", "--count", "1"],
+        ["plan", "--first-due", "9999-12-01", "--count", "2"],  # was "year 10000 is out of range"
         ["plan", "--first-due", "2027-01-31", "--count", "1200"],
         ["propose", "--first", "9999-12-31:10", "--contact", "X"],
         ["dispute", "--part", "INV-OLD:10", "--reason", "quality", "--deadline", "2100-01-01"],
@@ -427,7 +441,7 @@ def test_far_desk_dates_are_refused_by_the_commands(w, args):
     assert "horizon_days" in said
 
 
-def test_a_plan_of_more_monthly_instalments_than_a_century_is_refused_at_once(w):
+def test_a_plan_of_more_monthly_instalments_than_the_horizon_holds_is_refused_at_once(w):
     said = _refused(
         "plan",
         w.debtor.code,
@@ -442,7 +456,81 @@ def test_a_plan_of_more_monthly_instalments_than_a_century_is_refused_at_once(w)
         "--as-of",
         DAY,
     )
-    assert "at most 1200 monthly instalments" in said
+    assert said == terminal_words("plan.count", count=99999999999, most=1826 // 28 + 1)
+
+
+def test_the_plan_service_bounds_monthly_instalments_before_counting_them_out(w):
+    """The first date against the horizon, then how many: only then are the dates made (the
+    command made them first: a plan from 9999-12-01 crashed on the year 10000)."""
+    from arrears.apps.negotiation.services import PlanIn, plan_create
+
+    before = snapshot()
+    got = refused(
+        "desk.beyond_horizon",
+        plan_create,
+        case=w.case,
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(first_due=date(9999, 12, 1), count=2),
+    )
+    assert got.figures == {
+        "what": "instalment",
+        "day": date(9999, 12, 1),
+        "days": 1826,
+        "as_of": AS_OF,
+    }
+    for count in (0, 67, 10**12):
+        got = refused(
+            "plan.count",
+            plan_create,
+            case=w.case,
+            actor=w.cora,
+            as_of=AS_OF,
+            schedule=PlanIn(first_due=AS_OF + timedelta(days=30), count=count),
+        )
+        assert got.figures == {"count": count, "most": 66}
+    last = refused(  # 66 fit the count, but the 66th month lies past the horizon
+        "desk.beyond_horizon",
+        plan_create,
+        case=w.case,
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(first_due=AS_OF + timedelta(days=30), count=66),
+    )
+    assert last.figures["what"] == "instalment"
+    assert snapshot() == before
+    plan = plan_create(
+        case=w.case,
+        actor=w.cora,
+        as_of=AS_OF,
+        schedule=PlanIn(first_due=date(2026, 12, 31), count=3),
+    )
+    assert [i.due_on for i in plan.instalments.order_by("seq")] == [
+        date(2026, 12, 31),
+        date(2027, 1, 31),
+        date(2027, 2, 28),
+    ]
+
+
+THERE = ["--company", "acme", "--as-of", DAY]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", "D", "--first-due", "2026-12-25", "--count", "\u0663", *THERE],
+        ["plan", "D", "--first-due", "2026-12-25", "--count", "+3", *THERE],
+        ["plan", "D", "--first-due", "2026-12-25", "--count", "1_0", *THERE],
+        ["propose", "D", "--first", "2026-11-30:100", "--rest", "2027-01-30:500", *THERE]
+        + ["--contact", "X", "--instalments", "\uff12"],
+        ["action-done", "A\u0661", "--outcome", "reached", "--as-of", DAY],
+    ],
+)
+def test_numbers_typed_in_other_scripts_or_forms_are_refused_as_amounts_are(w, args):
+    """`int` reads '٣' as 3, '+3' and '1_0' too; the desk reads digits 0-9 only, as amounts."""
+    code, target, *rest = args
+    said = _refused(code, w.debtor.code if target == "D" else target, *rest, "--user", "cora")
+    assert "is not a number" in said or "is not an action number" in said
 
 
 def test_the_daily_run_survives_far_dates_already_stored(w):
@@ -714,3 +802,81 @@ def test_text_holding_a_control_character_is_refused_by_name_and_writes_nothing(
     code, _, *rest = args
     said = _refused(code, w.debtor.code, *rest, "--user=cora", "--company=acme", f"--as-of={DAY}")
     assert said.startswith(f"{option}: contains the control character U+")
+
+
+# --- every dated desk write: the same bounds on its --as-of -------------------------------------
+
+FAR = "9999-12-31"
+
+
+def _made(w, what: str) -> str:
+    """A record of the world's case for a command to act on, made as cora on DAY: its number
+    as the outputs show it."""
+    from arrears.apps.cases.models import Action
+    from arrears.apps.negotiation.models import (
+        Approval,
+        Dispute,
+        PaymentPlan,
+        PromiseToPay,
+        WriteOff,
+    )
+
+    here = [w.debtor.code, "--company", "acme", "--user", "cora", "--as-of", DAY]
+    if what == "promise":
+        _call("promise", *here, "--part", "2026-11-30:100", "--contact", "X", "--item", "INV-NEW")
+        return f"P{PromiseToPay.objects.get().pk}"
+    if what == "plan":
+        _call("plan", *here, "--first-due", "2026-12-25", "--count", "2")
+        return f"PL{PaymentPlan.objects.get().pk}"
+    if what == "dispute":
+        _call("dispute", *here, "--part", "INV-OLD:10", "--reason", "quality")
+        return f"D{Dispute.objects.get().pk}"
+    if what in ("write-off", "approval"):
+        _call("writeoff", *here, "--reason", "insolvent", "--part", "INV-OLD:50")
+        if what == "approval":
+            return f"A{Approval.objects.get().pk}"
+        return f"W{WriteOff.objects.get().pk}"
+    if what == "negotiation":
+        _call("propose", *here, "--first", "2026-12-20:100", "--contact", "X")
+        return w.debtor.code
+    if what in ("call", "letter"):  # a call to make, a letter queued to go out
+        status = "open" if what == "call" else "queued"
+        channel = "phone" if what == "call" else "letter"
+        action = Action.objects.create(
+            case=w.case,
+            step_code="call",
+            channel=channel,
+            role="collector",
+            due_on=AS_OF,
+            status=status,
+        )
+        return f"A{action.pk}"
+    return w.debtor.code
+
+
+@pytest.mark.parametrize(
+    ("what", "args", "user"),
+    [
+        ("promise", ["promise-cancel", "@", "--reason", "x", "--company", "acme"], "cora"),
+        ("plan", ["plan-withdraw", "@", "--reason", "x", "--company", "acme"], "cora"),
+        ("negotiation", ["negotiation-close", "@", "--reason", "x", "--company", "acme"], "cora"),
+        ("approval", ["approval-withdraw", "@", "--reason", "x", "--company", "acme"], "cora"),
+        ("write-off", ["writeoff-cancel", "@", "--reason", "x", "--company", "acme"], "cora"),
+        ("approval", ["approve", "@", "--grant", "--reason", "x", "--company", "acme"], "maria"),
+        ("dispute", ["dispute", "D", "--resolve", "@", "--outcome", "rejected"], "cora"),
+        ("debtor", ["handover", "@", "--to", "legal", "--owner", "lena", "--reason", "x"], "maria"),
+        ("debtor", ["excuse", "@", "no_money", "--contact", "X", "--company", "acme"], "cora"),
+        ("call", ["action-done", "@", "--outcome", "reached"], "cora"),
+        ("call", ["action-cancel", "@", "--reason", "x"], "cora"),
+        ("letter", ["action-sent", "@"], "cora"),
+    ],
+)
+def test_every_dated_desk_write_refuses_an_as_of_after_today_and_writes_nothing(
+    w, what, args, user
+):
+    """A handover, an approval, a withdrawal, a resolution, an excuse or an action done dated
+    9999-12-31 is refused in words (today is the last day anything on the desk is dated)."""
+    made = _made(w, what)
+    args = [made if a == "@" else w.debtor.code if a == "D" else a for a in args]
+    said = _refused(*args, "--user", user, "--as-of", FAR)
+    assert f"{FAR} is after today" in said

@@ -36,6 +36,7 @@ SAMPLE: dict[str, Any] = {
     "as_of": date(2026, 11, 25),
     "case": 4,
     "codes": ("part_payment_and_plan", "own_words"),
+    "count": 67,
     "company": "acme",
     "credit_minor": 1000_00,
     "currency": "EUR",

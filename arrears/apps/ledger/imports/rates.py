@@ -2,8 +2,9 @@
 keyed on `currency` + `valid_from` (what `arrears rate set` records one at a time).
 
 A rates file is small (a few currencies, a rate a day at most), so the rate itself is checked
-row by row with the rule `arrears rate set` uses (`domain.fx.conversion_factor`: positive, at
-most 6 decimals, exactly applicable); the rest is the columnar checks every file shares.
+row by row with the rule `arrears rate set` uses (`domain.fx.conversion_factor`: positive,
+below `MAX_RATE`, at most 6 decimals, exactly applicable); the rest is the columnar checks
+every file shares.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from arrears.apps.ledger.imports.errors import ROW, Problems, say
 from arrears.apps.ledger.imports.read import Table
 from arrears.apps.ledger.imports.upsert import ImportSummary, Progress
 from arrears.apps.ledger.models import Company, ExchangeRate
-from arrears.domain.fx import RATE_DECIMALS, conversion_factor
+from arrears.domain.fx import MAX_RATE, RATE_DECIMALS, conversion_factor
 from arrears.domain.money import CURRENCY_EXPONENTS, MoneyError
 
 SPEC = Spec(kind="rates", required=("currency", "rate", "valid_from"), optional=())
@@ -29,6 +30,7 @@ NOT_A_RATE = (
     "decimal separator)"
 )
 RATE_NOT_POSITIVE = "a rate must be greater than 0, not {value}"
+RATE_TOO_LARGE = "{value} is too large: a rate is below " + f"{MAX_RATE:,}"
 RATE_TOO_FINE = "{value} has more than " + str(RATE_DECIMALS) + " decimals"
 RATE_INEXACT = "{value} cannot be applied exactly to {currency} amounts"
 OWN_CURRENCY = "{currency} is the company's own currency: it needs no rate (it is always 1)"
@@ -62,6 +64,8 @@ def _rate_problem(text: str | None, currency: str | None, company_currency: str)
     rate = Decimal(text)
     if rate <= 0:
         return RATE_NOT_POSITIVE.format(value=text)
+    if rate >= MAX_RATE:
+        return RATE_TOO_LARGE.format(value=text)
     if rate != rate.quantize(Decimal(1).scaleb(-RATE_DECIMALS)):
         return RATE_TOO_FINE.format(value=text)
     if currency not in CURRENCY_EXPONENTS or currency == company_currency:

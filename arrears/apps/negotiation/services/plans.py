@@ -49,6 +49,7 @@ from arrears.domain.plans import (
     DayCount,
     InterestTerms,
     build_plan,
+    monthly_dates,
     on_business_days,
     plan_from_parts,
     validate_plan,
@@ -67,6 +68,8 @@ class PlanIn:
 
     due_dates: Sequence[date] = ()
     parts: Sequence[tuple[date, Money]] = ()
+    first_due: date | None = None  # with `count`: equal monthly instalments from this day
+    count: int = 0
     principal: Money | None = None
     down_payment: Money | None = None
     annual_rate: Decimal | None = None
@@ -74,6 +77,13 @@ class PlanIn:
     acceleration_clause: bool = True
     grace_business_days: int | None = None  # None: the company's policy
     item_numbers: Sequence[str] = ()
+
+    def dates(self) -> tuple[date, ...]:
+        """The equal instalments' due dates: `due_dates`, or `count` dates a month apart from
+        `first_due` (`plan_create` bounds both before they are counted out)."""
+        if self.first_due is None:
+            return tuple(self.due_dates)
+        return (*self.due_dates, *monthly_dates(self.first_due, self.count))
 
     def build(
         self,
@@ -84,7 +94,8 @@ class PlanIn:
         not_yet_due: Sequence[tuple[date, Money]] = (),
         holidays: frozenset[date] = frozenset(),
     ) -> DomainPlan:
-        if bool(self.due_dates) == bool(self.parts):
+        due_dates = self.dates()
+        if bool(due_dates) == bool(self.parts) or (self.first_due and self.due_dates):
             raise Refused("plan.schedule")
         if self.parts and (self.down_payment is not None or self.annual_rate is not None):
             raise Refused("plan.parts_and_terms")
@@ -118,7 +129,7 @@ class PlanIn:
             agreed_on=agreed_on,
             # §6 monthly instalments fall on business days (hand-entered parts stay as typed)
             due_dates=on_business_days(
-                self.due_dates, after=agreed_on - timedelta(days=1), holidays=holidays
+                due_dates, after=agreed_on - timedelta(days=1), holidays=holidays
             ),
             down_payment=self.down_payment,
             interest=interest,
@@ -229,10 +240,16 @@ def plan_create(
 
 def _refuse_out_of_bounds(case: Case, as_of: date, schedule: PlanIn) -> None:
     """Amounts below `MAX_AMOUNT`, dates within the policy's horizon, each item named once,
-    and a rate from 0 to the policy's `max_plan_rate`."""
+    and a rate from 0 to the policy's `max_plan_rate`. Monthly instalments are counted out
+    only once their first date lies within the horizon and their number fits in it."""
     amounts = [schedule.principal, schedule.down_payment, *(a for _, a in schedule.parts)]
     require_amounts("plan_amount", amounts)
-    dated = [*schedule.due_dates, *(on for on, _ in schedule.parts)]
+    if schedule.first_due is not None:
+        require_within_horizon(case.company, as_of, [("instalment", schedule.first_due)])
+        months = desk_policy(case.company).horizon_days // 28 + 1  # what a horizon can hold
+        if not 1 <= schedule.count <= months:
+            raise Refused("plan.count", count=schedule.count, most=months)
+    dated = [*schedule.dates(), *(on for on, _ in schedule.parts)]
     require_within_horizon(case.company, as_of, (("instalment", on) for on in dated))
     refuse_named_twice(schedule.item_numbers, "plan")
     rate = schedule.annual_rate

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.cases.presentation import say
-from arrears.apps.common.cli import iso_date
+from arrears.apps.common.cli import count, iso_date
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import (
     DeskCommand,
@@ -23,11 +23,7 @@ from arrears.apps.negotiation.presentation import approval_lines
 from arrears.apps.negotiation.services import PlanIn, plan_create
 from arrears.domain.money import format_minor
 from arrears.domain.negotiation import Condition
-from arrears.domain.plans import DayCount, monthly_dates
-
-COUNT = "--count {count}: a plan on --first-due needs 1 or more monthly instalments"
-MAX_COUNT = 1200  # a hundred years of monthly instalments, the longest horizon a policy sets
-TOO_MANY = "--count {count}: at most {most} monthly instalments"
+from arrears.domain.plans import DayCount
 
 
 class Command(DeskCommand):
@@ -36,7 +32,7 @@ class Command(DeskCommand):
     def add_arguments(self, parser: Any) -> None:
         add_case_options(parser)
         parser.add_argument("--first-due", type=iso_date, help="first monthly instalment")
-        parser.add_argument("--count", type=int, default=0, help="number of monthly instalments")
+        parser.add_argument("--count", type=count, default=0, help="number of monthly instalments")
         parser.add_argument(
             "--part",
             type=dated_amount,
@@ -64,21 +60,17 @@ class Command(DeskCommand):
         )
 
     def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
-        if o["first_due"] and o["count"] < 1:
-            raise CommandError(COUNT.format(count=o["count"]))
-        if o["count"] > MAX_COUNT:
-            raise CommandError(TOO_MANY.format(count=o["count"], most=MAX_COUNT))
         if o["count"] and not o["first_due"]:
             raise CommandError("--count needs --first-due (the first monthly instalment)")
         case = case_of(company, o)
         cur = case.currency
-        dates = monthly_dates(o["first_due"], o["count"]) if o["first_due"] else ()
         plan = plan_create(
             case=case,
             actor=user,
             as_of=as_of(o, company),
             schedule=PlanIn(
-                due_dates=dates,
+                first_due=o["first_due"],
+                count=o["count"],
                 parts=[(d, to_money(a, cur)) for d, a in o["part"]],
                 principal=to_money(o["principal"], cur) if o["principal"] else None,
                 down_payment=to_money(o["down"], cur) if o["down"] else None,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from arrears.apps.common.cli import count
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
 from arrears.apps.negotiation.cli import money as to_money
@@ -37,7 +38,7 @@ class Command(DeskCommand):
             help="for a plan: last date and the TOTAL covered, YYYY-MM-DD:TOTAL",
         )
         parser.add_argument(
-            "--instalments", type=int, help="for a plan: payments after the first (default 1)"
+            "--instalments", type=count, help="for a plan: payments after the first (default 1)"
         )
         parser.add_argument("--contact", required=True, help="who at the debtor proposes")
         parser.add_argument(
