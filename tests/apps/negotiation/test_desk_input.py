@@ -505,10 +505,12 @@ def test_the_plan_service_bounds_monthly_instalments_before_counting_them_out(w)
         as_of=AS_OF,
         schedule=PlanIn(first_due=date(2026, 12, 31), count=3),
     )
+    # a month apart, each on the last business day on or before it (31 Jan and 28 Feb 2027
+    # are Sundays)
     assert [i.due_on for i in plan.instalments.order_by("seq")] == [
         date(2026, 12, 31),
-        date(2027, 1, 31),
-        date(2027, 2, 28),
+        date(2027, 1, 29),
+        date(2027, 2, 26),
     ]
 
 
