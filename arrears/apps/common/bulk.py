@@ -58,24 +58,35 @@ def read_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) 
 def _sqlite_read(
     sql: str, params: Sequence[Any], schema: dict[str, pl.DataType], wire: dict[str, pl.DataType]
 ) -> pl.DataFrame:
-    """SQLite: select dates and booleans as plain text/integers. Expressions carry no declared
-    type, so Django's per-value Python converters are skipped; Polars parses whole columns."""
-    outer = []
-    for name, dt in schema.items():
-        if dt == pl.Date():
-            outer.append(f"CAST(q.{_q(name)} AS TEXT)")
-        elif dt == pl.Boolean():
-            outer.append(f"CAST(q.{_q(name)} AS INTEGER)")
-        else:
-            outer.append(f"q.{_q(name)}")
+    """SQLite, read by column on Django's own connection (so it sees the caller's uncommitted
+    writes): SQLite aggregates each column into one JSON array (`json_group_array`, in C, all
+    columns in the same pass and so in the same row order) and Polars decodes each array, so
+    no Python object is made per value. Dates and text are selected as text, booleans as
+    integers: expressions carry no declared type, so Django's per-value converters are
+    skipped and both databases give the same frame after `_cast_wire`."""
+    wire = {n: (pl.Int64() if dt == pl.Boolean() else wire[n]) for n, dt in schema.items()}
+    outer = ["count(*)"]
+    for name, dt in wire.items():
+        col = f"q.{_q(name)}"
+        if dt == pl.String():
+            col = f"CAST({col} AS TEXT)"
+        elif schema[name] == pl.Boolean():
+            col = f"CAST({col} AS INTEGER)"
+        outer.append(f"json_group_array({col})")
     cur = _raw().cursor()
     try:
         cur.execute(f"SELECT {', '.join(outer)} FROM ({sql}) AS q".replace("%s", "?"), params)
-        rows = cur.fetchall()
+        count, *arrays = cur.fetchone()
     finally:
         cur.close()
-    wire = {n: (pl.Int64() if dt == pl.Boolean() else wire[n]) for n, dt in schema.items()}
-    return pl.DataFrame(rows, schema=wire, orient="row")
+    if count == 0:
+        return pl.DataFrame(schema=wire)
+    return pl.DataFrame(
+        {
+            name: pl.Series([array]).str.json_decode(pl.List(dt)).explode()
+            for (name, dt), array in zip(wire.items(), arrays, strict=True)
+        }
+    )
 
 
 def _cast_wire(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
