@@ -103,3 +103,22 @@ def test_insert_frame_appends_rows_with_nulls_and_dates():
     assert (debtor.credit_limit_minor, debtor.owner_id, debtor.parent_id) == (None, None, None)
     item = factories.item(debtor, due=date(2026, 1, 31))
     assert OpenItem.objects.get(pk=item.pk).due_date == date(2026, 1, 31)
+
+
+def test_statistics_refresh_gives_the_planner_the_table_as_it_is_on_either_database():
+    from django.db import connection
+
+    from arrears.apps.common.bulk import is_postgres, statistics_refresh
+
+    c = factories.company()
+    d = factories.debtor(c)
+    for n in range(3):
+        factories.item(d, due=date(2026, 1, 1 + n))
+    statistics_refresh(["ledger_openitem"])
+    with connection.cursor() as cur:
+        if is_postgres():
+            cur.execute("SELECT reltuples FROM pg_class WHERE relname = 'ledger_openitem'")
+        else:
+            cur.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'ledger_openitem'")
+        (seen,) = cur.fetchone()
+    assert seen > 0

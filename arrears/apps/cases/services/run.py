@@ -28,7 +28,14 @@ from arrears.apps.cases.services.lock import BUSY, RunLocked, is_busy, lock_brea
 from arrears.apps.cases.services.run_plan import RunPlan, plan_run
 from arrears.apps.cases.services.sequences import sequences_kept
 from arrears.apps.common import clock
-from arrears.apps.common.bulk import delete_ids, insert_frame, read_frame, update_frame
+from arrears.apps.common.bulk import (
+    LARGE_WRITE,
+    delete_ids,
+    insert_frame,
+    read_frame,
+    statistics_refresh,
+    update_frame,
+)
 from arrears.apps.ledger.models import Company, Debtor
 from arrears.domain.access import Verb
 from arrears.domain.actions import ActionState, first_state_expr
@@ -125,7 +132,25 @@ def _run(company: Company, as_of: date, actor: Any, lock: RunLock) -> RunResult:
         if is_busy(e):
             raise RunLocked(BUSY.format(seconds=_timeout())) from None
         raise
+    if _rows_written(plan) >= LARGE_WRITE:  # the first run, a mass-change day
+        t = time.perf_counter()
+        statistics_refresh(RUN_TABLES)
+        result.seconds["statistics"] = round(time.perf_counter() - t, 3)
     return result
+
+
+# The tables a run writes in bulk and reads again the next day.
+RUN_TABLES = ("cases_itemstep", "cases_case", "cases_action")
+
+
+def _rows_written(plan: RunPlan) -> int:
+    return (
+        plan.step_inserts.height
+        + plan.step_updates.height
+        + plan.case_inserts.height
+        + plan.case_updates.height
+        + plan.actions.height
+    )
 
 
 def _timeout() -> int:
