@@ -549,7 +549,7 @@ def test_a_run_that_waited_while_another_ran_is_refused_and_leaves_nothing(compa
     assert not RunLock.objects.exists()
 
 
-def test_a_run_that_writes_many_rows_refreshes_the_planner_statistics_and_a_quiet_one_not(
+def test_a_run_that_adds_many_rows_refreshes_the_planner_statistics_and_a_quiet_one_not(
     company, cora, monkeypatch
 ):
     from arrears.apps.cases.services import run as run_module
