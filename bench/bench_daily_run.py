@@ -13,6 +13,7 @@ have moved items up the ladder. Prints items/s for each end-to-end run.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ import polars as pl
 
 from bench.common import (
     COMPANY,
+    OUT,
     add_ledger_args,
     bench_admin,
     db_name,
@@ -104,24 +106,59 @@ def compare_decide(company: Any, as_of: date, label: str) -> dict[str, float]:
     return {"decide": t_decide, "steps": t_steps, "run": t_run}
 
 
-def _run(company: Any, as_of: date, label: str, ledger_items: int) -> None:
-    """One run_daily, with items/s over the ledger's items (the issue's unit: 1M items in
-    5 s is 200,000 items/s) and over the open items the run loads."""
+DAYS = {  # each kind of day: its as-of date after the ledger's, in the order they run
+    "first": 0,  # every case new, every overdue item takes its first step
+    "same": 0,  # the same day again: must change nothing
+    "next": 1,  # the next day: a few items climb
+    "mass": 4,  # three days later: many items climb at once (a mass-change day)
+}
+LABELS = {
+    "first": "first run (every case new)",
+    "same": "same day again (changes nothing)",
+    "next": "next day",
+    "mass": "mass-change day (three days later)",
+}
+REF_REPEAT = 3
+
+
+def reference_seconds(company: Any, as_of: date) -> float:
+    """Median seconds of the whole-decision reference on the frames the run is about to read
+    (read untimed): the yardstick each kind of day's run is divided by."""
+    items, credits, debtors, config = _inputs(company, as_of)
+    seconds, _ = interleaved_medians(
+        {"run": lambda: reference_run(items, credits, debtors, config.factors, as_of)},
+        REF_REPEAT,
+    )
+    return seconds["run"]
+
+
+def _run(company: Any, as_of: date, kind: str, ledger_items: int) -> dict[str, Any]:
+    """One run_daily of `kind`, with items/s over the ledger's items (the issue's unit: 1M
+    items in 5 s is 200,000 items/s) and its ratio to the reference on the same day."""
     from arrears.apps.cases.services import run_daily
 
-    t = time.perf_counter()
+    ref = reference_seconds(company, as_of)
+    t, cpu = time.perf_counter(), time.process_time()
     result = run_daily(actor=bench_admin(), company=company, as_of=as_of)
-    s = time.perf_counter() - t
+    s, cpu = time.perf_counter() - t, time.process_time() - cpu
     rate = f"{ledger_items / s:,.0f} items/s ({result.counts.get('items', 0) / s:,.0f} open/s)"
-    print(f"{label:<44} {s:8.2f} s  {rate}", flush=True)
+    print(f"run_daily, {LABELS[kind]:<36} {s:8.2f} s  {rate}", flush=True)
+    print(f"  reference whole decision {ref:.3f} s; run / reference {s / ref:.2f} x")
+    # this process's CPU seconds (all of SQLite's work; not PostgreSQL's server): steadier
+    # than wall seconds on a busy machine
+    print(f"  cpu {cpu:.2f} s (this process, all threads)")
     parts = ", ".join(f"{k} {v:.2f}" for k, v in result.seconds.items())
     counts = ", ".join(f"{k} {v:,}" for k, v in result.counts.items() if v)
     print(f"  inside: {parts}\n  {counts}")
+    return {"kind": kind, "seconds": s, "cpu": cpu, "reference": ref, "inside": result.seconds}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_ledger_args(parser)
+    parser.add_argument(
+        "--runs-only", action="store_true", help="skip the decide-vs-reference comparisons"
+    )
     o = parser.parse_args()
     source = db_name(o.items, o.seed, o.as_of, "imported")
     url = use_database(db_name(o.items, o.seed, o.as_of, "run"), copy_of=source)
@@ -130,15 +167,24 @@ def main() -> None:
 
     company = Company.objects.get(code=COMPANY)
     as_of = o.as_of
-    print("-- decision step, fresh ledger")
-    compare_decide(company, as_of, "fresh")
-    print("-- daily run, end to end")
-    _run(company, as_of, "run_daily, first run (every case new)", o.items)
-    _run(company, as_of, "run_daily, same day again (changes nothing)", o.items)
-    _run(company, as_of + timedelta(days=1), "run_daily, next day", o.items)
-    _run(company, as_of + timedelta(days=4), "run_daily, three days later", o.items)
-    print("-- decision step, a week on (items mid-ladder)")
-    compare_decide(company, as_of + timedelta(days=7), "mid-ladder")
+    if not o.runs_only:
+        print("-- decision step, fresh ledger")
+        compare_decide(company, as_of, "fresh")
+    print("-- daily run, end to end, each kind of day")
+    rows = [_run(company, as_of + timedelta(days=d), k, o.items) for k, d in DAYS.items()]
+    print(f"-- summary ({db_tag()}, {o.items:,} items)")
+    for r in rows:
+        ratio = r["seconds"] / r["reference"]
+        print(
+            f"  {r['kind']:<6} {r['seconds']:8.2f} s  reference {r['reference']:6.3f} s  {ratio:6.2f} x"
+            f"  cpu {r['cpu']:8.2f} s"
+        )
+    record = {"db": db_tag(), "items": o.items, "at": time.time(), "runs": rows}
+    with (OUT / f"daily-run-{db_tag()}-{o.items}.jsonl").open("a") as f:
+        f.write(json.dumps(record) + "\n")
+    if not o.runs_only:
+        print("-- decision step, a week on (items mid-ladder)")
+        compare_decide(company, as_of + timedelta(days=7), "mid-ladder")
 
 
 if __name__ == "__main__":

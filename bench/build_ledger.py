@@ -25,7 +25,7 @@ def build(items: int, seed: int, as_of: date, *, quiet: bool = False) -> Built:
         return cached
     folder = ledger_folder(items, seed, as_of)
     t = time.perf_counter()
-    ledger = generate_ledger(items=items, seed=seed, as_of=as_of)
+    ledger = generate_ledger(items=items, seed=seed, as_of=as_of, max_items=max(items, 10))
     generated = time.perf_counter() - t
     paths = write_csv(ledger, folder)
     written = time.perf_counter() - t - generated

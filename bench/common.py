@@ -100,7 +100,10 @@ def use_database(name: str, *, fresh: bool = False, copy_of: str | None = None) 
 
 
 def db_name(items: int, seed: int, as_of: date, stage: str) -> str:
-    return f"arrears_bench_{stage}_{items}_{seed}_{as_of:%Y%m%d}"
+    """`ARREARS_BENCH_PREFIX` (default arrears_bench) starts the name: several people may
+    bench on one PostgreSQL server."""
+    prefix = os.environ.get("ARREARS_BENCH_PREFIX", "arrears_bench")
+    return f"{prefix}_{stage}_{items}_{seed}_{as_of:%Y%m%d}"
 
 
 @contextmanager

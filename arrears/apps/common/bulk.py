@@ -31,7 +31,11 @@ def _raw() -> Any:
 def read_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """Run a SELECT whose columns are named as `schema`'s keys, in order: a typed frame.
 
-    Dates and booleans are read as text/ints and cast, so both databases give the same frame.
+    Read in bulk on Django's own connection (so it sees the caller's uncommitted writes, and
+    the test's), with no Python object made per value: PostgreSQL sends the rows as CSV
+    (COPY) and Polars parses them; SQLite aggregates each column into one JSON array
+    (`_sqlite_read`). Dates and booleans travel as text or integers and are cast back
+    (`_cast_wire`), so both databases give the same frame.
     """
     wire = {
         name: (pl.String() if dt in (pl.Date(), pl.Boolean()) else dt)
@@ -58,24 +62,35 @@ def read_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) 
 def _sqlite_read(
     sql: str, params: Sequence[Any], schema: dict[str, pl.DataType], wire: dict[str, pl.DataType]
 ) -> pl.DataFrame:
-    """SQLite: select dates and booleans as plain text/integers. Expressions carry no declared
-    type, so Django's per-value Python converters are skipped; Polars parses whole columns."""
-    outer = []
-    for name, dt in schema.items():
-        if dt == pl.Date():
-            outer.append(f"CAST(q.{_q(name)} AS TEXT)")
-        elif dt == pl.Boolean():
-            outer.append(f"CAST(q.{_q(name)} AS INTEGER)")
-        else:
-            outer.append(f"q.{_q(name)}")
+    """SQLite, read by column: SQLite aggregates each column into one JSON array
+    (`json_group_array`, in C, every column in the same pass over the same rows, so in the
+    same order) and Polars decodes each array. A row-by-row fetch made a Python tuple per row
+    and an object per value, which was most of a million-row read's time. Text and dates are
+    selected as text, booleans as integers: expressions carry no declared type, so Django's
+    per-value converters are skipped."""
+    wire = {n: (pl.Int64() if dt == pl.Boolean() else wire[n]) for n, dt in schema.items()}
+    outer = ["count(*)"]
+    for name, dt in wire.items():
+        col = f"q.{_q(name)}"
+        if dt == pl.String():
+            col = f"CAST({col} AS TEXT)"
+        elif schema[name] == pl.Boolean():
+            col = f"CAST({col} AS INTEGER)"
+        outer.append(f"json_group_array({col})")
     cur = _raw().cursor()
     try:
         cur.execute(f"SELECT {', '.join(outer)} FROM ({sql}) AS q".replace("%s", "?"), params)
-        rows = cur.fetchall()
+        count, *arrays = cur.fetchone()
     finally:
         cur.close()
-    wire = {n: (pl.Int64() if dt == pl.Boolean() else wire[n]) for n, dt in schema.items()}
-    return pl.DataFrame(rows, schema=wire, orient="row")
+    if count == 0:
+        return pl.DataFrame(schema=wire)
+    return pl.DataFrame(
+        {
+            name: pl.Series([array]).str.json_decode(pl.List(dt)).explode()
+            for (name, dt), array in zip(wire.items(), arrays, strict=True)
+        }
+    )
 
 
 def _cast_wire(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -166,6 +181,28 @@ def update_frame(table: str, frame: pl.DataFrame, key: str = "id") -> int:
         finally:
             cur.close()
     return frame.height
+
+
+# A write this large (rows) makes the planner's statistics of its tables stale enough to matter.
+LARGE_WRITE = 10_000
+
+
+def statistics_refresh(tables: Sequence[str]) -> None:
+    """Refresh the query planner's statistics of `tables` after a large write (an import, the
+    first run), so the next reads are planned on the rows as they are, not on an empty table.
+    PostgreSQL: ANALYZE (a sample of each table). SQLite: ANALYZE over a bounded sample
+    (`analysis_limit`), so it costs milliseconds, not a scan of a million rows."""
+    with connection.cursor() as cur:
+        if is_postgres():
+            for table in tables:
+                cur.execute(f"ANALYZE {_q(table)}")
+            return
+        cur.execute("PRAGMA analysis_limit = 1000")
+        try:
+            for table in tables:
+                cur.execute(f"ANALYZE {_q(table)}")
+        finally:
+            cur.execute("PRAGMA analysis_limit = 0")
 
 
 def delete_ids(table: str, ids: Sequence[int], key: str = "id") -> int:

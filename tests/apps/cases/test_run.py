@@ -547,3 +547,20 @@ def test_a_run_that_waited_while_another_ran_is_refused_and_leaves_nothing(compa
     assert _counts() == before
     assert list(Run.objects.values_list("id", flat=True)) == [first.run_id]
     assert not RunLock.objects.exists()
+
+
+def test_a_run_that_adds_many_rows_refreshes_the_planner_statistics_and_a_quiet_one_not(
+    company, cora, monkeypatch
+):
+    from arrears.apps.cases.services import run as run_module
+
+    refreshed: list[tuple[str, ...]] = []
+    monkeypatch.setattr(run_module, "statistics_refresh", lambda t: refreshed.append(tuple(t)))
+    monkeypatch.setattr(run_module, "LARGE_WRITE", 2)
+    d = factories.debtor(company, owner=cora)
+    factories.item(d, due=AS_OF - timedelta(days=15))
+    factories.item(d, due=AS_OF - timedelta(days=40))
+    run_as_admin(company=company, as_of=AS_OF)  # two item steps, a case, an action
+    assert refreshed == [run_module.RUN_TABLES]
+    run_as_admin(company=company, as_of=AS_OF)  # the same day again writes nothing
+    assert refreshed == [run_module.RUN_TABLES]

@@ -37,6 +37,23 @@ def test_read_frame_returns_typed_columns_on_either_database():
     assert frame["held"].to_list() == [False]
 
 
+def test_read_frame_keeps_the_query_order_and_every_value_exactly():
+    c = factories.company()
+    d = factories.debtor(c)
+    names = ['Quote "and" comma, Ltd', "back\\slash\nnew line", "Zürich 北京", "[1, 2]", "x"]
+    for n, number in enumerate(reversed(names)):
+        factories.item(d, due=date(2026, 1, 1 + n), number=number)
+    frame = read_frame(SQL + " DESC", [c.pk], SCHEMA)
+    assert frame["number"].to_list() == names
+    assert frame["due_date"].to_list() == [date(2026, 1, 5 - n) for n in range(5)]
+    big = read_frame(
+        "SELECT 9007199254740993 AS id, -4611686018427387904 AS minor",
+        [],
+        {"id": pl.Int64(), "minor": pl.Int64()},
+    )
+    assert big.rows() == [(9007199254740993, -4611686018427387904)]
+
+
 def test_read_frame_of_nothing_is_an_empty_typed_frame():
     frame = read_frame(SQL, [-1], SCHEMA)
     assert frame.height == 0 and frame.schema == pl.Schema(SCHEMA)
@@ -86,3 +103,22 @@ def test_insert_frame_appends_rows_with_nulls_and_dates():
     assert (debtor.credit_limit_minor, debtor.owner_id, debtor.parent_id) == (None, None, None)
     item = factories.item(debtor, due=date(2026, 1, 31))
     assert OpenItem.objects.get(pk=item.pk).due_date == date(2026, 1, 31)
+
+
+def test_statistics_refresh_gives_the_planner_the_table_as_it_is_on_either_database():
+    from django.db import connection
+
+    from arrears.apps.common.bulk import is_postgres, statistics_refresh
+
+    c = factories.company()
+    d = factories.debtor(c)
+    for n in range(3):
+        factories.item(d, due=date(2026, 1, 1 + n))
+    statistics_refresh(["ledger_openitem"])
+    with connection.cursor() as cur:
+        if is_postgres():
+            cur.execute("SELECT reltuples FROM pg_class WHERE relname = 'ledger_openitem'")
+        else:
+            cur.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'ledger_openitem'")
+        (seen,) = cur.fetchone()
+    assert seen > 0

@@ -284,3 +284,18 @@ def test_without_complete_an_item_missing_from_the_file_stays_as_it_was(acme, tm
 def test_complete_is_refused_for_other_kinds_of_file(acme, tmp_path):
     with pytest.raises(ValueError, match="items files only"):
         import_as_admin(company=acme, kind="debtors", path=items(tmp_path, GOOD), complete=True)
+
+
+def test_a_large_import_refreshes_the_planner_statistics_of_the_tables_it_wrote(
+    acme, tmp_path, monkeypatch
+):
+    from arrears.apps.ledger.imports import service
+
+    refreshed: list[tuple[str, ...]] = []
+    monkeypatch.setattr(service, "statistics_refresh", lambda tables: refreshed.append(tables))
+    import_as_admin(company=acme, kind="items", path=items(tmp_path, GOOD))
+    assert refreshed == []  # one row is not a large write
+    monkeypatch.setattr(service, "LARGE_WRITE", 1)
+    second = "INV-2,invoice,D2,2026-09-01,2026-10-01,EUR,100.00,60.50,30 days net"
+    import_as_admin(company=acme, kind="items", path=items(tmp_path, GOOD, second))
+    assert refreshed == [("ledger_openitem",)]

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from arrears.apps.accounts.access import require
 from arrears.apps.accounts.services import audit_record
+from arrears.apps.common.bulk import LARGE_WRITE, statistics_refresh
 from arrears.apps.ledger.imports.debtors import import_debtors
 from arrears.apps.ledger.imports.items import import_items
 from arrears.apps.ledger.imports.payables import import_payables
@@ -27,6 +28,13 @@ RATES = "rates"  # exchange rates: recorded by their audit event (ImportBatch's 
 COMPLETE_ITEMS_ONLY = "--complete applies to items files only"
 
 Importer = Callable[..., ImportSummary]
+# The tables each kind of file writes in bulk: their planner statistics are refreshed after a
+# large import (`bulk.statistics_refresh`).
+_TABLES: dict[str, tuple[str, ...]] = {
+    ImportKind.DEBTORS: ("ledger_debtor", "ledger_contact"),
+    ImportKind.ITEMS: ("ledger_openitem",),
+    ImportKind.PAYMENTS: ("ledger_payment", "ledger_allocation", "ledger_openitem"),
+}
 _IMPORTERS: dict[str, Importer] = {
     ImportKind.DEBTORS: import_debtors,
     ImportKind.ITEMS: import_items,
@@ -69,6 +77,8 @@ def import_file(
         extra = {"complete": True} if complete else {}
         summary = importer(table, company=company, progress=progress, **extra)
         _record(company=company, path=path, summary=summary, actor=actor)
+    if summary.created + summary.updated + summary.closed >= LARGE_WRITE:
+        statistics_refresh(_TABLES.get(kind, ()))
     return summary
 
 
