@@ -9,7 +9,8 @@ past due. Figures come from the same tables the terminal prints (presentation.py
 never computes a figure of its own. Positions on the page are floats; the figures are not.
 
 An SVG names itself for a screen reader: a `<title>` (the chart's heading) and a `<desc>` (what
-its panels show) as its first children, and `role="img"` labelled by both.
+its panels show) as its first children, and `role="img"` labelled by the one, described by the
+other.
 
 matplotlib's drawing state (its font cache, the rc settings) is shared by the whole process,
 and a web server draws on several threads: one chart is drawn at a time (`_DRAWING`)."""
@@ -93,7 +94,7 @@ def chart_svg(report: KpiReport, *, standalone: bool = False) -> str:
         raise ChartError("matplotlib drew no <svg> element")
     labelled = (
         opening.group()[:-1]
-        + f' role="img" aria-labelledby="{CHART_ID}-title {CHART_ID}-desc">'
+        + f' role="img" aria-labelledby="{CHART_ID}-title" aria-describedby="{CHART_ID}-desc">'
         + f"<title id={quoteattr(CHART_ID + '-title')}>{escape(chart_title(report))}</title>"
         + f"<desc id={quoteattr(CHART_ID + '-desc')}>"
         + escape(DESCRIPTION.format(most=MAX_CURRENCIES))

@@ -309,9 +309,7 @@ def text_columns(table: Table) -> int:
     return table.currency_column + 1
 
 
-def nothing_yet(table: Table) -> str:
-    """What a table without rows says."""
-    return f"{table.title}: nothing yet"
+NOTHING_YET = "nothing yet"  # what a table without rows says, under its title
 
 
 def render(table: Table) -> str:
@@ -328,7 +326,7 @@ def render(table: Table) -> str:
 
     rule = "-" * len(line(["-" * w for w in widths]))
     if not body:
-        return nothing_yet(table)
+        return f"{table.title}: {NOTHING_YET}"
     return "\n".join([table.title, rule, line(table.header), rule, *map(line, body), rule])
 
 

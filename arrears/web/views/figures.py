@@ -23,11 +23,11 @@ from arrears.apps.reports.charts import chart_svg
 from arrears.apps.reports.exports import rows_csv, write_sheets_xlsx
 from arrears.apps.reports.kpis import KpiReport, kpi_report
 from arrears.apps.reports.presentation import (
+    NOTHING_YET,
     Table,
     cell_text,
     csv_rows,
     heading_lines,
-    nothing_yet,
     sheet,
     tables,
     text_columns,
@@ -59,7 +59,7 @@ def _shown(firm: Company, table: Table, asked: Asked) -> dict[str, Any]:
         "title": table.title,
         "header": [(h, i >= words) for i, h in enumerate(table.header)],
         "rows": [[(cell_text(c), i >= words) for i, c in enumerate(row)] for row in table.rows],
-        "empty": nothing_yet(table),
+        "empty": NOTHING_YET,
         "csv": reverse("figures-csv", args=[firm.code, table.name]) + "?" + asked.query(),
     }
 

@@ -167,7 +167,10 @@ def test_the_svg_chart_has_a_title_and_a_description_for_a_screen_reader(acme, t
     text = path.read_text(encoding="utf-8")
     assert text.startswith("<?xml")
     svg = re.search(r"<svg\b[^>]*>", text)
-    assert svg and 'role="img" aria-labelledby="kpi-chart-title kpi-chart-desc"' in svg.group()
+    assert svg and (
+        'role="img" aria-labelledby="kpi-chart-title" aria-describedby="kpi-chart-desc"'
+        in svg.group()
+    )
     assert text[svg.end() :].startswith(
         '<title id="kpi-chart-title">acme: collection figures as of 2026-03-31</title>'
         '<desc id="kpi-chart-desc">For each currency'
