@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.apps.reports.test_kpis_command import acme  # noqa: F401 - fixture
+from tests.apps.reports.test_kpis_command import hand_worked
 from tests.browser.conftest import needs_chromium
 from tests.web.conftest import signed_in
 
@@ -27,8 +27,15 @@ def _shots() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
 
 
+@pytest.fixture
+def acme(transactional_db):
+    """The hand-worked ledger of test_kpis_command (rival, the second company; olaf, the
+    second collector)."""
+    return hand_worked()
+
+
 def test_a_credit_manager_opens_the_figures_and_sees_the_chart_and_the_months_table(
-    acme,  # noqa: F811 - the fixture above
+    acme,
     live_server,
     browser,
 ):
@@ -81,7 +88,7 @@ def test_a_credit_manager_opens_the_figures_and_sees_the_chart_and_the_months_ta
     page.screenshot(path=str(SHOTS / "03-bad-months.png"), full_page=True)
 
 
-def test_the_figures_page_reads_at_200_percent_zoom(acme, live_server, browser):  # noqa: F811
+def test_the_figures_page_reads_at_200_percent_zoom(acme, live_server, browser):
     """200% zoom: the chart shrinks to the page's width; wide tables scroll in their box."""
     client = signed_in(get_user_model().objects.get(username="maria"))
     context = browser.new_context(viewport={"width": 640, "height": 400}, device_scale_factor=2)

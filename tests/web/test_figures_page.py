@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from arrears.apps.accounts.services import user_ensure
@@ -26,7 +27,7 @@ from arrears.apps.reports.presentation import tables
 from arrears.domain.access import PersonRole
 from arrears.domain.text import neutralise
 from tests import factories
-from tests.apps.reports.test_kpis_command import AS_OF, acme, kpis, row  # noqa: F401 - fixture
+from tests.apps.reports.test_kpis_command import AS_OF, hand_worked, kpis, row
 from tests.web.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,14 @@ def paid(company, owner, code: str, amount: int, on: date = date(2026, 3, 20)) -
 
 
 @pytest.fixture
-def both(acme):  # noqa: F811 - the fixture above
+def acme(db):
+    """The hand-worked ledger of test_kpis_command (rival, the second company; olaf, the
+    second collector)."""
+    return hand_worked()
+
+
+@pytest.fixture
+def both(acme):
     """olaf is paid 50.00 on a debtor of his in March: both collectors have a line."""
     paid(acme, person("olaf"), "TILE", 50_00)
     return acme
@@ -79,14 +87,14 @@ def table(text: str, name: str) -> list[list[str]]:
     ]
 
 
-def test_an_anonymous_visitor_is_sent_to_sign_in(acme):  # noqa: F811
+def test_an_anonymous_visitor_is_sent_to_sign_in(acme):
     for url in (URL, f"{URL}months.csv", f"{URL}figures.xlsx"):
         response = Client().get(url)
         assert response.status_code == 302
         assert response["Location"] == f"/accounts/login/?next={url}"
 
 
-def test_another_company_s_figures_are_not_found(acme):  # noqa: F811
+def test_another_company_s_figures_are_not_found(acme):
     otto = signed_in(person("otto"))  # rival's collector
     for url in (URL, f"{URL}months.csv", f"{URL}figures.xlsx"):
         assert otto.get(url, ASKED).status_code == 404
@@ -96,7 +104,7 @@ def test_another_company_s_figures_are_not_found(acme):  # noqa: F811
     assert maria.get("/desk/rival/figures/", {"months": "0"}).status_code == 404
 
 
-def test_every_member_reads_the_company_figures_from_the_desk_s_header(acme):  # noqa: F811
+def test_every_member_reads_the_company_figures_from_the_desk_s_header(acme):
     sam = user_ensure(username="sam", role=PersonRole.SALES, company=acme)
     worklist = signed_in(sam).get("/desk/acme/worklist/").content.decode()
     assert f'href="{URL}"' in worklist
@@ -120,7 +128,7 @@ def test_a_credit_manager_sees_every_collector_s_line(both):
     assert "your own figures" not in text
 
 
-def test_march_on_the_page_is_the_line_arrears_kpis_prints(acme):  # noqa: F811
+def test_march_on_the_page_is_the_line_arrears_kpis_prints(acme):
     # Worked by hand in test_kpis_command: DSO 170.5, countback 47.8, BPDSO 77.5, ADD 93.0,
     # CEI 40.0 % on receivables of 1,100.00 and net credit sales of 200.00.
     printed = kpis()
@@ -130,7 +138,7 @@ def test_march_on_the_page_is_the_line_arrears_kpis_prints(acme):  # noqa: F811
     assert march[4] == "170.5" and march[8] == "40.0"
 
 
-def test_the_page_shows_every_table_of_arrears_kpis_in_its_words(acme):  # noqa: F811
+def test_the_page_shows_every_table_of_arrears_kpis_in_its_words(acme):
     text = page("maria")
     report = kpi_report(actor=person("maria"), company=acme, as_of=AS_OF, months=2)
     for t in tables(report):
@@ -144,7 +152,7 @@ def test_the_page_shows_every_table_of_arrears_kpis_in_its_words(acme):  # noqa:
     assert "Figures of acme (Acme" in text and "counts as a credit on 2026-03-31" in text
 
 
-def test_the_chart_is_inline_svg_with_a_title_and_a_description(acme):  # noqa: F811
+def test_the_chart_is_inline_svg_with_a_title_and_a_description(acme):
     text = page("maria")
     svg = re.search(r"<svg\b[^>]*>", text)
     assert svg and 'role="img"' in svg.group() and "kpi-chart-title" in svg.group()
@@ -156,7 +164,7 @@ def test_the_chart_is_inline_svg_with_a_title_and_a_description(acme):  # noqa: 
 
 
 @pytest.mark.parametrize("months", ["0", "25", "abc", "٣", "-1"])
-def test_a_bad_number_of_months_is_said_beside_the_field(acme, months):  # noqa: F811
+def test_a_bad_number_of_months_is_said_beside_the_field(acme, months):
     response = signed_in(person("maria")).get(URL, {"months": months})
     text = response.content.decode()
     assert response.status_code == 422
@@ -174,7 +182,7 @@ def test_a_bad_number_of_months_is_said_beside_the_field(acme, months):  # noqa:
         ("1899-12-31", "1899-12-31 is before 1900-01-01: no ledger goes back that far"),
     ],
 )
-def test_a_bad_as_of_date_is_said_beside_the_field(acme, as_of, words):  # noqa: F811
+def test_a_bad_as_of_date_is_said_beside_the_field(acme, as_of, words):
     response = signed_in(person("maria")).get(URL, {"months": "3", "as_of": as_of})
     text = response.content.decode()
     assert response.status_code == 422
@@ -183,13 +191,13 @@ def test_a_bad_as_of_date_is_said_beside_the_field(acme, as_of, words):  # noqa:
     assert 'id="error-months"' not in text and 'value="3"' in text
 
 
-def test_a_bad_value_on_a_download_is_said_on_the_page_not_downloaded(acme):  # noqa: F811
+def test_a_bad_value_on_a_download_is_said_on_the_page_not_downloaded(acme):
     response = signed_in(person("maria")).get(f"{URL}months.csv", {"months": "99"})
     assert response.status_code == 422 and response["Content-Type"].startswith("text/html")
     assert b'id="error-months"' in response.content
 
 
-def test_htmx_gets_only_the_figures_back(acme):  # noqa: F811
+def test_htmx_gets_only_the_figures_back(acme):
     response = signed_in(person("maria")).get(URL, ASKED, HTTP_HX_REQUEST="true")
     text = response.content.decode()
     assert text.lstrip().startswith('<div id="figures">') and "<html" not in text
@@ -199,7 +207,7 @@ def test_htmx_gets_only_the_figures_back(acme):  # noqa: F811
     assert b"<html" not in bad.content
 
 
-def test_a_table_downloads_as_the_csv_arrears_kpis_writes(acme, tmp_path):  # noqa: F811
+def test_a_table_downloads_as_the_csv_arrears_kpis_writes(acme, tmp_path):
     kpis("--csv", str(tmp_path))
     client = signed_in(person("maria"))
     for name in ("months", "ageing", "collectors", "curve"):
@@ -212,11 +220,11 @@ def test_a_table_downloads_as_the_csv_arrears_kpis_writes(acme, tmp_path):  # no
         assert response.content == (tmp_path / f"{name}.csv").read_bytes()
 
 
-def test_an_unknown_table_is_not_found(acme):  # noqa: F811
+def test_an_unknown_table_is_not_found(acme):
     assert signed_in(person("maria")).get(f"{URL}nope.csv", ASKED).status_code == 404
 
 
-def test_the_workbook_downloads_with_every_table_as_arrears_kpis_writes_it(acme, tmp_path):  # noqa: F811
+def test_the_workbook_downloads_with_every_table_as_arrears_kpis_writes_it(acme, tmp_path):
     kpis("--xlsx", str(tmp_path / "kpis.xlsx"))
     response = signed_in(person("maria")).get(f"{URL}figures.xlsx", ASKED)
     assert response.status_code == 200
@@ -228,7 +236,7 @@ def test_the_workbook_downloads_with_every_table_as_arrears_kpis_writes_it(acme,
         assert list(got[name].values) == list(want[name].values)
 
 
-def test_the_downloads_neutralise_text_a_spreadsheet_would_run(acme):  # noqa: F811
+def test_the_downloads_neutralise_text_a_spreadsheet_would_run(acme):
     phish = factories.collector(PHISH, acme)
     paid(acme, phish, "TILE", 50_00)
     client = signed_in(person("maria"))
@@ -249,7 +257,7 @@ def _queries(client: Client) -> int:
     return len(seen)
 
 
-def test_the_figures_page_s_query_count_does_not_grow_with_the_ledger(acme):  # noqa: F811
+def test_the_figures_page_s_query_count_does_not_grow_with_the_ledger(acme):
     client = signed_in(person("maria"))
     before = _queries(client)
     brick = Debtor.objects.get(company=acme, code="BRICK")
@@ -258,3 +266,19 @@ def test_the_figures_page_s_query_count_does_not_grow_with_the_ledger(acme):  # 
     for n in range(5):
         paid(acme, person(("cora", "olaf")[n % 2]), f"MORE{n}", 10_00 * (n + 1))
     assert _queries(client) == before
+
+
+def test_without_controls_the_page_shows_six_months_to_today(acme, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a: AS_OF)
+    client = signed_in(person("maria"))
+    text = client.get(URL).content.decode()
+    assert 'value="6"' in text and f'value="{AS_OF}"' in text
+    asked = client.get(URL, {"months": "6", "as_of": AS_OF.isoformat()}).content.decode()
+    assert table(text, "months") == table(asked, "months")
+    assert table(text, "months")[-1][0] == "2026-03"
+
+
+def test_the_calendar_s_last_day_still_reads(acme):
+    response = signed_in(person("maria")).get(URL, {"months": "24", "as_of": "9999-12-31"})
+    assert response.status_code == 200
+    assert "Figures of acme (Acme GmbH) as of 9999-12-31" in response.content.decode()

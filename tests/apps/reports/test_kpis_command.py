@@ -26,6 +26,10 @@ AS_OF = date(2026, 3, 31)
 
 @pytest.fixture
 def acme():
+    return hand_worked()
+
+
+def hand_worked():
     """acme (EUR): cora owns BRICK, olaf owns MORTAR; maria manages.
     - I1 (BRICK): issued 1 Feb, due 3 Mar, 1,000.00; 400.00 paid on 10 Mar; 600.00 open.
     - I2 (BRICK): issued 1 Mar, due 31 Mar, 500.00, open.
