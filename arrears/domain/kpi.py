@@ -309,7 +309,7 @@ def expected_cash(commitments: pl.DataFrame, as_of: date, weeks: int = 8) -> pl.
     by week (Monday) for the `weeks` weeks starting with the one holding `as_of`; anything
     already overdue and unpaid is counted in the first week, as the collector chases it now."""
     monday = as_of - timedelta(days=as_of.weekday())
-    last = monday + timedelta(weeks=weeks) - timedelta(days=1)
+    last = monday + min(timedelta(weeks=weeks) - timedelta(days=1), date.max - monday)
     return (
         commitments.filter((pl.col("outstanding_minor") > 0) & (pl.col("due_on") <= last))
         .with_columns(day=pl.max_horizontal(pl.col("due_on"), pl.lit(monday)))

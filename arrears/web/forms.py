@@ -4,8 +4,14 @@ on) the services decide, and their refusals stand beside the field they are abou
 
 from __future__ import annotations
 
-from django import forms
+from datetime import date
 
+from django import forms
+from django.utils import timezone
+
+from arrears.apps.reports.kpis import MONTHS
+from arrears.apps.reports.presentation import months_of
+from arrears.domain.dates import parse_date
 from arrears.domain.refusal import Refusal
 from arrears.words import say
 
@@ -29,3 +35,32 @@ class ActionDoneForm(forms.Form):
     def refuse(self, e: Refusal) -> None:
         """Put the service's refusal beside its field, in the terminal's words."""
         self.add_error(self.FIELDS.get(e.code), say(e))
+
+
+class FiguresForm(forms.Form):
+    """The figures page's controls (GET): how many months back, and as of which day. Each is
+    read by the terminal's own rule, in its words (`--months`: `months_of`; `--as-of`:
+    `parse_date`); left empty, the terminal's defaults (six months, today)."""
+
+    MOST_MONTHS = 24  # a page draws at most two years (the terminal goes to `MAX_MONTHS`)
+
+    months = forms.CharField(required=False, label="Months")
+    as_of = forms.CharField(required=False, label="As of")
+
+    def clean_months(self) -> int:
+        text = self.cleaned_data["months"]
+        if not text:
+            return MONTHS
+        try:
+            return months_of(text, self.MOST_MONTHS)
+        except ValueError as e:
+            raise forms.ValidationError(str(e)) from None
+
+    def clean_as_of(self) -> date:
+        text = self.cleaned_data["as_of"]
+        if not text:
+            return timezone.localdate()
+        try:
+            return parse_date(text)
+        except ValueError as e:
+            raise forms.ValidationError(str(e)) from None

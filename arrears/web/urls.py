@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from arrears.web.views import case, home, search, worklist
+from arrears.web.views import case, figures, home, search, worklist
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,6 +13,9 @@ urlpatterns = [
         name="action-done",
     ),
     path("desk/<slug:company>/search/", search.search_page, name="search"),
+    path("desk/<slug:company>/figures/", figures.figures_page, name="figures"),
+    path("desk/<slug:company>/figures/<slug:table>.csv", figures.figures_csv, name="figures-csv"),
+    path("desk/<slug:company>/figures/figures.xlsx", figures.figures_xlsx, name="figures-xlsx"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
 ]

@@ -5,56 +5,23 @@ the refusal stands beside the field), and see it on the case's timeline. Screens
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from arrears.apps.cases.models import Action
+from tests.browser.conftest import needs_chromium
 from tests.web.conftest import THU
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path("/tmp/desk-shots")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "blue-heron-ledger-42"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's Chromium is not installed at /usr/bin/chromium "
-        "(`apt-get install -y chromium`, as .ci/run does); Playwright downloads no browser here",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser(monkeypatch) -> Iterator[object]:
-    """Chromium through Playwright's sync API. Its event loop shares the test's thread, where
-    the test also reads the database: Django is told that is safe here, and the connections
-    opened inside the loop's context are closed before it ends (else PostgreSQL keeps them,
-    and the test database cannot be dropped)."""
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+@pytest.fixture(autouse=True)
+def _shots() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            connections.close_all()
-            chromium.close()
 
 
 def test_a_collector_signs_in_opens_the_first_case_by_keyboard_and_records_a_call(

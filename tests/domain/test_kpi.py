@@ -145,6 +145,16 @@ def test_cash_expected_from_promises_and_plans_by_week():
     assert got == [("EUR", D(2026, 11, 30), 17_000), ("EUR", D(2026, 12, 7), 7_000)]
 
 
+def test_cash_expected_in_the_calendar_s_last_weeks_ends_with_the_calendar():
+    """The weeks after 31 Dec 9999 do not exist: the last week counted ends that day (an
+    as-of date typed on the figures page or at the terminal, never a crash)."""
+    commitments = pl.DataFrame(
+        {"due_on": [D(9999, 12, 30)], "currency": ["EUR"], "outstanding_minor": [1_000]}
+    )
+    got = expected_cash(commitments, D(9999, 12, 31)).rows()
+    assert got == [("EUR", D(9999, 12, 27), 1_000)]
+
+
 def test_the_collectability_curve_measures_what_was_recovered_after_each_age():
     """Three items due 31 Jan 2026: X 1,000 paid at 20 days; Y 2,000, 500 paid at 45 days and
     1,500 at 100 days; Z 1,000 never paid; and a GBP item kept apart."""

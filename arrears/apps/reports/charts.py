@@ -1,23 +1,36 @@
-"""The KPI report's charts as PNG or SVG files (`arrears kpis --chart FILE`), drawn by
-matplotlib with the fonts it ships: no network, no display.
+"""The KPI report's charts, drawn by matplotlib with the fonts it ships (no network, no
+display): as PNG or SVG files (`arrears kpis --chart FILE`, `write_chart`) and as SVG text for
+the desk's figures page (`chart_svg`). One drawing makes both.
 
-Per currency (the largest receivables first, at most `MAX_CURRENCIES`), one row of two panels:
+Per currency (the company's own first, then the others alphabetically; at most
+`MAX_CURRENCIES`), one row of two panels:
 DSO, best possible DSO and CEI by month; and the ageing at each month's end, stacked by days
 past due. Figures come from the same tables the terminal prints (presentation.py): a chart
-never computes a figure of its own. Positions on the page are floats; the figures are not."""
+never computes a figure of its own. Positions on the page are floats; the figures are not.
+
+An SVG names itself for a screen reader: a `<title>` (the chart's heading) and a `<desc>` (what
+its panels show) as its first children, and `role="img"` labelled by the one, described by the
+other.
+
+matplotlib's drawing state (its font cache, the rc settings) is shared by the whole process,
+and a web server draws on several threads: one chart is drawn at a time (`_DRAWING`)."""
 
 from __future__ import annotations
 
+import io
 import math
+import re
+import threading
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 import matplotlib
 
 matplotlib.use("Agg")  # files only: no window, whatever the machine has
 
-import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from arrears.apps.reports.kpis import KpiReport  # noqa: E402
@@ -31,6 +44,14 @@ from arrears.apps.reports.presentation import (  # noqa: E402
 FORMATS = (".png", ".svg")
 MAX_CURRENCIES = 3
 BUCKET_COLOURS = ("#9ecae1", "#fdd0a2", "#fdae6b", "#f16913", "#a63603")
+DESCRIPTION = (
+    "For each currency (at most {most}, the company's own first), two panels. Left: DSO, "
+    "best possible DSO and CEI month by month. Right: what was open at each month's end, "
+    "stacked by days past due. The figures are those of the tables 'months' and 'ageing'."
+)
+CHART_ID = "kpi-chart"  # the title's and the description's ids: `CHART_ID-title`, `-desc`
+_DRAWING = threading.Lock()
+_SVG_START = re.compile(r"<svg\b[^>]*>")
 
 
 class ChartError(ValueError):
@@ -46,27 +67,63 @@ def _line(rows: list[list[Cell]], col: int) -> list[float]:
     return [p if (p := _pos(r[col])) is not None else math.nan for r in rows]
 
 
+def chart_title(report: KpiReport) -> str:
+    """The chart's heading, over its panels and in its SVG `<title>`."""
+    return f"{report.company}: collection figures as of {report.as_of}"
+
+
 def write_chart(report: KpiReport, path: str | Path) -> None:
     """Draw the report's charts into `path` (.png or .svg)."""
     path = Path(path)
-    if path.suffix.lower() not in FORMATS:
+    kind = path.suffix.lower()
+    if kind not in FORMATS:
         raise ChartError(f"a chart is a .png or an .svg file, not {path.name!r}")
+    if kind == ".svg":
+        path.write_text(chart_svg(report, standalone=True), encoding="utf-8")
+    else:
+        path.write_bytes(_draw(report, "png"))
+
+
+def chart_svg(report: KpiReport, *, standalone: bool = False) -> str:
+    """The report's charts as SVG text, titled and described for a screen reader. Standalone:
+    a file's text, with its XML declaration; else the `<svg>` element alone, to stand inline in
+    an HTML page."""
+    text = _draw(report, "svg").decode("utf-8")
+    opening = _SVG_START.search(text)
+    if opening is None:  # pragma: no cover - matplotlib always writes one
+        raise ChartError("matplotlib drew no <svg> element")
+    labelled = (
+        opening.group()[:-1]
+        + f' role="img" aria-labelledby="{CHART_ID}-title" aria-describedby="{CHART_ID}-desc">'
+        + f"<title id={quoteattr(CHART_ID + '-title')}>{escape(chart_title(report))}</title>"
+        + f"<desc id={quoteattr(CHART_ID + '-desc')}>"
+        + escape(DESCRIPTION.format(most=MAX_CURRENCIES))
+        + "</desc>"
+    )
+    head = text[: opening.start()] if standalone else ""
+    return head + labelled + text[opening.end() :]
+
+
+def _draw(report: KpiReport, kind: str) -> bytes:
+    """The report's charts as a PNG or an SVG file's bytes."""
     by_name = {t.name: t for t in tables(report)}
     months, ageing = by_name["months"], by_name["ageing"]
     currencies = _company_currency_first(months, report.currency)[:MAX_CURRENCIES]
     rows = max(1, len(currencies))
-    fig, axes = plt.subplots(rows, 2, figsize=(12, 4 * rows), squeeze=False)
-    fig.suptitle(f"{report.company}: collection figures as of {report.as_of}")
-    if not currencies:
-        axes[0][0].text(0.5, 0.5, "no receivables yet", ha="center")
-    for row, currency in zip(axes, currencies, strict=False):
-        _trend(row[0], months, currency)
-        _stacked(row[1], ageing, currency)
-    fig.tight_layout()
-    metadata = {"Date": None} if path.suffix.lower() == ".svg" else {}
-    with plt.rc_context({"svg.hashsalt": "arrears"}):
-        fig.savefig(path, metadata=metadata)
-    plt.close(fig)
+    metadata = {"Date": None} if kind == "svg" else {}
+    out = io.BytesIO()
+    with _DRAWING, matplotlib.rc_context({"svg.hashsalt": "arrears"}):
+        fig = Figure(figsize=(12, 4 * rows))
+        axes = fig.subplots(rows, 2, squeeze=False)
+        fig.suptitle(chart_title(report))
+        if not currencies:
+            axes[0][0].text(0.5, 0.5, "no receivables yet", ha="center")
+        for row, currency in zip(axes, currencies, strict=False):
+            _trend(row[0], months, currency)
+            _stacked(row[1], ageing, currency)
+        fig.tight_layout()
+        fig.savefig(out, format=kind, metadata=metadata)
+    return out.getvalue()
 
 
 def _company_currency_first(months: Table, currency: str) -> list[str]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Protocol
 
 import polars as pl
 from openpyxl import Workbook
@@ -272,10 +272,21 @@ def write_rows_csv(
 ) -> None:
     """A CSV of rows as given (amounts already exact decimal text); text cells neutralised."""
     with open(path, "w", newline="", encoding="utf-8") as f:
-        out = csv.writer(f)
-        out.writerow(header)
-        for row in rows:
-            out.writerow(neutralise(c) if isinstance(c, str) else c for c in row)
+        rows_csv(header, rows, f)
+
+
+class TextOut(Protocol):
+    """Where CSV text goes: an open text file, a web page's download (an HttpResponse)."""
+
+    def write(self, text: str, /) -> object: ...
+
+
+def rows_csv(header: Sequence[str], rows: Iterable[Sequence[object]], out: TextOut) -> None:
+    """`write_rows_csv` into an open text stream (a file, a web page's download)."""
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(neutralise(c) if isinstance(c, str) else c for c in row)
 
 
 @dataclass(frozen=True)
@@ -301,8 +312,9 @@ def write_rows_xlsx(
     write_sheets_xlsx([Sheet(sheet, header, rows, formats)], path)
 
 
-def write_sheets_xlsx(sheets: Sequence[Sheet], path: str | Path) -> None:
-    """A workbook of sheets, each with a bold, frozen header row; text cells neutralised."""
+def write_sheets_xlsx(sheets: Sequence[Sheet], path: str | Path | IO[bytes]) -> None:
+    """A workbook of sheets, each with a bold, frozen header row; text cells neutralised.
+    `path` may be an open binary stream (a web page's download)."""
     for sheet in sheets:
         if len(sheet.rows) > XLSX_MAX_ROWS:
             raise ValueError(TOO_MANY_ROWS.format(rows=len(sheet.rows)))

@@ -280,7 +280,23 @@ def _curve(report: KpiReport) -> Table:
     )
 
 
-def _text(value: Cell) -> str:
+MONTHS_RANGE = "a number of months from 1 to {most}"
+
+
+def months_of(text: str, most: int) -> int:
+    """A number of months a person typed, from 1 to `most` in ASCII digits; else a ValueError
+    in the words the terminal (`--months`) and the figures page both show."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= most or not text.isascii():
+        raise ValueError(MONTHS_RANGE.format(most=most))
+    return n
+
+
+def cell_text(value: Cell) -> str:
+    """A cell as a person reads it: amounts with thousands marks, no figure as '-'."""
     if value is None:
         return "-"
     if isinstance(value, Decimal):
@@ -288,11 +304,19 @@ def _text(value: Cell) -> str:
     return str(value)
 
 
+def text_columns(table: Table) -> int:
+    """How many columns, from the left, hold words (left-aligned); the others hold figures."""
+    return table.currency_column + 1
+
+
+NOTHING_YET = "nothing yet"  # what a table without rows says, under its title
+
+
 def render(table: Table) -> str:
     """A plain-text table: the first two columns left-aligned, figures right-aligned."""
-    body = [[_text(c) for c in row] for row in table.rows]
+    body = [[cell_text(c) for c in row] for row in table.rows]
     widths = [max(len(r[i]) for r in [table.header, *body]) for i in range(len(table.header))]
-    n_text = table.currency_column + 1
+    n_text = text_columns(table)
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
@@ -302,18 +326,22 @@ def render(table: Table) -> str:
 
     rule = "-" * len(line(["-" * w for w in widths]))
     if not body:
-        return f"{table.title}: nothing yet"
+        return f"{table.title}: {NOTHING_YET}"
     return "\n".join([table.title, rule, line(table.header), rule, *map(line, body), rule])
 
 
-def heading(report: KpiReport) -> str:
-    lines = [f"Figures of {report.company} ({report.company_name}) as of {report.as_of}"]
-    lines.append(
+def heading_lines(report: KpiReport) -> list[str]:
+    """What the figures are (company, day) and how a credit counts: above the tables."""
+    return [
+        f"Figures of {report.company} ({report.company_name}) as of {report.as_of}",
         "What the ERP cleared without a payment (a credit note set against an invoice) counts "
         f"as a credit on {report.cleared_on}, the day its file was imported: it lowers what "
-        "is owed and the period's sales, and is never counted as collected."
-    )
-    return "\n".join(lines)
+        "is owed and the period's sales, and is never counted as collected.",
+    ]
+
+
+def heading(report: KpiReport) -> str:
+    return "\n".join(heading_lines(report))
 
 
 def csv_rows(table: Table) -> list[list[Cell]]:

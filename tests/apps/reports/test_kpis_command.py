@@ -4,6 +4,7 @@ worked by hand below; the per-collector view is a manager's; files and charts ar
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from arrears.apps.ledger.models import Allocation, Debtor, Payment
+from arrears.apps.reports.charts import chart_svg
 from arrears.apps.reports.kpis import kpi_report
 from tests import factories, terminal
 
@@ -24,6 +26,10 @@ AS_OF = date(2026, 3, 31)
 
 @pytest.fixture
 def acme():
+    return hand_worked()
+
+
+def hand_worked():
     """acme (EUR): cora owns BRICK, olaf owns MORTAR; maria manages.
     - I1 (BRICK): issued 1 Feb, due 3 Mar, 1,000.00; 400.00 paid on 10 Mar; 600.00 open.
     - I2 (BRICK): issued 1 Mar, due 31 Mar, 500.00, open.
@@ -157,6 +163,30 @@ def test_the_chart_is_written_as_png_or_svg(acme, tmp_path, suffix):
     kpis("--chart", str(path))
     head = path.read_bytes()[:200]
     assert head.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in path.read_bytes()
+
+
+def test_the_svg_chart_has_a_title_and_a_description_for_a_screen_reader(acme, tmp_path):
+    path = tmp_path / "kpis.svg"
+    kpis("--chart", str(path))
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<?xml")
+    svg = re.search(r"<svg\b[^>]*>", text)
+    assert svg and (
+        'role="img" aria-labelledby="kpi-chart-title" aria-describedby="kpi-chart-desc"'
+        in svg.group()
+    )
+    assert text[svg.end() :].startswith(
+        '<title id="kpi-chart-title">acme: collection figures as of 2026-03-31</title>'
+        '<desc id="kpi-chart-desc">For each currency'
+    )
+
+
+def test_the_chart_as_svg_text_is_the_file_s_drawing_without_its_xml_declaration(acme, tmp_path):
+    path = tmp_path / "kpis.svg"
+    kpis("--chart", str(path))
+    report = kpi_report(actor=factories.admin(), company=acme, as_of=AS_OF, months=2)
+    inline = chart_svg(report)
+    assert inline.startswith("<svg") and path.read_text(encoding="utf-8").endswith(inline)
 
 
 def test_a_chart_file_of_another_kind_is_refused_and_nothing_is_written(acme, tmp_path):

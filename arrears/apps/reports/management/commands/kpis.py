@@ -13,7 +13,14 @@ from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.apps.reports.charts import ChartError, write_chart
 from arrears.apps.reports.exports import write_rows_csv, write_sheets_xlsx
 from arrears.apps.reports.kpis import MONTHS, kpi_report
-from arrears.apps.reports.presentation import csv_rows, heading, render, sheet, tables
+from arrears.apps.reports.presentation import (
+    csv_rows,
+    heading,
+    months_of,
+    render,
+    sheet,
+    tables,
+)
 
 MAX_MONTHS = 120
 
@@ -22,12 +29,9 @@ def months_arg(text: str) -> int:
     import argparse
 
     try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if not 1 <= n <= MAX_MONTHS or not text.isascii():
-        raise argparse.ArgumentTypeError(f"a number of months from 1 to {MAX_MONTHS}")
-    return n
+        return months_of(text, MAX_MONTHS)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 class Command(PersonCommand):
