@@ -24,6 +24,7 @@ A failed send is tried again after an exponential backoff (`arrears.domain.outbo
 from __future__ import annotations
 
 import hashlib
+import string
 import time
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -59,7 +60,7 @@ from arrears.apps.communications.selectors import (
     _payments,
     rate_tables,
 )
-from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, Contact, OpenItem
+from arrears.apps.ledger.models import DUNNABLE_KINDS, Company
 from arrears.domain.actions import CASE_CLOSED
 from arrears.domain.ladder import Channel
 from arrears.domain.letters import ItemLine, Letter
@@ -184,105 +185,141 @@ def message_pdf(m: OutboxMessage) -> bytes:
 def outbox_write(*, company: Company, as_of: date, run: Run) -> dict[str, int]:
     """One outbox row per letter or email the run queued today, in the run's transaction: the
     decision only (case, step, day, channel, action, recipient, language, reference,
-    Message-ID, `queued`); the message is rendered when it is sent (`claim_render`). Read in
-    a constant number of queries and written in bulk, however many messages. A company
-    without sender details (`arrears sender set`) has no outbox: its messages stay queued
-    actions for a person, as before. Re-running the day writes nothing new (the run queues no
-    new action, and a row already written for a case, step and day is not written again)."""
+    Message-ID, `queued`); the message is rendered when it is sent (`claim_render`). Read as
+    frames in a constant number of queries and written in bulk, however many messages. A
+    company without sender details (`arrears sender set`) has no outbox: its messages stay
+    queued actions for a person, as before. Re-running the day writes nothing new (the run
+    queues no new action, and a row already written for a case, step and day is not written
+    again). A case with nothing open to ask for gets no message (its letter would say none)."""
     sender = SenderDetails.objects.filter(company=company).first()
     if sender is None:
         return {}
-    pending = Action.objects.filter(
-        case__company=company,
-        run=run,
-        channel__in=WRITTEN,
-        status=ActionStatus.QUEUED,
-        outbox__isnull=True,
-    )
-    actions = list(
-        pending.order_by("id").values_list(
-            "id",
-            "step_code",
-            "channel",
-            "case_id",
-            "case__currency",
-            "case__debtor_id",
-            "case__debtor__code",
-            "case__debtor__name",
-            "case__debtor__language",
-            "case__debtor__address_line1",
-            "case__debtor__address_line2",
-            "case__debtor__postcode",
-            "case__debtor__city",
-            "case__debtor__country",
-        )
-    )
-    if not actions:
+    kinds = [str(k) for k in DUNNABLE_KINDS]
+    decided = read_frame(
+        "SELECT a.id AS action_id, a.case_id, a.step_code, a.channel, c.debtor_id, c.currency, "
+        "d.code, d.name, d.language, d.address_line1 AS l1, d.address_line2 AS l2, "
+        "d.postcode, d.city, d.country "
+        "FROM cases_action a JOIN cases_case c ON c.id = a.case_id "
+        "JOIN ledger_debtor d ON d.id = c.debtor_id "
+        "WHERE a.run_id = %s AND c.company_id = %s AND a.status = %s "
+        "AND a.channel IN (%s, %s) "
+        "AND NOT EXISTS (SELECT 1 FROM communications_outboxmessage o WHERE o.action_id = a.id) "
+        "AND NOT EXISTS (SELECT 1 FROM communications_outboxmessage o WHERE o.case_id = a.case_id "
+        "AND o.step_code = a.step_code AND o.run_on = %s) "
+        "AND EXISTS (SELECT 1 FROM ledger_openitem i WHERE i.debtor_id = c.debtor_id "
+        f"AND i.currency = c.currency AND i.open_minor > 0 AND i.kind IN ({', '.join(['%s'] * len(kinds))})) "
+        "ORDER BY a.id",
+        [run.pk, company.pk, ActionStatus.QUEUED.value, *WRITTEN, as_of, *kinds],
+        {
+            "action_id": pl.Int64(),
+            "case_id": pl.Int64(),
+            "step_code": pl.String(),
+            "channel": pl.String(),
+            "debtor_id": pl.Int64(),
+            "currency": pl.String(),
+            "code": pl.String(),
+            "name": pl.String(),
+            "language": pl.String(),
+            "l1": pl.String(),
+            "l2": pl.String(),
+            "postcode": pl.String(),
+            "city": pl.String(),
+            "country": pl.String(),
+        },
+    ).unique(["case_id", "step_code"], keep="first", maintain_order=True)
+    if decided.height == 0:
         return {"outbox_written": 0}
-    debtors = pending.values("case__debtor_id")
-    emails: dict[int, list[str]] = {}
-    for debtor_id, email in (
-        Contact.objects.filter(debtor_id__in=debtors)
-        .exclude(email="")
-        .order_by("-is_primary", "id")
-        .values_list("debtor_id", "email")
-    ):
-        emails.setdefault(debtor_id, []).append(email)
-    # a case with nothing open to ask for gets no message (as a rendered letter would refuse)
-    owing = set(
-        OpenItem.objects.filter(
-            debtor_id__in=debtors, open_minor__gt=0, kind__in=DUNNABLE_KINDS
-        ).values_list("debtor_id", "currency")
-    )
-    written = set(
-        OutboxMessage.objects.filter(company=company, run_on=as_of).values_list(
-            "case_id", "step_code"
+    # email recipients: the debtor's contacts with an address, the primary first
+    emails = (
+        read_frame(
+            "SELECT t.debtor_id, t.email FROM ledger_contact t WHERE t.email <> '' "
+            "AND t.debtor_id IN (SELECT c.debtor_id FROM cases_action a "
+            "JOIN cases_case c ON c.id = a.case_id WHERE a.run_id = %s) "
+            "ORDER BY t.is_primary DESC, t.id",
+            [run.pk],
+            {"debtor_id": pl.Int64(), "email": pl.String()},
         )
+        .group_by("debtor_id", maintain_order=True)
+        .agg(pl.col("email").str.join(", ").alias("emails"))
     )
     domain = sender.email.rpartition("@")[2] or "arrears.invalid"
-    fmt, now = sender.reference_format, timezone.now()
-    rows: list[dict[str, Any]] = []
-    for (
-        action_id,
-        step_code,
-        channel,
-        case_id,
-        currency,
-        debtor_id,
-        code,
-        name,
-        language,
-        *address,
-    ) in actions:
-        if (debtor_id, currency) not in owing or (case_id, step_code) in written:
-            continue
-        written.add((case_id, step_code))
-        if channel == Channel.EMAIL.value:
-            to = emails.get(debtor_id, [])
-            recipient, missing = ", ".join(to), "" if to else "no email address"
-        else:
-            lines = _postal(*address)
-            recipient, missing = "\n".join([name, *lines]), "" if lines else "no postal address"
-        key = f"{company.code}.{case_id}.{step_code}.{as_of:%Y%m%d}"
-        rows.append(
-            {
-                "company_id": company.pk,
-                "case_id": case_id,
-                "action_id": action_id,
-                "run_id": run.pk,
-                "step_code": step_code,
-                "run_on": as_of,
-                "channel": channel,
-                "language": language if language in LANGUAGES else "en",
-                "recipient": recipient,
-                "reference": fmt.format(debtor=code, currency=currency, case=case_id),
-                "message_id": f"<{key}@{domain}>",
-                "state": S.FAILED.value if missing else S.QUEUED.value,
-                "last_error": missing,
-                "created_at": now,
-            }
+
+    def present(name: str) -> pl.Expr:
+        return pl.when(pl.col(name) != "").then(pl.col(name))
+
+    town = pl.concat_str([present("postcode"), present("city")], separator=" ", ignore_nulls=True)
+    postal = pl.concat_str(
+        [present("l1"), present("l2"), pl.when(town != "").then(town), present("country")],
+        separator="\n",
+        ignore_nulls=True,
+    )
+    email = pl.col("channel") == Channel.EMAIL.value
+    frame = (
+        decided.join(emails, on="debtor_id", how="left")
+        .with_columns(postal.alias("postal"), pl.col("emails").fill_null(""))
+        .with_columns(
+            pl.when(email)
+            .then(pl.col("emails"))
+            .otherwise(pl.concat_str([pl.col("name"), pl.col("postal")], separator="\n"))
+            .alias("recipient"),
+            pl.when(email & (pl.col("emails") == ""))
+            .then(pl.lit("no email address"))
+            .when(~email & (pl.col("postal") == ""))
+            .then(pl.lit("no postal address"))
+            .otherwise(pl.lit(""))
+            .alias("last_error"),
         )
-    _insert(rows)
+        .with_columns(
+            pl.when(pl.col("recipient").str.ends_with("\n"))
+            .then(pl.col("recipient").str.strip_chars_end("\n"))
+            .otherwise(pl.col("recipient"))
+            .alias("recipient"),
+            pl.when(pl.col("language").is_in(LANGUAGES))
+            .then(pl.col("language"))
+            .otherwise(pl.lit("en"))
+            .alias("language"),
+            _reference(sender.reference_format).alias("reference"),
+            pl.concat_str(
+                [
+                    pl.lit(f"<{company.code}."),
+                    pl.col("case_id"),
+                    pl.lit("."),
+                    pl.col("step_code"),
+                    pl.lit(f".{as_of:%Y%m%d}@{domain}>"),
+                ]
+            ).alias("message_id"),
+            pl.when(pl.col("last_error") == "")
+            .then(pl.lit(S.QUEUED.value))
+            .otherwise(pl.lit(S.FAILED.value))
+            .alias("state"),
+        )
+        .select(
+            "case_id",
+            "action_id",
+            "step_code",
+            "channel",
+            "language",
+            "recipient",
+            "reference",
+            "message_id",
+            "state",
+            "last_error",
+        )
+    )
+    constant = {
+        "company_id": company.pk,
+        "run_id": run.pk,
+        "run_on": as_of,
+        "created_at": timezone.now(),
+        **_BLANK,
+        **_ZERO,
+    }
+    # one bulk write (`common.bulk`: COPY on PostgreSQL, one executemany on SQLite), on the
+    # run's connection and in its transaction
+    insert_frame(
+        OutboxMessage._meta.db_table,
+        frame.with_columns(pl.lit(v).alias(k) for k, v in constant.items()),
+    )
     # no address to send to: the message's action fails at once, saying why
     failed = Action.objects.filter(
         outbox__run=run, outbox__state=S.FAILED.value, status=ActionStatus.QUEUED
@@ -293,27 +330,29 @@ def outbox_write(*, company: Company, as_of: date, run: Run) -> dict[str, int]:
     from arrears.apps.communications.tasks import send_messages_enqueue
 
     send_messages_enqueue(to_send)
-    return {"outbox_written": len(rows), "outbox_no_address": failed}
+    return {"outbox_written": frame.height, "outbox_no_address": failed}
 
 
 _BLANK = {"subject": "", "body": "", "paper_body": "", "pdf_sha256": "", "handled_reason": ""}
 _ZERO = {"attempts": 0}
+_FIELDS = {"debtor": "code", "currency": "currency", "case": "case_id"}
 
 
-def _insert(rows: list[dict[str, Any]]) -> None:
-    """The decided rows in one bulk write (`common.bulk`: COPY on PostgreSQL, one
-    `executemany` on SQLite), on the run's connection and in its transaction."""
-    if not rows:
-        return
-    frame = pl.DataFrame(rows).with_columns(
-        [pl.lit(v).alias(k) for k, v in {**_BLANK, **_ZERO}.items()]
-    )
-    insert_frame(OutboxMessage._meta.db_table, frame)
-
-
-def _postal(line1: str, line2: str, postcode: str, city: str, country: str) -> tuple[str, ...]:
-    town = " ".join(x for x in (postcode, city) if x)
-    return tuple(x for x in (line1, line2, town, country) if x)
+def _reference(fmt: str) -> pl.Expr:
+    """The payment reference of each row, `SenderDetails.reference_format` filled in."""
+    parts = list(string.Formatter().parse(fmt))
+    if any(spec or conversion for _, _, spec, conversion in parts):  # e.g. {case:06d}
+        return pl.struct("code", "currency", "case_id").map_elements(
+            lambda r: fmt.format(debtor=r["code"], currency=r["currency"], case=r["case_id"]),
+            return_dtype=pl.String,
+        )
+    exprs: list[pl.Expr] = []
+    for literal, field, _, _ in parts:
+        if literal:
+            exprs.append(pl.lit(literal))
+        if field is not None:
+            exprs.append(pl.col(_FIELDS[field]).cast(pl.String))
+    return pl.concat_str(exprs)
 
 
 # --- rendered when sent ----------------------------------------------------------------------
