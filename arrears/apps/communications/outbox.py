@@ -60,13 +60,14 @@ from arrears.apps.communications.selectors import (
     _payments,
     rate_tables,
 )
-from arrears.apps.ledger.models import DUNNABLE_KINDS, Company
+from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.domain.actions import CASE_CLOSED
 from arrears.domain.ladder import Channel
 from arrears.domain.letters import ItemLine, Letter
 from arrears.domain.money import Money
 from arrears.domain.outbox import OutboxState, after_failure, transition, waiting_cases
 from arrears.domain.refusal import Refusal
+from arrears.words import say
 
 S = OutboxState
 WRITTEN = (Channel.EMAIL.value, Channel.LETTER.value)
@@ -455,7 +456,11 @@ def claim_render(
     subject, texts, figures and the fingerprint of its PDF. Returns why it is not to be sent
     (and then, with `cancel`, the row and its action are cancelled, saying why), or the PDF.
     A row rendered before gives its PDF again, made from what was stored: the same bytes."""
-    if m.rendered_at is not None:
+    if m.rendered_at is not None:  # tried before: sent again as it was, if still owed
+        why = _not_to_send(m.case_id) if cancel else None
+        if why is not None:
+            _cancel(m, why)
+            return why, None
         pdf = message_pdf(m)
         if m.pdf_sha256 and hashlib.sha256(pdf).hexdigest() != m.pdf_sha256:
             raise Refusal("outbox.pdf_changed", message=m.pk)
@@ -472,6 +477,20 @@ def claim_render(
 
 
 RENDERED = ("subject", "body", "paper_body", "figures", "pdf_sha256", "rendered_at")
+
+
+def _not_to_send(case_id: int) -> str | None:
+    """`CLOSED` if the case closed, `PAID` if nothing is left open to dun, else None."""
+    case = Case.objects.filter(pk=case_id).values("status", "debtor_id", "currency").get()
+    if case["status"] == CaseStatus.CLOSED:
+        return CLOSED
+    owing = OpenItem.objects.filter(
+        debtor_id=case["debtor_id"],
+        currency=case["currency"],
+        open_minor__gt=0,
+        kind__in=DUNNABLE_KINDS,
+    ).exists()
+    return None if owing else PAID
 
 
 def _cancel(m: OutboxMessage, why: str) -> None:
@@ -557,12 +576,18 @@ def send_one(message_id: int, *, now: datetime | None = None) -> str:
             _state(m, S.CANCELLED, error=f"its action was cancelled ({action.cancelled_reason})")
             return S.CANCELLED.value
         # rendered and stored once, when first claimed: a resend is the same message
-        why, pdf = claim_render(m, now=now)
+        problem = ""
+        try:
+            why, pdf = claim_render(m, now=now)
+        except Refusal as e:  # it cannot be rendered (a template, a rate): a failed attempt
+            why, pdf, problem = None, None, say(e)
         if why is not None:
             return S.CANCELLED.value
         m.attempts += 1
         m.sending_since = now
         _state(m, S.SENDING, fields=["attempts", "sending_since"])
+    if problem:
+        return _failed(m.pk, problem[:2000], now=now)
     try:
         email_of(m, pdf).send(fail_silently=False)
     except Exception as e:  # any failure of the backend: the attempt failed, nothing was sent

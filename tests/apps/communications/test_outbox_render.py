@@ -143,3 +143,43 @@ def test_a_resend_after_an_uncertain_send_is_byte_identical(smtp, settings, monk
     ]
     assert pdfs[0] == pdfs[1] and hashlib.sha256(pdfs[0]).hexdigest() == m.pdf_sha256
     assert m.rendered_at is not None and m.rendered_at <= timezone.now()
+
+
+def test_a_message_retried_after_a_failed_attempt_is_not_sent_once_the_case_is_paid(smtp):
+    box, _ = smtp
+    box.refuse = True
+    w = support.world()
+    factories.run_as_admin(company=w["acme"], as_of=support.DAY1)
+    m = OutboxMessage.objects.get(company=w["acme"])
+    assert outbox.send_one(m.pk) == "queued"  # the attempt failed: rendered, to be retried
+    m.refresh_from_db()
+    assert m.rendered_at is not None and m.next_attempt_at is not None
+    box.refuse = False
+    OpenItem.objects.filter(number="INV-1").update(open_minor=0)
+    assert outbox.send_one(m.pk, now=m.next_attempt_at) == "cancelled"
+    m.refresh_from_db()
+    assert m.state == "cancelled" and "paid in full" in m.last_error and box.received == []
+    assert Action.objects.get(pk=m.action_id).status == ActionStatus.CANCELLED
+
+
+def test_a_message_that_cannot_be_rendered_fails_its_attempt_and_the_worker_goes_on(w_two, smtp):
+    box, _ = smtp
+    broken, fine = w_two
+    outbox_send(actor=factories.admin(), company=broken.company)
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert (
+        broken.state == "queued" and broken.attempts == 1 and "no en template" in broken.last_error
+    )
+    assert fine.state == "sent" and len(box.received) == 1
+
+
+@pytest.fixture
+def w_two():
+    """Two messages of one company: the first for a step that has no template."""
+    company = _company_with("two", 3)
+    factories.run_as_admin(company=company, as_of=support.DAY1)
+    first, second = OutboxMessage.objects.filter(company=company, state="queued").order_by("id")
+    OutboxMessage.objects.filter(pk=first.pk).update(step_code="no_such_step")
+    first.refresh_from_db()
+    return first, second
