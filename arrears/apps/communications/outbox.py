@@ -1,11 +1,14 @@
 """The outbox (issue #14, "exactly once"): the daily run writes one row per message it queued,
-in its own transaction (`outbox_write`, registered with the run in `communications.apps`); a
-worker sends each afterwards (`send_one`, the task `communications.tasks.send_message`).
+the decision only, in bulk, in its own transaction (`outbox_write`, registered with the run in
+`communications.apps`); a worker renders and sends each afterwards (`send_one`, the task
+`communications.tasks.send_message`).
 
 The protocol of one send, in three steps, each committed:
 
-1. claim: the row moves `queued -> sending` and the attempt is counted (committed before any
-   byte leaves);
+1. claim: the first time, the message is rendered from the case as of the run's day and
+   stored (subject, texts, figures, the PDF's fingerprint: `claim_render`), or, the case paid
+   in full or closed since, cancelled with its action; the row moves `queued -> sending` and
+   the attempt is counted (committed before any byte leaves);
 2. send through Django's email backend, with a deterministic Message-ID (the row's key);
 3. mark: `sending -> sent`, and the message's action becomes sent.
 
