@@ -57,7 +57,7 @@ def _setup(meta: dict[str, Any]) -> Any:
                 valid_from=date(2000, 1, 1),
             )
     for name in COLLECTORS:
-        user_ensure(username=name, role=Role.COLLECTOR)
+        user_ensure(username=name, role=Role.COLLECTOR, company=company)  # owners are members
     return company
 
 

@@ -7,14 +7,16 @@ without it, then rendering and sending the messages that run decided on.
 Works on two copies of the database bench_import left (build_ledger, then bench_import, with
 the same --items/--seed/--as-of): on one the company has no sender details (no outbox: the run
 as it was), on the other an administrator set them (the run writes one outbox row per letter
-and email, rendered: subject, text, the letter's figures; and enqueues a task per email). Both
+and email: the decision only, in bulk; and enqueues a task per email). Both
 copies get the same first run, timed end to end; the ratio is with / without.
 
 Then it sends the emails: through a real SMTP server on loopback (aiosmtpd, `--send smtp`) or
 Django's file backend (`--send file`, for large counts), by the same `send_one` the worker
-runs (claim, send with the PDF attached, mark), and prints messages and seconds per thousand;
+runs (claim: render as of the run's day and store, once; send with the PDF attached; mark),
+and prints messages and seconds per thousand;
 `--send-at-most` sends only the first K (the rate is per thousand either way). The letters
-are rendered as one print batch (PDF) and timed the same way.
+are rendered (and stored, as `letters_print` does; rolled back after) as one print batch (PDF)
+and timed the same way.
 """
 
 from __future__ import annotations
@@ -128,8 +130,11 @@ def _send(company: Any, how: str, at_most: int | None) -> None:
 
 
 def _print_batch(company: Any, at_most: int | None) -> None:
+    from django.db import transaction
+    from django.utils import timezone
+
     from arrears.apps.communications.models import OutboxMessage
-    from arrears.apps.communications.outbox import printed
+    from arrears.apps.communications.outbox import claim_render, printed
     from arrears.apps.communications.pdf import letters_pdf
 
     rows = list(
@@ -141,7 +146,11 @@ def _print_batch(company: Any, at_most: int | None) -> None:
         print("letters: none queued on this day")
         return
     t = time.perf_counter()
-    data = letters_pdf([printed(m) for m in rows])
+    with transaction.atomic():  # as `letters_print`: each rendered and stored, then the batch
+        now = timezone.now()
+        rows = [m for m in rows if claim_render(m, now=now)[0] is None]
+        data = letters_pdf([printed(m) for m in rows])
+        transaction.set_rollback(True)  # leave them queued: a bench, not a posting
     s = time.perf_counter() - t
     path = Path(tempfile.mkdtemp(prefix="arrears-bench-print-")) / "batch.pdf"
     path.write_bytes(data)

@@ -36,9 +36,12 @@ class SenderDetails(models.Model):
 class OutboxMessage(models.Model):
     """One message the run decided on: a letter or an email of a case's step on a run's day.
 
-    The unique (case, step, day) makes a re-run write nothing new. It holds what is sent
-    (recipient, subject, body; the letter's figures and printed text, from which the PDF is
-    made identically each time) and where its sending stands (`arrears.domain.outbox`)."""
+    The unique (case, step, day) makes a re-run write nothing new. The run writes only the
+    decision (case, step, day, channel, action, recipient, language, payment reference,
+    Message-ID); the message is rendered from the case as of that day when it is first
+    claimed for sending (or printed), and stored then, once: subject, texts, the letter's
+    figures (from which the PDF is made identically each time) and the PDF's fingerprint, so
+    that a resend is the same message. Where its sending stands: `arrears.domain.outbox`."""
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="outbox")
@@ -49,10 +52,14 @@ class OutboxMessage(models.Model):
     channel = models.CharField(max_length=16)  # email or letter
     language = models.CharField(max_length=8)
     recipient = models.TextField()  # email addresses, comma-separated; or the address lines
-    subject = models.CharField(max_length=300)
-    body = models.TextField()  # the email's text
-    paper_body = models.TextField()  # the letter's text, with the table's mark
-    figures = models.JSONField()  # the letter's figures, sender and recipient: the PDF's input
+    # rendered when first claimed for sending (empty until then; `rendered_at` says when)
+    subject = models.CharField(max_length=300, blank=True, default="")
+    body = models.TextField(blank=True, default="")  # the email's text
+    paper_body = models.TextField(blank=True, default="")  # the letter's text, the table's mark
+    # the letter's figures, sender and recipient: the PDF's input
+    figures = models.JSONField(null=True, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True, default="")  # the PDF's fingerprint
+    rendered_at = models.DateTimeField(null=True, blank=True)
     reference = models.CharField(max_length=100)
     message_id = models.CharField(max_length=200, unique=True)  # the email's Message-ID
     state = models.CharField(

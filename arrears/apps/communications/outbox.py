@@ -1,11 +1,14 @@
 """The outbox (issue #14, "exactly once"): the daily run writes one row per message it queued,
-in its own transaction (`outbox_write`, registered with the run in `communications.apps`); a
-worker sends each afterwards (`send_one`, the task `communications.tasks.send_message`).
+the decision only, in bulk, in its own transaction (`outbox_write`, registered with the run in
+`communications.apps`); a worker renders and sends each afterwards (`send_one`, the task
+`communications.tasks.send_message`).
 
 The protocol of one send, in three steps, each committed:
 
-1. claim: the row moves `queued -> sending` and the attempt is counted (committed before any
-   byte leaves);
+1. claim: the first time, the message is rendered from the case as of the run's day and
+   stored (subject, texts, figures, the PDF's fingerprint: `claim_render`), or, the case paid
+   in full or closed since, cancelled with its action; the row moves `queued -> sending` and
+   the attempt is counted (committed before any byte leaves);
 2. send through Django's email backend, with a deterministic Message-ID (the row's key);
 3. mark: `sending -> sent`, and the message's action becomes sent.
 
@@ -23,6 +26,8 @@ A failed send is tried again after an exponential backoff (`arrears.domain.outbo
 
 from __future__ import annotations
 
+import hashlib
+import string
 import time
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -36,11 +41,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from arrears.apps.accounts.services import audit_record
-from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, EventKind, Run
+from arrears.apps.cases.models import (
+    Action,
+    ActionStatus,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    EventKind,
+    Run,
+)
 from arrears.apps.cases.selectors import holidays_for, strategies_for
-from arrears.apps.common.bulk import read_frame
+from arrears.apps.common.bulk import insert_frame, read_frame
 from arrears.apps.communications.models import OutboxMessage, SenderDetails
 from arrears.apps.communications.pdf import Address, PrintedLetter, letters_pdf
+from arrears.apps.communications.presentation import LANGUAGES
 from arrears.apps.communications.rendering import Message, render_both
 from arrears.apps.communications.selectors import (
     CaseLetter,
@@ -49,12 +63,14 @@ from arrears.apps.communications.selectors import (
     _payments,
     rate_tables,
 )
-from arrears.apps.ledger.models import Company, Contact
+from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
+from arrears.domain.actions import CASE_CLOSED
 from arrears.domain.ladder import Channel
 from arrears.domain.letters import ItemLine, Letter
 from arrears.domain.money import Money
 from arrears.domain.outbox import OutboxState, after_failure, transition, waiting_cases
 from arrears.domain.refusal import Refusal
+from arrears.words import say
 
 S = OutboxState
 WRITTEN = (Channel.EMAIL.value, Channel.LETTER.value)
@@ -147,8 +163,12 @@ def postal_lines(debtor: Any) -> tuple[str, ...]:
 
 
 def printed(m: OutboxMessage) -> PrintedLetter:
-    """The letter of an outbox row, exactly as it was decided (the PDF is the same each time)."""
+    """The letter of an outbox row, exactly as it was decided (the PDF is the same each time).
+    A row not yet rendered is rendered in memory first (`render_row`; not stored)."""
+    if m.figures is None and render_row(m) is not None:
+        raise Refusal("outbox.not_to_send", message=m.pk)
     f = m.figures
+    assert f is not None
     return PrintedLetter(
         letter=letter_from_figures(f["letter"]),
         message=Message(m.language, m.subject, m.paper_body),
@@ -167,63 +187,179 @@ def message_pdf(m: OutboxMessage) -> bytes:
 
 
 def outbox_write(*, company: Company, as_of: date, run: Run) -> dict[str, int]:
-    """One outbox row per letter or email the run queued today, in the run's transaction. A
+    """One outbox row per letter or email the run queued today, in the run's transaction: the
+    decision only (case, step, day, channel, action, recipient, language, reference,
+    Message-ID, `queued`); the message is rendered when it is sent (`claim_render`). Read as
+    frames in a constant number of queries and written in bulk, however many messages. A
     company without sender details (`arrears sender set`) has no outbox: its messages stay
     queued actions for a person, as before. Re-running the day writes nothing new (the run
-    queues no new action; the rows' unique key would refuse a second one anyway)."""
+    queues no new action, and a row already written for a case, step and day is not written
+    again). A case with nothing open to ask for gets no message (its letter would say none)."""
     sender = SenderDetails.objects.filter(company=company).first()
     if sender is None:
         return {}
-    actions = list(
-        Action.objects.filter(
-            case__company=company,
-            run=run,
-            channel__in=WRITTEN,
-            status=ActionStatus.QUEUED,
-            outbox__isnull=True,
-        ).select_related("case__debtor")
-    )
-    if not actions:
+    kinds = [str(k) for k in DUNNABLE_KINDS]
+    decided = read_frame(
+        "SELECT a.id AS action_id, a.case_id, a.step_code, a.channel, c.debtor_id, c.currency, "
+        "d.code, d.name, d.language, d.address_line1 AS l1, d.address_line2 AS l2, "
+        "d.postcode, d.city, d.country "
+        "FROM cases_action a JOIN cases_case c ON c.id = a.case_id "
+        "JOIN ledger_debtor d ON d.id = c.debtor_id "
+        "WHERE a.run_id = %s AND c.company_id = %s AND a.status = %s "
+        "AND a.channel IN (%s, %s) "
+        "AND NOT EXISTS (SELECT 1 FROM communications_outboxmessage o WHERE o.action_id = a.id) "
+        "AND NOT EXISTS (SELECT 1 FROM communications_outboxmessage o WHERE o.case_id = a.case_id "
+        "AND o.step_code = a.step_code AND o.run_on = %s) "
+        "AND EXISTS (SELECT 1 FROM ledger_openitem i WHERE i.debtor_id = c.debtor_id "
+        f"AND i.currency = c.currency AND i.open_minor > 0 AND i.kind IN ({', '.join(['%s'] * len(kinds))})) "
+        "ORDER BY a.id",
+        [run.pk, company.pk, ActionStatus.QUEUED.value, *WRITTEN, as_of, *kinds],
+        {
+            "action_id": pl.Int64(),
+            "case_id": pl.Int64(),
+            "step_code": pl.String(),
+            "channel": pl.String(),
+            "debtor_id": pl.Int64(),
+            "currency": pl.String(),
+            "code": pl.String(),
+            "name": pl.String(),
+            "language": pl.String(),
+            "l1": pl.String(),
+            "l2": pl.String(),
+            "postcode": pl.String(),
+            "city": pl.String(),
+            "country": pl.String(),
+        },
+    ).unique(["case_id", "step_code"], keep="first", maintain_order=True)
+    if decided.height == 0:
         return {"outbox_written": 0}
-    debtor_ids = sorted({a.case.debtor_id for a in actions})
-    items, paid = _open_items(debtor_ids), _payments(as_of, debtor_ids)
-    strategies, tables = strategies_for(company=company), rate_tables()
-    holidays = holidays_for(company=company)  # once per run: every letter's pay-by date
-    emails: dict[int, list[str]] = {}
-    for debtor_id, email in (
-        Contact.objects.filter(debtor_id__in=debtor_ids)
-        .exclude(email="")
-        .order_by("-is_primary", "id")
-        .values_list("debtor_id", "email")
-    ):
-        emails.setdefault(debtor_id, []).append(email)
+    # email recipients: the debtor's contacts with an address, the primary first
+    emails = (
+        read_frame(
+            "SELECT t.debtor_id, t.email FROM ledger_contact t WHERE t.email <> '' "
+            "AND t.debtor_id IN (SELECT c.debtor_id FROM cases_action a "
+            "JOIN cases_case c ON c.id = a.case_id WHERE a.run_id = %s) "
+            "ORDER BY t.is_primary DESC, t.id",
+            [run.pk],
+            {"debtor_id": pl.Int64(), "email": pl.String()},
+        )
+        .group_by("debtor_id", maintain_order=True)
+        .agg(pl.col("email").str.join(", ").alias("emails"))
+    )
     domain = sender.email.rpartition("@")[2] or "arrears.invalid"
-    fmt = sender.reference_format
-    rows, failed = [], []
-    for action in actions:
-        case = action.case
-        found = _letter_for(
-            case, company, as_of, action.step_code, strategies, items, paid, tables, holidays, fmt
+
+    def present(name: str) -> pl.Expr:
+        return pl.when(pl.col(name) != "").then(pl.col(name))
+
+    town = pl.concat_str([present("postcode"), present("city")], separator=" ", ignore_nulls=True)
+    postal = pl.concat_str(
+        [present("l1"), present("l2"), pl.when(town != "").then(town), present("country")],
+        separator="\n",
+        ignore_nulls=True,
+    )
+    email = pl.col("channel") == Channel.EMAIL.value
+    frame = (
+        decided.join(emails, on="debtor_id", how="left")
+        .with_columns(postal.alias("postal"), pl.col("emails").fill_null(""))
+        .with_columns(
+            pl.when(email)
+            .then(pl.col("emails"))
+            .otherwise(pl.concat_str([pl.col("name"), pl.col("postal")], separator="\n"))
+            .alias("recipient"),
+            pl.when(email & (pl.col("emails") == ""))
+            .then(pl.lit("no email address"))
+            .when(~email & (pl.col("postal") == ""))
+            .then(pl.lit("no postal address"))
+            .otherwise(pl.lit(""))
+            .alias("last_error"),
         )
-        if found is None:
-            continue
-        row = _row(
-            action, case, found, sender, emails.get(case.debtor_id, []), as_of, domain, company.code
+        .with_columns(
+            pl.when(pl.col("recipient").str.ends_with("\n"))
+            .then(pl.col("recipient").str.strip_chars_end("\n"))
+            .otherwise(pl.col("recipient"))
+            .alias("recipient"),
+            pl.when(pl.col("language").is_in(LANGUAGES))
+            .then(pl.col("language"))
+            .otherwise(pl.lit("en"))
+            .alias("language"),
+            _reference(sender.reference_format).alias("reference"),
+            pl.concat_str(
+                [
+                    pl.lit(f"<{company.code}."),
+                    pl.col("case_id"),
+                    pl.lit("."),
+                    pl.col("step_code"),
+                    pl.lit(f".{as_of:%Y%m%d}@{domain}>"),
+                ]
+            ).alias("message_id"),
+            pl.when(pl.col("last_error") == "")
+            .then(pl.lit(S.QUEUED.value))
+            .otherwise(pl.lit(S.FAILED.value))
+            .alias("state"),
         )
-        row.run = run
-        rows.append(row)
-        if row.state == S.FAILED.value:
-            failed.append(action.pk)
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    if failed:  # no address to send to: the message's action fails at once, saying why
-        Action.objects.filter(pk__in=failed).update(status=ActionStatus.FAILED, done_on=as_of)
+        .select(
+            "case_id",
+            "action_id",
+            "step_code",
+            "channel",
+            "language",
+            "recipient",
+            "reference",
+            "message_id",
+            "state",
+            "last_error",
+        )
+    )
+    constant = {
+        "company_id": company.pk,
+        "run_id": run.pk,
+        "run_on": as_of,
+        "created_at": timezone.now(),
+        **_BLANK,
+        **_ZERO,
+    }
+    # one bulk write (`common.bulk`: COPY on PostgreSQL, one executemany on SQLite), on the
+    # run's connection and in its transaction
+    insert_frame(
+        OutboxMessage._meta.db_table,
+        frame.with_columns(pl.lit(v).alias(k) for k, v in constant.items()),
+    )
+    # no address to send to: the message's action fails at once, saying why
+    failed = Action.objects.filter(
+        outbox__run=run, outbox__state=S.FAILED.value, status=ActionStatus.QUEUED
+    ).update(status=ActionStatus.FAILED, done_on=as_of)
     to_send = OutboxMessage.objects.filter(
-        action_id__in=[a.pk for a in actions], channel=Channel.EMAIL.value, state=S.QUEUED.value
+        run=run, channel=Channel.EMAIL.value, state=S.QUEUED.value
     ).values_list("pk", flat=True)
     from arrears.apps.communications.tasks import send_messages_enqueue
 
     send_messages_enqueue(to_send)
-    return {"outbox_written": len(rows), "outbox_no_address": len(failed)}
+    return {"outbox_written": frame.height, "outbox_no_address": failed}
+
+
+_BLANK = {"subject": "", "body": "", "paper_body": "", "pdf_sha256": "", "handled_reason": ""}
+_ZERO = {"attempts": 0}
+_FIELDS = {"debtor": "code", "currency": "currency", "case": "case_id"}
+
+
+def _reference(fmt: str) -> pl.Expr:
+    """The payment reference of each row, `SenderDetails.reference_format` filled in."""
+    parts = list(string.Formatter().parse(fmt))
+    if any(spec or conversion for _, _, spec, conversion in parts):  # e.g. {case:06d}
+        return pl.struct("code", "currency", "case_id").map_elements(
+            lambda r: fmt.format(debtor=r["code"], currency=r["currency"], case=r["case_id"]),
+            return_dtype=pl.String,
+        )
+    exprs: list[pl.Expr] = []
+    for literal, field, _, _ in parts:
+        if literal:
+            exprs.append(pl.lit(literal))
+        if field is not None:
+            exprs.append(pl.col(_FIELDS[field]).cast(pl.String))
+    return pl.concat_str(exprs)
+
+
+# --- rendered when sent ----------------------------------------------------------------------
 
 
 def _letter_for(
@@ -237,6 +373,7 @@ def _letter_for(
     tables: Any,
     holidays: frozenset[date],
     reference_format: str,
+    language: str | None = None,
 ) -> CaseLetter | None:
     args = {
         "strategies": strategies,
@@ -245,6 +382,7 @@ def _letter_for(
         "tables": tables,
         "holidays": holidays,
         "reference_format": reference_format,
+        "language": language,
     }
     try:
         return _case_letter(case, company, as_of, step_code=step_code, **args)
@@ -257,52 +395,128 @@ def _letter_for(
     return _case_letter(case, company, as_of, step_code=step_code, with_interest=False, **args)
 
 
-def _row(
-    action: Action,
-    case: Case,
-    found: CaseLetter,
-    sender: SenderDetails,
-    emails: list[str],
-    as_of: date,
-    domain: str,
-    code: str,
-) -> OutboxMessage:
+# Why a message decided by the run is not sent after all (its action is cancelled with it);
+# the words are `presentation.NOT_SENT_WORDS`.
+PAID, CLOSED = "paid", CASE_CLOSED
+
+
+def render_row(m: OutboxMessage) -> str | None:
+    """Fill `m` (in memory) with its message as it was on the run's day: the letter of the
+    case as of `m.run_on`, as `arrears letter` previews it, with the row's language and
+    reference, the sender's details and the recipient decided by the run. Returns why it is
+    not to be sent (`PAID`: nothing left open; `CLOSED`: the case closed) instead, leaving
+    `m` as it was. A row rendered already is left alone (a resend is the same message)."""
+    if m.rendered_at is not None:
+        return None
+    case = Case.objects.select_related("debtor", "company").get(pk=m.case_id)
+    if case.status == CaseStatus.CLOSED:
+        return CLOSED
+    company = case.company
+    sender = SenderDetails.objects.filter(company=company).first()
     debtor = case.debtor
-    reference = found.reference
+    found = _letter_for(
+        case,
+        company,
+        m.run_on,
+        m.step_code,
+        strategies_for(company=company),
+        _open_items([debtor.pk], case.currency),
+        _payments(m.run_on, [debtor.pk]),
+        rate_tables(),
+        holidays_for(company=company),
+        sender.reference_format if sender else "{debtor}-{currency}",
+        m.language,
+    )
+    if found is None:
+        return PAID
+    name = sender.name if sender else company.name
     email, paper = render_both(
-        found.letter, found.language, debtor=found.debtor, company=sender.name, reference=reference
+        found.letter, m.language, debtor=found.debtor, company=name, reference=m.reference
     )
-    lines = postal_lines(debtor)
-    if action.channel == Channel.EMAIL.value:
-        recipient, missing = ", ".join(emails), "" if emails else "no email address"
+    if m.channel == Channel.LETTER.value and m.recipient:
+        first, *lines = m.recipient.splitlines()
+        recipient = {"name": first, "lines": lines}
     else:
-        recipient, missing = "\n".join([debtor.name, *lines]), "" if lines else "no postal address"
-    figures = {
+        recipient = {"name": debtor.name, "lines": list(postal_lines(debtor))}
+    m.subject, m.body, m.paper_body = email.subject, email.body, paper.body
+    m.figures = {
         "letter": letter_figures(found.letter),
-        "sender": {"name": sender.name, "lines": [x for x in sender.address.splitlines() if x]},
-        "recipient": {"name": debtor.name, "lines": list(lines)},
-        "payment": list(payment_details(sender, reference)),
-        "from": sender.email,
+        "sender": {
+            "name": name,
+            "lines": [x for x in (sender.address if sender else "").splitlines() if x],
+        },
+        "recipient": recipient,
+        "payment": list(payment_details(sender, m.reference)) if sender else [name],
+        "from": sender.email if sender else "",
     }
-    key = f"{code}.{case.pk}.{action.step_code}.{as_of:%Y%m%d}"
-    return OutboxMessage(
-        company_id=case.company_id,
-        case=case,
-        action=action,
-        step_code=action.step_code,
-        run_on=as_of,
-        channel=action.channel,
-        language=found.language,
-        recipient=recipient,
-        subject=email.subject,
-        body=email.body,
-        paper_body=paper.body,
-        figures=figures,
-        reference=reference,
-        message_id=f"<{key}@{domain}>",
-        state=S.FAILED.value if missing else S.QUEUED.value,
-        last_error=missing,
-    )
+    return None
+
+
+def claim_render(
+    m: OutboxMessage, *, now: datetime, cancel: bool = True
+) -> tuple[str | None, bytes | None]:
+    """Render `m` and store it, once, when it is first claimed for sending (or printed): its
+    subject, texts, figures and the fingerprint of its PDF. Returns why it is not to be sent
+    (and then, with `cancel`, the row and its action are cancelled, saying why), or the PDF.
+    A row rendered before gives its PDF again, made from what was stored: the same bytes."""
+    if m.rendered_at is not None:  # tried before: sent again as it was, if still owed
+        why = _not_to_send(m.case_id) if cancel else None
+        if why is not None:
+            _cancel(m, why)
+            return why, None
+        pdf = message_pdf(m)
+        if m.pdf_sha256 and hashlib.sha256(pdf).hexdigest() != m.pdf_sha256:
+            raise Refusal("outbox.pdf_changed", message=m.pk)
+        return None, pdf
+    why = render_row(m)
+    if why is not None:
+        if cancel:
+            _cancel(m, why)
+        return why, None
+    pdf = message_pdf(m)
+    m.pdf_sha256, m.rendered_at = hashlib.sha256(pdf).hexdigest(), now
+    m.save(update_fields=[*RENDERED])
+    return None, pdf
+
+
+RENDERED = ("subject", "body", "paper_body", "figures", "pdf_sha256", "rendered_at")
+
+
+def _not_to_send(case_id: int) -> str | None:
+    """`CLOSED` if the case closed, `PAID` if nothing is left open to dun, else None."""
+    case = Case.objects.filter(pk=case_id).values("status", "debtor_id", "currency").get()
+    if case["status"] == CaseStatus.CLOSED:
+        return CLOSED
+    owing = OpenItem.objects.filter(
+        debtor_id=case["debtor_id"],
+        currency=case["currency"],
+        open_minor__gt=0,
+        kind__in=DUNNABLE_KINDS,
+    ).exists()
+    return None if owing else PAID
+
+
+def _cancel(m: OutboxMessage, why: str) -> None:
+    """Not sent: the case was paid in full or closed since the run. The row is cancelled with
+    the reason in words, and its action with it (in the case's history)."""
+    from arrears.apps.communications.presentation import not_sent_words
+
+    _state(m, S.CANCELLED, error=not_sent_words(why), detail={"reason": why})
+    action = Action.objects.select_for_update().get(pk=m.action_id)
+    if action.status not in (ActionStatus.QUEUED, ActionStatus.OPEN):
+        return
+    on = timezone.localdate()
+    action.status, action.cancelled_reason, action.cancelled_on = ActionStatus.CANCELLED, why, on
+    action.save(update_fields=["status", "cancelled_reason", "cancelled_on"])
+    detail = {
+        "action": action.pk,
+        "step_code": action.step_code,
+        "channel": action.channel,
+        "rule": "action_cancelled",
+        "reason": why,
+        "outbox": m.pk,
+    }
+    CaseEvent.objects.create(case_id=m.case_id, on=on, kind=EventKind.ACTION, reason=detail)
 
 
 def outbox_waiting(*, company: Company) -> pl.DataFrame:
@@ -326,17 +540,18 @@ def _lease() -> timedelta:
     return timedelta(seconds=settings.ARREARS_OUTBOX_LEASE_SECONDS)
 
 
-def email_of(m: OutboxMessage) -> EmailMessage:
-    """The email of a row: its subject, text and recipients, the letter's PDF attached, and a
-    Message-ID made from the row's key (the same on every attempt)."""
+def email_of(m: OutboxMessage, pdf: bytes | None = None) -> EmailMessage:
+    """The email of a row: its subject, text and recipients, the letter's PDF attached (`pdf`,
+    or made now), and a Message-ID made from the row's key (the same on every attempt)."""
+    figures = m.figures or {}
     mail = EmailMessage(
         subject=m.subject,
         body=m.body,
-        from_email=m.figures.get("from") or settings.DEFAULT_FROM_EMAIL,
+        from_email=figures.get("from") or settings.DEFAULT_FROM_EMAIL,
         to=[x.strip() for x in m.recipient.split(",") if x.strip()],
         headers={"Message-ID": m.message_id, "X-Arrears-Reference": m.reference},
     )
-    mail.attach(f"{m.reference}.pdf", message_pdf(m), "application/pdf")
+    mail.attach(f"{m.reference}.pdf", pdf if pdf is not None else message_pdf(m), "application/pdf")
     return mail
 
 
@@ -363,11 +578,21 @@ def send_one(message_id: int, *, now: datetime | None = None) -> str:
         if action.status == ActionStatus.CANCELLED:
             _state(m, S.CANCELLED, error=f"its action was cancelled ({action.cancelled_reason})")
             return S.CANCELLED.value
+        # rendered and stored once, when first claimed: a resend is the same message
+        problem = ""
+        try:
+            why, pdf = claim_render(m, now=now)
+        except Refusal as e:  # it cannot be rendered (a template, a rate): a failed attempt
+            why, pdf, problem = None, None, say(e)
+        if why is not None:
+            return S.CANCELLED.value
         m.attempts += 1
         m.sending_since = now
         _state(m, S.SENDING, fields=["attempts", "sending_since"])
+    if problem:
+        return _failed(m.pk, problem[:2000], now=now)
     try:
-        email_of(m).send(fail_silently=False)
+        email_of(m, pdf).send(fail_silently=False)
     except Exception as e:  # any failure of the backend: the attempt failed, nothing was sent
         return _failed(m.pk, f"{type(e).__name__}: {e}"[:2000], now=now)
     pause = settings.ARREARS_OUTBOX_PAUSE_AFTER_SEND

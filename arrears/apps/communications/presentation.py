@@ -63,6 +63,10 @@ WORDS = {
     "outbox.no_reason": "say how outbox message {message} was handled (--reason)",
     "outbox.reason_too_long": "the reason for outbox message {message} is longer than {most} "
     "characters",
+    "outbox.not_to_send": "outbox message {message} is not to be sent: its case was paid in "
+    "full or closed since the run",
+    "outbox.pdf_changed": "outbox message {message}'s letter no longer makes the same PDF as "
+    "when it was first sent: it is not sent again (a person checks it)",
     "sender.bad_iban": "{iban!r} is not an IBAN: its check digits do not hold",
     "sender.bad_bic": "{bic!r} is not a BIC (8 or 11 letters and digits: bank, country, place)",
     "sender.bad_reference": "the payment reference {format!r} may use only {fields}, and at "
@@ -72,6 +76,18 @@ WORDS = {
     "sender.no_account": "give the account to pay to: --iban (and --bic), or --account",
     "limitation.no_rule": "no limitation rule is known for {jurisdiction}: known are {known}",
 }
+
+
+# Why a message the run decided on is not sent after all (`outbox.render_row`): the row's
+# last error and, by its code, its action's cancel reason.
+NOT_SENT_WORDS = {
+    "paid": "not sent: the case was paid in full after the run decided on it",
+    "case_closed": "not sent: the case closed after the run decided on it",
+}
+
+
+def not_sent_words(why: str) -> str:
+    return NOT_SENT_WORDS.get(why, f"not sent: {why}")
 
 
 def enrich(figures: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from arrears.domain.interest import Regime, rate_table_from_text, shipped_regime
 from arrears.domain.interest.rates import RateTable
 from arrears.domain.letters import Letter, OpenLine, letter
 from arrears.domain.money import Money
+from arrears.domain.outbox import OutboxState
 from arrears.domain.refusal import Refusal
 
 # The late-interest regime a company's jurisdiction applies (Company.jurisdiction).
@@ -277,13 +278,22 @@ def outbox_list(
 
 
 def outbox_show(*, actor: Any, message_id: int) -> OutboxLine:
-    """One message, for a person who may read its case."""
+    """One message, for a person who may read its case: a queued one as it will be sent (the
+    case as of the run's day), or why it will not be (paid in full or closed since)."""
     from arrears.apps.communications.models import OutboxMessage
 
     m = OutboxMessage.objects.select_related("case__debtor").filter(pk=message_id).first()
     if m is None:
         raise Refusal("outbox.unknown", message=message_id)
     require(actor, Verb.READ_OTHERS, company_id=m.company_id, owner_id=m.case.debtor.owner_id)
+    if m.rendered_at is None and m.state == OutboxState.QUEUED.value:
+        # not sent yet: shown as it will be sent, rendered now as of the run's day (not stored)
+        from arrears.apps.communications.outbox import render_row
+        from arrears.apps.communications.presentation import not_sent_words
+
+        why = render_row(m)
+        if why is not None:
+            m.body = not_sent_words(why) + "\n"
     return _line(m)
 
 

@@ -183,6 +183,8 @@ def outbox_mark_sent(*, actor: Any, message_id: int, note: str = "") -> OutboxMe
         )
         if m.state not in allowed:
             raise Refusal("outbox.cannot_mark_sent", message=m.pk, state=m.state, channel=m.channel)
+        # what was posted is stored as sent (a person says it went: it is never cancelled)
+        outbox.claim_render(m, now=timezone.now(), cancel=False)
         outbox._sent(m.pk, via="person", actor=actor, note=note.strip())
     m.refresh_from_db()
     return m
@@ -208,8 +210,9 @@ def outbox_mark_handled(*, actor: Any, message_id: int, reason: str) -> OutboxMe
 
 def letters_print(*, actor: Any, company: Company, path: Path) -> int:
     """The company's queued letters as one PDF print batch at `path`, each then sent (an
-    administrator). None queued: no file, nothing changes. The file is written before the
-    letters are marked: a failed write marks nothing."""
+    administrator). Each is rendered and stored as of its run's day; one whose case was paid
+    in full or closed since is cancelled instead. None left: no file. The file is written
+    before the letters are marked: a failed write marks nothing."""
     require(actor, Verb.ADMINISTER, company_id=company.pk, what="print the letters")
     with transaction.atomic():
         rows = list(
@@ -217,6 +220,9 @@ def letters_print(*, actor: Any, company: Company, path: Path) -> int:
             .filter(company=company, channel=Channel.LETTER.value, state=S.QUEUED.value)
             .order_by("id")
         )
+        now = timezone.now()
+        # each rendered and stored as it is printed; one paid or closed since the run is not
+        rows = [m for m in rows if outbox.claim_render(m, now=now)[0] is None]
         if not rows:
             return 0
         path.write_bytes(letters_pdf([outbox.printed(m) for m in rows]))

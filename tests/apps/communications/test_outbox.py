@@ -5,6 +5,7 @@ writes nothing new, and only the right people drive or settle it."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 
 import pytest
@@ -39,7 +40,10 @@ def test_the_run_writes_one_outbox_row_per_message_and_a_rerun_of_the_day_writes
         ("reminder", "email", "queued", "anna@kunde.example")
     ]
     assert rows[0].action.status == ActionStatus.QUEUED
-    assert "INV-1" in rows[0].body and rows[0].subject
+    # the decision only: rendered when it is sent
+    assert rows[0].run_on == support.DAY1 and rows[0].language == "en"
+    assert rows[0].reference == "K1-EUR" and rows[0].message_id.startswith("<acme.")
+    assert rows[0].subject == rows[0].body == "" and rows[0].rendered_at is None
     run_day(w["acme"])
     assert OutboxMessage.objects.filter(company=w["acme"]).count() == 1
 
@@ -67,6 +71,10 @@ def test_emails_arrive_at_the_smtp_server_once_with_the_pdf_attached(w, smtp):
     assert len(parts) == 1
     pdf = parts[0].get_payload(decode=True)
     assert pdf == message_pdf(m)  # the same bytes each time it is made
+    # rendered when sent, and stored: the text sent, and the PDF's fingerprint
+    assert "INV-1" in m.body and m.rendered_at is not None
+    assert mail.get_body(("plain",)).get_content().replace("\r\n", "\n") == m.body
+    assert m.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
     assert m.state == "sent" and m.attempts == 1
     assert m.action.status == ActionStatus.SENT
 
