@@ -116,7 +116,7 @@ def setoff_propose(
 
 def _locked(setoff_id: int) -> SetOff:
     found = (
-        SetOff.objects.select_for_update()
+        SetOff.objects.select_for_update(of=("self",))  # the set-off's row, not its people's
         .select_related("debtor", "proposed_by", "decided_by")
         .filter(pk=setoff_id)
         .first()
