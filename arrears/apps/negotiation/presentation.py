@@ -32,7 +32,17 @@ from arrears.domain.promises import PromiseState
 if TYPE_CHECKING:  # the selectors' and services' typed data; they import this module's words
     import polars as pl
 
-    from arrears.apps.negotiation.models import Approval, Dispute, PromiseToPay
+    from arrears.apps.negotiation.models import (
+        Approval,
+        Dispute,
+        Handover,
+        Instalment,
+        Negotiation,
+        PaymentPlan,
+        PromiseToPay,
+        WriteOff,
+        WriteOffPart,
+    )
     from arrears.apps.negotiation.selectors import (
         CaseHandover,
         CaseNegotiation,
@@ -813,3 +823,136 @@ def excuse_stats_lines(stats: pl.DataFrame, *, as_of: date, window_days: int) ->
             f"recovered {got} of {owed} ({row['recovered_pct']} %)"
         )
     return out
+
+
+# What a desk command says when it is done, or when the thing it names is not there. A
+# template names no terminal command: `hint` is the terminal's (`cli.APPROVE_HINT`), empty
+# for a page that shows a link instead.
+NOT_FOUND = {
+    "approval": "no approval A{key} for {company}",
+    "plan": "no plan PL{key} for {company}",
+    "promise": "no promise P{key} for {company}",
+    "write_off": "no write-off W{key} for {company}",
+}
+NO_OPEN_NEGOTIATION = "{debtor} has no open negotiation"
+APPROVAL_ALREADY_WITHDRAWN = (
+    "A{key} was already withdrawn on {on} (reason: {reason}); nothing changed"
+)
+PLAN_ALREADY_WITHDRAWN = "PL{key} was already withdrawn on {on}; nothing changed"
+WRITEOFF_ALREADY_CANCELLED = "W{key} was already cancelled; nothing changed"
+
+
+def not_found_words(thing: str, key: object, company: str) -> str:
+    """`thing` is a NOT_FOUND key; `key` the number asked for."""
+    return NOT_FOUND[thing].format(key=key, company=company)
+
+
+def no_open_negotiation_words(debtor: str) -> str:
+    return NO_OPEN_NEGOTIATION.format(debtor=debtor)
+
+
+def approval_already_withdrawn_words(a: Approval) -> str:
+    return APPROVAL_ALREADY_WITHDRAWN.format(key=a.pk, on=a.decided_on, reason=a.decision_reason)
+
+
+def plan_already_withdrawn_words(plan: PaymentPlan) -> str:
+    return PLAN_ALREADY_WITHDRAWN.format(key=plan.pk, on=plan.withdrawn_on)
+
+
+def writeoff_already_cancelled_words(w: WriteOff) -> str:
+    return WRITEOFF_ALREADY_CANCELLED.format(key=w.pk)
+
+
+def approval_status_words(a: Approval) -> str:
+    return f"A{a.pk}: {a.status}"
+
+
+def approval_decided_words(a: Approval) -> str:
+    return f"A{a.pk} {say(a.status)} by {a.decided_by}"
+
+
+def plan_status_words(plan: PaymentPlan) -> str:
+    return f"plan PL{plan.pk}: {plan.status}"
+
+
+def promise_status_words(p: PromiseToPay) -> str:
+    return f"promise P{p.pk}: {p.state}"
+
+
+def writeoff_status_words(w: WriteOff) -> str:
+    return f"write-off W{w.pk}: {w.status}"
+
+
+def negotiation_status_words(n: Negotiation) -> str:
+    return f"negotiation N{n.pk}: {n.status}"
+
+
+def handed_over_done_words(h: Handover) -> str:
+    before = h.from_owner.get_username() if h.from_owner else "no owner"
+    return f"handed over to {h.to} ({h.to_owner}) from {before}"
+
+
+def dispute_opened_words(d: Dispute, parts: list[tuple[str, Money]]) -> str:
+    """`parts`: the item numbers and the amounts disputed on them, as asked."""
+    on = ", ".join(f"{amount} on {number}" for number, amount in parts)
+    return (
+        f"dispute D{d.pk} open: {on} ({say(d.reason)}), owner {d.owner}, deadline "
+        f"{d.deadline}; only the disputed part leaves dunning"
+    )
+
+
+def dispute_resolved_words(d: Dispute, asked: str) -> str:
+    """`asked`: the outcome asked for, which waits for approval while `d.outcome` is empty."""
+    said = say(d.outcome) if d.outcome else f"{say(asked)} asked"
+    waits = "" if d.outcome else ": waits for a credit manager's approval"
+    return f"dispute D{d.pk}: {say(d.status)} ({said}){waits}"
+
+
+def writeoff_requested_words(
+    wo: WriteOff, parts: list[WriteOffPart], asked: Approval, currency: str, *, hint: str = ""
+) -> str:
+    total = format_minor(sum(p.amount_minor for p in parts), currency)
+    items = ", ".join(p.item.number for p in parts)
+    return (
+        f"write-off W{wo.pk} of {total} on {items} requested: approval A{asked.pk} waits for "
+        f"a credit manager{hint}"
+    )
+
+
+def plan_made_lines(
+    plan: PaymentPlan,
+    instalments: list[Instalment],
+    asked: Approval | None,
+    currency: str,
+    *,
+    hint: str = "",
+) -> list[str]:
+    """A new plan: its head, one line per instalment, and the approval it waits for with
+    the limits passed (what `approval_lines` says after its head)."""
+    covers = ", ".join(plan.covered_items)
+    lines = [
+        f"plan PL{plan.pk} ({say(plan.status)}): {format_minor(plan.principal_minor, currency)} "
+        f"on {covers}:"
+    ]
+    for i in instalments:
+        amount = format_minor(i.principal_minor + i.interest_minor, currency)
+        interest = format_minor(i.interest_minor, currency)
+        lines.append(f"  #{i.seq} {i.due_on} {amount} (interest {interest})")
+    if asked is not None:
+        lines.append(
+            f"approval A{asked.pk} waits for a credit manager{hint}; the "
+            "ladder goes on until it is approved"
+        )
+        lines.extend(approval_lines(asked)[2:])
+    return lines
+
+
+def promise_made_lines(p: PromiseToPay, asked: Approval | None, *, hint: str = "") -> list[str]:
+    head = f"promise P{p.pk}: {format_minor(p.total_minor, p.currency)} ({say(p.state)})"
+    if asked is None:
+        return [f"{head}; the ladder holds back the promised amount until then"]
+    return [
+        f"{head}: approval A{asked.pk} waits for a credit manager{hint}, and "
+        "the ladder goes on until it is approved",
+        *approval_lines(asked)[2:],  # the limits passed, and the limits
+    ]
