@@ -14,6 +14,7 @@ may fill it with a link. Amounts come as minor units beside their currency (`due
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -956,3 +957,10 @@ def promise_made_lines(p: PromiseToPay, asked: Approval | None, *, hint: str = "
         "the ladder goes on until it is approved",
         *approval_lines(asked)[2:],  # the limits passed, and the limits
     ]
+
+
+def seeded_words(seeded: Mapping[str, int]) -> str:
+    """The demo's negotiation stories told, by name (`services.demo.Seeded`)."""
+    if not seeded:
+        return "negotiations: already seeded, nothing added"
+    return "negotiations seeded: " + ", ".join(f"{k} {v}" for k, v in sorted(seeded.items()))
