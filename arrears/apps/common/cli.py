@@ -212,3 +212,8 @@ def demo_welcome_words(tokens: Path, collectors: list[str] | tuple[str, ...]) ->
         "next: `arrears worklist` (alice's day), `arrears explain <debtor code>` (why is an "
         "account at its step?), `arrears ageing`, `arrears people list` (as admin)"
     )
+
+
+def file_written_words(path: Path, size: int) -> str:
+    """A file the terminal was asked to write (`--pdf FILE`), and its size."""
+    return f"\nwritten {path} ({size:,} bytes)\n"

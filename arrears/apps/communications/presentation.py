@@ -206,3 +206,14 @@ def date_words(day: date, language: str) -> str:
 def _locale(language: str) -> Locale:
     """The language's CLDR locale, parsed once per process (Babel parses a name on each call)."""
     return Locale.parse(LOCALES[language])
+
+
+def letter_preview_words(subject: str, body: str) -> str:
+    """A letter shown as text: its subject, a blank line, its body."""
+    return f"Subject: {subject}\n\n{body}"
+
+
+def interest_not_shown_words(refusal_words: str) -> str:
+    """A preview without interest and compensation, and why (the refusal in words): what
+    is missing is said, never a silent zero."""
+    return f"interest and compensation not shown: {refusal_words}\n"
