@@ -14,7 +14,7 @@ may fill it with a link. Amounts come as minor units beside their currency (`due
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -964,3 +964,18 @@ def seeded_words(seeded: Mapping[str, int]) -> str:
     if not seeded:
         return "negotiations: already seeded, nothing added"
     return "negotiations seeded: " + ", ".join(f"{k} {v}" for k, v in sorted(seeded.items()))
+
+
+def policy_named_words(company: str) -> str:
+    """The negotiation policy as the thing an export writes."""
+    return f"the negotiation policy of {company}"
+
+
+def policy_loaded_words(company: str, fields: Iterable[str]) -> str:
+    """The fields a loaded policy document set."""
+    return f"negotiation policy of {company}: {', '.join(sorted(fields))}"
+
+
+def policy_own_words(company: str, own: Iterable[str]) -> str:
+    """The fields the company sets itself (the rest are the defaults)."""
+    return f"company {company} sets: {', '.join(sorted(own)) or 'nothing (defaults)'}"
