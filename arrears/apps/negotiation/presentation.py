@@ -13,22 +13,25 @@ may fill it with a link. Amounts come as minor units beside their currency (`due
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from arrears.apps.cases.presentation import balance_words, say, say_all
 from arrears.apps.negotiation.convert import history_domain
 from arrears.apps.negotiation.policy import negotiation_config
 from arrears.domain.dates import DATE_TOO_EARLY
 from arrears.domain.money import Money, MoneyError, format_minor
-from arrears.domain.negotiation import Condition, Limit, Terms, WalkAway
+from arrears.domain.negotiation import ROW_COLUMNS, Condition, Limit, Terms, WalkAway
 from arrears.domain.negotiation.config import conditions_ask
 from arrears.domain.negotiation.history import Action
 from arrears.domain.promises import PromiseState
+from arrears.domain.text import neutralise
 
 if TYPE_CHECKING:  # the selectors' and services' typed data; they import this module's words
     import polars as pl
@@ -47,6 +50,7 @@ if TYPE_CHECKING:  # the selectors' and services' typed data; they import this m
     from arrears.apps.negotiation.selectors import (
         CaseHandover,
         CaseNegotiation,
+        Commitments,
         DeskFacts,
         HeldOff,
     )
@@ -753,13 +757,72 @@ def _chosen_line(r: ProposalResult, ov: OverrideIn) -> str:
 # --- `arrears negotiation-history`: one line per negotiation event ----------------------------
 
 
+def commitment_words(c: Commitments | None, *, plain: bool = False) -> str:
+    """The promises and plans an agreed negotiation became: 'promise P3 (open): EUR 500.00 on
+    2026-12-04 on condition of payment_today; paid so far ...; plan PL2 (...): ...'. `plain`:
+    states and conditions in words (the terminal); else their codes (the CSV)."""
+    if not c:
+        return ""
+    word: Callable[[object], str] = say if plain else str
+    said = []
+    for p in c.promises:
+        parts = ", ".join(
+            f"{format_minor(x.amount_minor, p.currency)} on {x.on}" for x in p.parts.all()
+        )
+        said.append(
+            f"promise P{p.pk} ({word(p.state)}): {parts}"
+            + _on_condition(p.conditions, word)
+            + so_far(p, c.paid.get(p.pk))
+        )
+    for q in c.plans:
+        dues = ", ".join(
+            f"{format_minor(i.principal_minor + i.interest_minor, q.currency)} on {i.due_on}"
+            for i in q.instalments.all()
+        )
+        said.append(f"plan PL{q.pk} ({word(q.status)}): {dues}" + _on_condition(q.conditions, word))
+    return "; ".join(said)
+
+
+def _on_condition(conditions: list[str], word: Callable[[object], str]) -> str:
+    return f" on condition of {', '.join(word(c) for c in conditions)}" if conditions else ""
+
+
+def _cell(value: object) -> object:
+    """A CSV cell: empty for None; text a spreadsheet shows and never runs (a contact named
+    `=HYPERLINK(...)`: `arrears.domain.text.neutralise`, the rule of every export)."""
+    if value is None:
+        return ""
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def _stored(row: dict[str, object]) -> Commitments | None:
+    """A row's commitment (`selectors.Commitments` on an acceptance, else None)."""
+    return cast("Commitments | None", row["commitment"])
+
+
+def negotiation_csv(rows: Iterable[dict[str, object]]) -> str:
+    """`selectors.negotiation_rows` as CSV (for the file, the auditor, the lawyer): one row per
+    event, codes as stored, the commitment an acceptance became in its last column."""
+    buf = io.StringIO()
+    columns = ["negotiation", *ROW_COLUMNS, "commitment"]
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        said = {**row, "commitment": commitment_words(_stored(row))}
+        writer.writerow({k: _cell(v) for k, v in said.items()})
+    return buf.getvalue()
+
+
 def history_row_words(r: dict[str, object]) -> str:
-    """A row of `selectors.negotiation_rows` (plain) as one line: '#3.2 2026-11-25 counter
+    """A row of `selectors.negotiation_rows` as one line: '#3.2 2026-11-25 counter
     cora: EUR 400.00 by 2026-12-10, total ... condition, reason, commitment'."""
     terms = f" {r['first_amount']} by {r['first_on']}" if r["first_on"] else ""
     if r["instalments"]:
         terms += f", total {r['total']} by {r['last_on']} ({r['instalments']} more)"
-    extra = " ".join(_codes_or_text(r[k]) for k in ("condition", "reason", "commitment") if r[k])
+    said = {**r, "commitment": commitment_words(_stored(r), plain=True)}
+    extra = " ".join(
+        _codes_or_text(said[k]) for k in ("condition", "reason", "commitment") if said[k]
+    )
     return (
         f"#{r['negotiation']}.{r['seq']} {r['on']} {say(r['kind']):<18} "
         f"{r['by']}:{terms} {extra}".rstrip()
