@@ -530,18 +530,14 @@ DESK_KINDS = frozenset(
 WAITING = {"promise_needs_approval": "promise", "plan_needs_approval": "plan"}
 
 
-def describe_desk_event(e: Any, facts: DeskFacts | None = None) -> str | None:
+def describe_desk_event(e: Any, facts: DeskFacts) -> str | None:
     """One readable line for an event the desk or the sweep wrote (None: not a desk event).
-    `facts`: what a whole history's lines name (`desk_facts`); without them, read for this
-    event alone."""
+    `facts`: what the lines of the events being shown name (`selectors.desk_facts`, read once
+    for a whole history); the words read nothing."""
     r = e.reason or {}
     rule = str(r.get("rule", ""))
     run = f" (run {e.run_id})" if e.run_id else ""
     kind = say(e.kind)
-    if facts is None:  # one event alone: read what it names (a history passes `desk_facts`)
-        from arrears.apps.negotiation.selectors import events_facts
-
-        facts = events_facts([e])
     if rule in DECISIONS:
         return f"{e.on} {kind}{run}: {_decision(e, rule, facts)}"
     template = DESK_EVENTS.get(rule)
