@@ -155,3 +155,10 @@ def token_line(t: TokenRow) -> str:
     state = "revoked" if t.revoked_at else f"expires {t.expires_at:%Y-%m-%d}"
     used = f"last used {t.last_used_at:%Y-%m-%d}" if t.last_used_at else "never used"
     return f"{t.prefix}  {t.person:<12} {t.name:<16} {state}, {used}"
+
+
+NO_PERSON = "no person {username!r}"
+
+
+def no_person_words(username: str) -> str:
+    return NO_PERSON.format(username=username)

@@ -5,7 +5,7 @@ stored codes in plain words (`say`), shared by the terminal and, next, the web d
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -614,3 +614,21 @@ def ladder_lines(strategies: tuple[Strategy, ...]) -> list[str]:
                 f"{st.channel.value} by {st.role.value}; review every {st.follow_up_days}d"
             )
     return out
+
+
+def history_runs_words(days: Sequence[date]) -> str:
+    """The past runs made to build a history (the demo's), from the first day."""
+    return f"ran {len(days)} weekly runs from {days[0]} to build a history"
+
+
+def follow_up_words(a: Action) -> str:
+    """The follow-up an action's outcome scheduled."""
+    return f"next: {describe_action(a)}"
+
+
+def last_actions_heading(n: int) -> str:
+    return f"actions (the last {n}):"
+
+
+def last_messages_heading(n: int) -> str:
+    return f"messages in the outbox (the last {n}):"

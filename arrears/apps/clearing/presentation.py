@@ -164,3 +164,8 @@ def clearing_summary(proposal: ClearingProposal) -> str:
             rule,
         ]
     )
+
+
+def setoffs_written_words(n: int, file: object) -> str:
+    """How many approved set-offs an export wrote, and where."""
+    return f"{n} approved set-off{'' if n == 1 else 's'} written to {file}"

@@ -176,3 +176,44 @@ class PersonCommand(TerminalCommand):
         """The company named by --company (or the person's only one: others are not even
         named). What the person may do there, the service or selector asks itself."""
         return company_option(o.get("company"), person)
+
+
+# Words that only the terminal says, so they live here and not in a presentation module:
+# each names a path typed at the terminal, a terminal command or the token's environment
+# variable, which a web page or a letter never shows.
+NO_SUCH_FILE = "no such file: {path}"
+
+
+def no_such_file_words(path: object) -> str:
+    """The FILE argument names nothing on this machine."""
+    return NO_SUCH_FILE.format(path=path)
+
+
+def first_administrator_words(username: str, secret: str) -> str:
+    """`arrears setup` on a new installation: the token, and how the terminal keeps it."""
+    return (
+        f"first administrator: {username}; their access token (shown once):"
+        f"\n{secret}\nsave it with `arrears login` (paste it) or export "
+        f"{TOKEN_ENV}=..."
+    )
+
+
+def logged_in_words(username: str, path: Path) -> str:
+    return f"logged in as {username} (token saved in {path})"
+
+
+def demo_welcome_words(tokens: Path, collectors: list[str] | tuple[str, ...]) -> str:
+    """Where the demo's people's tokens are, and the terminal commands to try next."""
+    return (
+        f"\nthe demo's people have access tokens in {tokens}/ (one file each: admin, maria "
+        f"the credit manager, collectors {', '.join(collectors)}, lena (legal), inkasso (the "
+        "agency)); act as one with\n"
+        f"  export {TOKEN_ENV}=$(cat {tokens}/alice)\n"
+        "next: `arrears worklist` (alice's day), `arrears explain <debtor code>` (why is an "
+        "account at its step?), `arrears ageing`, `arrears people list` (as admin)"
+    )
+
+
+def file_written_words(path: Path, size: int) -> str:
+    """A file the terminal was asked to write (`--pdf FILE`), and its size."""
+    return f"\nwritten {path} ({size:,} bytes)\n"

@@ -7,13 +7,16 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, get_decimal_symbol, get_group_symbol
 
 from arrears.domain.money import Money, exponent
+
+if TYPE_CHECKING:
+    from arrears.apps.communications.models import SenderDetails
 
 LANGUAGES = ("en", "de", "fr", "zh")
 LOCALES = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR", "zh": "zh_CN"}
@@ -222,3 +225,21 @@ def date_words(day: date, language: str) -> str:
 def _locale(language: str) -> Locale:
     """The language's CLDR locale, parsed once per process (Babel parses a name on each call)."""
     return Locale.parse(LOCALES[language])
+
+
+def letter_preview_words(subject: str, body: str) -> str:
+    """A letter shown as text: its subject, a blank line, its body."""
+    return f"Subject: {subject}\n\n{body}"
+
+
+def interest_not_shown_words(refusal_words: str) -> str:
+    """A preview without interest and compensation, and why (the refusal in words): what
+    is missing is said, never a silent zero."""
+    return f"interest and compensation not shown: {refusal_words}\n"
+
+
+def sender_details_words(s: SenderDetails) -> str:
+    """A company's sender details: name, email and address; where to pay; the reference."""
+    address = " · ".join(s.address.splitlines())
+    account = " ".join(x for x in (s.iban, s.bic, s.account, s.bank) if x)
+    return f"{s.name} <{s.email}>, {address}\npay to: {account}\nreference: {s.reference_format}\n"

@@ -4,8 +4,12 @@ and an exchange rate as a person reads it (the terminal now, the web desk and th
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from arrears.apps.ledger.models import ExchangeRate
+from arrears.apps.ledger.models import Company, ExchangeRate
+
+if TYPE_CHECKING:
+    from arrears.apps.ledger.imports import ImportSummary
 
 WORDS = {
     "fx.no_rate": "no exchange rate into {company_currency} for {currencies} valid on {on}: add "
@@ -18,3 +22,31 @@ def rate_line(rate: ExchangeRate, company_currency: str) -> str:
     """'1 USD = 0.92 EUR from 2026-01-01': a unit of the currency in the company's."""
     per_unit = f"{Decimal(rate.rate).normalize():f}"  # 0.92, not 0.920000 as stored
     return f"1 {rate.currency} = {per_unit} {company_currency} from {rate.valid_from}"
+
+
+def import_summary_words(s: ImportSummary) -> str:
+    """What an import did: its counts, the columns it changed, and what it kept and why."""
+    lines = [
+        f"{s.kind}: {s.rows:,} rows: {s.created:,} created, "
+        f"{s.updated:,} updated, {s.unchanged:,} unchanged"
+        + (f", {s.closed:,} absent and closed (paid in the ERP)" if s.closed else "")
+    ]
+    lines += [f"  {col}: changed in {n:,} rows" for col, n in s.changes.items() if n]
+    lines += [f"  {note}" for note in s.notes]
+    return "\n".join(lines)
+
+
+def imported_words(s: ImportSummary) -> str:
+    """One line for an import among others (the demo's)."""
+    return (
+        f"imported {s.kind}: {s.rows:,} rows, {s.created:,} created, "
+        f"{s.updated:,} updated, {s.unchanged:,} unchanged"
+    )
+
+
+def generating_words(items: int, seed: int, folder: object) -> str:
+    return f"generating {items:,} items (seed {seed}) into {folder}"
+
+
+def company_ready_words(company: Company) -> str:
+    return f"company {company.code} ({company.name}, {company.currency}) ready"

@@ -47,6 +47,9 @@ HINTS = {
     "desk.under_plan": " (`arrears plan-withdraw PL{plan}`)",
 }
 
+# The command that decides what waits for approval, where a desk command's words say so.
+APPROVE_HINT = " (`arrears approve`)"
+
 
 class _Figures(dict[str, Any]):
     def __missing__(self, key: str) -> str:

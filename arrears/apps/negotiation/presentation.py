@@ -13,29 +13,44 @@ may fill it with a link. Amounts come as minor units beside their currency (`due
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from arrears.apps.cases.presentation import balance_words, say, say_all
 from arrears.apps.negotiation.convert import history_domain
 from arrears.apps.negotiation.policy import negotiation_config
 from arrears.domain.dates import DATE_TOO_EARLY
 from arrears.domain.money import Money, MoneyError, format_minor
-from arrears.domain.negotiation import Condition, Limit, Terms, WalkAway
+from arrears.domain.negotiation import ROW_COLUMNS, Condition, Limit, Terms, WalkAway
 from arrears.domain.negotiation.config import conditions_ask
 from arrears.domain.negotiation.history import Action
 from arrears.domain.promises import PromiseState
+from arrears.domain.text import neutralise
 
 if TYPE_CHECKING:  # the selectors' and services' typed data; they import this module's words
     import polars as pl
 
-    from arrears.apps.negotiation.models import Approval, Dispute, PromiseToPay
+    from arrears.apps.negotiation.models import (
+        Approval,
+        Dispute,
+        Handover,
+        Instalment,
+        Negotiation,
+        PaymentPlan,
+        PromiseToPay,
+        WriteOff,
+        WriteOffPart,
+    )
     from arrears.apps.negotiation.selectors import (
         CaseHandover,
         CaseNegotiation,
+        Commitments,
         DeskFacts,
         HeldOff,
     )
@@ -515,18 +530,14 @@ DESK_KINDS = frozenset(
 WAITING = {"promise_needs_approval": "promise", "plan_needs_approval": "plan"}
 
 
-def describe_desk_event(e: Any, facts: DeskFacts | None = None) -> str | None:
+def describe_desk_event(e: Any, facts: DeskFacts) -> str | None:
     """One readable line for an event the desk or the sweep wrote (None: not a desk event).
-    `facts`: what a whole history's lines name (`desk_facts`); without them, read for this
-    event alone."""
+    `facts`: what the lines of the events being shown name (`selectors.desk_facts`, read once
+    for a whole history); the words read nothing."""
     r = e.reason or {}
     rule = str(r.get("rule", ""))
     run = f" (run {e.run_id})" if e.run_id else ""
     kind = say(e.kind)
-    if facts is None:  # one event alone: read what it names (a history passes `desk_facts`)
-        from arrears.apps.negotiation.selectors import events_facts
-
-        facts = events_facts([e])
     if rule in DECISIONS:
         return f"{e.on} {kind}{run}: {_decision(e, rule, facts)}"
     template = DESK_EVENTS.get(rule)
@@ -742,13 +753,72 @@ def _chosen_line(r: ProposalResult, ov: OverrideIn) -> str:
 # --- `arrears negotiation-history`: one line per negotiation event ----------------------------
 
 
+def commitment_words(c: Commitments | None, *, plain: bool = False) -> str:
+    """The promises and plans an agreed negotiation became: 'promise P3 (open): EUR 500.00 on
+    2026-12-04 on condition of payment_today; paid so far ...; plan PL2 (...): ...'. `plain`:
+    states and conditions in words (the terminal); else their codes (the CSV)."""
+    if not c:
+        return ""
+    word: Callable[[object], str] = say if plain else str
+    said = []
+    for p in c.promises:
+        parts = ", ".join(
+            f"{format_minor(x.amount_minor, p.currency)} on {x.on}" for x in p.parts.all()
+        )
+        said.append(
+            f"promise P{p.pk} ({word(p.state)}): {parts}"
+            + _on_condition(p.conditions, word)
+            + so_far(p, c.paid.get(p.pk))
+        )
+    for q in c.plans:
+        dues = ", ".join(
+            f"{format_minor(i.principal_minor + i.interest_minor, q.currency)} on {i.due_on}"
+            for i in q.instalments.all()
+        )
+        said.append(f"plan PL{q.pk} ({word(q.status)}): {dues}" + _on_condition(q.conditions, word))
+    return "; ".join(said)
+
+
+def _on_condition(conditions: list[str], word: Callable[[object], str]) -> str:
+    return f" on condition of {', '.join(word(c) for c in conditions)}" if conditions else ""
+
+
+def _cell(value: object) -> object:
+    """A CSV cell: empty for None; text a spreadsheet shows and never runs (a contact named
+    `=HYPERLINK(...)`: `arrears.domain.text.neutralise`, the rule of every export)."""
+    if value is None:
+        return ""
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def _stored(row: dict[str, object]) -> Commitments | None:
+    """A row's commitment (`selectors.Commitments` on an acceptance, else None)."""
+    return cast("Commitments | None", row["commitment"])
+
+
+def negotiation_csv(rows: Iterable[dict[str, object]]) -> str:
+    """`selectors.negotiation_rows` as CSV (for the file, the auditor, the lawyer): one row per
+    event, codes as stored, the commitment an acceptance became in its last column."""
+    buf = io.StringIO()
+    columns = ["negotiation", *ROW_COLUMNS, "commitment"]
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        said = {**row, "commitment": commitment_words(_stored(row))}
+        writer.writerow({k: _cell(v) for k, v in said.items()})
+    return buf.getvalue()
+
+
 def history_row_words(r: dict[str, object]) -> str:
-    """A row of `selectors.negotiation_rows` (plain) as one line: '#3.2 2026-11-25 counter
+    """A row of `selectors.negotiation_rows` as one line: '#3.2 2026-11-25 counter
     cora: EUR 400.00 by 2026-12-10, total ... condition, reason, commitment'."""
     terms = f" {r['first_amount']} by {r['first_on']}" if r["first_on"] else ""
     if r["instalments"]:
         terms += f", total {r['total']} by {r['last_on']} ({r['instalments']} more)"
-    extra = " ".join(_codes_or_text(r[k]) for k in ("condition", "reason", "commitment") if r[k])
+    said = {**r, "commitment": commitment_words(_stored(r), plain=True)}
+    extra = " ".join(
+        _codes_or_text(said[k]) for k in ("condition", "reason", "commitment") if said[k]
+    )
     return (
         f"#{r['negotiation']}.{r['seq']} {r['on']} {say(r['kind']):<18} "
         f"{r['by']}:{terms} {extra}".rstrip()
@@ -813,3 +883,158 @@ def excuse_stats_lines(stats: pl.DataFrame, *, as_of: date, window_days: int) ->
             f"recovered {got} of {owed} ({row['recovered_pct']} %)"
         )
     return out
+
+
+# What a desk command says when it is done, or when the thing it names is not there. A
+# template names no terminal command: `hint` is the terminal's (`cli.APPROVE_HINT`), empty
+# for a page that shows a link instead.
+NOT_FOUND = {
+    "approval": "no approval A{key} for {company}",
+    "plan": "no plan PL{key} for {company}",
+    "promise": "no promise P{key} for {company}",
+    "write_off": "no write-off W{key} for {company}",
+}
+NO_OPEN_NEGOTIATION = "{debtor} has no open negotiation"
+APPROVAL_ALREADY_WITHDRAWN = (
+    "A{key} was already withdrawn on {on} (reason: {reason}); nothing changed"
+)
+PLAN_ALREADY_WITHDRAWN = "PL{key} was already withdrawn on {on}; nothing changed"
+WRITEOFF_ALREADY_CANCELLED = "W{key} was already cancelled; nothing changed"
+
+
+def not_found_words(thing: str, key: object, company: str) -> str:
+    """`thing` is a NOT_FOUND key; `key` the number asked for."""
+    return NOT_FOUND[thing].format(key=key, company=company)
+
+
+def no_open_negotiation_words(debtor: str) -> str:
+    return NO_OPEN_NEGOTIATION.format(debtor=debtor)
+
+
+def approval_already_withdrawn_words(a: Approval) -> str:
+    return APPROVAL_ALREADY_WITHDRAWN.format(key=a.pk, on=a.decided_on, reason=a.decision_reason)
+
+
+def plan_already_withdrawn_words(plan: PaymentPlan) -> str:
+    return PLAN_ALREADY_WITHDRAWN.format(key=plan.pk, on=plan.withdrawn_on)
+
+
+def writeoff_already_cancelled_words(w: WriteOff) -> str:
+    return WRITEOFF_ALREADY_CANCELLED.format(key=w.pk)
+
+
+def approval_status_words(a: Approval) -> str:
+    return f"A{a.pk}: {a.status}"
+
+
+def approval_decided_words(a: Approval) -> str:
+    return f"A{a.pk} {say(a.status)} by {a.decided_by}"
+
+
+def plan_status_words(plan: PaymentPlan) -> str:
+    return f"plan PL{plan.pk}: {plan.status}"
+
+
+def promise_status_words(p: PromiseToPay) -> str:
+    return f"promise P{p.pk}: {p.state}"
+
+
+def writeoff_status_words(w: WriteOff) -> str:
+    return f"write-off W{w.pk}: {w.status}"
+
+
+def negotiation_status_words(n: Negotiation) -> str:
+    return f"negotiation N{n.pk}: {n.status}"
+
+
+def handed_over_done_words(h: Handover) -> str:
+    before = h.from_owner.get_username() if h.from_owner else "no owner"
+    return f"handed over to {h.to} ({h.to_owner}) from {before}"
+
+
+def dispute_opened_words(d: Dispute, parts: list[tuple[str, Money]]) -> str:
+    """`parts`: the item numbers and the amounts disputed on them, as asked."""
+    on = ", ".join(f"{amount} on {number}" for number, amount in parts)
+    return (
+        f"dispute D{d.pk} open: {on} ({say(d.reason)}), owner {d.owner}, deadline "
+        f"{d.deadline}; only the disputed part leaves dunning"
+    )
+
+
+def dispute_resolved_words(d: Dispute, asked: str) -> str:
+    """`asked`: the outcome asked for, which waits for approval while `d.outcome` is empty."""
+    said = say(d.outcome) if d.outcome else f"{say(asked)} asked"
+    waits = "" if d.outcome else ": waits for a credit manager's approval"
+    return f"dispute D{d.pk}: {say(d.status)} ({said}){waits}"
+
+
+def writeoff_requested_words(
+    wo: WriteOff, parts: list[WriteOffPart], asked: Approval, currency: str, *, hint: str = ""
+) -> str:
+    total = format_minor(sum(p.amount_minor for p in parts), currency)
+    items = ", ".join(p.item.number for p in parts)
+    return (
+        f"write-off W{wo.pk} of {total} on {items} requested: approval A{asked.pk} waits for "
+        f"a credit manager{hint}"
+    )
+
+
+def plan_made_lines(
+    plan: PaymentPlan,
+    instalments: list[Instalment],
+    asked: Approval | None,
+    currency: str,
+    *,
+    hint: str = "",
+) -> list[str]:
+    """A new plan: its head, one line per instalment, and the approval it waits for with
+    the limits passed (what `approval_lines` says after its head)."""
+    covers = ", ".join(plan.covered_items)
+    lines = [
+        f"plan PL{plan.pk} ({say(plan.status)}): {format_minor(plan.principal_minor, currency)} "
+        f"on {covers}:"
+    ]
+    for i in instalments:
+        amount = format_minor(i.principal_minor + i.interest_minor, currency)
+        interest = format_minor(i.interest_minor, currency)
+        lines.append(f"  #{i.seq} {i.due_on} {amount} (interest {interest})")
+    if asked is not None:
+        lines.append(
+            f"approval A{asked.pk} waits for a credit manager{hint}; the "
+            "ladder goes on until it is approved"
+        )
+        lines.extend(approval_lines(asked)[2:])
+    return lines
+
+
+def promise_made_lines(p: PromiseToPay, asked: Approval | None, *, hint: str = "") -> list[str]:
+    head = f"promise P{p.pk}: {format_minor(p.total_minor, p.currency)} ({say(p.state)})"
+    if asked is None:
+        return [f"{head}; the ladder holds back the promised amount until then"]
+    return [
+        f"{head}: approval A{asked.pk} waits for a credit manager{hint}, and "
+        "the ladder goes on until it is approved",
+        *approval_lines(asked)[2:],  # the limits passed, and the limits
+    ]
+
+
+def seeded_words(seeded: Mapping[str, int]) -> str:
+    """The demo's negotiation stories told, by name (`services.demo.Seeded`)."""
+    if not seeded:
+        return "negotiations: already seeded, nothing added"
+    return "negotiations seeded: " + ", ".join(f"{k} {v}" for k, v in sorted(seeded.items()))
+
+
+def policy_named_words(company: str) -> str:
+    """The negotiation policy as the thing an export writes."""
+    return f"the negotiation policy of {company}"
+
+
+def policy_loaded_words(company: str, fields: Iterable[str]) -> str:
+    """The fields a loaded policy document set."""
+    return f"negotiation policy of {company}: {', '.join(sorted(fields))}"
+
+
+def policy_own_words(company: str, own: Iterable[str]) -> str:
+    """The fields the company sets itself (the rest are the defaults)."""
+    return f"company {company} sets: {', '.join(sorted(own)) or 'nothing (defaults)'}"

@@ -8,8 +8,6 @@ the services share (`promise_record_for`) take no person: the service asked."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,7 +19,6 @@ from django.db.models import Count, Prefetch, Q, Sum
 
 from arrears.apps.accounts.access import readable_owner, require
 from arrears.apps.cases.models import Case
-from arrears.apps.cases.presentation import say
 from arrears.apps.cases.selectors import CaseBalance, case_balance, holidays_for
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import Company, Debtor
@@ -41,15 +38,12 @@ from arrears.apps.negotiation.models import (
     PromiseToPay,
 )
 from arrears.apps.negotiation.policy import company_document, desk_policy, promise_policy
-from arrears.apps.negotiation.presentation import DECISIONS, OVERRIDE_WORDS, WAITING, so_far
+from arrears.apps.negotiation.presentation import DECISIONS, OVERRIDE_WORDS, WAITING
 from arrears.domain.access import Verb
 from arrears.domain.excuses import outcome_stats
 from arrears.domain.matching import receipt_scope
-from arrears.domain.money import format_minor
-from arrears.domain.negotiation import ROW_COLUMNS
 from arrears.domain.negotiation.document import DeskPolicy
 from arrears.domain.promises import NEVER_STOOD, PromiseRecord, PromiseState, evaluate_promise
-from arrears.domain.text import neutralise
 
 
 def promise_record_for(*, debtor: Debtor, as_of: date, with_plans: bool = False) -> PromiseRecord:
@@ -226,20 +220,33 @@ def approval_queue(*, actor: Any, company: Company) -> list[Approval]:
     )
 
 
+@dataclass(frozen=True)
+class Commitments:
+    """The promises and plans an agreed negotiation became, as the ledger holds them (with
+    their parts and instalments read, in id order), and what each promise had paid so far
+    (`paid`, by promise id). In words: `presentation.commitment_words`."""
+
+    promises: tuple[PromiseToPay, ...] = ()
+    plans: tuple[PaymentPlan, ...] = ()
+    paid: dict[int, int | None] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.promises or self.plans)
+
+
 def negotiation_rows(
-    *, actor: Any, case: Case, plain: bool = False, as_of: date | None = None
+    *, actor: Any, case: Case, as_of: date | None = None
 ) -> list[dict[str, object]]:
     """Every negotiation of the case as flat rows (ROW_COLUMNS plus the negotiation id, and for
-    an acceptance the `commitment` stored from it: the promise or plan, dates and amounts), to
-    a person who may read its notes. `plain`: the commitment's states and conditions in words,
-    for the terminal (the CSV keeps the codes). `as_of`: the history as it stood at the end of
-    that day (its events up to then). A standing promise says what is paid so far and still
-    owed: on `as_of`, else as the daily run last judged it."""
+    an acceptance the `commitment` stored from it, `Commitments`; None on other rows), to a
+    person who may read its notes. `as_of`: the history as it stood at the end of that day (its
+    events up to then). A standing promise's paid so far is on `as_of`, else as the daily run
+    last judged it. In words: `presentation.history_row_words` and `negotiation_csv`."""
     _require_notes(actor, case)
-    return _rows(case, plain=plain, as_of=as_of)
+    return _rows(case, as_of=as_of)
 
 
-def _rows(case: Case, *, plain: bool, as_of: date | None = None) -> list[dict[str, object]]:
+def _rows(case: Case, *, as_of: date | None = None) -> list[dict[str, object]]:
     """Every negotiation's events and commitments, read in a fixed number of queries."""
     out: list[dict[str, object]] = []
     negotiations = (
@@ -256,65 +263,23 @@ def _rows(case: Case, *, plain: bool, as_of: date | None = None) -> list[dict[st
     )
     for n in negotiations:
         history = history_domain(n.events.all(), case.currency)
-        stored = _commitments(n, plain=plain, as_of=as_of)
+        stored = _commitments(n, as_of=as_of)
         for row in history.rows():
             on = row["on"]
             if as_of is not None and isinstance(on, date) and on > as_of:
                 continue
-            done = stored if row["kind"] == "acceptance" else ""
+            done = stored if row["kind"] == "acceptance" else None
             out.append({"negotiation": n.pk, **row, "commitment": done})
     return out
 
 
-def _commitments(n: Negotiation, *, plain: bool = False, as_of: date | None = None) -> str:
+def _commitments(n: Negotiation, *, as_of: date | None = None) -> Commitments:
     """The promises and plans an agreed negotiation became, as the ledger holds them."""
-    word = say if plain else str
-    said = []
-    promises = list(n.promises.all())  # prefetched with their parts and items, in id order
-    paid = {p.pk: p.paid_minor for p in promises}
+    promises = tuple(n.promises.all())  # prefetched with their parts and items, in id order
+    paid: dict[int, int | None] = {p.pk: p.paid_minor for p in promises}
     if as_of is not None:
-        paid.update(paid_so_far(n.case, promises, as_of))
-    for p in promises:
-        parts = ", ".join(
-            f"{format_minor(x.amount_minor, p.currency)} on {x.on}" for x in p.parts.all()
-        )
-        said.append(
-            f"promise P{p.pk} ({word(p.state)}): {parts}"
-            + _conditions(p.conditions, word)
-            + so_far(p, paid[p.pk])
-        )
-    for q in n.plans.all():  # prefetched with their instalments, in id order
-        dues = ", ".join(
-            f"{format_minor(i.principal_minor + i.interest_minor, q.currency)} on {i.due_on}"
-            for i in q.instalments.all()
-        )
-        said.append(f"plan PL{q.pk} ({word(q.status)}): {dues}" + _conditions(q.conditions, word))
-    return "; ".join(said)
-
-
-def _conditions(conditions: list[str], word: Any = str) -> str:
-    return f" on condition of {', '.join(word(c) for c in conditions)}" if conditions else ""
-
-
-def _cell(value: object) -> object:
-    """A CSV cell: empty for None; text a spreadsheet shows and never runs (a contact named
-    `=HYPERLINK(...)`: `arrears.domain.text.neutralise`, the rule of every export)."""
-    if value is None:
-        return ""
-    return neutralise(value) if isinstance(value, str) else value
-
-
-def negotiation_csv(*, actor: Any, case: Case, as_of: date | None = None) -> str:
-    """The case's negotiation history as CSV (for the file, the auditor, the lawyer), to a
-    person who may read its notes; `as_of` as in `negotiation_rows`."""
-    _require_notes(actor, case)
-    buf = io.StringIO()
-    columns = ["negotiation", *ROW_COLUMNS, "commitment"]
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in _rows(case, plain=False, as_of=as_of):
-        writer.writerow({k: _cell(v) for k, v in row.items()})
-    return buf.getvalue()
+        paid.update(paid_so_far(n.case, list(promises), as_of))
+    return Commitments(promises, tuple(n.plans.all()), paid)  # plans with their instalments
 
 
 def excuse_stats(

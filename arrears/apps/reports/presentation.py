@@ -402,3 +402,26 @@ def _lift(ours: int, theirs: int) -> str:
         return "(expected recovery: no baseline to compare)"
     times = Decimal(ours) / Decimal(theirs)
     return f"(expected recovery finds {times.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,f} times as much)"
+
+
+def worklist_title(
+    *, company: str, on: date, count: int, owner: str = "", team: bool = False
+) -> str:
+    """The worklist's head: whose list (a collector's, the team's or yours), where, when, and
+    how many actions."""
+    whose = f"{owner}'s" if owner else "Your team's" if team else "Your"
+    n = f"{count:,} action{'' if count == 1 else 's'}"
+    return f"{whose} worklist at {company} on {on}: {n}"
+
+
+def ageing_title(
+    *, company: str, as_of: date, by: Sequence[str], currency: str | None, empty: bool
+) -> str:
+    """The ageing report's head: by which dimensions, in the company's currency when it is
+    one (`currency`), and "no open items" when the report is `empty`."""
+    title = f"Ageing of {company} as of {as_of}, by {', '.join(by)}"
+    if currency:
+        title += f", in {currency}"
+    if empty:
+        title += ": no open items"
+    return title

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from arrears.apps.cases.models import Case, CaseEvent
 from arrears.apps.negotiation.models import Approval, PaymentPlan, PromiseToPay
 from arrears.apps.negotiation.presentation import describe_desk_event
+from arrears.apps.negotiation.selectors import events_facts
 from arrears.apps.negotiation.services import (
     approval_decide,
     approval_withdraw,
@@ -47,7 +48,7 @@ def _waiting_promise(w) -> PromiseToPay:
 
 def _line(w, rule: str) -> str:
     e = next(e for e in CaseEvent.objects.filter(case=w.case) if e.reason.get("rule") == rule)
-    said = describe_desk_event(e)
+    said = describe_desk_event(e, events_facts([e]))
     assert said is not None
     return said
 
@@ -108,10 +109,27 @@ def test_no_desk_event_falls_back_to_a_bare_rule_code(w):
     _waiting_promise(w)
     a = Approval.objects.get()
     approval_decide(approval=a, actor=w.maria, approve=False, reason="no", as_of=AS_OF)
-    for e in CaseEvent.objects.filter(case=w.case):
-        said = describe_desk_event(e)
+    events = list(CaseEvent.objects.filter(case=w.case))
+    facts = events_facts(events)
+    for e in events:
+        said = describe_desk_event(e, facts)
         if said is not None:
             assert e.reason["rule"] not in said.split(": ", 1)[1].split()
+
+
+def test_a_history_s_desk_lines_read_nothing_once_its_facts_are_read(w, django_assert_num_queries):
+    """The facts of a whole history are read in one query; the words then read nothing, so
+    a long history costs no query per event (the approval a decision or a wait names). The
+    events come as `cases.selectors.case_explain` reads them, with their run and actor."""
+    _waiting_promise(w)
+    a = Approval.objects.get()
+    approval_decide(approval=a, actor=w.maria, approve=False, reason="no", as_of=AS_OF)
+    events = list(CaseEvent.objects.filter(case=w.case).select_related("run", "actor"))
+    with django_assert_num_queries(1):
+        facts = events_facts(events)
+    with django_assert_num_queries(0):
+        said = [describe_desk_event(e, facts) for e in events]
+    assert any(x and f"A{a.pk}" in x for x in said)
 
 
 def test_explain_says_a_paid_case_is_closed_instead_of_a_live_step(w):

@@ -11,7 +11,7 @@ import pytest
 
 from arrears.apps.cases.models import Action, Case, CaseEvent
 from arrears.apps.negotiation.presentation import describe_desk_event, negotiation_lines
-from arrears.apps.negotiation.selectors import case_negotiation
+from arrears.apps.negotiation.selectors import case_negotiation, events_facts
 from arrears.apps.negotiation.services import case_handover
 from arrears.apps.negotiation.services.common import follow_up
 from arrears.domain.ladder import Channel, Role
@@ -73,7 +73,7 @@ def test_the_handover_event_lists_the_actions_it_cancelled(w):
         ["reminder", "email", "2026-11-25"],
         ["call", "phone", "2026-11-25"],
     ]
-    line = describe_desk_event(e)
+    line = describe_desk_event(e, events_facts([e]))
     assert "the collector's open actions cancelled: " in line
     assert "call (phone) due 2026-11-25" in line
 

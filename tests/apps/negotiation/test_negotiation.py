@@ -13,7 +13,8 @@ from arrears.apps.negotiation.models import (
     PaymentPlan,
     PromiseToPay,
 )
-from arrears.apps.negotiation.selectors import approval_queue, negotiation_csv, negotiation_rows
+from arrears.apps.negotiation.presentation import commitment_words, negotiation_csv
+from arrears.apps.negotiation.selectors import approval_queue, negotiation_rows
 from arrears.apps.negotiation.services import (
     NotAllowed,
     OverrideIn,
@@ -211,7 +212,7 @@ def test_a_second_collector_may_not_negotiate_on_cora_s_debtor(w):
 
 def test_the_history_exports_as_csv_with_one_row_per_event(w):
     _propose(w, _all_in(12))
-    text = negotiation_csv(actor=w.cora, case=w.case)
+    text = negotiation_csv(negotiation_rows(actor=w.cora, case=w.case))
     lines = text.strip().splitlines()
     assert lines[0].startswith("negotiation,seq,on,kind,by,currency")
     assert len(lines) == 3 and ",counter," in lines[2]
@@ -262,7 +263,7 @@ def test_the_replaced_request_is_in_the_exported_history(w):
     assert gone["first_on"] == _days(40)
     stored = NegotiationEvent.objects.get(kind="approval_requested", seq=rows[-2]["seq"])
     assert stored.script == r.recommendation.script
-    assert "approval_withdrawn" in negotiation_csv(actor=w.cora, case=w.case)
+    assert "approval_withdrawn" in negotiation_csv(negotiation_rows(actor=w.cora, case=w.case))
 
 
 def test_the_history_shows_the_commitment_an_acceptance_became(w):
@@ -273,8 +274,8 @@ def test_the_history_shows_the_commitment_an_acceptance_became(w):
         f"promise P{p.pk} (open): EUR 1,000.00 on {_days(12)} on condition of payment_today"
         "; paid so far EUR 0.00, still owed EUR 1,000.00"
     )
-    assert (last["kind"], last["commitment"]) == ("acceptance", want)
-    lines = negotiation_csv(actor=w.cora, case=w.case).strip().splitlines()
+    assert (last["kind"], commitment_words(last["commitment"])) == ("acceptance", want)
+    lines = negotiation_csv(negotiation_rows(actor=w.cora, case=w.case)).strip().splitlines()
     assert lines[0].endswith(",recommended,commitment") and lines[-1].endswith(f'"{want}"')
 
 

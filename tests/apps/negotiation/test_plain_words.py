@@ -21,6 +21,7 @@ from arrears.apps.negotiation.models import (
     PromiseToPay,
 )
 from arrears.apps.negotiation.presentation import describe_desk_event
+from arrears.apps.negotiation.selectors import events_facts
 from arrears.apps.negotiation.services import (
     approval_decide,
     case_ensure,
@@ -223,8 +224,10 @@ def test_negotiation_history_speaks_words_while_the_csv_keeps_the_codes(w):
 
 def test_every_desk_event_reads_without_codes(w):
     _full_negotiation(w)
-    for e in CaseEvent.objects.all():
-        said = describe_desk_event(e)
+    events = list(CaseEvent.objects.all())
+    facts = events_facts(events)
+    for e in events:
+        said = describe_desk_event(e, facts)
         if said is not None:
             assert not CODE.search(said), said
             assert "None" not in said, said

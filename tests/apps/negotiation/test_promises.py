@@ -11,6 +11,7 @@ from arrears.apps.negotiation.models import PromiseToPay
 from arrears.apps.negotiation.presentation import describe_desk_event, negotiation_lines
 from arrears.apps.negotiation.selectors import (
     case_negotiation,
+    events_facts,
     promise_record_for,
 )
 from arrears.apps.negotiation.services import (
@@ -179,7 +180,7 @@ def test_a_payment_dated_by_the_promise_imported_after_it_broke_makes_it_kept(w)
     assert (record.kept, record.broken, record.partly_kept) == (1, 0, 0)
     event = CaseEvent.objects.filter(case=w.case, kind="promise").order_by("id").last()
     assert event.reason["rule"] == "promise_rejudged"
-    assert describe_desk_event(event).endswith(
+    assert describe_desk_event(event, events_facts([event])).endswith(
         f"promise P{p.pk} judged again on payments imported since: broken before, now kept "
         "(EUR 300.00 of EUR 300.00 paid by its date); follow-up of 2026-12-02 cancelled"
     )

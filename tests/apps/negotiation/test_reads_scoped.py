@@ -11,13 +11,12 @@ import pytest
 
 from arrears.apps.accounts.models import AccessPolicy
 from arrears.apps.accounts.services import user_ensure
-from arrears.apps.negotiation.presentation import handed_over_words
+from arrears.apps.negotiation.presentation import handed_over_words, negotiation_csv
 from arrears.apps.negotiation.selectors import (
     approval_queue,
     case_handover,
     case_negotiation,
     excuse_stats,
-    negotiation_csv,
     negotiation_policy_read,
     negotiation_rows,
 )
@@ -48,7 +47,7 @@ def _case_readers(w: World) -> dict[str, Any]:
     return {
         "case_negotiation": lambda who: case_negotiation(actor=who, case=w.case, as_of=AS_OF),
         "negotiation_rows": lambda who: negotiation_rows(actor=who, case=w.case),
-        "negotiation_csv": lambda who: negotiation_csv(actor=who, case=w.case),
+        "negotiation_csv": lambda who: negotiation_csv(negotiation_rows(actor=who, case=w.case)),
     }
 
 

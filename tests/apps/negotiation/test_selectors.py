@@ -9,6 +9,7 @@ from arrears.apps.negotiation.presentation import describe_desk_event, negotiati
 from arrears.apps.negotiation.selectors import (
     approval_queue,
     case_negotiation,
+    events_facts,
     open_disputes,
     promise_record_for,
 )
@@ -103,13 +104,15 @@ def test_open_disputes_of_an_owner_include_those_escalated_to_them(w):
 def test_desk_events_read_as_sentences_with_amounts(w):
     _promise(w, amount="250")
     sweep_as_admin(company=w.company, as_of=date(2026, 12, 3))
-    lines = [describe_desk_event(e) for e in w.case.events.order_by("id")]
+    events = list(w.case.events.order_by("id"))
+    facts = events_facts(events)
+    lines = [describe_desk_event(e, facts) for e in events]
     assert any(
         line and "promise P" in line and "EUR 250.00 on 2026-11-27" in line for line in lines
     )
     assert any(line and "broken: EUR 0.00 of EUR 250.00" in line for line in lines)
     opened = w.case.events.filter(kind="opened").first()
-    assert describe_desk_event(opened) is None
+    assert describe_desk_event(opened, facts) is None
 
 
 def test_the_negotiation_record_counts_a_defaulted_plan_as_a_broken_promise(w):
@@ -128,7 +131,9 @@ def test_the_negotiation_record_counts_a_defaulted_plan_as_a_broken_promise(w):
 def test_withdrawals_read_as_sentences(w):
     wo = writeoff_request(case=w.case, actor=w.cora, reason="insolvent", as_of=AS_OF)
     writeoff_cancel(write_off=wo, actor=w.cora, as_of=AS_OF, reason="debtor paid")
-    lines = [describe_desk_event(e) for e in CaseEvent.objects.filter(case=w.case).order_by("id")]
+    events = list(CaseEvent.objects.filter(case=w.case).order_by("id"))
+    facts = events_facts(events)
+    lines = [describe_desk_event(e, facts) for e in events]
     assert f"{AS_OF} write-off: write-off W{wo.pk} cancelled: debtor paid" in lines
     assert any(
         "approval request A" in (x or "") and "withdrawn: debtor paid" in (x or "") for x in lines

@@ -354,6 +354,7 @@ def test_a_write_off_cannot_take_money_a_standing_promise_counts_on(w):
 
 def test_a_handover_without_an_agency_name_reads_with_single_spaces(w):
     from arrears.apps.negotiation.presentation import describe_desk_event
+    from arrears.apps.negotiation.selectors import events_facts
 
     case_handover(
         case=w.case,
@@ -363,6 +364,7 @@ def test_a_handover_without_an_agency_name_reads_with_single_spaces(w):
         reason="final notice ignored",
         as_of=AS_OF,
     )
-    line = describe_desk_event(CaseEvent.objects.get(case=w.case, kind="handover"))
+    e = CaseEvent.objects.get(case=w.case, kind="handover")
+    line = describe_desk_event(e, events_facts([e]))
     assert line is not None and "handed over to legal (cora -> lena): final notice" in line
     assert "  " not in line

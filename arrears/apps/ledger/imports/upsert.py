@@ -35,16 +35,6 @@ class ImportSummary:
     closed: int = 0  # items absent from a complete open-items file, set to open 0
     notes: tuple[str, ...] = ()  # what the import kept from the file, and why
 
-    def __str__(self) -> str:
-        lines = [
-            f"{self.kind}: {self.rows:,} rows: {self.created:,} created, "
-            f"{self.updated:,} updated, {self.unchanged:,} unchanged"
-            + (f", {self.closed:,} absent and closed (paid in the ERP)" if self.closed else "")
-        ]
-        lines += [f"  {col}: changed in {n:,} rows" for col, n in self.changes.items() if n]
-        lines += [f"  {note}" for note in self.notes]
-        return "\n".join(lines)
-
 
 @dataclass(frozen=True)
 class Diff:

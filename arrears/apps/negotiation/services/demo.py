@@ -52,12 +52,7 @@ MAX_DEBTORS = 600  # enough to see every story; the seeding goes through the ser
 
 
 class Seeded(Counter[str]):
-    """Stories told, by name."""
-
-    def summary(self) -> str:
-        if not self:
-            return "negotiations: already seeded, nothing added"
-        return "negotiations seeded: " + ", ".join(f"{k} {v}" for k, v in sorted(self.items()))
+    """Stories told, by name (in words: `presentation.seeded_words`)."""
 
 
 def negotiation_demo_seed(

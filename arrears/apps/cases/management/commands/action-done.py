@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from arrears.apps.cases.cli import action_id, add_day_option, day
-from arrears.apps.cases.presentation import describe_action
+from arrears.apps.cases.presentation import describe_action, follow_up_words
 from arrears.apps.cases.services import action_complete
 from arrears.apps.common.cli import PersonCommand
 from arrears.domain.actions import Outcome
@@ -30,4 +30,4 @@ class Command(PersonCommand):
         )
         self.stdout.write(describe_action(done.action))
         if done.follow_up is not None:
-            self.stdout.write(f"next: {describe_action(done.follow_up)}")
+            self.stdout.write(follow_up_words(done.follow_up))

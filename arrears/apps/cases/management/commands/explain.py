@@ -17,6 +17,8 @@ from arrears.apps.cases.presentation import (
     case_head,
     describe_action,
     history_lines,
+    last_actions_heading,
+    last_messages_heading,
     state_lines,
 )
 from arrears.apps.cases.selectors import case_explain
@@ -72,11 +74,11 @@ class Command(PersonCommand):
             for line in history_lines(ex, partial(describe_desk_event, facts=facts)):
                 self.stdout.write(f"    {line}")
             if ex.actions:
-                self.stdout.write(f"  actions (the last {len(ex.actions)}):")
+                self.stdout.write(f"  {last_actions_heading(len(ex.actions))}")
                 for a in ex.actions:
                     self.stdout.write(f"    {describe_action(a)}")
             sent = case_outbox(case_id=c.pk)  # the case was read above, with access asked
             if sent:
-                self.stdout.write(f"  messages in the outbox (the last {len(sent)}):")
+                self.stdout.write(f"  {last_messages_heading(len(sent))}")
                 for m in sent:
                     self.stdout.write(f"    {outbox_line(m)}")

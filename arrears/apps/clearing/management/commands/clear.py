@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from arrears.apps.clearing.obligations import clearing_propose
 from arrears.apps.clearing.presentation import FIRM_HEADER, clearing_summary, firm_rows
-from arrears.apps.common.cli import PersonCommand, add_company_option
+from arrears.apps.common.cli import PersonCommand, add_company_option, no_such_file_words
 from arrears.apps.ledger.imports import ImportRejected
 from arrears.apps.reports.exports import write_rows_csv
 
@@ -26,7 +26,7 @@ class Command(PersonCommand):
         company = self.company_for(person, o)
         path = Path(o["file"])
         if not path.is_file():
-            raise CommandError(f"no such file: {path}")
+            raise CommandError(no_such_file_words(path))
         try:
             proposal = clearing_propose(actor=person, company=company, path=path)
         except ImportRejected as e:  # every bad row, named

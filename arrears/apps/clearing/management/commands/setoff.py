@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from arrears.apps.clearing.models import SetOffState
-from arrears.apps.clearing.presentation import record_line, setoff_lines
+from arrears.apps.clearing.presentation import record_line, setoff_lines, setoffs_written_words
 from arrears.apps.clearing.selectors import setoff_proposals, setoffs_list
 from arrears.apps.clearing.services import (
     setoff_book,
@@ -91,6 +91,6 @@ class Command(PersonCommand):
                 n = setoff_export(actor=person, company=company, path=Path(o["file"]), on=on)
             except OSError as e:
                 raise CommandError(str(e)) from None
-            self.stdout.write(f"{n} approved set-off{'' if n == 1 else 's'} written to {o['file']}")
+            self.stdout.write(setoffs_written_words(n, o["file"]))
         else:
             self.stdout.write(record_line(setoff_book(actor=person, setoff_id=o["id"], on=on)))

@@ -23,7 +23,7 @@ from arrears.apps.accounts.services import (
     token_authenticate,
     token_create,
 )
-from arrears.apps.cases.presentation import run_result_words
+from arrears.apps.cases.presentation import history_runs_words, run_result_words
 from arrears.apps.cases.selectors import last_run
 from arrears.apps.cases.services import (
     RunLocked,
@@ -33,11 +33,13 @@ from arrears.apps.cases.services import (
     strategies_install_defaults,
 )
 from arrears.apps.common import clock
-from arrears.apps.common.cli import iso_date, terminal_person
+from arrears.apps.common.cli import demo_welcome_words, iso_date, terminal_person
 from arrears.apps.common.progress import Progress
 from arrears.apps.ledger.imports import ImportRejected, import_file
 from arrears.apps.ledger.models import Company
+from arrears.apps.ledger.presentation import generating_words, imported_words
 from arrears.apps.ledger.services import company_bootstrap, company_setup, exchange_rate_set
+from arrears.apps.negotiation.presentation import seeded_words
 from arrears.apps.negotiation.services.demo import negotiation_demo_seed
 from arrears.demo.generate import generate_ledger, write_csv
 from arrears.domain.access import PersonRole
@@ -110,7 +112,7 @@ class Command(BaseCommand):
                 )
         except Refusal as e:
             raise CommandError(say(e)) from None
-        self.stdout.write(f"generating {o['items']:,} items (seed {o['seed']}) into {out}")
+        self.stdout.write(generating_words(o["items"], o["seed"], out))
         self.shown.step(f"generating {o['items']:,} items")
         ledger = generate_ledger(
             items=o["items"], seed=o["seed"], as_of=as_of, collectors=COLLECTORS
@@ -128,10 +130,7 @@ class Command(BaseCommand):
                 )
             except ImportRejected as e:
                 raise CommandError(str(e)) from None
-            self.stdout.write(
-                f"imported {kind}: {s.rows:,} rows, {s.created:,} created, "
-                f"{s.updated:,} updated, {s.unchanged:,} unchanged"
-            )
+            self.stdout.write(imported_words(s))
         history = self._history(company, as_of, o["history_weeks"])
         try:
             if history:  # the first run opens the cases the desk's stories then work on
@@ -141,7 +140,7 @@ class Command(BaseCommand):
             seeded = negotiation_demo_seed(
                 actor=admin, company=company, as_of=as_of, seed=o["seed"]
             )
-            self.stdout.write(seeded.summary())
+            self.stdout.write(seeded_words(seeded))
             tokens = _demo_tokens(admin, Path(settings.DATA_DIR) / "demo" / "tokens")
             result = self._runs(admin, company, as_of, history)
         except (RunLocked, RunRefused) as e:
@@ -152,14 +151,7 @@ class Command(BaseCommand):
                 "  (the demo leaves 1 % of its debtors without an owner on purpose: the run "
                 "reports such cases as defects for a credit manager to assign)"
             )
-        self.stdout.write(
-            f"\nthe demo's people have access tokens in {tokens}/ (one file each: admin, maria "
-            f"the credit manager, collectors {', '.join(COLLECTORS)}, lena (legal), inkasso (the "
-            "agency)); act as one with\n"
-            f"  export ARREARS_TOKEN=$(cat {tokens}/alice)\n"
-            "next: `arrears worklist` (alice's day), `arrears explain <debtor code>` (why is an "
-            "account at its step?), `arrears ageing`, `arrears people list` (as admin)"
-        )
+        self.stdout.write(demo_welcome_words(tokens, COLLECTORS))
 
     def _history(self, company: Company, as_of: date, weeks: int) -> list[date]:
         """The weekly runs over the past weeks not done yet (a repeated demo skips them)."""
@@ -173,9 +165,7 @@ class Command(BaseCommand):
             self.shown.step(f"run {n} of {len(history) + 1}, as of {day}")
             run_daily(actor=admin, company=company, as_of=day)
         if history:
-            self.stdout.write(
-                f"ran {len(history)} weekly runs from {history[0]} to build a history"
-            )
+            self.stdout.write(history_runs_words(history))
         self.shown.step(f"today's run, as of {as_of}")
         return run_daily(actor=admin, company=company, as_of=as_of)
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from arrears.apps.accounts.services import token_authenticate
-from arrears.apps.common.cli import token_file
+from arrears.apps.common.cli import logged_in_words, token_file
 from arrears.domain.refusal import Refusal
 from arrears.words import say
 
@@ -31,4 +31,4 @@ class Command(BaseCommand):
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(secret + "\n")
         os.chmod(path, 0o600)
-        self.stdout.write(f"logged in as {person.get_username()} (token saved in {path})")
+        self.stdout.write(logged_in_words(person.get_username(), path))

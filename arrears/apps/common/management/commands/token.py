@@ -7,7 +7,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from arrears.apps.accounts.presentation import token_line, token_made_words, token_revoked_words
+from arrears.apps.accounts.presentation import (
+    no_person_words,
+    token_line,
+    token_made_words,
+    token_revoked_words,
+)
 from arrears.apps.accounts.selectors import tokens_list
 from arrears.apps.accounts.services import TOKEN_DAYS, token_create, token_revoke
 from arrears.apps.common.cli import PersonCommand
@@ -45,5 +50,5 @@ class Command(PersonCommand):
 def _person(username: str) -> Any:
     found = get_user_model().objects.filter(username=username).first()
     if found is None:
-        raise CommandError(f"no person {username!r}")
+        raise CommandError(no_person_words(username))
     return found

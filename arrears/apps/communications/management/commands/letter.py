@@ -5,12 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
+from arrears.apps.common.cli import (
+    PersonCommand,
+    add_company_option,
+    file_written_words,
+    iso_date,
+)
 from arrears.apps.common.clock import today
 from arrears.apps.communications.models import SenderDetails
 from arrears.apps.communications.outbox import payment_details, postal_lines
 from arrears.apps.communications.pdf import Address, letter_pdf
-from arrears.apps.communications.presentation import LANGUAGES
+from arrears.apps.communications.presentation import (
+    LANGUAGES,
+    interest_not_shown_words,
+    letter_preview_words,
+)
 from arrears.apps.communications.rendering import render
 from arrears.apps.communications.selectors import case_letter
 from arrears.apps.ledger.models import Debtor
@@ -47,7 +56,7 @@ class Command(PersonCommand):
             if e.code != "interest.no_rate":
                 raise
             # a preview still shows the letter; what is missing is said, never a silent zero
-            self.stderr.write(f"interest and compensation not shown: {say(e)}\n")
+            self.stderr.write(interest_not_shown_words(say(e)))
             found = case_letter(**asked, with_interest=False)
         message = render(
             found.letter,
@@ -56,7 +65,7 @@ class Command(PersonCommand):
             company=found.company,
             reference=found.reference,
         )
-        self.stdout.write(f"Subject: {message.subject}\n\n{message.body}")
+        self.stdout.write(letter_preview_words(message.subject, message.body))
         if o["pdf"] is not None:
             on_paper = render(
                 found.letter,
@@ -82,4 +91,4 @@ class Command(PersonCommand):
                 ),
             )
             o["pdf"].write_bytes(data)
-            self.stdout.write(f"\nwritten {o['pdf']} ({len(data):,} bytes)\n")
+            self.stdout.write(file_written_words(o["pdf"], len(data)))

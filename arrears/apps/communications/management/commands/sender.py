@@ -7,6 +7,7 @@ from typing import Any
 from arrears.apps.accounts.access import require
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.communications.models import SenderDetails
+from arrears.apps.communications.presentation import sender_details_words
 from arrears.apps.communications.services import sender_set
 from arrears.domain.access import Verb
 
@@ -49,11 +50,7 @@ class Command(PersonCommand):
                 bank=o["bank"],
                 reference_format=o["reference"],
             )
-        if s is None:
+        if s is None:  # names the terminal command that sets them: the terminal's words
             self.stdout.write(f"{company.code} has no sender details: `arrears sender set`\n")
             return
-        address = " · ".join(s.address.splitlines())
-        account = " ".join(x for x in (s.iban, s.bic, s.account, s.bank) if x)
-        self.stdout.write(
-            f"{s.name} <{s.email}>, {address}\npay to: {account}\nreference: {s.reference_format}\n"
-        )
+        self.stdout.write(sender_details_words(s))

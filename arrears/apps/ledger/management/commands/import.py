@@ -10,9 +10,10 @@ from django.core.management.base import CommandError
 
 from arrears.apps.cases.presentation import holidays_changed_lines
 from arrears.apps.cases.services.holidays import holidays_import
-from arrears.apps.common.cli import PersonCommand, add_company_option
+from arrears.apps.common.cli import PersonCommand, add_company_option, no_such_file_words
 from arrears.apps.common.progress import Progress
 from arrears.apps.ledger.imports import KINDS, ImportRejected, import_file
+from arrears.apps.ledger.presentation import import_summary_words
 
 HOLIDAYS = "holidays"  # date,name: days the company does not work (`arrears holidays`)
 
@@ -36,7 +37,7 @@ class Command(PersonCommand):
     def act(self, person: Any, o: dict[str, Any]) -> None:
         company = self.company_for(person, o)
         if not o["file"].is_file():
-            raise CommandError(f"no such file: {o['file']}")
+            raise CommandError(no_such_file_words(o["file"]))
         if o["kind"] == HOLIDAYS:  # the company's calendar (cases), not the ERP's ledger
             changed = holidays_import(actor=person, company=company, path=o["file"])
             for line in holidays_changed_lines(changed):
@@ -59,4 +60,4 @@ class Command(PersonCommand):
             raise CommandError(str(e)) from None
         finally:
             shown.end()
-        self.stdout.write(str(summary))
+        self.stdout.write(import_summary_words(summary))

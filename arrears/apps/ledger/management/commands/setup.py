@@ -15,7 +15,8 @@ from django.db import transaction
 
 from arrears.apps.accounts.services import administrator_any_exists, token_create
 from arrears.apps.cases.services import strategies_install_defaults
-from arrears.apps.common.cli import terminal_person
+from arrears.apps.common.cli import first_administrator_words, terminal_person
+from arrears.apps.ledger.presentation import company_ready_words
 from arrears.apps.ledger.services import company_bootstrap, company_setup
 from arrears.domain.money import MoneyError
 from arrears.domain.refusal import Refusal
@@ -61,10 +62,6 @@ class Command(BaseCommand):
             raise CommandError(say(e)) from None
         except (ValueError, MoneyError) as e:
             raise CommandError(str(e)) from None
-        self.stdout.write(f"company {company.code} ({company.name}, {company.currency}) ready")
+        self.stdout.write(company_ready_words(company))
         if token is not None and person is not None:
-            self.stdout.write(
-                f"first administrator: {person.get_username()}; their access token (shown once):"
-                f"\n{token.secret}\nsave it with `arrears login` (paste it) or export "
-                "ARREARS_TOKEN=..."
-            )
+            self.stdout.write(first_administrator_words(person.get_username(), token.secret))

@@ -10,9 +10,12 @@ from django.core.management.base import CommandError
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, approval_id, as_of
 from arrears.apps.negotiation.models import Approval, DecisionStatus
+from arrears.apps.negotiation.presentation import (
+    approval_already_withdrawn_words,
+    approval_status_words,
+    not_found_words,
+)
 from arrears.apps.negotiation.services import approval_withdraw
-
-ALREADY = "A{key} was already withdrawn on {on} (reason: {reason}); nothing changed"
 
 
 class Command(DeskCommand):
@@ -26,9 +29,9 @@ class Command(DeskCommand):
     def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
         a = Approval.objects.filter(pk=o["id"], case__company=company).first()
         if a is None:
-            raise CommandError(f"no approval A{o['id']} for {company.code}")
+            raise CommandError(not_found_words("approval", o["id"], company.code))
         if a.status == DecisionStatus.WITHDRAWN:  # the service leaves it as it is
-            self.stdout.write(ALREADY.format(key=a.pk, on=a.decided_on, reason=a.decision_reason))
+            self.stdout.write(approval_already_withdrawn_words(a))
             return
         a = approval_withdraw(approval=a, actor=user, as_of=as_of(o, company), reason=o["reason"])
-        self.stdout.write(f"A{a.pk}: {a.status}")
+        self.stdout.write(approval_status_words(a))

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.presentation import say
 from arrears.apps.common.cli import (
     add_company_option,
     company_option,
@@ -22,7 +21,11 @@ from arrears.apps.common.cli import (
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, approval_id, as_of, refusal_words
 from arrears.apps.negotiation.models import Approval
-from arrears.apps.negotiation.presentation import approval_lines
+from arrears.apps.negotiation.presentation import (
+    approval_decided_words,
+    approval_lines,
+    not_found_words,
+)
 from arrears.apps.negotiation.selectors import approval_queue
 from arrears.apps.negotiation.services import approval_decide
 from arrears.domain.refusal import Refusal
@@ -59,7 +62,7 @@ class Command(DeskCommand):
     def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
         approval = Approval.objects.filter(pk=o["id"], case__company=company).first()
         if approval is None:
-            raise CommandError(f"no approval A{o['id']} for {company.code}")
+            raise CommandError(not_found_words("approval", o["id"], company.code))
         a = approval_decide(
             approval=approval,
             actor=user,
@@ -67,4 +70,4 @@ class Command(DeskCommand):
             reason=o["reason"],
             as_of=as_of(o, company),
         )
-        self.stdout.write(f"A{a.pk} {say(a.status)} by {a.decided_by}")
+        self.stdout.write(approval_decided_words(a))

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.presentation import say
 from arrears.apps.common.cli import iso_date
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import (
@@ -20,6 +19,7 @@ from arrears.apps.negotiation.cli import (
 )
 from arrears.apps.negotiation.cli import money as to_money
 from arrears.apps.negotiation.models import Dispute
+from arrears.apps.negotiation.presentation import dispute_opened_words, dispute_resolved_words
 from arrears.apps.negotiation.services import dispute_open, dispute_resolve
 from arrears.domain.disputes import DisputeOutcome, DisputeReason
 
@@ -59,9 +59,7 @@ class Command(DeskCommand):
                 credited=credited,
                 reason=o["why"],
             )
-            said = say(d.outcome) if d.outcome else f"{say(o['outcome'])} asked"
-            waits = "" if d.outcome else ": waits for a credit manager's approval"
-            self.stdout.write(f"dispute D{d.pk}: {say(d.status)} ({said}){waits}")
+            self.stdout.write(dispute_resolved_words(d, o["outcome"]))
             return
         if not o["part"] or not o["reason"]:
             raise CommandError("give at least one --part and the --reason")
@@ -74,8 +72,5 @@ class Command(DeskCommand):
             deadline=o["deadline"],
             note=o["note"],
         )
-        parts = ", ".join(f"{to_money(a, case.currency)} on {k}" for k, a in o["part"])
-        self.stdout.write(
-            f"dispute D{d.pk} open: {parts} ({say(d.reason)}), owner {d.owner}, deadline "
-            f"{d.deadline}; only the disputed part leaves dunning"
-        )
+        parts = [(k, to_money(a, case.currency)) for k, a in o["part"]]
+        self.stdout.write(dispute_opened_words(d, parts))

@@ -8,6 +8,7 @@ from typing import Any
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, member_named
 from arrears.apps.negotiation.models import HandoverTarget
+from arrears.apps.negotiation.presentation import handed_over_done_words
 from arrears.apps.negotiation.services import case_handover
 
 
@@ -31,5 +32,4 @@ class Command(DeskCommand):
             as_of=as_of(o, company),
             agency=o["agency"],
         )
-        before = h.from_owner.get_username() if h.from_owner else "no owner"
-        self.stdout.write(f"handed over to {h.to} ({h.to_owner}) from {before}")
+        self.stdout.write(handed_over_done_words(h))

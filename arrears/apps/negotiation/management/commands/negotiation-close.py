@@ -10,6 +10,10 @@ from django.core.management.base import CommandError
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of
 from arrears.apps.negotiation.models import Negotiation, NegotiationStatus
+from arrears.apps.negotiation.presentation import (
+    negotiation_status_words,
+    no_open_negotiation_words,
+)
 from arrears.apps.negotiation.services import negotiation_close
 
 
@@ -24,8 +28,8 @@ class Command(DeskCommand):
         case = case_of(company, o)
         neg = Negotiation.objects.filter(case=case, status=NegotiationStatus.OPEN).first()
         if neg is None:
-            raise CommandError(f"{case.debtor.code} has no open negotiation")
+            raise CommandError(no_open_negotiation_words(case.debtor.code))
         neg = negotiation_close(
             negotiation=neg, actor=user, as_of=as_of(o, company), reason=o["reason"]
         )
-        self.stdout.write(f"negotiation N{neg.pk}: {neg.status}")
+        self.stdout.write(negotiation_status_words(neg))

@@ -7,8 +7,8 @@ from typing import Any
 
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.apps.negotiation.cli import case_of
-from arrears.apps.negotiation.presentation import history_row_words
-from arrears.apps.negotiation.selectors import negotiation_csv, negotiation_rows
+from arrears.apps.negotiation.presentation import history_row_words, negotiation_csv
+from arrears.apps.negotiation.selectors import negotiation_rows
 
 
 class Command(PersonCommand):
@@ -25,9 +25,9 @@ class Command(PersonCommand):
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
         case = case_of(self.company_for(person, o), o)
+        rows = negotiation_rows(actor=person, case=case, as_of=o["as_of"])
         if o["csv"]:
-            text = negotiation_csv(actor=person, case=case, as_of=o["as_of"])
-            self.stdout.write(text, ending="")
+            self.stdout.write(negotiation_csv(rows), ending="")
             return
-        for r in negotiation_rows(actor=person, case=case, plain=True, as_of=o["as_of"]):
+        for r in rows:
             self.stdout.write(history_row_words(r))

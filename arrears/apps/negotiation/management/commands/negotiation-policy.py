@@ -12,6 +12,11 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.common.cli import PersonCommand, add_company_option, export_text
+from arrears.apps.negotiation.presentation import (
+    policy_loaded_words,
+    policy_named_words,
+    policy_own_words,
+)
 from arrears.apps.negotiation.selectors import negotiation_policy_read
 from arrears.apps.negotiation.services import negotiation_policy_load
 from arrears.domain.negotiation.document import policy_document
@@ -57,14 +62,13 @@ class Command(PersonCommand):
                 negotiation_policy_load(company=company, actor=person, document=doc)
             except (ValueError, PermissionError) as e:
                 raise CommandError(str(e)) from None
-            self.stdout.write(f"negotiation policy of {company.code}: {', '.join(sorted(doc))}")
+            self.stdout.write(policy_loaded_words(company.code, doc))
             return
         shown = negotiation_policy_read(actor=person, company=company)
         whole = policy_document(shown.policy)
         if o["action"] == "export":
-            what = f"the negotiation policy of {company.code}"
+            what = policy_named_words(company.code)
             export_text(self, json.dumps(whole, indent=2), o["file"], what=what)
             return
-        own = sorted(shown.own)
-        self.stdout.write(f"company {company.code} sets: {', '.join(own) or 'nothing (defaults)'}")
+        self.stdout.write(policy_own_words(company.code, shown.own))
         self.stdout.write(json.dumps(whole, indent=2))

@@ -10,6 +10,11 @@ from django.core.management.base import CommandError
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, plan_id
 from arrears.apps.negotiation.models import PaymentPlan, PlanStatus
+from arrears.apps.negotiation.presentation import (
+    not_found_words,
+    plan_already_withdrawn_words,
+    plan_status_words,
+)
 from arrears.apps.negotiation.services import plan_withdraw
 
 
@@ -24,11 +29,9 @@ class Command(DeskCommand):
     def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
         plan = PaymentPlan.objects.filter(pk=o["id"], case__company=company).first()
         if plan is None:
-            raise CommandError(f"no plan PL{o['id']} for {company.code}")
+            raise CommandError(not_found_words("plan", o["id"], company.code))
         if plan.status == PlanStatus.WITHDRAWN:  # the service leaves it as it is
-            self.stdout.write(
-                f"PL{plan.pk} was already withdrawn on {plan.withdrawn_on}; nothing changed"
-            )
+            self.stdout.write(plan_already_withdrawn_words(plan))
             return
         plan = plan_withdraw(plan=plan, actor=user, as_of=as_of(o, company), reason=o["reason"])
-        self.stdout.write(f"plan PL{plan.pk}: {plan.status}")
+        self.stdout.write(plan_status_words(plan))

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.presentation import say
 from arrears.apps.common.cli import count, iso_date
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import (
+    APPROVE_HINT,
     DeskCommand,
     add_case_options,
     as_of,
@@ -19,9 +19,8 @@ from arrears.apps.negotiation.cli import (
     rate,
 )
 from arrears.apps.negotiation.cli import money as to_money
-from arrears.apps.negotiation.presentation import approval_lines
+from arrears.apps.negotiation.presentation import plan_made_lines
 from arrears.apps.negotiation.services import PlanIn, plan_create
-from arrears.domain.money import format_minor
 from arrears.domain.negotiation import Condition
 from arrears.domain.plans import DayCount
 
@@ -82,21 +81,7 @@ class Command(DeskCommand):
             conditions=o["condition"],
             override_reason=o["override_reason"],
         )
-        covers = ", ".join(plan.covered_items)
-        self.stdout.write(
-            f"plan PL{plan.pk} ({say(plan.status)}): {format_minor(plan.principal_minor, cur)} "
-            f"on {covers}:"
-        )
-        for i in plan.instalments.all():
-            amount = format_minor(i.principal_minor + i.interest_minor, cur)
-            self.stdout.write(
-                f"  #{i.seq} {i.due_on} {amount} (interest {format_minor(i.interest_minor, cur)})"
-            )
         asked = plan.approval_set.filter(status="requested").first()
-        if asked is not None:
-            self.stdout.write(
-                f"approval A{asked.pk} waits for a credit manager (`arrears approve`); the "
-                "ladder goes on until it is approved"
-            )
-            for line in approval_lines(asked)[2:]:  # the limits passed, and the limits
-                self.stdout.write(line)
+        lines = plan_made_lines(plan, list(plan.instalments.all()), asked, cur, hint=APPROVE_HINT)
+        for line in lines:
+            self.stdout.write(line)

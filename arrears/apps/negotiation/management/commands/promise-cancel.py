@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, promise_id
 from arrears.apps.negotiation.models import PromiseToPay
+from arrears.apps.negotiation.presentation import not_found_words, promise_status_words
 from arrears.apps.negotiation.services import promise_cancel
 
 
@@ -24,6 +25,6 @@ class Command(DeskCommand):
     def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
         p = PromiseToPay.objects.filter(pk=o["id"], case__company=company).first()
         if p is None:
-            raise CommandError(f"no promise P{o['id']} for {company.code}")
+            raise CommandError(not_found_words("promise", o["id"], company.code))
         p = promise_cancel(promise=p, actor=user, as_of=as_of(o, company), reason=o["reason"])
-        self.stdout.write(f"promise P{p.pk}: {p.state}")
+        self.stdout.write(promise_status_words(p))

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from arrears.apps.cases.presentation import say
 from arrears.apps.ledger.models import Company
-from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
+from arrears.apps.negotiation.cli import (
+    APPROVE_HINT,
+    DeskCommand,
+    add_case_options,
+    as_of,
+    case_of,
+    dated_amount,
+)
 from arrears.apps.negotiation.cli import money as to_money
-from arrears.apps.negotiation.presentation import approval_lines
+from arrears.apps.negotiation.presentation import promise_made_lines
 from arrears.apps.negotiation.services import promise_create
-from arrears.domain.money import format_minor
 from arrears.domain.negotiation import Condition
 from arrears.domain.promises import PromiseChannel
 
@@ -56,14 +61,6 @@ class Command(DeskCommand):
             conditions=o["condition"],
             override_reason=o["override_reason"],
         )
-        head = f"promise P{p.pk}: {format_minor(p.total_minor, p.currency)} ({say(p.state)})"
         asked = p.approval_set.filter(status="requested").first()
-        if asked is None:
-            self.stdout.write(f"{head}; the ladder holds back the promised amount until then")
-            return
-        self.stdout.write(
-            f"{head}: approval A{asked.pk} waits for a credit manager (`arrears approve`), and "
-            "the ladder goes on until it is approved"
-        )
-        for line in approval_lines(asked)[2:]:  # the limits passed, and the limits
+        for line in promise_made_lines(p, asked, hint=APPROVE_HINT):
             self.stdout.write(line)

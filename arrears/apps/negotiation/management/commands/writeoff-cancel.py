@@ -10,6 +10,11 @@ from django.core.management.base import CommandError
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, write_off_id
 from arrears.apps.negotiation.models import DecisionStatus, WriteOff
+from arrears.apps.negotiation.presentation import (
+    not_found_words,
+    writeoff_already_cancelled_words,
+    writeoff_status_words,
+)
 from arrears.apps.negotiation.services import writeoff_cancel
 
 
@@ -24,9 +29,9 @@ class Command(DeskCommand):
     def act(self, company: Company, user: Any, o: dict[str, Any]) -> None:
         w = WriteOff.objects.filter(pk=o["id"], case__company=company).first()
         if w is None:
-            raise CommandError(f"no write-off W{o['id']} for {company.code}")
+            raise CommandError(not_found_words("write_off", o["id"], company.code))
         if w.status == DecisionStatus.WITHDRAWN:  # the service leaves it as it is
-            self.stdout.write(f"W{w.pk} was already cancelled; nothing changed")
+            self.stdout.write(writeoff_already_cancelled_words(w))
             return
         w = writeoff_cancel(write_off=w, actor=user, as_of=as_of(o, company), reason=o["reason"])
-        self.stdout.write(f"write-off W{w.pk}: {w.status}")
+        self.stdout.write(writeoff_status_words(w))

@@ -6,10 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from arrears.apps.ledger.models import Company
-from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, item_amount
+from arrears.apps.negotiation.cli import (
+    APPROVE_HINT,
+    DeskCommand,
+    add_case_options,
+    as_of,
+    case_of,
+    item_amount,
+)
 from arrears.apps.negotiation.cli import money as to_money
+from arrears.apps.negotiation.presentation import writeoff_requested_words
 from arrears.apps.negotiation.services import writeoff_request
-from arrears.domain.money import format_minor
 
 
 class Command(DeskCommand):
@@ -30,10 +37,7 @@ class Command(DeskCommand):
             parts=[(k, to_money(a, case.currency)) for k, a in o["part"]],
         )
         parts = list(wo.parts.select_related("item").order_by("item__due_date", "item_id"))
-        total = format_minor(sum(p.amount_minor for p in parts), case.currency)
-        items = ", ".join(p.item.number for p in parts)
         asked = wo.approval_set.get()
         self.stdout.write(
-            f"write-off W{wo.pk} of {total} on {items} requested: approval A{asked.pk} waits for "
-            "a credit manager (`arrears approve`)"
+            writeoff_requested_words(wo, parts, asked, case.currency, hint=APPROVE_HINT)
         )

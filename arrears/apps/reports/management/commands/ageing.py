@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.apps.reports.exports import About, render_table, write_csv, write_xlsx
+from arrears.apps.reports.presentation import ageing_title
 from arrears.apps.reports.selectors import ageing_report
 from arrears.domain.ageing import DEFAULT_BUCKETS, DIMENSIONS, AgeingError, Buckets, ageing_top
 
@@ -74,9 +75,11 @@ class Command(PersonCommand):
                 write_xlsx(report, o["xlsx"], about=about)
         except (ValueError, OSError) as e:  # bad spec, missing rate, unwritable file
             raise CommandError(str(e)) from None
-        title = f"Ageing of {company.code} as of {as_of}, by {', '.join(by)}"
-        if o["in_company_currency"]:
-            title += f", in {company.currency}"
-        if not report.height:
-            title += ": no open items"
+        title = ageing_title(
+            company=company.code,
+            as_of=as_of,
+            by=by,
+            currency=company.currency if o["in_company_currency"] else None,
+            empty=not report.height,
+        )
         self.stdout.write(render_table(report, title=title) if report.height else title)

@@ -11,6 +11,7 @@ from arrears.apps.cases.worklist import worklist
 from arrears.apps.common.cli import PersonCommand, add_company_option, company_option, iso_date
 from arrears.apps.communications.presentation import outbox_line
 from arrears.apps.communications.selectors import outbox_list
+from arrears.apps.reports.presentation import worklist_title
 from arrears.apps.reports.worklist_exports import render_table, write_csv, write_xlsx
 from arrears.domain.ladder import Channel
 from arrears.domain.scoring import BUCKET_CODES
@@ -44,9 +45,9 @@ class Command(PersonCommand):
                 write_xlsx(lines, o["xlsx"])
         except (ValueError, OSError) as e:  # too many rows for a sheet, unwritable file
             raise CommandError(str(e)) from None
-        whose = f"{o['owner']}'s" if o["owner"] else "Your team's" if o["team"] else "Your"
-        n = f"{len(lines):,} action{'' if len(lines) == 1 else 's'}"
-        title = f"{whose} worklist at {company.code} on {on}: {n}"
+        title = worklist_title(
+            company=company.code, on=on, count=len(lines), owner=o["owner"], team=o["team"]
+        )
         self.stdout.write(render_table(lines, title=title) if lines else title)
         if not (o["owner"] or o["team"]):
             settle = [
@@ -55,6 +56,7 @@ class Command(PersonCommand):
                 for m in outbox_list(actor=person, company=company, state=state)
             ]
             if settle:  # the outbox could not send these: a person settles each
+                # names the terminal command that settles them: the terminal's words
                 self.stdout.write(f"messages to settle ({len(settle)}): `arrears outbox`")
                 for m in settle:
                     self.stdout.write(f"  {outbox_line(m)}")
