@@ -16,7 +16,7 @@ from arrears.apps.ledger.imports.columns import (
     TOO_LONG,
     UNKNOWN_DEBTOR,
 )
-from arrears.apps.ledger.imports.items import DUE_BEFORE_ISSUE, OPEN_OVER_ORIGINAL
+from arrears.apps.ledger.imports.documents import DUE_BEFORE_ISSUE, OPEN_OVER_ORIGINAL
 from arrears.apps.ledger.models import ImportBatch, OpenItem
 from arrears.apps.ledger.presentation import import_summary_words
 from arrears.domain.money import NOT_A_NUMBER, TOO_MANY_DECIMALS, UNKNOWN_CURRENCY

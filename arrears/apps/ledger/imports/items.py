@@ -12,30 +12,26 @@ from dataclasses import replace
 import polars as pl
 
 from arrears.apps.common.bulk import read_frame, update_frame
-from arrears.apps.ledger.imports.amounts import check_total, parse_amount
 from arrears.apps.ledger.imports.columns import (
     Spec,
     check_choice,
-    check_currency,
-    check_unique,
     max_length,
-    parse_dates,
     prepare,
     resolve_debtors,
 )
-from arrears.apps.ledger.imports.errors import Problems, say
+from arrears.apps.ledger.imports.documents import (
+    check_documents,
+)
+from arrears.apps.ledger.imports.errors import Problems
 from arrears.apps.ledger.imports.read import Table
 from arrears.apps.ledger.imports.upsert import (
     ImportSummary,
     Progress,
     diff,
     summarize,
-    write_chunks,
+    write_diff,
 )
 from arrears.apps.ledger.models import Company, Debtor, ItemKind, OpenItem
-
-OPEN_OVER_ORIGINAL = "open amount {open} is more than the original amount {original}"
-DUE_BEFORE_ISSUE = "due date {due} is before the issue date {issue}"
 
 SPEC = Spec(
     kind="items",
@@ -102,29 +98,7 @@ def validate(
     p = Problems()
     f = prepare(table, SPEC, p)
     f = check_choice(f, p, "kind", ItemKind.values, ItemKind.INVOICE.value)
-    exp = check_currency(f, p, "currency")
-    cur = pl.col("currency")
-    f = parse_amount(
-        f, p, "original_amount", into="original_minor", exp=exp, currency=cur, minimum="positive"
-    )
-    f = parse_amount(f, p, "open_amount", into="open_minor", exp=exp, currency=cur, minimum="zero")
-    f = parse_dates(f, p, "issue_date", "due_date")
-    p.add(
-        f,
-        (pl.col("original_minor") > 0) & (pl.col("open_minor") > pl.col("original_minor")),
-        "open_amount",
-        say(OPEN_OVER_ORIGINAL, open=pl.col("open_amount"), original=pl.col("original_amount")),
-    )
-    p.add(
-        f,
-        pl.col("due_date") < pl.col("issue_date"),
-        "due_date",
-        say(DUE_BEFORE_ISSUE, due=pl.col("due_date"), issue=pl.col("issue_date")),
-    )
-    check_unique(f, p, ["number"], "number")
-    # Every sum of the company's items (a debtor's, a case's, the ageing's) stays storable.
-    kept = existing.join(f.select("number"), on="number", how="anti")
-    check_total(f, p, "original_amount", minor="original_minor", already=kept, what="items")
+    f = check_documents(f, p, existing=existing, what="items")
     f = resolve_debtors(f, p, company_debtors(company))
     p.raise_if_any()
     return f
@@ -146,23 +120,8 @@ def import_items(
         f = f.with_columns(pl.col("payment_terms").fill_null(""))
     target = f.select("number", *compare)
     d = diff(target, existing, key=["number"], compare=compare)
-    new = d.new.with_columns(
-        company_id=pl.lit(company.pk, dtype=pl.Int64),
-        **{k: v for k, v in _DEFAULTS.items() if k not in d.new.columns},
-    )
-    total = new.height + d.changed.height
-    if progress:
-        progress(0, total)
-    done = write_chunks(
-        "ledger_openitem", new, update=False, done=0, total=total, progress=progress
-    )
-    write_chunks(
-        "ledger_openitem",
-        d.changed.select("id", *compare),
-        update=True,
-        done=done,
-        total=total,
-        progress=progress,
+    write_diff(
+        "ledger_openitem", d, compare, company_id=company.pk, progress=progress, defaults=_DEFAULTS
     )
     closed = _close_absent(company, f["number"]) if complete else 0
     return replace(summarize("items", d.flags, d.counts(FILE_NAMES)), closed=closed)

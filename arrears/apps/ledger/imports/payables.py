@@ -12,14 +12,13 @@ from __future__ import annotations
 import polars as pl
 
 from arrears.apps.common.bulk import read_frame
-from arrears.apps.ledger.imports.amounts import check_total, parse_amount
 from arrears.apps.ledger.imports.columns import (
     Spec,
-    check_currency,
-    check_unique,
     max_length,
-    parse_dates,
     prepare,
+)
+from arrears.apps.ledger.imports.documents import (
+    check_documents,
 )
 from arrears.apps.ledger.imports.errors import Problems, say
 from arrears.apps.ledger.imports.read import Table
@@ -28,12 +27,10 @@ from arrears.apps.ledger.imports.upsert import (
     Progress,
     diff,
     summarize,
-    write_chunks,
+    write_diff,
 )
 from arrears.apps.ledger.models import Company, Debtor, Payable
 
-OPEN_OVER_ORIGINAL = "open amount {open} is more than the original amount {original}"
-DUE_BEFORE_ISSUE = "due date {due} is before the issue date {issue}"
 NO_SUPPLIER = (
     "names no supplier: fill debtor_code, registration_number or vat_number "
     "(the debtor we owe this to)"
@@ -130,31 +127,10 @@ def resolve_suppliers(
 def validate(table: Table, *, company: Company, existing: pl.DataFrame) -> pl.DataFrame:
     p = Problems()
     f = prepare(table, SPEC, p)
-    exp = check_currency(f, p, "currency")
-    cur = pl.col("currency")
     if "original_amount" not in f.columns:
         f = f.with_columns(original_amount=pl.col("open_amount"))
     f = f.with_columns(original_amount=pl.col("original_amount").fill_null(pl.col("open_amount")))
-    f = parse_amount(
-        f, p, "original_amount", into="original_minor", exp=exp, currency=cur, minimum="positive"
-    )
-    f = parse_amount(f, p, "open_amount", into="open_minor", exp=exp, currency=cur, minimum="zero")
-    f = parse_dates(f, p, "issue_date", "due_date")
-    p.add(
-        f,
-        (pl.col("original_minor") > 0) & (pl.col("open_minor") > pl.col("original_minor")),
-        "open_amount",
-        say(OPEN_OVER_ORIGINAL, open=pl.col("open_amount"), original=pl.col("original_amount")),
-    )
-    p.add(
-        f,
-        pl.col("due_date") < pl.col("issue_date"),
-        "due_date",
-        say(DUE_BEFORE_ISSUE, due=pl.col("due_date"), issue=pl.col("issue_date")),
-    )
-    check_unique(f, p, ["number"], "number")
-    kept = existing.join(f.select("number"), on="number", how="anti")
-    check_total(f, p, "original_amount", minor="original_minor", already=kept, what="payables")
+    f = check_documents(f, p, existing=existing, what="payables")
     f = resolve_suppliers(f, p, _debtors(company))
     p.raise_if_any()
     return f
@@ -168,17 +144,5 @@ def import_payables(
     f = validate(table, company=company, existing=existing)
     compare = [c for c in _EXISTING if c not in ("id", "number")]
     d = diff(f.select("number", *compare), existing, key=["number"], compare=compare)
-    new = d.new.with_columns(company_id=pl.lit(company.pk, dtype=pl.Int64))
-    total = new.height + d.changed.height
-    if progress:
-        progress(0, total)
-    done = write_chunks("ledger_payable", new, update=False, done=0, total=total, progress=progress)
-    write_chunks(
-        "ledger_payable",
-        d.changed.select("id", *compare),
-        update=True,
-        done=done,
-        total=total,
-        progress=progress,
-    )
+    write_diff("ledger_payable", d, compare, company_id=company.pk, progress=progress)
     return summarize("payables", d.flags, d.counts(FILE_NAMES))

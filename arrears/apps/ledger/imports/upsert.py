@@ -97,6 +97,33 @@ def write_chunks(
     return done
 
 
+def write_diff(
+    table: str,
+    d: Diff,
+    compare: Sequence[str],
+    *,
+    company_id: int,
+    progress: Progress | None,
+    defaults: dict[str, pl.Expr] | None = None,
+) -> None:
+    """Insert the new rows (with the company, and `defaults` for columns the file left out),
+    then update the changed ones by id, in chunks, reporting progress over both."""
+    extra = {k: v for k, v in (defaults or {}).items() if k not in d.new.columns}
+    new = d.new.with_columns(company_id=pl.lit(company_id, dtype=pl.Int64), **extra)
+    total = new.height + d.changed.height
+    if progress:
+        progress(0, total)
+    done = write_chunks(table, new, update=False, done=0, total=total, progress=progress)
+    write_chunks(
+        table,
+        d.changed.select("id", *compare),
+        update=True,
+        done=done,
+        total=total,
+        progress=progress,
+    )
+
+
 def summarize(kind: str, flags: pl.DataFrame, changes: dict[str, int]) -> ImportSummary:
     """Count the file's rows by outcome from `is_new` / `changed_any` flags."""
     created = int(flags["is_new"].sum())
