@@ -13,7 +13,18 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 
-ARREARS_APPS = frozenset({"accounts", "ledger", "cases", "negotiation", "reports", "common"})
+ARREARS_APPS = frozenset(
+    {
+        "accounts",
+        "ledger",
+        "cases",
+        "negotiation",
+        "communications",
+        "clearing",
+        "reports",
+        "common",
+    }
+)
 
 
 class ReadOnly:
@@ -39,7 +50,8 @@ class ReadOnlySite(admin.AdminSite):
         for model in models:
             base = admin_class or admin.ModelAdmin
             label = getattr(model, "_meta").app_label  # noqa: B009 - a model class
-            if label in ARREARS_APPS and not issubclass(base, ReadOnly):
+            ours = label in ARREARS_APPS or model.__module__.startswith("arrears.")
+            if ours and not issubclass(base, ReadOnly):
                 base = type(f"ReadOnly{base.__name__}", (ReadOnly, base), {})
             super().register(model, base, **options)
 
