@@ -241,3 +241,22 @@ def test_nobody_outside_the_company_reads_its_holidays(w, who):
     with pytest.raises(NotAllowed):
         holidays_read(actor=w.get(who), company=w["acme"])
     assert [h.day for h in holidays_read(actor=w["sam"], company=w["acme"], year=2026)] == [MON]
+
+
+def test_the_holidays_list_reads_as_many_queries_however_many_days():
+    from datetime import date, timedelta
+
+    from arrears.apps.cases.models import Holiday
+    from arrears.apps.cases.selectors import holidays_read
+    from tests import factories
+    from tests.queries import queries
+
+    acme, rival = factories.company("acme"), factories.company("rival")
+    maria = factories.credit_manager("maria", acme)
+    Holiday.objects.create(company=acme, day=date(2026, 12, 25), name="Christmas")
+    Holiday.objects.create(company=rival, day=date(2026, 12, 24), name="Eve")
+    few, _ = queries(lambda: holidays_read(actor=maria, company=acme))
+    for n in range(30):
+        Holiday.objects.create(company=acme, day=date(2027, 1, 1) + timedelta(days=n), name="x")
+    many, listed = queries(lambda: holidays_read(actor=maria, company=acme))
+    assert len(listed) == 31 and many == few

@@ -278,3 +278,22 @@ def test_no_setoff_is_suggested_where_we_owe_nothing_due_against(acme):
         as_="cora",
     )
     assert "set-off possible" not in out
+
+
+def test_the_setoff_list_reads_as_many_queries_however_many_setoffs_and_pairs(acme):
+    from arrears.apps.clearing.selectors import setoffs_list
+    from tests.queries import queries
+
+    maria = factories.credit_manager("maria")
+    setoff("propose", "BRICK", as_="cora")
+    few, _ = queries(lambda: setoffs_list(actor=maria, company=acme))
+    cora = factories.collector("cora")
+    for n in range(3):
+        d = factories.debtor(acme, code=f"X{n}", owner=cora)
+        factories.item(d, number=f"XA{n}", due=date(2026, 10, 1), amount=100_00)
+        factories.item(d, number=f"XB{n}", due=date(2026, 10, 2), amount=100_00)
+        payable(d, f"XS{n}", date(2026, 12, 31), 150_00)
+        setoff("propose", f"X{n}", as_="cora")
+    many, listed = queries(lambda: setoffs_list(actor=maria, company=acme))
+    assert len(listed) == 4 and sum(len(s.pairs) for s in listed) == 3 + 2 * 3
+    assert many == few
