@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from arrears.apps.cases.services import RunRefused, strategies_install_defaults
+from arrears.apps.ledger.models import OpenItem
 from arrears.apps.reports.kpis import kpi_report
 from arrears.apps.reports.models import DailySnapshot
 from arrears.apps.reports.snapshots import snapshot_ageing
@@ -102,8 +103,6 @@ def test_a_rerun_after_a_payment_replaces_that_days_rows_and_keeps_the_earlier_d
     run_as_admin(company=acme, as_of=AS_OF - timedelta(days=1))
     earlier = _rows(acme, AS_OF - timedelta(days=1))
     run_as_admin(company=acme, as_of=AS_OF)
-    from arrears.apps.ledger.models import OpenItem
-
     OpenItem.objects.filter(debtor__code="MORTAR", company=acme).update(open_minor=0)
     run_as_admin(company=acme, as_of=AS_OF)
     assert ("EUR", "90+", "olaf", 400_00, 1) not in _rows(acme)
@@ -157,7 +156,7 @@ def _ageing_block(text: str) -> str:
 
 
 def test_kpis_reads_the_ageing_from_the_snapshot_when_the_run_kept_one(world):
-    acme, _, cora, _ = world
+    acme, *_ = world
     run_as_admin(company=acme, as_of=AS_OF)
     # the snapshot is what is read: a figure only it holds shows
     DailySnapshot.objects.filter(company=acme, day=AS_OF, bucket="90+").update(open_minor=777_00)
