@@ -68,6 +68,55 @@ def _reductions(payments: pl.DataFrame, credits: pl.DataFrame | None) -> pl.Data
 BUCKETS = (0, 30, 60, 90)  # days-past-due boundaries: current, 1-30, 31-60, 61-90, 90+
 
 
+BUCKET_NAMES = ("current", "1-30", "31-60", "61-90", "90+")  # the bands of BUCKETS, in order
+OPEN_ITEMS = {
+    "owner_id": pl.Int64,  # the debtor's owner (a collector); null when unowned
+    "currency": pl.String,
+    "due_on": pl.Date,
+    "open_minor": pl.Int64,
+}
+SNAPSHOT = {
+    "currency": pl.String,
+    "bucket": pl.String,
+    "owner_id": pl.Int64,
+    "open_minor": pl.Int64,
+    "items": pl.Int64,
+}
+
+
+def snapshot_rows(open_items: pl.DataFrame, day: date) -> pl.DataFrame:
+    """The day's compact snapshot (issue #16): of the open dunnable items (`OPEN_ITEMS`), the
+    open amount and the number of items per currency, bucket (a name of `BUCKET_NAMES`, by
+    days past due on `day`) and owner. Items with nothing open are left out; an unowned
+    debtor's items are one row per currency and bucket with a null owner. Sorted, so the
+    same items give the same rows."""
+    names = dict(enumerate(BUCKET_NAMES))
+    return (
+        open_items.filter(pl.col("open_minor") > 0)
+        .with_columns(
+            bucket=bucket_of((pl.lit(day) - pl.col("due_on")).dt.total_days()),
+        )
+        .group_by("currency", "bucket", "owner_id")
+        .agg(open_minor=pl.col("open_minor").sum(), items=pl.len().cast(pl.Int64))
+        .with_columns(bucket=pl.col("bucket").replace_strict(names, return_dtype=pl.String))
+        .select(list(SNAPSHOT))
+        .cast(SNAPSHOT)  # type: ignore[arg-type]
+        .pipe(snapshot_sorted)
+    )
+
+
+def snapshot_sorted(rows: pl.DataFrame) -> pl.DataFrame:
+    """Snapshot rows in one order (currency, bucket by age, owner, unowned last), so that two
+    snapshots of the same figures are equal frames."""
+    order = {name: i for i, name in enumerate(BUCKET_NAMES)}
+    return rows.sort(
+        pl.col("currency"),
+        pl.col("bucket").replace_strict(order, return_dtype=pl.Int32),
+        pl.col("owner_id"),
+        nulls_last=True,
+    )
+
+
 def ratio(part: int | Decimal, whole: int | Decimal, *, scale: int = 1) -> Decimal | None:
     """part / whole x scale, exactly (None where the whole is zero: no figure, not zero)."""
     if whole == 0:

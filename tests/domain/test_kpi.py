@@ -24,8 +24,10 @@ from arrears.domain.kpi import (
     CASH,
     CREDITS,
     ITEMS,
+    OPEN_ITEMS,
     PAYMENTS,
     PROMISES,
+    SNAPSHOT,
     cleared_without_payment,
     collectability,
     collector_figures,
@@ -35,6 +37,7 @@ from arrears.domain.kpi import (
     promise_figures,
     roll_and_cure,
     shown,
+    snapshot_rows,
 )
 
 D = date
@@ -307,3 +310,44 @@ def test_a_credit_is_no_recovery_on_the_collectability_curve():
     paid = pl.DataFrame([(9, D(2026, 2, 10), 100_000)], schema=PAYMENTS, orient="row")
     got = collectability(items, paid, D(2026, 12, 31), ages=(0,), horizons=(30,))
     assert got.select("open_minor", "recovered_minor").row(0) == (100_000, 100_000)
+
+
+def test_the_daily_snapshot_sums_and_counts_per_currency_bucket_and_owner():
+    """On 30 Nov, owners 7 (cora) and 8 (olaf), one unowned debtor (None):
+    - cora EUR: due 20 Dec 300 (current), due 30 Nov 200 (current: 0 days past due), due
+      15 Nov 100 (15 days: 1-30), due 1 Jul 50 (152 days: 90+), paid off 0 (left out);
+    - olaf EUR: due 10 Oct 400 (51 days: 31-60); olaf GBP: due 31 Aug 70 (91 days: 90+);
+    - unowned EUR: due 1 Sep 60 (90 days: 61-90) and due 31 Aug 5 (91 days: 90+)."""
+    items = pl.DataFrame(
+        [
+            (7, "EUR", D(2026, 12, 20), 300),
+            (7, "EUR", D(2026, 11, 30), 200),
+            (7, "EUR", D(2026, 11, 15), 100),
+            (7, "EUR", D(2026, 7, 1), 50),
+            (7, "EUR", D(2026, 7, 1), 0),
+            (8, "EUR", D(2026, 10, 10), 400),
+            (8, "GBP", D(2026, 8, 31), 70),
+            (None, "EUR", D(2026, 9, 1), 60),
+            (None, "EUR", D(2026, 8, 31), 5),
+        ],
+        schema=OPEN_ITEMS,
+        orient="row",
+    )
+    rows = snapshot_rows(items, D(2026, 11, 30))
+    assert rows.schema == pl.Schema(SNAPSHOT)
+    # one order (currency, bucket by age, owner, unowned last): the same items, the same rows
+    assert rows.rows() == [
+        ("EUR", "current", 7, 500, 2),
+        ("EUR", "1-30", 7, 100, 1),
+        ("EUR", "31-60", 8, 400, 1),
+        ("EUR", "61-90", None, 60, 1),
+        ("EUR", "90+", 7, 50, 1),
+        ("EUR", "90+", None, 5, 1),
+        ("GBP", "90+", 8, 70, 1),
+    ]
+    assert snapshot_rows(items.reverse(), D(2026, 11, 30)).equals(rows)
+
+
+def test_a_snapshot_of_no_open_items_is_no_rows():
+    empty = pl.DataFrame(schema=OPEN_ITEMS)
+    assert snapshot_rows(empty, D(2026, 11, 30)).height == 0

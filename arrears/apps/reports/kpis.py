@@ -34,6 +34,7 @@ from arrears.apps.negotiation.models import (
     PromisePart,
     PromiseToPay,
 )
+from arrears.apps.reports.snapshots import snapshot_ageing
 from arrears.domain import kpi
 from arrears.domain.access import Verb
 from arrears.domain.promises import PromiseState
@@ -62,6 +63,8 @@ class KpiReport:
     as_of: date
     months: list[kpi.PeriodFigures]  # one per month and currency, oldest first
     ageing: pl.DataFrame  # month_end, currency, bucket, open_minor: the ageing over time
+    ageing_month_ends: int  # how many month ends the ageing over time shows
+    ageing_from_snapshots: int  # of them, read from the daily snapshots (the rest rebuilt)
     roll: pl.DataFrame  # kpi.roll_and_cure over the last month
     promises: dict[str, kpi.PromiseFigures]  # resolved in the last month, per currency
     expected: pl.DataFrame  # kpi.expected_cash from today
@@ -98,19 +101,7 @@ def kpi_report(*, actor: Any, company: Company, as_of: date, months: int = MONTH
         for start, end in periods
         for f in kpi.period_figures(items, payments, start, end, credits)
     ]
-    ageing = (
-        pl.concat(
-            [
-                kpi.balances_on(items, payments, end, credits)
-                .group_by("currency", bucket=kpi.bucket_of(pl.col("dpd")))
-                .agg(open_minor=pl.col("open_minor").sum())
-                .with_columns(month_end=pl.lit(end, dtype=pl.Date))
-                for _, end in periods
-            ]
-        )
-        .select("month_end", "currency", "bucket", "open_minor")
-        .sort("month_end", "currency", "bucket")
-    )
+    ageing, from_snapshots = _ageing(company, items, payments, credits, [e for _, e in periods])
     last_start, _ = periods[-1]
     promises = _promises(company)
     collectors = kpi.collector_figures(
@@ -126,6 +117,8 @@ def kpi_report(*, actor: Any, company: Company, as_of: date, months: int = MONTH
         as_of=as_of,
         months=figures,
         ageing=ageing,
+        ageing_month_ends=len(periods),
+        ageing_from_snapshots=from_snapshots,
         roll=kpi.roll_and_cure(
             items, payments, last_start - timedelta(days=1), as_of, credits=credits
         ),
@@ -140,6 +133,31 @@ def kpi_report(*, actor: Any, company: Company, as_of: date, months: int = MONTH
         cleared_on=cleared_on,
         all_collectors=everyone,
     )
+
+
+def _ageing(
+    company: Company,
+    items: pl.DataFrame,
+    payments: pl.DataFrame,
+    credits: pl.DataFrame,
+    ends: list[date],
+) -> tuple[pl.DataFrame, int]:
+    """The ageing at each month end: read from the daily snapshots (issue #16) where the run
+    kept one that day, rebuilt from the ledger's history otherwise; with the number of month
+    ends read from the snapshots."""
+    kept = snapshot_ageing(company, ends)
+    have = set(kept["month_end"].to_list())
+    rebuilt = [
+        kpi.balances_on(items, payments, end, credits)
+        .group_by("currency", bucket=kpi.bucket_of(pl.col("dpd")))
+        .agg(open_minor=pl.col("open_minor").sum())
+        .with_columns(month_end=pl.lit(end, dtype=pl.Date))
+        .select("month_end", "currency", "bucket", "open_minor")
+        for end in ends
+        if end not in have
+    ]
+    ageing = pl.concat([kept, *rebuilt]).sort("month_end", "currency", "bucket")
+    return ageing, len(have)
 
 
 def _frame(rows: Iterable[Sequence[Any]], schema: Mapping[str, Any]) -> pl.DataFrame:

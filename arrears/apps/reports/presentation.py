@@ -35,7 +35,7 @@ class Table:
     currency_column: int = 1
 
 
-BUCKET_NAMES = ("current", "1-30", "31-60", "61-90", "90+")  # kpi.BUCKETS' bands
+BUCKET_NAMES = kpi.BUCKET_NAMES  # kpi.BUCKETS' bands
 
 
 def one_place(value: Decimal | None) -> Decimal | None:
@@ -124,11 +124,23 @@ def _ageing(report: KpiReport) -> Table:
         )
     return Table(
         "ageing",
-        "Ageing over time: what was open at each month's end, by days past due",
+        "Ageing over time: what was open at each month's end, by days past due "
+        f"({_ageing_source(report)})",
         ["month end", "currency", *BUCKET_NAMES],
         rows,
         amounts=frozenset(range(2, 2 + len(BUCKET_NAMES))),
     )
+
+
+def _ageing_source(report: KpiReport) -> str:
+    """Where the ageing over time was read: the run's daily snapshots, or the ledger's
+    history rebuilt, or each for some month ends."""
+    ends, kept = report.ageing_month_ends, report.ageing_from_snapshots
+    if kept == 0:
+        return "rebuilt from the ledger"
+    if kept >= ends:
+        return "from the daily snapshots"
+    return f"from the daily snapshots at {kept} month ends, the rest rebuilt from the ledger"
 
 
 def _roll(report: KpiReport) -> Table:
