@@ -418,6 +418,7 @@ class PropensityModel(models.Model):
     horizon = models.PositiveSmallIntegerField()  # days: P(paid in full within them)
     features = models.JSONField()  # the features the estimator reads, in order
     metrics = models.JSONField()  # auc, brier, base_rate, rows (on the days after the split)
+    medians = models.JSONField(default=dict)  # per feature, over the rows it was fitted on
     estimator = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     trained_by = models.ForeignKey(

@@ -47,6 +47,7 @@ def model_store(
             horizon=model.horizon,
             features=list(model.features),
             metrics=dict(model.metrics),
+            medians=dict(model.medians),
             estimator=blob,
             sha256=sha,
             trained_by=actor,
@@ -77,6 +78,7 @@ def model_load(row: PropensityModel) -> P.Model:
         trained_until=row.trained_until,
         horizon=row.horizon,
         metrics=dict(row.metrics),
+        medians={f: row.medians.get(f) for f in features} if isinstance(row.medians, dict) else {},
     )
 
 

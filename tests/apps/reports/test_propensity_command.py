@@ -11,8 +11,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.models import PropensityModel
+from arrears.apps.cases.models import Action, Case, PropensityModel
+from arrears.apps.cases.presentation import reasons_words
 from arrears.apps.cases.propensity import active_model, model_load
+from arrears.apps.cases.worklist import worklist
+from arrears.apps.ledger.models import Debtor
 from arrears.apps.reports.propensity import propensity_train
 from arrears.domain import propensity as P
 from arrears.domain.refusal import NotAllowed, Refusal
@@ -106,3 +109,76 @@ def test_another_companys_model_is_never_used(acme):  # noqa: F811
     )
     with pytest.raises(CommandError, match=r"unknown company 'acme' \(yours: rival\)"):
         terminal.run("propensity", "show", "--company", "acme", as_="rita")
+
+
+def _to_work(company) -> None:
+    """Invoices 5 days overdue for each of the six debtors, with an action on its case: a
+    payer owes two small ones (EUR 200); a non-payer one, beside its forty large, old invoices
+    (EUR 12,254.60 overdue in all)."""
+    for d in Debtor.objects.filter(company=company).order_by("code"):
+        for _ in range(2 if d.code in PAYERS else 1):
+            factories.item(d, due=AS_OF - timedelta(days=5), amount=100_00)
+        case, _ = Case.objects.get_or_create(
+            company=company, debtor=d, currency="EUR", defaults={"opened_on": AS_OF}
+        )
+        Action.objects.get_or_create(
+            case=case, step_code="reminder", channel="letter", role="collector", due_on=AS_OF
+        )
+
+
+def _list(company):
+    return worklist(actor=factories.collector("cora"), company_id=company.pk, on=AS_OF)
+
+
+PAYERS, NON_PAYERS = {"D0", "D1", "D2"}, {"D3", "D4", "D5"}
+
+
+def test_without_a_model_the_worklist_keeps_the_rule_based_order(acme):  # noqa: F811
+    _to_work(acme)
+    lines = _list(acme)
+    assert {x.debtor_code for x in lines[:3]} == NON_PAYERS  # the larger overdue balances
+    assert all(x.p_paid is None and x.drivers == () for x in lines)
+    assert "likely paid" not in reasons_words(lines[0])
+
+
+def test_with_a_model_the_likely_payer_comes_first_and_each_line_says_why(acme):  # noqa: F811
+    _train(acme)
+    _to_work(acme)
+    lines = _list(acme)
+    assert {x.debtor_code for x in lines[:3]} == PAYERS
+    assert min(x.p_paid for x in lines[:3]) > max(x.p_paid for x in lines[3:])  # type: ignore[type-var]
+    for x in lines:
+        assert x.reasons.expected_minor == round(x.reasons.overdue_company_minor * x.p_paid)
+        assert x.reasons.score == x.reasons.expected_minor
+        assert 1 <= len(x.drivers) <= 3
+        said = reasons_words(x)
+        assert "likely paid (" in said and " pts)" in said
+    assert "likely paid" in reasons_words(lines[0]) and "pts)" in reasons_words(lines[0])
+
+
+def test_a_model_moved_to_another_company_does_not_rank_this_ones_worklist(acme):  # noqa: F811
+    theirs = _train(acme)
+    PropensityModel.objects.filter(pk=theirs.pk).update(company=factories.company("rival"))
+    _to_work(acme)
+    lines = _list(acme)
+    assert {x.debtor_code for x in lines[:3]} == NON_PAYERS
+    assert all(x.p_paid is None for x in lines)
+
+
+def test_with_a_model_the_number_of_queries_does_not_grow_with_the_lines(acme):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _train(acme)
+    d0 = Debtor.objects.get(company=acme, code="D0")
+    factories.item(d0, due=AS_OF - timedelta(days=5), amount=100_00)
+    case = Case.objects.create(company=acme, debtor=d0, currency="EUR", opened_on=AS_OF)
+    Action.objects.create(
+        case=case, step_code="reminder", channel="letter", role="collector", due_on=AS_OF
+    )
+    with CaptureQueriesContext(connection) as one:
+        assert len(_list(acme)) == 1
+    _to_work(acme)
+    with CaptureQueriesContext(connection) as many:
+        assert len(_list(acme)) == 6
+    assert len(one) == len(many)
