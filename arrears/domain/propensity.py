@@ -141,6 +141,9 @@ class Model:
     trained_until: date  # the last as-of day whose horizon ends on or before the split
     horizon: int
     metrics: dict[str, float] = field(default_factory=dict)
+    # each feature's median over the rows it was fitted on (None: never known there): what
+    # `drivers` sets a feature to, to see how much it moved a probability
+    medians: dict[str, float | None] = field(default_factory=dict)
 
 
 def _matrix(frame: pl.DataFrame, features: Sequence[str]) -> np.ndarray:
@@ -165,7 +168,13 @@ def train(frame: pl.DataFrame, until: date, horizon: int = HORIZON, seed: int = 
     booster.fit(_matrix(fit, used), fit["paid_within"].to_numpy())
     calibrated = CalibratedClassifierCV(FrozenEstimator(booster), method="isotonic")
     calibrated.fit(_matrix(calib, used), calib["paid_within"].to_numpy())
-    return Model(calibrated, used, days[0], days[-1], horizon)
+    medians = {f: _median(fit[f]) for f in used}
+    return Model(calibrated, used, days[0], days[-1], horizon, medians=medians)
+
+
+def _median(column: pl.Series) -> float | None:
+    known = column.cast(pl.Float64).drop_nulls()
+    return None if known.is_empty() else float(known.median())  # type: ignore[arg-type]
 
 
 def probabilities(model: Model, frame: pl.DataFrame) -> pl.Series:
@@ -180,6 +189,22 @@ def probabilities(model: Model, frame: pl.DataFrame) -> pl.Series:
         )
     p = model.estimator.predict_proba(_matrix(frame, model.features))[:, 1]
     return pl.Series("p_paid", p)
+
+
+def drivers(model: Model, frame: pl.DataFrame) -> pl.DataFrame:
+    """`p_paid` per row and, per feature, how much it moved it: `pts_<feature>`, the change
+    in percentage points when that feature alone is set to its training median (a simple,
+    honest attribution: what this row's value did against a typical one). One prediction
+    per feature over the whole batch."""
+    p = probabilities(model, frame)
+    x = _matrix(frame, model.features)
+    moved = {}
+    for j, f in enumerate(model.features):
+        typical = x.copy()
+        median = model.medians.get(f)
+        typical[:, j] = np.nan if median is None else median
+        moved[f"pts_{f}"] = 100 * (p.to_numpy() - model.estimator.predict_proba(typical)[:, 1])
+    return frame.with_columns(p, *(pl.Series(k, v) for k, v in moved.items()))
 
 
 def expected_recovery(model: Model, frame: pl.DataFrame) -> pl.DataFrame:

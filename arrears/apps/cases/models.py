@@ -404,3 +404,37 @@ class Handoff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.debtor_id} to {self.to_owner_id} on {self.on}"
+
+
+class PropensityModel(models.Model):
+    """A payment-propensity model trained on the company's own ledger (§3-4, issue #16): its
+    window, features and metrics, and the fitted estimator (joblib) with its SHA-256, checked
+    before it is ever loaded. One model per company is active: the one the worklist uses."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    trained_at = models.DateTimeField()
+    trained_from = models.DateField()  # the first as-of day learned from
+    trained_until = models.DateField()  # the last as-of day learned from
+    horizon = models.PositiveSmallIntegerField()  # days: P(paid in full within them)
+    features = models.JSONField()  # the features the estimator reads, in order
+    metrics = models.JSONField()  # auc, brier, base_rate, rows (on the days after the split)
+    medians = models.JSONField(default=dict)  # per feature, over the rows it was fitted on
+    estimator = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    trained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    active = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["company", "trained_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=models.Q(active=True),
+                name="one_active_propensity_model_per_company",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"model {self.pk} of {self.trained_from}..{self.trained_until}"

@@ -208,7 +208,35 @@ def why_words(line: WorklistLine) -> str:
     if r.broken_promises:
         parts.append(_plural(r.broken_promises, "broken promise", "broken promises"))
     expected = format_minor(r.expected_minor, line.company_currency)
+    if line.p_paid is not None:
+        learned = f"{line.p_paid:.0%} likely paid"
+        moved = [driver_words(f, v, pts) for f, v, pts in line.drivers]
+        parts.append(f"{learned} ({', '.join(moved)})" if moved else learned)
     return f"{', '.join(parts)}: expect {expected}"
+
+
+# What a propensity feature's value says (the value of the case's most overdue item)
+DRIVER_WORDS: dict[str, str] = {
+    "dpd": "{v:,.0f} days overdue",
+    "days_since_issue": "issued {v:,.0f} days ago",
+    "log_open": "the size of its open balance",
+    "share_open": "{v:.0%} of the invoice still open",
+    "disputed": "disputed",
+    "debtor_open_items": "{v:,.0f} items open",
+    "debtor_overdue_items": "{v:,.0f} items overdue",
+    "debtor_paid_items": "{v:,.0f} items paid before",
+    "debtor_mean_days_late": "paid {v:,.0f} days late on average before",
+    "debtor_share_late": "paid late before ({v:.0%} of items)",
+    "debtor_recent_days_late": "last item paid {v:,.0f} days late",
+}
+NO_HISTORY = "no payment history"
+
+
+def driver_words(feature: str, value: float | None, pts: int) -> str:
+    """'paid late before (40% of items) (+12 pts)', '90 days overdue (-8 pts)'."""
+    template = DRIVER_WORDS.get(feature, feature + " {v}")
+    said = NO_HISTORY if value is None else template.format(v=value)
+    return f"{said} ({pts:+d} pts)"
 
 
 def reasons_words(line: WorklistLine) -> str:

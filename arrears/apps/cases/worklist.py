@@ -18,15 +18,31 @@ from typing import Any
 
 import polars as pl
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from arrears.apps.accounts.access import readable_owner, require
 from arrears.apps.accounts.models import Membership
 from arrears.apps.accounts.selectors import reports_of
-from arrears.apps.cases.models import Action, ActionStatus, Case, CaseStatus, StrategyStep
+from arrears.apps.cases.models import (
+    Action,
+    ActionStatus,
+    Case,
+    CaseStatus,
+    PropensityModel,
+    StrategyStep,
+)
+from arrears.apps.cases.propensity import active_model
 from arrears.apps.cases.selectors import conversion_factors
 from arrears.apps.common.bulk import read_frame
-from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, Debtor
+from arrears.apps.ledger.models import (
+    DUNNABLE_KINDS,
+    Allocation,
+    Company,
+    Debtor,
+    OpenItem,
+    Payment,
+)
+from arrears.domain import propensity as P
 from arrears.domain.access import PersonRole, Verb, decide
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.money import CURRENCY_EXPONENTS
@@ -63,6 +79,10 @@ class WorklistLine:
     currency: str  # the case's
     company_currency: str
     reasons: Reasons
+    # with the company's propensity model: P(the case's items paid in full within its
+    # horizon), and the features that moved it most (feature, value, percentage points)
+    p_paid: float | None = None
+    drivers: tuple[tuple[str, float | None, int], ...] = ()
 
 
 def worklist(
@@ -88,11 +108,17 @@ def worklist(
     meta = _action_rows(ask)
     if meta.height == 0:
         return []
-    company = Company.objects.get(pk=company_id)
+    # whether the company has an active propensity model, read with the company (no query
+    # more without one)
+    active = PropensityModel.objects.filter(company_id=OuterRef("pk"), active=True)
+    company = Company.objects.annotate(learned=Exists(active)).get(pk=company_id)
     factors = conversion_factors(company=company, as_of=on)
     scored = score_actions(meta, _items(company_id, ask), on=on, factors=factors)
     if bucket is not None:
         scored = scored.filter(pl.col("bucket") == bucket)
+    model = active_model(company) if company.learned else None
+    if model is not None:
+        scored = _learned(scored, model, _history(company_id, ask), on)
     ordered = in_priority_order(scored).join(
         meta.drop(*ACTIONS_SCHEMA.keys() - {"action_id"}), on="action_id", maintain_order="left"
     )
@@ -330,6 +356,8 @@ _LINE = [
     "due_on",
     "currency",
     *Reasons.__dataclass_fields__,
+    "p_paid",
+    "drivers",
 ]
 
 
@@ -351,6 +379,8 @@ def _lines(ordered: pl.DataFrame, company_currency: str) -> list[WorklistLine]:
             currency=currency,
             company_currency=company_currency,
             reasons=Reasons(*reasons),
+            p_paid=p_paid,
+            drivers=tuple((d["f"], d["v"], d["pts"]) for d in drivers or ()),
         )
         for n, (
             action_id,
@@ -365,5 +395,136 @@ def _lines(ordered: pl.DataFrame, company_currency: str) -> list[WorklistLine]:
             due_on,
             currency,
             *reasons,
-        ) in enumerate(ordered.select(_LINE).iter_rows())
+            p_paid,
+            drivers,
+        ) in enumerate(_with_model_columns(ordered).select(_LINE).iter_rows())
     ]
+
+
+def _with_model_columns(ordered: pl.DataFrame) -> pl.DataFrame:
+    if "p_paid" in ordered.columns:
+        return ordered
+    return ordered.with_columns(p_paid=pl.lit(None, pl.Float64), drivers=pl.lit(None))
+
+
+# The ledger history of the listed actions' debtors, as `propensity.snapshot` reads it: every
+# dunnable item (paid or not) and what was allocated to them, in two reads.
+_HISTORY_ITEMS = (
+    "SELECT i.id AS item_id, i.debtor_id, i.currency, i.issue_date AS issued_on, "
+    "i.due_date AS due_on, i.original_minor AS amount_minor, i.open_minor "
+    "FROM {item} i WHERE +i.company_id = %s AND i.kind IN ({kinds}) "
+    "AND i.debtor_id IN (SELECT c.debtor_id FROM {tables} WHERE {where})"
+)
+_HISTORY_PAID = (
+    "SELECT a.item_id, p.received_on AS paid_on, a.amount_minor "
+    "FROM {allocation} a JOIN {payment} p ON p.id = a.payment_id "
+    "JOIN {item} i ON i.id = a.item_id "
+    "WHERE p.company_id = %s AND i.debtor_id IN (SELECT c.debtor_id FROM {tables} WHERE {where})"
+)
+_HISTORY_ITEMS_READ: dict[str, pl.DataType] = {
+    "item_id": pl.Int64(),
+    "debtor_id": pl.Int64(),
+    "currency": pl.String(),
+    "issued_on": pl.Date(),
+    "due_on": pl.Date(),
+    "amount_minor": pl.Int64(),
+    "open_minor": pl.Int64(),
+}
+_HISTORY_PAID_READ: dict[str, pl.DataType] = {
+    "item_id": pl.Int64(),
+    "paid_on": pl.Date(),
+    "amount_minor": pl.Int64(),
+}
+
+
+def _history(company_id: int, ask: _Ask) -> tuple[pl.DataFrame, pl.DataFrame]:
+    where = {"tables": ask.tables, "where": ask.where}
+    items = read_frame(
+        _HISTORY_ITEMS.format(item=OpenItem._meta.db_table, kinds=_KINDS, **where),
+        [company_id, *ask.params],
+        _HISTORY_ITEMS_READ,
+    )
+    paid = read_frame(
+        _HISTORY_PAID.format(
+            allocation=Allocation._meta.db_table,
+            payment=Payment._meta.db_table,
+            item=OpenItem._meta.db_table,
+            **where,
+        ),
+        [company_id, *ask.params],
+        _HISTORY_PAID_READ,
+    )
+    return items, paid
+
+
+TOP_DRIVERS = 3
+
+
+def _learned(
+    scored: pl.DataFrame,
+    model: P.Model,
+    history: tuple[pl.DataFrame, pl.DataFrame],
+    on: date,
+) -> pl.DataFrame:
+    """The lines ranked by the learned expected recovery: the case's overdue amount in the
+    company currency x the probability its items are paid (their open-balance-weighted mean),
+    with the `TOP_DRIVERS` features that moved it most. All the lines' items in one batch."""
+    items, paid = history
+    # what the ERP cleared beyond the payments (a credit) is settled, as in the backtest
+    cleared = items.join(
+        paid.group_by("item_id").agg(allocated=pl.col("amount_minor").sum()),
+        on="item_id",
+        how="left",
+    ).select(
+        "item_id",
+        paid_on=pl.lit(on),
+        amount_minor=pl.col("amount_minor")
+        - pl.col("allocated").fill_null(0)
+        - pl.col("open_minor"),
+    )
+    payments = pl.concat([paid, cleared.filter(pl.col("amount_minor") > 0)])
+    snap = P.snapshot(
+        items.drop("open_minor").with_columns(disputed=pl.lit(False)), payments, on, model.horizon
+    )
+    if snap.is_empty():
+        return scored
+    pts = [f"pts_{f}" for f in model.features]
+    scored_items = P.drivers(model, snap).join(
+        items.select("item_id", "currency"), on="item_id", how="left"
+    )
+    weight = pl.col("open_minor").cast(pl.Float64)
+    per_case = scored_items.group_by("debtor_id", "currency").agg(
+        ((pl.col(c) * weight).sum() / weight.sum()).alias(c) for c in ["p_paid", *pts]
+    )
+    # the value each feature had (the case's most overdue item's) to say it in words
+    values = (
+        scored_items.sort("dpd", descending=True)
+        .group_by("debtor_id", "currency", maintain_order=True)
+        .first()
+        .select(
+            "debtor_id",
+            "currency",
+            *(pl.col(f).cast(pl.Float64).alias(f"v_{f}") for f in model.features),
+        )
+    )
+    cases = per_case.join(values, on=["debtor_id", "currency"], how="left")
+    drivers: list[list[tuple[str, float | None, int]]] = []
+    for row in cases.iter_rows(named=True):
+        moved = sorted(model.features, key=lambda f: -abs(row[f"pts_{f}"] or 0.0))
+        drivers.append(
+            [
+                (f, row[f"v_{f}"], round(row[f"pts_{f}"]))
+                for f in moved[:TOP_DRIVERS]
+                if round(row[f"pts_{f}"] or 0.0) != 0
+            ]
+        )
+    cases = cases.select("debtor_id", "currency", "p_paid").with_columns(
+        drivers=pl.Series(
+            drivers, dtype=pl.List(pl.Struct({"f": pl.String, "v": pl.Float64, "pts": pl.Int64}))
+        )
+    )
+    learned = scored.join(cases, on=["debtor_id", "currency"], how="left", maintain_order="left")
+    expected = (pl.col("overdue_company_minor") * pl.col("p_paid").fill_null(0.0)).round(0)
+    return learned.with_columns(
+        expected_minor=expected.cast(pl.Int64), score=expected.cast(pl.Int64)
+    )

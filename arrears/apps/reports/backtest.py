@@ -61,26 +61,13 @@ def backtest(
     require(actor, Verb.SET_POLICY, company_id=company.pk)
     if every < 1 or k < 1:
         raise Refusal("backtest.bad_setting", every=every, k=k)
-    items, payments, credits, _ = ledger_history(company, as_of)
-    # what a credit cleared is no longer open to work: for the ranking, it counts as settled
-    payments = pl.concat([payments, credits.rename({"credited_on": "paid_on"})])
-    items = items.filter(pl.col("currency") == company.currency).with_columns(
-        disputed=pl.lit(False)  # disputes are not dated in a way the past can be replayed by
-    )
-    last = as_of - timedelta(days=P.HORIZON)
-    if first is None:
-        earliest = items["issued_on"].min()
-        first = (earliest if isinstance(earliest, date) else last) + timedelta(days=P.HORIZON)
-    days = [first + timedelta(days=n) for n in range(0, (last - first).days + 1, every)]
-    if len(days) < 8:
-        raise Refusal("backtest.too_few_days", days=len(days), first=first, last=last)
+    frame, days = replayed(company, as_of, first, every)
     if split is None:
         split = days[int(len(days) * 0.7)]
-    frame = P.snapshots(items, payments, days)
     model = P.train(frame, until=split)
     test = frame.filter(pl.col("as_of") > split)
     if test.is_empty() or test["paid_within"].n_unique() < 2:
-        raise Refusal("backtest.nothing_to_judge", split=split, last=last)
+        raise Refusal("backtest.nothing_to_judge", split=split, last=days[-1])
     judged = P.with_rule_score(P.expected_recovery(model, test))
     metrics = P.evaluate(model, test)
     base = metrics["base_rate"]
@@ -101,3 +88,24 @@ def backtest(
         brier_base=base * (1 - base),
         recovered=P.backtest(judged, k, P.WITH_RULE),
     )
+
+
+def replayed(
+    company: Company, as_of: date, first: date | None = None, every: int = EVERY
+) -> tuple[pl.DataFrame, list[date]]:
+    """The snapshots (`propensity.snapshots`) of the company's open items every `every` days
+    from `first` to the last day whose horizon has ended by `as_of`, and those days."""
+    items, payments, credits, _ = ledger_history(company, as_of)
+    # what a credit cleared is no longer open to work: for the ranking, it counts as settled
+    payments = pl.concat([payments, credits.rename({"credited_on": "paid_on"})])
+    items = items.filter(pl.col("currency") == company.currency).with_columns(
+        disputed=pl.lit(False)  # disputes are not dated in a way the past can be replayed by
+    )
+    last = as_of - timedelta(days=P.HORIZON)
+    if first is None:
+        earliest = items["issued_on"].min()
+        first = (earliest if isinstance(earliest, date) else last) + timedelta(days=P.HORIZON)
+    days = [first + timedelta(days=n) for n in range(0, (last - first).days + 1, every)]
+    if len(days) < 8:
+        raise Refusal("backtest.too_few_days", days=len(days), first=first, last=last)
+    return P.snapshots(items, payments, days), days

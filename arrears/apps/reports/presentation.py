@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from arrears.apps.cases.models import PropensityModel
 from arrears.apps.reports.backtest import Backtest as BacktestResult
 from arrears.apps.reports.exports import Sheet, decimal_of, number_format
 from arrears.apps.reports.kpis import KpiReport
@@ -382,6 +383,8 @@ WORDS = {
     "5 days); move --split later or --from earlier",
     "propensity.features_differ": "this model was trained on other features ({model}); "
     "missing: {missing}. Train it again",
+    "propensity.tampered": "the stored propensity model {model} does not match its SHA-256: "
+    "it is not used; train it again (`arrears propensity train`)",
 }
 
 
@@ -407,6 +410,33 @@ def backtest_lines(result: BacktestResult) -> str:
         lift = "" if name == "expected recovery" else f"  {_lift(ours, minor)}"
         lines.append(f"  {name.ljust(width)}  {cur} {_money(minor, cur):>16,f}{lift}")
     return "\n".join(lines)
+
+
+NO_MODEL = (
+    "no propensity model at {company}: the worklist ranks by the rule-based score "
+    "(`arrears propensity train` trains one)"
+)
+
+
+def propensity_model_lines(model: PropensityModel, company: str) -> str:
+    """A stored model as a person reads it: when and by whom trained, its window, horizon and
+    features, and how it did on the days after its window."""
+    m = model.metrics
+    rows = int(m.get("rows", 0))
+    return "\n".join(
+        [
+            f"Propensity model {model.pk} of {company}"
+            f"{' (active: it ranks the worklist)' if model.active else ''}",
+            f"trained {model.trained_at:%Y-%m-%d %H:%M} UTC by {model.trained_by}, on the days "
+            f"from {model.trained_from} to {model.trained_until}",
+            f"predicts: paid in full within {model.horizon} days",
+            f"features: {', '.join(model.features)}",
+            f"judged on {rows:,} item-days after the window: paid in full "
+            f"{float(m.get('base_rate', 0.0)):.1%}; AUC {float(m.get('auc', 0.0)):.3f}, "
+            f"Brier {float(m.get('brier', 0.0)):.3f}",
+            f"SHA-256 {model.sha256}",
+        ]
+    )
 
 
 def _lift(ours: int, theirs: int) -> str:

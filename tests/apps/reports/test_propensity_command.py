@@ -1,0 +1,184 @@
+"""`arrears propensity train|show` (issue #16): a model trained on the company's own ledger is
+kept with its window, features and metrics and made active; a stored model whose bytes or
+features are not right is refused, never used; only a credit manager trains; a company never
+uses another company's model."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+
+from arrears.apps.cases.models import Action, Case, PropensityModel
+from arrears.apps.cases.presentation import reasons_words
+from arrears.apps.cases.propensity import active_model, model_load
+from arrears.apps.cases.worklist import worklist
+from arrears.apps.ledger.models import Debtor
+from arrears.apps.reports.propensity import propensity_train
+from arrears.domain import propensity as P
+from arrears.domain.refusal import NotAllowed, Refusal
+from arrears.words import say
+from tests import factories, terminal
+from tests.apps.reports.test_backtest_command import AS_OF, acme  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _train(company, until: date | None = None) -> PropensityModel:
+    return propensity_train(
+        actor=factories.credit_manager("maria"), company=company, as_of=AS_OF, until=until
+    )
+
+
+def test_training_stores_an_active_model_with_its_window_features_and_metrics(acme):  # noqa: F811
+    stored = _train(acme, until=date(2025, 8, 1))
+    assert stored.active and stored.trained_by.username == "maria"
+    assert stored.trained_from < stored.trained_until
+    assert stored.trained_until <= date(2025, 8, 1) - timedelta(days=30)
+    assert stored.horizon == P.HORIZON
+    assert stored.features and set(stored.features) <= set(P.FEATURES)
+    assert set(stored.metrics) == {"auc", "brier", "base_rate", "rows"}
+    assert stored.metrics["auc"] > 0.9 and stored.metrics["rows"] > 0
+    loaded = active_model(acme)
+    assert loaded is not None and loaded.features == tuple(stored.features)
+
+
+def test_training_again_leaves_one_active_model(acme):  # noqa: F811
+    first, second = _train(acme), _train(acme)
+    first.refresh_from_db()
+    assert not first.active and second.active
+    assert list(PropensityModel.objects.filter(company=acme, active=True)) == [second]
+
+
+def test_the_command_trains_and_show_prints_the_window_and_metrics(acme):  # noqa: F811
+    assert "no propensity model at acme" in terminal.run(
+        "propensity", "show", "--company", "acme", as_="cora"
+    )
+    out = terminal.run(
+        "propensity", "train", "--company", "acme", "--as-of", AS_OF.isoformat(), as_="maria"
+    )
+    assert out.startswith("Propensity model ") and "(active: it ranks the worklist)" in out
+    assert "AUC" in out and "Brier" in out and "predicts: paid in full within 30 days" in out
+    assert terminal.run("propensity", "show", "--company", "acme", as_="cora") == out
+
+
+def test_a_tampered_model_is_refused(acme):  # noqa: F811
+    stored = _train(acme)
+    blob = bytearray(bytes(stored.estimator))
+    blob[-1] ^= 1
+    PropensityModel.objects.filter(pk=stored.pk).update(estimator=bytes(blob))
+    with pytest.raises(Refusal) as refused:
+        active_model(acme)
+    assert refused.value.code == "propensity.tampered"
+    assert "does not match its SHA-256" in say(refused.value)
+
+
+@pytest.mark.parametrize(
+    "features",
+    [["dpd", "nobody_computes_this"], list(reversed(P.FEATURES)), ["dpd"]],
+    ids=["unknown", "reordered", "fewer-than-the-estimator-reads"],
+)
+def test_a_model_with_other_features_is_refused(acme, features):  # noqa: F811
+    stored = _train(acme)
+    PropensityModel.objects.filter(pk=stored.pk).update(features=features)
+    stored.refresh_from_db()
+    with pytest.raises(Refusal) as refused:
+        model_load(stored)
+    assert refused.value.code == "propensity.features_differ"
+    assert "trained on other features" in say(refused.value)
+
+
+@pytest.mark.parametrize("who", ["cora", "olaf"])
+def test_a_collector_may_not_train(acme, who):  # noqa: F811
+    with pytest.raises(NotAllowed):
+        propensity_train(
+            actor=get_user_model().objects.get(username=who), company=acme, as_of=AS_OF
+        )
+    assert not PropensityModel.objects.exists()
+
+
+def test_another_companys_model_is_never_used(acme):  # noqa: F811
+    rival = factories.company("rival")
+    theirs = _train(acme)
+    PropensityModel.objects.filter(pk=theirs.pk).update(company=rival)
+    assert active_model(acme) is None
+    assert "no propensity model at acme" in terminal.run(
+        "propensity", "show", "--company", "acme", as_="maria"
+    )
+    with pytest.raises(CommandError, match=r"unknown company 'acme' \(yours: rival\)"):
+        terminal.run("propensity", "show", "--company", "acme", as_="rita")
+
+
+def _to_work(company) -> None:
+    """Invoices 5 days overdue for each of the six debtors, with an action on its case: a
+    payer owes two small ones (EUR 200); a non-payer one, beside its forty large, old invoices
+    (EUR 12,254.60 overdue in all)."""
+    for d in Debtor.objects.filter(company=company).order_by("code"):
+        for _ in range(2 if d.code in PAYERS else 1):
+            factories.item(d, due=AS_OF - timedelta(days=5), amount=100_00)
+        case, _ = Case.objects.get_or_create(
+            company=company, debtor=d, currency="EUR", defaults={"opened_on": AS_OF}
+        )
+        Action.objects.get_or_create(
+            case=case, step_code="reminder", channel="letter", role="collector", due_on=AS_OF
+        )
+
+
+def _list(company):
+    return worklist(actor=factories.collector("cora"), company_id=company.pk, on=AS_OF)
+
+
+PAYERS, NON_PAYERS = {"D0", "D1", "D2"}, {"D3", "D4", "D5"}
+
+
+def test_without_a_model_the_worklist_keeps_the_rule_based_order(acme):  # noqa: F811
+    _to_work(acme)
+    lines = _list(acme)
+    assert {x.debtor_code for x in lines[:3]} == NON_PAYERS  # the larger overdue balances
+    assert all(x.p_paid is None and x.drivers == () for x in lines)
+    assert "likely paid" not in reasons_words(lines[0])
+
+
+def test_with_a_model_the_likely_payer_comes_first_and_each_line_says_why(acme):  # noqa: F811
+    _train(acme)
+    _to_work(acme)
+    lines = _list(acme)
+    assert {x.debtor_code for x in lines[:3]} == PAYERS
+    assert min(x.p_paid for x in lines[:3]) > max(x.p_paid for x in lines[3:])  # type: ignore[type-var]
+    for x in lines:
+        assert x.reasons.expected_minor == round(x.reasons.overdue_company_minor * x.p_paid)
+        assert x.reasons.score == x.reasons.expected_minor
+        assert 1 <= len(x.drivers) <= 3
+        said = reasons_words(x)
+        assert "likely paid (" in said and " pts)" in said
+    assert "likely paid" in reasons_words(lines[0]) and "pts)" in reasons_words(lines[0])
+
+
+def test_a_model_moved_to_another_company_does_not_rank_this_ones_worklist(acme):  # noqa: F811
+    theirs = _train(acme)
+    PropensityModel.objects.filter(pk=theirs.pk).update(company=factories.company("rival"))
+    _to_work(acme)
+    lines = _list(acme)
+    assert {x.debtor_code for x in lines[:3]} == NON_PAYERS
+    assert all(x.p_paid is None for x in lines)
+
+
+def test_with_a_model_the_number_of_queries_does_not_grow_with_the_lines(acme):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _train(acme)
+    d0 = Debtor.objects.get(company=acme, code="D0")
+    factories.item(d0, due=AS_OF - timedelta(days=5), amount=100_00)
+    case = Case.objects.create(company=acme, debtor=d0, currency="EUR", opened_on=AS_OF)
+    Action.objects.create(
+        case=case, step_code="reminder", channel="letter", role="collector", due_on=AS_OF
+    )
+    with CaptureQueriesContext(connection) as one:
+        assert len(_list(acme)) == 1
+    _to_work(acme)
+    with CaptureQueriesContext(connection) as many:
+        assert len(_list(acme)) == 6
+    assert len(one) == len(many)
