@@ -16,6 +16,7 @@ import joblib
 from django.db import transaction
 
 from arrears.apps.accounts.access import require
+from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import PropensityModel
 from arrears.apps.ledger.models import Company
 from arrears.domain import propensity as P
@@ -39,7 +40,7 @@ def model_store(
     blob, sha = dumped(model)
     with transaction.atomic():
         PropensityModel.objects.filter(company=company, active=True).update(active=False)
-        return PropensityModel.objects.create(
+        made = PropensityModel.objects.create(
             company=company,
             trained_at=trained_at,
             trained_from=model.trained_from,
@@ -53,6 +54,19 @@ def model_store(
             trained_by=actor,
             active=True,
         )
+        audit_record(
+            action="propensity.train",
+            actor=actor,
+            object_type="propensity_model",
+            object_id=made.pk,
+            detail={
+                "company": company.code,
+                "trained_from": str(model.trained_from),
+                "trained_until": str(model.trained_until),
+                "metrics": {k: float(v) for k, v in model.metrics.items()},
+            },
+        )
+        return made
 
 
 def model_load(row: PropensityModel) -> P.Model:

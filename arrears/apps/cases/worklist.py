@@ -116,7 +116,14 @@ def worklist(
     scored = score_actions(meta, _items(company_id, ask), on=on, factors=factors)
     if bucket is not None:
         scored = scored.filter(pl.col("bucket") == bucket)
-    model = active_model(company) if company.learned else None
+    model = None
+    if company.learned:
+        try:
+            model = active_model(company)
+        except Refusal:
+            # A stored model whose bytes or features are wrong ranks nothing: the list keeps
+            # the rule-based order (`arrears propensity show` says why; a retrain mends it).
+            model = None
     if model is not None:
         scored = _learned(scored, model, _history(company_id, ask), on)
     ordered = in_priority_order(scored).join(

@@ -141,6 +141,26 @@ def test_without_a_model_the_worklist_keeps_the_rule_based_order(acme):  # noqa:
     assert "likely paid" not in reasons_words(lines[0])
 
 
+def test_a_tampered_model_ranks_nothing_and_the_worklist_keeps_the_rule_based_order(acme):  # noqa: F811
+    stored = _train(acme)
+    blob = bytearray(bytes(stored.estimator))
+    blob[-1] ^= 1
+    PropensityModel.objects.filter(pk=stored.pk).update(estimator=bytes(blob))
+    _to_work(acme)
+    lines = _list(acme)
+    assert {x.debtor_code for x in lines[:3]} == NON_PAYERS
+    assert all(x.p_paid is None for x in lines)
+
+
+def test_training_is_audited_with_its_window_and_metrics(acme):  # noqa: F811
+    from arrears.apps.accounts.models import AuditEvent
+
+    stored = _train(acme)
+    event = AuditEvent.objects.get(action="propensity.train")
+    assert event.object_id == str(stored.pk)
+    assert event.detail["company"] == "acme" and "auc" in event.detail["metrics"]
+
+
 def test_with_a_model_the_likely_payer_comes_first_and_each_line_says_why(acme):  # noqa: F811
     _train(acme)
     _to_work(acme)
