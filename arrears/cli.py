@@ -41,7 +41,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "letters": ("letter", "sender", "outbox"),
     "clearing": ("setoff", "clear"),
-    "reports": ("worklist", "ageing", "kpis", "backtest"),
+    "reports": ("worklist", "ageing", "kpis", "backtest", "propensity"),
 }
 HELP = ("help", "--help", "-h")
 FOOTER = (
