@@ -112,8 +112,12 @@ def setoff_proposals(
             strict=True,
         )
     )
-    names = dict(Debtor.objects.filter(pk__in=debtor_ids).values_list("pk", "code"))
-    full = dict(Debtor.objects.filter(pk__in=debtor_ids).values_list("pk", "name"))
+    debtors = {
+        pk: (code, name)
+        for pk, code, name in Debtor.objects.filter(pk__in=debtor_ids).values_list(
+            "pk", "code", "name"
+        )
+    }
     due_to_us = _sums(ours)
     owed_by_us = _sums(theirs)
     result = []
@@ -124,8 +128,8 @@ def setoff_proposals(
             continue
         result.append(
             Proposal(
-                debtor_code=names[debtor_id],
-                debtor_name=full[debtor_id],
+                debtor_code=debtors[debtor_id][0],
+                debtor_name=debtors[debtor_id][1],
                 currency=str(currency),
                 due_to_us_minor=due_to_us[(debtor_id, currency)],
                 owed_by_us_minor=owed_by_us[(debtor_id, currency)],

@@ -171,16 +171,19 @@ def _still_holds(s: SetOff) -> None:
     for p in pairs:
         takes_item[p.item_id] = takes_item.get(p.item_id, 0) + p.amount_minor
         takes_payable[p.payable_id] = takes_payable.get(p.payable_id, 0) + p.amount_minor
-    items = dict(OpenItem.objects.filter(pk__in=takes_item).values_list("pk", "open_minor"))
-    payables = dict(Payable.objects.filter(pk__in=takes_payable).values_list("pk", "open_minor"))
-    numbers = dict(OpenItem.objects.filter(pk__in=takes_item).values_list("pk", "number"))
-    for pk, minor in takes_item.items():
-        if items.get(pk, 0) < minor:
-            raise Refusal("setoff.stale", id=s.pk, number=numbers.get(pk, "?"))
-    p_numbers = dict(Payable.objects.filter(pk__in=takes_payable).values_list("pk", "number"))
-    for pk, minor in takes_payable.items():
-        if payables.get(pk, 0) < minor:
-            raise Refusal("setoff.stale", id=s.pk, number=p_numbers.get(pk, "?"))
+    sides = [
+        (takes_item, OpenItem.objects.filter(pk__in=takes_item)),
+        (takes_payable, Payable.objects.filter(pk__in=takes_payable)),
+    ]
+    for takes, rows in sides:  # one read per side: what is open now, and its number
+        now = {
+            pk: (open_minor, number)
+            for pk, open_minor, number in rows.values_list("pk", "open_minor", "number")
+        }
+        for pk, minor in takes.items():
+            open_minor, number = now.get(pk, (0, "?"))
+            if open_minor < minor:
+                raise Refusal("setoff.stale", id=s.pk, number=number)
 
 
 def setoff_export(*, actor: Any, company: Company, path: Path, on: date) -> int:
