@@ -12,3 +12,9 @@ class ClearingConfig(AppConfig):
         from arrears.apps.clearing.presentation import WORDS
 
         words.register(WORDS)
+
+        from arrears.apps.clearing.selectors import HELD_BACK
+        from arrears.apps.negotiation.services.sweep_frames import held_back_register
+
+        # Rule 11: an approved set-off's amount is not dunned until the ERP books it.
+        held_back_register("setoff", HELD_BACK)

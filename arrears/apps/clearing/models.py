@@ -61,6 +61,9 @@ class SetOffPair(models.Model):
     item = models.ForeignKey(OpenItem, on_delete=models.PROTECT, related_name="+")
     payable = models.ForeignKey(Payable, on_delete=models.PROTECT, related_name="+")
     amount_minor = models.BigIntegerField()
+    # the item's open amount when the set-off was approved: a later fall in it, less payments
+    # since, is the ERP booking the set-off (`arrears.domain.booking`)
+    item_open_at_minor = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -18,9 +18,28 @@ from django.db.models.functions import Coalesce
 from arrears.apps.accounts.access import require
 from arrears.apps.clearing.models import OPEN_STATES, SetOff, SetOffPair
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, Debtor, OpenItem, Payable
+from arrears.apps.negotiation.services.sweep_frames import HeldBack
 from arrears.domain.access import Verb
 from arrears.domain.clearing.setoff import proposals
 from arrears.domain.refusal import Refusal
+
+# Rule 11: what an approved set-off takes from each receivable, held off the ladder from its
+# approval until the ERP books it (`negotiation.services.sweep_frames.HeldBack`). The ERP may
+# book it as a reduction of the item or as a payment under the set-off's reference ("S12").
+HELD_BACK = HeldBack(
+    parts=(
+        "SELECT sp.item_id, 'setoff' AS kind, sp.id AS part_id, sp.amount_minor AS amount, "
+        "sp.item_open_at_minor AS open_at, 'S' || CAST(s.id AS VARCHAR(20)) AS own_ref, "
+        "s.decided_on "
+        "FROM clearing_setoffpair sp JOIN clearing_setoff s ON s.id = sp.setoff_id "
+        "WHERE s.state IN ('approved', 'booked') AND s.decided_on <= %s"
+    ),
+    items=(
+        "SELECT sp.item_id FROM clearing_setoffpair sp "
+        "JOIN clearing_setoff s ON s.id = sp.setoff_id "
+        "WHERE s.company_id = %s AND s.state IN ('approved', 'booked')"
+    ),
+)
 
 _SIDE = {
     "key": pl.Int64,

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from arrears.apps.accounts.access import require
 from arrears.apps.accounts.services import audit_record
+from arrears.apps.clearing.letters import setoff_letter_queue
 from arrears.apps.clearing.models import OPEN_STATES, SetOff, SetOffPair, SetOffState
 from arrears.apps.clearing.selectors import SetOffRecord, setoff_proposals, setoff_record
 from arrears.apps.ledger.models import Company, Debtor, OpenItem, Payable
@@ -149,9 +150,12 @@ def setoff_decide(
             raise Refusal("setoff.reason_too_long", limit=REASON_LENGTH, length=len(reason))
         if approve:
             _still_holds(s)
+            _open_at_approval(s)
         s.state = SetOffState.APPROVED if approve else SetOffState.REFUSED
         s.decided_by, s.decided_on, s.reason = actor, on, reason
         s.save(update_fields=["state", "decided_by", "decided_on", "reason"])
+        if approve:  # the debtor is told, once, through the outbox
+            setoff_letter_queue(s)
         audit_record(
             action="setoff.approve" if approve else "setoff.refuse",
             actor=actor,
@@ -184,6 +188,16 @@ def _still_holds(s: SetOff) -> None:
             open_minor, number = now.get(pk, (0, "?"))
             if open_minor < minor:
                 raise Refusal("setoff.stale", id=s.pk, number=number)
+
+
+def _open_at_approval(s: SetOff) -> None:
+    """Record each receivable's open amount as approved: from now until the ERP books it, the
+    ladder does not dun what is set off (`clearing.apps`: the negotiation sweep holds it back)."""
+    open_now = dict(
+        OpenItem.objects.filter(pk__in=s.pairs.values("item_id")).values_list("pk", "open_minor")
+    )
+    for item_id, open_minor in open_now.items():
+        s.pairs.filter(item_id=item_id).update(item_open_at_minor=open_minor)
 
 
 def setoff_export(*, actor: Any, company: Company, path: Path, on: date) -> int:

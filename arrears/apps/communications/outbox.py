@@ -29,7 +29,8 @@ from __future__ import annotations
 import hashlib
 import string
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -65,7 +66,7 @@ from arrears.apps.communications.selectors import (
 )
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.domain.actions import CASE_CLOSED
-from arrears.domain.ladder import Channel
+from arrears.domain.ladder import Channel, Role
 from arrears.domain.letters import ItemLine, Letter
 from arrears.domain.money import Money
 from arrears.domain.outbox import OutboxState, after_failure, transition, waiting_cases
@@ -359,6 +360,116 @@ def _reference(fmt: str) -> pl.Expr:
     return pl.concat_str(exprs)
 
 
+# --- a message a person's decision queues ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A message composed when a person decided (not by the run): its text as an email and as
+    a letter, and the letter's figures (no items listed: it asks for no payment)."""
+
+    subject: str
+    body: str
+    paper_body: str
+    letter: Letter
+
+
+def decided_message(
+    *,
+    case: Case,
+    step_code: str,
+    on: date,
+    compose: Callable[[str, str], Composed],
+) -> OutboxMessage | None:
+    """Queue one message on `case` about a decision taken on `on` (`step_code` names what was
+    decided, e.g. "setoff"), composed now and stored, once: by email when the case was last
+    written to by email, or has only an email contact, else by letter; in the debtor's
+    language. `compose(language, reference)` makes the texts. A company without sender
+    details has no outbox: None. Asked again for the same case, step and day, the message
+    queued the first time is returned and nothing is added."""
+    company = case.company
+    sender = SenderDetails.objects.filter(company=company).first()
+    if sender is None:
+        return None
+    found = OutboxMessage.objects.filter(case=case, step_code=step_code, run_on=on).first()
+    if found is not None:
+        return found
+    debtor = case.debtor
+    emails = ", ".join(
+        debtor.contacts.exclude(email="")
+        .order_by("-is_primary", "pk")
+        .values_list("email", flat=True)
+    )
+    last = (
+        Action.objects.filter(case=case, channel__in=[Channel.EMAIL.value, Channel.LETTER.value])
+        .order_by("-due_on", "-pk")
+        .values_list("channel", flat=True)
+        .first()
+    )
+    postal = postal_lines(debtor)
+    channel = last or (Channel.EMAIL.value if emails and not postal else Channel.LETTER.value)
+    recipient = emails if channel == Channel.EMAIL.value else "\n".join([debtor.name, *postal])
+    error = ""
+    if channel == Channel.EMAIL.value and not emails:
+        error = "no email address"
+    elif channel == Channel.LETTER.value and not postal:
+        error = "no postal address"
+    language = debtor.language if debtor.language in LANGUAGES else "en"
+    reference = _one_reference(sender.reference_format, debtor.code, case)
+    made = compose(language, reference)
+    action = Action.objects.create(
+        case=case,
+        step_code=step_code,
+        channel=channel,
+        role=Role.CREDIT_MANAGER.value,
+        due_on=on,
+        status=ActionStatus.FAILED if error else ActionStatus.QUEUED,
+        done_on=on if error else None,
+    )
+    domain = sender.email.rpartition("@")[2] or "arrears.invalid"
+    m = OutboxMessage(
+        company=company,
+        case=case,
+        action=action,
+        run=None,
+        step_code=step_code,
+        run_on=on,
+        channel=channel,
+        language=language,
+        recipient=recipient,
+        reference=reference,
+        message_id=f"<{company.code}.{case.pk}.{step_code}.{on:%Y%m%d}@{domain}>",
+        state=S.FAILED.value if error else S.QUEUED.value,
+        last_error=error,
+        subject=made.subject,
+        body=made.body,
+        paper_body=made.paper_body,
+        figures={
+            "letter": letter_figures(made.letter),
+            "sender": {"name": sender.name, "lines": [x for x in sender.address.splitlines() if x]},
+            "recipient": {"name": debtor.name, "lines": list(postal)},
+            "payment": list(payment_details(sender, reference)),
+            "from": sender.email,
+        },
+    )
+    pdf = message_pdf(m)
+    m.pdf_sha256, m.rendered_at = hashlib.sha256(pdf).hexdigest(), timezone.now()
+    m.save()
+    if m.state == S.QUEUED.value and channel == Channel.EMAIL.value:
+        from arrears.apps.communications.tasks import send_messages_enqueue
+
+        send_messages_enqueue([m.pk])
+    return m
+
+
+def _one_reference(fmt: str, debtor_code: str, case: Case) -> str:
+    return str(
+        pl.DataFrame({"code": [debtor_code], "currency": [case.currency], "case_id": [case.pk]})
+        .select(_reference(fmt).alias("r"))
+        .item()
+    )
+
+
 # --- rendered when sent ----------------------------------------------------------------------
 
 
@@ -460,7 +571,8 @@ def claim_render(
     (and then, with `cancel`, the row and its action are cancelled, saying why), or the PDF.
     A row rendered before gives its PDF again, made from what was stored: the same bytes."""
     if m.rendered_at is not None:  # tried before: sent again as it was, if still owed
-        why = _not_to_send(m.case_id) if cancel else None
+        # a message a person's decision queued (no run) says what was decided, owed or not
+        why = _not_to_send(m.case_id) if cancel and m.run_id is not None else None
         if why is not None:
             _cancel(m, why)
             return why, None

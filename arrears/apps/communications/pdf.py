@@ -146,11 +146,12 @@ def _story(one: PrintedLetter) -> list[Any]:
     for chunk in after.strip().split("\n\n"):
         if chunk.strip():
             story.append(para(chunk.strip()))
-    story += [
-        Spacer(1, 4 * mm),
-        para(f"{labels['pay_to']}: " + " · ".join(payment_details), small),
-        para(f"{labels['pay_by']}: {date_words(letter.pay_by, language)}", small),
-    ]
+    if letter.lines:  # a letter listing no items (a set-off's) asks for no payment
+        story += [
+            Spacer(1, 4 * mm),
+            para(f"{labels['pay_to']}: " + " · ".join(payment_details), small),
+            para(f"{labels['pay_by']}: {date_words(letter.pay_by, language)}", small),
+        ]
     return story
 
 

@@ -110,8 +110,8 @@ def negotiation_sweep(
             raise NotAllowed(
                 "desk.sweep_not_the_runs_actor", person=actor.get_username(), run=run.pk
             )
-        pending, credits = frames.pending(company, as_of)
-        ctx = _context(company, as_of, run, decided=[pending, credits])
+        pending, credits, others = frames.pending(company, as_of)
+        ctx = _context(company, as_of, run, decided=[pending, credits, others])
         _close_written_off(company, ctx, pending)  # first: nothing breaks on a closed case
         ctx.counts["requests_expired"] += len(requests_expire(company, on=as_of))
         _promises(company, ctx)
@@ -125,6 +125,7 @@ def negotiation_sweep(
                 ctx.disputed,
                 credits,
                 pending,
+                others,
                 pl.DataFrame(ctx.held, schema=frames.ITEM_MINOR),
             ],
         )

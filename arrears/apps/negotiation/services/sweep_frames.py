@@ -10,6 +10,7 @@ and Polars and written as differences (so a repeated sweep writes nothing).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
@@ -36,18 +37,20 @@ _OPEN_DISPUTES = (
     "WHERE c.company_id = %s AND d.status = 'open' AND d.opened_on <= %s"
 )
 
-# An approved credit or write-off part, its item now, and what was paid on the item since.
+# An approved credit or write-off part, its item now, and what was paid on the item since (a
+# payment carrying the decision's own reference is the ERP booking it, not a payment).
 _PENDING = (
     "SELECT x.item_id, x.kind, x.part_id, x.decided_on, x.amount AS minor, x.open_at, "
     "i.open_minor AS open_now, "
     " (SELECT COALESCE(SUM(a.amount_minor), 0) FROM ledger_allocation a "
     "  JOIN ledger_payment p ON p.id = a.payment_id "
-    "  WHERE a.item_id = x.item_id AND p.received_on >= x.decided_on) AS paid_since "
+    "  WHERE a.item_id = x.item_id AND p.received_on >= x.decided_on "
+    "  AND p.reference <> x.own_ref) AS paid_since "
     "FROM ({parts}) x JOIN ledger_openitem i ON i.id = x.item_id WHERE i.company_id = %s"
 )
 _CREDIT_PARTS = (
     "SELECT dp.item_id, 'credit' AS kind, dp.id AS part_id, dp.credited_minor AS amount, "
-    "dp.open_at_minor AS open_at, "
+    "dp.open_at_minor AS open_at, '' AS own_ref, "
     "d.resolved_on AS decided_on FROM negotiation_disputepart dp "
     "JOIN negotiation_dispute d ON d.id = dp.dispute_id "
     "WHERE d.status = 'resolved' AND dp.credited_minor > 0 AND d.resolved_on <= %s "
@@ -55,7 +58,7 @@ _CREDIT_PARTS = (
 )
 _WRITE_OFF_PARTS = (
     "SELECT wp.item_id, 'write_off' AS kind, wp.id AS part_id, wp.amount_minor AS amount, "
-    "wp.open_at_minor AS open_at, "
+    "wp.open_at_minor AS open_at, '' AS own_ref, "
     "w.decided_on FROM negotiation_writeoffpart wp "
     "JOIN negotiation_writeoff w ON w.id = wp.write_off_id "
     "WHERE w.status = 'approved' AND w.decided_on <= %s"
@@ -66,19 +69,47 @@ def disputed(company: Company, as_of: date) -> pl.DataFrame:
     return read_frame(_OPEN_DISPUTES, [company.pk, as_of], ITEM_MINOR)
 
 
-def pending(company: Company, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(write-offs, credits): per part, what is still to be booked. The fall in an item's open
-    amount since its first decision, less payments since then, books the decisions waiting on
-    it in the order they were made, each once (`arrears.domain.booking`, batched)."""
-    sql = f"{_CREDIT_PARTS} UNION ALL {_WRITE_OFF_PARTS}"
+@dataclass(frozen=True)
+class HeldBack:
+    """Decisions of an app above this one that hold part of an item off the ladder until the
+    ERP books them, as the desk's credits and write-offs do (rule 11: an approved set-off).
+
+    `parts`: SQL selecting item_id, kind, part_id, amount, open_at (the item's open amount
+    when decided), own_ref (the payment reference the ERP books it under, if it books it as a
+    payment) and decided_on, with one parameter, the day (decided on or before it).
+    `items`: SQL selecting the item_id of every item it may hold back, with one parameter, the
+    company's id."""
+
+    parts: str
+    items: str
+
+
+_HELD_BACK: dict[str, HeldBack] = {}
+
+
+def held_back_register(name: str, held: HeldBack) -> None:
+    """An app above this one (clearing) registers its decisions when Django starts; the sweep
+    books them with the desk's, in one order, each once."""
+    _HELD_BACK[name] = held
+
+
+def pending(company: Company, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(write-offs, credits, the other apps' decisions): per part, what is still to be booked.
+    The fall in an item's open amount since its first decision, less payments since then, books
+    the decisions waiting on it in the order they were made, each once
+    (`arrears.domain.booking`, batched)."""
+    sql = " UNION ALL ".join(
+        [_CREDIT_PARTS, _WRITE_OFF_PARTS, *(h.parts for h in _HELD_BACK.values())]
+    )
+    days = [as_of] * (2 + len(_HELD_BACK))
     left = unbooked_batch(
-        read_frame(_PENDING.format(parts=sql), [as_of, as_of, company.pk], BOOKING_SCHEMA)
+        read_frame(_PENDING.format(parts=sql), [*days, company.pk], BOOKING_SCHEMA)
     )
     item = "item_id"
-    parts = [
-        left.filter(pl.col("kind") == k).select(item, "minor") for k in ("write_off", "credit")
-    ]
-    return parts[0], parts[1]
+    kinds = ("write_off", "credit")
+    parts = [left.filter(pl.col("kind") == k).select(item, "minor") for k in kinds]
+    others = left.filter(~pl.col("kind").is_in(kinds)).select(item, "minor")
+    return parts[0], parts[1], others
 
 
 # The items whose exclusion may change: those already excluded, and those of a debtor the desk
@@ -97,14 +128,19 @@ _EXCLUDABLE = (
     "  SELECT case_id FROM negotiation_promisetopay UNION SELECT case_id FROM "
     "  negotiation_paymentplan UNION SELECT case_id FROM negotiation_dispute UNION "
     "  SELECT case_id FROM negotiation_writeoff UNION "
-    "  SELECT case_id FROM negotiation_handover)))"
+    "  SELECT case_id FROM negotiation_handover)){also})"
 )
 
 
 def exclusions_write(company: Company, parts: list[pl.DataFrame]) -> int:
     """Store each item's excluded part (`domain.exclusions`) where it differs; returns the
     items changed."""
-    stored = read_frame(_EXCLUDABLE, [company.pk, company.pk], {**EXCLUDABLE, "old": pl.Int64()})
+    also = "".join(f" OR i.id IN ({h.items})" for h in _HELD_BACK.values())
+    stored = read_frame(
+        _EXCLUDABLE.format(also=also),
+        [company.pk, company.pk, *(company.pk for _ in _HELD_BACK)],
+        {**EXCLUDABLE, "old": pl.Int64()},
+    )
     changed = (
         stored.join(excluded(stored.drop("old"), parts), on="item_id")
         .filter(pl.col("excluded_minor") != pl.col("old"))
