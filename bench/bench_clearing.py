@@ -17,6 +17,7 @@ much debt it clears, against two references on the same graphs.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import time
 from collections import defaultdict
@@ -25,7 +26,7 @@ import numpy as np
 import polars as pl
 from ortools.graph.python import min_cost_flow
 
-from arrears.domain.clearing.multilateral import clear
+from arrears.domain.clearing.multilateral import Clearing, clear
 
 
 def uniform(n_obl: int, n_firms: int, rng: np.random.Generator) -> pl.DataFrame:
@@ -110,13 +111,20 @@ def _find_cycle(owed: dict[int, dict[int, int]]) -> list[tuple[int, int]] | None
     return None
 
 
-def median_seconds(fn, *args, repeat: int = 3) -> tuple[float, object]:
-    times, result = [], None
+def median_seconds(fn, *args, repeat: int = 3) -> tuple[float, float, object]:
+    """Median wall seconds and median CPU seconds (user+sys of this process: on a shared
+    machine the wall time counts the others' work too, the CPU time does not) of `repeat` runs."""
+    walls, cpus, result = [], [], None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn(*args)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return statistics.median(walls), statistics.median(cpus), result
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -127,24 +135,41 @@ def main() -> None:
         "--small", type=int, default=3_000, help="obligations for the greedy comparison"
     )
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-plain", action="store_true", help="skip the unpruned reference")
+    parser.add_argument("--shape", choices=["uniform", "hub_and_spoke"], action="append")
     o = parser.parse_args()
-    for shape in (uniform, hub_and_spoke):
+    shapes = [s for s in (uniform, hub_and_spoke) if not o.shape or s.__name__ in o.shape]
+    for shape in shapes:
         rng = np.random.default_rng(o.seed)
         frame = shape(o.obligations, o.firms, rng)
-        ours_s, ours = median_seconds(clear, frame)
-        plain_s, plain_left = median_seconds(plain_min_cost_flow, frame)
-        assert ours.after_minor == plain_left, (ours.after_minor, plain_left)
+        ours_s, ours_cpu, ours = median_seconds(clear, frame, repeat=o.repeat)
+        assert isinstance(ours, Clearing)
+        line = (
+            f"{shape.__name__}: {frame.height:,} obligations, {o.firms:,} firms: clear "
+            f"{ours_s:.2f} s wall, {ours_cpu:.2f} s CPU"
+        )
+        if not o.no_plain:
+            plain_s, plain_cpu, plain_left = median_seconds(
+                plain_min_cost_flow, frame, repeat=o.repeat
+            )
+            assert ours.after_minor == plain_left, (ours.after_minor, plain_left)
+            line += (
+                f"; plain min-cost flow {plain_s:.2f} s wall, {plain_cpu:.2f} s CPU "
+                f"(CPU ratio {ours_cpu / plain_cpu:.2f})"
+            )
         print(
-            f"{shape.__name__}: {frame.height:,} obligations, {o.firms:,} firms: clear {ours_s:.2f} s, "
-            f"plain min-cost flow {plain_s:.2f} s (ratio {ours_s / plain_s:.2f}); "
-            f"cleared {ours.cleared_minor / ours.before_minor:.1%} of the debt"
+            f"{line}; cleared {ours.cleared_minor / ours.before_minor:.1%} of the debt; "
+            f"peak memory {peak_mib():,.0f} MiB",
+            flush=True,
         )
         small = shape(o.small, max(10, o.small // 10), np.random.default_rng(o.seed))
         best = clear(small)
         greedy_left = greedy_cycle_cancelling(small)
         print(
             f"  on {small.height:,} obligations: optimum clears {best.cleared_minor / best.before_minor:.1%}, "
-            f"greedy cycle cancelling {(best.before_minor - greedy_left) / best.before_minor:.1%}"
+            f"greedy cycle cancelling {(best.before_minor - greedy_left) / best.before_minor:.1%}",
+            flush=True,
         )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from arrears.apps.clearing.obligations import ClearingProposal
-from arrears.apps.clearing.selectors import Proposal, SetOffRecord
+from arrears.apps.clearing.selectors import CaseSetOff, Proposal, SetOffRecord
 from arrears.domain.money import exponent
 
 WORDS = {
@@ -169,3 +169,38 @@ def clearing_summary(proposal: ClearingProposal) -> str:
 def setoffs_written_words(n: int, file: object) -> str:
     """How many approved set-offs an export wrote, and where."""
     return f"{n} approved set-off{'' if n == 1 else 's'} written to {file}"
+
+
+SETOFF_MARKS = {
+    "possible": "set-off possible",
+    "proposed": "set-off proposed",
+    "approved": "set-off approved",
+}
+
+
+def setoff_mark(state: str | None) -> str:
+    """The worklist line's marker: "set-off possible" / "proposed" / "approved" ("" none)."""
+    return SETOFF_MARKS.get(state or "", "")
+
+
+def case_setoff_lines(s: CaseSetOff | None) -> list[str]:
+    """The case's set-off in words (rule 11): what is possible or pending, pair by pair."""
+    if s is None:
+        return []
+    cur = s.currency
+    if s.state == "possible":
+        head = (
+            f"set-off possible: {amount(s.amount_minor, cur)} of what they owe against what we "
+            "owe them (a credit manager approves it)"
+        )
+    elif s.state == "proposed":
+        head = f"set-off S{s.setoff_id} of {amount(s.amount_minor, cur)} proposed: waits for a credit manager"
+    else:
+        head = (
+            f"set-off S{s.setoff_id} of {amount(s.amount_minor, cur)} approved: not dunned until "
+            "the ERP books it"
+        )
+    return [head] + [
+        f"our {item} against their {payable}: {amount(minor, cur)}"
+        for item, payable, minor in s.pairs
+    ]

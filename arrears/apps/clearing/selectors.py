@@ -231,3 +231,66 @@ def setoffs_list(
         .order_by("-pk")
     )
     return [_record(s, sorted(s.pairs.all(), key=lambda p: p.pk)) for s in rows]
+
+
+@dataclass(frozen=True)
+class CaseSetOff:
+    """What set-off stands on one case: a set-off recorded and not yet booked (proposed or
+    approved), or else one possible now."""
+
+    state: str  # "possible", "proposed" or "approved"
+    currency: str
+    amount_minor: int
+    pairs: tuple[tuple[str, str, int], ...]  # our item, their payable, amount
+    setoff_id: int | None = None  # the recorded one's
+
+
+def case_setoff(
+    *, actor: Any, company: Company, debtor_id: int, currency: str, as_of: date
+) -> CaseSetOff | None:
+    """The set-off of the debtor's case in `currency` (rule 11), for a member of the company;
+    None when none is recorded and none is possible."""
+    require(actor, Verb.READ, company_id=company.pk)
+    recorded = (
+        SetOff.objects.filter(
+            company=company, debtor_id=debtor_id, currency=currency, state__in=OPEN_STATES
+        )
+        .select_related("debtor", "proposed_by", "decided_by")
+        .first()
+    )
+    if recorded is not None:
+        r = setoff_record(recorded)
+        return CaseSetOff(r.state, r.currency, r.amount_minor, r.pairs, r.id)
+    if not Payable.objects.filter(
+        debtor_id=debtor_id, currency=currency, open_minor__gt=0
+    ).exists():
+        return None
+    code = Debtor.objects.filter(pk=debtor_id, company=company).values_list("code", flat=True)
+    found = [
+        p
+        for p in setoff_proposals(actor=actor, company=company, as_of=as_of, debtor_code=code[0])
+        if p.currency == currency
+    ]
+    if not found:
+        return None
+    p = found[0]
+    pairs = tuple((x.receivable, x.payable, x.amount_minor) for x in p.pairs)
+    return CaseSetOff("possible", p.currency, p.amount_minor, pairs)
+
+
+def setoff_marks(*, actor: Any, company: Company, as_of: date) -> dict[tuple[int, str], str]:
+    """Per (debtor_id, currency) with a set-off possible or recorded and not booked: its state
+    ("possible", "proposed", "approved"), for the worklist's lines."""
+    require(actor, Verb.READ, company_id=company.pk)
+    marks: dict[tuple[int, str], str] = {
+        (d, c): s
+        for d, c, s in SetOff.objects.filter(company=company, state__in=OPEN_STATES).values_list(
+            "debtor_id", "currency", "state"
+        )
+    }
+    if not Payable.objects.filter(company=company, open_minor__gt=0).exists():
+        return marks
+    codes = dict(Debtor.objects.filter(company=company).values_list("code", "pk"))
+    for p in setoff_proposals(actor=actor, company=company, as_of=as_of):
+        marks.setdefault((codes[p.debtor_code], p.currency), "possible")
+    return marks

@@ -8,7 +8,7 @@ against spreadsheet formulas (`exports.neutralise`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from arrears.apps.cases.presentation import late_words, overdue_words, reasons_words, say, why_words
@@ -92,16 +92,21 @@ def _cut(text: str) -> str:
     return text if len(text) <= NAME_WIDTH else text[: NAME_WIDTH - 1] + "~"
 
 
-def render_table(lines: Sequence[WorklistLine], *, title: str) -> str:
+def render_table(
+    lines: Sequence[WorklistLine], *, title: str, marks: Mapping[tuple[int, str], str] = {}
+) -> str:
     """A plain-text table: rank, debtor, name, owner, action, channel, due, late, overdue,
-    and why the line stands where it does."""
+    and why the line stands where it does; `marks` (per debtor_id and currency) follow the
+    debtor's code (rule 11: "set-off possible")."""
     header = ["#", "no.", "debtor", "name", "owner", "action", "channel", "due", "late"]
     header += ["overdue", "why"]
     body = [
         [
             str(x.rank),
             f"A{x.action_id}",
-            x.debtor_code,
+            f"{x.debtor_code} [{marks[(x.debtor_id, x.currency)]}]"
+            if (x.debtor_id, x.currency) in marks
+            else x.debtor_code,
             _cut(x.debtor_name),
             x.owner or "(no owner)",
             say(x.step_code),

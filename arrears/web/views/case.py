@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from arrears.apps.cases.services import action_complete, actions
+from arrears.apps.clearing.presentation import case_setoff_lines
+from arrears.apps.clearing.selectors import case_setoff
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.case_desk import NO_CASE, CaseDesk, case_desk
 from arrears.domain.refusal import NotAllowed, Refusal
@@ -50,7 +52,15 @@ def case_page(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
         desk = _desk(request, firm, case_id)
     except Refusal as e:
         return refused(request, e, {"company": firm})
-    return render(request, "desk/case.html", _context(firm, desk))
+    setoff = case_setoff(  # rule 11: a set-off possible or pending (desk/_case_setoff.html)
+        actor=request.user,
+        company=firm,
+        debtor_id=desk.case.debtor_id,
+        currency=desk.case.currency,
+        as_of=timezone.localdate(),
+    )
+    context = {**_context(firm, desk), "setoff_lines": case_setoff_lines(setoff)}
+    return render(request, "desk/case.html", context)
 
 
 @require_POST

@@ -20,6 +20,8 @@ from arrears.apps.cases.worklist import (
     worklist,
     worklist_filters,
 )
+from arrears.apps.clearing.presentation import setoff_mark
+from arrears.apps.clearing.selectors import setoff_marks
 from arrears.domain.refusal import NotAllowed, Refusal
 from arrears.web.views.common import company_of, htmx_partial
 from arrears.words import say
@@ -79,6 +81,8 @@ def worklist_page(request: HttpRequest, company: str) -> HttpResponse:
         status = 403 if isinstance(e, NotAllowed) else 422
     ordered, sort = _sorted(lines, request.GET.get("sort", "rank"))
     page = Paginator(ordered, PER_PAGE).get_page(request.GET.get("page"))
+    # rule 11: a line whose case has a set-off possible or pending says so
+    marks = setoff_marks(actor=request.user, company=firm, as_of=on) if lines else {}
     context = {
         "company": firm,
         "on": on,
@@ -87,7 +91,13 @@ def worklist_page(request: HttpRequest, company: str) -> HttpResponse:
         "choices": worklist_filters(actor=request.user, company_id=firm.pk),
         "page": page,
         "rows": [
-            {"line": x, "overdue": overdue_words(x), "late": late_words(x), "why": why_words(x)}
+            {
+                "line": x,
+                "overdue": overdue_words(x),
+                "late": late_words(x),
+                "why": why_words(x),
+                "setoff": setoff_mark(marks.get((x.debtor_id, x.currency))),
+            }
             for x in page
         ],
         "total": len(lines),

@@ -22,6 +22,8 @@ from arrears.apps.cases.presentation import (
     state_lines,
 )
 from arrears.apps.cases.selectors import case_explain
+from arrears.apps.clearing.presentation import case_setoff_lines
+from arrears.apps.clearing.selectors import case_setoff
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.communications.presentation import outbox_line
 from arrears.apps.communications.selectors import case_outbox
@@ -63,6 +65,15 @@ class Command(PersonCommand):
             held = None if c.oldest_due_on else case_held_off(actor=person, case=c, as_of=today)
             held_words = held_off_words(held) if held else None
             for line in state_lines(ex, handed=handed, held=held_words):
+                self.stdout.write(f"  {line}")
+            setoff = case_setoff(
+                actor=person,
+                company=company,
+                debtor_id=c.debtor_id,
+                currency=c.currency,
+                as_of=today,
+            )
+            for line in case_setoff_lines(setoff):  # rule 11
                 self.stdout.write(f"  {line}")
             facts = DeskFacts()
             if ex.notes:  # §5-8, not for sales

@@ -8,6 +8,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from arrears.apps.cases.worklist import worklist
+from arrears.apps.clearing.presentation import setoff_mark
+from arrears.apps.clearing.selectors import setoff_marks
 from arrears.apps.common.cli import PersonCommand, add_company_option, company_option, iso_date
 from arrears.apps.communications.presentation import outbox_line
 from arrears.apps.communications.selectors import outbox_list
@@ -48,7 +50,15 @@ class Command(PersonCommand):
         title = worklist_title(
             company=company.code, on=on, count=len(lines), owner=o["owner"], team=o["team"]
         )
-        self.stdout.write(render_table(lines, title=title) if lines else title)
+        marks = (
+            {  # rule 11: a set-off possible or pending on the line's case
+                k: setoff_mark(state)
+                for k, state in setoff_marks(actor=person, company=company, as_of=on).items()
+            }
+            if lines
+            else {}
+        )
+        self.stdout.write(render_table(lines, title=title, marks=marks) if lines else title)
         if not (o["owner"] or o["team"]):
             settle = [
                 m
