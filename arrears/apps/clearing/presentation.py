@@ -27,6 +27,8 @@ WORDS = {
     "setoff.not_approved": "set-off S{id} is {state}: only an approved one is booked",
     "setoff.not_exported": "set-off S{id} is not in a file for the ERP yet: "
     "`arrears setoff export FILE` first",
+    "clearing.which_currency": "the companies keep {currencies}: name the one to clear with "
+    "--currency",
     "clearing.columns": "the obligations lack the columns {missing}",
     "clearing.empty_cell": "an obligation has an empty debtor, creditor or amount",
     "clearing.not_minor_units": "amounts must be whole minor units, not {dtype}",
@@ -37,6 +39,9 @@ WORDS = {
     "clearing.obligation_grew": "the clearing would raise what {debtor!r} owes {creditor!r}: "
     "refused",
 }
+
+
+FILE_OR_LEDGERS = "clear either an obligations file or --from-ledgers, one of the two"
 
 
 def amount(minor: int, currency: str) -> str:

@@ -7,10 +7,27 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.clearing.obligations import clearing_propose
-from arrears.apps.clearing.presentation import FIRM_HEADER, clearing_summary, firm_rows
-from arrears.apps.common.cli import PersonCommand, add_company_option, no_such_file_words
+from arrears.apps.accounts.access import companies_of
+from arrears.apps.clearing.obligations import (
+    ClearingProposal,
+    clearing_from_ledgers,
+    clearing_propose,
+    ledgers_currency,
+)
+from arrears.apps.clearing.presentation import (
+    FILE_OR_LEDGERS,
+    FIRM_HEADER,
+    clearing_summary,
+    firm_rows,
+)
+from arrears.apps.common.cli import (
+    PersonCommand,
+    add_company_option,
+    company_option,
+    no_such_file_words,
+)
 from arrears.apps.ledger.imports import ImportRejected
+from arrears.apps.ledger.models import Company
 from arrears.apps.reports.exports import write_rows_csv
 
 
@@ -18,11 +35,30 @@ class Command(PersonCommand):
     help = "Clear chains of debt in an obligations file (debtor, creditor, amount, currency): the most debt removed, no firm's net position changed."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("file", help="CSV or XLSX: debtor, creditor, amount, currency")
+        parser.add_argument(
+            "file", nargs="?", help="CSV or XLSX: debtor, creditor, amount, currency"
+        )
         add_company_option(parser)
         parser.add_argument("--csv", metavar="FILE", help="also write the per-firm table")
+        parser.add_argument(
+            "--from-ledgers",
+            action="store_true",
+            help="instead of a file: what the debtors and the companies arrears holds owe each "
+            "other (open receivables and payables; debtors matched by VAT/registration number)",
+        )
+        parser.add_argument(
+            "--companies", help="with --from-ledgers: company codes, comma-separated (all yours)"
+        )
+        parser.add_argument("--currency", help="with --from-ledgers: the one currency cleared")
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
+        if o["from_ledgers"]:
+            if o["file"]:
+                raise CommandError(FILE_OR_LEDGERS)
+            self._write(o, self._from_ledgers(person, o))
+            return
+        if not o["file"]:
+            raise CommandError(FILE_OR_LEDGERS)
         company = self.company_for(person, o)
         path = Path(o["file"])
         if not path.is_file():
@@ -31,6 +67,19 @@ class Command(PersonCommand):
             proposal = clearing_propose(actor=person, company=company, path=path)
         except ImportRejected as e:  # every bad row, named
             raise CommandError(str(e)) from None
+        self._write(o, proposal)
+
+    def _from_ledgers(self, person: Any, o: dict[str, Any]) -> ClearingProposal:
+        mine = companies_of(person)
+        if o["companies"]:
+            codes = [c.strip() for c in o["companies"].split(",") if c.strip()]
+            companies = [company_option(code, person) for code in codes]  # only theirs named
+        else:
+            companies = list(Company.objects.filter(pk__in=mine).order_by("code"))
+        currency = o["currency"] or ledgers_currency(companies)
+        return clearing_from_ledgers(actor=person, companies=companies, currency=currency.upper())
+
+    def _write(self, o: dict[str, Any], proposal: ClearingProposal) -> None:
         if o["csv"]:
             try:
                 write_rows_csv(FIRM_HEADER, firm_rows(proposal), o["csv"])
