@@ -277,6 +277,8 @@ def test_a_promise_is_recorded_on_the_spot(w):
     text = response.content.decode()
     assert f"promise P{p.pk}: EUR 600.00" in text
     assert f"promise P{p.pk}" in text[text.index('id="case-live"') :]
+    record = text[text.index('<ul class="plain" id="record" hx-swap-oob="true">') :]
+    assert "promise EUR 600.00" in record.split("</ul>")[0]
 
 
 @pytest.mark.parametrize(
