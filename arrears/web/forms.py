@@ -5,6 +5,8 @@ on) the services decide, and their refusals stand beside the field they are abou
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -12,6 +14,10 @@ from django.utils import timezone
 from arrears.apps.reports.kpis import MONTHS
 from arrears.apps.reports.presentation import months_of
 from arrears.domain.dates import parse_date
+from arrears.domain.excuses import OWN_WORDS, Excuse
+from arrears.domain.money import Money, MoneyError, parse_amount, parse_rate
+from arrears.domain.negotiation import Condition, Terms
+from arrears.domain.negotiation.history import Action
 from arrears.domain.refusal import Refusal
 from arrears.words import say
 
@@ -64,3 +70,200 @@ class FiguresForm(forms.Form):
             return parse_date(text)
         except ValueError as e:
             raise forms.ValidationError(str(e)) from None
+
+
+# --- on the phone: the excuse, the proposal, a promise, a plan, a letter ---------------------
+
+
+def amount_of(text: str, currency: str) -> Money:
+    """A typed amount in the case's currency, by the terminal's rule (`parse_amount`)."""
+    return Money(parse_amount(text), currency)
+
+
+class AmountField(forms.CharField):
+    """An amount as typed ("1234.50"), checked by `parse_amount`; kept as text until the
+    case's currency makes it money."""
+
+    def clean(self, value: object) -> str:
+        text = str(super().clean(value) or "").strip()
+        if text:
+            try:
+                parse_amount(text)
+            except MoneyError as e:
+                raise forms.ValidationError(str(e)) from None
+        return text
+
+
+def _day(label: str, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(input_formats=["%Y-%m-%d"], label=label, required=required)
+
+
+class DeskForm(forms.Form):
+    """A desk form: a service's refusal stands beside the field its code is about."""
+
+    FIELDS: dict[str, str] = {}
+
+    def refuse(self, e: Refusal | Exception, field: str | None = None) -> None:
+        if isinstance(e, Refusal):
+            self.add_error(field or self.FIELDS.get(e.code), say(e))
+        else:
+            self.add_error(field, str(e))
+
+
+class ExcuseForm(DeskForm):
+    """The excuse heard and the answer used (`excuse_log`)."""
+
+    excuse = forms.ChoiceField(choices=[(str(e), str(e)) for e in Excuse], label="Excuse")
+    answer = forms.ChoiceField(
+        choices=[("prepared", "the prepared answer"), (OWN_WORDS, "my own words")],
+        initial="prepared",
+        label="Answered with",
+    )
+    contact = forms.CharField(required=False, max_length=200, label="Who said it")
+    note = forms.CharField(required=False, max_length=NOTE_MOST, widget=forms.Textarea)
+
+    FIELDS = {"excuse.unknown_answer": "answer"}
+
+
+class ProposalForm(DeskForm):
+    """The debtor's proposal (`negotiation_propose`): one payment, or a plan with its last day,
+    the total covered and the payments after the first; optionally the collector's own choice
+    with the reason the service requires."""
+
+    first_on = _day("First payment on")
+    first_amount = AmountField(label="First amount")
+    last_on = _day("Last payment on", required=False)
+    total = AmountField(required=False, label="Total covered")
+    instalments = forms.IntegerField(
+        required=False, min_value=1, max_value=120, label="Payments after the first"
+    )
+    contact = forms.CharField(max_length=200, label="Who proposes")
+    override = forms.ChoiceField(
+        required=False,
+        choices=[("", "follow the recommendation"), *((str(a), str(a)) for a in Action)],
+        label="Decide",
+    )
+    reason = forms.CharField(required=False, max_length=500, label="Why")
+    condition = forms.ChoiceField(
+        required=False, choices=[("", "none"), *((str(c), str(c)) for c in Condition)]
+    )
+
+    FIELDS = {
+        "negotiation.no_contact": "contact",
+        "desk.after_today": "first_on",
+        "desk.before_run": "first_on",
+        "desk.wrong_currency": "first_amount",
+    }
+    PLAN_NEEDS = "a plan needs its last payment day and the total it covers"
+    REST_NEEDS = "payments after the first belong to a plan: give its last day and total"
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        plan = [d.get("last_on"), d.get("total")]
+        if any(plan) and not all(plan):
+            self.add_error("last_on" if not d.get("last_on") else "total", self.PLAN_NEEDS)
+        elif d.get("instalments") and not any(plan):
+            self.add_error("instalments", self.REST_NEEDS)
+        return d
+
+    def terms(self, currency: str) -> Terms:
+        """The terms typed, in the case's currency (`TermsError` says what does not hold)."""
+        d = self.cleaned_data
+        first = amount_of(d["first_amount"], currency)
+        if not d.get("total"):
+            return Terms.single(d["first_on"], first)
+        total = amount_of(d["total"], currency)
+        return Terms(d["first_on"], first, d["last_on"], total, d.get("instalments") or 1)
+
+
+PARTS = 3  # dated amounts a promise form offers
+
+
+class PromiseForm(DeskForm):
+    """A promise taken on the phone (`promise_create`): up to three dated amounts."""
+
+    on_1 = _day("Pay on")
+    amount_1 = AmountField(label="Amount")
+    on_2 = _day("then on", required=False)
+    amount_2 = AmountField(required=False, label="Amount")
+    on_3 = _day("then on", required=False)
+    amount_3 = AmountField(required=False, label="Amount")
+    contact = forms.CharField(max_length=200, label="Who promised")
+    conditions = forms.MultipleChoiceField(
+        required=False, choices=[(str(c), str(c)) for c in Condition]
+    )
+    override_reason = forms.CharField(required=False, max_length=500, label="Why, if it departs")
+
+    FIELDS = {
+        "promise.above_due": "amount_1",
+        "promise.override_no_reason": "override_reason",
+        "desk.after_today": "on_1",
+        "desk.too_early": "on_1",
+        "desk.beyond_horizon": "on_1",
+        "desk.amount_too_large": "amount_1",
+    }
+    PART_NEEDS = "give both the day and the amount"
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        for n in range(2, PARTS + 1):
+            on, amount = d.get(f"on_{n}"), d.get(f"amount_{n}")
+            if bool(on) != bool(amount) and f"on_{n}" not in self.errors:
+                self.add_error(f"amount_{n}" if on else f"on_{n}", self.PART_NEEDS)
+        return d
+
+    def parts(self, currency: str) -> dict[int, tuple[date, Money]]:
+        """The dated amounts typed, by their row (1 to `PARTS`)."""
+        d = self.cleaned_data
+        return {
+            n: (d[f"on_{n}"], amount_of(d[f"amount_{n}"], currency))
+            for n in range(1, PARTS + 1)
+            if d.get(f"on_{n}") and d.get(f"amount_{n}")
+        }
+
+
+class PlanForm(DeskForm):
+    """A payment plan agreed on the phone (`plan_create`): equal monthly instalments."""
+
+    first_due = _day("First instalment on")
+    count = forms.IntegerField(min_value=1, max_value=120, label="Monthly instalments")
+    down = AmountField(required=False, label="Down payment today")
+    rate = forms.CharField(required=False, max_length=20, label="Interest a year (0.08 = 8 %)")
+    conditions = forms.MultipleChoiceField(
+        required=False, choices=[(str(c), str(c)) for c in Condition]
+    )
+    override_reason = forms.CharField(required=False, max_length=500, label="Why, if it departs")
+
+    FIELDS = {
+        "plan.count": "count",
+        "plan.rate_too_high": "rate",
+        "plan.rate_negative": "rate",
+        "plan.rate_not_finite": "rate",
+        "plan.override_no_reason": "override_reason",
+        "desk.beyond_horizon": "first_due",
+        "desk.after_today": "first_due",
+    }
+
+    def clean_rate(self) -> Decimal | None:
+        text = self.cleaned_data["rate"].strip()
+        if not text:
+            return None
+        try:
+            return parse_rate(text)
+        except MoneyError as e:
+            raise forms.ValidationError(str(e)) from None
+
+
+class LetterForm(DeskForm):
+    """A letter or an email of the case's step, queued from the case (`letter_queue`)."""
+
+    step = forms.CharField(required=False, max_length=32, label="Step")
+    channel = forms.ChoiceField(choices=[("letter", "letter"), ("email", "email")])
+
+    FIELDS = {
+        "outbox.not_written": "step",
+        "communications.no_template": "step",
+        "outbox.no_email": "channel",
+        "outbox.no_address": "channel",
+        "outbox.bad_channel": "channel",
+    }

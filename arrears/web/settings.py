@@ -108,7 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "arrears.web.context.desk",
             ],
-            "builtins": ["arrears.web.filters"],
+            "builtins": ["arrears.web.filters", "arrears.web.phone_tags"],
         },
     }
 ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from arrears.web.views import case, figures, home, search, worklist
+from arrears.web.views import case, figures, home, phone, search, worklist
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,6 +11,30 @@ urlpatterns = [
         "desk/<slug:company>/cases/<int:case_id>/actions/<int:action_id>/done/",
         case.action_done,
         name="action-done",
+    ),
+    path("desk/<slug:company>/cases/<int:case_id>/excuse/", phone.excuse, name="phone-excuse"),
+    path(
+        "desk/<slug:company>/cases/<int:case_id>/excuse/answer/",
+        phone.excuse_answer,
+        name="phone-excuse-answer",
+    ),
+    path("desk/<slug:company>/cases/<int:case_id>/propose/", phone.propose, name="phone-propose"),
+    path("desk/<slug:company>/cases/<int:case_id>/promise/", phone.promise, name="phone-promise"),
+    path("desk/<slug:company>/cases/<int:case_id>/plan/", phone.plan, name="phone-plan"),
+    path(
+        "desk/<slug:company>/cases/<int:case_id>/letter/",
+        phone.letter_preview,
+        name="phone-letter",
+    ),
+    path(
+        "desk/<slug:company>/cases/<int:case_id>/letter.pdf",
+        phone.letter_pdf,
+        name="phone-letter-pdf",
+    ),
+    path(
+        "desk/<slug:company>/cases/<int:case_id>/letter/send/",
+        phone.letter_send,
+        name="phone-letter-send",
     ),
     path("desk/<slug:company>/search/", search.search_page, name="search"),
     path("desk/<slug:company>/figures/", figures.figures_page, name="figures"),

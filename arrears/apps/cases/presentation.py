@@ -397,12 +397,25 @@ CANCEL_WORDS = {
 }
 
 
+# A letter or an email on its way (`communications`: queued from the desk, sent, failed).
+MESSAGE_WORDS = {
+    "message_queued": "queued to the outbox as M{outbox}{by}",
+    "message_sent": "sent{by}",
+    "message_failed": "failed{by}",
+}
+
+
 def _describe_action_event(e: CaseEvent, run: str) -> str:
     """A person completed or cancelled an action (`services.actions`)."""
     r = e.reason
     what = f"{say(r.get('step_code'))} (A{r.get('action')}, {r.get('channel')})"
     if r.get("rule") == "action_cancelled":
         return f"{e.on} action{run}: {what} cancelled: {r.get('reason', '')}"
+    if r.get("rule") in MESSAGE_WORDS:
+        by = f" by {e.actor.get_username()}" if e.actor_id and e.actor else ""
+        said = MESSAGE_WORDS[r["rule"]].format(outbox=r.get("outbox", "?"), by=by)
+        error = f": {r['error']}" if r.get("error") else ""
+        return f"{e.on} action{run}: {what} {said}{error}"
     note = f"; note: {r['note']}" if r.get("note") else ""
     nxt = r.get("follow_up")
     then = f"; next: {say(nxt['step_code'])} on {nxt['due_on']}" if nxt else ""

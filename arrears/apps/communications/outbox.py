@@ -180,6 +180,34 @@ def printed(m: OutboxMessage) -> PrintedLetter:
     )
 
 
+def preview_pdf(found: CaseLetter, *, company: Company, debtor: Any) -> bytes:
+    """The letter `arrears letter --pdf` writes and the desk shows: `found` on paper, from the
+    company's sender details (or its name alone) to the debtor's postal address."""
+    from arrears.apps.communications.pdf import letter_pdf
+    from arrears.apps.communications.rendering import render
+
+    on_paper = render(
+        found.letter,
+        found.language,
+        debtor=found.debtor,
+        company=found.company,
+        reference=found.reference,
+        as_table=True,
+    )
+    sender = SenderDetails.objects.filter(company=company).first()
+    return letter_pdf(
+        letter=found.letter,
+        message=on_paper,
+        sender=Address(
+            sender.name if sender else found.company,
+            tuple(x for x in sender.address.splitlines() if x) if sender else (),
+        ),
+        recipient=Address(found.debtor, postal_lines(debtor)),
+        reference=found.reference,
+        payment_details=(payment_details(sender, found.reference) if sender else (found.company,)),
+    )
+
+
 def message_pdf(m: OutboxMessage) -> bytes:
     return letters_pdf([printed(m)])
 
@@ -336,6 +364,12 @@ def outbox_write(*, company: Company, as_of: date, run: Run) -> dict[str, int]:
 
     send_messages_enqueue(to_send)
     return {"outbox_written": frame.height, "outbox_no_address": failed}
+
+
+def message_id_of(company: str, case_id: int, step: str, day: date, domain: str) -> str:
+    """The Message-ID of a case's message of a step on a day (the run's rows build the same
+    text as a column above): the same on every attempt, unique as the row is."""
+    return f"<{company}.{case_id}.{step}.{day:%Y%m%d}@{domain}>"
 
 
 _BLANK = {"subject": "", "body": "", "paper_body": "", "pdf_sha256": "", "handled_reason": ""}

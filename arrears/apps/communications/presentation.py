@@ -13,6 +13,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, get_decimal_symbol, get_group_symbol
 
+from arrears.apps.cases.presentation import say
 from arrears.domain.money import Money, exponent
 
 if TYPE_CHECKING:
@@ -70,6 +71,17 @@ WORDS = {
     "full or closed since the run",
     "outbox.pdf_changed": "outbox message {message}'s letter no longer makes the same PDF as "
     "when it was first sent: it is not sent again (a person checks it)",
+    "outbox.no_sender": "{company} has no sender details yet: a letter or an email needs the "
+    "sender and the account to pay to (an administrator sets them{hint})",
+    "outbox.bad_channel": "{channel!r} is not how a message goes: a letter or an email",
+    "outbox.no_email": "{debtor} has no contact with an email address: add one in the ERP, or "
+    "send a letter",
+    "outbox.no_address": "{debtor} has no postal address: add it in the ERP, or send an email",
+    "outbox.not_written": "{step_words} is not a letter or an email of the ladder of {debtor}'s "
+    "{currency} case",
+    "outbox.case_closed": "the {currency} case of {debtor} is closed: nothing is sent",
+    "outbox.step_pending": "the case already has {step_words} pending today (A{action}, "
+    "{channel}): send that one, or wait for tomorrow",
     "sender.bad_iban": "{iban!r} is not an IBAN: its check digits do not hold",
     "sender.bad_bic": "{bic!r} is not a BIC (8 or 11 letters and digits: bank, country, place)",
     "sender.bad_reference": "the payment reference {format!r} may use only {fields}, and at "
@@ -101,6 +113,8 @@ def enrich(figures: dict[str, Any]) -> dict[str, Any]:
         **figures,
         "currency_words": f" in {currency}" if currency else "",
         "folder": rate_tables_folder(),
+        "hint": figures.get("hint", ""),
+        "step_words": say(figures.get("step", "")),
     }
 
 
@@ -225,6 +239,12 @@ def date_words(day: date, language: str) -> str:
 def _locale(language: str) -> Locale:
     """The language's CLDR locale, parsed once per process (Babel parses a name on each call)."""
     return Locale.parse(LOCALES[language])
+
+
+def queued_words(m: Any) -> str:
+    """A message the desk queued: 'M12: letter of final notice queued (sent by the worker)'."""
+    how = "the worker sends it" if m.channel == "email" else "it goes out in the next print batch"
+    return f"M{m.pk}: {m.channel} of {say(m.step_code)} {say(m.state)} to {m.recipient.splitlines()[0]}; {how}"
 
 
 def letter_preview_words(subject: str, body: str) -> str:

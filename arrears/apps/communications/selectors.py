@@ -17,6 +17,7 @@ from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, Company, Open
 from arrears.domain.access import Verb
 from arrears.domain.interest import Regime, rate_table_from_text, shipped_regimes, shipped_tables
 from arrears.domain.interest.rates import RateTable
+from arrears.domain.ladder import Channel
 from arrears.domain.letters import Letter, OpenLine, letter
 from arrears.domain.money import Money
 from arrears.domain.outbox import OutboxState
@@ -105,6 +106,44 @@ def case_letter(
         with_interest=with_interest,
         debtor_code=debtor_code,
     )
+
+
+@dataclass(frozen=True)
+class WrittenSteps:
+    """The letters and emails of a case's ladder, and the one the desk offers first: the
+    case's own step when it writes, else the last written step at or before it, else the
+    ladder's first."""
+
+    steps: list[tuple[str, str, str]]  # code, name, channel
+    chosen: str
+
+
+def case_written_steps(*, case: Case) -> WrittenSteps:
+    """The written steps of the case's ladder (none before the run chose one)."""
+    strategy = next(
+        (s for s in strategies_for(company=case.company) if s.code == case.strategy_code), None
+    )
+    if strategy is None:
+        return WrittenSteps([], "")
+    written = {Channel.LETTER, Channel.EMAIL}
+    steps = [(s.code, s.name, str(s.channel)) for s in strategy.steps if s.channel in written]
+    if not steps:
+        return WrittenSteps([], "")
+    codes = [s.code for s in strategy.steps]
+    at = codes.index(case.step_code) if case.step_code in codes else -1
+    before = [s.code for s in strategy.steps[: at + 1] if s.channel in written]
+    return WrittenSteps(steps, before[-1] if before else steps[0][0])
+
+
+def case_letter_preview(**asked: Any) -> tuple[CaseLetter, Refusal | None]:
+    """`case_letter` for a preview: on a day beyond the rate tables, the letter without its
+    interest and the refusal that says what is missing (never a silent zero)."""
+    try:
+        return case_letter(**asked), None
+    except Refusal as e:
+        if e.code != "interest.no_rate":
+            raise
+        return case_letter(**asked, with_interest=False), e
 
 
 def _open_items(debtor_ids: list[int], currency: str | None = None) -> dict[Any, list[OpenItem]]:

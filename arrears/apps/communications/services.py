@@ -11,7 +11,7 @@ collector for a collector's letter, a credit manager any) confirms it sent or ha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -229,3 +229,118 @@ def letters_print(*, actor: Any, company: Company, path: Path) -> int:
         for m in rows:
             outbox._sent(m.pk, via="print_batch", actor=actor, note=f"print batch {path.name}")
     return len(rows)
+
+
+def letter_queue(
+    *, actor: Any, company: Company, case_id: int, channel: str, as_of: date, step_code: str = ""
+) -> OutboxMessage:
+    """The message of the case's step (or `step_code`), queued from the desk by who may act on
+    the case: a queued message action due `as_of` and its outbox row, as the run writes them
+    (the worker sends an email; a letter goes out in the next print batch or when a person
+    marks it posted). The same message again on the same day is the one already queued. Bad
+    input (no step, nothing open, nobody to send it to, no sender details) is refused and
+    nothing is written."""
+    from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, EventKind
+    from arrears.apps.ledger.models import Contact
+    from arrears.domain.ladder import Role
+
+    if channel not in outbox.WRITTEN:
+        raise Refusal("outbox.bad_channel", channel=channel)
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("debtor")
+            .filter(pk=case_id, company=company)
+            .first()
+        )
+        if case is None:
+            raise Refusal("communications.no_case", debtor=f"case {case_id}", currency="")
+        debtor = case.debtor
+        require(
+            actor,
+            Verb.CHANGE_CASE,
+            company_id=company.pk,
+            owner_id=debtor.owner_id,
+            what="send a letter or email on this account",
+        )
+        said = {"debtor": debtor.code, "currency": case.currency}
+        if case.status != "open":
+            raise Refusal("outbox.case_closed", **said)
+        from arrears.apps.communications.selectors import case_written_steps
+
+        ladder = case_written_steps(case=case)
+        step = step_code or ladder.chosen
+        if not step:
+            raise Refusal("communications.no_step", **said)
+        if step not in {code for code, _, _ in ladder.steps}:
+            raise Refusal("outbox.not_written", step=step, **said)
+        sender = SenderDetails.objects.filter(company=company).first()
+        if sender is None:
+            raise Refusal("outbox.no_sender", company=company.code)
+        have = OutboxMessage.objects.filter(case=case, step_code=step, run_on=as_of).first()
+        if have is not None:
+            return have
+        if outbox._not_to_send(case.pk) is not None:
+            raise Refusal("communications.nothing_open", **said)
+        if channel == Channel.EMAIL.value:
+            emails = Contact.objects.filter(debtor=debtor).exclude(email="")
+            recipient = ", ".join(
+                emails.order_by("-is_primary", "id").values_list("email", flat=True)
+            )
+            if not recipient:
+                raise Refusal("outbox.no_email", debtor=debtor.code)
+        else:
+            postal = outbox.postal_lines(debtor)
+            if not postal:
+                raise Refusal("outbox.no_address", debtor=debtor.code)
+            recipient = "\n".join((debtor.name, *postal))
+        pending = Action.objects.filter(
+            case=case, step_code=step, due_on=as_of, status__in=["open", "queued"]
+        ).first()
+        if pending is not None:
+            raise Refusal(
+                "outbox.step_pending", step=step, action=pending.pk, channel=pending.channel
+            )
+        action = Action.objects.create(
+            case=case,
+            step_code=step,
+            channel=channel,
+            role=Role.COLLECTOR.value,
+            due_on=as_of,
+            status=ActionStatus.QUEUED,
+        )
+        from arrears.apps.communications.presentation import LANGUAGES
+        from arrears.apps.communications.selectors import reference_of
+
+        domain = sender.email.rpartition("@")[2] or "arrears.invalid"
+        m = OutboxMessage.objects.create(
+            company=company,
+            case=case,
+            action=action,
+            step_code=step,
+            run_on=as_of,
+            channel=channel,
+            language=debtor.language if debtor.language in LANGUAGES else "en",
+            recipient=recipient,
+            reference=reference_of(company, case, sender.reference_format),
+            message_id=outbox.message_id_of(company.code, case.pk, step, as_of, domain),
+        )
+        detail = {
+            "action": action.pk,
+            "step_code": step,
+            "channel": channel,
+            "rule": "message_queued",
+            "outbox": m.pk,
+        }
+        CaseEvent.objects.create(
+            case=case, on=as_of, kind=EventKind.ACTION, reason=detail, actor=actor
+        )
+        audit_record(
+            action="outbox.queued_by_desk",
+            actor=actor,
+            object_type="outbox_message",
+            object_id=m.pk,
+            detail={"case": case.pk, **detail},
+        )
+        _enqueue(m)
+    return m

@@ -30,6 +30,7 @@ from arrears.domain.money import Money, MoneyError, format_minor
 from arrears.domain.negotiation import ROW_COLUMNS, Condition, Limit, Terms, WalkAway
 from arrears.domain.negotiation.config import conditions_ask
 from arrears.domain.negotiation.history import Action
+from arrears.domain.negotiation.terms import say_date
 from arrears.domain.promises import PromiseState
 from arrears.domain.text import neutralise
 
@@ -696,36 +697,91 @@ def _note_words(text: str) -> str:
     return _CODE.sub(lambda m: say(m.group(0)), text)
 
 
-def proposal_words(r: ProposalResult, override: OverrideIn | None = None) -> str:
+@dataclass(frozen=True)
+class ProposalAnswer:
+    """The engine's answer to a proposal, piece by piece, in the words `arrears propose`
+    prints (`proposal_words`) and the desk shows beside the form."""
+
+    proposal: str  # the debtor's terms, every payment
+    action: str  # what the engine recommends (or the collector chose), in words
+    note: str  # why, for the collector
+    script: str  # the line to say
+    reason: str  # the reason given for a counter ("" if none)
+    condition: str  # the condition to ask for, as asked ("" if none)
+    terms: Terms  # the terms offered or agreed
+    payments: list[tuple[str, str]]  # every payment of those terms: (day, amount)
+    walk_away: str
+    recorded: str
+    needs_approval: bool
+    approval: str  # the request waiting for a credit manager ("" if none)
+    agreed: str  # the promise or plan the agreement became ("" if none)
+    chosen: str  # the collector's own choice and why ("" when the recommendation stands)
+    offer_stands: bool  # our terms are on the table for the debtor to accept
+
+
+def proposal_answer(
+    r: ProposalResult, override: OverrideIn | None = None, *, hint: str = ""
+) -> ProposalAnswer:
+    """`proposal_words` in pieces (`hint`: what a face adds after the approval's words)."""
+    rec = r.recommendation
+    if override is None:
+        terms, script, chosen = rec.terms, rec.script, ""
+    else:
+        terms, script = override.terms, _chosen_line(r, override)
+        chosen = f"{say(override.chosen)} — {override.reason}"
+    agreed = ""
+    if r.promise:
+        agreed = f"promise P{r.promise.pk} recorded ({say(r.promise.state)})"
+    if r.plan:
+        agreed = f"plan PL{r.plan.pk} recorded ({say(r.plan.status)})"
+    approval = f"approval A{r.approval.pk} waits for a credit manager{hint}" if r.approval else ""
+    asks = _asks(r, [rec.condition], terms) if rec.condition is not None else ""
+    return ProposalAnswer(
+        proposal=rec.proposal.describe(rec.holidays),
+        action=say(rec.action),
+        note=_note_words(rec.note),
+        script=script,
+        reason=rec.reason.text if rec.reason is not None else "",
+        condition=asks,
+        terms=terms,
+        payments=[(say_date(p.on), str(p.amount)) for p in terms.parts(rec.holidays)],
+        walk_away=f"first payment by {rec.walk_away.latest_first(rec.anchor)}, at least "
+        f"{rec.walk_away.smallest_first(rec.balance)}, plan ends by "
+        f"{rec.walk_away.latest_last(rec.anchor)}",
+        recorded=say_all(r.recorded),
+        needs_approval=r.approval is not None or rec.action is Action.NEEDS_APPROVAL,
+        approval=approval,
+        agreed=agreed,
+        chosen=chosen,
+        offer_stands=override is None
+        and rec.action in (Action.COUNTER, Action.CONCEDE, Action.HOLD)
+        and r.approval is None,
+    )
+
+
+def proposal_words(r: ProposalResult, override: OverrideIn | None = None, *, hint: str = "") -> str:
     """What `arrears propose` prints: the proposal, the engine's recommendation and the line
     to say (or the collector's own choice and its line), the walk-away limits, what was
     recorded and what it became (a request, a promise, a plan)."""
-    rec = r.recommendation
+    a = proposal_answer(r, override, hint=hint)
     if override is None:
-        said = [
-            f"recommendation: {say(rec.action)} — {_note_words(rec.note)}",
-            f"  say: {rec.script}",
-        ]
+        said = [f"recommendation: {a.action} — {a.note}", f"  say: {a.script}"]
     else:
         said = [
-            f"recommended: {say(rec.action)} — {_note_words(rec.note)} (not followed)",
-            f"  chosen instead: {say(override.chosen)} — {override.reason}",
-            f"  say: {_chosen_line(r, override)}",
+            f"recommended: {a.action} — {a.note} (not followed)",
+            f"  chosen instead: {a.chosen}",
+            f"  say: {a.script}",
         ]
     lines = [
-        f"proposal: {rec.proposal.describe(rec.holidays)}",
+        f"proposal: {a.proposal}",
         *said,
-        f"  walk-away: first payment by {rec.walk_away.latest_first(rec.anchor)}, at least "
-        f"{rec.walk_away.smallest_first(rec.balance)}, plan ends by "
-        f"{rec.walk_away.latest_last(rec.anchor)}",
-        f"recorded: {say_all(r.recorded)}",
+        f"  walk-away: {a.walk_away}",
+        f"recorded: {a.recorded}",
     ]
-    if r.approval:
-        lines.append(f"approval A{r.approval.pk} waits for a credit manager (`arrears approve`)")
-    if r.promise:
-        lines.append(f"agreed: promise P{r.promise.pk} recorded ({say(r.promise.state)})")
-    if r.plan:
-        lines.append(f"agreed: plan PL{r.plan.pk} recorded ({say(r.plan.status)})")
+    if a.approval:
+        lines.append(a.approval)
+    if a.agreed:
+        lines.append(f"agreed: {a.agreed}")
     return "\n".join(lines)
 
 
@@ -854,14 +910,17 @@ def excuse_logged_words(r: ExcuseResult) -> str:
     return f"say: {r.answer.answer}\n{now}next: {say(r.action.step_code)} on {r.action.due_on}"
 
 
+def excuse_follow_lines(a: ExcuseAnswer, days: int) -> list[str]:
+    """What an excuse's answer sets: what now (today), what then (in the company's `days`)."""
+    now = [f"now: {_named(a.now)}"] if a.now else []
+    return [*now, f"then: {_named(a.action)} in {days} business day{'s' if days != 1 else ''}"]
+
+
 def excuse_catalogue_words(a: ExcuseAnswer, days: int) -> str:
     """One excuse of the catalogue: what is heard, what to say, what now, what then (in the
     company's `days`)."""
-    now = f"  now: {_named(a.now)}\n" if a.now else ""
-    return (
-        f"{_named(a.excuse)}: {a.heard}\n  say: {a.answer}\n{now}"
-        f"  then: {_named(a.action)} in {days} business day{'s' if days != 1 else ''}"
-    )
+    follow = "".join(f"\n  {line}" for line in excuse_follow_lines(a, days))
+    return f"{_named(a.excuse)}: {a.heard}\n  say: {a.answer}{follow}"
 
 
 def excuse_stats_lines(stats: pl.DataFrame, *, as_of: date, window_days: int) -> list[str]:

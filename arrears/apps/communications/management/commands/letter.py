@@ -12,18 +12,15 @@ from arrears.apps.common.cli import (
     iso_date,
 )
 from arrears.apps.common.clock import today
-from arrears.apps.communications.models import SenderDetails
-from arrears.apps.communications.outbox import payment_details, postal_lines
-from arrears.apps.communications.pdf import Address, letter_pdf
+from arrears.apps.communications.outbox import preview_pdf
 from arrears.apps.communications.presentation import (
     LANGUAGES,
     interest_not_shown_words,
     letter_preview_words,
 )
 from arrears.apps.communications.rendering import render
-from arrears.apps.communications.selectors import case_letter
+from arrears.apps.communications.selectors import case_letter_preview
 from arrears.apps.ledger.models import Debtor
-from arrears.domain.refusal import Refusal
 from arrears.words import say
 
 
@@ -50,14 +47,10 @@ class Command(PersonCommand):
             "language": o["language"],
             "step_code": o["step"],
         }
-        try:
-            found = case_letter(**asked)
-        except Refusal as e:
-            if e.code != "interest.no_rate":
-                raise
+        found, missing = case_letter_preview(**asked)
+        if missing is not None:
             # a preview still shows the letter; what is missing is said, never a silent zero
-            self.stderr.write(interest_not_shown_words(say(e)))
-            found = case_letter(**asked, with_interest=False)
+            self.stderr.write(interest_not_shown_words(say(missing)))
         message = render(
             found.letter,
             found.language,
@@ -67,28 +60,7 @@ class Command(PersonCommand):
         )
         self.stdout.write(letter_preview_words(message.subject, message.body))
         if o["pdf"] is not None:
-            on_paper = render(
-                found.letter,
-                found.language,
-                debtor=found.debtor,
-                company=found.company,
-                reference=found.reference,
-                as_table=True,
-            )
-            sender = SenderDetails.objects.filter(company=company).first()
             debtor = Debtor.objects.get(company=company, code=o["debtor"])
-            data = letter_pdf(
-                letter=found.letter,
-                message=on_paper,
-                sender=Address(
-                    sender.name if sender else found.company,
-                    tuple(x for x in sender.address.splitlines() if x) if sender else (),
-                ),
-                recipient=Address(found.debtor, postal_lines(debtor)),
-                reference=found.reference,
-                payment_details=(
-                    payment_details(sender, found.reference) if sender else (found.company,)
-                ),
-            )
+            data = preview_pdf(found, company=company, debtor=debtor)
             o["pdf"].write_bytes(data)
             self.stdout.write(file_written_words(o["pdf"], len(data)))

@@ -11,7 +11,14 @@ from django.core.management.base import CommandError
 
 from arrears.apps.common.cli import count
 from arrears.apps.ledger.models import Company
-from arrears.apps.negotiation.cli import DeskCommand, add_case_options, as_of, case_of, dated_amount
+from arrears.apps.negotiation.cli import (
+    APPROVE_HINT,
+    DeskCommand,
+    add_case_options,
+    as_of,
+    case_of,
+    dated_amount,
+)
 from arrears.apps.negotiation.cli import money as to_money
 from arrears.apps.negotiation.presentation import proposal_words
 from arrears.apps.negotiation.services import OverrideIn, negotiation_propose
@@ -72,4 +79,4 @@ class Command(DeskCommand):
             as_of=as_of(o, company),
             override=override,
         )
-        self.stdout.write(proposal_words(r, override))
+        self.stdout.write(proposal_words(r, override, hint=APPROVE_HINT))
