@@ -63,6 +63,7 @@ from arrears.apps.communications.selectors import (
     _payments,
     rate_tables,
 )
+from arrears.apps.communications.template_settings import company_template
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.domain.actions import CASE_CLOSED
 from arrears.domain.ladder import Channel
@@ -430,8 +431,15 @@ def render_row(m: OutboxMessage) -> str | None:
     if found is None:
         return PAID
     name = sender.name if sender else company.name
+    own, phrases = company_template(company.pk, m.step_code, m.channel, m.language)
     email, paper = render_both(
-        found.letter, m.language, debtor=found.debtor, company=name, reference=m.reference
+        found.letter,
+        m.language,
+        debtor=found.debtor,
+        company=name,
+        reference=m.reference,
+        text=own,
+        extra_hedges=phrases,
     )
     if m.channel == Channel.LETTER.value and m.recipient:
         first, *lines = m.recipient.splitlines()
