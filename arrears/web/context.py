@@ -1,12 +1,30 @@
-"""What every page may name: the sign-in lockout rule, in the accounts presenter's words."""
+"""What every page may name: the sign-in lockout rule, in the accounts presenter's words; and
+whether the person may open the company's settings (its header link), asked only when a page
+of a company shows its header."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
+from arrears.apps.accounts.access import may
 from arrears.apps.accounts.presentation import lockout_words
+from arrears.apps.ledger.models import Company
+from arrears.domain.access import Verb
+
+
+def _may_set_policy(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    code = match.kwargs.get("company") if match is not None else None
+    if not code or not request.user.is_authenticated:
+        return False
+    company_id = Company.objects.filter(code=code).values_list("pk", flat=True).first()
+    return company_id is not None and may(request.user, Verb.SET_POLICY, company_id=company_id)
 
 
 def desk(request: HttpRequest) -> dict[str, object]:
-    return {"lockout_rule": lockout_words(settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME)}
+    return {
+        "lockout_rule": lockout_words(settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME),
+        "may_set_policy": SimpleLazyObject(lambda: _may_set_policy(request)),
+    }

@@ -40,6 +40,7 @@ urlpatterns = [
     path("desk/<slug:company>/figures/", figures.figures_page, name="figures"),
     path("desk/<slug:company>/figures/<slug:table>.csv", figures.figures_csv, name="figures-csv"),
     path("desk/<slug:company>/figures/figures.xlsx", figures.figures_xlsx, name="figures-xlsx"),
+    path("desk/<slug:company>/settings/", include("arrears.web.urls_settings")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
 ]

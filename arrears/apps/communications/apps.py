@@ -9,10 +9,11 @@ class CommunicationsConfig(AppConfig):
     label = "communications"
 
     def ready(self) -> None:
-        from arrears.apps.communications.presentation import WORDS, enrich
+        from arrears.apps.communications.presentation import TEMPLATE_WORDS, WORDS, enrich
         from arrears.words import register
 
         register(WORDS, enrich=enrich)
+        register(TEMPLATE_WORDS)
 
         from arrears.apps.cases.services.run import after_ladder_register
         from arrears.apps.communications.outbox import outbox_waiting, outbox_write

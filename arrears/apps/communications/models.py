@@ -85,3 +85,47 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.step_code} of case {self.case_id} on {self.run_on}"
+
+
+class TemplateOverride(models.Model):
+    """A credit manager's own text for a step's message in one channel and language, used
+    instead of the shipped template (`templates/communications/<language>/<step>.txt`) for
+    the company's messages; deleting it returns to the shipped one (`arrears template reset`).
+    Saved only after the tone check and the render check (`template_settings.template_set`)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    step_code = models.CharField(max_length=32)
+    channel = models.CharField(max_length=16)  # letter or email
+    language = models.CharField(max_length=8)
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "step_code", "channel", "language"],
+                name="one_template_per_step_channel_language",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step_code} {self.channel} {self.language} of {self.company_id}"
+
+
+class TonePhrase(models.Model):
+    """A phrase a company's credit manager adds to the tone check's shipped list for a
+    language (`arrears tone add`): no template of the company may contain it."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8)
+    phrase = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "language", "phrase"], name="one_tone_phrase_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.phrase}"

@@ -64,6 +64,7 @@ from arrears.apps.communications.selectors import (
     _payments,
     rate_tables,
 )
+from arrears.apps.communications.template_settings import company_template
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.domain.actions import CASE_CLOSED
 from arrears.domain.ladder import Channel, Role
@@ -180,7 +181,14 @@ def printed(m: OutboxMessage) -> PrintedLetter:
     )
 
 
-def preview_pdf(found: CaseLetter, *, company: Company, debtor: Any) -> bytes:
+def preview_pdf(
+    found: CaseLetter,
+    *,
+    company: Company,
+    debtor: Any,
+    text: str | None = None,
+    extra_hedges: Any = (),
+) -> bytes:
     """The letter `arrears letter --pdf` writes and the desk shows: `found` on paper, from the
     company's sender details (or its name alone) to the debtor's postal address."""
     from arrears.apps.communications.pdf import letter_pdf
@@ -193,6 +201,8 @@ def preview_pdf(found: CaseLetter, *, company: Company, debtor: Any) -> bytes:
         company=found.company,
         reference=found.reference,
         as_table=True,
+        text=text,
+        extra_hedges=extra_hedges,
     )
     sender = SenderDetails.objects.filter(company=company).first()
     return letter_pdf(
@@ -575,8 +585,15 @@ def render_row(m: OutboxMessage) -> str | None:
     if found is None:
         return PAID
     name = sender.name if sender else company.name
+    own, phrases = company_template(company.pk, m.step_code, m.channel, m.language)
     email, paper = render_both(
-        found.letter, m.language, debtor=found.debtor, company=name, reference=m.reference
+        found.letter,
+        m.language,
+        debtor=found.debtor,
+        company=name,
+        reference=m.reference,
+        text=own,
+        extra_hedges=phrases,
     )
     if m.channel == Channel.LETTER.value and m.recipient:
         first, *lines = m.recipient.splitlines()

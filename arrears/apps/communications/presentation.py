@@ -263,3 +263,72 @@ def sender_details_words(s: SenderDetails) -> str:
     address = " · ".join(s.address.splitlines())
     account = " ".join(x for x in (s.iban, s.bic, s.account, s.bank) if x)
     return f"{s.name} <{s.email}>, {address}\npay to: {account}\nreference: {s.reference_format}\n"
+
+
+# --- a credit manager's own templates and tone phrases (`template_settings`) -----------------
+
+TEMPLATE_WORDS = {
+    "template.unknown_language": "{language!r} is not a language we write in: use one of {known}",
+    "template.unknown_channel": "{channel!r} is not a channel a template is written for: use "
+    "one of {known}",
+    "template.unknown_step": "{step!r} is not a step a letter or email is sent at: use one of "
+    "{known}",
+    "template.empty": "the template is empty: give its text (a first line 'subject: ...', "
+    "then the body)",
+    "template.too_long": "the template is longer than {most} characters",
+    "template.hedging": "line {line}: {found!r} hedges or apologises (rule 10: concise, firm; "
+    "remove it)",
+    "template.unknown_placeholder": "line {line}: {name!r} is not a figure a letter has: use "
+    "one of {known}",
+    "template.tag_not_allowed": "line {line}: the tag {tag!r} may not be used in a template: "
+    "use one of {known}",
+    "template.bad_for": "line {line}: a loop reads 'for l in lines'",
+    "tone.empty": "give the phrase to refuse",
+    "tone.too_long": "the phrase is longer than {most} characters",
+    "tone.in_use": "{phrase!r} is in the {language} {channel} template of {step} (line "
+    "{line}): change that template first, or its messages could not be sent",
+    "tone.shipped": "{phrase!r} is on the shipped {language} list: the list is extended, never "
+    "shortened",
+    "tone.not_listed": "{phrase!r} is not one of the company's own {language} phrases",
+}
+
+TEMPLATE_SOURCE = {True: "the company's own", False: "shipped"}
+
+
+def template_row_line(step: str, channel: str, language: str, own: bool, shipped: bool) -> str:
+    """`arrears template list`: one template a line, and whose it is."""
+    whose = TEMPLATE_SOURCE[own] if (own or shipped) else "none (a step without a template)"
+    return f"{step:<14} {channel:<7} {language}  {whose}"
+
+
+def template_saved_words(step: str, channel: str, language: str, changed: bool) -> str:
+    if not changed:
+        return f"the {language} {channel} template of {step} already says that: nothing changed"
+    return f"the {language} {channel} template of {step} is now the company's own (checked)"
+
+
+def template_reset_words(step: str, channel: str, language: str, changed: bool) -> str:
+    if not changed:
+        return f"the {language} {channel} template of {step} is the shipped one already"
+    return f"the {language} {channel} template of {step} is the shipped one again"
+
+
+def template_heading_words(step: str, channel: str, language: str, own: bool) -> str:
+    return f"# {step}, {channel}, {language}: {TEMPLATE_SOURCE[own]}"
+
+
+def tone_lines(language: str, shipped: tuple[str, ...], own: tuple[str, ...]) -> list[str]:
+    """`arrears tone list`: a language's refused phrases, shipped then the company's own."""
+    return [
+        f"{language}:",
+        *(f"  {p}" for p in shipped),
+        *(f"  {p}  (the company's own)" for p in own),
+    ]
+
+
+def tone_changed_words(language: str, phrase: str, changed: bool, added: bool) -> str:
+    if not changed:
+        return f"{phrase!r} is refused in {language} already: nothing changed"
+    if added:
+        return f"{phrase!r} is now refused in the company's {language} templates"
+    return f"{phrase!r} is no longer on the company's {language} list"

@@ -125,11 +125,18 @@ def render(
 
 
 def render_both(
-    letter: Letter, language: str, *, debtor: str, company: str, reference: str
+    letter: Letter,
+    language: str,
+    *,
+    debtor: str,
+    company: str,
+    reference: str,
+    text: str | None = None,
+    extra_hedges: Iterable[str] = (),
 ) -> tuple[Message, Message]:
-    """`render` of the shipped template as an email and as a letter (`as_table`), the
-    figures put into words once."""
-    template = _template(letter.step_code, language, None, ())
+    """`render` of the template (`text`, a company's own, or the shipped one) as an email
+    and as a letter (`as_table`), the figures put into words once."""
+    template = _template(letter.step_code, language, text, tuple(extra_hedges))
     values = context(letter, language, debtor=debtor, company=company, reference=reference)
     return (
         _fill(template, values, letter, language, False),

@@ -31,6 +31,7 @@ from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Case
 from arrears.apps.common import clock
 from arrears.apps.communications.outbox import preview_pdf
+from arrears.apps.communications.template_settings import company_template
 from arrears.apps.communications.presentation import (
     interest_not_shown_words,
     letter_preview_words,
@@ -329,12 +330,15 @@ def letter_preview(request: HttpRequest, company: str, case_id: int) -> HttpResp
         firm, case = _case(request, company, case_id, Verb.READ_OTHERS)
         step = _step(request, case)
         found, missing = _preview(request, firm, case, step)
+        own, phrases = company_template(firm.pk, found.letter.step_code, "letter", found.language)
         message = render_message(
             found.letter,
             found.language,
             debtor=found.debtor,
             company=found.company,
             reference=found.reference,
+            text=own,
+            extra_hedges=phrases,
         )
     except Refusal as e:
         return refused(request, e, {"company": company_of(request, company)})
@@ -356,7 +360,10 @@ def letter_pdf(request: HttpRequest, company: str, case_id: int) -> HttpResponse
         firm, case = _case(request, company, case_id, Verb.READ_OTHERS)
         step = _step(request, case)
         found, _ = _preview(request, firm, case, step)
-        data = preview_pdf(found, company=firm, debtor=case.debtor)
+        own, phrases = company_template(firm.pk, found.letter.step_code, "letter", found.language)
+        data = preview_pdf(
+            found, company=firm, debtor=case.debtor, text=own, extra_hedges=phrases
+        )
     except Refusal as e:
         return refused(request, e, {"company": company_of(request, company)})
     response = HttpResponse(data, content_type="application/pdf")

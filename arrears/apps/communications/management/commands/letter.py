@@ -20,6 +20,7 @@ from arrears.apps.communications.presentation import (
 )
 from arrears.apps.communications.rendering import render
 from arrears.apps.communications.selectors import case_letter_preview
+from arrears.apps.communications.template_settings import CHANNELS, company_template
 from arrears.apps.ledger.models import Debtor
 from arrears.words import say
 
@@ -32,6 +33,12 @@ class Command(PersonCommand):
         parser.add_argument("--currency")
         parser.add_argument("--step", help="another step's message (its code), e.g. final_notice")
         parser.add_argument("--language", choices=LANGUAGES, help="default: the debtor's")
+        parser.add_argument(
+            "--channel",
+            choices=CHANNELS,
+            default="letter",
+            help="whose template: the company's own for this channel, if it has one",
+        )
         parser.add_argument("--as-of", type=iso_date, default=None, help="YYYY-MM-DD")
         parser.add_argument("--pdf", type=Path, help="write the letter as a PDF to this file")
         add_company_option(parser)
@@ -51,16 +58,23 @@ class Command(PersonCommand):
         if missing is not None:
             # a preview still shows the letter; what is missing is said, never a silent zero
             self.stderr.write(interest_not_shown_words(say(missing)))
+        own, phrases = company_template(
+            company.pk, found.letter.step_code, o["channel"], found.language
+        )
         message = render(
             found.letter,
             found.language,
             debtor=found.debtor,
             company=found.company,
             reference=found.reference,
+            text=own,
+            extra_hedges=phrases,
         )
         self.stdout.write(letter_preview_words(message.subject, message.body))
         if o["pdf"] is not None:
             debtor = Debtor.objects.get(company=company, code=o["debtor"])
-            data = preview_pdf(found, company=company, debtor=debtor)
+            data = preview_pdf(
+                found, company=company, debtor=debtor, text=own, extra_hedges=phrases
+            )
             o["pdf"].write_bytes(data)
             self.stdout.write(file_written_words(o["pdf"], len(data)))

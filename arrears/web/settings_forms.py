@@ -1,0 +1,82 @@
+"""The settings pages' forms (`views/desk_settings.py`): checked for shape only (a text within
+its length, one of the choices). What a value may be the services decide (the template's tone,
+placeholders and subject line; a ladder's steps; a policy's fields; who may own a debtor), and
+their refusals stand beside the field they are about."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django import forms
+
+from arrears.apps.communications.presentation import LANGUAGES
+from arrears.apps.communications.template_settings import PHRASE_MOST, TEXT_MOST
+from arrears.domain.refusal import Refusal
+from arrears.words import say
+
+DOCUMENT_MOST = 100_000
+REASON_MOST = 200
+
+
+class RefusingForm(forms.Form):
+    """A form that puts a service's refusal beside the field its code is about."""
+
+    FIELDS: ClassVar[dict[str, str]] = {}
+    DEFAULT: ClassVar[str | None] = None
+
+    def refuse(self, e: Refusal) -> None:
+        self.add_error(self.FIELDS.get(e.code, self.DEFAULT), say(e))
+
+
+class TemplateForm(RefusingForm):
+    """A template's text: checked by `template_set` / `template_preview`."""
+
+    text = forms.CharField(max_length=TEXT_MOST, widget=forms.Textarea, strip=False)
+    DEFAULT = "text"
+
+
+class ToneForm(RefusingForm):
+    """A phrase the tone check refuses in a language (`tone_add`, `tone_remove`)."""
+
+    language = forms.ChoiceField(choices=[(x, x) for x in LANGUAGES])
+    phrase = forms.CharField(max_length=PHRASE_MOST)
+    FIELDS: ClassVar[dict[str, str]] = {"template.unknown_language": "language"}
+    DEFAULT = "phrase"
+
+
+class DocumentForm(forms.Form):
+    """A ladder (TOML) or a negotiation policy (JSON or TOML), as the terminal loads it."""
+
+    document = forms.CharField(max_length=DOCUMENT_MOST, widget=forms.Textarea, strip=False)
+
+
+class AssignForm(RefusingForm):
+    """One debtor to an owner (`debtor_assign`)."""
+
+    debtor = forms.CharField(max_length=64)
+    owner = forms.CharField(max_length=150)
+    reason = forms.CharField(max_length=REASON_MOST)
+    FIELDS: ClassVar[dict[str, str]] = {
+        "assign.no_debtor": "debtor",
+        "assign.not_an_owner": "owner",
+        "assign.no_reason": "reason",
+    }
+
+
+class UnownedForm(RefusingForm):
+    """Every unowned debtor by a rule (`debtors_assign_unowned`)."""
+
+    rule = forms.ChoiceField(
+        choices=[("round-robin", "round-robin"), ("country", "country"), ("segment", "segment")]
+    )
+    collectors = forms.CharField(max_length=1000, required=False)
+    mapping = forms.CharField(max_length=1000, required=False, label="Map")
+    reason = forms.CharField(max_length=REASON_MOST)
+    FIELDS: ClassVar[dict[str, str]] = {
+        "assign.not_an_owner": "collectors",
+        "assign.no_reason": "reason",
+        "assign.bad_pair": "mapping",
+        "assign.key_twice": "mapping",
+        "assign.no_map": "mapping",
+    }
+    DEFAULT = "rule"
