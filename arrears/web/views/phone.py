@@ -31,7 +31,6 @@ from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Case
 from arrears.apps.common import clock
 from arrears.apps.communications.outbox import preview_pdf
-from arrears.apps.communications.template_settings import company_template
 from arrears.apps.communications.presentation import (
     interest_not_shown_words,
     letter_preview_words,
@@ -40,6 +39,7 @@ from arrears.apps.communications.presentation import (
 from arrears.apps.communications.rendering import render as render_message
 from arrears.apps.communications.selectors import case_letter_preview, case_written_steps
 from arrears.apps.communications.services import letter_queue
+from arrears.apps.communications.template_settings import company_template
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.policy import desk_policy
 from arrears.apps.negotiation.presentation import (
@@ -361,9 +361,7 @@ def letter_pdf(request: HttpRequest, company: str, case_id: int) -> HttpResponse
         step = _step(request, case)
         found, _ = _preview(request, firm, case, step)
         own, phrases = company_template(firm.pk, found.letter.step_code, "letter", found.language)
-        data = preview_pdf(
-            found, company=firm, debtor=case.debtor, text=own, extra_hedges=phrases
-        )
+        data = preview_pdf(found, company=firm, debtor=case.debtor, text=own, extra_hedges=phrases)
     except Refusal as e:
         return refused(request, e, {"company": company_of(request, company)})
     response = HttpResponse(data, content_type="application/pdf")
