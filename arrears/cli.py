@@ -40,6 +40,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "writeoff-cancel",
     ),
     "letters": ("letter", "sender", "outbox"),
+    "fees and limitation": ("fee", "fees", "acknowledge"),
     "clearing": ("setoff", "clear"),
     "reports": ("worklist", "ageing", "kpis", "backtest", "propensity"),
 }
