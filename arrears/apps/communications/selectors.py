@@ -196,7 +196,7 @@ def _case_letter(
 
 
 def fees_owed(item_ids: list[int], as_of: date) -> tuple[dict[int, int], set[int]]:
-    """The fees the run charged on these items by `as_of` and not waived by then (minor units,
+    """The fees the run charged on these items by `as_of` and not waived (minor units,
     by item), and the items whose statutory compensation was charged (owed or waived): a
     letter claims those and does not add the compensation from the regime again."""
     from arrears.apps.communications.models import Fee
@@ -209,7 +209,7 @@ def fees_owed(item_ids: list[int], as_of: date) -> tuple[dict[int, int], set[int
     for item_id, kind, amount, waived_on in rows:
         if kind == "compensation":
             compensated.add(item_id)
-        if waived_on is None or waived_on > as_of:
+        if waived_on is None:  # a waiver is a decision not to claim it: never again
             owed[item_id] = owed.get(item_id, 0) + amount
     return owed, compensated
 
