@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from arrears.apps.cases.services import action_complete, actions
+from arrears.apps.communications.costs import case_costs
+from arrears.apps.communications.presentation import fee_line_words
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.case_desk import NO_CASE, CaseDesk, case_desk
 from arrears.domain.refusal import NotAllowed, Refusal
@@ -50,7 +52,10 @@ def case_page(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
         desk = _desk(request, firm, case_id)
     except Refusal as e:
         return refused(request, e, {"company": firm})
-    return render(request, "desk/case.html", _context(firm, desk))
+    costs = case_costs(case=desk.case, company=firm, as_of=actions.today())
+    fees = [fee_line_words(f) for f in costs.fees]
+    context = {**_context(firm, desk), "costs": costs, "cost_words": fees}
+    return render(request, "desk/case.html", context)
 
 
 @require_POST
