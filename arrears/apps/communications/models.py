@@ -110,6 +110,10 @@ class Fee(models.Model):
     export = models.ForeignKey(
         "FeeExport", null=True, blank=True, on_delete=models.PROTECT, related_name="fees"
     )
+    # a fee waived after it was exported: the export that told the ERP to reverse it
+    waiver_export = models.ForeignKey(
+        "FeeExport", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed"
+    )
 
     class Meta:
         constraints = [

@@ -84,6 +84,7 @@ WORDS = {
     "fee.waiver_pending": "a waiver of fee {fee} is already waiting for a credit manager",
     "fee.no_waiver": "no waiver of fee {fee} is waiting for a decision: ask first "
     "(`arrears fee waive {fee} --reason ...`)",
+    "fee.export_format": "{file}: an export is a .csv or an .xlsx file",
     "acknowledge.unknown_item": "there is no item {item} in {company}",
     "acknowledge.future": "{on} is after today ({today}): record an acknowledgement once it "
     "happened",
@@ -173,8 +174,15 @@ FEE_ACTIONS_WORDS = {
     "waive": "say which fee: `arrears fee waive FEE --reason ...` (`arrears fee list`)",
     "approve": "say which fee: `arrears fee approve FEE --reason ...` (`arrears fee list --pending`)",
     "refuse": "say which fee: `arrears fee refuse FEE --reason ...` (`arrears fee list --pending`)",
-    "export": "say where: `arrears fee export FILE.csv` or `FILE.xlsx`",
+    "export": "say where: `arrears fees export FILE.csv` or `FILE.xlsx`",
 }
+
+
+def fees_exported_words(lines: int, path: Any) -> str:
+    return (
+        f"wrote {lines} lines (new fees, reversed waivers, interest since the last export) "
+        f"to {path}; they are marked exported and will not be in the next file"
+    )
 
 
 def no_fees_words(company: str) -> str:

@@ -1,17 +1,14 @@
 """`arrears fee list [--debtor CODE] [--pending]`, `arrears fee waive FEE --reason ...`,
 `arrears fee approve|refuse FEE --reason ...`: the fees the run charged (rule 9); a waiver is
 asked by anyone on the case and decided by a credit manager who did not ask (four eyes).
-`arrears fee export FILE.csv|FILE.xlsx [--as-of DATE]`: the fees and interest claimed, per
-item, for the ERP to book; each fee is exported once (docs/fees-and-limitation.md)."""
+The export for the ERP is `arrears fees export` (reports)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
 
-from arrears.apps.cases.cli import add_day_option, day
 from arrears.apps.common.cli import PersonCommand, add_company_option
 from arrears.apps.communications.fees import (
     fee_waive_decide,
@@ -27,15 +24,14 @@ from arrears.apps.communications.presentation import (
 
 
 class Command(PersonCommand):
-    help = "List fees, ask to waive one, approve or refuse a waiver, export fees for the ERP."
+    help = "List the fees the run charged, ask to waive one, approve or refuse a waiver."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("action", choices=["list", "waive", "approve", "refuse", "export"])
-        parser.add_argument("target", nargs="?", help="the fee's number, or the export's file")
+        parser.add_argument("action", choices=["list", "waive", "approve", "refuse"])
+        parser.add_argument("target", nargs="?", help="the fee's number")
         parser.add_argument("--reason", default="")
         parser.add_argument("--debtor")
         parser.add_argument("--pending", action="store_true", help="only waivers to decide")
-        add_day_option(parser, "export: the interest is to this day")
         add_company_option(parser)
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
@@ -52,13 +48,6 @@ class Command(PersonCommand):
             return
         if not o["target"]:
             raise CommandError(FEE_ACTIONS_WORDS[action])
-        if action == "export":
-            from arrears.apps.reports.fee_export import fees_export
-
-            path = Path(o["target"])
-            done = fees_export(actor=person, company=company, path=path, as_of=day(o))
-            self.stdout.write(done)
-            return
         if not o["target"].isdigit():
             raise CommandError(FEE_ACTIONS_WORDS[action])
         fee_id = int(o["target"])
