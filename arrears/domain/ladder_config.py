@@ -53,7 +53,9 @@ def _dec(value: Any, where: str) -> Decimal:
         raise LadderError(f"{where}: {value!r} is not an amount") from None
 
 
-def _enum(kind: type[Channel] | type[Role] | type[Mode], value: Any, where: str) -> Any:
+def _enum(
+    kind: type[Channel] | type[Role] | type[Mode] | type[FeeKind], value: Any, where: str
+) -> Any:
     try:
         return kind(value)
     except ValueError:

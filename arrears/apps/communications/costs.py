@@ -70,10 +70,11 @@ class CaseCosts:
         return self.lines[0].open.currency if self.lines else ""
 
     def total(self, part: str) -> Money | None:
-        values = [getattr(line, part) for line in self.lines]
-        if not values or any(v is None for v in values):
+        values: list[Money | None] = [getattr(line, part) for line in self.lines]
+        known = [v for v in values if v is not None]
+        if not values or len(known) != len(values):
             return None
-        return sum(values[1:], values[0])
+        return sum(known[1:], known[0])
 
 
 def events_of_items(

@@ -121,7 +121,7 @@ def test_every_export_writes_formulas_as_text_and_no_live_formula(tmp_path):
             elif command == "fees":  # a credit manager's; a fee on the debtor's item to export
                 from arrears.apps.communications.models import Fee, FeeExport
 
-                maria = factories.credit_manager("maria", w.debtor.company)
+                factories.credit_manager("maria", w.debtor.company)
                 Fee.objects.filter(company=w.debtor.company).update(export=None)
                 FeeExport.objects.all().delete()
                 item = w.debtor.items.order_by("id").first()
