@@ -103,3 +103,37 @@ def test_explain_shows_the_limitation_date_and_what_restarted_it(w):
     terminal.run("acknowledge", "OLD-1", "--on", "2024-03-10", "--kind", "written", as_="cora")
     after = terminal.run("explain", "K1", as_="cora")
     assert "OLD-1: time-barred after 2027-03-10 (DE) (restarted by an acknowledgement" in after
+
+
+def test_a_dutch_claim_is_interrupted_by_the_demand_the_outbox_sent():
+    from arrears.apps.cases.models import Case
+    from arrears.apps.communications.costs import case_costs
+    from arrears.apps.communications.models import OutboxMessage
+    from tests.apps.communications import support
+
+    w = support.world()
+    w["acme"].jurisdiction = "NL"
+    w["acme"].save()
+    factories.run_as_admin(company=w["acme"], as_of=support.DAY1)
+    case = Case.objects.get(company=w["acme"])
+    costs = case_costs(case=case, company=w["acme"], as_of=support.DAY1)
+    # BW 3:307: five years from the due date (1 June 2025): until 1 June 2030
+    assert costs.lines[0].limitation.expires_on == date(2030, 6, 1)
+    OutboxMessage.objects.filter(company=w["acme"]).update(state="sent")  # the email went out
+    costs = case_costs(case=case, company=w["acme"], as_of=support.DAY1)
+    # BW 3:317: the written demand of 5 June 2025 interrupts: five years from it
+    lim = costs.lines[0].limitation
+    assert (lim.expires_on, lim.restarted_by) == (date(2030, 6, 5), "written_demand")
+    # the run's frames say the same
+    import polars as pl
+
+    from arrears.apps.communications.costs import limitation_events, limitation_items
+    from arrears.domain.limitation import expiries
+
+    items = limitation_items(w["acme"]).with_columns(rule=pl.lit("NL"))
+    found = expiries(items, limitation_events(w["acme"], support.DAY1))
+    assert found["expires_on"].to_list() == [date(2030, 6, 5)]
+    w["acme"].jurisdiction = "DE"  # in Germany a demand letter restarts nothing
+    w["acme"].save()
+    costs = case_costs(case=case, company=w["acme"], as_of=support.DAY1)
+    assert costs.lines[0].limitation.expires_on == date(2028, 12, 31)
