@@ -40,8 +40,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "writeoff-cancel",
     ),
     "letters": ("letter", "sender", "outbox", "template", "tone"),
+    "fees and limitation": ("fee", "acknowledge"),
     "clearing": ("setoff", "clear"),
-    "reports": ("worklist", "ageing", "kpis", "backtest", "propensity"),
+    "reports": ("worklist", "ageing", "kpis", "backtest", "propensity", "fees"),
 }
 HELP = ("help", "--help", "-h")
 FOOTER = (

@@ -153,19 +153,49 @@ def _run(company: Any, as_of: date, kind: str, ledger_items: int) -> dict[str, A
     return {"kind": kind, "seconds": s, "cpu": cpu, "reference": ref, "inside": result.seconds}
 
 
+def _price_ladders(company: Any) -> None:
+    """The company's ladders with fees on three steps (untimed set-up)."""
+    from dataclasses import replace
+
+    from arrears.apps.cases.selectors import strategies_for
+    from arrears.apps.cases.services.strategies import _install
+    from arrears.domain.fees import FeeKind, StepFee
+
+    fees = {
+        "reminder": StepFee(FeeKind.FIXED, amount_minor=5_00, currency=company.currency),
+        "firm_demand": StepFee(FeeKind.PERCENT, basis_points=100),
+        "final_notice": StepFee(FeeKind.COMPENSATION),
+    }
+    priced = tuple(
+        replace(s, steps=tuple(replace(st, fee=fees.get(st.code)) for st in s.steps))
+        for s in strategies_for(company=company)
+    )
+    _install(company, priced, bench_admin())
+    print(f"ladders priced: {', '.join(sorted(fees))} ({company.jurisdiction} regime)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_ledger_args(parser)
     parser.add_argument(
         "--runs-only", action="store_true", help="skip the decide-vs-reference comparisons"
     )
+    parser.add_argument(
+        "--fees",
+        action="store_true",
+        help="price the ladders' steps (reminder EUR 5, firm demand 1%%, final notice the "
+        "statutory compensation): the run charges fees (docs/fees-and-limitation.md)",
+    )
     o = parser.parse_args()
     source = db_name(o.items, o.seed, o.as_of, "imported")
-    url = use_database(db_name(o.items, o.seed, o.as_of, "run"), copy_of=source)
+    stage = "run-fees" if o.fees else "run"
+    url = use_database(db_name(o.items, o.seed, o.as_of, stage), copy_of=source)
     print(f"database: {db_tag()} {url} (a copy of {source})")
     from arrears.apps.ledger.models import Company
 
     company = Company.objects.get(code=COMPANY)
+    if o.fees:
+        _price_ladders(company)
     as_of = o.as_of
     if not o.runs_only:
         print("-- decision step, fresh ledger")
@@ -179,7 +209,7 @@ def main() -> None:
             f"  {r['kind']:<6} {r['seconds']:8.2f} s  reference {r['reference']:6.3f} s  {ratio:6.2f} x"
             f"  cpu {r['cpu']:8.2f} s"
         )
-    record = {"db": db_tag(), "items": o.items, "at": time.time(), "runs": rows}
+    record = {"db": db_tag(), "items": o.items, "fees": o.fees, "at": time.time(), "runs": rows}
     with (OUT / f"daily-run-{db_tag()}-{o.items}.jsonl").open("a") as f:
         f.write(json.dumps(record) + "\n")
     if not o.runs_only:

@@ -35,6 +35,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from arrears.domain.fees import FeeKind, StepFee
+
 
 class Mode(StrEnum):
     SEQUENTIAL = "sequential"
@@ -82,6 +84,7 @@ class Step:
     min_overdue_amount: Decimal = Decimal(0)
     min_broken_promises: int | None = None
     follow_up_days: int = 7  # review cadence while the case waits at this step
+    fee: StepFee | None = None  # what reaching this step costs the debtor (rule 9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,23 @@ def validate_steps(steps: tuple[Step, ...], strategy: str) -> None:
             raise LadderError(
                 f"strategy {strategy}: step {s.code}: gaps must be >= 0, follow-up >= 1"
             )
+        if s.fee is not None:
+            _validate_fee(s.fee, f"strategy {strategy}: step {s.code}")
+
+
+def _validate_fee(fee: StepFee, where: str) -> None:
+    """A fixed fee needs a positive amount and a currency; a percentage between 0.01% and
+    100%; the statutory compensation takes no figure (the regime says it)."""
+    if fee.kind is FeeKind.FIXED:
+        if fee.amount_minor <= 0 or not fee.currency or len(fee.currency) != 3:
+            raise LadderError(f"{where}: a fixed fee needs an amount above 0 and a currency")
+    elif fee.kind is FeeKind.PERCENT:
+        if not 0 < fee.basis_points <= 10_000:
+            raise LadderError(f"{where}: a percentage fee must be above 0% and at most 100%")
+    elif fee.amount_minor or fee.currency or fee.basis_points:
+        raise LadderError(
+            f"{where}: the statutory compensation takes no amount: its regime sets it"
+        )
 
 
 def choose_strategy(

@@ -19,6 +19,9 @@ min_overdue_amount = "0"
 channel = "email"            # letter, email, phone, task
 role = "collector"           # collector, credit_manager, legal
 follow_up_days = 7
+fee = { kind = "fixed", amount = "15.00", currency = "EUR" }   # optional, rule 9:
+# fee = { kind = "percent", percent = "1.5" }   (of the item's open amount, at most 2 decimals)
+# fee = { kind = "compensation" }               (the regime's statutory sum, once per invoice)
 ```
 """
 
@@ -28,12 +31,15 @@ import tomllib
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from arrears.domain.fees import FeeKind, StepFee
 from arrears.domain.ladder import Channel, LadderError, Mode, Role, Segment, Step, Strategy
+from arrears.domain.money import Money, MoneyError, exponent, parse_decimal
 
 _STEP_KEYS = {
     "code", "name", "min_days_past_due", "min_gap_days", "min_overdue_amount",
-    "min_broken_promises", "channel", "role", "follow_up_days",
+    "min_broken_promises", "channel", "role", "follow_up_days", "fee",
 }  # fmt: skip
+_FEE_KEYS = {FeeKind.FIXED: {"amount", "currency"}, FeeKind.PERCENT: {"percent"}}
 _STRATEGY_KEYS = {
     "code", "name", "mode", "priority", "risk_tiers", "countries", "min_amount", "max_amount",
     "step",
@@ -47,12 +53,50 @@ def _dec(value: Any, where: str) -> Decimal:
         raise LadderError(f"{where}: {value!r} is not an amount") from None
 
 
-def _enum(kind: type[Channel] | type[Role] | type[Mode], value: Any, where: str) -> Any:
+def _enum(
+    kind: type[Channel] | type[Role] | type[Mode] | type[FeeKind], value: Any, where: str
+) -> Any:
     try:
         return kind(value)
     except ValueError:
         allowed = ", ".join(m.value for m in kind)
         raise LadderError(f"{where}: {value!r} is not one of {allowed}") from None
+
+
+def _fee(raw: Any, where: str) -> StepFee | None:
+    """A step's fee from `fee = { kind = ..., ... }`; refused with where and what."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise LadderError(f'{where}: fee must be a table such as {{ kind = "fixed", ... }}')
+    kind = _enum(FeeKind, raw.get("kind"), f"{where}, fee kind")
+    unknown = set(raw) - {"kind"} - _FEE_KEYS.get(kind, set())
+    if unknown:
+        raise LadderError(f"{where}: unknown fee setting(s) {', '.join(sorted(unknown))}")
+    try:
+        if kind is FeeKind.FIXED:
+            currency = str(raw.get("currency", "")).upper()
+            exponent(currency)
+            amount = Money(parse_decimal(str(raw.get("amount"))), currency).to_minor()
+            return StepFee(kind, amount_minor=amount, currency=currency)
+        if kind is FeeKind.PERCENT:
+            points = parse_decimal(str(raw.get("percent"))) * 100
+            if points != points.to_integral_value():
+                raise LadderError(f"{where}: a fee percentage has at most 2 decimals")
+            return StepFee(kind, basis_points=int(points))
+    except MoneyError as e:
+        raise LadderError(f"{where}, fee: {e}") from None
+    return StepFee(kind)
+
+
+def _fee_toml(fee: StepFee) -> str:
+    parts = [f'kind = "{fee.kind.value}"']
+    if fee.kind is FeeKind.FIXED and fee.currency:
+        amount = Money.from_minor(fee.amount_minor, fee.currency).amount
+        parts += [f'amount = "{amount}"', f'currency = "{fee.currency}"']
+    elif fee.kind is FeeKind.PERCENT:
+        parts.append(f'percent = "{(Decimal(fee.basis_points) / 100).normalize():f}"')
+    return "{ " + ", ".join(parts) + " }"
 
 
 def _step(raw: dict[str, Any], where: str) -> Step:
@@ -70,6 +114,7 @@ def _step(raw: dict[str, Any], where: str) -> Step:
             min_overdue_amount=_dec(raw.get("min_overdue_amount", 0), where),
             min_broken_promises=raw.get("min_broken_promises"),
             follow_up_days=int(raw.get("follow_up_days", 7)),
+            fee=_fee(raw.get("fee"), where),
         )
     except KeyError as e:
         raise LadderError(f"{where}: missing {e.args[0]!r}") from None
@@ -136,7 +181,9 @@ def strategies_to_toml(strategies: tuple[Strategy, ...]) -> str:
             lines += ["", "[[strategy.step]]"]
             for key in sorted(_STEP_KEYS):
                 value = getattr(st, key)
-                if value is not None:
+                if key == "fee" and value is not None:
+                    lines.append(f"fee = {_fee_toml(value)}")
+                elif value is not None:
                     value = value.value if isinstance(value, Channel | Role) else value
                     lines.append(f"{key} = {_toml_value(value)}")
         lines.append("")

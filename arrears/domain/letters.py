@@ -31,7 +31,8 @@ class OpenLine:
     amount: Money  # as issued
     open: Money
     payments: tuple[tuple[date, Money], ...] = ()
-    fees: Money | None = None  # fees charged on it so far (ladder steps)
+    fees: Money | None = None  # fees charged on it so far and still owed (ladder steps)
+    compensation_charged: bool = False  # the statutory compensation is among them (or waived)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,11 @@ def letter(
                 dict(tables or {}),
             )
             interest = accrual.interest_owed
-            if accrual.compensation is not None and accrual.compensation.currency == currency:
+            if (
+                accrual.compensation is not None
+                and accrual.compensation.currency == currency
+                and not line.compensation_charged
+            ):
                 fees = fees + accrual.compensation
         shown.append(
             ItemLine(

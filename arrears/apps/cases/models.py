@@ -56,6 +56,11 @@ class StrategyStep(models.Model):
     channel = models.CharField(max_length=16, choices=[(c.value, c.value) for c in Channel])
     role = models.CharField(max_length=16, choices=[(r.value, r.value) for r in Role])
     follow_up_days = models.PositiveIntegerField(default=7)
+    # rule 9: what reaching the step costs (`arrears.domain.fees`); no kind: no fee
+    fee_kind = models.CharField(max_length=16, blank=True, default="")
+    fee_amount_minor = models.BigIntegerField(default=0)  # fixed: in fee_currency
+    fee_currency = models.CharField(max_length=3, blank=True, default="")
+    fee_basis_points = models.PositiveIntegerField(default=0)  # percent: 150 = 1.5%
 
     class Meta:
         ordering = ["strategy", "position"]

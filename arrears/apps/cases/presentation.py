@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from arrears.apps.accounts.presentation import ROLE_WORDS
@@ -28,7 +29,8 @@ from arrears.domain.actions import (
     STEP_LEFT,
     NextActionKind,
 )
-from arrears.domain.money import format_minor
+from arrears.domain.fees import FeeKind, StepFee
+from arrears.domain.money import Money, format_minor
 from arrears.domain.text import counted
 
 if TYPE_CHECKING:
@@ -653,8 +655,20 @@ def ladder_lines(strategies: tuple[Strategy, ...]) -> list[str]:
                 f"  {i}. {st.name:<22} {st.min_days_past_due:>4} days past due, "
                 f">= {st.min_overdue_amount} overdue{extra}; gap {st.min_gap_days}d; "
                 f"{st.channel.value} by {st.role.value}; review every {st.follow_up_days}d"
+                f"{step_fee_words(st.fee)}"
             )
     return out
+
+
+def step_fee_words(fee: StepFee | None) -> str:
+    """A step's fee as `arrears ladder show` says it (rule 9); nothing for a step without."""
+    if fee is None:
+        return ""
+    if fee.kind is FeeKind.FIXED and fee.currency:
+        return f"; fee {Money.from_minor(fee.amount_minor, fee.currency)}"
+    if fee.kind is FeeKind.PERCENT:
+        return f"; fee {(Decimal(fee.basis_points) / 100).normalize():f}% of what is open"
+    return "; the statutory compensation (once per invoice)"
 
 
 def history_runs_words(days: Sequence[date]) -> str:

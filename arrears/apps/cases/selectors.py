@@ -41,6 +41,7 @@ from arrears.domain.access import Verb
 from arrears.domain.cases import SETTLEMENT_SCHEMA, active_owners
 from arrears.domain.credit_held import CREDIT_ROWS_SCHEMA, credit_held
 from arrears.domain.credit_hold import HoldPolicy
+from arrears.domain.fees import FeeKind, StepFee
 from arrears.domain.fx import conversion_factor
 from arrears.domain.ladder import Channel, Mode, Role, Segment, Step, Strategy
 from arrears.domain.plans.acceleration import due_after_acceleration, effective_due
@@ -63,6 +64,14 @@ def strategies_for(*, company: Company) -> tuple[Strategy, ...]:
                 min_overdue_amount=Decimal(s.min_overdue_amount),
                 min_broken_promises=s.min_broken_promises,
                 follow_up_days=s.follow_up_days,
+                fee=StepFee(
+                    FeeKind(s.fee_kind),
+                    amount_minor=s.fee_amount_minor,
+                    currency=s.fee_currency or None,
+                    basis_points=s.fee_basis_points,
+                )
+                if s.fee_kind
+                else None,
             )
             for s in row.steps.all()  # prefetched in order: two queries for every ladder
         )

@@ -16,8 +16,15 @@ class CommunicationsConfig(AppConfig):
         register(TEMPLATE_WORDS)
 
         from arrears.apps.cases.services.run import after_ladder_register
+        from arrears.apps.communications.fees import fees_charge
         from arrears.apps.communications.outbox import outbox_waiting, outbox_write
 
+        # The run charges the fees of the steps its items stand on (rule 9), once each.
+        after_ladder_register("fees", fees_charge)
+        # and raises a task for legal before a claim becomes time-barred (rule 12)
+        from arrears.apps.communications.limitation import limitation_tasks
+
+        after_ladder_register("limitation", limitation_tasks)
         # The run writes its messages into the outbox in its own transaction; a case whose last
         # message is not out yet waits before its next written step (§2).
         after_ladder_register("outbox", outbox_write, outbox_waiting)

@@ -4,11 +4,14 @@ daily run decided on, written in the run's transaction, sent afterwards by a wor
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from arrears.apps.cases.models import Action, Case, Run
-from arrears.apps.ledger.models import Company
+from arrears.apps.ledger.models import Company, OpenItem
 from arrears.domain.outbox import OutboxState
+
+USER = settings.AUTH_USER_MODEL
 
 
 class SenderDetails(models.Model):
@@ -85,6 +88,149 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.step_code} of case {self.case_id} on {self.run_on}"
+
+
+class Fee(models.Model):
+    """A fee the daily run charged on an item when it stood on a ladder step with a fee (rule 9;
+    `arrears.domain.fees`): collection's own record, never the ERP's tables. Unique per item,
+    step and kind, and the statutory compensation unique per item: a re-run charges nothing
+    new, whatever the number of runs. Waived only with a credit manager's approval
+    (`FeeWaiver`); exported once for the ERP to book (`export`)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(OpenItem, on_delete=models.PROTECT, related_name="fees")
+    step = models.SmallIntegerField()  # the step's place in the item's ladder (0: the first)
+    step_code = models.CharField(max_length=32)
+    kind = models.CharField(max_length=16)  # fixed, percent, compensation
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    charged_on = models.DateField()
+    run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    waived_on = models.DateField(null=True, blank=True)
+    export = models.ForeignKey(
+        "FeeExport", null=True, blank=True, on_delete=models.PROTECT, related_name="fees"
+    )
+    # a fee waived after it was exported: the export that told the ERP to reverse it
+    waiver_export = models.ForeignKey(
+        "FeeExport", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "step", "kind"], name="one_fee_per_item_step"),
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=models.Q(kind="compensation"),
+                name="one_compensation_per_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} fee {self.amount_minor} {self.currency} on item {self.item_id}"
+
+
+class WaiverStatus(models.TextChoices):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class FeeWaiver(models.Model):
+    """A request to waive a fee, with its reason, and a credit manager's decision on it: the
+    one who asked may not decide (four eyes). Approved, the fee is no longer owed."""
+
+    fee = models.ForeignKey(Fee, on_delete=models.PROTECT, related_name="waivers")
+    reason = models.TextField()
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=WaiverStatus.choices, default=WaiverStatus.REQUESTED
+    )
+    decided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fee"],
+                condition=models.Q(status="requested"),
+                name="one_open_waiver_per_fee",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"waiver {self.pk} of fee {self.fee_id} ({self.status})"
+
+
+class FeeExport(models.Model):
+    """One export of fees and interest for the ERP (`arrears fees export`): each fee is in one
+    export only; the interest column is the interest accrued to the export's day."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    as_of = models.DateField()
+    made_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(auto_now_add=True)
+    rows = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"fee export {self.pk} of {self.as_of}"
+
+
+class InterestExported(models.Model):
+    """The interest to date last exported for an item: the next export shows the increase."""
+
+    item = models.OneToOneField(
+        OpenItem, primary_key=True, on_delete=models.PROTECT, related_name="+"
+    )
+    interest_minor = models.BigIntegerField()
+    as_of = models.DateField()
+
+    def __str__(self) -> str:
+        return f"interest {self.interest_minor} of item {self.item_id} to {self.as_of}"
+
+
+class AcknowledgementKind(models.TextChoices):
+    WRITTEN = "written"  # the debtor acknowledged the debt in writing
+    PART_PAYMENT = "part_payment"  # a part payment recorded as an acknowledgement
+    DEMAND = "demand"  # our written demand (a letter, where the law counts it)
+
+
+class Acknowledgement(models.Model):
+    """An event that interrupts or restarts an item's limitation period (rule 12), recorded on
+    the desk (`arrears acknowledge`), audited. Whether it counts is the jurisdiction's rule."""
+
+    item = models.ForeignKey(OpenItem, on_delete=models.PROTECT, related_name="acknowledgements")
+    on = models.DateField()
+    kind = models.CharField(max_length=16, choices=AcknowledgementKind.choices)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.on} for item {self.item_id}"
+
+
+class LimitationTask(models.Model):
+    """The task the run raised for legal before an item's claim becomes time-barred: one per
+    item and expiry date (a restart that moves the date may raise a new one later)."""
+
+    item = models.ForeignKey(OpenItem, on_delete=models.PROTECT, related_name="+")
+    expires_on = models.DateField()
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="+")
+    raised_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "expires_on"], name="one_limitation_task_per_expiry"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"limitation task for item {self.item_id} (expires {self.expires_on})"
 
 
 class TemplateOverride(models.Model):

@@ -90,6 +90,18 @@ WORDS = {
     "sender.bad_email": "{email!r} is not an email address",
     "sender.no_account": "give the account to pay to: --iban (and --bic), or --account",
     "limitation.no_rule": "no limitation rule is known for {jurisdiction}: known are {known}",
+    "fee.unknown": "there is no fee {fee} in {company}: `arrears fee list` lists them",
+    "fee.no_reason": "say why (--reason): a waiver and its decision are kept with their reasons",
+    "fee.waived": "fee {fee} was waived on {on} already",
+    "fee.waiver_pending": "a waiver of fee {fee} is already waiting for a credit manager",
+    "fee.no_waiver": "no waiver of fee {fee} is waiting for a decision: ask first "
+    "(`arrears fee waive {fee} --reason ...`)",
+    "fee.export_format": "{file}: an export is a .csv or an .xlsx file",
+    "acknowledge.unknown_item": "there is no item {item} in {company}",
+    "acknowledge.future": "{on} is after today ({today}): record an acknowledgement once it "
+    "happened",
+    "acknowledge.before_issue": "{on} is before item {item} was issued ({issued})",
+    "acknowledge.kind": "{kind!r} is not a kind of acknowledgement: use one of {kinds}",
 }
 
 
@@ -99,6 +111,108 @@ NOT_SENT_WORDS = {
     "paid": "not sent: the case was paid in full after the run decided on it",
     "case_closed": "not sent: the case closed after the run decided on it",
 }
+
+
+FEE_KIND_WORDS = {
+    "fixed": "fixed fee",
+    "percent": "percentage fee",
+    "compensation": "statutory compensation",
+}
+
+
+def fee_line_words(fee: Any) -> str:
+    """One fee as `explain`, `arrears fee list` and the case page say it."""
+    state = (
+        f"waived on {fee.waived_on}"
+        if fee.waived_on
+        else {"requested": "owed, waiver asked", "refused": "owed, waiver refused"}.get(
+            fee.waiver, "owed"
+        )
+    )
+    return (
+        f"fee {fee.id}: {fee.item} {fee.step_code} {FEE_KIND_WORDS.get(fee.kind, fee.kind)} "
+        f"{fee.amount}, charged {fee.charged_on}, {state}"
+    )
+
+
+def limitation_words(lim: Any) -> str:
+    """One item's limitation as `explain` and the case page say it."""
+    restarted = (
+        f" (restarted by {_RESTARTED_BY.get(lim.restarted_by, lim.restarted_by)} on "
+        f"{lim.restarted_on})"
+        if lim.restarted_on
+        else ""
+    )
+    barred = " - TIME-BARRED" if lim.barred else ""
+    return f"{lim.item}: time-barred after {lim.expires_on} ({lim.rule}){restarted}{barred}"
+
+
+def waiver_words(waiver: Any) -> str:
+    """What became of a waiver: asked (for a credit manager), approved or refused."""
+    if waiver.status == "requested":
+        return f"fee {waiver.fee_id}: waiver asked; a credit manager who did not ask decides"
+    if waiver.status == "approved":
+        return f"fee {waiver.fee_id}: waived (no longer owed)"
+    return f"fee {waiver.fee_id}: waiver refused (still owed)"
+
+
+def cost_lines(costs: Any) -> list[str]:
+    """What the delay has cost so far and when each claim becomes time-barred (`explain`)."""
+    if not costs.lines:
+        return []
+    out = ["cost of the delay (interest to today, fees owed):"]
+    for line in costs.lines:
+        interest = "unknown" if line.interest is None else str(line.interest)
+        out.append(f"  {line.item}: open {line.open}, interest {interest}, fees {line.fees_owed}")
+    interest_total, fees_total = costs.total("interest"), costs.total("fees_owed")
+    out.append(
+        f"  total: interest {'unknown' if interest_total is None else interest_total}, "
+        f"fees {fees_total}" + (f" ({costs.regime})" if costs.regime else "")
+    )
+    if costs.interest_problem is not None:
+        from arrears.words import say
+
+        out.append(f"  interest unknown: {say(costs.interest_problem)}")
+    for fee in costs.fees:
+        out.append(f"  {fee_line_words(fee)}")
+    limits = [line.limitation for line in costs.lines if line.limitation is not None]
+    if limits:
+        out.append("limitation:")
+        out += [f"  {limitation_words(lim)}" for lim in limits]
+    return out
+
+
+FEE_ACTIONS_WORDS = {
+    "waive": "say which fee: `arrears fee waive FEE --reason ...` (`arrears fee list`)",
+    "approve": "say which fee: `arrears fee approve FEE --reason ...` (`arrears fee list --pending`)",
+    "refuse": "say which fee: `arrears fee refuse FEE --reason ...` (`arrears fee list --pending`)",
+    "export": "say where: `arrears fees export FILE.csv` or `FILE.xlsx`",
+}
+
+
+def fees_exported_words(lines: int, path: Any) -> str:
+    return (
+        f"wrote {lines} lines (new fees, reversed waivers, interest since the last export) "
+        f"to {path}; they are marked exported and will not be in the next file"
+    )
+
+
+def no_fees_words(company: str) -> str:
+    return f"no fees in {company} match"
+
+
+_RESTARTED_BY = {
+    "acknowledgement": "an acknowledgement",
+    "part_payment": "a part payment",
+    "written_demand": "a written demand",
+}
+
+
+def acknowledged_words(row: Any, item: str) -> str:
+    """An acknowledgement recorded (`arrears acknowledge`)."""
+    return (
+        f"{item}: {row.kind.replace('_', ' ')} of {row.on} recorded (limitation: `arrears explain`)"
+    )
 
 
 def not_sent_words(why: str) -> str:

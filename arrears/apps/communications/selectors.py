@@ -197,6 +197,8 @@ def _case_letter(
         raise Refusal("communications.no_step", debtor=debtor_code, currency=case.currency)
     index = codes.index(code) if code in codes else (case.step or 0)
     following = steps[index + 1].name if index + 1 < len(steps) else None
+    mine = items.get((case.debtor_id, case.currency), [])
+    owed, compensated = fees_owed([i.pk for i in mine], as_of)
     lines = [
         OpenLine(
             number=i.number,
@@ -205,8 +207,10 @@ def _case_letter(
             amount=Money.from_minor(i.original_minor, i.currency),
             open=Money.from_minor(i.open_minor, i.currency),
             payments=tuple(sorted(paid.get(i.pk, []))),
+            fees=Money.from_minor(owed.get(i.pk, 0), i.currency),
+            compensation_charged=i.pk in compensated,
         )
-        for i in items.get((case.debtor_id, case.currency), [])
+        for i in mine
     ]
     if not lines:
         raise Refusal("communications.nothing_open", debtor=debtor_code, currency=case.currency)
@@ -228,6 +232,25 @@ def _case_letter(
         company.name,
         reference_of(company, case, reference_format),
     )
+
+
+def fees_owed(item_ids: list[int], as_of: date) -> tuple[dict[int, int], set[int]]:
+    """The fees the run charged on these items by `as_of` and not waived (minor units,
+    by item), and the items whose statutory compensation was charged (owed or waived): a
+    letter claims those and does not add the compensation from the regime again."""
+    from arrears.apps.communications.models import Fee
+
+    owed: dict[int, int] = {}
+    compensated: set[int] = set()
+    rows = Fee.objects.filter(item_id__in=item_ids, charged_on__lte=as_of).values_list(
+        "item_id", "kind", "amount_minor", "waived_on"
+    )
+    for item_id, kind, amount, waived_on in rows:
+        if kind == "compensation":
+            compensated.add(item_id)
+        if waived_on is None:  # a waiver is a decision not to claim it: never again
+            owed[item_id] = owed.get(item_id, 0) + amount
+    return owed, compensated
 
 
 def reference_of(company: Company, case: Case, fmt: str | None = None) -> str:

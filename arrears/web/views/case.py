@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from arrears.apps.cases.services import action_complete, actions
 from arrears.apps.clearing.presentation import case_setoff_lines
 from arrears.apps.clearing.selectors import case_setoff
+from arrears.apps.communications.costs import case_costs
+from arrears.apps.communications.presentation import fee_line_words
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.case_desk import NO_CASE, CaseDesk, case_desk
 from arrears.domain.refusal import NotAllowed, Refusal
@@ -44,6 +46,31 @@ def _context(
     }
 
 
+def page_context(
+    request: HttpRequest,
+    firm: Company,
+    desk: CaseDesk,
+    form: ActionDoneForm | None = None,
+    form_for: int = 0,
+) -> dict[str, Any]:
+    """What the whole case page shows (`desk/case.html`), with its panels from the apps above
+    the case: a set-off possible or pending (rule 11), and the interest, fees and limitation."""
+    setoff = case_setoff(
+        actor=request.user,
+        company=firm,
+        debtor_id=desk.case.debtor_id,
+        currency=desk.case.currency,
+        as_of=actions.today(),
+    )
+    costs = case_costs(case=desk.case, company=firm, as_of=actions.today())
+    return {
+        **_context(firm, desk, form, form_for),
+        "setoff_lines": case_setoff_lines(setoff),
+        "costs": costs,
+        "cost_words": [fee_line_words(f) for f in costs.fees],
+    }
+
+
 @require_GET
 def case_page(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
     """The case: debtor, contacts, items, step and why, hold and why, record, timeline."""
@@ -52,14 +79,7 @@ def case_page(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
         desk = _desk(request, firm, case_id)
     except Refusal as e:
         return refused(request, e, {"company": firm})
-    setoff = case_setoff(  # rule 11: a set-off possible or pending (desk/_case_setoff.html)
-        actor=request.user,
-        company=firm,
-        debtor_id=desk.case.debtor_id,
-        currency=desk.case.currency,
-        as_of=timezone.localdate(),
-    )
-    context = {**_context(firm, desk), "setoff_lines": case_setoff_lines(setoff)}
+    context = page_context(request, firm, desk)
     return render(request, "desk/case.html", context)
 
 
@@ -92,8 +112,16 @@ def action_done(request: HttpRequest, company: str, case_id: int, action_id: int
             form.refuse(e)
     htmx = getattr(request, "htmx", False)
     if form.errors:
-        template = "desk/_case_live.html" if htmx else "desk/case.html"
-        return render(request, template, _context(firm, desk, form, action_id), status=422)
+        if htmx:
+            return render(
+                request, "desk/_case_live.html", _context(firm, desk, form, action_id), status=422
+            )
+        return render(
+            request,
+            "desk/case.html",
+            page_context(request, firm, desk, form, action_id),
+            status=422,
+        )
     if not htmx:
         return redirect("case", firm.code, case_id)
     return render(request, "desk/_case_live.html", _context(firm, _desk(request, firm, case_id)))

@@ -77,7 +77,7 @@ from arrears.web.forms import (
 )
 from arrears.web.phone_tags import phone_context
 from arrears.web.views.case import _context as case_context
-from arrears.web.views.case import _desk
+from arrears.web.views.case import _desk, page_context
 from arrears.web.views.common import company_of, htmx_partial, refused
 from arrears.words import say
 
@@ -123,8 +123,9 @@ def _answer(
         return redirect(reverse("case", args=[firm.code, case.pk]) + f"#phone-{panel}")
     status = 422 if form.errors else 200
     desk = _desk(request, firm, case.pk)
+    whole = page_context(request, firm, desk) if not htmx else case_context(firm, desk)
     context = {
-        **case_context(firm, desk),
+        **whole,
         "phone_forms": {panel: form} if form.errors or panel == "proposal" else {},
         "phone_shown": {panel: shown or {}},
     }

@@ -66,6 +66,10 @@ def _install(company: Company, strategies: tuple[Strategy, ...], actor: Any) -> 
                 channel=st.channel.value,
                 role=st.role.value,
                 follow_up_days=st.follow_up_days,
+                fee_kind=st.fee.kind.value if st.fee else "",
+                fee_amount_minor=st.fee.amount_minor if st.fee else 0,
+                fee_currency=(st.fee.currency or "") if st.fee else "",
+                fee_basis_points=st.fee.basis_points if st.fee else 0,
             )
             for i, st in enumerate(s.steps)
         )

@@ -25,7 +25,8 @@ from arrears.apps.cases.selectors import case_explain
 from arrears.apps.clearing.presentation import case_setoff_lines
 from arrears.apps.clearing.selectors import case_setoff
 from arrears.apps.common.cli import PersonCommand, add_company_option
-from arrears.apps.communications.presentation import outbox_line
+from arrears.apps.communications.costs import case_costs
+from arrears.apps.communications.presentation import cost_lines, outbox_line
 from arrears.apps.communications.selectors import case_outbox
 from arrears.apps.negotiation.presentation import (
     describe_desk_event,
@@ -93,3 +94,7 @@ class Command(PersonCommand):
                 self.stdout.write(f"  {last_messages_heading(len(sent))}")
                 for m in sent:
                     self.stdout.write(f"    {outbox_line(m)}")
+            if ex.notes:  # the cost of the delay and the limitation (rules 9, 12), not for sales
+                costs = case_costs(case=c, company=company, as_of=today)
+                for line in cost_lines(costs):
+                    self.stdout.write(f"  {line}")

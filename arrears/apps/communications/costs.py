@@ -1,0 +1,203 @@
+"""What the delay costs, and how long the claim lives (rules 9 and 12), per item of a case:
+interest to date under the company's regime, the fees charged and still owed, and the day the
+claim becomes time-barred under the company's jurisdiction, with what restarted it.
+
+The limitation's interruptions are the acknowledgements recorded on the desk
+(`arrears acknowledge`), the part payments the ledger holds (a payment on an item that left
+part of it open), and our written demands: the letters and emails the outbox sent (where the
+jurisdiction counts a written demand: the Netherlands, China). Which of them restart the
+period is the jurisdiction's rule (`arrears.domain.limitation`).
+
+`case_costs` is the one-case read (`explain`, the case page); `limitation_events` and
+`limitation_items` are the run's frames (`limitation.limitation_tasks`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from arrears.apps.cases.models import Case
+from arrears.apps.common.bulk import read_frame
+from arrears.apps.communications.fees import FeeLine, fees_of_items
+from arrears.apps.communications.models import Acknowledgement, OutboxMessage
+from arrears.apps.communications.selectors import _payments, rate_tables, regime_for
+from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
+from arrears.domain.interest import Debt, accrue
+from arrears.domain.limitation import RULES, Interruption, expiry
+from arrears.domain.money import Money
+from arrears.domain.outbox import OutboxState
+from arrears.domain.refusal import Refusal
+
+# how an acknowledgement recorded on the desk counts for the limitation rules
+ACK_INTERRUPTS = {
+    "written": Interruption.ACKNOWLEDGEMENT,
+    "part_payment": Interruption.PART_PAYMENT,
+    "demand": Interruption.WRITTEN_DEMAND,
+}
+
+
+@dataclass(frozen=True)
+class ItemLimitation:
+    item: str
+    rule: str
+    expires_on: date
+    restarted_on: date | None
+    restarted_by: str | None
+    barred: bool
+
+
+@dataclass(frozen=True)
+class ItemCost:
+    item: str
+    open: Money
+    interest: Money | None  # None: not known (no regime, or a day outside the rate table)
+    fees_owed: Money
+    limitation: ItemLimitation | None  # None: no limitation rule for the jurisdiction
+
+
+@dataclass(frozen=True)
+class CaseCosts:
+    regime: str | None
+    interest_problem: Refusal | None
+    lines: tuple[ItemCost, ...]
+    fees: tuple[FeeLine, ...]
+
+    @property
+    def currency(self) -> str:
+        return self.lines[0].open.currency if self.lines else ""
+
+    def total(self, part: str) -> Money | None:
+        values: list[Money | None] = [getattr(line, part) for line in self.lines]
+        known = [v for v in values if v is not None]
+        if not values or len(known) != len(values):
+            return None
+        return sum(known[1:], known[0])
+
+
+def events_of_items(
+    items: list[OpenItem], as_of: date
+) -> dict[int, list[tuple[date, Interruption]]]:
+    """The interruptions recorded or done on these items by `as_of` (one-item reads)."""
+    ids = [i.pk for i in items]
+    out: dict[int, list[tuple[date, Interruption]]] = {i: [] for i in ids}
+    for item_id, on, kind in Acknowledgement.objects.filter(
+        item_id__in=ids, on__lte=as_of
+    ).values_list("item_id", "on", "kind"):
+        out[item_id].append((on, ACK_INTERRUPTS[kind]))
+    debtors = sorted({i.debtor_id for i in items})
+    for item_id, paid in _payments(as_of, debtors).items():
+        if item_id in out:
+            out[item_id] += [(day, Interruption.PART_PAYMENT) for day, _ in paid]
+    sent = OutboxMessage.objects.filter(
+        case__debtor_id__in=debtors, state=OutboxState.SENT.value, run_on__lte=as_of
+    ).values_list("case__debtor_id", "case__currency", "run_on")
+    for debtor_id, currency, on in sent:
+        for i in items:
+            if (i.debtor_id, i.currency) == (debtor_id, currency) and i.due_date < on:
+                out[i.pk].append((on, Interruption.WRITTEN_DEMAND))
+    return out
+
+
+def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
+    """The cost of the delay and the limitation of each open item of the case, as of a day
+    (for `explain` and the case page, which asked access already)."""
+    items = list(
+        OpenItem.objects.filter(
+            debtor_id=case.debtor_id,
+            currency=case.currency,
+            open_minor__gt=0,
+            kind__in=DUNNABLE_KINDS,
+        ).order_by("due_date", "number")
+    )
+    regime = regime_for(company)
+    paid = _payments(as_of, [case.debtor_id])
+    fee_lines = fees_of_items([i.pk for i in items])
+    rule = RULES.get(company.jurisdiction.upper())
+    events = events_of_items(items, as_of) if rule else {}
+    problem: Refusal | None = None
+    tables = rate_tables() if regime else {}
+    lines = []
+    for i in items:
+        interest: Money | None = None
+        if regime is not None and problem is None:
+            if as_of <= i.due_date:
+                interest = Money.from_minor(0, i.currency)
+            else:
+                try:
+                    debt = Debt(i.original_amount, i.due_date, tuple(sorted(paid.get(i.pk, []))))
+                    interest = accrue(debt, regime, as_of, tables).interest_owed
+                except Refusal as e:
+                    problem = e
+        owed = sum(f.amount.to_minor() for f in fee_lines.get(i.pk, []) if f.owed)
+        limitation = None
+        if rule is not None:
+            lim = expiry(i.due_date, rule, events.get(i.pk, []))
+            limitation = ItemLimitation(
+                i.number,
+                rule.code,
+                lim.expires_on,
+                lim.restarted_on,
+                None if lim.restarted_by is None else str(lim.restarted_by),
+                lim.barred(as_of),
+            )
+        lines.append(
+            ItemCost(
+                i.number,
+                i.open_amount,
+                interest if problem is None else None,
+                Money.from_minor(owed, i.currency),
+                limitation,
+            )
+        )
+    return CaseCosts(
+        regime=None if regime is None else regime.name,
+        interest_problem=problem,
+        lines=tuple(lines),
+        fees=tuple(f for i in items for f in fee_lines.get(i.pk, [])),
+    )
+
+
+def limitation_items(company: Company) -> pl.DataFrame:
+    """The company's open dunnable items on a ladder, with what the run's limitation stage
+    needs: item_id, case_id, due_on, consumer (always False: debtors are businesses)."""
+    kinds = [str(k) for k in DUNNABLE_KINDS]
+    return read_frame(
+        "SELECT i.id AS item_id, c.id AS case_id, i.due_date AS due_on "
+        "FROM ledger_openitem i JOIN cases_case c ON c.debtor_id = i.debtor_id "
+        "AND c.currency = i.currency AND c.company_id = i.company_id "
+        "WHERE i.company_id = %s AND i.open_minor > 0 AND c.status = 'open' "
+        f"AND i.kind IN ({', '.join(['%s'] * len(kinds))})",
+        [company.pk, *kinds],
+        {"item_id": pl.Int64(), "case_id": pl.Int64(), "due_on": pl.Date()},
+    ).with_columns(consumer=pl.lit(False))
+
+
+def limitation_events(company: Company, as_of: date) -> pl.DataFrame:
+    """Every interruption on the company's items by `as_of`: item_id, day, kind (the
+    acknowledgements recorded, the part payments, the written demands the outbox sent)."""
+    schema = {"item_id": pl.Int64(), "day": pl.Date(), "kind": pl.String()}
+    acks = read_frame(
+        'SELECT a.item_id, a."on" AS day, a.kind FROM communications_acknowledgement a '
+        'JOIN ledger_openitem i ON i.id = a.item_id WHERE i.company_id = %s AND a."on" <= %s',
+        [company.pk, as_of],
+        schema,
+    ).with_columns(pl.col("kind").replace_strict(ACK_INTERRUPTS, return_dtype=pl.String))
+    payments = read_frame(
+        "SELECT l.item_id, p.received_on AS day, 'part_payment' AS kind FROM ledger_allocation l "
+        "JOIN ledger_payment p ON p.id = l.payment_id JOIN ledger_openitem i ON i.id = l.item_id "
+        "WHERE i.company_id = %s AND p.received_on <= %s",
+        [company.pk, as_of],
+        schema,
+    )
+    demands = read_frame(
+        "SELECT i.id AS item_id, o.run_on AS day, 'written_demand' AS kind FROM communications_outboxmessage o "
+        "JOIN cases_case c ON c.id = o.case_id JOIN ledger_openitem i "
+        "ON i.debtor_id = c.debtor_id AND i.currency = c.currency AND i.due_date < o.run_on "
+        "WHERE o.company_id = %s AND o.state = %s AND o.run_on <= %s AND i.open_minor > 0",
+        [company.pk, OutboxState.SENT.value, as_of],
+        schema,
+    )
+    return pl.concat([acks, payments, demands])

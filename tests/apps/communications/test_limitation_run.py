@@ -1,0 +1,139 @@
+"""Limitation (rule 12, issue #14): the run raises, exactly once, a task for legal 90 days
+before a claim becomes time-barred; an acknowledgement recorded on the desk (audited; refused
+for another company, a future day, the wrong person) moves the date by the jurisdiction's rule."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.management.base import CommandError
+
+from arrears.apps.accounts.models import AuditEvent
+from arrears.apps.cases.models import Action
+from arrears.apps.communications.limitation import acknowledge
+from arrears.apps.communications.models import Acknowledgement, LimitationTask
+from arrears.domain.refusal import NotAllowed, Refusal
+from tests import factories, terminal
+from tests.apps.communications import fee_support as fs
+
+pytestmark = pytest.mark.django_db
+
+OLD_DUE = date(2021, 6, 1)  # Germany: barred after 31 December 2024 (§§ 195, 199 BGB)
+
+
+@pytest.fixture
+def w():
+    w = fs.world()
+    w["old"] = factories.item(w["k1"], due=OLD_DUE, amount=300_00, number="OLD-1")
+    return w
+
+
+def tasks(company):
+    return list(
+        Action.objects.filter(case__company=company, step_code="limitation").values_list(
+            "role", "due_on", "status"
+        )
+    )
+
+
+def test_legal_gets_one_task_ninety_days_before_the_claim_becomes_time_barred(w):
+    factories.run_as_admin(company=w["acme"], as_of=date(2024, 10, 1))  # 91 days before
+    assert tasks(w["acme"]) == []
+    factories.run_as_admin(company=w["acme"], as_of=date(2024, 10, 2))  # 31 Dec - 90 days
+    assert tasks(w["acme"]) == [("legal", date(2024, 10, 2), "open")]
+    assert list(LimitationTask.objects.values_list("item__number", "expires_on")) == [
+        ("OLD-1", date(2024, 12, 31))
+    ]
+    factories.run_as_admin(company=w["acme"], as_of=date(2024, 10, 2))  # the same day again
+    factories.run_as_admin(company=w["acme"], as_of=date(2024, 11, 15))  # later days
+    assert len(tasks(w["acme"])) == 1
+    assert tasks(w["globex"]) == []
+
+
+def test_an_acknowledgement_moves_the_expiry_and_a_task_comes_again_near_the_new_date(w):
+    # §212(1) BGB: an acknowledgement on 10 March 2024 starts three full years again: the claim
+    # now lasts until 10 March 2027; no task in October 2024, one on 10 December 2026
+    terminal.run(
+        "acknowledge", "OLD-1", "--on", "2024-03-10", "--kind", "written",
+        "--note", "signed balance confirmation", as_="cora",
+    )  # fmt: skip
+    factories.run_as_admin(company=w["acme"], as_of=date(2024, 10, 2))
+    assert tasks(w["acme"]) == []
+    factories.run_as_admin(company=w["acme"], as_of=date(2026, 12, 9))
+    assert tasks(w["acme"]) == []
+    factories.run_as_admin(company=w["acme"], as_of=date(2026, 12, 10))
+    assert list(LimitationTask.objects.values_list("item__number", "expires_on")) == [
+        ("OLD-1", date(2027, 3, 10))
+    ]
+    entry = AuditEvent.objects.get(action="limitation.acknowledged")
+    assert entry.detail["item"] == "OLD-1" and entry.detail["kind"] == "written"
+
+
+def test_an_acknowledgement_is_refused_for_another_company_a_future_day_or_the_wrong_person(w):
+    factories.item(w["g1"], due=OLD_DUE, amount=10_00, number="G-OLD")
+    with pytest.raises(Refusal) as e:
+        acknowledge(
+            actor=w["cora"], company=w["acme"], item_number="G-OLD", on=OLD_DUE, kind="written"
+        )
+    assert e.value.code == "acknowledge.unknown_item"
+    with pytest.raises(Refusal) as e:
+        acknowledge(
+            actor=w["cora"], company=w["acme"], item_number="OLD-1", on=date(2100, 1, 1),
+            kind="written",
+        )  # fmt: skip
+    assert e.value.code == "acknowledge.future"
+    with pytest.raises(NotAllowed):
+        acknowledge(
+            actor=w["carl"], company=w["acme"], item_number="OLD-1", on=OLD_DUE, kind="written"
+        )
+    with pytest.raises(NotAllowed):
+        acknowledge(
+            actor=w["olga"], company=w["acme"], item_number="OLD-1", on=OLD_DUE, kind="written"
+        )
+    with pytest.raises(CommandError, match="after today"):
+        terminal.run("acknowledge", "OLD-1", "--on", "2100-01-01", "--kind", "written", as_="cora")
+    assert Acknowledgement.objects.count() == 0
+
+
+def test_explain_shows_the_limitation_date_and_what_restarted_it(w):
+    factories.run_as_admin(company=w["acme"], as_of=date(2024, 1, 5))
+    before = terminal.run("explain", "K1", as_="cora")
+    assert "OLD-1: time-barred after 2024-12-31 (DE)" in before
+    terminal.run("acknowledge", "OLD-1", "--on", "2024-03-10", "--kind", "written", as_="cora")
+    after = terminal.run("explain", "K1", as_="cora")
+    assert "OLD-1: time-barred after 2027-03-10 (DE) (restarted by an acknowledgement" in after
+
+
+def test_a_dutch_claim_is_interrupted_by_the_demand_the_outbox_sent():
+    from arrears.apps.cases.models import Case
+    from arrears.apps.communications.costs import case_costs
+    from arrears.apps.communications.models import OutboxMessage
+    from tests.apps.communications import support
+
+    w = support.world()
+    w["acme"].jurisdiction = "NL"
+    w["acme"].save()
+    factories.run_as_admin(company=w["acme"], as_of=support.DAY1)
+    case = Case.objects.get(company=w["acme"])
+    costs = case_costs(case=case, company=w["acme"], as_of=support.DAY1)
+    # BW 3:307: five years from the due date (1 June 2025): until 1 June 2030
+    assert costs.lines[0].limitation.expires_on == date(2030, 6, 1)
+    OutboxMessage.objects.filter(company=w["acme"]).update(state="sent")  # the email went out
+    costs = case_costs(case=case, company=w["acme"], as_of=support.DAY1)
+    # BW 3:317: the written demand of 5 June 2025 interrupts: five years from it
+    lim = costs.lines[0].limitation
+    assert (lim.expires_on, lim.restarted_by) == (date(2030, 6, 5), "written_demand")
+    # the run's frames say the same
+    import polars as pl
+
+    from arrears.apps.communications.costs import limitation_events, limitation_items
+    from arrears.domain.limitation import expiries
+
+    items = limitation_items(w["acme"]).with_columns(rule=pl.lit("NL"))
+    found = expiries(items, limitation_events(w["acme"], support.DAY1))
+    assert found["expires_on"].to_list() == [date(2030, 6, 5)]
+    w["acme"].jurisdiction = "DE"  # in Germany a demand letter restarts nothing
+    w["acme"].save()
+    costs = case_costs(case=case, company=w["acme"], as_of=support.DAY1)
+    assert costs.lines[0].limitation.expires_on == date(2028, 12, 31)
