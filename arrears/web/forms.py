@@ -64,3 +64,20 @@ class FiguresForm(forms.Form):
             return parse_date(text)
         except ValueError as e:
             raise forms.ValidationError(str(e)) from None
+
+
+class DecisionForm(forms.Form):
+    """A credit manager's decision on what waits (`common.decisions`): approve or refuse, the
+    reason, and the pick a kind needs to approve (a hand-over's new owner). Whether a reason
+    is needed, and which pick is allowed, the kind's service decides; its refusals stand
+    beside the field they are about."""
+
+    VERDICTS = (("approve", "Approve"), ("refuse", "Refuse"))
+
+    verdict = forms.ChoiceField(choices=VERDICTS, label="Decision")
+    reason = forms.CharField(required=False, max_length=NOTE_MOST, label="Reason")
+    choice = forms.CharField(required=False, max_length=150, label="Choice")
+
+    def refuse(self, e: Refusal, fields: dict[str, str]) -> None:
+        """The service's refusal beside its field (others stand above the form)."""
+        self.add_error(fields.get(e.code), say(e))

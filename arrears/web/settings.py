@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "arrears.web.context.desk",
+                "arrears.web.views.approvals.approvals_count",
             ],
             "builtins": ["arrears.web.filters"],
         },

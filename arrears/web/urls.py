@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from arrears.web.views import case, figures, home, search, worklist
+from arrears.web.views import approvals, case, figures, home, search, worklist
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -16,6 +16,12 @@ urlpatterns = [
     path("desk/<slug:company>/figures/", figures.figures_page, name="figures"),
     path("desk/<slug:company>/figures/<slug:table>.csv", figures.figures_csv, name="figures-csv"),
     path("desk/<slug:company>/figures/figures.xlsx", figures.figures_xlsx, name="figures-xlsx"),
+    path("desk/<slug:company>/approvals/", approvals.approvals_page, name="approvals"),
+    path(
+        "desk/<slug:company>/approvals/<slug:kind>/<int:id>/",
+        approvals.approval_decide,
+        name="approval-decide",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
 ]

@@ -12,3 +12,8 @@ class ClearingConfig(AppConfig):
         from arrears.apps.clearing.presentation import WORDS
 
         words.register(WORDS)
+
+        from arrears.apps.clearing.decisions import SETOFFS
+        from arrears.apps.common.decisions import register
+
+        register(SETOFFS)  # proposed set-offs wait for a credit manager
