@@ -166,6 +166,7 @@ def test_a_credit_manager_approves_a_plan_with_htmx_and_the_plan_stands(w, asked
     assert response.status_code == 200
     text = response.content.decode()
     assert text.startswith(f'<article class="panel decision done" id="{_key("approval", a.pk)}"')
+    assert '<span class="tag" id="approvals-count" aria-label="3 waiting" hx-swap-oob' in text
     assert f"A{a.pk} granted by maria" in text or f"A{a.pk} approved by maria" in text
     a.refresh_from_db()
     plan.refresh_from_db()
