@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from arrears.web.views import approvals, case, figures, home, search, worklist
+from arrears.web.views import approvals, case, figures, home, imports, search, worklist
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -22,6 +22,9 @@ urlpatterns = [
         approvals.approval_decide,
         name="approval-decide",
     ),
+    path("desk/<slug:company>/imports/", imports.imports_page, name="imports"),
+    path("desk/<slug:company>/imports/preview/", imports.import_preview, name="import-preview"),
+    path("desk/<slug:company>/imports/confirm/", imports.import_confirm, name="import-confirm"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
 ]

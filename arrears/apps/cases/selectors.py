@@ -502,9 +502,7 @@ def debtor_search(*, actor: Any, company_id: int, text: str) -> list[DebtorHit]:
     rows = list(
         found.select_related("owner")
         .annotate(
-            exact=models.Case(
-                models.When(models.Q(code__iexact=text) | number, then=0), default=1
-            )
+            exact=models.Case(models.When(models.Q(code__iexact=text) | number, then=0), default=1)
         )
         .order_by("exact", "code")[:SEARCH_MOST]
     )

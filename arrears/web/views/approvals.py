@@ -118,6 +118,20 @@ class WaitingCount:
         return len(decisions.waiting(actor=user, company=firm))
 
 
+class MayImport(WaitingCount):
+    """Whether the page's company lets the signed-in person import (its administrator)."""
+
+    def _count(self) -> int | None:
+        match = self.request.resolver_match
+        code = match.kwargs.get("company") if match else None
+        firm = Company.objects.filter(code=code).first() if code else None
+        user = self.request.user
+        if firm is None or not user.is_authenticated:
+            return None
+        return 1 if may(user, Verb.ADMINISTER, company_id=firm.pk) else None
+
+
 def approvals_count(request: HttpRequest) -> dict[str, object]:
-    """Context processor: `approvals_waiting`, counted when the header shows it."""
-    return {"approvals_waiting": WaitingCount(request)}
+    """Context processor: `approvals_waiting`, counted when the header shows it, and
+    `may_import`, asked when the header shows it."""
+    return {"approvals_waiting": WaitingCount(request), "may_import": MayImport(request)}
