@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from arrears.web.views import approvals, case, figures, home, imports, search, worklist
+from arrears.web.views import (
+    approvals,
+    case,
+    figures,
+    home,
+    imports,
+    password_reset,
+    search,
+    worklist,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -26,5 +35,6 @@ urlpatterns = [
     path("desk/<slug:company>/imports/preview/", imports.import_preview, name="import-preview"),
     path("desk/<slug:company>/imports/confirm/", imports.import_confirm, name="import-confirm"),
     path("admin/", admin.site.urls),
+    path("accounts/password_reset/", password_reset.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
 ]
