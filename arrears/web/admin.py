@@ -27,8 +27,34 @@ ARREARS_APPS = frozenset(
 )
 
 
+def is_administrator(user: Any) -> bool:
+    """Who may open the admin: an active person the installation marked as staff who is an
+    active administrator of a company (a collector or credit manager marked staff by mistake
+    is still refused), or a superuser (the installation's own account)."""
+    if not (user.is_active and user.is_authenticated):
+        return False
+    if user.is_superuser:
+        return True
+    from arrears.apps.accounts.models import Membership
+    from arrears.domain.access import PersonRole
+
+    return (
+        bool(user.is_staff)
+        and Membership.objects.filter(
+            person=user, role=PersonRole.ADMINISTRATOR, active=True
+        ).exists()
+    )
+
+
 class ReadOnly:
-    """Mixed into each arrears ModelAdmin: view, never add, change or delete."""
+    """Mixed into each arrears ModelAdmin: view (for whoever may open the admin), never add,
+    change or delete."""
+
+    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
+        return is_administrator(request.user)
+
+    def has_module_permission(self, request: Any) -> bool:
+        return is_administrator(request.user)
 
     def has_add_permission(self, request: Any, obj: Any = None) -> bool:
         return False
@@ -42,6 +68,10 @@ class ReadOnly:
 
 class ReadOnlySite(admin.AdminSite):
     site_header = "arrears (read only: changes go through the desk and the commands)"
+
+    def has_permission(self, request: Any) -> bool:
+        """Administrators only (`is_administrator`); everyone else is sent to sign in."""
+        return is_administrator(request.user)
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
         models = (

@@ -267,3 +267,48 @@ class LetterForm(DeskForm):
         "outbox.no_address": "channel",
         "outbox.bad_channel": "channel",
     }
+
+
+class DecisionForm(forms.Form):
+    """A credit manager's decision on what waits (`common.decisions`): approve or refuse, the
+    reason, and the pick a kind needs to approve (a hand-over's new owner). Whether a reason
+    is needed, and which pick is allowed, the kind's service decides; its refusals stand
+    beside the field they are about."""
+
+    VERDICTS = (("approve", "Approve"), ("refuse", "Refuse"))
+
+    verdict = forms.ChoiceField(choices=VERDICTS, label="Decision")
+    reason = forms.CharField(required=False, max_length=NOTE_MOST, label="Reason")
+    choice = forms.CharField(required=False, max_length=150, label="Choice")
+
+    def refuse(self, e: Refusal, fields: dict[str, str]) -> None:
+        """The service's refusal beside its field (others stand above the form)."""
+        self.add_error(fields.get(e.code), say(e))
+
+
+class ImportForm(forms.Form):
+    """An ERP file to preview (`arrears import KIND FILE [--complete]`): its kind, the file
+    (CSV or XLSX, at most `MOST_BYTES`), and for items whether it is the full open-items list.
+    What the rows may hold the import decides; its row-precise errors stand beside the file."""
+
+    MOST_BYTES = 200 * 1024 * 1024
+    SUFFIXES = (".csv", ".xlsx")
+
+    kind = forms.ChoiceField(label="Kind of file")
+    file = forms.FileField(label="File (CSV or XLSX)")
+    complete = forms.BooleanField(required=False, label="the full list of open items (items)")
+
+    def __init__(self, *args: object, kinds: tuple[str, ...] = (), **kw: object) -> None:
+        super().__init__(*args, **kw)  # type: ignore[arg-type]
+        self.fields["kind"].choices = [(k, k) for k in kinds]  # type: ignore[attr-defined]
+
+    def clean_file(self) -> object:
+        f = self.cleaned_data["file"]
+        name = str(getattr(f, "name", "")).lower()
+        if not name.endswith(self.SUFFIXES):
+            raise forms.ValidationError("the file must be a .csv or an .xlsx file")
+        if getattr(f, "size", 0) > self.MOST_BYTES:
+            raise forms.ValidationError(
+                "the file is larger than 200 MB: import it from the terminal"
+            )
+        return f

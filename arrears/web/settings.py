@@ -68,6 +68,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("ARREARS_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("ARREARS_SMTP_TLS", "0") == "1"
 EMAIL_USE_SSL = os.environ.get("ARREARS_SMTP_SSL", "0") == "1"
 EMAIL_TIMEOUT = int(os.environ.get("ARREARS_SMTP_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("ARREARS_FROM_EMAIL", "arrears@localhost")
+# A password reset link works once, for an hour (the desk's people reset from their desk).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("ARREARS_PASSWORD_RESET_SECONDS", "3600"))
 EMAIL_FILE_PATH = os.environ.get("ARREARS_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 # The outbox: attempts before a message fails, the first backoff (seconds, doubling), and how
 # long a message may stay "sending" before a worker takes it for a crashed send (uncertain).
@@ -107,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "arrears.web.context.desk",
+                "arrears.web.views.approvals.approvals_count",
             ],
             "builtins": ["arrears.web.filters", "arrears.web.phone_tags"],
         },

@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from arrears.web.views import case, figures, home, phone, search, worklist
+from arrears.web.views import (
+    approvals,
+    case,
+    figures,
+    home,
+    imports,
+    password_reset,
+    phone,
+    search,
+    worklist,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -41,6 +51,16 @@ urlpatterns = [
     path("desk/<slug:company>/figures/<slug:table>.csv", figures.figures_csv, name="figures-csv"),
     path("desk/<slug:company>/figures/figures.xlsx", figures.figures_xlsx, name="figures-xlsx"),
     path("desk/<slug:company>/settings/", include("arrears.web.urls_settings")),
+    path("desk/<slug:company>/approvals/", approvals.approvals_page, name="approvals"),
+    path(
+        "desk/<slug:company>/approvals/<slug:kind>/<int:id>/",
+        approvals.approval_decide,
+        name="approval-decide",
+    ),
+    path("desk/<slug:company>/imports/", imports.imports_page, name="imports"),
+    path("desk/<slug:company>/imports/preview/", imports.import_preview, name="import-preview"),
+    path("desk/<slug:company>/imports/confirm/", imports.import_confirm, name="import-confirm"),
     path("admin/", admin.site.urls),
+    path("accounts/password_reset/", password_reset.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
 ]

@@ -465,27 +465,54 @@ class DebtorHit:
     name: str
     owner: str  # "" if it has none
     cases: tuple[CaseRef, ...]
+    registration_number: str = ""
+    vat_number: str = ""
+
+
+def _compact(text: str) -> str:
+    """A registration number or VAT id as compared: upper case, without spaces, dots or
+    dashes ("DE 123.456-789" is "DE123456789")."""
+    return "".join(ch for ch in text.upper() if ch not in " .-/")
+
+
+def _compacted(field: str) -> Any:
+    """The column compacted as `_compact` does, in SQL (SQLite and PostgreSQL alike)."""
+    from django.db.models.functions import Replace, Upper
+
+    out: Any = Upper(field)
+    for ch in " .-/":
+        out = Replace(out, models.Value(ch), models.Value(""))
+    return out
 
 
 def debtor_search(*, actor: Any, company_id: int, text: str) -> list[DebtorHit]:
-    """The company's debtors whose code or name holds `text` (an exact code first), among
-    those the person may read (a collector: their own, unless the company lets them read
-    others'); at most SEARCH_MOST, in two queries after the access check."""
+    """The company's debtors whose code or name holds `text`, or whose registration number or
+    VAT id is `text` (spaces, dots, dashes and case aside), an exact code or number first,
+    among those the person may read (a collector: their own, unless the company lets them
+    read others'); at most SEARCH_MOST, in two queries after the access check."""
     role = require(actor, Verb.READ, company_id=company_id)
     text = text.strip()
     if not text:
         return []
-    found = Debtor.objects.filter(company_id=company_id).filter(
+    compact = _compact(text)
+    found = Debtor.objects.filter(company_id=company_id).annotate(
+        reg=_compacted("registration_number"), vat=_compacted("vat_number")
+    )
+    number = (models.Q(reg=compact) | models.Q(vat=compact)) if compact else models.Q(pk=None)
+    found = found.filter(
         models.Q(code__iexact=text)
         | models.Q(code__icontains=text)
         | models.Q(name__icontains=text)
+        | number
     )
     only = readable_owner(actor, role, company_id)
     if only is not None:
         found = found.filter(owner_id=only)
     rows = list(
         found.select_related("owner")
-        .annotate(exact=models.Case(models.When(code__iexact=text, then=0), default=1))
+        .annotate(
+            exact=models.Case(models.When(models.Q(code__iexact=text) | number, then=0), default=1)
+        )
         .order_by("exact", "code")[:SEARCH_MOST]
     )
     cases: dict[int, list[CaseRef]] = {}
@@ -502,6 +529,8 @@ def debtor_search(*, actor: Any, company_id: int, text: str) -> list[DebtorHit]:
             d.name,
             d.owner.get_username() if d.owner else "",
             tuple(cases.get(d.pk, [])),
+            d.registration_number,
+            d.vat_number,
         )
         for d in rows
     ]

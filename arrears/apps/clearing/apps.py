@@ -18,3 +18,7 @@ class ClearingConfig(AppConfig):
 
         # Rule 11: an approved set-off's amount is not dunned until the ERP books it.
         held_back_register("setoff", HELD_BACK)
+        from arrears.apps.clearing.decisions import SETOFFS
+        from arrears.apps.common.decisions import register
+
+        register(SETOFFS)  # proposed set-offs wait for a credit manager

@@ -209,3 +209,19 @@ def case_setoff_lines(s: CaseSetOff | None) -> list[str]:
         f"our {item} against their {payable}: {amount(minor, cur)}"
         for item, payable, minor in s.pairs
     ]
+
+
+def setoff_waiting_figures(
+    amount_minor: int, currency: str, pairs: Sequence[tuple[str, str, int]]
+) -> tuple[str, ...]:
+    """A proposed set-off as the approvals page shows it: the amount, then each pair as
+    `arrears setoff list` prints it."""
+    return (
+        f"set off {amount(amount_minor, currency)}",
+        *(f"our {i} against their {p}: {amount(m, currency)}" for i, p, m in pairs),
+    )
+
+
+def setoff_decided_words(r: SetOffRecord) -> str:
+    """What a decision printed: the set-off's line, as `arrears setoff approve|refuse` does."""
+    return record_line(r).splitlines()[0]

@@ -275,3 +275,31 @@ class TonePhrase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.language}: {self.phrase}"
+
+
+class PersonMailState(models.TextChoices):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class PersonMail(models.Model):
+    """An email to a person of the desk (a password reset link), queued in the same
+    transaction as the request that asked for it and sent by the outbox's worker (the
+    `send_person_mail` task), never inline. The body (which holds the link) is blanked once
+    the email is sent or has failed: nothing secret waits in the table longer than needed."""
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    message_id = models.CharField(max_length=200, unique=True)
+    state = models.CharField(
+        max_length=8, choices=PersonMailState.choices, default=PersonMailState.QUEUED
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"mail {self.pk} ({self.state})"

@@ -108,3 +108,11 @@ def _insert_select(backend: DatabaseBackend, ids: QuerySet[Any]) -> int:
     with connection.cursor() as cur:
         cur.execute(statement, [*values, *params])
         return int(cur.rowcount)
+
+
+@task()
+def send_person_mail(mail_id: int) -> str:
+    """Send an email to a person of the desk (`person_mail.person_mail_send`)."""
+    from arrears.apps.communications.person_mail import person_mail_send
+
+    return person_mail_send(mail_id)

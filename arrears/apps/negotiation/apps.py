@@ -25,3 +25,10 @@ class NegotiationConfig(AppConfig):
                 negotiation_sweep(actor=actor, company=company, as_of=as_of, run=run).counts
             ),
         )
+
+        from arrears.apps.common.decisions import register
+        from arrears.apps.negotiation.decisions import APPROVALS, HANDOVERS
+
+        # What waits for a credit manager: the approval queue and the hand-overs to decide.
+        register(APPROVALS)
+        register(HANDOVERS)

@@ -189,6 +189,10 @@ WORDS = {
     "approval.withdraw_no_reason": "say why the approval request is withdrawn",
     "approval.not_open": "approval A{approval} is already {status}: only an open request can be "
     "withdrawn",
+    # what waits for a decision (the web desk's approvals page)
+    "approval.not_waiting": "no approval request A{approval} in this company",
+    "handover.not_waiting": "no hand-over A{action} waits in this company",
+    "handover.who": "choose who takes the case on: a {to} member of this company",
 }
 
 
@@ -1097,3 +1101,43 @@ def policy_loaded_words(company: str, fields: Iterable[str]) -> str:
 def policy_own_words(company: str, own: Iterable[str]) -> str:
     """The fields the company sets itself (the rest are the defaults)."""
     return f"company {company} sets: {', '.join(sorted(own)) or 'nothing (defaults)'}"
+
+
+# What waits for a credit manager's decision, as the approvals page shows it.
+WAITING_WHAT = {
+    "terms": "terms beyond the walk-away point",
+    "promise": "promise beyond the walk-away point",
+    "plan": "plan beyond the walk-away point",
+    "write_off": "write-off",
+    "dispute_credit": "dispute credit",
+}
+
+
+def approval_waiting_what(a: Approval) -> str:
+    return WAITING_WHAT.get(a.kind, a.kind)
+
+
+def approval_waiting_figures(a: Approval) -> tuple[str, ...]:
+    """What the request asks (`describe_approval`) and the lines `arrears approve` prints
+    under it: the schedule, the walk-away limits it goes beyond and the limits."""
+    return (describe_approval(a), *(line.strip() for line in approval_lines(a)[1:]))
+
+
+def approval_waiting_reason(a: Approval) -> str:
+    """The asker's reason: a write-off's, or why a collector overrode the desk's offer."""
+    return str(a.detail.get("reason") or a.detail.get("override") or "")
+
+
+def handover_choice_words(username: str, full_name: str) -> str:
+    return f"{full_name} ({username})" if full_name else username
+
+
+def handover_waiting_figures(step_code: str, currency: str, owner: str) -> tuple[str, ...]:
+    return (
+        f"the {currency} case reached its {step_code} step",
+        f"owned now by {owner}" if owner else "owned by nobody now",
+    )
+
+
+def handover_task_cancelled_words(action: int, debtor: str) -> str:
+    return f"A{action} hand-over of {debtor} refused: the task is cancelled"

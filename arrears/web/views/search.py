@@ -1,4 +1,4 @@
-"""Find a debtor by code or name, from every page's header."""
+"""Find a debtor by code, name, registration number or VAT id, from every page's header."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from arrears.web.views.common import company_of
 
 
 def search_page(request: HttpRequest, company: str) -> HttpResponse:
-    """The debtors the person may read whose code or name holds the words; one debtor with
-    one case opens that case at once."""
+    """The debtors the person may read whose code or name holds the words, or whose
+    registration number or VAT id they are; one debtor with one case opens that case at once."""
     firm = company_of(request, company)
     query = request.GET.get("q", "").strip()
     hits = debtor_search(actor=request.user, company_id=firm.pk, text=query)

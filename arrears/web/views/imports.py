@@ -1,0 +1,179 @@
+"""The imports page (administrators, as `arrears import` asks): upload an ERP file, see what
+it would change (its counts and first rows) or its row-precise errors, then confirm to import
+it, all or nothing, through the terminal's own service (`import_file`).
+
+The preview is the import itself, run in a transaction that is rolled back: what it shows is
+exactly what the confirmation will do if the ledger does not change meanwhile (the
+confirmation imports the same stored file again, and any error it meets then stands beside the
+file as in the preview)."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from arrears.apps.accounts.access import require
+from arrears.apps.ledger.imports import KINDS, ImportRejected, import_file
+from arrears.apps.ledger.imports.read import read_table
+from arrears.apps.ledger.imports.upsert import ImportSummary
+from arrears.apps.ledger.models import Company
+from arrears.apps.ledger.presentation import import_summary_words
+from arrears.domain.access import Verb
+from arrears.domain.refusal import Refusal
+from arrears.web.forms import ImportForm
+from arrears.web.views.common import company_of, refused
+
+FIRST_ROWS = 10
+SESSION_KEY = "imports"
+WHAT = "import the ledger"
+
+
+class _Preview(Exception):
+    """Raised inside the preview's transaction to roll it back, carrying what it did."""
+
+    def __init__(self, summary: ImportSummary) -> None:
+        self.summary = summary
+
+
+def _uploads() -> Path:
+    folder = Path(settings.DATA_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _allowed(request: HttpRequest, firm: Company) -> None:
+    require(request.user, Verb.ADMINISTER, company_id=firm.pk, what=WHAT)
+
+
+def _context(firm: Company, form: ImportForm, **more: Any) -> dict[str, Any]:
+    return {"company": firm, "form": form, "query": "", **more}
+
+
+@require_GET
+def imports_page(request: HttpRequest, company: str) -> HttpResponse:
+    firm = company_of(request, company)
+    try:
+        _allowed(request, firm)
+    except Refusal as e:
+        return refused(request, e, {"company": firm})
+    return render(request, "desk/imports.html", _context(firm, ImportForm(kinds=KINDS)))
+
+
+def _first_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    table = read_table(path)
+    head = table.frame.head(FIRST_ROWS)
+    columns = list(table.header)
+    return columns, [[str(r.get(c, "") or "") for c in columns] for r in head.iter_rows(named=True)]
+
+
+@require_POST
+def import_preview(request: HttpRequest, company: str) -> HttpResponse:
+    """What the file would change, or its errors beside it; nothing is written either way."""
+    firm = company_of(request, company)
+    try:
+        _allowed(request, firm)
+    except Refusal as e:
+        return refused(request, e, {"company": firm})
+    form = ImportForm(request.POST, request.FILES, kinds=KINDS)
+    if not form.is_valid():
+        return render(request, "desk/imports.html", _context(firm, form), status=422)
+    d = form.cleaned_data
+    upload = d["file"]
+    token = uuid.uuid4().hex
+    suffix = Path(upload.name).suffix.lower()
+    path = _uploads() / f"{token}{suffix}"
+    digest = hashlib.sha256()
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    try:
+        with transaction.atomic():
+            summary = import_file(
+                actor=request.user, company=firm, kind=d["kind"], path=path, complete=d["complete"]
+            )
+            raise _Preview(summary)
+    except _Preview as p:
+        summary = p.summary
+    except ImportRejected as e:
+        path.unlink(missing_ok=True)
+        context = _context(firm, form, rejected=e, total=e.total)
+        return render(request, "desk/imports.html", context, status=422)
+    except ValueError as e:
+        path.unlink(missing_ok=True)
+        form.add_error("complete" if d["complete"] else "kind", str(e))
+        return render(request, "desk/imports.html", _context(firm, form), status=422)
+    except Refusal as e:
+        path.unlink(missing_ok=True)
+        return refused(request, e, {"company": firm})
+    columns, rows = _first_rows(path)
+    waiting = request.session.get(SESSION_KEY, {})
+    waiting[token] = {
+        "company": firm.pk,
+        "kind": d["kind"],
+        "complete": d["complete"],
+        "name": upload.name,
+        "path": str(path),
+        "sha256": digest.hexdigest(),
+    }
+    request.session[SESSION_KEY] = waiting
+    context = _context(
+        firm,
+        form,
+        preview=import_summary_words(summary),
+        token=token,
+        name=upload.name,
+        columns=columns,
+        rows=rows,
+        first=FIRST_ROWS,
+    )
+    return render(request, "desk/imports.html", context)
+
+
+@require_POST
+def import_confirm(request: HttpRequest, company: str) -> HttpResponse:
+    """Import the file previewed (the same stored bytes), all or nothing."""
+    firm = company_of(request, company)
+    try:
+        _allowed(request, firm)
+    except Refusal as e:
+        return refused(request, e, {"company": firm})
+    waiting = request.session.get(SESSION_KEY, {})
+    token = request.POST.get("token", "")
+    held = waiting.get(token)
+    form = ImportForm(kinds=KINDS)
+    if held is None or held["company"] != firm.pk:
+        context = _context(firm, form, lost="that preview is gone: upload the file again")
+        return render(request, "desk/imports.html", context, status=422)
+    path = Path(held["path"])
+    try:
+        summary = import_file(
+            actor=request.user,
+            company=firm,
+            kind=held["kind"],
+            path=path,
+            complete=held["complete"],
+        )
+    except ImportRejected as e:
+        return render(
+            request,
+            "desk/imports.html",
+            _context(firm, form, rejected=e, total=e.total),
+            status=422,
+        )
+    except Refusal as e:
+        return refused(request, e, {"company": firm})
+    finally:
+        waiting.pop(token, None)
+        request.session[SESSION_KEY] = waiting
+        path.unlink(missing_ok=True)
+    context = _context(firm, form, imported=import_summary_words(summary), name=held["name"])
+    return render(request, "desk/imports.html", context)
