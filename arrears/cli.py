@@ -39,7 +39,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "approval-withdraw",
         "writeoff-cancel",
     ),
-    "letters": ("letter", "sender", "outbox"),
+    "letters": ("letter", "statement", "sender", "outbox"),
     "clearing": ("setoff", "clear"),
     "reports": ("worklist", "ageing", "kpis", "backtest", "propensity"),
 }

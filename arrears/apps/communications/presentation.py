@@ -78,6 +78,7 @@ WORDS = {
     "sender.bad_email": "{email!r} is not an email address",
     "sender.no_account": "give the account to pay to: --iban (and --bic), or --account",
     "limitation.no_rule": "no limitation rule is known for {jurisdiction}: known are {known}",
+    "statement.no_debtor": "there is no debtor {debtor}: check the code",
 }
 
 
@@ -221,6 +222,11 @@ def date_words(day: date, language: str) -> str:
     return format_date(day, format="long", locale=_locale(language))
 
 
+def date_short_words(day: date, language: str) -> str:
+    """04/12/2026 / 04.12.26 / 04/12/2026 / 2026/12/4: a date in a table."""
+    return format_date(day, format="short", locale=_locale(language))
+
+
 @lru_cache(maxsize=16)
 def _locale(language: str) -> Locale:
     """The language's CLDR locale, parsed once per process (Babel parses a name on each call)."""
@@ -243,3 +249,140 @@ def sender_details_words(s: SenderDetails) -> str:
     address = " · ".join(s.address.splitlines())
     account = " ".join(x for x in (s.iban, s.bic, s.account, s.bank) if x)
     return f"{s.name} <{s.email}>, {address}\npay to: {account}\nreference: {s.reference_format}\n"
+
+
+# The statement of account (`pdf.statement_pdf`, `statements.statement_xlsx`), by language.
+_STATEMENT_EN = {
+    "statement": "Statement of account",
+    "debtor": "Customer",
+    "as_of": "As of",
+    "from": "From",
+    "to": "To",
+    "item": "Item",
+    "kind": "Kind",
+    "date": "Date",
+    "due": "Due",
+    "days_overdue": "Days overdue",
+    "currency": "Currency",
+    "amount": "Amount",
+    "paid": "Paid",
+    "open": "Open",
+    "interest": "Interest",
+    "compensation": "Compensation",
+    "fees": "Fees",
+    "total_due": "Total due",
+    "unapplied": "Unapplied payments",
+    "received": "Received",
+    "payment_reference": "Payment reference",
+    "applied_to": "Applied to",
+    "payments": "Payments received",
+    "none": "none",
+    "totals": "Totals",
+    "pay_to": "Pay to",
+    "regime": "Late interest",
+    "no_interest": "late interest not shown: no regime applies",
+    "interest_under": "Interest to {day} under {regime} ({source}).",
+}
+STATEMENT_LABELS: dict[str, dict[str, str]] = {
+    "en": _STATEMENT_EN,
+    "de": {
+        **_STATEMENT_EN,
+        "statement": "Kontoauszug",
+        "debtor": "Kunde",
+        "as_of": "Stand",
+        "from": "Von",
+        "to": "An",
+        "item": "Beleg",
+        "kind": "Art",
+        "date": "Datum",
+        "due": "Fällig",
+        "days_overdue": "Tage überfällig",
+        "currency": "Währung",
+        "amount": "Betrag",
+        "paid": "Bezahlt",
+        "open": "Offen",
+        "interest": "Zinsen",
+        "compensation": "Pauschale",
+        "fees": "Gebühren",
+        "total_due": "Gesamtforderung",
+        "unapplied": "Nicht zugeordnete Zahlungen",
+        "received": "Eingang",
+        "payment_reference": "Zahlungsreferenz",
+        "applied_to": "Verrechnet mit",
+        "payments": "Zahlungseingänge",
+        "none": "keine",
+        "totals": "Summen",
+        "pay_to": "Zahlung an",
+        "regime": "Verzugszinsen",
+        "interest_under": "Zinsen bis {day} nach {regime} ({source}).",
+    },
+    "fr": {
+        **_STATEMENT_EN,
+        "statement": "Relevé de compte",
+        "debtor": "Client",
+        "as_of": "Au",
+        "from": "De",
+        "to": "À",
+        "item": "Pièce",
+        "kind": "Type",
+        "date": "Date",
+        "due": "Échéance",
+        "days_overdue": "Jours de retard",
+        "currency": "Devise",
+        "amount": "Montant",
+        "paid": "Payé",
+        "open": "Restant dû",
+        "interest": "Intérêts",
+        "compensation": "Indemnité",
+        "fees": "Frais",
+        "total_due": "Total dû",
+        "unapplied": "Paiements non affectés",
+        "received": "Reçu le",
+        "payment_reference": "Référence du paiement",
+        "applied_to": "Affecté à",
+        "payments": "Paiements reçus",
+        "none": "aucun",
+        "totals": "Totaux",
+        "pay_to": "Paiement à",
+        "regime": "Intérêts de retard",
+        "interest_under": "Intérêts au {day} selon {regime} ({source}).",
+    },
+    "zh": {
+        **_STATEMENT_EN,
+        "statement": "对账单",
+        "debtor": "客户",
+        "as_of": "截至",
+        "from": "发件人",
+        "to": "收件人",
+        "item": "单据",
+        "kind": "类型",
+        "date": "日期",
+        "due": "到期日",
+        "days_overdue": "逾期天数",
+        "currency": "币种",
+        "amount": "金额",
+        "paid": "已付",
+        "open": "未付金额",
+        "interest": "利息",
+        "compensation": "补偿金",
+        "fees": "费用",
+        "total_due": "应付总额",
+        "unapplied": "未核销付款",
+        "received": "收款日",
+        "payment_reference": "付款编号",
+        "applied_to": "核销至",
+        "payments": "已收付款",
+        "none": "无",
+        "totals": "合计",
+        "pay_to": "收款账户",
+        "regime": "逾期利息",
+        "interest_under": "截至{day}的利息，依据{regime}（{source}）。",
+    },
+}
+
+
+def statement_written_words(debtor: str, as_of: date, items: int, currencies: int) -> str:
+    return (
+        f"statement of {debtor} as of {as_of}: {items} open item{'' if items == 1 else 's'}, "
+        f"{currencies} currenc{'y' if currencies == 1 else 'ies'}\n"
+    )

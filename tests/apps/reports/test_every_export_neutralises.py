@@ -33,6 +33,7 @@ EXPORTS = {
     "negotiation-history": {"--csv"},
     "kpis": {"--csv", "--xlsx"},  # --csv names a folder: a file per table
     "clear": {"--csv"},  # the firms of an obligations file
+    "statement": {"--xlsx"},  # a debtor's statement of account
 }
 # what each export carries of the debtor's and the desk's text
 SHOWN = {
@@ -41,6 +42,7 @@ SHOWN = {
     "negotiation-history": neutralise(AT),
     "kpis": "cora",  # figures and people's names: no debtor's text
     "clear": neutralise(PHISH),
+    "statement": neutralise(PHISH),  # the debtor's name
 }
 
 
@@ -102,6 +104,8 @@ def test_every_export_writes_formulas_as_text_and_no_live_formula(tmp_path):
             path = tmp_path / f"{command}{option.replace('--', '.')}"
             if command == "negotiation-history":
                 args = [command, CMD, option]
+            elif command == "statement":
+                args = [command, CMD, option, str(path), "--as-of", "2025-07-31"]
             elif command == "clear":  # a credit manager's, on a file naming the firms
                 factories.credit_manager("maria", w.debtor.company)
                 obligations = tmp_path / "obligations.csv"
