@@ -82,6 +82,7 @@ class Step:
     min_overdue_amount: Decimal = Decimal(0)
     min_broken_promises: int | None = None
     follow_up_days: int = 7  # review cadence while the case waits at this step
+    attach_statement: bool = False  # its letter or email carries the statement of account
 
 
 @dataclass(frozen=True, slots=True)

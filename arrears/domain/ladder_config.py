@@ -19,6 +19,7 @@ min_overdue_amount = "0"
 channel = "email"            # letter, email, phone, task
 role = "collector"           # collector, credit_manager, legal
 follow_up_days = 7
+# attach_statement = true     # the letter or email carries the debtor's statement of account
 ```
 """
 
@@ -32,7 +33,7 @@ from arrears.domain.ladder import Channel, LadderError, Mode, Role, Segment, Ste
 
 _STEP_KEYS = {
     "code", "name", "min_days_past_due", "min_gap_days", "min_overdue_amount",
-    "min_broken_promises", "channel", "role", "follow_up_days",
+    "min_broken_promises", "channel", "role", "follow_up_days", "attach_statement",
 }  # fmt: skip
 _STRATEGY_KEYS = {
     "code", "name", "mode", "priority", "risk_tiers", "countries", "min_amount", "max_amount",
@@ -45,6 +46,12 @@ def _dec(value: Any, where: str) -> Decimal:
         return Decimal(str(value))
     except InvalidOperation:
         raise LadderError(f"{where}: {value!r} is not an amount") from None
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise LadderError(f"{where}: attach_statement must be true or false, not {value!r}")
+    return value
 
 
 def _enum(kind: type[Channel] | type[Role] | type[Mode], value: Any, where: str) -> Any:
@@ -70,6 +77,7 @@ def _step(raw: dict[str, Any], where: str) -> Step:
             min_overdue_amount=_dec(raw.get("min_overdue_amount", 0), where),
             min_broken_promises=raw.get("min_broken_promises"),
             follow_up_days=int(raw.get("follow_up_days", 7)),
+            attach_statement=_bool(raw.get("attach_statement", False), where),
         )
     except KeyError as e:
         raise LadderError(f"{where}: missing {e.args[0]!r}") from None
@@ -112,6 +120,8 @@ def strategies_from_toml(text: str) -> tuple[Strategy, ...]:
 
 
 def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
     if isinstance(v, str):
         return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(v, Decimal):
@@ -136,7 +146,7 @@ def strategies_to_toml(strategies: tuple[Strategy, ...]) -> str:
             lines += ["", "[[strategy.step]]"]
             for key in sorted(_STEP_KEYS):
                 value = getattr(st, key)
-                if value is not None:
+                if value is not None and value is not False:  # attach_statement: said when on
                     value = value.value if isinstance(value, Channel | Role) else value
                     lines.append(f"{key} = {_toml_value(value)}")
         lines.append("")

@@ -56,6 +56,7 @@ class StrategyStep(models.Model):
     channel = models.CharField(max_length=16, choices=[(c.value, c.value) for c in Channel])
     role = models.CharField(max_length=16, choices=[(r.value, r.value) for r in Role])
     follow_up_days = models.PositiveIntegerField(default=7)
+    attach_statement = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["strategy", "position"]

@@ -63,6 +63,7 @@ def strategies_for(*, company: Company) -> tuple[Strategy, ...]:
                 min_overdue_amount=Decimal(s.min_overdue_amount),
                 min_broken_promises=s.min_broken_promises,
                 follow_up_days=s.follow_up_days,
+                attach_statement=s.attach_statement,
             )
             for s in row.steps.all()  # prefetched in order: two queries for every ladder
         )

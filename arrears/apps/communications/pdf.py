@@ -22,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from arrears.apps.communications.presentation import (
+    CLAIM_LABELS,
     LABELS,
     STATEMENT_LABELS,
     date_short_words,
@@ -32,6 +33,7 @@ from arrears.apps.communications.rendering import TABLE_MARK, Message
 from arrears.domain.letters import Letter
 
 if TYPE_CHECKING:
+    from arrears.apps.communications.claim_pack import ClaimPack
     from arrears.apps.communications.statements import DebtorStatement
 
 _CJK = "STSong-Light"  # Adobe's CID font: no font file to ship, readers supply the glyphs
@@ -312,18 +314,22 @@ def _grid(
     numbers_to: int = -1,
     size: float = 8,
     total: bool = True,
+    header: bool = True,
 ) -> Table:
     table = Table(rows, repeatRows=1, hAlign="LEFT")
     style = [
         ("FONT", (0, 0), (-1, -1), regular, size),
-        ("FONT", (0, 0), (-1, 0), bold, size),
         ("ALIGN", (numbers_from, 0), (numbers_to, -1), "RIGHT"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
+    if header:
+        style += [
+            ("FONT", (0, 0), (-1, 0), bold, size),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+        ]
     if total:
         style += [
             ("FONT", (0, -1), (-1, -1), bold, size),
@@ -331,3 +337,90 @@ def _grid(
         ]
     table.setStyle(TableStyle(style))
     return table
+
+
+def claim_pdf(pack: ClaimPack) -> bytes:
+    """The claim for legal: per item the interest to the day by rate period (regime, dates,
+    principal, rate), the statutory compensation, what is claimed in all, then the case's
+    whole contact history in order."""
+    labels, language = CLAIM_LABELS, "en"
+    st = pack.statement.statement
+    regular, bold = _fonts(language)
+    body = ParagraphStyle("cbody", fontName=regular, fontSize=9, leading=12, spaceAfter=4)
+    small = ParagraphStyle("csmall", parent=body, fontSize=8, leading=10, spaceAfter=0)
+    strong = ParagraphStyle("cstrong", parent=body, fontName=bold, fontSize=12, spaceBefore=4)
+    head = ParagraphStyle("chead", parent=body, fontName=bold, fontSize=10, spaceBefore=8)
+
+    def para(text: str, style: ParagraphStyle = body) -> Paragraph:
+        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+    def m(x: Any) -> str:
+        return money_words(x, language)
+
+    day = date_words(st.as_of, language)
+    story: list[Any] = [
+        para(" · ".join([pack.statement.sender.name, *pack.statement.sender.lines]), small),
+        Spacer(1, 4 * mm),
+        para(
+            labels["title"].format(debtor=pack.statement.recipient.name + f" ({pack.debtor_code})",
+                                   currency=pack.currency, day=day),
+            strong,
+        ),
+        para(" · ".join(pack.statement.recipient.lines), small),
+    ]  # fmt: skip
+    if st.regime_name:
+        story.append(
+            para(labels["regime"].format(regime=st.regime_name, source=st.regime_source, day=day))
+        )
+    else:
+        story.append(para(labels["no_regime"].format(why=pack.statement.interest_note or "-")))
+    for i in (x for x in st.items if x.open.currency == pack.currency):
+        story.append(
+            para(f"{i.number} · {date_short_words(i.due_on, language)} · {m(i.open)}", head)
+        )
+        if i.periods:
+            rows = [[labels[c] for c in ("first", "last", "days", "principal", "rate",
+                                         "interest")]]  # fmt: skip
+            rows += [
+                [date_short_words(p.first, language), date_short_words(p.last, language),
+                 str(p.days), m(p.principal), f"{p.rate}", m(p.interest)]
+                for p in i.periods
+            ]  # fmt: skip
+            rows.append(["", "", "", "", "", m(i.interest)])
+            story.append(_grid(rows, regular, bold, numbers_from=2, size=8))
+        else:
+            story.append(para(labels["no_periods"], small))
+        if i.compensation.amount:
+            story.append(para(labels["compensation"].format(amount=m(i.compensation)), small))
+    total = next((t for t in st.totals if t.currency == pack.currency), None)
+    if total is not None:
+        story.append(para(labels["summary"], head))
+        rows = [
+            [labels["open"], m(total.open)],
+            [labels["interest_total"], m(total.interest)],
+            [labels["compensation_total"], m(total.compensation)],
+            [labels["fees"], m(total.fees)],
+            [labels["unapplied"], m(-total.unapplied)],
+            [labels["total"], m(total.due)],
+        ]
+        story.append(_grid(rows, regular, bold, numbers_from=1, size=9, header=False))
+    story.append(para(labels["history"].format(n=len(pack.history)), head))
+    cell = ParagraphStyle("ccell", parent=body, fontSize=8, leading=10, spaceAfter=0)
+    # each line says its day first (the history's own words)
+    rows_h: list[list[Any]] = [[labels["entry"]]]
+    rows_h += [[para(e.text, cell)] for e in pack.history]
+    table = Table(rows_h, colWidths=[165 * mm], repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), regular, 8),
+                ("FONT", (0, 0), (-1, 0), bold, 8),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+            ]
+        )
+    )
+    story.append(table)
+    return _build(story, labels["title"].format(debtor=pack.debtor_code, currency=pack.currency,
+                                                day=st.as_of), pack.statement.sender.name,
+                  language)  # fmt: skip

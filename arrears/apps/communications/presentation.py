@@ -79,6 +79,7 @@ WORDS = {
     "sender.no_account": "give the account to pay to: --iban (and --bic), or --account",
     "limitation.no_rule": "no limitation rule is known for {jurisdiction}: known are {known}",
     "statement.no_debtor": "there is no debtor {debtor}: check the code",
+    "claim_pack.role": "{person} is {role} here: a claim pack for legal is made by a {roles}",
 }
 
 
@@ -386,3 +387,34 @@ def statement_written_words(debtor: str, as_of: date, items: int, currencies: in
         f"statement of {debtor} as of {as_of}: {items} open item{'' if items == 1 else 's'}, "
         f"{currencies} currenc{'y' if currencies == 1 else 'ies'}\n"
     )
+
+
+# The claim pack's own PDF (`pdf.claim_pdf`): for legal, in English.
+CLAIM_LABELS = {
+    "title": "Claim against {debtor} ({currency}) as of {day}",
+    "regime": "Late interest: {regime} ({source}), computed to and including {day}, each rate "
+    "period shown.",
+    "no_regime": "Late interest not computed: {why}",
+    "item": "Item",
+    "first": "From",
+    "last": "To",
+    "days": "Days",
+    "principal": "Principal",
+    "rate": "Rate % p.a.",
+    "interest": "Interest",
+    "compensation": "Statutory compensation: {amount}",
+    "no_periods": "no interest: not overdue, or no regime",
+    "summary": "Claimed",
+    "open": "Open principal",
+    "interest_total": "Interest to the day",
+    "compensation_total": "Fixed compensation",
+    "fees": "Fees",
+    "unapplied": "Less unapplied payments",
+    "total": "Total claimed",
+    "history": "Contact history ({n} entries, in order)",
+    "entry": "What happened, day by day",
+}
+
+
+def claim_pack_written_words(path: object, size: int, entries: int) -> str:
+    return f"claim pack written to {path} ({size:,} bytes; {entries} history entries)\n"

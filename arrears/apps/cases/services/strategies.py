@@ -66,6 +66,7 @@ def _install(company: Company, strategies: tuple[Strategy, ...], actor: Any) -> 
                 channel=st.channel.value,
                 role=st.role.value,
                 follow_up_days=st.follow_up_days,
+                attach_statement=st.attach_statement,
             )
             for i, st in enumerate(s.steps)
         )
