@@ -39,7 +39,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "approval-withdraw",
         "writeoff-cancel",
     ),
-    "letters": ("letter", "statement", "claim-pack", "sender", "outbox"),
+    "letters": ("letter", "statement", "claim-pack", "call-script", "sender", "outbox"),
     "clearing": ("setoff", "clear"),
     "reports": ("worklist", "ageing", "kpis", "backtest", "propensity"),
 }

@@ -418,3 +418,49 @@ CLAIM_LABELS = {
 
 def claim_pack_written_words(path: object, size: int, entries: int) -> str:
     return f"claim pack written to {path} ({size:,} bytes; {entries} history entries)\n"
+
+
+def call_script_lines(s: Any) -> list[str]:
+    """A call script (`call_scripts.CallScript`) as the collector reads it: who to call, what
+    to say (amount, how long overdue, the cost so far, what by when, what follows), and the
+    answer to each likely excuse. Firm and concise (rule 10)."""
+    lines = [f"Call script: {s.debtor_code} {s.debtor_name}, {s.currency}, step {s.step_name}"]
+    if not s.contacts:
+        lines.append("  who: no contact recorded: find the debtor's accounts payable first")
+    for c in s.contacts:
+        reach = " · ".join(x for x in (c.phone, c.email) if x) or "no phone or email"
+        lines.append(f"  who: {c.name}{' (primary)' if c.primary else ''}: {reach}")
+    lines.append(f"  say: {s.say or call_script_say(s)}")
+    lines.append("  if they say:")
+    for a in s.excuses:
+        before = " (said before on this case)" if a.excuse in s.heard_before else ""
+        lines.append(f"    {a.heard}{before}")
+        lines.append(f"      answer: {a.answer}")
+    return lines
+
+
+def call_script_say(s: Any) -> str:
+    """What the collector says at this step: the amount, how long overdue, the cost so far,
+    what must happen by when, and what follows if not."""
+    cur = "en"
+    items = f"{s.items} invoice{'s' if s.items != 1 else ''}"
+    say_ = (
+        f"This is {s.company} about your account {s.debtor_code}. {items} totalling "
+        f"{money_words(s.overdue, cur)} are overdue, the oldest by {s.most_days_overdue} days."
+    )
+    if s.regime and (s.interest.amount or s.fees.amount):
+        say_ += (
+            f" The delay has cost {money_words(s.interest, cur)} in interest and "
+            f"{money_words(s.fees, cur)} in fees so far ({s.regime}); the interest keeps running."
+        )
+    say_ += (
+        f" We need payment of {money_words(s.total, cur)} by {date_words(s.pay_by, cur)}."
+        " Give me the date and the amount you will pay."
+    )
+    if s.next_step:
+        say_ += f" If it is not paid by then, {s.next_step.lower()} follows."
+    return say_
+
+
+def call_script_heading(is_call: bool) -> str:
+    return "call script:" if is_call else "call script (the pending action is not a call):"

@@ -23,7 +23,12 @@ from arrears.apps.cases.presentation import (
 )
 from arrears.apps.cases.selectors import case_explain
 from arrears.apps.common.cli import PersonCommand, add_company_option
-from arrears.apps.communications.presentation import outbox_line
+from arrears.apps.communications.call_scripts import call_script
+from arrears.apps.communications.presentation import (
+    call_script_heading,
+    call_script_lines,
+    outbox_line,
+)
 from arrears.apps.communications.selectors import case_outbox
 from arrears.apps.negotiation.presentation import (
     describe_desk_event,
@@ -77,6 +82,10 @@ class Command(PersonCommand):
                 self.stdout.write(f"  {last_actions_heading(len(ex.actions))}")
                 for a in ex.actions:
                     self.stdout.write(f"    {describe_action(a)}")
+            if any(a.channel == "phone" and a.status in ("open", "queued") for a in ex.actions):
+                self.stdout.write(f"  {call_script_heading(True)}")
+                for line in call_script_lines(call_script(actor=person, case=c, as_of=today)):
+                    self.stdout.write(f"    {line}")
             sent = case_outbox(case_id=c.pk)  # the case was read above, with access asked
             if sent:
                 self.stdout.write(f"  {last_messages_heading(len(sent))}")
