@@ -613,8 +613,8 @@ def send_one(message_id: int, *, now: datetime | None = None) -> str:
         m.attempts += 1
         m.sending_since = now
         _state(m, S.SENDING, fields=["attempts", "sending_since"])
-    if problem:
-        return _failed(m.pk, problem[:2000], now=now)
+    if problem:  # retrying cannot mend a template or missing data: failed at once, saying why
+        return _failed(m.pk, problem[:2000], now=now, final=True)
     try:
         email_of(m, pdf).send(fail_silently=False)
     except Exception as e:  # any failure of the backend: the attempt failed, nothing was sent
@@ -625,15 +625,17 @@ def send_one(message_id: int, *, now: datetime | None = None) -> str:
     return _sent(m.pk, via="worker")
 
 
-def _failed(message_id: int, error: str, *, now: datetime) -> str:
+def _failed(message_id: int, error: str, *, now: datetime, final: bool = False) -> str:
+    """A failed attempt: queued again after a backoff, or failed after the last attempt; a
+    message that cannot be rendered (`final`) is failed at once (the row, its action, and the
+    case's history say why)."""
     with transaction.atomic():
         m = OutboxMessage.objects.select_for_update().get(pk=message_id)
         if m.state != S.SENDING.value:
             return m.state
         first = timedelta(seconds=settings.ARREARS_OUTBOX_BACKOFF_SECONDS)
-        to, next_at = after_failure(
-            m.attempts, now, most=settings.ARREARS_OUTBOX_ATTEMPTS, first=first
-        )
+        most = m.attempts if final else settings.ARREARS_OUTBOX_ATTEMPTS
+        to, next_at = after_failure(m.attempts, now, most=most, first=first)
         m.next_attempt_at = next_at
         _state(m, to, error=error, fields=["next_attempt_at"])
         if to is S.FAILED:
