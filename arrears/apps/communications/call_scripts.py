@@ -62,8 +62,10 @@ class CallScript:
 
 
 def call_script(*, actor: Any, case: Case, as_of: date) -> CallScript:
-    """The call script of `case` on `as_of`, for a person who may read it."""
+    """The call script of `case` on `as_of`, for a person who may read it and its notes (not
+    sales: the excuses heard are negotiation notes)."""
     require(actor, Verb.READ_OTHERS, company_id=case.company_id, owner_id=case.debtor.owner_id)
+    require(actor, Verb.READ_NOTES, company_id=case.company_id)  # the excuses heard: notes
     company = case.company
     pending = (
         Action.objects.filter(case=case, status__in=(ActionStatus.OPEN, ActionStatus.QUEUED))

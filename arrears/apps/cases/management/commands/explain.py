@@ -82,7 +82,8 @@ class Command(PersonCommand):
                 self.stdout.write(f"  {last_actions_heading(len(ex.actions))}")
                 for a in ex.actions:
                     self.stdout.write(f"    {describe_action(a)}")
-            if any(a.channel == "phone" and a.status in ("open", "queued") for a in ex.actions):
+            calls = any(a.channel == "phone" and a.status in ("open", "queued") for a in ex.actions)
+            if calls and ex.notes:  # the excuses heard are notes: not for sales
                 self.stdout.write(f"  {call_script_heading(True)}")
                 for line in call_script_lines(call_script(actor=person, case=c, as_of=today)):
                     self.stdout.write(f"    {line}")
