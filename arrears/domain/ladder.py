@@ -85,6 +85,7 @@ class Step:
     min_broken_promises: int | None = None
     follow_up_days: int = 7  # review cadence while the case waits at this step
     fee: StepFee | None = None  # what reaching this step costs the debtor (rule 9)
+    attach_statement: bool = False  # its letter or email carries the statement of account
 
 
 @dataclass(frozen=True, slots=True)

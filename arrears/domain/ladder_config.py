@@ -22,6 +22,7 @@ follow_up_days = 7
 fee = { kind = "fixed", amount = "15.00", currency = "EUR" }   # optional, rule 9:
 # fee = { kind = "percent", percent = "1.5" }   (of the item's open amount, at most 2 decimals)
 # fee = { kind = "compensation" }               (the regime's statutory sum, once per invoice)
+# attach_statement = true     # the letter or email carries the debtor's statement of account
 ```
 """
 
@@ -37,7 +38,7 @@ from arrears.domain.money import Money, MoneyError, exponent, parse_decimal
 
 _STEP_KEYS = {
     "code", "name", "min_days_past_due", "min_gap_days", "min_overdue_amount",
-    "min_broken_promises", "channel", "role", "follow_up_days", "fee",
+    "min_broken_promises", "channel", "role", "follow_up_days", "fee", "attach_statement",
 }  # fmt: skip
 _FEE_KEYS = {FeeKind.FIXED: {"amount", "currency"}, FeeKind.PERCENT: {"percent"}}
 _STRATEGY_KEYS = {
@@ -51,6 +52,12 @@ def _dec(value: Any, where: str) -> Decimal:
         return Decimal(str(value))
     except InvalidOperation:
         raise LadderError(f"{where}: {value!r} is not an amount") from None
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise LadderError(f"{where}: attach_statement must be true or false, not {value!r}")
+    return value
 
 
 def _enum(
@@ -115,6 +122,7 @@ def _step(raw: dict[str, Any], where: str) -> Step:
             min_broken_promises=raw.get("min_broken_promises"),
             follow_up_days=int(raw.get("follow_up_days", 7)),
             fee=_fee(raw.get("fee"), where),
+            attach_statement=_bool(raw.get("attach_statement", False), where),
         )
     except KeyError as e:
         raise LadderError(f"{where}: missing {e.args[0]!r}") from None
@@ -157,6 +165,8 @@ def strategies_from_toml(text: str) -> tuple[Strategy, ...]:
 
 
 def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
     if isinstance(v, str):
         return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(v, Decimal):
@@ -183,7 +193,7 @@ def strategies_to_toml(strategies: tuple[Strategy, ...]) -> str:
                 value = getattr(st, key)
                 if key == "fee" and value is not None:
                     lines.append(f"fee = {_fee_toml(value)}")
-                elif value is not None:
+                elif value is not None and value is not False:  # attach_statement: said when on
                     value = value.value if isinstance(value, Channel | Role) else value
                     lines.append(f"{key} = {_toml_value(value)}")
         lines.append("")

@@ -61,6 +61,7 @@ class StrategyStep(models.Model):
     fee_amount_minor = models.BigIntegerField(default=0)  # fixed: in fee_currency
     fee_currency = models.CharField(max_length=3, blank=True, default="")
     fee_basis_points = models.PositiveIntegerField(default=0)  # percent: 150 = 1.5%
+    attach_statement = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["strategy", "position"]

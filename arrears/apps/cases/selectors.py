@@ -72,6 +72,7 @@ def strategies_for(*, company: Company) -> tuple[Strategy, ...]:
                 )
                 if s.fee_kind
                 else None,
+                attach_statement=s.attach_statement,
             )
             for s in row.steps.all()  # prefetched in order: two queries for every ladder
         )

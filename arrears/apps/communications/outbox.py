@@ -54,7 +54,7 @@ from arrears.apps.cases.models import (
 from arrears.apps.cases.selectors import holidays_for, strategies_for
 from arrears.apps.common.bulk import insert_frame, read_frame
 from arrears.apps.communications.models import OutboxMessage, SenderDetails
-from arrears.apps.communications.pdf import Address, PrintedLetter, letters_pdf
+from arrears.apps.communications.pdf import Address, PrintedLetter, letters_pdf, statement_pdf
 from arrears.apps.communications.presentation import LANGUAGES
 from arrears.apps.communications.rendering import Message, render_both
 from arrears.apps.communications.selectors import (
@@ -171,6 +171,11 @@ def printed(m: OutboxMessage) -> PrintedLetter:
         raise Refusal("outbox.not_to_send", message=m.pk)
     f = m.figures
     assert f is not None
+    attached = None
+    if f.get("statement") and m.channel == Channel.LETTER.value:
+        from arrears.apps.communications.statements import statement_from_figures
+
+        attached = statement_from_figures(f["statement"])  # its pages follow the letter's
     return PrintedLetter(
         letter=letter_from_figures(f["letter"]),
         message=Message(m.language, m.subject, m.paper_body),
@@ -178,6 +183,7 @@ def printed(m: OutboxMessage) -> PrintedLetter:
         recipient=Address(f["recipient"]["name"], tuple(f["recipient"]["lines"])),
         reference=m.reference,
         payment_details=tuple(f["payment"]),
+        statement=attached,
     )
 
 
@@ -569,12 +575,13 @@ def render_row(m: OutboxMessage) -> str | None:
     company = case.company
     sender = SenderDetails.objects.filter(company=company).first()
     debtor = case.debtor
+    strategies = strategies_for(company=company)
     found = _letter_for(
         case,
         company,
         m.run_on,
         m.step_code,
-        strategies_for(company=company),
+        strategies,
         _open_items([debtor.pk], case.currency),
         _payments(m.run_on, [debtor.pk]),
         rate_tables(),
@@ -611,7 +618,19 @@ def render_row(m: OutboxMessage) -> str | None:
         "payment": list(payment_details(sender, m.reference)) if sender else [name],
         "from": sender.email if sender else "",
     }
+    if _attaches_statement(strategies, case.strategy_code, m.step_code):
+        from arrears.apps.communications.statements import statement_figures, statement_of
+
+        m.figures["statement"] = statement_figures(statement_of(debtor, company, m.run_on))
     return None
+
+
+def _attaches_statement(strategies: Any, strategy_code: str, step_code: str) -> bool:
+    """Whether the case's ladder step carries the statement of account (`attach_statement`)."""
+    for s in strategies:
+        if s.code == strategy_code:
+            return any(st.code == step_code and st.attach_statement for st in s.steps)
+    return False
 
 
 def claim_render(
@@ -715,6 +734,11 @@ def email_of(m: OutboxMessage, pdf: bytes | None = None) -> EmailMessage:
         headers={"Message-ID": m.message_id, "X-Arrears-Reference": m.reference},
     )
     mail.attach(f"{m.reference}.pdf", pdf if pdf is not None else message_pdf(m), "application/pdf")
+    if figures.get("statement"):  # the step attaches the statement of account, as stored
+        from arrears.apps.communications.statements import statement_from_figures
+
+        kept = statement_from_figures(figures["statement"])
+        mail.attach(f"statement-{kept.debtor_code}.pdf", statement_pdf(kept), "application/pdf")
     return mail
 
 
@@ -752,8 +776,8 @@ def send_one(message_id: int, *, now: datetime | None = None) -> str:
         m.attempts += 1
         m.sending_since = now
         _state(m, S.SENDING, fields=["attempts", "sending_since"])
-    if problem:
-        return _failed(m.pk, problem[:2000], now=now)
+    if problem:  # retrying cannot mend a template or missing data: failed at once, saying why
+        return _failed(m.pk, problem[:2000], now=now, final=True)
     try:
         email_of(m, pdf).send(fail_silently=False)
     except Exception as e:  # any failure of the backend: the attempt failed, nothing was sent
@@ -764,15 +788,17 @@ def send_one(message_id: int, *, now: datetime | None = None) -> str:
     return _sent(m.pk, via="worker")
 
 
-def _failed(message_id: int, error: str, *, now: datetime) -> str:
+def _failed(message_id: int, error: str, *, now: datetime, final: bool = False) -> str:
+    """A failed attempt: queued again after a backoff, or failed after the last attempt; a
+    message that cannot be rendered (`final`) is failed at once (the row, its action, and the
+    case's history say why)."""
     with transaction.atomic():
         m = OutboxMessage.objects.select_for_update().get(pk=message_id)
         if m.state != S.SENDING.value:
             return m.state
         first = timedelta(seconds=settings.ARREARS_OUTBOX_BACKOFF_SECONDS)
-        to, next_at = after_failure(
-            m.attempts, now, most=settings.ARREARS_OUTBOX_ATTEMPTS, first=first
-        )
+        most = m.attempts if final else settings.ARREARS_OUTBOX_ATTEMPTS
+        to, next_at = after_failure(m.attempts, now, most=most, first=first)
         m.next_attempt_at = next_at
         _state(m, to, error=error, fields=["next_attempt_at"])
         if to is S.FAILED:

@@ -8,7 +8,7 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -21,9 +21,20 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from arrears.apps.communications.presentation import LABELS, date_words, money_words
+from arrears.apps.communications.presentation import (
+    CLAIM_LABELS,
+    LABELS,
+    STATEMENT_LABELS,
+    date_short_words,
+    date_words,
+    money_words,
+)
 from arrears.apps.communications.rendering import TABLE_MARK, Message
 from arrears.domain.letters import Letter
+
+if TYPE_CHECKING:
+    from arrears.apps.communications.claim_pack import ClaimPack
+    from arrears.apps.communications.statements import DebtorStatement
 
 _CJK = "STSong-Light"  # Adobe's CID font: no font file to ship, readers supply the glyphs
 _CJK_FILE = "ArrearsCJK"
@@ -86,6 +97,7 @@ class PrintedLetter:
     recipient: Address
     reference: str
     payment_details: tuple[str, ...]
+    statement: DebtorStatement | None = None  # attached: its pages follow the letter's
 
 
 def letters_pdf(letters: list[PrintedLetter]) -> bytes:
@@ -95,7 +107,20 @@ def letters_pdf(letters: list[PrintedLetter]) -> bytes:
         if n:
             story.append(PageBreak())
         story += _story(one)
+        if one.statement is not None:
+            story += [PageBreak(), *_statement_story(one.statement)]
     first = letters[0]
+    return _build(story, first.message.subject if len(letters) == 1 else f"{len(letters)} letters",
+                  first.sender.name, first.message.language)  # fmt: skip
+
+
+def statement_pdf(s: DebtorStatement) -> bytes:
+    """The statement of account as a PDF: the same bytes for the same statement."""
+    title = f"{STATEMENT_LABELS[s.language]['statement']} {s.debtor_code}"
+    return _build(_statement_story(s), title, s.sender.name, s.language)
+
+
+def _build(story: list[Any], title: str, author: str, language: str) -> bytes:
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,
@@ -104,9 +129,9 @@ def letters_pdf(letters: list[PrintedLetter]) -> bytes:
         rightMargin=20 * mm,
         topMargin=20 * mm,
         bottomMargin=20 * mm,
-        title=first.message.subject if len(letters) == 1 else f"{len(letters)} letters",
-        author=first.sender.name,
-        lang=first.message.language,
+        title=title,
+        author=author,
+        lang=language,
         invariant=True,
     )
     doc.build(story)
@@ -196,3 +221,207 @@ def _items_table(letter: Letter, language: str, regular: str, bold: str) -> Tabl
         )
     )
     return table
+
+
+def _statement_story(s: DebtorStatement) -> list[Any]:
+    """The statement: sender, recipient, the day; per currency a table of the open items with
+    interest, compensation and fees and its totals; the payments received; where to pay."""
+    st, language = s.statement, s.language
+    labels = STATEMENT_LABELS[language]
+    regular, bold = _fonts(language)
+    body = ParagraphStyle("sbody", fontName=regular, fontSize=9.5, leading=13, spaceAfter=4)
+    small = ParagraphStyle("ssmall", parent=body, fontSize=8, leading=10, spaceAfter=0)
+    strong = ParagraphStyle("sstrong", parent=body, fontName=bold, fontSize=12, spaceBefore=4)
+    head = ParagraphStyle("shead", parent=body, fontName=bold, fontSize=10, spaceBefore=8)
+    right = ParagraphStyle("sright", parent=body, alignment=TA_RIGHT, spaceAfter=0)
+
+    def para(text: str, style: ParagraphStyle = body) -> Paragraph:
+        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+    def m(x: Any) -> str:
+        return money_words(x, language)
+
+    def d(x: Any) -> str:
+        return date_short_words(x, language)
+
+    refs = dict(s.references)
+    story: list[Any] = [
+        para(" · ".join([s.sender.name, *s.sender.lines]), small),
+        Spacer(1, 8 * mm),
+        para("\n".join([s.recipient.name, *s.recipient.lines])),
+        Spacer(1, 6 * mm),
+        para(f"{labels['as_of']}: {date_words(st.as_of, language)}", right),
+        para(f"{labels['debtor']}: {s.debtor_code}", right),
+        Spacer(1, 4 * mm),
+        para(f"{labels['statement']} {s.debtor_code}", strong),
+    ]
+    if st.regime_name:
+        story.append(
+            para(
+                labels["interest_under"].format(
+                    day=date_words(st.as_of, language), regime=st.regime_name,
+                    source=st.regime_source,
+                ),
+                small,
+            )
+        )  # fmt: skip
+    else:
+        story.append(para(s.interest_note or labels["no_interest"], small))
+    cols = ["item", "date", "due", "days_overdue", "amount", "paid", "open", "interest",
+            "compensation", "fees", "total_due"]  # fmt: skip
+    for t in st.totals:
+        story.append(para(f"{t.currency}", head))
+        rows: list[list[str]] = [[labels[c] for c in cols]]
+        for i in (x for x in st.items if x.open.currency == t.currency):
+            rows.append(
+                [i.number, d(i.issued_on), d(i.due_on), str(i.days_overdue), m(i.amount),
+                 m(i.paid), m(i.open), m(i.interest), m(i.compensation), m(i.fees), m(i.due)]
+            )  # fmt: skip
+        if t.unapplied.amount:
+            rows.append([labels["unapplied"], "", "", "", "", "", "", "", "", "", m(-t.unapplied)])
+        rows.append(
+            [labels["totals"], "", "", "", m(t.amount), m(t.paid), m(t.open), m(t.interest),
+             m(t.compensation), m(t.fees), m(t.due)]
+        )  # fmt: skip
+        story.append(_grid(rows, regular, bold, numbers_from=3, size=6.8))
+        if t.currency in refs:
+            story.append(para(f"{labels['payment_reference']}: {refs[t.currency]}", small))
+    story.append(para(labels["payments"], head))
+    if st.payments:
+        prow = [[labels[c] for c in ("received", "payment_reference", "amount", "unapplied",
+                                     "applied_to")]]  # fmt: skip
+        prow += [
+            [d(p.received_on), p.reference, m(p.amount), m(p.unapplied), ", ".join(p.applied_to)]
+            for p in st.payments
+        ]
+        story.append(
+            _grid(prow, regular, bold, numbers_from=2, numbers_to=3, size=7.5, total=False)
+        )
+    else:
+        story.append(para(labels["none"], small))
+    story += [
+        Spacer(1, 5 * mm),
+        para(f"{labels['pay_to']}: " + " · ".join(s.payment), small),
+    ]
+    return story
+
+
+def _grid(
+    rows: list[list[str]],
+    regular: str,
+    bold: str,
+    *,
+    numbers_from: int,
+    numbers_to: int = -1,
+    size: float = 8,
+    total: bool = True,
+    header: bool = True,
+) -> Table:
+    table = Table(rows, repeatRows=1, hAlign="LEFT")
+    style = [
+        ("FONT", (0, 0), (-1, -1), regular, size),
+        ("ALIGN", (numbers_from, 0), (numbers_to, -1), "RIGHT"),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        style += [
+            ("FONT", (0, 0), (-1, 0), bold, size),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+        ]
+    if total:
+        style += [
+            ("FONT", (0, -1), (-1, -1), bold, size),
+            ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black),
+        ]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def claim_pdf(pack: ClaimPack) -> bytes:
+    """The claim for legal: per item the interest to the day by rate period (regime, dates,
+    principal, rate), the statutory compensation, what is claimed in all, then the case's
+    whole contact history in order."""
+    labels, language = CLAIM_LABELS, "en"
+    st = pack.statement.statement
+    regular, bold = _fonts(language)
+    body = ParagraphStyle("cbody", fontName=regular, fontSize=9, leading=12, spaceAfter=4)
+    small = ParagraphStyle("csmall", parent=body, fontSize=8, leading=10, spaceAfter=0)
+    strong = ParagraphStyle("cstrong", parent=body, fontName=bold, fontSize=12, spaceBefore=4)
+    head = ParagraphStyle("chead", parent=body, fontName=bold, fontSize=10, spaceBefore=8)
+
+    def para(text: str, style: ParagraphStyle = body) -> Paragraph:
+        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+    def m(x: Any) -> str:
+        return money_words(x, language)
+
+    day = date_words(st.as_of, language)
+    story: list[Any] = [
+        para(" · ".join([pack.statement.sender.name, *pack.statement.sender.lines]), small),
+        Spacer(1, 4 * mm),
+        para(
+            labels["title"].format(debtor=pack.statement.recipient.name + f" ({pack.debtor_code})",
+                                   currency=pack.currency, day=day),
+            strong,
+        ),
+        para(" · ".join(pack.statement.recipient.lines), small),
+    ]  # fmt: skip
+    if st.regime_name:
+        story.append(
+            para(labels["regime"].format(regime=st.regime_name, source=st.regime_source, day=day))
+        )
+    else:
+        story.append(para(labels["no_regime"].format(why=pack.statement.interest_note or "-")))
+    for i in (x for x in st.items if x.open.currency == pack.currency):
+        story.append(
+            para(f"{i.number} · {date_short_words(i.due_on, language)} · {m(i.open)}", head)
+        )
+        if i.periods:
+            rows = [[labels[c] for c in ("first", "last", "days", "principal", "rate",
+                                         "interest")]]  # fmt: skip
+            rows += [
+                [date_short_words(p.first, language), date_short_words(p.last, language),
+                 str(p.days), m(p.principal), f"{p.rate}", m(p.interest)]
+                for p in i.periods
+            ]  # fmt: skip
+            rows.append(["", "", "", "", "", m(i.interest)])
+            story.append(_grid(rows, regular, bold, numbers_from=2, size=8))
+        else:
+            story.append(para(labels["no_periods"], small))
+        if i.compensation.amount:
+            story.append(para(labels["compensation"].format(amount=m(i.compensation)), small))
+    total = next((t for t in st.totals if t.currency == pack.currency), None)
+    if total is not None:
+        story.append(para(labels["summary"], head))
+        rows = [
+            [labels["open"], m(total.open)],
+            [labels["interest_total"], m(total.interest)],
+            [labels["compensation_total"], m(total.compensation)],
+            [labels["fees"], m(total.fees)],
+            [labels["unapplied"], m(-total.unapplied)],
+            [labels["total"], m(total.due)],
+        ]
+        story.append(_grid(rows, regular, bold, numbers_from=1, size=9, header=False))
+    story.append(para(labels["history"].format(n=len(pack.history)), head))
+    cell = ParagraphStyle("ccell", parent=body, fontSize=8, leading=10, spaceAfter=0)
+    # each line says its day first (the history's own words)
+    rows_h: list[list[Any]] = [[labels["entry"]]]
+    rows_h += [[para(e.text, cell)] for e in pack.history]
+    table = Table(rows_h, colWidths=[165 * mm], repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), regular, 8),
+                ("FONT", (0, 0), (-1, 0), bold, 8),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+            ]
+        )
+    )
+    story.append(table)
+    return _build(story, labels["title"].format(debtor=pack.debtor_code, currency=pack.currency,
+                                                day=st.as_of), pack.statement.sender.name,
+                  language)  # fmt: skip

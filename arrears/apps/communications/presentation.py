@@ -102,6 +102,8 @@ WORDS = {
     "happened",
     "acknowledge.before_issue": "{on} is before item {item} was issued ({issued})",
     "acknowledge.kind": "{kind!r} is not a kind of acknowledgement: use one of {kinds}",
+    "statement.no_debtor": "there is no debtor {debtor}: check the code",
+    "claim_pack.role": "{person} is {role} here: a claim pack for legal is made by a {roles}",
 }
 
 
@@ -349,6 +351,11 @@ def date_words(day: date, language: str) -> str:
     return format_date(day, format="long", locale=_locale(language))
 
 
+def date_short_words(day: date, language: str) -> str:
+    """04/12/2026 / 04.12.26 / 04/12/2026 / 2026/12/4: a date in a table."""
+    return format_date(day, format="short", locale=_locale(language))
+
+
 @lru_cache(maxsize=16)
 def _locale(language: str) -> Locale:
     """The language's CLDR locale, parsed once per process (Babel parses a name on each call)."""
@@ -446,3 +453,217 @@ def tone_changed_words(language: str, phrase: str, changed: bool, added: bool) -
     if added:
         return f"{phrase!r} is now refused in the company's {language} templates"
     return f"{phrase!r} is no longer on the company's {language} list"
+
+
+# The statement of account (`pdf.statement_pdf`, `statements.statement_xlsx`), by language.
+_STATEMENT_EN = {
+    "statement": "Statement of account",
+    "debtor": "Customer",
+    "as_of": "As of",
+    "from": "From",
+    "to": "To",
+    "item": "Item",
+    "kind": "Kind",
+    "date": "Date",
+    "due": "Due",
+    "days_overdue": "Days overdue",
+    "currency": "Currency",
+    "amount": "Amount",
+    "paid": "Paid",
+    "open": "Open",
+    "interest": "Interest",
+    "compensation": "Compensation",
+    "fees": "Fees",
+    "total_due": "Total due",
+    "unapplied": "Unapplied payments",
+    "received": "Received",
+    "payment_reference": "Payment reference",
+    "applied_to": "Applied to",
+    "payments": "Payments received",
+    "none": "none",
+    "totals": "Totals",
+    "pay_to": "Pay to",
+    "regime": "Late interest",
+    "no_interest": "late interest not shown: no regime applies",
+    "interest_under": "Interest to {day} under {regime} ({source}).",
+}
+STATEMENT_LABELS: dict[str, dict[str, str]] = {
+    "en": _STATEMENT_EN,
+    "de": {
+        **_STATEMENT_EN,
+        "statement": "Kontoauszug",
+        "debtor": "Kunde",
+        "as_of": "Stand",
+        "from": "Von",
+        "to": "An",
+        "item": "Beleg",
+        "kind": "Art",
+        "date": "Datum",
+        "due": "Fällig",
+        "days_overdue": "Tage überfällig",
+        "currency": "Währung",
+        "amount": "Betrag",
+        "paid": "Bezahlt",
+        "open": "Offen",
+        "interest": "Zinsen",
+        "compensation": "Pauschale",
+        "fees": "Gebühren",
+        "total_due": "Gesamtforderung",
+        "unapplied": "Nicht zugeordnete Zahlungen",
+        "received": "Eingang",
+        "payment_reference": "Zahlungsreferenz",
+        "applied_to": "Verrechnet mit",
+        "payments": "Zahlungseingänge",
+        "none": "keine",
+        "totals": "Summen",
+        "pay_to": "Zahlung an",
+        "regime": "Verzugszinsen",
+        "interest_under": "Zinsen bis {day} nach {regime} ({source}).",
+    },
+    "fr": {
+        **_STATEMENT_EN,
+        "statement": "Relevé de compte",
+        "debtor": "Client",
+        "as_of": "Au",
+        "from": "De",
+        "to": "À",
+        "item": "Pièce",
+        "kind": "Type",
+        "date": "Date",
+        "due": "Échéance",
+        "days_overdue": "Jours de retard",
+        "currency": "Devise",
+        "amount": "Montant",
+        "paid": "Payé",
+        "open": "Restant dû",
+        "interest": "Intérêts",
+        "compensation": "Indemnité",
+        "fees": "Frais",
+        "total_due": "Total dû",
+        "unapplied": "Paiements non affectés",
+        "received": "Reçu le",
+        "payment_reference": "Référence du paiement",
+        "applied_to": "Affecté à",
+        "payments": "Paiements reçus",
+        "none": "aucun",
+        "totals": "Totaux",
+        "pay_to": "Paiement à",
+        "regime": "Intérêts de retard",
+        "interest_under": "Intérêts au {day} selon {regime} ({source}).",
+    },
+    "zh": {
+        **_STATEMENT_EN,
+        "statement": "对账单",
+        "debtor": "客户",
+        "as_of": "截至",
+        "from": "发件人",
+        "to": "收件人",
+        "item": "单据",
+        "kind": "类型",
+        "date": "日期",
+        "due": "到期日",
+        "days_overdue": "逾期天数",
+        "currency": "币种",
+        "amount": "金额",
+        "paid": "已付",
+        "open": "未付金额",
+        "interest": "利息",
+        "compensation": "补偿金",
+        "fees": "费用",
+        "total_due": "应付总额",
+        "unapplied": "未核销付款",
+        "received": "收款日",
+        "payment_reference": "付款编号",
+        "applied_to": "核销至",
+        "payments": "已收付款",
+        "none": "无",
+        "totals": "合计",
+        "pay_to": "收款账户",
+        "regime": "逾期利息",
+        "interest_under": "截至{day}的利息，依据{regime}（{source}）。",
+    },
+}
+
+
+def statement_written_words(debtor: str, as_of: date, items: int, currencies: int) -> str:
+    return (
+        f"statement of {debtor} as of {as_of}: {items} open item{'' if items == 1 else 's'}, "
+        f"{currencies} currenc{'y' if currencies == 1 else 'ies'}\n"
+    )
+
+
+# The claim pack's own PDF (`pdf.claim_pdf`): for legal, in English.
+CLAIM_LABELS = {
+    "title": "Claim against {debtor} ({currency}) as of {day}",
+    "regime": "Late interest: {regime} ({source}), computed to and including {day}, each rate "
+    "period shown.",
+    "no_regime": "Late interest not computed: {why}",
+    "item": "Item",
+    "first": "From",
+    "last": "To",
+    "days": "Days",
+    "principal": "Principal",
+    "rate": "Rate % p.a.",
+    "interest": "Interest",
+    "compensation": "Statutory compensation: {amount}",
+    "no_periods": "no interest: not overdue, or no regime",
+    "summary": "Claimed",
+    "open": "Open principal",
+    "interest_total": "Interest to the day",
+    "compensation_total": "Fixed compensation",
+    "fees": "Fees",
+    "unapplied": "Less unapplied payments",
+    "total": "Total claimed",
+    "history": "Contact history ({n} entries, in order)",
+    "entry": "What happened, day by day",
+}
+
+
+def claim_pack_written_words(path: object, size: int, entries: int) -> str:
+    return f"claim pack written to {path} ({size:,} bytes; {entries} history entries)\n"
+
+
+def call_script_lines(s: Any) -> list[str]:
+    """A call script (`call_scripts.CallScript`) as the collector reads it: who to call, what
+    to say (amount, how long overdue, the cost so far, what by when, what follows), and the
+    answer to each likely excuse. Firm and concise (rule 10)."""
+    lines = [f"Call script: {s.debtor_code} {s.debtor_name}, {s.currency}, step {s.step_name}"]
+    if not s.contacts:
+        lines.append("  who: no contact recorded: find the debtor's accounts payable first")
+    for c in s.contacts:
+        reach = " · ".join(x for x in (c.phone, c.email) if x) or "no phone or email"
+        lines.append(f"  who: {c.name}{' (primary)' if c.primary else ''}: {reach}")
+    lines.append(f"  say: {s.say or call_script_say(s)}")
+    lines.append("  if they say:")
+    for a in s.excuses:
+        before = " (said before on this case)" if a.excuse in s.heard_before else ""
+        lines.append(f"    {a.heard}{before}")
+        lines.append(f"      answer: {a.answer}")
+    return lines
+
+
+def call_script_say(s: Any) -> str:
+    """What the collector says at this step: the amount, how long overdue, the cost so far,
+    what must happen by when, and what follows if not."""
+    cur = "en"
+    items = f"{s.items} invoice{'s' if s.items != 1 else ''}"
+    say_ = (
+        f"This is {s.company} about your account {s.debtor_code}. {items} totalling "
+        f"{money_words(s.overdue, cur)} are overdue, the oldest by {s.most_days_overdue} days."
+    )
+    if s.regime and (s.interest.amount or s.fees.amount):
+        say_ += (
+            f" The delay has cost {money_words(s.interest, cur)} in interest and "
+            f"{money_words(s.fees, cur)} in fees so far ({s.regime}); the interest keeps running."
+        )
+    say_ += (
+        f" We need payment of {money_words(s.total, cur)} by {date_words(s.pay_by, cur)}."
+        " Give me the date and the amount you will pay."
+    )
+    if s.next_step:
+        say_ += f" If it is not paid by then, {s.next_step.lower()} follows."
+    return say_
+
+
+def call_script_heading(is_call: bool) -> str:
+    return "call script:" if is_call else "call script (the pending action is not a call):"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from arrears.apps.cases.services import action_complete, actions
 from arrears.apps.clearing.presentation import case_setoff_lines
 from arrears.apps.clearing.selectors import case_setoff
+from arrears.apps.communications.call_scripts import call_script
 from arrears.apps.communications.costs import case_costs
 from arrears.apps.communications.presentation import fee_line_words
 from arrears.apps.ledger.models import Company
@@ -63,11 +64,18 @@ def page_context(
         as_of=actions.today(),
     )
     costs = case_costs(case=desk.case, company=firm, as_of=actions.today())
+    script = None  # a pending call's script (desk/call_script.html); not for sales (notes)
+    if desk.pending:
+        try:
+            script = call_script(actor=request.user, case=desk.case, as_of=actions.today())
+        except Refusal:
+            script = None
     return {
         **_context(firm, desk, form, form_for),
         "setoff_lines": case_setoff_lines(setoff),
         "costs": costs,
         "cost_words": [fee_line_words(f) for f in costs.fees],
+        "call_script": script,
     }
 
 

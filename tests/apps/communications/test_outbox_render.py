@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from arrears.apps.cases.models import Action, ActionStatus, Case, CaseStatus, Run
+from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, CaseStatus, Run
 from arrears.apps.cases.services import strategies_install_defaults
 from arrears.apps.communications import outbox
 from arrears.apps.communications.models import OutboxMessage
@@ -162,15 +162,22 @@ def test_a_message_retried_after_a_failed_attempt_is_not_sent_once_the_case_is_p
     assert Action.objects.get(pk=m.action_id).status == ActionStatus.CANCELLED
 
 
-def test_a_message_that_cannot_be_rendered_fails_its_attempt_and_the_worker_goes_on(w_two, smtp):
+def test_a_message_that_cannot_be_rendered_fails_at_once_saying_why_and_the_worker_goes_on(
+    w_two, smtp
+):
     box, _ = smtp
     broken, fine = w_two
     outbox_send(actor=factories.admin(), company=broken.company)
     broken.refresh_from_db()
     fine.refresh_from_db()
+    # not retried until its attempts run out: a template cannot mend itself
     assert (
-        broken.state == "queued" and broken.attempts == 1 and "no en template" in broken.last_error
+        broken.state == "failed" and broken.attempts == 1 and "no en template" in broken.last_error
     )
+    assert broken.action.status == "failed" and "no en template" in broken.action.note
+    # shown on the case: its history says the message failed and why
+    event = CaseEvent.objects.filter(case_id=broken.case_id, reason__rule="message_failed").get()
+    assert "no en template" in event.reason["error"]
     assert fine.state == "sent" and len(box.received) == 1
 
 

@@ -34,6 +34,7 @@ EXPORTS = {
     "kpis": {"--csv", "--xlsx"},  # --csv names a folder: a file per table
     "clear": {"--csv"},  # the firms of an obligations file
     "fees": {"--csv", "--xlsx"},  # fees and interest for the ERP (a credit manager's)
+    "statement": {"--xlsx"},  # a debtor's statement of account
 }
 # what each export carries of the debtor's and the desk's text
 SHOWN = {
@@ -43,6 +44,7 @@ SHOWN = {
     "kpis": "cora",  # figures and people's names: no debtor's text
     "clear": neutralise(PHISH),
     "fees": neutralise(PHISH),
+    "statement": neutralise(PHISH),  # the debtor's name
 }
 
 
@@ -104,6 +106,8 @@ def test_every_export_writes_formulas_as_text_and_no_live_formula(tmp_path):
             path = tmp_path / f"{command}{option.replace('--', '.')}"
             if command == "negotiation-history":
                 args = [command, CMD, option]
+            elif command == "statement":
+                args = [command, CMD, option, str(path), "--as-of", "2025-07-31"]
             elif command == "clear":  # a credit manager's, on a file naming the firms
                 factories.credit_manager("maria", w.debtor.company)
                 obligations = tmp_path / "obligations.csv"

@@ -70,6 +70,7 @@ def _install(company: Company, strategies: tuple[Strategy, ...], actor: Any) -> 
                 fee_amount_minor=st.fee.amount_minor if st.fee else 0,
                 fee_currency=(st.fee.currency or "") if st.fee else "",
                 fee_basis_points=st.fee.basis_points if st.fee else 0,
+                attach_statement=st.attach_statement,
             )
             for i, st in enumerate(s.steps)
         )

@@ -25,8 +25,14 @@ from arrears.apps.cases.selectors import case_explain
 from arrears.apps.clearing.presentation import case_setoff_lines
 from arrears.apps.clearing.selectors import case_setoff
 from arrears.apps.common.cli import PersonCommand, add_company_option
+from arrears.apps.communications.call_scripts import call_script
 from arrears.apps.communications.costs import case_costs
-from arrears.apps.communications.presentation import cost_lines, outbox_line
+from arrears.apps.communications.presentation import (
+    call_script_heading,
+    call_script_lines,
+    cost_lines,
+    outbox_line,
+)
 from arrears.apps.communications.selectors import case_outbox
 from arrears.apps.negotiation.presentation import (
     describe_desk_event,
@@ -89,6 +95,11 @@ class Command(PersonCommand):
                 self.stdout.write(f"  {last_actions_heading(len(ex.actions))}")
                 for a in ex.actions:
                     self.stdout.write(f"    {describe_action(a)}")
+            calls = any(a.channel == "phone" and a.status in ("open", "queued") for a in ex.actions)
+            if calls and ex.notes:  # the excuses heard are notes: not for sales
+                self.stdout.write(f"  {call_script_heading(True)}")
+                for line in call_script_lines(call_script(actor=person, case=c, as_of=today)):
+                    self.stdout.write(f"    {line}")
             sent = case_outbox(case_id=c.pk)  # the case was read above, with access asked
             if sent:
                 self.stdout.write(f"  {last_messages_heading(len(sent))}")
