@@ -269,7 +269,8 @@ def _curve(report: KpiReport) -> Table:
         "curve",
         "Collectability: of what was still open when items reached each age (days overdue), "
         "the share recovered within the days after; for the whole ledger ('all') and per "
-        "segment (the debtor's risk tier); only windows complete by the day count",
+        "segment (the debtor's risk tier); only windows complete by the day count, so a "
+        "longer horizon reads fewer, older items ('items': those of the 30-day window)",
         ["segment", "currency", "age (days)", "items", *(f"within {h} days (%)" for h in horizons)],
         rows,
         ratios=frozenset(range(4, 4 + len(horizons))),
