@@ -1,6 +1,9 @@
 """Payment propensity at full size (issue "measure"): how well the model ranks and what the
 ranking finds, on real data, and how fast a million items are scored.
 
+0. The collectability curve (`kpi.collectability_by_segment`) on the IBM data, segmented by
+   the customer's country code (its only segment; probably a curated sample), as of the last
+   settlement: of what was open at each age, the share recovered within 30/90/180 days.
 1. IBM late-payment histories (../shared/data; probably a curated sample: every invoice is
    settled): snapshots every day from Feb 2012 to Dec 2013, trained before 1 Jul 2013,
    judged after it: AUC, Brier score against the base rate's, and what the top k items a day
@@ -26,6 +29,41 @@ import numpy as np
 import polars as pl
 
 from arrears.domain import propensity as P
+
+IBM_AGES = (0, 10, 20, 30, 45, 60)  # every invoice was settled within about two months
+
+
+def ibm_curve() -> None:
+    from arrears.domain import kpi
+    from tests.shared_data import ibm_ledger
+
+    items, payments = ibm_ledger()
+    as_of = payments["paid_on"].max()
+    assert isinstance(as_of, date)
+    t = time.perf_counter()
+    curve = kpi.collectability_by_segment(
+        items.with_columns(currency=pl.lit("USD")),
+        payments,
+        as_of,
+        segment="country",
+        ages=IBM_AGES,
+    )
+    took = time.perf_counter() - t
+    print(
+        "Collectability curve, IBM late-payment histories (probably a curated sample: every "
+        f"invoice is settled); segment: country code; as of {as_of} ({took:.2f} s)"
+    )
+    print("  segment  age  items  recovered within 30 / 90 / 180 days (%)")
+    for (segment, age), group in curve.group_by(["segment", "age"], maintain_order=True):
+        by_h = {r["horizon"]: r for r in group.iter_rows(named=True)}
+        first = by_h[min(by_h)]
+        rates = " / ".join(
+            f"{100 * by_h[h]['recovered_minor'] / by_h[h]['open_minor']:5.1f}"
+            if h in by_h
+            else "    -"
+            for h in kpi.HORIZONS
+        )
+        print(f"  {segment:<7} {age:>4} {first['items']:>6}  {rates}")
 
 
 def ibm() -> None:
@@ -177,6 +215,7 @@ def main() -> None:
     parser.add_argument("--skip-uci", action="store_true")
     args = parser.parse_args()
     if not args.skip_ibm:
+        ibm_curve()
         ibm()
     if not args.skip_uci:
         uci()

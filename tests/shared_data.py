@@ -33,7 +33,8 @@ def path_of(name: str) -> Path:
 
 def ibm_ledger() -> tuple[pl.DataFrame, pl.DataFrame]:
     """IBM's late-payment histories (probably a curated sample: every invoice is settled) as
-    (items, payments): one payment per invoice, on its settled date."""
+    (items, payments): one payment per invoice, on its settled date; `country` is the
+    customer's country code (the only segment the data has)."""
     df = pl.read_csv(path_of(IBM)).with_row_index("item_id")
     df = df.with_columns(
         item_id=pl.col("item_id").cast(pl.Int64),
@@ -43,6 +44,9 @@ def ibm_ledger() -> tuple[pl.DataFrame, pl.DataFrame]:
         paid_on=pl.col("SettledDate").str.strptime(pl.Date, "%m/%d/%Y"),
         amount_minor=(pl.col("InvoiceAmount") * 100).round().cast(pl.Int64),
         disputed=pl.col("Disputed") == "Yes",
+        country=pl.col("countryCode").cast(pl.String),
     )
-    items = df.select("item_id", "debtor_id", "issued_on", "due_on", "amount_minor", "disputed")
+    items = df.select(
+        "item_id", "debtor_id", "issued_on", "due_on", "amount_minor", "disputed", "country"
+    )
     return items, df.select("item_id", "paid_on", "amount_minor")

@@ -444,6 +444,45 @@ def collectability(
     )
 
 
+ALL_SEGMENTS = "all"  # the segment name of the whole ledger's curve
+
+
+def collectability_by_segment(
+    items: pl.DataFrame,
+    payments: pl.DataFrame,
+    as_of: date,
+    segment: str = "segment",
+    ages: Sequence[int] = AGES,
+    horizons: Sequence[int] = HORIZONS,
+    credits: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """The collectability curve per segment (rule 4): `collectability` over the whole ledger,
+    named `ALL_SEGMENTS`, then over the items of each value of the `segment` column (the
+    debtor's risk tier on a company's ledger; a null segment reads as "none"). Columns:
+    currency, segment, age, horizon, items, open_minor, recovered_minor; per currency, the
+    whole first, then the segments alphabetically, each by age and horizon."""
+    named = items.with_columns(pl.col(segment).cast(pl.String).fill_null("none").alias("segment"))
+    whole = collectability(named, payments, as_of, ages, horizons, credits=credits)
+    parts = collectability(named, payments, as_of, ages, horizons, by=("segment",), credits=credits)
+    columns = ["currency", "segment", "age", "horizon", "items", "open_minor", "recovered_minor"]
+    return (
+        pl.concat(
+            [
+                whole.with_columns(segment=pl.lit(ALL_SEGMENTS)).select(columns),
+                parts.select(columns),
+            ]
+        )
+        .with_columns(pl.col("items").cast(pl.Int64))
+        .sort(
+            pl.col("currency"),
+            pl.col("segment") != ALL_SEGMENTS,
+            pl.col("segment"),
+            pl.col("age"),
+            pl.col("horizon"),
+        )
+    )
+
+
 def cleared_without_payment(
     items: pl.DataFrame, allocations: pl.DataFrame, cleared_on: date
 ) -> pl.DataFrame:

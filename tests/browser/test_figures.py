@@ -1,7 +1,8 @@
 """A credit manager reads the figures in real Chromium (Debian's, through Playwright): sign in,
 follow the header's link to the figures, pick two months as of 31 March (htmx swaps the
-figures), see the chart (an SVG named by its title) and the months table with the figures
-`arrears kpis` prints for the hand-worked ledger of tests/apps/reports/test_kpis_command.py.
+figures), see the chart (an SVG named by its title, its panels described) and the months and
+collectability tables with the figures `arrears kpis` prints for the hand-worked ledger of
+tests/apps/reports/test_kpis_command.py.
 Screenshots go to /tmp/dash-shots/ for a person to look at."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.apps.reports.test_kpis_command import hand_worked
+from tests.apps.reports.test_kpis_command import MARCH, hand_worked
 from tests.browser.conftest import needs_chromium
 from tests.web.conftest import signed_in
 
@@ -64,17 +65,16 @@ def test_a_credit_manager_opens_the_figures_and_sees_the_chart_and_the_months_ta
         page.evaluate("document.querySelector('#chart svg').getBoundingClientRect().height") > 100
     )
     march = page.locator("#table-months tbody tr", has_text="2026-03").inner_text().split("\t")
-    assert march == [
-        "2026-03",
-        "EUR",
-        "1,100.00",
-        "200.00",
-        "170.5",
-        "47.8",
-        "77.5",
-        "93.0",
-        "40.0",
+    assert march == MARCH
+    # the collectability curve per segment (risk tier) as of 31 March: only MORTAR's I3 (high
+    # risk, 300.00 due 14 Feb) has a complete 30-day window from its due date, and the ERP's
+    # credit is no recovery: 0.0 %; no 90- or 180-day window is complete yet
+    curve = page.locator("#table-curve tbody tr")
+    assert [curve.nth(i).inner_text().split("\t") for i in range(curve.count())] == [
+        ["all", "EUR", "0", "1", "0.0", "-", "-"],
+        ["high", "EUR", "0", "1", "0.0", "-", "-"],
     ]
+    assert "collectability curve" in (page.locator("#chart svg > desc").text_content() or "")
     assert page.locator("#table-collectors tbody tr").count() == 1  # cora, paid 400.00
     page.screenshot(path=str(SHOTS / "01-figures.png"), full_page=True)
     page.screenshot(path=str(SHOTS / "02-figures-top.png"))

@@ -30,6 +30,7 @@ from arrears.domain.kpi import (
     SNAPSHOT,
     cleared_without_payment,
     collectability,
+    collectability_by_segment,
     collector_figures,
     expected_cash,
     outstanding_parts,
@@ -200,6 +201,66 @@ def test_the_collectability_curve_measures_what_was_recovered_after_each_age():
     # age 60: Y's 1,500 and Z (2,500); by 90 nothing; by 150 Y's 1,500 (60%)
     assert [got["EUR", 60, h] for h in (30, 90)] == [(250_000, 0), (250_000, 150_000)]
     assert got["GBP", 0, 30] == (5_000, 0)
+
+
+def test_the_collectability_curve_per_segment_splits_the_whole_by_the_debtors_segment():
+    """The ledger of the test above, segmented: X (1,000, paid at 20 days) is a low-risk
+    debtor's, Y (2,000: 500 at 45 days, 1,500 at 100) and Z (1,000, never) a high-risk one's;
+    the GBP item has no segment."""
+    due = D(2026, 1, 31)
+    items = pl.DataFrame(
+        [
+            (1, "EUR", due, due, 100_000, "low"),
+            (2, "EUR", due, due, 200_000, "high"),
+            (3, "EUR", due, due, 100_000, "high"),
+            (4, "GBP", due, due, 5_000, None),
+        ],
+        schema={**ITEMS, "risk": pl.String},
+        orient="row",
+    )
+    payments = pl.DataFrame(
+        [(1, D(2026, 2, 20), 100_000), (2, D(2026, 3, 17), 50_000), (2, D(2026, 5, 11), 150_000)],
+        schema=PAYMENTS,
+        orient="row",
+    )
+    curve = collectability_by_segment(
+        items, payments, D(2026, 12, 31), segment="risk", ages=(0, 30), horizons=(30, 90, 180)
+    )
+    got = {
+        (r["currency"], r["segment"], r["age"], r["horizon"]): (
+            r["items"],
+            r["open_minor"],
+            r["recovered_minor"],
+        )
+        for r in curve.iter_rows(named=True)
+    }
+    # low at age 0: X's 1,000 open, all of it paid by day 20: 100 % within 30, 90 and 180;
+    # X is paid before day 30, so low has no line at age 30
+    assert [got["EUR", "low", 0, h] for h in (30, 90, 180)] == [(1, 100_000, 100_000)] * 3
+    assert ("EUR", "low", 30, 30) not in got
+    # high at age 0: Y + Z 3,000; nothing by day 30; Y's 500 by 90 (16.7 %); all Y's 2,000
+    # by 180 (66.7 %). At age 30 the same 3,000 open: 500 by day 60; 2,000 by 120 and 210
+    assert [got["EUR", "high", 0, h] for h in (30, 90, 180)] == [
+        (2, 300_000, 0),
+        (2, 300_000, 50_000),
+        (2, 300_000, 200_000),
+    ]
+    assert [got["EUR", "high", 30, h] for h in (30, 90, 180)] == [
+        (2, 300_000, 50_000),
+        (2, 300_000, 200_000),
+        (2, 300_000, 200_000),
+    ]
+    # the whole is the sum of its segments: at age 0, 4,000 open; 1,000 / 1,500 / 3,000
+    assert [got["EUR", "all", 0, h] for h in (30, 90, 180)] == [
+        (3, 400_000, 100_000),
+        (3, 400_000, 150_000),
+        (3, 400_000, 300_000),
+    ]
+    # an item without a segment is counted under "none", and currencies stay apart
+    assert got["GBP", "none", 0, 30] == got["GBP", "all", 0, 30] == (1, 5_000, 0)
+    # per currency the whole comes first, then the segments alphabetically
+    eur = curve.filter(pl.col("currency") == "EUR")["segment"].unique(maintain_order=True)
+    assert eur.to_list() == ["all", "high", "low"]
 
 
 def test_the_collectability_curve_never_reads_a_window_past_the_as_of_date():

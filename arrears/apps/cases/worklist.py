@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from arrears.apps.accounts.access import readable_owner, require
 from arrears.apps.accounts.models import Membership
@@ -39,9 +39,12 @@ from arrears.apps.ledger.models import (
     Allocation,
     Company,
     Debtor,
+    ImportBatch,
+    ImportKind,
     OpenItem,
     Payment,
 )
+from arrears.domain import kpi
 from arrears.domain import propensity as P
 from arrears.domain.access import PersonRole, Verb, decide
 from arrears.domain.ladder import Channel, Role
@@ -108,10 +111,16 @@ def worklist(
     meta = _action_rows(ask)
     if meta.height == 0:
         return []
-    # whether the company has an active propensity model, read with the company (no query
-    # more without one)
+    # whether the company has an active propensity model, and when it last imported the ERP's
+    # items (what the ERP cleared without a payment is dated then), read with the company (no
+    # query more without a model)
     active = PropensityModel.objects.filter(company_id=OuterRef("pk"), active=True)
-    company = Company.objects.annotate(learned=Exists(active)).get(pk=company_id)
+    imported = ImportBatch.objects.filter(
+        company_id=OuterRef("pk"), kind=ImportKind.ITEMS, at__date__lte=on
+    ).order_by("-at")
+    company = Company.objects.annotate(
+        learned=Exists(active), items_imported_at=Subquery(imported.values("at")[:1])
+    ).get(pk=company_id)
     factors = conversion_factors(company=company, as_of=on)
     scored = score_actions(meta, _items(company_id, ask), on=on, factors=factors)
     if bucket is not None:
@@ -125,7 +134,9 @@ def worklist(
             # the rule-based order (`arrears propensity show` says why; a retrain mends it).
             model = None
     if model is not None:
-        scored = _learned(scored, model, _history(company_id, ask), on)
+        at = company.items_imported_at
+        cleared_on = min(at.date(), on) if at is not None else on
+        scored = _learned(scored, model, _history(company_id, ask), on, cleared_on)
     ordered = in_priority_order(scored).join(
         meta.drop(*ACTIONS_SCHEMA.keys() - {"action_id"}), on="action_id", maintain_order="left"
     )
@@ -472,24 +483,18 @@ def _learned(
     model: P.Model,
     history: tuple[pl.DataFrame, pl.DataFrame],
     on: date,
+    cleared_on: date,
 ) -> pl.DataFrame:
     """The lines ranked by the learned expected recovery: the case's overdue amount in the
     company currency x the probability its items are paid (their open-balance-weighted mean),
-    with the `TOP_DRIVERS` features that moved it most. All the lines' items in one batch."""
+    with the `TOP_DRIVERS` features that moved it most. All the lines' items in one batch.
+
+    What the ERP cleared beyond the payments (a credit note set against an item) is settled,
+    as in the backtest, on `cleared_on`: the day of the latest items import by `on`, when
+    arrears learned of it (the KPIs' rule). Dated on the worklist's day instead, it would make
+    the debtor look later every day the list is read."""
     items, paid = history
-    # what the ERP cleared beyond the payments (a credit) is settled, as in the backtest
-    cleared = items.join(
-        paid.group_by("item_id").agg(allocated=pl.col("amount_minor").sum()),
-        on="item_id",
-        how="left",
-    ).select(
-        "item_id",
-        paid_on=pl.lit(on),
-        amount_minor=pl.col("amount_minor")
-        - pl.col("allocated").fill_null(0)
-        - pl.col("open_minor"),
-    )
-    payments = pl.concat([paid, cleared.filter(pl.col("amount_minor") > 0)])
+    payments = pl.concat([paid, kpi.cleared_without_payment(items, paid, cleared_on)])
     snap = P.snapshot(
         items.drop("open_minor").with_columns(disputed=pl.lit(False)), payments, on, model.horizon
     )

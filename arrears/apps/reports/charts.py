@@ -3,9 +3,10 @@ display): as PNG or SVG files (`arrears kpis --chart FILE`, `write_chart`) and a
 the desk's figures page (`chart_svg`). One drawing makes both.
 
 Per currency (the company's own first, then the others alphabetically; at most
-`MAX_CURRENCIES`), one row of two panels:
-DSO, best possible DSO and CEI by month; and the ageing at each month's end, stacked by days
-past due. Figures come from the same tables the terminal prints (presentation.py): a chart
+`MAX_CURRENCIES`), one row of three panels:
+DSO, best possible DSO and CEI by month; the ageing at each month's end, stacked by days
+past due; and the collectability curve: the share recovered within 30, 90 and 180 days after
+each age, a colour per segment (the whole ledger in black), a line style per horizon. Figures come from the same tables the terminal prints (presentation.py): a chart
 never computes a figure of its own. Positions on the page are floats; the figures are not.
 
 An SVG names itself for a screen reader: a `<title>` (the chart's heading) and a `<desc>` (what
@@ -45,10 +46,15 @@ FORMATS = (".png", ".svg")
 MAX_CURRENCIES = 3
 BUCKET_COLOURS = ("#9ecae1", "#fdd0a2", "#fdae6b", "#f16913", "#a63603")
 DESCRIPTION = (
-    "For each currency (at most {most}, the company's own first), two panels. Left: DSO, "
-    "best possible DSO and CEI month by month. Right: what was open at each month's end, "
-    "stacked by days past due. The figures are those of the tables 'months' and 'ageing'."
+    "For each currency (at most {most}, the company's own first), three panels. Left: DSO, "
+    "best possible DSO and CEI month by month. Middle: what was open at each month's end, "
+    "stacked by days past due. Right: the collectability curve, the share of what was open "
+    "at each age (days overdue) recovered within 30, 90 and 180 days, for the whole ledger "
+    "and per segment (the debtor's risk tier). The figures are those of the tables "
+    "'months', 'ageing' and 'curve'."
 )
+SEGMENT_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e")  # after 'all'
+HORIZON_STYLES = ("-", "--", ":")  # 30, 90, 180 days
 CHART_ID = "kpi-chart"  # the title's and the description's ids: `CHART_ID-title`, `-desc`
 _DRAWING = threading.Lock()
 _SVG_START = re.compile(r"<svg\b[^>]*>")
@@ -107,20 +113,21 @@ def chart_svg(report: KpiReport, *, standalone: bool = False) -> str:
 def _draw(report: KpiReport, kind: str) -> bytes:
     """The report's charts as a PNG or an SVG file's bytes."""
     by_name = {t.name: t for t in tables(report)}
-    months, ageing = by_name["months"], by_name["ageing"]
+    months, ageing, curve = by_name["months"], by_name["ageing"], by_name["curve"]
     currencies = _company_currency_first(months, report.currency)[:MAX_CURRENCIES]
     rows = max(1, len(currencies))
     metadata = {"Date": None} if kind == "svg" else {}
     out = io.BytesIO()
     with _DRAWING, matplotlib.rc_context({"svg.hashsalt": "arrears"}):
-        fig = Figure(figsize=(12, 4 * rows))
-        axes = fig.subplots(rows, 2, squeeze=False)
+        fig = Figure(figsize=(18, 4 * rows))
+        axes = fig.subplots(rows, 3, squeeze=False)
         fig.suptitle(chart_title(report))
         if not currencies:
             axes[0][0].text(0.5, 0.5, "no receivables yet", ha="center")
         for row, currency in zip(axes, currencies, strict=False):
             _trend(row[0], months, currency)
             _stacked(row[1], ageing, currency)
+            _curve(row[2], curve, currency)
         fig.tight_layout()
         fig.savefig(out, format=kind, metadata=metadata)
     return out.getvalue()
@@ -163,3 +170,39 @@ def _stacked(ax: Axes, ageing: Table, currency: str) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.legend(title="days past due", fontsize=8)
     ax.set_title(f"{currency}: ageing at each month's end")
+
+
+def _curve(ax: Axes, curve: Table, currency: str) -> None:
+    """The currency's collectability curve: per segment ('all' first, in black) and horizon,
+    the share recovered (the table's percentages) against the age; no window, no point."""
+    rows = [r for r in curve.rows if r[1] == currency]
+    segments = list(dict.fromkeys(str(r[0]) for r in rows))
+    horizons = curve.header[4:]
+    colours = {"all": "black"} | {
+        s: SEGMENT_COLOURS[i % len(SEGMENT_COLOURS)]
+        for i, s in enumerate(x for x in segments if x != "all")
+    }
+    for segment in segments:
+        mine = [r for r in rows if r[0] == segment]
+        ages = [_pos(r[2]) or 0.0 for r in mine]
+        for j, (name, style) in enumerate(zip(horizons, HORIZON_STYLES, strict=False)):
+            ax.plot(
+                ages,
+                _line(mine, 4 + j),
+                style,
+                marker="o",
+                markersize=3,
+                color=colours[segment],
+                label=f"{segment}, {name.removesuffix(' (%)')}",
+            )
+    ages_read = sorted({_pos(r[2]) or 0.0 for r in rows})
+    if ages_read:
+        ax.set_xticks(ages_read, [f"{a:.0f}" for a in ages_read])
+    ax.set_xlabel("age (days overdue)")
+    ax.set_ylabel("recovered (%)")
+    ax.set_ylim(0, 105)
+    if segments:
+        ax.legend(fontsize=6, ncol=max(1, len(segments) // 2))
+    else:
+        ax.text(0.5, 0.5, "no complete window yet", ha="center", transform=ax.transAxes)
+    ax.set_title(f"{currency}: collectability by segment")

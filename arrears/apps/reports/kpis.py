@@ -23,6 +23,7 @@ from arrears.apps.ledger.models import (
     DUNNABLE_KINDS,
     Allocation,
     Company,
+    Debtor,
     ImportBatch,
     ImportKind,
     OpenItem,
@@ -69,7 +70,7 @@ class KpiReport:
     promises: dict[str, kpi.PromiseFigures]  # resolved in the last month, per currency
     expected: pl.DataFrame  # kpi.expected_cash from today
     collectors: pl.DataFrame  # kpi.collector_figures over the last month
-    curve: pl.DataFrame  # kpi.collectability as of the day
+    curve: pl.DataFrame  # kpi.collectability_by_segment as of the day (segment: risk tier)
     cleared_on: date  # the day clearances the ERP made without a payment are counted on
     all_collectors: bool  # False: the reader sees their own line only
 
@@ -129,7 +130,7 @@ def kpi_report(*, actor: Any, company: Company, as_of: date, months: int = MONTH
         ),
         expected=kpi.expected_cash(_commitments(company), as_of),
         collectors=collectors,
-        curve=kpi.collectability(items, payments, as_of, credits=credits),
+        curve=kpi.collectability_by_segment(items, payments, as_of, credits=credits),
         cleared_on=cleared_on,
         all_collectors=everyone,
     )
@@ -164,11 +165,17 @@ def _frame(rows: Iterable[Sequence[Any]], schema: Mapping[str, Any]) -> pl.DataF
     return pl.DataFrame(list(rows), schema=dict(schema), orient="row")
 
 
-ITEMS_OPEN: dict[str, Any] = {**kpi.ITEMS, "debtor_id": pl.Int64, "open_minor": pl.Int64}
+ITEMS_OPEN: dict[str, Any] = {
+    **kpi.ITEMS,
+    "debtor_id": pl.Int64,
+    "segment": pl.String,  # the debtor's risk tier: the segment its ladder is chosen by
+    "open_minor": pl.Int64,
+}
 _ITEMS_SQL = """
 SELECT i.id AS item_id, i.currency, i.issue_date AS issued_on, i.due_date AS due_on,
-       i.original_minor AS amount_minor, i.debtor_id, i.open_minor
-FROM {item} i WHERE i.company_id = %s AND i.kind IN ({kinds})
+       i.original_minor AS amount_minor, i.debtor_id, d.risk_tier AS segment, i.open_minor
+FROM {item} i JOIN {debtor} d ON d.id = i.debtor_id
+WHERE i.company_id = %s AND i.kind IN ({kinds})
 """
 _ALLOCATIONS_SQL = """
 SELECT a.item_id, p.received_on AS paid_on, a.amount_minor
@@ -180,7 +187,8 @@ WHERE p.company_id = %s
 def ledger_history(
     company: Company, as_of: date
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, date]:
-    """The company's invoices (kpi.ITEMS, with debtor_id), the payments allocated to them,
+    """The company's invoices (kpi.ITEMS, with debtor_id and segment: the debtor's risk
+    tier), the payments allocated to them,
     and the credits (kpi.CREDITS): what the ERP cleared on an invoice beyond its payments (a
     credit note set against it), dated the day arrears learned of it (returned too)."""
     items, allocations = _ledger(company)
@@ -196,7 +204,7 @@ def _ledger(company: Company) -> tuple[pl.DataFrame, pl.DataFrame]:
     queries: credit notes are not sales, and their effect shows in what they cleared."""
     kinds = ", ".join(["%s"] * len(DUNNABLE_KINDS))
     items = read_frame(
-        _ITEMS_SQL.format(item=OpenItem._meta.db_table, kinds=kinds),
+        _ITEMS_SQL.format(item=OpenItem._meta.db_table, debtor=Debtor._meta.db_table, kinds=kinds),
         [company.pk, *[str(k) for k in DUNNABLE_KINDS]],
         ITEMS_OPEN,
     )

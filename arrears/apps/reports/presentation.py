@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+import polars as pl
+
 from arrears.apps.cases.models import PropensityModel
 from arrears.apps.reports.backtest import Backtest as BacktestResult
 from arrears.apps.reports.exports import Sheet, decimal_of, number_format
@@ -261,15 +263,41 @@ def _collectors(report: KpiReport) -> Table:
 
 
 def _curve(report: KpiReport) -> Table:
-    horizons = sorted(set(report.curve["horizon"].to_list())) or list(kpi.HORIZONS)
+    rows = curve_rows(report.curve)
+    horizons = curve_horizons(report.curve)
+    return Table(
+        "curve",
+        "Collectability: of what was still open when items reached each age (days overdue), "
+        "the share recovered within the days after; for the whole ledger ('all') and per "
+        "segment (the debtor's risk tier); only windows complete by the day count, so a "
+        "longer horizon reads fewer, older items ('items': those of the 30-day window)",
+        ["segment", "currency", "age (days)", "items", *(f"within {h} days (%)" for h in horizons)],
+        rows,
+        ratios=frozenset(range(4, 4 + len(horizons))),
+    )
+
+
+def curve_horizons(curve: pl.DataFrame) -> list[int]:
+    """The horizons (days after an age) a curve is read at, shortest first: the usual ones
+    (`kpi.HORIZONS`, shown '-' until a window is complete) and any other it holds."""
+    return sorted(set(kpi.HORIZONS) | set(curve["horizon"].to_list()))
+
+
+def curve_rows(curve: pl.DataFrame) -> list[list[Cell]]:
+    """`kpi.collectability_by_segment`'s rows as a table's: per segment, currency and age,
+    the items that reached the age (those whose shortest window is complete) and the share
+    recovered within each horizon, in percent (no figure: that window is not complete)."""
+    horizons = curve_horizons(curve)
     rows: list[list[Cell]] = []
-    for (cur, age), group in report.curve.group_by(["currency", "age"], maintain_order=True):
+    groups = curve.group_by(["currency", "segment", "age"], maintain_order=True)
+    for (cur, segment, age), group in groups:
         by_horizon = {r["horizon"]: r for r in group.iter_rows(named=True)}
-        first = next(iter(by_horizon.values()))
+        first = by_horizon[min(by_horizon)]
         rows.append(
             [
-                str(age),
+                str(segment),
                 str(cur),
+                int(str(age)),
                 first["items"],
                 *(
                     one_place(
@@ -283,14 +311,7 @@ def _curve(report: KpiReport) -> Table:
                 ),
             ]
         )
-    return Table(
-        "curve",
-        "Collectability: of what was still open when items reached each age (days overdue), "
-        "the share recovered within the days after",
-        ["age (days)", "currency", "items", *(f"within {h} days (%)" for h in horizons)],
-        rows,
-        ratios=frozenset(range(3, 3 + len(horizons))),
-    )
+    return rows
 
 
 MONTHS_RANGE = "a number of months from 1 to {most}"

@@ -9,9 +9,17 @@ against spreadsheet formulas (`exports.neutralise`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from arrears.apps.cases.presentation import late_words, overdue_words, reasons_words, say, why_words
+from arrears.apps.cases.presentation import (
+    driver_words,
+    late_words,
+    overdue_words,
+    reasons_words,
+    say,
+    why_words,
+)
 from arrears.apps.cases.worklist import WorklistLine
 from arrears.apps.reports.exports import (
     decimal_of,
@@ -19,6 +27,7 @@ from arrears.apps.reports.exports import (
     write_rows_csv,
     write_rows_xlsx,
 )
+from arrears.domain import propensity as P
 
 NAME_WIDTH = 28  # terminal only: long names are cut so that the reasons stay in view
 
@@ -43,6 +52,8 @@ HEADER = [
     "expected recovery",
     "score",
     "reasons",
+    f"p paid in full within {P.HORIZON} days",  # the model's; empty: ranked by the rule
+    "what moved p most",
 ]
 _AMOUNTS = {10: "currency", 12: "company", 17: "company"}  # column -> whose decimals
 
@@ -70,12 +81,23 @@ def _cells(line: WorklistLine) -> list[object]:
         decimal_of(r.expected_minor, line.company_currency),
         r.score,
         reasons_words(line),
+        None if line.p_paid is None else p_shown(line.p_paid),
+        "; ".join(driver_words(f, v, pts) for f, v, pts in line.drivers),
     ]
 
 
+def p_shown(p: float) -> Decimal:
+    """A probability as the files hold it: exact to three decimals, half-up."""
+    return Decimal(repr(p)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
 def write_csv(lines: Sequence[WorklistLine], path: str | Path) -> None:
-    """Every figure of every line; amounts as exact decimal text ('1234.50')."""
-    rows = ([f"{c:f}" if i in _AMOUNTS else c for i, c in enumerate(_cells(x))] for x in lines)
+    """Every figure of every line; amounts as exact decimal text ('1234.50'); no
+    probability (no model ranks the list) as an empty cell."""
+    rows = (
+        ["" if c is None else f"{c:f}" if i in _AMOUNTS else c for i, c in enumerate(_cells(x))]
+        for x in lines
+    )
     write_rows_csv(HEADER, rows, path)
 
 

@@ -29,8 +29,16 @@ def acme():
     return hand_worked()
 
 
+# March's line of the months table, as `arrears kpis` prints it and the figures page shows it
+# for the ledger of `hand_worked` as of 31 March (worked out in
+# test_march_dso_cei_and_countback_are_those_worked_by_hand):
+# month, currency, AR at the end, net credit sales, DSO, countback DSO, BPDSO, ADD, CEI
+MARCH = ["2026-03", "EUR", "1,100.00", "200.00", "170.5", "47.8", "77.5", "93.0", "40.0"]
+
+
 def hand_worked():
-    """acme (EUR): cora owns BRICK, olaf owns MORTAR; maria manages.
+    """acme (EUR): cora owns BRICK (a medium-risk debtor), olaf owns MORTAR (high risk);
+    maria manages.
     - I1 (BRICK): issued 1 Feb, due 3 Mar, 1,000.00; 400.00 paid on 10 Mar; 600.00 open.
     - I2 (BRICK): issued 1 Mar, due 31 Mar, 500.00, open.
     - I3 (MORTAR): issued 15 Jan, due 14 Feb, 300.00, cleared by the ERP without a payment
@@ -41,7 +49,7 @@ def hand_worked():
     cora, olaf = factories.collector("cora", c), factories.collector("olaf", c)
     factories.credit_manager("maria", c)
     brick = factories.debtor(c, code="BRICK", owner=cora)
-    mortar = factories.debtor(c, code="MORTAR", owner=olaf)
+    mortar = factories.debtor(c, code="MORTAR", owner=olaf, risk_tier="high")
     i1 = factories.item(
         brick, due=date(2026, 3, 3), issue_date=date(2026, 2, 1), amount=1000_00, open_=600_00
     )
@@ -84,18 +92,7 @@ def test_march_dso_cei_and_countback_are_those_worked_by_hand(acme):
     # is not collected: counted as a payment it would read 53.8 %);
     # countback (gross monthly sales): March's 500 leaves 600 of February's 1,000:
     # 31 + 600/1,000 x 28 = 47.8.
-    march = row(kpis(), "2026-03")
-    assert march == [
-        "2026-03",
-        "EUR",
-        "1,100.00",
-        "200.00",
-        "170.5",
-        "47.8",
-        "77.5",
-        "93.0",
-        "40.0",
-    ]
+    assert row(kpis(), "2026-03") == MARCH
 
 
 def test_the_ageing_over_time_shows_each_month_end_by_days_past_due(acme):
@@ -104,6 +101,27 @@ def test_the_ageing_over_time_shows_each_month_end_by_days_past_due(acme):
     assert row(text, "2026-02-28") == ["2026-02-28", "EUR", "1,000.00", "300.00"] + ["0.00"] * 3
     # 31 Mar: I2 current 500, I1 28 days overdue 600; I3 cleared.
     assert row(text, "2026-03-31") == ["2026-03-31", "EUR", "500.00", "600.00"] + ["0.00"] * 3
+
+
+def test_the_collectability_curve_is_shown_for_the_whole_ledger_and_per_risk_tier(acme):
+    # As of 30 June, age 0 (the due date): I1 (medium) 1,000 open on 3 Mar, 400 paid 7 days
+    # later; I2 (medium) 500 open on 31 Mar, nothing paid; I3 (high) 300 open on 14 Feb, the
+    # ERP's credit (dated 30 Jun) is no recovery. Within 30 days and within 90 days alike:
+    # medium 400 / 1,500 = 26.7 %, high 0 / 300 = 0.0 %, all 400 / 1,800 = 22.2 %; no
+    # 180-day window is complete yet ('-').
+    # Age 30: I1 600 (from 2 Apr), I3 300 (from 16 Mar), I2 500 (from 30 Apr): nothing paid
+    # within 30 days; only I3's 90-day window (to 14 Jun) is complete: 0.0 %.
+    text = terminal.run(
+        "kpis", "--company", "acme", "--as-of", "2026-06-30", "--months", "1", as_="maria"
+    )
+    curve = text.split("Collectability")[1].split("\n\n")[0]
+    lines = {tuple(cells[:3]): cells[3:] for cells in map(str.split, curve.splitlines())}
+    assert lines["all", "EUR", "0"] == ["3", "22.2", "22.2", "-"]
+    assert lines["medium", "EUR", "0"] == ["2", "26.7", "26.7", "-"]
+    assert lines["high", "EUR", "0"] == ["1", "0.0", "0.0", "-"]
+    assert lines["all", "EUR", "30"] == ["3", "0.0", "0.0", "-"]
+    assert lines["high", "EUR", "30"] == ["1", "0.0", "0.0", "-"]
+    assert lines["medium", "EUR", "30"] == ["2", "0.0", "-", "-"]
 
 
 def test_a_credit_manager_sees_every_collectors_line_a_collector_only_their_own(acme):

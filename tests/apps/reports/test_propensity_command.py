@@ -5,11 +5,13 @@ uses another company's model."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+import polars as pl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from arrears.apps.cases.models import Action, Case, PropensityModel
 from arrears.apps.cases.presentation import reasons_words
@@ -202,3 +204,96 @@ def test_with_a_model_the_number_of_queries_does_not_grow_with_the_lines(acme): 
     with CaptureQueriesContext(connection) as many:
         assert len(_list(acme)) == 6
     assert len(one) == len(many)
+
+
+def test_what_the_erp_cleared_counts_as_settled_on_the_import_day_not_the_worklists(
+    acme,  # noqa: F811
+    monkeypatch,
+):
+    """D0's invoice of 300.00, due 40 days before the list, cleared by the ERP without a
+    payment (a credit note) and learned by an items import 20 days before the list: the
+    history the model reads settles it on the import's day, so the debtor's days late on it
+    are 20, not 40 (and do not grow each day the list is read)."""
+    from arrears.apps.cases import worklist as W
+    from arrears.apps.ledger.models import ImportBatch, ImportKind
+
+    _train(acme)
+    _to_work(acme)
+    d0 = Debtor.objects.get(company=acme, code="D0")
+    credited = factories.item(d0, due=AS_OF - timedelta(days=40), amount=300_00, open_=0)
+    batch = ImportBatch.objects.create(
+        company=acme,
+        kind=ImportKind.ITEMS,
+        filename="items.csv",
+        sha256="0" * 64,
+        rows=1,
+        created=1,
+        updated=0,
+        unchanged=0,
+    )
+    imported = timezone.make_aware(datetime.combine(AS_OF - timedelta(days=20), time(12)))
+    ImportBatch.objects.filter(pk=batch.pk).update(at=imported)
+    later = ImportBatch.objects.create(  # after the list's day: not known on it
+        company=acme,
+        kind=ImportKind.ITEMS,
+        filename="next.csv",
+        sha256="1" * 64,
+        rows=1,
+        created=0,
+        updated=1,
+        unchanged=0,
+    )
+    ImportBatch.objects.filter(pk=later.pk).update(at=imported + timedelta(days=30))
+    seen: list[pl.DataFrame] = []
+    snapshot = P.snapshot
+
+    def spy(items, payments, as_of, horizon=P.HORIZON):
+        seen.append(payments)
+        return snapshot(items, payments, as_of, horizon)
+
+    monkeypatch.setattr(W.P, "snapshot", spy)
+    assert _list(acme)[0].p_paid is not None
+    cleared = seen[0].filter(pl.col("item_id") == credited.pk)
+    assert cleared.rows() == [(credited.pk, AS_OF - timedelta(days=20), 300_00)]
+
+
+def test_the_worklists_files_carry_p_and_what_moved_it_per_line(acme, tmp_path):  # noqa: F811
+    import csv
+
+    from openpyxl import load_workbook
+
+    _train(acme)
+    _to_work(acme)
+    lines = {f"A{x.action_id}": x for x in _list(acme)}
+    terminal.run(
+        "worklist", "--company", "acme", "--on", AS_OF.isoformat(),
+        "--csv", str(tmp_path / "w.csv"), "--xlsx", str(tmp_path / "w.xlsx"), as_="cora",
+    )  # fmt: skip
+    with open(tmp_path / "w.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(lines) == 6
+    for r in rows:
+        line = lines[r["action number"]]
+        assert line.p_paid is not None
+        assert r["p paid in full within 30 days"] == f"{line.p_paid:.3f}"
+        moved = r["what moved p most"].split("; ")
+        assert len(moved) == len(line.drivers) and all(m.endswith(" pts)") for m in moved)
+    sheet = load_workbook(tmp_path / "w.xlsx")["worklist"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("p paid in full within 30 days")
+    first = [c.value for c in sheet[2]]
+    assert float(first[column]) == round(lines[first[1]].p_paid, 3)  # type: ignore[arg-type]
+
+
+def test_without_a_model_the_worklists_files_leave_p_empty(acme, tmp_path):  # noqa: F811
+    import csv
+
+    _to_work(acme)
+    terminal.run(
+        "worklist", "--company", "acme", "--on", AS_OF.isoformat(),
+        "--csv", str(tmp_path / "w.csv"), as_="cora",
+    )  # fmt: skip
+    with open(tmp_path / "w.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and all(r["p paid in full within 30 days"] == "" for r in rows)
+    assert all(r["what moved p most"] == "" for r in rows)
