@@ -15,6 +15,11 @@ class CommunicationsConfig(AppConfig):
         register(WORDS, enrich=enrich)
         register(TEMPLATE_WORDS)
 
+        from arrears.apps.common.decisions import register as decision_register
+        from arrears.apps.communications.decisions import FEE_WAIVERS
+
+        decision_register(FEE_WAIVERS)  # fee waivers wait for a credit manager (rule 9)
+
         from arrears.apps.cases.services.run import after_ladder_register
         from arrears.apps.communications.fees import fees_charge
         from arrears.apps.communications.outbox import outbox_waiting, outbox_write

@@ -149,6 +149,15 @@ def limitation_words(lim: Any) -> str:
     return f"{lim.item}: time-barred after {lim.expires_on} ({lim.rule}){restarted}{barred}"
 
 
+def fee_waiting_figures(fee: Any) -> tuple[str, ...]:
+    """A fee waiver asked for, as the approvals page lists it: the fee and where it was charged."""
+    amount = Money.from_minor(fee.amount_minor, fee.currency)
+    return (
+        f"{FEE_KIND_WORDS.get(fee.kind, fee.kind)} {amount} on item {fee.item.number}",
+        f"charged at step {fee.step_code} on {fee.charged_on}",
+    )
+
+
 def waiver_words(waiver: Any) -> str:
     """What became of a waiver: asked (for a credit manager), approved or refused."""
     if waiver.status == "requested":
