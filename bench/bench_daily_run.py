@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -160,9 +161,16 @@ def main() -> None:
         "--runs-only", action="store_true", help="skip the decide-vs-reference comparisons"
     )
     o = parser.parse_args()
-    source = db_name(o.items, o.seed, o.as_of, "imported")
+    # ARREARS_BENCH_SOURCE: run on a copy of another prefix's import (a before/after pair
+    # sharing one imported database; each run's copy is migrated by its own code)
+    source = os.environ.get("ARREARS_BENCH_SOURCE") or db_name(
+        o.items, o.seed, o.as_of, "imported"
+    )
     url = use_database(db_name(o.items, o.seed, o.as_of, "run"), copy_of=source)
     print(f"database: {db_tag()} {url} (a copy of {source})")
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)  # migrations newer than the import
     from arrears.apps.ledger.models import Company
 
     company = Company.objects.get(code=COMPANY)
