@@ -90,9 +90,11 @@ def test_runs_write_only_rows_of_their_own_company(w):
         assert mine.exists()
         assert not mine.exclude(debtor__company=company).exists()
         assert not mine.exclude(driving_item=None).exclude(driving_item__company=company).exists()
-        assert not ItemStep.objects.filter(item__company=company).exclude(
-            item__debtor__cases__company=company
-        ).exists()
+        assert (
+            not ItemStep.objects.filter(item__company=company)
+            .exclude(item__debtor__cases__company=company)
+            .exists()
+        )
         for model in (CaseEvent, Action):
             rows = model.objects.filter(case__company=company).exclude(run=None)
             assert rows.exists()
