@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -119,6 +120,7 @@ LABELS = {
     "mass": "mass-change day (three days later)",
 }
 REF_REPEAT = 3
+PROFILE: set[str] = set()  # --profile: the kinds of day to profile
 
 
 def reference_seconds(company: Any, as_of: date) -> float:
@@ -138,9 +140,20 @@ def _run(company: Any, as_of: date, kind: str, ledger_items: int) -> dict[str, A
     from arrears.apps.cases.services import run_daily
 
     ref = reference_seconds(company, as_of)
+    profiler = None
+    if kind in PROFILE:  # pyinstrument (the `bench` extra): where this kind of day's time goes
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.005)
+        profiler.start()
     t, cpu = time.perf_counter(), time.process_time()
     result = run_daily(actor=bench_admin(), company=company, as_of=as_of)
     s, cpu = time.perf_counter() - t, time.process_time() - cpu
+    if profiler is not None:
+        profiler.stop()
+        out = OUT / f"profile-{db_tag()}-{ledger_items}-{kind}.txt"
+        out.write_text(profiler.output_text(unicode=False, color=False, show_all=False))
+        print(f"  profile: {out}")
     rate = f"{ledger_items / s:,.0f} items/s ({result.counts.get('items', 0) / s:,.0f} open/s)"
     print(f"run_daily, {LABELS[kind]:<36} {s:8.2f} s  {rate}", flush=True)
     print(f"  reference whole decision {ref:.3f} s; run / reference {s / ref:.2f} x")
@@ -186,11 +199,22 @@ def main() -> None:
         help="price the ladders' steps (reminder EUR 5, firm demand 1%%, final notice the "
         "statutory compensation): the run charges fees (docs/fees-and-limitation.md)",
     )
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="kinds of day to profile with pyinstrument, comma-separated (first,same,next,mass)",
+    )
     o = parser.parse_args()
-    source = db_name(o.items, o.seed, o.as_of, "imported")
+    PROFILE.update(k for k in o.profile.split(",") if k)
+    # ARREARS_BENCH_SOURCE: run on a copy of another prefix's import (a before/after pair
+    # sharing one imported database; each run's copy is migrated by its own code)
+    source = os.environ.get("ARREARS_BENCH_SOURCE") or db_name(o.items, o.seed, o.as_of, "imported")
     stage = "run-fees" if o.fees else "run"
     url = use_database(db_name(o.items, o.seed, o.as_of, stage), copy_of=source)
     print(f"database: {db_tag()} {url} (a copy of {source})")
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)  # migrations newer than the import
     from arrears.apps.ledger.models import Company
 
     company = Company.objects.get(code=COMPANY)

@@ -131,3 +131,39 @@ def test_the_worklist_page_s_query_count_does_not_grow_with_its_lines(w):
     text = client.get(URL).content.decode()
     assert "13 actions due" in text
     assert _queries(client) == one
+
+
+# How the page sorted before it sorted on the frame: Python's sort of every line.
+_PYTHON_SORTS = {
+    "rank": lambda x: x.rank,
+    "debtor": lambda x: (x.debtor_code, x.rank),
+    "action": lambda x: (x.step_code, x.rank),
+    "due": lambda x: (x.due_on, x.rank),
+    "late": lambda x: (-x.reasons.days_late, x.rank),
+    "overdue": lambda x: (-x.reasons.overdue_company_minor, x.rank),
+    "days": lambda x: (-x.reasons.days_overdue, x.rank),
+}
+
+
+def test_every_sort_of_the_page_agrees_with_sorting_every_line_and_keeps_ranks(w):
+    from arrears.apps.cases.worklist import worklist, worklist_lines
+
+    for n in range(6):  # lines that differ in debt and code, with ties
+        made = _called(w.acme, w.cora, f"D1{5 - n}{n % 2}", f"Sorted {n}")
+        made.items.update(original_minor=1_000_00 * (n % 3 + 1), open_minor=1_000_00 * (n % 3 + 1))
+    run_as_admin(company=w.acme, as_of=AS_OF)
+    on = AS_OF
+    every = worklist(actor=w.cora, company_id=w.acme.pk, on=on)
+    lines = worklist_lines(actor=w.cora, company_id=w.acme.pk, on=on)
+    assert len(every) == len(lines) >= 7
+    assert [x.rank for x in every] == list(range(1, len(every) + 1))
+    for key, python in _PYTHON_SORTS.items():
+        for reverse in (False, True):
+            sort = f"-{key}" if reverse else key
+            got, _ = worklist_view._sorted(lines, sort)
+            want = sorted(every, key=python, reverse=reverse)
+            assert list(got) == want, sort
+            assert got[2:5] == want[2:5] and got[-1] == want[-1], sort
+    # the other collector's list is not in cora's, and carl cannot read cora's at all
+    assert not {x.debtor_code for x in every} & {"D200"}
+    assert len(worklist_lines(actor=w.olga, company_id=w.globex.pk, on=on)) == 1

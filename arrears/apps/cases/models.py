@@ -14,6 +14,34 @@ from arrears.apps.ledger.models import Company, Debtor, OpenItem
 from arrears.domain.actions import ActionState, NextActionKind, Outcome
 from arrears.domain.ladder import Channel, Mode, Role
 
+# The foreign keys the database does not check (`db_constraint=False`), each marked
+# RUN_GUARANTEED where it is declared: the daily run writes these columns in bulk, and on
+# PostgreSQL checking them cost a lookup (and a row lock) per inserted row at COMMIT, about
+# half of a first run's time (issue #13 §6). The run itself guarantees what they checked:
+# - every id it writes comes from a row it read in the same transaction (items and debtors
+#   from `run_items`, cases from the `cases_case` read right after inserting them) or made
+#   itself (its own `Run` row, its company, which it holds the run lock of);
+# - no code deletes a company, debtor, open item, case or run row (imports close items, they
+#   never delete them); the Django admin and any ORM delete still apply each key's
+#   `on_delete` (PROTECT, CASCADE, SET_NULL), which Django enforces itself, not the database.
+# `tests/apps/cases/test_run_rows_unchecked.py` checks that a run leaves no row pointing at
+# nothing, that these are exactly the unchecked keys, and that `on_delete` still holds. Every
+# other key stays checked by the database: the rows people write at the desk (actors, owners,
+# promises, plans, approvals) are few and keep their constraints.
+RUN_GUARANTEED = (
+    ("cases_itemstep", "item_id", "ledger_openitem"),
+    ("cases_credithold", "debtor_id", "ledger_debtor"),
+    ("cases_case", "company_id", "ledger_company"),
+    ("cases_case", "debtor_id", "ledger_debtor"),
+    ("cases_case", "driving_item_id", "ledger_openitem"),
+    ("cases_caseevent", "case_id", "cases_case"),
+    ("cases_caseevent", "run_id", "cases_run"),
+    ("cases_action", "case_id", "cases_case"),
+    ("cases_action", "run_id", "cases_run"),
+    ("cases_holdchange", "debtor_id", "ledger_debtor"),
+    ("cases_holdchange", "run_id", "cases_run"),
+)
+
 
 class Strategy(models.Model):
     """A ladder and the segment of debtors it applies to (lowest priority first)."""
@@ -82,7 +110,11 @@ class ItemStep(models.Model):
     """
 
     item = models.OneToOneField(
-        OpenItem, primary_key=True, on_delete=models.CASCADE, related_name="ladder"
+        OpenItem,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="ladder",
+        db_constraint=False,  # RUN_GUARANTEED
     )
     strategy_code = models.CharField(max_length=32)
     step = models.SmallIntegerField()
@@ -101,7 +133,11 @@ class CreditHold(models.Model):
     """
 
     debtor = models.OneToOneField(
-        Debtor, primary_key=True, on_delete=models.CASCADE, related_name="credit_hold"
+        Debtor,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="credit_hold",
+        db_constraint=False,  # RUN_GUARANTEED
     )
 
     def __str__(self) -> str:
@@ -171,8 +207,12 @@ class ClosedReason(models.TextChoices):
 class Case(models.Model):
     """The collection file of one debtor in one currency: owner, step, next action (§1-2)."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="cases")
-    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="cases")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="cases", db_constraint=False
+    )  # RUN_GUARANTEED
+    debtor = models.ForeignKey(
+        Debtor, on_delete=models.PROTECT, related_name="cases", db_constraint=False
+    )  # RUN_GUARANTEED
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     closed_reason = models.CharField(max_length=16, choices=ClosedReason.choices, blank=True)
@@ -188,8 +228,13 @@ class Case(models.Model):
     open_minor = models.BigIntegerField(default=0)
     overdue_minor = models.BigIntegerField(default=0)
     oldest_due_on = models.DateField(null=True, blank=True)
-    driving_item = models.ForeignKey(
-        OpenItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    driving_item = models.ForeignKey(  # RUN_GUARANTEED
+        OpenItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     # The dated next action (§2), as the run last chose it: a ladder step, a review of the
     # case, or an open call or task (`arrears.domain.actions.NextActionKind`), with the step
@@ -285,8 +330,12 @@ class EventKind(models.TextChoices):
 class CaseEvent(models.Model):
     """A change to a case, with its reason: rule, inputs and run (answers "why is it here?")."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.PROTECT)
+    case = models.ForeignKey(  # RUN_GUARANTEED
+        Case, on_delete=models.CASCADE, related_name="events", db_constraint=False
+    )
+    run = models.ForeignKey(  # RUN_GUARANTEED
+        Run, null=True, blank=True, on_delete=models.PROTECT, db_constraint=False
+    )
     on = models.DateField()
     kind = models.CharField(max_length=16, choices=EventKind.choices)
     from_step = models.CharField(max_length=32, blank=True)
@@ -325,8 +374,12 @@ class Action(models.Model):
     message is queued, then sent, failed or cancelled (`arrears.domain.actions`).
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
-    run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.PROTECT)
+    case = models.ForeignKey(  # RUN_GUARANTEED
+        Case, on_delete=models.CASCADE, related_name="actions", db_constraint=False
+    )
+    run = models.ForeignKey(  # RUN_GUARANTEED
+        Run, null=True, blank=True, on_delete=models.PROTECT, db_constraint=False
+    )
     step_code = models.CharField(max_length=32)
     channel = models.CharField(max_length=16, choices=[(c.value, c.value) for c in Channel])
     role = models.CharField(max_length=16, choices=[(r.value, r.value) for r in Role])
@@ -369,8 +422,12 @@ class Action(models.Model):
 class HoldChange(models.Model):
     """A credit hold set or lifted on a debtor (§3), with the rule and the figures behind it."""
 
-    debtor = models.ForeignKey(Debtor, on_delete=models.CASCADE, related_name="hold_changes")
-    run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.PROTECT)
+    debtor = models.ForeignKey(  # RUN_GUARANTEED
+        Debtor, on_delete=models.CASCADE, related_name="hold_changes", db_constraint=False
+    )
+    run = models.ForeignKey(  # RUN_GUARANTEED
+        Run, null=True, blank=True, on_delete=models.PROTECT, db_constraint=False
+    )
     on = models.DateField()
     hold = models.BooleanField()
     reason = models.JSONField(default=dict)

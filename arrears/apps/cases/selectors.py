@@ -125,7 +125,12 @@ _KINDS = ", ".join(f"'{k.value}'" for k in DUNNABLE_KINDS)
 def run_items(*, company: Company) -> pl.DataFrame:
     """Open dunnable items with their place on the ladder and what the desk holds for them; an
     item a defaulted plan made due at once is dunned from that date (§6-7 acceleration)."""
-    return due_after_acceleration(_open_items(company))
+    return due_after_acceleration(run_items_stored(company=company))
+
+
+def run_items_stored(*, company: Company) -> pl.DataFrame:
+    """`run_items` as stored: `due_date` as the ERP gave it and `accelerated_on` beside it."""
+    return _open_items(company)
 
 
 def _open_items(company: Company) -> pl.DataFrame:

@@ -12,9 +12,10 @@ knows how it is shown. A constant number of queries, however many lines.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 import polars as pl
 from django.contrib.auth import get_user_model
@@ -102,15 +103,81 @@ def worklist(
 ) -> list[WorklistLine]:
     """The open actions due by `on` on open cases, in priority order (module docstring).
     `owner`: a username (within the team, with `team`); the rest narrow the list."""
+    return list(
+        worklist_lines(
+            actor=actor,
+            company_id=company_id,
+            on=on,
+            owner=owner,
+            team=team,
+            channel=channel,
+            step=step,
+            bucket=bucket,
+            currency=currency,
+        )
+    )
+
+
+class WorklistLines(Sequence[WorklistLine]):
+    """`worklist`'s lines, each made when it is read: a page of 50 out of 5,000 makes 50
+    (making every line took most of a long list's time). Slicing and `sorted_by` keep each
+    line's rank (its place in priority order)."""
+
+    def __init__(self, ordered: pl.DataFrame, company_currency: str) -> None:
+        self._frame = ordered  # _LINE's columns and the rank, in the order listed
+        self._currency = company_currency
+
+    def __len__(self) -> int:
+        return self._frame.height
+
+    @overload
+    def __getitem__(self, i: int) -> WorklistLine: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[WorklistLine]: ...
+    def __getitem__(self, i: int | slice) -> WorklistLine | list[WorklistLine]:
+        if isinstance(i, slice):
+            start, stop, stride = i.indices(self._frame.height)
+            part = self._frame.slice(start, max(0, stop - start))
+            return _lines(part, self._currency)[::stride]
+        n = i + self._frame.height if i < 0 else i
+        if not 0 <= n < self._frame.height:
+            raise IndexError(i)
+        return _lines(self._frame.slice(n, 1), self._currency)[0]
+
+    def __iter__(self) -> Iterator[WorklistLine]:
+        return iter(_lines(self._frame, self._currency))
+
+    def sorted_by(self, column: str, *, descending: bool, reverse: bool) -> WorklistLines:
+        """Sorted by a line's column (`descending`: largest first), ties in rank order; the
+        whole order turned round with `reverse` (as `sorted(..., reverse=True)` would)."""
+        order = self._frame.sort(
+            [column, "rank"], descending=[descending != reverse, reverse], maintain_order=True
+        )
+        return WorklistLines(order, self._currency)
+
+
+def worklist_lines(
+    *,
+    actor: Any,
+    company_id: int,
+    on: date,
+    owner: str | None = None,
+    team: bool = False,
+    channel: str | None = None,
+    step: str | None = None,
+    bucket: str | None = None,
+    currency: str | None = None,
+) -> WorklistLines:
+    """`worklist`, its lines made as they are read (a page's worth for a page)."""
     require(actor, Verb.READ, company_id=company_id)
     _check_filters(company_id, channel=channel, step=step, bucket=bucket, currency=currency)
     people = _whose(actor, company_id, owner=owner, team=team)
     if not people:
-        return []
+        return _no_lines()
     ask = _ask(company_id, on, people, channel=channel, step=step, currency=currency)
     meta = _action_rows(ask)
     if meta.height == 0:
-        return []
+        return _no_lines()
     # whether the company has an active propensity model, and when it last imported the ERP's
     # items (what the ERP cleared without a payment is dated then), read with the company (no
     # query more without a model)
@@ -140,7 +207,14 @@ def worklist(
     ordered = in_priority_order(scored).join(
         meta.drop(*ACTIONS_SCHEMA.keys() - {"action_id"}), on="action_id", maintain_order="left"
     )
-    return _lines(ordered, company.currency)
+    ranked = _with_model_columns(ordered).select(_LINE).with_row_index("rank", offset=1)
+    return WorklistLines(ranked, company.currency)
+
+
+def _no_lines() -> WorklistLines:
+    return WorklistLines(
+        pl.DataFrame(schema={"rank": pl.UInt32, **dict.fromkeys(_LINE, pl.Null)}), ""
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,11 +453,14 @@ _LINE = [
 ]
 
 
-def _lines(ordered: pl.DataFrame, company_currency: str) -> list[WorklistLine]:
-    """Rows to lines, by position (a list of 100,000 lines is a second, not five)."""
+NO_LINES = _no_lines()  # an empty list, as a page shows it when it lists nothing
+
+
+def _lines(ranked: pl.DataFrame, company_currency: str) -> list[WorklistLine]:
+    """Rows (rank and `_LINE`) to lines, by position (100,000 lines is a second, not five)."""
     return [
         WorklistLine(
-            rank=n + 1,
+            rank=rank,
             action_id=action_id,
             case_id=case_id,
             debtor_id=debtor_id,
@@ -400,7 +477,8 @@ def _lines(ordered: pl.DataFrame, company_currency: str) -> list[WorklistLine]:
             p_paid=p_paid,
             drivers=tuple((d["f"], d["v"], d["pts"]) for d in drivers or ()),
         )
-        for n, (
+        for (
+            rank,
             action_id,
             case_id,
             debtor_id,
@@ -415,7 +493,7 @@ def _lines(ordered: pl.DataFrame, company_currency: str) -> list[WorklistLine]:
             *reasons,
             p_paid,
             drivers,
-        ) in enumerate(_with_model_columns(ordered).select(_LINE).iter_rows())
+        ) in ranked.select("rank", *_LINE).iter_rows()
     ]
 
 

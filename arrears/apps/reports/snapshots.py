@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 
+from arrears.apps.cases.services.run import run_items_read
 from arrears.apps.common.bulk import insert_frame, read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, Debtor, OpenItem
 from arrears.apps.reports.models import DailySnapshot
@@ -32,11 +33,27 @@ def open_items(company: Company) -> pl.DataFrame:
     )
 
 
+def _open_items_of_run(company: Company) -> pl.DataFrame:
+    """`open_items`, from the items the run read (`run_items_read`) and the debtors' owners:
+    a read of 100,000 debtors instead of a million items again. Outside a run: `open_items`."""
+    items = run_items_read(company)
+    if items is None:
+        return open_items(company)
+    owners = read_frame(
+        f"SELECT id AS debtor_id, owner_id FROM {Debtor._meta.db_table} WHERE company_id = %s",
+        [company.pk],
+        {"debtor_id": pl.Int64(), "owner_id": pl.Int64()},
+    )
+    return items.join(owners, on="debtor_id", how="left").select(
+        "owner_id", "currency", due_on="due_date", open_minor="open_minor"
+    )
+
+
 def snapshot_write(*, company: Company, as_of: date, run: Any) -> Mapping[str, int]:
     """The run's day snapshot, in the run's transaction: that day's rows of the company are
     replaced when they differ from what the ledger says now (a re-run of an unchanged day
     writes nothing), and nothing else is touched. Adds nothing to the run's counts."""
-    rows = kpi.snapshot_rows(open_items(company), as_of)
+    rows = kpi.snapshot_rows(_open_items_of_run(company), as_of)
     if rows.equals(_kept(company, as_of)):
         return {}
     DailySnapshot.objects.filter(company=company, day=as_of).delete()

@@ -3,9 +3,6 @@ and pages (the selector ranks; this only lays the lines out)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,12 +10,13 @@ from django.utils import timezone
 
 from arrears.apps.cases.presentation import late_words, overdue_words, why_words
 from arrears.apps.cases.worklist import (
+    NO_LINES,
     NOT_IN_TEAM,
     UNKNOWN_FILTER,
     UNKNOWN_PERSON,
-    WorklistLine,
-    worklist,
+    WorklistLines,
     worklist_filters,
+    worklist_lines,
 )
 from arrears.apps.clearing.presentation import setoff_mark
 from arrears.apps.clearing.selectors import setoff_marks
@@ -29,15 +27,16 @@ from arrears.words import say
 FILTERS = ("owner", "step", "channel", "bucket", "currency")
 PER_PAGE = 50
 
-# Column -> how it sorts (ties keep the priority order). Rank is the selector's own order.
-SORTS: dict[str, Callable[[WorklistLine], Any]] = {
-    "rank": lambda x: x.rank,
-    "debtor": lambda x: (x.debtor_code, x.rank),
-    "action": lambda x: (x.step_code, x.rank),
-    "due": lambda x: (x.due_on, x.rank),
-    "late": lambda x: (-x.reasons.days_late, x.rank),
-    "overdue": lambda x: (-x.reasons.overdue_company_minor, x.rank),
-    "days": lambda x: (-x.reasons.days_overdue, x.rank),
+# Column -> the line's column it sorts by and whether largest first (ties keep the priority
+# order). Rank is the selector's own order.
+SORTS: dict[str, tuple[str, bool]] = {
+    "rank": ("rank", False),
+    "debtor": ("debtor_code", False),
+    "action": ("step_code", False),
+    "due": ("due_on", False),
+    "late": ("days_late", True),
+    "overdue": ("overdue_company_minor", True),
+    "days": ("days_overdue", True),
 }
 
 
@@ -50,11 +49,14 @@ def _field_of(e: Refusal) -> str:
     return ""
 
 
-def _sorted(lines: list[WorklistLine], sort: str) -> tuple[list[WorklistLine], str]:
+def _sorted(lines: WorklistLines, sort: str) -> tuple[WorklistLines, str]:
     key = sort.removeprefix("-")
     if key not in SORTS:
         return lines, "rank"
-    return sorted(lines, key=SORTS[key], reverse=sort.startswith("-")), sort
+    if sort == "rank":  # the selector's order already
+        return lines, sort
+    column, descending = SORTS[key]
+    return lines.sorted_by(column, descending=descending, reverse=sort.startswith("-")), sort
 
 
 def worklist_page(request: HttpRequest, company: str) -> HttpResponse:
@@ -63,10 +65,10 @@ def worklist_page(request: HttpRequest, company: str) -> HttpResponse:
     chosen = {k: request.GET.get(k, "").strip() for k in FILTERS}
     on = timezone.localdate()
     errors: dict[str, str] = {}
-    status, lines = 200, []
+    status, lines = 200, NO_LINES
     try:
         g = {k: v or None for k, v in chosen.items()}
-        lines = worklist(
+        lines = worklist_lines(
             actor=request.user,
             company_id=firm.pk,
             on=on,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import polars as pl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -228,3 +229,32 @@ def test_reading_365_days_of_snapshots_is_a_constant_number_of_queries(world, re
     twelve, report = reads(lambda: kpi_report(actor=admin(), company=acme, as_of=AS_OF, months=12))
     assert twelve == month
     assert report.ageing_from_snapshots == 12
+
+
+def test_the_runs_snapshot_from_its_own_read_equals_one_read_from_the_ledger(world):
+    """The run hands the snapshot the items it read (no second read of the ledger): the rows
+    are those `open_items` gives, with the due dates as stored (not as a defaulted plan's
+    acceleration moved them) and each debtor's owner as stored (one no longer active too)."""
+    from arrears.apps.accounts.models import Membership
+    from arrears.apps.reports.snapshots import open_items
+    from arrears.domain import kpi
+
+    acme, rival, _cora, olaf = world
+    brick_old = OpenItem.objects.get(company=acme, debtor__code="BRICK", open_minor=300_00)
+    factories.desk_input_set(brick_old, accelerated_on=AS_OF - timedelta(days=100))
+    Membership.objects.filter(person=olaf, company=acme).update(active=False)
+    run_as_admin(company=acme, as_of=AS_OF)
+    run_as_admin(company=rival, as_of=AS_OF)
+    for company in (acme, rival):
+        expected = kpi.snapshot_rows(open_items(company), AS_OF)
+        stored = DailySnapshot.objects.filter(company=company, day=AS_OF)
+        got = kpi.snapshot_sorted(
+            pl.DataFrame(
+                list(stored.values_list("currency", "bucket", "owner_id", "open_minor", "items")),
+                schema=kpi.SNAPSHOT,
+                orient="row",
+            )
+        )
+        assert got.equals(expected)
+    assert ("EUR", BUCKET_NAMES[2], "cora", 300_00, 1) in _rows(acme)  # 45 days, as stored
+    assert ("EUR", BUCKET_NAMES[4], "olaf", 400_00, 1) in _rows(acme)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -41,6 +42,7 @@ from arrears.domain.access import Verb
 from arrears.domain.actions import ActionState, first_state_expr
 from arrears.domain.batch.daily_run import RunConfig, decide
 from arrears.domain.dates import FIRST_DAY
+from arrears.domain.plans.acceleration import due_after_acceleration
 from arrears.domain.refusal import Refusal
 
 
@@ -90,7 +92,7 @@ def run_daily(
     if last is not None and as_of < last.as_of:
         raise RunRefused("run.backwards", company=company.code, last=last.as_of, as_of=as_of)
     if dry_run:  # everything a real run would do, then rolled back: an exact preview
-        with transaction.atomic():
+        with transaction.atomic(), _items_kept():
             with sequences_kept():
                 sweep, plan, timings = _sweep_and_plan(company, as_of, None, actor)
             transaction.set_rollback(True)
@@ -100,9 +102,33 @@ def run_daily(
     # refused before anything is written, no run row left
     lock = lock_take(company=company, since=asked_at)
     try:
-        return _run(company, as_of, actor, lock)
+        with _items_kept():
+            return _run(company, as_of, actor, lock)
     finally:
         RunLock.objects.filter(pk=lock.pk).delete()
+
+
+# The open items the run read (`selectors.run_items_stored`), with its company's id, while it
+# runs: the stages after the ladder (the daily snapshot) use them instead of reading the
+# million-row ledger again. The run changes no item, so they are the items as they stand.
+_ITEMS: ContextVar[tuple[int, pl.DataFrame] | None] = ContextVar("run_items", default=None)
+
+
+@contextlib.contextmanager
+def _items_kept() -> Iterator[None]:
+    token = _ITEMS.set(None)
+    try:
+        yield
+    finally:
+        _ITEMS.reset(token)
+
+
+def run_items_read(company: Company) -> pl.DataFrame | None:
+    """For a stage after the ladder (`after_ladder_register`): `company`'s open dunnable items
+    as this run read them (`selectors.run_items_stored`: item_id, debtor_id, currency,
+    due_date as stored, accelerated_on, open_minor...); None outside a run of `company`."""
+    kept = _ITEMS.get()
+    return kept[1] if kept is not None and kept[0] == company.pk else None
 
 
 def _run(company: Company, as_of: date, actor: Any, lock: RunLock) -> RunResult:
@@ -247,7 +273,9 @@ def _plan(company: Company, as_of: date) -> tuple[RunPlan, dict[str, float]]:
         hold_policy=selectors.hold_policy_for(company=company),
         factors=selectors.conversion_factors(company=company, as_of=as_of),
     )
-    items = selectors.run_items(company=company)
+    stored = selectors.run_items_stored(company=company)
+    _ITEMS.set((company.pk, stored))
+    items = due_after_acceleration(stored)
     credits = selectors.run_credits(company=company, as_of=as_of)
     debtors = selectors.run_debtors(company=company)
     cases = selectors.run_cases(company=company)
