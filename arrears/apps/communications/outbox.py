@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import string
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -424,6 +424,21 @@ class Composed:
     letter: Letter
 
 
+def email_recipients(debtor: Any) -> str:
+    """Who one message to `debtor` is emailed to: its contacts with an address, the primary
+    first (the run's batch rule in `outbox_write`, for one debtor)."""
+    return ", ".join(
+        debtor.contacts.exclude(email="")
+        .order_by("-is_primary", "pk")
+        .values_list("email", flat=True)
+    )
+
+
+def letter_recipient(debtor: Any, postal: Sequence[str]) -> str:
+    """The address block of a letter to `debtor`: its name, then its postal lines."""
+    return "\n".join((debtor.name, *postal))
+
+
 def decided_message(
     *,
     case: Case,
@@ -445,11 +460,7 @@ def decided_message(
     if found is not None:
         return found
     debtor = case.debtor
-    emails = ", ".join(
-        debtor.contacts.exclude(email="")
-        .order_by("-is_primary", "pk")
-        .values_list("email", flat=True)
-    )
+    emails = email_recipients(debtor)
     last = (
         Action.objects.filter(case=case, channel__in=[Channel.EMAIL.value, Channel.LETTER.value])
         .order_by("-due_on", "-pk")
@@ -458,7 +469,7 @@ def decided_message(
     )
     postal = postal_lines(debtor)
     channel = last or (Channel.EMAIL.value if emails and not postal else Channel.LETTER.value)
-    recipient = emails if channel == Channel.EMAIL.value else "\n".join([debtor.name, *postal])
+    recipient = emails if channel == Channel.EMAIL.value else letter_recipient(debtor, postal)
     error = ""
     if channel == Channel.EMAIL.value and not emails:
         error = "no email address"

@@ -241,7 +241,6 @@ def letter_queue(
     input (no step, nothing open, nobody to send it to, no sender details) is refused and
     nothing is written."""
     from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, EventKind
-    from arrears.apps.ledger.models import Contact
     from arrears.domain.ladder import Role
 
     if channel not in outbox.WRITTEN:
@@ -283,17 +282,14 @@ def letter_queue(
         if outbox._not_to_send(case.pk) is not None:
             raise Refusal("communications.nothing_open", **said)
         if channel == Channel.EMAIL.value:
-            emails = Contact.objects.filter(debtor=debtor).exclude(email="")
-            recipient = ", ".join(
-                emails.order_by("-is_primary", "id").values_list("email", flat=True)
-            )
+            recipient = outbox.email_recipients(debtor)
             if not recipient:
                 raise Refusal("outbox.no_email", debtor=debtor.code)
         else:
             postal = outbox.postal_lines(debtor)
             if not postal:
                 raise Refusal("outbox.no_address", debtor=debtor.code)
-            recipient = "\n".join((debtor.name, *postal))
+            recipient = outbox.letter_recipient(debtor, postal)
         pending = Action.objects.filter(
             case=case, step_code=step, due_on=as_of, status__in=["open", "queued"]
         ).first()

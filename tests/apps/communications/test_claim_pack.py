@@ -60,7 +60,7 @@ def test_the_claim_pack_holds_statement_interest_by_period_and_the_whole_history
     days = [r[0] for r in history]
     assert days == sorted(days)  # in order
     text = "\n".join(r[1] for r in history).lower()
-    assert re.search(r"action: reminder \(a\d+, email\) done", text)  # the message sent
+    assert re.search(r"action: reminder \(a\d+, email\) sent", text)  # the message sent
     for happened in (
         "excuse: no money",
         "promise p1 given by anna kunde",
