@@ -37,7 +37,7 @@ WORDS = {
     "communications.no_step": "the {currency} case of {debtor} has not reached a step of the "
     "ladder yet: nothing is sent (give --step to see a step's message)",
     "communications.nothing_open": "the {currency} case of {debtor} has nothing open to dun",
-    "interest.no_rate": "no {series} rate is known for {day} (the table runs from {first} to "
+    "interest.no_rate": "no rate is known for {day} in {series}.csv (it runs from {first} to "
     "{covers_until}): put a newer {series}.csv, in the shipped tables' format "
     "(docs/interest-rates.md), in {folder}",
     "interest.no_table": "the interest regime {regime} needs the rate table {series}, which is "

@@ -39,8 +39,6 @@ from arrears.apps.negotiation.services.common import Refused
 from arrears.domain.access import PersonRole, Verb
 from arrears.domain.ladder import HANDOVER_ROLES, Role
 
-NOT_WAITING = "approval.not_waiting"
-HANDOVER_NOT_WAITING = "handover.not_waiting"
 HANDOVER_WHO = "handover.who"
 
 _TARGETS = {Role.LEGAL: HandoverTarget.LEGAL, Role.AGENCY: HandoverTarget.AGENCY}
@@ -91,7 +89,7 @@ def approval_decide_waiting(
         .first()
     )
     if approval is None:
-        raise Refused(NOT_WAITING, approval=id)
+        raise Refused("approval.not_waiting", approval=id)
     decided = approval_decide(
         approval=approval, actor=actor, approve=approve, reason=reason, as_of=on
     )
@@ -186,7 +184,7 @@ def handover_decide_waiting(
     steps = _handover_steps(company)
     task = _handover_tasks(company, steps).filter(pk=id).first()
     if task is None:
-        raise Refused(HANDOVER_NOT_WAITING, action=id)
+        raise Refused("handover.not_waiting", action=id)
     if not approve:
         action_cancel(actor=actor, action_id=task.pk, reason=reason, on=on)
         return handover_task_cancelled_words(task.pk, task.case.debtor.code)
@@ -203,7 +201,7 @@ def handover_decide_waiting(
     )
     if owner is None:
         require(actor, Verb.SET_POLICY, company_id=company.pk, what="hand an account over")
-        raise Refused(HANDOVER_WHO, to=str(target))
+        raise Refused("handover.who", to=str(target))
     with transaction.atomic():
         h = case_handover(
             case=task.case, actor=actor, to=target, new_owner=owner, reason=reason, as_of=on

@@ -104,7 +104,11 @@ def test_a_day_beyond_the_rate_table_shows_the_letter_without_interest_and_says_
             stderr=err,
         )
     )
-    assert "no de_base_rate rate is known for" in err.getvalue() and "rates" in err.getvalue()
+    assert (
+        "no rate is known for" in err.getvalue()
+        and "de_base_rate.csv" in err.getvalue()
+        and "rates" in err.getvalue()
+    )
     assert "Zinsen" not in said and "INV-1" in said  # no silent zero: the cost is left out
 
 

@@ -44,7 +44,7 @@ from tests.apps.negotiation.support import AS_OF, eur, pay
 from tests.factories import run_as_admin
 
 pytestmark = pytest.mark.django_db
-CODE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
+CODE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b(?!\.csv)")  # a file to put is named as it is
 LATER = AS_OF + timedelta(days=12)
 
 

@@ -29,6 +29,7 @@ REFUSALS = {"Refused", "NotAllowed", "Refusal"}
 
 # A sample of each figure a raise site passes, by its name.
 SAMPLE: dict[str, Any] = {
+    "action": 45,
     "amount": Decimal("10000000000000"),
     "amount_minor": 400_01,
     "answer": "shouting",
@@ -75,6 +76,7 @@ SAMPLE: dict[str, Any] = {
     "what": "promised_amount",
     "why": "below_our_offer",
     "write_off": 5,
+    "to": "legal",
 }
 
 
