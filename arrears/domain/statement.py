@@ -32,7 +32,8 @@ class ItemIn:
     amount: Money  # as issued
     open: Money
     payments: tuple[tuple[date, Money], ...] = ()
-    fees: Money | None = None  # ladder-step fees charged on it so far
+    fees: Money | None = None  # ladder-step fees charged on it so far (waived ones left out)
+    compensation_charged: bool = False  # the statutory compensation is among them (or waived)
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,11 @@ def statement(
                 dict(tables or {}),
             )
             interest, periods = accrual.interest_owed, accrual.periods
-            if accrual.compensation is not None and accrual.compensation.currency == zero.currency:
+            if (
+                accrual.compensation is not None
+                and accrual.compensation.currency == zero.currency
+                and not it.compensation_charged  # charged as a fee: never claimed twice
+            ):
                 compensation = accrual.compensation
         paid = sum((m for _, m in it.payments), zero)
         shown.append(

@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 
 from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Case
+from arrears.apps.communications.fees import compensation_settled, owed_fees_minor
 from arrears.apps.communications.models import SenderDetails
 from arrears.apps.communications.pdf import Address
 from arrears.apps.communications.presentation import LANGUAGES, STATEMENT_LABELS
@@ -84,6 +85,8 @@ def statement_of(debtor: Debtor, company: Company, as_of: date) -> DebtorStateme
         )
         for p in Payment.objects.filter(debtor=debtor, received_on__lte=as_of)
     ]
+    ids = [i.pk for i in items]
+    fees, charged = owed_fees_minor(ids), compensation_settled(ids)  # rule 9, as the letters
     lines = [
         ItemIn(
             number=i.number,
@@ -93,6 +96,8 @@ def statement_of(debtor: Debtor, company: Company, as_of: date) -> DebtorStateme
             amount=Money.from_minor(i.original_minor, i.currency),
             open=Money.from_minor(i.open_minor, i.currency),
             payments=tuple(sorted(paid.get(i.pk, []))),
+            fees=Money.from_minor(fees[i.pk], i.currency) if i.pk in fees else None,
+            compensation_charged=i.pk in charged,
         )
         for i in items
     ]

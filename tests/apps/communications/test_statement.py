@@ -169,3 +169,30 @@ def test_the_wrong_person_is_refused_and_no_file_is_written(tmp_path):
         assert not path.exists()
     with pytest.raises(Exception, match="no debtor NOPE"):
         terminal.run("statement", "NOPE", "--as-of", "2025-07-31", as_="cora")
+
+
+def test_the_statement_shows_the_fees_still_owed_and_never_the_compensation_twice():
+    """INV-1 was charged a EUR 5.00 reminder fee, a EUR 10.00 demand fee (waived) and the
+    statutory EUR 40 as a fee: its fees are 5.00 + 40.00 = 45.00 and its compensation column
+    0.00, so its total stays 1,000.00 + 17.67 + 45.00 = 1,062.67 (not 1,102.67)."""
+    from arrears.apps.communications.models import Fee
+    from arrears.apps.ledger.models import OpenItem
+
+    w = world()
+    ledger(w)
+    inv1 = OpenItem.objects.get(debtor=w["k1"], number="INV-1")
+    for step, kind, minor, waived in (
+        (0, "fixed", 500, None),
+        (1, "fixed", 1000, date(2025, 7, 20)),
+        (1, "compensation", 4000, None),
+    ):
+        Fee.objects.create(
+            company=w["acme"], item=inv1, step=step, step_code=f"s{step}", kind=kind,
+            amount_minor=minor, currency="EUR", charged_on=date(2025, 7, 1), waived_on=waived,
+        )  # fmt: skip
+    s = debtor_statement(actor=w["cora"], company=w["acme"], debtor_code="K1", as_of=AS_OF)
+    by = {i.number: i for i in s.statement.items}
+    assert by["INV-1"].fees.amount == Decimal("45.00")
+    assert by["INV-1"].compensation.amount == Decimal("0.00")
+    assert by["INV-2"].compensation.amount == Decimal("40.00")  # no fee charged: the regime's
+    assert by["INV-1"].due.amount == Decimal("1062.67")
