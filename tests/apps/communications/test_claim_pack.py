@@ -61,13 +61,13 @@ def test_the_claim_pack_holds_statement_interest_by_period_and_the_whole_history
     assert days == sorted(days)  # in order
     text = "\n".join(r[1] for r in history).lower()
     assert re.search(r"action: reminder \(a\d+, email\) sent", text)  # the message sent
-    for happened in (
-        "excuse: no money",
-        "promise p1 given by anna kunde",
-        "promise p1 broken",
-        "step reminder -> firm demand",
+    for happened in (  # ids from the database's sequences (PostgreSQL does not reset them)
+        r"excuse: no money",
+        r"promise p\d+ given by anna kunde",
+        r"promise p\d+ broken",
+        r"step reminder -> firm demand",
     ):
-        assert happened in text, (happened, text)
+        assert re.search(happened, text), (happened, text)
     claim = " ".join(
         " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(files["claim.pdf"])).pages
     )
