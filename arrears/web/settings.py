@@ -77,6 +77,10 @@ EMAIL_FILE_PATH = os.environ.get("ARREARS_EMAIL_FILE_PATH", str(DATA_DIR / "mail
 ARREARS_OUTBOX_ATTEMPTS = int(os.environ.get("ARREARS_OUTBOX_ATTEMPTS", "5"))
 ARREARS_OUTBOX_BACKOFF_SECONDS = int(os.environ.get("ARREARS_OUTBOX_BACKOFF_SECONDS", "60"))
 ARREARS_OUTBOX_LEASE_SECONDS = int(os.environ.get("ARREARS_OUTBOX_LEASE_SECONDS", "300"))
+# How many emails a worker claims, sends over one SMTP connection and marks at a time: what
+# rendering needs is read once per batch. A worker killed mid-batch leaves at most this many
+# messages uncertain for a person to settle.
+ARREARS_OUTBOX_BATCH = int(os.environ.get("ARREARS_OUTBOX_BATCH", "50"))
 # Tests only: a worker pauses this many seconds after the SMTP send, before marking it sent
 # (the crash test kills it there). Zero in production.
 ARREARS_OUTBOX_PAUSE_AFTER_SEND = float(os.environ.get("ARREARS_OUTBOX_PAUSE_AFTER_SEND", "0"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,6 +50,25 @@ def audit_record(
         object_id=str(object_id),
         detail=detail or {},
     )
+
+
+def audit_record_many(
+    entries: Iterable[tuple[str, Any, str, object, dict[str, Any]]],
+) -> int:
+    """`audit_record` of many changes at once (a batch of the outbox), in one bulk write:
+    each entry is (action, actor, object type, object id, detail)."""
+    rows = [
+        AuditEvent(
+            actor=actor if isinstance(actor, AbstractBaseUser) else None,  # type: ignore[misc]
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            detail=detail,
+        )
+        for action, actor, object_type, object_id, detail in entries
+    ]
+    AuditEvent.objects.bulk_create(rows)
+    return len(rows)
 
 
 # --- people -----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ A failed send is tried again after an exponential backoff (`arrears.domain.outbo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import string
 import time
@@ -37,11 +38,11 @@ from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from arrears.apps.accounts.services import audit_record
+from arrears.apps.accounts.services import audit_record, audit_record_many
 from arrears.apps.cases.models import (
     Action,
     ActionStatus,
@@ -62,9 +63,10 @@ from arrears.apps.communications.selectors import (
     _case_letter,
     _open_items,
     _payments,
+    fees_owed,
     rate_tables,
 )
-from arrears.apps.communications.template_settings import company_template
+from arrears.apps.communications.template_settings import company_templates
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.domain.actions import CASE_CLOSED
 from arrears.domain.ladder import Channel, Role
@@ -546,8 +548,10 @@ def _letter_for(
     holidays: frozenset[date],
     reference_format: str,
     language: str | None = None,
+    fees: tuple[dict[int, int], set[int]] | None = None,
 ) -> CaseLetter | None:
     args = {
+        "fees": fees,
         "strategies": strategies,
         "items": items,
         "paid": paid,
@@ -572,38 +576,96 @@ def _letter_for(
 PAID, CLOSED = "paid", CASE_CLOSED
 
 
-def render_row(m: OutboxMessage) -> str | None:
+class Reads:
+    """What rendering a batch of messages needs, read once for all of them (a constant number
+    of queries, however many messages): their cases with debtors and companies, the debtors'
+    open items; per run day, the payments and fees by then; per company, the sender details,
+    ladders, holidays and own templates; the rate tables. `render_row` of one message reads
+    the same for that message alone."""
+
+    def __init__(self, rows: Sequence[OutboxMessage]) -> None:
+        todo = [m for m in rows if m.rendered_at is None]
+        self.cases: dict[int, Case] = (
+            Case.objects.select_related("debtor", "company").in_bulk({m.case_id for m in todo})
+            if todo
+            else {}
+        )
+        self._debtors = sorted({c.debtor_id for c in self.cases.values()})
+        self.items: dict[Any, list[OpenItem]] = _open_items(self._debtors) if todo else {}
+        self._tables: dict[str, Any] | None = None
+        self._days: dict[date, tuple[Any, tuple[dict[int, int], set[int]]]] = {}
+        self._companies: dict[int, _CompanyReads] = {}
+
+    @property
+    def tables(self) -> dict[str, Any]:
+        if self._tables is None:
+            self._tables = rate_tables()
+        return self._tables
+
+    def day(self, on: date) -> tuple[Any, tuple[dict[int, int], set[int]]]:
+        """The payments received and the fees charged by `on`, for every item of the batch."""
+        if on not in self._days:
+            ids = [i.pk for mine in self.items.values() for i in mine]
+            self._days[on] = (_payments(on, self._debtors), fees_owed(ids, on))
+        return self._days[on]
+
+    def company(self, company: Company) -> _CompanyReads:
+        if company.pk not in self._companies:
+            sender = SenderDetails.objects.filter(company=company).first()
+            self._companies[company.pk] = _CompanyReads(
+                sender,
+                strategies_for(company=company),
+                holidays_for(company=company),
+                company_templates(company.pk),
+            )
+        return self._companies[company.pk]
+
+
+@dataclass(frozen=True)
+class _CompanyReads:
+    sender: SenderDetails | None
+    strategies: Any
+    holidays: frozenset[date]
+    templates: Callable[[str, str, str], tuple[str | None, tuple[str, ...]]]
+
+
+def render_row(m: OutboxMessage, reads: Reads | None = None) -> str | None:
     """Fill `m` (in memory) with its message as it was on the run's day: the letter of the
     case as of `m.run_on`, as `arrears letter` previews it, with the row's language and
     reference, the sender's details and the recipient decided by the run. Returns why it is
     not to be sent (`PAID`: nothing left open; `CLOSED`: the case closed) instead, leaving
-    `m` as it was. A row rendered already is left alone (a resend is the same message)."""
+    `m` as it was. A row rendered already is left alone (a resend is the same message).
+    `reads`: what a batch read once for all its messages (`Reads`); else read for `m`."""
     if m.rendered_at is not None:
         return None
-    case = Case.objects.select_related("debtor", "company").get(pk=m.case_id)
+    if reads is None or m.case_id not in reads.cases:
+        reads = Reads([m])
+    case = reads.cases[m.case_id]
     if case.status == CaseStatus.CLOSED:
         return CLOSED
     company = case.company
-    sender = SenderDetails.objects.filter(company=company).first()
+    mine = reads.company(company)
+    sender = mine.sender
     debtor = case.debtor
-    strategies = strategies_for(company=company)
+    paid, fees = reads.day(m.run_on)
     found = _letter_for(
         case,
         company,
         m.run_on,
         m.step_code,
-        strategies,
-        _open_items([debtor.pk], case.currency),
-        _payments(m.run_on, [debtor.pk]),
-        rate_tables(),
-        holidays_for(company=company),
+        mine.strategies,
+        reads.items,
+        paid,
+        reads.tables,
+        mine.holidays,
         sender.reference_format if sender else "{debtor}-{currency}",
         m.language,
+        fees=fees,
     )
     if found is None:
         return PAID
     name = sender.name if sender else company.name
-    own, phrases = company_template(company.pk, m.step_code, m.channel, m.language)
+    own, phrases = mine.templates(m.step_code, m.channel, m.language)
     email, paper = render_both(
         found.letter,
         m.language,
@@ -629,7 +691,7 @@ def render_row(m: OutboxMessage) -> str | None:
         "payment": list(payment_details(sender, m.reference)) if sender else [name],
         "from": sender.email if sender else "",
     }
-    if _attaches_statement(strategies, case.strategy_code, m.step_code):
+    if _attaches_statement(mine.strategies, case.strategy_code, m.step_code):
         from arrears.apps.communications.statements import statement_figures, statement_of
 
         m.figures["statement"] = statement_figures(statement_of(debtor, company, m.run_on))
@@ -645,12 +707,19 @@ def _attaches_statement(strategies: Any, strategy_code: str, step_code: str) -> 
 
 
 def claim_render(
-    m: OutboxMessage, *, now: datetime, cancel: bool = True
+    m: OutboxMessage,
+    *,
+    now: datetime,
+    cancel: bool = True,
+    reads: Reads | None = None,
+    store: bool = True,
 ) -> tuple[str | None, bytes | None]:
     """Render `m` and store it, once, when it is first claimed for sending (or printed): its
     subject, texts, figures and the fingerprint of its PDF. Returns why it is not to be sent
     (and then, with `cancel`, the row and its action are cancelled, saying why), or the PDF.
-    A row rendered before gives its PDF again, made from what was stored: the same bytes."""
+    A row rendered before gives its PDF again, made from what was stored: the same bytes.
+    A batch passes what it read for all its messages (`reads`) and stores them all at once
+    (`store=False`, then `_store_claims`), in the same transaction."""
     if m.rendered_at is not None:  # tried before: sent again as it was, if still owed
         # a message a person's decision queued (no run) says what was decided, owed or not
         why = _not_to_send(m.case_id) if cancel and m.run_id is not None else None
@@ -661,18 +730,40 @@ def claim_render(
         if m.pdf_sha256 and hashlib.sha256(pdf).hexdigest() != m.pdf_sha256:
             raise Refusal("outbox.pdf_changed", message=m.pk)
         return None, pdf
-    why = render_row(m)
+    why = render_row(m, reads)
     if why is not None:
         if cancel:
             _cancel(m, why)
         return why, None
     pdf = message_pdf(m)
     m.pdf_sha256, m.rendered_at = hashlib.sha256(pdf).hexdigest(), now
-    m.save(update_fields=[*RENDERED])
+    if store:
+        m.save(update_fields=[*RENDERED])
     return None, pdf
 
 
 RENDERED = ("subject", "body", "paper_body", "figures", "pdf_sha256", "rendered_at")
+CLAIMED = (*RENDERED, "state", "attempts", "sending_since")
+
+
+def _store_claims(rows: Sequence[OutboxMessage], fields: Sequence[str] = CLAIMED) -> None:
+    """Store `fields` of many rows in one statement (one `executemany`), however many."""
+    if not rows:
+        return
+    meta = OutboxMessage._meta
+    columns: list[Any] = [meta.get_field(f) for f in fields]
+    ops = connection.ops
+    sql = (
+        f"UPDATE {ops.quote_name(meta.db_table)} SET "
+        + ", ".join(f"{ops.quote_name(c.column)} = %s" for c in columns)
+        + f" WHERE {ops.quote_name(str(meta.pk.column))} = %s"
+    )
+    params = [
+        [c.get_db_prep_save(getattr(m, c.attname), connection) for c in columns] + [m.pk]
+        for m in rows
+    ]
+    with connection.cursor() as cur:
+        cur.executemany(sql, params)
 
 
 def _not_to_send(case_id: int) -> str | None:
@@ -757,46 +848,108 @@ def send_one(message_id: int, *, now: datetime | None = None) -> str:
     """Send one queued email by the protocol above; returns what became of it (`sent`,
     `queued` again after a failure, `failed`, `uncertain`, or its state if there was nothing
     to do: not due, sent already, a letter, another worker's)."""
+    return send_batch([message_id], now=now)[message_id]
+
+
+def send_batch(message_ids: Sequence[int], *, now: datetime | None = None) -> dict[int, str]:
+    """Send these emails by the protocol above, `ARREARS_OUTBOX_BATCH` at a time: each batch
+    is claimed in one transaction (what rendering needs read once for the batch, each message
+    rendered and stored once, all moved to `sending` and committed before any byte leaves),
+    sent over one SMTP connection, then the messages sent are marked in one transaction. The
+    queries of a batch do not grow with its messages. Returns what became of each message.
+
+    A worker killed inside a batch leaves its messages `sending`, those it sent and those it
+    had not sent yet alike: the next worker marks them all `uncertain` (nothing sent twice,
+    nothing lost; a person settles them), so a smaller batch leaves fewer to settle."""
     now = now or timezone.now()
+    size = max(1, settings.ARREARS_OUTBOX_BATCH)
+    ids = list(dict.fromkeys(message_ids))
+    out: dict[int, str] = {}
+    for at in range(0, len(ids), size):
+        out.update(_send_chunk(ids[at : at + size], now))
+    return out
+
+
+def _send_chunk(ids: Sequence[int], now: datetime) -> dict[int, str]:
+    out: dict[int, str] = {pk: "unknown" for pk in ids}
+    claimed: list[tuple[OutboxMessage, bytes | None, str]] = []
     with transaction.atomic():
-        m = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if m is None:
-            return "unknown"
-        if m.state == S.SENDING.value:
-            # a worker that claimed it is gone (or still at it, within the lease)
-            if m.sending_since and m.sending_since > now - _lease():
-                return "busy"
-            _state(m, S.UNCERTAIN, error="the worker stopped after claiming it: perhaps sent")
-            return S.UNCERTAIN.value
-        if m.state != S.QUEUED.value or m.channel != Channel.EMAIL.value:
-            return m.state
-        if m.next_attempt_at is not None and m.next_attempt_at > now:
-            return "not_due"
-        action = Action.objects.select_for_update().get(pk=m.action_id)
-        if action.status == ActionStatus.CANCELLED:
-            _state(m, S.CANCELLED, error=f"its action was cancelled ({action.cancelled_reason})")
-            return S.CANCELLED.value
-        # rendered and stored once, when first claimed: a resend is the same message
-        problem = ""
-        try:
-            why, pdf = claim_render(m, now=now)
-        except Refusal as e:  # it cannot be rendered (a template, a rate): a failed attempt
-            why, pdf, problem = None, None, say(e)
-        if why is not None:
-            return S.CANCELLED.value
-        m.attempts += 1
-        m.sending_since = now
-        _state(m, S.SENDING, fields=["attempts", "sending_since"])
-    if problem:  # retrying cannot mend a template or missing data: failed at once, saying why
-        return _failed(m.pk, problem[:2000], now=now, final=True)
+        rows = list(OutboxMessage.objects.select_for_update().filter(pk__in=ids).order_by("id"))
+        actions = Action.objects.select_for_update().in_bulk([m.action_id for m in rows])
+        todo = []
+        for m in rows:
+            if m.state == S.SENDING.value:
+                # a worker that claimed it is gone (or still at it, within the lease)
+                if m.sending_since and m.sending_since > now - _lease():
+                    out[m.pk] = "busy"
+                    continue
+                _state(m, S.UNCERTAIN, error="the worker stopped after claiming it: perhaps sent")
+                out[m.pk] = S.UNCERTAIN.value
+            elif m.state != S.QUEUED.value or m.channel != Channel.EMAIL.value:
+                out[m.pk] = m.state
+            elif m.next_attempt_at is not None and m.next_attempt_at > now:
+                out[m.pk] = "not_due"
+            elif actions[m.action_id].status == ActionStatus.CANCELLED:
+                reason = actions[m.action_id].cancelled_reason
+                _state(m, S.CANCELLED, error=f"its action was cancelled ({reason})")
+                out[m.pk] = S.CANCELLED.value
+            else:
+                todo.append(m)
+        reads = Reads(todo)
+        for m in todo:
+            # rendered and stored once, when first claimed: a resend is the same message
+            problem = ""
+            why: str | None
+            pdf: bytes | None
+            try:
+                why, pdf = claim_render(m, now=now, reads=reads, store=False)
+            except Refusal as e:  # it cannot be rendered (a template, a rate): a failed attempt
+                why, pdf, problem = None, None, say(e)
+            if why is not None:
+                out[m.pk] = S.CANCELLED.value
+                continue
+            transition(m.pk, m.state, S.SENDING)
+            m.state, m.attempts, m.sending_since = S.SENDING.value, m.attempts + 1, now
+            claimed.append((m, pdf, problem))
+        _store_claims([m for m, _, _ in claimed])
+        _audit_many([m for m, _, _ in claimed], S.SENDING, detail={"error": ""})
+    if not claimed:
+        return out
+    sent: list[int] = []
+    mail = get_connection(fail_silently=False)  # one connection for the batch
+    _open_quietly(mail)  # (one that will not open fails each message's send, saying why)
     try:
-        email_of(m, pdf).send(fail_silently=False)
-    except Exception as e:  # any failure of the backend: the attempt failed, nothing was sent
-        return _failed(m.pk, f"{type(e).__name__}: {e}"[:2000], now=now)
-    pause = settings.ARREARS_OUTBOX_PAUSE_AFTER_SEND
-    if pause:  # tests only: the crash test kills the worker here
-        time.sleep(pause)
-    return _sent(m.pk, via="worker")
+        for m, pdf, problem in claimed:
+            if problem:  # retrying cannot mend a template or missing data: failed at once
+                out[m.pk] = _failed(m.pk, problem[:2000], now=now, final=True)
+                continue
+            try:
+                if mail.send_messages([email_of(m, pdf)]) != 1:
+                    raise ConnectionError("the email backend did not take the message")
+            except Exception as e:  # any failure of the backend: this one was not sent
+                out[m.pk] = _failed(m.pk, f"{type(e).__name__}: {e}"[:2000], now=now)
+                _close_quietly(mail)  # the next message goes over a fresh connection
+                _open_quietly(mail)
+                continue
+            sent.append(m.pk)
+            pause = settings.ARREARS_OUTBOX_PAUSE_AFTER_SEND
+            if pause:  # tests only: the crash test kills the worker here
+                time.sleep(pause)
+    finally:
+        _close_quietly(mail)
+    _sent_many(sent, via="worker")
+    out.update(dict.fromkeys(sent, S.SENT.value))
+    return out
+
+
+def _open_quietly(mail: Any) -> None:
+    with contextlib.suppress(Exception):  # not opened: `send_messages` tries, and says why
+        mail.open()
+
+
+def _close_quietly(mail: Any) -> None:
+    with contextlib.suppress(Exception):  # a connection already broken: nothing to close
+        mail.close()
 
 
 def _failed(message_id: int, error: str, *, now: datetime, final: bool = False) -> str:
@@ -822,17 +975,33 @@ def _failed(message_id: int, error: str, *, now: datetime, final: bool = False) 
 
 
 def _sent(message_id: int, *, via: str, actor: Any = None, note: str = "") -> str:
-    with transaction.atomic():
-        m = OutboxMessage.objects.select_for_update().get(pk=message_id)
-        if m.state == S.SENT.value:
-            return m.state
-        m.sent_at = timezone.now()
-        # the worker knows it sent it: sent, even if another marked it uncertain meanwhile
-        m.state = S.SENT.value
-        m.save(update_fields=["state", "sent_at"])
-        _audit(m, S.SENT, actor=actor, detail={"via": via, "note": note})
-        _action_to(m, ActionStatus.SENT, rule="message_sent", note=note, actor=actor)
+    _sent_many([message_id], via=via, actor=actor, note=note)
     return S.SENT.value
+
+
+def _sent_many(ids: Sequence[int], *, via: str, actor: Any = None, note: str = "") -> None:
+    """These messages went out: sent (the worker knows it sent them: sent, even if another
+    marked one uncertain meanwhile), audited, and their actions sent, in the cases' history;
+    in one transaction and a constant number of queries however many."""
+    if not ids:
+        return
+    with transaction.atomic():
+        rows = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(pk__in=ids)
+            .exclude(state=S.SENT.value)
+            .order_by("id")
+        )
+        if not rows:
+            return
+        at = timezone.now()
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in rows]).update(
+            state=S.SENT.value, sent_at=at
+        )
+        for m in rows:
+            m.state, m.sent_at = S.SENT.value, at
+        _audit_many(rows, S.SENT, actor=actor, detail={"via": via, "note": note})
+        _actions_to(rows, ActionStatus.SENT, rule="message_sent", note=note, actor=actor)
 
 
 def _state(
@@ -862,6 +1031,70 @@ def _audit(m: OutboxMessage, to: OutboxState, *, actor: Any, detail: dict[str, A
         object_type="outbox_message",
         object_id=m.pk,
         detail={"case": m.case_id, "action": m.action_id, "attempts": m.attempts, **detail},
+    )
+
+
+def _audit_many(
+    rows: Sequence[OutboxMessage],
+    to: OutboxState,
+    *,
+    actor: Any = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """`_audit` of many rows moved to `to`, in one bulk write."""
+    audit_record_many(
+        (
+            f"outbox.{to.value}",
+            actor,
+            "outbox_message",
+            m.pk,
+            {"case": m.case_id, "action": m.action_id, "attempts": m.attempts, **(detail or {})},
+        )
+        for m in rows
+    )
+
+
+def _actions_to(
+    rows: Sequence[OutboxMessage],
+    status: ActionStatus,
+    *,
+    rule: str,
+    note: str = "",
+    actor: Any = None,
+) -> None:
+    """`_action_to` of many messages: their actions read, changed and their cases' history
+    written in a constant number of queries."""
+    by_action = {m.action_id: m for m in rows}
+    actions = list(
+        Action.objects.select_for_update()
+        .filter(pk__in=list(by_action))
+        .exclude(status__in=[status, ActionStatus.CANCELLED])
+        .order_by("id")
+    )
+    if not actions:
+        return
+    on = timezone.localdate()
+    changes: dict[str, Any] = {"status": status, "done_on": on, "note": note[:500]}
+    if actor is not None:
+        changes["done_by"] = actor
+    Action.objects.filter(pk__in=[a.pk for a in actions]).update(**changes)
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case_id=a.case_id,
+            on=on,
+            kind=EventKind.ACTION,
+            actor=actor,
+            reason={
+                "action": a.pk,
+                "step_code": a.step_code,
+                "channel": a.channel,
+                "rule": rule,
+                "outbox": by_action[a.pk].pk,
+                "attempts": by_action[a.pk].attempts,
+                "error": by_action[a.pk].last_error if status == ActionStatus.FAILED else "",
+            },
+        )
+        for a in actions
     )
 
 

@@ -186,8 +186,10 @@ def _case_letter(
     with_interest: bool = True,
     debtor_code: str = "",
     reference_format: str | None = None,
+    fees: tuple[dict[int, int], set[int]] | None = None,
 ) -> CaseLetter:
-    """The letter of `case` from what was read for many cases at once (the outbox's writer)."""
+    """The letter of `case` from what was read for many cases at once (the outbox's batch):
+    `fees`, when given, is `fees_owed` of (at least) the case's items as of `as_of`."""
     debtor_code = debtor_code or case.debtor.code
     strategy = next((s for s in strategies if s.code == case.strategy_code), None)
     steps = strategy.steps if strategy is not None else ()
@@ -198,7 +200,7 @@ def _case_letter(
     index = codes.index(code) if code in codes else (case.step or 0)
     following = steps[index + 1].name if index + 1 < len(steps) else None
     mine = items.get((case.debtor_id, case.currency), [])
-    owed, compensated = fees_owed([i.pk for i in mine], as_of)
+    owed, compensated = fees if fees is not None else fees_owed([i.pk for i in mine], as_of)
     lines = [
         OpenLine(
             number=i.number,

@@ -97,8 +97,8 @@ def outbox_send(*, actor: Any, company: Company, now: datetime | None = None) ->
     now = now or timezone.now()
     uncertain = outbox.recover(company=company, now=now)
     outcomes: dict[str, int] = {}
-    for pk in outbox.due(company=company, now=now):
-        got = outbox.send_one(pk, now=now)
+    # in batches: each read, rendered and stored at once, sent over one SMTP connection
+    for got in outbox.send_batch(outbox.due(company=company, now=now), now=now).values():
         outcomes[got] = outcomes.get(got, 0) + 1
     return SendReport(uncertain=uncertain, outcomes=outcomes)
 
@@ -221,13 +221,18 @@ def letters_print(*, actor: Any, company: Company, path: Path) -> int:
             .order_by("id")
         )
         now = timezone.now()
-        # each rendered and stored as it is printed; one paid or closed since the run is not
-        rows = [m for m in rows if outbox.claim_render(m, now=now)[0] is None]
+        # each rendered and stored as it is printed (what rendering needs read once for the
+        # batch, the rows stored in one statement); one paid or closed since the run is not
+        reads = outbox.Reads(rows)
+        rows = [
+            m for m in rows if outbox.claim_render(m, now=now, reads=reads, store=False)[0] is None
+        ]
+        outbox._store_claims(rows, outbox.RENDERED)
         if not rows:
             return 0
         path.write_bytes(letters_pdf([outbox.printed(m) for m in rows]))
-        for m in rows:
-            outbox._sent(m.pk, via="print_batch", actor=actor, note=f"print batch {path.name}")
+        note = f"print batch {path.name}"
+        outbox._sent_many([m.pk for m in rows], via="print_batch", actor=actor, note=note)
     return len(rows)
 
 

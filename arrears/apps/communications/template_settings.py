@@ -19,6 +19,7 @@ text with `company_template` (no person: the run's own read).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -234,6 +235,30 @@ def company_template(
         return None, ()
     phrases = TonePhrase.objects.filter(company_id=company_id, language=language)
     return own, tuple(phrases.values_list("phrase", flat=True))
+
+
+def company_templates(
+    company_id: int,
+) -> Callable[[str, str, str], tuple[str | None, tuple[str, ...]]]:
+    """`company_template` for many messages: the company's own texts and tone phrases read
+    once (two queries), looked up by (step, channel, language) after."""
+    own = {
+        (step, channel, language): text
+        for step, channel, language, text in TemplateOverride.objects.filter(
+            company_id=company_id
+        ).values_list("step_code", "channel", "language", "text")
+    }
+    phrases: dict[str, list[str]] = {}
+    for language, phrase in TonePhrase.objects.filter(company_id=company_id).values_list(
+        "language", "phrase"
+    ):
+        phrases.setdefault(language, []).append(phrase)
+
+    def lookup(step: str, channel: str, language: str) -> tuple[str | None, tuple[str, ...]]:
+        text = own.get((step, channel, language))
+        return (None, ()) if text is None else (text, tuple(phrases.get(language, ())))
+
+    return lookup
 
 
 # --- the checks ------------------------------------------------------------------------------

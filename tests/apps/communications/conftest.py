@@ -23,12 +23,19 @@ class Mailbox:
     recipients: list[list[str]] = field(default_factory=list)
     kill_on_receipt: int | None = None  # a worker's pid
     refuse: bool = False
+    peers: list[Any] = field(default_factory=list)  # the client's address of each message
+
+    @property
+    def connections(self) -> int:
+        """How many SMTP connections the messages came over (a connection's client port)."""
+        return len(set(self.peers))
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:
             return "451 try again later"
         self.received.append(message_from_bytes(envelope.content, policy=policy.default))
         self.recipients.append(list(envelope.rcpt_tos))
+        self.peers.append(session.peer)
         if self.kill_on_receipt is not None:  # the message is in: kill before it is marked
             os.kill(self.kill_on_receipt, signal.SIGKILL)
             self.kill_on_receipt = None

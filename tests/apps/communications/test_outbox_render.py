@@ -117,7 +117,7 @@ def test_a_resend_after_an_uncertain_send_is_byte_identical(smtp, settings, monk
         raise Crash
 
     with monkeypatch.context() as patched:
-        patched.setattr(outbox, "_sent", crash)
+        patched.setattr(outbox, "_sent_many", crash)
         with pytest.raises(Crash):
             outbox.send_one(m.pk)
     assert len(box.received) == 1
@@ -190,3 +190,89 @@ def w_two():
     OutboxMessage.objects.filter(pk=first.pk).update(step_code="no_such_step")
     first.refresh_from_db()
     return first, second
+
+
+def _sent_in_one_batch(company: object) -> tuple[int, dict[int, str]]:
+    """Run the day, then send its emails as `arrears outbox send` does, counting the queries."""
+    factories.run_as_admin(company=company, as_of=support.DAY1)
+    ids = outbox.due(company=company, now=timezone.now())
+    with CaptureQueriesContext(connection) as seen:
+        got = outbox.send_batch(ids)
+    return len(seen.captured_queries), got
+
+
+def test_a_batch_of_emails_is_sent_in_the_same_number_of_queries_however_many(smtp, settings):
+    box, _ = smtp
+    settings.ARREARS_OUTBOX_BATCH = 50
+    few_queries, few = _sent_in_one_batch(_company_with("few", 3))
+    many_queries, many = _sent_in_one_batch(_company_with("many", 11))
+    assert list(few.values()) == ["sent"] * 2 and list(many.values()) == ["sent"] * 10
+    # read once for the batch (cases, items, payments, fees, ladders...), claimed, stored,
+    # marked and audited in bulk: 10 messages ask the database no more than 2
+    assert many_queries == few_queries
+    assert len(box.received) == 12 and box.connections == 2  # one SMTP connection a batch
+    sent = OutboxMessage.objects.filter(company__code="many", state="sent")
+    assert sent.count() == 10 and all(m.rendered_at and m.pdf_sha256 for m in sent)
+    assert Action.objects.filter(outbox__in=sent, status=ActionStatus.SENT).count() == 10
+    events = CaseEvent.objects.filter(case__company__code="many", reason__rule="message_sent")
+    assert events.count() == 10
+    from arrears.apps.accounts.models import AuditEvent
+
+    ids = [str(m.pk) for m in sent]
+    assert AuditEvent.objects.filter(action="outbox.sending", object_id__in=ids).count() == 10
+    assert AuditEvent.objects.filter(action="outbox.sent", object_id__in=ids).count() == 10
+
+
+def test_emails_go_in_batches_of_the_configured_size_each_over_one_connection(smtp, settings):
+    box, _ = smtp
+    settings.ARREARS_OUTBOX_BATCH = 4
+    _company_with("other", 2)
+    _, got = _sent_in_one_batch(_company_with("many", 11))
+    assert list(got.values()) == ["sent"] * 10
+    assert len(box.received) == 10 and box.connections == 3  # 4 + 4 + 2
+
+
+def test_a_crash_after_a_batch_was_sent_sends_none_of_it_again(smtp, settings, monkeypatch):
+    box, _ = smtp
+    settings.ARREARS_OUTBOX_LEASE_SECONDS = 0
+    company = _company_with("many", 4)
+    _company_with("other", 2)
+    factories.run_as_admin(company=company, as_of=support.DAY1)
+    ids = outbox.due(company=company, now=timezone.now())
+
+    def crash(*args, **kw):
+        raise Crash
+
+    with monkeypatch.context() as patched:  # killed after sending, before marking
+        patched.setattr(outbox, "_sent_many", crash)
+        with pytest.raises(Crash):
+            outbox.send_batch(ids)
+    assert len(box.received) == 3
+    report = outbox_send(actor=factories.admin(), company=company)
+    assert report.uncertain == 3 and report.outcomes == {}
+    assert len(box.received) == 3  # none sent twice
+    assert set(OutboxMessage.objects.filter(pk__in=ids).values_list("state", flat=True)) == {
+        "uncertain"
+    }
+
+
+def _printed(company: object, tmp_path: object) -> int:
+    """Run the day, make its messages letters, and print them as one batch, counting queries."""
+    from arrears.apps.communications.services import letters_print
+
+    factories.run_as_admin(company=company, as_of=support.DAY1)
+    queued = OutboxMessage.objects.filter(company=company, state="queued")
+    Action.objects.filter(outbox__in=queued).update(channel="letter")
+    queued.update(channel="letter")
+    with CaptureQueriesContext(connection) as seen:
+        letters_print(actor=factories.admin(), company=company, path=tmp_path / "b.pdf")
+    return len(seen.captured_queries)
+
+
+def test_a_print_batch_of_any_number_of_letters_asks_the_same_number_of_queries(tmp_path):
+    few = _printed(_company_with("few", 3), tmp_path)
+    many = _printed(_company_with("many", 11), tmp_path)
+    assert many == few
+    sent = OutboxMessage.objects.filter(company__code="many", channel="letter", state="sent")
+    assert sent.count() == 10 and all(m.pdf_sha256 for m in sent)
+    assert Action.objects.filter(outbox__in=sent, status=ActionStatus.SENT).count() == 10
