@@ -22,6 +22,7 @@ and timed the same way.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -42,10 +43,13 @@ class _Count:
 def _run(company: Any, as_of: Any, label: str) -> tuple[float, Any]:
     from arrears.apps.cases.services import run_daily
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     result = run_daily(actor=bench_admin(), company=company, as_of=as_of)
-    s = time.perf_counter() - t
-    print(f"{label:<48} {s:8.2f} s  ({result.counts.get('actions_created', 0):,} actions)")
+    s, cpu = time.perf_counter() - t, time.process_time() - c
+    print(
+        f"{label:<48} {s:8.2f} s  (cpu {cpu:.2f} s; "
+        f"{result.counts.get('actions_created', 0):,} actions)  load {os.getloadavg()[0]:.1f}"
+    )
     inside = ", ".join(f"{k} {v:.2f}" for k, v in result.seconds.items())
     print(f"  inside: {inside}", flush=True)
     return s, result
@@ -89,7 +93,11 @@ def _addresses(company: Any) -> None:
     connection.close()
 
 
-def _send(company: Any, how: str, at_most: int | None) -> None:
+def _send(company: Any, how: str, at_most: int | None, rounds: int) -> None:
+    """Send the first `at_most` due emails, alternately one by one (`send_one`: each message
+    read for alone and sent over its own connection, as the worker did before batching) and
+    in batches (`send_batch`: read once per batch, one SMTP connection per batch), in
+    `rounds` rounds of each, so that both are measured in the same minutes."""
     from django.conf import settings
     from django.utils import timezone
 
@@ -112,18 +120,40 @@ def _send(company: Any, how: str, at_most: int | None) -> None:
     else:
         settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
         settings.EMAIL_FILE_PATH = tempfile.mkdtemp(prefix="arrears-bench-mail-")
+
+    def one_by_one(chunk: list[int]) -> dict[int, str]:
+        return {pk: outbox.send_one(pk) for pk in chunk}
+
+    ways = {"one by one": one_by_one, "in batches": outbox.send_batch}
+    spent = {w: [0.0, 0.0, 0] for w in ways}  # wall, cpu, messages
+    outcomes: dict[str, int] = {}
+    step = max(1, len(ids) // (2 * rounds))
     try:
-        t = time.perf_counter()
-        outcomes: dict[str, int] = {}
-        for pk in ids:
-            got = outbox.send_one(pk)
-            outcomes[got] = outcomes.get(got, 0) + 1
-        s = time.perf_counter() - t
+        for i, at in enumerate(range(0, len(ids), step)):
+            way = list(ways)[i % 2]
+            chunk = ids[at : at + step]
+            t, c = time.perf_counter(), time.process_time()
+            got = ways[way](chunk)
+            wall, cpu = time.perf_counter() - t, time.process_time() - c
+            spent[way][0] += wall
+            spent[way][1] += cpu
+            spent[way][2] += len(chunk)
+            for x in got.values():
+                outcomes[x] = outcomes.get(x, 0) + 1
+            print(
+                f"  {way:<11} {len(chunk):>5} messages  {wall / len(chunk) * 1000:6.2f} s/1000 "
+                f"(cpu {cpu / len(chunk) * 1000:6.2f})  load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
     finally:
         if controller is not None:
             controller.stop()
-    per = s / max(len(ids), 1) * 1000
-    print(f"{'emails sent (' + how + ')':<48} {s:8.2f} s  {len(ids):,} messages, {per:.2f} s/1000")
+    for way, (wall, cpu, n) in spent.items():
+        if n:
+            print(
+                f"{'emails sent (' + how + ') ' + way:<48} {wall:8.2f} s  {n:,} messages, "
+                f"{wall / n * 1000:.2f} s/1000 wall, {cpu / n * 1000:.2f} s/1000 cpu"
+            )
     print(
         f"  outcomes: {outcomes}" + (f", received by the server: {box.n:,}" if controller else "")
     )
@@ -134,7 +164,13 @@ def _print_batch(company: Any, at_most: int | None) -> None:
     from django.utils import timezone
 
     from arrears.apps.communications.models import OutboxMessage
-    from arrears.apps.communications.outbox import claim_render, printed
+    from arrears.apps.communications.outbox import (
+        RENDERED,
+        Reads,
+        _store_claims,
+        claim_render,
+        printed,
+    )
     from arrears.apps.communications.pdf import letters_pdf
 
     rows = list(
@@ -145,19 +181,22 @@ def _print_batch(company: Any, at_most: int | None) -> None:
     if not rows:
         print("letters: none queued on this day")
         return
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     with transaction.atomic():  # as `letters_print`: each rendered and stored, then the batch
         now = timezone.now()
-        rows = [m for m in rows if claim_render(m, now=now)[0] is None]
+        reads = Reads(rows)  # what rendering needs, read once for the batch
+        rows = [m for m in rows if claim_render(m, now=now, reads=reads, store=False)[0] is None]
+        _store_claims(rows, RENDERED)
         data = letters_pdf([printed(m) for m in rows])
         transaction.set_rollback(True)  # leave them queued: a bench, not a posting
-    s = time.perf_counter() - t
+    s, cpu = time.perf_counter() - t, time.process_time() - c
     path = Path(tempfile.mkdtemp(prefix="arrears-bench-print-")) / "batch.pdf"
     path.write_bytes(data)
     per = s / len(rows) * 1000
     print(
         f"{'letters rendered as one print batch':<48} {s:8.2f} s  {len(rows):,} letters, "
-        f"{per:.2f} s/1000, {len(data):,} bytes"
+        f"{per:.2f} s/1000 ({cpu / len(rows) * 1000:.2f} cpu), {len(data):,} bytes, "
+        f"load {os.getloadavg()[0]:.1f}"
     )
 
 
@@ -166,7 +205,23 @@ def main() -> None:
     add_ledger_args(parser)
     parser.add_argument("--send", choices=["smtp", "file", "none"], default="file")
     parser.add_argument("--send-at-most", type=int, default=None)
+    parser.add_argument("--rounds", type=int, default=2, help="alternations of the two sends")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="send from the outbox copy a previous call left (its runs not made again)",
+    )
     o = parser.parse_args()
+    if o.reuse:
+        use_database(db_name(o.items, o.seed, o.as_of, "outbox"))
+        from arrears.apps.ledger.models import Company
+
+        print(f"database: {db_tag()} (reused)  load {os.getloadavg()}")
+        company = Company.objects.get(code=COMPANY)
+        if o.send != "none":
+            _send(company, o.send, o.send_at_most, o.rounds)
+        _print_batch(company, o.send_at_most)
+        return
     source = db_name(o.items, o.seed, o.as_of, "imported")
     without = db_name(o.items, o.seed, o.as_of, "nooutbox")
     url = use_database(without, copy_of=source)
@@ -190,11 +245,17 @@ def main() -> None:
     _sender(company)
     t_with, result = _run(company, o.as_of, "run_daily, first run, outbox written")
     written = result.negotiation.get("outbox_written", 0)
+    from django.db.models import Count
+
+    from arrears.apps.communications.models import OutboxMessage
+
+    by = OutboxMessage.objects.filter(company=company).values("channel", "state")
+    print("  messages decided:", list(by.annotate(n=Count("id")).order_by("channel", "state")))
     print(
         f"{'outbox rows written':<48} {written:>8,}   ratio with/without {t_with / t_without:.2f}"
     )
     if o.send != "none":
-        _send(company, o.send, o.send_at_most)
+        _send(company, o.send, o.send_at_most, o.rounds)
     _print_batch(company, o.send_at_most)
 
 
