@@ -3,6 +3,7 @@ without it, then rendering and sending the messages that run decided on.
 
     .venv/bin/python -m bench.bench_outbox [--items N] [--seed S] [--as-of YYYY-MM-DD]
                                           [--send smtp|file|none] [--send-at-most K]
+                                          [--rounds R] [--reuse]
 
 Works on two copies of the database bench_import left (build_ledger, then bench_import, with
 the same --items/--seed/--as-of): on one the company has no sender details (no outbox: the run
@@ -13,8 +14,11 @@ copies get the same first run, timed end to end; the ratio is with / without.
 Then it sends the emails: through a real SMTP server on loopback (aiosmtpd, `--send smtp`) or
 Django's file backend (`--send file`, for large counts), by the same `send_one` the worker
 runs (claim: render as of the run's day and store, once; send with the PDF attached; mark),
-and prints messages and seconds per thousand;
-`--send-at-most` sends only the first K (the rate is per thousand either way). The letters
+and prints messages and seconds per thousand (wall and CPU, with the load average):
+alternately one by one (`send_one`, each message read for alone, its own connection) and in
+batches (`send_batch`, what `arrears outbox send` runs), `--rounds` rounds of each;
+`--send-at-most` sends only the first K (the rate is per thousand either way). `--reuse` sends
+from the outbox copy a previous call left, without making its runs again. The letters
 are rendered (and stored, as `letters_print` does; rolled back after) as one print batch (PDF)
 and timed the same way.
 """
