@@ -195,6 +195,10 @@ def may_expire_by(items: pl.DataFrame, day: date) -> pl.DataFrame:
     an expiry later (`expiry` takes a restart only when it ends on or after the expiry in
     force), so the others cannot, whatever happened to them: the run reads interruptions only
     for these."""
+    # a claim lasts at least the shortest period of any rule: one due in a later year than
+    # `day`'s year less that many years expires after `day` (a cheap cut before the exact one)
+    shortest = min(min(r.years, r.years_for(consumer=True)) for r in RULES.values())
+    items = items.filter(pl.col("due_on") <= date(day.year - shortest, 12, 31))
     first = _first_expiries(items).filter(pl.col("first") <= day).select("item_id")
     return items.join(first, on="item_id", how="semi")
 
