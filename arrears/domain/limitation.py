@@ -167,17 +167,15 @@ def _rules_frame() -> pl.DataFrame:
     )
 
 
-def expiries(items: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
-    """Columnar `expiry`. `items`: item_id, due_on (date), rule (str), consumer (bool);
-    `events`: item_id, day (date), kind (str, an `Interruption`). Returns item_id, expires_on,
-    restarted_on (null where never restarted). Pure, partitionable by debtor."""
+def _first_expiries(items: pl.DataFrame) -> pl.DataFrame:
+    """`items` with each one's period in years, its rule's restarts and `first`, the expiry
+    before any interruption (`first_expiry`, by column)."""
     unknown = items.filter(~pl.col("rule").is_in(list(RULES)))
     if unknown.height:
         rule_for(unknown["rule"][0])
-    rules = _rules_frame()
-    base = (
+    return (
         items.select("item_id", "due_on", "rule", "consumer")
-        .join(rules, on="rule", how="left")
+        .join(_rules_frame(), on="rule", how="left")
         .with_columns(
             years=pl.when(pl.col("consumer"))
             .then(pl.col("years_consumer"))
@@ -189,6 +187,41 @@ def expiries(items: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
             .otherwise(pl.col("due_on").dt.offset_by(pl.format("{}y", pl.col("years"))))
         )
     )
+
+
+def may_expire_by(items: pl.DataFrame, day: date) -> pl.DataFrame:
+    """The rows of `items` (item_id, due_on, rule, consumer, any other columns) whose claim can
+    expire on or before `day`: those whose first expiry does. An interruption only ever moves
+    an expiry later (`expiry` takes a restart only when it ends on or after the expiry in
+    force), so the others cannot, whatever happened to them: the run reads interruptions only
+    for these."""
+    # a claim lasts at least the shortest period of any rule: one due in a later year than
+    # `day`'s year less that many years expires after `day` (a cheap cut before the exact one)
+    shortest = min(min(r.years, r.years_for(consumer=True)) for r in RULES.values())
+    items = items.filter(pl.col("due_on") <= date(day.year - shortest, 12, 31))
+    first = _first_expiries(items).filter(pl.col("first") <= day).select("item_id")
+    return items.join(first, on="item_id", how="semi")
+
+
+def expiring(
+    items: pl.DataFrame, events: pl.DataFrame, as_of: date, lead_days: int
+) -> pl.DataFrame:
+    """Columnar: the claims legal should act on `as_of` (`review_due` reached, not yet
+    barred): item_id, expires_on. Inputs as `expiries`; `items` may be narrowed first by
+    `may_expire_by(items, as_of + lead_days)`, which changes nothing here."""
+    horizon = as_of + timedelta(days=lead_days)
+    return (
+        expiries(may_expire_by(items, horizon), events)
+        .filter((pl.col("expires_on") >= as_of) & (pl.col("expires_on") <= horizon))
+        .select("item_id", "expires_on")
+    )
+
+
+def expiries(items: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
+    """Columnar `expiry`. `items`: item_id, due_on (date), rule (str), consumer (bool);
+    `events`: item_id, day (date), kind (str, an `Interruption`). Returns item_id, expires_on,
+    restarted_on (null where never restarted). Pure, partitionable by debtor."""
+    base = _first_expiries(items)
     counted = (
         events.select("item_id", "day", "kind")
         .join(base.select("item_id", "due_on", "years", "first", "restarts"), on="item_id")

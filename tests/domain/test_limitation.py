@@ -14,7 +14,9 @@ from arrears.domain.limitation import (
     RULES,
     Interruption,
     expiries,
+    expiring,
     expiry,
+    may_expire_by,
     review_due,
     rule_for,
 )
@@ -131,3 +133,57 @@ def test_the_columnar_expiries_agree_with_the_one_item_expiry(batch):
     for i, (due, rule, consumer, evs) in enumerate(batch):
         one = expiry(due, RULES[rule], evs, consumer=consumer)
         assert got[i] == (one.expires_on, one.restarted_on), (due, rule, consumer, evs)
+
+
+def _frames(batch):
+    items = pl.DataFrame(
+        {
+            "item_id": list(range(len(batch))),
+            "due_on": [b[0] for b in batch],
+            "rule": [b[1] for b in batch],
+            "consumer": [b[2] for b in batch],
+        }
+    )
+    events = pl.DataFrame(
+        {
+            "item_id": [i for i, b in enumerate(batch) for _ in b[3]],
+            "day": [e[0] for b in batch for e in b[3]],
+            "kind": [str(e[1]) for b in batch for e in b[3]],
+        },
+        schema={"item_id": pl.Int64, "day": pl.Date, "kind": pl.String},
+    )
+    return items, events
+
+
+@given(
+    st.lists(item, min_size=1, max_size=12),
+    st.dates(date(2018, 1, 1), date(2042, 12, 31)),
+    st.integers(0, 400),
+)
+def test_the_run_asks_legal_for_exactly_the_claims_the_one_item_review_day_has_reached(
+    batch, as_of, lead
+):
+    # `expiring` (the run, by column, on the items `may_expire_by` kept) against `expiry` and
+    # `review_due` item by item: reached its review day and not yet barred
+    items, events = _frames(batch)
+    got = {
+        r["item_id"]: r["expires_on"]
+        for r in expiring(items, events, as_of, lead).iter_rows(named=True)
+    }
+    want = {}
+    for i, (due, rule, consumer, evs) in enumerate(batch):
+        one = expiry(due, RULES[rule], evs, consumer=consumer)
+        if review_due(one, lead) <= as_of and not one.barred(as_of):
+            want[i] = one.expires_on
+    assert got == want
+
+
+@given(st.lists(item, min_size=1, max_size=12), st.dates(date(2018, 1, 1), date(2042, 12, 31)))
+def test_a_claim_whose_first_expiry_is_after_a_day_never_expires_by_that_day(batch, day):
+    # why the run reads interruptions only for `may_expire_by`'s items: whatever happened to
+    # the others, their expiry stays after the day
+    items, events = _frames(batch)
+    kept = set(may_expire_by(items, day)["item_id"].to_list())
+    for i, (due, rule, consumer, evs) in enumerate(batch):
+        if i not in kept:
+            assert expiry(due, RULES[rule], evs, consumer=consumer).expires_on > day

@@ -8,8 +8,8 @@ part of it open), and our written demands: the letters and emails the outbox sen
 jurisdiction counts a written demand: the Netherlands, China). Which of them restart the
 period is the jurisdiction's rule (`arrears.domain.limitation`).
 
-`case_costs` is the one-case read (`explain`, the case page); `limitation_events` and
-`limitation_items` are the run's frames (`limitation.limitation_tasks`).
+`case_costs` is the one-case read (`explain`, the case page); `limitation_events` is the run's
+frame of interruptions (`limitation.limitation_tasks`).
 """
 
 from __future__ import annotations
@@ -160,44 +160,33 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
     )
 
 
-def limitation_items(company: Company) -> pl.DataFrame:
-    """The company's open dunnable items on a ladder, with what the run's limitation stage
-    needs: item_id, case_id, due_on, consumer (always False: debtors are businesses)."""
-    kinds = [str(k) for k in DUNNABLE_KINDS]
-    return read_frame(
-        "SELECT i.id AS item_id, c.id AS case_id, i.due_date AS due_on "
-        "FROM ledger_openitem i JOIN cases_case c ON c.debtor_id = i.debtor_id "
-        "AND c.currency = i.currency AND c.company_id = i.company_id "
-        "WHERE i.company_id = %s AND i.open_minor > 0 AND c.status = 'open' "
-        f"AND i.kind IN ({', '.join(['%s'] * len(kinds))})",
-        [company.pk, *kinds],
-        {"item_id": pl.Int64(), "case_id": pl.Int64(), "due_on": pl.Date()},
-    ).with_columns(consumer=pl.lit(False))
-
-
-def limitation_events(company: Company, as_of: date) -> pl.DataFrame:
+def limitation_events(company: Company, as_of: date, *, due_by: date | None = None) -> pl.DataFrame:
     """Every interruption on the company's items by `as_of`: item_id, day, kind (the
-    acknowledgements recorded, the part payments, the written demands the outbox sent)."""
+    acknowledgements recorded, the part payments, the written demands the outbox sent).
+    `due_by`: only on the items due on or before that day (the run's: those whose claim may
+    expire soon, `limitation.may_expire_by`)."""
     schema = {"item_id": pl.Int64(), "day": pl.Date(), "kind": pl.String()}
+    due = "" if due_by is None else " AND i.due_date <= %s"
+    more = [] if due_by is None else [due_by]
     acks = read_frame(
         'SELECT a.item_id, a."on" AS day, a.kind FROM communications_acknowledgement a '
-        'JOIN ledger_openitem i ON i.id = a.item_id WHERE i.company_id = %s AND a."on" <= %s',
-        [company.pk, as_of],
+        'JOIN ledger_openitem i ON i.id = a.item_id WHERE i.company_id = %s AND a."on" <= %s' + due,
+        [company.pk, as_of, *more],
         schema,
     ).with_columns(pl.col("kind").replace_strict(ACK_INTERRUPTS, return_dtype=pl.String))
     payments = read_frame(
         "SELECT l.item_id, p.received_on AS day, 'part_payment' AS kind FROM ledger_allocation l "
         "JOIN ledger_payment p ON p.id = l.payment_id JOIN ledger_openitem i ON i.id = l.item_id "
-        "WHERE i.company_id = %s AND p.received_on <= %s",
-        [company.pk, as_of],
+        "WHERE i.company_id = %s AND p.received_on <= %s" + due,
+        [company.pk, as_of, *more],
         schema,
     )
     demands = read_frame(
         "SELECT i.id AS item_id, o.run_on AS day, 'written_demand' AS kind FROM communications_outboxmessage o "
         "JOIN cases_case c ON c.id = o.case_id JOIN ledger_openitem i "
         "ON i.debtor_id = c.debtor_id AND i.currency = c.currency AND i.due_date < o.run_on "
-        "WHERE o.company_id = %s AND o.state = %s AND o.run_on <= %s AND i.open_minor > 0",
-        [company.pk, OutboxState.SENT.value, as_of],
+        "WHERE o.company_id = %s AND o.state = %s AND o.run_on <= %s AND i.open_minor > 0" + due,
+        [company.pk, OutboxState.SENT.value, as_of, *more],
         schema,
     )
     return pl.concat([acks, payments, demands])

@@ -1,8 +1,8 @@
 """Limitation periods on the desk and in the run (rule 12, issue #14).
 
 `limitation_tasks` is the run's stage (registered in `communications.apps`, in the run's
-transaction): over all the company's open items at once (frames, the pure columnar
-`arrears.domain.limitation.expiries`), it finds the claims that become time-barred within
+transaction): over all the company's open items at once, as the run read them (frames, the
+pure columnar `arrears.domain.limitation.expiring`), it finds the claims that become time-barred within
 `ARREARS_LIMITATION_LEAD_DAYS` (default 90) and raises, once per item and expiry date, a task
 for legal on the item's case: one task per case and day, listing its items
 (`LimitationTask`). A restart that moves an item's expiry (an acknowledgement recorded since)
@@ -14,8 +14,8 @@ the outbox) on an item, audited; it moves the item's expiry as the jurisdiction'
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, cast
 
 import polars as pl
 from django.conf import settings
@@ -23,15 +23,17 @@ from django.conf import settings
 from arrears.apps.accounts import access
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import Run
+from arrears.apps.cases.selectors import run_items_stored
+from arrears.apps.cases.services.run import run_items_read
 from arrears.apps.common import clock
 from arrears.apps.common.bulk import insert_frame, read_frame
-from arrears.apps.communications.costs import limitation_events, limitation_items
+from arrears.apps.communications.costs import limitation_events
 from arrears.apps.communications.models import Acknowledgement, AcknowledgementKind
 from arrears.apps.ledger.models import Company, OpenItem
 from arrears.domain.access import Verb
 from arrears.domain.actions import ActionState
 from arrears.domain.ladder import Channel, Role
-from arrears.domain.limitation import RULES, expiries
+from arrears.domain.limitation import RULES, expiring, may_expire_by
 from arrears.domain.refusal import Refusal
 
 TASK_STEP = "limitation"  # the step code of the task legal gets
@@ -44,20 +46,46 @@ def lead_days() -> int:
 
 def limitation_tasks(*, company: Company, as_of: date, run: Run) -> dict[str, int]:
     """Raise a task for legal on each case with a claim expiring within the lead days (and not
-    yet barred) that no task was raised for at this expiry date. Bulk reads and writes."""
+    yet barred) that no task was raised for at this expiry date.
+
+    By column over the open items the run read (`run_items_read`; read again only outside a
+    run): only the items whose first expiry falls within the lead days can be near
+    (`may_expire_by`), so interruptions are read for those alone, and the open cases only when
+    some claim is near. Writes only the tasks due."""
     rule = RULES.get(company.jurisdiction.upper())
     if rule is None:
         return {}
-    items = limitation_items(company)
-    if items.height == 0:
+    stored = run_items_read(company)
+    if stored is None:
+        stored = run_items_stored(company=company)
+    if stored.height == 0:
         return {}
-    found = expiries(
-        items.with_columns(rule=pl.lit(rule.code)), limitation_events(company, as_of)
-    ).join(items.select("item_id", "case_id"), on="item_id")
-    near = found.filter(
-        (pl.col("expires_on") >= as_of)
-        & (pl.col("expires_on").dt.offset_by(f"-{lead_days()}d") <= as_of)
+    items = stored.select(
+        "item_id",
+        "debtor_id",
+        "currency",
+        due_on="due_date",
+        rule=pl.lit(rule.code),
+        consumer=pl.lit(False),  # debtors are businesses
     )
+    lead = lead_days()
+    candidates = may_expire_by(items, as_of + timedelta(days=lead))
+    if candidates.height == 0:
+        return {"limitation_tasks": 0}
+    latest = cast(date, candidates["due_on"].max())
+    events = limitation_events(company, as_of, due_by=latest)
+    near = expiring(candidates, events, as_of, lead).join(
+        candidates.select("item_id", "debtor_id", "currency"), on="item_id"
+    )
+    if near.height == 0:
+        return {"limitation_tasks": 0}
+    cases = read_frame(
+        "SELECT id AS case_id, debtor_id, currency FROM cases_case "
+        "WHERE company_id = %s AND status = 'open'",
+        [company.pk],
+        {"case_id": pl.Int64(), "debtor_id": pl.Int64(), "currency": pl.String()},
+    )
+    near = near.join(cases, on=["debtor_id", "currency"]).select("item_id", "case_id", "expires_on")
     if near.height == 0:
         return {"limitation_tasks": 0}
     raised = read_frame(

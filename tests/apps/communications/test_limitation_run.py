@@ -127,10 +127,13 @@ def test_a_dutch_claim_is_interrupted_by_the_demand_the_outbox_sent():
     # the run's frames say the same
     import polars as pl
 
-    from arrears.apps.communications.costs import limitation_events, limitation_items
+    from arrears.apps.cases.selectors import run_items_stored
+    from arrears.apps.communications.costs import limitation_events
     from arrears.domain.limitation import expiries
 
-    items = limitation_items(w["acme"]).with_columns(rule=pl.lit("NL"))
+    items = run_items_stored(company=w["acme"]).select(
+        "item_id", due_on="due_date", rule=pl.lit("NL"), consumer=pl.lit(False)
+    )
     found = expiries(items, limitation_events(w["acme"], support.DAY1))
     assert found["expires_on"].to_list() == [date(2030, 6, 5)]
     w["acme"].jurisdiction = "DE"  # in Germany a demand letter restarts nothing

@@ -113,8 +113,10 @@ def pending(company: Company, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame, 
 
 
 # The items whose exclusion may change: those already excluded, and those of a debtor the desk
-# has touched (the read scales with the negotiations, not with the ledger); with whether the
-# item's case is handed over to legal or an agency.
+# has touched, and those another app may hold back; with whether the item's case is handed over
+# to legal or an agency. The items are found from those small tables (`i.id IN (... UNION
+# ...)`), not by testing each of the ledger's items: the read scales with the negotiations,
+# not with the ledger.
 _EXCLUDABLE = (
     "SELECT i.id AS item_id, i.open_minor, "
     " CASE WHEN h.case_id IS NULL THEN 0 ELSE 1 END AS handed_over, "
@@ -123,19 +125,21 @@ _EXCLUDABLE = (
     "LEFT JOIN cases_case c ON c.debtor_id = i.debtor_id "
     " AND c.currency = i.currency AND c.company_id = i.company_id "
     "LEFT JOIN (SELECT DISTINCT case_id FROM negotiation_handover) h ON h.case_id = c.id "
-    "WHERE i.company_id = %s AND (x.excluded_minor <> 0 OR i.debtor_id IN ("
-    " SELECT c.debtor_id FROM cases_case c WHERE c.company_id = %s AND c.id IN ("
-    "  SELECT case_id FROM negotiation_promisetopay UNION SELECT case_id FROM "
-    "  negotiation_paymentplan UNION SELECT case_id FROM negotiation_dispute UNION "
-    "  SELECT case_id FROM negotiation_writeoff UNION "
-    "  SELECT case_id FROM negotiation_handover)){also})"
+    "WHERE i.company_id = %s AND i.id IN ("
+    " SELECT item_id FROM cases_itemdeskinput WHERE excluded_minor <> 0 "
+    " UNION SELECT id FROM ledger_openitem WHERE debtor_id IN ("
+    "  SELECT c.debtor_id FROM cases_case c WHERE c.company_id = %s AND c.id IN ("
+    "   SELECT case_id FROM negotiation_promisetopay UNION SELECT case_id FROM "
+    "   negotiation_paymentplan UNION SELECT case_id FROM negotiation_dispute UNION "
+    "   SELECT case_id FROM negotiation_writeoff UNION "
+    "   SELECT case_id FROM negotiation_handover)){also})"
 )
 
 
 def exclusions_write(company: Company, parts: list[pl.DataFrame]) -> int:
     """Store each item's excluded part (`domain.exclusions`) where it differs; returns the
     items changed."""
-    also = "".join(f" OR i.id IN ({h.items})" for h in _HELD_BACK.values())
+    also = "".join(f" UNION {h.items}" for h in _HELD_BACK.values())
     stored = read_frame(
         _EXCLUDABLE.format(also=also),
         [company.pk, company.pk, *(company.pk for _ in _HELD_BACK)],
@@ -150,12 +154,13 @@ def exclusions_write(company: Company, parts: list[pl.DataFrame]) -> int:
 
 
 # §6-7 The day a defaulted plan made an item due at once, as the desk recorded it, against what
-# the ladder has (cases.ItemDeskInput).
+# the ladder has (cases.ItemDeskInput): the items found from those two small tables.
 _ACCELERATED = (
     "SELECT i.id AS item_id, x.accelerated_on, d.accelerated_on AS old "
     "FROM ledger_openitem i LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
     "LEFT JOIN cases_itemdeskinput d ON d.item_id = i.id WHERE i.company_id = %s "
-    "AND (x.item_id IS NOT NULL OR d.accelerated_on IS NOT NULL)"
+    "AND i.id IN (SELECT item_id FROM negotiation_itemacceleration "
+    " UNION SELECT item_id FROM cases_itemdeskinput WHERE accelerated_on IS NOT NULL)"
 )
 
 
@@ -184,14 +189,17 @@ _COMMITMENTS = (
     "  FROM negotiation_paymentplan WHERE status = 'defaulted'"
     ") t JOIN cases_case c ON c.id = t.case_id WHERE c.company_id = %s"
 )
-# Items whose count may change: those counted now, and the open items of debtors with a break.
+# Items whose count may change: those counted now, and the open items of debtors with a break
+# (found from those, not by testing each of the ledger's items).
 _COUNTED_ITEMS = (
     "SELECT i.id AS item_id, i.debtor_id, i.currency, i.kind, i.open_minor, i.due_date, "
     "x.accelerated_on, COALESCE(d.broken_promises, 0) AS old "
     "FROM ledger_openitem i LEFT JOIN negotiation_itemacceleration x ON x.item_id = i.id "
     "LEFT JOIN cases_itemdeskinput d ON d.item_id = i.id "
-    "WHERE i.company_id = %s AND (d.broken_promises <> 0 OR (i.open_minor > 0 AND i.debtor_id IN ("
-    " SELECT b.debtor_id FROM ({breaks}) b)))"
+    "WHERE i.company_id = %s AND i.id IN ("
+    " SELECT item_id FROM cases_itemdeskinput WHERE broken_promises <> 0 "
+    " UNION SELECT id FROM ledger_openitem WHERE open_minor > 0 AND debtor_id IN ("
+    "  SELECT b.debtor_id FROM ({breaks}) b))"
 )
 COUNTED_SCHEMA: dict[str, pl.DataType] = {
     **ITEMS_SCHEMA,
