@@ -22,6 +22,11 @@ urlpatterns = [
         case.action_done,
         name="action-done",
     ),
+    path(
+        "desk/<slug:company>/cases/<int:case_id>/messages/<int:message_id>.pdf",
+        case.message_pdf,
+        name="case-message-pdf",
+    ),
     path("desk/<slug:company>/cases/<int:case_id>/excuse/", phone.excuse, name="phone-excuse"),
     path(
         "desk/<slug:company>/cases/<int:case_id>/excuse/answer/",
