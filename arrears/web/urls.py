@@ -65,6 +65,7 @@ urlpatterns = [
     path("desk/<slug:company>/imports/", imports.imports_page, name="imports"),
     path("desk/<slug:company>/imports/preview/", imports.import_preview, name="import-preview"),
     path("desk/<slug:company>/imports/confirm/", imports.import_confirm, name="import-confirm"),
+    path("desk/<slug:company>/imports/jobs/<uuid:job>/", imports.import_job, name="import-job"),
     path("admin/", admin.site.urls),
     path("accounts/password_reset/", password_reset.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
