@@ -27,7 +27,7 @@ from tests.factories import admin
 from tests.web.conftest import signed_in
 from tests.web.test_imports_page import BAD, URL, _ledger, _preview, _uploaded
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker closes its connection
 
 
 @pytest.fixture(autouse=True)
