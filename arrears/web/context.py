@@ -1,5 +1,6 @@
 """What every page may name: the sign-in lockout rule, in the accounts presenter's words; and
-whether the person may open the company's settings (its header link), asked only when a page
+whether the person may open the company's settings (its header link: a credit manager's
+all of them, an administrator's people and interest regime), asked only when a page
 of a company shows its header."""
 
 from __future__ import annotations
@@ -14,17 +15,19 @@ from arrears.apps.ledger.models import Company
 from arrears.domain.access import Verb
 
 
-def _may_set_policy(request: HttpRequest) -> bool:
+def _may(request: HttpRequest, verb: Verb) -> bool:
     match = request.resolver_match
     code = match.kwargs.get("company") if match is not None else None
     if not code or not request.user.is_authenticated:
         return False
     company_id = Company.objects.filter(code=code).values_list("pk", flat=True).first()
-    return company_id is not None and may(request.user, Verb.SET_POLICY, company_id=company_id)
+    return company_id is not None and may(request.user, verb, company_id=company_id)
 
 
 def desk(request: HttpRequest) -> dict[str, object]:
     return {
         "lockout_rule": lockout_words(settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME),
-        "may_set_policy": SimpleLazyObject(lambda: _may_set_policy(request)),
+        "may_set_policy": SimpleLazyObject(lambda: _may(request, Verb.SET_POLICY)),
+        # an administrator's settings are the people and the interest regime
+        "may_administer": SimpleLazyObject(lambda: _may(request, Verb.ADMINISTER)),
     }

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from arrears.apps.negotiation.services import PlanIn
 from arrears.apps.reports.kpis import MONTHS
 from arrears.apps.reports.presentation import months_of
 from arrears.domain.dates import parse_date
@@ -222,13 +223,26 @@ class PromiseForm(DeskForm):
         }
 
 
-class PlanForm(DeskForm):
-    """A payment plan agreed on the phone (`plan_create`): equal monthly instalments."""
+PLAN_PARTS = 6  # dated amounts a plan entered by hand offers
 
-    first_due = _day("First instalment on")
-    count = forms.IntegerField(min_value=1, max_value=120, label="Monthly instalments")
+
+class PlanForm(DeskForm):
+    """A payment plan agreed on the phone (`plan_create`): equal monthly instalments (with a
+    down payment today and interest, if agreed), or instalments entered by hand, each with
+    its day and amount (adding up to the total covered: by default all that is due)."""
+
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[("monthly", "equal monthly instalments"), ("parts", "days and amounts by hand")],
+        label="Instalments",
+    )
+    first_due = _day("First instalment on", required=False)
+    count = forms.IntegerField(
+        required=False, min_value=1, max_value=120, label="Monthly instalments"
+    )
     down = AmountField(required=False, label="Down payment today")
     rate = forms.CharField(required=False, max_length=20, label="Interest a year (0.08 = 8 %)")
+    principal = AmountField(required=False, label="Total covered (empty: all that is due)")
     conditions = forms.MultipleChoiceField(
         required=False, choices=[(str(c), str(c)) for c in Condition]
     )
@@ -240,9 +254,23 @@ class PlanForm(DeskForm):
         "plan.rate_negative": "rate",
         "plan.rate_not_finite": "rate",
         "plan.override_no_reason": "override_reason",
+        "plan.parts_and_terms": "down",
         "desk.beyond_horizon": "first_due",
         "desk.after_today": "first_due",
+        "desk.amount_too_large": "principal",
     }
+    MONTHLY_NEEDS = "equal monthly instalments need the first day and how many"
+    PARTS_NEED = "give at least one instalment: its day and amount"
+    PART_NEEDS = "give both the day and the amount"
+    PART_POSITIVE = "an instalment is more than zero"
+    PART_ORDER = "each instalment falls after the one before"
+    PARTS_TOTAL = "the instalments add up to {got}, not the total covered {want}"
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        for n in range(1, PLAN_PARTS + 1):
+            self.fields[f"on_{n}"] = _day(f"Instalment {n} on", required=False)
+            self.fields[f"amount_{n}"] = AmountField(required=False, label="Amount")
 
     def clean_rate(self) -> Decimal | None:
         text = self.cleaned_data["rate"].strip()
@@ -252,6 +280,64 @@ class PlanForm(DeskForm):
             return parse_rate(text)
         except MoneyError as e:
             raise forms.ValidationError(str(e)) from None
+
+    def part_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """The hand-entered instalments' fields, day and amount, row by row (the page)."""
+        return [(self[f"on_{n}"], self[f"amount_{n}"]) for n in range(1, PLAN_PARTS + 1)]
+
+    def by_hand(self) -> bool:
+        return self.cleaned_data.get("kind") == "parts"
+
+    def refuse(self, e: Refusal | Exception, field: str | None = None) -> None:
+        """A day the desk refuses stands beside the first day typed: the monthly
+        instalments' first, or the first instalment entered by hand."""
+        if isinstance(e, Refusal) and field is None and self.by_hand():
+            field = "on_1" if self.FIELDS.get(e.code) == "first_due" else None
+        super().refuse(e, field)
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        if not self.by_hand():
+            for name in ("first_due", "count"):
+                if d.get(name) is None and name not in self.errors:
+                    self.add_error(name, self.MONTHLY_NEEDS)
+            return d
+        rows = [(n, d.get(f"on_{n}"), d.get(f"amount_{n}")) for n in range(1, PLAN_PARTS + 1)]
+        given = [(n, on, amount) for n, on, amount in rows if on or amount]
+        if not given and "on_1" not in self.errors:
+            self.add_error("on_1", self.PARTS_NEED)
+        last = None
+        for n, on, amount in given:
+            if not (on and amount):
+                if f"amount_{n}" not in self.errors and f"on_{n}" not in self.errors:
+                    self.add_error(f"amount_{n}" if on else f"on_{n}", self.PART_NEEDS)
+                continue
+            if parse_amount(amount) <= 0:
+                self.add_error(f"amount_{n}", self.PART_POSITIVE)
+            if last is not None and on <= last:
+                self.add_error(f"on_{n}", self.PART_ORDER)
+            last = on
+        if d.get("principal") and not self.errors:
+            got = sum((parse_amount(str(a)) for _, _, a in given), Decimal(0))
+            want = parse_amount(d["principal"])
+            if got != want:
+                self.add_error("principal", self.PARTS_TOTAL.format(got=got, want=want))
+        return d
+
+    def schedule(self, currency: str) -> PlanIn:
+        """The plan as typed, in the case's currency: equal monthly instalments, or the
+        instalments entered by hand (in order)."""
+        d = self.cleaned_data
+        terms = {
+            "principal": amount_of(d["principal"], currency) if d["principal"] else None,
+            "down_payment": amount_of(d["down"], currency) if d["down"] else None,
+            "annual_rate": d["rate"],
+        }
+        if not self.by_hand():
+            return PlanIn(first_due=d["first_due"], count=d["count"], **terms)
+        rows = [(d.get(f"on_{n}"), d.get(f"amount_{n}")) for n in range(1, PLAN_PARTS + 1)]
+        parts = [(on, amount_of(amount, currency)) for on, amount in rows if on and amount]
+        return PlanIn(parts=parts, **terms)
 
 
 class LetterForm(DeskForm):

@@ -74,6 +74,9 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("ARREARS_PASSWORD_RESET_SECONDS", "3
 EMAIL_FILE_PATH = os.environ.get("ARREARS_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 # The outbox: attempts before a message fails, the first backoff (seconds, doubling), and how
 # long a message may stay "sending" before a worker takes it for a crashed send (uncertain).
+# The imports page imports a file of at least this many rows in the background (the task
+# worker, `arrears db_worker`), the page showing how far it has come; smaller files at once.
+ARREARS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("ARREARS_IMPORT_BACKGROUND_ROWS", "20000"))
 ARREARS_OUTBOX_ATTEMPTS = int(os.environ.get("ARREARS_OUTBOX_ATTEMPTS", "5"))
 ARREARS_OUTBOX_BACKOFF_SECONDS = int(os.environ.get("ARREARS_OUTBOX_BACKOFF_SECONDS", "60"))
 ARREARS_OUTBOX_LEASE_SECONDS = int(os.environ.get("ARREARS_OUTBOX_LEASE_SECONDS", "300"))

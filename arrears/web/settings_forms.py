@@ -9,8 +9,11 @@ from typing import ClassVar
 
 from django import forms
 
+from arrears.apps.accounts.presentation import ROLE_WORDS
 from arrears.apps.communications.presentation import LANGUAGES
+from arrears.apps.communications.selectors import REGIME_OF_JURISDICTION
 from arrears.apps.communications.template_settings import PHRASE_MOST, TEXT_MOST
+from arrears.domain.access import PersonRole
 from arrears.domain.refusal import Refusal
 from arrears.words import say
 
@@ -80,3 +83,70 @@ class UnownedForm(RefusingForm):
         "assign.no_map": "mapping",
     }
     DEFAULT = "rule"
+
+
+# --- people and roles (an administrator's: `arrears people`) ----------------------------------
+
+ROLE_CHOICES = [(r.value, ROLE_WORDS[r]) for r in PersonRole]
+_PEOPLE_REFUSALS: dict[str, str] = {
+    "accounts.bad_username": "username",
+    "accounts.already_member": "username",
+    "accounts.not_a_member": "username",
+    "accounts.unknown_role": "role",
+    "accounts.last_administrator": "username",
+    "accounts.bad_manager": "manager",
+}
+
+
+class PeopleForm(RefusingForm):
+    """A people form: a refusal about someone who is not a member stands beside the field
+    that named them (the member's username, or their manager's)."""
+
+    FIELDS: ClassVar[dict[str, str]] = _PEOPLE_REFUSALS
+    DEFAULT = "username"
+
+    def refuse(self, e: Refusal) -> None:
+        named = e.figures.get("username")
+        if e.code == "accounts.not_a_member" and named == self.cleaned_data.get("manager"):
+            self.add_error("manager", say(e))
+            return
+        super().refuse(e)
+
+
+class MemberAddForm(PeopleForm):
+    """A person (new or known) given a role in the company (`member_add`)."""
+
+    username = forms.CharField(max_length=150)
+    role = forms.ChoiceField(choices=ROLE_CHOICES)
+    name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(max_length=254, required=False)
+    manager = forms.CharField(max_length=150, required=False, label="Reports to")
+
+
+class MemberRoleForm(PeopleForm):
+    """Another role for a member (`member_role_change`)."""
+
+    username = forms.CharField(max_length=150)
+    role = forms.ChoiceField(choices=ROLE_CHOICES)
+
+
+class MemberEndForm(PeopleForm):
+    """A member who no longer acts in the company (`member_deactivate`)."""
+
+    username = forms.CharField(max_length=150)
+
+
+class ReportsToForm(PeopleForm):
+    """Who a member reports to (`reports_to_set`; empty: nobody)."""
+
+    username = forms.CharField(max_length=150)
+    manager = forms.CharField(max_length=150, required=False)
+
+
+# --- the interest regime (the company's jurisdiction: `arrears setup --jurisdiction`) ---------
+
+
+class JurisdictionForm(forms.Form):
+    """The jurisdiction whose late-interest regime the company applies (`company_setup`)."""
+
+    jurisdiction = forms.ChoiceField(choices=[(j, j) for j in sorted(REGIME_OF_JURISDICTION)])

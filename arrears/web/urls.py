@@ -22,6 +22,11 @@ urlpatterns = [
         case.action_done,
         name="action-done",
     ),
+    path(
+        "desk/<slug:company>/cases/<int:case_id>/messages/<int:message_id>.pdf",
+        case.message_pdf,
+        name="case-message-pdf",
+    ),
     path("desk/<slug:company>/cases/<int:case_id>/excuse/", phone.excuse, name="phone-excuse"),
     path(
         "desk/<slug:company>/cases/<int:case_id>/excuse/answer/",
@@ -60,6 +65,7 @@ urlpatterns = [
     path("desk/<slug:company>/imports/", imports.imports_page, name="imports"),
     path("desk/<slug:company>/imports/preview/", imports.import_preview, name="import-preview"),
     path("desk/<slug:company>/imports/confirm/", imports.import_confirm, name="import-confirm"),
+    path("desk/<slug:company>/imports/jobs/<uuid:job>/", imports.import_job, name="import-job"),
     path("admin/", admin.site.urls),
     path("accounts/password_reset/", password_reset.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from arrears.web.views import desk_settings as v
+from arrears.web.views import settings_people as people
 
 urlpatterns = [
     path("", v.settings_home, name="settings"),
@@ -15,6 +16,6 @@ urlpatterns = [
     ),
     path("tone/<slug:verb>/", v.tone_change, name="settings-tone"),
     path("policy/", v.policy_page, name="settings-policy"),
-    path("interest/", v.interest_page, name="settings-interest"),
-    path("people/", v.people_page, name="settings-people"),
+    path("interest/", people.interest_page, name="settings-interest"),
+    path("people/", people.people_page, name="settings-people"),
 ]

@@ -559,22 +559,31 @@ def next_action_words(c: Case) -> str:
     return f"{said} ({say(c.next_action_role)})" if c.next_action_role else said
 
 
-def history_entries(
+def history_events(
     ex: Explanation, desk_line: Callable[[CaseEvent], str | None] = lambda e: None
-) -> list[tuple[date, str]]:
+) -> list[tuple[date, str, CaseEvent | None]]:
     """The case's events and its debtor's credit holds in date order (on one day, the case's
-    events first, each in the order it happened), each with its day. `desk_line` words the
-    events an app above (the negotiation desk) wrote, None for the others; a reader without
-    notes (sales) is shown none of those. Explain's history and the case page's timeline."""
-    dated: list[tuple[date, int, str]] = []
+    events first, each in the order it happened), each with its day and its event (None for a
+    hold). `desk_line` words the events an app above (the negotiation desk) wrote, None for
+    the others; a reader without notes (sales) is shown none of those. Explain's history and
+    the case page's timeline."""
+    dated: list[tuple[date, int, str, CaseEvent | None]] = []
     for e in ex.events:
         desk = desk_line(e)
         if desk and not ex.notes:
             continue
-        dated.append((e.on, 0, desk or describe_event(e, ex.items)))
+        dated.append((e.on, 0, desk or describe_event(e, ex.items), e))
     for h in ex.holds:
-        dated.append((h.on, 1, describe_hold(h)))
-    return [(on, line) for on, _, line in sorted(dated, key=lambda d: (d[0], d[1]))]
+        dated.append((h.on, 1, describe_hold(h), None))
+    ordered = sorted(dated, key=lambda d: (d[0], d[1]))
+    return [(on, line, e) for on, _, line, e in ordered]
+
+
+def history_entries(
+    ex: Explanation, desk_line: Callable[[CaseEvent], str | None] = lambda e: None
+) -> list[tuple[date, str]]:
+    """`history_events`, each line with its day."""
+    return [(on, line) for on, line, _ in history_events(ex, desk_line)]
 
 
 def history_lines(

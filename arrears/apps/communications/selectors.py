@@ -12,6 +12,7 @@ from django.conf import settings
 from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Case
 from arrears.apps.cases.selectors import holidays_for, strategies_for
+from arrears.apps.communications.models import OutboxMessage
 from arrears.apps.communications.presentation import LANGUAGES
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, Company, OpenItem
 from arrears.domain.access import Verb
@@ -65,6 +66,31 @@ def rate_tables() -> dict[str, RateTable]:
 def regime_for(company: Company) -> Regime | None:
     code = REGIME_OF_JURISDICTION.get(company.jurisdiction.upper())
     return None if code is None else shipped_regimes()[code]
+
+
+def case_message_pdf(
+    *, actor: Any, company: Company, case_id: int, message_id: int
+) -> tuple[str, bytes] | None:
+    """A message of the case on paper, as the outbox printed it (or prints it when it goes),
+    with its file name; for a person who may read the case (`NotAllowed` otherwise); None
+    when the case or the message is not this company's and this case's."""
+    from arrears.apps.communications.outbox import message_pdf  # the outbox reads these too
+
+    m = (
+        OutboxMessage.objects.select_related("case__debtor")
+        .filter(pk=message_id, case_id=case_id, company=company)
+        .first()
+    )
+    if m is None:
+        return None
+    require(
+        actor,
+        Verb.READ_OTHERS,
+        company_id=company.pk,
+        owner_id=m.case.debtor.owner_id,
+        what=f"read {m.case.debtor.code}'s case",
+    )
+    return f"{m.reference or m.case.debtor.code}-M{m.pk}.pdf", message_pdf(m)
 
 
 def case_letter(

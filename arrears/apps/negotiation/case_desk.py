@@ -19,13 +19,14 @@ from arrears.apps.cases.models import (
     PENDING_STATUSES,
     Action,
     Case,
+    CaseEvent,
     EventKind,
 )
 from arrears.apps.cases.presentation import (
     describe_action,
     describe_event,
     describe_hold,
-    history_entries,
+    history_events,
 )
 from arrears.apps.cases.selectors import (
     CaseItem,
@@ -58,19 +59,32 @@ from arrears.domain.refusal import Refusal
 NO_CASE = "case.unknown"
 
 
+# The outbox's events after which its message exists on paper (queued by a person, sent).
+_MESSAGE_RULES = frozenset({"message_queued", "message_sent"})
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    """One line of a case's history, in words, on its day."""
+    """One line of a case's history, in words, on its day; `message`: the outbox message the
+    line is about (queued or sent), whose PDF the page links to."""
 
     on: date
     text: str
+    message: int | None = None
+
+
+def _message_of(e: CaseEvent | None) -> int | None:
+    if e is None or e.kind != EventKind.ACTION or e.reason.get("rule") not in _MESSAGE_RULES:
+        return None
+    got = e.reason.get("outbox")
+    return got if isinstance(got, int) else None
 
 
 def case_timeline(ex: Explanation, facts: DeskFacts) -> list[TimelineEntry]:
     """The case's history in one order, the desk's events worded by the desk
-    (`cases.presentation.history_entries`, the same lines as `arrears explain`)."""
-    lines = history_entries(ex, partial(describe_desk_event, facts=facts))
-    return [TimelineEntry(on, text) for on, text in lines]
+    (`cases.presentation.history_events`, the same lines as `arrears explain`)."""
+    lines = history_events(ex, partial(describe_desk_event, facts=facts))
+    return [TimelineEntry(on, text, _message_of(e)) for on, text, e in lines]
 
 
 @dataclass(frozen=True, slots=True)

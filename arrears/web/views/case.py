@@ -15,6 +15,7 @@ from arrears.apps.clearing.selectors import case_setoff
 from arrears.apps.communications.call_scripts import call_script
 from arrears.apps.communications.costs import case_costs
 from arrears.apps.communications.presentation import fee_line_words
+from arrears.apps.communications.selectors import case_message_pdf
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.case_desk import NO_CASE, CaseDesk, case_desk
 from arrears.domain.refusal import NotAllowed, Refusal
@@ -133,3 +134,22 @@ def action_done(request: HttpRequest, company: str, case_id: int, action_id: int
     if not htmx:
         return redirect("case", firm.code, case_id)
     return render(request, "desk/_case_live.html", _context(firm, _desk(request, firm, case_id)))
+
+
+@require_GET
+def message_pdf(request: HttpRequest, company: str, case_id: int, message_id: int) -> HttpResponse:
+    """A message of the case's timeline on paper, as the outbox printed or prints it, for a
+    person who may read the case; another case's message, or another company's, is not found."""
+    firm = company_of(request, company)
+    try:
+        got = case_message_pdf(
+            actor=request.user, company=firm, case_id=case_id, message_id=message_id
+        )
+    except Refusal as e:
+        return refused(request, e, {"company": firm})
+    if got is None:
+        raise Http404(f"M{message_id}")
+    name, data = got
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

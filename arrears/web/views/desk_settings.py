@@ -1,9 +1,9 @@
 """The settings pages, for a credit manager (who may set the company's policy): the ladders,
-the letter and email templates with the tone check, the negotiation policy, the interest
-regime, and people with the rules for who owns which debtor.
+the letter and email templates with the tone check, the negotiation policy (people and the
+interest regime, which an administrator changes too, are in `settings_people.py`).
 
 Each page is the terminal's command on the desk: the same selectors and services
-(`arrears ladder`, `template`, `tone`, `negotiation-policy`, `assign`), the same refusals in the
+(`arrears ladder`, `template`, `tone`, `negotiation-policy`), the same refusals in the
 same words, beside the field they are about; bad input writes nothing (the services check
 before they write). Anyone else of the company is refused (403) before anything is read; a
 company the person does not belong to is not found (404)."""
@@ -16,18 +16,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from arrears.apps.accounts.access import require
-from arrears.apps.accounts.presentation import ROLE_WORDS
-from arrears.apps.accounts.selectors import people_list
-from arrears.apps.cases.presentation import assigned_lines, ladder_lines
+from arrears.apps.cases.presentation import ladder_lines
 from arrears.apps.cases.selectors import strategies_read
-from arrears.apps.cases.services import debtor_assign, debtors_assign_unowned
 from arrears.apps.cases.services.strategies import strategies_install
 from arrears.apps.communications.presentation import LANGUAGES
-from arrears.apps.communications.selectors import regime_for
 from arrears.apps.communications.template_settings import (
     CHANNELS,
     steps_known,
@@ -44,22 +39,16 @@ from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.selectors import negotiation_policy_read
 from arrears.apps.negotiation.services import negotiation_policy_load
 from arrears.domain.access import Verb
-from arrears.domain.assignment import AssignRule, parse_mapping
 from arrears.domain.ladder import LadderError
 from arrears.domain.ladder_config import strategies_from_toml, strategies_to_toml
 from arrears.domain.negotiation.document import policy_document
 from arrears.domain.refusal import NotAllowed, Refusal
 from arrears.web.settings_forms import (
-    AssignForm,
     DocumentForm,
     TemplateForm,
     ToneForm,
-    UnownedForm,
 )
 from arrears.web.views.common import company_of, refused
-
-RULES = {"round-robin": AssignRule.ROUND_ROBIN, "country": AssignRule.COUNTRY}
-RULES["segment"] = AssignRule.SEGMENT
 
 
 def _gate(request: HttpRequest, company: str) -> Company | HttpResponse:
@@ -83,7 +72,7 @@ def _page(
     )
 
 
-# --- overview and the interest regime --------------------------------------------------------
+# --- overview --------------------------------------------------------
 
 
 @require_GET
@@ -93,14 +82,6 @@ def settings_home(request: HttpRequest, company: str) -> HttpResponse:
     if isinstance(firm, HttpResponse):
         return firm
     return _page(request, "home", firm, {})
-
-
-@require_GET
-def interest_page(request: HttpRequest, company: str) -> HttpResponse:
-    firm = _gate(request, company)
-    if isinstance(firm, HttpResponse):
-        return firm
-    return _page(request, "interest", firm, {"regime": regime_for(firm)})
 
 
 # --- ladders ---------------------------------------------------------------------------------
@@ -260,72 +241,3 @@ def template_page(
     }
     status = 422 if form.errors else 200
     return _page(request, "template", firm, {**context, **key}, status)
-
-
-# --- people and who owns which debtor --------------------------------------------------------
-
-
-def _people_context(request: HttpRequest, firm: Company) -> dict[str, Any]:
-    people = people_list(actor=request.user, company_id=firm.pk)
-    return {
-        "people": [{"p": p, "role": ROLE_WORDS[p.role]} for p in people],
-        "rules": list(RULES),
-    }
-
-
-@require_http_methods(["GET", "POST"])
-def people_page(request: HttpRequest, company: str) -> HttpResponse:
-    """The company's people and roles; give a debtor an owner, or every unowned debtor by a
-    rule (round-robin, by country, by risk segment), as `arrears assign` does."""
-    firm = _gate(request, company)
-    if isinstance(firm, HttpResponse):
-        return firm
-    do = request.POST.get("do", "")
-    one = AssignForm(request.POST if do == "one" else None)
-    many = UnownedForm(request.POST if do == "unowned" else None)
-    done: list[str] = []
-    on = timezone.localdate()
-    try:
-        if do == "one" and one.is_valid():
-            d = one.cleaned_data
-            try:
-                got = debtor_assign(
-                    actor=request.user,
-                    company=firm,
-                    debtor_code=d["debtor"],
-                    owner=d["owner"],
-                    reason=d["reason"],
-                    on=on,
-                )
-                done = assigned_lines(got, debtor=d["debtor"], owner=d["owner"])
-            except NotAllowed:
-                raise
-            except Refusal as e:
-                one.refuse(e)
-        elif do == "unowned" and many.is_valid():
-            d = many.cleaned_data
-            rule = RULES[d["rule"]]
-            try:
-                mapping = (
-                    parse_mapping(d["mapping"]) if rule is not AssignRule.ROUND_ROBIN else None
-                )
-                names = [c.strip() for c in d["collectors"].split(",") if c.strip()]
-                got = debtors_assign_unowned(
-                    actor=request.user,
-                    company=firm,
-                    rule=rule,
-                    reason=d["reason"],
-                    on=on,
-                    collectors=names or None,
-                    mapping=mapping,
-                )
-                done = assigned_lines(got, rule=rule.value)
-            except NotAllowed:
-                raise
-            except Refusal as e:
-                many.refuse(e)
-    except NotAllowed as e:
-        return refused(request, e, {"company": firm})
-    bad = bool(one.errors or many.errors)
-    context = {**_people_context(request, firm), "one": one, "many": many, "done": done}
-    return _page(request, "people", firm, context, 422 if bad else 200)

@@ -1,6 +1,8 @@
 """The imports page (administrators, as `arrears import` asks): upload an ERP file, see what
 it would change (its counts and first rows) or its row-precise errors, then confirm to import
-it, all or nothing, through the terminal's own service (`import_file`).
+it, all or nothing, through the terminal's own service (`import_file`). A large file (at
+least `ARREARS_IMPORT_BACKGROUND_ROWS` rows) is imported by the task worker (`arrears
+db_worker`): the page polls and shows the rows written so far, then what it did or its errors.
 
 The preview is the import itself, run in a transaction that is rolled back: what it shows is
 exactly what the confirmation will do if the ledger does not change meanwhile (the
@@ -16,12 +18,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
+from django_tasks.base import TaskResultStatus
 
-from arrears.apps.accounts.access import require
+from arrears.apps.accounts.access import person_id, require
 from arrears.apps.ledger.imports import KINDS, ImportRejected, import_file
+from arrears.apps.ledger.imports.background import import_in_background, progress_read
 from arrears.apps.ledger.imports.read import read_table
 from arrears.apps.ledger.imports.upsert import ImportSummary
 from arrears.apps.ledger.models import Company
@@ -29,10 +33,11 @@ from arrears.apps.ledger.presentation import import_summary_words
 from arrears.domain.access import Verb
 from arrears.domain.refusal import Refusal
 from arrears.web.forms import ImportForm
-from arrears.web.views.common import company_of, refused
+from arrears.web.views.common import company_of, htmx_partial, refused
 
 FIRST_ROWS = 10
 SESSION_KEY = "imports"
+JOBS_KEY = "import_jobs"  # the background imports this session started: id -> file, company
 WHAT = "import the ledger"
 
 
@@ -123,6 +128,7 @@ def import_preview(request: HttpRequest, company: str) -> HttpResponse:
         "name": upload.name,
         "path": str(path),
         "sha256": digest.hexdigest(),
+        "rows": summary.rows,
     }
     request.session[SESSION_KEY] = waiting
     context = _context(
@@ -153,6 +159,10 @@ def import_confirm(request: HttpRequest, company: str) -> HttpResponse:
     if held is None or held["company"] != firm.pk:
         context = _context(firm, form, lost="that preview is gone: upload the file again")
         return render(request, "desk/imports.html", context, status=422)
+    if held.get("rows", 0) >= settings.ARREARS_IMPORT_BACKGROUND_ROWS:
+        waiting.pop(token, None)
+        request.session[SESSION_KEY] = waiting
+        return _background(request, firm, form, held)
     path = Path(held["path"])
     try:
         summary = import_file(
@@ -177,3 +187,58 @@ def import_confirm(request: HttpRequest, company: str) -> HttpResponse:
         path.unlink(missing_ok=True)
     context = _context(firm, form, imported=import_summary_words(summary), name=held["name"])
     return render(request, "desk/imports.html", context)
+
+
+def _background(
+    request: HttpRequest, firm: Company, form: ImportForm, held: dict[str, Any]
+) -> HttpResponse:
+    """Hand the previewed file to the task worker; the page then polls `import_job`."""
+    result = import_in_background.enqueue(
+        person_id=person_id(request.user),
+        company_id=firm.pk,
+        kind=held["kind"],
+        path=held["path"],
+        complete=held["complete"],
+    )
+    jobs = request.session.get(JOBS_KEY, {})
+    jobs[str(result.id)] = {"company": firm.pk, "name": held["name"], "path": held["path"]}
+    request.session[JOBS_KEY] = jobs
+    return render(request, "desk/imports.html", _context(firm, form, **_job(result.id, jobs)))
+
+
+def _job(job: str, jobs: dict[str, Any]) -> dict[str, Any]:
+    """What the page shows of a background import: waiting, how far, or what came of it."""
+    held = jobs[str(job)]
+    result = import_in_background.get_result(str(job))
+    done: dict[str, Any] = dict(result.return_value or {}) if result.is_finished else {}
+    if result.status == TaskResultStatus.FAILED:
+        done = {"refused": f"the import stopped ({result.errors[-1].exception_class_path})"}
+    counted = None if result.is_finished else progress_read(Path(held["path"]))
+    return {
+        "job": {
+            "id": str(job),
+            "name": held["name"],
+            "running": result.status == TaskResultStatus.RUNNING,
+            "finished": result.is_finished,
+            "done": counted[0] if counted else 0,
+            "total": counted[1] if counted else None,
+            **done,
+        }
+    }
+
+
+@require_GET
+def import_job(request: HttpRequest, company: str, job: object) -> HttpResponse:
+    """How far the background import has come (htmx polls this while it runs), then what it
+    imported or its row-precise errors. Only the session that started it finds it."""
+    job = str(job)
+    firm = company_of(request, company)
+    try:
+        _allowed(request, firm)
+    except Refusal as e:
+        return refused(request, e, {"company": firm})
+    jobs = request.session.get(JOBS_KEY, {})
+    if jobs.get(job, {}).get("company") != firm.pk:
+        raise Http404(job)
+    template = htmx_partial(request, "desk/imports.html", "desk/_import_job.html")
+    return render(request, template, _context(firm, ImportForm(kinds=KINDS), **_job(job, jobs)))

@@ -51,7 +51,6 @@ from arrears.apps.negotiation.presentation import (
 )
 from arrears.apps.negotiation.services import (
     OverrideIn,
-    PlanIn,
     excuse_log,
     negotiation_propose,
     plan_create,
@@ -62,6 +61,7 @@ from arrears.domain.excuses import CATALOGUE, OWN_WORDS, Excuse
 from arrears.domain.money import MoneyError
 from arrears.domain.negotiation import Condition
 from arrears.domain.negotiation.history import Action
+from arrears.domain.plans.model import DONT_ADD_UP, PlanError
 from arrears.domain.promises import PromiseChannel
 from arrears.domain.promises import PromisePart as DomainPart
 from arrears.domain.promises import PromiseToPay as DomainPromise
@@ -73,7 +73,6 @@ from arrears.web.forms import (
     PlanForm,
     PromiseForm,
     ProposalForm,
-    amount_of,
 )
 from arrears.web.phone_tags import phone_context
 from arrears.web.views.case import _context as case_context
@@ -264,13 +263,23 @@ def promise(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
     return _answer(request, firm, case, "promise", form, shown)
 
 
+def _plan_error_field(form: PlanForm, e: Exception) -> str | None:
+    """Where a plan the domain refuses is said: instalments that do not add up, beside the
+    total covered; a day too early, beside the first day typed."""
+    if str(e).startswith(DONT_ADD_UP.split("{", 1)[0]):
+        return "principal"
+    return "on_1" if form.by_hand() else "first_due"
+
+
 @require_POST
 def plan(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
-    """Agree a payment plan of equal monthly instalments (`plan_create`)."""
+    """Agree a payment plan (`plan_create`): equal monthly instalments, or instalments entered
+    by hand; its instalments and whether it waits for a credit manager beside it."""
     got = _posted(request, company, case_id, PlanForm)
     if isinstance(got, HttpResponse):
         return got
     firm, case, form = got
+    assert isinstance(form, PlanForm)
     shown: dict[str, Any] = {}
     if form.is_valid():
         d = form.cleaned_data
@@ -279,12 +288,7 @@ def plan(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
                 case=case,
                 actor=request.user,
                 as_of=clock.today(),
-                schedule=PlanIn(
-                    first_due=d["first_due"],
-                    count=d["count"],
-                    down_payment=amount_of(d["down"], case.currency) if d["down"] else None,
-                    annual_rate=d["rate"],
-                ),
+                schedule=form.schedule(case.currency),
                 conditions=d["conditions"],
                 override_reason=d["override_reason"],
             )
@@ -293,6 +297,8 @@ def plan(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
             shown = {"lines": plan_made_lines(made, dues, asked, case.currency)}
         except Refusal as e:
             form.refuse(e)
+        except PlanError as e:
+            form.refuse(e, _plan_error_field(form, e))
         except (ValueError, MoneyError) as e:
             form.refuse(e)
     return _answer(request, firm, case, "plan", form, shown)
