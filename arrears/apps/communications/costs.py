@@ -113,6 +113,7 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
         ).order_by("due_date", "number")
     )
     regime = regime_for(company)
+    consumer = case.debtor.consumer  # §9, §12: a consumer's rate and period differ
     paid = _payments(as_of, [case.debtor_id])
     fee_lines = fees_of_items([i.pk for i in items])
     rule = RULES.get(company.jurisdiction.upper())
@@ -127,14 +128,19 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
                 interest = Money.from_minor(0, i.currency)
             else:
                 try:
-                    debt = Debt(i.original_amount, i.due_date, tuple(sorted(paid.get(i.pk, []))))
+                    debt = Debt(
+                        i.original_amount,
+                        i.due_date,
+                        tuple(sorted(paid.get(i.pk, []))),
+                        consumer=consumer,
+                    )
                     interest = accrue(debt, regime, as_of, tables).interest_owed
                 except Refusal as e:
                     problem = e
         owed = sum(f.amount.to_minor() for f in fee_lines.get(i.pk, []) if f.owed)
         limitation = None
         if rule is not None:
-            lim = expiry(i.due_date, rule, events.get(i.pk, []))
+            lim = expiry(i.due_date, rule, events.get(i.pk, []), consumer=consumer)
             limitation = ItemLimitation(
                 i.number,
                 rule.code,
@@ -162,17 +168,24 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
 
 def limitation_items(company: Company) -> pl.DataFrame:
     """The company's open dunnable items on a ladder, with what the run's limitation stage
-    needs: item_id, case_id, due_on, consumer (always False: debtors are businesses)."""
+    needs: item_id, case_id, due_on, consumer (the debtor's kind, `Debtor.kind`)."""
     kinds = [str(k) for k in DUNNABLE_KINDS]
     return read_frame(
-        "SELECT i.id AS item_id, c.id AS case_id, i.due_date AS due_on "
-        "FROM ledger_openitem i JOIN cases_case c ON c.debtor_id = i.debtor_id "
+        "SELECT i.id AS item_id, c.id AS case_id, i.due_date AS due_on, "
+        "d.kind = 'consumer' AS consumer "
+        "FROM ledger_openitem i JOIN ledger_debtor d ON d.id = i.debtor_id "
+        "JOIN cases_case c ON c.debtor_id = i.debtor_id "
         "AND c.currency = i.currency AND c.company_id = i.company_id "
         "WHERE i.company_id = %s AND i.open_minor > 0 AND c.status = 'open' "
         f"AND i.kind IN ({', '.join(['%s'] * len(kinds))})",
         [company.pk, *kinds],
-        {"item_id": pl.Int64(), "case_id": pl.Int64(), "due_on": pl.Date()},
-    ).with_columns(consumer=pl.lit(False))
+        {
+            "item_id": pl.Int64(),
+            "case_id": pl.Int64(),
+            "due_on": pl.Date(),
+            "consumer": pl.Boolean(),
+        },
+    )
 
 
 def limitation_events(company: Company, as_of: date) -> pl.DataFrame:

@@ -58,6 +58,7 @@ from arrears.apps.communications.pdf import Address, PrintedLetter, letters_pdf,
 from arrears.apps.communications.presentation import LANGUAGES
 from arrears.apps.communications.rendering import Message, render_both
 from arrears.apps.communications.selectors import (
+    INTEREST_NOT_SHOWN,
     CaseLetter,
     _case_letter,
     _open_items,
@@ -561,9 +562,9 @@ def _letter_for(
     except Refusal as e:
         if e.code == "communications.nothing_open":
             return None
-        if e.code != "interest.no_rate":
+        if e.code not in INTEREST_NOT_SHOWN:
             raise
-    # a day beyond the rate tables: the letter without its cost (it says so), never a zero
+    # a day beyond the rate tables (or a consumer under a business-only law): the letter without its cost (it says so), never a zero
     return _case_letter(case, company, as_of, step_code=step_code, with_interest=False, **args)
 
 

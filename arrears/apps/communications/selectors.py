@@ -23,6 +23,10 @@ from arrears.domain.money import Money
 from arrears.domain.outbox import OutboxState
 from arrears.domain.refusal import Refusal
 
+# A letter, statement or script on a day (or for a debtor) the regime gives no rate for is
+# made without its interest and says why, never with a silent zero: these refusals.
+INTEREST_NOT_SHOWN = ("interest.no_rate", "interest.not_for_debtor")
+
 # The late-interest regime a company's jurisdiction applies (Company.jurisdiction).
 REGIME_OF_JURISDICTION = {
     "EU": "eu_directive",
@@ -141,7 +145,7 @@ def case_letter_preview(**asked: Any) -> tuple[CaseLetter, Refusal | None]:
     try:
         return case_letter(**asked), None
     except Refusal as e:
-        if e.code != "interest.no_rate":
+        if e.code not in INTEREST_NOT_SHOWN:
             raise
         return case_letter(**asked, with_interest=False), e
 
@@ -222,6 +226,7 @@ def _case_letter(
         as_of=as_of,
         regime=regime_for(company) if with_interest else None,
         next_step=following,
+        consumer=case.debtor.consumer,
         tables=tables,
         holidays=holidays,
     )

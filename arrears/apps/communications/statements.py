@@ -22,7 +22,7 @@ from arrears.apps.communications.fees import compensation_settled, owed_fees_min
 from arrears.apps.communications.models import SenderDetails
 from arrears.apps.communications.pdf import Address
 from arrears.apps.communications.presentation import LANGUAGES, STATEMENT_LABELS
-from arrears.apps.communications.selectors import rate_tables, regime_for
+from arrears.apps.communications.selectors import INTEREST_NOT_SHOWN, rate_tables, regime_for
 from arrears.apps.ledger.models import Allocation, Company, Debtor, OpenItem, Payment
 from arrears.domain.access import Verb
 from arrears.domain.interest.engine import Period
@@ -105,10 +105,15 @@ def statement_of(debtor: Debtor, company: Company, as_of: date) -> DebtorStateme
     note = ""
     try:
         figures = statement(
-            items=lines, payments=payments, as_of=as_of, regime=regime_for(company), tables=tables
+            items=lines,
+            payments=payments,
+            as_of=as_of,
+            regime=regime_for(company),
+            tables=tables,
+            consumer=debtor.consumer,
         )
     except Refusal as e:
-        if e.code != "interest.no_rate":
+        if e.code not in INTEREST_NOT_SHOWN:
             raise
         # a day beyond the rate tables: no interest shown, and it says why (never a zero)
         note = say(e)
