@@ -77,6 +77,9 @@ EMAIL_FILE_PATH = os.environ.get("ARREARS_EMAIL_FILE_PATH", str(DATA_DIR / "mail
 ARREARS_OUTBOX_ATTEMPTS = int(os.environ.get("ARREARS_OUTBOX_ATTEMPTS", "5"))
 ARREARS_OUTBOX_BACKOFF_SECONDS = int(os.environ.get("ARREARS_OUTBOX_BACKOFF_SECONDS", "60"))
 ARREARS_OUTBOX_LEASE_SECONDS = int(os.environ.get("ARREARS_OUTBOX_LEASE_SECONDS", "300"))
+# Limitation (rule 12): how many days before a claim becomes time-barred the run asks legal to
+# act, for a company whose credit manager set none (`arrears limitation set`).
+ARREARS_LIMITATION_LEAD_DAYS = int(os.environ.get("ARREARS_LIMITATION_LEAD_DAYS", "90"))
 # Tests only: a worker pauses this many seconds after the SMTP send, before marking it sent
 # (the crash test kills it there). Zero in production.
 ARREARS_OUTBOX_PAUSE_AFTER_SEND = float(os.environ.get("ARREARS_OUTBOX_PAUSE_AFTER_SEND", "0"))

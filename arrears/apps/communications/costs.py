@@ -23,7 +23,12 @@ from arrears.apps.cases.models import Case
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.communications.fees import FeeLine, fees_of_items
 from arrears.apps.communications.models import Acknowledgement, OutboxMessage
-from arrears.apps.communications.selectors import _payments, rate_tables, regime_for
+from arrears.apps.communications.selectors import (
+    _payments,
+    lead_days_of,
+    rate_tables,
+    regime_for,
+)
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.domain.interest import Debt, accrue
 from arrears.domain.limitation import RULES, Interruption, expiry
@@ -64,6 +69,7 @@ class CaseCosts:
     interest_problem: Refusal | None
     lines: tuple[ItemCost, ...]
     fees: tuple[FeeLine, ...]
+    lead_days: int | None = None  # days before an expiry legal is asked (None: no rule)
 
     @property
     def currency(self) -> str:
@@ -163,6 +169,7 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
         interest_problem=problem,
         lines=tuple(lines),
         fees=tuple(f for i in items for f in fee_lines.get(i.pk, [])),
+        lead_days=None if rule is None else lead_days_of(company).days,
     )
 
 

@@ -2,8 +2,9 @@
 
 `limitation_tasks` is the run's stage (registered in `communications.apps`, in the run's
 transaction): over all the company's open items at once (frames, the pure columnar
-`arrears.domain.limitation.expiries`), it finds the claims that become time-barred within
-`ARREARS_LIMITATION_LEAD_DAYS` (default 90) and raises, once per item and expiry date, a task
+`arrears.domain.limitation.expiries`), it finds the claims that become time-barred within the
+company's lead days (`lead_days`: its credit manager's setting, `lead_days_set`; else
+`ARREARS_LIMITATION_LEAD_DAYS`, default 90) and raises, once per item and expiry date, a task
 for legal on the item's case: one task per case and day, listing its items
 (`LimitationTask`). A restart that moves an item's expiry (an acknowledgement recorded since)
 may raise a new task when the new date comes near; the same date never raises two.
@@ -18,7 +19,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from django.conf import settings
+from django.db import transaction
 
 from arrears.apps.accounts import access
 from arrears.apps.accounts.services import audit_record
@@ -26,7 +27,12 @@ from arrears.apps.cases.models import Run
 from arrears.apps.common import clock
 from arrears.apps.common.bulk import insert_frame, read_frame
 from arrears.apps.communications.costs import limitation_events, limitation_items
-from arrears.apps.communications.models import Acknowledgement, AcknowledgementKind
+from arrears.apps.communications.models import (
+    Acknowledgement,
+    AcknowledgementKind,
+    LimitationSetting,
+)
+from arrears.apps.communications.selectors import LeadDays, lead_days_of
 from arrears.apps.ledger.models import Company, OpenItem
 from arrears.domain.access import Verb
 from arrears.domain.actions import ActionState
@@ -37,9 +43,35 @@ from arrears.domain.refusal import Refusal
 TASK_STEP = "limitation"  # the step code of the task legal gets
 
 
-def lead_days() -> int:
-    """How many days before a claim expires legal is asked to act (a setting, default 90)."""
-    return int(getattr(settings, "ARREARS_LIMITATION_LEAD_DAYS", 90))
+MOST_LEAD_DAYS = 3 * 365  # no period is shorter than 2 years: more would ask at once
+
+
+def lead_days(company: Company) -> int:
+    return lead_days_of(company).days
+
+
+def lead_days_set(*, actor: Any, company: Company, days: int) -> LeadDays:
+    """A credit manager sets how many days before a claim expires legal is asked to act (1 to
+    `MOST_LEAD_DAYS`). Audited with the days before; the same again changes nothing."""
+    if not 1 <= days <= MOST_LEAD_DAYS:
+        raise Refusal("limitation.lead_days", days=days, most=MOST_LEAD_DAYS)
+    with transaction.atomic():
+        Company.objects.select_for_update().get(pk=company.pk)
+        access.require(
+            actor, Verb.SET_POLICY, company_id=company.pk, what="set the limitation lead days"
+        )
+        before = lead_days_of(company)
+        if before.own and before.days == days:
+            return before
+        LimitationSetting.objects.update_or_create(company=company, defaults={"lead_days": days})
+        audit_record(
+            action="limitation.lead_days_set",
+            actor=actor,
+            object_type="company",
+            object_id=company.pk,
+            detail={"lead_days": days, "before": before.days, "before_own": before.own},
+        )
+    return LeadDays(days, True)
 
 
 def limitation_tasks(*, company: Company, as_of: date, run: Run) -> dict[str, int]:
@@ -56,7 +88,7 @@ def limitation_tasks(*, company: Company, as_of: date, run: Run) -> dict[str, in
     ).join(items.select("item_id", "case_id"), on="item_id")
     near = found.filter(
         (pl.col("expires_on") >= as_of)
-        & (pl.col("expires_on").dt.offset_by(f"-{lead_days()}d") <= as_of)
+        & (pl.col("expires_on").dt.offset_by(f"-{lead_days(company)}d") <= as_of)
     )
     if near.height == 0:
         return {"limitation_tasks": 0}

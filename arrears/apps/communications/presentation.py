@@ -90,6 +90,8 @@ WORDS = {
     "sender.bad_email": "{email!r} is not an email address",
     "sender.no_account": "give the account to pay to: --iban (and --bic), or --account",
     "limitation.no_rule": "no limitation rule is known for {jurisdiction}: known are {known}",
+    "limitation.lead_days": "{days} days: legal is asked between 1 and {most} days before a "
+    "claim becomes time-barred",
     "fee.unknown": "there is no fee {fee} in {company}: `arrears fee list` lists them",
     "fee.no_reason": "say why (--reason): a waiver and its decision are kept with their reasons",
     "fee.waived": "fee {fee} was waived on {on} already",
@@ -149,6 +151,12 @@ def limitation_words(lim: Any) -> str:
     return f"{lim.item}: time-barred after {lim.expires_on} ({lim.rule}){restarted}{barred}"
 
 
+def lead_days_words(lead: Any) -> str:
+    """How long before a claim expires legal is asked (`arrears limitation show|set`)."""
+    whose = "the company's setting" if lead.own else "the default: no company setting"
+    return f"legal is asked {lead.days} days before a claim becomes time-barred ({whose})\n"
+
+
 def fee_waiting_figures(fee: Any) -> tuple[str, ...]:
     """A fee waiver asked for, as the approvals page lists it: the fee and where it was charged."""
     amount = Money.from_minor(fee.amount_minor, fee.currency)
@@ -188,7 +196,8 @@ def cost_lines(costs: Any) -> list[str]:
         out.append(f"  {fee_line_words(fee)}")
     limits = [line.limitation for line in costs.lines if line.limitation is not None]
     if limits:
-        out.append("limitation:")
+        ask = f" (legal is asked {costs.lead_days} days before)" if costs.lead_days else ""
+        out.append(f"limitation{ask}:")
         out += [f"  {limitation_words(lim)}" for lim in limits]
     return out
 
@@ -625,6 +634,11 @@ CLAIM_LABELS = {
     "total": "Total claimed",
     "history": "Contact history ({n} entries, in order)",
     "entry": "What happened, day by day",
+    "limitation": "Limitation ({rule}): legal is asked {days} days before each claim's last day",
+    "last_day": "Last day",
+    "ask_legal": "Legal asked from",
+    "restarted": "Restarted on",
+    "barred": "time-barred",
 }
 
 

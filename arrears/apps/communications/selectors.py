@@ -71,6 +71,25 @@ def regime_for(company: Company) -> Regime | None:
     return None if code is None else shipped_regimes()[code]
 
 
+@dataclass(frozen=True)
+class LeadDays:
+    days: int
+    own: bool  # the company's own setting (False: the installation's default)
+
+
+def lead_days_of(company: Company) -> LeadDays:
+    """How many days before a claim expires legal is asked to act: the company's setting,
+    else the installation's (`ARREARS_LIMITATION_LEAD_DAYS`, default 90)."""
+    from arrears.apps.communications.models import LimitationSetting
+
+    own = (
+        LimitationSetting.objects.filter(company=company).values_list("lead_days", flat=True)
+    ).first()
+    if own is not None:
+        return LeadDays(int(own), True)
+    return LeadDays(int(getattr(settings, "ARREARS_LIMITATION_LEAD_DAYS", 90)), False)
+
+
 def case_letter(
     *,
     actor: Any,
