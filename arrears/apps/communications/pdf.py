@@ -369,7 +369,8 @@ def claim_pdf(pack: ClaimPack) -> bytes:
     """The claim for legal: per item the interest to the day by rate period (regime, dates,
     principal, rate), the statutory compensation, what is claimed in all, then the case's
     whole contact history in order."""
-    labels, language = CLAIM_LABELS, "en"
+    language = pack.statement.language
+    labels = CLAIM_LABELS.get(language, CLAIM_LABELS["en"])
     st = pack.statement.statement
     regular, bold = _fonts(language)
     body = ParagraphStyle("cbody", fontName=regular, fontSize=9, leading=12, spaceAfter=4)
