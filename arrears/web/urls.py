@@ -4,6 +4,7 @@ from django.urls import include, path
 from arrears.web.views import (
     approvals,
     case,
+    case_costs,
     figures,
     home,
     imports,
@@ -21,6 +22,16 @@ urlpatterns = [
         "desk/<slug:company>/cases/<int:case_id>/actions/<int:action_id>/done/",
         case.action_done,
         name="action-done",
+    ),
+    path(
+        "desk/<slug:company>/cases/<int:case_id>/fees/waive/",
+        case_costs.fee_waive,
+        name="case-fee-waive",
+    ),
+    path(
+        "desk/<slug:company>/cases/<int:case_id>/acknowledge/",
+        case_costs.acknowledgement,
+        name="case-acknowledge",
     ),
     path("desk/<slug:company>/cases/<int:case_id>/excuse/", phone.excuse, name="phone-excuse"),
     path(

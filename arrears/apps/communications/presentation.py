@@ -228,6 +228,21 @@ _RESTARTED_BY = {
 }
 
 
+# What an acknowledgement recorded on the desk was (the case page's choices).
+ACK_KIND_WORDS = {
+    "written": "the debtor acknowledged it in writing",
+    "part_payment": "the debtor paid part of it",
+    "demand": "we demanded it in writing (outside the outbox)",
+}
+
+
+def ack_item_words(line: Any) -> str:
+    """An item the case page offers to record an acknowledgement of: its number, what is open,
+    its last day."""
+    last = f", time-barred after {line.limitation.expires_on}" if line.limitation else ""
+    return f"{line.item} (open {line.open}{last})"
+
+
 def acknowledged_words(row: Any, item: str) -> str:
     """An acknowledgement recorded (`arrears acknowledge`)."""
     return (
