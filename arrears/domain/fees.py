@@ -62,13 +62,15 @@ def fee_due(
     charged: frozenset[Charged],
     fees: Mapping[int, StepFee],
     regime: Regime | None,
+    consumer: bool = False,
 ) -> int:
-    """The fee (minor units, in the item's currency) to charge on one item now: 0 if none."""
+    """The fee (minor units, in the item's currency) to charge on one item now: 0 if none.
+    The statutory compensation is owed by businesses only: never charged to a consumer."""
     fee = fees.get(step)
     if fee is None or open_minor <= 0:
         return 0
     if fee.kind is FeeKind.COMPENSATION:
-        if regime is None or any(c.kind is FeeKind.COMPENSATION for c in charged):
+        if regime is None or consumer or any(c.kind is FeeKind.COMPENSATION for c in charged):
             return 0
         due = regime.compensation_for(Money.from_minor(amount_minor, currency))
         return due.to_minor() if due is not None and due.currency == currency else 0
@@ -102,7 +104,7 @@ def fees_due(
     regime: Regime | None,
 ) -> pl.DataFrame:
     """Columnar `fee_due`. `items`: item_id, currency, amount_minor, open_minor, step;
-    `charged`: item_id, step, kind. Returns item_id, step, kind, fee_minor for every item
+    optionally consumer (bool; absent: businesses); `charged`: item_id, step, kind. Returns item_id, step, kind, fee_minor for every item
     that owes a fee now (fee_minor > 0)."""
     rules = pl.DataFrame(
         [
@@ -127,6 +129,8 @@ def fees_due(
         charged.filter(pl.col("kind") == str(FeeKind.COMPENSATION)).select("item_id").unique()
     )
     already = charged.select("item_id", "step", "kind").unique()
+    if "consumer" not in items.columns:
+        items = items.with_columns(consumer=pl.lit(False))
     priced = (
         items.filter(pl.col("open_minor") > 0)
         .join(rules, on="step")
@@ -142,7 +146,9 @@ def fees_due(
             .when(pl.col("kind") == str(FeeKind.PERCENT))
             .then((pl.col("open_minor") * pl.col("basis_points") + 5_000) // 10_000)
             .otherwise(
-                pl.when(pl.col("was_compensated")).then(0).otherwise(_compensation_minor(regime))
+                pl.when(pl.col("was_compensated") | pl.col("consumer"))
+                .then(0)
+                .otherwise(_compensation_minor(regime))
             )
         )
     )

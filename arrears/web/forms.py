@@ -44,6 +44,56 @@ class ActionDoneForm(forms.Form):
         self.add_error(self.FIELDS.get(e.code), say(e))
 
 
+class FeeWaiveForm(forms.Form):
+    """Ask for one of the case's fees to be waived, with a reason (`fee_waive_request`): the
+    fees offered are the case's own that are owed and not already asked about."""
+
+    fee = forms.TypedChoiceField(coerce=int, label="Fee")
+    reason = forms.CharField(max_length=NOTE_MOST, label="Why waive it")
+
+    FIELDS = {
+        "fee.unknown": "fee",
+        "fee.waived": "fee",
+        "fee.waiver_pending": "fee",
+        "fee.no_reason": "reason",
+    }
+
+    def __init__(self, *args: Any, fees: list[tuple[int, str]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["fee"].choices = fees  # type: ignore[attr-defined]
+
+    def refuse(self, e: Refusal) -> None:
+        self.add_error(self.FIELDS.get(e.code), say(e))
+
+
+class AcknowledgeForm(forms.Form):
+    """Record that the debtor acknowledged one of the case's items, or paid part of it, or that
+    we demanded it in writing outside the outbox (`acknowledge`): it restarts the item's
+    limitation by the jurisdiction's rule."""
+
+    item = forms.ChoiceField(label="Item")
+    on = forms.DateField(input_formats=["%Y-%m-%d"], label="On")
+    kind = forms.ChoiceField(label="What happened")
+    note = forms.CharField(required=False, max_length=NOTE_MOST, label="Note")
+
+    FIELDS = {
+        "acknowledge.unknown_item": "item",
+        "acknowledge.future": "on",
+        "acknowledge.before_issue": "on",
+        "acknowledge.kind": "kind",
+    }
+
+    def __init__(
+        self, *args: Any, items: list[tuple[str, str]], kinds: list[tuple[str, str]], **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.fields["item"].choices = items  # type: ignore[attr-defined]
+        self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
+
+    def refuse(self, e: Refusal) -> None:
+        self.add_error(self.FIELDS.get(e.code), say(e))
+
+
 class FiguresForm(forms.Form):
     """The figures page's controls (GET): how many months back, and as of which day. Each is
     read by the terminal's own rule, in its words (`--months`: `months_of`; `--as-of`:

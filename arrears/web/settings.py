@@ -84,6 +84,9 @@ ARREARS_OUTBOX_LEASE_SECONDS = int(os.environ.get("ARREARS_OUTBOX_LEASE_SECONDS"
 # rendering needs is read once per batch. A worker killed mid-batch leaves at most this many
 # messages uncertain for a person to settle.
 ARREARS_OUTBOX_BATCH = int(os.environ.get("ARREARS_OUTBOX_BATCH", "50"))
+# Limitation (rule 12): how many days before a claim becomes time-barred the run asks legal to
+# act, for a company whose credit manager set none (`arrears limitation set`).
+ARREARS_LIMITATION_LEAD_DAYS = int(os.environ.get("ARREARS_LIMITATION_LEAD_DAYS", "90"))
 # Tests only: a worker pauses this many seconds after the SMTP send, before marking it sent
 # (the crash test kills it there). Zero in production.
 ARREARS_OUTBOX_PAUSE_AFTER_SEND = float(os.environ.get("ARREARS_OUTBOX_PAUSE_AFTER_SEND", "0"))

@@ -4,6 +4,7 @@ from django.urls import include, path
 from arrears.web.views import (
     approvals,
     case,
+    case_costs,
     figures,
     home,
     imports,
@@ -26,6 +27,16 @@ urlpatterns = [
         "desk/<slug:company>/cases/<int:case_id>/messages/<int:message_id>.pdf",
         case.message_pdf,
         name="case-message-pdf",
+    ),
+    path(
+        "desk/<slug:company>/cases/<int:case_id>/fees/waive/",
+        case_costs.fee_waive,
+        name="case-fee-waive",
+    ),
+    path(
+        "desk/<slug:company>/cases/<int:case_id>/acknowledge/",
+        case_costs.acknowledgement,
+        name="case-acknowledge",
     ),
     path("desk/<slug:company>/cases/<int:case_id>/excuse/", phone.excuse, name="phone-excuse"),
     path(

@@ -20,7 +20,13 @@ FEES = {
 
 
 def one(
-    step, charged=frozenset(), currency="EUR", amount=100_000, open_=100_000, regime="eu_directive"
+    step,
+    charged=frozenset(),
+    currency="EUR",
+    amount=100_000,
+    open_=100_000,
+    regime="eu_directive",
+    consumer=False,
 ):
     return fee_due(
         currency=currency,
@@ -30,6 +36,7 @@ def one(
         charged=charged,
         fees=FEES,
         regime=REGIMES[regime] if regime else None,
+        consumer=consumer,
     )
 
 
@@ -54,11 +61,18 @@ def test_a_fee_in_another_currency_or_without_a_regime_charges_nothing():
     assert one(2, currency="GBP", amount=500_000, regime="uk_late_payment") == 7_000  # GBP 70
 
 
+def test_a_consumer_owes_the_ladders_fees_but_never_the_statutory_compensation():
+    assert one(2, regime="de_bgb") == 4_000  # § 288(5) BGB: EUR 40 from a business
+    assert one(2, regime="de_bgb", consumer=True) == 0  # not from a consumer
+    assert one(3, consumer=True) == 1_500  # the ladder's own fixed fee still applies
+
+
 item = st.tuples(
     st.sampled_from(["EUR", "GBP"]),
     st.integers(1, 2_000_000),
     st.integers(0, 6),
     st.sets(st.sampled_from([Charged(s, k) for s in range(7) for k in FeeKind]), max_size=3),
+    st.booleans(),
 )
 
 
@@ -72,6 +86,7 @@ def test_the_run_s_fees_agree_with_the_one_item_fee(rows, regime_code):
             "amount_minor": [r[1] for r in rows],
             "open_minor": [r[1] for r in rows],
             "step": [r[2] for r in rows],
+            "consumer": [r[4] for r in rows],
         },
         schema={
             "item_id": pl.Int64,
@@ -79,6 +94,7 @@ def test_the_run_s_fees_agree_with_the_one_item_fee(rows, regime_code):
             "amount_minor": pl.Int64,
             "open_minor": pl.Int64,
             "step": pl.Int64,
+            "consumer": pl.Boolean,
         },
     )
     charged = pl.DataFrame(
@@ -90,7 +106,7 @@ def test_the_run_s_fees_agree_with_the_one_item_fee(rows, regime_code):
         schema={"item_id": pl.Int64, "step": pl.Int64, "kind": pl.String},
     )
     got = dict(fees_due(items, charged, FEES, regime).select("item_id", "fee_minor").rows())
-    for i, (currency, amount, step, done) in enumerate(rows):
+    for i, (currency, amount, step, done, consumer) in enumerate(rows):
         want = fee_due(
             currency=currency,
             amount_minor=amount,
@@ -99,5 +115,6 @@ def test_the_run_s_fees_agree_with_the_one_item_fee(rows, regime_code):
             charged=frozenset(done),
             fees=FEES,
             regime=regime,
+            consumer=consumer,
         )
-        assert got.get(i, 0) == want, (currency, amount, step, done)
+        assert got.get(i, 0) == want, (currency, amount, step, done, consumer)

@@ -61,6 +61,7 @@ def test_german_consumer_interest_is_five_points_over_the_base_rate():
         date(2025, 3, 2),
     )
     assert rows(got) == [(date(2025, 2, 1), date(2025, 3, 2), 30, "1000.00", "7.27", "5.98")]
+    assert got.compensation is None  # § 288(5) BGB: the EUR 40 is owed by businesses only
 
 
 def test_a_partial_payment_stops_interest_on_the_part_paid_from_the_day_after_it():

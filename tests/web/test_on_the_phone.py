@@ -374,7 +374,9 @@ def test_an_email_queued_from_the_case_is_sent_by_the_worker_and_shown_on_the_ti
     assert outbox.send_one(m.pk) == "sent"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["p@bw.example"]
     page = client.get(_url(w, "").rstrip("/") + "/").content.decode()
-    assert re.search(r"<li>[^<]*reminder \(A\d+, email\) sent <a [^>]*>PDF</a></li>", page)
+    assert re.search(
+        r"<li>[^<]*reminder \(A\d+, email\) sent \(at [^)]+\) <a [^>]*>PDF</a></li>", page
+    )
 
 
 def test_an_email_needs_a_contact_with_an_address_and_writes_nothing(w, sender):

@@ -417,7 +417,9 @@ def _describe_action_event(e: CaseEvent, run: str) -> str:
         by = f" by {e.actor.get_username()}" if e.actor_id and e.actor else ""
         said = MESSAGE_WORDS[r["rule"]].format(outbox=r.get("outbox", "?"), by=by)
         error = f": {r['error']}" if r.get("error") else ""
-        return f"{e.on} action{run}: {what} {said}{error}"
+        # dated by the run's day; the moment it went out (or failed) beside it
+        at = f" (at {str(r['at'])[:16].replace('T', ' ')})" if r.get("at") else ""
+        return f"{e.on} action{run}: {what} {said}{at}{error}"
     note = f"; note: {r['note']}" if r.get("note") else ""
     nxt = r.get("follow_up")
     then = f"; next: {say(nxt['step_code'])} on {nxt['due_on']}" if nxt else ""

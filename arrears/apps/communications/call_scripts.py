@@ -14,7 +14,13 @@ from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Action, ActionStatus, Case
 from arrears.apps.cases.selectors import holidays_for, strategies_for
 from arrears.apps.communications.presentation import call_script_say
-from arrears.apps.communications.selectors import _case_letter, _open_items, _payments, rate_tables
+from arrears.apps.communications.selectors import (
+    INTEREST_NOT_SHOWN,
+    _case_letter,
+    _open_items,
+    _payments,
+    rate_tables,
+)
 from arrears.apps.ledger.models import Contact
 from arrears.apps.negotiation.models import ExcuseLog
 from arrears.domain.access import Verb
@@ -88,7 +94,7 @@ def call_script(*, actor: Any, case: Case, as_of: date) -> CallScript:
     try:
         found = _case_letter(case, company, as_of, **args)
     except Refusal as e:
-        if e.code != "interest.no_rate":
+        if e.code not in INTEREST_NOT_SHOWN:
             raise
         found = _case_letter(case, company, as_of, with_interest=False, **args)
     letter = found.letter

@@ -4,7 +4,8 @@ needs to claim the debt of one case (debtor and currency) on a day:
 - `statement.pdf`: the debtor's statement of account (`statements.debtor_statement`);
 - `claim.pdf`: per item, the interest computed to the day with the regime and each rate
   period used (first and last day, principal, rate, interest), the statutory compensation,
-  the totals; then the case's whole contact history in order;
+  the totals; each item's limitation (its last day, the day legal was to be asked: the
+  company's lead days before, what restarted it); then the case's whole contact history;
 - `interest.csv`: the same periods, one row each (exact decimals);
 - `history.csv`: the history, one dated line each.
 
@@ -26,6 +27,7 @@ from typing import Any
 from arrears.apps.accounts.access import require, role_in
 from arrears.apps.cases.models import Case
 from arrears.apps.cases.selectors import case_explain
+from arrears.apps.communications.costs import ItemLimitation, case_costs
 from arrears.apps.communications.pdf import claim_pdf, statement_pdf
 from arrears.apps.communications.statements import DebtorStatement, statement_of
 from arrears.apps.ledger.models import Company
@@ -47,6 +49,8 @@ class ClaimPack:
     as_of: date
     statement: DebtorStatement  # of the whole debtor; the claim is on `currency`'s items
     history: tuple[TimelineEntry, ...]
+    limitation: tuple[ItemLimitation, ...] = ()  # the case's items' (none: no rule)
+    lead_days: int | None = None  # legal is asked this many days before a last day
 
 
 def claim_pack(
@@ -74,12 +78,15 @@ def claim_pack(
         )
     (ex,) = case_explain(actor=actor, company=company, debtor_code=debtor_code, currency=found[0])
     facts = desk_facts(actor=actor, case=ex.case, events=ex.events)
+    costs = case_costs(case=ex.case, company=company, as_of=as_of)
     return ClaimPack(
         debtor_code=debtor_code,
         currency=found[0],
         as_of=as_of,
         statement=statement_of(ex.case.debtor, company, as_of),
         history=tuple(case_timeline(ex, facts)),
+        limitation=tuple(x.limitation for x in costs.lines if x.limitation is not None),
+        lead_days=costs.lead_days,
     )
 
 

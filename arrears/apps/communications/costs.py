@@ -23,7 +23,12 @@ from arrears.apps.cases.models import Case
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.communications.fees import FeeLine, fees_of_items
 from arrears.apps.communications.models import Acknowledgement, OutboxMessage
-from arrears.apps.communications.selectors import _payments, rate_tables, regime_for
+from arrears.apps.communications.selectors import (
+    _payments,
+    lead_days_of,
+    rate_tables,
+    regime_for,
+)
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.domain.interest import Debt, accrue
 from arrears.domain.limitation import RULES, Interruption, expiry
@@ -64,6 +69,7 @@ class CaseCosts:
     interest_problem: Refusal | None
     lines: tuple[ItemCost, ...]
     fees: tuple[FeeLine, ...]
+    lead_days: int | None = None  # days before an expiry legal is asked (None: no rule)
 
     @property
     def currency(self) -> str:
@@ -113,6 +119,7 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
         ).order_by("due_date", "number")
     )
     regime = regime_for(company)
+    consumer = case.debtor.consumer  # §9, §12: a consumer's rate and period differ
     paid = _payments(as_of, [case.debtor_id])
     fee_lines = fees_of_items([i.pk for i in items])
     rule = RULES.get(company.jurisdiction.upper())
@@ -127,14 +134,19 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
                 interest = Money.from_minor(0, i.currency)
             else:
                 try:
-                    debt = Debt(i.original_amount, i.due_date, tuple(sorted(paid.get(i.pk, []))))
+                    debt = Debt(
+                        i.original_amount,
+                        i.due_date,
+                        tuple(sorted(paid.get(i.pk, []))),
+                        consumer=consumer,
+                    )
                     interest = accrue(debt, regime, as_of, tables).interest_owed
                 except Refusal as e:
                     problem = e
         owed = sum(f.amount.to_minor() for f in fee_lines.get(i.pk, []) if f.owed)
         limitation = None
         if rule is not None:
-            lim = expiry(i.due_date, rule, events.get(i.pk, []))
+            lim = expiry(i.due_date, rule, events.get(i.pk, []), consumer=consumer)
             limitation = ItemLimitation(
                 i.number,
                 rule.code,
@@ -157,7 +169,18 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
         interest_problem=problem,
         lines=tuple(lines),
         fees=tuple(f for i in items for f in fee_lines.get(i.pk, [])),
+        lead_days=None if rule is None else lead_days_of(company).days,
     )
+
+
+def consumer_debtors(company: Company) -> pl.Series:
+    """The ids of the company's consumer debtors (`Debtor.kind`): their rate and limitation
+    period differ (§9, §12). Few, so the run's limitation stage marks its items by them."""
+    return read_frame(
+        "SELECT id AS debtor_id FROM ledger_debtor WHERE company_id = %s AND kind = 'consumer'",
+        [company.pk],
+        {"debtor_id": pl.Int64()},
+    )["debtor_id"]
 
 
 def limitation_events(company: Company, as_of: date, *, due_by: date | None = None) -> pl.DataFrame:

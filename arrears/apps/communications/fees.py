@@ -39,6 +39,7 @@ _ITEMS = {
     "open_minor": pl.Int64(),
     "step": pl.Int64(),
     "strategy_code": pl.String(),
+    "consumer": pl.Boolean(),
 }
 _CHARGED = {"item_id": pl.Int64(), "step": pl.Int64(), "kind": pl.String()}
 
@@ -58,8 +59,9 @@ def fees_charge(*, company: Company, as_of: date, run: Run) -> dict[str, int]:
     codes = sorted(priced)
     items = read_frame(
         "SELECT i.id AS item_id, i.currency, i.original_minor AS amount_minor, i.open_minor, "
-        "s.step, s.strategy_code "
+        "s.step, s.strategy_code, d.kind = 'consumer' AS consumer "
         "FROM cases_itemstep s JOIN ledger_openitem i ON i.id = s.item_id "
+        "JOIN ledger_debtor d ON d.id = i.debtor_id "
         "WHERE i.company_id = %s AND i.open_minor > 0 "
         f"AND i.kind IN ({', '.join(['%s'] * len(kinds))}) "
         f"AND s.strategy_code IN ({', '.join(['%s'] * len(codes))})",

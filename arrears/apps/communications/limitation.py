@@ -2,8 +2,10 @@
 
 `limitation_tasks` is the run's stage (registered in `communications.apps`, in the run's
 transaction): over all the company's open items at once, as the run read them (frames, the
-pure columnar `arrears.domain.limitation.expiring`), it finds the claims that become time-barred within
-`ARREARS_LIMITATION_LEAD_DAYS` (default 90) and raises, once per item and expiry date, a task
+pure columnar `arrears.domain.limitation.expiring`), it finds the claims that become
+time-barred within the company's lead days (`lead_days`: its credit manager's setting,
+`lead_days_set`; else `ARREARS_LIMITATION_LEAD_DAYS`, default 90) and raises, once per item and
+expiry date, a task
 for legal on the item's case: one task per case and day, listing its items
 (`LimitationTask`). A restart that moves an item's expiry (an acknowledgement recorded since)
 may raise a new task when the new date comes near; the same date never raises two.
@@ -18,7 +20,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 import polars as pl
-from django.conf import settings
+from django.db import transaction
 
 from arrears.apps.accounts import access
 from arrears.apps.accounts.services import audit_record
@@ -27,8 +29,13 @@ from arrears.apps.cases.selectors import run_items_stored
 from arrears.apps.cases.services.run import run_items_read
 from arrears.apps.common import clock
 from arrears.apps.common.bulk import insert_frame, read_frame
-from arrears.apps.communications.costs import limitation_events
-from arrears.apps.communications.models import Acknowledgement, AcknowledgementKind
+from arrears.apps.communications.costs import consumer_debtors, limitation_events
+from arrears.apps.communications.models import (
+    Acknowledgement,
+    AcknowledgementKind,
+    LimitationSetting,
+)
+from arrears.apps.communications.selectors import LeadDays, lead_days_of
 from arrears.apps.ledger.models import Company, OpenItem
 from arrears.domain.access import Verb
 from arrears.domain.actions import ActionState
@@ -39,9 +46,35 @@ from arrears.domain.refusal import Refusal
 TASK_STEP = "limitation"  # the step code of the task legal gets
 
 
-def lead_days() -> int:
-    """How many days before a claim expires legal is asked to act (a setting, default 90)."""
-    return int(getattr(settings, "ARREARS_LIMITATION_LEAD_DAYS", 90))
+MOST_LEAD_DAYS = 3 * 365  # no period is shorter than 2 years: more would ask at once
+
+
+def lead_days(company: Company) -> int:
+    return lead_days_of(company).days
+
+
+def lead_days_set(*, actor: Any, company: Company, days: int) -> LeadDays:
+    """A credit manager sets how many days before a claim expires legal is asked to act (1 to
+    `MOST_LEAD_DAYS`). Audited with the days before; the same again changes nothing."""
+    if not 1 <= days <= MOST_LEAD_DAYS:
+        raise Refusal("limitation.lead_days", days=days, most=MOST_LEAD_DAYS)
+    with transaction.atomic():
+        Company.objects.select_for_update().get(pk=company.pk)
+        access.require(
+            actor, Verb.SET_POLICY, company_id=company.pk, what="set the limitation lead days"
+        )
+        before = lead_days_of(company)
+        if before.own and before.days == days:
+            return before
+        LimitationSetting.objects.update_or_create(company=company, defaults={"lead_days": days})
+        audit_record(
+            action="limitation.lead_days_set",
+            actor=actor,
+            object_type="company",
+            object_id=company.pk,
+            detail={"lead_days": days, "before": before.days, "before_own": before.own},
+        )
+    return LeadDays(days, True)
 
 
 def limitation_tasks(*, company: Company, as_of: date, run: Run) -> dict[str, int]:
@@ -66,9 +99,9 @@ def limitation_tasks(*, company: Company, as_of: date, run: Run) -> dict[str, in
         "currency",
         due_on="due_date",
         rule=pl.lit(rule.code),
-        consumer=pl.lit(False),  # debtors are businesses
+        consumer=pl.col("debtor_id").is_in(consumer_debtors(company).implode()),
     )
-    lead = lead_days()
+    lead = lead_days(company)
     candidates = may_expire_by(items, as_of + timedelta(days=lead))
     if candidates.height == 0:
         return {"limitation_tasks": 0}

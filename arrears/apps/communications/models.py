@@ -233,6 +233,20 @@ class LimitationTask(models.Model):
         return f"limitation task for item {self.item_id} (expires {self.expires_on})"
 
 
+class LimitationSetting(models.Model):
+    """How many days before an item's claim becomes time-barred the run asks legal to act
+    (rule 12): a credit manager's setting per company (`arrears limitation set`), audited. A
+    company without one uses `settings.ARREARS_LIMITATION_LEAD_DAYS` (90 by default)."""
+
+    company = models.OneToOneField(
+        Company, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    lead_days = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"legal is asked {self.lead_days} days before a claim is time-barred"
+
+
 class TemplateOverride(models.Model):
     """A credit manager's own text for a step's message in one channel and language, used
     instead of the shipped template (`templates/communications/<language>/<step>.txt`) for

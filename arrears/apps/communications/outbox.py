@@ -59,6 +59,7 @@ from arrears.apps.communications.pdf import Address, PrintedLetter, letters_pdf,
 from arrears.apps.communications.presentation import LANGUAGES
 from arrears.apps.communications.rendering import Message, render_both
 from arrears.apps.communications.selectors import (
+    INTEREST_NOT_SHOWN,
     CaseLetter,
     _case_letter,
     _open_items,
@@ -565,9 +566,9 @@ def _letter_for(
     except Refusal as e:
         if e.code == "communications.nothing_open":
             return None
-        if e.code != "interest.no_rate":
+        if e.code not in INTEREST_NOT_SHOWN:
             raise
-    # a day beyond the rate tables: the letter without its cost (it says so), never a zero
+    # a day beyond the rate tables (or a consumer under a business-only law): the letter without its cost (it says so), never a zero
     return _case_letter(case, company, as_of, step_code=step_code, with_interest=False, **args)
 
 
@@ -789,7 +790,7 @@ def _cancel(m: OutboxMessage, why: str) -> None:
     action = Action.objects.select_for_update().get(pk=m.action_id)
     if action.status not in (ActionStatus.QUEUED, ActionStatus.OPEN):
         return
-    on = timezone.localdate()
+    on = m.run_on  # the run's day, as the rest of the case's history (the moment: `at`)
     action.status, action.cancelled_reason, action.cancelled_on = ActionStatus.CANCELLED, why, on
     action.save(update_fields=["status", "cancelled_reason", "cancelled_on"])
     detail = {
@@ -799,6 +800,7 @@ def _cancel(m: OutboxMessage, why: str) -> None:
         "rule": "action_cancelled",
         "reason": why,
         "outbox": m.pk,
+        "at": timezone.now().isoformat(),
     }
     CaseEvent.objects.create(case_id=m.case_id, on=on, kind=EventKind.ACTION, reason=detail)
 
@@ -1102,11 +1104,14 @@ def _action_to(
     m: OutboxMessage, status: ActionStatus, *, rule: str, note: str = "", actor: Any = None
 ) -> None:
     """The message's action becomes sent or failed, in the case's history: a retried message
-    that goes out after its action failed turns it sent (what happened last)."""
+    that goes out after its action failed turns it sent (what happened last). Dated by the
+    run's day that decided the message, as every other entry of the run (a run replayed for
+    an earlier day, or a message sent after midnight, stays on its day); the moment it was
+    sent or failed is kept beside it (`at`, and the row's `sent_at`)."""
     action = Action.objects.select_for_update().get(pk=m.action_id)
     if action.status in (status, ActionStatus.CANCELLED):
         return
-    on = timezone.localdate()
+    on = m.run_on
     action.status, action.done_on, action.note = status, on, note[:500]
     if actor is not None:
         action.done_by = actor
@@ -1119,6 +1124,7 @@ def _action_to(
         "outbox": m.pk,
         "attempts": m.attempts,
         "error": m.last_error if status == ActionStatus.FAILED else "",
+        "at": (m.sent_at or timezone.now()).isoformat(),
     }
     CaseEvent.objects.create(
         case_id=m.case_id, on=on, kind=EventKind.ACTION, reason=detail, actor=actor

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -340,11 +341,36 @@ def _grid(
     return table
 
 
+def _claim_limitation(
+    pack: ClaimPack, labels: dict[str, str], language: str, regular: str, bold: str, head: Any
+) -> list[Any]:
+    """Each item's last day, the day legal was to be asked (the company's lead days before),
+    and what restarted it (rule 12)."""
+    lead = pack.lead_days or 0
+    rows = [[labels[c] for c in ("item", "last_day", "ask_legal", "restarted")]]
+    for lim in pack.limitation:
+        last = date_short_words(lim.expires_on, language)
+        rows.append(
+            [
+                lim.item,
+                f"{last} ({labels['barred']})" if lim.barred else last,
+                date_short_words(lim.expires_on - timedelta(days=lead), language),
+                date_short_words(lim.restarted_on, language) if lim.restarted_on else "-",
+            ]
+        )
+    title = labels["limitation"].format(rule=pack.limitation[0].rule, days=lead)
+    return [
+        Paragraph(escape(title), head),
+        _grid(rows, regular, bold, numbers_from=1, size=8, total=False),
+    ]
+
+
 def claim_pdf(pack: ClaimPack) -> bytes:
     """The claim for legal: per item the interest to the day by rate period (regime, dates,
     principal, rate), the statutory compensation, what is claimed in all, then the case's
     whole contact history in order."""
-    labels, language = CLAIM_LABELS, "en"
+    language = pack.statement.language
+    labels = CLAIM_LABELS.get(language, CLAIM_LABELS["en"])
     st = pack.statement.statement
     regular, bold = _fonts(language)
     body = ParagraphStyle("cbody", fontName=regular, fontSize=9, leading=12, spaceAfter=4)
@@ -405,6 +431,8 @@ def claim_pdf(pack: ClaimPack) -> bytes:
             [labels["total"], m(total.due)],
         ]
         story.append(_grid(rows, regular, bold, numbers_from=1, size=9, header=False))
+    if pack.limitation:
+        story += _claim_limitation(pack, labels, language, regular, bold, head)
     story.append(para(labels["history"].format(n=len(pack.history)), head))
     cell = ParagraphStyle("ccell", parent=body, fontSize=8, leading=10, spaceAfter=0)
     # each line says its day first (the history's own words)

@@ -90,6 +90,8 @@ WORDS = {
     "sender.bad_email": "{email!r} is not an email address",
     "sender.no_account": "give the account to pay to: --iban (and --bic), or --account",
     "limitation.no_rule": "no limitation rule is known for {jurisdiction}: known are {known}",
+    "limitation.lead_days": "{days} days: legal is asked between 1 and {most} days before a "
+    "claim becomes time-barred",
     "fee.unknown": "there is no fee {fee} in {company}: `arrears fee list` lists them",
     "fee.no_reason": "say why (--reason): a waiver and its decision are kept with their reasons",
     "fee.waived": "fee {fee} was waived on {on} already",
@@ -149,6 +151,12 @@ def limitation_words(lim: Any) -> str:
     return f"{lim.item}: time-barred after {lim.expires_on} ({lim.rule}){restarted}{barred}"
 
 
+def lead_days_words(lead: Any) -> str:
+    """How long before a claim expires legal is asked (`arrears limitation show|set`)."""
+    whose = "the company's setting" if lead.own else "the default: no company setting"
+    return f"legal is asked {lead.days} days before a claim becomes time-barred ({whose})\n"
+
+
 def fee_waiting_figures(fee: Any) -> tuple[str, ...]:
     """A fee waiver asked for, as the approvals page lists it: the fee and where it was charged."""
     amount = Money.from_minor(fee.amount_minor, fee.currency)
@@ -188,7 +196,8 @@ def cost_lines(costs: Any) -> list[str]:
         out.append(f"  {fee_line_words(fee)}")
     limits = [line.limitation for line in costs.lines if line.limitation is not None]
     if limits:
-        out.append("limitation:")
+        ask = f" (legal is asked {costs.lead_days} days before)" if costs.lead_days else ""
+        out.append(f"limitation{ask}:")
         out += [f"  {limitation_words(lim)}" for lim in limits]
     return out
 
@@ -217,6 +226,21 @@ _RESTARTED_BY = {
     "part_payment": "a part payment",
     "written_demand": "a written demand",
 }
+
+
+# What an acknowledgement recorded on the desk was (the case page's choices).
+ACK_KIND_WORDS = {
+    "written": "the debtor acknowledged it in writing",
+    "part_payment": "the debtor paid part of it",
+    "demand": "we demanded it in writing (outside the outbox)",
+}
+
+
+def ack_item_words(line: Any) -> str:
+    """An item the case page offers to record an acknowledgement of: its number, what is open,
+    its last day."""
+    last = f", time-barred after {line.limitation.expires_on}" if line.limitation else ""
+    return f"{line.item} (open {line.open}{last})"
 
 
 def acknowledged_words(row: Any, item: str) -> str:
@@ -495,6 +519,15 @@ _STATEMENT_EN = {
     "regime": "Late interest",
     "no_interest": "late interest not shown: no regime applies",
     "interest_under": "Interest to {day} under {regime} ({source}).",
+    # the workbook's sheets, and the kinds of item
+    "sheet_items": "items",
+    "sheet_payments": "payments",
+    "sheet_totals": "totals",
+    "sheet_about": "about",
+    "invoice": "invoice",
+    "debit_note": "debit note",
+    "instalment": "instalment",
+    "credit_note": "credit note",
 }
 STATEMENT_LABELS: dict[str, dict[str, str]] = {
     "en": _STATEMENT_EN,
@@ -528,6 +561,15 @@ STATEMENT_LABELS: dict[str, dict[str, str]] = {
         "pay_to": "Zahlung an",
         "regime": "Verzugszinsen",
         "interest_under": "Zinsen bis {day} nach {regime} ({source}).",
+        "no_interest": "Verzugszinsen nicht ausgewiesen: keine Regelung anwendbar",
+        "sheet_items": "Belege",
+        "sheet_payments": "Zahlungen",
+        "sheet_totals": "Summen",
+        "sheet_about": "Angaben",
+        "invoice": "Rechnung",
+        "debit_note": "Belastungsanzeige",
+        "instalment": "Rate",
+        "credit_note": "Gutschrift",
     },
     "fr": {
         **_STATEMENT_EN,
@@ -559,6 +601,15 @@ STATEMENT_LABELS: dict[str, dict[str, str]] = {
         "pay_to": "Paiement à",
         "regime": "Intérêts de retard",
         "interest_under": "Intérêts au {day} selon {regime} ({source}).",
+        "no_interest": "intérêts de retard non indiqués : aucun régime applicable",
+        "sheet_items": "Pièces",
+        "sheet_payments": "Paiements",
+        "sheet_totals": "Totaux",
+        "sheet_about": "Informations",
+        "invoice": "facture",
+        "debit_note": "note de débit",
+        "instalment": "échéance",
+        "credit_note": "avoir",
     },
     "zh": {
         **_STATEMENT_EN,
@@ -590,6 +641,15 @@ STATEMENT_LABELS: dict[str, dict[str, str]] = {
         "pay_to": "收款账户",
         "regime": "逾期利息",
         "interest_under": "截至{day}的利息，依据{regime}（{source}）。",
+        "no_interest": "未列逾期利息：无适用规定",
+        "sheet_items": "单据",
+        "sheet_payments": "付款",
+        "sheet_totals": "合计",
+        "sheet_about": "说明",
+        "invoice": "发票",
+        "debit_note": "借项通知单",
+        "instalment": "分期付款",
+        "credit_note": "贷项通知单",
     },
 }
 
@@ -601,8 +661,9 @@ def statement_written_words(debtor: str, as_of: date, items: int, currencies: in
     )
 
 
-# The claim pack's own PDF (`pdf.claim_pdf`): for legal, in English.
-CLAIM_LABELS = {
+# The claim pack's own PDF (`pdf.claim_pdf`), in the debtor's language as its statement is
+# (the history's lines are the desk's own words, in English).
+_CLAIM_EN = {
     "title": "Claim against {debtor} ({currency}) as of {day}",
     "regime": "Late interest: {regime} ({source}), computed to and including {day}, each rate "
     "period shown.",
@@ -625,6 +686,105 @@ CLAIM_LABELS = {
     "total": "Total claimed",
     "history": "Contact history ({n} entries, in order)",
     "entry": "What happened, day by day",
+    "limitation": "Limitation ({rule}): legal is asked {days} days before each claim's last day",
+    "last_day": "Last day",
+    "ask_legal": "Legal asked from",
+    "restarted": "Restarted on",
+    "barred": "time-barred",
+}
+CLAIM_LABELS: dict[str, dict[str, str]] = {
+    "en": _CLAIM_EN,
+    "de": {
+        **_CLAIM_EN,
+        "title": "Forderung gegen {debtor} ({currency}) zum {day}",
+        "regime": "Verzugszinsen: {regime} ({source}), berechnet bis einschließlich {day}, je "
+        "Zinsperiode ausgewiesen.",
+        "no_regime": "Verzugszinsen nicht berechnet: {why}",
+        "item": "Beleg",
+        "first": "Von",
+        "last": "Bis",
+        "days": "Tage",
+        "principal": "Hauptforderung",
+        "rate": "Zinssatz % p.a.",
+        "interest": "Zinsen",
+        "compensation": "Gesetzliche Pauschale: {amount}",
+        "no_periods": "keine Zinsen: nicht überfällig, oder keine Regelung",
+        "summary": "Gefordert",
+        "open": "Offene Hauptforderung",
+        "interest_total": "Zinsen bis heute",
+        "compensation_total": "Pauschalen",
+        "fees": "Gebühren",
+        "unapplied": "Abzüglich nicht zugeordneter Zahlungen",
+        "total": "Gesamtforderung",
+        "history": "Kontaktverlauf ({n} Einträge, in Reihenfolge)",
+        "entry": "Was geschah, Tag für Tag",
+        "limitation": "Verjährung ({rule}): die Rechtsabteilung wird {days} Tage vor dem "
+        "letzten Tag jeder Forderung befasst",
+        "last_day": "Letzter Tag",
+        "ask_legal": "Rechtsabteilung ab",
+        "restarted": "Neubeginn am",
+        "barred": "verjährt",
+    },
+    "fr": {
+        **_CLAIM_EN,
+        "title": "Créance sur {debtor} ({currency}) au {day}",
+        "regime": "Intérêts de retard : {regime} ({source}), calculés jusqu'au {day} inclus, "
+        "par période de taux.",
+        "no_regime": "Intérêts de retard non calculés : {why}",
+        "item": "Pièce",
+        "first": "Du",
+        "last": "Au",
+        "days": "Jours",
+        "principal": "Principal",
+        "rate": "Taux % l'an",
+        "interest": "Intérêts",
+        "compensation": "Indemnité forfaitaire : {amount}",
+        "no_periods": "pas d'intérêts : non échu, ou aucun régime",
+        "summary": "Montant réclamé",
+        "open": "Principal restant dû",
+        "interest_total": "Intérêts à ce jour",
+        "compensation_total": "Indemnités forfaitaires",
+        "fees": "Frais",
+        "unapplied": "Moins les paiements non affectés",
+        "total": "Total réclamé",
+        "history": "Historique des contacts ({n} entrées, dans l'ordre)",
+        "entry": "Ce qui s'est passé, jour par jour",
+        "limitation": "Prescription ({rule}) : le service juridique est saisi {days} jours "
+        "avant le dernier jour de chaque créance",
+        "last_day": "Dernier jour",
+        "ask_legal": "Juridique saisi le",
+        "restarted": "Nouveau délai le",
+        "barred": "prescrite",
+    },
+    "zh": {
+        **_CLAIM_EN,
+        "title": "截至{day}对{debtor}（{currency}）的债权",
+        "regime": "逾期利息：{regime}（{source}），计算至{day}（含当日），按利率期间列示。",
+        "no_regime": "未计算逾期利息：{why}",
+        "item": "单据",
+        "first": "起",
+        "last": "止",
+        "days": "天数",
+        "principal": "本金",
+        "rate": "年利率 %",
+        "interest": "利息",
+        "compensation": "法定补偿金：{amount}",
+        "no_periods": "无利息：未逾期，或无适用规定",
+        "summary": "主张金额",
+        "open": "未付本金",
+        "interest_total": "截至当日利息",
+        "compensation_total": "固定补偿金",
+        "fees": "费用",
+        "unapplied": "减：未核销付款",
+        "total": "主张总额",
+        "history": "联系记录（{n}条，按时间顺序）",
+        "entry": "逐日经过",
+        "limitation": "诉讼时效（{rule}）：每项债权最后一日前{days}天交法务处理",
+        "last_day": "最后一日",
+        "ask_legal": "交法务日期",
+        "restarted": "重新起算日",
+        "barred": "已过诉讼时效",
+    },
 }
 
 

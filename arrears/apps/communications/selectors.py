@@ -24,6 +24,10 @@ from arrears.domain.money import Money
 from arrears.domain.outbox import OutboxState
 from arrears.domain.refusal import Refusal
 
+# A letter, statement or script on a day (or for a debtor) the regime gives no rate for is
+# made without its interest and says why, never with a silent zero: these refusals.
+INTEREST_NOT_SHOWN = ("interest.no_rate", "interest.not_for_debtor")
+
 # The late-interest regime a company's jurisdiction applies (Company.jurisdiction).
 REGIME_OF_JURISDICTION = {
     "EU": "eu_directive",
@@ -91,6 +95,25 @@ def case_message_pdf(
         what=f"read {m.case.debtor.code}'s case",
     )
     return f"{m.reference or m.case.debtor.code}-M{m.pk}.pdf", message_pdf(m)
+
+
+@dataclass(frozen=True)
+class LeadDays:
+    days: int
+    own: bool  # the company's own setting (False: the installation's default)
+
+
+def lead_days_of(company: Company) -> LeadDays:
+    """How many days before a claim expires legal is asked to act: the company's setting,
+    else the installation's (`ARREARS_LIMITATION_LEAD_DAYS`, default 90)."""
+    from arrears.apps.communications.models import LimitationSetting
+
+    own = (
+        LimitationSetting.objects.filter(company=company).values_list("lead_days", flat=True)
+    ).first()
+    if own is not None:
+        return LeadDays(int(own), True)
+    return LeadDays(int(getattr(settings, "ARREARS_LIMITATION_LEAD_DAYS", 90)), False)
 
 
 def case_letter(
@@ -167,7 +190,7 @@ def case_letter_preview(**asked: Any) -> tuple[CaseLetter, Refusal | None]:
     try:
         return case_letter(**asked), None
     except Refusal as e:
-        if e.code != "interest.no_rate":
+        if e.code not in INTEREST_NOT_SHOWN:
             raise
         return case_letter(**asked, with_interest=False), e
 
@@ -250,6 +273,7 @@ def _case_letter(
         as_of=as_of,
         regime=regime_for(company) if with_interest else None,
         next_step=following,
+        consumer=case.debtor.consumer,
         tables=tables,
         holidays=holidays,
     )

@@ -22,7 +22,7 @@ from arrears.apps.communications.fees import compensation_settled, owed_fees_min
 from arrears.apps.communications.models import SenderDetails
 from arrears.apps.communications.pdf import Address
 from arrears.apps.communications.presentation import LANGUAGES, STATEMENT_LABELS
-from arrears.apps.communications.selectors import rate_tables, regime_for
+from arrears.apps.communications.selectors import INTEREST_NOT_SHOWN, rate_tables, regime_for
 from arrears.apps.ledger.models import Allocation, Company, Debtor, OpenItem, Payment
 from arrears.domain.access import Verb
 from arrears.domain.interest.engine import Period
@@ -105,10 +105,15 @@ def statement_of(debtor: Debtor, company: Company, as_of: date) -> DebtorStateme
     note = ""
     try:
         figures = statement(
-            items=lines, payments=payments, as_of=as_of, regime=regime_for(company), tables=tables
+            items=lines,
+            payments=payments,
+            as_of=as_of,
+            regime=regime_for(company),
+            tables=tables,
+            consumer=debtor.consumer,
         )
     except Refusal as e:
-        if e.code != "interest.no_rate":
+        if e.code not in INTEREST_NOT_SHOWN:
             raise
         # a day beyond the rate tables: no interest shown, and it says why (never a zero)
         note = say(e)
@@ -289,10 +294,10 @@ def _cell(ws: Any, value: object, *, bold: bool = False, places: int | None = No
 def statement_xlsx(s: DebtorStatement) -> bytes:
     """The statement as a workbook: sheets `items`, `payments`, `totals` (one row per
     currency) and `about` (debtor, day, sender, where to pay, the interest regime)."""
-    labels = STATEMENT_LABELS["en"]
+    labels = STATEMENT_LABELS.get(s.language, STATEMENT_LABELS["en"])  # the debtor's language
     st = s.statement
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("items")
+    ws = wb.create_sheet(labels["sheet_items"])
     head = ["item", "kind", "date", "due", "days_overdue", "currency", "amount", "paid", "open",
             "interest", "compensation", "fees", "total_due"]  # fmt: skip
     ws.append([_cell(ws, labels[h], bold=True) for h in head])
@@ -302,7 +307,7 @@ def statement_xlsx(s: DebtorStatement) -> bytes:
                 _cell(ws, v)
                 for v in (
                     i.number,
-                    i.kind,
+                    labels.get(i.kind, i.kind),
                     i.issued_on,
                     i.due_on,
                     i.days_overdue,
@@ -317,7 +322,7 @@ def statement_xlsx(s: DebtorStatement) -> bytes:
                 )
             ]  # fmt: skip
         )
-    ws = wb.create_sheet("payments")
+    ws = wb.create_sheet(labels["sheet_payments"])
     head = ["received", "payment_reference", "currency", "amount", "unapplied", "applied_to"]
     ws.append([_cell(ws, labels[h], bold=True) for h in head])
     for p in st.payments:
@@ -334,7 +339,7 @@ def statement_xlsx(s: DebtorStatement) -> bytes:
                 )
             ]  # fmt: skip
         )
-    ws = wb.create_sheet("totals")
+    ws = wb.create_sheet(labels["sheet_totals"])
     head = ["currency", "amount", "paid", "open", "interest", "compensation", "fees",
             "unapplied", "total_due", "payment_reference"]  # fmt: skip
     ws.append([_cell(ws, labels[h], bold=True) for h in head])
@@ -357,7 +362,7 @@ def statement_xlsx(s: DebtorStatement) -> bytes:
                 )
             ]  # fmt: skip
         )
-    ws = wb.create_sheet("about")
+    ws = wb.create_sheet(labels["sheet_about"])
     rows: list[tuple[str, object]] = [
         (labels["statement"], s.recipient.name),
         (labels["debtor"], s.debtor_code),

@@ -36,6 +36,14 @@ class RiskTier(models.TextChoices):
     HIGH = "high"
 
 
+class DebtorKind(models.TextChoices):
+    """Who the debtor is in law: a business (the default) or a consumer, for whom the
+    statutory interest, the fixed compensation and the limitation period differ (§9, §12)."""
+
+    BUSINESS = "business"
+    CONSUMER = "consumer"
+
+
 class Debtor(models.Model):
     """A customer that owes money; one owner (a collector) at any moment (§1)."""
 
@@ -58,6 +66,12 @@ class Debtor(models.Model):
     )
     credit_limit_minor = models.BigIntegerField(null=True, blank=True)  # company currency
     risk_tier = models.CharField(max_length=16, choices=RiskTier.choices, default=RiskTier.MEDIUM)
+    kind = models.CharField(  # the ERP's (an optional column of the debtors import)
+        max_length=16,
+        choices=DebtorKind.choices,
+        default=DebtorKind.BUSINESS,
+        db_default="business",
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -75,6 +89,10 @@ class Debtor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def consumer(self) -> bool:
+        return self.kind == DebtorKind.CONSUMER
 
     @property
     def credit_limit(self) -> Money | None:

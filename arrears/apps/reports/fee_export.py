@@ -126,9 +126,15 @@ def fees_export(
             paid = _payments(as_of, sorted({i.debtor_id for i in items}))
             tables = rate_tables()
             for i in items:
-                if as_of <= i.due_date:
-                    continue
-                debt = Debt(i.original_amount, i.due_date, tuple(sorted(paid.get(i.pk, []))))
+                consumer = i.debtor.consumer
+                if as_of <= i.due_date or not regime.covers(consumer=consumer):
+                    continue  # a consumer under a business-only law owes none of its interest
+                debt = Debt(
+                    i.original_amount,
+                    i.due_date,
+                    tuple(sorted(paid.get(i.pk, []))),
+                    consumer=consumer,
+                )
                 to_date = accrue(debt, regime, as_of, tables).interest_owed.to_minor()
                 if to_date == before.get(i.pk, 0):
                     continue

@@ -62,6 +62,11 @@ class Regime:
     compensation_currency: str | None = None
     compensation: tuple[Band, ...] = ()
 
+    def covers(self, *, consumer: bool) -> bool:
+        """Whether the regime sets a rate for this kind of debtor (most late-payment laws
+        are for business debts only: a consumer's debt bears none of their interest)."""
+        return (self.margin_consumer if consumer else self.margin_business) is not None
+
     def margin(self, *, consumer: bool) -> Decimal:
         margin = self.margin_consumer if consumer else self.margin_business
         if margin is None:

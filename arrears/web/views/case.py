@@ -13,13 +13,18 @@ from arrears.apps.cases.services import action_complete, actions
 from arrears.apps.clearing.presentation import case_setoff_lines
 from arrears.apps.clearing.selectors import case_setoff
 from arrears.apps.communications.call_scripts import call_script
-from arrears.apps.communications.costs import case_costs
-from arrears.apps.communications.presentation import fee_line_words
+from arrears.apps.communications.costs import CaseCosts, case_costs
+from arrears.apps.communications.models import AcknowledgementKind
+from arrears.apps.communications.presentation import (
+    ACK_KIND_WORDS,
+    ack_item_words,
+    fee_line_words,
+)
 from arrears.apps.communications.selectors import case_message_pdf
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.case_desk import NO_CASE, CaseDesk, case_desk
 from arrears.domain.refusal import NotAllowed, Refusal
-from arrears.web.forms import ActionDoneForm
+from arrears.web.forms import AcknowledgeForm, ActionDoneForm, FeeWaiveForm
 from arrears.web.views.common import company_of, refused
 
 
@@ -48,15 +53,30 @@ def _context(
     }
 
 
+def cost_forms(costs: CaseCosts, data: Any = None) -> tuple[FeeWaiveForm, AcknowledgeForm]:
+    """The cost panel's two forms, offering this case's own fees (owed, not asked about yet)
+    and open items: bound to `data` when posted."""
+    fees = [(f.id, fee_line_words(f)) for f in costs.fees if f.owed and f.waiver != "requested"]
+    items = [(line.item, ack_item_words(line)) for line in costs.lines]
+    kinds = [(k, ACK_KIND_WORDS.get(k, k)) for k in AcknowledgementKind.values]
+    waive = FeeWaiveForm(data, fees=fees, prefix="waive")
+    ack = AcknowledgeForm(
+        data, items=items, kinds=kinds, prefix="ack", initial={"on": actions.today()}
+    )
+    return waive, ack
+
+
 def page_context(
     request: HttpRequest,
     firm: Company,
     desk: CaseDesk,
     form: ActionDoneForm | None = None,
     form_for: int = 0,
+    posted: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What the whole case page shows (`desk/case.html`), with its panels from the apps above
-    the case: a set-off possible or pending (rule 11), and the interest, fees and limitation."""
+    the case: a set-off possible or pending (rule 11), and the interest, fees and limitation
+    with their forms (`posted`: a cost form posted and refused, to show again with its errors)."""
     setoff = case_setoff(
         actor=request.user,
         company=firm,
@@ -71,11 +91,15 @@ def page_context(
             script = call_script(actor=request.user, case=desk.case, as_of=actions.today())
         except Refusal:
             script = None
+    waive_form, ack_form = cost_forms(costs)
     return {
         **_context(firm, desk, form, form_for),
         "setoff_lines": case_setoff_lines(setoff),
         "costs": costs,
         "cost_words": [fee_line_words(f) for f in costs.fees],
+        "waive_form": waive_form,
+        "ack_form": ack_form,
+        **(posted or {}),
         "call_script": script,
     }
 

@@ -11,8 +11,12 @@ from django.core.management.base import CommandError
 
 from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.cases.models import Action
-from arrears.apps.communications.limitation import acknowledge
-from arrears.apps.communications.models import Acknowledgement, LimitationTask
+from arrears.apps.communications.limitation import acknowledge, lead_days_set
+from arrears.apps.communications.models import (
+    Acknowledgement,
+    LimitationSetting,
+    LimitationTask,
+)
 from arrears.domain.refusal import NotAllowed, Refusal
 from tests import factories, terminal
 from tests.apps.communications import fee_support as fs
@@ -140,3 +144,70 @@ def test_a_dutch_claim_is_interrupted_by_the_demand_the_outbox_sent():
     w["acme"].save()
     costs = case_costs(case=case, company=w["acme"], as_of=support.DAY1)
     assert costs.lines[0].limitation.expires_on == date(2028, 12, 31)
+
+
+def test_a_credit_manager_sets_the_lead_days_and_legal_is_asked_that_long_before(w):
+    # 31 December 2024 - 120 days = 2 September 2024 (Sep 28 + Oct 31 + Nov 30 + Dec 31 = 120)
+    said = terminal.run("limitation", "show", as_="cora")
+    assert "legal is asked 90 days before" in said and "the default" in said
+    said = terminal.run("limitation", "set", "120", as_="maria")
+    assert "legal is asked 120 days before" in said and "the company's setting" in said
+    factories.run_as_admin(company=w["acme"], as_of=date(2024, 9, 1))
+    assert tasks(w["acme"]) == []
+    factories.run_as_admin(company=w["acme"], as_of=date(2024, 9, 2))
+    assert tasks(w["acme"]) == [("legal", date(2024, 9, 2), "open")]
+    entry = AuditEvent.objects.get(action="limitation.lead_days_set")
+    assert entry.actor.username == "maria"
+    assert entry.detail == {"lead_days": 120, "before": 90, "before_own": False}
+    terminal.run("limitation", "set", "120", as_="maria")  # the same again: nothing new
+    assert AuditEvent.objects.filter(action="limitation.lead_days_set").count() == 1
+    # the other company keeps the default
+    assert "90 days" in terminal.run("limitation", "show", "--company=globex", as_="admin")
+    explained = terminal.run("explain", "K1", as_="cora")
+    assert "limitation (legal is asked 120 days before):" in explained
+
+
+def test_the_installations_default_applies_to_a_company_without_its_own(w, settings):
+    settings.ARREARS_LIMITATION_LEAD_DAYS = 30
+    factories.run_as_admin(company=w["acme"], as_of=date(2024, 11, 30))
+    assert tasks(w["acme"]) == []
+    factories.run_as_admin(company=w["acme"], as_of=date(2024, 12, 1))  # 31 Dec - 30 days
+    assert tasks(w["acme"]) == [("legal", date(2024, 12, 1), "open")]
+
+
+@pytest.mark.parametrize("days", ["0", "-5", "1096"])
+def test_lead_days_out_of_range_are_refused_and_nothing_is_written(w, days):
+    with pytest.raises(CommandError, match="legal is asked between 1 and 1095 days"):
+        terminal.run("limitation", "set", days, as_="maria")
+    assert not LimitationSetting.objects.exists()
+    assert not AuditEvent.objects.filter(action="limitation.lead_days_set").exists()
+
+
+@pytest.mark.parametrize("who", ["cora", "olga", "admin"])
+def test_only_a_credit_manager_of_the_company_sets_the_lead_days(w, who):
+    with pytest.raises(NotAllowed):
+        lead_days_set(actor=w[who], company=w["acme"], days=120)
+    with pytest.raises(NotAllowed):
+        lead_days_set(actor=w["gina"], company=w["acme"], days=120)  # globex's credit manager
+    with pytest.raises(CommandError):
+        terminal.run("limitation", "set", "120", as_=who)
+    assert not LimitationSetting.objects.exists()
+    assert not AuditEvent.objects.filter(action="limitation.lead_days_set").exists()
+
+
+def test_the_claim_pack_lists_each_items_last_day_and_when_legal_was_to_be_asked(w, tmp_path):
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    terminal.run("limitation", "set", "120", as_="maria")
+    factories.run_as_admin(company=w["acme"], as_of=date(2024, 9, 2))
+    out = tmp_path / "k1.zip"
+    terminal.run("claim-pack", "K1", "--as-of", "2024-09-02", "--out", out, as_="maria")
+    with zipfile.ZipFile(out) as z:
+        pdf = z.read("claim.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(text.split())
+    assert "Limitation (DE): legal is asked 120 days before each claim's last day" in text
+    assert "OLD-1 31/12/2024 02/09/2024 -" in text  # last day, legal asked from, no restart

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from pypdf import PdfReader
 
-from arrears.apps.cases.models import Action, ActionStatus
+from arrears.apps.cases.models import Action, ActionStatus, CaseEvent
 from arrears.apps.communications.models import OutboxMessage
 from arrears.apps.communications.outbox import message_pdf, send_one
 from arrears.apps.communications.services import outbox_send
@@ -295,3 +295,34 @@ def test_the_tasks_worker_sends_the_email_the_run_enqueued_once(smtp):
     call_command("db_worker", "--batch", "--no-startup-delay")  # nothing left to do
     m.refresh_from_db()
     assert m.state == "sent" and len(box.received) == 1
+
+
+def test_a_message_sent_days_after_its_run_is_dated_in_the_history_by_the_runs_day(w, smtp):
+    box, _ = smtp
+    run_day(w["acme"])  # support.DAY1, long before the real day it is sent
+    m = OutboxMessage.objects.get(company=w["acme"])
+    assert send_one(m.pk) == "sent" and len(box.received) == 1
+    m.refresh_from_db()
+    assert m.action.done_on == support.DAY1 == m.run_on
+    event = CaseEvent.objects.get(case=m.case, reason__rule="message_sent")
+    assert event.on == support.DAY1
+    # the real moment it went out is kept: on the row and beside the history's entry
+    assert m.sent_at is not None and m.sent_at.date() != support.DAY1
+    assert event.reason["at"] == m.sent_at.isoformat()
+    explained = terminal.run("explain", "K1", "--company=acme", as_="cora")
+    sent = next(line for line in explained.splitlines() if " sent (at " in line)
+    assert sent.strip().startswith(str(support.DAY1))
+    assert m.sent_at.strftime("%Y-%m-%d %H:%M") in sent
+
+
+def test_a_failed_message_is_dated_by_its_runs_day_with_the_moment_it_failed(w, smtp, settings):
+    box, _ = smtp
+    box.refuse = True
+    settings.ARREARS_OUTBOX_ATTEMPTS = 1
+    run_day(w["acme"])
+    m = OutboxMessage.objects.get(company=w["acme"])
+    assert send_one(m.pk) == "failed"
+    m.refresh_from_db()
+    assert m.action.done_on == support.DAY1
+    event = CaseEvent.objects.get(case=m.case, reason__rule="message_failed")
+    assert event.on == support.DAY1 and event.reason["at"][:4] != str(support.DAY1.year)

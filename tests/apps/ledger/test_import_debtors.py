@@ -311,3 +311,61 @@ def test_once_the_handed_over_case_is_closed_the_erp_owner_applies_again(tmp_pat
     summary = import_as_admin(company=w.company, kind="debtors", path=path)
     w.debtor.refresh_from_db()
     assert w.debtor.owner == w.cora and summary.notes == ()
+
+
+KIND_HEADER = "debtor_code,name,country,kind"
+
+
+def test_a_debtor_is_a_business_or_a_consumer_by_the_kind_column_business_when_empty(
+    acme, tmp_path
+):
+    rows = ("C1,Erika Mustermann,DE,consumer", "B1,Firma GmbH,DE,", "B2,Handel AG,DE,business")
+    with rival_untouched():
+        import_as_admin(
+            company=acme, kind="debtors", path=debtors(tmp_path, *rows, header=KIND_HEADER)
+        )
+    kinds = dict(Debtor.objects.filter(company=acme).values_list("code", "kind"))
+    assert kinds == {"C1": "consumer", "B1": "business", "B2": "business"}
+    assert Debtor.objects.get(company=acme, code="C1").consumer
+
+
+def test_a_file_without_the_kind_column_makes_businesses_and_leaves_a_consumer_alone(
+    acme, tmp_path
+):
+    import_as_admin(
+        company=acme,
+        kind="debtors",
+        path=debtors(tmp_path, "C1,Erika Mustermann,DE,consumer", header=KIND_HEADER),
+    )
+    summary = import_as_admin(
+        company=acme,
+        kind="debtors",
+        path=debtors(
+            tmp_path, "C1,Erika Mustermann,DE", "N1,Neu GmbH,DE", header="debtor_code,name,country"
+        ),
+    )
+    assert (summary.created, summary.updated) == (1, 0)
+    kinds = dict(Debtor.objects.filter(company=acme).values_list("code", "kind"))
+    assert kinds == {"C1": "consumer", "N1": "business"}
+
+
+def test_a_debtor_turned_consumer_by_the_file_is_counted_as_a_change(acme, tmp_path):
+    import_as_admin(
+        company=acme, kind="debtors", path=debtors(tmp_path, "C1,Erika,DE,", header=KIND_HEADER)
+    )
+    summary = import_as_admin(
+        company=acme,
+        kind="debtors",
+        path=debtors(tmp_path, "C1,Erika,DE,consumer", header=KIND_HEADER),
+    )
+    assert summary.updated == 1
+    assert Debtor.objects.get(company=acme, code="C1").kind == "consumer"
+
+
+def test_an_unknown_kind_of_debtor_is_refused_with_its_row_and_nothing_is_written(acme, tmp_path):
+    rows = ("C1,Erika,DE,consumer", "P1,Private Person,DE,private")
+    with rival_untouched():
+        errors = refused(acme, "debtors", debtors(tmp_path, *rows, header=KIND_HEADER))
+    assert where(errors) == [(3, "kind")]
+    assert errors[0].message == NOT_ONE_OF.format(value="private", allowed="business, consumer")
+    assert not Debtor.objects.filter(company=acme, code="C1").exists()

@@ -41,7 +41,7 @@ from arrears.apps.ledger.imports.upsert import (
     summarize,
     write_chunks,
 )
-from arrears.apps.ledger.models import Company, Contact, Debtor, RiskTier
+from arrears.apps.ledger.models import Company, Contact, Debtor, DebtorKind, RiskTier
 from arrears.domain.access import PersonRole
 from arrears.domain.money import exponent
 
@@ -72,6 +72,7 @@ DEBTOR_COLUMNS = (
     "parent_code",
     "credit_limit_minor",
     "risk_tier",
+    "kind",
     "owner",
 )
 CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone")
@@ -87,6 +88,7 @@ SPEC = Spec(
         "parent_code",
         "credit_limit",
         "risk_tier",
+        "kind",
         "owner",
         *CONTACT_COLUMNS,
     ),
@@ -117,6 +119,7 @@ _EXISTING = {
     "parent_code": _S,
     "credit_limit_minor": _I,
     "risk_tier": _S,
+    "kind": _S,
     "owner": _S,
 }
 _CONTACTS = {"contact_id": _I, "debtor_code": _S, **dict.fromkeys(CONTACT_COLUMNS, _S)}
@@ -136,7 +139,7 @@ def _existing(company: Company) -> pl.DataFrame:
     debtors = read_frame(
         "SELECT d.id, d.code AS debtor_code, d.name, d.registration_number, d.vat_number, "
         "d.country, d.language, d.address_line1, d.address_line2, d.postcode, d.city, "
-        "p.code AS parent_code, d.credit_limit_minor, d.risk_tier, "
+        "p.code AS parent_code, d.credit_limit_minor, d.risk_tier, d.kind, "
         f"u.{username} AS owner "
         "FROM ledger_debtor d LEFT JOIN ledger_debtor p ON p.id = d.parent_id "
         f"LEFT JOIN {users} u ON u.id = d.owner_id WHERE d.company_id = %s",
@@ -184,6 +187,7 @@ def validate(table: Table, *, company: Company, existing: pl.DataFrame) -> pl.Da
     f = check_pattern(f, p, "language", r"^[a-z]{2}$", NOT_A_LANGUAGE)
     f = check_pattern(f, p, "contact_email", EMAIL, NOT_AN_EMAIL)
     f = check_choice(f, p, "risk_tier", RiskTier.values, RiskTier.MEDIUM.value)
+    f = check_choice(f, p, "kind", DebtorKind.values, DebtorKind.BUSINESS.value)
     if "credit_limit" in f.columns:
         cur = company.currency
         f = parse_amount(
@@ -371,6 +375,7 @@ _NEW_DEBTOR = {
     "language": pl.lit("en"),
     **{c: pl.lit("") for c in ADDRESS_COLUMNS},
     "risk_tier": pl.lit(RiskTier.MEDIUM.value),
+    "kind": pl.lit(DebtorKind.BUSINESS.value),
     "credit_limit_minor": pl.lit(None, dtype=pl.Int64),
     "owner_id": pl.lit(None, dtype=pl.Int64),
 }
@@ -386,6 +391,7 @@ _INSERT = (
     "parent_id",
     "credit_limit_minor",
     "risk_tier",
+    "kind",
     "owner_id",
     "manual_hold",
 )
