@@ -82,6 +82,20 @@ def _prepare(company: Any, users: int, as_of: Any) -> None:
             cur.execute("VACUUM ANALYZE")
 
 
+MANAGER = "deskcm"
+
+
+def _manager(company: Any) -> str:
+    """The credit manager who opens the approvals page (made once, with the password)."""
+    from arrears.apps.accounts.services import user_ensure
+    from arrears.domain.ladder import Role
+
+    person = user_ensure(username=MANAGER, role=Role.CREDIT_MANAGER, company=company)
+    person.set_password(PASSWORD)
+    person.save(update_fields=["password"])
+    return MANAGER
+
+
 def _cases(company: Any, users: int, per_user: int = 50) -> dict[str, list[int]]:
     """Up to `per_user` open cases of each collector, spread over their ids."""
     from arrears.apps.cases.models import Case
@@ -182,6 +196,8 @@ def main() -> None:
     plan = {"company": COMPANY, "password": PASSWORD, "cases": _cases(company, o.users)}
     plan["pages"] = sorted(pages)
     plan["seconds"] = o.seconds
+    if "approvals" in pages:  # one of the users is a credit manager, who opens only it
+        plan["manager"] = _manager(company)
     plan_path = OUT / "desk-load-plan.json"
     plan_path.write_text(json.dumps(plan))
     from django.db import connections
