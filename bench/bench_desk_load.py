@@ -1,7 +1,7 @@
 """Load the web desk as 20 signed-in collectors would, and print each page's p50/p95/p99.
 
     .venv/bin/python -m bench.bench_desk_load [--items N] [--users 20] [--seconds 60]
-        [--workers 3] [--again] [--pages worklist,case,approvals]
+        [--workers 3] [--again] [--pages worklist,case,approvals] [--prepare-only]
 
 Needs the `bench` extra (`pip install -e '.[dev,bench]'`: gunicorn and locust) and the
 database `bench_import` left (PostgreSQL when DATABASE_URL points at a server: the issue's
@@ -13,6 +13,7 @@ headless, signs each collector in through the sign-in form (a session each) and 
 open, in turn and without pause, their worklist and one of their cases (and the approvals
 page, when the desk has one: `/desk/<company>/approvals/`). `--again` reuses the copy an
 earlier call prepared (no copy, no run). Locust's CSVs stay in bench/out/desk-load*.
+`--prepare-only` stops once the copy is ready (for `bench_desk_pages`, one request at a time).
 
 Why locust, not wrk: the issue asks for each page's percentiles under one mixed load of
 signed-in people; locust signs each simulated person in through the real form (CSRF, a
@@ -79,6 +80,20 @@ def _prepare(company: Any, users: int, as_of: Any) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE")
+
+
+MANAGER = "deskcm"
+
+
+def _manager(company: Any) -> str:
+    """The credit manager who opens the approvals page (made once, with the password)."""
+    from arrears.apps.accounts.services import user_ensure
+    from arrears.domain.ladder import Role
+
+    person = user_ensure(username=MANAGER, role=Role.CREDIT_MANAGER, company=company)
+    person.set_password(PASSWORD)
+    person.save(update_fields=["password"])
+    return MANAGER
 
 
 def _cases(company: Any, users: int, per_user: int = 50) -> dict[str, list[int]]:
@@ -153,6 +168,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--again", action="store_true", help="reuse the prepared copy")
     parser.add_argument("--pages", default="worklist,case,approvals")
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="prepare the copy, load nothing"
+    )
     o = parser.parse_args()
     name = db_name(o.items, o.seed, o.as_of, "desk")
     if o.again:
@@ -169,6 +187,8 @@ def main() -> None:
     company = Company.objects.get(code=COMPANY)
     if not o.again:
         _prepare(company, o.users, o.as_of)
+    if o.prepare_only:
+        return
     pages = set(o.pages.split(","))
     if "approvals" in pages and not _has_approvals(""):
         print("no approvals page on this desk (/desk/<company>/approvals/): not loaded")
@@ -176,6 +196,8 @@ def main() -> None:
     plan = {"company": COMPANY, "password": PASSWORD, "cases": _cases(company, o.users)}
     plan["pages"] = sorted(pages)
     plan["seconds"] = o.seconds
+    if "approvals" in pages:  # one of the users is a credit manager, who opens only it
+        plan["manager"] = _manager(company)
     plan_path = OUT / "desk-load-plan.json"
     plan_path.write_text(json.dumps(plan))
     from django.db import connections

@@ -1,8 +1,9 @@
 """The people `bench_desk_load` lets loose on the desk (locust): each signs in through the
 sign-in form as one of the bench's collectors (a session of their own), then opens, in turn
-and without pause, their worklist, one of their cases and (when the desk has it) the
-approvals page. Pages are grouped by name, so a case page's percentiles are over every case; the figures
-count from the moment the last person has signed in.
+and without pause, their worklist and one of their cases; one of them is instead the plan's
+credit manager (`manager`, when the approvals page is loaded), who opens the approvals page
+without pause. Pages are grouped by name, so a case page's percentiles are over every case;
+the figures count from the moment the last person has signed in.
 Run by `bench_desk_load`, which writes the plan it reads (`ARREARS_DESK_LOAD_PLAN`)."""
 
 from __future__ import annotations
@@ -21,15 +22,21 @@ PLAN: dict[str, Any] = json.loads(open(os.environ["ARREARS_DESK_LOAD_PLAN"]).rea
 PEOPLE = itertools.cycle(sorted(PLAN["cases"]))
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SIGNED_IN: list[str] = []
+MANAGER_TAKEN: list[str] = []
 
 
 class Collector(HttpUser):
     wait_time = staticmethod(lambda: 0)  # a page, then the next, without pause
 
     def on_start(self) -> None:
-        self.username = next(PEOPLE)
-        self.cases = PLAN["cases"][self.username] or [0]
-        self.pages = [p for p in ("worklist", "case", "approvals") if p in PLAN["pages"]]
+        if PLAN.get("manager") and not MANAGER_TAKEN:
+            # one user is the credit manager: the approvals page is theirs alone
+            MANAGER_TAKEN.append(PLAN["manager"])
+            self.username, self.cases, self.pages = PLAN["manager"], [0], ["approvals"]
+        else:
+            self.username = next(PEOPLE)
+            self.cases = PLAN["cases"][self.username] or [0]
+            self.pages = [p for p in ("worklist", "case") if p in PLAN["pages"]]
         form = self.client.get("/accounts/login/", name="sign in (form)")
         token = TOKEN.search(form.text)
         self.client.post(

@@ -20,6 +20,15 @@ def _desk_clock(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _nothing_kept_from_another_test():
+    """What the code keeps in Django's cache (the worklist's figures of the day) starts empty:
+    ids and days repeat from test to test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_token_from_home(monkeypatch, tmp_path):
     """A test never reads the developer's own token file, nor a token left in the shell."""
     monkeypatch.setenv("ARREARS_TOKEN_FILE", str(tmp_path / "no-token"))

@@ -198,6 +198,22 @@ def _wide(name: str) -> pl.Expr:
     return pl.col(name).cast(pl.Int128)
 
 
+CASE_FIGURES_SCHEMA: dict[str, pl.DataType] = {
+    "debtor_id": pl.Int64(),
+    "currency": pl.String(),
+    "overdue_minor": pl.Int64(),
+    "days_overdue": pl.Int64(),
+    "broken_promises": pl.Int64(),
+}
+
+
+def case_figures(items: pl.DataFrame, on: date) -> pl.DataFrame:
+    """Per case (debtor and currency) of open items (ITEMS_SCHEMA) on day `on`: O, D and B
+    (module docstring), CASE_FIGURES_SCHEMA. They depend on the items and the day only, not on
+    the actions: a caller may keep them for the day (`score_actions_on`)."""
+    return conform(_case_figures(conform(items, ITEMS_SCHEMA), on), CASE_FIGURES_SCHEMA)
+
+
 def _case_figures(items: pl.DataFrame, on: date) -> pl.DataFrame:
     dpd = (pl.lit(on) - pl.col("due_date")).dt.total_days()
     dunnable = (pl.col("open_minor") - pl.col("excluded_minor")).clip(0)
@@ -231,13 +247,26 @@ def score_actions(
     """§3-4 Every action (ACTIONS_SCHEMA) with the reasons and score of its case's open items
     (ITEMS_SCHEMA) on day `on`; `factors`: currency -> `fx.conversion_factor`. Rows in the
     actions' order; `in_priority_order` sorts them."""
+    cases = _case_figures(conform(items, ITEMS_SCHEMA), on)
+    return score_actions_on(actions, cases, on=on, factors=factors, rule=rule)
+
+
+def score_actions_on(
+    actions: pl.DataFrame,
+    cases: pl.DataFrame,
+    *,
+    on: date,
+    factors: Mapping[str, int],
+    rule: ScoreRule = DEFAULT_RULE,
+) -> pl.DataFrame:
+    """`score_actions` from the cases' figures (`case_figures` of their items on `on`) rather
+    than the items: the same rows. A case without figures has nothing overdue."""
     actions = conform(actions, ACTIONS_SCHEMA)
     _check_rates(actions, factors)
     rates = pl.DataFrame(
         {"currency": list(factors), "factor": list(factors.values())},
         schema={"currency": pl.String, "factor": pl.Int64},
     )
-    cases = _case_figures(conform(items, ITEMS_SCHEMA), on)
     x = _wide("overdue_minor") * _wide("factor")
     o, d, b, lt = (
         _wide("overdue_company_minor"),

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "arrears.web.middleware.AccessReadOnce",  # a page read asks the database who may once
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into its page
 ]
 

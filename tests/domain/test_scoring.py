@@ -20,9 +20,11 @@ from arrears.domain.scoring import (
     Reasons,
     ScoreRule,
     bucket_of,
+    case_figures,
     in_priority_order,
     score_action,
     score_actions,
+    score_actions_on,
 )
 
 ON = date(2026, 11, 25)
@@ -230,3 +232,24 @@ def test_scoring_any_partition_of_debtors_gives_the_same_rows(items, actions, pa
         ]
     )
     assert in_priority_order(pieces).equals(in_priority_order(whole))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(item_st, min_size=0, max_size=25),
+    st.lists(action_st, min_size=1, max_size=12),
+    st.sets(st.integers(1, 6)),
+)
+def test_scoring_from_kept_case_figures_gives_the_same_rows(items, actions, more):
+    """The worklist keeps the cases' figures for the day (`case_figures`) and scores today's
+    actions from them: the rows `score_actions` gives from the items, even when the figures
+    kept hold more cases than the actions name, in any order."""
+    items_f, actions_f = _frames(items, actions)
+    whole = score_actions(actions_f, items_f, on=ON, factors=FACTORS)
+    kept = case_figures(items_f, ON)
+    kept = kept.sort("debtor_id", "currency", descending=True)
+    assert score_actions_on(actions_f, kept, on=ON, factors=FACTORS).equals(whole)
+    fewer = actions_f.filter(pl.col("debtor_id").is_in(sorted(more)))
+    assert score_actions_on(fewer, kept, on=ON, factors=FACTORS).equals(
+        score_actions(fewer, items_f, on=ON, factors=FACTORS)
+    )

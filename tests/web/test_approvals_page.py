@@ -9,7 +9,9 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.accounts.services import user_ensure
@@ -386,3 +388,30 @@ def test_what_waits_is_read_in_as_many_queries_however_many_wait(w, asked):
         _setoff(w, code=f"S{n}")
     more, rows = queries(lambda: decisions.waiting(actor=w.maria, company=w.acme))
     assert len(rows) == 4 + 4 * 3 and more == one
+
+
+def test_the_approvals_page_s_query_count_does_not_grow_with_what_waits(w, asked):
+    client = signed_in(w.maria)
+    one, page = queries(lambda: client.get(URL))
+    assert page.status_code == 200 and "4 waiting for a decision" in page.content.decode()
+    for n in range(3):
+        _plan(w, case=_fresh_case(w, f"E{n}"))
+        _writeoff(w, case=_fresh_case(w, f"F{n}"), actor=w.cora)
+        _handover(w, case=_fresh_case(w, f"G{n}"))
+        _setoff(w, code=f"S{n}")
+    more, page = queries(lambda: client.get(URL))
+    assert "16 waiting for a decision" in page.content.decode()
+    assert more == one
+
+
+def test_the_approvals_page_reads_what_waits_once_for_the_list_and_its_count(w, asked):
+    """The header's count of what waits is the page's own list, not a second read of it."""
+    client = signed_in(w.maria)
+
+    def setoff_reads(url):
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(url).status_code == 200
+        return sum('FROM "clearing_setoff"' in q["sql"] for q in seen.captured_queries)
+
+    assert setoff_reads(URL) == 1
+    assert setoff_reads("/desk/acme/search/") == 1  # another page's header still counts them

@@ -108,3 +108,13 @@ def test_the_case_page_s_query_count_does_not_grow_with_items_contacts_and_histo
         factories.run_as_admin(company=w.acme, as_of=AS_OF + timedelta(days=7 * (n + 1)))
     assert CaseEvent.objects.filter(case=w.case).count() > 3
     assert _queries(client, _url(w)) == before
+
+
+def test_the_case_page_reads_the_reader_s_membership_once(w):
+    """Its selectors ask who may some twenty times; a page read looks it up once."""
+    client = signed_in(w.cora)
+    client.get(_url(w))
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(_url(w)).status_code == 200
+    reads = [q["sql"] for q in seen.captured_queries if 'FROM "accounts_membership"' in q["sql"]]
+    assert len(reads) <= 2  # the reader's companies (the header), their role in this one

@@ -8,6 +8,9 @@ Companies and owners are passed as ids, so accounts imports no other app.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, NoReturn
 
 from arrears.apps.accounts.models import AccessPolicy, Membership
@@ -15,6 +18,30 @@ from arrears.domain.access import NOT_A_MEMBER, Denial, PersonRole, Verb, decide
 from arrears.domain.refusal import NotAllowed
 
 ANONYMOUS = "access.anonymous"
+
+# Within `access_read_once`: what was looked up here (memberships, access policies), by key.
+_READ: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("access_read", default=None)
+
+
+@contextmanager
+def access_read_once() -> Iterator[None]:
+    """Within it, each membership and each company's access policy is read once, however many
+    times a page asks who may (a case page asks some twenty times). Only where nothing changes
+    them meanwhile: the web desk wraps its GET requests in it (`web.middleware`)."""
+    token = _READ.set({})
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
+def _once(key: tuple[Any, ...], read: Any) -> Any:
+    seen = _READ.get()
+    if seen is None:
+        return read()
+    if key not in seen:
+        seen[key] = read()
+    return seen[key]
 
 
 def person_id(person: Any) -> int:
@@ -118,10 +145,13 @@ def readable_owner(person: Any, role: PersonRole, company_id: int) -> int | None
 
 def _membership(pid: int, company_id: int) -> tuple[PersonRole | None, bool]:
     """The person's role in the company (None: no membership) and whether it is active."""
-    row = (
-        Membership.objects.filter(person_id=pid, company_id=company_id)
-        .values_list("role", "active")
-        .first()
+    row = _once(
+        ("membership", pid, company_id),
+        lambda: (
+            Membership.objects.filter(person_id=pid, company_id=company_id)
+            .values_list("role", "active")
+            .first()
+        ),
     )
     return (PersonRole(row[0]), bool(row[1])) if row else (None, False)
 
@@ -184,7 +214,12 @@ def require_administrator(person: Any, *, what: str = "") -> None:
 
 def _collectors_read_others(company_id: int) -> bool:
     return bool(
-        AccessPolicy.objects.filter(company_id=company_id)
-        .values_list("collectors_read_others", flat=True)
-        .first()
+        _once(
+            ("policy", company_id),
+            lambda: (
+                AccessPolicy.objects.filter(company_id=company_id)
+                .values_list("collectors_read_others", flat=True)
+                .first()
+            ),
+        )
     )

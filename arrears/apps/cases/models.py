@@ -255,7 +255,11 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["debtor", "currency"], name="one_case_per_currency")
         ]
-        indexes = [models.Index(fields=["company", "status", "next_action_on"])]
+        indexes = [
+            models.Index(fields=["company", "status", "next_action_on"]),
+            # the currencies of the open cases, one index step each (`worklist_filters`)
+            models.Index(fields=["company", "status", "currency"], name="case_open_currency"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.debtor.code} {self.currency}"

@@ -19,6 +19,8 @@ from typing import Any, overload
 
 import polars as pl
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery
 
 from arrears.apps.accounts.access import readable_owner, require
@@ -56,8 +58,9 @@ from arrears.domain.scoring import (
     ACTIONS_SCHEMA,
     BUCKET_CODES,
     Reasons,
+    case_figures,
     in_priority_order,
-    score_actions,
+    score_actions_on,
 )
 
 UNKNOWN_FILTER = "worklist.unknown_filter"
@@ -189,7 +192,8 @@ def worklist_lines(
         learned=Exists(active), items_imported_at=Subquery(imported.values("at")[:1])
     ).get(pk=company_id)
     factors = conversion_factors(company=company, as_of=on)
-    scored = score_actions(meta, _items(company_id, ask), on=on, factors=factors)
+    figures = _kept_figures(company_id, on, people, meta, ask)
+    scored = score_actions_on(meta, figures, on=on, factors=factors)
     if bucket is not None:
         scored = scored.filter(pl.col("bucket") == bucket)
     model = None
@@ -241,17 +245,33 @@ def worklist_filters(*, actor: Any, company_id: int) -> WorklistFilters:
     if readable_owner(actor, role, company_id) is None:
         rows = Membership.objects.filter(company_id=company_id, active=True, role__in=_OWNING_ROLES)
         owners = tuple(sorted(rows.values_list("person__username", flat=True)))
-    open_cases = Case.objects.filter(company_id=company_id, status=CaseStatus.OPEN)
     steps = _steps_of(company_id)
     return WorklistFilters(
         channels=tuple(c.value for c in Channel),
         buckets=tuple(BUCKET_CODES),
         steps=tuple(steps.split(", ")) if steps else (),
-        currencies=tuple(
-            sorted(set(open_cases.values_list("currency", flat=True).order_by().distinct()))
-        ),
+        currencies=_open_currencies(company_id),
         owners=owners,
     )
+
+
+# The distinct currencies of the company's open cases, each found by one step along the
+# (company, status, currency) index from the one before: a few index reads, not one per case.
+_OPEN_CURRENCIES = (
+    "WITH RECURSIVE cur(c) AS ("
+    "SELECT MIN(currency) FROM {case} WHERE company_id = %s AND status = %s "
+    "UNION ALL SELECT (SELECT MIN(x.currency) FROM {case} x "
+    "WHERE x.company_id = %s AND x.status = %s AND x.currency > cur.c) "
+    "FROM cur WHERE cur.c IS NOT NULL) "
+    "SELECT c FROM cur WHERE c IS NOT NULL"
+)
+
+
+def _open_currencies(company_id: int) -> tuple[str, ...]:
+    sql = _OPEN_CURRENCIES.format(case=Case._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(sql, [company_id, CaseStatus.OPEN.value] * 2)
+        return tuple(sorted(c for (c,) in cur.fetchall()))
 
 
 def _refuse_unknown(name: str, value: str, choices: list[str] | tuple[str, ...]) -> None:
@@ -431,6 +451,62 @@ _ITEMS_READ: dict[str, pl.DataType] = {  # ITEMS_SCHEMA and the day a plan made 
 def _items(company_id: int, ask: _Ask) -> pl.DataFrame:
     sql = _ITEMS.format(tables=ask.tables, where=ask.where)
     return due_after_acceleration(read_frame(sql, [company_id, *ask.params], _ITEMS_READ))
+
+
+# The open items of some debtors (a few the kept figures lack), as `_ITEMS` reads them.
+_ITEMS_OF = (
+    "SELECT i.debtor_id, i.currency, i.due_date, d.accelerated_on, "
+    "i.open_minor, COALESCE(d.excluded_minor, 0) AS excluded_minor, "
+    "COALESCE(d.broken_promises, 0) AS broken_promises "
+    "FROM ledger_openitem i LEFT JOIN cases_itemdeskinput d ON d.item_id = i.id "
+    f"WHERE +i.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS}) "
+    "AND i.debtor_id IN ({ids})"
+)
+
+
+def _items_of(company_id: int, debtor_ids: list[int]) -> pl.DataFrame:
+    sql = _ITEMS_OF.format(ids=", ".join(["%s"] * len(debtor_ids)))
+    return due_after_acceleration(read_frame(sql, [company_id, *debtor_ids], _ITEMS_READ))
+
+
+# What the cases' figures (O, D, B: `scoring.case_figures`) are made of changes only with an
+# import (the ERP's items, payments and allocations) or a run (the negotiation sweep stores the
+# desk's inputs, `cases.ItemDeskInput`, inside the run); the actions are read on every request.
+_LEDGER_VERSION = (
+    "SELECT (SELECT MAX(b.id) FROM ledger_importbatch b WHERE b.company_id = %s), "
+    "(SELECT MAX(r.id) FROM cases_run r WHERE r.company_id = %s), "
+    "(SELECT COUNT(*) FROM cases_run r WHERE r.company_id = %s AND r.finished_at IS NULL)"
+)
+KEPT_SECONDS = 24 * 60 * 60
+_FEW_NEW = 500
+
+
+def _kept_figures(
+    company_id: int, on: date, people: dict[int, PersonRole], meta: pl.DataFrame, ask: _Ask
+) -> pl.DataFrame:
+    """The figures of the listed actions' cases on `on`, kept (Django's cache) for the same
+    people, day and ledger (`_LEDGER_VERSION`): a collector's list reads their debtors' items
+    once a day, then only those of debtors new on it. Nothing is kept while a run is under
+    way (its writes may not all be seen yet)."""
+    with connection.cursor() as cur:
+        cur.execute(_LEDGER_VERSION, [company_id, company_id, company_id])
+        imports, runs, running = cur.fetchone()
+    key = f"arrears:worklist-figures:{company_id}:{on.isoformat()}:{imports}:{runs}:" + ",".join(
+        f"{pk}{people[pk].value}" for pk in sorted(people)
+    )
+    kept: tuple[pl.DataFrame, set[int]] | None = None if running else cache.get(key)
+    listed = set(meta["debtor_id"].to_list())
+    new = sorted(listed - kept[1]) if kept is not None else []
+    if kept is not None and not new:
+        return kept[0]
+    if kept is None or len(new) > _FEW_NEW:  # a list changed beyond a few lines: all again
+        figures, seen = case_figures(_items(company_id, ask), on), listed
+    else:
+        figures = pl.concat([kept[0], case_figures(_items_of(company_id, new), on)])
+        seen = kept[1] | listed
+    if not running:
+        cache.set(key, (figures, seen), KEPT_SECONDS)
+    return figures
 
 
 _CHANNELS = {c.value: c for c in Channel}

@@ -21,7 +21,14 @@ from arrears.web.views.common import company_of, refused
 
 
 def _context(request: HttpRequest, firm: Company, rows: list[decisions.Waiting]) -> dict[str, Any]:
-    return {"company": firm, "rows": rows, "me": request.user.pk, "query": ""}
+    # the header's count is this list's length: what waits is read once for both
+    return {
+        "company": firm,
+        "rows": rows,
+        "me": request.user.pk,
+        "query": "",
+        "approvals_waiting": len(rows),
+    }
 
 
 @require_GET

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -252,11 +253,13 @@ def test_a_case_in_a_currency_without_a_rate_is_refused(w):
     assert (e.value.code, e.value.figures) == ("worklist.no_rate", {"currencies": "GBP"})
 
 
-def _reads(w: World, monkeypatch) -> tuple[int, int]:
+def _reads(w: World, monkeypatch, *, kept: bool = False) -> tuple[int, int]:
     """Queries Django counts, and bulk reads through the driver (`read_frame`), which it
-    does not."""
+    does not; with nothing kept from an earlier read of the day unless `kept`."""
     from arrears.apps.cases import worklist as module
 
+    if not kept:
+        cache.clear()
     bulk = []
     monkeypatch.setattr(module, "read_frame", lambda *a: bulk.append(a) or read_frame(*a))
     with CaptureQueriesContext(connection) as ctx:
@@ -275,10 +278,12 @@ def test_the_number_of_queries_does_not_grow_with_the_lines(
         action(d, step="call", channel="phone", due_on=ago(2))
     assert len(worklist(actor=w.maria, company_id=w.acme.pk, on=ON, team=True)) == 25
     # the baseline: access (membership; again with the company's policy), the team, its
-    # members, the company, its rates; and two bulk reads: the actions with their debtors
-    # and owners, and those debtors' items
-    assert _reads(w, monkeypatch) == one == (7, 2)
-    with django_assert_num_queries(7):
+    # members, the company, its rates, the ledger's version; and two bulk reads: the actions
+    # with their debtors and owners, and those debtors' items
+    assert _reads(w, monkeypatch) == one == (8, 2)
+    # read again the same day: the cases' figures were kept, only the actions are read
+    assert _reads(w, monkeypatch, kept=True) == (8, 1)
+    with django_assert_num_queries(8):
         worklist(actor=w.maria, company_id=w.acme.pk, on=ON, team=True)
 
 
