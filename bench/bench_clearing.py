@@ -3,8 +3,10 @@ much debt it clears, against two references on the same graphs.
 
     .venv/bin/python -m bench.bench_clearing [--obligations N] [--firms F] [--seed S]
 
-- **Speed**: `clear` (prune to strongly connected components, then one min-cost flow) against
-  the plain computation it refines: one OR-Tools min-cost flow on the whole graph, no pruning.
+- **Speed**: `clear` (prune to strongly connected components, then one min-cost circulation)
+  against the plain computation it refines: one OR-Tools min-cost flow on the whole graph, no
+  pruning, in the supplies form (each firm supplies its net position, each unit left costs 1;
+  `bench.clearing_solvers` compares the solvers and forms on their own).
   Median of 3 each, on a uniform random graph (every firm equally likely to owe any other)
   and on a hub-and-spoke graph (most debt runs between many small firms and a few large ones:
   1% of the firms are hubs; each obligation links a spoke and a hub, either way, and one in

@@ -64,6 +64,9 @@ class SetOffPair(models.Model):
     # the item's open amount when the set-off was approved: a later fall in it, less payments
     # since, is the ERP booking the set-off (`arrears.domain.booking`)
     item_open_at_minor = models.BigIntegerField(null=True, blank=True)
+    # the payable's open amount when approved: a later fall in it is the ERP booking the
+    # set-off; until then a new proposal cannot offer it again (`clearing.selectors`)
+    payable_open_at_minor = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [

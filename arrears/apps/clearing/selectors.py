@@ -3,7 +3,10 @@ invoices could be settled against which of ours to them (`arrears.domain.clearin
 
 A proposal is a company figure that every member reads, like the ageing. Only what the
 debtor owes that is due and not held back (disputed, promised, in a plan: the desk's
-`excluded_minor`) is offered; what we owe counts whether due or not."""
+`excluded_minor`, which holds an approved set-off's part from its approval until the ERP books
+it) is offered; what we owe counts whether due or not, less what approved set-offs take from
+it until the ERP's payables file shows them booked (`payables_held`): a second proposal never
+offers the same money again, on either side."""
 
 from __future__ import annotations
 
@@ -17,9 +20,11 @@ from django.db.models.functions import Coalesce
 
 from arrears.apps.accounts.access import require
 from arrears.apps.clearing.models import OPEN_STATES, SetOff, SetOffPair
+from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, Debtor, OpenItem, Payable
 from arrears.apps.negotiation.services.sweep_frames import HeldBack
 from arrears.domain.access import Verb
+from arrears.domain.booking import BOOKING_SCHEMA, unbooked_batch
 from arrears.domain.clearing.setoff import proposals
 from arrears.domain.refusal import Refusal
 
@@ -40,6 +45,34 @@ HELD_BACK = HeldBack(
         "WHERE s.company_id = %s AND s.state IN ('approved', 'booked')"
     ),
 )
+
+# What approved set-offs (and those marked booked that the ERP's payables file does not show
+# yet) still take from each of our payables: a fall in the payable's open amount since the
+# approval is the ERP booking them, in the order they were approved, each once
+# (`arrears.domain.booking`, as for the receivables). arrears does not see what we pay our
+# suppliers, so any fall counts as the booking. A set-off booked before the payable's amount
+# was recorded at approval holds nothing.
+_PAYABLES_HELD = (
+    "SELECT sp.payable_id AS item_id, 'setoff' AS kind, sp.id AS part_id, s.decided_on, "
+    "sp.amount_minor AS minor, sp.payable_open_at_minor AS open_at, p.open_minor AS open_now, "
+    "0 AS paid_since FROM clearing_setoffpair sp "
+    "JOIN clearing_setoff s ON s.id = sp.setoff_id JOIN ledger_payable p ON p.id = sp.payable_id "
+    "WHERE s.company_id = %s AND (s.state = 'approved' "
+    " OR (s.state = 'booked' AND sp.payable_open_at_minor IS NOT NULL)){only}"
+)
+
+
+def payables_held(company_id: int, *, debtor_id: int | None = None) -> dict[int, int]:
+    """Per payable id, what approved set-offs take from it that the ERP has not booked yet:
+    a new proposal must not offer it again."""
+    only, params = "", [company_id]
+    if debtor_id is not None:
+        only, params = " AND p.debtor_id = %s", [company_id, debtor_id]
+    left = unbooked_batch(read_frame(_PAYABLES_HELD.format(only=only), params, BOOKING_SCHEMA))
+    return {
+        pk: int(m) for pk, m in left.group_by("item_id").agg(pl.col("minor").sum()).iter_rows() if m
+    }
+
 
 _SIDE = {
     "key": pl.Int64,
@@ -72,7 +105,7 @@ class Proposal:
     debtor_name: str
     currency: str
     due_to_us_minor: int  # what they owe us that is due and not held back
-    owed_by_us_minor: int  # what we owe them
+    owed_by_us_minor: int  # what we owe them and no approved set-off takes yet
     pairs: tuple[Pair, ...]
 
     @property
@@ -91,17 +124,20 @@ def setoff_proposals(
             "debtor_id", "currency"
         )
     )
+    one: int | None = None
     if debtor_code is not None:
         debtor = Debtor.objects.filter(company=company, code=debtor_code).first()
         if debtor is None:
             raise Refusal("setoff.unknown_debtor", debtor=debtor_code)
-        payables_qs = payables_qs.filter(debtor=debtor)
+        payables_qs, one = payables_qs.filter(debtor=debtor), debtor.pk
+    held = payables_held(company.pk, debtor_id=one)
     theirs = pl.DataFrame(
-        list(
-            payables_qs.values_list(
+        [
+            (pk, n, d, c, due, max(o - held.get(pk, 0), 0))
+            for pk, n, d, c, due, o in payables_qs.values_list(
                 "pk", "number", "debtor_id", "currency", "due_date", "open_minor"
             )
-        ),
+        ],
         schema=_SIDE,
         orient="row",
     )

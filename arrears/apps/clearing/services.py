@@ -10,14 +10,23 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce
 
 from arrears.apps.accounts.access import require
 from arrears.apps.accounts.services import audit_record
+from arrears.apps.cases.services.desk_inputs import desk_inputs_store
 from arrears.apps.clearing.letters import setoff_letter_queue
 from arrears.apps.clearing.models import OPEN_STATES, SetOff, SetOffPair, SetOffState
-from arrears.apps.clearing.selectors import SetOffRecord, setoff_proposals, setoff_record
+from arrears.apps.clearing.selectors import (
+    SetOffRecord,
+    payables_held,
+    setoff_proposals,
+    setoff_record,
+)
 from arrears.apps.ledger.models import Company, Debtor, OpenItem, Payable
+from arrears.apps.negotiation.services.sweep_frames import pending_parts
 from arrears.domain.access import Verb
 from arrears.domain.refusal import Refusal
 from arrears.domain.text import neutralise
@@ -167,37 +176,70 @@ def setoff_decide(
 
 
 def _still_holds(s: SetOff) -> None:
-    """Each side still has open at least what the set-off takes from it (the ERP's newer
-    files may have settled part of it since it was proposed)."""
+    """Each side still has open at least what the set-off takes from it, beside what other
+    approved set-offs the ERP has not booked yet take from it (the ERP's newer files may have
+    settled part of it since it was proposed)."""
     pairs = list(s.pairs.all())
     takes_item: dict[int, int] = {}
     takes_payable: dict[int, int] = {}
     for p in pairs:
         takes_item[p.item_id] = takes_item.get(p.item_id, 0) + p.amount_minor
         takes_payable[p.payable_id] = takes_payable.get(p.payable_id, 0) + p.amount_minor
+    items_held = pending_parts(s.company_id, date.max, debtor_id=s.debtor_id, currency=s.currency)
+    items_held = items_held.filter(pl.col("kind") == "setoff")
     sides = [
-        (takes_item, OpenItem.objects.filter(pk__in=takes_item)),
-        (takes_payable, Payable.objects.filter(pk__in=takes_payable)),
+        (
+            takes_item,
+            OpenItem.objects.filter(pk__in=takes_item),
+            dict(items_held.group_by("item_id").agg(pl.col("minor").sum()).iter_rows()),
+        ),
+        (
+            takes_payable,
+            Payable.objects.filter(pk__in=takes_payable),
+            payables_held(s.company_id, debtor_id=s.debtor_id),
+        ),
     ]
-    for takes, rows in sides:  # one read per side: what is open now, and its number
+    for takes, rows, held in sides:  # one read per side: what is open now, and its number
         now = {
             pk: (open_minor, number)
             for pk, open_minor, number in rows.values_list("pk", "open_minor", "number")
         }
         for pk, minor in takes.items():
             open_minor, number = now.get(pk, (0, "?"))
-            if open_minor < minor:
+            if open_minor - held.get(pk, 0) < minor:
                 raise Refusal("setoff.stale", id=s.pk, number=number)
 
 
 def _open_at_approval(s: SetOff) -> None:
-    """Record each receivable's open amount as approved: from now until the ERP books it, the
-    ladder does not dun what is set off (`clearing.apps`: the negotiation sweep holds it back)."""
-    open_now = dict(
+    """Record each side's open amount as approved: from now until the ERP books it, the ladder
+    does not dun what is set off (`clearing.apps`: the negotiation sweep holds it back, and it
+    is held back at once here, as the sweep will hold it), and no new proposal offers either
+    side's part again (`selectors.payables_held`)."""
+    items = dict(
         OpenItem.objects.filter(pk__in=s.pairs.values("item_id")).values_list("pk", "open_minor")
     )
-    for item_id, open_minor in open_now.items():
+    for item_id, open_minor in items.items():
         s.pairs.filter(item_id=item_id).update(item_open_at_minor=open_minor)
+    payables = Payable.objects.filter(pk__in=s.pairs.values("payable_id"))
+    for payable_id, open_minor in payables.values_list("pk", "open_minor"):
+        s.pairs.filter(payable_id=payable_id).update(payable_open_at_minor=open_minor)
+    takes: dict[int, int] = {}
+    for item_id, minor in s.pairs.values_list("item_id", "amount_minor"):
+        takes[item_id] = takes.get(item_id, 0) + minor
+    stored = OpenItem.objects.filter(pk__in=takes).annotate(
+        held=Coalesce("desk_input__excluded_minor", 0)
+    )
+    # min(open, parts) + take, capped at open again, is min(open, parts + take): the sweep's
+    # figure (`domain.exclusions`) with this set-off's part in it
+    changed = pl.DataFrame(
+        [
+            (pk, min(max(open_minor, 0), held + takes[pk]))
+            for pk, open_minor, held in stored.values_list("pk", "open_minor", "held")
+        ],
+        schema={"item_id": pl.Int64, "excluded_minor": pl.Int64},
+        orient="row",
+    )
+    desk_inputs_store(company=s.company, column="excluded_minor", changed=changed)
 
 
 def setoff_export(*, actor: Any, company: Company, path: Path, on: date) -> int:

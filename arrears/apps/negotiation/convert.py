@@ -10,23 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Sum
 
 from arrears.apps.cases.models import Case
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, ItemKind, OpenItem, Payment
 from arrears.apps.negotiation.models import (
-    DecisionStatus,
     Dispute,
     DisputePart,
     DisputeStatus,
     NegotiationEvent,
     PaymentPlan,
     PromiseToPay,
-    WriteOffPart,
 )
-from arrears.domain.booking import Decided, unbooked
 from arrears.domain.credit_held import credit_held_one
 from arrears.domain.disputes import Dispute as DomainDispute
 from arrears.domain.disputes import DisputedPart, DisputeReason
@@ -93,51 +89,28 @@ def disputed_minor(case: Case, *, besides: Dispute | None = None) -> dict[int, i
     return {r["item_id"]: r["total"] for r in rows}
 
 
-def _paid_since(item_id: int, on: date) -> int:
-    rows = Allocation.objects.filter(item_id=item_id, payment__received_on__gte=on)
-    return int(rows.aggregate(s=Sum("amount_minor"))["s"] or 0)
+def unbooked_by_kind(case: Case) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """Per item id, (approved write-offs, dispute credits, what other apps' decisions hold back:
+    an approved set-off) the ledger does not show booked yet, read as the sweep reads them
+    (`sweep_frames.pending_parts`, one definition: one fall in the open amount books the
+    decisions in the order they were made, each once), for every decision made so far."""
+    from arrears.apps.negotiation.services.sweep_frames import pending_parts  # services use us
 
-
-def unbooked_by_kind(case: Case) -> tuple[dict[int, int], dict[int, int]]:
-    """Per item id, (approved write-offs, dispute credits) the ledger does not show booked yet
-    (`arrears.domain.booking`: one fall in the open amount books the decisions in order)."""
-    offs = WriteOffPart.objects.filter(
-        write_off__case=case, write_off__status=DecisionStatus.APPROVED
-    ).select_related("write_off", "item")
-    credits = (
-        DisputePart.objects.filter(
-            dispute__case=case, dispute__status=DisputeStatus.RESOLVED, credited_minor__gt=0
-        )
-        .exclude(dispute__outcome="written_off")  # its write-off parts stand for it
-        .select_related("dispute", "item")
+    left = pending_parts(
+        case.company_id, date.max, debtor_id=case.debtor_id, currency=case.currency
     )
-    rows: list[tuple[str, Any, int, int | None, date]] = []
-    for w in offs:
-        assert w.write_off.decided_on is not None
-        rows.append(("write_off", w, w.amount_minor, w.open_at_minor, w.write_off.decided_on))
-    for c in credits:
-        assert c.dispute.resolved_on is not None
-        rows.append(("credit", c, c.credited_minor, c.open_at_minor, c.dispute.resolved_on))
-    by_item: dict[int, list[tuple[str, Any, int, int | None, date]]] = {}
-    for row in rows:
-        by_item.setdefault(row[1].item_id, []).append(row)
-    written: dict[int, int] = {}
-    credited: dict[int, int] = {}
-    for item_id, parts in by_item.items():
-        decided = [
-            Decided(on, (kind, part.pk), amount, open_at, _paid_since(item_id, on))
-            for kind, part, amount, open_at, on in parts
-        ]
-        left = unbooked(decided, parts[0][1].item.open_minor)
-        for (kind, _, _, _, _), minor in zip(parts, left, strict=True):
-            into = written if kind == "write_off" else credited
+    out: tuple[dict[int, int], dict[int, int], dict[int, int]] = ({}, {}, {})
+    for item_id, kind, minor in left.select("item_id", "kind", "minor").iter_rows():
+        into = out[0] if kind == "write_off" else out[1] if kind == "credit" else out[2]
+        if minor:
             into[item_id] = into.get(item_id, 0) + minor
-    return written, credited
+    return out
 
 
 def decided_away_minor(case: Case) -> dict[int, int]:
-    """Per item id, approved write-offs and dispute credits not yet booked: money the debtor no
-    longer owes, though the ledger still shows it open."""
+    """Per item id, approved write-offs, dispute credits and set-offs not yet booked: money the
+    debtor no longer owes (or no longer owes us in money), though the ledger still shows it
+    open."""
     return add_up(*unbooked_by_kind(case))
 
 
@@ -151,8 +124,8 @@ def add_up(*parts: dict[int, int]) -> dict[int, int]:
 
 
 def negotiable(case: Case, items: Iterable[OpenItem]) -> dict[str, Money]:
-    """Per item number, the open amount outside open disputes and outside approved write-offs
-    and credits not yet booked: what can be promised, planned or negotiated."""
+    """Per item number, the open amount outside open disputes and outside approved write-offs,
+    credits and set-offs not yet booked: what can be promised, planned or negotiated."""
     held = add_up(disputed_minor(case), decided_away_minor(case))
     return {i.number: m(max(0, i.open_minor - held.get(i.pk, 0)), case.currency) for i in items}
 

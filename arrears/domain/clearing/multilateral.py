@@ -8,10 +8,14 @@ anyone paying anything.
 
 This is a minimum-cost flow problem (Fleischman and Dini, multilateral trade credit set-off):
 the remaining amount x on each obligation is a flow between 0 and the amount owed, each firm
-must send out, net, what it sent out before, and each unit left costs 1. Only debt on a cycle
-can be cleared, so the graph is first pruned to its strongly connected components (SciPy);
-obligations between components stay as they are. The flow is solved by OR-Tools' network
-simplex in exact integers (minor units).
+must send out, net, what it sent out before, and each unit left costs 1. Put the other way
+round, the amount cleared y = amount - x is a circulation (every firm's inflow equals its
+outflow) within the amounts, and the most debt is cleared by the circulation of least cost when
+each unit cleared costs -1; that form has no supplies, which spares OR-Tools the feasibility
+max-flow it runs first when there are (1.7 times less CPU at 1M obligations: bench/README.md).
+Only debt on a cycle can be cleared, so the graph is first pruned to its strongly connected
+components (SciPy); obligations between components stay as they are. The flow is solved by
+OR-Tools' cost-scaling min-cost flow in exact integers (minor units).
 """
 
 from __future__ import annotations
@@ -104,20 +108,19 @@ def clear(obligations: pl.DataFrame) -> Clearing:
 
 def _min_flow(n: int, tails: np.ndarray, heads: np.ndarray, capacities: np.ndarray) -> np.ndarray:
     """The least total flow within `capacities` that leaves every node's net outflow as it is
-    when every arc is full."""
-    outflow = np.zeros(n, dtype=np.int64)
-    np.add.at(outflow, tails, capacities)
-    np.add.at(outflow, heads, -capacities)
+    when every arc is full: `capacities` less the greatest circulation within them (each unit
+    on an arc costs -1, no node supplies anything)."""
     solver = min_cost_flow.SimpleMinCostFlow()
     arcs = solver.add_arcs_with_capacity_and_unit_cost(
-        tails.astype(np.int32), heads.astype(np.int32), capacities, np.ones(len(tails), np.int64)
+        tails.astype(np.int32),
+        heads.astype(np.int32),
+        capacities,
+        np.full(len(tails), -1, np.int64),
     )
-    nodes = np.nonzero(outflow)[0]
-    solver.set_nodes_supplies(nodes.astype(np.int32), outflow[nodes])
     status = solver.solve()
-    if status != solver.OPTIMAL:  # x = capacities is always feasible: this is a solver fault
+    if status != solver.OPTIMAL:  # the empty circulation is always feasible: a solver fault
         raise Refusal("clearing.solver", status=int(status))
-    return np.asarray(solver.flows(arcs), dtype=np.int64)
+    return capacities - np.asarray(solver.flows(arcs), dtype=np.int64)
 
 
 def _per_firm(firms: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:

@@ -46,7 +46,7 @@ _PENDING = (
     "  JOIN ledger_payment p ON p.id = a.payment_id "
     "  WHERE a.item_id = x.item_id AND p.received_on >= x.decided_on "
     "  AND p.reference <> x.own_ref) AS paid_since "
-    "FROM ({parts}) x JOIN ledger_openitem i ON i.id = x.item_id WHERE i.company_id = %s"
+    "FROM ({parts}) x JOIN ledger_openitem i ON i.id = x.item_id WHERE i.company_id = %s{only}"
 )
 _CREDIT_PARTS = (
     "SELECT dp.item_id, 'credit' AS kind, dp.id AS part_id, dp.credited_minor AS amount, "
@@ -98,18 +98,29 @@ def pending(company: Company, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame, 
     The fall in an item's open amount since its first decision, less payments since then, books
     the decisions waiting on it in the order they were made, each once
     (`arrears.domain.booking`, batched)."""
-    sql = " UNION ALL ".join(
-        [_CREDIT_PARTS, _WRITE_OFF_PARTS, *(h.parts for h in _HELD_BACK.values())]
-    )
-    days = [as_of] * (2 + len(_HELD_BACK))
-    left = unbooked_batch(
-        read_frame(_PENDING.format(parts=sql), [*days, company.pk], BOOKING_SCHEMA)
-    )
+    left = pending_parts(company.pk, as_of)
     item = "item_id"
     kinds = ("write_off", "credit")
     parts = [left.filter(pl.col("kind") == k).select(item, "minor") for k in kinds]
     others = left.filter(~pl.col("kind").is_in(kinds)).select(item, "minor")
     return parts[0], parts[1], others
+
+
+def pending_parts(
+    company_id: int, as_of: date, *, debtor_id: int | None = None, currency: str = ""
+) -> pl.DataFrame:
+    """Per decided part (`BOOKING_SCHEMA`; `kind` is "write_off", "credit" or a registered
+    app's, e.g. "setoff"), what the ledger does not show booked yet on `as_of`: the one
+    definition the sweep and the desk's one-case view (`debtor_id` and `currency`) both read.
+    Rows of one item stay together (`unbooked_batch`), so one case's rows are the sweep's."""
+    sql = " UNION ALL ".join(
+        [_CREDIT_PARTS, _WRITE_OFF_PARTS, *(h.parts for h in _HELD_BACK.values())]
+    )
+    days: list[object] = [as_of] * (2 + len(_HELD_BACK))
+    only, params = "", [*days, company_id]
+    if debtor_id is not None:
+        only, params = " AND i.debtor_id = %s AND i.currency = %s", [*params, debtor_id, currency]
+    return unbooked_batch(read_frame(_PENDING.format(parts=sql, only=only), params, BOOKING_SCHEMA))
 
 
 # The items whose exclusion may change: those already excluded, and those of a debtor the desk
