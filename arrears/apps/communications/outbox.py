@@ -30,6 +30,7 @@ import contextlib
 import hashlib
 import string
 import time
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -1064,8 +1065,12 @@ def _actions_to(
     note: str = "",
     actor: Any = None,
 ) -> None:
-    """`_action_to` of many messages: their actions read, changed and their cases' history
-    written in a constant number of queries."""
+    """The messages' actions become sent or failed, in their cases' history: a retried message
+    that goes out after its action failed turns it sent (what happened last). Each is dated by
+    the run's day that decided its message, as every other entry of the run (a run replayed for
+    an earlier day, or a message sent after midnight, stays on its day); the moment it was sent
+    or failed is kept beside it (`at`, and the row's `sent_at`). A constant number of queries
+    however many (one update per run day among them)."""
     by_action = {m.action_id: m for m in rows}
     actions = list(
         Action.objects.select_for_update()
@@ -1075,15 +1080,19 @@ def _actions_to(
     )
     if not actions:
         return
-    on = timezone.localdate()
-    changes: dict[str, Any] = {"status": status, "done_on": on, "note": note[:500]}
-    if actor is not None:
-        changes["done_by"] = actor
-    Action.objects.filter(pk__in=[a.pk for a in actions]).update(**changes)
+    days: dict[date, list[int]] = defaultdict(list)
+    for a in actions:
+        days[by_action[a.pk].run_on].append(a.pk)
+    for on, ids in days.items():
+        changes: dict[str, Any] = {"status": status, "done_on": on, "note": note[:500]}
+        if actor is not None:
+            changes["done_by"] = actor
+        Action.objects.filter(pk__in=ids).update(**changes)
+    now = timezone.now()
     CaseEvent.objects.bulk_create(
         CaseEvent(
             case_id=a.case_id,
-            on=on,
+            on=by_action[a.pk].run_on,
             kind=EventKind.ACTION,
             actor=actor,
             reason={
@@ -1094,6 +1103,7 @@ def _actions_to(
                 "outbox": by_action[a.pk].pk,
                 "attempts": by_action[a.pk].attempts,
                 "error": by_action[a.pk].last_error if status == ActionStatus.FAILED else "",
+                "at": (by_action[a.pk].sent_at or now).isoformat(),
             },
         )
         for a in actions
@@ -1103,32 +1113,8 @@ def _actions_to(
 def _action_to(
     m: OutboxMessage, status: ActionStatus, *, rule: str, note: str = "", actor: Any = None
 ) -> None:
-    """The message's action becomes sent or failed, in the case's history: a retried message
-    that goes out after its action failed turns it sent (what happened last). Dated by the
-    run's day that decided the message, as every other entry of the run (a run replayed for
-    an earlier day, or a message sent after midnight, stays on its day); the moment it was
-    sent or failed is kept beside it (`at`, and the row's `sent_at`)."""
-    action = Action.objects.select_for_update().get(pk=m.action_id)
-    if action.status in (status, ActionStatus.CANCELLED):
-        return
-    on = m.run_on
-    action.status, action.done_on, action.note = status, on, note[:500]
-    if actor is not None:
-        action.done_by = actor
-    action.save(update_fields=["status", "done_on", "note", "done_by"])
-    detail = {
-        "action": action.pk,
-        "step_code": action.step_code,
-        "channel": action.channel,
-        "rule": rule,
-        "outbox": m.pk,
-        "attempts": m.attempts,
-        "error": m.last_error if status == ActionStatus.FAILED else "",
-        "at": (m.sent_at or timezone.now()).isoformat(),
-    }
-    CaseEvent.objects.create(
-        case_id=m.case_id, on=on, kind=EventKind.ACTION, reason=detail, actor=actor
-    )
+    """`_actions_to` of one message."""
+    _actions_to([m], status, rule=rule, note=note, actor=actor)
 
 
 def recover(*, company: Company | None = None, now: datetime | None = None) -> int:
