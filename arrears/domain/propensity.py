@@ -63,6 +63,10 @@ FEATURES = (
     "risk_tier",  # the debtor's segment: 0 low, 1 medium, 2 high (null: none known)
 )
 RISK_TIERS = ("low", "medium", "high")
+# The learner: 100 trees at a learning rate of 0.1 (measured 2026-12-05 on the IBM held-out
+# days: AUC 0.895, Brier 0.0643, against 0.892 / 0.0642 with 200 at 0.05; half the trees
+# to walk for each item scored, bench_propensity)
+BOOSTING: dict[str, Any] = {"max_iter": 100, "learning_rate": 0.1}
 BROKEN = ("broken", "partly_kept")  # a partly kept promise failed its deadline too
 
 # The desk's dated history, one frame each (debtor_id's type as the items'):
@@ -325,7 +329,7 @@ def train(frame: pl.DataFrame, until: date, horizon: int = HORIZON, seed: int = 
     used = tuple(f for f in FEATURES if fit[f].drop_nulls().n_unique() > 1)
     if not used:
         raise Refusal("propensity.too_little_history", days=days.len(), rows=usable.height)
-    booster = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, random_state=seed)
+    booster = HistGradientBoostingClassifier(**BOOSTING, random_state=seed)
     booster.fit(_matrix(fit, used), fit["paid_within"].to_numpy())
     calibrated = CalibratedClassifierCV(FrozenEstimator(booster), method="isotonic")
     calibrated.fit(_matrix(calib, used), calib["paid_within"].to_numpy())
@@ -356,16 +360,22 @@ def drivers(model: Model, frame: pl.DataFrame) -> pl.DataFrame:
     """`p_paid` per row and, per feature, how much it moved it: `pts_<feature>`, the change
     in percentage points when that feature alone is set to its training median (a simple,
     honest attribution: what this row's value did against a typical one). One prediction
-    per feature over the whole batch."""
-    p = probabilities(model, frame)
+    per feature, of only the rows whose value is not already the median (the others moved
+    nothing: most rows, for the desk's counts)."""
+    p = probabilities(model, frame).to_numpy()
     x = _matrix(frame, model.features)
     moved = {}
     for j, f in enumerate(model.features):
-        typical = x.copy()
         median = model.medians.get(f)
-        typical[:, j] = np.nan if median is None else median
-        moved[f"pts_{f}"] = 100 * (p.to_numpy() - model.estimator.predict_proba(typical)[:, 1])
-    return frame.with_columns(p, *(pl.Series(k, v) for k, v in moved.items()))
+        value = x[:, j]
+        differs = ~np.isnan(value) if median is None else ~(value == median)
+        pts = np.zeros(len(p))
+        if differs.any():
+            typical = x[differs]  # a copy (boolean indexing)
+            typical[:, j] = np.nan if median is None else median
+            pts[differs] = 100 * (p[differs] - model.estimator.predict_proba(typical)[:, 1])
+        moved[f"pts_{f}"] = pts
+    return frame.with_columns(pl.Series("p_paid", p), *(pl.Series(k, v) for k, v in moved.items()))
 
 
 def expected_recovery(model: Model, frame: pl.DataFrame) -> pl.DataFrame:

@@ -301,3 +301,22 @@ def test_the_backtests_rule_based_score_is_the_worklists_expected_recovery(open_
     got = P.with_rule_score(frame)["rule_minor"][0]
     overdue = open_minor if dpd >= 1 else 0
     assert got == expected_recovery(overdue, max(dpd, 0), 0, DEFAULT_RULE)
+
+
+def test_drivers_predict_only_the_rows_a_median_would_move_and_say_the_same(ibm):
+    """Each feature set to its training median, predicted for every row (the plain way),
+    moves each row's probability exactly as `drivers` says (which skips the rows already at
+    the median: they moved nothing)."""
+    import numpy as np
+
+    model, held_out = ibm
+    rows = held_out.head(500)
+    got = P.drivers(model, rows)
+    x = P._matrix(rows, model.features)
+    p = model.estimator.predict_proba(x)[:, 1]
+    for j, f in enumerate(model.features):
+        typical = x.copy()
+        median = model.medians.get(f)
+        typical[:, j] = np.nan if median is None else median
+        plain = 100 * (p - model.estimator.predict_proba(typical)[:, 1])
+        assert np.allclose(got[f"pts_{f}"].to_numpy(), plain, atol=1e-12), f
