@@ -116,7 +116,7 @@ def uci() -> None:
     order = rng.permutation(len(y))
     cut, calib_cut = int(len(y) * 0.7), int(len(y) * 0.55)
     fit, calib, test = order[:calib_cut], order[calib_cut:cut], order[cut:]
-    booster = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, random_state=0)
+    booster = HistGradientBoostingClassifier(**P.BOOSTING, random_state=0)
     booster.fit(x[fit], y[fit])
     model = CalibratedClassifierCV(FrozenEstimator(booster), method="isotonic")
     model.fit(x[calib], y[calib])
@@ -135,7 +135,8 @@ def uci() -> None:
 
 def generated(items: int, debtors: int, seed: int = 42) -> tuple[pl.DataFrame, pl.DataFrame]:
     """A ledger of `items` invoices over two years and what was paid: most debtors pay
-    around their due date, some late, some never (deterministic for a seed)."""
+    around their due date, some late, some never (deterministic for a seed); each debtor's
+    risk tier (its segment) follows its habit. No desk history: its features are zero."""
     rng = np.random.default_rng(seed)
     debtor = rng.integers(0, debtors, items)
     issued = rng.integers(0, 730, items)
@@ -160,9 +161,11 @@ def generated(items: int, debtors: int, seed: int = 42) -> tuple[pl.DataFrame, p
         paid_on=pl.col("due_on") + pl.duration(days=pl.col("late")),
         amount_minor="amount_minor",
     ).filter(pl.col("paid_on") <= date(2027, 12, 31))
+    # the debtor's risk tier as a credit manager would set it from how it pays
+    tier = np.array(["low", "medium", "high", "high"])[np.searchsorted([5, 20, 60], habit)]
     items_frame = frame.select(
-        "item_id", "debtor_id", "issued_on", "due_on", "amount_minor", disputed=pl.lit(False)
-    )
+        "item_id", "debtor_id", "issued_on", "due_on", "amount_minor"
+    ).with_columns(segment=pl.Series(tier[debtor]))
     return items_frame, paid
 
 

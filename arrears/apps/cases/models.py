@@ -486,6 +486,8 @@ class PropensityModel(models.Model):
     features = models.JSONField()  # the features the estimator reads, in order
     metrics = models.JSONField()  # auc, brier, base_rate, rows (on the days after the split)
     medians = models.JSONField(default=dict)  # per feature, over the rows it was fitted on
+    # what its features meant when trained (`propensity.FEATURE_SET`): another set is refused
+    feature_set = models.PositiveSmallIntegerField(default=1)
     estimator = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     trained_by = models.ForeignKey(

@@ -223,21 +223,37 @@ DRIVER_WORDS: dict[str, str] = {
     "days_since_issue": "issued {v:,.0f} days ago",
     "log_open": "the size of its open balance",
     "share_open": "{v:.0%} of the invoice still open",
-    "disputed": "disputed",
     "debtor_open_items": "{v:,.0f} items open",
     "debtor_overdue_items": "{v:,.0f} items overdue",
     "debtor_paid_items": "{v:,.0f} items paid before",
     "debtor_mean_days_late": "paid {v:,.0f} days late on average before",
     "debtor_share_late": "paid late before ({v:.0%} of items)",
     "debtor_recent_days_late": "last item paid {v:,.0f} days late",
+    "debtor_disputes_open": "{v:,.0f} disputes open",
+    "debtor_promises_given": "{v:,.0f} promises given",
+    "debtor_promises_kept": "{v:,.0f} promises kept",
+    "debtor_promises_broken": "{v:,.0f} promises broken",
+    "debtor_excuses": "{v:,.0f} excuses given",
+    "step_reached": "at rung {v:,.0f} of the ladder",
+}
+# Features whose value names one of a few states (by its number)
+CHOICE_WORDS: dict[str, tuple[str, ...]] = {
+    "disputed": ("not in dispute", "in dispute"),
+    "risk_tier": ("low risk", "medium risk", "high risk"),
 }
 NO_HISTORY = "no payment history"
+NO_TIER = "no risk tier"
 
 
 def driver_words(feature: str, value: float | None, pts: int) -> str:
     """'paid late before (40% of items) (+12 pts)', '90 days overdue (-8 pts)'."""
     template = DRIVER_WORDS.get(feature, feature + " {v}")
-    said = NO_HISTORY if value is None else template.format(v=value)
+    choices = CHOICE_WORDS.get(feature)
+    if choices is not None:
+        n = -1 if value is None else int(value)
+        said = choices[n] if 0 <= n < len(choices) else NO_TIER
+    else:
+        said = NO_HISTORY if value is None else template.format(v=value)
     return f"{said} ({pts:+d} pts)"
 
 

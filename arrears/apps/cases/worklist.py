@@ -34,7 +34,7 @@ from arrears.apps.cases.models import (
     PropensityModel,
     StrategyStep,
 )
-from arrears.apps.cases.propensity import active_model
+from arrears.apps.cases.propensity import active_model, desk_history
 from arrears.apps.cases.selectors import conversion_factors
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.ledger.models import (
@@ -580,11 +580,15 @@ def _with_model_columns(ordered: pl.DataFrame) -> pl.DataFrame:
 
 
 # The ledger history of the listed actions' debtors, as `propensity.snapshot` reads it: every
-# dunnable item (paid or not) and what was allocated to them, in two reads.
+# dunnable item (paid or not), with its debtor's risk tier (its segment), and what was
+# allocated to them, in two reads; the desk's history of those debtors besides
+# (`propensity.desk_history`).
 _HISTORY_ITEMS = (
     "SELECT i.id AS item_id, i.debtor_id, i.currency, i.issue_date AS issued_on, "
-    "i.due_date AS due_on, i.original_minor AS amount_minor, i.open_minor "
-    "FROM {item} i WHERE +i.company_id = %s AND i.kind IN ({kinds}) "
+    "i.due_date AS due_on, i.original_minor AS amount_minor, i.open_minor, "
+    "d.risk_tier AS segment "
+    "FROM {item} i JOIN {debtor} d ON d.id = i.debtor_id "
+    "WHERE +i.company_id = %s AND i.kind IN ({kinds}) "
     "AND i.debtor_id IN (SELECT c.debtor_id FROM {tables} WHERE {where})"
 )
 _HISTORY_PAID = (
@@ -601,6 +605,7 @@ _HISTORY_ITEMS_READ: dict[str, pl.DataType] = {
     "due_on": pl.Date(),
     "amount_minor": pl.Int64(),
     "open_minor": pl.Int64(),
+    "segment": pl.String(),
 }
 _HISTORY_PAID_READ: dict[str, pl.DataType] = {
     "item_id": pl.Int64(),
@@ -609,10 +614,12 @@ _HISTORY_PAID_READ: dict[str, pl.DataType] = {
 }
 
 
-def _history(company_id: int, ask: _Ask) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _history(company_id: int, ask: _Ask) -> tuple[pl.DataFrame, pl.DataFrame, P.Desk]:
     where = {"tables": ask.tables, "where": ask.where}
     items = read_frame(
-        _HISTORY_ITEMS.format(item=OpenItem._meta.db_table, kinds=_KINDS, **where),
+        _HISTORY_ITEMS.format(
+            item=OpenItem._meta.db_table, debtor=Debtor._meta.db_table, kinds=_KINDS, **where
+        ),
         [company_id, *ask.params],
         _HISTORY_ITEMS_READ,
     )
@@ -626,7 +633,8 @@ def _history(company_id: int, ask: _Ask) -> tuple[pl.DataFrame, pl.DataFrame]:
         [company_id, *ask.params],
         _HISTORY_PAID_READ,
     )
-    return items, paid
+    debtors = (f"SELECT c.debtor_id FROM {ask.tables} WHERE {ask.where}", ask.params)
+    return items, paid, desk_history(company_id=company_id, debtors=debtors)
 
 
 TOP_DRIVERS = 3
@@ -635,7 +643,7 @@ TOP_DRIVERS = 3
 def _learned(
     scored: pl.DataFrame,
     model: P.Model,
-    history: tuple[pl.DataFrame, pl.DataFrame],
+    history: tuple[pl.DataFrame, pl.DataFrame, P.Desk],
     on: date,
     cleared_on: date,
 ) -> pl.DataFrame:
@@ -647,11 +655,9 @@ def _learned(
     as in the backtest, on `cleared_on`: the day of the latest items import by `on`, when
     arrears learned of it (the KPIs' rule). Dated on the worklist's day instead, it would make
     the debtor look later every day the list is read."""
-    items, paid = history
+    items, paid, desk = history
     payments = pl.concat([paid, kpi.cleared_without_payment(items, paid, cleared_on)])
-    snap = P.snapshot(
-        items.drop("open_minor").with_columns(disputed=pl.lit(False)), payments, on, model.horizon
-    )
+    snap = P.snapshot(items.drop("open_minor"), payments, on, model.horizon, desk)
     if snap.is_empty():
         return scored
     pts = [f"pts_{f}" for f in model.features]

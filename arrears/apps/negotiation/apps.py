@@ -26,6 +26,12 @@ class NegotiationConfig(AppConfig):
             ),
         )
 
+        from arrears.apps.cases.propensity import desk_frames_register
+        from arrears.apps.negotiation.propensity import desk_frames
+
+        # Issue #16: the propensity features read the desk's promises, disputes and excuses.
+        desk_frames_register("negotiation", desk_frames)
+
         from arrears.apps.common.decisions import register
         from arrears.apps.negotiation.decisions import APPROVALS, HANDOVERS
 

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from arrears.apps.accounts.access import require
+from arrears.apps.cases.propensity import desk_history
 from arrears.apps.ledger.models import Company
 from arrears.apps.reports.kpis import ledger_history
 from arrears.domain import propensity as P
@@ -98,9 +99,9 @@ def replayed(
     items, payments, credits, _ = ledger_history(company, as_of)
     # what a credit cleared is no longer open to work: for the ranking, it counts as settled
     payments = pl.concat([payments, credits.rename({"credited_on": "paid_on"})])
-    items = items.filter(pl.col("currency") == company.currency).with_columns(
-        disputed=pl.lit(False)  # disputes are not dated in a way the past can be replayed by
-    )
+    items = items.filter(pl.col("currency") == company.currency)
+    # what the desk and the ladder knew each day (promises, disputes, excuses, steps: dated)
+    desk = desk_history(company_id=company.pk)
     last = as_of - timedelta(days=P.HORIZON)
     if first is None:
         earliest = items["issued_on"].min()
@@ -108,4 +109,4 @@ def replayed(
     days = [first + timedelta(days=n) for n in range(0, (last - first).days + 1, every)]
     if len(days) < 8:
         raise Refusal("backtest.too_few_days", days=len(days), first=first, last=last)
-    return P.snapshots(items, payments, days), days
+    return P.snapshots(items, payments, days, desk=desk), days

@@ -86,3 +86,16 @@ def test_an_assignment_says_who_owns_what_now():
         "  cora             3",
     ]
     assert lines[3] == "  still unowned (no rule for them): " + ", ".join(left[:10]) + " ..."
+
+
+def test_every_propensity_feature_is_said_in_words_and_states_by_name():
+    from arrears.apps.cases.presentation import CHOICE_WORDS, DRIVER_WORDS, driver_words
+    from arrears.domain import propensity as P
+
+    assert set(P.FEATURES) <= set(DRIVER_WORDS) | set(CHOICE_WORDS)
+    assert driver_words("disputed", 0.0, -4) == "not in dispute (-4 pts)"
+    assert driver_words("disputed", 1.0, 7) == "in dispute (+7 pts)"
+    assert driver_words("risk_tier", 2.0, -9) == "high risk (-9 pts)"
+    assert driver_words("risk_tier", None, 3) == "no risk tier (+3 pts)"
+    assert driver_words("debtor_promises_broken", 2.0, -6) == "2 promises broken (-6 pts)"
+    assert driver_words("step_reached", 3.0, -2) == "at rung 3 of the ladder (-2 pts)"

@@ -41,6 +41,7 @@ def test_training_stores_an_active_model_with_its_window_features_and_metrics(ac
     assert stored.trained_until <= date(2025, 8, 1) - timedelta(days=30)
     assert stored.horizon == P.HORIZON
     assert stored.features and set(stored.features) <= set(P.FEATURES)
+    assert stored.feature_set == P.FEATURE_SET
     assert set(stored.metrics) == {"auc", "brier", "base_rate", "rows"}
     assert stored.metrics["auc"] > 0.9 and stored.metrics["rows"] > 0
     loaded = active_model(acme)
@@ -90,6 +91,27 @@ def test_a_model_with_other_features_is_refused(acme, features):  # noqa: F811
         model_load(stored)
     assert refused.value.code == "propensity.features_differ"
     assert "trained on other features" in say(refused.value)
+
+
+def test_a_model_of_the_old_feature_set_is_refused_and_the_worklist_keeps_the_rule_based_order(
+    acme,  # noqa: F811
+):
+    """A model stored before the desk's history was read (feature set 1: `disputed` was
+    today's flag) is refused even where its feature names are still computed; the worklist
+    falls back to the rule-based order, as for any refused model."""
+    stored = _train(acme)
+    PropensityModel.objects.filter(pk=stored.pk).update(
+        feature_set=1, features=[f for f in stored.features if f in P.FEATURES[:11]]
+    )
+    stored.refresh_from_db()
+    with pytest.raises(Refusal) as refused:
+        model_load(stored)
+    assert refused.value.code == "propensity.features_differ"
+    assert "trained on other features" in say(refused.value)
+    _to_work(acme)
+    lines = _list(acme)
+    assert {x.debtor_code for x in lines[:3]} == NON_PAYERS
+    assert all(x.p_paid is None for x in lines)
 
 
 @pytest.mark.parametrize("who", ["cora", "olaf"])
@@ -247,9 +269,9 @@ def test_what_the_erp_cleared_counts_as_settled_on_the_import_day_not_the_workli
     seen: list[pl.DataFrame] = []
     snapshot = P.snapshot
 
-    def spy(items, payments, as_of, horizon=P.HORIZON):
+    def spy(items, payments, as_of, horizon=P.HORIZON, desk=P.NO_DESK):
         seen.append(payments)
-        return snapshot(items, payments, as_of, horizon)
+        return snapshot(items, payments, as_of, horizon, desk)
 
     monkeypatch.setattr(W.P, "snapshot", spy)
     assert _list(acme)[0].p_paid is not None
