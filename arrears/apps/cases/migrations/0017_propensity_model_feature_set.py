@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0015_run_rows_unchecked'),
+        ('cases', '0016_open_case_currencies_index'),
     ]
 
     operations = [
