@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from arrears.domain.dates import add_business_days
-from arrears.domain.interest import Debt, Regime, accrue
+from arrears.domain.interest import Regime, accrue, debt_on_open
 from arrears.domain.interest.rates import RateTable
 from arrears.domain.money import Money
 
@@ -33,6 +33,28 @@ class OpenLine:
     payments: tuple[tuple[date, Money], ...] = ()
     fees: Money | None = None  # fees charged on it so far and still owed (ladder steps)
     compensation_charged: bool = False  # the statutory compensation is among them (or waived)
+    held_back: Money | None = None  # the part not dunned (disputed, under a plan), as the run
+    overdue_from: date | None = None  # a defaulted plan made it due earlier (acceleration)
+
+    @property
+    def dunned(self) -> Money:
+        """The open amount the ladder duns: less the part held back."""
+        return self.open - self.held_back if self.held_back is not None else self.open
+
+
+def concerned(lines: Sequence[OpenLine], as_of: date, lead_days: int = 0) -> list[OpenLine]:
+    """The items a message on `as_of` concerns, the one definition letters, emails, call
+    scripts and the claim pack share: those overdue on the day (due before it, or made due
+    earlier by a defaulted plan), with something left to dun once the part held back is set
+    aside. A step before the due date (the courtesy reminder, `lead_days` ahead) concerns what
+    falls due within its lead as well. Each is demanded for its `dunned` part."""
+    out = []
+    for line in lines:
+        due = min(line.due_on, line.overdue_from or line.due_on)
+        soon = lead_days > 0 and (due - as_of).days <= lead_days
+        if (due < as_of or soon) and line.dunned.amount > 0:
+            out.append(line)
+    return out
 
 
 @dataclass(frozen=True)
@@ -103,16 +125,26 @@ def letter(
     tables: Mapping[str, RateTable] | None = None,
     holidays: frozenset[date] = frozenset(),
     pay_within: int = PAY_WITHIN_BUSINESS_DAYS,
+    lead_days: int = 0,
+    reductions_known_on: date | None = None,
 ) -> Letter:
-    """The figures of one message about one case on `as_of` (lines in due-date order)."""
+    """The figures of one message about one case on `as_of` (lines in due-date order): only
+    the items it concerns (`concerned`), never those not yet due (nor a held-back part)."""
     currency = lines[0].open.currency if lines else "EUR"
     zero = Money.from_minor(0, currency)
     shown = []
-    for line in sorted(lines, key=lambda x: (x.due_on, x.number)):
+    for line in sorted(concerned(lines, as_of, lead_days), key=lambda x: (x.due_on, x.number)):
         interest, fees = zero, line.fees or zero
         if regime is not None and as_of > line.due_on:
             accrual = accrue(
-                Debt(line.amount, line.due_on, line.payments, consumer=consumer),
+                debt_on_open(  # the held-back part bears no interest a letter demands
+                    line.amount - (line.held_back or zero),
+                    line.dunned,
+                    line.due_on,
+                    line.payments,
+                    min(reductions_known_on or as_of, as_of),
+                    consumer=consumer,
+                ),
                 regime,
                 as_of,
                 dict(tables or {}),
@@ -130,7 +162,7 @@ def letter(
                 issued_on=line.issued_on,
                 due_on=line.due_on,
                 days_overdue=(as_of - line.due_on).days,
-                open=line.open,
+                open=line.dunned,
                 interest=interest,
                 fees=fees,
             )

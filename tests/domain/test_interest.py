@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from arrears.domain.interest import (
     Debt,
     accrue,
+    debt_on_open,
     rate_table_from_text,
     regimes_from_text,
     shipped_regimes,
@@ -304,3 +305,47 @@ def test_a_payment_never_raises_the_interest_and_paying_on_the_due_date_leaves_n
     assert with_payment.interest <= without.interest + Money.from_minor(max(0, extra), "EUR")
     on_time = accrue(Debt(amount, due, payments=((due, amount),)), REGIMES[code], as_of)
     assert on_time.interest == Money.from_minor(0, "EUR") and on_time.periods == ()
+
+
+def test_a_credit_note_stops_interest_on_the_part_it_cleared_from_the_day_it_was_known():
+    # EUR 10,000 due 15 Mar 2024, EUR 100 open, no payment: a credit note cleared 9,900, which
+    # arrears learned of when the items file of 1 Jul 2024 was imported (§288(2) BGB, + 9):
+    # 16 Mar - 30 Jun: 107 days x 10,000 x 12.62% / 365 = 369.956 -> 369.96
+    # 1 Jul (the import day bears interest, as a payment day does): 1 day x 10,000 x 12.37%
+    #   / 365 = 3.389 -> 3.39
+    # 2 Jul - 30 Sep: 91 days x 100 x 12.37% / 365 = 3.084 -> 3.08
+    debt = debt_on_open(eur("10000.00"), eur("100.00"), date(2024, 3, 15), (), date(2024, 7, 1))
+    got = accrue(debt, REGIMES["de_bgb"], date(2024, 9, 30))
+    assert rows(got)[1:] == [
+        (date(2024, 7, 1), date(2024, 7, 1), 1, "10000.00", "12.37", "3.39"),
+        (date(2024, 7, 2), date(2024, 9, 30), 91, "100.00", "12.37", "3.08"),
+    ]
+    assert got.interest == eur("376.43")  # not 681.75, the interest on the full amount
+
+
+@given(
+    reduced=st.integers(min_value=0, max_value=1_000_000),
+    paid=st.integers(min_value=0, max_value=1_000_000),
+    known=st.integers(min_value=-30, max_value=400),
+)
+def test_interest_on_a_reduced_item_lies_between_that_on_its_open_amount_and_its_full_amount(
+    reduced, paid, known
+):
+    due, as_of = date(2024, 3, 15), date(2025, 3, 15)
+    open_ = 100_000
+    amount = Money.from_minor(open_ + reduced + paid, "EUR")
+    payments = ((date(2024, 8, 1), Money.from_minor(paid, "EUR")),)
+    known_on = due + timedelta(days=known)
+    regime = REGIMES["de_bgb"]
+    got = accrue(
+        debt_on_open(amount, Money.from_minor(open_, "EUR"), due, payments, known_on),
+        regime,
+        as_of,
+    ).interest
+    full = accrue(Debt(amount, due, payments), regime, as_of).interest
+    only_open = accrue(
+        Debt(Money.from_minor(open_ + paid, "EUR"), due, payments), regime, as_of
+    ).interest
+    # (each rounds per period: a cent per period either way)
+    slack = Money.from_minor(len(accrue(Debt(amount, due), regime, as_of).periods) + 2, "EUR")
+    assert only_open - slack <= got <= full + slack

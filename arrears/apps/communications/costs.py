@@ -23,9 +23,14 @@ from arrears.apps.cases.models import Case
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.communications.fees import FeeLine, fees_of_items
 from arrears.apps.communications.models import Acknowledgement, OutboxMessage
-from arrears.apps.communications.selectors import _payments, rate_tables, regime_for
+from arrears.apps.communications.selectors import (
+    _payments,
+    rate_tables,
+    reductions_known_on,
+    regime_for,
+)
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
-from arrears.domain.interest import Debt, accrue
+from arrears.domain.interest import accrue, debt_on_open
 from arrears.domain.limitation import RULES, Interruption, expiry
 from arrears.domain.money import Money
 from arrears.domain.outbox import OutboxState
@@ -119,6 +124,7 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
     events = events_of_items(items, as_of) if rule else {}
     problem: Refusal | None = None
     tables = rate_tables() if regime else {}
+    known_on = reductions_known_on(company, as_of)
     lines = []
     for i in items:
         interest: Money | None = None
@@ -127,7 +133,10 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
                 interest = Money.from_minor(0, i.currency)
             else:
                 try:
-                    debt = Debt(i.original_amount, i.due_date, tuple(sorted(paid.get(i.pk, []))))
+                    debt = debt_on_open(
+                        i.original_amount, i.open_amount, i.due_date,
+                        tuple(paid.get(i.pk, [])), known_on,
+                    )  # fmt: skip
                     interest = accrue(debt, regime, as_of, tables).interest_owed
                 except Refusal as e:
                     problem = e

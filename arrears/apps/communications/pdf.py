@@ -397,13 +397,15 @@ def claim_pdf(pack: ClaimPack) -> bytes:
     if total is not None:
         story.append(para(labels["summary"], head))
         rows = [
-            [labels["open"], m(total.open)],
+            [labels["open"], m(total.overdue)],
             [labels["interest_total"], m(total.interest)],
             [labels["compensation_total"], m(total.compensation)],
             [labels["fees"], m(total.fees)],
             [labels["unapplied"], m(-total.unapplied)],
-            [labels["total"], m(total.due)],
+            [labels["total"], m(total.claimable)],
         ]
+        if total.overdue != total.open:  # said apart, never claimed before it falls due
+            rows.append([labels["not_due"], m(total.open - total.overdue)])
         story.append(_grid(rows, regular, bold, numbers_from=1, size=9, header=False))
     story.append(para(labels["history"].format(n=len(pack.history)), head))
     cell = ParagraphStyle("ccell", parent=body, fontSize=8, leading=10, spaceAfter=0)

@@ -36,7 +36,8 @@ WORDS = {
     "(--currency)",
     "communications.no_step": "the {currency} case of {debtor} has not reached a step of the "
     "ladder yet: nothing is sent (give --step to see a step's message)",
-    "communications.nothing_open": "the {currency} case of {debtor} has nothing open to dun",
+    "communications.nothing_open": "the {currency} case of {debtor} has nothing overdue to dun "
+    "on that day (items not yet due are not demanded)",
     "interest.no_rate": "no rate is known for {day} in {series}.csv (it runs from {first} to "
     "{covers_until}): put a newer {series}.csv, in the shipped tables' format "
     "(docs/interest-rates.md), in {folder}",
@@ -617,7 +618,8 @@ CLAIM_LABELS = {
     "compensation": "Statutory compensation: {amount}",
     "no_periods": "no interest: not overdue, or no regime",
     "summary": "Claimed",
-    "open": "Open principal",
+    "open": "Open principal overdue",
+    "not_due": "Not yet due (not claimed)",
     "interest_total": "Interest to the day",
     "compensation_total": "Fixed compensation",
     "fees": "Fees",

@@ -8,12 +8,21 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import F, Max, Value
+from django.db.models.functions import Coalesce
 
 from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Case
 from arrears.apps.cases.selectors import holidays_for, strategies_for
 from arrears.apps.communications.presentation import LANGUAGES
-from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, Company, OpenItem
+from arrears.apps.ledger.models import (
+    DUNNABLE_KINDS,
+    Allocation,
+    Company,
+    ImportBatch,
+    ImportKind,
+    OpenItem,
+)
 from arrears.domain.access import Verb
 from arrears.domain.interest import Regime, rate_table_from_text, shipped_regimes, shipped_tables
 from arrears.domain.interest.rates import RateTable
@@ -60,6 +69,16 @@ def rate_tables() -> dict[str, RateTable]:
         table = rate_table_from_text(path.read_text(encoding="utf-8"), origin=str(path))
         tables[table.series] = table
     return tables
+
+
+def reductions_known_on(company: Company, as_of: date) -> date:
+    """The day arrears learned what the ERP reduced its items by other than a payment (a
+    credit note set against one): the latest items import up to `as_of`, else `as_of` (the
+    KPIs' day). Interest on that part stops from then (`interest.debt_on_open`)."""
+    at = ImportBatch.objects.filter(
+        company=company, kind=ImportKind.ITEMS, at__date__lte=as_of
+    ).aggregate(at=Max("at"))["at"]
+    return at.date() if at is not None else as_of
 
 
 def regime_for(company: Company) -> Regime | None:
@@ -147,10 +166,17 @@ def case_letter_preview(**asked: Any) -> tuple[CaseLetter, Refusal | None]:
 
 
 def _open_items(debtor_ids: list[int], currency: str | None = None) -> dict[Any, list[OpenItem]]:
-    """The dunnable open items of these debtors, by (debtor id, currency), oldest due first."""
-    rows = OpenItem.objects.filter(
-        debtor_id__in=debtor_ids, open_minor__gt=0, kind__in=DUNNABLE_KINDS
-    ).order_by("due_date", "number")
+    """The dunnable open items of these debtors, by (debtor id, currency), oldest due first,
+    each with `held_back_minor` and `accelerated_on` (which of them a message concerns is
+    `arrears.domain.letters.concerned`'s)."""
+    rows = (
+        OpenItem.objects.filter(debtor_id__in=debtor_ids, open_minor__gt=0, kind__in=DUNNABLE_KINDS)
+        .annotate(  # what the run holds back and when a defaulted plan made it due (`concerned`)
+            held_back_minor=Coalesce(F("desk_input__excluded_minor"), Value(0)),
+            accelerated_on=F("desk_input__accelerated_on"),
+        )
+        .order_by("due_date", "number")
+    )
     if currency:
         rows = rows.filter(currency=currency)
     out: dict[Any, list[OpenItem]] = {}
@@ -186,6 +212,7 @@ def _case_letter(
     with_interest: bool = True,
     debtor_code: str = "",
     reference_format: str | None = None,
+    known_on: date | None = None,
 ) -> CaseLetter:
     """The letter of `case` from what was read for many cases at once (the outbox's writer)."""
     debtor_code = debtor_code or case.debtor.code
@@ -209,11 +236,11 @@ def _case_letter(
             payments=tuple(sorted(paid.get(i.pk, []))),
             fees=Money.from_minor(owed.get(i.pk, 0), i.currency),
             compensation_charged=i.pk in compensated,
+            held_back=Money.from_minor(getattr(i, "held_back_minor", 0), i.currency),
+            overdue_from=getattr(i, "accelerated_on", None),
         )
         for i in mine
     ]
-    if not lines:
-        raise Refusal("communications.nothing_open", debtor=debtor_code, currency=case.currency)
     language = language or (case.debtor.language if case.debtor.language in LANGUAGES else "en")
     figures = letter(
         step_code=code,
@@ -224,7 +251,11 @@ def _case_letter(
         next_step=following,
         tables=tables,
         holidays=holidays,
+        lead_days=max(0, -steps[index].min_days_past_due) if index < len(steps) else 0,
+        reductions_known_on=known_on or reductions_known_on(company, as_of),
     )
+    if not figures.lines:  # nothing overdue (or due within a courtesy reminder's lead)
+        raise Refusal("communications.nothing_open", debtor=debtor_code, currency=case.currency)
     return CaseLetter(
         figures,
         language,

@@ -89,3 +89,11 @@ def test_another_collector_or_company_is_refused_the_script():
     for who in (w["carl"], w["olga"], sam):  # sales reads no notes: the excuses heard are
         with pytest.raises(NotAllowed):
             call_script(actor=who, case=case, as_of=CALL_DAY)
+
+
+def test_the_call_script_counts_only_the_invoices_overdue_on_the_day():
+    w = support.world()
+    factories.item(w["k1"], due=date(2025, 6, 20), amount=50_000, number="INV-LATER")
+    s = call_script(actor=w["cora"], case=at_the_call(w), as_of=CALL_DAY)
+    assert s.items == 1 and str(s.overdue.amount) == "1000.00"
+    assert "1 invoice totalling €1,000.00 are overdue" in s.say

@@ -46,6 +46,7 @@ def the_letter(step: str, as_of: date = AS_OF):
         as_of=as_of,
         regime=shipped_regimes()["de_bgb"],
         next_step="Final notice",
+        lead_days=20 if step == "courtesy" else 0,  # a courtesy reminder goes before the due date
     )
 
 
@@ -60,6 +61,42 @@ def test_the_letter_shows_interest_and_compensation_computed_to_the_day():
     assert [line.fees for line in got.lines] == [eur("40.00"), eur("55.00")]
     assert got.total_due == eur("2500.00") + eur("45.08") + eur("95.00")
     assert got.pay_by == date(2025, 7, 9)  # seven business days after Monday 30 June
+
+
+def test_a_letter_demands_only_the_items_overdue_on_its_day():
+    lines = [
+        OpenLine("INV-1", date(2025, 10, 1), date(2025, 11, 1), eur("1000.00"), eur("1000.00")),
+        OpenLine("INV-2", date(2025, 11, 13), date(2025, 12, 13), eur("700.00"), eur("700.00")),
+        OpenLine("INV-3", date(2025, 11, 17), date(2025, 12, 17), eur("300.00"), eur("300.00")),
+    ]
+    got = letter(
+        step_code="final_notice",
+        step_number=5,
+        lines=lines,
+        as_of=date(2025, 12, 5),
+        regime=shipped_regimes()["de_bgb"],
+        next_step=None,
+    )
+    # INV-2 and INV-3 fall due after the day: neither listed, nor counted, nor demanded
+    assert [line.number for line in got.lines] == ["INV-1"]
+    assert got.total_open == eur("1000.00")
+    # § 288(2) BGB: base rate 1.27 (from 1 July 2025) + 9 = 10.27 %; 2 Nov - 5 Dec, 34 days:
+    # 1,000 x 10.27 % x 34 / 365 = 9.566 -> 9.57; EUR 40 compensation
+    assert got.total_due == eur("1000.00") + eur("9.57") + eur("40.00")
+
+
+def test_a_letter_leaves_out_the_part_the_run_holds_back():
+    disputed = OpenLine(
+        "INV-1", date(2025, 4, 1), date(2025, 5, 1), eur("1000.00"), eur("1000.00"),
+        held_back=eur("1000.00"),
+    )  # fmt: skip
+    part = OpenLine(
+        "INV-2", date(2025, 4, 1), date(2025, 5, 1), eur("800.00"), eur("800.00"),
+        held_back=eur("300.00"),
+    )  # fmt: skip
+    got = letter(step_code="reminder", step_number=2, lines=[disputed, part], as_of=AS_OF,
+                 regime=None, next_step=None)  # fmt: skip
+    assert [(line.number, line.open) for line in got.lines] == [("INV-2", eur("500.00"))]
 
 
 def test_the_courtesy_reminder_shows_no_cost_yet():
@@ -137,3 +174,14 @@ def test_every_shipped_letter_becomes_a_pdf_showing_its_items_costs_and_total(la
     assert "- INV-1001" not in text  # a table, not the email's list
     labels = LABELS[language]
     assert labels["interest"] in text and labels["total_due"] in text
+
+
+def test_a_letter_claims_interest_only_on_what_a_credit_note_left_open():
+    reduced = OpenLine("INV-9", date(2024, 2, 15), date(2024, 3, 15), eur("10000.00"),
+                       eur("100.00"))  # fmt: skip
+    got = letter(step_code="reminder", step_number=2, lines=[reduced], as_of=date(2024, 9, 30),
+                 regime=shipped_regimes()["de_bgb"], next_step=None,
+                 reductions_known_on=date(2024, 7, 1))  # fmt: skip
+    # as in tests/domain/test_interest.py: 369.96 + 3.39 on 10,000, then 3.08 on 100
+    assert got.lines[0].interest == eur("376.43")
+    assert got.lines[0].open == eur("100.00")
