@@ -97,6 +97,7 @@ def letter_figures(letter: Letter) -> dict[str, Any]:
         "regime_name": letter.regime_name,
         "regime_source": letter.regime_source,
         "interest_known": letter.interest_known,
+        "interest_missing": letter.interest_missing,
     }
     out["lines"] = [
         {
@@ -141,6 +142,7 @@ def letter_from_figures(f: Mapping[str, Any]) -> Letter:
         regime_name=f["regime_name"],
         regime_source=f["regime_source"],
         interest_known=f["interest_known"],
+        interest_missing=f.get("interest_missing"),
     )
 
 

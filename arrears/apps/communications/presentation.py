@@ -384,9 +384,16 @@ def letter_preview_words(subject: str, body: str) -> str:
 
 
 def interest_not_shown_words(refusal_words: str) -> str:
-    """A preview without interest and compensation, and why (the refusal in words): what
-    is missing is said, never a silent zero."""
-    return f"interest and compensation not shown: {refusal_words}\n"
+    """A letter whose interest is claimed without a figure, and why (the refusal in words):
+    what is missing is said, never a silent zero; the compensation and fees are still shown."""
+    return f"statutory interest claimed without a figure: {refusal_words}\n"
+
+
+def without_interest_words(count: int, refusal_words: str) -> str:
+    """How many queued messages claim their interest without a figure (a day past the rate
+    table), and what to do about it (the refusal names the file to put)."""
+    many = "message claims" if count == 1 else "messages claim"
+    return f"{count} queued {many} statutory interest without a figure: {refusal_words}\n"
 
 
 def sender_details_words(s: SenderDetails) -> str:

@@ -94,6 +94,8 @@ def context(
         "pay_by": d(letter.pay_by),
         "next_step": letter.next_step,
         "shows_cost": letter.shows_cost,
+        "claims_cost": letter.claims_cost,
+        "interest_unknown": letter.interest_unknown,
         "regime_name": letter.regime_name,
         "regime_source": letter.regime_source,
     }

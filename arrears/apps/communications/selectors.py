@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Max, Value
+from django.db.models import Count, F, Max, Value
 from django.db.models.functions import Coalesce
 
 from arrears.apps.accounts.access import require
@@ -158,11 +158,54 @@ def case_letter_preview(**asked: Any) -> tuple[CaseLetter, Refusal | None]:
     """`case_letter` for a preview: on a day beyond the rate tables, the letter without its
     interest and the refusal that says what is missing (never a silent zero)."""
     try:
-        return case_letter(**asked), None
+        found = case_letter(**asked)
+        return found, _rates_missing(found.letter)
     except Refusal as e:
         if e.code != "interest.no_rate":
             raise
         return case_letter(**asked, with_interest=False), e
+
+
+def messages_without_interest(*, company: Company) -> tuple[int, Refusal | None]:
+    """The company's queued letters and emails dated past its regime's rate table (they claim
+    their interest without a figure), and the refusal naming the table to put (or 0, None)."""
+    from arrears.apps.communications.models import OutboxMessage
+
+    regime = regime_for(company)
+    table = rate_tables().get(regime.series or "") if regime is not None else None
+    if table is None:
+        return 0, None
+    late = OutboxMessage.objects.filter(
+        company=company,
+        state=OutboxState.QUEUED.value,
+        channel__in=[Channel.LETTER.value, Channel.EMAIL.value],
+        run_on__gt=table.covers_until,
+    )
+    found = late.aggregate(n=Count("id"), day=Max("run_on"))
+    if not found["n"]:
+        return 0, None
+    return found["n"], Refusal(
+        "interest.no_rate",
+        series=table.series,
+        day=found["day"],
+        first=table.changes[0][0] if table.changes else None,
+        covers_until=table.covers_until,
+    )
+
+
+def _rates_missing(figures: Letter) -> Refusal | None:
+    """Why the letter claims its interest without a figure: the rate table ends before its
+    day (the refusal names the file to put), or None."""
+    table = rate_tables().get(figures.interest_missing or "")
+    if table is None:
+        return None
+    return Refusal(
+        "interest.no_rate",
+        series=table.series,
+        day=figures.as_of,
+        first=table.changes[0][0] if table.changes else None,
+        covers_until=table.covers_until,
+    )
 
 
 def _open_items(debtor_ids: list[int], currency: str | None = None) -> dict[Any, list[OpenItem]]:

@@ -90,7 +90,9 @@ def test_a_debtor_without_a_case_is_refused_by_name(world):
     assert "NOPE has no case" in str(refused.value)
 
 
-def test_a_day_beyond_the_rate_table_shows_the_letter_without_interest_and_says_why(world):
+def test_a_day_beyond_the_rate_table_claims_interest_in_words_and_the_compensation_and_says_why(
+    world,
+):
     cora, _ = world
     err = io.StringIO()
     said = plain(
@@ -109,7 +111,10 @@ def test_a_day_beyond_the_rate_table_shows_the_letter_without_interest_and_says_
         and "de_base_rate.csv" in err.getvalue()
         and "rates" in err.getvalue()
     )
-    assert "Zinsen" not in said and "INV-1" in said  # no silent zero: the cost is left out
+    assert "statutory interest claimed without a figure" in err.getvalue()
+    # no silent zero: the interest is claimed in words, the § 288(5) EUR 40 still claimed
+    assert "Gesetzliche Verzugszinsen" in said and "INV-1" in said
+    assert "Pauschale und Gebühren: 80,00 €" in said  # EUR 40 for each of the two invoices
 
 
 def test_a_newer_rate_table_in_the_data_folder_is_used_without_a_code_change(

@@ -5,6 +5,7 @@ from the PDF) shows the items, the interest and fees, the total and the date to 
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -185,3 +186,18 @@ def test_a_letter_claims_interest_only_on_what_a_credit_note_left_open():
     # as in tests/domain/test_interest.py: 369.96 + 3.39 on 10,000, then 3.08 on 100
     assert got.lines[0].interest == eur("376.43")
     assert got.lines[0].open == eur("100.00")
+
+
+def test_a_letter_past_the_rate_table_still_claims_the_compensation_and_the_interest_in_words():
+    # the German base rate table ends on 31 December 2025: no figure for 2026, never a zero
+    late = [OpenLine("INV-7", date(2026, 9, 1), date(2026, 10, 1), eur("900.00"), eur("900.00"))]
+    got = letter(step_code="reminder", step_number=2, lines=late, as_of=date(2026, 12, 5),
+                 regime=shipped_regimes()["de_bgb"], next_step=None)  # fmt: skip
+    assert not got.interest_known and got.interest_missing == "de_base_rate"
+    assert got.total_fees == eur("40.00")  # § 288(5) needs no rate
+    assert got.total_due == eur("940.00")
+    for language, said in [("en", "Statutory interest"), ("de", "Verzugszinsen"),
+                           ("fr", "intérêts de retard légaux"), ("zh", "法定逾期利息")]:  # fmt: skip
+        message = render(got, language, debtor="K", company="A", reference="R")
+        assert said in message.body and money_words(eur("40.00"), language) in message.body
+        assert not re.search(r"(?<![\d.,])0[.,]00", message.body)  # no zero interest shown

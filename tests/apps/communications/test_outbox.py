@@ -295,3 +295,15 @@ def test_the_tasks_worker_sends_the_email_the_run_enqueued_once(smtp):
     call_command("db_worker", "--batch", "--no-startup-delay")  # nothing left to do
     m.refresh_from_db()
     assert m.state == "sent" and len(box.received) == 1
+
+
+def test_the_outbox_says_how_many_messages_lack_interest_figures_and_which_file_to_put():
+    import io as _io
+
+    w = support.world()
+    factories.run_as_admin(company=w["acme"], as_of=date(2026, 1, 12))  # past the DE table
+    err = _io.StringIO()
+    terminal.run("outbox", "list", "--company=acme", as_="admin", stderr=err)
+    said = err.getvalue()
+    assert "1 queued message claims statutory interest without a figure" in said, said
+    assert "de_base_rate.csv" in said
