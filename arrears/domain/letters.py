@@ -186,7 +186,7 @@ def letter(
         pay_by=add_business_days(as_of, pay_within, holidays),
         next_step=next_step,
         regime_name=None if regime is None else regime.name,
-        regime_source=None if regime is None else regime.source,
+        regime_source=None if regime is None else regime.source_for(consumer=consumer),
         interest_known=regime is not None and missing is None,
         interest_missing=missing,
     )

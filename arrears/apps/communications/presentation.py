@@ -23,6 +23,9 @@ LANGUAGES = ("en", "de", "fr", "zh")
 LOCALES = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR", "zh": "zh_CN"}
 
 WORDS = {
+    "communications.step_not_written": "the step {step} has no letter: it is not a written "
+    "step (a call or a hand-over, done by a person); give --step with a written one: "
+    "{written}",
     "communications.no_template": "there is no {language} template for the step {step}: "
     "shipped languages are {languages}",
     "communications.unknown_language": "{language!r} is not a language we write in: use one of "
@@ -251,7 +254,7 @@ LABELS = {
         "days": "Days overdue",
         "open": "Open",
         "interest": "Interest",
-        "fees": "Fees",
+        "fees": "Compensation and fees",
         "total": "Total",
         "total_due": "Total due",
         "reference": "Reference",
@@ -265,7 +268,7 @@ LABELS = {
         "days": "Tage überfällig",
         "open": "Offen",
         "interest": "Zinsen",
-        "fees": "Gebühren",
+        "fees": "Pauschale und Gebühren",
         "total": "Summe",
         "total_due": "Gesamtforderung",
         "reference": "Zeichen",
@@ -279,7 +282,7 @@ LABELS = {
         "days": "Jours de retard",
         "open": "Restant dû",
         "interest": "Intérêts",
-        "fees": "Frais",
+        "fees": "Indemnité et frais",
         "total": "Total",
         "total_due": "Total dû",
         "reference": "Référence",
@@ -293,7 +296,7 @@ LABELS = {
         "days": "逾期天数",
         "open": "未付金额",
         "interest": "利息",
-        "fees": "费用",
+        "fees": "补偿金及费用",
         "total": "合计",
         "total_due": "应付总额",
         "reference": "编号",
@@ -672,7 +675,8 @@ def call_script_say(s: Any) -> str:
     if s.regime and (s.interest.amount or s.fees.amount):
         say_ += (
             f" The delay has cost {money_words(s.interest, cur)} in interest and "
-            f"{money_words(s.fees, cur)} in fees so far ({s.regime}); the interest keeps running."
+            f"{money_words(s.fees, cur)} in compensation for recovery costs and fees so far "
+            f"({s.regime}); the interest keeps running until payment."
         )
     say_ += (
         f" We need payment of {money_words(s.total, cur)} by {date_words(s.pay_by, cur)}."

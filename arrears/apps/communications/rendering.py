@@ -47,6 +47,11 @@ def shipped_text(step: str, language: str) -> str:
             "communications.unknown_language", language=language, languages=", ".join(LANGUAGES)
         )
     path = SHIPPED / language / f"{step}.txt"
+    if not any((SHIPPED / other / f"{step}.txt").exists() for other in LANGUAGES):
+        # no language writes it: the step is not a letter (a call, a hand-over to legal)
+        raise Refusal(
+            "communications.step_not_written", step=step, written=", ".join(shipped_steps("en"))
+        )
     if not path.exists():
         raise Refusal(
             "communications.no_template",

@@ -56,7 +56,7 @@ def test_the_call_script_says_who_what_how_much_by_when_and_the_answers():
     for said in (
         "who: Anna Kunde (primary): +49 30 1234567 · anna@kunde.example",
         "1 invoice totalling €1,000.00 are overdue, the oldest by 11 days",
-        "€3.40 in interest and €40.00 in fees so far",
+        "€3.40 in interest and €40.00 in compensation for recovery costs and fees so far",
         "We need payment of €1,043.40 by 23 June 2025",  # 7 business days on
         "If it is not paid by then, firm demand follows.",
         CATALOGUE[Excuse.INVOICE_NOT_RECEIVED].heard + " (said before on this case)",

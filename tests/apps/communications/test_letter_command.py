@@ -59,7 +59,7 @@ def test_a_firm_demand_shows_each_item_with_interest_and_compensation_in_german(
     # INV-2 16 May - 30 Jun, 46 days x 1,500 x 11.27% / 365 = 21.305 -> 21.30; EUR 40 each
     assert "Subject: Mahnung: 2.619,83 €" in said  # 2,500 + 39.83 + 80
     assert (
-        "INV-1, fällig am 1. Mai 2025, 60 Tage überfällig: 1.000,00 €; Zinsen 18,53 €; Gebühren 40,00 €"
+        "INV-1, fällig am 1. Mai 2025, 60 Tage überfällig: 1.000,00 €; Zinsen 18,53 €; Pauschale und Gebühren 40,00 €"
         in said
     )
     assert "INV-2, fällig am 15. Mai 2025, 46 Tage überfällig: 1.500,00 €; Zinsen 21,30 €" in said

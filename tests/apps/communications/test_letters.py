@@ -201,3 +201,31 @@ def test_a_letter_past_the_rate_table_still_claims_the_compensation_and_the_inte
         message = render(got, language, debtor="K", company="A", reference="R")
         assert said in message.body and money_words(eur("40.00"), language) in message.body
         assert not re.search(r"(?<![\d.,])0[.,]00", message.body)  # no zero interest shown
+
+
+def test_a_german_letter_to_a_business_cites_the_business_paragraph_of_288_bgb():
+    got = the_letter("reminder")
+    assert got.regime_source == "§ 288 (2), (5) BGB; § 247 BGB"
+    consumer = letter(step_code="reminder", step_number=2, lines=[], as_of=AS_OF,
+                      regime=shipped_regimes()["de_bgb"], next_step=None, consumer=True)  # fmt: skip
+    assert consumer.regime_source == "§ 288 (1) BGB; § 247 BGB"
+
+
+def test_a_step_that_writes_no_letter_is_refused_as_such_not_as_a_missing_language():
+    with pytest.raises(Refusal) as refused:
+        render(the_letter("reminder").__class__(**{**the_letter("reminder").__dict__,
+                                                   "step_code": "legal"}),
+               "de", debtor="X", company="Y", reference="R")  # fmt: skip
+    assert refused.value.code == "communications.step_not_written"
+    assert refused.value.figures["step"] == "legal"
+
+
+@pytest.mark.parametrize(
+    "language, said",
+    [("en", "compensation"), ("de", "Pauschale"), ("fr", "indemnité"), ("zh", "补偿金")],
+)
+def test_the_statutory_compensation_is_labelled_as_compensation_not_as_fees(language, said):
+    message = render(the_letter("final_notice"), language, debtor="K", company="A",
+                     reference="R")  # fmt: skip
+    assert said in message.body
+    assert said.lower() in LABELS[language]["fees"].lower()
