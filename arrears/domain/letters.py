@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from arrears.domain.dates import add_business_days
-from arrears.domain.interest import Debt, Regime, accrue
+from arrears.domain.interest import Regime, accrue, debt_on_open
 from arrears.domain.interest.rates import RateTable
 from arrears.domain.money import Money
+from arrears.domain.refusal import Refusal
 
 PAY_WITHIN_BUSINESS_DAYS = 7
 COST_FROM_STEP = 2  # the interest and fees show from the second step on (rule 9)
@@ -33,6 +34,28 @@ class OpenLine:
     payments: tuple[tuple[date, Money], ...] = ()
     fees: Money | None = None  # fees charged on it so far and still owed (ladder steps)
     compensation_charged: bool = False  # the statutory compensation is among them (or waived)
+    held_back: Money | None = None  # the part not dunned (disputed, under a plan), as the run
+    overdue_from: date | None = None  # a defaulted plan made it due earlier (acceleration)
+
+    @property
+    def dunned(self) -> Money:
+        """The open amount the ladder duns: less the part held back."""
+        return self.open - self.held_back if self.held_back is not None else self.open
+
+
+def concerned(lines: Sequence[OpenLine], as_of: date, lead_days: int = 0) -> list[OpenLine]:
+    """The items a message on `as_of` concerns, the one definition letters, emails, call
+    scripts and the claim pack share: those overdue on the day (due before it, or made due
+    earlier by a defaulted plan), with something left to dun once the part held back is set
+    aside. A step before the due date (the courtesy reminder, `lead_days` ahead) concerns what
+    falls due within its lead as well. Each is demanded for its `dunned` part."""
+    out = []
+    for line in lines:
+        due = min(line.due_on, line.overdue_from or line.due_on)
+        soon = lead_days > 0 and (due - as_of).days <= lead_days
+        if (due < as_of or soon) and line.dunned.amount > 0:
+            out.append(line)
+    return out
 
 
 @dataclass(frozen=True)
@@ -62,10 +85,25 @@ class Letter:
     regime_name: str | None
     regime_source: str | None
     interest_known: bool = True  # False: no regime was given (its rates unknown for the days)
+    interest_missing: str | None = None  # the rate table that ends before the day (its series)
 
     @property
     def shows_cost(self) -> bool:
+        """The interest is claimed as a figure (the step shows the cost, the rates are known)."""
         return self.step_number >= COST_FROM_STEP and self.interest_known
+
+    @property
+    def claims_cost(self) -> bool:
+        """The step claims the delay's cost: the fees and fixed compensation, which need no
+        rate, even on a day beyond the rate tables (then the interest is claimed in words)."""
+        return self.step_number >= COST_FROM_STEP and (
+            self.interest_known or self.interest_missing is not None
+        )
+
+    @property
+    def interest_unknown(self) -> bool:
+        """Interest is claimed without a figure: its rates are not known for the day."""
+        return self.claims_cost and not self.interest_known
 
     def _sum(self, part: str) -> Money:
         return sum((getattr(line, part) for line in self.lines), Money.from_minor(0, self.currency))
@@ -80,7 +118,7 @@ class Letter:
 
     @property
     def total_fees(self) -> Money:
-        return self._sum("fees") if self.shows_cost else Money.from_minor(0, self.currency)
+        return self._sum("fees") if self.claims_cost else Money.from_minor(0, self.currency)
 
     @property
     def total_due(self) -> Money:
@@ -103,34 +141,38 @@ def letter(
     tables: Mapping[str, RateTable] | None = None,
     holidays: frozenset[date] = frozenset(),
     pay_within: int = PAY_WITHIN_BUSINESS_DAYS,
+    lead_days: int = 0,
+    reductions_known_on: date | None = None,
 ) -> Letter:
-    """The figures of one message about one case on `as_of` (lines in due-date order)."""
+    """The figures of one message about one case on `as_of` (lines in due-date order): only
+    the items it concerns (`concerned`), never those not yet due (nor a held-back part)."""
     currency = lines[0].open.currency if lines else "EUR"
     zero = Money.from_minor(0, currency)
     shown = []
-    for line in sorted(lines, key=lambda x: (x.due_on, x.number)):
+    missing: str | None = None
+    for line in sorted(concerned(lines, as_of, lead_days), key=lambda x: (x.due_on, x.number)):
         interest, fees = zero, line.fees or zero
         if regime is not None and as_of > line.due_on:
-            accrual = accrue(
-                Debt(line.amount, line.due_on, line.payments, consumer=consumer),
-                regime,
-                as_of,
-                dict(tables or {}),
-            )
-            interest = accrual.interest_owed
+            try:
+                interest = _interest(line, regime, as_of, consumer, tables, reductions_known_on)
+            except Refusal as e:
+                if e.code != "interest.no_rate":
+                    raise
+                missing = str(e.figures.get("series", regime.series or ""))  # said, never a 0
+            compensation = regime.compensation_for(line.amount)  # needs no rate
             if (
-                accrual.compensation is not None
-                and accrual.compensation.currency == currency
+                compensation is not None
+                and compensation.currency == currency
                 and not line.compensation_charged
             ):
-                fees = fees + accrual.compensation
+                fees = fees + compensation
         shown.append(
             ItemLine(
                 number=line.number,
                 issued_on=line.issued_on,
                 due_on=line.due_on,
                 days_overdue=(as_of - line.due_on).days,
-                open=line.open,
+                open=line.dunned,
                 interest=interest,
                 fees=fees,
             )
@@ -144,6 +186,29 @@ def letter(
         pay_by=add_business_days(as_of, pay_within, holidays),
         next_step=next_step,
         regime_name=None if regime is None else regime.name,
-        regime_source=None if regime is None else regime.source,
-        interest_known=regime is not None,
+        regime_source=None if regime is None else regime.source_for(consumer=consumer),
+        interest_known=regime is not None and missing is None,
+        interest_missing=missing,
     )
+
+
+def _interest(
+    line: OpenLine,
+    regime: Regime,
+    as_of: date,
+    consumer: bool,
+    tables: Mapping[str, RateTable] | None,
+    reductions_known_on: date | None,
+) -> Money:
+    """The interest owed on the item's dunned part to `as_of` (refused past the rate table):
+    the held-back part bears no interest a letter demands."""
+    zero = Money.from_minor(0, line.open.currency)
+    debt = debt_on_open(
+        line.amount - (line.held_back or zero),
+        line.dunned,
+        line.due_on,
+        line.payments,
+        min(reductions_known_on or as_of, as_of),
+        consumer=consumer,
+    )
+    return accrue(debt, regime, as_of, dict(tables or {})).interest_owed

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from arrears.domain.interest import Debt, Regime, accrue
+from arrears.domain.interest import Regime, accrue, debt_on_open
 from arrears.domain.interest.engine import Period
 from arrears.domain.interest.rates import RateTable
 from arrears.domain.money import Money
@@ -75,10 +75,21 @@ class Totals:
     compensation: Money
     fees: Money
     unapplied: Money  # payments received not yet set against an item
+    not_yet_due: Money | None = None  # of `open`, the items not overdue on the day
 
     @property
     def due(self) -> Money:
         return self.open + self.interest + self.compensation + self.fees - self.unapplied
+
+    @property
+    def overdue(self) -> Money:
+        """The open amount of the items overdue on the day (credit notes set against it)."""
+        return self.open - self.not_yet_due if self.not_yet_due is not None else self.open
+
+    @property
+    def claimable(self) -> Money:
+        """What can be claimed on the day: `due` less what is not yet due (a claim pack's)."""
+        return self.due - (self.open - self.overdue)
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,7 @@ def statement(
     regime: Regime | None,
     tables: Mapping[str, RateTable] | None = None,
     consumer: bool = False,
+    reductions_known_on: date | None = None,
 ) -> Statement:
     """The statement on `as_of`. Interest runs under `regime` (None: not shown, and said so)."""
     shown: list[StatementItem] = []
@@ -109,7 +121,14 @@ def statement(
         interest, compensation = zero, zero
         if regime is not None and it.kind in INTEREST_BEARING and as_of > it.due_on:
             accrual = accrue(
-                Debt(it.amount, it.due_on, it.payments, consumer=consumer),
+                debt_on_open(
+                    it.amount,
+                    it.open,
+                    it.due_on,
+                    it.payments,
+                    min(reductions_known_on or as_of, as_of),
+                    consumer=consumer,
+                ),
                 regime,
                 as_of,
                 dict(tables or {}),
@@ -159,6 +178,7 @@ def statement(
                 compensation=total("compensation"),
                 fees=total("fees"),
                 unapplied=unapplied,
+                not_yet_due=total("open", [i for i in mine if _not_yet_due(i)]),
             )
         )
     return Statement(
@@ -170,3 +190,8 @@ def statement(
         regime_source=None if regime is None else regime.source,
         interest_known=regime is not None,
     )
+
+
+def _not_yet_due(item: StatementItem) -> bool:
+    """An item a claim does not demand yet: one to be paid, not overdue on the day."""
+    return item.kind in INTEREST_BEARING and item.days_overdue <= 0

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from arrears.domain.interest import (
     Debt,
     accrue,
+    debt_on_open,
     rate_table_from_text,
     regimes_from_text,
     shipped_regimes,
@@ -305,3 +306,91 @@ def test_a_payment_never_raises_the_interest_and_paying_on_the_due_date_leaves_n
     assert with_payment.interest <= without.interest + Money.from_minor(max(0, extra), "EUR")
     on_time = accrue(Debt(amount, due, payments=((due, amount),)), REGIMES[code], as_of)
     assert on_time.interest == Money.from_minor(0, "EUR") and on_time.periods == ()
+
+
+def test_a_credit_note_stops_interest_on_the_part_it_cleared_from_the_day_it_was_known():
+    # EUR 10,000 due 15 Mar 2024, EUR 100 open, no payment: a credit note cleared 9,900, which
+    # arrears learned of when the items file of 1 Jul 2024 was imported (§288(2) BGB, + 9):
+    # 16 Mar - 30 Jun: 107 days x 10,000 x 12.62% / 365 = 369.956 -> 369.96
+    # 1 Jul (the import day bears interest, as a payment day does): 1 day x 10,000 x 12.37%
+    #   / 365 = 3.389 -> 3.39
+    # 2 Jul - 30 Sep: 91 days x 100 x 12.37% / 365 = 3.084 -> 3.08
+    debt = debt_on_open(eur("10000.00"), eur("100.00"), date(2024, 3, 15), (), date(2024, 7, 1))
+    got = accrue(debt, REGIMES["de_bgb"], date(2024, 9, 30))
+    assert rows(got)[1:] == [
+        (date(2024, 7, 1), date(2024, 7, 1), 1, "10000.00", "12.37", "3.39"),
+        (date(2024, 7, 2), date(2024, 9, 30), 91, "100.00", "12.37", "3.08"),
+    ]
+    assert got.interest == eur("376.43")  # not 681.75, the interest on the full amount
+
+
+@given(
+    reduced=st.integers(min_value=0, max_value=1_000_000),
+    paid=st.integers(min_value=0, max_value=1_000_000),
+    known=st.integers(min_value=-30, max_value=400),
+)
+def test_interest_on_a_reduced_item_lies_between_that_on_its_open_amount_and_its_full_amount(
+    reduced, paid, known
+):
+    due, as_of = date(2024, 3, 15), date(2025, 3, 15)
+    open_ = 100_000
+    amount = Money.from_minor(open_ + reduced + paid, "EUR")
+    payments = ((date(2024, 8, 1), Money.from_minor(paid, "EUR")),)
+    known_on = due + timedelta(days=known)
+    regime = REGIMES["de_bgb"]
+    got = accrue(
+        debt_on_open(amount, Money.from_minor(open_, "EUR"), due, payments, known_on),
+        regime,
+        as_of,
+    ).interest
+    full = accrue(Debt(amount, due, payments), regime, as_of).interest
+    only_open = accrue(
+        Debt(Money.from_minor(open_ + paid, "EUR"), due, payments), regime, as_of
+    ).interest
+    # (each rounds per period: a cent per period either way)
+    slack = Money.from_minor(len(accrue(Debt(amount, due), regime, as_of).periods) + 2, "EUR")
+    assert only_open - slack <= got <= full + slack
+
+
+def test_french_penalties_across_1_january_take_each_half_year_s_ecb_rate():
+    # L441-10: the ECB rate in force on 1 July 2024 (4.25, from 12 June) + 10 = 14.25% for
+    # July-December, the one on 1 January 2025 (3.15, from 18 December) + 10 = 13.15% after.
+    # 1 - 31 Dec 2024: 31 days x 5,000 x 14.25% / 365 = 60.5137 -> 60.51
+    # 1 - 31 Jan 2025: 31 days x 5,000 x 13.15% / 365 = 55.8425 -> 55.84
+    got = accrue(
+        Debt(eur("5000.00"), date(2024, 11, 30)), REGIMES["fr_commerce"], date(2025, 1, 31)
+    )
+    assert rows(got) == [
+        (date(2024, 12, 1), date(2024, 12, 31), 31, "5000.00", "14.25", "60.51"),
+        (date(2025, 1, 1), date(2025, 1, 31), 31, "5000.00", "13.15", "55.84"),
+    ]
+    assert got.interest == eur("116.35") and got.compensation == eur("40.00")
+
+
+def test_italian_interest_is_eight_points_over_the_ecb_rate_of_the_half_year_with_a_payment():
+    # D.Lgs. 231/2002 art. 5: ECB rate on 1 January 2025 (3.15) + 8 = 11.15%; EUR 12,000 due
+    # 31 March, EUR 4,000 paid on 30 April (the payment day bears interest):
+    # 1 - 30 Apr: 30 days x 12,000 x 11.15% / 365 = 109.9726 -> 109.97
+    # 1 - 30 May: 30 days x  8,000 x 11.15% / 365 =  73.3151 ->  73.32
+    debt = Debt(eur("12000.00"), date(2025, 3, 31), ((date(2025, 4, 30), eur("4000.00")),))
+    got = accrue(debt, REGIMES["it_dlgs_231"], date(2025, 5, 30))
+    assert rows(got) == [
+        (date(2025, 4, 1), date(2025, 4, 30), 30, "12000.00", "11.15", "109.97"),
+        (date(2025, 5, 1), date(2025, 5, 30), 30, "8000.00", "11.15", "73.32"),
+    ]
+    assert got.interest == eur("183.29") and got.compensation == eur("40.00")
+
+
+def test_spanish_interest_moves_to_the_1_july_ecb_rate_for_the_second_half_year():
+    # Ley 3/2004 art. 7: ECB rate on 1 January 2025 (3.15) + 8 = 11.15% to 30 June, on
+    # 1 July 2025 (2.15) + 8 = 10.15% from then; EUR 3,000 due 15 June 2025:
+    # 16 - 30 Jun: 15 days x 3,000 x 11.15% / 365 = 13.7466 -> 13.75
+    # 1 - 15 Jul:  15 days x 3,000 x 10.15% / 365 = 12.5137 -> 12.51
+    got = accrue(
+        Debt(eur("3000.00"), date(2025, 6, 15)), REGIMES["es_ley_3_2004"], date(2025, 7, 15)
+    )
+    assert rows(got) == [
+        (date(2025, 6, 16), date(2025, 6, 30), 15, "3000.00", "11.15", "13.75"),
+        (date(2025, 7, 1), date(2025, 7, 15), 15, "3000.00", "10.15", "12.51"),
+    ]
+    assert got.interest == eur("26.26") and got.compensation == eur("40.00")

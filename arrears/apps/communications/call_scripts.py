@@ -120,7 +120,7 @@ def call_script(*, actor: Any, case: Case, as_of: date) -> CallScript:
         step_name=step.name if step else step_code,
         is_call=bool(pending and pending[0] == Channel.PHONE.value),
         contacts=tuple(CallContact(c.name, c.phone, c.email, c.is_primary) for c in contacts),
-        items=len(letter.lines),
+        items=sum(1 for x in letter.lines if x.days_overdue > 0),
         most_days_overdue=letter.most_days_overdue,
         overdue=sum((x.open for x in letter.lines if x.days_overdue > 0), zero),
         interest=sum((x.interest for x in letter.lines), zero),

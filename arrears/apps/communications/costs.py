@@ -27,10 +27,11 @@ from arrears.apps.communications.selectors import (
     _payments,
     lead_days_of,
     rate_tables,
+    reductions_known_on,
     regime_for,
 )
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
-from arrears.domain.interest import Debt, accrue
+from arrears.domain.interest import accrue, debt_on_open
 from arrears.domain.limitation import RULES, Interruption, expiry
 from arrears.domain.money import Money
 from arrears.domain.outbox import OutboxState
@@ -126,6 +127,7 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
     events = events_of_items(items, as_of) if rule else {}
     problem: Refusal | None = None
     tables = rate_tables() if regime else {}
+    known_on = reductions_known_on(company, as_of)
     lines = []
     for i in items:
         interest: Money | None = None
@@ -134,12 +136,10 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
                 interest = Money.from_minor(0, i.currency)
             else:
                 try:
-                    debt = Debt(
-                        i.original_amount,
-                        i.due_date,
-                        tuple(sorted(paid.get(i.pk, []))),
-                        consumer=consumer,
-                    )
+                    debt = debt_on_open(
+                        i.original_amount, i.open_amount, i.due_date,
+                        tuple(paid.get(i.pk, [])), known_on, consumer=consumer,
+                    )  # fmt: skip
                     interest = accrue(debt, regime, as_of, tables).interest_owed
                 except Refusal as e:
                     problem = e

@@ -67,6 +67,7 @@ from arrears.apps.communications.selectors import (
     _payments,
     fees_owed,
     rate_tables,
+    reductions_known_on,
 )
 from arrears.apps.communications.template_settings import company_templates
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
@@ -101,6 +102,7 @@ def letter_figures(letter: Letter) -> dict[str, Any]:
         "regime_name": letter.regime_name,
         "regime_source": letter.regime_source,
         "interest_known": letter.interest_known,
+        "interest_missing": letter.interest_missing,
     }
     out["lines"] = [
         {
@@ -145,6 +147,7 @@ def letter_from_figures(f: Mapping[str, Any]) -> Letter:
         regime_name=f["regime_name"],
         regime_source=f["regime_source"],
         interest_known=f["interest_known"],
+        interest_missing=f.get("interest_missing"),
     )
 
 
@@ -551,9 +554,11 @@ def _letter_for(
     reference_format: str,
     language: str | None = None,
     fees: tuple[dict[int, int], set[int]] | None = None,
+    known_on: date | None = None,
 ) -> CaseLetter | None:
     args = {
         "fees": fees,
+        "known_on": known_on,
         "strategies": strategies,
         "items": items,
         "paid": paid,
@@ -597,6 +602,7 @@ class Reads:
         self._tables: dict[str, Any] | None = None
         self._days: dict[date, tuple[Any, tuple[dict[int, int], set[int]]]] = {}
         self._companies: dict[int, _CompanyReads] = {}
+        self._known: dict[tuple[int, date], date] = {}
 
     @property
     def tables(self) -> dict[str, Any]:
@@ -610,6 +616,13 @@ class Reads:
             ids = [i.pk for mine in self.items.values() for i in mine]
             self._days[on] = (_payments(on, self._debtors), fees_owed(ids, on))
         return self._days[on]
+
+    def known_on(self, company: Company, on: date) -> date:
+        """`reductions_known_on` of the company on that day, once per batch."""
+        key = (company.pk, on)
+        if key not in self._known:
+            self._known[key] = reductions_known_on(company, on)
+        return self._known[key]
 
     def company(self, company: Company) -> _CompanyReads:
         if company.pk not in self._companies:
@@ -663,6 +676,7 @@ def render_row(m: OutboxMessage, reads: Reads | None = None) -> str | None:
         sender.reference_format if sender else "{debtor}-{currency}",
         m.language,
         fees=fees,
+        known_on=reads.known_on(company, m.run_on),
     )
     if found is None:
         return PAID

@@ -183,10 +183,11 @@ def _story(one: PrintedLetter) -> list[Any]:
 
 def _items_table(letter: Letter, language: str, regular: str, bold: str) -> Table:
     labels = LABELS[language]
-    cost = letter.shows_cost
+    cost, interest = letter.claims_cost, letter.shows_cost  # no interest column without rates
     head = [labels["invoice"], labels["due"], labels["days"], labels["open"]]
     if cost:
-        head += [labels["interest"], labels["fees"], labels["total"]]
+        head += [labels["interest"]] if interest else []
+        head += [labels["fees"], labels["total"]]
     rows = [head]
     for line in letter.lines:
         row = [
@@ -196,12 +197,13 @@ def _items_table(letter: Letter, language: str, regular: str, bold: str) -> Tabl
             money_words(line.open, language),
         ]
         if cost:
-            row += [money_words(x, language) for x in (line.interest, line.fees, line.due)]
+            shown = (line.interest, line.fees, line.due) if interest else (line.fees, line.due)
+            row += [money_words(x, language) for x in shown]
         rows.append(row)
     totals = [labels["total_due"], "", "", money_words(letter.total_open, language)]
     if cost:
+        totals += [money_words(letter.total_interest, language)] if interest else []
         totals += [
-            money_words(letter.total_interest, language),
             money_words(letter.total_fees, language),
             money_words(letter.total_due, language),
         ]
@@ -423,13 +425,15 @@ def claim_pdf(pack: ClaimPack) -> bytes:
     if total is not None:
         story.append(para(labels["summary"], head))
         rows = [
-            [labels["open"], m(total.open)],
+            [labels["open"], m(total.overdue)],
             [labels["interest_total"], m(total.interest)],
             [labels["compensation_total"], m(total.compensation)],
             [labels["fees"], m(total.fees)],
             [labels["unapplied"], m(-total.unapplied)],
-            [labels["total"], m(total.due)],
+            [labels["total"], m(total.claimable)],
         ]
+        if total.overdue != total.open:  # said apart, never claimed before it falls due
+            rows.append([labels["not_due"], m(total.open - total.overdue)])
         story.append(_grid(rows, regular, bold, numbers_from=1, size=9, header=False))
     if pack.limitation:
         story += _claim_limitation(pack, labels, language, regular, bold, head)

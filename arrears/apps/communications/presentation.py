@@ -23,6 +23,9 @@ LANGUAGES = ("en", "de", "fr", "zh")
 LOCALES = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR", "zh": "zh_CN"}
 
 WORDS = {
+    "communications.step_not_written": "the step {step} has no letter: it is not a written "
+    "step (a call or a hand-over, done by a person); give --step with a written one: "
+    "{written}",
     "communications.no_template": "there is no {language} template for the step {step}: "
     "shipped languages are {languages}",
     "communications.unknown_language": "{language!r} is not a language we write in: use one of "
@@ -36,7 +39,8 @@ WORDS = {
     "(--currency)",
     "communications.no_step": "the {currency} case of {debtor} has not reached a step of the "
     "ladder yet: nothing is sent (give --step to see a step's message)",
-    "communications.nothing_open": "the {currency} case of {debtor} has nothing open to dun",
+    "communications.nothing_open": "the {currency} case of {debtor} has nothing overdue to dun "
+    "on that day (items not yet due are not demanded)",
     "interest.no_rate": "no rate is known for {day} in {series}.csv (it runs from {first} to "
     "{covers_until}): put a newer {series}.csv, in the shipped tables' format "
     "(docs/interest-rates.md), in {folder}",
@@ -274,7 +278,7 @@ LABELS = {
         "days": "Days overdue",
         "open": "Open",
         "interest": "Interest",
-        "fees": "Fees",
+        "fees": "Compensation and fees",
         "total": "Total",
         "total_due": "Total due",
         "reference": "Reference",
@@ -288,7 +292,7 @@ LABELS = {
         "days": "Tage überfällig",
         "open": "Offen",
         "interest": "Zinsen",
-        "fees": "Gebühren",
+        "fees": "Pauschale und Gebühren",
         "total": "Summe",
         "total_due": "Gesamtforderung",
         "reference": "Zeichen",
@@ -302,7 +306,7 @@ LABELS = {
         "days": "Jours de retard",
         "open": "Restant dû",
         "interest": "Intérêts",
-        "fees": "Frais",
+        "fees": "Indemnité et frais",
         "total": "Total",
         "total_due": "Total dû",
         "reference": "Référence",
@@ -316,7 +320,7 @@ LABELS = {
         "days": "逾期天数",
         "open": "未付金额",
         "interest": "利息",
-        "fees": "费用",
+        "fees": "补偿金及费用",
         "total": "合计",
         "total_due": "应付总额",
         "reference": "编号",
@@ -407,9 +411,16 @@ def letter_preview_words(subject: str, body: str) -> str:
 
 
 def interest_not_shown_words(refusal_words: str) -> str:
-    """A preview without interest and compensation, and why (the refusal in words): what
-    is missing is said, never a silent zero."""
-    return f"interest and compensation not shown: {refusal_words}\n"
+    """A letter whose interest is claimed without a figure, and why (the refusal in words):
+    what is missing is said, never a silent zero; the compensation and fees are still shown."""
+    return f"statutory interest claimed without a figure: {refusal_words}\n"
+
+
+def without_interest_words(count: int, refusal_words: str) -> str:
+    """How many queued messages claim their interest without a figure (a day past the rate
+    table), and what to do about it (the refusal names the file to put)."""
+    many = "message claims" if count == 1 else "messages claim"
+    return f"{count} queued {many} statutory interest without a figure: {refusal_words}\n"
 
 
 def sender_details_words(s: SenderDetails) -> str:
@@ -678,7 +689,8 @@ _CLAIM_EN = {
     "compensation": "Statutory compensation: {amount}",
     "no_periods": "no interest: not overdue, or no regime",
     "summary": "Claimed",
-    "open": "Open principal",
+    "open": "Open principal overdue",
+    "not_due": "Not yet due (not claimed)",
     "interest_total": "Interest to the day",
     "compensation_total": "Fixed compensation",
     "fees": "Fees",
@@ -823,7 +835,8 @@ def call_script_say(s: Any) -> str:
     if s.regime and (s.interest.amount or s.fees.amount):
         say_ += (
             f" The delay has cost {money_words(s.interest, cur)} in interest and "
-            f"{money_words(s.fees, cur)} in fees so far ({s.regime}); the interest keeps running."
+            f"{money_words(s.fees, cur)} in compensation for recovery costs and fees so far "
+            f"({s.regime}); the interest keeps running until payment."
         )
     say_ += (
         f" We need payment of {money_words(s.total, cur)} by {date_words(s.pay_by, cur)}."

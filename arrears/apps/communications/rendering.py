@@ -47,6 +47,11 @@ def shipped_text(step: str, language: str) -> str:
             "communications.unknown_language", language=language, languages=", ".join(LANGUAGES)
         )
     path = SHIPPED / language / f"{step}.txt"
+    if not any((SHIPPED / other / f"{step}.txt").exists() for other in LANGUAGES):
+        # no language writes it: the step is not a letter (a call, a hand-over to legal)
+        raise Refusal(
+            "communications.step_not_written", step=step, written=", ".join(shipped_steps("en"))
+        )
     if not path.exists():
         raise Refusal(
             "communications.no_template",
@@ -94,6 +99,8 @@ def context(
         "pay_by": d(letter.pay_by),
         "next_step": letter.next_step,
         "shows_cost": letter.shows_cost,
+        "claims_cost": letter.claims_cost,
+        "interest_unknown": letter.interest_unknown,
         "regime_name": letter.regime_name,
         "regime_source": letter.regime_source,
     }

@@ -8,13 +8,22 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, F, Max, Value
+from django.db.models.functions import Coalesce
 
 from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Case
 from arrears.apps.cases.selectors import holidays_for, strategies_for
 from arrears.apps.communications.models import OutboxMessage
 from arrears.apps.communications.presentation import LANGUAGES
-from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, Company, OpenItem
+from arrears.apps.ledger.models import (
+    DUNNABLE_KINDS,
+    Allocation,
+    Company,
+    ImportBatch,
+    ImportKind,
+    OpenItem,
+)
 from arrears.domain.access import Verb
 from arrears.domain.interest import Regime, rate_table_from_text, shipped_regimes, shipped_tables
 from arrears.domain.interest.rates import RateTable
@@ -65,6 +74,16 @@ def rate_tables() -> dict[str, RateTable]:
         table = rate_table_from_text(path.read_text(encoding="utf-8"), origin=str(path))
         tables[table.series] = table
     return tables
+
+
+def reductions_known_on(company: Company, as_of: date) -> date:
+    """The day arrears learned what the ERP reduced its items by other than a payment (a
+    credit note set against one): the latest items import up to `as_of`, else `as_of` (the
+    KPIs' day). Interest on that part stops from then (`interest.debt_on_open`)."""
+    at = ImportBatch.objects.filter(
+        company=company, kind=ImportKind.ITEMS, at__date__lte=as_of
+    ).aggregate(at=Max("at"))["at"]
+    return at.date() if at is not None else as_of
 
 
 def regime_for(company: Company) -> Regime | None:
@@ -188,18 +207,68 @@ def case_letter_preview(**asked: Any) -> tuple[CaseLetter, Refusal | None]:
     """`case_letter` for a preview: on a day beyond the rate tables, the letter without its
     interest and the refusal that says what is missing (never a silent zero)."""
     try:
-        return case_letter(**asked), None
+        found = case_letter(**asked)
+        return found, _rates_missing(found.letter)
     except Refusal as e:
         if e.code not in INTEREST_NOT_SHOWN:
             raise
         return case_letter(**asked, with_interest=False), e
 
 
+def messages_without_interest(*, company: Company) -> tuple[int, Refusal | None]:
+    """The company's queued letters and emails dated past its regime's rate table (they claim
+    their interest without a figure), and the refusal naming the table to put (or 0, None)."""
+    from arrears.apps.communications.models import OutboxMessage
+
+    regime = regime_for(company)
+    table = rate_tables().get(regime.series or "") if regime is not None else None
+    if table is None:
+        return 0, None
+    late = OutboxMessage.objects.filter(
+        company=company,
+        state=OutboxState.QUEUED.value,
+        channel__in=[Channel.LETTER.value, Channel.EMAIL.value],
+        run_on__gt=table.covers_until,
+    )
+    found = late.aggregate(n=Count("id"), day=Max("run_on"))
+    if not found["n"]:
+        return 0, None
+    return found["n"], Refusal(
+        "interest.no_rate",
+        series=table.series,
+        day=found["day"],
+        first=table.changes[0][0] if table.changes else None,
+        covers_until=table.covers_until,
+    )
+
+
+def _rates_missing(figures: Letter) -> Refusal | None:
+    """Why the letter claims its interest without a figure: the rate table ends before its
+    day (the refusal names the file to put), or None."""
+    table = rate_tables().get(figures.interest_missing or "")
+    if table is None:
+        return None
+    return Refusal(
+        "interest.no_rate",
+        series=table.series,
+        day=figures.as_of,
+        first=table.changes[0][0] if table.changes else None,
+        covers_until=table.covers_until,
+    )
+
+
 def _open_items(debtor_ids: list[int], currency: str | None = None) -> dict[Any, list[OpenItem]]:
-    """The dunnable open items of these debtors, by (debtor id, currency), oldest due first."""
-    rows = OpenItem.objects.filter(
-        debtor_id__in=debtor_ids, open_minor__gt=0, kind__in=DUNNABLE_KINDS
-    ).order_by("due_date", "number")
+    """The dunnable open items of these debtors, by (debtor id, currency), oldest due first,
+    each with `held_back_minor` and `accelerated_on` (which of them a message concerns is
+    `arrears.domain.letters.concerned`'s)."""
+    rows = (
+        OpenItem.objects.filter(debtor_id__in=debtor_ids, open_minor__gt=0, kind__in=DUNNABLE_KINDS)
+        .annotate(  # what the run holds back and when a defaulted plan made it due (`concerned`)
+            held_back_minor=Coalesce(F("desk_input__excluded_minor"), Value(0)),
+            accelerated_on=F("desk_input__accelerated_on"),
+        )
+        .order_by("due_date", "number")
+    )
     if currency:
         rows = rows.filter(currency=currency)
     out: dict[Any, list[OpenItem]] = {}
@@ -236,6 +305,7 @@ def _case_letter(
     debtor_code: str = "",
     reference_format: str | None = None,
     fees: tuple[dict[int, int], set[int]] | None = None,
+    known_on: date | None = None,
 ) -> CaseLetter:
     """The letter of `case` from what was read for many cases at once (the outbox's batch):
     `fees`, when given, is `fees_owed` of (at least) the case's items as of `as_of`."""
@@ -260,11 +330,11 @@ def _case_letter(
             payments=tuple(sorted(paid.get(i.pk, []))),
             fees=Money.from_minor(owed.get(i.pk, 0), i.currency),
             compensation_charged=i.pk in compensated,
+            held_back=Money.from_minor(getattr(i, "held_back_minor", 0), i.currency),
+            overdue_from=getattr(i, "accelerated_on", None),
         )
         for i in mine
     ]
-    if not lines:
-        raise Refusal("communications.nothing_open", debtor=debtor_code, currency=case.currency)
     language = language or (case.debtor.language if case.debtor.language in LANGUAGES else "en")
     figures = letter(
         step_code=code,
@@ -276,7 +346,11 @@ def _case_letter(
         consumer=case.debtor.consumer,
         tables=tables,
         holidays=holidays,
+        lead_days=max(0, -steps[index].min_days_past_due) if index < len(steps) else 0,
+        reductions_known_on=known_on or reductions_known_on(company, as_of),
     )
+    if not figures.lines:  # nothing overdue (or due within a courtesy reminder's lead)
+        raise Refusal("communications.nothing_open", debtor=debtor_code, currency=case.currency)
     return CaseLetter(
         figures,
         language,

@@ -22,7 +22,12 @@ from arrears.apps.communications.fees import compensation_settled, owed_fees_min
 from arrears.apps.communications.models import SenderDetails
 from arrears.apps.communications.pdf import Address
 from arrears.apps.communications.presentation import LANGUAGES, STATEMENT_LABELS
-from arrears.apps.communications.selectors import INTEREST_NOT_SHOWN, rate_tables, regime_for
+from arrears.apps.communications.selectors import (
+    INTEREST_NOT_SHOWN,
+    rate_tables,
+    reductions_known_on,
+    regime_for,
+)
 from arrears.apps.ledger.models import Allocation, Company, Debtor, OpenItem, Payment
 from arrears.domain.access import Verb
 from arrears.domain.interest.engine import Period
@@ -111,6 +116,7 @@ def statement_of(debtor: Debtor, company: Company, as_of: date) -> DebtorStateme
             regime=regime_for(company),
             tables=tables,
             consumer=debtor.consumer,
+            reductions_known_on=reductions_known_on(company, as_of),
         )
     except Refusal as e:
         if e.code not in INTEREST_NOT_SHOWN:
@@ -196,7 +202,11 @@ def statement_figures(s: DebtorStatement) -> dict[str, Any]:
             for p in st.payments
         ],
         "totals": [
-            {"currency": t.currency, **{k: _m(getattr(t, k)) for k in _TOTAL_MONEY}}
+            {
+                "currency": t.currency,
+                **{k: _m(getattr(t, k)) for k in _TOTAL_MONEY},
+                "not_yet_due": None if t.not_yet_due is None else _m(t.not_yet_due),
+            }
             for t in st.totals
         ],
         "debtor_code": s.debtor_code,
@@ -246,7 +256,12 @@ def statement_from_figures(f: Mapping[str, Any]) -> DebtorStatement:
         for p in f["payments"]
     )
     totals = tuple(
-        Totals(currency=t["currency"], **{k: _money(t[k]) for k in _TOTAL_MONEY})
+        Totals(
+            currency=t["currency"],
+            **{k: _money(t[k]) for k in _TOTAL_MONEY},
+            # (figures stored before the overdue part was kept: all of it, as then)
+            not_yet_due=_money(t["not_yet_due"]) if t.get("not_yet_due") else None,
+        )
         for t in f["totals"]
     )
     return DebtorStatement(

@@ -70,6 +70,8 @@ NAMES = frozenset(
         "pay_by",
         "next_step",
         "shows_cost",
+        "claims_cost",
+        "interest_unknown",
         "regime_name",
         "regime_source",
         "as_table",

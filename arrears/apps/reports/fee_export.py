@@ -29,11 +29,16 @@ from arrears.apps.accounts.access import require
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import ItemStep
 from arrears.apps.communications.models import Fee, FeeExport, InterestExported
-from arrears.apps.communications.selectors import _payments, rate_tables, regime_for
+from arrears.apps.communications.selectors import (
+    _payments,
+    rate_tables,
+    reductions_known_on,
+    regime_for,
+)
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.apps.reports.exports import decimal_of, text_cell
 from arrears.domain.access import Verb
-from arrears.domain.interest import Debt, accrue
+from arrears.domain.interest import accrue, debt_on_open
 from arrears.domain.refusal import Refusal
 from arrears.domain.text import neutralise
 
@@ -125,16 +130,15 @@ def fees_export(
             )
             paid = _payments(as_of, sorted({i.debtor_id for i in items}))
             tables = rate_tables()
+            known_on = reductions_known_on(company, as_of)
             for i in items:
                 consumer = i.debtor.consumer
                 if as_of <= i.due_date or not regime.covers(consumer=consumer):
                     continue  # a consumer under a business-only law owes none of its interest
-                debt = Debt(
-                    i.original_amount,
-                    i.due_date,
-                    tuple(sorted(paid.get(i.pk, []))),
-                    consumer=consumer,
-                )
+                debt = debt_on_open(
+                    i.original_amount, i.open_amount, i.due_date,
+                    tuple(paid.get(i.pk, [])), known_on, consumer=consumer,
+                )  # fmt: skip
                 to_date = accrue(debt, regime, as_of, tables).interest_owed.to_minor()
                 if to_date == before.get(i.pk, 0):
                     continue

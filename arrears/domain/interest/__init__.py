@@ -2,7 +2,7 @@
 configuration naming their legal source, and the engine that computes one debt's interest
 period by period."""
 
-from arrears.domain.interest.engine import Accrual, Debt, Period, accrue
+from arrears.domain.interest.engine import Accrual, Debt, Period, accrue, debt_on_open
 from arrears.domain.interest.rates import RateTable, rate_table_from_text, shipped_tables
 from arrears.domain.interest.regimes import (
     Compounding,
@@ -23,6 +23,7 @@ __all__ = [
     "RateTable",
     "Regime",
     "accrue",
+    "debt_on_open",
     "rate_table_from_text",
     "regimes_from_text",
     "shipped_regimes",

@@ -45,6 +45,28 @@ class Debt:
     contract_rate: Decimal | None = None  # percent a year, for the contract regime
 
 
+def debt_on_open(
+    amount: Money,
+    open_: Money,
+    due_on: date,
+    payments: tuple[tuple[date, Money], ...],
+    known_on: date,
+    *,
+    consumer: bool = False,
+) -> Debt:
+    """The debt whose interest a message, a statement, a claim or the fee export claims: the
+    amount as issued less the payments, and less what the ERP reduced it by otherwise (a
+    credit note set against it, an adjustment: the amount less the payments less what is
+    open), settled on `known_on`, the day arrears learned of it (the day its items file was
+    imported, as the KPIs count it; `kpi.cleared_without_payment`): interest stops on that
+    part from then, so it never runs on more than the open amount afterwards."""
+    paid = sum((m.amount for _, m in payments), Decimal(0))
+    reduced = amount.amount - paid - open_.amount
+    if reduced > 0:
+        payments = (*payments, (known_on, Money(reduced, amount.currency)))
+    return Debt(amount, due_on, tuple(sorted(payments)), consumer=consumer)
+
+
 @dataclass(frozen=True)
 class Period:
     first: date  # the first day bearing interest

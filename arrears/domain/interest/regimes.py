@@ -61,6 +61,13 @@ class Regime:
     day_count: int = 365
     compensation_currency: str | None = None
     compensation: tuple[Band, ...] = ()
+    source_business: str | None = None  # the provisions a letter to a business cites
+    source_consumer: str | None = None  # (the law's consumer paragraph differs: §288(1) BGB)
+
+    def source_for(self, *, consumer: bool) -> str:
+        """The legal source a letter cites for this debtor: the business or the consumer
+        provisions where the regime tells them apart, else its whole source."""
+        return (self.source_consumer if consumer else self.source_business) or self.source
 
     def covers(self, *, consumer: bool) -> bool:
         """Whether the regime sets a rate for this kind of debtor (most late-payment laws
@@ -102,6 +109,8 @@ _KEYS = {
     "day_count",
     "compensation_currency",
     "compensation",
+    "source_business",
+    "source_consumer",
 }
 
 
@@ -158,6 +167,8 @@ def regime_from_mapping(code: str, data: dict[str, Any]) -> Regime:
         day_count=day_count,
         compensation_currency=data.get("compensation_currency"),
         compensation=bands,
+        source_business=data.get("source_business"),
+        source_consumer=data.get("source_consumer"),
     )
 
 

@@ -56,7 +56,7 @@ def test_the_call_script_says_who_what_how_much_by_when_and_the_answers():
     for said in (
         "who: Anna Kunde (primary): +49 30 1234567 · anna@kunde.example",
         "1 invoice totalling €1,000.00 are overdue, the oldest by 11 days",
-        "€3.40 in interest and €40.00 in fees so far",
+        "€3.40 in interest and €40.00 in compensation for recovery costs and fees so far",
         "We need payment of €1,043.40 by 23 June 2025",  # 7 business days on
         "If it is not paid by then, firm demand follows.",
         CATALOGUE[Excuse.INVOICE_NOT_RECEIVED].heard + " (said before on this case)",
@@ -89,3 +89,11 @@ def test_another_collector_or_company_is_refused_the_script():
     for who in (w["carl"], w["olga"], sam):  # sales reads no notes: the excuses heard are
         with pytest.raises(NotAllowed):
             call_script(actor=who, case=case, as_of=CALL_DAY)
+
+
+def test_the_call_script_counts_only_the_invoices_overdue_on_the_day():
+    w = support.world()
+    factories.item(w["k1"], due=date(2025, 6, 20), amount=50_000, number="INV-LATER")
+    s = call_script(actor=w["cora"], case=at_the_call(w), as_of=CALL_DAY)
+    assert s.items == 1 and str(s.overdue.amount) == "1000.00"
+    assert "1 invoice totalling €1,000.00 are overdue" in s.say

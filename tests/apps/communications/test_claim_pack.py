@@ -99,3 +99,19 @@ def test_legal_may_make_a_claim_pack_and_a_collector_or_another_company_may_not(
             as_="olga",
         )  # fmt: skip
     assert not out.exists()
+
+
+def test_the_claim_pack_claims_only_what_is_overdue_on_its_day(tmp_path):
+    w = support.world()
+    factories.item(w["k1"], due=date(2025, 8, 15), amount=70_000, number="INV-LATER")
+    factories.run_as_admin(company=w["acme"], as_of=support.DAY1)
+    out = tmp_path / "k1.zip"
+    terminal.run("claim-pack", "K1", "--as-of", "2025-07-31", "--out", out, as_="maria")
+    claim = " ".join(
+        " ".join(p.extract_text().split())
+        for p in PdfReader(io.BytesIO(unzip(out)["claim.pdf"])).pages
+    )
+    # INV-1 as above: 8.95 + 8.72 interest and EUR 40; INV-LATER falls due on 15 August
+    assert "Open principal overdue €1,000.00" in claim
+    assert "Total claimed €1,057.67" in claim
+    assert "Not yet due (not claimed) €700.00" in claim

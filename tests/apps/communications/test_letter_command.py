@@ -59,7 +59,7 @@ def test_a_firm_demand_shows_each_item_with_interest_and_compensation_in_german(
     # INV-2 16 May - 30 Jun, 46 days x 1,500 x 11.27% / 365 = 21.305 -> 21.30; EUR 40 each
     assert "Subject: Mahnung: 2.619,83 €" in said  # 2,500 + 39.83 + 80
     assert (
-        "INV-1, fällig am 1. Mai 2025, 60 Tage überfällig: 1.000,00 €; Zinsen 18,53 €; Gebühren 40,00 €"
+        "INV-1, fällig am 1. Mai 2025, 60 Tage überfällig: 1.000,00 €; Zinsen 18,53 €; Pauschale und Gebühren 40,00 €"
         in said
     )
     assert "INV-2, fällig am 15. Mai 2025, 46 Tage überfällig: 1.500,00 €; Zinsen 21,30 €" in said
@@ -90,7 +90,9 @@ def test_a_debtor_without_a_case_is_refused_by_name(world):
     assert "NOPE has no case" in str(refused.value)
 
 
-def test_a_day_beyond_the_rate_table_shows_the_letter_without_interest_and_says_why(world):
+def test_a_day_beyond_the_rate_table_claims_interest_in_words_and_the_compensation_and_says_why(
+    world,
+):
     cora, _ = world
     err = io.StringIO()
     said = plain(
@@ -109,7 +111,10 @@ def test_a_day_beyond_the_rate_table_shows_the_letter_without_interest_and_says_
         and "de_base_rate.csv" in err.getvalue()
         and "rates" in err.getvalue()
     )
-    assert "Zinsen" not in said and "INV-1" in said  # no silent zero: the cost is left out
+    assert "statutory interest claimed without a figure" in err.getvalue()
+    # no silent zero: the interest is claimed in words, the § 288(5) EUR 40 still claimed
+    assert "Gesetzliche Verzugszinsen" in said and "INV-1" in said
+    assert "Pauschale und Gebühren: 80,00 €" in said  # EUR 40 for each of the two invoices
 
 
 def test_a_newer_rate_table_in_the_data_folder_is_used_without_a_code_change(

@@ -326,3 +326,15 @@ def test_a_failed_message_is_dated_by_its_runs_day_with_the_moment_it_failed(w, 
     assert m.action.done_on == support.DAY1
     event = CaseEvent.objects.get(case=m.case, reason__rule="message_failed")
     assert event.on == support.DAY1 and event.reason["at"][:4] != str(support.DAY1.year)
+
+
+def test_the_outbox_says_how_many_messages_lack_interest_figures_and_which_file_to_put():
+    import io as _io
+
+    w = support.world()
+    factories.run_as_admin(company=w["acme"], as_of=date(2026, 1, 12))  # past the DE table
+    err = _io.StringIO()
+    terminal.run("outbox", "list", "--company=acme", as_="admin", stderr=err)
+    said = err.getvalue()
+    assert "1 queued message claims statutory interest without a figure" in said, said
+    assert "de_base_rate.csv" in said

@@ -172,12 +172,12 @@ def test_a_message_that_cannot_be_rendered_fails_at_once_saying_why_and_the_work
     fine.refresh_from_db()
     # not retried until its attempts run out: a template cannot mend itself
     assert (
-        broken.state == "failed" and broken.attempts == 1 and "no en template" in broken.last_error
+        broken.state == "failed" and broken.attempts == 1 and "has no letter" in broken.last_error
     )
-    assert broken.action.status == "failed" and "no en template" in broken.action.note
+    assert broken.action.status == "failed" and "has no letter" in broken.action.note
     # shown on the case: its history says the message failed and why
     event = CaseEvent.objects.filter(case_id=broken.case_id, reason__rule="message_failed").get()
-    assert "no en template" in event.reason["error"]
+    assert "has no letter" in event.reason["error"]
     assert fine.state == "sent" and len(box.received) == 1
 
 

@@ -76,6 +76,7 @@ SAMPLE: dict[str, Any] = {
     "what": "promised_amount",
     "why": "below_our_offer",
     "write_off": 5,
+    "written": "courtesy, reminder",
     "to": "legal",
 }
 

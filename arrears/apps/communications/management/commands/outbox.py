@@ -6,8 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from arrears.apps.common.cli import PersonCommand, add_company_option
-from arrears.apps.communications.presentation import outbox_line
-from arrears.apps.communications.selectors import outbox_list, outbox_show
+from arrears.apps.communications.presentation import outbox_line, without_interest_words
+from arrears.apps.communications.selectors import (
+    messages_without_interest,
+    outbox_list,
+    outbox_show,
+)
 from arrears.apps.communications.services import (
     letters_print,
     outbox_mark_handled,
@@ -17,6 +21,7 @@ from arrears.apps.communications.services import (
     outbox_send,
 )
 from arrears.domain.outbox import OutboxState
+from arrears.words import say
 
 
 def message_id(text: str) -> int:
@@ -64,6 +69,9 @@ class Command(PersonCommand):
                 out.write(outbox_line(line) + "\n")
             if not lines:
                 out.write("no messages\n")
+            late, why = messages_without_interest(company=self.company_for(person, o))
+            if why is not None:  # loud: a letter without its interest figure is not silent
+                self.stderr.write(without_interest_words(late, say(why)))
         elif verb == "show":
             line = outbox_show(actor=person, message_id=o["id"])
             out.write(f"{outbox_line(line)}\nMessage-ID: {line.message_id}\n")
