@@ -158,6 +158,7 @@ def debtors_frame(
     frame = frame.with_columns(
         _by_country([c.code for c in COUNTRIES], pl.String()).alias("country"),
         _by_country([c.language for c in COUNTRIES], pl.String()).alias("language"),
+        pl.lit("business").alias("kind"),  # the demo's customers are firms (§9: B2B rates)
         rng.choose("risk", RISK_TIERS, pl.String(), group=pl.col("behaviour")).alias("risk_tier"),
         _owner(rng, collectors),
         _parent(rng, n),

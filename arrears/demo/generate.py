@@ -34,6 +34,7 @@ DEBTOR_COLUMNS = (
     "vat_number",
     "country",
     "language",
+    "kind",
     "address_line1",
     "address_line2",
     "postcode",
