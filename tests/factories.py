@@ -133,3 +133,19 @@ def items_read() -> QuerySet[OpenItem]:
 def item_read(item_: OpenItem) -> OpenItem:
     """`item_` fresh from the database, with what the desk's sweep holds for it."""
     return items_read().get(pk=item_.pk)
+
+
+def payable(debtor_: Debtor, number: str, due: date, minor: int) -> Any:
+    """What we owe `debtor_` as its customer (a supplier invoice, EUR, issued 1 September 2026)."""
+    from arrears.apps.ledger.models import Payable
+
+    return Payable.objects.create(
+        company=debtor_.company,
+        debtor=debtor_,
+        number=number,
+        issue_date=date(2026, 9, 1),
+        due_date=due,
+        currency="EUR",
+        original_minor=minor,
+        open_minor=minor,
+    )

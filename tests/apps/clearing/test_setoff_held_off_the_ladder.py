@@ -10,11 +10,11 @@ from datetime import date
 import pytest
 
 from arrears.apps.cases.selectors import run_items
-from arrears.apps.cases.services import strategies_install_defaults
 from arrears.apps.clearing.models import SetOff
 from arrears.apps.clearing.services import setoff_decide, setoff_propose
-from arrears.apps.ledger.models import Allocation, OpenItem, Payable, Payment
+from arrears.apps.ledger.models import Allocation, OpenItem, Payment
 from tests import factories
+from tests.apps.clearing.worlds import brick_world
 
 pytestmark = pytest.mark.django_db
 
@@ -22,37 +22,11 @@ AS_OF = date(2026, 11, 30)
 NEXT = date(2026, 12, 1)
 
 
-def payable(debtor, number, due, minor):
-    return Payable.objects.create(
-        company=debtor.company,
-        debtor=debtor,
-        number=number,
-        issue_date=date(2026, 9, 1),
-        due_date=due,
-        currency="EUR",
-        original_minor=minor,
-        open_minor=minor,
-    )
-
-
 @pytest.fixture
 def brick():
     """BRICK owes A 500 and B 300 (both due); we owe it S1 250 and S2 400: 650 is set off,
     all of A (500) and 150 of B. rival has its own BRICK, untouched."""
-    c = factories.company("acme")
-    strategies_install_defaults(actor=factories.admin(), company=c)
-    cora = factories.collector("cora", c)
-    factories.collector("olaf", c)
-    factories.credit_manager("maria", c)
-    d = factories.debtor(c, code="BRICK", name="Brick AG", owner=cora)
-    factories.item(d, number="A", due=date(2026, 10, 1), amount=500_00)
-    factories.item(d, number="B", due=date(2026, 11, 1), amount=300_00)
-    payable(d, "S1", date(2026, 12, 31), 250_00)
-    payable(d, "S2", date(2027, 1, 31), 400_00)
-    rival = factories.company("rival")
-    factories.credit_manager("rita", rival)
-    other = factories.debtor(rival, code="BRICK")
-    factories.item(other, number="A", due=date(2026, 10, 1), amount=999_00)
+    c, d, other = brick_world()
     return c
 
 

@@ -18,26 +18,13 @@ from arrears.apps.communications.models import OutboxMessage
 from arrears.apps.communications.outbox import message_pdf
 from arrears.apps.communications.rendering import check_tone
 from arrears.apps.communications.services import sender_set
-from arrears.apps.ledger.models import Contact, Debtor, Payable
+from arrears.apps.ledger.models import Contact, Debtor
 from arrears.domain.refusal import NotAllowed, Refusal
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 AS_OF = date(2026, 11, 30)
-
-
-def payable(debtor, number, due, minor):
-    return Payable.objects.create(
-        company=debtor.company,
-        debtor=debtor,
-        number=number,
-        issue_date=date(2026, 9, 1),
-        due_date=due,
-        currency="EUR",
-        original_minor=minor,
-        open_minor=minor,
-    )
 
 
 @pytest.fixture
@@ -71,8 +58,8 @@ def acme():
     factories.item(d, number="A", due=date(2026, 10, 1), amount=500_00)
     factories.item(d, number="B", due=date(2026, 11, 1), amount=300_00)
     factories.item(d, number="C", due=date(2026, 12, 20), amount=100_00)
-    payable(d, "S1", date(2026, 12, 31), 250_00)
-    payable(d, "S2", date(2027, 1, 31), 400_00)
+    factories.payable(d, "S1", date(2026, 12, 31), 250_00)
+    factories.payable(d, "S2", date(2027, 1, 31), 400_00)
     rival = factories.company("rival")
     factories.credit_manager("rita", rival)
     return c

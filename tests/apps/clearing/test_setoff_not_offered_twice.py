@@ -9,11 +9,11 @@ from datetime import date
 
 import pytest
 
-from arrears.apps.cases.services import strategies_install_defaults
 from arrears.apps.clearing.selectors import payables_held, setoff_proposals
 from arrears.apps.clearing.services import setoff_book, setoff_decide, setoff_export, setoff_propose
 from arrears.apps.ledger.models import OpenItem, Payable
 from tests import factories
+from tests.apps.clearing.worlds import brick_world
 
 pytestmark = pytest.mark.django_db
 
@@ -21,40 +21,17 @@ AS_OF = date(2026, 11, 30)
 NEXT = date(2026, 12, 1)
 
 
-def payable(debtor, number, due, minor):
-    return Payable.objects.create(
-        company=debtor.company,
-        debtor=debtor,
-        number=number,
-        issue_date=date(2026, 9, 1),
-        due_date=due,
-        currency="EUR",
-        original_minor=minor,
-        open_minor=minor,
-    )
-
-
 @pytest.fixture
 def brick(tmp_path):
     """BRICK owes A 500 and B 300 (both due); we owe it S1 250 and S2 400. The first set-off
     (650: all of A and 150 of B, all of S1 and S2) is approved, sent to the ERP and marked
     booked, but the ERP's files do not show it yet. rival has its own BRICK, untouched."""
-    c = factories.company("acme")
-    strategies_install_defaults(actor=factories.admin(), company=c)
-    cora = factories.collector("cora", c)
-    factories.collector("olaf", c)
-    maria = factories.credit_manager("maria", c)
-    d = factories.debtor(c, code="BRICK", name="Brick AG", owner=cora)
-    factories.item(d, number="A", due=date(2026, 10, 1), amount=500_00)
-    factories.item(d, number="B", due=date(2026, 11, 1), amount=300_00)
-    payable(d, "S1", date(2026, 12, 31), 250_00)
-    payable(d, "S2", date(2027, 1, 31), 400_00)
-    rival = factories.company("rival")
-    factories.credit_manager("rita", rival)
-    other = factories.debtor(rival, code="BRICK")
-    factories.item(other, number="A", due=date(2026, 10, 1), amount=999_00)
-    payable(other, "S1", date(2026, 10, 1), 999_00)
-    first = setoff_propose(actor=cora, company=c, debtor_code="BRICK", as_of=AS_OF)
+    c, d, other = brick_world()
+    maria = factories.credit_manager("maria")
+    factories.payable(other, "S1", date(2026, 10, 1), 999_00)
+    first = setoff_propose(
+        actor=factories.collector("cora"), company=c, debtor_code="BRICK", as_of=AS_OF
+    )
     assert first.amount_minor == 650_00
     setoff_decide(actor=maria, setoff_id=first.id, approve=True, on=AS_OF)
     setoff_export(actor=maria, company=c, path=tmp_path / "setoffs.csv", on=AS_OF)
@@ -80,13 +57,13 @@ def test_nothing_is_offered_again_while_the_erp_has_not_booked_the_first(brick, 
 def test_a_new_supplier_invoice_is_set_only_against_what_the_first_left(brick, run_between):
     if run_between:
         factories.run_as_admin(company=brick, as_of=AS_OF)
-    payable(OpenItem.objects.get(company=brick, number="A").debtor, "S3", AS_OF, 200_00)
+    factories.payable(OpenItem.objects.get(company=brick, number="A").debtor, "S3", AS_OF, 200_00)
     assert offered(brick) == [("B", "S3", 150_00)]  # not A again, nor S1 or S2
 
 
 def test_once_the_erp_s_files_show_it_booked_nothing_is_held_and_the_rest_is_offered(brick):
     debtor = OpenItem.objects.get(company=brick, number="A").debtor
-    payable(debtor, "S3", AS_OF, 200_00)
+    factories.payable(debtor, "S3", AS_OF, 200_00)
     OpenItem.objects.filter(company=brick, number="A").update(open_minor=0)
     OpenItem.objects.filter(company=brick, number="B").update(open_minor=150_00)
     Payable.objects.filter(company=brick, number__in=["S1", "S2"]).update(open_minor=0)
