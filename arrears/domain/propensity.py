@@ -14,10 +14,10 @@ recovered: open balance x probability. The worklist ranks by expected recovery.
   checked on); the model keeps its window, features and metrics;
 - `probabilities`: refuses a frame whose features are not the model's;
 - `evaluate`: AUC and Brier score on a held-out period;
-- `backtest`: on each day, a collector works the top `k` open items by a ranking; what those
-  items recovered within the horizon is summed per ranking (expected recovery, oldest first,
-  largest first, ...). It measures how well a ranking finds the money, not the effect of
-  working it.
+- `backtest`: on each day, a collector works the top `k` open cases (`by_case`: debtor and
+  currency) by a ranking; what their items recovered within the horizon is summed per
+  ranking (expected recovery, oldest first, largest first, the worklist's rule-based score).
+  It measures how well a ranking finds the money, not the effect of working it.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from arrears.domain.refusal import Refusal
-from arrears.domain.scoring import DEFAULT_RULE, ScoreRule, expected_recovery_expr
+from arrears.domain.scoring import CASE_KEY, DEFAULT_RULE, ScoreRule, expected_recovery_expr
 
 HORIZON = 30
 # The version of what `FEATURES` mean: a model trained on another set is refused, even where
@@ -394,16 +394,60 @@ def evaluate(model: Model, frame: pl.DataFrame) -> dict[str, float]:
     }
 
 
-def with_rule_score(frame: pl.DataFrame, rule: ScoreRule = DEFAULT_RULE) -> pl.DataFrame:
-    """The worklist's transparent rule (`scoring.expected_recovery`: the overdue balance
-    discounted by its age; no broken promise is known of a past day) as `rule_minor`, for the
-    backtest to compare with the learned expected recovery."""
-    overdue = pl.when(pl.col("dpd") >= 1).then(pl.col("open_minor")).otherwise(0)
-    return frame.with_columns(
-        rule_minor=expected_recovery_expr(
-            overdue.cast(pl.Int128), pl.col("dpd").clip(0).cast(pl.Int128), pl.lit(0), rule
-        ).cast(pl.Int64)
+def by_case(frame: pl.DataFrame, rule: ScoreRule = DEFAULT_RULE) -> pl.DataFrame:
+    """Per day and case (`scoring.CASE_KEY`: debtor and currency; the debtor alone when the
+    frame has no currency, as the backtest's one-currency ledger) of the open items, what
+    each ranking reads and what the case recovered:
+
+    - `expected_minor`: the sum over its items of open balance x probability (the items'
+      `expected_minor`, from `expected_recovery`; 0 where the frame has none);
+    - `dpd`: its most days past due (oldest first); `open_minor`: its open balance;
+    - `rule_minor`: the worklist's rule-based expected recovery of the case
+      (`scoring.case_figures`, `scoring.expected_recovery`): O, the open balance of its items
+      at least a day past due and not in a dispute open on the day; D, the days past due of
+      the oldest of those; B, the debtor's promises broken by the day (the worklist counts
+      them per item; no lateness: a past day has no action waiting);
+    - `recovered_minor`: what its items recovered within the horizon; `items`: how many."""
+    key = [c for c in CASE_KEY if c in frame.columns]
+    disputed = pl.col("disputed") == 1 if "disputed" in frame.columns else pl.lit(False)
+    broken = (
+        pl.col("debtor_promises_broken").fill_null(0)
+        if "debtor_promises_broken" in frame.columns
+        else pl.lit(0)
     )
+    expected = pl.col("expected_minor") if "expected_minor" in frame.columns else pl.lit(0)
+    counted = (pl.col("dpd") >= 1) & ~disputed & (pl.col("open_minor") > 0)
+    cases = (
+        frame.group_by(["as_of", *key])
+        .agg(
+            expected_minor=expected.sum().cast(pl.Int64),
+            dpd=pl.col("dpd").max(),
+            open_minor=pl.col("open_minor").sum(),
+            overdue=pl.col("open_minor").filter(counted).sum(),
+            days_overdue=pl.col("dpd").filter(counted).max(),
+            broken=broken.max(),
+            recovered_minor=pl.col("recovered_minor").sum(),
+            items=pl.len(),
+        )
+        .with_columns(
+            rule_minor=expected_recovery_expr(
+                pl.col("overdue").cast(pl.Int128),
+                pl.col("days_overdue").fill_null(0).cast(pl.Int128),
+                pl.col("broken").cast(pl.Int128),
+                rule,
+            ).cast(pl.Int64)
+        )
+    )
+    return cases.select(
+        "as_of",
+        *key,
+        "expected_minor",
+        "dpd",
+        "open_minor",
+        "rule_minor",
+        "recovered_minor",
+        "items",
+    ).sort(["as_of", *key])
 
 
 RANKINGS: Mapping[str, tuple[str, bool]] = {
@@ -415,14 +459,24 @@ WITH_RULE: Mapping[str, tuple[str, bool]] = {**RANKINGS, "rule-based score": ("r
 
 
 def backtest(
-    frame: pl.DataFrame, k: int, rankings: Mapping[str, tuple[str, bool]] = RANKINGS
+    frame: pl.DataFrame,
+    k: int,
+    rankings: Mapping[str, tuple[str, bool]] = RANKINGS,
+    rule: ScoreRule = DEFAULT_RULE,
 ) -> dict[str, int]:
-    """Per ranking, the amount recovered within the horizon by the top `k` items of each day
-    (ties broken by item id, so every ranking is deterministic)."""
+    """Per ranking, the amount recovered within the horizon by the items of the top `k`
+    cases of each day (`by_case` of the open items `frame`; ties broken by the case's key,
+    so every ranking is deterministic): a collector works cases, not items."""
+    cases = by_case(frame, rule)
+    key = [c for c in CASE_KEY if c in cases.columns]
     result = {}
     for name, (column, descending) in rankings.items():
         worked = (
-            frame.sort(["as_of", column, "item_id"], descending=[False, descending, False])
+            cases.sort(
+                ["as_of", column, *key],
+                descending=[False, descending, *(False for _ in key)],
+                nulls_last=True,
+            )
             .group_by("as_of", maintain_order=True)
             .head(k)
         )

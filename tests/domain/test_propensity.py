@@ -278,7 +278,7 @@ def test_ranking_by_expected_recovery_finds_more_money_than_oldest_or_largest_fi
     model, held_out = ibm
     scored = P.expected_recovery(model, held_out)
     for k in (5, 10, 20):
-        got = P.backtest(scored, k)
+        got = P.backtest(scored, k)  # the top k cases (debtors) a day
         assert got["expected recovery"] > got["oldest first"]
         assert got["expected recovery"] > got["largest first"]
 
@@ -290,17 +290,123 @@ def test_a_model_is_never_used_on_features_it_was_not_trained_on(ibm):
     assert refused.value.code == "propensity.features_differ"
 
 
-@given(
-    st.integers(min_value=0, max_value=10**15),
-    st.integers(min_value=-400, max_value=4000),
+DAY = D(2026, 6, 1)
+# One day, k = 1. Debtor a (EUR) owes five small items, one in a dispute; debtor b owes one
+# large item and broke a promise. Item by item, b's item comes first by expected recovery
+# (2,000 against 500), by size and by age, and it recovered nothing; case by case, a's five
+# items together beat it on all but age.
+CASE_ITEMS = pl.DataFrame(
+    {
+        "as_of": [DAY] * 6,
+        "item_id": [1, 2, 3, 4, 5, 6],
+        "debtor_id": ["a"] * 5 + ["b"],
+        "currency": ["EUR"] * 6,
+        "open_minor": [1_000] * 5 + [4_000],
+        "dpd": [10, 20, 30, 40, 50, 60],
+        "disputed": [0, 0, 0, 0, 1, 0],
+        "debtor_promises_broken": [0] * 5 + [1],
+        "expected_minor": [500] * 5 + [2_000],
+        "recovered_minor": [1_000, 1_000, 0, 500, 0, 0],
+    }
 )
-def test_the_backtests_rule_based_score_is_the_worklists_expected_recovery(open_minor, dpd):
-    from arrears.domain.scoring import DEFAULT_RULE, expected_recovery
 
-    frame = pl.DataFrame({"open_minor": [open_minor], "dpd": [dpd]})
-    got = P.with_rule_score(frame)["rule_minor"][0]
-    overdue = open_minor if dpd >= 1 else 0
-    assert got == expected_recovery(overdue, max(dpd, 0), 0, DEFAULT_RULE)
+
+def test_a_case_of_many_small_items_outranks_one_large_item():
+    cases = P.by_case(CASE_ITEMS).to_dicts()
+    a, b = cases
+    assert (a["debtor_id"], a["expected_minor"], a["dpd"], a["open_minor"]) == (
+        "a",
+        2_500,
+        50,
+        5_000,
+    )
+    assert (b["debtor_id"], b["expected_minor"], b["dpd"], b["open_minor"]) == (
+        "b",
+        2_000,
+        60,
+        4_000,
+    )
+    # the worklist's rule: a's disputed item is left out (O = 4,000, D = 40, B = 0);
+    # b: O = 4,000, D = 60, one broken promise
+    assert a["rule_minor"] == 4_000 * 90 // (130 * 1) == 2_769
+    assert b["rule_minor"] == 4_000 * 90 // (150 * 2) == 1_200
+    assert (a["recovered_minor"], a["items"], b["recovered_minor"]) == (2_500, 5, 0)
+    got = P.backtest(CASE_ITEMS, 1, P.WITH_RULE)
+    assert got == {
+        "expected recovery": 2_500,
+        "oldest first": 0,
+        "largest first": 2_500,
+        "rule-based score": 2_500,
+    }
+    # ranked item by item, the top item (b's) would have found nothing
+    top_item = CASE_ITEMS.sort("expected_minor", descending=True).head(1)
+    assert top_item["recovered_minor"].sum() == 0
+
+
+def test_a_debtor_owing_in_two_currencies_is_two_cases():
+    frame = CASE_ITEMS.with_columns(
+        currency=pl.when(pl.col("item_id") == 1).then(pl.lit("USD")).otherwise("currency")
+    )
+    cases = P.by_case(frame).select("debtor_id", "currency", "items").rows()
+    assert cases == [("a", "EUR", 4), ("a", "USD", 1), ("b", "EUR", 1)]
+    # without a currency (the backtest's one-currency ledger) the debtor is the case
+    assert P.by_case(frame.drop("currency")).height == 2
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([1, 2, 3]),  # debtor
+            st.integers(min_value=1, max_value=10**12),  # open
+            st.integers(min_value=-60, max_value=4000),  # dpd
+            st.booleans(),  # disputed
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.lists(st.integers(min_value=0, max_value=4), min_size=3, max_size=3),
+)
+def test_the_backtests_rule_based_score_is_the_worklists_for_the_case(rows, broken):
+    """Each case's `rule_minor` is what the worklist's `scoring.case_figures` and
+    `scoring.expected_recovery` make of its items (a disputed item excluded in full, the
+    debtor's broken promises as B)."""
+    from arrears.domain.scoring import DEFAULT_RULE, case_figures, expected_recovery
+
+    frame = pl.DataFrame(
+        [
+            (DAY, n, d, "EUR", o, dpd, int(disp), broken[d - 1], 0)
+            for n, (d, o, dpd, disp) in enumerate(rows)
+        ],
+        schema={
+            "as_of": pl.Date,
+            "item_id": pl.Int64,
+            "debtor_id": pl.Int64,
+            "currency": pl.String,
+            "open_minor": pl.Int64,
+            "dpd": pl.Int64,
+            "disputed": pl.Int8,
+            "debtor_promises_broken": pl.Int32,
+            "recovered_minor": pl.Int64,
+        },
+        orient="row",
+    )
+    got = dict(P.by_case(frame).select("debtor_id", "rule_minor").iter_rows())
+    items = frame.select(
+        "debtor_id",
+        "currency",
+        "open_minor",
+        due_date=pl.lit(DAY) - pl.duration(days=pl.col("dpd")),
+        excluded_minor=pl.when(pl.col("disputed") == 1).then(pl.col("open_minor")).otherwise(0),
+        broken_promises="debtor_promises_broken",
+    )
+    figures = case_figures(items, DAY)
+    want = {
+        r["debtor_id"]: expected_recovery(
+            r["overdue_minor"], r["days_overdue"] or 0, r["broken_promises"], DEFAULT_RULE
+        )
+        for r in figures.iter_rows(named=True)
+    }
+    assert got == want
 
 
 def test_drivers_predict_only_the_rows_a_median_would_move_and_say_the_same(ibm):

@@ -1,5 +1,5 @@
-"""Replaying the company's past days to see which ranking of the open items finds the money
-(`arrears backtest`, rules 3-4): the propensity model (`arrears.domain.propensity`) is trained
+"""Replaying the company's past days to see which ranking of the open cases (debtor and
+currency: the company's own) finds the money (`arrears backtest`, rules 3-4): the propensity model (`arrears.domain.propensity`) is trained
 on the days before a split and judged on the days after it, against oldest-first,
 largest-first and the worklist's rule-based score.
 
@@ -22,13 +22,13 @@ from arrears.domain.access import Verb
 from arrears.domain.refusal import Refusal
 
 EVERY = 7  # days between replayed days: a week of work between two looks at the list
-K = 20  # items a collector works a day
+K = 20  # cases a collector works a day
 
 
 @dataclass(frozen=True)
 class Backtest:
-    """What the replay found, per currency-free amounts in minor units of each item's own
-    currency (a backtest ranks items, it never adds currencies: see `currency`)."""
+    """What the replay found, amounts in minor units of the company's currency (a backtest
+    ranks the cases of that one currency, it never adds currencies: see `currency`)."""
 
     company: str
     currency: str  # the ledger's currency judged (the company's own)
@@ -38,13 +38,14 @@ class Backtest:
     every: int
     k: int
     train_rows: int
-    test_rows: int
+    test_rows: int  # item-days judged
+    test_cases: int  # case-days judged: what the rankings chose from
     test_days: int
     base_rate: float  # share of the judged items paid in full within the horizon
     auc: float
     brier: float
     brier_base: float  # the Brier score of always saying the base rate: the bar to beat
-    recovered: dict[str, int]  # ranking -> amount the top k recovered within the horizon
+    recovered: dict[str, int]  # ranking -> what the top k cases recovered within the horizon
 
 
 def backtest(
@@ -69,7 +70,7 @@ def backtest(
     test = frame.filter(pl.col("as_of") > split)
     if test.is_empty() or test["paid_within"].n_unique() < 2:
         raise Refusal("backtest.nothing_to_judge", split=split, last=days[-1])
-    judged = P.with_rule_score(P.expected_recovery(model, test))
+    judged = P.expected_recovery(model, test)
     metrics = P.evaluate(model, test)
     base = metrics["base_rate"]
     return Backtest(
@@ -82,12 +83,13 @@ def backtest(
         k=k,
         train_rows=frame.filter(pl.col("as_of") <= split).height,
         test_rows=test.height,
+        test_cases=test.select("as_of", "debtor_id").n_unique(),
         test_days=test["as_of"].n_unique(),
         base_rate=base,
         auc=metrics["auc"],
         brier=metrics["brier"],
         brier_base=base * (1 - base),
-        recovered=P.backtest(judged, k, P.WITH_RULE),
+        recovered=P.backtest(judged, k, P.WITH_RULE),  # by case: the debtor (one currency)
     )
 
 

@@ -411,19 +411,21 @@ WORDS = {
 
 def backtest_lines(result: BacktestResult) -> str:
     """The backtest as a person reads it: the window, how well the model ranks, and what each
-    ranking's top k recovered, with the lift of expected recovery over each other ranking."""
+    ranking's top k cases recovered, with the lift of expected recovery over each other
+    ranking (none over a ranking that found almost nothing: `_lift`)."""
     cur = result.currency
     ours = result.recovered["expected recovery"]
     lines = [
-        f"Backtest of {result.company} ({cur} items): the top {result.k} open items a day, "
+        f"Backtest of {result.company} ({cur} cases): the top {result.k} open cases a day, "
         f"every {result.every} days from {result.first} to {result.last}",
         f"trained on {result.train_rows:,} item-days up to {result.split}; judged on "
-        f"{result.test_rows:,} item-days over {result.test_days} days after it",
+        f"{result.test_rows:,} item-days ({result.test_cases:,} case-days) over "
+        f"{result.test_days} days after it",
         f"paid in full within 30 days: {result.base_rate:.1%} of the judged items; "
         f"model AUC {result.auc:.3f}, Brier {result.brier:.3f} "
         f"(always saying {result.base_rate:.1%}: {result.brier_base:.3f})",
         "",
-        "recovered within 30 days by the items each ranking put in the top "
+        "recovered within 30 days by the items of the cases each ranking put in the top "
         f"{result.k} (judged days only):",
     ]
     width = max(len(n) for n in result.recovered)
@@ -460,9 +462,20 @@ def propensity_model_lines(model: PropensityModel, company: str) -> str:
     )
 
 
+# A baseline that found less than this share of what expected recovery found has
+# degenerated (oldest first on a ledger whose oldest debts are never paid): a ratio over
+# almost nothing says nothing, so none is printed.
+DEGENERATE = Decimal("0.01")
+
+
 def _lift(ours: int, theirs: int) -> str:
     if theirs == 0:
-        return "(expected recovery: no baseline to compare)"
+        return "(recovers nothing: no ratio to compare)"
+    if Decimal(theirs) < DEGENERATE * ours:
+        return (
+            f"(recovers almost nothing: under {DEGENERATE:.0%} of what expected recovery "
+            "finds; no ratio to compare)"
+        )
     times = Decimal(ours) / Decimal(theirs)
     return f"(expected recovery finds {times.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,f} times as much)"
 

@@ -1,6 +1,7 @@
 """`arrears backtest`: on a ledger where some debtors pay and others never do, ranking by the
-learned expected recovery finds more money than oldest-first and largest-first; only a credit
-manager or an administrator runs it; bad settings are refused in words."""
+learned expected recovery of each case (debtor and currency) finds more money than
+oldest-first and largest-first; a baseline that finds almost nothing gets no ratio; only a
+credit manager or an administrator runs it; bad settings are refused in words."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ AS_OF = START + timedelta(weeks=WEEKS + 8)
 @pytest.fixture
 def acme():
     """Six debtors invoiced every week: three pay 10 days after the due date, three never
-    pay and owe larger invoices (so the largest and the oldest items are the ones that never
+    pay and owe larger invoices (so the largest and the oldest cases are the ones that never
     come in). rival, a second company, has a manager of its own."""
     c = factories.company("acme")
     cora = factories.collector("cora", c)
@@ -67,7 +68,8 @@ def test_expected_recovery_finds_more_than_oldest_and_largest_first(acme):
     found = result.recovered
     assert found["expected recovery"] > found["largest first"]
     assert found["expected recovery"] > found["oldest first"]
-    assert found["oldest first"] == 0  # the oldest items are the ones never paid
+    assert found["oldest first"] == 0  # the oldest cases are the ones never paid
+    assert found["largest first"] == 0  # and the largest
     assert result.auc > 0.9
     assert result.test_days > 0 and result.split < result.last
 
@@ -76,12 +78,23 @@ def test_the_command_prints_the_window_the_model_and_each_rankings_money(acme):
     out = terminal.run(
         "backtest", "--company", "acme", "--as-of", AS_OF.isoformat(), "--k", "3", as_="maria"
     )
-    assert out.startswith("Backtest of acme (EUR items): the top 3 open items a day, every 7")
+    assert out.startswith("Backtest of acme (EUR cases): the top 3 open cases a day, every 7")
+    assert "case-days)" in out
     for ranking in ("expected recovery", "oldest first", "largest first", "rule-based score"):
         assert f"  {ranking}" in out
     assert "model AUC" in out
     # the rankings that found nothing have no ratio to show, never a division by zero
-    assert "largest first      EUR             0.00  (expected recovery: no baseline" in out
+    assert "largest first      EUR             0.00  (recovers nothing: no ratio" in out
+    assert "oldest first       EUR             0.00  (recovers nothing: no ratio" in out
+
+
+def test_a_baseline_that_finds_almost_nothing_gets_no_absurd_ratio():
+    """The demo ledger's oldest-first found EUR 190 against expected recovery's EUR 22.0M: a
+    ratio of 115,789 says nothing; the line says the baseline found almost nothing."""
+    from arrears.apps.reports.presentation import _lift
+
+    assert _lift(22_000_000_00, 190_00).startswith("(recovers almost nothing: under 1%")
+    assert "times as much" in _lift(22_000_000_00, 11_700_000_00)
 
 
 @pytest.mark.parametrize("who", ["cora", "olaf"])

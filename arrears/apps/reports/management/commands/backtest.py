@@ -1,4 +1,4 @@
-"""`arrears backtest`: replay past days to see which ranking of the open items finds the
+"""`arrears backtest`: replay past days to see which ranking of the open cases finds the
 money: the learned expected recovery, oldest first, largest first, the rule-based score."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class Command(PersonCommand):
         parser.add_argument(
             "--every", type=count, default=EVERY, help=f"days between (default {EVERY})"
         )
-        parser.add_argument("--k", type=count, default=K, help=f"items worked a day (default {K})")
+        parser.add_argument("--k", type=count, default=K, help=f"cases worked a day (default {K})")
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
         company = self.company_for(person, o)
