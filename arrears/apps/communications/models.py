@@ -31,6 +31,16 @@ class SenderDetails(models.Model):
     bank = models.CharField(max_length=200, blank=True)
     # the payment reference: {debtor} (its code), {currency}, {case} (the case's number)
     reference_format = models.CharField(max_length=100, default="{debtor}-{currency}")
+    # the letterhead and the imprint a business letter carries (optional)
+    phone = models.CharField(max_length=50, blank=True, default="")
+    country = models.CharField(max_length=2, blank=True, default="", help_text="ISO code")
+    vat_id = models.CharField(max_length=32, blank=True, default="")
+    registration = models.CharField(
+        max_length=200, blank=True, default="", help_text="register court and number"
+    )
+    directors = models.CharField(
+        max_length=300, blank=True, default="", help_text="managing directors, where required"
+    )
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"

@@ -165,6 +165,39 @@ def payment_details(sender: SenderDetails, reference: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def sender_figures(sender: SenderDetails | None, company: Company) -> dict[str, Any]:
+    """The sender as a letter prints it: its name and address, its country (the sender
+    details', else the company's jurisdiction where that is a country) and the letterhead's
+    and imprint's details (phone, email, VAT id, registration, directors), those set only."""
+    if sender is None:
+        return {"name": company.name, "lines": []}
+    own = company.jurisdiction.upper()
+    country = sender.country or (own if len(own) == 2 and own.isalpha() and own != "EU" else "")
+    details = [
+        [k, v]
+        for k, v in (("phone", sender.phone), ("email", sender.email), ("vat_id", sender.vat_id),
+                     ("registration", sender.registration), ("directors", sender.directors))
+        if v
+    ]  # fmt: skip
+    return {
+        "name": sender.name,
+        "lines": [x for x in sender.address.splitlines() if x],
+        "country": country,
+        "details": details,
+    }
+
+
+def sender_address(f: dict[str, Any]) -> Address:
+    """The `Address` of `sender_figures` (figures stored before the letterhead have no
+    country and no details: printed as they were)."""
+    return Address(
+        f["name"],
+        tuple(f["lines"]),
+        country=f.get("country", ""),
+        details=tuple((k, v) for k, v in f.get("details", ())),
+    )
+
+
 def postal_lines(debtor: Any) -> tuple[str, ...]:
     town = " ".join(x for x in (debtor.postcode, debtor.city) if x)
     lines = (debtor.address_line1, debtor.address_line2, town, debtor.country)
@@ -186,7 +219,7 @@ def printed(m: OutboxMessage) -> PrintedLetter:
     return PrintedLetter(
         letter=letter_from_figures(f["letter"]),
         message=Message(m.language, m.subject, m.paper_body),
-        sender=Address(f["sender"]["name"], tuple(f["sender"]["lines"])),
+        sender=sender_address(f["sender"]),
         recipient=Address(f["recipient"]["name"], tuple(f["recipient"]["lines"])),
         reference=m.reference,
         payment_details=tuple(f["payment"]),
@@ -221,10 +254,9 @@ def preview_pdf(
     return letter_pdf(
         letter=found.letter,
         message=on_paper,
-        sender=Address(
-            sender.name if sender else found.company,
-            tuple(x for x in sender.address.splitlines() if x) if sender else (),
-        ),
+        sender=sender_address(sender_figures(sender, company))
+        if sender
+        else Address(found.company),
         recipient=Address(found.debtor, postal_lines(debtor)),
         reference=found.reference,
         payment_details=(payment_details(sender, found.reference) if sender else (found.company,)),
@@ -514,7 +546,7 @@ def decided_message(
         paper_body=made.paper_body,
         figures={
             "letter": letter_figures(made.letter),
-            "sender": {"name": sender.name, "lines": [x for x in sender.address.splitlines() if x]},
+            "sender": sender_figures(sender, company),
             "recipient": {"name": debtor.name, "lines": list(postal)},
             "payment": list(payment_details(sender, reference)),
             "from": sender.email,
@@ -699,10 +731,7 @@ def render_row(m: OutboxMessage, reads: Reads | None = None) -> str | None:
     m.subject, m.body, m.paper_body = email.subject, email.body, paper.body
     m.figures = {
         "letter": letter_figures(found.letter),
-        "sender": {
-            "name": name,
-            "lines": [x for x in (sender.address if sender else "").splitlines() if x],
-        },
+        "sender": sender_figures(sender, company),
         "recipient": recipient,
         "payment": list(payment_details(sender, m.reference)) if sender else [name],
         "from": sender.email if sender else "",

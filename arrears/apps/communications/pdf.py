@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -20,14 +21,25 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from arrears.apps.communications.presentation import (
     CLAIM_LABELS,
     LABELS,
+    LETTERHEAD_LABELS,
     STATEMENT_LABELS,
+    country_words,
     date_short_words,
     date_words,
+    iban_words,
     money_words,
 )
 from arrears.apps.communications.rendering import TABLE_MARK, Message
@@ -46,6 +58,84 @@ CJK_FONT_ENV = "ARREARS_CJK_FONT"  # a TrueType/OpenType CJK font to embed (e.g.
 class Address:
     name: str
     lines: tuple[str, ...] = ()
+    country: str = ""  # ISO code; a sender's, to leave a recipient's at home unprinted
+    # the letterhead's and imprint's (key, value): phone, email, vat_id, registration, directors
+    details: tuple[tuple[str, str], ...] = ()
+
+
+_CONTACT = ("phone", "email")  # in the letterhead; the rest in the imprint at each page's foot
+_COUNTRY = re.compile(r"[A-Z]{2}")
+_IMPRINT_SIZE = 7
+_WIDTH = 165 * mm - 12  # the text's width: A4 less the margins and the frame's padding
+
+
+class _Imprint(Flowable):  # type: ignore[misc]
+    """No space of its own: from here on, each page's foot carries these lines."""
+
+    def __init__(self, font: str, lines: tuple[str, ...]) -> None:
+        super().__init__()
+        self.font, self.lines = font, lines
+
+    def wrap(self, *_: Any) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._doctemplate.imprint = (self.font, self.lines)
+
+
+class _Document(SimpleDocTemplate):  # type: ignore[misc]
+    imprint: tuple[str, tuple[str, ...]] | None = None
+
+    def afterPage(self) -> None:
+        font, lines = self.imprint or ("", ())
+        if not lines:
+            return
+        c, left, width = self.canv, self.leftMargin, self.width
+        top = self.bottomMargin - 4 * mm
+        c.saveState()
+        c.setLineWidth(0.4)
+        c.line(left, top, left + width, top)
+        c.setFont(font, _IMPRINT_SIZE)
+        for n, line in enumerate(lines):
+            c.drawCentredString(left + width / 2, top - (n + 1) * (_IMPRINT_SIZE + 2.5), line)
+        c.restoreState()
+
+
+def _drawable(rows: list[list[str]]) -> list[list[str]]:
+    """A table's cells as the standard fonts draw them: the narrow no-break space French
+    groups thousands with has no glyph in Helvetica (a black box), a no-break space has."""
+    return [[c.replace("\u202f", "\u00a0") for c in row] for row in rows]
+
+
+def _imprint_lines(sender: Address, language: str) -> tuple[str, ...]:
+    """The imprint at the foot of each page: who the sender is in law (name and seat), then
+    its VAT id, its registration and its managing directors, where set."""
+    labels = LETTERHEAD_LABELS[language]
+    legal = [f"{labels[k]}: {v}" for k, v in sender.details if k not in _CONTACT]
+    if not legal:
+        return ()
+    return (" · ".join([sender.name, *sender.lines]), " · ".join(legal))
+
+
+def _recipient_lines(recipient: Address, sender_country: str, language: str) -> list[str]:
+    """The recipient's address lines, its country (the last line, an ISO code) named in the
+    letter's language and in capitals where it is not the sender's, left out where it is."""
+    lines = list(recipient.lines)
+    if lines and _COUNTRY.fullmatch(lines[-1]):
+        code = lines.pop()
+        if code != sender_country:
+            lines.append(country_words(code, language).upper())
+    return lines
+
+
+def _payment_words(parts: tuple[str, ...], reference: str) -> tuple[tuple[str, ...], str]:
+    """Where to pay (the IBAN in groups of four) and, apart, the payment reference."""
+    shown = tuple(
+        f"IBAN {iban_words(p[5:])}" if p.startswith("IBAN ") else p
+        for p in parts
+        if not (reference and p == reference)
+    )
+    return shown, reference if reference in parts else ""
 
 
 def _fonts(language: str) -> tuple[str, str]:
@@ -111,8 +201,10 @@ def letters_pdf(letters: list[PrintedLetter]) -> bytes:
         if one.statement is not None:
             story += [PageBreak(), *_statement_story(one.statement)]
     first = letters[0]
+    footed = any(_imprint_lines(one.sender, one.message.language) for one in letters)
     return _build(story, first.message.subject if len(letters) == 1 else f"{len(letters)} letters",
-                  first.sender.name, first.message.language)  # fmt: skip
+                  first.sender.name, first.message.language,
+                  bottom=32 * mm if footed else 20 * mm)  # fmt: skip
 
 
 def statement_pdf(s: DebtorStatement) -> bytes:
@@ -121,15 +213,17 @@ def statement_pdf(s: DebtorStatement) -> bytes:
     return _build(_statement_story(s), title, s.sender.name, s.language)
 
 
-def _build(story: list[Any], title: str, author: str, language: str) -> bytes:
+def _build(
+    story: list[Any], title: str, author: str, language: str, *, bottom: float = 20 * mm
+) -> bytes:
     out = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = _Document(
         out,
         pagesize=A4,
         leftMargin=25 * mm,
         rightMargin=20 * mm,
         topMargin=20 * mm,
-        bottomMargin=20 * mm,
+        bottomMargin=bottom,
         title=title,
         author=author,
         lang=language,
@@ -153,10 +247,35 @@ def _story(one: PrintedLetter) -> list[Any]:
     def para(text: str, style: ParagraphStyle = body) -> Paragraph:
         return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
+    head = LETTERHEAD_LABELS[language]
+    contact = [*sender.lines, *(f"{head[k]}: {v}" for k, v in sender.details if k in _CONTACT)]
+    letterhead = Table(
+        [[para(sender.name, ParagraphStyle("name", parent=strong, fontSize=15, leading=18)),
+          para("\n".join(contact), ParagraphStyle("contact", parent=small, alignment=TA_RIGHT))]],
+        colWidths=[_WIDTH * 0.55, _WIDTH * 0.45],
+        hAlign="LEFT",
+    )  # fmt: skip
+    letterhead.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.6, colors.black),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     story: list[Any] = [
-        para(" · ".join([sender.name, *sender.lines]), small),
-        Spacer(1, 8 * mm),
-        para("\n".join([recipient.name, *recipient.lines])),
+        _Imprint(regular, _imprint_lines(sender, language)),
+        letterhead,
+        Spacer(1, 10 * mm),
+        para(
+            " · ".join([sender.name, *sender.lines]),
+            ParagraphStyle("back", parent=small, fontSize=6.5),
+        ),
+        Spacer(1, 2 * mm),
+        para("\n".join([recipient.name, *_recipient_lines(recipient, sender.country, language)])),
         Spacer(1, 6 * mm),
         para(f"{labels['date']}: {date_words(letter.as_of, language)}", right),
         para(f"{labels['reference']}: {reference}", right),
@@ -173,11 +292,14 @@ def _story(one: PrintedLetter) -> list[Any]:
         if chunk.strip():
             story.append(para(chunk.strip()))
     if letter.lines:  # a letter listing no items (a set-off's) asks for no payment
+        pay_to, pay_reference = _payment_words(payment_details, reference)
         story += [
             Spacer(1, 4 * mm),
-            para(f"{labels['pay_to']}: " + " · ".join(payment_details), small),
-            para(f"{labels['pay_by']}: {date_words(letter.pay_by, language)}", small),
+            para(f"{labels['pay_to']}: " + " · ".join(pay_to), small),
         ]
+        if pay_reference:
+            story.append(para(f"{head['payment_reference']}: {pay_reference}", small))
+        story.append(para(f"{labels['pay_by']}: {date_words(letter.pay_by, language)}", small))
     return story
 
 
@@ -208,7 +330,7 @@ def _items_table(letter: Letter, language: str, regular: str, bold: str) -> Tabl
             money_words(letter.total_due, language),
         ]
     rows.append(totals)
-    table = Table(rows, repeatRows=1, hAlign="LEFT")
+    table = Table(_drawable(rows), repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -320,7 +442,7 @@ def _grid(
     total: bool = True,
     header: bool = True,
 ) -> Table:
-    table = Table(rows, repeatRows=1, hAlign="LEFT")
+    table = Table(_drawable(rows), repeatRows=1, hAlign="LEFT")
     style = [
         ("FONT", (0, 0), (-1, -1), regular, size),
         ("ALIGN", (numbers_from, 0), (numbers_to, -1), "RIGHT"),

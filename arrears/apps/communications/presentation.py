@@ -93,6 +93,7 @@ WORDS = {
     "sender.incomplete": "the sender's {missing} is missing: a letter needs it",
     "sender.bad_email": "{email!r} is not an email address",
     "sender.no_account": "give the account to pay to: --iban (and --bic), or --account",
+    "sender.bad_country": "{country!r} is not a country code (two letters, e.g. DE, GB)",
     "limitation.no_rule": "no limitation rule is known for {jurisdiction}: known are {known}",
     "limitation.lead_days": "{days} days: legal is asked between 1 and {most} days before a "
     "claim becomes time-barred",
@@ -427,7 +428,16 @@ def sender_details_words(s: SenderDetails) -> str:
     """A company's sender details: name, email and address; where to pay; the reference."""
     address = " · ".join(s.address.splitlines())
     account = " ".join(x for x in (s.iban, s.bic, s.account, s.bank) if x)
-    return f"{s.name} <{s.email}>, {address}\npay to: {account}\nreference: {s.reference_format}\n"
+    imprint = " · ".join(
+        f"{k}: {v}"
+        for k, v in (("phone", s.phone), ("country", s.country), ("VAT id", s.vat_id),
+                     ("registration", s.registration), ("directors", s.directors))
+        if v
+    )  # fmt: skip
+    return (
+        f"{s.name} <{s.email}>, {address}\npay to: {account}\nreference: {s.reference_format}\n"
+        + (f"imprint: {imprint}\n" if imprint else "")
+    )
 
 
 # --- a credit manager's own templates and tone phrases (`template_settings`) -----------------
@@ -849,3 +859,53 @@ def call_script_say(s: Any) -> str:
 
 def call_script_heading(is_call: bool) -> str:
     return "call script:" if is_call else "call script (the pending action is not a call):"
+
+
+# --- the letterhead and the imprint of a letter (`pdf`) ---------------------------------------
+
+LETTERHEAD_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "phone": "Phone",
+        "email": "Email",
+        "vat_id": "VAT no.",
+        "registration": "Registered",
+        "directors": "Directors",
+        "payment_reference": "Payment reference",
+    },
+    "de": {
+        "phone": "Telefon",
+        "email": "E-Mail",
+        "vat_id": "USt-IdNr.",
+        "registration": "Registergericht",
+        "directors": "Geschäftsführung",
+        "payment_reference": "Verwendungszweck",
+    },
+    "fr": {
+        "phone": "Tél.",
+        "email": "E-mail",
+        "vat_id": "N° TVA",
+        "registration": "Immatriculation",
+        "directors": "Dirigeants",
+        "payment_reference": "Référence du paiement",
+    },
+    "zh": {
+        "phone": "电话",
+        "email": "电子邮件",
+        "vat_id": "税号",
+        "registration": "注册登记",
+        "directors": "法定代表人",
+        "payment_reference": "付款备注",
+    },
+}
+
+
+def country_words(code: str, language: str) -> str:
+    """The country `code` (ISO, e.g. "GB") named in `language` ("Vereinigtes Königreich");
+    the code itself where Babel does not know it."""
+    return str(Locale.parse(language).territories.get(code.upper(), code))
+
+
+def iban_words(iban: str) -> str:
+    """An IBAN as printed: in groups of four ("DE02 1203 0000 ...")."""
+    flat = "".join(iban.split()).upper()
+    return " ".join(flat[i : i + 4] for i in range(0, len(flat), 4))

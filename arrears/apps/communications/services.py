@@ -10,6 +10,7 @@ collector for a collector's letter, a credit manager any) confirms it sent or ha
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -54,6 +55,11 @@ def sender_set(
     account: str = "",
     bank: str = "",
     reference_format: str = "{debtor}-{currency}",
+    phone: str = "",
+    country: str = "",
+    vat_id: str = "",
+    registration: str = "",
+    directors: str = "",
 ) -> SenderDetails:
     """Set who the company's letters come from and how to pay (an administrator). Bad input
     is refused, changing nothing; setting the same again changes nothing."""
@@ -66,6 +72,11 @@ def sender_set(
         "account": account.strip(),
         "bank": bank.strip(),
         "reference_format": reference_check(reference_format),
+        "phone": phone.strip(),
+        "country": country.strip().upper(),
+        "vat_id": vat_id.strip(),
+        "registration": registration.strip(),
+        "directors": directors.strip(),
     }
     if not values["name"] or not values["address"].strip():
         raise Refusal("sender.incomplete", missing="name" if not values["name"] else "address")
@@ -73,6 +84,8 @@ def sender_set(
         raise Refusal("sender.bad_email", email=email)
     if not (values["iban"] or values["account"]):
         raise Refusal("sender.no_account")
+    if values["country"] and not re.fullmatch(r"[A-Z]{2}", values["country"]):
+        raise Refusal("sender.bad_country", country=country)
     with transaction.atomic():
         Company.objects.select_for_update().get(pk=company.pk)
         require(actor, Verb.ADMINISTER, company_id=company.pk, what="set the sender details")

@@ -165,7 +165,7 @@ def test_the_letter_pdf_shows_the_sender_the_debtors_address_and_the_account_to_
         "Werkstr. 5",
         "Hauptstr. 1",
         "10115 Berlin",
-        "IBAN DE89370400440532013000",
+        "IBAN DE89 3704 0044 0532 0130 00",
         "R-K1",
     ):
         assert shown in text, shown

@@ -85,7 +85,7 @@ def test_the_letter_pdf_names_the_sender_the_address_and_where_to_pay(w, tmp_pat
     path = tmp_path / "m.pdf"
     path.write_bytes(message_pdf(m))
     text = "".join(p.extract_text() for p in PdfReader(path).pages)
-    for shown in ("Werkstr. 5", "Hauptstr. 1", "10115 Berlin", "DE89370400440532013000"):
+    for shown in ("Werkstr. 5", "Hauptstr. 1", "10115 Berlin", "DE89 3704 0044 0532 0130 00"):
         assert shown in text, shown
     assert "COBADEFFXXX" in text and "K1-EUR" in text
 

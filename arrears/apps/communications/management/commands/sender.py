@@ -28,6 +28,11 @@ class Command(PersonCommand):
         put.add_argument(
             "--reference", default="{debtor}-{currency}", help="{debtor}, {currency}, {case}"
         )
+        put.add_argument("--phone", default="", help="printed in the letterhead")
+        put.add_argument("--country", default="", help="the sender's country code, e.g. DE")
+        put.add_argument("--vat-id", default="", help="printed in the imprint")
+        put.add_argument("--registration", default="", help="register court and number")
+        put.add_argument("--directors", default="", help="managing directors, where required")
         show = sub.add_parser("show")
         for p in (put, show):
             add_company_option(p)
@@ -49,6 +54,11 @@ class Command(PersonCommand):
                 account=o["account"],
                 bank=o["bank"],
                 reference_format=o["reference"],
+                phone=o["phone"],
+                country=o["country"],
+                vat_id=o["vat_id"],
+                registration=o["registration"],
+                directors=o["directors"],
             )
         if s is None:  # names the terminal command that sets them: the terminal's words
             self.stdout.write(f"{company.code} has no sender details: `arrears sender set`\n")
