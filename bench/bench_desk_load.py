@@ -1,7 +1,7 @@
 """Load the web desk as 20 signed-in collectors would, and print each page's p50/p95/p99.
 
     .venv/bin/python -m bench.bench_desk_load [--items N] [--users 20] [--seconds 60]
-        [--workers 3] [--again] [--pages worklist,case,approvals] [--prepare-only]
+        [--workers 3] [--think S] [--again] [--pages worklist,case,approvals] [--prepare-only]
 
 Needs the `bench` extra (`pip install -e '.[dev,bench]'`: gunicorn and locust) and the
 database `bench_import` left (PostgreSQL when DATABASE_URL points at a server: the issue's
@@ -169,6 +169,12 @@ def main() -> None:
     parser.add_argument("--again", action="store_true", help="reuse the prepared copy")
     parser.add_argument("--pages", default="worklist,case,approvals")
     parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds each person reads a page before the next (0: without pause)",
+    )
+    parser.add_argument(
         "--prepare-only", action="store_true", help="prepare the copy, load nothing"
     )
     o = parser.parse_args()
@@ -238,7 +244,11 @@ def main() -> None:
         load1 = os.getloadavg()[0]
         cpu0 = _cpu(server.pid)
         prefix = OUT / "desk-load"
-        locust_env = {**env, "ARREARS_DESK_LOAD_PLAN": str(plan_path)}
+        locust_env = {
+            **env,
+            "ARREARS_DESK_LOAD_PLAN": str(plan_path),
+            "ARREARS_DESK_THINK": str(o.think),
+        }
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(
             [
@@ -283,7 +293,8 @@ def _report(
         rows = list(csv.DictReader(f))
     print(
         f"-- desk under load ({db_tag()}, {o.items:,} items, {o.users} users, {o.seconds} s, "
-        f"{o.workers} gunicorn workers; load average {load1:.1f} -> {load2:.1f})"
+        f"{o.workers} gunicorn workers, {o.think:g} s to read a page; "
+        f"load average {load1:.1f} -> {load2:.1f})"
     )
     print(f"{'page':<28} {'requests':>8} {'fails':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
     record = []
@@ -305,6 +316,7 @@ def _report(
         "users": o.users,
         "workers": o.workers,
         "seconds": o.seconds,
+        "think": o.think,
         "load": [load1, load2],
         "cpu_server": cpu_server,
         "cpu_locust": cpu_locust,

@@ -22,11 +22,14 @@ PLAN: dict[str, Any] = json.loads(open(os.environ["ARREARS_DESK_LOAD_PLAN"]).rea
 PEOPLE = itertools.cycle(sorted(PLAN["cases"]))
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SIGNED_IN: list[str] = []
+THINK = float(os.environ.get("ARREARS_DESK_THINK", "0"))
 MANAGER_TAKEN: list[str] = []
 
 
 class Collector(HttpUser):
-    wait_time = staticmethod(lambda: 0)  # a page, then the next, without pause
+    # ARREARS_DESK_THINK seconds (0: a page, then the next, without pause): a person reads a
+    # page before the next click; each pause is drawn between half and one and a half times it
+    wait_time = staticmethod(lambda: THINK * random.uniform(0.5, 1.5))
 
     def on_start(self) -> None:
         if PLAN.get("manager") and not MANAGER_TAKEN:
