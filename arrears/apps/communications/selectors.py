@@ -44,8 +44,9 @@ from arrears.domain.money import Money
 from arrears.domain.outbox import OutboxState
 from arrears.domain.refusal import Refusal
 
-# A letter, statement or script on a day (or for a debtor) the regime gives no rate for is
-# made without its interest and says why, never with a silent zero: these refusals.
+# A letter, statement or script on a day (or for a debtor) the regime gives no rate for (a
+# contract regime without a rate stated, the debtor's or the company's) is made without its
+# interest and says why, never with a silent zero: these refusals.
 INTEREST_NOT_SHOWN = ("interest.no_rate", "interest.not_for_debtor", "interest.no_contract_rate")
 
 # The late-interest regime a company's jurisdiction applies (Company.jurisdiction).

@@ -40,7 +40,7 @@ from arrears.apps.communications.selectors import (
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.apps.reports.exports import decimal_of, text_cell
 from arrears.domain.access import Verb
-from arrears.domain.interest import accrue, debt_on_open
+from arrears.domain.interest import Fixing, accrue, debt_on_open
 from arrears.domain.refusal import Refusal
 from arrears.domain.text import neutralise
 
@@ -138,6 +138,8 @@ def fees_export(
                 charged = regime_for_debtor(company, i.debtor, terms)
                 regime = charged.regime
                 assert regime is not None  # the company's is, and a debtor's follows from it
+                if regime.fixing is Fixing.CONTRACT and charged.contract is None:
+                    continue  # no rate stated: its letters claim none (and say it is missing)
                 if as_of <= i.due_date or not regime.covers(consumer=consumer):
                     continue  # a consumer under a business-only law owes none of its interest
                 debt = debt_on_open(

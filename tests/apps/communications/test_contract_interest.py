@@ -8,11 +8,13 @@ of the company sets the terms (audited); bad values are refused and write nothin
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from pypdf import PdfReader
 
 from arrears.apps.accounts.models import AuditEvent
 from arrears.apps.cases.services import strategies_install_defaults
@@ -157,3 +159,18 @@ def test_the_same_terms_again_change_nothing(w):
     assert AuditEvent.objects.filter(action="interest.terms_set").count() == 1
     shown = terminal.run("interest", "show", as_="cora")  # anyone of the company reads them
     assert "default contractual rate: the contractual 1.5% a month" in shown
+
+
+def test_the_claim_pack_states_the_contractual_rate_and_the_day_interest_is_calculated_to(
+    w, tmp_path
+):
+    terminal.run("interest", "set", "--regime", "contract", as_="maria")
+    terminal.run("run", "--company=acme", f"--as-of={DAY}")
+    out = tmp_path / "k1.zip"
+    terminal.run("claim-pack", "K1", f"--as-of={DAY}", "--out", out, as_="maria")
+    with zipfile.ZipFile(out) as z:
+        pdf = PdfReader(io.BytesIO(z.read("claim.pdf")))
+    claim = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    # 1% a month = 12% a year; EUR 1,000.00, 2 May - 30 June, 60 days: 19.73
+    assert "Interest to 30 June 2025 at the contractual 1% a month." in claim
+    assert "02/05/2025 30/06/2025 60 €1,000.00 12 €19.73" in claim

@@ -106,3 +106,11 @@ def test_the_french_texts_put_a_narrow_no_break_space_before_colons_and_semicolo
             outside_tags = re.sub(r"{[%{].*?[%}]}", "", part)
             assert not re.search(r"[^\u202f\n][:;!?](\s|$)", outside_tags), path.name
     assert "\u202f: " in words("final_notice", "fr")
+
+
+def test_a_stored_letter_states_the_same_rates_when_it_is_printed_again():
+    from arrears.apps.communications.outbox import letter_figures, letter_from_figures
+
+    monthly = ContractRate(Decimal("1.5"), Per.MONTH)
+    for got in (the_letter("reminder"), the_letter("reminder", "contract", monthly)):
+        assert got.rates and letter_from_figures(letter_figures(got)) == got
