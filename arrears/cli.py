@@ -49,7 +49,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "template",
         "tone",
     ),
-    "fees and limitation": ("fee", "acknowledge", "limitation"),
+    "fees and limitation": ("fee", "acknowledge", "limitation", "interest"),
     "clearing": ("setoff", "clear"),
     "reports": ("worklist", "ageing", "kpis", "backtest", "propensity", "fees"),
 }

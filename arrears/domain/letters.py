@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from arrears.domain.dates import add_business_days
-from arrears.domain.interest import Regime, accrue, debt_on_open
+from arrears.domain.interest import ContractRate, RateUsed, Regime, accrue, debt_on_open, rates_used
+from arrears.domain.interest.engine import Period
 from arrears.domain.interest.rates import RateTable
 from arrears.domain.money import Money
 from arrears.domain.refusal import Refusal
@@ -86,6 +87,12 @@ class Letter:
     regime_source: str | None
     interest_known: bool = True  # False: no regime was given (its rates unknown for the days)
     interest_missing: str | None = None  # the rate table that ends before the day (its series)
+    rates: tuple[RateUsed, ...] = ()  # the rates the interest was charged at, each once
+
+    @property
+    def interest_to(self) -> date:
+        """The day interest is calculated to, and including: the letter's day."""
+        return self.as_of
 
     @property
     def shows_cost(self) -> bool:
@@ -143,18 +150,25 @@ def letter(
     pay_within: int = PAY_WITHIN_BUSINESS_DAYS,
     lead_days: int = 0,
     reductions_known_on: date | None = None,
+    contract: ContractRate | None = None,
 ) -> Letter:
     """The figures of one message about one case on `as_of` (lines in due-date order): only
-    the items it concerns (`concerned`), never those not yet due (nor a held-back part)."""
+    the items it concerns (`concerned`), never those not yet due (nor a held-back part).
+    `regime` is the one the debtor's debts are charged under (`applied_regime`); `contract`
+    the debtor's contractual rate (or the company's), which a contract regime charges."""
     currency = lines[0].open.currency if lines else "EUR"
     zero = Money.from_minor(0, currency)
     shown = []
     missing: str | None = None
+    periods: list[Period] = []
     for line in sorted(concerned(lines, as_of, lead_days), key=lambda x: (x.due_on, x.number)):
         interest, fees = zero, line.fees or zero
         if regime is not None and as_of > line.due_on:
             try:
-                interest = _interest(line, regime, as_of, consumer, tables, reductions_known_on)
+                interest, used = _interest(
+                    line, regime, as_of, consumer, tables, reductions_known_on, contract
+                )
+                periods.extend(used)
             except Refusal as e:
                 if e.code != "interest.no_rate":
                     raise
@@ -189,6 +203,9 @@ def letter(
         regime_source=None if regime is None else regime.source_for(consumer=consumer),
         interest_known=regime is not None and missing is None,
         interest_missing=missing,
+        rates=()
+        if regime is None
+        else rates_used(regime, periods, consumer=consumer, contract=contract),
     )
 
 
@@ -199,9 +216,10 @@ def _interest(
     consumer: bool,
     tables: Mapping[str, RateTable] | None,
     reductions_known_on: date | None,
-) -> Money:
-    """The interest owed on the item's dunned part to `as_of` (refused past the rate table):
-    the held-back part bears no interest a letter demands."""
+    contract: ContractRate | None,
+) -> tuple[Money, tuple[Period, ...]]:
+    """The interest owed on the item's dunned part to `as_of` (refused past the rate table),
+    and its rate periods: the held-back part bears no interest a letter demands."""
     zero = Money.from_minor(0, line.open.currency)
     debt = debt_on_open(
         line.amount - (line.held_back or zero),
@@ -210,5 +228,7 @@ def _interest(
         line.payments,
         min(reductions_known_on or as_of, as_of),
         consumer=consumer,
+        contract_rate=None if contract is None else contract.yearly,
     )
-    return accrue(debt, regime, as_of, dict(tables or {})).interest_owed
+    accrual = accrue(debt, regime, as_of, dict(tables or {}))
+    return accrual.interest_owed, accrual.periods

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from arrears.domain.interest import Regime, accrue, debt_on_open
+from arrears.domain.interest import ContractRate, RateUsed, Regime, accrue, debt_on_open, rates_used
 from arrears.domain.interest.engine import Period
 from arrears.domain.interest.rates import RateTable
 from arrears.domain.money import Money
@@ -101,6 +101,7 @@ class Statement:
     regime_name: str | None
     regime_source: str | None
     interest_known: bool  # False: no regime, or its rates unknown for the day (said, never 0)
+    rates: tuple[RateUsed, ...] = ()  # the rates the interest was charged at, each once
 
 
 def statement(
@@ -112,8 +113,11 @@ def statement(
     tables: Mapping[str, RateTable] | None = None,
     consumer: bool = False,
     reductions_known_on: date | None = None,
+    contract: ContractRate | None = None,
 ) -> Statement:
-    """The statement on `as_of`. Interest runs under `regime` (None: not shown, and said so)."""
+    """The statement on `as_of`. Interest runs under `regime` (None: not shown, and said so),
+    the one the debtor's debts are charged under (`applied_regime`), at `contract` (the
+    debtor's contractual rate, or the company's) under a contract regime."""
     shown: list[StatementItem] = []
     for it in sorted(items, key=lambda x: (x.open.currency, x.due_on, x.number)):
         zero = Money.from_minor(0, it.open.currency)
@@ -128,6 +132,7 @@ def statement(
                     it.payments,
                     min(reductions_known_on or as_of, as_of),
                     consumer=consumer,
+                    contract_rate=None if contract is None else contract.yearly,
                 ),
                 regime,
                 as_of,
@@ -189,6 +194,14 @@ def statement(
         regime_name=None if regime is None else regime.name,
         regime_source=None if regime is None else regime.source,
         interest_known=regime is not None,
+        rates=()
+        if regime is None
+        else rates_used(
+            regime,
+            [p for i in shown for p in i.periods],
+            consumer=consumer,
+            contract=contract,
+        ),
     )
 
 

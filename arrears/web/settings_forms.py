@@ -150,3 +150,24 @@ class JurisdictionForm(forms.Form):
     """The jurisdiction whose late-interest regime the company applies (`company_setup`)."""
 
     jurisdiction = forms.ChoiceField(choices=[(j, j) for j in sorted(REGIME_OF_JURISDICTION)])
+
+
+class InterestTermsForm(RefusingForm):
+    """The company's interest terms (`interest_terms_set`, a credit manager's): the regime
+    ("": the jurisdiction's), the default contractual rate and its period, the courts' markup."""
+
+    regime = forms.ChoiceField(
+        choices=[("jurisdiction", "the jurisdiction's"), ("contract", "the contracts' own rates")],
+        required=False,
+    )
+    contract_rate = forms.CharField(max_length=16, required=False)
+    per = forms.ChoiceField(choices=[("year", "a year"), ("month", "a month")])
+    markup = forms.CharField(max_length=16, required=False)
+    FIELDS: ClassVar[dict[str, str]] = {
+        "interest.regime_choice": "regime",
+        "interest.contract_rate_value": "contract_rate",
+        "interest.contract_rate_per": "per",
+        "interest.markup_value": "markup",
+        "interest.markup_fixed": "markup",
+    }
+    DEFAULT = "contract_rate"

@@ -28,7 +28,7 @@ from arrears.apps.communications.selectors import (
     lead_days_of,
     rate_tables,
     reductions_known_on,
-    regime_for,
+    regime_for_debtor,
 )
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.domain.interest import accrue, debt_on_open
@@ -119,7 +119,8 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
             kind__in=DUNNABLE_KINDS,
         ).order_by("due_date", "number")
     )
-    regime = regime_for(company)
+    charged = regime_for_debtor(company, case.debtor)
+    regime = charged.regime
     consumer = case.debtor.consumer  # §9, §12: a consumer's rate and period differ
     paid = _payments(as_of, [case.debtor_id])
     fee_lines = fees_of_items([i.pk for i in items])
@@ -139,6 +140,7 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
                     debt = debt_on_open(
                         i.original_amount, i.open_amount, i.due_date,
                         tuple(paid.get(i.pk, [])), known_on, consumer=consumer,
+                        contract_rate=charged.contract.yearly if charged.contract else None,
                     )  # fmt: skip
                     interest = accrue(debt, regime, as_of, tables).interest_owed
                 except Refusal as e:

@@ -257,6 +257,27 @@ class LimitationSetting(models.Model):
         return f"legal is asked {self.lead_days} days before a claim is time-barred"
 
 
+class InterestSetting(models.Model):
+    """A company's interest terms, set by a credit manager (`arrears interest set`, the
+    interest settings page), audited: the regime it charges where not its jurisdiction's
+    (`contract`: the contracts' own rates; empty: the jurisdiction's), the contractual rate its debtors' contracts state where
+    the ERP gives none for the debtor (a percentage a year or a month, exact decimal text as
+    `ContractRate.text` writes it; empty: none), and the courts' markup on the reference rate
+    where the regime makes it a setting (China: the one-year LPR x 1.3 to 1.5; empty: the
+    regime's default in `regimes.toml`)."""
+
+    company = models.OneToOneField(
+        Company, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    regime = models.CharField(max_length=32, blank=True, default="")
+    contract_rate = models.CharField(max_length=16, blank=True, default="")
+    contract_rate_per = models.CharField(max_length=8, blank=True, default="")
+    markup = models.CharField(max_length=16, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"interest terms of {self.company_id}"
+
+
 class TemplateOverride(models.Model):
     """A credit manager's own text for a step's message in one channel and language, used
     instead of the shipped template (`templates/communications/<language>/<step>.txt`) for

@@ -62,16 +62,19 @@ from arrears.apps.communications.rendering import Message, render_both
 from arrears.apps.communications.selectors import (
     INTEREST_NOT_SHOWN,
     CaseLetter,
+    InterestTerms,
     _case_letter,
     _open_items,
     _payments,
     fees_owed,
+    interest_terms_of,
     rate_tables,
     reductions_known_on,
 )
 from arrears.apps.communications.template_settings import company_templates
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.domain.actions import CASE_CLOSED
+from arrears.domain.interest import RateUsed
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.letters import ItemLine, Letter
 from arrears.domain.money import Money
@@ -103,6 +106,7 @@ def letter_figures(letter: Letter) -> dict[str, Any]:
         "regime_source": letter.regime_source,
         "interest_known": letter.interest_known,
         "interest_missing": letter.interest_missing,
+        "rates": [r.figures() for r in letter.rates],
     }
     out["lines"] = [
         {
@@ -148,6 +152,7 @@ def letter_from_figures(f: Mapping[str, Any]) -> Letter:
         regime_source=f["regime_source"],
         interest_known=f["interest_known"],
         interest_missing=f.get("interest_missing"),
+        rates=tuple(RateUsed.from_figures(r) for r in f.get("rates", ())),
     )
 
 
@@ -587,8 +592,10 @@ def _letter_for(
     language: str | None = None,
     fees: tuple[dict[int, int], set[int]] | None = None,
     known_on: date | None = None,
+    terms: InterestTerms | None = None,
 ) -> CaseLetter | None:
     args = {
+        "terms": terms,
         "fees": fees,
         "known_on": known_on,
         "strategies": strategies,
@@ -664,6 +671,7 @@ class Reads:
                 strategies_for(company=company),
                 holidays_for(company=company),
                 company_templates(company.pk),
+                interest_terms_of(company),
             )
         return self._companies[company.pk]
 
@@ -674,6 +682,7 @@ class _CompanyReads:
     strategies: Any
     holidays: frozenset[date]
     templates: Callable[[str, str, str], tuple[str | None, tuple[str, ...]]]
+    terms: InterestTerms
 
 
 def render_row(m: OutboxMessage, reads: Reads | None = None) -> str | None:
@@ -709,6 +718,7 @@ def render_row(m: OutboxMessage, reads: Reads | None = None) -> str | None:
         m.language,
         fees=fees,
         known_on=reads.known_on(company, m.run_on),
+        terms=mine.terms,
     )
     if found is None:
         return PAID

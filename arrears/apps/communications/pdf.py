@@ -36,10 +36,12 @@ from arrears.apps.communications.presentation import (
     LABELS,
     LETTERHEAD_LABELS,
     STATEMENT_LABELS,
+    colon,
     country_words,
     date_short_words,
     date_words,
     iban_words,
+    interest_at_words,
     money_words,
 )
 from arrears.apps.communications.rendering import TABLE_MARK, Message
@@ -97,6 +99,9 @@ class _Document(SimpleDocTemplate):  # type: ignore[misc]
         c.line(left, top, left + width, top)
         c.setFont(font, _IMPRINT_SIZE)
         for n, line in enumerate(lines):
+            # the canvas's Helvetica has no narrow no-break space (French: "N° TVA : "): the
+            # no-break space it has, as a paragraph draws it
+            line = line.replace("\u202f", "\u00a0")
             c.drawCentredString(left + width / 2, top - (n + 1) * (_IMPRINT_SIZE + 2.5), line)
         c.restoreState()
 
@@ -111,7 +116,7 @@ def _imprint_lines(sender: Address, language: str) -> tuple[str, ...]:
     """The imprint at the foot of each page: who the sender is in law (name and seat), then
     its VAT id, its registration and its managing directors, where set."""
     labels = LETTERHEAD_LABELS[language]
-    legal = [f"{labels[k]}: {v}" for k, v in sender.details if k not in _CONTACT]
+    legal = [f"{labels[k]}{colon(language)}{v}" for k, v in sender.details if k not in _CONTACT]
     if not legal:
         return ()
     return (" · ".join([sender.name, *sender.lines]), " · ".join(legal))
@@ -248,7 +253,10 @@ def _story(one: PrintedLetter) -> list[Any]:
         return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
     head = LETTERHEAD_LABELS[language]
-    contact = [*sender.lines, *(f"{head[k]}: {v}" for k, v in sender.details if k in _CONTACT)]
+    contact = [
+        *sender.lines,
+        *(f"{head[k]}{colon(language)}{v}" for k, v in sender.details if k in _CONTACT),
+    ]
     letterhead = Table(
         [[para(sender.name, ParagraphStyle("name", parent=strong, fontSize=15, leading=18)),
           para("\n".join(contact), ParagraphStyle("contact", parent=small, alignment=TA_RIGHT))]],
@@ -277,8 +285,8 @@ def _story(one: PrintedLetter) -> list[Any]:
         Spacer(1, 2 * mm),
         para("\n".join([recipient.name, *_recipient_lines(recipient, sender.country, language)])),
         Spacer(1, 6 * mm),
-        para(f"{labels['date']}: {date_words(letter.as_of, language)}", right),
-        para(f"{labels['reference']}: {reference}", right),
+        para(f"{labels['date']}{colon(language)}{date_words(letter.as_of, language)}", right),
+        para(f"{labels['reference']}{colon(language)}{reference}", right),
         Spacer(1, 6 * mm),
         para(message.subject, strong),
     ]
@@ -295,11 +303,15 @@ def _story(one: PrintedLetter) -> list[Any]:
         pay_to, pay_reference = _payment_words(payment_details, reference)
         story += [
             Spacer(1, 4 * mm),
-            para(f"{labels['pay_to']}: " + " · ".join(pay_to), small),
+            para(f"{labels['pay_to']}{colon(language)}" + " · ".join(pay_to), small),
         ]
         if pay_reference:
-            story.append(para(f"{head['payment_reference']}: {pay_reference}", small))
-        story.append(para(f"{labels['pay_by']}: {date_words(letter.pay_by, language)}", small))
+            story.append(
+                para(f"{head['payment_reference']}{colon(language)}{pay_reference}", small)
+            )
+        story.append(
+            para(f"{labels['pay_by']}{colon(language)}{date_words(letter.pay_by, language)}", small)
+        )
     return story
 
 
@@ -375,8 +387,8 @@ def _statement_story(s: DebtorStatement) -> list[Any]:
         Spacer(1, 8 * mm),
         para("\n".join([s.recipient.name, *s.recipient.lines])),
         Spacer(1, 6 * mm),
-        para(f"{labels['as_of']}: {date_words(st.as_of, language)}", right),
-        para(f"{labels['debtor']}: {s.debtor_code}", right),
+        para(f"{labels['as_of']}{colon(language)}{date_words(st.as_of, language)}", right),
+        para(f"{labels['debtor']}{colon(language)}{s.debtor_code}", right),
         Spacer(1, 4 * mm),
         para(f"{labels['statement']} {s.debtor_code}", strong),
     ]
@@ -390,6 +402,8 @@ def _statement_story(s: DebtorStatement) -> list[Any]:
                 small,
             )
         )  # fmt: skip
+        if st.rates:
+            story.append(para(interest_at_words(st.rates, st.as_of, language), small))
     else:
         story.append(para(s.interest_note or labels["no_interest"], small))
     cols = ["item", "date", "due", "days_overdue", "amount", "paid", "open", "interest",
@@ -410,7 +424,9 @@ def _statement_story(s: DebtorStatement) -> list[Any]:
         )  # fmt: skip
         story.append(_grid(rows, regular, bold, numbers_from=3, size=6.8))
         if t.currency in refs:
-            story.append(para(f"{labels['payment_reference']}: {refs[t.currency]}", small))
+            story.append(
+                para(f"{labels['payment_reference']}{colon(language)}{refs[t.currency]}", small)
+            )
     story.append(para(labels["payments"], head))
     if st.payments:
         prow = [[labels[c] for c in ("received", "payment_reference", "amount", "unapplied",
@@ -426,7 +442,7 @@ def _statement_story(s: DebtorStatement) -> list[Any]:
         story.append(para(labels["none"], small))
     story += [
         Spacer(1, 5 * mm),
-        para(f"{labels['pay_to']}: " + " · ".join(s.payment), small),
+        para(f"{labels['pay_to']}{colon(language)}" + " · ".join(s.payment), small),
     ]
     return story
 
@@ -523,6 +539,8 @@ def claim_pdf(pack: ClaimPack) -> bytes:
         story.append(
             para(labels["regime"].format(regime=st.regime_name, source=st.regime_source, day=day))
         )
+        if st.rates:
+            story.append(para(interest_at_words(st.rates, st.as_of, language)))
     else:
         story.append(para(labels["no_regime"].format(why=pack.statement.interest_note or "-")))
     for i in (x for x in st.items if x.open.currency == pack.currency):

@@ -14,6 +14,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, get_decimal_symbol, get_group_symbol
 
 from arrears.apps.cases.presentation import say
+from arrears.domain.interest.contract import rate_text
 from arrears.domain.money import Money, exponent
 
 if TYPE_CHECKING:
@@ -47,8 +48,16 @@ WORDS = {
     "interest.no_table": "the interest regime {regime} needs the rate table {series}, which is "
     "not loaded",
     "interest.not_for_debtor": "the interest regime {regime} has no rate for a {debtor} debtor",
-    "interest.no_contract_rate": "the contract's own interest rate is missing: give it a "
-    "percentage a year",
+    "interest.no_contract_rate": "the contract's own interest rate is missing ({regime}): give "
+    "the debtor's in the debtors file (contract_rate, contract_rate_per), or the company's "
+    "default (`arrears interest set --contract-rate R --per year|month`, a credit manager)",
+    "interest.contract_rate_value": "{value!r} is not a contractual rate: a percentage from 0 "
+    "to {most} of its period (a year or a month), at most 6 decimals, e.g. 1 or 8.5",
+    "interest.contract_rate_per": "{per!r} is not the period of a contractual rate: year or month",
+    "interest.markup_fixed": "the interest regime {regime} has no markup a company sets",
+    "interest.markup_value": "{value!r} is not a markup this regime allows: a multiplier from "
+    "{least} to {most}",
+    "interest.regime_choice": "{regime!r} is not a regime a company chooses: {choices}",
     "interest.payment_currency": "a payment of {paid} cannot be set against a debt of {debt}",
     "interest.table_header": "{origin}, line {line}: the header must be {expected}",
     "interest.table_line": "{origin}, line {line}: {why}",
@@ -154,6 +163,31 @@ def limitation_words(lim: Any) -> str:
     )
     barred = " - TIME-BARRED" if lim.barred else ""
     return f"{lim.item}: time-barred after {lim.expires_on} ({lim.rule}){restarted}{barred}"
+
+
+def interest_terms_words(terms: Any, regime: Any) -> str:
+    """A company's interest terms (`selectors.InterestTerms`) and the regime they charge."""
+    lines = [
+        "regime: "
+        + (
+            f"{regime.name} ({regime.source})"
+            if regime is not None
+            else "none: no late-interest regime is known for the jurisdiction"
+        )
+        + ("" if terms.regime else ", the jurisdiction's"),
+        "default contractual rate: "
+        + (
+            rate_words_of_contract(terms.contract, "en")
+            if terms.contract is not None
+            else "none (a debtor's own, from the debtors file, only)"
+        ),
+    ]
+    if regime is not None and regime.multiplier_least is not None:
+        own = "the company's" if terms.markup is not None else "the regime's default"
+        lines.append(f"markup on {SERIES_WORDS['en'].get(regime.series or '', regime.series)}: "
+                     f"x{regime.multiplier} ({own}; {regime.multiplier_least} to "
+                     f"{regime.multiplier_most})")  # fmt: skip
+    return "\n".join(lines) + "\n"
 
 
 def lead_days_words(lead: Any) -> str:
@@ -349,6 +383,124 @@ def outbox_line(line: Any) -> str:
     )
 
 
+# --- how interest was computed: the rate a letter states (issue #14) ---------------------
+
+SERIES_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "ecb_mro": "ECB",
+        "de_base_rate": "base rate",
+        "boe_bank_rate": "Bank of England base rate",
+        "cn_lpr_1y": "one-year LPR",
+    },
+    "de": {
+        "ecb_mro": "EZB",
+        "de_base_rate": "Basiszinssatz",
+        "boe_bank_rate": "Leitzins der Bank of England",
+        "cn_lpr_1y": "LPR (ein Jahr)",
+    },
+    "fr": {
+        "ecb_mro": "BCE",
+        "de_base_rate": "taux de base allemand",
+        "boe_bank_rate": "taux de base de la Banque d'Angleterre",
+        "cn_lpr_1y": "LPR à un an",
+    },
+    "zh": {
+        "ecb_mro": "欧洲央行主要再融资利率",
+        "de_base_rate": "德国基础利率",
+        "boe_bank_rate": "英格兰银行基准利率",
+        "cn_lpr_1y": "一年期LPR",
+    },
+}
+NNBSP = "\u202f"  # French typography: a narrow no-break space before : ; ! ? and %
+NBSP = "\u00a0"  # German: a no-break space before %
+# how a rate reads in a letter's sentence ("Interest to ... at {rate}"): the rate a year, then
+# how it was made of the reference rate ({how}: the series' rate, x multiplier, + margin)
+_RATE_SHAPES = {
+    "en": ("{rate}% a year: {how}", "{series} {reference}%", " × {times}", " + {margin} points"),
+    "de": (
+        "Zinssatz von {rate}" + NBSP + "% p.a. ({how})",
+        "{series} {reference}" + NBSP + "%",
+        " × {times}",
+        " + {margin} Prozentpunkte",
+    ),
+    "fr": (
+        "taux de {rate}" + NNBSP + "% l'an ({how})",
+        "{series} {reference}" + NNBSP + "%",
+        " × {times}",
+        " + {margin} points",
+    ),
+    "zh": ("年利率{rate}%（{how}）", "{series}{reference}%", " × {times}", " + {margin}个百分点"),
+}
+# the contract's own terms, in the same sentence
+_CONTRACT_SHAPES = {
+    "en": {"year": "the contractual {rate}% a year", "month": "the contractual {rate}% a month"},
+    "de": {
+        "year": "vertraglichen Zinssatz von {rate}" + NBSP + "% im Jahr",
+        "month": "vertraglichen Zinssatz von {rate}" + NBSP + "% im Monat",
+    },
+    "fr": {
+        "year": "taux contractuel de {rate}" + NNBSP + "% par an",
+        "month": "taux contractuel de {rate}" + NNBSP + "% par mois",
+    },
+    "zh": {"year": "合同约定的年利率{rate}%", "month": "合同约定的月利率{rate}%"},
+}
+_RATES_JOIN = {"en": "; ", "de": "; ", "fr": NNBSP + "; ", "zh": "；"}
+
+
+def colon(language: str) -> str:
+    """A label's colon and the space after it: French puts a narrow no-break space before."""
+    return NNBSP + ": " if language == "fr" else ": "
+
+
+INTEREST_AT = {
+    "en": "Interest to {day} at {rates}.",
+    "de": "Zinsen berechnet bis zum {day} zum {rates}.",
+    "fr": "Intérêts calculés jusqu'au {day} au {rates}.",
+    "zh": "利息计算至{day}，适用{rates}。",
+}
+
+
+def interest_at_words(rates: Any, day: date, language: str) -> str:
+    """The day interest is calculated to and the rates: "Interest to 4 December 2026 at 8.00% a
+    year: ECB 0.00% + 8 points." (a statement's, a claim's; a letter's template says it so)."""
+    shape = INTEREST_AT.get(language, INTEREST_AT["en"])
+    return shape.format(day=date_words(day, language), rates=rates_words(rates, language))
+
+
+def _number(value: Decimal, places: int | None, language: str) -> str:
+    """A percentage as the language writes it: 8.00 / 8,00; `places` None: as stated."""
+    text = f"{value:.{places}f}" if places is not None else rate_text(value)
+    return text.replace(".", ",") if language in ("de", "fr") else text
+
+
+def rate_words_of_contract(contract: Any, language: str) -> str:
+    """The debtor's own terms: "the contractual 1% a month"."""
+    shape = _CONTRACT_SHAPES.get(language, _CONTRACT_SHAPES["en"])[contract.per.value]
+    return shape.format(rate=_number(contract.percent, None, language))
+
+
+def rate_words(used: Any, language: str) -> str:
+    """How a rate was made (`RateUsed`): "8.00% a year: ECB 0.00% + 8 points", or the
+    contract's own terms ("the contractual 1% a month")."""
+    if used.contract is not None:
+        return rate_words_of_contract(used.contract, language)
+    whole, reference, times, margin = _RATE_SHAPES.get(language, _RATE_SHAPES["en"])
+    series = SERIES_WORDS.get(language, SERIES_WORDS["en"]).get(used.series or "", used.series)
+    how = reference.format(
+        series=series, reference=_number(used.reference or Decimal(0), 2, language)
+    )
+    if used.multiplier != 1:
+        how += times.format(times=_number(used.multiplier, None, language))
+    if used.margin:
+        how += margin.format(margin=_number(used.margin, None, language))
+    return whole.format(rate=_number(used.rate, 2, language), how=how)
+
+
+def rates_words(rates: Any, language: str) -> str:
+    """Every rate used, in the order first used."""
+    return _RATES_JOIN.get(language, "; ").join(rate_words(r, language) for r in rates)
+
+
 def money_words(amount: Money, language: str) -> str:
     """EUR 1,234.50 / 1.234,50 € / 1 234,50 € / €1,234.50, as the language writes it."""
     places = exponent(amount.currency)
@@ -538,6 +690,7 @@ _STATEMENT_EN = {
     "totals": "Totals",
     "pay_to": "Pay to",
     "regime": "Late interest",
+    "rate": "Rate",
     "no_interest": "late interest not shown: no regime applies",
     "interest_under": "Interest to {day} under {regime} ({source}).",
     # the workbook's sheets, and the kinds of item
@@ -581,6 +734,7 @@ STATEMENT_LABELS: dict[str, dict[str, str]] = {
         "totals": "Summen",
         "pay_to": "Zahlung an",
         "regime": "Verzugszinsen",
+        "rate": "Zinssatz",
         "interest_under": "Zinsen bis {day} nach {regime} ({source}).",
         "no_interest": "Verzugszinsen nicht ausgewiesen: keine Regelung anwendbar",
         "sheet_items": "Belege",
@@ -621,8 +775,9 @@ STATEMENT_LABELS: dict[str, dict[str, str]] = {
         "totals": "Totaux",
         "pay_to": "Paiement à",
         "regime": "Intérêts de retard",
+        "rate": "Taux",
         "interest_under": "Intérêts au {day} selon {regime} ({source}).",
-        "no_interest": "intérêts de retard non indiqués : aucun régime applicable",
+        "no_interest": "intérêts de retard non indiqués : aucun régime applicable",
         "sheet_items": "Pièces",
         "sheet_payments": "Paiements",
         "sheet_totals": "Totaux",
@@ -661,6 +816,7 @@ STATEMENT_LABELS: dict[str, dict[str, str]] = {
         "totals": "合计",
         "pay_to": "收款账户",
         "regime": "逾期利息",
+        "rate": "利率",
         "interest_under": "截至{day}的利息，依据{regime}（{source}）。",
         "no_interest": "未列逾期利息：无适用规定",
         "sheet_items": "单据",
@@ -750,9 +906,9 @@ CLAIM_LABELS: dict[str, dict[str, str]] = {
     "fr": {
         **_CLAIM_EN,
         "title": "Créance sur {debtor} ({currency}) au {day}",
-        "regime": "Intérêts de retard : {regime} ({source}), calculés jusqu'au {day} inclus, "
+        "regime": "Intérêts de retard : {regime} ({source}), calculés jusqu'au {day} inclus, "
         "par période de taux.",
-        "no_regime": "Intérêts de retard non calculés : {why}",
+        "no_regime": "Intérêts de retard non calculés : {why}",
         "item": "Pièce",
         "first": "Du",
         "last": "Au",
@@ -760,8 +916,8 @@ CLAIM_LABELS: dict[str, dict[str, str]] = {
         "principal": "Principal",
         "rate": "Taux % l'an",
         "interest": "Intérêts",
-        "compensation": "Indemnité forfaitaire : {amount}",
-        "no_periods": "pas d'intérêts : non échu, ou aucun régime",
+        "compensation": "Indemnité forfaitaire : {amount}",
+        "no_periods": "pas d'intérêts : non échu, ou aucun régime",
         "summary": "Montant réclamé",
         "open": "Principal restant dû",
         "interest_total": "Intérêts à ce jour",
@@ -771,7 +927,7 @@ CLAIM_LABELS: dict[str, dict[str, str]] = {
         "total": "Total réclamé",
         "history": "Historique des contacts ({n} entrées, dans l'ordre)",
         "entry": "Ce qui s'est passé, jour par jour",
-        "limitation": "Prescription ({rule}) : le service juridique est saisi {days} jours "
+        "limitation": "Prescription ({rule}) : le service juridique est saisi {days} jours "
         "avant le dernier jour de chaque créance",
         "last_day": "Dernier jour",
         "ask_legal": "Juridique saisi le",

@@ -19,7 +19,12 @@ from typing import Any
 
 from django.template import Context, Engine, TemplateSyntaxError
 
-from arrears.apps.communications.presentation import LANGUAGES, date_words, money_words
+from arrears.apps.communications.presentation import (
+    LANGUAGES,
+    date_words,
+    money_words,
+    rates_words,
+)
 from arrears.domain.letters import Letter
 from arrears.domain.money import Money
 from arrears.domain.refusal import Refusal
@@ -103,6 +108,8 @@ def context(
         "interest_unknown": letter.interest_unknown,
         "regime_name": letter.regime_name,
         "regime_source": letter.regime_source,
+        "interest_rate": rates_words(letter.rates, language),
+        "interest_to": d(letter.interest_to),
     }
 
 
@@ -177,7 +184,8 @@ def _compiled(source: str, step: str, language: str, extra: tuple[str, ...]) -> 
 def _fill(
     template: Any, values: dict[str, Any], letter: Letter, language: str, as_table: bool
 ) -> Message:
-    filled = template.render(Context({**values, "as_table": as_table}))
+    # plain text, not HTML: a name with an apostrophe stays as written (O'Brien, l'an)
+    filled = template.render(Context({**values, "as_table": as_table}, autoescape=False))
     first, _, rest = filled.partition("\n")
     if not first.lower().startswith("subject:"):
         raise Refusal(

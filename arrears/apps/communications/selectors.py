@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,22 @@ from arrears.apps.ledger.models import (
     DUNNABLE_KINDS,
     Allocation,
     Company,
+    Debtor,
     ImportBatch,
     ImportKind,
     OpenItem,
 )
 from arrears.domain.access import Verb
-from arrears.domain.interest import Regime, rate_table_from_text, shipped_regimes, shipped_tables
+from arrears.domain.interest import (
+    ContractRate,
+    Regime,
+    applied_regime,
+    contract_for,
+    rate_table_from_text,
+    shipped_regimes,
+    shipped_tables,
+    stated,
+)
 from arrears.domain.interest.rates import RateTable
 from arrears.domain.ladder import Channel
 from arrears.domain.letters import Letter, OpenLine, letter
@@ -33,9 +44,10 @@ from arrears.domain.money import Money
 from arrears.domain.outbox import OutboxState
 from arrears.domain.refusal import Refusal
 
-# A letter, statement or script on a day (or for a debtor) the regime gives no rate for is
-# made without its interest and says why, never with a silent zero: these refusals.
-INTEREST_NOT_SHOWN = ("interest.no_rate", "interest.not_for_debtor")
+# A letter, statement or script on a day (or for a debtor) the regime gives no rate for (a
+# contract regime without a rate stated, the debtor's or the company's) is made without its
+# interest and says why, never with a silent zero: these refusals.
+INTEREST_NOT_SHOWN = ("interest.no_rate", "interest.not_for_debtor", "interest.no_contract_rate")
 
 # The late-interest regime a company's jurisdiction applies (Company.jurisdiction).
 REGIME_OF_JURISDICTION = {
@@ -86,9 +98,65 @@ def reductions_known_on(company: Company, as_of: date) -> date:
     return at.date() if at is not None else as_of
 
 
-def regime_for(company: Company) -> Regime | None:
-    code = REGIME_OF_JURISDICTION.get(company.jurisdiction.upper())
-    return None if code is None else shipped_regimes()[code]
+# The regimes a credit manager may choose instead of the jurisdiction's (`interest_terms_set`).
+CHOSEN_REGIMES = ("contract",)
+
+
+@dataclass(frozen=True)
+class InterestTerms:
+    """A company's interest terms (`models.InterestSetting`; all empty without one)."""
+
+    regime: str  # a regime chosen instead of the jurisdiction's ("": the jurisdiction's)
+    contract: ContractRate | None  # the default contractual rate (None: none set)
+    markup: Decimal | None  # the courts' markup where the regime makes it a setting
+
+
+NO_TERMS = InterestTerms("", None, None)
+
+
+def interest_terms_of(company: Company) -> InterestTerms:
+    from arrears.apps.communications.models import InterestSetting
+
+    own = InterestSetting.objects.filter(company=company).first()
+    if own is None:
+        return NO_TERMS
+    return InterestTerms(
+        own.regime,
+        stated(own.contract_rate, own.contract_rate_per),
+        Decimal(own.markup) if own.markup else None,
+    )
+
+
+def regime_for(company: Company, terms: InterestTerms | None = None) -> Regime | None:
+    """The regime the company charges: the one its credit manager chose, else its
+    jurisdiction's (None: no regime is known for it), with its markup where that is a
+    setting. Which one a debtor's debts are charged under is `regime_for_debtor`'s."""
+    terms = interest_terms_of(company) if terms is None else terms
+    code = terms.regime or REGIME_OF_JURISDICTION.get(company.jurisdiction.upper())
+    if code is None:
+        return None
+    return applied_regime(shipped_regimes()[code], contract=None, markup=terms.markup)
+
+
+@dataclass(frozen=True)
+class Charged:
+    """The regime a debtor's debts are charged under, and the contractual rate it charges."""
+
+    regime: Regime | None
+    contract: ContractRate | None
+
+
+def regime_for_debtor(
+    company: Company, debtor: Debtor, terms: InterestTerms | None = None
+) -> Charged:
+    """The debtor's contractual rate (the ERP's, else the company's default) and the regime
+    it is charged under (`applied_regime`: China gives way to a stated contract rate)."""
+    terms = interest_terms_of(company) if terms is None else terms
+    regime = regime_for(company, terms)
+    contract = contract_for(debtor.contract, terms.contract)
+    if regime is None:
+        return Charged(None, contract)
+    return Charged(applied_regime(regime, contract=contract, markup=terms.markup), contract)
 
 
 def case_message_pdf(
@@ -306,9 +374,11 @@ def _case_letter(
     reference_format: str | None = None,
     fees: tuple[dict[int, int], set[int]] | None = None,
     known_on: date | None = None,
+    terms: InterestTerms | None = None,
 ) -> CaseLetter:
     """The letter of `case` from what was read for many cases at once (the outbox's batch):
-    `fees`, when given, is `fees_owed` of (at least) the case's items as of `as_of`."""
+    `fees`, when given, is `fees_owed` of (at least) the case's items as of `as_of`; `terms`
+    the company's interest terms (read here when not given)."""
     debtor_code = debtor_code or case.debtor.code
     strategy = next((s for s in strategies if s.code == case.strategy_code), None)
     steps = strategy.steps if strategy is not None else ()
@@ -336,12 +406,14 @@ def _case_letter(
         for i in mine
     ]
     language = language or (case.debtor.language if case.debtor.language in LANGUAGES else "en")
+    charged = regime_for_debtor(company, case.debtor, terms)
     figures = letter(
         step_code=code,
         step_number=index + 1,
         lines=lines,
         as_of=as_of,
-        regime=regime_for(company) if with_interest else None,
+        regime=charged.regime if with_interest else None,
+        contract=charged.contract,
         next_step=following,
         consumer=case.debtor.consumer,
         tables=tables,

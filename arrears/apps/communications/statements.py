@@ -21,15 +21,16 @@ from arrears.apps.cases.models import Case
 from arrears.apps.communications.fees import compensation_settled, owed_fees_minor
 from arrears.apps.communications.models import SenderDetails
 from arrears.apps.communications.pdf import Address
-from arrears.apps.communications.presentation import LANGUAGES, STATEMENT_LABELS
+from arrears.apps.communications.presentation import LANGUAGES, STATEMENT_LABELS, interest_at_words
 from arrears.apps.communications.selectors import (
     INTEREST_NOT_SHOWN,
     rate_tables,
     reductions_known_on,
-    regime_for,
+    regime_for_debtor,
 )
 from arrears.apps.ledger.models import Allocation, Company, Debtor, OpenItem, Payment
 from arrears.domain.access import Verb
+from arrears.domain.interest import RateUsed
 from arrears.domain.interest.engine import Period
 from arrears.domain.money import Money, exponent
 from arrears.domain.refusal import Refusal
@@ -108,12 +109,14 @@ def statement_of(debtor: Debtor, company: Company, as_of: date) -> DebtorStateme
     ]
     tables = rate_tables()
     note = ""
+    under = regime_for_debtor(company, debtor)
     try:
         figures = statement(
             items=lines,
             payments=payments,
             as_of=as_of,
-            regime=regime_for(company),
+            regime=under.regime,
+            contract=under.contract,
             tables=tables,
             consumer=debtor.consumer,
             reductions_known_on=reductions_known_on(company, as_of),
@@ -170,6 +173,7 @@ def statement_figures(s: DebtorStatement) -> dict[str, Any]:
         "regime_name": st.regime_name,
         "regime_source": st.regime_source,
         "interest_known": st.interest_known,
+        "rates": [r.figures() for r in st.rates],
         "items": [
             {
                 "number": i.number,
@@ -185,6 +189,7 @@ def statement_figures(s: DebtorStatement) -> dict[str, Any]:
                         *_m(p.principal),
                         str(p.rate),
                         str(p.interest.amount),
+                        None if p.reference is None else str(p.reference),
                     ]
                     for p in i.periods
                 ],  # fmt: skip
@@ -239,8 +244,10 @@ def statement_from_figures(f: Mapping[str, Any]) -> DebtorStatement:
                     Money(Decimal(amt), cur),
                     Decimal(rate),
                     Money(Decimal(interest), cur),
+                    Decimal(reference[0]) if reference and reference[0] is not None else None,
                 )
-                for a, b, amt, cur, rate, interest in x["periods"]
+                # (figures stored before the reference rate was kept have none)
+                for a, b, amt, cur, rate, interest, *reference in x["periods"]
             ),
         )
         for x in f["items"]
@@ -273,6 +280,7 @@ def statement_from_figures(f: Mapping[str, Any]) -> DebtorStatement:
             regime_name=f["regime_name"],
             regime_source=f["regime_source"],
             interest_known=f["interest_known"],
+            rates=tuple(RateUsed.from_figures(r) for r in f.get("rates", ())),
         ),
         debtor_code=f["debtor_code"],
         language=f["language"],
@@ -388,6 +396,8 @@ def statement_xlsx(s: DebtorStatement) -> bytes:
         (labels["regime"], f"{st.regime_name} ({st.regime_source})" if st.regime_name else
          s.interest_note or labels["no_interest"]),
     ]  # fmt: skip
+    if st.rates:
+        rows.append((labels["rate"], interest_at_words(st.rates, st.as_of, s.language)))
     for k, v in rows:
         ws.append([_cell(ws, k, bold=True), _cell(ws, v)])
     out = io.BytesIO()

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -42,6 +43,7 @@ from arrears.apps.communications.rendering import (
 from arrears.apps.communications.selectors import regime_for
 from arrears.apps.ledger.models import Company
 from arrears.domain.access import Verb
+from arrears.domain.interest import ContractRate, Per, RateUsed, Regime
 from arrears.domain.ladder import WRITTEN_CHANNELS
 from arrears.domain.letters import ItemLine, Letter
 from arrears.domain.money import Money
@@ -74,6 +76,8 @@ NAMES = frozenset(
         "interest_unknown",
         "regime_name",
         "regime_source",
+        "interest_rate",
+        "interest_to",
         "as_table",
     }
 )
@@ -359,6 +363,23 @@ def _sample_letter(company: Company, step: str) -> Letter:
         next_step="Final notice",
         regime_name=None if regime is None else regime.name,
         regime_source=None if regime is None else regime.source,
+        rates=() if regime is None else (_sample_rate(regime),),
+    )
+
+
+def _sample_rate(regime: Regime) -> RateUsed:
+    """A rate of the regime to show in a preview: a reference rate of 2.15%, or a contract's
+    1% a month."""
+    if regime.series is None:
+        contract = ContractRate(Decimal(1), Per.MONTH)
+        return RateUsed(contract.yearly, contract=contract)
+    reference, margin = Decimal("2.15"), regime.margin_business or Decimal(0)
+    return RateUsed(
+        reference * regime.multiplier + margin,
+        series=regime.series,
+        reference=reference,
+        multiplier=regime.multiplier,
+        margin=margin,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from arrears.domain.interest import ContractRate, stated
 from arrears.domain.money import Money
 
 
@@ -79,6 +80,11 @@ class Debtor(models.Model):
         on_delete=models.PROTECT,
         related_name="debtors",
     )
+    # The contract's late-interest rate (the ERP's: optional columns of the debtors import),
+    # a percentage of each `contract_rate_per` (year or month), stored as the exact decimal
+    # text ("1.5", no trailing zeros) so a re-import compares equal; empty: none stated.
+    contract_rate = models.CharField(max_length=16, blank=True, db_default="")
+    contract_rate_per = models.CharField(max_length=8, blank=True, db_default="")
     # Whether the debtor is on credit hold is arrears' own: see cases.CreditHold.
     manual_hold = models.BooleanField(default=False, help_text="set by a person; runs keep it")
 
@@ -93,6 +99,11 @@ class Debtor(models.Model):
     @property
     def consumer(self) -> bool:
         return self.kind == DebtorKind.CONSUMER
+
+    @property
+    def contract(self) -> ContractRate | None:
+        """The contract's late-interest rate, as stated (None: none stated)."""
+        return stated(self.contract_rate, self.contract_rate_per)
 
     @property
     def credit_limit(self) -> Money | None:

@@ -31,14 +31,16 @@ from arrears.apps.cases.models import ItemStep
 from arrears.apps.communications.models import Fee, FeeExport, InterestExported
 from arrears.apps.communications.selectors import (
     _payments,
+    interest_terms_of,
     rate_tables,
     reductions_known_on,
     regime_for,
+    regime_for_debtor,
 )
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
 from arrears.apps.reports.exports import decimal_of, text_cell
 from arrears.domain.access import Verb
-from arrears.domain.interest import accrue, debt_on_open
+from arrears.domain.interest import Fixing, accrue, debt_on_open
 from arrears.domain.refusal import Refusal
 from arrears.domain.text import neutralise
 
@@ -119,9 +121,9 @@ def fees_export(
                     f.charged_on.isoformat(),
                 ]
             )
-        regime = regime_for(company)
+        terms = interest_terms_of(company)
         interest: dict[int, int] = {}
-        if regime is not None:
+        if regime_for(company, terms) is not None:
             items = _interest_items(company, {f.item_id for f in new})
             before = dict(
                 InterestExported.objects.filter(item__in=items).values_list(
@@ -133,11 +135,17 @@ def fees_export(
             known_on = reductions_known_on(company, as_of)
             for i in items:
                 consumer = i.debtor.consumer
+                charged = regime_for_debtor(company, i.debtor, terms)
+                regime = charged.regime
+                assert regime is not None  # the company's is, and a debtor's follows from it
+                if regime.fixing is Fixing.CONTRACT and charged.contract is None:
+                    continue  # no rate stated: its letters claim none (and say it is missing)
                 if as_of <= i.due_date or not regime.covers(consumer=consumer):
                     continue  # a consumer under a business-only law owes none of its interest
                 debt = debt_on_open(
                     i.original_amount, i.open_amount, i.due_date,
                     tuple(paid.get(i.pk, [])), known_on, consumer=consumer,
+                    contract_rate=charged.contract.yearly if charged.contract else None,
                 )  # fmt: skip
                 to_date = accrue(debt, regime, as_of, tables).interest_owed.to_minor()
                 if to_date == before.get(i.pk, 0):

@@ -42,7 +42,7 @@ class Debt:
     due_on: date
     payments: tuple[tuple[date, Money], ...] = ()
     consumer: bool = False
-    contract_rate: Decimal | None = None  # percent a year, for the contract regime
+    contract_rate: Decimal | None = None  # percent a year (`ContractRate.yearly`), contract regime
 
 
 def debt_on_open(
@@ -53,6 +53,7 @@ def debt_on_open(
     known_on: date,
     *,
     consumer: bool = False,
+    contract_rate: Decimal | None = None,
 ) -> Debt:
     """The debt whose interest a message, a statement, a claim or the fee export claims: the
     amount as issued less the payments, and less what the ERP reduced it by otherwise (a
@@ -64,7 +65,9 @@ def debt_on_open(
     reduced = amount.amount - paid - open_.amount
     if reduced > 0:
         payments = (*payments, (known_on, Money(reduced, amount.currency)))
-    return Debt(amount, due_on, tuple(sorted(payments)), consumer=consumer)
+    return Debt(
+        amount, due_on, tuple(sorted(payments)), consumer=consumer, contract_rate=contract_rate
+    )
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class Period:
     principal: Money  # the amount bearing interest
     rate: Decimal  # percent a year
     interest: Money  # rounded half-up to the minor unit
+    reference: Decimal | None = None  # the reference rate it was made of (None: the contract's)
 
     @property
     def days(self) -> int:
@@ -122,11 +126,12 @@ def accrue(
     margin = regime.margin(consumer=debt.consumer)
     start = debt.due_on + timedelta(days=1)
 
-    def rate_on(day: date) -> Decimal:
+    def rate_on(day: date) -> tuple[Decimal | None, Decimal]:
+        """(the reference rate, percent; None under a contract), the rate a year."""
         if regime.fixing is Fixing.CONTRACT:
             if debt.contract_rate is None:
                 raise Refusal("interest.no_contract_rate", regime=regime.code)
-            reference = debt.contract_rate
+            return None, max(Decimal(0), debt.contract_rate * regime.multiplier + margin)
         else:
             assert table is not None
             if regime.fixing is Fixing.HALF_YEAR:
@@ -135,7 +140,7 @@ def accrue(
                 reference = table.rate_on(_fixed_at_due_day(debt.due_on))
             else:
                 reference = table.rate_on(day)
-        return max(Decimal(0), reference * regime.multiplier + margin)
+        return reference, max(Decimal(0), reference * regime.multiplier + margin)
 
     for _day, paid in debt.payments:
         if paid.currency != currency:
@@ -182,14 +187,14 @@ def accrue(
         base = principal + capitalised
         if base <= 0:
             continue
-        rate = rate_on(first)
+        reference, rate = rate_on(first)
         days = (last - first).days + 1
         with localcontext() as ctx:
             ctx.prec = 50
             exact = base * rate * days / (Decimal(100) * regime.day_count)
         interest = Money(exact, currency).quantize()
         accrued += interest.amount
-        periods.append(Period(first, last, Money(base, currency), rate, interest))
+        periods.append(Period(first, last, Money(base, currency), rate, interest, reference))
     # payments made by as_of that still bore interest on the last day (paid on as_of itself)
     for _, day, amount in pending:
         if day <= as_of:

@@ -63,6 +63,12 @@ class Regime:
     compensation: tuple[Band, ...] = ()
     source_business: str | None = None  # the provisions a letter to a business cites
     source_consumer: str | None = None  # (the law's consumer paragraph differs: §288(1) BGB)
+    # where the contract states a rate, the regime charged instead (China: the contract's)
+    contract_regime: str | None = None
+    # the bounds of the multiplier a company may set (China: the courts' markup, 1.3 to 1.5);
+    # None: the multiplier is the law's, no setting
+    multiplier_least: Decimal | None = None
+    multiplier_most: Decimal | None = None
 
     def source_for(self, *, consumer: bool) -> str:
         """The legal source a letter cites for this debtor: the business or the consumer
@@ -111,6 +117,9 @@ _KEYS = {
     "compensation",
     "source_business",
     "source_consumer",
+    "contract_regime",
+    "multiplier_least",
+    "multiplier_most",
 }
 
 
@@ -152,6 +161,12 @@ def regime_from_mapping(code: str, data: dict[str, Any]) -> Regime:
     def margin(key: str) -> Decimal | None:
         return None if key not in data else _decimal(code, key, data[key])
 
+    least, most = margin("multiplier_least"), margin("multiplier_most")
+    if (least is None) != (most is None) or (
+        least is not None and most is not None and least > most
+    ):
+        raise Refusal("interest.regime_value", regime=code, key="multiplier_least", value=least)
+
     return Regime(
         code=code,
         name=str(data["name"]),
@@ -169,6 +184,9 @@ def regime_from_mapping(code: str, data: dict[str, Any]) -> Regime:
         compensation=bands,
         source_business=data.get("source_business"),
         source_consumer=data.get("source_consumer"),
+        contract_regime=data.get("contract_regime"),
+        multiplier_least=least,
+        multiplier_most=most,
     )
 
 
@@ -178,7 +196,16 @@ def regimes_from_text(text: str) -> dict[str, Regime]:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise Refusal("interest.regime_file", why=str(e)) from None
-    return {code: regime_from_mapping(code, data) for code, data in document.items()}
+    regimes = {code: regime_from_mapping(code, data) for code, data in document.items()}
+    for code, r in regimes.items():
+        if r.contract_regime is not None and (
+            r.contract_regime not in regimes
+            or regimes[r.contract_regime].fixing is not Fixing.CONTRACT
+        ):
+            raise Refusal(
+                "interest.regime_value", regime=code, key="contract_regime", value=r.contract_regime
+            )
+    return regimes
 
 
 def shipped_regimes() -> dict[str, Regime]:

@@ -31,7 +31,12 @@ from arrears.apps.accounts.services import (
 )
 from arrears.apps.cases.presentation import assigned_lines
 from arrears.apps.cases.services import debtor_assign, debtors_assign_unowned
-from arrears.apps.communications.selectors import REGIME_OF_JURISDICTION, regime_for
+from arrears.apps.communications.interest_terms import interest_terms_set
+from arrears.apps.communications.selectors import (
+    REGIME_OF_JURISDICTION,
+    interest_terms_of,
+    regime_for,
+)
 from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.services import company_setup
 from arrears.domain.access import Verb
@@ -40,6 +45,7 @@ from arrears.domain.interest import shipped_regimes
 from arrears.domain.refusal import NotAllowed, Refusal
 from arrears.web.settings_forms import (
     AssignForm,
+    InterestTermsForm,
     JurisdictionForm,
     MemberAddForm,
     MemberEndForm,
@@ -91,6 +97,8 @@ def interest_page(request: HttpRequest, company: str) -> HttpResponse:
     firm = _gate(request, company)
     if isinstance(firm, HttpResponse):
         return firm
+    if request.method == "POST" and request.POST.get("form") == "terms":
+        return _interest_terms(request, firm)
     form = JurisdictionForm(
         request.POST or None, initial={"jurisdiction": firm.jurisdiction.upper()}
     )
@@ -106,10 +114,53 @@ def interest_page(request: HttpRequest, company: str) -> HttpResponse:
         except NotAllowed as e:
             return refused(request, e, {"company": firm})
         return redirect("settings-interest", firm.code)
+    return _interest(request, firm, form, _terms_form(firm))
+
+
+def _terms_form(firm: Company, data: Any = None) -> InterestTermsForm:
+    terms = interest_terms_of(firm)
+    initial = {
+        "regime": terms.regime or "jurisdiction",
+        "contract_rate": "" if terms.contract is None else terms.contract.text,
+        "per": "year" if terms.contract is None else terms.contract.per.value,
+        "markup": "" if terms.markup is None else str(terms.markup),
+    }
+    return InterestTermsForm(data, initial=initial)
+
+
+def _interest(
+    request: HttpRequest, firm: Company, form: JurisdictionForm, terms: InterestTermsForm
+) -> HttpResponse:
     regimes = shipped_regimes()
     known = [(j, regimes[code]) for j, code in sorted(REGIME_OF_JURISDICTION.items())]
-    context = {"regime": regime_for(firm), "form": form, "known": known}
-    return _page(request, "interest", firm, context, 422 if form.errors else 200)
+    context = {
+        "regime": regime_for(firm),
+        "form": form,
+        "known": known,
+        "terms": interest_terms_of(firm),
+        "terms_form": terms,
+    }
+    failed = form.errors or terms.errors
+    return _page(request, "interest", firm, context, 422 if failed else 200)
+
+
+def _interest_terms(request: HttpRequest, firm: Company) -> HttpResponse:
+    """A credit manager sets the interest terms (`interest_terms_set`, which asks again)."""
+    terms = _terms_form(firm, request.POST)
+    if terms.is_valid():
+        d = terms.cleaned_data
+        try:
+            interest_terms_set(
+                actor=request.user, company=firm, regime=d["regime"] or "jurisdiction",
+                rate=d["contract_rate"], per=d["per"], markup=d["markup"],
+            )  # fmt: skip
+            return redirect("settings-interest", firm.code)
+        except NotAllowed as e:
+            return refused(request, e, {"company": firm})
+        except Refusal as e:
+            terms.refuse(e)
+    form = JurisdictionForm(initial={"jurisdiction": firm.jurisdiction.upper()})
+    return _interest(request, firm, form, terms)
 
 
 # --- people and who owns which debtor --------------------------------------------------------

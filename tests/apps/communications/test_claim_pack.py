@@ -74,6 +74,10 @@ def test_the_claim_pack_holds_statement_interest_by_period_and_the_whole_history
     assert "Claim against Kunde GmbH (K1) (EUR) as of 31 July 2025" in claim
     assert "02/06/2025 30/06/2025 29 €1,000.00 11.27 €8.95" in claim
     assert "Statutory compensation: €40.00" in claim
+    assert (  # the rates used, each once, and the day interest is calculated to
+        "Interest to 31 July 2025 at 11.27% a year: base rate 2.27% + 9 points; "
+        "10.27% a year: base rate 1.27% + 9 points." in claim
+    )
     assert "Total claimed €1,057.67" in claim
     assert f"Contact history ({len(history)} entries, in order)" in claim
     assert (

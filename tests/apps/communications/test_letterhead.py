@@ -67,12 +67,13 @@ def a_letter(language: str, recipient_lines: tuple[str, ...], sender: Address = 
 def test_the_letter_carries_the_sender_s_letterhead_and_imprint_in_its_language(language):
     text = a_letter(language, ("1 High Street", "London SW1A 1AA", "GB"))
     words = LETTERHEAD_LABELS[language]
+    c = " : " if language == "fr" else ": "  # French: a (narrow) no-break space before ':'
     for shown in (
-        f"{words['phone']}: +49 30 1234567",
-        f"{words['email']}: ar@acme.example",
-        f"{words['vat_id']}: DE123456789",
-        f"{words['registration']}: Amtsgericht Charlottenburg HRB 12345",
-        f"{words['directors']}: Anna Beck, Carl Dorn",
+        f"{words['phone']}{c}+49 30 1234567",
+        f"{words['email']}{c}ar@acme.example",
+        f"{words['vat_id']}{c}DE123456789",
+        f"{words['registration']}{c}Amtsgericht Charlottenburg HRB 12345",
+        f"{words['directors']}{c}Anna Beck, Carl Dorn",
     ):
         assert shown in text, shown
 
@@ -94,7 +95,8 @@ def test_a_recipient_in_the_sender_s_country_has_no_country_line():
 def test_the_iban_is_grouped_in_fours_and_the_payment_reference_is_labelled(language):
     text = a_letter(language, ("1 High Street", "London SW1A 1AA", "GB"))
     assert "IBAN DE02 1203 0000 0000 2020 51" in text
-    assert f"{LETTERHEAD_LABELS[language]['payment_reference']}: D0042-EUR" in text
+    c = " : " if language == "fr" else ": "  # French: a (narrow) no-break space before ':'
+    assert f"{LETTERHEAD_LABELS[language]['payment_reference']}{c}D0042-EUR" in text
 
 
 def test_a_sender_without_imprint_details_prints_no_imprint():

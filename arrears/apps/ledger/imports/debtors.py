@@ -23,6 +23,7 @@ from arrears.apps.ledger.imports.columns import (
     NOT_A_COUNTRY,
     NOT_A_LANGUAGE,
     NOT_AN_EMAIL,
+    NOT_ONE_OF,
     Spec,
     check_choice,
     check_pattern,
@@ -43,6 +44,7 @@ from arrears.apps.ledger.imports.upsert import (
 )
 from arrears.apps.ledger.models import Company, Contact, Debtor, DebtorKind, RiskTier
 from arrears.domain.access import PersonRole
+from arrears.domain.interest.contract import MOST_PERCENT, RATE_PATTERN, Per, rate_text
 from arrears.domain.money import exponent
 
 UNKNOWN_OWNER = (
@@ -56,6 +58,12 @@ CONTACT_NAME_MISSING = "required when contact_email or contact_phone is given"
 CONTACT_NAME_COLUMN = "required when the file has contact_email or contact_phone"
 OWNER_KEPT = "owner kept for {n} handed-over debtors: {codes}"
 NAMED_AT_MOST = 10  # debtor codes the summary lists before "..."
+NOT_A_RATE = (
+    "{value!r} is not a contractual rate: a percentage from 0 to {most} of its period, at most "
+    "6 decimals, e.g. 1 or 8.5"
+)
+RATE_PER_WITHOUT_RATE = "given without a contract_rate: say the rate, or leave both empty"
+RATE_PER_COLUMN = "contract_rate_per needs the column contract_rate"
 
 MAX_DEPTH = 32
 # name@domain, one '@', no spaces; the domain needs no dot (test@localhost, an intranet's host)
@@ -74,6 +82,8 @@ DEBTOR_COLUMNS = (
     "risk_tier",
     "kind",
     "owner",
+    "contract_rate",
+    "contract_rate_per",
 )
 CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone")
 
@@ -91,6 +101,8 @@ SPEC = Spec(
         "kind",
         "owner",
         *CONTACT_COLUMNS,
+        "contract_rate",
+        "contract_rate_per",
     ),
     lengths={
         "debtor_code": max_length(Debtor, "code"),
@@ -121,6 +133,8 @@ _EXISTING = {
     "risk_tier": _S,
     "kind": _S,
     "owner": _S,
+    "contract_rate": _S,
+    "contract_rate_per": _S,
 }
 _CONTACTS = {"contact_id": _I, "debtor_code": _S, **dict.fromkeys(CONTACT_COLUMNS, _S)}
 
@@ -140,7 +154,7 @@ def _existing(company: Company) -> pl.DataFrame:
         "SELECT d.id, d.code AS debtor_code, d.name, d.registration_number, d.vat_number, "
         "d.country, d.language, d.address_line1, d.address_line2, d.postcode, d.city, "
         "p.code AS parent_code, d.credit_limit_minor, d.risk_tier, d.kind, "
-        f"u.{username} AS owner "
+        f"u.{username} AS owner, d.contract_rate, d.contract_rate_per "
         "FROM ledger_debtor d LEFT JOIN ledger_debtor p ON p.id = d.parent_id "
         f"LEFT JOIN {users} u ON u.id = d.owner_id WHERE d.company_id = %s",
         [company.pk],
@@ -204,6 +218,7 @@ def validate(table: Table, *, company: Company, existing: pl.DataFrame) -> pl.Da
         unknown = pl.col("owner").is_not_null() & pl.col("owner_id").is_null()
         p.add(f, unknown, "owner", say(UNKNOWN_OWNER, value=pl.col("owner")))
     _check_contacts(f, p)
+    f = _contract_rates(f, p)
     check_unique(f, p, ["debtor_code"], "debtor_code")
     if "parent_code" in f.columns:
         _check_parents(f, p, existing)
@@ -220,6 +235,46 @@ def _check_contacts(f: pl.DataFrame, p: Problems) -> None:
         return
     given = pl.any_horizontal([pl.col(c).is_not_null() for c in others])
     p.add(f, given & pl.col("contact_name").is_null(), "contact_name", CONTACT_NAME_MISSING)
+
+
+def _contract_rates(f: pl.DataFrame, p: Problems) -> pl.DataFrame:
+    """The contract's rate and its period (year, the default, or month), the rate as exact
+    decimal text without trailing zeros (what `ContractRate.text` writes), so a re-import of
+    "1.50" after "1.5" changes nothing. Both empty: no rate stated (stored empty)."""
+    if "contract_rate" not in f.columns:
+        if "contract_rate_per" in f.columns:
+            p.add_one(1, "contract_rate_per", RATE_PER_COLUMN)
+        return f
+    rate = pl.col("contract_rate").str.strip_chars().str.strip_suffix("%").str.strip_chars()
+    f = f.with_columns(_rate=rate)
+    text = pl.col("_rate")
+    shaped = text.str.contains(RATE_PATTERN)
+    too_high = text.cast(pl.Float64, strict=False) > float(MOST_PERCENT)
+    bad = text.is_not_null() & (~shaped.fill_null(False) | too_high.fill_null(False))
+    most = rate_text(MOST_PERCENT)
+    p.add(f, bad, "contract_rate", say(NOT_A_RATE, value=pl.col("contract_rate"), most=most))
+    whole = text.str.split_exact(".", 1).struct.field("field_0").str.strip_chars_start("0")
+    frac = (
+        text.str.split_exact(".", 1).struct.field("field_1").fill_null("").str.strip_chars_end("0")
+    )
+    canonical = pl.when(whole == "").then(pl.lit("0")).otherwise(whole) + pl.when(frac == "").then(
+        pl.lit("")
+    ).otherwise("." + frac)
+    if "contract_rate_per" in f.columns:
+        per = pl.col("contract_rate_per").str.strip_chars().str.to_lowercase()
+        choices = [x.value for x in Per]
+        wrong = per.is_not_null() & ~per.is_in(choices)
+        p.add(f, wrong, "contract_rate_per", say(NOT_ONE_OF, value=per, allowed=", ".join(choices)))
+        alone = per.is_not_null() & text.is_null()
+        p.add(f, alone, "contract_rate_per", RATE_PER_WITHOUT_RATE)
+    else:
+        per = pl.lit(None, dtype=pl.String)
+    return f.with_columns(
+        contract_rate=pl.when(text.is_null()).then(pl.lit("")).otherwise(canonical),
+        contract_rate_per=pl.when(text.is_null())
+        .then(pl.lit(""))
+        .otherwise(per.fill_null(Per.YEAR.value)),
+    ).drop("_rate")
 
 
 def _check_parents(f: pl.DataFrame, p: Problems, existing: pl.DataFrame) -> None:
@@ -378,6 +433,8 @@ _NEW_DEBTOR = {
     "kind": pl.lit(DebtorKind.BUSINESS.value),
     "credit_limit_minor": pl.lit(None, dtype=pl.Int64),
     "owner_id": pl.lit(None, dtype=pl.Int64),
+    "contract_rate": pl.lit(""),
+    "contract_rate_per": pl.lit(""),
 }
 _INSERT = (
     "company_id",
@@ -394,6 +451,8 @@ _INSERT = (
     "kind",
     "owner_id",
     "manual_hold",
+    "contract_rate",
+    "contract_rate_per",
 )
 
 
