@@ -41,6 +41,10 @@ WORDS = {
     "ladder yet: nothing is sent (give --step to see a step's message)",
     "communications.nothing_open": "the {currency} case of {debtor} has nothing overdue to dun "
     "on that day (items not yet due are not demanded)",
+    "communications.cjk_font_missing": "Chinese letters cannot be printed: {setting} names "
+    "{path}, which is not a file (name a TrueType font file, or unset it for the shipped font)",
+    "communications.cjk_font_unreadable": "the Chinese font {path} cannot be embedded ({why}): "
+    "name a font with TrueType outlines (.ttf or .ttc), not PostScript (CFF) ones",
     "interest.no_rate": "no rate is known for {day} in {series}.csv (it runs from {first} to "
     "{covers_until}): put a newer {series}.csv, in the shipped tables' format "
     "(docs/interest-rates.md), in {folder}",
