@@ -41,8 +41,8 @@ from arrears.apps.communications.presentation import (
     country_words,
     date_short_words,
     date_words,
-    iban_words,
     money_words,
+    pay_to_words,
 )
 from arrears.apps.communications.rendering import TABLE_MARK, Message
 from arrears.domain.letters import Letter
@@ -139,13 +139,10 @@ def _recipient_lines(recipient: Address, sender_country: str, language: str) -> 
     return lines
 
 
-def _payment_words(parts: tuple[str, ...], reference: str) -> tuple[tuple[str, ...], str]:
-    """Where to pay (the IBAN in groups of four) and, apart, the payment reference."""
-    shown = tuple(
-        f"IBAN {iban_words(p[5:])}" if p.startswith("IBAN ") else p
-        for p in parts
-        if not (reference and p == reference)
-    )
+def _payment_words(parts: tuple[str, ...], reference: str) -> tuple[str, str]:
+    """Where to pay (`pay_to_words`: the IBAN in groups of four) and, apart, the payment
+    reference."""
+    shown = pay_to_words(p for p in parts if not (reference and p == reference))
     return shown, reference if reference in parts else ""
 
 
@@ -334,7 +331,7 @@ def _story(one: PrintedLetter) -> list[Any]:
         pay_to, pay_reference = _payment_words(payment_details, reference)
         story += [
             Spacer(1, 4 * mm),
-            para(f"{labels['pay_to']}: " + " · ".join(pay_to), small),
+            para(f"{labels['pay_to']}: {pay_to}", small),
         ]
         if pay_reference:
             story.append(para(f"{head['payment_reference']}: {pay_reference}", small))
@@ -465,7 +462,7 @@ def _statement_story(s: DebtorStatement) -> list[Any]:
         story.append(para(labels["none"], small))
     story += [
         Spacer(1, 5 * mm),
-        para(f"{labels['pay_to']}: " + " · ".join(s.payment), small),
+        para(f"{labels['pay_to']}: {pay_to_words(s.payment)}", small),
     ]
     return story
 

@@ -4,6 +4,7 @@ letter's language by Babel (CLDR data), never by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -913,3 +914,20 @@ def iban_words(iban: str) -> str:
     """An IBAN as printed: in groups of four ("DE02 1203 0000 ...")."""
     flat = "".join(iban.split()).upper()
     return " ".join(flat[i : i + 4] for i in range(0, len(flat), 4))
+
+
+def pay_to_words(parts: Iterable[str]) -> str:
+    """Where to pay, as every letter, statement (PDF and XLSX) and email prints it: the
+    account's parts (name, "IBAN ...", "BIC ...", account, bank) joined by " · ", the IBAN in
+    groups of four (`iban_words`), however it was stored."""
+    return " · ".join(f"IBAN {iban_words(p[5:])}" if p.startswith("IBAN ") else p for p in parts)
+
+
+def email_payment_words(parts: Sequence[str], reference: str, language: str) -> str:
+    """The last lines of an email that asks for payment: where to pay (`pay_to_words`) and,
+    apart, the payment reference, in the message's language (as the letter prints them)."""
+    pay_to = pay_to_words(p for p in parts if not (reference and p == reference))
+    lines = [f"{LABELS[language]['pay_to']}: {pay_to}"]
+    if reference and reference in parts:
+        lines.append(f"{LETTERHEAD_LABELS[language]['payment_reference']}: {reference}")
+    return "\n".join(lines) + "\n"
