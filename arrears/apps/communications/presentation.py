@@ -429,6 +429,18 @@ def without_interest_words(count: int, refusal_words: str) -> str:
     return f"{count} queued {many} statutory interest without a figure: {refusal_words}\n"
 
 
+def case_without_interest_words(sent: int, to_send: int, refusal_words: str) -> str:
+    """The case page's warning: how many of the case's letters and emails went out, and how
+    many will, claiming statutory interest without a figure, and what to put (the refusal
+    names the file) so that the next ones state it."""
+    parts = []
+    if sent:
+        parts.append(f"{sent} {'message' if sent == 1 else 'messages'} went out")
+    if to_send:
+        parts.append(f"{to_send} {'message' if to_send == 1 else 'messages'} will go out")
+    return f"{' and '.join(parts)} claiming statutory interest without a figure: {refusal_words}"
+
+
 def sender_details_words(s: SenderDetails) -> str:
     """A company's sender details: name, email and address; where to pay; the reference."""
     address = " · ".join(s.address.splitlines())
