@@ -32,6 +32,7 @@ from arrears.domain.actions import (
 from arrears.domain.fees import FeeKind, StepFee
 from arrears.domain.money import Money, format_minor
 from arrears.domain.text import counted
+from arrears.words import say as say_refusal
 
 if TYPE_CHECKING:
     from arrears.apps.cases.selectors import CaseBalance, Explanation
@@ -651,8 +652,22 @@ def run_result_words(r: RunResult) -> str:
         )
     if c["without_next_action"]:
         lines.append(f"  DEFECT: {c['without_next_action']:,} open cases have no next action")
+    late, why = r.without_interest
+    if late and why is not None:
+        lines.append("  " + run_without_interest_words(late, say_refusal(why), dry_run=r.dry_run))
     lines.append("  seconds: " + ", ".join(f"{k} {v}" for k, v in r.seconds.items()))
     return "\n".join(lines)
+
+
+def run_without_interest_words(count: int, refusal_words: str, *, dry_run: bool) -> str:
+    """How many of the run's letters and emails claim statutory interest without a figure
+    (their day lies past the rate table), and what to put so they would not (the refusal)."""
+    many = "letter or email" if count == 1 else "letters and emails"
+    goes = "would go" if dry_run else ("goes" if count == 1 else "go")
+    return (
+        f"WARNING: {count:,} {many} of this run {goes} out claiming statutory interest "
+        f"without a figure: {refusal_words}"
+    )
 
 
 # --- `arrears ladder`: the company's collection strategies ------------------------------------

@@ -33,3 +33,8 @@ class CommunicationsConfig(AppConfig):
         # The run writes its messages into the outbox in its own transaction; a case whose last
         # message is not out yet waits before its next written step (§2).
         after_ladder_register("outbox", outbox_write, outbox_waiting)
+        # and the run's summary says which of them claim their interest without a figure
+        from arrears.apps.cases.services.run import without_interest_register
+        from arrears.apps.communications.selectors import run_messages_without_interest
+
+        without_interest_register("outbox", run_messages_without_interest)

@@ -57,7 +57,7 @@ from arrears.apps.cases.selectors import holidays_for, strategies_for
 from arrears.apps.common.bulk import insert_frame, read_frame
 from arrears.apps.communications.models import OutboxMessage, SenderDetails
 from arrears.apps.communications.pdf import Address, PrintedLetter, letters_pdf, statement_pdf
-from arrears.apps.communications.presentation import LANGUAGES
+from arrears.apps.communications.presentation import LANGUAGES, email_payment_words
 from arrears.apps.communications.rendering import Message, render_both
 from arrears.apps.communications.selectors import (
     INTEREST_NOT_SHOWN,
@@ -168,6 +168,17 @@ def payment_details(sender: SenderDetails, reference: str) -> tuple[str, ...]:
         parts.append(sender.bank)
     parts.append(reference)
     return tuple(parts)
+
+
+def email_text(
+    body: str, letter: Letter, payment: Sequence[str], reference: str, language: str
+) -> str:
+    """An email's text: the template's, then where to pay and the payment reference as the
+    letter prints them (`email_payment_words`: the IBAN in groups of four). A message listing
+    no items (a set-off's) asks for no payment and has none."""
+    if not letter.lines:
+        return body
+    return f"{body}\n{email_payment_words(payment, reference, language)}"
 
 
 def sender_figures(sender: SenderDetails | None, company: Company) -> dict[str, Any]:
@@ -547,7 +558,9 @@ def decided_message(
         state=S.FAILED.value if error else S.QUEUED.value,
         last_error=error,
         subject=made.subject,
-        body=made.body,
+        body=email_text(
+            made.body, made.letter, payment_details(sender, reference), reference, language
+        ),
         paper_body=made.paper_body,
         figures={
             "letter": letter_figures(made.letter),
@@ -738,12 +751,18 @@ def render_row(m: OutboxMessage, reads: Reads | None = None) -> str | None:
         recipient = {"name": first, "lines": lines}
     else:
         recipient = {"name": debtor.name, "lines": list(postal_lines(debtor))}
-    m.subject, m.body, m.paper_body = email.subject, email.body, paper.body
+    payment = payment_details(sender, m.reference) if sender else (name,)
+    body = (
+        email_text(email.body, found.letter, payment, m.reference, m.language)
+        if sender
+        else email.body
+    )
+    m.subject, m.body, m.paper_body = email.subject, body, paper.body
     m.figures = {
         "letter": letter_figures(found.letter),
         "sender": sender_figures(sender, company),
         "recipient": recipient,
-        "payment": list(payment_details(sender, m.reference)) if sender else [name],
+        "payment": list(payment),
         "from": sender.email if sender else "",
     }
     if _attaches_statement(mine.strategies, case.strategy_code, m.step_code):

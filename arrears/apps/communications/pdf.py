@@ -4,11 +4,13 @@ body, a table of the items with interest and fees and their totals, and how to p
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -20,7 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import (
     Flowable,
     PageBreak,
@@ -40,20 +42,29 @@ from arrears.apps.communications.presentation import (
     country_words,
     date_short_words,
     date_words,
-    iban_words,
     interest_at_words,
     money_words,
+    pay_to_words,
 )
 from arrears.apps.communications.rendering import TABLE_MARK, Message
 from arrears.domain.letters import Letter
+from arrears.domain.refusal import Refusal
 
 if TYPE_CHECKING:
     from arrears.apps.communications.claim_pack import ClaimPack
     from arrears.apps.communications.statements import DebtorStatement
 
-_CJK = "STSong-Light"  # Adobe's CID font: no font file to ship, readers supply the glyphs
+# Chinese is set in Kurinto Sans SC (SIL Open Font License 1.1, TrueType outlines), which the
+# `weblate-fonts` package ships, embedded as a subset of the glyphs used: every reader shows
+# it. $ARREARS_CJK_FONT names another TrueType font file (.ttf/.ttc) instead.
+CJK_FONT_ENV = "ARREARS_CJK_FONT"
+CJK_PACKAGE = "weblate_fonts"
+CJK_SHIPPED = (
+    "static/weblate_fonts/kurinto/ttf/KurintoSansSC-Rg.ttf",
+    "static/weblate_fonts/kurinto/ttf/KurintoSansSC-Bd.ttf",
+)
 _CJK_FILE = "ArrearsCJK"
-CJK_FONT_ENV = "ARREARS_CJK_FONT"  # a TrueType/OpenType CJK font to embed (e.g. Noto Sans CJK)
+_CJK = "STSong-Light"  # Adobe's CID font, not embedded: only where no font file is there
 
 
 @dataclass(frozen=True)
@@ -133,31 +144,56 @@ def _recipient_lines(recipient: Address, sender_country: str, language: str) -> 
     return lines
 
 
-def _payment_words(parts: tuple[str, ...], reference: str) -> tuple[tuple[str, ...], str]:
-    """Where to pay (the IBAN in groups of four) and, apart, the payment reference."""
-    shown = tuple(
-        f"IBAN {iban_words(p[5:])}" if p.startswith("IBAN ") else p
-        for p in parts
-        if not (reference and p == reference)
-    )
+def _payment_words(parts: tuple[str, ...], reference: str) -> tuple[str, str]:
+    """Where to pay (`pay_to_words`: the IBAN in groups of four) and, apart, the payment
+    reference."""
+    shown = pay_to_words(p for p in parts if not (reference and p == reference))
     return shown, reference if reference in parts else ""
 
 
+def cjk_font_files() -> tuple[Path, Path] | None:
+    """The regular and bold font files Chinese PDFs embed: $ARREARS_CJK_FONT (both), else
+    the Kurinto Sans SC that `weblate-fonts` ships; None where neither is there (a broken
+    install). A setting naming no file is refused, not passed over."""
+    named = os.environ.get(CJK_FONT_ENV, "").strip()
+    if named:
+        if not Path(named).is_file():
+            raise Refusal("communications.cjk_font_missing", path=named, setting=CJK_FONT_ENV)
+        return Path(named), Path(named)
+    try:
+        root = resources.files(CJK_PACKAGE)
+    except ModuleNotFoundError:
+        return None
+    regular, bold = (Path(str(root.joinpath(f))) for f in CJK_SHIPPED)
+    return (regular, bold) if regular.is_file() and bold.is_file() else None
+
+
 def _fonts(language: str) -> tuple[str, str]:
-    """Helvetica for the Latin languages. Chinese: the font file named by $ARREARS_CJK_FONT,
-    embedded (every reader shows it), else Adobe's STSong-Light, which Acrobat, Preview and
-    Chinese systems supply but which is not embedded (a reader without it shows blanks)."""
+    """Helvetica for the Latin languages. Chinese: the CJK font files (`cjk_font_files`),
+    embedded as subsets of the glyphs used, so every reader shows the letter; only without
+    them Adobe's STSong-Light, which Acrobat, Preview and Chinese systems supply but which is
+    not embedded (elsewhere a reader shows blanks)."""
     if language != "zh":
         return "Helvetica", "Helvetica-Bold"
     registered = pdfmetrics.getRegisteredFontNames()
-    path = os.environ.get(CJK_FONT_ENV)
-    if path and Path(path).is_file():
-        if _CJK_FILE not in registered:
-            pdfmetrics.registerFont(TTFont(_CJK_FILE, path, subfontIndex=0))
-        return _CJK_FILE, _CJK_FILE
-    if _CJK not in registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(_CJK))
-    return _CJK, _CJK
+    files = cjk_font_files()
+    if files is None:
+        if _CJK not in registered:
+            pdfmetrics.registerFont(UnicodeCIDFont(_CJK))
+        return _CJK, _CJK
+    names = []
+    for path in files:
+        # one name per file: ReportLab keeps the first font registered under a name
+        name = f"{_CJK_FILE}-{hashlib.sha256(str(path).encode()).hexdigest()[:12]}"
+        if name not in registered:
+            try:
+                pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
+            except TTFError as e:  # e.g. PostScript (CFF) outlines, which ReportLab cannot embed
+                raise Refusal(
+                    "communications.cjk_font_unreadable", path=str(path), why=str(e)
+                ) from None
+        names.append(name)
+    return names[0], names[1]
 
 
 def letter_pdf(
@@ -303,7 +339,7 @@ def _story(one: PrintedLetter) -> list[Any]:
         pay_to, pay_reference = _payment_words(payment_details, reference)
         story += [
             Spacer(1, 4 * mm),
-            para(f"{labels['pay_to']}{colon(language)}" + " · ".join(pay_to), small),
+            para(f"{labels['pay_to']}{colon(language)}{pay_to}", small),
         ]
         if pay_reference:
             story.append(
@@ -442,7 +478,7 @@ def _statement_story(s: DebtorStatement) -> list[Any]:
         story.append(para(labels["none"], small))
     story += [
         Spacer(1, 5 * mm),
-        para(f"{labels['pay_to']}{colon(language)}" + " · ".join(s.payment), small),
+        para(f"{labels['pay_to']}{colon(language)}{pay_to_words(s.payment)}", small),
     ]
     return story
 

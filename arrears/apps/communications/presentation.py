@@ -4,6 +4,7 @@ letter's language by Babel (CLDR data), never by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -42,6 +43,10 @@ WORDS = {
     "ladder yet: nothing is sent (give --step to see a step's message)",
     "communications.nothing_open": "the {currency} case of {debtor} has nothing overdue to dun "
     "on that day (items not yet due are not demanded)",
+    "communications.cjk_font_missing": "Chinese letters cannot be printed: {setting} names "
+    "{path}, which is not a file (name a TrueType font file, or unset it for the shipped font)",
+    "communications.cjk_font_unreadable": "the Chinese font {path} cannot be embedded ({why}): "
+    "name a font with TrueType outlines (.ttf or .ttc), not PostScript (CFF) ones",
     "interest.no_rate": "no rate is known for {day} in {series}.csv (it runs from {first} to "
     "{covers_until}): put a newer {series}.csv, in the shipped tables' format "
     "(docs/interest-rates.md), in {folder}",
@@ -576,6 +581,18 @@ def without_interest_words(count: int, refusal_words: str) -> str:
     return f"{count} queued {many} statutory interest without a figure: {refusal_words}\n"
 
 
+def case_without_interest_words(sent: int, to_send: int, refusal_words: str) -> str:
+    """The case page's warning: how many of the case's letters and emails went out, and how
+    many will, claiming statutory interest without a figure, and what to put (the refusal
+    names the file) so that the next ones state it."""
+    parts = []
+    if sent:
+        parts.append(f"{sent} {'message' if sent == 1 else 'messages'} went out")
+    if to_send:
+        parts.append(f"{to_send} {'message' if to_send == 1 else 'messages'} will go out")
+    return f"{' and '.join(parts)} claiming statutory interest without a figure: {refusal_words}"
+
+
 def sender_details_words(s: SenderDetails) -> str:
     """A company's sender details: name, email and address; where to pay; the reference."""
     address = " · ".join(s.address.splitlines())
@@ -1065,3 +1082,22 @@ def iban_words(iban: str) -> str:
     """An IBAN as printed: in groups of four ("DE02 1203 0000 ...")."""
     flat = "".join(iban.split()).upper()
     return " ".join(flat[i : i + 4] for i in range(0, len(flat), 4))
+
+
+def pay_to_words(parts: Iterable[str]) -> str:
+    """Where to pay, as every letter, statement (PDF and XLSX) and email prints it: the
+    account's parts (name, "IBAN ...", "BIC ...", account, bank) joined by " · ", the IBAN in
+    groups of four (`iban_words`), however it was stored."""
+    return " · ".join(f"IBAN {iban_words(p[5:])}" if p.startswith("IBAN ") else p for p in parts)
+
+
+def email_payment_words(parts: Sequence[str], reference: str, language: str) -> str:
+    """The last lines of an email that asks for payment: where to pay (`pay_to_words`) and,
+    apart, the payment reference, in the message's language (as the letter prints them)."""
+    pay_to = pay_to_words(p for p in parts if not (reference and p == reference))
+    lines = [f"{LABELS[language]['pay_to']}{colon(language)}{pay_to}"]
+    if reference and reference in parts:
+        lines.append(
+            f"{LETTERHEAD_LABELS[language]['payment_reference']}{colon(language)}{reference}"
+        )
+    return "\n".join(lines) + "\n"

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Case
 from arrears.apps.cases.selectors import holidays_for, strategies_for
-from arrears.apps.communications.models import OutboxMessage
+from arrears.apps.communications.models import OutboxMessage, SenderDetails
 from arrears.apps.communications.presentation import LANGUAGES
 from arrears.apps.ledger.models import (
     DUNNABLE_KINDS,
@@ -283,13 +283,29 @@ def case_letter_preview(**asked: Any) -> tuple[CaseLetter, Refusal | None]:
         return case_letter(**asked, with_interest=False), e
 
 
-def messages_without_interest(*, company: Company) -> tuple[int, Refusal | None]:
-    """The company's queued letters and emails dated past its regime's rate table (they claim
-    their interest without a figure), and the refusal naming the table to put (or 0, None)."""
-    from arrears.apps.communications.models import OutboxMessage
-
+def _table_of(company: Company) -> RateTable | None:
+    """The rate table the company's regime reads (None: no regime, or one without a table)."""
     regime = regime_for(company)
-    table = rate_tables().get(regime.series or "") if regime is not None else None
+    return rate_tables().get(regime.series or "") if regime is not None else None
+
+
+def _no_rate(table: RateTable, day: date) -> Refusal:
+    """Why a message of `day` claims its interest without a figure: the table ends before it
+    (the refusal names the file to put)."""
+    return Refusal(
+        "interest.no_rate",
+        series=table.series,
+        day=day,
+        first=table.changes[0][0] if table.changes else None,
+        covers_until=table.covers_until,
+    )
+
+
+def messages_without_interest(*, company: Company, run: Any = None) -> tuple[int, Refusal | None]:
+    """The company's queued letters and emails (or `run`'s) dated past its regime's rate
+    table (they claim their interest without a figure), and the refusal naming the table to
+    put (or 0, None)."""
+    table = _table_of(company)
     if table is None:
         return 0, None
     late = OutboxMessage.objects.filter(
@@ -298,31 +314,73 @@ def messages_without_interest(*, company: Company) -> tuple[int, Refusal | None]
         channel__in=[Channel.LETTER.value, Channel.EMAIL.value],
         run_on__gt=table.covers_until,
     )
+    if run is not None:
+        late = late.filter(run=run)
     found = late.aggregate(n=Count("id"), day=Max("run_on"))
     if not found["n"]:
         return 0, None
-    return found["n"], Refusal(
-        "interest.no_rate",
-        series=table.series,
-        day=found["day"],
-        first=table.changes[0][0] if table.changes else None,
-        covers_until=table.covers_until,
-    )
+    return found["n"], _no_rate(table, found["day"])
+
+
+def run_messages_without_interest(
+    *, company: Company, as_of: date, run: Any, written: int
+) -> tuple[int, Refusal | None]:
+    """For the run's summary (`cases.services.run.without_interest_register`): the letters and
+    emails the run queued that claim their interest without a figure, and why. A dry run
+    (`run` None) writes no outbox: its `written` letters and emails would, where the company
+    has an outbox and `as_of` lies past the rate table."""
+    if run is not None:
+        return messages_without_interest(company=company, run=run)
+    table = _table_of(company)
+    if table is None or not written or as_of <= table.covers_until:
+        return 0, None
+    if not SenderDetails.objects.filter(company=company).exists():
+        return 0, None  # no outbox: its messages stay actions for a person
+    return written, _no_rate(table, as_of)
+
+
+@dataclass(frozen=True)
+class CaseWithoutInterest:
+    """A case's letters and emails that claim their interest without a figure: `sent` went
+    out so, `to_send` will (queued, or waiting for a person), and why (None when none)."""
+
+    sent: int
+    to_send: int
+    why: Refusal | None
+
+
+def case_messages_without_interest(*, case: Case) -> CaseWithoutInterest:
+    """For the case page: the case's messages, as rendered (their figures say which rate table
+    ended before their day) or, not rendered yet, dated past the company's table."""
+    table = _table_of(case.company)
+    sent = to_send = 0
+    why: Refusal | None = None
+    rows = OutboxMessage.objects.filter(
+        case=case, channel__in=[Channel.LETTER.value, Channel.EMAIL.value]
+    ).exclude(state__in=[OutboxState.CANCELLED.value, OutboxState.HANDLED.value])
+    tables = rate_tables()
+    for m in rows.order_by("run_on", "pk"):
+        if m.figures is not None:
+            series = (m.figures.get("letter") or {}).get("interest_missing")
+            missing = tables.get(series) if series else None
+        else:
+            late = table is not None and m.run_on > table.covers_until
+            missing = table if late else None
+        if missing is None:
+            continue
+        if m.state == OutboxState.SENT.value:
+            sent += 1
+        else:
+            to_send += 1
+        why = _no_rate(missing, m.run_on)
+    return CaseWithoutInterest(sent, to_send, why)
 
 
 def _rates_missing(figures: Letter) -> Refusal | None:
     """Why the letter claims its interest without a figure: the rate table ends before its
     day (the refusal names the file to put), or None."""
     table = rate_tables().get(figures.interest_missing or "")
-    if table is None:
-        return None
-    return Refusal(
-        "interest.no_rate",
-        series=table.series,
-        day=figures.as_of,
-        first=table.changes[0][0] if table.changes else None,
-        covers_until=table.covers_until,
-    )
+    return None if table is None else _no_rate(table, figures.as_of)
 
 
 def _open_items(debtor_ids: list[int], currency: str | None = None) -> dict[Any, list[OpenItem]]:
@@ -454,8 +512,6 @@ def fees_owed(item_ids: list[int], as_of: date) -> tuple[dict[int, int], set[int
 def reference_of(company: Company, case: Case, fmt: str | None = None) -> str:
     """The payment reference of a case: the company's format (`SenderDetails`), else
     DEBTOR-CURRENCY."""
-    from arrears.apps.communications.models import SenderDetails
-
     fmt = (
         fmt
         or (

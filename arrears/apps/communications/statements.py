@@ -21,7 +21,12 @@ from arrears.apps.cases.models import Case
 from arrears.apps.communications.fees import compensation_settled, owed_fees_minor
 from arrears.apps.communications.models import SenderDetails
 from arrears.apps.communications.pdf import Address
-from arrears.apps.communications.presentation import LANGUAGES, STATEMENT_LABELS, interest_at_words
+from arrears.apps.communications.presentation import (
+    LANGUAGES,
+    STATEMENT_LABELS,
+    interest_at_words,
+    pay_to_words,
+)
 from arrears.apps.communications.selectors import (
     INTEREST_NOT_SHOWN,
     rate_tables,
@@ -392,7 +397,7 @@ def statement_xlsx(s: DebtorStatement) -> bytes:
         (labels["as_of"], st.as_of),
         (labels["from"], " · ".join([s.sender.name, *s.sender.lines])),
         (labels["to"], " · ".join([s.recipient.name, *s.recipient.lines])),
-        (labels["pay_to"], " · ".join(s.payment)),
+        (labels["pay_to"], pay_to_words(s.payment)),
         (labels["regime"], f"{st.regime_name} ({st.regime_source})" if st.regime_name else
          s.interest_note or labels["no_interest"]),
     ]  # fmt: skip

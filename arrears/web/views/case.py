@@ -18,14 +18,19 @@ from arrears.apps.communications.models import AcknowledgementKind
 from arrears.apps.communications.presentation import (
     ACK_KIND_WORDS,
     ack_item_words,
+    case_without_interest_words,
     fee_line_words,
 )
-from arrears.apps.communications.selectors import case_message_pdf
+from arrears.apps.communications.selectors import (
+    case_message_pdf,
+    case_messages_without_interest,
+)
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.case_desk import NO_CASE, CaseDesk, case_desk
 from arrears.domain.refusal import NotAllowed, Refusal
 from arrears.web.forms import AcknowledgeForm, ActionDoneForm, FeeWaiveForm
 from arrears.web.views.common import company_of, refused
+from arrears.words import say
 
 
 def _desk(request: HttpRequest, firm: Company, case_id: int) -> CaseDesk:
@@ -92,6 +97,7 @@ def page_context(
         except Refusal:
             script = None
     waive_form, ack_form = cost_forms(costs)
+    late = case_messages_without_interest(case=desk.case)
     return {
         **_context(firm, desk, form, form_for),
         "setoff_lines": case_setoff_lines(setoff),
@@ -101,6 +107,9 @@ def page_context(
         "ack_form": ack_form,
         **(posted or {}),
         "call_script": script,
+        "without_interest": (
+            case_without_interest_words(late.sent, late.to_send, say(late.why)) if late.why else ""
+        ),
     }
 
 

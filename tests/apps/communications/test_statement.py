@@ -110,7 +110,7 @@ def test_the_statement_pdf_says_every_figure_with_sender_and_payment_details(tmp
         "BANK-0725 €50.00 €50.00",
         "Payment reference: K1-EUR",
         "Payment reference: K1-USD",
-        "IBAN DE89370400440532013000",
+        "IBAN DE89 3704 0044 0532 0130 00",  # in groups of four, as on the letters
         "BIC COBADEFFXXX",
         "§ 288 (1), (2), (5) BGB",
     ):

@@ -42,6 +42,7 @@ from arrears.domain.access import Verb
 from arrears.domain.actions import ActionState, first_state_expr
 from arrears.domain.batch.daily_run import RunConfig, decide
 from arrears.domain.dates import FIRST_DAY
+from arrears.domain.ladder import Channel
 from arrears.domain.plans.acceleration import due_after_acceleration
 from arrears.domain.refusal import Refusal
 
@@ -64,6 +65,9 @@ class RunResult:
     orphans: list[str] = field(default_factory=list)  # debtor codes of open cases, no owner
     negotiation: dict[str, int] = field(default_factory=dict)  # promises kept/broken, plans...
     seconds: dict[str, float] = field(default_factory=dict)
+    # the letters and emails queued (a dry run: that would be) that claim their interest
+    # without a figure, and why (`without_interest_register`): (0, None) when none
+    without_interest: tuple[int, Refusal | None] = (0, None)
 
 
 def run_daily(
@@ -96,7 +100,10 @@ def run_daily(
             with sequences_kept():
                 sweep, plan, timings = _sweep_and_plan(company, as_of, None, actor)
             transaction.set_rollback(True)
-        return _result(plan, None, as_of, dry_run=True, timings=timings, sweep=sweep)
+        return replace(
+            _result(plan, None, as_of, dry_run=True, timings=timings, sweep=sweep),
+            without_interest=_without_interest(company, as_of, None, plan),
+        )
     if break_lock:
         lock_break(company=company)
     # refused before anything is written, no run row left
@@ -146,7 +153,10 @@ def _run(company: Company, as_of: date, actor: Any, lock: RunLock) -> RunResult:
                 t = time.perf_counter()
                 sweep = {**sweep, **after(company=company, as_of=as_of, run=run)}
                 timings[name] = time.perf_counter() - t
-            result = _result(plan, run.pk, as_of, dry_run=False, timings=timings, sweep=sweep)
+            result = replace(
+                _result(plan, run.pk, as_of, dry_run=False, timings=timings, sweep=sweep),
+                without_interest=_without_interest(company, as_of, run, plan),
+            )
             _finish(run, result, actor)
     except Exception as e:
         with contextlib.suppress(OperationalError):
@@ -221,6 +231,37 @@ def after_ladder_register(name: str, stage: AfterLadder, waiting: Waiting | None
     _AFTER_LADDER[name] = stage
     if waiting is not None:
         _WAITING[name] = waiting
+
+
+class WithoutInterest(Protocol):
+    """How many of the run's letters and emails claim their interest without a figure (their
+    day lies past the rate table), and why (the refusal names the file to put), or (0, None).
+    A dry run (`run` None) writes no message: `written` letters and emails would be."""
+
+    def __call__(
+        self, *, company: Company, as_of: date, run: Run | None, written: int
+    ) -> tuple[int, Refusal | None]: ...
+
+
+_WITHOUT_INTEREST: dict[str, WithoutInterest] = {}
+_WRITTEN = (Channel.LETTER.value, Channel.EMAIL.value)
+
+
+def without_interest_register(name: str, check: WithoutInterest) -> None:
+    """An app above this one (communications: the outbox and the rate tables) tells the run's
+    summary which of its messages go out without their interest figure (`communications.apps`)."""
+    _WITHOUT_INTEREST[name] = check
+
+
+def _without_interest(
+    company: Company, as_of: date, run: Run | None, plan: RunPlan
+) -> tuple[int, Refusal | None]:
+    written = sum(n for ch, n in plan.actions_by_channel.items() if ch in _WRITTEN)
+    for check in _WITHOUT_INTEREST.values():
+        n, why = check(company=company, as_of=as_of, run=run, written=written)
+        if n:
+            return n, why
+    return 0, None
 
 
 def _sweep_and_plan(

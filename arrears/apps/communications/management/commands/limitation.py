@@ -6,30 +6,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from arrears.apps.accounts.access import require
-from arrears.apps.common.cli import PersonCommand, add_company_option
+from arrears.apps.communications.cli import SetOrShowCommand
 from arrears.apps.communications.limitation import lead_days_set
 from arrears.apps.communications.presentation import lead_days_words
 from arrears.apps.communications.selectors import lead_days_of
-from arrears.domain.access import Verb
+from arrears.apps.ledger.models import Company
 
 
-class Command(PersonCommand):
+class Command(SetOrShowCommand):
     help = "Show or set how many days before a claim becomes time-barred legal is asked to act."
+    set_help = "a credit manager sets the lead days (audited)"
 
-    def add_arguments(self, parser: Any) -> None:
-        sub = parser.add_subparsers(dest="verb", required=True)
-        put = sub.add_parser("set", help="a credit manager sets the lead days (audited)")
+    def add_set_arguments(self, put: Any) -> None:
         put.add_argument("days", type=int, help="days before the last day of a claim")
-        show = sub.add_parser("show")
-        for p in (put, show):
-            add_company_option(p)
 
-    def act(self, person: Any, o: dict[str, Any]) -> None:
-        company = self.company_for(person, o)
-        if o["verb"] == "show":
-            require(person, Verb.READ, company_id=company.pk)
-            lead = lead_days_of(company)
-        else:
-            lead = lead_days_set(actor=person, company=company, days=o["days"])
-        self.stdout.write(lead_days_words(lead))
+    def shown(self, company: Company) -> Any:
+        return lead_days_of(company)
+
+    def put(self, person: Any, company: Company, o: dict[str, Any]) -> Any:
+        return lead_days_set(actor=person, company=company, days=o["days"])
+
+    def said(self, company: Company, setting: Any) -> None:
+        self.stdout.write(lead_days_words(setting))

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from arrears.apps.accounts.access import require
-from arrears.apps.common.cli import PersonCommand, add_company_option
+from arrears.apps.communications.cli import SetOrShowCommand
 from arrears.apps.communications.models import SenderDetails
 from arrears.apps.communications.presentation import sender_details_words
 from arrears.apps.communications.services import sender_set
-from arrears.domain.access import Verb
+from arrears.apps.ledger.models import Company
 
 
-class Command(PersonCommand):
+class Command(SetOrShowCommand):
     help = "Set or show the company's sender and payment details (letters and emails need them)."
+    set_help = "an administrator sets them (all at once)"
 
-    def add_arguments(self, parser: Any) -> None:
-        sub = parser.add_subparsers(dest="verb", required=True)
-        put = sub.add_parser("set", help="an administrator sets them (all at once)")
+    def add_set_arguments(self, put: Any) -> None:
         put.add_argument("--name", required=True, help="the sender's name on the letter")
         put.add_argument("--address", required=True, help=r"postal address, lines split by \n")
         put.add_argument("--email", required=True, help="the From address of emails")
@@ -33,34 +31,31 @@ class Command(PersonCommand):
         put.add_argument("--vat-id", default="", help="printed in the imprint")
         put.add_argument("--registration", default="", help="register court and number")
         put.add_argument("--directors", default="", help="managing directors, where required")
-        show = sub.add_parser("show")
-        for p in (put, show):
-            add_company_option(p)
 
-    def act(self, person: Any, o: dict[str, Any]) -> None:
-        company = self.company_for(person, o)
-        if o["verb"] == "show":
-            require(person, Verb.READ, company_id=company.pk)
-            s = SenderDetails.objects.filter(company=company).first()
-        else:
-            s = sender_set(
-                actor=person,
-                company=company,
-                name=o["name"],
-                address=o["address"],
-                email=o["email"],
-                iban=o["iban"],
-                bic=o["bic"],
-                account=o["account"],
-                bank=o["bank"],
-                reference_format=o["reference"],
-                phone=o["phone"],
-                country=o["country"],
-                vat_id=o["vat_id"],
-                registration=o["registration"],
-                directors=o["directors"],
-            )
-        if s is None:  # names the terminal command that sets them: the terminal's words
+    def shown(self, company: Company) -> Any:
+        return SenderDetails.objects.filter(company=company).first()
+
+    def put(self, person: Any, company: Company, o: dict[str, Any]) -> Any:
+        return sender_set(
+            actor=person,
+            company=company,
+            name=o["name"],
+            address=o["address"],
+            email=o["email"],
+            iban=o["iban"],
+            bic=o["bic"],
+            account=o["account"],
+            bank=o["bank"],
+            reference_format=o["reference"],
+            phone=o["phone"],
+            country=o["country"],
+            vat_id=o["vat_id"],
+            registration=o["registration"],
+            directors=o["directors"],
+        )
+
+    def said(self, company: Company, setting: Any) -> None:
+        if setting is None:  # names the terminal command that sets them: the terminal's words
             self.stdout.write(f"{company.code} has no sender details: `arrears sender set`\n")
             return
-        self.stdout.write(sender_details_words(s))
+        self.stdout.write(sender_details_words(setting))
