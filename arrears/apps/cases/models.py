@@ -168,6 +168,21 @@ class ItemDeskInput(models.Model):
         )
 
 
+class DeskInputsVersion(models.Model):
+    """How many times a company's `ItemDeskInput` rows were written: what the worklist keeps
+    of a case's figures is kept under this number (`worklist._LEDGER_VERSION`), so a write
+    outside a run (a set-off approved at the desk) shows at once. Bumped by the one place
+    that writes those rows, `services.desk_inputs.desk_inputs_store`. No row: never written."""
+
+    company = models.OneToOneField(
+        Company, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"company {self.company_id}: desk inputs version {self.version}"
+
+
 class Holiday(models.Model):
     """A day the company does not work, besides Saturdays and Sundays: its collection calendar
     (a setting of the company's, not the ERP's data). Every business-day rule counts past it:

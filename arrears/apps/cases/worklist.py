@@ -470,12 +470,14 @@ def _items_of(company_id: int, debtor_ids: list[int]) -> pl.DataFrame:
 
 
 # What the cases' figures (O, D, B: `scoring.case_figures`) are made of changes only with an
-# import (the ERP's items, payments and allocations) or a run (the negotiation sweep stores the
-# desk's inputs, `cases.ItemDeskInput`, inside the run); the actions are read on every request.
+# import (the ERP's items, payments and allocations), a run, or a write of the desk's inputs
+# (`cases.ItemDeskInput`: by the run's negotiation sweep, or at the desk, as a set-off approved;
+# its one writer counts each write in `DeskInputsVersion`); the actions are read on every request.
 _LEDGER_VERSION = (
     "SELECT (SELECT MAX(b.id) FROM ledger_importbatch b WHERE b.company_id = %s), "
     "(SELECT MAX(r.id) FROM cases_run r WHERE r.company_id = %s), "
-    "(SELECT COUNT(*) FROM cases_run r WHERE r.company_id = %s AND r.finished_at IS NULL)"
+    "(SELECT COUNT(*) FROM cases_run r WHERE r.company_id = %s AND r.finished_at IS NULL), "
+    "(SELECT v.version FROM cases_deskinputsversion v WHERE v.company_id = %s)"
 )
 KEPT_SECONDS = 24 * 60 * 60
 _FEW_NEW = 500
@@ -485,15 +487,14 @@ def _kept_figures(
     company_id: int, on: date, people: dict[int, PersonRole], meta: pl.DataFrame, ask: _Ask
 ) -> pl.DataFrame:
     """The figures of the listed actions' cases on `on`, kept (Django's cache) for the same
-    people, day and ledger (`_LEDGER_VERSION`): a collector's list reads their debtors' items
-    once a day, then only those of debtors new on it. Nothing is kept while a run is under
-    way (its writes may not all be seen yet)."""
+    people, day and ledger (`_LEDGER_VERSION`: imports, runs, the desk's inputs): a collector's
+    list reads their debtors' items once a day, then only those of debtors new on it. Nothing
+    is kept while a run is under way (its writes may not all be seen yet)."""
     with connection.cursor() as cur:
-        cur.execute(_LEDGER_VERSION, [company_id, company_id, company_id])
-        imports, runs, running = cur.fetchone()
-    key = f"arrears:worklist-figures:{company_id}:{on.isoformat()}:{imports}:{runs}:" + ",".join(
-        f"{pk}{people[pk].value}" for pk in sorted(people)
-    )
+        cur.execute(_LEDGER_VERSION, [company_id] * 4)
+        imports, runs, running, inputs = cur.fetchone()
+    key = f"arrears:worklist-figures:{company_id}:{on.isoformat()}:{imports}:{runs}:{inputs}:"
+    key += ",".join(f"{pk}{people[pk].value}" for pk in sorted(people))
     kept: tuple[pl.DataFrame, set[int]] | None = None if running else cache.get(key)
     listed = set(meta["debtor_id"].to_list())
     new = sorted(listed - kept[1]) if kept is not None else []

@@ -36,6 +36,14 @@ def import_summary_words(s: ImportSummary) -> str:
     return "\n".join(lines)
 
 
+def import_checked_words(kind: str, rows: int) -> str:
+    """A large file's preview: checked whole, not yet compared row by row in words."""
+    return (
+        f"{kind}: {rows:,} rows checked, no errors. A file this large is imported by the task "
+        "worker once confirmed; it then says what it created, updated and left unchanged."
+    )
+
+
 def imported_words(s: ImportSummary) -> str:
     """One line for an import among others (the demo's)."""
     return (

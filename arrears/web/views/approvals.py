@@ -4,9 +4,11 @@ with a reason, through the same services as the terminal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -17,14 +19,55 @@ from arrears.apps.ledger.models import Company
 from arrears.domain.access import Verb
 from arrears.domain.refusal import NotAllowed, Refusal
 from arrears.web.forms import DecisionForm
-from arrears.web.views.common import company_of, refused
+from arrears.web.views.common import company_of, htmx_partial, refused
+
+PER_PAGE = 25
+
+# Sort -> the key it orders by (ties keep the page's own order: by kind, then oldest first).
+SORTS: dict[str, Callable[[decisions.Waiting], Any]] = {
+    "kind": lambda w: 0,
+    "asked": lambda w: (w.requested_on, w.kind, w.id),
+    "debtor": lambda w: w.debtor_code,
+    "what": lambda w: w.what,
+    "by": lambda w: w.requested_by,
+}
+
+SORT_CHOICES = (  # the sort links above the list, in the order shown
+    ("kind", "kind"),
+    ("asked", "oldest first"),
+    ("-asked", "newest first"),
+    ("debtor", "debtor"),
+    ("what", "what is asked"),
+    ("by", "asked by"),
+)
 
 
-def _context(request: HttpRequest, firm: Company, rows: list[decisions.Waiting]) -> dict[str, Any]:
-    # the header's count is this list's length: what waits is read once for both
+def _sorted(rows: list[decisions.Waiting], sort: str) -> tuple[list[decisions.Waiting], str]:
+    key = sort.removeprefix("-")
+    if key not in SORTS or sort == "-kind":
+        return rows, "kind"
+    return sorted(rows, key=SORTS[key], reverse=sort.startswith("-")), sort
+
+
+def _context(
+    request: HttpRequest, firm: Company, rows: list[decisions.Waiting], focus: str = ""
+) -> dict[str, Any]:
+    """One page of what waits, in the order asked (`?sort=`, `?page=`; the page holding the
+    request `focus`, a key, when given): what waits is read once (a fixed number of queries
+    per kind) for the page, its count and the header's."""
+    ordered, sort = _sorted(rows, request.GET.get("sort", "kind"))
+    number: Any = request.GET.get("page")
+    at = next((i for i, w in enumerate(ordered) if w.key == focus), None) if focus else None
+    if at is not None:
+        number = at // PER_PAGE + 1
+    page = Paginator(ordered, PER_PAGE).get_page(number)
     return {
         "company": firm,
-        "rows": rows,
+        "rows": list(page),
+        "page": page,
+        "sort": sort,
+        "sort_choices": SORT_CHOICES,
+        "total": len(rows),
         "me": request.user.pk,
         "query": "",
         "approvals_waiting": len(rows),
@@ -33,13 +76,15 @@ def _context(request: HttpRequest, firm: Company, rows: list[decisions.Waiting])
 
 @require_GET
 def approvals_page(request: HttpRequest, company: str) -> HttpResponse:
-    """Everything waiting in the company for a credit manager's decision (credit managers)."""
+    """Everything waiting in the company for a credit manager's decision (credit managers), a
+    page at a time; htmx gets the list alone (sorting, paging)."""
     firm = company_of(request, company)
     try:
         rows = decisions.waiting(actor=request.user, company=firm)
     except Refusal as e:
         return refused(request, e, {"company": firm})
-    return render(request, "desk/approvals.html", _context(request, firm, rows))
+    template = htmx_partial(request, "desk/approvals.html", "desk/_approvals_list.html")
+    return render(request, template, _context(request, firm, rows))
 
 
 @require_POST
@@ -82,7 +127,7 @@ def approval_decide(request: HttpRequest, company: str, kind: str, id: int) -> H
         return refused(request, e, {"company": firm})
     row = next((w for w in rows if w.kind == kind and w.id == id), None)
     context = {
-        **_context(request, firm, rows),
+        **_context(request, firm, rows, focus=f"{kind}-{id}"),
         "form": form,
         "form_for": f"{kind}-{id}",
         "orphan": row is None,

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from arrears.apps.cases.services import action_complete, actions
 from arrears.apps.clearing.presentation import case_setoff_lines
@@ -27,9 +27,9 @@ from arrears.apps.communications.selectors import (
 )
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.case_desk import NO_CASE, CaseDesk, case_desk
-from arrears.domain.refusal import NotAllowed, Refusal
+from arrears.domain.refusal import Refusal
 from arrears.web.forms import AcknowledgeForm, ActionDoneForm, FeeWaiveForm
-from arrears.web.views.common import company_of, refused
+from arrears.web.views.common import Bound, case_form, company_of, refused
 from arrears.words import say
 
 
@@ -125,33 +125,27 @@ def case_page(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
     return render(request, "desk/case.html", context)
 
 
-@require_POST
-def action_done(request: HttpRequest, company: str, case_id: int, action_id: int) -> HttpResponse:
-    """Record what came of an open action of this case (`action_complete`, which asks who may).
-    htmx gets the case's live part back; a plain form post is sent back to the case page. Bad
-    input stands beside its field, and nothing is written."""
+def _action_form(request: HttpRequest, company: str, case_id: int, action_id: int) -> Bound:
+    """The case (refused if the person may not read it, not found if another company's) and
+    the outcome form bound to the post, for an open action of this case only (else 404)."""
     firm = company_of(request, company)
-    try:
-        desk = _desk(request, firm, case_id)
-    except Refusal as e:
-        return refused(request, e, {"company": firm})
+    desk = _desk(request, firm, case_id)
     if action_id not in {p.action_id for p in desk.pending}:
         raise Http404(f"A{action_id}")  # not an open action of this case
-    form = ActionDoneForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            action_complete(
-                actor=request.user,
-                action_id=action_id,
-                outcome=d["outcome"],
-                note=d["note"],
-                on=d["on"],
-            )
-        except NotAllowed as e:
-            return refused(request, e, {"company": firm})
-        except Refusal as e:
-            form.refuse(e)
+    return firm, desk, ActionDoneForm(request.POST)
+
+
+def _action_answer(
+    request: HttpRequest,
+    firm: Company,
+    desk: CaseDesk,
+    form: ActionDoneForm,
+    shown: Any,
+    case_id: int,
+    action_id: int,
+) -> HttpResponse:
+    """htmx gets the case's live part back; a plain form post is sent back to the case page;
+    bad input stands beside its field (422)."""
     htmx = getattr(request, "htmx", False)
     if form.errors:
         if htmx:
@@ -167,6 +161,23 @@ def action_done(request: HttpRequest, company: str, case_id: int, action_id: int
     if not htmx:
         return redirect("case", firm.code, case_id)
     return render(request, "desk/_case_live.html", _context(firm, _desk(request, firm, case_id)))
+
+
+@case_form(_action_form, _action_answer)
+def action_done(
+    request: HttpRequest, firm: Company, desk: CaseDesk, form: ActionDoneForm, **url: Any
+) -> None:
+    """Record what came of an open action of this case (`action_complete`, which asks who may).
+    htmx gets the case's live part back; a plain form post is sent back to the case page. Bad
+    input stands beside its field, and nothing is written."""
+    d = form.cleaned_data
+    action_complete(
+        actor=request.user,
+        action_id=url["action_id"],
+        outcome=d["outcome"],
+        note=d["note"],
+        on=d["on"],
+    )
 
 
 @require_GET

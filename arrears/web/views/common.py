@@ -1,15 +1,20 @@
-"""What every desk view shares: the company from the URL, refusals as pages, htmx partials."""
+"""What every desk view shares: the company from the URL, refusals as pages, htmx partials,
+the settings pages' guard, and the case page's form handling."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
-from arrears.apps.accounts.access import companies_of
+from arrears.apps.accounts.access import companies_of, may, require
 from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.selectors import companies_listed
+from arrears.domain.access import Verb
 from arrears.domain.refusal import NotAllowed, Refusal
 from arrears.words import say
 
@@ -33,3 +38,61 @@ def refused(request: HttpRequest, e: Refusal, context: dict[str, Any]) -> HttpRe
     status = 403 if isinstance(e, NotAllowed) else 422
     template = htmx_partial(request, "desk/refused.html", "desk/_refused.html")
     return render(request, template, {**context, "refusal": say(e)}, status=status)
+
+
+Bound = tuple[Company, Any, Any]  # the company, what the form acts on, the form bound to the post
+
+
+def case_form(
+    bind: Callable[..., Bound],
+    answer: Callable[..., HttpResponse],
+    *,
+    not_allowed_page: bool = True,
+) -> Callable[[Callable[..., Any]], Callable[..., HttpResponse]]:
+    """What every form of the case page does around its service, in one place: POST only
+    (CSRF by the middleware); `bind(request, company, **url)` finds what the form acts on and
+    asks who may, before any form is read (a refusal is its page: 403, or 404 for another
+    company's, nothing written), and binds the form to the post; the decorated handler
+    `(request, firm, target, form, **url)` runs only on a valid form, calls its service and
+    returns what to show (its own further errors go on the form). A `NotAllowed` from it is
+    the refusal's page when `not_allowed_page`, else stands beside the form, as any other
+    refusal does; `answer(request, firm, target, form, shown, **url)` renders the outcome."""
+
+    def wrap(handler: Callable[..., Any]) -> Callable[..., HttpResponse]:
+        @require_POST
+        @wraps(handler)
+        def view(request: HttpRequest, company: str, **url: Any) -> HttpResponse:
+            try:
+                firm, target, form = bind(request, company, **url)
+            except Refusal as e:
+                return refused(request, e, {"company": company_of(request, company)})
+            shown = None
+            if form.is_valid():
+                try:
+                    shown = handler(request, firm, target, form, **url)
+                except NotAllowed as e:
+                    if not_allowed_page:
+                        return refused(request, e, {"company": firm})
+                    form.refuse(e)
+                except Refusal as e:
+                    form.refuse(e)
+            return answer(request, firm, target, form, shown, **url)
+
+        return view
+
+    return wrap
+
+
+def settings_gate(
+    request: HttpRequest, company: str, *, administrators: bool = False
+) -> Company | HttpResponse:
+    """The settings pages' one guard: the company (another's: 404) if the person sets its
+    policy (a credit manager) or, with `administrators`, administers it; else the refusal."""
+    firm = company_of(request, company)
+    if administrators and may(request.user, Verb.ADMINISTER, company_id=firm.pk):
+        return firm
+    try:
+        require(request.user, Verb.SET_POLICY, company_id=firm.pk, what="change the settings")
+    except NotAllowed as e:
+        return refused(request, e, {"company": firm})
+    return firm

@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from arrears.apps.accounts.access import require
 from arrears.apps.cases.presentation import ladder_lines
 from arrears.apps.cases.selectors import strategies_read
 from arrears.apps.cases.services.strategies import strategies_install
@@ -38,7 +37,6 @@ from arrears.apps.communications.template_settings import (
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.selectors import negotiation_policy_read
 from arrears.apps.negotiation.services import negotiation_policy_load
-from arrears.domain.access import Verb
 from arrears.domain.ladder import LadderError
 from arrears.domain.ladder_config import strategies_from_toml, strategies_to_toml
 from arrears.domain.negotiation.document import policy_document
@@ -48,17 +46,7 @@ from arrears.web.settings_forms import (
     TemplateForm,
     ToneForm,
 )
-from arrears.web.views.common import company_of, refused
-
-
-def _gate(request: HttpRequest, company: str) -> Company | HttpResponse:
-    """The company (another's: 404), if the person may set its policy; else the refusal."""
-    firm = company_of(request, company)
-    try:
-        require(request.user, Verb.SET_POLICY, company_id=firm.pk, what="change the settings")
-    except NotAllowed as e:
-        return refused(request, e, {"company": firm})
-    return firm
+from arrears.web.views.common import refused, settings_gate
 
 
 def _page(
@@ -78,7 +66,7 @@ def _page(
 @require_GET
 def settings_home(request: HttpRequest, company: str) -> HttpResponse:
     """What each setting is, and the interest regime the company's jurisdiction applies."""
-    firm = _gate(request, company)
+    firm = settings_gate(request, company)
     if isinstance(firm, HttpResponse):
         return firm
     return _page(request, "home", firm, {})
@@ -91,7 +79,7 @@ def settings_home(request: HttpRequest, company: str) -> HttpResponse:
 def ladder_page(request: HttpRequest, company: str) -> HttpResponse:
     """The ladders as `arrears ladder show` prints them, and as the TOML `arrears ladder
     load` reads: a changed document replaces them all once it reads as valid ladders."""
-    firm = _gate(request, company)
+    firm = settings_gate(request, company)
     if isinstance(firm, HttpResponse):
         return firm
     strategies = strategies_read(actor=request.user, company=firm)
@@ -133,7 +121,7 @@ def _policy_document(text: str) -> dict[str, Any]:
 def policy_page(request: HttpRequest, company: str) -> HttpResponse:
     """The negotiation policy (walk-away table, concessions, conditions, plan grace...): the
     whole document as the desk works by it, and the company's own fields to change."""
-    firm = _gate(request, company)
+    firm = settings_gate(request, company)
     if isinstance(firm, HttpResponse):
         return firm
     shown = negotiation_policy_read(actor=request.user, company=firm)
@@ -174,7 +162,7 @@ def _templates_context(request: HttpRequest, firm: Company, tone_form: ToneForm)
 def templates_page(request: HttpRequest, company: str) -> HttpResponse:
     """Every template (step, channel, language): the company's own or shipped; the tone
     check's phrases per language, shipped and the company's own."""
-    firm = _gate(request, company)
+    firm = settings_gate(request, company)
     if isinstance(firm, HttpResponse):
         return firm
     return _page(request, "templates", firm, _templates_context(request, firm, ToneForm()))
@@ -183,7 +171,7 @@ def templates_page(request: HttpRequest, company: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def tone_change(request: HttpRequest, company: str, verb: str) -> HttpResponse:
     """Add (or remove) a phrase the company's templates may not use."""
-    firm = _gate(request, company)
+    firm = settings_gate(request, company)
     if isinstance(firm, HttpResponse):
         return firm
     form = ToneForm(request.POST)
@@ -206,7 +194,7 @@ def template_page(
 ) -> HttpResponse:
     """One template: its text to edit, checked on preview and on save (the tone check's or
     the render check's refusal beside the text, with its line); reset to the shipped one."""
-    firm = _gate(request, company)
+    firm = settings_gate(request, company)
     if isinstance(firm, HttpResponse):
         return firm
     key = {"step": step, "channel": channel, "language": language}

@@ -4,10 +4,12 @@ it, all or nothing, through the terminal's own service (`import_file`). A large 
 least `ARREARS_IMPORT_BACKGROUND_ROWS` rows) is imported by the task worker (`arrears
 db_worker`): the page polls and shows the rows written so far, then what it did or its errors.
 
-The preview is the import itself, run in a transaction that is rolled back: what it shows is
-exactly what the confirmation will do if the ledger does not change meanwhile (the
-confirmation imports the same stored file again, and any error it meets then stands beside the
-file as in the preview)."""
+The preview of a small file is the import itself, run in a transaction that is rolled back:
+what it shows is exactly what the confirmation will do if the ledger does not change meanwhile
+(the confirmation imports the same stored file again, and any error it meets then stands
+beside the file as in the preview). A large file's preview checks every row as the import
+would and stops before writing any (`import_check`): its row-precise errors, its first rows
+and its row count, in the time a read takes; the worker then says what it wrote."""
 
 from __future__ import annotations
 
@@ -24,12 +26,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tasks.base import TaskResultStatus
 
 from arrears.apps.accounts.access import person_id, require
-from arrears.apps.ledger.imports import KINDS, ImportRejected, import_file
+from arrears.apps.ledger.imports import KINDS, ImportRejected, import_check, import_file
 from arrears.apps.ledger.imports.background import import_in_background, progress_read
-from arrears.apps.ledger.imports.read import read_table
+from arrears.apps.ledger.imports.read import Table, read_table
 from arrears.apps.ledger.imports.upsert import ImportSummary
 from arrears.apps.ledger.models import Company
-from arrears.apps.ledger.presentation import import_summary_words
+from arrears.apps.ledger.presentation import import_checked_words, import_summary_words
 from arrears.domain.access import Verb
 from arrears.domain.refusal import Refusal
 from arrears.web.forms import ImportForm
@@ -72,8 +74,25 @@ def imports_page(request: HttpRequest, company: str) -> HttpResponse:
     return render(request, "desk/imports.html", _context(firm, ImportForm(kinds=KINDS)))
 
 
-def _first_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    table = read_table(path)
+def _previewed(
+    request: HttpRequest, firm: Company, d: dict[str, Any], path: Path, rows: int
+) -> str:
+    """What the file would change, in words: a small file is imported in a transaction rolled
+    back (its exact counts); a large one (`ARREARS_IMPORT_BACKGROUND_ROWS`) is only checked,
+    every row, and nothing is written (`import_check`), as writing it all to roll it back
+    took most of its time. Errors are raised either way, row by row."""
+    asked = {"actor": request.user, "company": firm, "kind": d["kind"], "path": path}
+    if rows >= settings.ARREARS_IMPORT_BACKGROUND_ROWS:
+        import_check(**asked, complete=d["complete"])
+        return import_checked_words(d["kind"], rows)
+    try:
+        with transaction.atomic():
+            raise _Preview(import_file(**asked, complete=d["complete"]))
+    except _Preview as p:
+        return import_summary_words(p.summary)
+
+
+def _first_rows(table: Table) -> tuple[list[str], list[list[str]]]:
     head = table.frame.head(FIRST_ROWS)
     columns = list(table.header)
     return columns, [[str(r.get(c, "") or "") for c in columns] for r in head.iter_rows(named=True)]
@@ -101,13 +120,8 @@ def import_preview(request: HttpRequest, company: str) -> HttpResponse:
             digest.update(chunk)
             out.write(chunk)
     try:
-        with transaction.atomic():
-            summary = import_file(
-                actor=request.user, company=firm, kind=d["kind"], path=path, complete=d["complete"]
-            )
-            raise _Preview(summary)
-    except _Preview as p:
-        summary = p.summary
+        table = read_table(path)
+        words = _previewed(request, firm, d, path, table.frame.height)
     except ImportRejected as e:
         path.unlink(missing_ok=True)
         context = _context(firm, form, rejected=e, total=e.total)
@@ -119,7 +133,7 @@ def import_preview(request: HttpRequest, company: str) -> HttpResponse:
     except Refusal as e:
         path.unlink(missing_ok=True)
         return refused(request, e, {"company": firm})
-    columns, rows = _first_rows(path)
+    columns, rows = _first_rows(table)
     waiting = request.session.get(SESSION_KEY, {})
     waiting[token] = {
         "company": firm.pk,
@@ -128,13 +142,13 @@ def import_preview(request: HttpRequest, company: str) -> HttpResponse:
         "name": upload.name,
         "path": str(path),
         "sha256": digest.hexdigest(),
-        "rows": summary.rows,
+        "rows": table.frame.height,
     }
     request.session[SESSION_KEY] = waiting
     context = _context(
         firm,
         form,
-        preview=import_summary_words(summary),
+        preview=words,
         token=token,
         name=upload.name,
         columns=columns,

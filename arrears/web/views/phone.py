@@ -20,12 +20,13 @@ is sent back to the case page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Case
@@ -77,8 +78,10 @@ from arrears.web.forms import (
 from arrears.web.phone_tags import phone_context
 from arrears.web.views.case import _context as case_context
 from arrears.web.views.case import _desk, page_context
-from arrears.web.views.common import company_of, htmx_partial, refused
+from arrears.web.views.common import Bound, case_form, company_of, htmx_partial, refused
 from arrears.words import say
+
+Shown = dict[str, Any]  # what a panel shows of what was recorded
 
 PANEL_OF: dict[type[DeskForm], str] = {
     ExcuseForm: "excuse",
@@ -140,14 +143,21 @@ def _answer(
     return render(request, "desk/_phone_answer.html", context, status=status)
 
 
-def _posted(
-    request: HttpRequest, company: str, case_id: int, form_class: type[DeskForm]
-) -> tuple[Company, Case, DeskForm] | HttpResponse:
-    try:
+def _posted(form_class: type[DeskForm]) -> Callable[..., Bound]:
+    """Finds the case the person may change (403 before any form is read; another company's
+    is not found) and binds the panel's form to the post."""
+
+    def bind(request: HttpRequest, company: str, case_id: int) -> Bound:
         firm, case = _case(request, company, case_id, Verb.CHANGE_CASE)
-    except NotAllowed as e:
-        return refused(request, e, {"company": company_of(request, company)})
-    return firm, case, form_class(request.POST, prefix=PANEL_OF[form_class])
+        return firm, case, form_class(request.POST, prefix=PANEL_OF[form_class])
+
+    return bind
+
+
+def _panel(
+    request: HttpRequest, firm: Company, case: Case, form: DeskForm, shown: Any, **url: Any
+) -> HttpResponse:
+    return _answer(request, firm, case, PANEL_OF[type(form)], form, shown or {})
 
 
 @require_GET
@@ -167,100 +177,78 @@ def excuse_answer(request: HttpRequest, company: str, case_id: int) -> HttpRespo
     return render(request, "desk/_phone_excuse_prepared.html", context)
 
 
-@require_POST
-def excuse(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
+@case_form(_posted(ExcuseForm), _panel, not_allowed_page=False)
+def excuse(request: HttpRequest, firm: Company, case: Case, form: DeskForm, **url: Any) -> Shown:
     """Log the excuse heard and the answer used (`excuse_log`)."""
-    got = _posted(request, company, case_id, ExcuseForm)
-    if isinstance(got, HttpResponse):
-        return got
-    firm, case, form = got
-    shown: dict[str, Any] = {}
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            r = excuse_log(
-                case=case,
-                actor=request.user,
-                excuse=Excuse(d["excuse"]),
-                as_of=clock.today(),
-                contact=d["contact"].strip(),
-                note=d["note"].strip(),
-                answer=OWN_WORDS if d["answer"] == OWN_WORDS else None,
-            )
-            shown = {"lines": excuse_logged_words(r).splitlines()}
-        except Refusal as e:
-            form.refuse(e)
-    return _answer(request, firm, case, "excuse", form, shown)
+    d = form.cleaned_data
+    r = excuse_log(
+        case=case,
+        actor=request.user,
+        excuse=Excuse(d["excuse"]),
+        as_of=clock.today(),
+        contact=d["contact"].strip(),
+        note=d["note"].strip(),
+        answer=OWN_WORDS if d["answer"] == OWN_WORDS else None,
+    )
+    return {"lines": excuse_logged_words(r).splitlines()}
 
 
-@require_POST
-def propose(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
+@case_form(_posted(ProposalForm), _panel, not_allowed_page=False)
+def propose(request: HttpRequest, firm: Company, case: Case, form: DeskForm, **url: Any) -> Shown:
     """Enter the debtor's proposal; the engine's answer beside it (`negotiation_propose`)."""
-    got = _posted(request, company, case_id, ProposalForm)
-    if isinstance(got, HttpResponse):
-        return got
-    firm, case, form = got
-    shown: dict[str, Any] = {}
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            terms = form.terms(case.currency)  # type: ignore[attr-defined]
-            override = None
-            if d["override"]:
-                condition = Condition(d["condition"]) if d["condition"] else None
-                override = OverrideIn(Action(d["override"]), terms, d["reason"], condition)
-            r = negotiation_propose(
-                case=case,
-                actor=request.user,
-                proposal=terms,
-                proposed_by=d["contact"],
-                as_of=clock.today(),
-                override=override,
-            )
-            shown = {"answer": proposal_answer(r, override), "contact": d["contact"]}
-        except Refusal as e:
-            form.refuse(e)
-        except (ValueError, MoneyError) as e:  # terms that do not hold, an override without why
-            form.refuse(e, "reason" if d["override"] and "override" in str(e) else None)
-    return _answer(request, firm, case, "proposal", form, shown)
+    d = form.cleaned_data
+    try:
+        terms = form.terms(case.currency)  # type: ignore[attr-defined]
+        override = None
+        if d["override"]:
+            condition = Condition(d["condition"]) if d["condition"] else None
+            override = OverrideIn(Action(d["override"]), terms, d["reason"], condition)
+        r = negotiation_propose(
+            case=case,
+            actor=request.user,
+            proposal=terms,
+            proposed_by=d["contact"],
+            as_of=clock.today(),
+            override=override,
+        )
+    except Refusal:  # a Refused is a ValueError too: said beside its field by `case_form`
+        raise
+    except (ValueError, MoneyError) as e:  # terms that do not hold, an override without why
+        form.refuse(e, "reason" if d["override"] and "override" in str(e) else None)
+        return {}
+    return {"answer": proposal_answer(r, override), "contact": d["contact"]}
 
 
-@require_POST
-def promise(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
+@case_form(_posted(PromiseForm), _panel, not_allowed_page=False)
+def promise(request: HttpRequest, firm: Company, case: Case, form: DeskForm, **url: Any) -> Shown:
     """Record a promise to pay taken on the phone (`promise_create`)."""
-    got = _posted(request, company, case_id, PromiseForm)
-    if isinstance(got, HttpResponse):
-        return got
-    firm, case, form = got
-    shown: dict[str, Any] = {}
-    if form.is_valid():
-        d = form.cleaned_data
-        parts = form.parts(case.currency)  # type: ignore[attr-defined]
-        for n, (on, amount) in parts.items():
-            try:  # the domain's rules for one part, said beside its amount
-                DomainPromise("", on, (DomainPart(on, amount),), PromiseChannel.PHONE, "-", "-")
-            except ValueError as e:
-                form.refuse(e, f"amount_{n}")
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            p = promise_create(
-                case=case,
-                actor=request.user,
-                parts=list(parts.values()),
-                given_by=d["contact"],
-                channel=PromiseChannel.PHONE,
-                as_of=clock.today(),
-                conditions=d["conditions"],
-                override_reason=d["override_reason"],
-            )
-            asked = p.approval_set.filter(status="requested").first()
-            shown = {"lines": promise_made_lines(p, asked)}
-        except Refusal as e:
-            form.refuse(e)
-        except (ValueError, MoneyError) as e:
-            form.refuse(e)
-    return _answer(request, firm, case, "promise", form, shown)
+    d = form.cleaned_data
+    parts = form.parts(case.currency)  # type: ignore[attr-defined]
+    for n, (on, amount) in parts.items():
+        try:  # the domain's rules for one part, said beside its amount
+            DomainPromise("", on, (DomainPart(on, amount),), PromiseChannel.PHONE, "-", "-")
+        except ValueError as e:
+            form.refuse(e, f"amount_{n}")
+    if not form.is_valid():
+        return {}
+    try:
+        p = promise_create(
+            case=case,
+            actor=request.user,
+            parts=list(parts.values()),
+            given_by=d["contact"],
+            channel=PromiseChannel.PHONE,
+            as_of=clock.today(),
+            conditions=d["conditions"],
+            override_reason=d["override_reason"],
+        )
+    except Refusal:  # a Refused is a ValueError too: said beside its field by `case_form`
+        raise
+    except (ValueError, MoneyError) as e:
+        form.refuse(e)
+        return {}
+    asked = p.approval_set.filter(status="requested").first()
+    return {"lines": promise_made_lines(p, asked)}
 
 
 def _plan_error_field(form: PlanForm, e: Exception) -> str | None:
@@ -271,37 +259,32 @@ def _plan_error_field(form: PlanForm, e: Exception) -> str | None:
     return "on_1" if form.by_hand() else "first_due"
 
 
-@require_POST
-def plan(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
+@case_form(_posted(PlanForm), _panel, not_allowed_page=False)
+def plan(request: HttpRequest, firm: Company, case: Case, form: DeskForm, **url: Any) -> Shown:
     """Agree a payment plan (`plan_create`): equal monthly instalments, or instalments entered
     by hand; its instalments and whether it waits for a credit manager beside it."""
-    got = _posted(request, company, case_id, PlanForm)
-    if isinstance(got, HttpResponse):
-        return got
-    firm, case, form = got
     assert isinstance(form, PlanForm)
-    shown: dict[str, Any] = {}
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            made = plan_create(
-                case=case,
-                actor=request.user,
-                as_of=clock.today(),
-                schedule=form.schedule(case.currency),
-                conditions=d["conditions"],
-                override_reason=d["override_reason"],
-            )
-            asked = made.approval_set.filter(status="requested").first()
-            dues = list(made.instalments.all())
-            shown = {"lines": plan_made_lines(made, dues, asked, case.currency)}
-        except Refusal as e:
-            form.refuse(e)
-        except PlanError as e:
-            form.refuse(e, _plan_error_field(form, e))
-        except (ValueError, MoneyError) as e:
-            form.refuse(e)
-    return _answer(request, firm, case, "plan", form, shown)
+    d = form.cleaned_data
+    try:
+        made = plan_create(
+            case=case,
+            actor=request.user,
+            as_of=clock.today(),
+            schedule=form.schedule(case.currency),
+            conditions=d["conditions"],
+            override_reason=d["override_reason"],
+        )
+    except Refusal:  # a Refused is a ValueError too: said beside its field by `case_form`
+        raise
+    except PlanError as e:
+        form.refuse(e, _plan_error_field(form, e))
+        return {}
+    except (ValueError, MoneyError) as e:
+        form.refuse(e)
+        return {}
+    asked = made.approval_set.filter(status="requested").first()
+    dues = list(made.instalments.all())
+    return {"lines": plan_made_lines(made, dues, asked, case.currency)}
 
 
 def _step(request: HttpRequest, case: Case) -> str:
@@ -377,27 +360,17 @@ def letter_pdf(request: HttpRequest, company: str, case_id: int) -> HttpResponse
     return response
 
 
-@require_POST
-def letter_send(request: HttpRequest, company: str, case_id: int) -> HttpResponse:
+@case_form(_posted(LetterForm), _panel)
+def letter_send(
+    request: HttpRequest, firm: Company, case: Case, form: DeskForm, **url: Any
+) -> Shown:
     """Queue the letter or email of the case's step to the outbox (`letter_queue`)."""
-    got = _posted(request, company, case_id, LetterForm)
-    if isinstance(got, HttpResponse):
-        return got
-    firm, case, form = got
-    shown: dict[str, Any] = {}
-    if form.is_valid():
-        try:
-            m = letter_queue(
-                actor=request.user,
-                company=firm,
-                case_id=case.pk,
-                channel=form.cleaned_data["channel"],
-                as_of=clock.today(),
-                step_code=form.cleaned_data["step"],
-            )
-            shown = {"lines": [queued_words(m)]}
-        except NotAllowed as e:
-            return refused(request, e, {"company": firm})
-        except Refusal as e:
-            form.refuse(e)
-    return _answer(request, firm, case, "letter", form, shown)
+    m = letter_queue(
+        actor=request.user,
+        company=firm,
+        case_id=case.pk,
+        channel=form.cleaned_data["channel"],
+        as_of=clock.today(),
+        step_code=form.cleaned_data["step"],
+    )
+    return {"lines": [queued_words(m)]}

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from arrears.apps.accounts.access import may, require
+from arrears.apps.accounts.access import may
 from arrears.apps.accounts.presentation import ROLE_WORDS, member_change_line
 from arrears.apps.accounts.selectors import people_list
 from arrears.apps.accounts.services import (
@@ -54,22 +54,10 @@ from arrears.web.settings_forms import (
     ReportsToForm,
     UnownedForm,
 )
-from arrears.web.views.common import company_of, refused
+from arrears.web.views.common import refused, settings_gate
 
 RULES = {"round-robin": AssignRule.ROUND_ROBIN, "country": AssignRule.COUNTRY}
 RULES["segment"] = AssignRule.SEGMENT
-
-
-def _gate(request: HttpRequest, company: str) -> Company | HttpResponse:
-    """The company (another's: 404), if the person sets its policy or administers it."""
-    firm = company_of(request, company)
-    if may(request.user, Verb.ADMINISTER, company_id=firm.pk):
-        return firm
-    try:
-        require(request.user, Verb.SET_POLICY, company_id=firm.pk, what="change the settings")
-    except NotAllowed as e:
-        return refused(request, e, {"company": firm})
-    return firm
 
 
 def _page(
@@ -94,7 +82,7 @@ def _page(
 def interest_page(request: HttpRequest, company: str) -> HttpResponse:
     """The regime the company's jurisdiction applies; its administrator chooses another
     jurisdiction's (`company_setup`, audited), seeing each one's regime beside it."""
-    firm = _gate(request, company)
+    firm = settings_gate(request, company, administrators=True)
     if isinstance(firm, HttpResponse):
         return firm
     if request.method == "POST" and request.POST.get("form") == "terms":
@@ -220,7 +208,7 @@ def people_page(request: HttpRequest, company: str) -> HttpResponse:
     """The company's people and roles (an administrator adds people, changes a role, ends a
     membership, sets a reporting line); give a debtor an owner, or every unowned debtor by a
     rule (round-robin, by country, by risk segment), as `arrears assign` does."""
-    firm = _gate(request, company)
+    firm = settings_gate(request, company, administrators=True)
     if isinstance(firm, HttpResponse):
         return firm
     do = request.POST.get("do", "")

@@ -3,7 +3,10 @@
 defaulted plan made it due at once.
 
 The sweep sits above this app and hands over only the items whose value changed; this writes
-those differences and keeps a row only while one of them is set.
+those differences and keeps a row only while one of them is set. It is the only writer of those
+rows (tests/apps/cases/test_desk_inputs_version.py looks for another): each write moves the
+company's `DeskInputsVersion`, which the worklist keeps its figures under, so a write outside a
+run (a set-off approved at the desk) shows on the next worklist read.
 """
 
 from __future__ import annotations
@@ -15,6 +18,12 @@ from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
 from arrears.apps.ledger.models import Company
 
 TABLE = "cases_itemdeskinput"
+VERSION = "cases_deskinputsversion"
+# One statement on SQLite and PostgreSQL alike, safe when two writers race for the first row.
+_BUMP = (
+    f"INSERT INTO {VERSION} (company_id, version) VALUES (%s, 1) "
+    f"ON CONFLICT (company_id) DO UPDATE SET version = {VERSION}.version + 1"
+)
 EMPTY: dict[str, pl.Expr] = {  # the value of an item without a row
     "excluded_minor": pl.lit(0, dtype=pl.Int64),
     "broken_promises": pl.lit(0, dtype=pl.Int64),
@@ -48,4 +57,5 @@ def desk_inputs_store(*, company: Company, column: str, changed: pl.DataFrame) -
             f"DELETE FROM {TABLE} WHERE excluded_minor = 0 AND broken_promises = 0 "
             "AND accelerated_on IS NULL"
         )
+        cur.execute(_BUMP, [company.pk])
     return changed.height

@@ -8,7 +8,7 @@ imported whole or not at all, and re-importing it changes nothing.
 from __future__ import annotations
 
 from arrears.apps.ledger.imports.errors import ImportRejected, RowError
-from arrears.apps.ledger.imports.service import KINDS, import_file
+from arrears.apps.ledger.imports.service import KINDS, import_check, import_file
 from arrears.apps.ledger.imports.upsert import ImportSummary
 
-__all__ = ["KINDS", "ImportRejected", "ImportSummary", "RowError", "import_file"]
+__all__ = ["KINDS", "ImportRejected", "ImportSummary", "RowError", "import_check", "import_file"]

@@ -82,6 +82,37 @@ def import_file(
     return summary
 
 
+class _Checked(Exception):
+    """Raised by `import_check`'s progress hook where the first write would begin."""
+
+
+def _stop_before_writing(done: int, total: int) -> None:
+    raise _Checked
+
+
+def import_check(
+    *, actor: Any, company: Company, kind: str, path: Path, complete: bool = False
+) -> None:
+    """Check a file as `import_file` would, writing nothing: who may, every row validated and
+    compared with the ledger (`ImportRejected`, every error with row and column, as the import
+    says them), then stop where the first row would be written (each importer reports
+    progress (0, total) there). A large file's preview: writing it all only to roll it back
+    took most of its time."""
+    try:
+        with transaction.atomic():
+            import_file(
+                actor=actor,
+                company=company,
+                kind=kind,
+                path=path,
+                complete=complete,
+                progress=_stop_before_writing,
+            )
+            raise _Checked  # an importer that wrote without saying: rolled back all the same
+    except _Checked:
+        return
+
+
 def _record(*, company: Company, path: Path, summary: ImportSummary, actor: Any) -> None:
     detail = {**asdict(summary), "company": company.code, "filename": path.name[:255]}
     if summary.kind == RATES:
