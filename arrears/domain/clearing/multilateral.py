@@ -133,22 +133,24 @@ def _left_within_components(
 ) -> np.ndarray:
     """`_min_flow` on arcs that each lie within one strongly connected component. No
     circulation crosses from one component to another, so each component is a problem of its
-    own: the big ones (at least `min_arcs` arcs) go to processes of their own, biggest first,
-    when there are two or more of them and more than one worker; the rest is solved here."""
+    own: when there are two or more big ones (at least `min_arcs` arcs each) and more than one
+    worker, all but the biggest go to up to `workers - 1` processes (spawned: nothing of this
+    process is forked), while this one solves the biggest and the small ones."""
     ids, sizes = np.unique(component, return_counts=True)
     big = ids[sizes >= min_arcs][np.argsort(-sizes[sizes >= min_arcs], kind="stable")]
     if workers < 2 or len(big) < 2:
         return _min_flow(n, tails, heads, amounts)
     left = np.empty_like(amounts)
-    rest = ~np.isin(component, big)
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=min(workers, len(big)), mp_context=context) as pool:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=min(workers - 1, len(big) - 1), mp_context=context
+    ) as pool:
         futures = [
             (mask, pool.submit(_min_flow_relabelled, tails[mask], heads[mask], amounts[mask]))
-            for mask in (component == b for b in big)
+            for mask in (component == b for b in big[1:])
         ]
-        if rest.any():
-            left[rest] = _min_flow(n, tails[rest], heads[rest], amounts[rest])
+        here = ~np.isin(component, big[1:])
+        left[here] = _min_flow(n, tails[here], heads[here], amounts[here])
         for mask, future in futures:
             left[mask] = future.result()
     return left
