@@ -107,7 +107,7 @@ def clear(
             heads[inside],
             amounts[inside],
             component[tails[inside]],
-            len(os.sched_getaffinity(0)) if workers is None else workers,
+            _cores() if workers is None else workers,
             parallel_min_arcs,
         )
     edges = edges.with_columns(after_minor=pl.Series(after, dtype=pl.Int64))
@@ -120,6 +120,13 @@ def clear(
     )
     prove_net_positions_unchanged(result)
     return result
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _left_within_components(
