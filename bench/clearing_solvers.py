@@ -4,12 +4,13 @@ leave the same debt; prints CPU and wall seconds per solver.
 
     .venv/bin/python -m bench.clearing_solvers uniform|hub_and_spoke OBLIGATIONS FIRMS SOLVER...
 
-Solvers: `ortools_circulation` (what `clear` uses: the cleared amounts as a circulation of
-cost -1, no supplies), `ortools_supplies` (the remaining amounts as a flow of cost 1 meeting
-each firm's net position, as `clear` did before), `highs` (the LP by SciPy's HiGHS dual
-simplex), and, when pylmcf is installed (`pip install pylmcf`, not a dependency),
-`lemon_supplies` (LEMON's network simplex) and `lct_supplies` (its link-cut-tree network
-simplex).
+Solvers: `lemon_circulation` (what `clear` uses: the cleared amounts as a circulation of
+cost -1, no supplies, by LEMON's cost scaling through pylmcf), `ortools_circulation` (the same
+form by OR-Tools' cost scaling, what `clear` used before), `ortools_supplies` (the remaining
+amounts as a flow of cost 1 meeting each firm's net position, as `clear` did before that),
+`highs` (the LP by SciPy's HiGHS dual simplex), `lemon_supplies` (LEMON's network simplex, which
+refuses negative costs), `lemon_cost_scaling_supplies` (LEMON's cost scaling on the supplies
+form) and `lct_supplies` (pylmcf's link-cut-tree network simplex).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 
 import numpy as np
 import polars as pl
+import pylmcf  # type: ignore[import-untyped]
 from ortools.graph.python import min_cost_flow
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
@@ -74,8 +76,6 @@ def ortools_circulation(n: int, t: np.ndarray, h: np.ndarray, c: np.ndarray) -> 
 
 
 def lemon_supplies(n: int, t: np.ndarray, h: np.ndarray, c: np.ndarray) -> int:
-    import pylmcf  # type: ignore[import-not-found]
-
     g = pylmcf.Graph(n, t.astype(np.int32), h.astype(np.int32))
     g.set_node_supply(_supplies(n, t, h, c))
     g.set_edge_capacities(c)
@@ -84,9 +84,21 @@ def lemon_supplies(n: int, t: np.ndarray, h: np.ndarray, c: np.ndarray) -> int:
     return int(np.asarray(g.result()).sum())
 
 
-def lct_supplies(n: int, t: np.ndarray, h: np.ndarray, c: np.ndarray) -> int:
-    import pylmcf
+def lemon_circulation(n: int, t: np.ndarray, h: np.ndarray, c: np.ndarray) -> int:
+    flows = pylmcf.pylmcf_cpp.lmcf_cost_scaling(
+        np.zeros(n, np.int64), t, h, c, np.full(len(t), -1, np.int64)
+    )
+    return int(c.sum() - np.asarray(flows).sum())
 
+
+def lemon_cost_scaling_supplies(n: int, t: np.ndarray, h: np.ndarray, c: np.ndarray) -> int:
+    flows = pylmcf.pylmcf_cpp.lmcf_cost_scaling(
+        _supplies(n, t, h, c), t, h, c, np.ones(len(t), np.int64)
+    )
+    return int(np.asarray(flows).sum())
+
+
+def lct_supplies(n: int, t: np.ndarray, h: np.ndarray, c: np.ndarray) -> int:
     return int(
         np.asarray(pylmcf.lmcf_lct(_supplies(n, t, h, c), t, h, c, np.ones(len(t), np.int64))).sum()
     )
@@ -105,7 +117,15 @@ def highs(n: int, t: np.ndarray, h: np.ndarray, c: np.ndarray) -> int:
 
 SOLVERS = {
     f.__name__: f
-    for f in (ortools_circulation, ortools_supplies, highs, lemon_supplies, lct_supplies)
+    for f in (
+        lemon_circulation,
+        ortools_circulation,
+        ortools_supplies,
+        highs,
+        lemon_supplies,
+        lemon_cost_scaling_supplies,
+        lct_supplies,
+    )
 }
 
 

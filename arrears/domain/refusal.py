@@ -25,6 +25,10 @@ class Refusal(Exception):
         self.figures = figures
         super().__init__(code)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its figures (a refusal raised in a worker process arrives whole)."""
+        return (_refused, (type(self), self.code, self.figures))
+
     def __str__(self) -> str:
         if Refusal.presenter is not None:
             return Refusal.presenter(self)
@@ -34,6 +38,10 @@ class Refusal(Exception):
         """The code and figures, as a log line."""
         shown = ", ".join(f"{k}={v}" for k, v in self.figures.items())
         return f"{self.code} ({shown})" if shown else self.code
+
+
+def _refused(kind: type[Refusal], code: str, figures: dict[str, Any]) -> Refusal:
+    return kind(code, **figures)
 
 
 class NotAllowed(Refusal, PermissionError):

@@ -4,6 +4,8 @@ obligation grows, and the debt left equals the linear-programming optimum found 
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import polars as pl
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from arrears.domain.clearing.multilateral import clear
+from arrears.domain.clearing.multilateral import clear, prove_optimal
 from arrears.domain.refusal import Refusal
 
 
@@ -66,6 +68,34 @@ def test_impossible_obligations_are_refused_by_name(rows, code):
     assert refused.value.code == code
 
 
+# A owes B 5, B owes A 5, B owes C 5, C owes A 5 (nodes 0, 1, 2): the best circulation runs
+# round A-B-C-A (15 cleared), not round A-B-A (10 cleared, which leaves B-C-A on no cycle).
+TAILS, HEADS = np.array([0, 1, 1, 2]), np.array([1, 0, 2, 0])
+CAPS, COSTS = np.array([5, 5, 5, 5]), np.full(4, -1)
+
+
+def test_the_best_circulation_is_proved_optimal_by_its_potentials():
+    prove_optimal(TAILS, HEADS, CAPS, COSTS, np.array([5, 0, 5, 5]), np.array([-1, 0, 0]))
+
+
+@pytest.mark.parametrize("potentials", [[-1, 0, 0], [0, 0, 0], [-2, 0, -1], [0, -1, -1]])
+def test_a_circulation_that_clears_less_is_proved_by_no_potentials(potentials):
+    with pytest.raises(Refusal) as refused:
+        prove_optimal(TAILS, HEADS, CAPS, COSTS, np.array([5, 5, 0, 0]), np.array(potentials))
+    assert refused.value.code == "clearing.not_optimal"
+
+
+def test_bilateral_netting_first_would_clear_less_than_the_optimum():
+    rows = [("A", "B", 5), ("B", "A", 5), ("B", "C", 5), ("C", "A", 5)]
+    got = clear(obligations(rows))
+    assert got.cleared_minor == 15 and left(got) == {
+        ("A", "B"): 0,
+        ("B", "A"): 5,
+        ("B", "C"): 0,
+        ("C", "A"): 0,
+    }
+
+
 def _lp_optimum(rows) -> int:
     """The least total debt left, by linear programming (independent of the flow solver)."""
     frame = obligations(rows).group_by("debtor", "creditor").agg(pl.col("amount_minor").sum())
@@ -100,3 +130,25 @@ def test_on_random_graphs_net_positions_never_change_and_the_result_is_the_lp_op
     ].to_list()
     assert all(0 <= after <= before for _, _, before, after in got.obligations.rows())
     assert got.after_minor == _lp_optimum(rows)
+
+
+def test_components_solved_side_by_side_in_processes_clear_what_one_solve_clears():
+    # two rings of debt with no cycle between them (X only owes into the second one), and a
+    # small third ring left to this process
+    rows = [("A", "B", 100), ("B", "C", 60), ("C", "A", 80), ("B", "A", 7)]
+    rows += [("P", "Q", 50), ("Q", "R", 50), ("R", "S", 20), ("S", "P", 30), ("R", "P", 30)]
+    rows += [("X", "Y", 9), ("Y", "X", 4), ("A", "P", 11), ("X", "P", 5)]
+    alone = clear(obligations(rows), workers=1)
+    side_by_side = clear(obligations(rows), workers=2, parallel_min_arcs=4)
+    assert side_by_side.obligations.equals(alone.obligations)
+    assert side_by_side.firms.equals(alone.firms)
+    assert alone.after_minor == _lp_optimum(rows)
+
+
+def test_a_refusal_raised_in_a_worker_process_arrives_with_its_figures():
+    again = pickle.loads(pickle.dumps(Refusal("clearing.solver", status="INFEASIBLE")))
+    assert (type(again), again.code, again.figures) == (
+        Refusal,
+        "clearing.solver",
+        {"status": "INFEASIBLE"},
+    )

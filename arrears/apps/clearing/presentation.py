@@ -38,6 +38,9 @@ WORDS = {
     "clearing.net_changed": "the clearing would change {firm!r}'s net position: refused",
     "clearing.obligation_grew": "the clearing would raise what {debtor!r} owes {creditor!r}: "
     "refused",
+    "clearing.not_optimal": "the solver's clearing is not proved the one that clears the most "
+    "debt: refused",
+    "clearing.solver": "the clearing's solver failed ({status}): nothing was cleared",
 }
 
 
