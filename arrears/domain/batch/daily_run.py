@@ -455,18 +455,25 @@ def _cases(
     )
     first = pl.col("climb_key").min()
     step, before = pl.col("new_step").max(), pl.col("step").max().fill_null(-1)
-    agg = lf.group_by(CASE_KEY).agg(
-        step=step,
-        # §2-3 one contact per case and step: today's, when the case reached a higher step
-        contact_step=pl.when(step > before).then(step),
-        step_on=pl.col("new_step_on").get(top),
-        driving_item_id=pl.col("item_id").get(top),
-        driving_dpd=pl.col("dpd").get(top),
-        broken_promises=pl.col("broken_promises").get(top),  # the driving item's, for explain
-        items=live.sum(),
-        stepped_today=pl.col("stepped").max(),
-        next_climb_on=_climb_on_of(first),
-        next_climb_step=_climb_step_of(first),
+    agg = (
+        lf.group_by(CASE_KEY)
+        .agg(
+            step=step,
+            # §2-3 one contact per case and step: today's, when the case reached a higher step
+            contact_step=pl.when(step > before).then(step),
+            # the driving item's figures, taken together (one look-up per case, not four)
+            driving=pl.struct(
+                step_on="new_step_on",
+                driving_item_id="item_id",
+                driving_dpd="dpd",
+                broken_promises="broken_promises",  # the driving item's, for explain
+            ).get(top),
+            items=live.sum(),
+            stepped_today=pl.col("stepped").max(),
+            next_climb_on=_climb_on_of(first),
+            next_climb_step=_climb_step_of(first),
+        )
+        .unnest("driving")
     )
     out = (
         cases.lazy()
