@@ -28,6 +28,7 @@ from arrears.apps.cases.models import (
 )
 from arrears.apps.cases.models import Strategy as StrategyRow
 from arrears.apps.common.bulk import read_frame
+from arrears.apps.ledger import items_cache
 from arrears.apps.ledger.models import (
     DUNNABLE_KINDS,
     Company,
@@ -134,29 +135,70 @@ def run_items_stored(*, company: Company) -> pl.DataFrame:
 
 
 def _open_items(company: Company) -> pl.DataFrame:
+    """Three reads joined here rather than one joined in SQL: the ledger's open items (from
+    the file the last run kept, while no item changed since: `ledger.items_cache`), the steps
+    of those items, what the desk holds for them: the same frame, in the ledger's order."""
+    items = items_cache.open_items(company.pk, lambda: _ledger_items(company))
+    steps = read_frame(
+        "SELECT s.item_id, s.step, s.step_on, s.strategy_code "
+        f"FROM cases_itemstep s JOIN ledger_openitem i ON i.id = s.item_id {_OPEN_WHERE}",
+        [company.pk],
+        {
+            "item_id": pl.Int64(),
+            "step": pl.Int32(),
+            "step_on": pl.Date(),
+            "strategy_code": pl.String(),
+        },
+    )
+    desk = read_frame(
+        "SELECT x.item_id, x.accelerated_on, x.excluded_minor, x.broken_promises "
+        f"FROM cases_itemdeskinput x JOIN ledger_openitem i ON i.id = x.item_id {_OPEN_WHERE}",
+        [company.pk],
+        {
+            "item_id": pl.Int64(),
+            "accelerated_on": pl.Date(),
+            "excluded_minor": pl.Int64(),
+            "broken_promises": pl.Int32(),
+        },
+    )
+    return (
+        items.join(desk, on="item_id", how="left", maintain_order="left")
+        .join(steps, on="item_id", how="left", maintain_order="left")
+        .select(
+            "item_id",
+            "debtor_id",
+            "currency",
+            "due_date",
+            "accelerated_on",
+            "open_minor",
+            pl.col("excluded_minor").fill_null(0),
+            pl.col("broken_promises").fill_null(0),
+            "step",
+            "step_on",
+            "strategy_code",
+        )
+    )
+
+
+def _ledger_items(company: Company) -> pl.DataFrame:
+    """The ERP's side of the open items: kept in a file between runs (`ledger.items_cache`)."""
     return read_frame(
-        "SELECT i.id AS item_id, i.debtor_id, i.currency, i.due_date, x.accelerated_on, "
-        "i.open_minor, COALESCE(x.excluded_minor, 0) AS excluded_minor, "
-        "COALESCE(x.broken_promises, 0) AS broken_promises, "
-        "s.step, s.step_on, s.strategy_code "
-        "FROM ledger_openitem i LEFT JOIN cases_itemstep s ON s.item_id = i.id "
-        "LEFT JOIN cases_itemdeskinput x ON x.item_id = i.id "
-        f"WHERE +i.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS})",
+        f"SELECT i.id AS item_id, i.debtor_id, i.currency, i.due_date, i.open_minor {_OPEN}",
         [company.pk],
         {
             "item_id": pl.Int64(),
             "debtor_id": pl.Int64(),
             "currency": pl.String(),
             "due_date": pl.Date(),
-            "accelerated_on": pl.Date(),
             "open_minor": pl.Int64(),
-            "excluded_minor": pl.Int64(),
-            "broken_promises": pl.Int32(),
-            "step": pl.Int32(),
-            "step_on": pl.Date(),
-            "strategy_code": pl.String(),
         },
     )
+
+
+# The company's open dunnable items (`+`: SQLite scans the table rather than walk the
+# company's index, which would visit every row anyway).
+_OPEN_WHERE = f"WHERE +i.company_id = %s AND i.open_minor > 0 AND i.kind IN ({_KINDS})"
+_OPEN = f"FROM ledger_openitem i {_OPEN_WHERE}"
 
 
 def run_credits(*, company: Company, as_of: date) -> pl.DataFrame:

@@ -283,3 +283,20 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} ({self.rows} rows)"
+
+
+class ItemsVersion(models.Model):
+    """One row (id 1): a random token naming the state of the ledger's open items, or empty.
+
+    The database empties it itself (triggers, migration `0010_items_version`) whenever a statement
+    inserts, deletes or updates an item's company, debtor, currency, due date, open amount or
+    kind, whoever runs it (an import, a payment's allocation, clearing, a test, psql). The daily
+    run names the state it is about to read with a fresh token (`items_cache.claim`) and keeps
+    the items it read in a file under that token (`items_cache.open_items`): a later run finds
+    the same token only if no item changed since, and then reads the file instead of the table.
+    """
+
+    token = models.CharField(max_length=32, blank=True)
+
+    def __str__(self) -> str:
+        return f"open items {self.token or '(changed)'}"
