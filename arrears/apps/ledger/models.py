@@ -288,7 +288,7 @@ class ImportBatch(models.Model):
 class ItemsVersion(models.Model):
     """One row (id 1): a random token naming the state of the ledger's open items, or empty.
 
-    The database empties it itself (triggers, migration `0010_items_version`) whenever a statement
+    The database empties it itself (triggers, migration `0011_items_version`) whenever a statement
     inserts, deletes or updates an item's company, debtor, currency, due date, open amount or
     kind, whoever runs it (an import, a payment's allocation, clearing, a test, psql). The daily
     run names the state it is about to read with a fresh token (`items_cache.claim`) and keeps

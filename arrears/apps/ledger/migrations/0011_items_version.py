@@ -47,7 +47,7 @@ def _first_row(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ledger", "0009_debtor_kind"),
+        ("ledger", "0010_debtor_contract_rate"),
     ]
 
     operations = [
