@@ -1,14 +1,15 @@
 """Load the web desk as 20 signed-in collectors would, and print each page's p50/p95/p99.
 
     .venv/bin/python -m bench.bench_desk_load [--items N] [--users 20] [--seconds 60]
-        [--workers 3] [--think S] [--again] [--pages worklist,case,approvals] [--prepare-only]
+        [--workers 3] [--threads 1] [--think S] [--again] [--pages worklist,case,approvals] [--prepare-only]
 
 Needs the `bench` extra (`pip install -e '.[dev,bench]'`: gunicorn and locust) and the
 database `bench_import` left (PostgreSQL when DATABASE_URL points at a server: the issue's
 setting; SQLite otherwise). On a copy of it (`desk`): the company's debtors are shared out
 among `--users` collectors (`desk01`...; each with a password), the daily run runs on the
 ledger's as-of date (so every collector has cases and a worklist), then gunicorn serves the
-desk on loopback (127.0.0.1, a free port, `--workers` sync workers, DEBUG off) and locust,
+desk on loopback (127.0.0.1, a free port, `--workers` sync workers, or gthread workers of
+`--threads` threads each, DEBUG off) and locust,
 headless, signs each collector in through the sign-in form (a session each) and has them
 open, in turn and without pause, their worklist and one of their cases (and the approvals
 page, when the desk has one: `/desk/<company>/approvals/`). `--again` reuses the copy an
@@ -166,6 +167,12 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per gunicorn worker (1: sync workers; more: gthread workers)",
+    )
     parser.add_argument("--again", action="store_true", help="reuse the prepared copy")
     parser.add_argument("--pages", default="worklist,case,approvals")
     parser.add_argument(
@@ -229,7 +236,9 @@ def main() -> None:
             "--workers",
             str(o.workers),
             "--worker-class",
-            "sync",
+            "gthread" if o.threads > 1 else "sync",
+            "--threads",
+            str(o.threads),
             "--timeout",
             "120",
             "--log-level",
@@ -293,7 +302,7 @@ def _report(
         rows = list(csv.DictReader(f))
     print(
         f"-- desk under load ({db_tag()}, {o.items:,} items, {o.users} users, {o.seconds} s, "
-        f"{o.workers} gunicorn workers, {o.think:g} s to read a page; "
+        f"{o.workers} gunicorn workers x {o.threads} threads, {o.think:g} s to read a page; "
         f"load average {load1:.1f} -> {load2:.1f})"
     )
     print(f"{'page':<28} {'requests':>8} {'fails':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
@@ -315,6 +324,7 @@ def _report(
         "items": o.items,
         "users": o.users,
         "workers": o.workers,
+        "threads": o.threads,
         "seconds": o.seconds,
         "think": o.think,
         "load": [load1, load2],

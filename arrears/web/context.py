@@ -11,8 +11,8 @@ from django.utils.functional import SimpleLazyObject
 
 from arrears.apps.accounts.access import may
 from arrears.apps.accounts.presentation import lockout_words
-from arrears.apps.ledger.models import Company
 from arrears.domain.access import Verb
+from arrears.web.views.common import company_named
 
 
 def _may(request: HttpRequest, verb: Verb) -> bool:
@@ -20,8 +20,8 @@ def _may(request: HttpRequest, verb: Verb) -> bool:
     code = match.kwargs.get("company") if match is not None else None
     if not code or not request.user.is_authenticated:
         return False
-    company_id = Company.objects.filter(code=code).values_list("pk", flat=True).first()
-    return company_id is not None and may(request.user, verb, company_id=company_id)
+    firm = company_named(code)
+    return firm is not None and may(request.user, verb, company_id=firm.pk)
 
 
 def desk(request: HttpRequest) -> dict[str, object]:

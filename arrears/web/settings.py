@@ -142,6 +142,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("ARREARS_TEST_SQLITE")
+else:
+    # Each web worker keeps its connection between requests (seconds; 0 closes it after each):
+    # a new PostgreSQL connection per page costs a server process, authentication and a cold
+    # catalog cache, more than a desk page's own SQL. Checked before reuse after an error.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("ARREARS_DB_CONN_MAX_AGE", "600"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [

@@ -17,6 +17,8 @@ from arrears.apps.accounts.services import access_policy_set
 from arrears.apps.cases.models import CaseEvent, CreditHold, HoldChange
 from arrears.apps.cases.presentation import describe_event
 from arrears.apps.ledger.models import Contact
+from arrears.apps.negotiation.services import excuse_log
+from arrears.domain.excuses import Excuse
 from tests import factories, terminal
 from tests.factories import admin
 from tests.web.conftest import AS_OF, signed_in
@@ -118,3 +120,27 @@ def test_the_case_page_reads_the_reader_s_membership_once(w):
         assert client.get(_url(w)).status_code == 200
     reads = [q["sql"] for q in seen.captured_queries if 'FROM "accounts_membership"' in q["sql"]]
     assert len(reads) <= 2  # the reader's companies (the header), their role in this one
+
+
+def test_the_case_page_sends_no_query_twice(w):
+    """The company, its ladders, the case's open items, payments, contacts, excuses and open
+    actions are read once, however many panels show them."""
+    client = signed_in(w.cora)
+    client.get(_url(w))
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(_url(w)).status_code == 200
+    sent = [(q["sql"]) for q in seen.captured_queries]
+    assert [q for q in sent if sent.count(q) > 1] == []
+
+
+def test_a_case_with_many_items_excuses_and_runs_costs_no_more_queries(w):
+    client = signed_in(w.cora)
+    before = _queries(client, _url(w))
+    for n in range(12):
+        factories.item(w.debtor, due=AS_OF - timedelta(days=20 + n))
+    for excuse in (Excuse.NO_MONEY, Excuse.INVOICE_NOT_RECEIVED, Excuse.ALREADY_PAID):
+        excuse_log(case=w.case, actor=w.cora, excuse=excuse, as_of=AS_OF, contact="Mr Weber")
+    for n in range(4):
+        factories.run_as_admin(company=w.acme, as_of=AS_OF + timedelta(days=7 * (n + 1)))
+    assert CaseEvent.objects.filter(case=w.case).count() > 4
+    assert _queries(client, _url(w)) == before

@@ -10,38 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any, NoReturn
 
 from arrears.apps.accounts.models import AccessPolicy, Membership
+from arrears.apps.common.reads import once, read_once
 from arrears.domain.access import NOT_A_MEMBER, Denial, PersonRole, Verb, decide, decide_action
 from arrears.domain.refusal import NotAllowed
 
 ANONYMOUS = "access.anonymous"
-
-# Within `access_read_once`: what was looked up here (memberships, access policies), by key.
-_READ: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("access_read", default=None)
 
 
 @contextmanager
 def access_read_once() -> Iterator[None]:
     """Within it, each membership and each company's access policy is read once, however many
     times a page asks who may (a case page asks some twenty times). Only where nothing changes
-    them meanwhile: the web desk wraps its GET requests in it (`web.middleware`)."""
-    token = _READ.set({})
-    try:
+    them meanwhile: the web desk wraps its GET requests in it (`web.middleware`), which is
+    `common.reads.read_once`: the page's other repeated reads are read once there too."""
+    with read_once():
         yield
-    finally:
-        _READ.reset(token)
 
 
 def _once(key: tuple[Any, ...], read: Any) -> Any:
-    seen = _READ.get()
-    if seen is None:
-        return read()
-    if key not in seen:
-        seen[key] = read()
-    return seen[key]
+    return once(("access", *key), read)
 
 
 def person_id(person: Any) -> int:

@@ -9,11 +9,13 @@ from typing import Any
 
 import polars as pl
 from django.db import connection, models
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Value
+from django.db.models.functions import Coalesce
 
 from arrears.apps.accounts.access import companies_of, may, readable_owner, require
 from arrears.apps.accounts.selectors import active_owner_ids
 from arrears.apps.cases.models import (
+    PENDING_STATUSES,
     Action,
     Case,
     CaseEvent,
@@ -28,6 +30,7 @@ from arrears.apps.cases.models import (
 )
 from arrears.apps.cases.models import Strategy as StrategyRow
 from arrears.apps.common.bulk import read_frame
+from arrears.apps.common.reads import once
 from arrears.apps.ledger import items_cache
 from arrears.apps.ledger.models import (
     DUNNABLE_KINDS,
@@ -50,6 +53,10 @@ from arrears.domain.plans.acceleration import due_after_acceleration, effective_
 
 def strategies_for(*, company: Company) -> tuple[Strategy, ...]:
     """The company's ladders as domain objects (validated on construction)."""
+    return once(("strategies", company.pk), lambda: _read_strategies(company))
+
+
+def _read_strategies(company: Company) -> tuple[Strategy, ...]:
     out = []
     steps_in_order = Prefetch("steps", queryset=StrategyStep.objects.order_by("position"))
     rows = StrategyRow.objects.filter(company=company).prefetch_related(steps_in_order)
@@ -326,7 +333,10 @@ _SETTLED = (
 def holidays_for(*, company: Company) -> frozenset[date]:
     """The company's holidays, for its business-day rules (`arrears.domain.dates`): read once
     by a run, once by a desk write."""
-    return frozenset(Holiday.objects.filter(company=company).values_list("day", flat=True))
+    return once(
+        ("holidays", company.pk),
+        lambda: frozenset(Holiday.objects.filter(company=company).values_list("day", flat=True)),
+    )
 
 
 def holidays_read(*, actor: Any, company: Company, year: int | None = None) -> list[Holiday]:
@@ -402,6 +412,9 @@ def case_explain(
     out = []
     for case in cases.order_by("-status", "currency"):
         require(actor, Verb.READ_OTHERS, company_id=company.pk, owner_id=case.debtor.owner_id)
+        case.company = company  # the panels ask it: not read again
+        if case.debtor.company_id == company.pk:
+            case.debtor.company = company
         events = list(case.events.select_related("run", "actor").order_by("on", "id"))
         holds = list(HoldChange.objects.filter(debtor=case.debtor).order_by("on", "id"))
         latest = case.actions.select_related("done_by").order_by("-due_on", "-id")
@@ -599,23 +612,38 @@ class CaseItem:
     days_overdue: int  # 0 when not yet due
 
 
-def case_items(*, case: Case, as_of: date) -> list[CaseItem]:
-    """The case's open items, oldest due first, in one query (the caller asked access)."""
+def open_items_of(debtor_ids: list[int], currency: str | None = None) -> dict[Any, list[OpenItem]]:
+    """The dunnable open items of these debtors, by (debtor id, currency), oldest due first,
+    each with `held_back_minor` (what the run holds back) and `accelerated_on` (when a
+    defaulted plan made it due). Read once per page (`common.reads`): a caller copies."""
+    return once(
+        ("open_items", tuple(debtor_ids), currency), lambda: _read_open_items(debtor_ids, currency)
+    )
+
+
+def _read_open_items(debtor_ids: list[int], currency: str | None) -> dict[Any, list[OpenItem]]:
     rows = (
-        OpenItem.objects.filter(
-            debtor_id=case.debtor_id,
-            currency=case.currency,
-            open_minor__gt=0,
-            kind__in=DUNNABLE_KINDS,
+        OpenItem.objects.filter(debtor_id__in=debtor_ids, open_minor__gt=0, kind__in=DUNNABLE_KINDS)
+        .annotate(
+            held_back_minor=Coalesce(F("desk_input__excluded_minor"), Value(0)),
+            accelerated_on=F("desk_input__accelerated_on"),
         )
-        .select_related("desk_input")
         .order_by("due_date", "number")
     )
+    if currency:
+        rows = rows.filter(currency=currency)
+    out: dict[Any, list[OpenItem]] = {}
+    for i in rows:
+        out.setdefault((i.debtor_id, i.currency), []).append(i)
+    return out
+
+
+def case_items(*, case: Case, as_of: date) -> list[CaseItem]:
+    """The case's open items, oldest due first, in one query (the caller asked access)."""
+    rows = open_items_of([case.debtor_id], case.currency).get((case.debtor_id, case.currency), [])
     out = []
     for i in rows:
-        desk = getattr(i, "desk_input", None)
-        accelerated = desk.accelerated_on if desk is not None else None
-        due = effective_due(i.due_date, accelerated)
+        due = effective_due(i.due_date, getattr(i, "accelerated_on", None))
         out.append(
             CaseItem(
                 number=i.number,
@@ -624,13 +652,34 @@ def case_items(*, case: Case, as_of: date) -> list[CaseItem]:
                 due_date=due,
                 original_minor=i.original_minor,
                 open_minor=i.open_minor,
-                excluded_minor=desk.excluded_minor if desk is not None else 0,
+                excluded_minor=getattr(i, "held_back_minor", 0),
                 days_overdue=max(0, (as_of - due).days),
             )
         )
     return out
 
 
+def pending_actions(case: Case) -> tuple[Action, ...]:
+    """The case's actions still to be done or sent, the first due first (the caller asked
+    access; read once per page: the to-do list and the call script)."""
+    return once(
+        ("pending_actions", case.pk),
+        lambda: tuple(
+            Action.objects.filter(case=case, status__in=PENDING_STATUSES)
+            .select_related("done_by")
+            .order_by("due_on", "id")
+        ),
+    )
+
+
 def debtor_contacts(*, debtor_id: int) -> list[Contact]:
-    """The debtor's contacts, the primary first (the caller asked access)."""
-    return list(Contact.objects.filter(debtor_id=debtor_id).order_by("-is_primary", "name"))
+    """The debtor's contacts, the primary first (the caller asked access; read once per
+    page, so a copy)."""
+    return list(
+        once(
+            ("contacts", debtor_id),
+            lambda: tuple(
+                Contact.objects.filter(debtor_id=debtor_id).order_by("-is_primary", "name")
+            ),
+        )
+    )

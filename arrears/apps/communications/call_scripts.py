@@ -11,8 +11,13 @@ from datetime import date
 from typing import Any
 
 from arrears.apps.accounts.access import require
-from arrears.apps.cases.models import Action, ActionStatus, Case
-from arrears.apps.cases.selectors import holidays_for, strategies_for
+from arrears.apps.cases.models import Case
+from arrears.apps.cases.selectors import (
+    debtor_contacts,
+    holidays_for,
+    pending_actions,
+    strategies_for,
+)
 from arrears.apps.communications.presentation import call_script_say
 from arrears.apps.communications.selectors import (
     INTEREST_NOT_SHOWN,
@@ -21,8 +26,7 @@ from arrears.apps.communications.selectors import (
     _payments,
     rate_tables,
 )
-from arrears.apps.ledger.models import Contact
-from arrears.apps.negotiation.models import ExcuseLog
+from arrears.apps.negotiation.selectors import case_excuses
 from arrears.domain.access import Verb
 from arrears.domain.excuses import CATALOGUE, Excuse, ExcuseAnswer
 from arrears.domain.ladder import Channel
@@ -73,12 +77,8 @@ def call_script(*, actor: Any, case: Case, as_of: date) -> CallScript:
     require(actor, Verb.READ_OTHERS, company_id=case.company_id, owner_id=case.debtor.owner_id)
     require(actor, Verb.READ_NOTES, company_id=case.company_id)  # the excuses heard: notes
     company = case.company
-    pending = (
-        Action.objects.filter(case=case, status__in=(ActionStatus.OPEN, ActionStatus.QUEUED))
-        .order_by("-due_on", "-id")
-        .values_list("channel", "step_code")
-        .first()
-    )
+    latest = pending_actions(case)[-1:]  # the one due last
+    pending = (latest[0].channel, latest[0].step_code) if latest else None
     step_code = pending[1] if pending and pending[1] else case.step_code
     if not step_code:
         raise Refusal("communications.no_step", debtor=case.debtor.code, currency=case.currency)
@@ -101,16 +101,11 @@ def call_script(*, actor: Any, case: Case, as_of: date) -> CallScript:
     zero = Money.from_minor(0, case.currency)
     steps = next((s.steps for s in strategies if s.code == case.strategy_code), ())
     step = next((s for s in steps if s.code == step_code), None)
-    heard = list(
-        dict.fromkeys(
-            Excuse(x)
-            for x in ExcuseLog.objects.filter(case=case)
-            .order_by("-logged_on", "-id")
-            .values_list("excuse", flat=True)
-        )
-    )
+    heard = list(dict.fromkeys(Excuse(x.excuse) for x in case_excuses(case)))
     likely = [*heard, *(e for e in list(CATALOGUE)[:LIKELY] if e not in heard)]
-    contacts = Contact.objects.filter(debtor_id=case.debtor_id).order_by("-is_primary", "id")
+    contacts = sorted(
+        debtor_contacts(debtor_id=case.debtor_id), key=lambda c: (not c.is_primary, c.pk)
+    )
     script = CallScript(
         debtor_code=case.debtor.code,
         debtor_name=case.debtor.name,

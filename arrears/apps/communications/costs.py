@@ -24,13 +24,14 @@ from arrears.apps.common.bulk import read_frame
 from arrears.apps.communications.fees import FeeLine, fees_of_items
 from arrears.apps.communications.models import Acknowledgement, OutboxMessage
 from arrears.apps.communications.selectors import (
+    _open_items,
     _payments,
     lead_days_of,
     rate_tables,
     reductions_known_on,
     regime_for_debtor,
 )
-from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem
+from arrears.apps.ledger.models import Company, OpenItem
 from arrears.domain.interest import accrue, debt_on_open
 from arrears.domain.limitation import RULES, Interruption, expiry
 from arrears.domain.money import Money
@@ -111,14 +112,8 @@ def events_of_items(
 def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
     """The cost of the delay and the limitation of each open item of the case, as of a day
     (for `explain` and the case page, which asked access already)."""
-    items = list(
-        OpenItem.objects.filter(
-            debtor_id=case.debtor_id,
-            currency=case.currency,
-            open_minor__gt=0,
-            kind__in=DUNNABLE_KINDS,
-        ).order_by("due_date", "number")
-    )
+    key = (case.debtor_id, case.currency)
+    items = list(_open_items([case.debtor_id], case.currency).get(key, []))  # the call script's
     charged = regime_for_debtor(company, case.debtor)
     regime = charged.regime
     consumer = case.debtor.consumer  # §9, §12: a consumer's rate and period differ

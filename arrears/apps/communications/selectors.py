@@ -9,16 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max
 
 from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Case
-from arrears.apps.cases.selectors import holidays_for, strategies_for
+from arrears.apps.cases.selectors import holidays_for, open_items_of, strategies_for
+from arrears.apps.common.reads import once
 from arrears.apps.communications.models import OutboxMessage, SenderDetails
 from arrears.apps.communications.presentation import LANGUAGES
 from arrears.apps.ledger.models import (
-    DUNNABLE_KINDS,
     Allocation,
     Company,
     Debtor,
@@ -92,9 +91,12 @@ def reductions_known_on(company: Company, as_of: date) -> date:
     """The day arrears learned what the ERP reduced its items by other than a payment (a
     credit note set against one): the latest items import up to `as_of`, else `as_of` (the
     KPIs' day). Interest on that part stops from then (`interest.debt_on_open`)."""
-    at = ImportBatch.objects.filter(
-        company=company, kind=ImportKind.ITEMS, at__date__lte=as_of
-    ).aggregate(at=Max("at"))["at"]
+    at = once(
+        ("reductions_known_on", company.pk, as_of),
+        lambda: ImportBatch.objects.filter(
+            company=company, kind=ImportKind.ITEMS, at__date__lte=as_of
+        ).aggregate(at=Max("at"))["at"],
+    )
     return at.date() if at is not None else as_of
 
 
@@ -386,25 +388,17 @@ def _rates_missing(figures: Letter) -> Refusal | None:
 def _open_items(debtor_ids: list[int], currency: str | None = None) -> dict[Any, list[OpenItem]]:
     """The dunnable open items of these debtors, by (debtor id, currency), oldest due first,
     each with `held_back_minor` and `accelerated_on` (which of them a message concerns is
-    `arrears.domain.letters.concerned`'s)."""
-    rows = (
-        OpenItem.objects.filter(debtor_id__in=debtor_ids, open_minor__gt=0, kind__in=DUNNABLE_KINDS)
-        .annotate(  # what the run holds back and when a defaulted plan made it due (`concerned`)
-            held_back_minor=Coalesce(F("desk_input__excluded_minor"), Value(0)),
-            accelerated_on=F("desk_input__accelerated_on"),
-        )
-        .order_by("due_date", "number")
-    )
-    if currency:
-        rows = rows.filter(currency=currency)
-    out: dict[Any, list[OpenItem]] = {}
-    for i in rows:
-        out.setdefault((i.debtor_id, i.currency), []).append(i)
-    return out
+    `arrears.domain.letters.concerned`'s): `cases.selectors.open_items_of`, read once per page
+    (the case page's items, its costs and its call script)."""
+    return open_items_of(debtor_ids, currency)
 
 
 def _payments(as_of: date, debtor_ids: list[int]) -> dict[int, list[tuple[date, Money]]]:
-    """What was paid on each item of these debtors by `as_of`."""
+    """What was paid on each item of these debtors by `as_of` (read once per page)."""
+    return once(("payments", as_of, tuple(debtor_ids)), lambda: _read_payments(as_of, debtor_ids))
+
+
+def _read_payments(as_of: date, debtor_ids: list[int]) -> dict[int, list[tuple[date, Money]]]:
     paid: dict[int, list[tuple[date, Money]]] = {}
     for a in Allocation.objects.filter(
         item__debtor_id__in=debtor_ids, payment__received_on__lte=as_of

@@ -16,8 +16,6 @@ from typing import Any
 
 from arrears.apps.accounts.access import may
 from arrears.apps.cases.models import (
-    PENDING_STATUSES,
-    Action,
     Case,
     CaseEvent,
     EventKind,
@@ -34,6 +32,7 @@ from arrears.apps.cases.selectors import (
     case_explain,
     case_items,
     debtor_contacts,
+    pending_actions,
 )
 from arrears.apps.ledger.models import Company, Contact
 from arrears.apps.negotiation.presentation import (
@@ -157,7 +156,6 @@ def case_desk(*, actor: Any, company: Company, case_id: int, as_of: date) -> Cas
 
 
 def _pending(case: Case) -> list[PendingAction]:
-    rows = Action.objects.filter(case=case, status__in=PENDING_STATUSES).select_related("done_by")
     return [
         PendingAction(
             a.pk,
@@ -165,5 +163,5 @@ def _pending(case: Case) -> list[PendingAction]:
             a.due_on,
             tuple(o.value for o in OUTCOMES[kind_of(a.channel, a.step_code)]),
         )
-        for a in rows.order_by("due_on", "id")
+        for a in pending_actions(case)
     ]

@@ -21,6 +21,7 @@ from arrears.apps.accounts.access import readable_owner, require
 from arrears.apps.cases.models import Case
 from arrears.apps.cases.selectors import CaseBalance, case_balance, holidays_for
 from arrears.apps.common.bulk import read_frame
+from arrears.apps.common.reads import once
 from arrears.apps.ledger.models import Company, Debtor
 from arrears.apps.negotiation import convert as load
 from arrears.apps.negotiation.convert import history_domain
@@ -58,9 +59,12 @@ def promise_record_for(*, debtor: Debtor, as_of: date, with_plans: bool = False)
     qs = PromiseToPay.objects.filter(
         case__debtor=debtor, given_on__lte=as_of, given_on__gte=since
     ).exclude(state__in=NEVER_STOOD)
-    counts = Counter(
-        dict(qs.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
-    )
+    counts: Counter[str] = Counter()
+    late = 0  # the days late of them all, summed in the same read
+    by_state = qs.values_list("state").annotate(n=Count("id"), late=Sum("days_late"))
+    for state, n, days_late in by_state.values_list("state", "n", "late"):
+        counts[state] = n
+        late += days_late or 0
     if with_plans:
         plans = PaymentPlan.objects.filter(
             case__debtor=debtor, agreed_on__lte=as_of, agreed_on__gte=since
@@ -72,7 +76,6 @@ def promise_record_for(*, debtor: Debtor, as_of: date, with_plans: bool = False)
             plans.values_list("status").annotate(n=Count("id")).values_list("status", "n")
         ):
             counts[as_promise[status]] += n
-    late = qs.aggregate(s=Sum("days_late"))["s"] or 0
     return PromiseRecord(
         given=sum(counts.values()),
         kept=counts[PromiseState.KEPT],
@@ -143,6 +146,10 @@ def case_handover(*, actor: Any, case: Case, as_of: date) -> CaseHandover:
 
 
 def _handover(case: Case, as_of: date) -> CaseHandover:
+    return once(("handover", case.pk, as_of), lambda: _read_handover(case, as_of))
+
+
+def _read_handover(case: Case, as_of: date) -> CaseHandover:
     handover = (
         Handover.objects.filter(case=case)
         .select_related("to_owner", "by")
@@ -200,9 +207,18 @@ def case_negotiation(*, actor: Any, case: Case, as_of: date) -> CaseNegotiation:
             .select_related("requested_by", "case")
             .order_by("requested_on", "id")
         ),
-        excuses=list(ExcuseLog.objects.filter(case=case).order_by("-logged_on", "-id")[:5]),
+        excuses=list(case_excuses(case)[:5]),
         handing=_handover(case, as_of),
         paid=paid_so_far(case, promises, as_of),
+    )
+
+
+def case_excuses(case: Case) -> tuple[ExcuseLog, ...]:
+    """Every excuse logged on the case, newest first (the caller asked access; read once per
+    page: the negotiation panel shows the latest, the call script what was heard)."""
+    return once(
+        ("excuses", case.pk),
+        lambda: tuple(ExcuseLog.objects.filter(case=case).order_by("-logged_on", "-id")),
     )
 
 

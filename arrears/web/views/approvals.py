@@ -19,7 +19,7 @@ from arrears.apps.ledger.models import Company
 from arrears.domain.access import Verb
 from arrears.domain.refusal import NotAllowed, Refusal
 from arrears.web.forms import DecisionForm
-from arrears.web.views.common import company_of, htmx_partial, refused
+from arrears.web.views.common import company_named, company_of, htmx_partial, refused
 
 PER_PAGE = 25
 
@@ -164,7 +164,7 @@ class WaitingCount:
         user = self.request.user
         if not code or not user.is_authenticated:
             return None
-        firm = Company.objects.filter(code=code).first()
+        firm = company_named(code)
         if firm is None or not may(user, Verb.APPROVE, company_id=firm.pk):
             return None
         return len(decisions.waiting(actor=user, company=firm))
@@ -176,7 +176,7 @@ class MayImport(WaitingCount):
     def _count(self) -> int | None:
         match = self.request.resolver_match
         code = match.kwargs.get("company") if match else None
-        firm = Company.objects.filter(code=code).first() if code else None
+        firm = company_named(code) if code else None
         user = self.request.user
         if firm is None or not user.is_authenticated:
             return None

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from arrears.apps.accounts.access import companies_of, may, require
+from arrears.apps.common.reads import once
 from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.selectors import companies_listed
 from arrears.domain.access import Verb
@@ -22,10 +23,16 @@ from arrears.words import say
 def company_of(request: HttpRequest, code: str) -> Company:
     """The company the URL names, if the person belongs to it; any other is unknown (404), so
     that a page never tells whether another company exists."""
-    for company in companies_listed(companies_of(request.user)):
-        if company.code == code:
-            return company
-    raise Http404(code)
+    found = [c for c in companies_listed(companies_of(request.user)) if c.code == code]
+    if not found:
+        raise Http404(code)
+    return once(("company", code), lambda: found[0])  # the page's header asks it again
+
+
+def company_named(code: str) -> Company | None:
+    """The company with this code, whoever asks (the page's header: the caller asks access);
+    read once per page (`common.reads`)."""
+    return once(("company", code), lambda: Company.objects.filter(code=code).first())
 
 
 def htmx_partial(request: HttpRequest, full: str, partial: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from arrears.apps.cases.presentation import late_words, overdue_words, why_words
@@ -95,6 +96,7 @@ def worklist_page(request: HttpRequest, company: str) -> HttpResponse:
         "rows": [
             {
                 "line": x,
+                "url": reverse("case", args=(firm.code, x.case_id)),  # once a line, used twice
                 "overdue": overdue_words(x),
                 "late": late_words(x),
                 "why": why_words(x),
