@@ -119,7 +119,10 @@ NO_TERMS = InterestTerms("", None, None)
 def interest_terms_of(company: Company) -> InterestTerms:
     from arrears.apps.communications.models import InterestSetting
 
-    own = InterestSetting.objects.filter(company=company).first()
+    own = once(
+        ("interest_terms_of", company.pk),
+        lambda: InterestSetting.objects.filter(company=company).first(),
+    )
     if own is None:
         return NO_TERMS
     return InterestTerms(
