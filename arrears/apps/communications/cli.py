@@ -1,5 +1,5 @@
 """Command-line helpers for the communications commands: a company's setting that a person
-shows or sets (`arrears sender set|show`, `arrears limitation set|show`)."""
+shows or sets (`arrears sender`, `arrears limitation` and `arrears interest`, each `set|show`)."""
 
 from __future__ import annotations
 

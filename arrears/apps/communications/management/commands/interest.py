@@ -9,46 +9,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from arrears.apps.accounts.access import require
-from arrears.apps.common.cli import PersonCommand, add_company_option
+from arrears.apps.communications.cli import SetOrShowCommand
 from arrears.apps.communications.interest_terms import KEEP, interest_terms_set
 from arrears.apps.communications.presentation import interest_terms_words
 from arrears.apps.communications.selectors import interest_terms_of, regime_for
-from arrears.domain.access import Verb
+from arrears.apps.ledger.models import Company
 
 
-class Command(PersonCommand):
+class Command(SetOrShowCommand):
     help = "Show or set the company's interest terms: regime, contractual rate, markup."
+    set_help = "a credit manager sets the interest terms (audited)"
 
-    def add_arguments(self, parser: Any) -> None:
-        sub = parser.add_subparsers(dest="verb", required=True)
-        put = sub.add_parser("set", help="a credit manager sets the interest terms (audited)")
+    def add_set_arguments(self, put: Any) -> None:
         put.add_argument("--regime", help="contract, or jurisdiction (the jurisdiction's)")
         put.add_argument(
             "--contract-rate", help='the default contractual rate, a percentage ("" clears it)'
         )
         put.add_argument("--per", default="year", help="year (the default) or month")
         put.add_argument("--markup", help='the courts\' markup on the reference rate ("": default)')
-        show = sub.add_parser("show")
-        for p in (put, show):
-            add_company_option(p)
 
-    def act(self, person: Any, o: dict[str, Any]) -> None:
-        company = self.company_for(person, o)
-        if o["verb"] == "show":
-            require(person, Verb.READ, company_id=company.pk)
-            terms = interest_terms_of(company)
-        else:
+    def shown(self, company: Company) -> Any:
+        return interest_terms_of(company)
 
-            def given(name: str) -> Any:
-                return KEEP if o.get(name) is None else o[name]
+    def put(self, person: Any, company: Company, o: dict[str, Any]) -> Any:
+        def given(name: str) -> Any:
+            return KEEP if o.get(name) is None else o[name]
 
-            terms = interest_terms_set(
-                actor=person,
-                company=company,
-                regime=given("regime"),
-                rate=given("contract_rate"),
-                per=o["per"],
-                markup=given("markup"),
-            )
-        self.stdout.write(interest_terms_words(terms, regime_for(company, terms)))
+        return interest_terms_set(
+            actor=person,
+            company=company,
+            regime=given("regime"),
+            rate=given("contract_rate"),
+            per=o["per"],
+            markup=given("markup"),
+        )
+
+    def said(self, company: Company, setting: Any) -> None:
+        self.stdout.write(interest_terms_words(setting, regime_for(company, setting)))
