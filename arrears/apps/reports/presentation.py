@@ -472,9 +472,10 @@ def demo_model_words(model: PropensityModel) -> str:
     )
 
 
-def demo_no_model_words(why: str) -> str:
-    """Why the demo trained no propensity model (too little history, say)."""
-    return f"no propensity model ({why}): the worklist ranks by the rule-based score"
+DEMO_NO_MODEL = (
+    "no propensity model: the demo ledger has too little history to learn from (more --items "
+    "give more); the worklist ranks by the rule-based score"
+)
 
 
 # A baseline that found less than this share of what expected recovery found has

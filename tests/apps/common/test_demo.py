@@ -98,3 +98,13 @@ def test_the_demo_s_desk_history_reaches_back_before_its_weekly_runs(tmp_path):
         ).filter(payment__received_on__lte=promise.parts.get().on)
         assert paid.exists() == (promise.state == "kept"), promise.pk
         assert promise.case.opened_on <= promise.given_on
+
+
+def test_a_demo_too_small_to_learn_from_says_the_worklist_keeps_the_rule_based_score(tmp_path):
+    out = StringIO()
+    call_command(
+        "demo", "--items", "10", "--as-of", "2026-11-25", "--out", str(tmp_path), stdout=out
+    )
+    assert "no propensity model: the demo ledger has too little history" in out.getvalue()
+    assert "the desk's past" not in out.getvalue()
+    assert not PropensityModel.objects.exists()

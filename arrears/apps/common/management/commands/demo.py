@@ -47,7 +47,7 @@ from arrears.apps.negotiation.services.demo import (
     negotiation_demo_history,
     negotiation_demo_seed,
 )
-from arrears.apps.reports.presentation import demo_model_words, demo_no_model_words
+from arrears.apps.reports.presentation import DEMO_NO_MODEL, demo_model_words
 from arrears.apps.reports.propensity import propensity_train
 from arrears.demo.generate import generate_ledger, write_csv
 from arrears.domain.access import PersonRole
@@ -144,7 +144,7 @@ class Command(BaseCommand):
         past = negotiation_demo_history(
             actor=admin, company=company, desk=ledger.desk, first_run=(history or [as_of])[0]
         )
-        if past:
+        if sum(past.values()):
             self.stdout.write(history_seeded_words(past))
         try:
             if history:  # the first run opens the cases the desk's stories then work on
@@ -221,8 +221,8 @@ def _propensity(company: Company, as_of: date) -> str:
     manager = get_user_model().objects.get(username=PEOPLE[0][0])
     try:
         return demo_model_words(propensity_train(actor=manager, company=company, as_of=as_of))
-    except Refusal as e:
-        return demo_no_model_words(say(e))
+    except Refusal:  # too few days, or no paid and unpaid outcomes to learn from
+        return DEMO_NO_MODEL
 
 
 def _demo_tokens(admin: Any, folder: Path) -> Path:
