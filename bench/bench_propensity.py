@@ -16,8 +16,18 @@ ranking finds, on real data, and how fast a million items are scored.
 3. Scoring speed: a generated ledger of N items (default 1,000,000 over 100,000 debtors),
    snapshot features and probabilities for the open items of one day, against the plain
    Polars floor (each item's open balance and days past due: one join and one projection).
+4. The demo ledger (`arrears demo`'s: `generate_ledger`, 20,000 items, seed 7, as of
+   2026-12-05), its company-currency invoices, payments and the desk's past
+   (`arrears.demo.desk`), without a database (so without the weekly runs' ladder steps
+   and the last weeks' stories, which `arrears backtest` on the demo's database reads too):
+   replayed weekly as `arrears backtest` does (from a month after the first invoice, split
+   at 70 % of the days), with and without the desk's past: AUC, Brier against the base
+   rate's, the top-k lifts, and the base rate by quarter (is the ledger's past like its
+   present?).
 
     .venv/bin/python -m bench.bench_propensity [--items 1000000] [--skip-ibm] [--skip-uci]
+        [--skip-speed] [--skip-demo] [--demo-items 20000] [--demo-seed 7]
+        [--demo-as-of 2026-12-05]
 """
 
 from __future__ import annotations
@@ -218,18 +228,140 @@ def speed(items: int) -> None:
     )
 
 
+def demo_frames(items: int, seed: int, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame, P.Desk]:
+    """The demo ledger as `propensity.snapshot` reads it from the demo's database: the
+    company-currency (EUR) invoices with the debtor's risk tier, what was allocated to them,
+    and the desk's past; ids are positions (as a fresh import gives)."""
+    from arrears.demo import generate_ledger
+    from arrears.demo.decision import minor_from_text
+
+    ledger = generate_ledger(items=items, seed=seed, as_of=as_of)
+    ccy = ledger.company_currency
+    debtors = ledger.debtors.select("debtor_code", segment="risk_tier").with_row_index(
+        "debtor_id", offset=1
+    )
+    its = (
+        ledger.items.with_row_index("item_id", offset=1)
+        .filter((pl.col("currency") == ccy) & (pl.col("kind") != "credit_note"))
+        .join(debtors, on="debtor_code")
+        .with_columns(amount_minor=minor_from_text("original_amount", "currency", [ccy]))
+    )
+    frame = its.select(
+        pl.col("item_id").cast(pl.Int64),
+        pl.col("debtor_id").cast(pl.Int64),
+        "currency",
+        issued_on="issue_date",
+        due_on="due_date",
+        amount_minor="amount_minor",
+        segment="segment",
+    )
+    paid = (
+        ledger.payments.filter(pl.col("item_number").is_not_null())
+        .join(its.select("number", "item_id"), left_on="item_number", right_on="number")
+        .with_columns(amount_minor=minor_from_text("allocated_amount", "currency", [ccy]))
+        .select(
+            pl.col("item_id").cast(pl.Int64), paid_on="received_on", amount_minor="amount_minor"
+        )
+    )
+    ids = debtors.select("debtor_code", pl.col("debtor_id").cast(pl.Int64))
+    numbers = its.select("number", pl.col("item_id").cast(pl.Int64))
+    past = ledger.desk
+    ours = pl.col("currency") == ccy
+    desk = P.Desk(
+        promises=past.promises.filter(ours)
+        .join(ids, on="debtor_code")
+        .select("debtor_id", "given_on", "state", "closed_on"),
+        disputes=past.disputes.filter(ours)
+        .with_row_index("dispute_id")
+        .join(ids, on="debtor_code")
+        .join(numbers, on="number")
+        .select(
+            pl.col("dispute_id").cast(pl.Int64), "debtor_id", "item_id", "opened_on", "resolved_on"
+        ),
+        excuses=past.excuses.filter(ours)
+        .join(ids, on="debtor_code")
+        .select("debtor_id", "logged_on"),
+    )
+    return frame, paid, desk
+
+
+def demo(items: int, seed: int, as_of: date) -> None:
+    t = time.perf_counter()
+    ledger, paid, desk = demo_frames(items, seed, as_of)
+    took = time.perf_counter() - t
+    last = as_of - timedelta(days=P.HORIZON)
+    earliest = ledger["issued_on"].min()
+    assert isinstance(earliest, date)
+    first = earliest + timedelta(days=P.HORIZON)
+    days = [first + timedelta(days=n) for n in range(0, (last - first).days + 1, 7)]
+    split = days[int(len(days) * 0.7)]
+    print(
+        f"Demo ledger ({items:,} items, seed {seed}, as of {as_of}; generated in {took:.1f} s): "
+        f"{ledger.height:,} EUR invoices; the desk's past: {desk.promises.height:,} promises, "
+        f"{desk.disputes.height:,} disputed items, {desk.excuses.height:,} excuses"
+    )
+    print(f"  replayed every 7 days from {days[0]} to {days[-1]}, trained up to {split}")
+    for name, with_desk in (("with the desk's past", desk), ("without it", P.NO_DESK)):
+        t = time.process_time()
+        frame = P.snapshots(ledger, paid, days, desk=with_desk)
+        model = P.train(frame, until=split)
+        test = frame.filter(pl.col("as_of") > split)
+        metrics = P.evaluate(model, test)
+        judged = P.expected_recovery(model, test)
+        cpu = time.process_time() - t
+        base = metrics["base_rate"]
+        print(
+            f"  {name}: {len(model.features)} features learned; {test.height:,} held-out "
+            f"item-days, AUC {metrics['auc']:.3f}, Brier {metrics['brier']:.4f} (base rate "
+            f"{base:.3f}: Brier {base * (1 - base):.4f}); {cpu:.1f} s CPU"
+        )
+        if with_desk is desk:
+            quarters = (
+                frame.group_by(quarter=pl.col("as_of").dt.truncate("3mo"))
+                .agg(rows=pl.len(), paid=pl.col("paid_within").mean())
+                .sort("quarter")
+            )
+            print(
+                "  paid in full within 30 days, by quarter of the replayed days: "
+                + ", ".join(f"{q:%Y-%m} {p:.1%} ({n:,})" for q, n, p in quarters.iter_rows())
+            )
+        for k in (5, 10, 20):
+            got = P.backtest(judged, k, P.WITH_RULE)
+            ours = got["expected recovery"]
+            cells = "  ".join(
+                f"{n} {minor / 100:,.0f}"
+                + (
+                    ""
+                    if n == "expected recovery"
+                    else f" (x{ours / minor:.2f})"
+                    if minor >= ours / 100
+                    else " (under 1 %: no ratio)"
+                )
+                for n, minor in got.items()
+            )
+            print(f"    k={k:<3} EUR recovered in 30 days: {cells}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--skip-ibm", action="store_true")
     parser.add_argument("--skip-uci", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--skip-demo", action="store_true")
+    parser.add_argument("--demo-items", type=int, default=20_000)
+    parser.add_argument("--demo-seed", type=int, default=7)
+    parser.add_argument("--demo-as-of", type=date.fromisoformat, default=date(2026, 12, 5))
     args = parser.parse_args()
     if not args.skip_ibm:
         ibm_curve()
         ibm()
     if not args.skip_uci:
         uci()
-    speed(args.items)
+    if not args.skip_speed:
+        speed(args.items)
+    if not args.skip_demo:
+        demo(args.demo_items, args.demo_seed, args.demo_as_of)
 
 
 if __name__ == "__main__":

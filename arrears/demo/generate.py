@@ -18,6 +18,7 @@ import polars as pl
 
 from arrears.demo.amounts import demo_rate, minor_text, minor_text_by_currency
 from arrears.demo.debtors import behaviour_names, debtors_frame
+from arrears.demo.desk import DemoDesk, desk_frame
 from arrears.demo.items import allocations, items_frame
 from arrears.demo.payments import payments_frame
 from arrears.domain.fx import SCALE, conversion_factor
@@ -81,6 +82,9 @@ class DemoLedger:
     rates: dict[str, Decimal]  # company-currency units per unit of each item currency
     as_of: date
     company_currency: str
+    # the desk's past (promises, disputes, excuses) across the ledger's span: not an import
+    # file, the demo command writes it (`negotiation.services.demo.negotiation_demo_history`)
+    desk: DemoDesk
 
     def frame(self, kind: str) -> pl.DataFrame:
         return {"debtors": self.debtors, "items": self.items, "payments": self.payments}[kind]
@@ -105,7 +109,8 @@ def generate_ledger(
         n_debtors, seed=seed, collectors=collectors, company_currency=company_currency
     )
     its = items_frame(deb, items, seed=seed, as_of=as_of, company_currency=company_currency)
-    pays = payments_frame(allocations(its, seed=seed, as_of=as_of), deb, seed=seed, as_of=as_of)
+    allocated = allocations(its, seed=seed, as_of=as_of)
+    pays = payments_frame(allocated, deb, seed=seed, as_of=as_of)
     currencies = sorted(set(its["currency"].unique()) | set(pays["currency"].unique()))
     rates = {c: demo_rate(c, company_currency) for c in currencies}
     exposure = _exposure(its, pays, rates, company_currency)
@@ -120,6 +125,7 @@ def generate_ledger(
         rates=rates,
         as_of=as_of,
         company_currency=company_currency,
+        desk=desk_frame(its, allocated, seed=seed, as_of=as_of),
     )
 
 

@@ -1088,6 +1088,15 @@ def seeded_words(seeded: Mapping[str, int]) -> str:
     return "negotiations seeded: " + ", ".join(f"{k} {v}" for k, v in sorted(seeded.items()))
 
 
+def history_seeded_words(seeded: Mapping[str, int]) -> str:
+    """The desk's past the demo wrote (`services.demo.negotiation_demo_history`)."""
+    return (
+        f"the desk's past: {seeded.get('past_promises', 0):,} promises kept or broken, "
+        f"{seeded.get('past_disputes', 0):,} disputes resolved, "
+        f"{seeded.get('past_excuses', 0):,} excuses heard, dated across the ledger's history"
+    )
+
+
 def policy_named_words(company: str) -> str:
     """The negotiation policy as the thing an export writes."""
     return f"the negotiation policy of {company}"

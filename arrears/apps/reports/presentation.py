@@ -462,6 +462,22 @@ def propensity_model_lines(model: PropensityModel, company: str) -> str:
     )
 
 
+def demo_model_words(model: PropensityModel) -> str:
+    """One line: the propensity model the demo trained (or found), as judged after its window."""
+    m = model.metrics
+    return (
+        f"propensity model trained on the days {model.trained_from} to {model.trained_until}: "
+        f"AUC {float(m.get('auc', 0.0)):.3f}, Brier {float(m.get('brier', 0.0)):.3f} on "
+        f"{int(m.get('rows', 0)):,} held-out item-days; the worklist ranks by expected recovery"
+    )
+
+
+DEMO_NO_MODEL = (
+    "no propensity model: the demo ledger has too little history to learn from (more --items "
+    "give more); the worklist ranks by the rule-based score"
+)
+
+
 # A baseline that found less than this share of what expected recovery found has
 # degenerated (oldest first on a ledger whose oldest debts are never paid): a ratio over
 # almost nothing says nothing, so none is printed.

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from arrears.apps.cases.models import Case, CaseEvent
-from arrears.apps.ledger.models import Debtor, OpenItem
+from arrears.apps.cases.models import Case, CaseEvent, PropensityModel
+from arrears.apps.cases.worklist import worklist
+from arrears.apps.ledger.models import Allocation, Debtor, OpenItem
+from arrears.apps.negotiation.models import ExcuseLog, PromiseToPay
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +57,54 @@ def test_the_demo_s_case_histories_start_with_their_opening(tmp_path):
         opened = case.events.filter(kind="opened").order_by("on").first()
         assert opened is not None
         assert not case.events.filter(on__lt=opened.on).exists(), case.debtor.code
+
+
+def test_the_demo_trains_a_propensity_model_and_the_worklist_ranks_by_expected_recovery(
+    tmp_path,
+):
+    out = _demo(tmp_path)
+    model = PropensityModel.objects.get(company__code="demo", active=True)
+    assert "propensity model trained on the days" in out and "AUC" in out and "Brier" in out
+    assert f"Brier {model.metrics['brier']:.3f}" in out
+    maria = get_user_model().objects.get(username="maria")
+    lines = worklist(actor=maria, company_id=model.company_id, on=date(2026, 11, 25), team=True)
+    assert lines
+    for line in lines:
+        assert line.p_paid is not None
+        assert line.reasons.score == line.reasons.expected_minor
+        assert line.reasons.expected_minor == round(
+            line.reasons.overdue_company_minor * line.p_paid
+        )
+
+
+def test_a_second_demo_keeps_the_model_it_trained(tmp_path):
+    _demo(tmp_path)
+    again = _demo(tmp_path)
+    assert PropensityModel.objects.filter(company__code="demo").count() == 1
+    assert "propensity model trained on the days" in again
+
+
+def test_the_demo_s_desk_history_reaches_back_before_its_weekly_runs(tmp_path):
+    _demo(tmp_path)  # eight weekly runs from 30 Sep 2026: the desk's past is older
+    first_run = date(2026, 11, 25) - timedelta(weeks=8)
+    past = PromiseToPay.objects.filter(given_on__lt=first_run)
+    assert past.filter(state="kept").exists() and past.filter(state="broken").exists()
+    assert past.filter(given_on__lt=first_run - timedelta(days=180)).exists()
+    assert ExcuseLog.objects.filter(logged_on__lt=first_run).exists()
+    for promise in past:
+        item = promise.items.get()
+        paid = Allocation.objects.filter(
+            item=item, payment__received_on__gte=promise.given_on
+        ).filter(payment__received_on__lte=promise.parts.get().on)
+        assert paid.exists() == (promise.state == "kept"), promise.pk
+        assert promise.case.opened_on <= promise.given_on
+
+
+def test_a_demo_too_small_to_learn_from_says_the_worklist_keeps_the_rule_based_score(tmp_path):
+    out = StringIO()
+    call_command(
+        "demo", "--items", "10", "--as-of", "2026-11-25", "--out", str(tmp_path), stdout=out
+    )
+    assert "no propensity model: the demo ledger has too little history" in out.getvalue()
+    assert "the desk's past" not in out.getvalue()
+    assert not PropensityModel.objects.exists()

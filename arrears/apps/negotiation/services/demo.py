@@ -7,6 +7,11 @@ in good standing, one about to default, an overdue dispute, a fresh one, a negot
 for approval, excuses, write-offs (some approved) and hand-overs to legal or an agency. Every
 desk event is dated on or after the day its case opened. Runs once per company: repeating the
 demo adds nothing. The demo gets a legal user (lena) and an agency user (inkasso).
+
+Before them, `negotiation_demo_history` writes the desk's past the generator drew
+(`arrears.demo.desk`: promises kept and broken, resolved disputes, excuses, dated across the
+ledger's span and consistent with its payments) in bulk, so that what the desk knew on a past
+day (the payment-propensity features) is not empty for most of the ledger's history.
 """
 
 from __future__ import annotations
@@ -17,18 +22,25 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+import polars as pl
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Sum
 
 from arrears.apps.accounts.access import require
 from arrears.apps.accounts.models import Membership
-from arrears.apps.accounts.services import member_add
-from arrears.apps.cases.models import Case
+from arrears.apps.accounts.services import audit_record, member_add
+from arrears.apps.cases.models import Case, CaseEvent, EventKind
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Allocation, Company, Debtor, OpenItem
 from arrears.apps.negotiation.models import (
     Approval,
     DecisionStatus,
+    Dispute,
+    DisputePart,
+    DisputeStatus,
+    ExcuseLog,
     HandoverTarget,
+    PromisePart,
     PromiseToPay,
 )
 from arrears.apps.negotiation.services.approvals import approval_decide
@@ -40,13 +52,14 @@ from arrears.apps.negotiation.services.negotiation import negotiation_propose
 from arrears.apps.negotiation.services.plans import PlanIn, plan_create
 from arrears.apps.negotiation.services.promises import promise_create
 from arrears.apps.negotiation.services.writeoffs import case_handover, writeoff_request
+from arrears.demo.desk import RECENT_DAYS, DemoDesk
 from arrears.domain.access import PersonRole, Verb
-from arrears.domain.disputes import DisputeReason
+from arrears.domain.disputes import DisputeOutcome, DisputeReason
 from arrears.domain.excuses import Excuse
 from arrears.domain.money import Money
 from arrears.domain.negotiation import Terms
 from arrears.domain.plans import monthly_dates
-from arrears.domain.promises import PromiseChannel
+from arrears.domain.promises import PromiseChannel, PromiseState
 
 MAX_DEBTORS = 600  # enough to see every story; the seeding goes through the services one by one
 
@@ -64,7 +77,8 @@ def negotiation_demo_seed(
     Each story then acts as the person it tells of, through the desk's own services."""
     require(actor, Verb.ADMINISTER, company_id=company.pk, what="seed the demo's negotiations")
     done = Seeded()
-    if PromiseToPay.objects.filter(case__company=company).exists():
+    stories_from = as_of - timedelta(days=RECENT_DAYS)  # the desk's past stops before that
+    if PromiseToPay.objects.filter(case__company=company, given_on__gte=stories_from).exists():
         return done  # seeded before: the demo is safe to repeat
     people = [
         ("maria", PersonRole.CREDIT_MANAGER, "Maria"),
@@ -90,6 +104,151 @@ def negotiation_demo_seed(
         except (ValueError, PermissionError):
             done["skipped"] += 1  # e.g. nothing left to promise after the generated payments
     return done
+
+
+def negotiation_demo_history(
+    *, actor: Any, company: Company, desk: DemoDesk, first_run: date
+) -> Seeded:
+    """Write the desk's past (`DemoDesk`) on a freshly imported demo ledger, before its first
+    run (on `first_run`): each debtor's case in the currency is opened on the day of its
+    first desk event, or on the first run's day if that is earlier (the case's history starts
+    there: the run finds it open), then its promises (with their one part and item, kept
+    or broken as the payments say), its disputes (resolved: rejected) and its excuses, in
+    bulk. The company's administrator only; once a company has cases (a repeated demo, or a
+    ledger already run) nothing is written."""
+    require(actor, Verb.ADMINISTER, company_id=company.pk, what="seed the demo's negotiations")
+    done = Seeded()
+    if Case.objects.filter(company=company).exists():
+        return done
+    debtors = dict(Debtor.objects.filter(company=company).values_list("code", "id"))
+    owners = dict(Debtor.objects.filter(company=company).values_list("id", "owner_id"))
+    items = dict(OpenItem.objects.filter(company=company).values_list("number", "id"))
+    known = pl.col("debtor_code").is_in(list(debtors))
+    promises = desk.promises.filter(known & pl.col("number").is_in(list(items)))
+    disputes = desk.disputes.filter(known & pl.col("number").is_in(list(items)))
+    excuses = desk.excuses.filter(known)
+    firsts = (
+        pl.concat(
+            [
+                promises.select("debtor_code", "currency", on="given_on"),
+                disputes.select("debtor_code", "currency", on="opened_on"),
+                excuses.select("debtor_code", "currency", on="logged_on"),
+            ]
+        )
+        .group_by("debtor_code", "currency")
+        .agg(pl.col("on").min())
+        .sort("debtor_code", "currency")
+    )
+    with transaction.atomic():
+        cases = Case.objects.bulk_create(
+            [
+                Case(
+                    company=company,
+                    debtor_id=debtors[code],
+                    currency=ccy,
+                    opened_on=min(on, first_run),
+                )
+                for code, ccy, on in firsts.iter_rows()
+            ]
+        )
+        CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(case=c, on=c.opened_on, kind=EventKind.OPENED, reason=_HISTORY_REASON)
+                for c in cases
+            ]
+        )
+        case_of = {(c.debtor_id, c.currency): c for c in cases}
+
+        def case(code: str, currency: str) -> Case:
+            return case_of[(debtors[code], currency)]
+
+        def who(code: str) -> Any:
+            return owners[debtors[code]] or actor.pk
+
+        made = PromiseToPay.objects.bulk_create(
+            [
+                PromiseToPay(
+                    case=case(code, ccy),
+                    given_on=given,
+                    channel=PromiseChannel.PHONE,
+                    given_by="Accounts payable",
+                    taken_by_id=who(code),
+                    currency=ccy,
+                    total_minor=amount,
+                    state=state,
+                    paid_minor=amount if state == PromiseState.KEPT else 0,
+                    closed_on=closed,
+                    evaluated_on=closed,
+                )
+                for code, ccy, _, given, _, amount, state, closed in promises.iter_rows()
+            ],
+            batch_size=1000,
+        )
+        rows = list(zip(made, promises.iter_rows(), strict=True))
+        PromisePart.objects.bulk_create(
+            [PromisePart(promise=p, on=r[4], amount_minor=r[5]) for p, r in rows], batch_size=1000
+        )
+        PromiseToPay.items.through.objects.bulk_create(
+            [
+                PromiseToPay.items.through(promisetopay_id=p.pk, openitem_id=items[r[2]])
+                for p, r in rows
+            ],
+            batch_size=1000,
+        )
+        opened = Dispute.objects.bulk_create(
+            [
+                Dispute(
+                    case=case(code, ccy),
+                    reason=reason,
+                    owner_id=who(code),
+                    opened_on=on,
+                    deadline=on + timedelta(days=14),
+                    currency=ccy,
+                    status=DisputeStatus.RESOLVED,
+                    outcome=DisputeOutcome.REJECTED,
+                    resolved_on=resolved,
+                    resolved_by_id=who(code),
+                )
+                for code, ccy, _, reason, on, resolved, _ in disputes.iter_rows()
+            ],
+            batch_size=1000,
+        )
+        DisputePart.objects.bulk_create(
+            [
+                DisputePart(dispute=d, item_id=items[r[2]], amount_minor=r[6])
+                for d, r in zip(opened, disputes.iter_rows(), strict=True)
+            ],
+            batch_size=1000,
+        )
+        ExcuseLog.objects.bulk_create(
+            [
+                ExcuseLog(
+                    case=case(code, ccy),
+                    excuse=excuse,
+                    logged_on=on,
+                    by_id=who(code),
+                    next_action_on=on + timedelta(days=7),
+                )
+                for code, ccy, excuse, on in excuses.iter_rows()
+            ],
+            batch_size=1000,
+        )
+        done.update(
+            past_promises=promises.height,
+            past_disputes=disputes.height,
+            past_excuses=excuses.height,
+        )
+        audit_record(
+            action="negotiation.demo_history",
+            actor=actor,
+            object_type="company",
+            object_id=company.pk,
+            detail={"company": company.code, "cases": len(cases), **done},
+        )
+    return done
+
+
+_HISTORY_REASON = {"rule": "negotiation_desk", "demo": "the desk's past"}
 
 
 def _candidates(company: Company, as_of: date) -> list[Debtor]:
