@@ -17,16 +17,19 @@ nothing is sent twice and nothing is lost (a person sees it as `uncertain`).
 §2 The next written step waits: a case whose last message is not yet sent (nor handled by a
 person) does not climb to another letter or email. `waits` for one message, `waiting_cases`
 for the run's frame of messages; the run's ladder (`daily_run.decide`) keeps such items where
-they are when their next step is written.
+they are when their next step is written. `desk_step`: the same rule for a person who
+queues a letter or an email from the desk.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 import polars as pl
 
+from arrears.domain.access import PersonRole, decide_action
 from arrears.domain.refusal import Refusal
 
 
@@ -99,3 +102,35 @@ def waiting_cases(messages: pl.DataFrame) -> pl.DataFrame:
         .select("debtor_id", "currency")
         .unique(maintain_order=True)
     )
+
+
+# Why the desk may not queue a step ahead of the case (`desk_step`).
+AHEAD_NOT_YOUR_ROLE = "not_your_role"
+AHEAD_WAITING = "waiting"
+
+
+def desk_step(
+    *,
+    written: Sequence[tuple[str, str]],
+    current: str,
+    asked: str,
+    role: PersonRole,
+    waiting: bool,
+) -> str | None:
+    """§1-2 Whether a person holding `role` may queue the written step `asked` from the desk:
+    None if they may, else why not. `written`: the ladder's letters and emails in order, each
+    (code, the step's role); `current`: the case's own written step; `waiting`: the case's
+    last message is not out yet (`waits`).
+
+    The case's step or an earlier one (a copy, a re-send) anyone acting on the case may queue.
+    A step ahead of it skips the ladder: only the step's own role (a credit manager any, as
+    `access.decide_action` says) may send it, and only once the last message went out or was
+    handled: the next written step waits for it, as it does in the run."""
+    codes = [code for code, _ in written]
+    if codes.index(asked) <= codes.index(current):
+        return None
+    if decide_action(role, dict(written)[asked], owns=True) is not None:
+        return AHEAD_NOT_YOUR_ROLE
+    if waiting:
+        return AHEAD_WAITING
+    return None

@@ -10,11 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from arrears.domain.access import PersonRole
 from arrears.domain.outbox import (
     BACKOFF_MOST,
     OutboxState,
     after_failure,
     backoff,
+    desk_step,
     transition,
     waiting_cases,
     waits,
@@ -81,3 +83,35 @@ def test_payment_details_refuse_a_wrong_iban_a_wrong_bic_and_an_unknown_referenc
     for bad in ("{invoice}", "no field", "{debtor"):
         with pytest.raises(Refusal):
             reference_check(bad)
+
+
+# --- the desk follows the ladder (`desk_step`) ---------------------------------------------------
+
+LADDER = [
+    ("reminder", "collector"),
+    ("firm_demand", "collector"),
+    ("final_notice", "credit_manager"),
+]
+
+
+def _desk(asked: str, role: PersonRole, *, current: str = "reminder", waiting: bool = False):
+    return desk_step(written=LADDER, current=current, asked=asked, role=role, waiting=waiting)
+
+
+def test_the_desk_may_queue_the_case_s_step_or_an_earlier_one_whoever_acts_and_whatever_waits():
+    for role in (PersonRole.COLLECTOR, PersonRole.CREDIT_MANAGER, PersonRole.AGENCY):
+        assert _desk("reminder", role, waiting=True) is None
+        assert _desk("reminder", role, current="firm_demand", waiting=True) is None
+
+
+def test_a_step_ahead_is_for_its_own_role_or_a_credit_manager_only():
+    assert _desk("final_notice", PersonRole.COLLECTOR) == "not_your_role"
+    assert _desk("firm_demand", PersonRole.AGENCY) == "not_your_role"
+    assert _desk("firm_demand", PersonRole.COLLECTOR) is None
+    assert _desk("final_notice", PersonRole.CREDIT_MANAGER) is None
+    assert _desk("firm_demand", PersonRole.CREDIT_MANAGER) is None
+
+
+def test_a_step_ahead_waits_until_the_last_message_went_out():
+    assert _desk("final_notice", PersonRole.CREDIT_MANAGER, waiting=True) == "waiting"
+    assert _desk("firm_demand", PersonRole.COLLECTOR, waiting=True) == "waiting"

@@ -14,7 +14,9 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, get_decimal_symbol, get_group_symbol
 
+from arrears.apps.accounts.presentation import ROLE_WORDS
 from arrears.apps.cases.presentation import say
+from arrears.domain.access import PersonRole
 from arrears.domain.interest.contract import rate_text
 from arrears.domain.money import Money, exponent
 
@@ -98,6 +100,8 @@ WORDS = {
     "outbox.not_written": "{step_words} is not a letter or an email of the ladder of {debtor}'s "
     "{currency} case",
     "outbox.case_closed": "the {currency} case of {debtor} is closed: nothing is sent",
+    "communications.step_not_allowed": "the {step_words} is ahead of the case's own step: "
+    "{reason_words}",
     "outbox.step_pending": "the case already has {step_words} pending today (A{action}, "
     "{channel}): send that one, or wait for tomorrow",
     "sender.bad_iban": "{iban!r} is not an IBAN: its check digits do not hold",
@@ -298,12 +302,32 @@ def not_sent_words(why: str) -> str:
     return NOT_SENT_WORDS.get(why, f"not sent: {why}")
 
 
+# Why a step ahead of the case is not queued from the desk (`arrears.domain.outbox.desk_step`).
+AHEAD_WORDS = {
+    "not_your_role": "only {whose} sends it before the ladder reaches it",
+    "waiting": "the case's last letter or email is not out yet: send it, or mark it handled, "
+    "first (the next written step waits for it)",
+}
+
+
+def _ahead_words(figures: dict[str, Any]) -> str:
+    reason, role = str(figures.get("reason", "")), str(figures.get("role", ""))
+    if reason not in AHEAD_WORDS:
+        return reason
+    whose = "a credit manager"
+    if role and role != PersonRole.CREDIT_MANAGER:
+        name = ROLE_WORDS[PersonRole(role)] if role in set(PersonRole) else say(role)
+        whose = f"a {name} or a credit manager"
+    return AHEAD_WORDS[reason].format(whose=whose)
+
+
 def enrich(figures: dict[str, Any]) -> dict[str, Any]:
     from arrears.apps.communications.selectors import rate_tables_folder
 
     currency = figures.get("currency")
     return {
         **figures,
+        "reason_words": _ahead_words(figures),
         "currency_words": f" in {currency}" if currency else "",
         "folder": rate_tables_folder(),
         "hint": figures.get("hint", ""),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -37,7 +37,7 @@ from arrears.domain.interest import (
     stated,
 )
 from arrears.domain.interest.rates import RateTable
-from arrears.domain.ladder import Channel
+from arrears.domain.ladder import Channel, acting_role
 from arrears.domain.letters import Letter, OpenLine, letter
 from arrears.domain.money import Money
 from arrears.domain.outbox import OutboxState
@@ -257,6 +257,7 @@ class WrittenSteps:
 
     steps: list[tuple[str, str, str]]  # code, name, channel
     chosen: str
+    roles: dict[str, str] = field(default_factory=dict)  # code: the step's role
 
 
 def case_written_steps(*, case: Case) -> WrittenSteps:
@@ -273,7 +274,8 @@ def case_written_steps(*, case: Case) -> WrittenSteps:
     codes = [s.code for s in strategy.steps]
     at = codes.index(case.step_code) if case.step_code in codes else -1
     before = [s.code for s in strategy.steps[: at + 1] if s.channel in written]
-    return WrittenSteps(steps, before[-1] if before else steps[0][0])
+    roles = {s.code: acting_role(s).value for s in strategy.steps if s.channel in written}
+    return WrittenSteps(steps, before[-1] if before else steps[0][0], roles)
 
 
 def case_letter_preview(**asked: Any) -> tuple[CaseLetter, Refusal | None]:

@@ -27,7 +27,7 @@ from arrears.apps.communications.pdf import letters_pdf
 from arrears.apps.ledger.models import Company
 from arrears.domain.access import PersonRole, Verb
 from arrears.domain.ladder import Channel
-from arrears.domain.outbox import OutboxState
+from arrears.domain.outbox import OutboxState, desk_step, waits
 from arrears.domain.payment_details import bic_clean, iban_clean, reference_check
 from arrears.domain.refusal import Refusal
 
@@ -255,7 +255,9 @@ def letter_queue(
     """The message of the case's step (or `step_code`), queued from the desk by who may act on
     the case: a queued message action due `as_of` and its outbox row, as the run writes them
     (the worker sends an email; a letter goes out in the next print batch or when a person
-    marks it posted). The same message again on the same day is the one already queued. Bad
+    marks it posted). The same message again on the same day is the one already queued. A
+    step ahead of the case's own is for its role only, once the last message went out or was
+    handled (`arrears.domain.outbox.desk_step`); the action carries the step's role. Bad
     input (no step, nothing open, nobody to send it to, no sender details) is refused and
     nothing is written."""
     from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, EventKind
@@ -273,7 +275,7 @@ def letter_queue(
         if case is None:
             raise Refusal("communications.no_case", debtor=f"case {case_id}", currency="")
         debtor = case.debtor
-        require(
+        role = require(
             actor,
             Verb.CHANGE_CASE,
             company_id=company.pk,
@@ -297,6 +299,17 @@ def letter_queue(
         have = OutboxMessage.objects.filter(case=case, step_code=step, run_on=as_of).first()
         if have is not None:
             return have
+        last = OutboxMessage.objects.filter(case=case).order_by("-id").only("state").first()
+        step_role = ladder.roles.get(step, Role.COLLECTOR.value)
+        why = desk_step(
+            written=[(code, ladder.roles.get(code, "")) for code, _, _ in ladder.steps],
+            current=ladder.chosen,
+            asked=step,
+            role=role,
+            waiting=last is not None and waits(last.state),
+        )
+        if why is not None:
+            raise Refusal("communications.step_not_allowed", step=step, role=step_role, reason=why)
         if outbox._not_to_send(case.pk) is not None:
             raise Refusal("communications.nothing_open", **said)
         if channel == Channel.EMAIL.value:
@@ -319,7 +332,7 @@ def letter_queue(
             case=case,
             step_code=step,
             channel=channel,
-            role=Role.COLLECTOR.value,
+            role=step_role,
             due_on=as_of,
             status=ActionStatus.QUEUED,
         )
