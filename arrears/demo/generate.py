@@ -43,6 +43,8 @@ DEBTOR_COLUMNS = (
     "parent_code",
     "credit_limit",
     "risk_tier",
+    "contract_rate",
+    "contract_rate_per",
     "owner",
     "contact_name",
     "contact_email",
@@ -197,6 +199,8 @@ def _debtor_columns(deb: pl.DataFrame, limits: pl.DataFrame, company_currency: s
         address_line2=pl.lit(None, dtype=pl.String),
         postcode=(10000 + (n * 7919) % 90000).cast(pl.String),
         city=pl.lit("Musterstadt"),
+        contract_rate=pl.lit(None, dtype=pl.String),  # no contract states its own rate:
+        contract_rate_per=pl.lit(None, dtype=pl.String),  # the statutory interest applies
     ).select(DEBTOR_COLUMNS)
 
 

@@ -315,6 +315,9 @@ def _matrix(frame: pl.DataFrame, features: Sequence[str]) -> np.ndarray:
     return frame.select([pl.col(f).cast(pl.Float64) for f in features]).to_numpy()
 
 
+CALIBRATION_FOLDS = 5  # the calibration's stratified folds: each outcome must fill them
+
+
 def train(frame: pl.DataFrame, until: date, horizon: int = HORIZON, seed: int = 0) -> Model:
     """Learn from the snapshots whose outcome is known by `until` (as_of + horizon <= until).
     The last fifth of those days calibrates the probabilities (isotonic), the rest trains."""
@@ -329,9 +332,19 @@ def train(frame: pl.DataFrame, until: date, horizon: int = HORIZON, seed: int = 
     used = tuple(f for f in FEATURES if fit[f].drop_nulls().n_unique() > 1)
     if not used:
         raise Refusal("propensity.too_little_history", days=days.len(), rows=usable.height)
+    # The calibration folds (`CalibratedClassifierCV`, stratified) need every outcome in each.
+    outcomes = calib["paid_within"].value_counts()["count"]
+    if (
+        fit["paid_within"].n_unique() < 2
+        or outcomes.len() < 2
+        or outcomes.min() < CALIBRATION_FOLDS
+    ):
+        raise Refusal("propensity.too_little_history", days=days.len(), rows=usable.height)
     booster = HistGradientBoostingClassifier(**BOOSTING, random_state=seed)
     booster.fit(_matrix(fit, used), fit["paid_within"].to_numpy())
-    calibrated = CalibratedClassifierCV(FrozenEstimator(booster), method="isotonic")
+    calibrated = CalibratedClassifierCV(
+        FrozenEstimator(booster), method="isotonic", cv=CALIBRATION_FOLDS
+    )
     calibrated.fit(_matrix(calib, used), calib["paid_within"].to_numpy())
     medians = {f: _median(fit[f]) for f in used}
     return Model(calibrated, used, days[0], days[-1], horizon, medians=medians)
