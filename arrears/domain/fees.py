@@ -70,9 +70,9 @@ def fee_due(
     if fee is None or open_minor <= 0:
         return 0
     if fee.kind is FeeKind.COMPENSATION:
-        if regime is None or consumer or any(c.kind is FeeKind.COMPENSATION for c in charged):
+        if regime is None or any(c.kind is FeeKind.COMPENSATION for c in charged):
             return 0
-        due = regime.compensation_for(Money.from_minor(amount_minor, currency))
+        due = regime.compensation_for(Money.from_minor(amount_minor, currency), consumer=consumer)
         return due.to_minor() if due is not None and due.currency == currency else 0
     if Charged(step, fee.kind) in charged:
         return 0
@@ -82,7 +82,8 @@ def fee_due(
 
 
 def _compensation_minor(regime: Regime | None) -> pl.Expr:
-    """The regime's compensation band per item, in minor units; 0 in another currency."""
+    """The regime's compensation band per item, in minor units; 0 in another currency, and 0
+    for a consumer (columnar `Regime.compensation_for`: business debts only)."""
     if regime is None or not regime.compensation or regime.compensation_currency is None:
         return pl.lit(0, dtype=pl.Int64)
     cur = regime.compensation_currency
@@ -94,7 +95,7 @@ def _compensation_minor(regime: Regime | None) -> pl.Expr:
         else:
             below = Money(band.below, cur).to_minor()
             expr = pl.when(pl.col("amount_minor") < below).then(pl.lit(amount)).otherwise(expr)
-    return pl.when(pl.col("currency") == cur).then(expr).otherwise(0)
+    return pl.when((pl.col("currency") == cur) & ~pl.col("consumer")).then(expr).otherwise(0)
 
 
 def fees_due(
@@ -146,9 +147,7 @@ def fees_due(
             .when(pl.col("kind") == str(FeeKind.PERCENT))
             .then((pl.col("open_minor") * pl.col("basis_points") + 5_000) // 10_000)
             .otherwise(
-                pl.when(pl.col("was_compensated") | pl.col("consumer"))
-                .then(0)
-                .otherwise(_compensation_minor(regime))
+                pl.when(pl.col("was_compensated")).then(0).otherwise(_compensation_minor(regime))
             )
         )
     )

@@ -173,7 +173,7 @@ def letter(
                 if e.code != "interest.no_rate":
                     raise
                 missing = str(e.figures.get("series", regime.series or ""))  # said, never a 0
-            compensation = regime.compensation_for(line.amount)  # needs no rate
+            compensation = regime.compensation_for(line.amount, consumer=consumer)  # no rate
             if (
                 compensation is not None
                 and compensation.currency == currency

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from arrears.apps.accounts.access import companies_of
 from arrears.apps.accounts.services import token_authenticate
+from arrears.apps.common.files import write_file
 from arrears.apps.ledger.models import Company
 from arrears.apps.ledger.selectors import CompanyNotFound, company_resolve
 from arrears.domain.dates import parse_date
@@ -75,18 +76,15 @@ def refuse_bad_values(options: dict[str, Any], lists: frozenset[str]) -> None:
                 raise CommandError(CONTROL_IN_OPTION.format(option=option, code=code))
 
 
-UNWRITABLE = "{path}: cannot write the file ({problem})"
-
-
 def export_text(command: BaseCommand, text: str, path: Path | None, *, what: str) -> None:
     """An export: into the file the person named (saying so), else on standard output."""
     if path is None:
         command.stdout.write(text)
         return
     try:
-        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-    except OSError as e:
-        raise CommandError(UNWRITABLE.format(path=path, problem=e.strerror or e)) from None
+        write_file(path, text if text.endswith("\n") else text + "\n")
+    except Refusal as e:  # a command that is not a PersonCommand says it too
+        raise CommandError(say(e)) from None
     command.stdout.write(f"{what} written to {path}")
 
 

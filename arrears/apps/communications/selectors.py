@@ -232,7 +232,8 @@ def case_letter(
             currency=currency or "",
         )
     case = found[0]
-    require(actor, Verb.READ, company_id=company.pk, owner_id=case.debtor.owner_id)
+    # another collector's debtor as the statement: only where the company lets them read it
+    require(actor, Verb.READ_OTHERS, company_id=company.pk, owner_id=case.debtor.owner_id)
     return _case_letter(
         case,
         company,

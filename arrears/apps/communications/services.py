@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from arrears.apps.accounts.access import has_role, require, require_action
 from arrears.apps.accounts.services import audit_record
+from arrears.apps.common.files import write_file
 from arrears.apps.communications import outbox
 from arrears.apps.communications.models import OutboxMessage, SenderDetails
 from arrears.apps.communications.pdf import letters_pdf
@@ -243,7 +244,7 @@ def letters_print(*, actor: Any, company: Company, path: Path) -> int:
         outbox._store_claims(rows, outbox.RENDERED)
         if not rows:
             return 0
-        path.write_bytes(letters_pdf([outbox.printed(m) for m in rows]))
+        write_file(path, letters_pdf([outbox.printed(m) for m in rows]))  # or nothing sent
         note = f"print batch {path.name}"
         outbox._sent_many([m.pk for m in rows], via="print_batch", actor=actor, note=note)
     return len(rows)

@@ -18,6 +18,7 @@ Text cells are neutralised (`arrears.domain.text.neutralise`); XLSX amounts are 
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from openpyxl import Workbook
 from arrears.apps.accounts.access import require
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.models import ItemStep
+from arrears.apps.common.files import write_file
 from arrears.apps.communications.models import Fee, FeeExport, InterestExported
 from arrears.apps.communications.selectors import (
     _payments,
@@ -192,14 +194,17 @@ def fees_export(
 
 
 def _write(path: Path, rows: list[list[Any]], fmt: str) -> None:
+    """The file, made in memory and written in one go (`write_file`: a clear refusal when
+    the place cannot take it, and nothing marked)."""
     if fmt == "csv":
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            out = csv.writer(f)
-            out.writerow(HEADER)
-            for r in rows:
-                out.writerow(
-                    ["" if c is None else neutralise(c) if isinstance(c, str) else c for c in r]
-                )
+        text = io.StringIO(newline="")
+        out = csv.writer(text)
+        out.writerow(HEADER)
+        for r in rows:
+            out.writerow(
+                ["" if c is None else neutralise(c) if isinstance(c, str) else c for c in r]
+            )
+        write_file(path, text.getvalue())
         return
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("fees and interest")
@@ -211,4 +216,6 @@ def _write(path: Path, rows: list[list[Any]], fmt: str) -> None:
                 for c in r
             ]
         )
-    wb.save(path)
+    book = io.BytesIO()
+    wb.save(book)
+    write_file(path, book.getvalue())

@@ -213,9 +213,8 @@ def accrue(
         interest=total,
         interest_paid=Money(interest_paid, currency),
         principal_owed=Money(max(Decimal(0), principal), currency),
-        # the fixed compensation is for business debts only (2011/7/EU art. 6, § 288(5) BGB)
-        compensation=regime.compensation_for(debt.amount)
-        if overdue and not debt.consumer
+        compensation=regime.compensation_for(debt.amount, consumer=debt.consumer)
+        if overdue
         else None,
     )
 

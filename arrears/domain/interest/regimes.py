@@ -90,10 +90,11 @@ class Regime:
             )
         return margin
 
-    def compensation_for(self, debt: Money) -> Money | None:
+    def compensation_for(self, debt: Money, *, consumer: bool) -> Money | None:
         """The fixed compensation for one invoice of `debt` (in the regime's currency), or
-        None where the regime has none."""
-        if not self.compensation or self.compensation_currency is None:
+        None where the regime has none. The one rule every figure uses: it is for business
+        debts only (2011/7/EU art. 6, § 288(5) BGB, the UK Act), so None for a consumer."""
+        if consumer or not self.compensation or self.compensation_currency is None:
             return None
         for band in self.compensation:
             if band.below is None or debt.amount < band.below:

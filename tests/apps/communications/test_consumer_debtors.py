@@ -12,6 +12,7 @@ import pytest
 
 from arrears.apps.cases.models import Action, Case
 from arrears.apps.cases.services import strategies_install_defaults
+from arrears.apps.communications.call_scripts import call_script
 from arrears.apps.communications.costs import case_costs
 from arrears.apps.communications.models import LimitationTask
 from arrears.apps.communications.selectors import case_letter_preview
@@ -70,6 +71,30 @@ def test_the_case_costs_and_the_letter_of_a_german_consumer_count_at_five_points
     )
     assert problem is None
     assert found.letter.lines[0].interest.to_minor() == 11_11
+
+
+def test_a_german_consumers_letter_claims_base_plus_five_and_no_forty_euro_compensation(w):
+    # § 288(5) BGB (EUR 40) is for business debtors only: the consumer's letter claims the
+    # interest at base + 5 points (11.11) and no compensation, and its total leaves it out;
+    # the business debtor's letter still claims the EUR 40 beside its 17.67 interest. The call
+    # script says the letter's figures.
+    factories.run_as_admin(company=w["acme"], as_of=AS_OF)
+    letters = {}
+    for code in ("C1", "B1"):
+        found, problem = case_letter_preview(
+            actor=w["cora"], company=w["acme"], debtor_code=code, currency="EUR", as_of=AS_OF
+        )
+        assert problem is None
+        letters[code] = found.letter
+    con, biz = letters["C1"], letters["B1"]
+    assert con.shows_cost
+    assert [(x.interest.to_minor(), x.fees.to_minor()) for x in con.lines] == [(11_11, 0)]
+    assert con.total_due.to_minor() == 1_000_00 + 11_11
+    assert [(x.interest.to_minor(), x.fees.to_minor()) for x in biz.lines] == [(17_67, 40_00)]
+    assert biz.total_due.to_minor() == 1_000_00 + 17_67 + 40_00
+    case = Case.objects.get(company=w["acme"], debtor=w["con"])
+    script = call_script(actor=w["cora"], case=case, as_of=AS_OF)
+    assert (script.interest.to_minor(), script.fees.to_minor()) == (11_11, 0)
 
 
 def test_a_french_claim_against_a_consumer_expires_after_two_years_and_legal_is_told_first():

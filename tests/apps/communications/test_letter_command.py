@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from pypdf import PdfReader
 
+from arrears.apps.accounts.services import access_policy_set
 from arrears.apps.cases.services import strategies_install_defaults
 from tests import factories, terminal
 
@@ -81,6 +82,24 @@ def test_another_company_s_collector_cannot_read_the_letter(world):
         terminal.run("letter", "K1", f"--as-of={DAY}", "--company=acme", as_=olga)
     own = terminal.run("letter", "G1", "--step=reminder", f"--as-of={DAY}", as_=olga)
     assert "G-INV" in own and "£" in own  # GB: statutory interest and GBP 40 compensation
+
+
+def test_a_colleague_cannot_preview_another_collectors_debtors_letter_unless_the_company_lets_them(
+    world, tmp_path
+):
+    # as the statement: acme keeps collectors to their own debtors (the default)
+    cora, _ = world
+    acme = factories.company("acme")
+    maria = factories.credit_manager("maria", acme)
+    pdf = tmp_path / "k1.pdf"
+    args = ["letter", "K1", f"--as-of={DAY}", "--company=acme", "--language=en"]
+    with pytest.raises(CommandError, match="carl"):
+        terminal.run(*args, f"--pdf={pdf}", as_="carl")
+    assert not pdf.exists()
+    assert "INV-1" in terminal.run(*args, as_=cora)
+    assert "INV-1" in terminal.run(*args, as_=maria)
+    access_policy_set(actor=factories.admin(), company_id=acme.pk, collectors_read_others=True)
+    assert "INV-1" in terminal.run(*args, as_="carl")
 
 
 def test_a_debtor_without_a_case_is_refused_by_name(world):

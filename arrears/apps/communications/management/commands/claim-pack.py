@@ -7,6 +7,7 @@ from typing import Any
 
 from arrears.apps.common.cli import PersonCommand, add_company_option, iso_date
 from arrears.apps.common.clock import today
+from arrears.apps.common.files import write_file
 from arrears.apps.communications.claim_pack import claim_pack, claim_pack_zip
 from arrears.apps.communications.presentation import claim_pack_written_words
 
@@ -31,5 +32,5 @@ class Command(PersonCommand):
             as_of=o["as_of"] or today(),
         )
         data = claim_pack_zip(pack)
-        o["out"].write_bytes(data)
+        write_file(o["out"], data)
         self.stdout.write(claim_pack_written_words(o["out"], len(data), len(pack.history)))

@@ -12,6 +12,7 @@ from arrears.apps.common.cli import (
     iso_date,
 )
 from arrears.apps.common.clock import today
+from arrears.apps.common.files import write_file
 from arrears.apps.communications.outbox import preview_pdf
 from arrears.apps.communications.presentation import (
     LANGUAGES,
@@ -76,5 +77,5 @@ class Command(PersonCommand):
             data = preview_pdf(
                 found, company=company, debtor=debtor, text=own, extra_hedges=phrases
             )
-            o["pdf"].write_bytes(data)
+            write_file(o["pdf"], data)
             self.stdout.write(file_written_words(o["pdf"], len(data)))

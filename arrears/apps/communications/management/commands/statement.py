@@ -7,6 +7,7 @@ from typing import Any
 
 from arrears.apps.common.cli import PersonCommand, add_company_option, file_written_words, iso_date
 from arrears.apps.common.clock import today
+from arrears.apps.common.files import write_file
 from arrears.apps.communications.pdf import statement_pdf
 from arrears.apps.communications.presentation import statement_written_words
 from arrears.apps.communications.statements import debtor_statement, statement_xlsx
@@ -36,5 +37,5 @@ class Command(PersonCommand):
             (o["xlsx"], statement_xlsx(found) if o["xlsx"] else b""),
         ):
             if path is not None:
-                path.write_bytes(data)
+                write_file(path, data)
                 self.stdout.write(file_written_words(path, len(data)))
