@@ -333,12 +333,8 @@ def train(frame: pl.DataFrame, until: date, horizon: int = HORIZON, seed: int = 
     if not used:
         raise Refusal("propensity.too_little_history", days=days.len(), rows=usable.height)
     # The calibration folds (`CalibratedClassifierCV`, stratified) need every outcome in each.
-    outcomes = calib["paid_within"].value_counts()["count"]
-    if (
-        fit["paid_within"].n_unique() < 2
-        or outcomes.len() < 2
-        or outcomes.min() < CALIBRATION_FOLDS
-    ):
+    outcomes: list[int] = calib["paid_within"].value_counts()["count"].to_list()
+    if fit["paid_within"].n_unique() < 2 or len(outcomes) < 2 or min(outcomes) < CALIBRATION_FOLDS:
         raise Refusal("propensity.too_little_history", days=days.len(), rows=usable.height)
     booster = HistGradientBoostingClassifier(**BOOSTING, random_state=seed)
     booster.fit(_matrix(fit, used), fit["paid_within"].to_numpy())
