@@ -37,3 +37,26 @@ def test_a_credit_manager_s_extra_phrases_are_refused_too():
 
 def test_every_shipped_language_has_a_list():
     assert {"en", "de", "fr", "zh"} <= set(HEDGES)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "phrase"),
+    [
+        ("en", "Please pay at your earliest convenience.", "at your earliest convenience"),
+        ("en", "Sorry to trouble you: invoice 12 is open.", "sorry to trouble you"),
+        ("en", "Please accept our apologies for writing again.", "please accept our apologies"),
+        ("en", "Pay when it suits you.", "when it suits you"),
+        ("de", "Zahlen Sie, sobald es Ihnen möglich ist.", "sobald es ihnen möglich ist"),
+        ("de", "Entschuldigen Sie bitte die Störung.", "entschuldigen sie bitte die störung"),
+        ("fr", "Réglez dans la mesure du possible.", "dans la mesure du possible"),
+        ("fr", "Excusez-nous de vous déranger.", "excusez-nous de vous déranger"),
+        ("fr", "Payez quand vous pourrez.", "quand vous pourrez"),
+        ("zh", "对不起，发票仍未支付。", "对不起"),
+        ("zh", "不好意思，请付款。", "不好意思"),
+        ("zh", "麻烦您付款。", "麻烦您"),
+        ("zh", "请在方便时付款。", "方便时"),
+        ("zh", "有空请付款。", "有空"),
+    ],
+)
+def test_the_usual_polite_hedges_are_refused_in_each_language(language, text, phrase):
+    assert phrase in [h.phrase for h in hedges(text, language)]
