@@ -115,8 +115,19 @@ class Limitation:
         return as_of > self.expires_on
 
 
+# Other names a company's jurisdiction goes by (the interest regimes know "UK" too).
+ALIASES = {"UK": "GB"}
+
+
+def rule_of(jurisdiction: str) -> LimitationRule | None:
+    """The limitation rule of a company's jurisdiction, whatever its case or alias (None: no
+    rule is known for it)."""
+    code = jurisdiction.strip().upper()
+    return RULES.get(ALIASES.get(code, code))
+
+
 def rule_for(code: str) -> LimitationRule:
-    rule = RULES.get(code)
+    rule = rule_of(code)
     if rule is None:
         raise Refusal("limitation.no_rule", jurisdiction=code, known=", ".join(sorted(RULES)))
     return rule

@@ -19,6 +19,7 @@ from arrears.domain.limitation import (
     may_expire_by,
     review_due,
     rule_for,
+    rule_of,
 )
 from arrears.domain.refusal import Refusal
 
@@ -187,3 +188,10 @@ def test_a_claim_whose_first_expiry_is_after_a_day_never_expires_by_that_day(bat
     for i, (due, rule, consumer, evs) in enumerate(batch):
         if i not in kept:
             assert expiry(due, RULES[rule], evs, consumer=consumer).expires_on > day
+
+
+def test_a_company_in_the_uk_or_gb_whatever_its_case_gets_the_english_rule():
+    assert rule_of("UK") is RULES["GB"]
+    assert rule_of(" gb ") is RULES["GB"]
+    assert rule_of("de") is RULES["DE"]
+    assert rule_of("IT") is None  # no rule shipped: the run raises no task and says none

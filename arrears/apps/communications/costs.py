@@ -33,7 +33,7 @@ from arrears.apps.communications.selectors import (
 )
 from arrears.apps.ledger.models import Company, OpenItem
 from arrears.domain.interest import accrue, debt_on_open
-from arrears.domain.limitation import RULES, Interruption, expiry
+from arrears.domain.limitation import Interruption, expiry, rule_of
 from arrears.domain.money import Money
 from arrears.domain.outbox import OutboxState
 from arrears.domain.refusal import Refusal
@@ -119,7 +119,7 @@ def case_costs(*, case: Case, company: Company, as_of: date) -> CaseCosts:
     consumer = case.debtor.consumer  # §9, §12: a consumer's rate and period differ
     paid = _payments(as_of, [case.debtor_id])
     fee_lines = fees_of_items([i.pk for i in items])
-    rule = RULES.get(company.jurisdiction.upper())
+    rule = rule_of(company.jurisdiction)
     events = events_of_items(items, as_of) if rule else {}
     problem: Refusal | None = None
     tables = rate_tables() if regime else {}

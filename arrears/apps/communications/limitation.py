@@ -40,7 +40,7 @@ from arrears.apps.ledger.models import Company, OpenItem
 from arrears.domain.access import Verb
 from arrears.domain.actions import ActionState
 from arrears.domain.ladder import Channel, Role
-from arrears.domain.limitation import RULES, expiring, may_expire_by
+from arrears.domain.limitation import expiring, may_expire_by, rule_of
 from arrears.domain.refusal import Refusal
 
 TASK_STEP = "limitation"  # the step code of the task legal gets
@@ -85,7 +85,7 @@ def limitation_tasks(*, company: Company, as_of: date, run: Run) -> dict[str, in
     run): only the items whose first expiry falls within the lead days can be near
     (`may_expire_by`), so interruptions are read for those alone, and the open cases only when
     some claim is near. Writes only the tasks due."""
-    rule = RULES.get(company.jurisdiction.upper())
+    rule = rule_of(company.jurisdiction)
     if rule is None:
         return {}
     stored = run_items_read(company)
