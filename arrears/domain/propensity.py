@@ -392,6 +392,20 @@ def expected_recovery(model: Model, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(p, expected_minor=(pl.col("open_minor") * p).round(0).cast(pl.Int64))
 
 
+def brier_of_base_rate(base_rate: float) -> float:
+    """The Brier score of always saying the base rate (the share paid): the bar a model's
+    probabilities must beat to be worth more than that one number."""
+    return base_rate * (1 - base_rate)
+
+
+def worse_than_base_rate(metrics: Mapping[str, float]) -> bool:
+    """Whether a model's held-out Brier score is above the base rate's (its ranking may still
+    help; its probabilities say less than the one number)."""
+    if "brier" not in metrics or "base_rate" not in metrics:
+        return False
+    return float(metrics["brier"]) > brier_of_base_rate(float(metrics["base_rate"]))
+
+
 def evaluate(model: Model, frame: pl.DataFrame) -> dict[str, float]:
     y = frame["paid_within"].to_numpy()
     p = probabilities(model, frame).to_numpy()

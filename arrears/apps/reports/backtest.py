@@ -88,7 +88,7 @@ def backtest(
         base_rate=base,
         auc=metrics["auc"],
         brier=metrics["brier"],
-        brier_base=base * (1 - base),
+        brier_base=P.brier_of_base_rate(base),
         recovered=P.backtest(judged, k, P.WITH_RULE),  # by case: the debtor (one currency)
     )
 

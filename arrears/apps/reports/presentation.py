@@ -20,6 +20,7 @@ from arrears.apps.reports.backtest import Backtest as BacktestResult
 from arrears.apps.reports.exports import Sheet, decimal_of, number_format
 from arrears.apps.reports.kpis import KpiReport
 from arrears.domain import kpi
+from arrears.domain import propensity as P
 
 Cell = str | int | Decimal | None
 
@@ -456,10 +457,23 @@ def propensity_model_lines(model: PropensityModel, company: str) -> str:
             f"features: {', '.join(model.features)}",
             f"judged on {rows:,} item-days after the window: paid in full "
             f"{float(m.get('base_rate', 0.0)):.1%}; AUC {float(m.get('auc', 0.0)):.3f}, "
-            f"Brier {float(m.get('brier', 0.0)):.3f}",
+            f"Brier {float(m.get('brier', 0.0)):.3f} "
+            f"(always saying the base rate: {_base_brier(m):.3f})",
+            *([WORSE_THAN_BASE_RATE] if P.worse_than_base_rate(m) else []),
             f"SHA-256 {model.sha256}",
         ]
     )
+
+
+WORSE_THAN_BASE_RATE = (
+    "WARNING: its probabilities did worse after the window than always saying the base rate "
+    "(a higher Brier score): its order may still help the worklist (see `arrears backtest`), "
+    "its percentages mean little; train again on more history or keep the rule-based score"
+)
+
+
+def _base_brier(metrics: dict[str, float]) -> float:
+    return P.brier_of_base_rate(float(metrics.get("base_rate", 0.0)))
 
 
 def demo_model_words(model: PropensityModel) -> str:
@@ -467,8 +481,14 @@ def demo_model_words(model: PropensityModel) -> str:
     m = model.metrics
     return (
         f"propensity model trained on the days {model.trained_from} to {model.trained_until}: "
-        f"AUC {float(m.get('auc', 0.0)):.3f}, Brier {float(m.get('brier', 0.0)):.3f} on "
+        f"AUC {float(m.get('auc', 0.0)):.3f}, Brier {float(m.get('brier', 0.0)):.3f} "
+        f"(the base rate's {_base_brier(m):.3f}) on "
         f"{int(m.get('rows', 0)):,} held-out item-days; the worklist ranks by expected recovery"
+        + (
+            " (its percentages did worse than the base rate: `arrears propensity show`)"
+            if P.worse_than_base_rate(m)
+            else ""
+        )
     )
 
 

@@ -67,6 +67,32 @@ def test_the_command_trains_and_show_prints_the_window_and_metrics(acme):  # noq
     assert terminal.run("propensity", "show", "--company", "acme", as_="cora") == out
 
 
+def test_show_says_when_the_model_did_worse_than_always_saying_the_base_rate(acme):  # noqa: F811
+    terminal.run(
+        "propensity", "train", "--company", "acme", "--as-of", AS_OF.isoformat(), as_="maria"
+    )
+    model = PropensityModel.objects.get(company__code="acme", active=True)
+    base = float(model.metrics["base_rate"])
+    bar = P.brier_of_base_rate(base)
+    assert f"(always saying the base rate: {bar:.3f})" in terminal.run(
+        "propensity", "show", "--company", "acme", as_="cora"
+    )
+    model.metrics = {**model.metrics, "brier": bar + 0.01}  # as the demo's model did
+    model.save(update_fields=["metrics"])
+    worse = terminal.run("propensity", "show", "--company", "acme", as_="cora")
+    assert "WARNING: its probabilities did worse after the window than always saying" in worse
+    model.metrics = {**model.metrics, "brier": bar - 0.01}
+    model.save(update_fields=["metrics"])
+    assert "WARNING" not in terminal.run("propensity", "show", "--company", "acme", as_="cora")
+
+
+def test_the_base_rates_brier_is_the_bar_a_model_must_beat():
+    assert P.brier_of_base_rate(0.1) == pytest.approx(0.09)  # 0.1 x 0.9
+    assert P.worse_than_base_rate({"brier": 0.079, "base_rate": 0.0826})  # 0.079 > 0.0758
+    assert not P.worse_than_base_rate({"brier": 0.0643, "base_rate": 0.0926})  # < 0.0840
+    assert not P.worse_than_base_rate({})  # an old model without figures: nothing to say
+
+
 def test_a_tampered_model_is_refused(acme):  # noqa: F811
     stored = _train(acme)
     blob = bytearray(bytes(stored.estimator))
