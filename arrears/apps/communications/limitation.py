@@ -173,7 +173,8 @@ def acknowledge(
 ) -> Acknowledgement:
     """Record that the debtor acknowledged an item (or paid part of it, or that we demanded it
     in writing) on a day: anyone who may act on the debtor's case. Refused: another company's
-    item, a day in the future or before the item was issued, an unknown kind."""
+    item, a day in the future or before the item was issued, an unknown kind. The same event
+    again (item, day and kind) records nothing new and returns the first."""
     item = (
         OpenItem.objects.select_related("debtor")
         .filter(company=company, number=item_number)
@@ -195,6 +196,9 @@ def acknowledge(
         raise Refusal("acknowledge.future", on=on, today=today)
     if on < item.issue_date:
         raise Refusal("acknowledge.before_issue", on=on, item=item.number, issued=item.issue_date)
+    same = Acknowledgement.objects.filter(item=item, on=on, kind=kind).first()
+    if same is not None:  # recorded already (a form sent twice, a command run again)
+        return same
     row = Acknowledgement.objects.create(
         item=item, on=on, kind=kind, note=note.strip(), recorded_by=actor
     )

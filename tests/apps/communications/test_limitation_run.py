@@ -100,6 +100,21 @@ def test_an_acknowledgement_is_refused_for_another_company_a_future_day_or_the_w
     assert Acknowledgement.objects.count() == 0
 
 
+def test_the_same_acknowledgement_recorded_twice_is_kept_and_audited_once(w):
+    for _ in range(2):  # a form sent twice, a command run again
+        row = acknowledge(
+            actor=w["cora"], company=w["acme"], item_number="OLD-1", on=date(2024, 3, 10),
+            kind="written", note="signed balance confirmation",
+        )  # fmt: skip
+    assert Acknowledgement.objects.get().pk == row.pk
+    assert AuditEvent.objects.filter(action="limitation.acknowledged").count() == 1
+    acknowledge(
+        actor=w["cora"], company=w["acme"], item_number="OLD-1", on=date(2024, 3, 10),
+        kind="part_payment",
+    )  # fmt: skip
+    assert Acknowledgement.objects.count() == 2  # another kind of event on that day counts
+
+
 def test_explain_shows_the_limitation_date_and_what_restarted_it(w):
     factories.run_as_admin(company=w["acme"], as_of=date(2024, 1, 5))
     before = terminal.run("explain", "K1", as_="cora")
