@@ -102,15 +102,21 @@ class Letter:
     @property
     def claims_cost(self) -> bool:
         """The step claims the delay's cost: the fees and fixed compensation, which need no
-        rate, even on a day beyond the rate tables (then the interest is claimed in words)."""
+        rate, even on a day beyond the rate tables (then the interest is claimed in words), and
+        the fees charged where no interest regime is known for the company at all."""
         return self.step_number >= COST_FROM_STEP and (
-            self.interest_known or self.interest_missing is not None
+            self.interest_known or self.interest_missing is not None or self._sum("fees").amount > 0
         )
 
     @property
     def interest_unknown(self) -> bool:
         """Interest is claimed without a figure: its rates are not known for the day."""
-        return self.claims_cost and not self.interest_known
+        return self.claims_cost and self.interest_missing is not None
+
+    @property
+    def fees_only(self) -> bool:
+        """The fees charged are claimed, and no interest: no regime is known for the company."""
+        return self.claims_cost and not self.interest_known and self.interest_missing is None
 
     def _sum(self, part: str) -> Money:
         return sum((getattr(line, part) for line in self.lines), Money.from_minor(0, self.currency))

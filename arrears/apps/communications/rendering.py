@@ -106,6 +106,7 @@ def context(
         "shows_cost": letter.shows_cost,
         "claims_cost": letter.claims_cost,
         "interest_unknown": letter.interest_unknown,
+        "fees_only": letter.fees_only,
         "regime_name": letter.regime_name,
         "regime_source": letter.regime_source,
         "interest_rate": rates_words(letter.rates, language),

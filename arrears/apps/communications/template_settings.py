@@ -74,6 +74,7 @@ NAMES = frozenset(
         "shows_cost",
         "claims_cost",
         "interest_unknown",
+        "fees_only",
         "regime_name",
         "regime_source",
         "interest_rate",

@@ -236,3 +236,23 @@ def test_the_statutory_compensation_is_labelled_as_compensation_not_as_fees(lang
                      reference="R")  # fmt: skip
     assert said in message.body
     assert said.lower() in LABELS[language]["fees"].lower()
+
+
+def test_where_no_interest_regime_is_known_a_letter_still_claims_the_fees_charged():
+    # a company whose jurisdiction has no regime (say, Switzerland): no interest is claimed,
+    # but the EUR 25.00 fee its ladder charged at this step is, in the total and in words
+    charged = [OpenLine("INV-5", date(2025, 4, 1), date(2025, 5, 1), eur("1000.00"),
+                        eur("1000.00"), fees=eur("25.00"))]  # fmt: skip
+    got = letter(step_code="firm_demand", step_number=4, lines=charged, as_of=AS_OF,
+                 regime=None, next_step=None)  # fmt: skip
+    assert got.fees_only and not got.interest_unknown and not got.shows_cost
+    assert got.total_fees == eur("25.00") and got.total_due == eur("1025.00")
+    for language, said in [("en", "Fees charged so far"), ("de", "Bisher berechnete Gebühren"),
+                           ("fr", "Frais facturés à ce jour"), ("zh", "迄今已收取的费用")]:  # fmt: skip
+        body = render(got, language, debtor="K", company="A", reference="R").body
+        assert said in body and money_words(eur("25.00"), language) in body
+        assert "Statutory interest" not in body
+    nothing = letter(step_code="firm_demand", step_number=4, lines=[charged[0].__class__(
+        "INV-6", date(2025, 4, 1), date(2025, 5, 1), eur("10.00"), eur("10.00"))], as_of=AS_OF,
+        regime=None, next_step=None)  # fmt: skip
+    assert not nothing.claims_cost and nothing.total_due == eur("10.00")  # no fee: no cost line
