@@ -56,7 +56,9 @@ TRANSITIONS: dict[OutboxState, frozenset[OutboxState]] = {
 # Not yet out, and nobody said it need not be: the case's next written step waits for these.
 BLOCKING = frozenset({S.QUEUED, S.SENDING, S.FAILED, S.UNCERTAIN})
 
-MAX_ATTEMPTS = 5
+# Twelve attempts, doubling from a minute to at most six hours: a message fails only after
+# about twenty hours of retries, so a mail relay down for a working day fails nothing.
+MAX_ATTEMPTS = 12
 BACKOFF_FIRST = timedelta(minutes=1)
 BACKOFF_MOST = timedelta(hours=6)
 

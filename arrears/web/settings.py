@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 
+from arrears.domain.outbox import MAX_ATTEMPTS
+
 django_stubs_ext.monkeypatch()  # lets admin classes be typed (ModelAdmin[Model]) at run time
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -77,7 +79,7 @@ EMAIL_FILE_PATH = os.environ.get("ARREARS_EMAIL_FILE_PATH", str(DATA_DIR / "mail
 # The imports page imports a file of at least this many rows in the background (the task
 # worker, `arrears db_worker`), the page showing how far it has come; smaller files at once.
 ARREARS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("ARREARS_IMPORT_BACKGROUND_ROWS", "20000"))
-ARREARS_OUTBOX_ATTEMPTS = int(os.environ.get("ARREARS_OUTBOX_ATTEMPTS", "5"))
+ARREARS_OUTBOX_ATTEMPTS = int(os.environ.get("ARREARS_OUTBOX_ATTEMPTS", str(MAX_ATTEMPTS)))
 ARREARS_OUTBOX_BACKOFF_SECONDS = int(os.environ.get("ARREARS_OUTBOX_BACKOFF_SECONDS", "60"))
 ARREARS_OUTBOX_LEASE_SECONDS = int(os.environ.get("ARREARS_OUTBOX_LEASE_SECONDS", "300"))
 # How many emails a worker claims, sends over one SMTP connection and marks at a time: what

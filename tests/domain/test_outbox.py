@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from arrears.domain.access import PersonRole
 from arrears.domain.outbox import (
     BACKOFF_MOST,
+    MAX_ATTEMPTS,
     OutboxState,
     after_failure,
     backoff,
@@ -115,3 +116,15 @@ def test_a_step_ahead_is_for_its_own_role_or_a_credit_manager_only():
 def test_a_step_ahead_waits_until_the_last_message_went_out():
     assert _desk("final_notice", PersonRole.CREDIT_MANAGER, waiting=True) == "waiting"
     assert _desk("firm_demand", PersonRole.COLLECTOR, waiting=True) == "waiting"
+
+
+def test_with_the_default_attempts_a_message_outlives_a_working_day_of_mail_relay_outage():
+    # 1, 2, 4 ... minutes, at most six hours: the twelfth failure comes about 20 hours after
+    # the first, so a relay down for a working day (eight hours) fails no message
+    start = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    at, state = start, None
+    for attempts in range(1, MAX_ATTEMPTS):
+        state, at = after_failure(attempts, at)
+        assert state is OutboxState.QUEUED
+    assert at - start > timedelta(hours=12)
+    assert after_failure(MAX_ATTEMPTS, at) == (OutboxState.FAILED, None)
