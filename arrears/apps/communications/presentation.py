@@ -651,6 +651,8 @@ TEMPLATE_WORDS = {
     "template.tag_not_allowed": "line {line}: the tag {tag!r} may not be used in a template: "
     "use one of {known}",
     "template.bad_for": "line {line}: a loop reads 'for l in lines'",
+    "template.missing_figure": "the template must say how much and by when (rule 10): it names "
+    "neither {names}",
     "tone.empty": "give the phrase to refuse",
     "tone.too_long": "the phrase is longer than {most} characters",
     "tone.in_use": "{phrase!r} is in the {language} {channel} template of {step} (line "

@@ -19,6 +19,7 @@ text with `company_template` (no person: the run's own read).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -384,6 +385,18 @@ def _sample_rate(regime: Regime) -> RateUsed:
     )
 
 
+# Rule 10: every message says how much and by when. A template names at least one figure of
+# each pair (the courtesy reminder's amount is what falls due, on its due date).
+REQUIRED = (("total_due", "total_open"), ("pay_by", "first_due"))
+
+
+def required_check(text: str) -> None:
+    """Refuse a template that does not say the amount to pay or the day to pay it by."""
+    for names in REQUIRED:
+        if not any(re.search(r"\{\{\s*" + name + r"\s*\}\}", text) for name in names):
+            raise Refusal("template.missing_figure", names=" nor ".join(names))
+
+
 def _checked(company: Company, step: str, language: str, text: str) -> Message:
     """Every check, in order; the message the text makes of the sample letter."""
     if not text.strip():
@@ -393,6 +406,7 @@ def _checked(company: Company, step: str, language: str, text: str) -> Message:
     extra = _own_phrases(company, language)
     tone_check(text, step=step, language=language, extra=extra)
     placeholder_check(text)
+    required_check(text)
     sample = _sample_letter(company, step)
     filled = [
         render(

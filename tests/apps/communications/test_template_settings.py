@@ -129,6 +129,9 @@ def test_a_credit_manager_sets_a_template_and_reads_it_back_then_resets_it(w):
         (OWN.replace("{% endfor %}", ""), "cannot be read"),
         (OWN.replace("subject: ", "Betreff "), "the first line must be 'subject: ...'"),
         ("   ", "the template is empty"),
+        (OWN.replace("{{ total_due }}", "{{ total_fees }}").replace("{{ total_open }}", "it"),
+         "how much and by when (rule 10): it names neither total_due nor total_open"),
+        (OWN.replace("{{ pay_by }}", "Friday"), "it names neither pay_by nor first_due"),
     ],
 )  # fmt: skip
 def test_a_text_that_fails_a_check_is_refused_naming_the_line_and_nothing_is_written(
