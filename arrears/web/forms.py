@@ -399,6 +399,7 @@ class LetterForm(DeskForm):
     FIELDS = {
         "outbox.not_written": "step",
         "communications.step_not_allowed": "step",
+        "communications.already_queued": "channel",
         "communications.no_template": "step",
         "outbox.no_email": "channel",
         "outbox.no_address": "channel",

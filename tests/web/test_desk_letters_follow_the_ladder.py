@@ -34,13 +34,15 @@ def sender(w) -> None:
     )
 
 
-def _queue(w: Any, who: Any, step: str, *, company: Any = None, on=THU) -> OutboxMessage:
+def _queue(
+    w: Any, who: Any, step: str, *, company: Any = None, on=THU, channel: str = "letter"
+) -> OutboxMessage:
     """`step` of cora's case (at the call, after the reminder) queued as a letter by `who`."""
     return letter_queue(
         actor=who,
         company=company or w.acme,
         case_id=w.case.pk,
-        channel="letter",
+        channel=channel,
         as_of=on,
         step_code=step,
     )
@@ -114,3 +116,19 @@ def test_the_case_page_says_the_refusal_beside_the_step(w):
     text = response.content.decode()
     said = text[text.index('id="id_letter-step-error"') :]
     assert "only a credit manager sends it before the ladder reaches it" in said.split("</span>")[0]
+
+
+def test_the_same_step_asked_again_the_same_day_is_the_message_queued_unless_by_another_channel(
+    w,
+):
+    letter = _queue(w, w.cora, "reminder")
+    assert _queue(w, w.cora, "reminder") == letter  # asked twice: one message
+    before = _nothing_written()
+    with pytest.raises(Refusal) as e:
+        _queue(w, w.cora, "reminder", channel="email")
+    assert e.value.code == "communications.already_queued"
+    assert say(e.value) == (
+        f"the reminder of this case is already queued today as letter (M{letter.pk}): send that "
+        "one, or ask again tomorrow"
+    )
+    assert _nothing_written() == before

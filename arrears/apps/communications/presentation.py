@@ -102,6 +102,8 @@ WORDS = {
     "outbox.case_closed": "the {currency} case of {debtor} is closed: nothing is sent",
     "communications.step_not_allowed": "the {step_words} is ahead of the case's own step: "
     "{reason_words}",
+    "communications.already_queued": "the {step_words} of this case is already queued today as "
+    "{queued} (M{message}): send that one, or ask again tomorrow",
     "outbox.step_pending": "the case already has {step_words} pending today (A{action}, "
     "{channel}): send that one, or wait for tomorrow",
     "sender.bad_iban": "{iban!r} is not an IBAN: its check digits do not hold",

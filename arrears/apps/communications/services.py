@@ -298,6 +298,10 @@ def letter_queue(
         if sender is None:
             raise Refusal("outbox.no_sender", company=company.code)
         have = OutboxMessage.objects.filter(case=case, step_code=step, run_on=as_of).first()
+        if have is not None and have.channel != channel:  # one message per case, step and day
+            raise Refusal(
+                "communications.already_queued", step=step, queued=have.channel, message=have.pk
+            )
         if have is not None:
             return have
         last = OutboxMessage.objects.filter(case=case).order_by("-id").only("state").first()
