@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from arrears.apps.accounts.services import user_ensure
 from arrears.apps.cases.models import CreditHold, ItemDeskInput
 from arrears.apps.cases.services import RunResult, run_daily
+from arrears.apps.communications.services import sender_set
 from arrears.apps.ledger.imports import ImportSummary, import_file
 from arrears.apps.ledger.models import Company, Debtor, OpenItem
 from arrears.apps.negotiation.services import SweepResult, negotiation_sweep
@@ -37,6 +38,19 @@ def admin() -> Any:
     """The test world's administrator (`company()` makes `admin` one of each company): who
     imports, runs the daily run, sets rates and installs ladders in the tests."""
     return get_user_model().objects.get(username="admin")
+
+
+def sender(company: Company, **kw: Any) -> None:
+    """The company's sender details (its name, a postal address, a reply address and an IBAN),
+    set by the administrator: without them nothing goes through the outbox. `kw` overrides."""
+    fields: dict[str, Any] = {
+        "name": company.name,
+        "address": "Werkstr. 5\n80331 München",
+        "email": f"billing@{company.code}.example",
+        "iban": "DE89 3704 0044 0532 0130 00",
+    }
+    fields.update(kw)
+    sender_set(actor=admin(), company=company, **fields)
 
 
 def run_as_admin(*, company: Company, as_of: date, **kw: Any) -> RunResult:

@@ -11,7 +11,7 @@ import pytest
 
 from arrears.apps.common import clock
 from arrears.apps.negotiation.models import Approval
-from tests.browser.conftest import needs_chromium
+from tests.browser.conftest import assert_fits, needs_chromium
 from tests.web.conftest import THU
 from tests.web.test_approvals_page import _plan, _writeoff
 
@@ -98,8 +98,7 @@ def test_the_approvals_page_reads_at_200_percent_zoom(w, live_server, browser):
     context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
     page = context.new_page()
     page.goto(f"{live_server.url}/desk/acme/approvals/")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 640, f"the approvals page is {width}px wide at 200%"
+    assert_fits(page, 640, "the approvals page")
     for button in page.locator("button[value=approve]").all():
         assert button.is_visible()
     page.screenshot(path=str(SHOTS / "24-approvals-200pct.png"), full_page=True)

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests.apps.reports.test_kpis_command import MARCH, hand_worked
-from tests.browser.conftest import needs_chromium
+from tests.browser.conftest import assert_fits, needs_chromium
 from tests.web.conftest import signed_in
 
 SHOTS = Path("/tmp/dash-shots")
@@ -97,7 +97,7 @@ def test_the_figures_page_reads_at_200_percent_zoom(acme, live_server, browser):
     )
     page = context.new_page()
     page.goto(f"{live_server.url}/desk/acme/figures/?months=2&as_of=2026-03-31")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 640
+    assert_fits(page, 640, "the figures page")
     assert (
         page.evaluate("document.querySelector('#chart svg').getBoundingClientRect().width") <= 640
     )

@@ -14,11 +14,10 @@ import pytest
 from arrears.apps.cases.models import Action
 from arrears.apps.common import clock
 from arrears.apps.communications.models import OutboxMessage
-from arrears.apps.communications.services import sender_set
 from arrears.apps.negotiation.models import ExcuseLog, PromiseToPay
 from arrears.domain.excuses import CATALOGUE, Excuse
-from tests.browser.conftest import needs_chromium
-from tests.factories import admin
+from tests import factories
+from tests.browser.conftest import assert_fits, needs_chromium
 from tests.web.conftest import THU
 
 SHOTS = Path("/tmp/desk-shots")
@@ -33,14 +32,7 @@ def day(n: int) -> str:
 
 def test_a_collector_takes_a_call_from_excuse_to_promise_and_letter(w, live_server, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    sender_set(
-        actor=admin(),
-        company=w.acme,
-        name="Acme GmbH",
-        address="Werkstr. 5\n80331 München",
-        email="billing@acme.example",
-        iban="DE89 3704 0044 0532 0130 00",
-    )
+    factories.sender(w.acme)
     w.cora.set_password(PASSWORD)
     w.cora.save()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -126,7 +118,6 @@ def test_a_collector_takes_a_call_from_excuse_to_promise_and_letter(w, live_serv
     context.add_cookies(page.context.cookies())
     zoomed = context.new_page()
     zoomed.goto(f"{live_server.url}/desk/acme/cases/{w.case.pk}/")
-    width = zoomed.evaluate("document.documentElement.scrollWidth")
-    assert width <= 640, f"the case page is {width}px wide at 200%"
+    assert_fits(zoomed, 640, "the case page")
     zoomed.screenshot(path=str(SHOTS / "15-case-phone-200pct.png"), full_page=True)
     zoomed.locator("#phone").screenshot(path=str(SHOTS / "16-phone-200pct.png"))

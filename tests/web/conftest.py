@@ -96,6 +96,12 @@ def w(db) -> World:
     )
 
 
+@pytest.fixture
+def sender(w: World) -> None:
+    """acme's sender details: without them nothing goes through the outbox."""
+    factories.sender(w.acme)
+
+
 def signed_in(person: Any, *, csrf: bool = False) -> Client:
     client = Client(enforce_csrf_checks=csrf)
     client.force_login(person)

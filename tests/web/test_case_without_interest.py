@@ -8,26 +8,13 @@ from datetime import date
 
 import pytest
 
-from arrears.apps.communications.services import letter_queue, outbox_mark_sent, sender_set
-from tests.factories import admin
+from arrears.apps.communications.services import letter_queue, outbox_mark_sent
 from tests.web.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
 PAST_TABLE = date(2026, 11, 26)  # the §247 BGB base rate table covers until 2025-12-31
 COVERED = date(2025, 12, 1)
-
-
-@pytest.fixture
-def sender(w) -> None:
-    sender_set(
-        actor=admin(),
-        company=w.acme,
-        name="Acme GmbH",
-        address="Werkstr. 5\n80331 München",
-        email="billing@acme.example",
-        iban="DE89 3704 0044 0532 0130 00",
-    )
 
 
 def _queue(w, on: date, step: str = "reminder"):

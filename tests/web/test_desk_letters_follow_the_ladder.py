@@ -13,25 +13,17 @@ import pytest
 
 from arrears.apps.cases.models import Action
 from arrears.apps.communications.models import OutboxMessage
-from arrears.apps.communications.services import letter_queue, outbox_mark_sent, sender_set
+from arrears.apps.communications.services import letter_queue, outbox_mark_sent
 from arrears.domain.refusal import NotAllowed, Refusal
 from arrears.words import say
-from tests.factories import admin
 from tests.web.conftest import THU, signed_in, written
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def sender(w) -> None:
-    sender_set(
-        actor=admin(),
-        company=w.acme,
-        name="Acme GmbH",
-        address="Werkstr. 5\n80331 München",
-        email="billing@acme.example",
-        iban="DE89 3704 0044 0532 0130 00",
-    )
+def _sender(sender) -> None:
+    """acme sends through the outbox in every test here."""
 
 
 def _queue(

@@ -18,24 +18,11 @@ from arrears.apps.accounts.services import access_policy_set
 from arrears.apps.common import clock
 from arrears.apps.communications import outbox
 from arrears.apps.communications.models import OutboxMessage
-from arrears.apps.communications.services import letter_queue, sender_set
+from arrears.apps.communications.services import letter_queue
 from tests.factories import admin
 from tests.web.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sender(w) -> None:
-    """acme's sender details: without them nothing goes through the outbox."""
-    sender_set(
-        actor=admin(),
-        company=w.acme,
-        name="Acme GmbH",
-        address="Werkstr. 5\n80331 München",
-        email="billing@acme.example",
-        iban="DE89 3704 0044 0532 0130 00",
-    )
 
 
 def _queue(w: Any, channel: str) -> OutboxMessage:

@@ -22,7 +22,6 @@ from arrears.apps.cases.models import Action
 from arrears.apps.common import clock
 from arrears.apps.communications import outbox
 from arrears.apps.communications.models import OutboxMessage
-from arrears.apps.communications.services import sender_set
 from arrears.apps.ledger.models import Contact
 from arrears.apps.negotiation.models import (
     Approval,
@@ -39,19 +38,6 @@ from tests.factories import admin
 from tests.web.conftest import signed_in, written
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sender(w):
-    """acme's sender details: without them nothing goes through the outbox."""
-    sender_set(
-        actor=admin(),
-        company=w.acme,
-        name="Acme GmbH",
-        address="Werkstr. 5\n80331 München",
-        email="billing@acme.example",
-        iban="DE89 3704 0044 0532 0130 00",
-    )
 
 
 def day(n: int) -> str:

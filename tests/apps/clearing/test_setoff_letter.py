@@ -17,7 +17,6 @@ from arrears.apps.clearing.services import setoff_decide, setoff_propose
 from arrears.apps.communications.models import OutboxMessage
 from arrears.apps.communications.outbox import message_pdf
 from arrears.apps.communications.rendering import check_tone
-from arrears.apps.communications.services import sender_set
 from arrears.apps.ledger.models import Contact, Debtor
 from arrears.domain.refusal import NotAllowed, Refusal
 from tests import factories
@@ -34,15 +33,7 @@ def acme():
     c = factories.company("acme")
     admin = factories.admin()
     strategies_install_defaults(actor=admin, company=c)
-    sender_set(
-        actor=admin,
-        company=c,
-        name="Acme GmbH",
-        address="Werkstr. 5\n80331 München",
-        email="billing@acme.example",
-        iban="DE89 3704 0044 0532 0130 00",
-        bic="COBADEFFXXX",
-    )
+    factories.sender(c, bic="COBADEFFXXX")
     cora = factories.collector("cora", c)
     factories.collector("olaf", c)
     factories.credit_manager("maria", c)

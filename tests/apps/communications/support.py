@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from arrears.apps.cases.services import strategies_install_defaults
-from arrears.apps.communications.services import sender_set
 from arrears.apps.ledger.models import Contact
 from tests import factories
 
@@ -38,15 +37,7 @@ def world() -> dict:
     admin = factories.admin()
     for company in (acme, globex):
         strategies_install_defaults(company=company, actor=admin)
-        sender_set(
-            actor=admin,
-            company=company,
-            name=f"{company.name}",
-            address="Werkstr. 5\n80331 München",
-            email=f"billing@{company.code}.example",
-            iban="DE89 3704 0044 0532 0130 00",
-            bic="COBADEFFXXX",
-        )
+        factories.sender(company, bic="COBADEFFXXX")
     return {
         "acme": acme,
         "globex": globex,

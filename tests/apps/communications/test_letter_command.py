@@ -160,7 +160,6 @@ def test_a_newer_rate_table_in_the_data_folder_is_used_without_a_code_change(
 def test_the_letter_pdf_shows_the_sender_the_debtors_address_and_the_account_to_pay_to(
     world, tmp_path
 ):
-    from arrears.apps.communications.services import sender_set
     from arrears.apps.ledger.models import Company, Debtor
 
     cora, _ = world
@@ -168,15 +167,7 @@ def test_the_letter_pdf_shows_the_sender_the_debtors_address_and_the_account_to_
     Debtor.objects.filter(code="K1").update(
         address_line1="Hauptstr. 1", postcode="10115", city="Berlin"
     )
-    sender_set(
-        actor=get_user_model().objects.get(username="admin"),
-        company=acme,
-        name="Acme GmbH",
-        address="Werkstr. 5\n80331 München",
-        email="billing@acme.example",
-        iban="DE89 3704 0044 0532 0130 00",
-        reference_format="R-{debtor}",
-    )
+    factories.sender(acme, reference_format="R-{debtor}")
     pdf = tmp_path / "k1.pdf"
     terminal.run("letter", "K1", f"--as-of={DAY}", f"--pdf={pdf}", "--company=acme", as_=cora)
     text = "".join(p.extract_text() for p in PdfReader(pdf).pages)

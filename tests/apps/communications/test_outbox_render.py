@@ -15,7 +15,7 @@ from arrears.apps.cases.models import Action, ActionStatus, Case, CaseEvent, Cas
 from arrears.apps.cases.services import strategies_install_defaults
 from arrears.apps.communications import outbox
 from arrears.apps.communications.models import OutboxMessage
-from arrears.apps.communications.services import outbox_send, sender_set
+from arrears.apps.communications.services import outbox_send
 from arrears.apps.ledger.models import Contact, OpenItem
 from tests import factories, terminal
 from tests.apps.communications import support
@@ -29,14 +29,7 @@ def _company_with(code: str, debtors: int) -> object:
     company = factories.company(code)
     admin = factories.admin()
     strategies_install_defaults(company=company, actor=admin)
-    sender_set(
-        actor=admin,
-        company=company,
-        name=company.name,
-        address="Werkstr. 5\n80331 München",
-        email=f"billing@{code}.example",
-        iban="DE89 3704 0044 0532 0130 00",
-    )
+    factories.sender(company)
     for n in range(debtors):
         d = factories.debtor(company, code=f"{code.upper()}{n}", address_line1="Hauptstr. 1")
         if n < debtors - 1:
