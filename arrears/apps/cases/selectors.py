@@ -488,7 +488,8 @@ def _day(value: object) -> date:
 
 def company_overview(*, actor: Any, as_of: date) -> list[dict[str, object]]:
     """Per company the person belongs to (`companies_of`: no other is listed, nor named): open
-    cases, next actions due by `as_of`, the last run. Nobody's companies: an empty list."""
+    cases, next actions due by `as_of`, the last finished run (`last_run`, as the run and the
+    desk count it). Nobody's companies: an empty list."""
     out: list[dict[str, object]] = []
     for company in Company.objects.filter(pk__in=companies_of(actor)).order_by("name"):
         open_cases = Case.objects.filter(company=company, status=CaseStatus.OPEN)
@@ -497,9 +498,7 @@ def company_overview(*, actor: Any, as_of: date) -> list[dict[str, object]]:
                 "company": company,
                 "open_cases": open_cases.count(),
                 "due": open_cases.filter(next_action_on__lte=as_of).count(),
-                "last_run": Run.objects.filter(company=company, dry_run=False)
-                .order_by("-as_of", "-id")
-                .first(),
+                "last_run": last_run(company=company),
             }
         )
     return out
