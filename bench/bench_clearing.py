@@ -3,6 +3,7 @@ much debt it clears, against two references on the same graphs.
 
     .venv/bin/python -m bench.bench_clearing [--obligations N] [--firms F] [--seed S]
         [--repeat R] [--no-plain] [--shape uniform|hub_and_spoke|two_groups] [--workers W]
+        [--steps]
 
 - **Speed**: `clear` (prune to strongly connected components, then one min-cost circulation
   by LEMON's cost scaling, big components side by side in `--workers` processes) against the plain computation it refines: one OR-Tools min-cost flow on the whole graph, no
@@ -14,7 +15,9 @@ much debt it clears, against two references on the same graphs.
   ten links two spokes). Both must give the same debt left. `--shape two_groups` (not run
   unless named) is two uniform graphs of half the firms each, the first owing into the second
   and never back: two big components, to time solving them side by side (`--workers 1`: one
-  after the other). CPU counts the worker processes too.
+  after the other). CPU counts the worker processes too. `--steps` also prints the CPU of each
+  step of `clear` (checking, numbering and summing, components, the solver, the proofs, the
+  per-firm table), run once more on one process.
 - **Debt cleared**: the share of all debt cleared by `clear` against greedy cycle cancelling
   (find any cycle, cancel its smallest debt, repeat), on smaller graphs of the same two shapes
   (greedy is written here in plain Python and is quadratic; it is the baseline, not a rival).
@@ -33,6 +36,7 @@ import numpy as np
 import polars as pl
 from ortools.graph.python import min_cost_flow
 
+from arrears.domain.clearing import multilateral as m
 from arrears.domain.clearing.multilateral import Clearing, clear
 
 
@@ -133,6 +137,57 @@ def _find_cycle(owed: dict[int, dict[int, int]]) -> list[tuple[int, int]] | None
     return None
 
 
+def steps(frame: pl.DataFrame) -> dict[str, float]:
+    """CPU seconds of each step of `clear` on one process, in its order and by its own
+    functions (what `--steps` prints): where the time goes."""
+    took: dict[str, float] = {}
+    c0 = cpu_seconds()
+
+    def step(name: str) -> None:
+        nonlocal c0
+        took[name] = took.get(name, 0.0) + cpu_seconds() - c0
+        c0 = cpu_seconds()
+
+    checked = m._checked(frame)
+    step("checking")
+    firm, tails, heads, amounts = m._pairs(checked)
+    n = len(firm)
+    step("numbering firms, summing pairs")
+    graph = m.coo_matrix((np.ones(len(tails), np.int8), (tails, heads)), shape=(n, n)).tocsr()
+    _, component = m.connected_components(graph, directed=True, connection="strong")
+    inside = component[tails] == component[heads]
+    t, h, c = tails[inside], heads[inside], amounts[inside]
+    step("strongly connected components")
+    narrow = m._fits_32_bits(n, t, h, c)
+    step("choosing 32 or 64 bits")
+    flows, potentials = m._cost_scaling(n, t, h, c, np.int32 if narrow else np.int64)
+    step(f"LEMON cost scaling ({'int32' if narrow else 'int64'}), potentials")
+    assert m._circulation_within(n, t, h, c, flows)
+    m.prove_optimal(t, h, c, np.full(len(t), -1, np.int64), flows, potentials)
+    step("proving the circulation optimal")
+    after = amounts.copy()
+    after[inside] = c - flows
+    edges = pl.DataFrame(
+        {
+            "debtor": firm.gather(tails),
+            "creditor": firm.gather(heads),
+            "before_minor": amounts,
+            "after_minor": after,
+        }
+    )
+    firms = pl.DataFrame({"firm": firm, "node": np.arange(n, dtype=np.int64)})
+    result = Clearing(
+        obligations=edges,
+        firms=m._per_firm(firms, edges.with_columns(tail=pl.Series(tails), head=pl.Series(heads))),
+        before_minor=int(amounts.sum()),
+        after_minor=int(after.sum()),
+    )
+    step("the per-firm table")
+    m.prove_net_positions_unchanged(result)
+    step("proving net positions unchanged")
+    return took
+
+
 def cpu_seconds() -> float:
     """User+sys CPU seconds of this process and of the child processes it has waited for."""
     t = os.times()
@@ -172,6 +227,9 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=None, help="processes for big components (default: cores)"
     )
+    parser.add_argument(
+        "--steps", action="store_true", help="also print the CPU of each step of clear"
+    )
     o = parser.parse_args()
     shapes = [s for s in (uniform, hub_and_spoke, two_groups) if s.__name__ in (o.shape or [])]
     shapes = shapes or [uniform, hub_and_spoke]
@@ -198,6 +256,13 @@ def main() -> None:
             f"peak memory {peak_mib():,.0f} MiB",
             flush=True,
         )
+        if o.steps:
+            took = steps(frame)
+            print(
+                "  steps (CPU s): " + ", ".join(f"{k} {v:.2f}" for k, v in took.items()),
+                f"(load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
         small = shape(o.small, max(10, o.small // 10), np.random.default_rng(o.seed))
         best = clear(small)
         greedy_left = greedy_cycle_cancelling(small)

@@ -5,7 +5,8 @@ leave the same debt; prints CPU and wall seconds per solver.
     .venv/bin/python -m bench.clearing_solvers uniform|hub_and_spoke OBLIGATIONS FIRMS SOLVER...
 
 Solvers: `lemon_circulation` (what `clear` uses: the cleared amounts as a circulation of
-cost -1, no supplies, by LEMON's cost scaling through pylmcf), `ortools_circulation` (the same
+cost -1, no supplies, by LEMON's cost scaling through pylmcf; `lemon_circulation_int32` the
+same in 32-bit integers, as `clear` solves when every firm's debts add up to under 2**30), `ortools_circulation` (the same
 form by OR-Tools' cost scaling, what `clear` used before), `ortools_supplies` (the remaining
 amounts as a flow of cost 1 meeting each firm's net position, as `clear` did before that),
 `highs` (the LP by SciPy's HiGHS dual simplex), `lemon_supplies` (LEMON's network simplex, which
@@ -91,6 +92,18 @@ def lemon_circulation(n: int, t: np.ndarray, h: np.ndarray, c: np.ndarray) -> in
     return int(c.sum() - np.asarray(flows).sum())
 
 
+def lemon_circulation_int32(n: int, t: np.ndarray, h: np.ndarray, c: np.ndarray) -> int:
+    """`lemon_circulation` in 32-bit integers, as `clear` solves when every firm's debts fit."""
+    flows = pylmcf.pylmcf_cpp.lmcf_cost_scaling(
+        np.zeros(n, np.int32),
+        t.astype(np.int32),
+        h.astype(np.int32),
+        c.astype(np.int32),
+        np.full(len(t), -1, np.int32),
+    )
+    return int(c.sum() - np.asarray(flows, np.int64).sum())
+
+
 def lemon_cost_scaling_supplies(n: int, t: np.ndarray, h: np.ndarray, c: np.ndarray) -> int:
     flows = pylmcf.pylmcf_cpp.lmcf_cost_scaling(
         _supplies(n, t, h, c), t, h, c, np.ones(len(t), np.int64)
@@ -119,6 +132,7 @@ SOLVERS = {
     f.__name__: f
     for f in (
         lemon_circulation,
+        lemon_circulation_int32,
         ortools_circulation,
         ortools_supplies,
         highs,

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from arrears.domain.clearing import multilateral
 from arrears.domain.clearing.multilateral import clear, prove_optimal
 from arrears.domain.refusal import Refusal
 
@@ -152,3 +153,44 @@ def test_a_refusal_raised_in_a_worker_process_arrives_with_its_figures():
         "clearing.solver",
         {"status": "INFEASIBLE"},
     )
+
+
+@given(st.lists(edge, min_size=1, max_size=25), st.sampled_from([1, 3, 2**31, 10**12]))
+def test_every_amount_scaled_scales_the_clearing_below_and_above_32_bits(rows, factor):
+    # the solver works in 32-bit integers when every firm's debts fit there, else in 64 bits:
+    # the same optimum either way (the LP is homogeneous)
+    got = clear(obligations(rows))
+    scaled = clear(obligations([(d, c, a * factor) for d, c, a in rows]))
+    assert (scaled.before_minor, scaled.after_minor) == (
+        got.before_minor * factor,
+        got.after_minor * factor,
+    )
+    assert scaled.after_minor == _lp_optimum([(d, c, a * factor) for d, c, a in rows])
+
+
+def test_a_32_bit_answer_that_fails_its_proof_is_solved_again_in_64_bits(monkeypatch):
+    solve = multilateral._cost_scaling
+    asked = []
+
+    def wrong_in_32_bits(n, tails, heads, capacities, dtype):
+        asked.append(dtype)
+        flows, potentials = solve(n, tails, heads, capacities, dtype)
+        return (flows // 2 if dtype is np.int32 else flows), potentials
+
+    monkeypatch.setattr(multilateral, "_cost_scaling", wrong_in_32_bits)
+    got = clear(obligations([("A", "B", 100), ("B", "C", 60), ("C", "A", 80), ("B", "A", 7)]))
+    assert asked == [np.int32, np.int64]
+    assert got.after_minor == _lp_optimum(
+        [("A", "B", 100), ("B", "C", 60), ("C", "A", 80), ("B", "A", 7)]
+    )
+
+
+def test_pairs_given_several_times_in_any_order_are_summed_once():
+    rows = [("C", "A", 30), ("A", "B", 60), ("B", "C", 60), ("C", "A", 50), ("A", "B", 40)]
+    got = clear(obligations(rows))
+    assert got.obligations.select("debtor", "creditor", "before_minor").rows() == [
+        ("A", "B", 100),
+        ("B", "C", 60),
+        ("C", "A", 80),
+    ]
+    assert left(got) == {("A", "B"): 40, ("B", "C"): 0, ("C", "A"): 20}
