@@ -404,14 +404,20 @@ def test_the_approvals_page_s_query_count_does_not_grow_with_what_waits(w, asked
     assert more == one
 
 
-def test_the_approvals_page_reads_what_waits_once_for_the_list_and_its_count(w, asked):
-    """The header's count of what waits is the page's own list, not a second read of it."""
+def test_the_approvals_page_counts_what_waits_once_and_makes_only_its_page_whole(w, asked):
+    """The database counts what waits once (the page's pager and the header's count alike),
+    orders and pages it, and only the page's requests are read whole; another page's header
+    only counts."""
     client = signed_in(w.maria)
 
     def setoff_reads(url):
         with CaptureQueriesContext(connection) as seen:
             assert client.get(url).status_code == 200
-        return sum('FROM "clearing_setoff"' in q["sql"] for q in seen.captured_queries)
+        sqls = [q["sql"] for q in seen.captured_queries if 'FROM "clearing_setoff"' in q["sql"]]
+        counted = sum(s.startswith("SELECT COUNT(*) FROM (") for s in sqls)
+        paged = sum(" LIMIT " in s and "UNION ALL" in s for s in sqls)
+        return counted, paged, len(sqls) - counted - paged
 
-    assert setoff_reads(URL) == 1
-    assert setoff_reads("/desk/acme/search/") == 1  # another page's header still counts them
+    assert setoff_reads(URL) == (1, 1, 1)
+    assert setoff_reads(URL + "?sort=-asked") == (1, 1, 1)
+    assert setoff_reads("/desk/acme/search/") == (1, 0, 0)  # another page's header counts

@@ -36,7 +36,7 @@ from arrears.apps.cases.models import (
 )
 from arrears.apps.cases.propensity import active_model, desk_history
 from arrears.apps.cases.selectors import conversion_factors
-from arrears.apps.common.bulk import read_frame
+from arrears.apps.common.bulk import is_postgres, read_frame
 from arrears.apps.ledger.models import (
     DUNNABLE_KINDS,
     Allocation,
@@ -355,11 +355,30 @@ def _ladder_roles(people: dict[int, PersonRole]) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class _Ask:
     """The FROM and WHERE of the listed actions, with their parameters: read once for the
-    lines and once, as a subquery, for their debtors' items (bulk reads, `read_frame`)."""
+    lines and once, as a subquery, for their debtors' items (bulk reads, `read_frame`).
+    `by_owner`: on PostgreSQL, for the lists of owners alone (no ladder role), the same rows'
+    FROM and WHERE read from the owners' debtors (`_BY_OWNER`), with their parameters."""
 
     tables: str
     where: str
     params: list[Any]
+    by_owner: tuple[str, list[Any]] | None = None
+
+
+# The listed actions read from the owners' debtors: each debtor's open cases, then each case's
+# pending actions, by index (a collector's 5,000 debtors: about 30,000 index pages, one
+# process). `OFFSET 0` keeps each subquery a probe for its row: without it the planner scans
+# the company's every open case (in parallel: a second process) and hashes them against the
+# owner's debtors, which took 1.2-1.5 times as long at the same load, on 113,000 open cases.
+_BY_OWNER = (
+    "FROM {debtor} d LEFT JOIN {user} u ON u.id = d.owner_id "
+    "CROSS JOIN LATERAL (SELECT c.id, c.debtor_id, c.currency FROM {case} c "
+    "WHERE c.debtor_id = d.id AND c.company_id = %s AND c.status = %s{case_also} OFFSET 0) c "
+    "CROSS JOIN LATERAL (SELECT a.id, a.case_id, a.due_on, a.step_code, a.channel, a.role "
+    "FROM {action} a WHERE a.case_id = c.id AND a.status IN (%s, %s) AND a.due_on <= %s"
+    "{action_also} OFFSET 0) a "
+    "WHERE d.owner_id IN ({owners})"
+)
 
 
 def _ask(
@@ -397,7 +416,28 @@ def _ask(
         if value is not None:
             where += f" AND {column} = %s"
             params.append(value)
-    return _Ask(tables, where, params)
+    by_owner = None
+    if not roles and is_postgres():
+        case_also = " AND c.currency = %s" if currency is not None else ""
+        action_also = "".join(
+            f" AND a.{column} = %s"
+            for column, value in (("channel", channel), ("step_code", step))
+            if value is not None
+        )
+        sql = _BY_OWNER.format(
+            debtor=Debtor._meta.db_table,
+            user=get_user_model()._meta.db_table,
+            case=Case._meta.db_table,
+            action=Action._meta.db_table,
+            case_also=case_also,
+            action_also=action_also,
+            owners=", ".join(["%s"] * len(ids)),
+        )
+        values = [company_id, CaseStatus.OPEN.value, *([currency] if currency is not None else [])]
+        values += [ActionStatus.OPEN.value, ActionStatus.QUEUED.value, on.isoformat()]
+        values += [v for v in (channel, step) if v is not None]
+        by_owner = (sql, values + ids)
+    return _Ask(tables, where, params, by_owner)
 
 
 META_SCHEMA: dict[str, pl.DataType] = {
@@ -412,15 +452,20 @@ META_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+_ROW = (
+    "SELECT a.id AS action_id, c.debtor_id, c.currency, a.due_on, a.case_id, "
+    "d.code AS debtor_code, d.name AS debtor_name, u.username AS owner, a.step_code, "
+    "a.channel, a.role "
+)
+
+
 def _action_rows(ask: _Ask) -> pl.DataFrame:
     """The actions with their case, debtor and owner, in one read."""
+    if ask.by_owner is not None:
+        sql, params = ask.by_owner
+        return read_frame(_ROW + sql, params, META_SCHEMA)
     user = get_user_model()._meta.db_table
-    sql = (
-        "SELECT a.id AS action_id, c.debtor_id, c.currency, a.due_on, a.case_id, "
-        "d.code AS debtor_code, d.name AS debtor_name, u.username AS owner, a.step_code, "
-        f"a.channel, a.role FROM {ask.tables} LEFT JOIN {user} u ON u.id = d.owner_id "
-        f"WHERE {ask.where}"
-    )
+    sql = f"{_ROW}FROM {ask.tables} LEFT JOIN {user} u ON u.id = d.owner_id WHERE {ask.where}"
     return read_frame(sql, ask.params, META_SCHEMA)
 
 

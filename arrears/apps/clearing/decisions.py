@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db.models import F, Value
+
 from arrears.apps.accounts.access import require
 from arrears.apps.clearing.models import SetOff, SetOffState
 from arrears.apps.clearing.presentation import setoff_decided_words, setoff_waiting_figures
@@ -16,13 +18,30 @@ from arrears.apps.ledger.models import Company
 from arrears.domain.access import Verb
 from arrears.domain.refusal import Refusal
 
+SETOFF_WHAT = "set-off"
 
-def setoffs_waiting(*, actor: Any, company: Company) -> list[Waiting]:
-    """The company's proposed set-offs with their pairs (three queries however many)."""
+
+def setoffs_listed(*, actor: Any, company: Company) -> Any:
+    """The proposed set-offs as the page sorts them (`decisions.LISTED`)."""
     require(actor, Verb.APPROVE, company_id=company.pk, what="decide what waits for approval")
+    return SetOff.objects.filter(company=company, state=SetOffState.PROPOSED).annotate(
+        w_id=F("pk"),
+        w_on=F("proposed_on"),
+        w_debtor=F("debtor__code"),
+        w_what=Value(SETOFF_WHAT),
+        w_by=F("proposed_by__username"),
+    )
+
+
+def setoffs_waiting(*, actor: Any, company: Company, ids: list[int] | None = None) -> list[Waiting]:
+    """The company's proposed set-offs with their pairs (three queries however many; only
+    `ids` when given)."""
+    require(actor, Verb.APPROVE, company_id=company.pk, what="decide what waits for approval")
+    rows = SetOff.objects.filter(company=company, state=SetOffState.PROPOSED)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
     rows = (
-        SetOff.objects.filter(company=company, state=SetOffState.PROPOSED)
-        .select_related("debtor", "proposed_by")
+        rows.select_related("debtor", "proposed_by")
         .prefetch_related("pairs__item", "pairs__payable")
         .order_by("proposed_on", "pk")
     )
@@ -31,7 +50,7 @@ def setoffs_waiting(*, actor: Any, company: Company) -> list[Waiting]:
             kind="setoff",
             id=s.pk,
             label=f"S{s.pk}",
-            what="set-off",
+            what=SETOFF_WHAT,
             debtor_code=s.debtor.code,
             debtor_name=s.debtor.name,
             case_id=None,
@@ -75,5 +94,6 @@ SETOFFS = DecisionKind(
     order=30,
     waiting=setoffs_waiting,
     decide=setoff_decide_waiting,
+    listed=setoffs_listed,
     fields={"setoff.reason_required": "reason", "setoff.reason_too_long": "reason"},
 )

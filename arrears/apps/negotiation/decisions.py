@@ -13,7 +13,8 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import F, Value
 
 from arrears.apps.accounts.access import require
 from arrears.apps.accounts.models import Membership
@@ -24,6 +25,7 @@ from arrears.apps.common.decisions import DecisionKind, Waiting
 from arrears.apps.ledger.models import Company
 from arrears.apps.negotiation.models import Approval, HandoverTarget
 from arrears.apps.negotiation.presentation import (
+    WAITING_WHAT,
     approval_decided_words,
     approval_waiting_figures,
     approval_waiting_reason,
@@ -33,7 +35,7 @@ from arrears.apps.negotiation.presentation import (
     handover_task_cancelled_words,
     handover_waiting_figures,
 )
-from arrears.apps.negotiation.selectors import approval_queue
+from arrears.apps.negotiation.selectors import approvals_asked
 from arrears.apps.negotiation.services import approval_decide, case_handover
 from arrears.apps.negotiation.services.common import Refused
 from arrears.domain.access import PersonRole, Verb
@@ -50,9 +52,33 @@ def _require_decider(actor: Any, company: Company) -> None:
     require(actor, Verb.APPROVE, company_id=company.pk, what="decide what waits for approval")
 
 
-def approvals_waiting(*, actor: Any, company: Company) -> list[Waiting]:
-    """The approval queue (one query), each request with its figures and the asker's reason."""
+def approvals_listed(*, actor: Any, company: Company) -> Any:
+    """The approval queue as the page sorts it (`decisions.LISTED`)."""
     _require_decider(actor, company)
+    what = models.Case(
+        *(models.When(kind=k, then=Value(words)) for k, words in WAITING_WHAT.items()),
+        default=F("kind"),
+        output_field=models.CharField(),
+    )
+    return approvals_asked(actor=actor, company=company).annotate(
+        w_id=F("pk"),
+        w_on=F("requested_on"),
+        w_debtor=F("case__debtor__code"),
+        w_what=what,
+        w_by=F("requested_by__username"),
+    )
+
+
+def approvals_waiting(
+    *, actor: Any, company: Company, ids: list[int] | None = None
+) -> list[Waiting]:
+    """The approval queue (one query; only `ids` when given), each request with its figures
+    and the asker's reason, oldest first."""
+    _require_decider(actor, company)
+    queue = approvals_asked(actor=actor, company=company)
+    if ids is not None:
+        queue = queue.filter(pk__in=ids)
+    queue = queue.select_related("case", "case__debtor", "requested_by")
     return [
         Waiting(
             kind="approval",
@@ -68,7 +94,7 @@ def approvals_waiting(*, actor: Any, company: Company) -> list[Waiting]:
             reason=approval_waiting_reason(a),
             figures=approval_waiting_figures(a),
         )
-        for a in approval_queue(actor=actor, company=company)
+        for a in queue.order_by("requested_on", "id")
     ]
 
 
@@ -131,14 +157,50 @@ def _members(company: Company) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def handovers_waiting(*, actor: Any, company: Company) -> list[Waiting]:
+def _handover_what(target: HandoverTarget) -> str:
+    return f"hand-over to {target}"
+
+
+def handovers_listed(*, actor: Any, company: Company) -> Any:
+    """The open hand-over tasks as the page sorts them (`decisions.LISTED`)."""
+    _require_decider(actor, company)
+    steps = _handover_steps(company)
+    if not steps:
+        return None
+    what = models.Case(
+        *(
+            models.When(
+                step_code__in=[c for c, r in steps.items() if _TARGETS[r] == target],
+                then=Value(_handover_what(target)),
+            )
+            for target in sorted(set(_TARGETS[r] for r in steps.values()))
+        ),
+        default=Value(""),
+        output_field=models.CharField(),
+    )
+    return _handover_tasks(company, steps).annotate(
+        w_id=F("pk"),
+        w_on=F("due_on"),
+        w_debtor=F("case__debtor__code"),
+        w_what=what,
+        w_by=Value("the daily run", output_field=models.CharField()),
+    )
+
+
+def handovers_waiting(
+    *, actor: Any, company: Company, ids: list[int] | None = None
+) -> list[Waiting]:
     """The open hand-over tasks the ladder gave the credit managers (three queries for the
-    ladders, one for the tasks, one for who may take the cases on)."""
+    ladders, one for the tasks, one for who may take the cases on; only `ids` when given),
+    oldest first."""
     _require_decider(actor, company)
     steps = _handover_steps(company)
     if not steps:
         return []
-    tasks = list(_handover_tasks(company, steps))
+    tasks = _handover_tasks(company, steps)
+    if ids is not None:
+        tasks = tasks.filter(pk__in=ids)
+    tasks = list(tasks.order_by("due_on", "id"))
     if not tasks:
         return []
     members = _members(company)
@@ -151,7 +213,7 @@ def handovers_waiting(*, actor: Any, company: Company) -> list[Waiting]:
                 kind="handover",
                 id=t.pk,
                 label=f"A{t.pk}",
-                what=f"hand-over to {target}",
+                what=_handover_what(target),
                 debtor_code=t.case.debtor.code,
                 debtor_name=t.case.debtor.name,
                 case_id=t.case_id,
@@ -215,6 +277,7 @@ APPROVALS = DecisionKind(
     order=10,
     waiting=approvals_waiting,
     decide=approval_decide_waiting,
+    listed=approvals_listed,
     fields={"approval.decision_no_reason": "reason"},
 )
 HANDOVERS = DecisionKind(
@@ -222,6 +285,7 @@ HANDOVERS = DecisionKind(
     order=40,
     waiting=handovers_waiting,
     decide=handover_decide_waiting,
+    listed=handovers_listed,
     fields={
         "handover.no_reason": "reason",
         "action.no_reason": "reason",

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from arrears.apps.accounts.access import readable_owner, require
 from arrears.apps.cases.models import Case
@@ -226,14 +226,21 @@ def approval_queue(*, actor: Any, company: Company) -> list[Approval]:
     """What waits for a credit manager's decision, oldest first: to a person who may read
     negotiation notes in the company (not sales); a collector who may not read others' cases
     sees only the requests on the debtors they own. A constant number of queries."""
+    return list(
+        approvals_asked(actor=actor, company=company)
+        .select_related("case", "case__debtor", "requested_by")
+        .order_by("requested_on", "id")
+    )
+
+
+def approvals_asked(*, actor: Any, company: Company) -> QuerySet[Approval]:
+    """`approval_queue`'s requests as a query, unordered (access asked alike)."""
     role = require(actor, Verb.READ_NOTES, company_id=company.pk)
     queue = Approval.objects.filter(case__company=company, status=DecisionStatus.REQUESTED)
     owner = readable_owner(actor, role, company.pk)
     if owner is not None:
         queue = queue.filter(case__debtor__owner_id=owner)
-    return list(
-        queue.select_related("case", "case__debtor", "requested_by").order_by("requested_on", "id")
-    )
+    return queue
 
 
 @dataclass(frozen=True)

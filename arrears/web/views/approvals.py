@@ -4,7 +4,6 @@ with a reason, through the same services as the terminal."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,16 +22,7 @@ from arrears.web.views.common import company_named, company_of, htmx_partial, re
 
 PER_PAGE = 25
 
-# Sort -> the key it orders by (ties keep the page's own order: by kind, then oldest first).
-SORTS: dict[str, Callable[[decisions.Waiting], Any]] = {
-    "kind": lambda w: 0,
-    "asked": lambda w: (w.requested_on, w.kind, w.id),
-    "debtor": lambda w: w.debtor_code,
-    "what": lambda w: w.what,
-    "by": lambda w: w.requested_by,
-}
-
-SORT_CHOICES = (  # the sort links above the list, in the order shown
+SORT_CHOICES = (  # the sort links above the list, in the order shown (`decisions.SORTS`)
     ("kind", "kind"),
     ("asked", "oldest first"),
     ("-asked", "newest first"),
@@ -42,30 +32,27 @@ SORT_CHOICES = (  # the sort links above the list, in the order shown
 )
 
 
-def _sorted(rows: list[decisions.Waiting], sort: str) -> tuple[list[decisions.Waiting], str]:
-    key = sort.removeprefix("-")
-    if key not in SORTS or sort == "-kind":
-        return rows, "kind"
-    return sorted(rows, key=SORTS[key], reverse=sort.startswith("-")), sort
+def _sort(request: HttpRequest) -> str:
+    sort = request.GET.get("sort", "kind")
+    return sort if sort.removeprefix("-") in decisions.SORTS and sort != "-kind" else "kind"
 
 
 def _context(
-    request: HttpRequest, firm: Company, rows: list[decisions.Waiting], focus: str = ""
+    request: HttpRequest, firm: Company, rows: decisions.Listing, focus: str = ""
 ) -> dict[str, Any]:
     """One page of what waits, in the order asked (`?sort=`, `?page=`; the page holding the
-    request `focus`, a key, when given): what waits is read once (a fixed number of queries
-    per kind) for the page, its count and the header's."""
-    ordered, sort = _sorted(rows, request.GET.get("sort", "kind"))
+    request `focus`, a key, when given): the database counts what waits (for the page, its
+    pager and the header) and reads the page's requests alone, however many wait."""
     number: Any = request.GET.get("page")
-    at = next((i for i, w in enumerate(ordered) if w.key == focus), None) if focus else None
+    at = rows.position(focus) if focus else None
     if at is not None:
         number = at // PER_PAGE + 1
-    page = Paginator(ordered, PER_PAGE).get_page(number)
+    page = Paginator(rows, PER_PAGE).get_page(number)
     return {
         "company": firm,
         "rows": list(page),
         "page": page,
-        "sort": sort,
+        "sort": _sort(request),
         "sort_choices": SORT_CHOICES,
         "total": len(rows),
         "me": request.user.pk,
@@ -80,7 +67,7 @@ def approvals_page(request: HttpRequest, company: str) -> HttpResponse:
     page at a time; htmx gets the list alone (sorting, paging)."""
     firm = company_of(request, company)
     try:
-        rows = decisions.waiting(actor=request.user, company=firm)
+        rows = decisions.listing(actor=request.user, company=firm, sort=_sort(request))
     except Refusal as e:
         return refused(request, e, {"company": firm})
     template = htmx_partial(request, "desk/approvals.html", "desk/_approvals_list.html")
@@ -122,10 +109,10 @@ def approval_decide(request: HttpRequest, company: str, kind: str, id: int) -> H
             return redirect("approvals", firm.code)
         return render(request, "desk/_approval_done.html", {"key": f"{kind}-{id}", "done": done})
     try:
-        rows = decisions.waiting(actor=request.user, company=firm)
+        rows = decisions.listing(actor=request.user, company=firm, sort=_sort(request))
+        row = next(iter(found.waiting(actor=request.user, company=firm, ids=[id])), None)
     except Refusal as e:
         return refused(request, e, {"company": firm})
-    row = next((w for w in rows if w.kind == kind and w.id == id), None)
     context = {
         **_context(request, firm, rows, focus=f"{kind}-{id}"),
         "form": form,
@@ -167,7 +154,7 @@ class WaitingCount:
         firm = company_named(code)
         if firm is None or not may(user, Verb.APPROVE, company_id=firm.pk):
             return None
-        return len(decisions.waiting(actor=user, company=firm))
+        return len(decisions.listing(actor=user, company=firm))
 
 
 class MayImport(WaitingCount):

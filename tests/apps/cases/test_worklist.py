@@ -295,3 +295,60 @@ def test_the_worklist_lists_what_the_daily_run_created(w):
     created = Action.objects.filter(case__debtor=d, status__in=PENDING_STATUSES)
     assert [x.action_id for x in lines] == [a.pk for a in created] != []
     assert lines[0].reasons.days_overdue == 20
+
+
+def test_a_list_read_from_its_owners_debtors_holds_what_the_company_wide_read_holds(w, spread):
+    """On PostgreSQL an owners' list is read from their debtors (`_BY_OWNER`): for every filter
+    and whose list, the same rows as the company-wide read, so the same lines in the same
+    ranks; what is not due, not pending, on a closed case or another's debtor stays out."""
+    from dataclasses import replace
+
+    from arrears.apps.cases import worklist as module
+
+    action(debtor_of(w, w.cora, "LATER", (10, 100_00)), due_on=ON + timedelta(days=1))
+    done = action(debtor_of(w, w.cora, "DONE", (10, 100_00)))
+    Action.objects.filter(pk=done.pk).update(status=ActionStatus.DONE)
+    closed = action(debtor_of(w, w.cora, "SHUT", (10, 100_00)))
+    Case.objects.filter(pk=closed.case_id).update(status=CaseStatus.CLOSED)
+    action(debtor_of(w, w.carl, "CARLS", (30, 100_00)))
+    queued = action(debtor_of(w, w.cora, "SENDING", (20, 100_00)), channel="email")
+    Action.objects.filter(pk=queued.pk).update(status=ActionStatus.QUEUED)
+    people = [
+        {w.cora.pk: PersonRole.COLLECTOR},
+        {w.cora.pk: PersonRole.COLLECTOR, w.carl.pk: PersonRole.COLLECTOR},
+    ]
+    filters = [
+        {},
+        {"channel": "phone"},
+        {"step": "final_notice"},
+        {"currency": "USD"},
+        {"channel": "phone", "step": "call", "currency": "EUR"},
+    ]
+    for whose in people:
+        for f in filters:
+            ask = module._ask(
+                w.acme.pk,
+                ON,
+                whose,
+                channel=f.get("channel"),
+                step=f.get("step"),
+                currency=f.get("currency"),
+            )
+            assert (ask.by_owner is not None) == (connection.vendor == "postgresql")
+            by_owner = module._action_rows(ask).sort("action_id")
+            wide = module._action_rows(replace(ask, by_owner=None)).sort("action_id")
+            assert by_owner.equals(wide), (whose, f)
+    every = module._action_rows(
+        module._ask(w.acme.pk, ON, people[1], channel=None, step=None, currency=None)
+    )
+    assert set(every["debtor_code"]) == {"FRESH", "MID", "OLD", "USD", "CARLS", "SENDING"}
+    # a credit manager's own list also holds the ladder's actions for their role: read wide
+    mine = module._ask(
+        w.acme.pk,
+        ON,
+        {w.maria.pk: PersonRole.CREDIT_MANAGER},
+        channel=None,
+        step=None,
+        currency=None,
+    )
+    assert mine.by_owner is None
