@@ -386,62 +386,114 @@ def collectability(
     amount paid within `horizon` more days. Only items whose whole window lies on or before
     `as_of` count (the future is never guessed). Per currency (and the `by` columns, e.g. a
     segment): age, horizon, items, open_minor, recovered_minor, and the rate in percent. A
-    credit (`credits`) lowers what is open at an age, and is never a recovery."""
+    credit (`credits`) lowers what is open at an age, and is never a recovery.
+
+    Columnar, never a row per item and cell: each payment and credit is dated in days after
+    its item's due date (`after`); then, one age at a time, for the items something lowered,
+    what was paid and what was credited by each mark (the age, and the age plus each horizon)
+    is summed, one column a mark, and each (age, horizon) cell reads, of the items whose window is complete,
+    open at the age = amount - paid and credited by the age, recovered = min(paid by the
+    window's end - paid by the age, open - credited in the window), at least 0. The items
+    nothing lowered (most of a large ledger) are summed by due date first: in every cell whose
+    window they complete they are open in full and recovered nothing."""
     keys = ["currency", *by]
-    grid = pl.DataFrame(
-        [(a, h) for a in ages for h in horizons],
-        schema={"age": pl.Int64, "horizon": pl.Int64},
-        orient="row",
-    )
-    cells = (
-        items.select("item_id", "due_on", "amount_minor", *keys)
-        .join(grid, how="cross")
-        .with_columns(
-            reached=pl.col("due_on") + pl.duration(days=pl.col("age")),
-            window_end=pl.col("due_on") + pl.duration(days=pl.col("age") + pl.col("horizon")),
+    base = items.lazy().select("item_id", "due_on", "amount_minor", *keys)
+    dated = (
+        _reductions(payments, credits)
+        .lazy()
+        .join(base.select("item_id", "due_on"), on="item_id")
+        .select(
+            "item_id",
+            "amount_minor",
+            "credit",
+            after=(pl.col("on") - pl.col("due_on")).dt.total_days(),
         )
-        .filter(pl.col("window_end") <= as_of)
+        .collect()
+        .lazy()
     )
-    paid = (
-        cells.select("item_id", "age", "horizon", "reached", "window_end")
-        .join(_reductions(payments, credits), on="item_id")
-        .group_by("item_id", "age", "horizon")
-        .agg(
-            paid_by_age=pl.col("amount_minor").filter(pl.col("on") <= pl.col("reached")).sum(),
-            paid_in_window=pl.col("amount_minor")
-            .filter(
-                ~pl.col("credit")
-                & (pl.col("on") > pl.col("reached"))
-                & (pl.col("on") <= pl.col("window_end"))
-            )
-            .sum(),
-            credited_in_window=pl.col("amount_minor")
-            .filter(
-                pl.col("credit")
-                & (pl.col("on") > pl.col("reached"))
-                & (pl.col("on") <= pl.col("window_end"))
-            )
-            .sum(),
+    untouched = (
+        base.join(dated.select("item_id").unique(), on="item_id", how="anti")
+        .filter(pl.col("amount_minor") > 0)
+        .group_by(*keys, "due_on")
+        .agg(items=pl.len().cast(pl.Int64), open_minor=pl.col("amount_minor").sum())
+        .collect()
+        .lazy()
+    )
+    paid, credit = ~pl.col("credit"), pl.col("credit")
+    columns = [*keys, "age", "horizon", "items", "open_minor", "recovered_minor"]
+    parts: list[pl.DataFrame] = []
+    for a in ages:  # one age at a time: a few columns per lowered item, never every mark's
+        marks = sorted({a, *(a + h for h in horizons)})
+        touched = base.join(
+            dated.group_by("item_id").agg(
+                *(_by_mark(paid, m).alias(f"p{m}") for m in marks),
+                *(_by_mark(credit, m).alias(f"c{m}") for m in marks),
+            ),
+            on="item_id",
         )
-    )
-    return (
-        cells.join(paid, on=["item_id", "age", "horizon"], how="left")
-        .with_columns(open_minor=pl.col("amount_minor") - pl.col("paid_by_age").fill_null(0))
-        .filter(pl.col("open_minor") > 0)
-        .with_columns(
-            recovered=pl.min_horizontal(
-                pl.col("paid_in_window").fill_null(0),
-                pl.col("open_minor") - pl.col("credited_in_window").fill_null(0),
+        open_then = pl.col("amount_minor") - pl.col(f"p{a}") - pl.col(f"c{a}")
+        cells = []
+        for h in horizons:
+            last_due = as_of - timedelta(days=a + h)
+            cell = {"age": pl.lit(a, pl.Int64), "horizon": pl.lit(h, pl.Int64)}
+            recovered = pl.min_horizontal(
+                pl.col(f"p{a + h}") - pl.col(f"p{a}"),
+                pl.col("open_minor") - (pl.col(f"c{a + h}") - pl.col(f"c{a}")),
             ).clip(0)
-        )
+            cells.append(
+                touched.filter(pl.col("due_on") <= last_due)
+                .with_columns(open_minor=open_then)
+                .filter(pl.col("open_minor") > 0)
+                .group_by(keys)
+                .agg(
+                    items=pl.len().cast(pl.Int64),
+                    open_minor=pl.col("open_minor").sum(),
+                    recovered_minor=recovered.sum(),
+                )
+                .with_columns(**cell)
+                .select(columns)
+            )
+            cells.append(
+                untouched.filter(pl.col("due_on") <= last_due)
+                .group_by(keys)
+                .agg(
+                    pl.col("items").sum(),
+                    pl.col("open_minor").sum(),
+                    recovered_minor=pl.lit(0, pl.Int64),
+                )
+                .with_columns(**cell)
+                .select(columns)
+            )
+        parts.extend(pl.collect_all(cells))
+    if not parts:
+        return pl.DataFrame(schema=_curve_schema(items, keys))
+    return (
+        pl.concat(parts, how="vertical_relaxed")
         .group_by(*keys, "age", "horizon")
         .agg(
-            items=pl.len(),
-            open_minor=pl.col("open_minor").sum(),
-            recovered_minor=pl.col("recovered").sum(),
+            pl.col("items").sum().cast(pl.UInt32),
+            pl.col("open_minor").sum(),
+            pl.col("recovered_minor").sum(),
         )
+        .filter(pl.col("items") > 0)
         .sort(*keys, "age", "horizon")
     )
+
+
+def _by_mark(kind: pl.Expr, mark: int) -> pl.Expr:
+    """What of `kind` (payments or credits) lowered an item by `mark` days after its due date."""
+    return pl.col("amount_minor").filter(kind & (pl.col("after") <= mark)).sum()
+
+
+def _curve_schema(items: pl.DataFrame, keys: Sequence[str]) -> dict[str, pl.DataType]:
+    return {
+        **{k: items.schema[k] for k in keys},
+        "age": pl.Int64(),
+        "horizon": pl.Int64(),
+        "items": pl.UInt32(),
+        "open_minor": pl.Int64(),
+        "recovered_minor": pl.Int64(),
+    }
 
 
 ALL_SEGMENTS = "all"  # the segment name of the whole ledger's curve
@@ -460,10 +512,13 @@ def collectability_by_segment(
     named `ALL_SEGMENTS`, then over the items of each value of the `segment` column (the
     debtor's risk tier on a company's ledger; a null segment reads as "none"). Columns:
     currency, segment, age, horizon, items, open_minor, recovered_minor; per currency, the
-    whole first, then the segments alphabetically, each by age and horizon."""
+    whole first, then the segments alphabetically, each by age and horizon. The whole is the
+    sum of the segments' figures (each item is in exactly one): one pass over the ledger."""
     named = items.with_columns(pl.col(segment).cast(pl.String).fill_null("none").alias("segment"))
-    whole = collectability(named, payments, as_of, ages, horizons, credits=credits)
     parts = collectability(named, payments, as_of, ages, horizons, by=("segment",), credits=credits)
+    whole = parts.group_by("currency", "age", "horizon").agg(
+        pl.col("items").sum(), pl.col("open_minor").sum(), pl.col("recovered_minor").sum()
+    )
     columns = ["currency", "segment", "age", "horizon", "items", "open_minor", "recovered_minor"]
     return (
         pl.concat(

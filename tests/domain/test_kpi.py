@@ -14,10 +14,12 @@ AR at the end (30 Nov): A 600 + B 2,000 + C 2,000 + D 1,500 = 6,100; current: C 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from arrears.domain.kpi import (
     ACTIONS,
@@ -412,3 +414,71 @@ def test_the_daily_snapshot_sums_and_counts_per_currency_bucket_and_owner():
 def test_a_snapshot_of_no_open_items_is_no_rows():
     empty = pl.DataFrame(schema=OPEN_ITEMS)
     assert snapshot_rows(empty, D(2026, 11, 30)).height == 0
+
+
+# The columnar curve against the cross join it replaced (`bench.reference_kpi`), on ledgers
+# drawn at random: items due around a year, paid, part-paid, credited, in two currencies and
+# three segments, read as of a day that cuts some windows short.
+_DUE = st.dates(D(2025, 1, 1), D(2025, 12, 31))
+_ITEM = st.tuples(
+    st.sampled_from(["EUR", "GBP"]),
+    _DUE,
+    st.integers(min_value=0, max_value=10_000),
+    st.sampled_from(["low", "high", None]),
+)
+_LOWERED = st.tuples(
+    st.integers(min_value=0, max_value=11),  # which item
+    st.integers(min_value=-40, max_value=500),  # days after its due date
+    st.integers(min_value=1, max_value=6_000),
+)
+
+
+def _random_ledger(rows, paid, credited):
+    items = pl.DataFrame(
+        [
+            (n, cur, due - timedelta(days=30), due, amount, seg)
+            for n, (cur, due, amount, seg) in enumerate(rows)
+        ],
+        schema={**ITEMS, "segment": pl.String},
+        orient="row",
+    )
+    due = dict(enumerate(r[1] for r in rows))
+
+    def dated(picks, schema):
+        return pl.DataFrame(
+            [(i, due[i] + timedelta(days=d), a) for i, d, a in picks if i in due],
+            schema=schema,
+            orient="row",
+        )
+
+    return items, dated(paid, PAYMENTS), dated(credited, CREDITS)
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(_ITEM, min_size=0, max_size=12),
+    st.lists(_LOWERED, max_size=20),
+    st.lists(_LOWERED, max_size=4),
+    st.dates(D(2025, 6, 1), D(2027, 1, 1)),
+)
+def test_the_columnar_curve_has_the_figures_of_the_cross_join_it_replaced(
+    rows, paid, credited, as_of
+):
+    from bench.reference_kpi import (
+        collectability_by_segment_cross_join,
+        collectability_cross_join,
+    )
+
+    items, payments, credits = _random_ledger(rows, paid, credited)
+    ages, horizons = (0, 30, 90, 365), (30, 180)
+    for by in ((), ("segment",)):
+        got = collectability(items, payments, as_of, ages, horizons, by=by, credits=credits)
+        want = collectability_cross_join(
+            items, payments, as_of, ages, horizons, by=by, credits=credits
+        )
+        assert got.equals(want), (got, want)
+    got = collectability_by_segment(items, payments, as_of, ages=ages, horizons=horizons)
+    want = collectability_by_segment_cross_join(
+        items, payments, as_of, ages=ages, horizons=horizons
+    )
+    assert got.equals(want), (got, want)
