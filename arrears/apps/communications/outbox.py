@@ -55,7 +55,7 @@ from arrears.apps.cases.models import (
 )
 from arrears.apps.cases.selectors import holidays_for, strategies_for
 from arrears.apps.common.bulk import insert_frame, read_frame
-from arrears.apps.communications.models import OutboxMessage, SenderDetails
+from arrears.apps.communications.models import MessageItem, OutboxMessage, SenderDetails
 from arrears.apps.communications.pdf import Address, PrintedLetter, letters_pdf, statement_pdf
 from arrears.apps.communications.presentation import LANGUAGES, email_payment_words
 from arrears.apps.communications.rendering import Message, render_both
@@ -1105,7 +1105,35 @@ def _audit(m: OutboxMessage, to: OutboxState, *, actor: Any, detail: dict[str, A
         actor=actor,
         object_type="outbox_message",
         object_id=m.pk,
+        _listed_store(rows)
         detail={"case": m.case_id, "action": m.action_id, "attempts": m.attempts, **detail},
+    )
+
+
+def listed_numbers(m: OutboxMessage) -> list[str]:
+    """The numbers of the items a rendered message listed (its letter's lines)."""
+    return [line["number"] for line in ((m.figures or {}).get("letter") or {}).get("lines", [])]
+
+
+def _listed_store(rows: Sequence[OutboxMessage]) -> None:
+    """Keep which items each message going out listed (`MessageItem`): a written demand
+    demands those, not every item of the debtor (limitation, rule 12). Two queries."""
+    wanted: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for m in rows:
+        for number in listed_numbers(m):
+            wanted[(m.company_id, number)].append(m.pk)
+    if not wanted:
+        return
+    found = OpenItem.objects.filter(
+        company_id__in={c for c, _ in wanted}, number__in={n for _, n in wanted}
+    ).values_list("company_id", "number", "id")
+    MessageItem.objects.bulk_create(
+        [
+            MessageItem(message_id=pk, item_id=item_id)
+            for company_id, number, item_id in found
+            for pk in wanted.get((company_id, number), [])
+        ],
+        ignore_conflicts=True,
     )
 
 
