@@ -113,7 +113,8 @@ WORDS = {
     "sender.incomplete": "the sender's {missing} is missing: a letter needs it",
     "sender.bad_email": "{email!r} is not an email address",
     "sender.no_account": "give the account to pay to: --iban (and --bic), or --account",
-    "sender.bad_country": "{country!r} is not a country code (two letters, e.g. DE, GB)",
+    "sender.bad_country": "{country!r} is not a country code ISO 3166 assigns (two capitals, "
+    "e.g. DE; the United Kingdom is GB)",
     "limitation.no_rule": "no limitation rule is known for {jurisdiction}: known are {known}",
     "limitation.lead_days": "{days} days: legal is asked between 1 and {most} days before a "
     "claim becomes time-barred",
