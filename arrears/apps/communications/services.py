@@ -108,6 +108,9 @@ def outbox_send(*, actor: Any, company: Company, now: datetime | None = None) ->
     """Drive the worker once in the foreground (an administrator): rows a crashed worker left
     `sending` become `uncertain`, then every due email is sent by the protocol of `outbox`."""
     require(actor, Verb.ADMINISTER, company_id=company.pk, what="send the outbox")
+    waiting = outbox.tables_refused()
+    if waiting is not None:  # a bad table in the rates folder: said, nothing claimed or failed
+        raise waiting
     now = now or timezone.now()
     uncertain = outbox.recover(company=company, now=now)
     outcomes: dict[str, int] = {}
