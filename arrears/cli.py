@@ -49,7 +49,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "template",
         "tone",
     ),
-    "fees and limitation": ("fee", "acknowledge", "limitation", "interest"),
+    "fees and limitation": ("fee", "acknowledge", "limitation", "interest", "rates"),
     "clearing": ("setoff", "clear"),
     "reports": ("worklist", "ageing", "kpis", "backtest", "propensity", "fees"),
 }

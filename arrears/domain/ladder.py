@@ -295,6 +295,13 @@ def acting_role(step: Step) -> Role:
     return Role.CREDIT_MANAGER if step.role in HANDOVER_ROLES else step.role
 
 
+# The statutory fixed compensation of the company's late-interest regime (EUR 40 under the EU
+# directive, § 288(5) BGB, L441-10; GBP 40/70/100 in the UK; none for a consumer, none where
+# the regime has none), charged once per invoice from the demand on: every step from the
+# demand carries it, so an item that skipped the demand (a broken promise, a jump) is charged
+# at the step it reaches, and never twice (`arrears.domain.fees`).
+COMPENSATION = StepFee(FeeKind.COMPENSATION)
+
 DEFAULT_STEPS: tuple[Step, ...] = (
     Step("courtesy", "Courtesy reminder", -5, Channel.EMAIL, Role.COLLECTOR, follow_up_days=5),
     Step("reminder", "Reminder", 1, Channel.EMAIL, Role.COLLECTOR, min_gap_days=3),
@@ -307,6 +314,7 @@ DEFAULT_STEPS: tuple[Step, ...] = (
         Role.COLLECTOR,
         min_gap_days=7,
         min_broken_promises=1,
+        fee=COMPENSATION,
     ),
     Step(
         "final_notice",
@@ -316,6 +324,7 @@ DEFAULT_STEPS: tuple[Step, ...] = (
         Role.CREDIT_MANAGER,
         min_gap_days=10,
         min_broken_promises=2,
+        fee=COMPENSATION,
     ),
     Step(
         "legal",
@@ -326,6 +335,7 @@ DEFAULT_STEPS: tuple[Step, ...] = (
         min_gap_days=14,
         min_overdue_amount=Decimal(250),
         follow_up_days=14,
+        fee=COMPENSATION,
     ),
 )
 
@@ -348,6 +358,7 @@ HIGH_RISK_STRATEGY = Strategy(
             Role.CREDIT_MANAGER,
             min_gap_days=5,
             min_broken_promises=1,
+            fee=COMPENSATION,
         ),
         Step(
             "legal",
@@ -357,6 +368,7 @@ HIGH_RISK_STRATEGY = Strategy(
             Role.LEGAL,
             min_gap_days=7,
             follow_up_days=14,
+            fee=COMPENSATION,
         ),
     ),
     segment=Segment(risk_tiers=frozenset({"high"})),

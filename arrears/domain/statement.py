@@ -33,7 +33,10 @@ class ItemIn:
     open: Money
     payments: tuple[tuple[date, Money], ...] = ()
     fees: Money | None = None  # ladder-step fees charged on it so far (waived ones left out)
-    compensation_charged: bool = False  # the statutory compensation is among them (or waived)
+    compensation_charged: bool = False  # the statutory compensation was charged (or waived)
+    # the statutory compensation charged as a fee and still owed: shown as the compensation,
+    # not among the fees (`fees` leaves it out)
+    compensation_fee: Money | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,8 @@ def statement(
                 and not it.compensation_charged  # charged as a fee: never claimed twice
             ):
                 compensation = accrual.compensation
+        if it.compensation_fee is not None:
+            compensation = it.compensation_fee
         paid = sum((m for _, m in it.payments), zero)
         shown.append(
             StatementItem(

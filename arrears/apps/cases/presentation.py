@@ -663,6 +663,9 @@ def run_without_interest_words(count: int, refusal_words: str, *, dry_run: bool)
     """How many of the run's letters and emails claim statutory interest without a figure
     (their day lies past the rate table), and what to put so they would not (the refusal)."""
     many = "letter or email" if count == 1 else "letters and emails"
+    if refusal_words.startswith("the reference-rate table "):  # a bad table: none is made
+        waits = "would wait" if dry_run else ("waits" if count == 1 else "wait")
+        return f"WARNING: {count:,} {many} of this run {waits} in the outbox: {refusal_words}"
     goes = "would go" if dry_run else ("goes" if count == 1 else "go")
     return (
         f"WARNING: {count:,} {many} of this run {goes} out claiming statutory interest "

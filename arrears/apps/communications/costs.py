@@ -4,8 +4,9 @@ claim becomes time-barred under the company's jurisdiction, with what restarted 
 
 The limitation's interruptions are the acknowledgements recorded on the desk
 (`arrears acknowledge`), the part payments the ledger holds (a payment on an item that left
-part of it open), and our written demands: the letters and emails the outbox sent (where the
-jurisdiction counts a written demand: the Netherlands, China). Which of them restart the
+part of it open), and our written demands: the letters and emails the outbox sent, each a
+demand of the items it listed and of no other (`MessageItem`; where the jurisdiction counts a
+written demand: the Netherlands, China). Which of them restart the
 period is the jurisdiction's rule (`arrears.domain.limitation`).
 
 `case_costs` is the one-case read (`explain`, the case page); `limitation_events` is the run's
@@ -22,7 +23,7 @@ import polars as pl
 from arrears.apps.cases.models import Case
 from arrears.apps.common.bulk import read_frame
 from arrears.apps.communications.fees import FeeLine, fees_of_items
-from arrears.apps.communications.models import Acknowledgement, OutboxMessage
+from arrears.apps.communications.models import Acknowledgement, MessageItem
 from arrears.apps.communications.selectors import (
     _open_items,
     _payments,
@@ -99,13 +100,12 @@ def events_of_items(
     for item_id, paid in _payments(as_of, debtors).items():
         if item_id in out:
             out[item_id] += [(day, Interruption.PART_PAYMENT) for day, _ in paid]
-    sent = OutboxMessage.objects.filter(
-        case__debtor_id__in=debtors, state=OutboxState.SENT.value, run_on__lte=as_of
-    ).values_list("case__debtor_id", "case__currency", "run_on")
-    for debtor_id, currency, on in sent:
-        for i in items:
-            if (i.debtor_id, i.currency) == (debtor_id, currency) and i.due_date < on:
-                out[i.pk].append((on, Interruption.WRITTEN_DEMAND))
+    # a letter or email sent demands the items it listed, and those alone
+    sent = MessageItem.objects.filter(
+        item_id__in=ids, message__state=OutboxState.SENT.value, message__run_on__lte=as_of
+    ).values_list("item_id", "message__run_on")
+    for item_id, on in sent:
+        out[item_id].append((on, Interruption.WRITTEN_DEMAND))
     return out
 
 
@@ -201,10 +201,10 @@ def limitation_events(company: Company, as_of: date, *, due_by: date | None = No
         [company.pk, as_of, *more],
         schema,
     )
-    demands = read_frame(
-        "SELECT i.id AS item_id, o.run_on AS day, 'written_demand' AS kind FROM communications_outboxmessage o "
-        "JOIN cases_case c ON c.id = o.case_id JOIN ledger_openitem i "
-        "ON i.debtor_id = c.debtor_id AND i.currency = c.currency AND i.due_date < o.run_on "
+    demands = read_frame(  # a letter or email sent demands the items it listed, those alone
+        "SELECT i.id AS item_id, o.run_on AS day, 'written_demand' AS kind "
+        "FROM communications_outboxmessage o JOIN communications_messageitem l "
+        "ON l.message_id = o.id JOIN ledger_openitem i ON i.id = l.item_id "
         "WHERE o.company_id = %s AND o.state = %s AND o.run_on <= %s AND i.open_minor > 0" + due,
         [company.pk, OutboxState.SENT.value, as_of, *more],
         schema,

@@ -56,16 +56,20 @@ def fees_charge(*, company: Company, as_of: date, run: Run) -> dict[str, int]:
     if not priced:
         return {}
     kinds = [str(k) for k in DUNNABLE_KINDS]
-    codes = sorted(priced)
+    # only the items standing on a priced step (most of a ladder's items stand on none)
+    on_priced = " OR ".join(
+        f"(s.strategy_code = %s AND s.step IN ({', '.join(['%s'] * len(fees))}))"
+        for fees in priced.values()
+    )
+    steps_priced = [x for code, fees in priced.items() for x in (code, *sorted(fees))]
     items = read_frame(
         "SELECT i.id AS item_id, i.currency, i.original_minor AS amount_minor, i.open_minor, "
         "s.step, s.strategy_code, d.kind = 'consumer' AS consumer "
         "FROM cases_itemstep s JOIN ledger_openitem i ON i.id = s.item_id "
         "JOIN ledger_debtor d ON d.id = i.debtor_id "
         "WHERE i.company_id = %s AND i.open_minor > 0 "
-        f"AND i.kind IN ({', '.join(['%s'] * len(kinds))}) "
-        f"AND s.strategy_code IN ({', '.join(['%s'] * len(codes))})",
-        [company.pk, *kinds, *codes],
+        f"AND i.kind IN ({', '.join(['%s'] * len(kinds))}) AND ({on_priced})",
+        [company.pk, *kinds, *steps_priced],
         _ITEMS,
     )
     if items.height == 0:
@@ -138,8 +142,10 @@ def fees_of_items(item_ids: list[int]) -> dict[int, list[FeeLine]]:
     rows = list(
         Fee.objects.filter(item_id__in=item_ids).select_related("item").order_by("charged_on", "id")
     )
-    for w in FeeWaiver.objects.filter(fee__in=rows).order_by("id"):
-        last_request[w.fee_id] = w.status
+    # by the items, not the fees read: the same queries with fees or without (the case page)
+    waivers = FeeWaiver.objects.filter(fee__item_id__in=item_ids).order_by("id")
+    for fee_id, status in waivers.values_list("fee_id", "status"):
+        last_request[fee_id] = status
     out: dict[int, list[FeeLine]] = defaultdict(list)
     for f in rows:
         out[f.item_id].append(
@@ -158,12 +164,14 @@ def fees_of_items(item_ids: list[int]) -> dict[int, list[FeeLine]]:
     return dict(out)
 
 
-def owed_fees_minor(item_ids: list[int]) -> dict[int, int]:
-    """The fees still owed (not waived) on each item, in minor units of its currency."""
+def owed_fees_minor(item_ids: list[int], *, compensation: bool | None = None) -> dict[int, int]:
+    """The fees still owed (not waived) on each item, in minor units of its currency; only the
+    statutory compensation (`compensation=True`), or all but it (False)."""
     out: dict[int, int] = defaultdict(int)
-    for item_id, amount in Fee.objects.filter(
-        item_id__in=item_ids, waived_on__isnull=True
-    ).values_list("item_id", "amount_minor"):
+    rows = Fee.objects.filter(item_id__in=item_ids, waived_on__isnull=True)
+    if compensation is not None:
+        rows = (rows.filter if compensation else rows.exclude)(kind=FeeKind.COMPENSATION.value)
+    for item_id, amount in rows.values_list("item_id", "amount_minor"):
         out[item_id] += amount
     return dict(out)
 

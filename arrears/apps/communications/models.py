@@ -100,6 +100,24 @@ class OutboxMessage(models.Model):
         return f"{self.channel} {self.step_code} of case {self.case_id} on {self.run_on}"
 
 
+class MessageItem(models.Model):
+    """An item a sent letter or email listed (its figures' lines): the written demand that
+    interrupts a claim's limitation where the law counts one (the Netherlands, China) is a
+    demand of these items only, not of every item the debtor owes. Written when the message
+    is marked sent (`outbox._sent_many`), once."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(OpenItem, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "item"], name="one_line_per_message_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"item {self.item_id} listed by message {self.message_id}"
+
+
 class Fee(models.Model):
     """A fee the daily run charged on an item when it stood on a ladder step with a fee (rule 9;
     `arrears.domain.fees`): collection's own record, never the ERP's tables. Unique per item,

@@ -55,7 +55,7 @@ from arrears.apps.cases.models import (
 )
 from arrears.apps.cases.selectors import holidays_for, strategies_for
 from arrears.apps.common.bulk import insert_frame, read_frame
-from arrears.apps.communications.models import OutboxMessage, SenderDetails
+from arrears.apps.communications.models import MessageItem, OutboxMessage, SenderDetails
 from arrears.apps.communications.pdf import Address, PrintedLetter, letters_pdf, statement_pdf
 from arrears.apps.communications.presentation import LANGUAGES, email_payment_words
 from arrears.apps.communications.rendering import Message, render_both
@@ -970,6 +970,11 @@ def _send_chunk(ids: Sequence[int], now: datetime) -> dict[int, str]:
                 out[m.pk] = S.CANCELLED.value
             else:
                 todo.append(m)
+        waiting = tables_refused() if todo else None
+        if waiting is not None:  # a bad table in the rates folder: nothing is made, all wait
+            for m in todo:
+                out[m.pk] = _wait_for_tables(m, waiting, now)
+            todo = []
         reads = Reads(todo)
         for m in todo:
             # rendered and stored once, when first claimed: a resend is the same message
@@ -1015,6 +1020,31 @@ def _send_chunk(ids: Sequence[int], now: datetime) -> dict[int, str]:
     _sent_many(sent, via="worker")
     out.update(dict.fromkeys(sent, S.SENT.value))
     return out
+
+
+def tables_refused() -> Refusal | None:
+    """Why no message can be made now: a file of the rates folder that is not a table
+    (`interest.rates_folder`, naming it and its line), or None."""
+    try:
+        rate_tables()
+    except Refusal as e:
+        if e.code == "interest.rates_folder":
+            return e
+        raise
+    return None
+
+
+def _wait_for_tables(m: OutboxMessage, why: Refusal, now: datetime) -> str:
+    """A message that cannot be made while the rates folder holds a bad table waits, queued
+    (no attempt counted, never failed for it), saying why; it is tried again after the first
+    backoff, and by `arrears outbox send` once the table is mended."""
+    m.last_error = say(why)[:2000]
+    m.next_attempt_at = now + timedelta(seconds=settings.ARREARS_OUTBOX_BACKOFF_SECONDS)
+    m.save(update_fields=["last_error", "next_attempt_at"])
+    from arrears.apps.communications.tasks import send_message
+
+    send_message.using(run_after=m.next_attempt_at).enqueue(m.pk)
+    return "waiting"
 
 
 def _open_quietly(mail: Any) -> None:
@@ -1075,8 +1105,36 @@ def _sent_many(ids: Sequence[int], *, via: str, actor: Any = None, note: str = "
         )
         for m in rows:
             m.state, m.sent_at = S.SENT.value, at
+        _listed_store(rows)
         _audit_many(rows, S.SENT, actor=actor, detail={"via": via, "note": note})
         _actions_to(rows, ActionStatus.SENT, rule="message_sent", note=note, actor=actor)
+
+
+def listed_numbers(m: OutboxMessage) -> list[str]:
+    """The numbers of the items a rendered message listed (its letter's lines)."""
+    return [line["number"] for line in ((m.figures or {}).get("letter") or {}).get("lines", [])]
+
+
+def _listed_store(rows: Sequence[OutboxMessage]) -> None:
+    """Keep which items each message going out listed (`MessageItem`): a written demand
+    demands those, not every item of the debtor (limitation, rule 12). Two queries."""
+    wanted: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for m in rows:
+        for number in listed_numbers(m):
+            wanted[(m.company_id, number)].append(m.pk)
+    if not wanted:
+        return
+    found = OpenItem.objects.filter(
+        company_id__in={c for c, _ in wanted}, number__in={n for _, n in wanted}
+    ).values_list("company_id", "number", "id")
+    MessageItem.objects.bulk_create(
+        [
+            MessageItem(message_id=pk, item_id=item_id)
+            for company_id, number, item_id in found
+            for pk in wanted.get((company_id, number), [])
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _state(

@@ -50,8 +50,21 @@ WORDS = {
     "communications.cjk_font_unreadable": "the Chinese font {path} cannot be embedded ({why}): "
     "name a font with TrueType outlines (.ttf or .ttc), not PostScript (CFF) ones",
     "interest.no_rate": "no rate is known for {day} in {series}.csv (it runs from {first} to "
-    "{covers_until}): put a newer {series}.csv, in the shipped tables' format "
-    "(docs/interest-rates.md), in {folder}",
+    "{covers_until}): import a newer table of {series}, in the shipped tables' format, with "
+    "`arrears rates import FILE` (a credit manager or an administrator; "
+    "docs/interest-rates.md)",
+    "interest.rates_folder": "the reference-rate table {file} cannot be read: {problem}. Mend "
+    "it or take it out of {folder} (`arrears rates import FILE` checks a table before it goes "
+    "there); until then no letter or email is made: they wait in the outbox",
+    "interest.table_encoding": "{origin}: the file is not UTF-8 text (save it as UTF-8)",
+    "interest.table_unreadable": "{origin} cannot be read: {why}",
+    "interest.table_unwritable": "{origin} cannot be written: {why} (nothing was changed)",
+    "interest.table_series": "{origin}: there is no rate series {series} (the regimes read: "
+    "{known})",
+    "interest.table_covers_less": "{origin}: the table covers {series} until {covers_until}, "
+    "but the one in use covers it until {in_use}: a newer table covers at least as much",
+    "interest.table_starts_later": "{origin}: the table starts on {first}, but the one in use "
+    "has rates from {in_use}: keep the earlier rates in it (letters of those days need them)",
     "interest.no_table": "the interest regime {regime} needs the rate table {series}, which is "
     "not loaded",
     "interest.not_for_debtor": "the interest regime {regime} has no rate for a {debtor} debtor",
@@ -113,7 +126,8 @@ WORDS = {
     "sender.incomplete": "the sender's {missing} is missing: a letter needs it",
     "sender.bad_email": "{email!r} is not an email address",
     "sender.no_account": "give the account to pay to: --iban (and --bic), or --account",
-    "sender.bad_country": "{country!r} is not a country code (two letters, e.g. DE, GB)",
+    "sender.bad_country": "{country!r} is not a country code ISO 3166 assigns (two capitals, "
+    "e.g. DE; the United Kingdom is GB)",
     "limitation.no_rule": "no limitation rule is known for {jurisdiction}: known are {known}",
     "limitation.lead_days": "{days} days: legal is asked between 1 and {most} days before a "
     "claim becomes time-barred",
@@ -1129,3 +1143,38 @@ def email_payment_words(parts: Sequence[str], reference: str, language: str) -> 
             f"{LETTERHEAD_LABELS[language]['payment_reference']}{colon(language)}{reference}"
         )
     return "\n".join(lines) + "\n"
+
+
+# --- `arrears rates`: the reference-rate tables ------------------------------------------------
+
+
+def rate_table_words(t: Any) -> str:
+    """One table in use: its series, what it covers and where it comes from."""
+    where = f"from {t.file}" if t.file else "shipped with arrears"
+    return (
+        f"{t.series}: {t.name}; {t.rates} rates from {t.first} to {t.covers_until} ({where}); "
+        f"source: {t.source}"
+    )
+
+
+def rate_tables_words(tables: Any, refused: Any) -> str:
+    """`arrears rates list`: each table in use, then each file of the folder that is refused."""
+    from arrears.words import say as say_refusal
+
+    lines = [rate_table_words(t) for t in tables]
+    lines += [f"REFUSED: {path}: {say_refusal(why)}" for path, why in refused]
+    lines.append(
+        "The tables end where their sources' published rates end: a day after a table's last "
+        "day is refused by name, never charged at a guessed rate."
+    )
+    return "\n".join(lines)
+
+
+def rate_table_imported_words(done: Any) -> str:
+    """What `arrears rates import` did."""
+    t = done.table
+    if not done.changed:
+        return f"{t.series}: the same table is in use already (until {t.covers_until}): unchanged"
+    return (
+        f"{t.series}: imported, {t.rates} rates from {t.first} to {t.covers_until}, into {t.file}"
+    )

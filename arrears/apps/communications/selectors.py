@@ -42,6 +42,7 @@ from arrears.domain.letters import Letter, OpenLine, letter
 from arrears.domain.money import Money
 from arrears.domain.outbox import OutboxState
 from arrears.domain.refusal import Refusal
+from arrears.words import say
 
 # A letter, statement or script on a day (or for a debtor) the regime gives no rate for (a
 # contract regime without a rate stated, the debtor's or the company's) is made without its
@@ -78,13 +79,34 @@ def rate_tables_folder() -> Path:
 
 
 def rate_tables() -> dict[str, RateTable]:
-    """The shipped reference-rate tables, each replaced by a newer file in the folder."""
+    """The shipped reference-rate tables, each replaced by a newer file in the folder. A file
+    there that is not a table is refused in words naming it and its line
+    (`interest.rates_folder`): never read as no rates, never a silent zero."""
     tables = shipped_tables()
-    folder = rate_tables_folder()
-    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
-        table = rate_table_from_text(path.read_text(encoding="utf-8"), origin=str(path))
+    for path, table in rate_table_files():
+        if isinstance(table, Refusal):
+            raise Refusal(
+                "interest.rates_folder", file=str(path), problem=say(table), folder=path.parent
+            )
         tables[table.series] = table
     return tables
+
+
+def rate_table_files() -> list[tuple[Path, RateTable | Refusal]]:
+    """Each CSV file of the rates folder, read as a table or refused (why, with its line)."""
+    folder = rate_tables_folder()
+    out: list[tuple[Path, RateTable | Refusal]] = []
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+            out.append((path, rate_table_from_text(text, origin=path.name)))
+        except Refusal as e:
+            out.append((path, e))
+        except UnicodeDecodeError:
+            out.append((path, Refusal("interest.table_encoding", origin=path.name)))
+        except OSError as e:
+            out.append((path, Refusal("interest.table_unreadable", origin=path.name, why=e)))
+    return out
 
 
 def reductions_known_on(company: Company, as_of: date) -> date:
@@ -312,8 +334,15 @@ def _no_rate(table: RateTable, day: date) -> Refusal:
 def messages_without_interest(*, company: Company, run: Any = None) -> tuple[int, Refusal | None]:
     """The company's queued letters and emails (or `run`'s) dated past its regime's rate
     table (they claim their interest without a figure), and the refusal naming the table to
-    put (or 0, None)."""
-    table = _table_of(company)
+    put (or 0, None). While the rates folder holds a bad table, every queued message waits:
+    their count, and the refusal naming the file."""
+    try:
+        table = _table_of(company)
+    except Refusal as e:
+        if e.code != "interest.rates_folder":
+            raise
+        queued = OutboxMessage.objects.filter(company=company, state=OutboxState.QUEUED.value)
+        return (queued if run is None else queued.filter(run=run)).count(), e
     if table is None:
         return 0, None
     late = OutboxMessage.objects.filter(
@@ -339,7 +368,12 @@ def run_messages_without_interest(
     has an outbox and `as_of` lies past the rate table."""
     if run is not None:
         return messages_without_interest(company=company, run=run)
-    table = _table_of(company)
+    try:
+        table = _table_of(company)
+    except Refusal as e:
+        if e.code != "interest.rates_folder":
+            raise
+        return written, e
     if table is None or not written or as_of <= table.covers_until:
         return 0, None
     if not SenderDetails.objects.filter(company=company).exists():
@@ -360,7 +394,13 @@ class CaseWithoutInterest:
 def case_messages_without_interest(*, case: Case) -> CaseWithoutInterest:
     """For the case page: the case's messages, as rendered (their figures say which rate table
     ended before their day) or, not rendered yet, dated past the company's table."""
-    table = _table_of(case.company)
+    try:
+        table = _table_of(case.company)
+    except Refusal as e:  # a bad table in the rates folder: every message to send waits
+        if e.code != "interest.rates_folder":
+            raise
+        queued = OutboxMessage.objects.filter(case=case, state=OutboxState.QUEUED.value)
+        return CaseWithoutInterest(0, queued.count(), e)
     sent = to_send = 0
     why: Refusal | None = None
     rows = OutboxMessage.objects.filter(

@@ -10,7 +10,6 @@ collector for a collector's letter, a credit manager any) confirms it sent or ha
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +26,7 @@ from arrears.apps.communications.models import OutboxMessage, SenderDetails
 from arrears.apps.communications.pdf import letters_pdf
 from arrears.apps.ledger.models import Company
 from arrears.domain.access import PersonRole, Verb
+from arrears.domain.jurisdictions import COUNTRIES
 from arrears.domain.ladder import Channel
 from arrears.domain.outbox import OutboxState, desk_step, waits
 from arrears.domain.payment_details import bic_clean, iban_clean, reference_check
@@ -85,7 +85,7 @@ def sender_set(
         raise Refusal("sender.bad_email", email=email)
     if not (values["iban"] or values["account"]):
         raise Refusal("sender.no_account")
-    if values["country"] and not re.fullmatch(r"[A-Z]{2}", values["country"]):
+    if values["country"] and values["country"] not in COUNTRIES:
         raise Refusal("sender.bad_country", country=country)
     with transaction.atomic():
         Company.objects.select_for_update().get(pk=company.pk)
@@ -108,6 +108,9 @@ def outbox_send(*, actor: Any, company: Company, now: datetime | None = None) ->
     """Drive the worker once in the foreground (an administrator): rows a crashed worker left
     `sending` become `uncertain`, then every due email is sent by the protocol of `outbox`."""
     require(actor, Verb.ADMINISTER, company_id=company.pk, what="send the outbox")
+    waiting = outbox.tables_refused()
+    if waiting is not None:  # a bad table in the rates folder: said, nothing claimed or failed
+        raise waiting
     now = now or timezone.now()
     uncertain = outbox.recover(company=company, now=now)
     outcomes: dict[str, int] = {}

@@ -97,7 +97,9 @@ def statement_of(debtor: Debtor, company: Company, as_of: date) -> DebtorStateme
         for p in Payment.objects.filter(debtor=debtor, received_on__lte=as_of)
     ]
     ids = [i.pk for i in items]
-    fees, charged = owed_fees_minor(ids), compensation_settled(ids)  # rule 9, as the letters
+    # rule 9, as the letters; the compensation charged is shown as the compensation
+    fees, charged = owed_fees_minor(ids, compensation=False), compensation_settled(ids)
+    compensated = owed_fees_minor(ids, compensation=True)
     lines = [
         ItemIn(
             number=i.number,
@@ -109,6 +111,9 @@ def statement_of(debtor: Debtor, company: Company, as_of: date) -> DebtorStateme
             payments=tuple(sorted(paid.get(i.pk, []))),
             fees=Money.from_minor(fees[i.pk], i.currency) if i.pk in fees else None,
             compensation_charged=i.pk in charged,
+            compensation_fee=Money.from_minor(compensated[i.pk], i.currency)
+            if i.pk in compensated
+            else None,
         )
         for i in items
     ]

@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from arrears.apps.ledger.imports import ImportSummary
 
 WORDS = {
+    "ledger.jurisdiction": "{jurisdiction!r} is not a jurisdiction arrears knows: give a "
+    "country's ISO 3166 code in capitals (DE, FR, NL, GB, CN...), or EU for the Late Payment "
+    "Directive itself",
     "fx.no_rate": "no exchange rate into {company_currency} for {currencies} valid on {on}: add "
     "one with `arrears rate set {first} RATE --from DATE` (DATE on or before {on}), or import a "
     "rates file with `arrears import rates FILE` (format: docs/import-format.md)",

@@ -22,13 +22,16 @@ from arrears.apps.accounts.services import (
 from arrears.apps.ledger.models import Company, ExchangeRate
 from arrears.domain.access import Verb
 from arrears.domain.fx import conversion_factor
+from arrears.domain.jurisdictions import jurisdiction_checked
 from arrears.domain.money import exponent
 
 
 def company_setup(*, actor: Any, code: str, name: str, currency: str, jurisdiction: str) -> Company:
     """Create the company (by an administrator, who administers it too from then on) or update
-    its name and jurisdiction (by its administrator); the currency cannot change once set."""
+    its name and jurisdiction (by its administrator); the currency cannot change once set.
+    An unknown jurisdiction is refused in words (`ledger.jurisdiction`), writing nothing."""
     exponent(currency)  # refuses unknown currencies with a clear message
+    jurisdiction = jurisdiction_checked(jurisdiction)
     with transaction.atomic():
         existing = Company.objects.select_for_update().filter(code=code).first()
         if existing is None:
@@ -49,6 +52,7 @@ def company_bootstrap(
     then on. Refused, writing nothing, once any administrator exists (then an administrator
     adds companies: `company_setup`)."""
     exponent(currency)
+    jurisdiction = jurisdiction_checked(jurisdiction)
     with transaction.atomic():
         company, created = _company_put(code, name, currency, jurisdiction)
         person = administrator_bootstrap(company_id=company.pk, username=admin, email=email)

@@ -138,7 +138,11 @@ def test_a_dutch_claim_is_interrupted_by_the_demand_the_outbox_sent():
     costs = case_costs(case=case, company=w["acme"], as_of=support.DAY1)
     # BW 3:307: five years from the due date (1 June 2025): until 1 June 2030
     assert costs.lines[0].limitation.expires_on == date(2030, 6, 1)
-    OutboxMessage.objects.filter(company=w["acme"]).update(state="sent")  # the email went out
+    from arrears.apps.communications import outbox
+
+    outbox.send_batch(
+        list(OutboxMessage.objects.filter(company=w["acme"]).values_list("pk", flat=True))
+    )  # the email went out
     costs = case_costs(case=case, company=w["acme"], as_of=support.DAY1)
     # BW 3:317: the written demand of 5 June 2025 interrupts: five years from it
     lim = costs.lines[0].limitation

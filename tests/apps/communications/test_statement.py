@@ -173,8 +173,9 @@ def test_the_wrong_person_is_refused_and_no_file_is_written(tmp_path):
 
 def test_the_statement_shows_the_fees_still_owed_and_never_the_compensation_twice():
     """INV-1 was charged a EUR 5.00 reminder fee, a EUR 10.00 demand fee (waived) and the
-    statutory EUR 40 as a fee: its fees are 5.00 + 40.00 = 45.00 and its compensation column
-    0.00, so its total stays 1,000.00 + 17.67 + 45.00 = 1,062.67 (not 1,102.67)."""
+    statutory EUR 40 as a fee: its fees are 5.00 and its compensation column the 40.00 charged
+    (a claim of its own, as the claim pack lists it), so its total stays 1,000.00 + 17.67 +
+    40.00 + 5.00 = 1,062.67 (not 1,102.67)."""
     from arrears.apps.communications.models import Fee
     from arrears.apps.ledger.models import OpenItem
 
@@ -192,7 +193,7 @@ def test_the_statement_shows_the_fees_still_owed_and_never_the_compensation_twic
         )  # fmt: skip
     s = debtor_statement(actor=w["cora"], company=w["acme"], debtor_code="K1", as_of=AS_OF)
     by = {i.number: i for i in s.statement.items}
-    assert by["INV-1"].fees.amount == Decimal("45.00")
-    assert by["INV-1"].compensation.amount == Decimal("0.00")
+    assert by["INV-1"].fees.amount == Decimal("5.00")
+    assert by["INV-1"].compensation.amount == Decimal("40.00")
     assert by["INV-2"].compensation.amount == Decimal("40.00")  # no fee charged: the regime's
     assert by["INV-1"].due.amount == Decimal("1062.67")

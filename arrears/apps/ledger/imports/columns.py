@@ -14,6 +14,7 @@ from django.db import models
 
 from arrears.apps.ledger.imports.errors import ROW, Problems, reject, say
 from arrears.apps.ledger.imports.read import Table
+from arrears.domain.jurisdictions import COUNTRIES
 from arrears.domain.money import CURRENCY_EXPONENTS, UNKNOWN_CURRENCY
 from arrears.domain.text import CONTROL, CONTROL_NAMES
 
@@ -33,6 +34,10 @@ TOO_LONG = "longer than {limit} characters ({length})"
 NOT_ONE_OF = "{value!r} is not one of: {allowed}"
 NOT_A_DATE = "{value!r} is not a date (use YYYY-MM-DD, e.g. 2026-01-31)"
 NOT_A_COUNTRY = "{value!r} is not a country code (ISO 3166 alpha-2 in capitals, e.g. DE)"
+UNKNOWN_COUNTRY = (
+    "{value!r} is not a country ISO 3166 assigns (its alpha-2 code in capitals: DE, FR, GB for "
+    "the United Kingdom)"
+)
 NOT_A_LANGUAGE = "{value!r} is not a language code (ISO 639-1 in lower case, e.g. de)"
 NOT_AN_EMAIL = "{value!r} is not an e-mail address"
 DUPLICATE = "{value!r} appears more than once in the file (first at row {first})"
@@ -127,6 +132,17 @@ def check_pattern(
         value = pl.col(name)
         bad = value.is_not_null() & ~value.str.contains(pattern)
         problems.add(frame, bad, name, say(message, value=value))
+    return frame
+
+
+def check_country(frame: pl.DataFrame, problems: Problems, name: str) -> pl.DataFrame:
+    """A country code: two capitals (`NOT_A_COUNTRY`) that ISO 3166 assigns (`UNKNOWN_COUNTRY`:
+    XX, UK...), so no debtor is stored in a country nothing later can name; empty cells pass."""
+    frame = check_pattern(frame, problems, name, r"^[A-Z]{2}$", NOT_A_COUNTRY)
+    if name in frame.columns:
+        value = pl.col(name)
+        unknown = value.str.contains(r"^[A-Z]{2}$") & ~value.is_in(sorted(COUNTRIES))
+        problems.add(frame, value.is_not_null() & unknown, name, say(UNKNOWN_COUNTRY, value=value))
     return frame
 
 

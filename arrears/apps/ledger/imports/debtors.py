@@ -20,12 +20,12 @@ from arrears.apps.accounts.models import Membership
 from arrears.apps.common.bulk import insert_frame, read_frame, update_frame
 from arrears.apps.ledger.imports.amounts import parse_amount
 from arrears.apps.ledger.imports.columns import (
-    NOT_A_COUNTRY,
     NOT_A_LANGUAGE,
     NOT_AN_EMAIL,
     NOT_ONE_OF,
     Spec,
     check_choice,
+    check_country,
     check_pattern,
     check_unique,
     max_length,
@@ -197,7 +197,7 @@ def validate(table: Table, *, company: Company, existing: pl.DataFrame) -> pl.Da
     """The file as typed columns, or `ImportRejected` listing every problem."""
     p = Problems()
     f = prepare(table, SPEC, p)
-    f = check_pattern(f, p, "country", r"^[A-Z]{2}$", NOT_A_COUNTRY)
+    f = check_country(f, p, "country")
     f = check_pattern(f, p, "language", r"^[a-z]{2}$", NOT_A_LANGUAGE)
     f = check_pattern(f, p, "contact_email", EMAIL, NOT_AN_EMAIL)
     f = check_choice(f, p, "risk_tier", RiskTier.values, RiskTier.MEDIUM.value)
