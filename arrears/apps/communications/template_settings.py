@@ -542,8 +542,7 @@ def tone_add(*, actor: Any, company: Company, language: str, phrase: str) -> Ton
         if phrase in listed:
             return ToneChanged(language, phrase, False)
         for step, channel, text in _sent_texts(company, language):
-            found = hedges(text, language, (phrase,))
-            mine = [h for h in found if h.phrase == phrase]
+            mine = hedges(text, language, (phrase,), shipped=False)
             if mine:
                 raise Refusal(
                     "tone.in_use",
