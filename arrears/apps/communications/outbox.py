@@ -926,6 +926,31 @@ def send_one(message_id: int, *, now: datetime | None = None) -> str:
     return send_batch([message_id], now=now)[message_id]
 
 
+def send_with_due(message_id: int, *, now: datetime | None = None) -> str:
+    """The worker's task for one message: it goes with the company's other emails due now, up
+    to `ARREARS_OUTBOX_BATCH` in all, as one batch over one SMTP connection (`send_batch`),
+    each message's result recorded on its own row. Their own tasks, run after, find them
+    sent (or being sent) and do nothing: a message is still sent at most once. Returns what
+    became of `message_id`."""
+    now = now or timezone.now()
+    company_id = (
+        OutboxMessage.objects.filter(pk=message_id).values_list("company_id", flat=True).first()
+    )
+    if company_id is None:
+        return "unknown"
+    size = max(1, settings.ARREARS_OUTBOX_BATCH)
+    others = (
+        OutboxMessage.objects.filter(
+            company_id=company_id, channel=Channel.EMAIL.value, state=S.QUEUED.value
+        )
+        .exclude(pk=message_id)
+        .exclude(next_attempt_at__gt=now)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
+    return send_batch([message_id, *others[: size - 1]], now=now)[message_id]
+
+
 def send_batch(message_ids: Sequence[int], *, now: datetime | None = None) -> dict[int, str]:
     """Send these emails by the protocol above, `ARREARS_OUTBOX_BATCH` at a time: each batch
     is claimed in one transaction (what rendering needs read once for the batch, each message
