@@ -36,6 +36,7 @@ class Verb(StrEnum):
     ASSIGN = "assign"  # give a debtor an owner (one, or all unowned by a rule), §1 hand-offs
     ADMINISTER = "administer"  # people, tokens, imports, the daily run
     SET_CALENDAR = "set_calendar"  # the company's holidays (business days)
+    RETRY_MESSAGES = "retry_messages"  # queue failed letters and emails again (one, or all)
 
 
 # The role that may do a verb at all; CHANGE_CASE and READ_OTHERS add conditions below.
@@ -51,6 +52,7 @@ _ALLOWED: dict[Verb, frozenset[PersonRole]] = {
     Verb.ASSIGN: frozenset({PersonRole.CREDIT_MANAGER, PersonRole.ADMINISTRATOR}),
     Verb.ADMINISTER: frozenset({PersonRole.ADMINISTRATOR}),
     Verb.SET_CALENDAR: frozenset({PersonRole.CREDIT_MANAGER, PersonRole.ADMINISTRATOR}),
+    Verb.RETRY_MESSAGES: frozenset({PersonRole.CREDIT_MANAGER, PersonRole.ADMINISTRATOR}),
 }
 
 # Roles that act on any case of their company, owner or not (the rest act on their own).

@@ -33,6 +33,7 @@ VERB_WORDS = {
     "assign": "give debtors an owner",
     "administer": "administer the company (people, tokens, imports, the daily run)",
     "set_calendar": "change the company's holidays",
+    "retry_messages": "queue failed letters and emails again",
 }
 
 WORDS = {

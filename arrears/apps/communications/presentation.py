@@ -80,6 +80,8 @@ WORDS = {
     "outbox.wrong_state": "outbox message {message} is {state}: it cannot become {to}",
     "outbox.not_failed": "outbox message {message} is {state}, not failed: only a failed message "
     "is retried (an uncertain one: `arrears outbox resend`)",
+    "outbox.retry_which": "say which failed messages to queue again: one (`arrears outbox retry "
+    "M12`) or all of the company's (`arrears outbox retry --failed`), not both",
     "outbox.not_uncertain": "outbox message {message} is {state}, not uncertain: only a message "
     "a crashed worker may have sent is resent",
     "outbox.cannot_mark_sent": "outbox message {message} is a {channel} {state}: a person marks "
@@ -587,6 +589,28 @@ def queued_words(m: Any) -> str:
     """A message the desk queued: 'M12: letter of final notice queued (sent by the worker)'."""
     how = "the worker sends it" if m.channel == "email" else "it goes out in the next print batch"
     return f"M{m.pk}: {m.channel} of {say(m.step_code)} {say(m.state)} to {m.recipient.splitlines()[0]}; {how}"
+
+
+def retried_words(done: Any) -> str:
+    """What `outbox retry --failed` queued again (`services.Retried`), and what it could not."""
+    if not (done.count or done.no_address):
+        return "no failed messages: nothing queued again\n"
+    ids = ", ".join(f"M{pk}" for pk in (*done.emails, *done.letters))
+    lines = []
+    if done.count:
+        lines.append(
+            f"queued again: {done.count} failed message{'s' if done.count != 1 else ''} "
+            f"({len(done.emails)} email{'s' if len(done.emails) != 1 else ''}, the worker sends "
+            f"them; {len(done.letters)} letter{'s' if len(done.letters) != 1 else ''}, in the "
+            f"next print batch): {ids}"
+        )
+    if done.no_address:
+        still = ", ".join(f"M{pk}" for pk in done.no_address)
+        lines.append(
+            f"still failed, nobody to send them to (add the debtor's email or postal address "
+            f"in the ERP, or mark them handled): {still}"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def letter_preview_words(subject: str, body: str) -> str:
