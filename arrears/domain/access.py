@@ -37,6 +37,7 @@ class Verb(StrEnum):
     ADMINISTER = "administer"  # people, tokens, imports, the daily run
     SET_CALENDAR = "set_calendar"  # the company's holidays (business days)
     SET_RATES = "set_rates"  # the reference-rate tables late interest is charged from
+    RETRY_MESSAGES = "retry_messages"  # queue failed letters and emails again (one, or all)
 
 
 # The role that may do a verb at all; CHANGE_CASE and READ_OTHERS add conditions below.
@@ -53,6 +54,7 @@ _ALLOWED: dict[Verb, frozenset[PersonRole]] = {
     Verb.ADMINISTER: frozenset({PersonRole.ADMINISTRATOR}),
     Verb.SET_CALENDAR: frozenset({PersonRole.CREDIT_MANAGER, PersonRole.ADMINISTRATOR}),
     Verb.SET_RATES: frozenset({PersonRole.CREDIT_MANAGER, PersonRole.ADMINISTRATOR}),
+    Verb.RETRY_MESSAGES: frozenset({PersonRole.CREDIT_MANAGER, PersonRole.ADMINISTRATOR}),
 }
 
 # Roles that act on any case of their company, owner or not (the rest act on their own).

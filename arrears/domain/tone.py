@@ -3,7 +3,8 @@
 The check refuses wording that turns a demand into a favour asked ("if convenient", "sorry to
 bother you", "whenever you can") in every shipped language. The lists below are the shipped
 ones; a credit manager extends them (`extra`), never shortens them. Matching ignores case and
-runs of white space, and for the alphabetic languages matches whole words only.
+runs of white space, and for the alphabetic languages matches whole words only. Where listed
+phrases overlap in a text, the longest is the one reported, once.
 """
 
 from __future__ import annotations
@@ -123,12 +124,23 @@ def _pattern(phrase: str, worded: bool) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){body}(?!\w)" if worded else body, re.IGNORECASE)
 
 
-def hedges(text: str, language: str, extra: Iterable[str] = ()) -> list[Hedge]:
-    """Every hedging or apologetic phrase in `text`, in order of appearance."""
-    phrases = [*HEDGES.get(language, ()), *extra]
+def hedges(
+    text: str, language: str, extra: Iterable[str] = (), *, shipped: bool = True
+) -> list[Hedge]:
+    """Every hedging or apologetic phrase in `text`, in order of appearance, each reported
+    once: where listed phrases overlap ("our apologies" inside "please accept our
+    apologies", 有空 in 有空的时候), the longest match is the hedge found and the shorter ones
+    within or across it are not reported again. `shipped=False`: `extra` alone."""
+    listed = [*(HEDGES.get(language, ()) if shipped else ()), *extra]
+    phrases = list({" ".join(p.casefold().split()): p for p in listed}.values())
     worded = language in _WORDED
-    found = []
-    for phrase in phrases:
-        for m in _pattern(phrase, worded).finditer(text):
-            found.append(Hedge(phrase, m.group(), m.start()))
-    return sorted(found, key=lambda h: h.at)
+    found = [
+        Hedge(phrase, m.group(), m.start())
+        for phrase in phrases
+        for m in _pattern(phrase, worded).finditer(text)
+    ]
+    kept: list[Hedge] = []
+    for h in sorted(found, key=lambda h: (-len(h.found), h.at)):  # the longest first
+        if all(h.at + len(h.found) <= k.at or k.at + len(k.found) <= h.at for k in kept):
+            kept.append(h)
+    return sorted(kept, key=lambda h: h.at)

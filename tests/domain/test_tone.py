@@ -60,3 +60,35 @@ def test_every_shipped_language_has_a_list():
 )
 def test_the_usual_polite_hedges_are_refused_in_each_language(language, text, phrase):
     assert phrase in [h.phrase for h in hedges(text, language)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "phrase"),
+    [
+        ("en", "Please accept our apologies for writing again.", "please accept our apologies"),
+        ("en", "If it is convenient, pay today.", "if it is convenient"),
+        ("zh", "不好意思打扰您，发票仍未支付。", "不好意思打扰"),
+        ("zh", "有空的时候请付款。", "有空的时候"),
+        ("zh", "抱歉打扰，发票仍未支付。", "抱歉打扰"),
+        ("zh", "抱歉打扰了，发票仍未支付。", "抱歉打扰"),  # 打扰了 overlaps it: the same hedge
+    ],
+)
+def test_a_hedge_inside_a_longer_one_is_reported_once_as_the_longer(language, text, phrase):
+    assert [h.phrase for h in hedges(text, language)] == [phrase]
+
+
+def test_separate_hedges_in_one_text_are_each_reported_once_in_order():
+    text = "有空的时候请付款。抱歉，发票仍未支付。不好意思打扰。"
+    assert [h.phrase for h in hedges(text, "zh")] == ["有空的时候", "抱歉", "不好意思打扰"]
+
+
+def test_a_company_phrase_repeating_a_shipped_one_is_reported_once():
+    found = hedges("Pay, if   CONVENIENT, today.", "en", extra=["If convenient"])
+    assert [h.found for h in found] == ["if   CONVENIENT"]
+
+
+def test_only_the_company_s_own_phrases_are_looked_for_when_asked():
+    text = "Please accept our apologies for writing again."
+    assert [h.phrase for h in hedges(text, "en", ("our apologies",), shipped=False)] == [
+        "our apologies"
+    ]

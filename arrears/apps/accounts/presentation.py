@@ -34,6 +34,7 @@ VERB_WORDS = {
     "administer": "administer the company (people, tokens, imports, the daily run)",
     "set_calendar": "change the company's holidays",
     "set_rates": "import reference-rate tables",
+    "retry_messages": "queue failed letters and emails again",
 }
 
 WORDS = {

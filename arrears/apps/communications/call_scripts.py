@@ -18,7 +18,7 @@ from arrears.apps.cases.selectors import (
     pending_actions,
     strategies_for,
 )
-from arrears.apps.communications.presentation import call_script_say
+from arrears.apps.communications.presentation import LANGUAGES, call_script_say, excuse_words
 from arrears.apps.communications.selectors import (
     INTEREST_NOT_SHOWN,
     _case_letter,
@@ -65,15 +65,21 @@ class CallScript:
     excuses: tuple[ExcuseAnswer, ...]  # likely first
     heard_before: tuple[Excuse, ...]
     say: str = ""  # what to say, in words (`presentation.call_script_say`)
+    language: str = "en"  # what the collector says is in the debtor's language, as its letters
 
     @property
     def total(self) -> Money:
         return self.overdue + self.interest + self.fees
 
 
-def call_script(*, actor: Any, case: Case, as_of: date) -> CallScript:
+def call_script(*, actor: Any, case: Case, as_of: date, language: str | None = None) -> CallScript:
     """The call script of `case` on `as_of`, for a person who may read it and its notes (not
-    sales: the excuses heard are negotiation notes)."""
+    sales: the excuses heard are negotiation notes). What the collector says, the excuses
+    and their answers are in `language`, by default the debtor's as its letters are written."""
+    if language is not None and language not in LANGUAGES:
+        raise Refusal(
+            "communications.unknown_language", language=language, languages=", ".join(LANGUAGES)
+        )
     require(actor, Verb.READ_OTHERS, company_id=case.company_id, owner_id=case.debtor.owner_id)
     require(actor, Verb.READ_NOTES, company_id=case.company_id)  # the excuses heard: notes
     company = case.company
@@ -90,6 +96,7 @@ def call_script(*, actor: Any, case: Case, as_of: date) -> CallScript:
         "tables": rate_tables(),
         "holidays": holidays_for(company=company),
         "step_code": step_code,
+        "language": language,
     }
     try:
         found = _case_letter(case, company, as_of, **args)
@@ -123,7 +130,14 @@ def call_script(*, actor: Any, case: Case, as_of: date) -> CallScript:
         pay_by=letter.pay_by,
         next_step=letter.next_step,
         regime=letter.regime_name,
-        excuses=tuple(CATALOGUE[e] for e in likely),
+        excuses=tuple(_in_words(CATALOGUE[e], found.language) for e in likely),
         heard_before=tuple(heard),
+        language=found.language,
     )
     return replace(script, say=call_script_say(script))
+
+
+def _in_words(a: ExcuseAnswer, language: str) -> ExcuseAnswer:
+    """The excuse and its answer as the debtor hears them, in `language`."""
+    heard, answer = excuse_words(a.excuse.value, a.heard, a.answer, language)
+    return replace(a, heard=heard, answer=answer)

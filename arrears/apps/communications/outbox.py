@@ -84,6 +84,8 @@ from arrears.words import say
 
 S = OutboxState
 WRITTEN = (Channel.EMAIL.value, Channel.LETTER.value)
+# Why the run failed a message at once: nobody to send it to (`readdress` looks again).
+NO_EMAIL, NO_ADDRESS = "no email address", "no postal address"
 
 
 # --- what the PDF is made from, stored with the row ------------------------------------------
@@ -367,9 +369,9 @@ def outbox_write(*, company: Company, as_of: date, run: Run) -> dict[str, int]:
             .otherwise(pl.concat_str([pl.col("name"), pl.col("postal")], separator="\n"))
             .alias("recipient"),
             pl.when(email & (pl.col("emails") == ""))
-            .then(pl.lit("no email address"))
+            .then(pl.lit(NO_EMAIL))
             .when(~email & (pl.col("postal") == ""))
-            .then(pl.lit("no postal address"))
+            .then(pl.lit(NO_ADDRESS))
             .otherwise(pl.lit(""))
             .alias("last_error"),
         )
@@ -527,9 +529,9 @@ def decided_message(
     recipient = emails if channel == Channel.EMAIL.value else letter_recipient(debtor, postal)
     error = ""
     if channel == Channel.EMAIL.value and not emails:
-        error = "no email address"
+        error = NO_EMAIL
     elif channel == Channel.LETTER.value and not postal:
-        error = "no postal address"
+        error = NO_ADDRESS
     language = debtor.language if debtor.language in LANGUAGES else "en"
     reference = _one_reference(sender.reference_format, debtor.code, case)
     made = compose(language, reference)
@@ -578,6 +580,21 @@ def decided_message(
 
         send_messages_enqueue([m.pk])
     return m
+
+
+def readdress(m: OutboxMessage) -> bool:
+    """Before a failed message is queued again: one that failed for want of an address takes
+    the debtor's as it is now (the ERP may have added it since; `m.recipient`, not stored
+    here). False: there is still nobody to send it to."""
+    if m.last_error not in (NO_EMAIL, NO_ADDRESS):
+        return True
+    debtor = m.case.debtor
+    if m.channel == Channel.EMAIL.value:
+        m.recipient = email_recipients(debtor)
+    else:
+        postal = postal_lines(debtor)
+        m.recipient = letter_recipient(debtor, postal) if postal else ""
+    return bool(m.recipient)
 
 
 def _one_reference(fmt: str, debtor_code: str, case: Case) -> str:
@@ -924,6 +941,31 @@ def send_one(message_id: int, *, now: datetime | None = None) -> str:
     `queued` again after a failure, `failed`, `uncertain`, or its state if there was nothing
     to do: not due, sent already, a letter, another worker's)."""
     return send_batch([message_id], now=now)[message_id]
+
+
+def send_with_due(message_id: int, *, now: datetime | None = None) -> str:
+    """The worker's task for one message: it goes with the company's other emails due now, up
+    to `ARREARS_OUTBOX_BATCH` in all, as one batch over one SMTP connection (`send_batch`),
+    each message's result recorded on its own row. Their own tasks, run after, find them
+    sent (or being sent) and do nothing: a message is still sent at most once. Returns what
+    became of `message_id`."""
+    now = now or timezone.now()
+    company_id = (
+        OutboxMessage.objects.filter(pk=message_id).values_list("company_id", flat=True).first()
+    )
+    if company_id is None:
+        return "unknown"
+    size = max(1, settings.ARREARS_OUTBOX_BATCH)
+    others = (
+        OutboxMessage.objects.filter(
+            company_id=company_id, channel=Channel.EMAIL.value, state=S.QUEUED.value
+        )
+        .exclude(pk=message_id)
+        .exclude(next_attempt_at__gt=now)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
+    return send_batch([message_id, *others[: size - 1]], now=now)[message_id]
 
 
 def send_batch(message_ids: Sequence[int], *, now: datetime | None = None) -> dict[int, str]:

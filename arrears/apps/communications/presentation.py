@@ -93,6 +93,8 @@ WORDS = {
     "outbox.wrong_state": "outbox message {message} is {state}: it cannot become {to}",
     "outbox.not_failed": "outbox message {message} is {state}, not failed: only a failed message "
     "is retried (an uncertain one: `arrears outbox resend`)",
+    "outbox.retry_which": "say which failed messages to queue again: one (`arrears outbox retry "
+    "M12`) or all of the company's (`arrears outbox retry --failed`), not both",
     "outbox.not_uncertain": "outbox message {message} is {state}, not uncertain: only a message "
     "a crashed worker may have sent is resent",
     "outbox.cannot_mark_sent": "outbox message {message} is a {channel} {state}: a person marks "
@@ -603,6 +605,28 @@ def queued_words(m: Any) -> str:
     return f"M{m.pk}: {m.channel} of {say(m.step_code)} {say(m.state)} to {m.recipient.splitlines()[0]}; {how}"
 
 
+def retried_words(done: Any) -> str:
+    """What `outbox retry --failed` queued again (`services.Retried`), and what it could not."""
+    if not (done.count or done.no_address):
+        return "no failed messages: nothing queued again\n"
+    ids = ", ".join(f"M{pk}" for pk in (*done.emails, *done.letters))
+    lines = []
+    if done.count:
+        lines.append(
+            f"queued again: {done.count} failed message{'s' if done.count != 1 else ''} "
+            f"({len(done.emails)} email{'s' if len(done.emails) != 1 else ''}, the worker sends "
+            f"them; {len(done.letters)} letter{'s' if len(done.letters) != 1 else ''}, in the "
+            f"next print batch): {ids}"
+        )
+    if done.no_address:
+        still = ", ".join(f"M{pk}" for pk in done.no_address)
+        lines.append(
+            f"still failed, nobody to send them to (add the debtor's email or postal address "
+            f"in the ERP, or mark them handled): {still}"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def letter_preview_words(subject: str, body: str) -> str:
     """A letter shown as text: its subject, a blank line, its body."""
     return f"Subject: {subject}\n\n{body}"
@@ -1048,28 +1072,299 @@ def call_script_lines(s: Any) -> list[str]:
     return lines
 
 
+# What the collector says on the phone (`call_script_say`), in the debtor's language as its
+# letters are written: firm and concise (rule 10), as the letters are.
+CALL_SAY = {
+    "en": {
+        "open1": "This is {company} about your account {code}. 1 invoice of {overdue} is "
+        "overdue, by {days} days.",
+        "open": "This is {company} about your account {code}. {n} invoices totalling {overdue} "
+        "are overdue, the oldest by {days} days.",
+        "cost": " The delay has cost {interest} in interest and {fees} in compensation for "
+        "recovery costs and fees so far ({regime}); the interest keeps running until payment.",
+        "pay": " We need payment of {total} by {pay_by}. Give me the date and the amount you "
+        "will pay.",
+        "next": " If it is not paid by then, {next} follows.",
+    },
+    "de": {
+        "open1": "Hier spricht {company} wegen Ihres Kontos {code}. 1 Rechnung über {overdue} "
+        "ist überfällig, seit {days} Tagen.",
+        "open": "Hier spricht {company} wegen Ihres Kontos {code}. {n} Rechnungen über "
+        "insgesamt {overdue} sind überfällig, die älteste seit {days} Tagen.",
+        "cost": " Der Zahlungsverzug hat bisher {interest} Zinsen und {fees} "
+        "Beitreibungspauschale und Gebühren gekostet ({regime}); die Zinsen laufen bis zur "
+        "Zahlung weiter.",
+        "pay": " Wir brauchen die Zahlung von {total} bis zum {pay_by}. Nennen Sie mir das "
+        "Datum und den Betrag Ihrer Zahlung.",
+        "next": " Geht die Zahlung bis dahin nicht ein, folgt der nächste Schritt: {next}.",
+    },
+    "fr": {
+        "open1": "Ici {company}, au sujet de votre compte {code}. 1 facture de {overdue} est en "
+        "retard, depuis {days} jours.",
+        "open": "Ici {company}, au sujet de votre compte {code}. {n} factures d'un total de "
+        "{overdue} sont en retard, la plus ancienne depuis {days} jours.",
+        "cost": " Le retard a déjà coûté {interest} d'intérêts et {fees} d'indemnité "
+        "forfaitaire pour frais de recouvrement et de frais ({regime})\u202f; les intérêts "
+        "courent jusqu'au paiement.",
+        "pay": " Nous exigeons le paiement de {total} au plus tard le {pay_by}. Donnez-moi la "
+        "date et le montant de votre paiement.",
+        "next": " À défaut de paiement à cette date, l'étape suivante s'applique\u202f: {next}.",
+    },
+    "zh": {
+        "open1": "这里是{company}，关于贵方账户{code}。1张发票计{overdue}已逾期{days}天。",
+        "open": "这里是{company}，关于贵方账户{code}。{n}张发票合计{overdue}已逾期，最早一张已"
+        "逾期{days}天。",
+        "cost": "逾期至今已产生利息{interest}，以及追偿费用补偿和费用{fees}（{regime}）；利息"
+        "持续计算至付款之日。",
+        "pay": "我方要求贵方于{pay_by}前支付{total}。请告诉我贵方的付款日期和金额。",
+        "next": "届时仍未付款的，我方将采取下一步措施：{next}。",
+    },
+}
+
+
 def call_script_say(s: Any) -> str:
-    """What the collector says at this step: the amount, how long overdue, the cost so far,
-    what must happen by when, and what follows if not."""
-    cur = "en"
-    items = f"{s.items} invoice{'s' if s.items != 1 else ''}"
-    say_ = (
-        f"This is {s.company} about your account {s.debtor_code}. {items} totalling "
-        f"{money_words(s.overdue, cur)} are overdue, the oldest by {s.most_days_overdue} days."
-    )
+    """What the collector says at this step, in the script's language (the debtor's, as its
+    letters): the amount, how long overdue, the cost so far, what must happen by when, and
+    what follows if not."""
+    language = getattr(s, "language", "en")
+    words = CALL_SAY[language]
+
+    def m(amount: Money) -> str:
+        return money_words(amount, language)
+
+    say_ = words["open1" if s.items == 1 else "open"].format(
+        company=s.company, code=s.debtor_code, n=s.items, overdue=m(s.overdue),
+        days=s.most_days_overdue,
+    )  # fmt: skip
     if s.regime and (s.interest.amount or s.fees.amount):
-        say_ += (
-            f" The delay has cost {money_words(s.interest, cur)} in interest and "
-            f"{money_words(s.fees, cur)} in compensation for recovery costs and fees so far "
-            f"({s.regime}); the interest keeps running until payment."
-        )
-    say_ += (
-        f" We need payment of {money_words(s.total, cur)} by {date_words(s.pay_by, cur)}."
-        " Give me the date and the amount you will pay."
-    )
+        say_ += words["cost"].format(interest=m(s.interest), fees=m(s.fees), regime=s.regime)
+    say_ += words["pay"].format(total=m(s.total), pay_by=date_words(s.pay_by, language))
     if s.next_step:
-        say_ += f" If it is not paid by then, {s.next_step.lower()} follows."
+        following = s.next_step.lower() if language == "en" else s.next_step
+        say_ += words["next"].format(next=following)
     return say_
+
+
+# The shipped ladder steps' names (`arrears.domain.ladder.DEFAULT_STRATEGIES`) in each language
+# a letter or a call script is written in: what follows if the debtor does not pay. A step the
+# company named itself keeps its own name, as written.
+STEP_NAMES: dict[str, dict[str, str]] = {
+    "courtesy": {
+        "en": "Courtesy reminder",
+        "de": "Zahlungserinnerung",
+        "fr": "Rappel de courtoisie",
+        "zh": "友情提醒",
+    },
+    "reminder": {"en": "Reminder", "de": "Mahnung", "fr": "Relance", "zh": "催款通知"},
+    "call": {
+        "en": "Phone call",
+        "de": "Telefonanruf",
+        "fr": "Appel téléphonique",
+        "zh": "电话催收",
+    },
+    "firm_demand": {
+        "en": "Firm demand",
+        "de": "Nachdrückliche Zahlungsaufforderung",
+        "fr": "Mise en demeure",
+        "zh": "正式催告函",
+    },
+    "final_notice": {
+        "en": "Final notice",
+        "de": "Letzte Mahnung",
+        "fr": "Dernier avis avant poursuites",
+        "zh": "最后通知",
+    },
+    "legal": {
+        "en": "Hand-over to legal",
+        "de": "Übergabe an die Rechtsabteilung",
+        "fr": "Transmission au service juridique",
+        "zh": "移交法务处理",
+    },
+}
+
+
+def step_name_words(code: str, name: str, language: str) -> str:
+    """The name of a ladder step in `language`: a shipped step's (`STEP_NAMES`) when the
+    company kept its shipped English name, else the name as the company wrote it."""
+    shipped = STEP_NAMES.get(code)
+    if shipped is None or " ".join(name.split()).casefold() != shipped["en"].casefold():
+        return name
+    return shipped.get(language, name)
+
+
+# The likely excuses and their prepared answers (`arrears.domain.excuses.CATALOGUE`, whose
+# English they are) in the other languages a call script is written in: (heard, answer).
+EXCUSE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "de": {
+        "no_money": (
+            "Wir haben kein Geld / wir haben Liquiditätsprobleme.",
+            "Dann zahlen Sie heute einen Teil, und wir legen jetzt die Termine für den Rest "
+            "fest. Für jeden Tag, an dem der Betrag offen bleibt, laufen Zinsen.",
+        ),
+        "others_owe_us": (
+            "Andere schulden uns Geld.",
+            "Was Ihre Kunden Ihnen schulden, ist Sache zwischen Ihnen und ihnen. Wo wir Ihnen "
+            "etwas schulden, rechnen wir heute auf. Für den Rest brauche ich ein Datum.",
+        ),
+        "invoice_not_received": (
+            "Wir haben die Rechnung nie erhalten.",
+            "Ich schicke Ihnen jetzt eine Kopie. Bestätigen Sie den Eingang und zahlen Sie "
+            "innerhalb von 48 Stunden.",
+        ),
+        "signatory_away": (
+            "Die Person, die unterschreibt / zahlt, ist nicht da.",
+            "Wer ist die Vertretung? Verbinden Sie mich mit ihr. Wir legen das Zahlungsdatum "
+            "heute fest.",
+        ),
+        "payment_in_process": (
+            "Das wird gerade bearbeitet / die Zahlung ist unterwegs.",
+            "Nennen Sie mir jetzt die Zahlungsreferenz, den Betrag und das Valutadatum, damit "
+            "ich es prüfen kann.",
+        ),
+        "goods_problem": (
+            "Es gibt ein Problem mit der Ware.",
+            "Sagen Sie mir, welche Positionen und welcher Betrag. Für diesen Teil eröffne ich "
+            "eine Reklamation mit Frist; der unstrittige Teil ist jetzt fällig.",
+        ),
+        "pay_when_business_picks_up": (
+            "Wir zahlen, wenn das Geschäft wieder besser läuft.",
+            "Wir haben Ihnen Kredit gewährt und tragen die Zinsen dafür. Das ist kein "
+            "Gefallen, den Sie uns tun. Ich brauche ein Datum.",
+        ),
+        "already_paid": (
+            "Wir haben schon bezahlt.",
+            "Schicken Sie mir den Zahlungsnachweis: Datum, Betrag und das Konto, auf das Sie "
+            "gezahlt haben. Ich prüfe es heute.",
+        ),
+        "missing_purchase_order": (
+            "Auf der Rechnung fehlt unsere Bestellnummer.",
+            "Nennen Sie mir die Nummer jetzt. Ich schicke Ihnen die Rechnung heute mit der "
+            "Nummer, und das Fälligkeitsdatum bleibt.",
+        ),
+        "next_payment_run": (
+            "Das geht in unseren nächsten Zahlungslauf.",
+            "Diese Rechnung ist überfällig, also kommt sie in den Zahlungslauf dieser Woche. "
+            "An welchem Tag ist er, und wer gibt ihn frei?",
+        ),
+        "sales_promised_other_terms": (
+            "Ihr Vertrieb hat uns andere Konditionen zugesagt.",
+            "Es gelten die Bedingungen aus Vertrag und Rechnung. Ich kläre das heute mit dem "
+            "Vertrieb; bis dahin ist der Betrag wie in Rechnung gestellt fällig.",
+        ),
+    },
+    "fr": {
+        "no_money": (
+            "Nous n'avons pas d'argent / nous avons des problèmes de trésorerie.",
+            "Alors payez une partie aujourd'hui, et nous fixons maintenant les dates pour le "
+            "reste. Les intérêts courent chaque jour où le solde reste impayé.",
+        ),
+        "others_owe_us": (
+            "D'autres nous doivent de l'argent.",
+            "Ce que vos clients vous doivent ne regarde que vous et eux. Là où nous vous "
+            "devons de l'argent, nous compensons aujourd'hui. Pour le reste, il me faut une "
+            "date.",
+        ),
+        "invoice_not_received": (
+            "Nous n'avons jamais reçu la facture.",
+            "Je vous en envoie une copie maintenant. Confirmez sa réception et payez sous "
+            "48 heures.",
+        ),
+        "signatory_away": (
+            "La personne qui signe / qui paie est absente.",
+            "Qui la remplace\u202f? Passez-la-moi. Nous fixons la date de paiement aujourd'hui.",
+        ),
+        "payment_in_process": (
+            "C'est en cours de traitement / le paiement est en route.",
+            "Donnez-moi maintenant la référence du paiement, le montant et la date de valeur, "
+            "pour que je le vérifie.",
+        ),
+        "goods_problem": (
+            "Il y a un problème avec la marchandise.",
+            "Dites-moi quels articles et quel montant. J'ouvre un litige avec une échéance pour "
+            "cette partie\u202f; la partie non contestée est due maintenant.",
+        ),
+        "pay_when_business_picks_up": (
+            "Nous paierons quand les affaires reprendront.",
+            "Nous vous avons fait crédit et nous en payons les intérêts. Ce n'est pas une "
+            "faveur que vous nous faites. Il me faut une date.",
+        ),
+        "already_paid": (
+            "Nous avons déjà payé.",
+            "Envoyez-moi l'avis de paiement\u202f: date, montant et compte crédité. Je le "
+            "vérifie aujourd'hui.",
+        ),
+        "missing_purchase_order": (
+            "La facture ne porte pas notre numéro de bon de commande.",
+            "Donnez-moi le numéro maintenant. Je vous envoie la facture avec ce numéro "
+            "aujourd'hui, et l'échéance reste la même.",
+        ),
+        "next_payment_run": (
+            "Ce sera dans notre prochaine campagne de paiements.",
+            "Cette facture est en retard, elle entre donc dans la campagne de cette semaine. "
+            "Quel jour a-t-elle lieu, et qui la valide\u202f?",
+        ),
+        "sales_promised_other_terms": (
+            "Votre commercial nous a promis d'autres conditions.",
+            "Les conditions du contrat et de la facture s'appliquent. Je vérifie aujourd'hui "
+            "auprès du service commercial\u202f; d'ici là, le montant est dû tel que facturé.",
+        ),
+    },
+    "zh": {
+        "no_money": (
+            "我们没有钱 / 我们资金周转困难。",
+            "那就今天先付一部分，其余部分我们现在就约定日期。余额每拖欠一天，利息就继续计算。",
+        ),
+        "others_owe_us": (
+            "别人也欠我们钱。",
+            "贵方客户欠贵方的款项与我方无关。我方欠贵方的部分，今天即可抵销。其余部分，我需要"
+            "一个付款日期。",
+        ),
+        "invoice_not_received": (
+            "我们从未收到发票。",
+            "我现在就把副本发给您。请确认收到，并在48小时内付款。",
+        ),
+        "signatory_away": (
+            "负责签字 / 付款的人不在。",
+            "谁是代理人？请把电话转给他。我们今天就确定付款日期。",
+        ),
+        "payment_in_process": (
+            "正在处理中 / 款项已在途中。",
+            "请现在告诉我付款参考号、金额和起息日，以便我核实。",
+        ),
+        "goods_problem": (
+            "货物有问题。",
+            "请告诉我是哪些货品、涉及多少金额。我将就这部分登记争议并设定期限；无争议的部分现在"
+            "就应支付。",
+        ),
+        "pay_when_business_picks_up": (
+            "等生意好转了我们再付。",
+            "我方给予了贵方信用账期，并为此承担利息。付款不是贵方给我方的恩惠。我需要一个付款"
+            "日期。",
+        ),
+        "already_paid": (
+            "我们已经付过了。",
+            "请把付款凭证发给我：付款日期、金额和收款账户。我今天核实。",
+        ),
+        "missing_purchase_order": (
+            "发票上没有我们的采购订单号。",
+            "请现在告诉我订单号。我今天就把注明订单号的发票发给您，付款到期日不变。",
+        ),
+        "next_payment_run": (
+            "这笔款会放在我们下一次付款批次里。",
+            "这张发票已经逾期，所以必须放进本周的付款批次。具体是哪一天？由谁审批？",
+        ),
+        "sales_promised_other_terms": (
+            "贵方销售人员答应过我们其他条件。",
+            "以合同和发票上的条款为准。我今天向销售部门核实；在此之前，款项按发票金额到期应付。",
+        ),
+    },
+}
+
+
+def excuse_words(excuse: str, heard: str, answer: str, language: str) -> tuple[str, str]:
+    """An excuse as the debtor puts it and the prepared answer, in `language`: the
+    catalogue's English (`heard`, `answer`) where no other words are given."""
+    return EXCUSE_WORDS.get(language, {}).get(excuse, (heard, answer))
 
 
 def call_script_heading(is_call: bool) -> str:

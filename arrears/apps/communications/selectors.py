@@ -16,7 +16,7 @@ from arrears.apps.cases.models import Case
 from arrears.apps.cases.selectors import holidays_for, open_items_of, strategies_for
 from arrears.apps.common.reads import once
 from arrears.apps.communications.models import OutboxMessage, SenderDetails
-from arrears.apps.communications.presentation import LANGUAGES
+from arrears.apps.communications.presentation import LANGUAGES, step_name_words
 from arrears.apps.ledger.models import (
     Allocation,
     Company,
@@ -485,7 +485,9 @@ def _case_letter(
     if not code:
         raise Refusal("communications.no_step", debtor=debtor_code, currency=case.currency)
     index = codes.index(code) if code in codes else (case.step or 0)
-    following = steps[index + 1].name if index + 1 < len(steps) else None
+    language = language or (case.debtor.language if case.debtor.language in LANGUAGES else "en")
+    after = steps[index + 1] if index + 1 < len(steps) else None  # named in the letter's words
+    following = step_name_words(after.code, after.name, language) if after else None
     mine = items.get((case.debtor_id, case.currency), [])
     owed, compensated = fees if fees is not None else fees_owed([i.pk for i in mine], as_of)
     lines = [
@@ -503,7 +505,6 @@ def _case_letter(
         )
         for i in mine
     ]
-    language = language or (case.debtor.language if case.debtor.language in LANGUAGES else "en")
     charged = regime_for_debtor(company, case.debtor, terms)
     figures = letter(
         step_code=code,

@@ -3,8 +3,9 @@ the outbox's worker, and settle a message the worker could not (retry, confirm s
 mark handled, print the letters). Each takes `actor=`, asks access after locking what it
 changes, and is audited (`outbox.*` and the case's history by way of the message's action).
 
-Who may: an administrator sets the sender details and drives sending (`send`, `retry`,
-`resend`, the print batch); the person the message's action belongs to (the owning
+Who may: an administrator sets the sender details and drives sending (`send`, `resend`, the
+print batch); a credit manager or an administrator queues failed messages again (`retry`, one
+or all of the company's at once); the person the message's action belongs to (the owning
 collector for a collector's letter, a credit manager any) confirms it sent or handled.
 """
 
@@ -28,7 +29,7 @@ from arrears.apps.ledger.models import Company
 from arrears.domain.access import PersonRole, Verb
 from arrears.domain.jurisdictions import COUNTRIES
 from arrears.domain.ladder import Channel
-from arrears.domain.outbox import OutboxState, desk_step, waits
+from arrears.domain.outbox import OutboxState, desk_step, transition, waits
 from arrears.domain.payment_details import bic_clean, iban_clean, reference_check
 from arrears.domain.refusal import Refusal
 
@@ -151,18 +152,90 @@ def _require_acting(actor: Any, m: OutboxMessage, what: str) -> None:
 
 
 def outbox_retry(*, actor: Any, message_id: int) -> OutboxMessage:
-    """A failed message queued again now, its attempts counted afresh (an administrator)."""
+    """A failed message queued again now, its attempts counted afresh (a credit manager or an
+    administrator). Again: nothing changes."""
     with transaction.atomic():
         m = _locked(message_id)
-        _require_admin(actor, m, "send the outbox")
+        require(actor, Verb.RETRY_MESSAGES, company_id=m.company_id, what=RETRY_WHAT)
         if m.state == S.QUEUED.value:
             return m
         if m.state != S.FAILED.value:
             raise Refusal("outbox.not_failed", message=m.pk, state=m.state)
-        m.attempts, m.next_attempt_at = 0, timezone.now()
-        outbox._state(m, S.QUEUED, fields=["attempts", "next_attempt_at"], actor=actor)
-        _enqueue(m)
+        _requeue([m], actor=actor, now=timezone.now())
     return m
+
+
+RETRY_WHAT = "queue failed letters and emails again"
+
+
+@dataclass(frozen=True)
+class Retried:
+    """What `outbox_retry_failed` queued again: the messages by channel, and those left failed
+    because their debtor still has nobody to send them to (no email contact, no address)."""
+
+    emails: tuple[int, ...] = ()
+    letters: tuple[int, ...] = ()
+    no_address: tuple[int, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.emails) + len(self.letters)
+
+
+def outbox_retry_failed(*, actor: Any, company: Company, now: datetime | None = None) -> Retried:
+    """Every failed message of the company queued again at once (a credit manager or an
+    administrator), each with its attempts counted afresh, audited one by one and as one
+    decision (`outbox.retry_failed`); the emails are enqueued for the worker, the letters
+    wait for the print batch. A message that failed for want of an address takes the
+    debtor's address as the ERP gives it now, or stays failed if there is still none. Each
+    goes through the outbox's protocol again, so none is sent twice; run again, it finds
+    nothing failed and changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        Company.objects.select_for_update().get(pk=company.pk)
+        require(actor, Verb.RETRY_MESSAGES, company_id=company.pk, what=RETRY_WHAT)
+        rows = list(
+            OutboxMessage.objects.select_for_update(of=("self",))
+            .select_related("case__debtor")
+            .filter(company=company, state=S.FAILED.value)
+            .order_by("id")
+        )
+        nobody = [m for m in rows if not outbox.readdress(m)]
+        rows = [m for m in rows if m not in nobody]
+        _requeue(rows, actor=actor, now=now)
+        done = Retried(
+            emails=tuple(m.pk for m in rows if m.channel == Channel.EMAIL.value),
+            letters=tuple(m.pk for m in rows if m.channel == Channel.LETTER.value),
+            no_address=tuple(m.pk for m in nobody),
+        )
+        if rows or nobody:
+            audit_record(
+                action="outbox.retry_failed",
+                actor=actor,
+                object_type="company",
+                object_id=company.pk,
+                detail={
+                    "emails": list(done.emails),
+                    "letters": list(done.letters),
+                    "no_address": list(done.no_address),
+                },
+            )
+    return done
+
+
+def _requeue(rows: list[OutboxMessage], *, actor: Any, now: datetime) -> None:
+    """Failed messages queued again now, attempts afresh, each audited (`outbox.queued`), in
+    a constant number of queries; their emails enqueued for the worker."""
+    if not rows:
+        return
+    for m in rows:
+        transition(m.pk, m.state, S.QUEUED)
+        m.state, m.attempts, m.next_attempt_at = S.QUEUED.value, 0, now
+    outbox._store_claims(rows, ("state", "attempts", "next_attempt_at", "recipient"))
+    outbox._audit_many(rows, S.QUEUED, actor=actor, detail={"error": "", "retry": True})
+    from arrears.apps.communications.tasks import send_messages_enqueue
+
+    send_messages_enqueue([m.pk for m in rows if m.channel == Channel.EMAIL.value])
 
 
 def outbox_resend(*, actor: Any, message_id: int) -> OutboxMessage:

@@ -1,4 +1,5 @@
-"""The outbox's task: send one message (Django's tasks framework, database backend: the task
+"""The outbox's task: send one message, with the company's other due emails over the same
+SMTP connection (Django's tasks framework, database backend: the task
 row is written in the same transaction as what enqueued it, no broker). Run by the
 django-tasks worker (`arrears db_worker`) or driven once by `arrears outbox send`."""
 
@@ -16,13 +17,14 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import normalize_json
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from arrears.apps.communications.outbox import send_one
+from arrears.apps.communications.outbox import send_with_due
 
 
 @task()
 def send_message(message_id: int) -> str:
-    """Send outbox row `message_id` (`outbox.send_one`: nothing happens twice)."""
-    return send_one(message_id)
+    """Send outbox row `message_id`, and the company's other emails due now in the same batch
+    over one SMTP connection (`outbox.send_with_due`: nothing happens twice)."""
+    return send_with_due(message_id)
 
 
 def send_messages_enqueue(message_ids: Iterable[int]) -> int:

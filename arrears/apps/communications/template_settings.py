@@ -34,7 +34,7 @@ from arrears.apps.accounts.access import require
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases.selectors import strategies_for
 from arrears.apps.communications.models import TemplateOverride, TonePhrase
-from arrears.apps.communications.presentation import LANGUAGES
+from arrears.apps.communications.presentation import LANGUAGES, step_name_words
 from arrears.apps.communications.rendering import (
     Message,
     render,
@@ -339,7 +339,7 @@ def placeholder_check(text: str) -> None:
                 loops.pop()
 
 
-def _sample_letter(company: Company, step: str) -> Letter:
+def _sample_letter(company: Company, step: str, language: str = "en") -> Letter:
     """Figures to fill a template with when it is checked or previewed: two items, with
     interest and fees (as from the second step on), in the company's currency and regime."""
     currency = company.currency
@@ -362,7 +362,7 @@ def _sample_letter(company: Company, step: str) -> Letter:
         currency=currency,
         lines=lines,
         pay_by=date(2100, 1, 11),
-        next_step="Final notice",
+        next_step=step_name_words("final_notice", "Final notice", language),
         regime_name=None if regime is None else regime.name,
         regime_source=None if regime is None else regime.source,
         rates=() if regime is None else (_sample_rate(regime),),
@@ -407,7 +407,7 @@ def _checked(company: Company, step: str, language: str, text: str) -> Message:
     tone_check(text, step=step, language=language, extra=extra)
     placeholder_check(text)
     required_check(text)
-    sample = _sample_letter(company, step)
+    sample = _sample_letter(company, step, language)
     filled = [
         render(
             sample,
@@ -542,8 +542,7 @@ def tone_add(*, actor: Any, company: Company, language: str, phrase: str) -> Ton
         if phrase in listed:
             return ToneChanged(language, phrase, False)
         for step, channel, text in _sent_texts(company, language):
-            found = hedges(text, language, (phrase,))
-            mine = [h for h in found if h.phrase == phrase]
+            mine = hedges(text, language, (phrase,), shipped=False)
             if mine:
                 raise Refusal(
                     "tone.in_use",

@@ -23,6 +23,7 @@ class Mailbox:
     recipients: list[list[str]] = field(default_factory=list)
     kill_on_receipt: int | None = None  # a worker's pid
     refuse: bool = False
+    refuse_to: set[str] = field(default_factory=set)  # recipients whose messages are refused
     peers: list[Any] = field(default_factory=list)  # the client's address of each message
 
     @property
@@ -33,6 +34,8 @@ class Mailbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:
             return "451 try again later"
+        if self.refuse_to & set(envelope.rcpt_tos):
+            return "550 mailbox unavailable"
         self.received.append(message_from_bytes(envelope.content, policy=policy.default))
         self.recipients.append(list(envelope.rcpt_tos))
         self.peers.append(session.peer)

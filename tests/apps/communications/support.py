@@ -48,3 +48,24 @@ def world() -> dict:
         "k1": k1,
         "admin": admin,
     }
+
+
+def company_with_emails(code: str, debtors: int) -> object:
+    """A company sending through the outbox with `debtors` debtors, each owing one overdue
+    invoice and with an email contact (ap0@CODE.example, ap1@...)."""
+    company = factories.company(code)
+    admin = factories.admin()
+    strategies_install_defaults(company=company, actor=admin)
+    sender_set(
+        actor=admin,
+        company=company,
+        name=company.name,
+        address="Werkstr. 5\n80331 München",
+        email=f"billing@{code}.example",
+        iban="DE89 3704 0044 0532 0130 00",
+    )
+    for n in range(debtors):
+        d = factories.debtor(company, code=f"{code.upper()}{n}", address_line1="Hauptstr. 1")
+        Contact.objects.create(debtor=d, name="AP", email=f"ap{n}@{code}.example")
+        factories.item(d, due=DUE, amount=10_000 + n, number=f"{code}-{n}")
+    return company

@@ -55,7 +55,7 @@ def test_the_call_script_says_who_what_how_much_by_when_and_the_answers():
     out = terminal.run("call-script", "K1", "--as-of", "2025-06-12", as_="cora")
     for said in (
         "who: Anna Kunde (primary): +49 30 1234567 · anna@kunde.example",
-        "1 invoice totalling €1,000.00 are overdue, the oldest by 11 days",
+        "1 invoice of €1,000.00 is overdue, by 11 days",
         "€3.40 in interest and €40.00 in compensation for recovery costs and fees so far",
         "We need payment of €1,043.40 by 23 June 2025",  # 7 business days on
         "If it is not paid by then, firm demand follows.",
@@ -96,4 +96,4 @@ def test_the_call_script_counts_only_the_invoices_overdue_on_the_day():
     factories.item(w["k1"], due=date(2025, 6, 20), amount=50_000, number="INV-LATER")
     s = call_script(actor=w["cora"], case=at_the_call(w), as_of=CALL_DAY)
     assert s.items == 1 and str(s.overdue.amount) == "1000.00"
-    assert "1 invoice totalling €1,000.00 are overdue" in s.say
+    assert "1 invoice of €1,000.00 is overdue" in s.say

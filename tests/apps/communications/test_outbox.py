@@ -297,6 +297,45 @@ def test_the_tasks_worker_sends_the_email_the_run_enqueued_once(smtp):
     assert m.state == "sent" and len(box.received) == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
+def test_the_tasks_worker_sends_a_companys_due_emails_over_one_connection_each_once(smtp):
+    from django.core.management import call_command
+
+    box, _ = smtp
+    company = support.company_with_emails("many", 4)
+    run_day(company)
+    rows = list(OutboxMessage.objects.filter(company=company).order_by("id"))
+    assert len(rows) == 4
+    call_command("db_worker", "--batch", "--no-startup-delay")  # four tasks, one batch
+    call_command("db_worker", "--batch", "--no-startup-delay")  # nothing left to do
+    assert len(box.received) == 4 and box.connections == 1
+    assert sorted(str(m["Message-ID"]) for m in box.received) == sorted(m.message_id for m in rows)
+    for m in rows:  # each message's own result, on its own row and action
+        m.refresh_from_db()
+        assert (m.state, m.attempts) == ("sent", 1) and m.action.status == ActionStatus.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_the_server_refuses_in_a_workers_batch_is_retried_alone(smtp):
+    from django.core.management import call_command
+
+    box, _ = smtp
+    box.refuse_to = {"ap1@many.example"}
+    company = support.company_with_emails("many", 3)
+    run_day(company)
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    got = {
+        m.recipient: (m.state, m.attempts, m.last_error[:3])
+        for m in OutboxMessage.objects.filter(company=company)
+    }
+    assert got == {
+        "ap0@many.example": ("sent", 1, ""),
+        "ap1@many.example": ("queued", 1, "SMT"),  # SMTPDataError: 550, tried again later
+        "ap2@many.example": ("sent", 1, ""),
+    }
+    assert sorted(r[0] for r in box.recipients) == ["ap0@many.example", "ap2@many.example"]
+
+
 def test_a_message_sent_days_after_its_run_is_dated_in_the_history_by_the_runs_day(w, smtp):
     box, _ = smtp
     run_day(w["acme"])  # support.DAY1, long before the real day it is sent

@@ -19,6 +19,9 @@ class Command(PersonCommand):
         parser.add_argument("debtor", help="the debtor's code (its case)")
         parser.add_argument("--currency", help="the case's currency, if it has several")
         parser.add_argument("--as-of", type=iso_date, default=None, help="YYYY-MM-DD")
+        parser.add_argument(
+            "--language", help="what to say in en, de, fr or zh (by default the debtor's)"
+        )
         add_company_option(parser)
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
@@ -32,6 +35,8 @@ class Command(PersonCommand):
         if len(found) != 1:
             code = "communications.no_case" if not found else "communications.which_currency"
             raise Refusal(code, debtor=o["debtor"], currency=o["currency"] or "")
-        script = call_script(actor=person, case=found[0], as_of=o["as_of"] or today())
+        script = call_script(
+            actor=person, case=found[0], as_of=o["as_of"] or today(), language=o["language"]
+        )
         for line in call_script_lines(script):
             self.stdout.write(line)

@@ -6,7 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from arrears.apps.common.cli import PersonCommand, add_company_option
-from arrears.apps.communications.presentation import outbox_line, without_interest_words
+from arrears.apps.communications.presentation import (
+    outbox_line,
+    retried_words,
+    without_interest_words,
+)
 from arrears.apps.communications.selectors import (
     messages_without_interest,
     outbox_list,
@@ -18,9 +22,11 @@ from arrears.apps.communications.services import (
     outbox_mark_sent,
     outbox_resend,
     outbox_retry,
+    outbox_retry_failed,
     outbox_send,
 )
 from arrears.domain.outbox import OutboxState
+from arrears.domain.refusal import Refusal
 from arrears.words import say
 
 
@@ -30,7 +36,10 @@ def message_id(text: str) -> int:
 
 
 class Command(PersonCommand):
-    help = "Show the outbox and drive it: list, show, send, retry, mark-sent, mark-handled, resend, print."
+    help = (
+        "Show the outbox and drive it: list, show, send, retry (one, or --failed: all), "
+        "mark-sent, mark-handled, resend, print."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="verb", required=True)
@@ -41,7 +50,12 @@ class Command(PersonCommand):
         listing.add_argument("--limit", type=int, default=200)
         show = sub.add_parser("show", help="one message, with its text")
         send = sub.add_parser("send", help="send the due emails once, now (an administrator)")
-        retry = sub.add_parser("retry", help="a failed message queued again")
+        retry = sub.add_parser(
+            "retry", help="a failed message queued again, or --failed: all of the company's"
+        )
+        retry.add_argument(
+            "--failed", action="store_true", help="every failed message of the company, at once"
+        )
         sent = sub.add_parser("mark-sent", help="a letter posted, or an uncertain email arrived")
         sent.add_argument("--note", default="")
         handled = sub.add_parser("mark-handled", help="a failed or uncertain one dealt with")
@@ -49,9 +63,10 @@ class Command(PersonCommand):
         resend = sub.add_parser("resend", help="an uncertain message sent again")
         printing = sub.add_parser("print", help="the queued letters as one PDF, then sent")
         printing.add_argument("file", type=Path)
-        for p in (show, retry, sent, handled, resend):
+        for p in (show, sent, handled, resend):
             p.add_argument("id", type=message_id, help="the message, e.g. M12 or 12")
-        for p in (listing, send, printing):
+        retry.add_argument("id", nargs="?", type=message_id, help="the message, e.g. M12")
+        for p in (listing, send, printing, retry):
             add_company_option(p)
 
     def act(self, person: Any, o: dict[str, Any]) -> None:
@@ -80,6 +95,11 @@ class Command(PersonCommand):
             report = outbox_send(actor=person, company=self.company_for(person, o))
             done = ", ".join(f"{n} {k}" for k, n in sorted(report.outcomes.items())) or "none due"
             out.write(f"sent: {done}; found uncertain: {report.uncertain}\n")
+        elif verb == "retry" and (o["failed"] or o["id"] is None):
+            if o["id"] is not None or not o["failed"]:
+                raise Refusal("outbox.retry_which")
+            retried = outbox_retry_failed(actor=person, company=self.company_for(person, o))
+            out.write(retried_words(retried))
         elif verb == "print":
             n = letters_print(actor=person, company=self.company_for(person, o), path=o["file"])
             out.write(f"{n} letters in {o['file']}, marked sent\n" if n else "no letters queued\n")
