@@ -30,6 +30,7 @@ from enum import StrEnum
 import polars as pl
 
 from arrears.domain.access import PersonRole, decide_action
+from arrears.domain.outbox_attempts import BACKOFF_FIRST, BACKOFF_MOST, MAX_ATTEMPTS
 from arrears.domain.refusal import Refusal
 
 
@@ -56,11 +57,6 @@ TRANSITIONS: dict[OutboxState, frozenset[OutboxState]] = {
 # Not yet out, and nobody said it need not be: the case's next written step waits for these.
 BLOCKING = frozenset({S.QUEUED, S.SENDING, S.FAILED, S.UNCERTAIN})
 
-# Twelve attempts, doubling from a minute to at most six hours: a message fails only after
-# about twenty hours of retries, so a mail relay down for a working day fails nothing.
-MAX_ATTEMPTS = 12
-BACKOFF_FIRST = timedelta(minutes=1)
-BACKOFF_MOST = timedelta(hours=6)
 
 
 def transition(message_id: int, now: str, to: OutboxState) -> OutboxState:

@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 
-from arrears.domain.outbox import MAX_ATTEMPTS
+from arrears.domain.outbox_attempts import MAX_ATTEMPTS  # no Polars: settings load light
 
 django_stubs_ext.monkeypatch()  # lets admin classes be typed (ModelAdmin[Model]) at run time
 

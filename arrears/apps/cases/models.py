@@ -222,11 +222,14 @@ class ClosedReason(models.TextChoices):
 class Case(models.Model):
     """The collection file of one debtor in one currency: owner, step, next action (§1-2)."""
 
+    # No index of their own (issue #13 §6: each is one more write per case a first run opens):
+    # the company's reads walk the (company, status, ...) indexes below, a debtor's the unique
+    # (debtor, currency) one, both led by the column.
     company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, related_name="cases", db_constraint=False
+        Company, on_delete=models.PROTECT, related_name="cases", db_constraint=False, db_index=False
     )  # RUN_GUARANTEED
     debtor = models.ForeignKey(
-        Debtor, on_delete=models.PROTECT, related_name="cases", db_constraint=False
+        Debtor, on_delete=models.PROTECT, related_name="cases", db_constraint=False, db_index=False
     )  # RUN_GUARANTEED
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
@@ -250,6 +253,7 @@ class Case(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
+        db_index=False,  # nothing looks cases up by it (no code deletes an item: see above)
     )
     # The dated next action (§2), as the run last chose it: a ladder step, a review of the
     # case, or an open call or task (`arrears.domain.actions.NextActionKind`), with the step
@@ -352,8 +356,10 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(  # RUN_GUARANTEED
         Case, on_delete=models.CASCADE, related_name="events", db_constraint=False
     )
+    # Neither the run nor the person is looked up by (a history is read by case): no index of
+    # their own, each one write less per event a run adds (issue #13 §6).
     run = models.ForeignKey(  # RUN_GUARANTEED
-        Run, null=True, blank=True, on_delete=models.PROTECT, db_constraint=False
+        Run, null=True, blank=True, on_delete=models.PROTECT, db_constraint=False, db_index=False
     )
     on = models.DateField()
     kind = models.CharField(max_length=16, choices=EventKind.choices)
@@ -362,7 +368,7 @@ class CaseEvent(models.Model):
     reason = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, db_index=False
     )
 
     class Meta:
