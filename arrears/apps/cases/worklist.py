@@ -4,9 +4,11 @@ figures that placed it (§1 one owner works a daily list; §3-4 the score in
 
 Whose list: the actor's own by default; a named person's (READ_OTHERS: credit managers, or
 collectors where the company lets them); or, with `team`, the people who report to the actor.
-A person's own list holds the actions on cases of the debtors they own, plus, for a role that
-sees every case of the company (a credit manager, legal), the actions the ladder gives that
-role. The terminal, and later the web desk's home page, show what this returns; nothing here
+A person's own list holds the actions on cases of the debtors they own that their role lets
+them do (`domain.access.decide_action`, as `action-done` asks it: a collector's list leaves
+off the credit manager's final notice and legal or agency hand-over task on their accounts),
+plus, for a role that sees every case of the company (a credit manager, legal), the actions
+the ladder gives that role. The terminal, and later the web desk's home page, show what this returns; nothing here
 knows how it is shown. A constant number of queries, however many lines.
 """
 
@@ -49,7 +51,7 @@ from arrears.apps.ledger.models import (
 )
 from arrears.domain import kpi
 from arrears.domain import propensity as P
-from arrears.domain.access import PersonRole, Verb, decide
+from arrears.domain.access import PersonRole, Verb, decide, decide_action
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.money import CURRENCY_EXPONENTS
 from arrears.domain.plans.acceleration import due_after_acceleration
@@ -352,6 +354,35 @@ def _ladder_roles(people: dict[int, PersonRole]) -> list[str]:
     )
 
 
+def _own_roles(role: PersonRole) -> frozenset[str] | None:
+    """The ladder's roles whose actions a person of `role` may do on the debtors they own
+    (`decide_action`, as `action-done` asks it); None: every role's (a credit manager)."""
+    allowed = frozenset(r.value for r in Role if decide_action(role, r.value, owns=True) is None)
+    return None if allowed == frozenset(r.value for r in Role) else allowed
+
+
+def _owned_work(people: dict[int, PersonRole]) -> tuple[str, list[Any]]:
+    """The SQL condition and parameters for the actions on the people's own debtors that
+    their role lets them do: a collector's list leaves off the credit manager's final notice
+    and hand-over task on their accounts (those are on the credit manager's list), so nobody
+    is offered work `action-done` would refuse them."""
+    by_roles: dict[frozenset[str] | None, list[int]] = {}
+    for pid in sorted(people):
+        by_roles.setdefault(_own_roles(people[pid]), []).append(pid)
+    parts: list[str] = []
+    params: list[Any] = []
+    for roles, ids in sorted(by_roles.items(), key=lambda kv: kv[1]):
+        if roles is not None and not roles:
+            continue
+        part = f"d.owner_id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+        if roles is not None:
+            part = f"({part} AND a.role IN ({', '.join(['%s'] * len(roles))}))"
+            params += sorted(roles)
+        parts.append(part)
+    return (f"({' OR '.join(parts)})" if parts else "1 = 0"), params
+
+
 @dataclass(frozen=True, slots=True)
 class _Ask:
     """The FROM and WHERE of the listed actions, with their parameters: read once for the
@@ -390,10 +421,9 @@ def _ask(
     step: str | None,
     currency: str | None,
 ) -> _Ask:
-    ids, roles = sorted(people), _ladder_roles(people)
-    whose = f"d.owner_id IN ({', '.join(['%s'] * len(ids))})"
-    if roles:
-        whose = f"({whose} OR a.role IN ({', '.join(['%s'] * len(roles))}))"
+    owned, owned_params = _owned_work(people)
+    roles = _ladder_roles(people)
+    whose = f"({owned} OR a.role IN ({', '.join(['%s'] * len(roles))}))" if roles else owned
     tables = (
         f"{Action._meta.db_table} a JOIN {Case._meta.db_table} c ON c.id = a.case_id "
         f"JOIN {Debtor._meta.db_table} d ON d.id = c.debtor_id"
@@ -410,7 +440,7 @@ def _ask(
         ActionStatus.QUEUED.value,
         on.isoformat(),
     ]
-    params += ids
+    params += owned_params
     params += roles
     for column, value in (("a.channel", channel), ("a.step_code", step), ("c.currency", currency)):
         if value is not None:

@@ -180,9 +180,23 @@ def test_a_credit_managers_own_list_holds_the_actions_the_ladder_gives_their_rol
     action(d, step="reminder")
     mine = worklist(actor=w.maria, company_id=w.acme.pk, on=ON)
     assert [(x.step_code, x.role) for x in mine] == [("final_notice", "credit_manager")]
-    # the owner sees everything due on their accounts, whoever acts
     coras = worklist(actor=w.cora, company_id=w.acme.pk, on=ON)
-    assert [x.step_code for x in coras] == ["final_notice", "reminder"]
+    assert [x.step_code for x in coras] == ["reminder"]
+
+
+def test_a_collectors_list_leaves_off_the_hand_over_tasks_a_credit_manager_does(w):
+    """The legal or agency step asks a credit manager to approve the hand-over (acting_role):
+    the collector who owns the debtor is not offered it, however high it would rank, since
+    action-done would refuse them; it leads the credit manager's list instead."""
+    d = debtor_of(w, w.cora, "D", (200, 9_000_00))
+    handover = action(d, step="legal", role="credit_manager", due_on=ago(5))
+    action(debtor_of(w, w.cora, "E", (3, 10_00)), step="reminder")
+    coras = worklist(actor=w.cora, company_id=w.acme.pk, on=ON)
+    assert [(x.debtor_code, x.role) for x in coras] == [("E", "collector")]
+    # a credit manager reading Cora's list sees what Cora can do, not their own task
+    assert codes(worklist(actor=w.maria, company_id=w.acme.pk, on=ON, owner="cora")) == ["E"]
+    marias = worklist(actor=w.maria, company_id=w.acme.pk, on=ON)
+    assert [x.action_id for x in marias] == [handover.pk]
 
 
 def test_an_unknown_or_foreign_person_is_refused_alike(w):
