@@ -396,7 +396,8 @@ class _Ask:
     by_owner: tuple[str, list[Any]] | None = None
 
 
-# The listed actions read from the owners' debtors: each debtor's open cases, then each case's
+# The listed actions read from the owners' debtors (`{owned}`: `_owned_work`, the roles each
+# owner may act for): each debtor's open cases, then each case's
 # pending actions, by index (a collector's 5,000 debtors: about 30,000 index pages, one
 # process). `OFFSET 0` keeps each subquery a probe for its row: without it the planner scans
 # the company's every open case (in parallel: a second process) and hashes them against the
@@ -408,7 +409,7 @@ _BY_OWNER = (
     "CROSS JOIN LATERAL (SELECT a.id, a.case_id, a.due_on, a.step_code, a.channel, a.role "
     "FROM {action} a WHERE a.case_id = c.id AND a.status IN (%s, %s) AND a.due_on <= %s"
     "{action_also} OFFSET 0) a "
-    "WHERE d.owner_id IN ({owners})"
+    "WHERE {owned}"
 )
 
 
@@ -461,12 +462,12 @@ def _ask(
             action=Action._meta.db_table,
             case_also=case_also,
             action_also=action_also,
-            owners=", ".join(["%s"] * len(ids)),
+            owned=owned,
         )
         values = [company_id, CaseStatus.OPEN.value, *([currency] if currency is not None else [])]
         values += [ActionStatus.OPEN.value, ActionStatus.QUEUED.value, on.isoformat()]
         values += [v for v in (channel, step) if v is not None]
-        by_owner = (sql, values + ids)
+        by_owner = (sql, values + owned_params)
     return _Ask(tables, where, params, by_owner)
 
 
