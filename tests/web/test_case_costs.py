@@ -38,3 +38,16 @@ def test_the_case_page_shows_interest_fees_and_the_limitation_date(w):
     # another collector of the company, and another company's collector, see none of it
     assert signed_in(w.carl).get(_url(w)).status_code == 403
     assert signed_in(w.olga).get(_url(w)).status_code == 404
+
+
+def test_the_default_ladder_s_compensation_shows_on_the_case_page(w):
+    from datetime import timedelta
+
+    from tests.factories import run_as_admin
+
+    run_as_admin(company=w.acme, as_of=AS_OF + timedelta(days=10))  # 16 days: final notice
+    fee = Fee.objects.get(item__debtor=w.debtor)
+    assert (fee.step_code, fee.kind, fee.amount_minor) == ("final_notice", "compensation", 40_00)
+    text = signed_in(w.cora).get(_url(w)).content.decode()
+    assert escape(fee_line_words(fees_of_items([fee.item_id])[fee.item_id][0])) in text
+    assert "statutory compensation EUR 40.00" in text

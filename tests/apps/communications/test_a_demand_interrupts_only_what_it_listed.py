@@ -88,3 +88,19 @@ def test_a_letter_a_person_marks_posted_demands_what_it_listed(w):
     outbox_mark_sent(actor=w["admin"], message_id=m.pk, note="again")  # nothing new
     assert MessageItem.objects.count() == 1
     assert expires(w)["INV-HELD"] == (date(2030, 6, 1), None)
+
+
+def test_messages_sent_before_the_upgrade_are_read_from_their_stored_figures(w):
+    import importlib
+
+    from django.apps import apps
+
+    outbox.send_batch(outbox.due(company=w["acme"], now=outbox.timezone.now()))
+    MessageItem.objects.all().delete()  # as before the migration: only the figures say it
+    migration = importlib.import_module(
+        "arrears.apps.communications.migrations.0009_message_items_listed"
+    )
+    migration.listed_items(apps, None)
+    migration.listed_items(apps, None)  # again: nothing twice
+    assert list(MessageItem.objects.values_list("item__number", flat=True)) == ["INV-1"]
+    assert expires(w)["INV-1"] == (date(2030, 6, 5), "written_demand")
