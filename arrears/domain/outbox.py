@@ -24,7 +24,7 @@ queues a letter or an email from the desk.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 import polars as pl
@@ -83,6 +83,16 @@ def after_failure(
     if attempts >= most:
         return S.FAILED, None
     return S.QUEUED, now + backoff(attempts, first=first)
+
+
+def dispatch_day(run_on: date, written_on: date, leaves_on: date) -> date:
+    """§10 The day a message speaks as of: the run's day, moved on by the whole days it waited
+    in the outbox between being written and leaving (printed, posted, sent). A letter the run
+    decided on a Thursday and printed the Monday after is dated that Monday, claims the
+    interest to it and asks for payment within the full term from it: the debtor never gets
+    a deadline already gone by, nor one cut short by the outbox's delay. Leaving the day it
+    was written: the run's day."""
+    return run_on + max(leaves_on - written_on, timedelta(0))
 
 
 def waits(state: str) -> bool:

@@ -78,7 +78,13 @@ from arrears.domain.interest import RateUsed
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.letters import ItemLine, Letter
 from arrears.domain.money import Money
-from arrears.domain.outbox import OutboxState, after_failure, transition, waiting_cases
+from arrears.domain.outbox import (
+    OutboxState,
+    after_failure,
+    dispatch_day,
+    transition,
+    waiting_cases,
+)
 from arrears.domain.refusal import Refusal
 from arrears.words import say
 
@@ -715,15 +721,28 @@ class _CompanyReads:
     terms: InterestTerms
 
 
-def render_row(m: OutboxMessage, reads: Reads | None = None) -> str | None:
-    """Fill `m` (in memory) with its message as it was on the run's day: the letter of the
-    case as of `m.run_on`, as `arrears letter` previews it, with the row's language and
-    reference, the sender's details and the recipient decided by the run. Returns why it is
-    not to be sent (`PAID`: nothing left open; `CLOSED`: the case closed) instead, leaving
-    `m` as it was. A row rendered already is left alone (a resend is the same message).
-    `reads`: what a batch read once for all its messages (`Reads`); else read for `m`."""
+def speaks_as_of(m: OutboxMessage, now: datetime) -> date:
+    """The day the message is dated, its interest counted to and its pay-by counted from: the
+    run's day, moved on by the days it waited in the outbox until `now`
+    (`arrears.domain.outbox.dispatch_day`)."""
+    written = timezone.localdate(m.created_at) if m.created_at else m.run_on
+    return dispatch_day(m.run_on, written, timezone.localdate(now))
+
+
+def render_row(
+    m: OutboxMessage, reads: Reads | None = None, *, now: datetime | None = None
+) -> str | None:
+    """Fill `m` (in memory) with its message as it leaves at `now`: the letter of the case as
+    of the run's day, or, when it waited in the outbox for days, as of as many days later
+    (`speaks_as_of`: the date, the interest and the pay-by of the day it leaves), as
+    `arrears letter` previews it, with the row's language and reference, the sender's details
+    and the recipient decided by the run. Returns why it is not to be sent (`PAID`: nothing
+    left open; `CLOSED`: the case closed) instead, leaving `m` as it was. A row rendered
+    already is left alone (a resend is the same message). `reads`: what a batch read once
+    for all its messages (`Reads`); else read for `m`."""
     if m.rendered_at is not None:
         return None
+    on = speaks_as_of(m, now or timezone.now())
     if reads is None or m.case_id not in reads.cases:
         reads = Reads([m])
     case = reads.cases[m.case_id]
@@ -733,11 +752,11 @@ def render_row(m: OutboxMessage, reads: Reads | None = None) -> str | None:
     mine = reads.company(company)
     sender = mine.sender
     debtor = case.debtor
-    paid, fees = reads.day(m.run_on)
+    paid, fees = reads.day(on)
     found = _letter_for(
         case,
         company,
-        m.run_on,
+        on,
         m.step_code,
         mine.strategies,
         reads.items,
@@ -747,7 +766,7 @@ def render_row(m: OutboxMessage, reads: Reads | None = None) -> str | None:
         sender.reference_format if sender else "{debtor}-{currency}",
         m.language,
         fees=fees,
-        known_on=reads.known_on(company, m.run_on),
+        known_on=reads.known_on(company, on),
         terms=mine.terms,
     )
     if found is None:
@@ -785,7 +804,7 @@ def render_row(m: OutboxMessage, reads: Reads | None = None) -> str | None:
     if _attaches_statement(mine.strategies, case.strategy_code, m.step_code):
         from arrears.apps.communications.statements import statement_figures, statement_of
 
-        m.figures["statement"] = statement_figures(statement_of(debtor, company, m.run_on))
+        m.figures["statement"] = statement_figures(statement_of(debtor, company, on))
     return None
 
 
@@ -821,7 +840,7 @@ def claim_render(
         if m.pdf_sha256 and hashlib.sha256(pdf).hexdigest() != m.pdf_sha256:
             raise Refusal("outbox.pdf_changed", message=m.pk)
         return None, pdf
-    why = render_row(m, reads)
+    why = render_row(m, reads, now=now)
     if why is not None:
         if cancel:
             _cancel(m, why)
@@ -834,6 +853,23 @@ def claim_render(
 
 
 RENDERED = ("subject", "body", "paper_body", "figures", "pdf_sha256", "rendered_at")
+
+
+def forget_rendering(m: OutboxMessage, now: datetime) -> bool:
+    """Before a failed message of the run is queued again by a person: one rendered on an
+    earlier day than `now` is rendered afresh when it leaves (`speaks_as_of`), so it is not
+    sent days later with a pay-by already gone. It never reached the debtor (it failed), and
+    its Message-ID stays the same. One rendered today, or composed when a person decided it
+    (no run), is sent as stored. Changes `m` in memory; True if it did."""
+    if m.rendered_at is None or m.run_id is None:
+        return False
+    if timezone.localdate(m.rendered_at) >= timezone.localdate(now):
+        return False
+    m.subject = m.body = m.paper_body = m.pdf_sha256 = ""
+    m.figures, m.rendered_at = None, None
+    return True
+
+
 CLAIMED = (*RENDERED, "state", "attempts", "sending_since")
 
 

@@ -225,13 +225,16 @@ def outbox_retry_failed(*, actor: Any, company: Company, now: datetime | None = 
 
 def _requeue(rows: list[OutboxMessage], *, actor: Any, now: datetime) -> None:
     """Failed messages queued again now, attempts afresh, each audited (`outbox.queued`), in
-    a constant number of queries; their emails enqueued for the worker."""
+    a constant number of queries; their emails enqueued for the worker. One rendered on an
+    earlier day is rendered afresh when it leaves (`outbox.forget_rendering`)."""
     if not rows:
         return
     for m in rows:
         transition(m.pk, m.state, S.QUEUED)
         m.state, m.attempts, m.next_attempt_at = S.QUEUED.value, 0, now
-    outbox._store_claims(rows, ("state", "attempts", "next_attempt_at", "recipient"))
+        outbox.forget_rendering(m, now)  # rendered days ago: dated again when it leaves
+    fields = ("state", "attempts", "next_attempt_at", "recipient", *outbox.RENDERED)
+    outbox._store_claims(rows, fields)
     outbox._audit_many(rows, S.QUEUED, actor=actor, detail={"error": "", "retry": True})
     from arrears.apps.communications.tasks import send_messages_enqueue
 
