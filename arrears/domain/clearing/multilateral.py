@@ -90,7 +90,7 @@ def _pairs(frame: pl.DataFrame) -> tuple[pl.Series, np.ndarray, np.ndarray, np.n
         order = np.argsort(key, kind="stable")
         key = key[order]
         first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        amounts = np.add.reduceat(amounts[order], first) if len(first) else amounts[order]
+        amounts = np.add.reduceat(amounts[order], first)
         key = key[first]
     tails, heads = np.divmod(key, n)
     return firm, tails, heads, amounts
