@@ -161,6 +161,18 @@ def _cpu(pid: int) -> float:
     return total
 
 
+def _keep_alive(o: Any) -> int:
+    """How long gunicorn keeps an idle keep-alive connection (gthread workers; sync workers
+    close each after its response). Gunicorn's default, 2 s, is shorter than a person's
+    pause (think 3 s: 1.5-4.5 s), so it closed connections locust's people were about to
+    reuse: a request sent as the server closed its connection was reset
+    (`ConnectionResetError`, 4 worklist requests in one gthread run). The server's, not the
+    pages': each thread keeps its own database connection (Django's are per thread)."""
+    if o.keep_alive is not None:
+        return max(1, round(o.keep_alive))
+    return int(o.think * 1.5) + 5
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_ledger_args(parser)
@@ -172,6 +184,14 @@ def main() -> None:
         type=int,
         default=1,
         help="threads per gunicorn worker (1: sync workers; more: gthread workers)",
+    )
+    parser.add_argument(
+        "--keep-alive",
+        type=float,
+        default=None,
+        help="seconds a gthread worker keeps an idle connection (default: longer than the "
+        "longest pause, 1.5 x --think, plus 5 s; gunicorn's own 2 s closed connections "
+        "locust was about to reuse)",
     )
     parser.add_argument("--again", action="store_true", help="reuse the prepared copy")
     parser.add_argument("--pages", default="worklist,case,approvals")
@@ -241,6 +261,8 @@ def main() -> None:
             str(o.threads),
             "--timeout",
             "120",
+            "--keep-alive",
+            str(_keep_alive(o)),
             "--log-level",
             "warning",
         ],
