@@ -105,10 +105,10 @@ def main(argv: list[str] | None = None) -> None:
         else:
             execute_from_command_line(["arrears", *args])
         sys.stdout.flush()  # here, so that a closed pipe is met inside the `try`
-    except BrokenPipeError:  # `arrears explain X | head`: the reader has seen enough
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+    except BrokenPipeError:  # `arrears explain X | head`: the reader has seen enough, and
+        devnull = os.open(os.devnull, os.O_WRONLY)  # nothing failed: exit 0, quietly (the
+        os.dup2(devnull, sys.stdout.fileno())  # interpreter's last flush then goes nowhere)
+        sys.exit(0)
 
 
 if __name__ == "__main__":

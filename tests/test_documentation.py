@@ -22,6 +22,10 @@ def test_every_link_of_the_readme_and_docs_is_a_file_in_the_repository():
 def test_the_readme_sends_the_reader_to_no_document_outside_the_repository():
     for page in (ROOT / "README.md", ROOT / "docs" / "collection-rules.md"):
         assert "DOMAIN.md" not in page.read_text(encoding="utf-8"), page.name
+    # the house style the code follows is not in the repository: the pages say it in words
+    for page in [*PAGES, ROOT / "bench" / "README.md"]:
+        text = page.read_text(encoding="utf-8")
+        assert "STYLE.md" not in text and "STYLE " not in text, page.name
 
 
 def test_the_readme_points_to_the_collection_rules_page():

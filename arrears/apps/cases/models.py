@@ -292,6 +292,15 @@ class RunStatus(models.TextChoices):
     FAILED = "failed"
 
 
+class RunFailure(models.TextChoices):
+    """Why a run failed (`Run.summary["failed"]`)."""
+
+    INTERRUPTED = "interrupted"  # Ctrl-C, or its process told to stop
+    BUSY = "busy"  # SQLite: another writer held the database past the timeout
+    ERROR = "error"  # anything else (the terminal showed what)
+    LOCK_BROKEN = "lock_broken"  # `arrears run --break-lock`: its process had died
+
+
 # The typed next action's columns besides its date (written together, cleared together).
 NEXT_ACTION_FIELDS = (
     "next_action_kind",

@@ -114,6 +114,9 @@ WORDS = {
     "{since}); wait for it",
     "run.busy": "the database is busy: another process has been writing to it for more than "
     "{seconds} seconds (another run?); nothing was changed: try again when it is done",
+    "run.interrupted": "the run of {company} as of {as_of} was interrupted: nothing it "
+    "decided was kept (a run started is recorded as failed, interrupted); run it again when "
+    "you are ready",
     "run.overlapped": "another run for {company} (run {run_id}) ran while this one waited for "
     "the database; nothing was changed: run again if you still need to",
     "worklist.no_rate": "no exchange rate into the company currency for {currencies}: the "

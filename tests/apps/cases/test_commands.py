@@ -48,6 +48,26 @@ def test_run_command_refuses_cleanly_while_another_run_holds_the_lock(company):
     assert str(said.value).endswith("if it died, break the lock with: arrears run --break-lock")
 
 
+def test_a_run_interrupted_at_the_terminal_says_so_in_one_line_and_exits_non_zero(
+    company, monkeypatch
+):
+    from arrears.apps.cases.models import Run
+    from arrears.apps.cases.services import run as run_module
+
+    factories.item(factories.debtor(company, owner=factories.collector()), due=AS_OF)
+
+    def ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module, "insert_frame", ctrl_c)
+    with pytest.raises(CommandError) as said:
+        _call("run", "--as-of", "2026-11-25")
+    words = str(said.value)
+    assert words.startswith("the run of ") and "as of 2026-11-25 was interrupted" in words
+    assert "\n" not in words and said.value.returncode == 130
+    assert Run.objects.get().status == "failed" and not RunLock.objects.exists()
+
+
 def test_the_run_service_refuses_a_held_lock_with_a_code_and_no_terminal_option(company):
     from arrears.apps.cases.services import RunLocked
 

@@ -151,6 +151,47 @@ def test_breaking_a_dead_run_s_lock_ends_that_run_as_failed(company, cora):
     assert Run.objects.get(pk=result.run_id).status == "done"
 
 
+def test_a_run_interrupted_by_ctrl_c_ends_failed_as_interrupted_and_the_rerun_acts_once(
+    company, cora, monkeypatch
+):
+    from arrears.apps.cases.services import run as run_module
+
+    factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
+    real_insert = run_module.insert_frame
+
+    def ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module, "insert_frame", ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        run_as_admin(company=company, as_of=AS_OF)
+    run = Run.objects.get()
+    assert (run.status, run.summary, run.finished_at is not None) == (
+        "failed",
+        {"failed": "interrupted"},
+        True,
+    )
+    assert not RunLock.objects.exists() and Case.objects.count() == 0
+    monkeypatch.setattr(run_module, "insert_frame", real_insert)
+    assert run_as_admin(company=company, as_of=AS_OF).counts["cases_opened"] == 1
+
+
+def test_breaking_the_lock_ends_a_run_left_running_whose_lock_is_gone(company, cora):
+    """A process killed after its lock was released but before its run row was marked: the
+    run stays "running" (and the worklist keeps no figures while a run is under way) until
+    `--break-lock`, which has no lock to break but ends that run as failed."""
+    factories.item(factories.debtor(company, owner=cora), due=AS_OF - timedelta(days=5))
+    other = factories.company("globex")
+    stale = Run.objects.create(company=company, as_of=AS_OF, started_at=timezone.now())
+    elsewhere = Run.objects.create(company=other, as_of=AS_OF, started_at=timezone.now())
+    result = run_as_admin(company=company, as_of=AS_OF, break_lock=True)
+    stale.refresh_from_db()
+    assert (stale.status, stale.summary) == ("failed", {"failed": "lock_broken"})
+    assert stale.finished_at is not None
+    assert Run.objects.get(pk=result.run_id).status == "done"
+    assert Run.objects.get(pk=elsewhere.pk).status == "running"  # another company's run
+
+
 def test_a_database_another_writer_holds_refuses_the_run_in_words(company, cora, monkeypatch):
     from django.db import OperationalError
 
@@ -265,6 +306,8 @@ def test_an_item_in_a_currency_without_exchange_rate_is_refused_clearly(company,
     with pytest.raises(RunRefused, match="no exchange rate into EUR for CHF"):
         run_as_admin(company=company, as_of=AS_OF)
     assert Case.objects.count() == 0
+    # refused as it read, nothing written: no failed run row left behind, and no lock
+    assert not Run.objects.exists() and not RunLock.objects.exists()
 
 
 def test_runs_of_one_company_never_touch_another(company, cora):

@@ -108,3 +108,24 @@ def test_a_demo_too_small_to_learn_from_says_the_worklist_keeps_the_rule_based_s
     assert "no propensity model: the demo ledger has too little history" in out.getvalue()
     assert "the desk's past" not in out.getvalue()
     assert not PropensityModel.objects.exists()
+
+
+def test_a_demo_given_an_output_folder_keeps_its_tokens_there_and_leaves_the_real_demos(
+    tmp_path, settings
+):
+    settings.DATA_DIR = tmp_path / "data"
+    real = tmp_path / "data" / "demo" / "tokens" / "alice"
+    real.parent.mkdir(parents=True)
+    real.write_text("arr_the_real_demos_token\n", encoding="utf-8")
+    out = StringIO()
+    folder = tmp_path / "out"
+    call_command(
+        "demo", "--items", "10", "--as-of", "2026-11-25", "--history-weeks", "1",
+        "--out", str(folder), stdout=out,
+    )  # fmt: skip
+    assert real.read_text(encoding="utf-8") == "arr_the_real_demos_token\n"
+    assert sorted(p.name for p in real.parent.iterdir()) == ["alice"]
+    alice = folder / "tokens" / "alice"
+    assert alice.read_text(encoding="utf-8").startswith("arr_")
+    assert alice.stat().st_mode & 0o777 == 0o600
+    assert f"access tokens in {folder / 'tokens'}/" in out.getvalue()

@@ -22,7 +22,7 @@ from datetime import datetime
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from arrears.apps.cases.models import Run, RunLock, RunStatus
+from arrears.apps.cases.models import Run, RunFailure, RunLock, RunStatus
 from arrears.apps.ledger.models import Company
 from arrears.domain.refusal import Refusal
 
@@ -71,14 +71,18 @@ def _refusal(company: Company) -> RunLocked:
 
 
 def lock_break(*, company: Company) -> None:
-    """Clear a dead run's lock; the run it belonged to, still `running`, ends as failed."""
+    """Clear a dead run's lock; the run it belonged to, still `running`, ends as failed, and
+    so does any other run of the company still marked running whose lock is already gone (a
+    process killed between its lock's release and its last write): no run can be going on
+    without the lock, and a run left "running" keeps the worklist's figures from being kept."""
     held = RunLock.objects.filter(company=company).first()
-    if held is None:
-        return
-    Run.objects.filter(pk=held.run_id, company=company, status=RunStatus.RUNNING).update(
-        status=RunStatus.FAILED, finished_at=timezone.now()
+    Run.objects.filter(company=company, status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED,
+        finished_at=timezone.now(),
+        summary={"failed": RunFailure.LOCK_BROKEN.value},
     )
-    RunLock.objects.filter(company=company, run_id=held.run_id).delete()
+    if held is not None:
+        RunLock.objects.filter(company=company, run_id=held.run_id).delete()
 
 
 def lock_take(*, company: Company, since: datetime | None = None) -> RunLock:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from arrears.apps.accounts.access import require
 from arrears.apps.accounts.services import audit_record
 from arrears.apps.cases import selectors
-from arrears.apps.cases.models import Action, Run, RunLock, RunStatus
+from arrears.apps.cases.models import Action, Run, RunFailure, RunLock, RunStatus
 from arrears.apps.cases.services.lock import BUSY, RunLocked, is_busy, lock_break, lock_take
 from arrears.apps.cases.services.run_plan import RunPlan, closing_cases, plan_run
 from arrears.apps.cases.services.sequences import sequences_kept
@@ -86,7 +86,9 @@ def run_daily(
     anyone else is refused (`NotAllowed`) before anything is read or written. Refused too,
     writing nothing: an as-of date after today (`clock.today`), before `FIRST_DAY`, or before
     the last finished run (`selectors.last_run`: a failed run blocks nothing). A run that fails
-    once started is kept as `failed`, with nothing it decided."""
+    once started is kept as `failed`, with nothing it decided and why (`summary["failed"]`, a
+    `RunFailure`: interrupted by Ctrl-C, busy, error); one refused as it reads (a currency
+    without a rate...) leaves no run row, as one refused before it starts."""
     require(actor, Verb.ADMINISTER, company_id=company.pk, what="run the daily run")
     now = clock.today()
     if as_of > now:
@@ -160,11 +162,16 @@ def _run(company: Company, as_of: date, actor: Any, lock: RunLock) -> RunResult:
                 without_interest=_without_interest(company, as_of, run, plan),
             )
             _finish(run, result, actor)
-    except Exception as e:
+    except BaseException as e:  # Ctrl-C too: a run is never left "running" by its own process
         with contextlib.suppress(OperationalError):
-            Run.objects.filter(pk=run.pk).update(
-                status=RunStatus.FAILED, finished_at=timezone.now()
-            )
+            if isinstance(e, RunRefused):  # refused as it read (a missing rate...): nothing
+                Run.objects.filter(pk=run.pk).delete()  # written, no run row left behind
+            else:
+                Run.objects.filter(pk=run.pk).update(
+                    status=RunStatus.FAILED,
+                    finished_at=timezone.now(),
+                    summary={"failed": _failure(e)},
+                )
         if is_busy(e):
             raise RunLocked(BUSY, seconds=_timeout()) from None
         raise
@@ -185,6 +192,12 @@ def _rows_added(plan: RunPlan) -> int:
     many items climb, mostly updates rows in place and leaves the statistics as good as
     they were (and the refresh off the everyday run's time)."""
     return plan.step_inserts.height + plan.case_inserts.height + plan.actions.height
+
+
+def _failure(e: BaseException) -> str:
+    if isinstance(e, KeyboardInterrupt):
+        return RunFailure.INTERRUPTED.value
+    return (RunFailure.BUSY if is_busy(e) else RunFailure.ERROR).value
 
 
 def _timeout() -> int:

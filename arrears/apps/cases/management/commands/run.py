@@ -18,6 +18,9 @@ from arrears.apps.common.progress import Progress
 from arrears.domain.refusal import Refusal
 from arrears.words import say
 
+INTERRUPTED = "run.interrupted"
+INTERRUPTED_EXIT = 130  # as a shell reports a process stopped by Ctrl-C (128 + SIGINT)
+
 # What the terminal adds to a refusal: the option that clears a dead run's lock.
 BREAK_LOCK_HINT = {LOCKED: "; if it died, break the lock with: arrears run --break-lock"}
 
@@ -60,6 +63,9 @@ class Command(PersonCommand):
             )
         except (RunLocked, RunRefused) as e:
             raise CommandError(say(e) + BREAK_LOCK_HINT.get(e.code, "")) from None
+        except KeyboardInterrupt:  # Ctrl-C: one line, no traceback; the run ended as failed
+            why = Refusal(INTERRUPTED, company=company.code, as_of=as_of)
+            raise CommandError(say(why), returncode=INTERRUPTED_EXIT) from None
         finally:
             shown.end()
         self.stdout.write(run_result_words(result))

@@ -156,7 +156,7 @@ class Command(BaseCommand):
                 actor=admin, company=company, as_of=as_of, seed=o["seed"]
             )
             self.stdout.write(seeded_words(seeded))
-            tokens = _demo_tokens(admin, Path(settings.DATA_DIR) / "demo" / "tokens")
+            tokens = _demo_tokens(admin, out / "tokens")  # beside its CSVs (--out)
             result = self._runs(admin, company, as_of, history)
         except (RunLocked, RunRefused) as e:
             raise CommandError(say(e)) from None
