@@ -56,14 +56,7 @@ def company_with_emails(code: str, debtors: int) -> object:
     company = factories.company(code)
     admin = factories.admin()
     strategies_install_defaults(company=company, actor=admin)
-    sender_set(
-        actor=admin,
-        company=company,
-        name=company.name,
-        address="Werkstr. 5\n80331 München",
-        email=f"billing@{code}.example",
-        iban="DE89 3704 0044 0532 0130 00",
-    )
+    factories.sender(company)
     for n in range(debtors):
         d = factories.debtor(company, code=f"{code.upper()}{n}", address_line1="Hauptstr. 1")
         Contact.objects.create(debtor=d, name="AP", email=f"ap{n}@{code}.example")
