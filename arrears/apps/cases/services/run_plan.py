@@ -340,7 +340,7 @@ def _events(
         "min_broken_promises",
     )
     j = j.join(trig, on=["strategy_code", "step"], how="left")
-    ladder = dict(
+    ladder: dict[str, pl.Expr | str] = dict(
         rule=pl.lit("ladder"),
         strategy="strategy_code",
         mode="mode",
@@ -360,7 +360,8 @@ def _events(
             False
         ),
     )
-    reason = pl.struct(**ladder).struct.json_encode()
+    fields = [(v if isinstance(v, pl.Expr) else pl.col(v)).alias(k) for k, v in ladder.items()]
+    reason = pl.struct(fields).struct.json_encode()
     plain = pl.struct(rule=pl.lit("balance"), open_minor="open_minor").struct.json_encode()
     base = [*CASE_KEY]
     new_case = present & pl.col("case_id").is_null()
@@ -374,7 +375,7 @@ def _events(
         from_step=pl.lit(""),
         to_step=pl.when(took_step).then(pl.col("step_code")).otherwise(pl.lit("")),
         reason=pl.when(took_step)
-        .then(pl.struct(**ladder, open_minor="open_minor").struct.json_encode())
+        .then(pl.struct([*fields, pl.col("open_minor")]).struct.json_encode())
         .otherwise(plain),
     )
     reopened = j.filter(present & pl.col("case_id").is_not_null() & ~was_open).select(
