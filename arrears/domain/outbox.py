@@ -58,7 +58,6 @@ TRANSITIONS: dict[OutboxState, frozenset[OutboxState]] = {
 BLOCKING = frozenset({S.QUEUED, S.SENDING, S.FAILED, S.UNCERTAIN})
 
 
-
 def transition(message_id: int, now: str, to: OutboxState) -> OutboxState:
     """`to` if a message in state `now` may move there, else `outbox.wrong_state`."""
     here = OutboxState(now)
