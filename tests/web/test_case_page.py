@@ -15,7 +15,7 @@ from django.utils.html import escape
 
 from arrears.apps.accounts.services import access_policy_set
 from arrears.apps.cases.models import CaseEvent, CreditHold, HoldChange
-from arrears.apps.cases.presentation import describe_event
+from arrears.apps.cases.presentation import step_words
 from arrears.apps.ledger.models import Contact
 from arrears.apps.negotiation.services import excuse_log
 from arrears.domain.excuses import Excuse
@@ -64,8 +64,8 @@ def test_the_owner_sees_debtor_contacts_items_step_and_why_hold_record_and_timel
     text = signed_in(w.cora).get(_url(w)).content.decode()
     assert "D100 Brightwater Trading" in text and "Petra Brandt" in text and "+49 30 1234" in text
     assert "INV-" in text
-    step = CaseEvent.objects.filter(case=w.case, kind="step").latest("id")
-    assert escape(describe_event(step, {})).split(";")[0] in text  # the step and why
+    step = [e for e in CaseEvent.objects.filter(case=w.case).order_by("id") if e.took_step][-1]
+    assert escape(step_words(step, {})).split(";")[0] in text  # the step and why
     assert "hold set: oldest item past the hold age" in text  # the hold and why
     assert "promise record: 0 promises" in text
     assert 'id="timeline"' in text and "case opened: EUR 1,234.50 open" in text
@@ -102,13 +102,14 @@ def _queries(client: Client, url: str) -> int:
 def test_the_case_page_s_query_count_does_not_grow_with_items_contacts_and_history(w):
     client = signed_in(w.cora)
     before = _queries(client, _url(w))
+    events = CaseEvent.objects.filter(case=w.case).count()
     for n in range(8):
         factories.item(w.debtor, due=AS_OF - timedelta(days=10 + n))
         Contact.objects.create(debtor=w.debtor, name=f"Contact {n}", is_primary=False)
         HoldChange.objects.create(debtor=w.debtor, on=AS_OF, hold=bool(n % 2), reason={})
     for n in range(3):
         factories.run_as_admin(company=w.acme, as_of=AS_OF + timedelta(days=7 * (n + 1)))
-    assert CaseEvent.objects.filter(case=w.case).count() > 3
+    assert CaseEvent.objects.filter(case=w.case).count() >= events + 2  # the history grew
     assert _queries(client, _url(w)) == before
 
 

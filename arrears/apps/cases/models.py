@@ -386,6 +386,12 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.on} {self.kind} {self.from_step}->{self.to_step}"
 
+    @property
+    def took_step(self) -> bool:
+        """The case took a ladder step (`to_step`, for the reason's rule and figures): a step
+        event, or the run opening a case at its first step, which it records as one event."""
+        return self.kind == EventKind.STEP or (self.kind == EventKind.OPENED and bool(self.to_step))
+
 
 class ActionStatus(models.TextChoices):
     """`arrears.domain.actions.ActionState`: the life of an action and its allowed moves."""

@@ -456,35 +456,58 @@ def _why_several(reason: dict[str, Any]) -> str:
     return ""
 
 
+def _run_of(e: CaseEvent) -> str:
+    return f" (run {e.run_id})" if e.run_id else ""
+
+
+def step_words(e: CaseEvent, items: dict[int, OpenItem]) -> str:
+    """The ladder step an event took (`CaseEvent.took_step`: a step, or a case opened at its
+    first step), by which rule, on which figures; `items` as for `describe_event`."""
+    r = e.reason
+    i, t = r.get("inputs", {}), r.get("trigger", {})
+    item = items.get(int(i.get("driving_item_id") or 0))
+    due = f"item {item.number} due {item.due_date}, " if item else ""
+    came = say(e.from_step) if e.from_step else "no step"
+    return (
+        f"{e.on} step {came} -> {say(e.to_step)}{_run_of(e)}: {say(r.get('mode'))} ladder "
+        f"{say(r.get('strategy'))}; {due}{i.get('days_past_due')} days past due, overdue "
+        f"{format_minor(i.get('overdue_minor', 0), i.get('currency', 'EUR'))}, broken promises "
+        f"{i.get('broken_promises')}; trigger: >= {t.get('min_days_past_due')} days past due, "
+        f">= {t.get('min_overdue_amount')} overdue, gap {t.get('min_gap_days')} days"
+        + (
+            f", or >= {t['min_broken_promises']} broken promises"
+            if t.get("min_broken_promises") is not None
+            else ""
+        )
+        + _why_several(r)
+    )
+
+
+def event_lines(e: CaseEvent, items: dict[int, OpenItem]) -> list[str]:
+    """The lines an event reads as: one (`describe_event`), or two for a case the run opened
+    at its first step (the opening, then the step), as when they were two events."""
+    if e.kind == EventKind.OPENED and e.took_step:
+        return [describe_event(e, items), step_words(e, items)]
+    return [describe_event(e, items)]
+
+
 def describe_event(e: CaseEvent, items: dict[int, OpenItem]) -> str:
     """One line a collector can read: what changed, by which rule, on which figures; `items`:
-    the items the steps name (`Explanation.items`), so a long history costs no query."""
-    run = f" (run {e.run_id})" if e.run_id else ""
+    the items the steps name (`Explanation.items`), so a long history costs no query. A case
+    opened at its first step reads here as its opening (`event_lines`: and its step)."""
+    run = _run_of(e)
     r = e.reason
     if e.kind == EventKind.ACTION:
         return _describe_action_event(e, run)
     if e.kind == EventKind.STEP:
-        i, t = r.get("inputs", {}), r.get("trigger", {})
-        item = items.get(int(i.get("driving_item_id") or 0))
-        due = f"item {item.number} due {item.due_date}, " if item else ""
-        came = say(e.from_step) if e.from_step else "no step"
-        return (
-            f"{e.on} step {came} -> {say(e.to_step)}{run}: {say(r.get('mode'))} ladder "
-            f"{say(r.get('strategy'))}; {due}{i.get('days_past_due')} days past due, overdue "
-            f"{format_minor(i.get('overdue_minor', 0), i.get('currency', 'EUR'))}, broken promises "
-            f"{i.get('broken_promises')}; trigger: >= {t.get('min_days_past_due')} days past due, "
-            f">= {t.get('min_overdue_amount')} overdue, gap {t.get('min_gap_days')} days"
-            + (
-                f", or >= {t['min_broken_promises']} broken promises"
-                if t.get("min_broken_promises") is not None
-                else ""
-            )
-            + _why_several(r)
-        )
+        return step_words(e, items)
     rule = str(r.get("rule", ""))
     if rule == "negotiation_desk":
         return f"{e.on} {say(e.kind)}{run}: case opened by the negotiation desk"
-    if rule in ("balance", "paid_in_full", "balance_settled") and e.kind in _RUN_EVENTS:
+    opening = e.kind == EventKind.OPENED and e.took_step
+    if (
+        opening or rule in ("balance", "paid_in_full", "balance_settled")
+    ) and e.kind in _RUN_EVENTS:
         cur = e.case.currency if e.case_id else "EUR"
         text = _RUN_EVENTS[e.kind].format(open=format_minor(int(r.get("open_minor") or 0), cur))
         if e.kind == EventKind.CLOSED:
@@ -594,7 +617,8 @@ def history_events(
         desk = desk_line(e)
         if desk and not ex.notes:
             continue
-        dated.append((e.on, 0, desk or describe_event(e, ex.items), e))
+        for line in [desk] if desk else event_lines(e, ex.items):
+            dated.append((e.on, 0, line, e))
     for h in ex.holds:
         dated.append((h.on, 1, describe_hold(h), None))
     ordered = sorted(dated, key=lambda d: (d[0], d[1]))

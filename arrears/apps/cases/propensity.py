@@ -190,7 +190,8 @@ assert {"opened", "reopened", "step", "closed"} <= set(EventKind.values)
 
 def step_events(*, company_id: int, debtors: Debtors = None) -> pl.DataFrame:
     """Each case's rung on its ladder from the day of each event (`propensity.STEPS`): a step
-    event's rung is the step's position in the strategy named in its reason; opening,
+    event's rung is the step's position in the strategy named in its reason, and so is that of
+    a case opened at its first step (one event: `CaseEvent.took_step`); opening (at no step),
     reopening or closing a case sets it back to 0."""
     only, params = debtors_clause("k", debtors)
     strategy = (
@@ -221,5 +222,7 @@ def step_events(*, company_id: int, debtors: Debtors = None) -> pl.DataFrame:
         "debtor_id",
         "currency",
         "on",
-        step=pl.when(pl.col("kind") == "step").then(pl.col("rung").fill_null(0)).otherwise(0),
+        step=pl.when(pl.col("kind").is_in(["step", "opened"]) & (pl.col("to_step") != ""))
+        .then(pl.col("rung").fill_null(0))
+        .otherwise(0),
     )

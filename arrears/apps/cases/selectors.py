@@ -428,11 +428,7 @@ def case_explain(
 
 def _step_items(events: list[CaseEvent]) -> dict[int, OpenItem]:
     """The items the step events name (the one that drove each step), in one query."""
-    ids = {
-        e.reason.get("inputs", {}).get("driving_item_id")
-        for e in events
-        if e.kind == EventKind.STEP
-    }
+    ids = {e.reason.get("inputs", {}).get("driving_item_id") for e in events if e.took_step}
     return OpenItem.objects.in_bulk([int(i) for i in ids if i])
 
 

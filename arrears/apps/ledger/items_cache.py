@@ -2,11 +2,12 @@
 
 Data flows one way: the ERP's items change only through imports (and the few writers a person
 drives: payments' allocations, clearing), never through the daily run, which reads a million
-of them every day. `claim` names the items' current state with a fresh random token, and the
-database forgets the token the moment any statement changes an item (`ItemsVersion`'s
-triggers); `open_items` then reads the file kept under the token, and only when the token is
-still the one stored, or reads the database and keeps what it read under it. A token is
-random, so a state rolled back, or a copy of the database, never meets another state's file.
+of them every day. `claim` names a company's items' current state with a fresh random token,
+and the database forgets the token the moment any statement changes one of its items
+(`ItemsVersion`'s triggers: another company's import keeps its token); `open_items` then reads
+the file kept under the token, and only when the token is still the one stored, or reads the
+database and keeps what it read under it. A token is random, so a state rolled back, or a
+copy of the database, never meets another state's file.
 """
 
 from __future__ import annotations
@@ -23,24 +24,29 @@ from django.db import connection
 
 # Below this many items the database is read every time: a file would save nothing.
 CACHE_MIN_ITEMS = 100_000
-ROW = 1  # ItemsVersion's one row
 
 
-def claim() -> str | None:
-    """Name the open items' current state with a fresh token, unless one names it already;
-    the token, or None (no row: a database emptied by hand keeps no files). Called before the
-    items are read: a change made after this empties the token, however the reads interleave."""
+def claim(company_id: int) -> str | None:
+    """Name `company_id`'s open items' current state with a fresh token, unless one names it
+    already (its row made at its first claim); the token. Called before the items are read: a
+    change made after this empties the token, however the reads interleave; a change to
+    another company's items leaves it."""
     with connection.cursor() as cur:
         cur.execute(
-            "UPDATE ledger_itemsversion SET token = %s WHERE id = %s AND token = ''",
-            [uuid.uuid4().hex, ROW],
+            "INSERT INTO ledger_itemsversion (company_id, token) VALUES (%s, '') "
+            "ON CONFLICT (company_id) DO NOTHING",
+            [company_id],
         )
-    return _token()
+        cur.execute(
+            "UPDATE ledger_itemsversion SET token = %s WHERE company_id = %s AND token = ''",
+            [uuid.uuid4().hex, company_id],
+        )
+    return _token(company_id)
 
 
-def _token() -> str | None:
+def _token(company_id: int) -> str | None:
     with connection.cursor() as cur:
-        cur.execute("SELECT token FROM ledger_itemsversion WHERE id = %s", [ROW])
+        cur.execute("SELECT token FROM ledger_itemsversion WHERE company_id = %s", [company_id])
         row = cur.fetchone()
     return (row[0] or None) if row else None  # empty: an item changed since the last claim
 
@@ -53,7 +59,7 @@ def open_items(company_id: int, read: Callable[[], pl.DataFrame]) -> pl.DataFram
     """`read()`'s frame of `company_id`'s open items: from the file kept under the stored token
     when there is one, else from `read()`, kept under the token (if `claim` set one and the
     frame is large enough to be worth a file) for the next reader."""
-    token = _token()
+    token = _token(company_id)
     if token is None:
         return read()
     path = _folder() / f"open-items-{company_id}-{token}.arrow"

@@ -286,17 +286,22 @@ class ImportBatch(models.Model):
 
 
 class ItemsVersion(models.Model):
-    """One row (id 1): a random token naming the state of the ledger's open items, or empty.
+    """Per company: a random token naming the state of its open items, or empty.
 
-    The database empties it itself (triggers, migration `0011_items_version`) whenever a statement
-    inserts, deletes or updates an item's company, debtor, currency, due date, open amount or
-    kind, whoever runs it (an import, a payment's allocation, clearing, a test, psql). The daily
-    run names the state it is about to read with a fresh token (`items_cache.claim`) and keeps
-    the items it read in a file under that token (`items_cache.open_items`): a later run finds
-    the same token only if no item changed since, and then reads the file instead of the table.
+    The database empties a company's token itself (triggers, migration
+    `0012_items_version_per_company`) whenever a statement inserts, deletes or updates one of
+    its items' company, debtor, currency, due date, open amount or kind, whoever runs it (an
+    import, a payment's allocation, clearing, a test, psql); another company's token stays. The
+    daily run names the state it is about to read with a fresh token (`items_cache.claim`,
+    which makes the company's row at its first run) and keeps the items it read in a file under
+    that token (`items_cache.open_items`): a later run finds the same token only if none of the
+    company's items changed since, and then reads the file instead of the table.
     """
 
+    company = models.OneToOneField(
+        Company, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
     token = models.CharField(max_length=32, blank=True)
 
     def __str__(self) -> str:
-        return f"open items {self.token or '(changed)'}"
+        return f"open items of company {self.company_id}: {self.token or '(changed)'}"

@@ -22,9 +22,9 @@ from arrears.apps.cases.models import (
 )
 from arrears.apps.cases.presentation import (
     describe_action,
-    describe_event,
     describe_hold,
     history_events,
+    step_words,
 )
 from arrears.apps.cases.selectors import (
     CaseItem,
@@ -129,7 +129,7 @@ def case_desk(*, actor: Any, company: Company, case_id: int, as_of: date) -> Cas
     (ex,) = case_explain(actor=actor, company=company, debtor_code=code, currency=currency)
     c = ex.case
     facts = desk_facts(actor=actor, case=c, events=ex.events) if ex.notes else DeskFacts()
-    steps = [e for e in ex.events if e.kind == EventKind.STEP]
+    steps = [e for e in ex.events if e.took_step]
     setting = [h for h in ex.holds if h.hold]
     on_hold = ex.on_hold
     handing = case_handover(actor=actor, case=c, as_of=as_of)
@@ -140,7 +140,7 @@ def case_desk(*, actor: Any, company: Company, case_id: int, as_of: date) -> Cas
         explanation=ex,
         contacts=debtor_contacts(debtor_id=c.debtor_id),
         items=case_items(case=c, as_of=as_of),
-        step_why=describe_event(steps[-1], ex.items) if steps else "",
+        step_why=step_words(steps[-1], ex.items) if steps else "",
         on_hold=on_hold,
         hold_why=describe_hold(setting[-1]) if on_hold and setting else "",
         handing=handing,

@@ -55,18 +55,18 @@ def _case_open(company) -> int:
     return Case.objects.get(company=company, status="open").open_minor
 
 
-def _token() -> str:
-    return ItemsVersion.objects.get().token
+def _token(company) -> str:
+    return ItemsVersion.objects.get(company=company).token
 
 
 def test_a_second_run_reads_the_kept_file_and_decides_as_from_the_database(w):
     acme = w["acme"]["company"]
     run_as_admin(company=acme, as_of=AS_OF)
     assert w["reads"] == [acme.pk]
-    assert [p.name for p in w["folder"].iterdir()] == [f"open-items-{acme.pk}-{_token()}.arrow"]
+    assert [p.name for p in w["folder"].iterdir()] == [f"open-items-{acme.pk}-{_token(acme)}.arrow"]
     kept = selectors.run_items_stored(company=acme)
     assert w["reads"] == [acme.pk]  # from the file
-    w["folder"].joinpath(f"open-items-{acme.pk}-{_token()}.arrow").unlink()
+    w["folder"].joinpath(f"open-items-{acme.pk}-{_token(acme)}.arrow").unlink()
     assert selectors.run_items_stored(company=acme).equals(kept)  # the database's, the same
     assert w["reads"] == [acme.pk, acme.pk]  # and kept again
     run_as_admin(company=acme, as_of=AS_OF + timedelta(days=1))
@@ -90,7 +90,7 @@ def test_an_import_changes_the_key_and_the_next_run_reads_the_imported_items(w, 
     assert _case_open(acme) == 600_00
     row = "INV-X,invoice,D1,2026-09-01,2026-10-01,EUR,50.00,50.00,"
     import_as_admin(company=acme, kind="items", path=csv_file(tmp_path, f"{ITEMS_HEADER}\n{row}\n"))
-    assert _token() == ""
+    assert _token(acme) == ""
     run_as_admin(company=acme, as_of=AS_OF + timedelta(days=1))
     assert _case_open(acme) == 650_00
     assert w["reads"] == [acme.pk, acme.pk]
@@ -115,10 +115,10 @@ def test_a_stale_file_is_never_used_whoever_changes_an_item(w, change):
     run_as_admin(company=acme, as_of=AS_OF)
     kept = selectors.run_items_stored(company=acme)
     change(w)
-    assert _token() == ""
+    assert _token(acme) == ""
     after = selectors.run_items_stored(company=acme)
     assert not after.equals(kept)
-    items_cache.claim()
+    items_cache.claim(acme.pk)
     assert selectors.run_items_stored(company=acme).equals(after)
 
 
@@ -130,15 +130,56 @@ def _sql(sql: str, w) -> None:
 def test_a_change_to_a_column_the_run_does_not_read_keeps_the_file(w):
     acme = w["acme"]["company"]
     run_as_admin(company=acme, as_of=AS_OF)
-    token = _token()
+    token = _token(acme)
     OpenItem.objects.filter(pk=w["acme"]["new"].pk).update(payment_terms="60 days net")
-    assert _token() == token
+    assert _token(acme) == token
 
 
-def test_without_the_token_row_nothing_is_kept(w):
-    ItemsVersion.objects.all().delete()
+def test_a_company_s_tokens_removed_by_hand_make_its_next_run_read_the_database(w):
     acme = w["acme"]["company"]
     run_as_admin(company=acme, as_of=AS_OF)
+    ItemsVersion.objects.all().delete()
+    _sql("UPDATE ledger_openitem SET open_minor = 1 WHERE id = %s", w)  # no token to empty
     run_as_admin(company=acme, as_of=AS_OF + timedelta(days=1))
-    assert w["reads"] == [acme.pk, acme.pk]
-    assert not w["folder"].exists()
+    assert w["reads"] == [acme.pk, acme.pk]  # the database, not the file kept before
+    assert _case_open(acme) == 500_01
+    assert _token(acme) != ""  # a fresh row and token, for the next run
+
+
+def test_an_import_into_one_company_keeps_another_company_s_file(w, tmp_path):
+    acme, globex = w["acme"]["company"], w["globex"]["company"]
+    run_as_admin(company=acme, as_of=AS_OF)
+    run_as_admin(company=globex, as_of=AS_OF)
+    kept = _token(globex)
+    row = "INV-X,invoice,D1,2026-09-01,2026-10-01,EUR,50.00,50.00,"
+    import_as_admin(company=acme, kind="items", path=csv_file(tmp_path, f"{ITEMS_HEADER}\n{row}\n"))
+    assert (_token(acme), _token(globex)) == ("", kept)
+    run_as_admin(company=globex, as_of=AS_OF + timedelta(days=1))
+    run_as_admin(company=acme, as_of=AS_OF + timedelta(days=1))
+    assert w["reads"] == [acme.pk, globex.pk, acme.pk]  # globex from its file, acme anew
+    assert _case_open(acme) == 650_00
+
+
+def test_a_change_by_hand_to_one_company_s_item_empties_that_company_s_token_only(w):
+    acme, globex = w["acme"]["company"], w["globex"]["company"]
+    run_as_admin(company=acme, as_of=AS_OF)
+    run_as_admin(company=globex, as_of=AS_OF)
+    kept = _token(globex)
+    _sql("UPDATE ledger_openitem SET due_date = '2026-11-01' WHERE id = %s", w)
+    assert (_token(acme), _token(globex)) == ("", kept)
+
+
+def test_an_item_moved_to_another_company_empties_both_tokens(w):
+    acme, globex = w["acme"]["company"], w["globex"]["company"]
+    run_as_admin(company=acme, as_of=AS_OF)
+    run_as_admin(company=globex, as_of=AS_OF)
+    OpenItem.objects.filter(pk=w["acme"]["new"].pk).update(company=globex)
+    assert (_token(acme), _token(globex)) == ("", "")
+
+
+def test_an_update_that_writes_the_values_already_there_keeps_the_file(w):
+    acme = w["acme"]["company"]
+    run_as_admin(company=acme, as_of=AS_OF)
+    token = _token(acme)
+    _sql("UPDATE ledger_openitem SET open_minor = open_minor, kind = kind WHERE id = %s", w)
+    assert _token(acme) == token

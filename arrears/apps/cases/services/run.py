@@ -145,7 +145,7 @@ def _run(company: Company, as_of: date, actor: Any, lock: RunLock) -> RunResult:
     """The real run, holding the lock: kept as `failed`, with nothing it decided, if it fails;
     a database another writer held too long is a refusal in words, not a traceback."""
     run = Run.objects.create(company=company, as_of=as_of, started_at=timezone.now(), actor=actor)
-    items_cache.claim()  # before the run's transaction reads them (`ledger.items_cache`)
+    items_cache.claim(company.pk)  # before the run's transaction reads them (`ledger.items_cache`)
     RunLock.objects.filter(pk=lock.pk).update(run_id=run.pk)
     try:
         with transaction.atomic():
