@@ -32,12 +32,24 @@ Formulas, for a period from `start` to `end` inclusive (D = its number of days):
   by their first-day balance) that on the second day are paid or no longer overdue
 - promise-kept rate: of the promises resolved (kept, partly kept, broken), the share kept in
   full by count, and the share of the promised amount that was paid by amount
+
+The same figures from the daily snapshots (issue #16: a year of figures without reading the
+ledger's history), each a pure function of what a day keeps: its ageing (open amount per
+currency and bucket), its totals (all billed and credited by the day, per currency: `TOTALS`)
+and its roll rows (`ROLLS`: how the balance open at the previous month's end stands that day):
+- AR at a day = the day's open amount; current AR = its bucket 0 (not yet overdue);
+- net credit sales of a period = (billed - credited) at its end less the same on the day
+  before its start; a month's sales for countback = billed at its end less billed at the month
+  end before (`period_figures_from_snapshots`, `countback_from_totals`);
+- roll and cure rates = sums of the roll rows (`roll_and_cure_from`), which the ledger's
+  `roll_and_cure` also reads (`roll_rows`).
+A property test keeps each equal to the ledger's on the same days.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -229,7 +241,6 @@ def period_figures(
 ) -> list[PeriodFigures]:
     """DSO, BPDSO, ADD, countback DSO and CEI per currency for the period (formulas above);
     `credits` lower the AR and the period's credit sales, never counting as collected."""
-    days = (end - start).days + 1
     before = balances_on(items, payments, start - timedelta(days=1), credits)
     after = balances_on(items, payments, end, credits)
     ar_start, ar_end = _sums(before), _sums(after)
@@ -250,31 +261,236 @@ def period_figures(
         )
         for currency, minor in given.rows():
             sales[currency] = sales.get(currency, 0) - int(minor)
-    figures = []
-    for currency in sorted(set(ar_start) | set(ar_end) | set(sales)):
-        s, a0, a1 = sales.get(currency, 0), ar_start.get(currency, 0), ar_end.get(currency, 0)
-        c1 = current_end.get(currency, 0)
-        dso, bpdso = ratio(a1 * days, s), ratio(c1 * days, s)
-        figures.append(
-            PeriodFigures(
-                currency=currency,
-                start=start,
-                end=end,
-                days=days,
-                ar_start_minor=a0,
-                ar_end_minor=a1,
-                current_end_minor=c1,
-                sales_minor=s,
-                dso=dso,
-                bpdso=bpdso,
-                add=None if dso is None or bpdso is None else dso - bpdso,
-                countback_dso=countback_dso(
-                    a1, end, _monthly_sales(items.filter(pl.col("issued_on") <= end), currency)
-                ),
-                cei=ratio(a0 + s - a1, a0 + s - c1, scale=100),
-            )
+    return [
+        _figures(
+            currency,
+            start,
+            end,
+            ar_start.get(currency, 0),
+            ar_end.get(currency, 0),
+            current_end.get(currency, 0),
+            sales.get(currency, 0),
+            countback_dso(
+                ar_end.get(currency, 0),
+                end,
+                _monthly_sales(items.filter(pl.col("issued_on") <= end), currency),
+            ),
         )
-    return figures
+        for currency in sorted(set(ar_start) | set(ar_end) | set(sales))
+    ]
+
+
+def _figures(
+    currency: str,
+    start: date,
+    end: date,
+    a0: int,
+    a1: int,
+    c1: int,
+    s: int,
+    countback: Decimal | None,
+) -> PeriodFigures:
+    """A period's figures from its AR at the start (`a0`) and end (`a1`), the current part of
+    the end's (`c1`) and its net credit sales (`s`): the module's formulas, once, whether the
+    four come from the ledger (`period_figures`) or the daily snapshots
+    (`period_figures_from_snapshots`)."""
+    days = (end - start).days + 1
+    dso, bpdso = ratio(a1 * days, s), ratio(c1 * days, s)
+    return PeriodFigures(
+        currency=currency,
+        start=start,
+        end=end,
+        days=days,
+        ar_start_minor=a0,
+        ar_end_minor=a1,
+        current_end_minor=c1,
+        sales_minor=s,
+        dso=dso,
+        bpdso=bpdso,
+        add=None if dso is None or bpdso is None else dso - bpdso,
+        countback_dso=countback,
+        cei=ratio(a0 + s - a1, a0 + s - c1, scale=100),
+    )
+
+
+# What the daily snapshot keeps besides the ageing (issue #16), per currency at the end of a
+# day: all that was ever billed (dunnable items issued on or before the day) and credited (on
+# or before it). A period's credit sales are the difference of two days' totals, so a day the
+# run missed loses nothing and a month's sales are read from two rows.
+TOTALS = {"currency": pl.String, "billed_minor": pl.Int64, "credited_minor": pl.Int64}
+# The day's ageing as the formulas read it: currency, bucket (its number), open_minor.
+DAY_AGEING = {"currency": pl.String, "bucket": pl.Int32, "open_minor": pl.Int64}
+
+
+def totals_on(items: pl.DataFrame, day: date, credits: pl.DataFrame | None = None) -> pl.DataFrame:
+    """`TOTALS` at the end of `day`, from the ledger (`items`: `ITEMS`; `credits`: `CREDITS`),
+    one row per currency that billed or credited anything by then, sorted."""
+    billed = (
+        items.filter(pl.col("issued_on") <= day)
+        .group_by("currency")
+        .agg(billed_minor=pl.col("amount_minor").sum())
+    )
+    credited = pl.DataFrame(schema={"currency": pl.String, "credited_minor": pl.Int64})
+    if credits is not None:
+        credited = (
+            credits.filter(pl.col("credited_on") <= day)
+            .join(items.select("item_id", "currency"), on="item_id")
+            .group_by("currency")
+            .agg(credited_minor=pl.col("amount_minor").sum())
+        )
+    return (
+        billed.join(credited, on="currency", how="full", coalesce=True)
+        .with_columns(pl.col("billed_minor", "credited_minor").fill_null(0))
+        .select(list(TOTALS))
+        .cast(TOTALS)  # type: ignore[arg-type]
+        .sort("currency")
+    )
+
+
+def day_ageing(
+    items: pl.DataFrame, payments: pl.DataFrame, day: date, credits: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """`DAY_AGEING` at the end of `day` from the ledger: what a daily snapshot's rows sum to,
+    per currency and bucket, over its owners."""
+    return (
+        balances_on(items, payments, day, credits)
+        .group_by("currency", bucket=bucket_of(pl.col("dpd")))
+        .agg(open_minor=pl.col("open_minor").sum())
+        .select(list(DAY_AGEING))
+        .cast(DAY_AGEING)  # type: ignore[arg-type]
+        .sort("currency", "bucket")
+    )
+
+
+class NotKept(Exception):
+    """A figure needs a day the snapshots do not hold: read it from the ledger instead."""
+
+
+def period_figures_from_snapshots(
+    ageing: Mapping[date, pl.DataFrame],
+    totals: Mapping[date, pl.DataFrame],
+    start: date,
+    end: date,
+) -> list[PeriodFigures]:
+    """`period_figures` from the daily snapshots instead of the ledger: the same formulas
+    (`_figures`) over the ageing (`DAY_AGEING`) on the day before `start` and on `end`, and the
+    totals (`TOTALS`) on those days and at the month ends countback DSO walks back through.
+    AR = the open amount of the day's ageing, current AR = its bucket 0; net credit sales =
+    (billed - credited) at the end less the same the day before the start; countback reads
+    each month's sales as billed at its end (or at `end`, for the end's month) less billed at
+    the month end before. Raises `NotKept` where a day it needs has no snapshot."""
+    day0 = start - timedelta(days=1)
+    for day in (day0, end):
+        if day not in ageing or day not in totals:
+            raise NotKept(day)
+    ar_start = _open_by_currency(ageing[day0])
+    ar_end = _open_by_currency(ageing[end])
+    current_end = _open_by_currency(ageing[end].filter(pl.col("bucket") == 0))
+    t0, t1 = _totals_by_currency(totals[day0]), _totals_by_currency(totals[end])
+    sales = {}
+    for currency in set(t0) | set(t1):
+        b0, c0 = t0.get(currency, (0, 0))
+        b1, c1 = t1.get(currency, (0, 0))
+        if (b1, c1) != (b0, c0):
+            sales[currency] = (b1 - b0) - (c1 - c0)
+    billed_by = {
+        day: {c: b for c, (b, _) in _totals_by_currency(frame).items()}
+        for day, frame in totals.items()
+    }
+    return [
+        _figures(
+            currency,
+            start,
+            end,
+            ar_start.get(currency, 0),
+            ar_end.get(currency, 0),
+            current_end.get(currency, 0),
+            sales.get(currency, 0),
+            countback_from_totals(ar_end.get(currency, 0), end, currency, billed_by),
+        )
+        for currency in sorted(set(ar_start) | set(ar_end) | set(sales))
+    ]
+
+
+def countback_from_totals(
+    ar_minor: int, end: date, currency: str, billed_by: Mapping[date, Mapping[str, int]]
+) -> Decimal | None:
+    """`countback_dso` with each month's sales read from the snapshots' totals (`billed_by`:
+    day -> currency -> all billed by then): the month of `end` up to `end`, then each whole
+    month before, as the difference of the billed totals at its end and the month end
+    before. A month by whose end nothing had been billed is before the first sale: None, as
+    `countback_dso` says. Raises `NotKept` where a month end it reaches has no snapshot."""
+    left, days = Decimal(ar_minor), Decimal(0)
+    upto = end
+    while left > 0:
+        before = upto.replace(day=1) - timedelta(days=1)
+        for day in (upto, before):
+            if day not in billed_by:
+                raise NotKept(day)
+        billed = billed_by[upto].get(currency, 0)
+        if billed == 0:
+            return None
+        sales = billed - billed_by[before].get(currency, 0)
+        if sales >= left:
+            return days + left / sales * upto.day
+        left -= sales
+        days += upto.day
+        upto = before
+    return days
+
+
+def _open_by_currency(frame: pl.DataFrame) -> dict[str, int]:
+    return _sums(frame.select("currency", "open_minor"))
+
+
+def _totals_by_currency(frame: pl.DataFrame) -> dict[str, tuple[int, int]]:
+    return {
+        str(c): (int(b), int(k))
+        for c, b, k in frame.select("currency", "billed_minor", "credited_minor").rows()
+    }
+
+
+# How the balance open on one day (a month's start, less a day) stood on a later one (issue
+# #16: what the roll and cure rates read, kept by the daily snapshot): per currency, bucket
+# on the first day and bucket on the second (null: no longer open), the first day's balance,
+# the second's (0 when no longer open) and the number of items.
+ROLLS = {
+    "currency": pl.String,
+    "bucket": pl.Int32,
+    "later_bucket": pl.Int32,
+    "from_minor": pl.Int64,
+    "later_minor": pl.Int64,
+    "items": pl.Int64,
+}
+
+
+def roll_rows(
+    items: pl.DataFrame,
+    payments: pl.DataFrame,
+    first: date,
+    second: date,
+    boundaries: Sequence[int] = BUCKETS,
+    credits: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """`ROLLS` between `first` and `second`, from the ledger, sorted."""
+    then = balances_on(items, payments, first, credits).with_columns(
+        bucket=bucket_of(pl.col("dpd"), boundaries)
+    )
+    later = balances_on(items, payments, second, credits).select(
+        "item_id", later_minor="open_minor", later_bucket=bucket_of(pl.col("dpd"), boundaries)
+    )
+    return (
+        then.join(later, on="item_id", how="left")
+        .group_by("currency", "bucket", "later_bucket")
+        .agg(
+            from_minor=pl.col("open_minor").sum(),
+            later_minor=pl.col("later_minor").fill_null(0).sum(),
+            items=pl.len().cast(pl.Int64),
+        )
+        .select(list(ROLLS))
+        .cast(ROLLS)  # type: ignore[arg-type]
+        .sort("currency", "bucket", "later_bucket", nulls_last=True)
+    )
 
 
 def roll_and_cure(
@@ -287,28 +503,29 @@ def roll_and_cure(
 ) -> pl.DataFrame:
     """Per currency and bucket on `first`: the balance then (`from_minor`), the part of it
     that on `second` is open in a later bucket (`rolled_minor`), and, for overdue buckets, the
-    items (count and first-day balance) cured by `second`: paid, or no longer overdue."""
-    then = balances_on(items, payments, first, credits).with_columns(
-        bucket=bucket_of(pl.col("dpd"), boundaries)
-    )
-    later = balances_on(items, payments, second, credits).select(
-        "item_id",
-        later_minor="open_minor",
-        later_bucket=bucket_of(pl.col("dpd"), boundaries),
-        later_dpd="dpd",
-    )
-    joined = then.join(later, on="item_id", how="left")
-    cured = pl.col("later_minor").is_null() | (pl.col("later_dpd") <= 0)
+    items (count and first-day balance) cured by `second`: paid, or no longer overdue.
+    `roll_and_cure_from` of the ledger's `roll_rows`."""
+    return roll_and_cure_from(roll_rows(items, payments, first, second, boundaries, credits))
+
+
+def roll_and_cure_from(rows: pl.DataFrame) -> pl.DataFrame:
+    """The roll and cure figures (`roll_and_cure`) from `ROLLS` rows, the ledger's or a daily
+    snapshot's: rolled = the second day's balance of what sits in a later bucket; cured =
+    of an overdue bucket (not 0), what is no longer open or no longer overdue (bucket 0)."""
+    cured = pl.col("later_bucket").is_null() | (pl.col("later_bucket") == 0)
     return (
-        joined.group_by("currency", "bucket")
+        rows.group_by("currency", "bucket")
         .agg(
-            items=pl.len(),
-            from_minor=pl.col("open_minor").sum(),
+            items=pl.col("items").sum().cast(pl.UInt32),
+            from_minor=pl.col("from_minor").sum(),
             rolled_minor=pl.col("later_minor")
             .filter(pl.col("later_bucket") > pl.col("bucket"))
             .sum(),
-            cured_items=cured.filter(pl.col("bucket") > 0).sum(),
-            cured_minor=pl.col("open_minor").filter(cured & (pl.col("bucket") > 0)).sum(),
+            cured_items=pl.col("items")
+            .filter(cured & (pl.col("bucket") > 0))
+            .sum()
+            .cast(pl.UInt32),
+            cured_minor=pl.col("from_minor").filter(cured & (pl.col("bucket") > 0)).sum(),
         )
         .sort("currency", "bucket")
     )

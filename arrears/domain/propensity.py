@@ -388,8 +388,65 @@ def drivers(model: Model, frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def expected_recovery(model: Model, frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows with their `p_paid` and `expected_minor` (open balance x p, each item's: what
+    it may bring in; a case's expected recovery is `case_expected_recovery`)."""
     p = probabilities(model, frame)
-    return frame.with_columns(p, expected_minor=(pl.col("open_minor") * p).round(0).cast(pl.Int64))
+    return frame.with_columns(p, expected_minor=expected_of(pl.col("open_minor"), p))
+
+
+def expected_of(chased: pl.Expr, p: pl.Expr | pl.Series) -> pl.Expr:
+    """Expected recovery E = balance x p, rounded to the minor unit (half to even, as
+    Python's `round`), p null read as 0: the one formula, for an item or a case
+    (`case_expected_recovery`)."""
+    p_expr = pl.lit(p) if isinstance(p, pl.Series) else p
+    return (chased.cast(pl.Float64) * p_expr.fill_null(0.0)).round(0).cast(pl.Int64)
+
+
+def chased_minor() -> pl.Expr:
+    """What a case may bring in from an item: its open balance less what is excluded from
+    dunning (disputed, promised, in a plan: `excluded_minor`), never below 0. Due or not yet:
+    the probability is of the item being paid in full within the horizon, and an item falling
+    due within it is money the case brings in (the backtest measures all its items)."""
+    return (pl.col("open_minor") - pl.col("excluded_minor")).clip(0)
+
+
+def case_expected_recovery(items: pl.DataFrame, key: Sequence[str]) -> pl.DataFrame:
+    """The one definition of a case's expected recovery (rules 3-4), which the worklist ranks
+    by and the backtest judges:
+
+        E = B x p
+
+    B (`chased_minor`): the case's balance, the sum of its items' `chased_minor` (open less
+    what is disputed, promised or in a plan); p (`p_paid`): the probability that its items
+    are paid in full within the horizon, their mean weighted by what each adds to B (by their
+    open balance where B is 0: E is 0 then); E (`expected_minor`): `expected_of(B, p)`, which
+    is the sum of each item's balance x its own p. In the case's currency; the worklist, which
+    ranks across currencies, applies `expected_of` to B in the company's currency with this p.
+
+    `items`: the `key` columns, open_minor, p_paid, and optionally excluded_minor."""
+    if "excluded_minor" not in items.columns:
+        items = items.with_columns(excluded_minor=pl.lit(0, pl.Int64))
+    weight = chased_minor().cast(pl.Float64)
+    open_ = pl.col("open_minor").cast(pl.Float64)
+    p = pl.col("p_paid").cast(pl.Float64).fill_null(0.0)
+    cases = items.group_by(list(key)).agg(
+        chased_minor=chased_minor().sum().cast(pl.Int64),
+        _pw=(p * weight).sum(),
+        _w=weight.sum(),
+        _po=(p * open_).sum(),
+        _o=open_.sum(),
+    )
+    mean = (
+        pl.when(pl.col("_w") > 0)
+        .then(pl.col("_pw") / pl.col("_w"))
+        .when(pl.col("_o") > 0)
+        .then(pl.col("_po") / pl.col("_o"))
+    )
+    return (
+        cases.with_columns(p_paid=mean)
+        .with_columns(expected_minor=expected_of(pl.col("chased_minor"), pl.col("p_paid")))
+        .select(*key, "chased_minor", "p_paid", "expected_minor")
+    )
 
 
 def brier_of_base_rate(base_rate: float) -> float:
@@ -422,8 +479,9 @@ def by_case(frame: pl.DataFrame, rule: ScoreRule = DEFAULT_RULE) -> pl.DataFrame
     frame has no currency, as the backtest's one-currency ledger) of the open items, what
     each ranking reads and what the case recovered:
 
-    - `expected_minor`: the sum over its items of open balance x probability (the items'
-      `expected_minor`, from `expected_recovery`; 0 where the frame has none);
+    - `expected_minor`: its expected recovery, `case_expected_recovery` of its items (their
+      `p_paid`, from `expected_recovery`; an item in a dispute open on the day excluded in
+      full, as the worklist excludes it; 0 where the frame has no `p_paid`);
     - `dpd`: its most days past due (oldest first); `open_minor`: its open balance;
     - `rule_minor`: the worklist's rule-based expected recovery of the case
       (`scoring.case_figures`, `scoring.expected_recovery`): O, the open balance of its items
@@ -438,12 +496,10 @@ def by_case(frame: pl.DataFrame, rule: ScoreRule = DEFAULT_RULE) -> pl.DataFrame
         if "debtor_promises_broken" in frame.columns
         else pl.lit(0)
     )
-    expected = pl.col("expected_minor") if "expected_minor" in frame.columns else pl.lit(0)
     counted = (pl.col("dpd") >= 1) & ~disputed & (pl.col("open_minor") > 0)
     cases = (
         frame.group_by(["as_of", *key])
         .agg(
-            expected_minor=expected.sum().cast(pl.Int64),
             dpd=pl.col("dpd").max(),
             open_minor=pl.col("open_minor").sum(),
             overdue=pl.col("open_minor").filter(counted).sum(),
@@ -461,6 +517,14 @@ def by_case(frame: pl.DataFrame, rule: ScoreRule = DEFAULT_RULE) -> pl.DataFrame
             ).cast(pl.Int64)
         )
     )
+    if "p_paid" in frame.columns:
+        chased = frame.with_columns(
+            excluded_minor=pl.when(disputed).then(pl.col("open_minor")).otherwise(0)
+        )
+        expected = case_expected_recovery(chased, ["as_of", *key])
+        cases = cases.join(expected.select("as_of", *key, "expected_minor"), on=["as_of", *key])
+    else:
+        cases = cases.with_columns(expected_minor=pl.lit(0, pl.Int64))
     return cases.select(
         "as_of",
         *key,

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,17 +31,23 @@ from arrears.domain.kpi import (
     PAYMENTS,
     PROMISES,
     SNAPSHOT,
+    NotKept,
     cleared_without_payment,
     collectability,
     collectability_by_segment,
     collector_figures,
+    day_ageing,
     expected_cash,
     outstanding_parts,
     period_figures,
+    period_figures_from_snapshots,
     promise_figures,
     roll_and_cure,
+    roll_and_cure_from,
+    roll_rows,
     shown,
     snapshot_rows,
+    totals_on,
 )
 
 D = date
@@ -482,3 +489,93 @@ def test_the_columnar_curve_has_the_figures_of_the_cross_join_it_replaced(
         items, payments, as_of, ages=ages, horizons=horizons
     )
     assert got.equals(want), (got, want)
+
+
+def _kept(days, items=ITEMS_FRAME, payments=PAYMENTS_FRAME, credits=None):
+    """The daily snapshots' ageing and totals on `days`, as the run keeps them from a ledger
+    complete on each of those days."""
+    return (
+        {d: day_ageing(items, payments, d, credits) for d in days},
+        {d: totals_on(items, d, credits) for d in days},
+    )
+
+
+def test_november_read_from_the_snapshots_is_november_worked_by_hand():
+    # totals: billed by 30 Sep A + E = 1,500; by 31 Oct + B = 3,500; by 30 Nov + C + D = 8,000
+    ageing, totals = _kept([D(2026, 9, 30), D(2026, 10, 31), D(2026, 11, 30)])
+    assert totals[D(2026, 11, 30)].rows() == [("EUR", 800_000, 0), ("GBP", 10_000, 0)]
+    got = {
+        f.currency: f
+        for f in period_figures_from_snapshots(ageing, totals, D(2026, 11, 1), D(2026, 11, 30))
+    }
+    eur = got["EUR"]
+    # sales 8,000 - 3,500 = 4,500; AR 3,500 -> 6,100, current 3,500: as the ledger's figures
+    assert (eur.ar_start_minor, eur.sales_minor, eur.ar_end_minor, eur.current_end_minor) == (
+        350_000,
+        450_000,
+        610_000,
+        350_000,
+    )
+    assert (shown(eur.dso), shown(eur.bpdso), shown(eur.add), shown(eur.cei)) == (
+        "40.7",
+        "23.3",
+        "17.3",
+        "42.2",
+    )
+    # countback: 6,100 - 4,500 = 1,600 after 30 days; October's sales 3,500 - 1,500 = 2,000:
+    # 1,600 / 2,000 x 31 = 24.8 -> 54.8
+    assert eur.countback_dso == Decimal("54.8")
+    assert got == november()
+
+
+def test_a_figure_needing_a_day_without_a_snapshot_says_so():
+    ageing, totals = _kept([D(2026, 10, 31), D(2026, 11, 30)])  # no 30 Sep: countback needs it
+    with pytest.raises(NotKept):
+        period_figures_from_snapshots(ageing, totals, D(2026, 11, 1), D(2026, 11, 30))
+    with pytest.raises(NotKept):  # nor the day before the period
+        period_figures_from_snapshots(ageing, totals, D(2026, 11, 2), D(2026, 11, 30))
+
+
+def test_roll_and_cure_from_the_kept_rows_are_the_ledgers():
+    rows = roll_rows(ITEMS_FRAME, PAYMENTS_FRAME, D(2026, 10, 31), D(2026, 11, 30))
+    # B current -> 1-30 (2,000 -> 2,000); A 1-30 -> 31-60 (1,000 -> 600); E 61-90 -> paid
+    assert rows.rows() == [
+        ("EUR", 0, 1, 200_000, 200_000, 1),
+        ("EUR", 1, 2, 100_000, 60_000, 1),
+        ("EUR", 3, None, 50_000, 0, 1),
+    ]
+    assert roll_and_cure_from(rows).equals(
+        roll_and_cure(ITEMS_FRAME, PAYMENTS_FRAME, D(2026, 10, 31), D(2026, 11, 30))
+    )
+
+
+@settings(max_examples=40)
+@given(
+    st.lists(_ITEM, min_size=1, max_size=10),
+    st.lists(_LOWERED, max_size=12),
+    st.lists(_LOWERED, max_size=3),
+    st.dates(D(2025, 2, 1), D(2026, 6, 30)),
+    st.integers(min_value=0, max_value=70),
+)
+def test_the_figures_read_from_the_snapshots_are_the_ledgers_on_the_same_days(
+    rows, paid, credited, end, length
+):
+    """Snapshots kept of a ledger (on the day before the period, its last day and every month
+    end back to the first sale) give the figures the ledger gives: DSO, BPDSO, ADD, countback
+    DSO and CEI; and the roll rows kept on the last day the ledger's roll and cure rates."""
+    rows = [(c, due, max(amount, 1), seg) for c, due, amount, seg in rows]
+    items, payments, credits = _random_ledger(rows, paid, credited)
+    start = end - timedelta(days=length)
+    days = {start - timedelta(days=1), end}
+    month_end = end.replace(day=1) - timedelta(days=1)
+    while month_end >= D(2024, 11, 30):
+        days.add(month_end)
+        month_end = month_end.replace(day=1) - timedelta(days=1)
+    ageing, totals = _kept(sorted(days), items, payments, credits)
+    got = period_figures_from_snapshots(ageing, totals, start, end)
+    assert got == period_figures(items, payments, start, end, credits)
+    first = start - timedelta(days=1)
+    kept = roll_rows(items, payments, first, end, credits=credits)
+    assert roll_and_cure_from(kept).equals(
+        roll_and_cure(items, payments, first, end, credits=credits)
+    )

@@ -293,8 +293,8 @@ def test_a_model_is_never_used_on_features_it_was_not_trained_on(ibm):
 DAY = D(2026, 6, 1)
 # One day, k = 1. Debtor a (EUR) owes five small items, one in a dispute; debtor b owes one
 # large item and broke a promise. Item by item, b's item comes first by expected recovery
-# (2,000 against 500), by size and by age, and it recovered nothing; case by case, a's five
-# items together beat it on all but age.
+# (4,000 x 0.45 = 1,800 against 1,000 x 0.5 = 500), by size and by age, and it recovered
+# nothing; case by case, a's five items together beat it on all but age.
 CASE_ITEMS = pl.DataFrame(
     {
         "as_of": [DAY] * 6,
@@ -305,7 +305,7 @@ CASE_ITEMS = pl.DataFrame(
         "dpd": [10, 20, 30, 40, 50, 60],
         "disputed": [0, 0, 0, 0, 1, 0],
         "debtor_promises_broken": [0] * 5 + [1],
-        "expected_minor": [500] * 5 + [2_000],
+        "p_paid": [0.5] * 5 + [0.45],
         "recovered_minor": [1_000, 1_000, 0, 500, 0, 0],
     }
 )
@@ -314,15 +314,17 @@ CASE_ITEMS = pl.DataFrame(
 def test_a_case_of_many_small_items_outranks_one_large_item():
     cases = P.by_case(CASE_ITEMS).to_dicts()
     a, b = cases
+    # expected recovery, B x p: a's B leaves the disputed item out (4 x 1,000) x 0.5 = 2,000;
+    # b's 4,000 x 0.45 = 1,800
     assert (a["debtor_id"], a["expected_minor"], a["dpd"], a["open_minor"]) == (
         "a",
-        2_500,
+        2_000,
         50,
         5_000,
     )
     assert (b["debtor_id"], b["expected_minor"], b["dpd"], b["open_minor"]) == (
         "b",
-        2_000,
+        1_800,
         60,
         4_000,
     )
@@ -339,7 +341,7 @@ def test_a_case_of_many_small_items_outranks_one_large_item():
         "rule-based score": 2_500,
     }
     # ranked item by item, the top item (b's) would have found nothing
-    top_item = CASE_ITEMS.sort("expected_minor", descending=True).head(1)
+    top_item = CASE_ITEMS.sort(pl.col("open_minor") * pl.col("p_paid"), descending=True).head(1)
     assert top_item["recovered_minor"].sum() == 0
 
 
@@ -426,3 +428,80 @@ def test_drivers_predict_only_the_rows_a_median_would_move_and_say_the_same(ibm)
         typical[:, j] = np.nan if median is None else median
         plain = 100 * (p - model.estimator.predict_proba(typical)[:, 1])
         assert np.allclose(got[f"pts_{f}"].to_numpy(), plain, atol=1e-12), f
+
+
+def test_a_cases_expected_recovery_is_its_balance_times_the_chance_it_is_paid():
+    """E = B x p, worked by hand. Case (a, EUR): item 1 1,000 open, p 0.8; item 2 3,000 open of
+    which 1,000 promised (excluded), p 0.2; item 3 2,000 in a dispute (all excluded), p 0.9.
+    B = 1,000 + 2,000 = 3,000; p = (1,000 x 0.8 + 2,000 x 0.2) / 3,000 = 0.4; E = 1,200.
+    Case (b, EUR): one item wholly in a dispute: B = 0, E = 0, p its own (0.6). Case (a, USD):
+    500 open, p unknown (null): E = 0."""
+    items = pl.DataFrame(
+        [
+            ("a", "EUR", 1_000, 0, 0.8),
+            ("a", "EUR", 3_000, 1_000, 0.2),
+            ("a", "EUR", 2_000, 2_000, 0.9),
+            ("b", "EUR", 700, 700, 0.6),
+            ("a", "USD", 500, 0, None),
+        ],
+        schema={
+            "debtor_id": pl.String,
+            "currency": pl.String,
+            "open_minor": pl.Int64,
+            "excluded_minor": pl.Int64,
+            "p_paid": pl.Float64,
+        },
+        orient="row",
+    )
+    got = {
+        (r["debtor_id"], r["currency"]): (r["chased_minor"], r["p_paid"], r["expected_minor"])
+        for r in P.case_expected_recovery(items, ["debtor_id", "currency"]).iter_rows(named=True)
+    }
+    assert got["a", "EUR"][0] == 3_000 and got["a", "EUR"][2] == 1_200
+    assert abs(got["a", "EUR"][1] - 0.4) < 1e-12
+    assert got["b", "EUR"] == (0, 0.6, 0)
+    assert got["a", "USD"] == (500, 0.0, 0)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c"]),
+            st.integers(min_value=1, max_value=10**9),  # open
+            st.integers(min_value=-30, max_value=400),  # dpd
+            st.booleans(),  # disputed
+            st.floats(min_value=0, max_value=1),  # p
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_the_backtest_ranks_by_the_worklists_expected_recovery(rows):
+    """What the backtest ranks a case by is `case_expected_recovery` of its items, a disputed
+    item excluded in full: the definition the worklist ranks by (E = B x p)."""
+    frame = pl.DataFrame(
+        [
+            (DAY, n, d, "EUR", o, dpd, int(disp), p, 0)
+            for n, (d, o, dpd, disp, p) in enumerate(rows)
+        ],
+        schema={
+            "as_of": pl.Date,
+            "item_id": pl.Int64,
+            "debtor_id": pl.String,
+            "currency": pl.String,
+            "open_minor": pl.Int64,
+            "dpd": pl.Int64,
+            "disputed": pl.Int8,
+            "p_paid": pl.Float64,
+            "recovered_minor": pl.Int64,
+        },
+        orient="row",
+    )
+    got = dict(P.by_case(frame).select("debtor_id", "expected_minor").iter_rows())
+    excluded = frame.with_columns(
+        excluded_minor=pl.when(pl.col("disputed") == 1).then(pl.col("open_minor")).otherwise(0)
+    )
+    cases = P.case_expected_recovery(excluded, ["debtor_id", "currency"])
+    assert got == dict(cases.select("debtor_id", "expected_minor").iter_rows())
+    for r in cases.iter_rows(named=True):  # E = round(B x p)
+        assert r["expected_minor"] == round(r["chased_minor"] * r["p_paid"])

@@ -14,7 +14,7 @@ knows how it is shown. A constant number of queries, however many lines.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, overload
@@ -52,6 +52,7 @@ from arrears.apps.ledger.models import (
 from arrears.domain import kpi
 from arrears.domain import propensity as P
 from arrears.domain.access import PersonRole, Verb, decide, decide_action
+from arrears.domain.fx import SCALE
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.money import CURRENCY_EXPONENTS
 from arrears.domain.plans.acceleration import due_after_acceleration
@@ -209,7 +210,7 @@ def worklist_lines(
     if model is not None:
         at = company.items_imported_at
         cleared_on = min(at.date(), on) if at is not None else on
-        scored = _learned(scored, model, _history(company_id, ask), on, cleared_on)
+        scored = _learned(scored, model, _history(company_id, ask), on, cleared_on, factors)
     ordered = in_priority_order(scored).join(
         meta.drop(*ACTIONS_SCHEMA.keys() - {"action_id"}), on="action_id", maintain_order="left"
     )
@@ -663,8 +664,9 @@ def _with_model_columns(ordered: pl.DataFrame) -> pl.DataFrame:
 _HISTORY_ITEMS = (
     "SELECT i.id AS item_id, i.debtor_id, i.currency, i.issue_date AS issued_on, "
     "i.due_date AS due_on, i.original_minor AS amount_minor, i.open_minor, "
-    "d.risk_tier AS segment "
+    "d.risk_tier AS segment, COALESCE(x.excluded_minor, 0) AS excluded_minor "
     "FROM {item} i JOIN {debtor} d ON d.id = i.debtor_id "
+    "LEFT JOIN cases_itemdeskinput x ON x.item_id = i.id "
     "WHERE +i.company_id = %s AND i.kind IN ({kinds}) "
     "AND i.debtor_id IN (SELECT c.debtor_id FROM {tables} WHERE {where})"
 )
@@ -683,6 +685,7 @@ _HISTORY_ITEMS_READ: dict[str, pl.DataType] = {
     "amount_minor": pl.Int64(),
     "open_minor": pl.Int64(),
     "segment": pl.String(),
+    "excluded_minor": pl.Int64(),  # disputed, promised or in a plan (`scoring`'s exclusion)
 }
 _HISTORY_PAID_READ: dict[str, pl.DataType] = {
     "item_id": pl.Int64(),
@@ -723,10 +726,13 @@ def _learned(
     history: tuple[pl.DataFrame, pl.DataFrame, P.Desk],
     on: date,
     cleared_on: date,
+    factors: Mapping[str, int],
 ) -> pl.DataFrame:
-    """The lines ranked by the learned expected recovery: the case's overdue amount in the
-    company currency x the probability its items are paid (their open-balance-weighted mean),
-    with the `TOP_DRIVERS` features that moved it most. All the lines' items in one batch.
+    """The lines ranked by the learned expected recovery (`propensity.case_expected_recovery`,
+    the backtest's definition): the case's balance (open less what is disputed, promised or
+    in a plan) in the company currency x the probability its items are paid within the
+    horizon (their mean weighted by that balance), with the `TOP_DRIVERS` features that moved
+    it most. All the lines' items in one batch.
 
     What the ERP cleared beyond the payments (a credit note set against an item) is settled,
     as in the backtest, on `cleared_on`: the day of the latest items import by `on`, when
@@ -734,16 +740,34 @@ def _learned(
     the debtor look later every day the list is read."""
     items, paid, desk = history
     payments = pl.concat([paid, kpi.cleared_without_payment(items, paid, cleared_on)])
-    snap = P.snapshot(items.drop("open_minor"), payments, on, model.horizon, desk)
+    ledger = items.drop("open_minor", "excluded_minor")
+    snap = P.snapshot(ledger, payments, on, model.horizon, desk)
     if snap.is_empty():
         return scored
     pts = [f"pts_{f}" for f in model.features]
     scored_items = P.drivers(model, snap).join(
-        items.select("item_id", "currency"), on="item_id", how="left"
+        items.select("item_id", "currency", "excluded_minor"), on="item_id", how="left"
+    )
+    recovery = P.case_expected_recovery(scored_items, ["debtor_id", "currency"])
+    rates = pl.DataFrame(
+        {"currency": list(factors), "factor": list(factors.values())},
+        schema={"currency": pl.String, "factor": pl.Int64},
+    )
+    # the case's balance into the company currency by the run's rule (`fx`: half-up, on the
+    # case's sum), as its overdue amount is
+    into = pl.col("chased_minor").cast(pl.Int128) * pl.col("factor").cast(pl.Int128)
+    recovery = recovery.join(rates, on="currency", how="left").with_columns(
+        balance_company_minor=((into + SCALE // 2) // SCALE).cast(pl.Int64)
     )
     weight = pl.col("open_minor").cast(pl.Float64)
-    per_case = scored_items.group_by("debtor_id", "currency").agg(
-        ((pl.col(c) * weight).sum() / weight.sum()).alias(c) for c in ["p_paid", *pts]
+    per_case = (
+        scored_items.group_by("debtor_id", "currency")
+        .agg(((pl.col(c) * weight).sum() / weight.sum()).alias(c) for c in pts)
+        .join(
+            recovery.select("debtor_id", "currency", "p_paid", "balance_company_minor"),
+            on=["debtor_id", "currency"],
+            how="left",
+        )
     )
     # the value each feature had (the case's most overdue item's) to say it in words
     values = (
@@ -767,13 +791,13 @@ def _learned(
                 if round(row[f"pts_{f}"] or 0.0) != 0
             ]
         )
-    cases = cases.select("debtor_id", "currency", "p_paid").with_columns(
+    cases = cases.select("debtor_id", "currency", "p_paid", "balance_company_minor").with_columns(
         drivers=pl.Series(
             drivers, dtype=pl.List(pl.Struct({"f": pl.String, "v": pl.Float64, "pts": pl.Int64}))
         )
     )
     learned = scored.join(cases, on=["debtor_id", "currency"], how="left", maintain_order="left")
-    expected = (pl.col("overdue_company_minor") * pl.col("p_paid").fill_null(0.0)).round(0)
-    return learned.with_columns(
-        expected_minor=expected.cast(pl.Int64), score=expected.cast(pl.Int64)
+    expected = P.expected_of(pl.col("balance_company_minor").fill_null(0), pl.col("p_paid"))
+    return learned.with_columns(expected_minor=expected, score=expected).drop(
+        "balance_company_minor"
     )
