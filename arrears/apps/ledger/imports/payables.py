@@ -30,6 +30,7 @@ from arrears.apps.ledger.imports.upsert import (
     write_diff,
 )
 from arrears.apps.ledger.models import Company, Debtor, Payable
+from arrears.domain.money import CURRENCY_EXPONENTS
 
 NO_SUPPLIER = (
     "names no supplier: fill debtor_code, registration_number or vat_number "
@@ -37,6 +38,9 @@ NO_SUPPLIER = (
 )
 UNKNOWN_SUPPLIER = "no debtor has {column} {value!r}: import the debtor first"
 SHARED = "{value!r} is the {column} of {count} debtors: name the supplier by debtor_code"
+NEW_SETTLED = (
+    "a payable new to arrears and already settled (open_amount 0) needs its original_amount"
+)
 KEYS = ("debtor_code", "registration_number", "vat_number")
 
 SPEC = Spec(
@@ -124,12 +128,37 @@ def resolve_suppliers(
     return out.drop("_key", "_value", "holders", *KEYS)
 
 
+def _minor_text(minor: pl.Expr, exp: pl.Expr) -> pl.Expr:
+    """A stored amount in minor units as the file would write it (exponents are 0, 2, 3)."""
+    scale = pl.when(exp == 3).then(1000).when(exp == 2).then(100).otherwise(1)
+    whole = (minor // scale).cast(pl.String)
+    frac = (minor % scale).cast(pl.String).str.zfill(exp)
+    return pl.when(exp == 0).then(whole).otherwise(pl.concat_str([whole, pl.lit("."), frac]))
+
+
+def _original_amounts(f: pl.DataFrame, p: Problems, existing: pl.DataFrame) -> pl.DataFrame:
+    """Fill an empty or absent `original_amount`: a payable already stored keeps its original
+    amount (a set-off or payment may have brought its open amount down to 0); a new one takes
+    its open amount. A new payable already settled (open 0) names its original amount."""
+    if "original_amount" not in f.columns:
+        f = f.with_columns(original_amount=pl.lit(None, dtype=pl.String))
+    stored = existing.select("number", _stored="original_minor")
+    f = f.join(stored, on="number", how="left", maintain_order="left")
+    exp = pl.col("currency").replace_strict(CURRENCY_EXPONENTS, default=None, return_dtype=pl.Int64)
+    missing = pl.col("original_amount").is_null()
+    settled = pl.col("open_amount").str.contains(r"^0*(\.0*)?$")
+    new_settled = missing & pl.col("_stored").is_null() & settled
+    p.add(f, new_settled, "original_amount", NEW_SETTLED)
+    kept = _minor_text(pl.col("_stored"), exp)
+    filled = pl.when(new_settled).then(None).otherwise(pl.coalesce(kept, pl.col("open_amount")))
+    return f.with_columns(
+        original_amount=pl.when(missing).then(filled).otherwise(pl.col("original_amount"))
+    ).drop("_stored")
+
+
 def validate(table: Table, *, company: Company, existing: pl.DataFrame) -> pl.DataFrame:
     p = Problems()
-    f = prepare(table, SPEC, p)
-    if "original_amount" not in f.columns:
-        f = f.with_columns(original_amount=pl.col("open_amount"))
-    f = f.with_columns(original_amount=pl.col("original_amount").fill_null(pl.col("open_amount")))
+    f = _original_amounts(prepare(table, SPEC, p), p, existing)
     f = check_documents(f, p, existing=existing, what="payables")
     f = resolve_suppliers(f, p, _debtors(company))
     p.raise_if_any()
