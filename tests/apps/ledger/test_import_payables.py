@@ -181,3 +181,20 @@ def test_a_new_payable_already_settled_without_its_original_is_refused_in_words(
     path = payables(tmp_path, "SUP-9,D1,2026-09-01,2026-10-01,EUR,0.00", header=NO_ORIGINAL)
     errors = refused(acme, "payables", path)
     assert [(e.row, e.column, e.message) for e in errors] == [(2, "original_amount", NEW_SETTLED)]
+
+
+def test_a_supplier_is_found_by_its_number_or_vat_id_with_spaces_and_case_ignored(acme, tmp_path):
+    path = payables(
+        tmp_path,
+        "SUP-1,,hrb1,,2026-09-01,2026-10-01,EUR,,10.00",
+        "SUP-2,,,de 111,2026-09-01,2026-10-01,EUR,,20.00",
+    )
+    import_as_admin(company=acme, kind="payables", path=path)
+    found = Payable.objects.filter(company=acme).values_list("number", "debtor__code")
+    assert sorted(found) == [("SUP-1", "D1"), ("SUP-2", "D1")]
+
+
+def test_a_number_two_debtors_hold_once_spaces_and_case_are_ignored_is_refused(acme, tmp_path):
+    factories.debtor(acme, code="D4", vat_number="de 222")  # D2's VAT id, written otherwise
+    path = payables(tmp_path, "SUP-1,,,DE222,2026-09-01,2026-10-01,EUR,,10.00")
+    assert where(refused(acme, "payables", path)) == [(2, "debtor_code")]

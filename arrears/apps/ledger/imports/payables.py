@@ -2,7 +2,8 @@
 on our ERP's document `number`: the other side of a set-off (rule 11).
 
 A row names its supplier by one of three keys, tried in this order: `debtor_code` (our code
-for them), `registration_number`, `vat_number` (as the debtors file holds them). A row naming
+for them), `registration_number`, `vat_number` (as the debtors file holds them, spaces and
+case ignored, as `clear --from-ledgers` finds a firm: `domain.firm_ids`). A row naming
 none, or a number or VAT id shared by two debtors, is refused with its row; so is a code or
 number nobody holds.
 """
@@ -30,6 +31,7 @@ from arrears.apps.ledger.imports.upsert import (
     write_diff,
 )
 from arrears.apps.ledger.models import Company, Debtor, Payable
+from arrears.domain.firm_ids import id_key
 from arrears.domain.money import CURRENCY_EXPONENTS
 
 NO_SUPPLIER = (
@@ -99,20 +101,26 @@ def resolve_suppliers(
     which = pl.lit(None, dtype=pl.String)
     for key in reversed(KEYS):
         which = pl.when(pl.col(key).is_not_null()).then(pl.lit(key)).otherwise(which)
-    frame = frame.with_columns(_key=which, _value=pl.coalesce(*KEYS))
+    value = pl.coalesce(*KEYS)
+    frame = frame.with_columns(
+        _key=which,
+        _value=value,  # as the file says it, for the messages
+        _match=pl.when(which == "debtor_code").then(value).otherwise(id_key(value)),
+    )
     problems.add(frame, pl.col("_key").is_null(), "debtor_code", NO_SUPPLIER)
     lookups = pl.concat(
         [
-            debtors.filter(pl.col(column).is_not_null() & (pl.col(column) != ""))
-            .group_by(column)
-            .agg(debtor_id=pl.col("id").min(), holders=pl.len())
-            .select(
-                _key=pl.lit(key), _value=pl.col(column), debtor_id="debtor_id", holders="holders"
+            debtors.with_columns(
+                _match=pl.col(column) if key == "debtor_code" else id_key(pl.col(column))
             )
+            .filter(pl.col("_match").is_not_null() & (pl.col("_match") != ""))
+            .group_by("_match")
+            .agg(debtor_id=pl.col("id").min(), holders=pl.len())
+            .select(_key=pl.lit(key), _match="_match", debtor_id="debtor_id", holders="holders")
             for key, column in zip(KEYS, ("code", "registration_number", "vat_number"), strict=True)
         ]
     )
-    out = frame.join(lookups, on=["_key", "_value"], how="left", maintain_order="left")
+    out = frame.join(lookups, on=["_key", "_match"], how="left", maintain_order="left")
     problems.add(
         out,
         pl.col("_key").is_not_null() & pl.col("debtor_id").is_null(),
@@ -125,7 +133,7 @@ def resolve_suppliers(
         "debtor_code",
         say(SHARED, value=pl.col("_value"), column=pl.col("_key"), count=pl.col("holders")),
     )
-    return out.drop("_key", "_value", "holders", *KEYS)
+    return out.drop("_key", "_value", "_match", "holders", *KEYS)
 
 
 def _minor_text(minor: pl.Expr, exp: pl.Expr) -> pl.Expr:
