@@ -18,6 +18,8 @@ WORDS = {
     "beside an open one of ours to them (see `arrears setoff show {debtor}`)",
     "setoff.which_currency": "{debtor} has set-offs in {currencies}: name one with --currency",
     "setoff.not_found": "no set-off S{id}",
+    "setoff.after_today": "the as-of date {on} is after today ({today}): a set-off takes only "
+    "what is due on a day that has happened",
     "setoff.not_proposed": "set-off S{id} is {state}: only a proposed one is decided",
     "setoff.reason_required": "say why set-off S{id} is refused (--reason)",
     "setoff.reason_too_long": "a reason is at most {limit} characters ({length})",

@@ -297,3 +297,31 @@ def test_the_setoff_list_reads_as_many_queries_however_many_setoffs_and_pairs(ac
     many, listed = queries(lambda: setoffs_list(actor=maria, company=acme))
     assert len(listed) == 4 and sum(len(s.pairs) for s in listed) == 3 + 2 * 3
     assert many == few
+
+
+@pytest.fixture
+def today_is_the_5th_of_december(monkeypatch):
+    from arrears.apps.common import clock
+
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 5))
+
+
+def test_a_future_as_of_date_is_refused_in_words_and_nothing_is_proposed_or_decided(
+    acme, today_is_the_5th_of_december
+):
+    from arrears.apps.clearing.models import SetOff
+
+    def at(day: str, *args: str, as_: str) -> None:
+        terminal.run("setoff", *args, "--company", "acme", "--as-of", day, as_=as_)
+
+    with pytest.raises(CommandError, match=r"the as-of date 2026-12-21 is after today "
+                       r"\(2026-12-05\): a set-off takes only what is due"):  # fmt: skip
+        at("2026-12-21", "propose", "BRICK", as_="cora")  # C (due 15 December) is not due
+    assert not SetOff.objects.exists()
+    at("2026-12-05", "propose", "BRICK", as_="cora")
+    made = SetOff.objects.get()
+    with pytest.raises(CommandError, match="is after today"):
+        at("2026-12-06", "approve", f"S{made.pk}", as_="maria")
+    assert SetOff.objects.get().state == "proposed"
+    at("2026-12-05", "approve", f"S{made.pk}", as_="maria")
+    assert SetOff.objects.get().state == "approved"
