@@ -40,3 +40,52 @@ def test_explain_says_nothing_is_left_to_dun_once_a_setoff_covers_all_that_is_ov
     out = terminal.run("explain", "BRICK", "--company", "acme", as_="cora")
     assert "no call script: the EUR case of BRICK has nothing overdue to dun" in out
     assert "history:" in out  # the rest of the explanation is still given
+
+
+HINT = (
+    "set-off possible: we owe BRICK EUR 650.00 (S1, S2); EUR 650.00 of what they owe can be "
+    "set off against it: `arrears setoff propose BRICK`"
+)
+
+
+def booked(company) -> list[str]:
+    from arrears.apps.cases.models import Action
+
+    found = Action.objects.filter(case__company=company, step_code__startswith="excuse_")
+    return sorted(found.values_list("step_code", flat=True))
+
+
+def test_others_owe_us_books_a_call_to_propose_the_setoff_where_one_is_possible():
+    c, _, _ = brick_world()
+    factories.run_as_admin(company=c, as_of=AS_OF)
+    out = others_owe_us()
+    assert HINT in out and "next: propose a set-off on" in out
+    assert booked(c) == ["excuse_propose_set_off"]
+
+
+def test_no_setoff_call_is_booked_where_we_owe_them_only_in_another_currency():
+    from arrears.apps.ledger.models import Payable
+
+    c, brick, _ = brick_world()
+    Payable.objects.filter(debtor=brick).update(currency="USD")  # their claims are in EUR
+    factories.run_as_admin(company=c, as_of=AS_OF)
+    out = others_owe_us()
+    assert "set-off" not in out and "next: call back on" in out  # a date for what they owe
+    assert booked(c) == ["excuse_call_back"]
+
+
+def test_the_web_desk_answers_others_owe_us_with_the_terminal_s_setoff_words():
+    from arrears.apps.cases.models import Case
+    from tests.web.conftest import signed_in
+
+    c, _, _ = brick_world()
+    factories.run_as_admin(company=c, as_of=AS_OF)
+    case = Case.objects.get(company=c, debtor__code="BRICK")
+    data = {"excuse-excuse": "others_owe_us", "excuse-answer": "prepared", "excuse-contact": "P"}
+    response = signed_in(factories.collector("cora")).post(
+        f"/desk/acme/cases/{case.pk}/excuse/", data, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    text = response.content.decode().replace("&#x27;", "'").replace("&#96;", "`")
+    assert HINT in text, text
+    assert booked(c) == ["excuse_propose_set_off"]
