@@ -145,6 +145,28 @@ def firm_rows(proposal: ClearingProposal) -> list[list[object]]:
     return rows
 
 
+OBLIGATION_HEADER = ["debtor", "creditor", "currency", "owes before", "cleared", "owes after"]
+PROPOSAL_SHEETS = ("proposal", "firms")  # the XLSX's sheets: per obligation, per firm
+
+
+def obligation_rows(proposal: ClearingProposal) -> list[list[object]]:
+    """The proposal to send: per obligation (debtor to creditor), what it was, what the
+    clearing takes off it and what is left to pay; exact decimals in the file's currency."""
+    cur = proposal.currency
+    e = exponent(cur)
+    return [
+        [
+            r["debtor"],
+            r["creditor"],
+            cur,
+            Decimal(r["before_minor"]).scaleb(-e),
+            Decimal(r["before_minor"] - r["after_minor"]).scaleb(-e),
+            Decimal(r["after_minor"]).scaleb(-e),
+        ]
+        for r in proposal.clearing.obligations.iter_rows(named=True)
+    ]
+
+
 def clearing_summary(proposal: ClearingProposal) -> str:
     c, cur = proposal.clearing, proposal.currency
     share = (

@@ -325,3 +325,31 @@ def test_a_future_as_of_date_is_refused_in_words_and_nothing_is_proposed_or_deci
     assert SetOff.objects.get().state == "proposed"
     at("2026-12-05", "approve", f"S{made.pk}", as_="maria")
     assert SetOff.objects.get().state == "approved"
+
+
+def test_the_proposal_to_send_says_per_obligation_what_it_was_what_is_cleared_and_what_is_left(
+    acme, tmp_path
+):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "obligations.csv"
+    path.write_text(OBLIGATIONS.replace("D,", "=D,", 1), encoding="utf-8")
+    csv_out, xlsx_out = tmp_path / "p.csv", tmp_path / "p.xlsx"
+    terminal.run(
+        "clear", str(path), "--company", "acme", "--proposal", str(csv_out),
+        "--xlsx", str(xlsx_out), as_="maria",
+    )  # fmt: skip
+    rows = csv_out.read_text(encoding="utf-8").splitlines()
+    assert rows == [
+        "debtor,creditor,currency,owes before,cleared,owes after",
+        "A,B,EUR,100.00,80.00,20.00",
+        "B,C,EUR,80.00,80.00,0.00",
+        "C,'=D,EUR,10.00,0.00,10.00",  # a firm named like a formula stays text
+        "C,A,EUR,120.00,80.00,40.00",
+    ]
+    wb = load_workbook(xlsx_out)
+    assert wb.sheetnames == ["proposal", "firms"]
+    sheet = [[c.value for c in r] for r in wb["proposal"].iter_rows()]
+    assert sheet[0] == ["debtor", "creditor", "currency", "owes before", "cleared", "owes after"]
+    assert ["C", "'=D", "EUR", 10, 0, 10] in sheet
+    assert all(c.data_type != "f" for ws in wb.worksheets for r in ws.iter_rows() for c in r)
