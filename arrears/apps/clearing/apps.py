@@ -22,3 +22,11 @@ class ClearingConfig(AppConfig):
         from arrears.apps.common.decisions import register
 
         register(SETOFFS)  # proposed set-offs wait for a credit manager
+        from arrears.apps.clearing.selectors import setoff_possible_for
+        from arrears.apps.negotiation.services.excuses import follow_up_possible_register
+        from arrears.domain.excuses import FollowUpAction
+
+        # "Others owe us" books "propose a set-off" only where one is possible.
+        follow_up_possible_register(
+            FollowUpAction.PROPOSE_SET_OFF, lambda case, day: bool(setoff_possible_for(case, day))
+        )

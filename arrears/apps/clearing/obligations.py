@@ -21,6 +21,7 @@ from arrears.apps.ledger.imports.read import read_table
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, OpenItem, Payable
 from arrears.domain.access import Verb
 from arrears.domain.clearing.multilateral import Clearing, clear
+from arrears.domain.firm_ids import id_key
 from arrears.domain.refusal import Refusal
 
 FIRM_LENGTH = 200
@@ -95,8 +96,8 @@ def clearing_propose(*, actor: Any, company: Company, path: Path) -> ClearingPro
 def _firm(prefix: str) -> pl.Expr:
     """A debtor as a firm across the companies: by its VAT number, else its registration
     number (spaces and case ignored), else only within its own company."""
-    vat = pl.col(f"{prefix}vat").str.replace_all(r"\s", "").str.to_uppercase()
-    reg = pl.col(f"{prefix}reg").str.replace_all(r"\s", "").str.to_uppercase()
+    vat = id_key(pl.col(f"{prefix}vat"))
+    reg = id_key(pl.col(f"{prefix}reg"))
     return (
         pl.when(vat != "")
         .then(pl.concat_str([pl.lit("VAT "), vat]))

@@ -18,6 +18,8 @@ WORDS = {
     "beside an open one of ours to them (see `arrears setoff show {debtor}`)",
     "setoff.which_currency": "{debtor} has set-offs in {currencies}: name one with --currency",
     "setoff.not_found": "no set-off S{id}",
+    "setoff.after_today": "the as-of date {on} is after today ({today}): a set-off takes only "
+    "what is due on a day that has happened",
     "setoff.not_proposed": "set-off S{id} is {state}: only a proposed one is decided",
     "setoff.reason_required": "say why set-off S{id} is refused (--reason)",
     "setoff.reason_too_long": "a reason is at most {limit} characters ({length})",
@@ -141,6 +143,28 @@ def firm_rows(proposal: ClearingProposal) -> list[list[object]]:
             ]
         )
     return rows
+
+
+OBLIGATION_HEADER = ["debtor", "creditor", "currency", "owes before", "cleared", "owes after"]
+PROPOSAL_SHEETS = ("proposal", "firms")  # the XLSX's sheets: per obligation, per firm
+
+
+def obligation_rows(proposal: ClearingProposal) -> list[list[object]]:
+    """The proposal to send: per obligation (debtor to creditor), what it was, what the
+    clearing takes off it and what is left to pay; exact decimals in the file's currency."""
+    cur = proposal.currency
+    e = exponent(cur)
+    return [
+        [
+            r["debtor"],
+            r["creditor"],
+            cur,
+            Decimal(r["before_minor"]).scaleb(-e),
+            Decimal(r["before_minor"] - r["after_minor"]).scaleb(-e),
+            Decimal(r["after_minor"]).scaleb(-e),
+        ]
+        for r in proposal.clearing.obligations.iter_rows(named=True)
+    ]
 
 
 def clearing_summary(proposal: ClearingProposal) -> str:

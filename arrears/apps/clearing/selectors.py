@@ -118,6 +118,24 @@ def setoff_proposals(
 ) -> list[Proposal]:
     """Every set-off possible on `as_of` (or with one debtor), largest first."""
     require(actor, Verb.READ, company_id=company.pk)
+    return _proposals(company, as_of, debtor_code)
+
+
+def case_setoff_possible(*, actor: Any, case: Any, as_of: date) -> list[Proposal]:
+    """The set-off possible with `case`'s debtor in its currency on `as_of` (none or one):
+    what the terminal and the web desk both offer when a debtor says others owe them."""
+    require(actor, Verb.READ, company_id=case.company_id)
+    return setoff_possible_for(case, as_of)
+
+
+def setoff_possible_for(case: Any, as_of: date) -> list[Proposal]:
+    """`case_setoff_possible` without asking for access: the excuse's follow-up ("propose a
+    set-off") is booked only where one is possible (`negotiation.services.excuses`)."""
+    found = _proposals(case.company, as_of, case.debtor.code)
+    return [p for p in found if p.currency == case.currency]
+
+
+def _proposals(company: Company, as_of: date, debtor_code: str | None) -> list[Proposal]:
     payables_qs = Payable.objects.filter(company=company, open_minor__gt=0)
     pending = set(
         SetOff.objects.filter(company=company, state__in=OPEN_STATES).values_list(

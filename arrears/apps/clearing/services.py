@@ -25,6 +25,7 @@ from arrears.apps.clearing.selectors import (
     setoff_proposals,
     setoff_record,
 )
+from arrears.apps.common import clock
 from arrears.apps.ledger.models import Company, Debtor, OpenItem, Payable
 from arrears.apps.negotiation.services.sweep_frames import pending_parts
 from arrears.domain.access import Verb
@@ -43,11 +44,20 @@ EXPORT_HEADER = [
 ]
 
 
+def _not_after_today(on: date) -> None:
+    """A set-off is proposed, decided, exported and booked on a day that has happened: a claim
+    not yet due on the real day is never set off (as the daily run judges no future day)."""
+    now = clock.today()
+    if on > now:
+        raise Refusal("setoff.after_today", on=on, today=now)
+
+
 def setoff_propose(
     *, actor: Any, company: Company, debtor_code: str, as_of: date, currency: str | None = None
 ) -> SetOffRecord:
     """Record the set-off `arrears setoff` shows for one debtor (and currency), to be decided
     by a credit manager; by the debtor's owner or a credit manager."""
+    _not_after_today(as_of)
     with transaction.atomic():
         debtor = (
             Debtor.objects.select_for_update().filter(company=company, code=debtor_code).first()
@@ -141,6 +151,7 @@ def setoff_decide(
 ) -> SetOffRecord:
     """A credit manager of the company, not its proposer, approves or refuses (a refusal says
     why). Approval checks that both sides still hold what the set-off takes."""
+    _not_after_today(on)
     reason = reason.strip()
     with transaction.atomic():
         s = _locked(setoff_id)
@@ -246,6 +257,7 @@ def setoff_export(*, actor: Any, company: Company, path: Path, on: date) -> int:
     """Write every approved set-off not yet exported into one CSV for the ERP to book, and
     mark them exported: each goes into exactly one file. Returns how many."""
     require(actor, Verb.APPROVE, company_id=company.pk, what="export set-offs")
+    _not_after_today(on)
     with transaction.atomic():
         due = list(
             SetOff.objects.select_for_update()
@@ -283,6 +295,7 @@ def setoff_export(*, actor: Any, company: Company, path: Path, on: date) -> int:
 
 def setoff_book(*, actor: Any, setoff_id: int, on: date) -> SetOffRecord:
     """The ERP booked an exported set-off: marked once, never again."""
+    _not_after_today(on)
     with transaction.atomic():
         s = _locked(setoff_id)
         require(actor, Verb.APPROVE, company_id=s.company_id, what=f"book set-off S{s.pk}")

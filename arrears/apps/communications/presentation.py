@@ -1371,6 +1371,12 @@ def call_script_heading(is_call: bool) -> str:
     return "call script:" if is_call else "call script (the pending action is not a call):"
 
 
+def no_call_script_words(reason: str) -> str:
+    """Why a pending call has no script (`reason`: the refusal in words), e.g. an approved
+    set-off covers all that was overdue."""
+    return f"no call script: {reason}"
+
+
 # --- the letterhead and the imprint of a letter (`pdf`) ---------------------------------------
 
 LETTERHEAD_LABELS: dict[str, dict[str, str]] = {

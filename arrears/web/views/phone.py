@@ -30,6 +30,8 @@ from django.views.decorators.http import require_GET
 
 from arrears.apps.accounts.access import require
 from arrears.apps.cases.models import Case
+from arrears.apps.clearing.presentation import setoff_hint
+from arrears.apps.clearing.selectors import case_setoff_possible
 from arrears.apps.common import clock
 from arrears.apps.communications.outbox import preview_pdf
 from arrears.apps.communications.presentation import (
@@ -190,7 +192,13 @@ def excuse(request: HttpRequest, firm: Company, case: Case, form: DeskForm, **ur
         note=d["note"].strip(),
         answer=OWN_WORDS if d["answer"] == OWN_WORDS else None,
     )
-    return {"lines": excuse_logged_words(r).splitlines()}
+    lines = excuse_logged_words(r).splitlines()
+    if r.log.excuse == Excuse.OTHERS_OWE_US:  # rule 11: we may owe them too, as the terminal
+        hint = setoff_hint(
+            case_setoff_possible(actor=request.user, case=case, as_of=r.log.logged_on)
+        )
+        lines += [hint] if hint else []
+    return {"lines": lines}
 
 
 @case_form(_posted(ProposalForm), _panel, not_allowed_page=False)

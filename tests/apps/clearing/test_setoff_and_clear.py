@@ -297,3 +297,59 @@ def test_the_setoff_list_reads_as_many_queries_however_many_setoffs_and_pairs(ac
     many, listed = queries(lambda: setoffs_list(actor=maria, company=acme))
     assert len(listed) == 4 and sum(len(s.pairs) for s in listed) == 3 + 2 * 3
     assert many == few
+
+
+@pytest.fixture
+def today_is_the_5th_of_december(monkeypatch):
+    from arrears.apps.common import clock
+
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 5))
+
+
+def test_a_future_as_of_date_is_refused_in_words_and_nothing_is_proposed_or_decided(
+    acme, today_is_the_5th_of_december
+):
+    from arrears.apps.clearing.models import SetOff
+
+    def at(day: str, *args: str, as_: str) -> None:
+        terminal.run("setoff", *args, "--company", "acme", "--as-of", day, as_=as_)
+
+    with pytest.raises(CommandError, match=r"the as-of date 2026-12-21 is after today "
+                       r"\(2026-12-05\): a set-off takes only what is due"):  # fmt: skip
+        at("2026-12-21", "propose", "BRICK", as_="cora")  # C (due 15 December) is not due
+    assert not SetOff.objects.exists()
+    at("2026-12-05", "propose", "BRICK", as_="cora")
+    made = SetOff.objects.get()
+    with pytest.raises(CommandError, match="is after today"):
+        at("2026-12-06", "approve", f"S{made.pk}", as_="maria")
+    assert SetOff.objects.get().state == "proposed"
+    at("2026-12-05", "approve", f"S{made.pk}", as_="maria")
+    assert SetOff.objects.get().state == "approved"
+
+
+def test_the_proposal_to_send_says_per_obligation_what_it_was_what_is_cleared_and_what_is_left(
+    acme, tmp_path
+):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "obligations.csv"
+    path.write_text(OBLIGATIONS.replace("D,", "=D,", 1), encoding="utf-8")
+    csv_out, xlsx_out = tmp_path / "p.csv", tmp_path / "p.xlsx"
+    terminal.run(
+        "clear", str(path), "--company", "acme", "--proposal", str(csv_out),
+        "--xlsx", str(xlsx_out), as_="maria",
+    )  # fmt: skip
+    rows = csv_out.read_text(encoding="utf-8").splitlines()
+    assert rows == [
+        "debtor,creditor,currency,owes before,cleared,owes after",
+        "A,B,EUR,100.00,80.00,20.00",
+        "B,C,EUR,80.00,80.00,0.00",
+        "C,'=D,EUR,10.00,0.00,10.00",  # a firm named like a formula stays text
+        "C,A,EUR,120.00,80.00,40.00",
+    ]
+    wb = load_workbook(xlsx_out)
+    assert wb.sheetnames == ["proposal", "firms"]
+    sheet = [[c.value for c in r] for r in wb["proposal"].iter_rows()]
+    assert sheet[0] == ["debtor", "creditor", "currency", "owes before", "cleared", "owes after"]
+    assert ["C", "'=D", "EUR", 10, 0, 10] in sheet
+    assert all(c.data_type != "f" for ws in wb.worksheets for r in ws.iter_rows() for c in r)

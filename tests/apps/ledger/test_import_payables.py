@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from arrears.apps.ledger.imports.payables import NEW_SETTLED
 from arrears.apps.ledger.models import ImportBatch, Payable
 from arrears.domain.refusal import NotAllowed
 from tests import factories
@@ -126,3 +127,74 @@ def test_only_the_companys_administrator_imports_payables(acme, tmp_path, who):
             path=path,
         )
     assert not Payable.objects.filter(company=acme).exists()
+
+
+NO_ORIGINAL = "number,debtor_code,issue_date,due_date,currency,open_amount"
+
+
+def stored(company) -> dict[str, tuple[int, int]]:
+    found = Payable.objects.filter(company=company)
+    return {p.number: (p.original_minor, p.open_minor) for p in found}
+
+
+def test_a_payable_a_setoff_used_up_is_accepted_as_settled_and_keeps_its_original(acme, tmp_path):
+    first = payables(
+        tmp_path,
+        "SUP-1,D1,,,2026-09-01,2026-10-01,EUR,600.00,600.00",
+        "SUP-2,D1,,,2026-09-01,2026-10-01,JPY,5000,5000",
+    )
+    import_as_admin(company=acme, kind="payables", path=first)
+    rows = [
+        "SUP-1,D1,2026-09-01,2026-10-01,EUR,0.00",
+        "SUP-2,D1,2026-09-01,2026-10-01,JPY,1200",
+        "SUP-3,D1,2026-09-01,2026-10-01,EUR,250.00",
+    ]
+    summary = import_as_admin(
+        company=acme, kind="payables", path=payables(tmp_path, *rows, header=NO_ORIGINAL)
+    )
+    assert (summary.created, summary.updated) == (1, 2)
+    assert stored(acme) == {
+        "SUP-1": (600_00, 0),  # settled: its original amount is kept
+        "SUP-2": (5000, 1200),
+        "SUP-3": (250_00, 250_00),  # new: the original is the open amount
+    }
+    again = import_as_admin(
+        company=acme, kind="payables", path=payables(tmp_path, *rows, header=NO_ORIGINAL)
+    )
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_an_empty_original_amount_keeps_the_stored_one(acme, tmp_path):
+    row = "SUP-1,D1,,,2026-09-01,2026-10-01,EUR,{original},{open}"
+    import_as_admin(
+        company=acme,
+        kind="payables",
+        path=payables(tmp_path, row.format(original="600.00", open="600.00")),
+    )
+    import_as_admin(
+        company=acme, kind="payables", path=payables(tmp_path, row.format(original="", open="0"))
+    )
+    assert stored(acme) == {"SUP-1": (600_00, 0)}
+
+
+def test_a_new_payable_already_settled_without_its_original_is_refused_in_words(acme, tmp_path):
+    path = payables(tmp_path, "SUP-9,D1,2026-09-01,2026-10-01,EUR,0.00", header=NO_ORIGINAL)
+    errors = refused(acme, "payables", path)
+    assert [(e.row, e.column, e.message) for e in errors] == [(2, "original_amount", NEW_SETTLED)]
+
+
+def test_a_supplier_is_found_by_its_number_or_vat_id_with_spaces_and_case_ignored(acme, tmp_path):
+    path = payables(
+        tmp_path,
+        "SUP-1,,hrb1,,2026-09-01,2026-10-01,EUR,,10.00",
+        "SUP-2,,,de 111,2026-09-01,2026-10-01,EUR,,20.00",
+    )
+    import_as_admin(company=acme, kind="payables", path=path)
+    found = Payable.objects.filter(company=acme).values_list("number", "debtor__code")
+    assert sorted(found) == [("SUP-1", "D1"), ("SUP-2", "D1")]
+
+
+def test_a_number_two_debtors_hold_once_spaces_and_case_are_ignored_is_refused(acme, tmp_path):
+    factories.debtor(acme, code="D4", vat_number="de 222")  # D2's VAT id, written otherwise
+    path = payables(tmp_path, "SUP-1,,,DE222,2026-09-01,2026-10-01,EUR,,10.00")
+    assert where(refused(acme, "payables", path)) == [(2, "debtor_code")]

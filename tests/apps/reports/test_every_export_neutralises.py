@@ -32,7 +32,7 @@ EXPORTS = {
     "worklist": {"--csv", "--xlsx"},
     "negotiation-history": {"--csv"},
     "kpis": {"--csv", "--xlsx"},  # --csv names a folder: a file per table
-    "clear": {"--csv"},  # the firms of an obligations file
+    "clear": {"--csv", "--xlsx"},  # the firms of an obligations file (XLSX: and the proposal)
     "fees": {"--csv", "--xlsx"},  # fees and interest for the ERP (a credit manager's)
     "statement": {"--xlsx"},  # a debtor's statement of account
 }

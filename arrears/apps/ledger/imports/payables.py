@@ -2,7 +2,8 @@
 on our ERP's document `number`: the other side of a set-off (rule 11).
 
 A row names its supplier by one of three keys, tried in this order: `debtor_code` (our code
-for them), `registration_number`, `vat_number` (as the debtors file holds them). A row naming
+for them), `registration_number`, `vat_number` (as the debtors file holds them, spaces and
+case ignored, as `clear --from-ledgers` finds a firm: `domain.firm_ids`). A row naming
 none, or a number or VAT id shared by two debtors, is refused with its row; so is a code or
 number nobody holds.
 """
@@ -30,6 +31,8 @@ from arrears.apps.ledger.imports.upsert import (
     write_diff,
 )
 from arrears.apps.ledger.models import Company, Debtor, Payable
+from arrears.domain.firm_ids import id_key
+from arrears.domain.money import CURRENCY_EXPONENTS
 
 NO_SUPPLIER = (
     "names no supplier: fill debtor_code, registration_number or vat_number "
@@ -37,6 +40,9 @@ NO_SUPPLIER = (
 )
 UNKNOWN_SUPPLIER = "no debtor has {column} {value!r}: import the debtor first"
 SHARED = "{value!r} is the {column} of {count} debtors: name the supplier by debtor_code"
+NEW_SETTLED = (
+    "a payable new to arrears and already settled (open_amount 0) needs its original_amount"
+)
 KEYS = ("debtor_code", "registration_number", "vat_number")
 
 SPEC = Spec(
@@ -95,20 +101,26 @@ def resolve_suppliers(
     which = pl.lit(None, dtype=pl.String)
     for key in reversed(KEYS):
         which = pl.when(pl.col(key).is_not_null()).then(pl.lit(key)).otherwise(which)
-    frame = frame.with_columns(_key=which, _value=pl.coalesce(*KEYS))
+    value = pl.coalesce(*KEYS)
+    frame = frame.with_columns(
+        _key=which,
+        _value=value,  # as the file says it, for the messages
+        _match=pl.when(which == "debtor_code").then(value).otherwise(id_key(value)),
+    )
     problems.add(frame, pl.col("_key").is_null(), "debtor_code", NO_SUPPLIER)
     lookups = pl.concat(
         [
-            debtors.filter(pl.col(column).is_not_null() & (pl.col(column) != ""))
-            .group_by(column)
-            .agg(debtor_id=pl.col("id").min(), holders=pl.len())
-            .select(
-                _key=pl.lit(key), _value=pl.col(column), debtor_id="debtor_id", holders="holders"
+            debtors.with_columns(
+                _match=pl.col(column) if key == "debtor_code" else id_key(pl.col(column))
             )
+            .filter(pl.col("_match").is_not_null() & (pl.col("_match") != ""))
+            .group_by("_match")
+            .agg(debtor_id=pl.col("id").min(), holders=pl.len())
+            .select(_key=pl.lit(key), _match="_match", debtor_id="debtor_id", holders="holders")
             for key, column in zip(KEYS, ("code", "registration_number", "vat_number"), strict=True)
         ]
     )
-    out = frame.join(lookups, on=["_key", "_value"], how="left", maintain_order="left")
+    out = frame.join(lookups, on=["_key", "_match"], how="left", maintain_order="left")
     problems.add(
         out,
         pl.col("_key").is_not_null() & pl.col("debtor_id").is_null(),
@@ -121,15 +133,40 @@ def resolve_suppliers(
         "debtor_code",
         say(SHARED, value=pl.col("_value"), column=pl.col("_key"), count=pl.col("holders")),
     )
-    return out.drop("_key", "_value", "holders", *KEYS)
+    return out.drop("_key", "_value", "_match", "holders", *KEYS)
+
+
+def _minor_text(minor: pl.Expr, exp: pl.Expr) -> pl.Expr:
+    """A stored amount in minor units as the file would write it (exponents are 0, 2, 3)."""
+    scale = pl.when(exp == 3).then(1000).when(exp == 2).then(100).otherwise(1)
+    whole = (minor // scale).cast(pl.String)
+    frac = (minor % scale).cast(pl.String).str.zfill(exp)
+    return pl.when(exp == 0).then(whole).otherwise(pl.concat_str([whole, pl.lit("."), frac]))
+
+
+def _original_amounts(f: pl.DataFrame, p: Problems, existing: pl.DataFrame) -> pl.DataFrame:
+    """Fill an empty or absent `original_amount`: a payable already stored keeps its original
+    amount (a set-off or payment may have brought its open amount down to 0); a new one takes
+    its open amount. A new payable already settled (open 0) names its original amount."""
+    if "original_amount" not in f.columns:
+        f = f.with_columns(original_amount=pl.lit(None, dtype=pl.String))
+    stored = existing.select("number", _stored="original_minor")
+    f = f.join(stored, on="number", how="left", maintain_order="left")
+    exp = pl.col("currency").replace_strict(CURRENCY_EXPONENTS, default=None, return_dtype=pl.Int64)
+    missing = pl.col("original_amount").is_null()
+    settled = pl.col("open_amount").str.contains(r"^0*(\.0*)?$")
+    new_settled = missing & pl.col("_stored").is_null() & settled
+    p.add(f, new_settled, "original_amount", NEW_SETTLED)
+    kept = _minor_text(pl.col("_stored"), exp)
+    filled = pl.when(new_settled).then(None).otherwise(pl.coalesce(kept, pl.col("open_amount")))
+    return f.with_columns(
+        original_amount=pl.when(missing).then(filled).otherwise(pl.col("original_amount"))
+    ).drop("_stored")
 
 
 def validate(table: Table, *, company: Company, existing: pl.DataFrame) -> pl.DataFrame:
     p = Problems()
-    f = prepare(table, SPEC, p)
-    if "original_amount" not in f.columns:
-        f = f.with_columns(original_amount=pl.col("open_amount"))
-    f = f.with_columns(original_amount=pl.col("original_amount").fill_null(pl.col("open_amount")))
+    f = _original_amounts(prepare(table, SPEC, p), p, existing)
     f = check_documents(f, p, existing=existing, what="payables")
     f = resolve_suppliers(f, p, _debtors(company))
     p.raise_if_any()

@@ -4,7 +4,8 @@ due today: "I am sending you a copy now") and a dated follow-up."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -50,6 +51,18 @@ class ExcuseResult:
     now: Action | None = None  # what the prepared answer promised to do at once, due today
 
 
+# Per follow-up that only makes sense where the case allows it (an app above registers it,
+# e.g. clearing: "propose a set-off" where a set-off is possible), whether it does on a day;
+# where it does not, the excuse books a call back instead (to get a date for the rest).
+_POSSIBLE: dict[FollowUpAction, Callable[[Case, date], bool]] = {}
+
+
+def follow_up_possible_register(
+    action: FollowUpAction, possible: Callable[[Case, date], bool]
+) -> None:
+    _POSSIBLE[action] = possible
+
+
 def excuse_log(
     *,
     case: Case,
@@ -75,6 +88,9 @@ def excuse_log(
         )
     days = desk_policy(case.company).follow_up_days(excuse)
     nxt = next_action(excuse, as_of=as_of, days=days, holidays=holidays_for(company=case.company))
+    possible = _POSSIBLE.get(nxt.action)
+    if possible is not None and not possible(case, as_of):  # e.g. no set-off to propose
+        nxt = replace(nxt, action=FollowUpAction.CALL_BACK)
     with transaction.atomic():
         case_lock(case, actor=actor)
         owed = negotiation_balance(case, as_of).to_minor()

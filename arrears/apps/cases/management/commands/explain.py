@@ -31,6 +31,7 @@ from arrears.apps.communications.presentation import (
     call_script_heading,
     call_script_lines,
     cost_lines,
+    no_call_script_words,
     outbox_line,
 )
 from arrears.apps.communications.selectors import case_outbox
@@ -47,6 +48,8 @@ from arrears.apps.negotiation.selectors import (
     case_negotiation,
     desk_facts,
 )
+from arrears.domain.refusal import NotAllowed, Refusal
+from arrears.words import say
 
 
 class Command(PersonCommand):
@@ -98,7 +101,13 @@ class Command(PersonCommand):
             calls = any(a.channel == "phone" and a.status in ("open", "queued") for a in ex.actions)
             if calls and ex.notes:  # the excuses heard are notes: not for sales
                 self.stdout.write(f"  {call_script_heading(True)}")
-                for line in call_script_lines(call_script(actor=person, case=c, as_of=today)):
+                try:  # e.g. an approved set-off covers all that is overdue: nothing to say
+                    script = call_script_lines(call_script(actor=person, case=c, as_of=today))
+                except NotAllowed:
+                    raise
+                except Refusal as e:
+                    script = [no_call_script_words(say(e))]
+                for line in script:
                     self.stdout.write(f"    {line}")
             sent = case_outbox(case_id=c.pk)  # the case was read above, with access asked
             if sent:

@@ -17,8 +17,11 @@ from arrears.apps.clearing.obligations import (
 from arrears.apps.clearing.presentation import (
     FILE_OR_LEDGERS,
     FIRM_HEADER,
+    OBLIGATION_HEADER,
+    PROPOSAL_SHEETS,
     clearing_summary,
     firm_rows,
+    obligation_rows,
 )
 from arrears.apps.common.cli import (
     PersonCommand,
@@ -28,7 +31,7 @@ from arrears.apps.common.cli import (
 )
 from arrears.apps.ledger.imports import ImportRejected
 from arrears.apps.ledger.models import Company
-from arrears.apps.reports.exports import write_rows_csv
+from arrears.apps.reports.exports import Sheet, number_format, write_rows_csv, write_sheets_xlsx
 
 
 class Command(PersonCommand):
@@ -40,6 +43,14 @@ class Command(PersonCommand):
         )
         add_company_option(parser)
         parser.add_argument("--csv", metavar="FILE", help="also write the per-firm table")
+        parser.add_argument(
+            "--proposal",
+            metavar="FILE",
+            help="also write the proposal to send, per obligation: before, cleared, after (CSV)",
+        )
+        parser.add_argument(
+            "--xlsx", metavar="FILE", help="also write the proposal and the per-firm table"
+        )
         parser.add_argument(
             "--from-ledgers",
             action="store_true",
@@ -80,9 +91,21 @@ class Command(PersonCommand):
         return clearing_from_ledgers(actor=person, companies=companies, currency=currency.upper())
 
     def _write(self, o: dict[str, Any], proposal: ClearingProposal) -> None:
-        if o["csv"]:
-            try:
-                write_rows_csv(FIRM_HEADER, firm_rows(proposal), o["csv"])
-            except OSError as e:
-                raise CommandError(str(e)) from None
+        firms, obligations = firm_rows(proposal), obligation_rows(proposal)
+        money = number_format(proposal.currency)
+        try:
+            if o["csv"]:
+                write_rows_csv(FIRM_HEADER, firms, o["csv"])
+            if o["proposal"]:
+                write_rows_csv(OBLIGATION_HEADER, obligations, o["proposal"])
+            if o["xlsx"]:
+                sheets = [
+                    Sheet(PROPOSAL_SHEETS[0], OBLIGATION_HEADER, obligations,
+                          {i: [money] * len(obligations) for i in (3, 4, 5)}),
+                    Sheet(PROPOSAL_SHEETS[1], FIRM_HEADER, firms,
+                          {i: [money] * len(firms) for i in range(1, len(FIRM_HEADER))}),
+                ]  # fmt: skip
+                write_sheets_xlsx(sheets, o["xlsx"])
+        except (OSError, ValueError) as e:  # a folder not there; too many rows for a sheet
+            raise CommandError(str(e)) from None
         self.stdout.write(clearing_summary(proposal))

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from arrears.apps.clearing.presentation import setoff_hint
-from arrears.apps.clearing.selectors import setoff_proposals
+from arrears.apps.clearing.selectors import case_setoff_possible
 from arrears.apps.common.cli import (
     add_company_option,
     company_option,
@@ -99,10 +99,7 @@ class Command(DeskCommand):
         )
         self.stdout.write(excuse_logged_words(r))
         if r.log.excuse == Excuse.OTHERS_OWE_US:  # rule 11: we may owe them too
-            case = r.log.case
-            found = setoff_proposals(
-                actor=user, company=company, as_of=r.log.logged_on, debtor_code=case.debtor.code
-            )
-            hint = setoff_hint([p for p in found if p.currency == case.currency])
+            found = case_setoff_possible(actor=user, case=r.log.case, as_of=r.log.logged_on)
+            hint = setoff_hint(found)
             if hint:
                 self.stdout.write(hint)
