@@ -126,49 +126,6 @@ def fill(company: Any, items: pl.DataFrame, paid: pl.DataFrame, days: list[date]
     return rows
 
 
-def fill_totals(company: Any, items: pl.DataFrame, days: list[date]) -> int:
-    """Each day's totals billed (`kpi.totals_on`), as the run keeps them, and the month ends
-    back to the first sale (what countback DSO walks back through)."""
-    from arrears.apps.common.bulk import insert_frame
-    from arrears.apps.reports.models import DailyTotal
-    from arrears.domain import kpi
-
-    first = items["issued_on"].min()
-    assert isinstance(first, date)
-    kept = set(days)
-    end = min(days).replace(day=1) - timedelta(days=1)
-    while end >= first - timedelta(days=31):
-        kept.add(end)
-        end = end.replace(day=1) - timedelta(days=1)
-    rows = 0
-    for day in sorted(kept):
-        totals = kpi.totals_on(items, day).with_columns(
-            company_id=pl.lit(company.pk, dtype=pl.Int64), day=pl.lit(day, dtype=pl.Date)
-        )
-        rows += insert_frame(DailyTotal._meta.db_table, totals)
-    return rows
-
-
-def months_read(company: Any, items: pl.DataFrame, paid: pl.DataFrame, as_of: date) -> Any:
-    """A year of monthly DSO, BPDSO, ADD, CEI and countback DSO as `arrears kpis --months 12`
-    reads them (`kpis._months`: from the snapshots where kept), and how many months came from
-    the snapshots."""
-    from arrears.apps.reports.kpis import _months
-    from arrears.apps.reports.kpis import month_ends as periods
-
-    credits = pl.DataFrame(
-        schema={"item_id": pl.Int64, "credited_on": pl.Date, "amount_minor": pl.Int64}
-    )
-    return _months(company, items, paid, credits, periods(as_of, 12))
-
-
-def months_rebuilt(items: pl.DataFrame, paid: pl.DataFrame, as_of: date) -> Any:
-    from arrears.apps.reports.kpis import month_ends as periods
-    from arrears.domain import kpi
-
-    return [f for s, e in periods(as_of, 12) for f in kpi.period_figures(items, paid, s, e)]
-
-
 def reference(company: Any, days: list[date]) -> pl.DataFrame:
     """The plain way: the same rows (the company's, on those days) read as they are, with no
     sum in SQL, and summed by day, currency and bucket in Polars."""
@@ -267,27 +224,6 @@ def main() -> None:
     print(
         f"filled {DAYS} daily snapshots, {rows:,} rows ({rows / DAYS:,.0f} a day), in "
         f"{time.perf_counter() - t:.1f} s; load {load()}",
-        flush=True,
-    )
-    t = time.perf_counter()
-    totals = fill_totals(company, items, days)
-    print(f"filled {totals:,} rows of daily totals in {time.perf_counter() - t:.1f} s", flush=True)
-    cpu = time.process_time()
-    kept_read, (months, kept) = median_seconds(
-        partial(months_read, company, items, paid, args.as_of), args.repeat
-    )
-    cpu_kept = (time.process_time() - cpu) / (args.repeat + 1)
-    assert kept == 12, kept
-    cpu = time.process_time()
-    ledger_read, again = median_seconds(
-        partial(months_rebuilt, items, paid, args.as_of), max(1, args.repeat // 2)
-    )
-    cpu_ledger = (time.process_time() - cpu) / (max(1, args.repeat // 2) + 1)
-    assert months == again, "the snapshots' months differ from the ledger's"
-    print(
-        f"  12 months of DSO, BPDSO, ADD, CEI, countback: from the snapshots {kept_read * 1000:,.1f} ms "
-        f"(CPU {cpu_kept * 1000:,.1f} ms), rebuilt from the ledger {ledger_read * 1000:,.0f} ms "
-        f"(CPU {cpu_ledger * 1000:,.0f} ms); the same figures; load {load()}",
         flush=True,
     )
     ends = month_ends(args.as_of)

@@ -35,7 +35,7 @@ from arrears.apps.negotiation.models import (
     PromisePart,
     PromiseToPay,
 )
-from arrears.apps.reports.snapshots import snapshot_ageing, snapshot_rolls, snapshot_totals
+from arrears.apps.reports.snapshots import snapshot_ageing
 from arrears.domain import kpi
 from arrears.domain.access import Verb
 from arrears.domain.promises import PromiseState
@@ -73,10 +73,6 @@ class KpiReport:
     curve: pl.DataFrame  # kpi.collectability_by_segment as of the day (segment: risk tier)
     cleared_on: date  # the day clearances the ERP made without a payment are counted on
     all_collectors: bool  # False: the reader sees their own line only
-    # of the months' figures (`months`, per month), how many were read from the daily
-    # snapshots (the rest rebuilt from the ledger); whether the roll and cure rates were
-    months_from_snapshots: int = 0
-    roll_from_snapshots: bool = False
 
 
 def month_ends(as_of: date, months: int) -> list[tuple[date, date]]:
@@ -101,15 +97,13 @@ def kpi_report(*, actor: Any, company: Company, as_of: date, months: int = MONTH
         everyone = False
     items, payments, credits, cleared_on = ledger_history(company, as_of)
     periods = month_ends(as_of, months)
+    figures = [
+        f
+        for start, end in periods
+        for f in kpi.period_figures(items, payments, start, end, credits)
+    ]
     ageing, from_snapshots = _ageing(company, items, payments, credits, [e for _, e in periods])
-    figures, months_kept = _months(company, items, payments, credits, periods)
     last_start, _ = periods[-1]
-    kept_rolls = snapshot_rolls(company, as_of)
-    roll = (
-        kpi.roll_and_cure(items, payments, last_start - timedelta(days=1), as_of, credits=credits)
-        if kept_rolls is None
-        else kpi.roll_and_cure_from(kept_rolls)
-    )
     promises = _promises(company)
     collectors = kpi.collector_figures(
         _actions(company), promises, _cash(company), last_start, as_of
@@ -126,7 +120,9 @@ def kpi_report(*, actor: Any, company: Company, as_of: date, months: int = MONTH
         ageing=ageing,
         ageing_month_ends=len(periods),
         ageing_from_snapshots=from_snapshots,
-        roll=roll,
+        roll=kpi.roll_and_cure(
+            items, payments, last_start - timedelta(days=1), as_of, credits=credits
+        ),
         promises=kpi.promise_figures(
             resolved_lately.rename({"state": "status"}).select(
                 "currency", "status", "amount_minor", "paid_minor"
@@ -137,49 +133,7 @@ def kpi_report(*, actor: Any, company: Company, as_of: date, months: int = MONTH
         curve=kpi.collectability_by_segment(items, payments, as_of, credits=credits),
         cleared_on=cleared_on,
         all_collectors=everyone,
-        months_from_snapshots=months_kept,
-        roll_from_snapshots=kept_rolls is not None,
     )
-
-
-def _months(
-    company: Company,
-    items: pl.DataFrame,
-    payments: pl.DataFrame,
-    credits: pl.DataFrame,
-    periods: list[tuple[date, date]],
-) -> tuple[list[kpi.PeriodFigures], int]:
-    """Each month's figures (`kpi.PeriodFigures`, per currency): read from the daily
-    snapshots (`kpi.period_figures_from_snapshots`: the days before the months' starts, their
-    ends and the month ends countback DSO walks back through, in two queries) where the run
-    kept every day a month needs, rebuilt from the ledger otherwise; with the number of months
-    read from the snapshots."""
-    first_sale = items["issued_on"].min()
-    days = {d for start, end in periods for d in (start - timedelta(days=1), end)}
-    month_end = periods[-1][1].replace(day=1) - timedelta(days=1)
-    while isinstance(first_sale, date) and month_end >= first_sale - timedelta(days=31):
-        days.add(month_end)
-        month_end = month_end.replace(day=1) - timedelta(days=1)
-    wanted = sorted(days)
-    totals = snapshot_totals(company, wanted)
-    ageing = {
-        day: part.drop("month_end")
-        for (day,), part in snapshot_ageing(company, [d for d in wanted if d in totals])
-        .partition_by("month_end", as_dict=True)
-        .items()
-    }
-    for day in totals:  # a day kept with nothing open has totals and no ageing rows
-        ageing.setdefault(day, pl.DataFrame(schema=kpi.DAY_AGEING))
-    figures: list[kpi.PeriodFigures] = []
-    kept = 0
-    for start, end in periods:
-        try:
-            month = kpi.period_figures_from_snapshots(ageing, totals, start, end)
-            kept += 1
-        except kpi.NotKept:
-            month = kpi.period_figures(items, payments, start, end, credits)
-        figures.extend(month)
-    return figures, kept
 
 
 def _ageing(

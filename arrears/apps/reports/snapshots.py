@@ -1,12 +1,10 @@
 """The daily snapshot (issue #16): the run writes it in its own transaction (registered in
-`reports.apps`), and `arrears kpis` reads from it the ageing over time, and the months' DSO,
-best possible DSO, ADD, CEI and countback DSO (the day's totals billed and credited) and the
-month's roll and cure rates (the day's roll rows), wherever the run kept the days they need."""
+`reports.apps`), and `arrears kpis` reads the ageing over time from it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -14,7 +12,7 @@ import polars as pl
 from arrears.apps.cases.services.run import run_items_read
 from arrears.apps.common.bulk import insert_frame, read_frame
 from arrears.apps.ledger.models import DUNNABLE_KINDS, Company, Debtor, OpenItem
-from arrears.apps.reports.models import DailyRoll, DailySnapshot, DailyTotal
+from arrears.apps.reports.models import DailySnapshot
 from arrears.domain import kpi
 
 _OPEN_SQL = """
@@ -56,78 +54,16 @@ def snapshot_write(*, company: Company, as_of: date, run: Any) -> Mapping[str, i
     replaced when they differ from what the ledger says now (a re-run of an unchanged day
     writes nothing), and nothing else is touched. Adds nothing to the run's counts."""
     rows = kpi.snapshot_rows(_open_items_of_run(company), as_of)
-    if not rows.equals(_kept(company, as_of)):
-        _replace(DailySnapshot, company, as_of, rows)
-    totals, rolls = _totals_and_rolls(company, as_of)
-    if not totals.equals(snapshot_totals(company, [as_of]).get(as_of, _no(kpi.TOTALS))):
-        _replace(DailyTotal, company, as_of, totals)
-    kept = snapshot_rolls(company, as_of)
-    if kept is None or not rolls.equals(kept):
-        _replace(DailyRoll, company, as_of, rolls)
-    return {}
-
-
-def _no(schema: Mapping[str, Any]) -> pl.DataFrame:
-    return pl.DataFrame(schema=dict(schema))
-
-
-def _replace(model: Any, company: Company, day: date, rows: pl.DataFrame) -> None:
-    """The company's rows of `day` in `model`'s table replaced by `rows`."""
-    model.objects.filter(company=company, day=day).delete()
+    if rows.equals(_kept(company, as_of)):
+        return {}
+    DailySnapshot.objects.filter(company=company, day=as_of).delete()
     insert_frame(
-        model._meta.db_table,
+        DailySnapshot._meta.db_table,
         rows.with_columns(
-            company_id=pl.lit(company.pk, dtype=pl.Int64), day=pl.lit(day, dtype=pl.Date)
+            company_id=pl.lit(company.pk, dtype=pl.Int64), day=pl.lit(as_of, dtype=pl.Date)
         ),
     )
-
-
-def _totals_and_rolls(company: Company, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The day's totals billed and credited (`kpi.totals_on`) and its roll rows since the end
-    of the previous month (`kpi.roll_rows`), from the ledger as `arrears kpis` reads it
-    (`kpis.ledger_history`: a credit the ERP cleared is dated on the latest items import)."""
-    from arrears.apps.reports.kpis import ledger_history
-
-    items, payments, credits, _ = ledger_history(company, as_of)
-    first = as_of.replace(day=1) - timedelta(days=1)
-    totals = kpi.totals_on(items, as_of, credits)
-    if totals.is_empty():  # nothing billed yet: the day is kept all the same, as zero
-        totals = pl.DataFrame([(company.currency, 0, 0)], schema=kpi.TOTALS, orient="row")
-    return (
-        totals,
-        kpi.roll_rows(items, payments, first, as_of, credits=credits),
-    )
-
-
-def snapshot_totals(company: Company, days: Sequence[date]) -> dict[date, pl.DataFrame]:
-    """The company's kept totals (`kpi.TOTALS`) on those of `days` the run kept, in one
-    query."""
-    if not days:
-        return {}
-    marks = ", ".join(["%s"] * len(days))
-    frame = read_frame(
-        f"SELECT day, currency, billed_minor, credited_minor FROM {DailyTotal._meta.db_table} "
-        f"WHERE company_id = %s AND day IN ({marks})",
-        [company.pk, *(d.isoformat() for d in days)],
-        {"day": pl.Date(), **{k: v() for k, v in kpi.TOTALS.items()}},
-    )
-    return {
-        day: part.drop("day").sort("currency")
-        for (day,), part in frame.partition_by("day", as_dict=True).items()
-    }
-
-
-def snapshot_rolls(company: Company, day: date) -> pl.DataFrame | None:
-    """The company's kept roll rows (`kpi.ROLLS`) of `day`; None where the run kept no
-    totals that day (a day whose balance was all settled keeps totals and no roll rows)."""
-    if not DailyTotal.objects.filter(company=company, day=day).exists():
-        return None
-    rows = DailyRoll.objects.filter(company=company, day=day).values_list(
-        "currency", "bucket", "later_bucket", "from_minor", "later_minor", "items"
-    )
-    return pl.DataFrame(list(rows), schema=kpi.ROLLS, orient="row").sort(
-        "currency", "bucket", "later_bucket", nulls_last=True
-    )
+    return {}
 
 
 def _kept(company: Company, day: date) -> pl.DataFrame:

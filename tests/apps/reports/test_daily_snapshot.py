@@ -18,9 +18,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from arrears.apps.cases.services import RunRefused, strategies_install_defaults
-from arrears.apps.ledger.models import Allocation, OpenItem, Payment
+from arrears.apps.ledger.models import OpenItem
 from arrears.apps.reports.kpis import kpi_report
-from arrears.apps.reports.models import DailyRoll, DailySnapshot, DailyTotal
+from arrears.apps.reports.models import DailySnapshot
 from arrears.apps.reports.snapshots import snapshot_ageing
 from arrears.domain.kpi import BUCKET_NAMES
 from tests import factories, terminal
@@ -258,80 +258,3 @@ def test_the_runs_snapshot_from_its_own_read_equals_one_read_from_the_ledger(wor
         assert got.equals(expected)
     assert ("EUR", BUCKET_NAMES[2], "cora", 300_00, 1) in _rows(acme)  # 45 days, as stored
     assert ("EUR", BUCKET_NAMES[4], "olaf", 400_00, 1) in _rows(acme)
-
-
-def _kept_totals_and_rolls():
-    return sorted(DailyTotal.objects.values_list()), sorted(
-        DailyRoll.objects.values_list(), key=str
-    )
-
-
-def test_the_run_keeps_the_days_totals_and_roll_rows_and_a_rerun_rewrites_nothing(world):
-    acme, rival, *_ = world
-    run_as_admin(company=acme, as_of=AS_OF)
-    # billed by 25 Nov: every acme item (issued before it), 100 + 25 + 200 + 300 + 400 + 50
-    # + 80 = 1,155.00; credited (what the ERP cleared with no payment allocated): BRICK's
-    # 200.00 item with 150.00 open, 50.00, and LOOSE's 80.00 paid off, 80.00: 130.00
-    assert list(
-        DailyTotal.objects.filter(company=acme).values_list(
-            "currency", "billed_minor", "credited_minor"
-        )
-    ) == [("EUR", 1155_00, 130_00)]
-    assert not DailyTotal.objects.filter(company=rival).exists()
-    kept = _kept_totals_and_rolls()
-    assert kept[1]  # the balance open at the end of October, bucket then and now
-    run_as_admin(company=acme, as_of=AS_OF)
-    assert _kept_totals_and_rolls() == kept
-
-
-def _pay(item, on, minor):
-    """A payment received `on`, allocated to `item`, as an import would book it that day."""
-    pay = Payment.objects.create(
-        company=item.company,
-        debtor=item.debtor,
-        reference=f"P{item.pk}-{on}",
-        received_on=on,
-        currency="EUR",
-        amount_minor=minor,
-    )
-    Allocation.objects.create(payment=pay, item=item, amount_minor=minor)
-    OpenItem.objects.filter(pk=item.pk).update(open_minor=item.open_minor - minor)
-
-
-def test_kpis_reads_the_months_and_the_roll_rates_from_the_snapshots_with_the_ledgers_figures():
-    """globex (a company of its own, so each day's run sees only what had happened by then):
-    BOLT owes 1,000.00 issued 1 Jul, due 31 Jul, and 500.00 issued 15 Aug, due 14 Sep; NUT
-    2,000.00 issued 1 Aug, due 31 Aug. The run runs at each month end from June (October's
-    countback DSO walks back into July, whose sales are billed by 31 Jul less by 30 Jun) and on 25 Nov;
-    400.00 of BOLT's first is paid on 10 Oct, all of NUT's on 5 Nov, each booked that day.
-    Read from the snapshots, October's and November's figures and November's roll and cure
-    rates are those rebuilt from the ledger."""
-    from django.contrib.auth import get_user_model
-
-    globex = factories.company("globex")
-    strategies_install_defaults(actor=admin(), company=globex)
-    factories.credit_manager("gina", globex)
-    bolt = factories.debtor(globex, code="BOLT", owner=factories.collector("carl", globex))
-    nut = factories.debtor(globex, code="NUT")
-    first = factories.item(bolt, due=date(2026, 7, 31), amount=1000_00)
-    factories.item(bolt, due=date(2026, 9, 14), issue_date=date(2026, 8, 15), amount=500_00)
-    second = factories.item(nut, due=date(2026, 8, 31), issue_date=date(2026, 8, 1), amount=2000_00)
-    for day in (date(2026, 6, 30), date(2026, 7, 31), date(2026, 8, 31), date(2026, 9, 30)):
-        run_as_admin(company=globex, as_of=day)
-    _pay(first, date(2026, 10, 10), 400_00)
-    run_as_admin(company=globex, as_of=date(2026, 10, 31))
-    _pay(second, date(2026, 11, 5), 2000_00)
-    run_as_admin(company=globex, as_of=AS_OF)
-    gina = get_user_model().objects.get(username="gina")
-    kept = kpi_report(actor=gina, company=globex, as_of=AS_OF, months=2)
-    assert kept.months_from_snapshots == 2 and kept.roll_from_snapshots
-    DailyTotal.objects.filter(company=globex).delete()  # nothing kept: all rebuilt
-    rebuilt = kpi_report(actor=gina, company=globex, as_of=AS_OF, months=2)
-    assert rebuilt.months_from_snapshots == 0 and not rebuilt.roll_from_snapshots
-    assert kept.months == rebuilt.months
-    assert kept.roll.equals(rebuilt.roll)
-    # November: AR 1 Nov 2,000 + 600 + 500 = 3,100; 25 Nov 1,100; no sales: no DSO; CEI
-    # (3,100 + 0 - 1,100) / (3,100 - 0) = 64.5 %
-    nov = kept.months[-1]
-    assert (nov.ar_start_minor, nov.ar_end_minor, nov.sales_minor) == (3100_00, 1100_00, 0)
-    assert nov.dso is None and str(round(nov.cei, 1)) == "64.5"
