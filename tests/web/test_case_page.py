@@ -145,3 +145,23 @@ def test_a_case_with_many_items_excuses_and_runs_costs_no_more_queries(w):
         factories.run_as_admin(company=w.acme, as_of=AS_OF + timedelta(days=7 * (n + 1)))
     assert CaseEvent.objects.filter(case=w.case).count() > 4
     assert _queries(client, _url(w)) == before
+
+
+def test_the_owner_is_not_offered_to_record_the_credit_manager_s_task_which_the_manager_is(w):
+    """The ladder's final notice or hand-over task on a collector's case is the credit
+    manager's: the owner sees it, said to be the manager's, without the form `action-done`
+    would refuse them; the credit manager sees the form."""
+    from arrears.apps.cases.models import Action
+
+    task = Action.objects.create(
+        case=w.case, step_code="final_notice", channel="task", role="credit_manager", due_on=AS_OF
+    )
+    url = f"/desk/acme/cases/{w.case.pk}/"
+    as_owner = signed_in(w.cora).get(url).content.decode()
+    own = as_owner.split(f'id="action-{task.pk}"')[1].split('<div class="action"')[0]
+    assert "For the credit manager to record." in own
+    assert 'name="outcome"' not in own
+    assert f'id="outcome-{w.call.pk}"' in as_owner  # the owner's own call keeps its form
+    as_manager = signed_in(w.maria).get(url).content.decode()
+    assert f'id="outcome-{task.pk}"' in as_manager
+    assert "For the credit manager to record." not in as_manager

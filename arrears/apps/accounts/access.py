@@ -93,6 +93,14 @@ def may(person: Any, verb: Verb, *, company_id: int, owner_id: int | None = None
     return True
 
 
+def may_action(person: Any, *, action_role: str, company_id: int, owner_id: int | None) -> bool:
+    """`require_action` as a yes or no, for what a face offers: the form that records an
+    action's outcome is shown only to who may record it (nothing is audited: nothing was asked)."""
+    pid = person_id(person)
+    role, active = _membership(pid, company_id)
+    return decide_action(role, action_role, active=active, owns=owner_id == pid) is None
+
+
 def require_action(
     person: Any,
     *,

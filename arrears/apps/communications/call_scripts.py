@@ -66,6 +66,7 @@ class CallScript:
     heard_before: tuple[Excuse, ...]
     say: str = ""  # what to say, in words (`presentation.call_script_say`)
     language: str = "en"  # what the collector says is in the debtor's language, as its letters
+    interest_known: bool = True  # False: the rates of the day are not known (never a silent 0)
 
     @property
     def total(self) -> Money:
@@ -98,12 +99,14 @@ def call_script(*, actor: Any, case: Case, as_of: date, language: str | None = N
         "step_code": step_code,
         "language": language,
     }
+    interest_known = True
     try:
         found = _case_letter(case, company, as_of, **args)
     except Refusal as e:
         if e.code not in INTEREST_NOT_SHOWN:
             raise
         found = _case_letter(case, company, as_of, with_interest=False, **args)
+        interest_known = e.code != "interest.no_rate"
     letter = found.letter
     zero = Money.from_minor(0, case.currency)
     steps = next((s.steps for s in strategies if s.code == case.strategy_code), ())
@@ -133,6 +136,7 @@ def call_script(*, actor: Any, case: Case, as_of: date, language: str | None = N
         excuses=tuple(_in_words(CATALOGUE[e], found.language) for e in likely),
         heard_before=tuple(heard),
         language=found.language,
+        interest_known=interest_known and letter.interest_missing is None,
     )
     return replace(script, say=call_script_say(script))
 

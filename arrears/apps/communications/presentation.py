@@ -50,7 +50,7 @@ WORDS = {
     "communications.cjk_font_unreadable": "the Chinese font {path} cannot be embedded ({why}): "
     "name a font with TrueType outlines (.ttf or .ttc), not PostScript (CFF) ones",
     "interest.no_rate": "no rate is known for {day} in {series}.csv (it runs from {first} to "
-    "{covers_until}): import a newer table of {series}, in the shipped tables' format, with "
+    "{covers_until}): import a newer {series}.csv, in the shipped tables' format, with "
     "`arrears rates import FILE` (a credit manager or an administrator; "
     "docs/interest-rates.md)",
     "interest.rates_folder": "the reference-rate table {file} cannot be read: {problem}. Mend "
@@ -175,7 +175,7 @@ def fee_line_words(fee: Any) -> str:
         )
     )
     return (
-        f"fee {fee.id}: {fee.item} {fee.step_code} {FEE_KIND_WORDS.get(fee.kind, fee.kind)} "
+        f"fee {fee.id}: {fee.item} {say(fee.step_code)} {FEE_KIND_WORDS.get(fee.kind, fee.kind)} "
         f"{fee.amount}, charged {fee.charged_on}, {state}"
     )
 
@@ -228,7 +228,7 @@ def fee_waiting_figures(fee: Any) -> tuple[str, ...]:
     amount = Money.from_minor(fee.amount_minor, fee.currency)
     return (
         f"{FEE_KIND_WORDS.get(fee.kind, fee.kind)} {amount} on item {fee.item.number}",
-        f"charged at step {fee.step_code} on {fee.charged_on}",
+        f"charged at step {say(fee.step_code)} on {fee.charged_on}",
     )
 
 
@@ -1082,6 +1082,8 @@ CALL_SAY = {
         "are overdue, the oldest by {days} days.",
         "cost": " The delay has cost {interest} in interest and {fees} in compensation for "
         "recovery costs and fees so far ({regime}); the interest keeps running until payment.",
+        "cost_unknown": " The delay has cost {fees} in compensation for recovery costs and fees "
+        "so far, and interest on top ({regime}), which keeps running until payment.",
         "pay": " We need payment of {total} by {pay_by}. Give me the date and the amount you "
         "will pay.",
         "next": " If it is not paid by then, {next} follows.",
@@ -1094,6 +1096,8 @@ CALL_SAY = {
         "cost": " Der Zahlungsverzug hat bisher {interest} Zinsen und {fees} "
         "Beitreibungspauschale und Gebühren gekostet ({regime}); die Zinsen laufen bis zur "
         "Zahlung weiter.",
+        "cost_unknown": " Der Zahlungsverzug hat bisher {fees} Beitreibungspauschale und "
+        "Gebühren gekostet, dazu Zinsen ({regime}), die bis zur Zahlung weiterlaufen.",
         "pay": " Wir brauchen die Zahlung von {total} bis zum {pay_by}. Nennen Sie mir das "
         "Datum und den Betrag Ihrer Zahlung.",
         "next": " Geht die Zahlung bis dahin nicht ein, folgt der nächste Schritt: {next}.",
@@ -1106,6 +1110,9 @@ CALL_SAY = {
         "cost": " Le retard a déjà coûté {interest} d'intérêts et {fees} d'indemnité "
         "forfaitaire pour frais de recouvrement et de frais ({regime})\u202f; les intérêts "
         "courent jusqu'au paiement.",
+        "cost_unknown": " Le retard a déjà coûté {fees} d'indemnité forfaitaire pour frais de "
+        "recouvrement et de frais, et des intérêts en plus ({regime})\u202f; les intérêts "
+        "courent jusqu'au paiement.",
         "pay": " Nous exigeons le paiement de {total} au plus tard le {pay_by}. Donnez-moi la "
         "date et le montant de votre paiement.",
         "next": " À défaut de paiement à cette date, l'étape suivante s'applique\u202f: {next}.",
@@ -1116,6 +1123,8 @@ CALL_SAY = {
         "逾期{days}天。",
         "cost": "逾期至今已产生利息{interest}，以及追偿费用补偿和费用{fees}（{regime}）；利息"
         "持续计算至付款之日。",
+        "cost_unknown": "逾期至今已产生追偿费用补偿和费用{fees}，另加利息（{regime}）；利息持续计算至"
+        "付款之日。",
         "pay": "我方要求贵方于{pay_by}前支付{total}。请告诉我贵方的付款日期和金额。",
         "next": "届时仍未付款的，我方将采取下一步措施：{next}。",
     },
@@ -1136,7 +1145,9 @@ def call_script_say(s: Any) -> str:
         company=s.company, code=s.debtor_code, n=s.items, overdue=m(s.overdue),
         days=s.most_days_overdue,
     )  # fmt: skip
-    if s.regime and (s.interest.amount or s.fees.amount):
+    if s.regime and not getattr(s, "interest_known", True):
+        say_ += words["cost_unknown"].format(fees=m(s.fees), regime=s.regime)
+    elif s.regime and (s.interest.amount or s.fees.amount):
         say_ += words["cost"].format(interest=m(s.interest), fees=m(s.fees), regime=s.regime)
     say_ += words["pay"].format(total=m(s.total), pay_by=date_words(s.pay_by, language))
     if s.next_step:

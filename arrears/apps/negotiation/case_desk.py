@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from arrears.apps.accounts.access import may
+from arrears.apps.accounts.access import may, may_action
 from arrears.apps.cases.models import (
     Case,
     CaseEvent,
@@ -95,6 +95,8 @@ class PendingAction:
     words: str
     due_on: date
     outcomes: tuple[str, ...]
+    role: str = ""  # whose the action is (the ladder's role: collector, credit_manager, ...)
+    doable: bool = True  # the reader may record it (`may_action`, as `action-done` asks it)
 
 
 @dataclass(frozen=True)
@@ -150,18 +152,21 @@ def case_desk(*, actor: Any, company: Company, case_id: int, as_of: date) -> Cas
         handed_lines=handover_lines(handing),
         record_lines=negotiation_lines(negotiation, with_handover=False) if negotiation else [],
         timeline=case_timeline(ex, facts),
-        pending=_pending(c),
+        pending=_pending(c, actor=actor, company=company),
         may_act=may(actor, Verb.CHANGE_CASE, company_id=company.pk, owner_id=c.debtor.owner_id),
     )
 
 
-def _pending(case: Case) -> list[PendingAction]:
+def _pending(case: Case, *, actor: Any, company: Company) -> list[PendingAction]:
+    owner_id = case.debtor.owner_id
     return [
         PendingAction(
             a.pk,
             describe_action(a),
             a.due_on,
             tuple(o.value for o in OUTCOMES[kind_of(a.channel, a.step_code)]),
+            a.role,
+            may_action(actor, action_role=a.role, company_id=company.pk, owner_id=owner_id),
         )
         for a in pending_actions(case)
     ]

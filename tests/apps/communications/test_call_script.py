@@ -97,3 +97,19 @@ def test_the_call_script_counts_only_the_invoices_overdue_on_the_day():
     s = call_script(actor=w["cora"], case=at_the_call(w), as_of=CALL_DAY)
     assert s.items == 1 and str(s.overdue.amount) == "1000.00"
     assert "1 invoice of €1,000.00 is overdue" in s.say
+
+
+def test_past_the_rate_tables_the_script_says_interest_runs_and_never_a_silent_zero():
+    """The rate tables end before 26 November 2026: a call on that day cannot put a
+    figure on the interest, so the script claims it in words (as the letters do), never
+    "€0.00 in interest", and the desk's panel says the figure is not known."""
+    w = support.world()
+    case = at_the_call(w)
+    s = call_script(actor=w["cora"], case=case, as_of=date(2026, 11, 26))
+    assert not s.interest_known
+    assert "in compensation for recovery costs and fees so far, and interest on top" in s.say
+    assert "0.00 in interest" not in s.say
+    html = render_to_string("desk/call_script.html", {"script": s})
+    assert "Interest so far</dt><dd>not known" in html
+    known = call_script(actor=w["cora"], case=case, as_of=CALL_DAY)
+    assert known.interest_known and "in interest and" in known.say

@@ -121,7 +121,7 @@ def test_the_compensation_shows_on_the_case_and_in_the_letter_once(w):
     )
     assert found.letter.total_fees == Money.of("80.00", "EUR")  # 2 x 40, not 4 x 40
     out = terminal.run("explain", "K1", as_="cora")
-    assert "INV-1 firm_demand statutory compensation EUR 40.00" in out
+    assert "INV-1 firm demand statutory compensation EUR 40.00" in out
 
 
 def test_the_compensation_is_exported_once_for_the_erp(w, tmp_path):
