@@ -283,6 +283,15 @@ def fees_exported_words(lines: int, path: Any) -> str:
     )
 
 
+def interest_not_exported_words(items: int, why: str) -> str:
+    """The items whose interest an export could not state: left for the next one."""
+    many = "1 item" if items == 1 else f"{items} items"
+    return (
+        f"the interest of {many} is not in this file: {why}; it goes in the next export once "
+        "the table is imported (their fees are in this one)"
+    )
+
+
 def no_fees_words(company: str) -> str:
     return f"no fees in {company} match"
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -78,11 +79,21 @@ def _interest_items(company: Company, fee_items: set[int]) -> list[OpenItem]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FeesExported:
+    """What an export wrote: its lines, and the items whose interest it could not state (the
+    rates of the day are not known: `missing` says which table ends when). Those items' interest
+    is left for the next export, once the table is imported; their fees went out all the same."""
+
+    lines: int
+    without_interest: int = 0
+    missing: Refusal | None = None
+
+
 def fees_export(
     *, actor: Any, company: Company, path: Path, as_of: date, fmt: str | None = None
-) -> int:
-    """Write the file (`fmt` csv or xlsx; by default its suffix) and mark what it holds;
-    returns how many lines it has."""
+) -> FeesExported:
+    """Write the file (`fmt` csv or xlsx; by default its suffix) and mark what it holds."""
     require(actor, Verb.APPROVE, company_id=company.pk, what="export fees for the ERP")
     fmt = fmt or path.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
@@ -125,6 +136,7 @@ def fees_export(
             )
         terms = interest_terms_of(company)
         interest: dict[int, int] = {}
+        without_interest, missing = 0, None
         if regime_for(company, terms) is not None:
             items = _interest_items(company, {f.item_id for f in new})
             before = dict(
@@ -149,7 +161,13 @@ def fees_export(
                     tuple(paid.get(i.pk, [])), known_on, consumer=consumer,
                     contract_rate=charged.contract.yearly if charged.contract else None,
                 )  # fmt: skip
-                to_date = accrue(debt, regime, as_of, tables).interest_owed.to_minor()
+                try:
+                    to_date = accrue(debt, regime, as_of, tables).interest_owed.to_minor()
+                except Refusal as e:
+                    if e.code != "interest.no_rate":
+                        raise
+                    without_interest, missing = without_interest + 1, missing or e
+                    continue  # never a silent zero: said, and left for the next export
                 if to_date == before.get(i.pk, 0):
                     continue
                 interest[i.pk] = to_date
@@ -186,11 +204,12 @@ def fees_export(
                 "fees": [f.pk for f in new],
                 "reversed": [f.pk for f in reversed_],
                 "interest_items": len(interest),
+                "without_interest": without_interest,
                 "as_of": as_of.isoformat(),
                 "file": path.name[:255],
             },
         )
-    return len(rows)
+    return FeesExported(len(rows), without_interest, missing)
 
 
 def _write(path: Path, rows: list[list[Any]], fmt: str) -> None:

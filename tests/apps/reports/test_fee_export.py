@@ -6,7 +6,7 @@ the last file); a credit manager's; nothing of another company's."""
 from __future__ import annotations
 
 import csv
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.management.base import CommandError
@@ -91,6 +91,20 @@ def test_only_a_credit_manager_exports_and_a_refusal_marks_nothing(w, tmp_path):
         terminal.run("fees", "export", tmp_path / "x.csv", "--as-of", "2025-07-01", as_="cora")
     with pytest.raises(CommandError):  # globex's collector, for acme
         terminal.run("fees", "export", tmp_path / "x.csv", "--company", "acme", as_="olga")
-    with pytest.raises(CommandError, match="no rate is known for 2026-01-01"):  # after the table
-        terminal.run("fees", "export", tmp_path / "x.csv", "--as-of", date(2099, 1, 1), as_="maria")
     assert FeeExport.objects.count() == 0 and not Fee.objects.filter(export__isnull=False).exists()
+
+
+def test_past_the_rate_tables_the_fees_go_out_and_the_interest_waits_said_in_words(w, tmp_path):
+    """The fees need no rate: they reach the ERP whatever the day. The interest of a day past
+    the tables cannot be stated: the file leaves it out (never a silent zero), the command says
+    why and which table, and the next export states it once the table is imported."""
+    out = terminal.run("fees", "export", tmp_path / "x.csv", "--as-of", "2026-11-26", as_="maria")
+    assert [(r["line"], r["step"]) for r in rows(tmp_path / "x.csv")] == [
+        ("fee", "reminder"),
+        ("fee", "firm_demand"),
+    ]
+    assert "the interest of 1 item is not in this file: no rate is known for 2026-" in out
+    assert "arrears rates import FILE" in out
+    again = terminal.run("fees", "export", tmp_path / "y.csv", "--as-of", "2026-11-26", as_="maria")
+    assert rows(tmp_path / "y.csv") == []  # the fees once; the interest still waits
+    assert "the interest of 1 item is not in this file" in again

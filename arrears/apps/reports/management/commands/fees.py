@@ -12,8 +12,13 @@ from django.core.management.base import CommandError
 
 from arrears.apps.cases.cli import add_day_option, day
 from arrears.apps.common.cli import PersonCommand, add_company_option
-from arrears.apps.communications.presentation import FEE_ACTIONS_WORDS, fees_exported_words
+from arrears.apps.communications.presentation import (
+    FEE_ACTIONS_WORDS,
+    fees_exported_words,
+    interest_not_exported_words,
+)
 from arrears.apps.reports.fee_export import fees_export
+from arrears.words import say as say_refusal
 
 
 class Command(PersonCommand):
@@ -33,5 +38,9 @@ class Command(PersonCommand):
         if path is None:
             raise CommandError(FEE_ACTIONS_WORDS["export"])
         fmt = "csv" if o["csv"] else "xlsx" if o["xlsx"] else None
-        lines = fees_export(actor=person, company=company, path=path, as_of=day(o), fmt=fmt)
-        self.stdout.write(fees_exported_words(lines, path))
+        done = fees_export(actor=person, company=company, path=path, as_of=day(o), fmt=fmt)
+        self.stdout.write(fees_exported_words(done.lines, path))
+        if done.missing is not None:
+            self.stdout.write(
+                interest_not_exported_words(done.without_interest, say_refusal(done.missing))
+            )
