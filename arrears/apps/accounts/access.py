@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 from arrears.apps.accounts.models import AccessPolicy, Membership
 from arrears.apps.common.reads import once, read_once
 from arrears.domain.access import NOT_A_MEMBER, Denial, PersonRole, Verb, decide, decide_action
+from arrears.domain.ladder import Role
 from arrears.domain.refusal import NotAllowed
 
 ANONYMOUS = "access.anonymous"
@@ -93,12 +94,16 @@ def may(person: Any, verb: Verb, *, company_id: int, owner_id: int | None = None
     return True
 
 
-def may_action(person: Any, *, action_role: str, company_id: int, owner_id: int | None) -> bool:
-    """`require_action` as a yes or no, for what a face offers: the form that records an
-    action's outcome is shown only to who may record it (nothing is audited: nothing was asked)."""
+def actable_roles(person: Any, *, company_id: int, owner_id: int | None) -> frozenset[str]:
+    """The ladder's roles whose actions on a case (its debtor owned by `owner_id`) the person
+    may record (`require_action` as a set, asked once for a page of actions): what a face
+    offers a form for. Nothing is audited: nothing was asked."""
     pid = person_id(person)
     role, active = _membership(pid, company_id)
-    return decide_action(role, action_role, active=active, owns=owner_id == pid) is None
+    owns = owner_id == pid
+    return frozenset(
+        r.value for r in Role if decide_action(role, r.value, active=active, owns=owns) is None
+    )
 
 
 def require_action(

@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from arrears.apps.accounts.access import may, may_action
+from arrears.apps.accounts.access import actable_roles, may
 from arrears.apps.cases.models import (
     Case,
     CaseEvent,
@@ -96,7 +96,7 @@ class PendingAction:
     due_on: date
     outcomes: tuple[str, ...]
     role: str = ""  # whose the action is (the ladder's role: collector, credit_manager, ...)
-    doable: bool = True  # the reader may record it (`may_action`, as `action-done` asks it)
+    doable: bool = True  # the reader may record it (`actable_roles`, as `action-done` asks)
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ def case_desk(*, actor: Any, company: Company, case_id: int, as_of: date) -> Cas
 
 
 def _pending(case: Case, *, actor: Any, company: Company) -> list[PendingAction]:
-    owner_id = case.debtor.owner_id
+    mine = actable_roles(actor, company_id=company.pk, owner_id=case.debtor.owner_id)
     return [
         PendingAction(
             a.pk,
@@ -166,7 +166,7 @@ def _pending(case: Case, *, actor: Any, company: Company) -> list[PendingAction]
             a.due_on,
             tuple(o.value for o in OUTCOMES[kind_of(a.channel, a.step_code)]),
             a.role,
-            may_action(actor, action_role=a.role, company_id=company.pk, owner_id=owner_id),
+            a.role in mine,
         )
         for a in pending_actions(case)
     ]
