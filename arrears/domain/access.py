@@ -8,6 +8,7 @@ answer; `arrears.apps.accounts.access` looks the membership up and asks it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -134,3 +135,13 @@ def decide_action(
     if role in _SEE_ALL:
         return None
     return decide(role, Verb.CHANGE_CASE, active=active, owns=owns)
+
+
+def acted_for(
+    role: PersonRole | None, action_roles: Iterable[str], *, active: bool = True, owns: bool
+) -> frozenset[str]:
+    """Of `action_roles` (the ladder's roles), those whose actions a person holding `role` may
+    complete (`decide_action` for each): what a worklist lists and a page offers a form for."""
+    return frozenset(
+        r for r in action_roles if decide_action(role, r, active=active, owns=owns) is None
+    )

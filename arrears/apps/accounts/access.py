@@ -14,7 +14,15 @@ from typing import Any, NoReturn
 
 from arrears.apps.accounts.models import AccessPolicy, Membership
 from arrears.apps.common.reads import once, read_once
-from arrears.domain.access import NOT_A_MEMBER, Denial, PersonRole, Verb, decide, decide_action
+from arrears.domain.access import (
+    NOT_A_MEMBER,
+    Denial,
+    PersonRole,
+    Verb,
+    acted_for,
+    decide,
+    decide_action,
+)
 from arrears.domain.ladder import Role
 from arrears.domain.refusal import NotAllowed
 
@@ -100,10 +108,7 @@ def actable_roles(person: Any, *, company_id: int, owner_id: int | None) -> froz
     offers a form for. Nothing is audited: nothing was asked."""
     pid = person_id(person)
     role, active = _membership(pid, company_id)
-    owns = owner_id == pid
-    return frozenset(
-        r.value for r in Role if decide_action(role, r.value, active=active, owns=owns) is None
-    )
+    return acted_for(role, (r.value for r in Role), active=active, owns=owner_id == pid)
 
 
 def require_action(

@@ -51,7 +51,7 @@ from arrears.apps.ledger.models import (
 )
 from arrears.domain import kpi
 from arrears.domain import propensity as P
-from arrears.domain.access import PersonRole, Verb, decide, decide_action
+from arrears.domain.access import PersonRole, Verb, acted_for, decide
 from arrears.domain.fx import SCALE
 from arrears.domain.ladder import Channel, Role
 from arrears.domain.money import CURRENCY_EXPONENTS
@@ -358,7 +358,7 @@ def _ladder_roles(people: dict[int, PersonRole]) -> list[str]:
 def _own_roles(role: PersonRole) -> frozenset[str] | None:
     """The ladder's roles whose actions a person of `role` may do on the debtors they own
     (`decide_action`, as `action-done` asks it); None: every role's (a credit manager)."""
-    allowed = frozenset(r.value for r in Role if decide_action(role, r.value, owns=True) is None)
+    allowed = acted_for(role, (r.value for r in Role), owns=True)
     return None if allowed == frozenset(r.value for r in Role) else allowed
 
 
